@@ -1,0 +1,63 @@
+// Every way a ZIP archive can be wrong, as one error type with a stable code.
+// Bad input rejects with a ZipError; only programmer misuse throws anything else.
+// Messages carry the offending value ("bad central directory signature 0x06054b51 at offset 812"),
+// and `entry` names the entry when there is one, so a caller can print one line:
+// "ARCHIVE: ENTRY: message".
+
+export type ZipErrorCode =
+  | 'NOT_A_ZIP' // no end of central directory record anywhere
+  | 'EOCD_NOT_FOUND'
+  | 'TRUNCATED' // a record or the data runs past the end of the file
+  | 'BAD_SIGNATURE'
+  | 'BAD_ZIP64' // ZIP64 locator or end record inconsistent
+  | 'MULTI_DISK' // split / spanned archives
+  | 'BAD_CENTRAL_DIRECTORY'
+  | 'TOO_MANY_ENTRIES' // a declared count the file cannot hold
+  | 'BAD_EXTRA_FIELD'
+  | 'BAD_LOCAL_HEADER'
+  | 'LOCAL_MISMATCH' // local header disagrees with its central record
+  | 'OVERLAPPING_ENTRIES'
+  | 'UNSUPPORTED_METHOD'
+  | 'ENCRYPTED'
+  | 'CRC_MISMATCH'
+  | 'SIZE_MISMATCH'
+  | 'BAD_DEFLATE'
+  | 'UNSAFE_PATH'
+  | 'UNSAFE_SYMLINK'
+  | 'BAD_NAME'
+  | 'EXISTS'
+  | 'IO'
+  | 'CANCELLED'
+  | 'SOURCE_CHANGED'
+  | 'TOO_LARGE';
+
+export class ZipError extends Error {
+  override readonly name = 'ZipError';
+  readonly code: ZipErrorCode;
+  /** The entry's name, when the problem belongs to one entry. */
+  readonly entry: string | undefined;
+  /** Byte offset in the archive where the problem was seen, when known. */
+  readonly offset: number | undefined;
+
+  constructor(code: ZipErrorCode, message: string, details: { entry?: string; offset?: number; cause?: unknown } = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.entry = details.entry;
+    this.offset = details.offset;
+  }
+
+  /** The same problem, now attributed to an entry. */
+  withEntry(entry: string): ZipError {
+    if (this.entry !== undefined) return this;
+    return new ZipError(this.code, this.message, { entry, offset: this.offset, cause: this.cause });
+  }
+}
+
+export function isZipError(e: unknown): e is ZipError {
+  return e instanceof ZipError;
+}
+
+/** 0x06054b51 — how signatures and ids are written in messages. */
+export function hex(value: number, digits = 8): string {
+  return '0x' + value.toString(16).padStart(digits, '0');
+}

@@ -1,0 +1,80 @@
+// What the reader gives the rest of Zipdesk: the archive and its entries, as plain data.
+// Types only. `zip/reader.ts` produces them; test, extract, the safety report, the command line
+// and the IPC handlers consume them. Parsing does no I/O of its own: it reads through a
+// RandomAccessSource (Go's io.ReaderAt + size), which `archive/` adapts from a file handle.
+
+import type { Buffer } from 'node:buffer';
+
+export interface RandomAccessSource {
+  readonly size: number;
+  /** Exactly `length` bytes at `offset`; rejects with ZipError 'TRUNCATED' past the end. */
+  read(offset: number, length: number): Promise<Buffer>;
+}
+
+/** Where a name's text came from (APPNOTE 4.4.4 bit 11, 4.6.9, appendix D). */
+export type NameEncoding = 'utf8' | 'unicode-path-extra' | 'cp437';
+
+export interface ZipEntry {
+  /** Position in the central directory, from 0. */
+  readonly index: number;
+  /** The name exactly as stored, decoded to text; never normalized. */
+  readonly name: string;
+  readonly nameEncoding: NameEncoding;
+  readonly comment: string;
+  readonly versionMadeBy: number;
+  readonly versionNeededToExtract: number;
+  readonly generalPurposeBitFlag: number;
+  readonly compressionMethod: number;
+  readonly crc32: number;
+  /** Full 64-bit values (from the ZIP64 extra field when the header says 0xFFFFFFFF). */
+  readonly compressedSize: number;
+  readonly uncompressedSize: number;
+  /** Absolute offsets in the source, after any prefix adjustment. */
+  readonly localHeaderOffset: number;
+  readonly centralHeaderOffset: number;
+  readonly diskNumberStart: number;
+  readonly internalFileAttributes: number;
+  readonly externalFileAttributes: number;
+  /** The raw DOS date and time of the header. */
+  readonly lastModFileDate: number;
+  readonly lastModFileTime: number;
+  /** From the extended timestamp or NTFS extra field when present (UTC), else the DOS time as local time. */
+  readonly modified: Date;
+  /** Unix st_mode when the entry was made on Unix (versionMadeBy host 3) and set one. */
+  readonly unixMode: number | undefined;
+  readonly isDirectory: boolean;
+  readonly isSymlink: boolean;
+  /** Bit 0 (traditional or AES) or bit 6 (strong encryption). */
+  readonly encrypted: boolean;
+  readonly hasDataDescriptor: boolean;
+  /** The central record used a ZIP64 extra field. */
+  readonly zip64: boolean;
+  /** The header ids of the extra fields of the central record, in order. */
+  readonly extraFieldIds: readonly number[];
+}
+
+export interface ZipArchiveInfo {
+  readonly size: number;
+  readonly comment: string;
+  readonly entryCount: number;
+  /** Absolute offset of the first central record and its size in bytes. */
+  readonly centralDirectoryOffset: number;
+  readonly centralDirectorySize: number;
+  readonly endOfCentralDirectoryOffset: number;
+  /** Set when the archive has a ZIP64 end record. */
+  readonly zip64EndOfCentralDirectoryOffset: number | undefined;
+  /**
+   * Bytes that the archive's own offsets do not account for (a self-extractor stub, or data
+   * prepended without adjusting offsets): added to every stored offset.
+   */
+  readonly offsetAdjustment: number;
+  /** Bytes after the end record and its comment. */
+  readonly trailingBytes: number;
+}
+
+/** A disagreement between an entry's local header and its central record. */
+export interface HeaderMismatch {
+  readonly field: 'fileName' | 'compressionMethod' | 'crc32' | 'compressedSize' | 'uncompressedSize' | 'generalPurposeBitFlag';
+  readonly local: string | number;
+  readonly central: string | number;
+}

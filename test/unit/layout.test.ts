@@ -1,0 +1,39 @@
+import { Buffer } from 'node:buffer';
+import { describe, expect, it } from 'vitest';
+import { CENTRAL_DIRECTORY_HEADER, EXTRA_EXTENDED_TIMESTAMP, EXTRA_ZIP64, LOCAL_FILE_HEADER, SIGNATURE } from '../../src-main/zip/records.js';
+
+describe('record layouts', () => {
+  it('declare the APPNOTE sizes', () => {
+    expect(LOCAL_FILE_HEADER.size).toBe(30);
+    expect(CENTRAL_DIRECTORY_HEADER.size).toBe(46);
+    expect(CENTRAL_DIRECTORY_HEADER.offsetOf.relativeOffsetOfLocalHeader).toBe(42);
+  });
+
+  it('encode and decode the same values, with tail lengths set from the tails', () => {
+    const name = Buffer.from('dir/a.txt');
+    const bytes = LOCAL_FILE_HEADER.encode(
+      { versionNeededToExtract: 20, generalPurposeBitFlag: 0x800, compressionMethod: 8, lastModFileTime: 0x6d21, lastModFileDate: 0x5a76, crc32: 0xdeadbeef, compressedSize: 10, uncompressedSize: 12 },
+      { fileName: name, extraField: Buffer.alloc(0) },
+    );
+    expect(bytes.readUInt32LE(0)).toBe(SIGNATURE.LOCAL_FILE_HEADER);
+    const decoded = LOCAL_FILE_HEADER.decode(bytes, 0);
+    expect(decoded).toMatchObject({ crc32: 0xdeadbeef, fileNameLength: 9, extraFieldLength: 0, compressionMethod: 8 });
+    expect(LOCAL_FILE_HEADER.lengthOf(decoded)).toBe(39);
+    const views = LOCAL_FILE_HEADER.describe(bytes, 0, 100);
+    expect(views.find((v) => v.name === 'crc32')).toMatchObject({ offset: 114, size: 4, raw: 'ef be ad de', value: 0xdeadbeef });
+    expect(views.at(-2)?.name).toBe('fileName');
+  });
+
+  it('read ZIP64 extra values only for the header fields that overflowed', () => {
+    const field = EXTRA_ZIP64.encode({ relativeHeaderOffset: 2 ** 33 + 5 }, { local: false, zip64: { uncompressedSize: false, compressedSize: false, relativeOffsetOfLocalHeader: true, diskNumberStart: false } });
+    expect(field.readUInt16LE(2)).toBe(8);
+    const decoded = EXTRA_ZIP64.decode(field, 4, field.length, { local: false, zip64: { uncompressedSize: false, compressedSize: false, relativeOffsetOfLocalHeader: true, diskNumberStart: false } });
+    expect(decoded.values).toEqual({ relativeHeaderOffset: 2 ** 33 + 5 });
+    expect(decoded.trailing).toBe(0);
+  });
+
+  it('read only the modification time from a central extended timestamp', () => {
+    const central = Buffer.from([0x55, 0x54, 5, 0, 0b011, 0x10, 0x20, 0x30, 0x40]);
+    expect(EXTRA_EXTENDED_TIMESTAMP.decode(central, 4, central.length, { local: false }).values).toEqual({ flags: 3, modTime: 0x40302010 });
+  });
+});
