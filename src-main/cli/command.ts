@@ -1,0 +1,32 @@
+// What every `zipdesk` subcommand is: a name, its usage line, and a run function that returns
+// the exit code (0 success, 1 a problem with the archive, 2 wrong usage). Commands write to the
+// streams they are given and never call process.exit, so tests run them in-process too.
+
+import type { Writable } from 'node:stream';
+import type { Log } from '../log/types.js';
+
+export const EXIT_OK = 0;
+export const EXIT_ARCHIVE_PROBLEM = 1;
+export const EXIT_USAGE = 2;
+
+export interface CliContext {
+  readonly stdout: Writable & { isTTY?: boolean; columns?: number };
+  readonly stderr: Writable & { isTTY?: boolean; columns?: number };
+  readonly log: Log;
+  /** Aborted on Ctrl-C: long commands cancel cleanly and return. */
+  readonly signal: AbortSignal;
+  readonly cwd: string;
+}
+
+export interface Command {
+  readonly name: string;
+  /** One line, e.g. "list ARCHIVE [--json]". */
+  readonly usage: string;
+  readonly summary: string;
+  run(args: readonly string[], context: CliContext): Promise<number>;
+}
+
+/** Thrown for bad arguments; the dispatcher prints it with the usage and exits 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
