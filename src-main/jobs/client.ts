@@ -147,6 +147,11 @@ export class JobClient {
     return this.queue.pending;
   }
 
+  /** The worker thread's id, while one exists (tests check that jobs share one worker). */
+  get workerThreadId(): number | undefined {
+    return this.worker?.threadId;
+  }
+
   /** Test hook: ends the worker thread as a crash would (mid-job if one runs). */
   async terminateWorkerForTest(): Promise<void> {
     await this.worker?.terminate();
