@@ -17,16 +17,17 @@ import {
   formatLogConfig,
   levelPasses,
   mostVerbose,
-  parseLevel,
   parseLogConfig,
   type FileConfig,
   type LogConfig,
   type LogLevel,
 } from './config.js';
 import { defaultLogFolder } from './paths.js';
+import { errorFields, logRecordTo, toJson } from './record.js';
 
 export * from './config.js';
 export * from './paths.js';
+export * from './record.js';
 export { silentLog, type Log } from './types.js';
 
 /** The module name of this file's own records (config warnings); `modules.log` in the config silences them. */
@@ -45,14 +46,6 @@ export interface LoggingOptions {
   readonly watch?: boolean;
   /** Quiet time after the last change before re-reading; default 200 ms (editors write in bursts). */
   readonly debounceMs?: number;
-}
-
-/** What the worker thread and the renderer send: plain, structured-clone-safe data. */
-export interface LogRecord {
-  readonly level: string;
-  readonly message: string;
-  /** Fields kept on the record; `module` picks the child logger, `jobId` and the rest are kept as is. */
-  readonly meta?: Readonly<Record<string, unknown>>;
 }
 
 export interface LoggingEvents {
@@ -103,7 +96,7 @@ export class Logging extends EventEmitter<LoggingEvents> {
     this.logger = winston.createLogger({
       levels: winston.config.npm.levels,
       level: 'silly',
-      format: winston.format.combine(moduleFilter(), winston.format.timestamp()),
+      format: winston.format.combine(moduleFilter(), plainErrors(), winston.format.timestamp()),
     });
     // Transport errors must never crash the app or re-add a retired transport (winston does that on 'error').
     this.logger.on('error', (error: unknown) => this.reportFileError(error));
@@ -147,17 +140,7 @@ export class Logging extends EventEmitter<LoggingEvents> {
    * dropped: the record is logged as a warning with `badLevel` naming what was sent.
    */
   logRecord(record: unknown): void {
-    const fields = isObject(record) ? record : { message: record };
-    const meta = isObject(fields.meta) ? { ...fields.meta } : {};
-    delete meta.level;
-    delete meta.message;
-    delete meta.timestamp;
-    const level = parseLevel(fields.level);
-    if (!level) meta.badLevel = String(fields.level);
-    const message = typeof fields.message === 'string' ? fields.message : safeJson(fields.message);
-    const module = typeof meta.module === 'string' && meta.module !== '' ? meta.module : undefined;
-    const target = module ? this.logger.child({ module }) : this.logger;
-    target.log(level ?? 'warn', message, meta);
+    logRecordTo(this.logger, record);
   }
 
   /**
@@ -239,6 +222,8 @@ export class Logging extends EventEmitter<LoggingEvents> {
   private apply(config: LogConfig): boolean {
     const previous = this.current;
     this.current = config;
+    // The logger's own level only answers isLevelEnabled(); the module filter decides per record.
+    this.logger.level = mostVerbose([config.level, 'warn', ...Object.values(config.modules)]);
     this.console.level = config.console.level;
     this.console.silent = !config.console.enabled;
 
@@ -363,27 +348,17 @@ function textFormat(): winston.Logform.Format {
     const fields: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(info)) if (!SKIPPED_FIELDS.has(key)) fields[key] = value;
     const module = typeof info.module === 'string' ? ` [${info.module}]` : '';
-    const message = typeof info.message === 'string' ? info.message : safeJson(info.message);
-    const rest = Object.keys(fields).length > 0 ? ` ${safeJson(fields)}` : '';
+    const message = typeof info.message === 'string' ? info.message : toJson(info.message);
+    const rest = Object.keys(fields).length > 0 ? ` ${toJson(fields)}` : '';
     return `${String(info.timestamp ?? new Date().toISOString())} ${info.level.padEnd(5)}${module} ${message}${rest}`;
   });
 }
 
-/** JSON that survives what log metadata holds: Errors, bigints, cycles. */
-function safeJson(value: unknown): string {
-  const seen = new WeakSet<object>();
-  return (
-    JSON.stringify(value, (_key, item: unknown) => {
-      if (typeof item === 'bigint') return item.toString();
-      if (item instanceof Error) return { name: item.name, message: item.message, ...(isObject(item) && 'code' in item ? { code: item.code } : {}) };
-      if (typeof item === 'object' && item !== null) {
-        if (seen.has(item)) return '[circular]';
-        seen.add(item);
-      }
-      return item;
-    }) ?? String(value)
-  );
-}
+/** `{ error: new Error(…) }` in meta keeps name, message and code in both formats (JSON.stringify gives "{}"). */
+const plainErrors = winston.format((info) => {
+  for (const [key, value] of Object.entries(info)) if (value instanceof Error) info[key] = errorFields(value);
+  return info;
+});
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;

@@ -6,9 +6,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogging, defaultLogConfig, type Logging, type LoggingOptions } from '../../src-main/log/index.js';
+import {
+  createLogging,
+  defaultLogConfig,
+  logRecordTo,
+  recordingLog,
+  type Log,
+  type Logging,
+  type LoggingOptions,
+  type LogRecord,
+} from '../../src-main/log/index.js';
 
 let dir: string;
 let configPath: string;
@@ -180,6 +190,61 @@ describe('records from the worker and the renderer', () => {
     expect(records[0]).toMatchObject({ level: 'warn', message: 'odd', module: 'worker', jobId: 7, badLevel: 'loud' });
     expect(records[1]).toMatchObject({ level: 'info', message: '{"not":"a string"}' });
     expect(records[2]).toMatchObject({ level: 'warn', message: 'just text', badLevel: 'undefined' });
+  });
+});
+
+describe('the Log seam', () => {
+  it('winston loggers from createLogging satisfy Log; http/verbose go through log(level)', async () => {
+    writeConfig({ level: 'silly', file: { format: 'json' } });
+    const { logging } = start();
+    const log: Log = logging.logger;
+    const jobs: Log = logging.child('jobs').child({ jobId: 9 });
+    log.info('root');
+    logRecordTo(jobs, { level: 'verbose', message: 'nested child', meta: { entries: 2 } });
+    jobs.error('failed', { error: Object.assign(new Error('disk full'), { code: 'ENOSPC' }) });
+    await logging.close();
+    const records = logLines().map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records[0]).toMatchObject({ level: 'info', message: 'root' });
+    expect(records[1]).toMatchObject({ level: 'verbose', message: 'nested child', module: 'jobs', jobId: 9, entries: 2 });
+    expect(records[2]).toMatchObject({ level: 'error', module: 'jobs', jobId: 9, error: { name: 'Error', message: 'disk full', code: 'ENOSPC' } });
+  });
+
+  it('recordingLog turns calls into plain records that logRecordTo puts back', async () => {
+    writeConfig({ level: 'debug' });
+    const { logging } = start();
+    const records: LogRecord[] = [];
+    const workerLog = recordingLog((record) => records.push(structuredClone(record)), { module: 'worker' });
+    const cyclic: Record<string, unknown> = { big: 10n };
+    cyclic.self = cyclic;
+    workerLog.child({ jobId: 5 }).info('job started', { detail: cyclic, fn: () => 1 });
+    workerLog.debug('chunk');
+    expect(records[0]).toEqual({ level: 'info', message: 'job started', meta: { module: 'worker', jobId: 5, detail: { big: '10', self: '[circular]' } } });
+    for (const record of records) logging.logRecord(record);
+    await logging.close();
+    const lines = logLines();
+    expect(lines).toContainEqual(expect.stringMatching(/ info  \[worker\] job started \{"jobId":5,"detail":\{"big":"10","self":"\[circular\]"\}\}$/));
+    expect(lines).toContainEqual(expect.stringMatching(/ debug \[worker\] chunk$/));
+  });
+
+  it("a worker thread's records reach the file with their job id", async () => {
+    writeConfig({ modules: { worker: 'debug' } });
+    const { logging } = start();
+    // A real worker thread posting records the way the jobs worker does (plain data through postMessage).
+    const worker = new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       parentPort.postMessage({ type: 'log', record: { level: 'info', message: 'job started', meta: { module: 'worker', jobId: 17 } } });
+       parentPort.postMessage({ type: 'log', record: { level: 'DEBUG', message: 'entry written', meta: { module: 'worker', jobId: 17, name: 'a.txt' } } });
+       parentPort.postMessage({ type: 'done' });`,
+      { eval: true },
+    );
+    worker.on('message', (message: { type: string; record?: unknown }) => {
+      if (message.type === 'log') logging.logRecord(message.record);
+    });
+    await once(worker, 'exit');
+    await logging.close();
+    const lines = logLines();
+    expect(lines).toContainEqual(expect.stringMatching(/ info  \[worker\] job started \{"jobId":17\}$/));
+    expect(lines).toContainEqual(expect.stringMatching(/ debug \[worker\] entry written \{"jobId":17,"name":"a.txt"\}$/));
   });
 });
 
