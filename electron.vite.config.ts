@@ -29,13 +29,13 @@ export default defineConfig({
       outDir: 'out/preload',
       rolldownOptions: {
         input: { preload: resolve(root, 'src-preload/preload.ts') },
-        output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
       },
     },
   },
   renderer: {
     root: resolve(root, 'src-renderer'),
-    plugins: [svelte()],
+    plugins: [svelte({ configFile: resolve(root, 'svelte.config.js') })],
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,

@@ -170,9 +170,7 @@ export interface JobOutcome {
   readonly bytesOut: number;
   readonly entries: number;
   readonly durationMs: number;
-  /** A one-line summary ("12 entries OK", "2 of 12 entries bad: …"). */
-  readonly summary: string;
-  /** A test that found bad entries still ends 'done'; it says so here. */
+  /** A test or extract that met bad entries still ends 'done'; each one is a line here. */
   readonly problems: readonly string[];
 }
 

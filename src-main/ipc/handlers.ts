@@ -39,7 +39,8 @@ export function createHandlers(services: Services): Handlers {
       const archivePath = archives.pathOf(request.archiveId);
       const outputDir = request.outputDir ?? (await dialogs.chooseExtractFolder(path.basename(archivePath)));
       if (outputDir === null) return null;
-      return jobs.extract(archivePath, request.entries, outputDir, request.overwrite);
+      const names = request.entries === null ? null : await archives.entryNames(request.archiveId, request.entries);
+      return jobs.extract(archivePath, names, outputDir, request.overwrite);
     },
     test: (archiveId) => jobs.test(archives.pathOf(archiveId)),
     cancelJob: (jobId) => jobs.cancel(jobId),

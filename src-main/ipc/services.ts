@@ -25,14 +25,18 @@ export interface ArchiveService {
   list(archiveId: string, start: number, count: number): Promise<EntryPage>;
   inspect(archiveId: string, index: number): Promise<EntryInspection>;
   report(archiveId: string): Promise<ArchiveReport>;
+  /** The stored names of entries by index; rejects NOT_FOUND for an index the archive lacks. */
+  entryNames(archiveId: string, indexes: readonly number[]): Promise<string[]>;
   /** Paths of every archive opened in this session (what revealPath may show). */
   openedPaths(): readonly string[];
+  closeAll(): Promise<void>;
 }
 
 /** The job queue as the window sees it: requests in, contract events out. */
 export interface JobService {
   batch(folders: readonly string[], outputDir: string | null, level: number): Promise<string[]>;
-  extract(archivePath: string, entries: readonly number[] | null, outputDir: string, overwrite: OverwritePolicy): Promise<string>;
+  /** `entries` are names exactly as stored (a name ending in / selects what is under it); null for all. */
+  extract(archivePath: string, entries: readonly string[] | null, outputDir: string, overwrite: OverwritePolicy): Promise<string>;
   test(archivePath: string): Promise<string>;
   cancel(jobId: string): Promise<boolean>;
   list(): JobView[];
