@@ -232,8 +232,9 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 // are both typed from this table, so they cannot drift apart.
 
 export interface InvokeMethods {
-  /** Open `path`, or ask the user with a dialog when null; null when the user cancels. */
-  openArchive: { args: [path: string | null]; result: ArchiveSummary | null };
+  /** Ask the user for an archive with the native dialog; null when cancelled. */
+  chooseArchive: { args: []; result: string | null };
+  openArchive: { args: [path: string]; result: ArchiveSummary };
   closeArchive: { args: [archiveId: string]; result: void };
   listEntries: { args: [archiveId: string, start: number, count: number]; result: EntryPage };
   inspectEntry: { args: [archiveId: string, index: number]; result: EntryInspection };
@@ -256,6 +257,7 @@ export interface InvokeMethods {
 export type InvokeMethod = keyof InvokeMethods;
 
 export const INVOKE_METHODS = [
+  'chooseArchive',
   'openArchive',
   'closeArchive',
   'listEntries',
@@ -274,6 +276,7 @@ export const INVOKE_METHODS = [
 
 /** The channel each method travels on. */
 export const INVOKE_CHANNELS = {
+  chooseArchive: 'zipdesk:chooseArchive',
   openArchive: 'zipdesk:openArchive',
   closeArchive: 'zipdesk:closeArchive',
   listEntries: 'zipdesk:listEntries',

@@ -22,10 +22,9 @@ export function createHandlers(services: Services): Handlers {
   }
 
   return {
+    chooseArchive: () => dialogs.chooseArchive(),
     async openArchive(target) {
-      const chosen = target ?? (await dialogs.chooseArchive());
-      if (chosen === null) return null;
-      const summary = await archives.open(chosen);
+      const summary = await archives.open(target);
       services.opened?.(summary.path);
       return summary;
     },

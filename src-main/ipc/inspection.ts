@@ -80,7 +80,13 @@ function meaningOf(name: string, value: number, versionMadeBy: number | undefine
   }
 }
 
+/** Fields that are identifiers, not quantities: shown in hex only. */
+const HEX_FIELDS: Readonly<Record<string, number>> = { signature: 8, crc32: 8, headerId: 4 };
+
 function toView(field: LayoutField, flags: number, versionMadeBy?: number): FieldView {
+  if (typeof field.value === 'number' && HEX_FIELDS[field.name] !== undefined) {
+    return { name: field.name, offset: field.offset, size: field.size, raw: field.raw, value: hex(field.value, HEX_FIELDS[field.name]), meaning: '' };
+  }
   if (typeof field.value === 'number') {
     return { name: field.name, offset: field.offset, size: field.size, raw: field.raw, value: String(field.value), meaning: meaningOf(field.name, field.value, versionMadeBy) };
   }

@@ -121,7 +121,8 @@ const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
 
 /** One tuple of checks per contract method: the whole argument list, no more, no less. */
 export const ARGUMENTS: { readonly [M in InvokeMethod]: TupleChecks<InvokeMethods[M]['args']> } = {
-  openArchive: [nullable(absolutePath())],
+  chooseArchive: [],
+  openArchive: [absolutePath()],
   closeArchive: [archiveId],
   listEntries: [archiveId, integer(0, Number.MAX_SAFE_INTEGER), integer(1, MAX_PAGE_ROWS)],
   inspectEntry: [archiveId, integer(0, Number.MAX_SAFE_INTEGER)],

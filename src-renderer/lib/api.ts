@@ -26,7 +26,8 @@ async function call<M extends InvokeMethod>(method: M, ...args: InvokeMethods[M]
 }
 
 export const api = {
-  openArchive: (path: string | null) => call('openArchive', path),
+  chooseArchive: () => call('chooseArchive'),
+  openArchive: (path: string) => call('openArchive', path),
   closeArchive: (archiveId: string) => call('closeArchive', archiveId),
   listEntries: (archiveId: string, start: number, count: number) => call('listEntries', archiveId, start, count),
   inspectEntry: (archiveId: string, index: number) => call('inspectEntry', archiveId, index),

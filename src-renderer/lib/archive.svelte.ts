@@ -40,22 +40,17 @@ export class ArchiveState {
 
   #generation = 0;
 
+  /** Open `path`, or the archive the user picks in the native dialog when null. */
   async open(path: string | null): Promise<void> {
     const generation = ++this.#generation;
     const previous = this.summary;
     try {
-      if (path !== null) {
-        this.state = 'loading';
-        this.path = path;
-      }
-      const summary = await api.openArchive(path);
-      if (generation !== this.#generation) return;
-      if (summary === null) {
-        if (path === null) return; // the user cancelled the dialog
-        throw new Error(`no archive at ${path}`);
-      }
+      const chosen = path ?? (await api.chooseArchive());
+      if (chosen === null || generation !== this.#generation) return; // cancelled, or overtaken
       this.state = 'loading';
-      this.path = summary.path;
+      this.path = chosen;
+      const summary = await api.openArchive(chosen);
+      if (generation !== this.#generation) return;
       const rows: EntryRow[] = [];
       for (let start = 0; start < summary.entryCount; start += MAX_PAGE_ROWS) {
         const page = await api.listEntries(summary.archiveId, start, Math.min(MAX_PAGE_ROWS, summary.entryCount - start));

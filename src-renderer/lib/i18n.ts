@@ -109,7 +109,8 @@ const en = {
   'jobs.kind.batch': 'Zip',
   'jobs.kind.extract': 'Extract',
   'jobs.kind.test': 'Test',
-  'jobs.running.count': '{count} running',
+  'jobs.active': '{count} active',
+  'jobs.outcome': '{entries} entries · {bytesIn} → {bytesOut} · {duration}',
 
   'notice.dismiss': 'Dismiss',
   'test.started': 'Testing {name}…',
@@ -227,7 +228,8 @@ const de: Catalog = {
   'jobs.kind.batch': 'Packen',
   'jobs.kind.extract': 'Entpacken',
   'jobs.kind.test': 'Prüfen',
-  'jobs.running.count': '{count} laufen',
+  'jobs.active': '{count} aktiv',
+  'jobs.outcome': '{entries} Einträge · {bytesIn} → {bytesOut} · {duration}',
 
   'notice.dismiss': 'Schließen',
   'test.started': '{name} wird geprüft…',
