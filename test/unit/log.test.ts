@@ -125,6 +125,60 @@ describe('first run and a missing file', () => {
   });
 });
 
+describe('never crash, never stop logging', () => {
+  it('a config path that cannot be read (a folder) gives the defaults and a warning', async () => {
+    fs.mkdirSync(configPath);
+    const { logging, consoleText } = start({ defaultFolder: logFolder });
+    logging.logger.info('logged anyway');
+    await logging.close();
+    expect(consoleText()).toMatch(new RegExp(`Warning: cannot read logging config ${configPath}: .*EISDIR.*; keeping the current settings`));
+    expect(logLines().at(-1)).toContain('info  logged anyway');
+  });
+
+  it('a log folder that cannot be created keeps the levels and the current log file', async () => {
+    writeConfig({});
+    fs.writeFileSync(path.join(dir, 'not-a-folder'), '');
+    const { logging } = start();
+    const warned = once(logging, 'warning', within(2000));
+    writeConfig({ level: 'debug', file: { folder: 'not-a-folder/logs' } });
+    const [warning] = await warned;
+    expect(warning).toContain(`Warning: cannot write logs to ${path.join(dir, 'not-a-folder/logs')}`);
+    expect(logging.logFolder).toBe(logFolder);
+    logging.logger.debug('debug in the old folder');
+    await logging.close();
+    expect(logLines().at(-1)).toContain('debug debug in the old folder');
+  });
+
+  it('after close, late records are dropped quietly', async () => {
+    writeConfig({});
+    const { logging, consoleText } = start();
+    await logging.close();
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => errors.push(args);
+    try {
+      logging.logger.error('too late');
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      console.error = original;
+    }
+    expect(errors).toEqual([]);
+    expect(consoleText()).not.toContain('too late');
+  });
+
+  it('module names are plain names, even ones an object inherits', async () => {
+    writeConfig('{"level": "warn", "modules": {"__proto__": "debug"}}');
+    const { logging } = start();
+    expect(Object.keys(logging.config.modules)).toEqual(['__proto__']);
+    logging.child('constructor').info('constructor info: dropped');
+    logging.child('__proto__').debug('proto debug: kept');
+    await logging.close();
+    const text = logLines().join('\n');
+    expect(text).toContain('proto debug: kept');
+    expect(text).not.toContain('dropped');
+  });
+});
+
 describe('levels', () => {
   it('accepts Python-style names, and a module level overrides the overall level both ways', async () => {
     writeConfig({ level: 'WARNING', modules: { jobs: 'Debug', ipc: 'CRITICAL' } });
