@@ -138,11 +138,36 @@ export class Logging extends EventEmitter<LoggingEvents> {
   }
 
   /**
-   * Logs a record that arrived as data from the worker or the renderer. An unknown level is not
-   * dropped: the record is logged as a warning with `badLevel` naming what was sent.
+   * Logs a record that arrived as data from the worker or the renderer (see record.ts): under
+   * meta.module, else defaultModule. An unknown level is not dropped: the record is logged as a
+   * warning with `badLevel` naming what was sent.
    */
-  logRecord(record: unknown): void {
-    logRecordTo(this.logger, record);
+  logRecord(record: unknown, defaultModule?: string): void {
+    logRecordTo(this.logger, record, defaultModule);
+  }
+
+  /** For "Edit Logging Settings": the config file, written with the current settings first if it is gone. */
+  ensureConfigFile(): string {
+    if (!fs.existsSync(this.configPath)) {
+      try {
+        fs.mkdirSync(path.dirname(this.configPath), { recursive: true });
+        fs.writeFileSync(this.configPath, formatLogConfig(this.current), { flag: 'wx' });
+      } catch (error) {
+        this.warn(`Warning: cannot create logging config ${this.configPath}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return this.configPath;
+  }
+
+  /** For "Show Logs": the log folder, created if logging to files is off and it never existed. */
+  ensureLogFolder(): string {
+    const folder = this.logFolder;
+    try {
+      fs.mkdirSync(folder, { recursive: true });
+    } catch (error) {
+      this.warn(`Warning: cannot create the log folder ${folder}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return folder;
   }
 
   /**

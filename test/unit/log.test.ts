@@ -9,6 +9,7 @@ import { PassThrough } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCliLogging } from '../../src-main/log/cli-logging.js';
 import {
   createLogging,
   defaultLogConfig,
@@ -463,5 +464,61 @@ describe('live reload', () => {
     const [warning] = await warned;
     expect(warning).toBe(`Warning: logging config file ${configPath} not found; keeping the current settings`);
     expect(logging.config.level).toBe('debug');
+  });
+});
+
+describe('for the app menu and the command line', () => {
+  it('Edit Logging Settings: ensureConfigFile rewrites a deleted file with the settings in force', async () => {
+    writeConfig({ level: 'debug', modules: { jobs: 'silly' } });
+    const { logging } = start({ watch: false });
+    fs.unlinkSync(configPath);
+    expect(logging.ensureConfigFile()).toBe(configPath);
+    expect(JSON.parse(fs.readFileSync(configPath, 'utf8'))).toMatchObject({ level: 'debug', modules: { jobs: 'silly' } });
+    await logging.close();
+  });
+
+  it('Show Logs: ensureLogFolder gives the folder even when file logging is off', async () => {
+    writeConfig({ file: { enabled: false, folder: 'somewhere' } });
+    const { logging } = start();
+    expect(logging.ensureLogFolder()).toBe(path.join(dir, 'somewhere'));
+    expect(fs.statSync(path.join(dir, 'somewhere')).isDirectory()).toBe(true);
+    await logging.close();
+  });
+
+  it('records from IPC default to the renderer module', async () => {
+    writeConfig({});
+    const { logging } = start();
+    logging.logRecord({ level: 'warn', message: 'slow frame', meta: { ms: 80 } }, 'renderer');
+    logging.logRecord({ level: 'warn', message: 'named', meta: { module: 'viewer' } }, 'renderer');
+    await logging.close();
+    const lines = logLines();
+    expect(lines).toContainEqual(expect.stringMatching(/ warn  \[renderer\] slow frame \{"ms":80\}$/));
+    expect(lines).toContainEqual(expect.stringMatching(/ warn  \[viewer\] named$/));
+  });
+
+  it('the CLI uses --log-config, never creates a file the user named, and does not watch', async () => {
+    const named = path.join(dir, 'named.json');
+    const stderr = new PassThrough();
+    let text = '';
+    stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const logging = createCliLogging({ logConfig: 'named.json', cwd: dir, env: { ZIPDESK_LOG_CONFIG: configPath }, stderr });
+    open.push(logging);
+    expect(logging.configPath).toBe(named);
+    expect(fs.existsSync(named)).toBe(false);
+    await logging.close();
+    expect(text).toContain(`Warning: logging config file ${named} not found; using the default settings`);
+  });
+
+  it('the CLI falls back to ZIPDESK_LOG_CONFIG, then creates the app file on first run', async () => {
+    writeConfig({ level: 'debug' });
+    const fromEnv = createCliLogging({ env: { ZIPDESK_LOG_CONFIG: configPath }, stderr: new PassThrough() });
+    open.push(fromEnv);
+    expect(fromEnv.config.level).toBe('debug');
+    const xdg = path.join(dir, 'xdg');
+    const first = createCliLogging({ env: { XDG_CONFIG_HOME: xdg }, stderr: new PassThrough() });
+    open.push(first);
+    if (process.platform === 'linux') expect(first.configPath).toBe(path.join(xdg, 'Zipdesk', 'logging.json'));
+    expect(fs.existsSync(first.configPath)).toBe(true);
+    expect(first.logFolder).toBe(path.join(path.dirname(first.configPath), 'logs'));
   });
 });
