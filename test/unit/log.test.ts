@@ -343,6 +343,26 @@ describe('rotation through winston-daily-rotate-file', () => {
     expect(zlib.gunzipSync(fs.readFileSync(path.join(logFolder, newestArchive))).toString()).toContain('record 5 ');
   });
 
+  it('rotates by date: a new file when the formatted date changes', async () => {
+    writeConfig({ file: { datePattern: 'YYYY-MM-DD-HH-mm-ss', maxSize: null, zippedArchive: false } });
+    const { logging } = start();
+    const rotated = once(logging, 'rotate', within(5000));
+    let turn = 0;
+    let done = false;
+    void rotated.finally(() => (done = true)).catch(() => undefined);
+    // The next second arrives on its own; keep writing (bounded by the 5 s above) until the transport rotates.
+    while (!done) {
+      logging.logger.info(`tick ${turn++}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const [oldFile, newFile] = (await rotated) as [string, string];
+    await logging.close();
+    expect(path.basename(oldFile)).toMatch(/^zipdesk-\d{4}(-\d\d){5}\.log$/);
+    expect(path.basename(newFile)).toMatch(/^zipdesk-\d{4}(-\d\d){5}\.log$/);
+    expect(newFile > oldFile).toBe(true);
+    expect(logFiles()).toEqual([path.basename(oldFile), path.basename(newFile)]);
+  });
+
   it('keeps counting files across a reload (one audit file per name pattern)', async () => {
     writeConfig({ file: { maxSize: '1k', maxFiles: 2, zippedArchive: false } });
     const { logging } = start();
