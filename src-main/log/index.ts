@@ -84,6 +84,7 @@ export class Logging extends EventEmitter<LoggingEvents> {
   private readonly debounceMs: number;
   private readonly retiring = new Set<Promise<void>>();
   private closed = false;
+  private fileErrorReported = false;
 
   constructor(options: LoggingOptions) {
     super();
@@ -338,8 +339,6 @@ export class Logging extends EventEmitter<LoggingEvents> {
     this.emit('warning', message);
   }
 
-  private fileErrorReported = false;
-
   private reportFileError(error: unknown): void {
     // Once: a disk that refuses one write usually refuses the next, and each report would be another write.
     if (this.fileErrorReported) return;
@@ -379,7 +378,8 @@ function textFormat(): winston.Logform.Format {
     const fields: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(info)) if (!SKIPPED_FIELDS.has(key)) fields[key] = value;
     const module = typeof info.module === 'string' ? ` [${info.module}]` : '';
-    const message = typeof info.message === 'string' ? info.message : toJson(info.message);
+    // One record, one line: a message with line breaks (from a page or a worker) cannot forge records.
+    const message = (typeof info.message === 'string' ? info.message : toJson(info.message)).replace(/\r?\n|\r/g, '\\n');
     const rest = Object.keys(fields).length > 0 ? ` ${toJson(fields)}` : '';
     return `${String(info.timestamp ?? new Date().toISOString())} ${info.level.padEnd(5)}${module} ${message}${rest}`;
   });

@@ -510,10 +510,13 @@ describe('for the app menu and the command line', () => {
     const { logging } = start();
     logging.logRecord({ level: 'warn', message: 'slow frame', meta: { ms: 80 } }, 'renderer');
     logging.logRecord({ level: 'warn', message: 'named', meta: { module: 'viewer' } }, 'renderer');
+    logging.logRecord({ level: 'info', message: 'two\n2026-01-01T00:00:00.000Z error forged' }, 'renderer');
     await logging.close();
     const lines = logLines();
     expect(lines).toContainEqual(expect.stringMatching(/ warn  \[renderer\] slow frame \{"ms":80\}$/));
     expect(lines).toContainEqual(expect.stringMatching(/ warn  \[viewer\] named$/));
+    expect(lines).toContainEqual(expect.stringMatching(/ info  \[renderer\] two\\n2026-01-01T00:00:00.000Z error forged$/));
+    expect(lines.filter((line) => line.startsWith('2026-01-01'))).toEqual([]);
   });
 
   it('the CLI uses --log-config, never creates a file the user named, and does not watch', async () => {
