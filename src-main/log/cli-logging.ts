@@ -1,7 +1,9 @@
 // Logging for one `zipdesk` command-line run: the settings file the app uses, unless
 // `--log-config FILE` or ZIPDESK_LOG_CONFIG names another (issue 4). Only the app's own file is
 // created on first run; a file the user named and that is missing gives the defaults and a
-// warning instead. A command is short, so the file is not watched.
+// warning instead. A command is short, so the file is not watched. stderr belongs to the
+// command's one-line messages: of the log records only warnings about the config reach it; the
+// rest go to the log file.
 
 import type { Writable } from 'node:stream';
 import { createLogging, type Logging } from './index.js';
@@ -12,7 +14,7 @@ export interface CliLoggingOptions {
   readonly logConfig?: string | undefined;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly cwd?: string;
-  /** Console records (warnings by default) go here; the CLI passes its stderr. */
+  /** Warnings about the config go here; the CLI passes its stderr. */
   readonly stderr?: Writable;
 }
 
@@ -23,5 +25,6 @@ export function createCliLogging(options: CliLoggingOptions = {}): Logging {
     ...(options.stderr ? { consoleStream: options.stderr } : {}),
     createIfMissing: resolved.source === 'default',
     watch: false,
+    consoleRecords: 'config-warnings',
   });
 }

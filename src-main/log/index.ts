@@ -46,6 +46,12 @@ export interface LoggingOptions {
   readonly watch?: boolean;
   /** Quiet time after the last change before re-reading; default 200 ms (editors write in bursts). */
   readonly debounceMs?: number;
+  /**
+   * 'all' (default): the console shows records per the config's console settings. 'config-warnings':
+   * only this module's own warnings (a broken or missing config), for the CLI, whose stderr carries
+   * its one-line error messages and nothing else; its records still go to the file.
+   */
+  readonly consoleRecords?: 'all' | 'config-warnings';
 }
 
 export interface LoggingEvents {
@@ -105,7 +111,9 @@ export class Logging extends EventEmitter<LoggingEvents> {
     this.logger.on('error', (error: unknown) => this.reportFileError(error));
 
     this.consoleStream = options.consoleStream ?? process.stderr;
-    this.console = new winston.transports.Stream({ stream: this.consoleStream, format: textFormat() });
+    const onlyConfigWarnings = winston.format((info) => (info.module === LOGGING_MODULE ? info : false));
+    const consoleFormat = options.consoleRecords === 'config-warnings' ? winston.format.combine(onlyConfigWarnings(), textFormat()) : textFormat();
+    this.console = new winston.transports.Stream({ stream: this.consoleStream, format: consoleFormat });
     this.logger.add(this.console);
 
     const created = options.createIfMissing !== false && this.createWithDefaults();

@@ -528,8 +528,11 @@ describe('for the app menu and the command line', () => {
     open.push(logging);
     expect(logging.configPath).toBe(named);
     expect(fs.existsSync(named)).toBe(false);
+    logging.child('cli').error('command failed');
     await logging.close();
-    expect(text).toContain(`Warning: logging config file ${named} not found; using the default settings`);
+    // stderr carries only the config warning; the command's own records go to the file.
+    expect(text.trim().split('\n')).toEqual([expect.stringContaining(`Warning: logging config file ${named} not found; using the default settings`)]);
+    expect(logLines(path.join(dir, 'logs')).at(-1)).toContain('error [cli] command failed');
   });
 
   it('the CLI falls back to ZIPDESK_LOG_CONFIG, then creates the app file on first run', async () => {
