@@ -63,7 +63,15 @@ export async function withTempFile<T>(
   }
   let handle: FileHandle | undefined;
   try {
-    handle = await open(tempPath, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_RDWR, 0o644);
+    try {
+      handle = await open(tempPath, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_RDWR, 0o644);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const folder = path.dirname(finalPath);
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new ZipError('IO', `folder ${folder} does not exist`, { cause: error });
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new ZipError('IO', `cannot write in ${folder} (${code})`, { cause: error });
+      throw error;
+    }
     options.onTempPath?.(tempPath);
     const value = await work(handle, tempPath);
     await handle.close();

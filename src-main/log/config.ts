@@ -170,14 +170,17 @@ export function validateLogConfig(value: unknown, defaultFolder: string | null =
     if (!isPlainObject(section)) {
       problems.push(`modules: expected an object of module name to level like {"jobs": "debug"}, found ${describe(section)}`);
     } else {
+      const modules: [string, LogLevel][] = [];
       for (const [name, level] of Object.entries(section)) {
         if (name.trim() === '') {
           problems.push('modules: a module name is empty');
           continue;
         }
         const parsed = levelAt(level, `modules.${name}`, undefined, problems);
-        if (parsed) config.modules[name] = parsed;
+        if (parsed) modules.push([name, parsed]);
       }
+      // fromEntries defines own properties, so even a module called "__proto__" is just a name.
+      config.modules = Object.fromEntries(modules);
     }
   }
 

@@ -46,6 +46,12 @@ export interface LoggingOptions {
   readonly watch?: boolean;
   /** Quiet time after the last change before re-reading; default 200 ms (editors write in bursts). */
   readonly debounceMs?: number;
+  /**
+   * 'all' (default): the console shows records per the config's console settings. 'config-warnings':
+   * only this module's own warnings (a broken or missing config), for the CLI, whose stderr carries
+   * its one-line error messages and nothing else; its records still go to the file.
+   */
+  readonly consoleRecords?: 'all' | 'config-warnings';
 }
 
 export interface LoggingEvents {
@@ -61,6 +67,8 @@ export interface LoggingEvents {
   /** An old file was deleted because maxFiles says so. */
   logRemoved: [file: string];
 }
+
+type ConfigRead = { kind: 'missing' } | { kind: 'text'; text: string } | { kind: 'unreadable'; text: string; reason: string };
 
 type FileTransport = DailyRotateFile & { close?: () => void; __winstonerror?: (...args: unknown[]) => void };
 
@@ -82,6 +90,7 @@ export class Logging extends EventEmitter<LoggingEvents> {
   private readonly debounceMs: number;
   private readonly retiring = new Set<Promise<void>>();
   private closed = false;
+  private fileErrorReported = false;
 
   constructor(options: LoggingOptions) {
     super();
@@ -102,15 +111,17 @@ export class Logging extends EventEmitter<LoggingEvents> {
     this.logger.on('error', (error: unknown) => this.reportFileError(error));
 
     this.consoleStream = options.consoleStream ?? process.stderr;
-    this.console = new winston.transports.Stream({ stream: this.consoleStream, format: textFormat() });
+    const onlyConfigWarnings = winston.format((info) => (info.module === LOGGING_MODULE ? info : false));
+    const consoleFormat = options.consoleRecords === 'config-warnings' ? winston.format.combine(onlyConfigWarnings(), textFormat()) : textFormat();
+    this.console = new winston.transports.Stream({ stream: this.consoleStream, format: consoleFormat });
     this.logger.add(this.console);
 
     const created = options.createIfMissing !== false && this.createWithDefaults();
-    const text = this.readConfigText();
-    if (text === undefined) {
+    const read = this.readConfig();
+    if (read.kind === 'missing') {
       this.warn(`Warning: logging config file ${this.configPath} not found; using the default settings`);
       this.apply(this.current);
-    } else if (!this.applyText(text)) {
+    } else if (!this.applyRead(read)) {
       this.apply(this.current); // the defaults: logging starts even when the file is unusable
     }
     const pending = this.pending ?? [];
@@ -136,11 +147,36 @@ export class Logging extends EventEmitter<LoggingEvents> {
   }
 
   /**
-   * Logs a record that arrived as data from the worker or the renderer. An unknown level is not
-   * dropped: the record is logged as a warning with `badLevel` naming what was sent.
+   * Logs a record that arrived as data from the worker or the renderer (see record.ts): under
+   * meta.module, else defaultModule. An unknown level is not dropped: the record is logged as a
+   * warning with `badLevel` naming what was sent.
    */
-  logRecord(record: unknown): void {
-    logRecordTo(this.logger, record);
+  logRecord(record: unknown, defaultModule?: string): void {
+    logRecordTo(this.logger, record, defaultModule);
+  }
+
+  /** For "Edit Logging Settings": the config file, written with the current settings first if it is gone. */
+  ensureConfigFile(): string {
+    if (!fs.existsSync(this.configPath)) {
+      try {
+        fs.mkdirSync(path.dirname(this.configPath), { recursive: true });
+        fs.writeFileSync(this.configPath, formatLogConfig(this.current), { flag: 'wx' });
+      } catch (error) {
+        this.warn(`Warning: cannot create logging config ${this.configPath}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return this.configPath;
+  }
+
+  /** For "Show Logs": the log folder, created if logging to files is off and it never existed. */
+  ensureLogFolder(): string {
+    const folder = this.logFolder;
+    try {
+      fs.mkdirSync(folder, { recursive: true });
+    } catch (error) {
+      this.warn(`Warning: cannot create the log folder ${folder}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return folder;
   }
 
   /**
@@ -149,15 +185,15 @@ export class Logging extends EventEmitter<LoggingEvents> {
    */
   reload(): boolean {
     if (this.closed) return false;
-    const text = this.readConfigText();
-    if (text === undefined) {
+    const read = this.readConfig();
+    if (read.kind === 'missing') {
       if (this.lastText === undefined) return false; // still missing: already said so
       this.lastText = undefined;
       this.warn(`Warning: logging config file ${this.configPath} not found; keeping the current settings`);
       return false;
     }
-    if (text === this.lastText) return false; // a touch or a duplicate watch event, not an edit
-    if (!this.applyText(text)) return false;
+    if (read.text === this.lastText) return false; // a touch or a duplicate watch event, not an edit
+    if (!this.applyRead(read)) return false;
     this.emit('reloaded', this.config);
     return true;
   }
@@ -172,12 +208,13 @@ export class Logging extends EventEmitter<LoggingEvents> {
     if (this.file) this.retireFile(this.file);
     this.file = undefined;
     this.logger.remove(this.console);
+    this.logger.silent = true; // late records are dropped quietly, not reported by winston as "no transports"
     await Promise.all(this.retiring);
   }
 
   private thresholdFor(module: unknown): LogLevel {
     const name = typeof module === 'string' ? module : undefined;
-    const own = name === undefined ? undefined : this.current.modules[name];
+    const own = name !== undefined && Object.hasOwn(this.current.modules, name) ? this.current.modules[name] : undefined;
     if (own) return own;
     // This file's own warnings are shown even when the overall level is "error", unless modules.log says otherwise.
     return name === LOGGING_MODULE ? mostVerbose([this.current.level, 'warn']) : this.current.level;
@@ -194,32 +231,35 @@ export class Logging extends EventEmitter<LoggingEvents> {
     }
   }
 
-  private readConfigText(): string | undefined {
+  private readConfig(): ConfigRead {
     try {
-      return fs.readFileSync(this.configPath, 'utf8');
+      return { kind: 'text', text: fs.readFileSync(this.configPath, 'utf8') };
     } catch (error) {
-      if (isObject(error) && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) return undefined;
-      return `\u0000unreadable: ${error instanceof Error ? error.message : String(error)}`;
+      const code = isObject(error) ? error.code : undefined;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+      // Remembered as text so that the same failure on the next watch event is not reported twice.
+      return { kind: 'unreadable', text: `\u0000${String(code)}`, reason: error instanceof Error ? error.message : String(error) };
     }
   }
 
-  private applyText(text: string): boolean {
-    this.lastText = text;
-    if (text.startsWith('\u0000unreadable: ')) {
-      this.warn(`Warning: cannot read logging config ${this.configPath}: ${text.slice(13)}; keeping the current settings`);
+  /** Applies what was read, or warns once and keeps the current settings. */
+  private applyRead(read: Exclude<ConfigRead, { kind: 'missing' }>): boolean {
+    this.lastText = read.text;
+    if (read.kind === 'unreadable') {
+      this.warn(`Warning: cannot read logging config ${this.configPath}: ${read.reason}; keeping the current settings`);
       return false;
     }
-    const parsed = parseLogConfig(text, this.configPath, this.defaultFolder);
+    const parsed = parseLogConfig(read.text, this.configPath, this.defaultFolder);
     if (!parsed.ok) {
-      const problems = parsed.problems.join('; ');
-      this.warn(`Warning: logging config ${problems}; keeping the current settings`);
+      this.warn(`Warning: logging config ${parsed.problems.join('; ')}; keeping the current settings`);
       return false;
     }
-    return this.apply(parsed.config);
+    this.apply(parsed.config);
+    return true;
   }
 
   /** Puts a configuration in force, rebuilding the file transport only when its settings changed. */
-  private apply(config: LogConfig): boolean {
+  private apply(config: LogConfig): void {
     const previous = this.current;
     this.current = config;
     // The logger's own level only answers isLevelEnabled(); the module filter decides per record.
@@ -228,16 +268,16 @@ export class Logging extends EventEmitter<LoggingEvents> {
     this.console.silent = !config.console.enabled;
 
     const key = JSON.stringify({ ...config.file, folder: this.folderOf(config.file) });
-    if (key === this.fileKey && (this.file !== undefined) === config.file.enabled) return true;
+    if (key === this.fileKey && (this.file !== undefined) === config.file.enabled) return;
     let replacement: FileTransport | undefined;
     if (config.file.enabled) {
       try {
         replacement = this.makeFileTransport(config.file);
       } catch (error) {
-        // e.g. a folder that cannot be created: keep the old file transport and the old file settings.
+        // e.g. a folder that cannot be created: the levels apply, the log file stays where it was.
         this.current = { ...config, file: previous.file };
         this.warn(`Warning: cannot write logs to ${this.folderOf(config.file)}: ${error instanceof Error ? error.message : String(error)}; keeping the current log file`);
-        return false;
+        return;
       }
     }
     const old = this.file;
@@ -245,7 +285,6 @@ export class Logging extends EventEmitter<LoggingEvents> {
     this.file = replacement;
     this.fileKey = config.file.enabled ? key : '';
     if (old) this.retireFile(old);
-    return true;
   }
 
   private makeFileTransport(file: FileConfig): FileTransport {
@@ -286,6 +325,7 @@ export class Logging extends EventEmitter<LoggingEvents> {
     transport.close = () => undefined; // winston closes on unpipe, before the records in flight are written
     this.logger.remove(transport);
     const done = new Promise<void>((resolve) => {
+      transport.once('error', () => resolve()); // reported above; closing must not hang on a broken disk
       transport.end(() => closeStream(resolve));
     });
     this.retiring.add(done);
@@ -306,8 +346,6 @@ export class Logging extends EventEmitter<LoggingEvents> {
     this.logger.child({ module: LOGGING_MODULE }).warn(message);
     this.emit('warning', message);
   }
-
-  private fileErrorReported = false;
 
   private reportFileError(error: unknown): void {
     // Once: a disk that refuses one write usually refuses the next, and each report would be another write.
@@ -348,7 +386,8 @@ function textFormat(): winston.Logform.Format {
     const fields: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(info)) if (!SKIPPED_FIELDS.has(key)) fields[key] = value;
     const module = typeof info.module === 'string' ? ` [${info.module}]` : '';
-    const message = typeof info.message === 'string' ? info.message : toJson(info.message);
+    // One record, one line: a message with line breaks (from a page or a worker) cannot forge records.
+    const message = (typeof info.message === 'string' ? info.message : toJson(info.message)).replace(/\r?\n|\r/g, '\\n');
     const rest = Object.keys(fields).length > 0 ? ` ${toJson(fields)}` : '';
     return `${String(info.timestamp ?? new Date().toISOString())} ${info.level.padEnd(5)}${module} ${message}${rest}`;
   });

@@ -55,7 +55,7 @@ export function resolveLogConfig(flag: string | undefined, env: Env = process.en
   if (flag) return { path: path.resolve(cwd, flag), source: 'flag' };
   const fromEnv = env[LOG_CONFIG_ENV];
   if (fromEnv) return { path: path.resolve(cwd, fromEnv), source: 'env' };
-  return { path: defaultLogConfigPath(), source: 'default' };
+  return { path: defaultLogConfigPath(process.platform, env), source: 'default' };
 }
 
 export function resolveLogConfigPath(flag: string | undefined, env: Env = process.env, cwd: string = process.cwd()): string {

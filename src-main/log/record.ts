@@ -17,13 +17,15 @@ export interface LogRecord {
 const RESERVED = ['level', 'message', 'timestamp'];
 
 /**
- * Logs a record that arrived as data. An unknown level is not dropped: the record is logged as a
+ * Logs a record that arrived as data, under `meta.module` (else `defaultModule`, e.g. "renderer"
+ * for records from IPC, so a page cannot go unlabelled). An unknown level is not dropped: the record is logged as a
  * warning with `badLevel` saying what was sent. Reserved meta keys (level, message, timestamp)
  * are ignored so a record cannot disguise itself.
  */
-export function logRecordTo(log: Log, record: unknown): void {
+export function logRecordTo(log: Log, record: unknown, defaultModule?: string): void {
   const fields = isObject(record) ? record : { message: record };
   const meta: Record<string, unknown> = isObject(fields.meta) ? { ...fields.meta } : {};
+  if (defaultModule !== undefined && (typeof meta.module !== 'string' || meta.module === '')) meta.module = defaultModule;
   for (const key of RESERVED) delete meta[key];
   const level = parseLevel(fields.level);
   if (!level) meta.badLevel = String(fields.level);

@@ -30,6 +30,12 @@ const INFLATE_CHUNK = 256 * 1024;
 
 export interface EntryStreamOptions {
   readonly signal?: AbortSignal;
+  /**
+   * Fail with LOCAL_MISMATCH on any disagreement between local header and central record.
+   * By default only those that change how the data reads do (another compression method, or
+   * a CRC-32 that the data cannot match both of); the rest are reported by readLocalHeader.
+   */
+  readonly strictLocalHeader?: boolean;
 }
 
 export type LocalValues = ReturnType<typeof LOCAL_FILE_HEADER.decode>;
@@ -66,7 +72,7 @@ async function readLocalHeaderAnd(source: RandomAccessSource, entry: ZipEntry, w
   const offset = entry.localHeaderOffset;
   const size = source.size;
   if (!Number.isSafeInteger(offset) || offset < 0 || offset + LOCAL_FILE_HEADER.size > size) {
-    throw new ZipError('TRUNCATED', `local header offset ${offset} is past the end of the archive (${size} bytes)`, { entry: entry.name, offset });
+    throw new ZipError('TRUNCATED', `local header offset ${offset} is outside the archive (${size} bytes)`, { entry: entry.name, offset });
   }
   let bytes = await source.read(offset, Math.min(size - offset, LOCAL_FILE_HEADER.size + LOCAL_HEADER_GUESS + wantAfter));
   const signature = bytes.readUInt32LE(0);
@@ -142,9 +148,18 @@ function checkSupported(entry: ZipEntry): void {
   }
 }
 
-/** The local header mismatches that make the data untrustworthy: another name or method. */
-function checkLocal(entry: ZipEntry, local: LocalHeader): void {
-  const fatal = local.mismatches.find((m) => m.field === 'fileName' || m.field === 'compressionMethod');
+/**
+ * The local header mismatches that make the data untrustworthy. A name that differs is only
+ * reported (the central directory is the truth; Info-ZIP and Go read such archives), unless
+ * the caller asks for strictness.
+ */
+function checkLocal(entry: ZipEntry, local: LocalHeader, options: EntryStreamOptions): void {
+  const crc = local.mismatches.find((m) => m.field === 'crc32');
+  if (crc !== undefined) {
+    // The data has one CRC-32; it cannot match both values (unzip checks the local one).
+    throw new ZipError('CRC_MISMATCH', `local header CRC-32 ${hex(crc.local as number)} differs from the central directory's ${hex(crc.central as number)}`, { entry: entry.name, offset: local.offset });
+  }
+  const fatal = options.strictLocalHeader ? local.mismatches[0] : local.mismatches.find((m) => m.field === 'compressionMethod');
   if (fatal !== undefined) {
     throw new ZipError('LOCAL_MISMATCH', `local header ${fatal.field} ${JSON.stringify(fatal.local)} differs from the central directory's ${JSON.stringify(fatal.central)}`, { entry: entry.name, offset: local.offset });
   }
@@ -177,6 +192,11 @@ function inflateError(entry: ZipEntry, e: unknown): ZipError {
  * `bytes` are what follows the data; the signature is optional (4.3.9.3).
  */
 function checkDescriptor(entry: ZipEntry, bytes: Buffer, crc: number): void {
+  // Some writers set bit 3 and then write no descriptor: the next header follows the data.
+  if (bytes.length >= 4) {
+    const next = bytes.readUInt32LE(0);
+    if (next === SIGNATURE.LOCAL_FILE_HEADER || next === SIGNATURE.CENTRAL_DIRECTORY_HEADER) return;
+  }
   const signed = bytes.length >= 4 && bytes.readUInt32LE(0) === SIGNATURE.DATA_DESCRIPTOR;
   const need = signed ? 16 : 12;
   if (bytes.length < need) {
@@ -204,7 +224,7 @@ export async function readEntryData(source: RandomAccessSource, entry: ZipEntry,
   if (entry.compressedSize <= SMALL_ENTRY && entry.uncompressedSize <= SMALL_ENTRY) {
     const descriptor = entry.hasDataDescriptor ? DATA_DESCRIPTOR_MAX : 0;
     const local = await readLocalHeaderAnd(source, entry, entry.compressedSize + descriptor);
-    checkLocal(entry, local);
+    checkLocal(entry, local, options);
     dataFits(source, entry, local);
     const data = local.following.subarray(0, entry.compressedSize);
     let out: Buffer;
@@ -249,7 +269,7 @@ export async function openEntryStream(source: RandomAccessSource, entry: ZipEntr
     });
   }
   const local = await readLocalHeaderAnd(source, entry, 0);
-  checkLocal(entry, local);
+  checkLocal(entry, local, options);
   dataFits(source, entry, local);
   return new EntryReadable(source, entry, local.dataOffset, options.signal);
 }

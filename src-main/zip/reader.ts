@@ -70,6 +70,9 @@ const CENTRAL_DIRECTORY_CHUNK = 4 * 1024 * 1024;
 /** Entries per batch: small enough that a consumer that drops them keeps them in the young generation. */
 const BATCH_SIZE = 2048;
 
+/** 7.2.4 / 7.3: version 6.2 is needed to read an archive whose central directory is encrypted. */
+const VERSION_STRONG_ENCRYPTION = 62;
+
 const NO_EXTRA_IDS: readonly number[] = Object.freeze([]);
 const CENTRAL_CONTEXT: ExtraContext = { local: false };
 
@@ -103,7 +106,7 @@ export async function openZip(source: RandomAccessSource, options: OpenZipOption
 
 interface FoundEnd {
   readonly info: ZipArchiveInfo;
-  /** Where the record after the central directory starts: the directory cannot reach past it. */
+  /** How far central records may be read (the end of the file: see resolveEnd). */
   readonly limit: number;
   readonly zip64: boolean;
 }
@@ -136,6 +139,9 @@ async function findEnd(source: RandomAccessSource, log: Log): Promise<FoundEnd> 
 async function scanForEnd(source: RandomAccessSource, tail: Buffer, tailStart: number, log: Log): Promise<FoundEnd | ZipError | undefined> {
   let firstError: ZipError | undefined;
   let withTrailingData: FoundEnd | undefined;
+  // An end record with a truncated comment after a valid one is two archives glued together,
+  // one of them cut short (golang.org/issue/66869): readers would disagree on which one it is.
+  let truncatedAfter = false;
   let checked = 0;
   for (let i = tail.length - END_OF_CENTRAL_DIRECTORY.size; i >= 0; i--) {
     if (tail[i] !== 0x50 || tail[i + 1] !== 0x4b || tail[i + 2] !== 0x05 || tail[i + 3] !== 0x06) continue;
@@ -144,13 +150,14 @@ async function scanForEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
     const recordEnd = position + END_OF_CENTRAL_DIRECTORY.size + eocd.commentLength;
     if (recordEnd > source.size) {
       firstError ??= new ZipError('EOCD_NOT_FOUND', `end of central directory record at offset ${position} declares a ${eocd.commentLength}-byte comment, but the file ends ${source.size - position - END_OF_CENTRAL_DIRECTORY.size} bytes after the record`, { offset: position });
+      truncatedAfter = true;
       continue;
     }
     if (++checked > MAX_CANDIDATES_CHECKED) break;
     try {
       const found = await resolveEnd(source, tail, tailStart, position, eocd, log);
       if (recordEnd === source.size) return found;
-      withTrailingData ??= found;
+      if (!truncatedAfter) withTrailingData ??= found;
     } catch (e) {
       if (!(e instanceof ZipError)) throw e;
       log.debug('end record candidate rejected', { offset: position, code: e.code, message: e.message });
@@ -179,6 +186,7 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
   let directoryOffset = eocd.offsetOfStartOfCentralDirectory;
   let limit = position;
   let zip64Offset: number | undefined;
+  let zip64Version = 0;
   const hasMarkers = count === ZIP64_MARKER_16 || eocd.numberOfCentralDirectoryRecordsOnThisDisk === ZIP64_MARKER_16 || directorySize === ZIP64_MARKER_32 || directoryOffset === ZIP64_MARKER_32;
 
   // 4.3.15: a ZIP64 locator right before the end record. Without the markers a broken one is
@@ -192,18 +200,20 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
       directoryOffset = zip64.directoryOffset;
       limit = zip64.position;
       zip64Offset = zip64.position;
+      zip64Version = zip64.versionNeededToExtract;
     } catch (e) {
       if (!(e instanceof ZipError) || hasMarkers) throw e;
       log.warn('ignoring a broken ZIP64 locator before a complete end record', { offset: locatorPosition, message: e.message });
     }
   }
-  if (zip64Offset === undefined) {
-    const disk = eocd.numberOfThisDisk;
-    const directoryDisk = eocd.diskWhereCentralDirectoryStarts;
-    if (disk !== 0 || directoryDisk !== 0) {
-      throw new ZipError('MULTI_DISK', `the archive spans disks (this is disk ${disk}, the central directory starts on disk ${directoryDisk}); split archives are not supported`, { offset: position });
-    }
-  }
+  // Disk numbers (4.3.16): a split archive's last part says which disk it is and holds the
+  // whole directory. Nonzero numbers that disagree with the counts are damage, ignored as Go
+  // and Python do; if the directory cannot be found then, the split is named as the reason.
+  const disk = eocd.numberOfThisDisk;
+  const directoryDisk = eocd.diskWhereCentralDirectoryStarts;
+  const spansDisks = zip64Offset === undefined && (disk !== 0 || directoryDisk !== 0);
+  const multiDisk = (): ZipError => new ZipError('MULTI_DISK', `the archive spans disks (this is disk ${disk}, the central directory starts on disk ${directoryDisk}); split archives are not supported`, { offset: position });
+  if (spansDisks && eocd.numberOfCentralDirectoryRecordsOnThisDisk === eocd.totalNumberOfCentralDirectoryRecords) throw multiDisk();
 
   if (directorySize > limit) {
     throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory size ${directorySize} is larger than the ${limit} bytes before the end record at offset ${limit}`, { offset: limit });
@@ -212,16 +222,22 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
   let directoryStart = directoryOffset;
   if (count === 0 && directorySize === 0) {
     if (directoryOffset > limit) directoryStart = limit;
-  } else if (directoryOffset + directorySize <= limit && (await signatureAt(source, tail, tailStart, directoryOffset, limit)) === SIGNATURE.CENTRAL_DIRECTORY_HEADER) {
+  } else if ((await signatureAt(source, tail, tailStart, directoryOffset, limit)) === SIGNATURE.CENTRAL_DIRECTORY_HEADER) {
+    // Where it says (a directory size that runs into the end record is damage, read as Go does).
     directoryStart = directoryOffset;
   } else {
     // Data before the archive that its offsets do not count (a stub concatenated in front):
     // the directory ends where the end record starts, so it starts directorySize before that.
+    // (A negative difference — offsets too large — is read the same way, as Python does.)
     const actual = limit - directorySize;
-    if (actual > directoryOffset && (await signatureAt(source, tail, tailStart, actual, limit)) === SIGNATURE.CENTRAL_DIRECTORY_HEADER) {
+    if ((await signatureAt(source, tail, tailStart, actual, limit)) === SIGNATURE.CENTRAL_DIRECTORY_HEADER) {
       adjustment = actual - directoryOffset;
       directoryStart = actual;
     } else {
+      if (spansDisks) throw multiDisk();
+      if (zip64Version >= VERSION_STRONG_ENCRYPTION) {
+        throw new ZipError('ENCRYPTED', `the central directory is encrypted (ZIP64 end record version ${zip64Version}, APPNOTE 7.3); it cannot be listed`, { offset: limit });
+      }
       throw new ZipError(
         'BAD_CENTRAL_DIRECTORY',
         `no central directory record at offset ${directoryOffset} (declared size ${directorySize}, ${count} entries, end record at offset ${limit})`,
@@ -229,9 +245,12 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
       );
     }
   }
+  if (adjustment !== 0 && count > 0) adjustment = await confirmAdjustment(source, directoryStart, adjustment);
   // Never believe a count the directory cannot hold: each record is at least 46 bytes.
-  if (count > (limit - directoryStart) / CENTRAL_DIRECTORY_HEADER.size) {
-    throw new ZipError('TOO_MANY_ENTRIES', `the archive declares ${count} entries, but its ${limit - directoryStart}-byte central directory can hold at most ${Math.floor((limit - directoryStart) / CENTRAL_DIRECTORY_HEADER.size)}`, { offset: position });
+  // (Records are read up to the end of the file: some writers understate the directory size.)
+  const room = size - directoryStart;
+  if (count > room / CENTRAL_DIRECTORY_HEADER.size) {
+    throw new ZipError('TOO_MANY_ENTRIES', `the archive declares ${count} entries, but the ${room} bytes from its central directory to the end of the file can hold at most ${Math.floor(room / CENTRAL_DIRECTORY_HEADER.size)}`, { offset: position });
   }
 
   const recordEnd = position + END_OF_CENTRAL_DIRECTORY.size + eocd.commentLength;
@@ -248,12 +267,17 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
       offsetAdjustment: adjustment,
       trailingBytes: size - recordEnd,
     },
-    limit,
+    limit: size,
     zip64: zip64Offset !== undefined,
   };
 }
 
-async function readZip64End(source: RandomAccessSource, tail: Buffer, tailStart: number, locatorPosition: number): Promise<{ position: number; count: number; directorySize: number; directoryOffset: number }> {
+async function readZip64End(
+  source: RandomAccessSource,
+  tail: Buffer,
+  tailStart: number,
+  locatorPosition: number,
+): Promise<{ position: number; count: number; directorySize: number; directoryOffset: number; versionNeededToExtract: number }> {
   const locator = ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.decode(await bytesAt(source, tail, tailStart, locatorPosition, ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size), 0);
   if (locator.diskWithZip64EndOfCentralDirectory !== 0 || locator.totalNumberOfDisks > 1) {
     throw new ZipError('MULTI_DISK', `the ZIP64 locator at offset ${locatorPosition} says the archive spans ${locator.totalNumberOfDisks} disks (end record on disk ${locator.diskWithZip64EndOfCentralDirectory}); split archives are not supported`, { offset: locatorPosition });
@@ -278,7 +302,28 @@ async function readZip64End(source: RandomAccessSource, tail: Buffer, tailStart:
   if (record.sizeOfZip64EndOfCentralDirectoryRecord < recordSize - 12 || position + 12 + record.sizeOfZip64EndOfCentralDirectoryRecord > locatorPosition) {
     throw new ZipError('BAD_ZIP64', `ZIP64 end record at offset ${position} declares size ${record.sizeOfZip64EndOfCentralDirectoryRecord}, which does not fit before the locator at offset ${locatorPosition}`, { offset: position });
   }
-  return { position, count: record.totalNumberOfCentralDirectoryRecords, directorySize: record.sizeOfCentralDirectory, directoryOffset: record.offsetOfStartOfCentralDirectory };
+  return {
+    position,
+    count: record.totalNumberOfCentralDirectoryRecords,
+    directorySize: record.sizeOfCentralDirectory,
+    directoryOffset: record.offsetOfStartOfCentralDirectory,
+    versionNeededToExtract: record.versionNeededToExtract & 0xff,
+  };
+}
+
+/**
+ * The directory was found `adjustment` bytes from where it claims to be. With a prefix the
+ * writer did not count, local header offsets are off by as much; when only the directory's own
+ * offset is wrong, they are not. The first entry's local header tells which.
+ */
+async function confirmAdjustment(source: RandomAccessSource, directoryStart: number, adjustment: number): Promise<number> {
+  if (directoryStart + CENTRAL_DIRECTORY_HEADER.size > source.size) return adjustment;
+  const first = CENTRAL_DIRECTORY_HEADER.decode(await source.read(directoryStart, CENTRAL_DIRECTORY_HEADER.size), 0);
+  const isLocalHeader = async (offset: number): Promise<boolean> =>
+    offset >= 0 && offset + 4 <= source.size && (await source.read(offset, 4)).readUInt32LE(0) === SIGNATURE.LOCAL_FILE_HEADER;
+  const offset = first.relativeOffsetOfLocalHeader;
+  if (offset === ZIP64_MARKER_32 || (await isLocalHeader(offset + adjustment))) return adjustment;
+  return (await isLocalHeader(offset)) ? 0 : adjustment;
 }
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
@@ -328,7 +373,7 @@ class CentralDirectoryReader implements ZipReader {
       if (position + headerSize > bufStart + buf.length) {
         if (position + headerSize > limit) {
           if (beyondCount) break;
-          throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory record ${index} of ${declared} at offset ${position} runs past the end of the central directory (offset ${limit})`, { offset: position });
+          throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory record ${index} of ${declared} at offset ${position} runs past the end of the archive (${limit} bytes)`, { offset: position });
         }
         if (batch.length > 0) {
           yield batch;
@@ -346,7 +391,7 @@ class CentralDirectoryReader implements ZipReader {
       const length = headerSize + values.fileNameLength + values.extraFieldLength + values.fileCommentLength;
       if (at + length > buf.length) {
         if (position + length > limit) {
-          throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory record ${index} at offset ${position} is ${length} bytes long and runs past the end of the central directory (offset ${limit})`, { offset: position });
+          throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory record ${index} at offset ${position} is ${length} bytes long and runs past the end of the archive (${limit} bytes)`, { offset: position });
         }
         if (batch.length > 0) {
           yield batch;

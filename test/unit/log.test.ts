@@ -9,6 +9,7 @@ import { PassThrough } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCliLogging } from '../../src-main/log/cli-logging.js';
 import {
   createLogging,
   defaultLogConfig,
@@ -122,6 +123,60 @@ describe('first run and a missing file', () => {
     await logging.close();
     expect(consoleText()).toContain(`Warning: logging config file ${configPath} not found`);
     expect(logLines().at(-1)).toContain('warn  after');
+  });
+});
+
+describe('never crash, never stop logging', () => {
+  it('a config path that cannot be read (a folder) gives the defaults and a warning', async () => {
+    fs.mkdirSync(configPath);
+    const { logging, consoleText } = start({ defaultFolder: logFolder });
+    logging.logger.info('logged anyway');
+    await logging.close();
+    expect(consoleText()).toMatch(new RegExp(`Warning: cannot read logging config ${configPath}: .*EISDIR.*; keeping the current settings`));
+    expect(logLines().at(-1)).toContain('info  logged anyway');
+  });
+
+  it('a log folder that cannot be created keeps the levels and the current log file', async () => {
+    writeConfig({});
+    fs.writeFileSync(path.join(dir, 'not-a-folder'), '');
+    const { logging } = start();
+    const warned = once(logging, 'warning', within(2000));
+    writeConfig({ level: 'debug', file: { folder: 'not-a-folder/logs' } });
+    const [warning] = await warned;
+    expect(warning).toContain(`Warning: cannot write logs to ${path.join(dir, 'not-a-folder/logs')}`);
+    expect(logging.logFolder).toBe(logFolder);
+    logging.logger.debug('debug in the old folder');
+    await logging.close();
+    expect(logLines().at(-1)).toContain('debug debug in the old folder');
+  });
+
+  it('after close, late records are dropped quietly', async () => {
+    writeConfig({});
+    const { logging, consoleText } = start();
+    await logging.close();
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => errors.push(args);
+    try {
+      logging.logger.error('too late');
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      console.error = original;
+    }
+    expect(errors).toEqual([]);
+    expect(consoleText()).not.toContain('too late');
+  });
+
+  it('module names are plain names, even ones an object inherits', async () => {
+    writeConfig('{"level": "warn", "modules": {"__proto__": "debug"}}');
+    const { logging } = start();
+    expect(Object.keys(logging.config.modules)).toEqual(['__proto__']);
+    logging.child('constructor').info('constructor info: dropped');
+    logging.child('__proto__').debug('proto debug: kept');
+    await logging.close();
+    const text = logLines().join('\n');
+    expect(text).toContain('proto debug: kept');
+    expect(text).not.toContain('dropped');
   });
 });
 
@@ -288,6 +343,26 @@ describe('rotation through winston-daily-rotate-file', () => {
     expect(zlib.gunzipSync(fs.readFileSync(path.join(logFolder, newestArchive))).toString()).toContain('record 5 ');
   });
 
+  it('rotates by date: a new file when the formatted date changes', async () => {
+    writeConfig({ file: { datePattern: 'YYYY-MM-DD-HH-mm-ss', maxSize: null, zippedArchive: false } });
+    const { logging } = start();
+    const rotated = once(logging, 'rotate', within(5000));
+    let turn = 0;
+    let done = false;
+    void rotated.finally(() => (done = true)).catch(() => undefined);
+    // The next second arrives on its own; keep writing (bounded by the 5 s above) until the transport rotates.
+    while (!done) {
+      logging.logger.info(`tick ${turn++}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const [oldFile, newFile] = (await rotated) as [string, string];
+    await logging.close();
+    expect(path.basename(oldFile)).toMatch(/^zipdesk-\d{4}(-\d\d){5}\.log$/);
+    expect(path.basename(newFile)).toMatch(/^zipdesk-\d{4}(-\d\d){5}\.log$/);
+    expect(newFile > oldFile).toBe(true);
+    expect(logFiles()).toEqual([path.basename(oldFile), path.basename(newFile)]);
+  });
+
   it('keeps counting files across a reload (one audit file per name pattern)', async () => {
     writeConfig({ file: { maxSize: '1k', maxFiles: 2, zippedArchive: false } });
     const { logging } = start();
@@ -409,5 +484,67 @@ describe('live reload', () => {
     const [warning] = await warned;
     expect(warning).toBe(`Warning: logging config file ${configPath} not found; keeping the current settings`);
     expect(logging.config.level).toBe('debug');
+  });
+});
+
+describe('for the app menu and the command line', () => {
+  it('Edit Logging Settings: ensureConfigFile rewrites a deleted file with the settings in force', async () => {
+    writeConfig({ level: 'debug', modules: { jobs: 'silly' } });
+    const { logging } = start({ watch: false });
+    fs.unlinkSync(configPath);
+    expect(logging.ensureConfigFile()).toBe(configPath);
+    expect(JSON.parse(fs.readFileSync(configPath, 'utf8'))).toMatchObject({ level: 'debug', modules: { jobs: 'silly' } });
+    await logging.close();
+  });
+
+  it('Show Logs: ensureLogFolder gives the folder even when file logging is off', async () => {
+    writeConfig({ file: { enabled: false, folder: 'somewhere' } });
+    const { logging } = start();
+    expect(logging.ensureLogFolder()).toBe(path.join(dir, 'somewhere'));
+    expect(fs.statSync(path.join(dir, 'somewhere')).isDirectory()).toBe(true);
+    await logging.close();
+  });
+
+  it('records from IPC default to the renderer module', async () => {
+    writeConfig({});
+    const { logging } = start();
+    logging.logRecord({ level: 'warn', message: 'slow frame', meta: { ms: 80 } }, 'renderer');
+    logging.logRecord({ level: 'warn', message: 'named', meta: { module: 'viewer' } }, 'renderer');
+    logging.logRecord({ level: 'info', message: 'two\n2026-01-01T00:00:00.000Z error forged' }, 'renderer');
+    await logging.close();
+    const lines = logLines();
+    expect(lines).toContainEqual(expect.stringMatching(/ warn  \[renderer\] slow frame \{"ms":80\}$/));
+    expect(lines).toContainEqual(expect.stringMatching(/ warn  \[viewer\] named$/));
+    expect(lines).toContainEqual(expect.stringMatching(/ info  \[renderer\] two\\n2026-01-01T00:00:00.000Z error forged$/));
+    expect(lines.filter((line) => line.startsWith('2026-01-01'))).toEqual([]);
+  });
+
+  it('the CLI uses --log-config, never creates a file the user named, and does not watch', async () => {
+    const named = path.join(dir, 'named.json');
+    const stderr = new PassThrough();
+    let text = '';
+    stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const logging = createCliLogging({ logConfig: 'named.json', cwd: dir, env: { ZIPDESK_LOG_CONFIG: configPath }, stderr });
+    open.push(logging);
+    expect(logging.configPath).toBe(named);
+    expect(fs.existsSync(named)).toBe(false);
+    logging.child('cli').error('command failed');
+    await logging.close();
+    // stderr carries only the config warning; the command's own records go to the file.
+    expect(text.trim().split('\n')).toEqual([expect.stringContaining(`Warning: logging config file ${named} not found; using the default settings`)]);
+    expect(logLines(path.join(dir, 'logs')).at(-1)).toContain('error [cli] command failed');
+  });
+
+  it('the CLI falls back to ZIPDESK_LOG_CONFIG, then creates the app file on first run', async () => {
+    writeConfig({ level: 'debug' });
+    const fromEnv = createCliLogging({ env: { ZIPDESK_LOG_CONFIG: configPath }, stderr: new PassThrough() });
+    open.push(fromEnv);
+    expect(fromEnv.config.level).toBe('debug');
+    const xdg = path.join(dir, 'xdg');
+    const first = createCliLogging({ env: { XDG_CONFIG_HOME: xdg }, stderr: new PassThrough() });
+    open.push(first);
+    if (process.platform === 'linux') expect(first.configPath).toBe(path.join(xdg, 'Zipdesk', 'logging.json'));
+    expect(fs.existsSync(first.configPath)).toBe(true);
+    expect(first.logFolder).toBe(path.join(path.dirname(first.configPath), 'logs'));
   });
 });

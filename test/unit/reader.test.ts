@@ -238,9 +238,12 @@ describe('hostile and damaged archives', () => {
   });
 
   it('BAD_CENTRAL_DIRECTORY when the directory is not where the end record says', async () => {
-    // (An offset below the real one reads as a prefix the offsets do not count, as in Go.)
+    // (An offset alone that is wrong is corrected from the size, as Python and Go do; both wrong is not.)
     const directory = centralOffsets(pyStored)[0]!;
-    const bad = messWith(pyStored, (b) => b.writeUInt32LE(directory + 5, eocdOffset(b) + EOCD.offsetOfStartOfCentralDirectory));
+    const bad = messWith(pyStored, (b) => {
+      b.writeUInt32LE(directory + 5, eocdOffset(b) + EOCD.offsetOfStartOfCentralDirectory);
+      b.writeUInt32LE(b.readUInt32LE(eocdOffset(b) + EOCD.sizeOfCentralDirectory) - 1, eocdOffset(b) + EOCD.sizeOfCentralDirectory);
+    });
     await expectCode(openBuffer(bad), 'BAD_CENTRAL_DIRECTORY', new RegExp(`offset ${directory + 5}`));
     const huge = messWith(pyStored, (b) => b.writeUInt32LE(0xfffffff0, eocdOffset(b) + EOCD.sizeOfCentralDirectory));
     await expectCode(openBuffer(huge), 'BAD_CENTRAL_DIRECTORY', /4294967280/);
@@ -293,7 +296,7 @@ describe('hostile and damaged archives', () => {
   it('TRUNCATED when data or a local header lies past the end', async () => {
     const bad = messWith(pyStored, (b) => b.writeUInt32LE(b.length + 100, centralOffsets(b)[0]! + CD.relativeOffsetOfLocalHeader));
     const reader = await openBuffer(bad);
-    await expectCode(reader.readEntry((await reader.readEntries())[0]!), 'TRUNCATED', /past the end/);
+    await expectCode(reader.readEntry((await reader.readEntries())[0]!), 'TRUNCATED', /outside the archive/);
     const long = messWith(pyStored, (b) => {
       b.writeUInt32LE(0x7fffffff, centralOffsets(b)[0]! + CD.compressedSize);
       b.writeUInt32LE(0x7fffffff, centralOffsets(b)[0]! + CD.uncompressedSize);
@@ -323,11 +326,17 @@ describe('hostile and damaged archives', () => {
     const r2 = await openBuffer(renamed);
     const [first] = await r2.readEntries();
     expect((await r2.readLocalHeader(first!)).mismatches).toEqual([{ field: 'fileName', local: 'z.txt', central: 'a.txt' }]);
-    await expectCode(r2.openEntryStream(first!), 'LOCAL_MISMATCH', /z\.txt/);
+    // The central directory is the truth: a local name that differs is reported, and refused only when asked.
+    expect((await r2.readEntry(first!)).toString()).toBe('alpha');
+    await expectCode(r2.openEntryStream(first!, { strictLocalHeader: true }), 'LOCAL_MISMATCH', /z\.txt/);
+    const method = messWith(pyStored, (b) => b.writeUInt16LE(8, localOffsets(b)[0]! + LFH.compressionMethod));
+    const r5 = await openBuffer(method);
+    await expectCode(r5.openEntryStream((await r5.readEntries())[0]!), 'LOCAL_MISMATCH', /compressionMethod 8/);
     const crc = messWith(pyStored, (b) => b.writeUInt32LE(1, localOffsets(b)[1]! + LFH.crc32));
     const r3 = await openBuffer(crc);
     const second = (await r3.readEntries())[1]!;
     expect((await r3.readLocalHeader(second)).mismatches).toEqual([{ field: 'crc32', local: 1, central: second.crc32 }]);
+    await expectCode(r3.readEntry(second), 'CRC_MISMATCH', /local header CRC-32 0x00000001/);
     const badSig = messWith(pyStored, (b) => b[localOffsets(b)[0]!]!++);
     const r4 = await openBuffer(badSig);
     await expectCode(r4.readLocalHeader((await r4.readEntries())[0]!), 'BAD_LOCAL_HEADER', /0x04034b51/);
