@@ -2,7 +2,8 @@
 // general purpose bits 1–2 (APPNOTE 4.4.4), CRC, time, attributes and the flags the table shows.
 
 import type { DeflateLevel, EntryRow } from '../../src-preload/contract.js';
-import { BITFLAG_UTF8, DOS_ATTR_ARCHIVE, DOS_ATTR_DIRECTORY, DOS_ATTR_HIDDEN, DOS_ATTR_READONLY, DOS_ATTR_SYSTEM, HOST_UNIX, HOST_OSX, methodName, S_IFDIR, S_IFLNK, S_IFMT } from '../zip/constants.js';
+import { BITFLAG_UTF8, DOS_ATTR_ARCHIVE, DOS_ATTR_DIRECTORY, DOS_ATTR_HIDDEN, DOS_ATTR_READONLY, DOS_ATTR_SYSTEM, HOST_UNIX, HOST_OSX, methodName, S_IFMT, S_IFREG } from '../zip/constants.js';
+import { unixModeText } from '../zip/inspect.js';
 import type { ZipEntry } from '../zip/model.js';
 
 const LEVELS: readonly DeflateLevel[] = ['normal', 'maximum', 'fast', 'superfast'];
@@ -12,20 +13,12 @@ export function deflateLevel(method: number, flags: number): DeflateLevel | null
   return method === 8 || method === 9 ? LEVELS[(flags >> 1) & 0b11]! : null;
 }
 
-function unixModeText(mode: number): string {
-  const type = mode & S_IFMT;
-  const kind = type === S_IFDIR ? 'd' : type === S_IFLNK ? 'l' : '-';
-  const bits = 'rwxrwxrwx';
-  let out = kind;
-  for (let i = 0; i < 9; i++) out += mode & (1 << (8 - i)) ? bits[i] : '-';
-  return out;
-}
-
 /** "-rw-r--r--" for entries made on Unix with a mode, DOS letters otherwise ("R-H-A"). */
 export function attributesText(versionMadeBy: number, externalFileAttributes: number): string {
   const host = versionMadeBy >> 8;
   const mode = externalFileAttributes >>> 16;
-  if ((host === HOST_UNIX || host === HOST_OSX) && mode !== 0) return unixModeText(mode);
+  // Some writers (Python's zipfile) store permission bits without the file type: a plain file.
+  if ((host === HOST_UNIX || host === HOST_OSX) && mode !== 0) return unixModeText((mode & S_IFMT) === 0 ? mode | S_IFREG : mode);
   const dos = externalFileAttributes & 0xff;
   return [
     dos & DOS_ATTR_READONLY ? 'R' : '-',

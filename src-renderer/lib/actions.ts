@@ -23,7 +23,7 @@ async function batch(folders: string[]): Promise<void> {
   if (!folders.length) return;
   try {
     await api.enqueueBatch({ folders, outputDir: null, level: BATCH_LEVEL });
-    notices.push('info', t('drop.batchStarted', { count: folders.length }));
+    notices.push('info', t('drop.batchStarted', { names: folders.map(baseName).join(', ') }));
   } catch (error) {
     failed(error);
   }

@@ -7,6 +7,11 @@ const oneDecimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1, min
 const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 
+/** "versionNeededToExtract" → ["version", "Needed", "To", "Extract"]: break points for long field names. */
+export function camelParts(name: string): string[] {
+  return name.split(/(?=[A-Z])/);
+}
+
 export function formatCount(value: number): string {
   return integer.format(value);
 }

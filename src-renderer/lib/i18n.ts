@@ -25,7 +25,7 @@ const en = {
   'drop.overlay': 'Drop to open a .zip or zip folders',
   'drop.rejected': 'Not accepted: {names}. Drop a .zip archive to open it, or folders to zip each one.',
   'drop.missing': 'Could not read: {names}.',
-  'drop.batchStarted': 'Zipping {count} folder(s).',
+  'drop.batchStarted': 'Zipping {names}.',
   'drop.oneZip': 'Only one archive opens at a time; opened {name}.',
 
   'archive.loading': 'Reading {name}…',
@@ -144,7 +144,7 @@ const de: Catalog = {
   'drop.overlay': 'Ablegen, um eine .zip-Datei zu öffnen oder Ordner zu packen',
   'drop.rejected': 'Nicht angenommen: {names}. Eine .zip-Datei zum Öffnen ablegen oder Ordner zum Packen.',
   'drop.missing': 'Nicht lesbar: {names}.',
-  'drop.batchStarted': '{count} Ordner werden gepackt.',
+  'drop.batchStarted': '{names}: wird gepackt.',
   'drop.oneZip': 'Es wird nur ein Archiv auf einmal geöffnet; geöffnet: {name}.',
 
   'archive.loading': '{name} wird gelesen…',

@@ -8,6 +8,9 @@ export interface Notice {
   readonly text: string;
 }
 
+/** How long an informational notice stays. */
+const INFO_SECONDS = 6;
+
 class Notices {
   items = $state<Notice[]>([]);
   #next = 1;
@@ -15,7 +18,10 @@ class Notices {
   push(kind: NoticeKind, text: string): void {
     // The same message twice in a row is shown once.
     if (this.items.at(-1)?.text === text) return;
-    this.items = [...this.items.slice(-4), { id: this.#next++, kind, text }];
+    const id = this.#next++;
+    this.items = [...this.items.slice(-4), { id, kind, text }];
+    // Information fades; an error stays until the user dismisses it.
+    if (kind === 'info') setTimeout(() => this.dismiss(id), INFO_SECONDS * 1000);
   }
 
   dismiss(id: number): void {

@@ -217,6 +217,40 @@ describe.skipIf(!runnable)('Zipdesk in Chromium', () => {
     await harness.page.getByTestId('drop-zone').waitFor();
   });
 
+  test('extracting an archive with an unsafe name shows the safety report first', async () => {
+    const risky = path.join(work, 'risky.zip');
+    execFileSync('python3', [
+      '-c',
+      'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n  z.writestr("ok.txt", "fine")\n  z.writestr("../escape.txt", "outside")',
+      risky,
+    ]);
+    harness.dialogs.archives.push(risky);
+    await harness.page.getByRole('button', { name: 'Open…' }).click();
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('risky.zip');
+    const jobsBefore = harness.jobs.list().length;
+
+    await harness.page.getByRole('button', { name: 'Extract all…' }).click();
+    const dialog = harness.page.getByTestId('confirm-extract');
+    await dialog.getByTestId('safety').waitFor();
+    expect(await dialog.getByTestId('safety').getAttribute('data-verdict')).toBe('danger');
+    expect(await dialog.textContent()).toContain('../escape.txt');
+    await shot('10b-safety-before-extract');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByTestId('safety').waitFor({ state: 'detached' });
+    expect(harness.jobs.list().length).toBe(jobsBefore);
+
+    // Extract anyway: the job is queued for the folder the user picks.
+    const target = path.join(work, 'risky-out');
+    harness.dialogs.extractFolders.push(target);
+    await harness.page.getByRole('button', { name: 'Extract all…' }).click();
+    await dialog.getByRole('button', { name: 'Extract anyway' }).click();
+    const job = harness.page.locator('[data-testid="job"]', { hasText: 'risky.zip' });
+    await job.waitFor();
+    await expect.poll(() => job.getAttribute('data-job-state'), { timeout: 20_000 }).toMatch(/^(done|failed)$/);
+    // Whatever the worker did, nothing was written outside the chosen folder.
+    expect(existsSync(path.join(work, 'escape.txt'))).toBe(false);
+  });
+
   test('a dropped .zip opens; 100,000 entries are listed with only the visible rows in the page', async () => {
     const many = path.join(work, 'many.zip');
     execFileSync('python3', [
