@@ -126,9 +126,31 @@ describe.skipIf(!runnable)('Zipdesk in Chromium', () => {
     expect(await harness.page.getByTestId('inspector').textContent()).toContain('extended timestamp (0x5455)');
     await shot('04-inspector');
 
-    // Keyboard: Escape closes it; arrows move the focus in the listing, Enter opens again.
+    // Keyboard: Escape closes it; arrows move the focus in the listing, Enter opens the next one.
     await harness.page.keyboard.press('Escape');
     await harness.page.getByTestId('inspector').waitFor({ state: 'detached' });
+    await harness.page.getByTestId('listing').focus();
+    await harness.page.keyboard.press('Home');
+    await harness.page.keyboard.press('ArrowDown');
+    await harness.page.keyboard.press('Enter');
+    const second = await harness.page.locator('[data-testid="row"]').nth(1).getAttribute('data-entry-index');
+    await expect.poll(() => harness.page.getByTestId('inspector').locator('h2').textContent()).toBe(
+      await harness.page.locator(`[data-testid="row"][data-entry-index="${second}"] .name .text`).textContent(),
+    );
+    await harness.page.keyboard.press('Escape');
+    await harness.page.getByTestId('inspector').waitFor({ state: 'detached' });
+  });
+
+  test('an archive the OS hands over (open-file, second instance) and the File menu reach the window', async () => {
+    const archive = path.join(work, 'project.zip');
+    await harness.emit('openArchive', archive);
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('project.zip');
+    // File ▸ Open Archive… goes through the same dialog as the toolbar button.
+    const many = path.join(work, 'second.zip');
+    execFileSync('zip', ['-q', many, 'project/README.md'], { cwd: work });
+    harness.dialogs.archives.push(many);
+    await harness.emit('menuCommand', 'open-archive');
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('second.zip');
   });
 
   test('the archive report shows the end record and the safety report', async () => {

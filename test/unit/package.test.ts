@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 const root = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
 const asar = require('@electron/asar') as { listPackage(archive: string, options?: object): string[]; extractFile(archive: string, file: string): Buffer };
+/** @electron/fuses: the wire follows this marker in the Electron binary. */
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 const built = existsSync(path.join(root, 'out/main/index.js')) && existsSync(path.join(root, 'out/renderer/index.html'));
 
 describe.skipIf(!built)('electron-builder --dir with a stand-in Electron', () => {
@@ -23,10 +25,14 @@ describe.skipIf(!built)('electron-builder --dir with a stand-in Electron', () =>
   beforeAll(() => {
     work = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-package-'));
     // An unpacked Electron is a folder with the `electron` executable (and Chromium's files,
-    // which electron-builder copies without looking at them).
+    // which electron-builder copies without looking at them). The stand-in carries Electron's
+    // fuse wire (sentinel, version 1, eight fuses at Electron's defaults) so the fuses are flipped.
     const dist = path.join(work, 'electron-dist');
     mkdirSync(dist);
-    writeFileSync(path.join(dist, 'electron'), '#!/bin/sh\necho "stand-in for the Electron binary" >&2\nexit 1\n');
+    writeFileSync(
+      path.join(dist, 'electron'),
+      Buffer.concat([Buffer.from('#!/bin/sh\necho "stand-in for the Electron binary" >&2\nexit 1\n'), Buffer.from(FUSE_SENTINEL), Buffer.from([1, 8]), Buffer.from('10110001')]),
+    );
     chmodSync(path.join(dist, 'electron'), 0o755);
     execFileSync(
       process.execPath,
@@ -73,6 +79,14 @@ describe.skipIf(!built)('electron-builder --dir with a stand-in Electron', () =>
     expect(files).toContain('/node_modules/winston-daily-rotate-file/package.json');
     const forbidden = [/^\/src-/, /^\/test/, /\.map$/, /^\/build\//, /^\/node_modules\/(electron|svelte|vite|vitest|typescript|playwright-core|electron-builder)\//];
     for (const pattern of forbidden) expect(files.filter((f) => pattern.test(f))).toEqual([]);
+  });
+
+  test('the packaged executable has its fuses flipped: no run-as-node, no NODE_OPTIONS, no --inspect, asar only', () => {
+    const binary = readFileSync(path.join(work, 'release/linux-unpacked/zipdesk'));
+    const at = binary.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length;
+    const wire = binary.subarray(at + 2, at + 2 + binary[at + 1]!).toString('latin1');
+    // RunAsNode, CookieEncryption, NODE_OPTIONS, --inspect, asar integrity, only app.asar, V8 snapshot, file:// privileges
+    expect(wire).toBe('01001101');
   });
 
   test('the renderer page carries the strict Content-Security-Policy', () => {
