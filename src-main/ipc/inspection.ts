@@ -22,7 +22,8 @@ export function fieldView(row: FieldRow): FieldView {
   const value = typeof row.value === 'number' && digits !== undefined ? hex(row.value, digits) : String(row.value);
   // A meaning that starts by repeating the value ("0x04034b50, as expected") keeps only the rest.
   let meaning = row.meaning ?? '';
-  if (meaning.startsWith(value)) meaning = meaning.slice(value.length).replace(/^[,;:]?\s*/, '');
+  if (meaning === value) meaning = '';
+  else if (/^[,;:] /.test(meaning.slice(value.length)) && meaning.startsWith(value)) meaning = meaning.slice(value.length + 2);
   return { name: row.name, offset: row.offset, size: row.size, raw: row.raw, value, meaning };
 }
 

@@ -6,7 +6,7 @@ import { SvelteSet } from 'svelte/reactivity';
 import type { ArchiveReport, ArchiveSummary, EntryRow } from '../../src-preload/contract.js';
 import { MAX_PAGE_ROWS } from '../../src-preload/contract.js';
 import { api } from './api.js';
-import { buildTree, flatItems, treeItems, type ListItem, type SortDirection, type SortKey, type ViewMode } from './listing.js';
+import { buildTree, flatItems, initiallyExpanded, treeItems, type ListItem, type SortDirection, type SortKey, type ViewMode } from './listing.js';
 
 export type LoadState = 'empty' | 'loading' | 'loaded' | 'error';
 
@@ -97,6 +97,13 @@ export class ArchiveState {
     this.error = null;
     this.inspecting = null;
     this.selected.clear();
+  }
+
+  setMode(mode: ViewMode): void {
+    this.mode = mode;
+    if (mode === 'folders' && this.expanded.size === 0 && this.#tree) {
+      for (const path of initiallyExpanded(this.#tree)) this.expanded.add(path);
+    }
   }
 
   sortBy(key: SortKey): void {

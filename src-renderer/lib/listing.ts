@@ -116,6 +116,17 @@ export function buildTree(rows: readonly EntryRow[]): FolderNode {
   return root;
 }
 
+/** Folders to open at first: a lone top folder (and a lone folder in it, …), as most archives have. */
+export function initiallyExpanded(tree: ReturnType<typeof buildTree>): string[] {
+  const out: string[] = [];
+  let node = tree;
+  while (node.folders.size === 1 && node.files.length === 0) {
+    node = [...node.folders.values()][0]!;
+    out.push(node.path);
+  }
+  return out;
+}
+
 export function treeItems(
   tree: ReturnType<typeof buildTree>,
   expanded: ReadonlySet<string>,

@@ -106,7 +106,8 @@ describe.skipIf(!runnable)('Zipdesk in Chromium', () => {
     await expect.poll(() => harness.page.locator('[data-testid="row"]').count()).toBe(3);
     await harness.page.getByRole('searchbox', { name: 'Filter names' }).fill('');
     await harness.page.getByRole('radio', { name: 'By folder' }).click();
-    await expect.poll(() => harness.page.locator('[data-testid="row"] .name .text').first().textContent()).toBe('project');
+    // A lone top folder opens by itself; its sub-folders come first, then its files.
+    await expect.poll(() => harness.page.locator('[data-testid="row"] .name .text').allTextContents()).toEqual(['project', 'src', 'docs', 'README.md', 'empty.txt']);
     await shot('03-by-folder');
     await harness.page.getByRole('radio', { name: 'Flat' }).click();
   });
@@ -310,6 +311,24 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
       const background = await harness.page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
       expect(background).toBe('rgb(23, 24, 28)');
       await harness.page.screenshot({ path: path.join(ARTIFACTS, '12-dark-german.png') });
+
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-dark-'));
+      try {
+        // Python's zipfile sets the UTF-8 flag (bit 11) for non-ASCII names; the Flags column shows it.
+        execFileSync('python3', [
+          '-c',
+          'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:\n  z.writestr("fotos/urlaub/strand.txt", "Sand und Meer " * 2000)\n  z.writestr("fotos/größe.txt", "ä" * 300)',
+          path.join(dir, 'fotos.zip'),
+        ]);
+        await harness.emit('openArchive', path.join(dir, 'fotos.zip'));
+        await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('fotos.zip');
+        expect(await harness.page.getByRole('columnheader', { name: 'Größe' }).count()).toBe(1);
+        await harness.page.locator('[data-testid="row"]', { hasText: 'größe.txt' }).dblclick();
+        await harness.page.getByTestId('field-pairs').waitFor();
+        await harness.page.screenshot({ path: path.join(ARTIFACTS, '13-dark-german-inspector.png') });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     } finally {
       await harness.close();
     }
