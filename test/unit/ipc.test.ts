@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { INVOKE_CHANNELS, INVOKE_METHODS, MAX_PAGE_ROWS } from '../../src-preload/contract.js';
 import { createArchiveService } from '../../src-main/ipc/archives.js';
+import { fieldView, pairFields } from '../../src-main/ipc/inspection.js';
 import { handle, handleAll, isTrustedSender, type SenderEvent } from '../../src-main/ipc/handle.js';
 import { createHandlers } from '../../src-main/ipc/handlers.js';
 import type { JobService, Services } from '../../src-main/ipc/services.js';
@@ -266,5 +267,23 @@ describe('handlers over the real services', () => {
     expect(cancelled).toEqual({ ok: true, value: null });
     const started = await listeners.extract(ours, { archiveId: opened.value.archiveId, entries: [0], outputDir: work, overwrite: 'skip' });
     expect(started).toEqual({ ok: true, value: 'j-extract' });
+  });
+});
+
+describe('inspector field views', () => {
+  const row = (name: string, value: number | string, meaning?: string, mismatch?: boolean) => ({ name, offset: 4, size: 4, raw: '00 00 00 00', value, ...(meaning === undefined ? {} : { meaning }), ...(mismatch ? { mismatch } : {}) });
+  test('identifiers in hex; a meaning that repeats the value keeps only what it adds', () => {
+    expect(fieldView(row('signature', 0x04034b50, '0x04034b50, as expected'))).toMatchObject({ value: '0x04034b50', meaning: 'as expected' });
+    expect(fieldView(row('crc32', 0x1c4a0f3e, '0x1c4a0f3e'))).toMatchObject({ value: '0x1c4a0f3e', meaning: '' });
+    expect(fieldView(row('compressedSize', 10, '10 bytes'))).toMatchObject({ value: '10', meaning: '10 bytes' });
+    expect(fieldView(row('fileName', 'a.txt'))).toMatchObject({ value: 'a.txt', meaning: '' });
+  });
+  test('local and central fields side by side; central-only fields have no local half; mismatches carried', () => {
+    const pairs = pairFields([row('signature', 1), row('crc32', 0, undefined, true)], [row('signature', 2), row('versionMadeBy', 798), row('crc32', 5, undefined, true)]);
+    expect(pairs.map((p) => [p.name, p.local !== null, p.central !== null, p.mismatch])).toEqual([
+      ['signature', true, true, false],
+      ['versionMadeBy', false, true, false],
+      ['crc32', true, true, true],
+    ]);
   });
 });
