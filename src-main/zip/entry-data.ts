@@ -274,6 +274,19 @@ export async function openEntryStream(source: RandomAccessSource, entry: ZipEntr
   return new EntryReadable(source, entry, local.dataOffset, options.signal);
 }
 
+/** Resolves when the inflater takes more input, or is gone. */
+function drained(inflater: InflateRaw): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      inflater.off('drain', done);
+      inflater.off('close', done);
+      resolve();
+    };
+    inflater.on('drain', done);
+    inflater.on('close', done);
+  });
+}
+
 class EntryReadable extends Readable {
   private next: number;
   private readonly end: number;
@@ -282,6 +295,7 @@ class EntryReadable extends Readable {
   private readonly inflater: InflateRaw | undefined;
   private busy = false;
   private failed = false;
+  private prefetched: Promise<Buffer> | undefined;
   private readonly onAbort: (() => void) | undefined;
 
   constructor(
@@ -321,13 +335,12 @@ class EntryReadable extends Readable {
   private async readStored(): Promise<void> {
     this.busy = true;
     try {
-      if (this.next >= this.end) {
+      const pending = this.nextChunk();
+      if (pending === undefined) {
         await this.finish();
         return;
       }
-      const length = Math.min(DATA_CHUNK, this.end - this.next);
-      const chunk = await this.source.read(this.next, length);
-      this.next += length;
+      const chunk = await pending;
       if (this.failed) return;
       this.crc = crc32(chunk, this.crc);
       this.produced += chunk.length;
@@ -338,15 +351,32 @@ class EntryReadable extends Readable {
     }
   }
 
+  /**
+   * The next chunk of compressed data, with the one after it already being read: the file read
+   * and zlib run on the thread pool side by side.
+   */
+  private nextChunk(): Promise<Buffer> | undefined {
+    const chunk = this.prefetched ?? this.readAhead();
+    this.prefetched = this.readAhead();
+    return chunk;
+  }
+
+  private readAhead(): Promise<Buffer> | undefined {
+    if (this.next >= this.end) return undefined;
+    const length = Math.min(DATA_CHUNK, this.end - this.next);
+    const read = this.source.read(this.next, length);
+    read.catch(() => undefined); // observed when awaited; never an unhandled rejection
+    this.next += length;
+    return read;
+  }
+
   /** Feeds compressed chunks to the inflater, as fast as it drains them. */
   private async feed(inflater: InflateRaw): Promise<void> {
     try {
-      while (this.next < this.end && !this.failed) {
-        const length = Math.min(DATA_CHUNK, this.end - this.next);
-        const chunk = await this.source.read(this.next, length);
-        this.next += length;
+      for (let pending = this.nextChunk(); pending !== undefined && !this.failed; pending = this.nextChunk()) {
+        const chunk = await pending;
         if (this.failed) return;
-        if (!inflater.write(chunk)) await new Promise<void>((resolve) => inflater.once('drain', resolve).once('close', resolve));
+        if (!inflater.write(chunk)) await drained(inflater);
       }
       if (!this.failed) inflater.end();
     } catch (e) {
