@@ -232,7 +232,9 @@ export async function readEntryData(source: RandomAccessSource, entry: ZipEntry,
     else if (entry.compressedSize === 0 && entry.uncompressedSize === 0) out = Buffer.alloc(0);
     else {
       try {
-        out = inflateRawSync(data, { maxOutputLength: entry.uncompressedSize + 1 });
+        // An output buffer of the declared size (zlib's minimum is 64 bytes): the default 16 KiB
+        // allocation per call is most of the cost of a tiny entry.
+        out = inflateRawSync(data, { maxOutputLength: entry.uncompressedSize + 1, chunkSize: Math.max(64, entry.uncompressedSize + 1) });
       } catch (e) {
         throw inflateError(entry, e);
       }
