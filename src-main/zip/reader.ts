@@ -506,14 +506,15 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
           }
           break;
         case EXTRA_ID.INFOZIP_UNICODE_PATH:
-          if ((flags & BITFLAG_UTF8) === 0 && name === undefined) {
+          // Whatever bit 11 says: its CRC ties it to these exact header bytes (yauzl reads it so too).
+          if (name === undefined) {
             const v = EXTRA_INFOZIP_UNICODE_PATH.decode(buf, dataStart, dataEnd, CENTRAL_CONTEXT).values;
             name = unicodeExtraText(v['version'], v['nameCrc32'], v['unicodeName'], buf.subarray(nameStart, nameEnd));
             if (name !== undefined) nameEncoding = 'unicode-path-extra';
           }
           break;
         case EXTRA_ID.INFOZIP_UNICODE_COMMENT:
-          if ((flags & BITFLAG_UTF8) === 0 && values.fileCommentLength > 0) {
+          if (comment === undefined && values.fileCommentLength > 0) {
             const v = EXTRA_INFOZIP_UNICODE_COMMENT.decode(buf, dataStart, dataEnd, CENTRAL_CONTEXT).values;
             comment = unicodeExtraText(v['version'], v['commentCrc32'], v['unicodeComment'], buf.subarray(extraEnd, commentEnd));
           }
