@@ -55,7 +55,7 @@ const CHUNK_SIZE = 1024 * 1024;
 /** Files up to this size are read whole and deflated in one call; larger ones go block by block. */
 const SMALL_FILE_LIMIT = CHUNK_SIZE;
 /** Deflate calls in zlib's thread pool at once (libuv's pool has four threads by default). */
-const PARALLEL_DEFLATES = 4;
+const PARALLEL_DEFLATES = Math.max(2, Math.min(4, availableParallelism()));
 /** Small files go to the helper thread in batches of about this many bytes… */
 const HELPER_BATCH_BYTES = 256 * 1024;
 /** …while it has less than this outstanding; otherwise this thread deflates them itself. */
@@ -63,7 +63,7 @@ const HELPER_BACKLOG_BYTES = 1024 * 1024;
 /** Bytes this thread deflates in one turn of the event loop before it lets messages in. */
 const LOCAL_BYTES_PER_TURN = 256 * 1024;
 /** How many source bytes may be read and compressed ahead of the writer. */
-const PREFETCH_BYTES = 8 * 1024 * 1024;
+const PREFETCH_BYTES = 4 * 1024 * 1024;
 const PREFETCH_ENTRIES = 128;
 const OUTPUT_BUFFER = 1024 * 1024;
 /** The deflate window: how much of the previous block primes the next one. */
