@@ -6,6 +6,8 @@ export interface Log {
   warn(message: string, meta?: Record<string, unknown>): unknown;
   info(message: string, meta?: Record<string, unknown>): unknown;
   debug(message: string, meta?: Record<string, unknown>): unknown;
+  /** Any winston npm level by name (http, verbose, silly too); winston has it, small Logs may not (see log/record.ts logAt). */
+  log?(level: string, message: string, meta?: Record<string, unknown>): unknown;
   child(meta: Record<string, unknown>): Log;
 }
 

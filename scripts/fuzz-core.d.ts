@@ -1,0 +1,31 @@
+// Types for scripts/fuzz-core.js, so the TypeScript fuzz test can use the same engine.
+import type { Buffer } from 'node:buffer';
+
+export interface FuzzApi {
+  openZip: (source: any) => Promise<any>;
+  bufferSource: (bytes: Uint8Array) => any;
+  findOverlaps: (entries: any[], info: any) => unknown;
+  inspectArchive: (reader: any) => Promise<unknown>;
+  inspectEntry: (reader: any, entry: any) => Promise<unknown>;
+  ZipError: abstract new (...args: any[]) => { code: string };
+}
+
+export interface Finding {
+  case: number;
+  seed: string;
+  description: string;
+  error: string;
+  bytes: Buffer;
+}
+
+export function prng(seed: number): () => number;
+export function mutate(seed: Buffer, random: () => number): { bytes: Buffer; description: string };
+export const LIMITS: { entries: number; inspected: number; bytesPerCase: number };
+export function exercise(bytes: Buffer, api: FuzzApi): Promise<string[]>;
+export function fuzz(options: {
+  seeds: readonly { name: string; bytes: Buffer }[];
+  seed: number;
+  iterations: number;
+  api: FuzzApi;
+  onFinding?: (finding: Finding) => void;
+}): Promise<{ counts: Map<string, number>; findings: Finding[] }>;

@@ -1,0 +1,162 @@
+// The fuzzer's engine, shared by test/unit/fuzz.test.ts (which passes the reader from source)
+// and scripts/fuzz.js (which passes the compiled one from build/). Plain JavaScript so that
+// both can load it. A case mutates one seed archive (flipped bytes, truncation, a length or
+// offset field near a record signature set to an edge value, a zeroed or duplicated run),
+// then opens, lists, inspects and reads every entry. Each outcome must be a success or a
+// ZipError; anything else is a finding. Work per case is bounded by construction (entries
+// read, bytes inflated), so no case can run long whatever the mutation.
+
+/** Deterministic 32-bit PRNG (mulberry32): the same seed gives the same cases. */
+export function prng(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SIGNATURES = [0x04034b50, 0x02014b50, 0x06054b50, 0x06064b50, 0x07064b50, 0x08074b50];
+
+function signatureOffsets(bytes) {
+  const found = [];
+  for (let i = 0; i + 4 <= bytes.length; i++) {
+    if (bytes[i] === 0x50 && bytes[i + 1] === 0x4b && SIGNATURES.includes(bytes.readUInt32LE(i))) found.push(i);
+  }
+  return found;
+}
+
+/** One mutated copy of `seed` and what was done to it. */
+export function mutate(seed, random) {
+  const pick = (n) => Math.floor(random() * n);
+  const bytes = Buffer.from(seed);
+  const kind = pick(6);
+  if (bytes.length === 0) return { bytes, description: 'empty' };
+  switch (kind) {
+    case 0: {
+      const count = 1 + pick(8);
+      for (let i = 0; i < count; i++) bytes[pick(bytes.length)] ^= 1 << pick(8);
+      return { bytes, description: `flipped ${count} bits` };
+    }
+    case 1: {
+      const length = pick(bytes.length);
+      return { bytes: bytes.subarray(0, length), description: `truncated to ${length}` };
+    }
+    case 2:
+    case 3: {
+      // A field near a record signature — counts, sizes, lengths, offsets — set to an edge value.
+      const offsets = signatureOffsets(bytes);
+      const base = offsets.length > 0 ? offsets[pick(offsets.length)] : 0;
+      const at = Math.min(bytes.length - 4, base + 4 + pick(52));
+      if (at < 0) return { bytes, description: 'too short to change a field' };
+      const edges = [0, 1, 0xff, 0xffff, 0xfffe, 0x7fffffff, 0xffffffff, bytes.length, bytes.length - 1, bytes.length + 1, pick(0x10000), pick(0x100000000)];
+      const value = edges[pick(edges.length)] >>> 0;
+      if (pick(2) === 0) bytes.writeUInt16LE(value & 0xffff, at);
+      else bytes.writeUInt32LE(value, at);
+      return { bytes, description: `set field at ${at} (record at ${base}) to ${value}` };
+    }
+    case 4: {
+      const start = pick(bytes.length);
+      const length = 1 + pick(Math.min(64, bytes.length - start));
+      bytes.fill(pick(2) === 0 ? 0 : 0xff, start, start + length);
+      return { bytes, description: `filled ${length} bytes at ${start}` };
+    }
+    default: {
+      const start = pick(bytes.length);
+      const length = 1 + pick(Math.min(256, bytes.length - start));
+      const at = pick(bytes.length);
+      const copy = Buffer.concat([bytes.subarray(0, at), bytes.subarray(start, start + length), bytes.subarray(at)]);
+      return { bytes: copy, description: `inserted a copy of ${length} bytes from ${start} at ${at}` };
+    }
+  }
+}
+
+/** Limits that bound each case's work. */
+export const LIMITS = { entries: 2000, inspected: 20, bytesPerCase: 16 * 1024 * 1024 };
+
+/**
+ * Opens, lists, checks overlaps, inspects and reads every entry of `bytes`. Resolves to the
+ * list of outcomes ("ok" or a ZipError code per step); rejects only with a finding (an error
+ * that is not a ZipError).
+ */
+export async function exercise(bytes, api) {
+  const outcomes = [];
+  const coded = (e) => {
+    if (e instanceof api.ZipError) {
+      outcomes.push(e.code);
+      return;
+    }
+    throw e;
+  };
+  let reader;
+  try {
+    reader = await api.openZip(api.bufferSource(bytes));
+  } catch (e) {
+    coded(e);
+    return outcomes;
+  }
+  let entries = [];
+  try {
+    for await (const batch of reader.entryBatches()) {
+      for (const entry of batch) if (entries.length < LIMITS.entries) entries.push(entry);
+      if (entries.length >= LIMITS.entries) break;
+    }
+    outcomes.push('ok');
+  } catch (e) {
+    coded(e);
+  }
+  api.findOverlaps(entries, reader.info);
+  try {
+    await api.inspectArchive(reader);
+  } catch (e) {
+    coded(e);
+  }
+  let budget = LIMITS.bytesPerCase;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    if (i < LIMITS.inspected) {
+      try {
+        JSON.stringify(await api.inspectEntry(reader, entry));
+      } catch (e) {
+        coded(e);
+      }
+    }
+    if (budget <= 0) continue;
+    try {
+      const stream = await reader.openEntryStream(entry);
+      for await (const chunk of stream) {
+        budget -= chunk.length;
+        if (budget <= 0) {
+          stream.destroy();
+          break;
+        }
+      }
+      outcomes.push('ok');
+    } catch (e) {
+      coded(e);
+    }
+  }
+  return outcomes;
+}
+
+/** Runs `iterations` cases over the seeds; returns counts per outcome and the findings. */
+export async function fuzz({ seeds, seed, iterations, api, onFinding }) {
+  const random = prng(seed);
+  const counts = new Map();
+  const findings = [];
+  for (let i = 0; i < iterations; i++) {
+    const origin = seeds[Math.floor(random() * seeds.length)];
+    const { bytes, description } = mutate(origin.bytes, random);
+    try {
+      const outcomes = await exercise(bytes, api);
+      for (const outcome of new Set(outcomes)) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+    } catch (error) {
+      const finding = { case: i, seed: origin.name, description, error: error instanceof Error ? error.stack ?? error.message : String(error), bytes };
+      findings.push(finding);
+      onFinding?.(finding);
+    }
+  }
+  return { counts, findings };
+}

@@ -1,0 +1,128 @@
+// Write-to-temp-then-rename, the one way Zipdesk puts a file where a user will find it.
+// The work writes to a hidden temporary name in the target's folder (same file system, so the
+// final step is an atomic rename); if it fails, throws or is cancelled, the temporary file is
+// removed and the target path is untouched. A crash or `kill -9` can leave the temporary file
+// behind (its name says what it is) but never a partial file under the target's name.
+
+import { randomBytes } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
+import { type FileHandle, link, open, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { ZipError } from '../zip/errors.js';
+
+/** What to do when the target already exists when the work is done. */
+export type OnExists =
+  /** Fail with ZipError 'EXISTS'; the finished temporary file is removed. */
+  | 'fail'
+  /** Atomically replace it. */
+  | 'replace'
+  /** Use the first free name of `NAME (2).EXT`, `NAME (3).EXT`, … */
+  | 'unique';
+
+export interface TempFileOptions {
+  readonly onExists?: OnExists;
+  /** Called with the temporary path as soon as it exists (a supervisor can remove it after a crash). */
+  readonly onTempPath?: (tempPath: string) => void;
+}
+
+export interface TempFileResult<T> {
+  readonly value: T;
+  /** Where the file ended up (differs from the requested path with onExists 'unique'). */
+  readonly finalPath: string;
+}
+
+export const TEMP_SUFFIX = '.zipdesk-tmp';
+
+/** The temporary name used beside `finalPath`: hidden, and recognisably ours. */
+export function tempPathFor(finalPath: string): string {
+  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
+}
+
+/** `dir/name (n).ext` for n ≥ 2 (n = 1 is the name itself). */
+export function numberedName(finalPath: string, n: number): string {
+  if (n <= 1) return finalPath;
+  const ext = path.extname(finalPath);
+  const stem = finalPath.slice(0, finalPath.length - ext.length);
+  return `${stem} (${n})${ext}`;
+}
+
+/**
+ * Runs `work` with an open handle on a fresh temporary file beside `finalPath`, then closes it
+ * and moves it to `finalPath`. On any failure the temporary file is removed and the error is
+ * rethrown.
+ */
+export async function withTempFile<T>(
+  finalPath: string,
+  work: (handle: FileHandle, tempPath: string) => Promise<T>,
+  options: TempFileOptions = {},
+): Promise<TempFileResult<T>> {
+  const tempPath = tempPathFor(finalPath);
+  const onExists = options.onExists ?? 'fail';
+  if (onExists === 'fail' && (await exists(finalPath))) {
+    throw new ZipError('EXISTS', `${finalPath} already exists`);
+  }
+  let handle: FileHandle | undefined;
+  try {
+    try {
+      handle = await open(tempPath, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_RDWR, 0o644);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const folder = path.dirname(finalPath);
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new ZipError('IO', `folder ${folder} does not exist`, { cause: error });
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new ZipError('IO', `cannot write in ${folder} (${code})`, { cause: error });
+      throw error;
+    }
+    options.onTempPath?.(tempPath);
+    const value = await work(handle, tempPath);
+    await handle.close();
+    handle = undefined;
+    const placed = await place(tempPath, finalPath, onExists);
+    return { value, finalPath: placed };
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await unlink(tempPath).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await open(p, 'r').then((h) => h.close());
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+/** Moves the finished file into place; a hard link gives "create only if absent" atomically. */
+async function place(tempPath: string, finalPath: string, onExists: OnExists): Promise<string> {
+  if (onExists === 'replace') {
+    await rename(tempPath, finalPath);
+    return finalPath;
+  }
+  for (let n = 1; ; n++) {
+    const candidate = numberedName(finalPath, n);
+    try {
+      await link(tempPath, candidate);
+      await unlink(tempPath);
+      return candidate;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') {
+        if (onExists === 'fail') throw new ZipError('EXISTS', `${finalPath} already exists`);
+        continue;
+      }
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EXDEV') {
+        // No hard links here (FAT, some network shares): check, then rename. Not atomic, but the
+        // window is one system call wide.
+        if (await exists(candidate)) {
+          if (onExists === 'fail') throw new ZipError('EXISTS', `${finalPath} already exists`);
+          continue;
+        }
+        await rename(tempPath, candidate);
+        return candidate;
+      }
+      throw error;
+    }
+  }
+}

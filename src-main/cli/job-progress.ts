@@ -1,0 +1,122 @@
+// Running queued jobs from a terminal, shared by `create` and `batch`: enqueue through the same
+// JobClient (queue + worker) as the app, draw a progress bar on a TTY (plain lines otherwise),
+// print one line per finished job, and cancel cleanly on Ctrl-C (context.signal).
+
+import path from 'node:path';
+import { JobClient, type JobClientOptions } from '../jobs/client.js';
+import type { JobEvent, JobId, JobRequest } from '../jobs/protocol.js';
+import { type CliContext, EXIT_ARCHIVE_PROBLEM, EXIT_OK } from './command.js';
+
+/** Exit code of a command stopped by Ctrl-C (128 + SIGINT). */
+export const EXIT_CANCELLED = 130;
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+function formatSeconds(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return '--';
+  if (seconds < 60) return `${Math.ceil(seconds)}s`;
+  return `${Math.floor(seconds / 60)}m${String(Math.ceil(seconds % 60)).padStart(2, '0')}s`;
+}
+
+export async function runJobs(requests: readonly JobRequest[], context: CliContext, clientOptions: JobClientOptions = {}): Promise<number> {
+  const client = new JobClient({ log: context.log, ...clientOptions });
+  const tty = context.stderr.isTTY === true;
+  const targets = new Map<JobId, string>();
+  const lastTenth = new Map<JobId, number>();
+  const ends = new Map<JobId, JobEvent['type']>();
+  let barShown = false;
+  let resolveAll!: () => void;
+  const allEnded = new Promise<void>((resolve) => (resolveAll = resolve));
+  let expected = Number.POSITIVE_INFINITY;
+
+  const clearBar = (): void => {
+    if (barShown) context.stderr.write('\r\x1b[K');
+    barShown = false;
+  };
+
+  client.onEvent((event) => {
+    const target = targets.get(event.jobId) ?? '';
+    switch (event.type) {
+      case 'queued':
+        targets.set(event.jobId, event.request.kind === 'create' ? event.request.outputPath : event.request.archivePath);
+        return;
+      case 'started':
+        if (!tty) context.stderr.write(`${target}: started\n`);
+        return;
+      case 'progress': {
+        const p = event.progress;
+        const fraction = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.entriesTotal > 0 ? p.entriesDone / p.entriesTotal : 1;
+        const percent = Math.floor(fraction * 100);
+        if (tty) {
+          const width = 24;
+          const filled = Math.round(fraction * width);
+          const columns = context.stderr.columns ?? 80;
+          const head = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${formatBytes(p.bytesPerSecond)}/s ETA ${formatSeconds(p.etaSeconds)} `;
+          const room = Math.max(0, columns - head.length - 1);
+          const name = p.currentEntry.length > room ? '…' + p.currentEntry.slice(p.currentEntry.length - room + 1) : p.currentEntry;
+          context.stderr.write(`\r\x1b[K${head}${room > 0 ? name : ''}`);
+          barShown = true;
+        } else {
+          const tenth = Math.floor(percent / 10);
+          if (tenth > (lastTenth.get(event.jobId) ?? 0)) {
+            lastTenth.set(event.jobId, tenth);
+            context.stderr.write(`${target}: ${percent}% (${p.entriesDone}/${p.entriesTotal} entries, ${formatBytes(p.bytesDone)})\n`);
+          }
+        }
+        return;
+      }
+      case 'done': {
+        clearBar();
+        const r = event.result;
+        const percent = r.sizes.input > 0 ? ` (${Math.round(r.ratio * 100)}%)` : '';
+        context.stdout.write(`${path.relative(context.cwd, r.outputPath) || r.outputPath}: ${r.entries} entries, ${formatBytes(r.sizes.input)} → ${formatBytes(r.sizes.output)}${percent} in ${(r.durationMs / 1000).toFixed(1)}s\n`);
+        break;
+      }
+      case 'failed':
+        clearBar();
+        context.stderr.write(`zipdesk: ${event.error.message}\n`);
+        break;
+      case 'cancelled':
+        clearBar();
+        context.stderr.write(`${target}: cancelled\n`);
+        break;
+    }
+    ends.set(event.jobId, event.type);
+    if (ends.size >= expected) resolveAll();
+  });
+
+  const onAbort = (): void => {
+    for (const { jobId } of client.pendingJobs()) client.cancel(jobId);
+  };
+  try {
+    const ids: JobId[] = [];
+    try {
+      for (const request of requests) ids.push(...client.enqueue(request));
+    } catch (error) {
+      for (const id of ids) client.cancel(id);
+      context.stderr.write(`zipdesk: ${(error as Error).message}\n`);
+      return EXIT_ARCHIVE_PROBLEM;
+    }
+    expected = ids.length;
+    if (ends.size >= expected) resolveAll();
+    if (context.signal.aborted) onAbort();
+    else context.signal.addEventListener('abort', onAbort, { once: true });
+    await allEnded;
+    const outcomes = [...ends.values()];
+    if (outcomes.includes('cancelled')) return EXIT_CANCELLED;
+    return outcomes.every((type) => type === 'done') ? EXIT_OK : EXIT_ARCHIVE_PROBLEM;
+  } finally {
+    context.signal.removeEventListener('abort', onAbort);
+    clearBar();
+    await client.close();
+  }
+}

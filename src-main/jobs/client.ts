@@ -1,0 +1,311 @@
+// The one door to background work. The client owns the single long-lived worker thread and the
+// FIFO queue in front of it: callers enqueue requests and get job ids, listen to job events,
+// and cancel; nothing else talks to the worker. One job runs at a time. If the worker dies, the
+// job in flight fails with WORKER_CRASHED (its temporary output is removed), and the next job
+// starts a fresh worker; the queue is kept. With `persistPath`, pending jobs survive a crash
+// or quit and are offered again by `interruptedJobs()` at the next start.
+
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { type Log, silentLog } from '../log/types.js';
+import { planBatch } from './batch.js';
+import { type PersistedJob, PendingJobStore } from './persist.js';
+import {
+  type FromWorker,
+  type JobEvent,
+  type JobId,
+  type JobRequest,
+  type ToWorker,
+  WORKER_CRASHED,
+  type WorkerJobRequest,
+} from './protocol.js';
+import { JobQueue } from './queue.js';
+
+/** A running job that does not answer a cancel within this time is stopped by ending the worker. */
+const CANCEL_GRACE_MS = 2000;
+
+/**
+ * The compiled worker: beside this file when running from build/, else the package's
+ * build/src-main/jobs/worker.js (tests run the TypeScript sources; `npm run build:node` makes it).
+ */
+export function defaultWorkerPath(): URL {
+  const here = new URL('.', import.meta.url);
+  if (here.pathname.endsWith('/build/src-main/jobs/')) return new URL('./worker.js', import.meta.url);
+  return new URL('../../build/src-main/jobs/worker.js', import.meta.url);
+}
+
+export interface JobClientOptions {
+  /** The worker entry (a .js file); the Electron bundle passes its own. */
+  readonly workerPath?: string | URL;
+  readonly log?: Log;
+  /** JSON file for pending jobs (see persist.ts); no persistence when absent. */
+  readonly persistPath?: string;
+}
+
+export type JobListener = (event: JobEvent) => void;
+
+interface InFlight {
+  readonly jobId: JobId;
+  readonly request: WorkerJobRequest;
+  readonly resolve: () => void;
+  tempPath?: string;
+  cancelTimer?: NodeJS.Timeout;
+  cancelled?: boolean;
+}
+
+export class JobClient {
+  private readonly queue = new JobQueue<void>();
+  private readonly listeners = new Set<JobListener>();
+  private readonly requests = new Map<JobId, WorkerJobRequest>();
+  private readonly log: Log;
+  private readonly workerPath: string | URL;
+  private readonly store: PendingJobStore | undefined;
+  private interrupted: PersistedJob[];
+  private worker: Worker | undefined;
+  private inFlight: InFlight | undefined;
+  private closed = false;
+
+  constructor(options: JobClientOptions = {}) {
+    this.log = (options.log ?? silentLog).child({ module: 'jobs' });
+    this.workerPath = options.workerPath ?? defaultWorkerPath();
+    this.store = options.persistPath === undefined ? undefined : new PendingJobStore(options.persistPath);
+    this.interrupted = this.store?.load() ?? [];
+    for (const job of this.interrupted) {
+      // The job that was running when the last session ended may have left its temporary output.
+      if (job.tempPath) rmSync(job.tempPath, { force: true });
+    }
+  }
+
+  /** Listens to every job's events; returns the unsubscribe function. */
+  onEvent(listener: JobListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Queues a request; a batch becomes one create job per folder. Returns the job ids. */
+  enqueue(request: JobRequest): JobId[] {
+    if (this.closed) throw new Error('the job client is closed');
+    if (request.kind === 'batch') {
+      const batchId = randomUUID();
+      return planBatch(request).map((job) => this.add(job, batchId));
+    }
+    return [this.add(request)];
+  }
+
+  /** Cancels a waiting job (removed at once) or the running one (stops, removes its output). */
+  cancel(jobId: JobId): boolean {
+    if (this.queue.cancel(jobId)) return true;
+    const running = this.inFlight;
+    if (running?.jobId !== jobId || running.cancelled) return false;
+    running.cancelled = true;
+    this.post({ type: 'cancel', jobId });
+    running.cancelTimer = setTimeout(() => {
+      this.log.warn('worker did not stop a cancelled job in time; ending the worker', { jobId });
+      void this.worker?.terminate();
+    }, CANCEL_GRACE_MS);
+    return true;
+  }
+
+  /** Jobs not finished: the running one first, then the waiting ones in order. */
+  pendingJobs(): { jobId: JobId; request: WorkerJobRequest; running: boolean }[] {
+    const ids = [...(this.queue.runningId ? [this.queue.runningId] : []), ...this.queue.waitingIds()];
+    return ids.flatMap((jobId) => {
+      const request = this.requests.get(jobId);
+      return request ? [{ jobId, request, running: jobId === this.queue.runningId }] : [];
+    });
+  }
+
+  /** Jobs that were pending when the previous session ended (persistPath only). */
+  interruptedJobs(): readonly PersistedJob[] {
+    return this.interrupted;
+  }
+
+  /** Queues the interrupted jobs again (new ids), or drops them. */
+  resumeInterrupted(): JobId[] {
+    const jobs = this.interrupted;
+    this.interrupted = [];
+    const ids = jobs.map((job) => this.add(job.request));
+    this.persist();
+    return ids;
+  }
+
+  discardInterrupted(): void {
+    this.interrupted = [];
+    this.persist();
+  }
+
+  onIdle(): Promise<void> {
+    return this.queue.onIdle();
+  }
+
+  get size(): number {
+    return this.queue.size;
+  }
+
+  get pending(): number {
+    return this.queue.pending;
+  }
+
+  /** The worker thread's id, while one exists (tests check that jobs share one worker). */
+  get workerThreadId(): number | undefined {
+    return this.worker?.threadId;
+  }
+
+  /** Test hook: ends the worker thread as a crash would (mid-job if one runs). */
+  async terminateWorkerForTest(): Promise<void> {
+    await this.worker?.terminate();
+  }
+
+  /** Test hook: the worker calls process.exit inside its thread. */
+  crashWorkerForTest(exitCode = 70): void {
+    this.post({ type: 'crash', exitCode });
+  }
+
+  /**
+   * Cancels what waits and runs, ends the worker. Pending jobs stay in the persist file only
+   * when `keepPending` (a quit that should offer them again next time).
+   */
+  async close(options: { keepPending?: boolean } = {}): Promise<void> {
+    if (this.closed) return;
+    const keep = options.keepPending === true;
+    const saved = keep ? this.snapshot() : [];
+    this.closed = true;
+    for (const id of this.queue.waitingIds()) this.queue.cancel(id);
+    if (this.inFlight) this.cancel(this.inFlight.jobId);
+    await this.queue.onIdle();
+    await this.worker?.terminate();
+    this.worker = undefined;
+    if (this.store) this.store.save(keep ? [...this.interrupted, ...saved] : this.interrupted);
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private add(request: WorkerJobRequest, batchId?: string): JobId {
+    const jobId = randomUUID();
+    this.requests.set(jobId, request);
+    void this.queue.add({
+      id: jobId,
+      run: () => this.runOnWorker(jobId, request),
+      onCancel: () => this.finish({ type: 'cancelled', jobId }),
+    });
+    this.emit(batchId === undefined ? { type: 'queued', jobId, request } : { type: 'queued', jobId, request, batchId });
+    this.log.info('job queued', { jobId, kind: request.kind });
+    this.persist();
+    return jobId;
+  }
+
+  private runOnWorker(jobId: JobId, request: WorkerJobRequest): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.inFlight = { jobId, request, resolve };
+      try {
+        this.ensureWorker().ref();
+      } catch (error) {
+        this.finish({ type: 'failed', jobId, error: { code: WORKER_CRASHED, message: `the background worker could not start: ${(error as Error).message}` } });
+        return;
+      }
+      this.post({ type: 'run', jobId, request });
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.workerPath);
+    this.worker = worker;
+    let lastError: Error | undefined;
+    worker.on('message', (message: FromWorker) => this.onMessage(message));
+    worker.on('error', (error) => {
+      lastError = error;
+      this.log.error('worker error', { message: error.message });
+    });
+    worker.on('exit', (exitCode) => {
+      if (this.worker === worker) this.worker = undefined;
+      const running = this.inFlight;
+      if (!running) return;
+      if (running.tempPath) rmSync(running.tempPath, { force: true });
+      if (running.cancelled) {
+        this.finish({ type: 'cancelled', jobId: running.jobId });
+        return;
+      }
+      const why = lastError ? `: ${lastError.message}` : ` (exit code ${exitCode})`;
+      this.log.error('worker died during a job', { jobId: running.jobId, exitCode });
+      this.finish({ type: 'failed', jobId: running.jobId, error: { code: WORKER_CRASHED, message: `the background worker stopped unexpectedly${why}; the job was not finished and left no output` } });
+    });
+    return worker;
+  }
+
+  private post(message: ToWorker): void {
+    this.worker?.postMessage(message);
+  }
+
+  private onMessage(message: FromWorker): void {
+    switch (message.type) {
+      case 'ready':
+        return;
+      case 'log': {
+        const { level, message: text, meta } = message;
+        this.log[level](text, { ...meta, from: 'worker' });
+        return;
+      }
+      case 'temp':
+        if (this.inFlight?.jobId === message.jobId) {
+          this.inFlight.tempPath = message.tempPath;
+          this.persist();
+        }
+        return;
+      case 'started':
+        this.log.info('job started', { jobId: message.jobId });
+        this.emit(message);
+        return;
+      case 'progress':
+        this.emit(message);
+        return;
+      case 'done':
+      case 'failed':
+      case 'cancelled':
+        this.finish(message);
+    }
+  }
+
+  /** Reports a job's end, once; releases the worker for the next job. */
+  private finish(event: Extract<JobEvent, { type: 'done' | 'failed' | 'cancelled' }>): void {
+    const running = this.inFlight?.jobId === event.jobId ? this.inFlight : undefined;
+    if (running) {
+      clearTimeout(running.cancelTimer);
+      this.inFlight = undefined;
+      this.worker?.unref();
+    }
+    this.requests.delete(event.jobId);
+    const meta = event.type === 'done' ? { durationMs: event.result.durationMs } : event.type === 'failed' ? { code: event.error.code, message: event.error.message } : {};
+    this.log.info(`job ${event.type}`, { jobId: event.jobId, ...meta });
+    this.emit(event);
+    running?.resolve();
+    this.persist();
+  }
+
+  private emit(event: JobEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.log.error('job listener threw', { message: (error as Error).message, event: event.type });
+      }
+    }
+  }
+
+  private snapshot(): PersistedJob[] {
+    return this.pendingJobs().map(({ jobId, request, running }) => {
+      const tempPath = running ? this.inFlight?.tempPath : undefined;
+      return tempPath === undefined ? { jobId, request } : { jobId, request, tempPath };
+    });
+  }
+
+  private persist(): void {
+    if (!this.store || this.closed) return;
+    try {
+      this.store.save([...this.interrupted, ...this.snapshot()]);
+    } catch (error) {
+      this.log.warn('could not save pending jobs', { path: this.store.filePath, message: (error as Error).message });
+    }
+  }
+}

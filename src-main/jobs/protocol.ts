@@ -1,0 +1,124 @@
+// The messages of background jobs, as discriminated unions tagged with a job id.
+// Three conversations use them: callers → queue (JobRequest), main → worker (ToWorker), and
+// worker → main (FromWorker), which the client turns into JobEvents for everyone who listens
+// (the IPC layer forwards them to the renderer, the CLI draws a progress bar). Types and
+// constants only, so the renderer's contract can import them.
+
+export type JobId = string;
+
+/** Create an archive from files and folders (archive/create.ts). */
+export interface CreateJobRequest {
+  readonly kind: 'create';
+  readonly outputPath: string;
+  readonly sources: readonly string[];
+  /** 0–9, default 6. */
+  readonly level?: number;
+  readonly excludes?: readonly string[];
+  readonly followSymlinks?: boolean;
+  readonly comment?: string;
+  readonly deterministic?: boolean;
+  /** If the target exists when the job finishes: 'replace' (default), 'fail', or 'unique' (` (2)`, ` (3)`, …). */
+  readonly onExists?: 'replace' | 'fail' | 'unique';
+}
+
+/** N folders → N create jobs, each `FOLDER.zip` beside its folder or in `outputDir` (jobs/batch.ts). */
+export interface BatchJobRequest {
+  readonly kind: 'batch';
+  readonly folders: readonly string[];
+  readonly outputDir?: string;
+  readonly level?: number;
+  readonly excludes?: readonly string[];
+}
+
+/** Extract an archive into a folder (archive/extract.ts, from the extract engineer). */
+export interface ExtractJobRequest {
+  readonly kind: 'extract';
+  readonly archivePath: string;
+  readonly outputDir: string;
+  /** Only these entry names; all when absent. */
+  readonly entries?: readonly string[];
+  readonly overwrite?: boolean;
+}
+
+/** Test every entry's data and CRC (archive/test-archive.ts, from the extract engineer). */
+export interface TestJobRequest {
+  readonly kind: 'test';
+  readonly archivePath: string;
+}
+
+export type JobRequest = CreateJobRequest | BatchJobRequest | ExtractJobRequest | TestJobRequest;
+/** What the worker runs: a batch has become its create jobs before it gets there. */
+export type WorkerJobRequest = CreateJobRequest | ExtractJobRequest | TestJobRequest;
+export type JobKind = JobRequest['kind'];
+
+export interface JobProgress {
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  readonly entriesDone: number;
+  readonly entriesTotal: number;
+  readonly currentEntry: string;
+  /** Over the job so far. */
+  readonly bytesPerSecond: number;
+  /** Undefined until there is a rate to go by. */
+  readonly etaSeconds: number | undefined;
+}
+
+export interface JobResult {
+  readonly outputPath: string;
+  readonly sizes: { readonly input: number; readonly output: number };
+  /** output / input (0 when the input is empty). */
+  readonly ratio: number;
+  readonly entries: number;
+  readonly durationMs: number;
+}
+
+/** Stable codes of failed jobs: a ZipError's code, or one of the job layer's own. */
+export type JobErrorCode = string;
+export const WORKER_CRASHED = 'WORKER_CRASHED';
+export const NOT_AVAILABLE = 'NOT_AVAILABLE';
+export const INTERNAL = 'INTERNAL';
+
+export interface JobError {
+  readonly code: JobErrorCode;
+  /** One line a user can read: `ARCHIVE: ENTRY: what is wrong`. */
+  readonly message: string;
+}
+
+/** What the client reports about each job, in this order: queued, started, progress…, then one end. */
+export type JobEvent =
+  | { readonly type: 'queued'; readonly jobId: JobId; readonly request: WorkerJobRequest; readonly batchId?: string }
+  | { readonly type: 'started'; readonly jobId: JobId }
+  | { readonly type: 'progress'; readonly jobId: JobId; readonly progress: JobProgress }
+  | { readonly type: 'done'; readonly jobId: JobId; readonly result: JobResult }
+  | { readonly type: 'failed'; readonly jobId: JobId; readonly error: JobError }
+  | { readonly type: 'cancelled'; readonly jobId: JobId };
+
+export type JobEndEvent = Extract<JobEvent, { type: 'done' | 'failed' | 'cancelled' }>;
+
+export function isEndEvent(event: JobEvent): event is JobEndEvent {
+  return event.type === 'done' || event.type === 'failed' || event.type === 'cancelled';
+}
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+/** Main → worker. */
+export type ToWorker =
+  | { readonly type: 'run'; readonly jobId: JobId; readonly request: WorkerJobRequest }
+  | { readonly type: 'cancel'; readonly jobId: JobId }
+  /** Test-only: the worker exits at once, as if it crashed (process.exit inside the thread). */
+  | { readonly type: 'crash'; readonly exitCode: number };
+
+/** Worker → main. */
+export type FromWorker =
+  | { readonly type: 'ready' }
+  | { readonly type: 'started'; readonly jobId: JobId }
+  /** The temporary output of the job, so the client can remove it if the worker dies. */
+  | { readonly type: 'temp'; readonly jobId: JobId; readonly tempPath: string }
+  | { readonly type: 'progress'; readonly jobId: JobId; readonly progress: JobProgress }
+  | { readonly type: 'done'; readonly jobId: JobId; readonly result: JobResult }
+  | { readonly type: 'failed'; readonly jobId: JobId; readonly error: JobError }
+  | { readonly type: 'cancelled'; readonly jobId: JobId }
+  | { readonly type: 'log'; readonly level: LogLevel; readonly message: string; readonly meta: Record<string, unknown> };
+
+/** Progress messages per second at most (the last one, at 100%, is always sent). */
+export const PROGRESS_PER_SECOND = 10;

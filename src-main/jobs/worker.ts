@@ -1,0 +1,170 @@
+// The background worker's entry: one long-lived thread that runs one job at a time for the
+// client (jobs/client.ts). It does the job's file I/O itself — reads the sources, writes the
+// archive — so only small messages cross between threads: progress at most ten times a
+// second, the result, and log records for the main process's logger. Imports no electron.
+
+import { performance } from 'node:perf_hooks';
+import { parentPort } from 'node:worker_threads';
+import { createArchive } from '../archive/create.js';
+import type { Log } from '../log/types.js';
+import { isZipError } from '../zip/errors.js';
+import {
+  type FromWorker,
+  INTERNAL,
+  type JobError,
+  type JobId,
+  type JobProgress,
+  type JobResult,
+  type LogLevel,
+  NOT_AVAILABLE,
+  PROGRESS_PER_SECOND,
+  type ToWorker,
+  type WorkerJobRequest,
+} from './protocol.js';
+
+if (!parentPort) throw new Error('jobs/worker.js runs as a worker thread (see jobs/client.ts)');
+const port = parentPort;
+
+function post(message: FromWorker): void {
+  port.postMessage(message);
+}
+
+function workerLog(meta: Record<string, unknown>): Log {
+  const send = (level: LogLevel) => (message: string, more?: Record<string, unknown>) => post({ type: 'log', level, message, meta: { ...meta, ...more } });
+  return { error: send('error'), warn: send('warn'), info: send('info'), debug: send('debug'), child: (more) => workerLog({ ...meta, ...more }) };
+}
+
+/** What a job's engine reports; the worker adds rate and ETA and throttles. */
+export interface EngineProgress {
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  readonly entriesDone: number;
+  readonly entriesTotal: number;
+  readonly currentEntry: string;
+}
+
+/** At most PROGRESS_PER_SECOND messages; values never go backwards; `finish` sends 100%. */
+class ProgressReporter {
+  private last: EngineProgress = { bytesDone: 0, bytesTotal: 0, entriesDone: 0, entriesTotal: 0, currentEntry: '' };
+  private lastSent = 0;
+
+  constructor(
+    private readonly jobId: JobId,
+    private readonly startedAt: number,
+  ) {}
+
+  update(progress: EngineProgress): void {
+    this.last = {
+      ...progress,
+      bytesDone: Math.max(this.last.bytesDone, progress.bytesDone),
+      entriesDone: Math.max(this.last.entriesDone, progress.entriesDone),
+    };
+    const now = performance.now();
+    if (now - this.lastSent >= 1000 / PROGRESS_PER_SECOND) {
+      this.lastSent = now;
+      this.send(now);
+    }
+  }
+
+  finish(): void {
+    this.last = { ...this.last, bytesDone: this.last.bytesTotal, entriesDone: this.last.entriesTotal };
+    this.send(performance.now());
+  }
+
+  private send(now: number): void {
+    const seconds = (now - this.startedAt) / 1000;
+    const bytesPerSecond = seconds > 0 ? this.last.bytesDone / seconds : 0;
+    const remaining = this.last.bytesTotal - this.last.bytesDone;
+    const etaSeconds = bytesPerSecond > 0 ? remaining / bytesPerSecond : remaining === 0 ? 0 : undefined;
+    const progress: JobProgress = { ...this.last, bytesPerSecond, etaSeconds };
+    post({ type: 'progress', jobId: this.jobId, progress });
+  }
+}
+
+/** What every job engine gets from the worker. */
+export interface JobContext {
+  readonly signal: AbortSignal;
+  readonly onProgress: (progress: EngineProgress) => void;
+  readonly onTempPath: (tempPath: string) => void;
+  readonly log: Log;
+}
+
+type Outcome = Omit<JobResult, 'durationMs' | 'ratio'>;
+
+async function runCreate(request: Extract<WorkerJobRequest, { kind: 'create' }>, context: JobContext): Promise<Outcome> {
+  const result = await createArchive({ ...request, ...context });
+  return { outputPath: result.outputPath, sizes: { input: result.inputBytes, output: result.outputBytes }, entries: result.entries };
+}
+
+// ---------------------------------------------------------------------------------------------
+// HOOK for the extract engineer: `extractArchive(...)` (archive/extract.ts) and `testArchive(...)`
+// (archive/test-archive.ts) are not in this branch yet. Wire them here with the JobContext above
+// (signal, onProgress, onTempPath, log) and return an Outcome; until then these jobs fail with
+// NOT_AVAILABLE.
+async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }>, _context: JobContext): Promise<Outcome> {
+  throw Object.assign(new Error(`${request.archivePath}: extracting in the background is not yet available`), { code: NOT_AVAILABLE });
+}
+
+async function runTest(request: Extract<WorkerJobRequest, { kind: 'test' }>, _context: JobContext): Promise<Outcome> {
+  throw Object.assign(new Error(`${request.archivePath}: testing in the background is not yet available`), { code: NOT_AVAILABLE });
+}
+// ---------------------------------------------------------------------------------------------
+
+function targetOf(request: WorkerJobRequest): string {
+  return request.kind === 'create' ? request.outputPath : request.archivePath;
+}
+
+/** One line: `ARCHIVE: ENTRY: what is wrong`. */
+export function describeFailure(request: WorkerJobRequest, error: unknown): JobError {
+  if (isZipError(error)) {
+    return { code: error.code, message: [targetOf(request), error.entry, error.message].filter((part) => part !== undefined).join(': ') };
+  }
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: typeof code === 'string' ? code : INTERNAL, message: message.startsWith(targetOf(request)) ? message : `${targetOf(request)}: ${message}` };
+}
+
+let current: { jobId: JobId; controller: AbortController } | undefined;
+
+async function run(jobId: JobId, request: WorkerJobRequest): Promise<void> {
+  const controller = new AbortController();
+  current = { jobId, controller };
+  const startedAt = performance.now();
+  const log = workerLog({ jobId, kind: request.kind });
+  const reporter = new ProgressReporter(jobId, startedAt);
+  const context: JobContext = {
+    signal: controller.signal,
+    onProgress: (progress) => reporter.update(progress),
+    onTempPath: (tempPath) => post({ type: 'temp', jobId, tempPath }),
+    log,
+  };
+  post({ type: 'started', jobId });
+  try {
+    const outcome =
+      request.kind === 'create' ? await runCreate(request, context) : request.kind === 'extract' ? await runExtract(request, context) : await runTest(request, context);
+    reporter.finish();
+    const durationMs = Math.round(performance.now() - startedAt);
+    const ratio = outcome.sizes.input > 0 ? outcome.sizes.output / outcome.sizes.input : 0;
+    post({ type: 'done', jobId, result: { ...outcome, ratio, durationMs } });
+  } catch (error) {
+    if (controller.signal.aborted) post({ type: 'cancelled', jobId });
+    else post({ type: 'failed', jobId, error: describeFailure(request, error) });
+  } finally {
+    current = undefined;
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'run':
+      void run(message.jobId, message.request);
+      return;
+    case 'cancel':
+      if (current?.jobId === message.jobId) current.controller.abort();
+      return;
+    case 'crash':
+      process.exit(message.exitCode);
+  }
+});
+
+post({ type: 'ready' });

@@ -1,0 +1,414 @@
+// The one winston logger of the main process, configured from the user's JSON file (issue 4).
+// It owns: creating the file with defaults on first run, reading and validating it, building the
+// console and rotating-file transports (rotation is winston-daily-rotate-file's, never ours),
+// per-module levels, watching the file and rebuilding the transports in place when it changes,
+// and taking records that the worker and the renderer send as plain objects. Whatever the file
+// says, logging keeps going: a bad file keeps the last good settings and says so once.
+
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import winston from 'winston';
+import DailyRotateFile from 'winston-daily-rotate-file';
+import {
+  defaultLogConfig,
+  formatLogConfig,
+  levelPasses,
+  mostVerbose,
+  parseLogConfig,
+  type FileConfig,
+  type LogConfig,
+  type LogLevel,
+} from './config.js';
+import { defaultLogFolder } from './paths.js';
+import { errorFields, logRecordTo, toJson } from './record.js';
+
+export * from './config.js';
+export * from './paths.js';
+export * from './record.js';
+export { silentLog, type Log } from './types.js';
+
+/** The module name of this file's own records (config warnings); `modules.log` in the config silences them. */
+export const LOGGING_MODULE = 'log';
+
+export interface LoggingOptions {
+  /** The JSON settings file (see paths.ts for where the app and the CLI find it). */
+  readonly configPath: string;
+  /** The log folder when the config names none; default `logs` beside the config file. */
+  readonly defaultFolder?: string;
+  /** Where console records go; default process.stderr. */
+  readonly consoleStream?: Writable;
+  /** Write the defaults to configPath when it does not exist (first run); default true. */
+  readonly createIfMissing?: boolean;
+  /** Watch the file and apply edits while running; default true. */
+  readonly watch?: boolean;
+  /** Quiet time after the last change before re-reading; default 200 ms (editors write in bursts). */
+  readonly debounceMs?: number;
+  /**
+   * 'all' (default): the console shows records per the config's console settings. 'config-warnings':
+   * only this module's own warnings (a broken or missing config), for the CLI, whose stderr carries
+   * its one-line error messages and nothing else; its records still go to the file.
+   */
+  readonly consoleRecords?: 'all' | 'config-warnings';
+}
+
+export interface LoggingEvents {
+  /** A changed file was read and applied. */
+  reloaded: [config: LogConfig];
+  /** A config problem was logged (missing file, broken JSON, bad keys); the text is the logged warning. */
+  warning: [message: string];
+  /** The rotating file transport started writing a file (first file and after each rotation). */
+  newFile: [file: string];
+  rotate: [oldFile: string, newFile: string];
+  /** A rotated file was gzipped. */
+  archive: [gzFile: string];
+  /** An old file was deleted because maxFiles says so. */
+  logRemoved: [file: string];
+}
+
+type ConfigRead = { kind: 'missing' } | { kind: 'text'; text: string } | { kind: 'unreadable'; text: string; reason: string };
+
+type FileTransport = DailyRotateFile & { close?: () => void; __winstonerror?: (...args: unknown[]) => void };
+
+export class Logging extends EventEmitter<LoggingEvents> {
+  readonly configPath: string;
+  readonly logger: winston.Logger;
+
+  private current: LogConfig;
+  private readonly defaultFolder: string;
+  private readonly console: winston.transports.StreamTransportInstance;
+  private readonly consoleStream: Writable;
+  /** Warnings raised while the constructor is still choosing the settings, logged once transports exist. */
+  private pending: string[] | undefined = [];
+  private file: FileTransport | undefined;
+  private fileKey = '';
+  private lastText: string | undefined;
+  private watcher: fs.FSWatcher | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+  private readonly debounceMs: number;
+  private readonly retiring = new Set<Promise<void>>();
+  private closed = false;
+  private fileErrorReported = false;
+
+  constructor(options: LoggingOptions) {
+    super();
+    this.configPath = path.resolve(options.configPath);
+    this.defaultFolder = path.resolve(options.defaultFolder ?? defaultLogFolder(this.configPath));
+    this.debounceMs = options.debounceMs ?? 200;
+    this.current = defaultLogConfig(this.defaultFolder);
+
+    // One filter for every record: a module's level replaces the overall one. Child loggers share
+    // the parent's transports, so the decision has to be made per record, from info.module.
+    const moduleFilter = winston.format((info) => (levelPasses(info.level as LogLevel, this.thresholdFor(info.module)) ? info : false));
+    this.logger = winston.createLogger({
+      levels: winston.config.npm.levels,
+      level: 'silly',
+      format: winston.format.combine(moduleFilter(), plainErrors(), winston.format.timestamp()),
+    });
+    // Transport errors must never crash the app or re-add a retired transport (winston does that on 'error').
+    this.logger.on('error', (error: unknown) => this.reportFileError(error));
+
+    this.consoleStream = options.consoleStream ?? process.stderr;
+    const onlyConfigWarnings = winston.format((info) => (info.module === LOGGING_MODULE ? info : false));
+    const consoleFormat = options.consoleRecords === 'config-warnings' ? winston.format.combine(onlyConfigWarnings(), textFormat()) : textFormat();
+    this.console = new winston.transports.Stream({ stream: this.consoleStream, format: consoleFormat });
+    this.logger.add(this.console);
+
+    const created = options.createIfMissing !== false && this.createWithDefaults();
+    const read = this.readConfig();
+    if (read.kind === 'missing') {
+      this.warn(`Warning: logging config file ${this.configPath} not found; using the default settings`);
+      this.apply(this.current);
+    } else if (!this.applyRead(read)) {
+      this.apply(this.current); // the defaults: logging starts even when the file is unusable
+    }
+    const pending = this.pending ?? [];
+    this.pending = undefined;
+    for (const message of pending) this.warn(message);
+    if (created) this.logger.child({ module: LOGGING_MODULE }).info('created the logging config with default settings', { file: this.configPath });
+    if (options.watch !== false) this.startWatching();
+  }
+
+  /** The settings in force (the last good ones). */
+  get config(): LogConfig {
+    return structuredClone(this.current);
+  }
+
+  /** The folder the log files go to now: for "Show Logs". */
+  get logFolder(): string {
+    return this.folderOf(this.current.file);
+  }
+
+  /** A logger for one module: its records carry `module` and obey `modules.<name>` in the config. */
+  child(module: string, meta: Record<string, unknown> = {}): winston.Logger {
+    return this.logger.child({ ...meta, module });
+  }
+
+  /**
+   * Logs a record that arrived as data from the worker or the renderer (see record.ts): under
+   * meta.module, else defaultModule. An unknown level is not dropped: the record is logged as a
+   * warning with `badLevel` naming what was sent.
+   */
+  logRecord(record: unknown, defaultModule?: string): void {
+    logRecordTo(this.logger, record, defaultModule);
+  }
+
+  /** For "Edit Logging Settings": the config file, written with the current settings first if it is gone. */
+  ensureConfigFile(): string {
+    if (!fs.existsSync(this.configPath)) {
+      try {
+        fs.mkdirSync(path.dirname(this.configPath), { recursive: true });
+        fs.writeFileSync(this.configPath, formatLogConfig(this.current), { flag: 'wx' });
+      } catch (error) {
+        this.warn(`Warning: cannot create logging config ${this.configPath}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return this.configPath;
+  }
+
+  /** For "Show Logs": the log folder, created if logging to files is off and it never existed. */
+  ensureLogFolder(): string {
+    const folder = this.logFolder;
+    try {
+      fs.mkdirSync(folder, { recursive: true });
+    } catch (error) {
+      this.warn(`Warning: cannot create the log folder ${folder}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return folder;
+  }
+
+  /**
+   * Re-reads the file and applies it. Returns true when the file was applied; false when it was
+   * unchanged or unusable (then the last good settings stay and one warning says why).
+   */
+  reload(): boolean {
+    if (this.closed) return false;
+    const read = this.readConfig();
+    if (read.kind === 'missing') {
+      if (this.lastText === undefined) return false; // still missing: already said so
+      this.lastText = undefined;
+      this.warn(`Warning: logging config file ${this.configPath} not found; keeping the current settings`);
+      return false;
+    }
+    if (read.text === this.lastText) return false; // a touch or a duplicate watch event, not an edit
+    if (!this.applyRead(read)) return false;
+    this.emit('reloaded', this.config);
+    return true;
+  }
+
+  /** Stops watching and flushes and closes the files. Records logged after this go nowhere. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.debounce);
+    this.watcher?.close();
+    await flushed(this.logger);
+    if (this.file) this.retireFile(this.file);
+    this.file = undefined;
+    this.logger.remove(this.console);
+    this.logger.silent = true; // late records are dropped quietly, not reported by winston as "no transports"
+    await Promise.all(this.retiring);
+  }
+
+  private thresholdFor(module: unknown): LogLevel {
+    const name = typeof module === 'string' ? module : undefined;
+    const own = name !== undefined && Object.hasOwn(this.current.modules, name) ? this.current.modules[name] : undefined;
+    if (own) return own;
+    // This file's own warnings are shown even when the overall level is "error", unless modules.log says otherwise.
+    return name === LOGGING_MODULE ? mostVerbose([this.current.level, 'warn']) : this.current.level;
+  }
+
+  private createWithDefaults(): boolean {
+    try {
+      fs.mkdirSync(path.dirname(this.configPath), { recursive: true });
+      // 'wx': never overwrite a file that appeared meanwhile (another instance, the user).
+      fs.writeFileSync(this.configPath, formatLogConfig(defaultLogConfig(this.defaultFolder)), { flag: 'wx' });
+      return true;
+    } catch {
+      return false; // exists already, or cannot be written: the read below reports what matters
+    }
+  }
+
+  private readConfig(): ConfigRead {
+    try {
+      return { kind: 'text', text: fs.readFileSync(this.configPath, 'utf8') };
+    } catch (error) {
+      const code = isObject(error) ? error.code : undefined;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+      // Remembered as text so that the same failure on the next watch event is not reported twice.
+      return { kind: 'unreadable', text: `\u0000${String(code)}`, reason: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /** Applies what was read, or warns once and keeps the current settings. */
+  private applyRead(read: Exclude<ConfigRead, { kind: 'missing' }>): boolean {
+    this.lastText = read.text;
+    if (read.kind === 'unreadable') {
+      this.warn(`Warning: cannot read logging config ${this.configPath}: ${read.reason}; keeping the current settings`);
+      return false;
+    }
+    const parsed = parseLogConfig(read.text, this.configPath, this.defaultFolder);
+    if (!parsed.ok) {
+      this.warn(`Warning: logging config ${parsed.problems.join('; ')}; keeping the current settings`);
+      return false;
+    }
+    this.apply(parsed.config);
+    return true;
+  }
+
+  /** Puts a configuration in force, rebuilding the file transport only when its settings changed. */
+  private apply(config: LogConfig): void {
+    const previous = this.current;
+    this.current = config;
+    // The logger's own level only answers isLevelEnabled(); the module filter decides per record.
+    this.logger.level = mostVerbose([config.level, 'warn', ...Object.values(config.modules)]);
+    this.console.level = config.console.level;
+    this.console.silent = !config.console.enabled;
+
+    const key = JSON.stringify({ ...config.file, folder: this.folderOf(config.file) });
+    if (key === this.fileKey && (this.file !== undefined) === config.file.enabled) return;
+    let replacement: FileTransport | undefined;
+    if (config.file.enabled) {
+      try {
+        replacement = this.makeFileTransport(config.file);
+      } catch (error) {
+        // e.g. a folder that cannot be created: the levels apply, the log file stays where it was.
+        this.current = { ...config, file: previous.file };
+        this.warn(`Warning: cannot write logs to ${this.folderOf(config.file)}: ${error instanceof Error ? error.message : String(error)}; keeping the current log file`);
+        return;
+      }
+    }
+    const old = this.file;
+    if (replacement) this.logger.add(replacement);
+    this.file = replacement;
+    this.fileKey = config.file.enabled ? key : '';
+    if (old) this.retireFile(old);
+  }
+
+  private makeFileTransport(file: FileConfig): FileTransport {
+    const folder = this.folderOf(file);
+    fs.mkdirSync(folder, { recursive: true });
+    // "zipdesk-%DATE%.log" → rotated by size as zipdesk-DATE.1.log, not zipdesk-DATE.log.1.
+    const extension = path.extname(file.fileName.replace(/%DATE%/g, 'DATE'));
+    const stem = extension ? file.fileName.slice(0, -extension.length) : file.fileName;
+    const transport: FileTransport = new DailyRotateFile({
+      dirname: folder,
+      filename: stem,
+      extension,
+      datePattern: file.datePattern,
+      maxSize: file.maxSize ?? undefined,
+      maxFiles: file.maxFiles ?? undefined,
+      zippedArchive: file.zippedArchive,
+      // A fixed audit file per name pattern, so the count of kept files survives reloads and restarts
+      // (the default name is a hash of all options, which changes with any setting).
+      auditFile: path.join(folder, `.${stem.replace(/%DATE%/g, 'DATE')}${extension}-audit.json`),
+      format: file.format === 'json' ? winston.format.json() : textFormat(),
+    });
+    transport.on('new', (name: string) => this.emit('newFile', name));
+    transport.on('rotate', (oldFile: string, newFile: string) => this.emit('rotate', oldFile, newFile));
+    transport.on('archive', (name: string) => this.emit('archive', name));
+    transport.on('logRemoved', (name: string) => this.emit('logRemoved', name));
+    // file-stream-rotator re-emits fs errors on its proxy; unhandled they would throw.
+    (transport.logStream as unknown as EventEmitter).on('error', (error: unknown) => this.reportFileError(error));
+    return transport;
+  }
+
+  /** Takes a file transport out of the logger, lets what it already holds reach the disk, then closes it. */
+  private retireFile(transport: FileTransport): void {
+    if (transport.__winstonerror) transport.off('error', transport.__winstonerror);
+    transport.on('error', (error: unknown) => this.reportFileError(error));
+    const closeStream = (callback: () => void): void => {
+      (transport.logStream as unknown as { end(callback: () => void): void }).end(callback);
+    };
+    transport.close = () => undefined; // winston closes on unpipe, before the records in flight are written
+    this.logger.remove(transport);
+    const done = new Promise<void>((resolve) => {
+      transport.once('error', () => resolve()); // reported above; closing must not hang on a broken disk
+      transport.end(() => closeStream(resolve));
+    });
+    this.retiring.add(done);
+    void done.then(() => this.retiring.delete(done));
+  }
+
+  private folderOf(file: FileConfig): string {
+    if (!file.folder) return this.defaultFolder;
+    const expanded = file.folder === '~' || file.folder.startsWith('~/') ? path.join(os.homedir(), file.folder.slice(1)) : file.folder;
+    return path.resolve(path.dirname(this.configPath), expanded);
+  }
+
+  private warn(message: string): void {
+    if (this.pending) {
+      this.pending.push(message);
+      return;
+    }
+    this.logger.child({ module: LOGGING_MODULE }).warn(message);
+    this.emit('warning', message);
+  }
+
+  private reportFileError(error: unknown): void {
+    // Once: a disk that refuses one write usually refuses the next, and each report would be another write.
+    if (this.fileErrorReported) return;
+    this.fileErrorReported = true;
+    const message = `Warning: writing the log file failed: ${error instanceof Error ? error.message : String(error)}`;
+    if (!this.consoleStream.writableEnded) this.consoleStream.write(`${message}\n`);
+    this.emit('warning', message);
+  }
+
+  private startWatching(): void {
+    // Watch the folder, not the file: editors that save by writing a new file and renaming it over
+    // the old one would leave a file watcher on a deleted inode.
+    const name = path.basename(this.configPath);
+    try {
+      this.watcher = fs.watch(path.dirname(this.configPath), { persistent: false }, (_event, changed) => {
+        if (changed !== null && changed.toString() !== name) return;
+        clearTimeout(this.debounce);
+        this.debounce = setTimeout(() => this.reload(), this.debounceMs);
+        this.debounce.unref();
+      });
+      this.watcher.on('error', (error) => this.warn(`Warning: stopped watching ${this.configPath} for changes: ${error.message}`));
+    } catch (error) {
+      this.warn(`Warning: cannot watch ${this.configPath} for changes (${error instanceof Error ? error.message : String(error)}); edits apply on the next start`);
+    }
+  }
+}
+
+export function createLogging(options: LoggingOptions): Logging {
+  return new Logging(options);
+}
+
+const SKIPPED_FIELDS = new Set(['level', 'message', 'timestamp', 'module']);
+
+/** `2026-11-22T04:21:25.123Z info  [jobs] job done {"jobId":3,"ms":12}` */
+function textFormat(): winston.Logform.Format {
+  return winston.format.printf((info) => {
+    const fields: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(info)) if (!SKIPPED_FIELDS.has(key)) fields[key] = value;
+    const module = typeof info.module === 'string' ? ` [${info.module}]` : '';
+    // One record, one line: a message with line breaks (from a page or a worker) cannot forge records.
+    const message = (typeof info.message === 'string' ? info.message : toJson(info.message)).replace(/\r?\n|\r/g, '\\n');
+    const rest = Object.keys(fields).length > 0 ? ` ${toJson(fields)}` : '';
+    return `${String(info.timestamp ?? new Date().toISOString())} ${info.level.padEnd(5)}${module} ${message}${rest}`;
+  });
+}
+
+/** `{ error: new Error(…) }` in meta keeps name, message and code in both formats (JSON.stringify gives "{}"). */
+const plainErrors = winston.format((info) => {
+  for (const [key, value] of Object.entries(info)) if (value instanceof Error) info[key] = errorFields(value);
+  return info;
+});
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Resolves when the records already handed to the logger have left its buffers for the transports. */
+async function flushed(logger: winston.Logger): Promise<void> {
+  const state = logger as unknown as { readableLength: number; writableLength: number };
+  // Each turn lets the stream machinery move records along; a bounded number of turns, never a timer.
+  for (let turn = 0; turn < 100 && (state.readableLength > 0 || state.writableLength > 0); turn++) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,69 @@
+// MS-DOS date and time (APPNOTE 4.4.6): local time, two-second resolution, years 1980–2107.
+// The reader turns them into Dates (and prefers the UTC times of the extended timestamp and
+// NTFS extra fields when an entry has them); the writer turns Dates back into them.
+
+/** Milliseconds between 1601-01-01 (FILETIME epoch) and 1970-01-01. */
+const FILETIME_EPOCH_OFFSET_MS = 11_644_473_600_000;
+
+/** The DOS date and time as a local-time Date. Out-of-range parts roll over as Date does. */
+export function dosDateTimeToDate(date: number, time: number): Date {
+  return new Date(1980 + (date >>> 9), ((date >>> 5) & 0b1111) - 1, date & 0b11111, time >>> 11, (time >>> 5) & 0b11_1111, (time & 0b1_1111) * 2);
+}
+
+/** Whether each part is in range (month 1–12, day 1–31, hour < 24, minute < 60, second < 60). */
+export function isValidDosDateTime(date: number, time: number): boolean {
+  const month = (date >>> 5) & 0b1111;
+  const day = date & 0b11111;
+  return month >= 1 && month <= 12 && day >= 1 && time >>> 11 < 24 && ((time >>> 5) & 0b11_1111) < 60 && (time & 0b1_1111) < 30;
+}
+
+/** "2024-05-17 13:45:08" from the raw fields, exactly as stored (no rollover), for the inspector. */
+export function formatDosDateTime(date: number, time: number): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${1980 + (date >>> 9)}-${two((date >>> 5) & 0b1111)}-${two(date & 0b11111)} ${two(time >>> 11)}:${two((time >>> 5) & 0b11_1111)}:${two((time & 0b1_1111) * 2)}`;
+}
+
+export function formatDosDate(date: number): string {
+  return formatDosDateTime(date, 0).slice(0, 10);
+}
+
+export function formatDosTime(time: number): string {
+  return formatDosDateTime(0, time).slice(11);
+}
+
+/**
+ * A Date as DOS date and time in local time, clamped to what the format can hold
+ * (1980-01-01 00:00:00 to 2107-12-31 23:59:58); odd seconds round down.
+ */
+export function dateToDosDateTime(value: Date): { date: number; time: number } {
+  let year = value.getFullYear();
+  if (Number.isNaN(year) || year < 1980) return { date: (1 << 5) | 1, time: 0 };
+  if (year > 2107) {
+    year = 2107;
+    return { date: ((year - 1980) << 9) | (12 << 5) | 31, time: (23 << 11) | (59 << 5) | 29 };
+  }
+  return {
+    date: ((year - 1980) << 9) | ((value.getMonth() + 1) << 5) | value.getDate(),
+    time: (value.getHours() << 11) | (value.getMinutes() << 5) | (value.getSeconds() >>> 1),
+  };
+}
+
+/** Unix seconds (extended timestamp 0x5455) to a Date. */
+export function unixSecondsToDate(seconds: number): Date {
+  return new Date(seconds * 1000);
+}
+
+/** A Date as unsigned 32-bit Unix seconds for the extended timestamp, clamped to its range. */
+export function dateToUnixSeconds(value: Date): number {
+  const seconds = Math.floor(value.getTime() / 1000);
+  return Math.min(0xffff_ffff, Math.max(0, seconds));
+}
+
+/** NTFS FILETIME (100 ns ticks since 1601-01-01 UTC) to a Date. */
+export function filetimeToDate(ticks: number): Date {
+  return new Date(Math.floor(ticks / 10_000) - FILETIME_EPOCH_OFFSET_MS);
+}
+
+export function dateToFiletime(value: Date): number {
+  return (value.getTime() + FILETIME_EPOCH_OFFSET_MS) * 10_000;
+}

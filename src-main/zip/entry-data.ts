@@ -1,0 +1,428 @@
+// An entry's bytes: its local header (found through the central record, read, and compared
+// with it), then its data, stored or deflated, checked as it streams. Inflating never yields
+// more than the declared uncompressed size: one byte more and the stream fails with
+// SIZE_MISMATCH, so a lying header cannot turn a small archive into unbounded output. At the
+// end the size and CRC-32 are checked against the central record (and against the data
+// descriptor when the entry has one, as Go's reader does).
+//
+// Small entries (the common case in source trees) take one read for local header and data and
+// a synchronous inflate; larger ones stream in 1 MiB reads through zlib's raw inflater.
+
+import { Buffer } from 'node:buffer';
+import { Readable } from 'node:stream';
+import { crc32, createInflateRaw, inflateRawSync, type InflateRaw } from 'node:zlib';
+import { BITFLAG_DATA_DESCRIPTOR, BITFLAG_ENCRYPTED, BITFLAG_MASKED_HEADERS, BITFLAG_STRONG_ENCRYPTION, BITFLAG_UTF8, METHOD_DEFLATED, METHOD_STORED, ZIP64_MARKER_32, methodName } from './constants.js';
+import { ZipError, hex } from './errors.js';
+import type { HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
+import { decodeCp437, decodeHeaderText, unicodeExtraText } from './names.js';
+import { EXTRA_ID, EXTRA_INFOZIP_UNICODE_PATH, EXTRA_ZIP64, LOCAL_FILE_HEADER, SIGNATURE } from './records.js';
+
+/** Read size for streaming entry data. */
+const DATA_CHUNK = 1024 * 1024;
+/** Entries at most this big (both sizes) are read in one go and inflated synchronously. */
+const SMALL_ENTRY = 256 * 1024;
+/** How much to read for a local header before knowing its name and extra lengths. */
+const LOCAL_HEADER_GUESS = 512;
+/** The longest data descriptor: signature, CRC and two 8-byte sizes (4.3.9.2). */
+const DATA_DESCRIPTOR_MAX = 24;
+/** The inflater's output chunk: large enough that per-chunk overhead does not matter. */
+const INFLATE_CHUNK = 256 * 1024;
+
+export interface EntryStreamOptions {
+  readonly signal?: AbortSignal;
+  /**
+   * Fail with LOCAL_MISMATCH on any disagreement between local header and central record.
+   * By default only those that change how the data reads do (another compression method, or
+   * a CRC-32 that the data cannot match both of); the rest are reported by readLocalHeader.
+   */
+  readonly strictLocalHeader?: boolean;
+}
+
+export type LocalValues = ReturnType<typeof LOCAL_FILE_HEADER.decode>;
+
+export interface LocalHeader {
+  /** Absolute offset of the local header. */
+  readonly offset: number;
+  readonly values: LocalValues;
+  /** The header's bytes: fixed part, name and extra field (for the inspector). */
+  readonly header: Buffer;
+  /** The local name, decoded as the local header's own flags say. */
+  readonly name: string;
+  /** Local sizes after any local ZIP64 extra field (4.5.3); zeros when a data descriptor holds them. */
+  readonly compressedSize: number;
+  readonly uncompressedSize: number;
+  /** Where the entry's data starts. */
+  readonly dataOffset: number;
+  /** Disagreements with the central record. Empty when they agree. */
+  readonly mismatches: HeaderMismatch[];
+}
+
+interface LocalHeaderRead extends LocalHeader {
+  /** Bytes read after the header (some or all of the data), when asked for. */
+  readonly following: Buffer;
+}
+
+/** Reads and checks the entry's local header, and compares it with the central record. */
+export async function readLocalHeader(source: RandomAccessSource, entry: ZipEntry): Promise<LocalHeader> {
+  const { following: _, ...header } = await readLocalHeaderAnd(source, entry, 0);
+  return header;
+}
+
+async function readLocalHeaderAnd(source: RandomAccessSource, entry: ZipEntry, wantAfter: number): Promise<LocalHeaderRead> {
+  const offset = entry.localHeaderOffset;
+  const size = source.size;
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset + LOCAL_FILE_HEADER.size > size) {
+    throw new ZipError('TRUNCATED', `local header offset ${offset} is outside the archive (${size} bytes)`, { entry: entry.name, offset });
+  }
+  let bytes = await source.read(offset, Math.min(size - offset, LOCAL_FILE_HEADER.size + LOCAL_HEADER_GUESS + wantAfter));
+  const signature = bytes.readUInt32LE(0);
+  if (signature !== SIGNATURE.LOCAL_FILE_HEADER) {
+    throw new ZipError('BAD_LOCAL_HEADER', `bad local file header signature ${hex(signature)} at offset ${offset}`, { entry: entry.name, offset });
+  }
+  const values = LOCAL_FILE_HEADER.decode(bytes, 0);
+  const length = LOCAL_FILE_HEADER.lengthOf(values);
+  if (offset + length > size) {
+    throw new ZipError('TRUNCATED', `local header at offset ${offset} (${length} bytes with name and extra field) runs past the end of the archive (${size} bytes)`, { entry: entry.name, offset });
+  }
+  if (bytes.length < length + wantAfter && bytes.length < size - offset) {
+    bytes = await source.read(offset, Math.min(size - offset, length + wantAfter));
+  }
+  const header = bytes.subarray(0, length);
+  const following = bytes.subarray(length);
+
+  const flags = values.generalPurposeBitFlag;
+  const nameStart = LOCAL_FILE_HEADER.size;
+  const nameEnd = nameStart + values.fileNameLength;
+  let name: string | undefined;
+  let compressedSize = values.compressedSize;
+  let uncompressedSize = values.uncompressedSize;
+  for (let p = nameEnd; p + 4 <= length; ) {
+    const id = header.readUInt16LE(p);
+    const dataEnd = p + 4 + header.readUInt16LE(p + 2);
+    if (dataEnd > length) break;
+    if (id === EXTRA_ID.ZIP64 && (compressedSize === ZIP64_MARKER_32 || uncompressedSize === ZIP64_MARKER_32)) {
+      const found = EXTRA_ZIP64.decode(header, p + 4, dataEnd, { local: true }).values;
+      if (uncompressedSize === ZIP64_MARKER_32 && typeof found['originalSize'] === 'number') uncompressedSize = found['originalSize'];
+      if (compressedSize === ZIP64_MARKER_32 && typeof found['compressedSize'] === 'number') compressedSize = found['compressedSize'];
+    } else if (id === EXTRA_ID.INFOZIP_UNICODE_PATH && (flags & BITFLAG_UTF8) === 0 && name === undefined) {
+      const v = EXTRA_INFOZIP_UNICODE_PATH.decode(header, p + 4, dataEnd, { local: true }).values;
+      name = unicodeExtraText(v['version'], v['nameCrc32'], v['unicodeName'], header.subarray(nameStart, nameEnd));
+    }
+    p = dataEnd;
+  }
+  name ??= decodeHeaderText(header, nameStart, nameEnd, flags);
+
+  const mismatches: HeaderMismatch[] = [];
+  const centralFlags = entry.generalPurposeBitFlag;
+  if (name !== entry.name && header.toString('utf8', nameStart, nameEnd) !== entry.name && decodeCp437(header, nameStart, nameEnd) !== entry.name) {
+    mismatches.push({ field: 'fileName', local: name, central: entry.name });
+  }
+  if (values.compressionMethod !== entry.compressionMethod) {
+    mismatches.push({ field: 'compressionMethod', local: values.compressionMethod, central: entry.compressionMethod });
+  }
+  const significantFlags = BITFLAG_ENCRYPTED | BITFLAG_DATA_DESCRIPTOR | BITFLAG_STRONG_ENCRYPTION;
+  if ((flags & significantFlags) !== (centralFlags & significantFlags)) {
+    mismatches.push({ field: 'generalPurposeBitFlag', local: flags, central: centralFlags });
+  }
+  // With a data descriptor the local values are zeros (4.4.4 bit 3); with masked headers they
+  // are hidden (bit 13). Either way, only values actually written are compared.
+  const masked = ((flags | centralFlags) & BITFLAG_MASKED_HEADERS) !== 0;
+  const deferred = (flags & BITFLAG_DATA_DESCRIPTOR) !== 0;
+  if (!masked) {
+    if (values.crc32 !== entry.crc32 && !(deferred && values.crc32 === 0)) mismatches.push({ field: 'crc32', local: values.crc32, central: entry.crc32 });
+    if (compressedSize !== entry.compressedSize && !(deferred && compressedSize === 0)) mismatches.push({ field: 'compressedSize', local: compressedSize, central: entry.compressedSize });
+    if (uncompressedSize !== entry.uncompressedSize && !(deferred && uncompressedSize === 0)) mismatches.push({ field: 'uncompressedSize', local: uncompressedSize, central: entry.uncompressedSize });
+  }
+  return { offset, values, header, name, compressedSize, uncompressedSize, dataOffset: offset + length, mismatches, following };
+}
+
+/** Refusals that need no I/O: encryption and methods we cannot decode. */
+function checkSupported(entry: ZipEntry): void {
+  if (entry.encrypted) throw new ZipError('ENCRYPTED', 'entry is encrypted', { entry: entry.name });
+  const method = entry.compressionMethod;
+  if (method !== METHOD_STORED && method !== METHOD_DEFLATED) {
+    throw new ZipError('UNSUPPORTED_METHOD', `unsupported compression method ${method} (${methodName(method)})`, { entry: entry.name });
+  }
+  if (method === METHOD_STORED && entry.compressedSize !== entry.uncompressedSize) {
+    throw new ZipError('SIZE_MISMATCH', `stored entry has compressed size ${entry.compressedSize} but uncompressed size ${entry.uncompressedSize}`, { entry: entry.name });
+  }
+}
+
+/**
+ * The local header mismatches that make the data untrustworthy. A name that differs is only
+ * reported (the central directory is the truth; Info-ZIP and Go read such archives), unless
+ * the caller asks for strictness.
+ */
+function checkLocal(entry: ZipEntry, local: LocalHeader, options: EntryStreamOptions): void {
+  const crc = local.mismatches.find((m) => m.field === 'crc32');
+  if (crc !== undefined) {
+    // The data has one CRC-32; it cannot match both values (unzip checks the local one).
+    throw new ZipError('CRC_MISMATCH', `local header CRC-32 ${hex(crc.local as number)} differs from the central directory's ${hex(crc.central as number)}`, { entry: entry.name, offset: local.offset });
+  }
+  const fatal = options.strictLocalHeader ? local.mismatches[0] : local.mismatches.find((m) => m.field === 'compressionMethod');
+  if (fatal !== undefined) {
+    throw new ZipError('LOCAL_MISMATCH', `local header ${fatal.field} ${JSON.stringify(fatal.local)} differs from the central directory's ${JSON.stringify(fatal.central)}`, { entry: entry.name, offset: local.offset });
+  }
+}
+
+function dataFits(source: RandomAccessSource, entry: ZipEntry, local: LocalHeader): void {
+  if (local.dataOffset + entry.compressedSize > source.size) {
+    throw new ZipError('TRUNCATED', `entry data (${entry.compressedSize} bytes at offset ${local.dataOffset}) runs past the end of the archive (${source.size} bytes)`, { entry: entry.name, offset: local.dataOffset });
+  }
+}
+
+function sizeError(entry: ZipEntry, produced: number): ZipError {
+  return new ZipError('SIZE_MISMATCH', produced > entry.uncompressedSize ? `data inflates to more than the declared ${entry.uncompressedSize} bytes` : `data is ${produced} bytes, the central directory says ${entry.uncompressedSize}`, { entry: entry.name });
+}
+
+function crcError(entry: ZipEntry, actual: number, expected: number, where: string): ZipError {
+  return new ZipError('CRC_MISMATCH', `CRC-32 is ${hex(actual)}, ${where} says ${hex(expected)}`, { entry: entry.name });
+}
+
+function inflateError(entry: ZipEntry, e: unknown): ZipError {
+  if (e instanceof ZipError) return e.withEntry(entry.name);
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'ERR_BUFFER_TOO_LARGE') return sizeError(entry, entry.uncompressedSize + 1);
+  if (err.code === 'Z_BUF_ERROR') return new ZipError('BAD_DEFLATE', 'deflate data ends before the end of its stream (truncated?)', { entry: entry.name, cause: e });
+  return new ZipError('BAD_DEFLATE', `bad deflate data: ${err.message}`, { entry: entry.name, cause: e });
+}
+
+/**
+ * Checks the data descriptor's CRC-32 (4.3.9) against the data's, when the entry has one.
+ * `bytes` are what follows the data; the signature is optional (4.3.9.3).
+ */
+function checkDescriptor(entry: ZipEntry, bytes: Buffer, crc: number): void {
+  // Some writers set bit 3 and then write no descriptor: the next header follows the data.
+  if (bytes.length >= 4) {
+    const next = bytes.readUInt32LE(0);
+    if (next === SIGNATURE.LOCAL_FILE_HEADER || next === SIGNATURE.CENTRAL_DIRECTORY_HEADER) return;
+  }
+  const signed = bytes.length >= 4 && bytes.readUInt32LE(0) === SIGNATURE.DATA_DESCRIPTOR;
+  const need = signed ? 16 : 12;
+  if (bytes.length < need) {
+    throw new ZipError('TRUNCATED', `the data descriptor after the data is cut off (${bytes.length} of at least ${need} bytes)`, { entry: entry.name });
+  }
+  const recorded = bytes.readUInt32LE(signed ? 4 : 0);
+  if (recorded !== crc) throw crcError(entry, crc, recorded, 'the data descriptor');
+}
+
+async function descriptorBytes(source: RandomAccessSource, at: number): Promise<Buffer> {
+  return source.read(at, Math.min(DATA_DESCRIPTOR_MAX, source.size - at));
+}
+
+/**
+ * The whole uncompressed entry in memory. For small entries this is one read and one inflate;
+ * larger ones are streamed and collected, refusing more than `maxSize` (default 256 MiB).
+ */
+export async function readEntryData(source: RandomAccessSource, entry: ZipEntry, options: EntryStreamOptions & { maxSize?: number } = {}): Promise<Buffer> {
+  checkSupported(entry);
+  if (options.signal?.aborted) throw new ZipError('CANCELLED', 'cancelled', { entry: entry.name });
+  const maxSize = options.maxSize ?? 256 * 1024 * 1024;
+  if (entry.uncompressedSize > maxSize) {
+    throw new ZipError('TOO_LARGE', `entry is ${entry.uncompressedSize} bytes, more than the ${maxSize} bytes allowed in memory`, { entry: entry.name });
+  }
+  if (entry.compressedSize <= SMALL_ENTRY && entry.uncompressedSize <= SMALL_ENTRY) {
+    const descriptor = entry.hasDataDescriptor ? DATA_DESCRIPTOR_MAX : 0;
+    const local = await readLocalHeaderAnd(source, entry, entry.compressedSize + descriptor);
+    checkLocal(entry, local, options);
+    dataFits(source, entry, local);
+    const data = local.following.subarray(0, entry.compressedSize);
+    let out: Buffer;
+    if (entry.compressionMethod === METHOD_STORED) out = data;
+    else if (entry.compressedSize === 0 && entry.uncompressedSize === 0) out = Buffer.alloc(0);
+    else {
+      try {
+        // An output buffer of the declared size (zlib's minimum is 64 bytes): the default 16 KiB
+        // allocation per call is most of the cost of a tiny entry.
+        out = inflateRawSync(data, { maxOutputLength: entry.uncompressedSize + 1, chunkSize: Math.max(64, entry.uncompressedSize + 1) });
+      } catch (e) {
+        throw inflateError(entry, e);
+      }
+    }
+    if (out.length !== entry.uncompressedSize) throw sizeError(entry, out.length);
+    const crc = crc32(out);
+    if (crc !== entry.crc32) throw crcError(entry, crc, entry.crc32, 'the central directory');
+    if (entry.hasDataDescriptor) checkDescriptor(entry, local.following.subarray(entry.compressedSize), crc);
+    return out;
+  }
+  const stream = await openEntryStream(source, entry, options);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The entry's uncompressed bytes as a stream. Rejects (before any data) for encryption, other
+ * methods, a missing or disagreeing local header and data past the end of the archive; the
+ * stream itself fails with SIZE_MISMATCH, CRC_MISMATCH, BAD_DEFLATE, TRUNCATED or CANCELLED.
+ * Every error names the entry.
+ */
+export async function openEntryStream(source: RandomAccessSource, entry: ZipEntry, options: EntryStreamOptions = {}): Promise<Readable> {
+  checkSupported(entry);
+  if (options.signal?.aborted) throw new ZipError('CANCELLED', 'cancelled', { entry: entry.name });
+  if (entry.compressedSize <= SMALL_ENTRY && entry.uncompressedSize <= SMALL_ENTRY) {
+    const data = await readEntryData(source, entry, options);
+    return new Readable({
+      highWaterMark: DATA_CHUNK,
+      read() {
+        this.push(data);
+        this.push(null);
+      },
+    });
+  }
+  const local = await readLocalHeaderAnd(source, entry, 0);
+  checkLocal(entry, local, options);
+  dataFits(source, entry, local);
+  return new EntryReadable(source, entry, local.dataOffset, options.signal);
+}
+
+/** Resolves when the inflater takes more input, or is gone. */
+function drained(inflater: InflateRaw): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      inflater.off('drain', done);
+      inflater.off('close', done);
+      resolve();
+    };
+    inflater.on('drain', done);
+    inflater.on('close', done);
+  });
+}
+
+class EntryReadable extends Readable {
+  private next: number;
+  private readonly end: number;
+  private produced = 0;
+  private crc = 0;
+  private readonly inflater: InflateRaw | undefined;
+  private busy = false;
+  private failed = false;
+  private prefetched: Promise<Buffer> | undefined;
+  private readonly onAbort: (() => void) | undefined;
+
+  constructor(
+    private readonly source: RandomAccessSource,
+    private readonly entry: ZipEntry,
+    dataOffset: number,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    super({ highWaterMark: DATA_CHUNK });
+    this.next = dataOffset;
+    this.end = dataOffset + entry.compressedSize;
+    if (entry.compressionMethod === METHOD_DEFLATED) {
+      const inflater = createInflateRaw({ chunkSize: INFLATE_CHUNK });
+      inflater.on('data', (chunk: Buffer) => this.output(chunk));
+      inflater.on('end', () => void this.finish());
+      inflater.on('error', (e) => this.fail(inflateError(entry, e)));
+      this.inflater = inflater;
+    }
+    if (signal !== undefined) {
+      this.onAbort = () => this.fail(new ZipError('CANCELLED', 'cancelled', { entry: entry.name }));
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  override _read(): void {
+    if (this.inflater !== undefined) {
+      this.inflater.resume();
+      if (!this.busy) {
+        this.busy = true;
+        void this.feed(this.inflater);
+      }
+      return;
+    }
+    if (!this.busy) void this.readStored();
+  }
+
+  private async readStored(): Promise<void> {
+    this.busy = true;
+    try {
+      const pending = this.nextChunk();
+      if (pending === undefined) {
+        await this.finish();
+        return;
+      }
+      const chunk = await pending;
+      if (this.failed) return;
+      this.crc = crc32(chunk, this.crc);
+      this.produced += chunk.length;
+      this.busy = false;
+      this.push(chunk);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /**
+   * The next chunk of compressed data, with the one after it already being read: the file read
+   * and zlib run on the thread pool side by side.
+   */
+  private nextChunk(): Promise<Buffer> | undefined {
+    const chunk = this.prefetched ?? this.readAhead();
+    this.prefetched = this.readAhead();
+    return chunk;
+  }
+
+  private readAhead(): Promise<Buffer> | undefined {
+    if (this.next >= this.end) return undefined;
+    const length = Math.min(DATA_CHUNK, this.end - this.next);
+    const read = this.source.read(this.next, length);
+    read.catch(() => undefined); // observed when awaited; never an unhandled rejection
+    this.next += length;
+    return read;
+  }
+
+  /** Feeds compressed chunks to the inflater, as fast as it drains them. */
+  private async feed(inflater: InflateRaw): Promise<void> {
+    try {
+      for (let pending = this.nextChunk(); pending !== undefined && !this.failed; pending = this.nextChunk()) {
+        const chunk = await pending;
+        if (this.failed) return;
+        if (!inflater.write(chunk)) await drained(inflater);
+      }
+      if (!this.failed) inflater.end();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private output(chunk: Buffer): void {
+    if (this.failed) return;
+    const room = this.entry.uncompressedSize - this.produced;
+    if (chunk.length > room) {
+      // Never hand out more than the declared size: the rest of a lying entry is not read.
+      if (room > 0) this.push(chunk.subarray(0, room));
+      this.fail(sizeError(this.entry, this.produced + chunk.length));
+      return;
+    }
+    this.crc = crc32(chunk, this.crc);
+    this.produced += chunk.length;
+    if (!this.push(chunk)) this.inflater?.pause();
+  }
+
+  private async finish(): Promise<void> {
+    if (this.failed) return;
+    try {
+      if (this.produced !== this.entry.uncompressedSize) throw sizeError(this.entry, this.produced);
+      if (this.crc !== this.entry.crc32) throw crcError(this.entry, this.crc, this.entry.crc32, 'the central directory');
+      if ((this.entry.generalPurposeBitFlag & BITFLAG_DATA_DESCRIPTOR) !== 0) checkDescriptor(this.entry, await descriptorBytes(this.source, this.end), this.crc);
+      if (!this.failed) this.push(null);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private fail(e: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    const error = e instanceof ZipError ? e.withEntry(this.entry.name) : new ZipError('IO', `reading entry data failed: ${e instanceof Error ? e.message : String(e)}`, { entry: this.entry.name, cause: e });
+    this.destroy(error);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.failed = true;
+    if (this.onAbort !== undefined) this.signal?.removeEventListener('abort', this.onAbort);
+    this.inflater?.destroy();
+    callback(error);
+  }
+}

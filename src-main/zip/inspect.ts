@@ -1,0 +1,525 @@
+// The header inspector (issue 2, `zipdesk inspect` and the app's header view): every field of
+// an entry's local header and central record side by side, and of the archive's end records,
+// each with its absolute offset, raw bytes, value and what the value means. Fields come from
+// the record layouts' `describe` (records.ts), so the inspector shows exactly what the reader
+// reads. Extra fields are decoded through EXTRA_FIELD_LAYOUTS; unknown ones are shown raw.
+// Everything returned is plain JSON-serializable data: it crosses IPC to the renderer.
+
+import { Buffer } from 'node:buffer';
+import {
+  BITFLAG_DATA_DESCRIPTOR,
+  BITFLAG_UTF8,
+  DOS_ATTR_ARCHIVE,
+  DOS_ATTR_DIRECTORY,
+  DOS_ATTR_HIDDEN,
+  DOS_ATTR_READONLY,
+  DOS_ATTR_SYSTEM,
+  HOST_OSX,
+  HOST_UNIX,
+  S_IFMT,
+  ZIP64_MARKER_16,
+  ZIP64_MARKER_32,
+  methodName,
+} from './constants.js';
+import { formatDosDate, formatDosTime, isValidDosDateTime } from './dostime.js';
+import { isZipError, hex } from './errors.js';
+import { rawHex, type ExtraContext, type FieldView, type RecordLayout } from './layout.js';
+import type { HeaderMismatch, ZipEntry } from './model.js';
+import { decodeHeaderText, nameCrc32 } from './names.js';
+import { decodeArchiveComment, type ZipReader } from './reader.js';
+import {
+  CENTRAL_DIRECTORY_HEADER,
+  DATA_DESCRIPTOR,
+  DATA_DESCRIPTOR_UNSIGNED,
+  DATA_DESCRIPTOR_ZIP64,
+  END_OF_CENTRAL_DIRECTORY,
+  EXTRA_FIELD_LAYOUTS,
+  EXTRA_ID,
+  LOCAL_FILE_HEADER,
+  SIGNATURE,
+  ZIP64_END_OF_CENTRAL_DIRECTORY,
+  ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR,
+} from './records.js';
+
+export interface FieldRow {
+  readonly name: string;
+  /** Absolute offset in the archive. */
+  readonly offset: number;
+  readonly size: number;
+  /** Hex pairs, long runs cut with "…". */
+  readonly raw: string;
+  readonly value: string | number;
+  /** What the value means: a method's name, a date as text, flag bits by name, rwx… */
+  readonly meaning?: string;
+  /** The local and central values of this field disagree. */
+  readonly mismatch?: boolean;
+}
+
+export interface ExtraFieldView {
+  readonly headerId: number;
+  readonly title: string;
+  /** APPNOTE section or vendor reference; undefined for an unknown field. */
+  readonly section: string | undefined;
+  readonly offset: number;
+  readonly length: number;
+  readonly fields: FieldRow[];
+}
+
+export interface RecordView {
+  readonly title: string;
+  readonly section: string;
+  readonly offset: number;
+  readonly length: number;
+  fields: FieldRow[];
+  /** The record's extra fields, decoded (local and central headers only). */
+  readonly extraFields?: ExtraFieldView[];
+}
+
+export interface EntryInspection {
+  readonly index: number;
+  readonly name: string;
+  readonly central: RecordView;
+  /** Undefined when the local header cannot be read; `localError` says why. */
+  readonly local: RecordView | undefined;
+  readonly localError?: { readonly code: string; readonly message: string };
+  readonly dataOffset?: number;
+  readonly dataDescriptor?: RecordView;
+  readonly mismatches: HeaderMismatch[];
+}
+
+export interface ArchiveInspection {
+  readonly size: number;
+  readonly entryCount: number;
+  readonly offsetAdjustment: number;
+  readonly trailingBytes: number;
+  readonly endOfCentralDirectory: RecordView;
+  readonly zip64EndOfCentralDirectory?: RecordView;
+  readonly zip64EndOfCentralDirectoryLocator?: RecordView;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const HOSTS: Readonly<Record<number, string>> = {
+  0: 'MS-DOS/FAT',
+  1: 'Amiga',
+  2: 'OpenVMS',
+  3: 'Unix',
+  4: 'VM/CMS',
+  5: 'Atari ST',
+  6: 'OS/2 HPFS',
+  7: 'Macintosh',
+  8: 'Z-System',
+  9: 'CP/M',
+  10: 'Windows NTFS',
+  11: 'MVS',
+  12: 'VSE',
+  13: 'Acorn RISC OS',
+  14: 'VFAT',
+  15: 'alternate MVS',
+  16: 'BeOS',
+  17: 'Tandem',
+  18: 'OS/400',
+  19: 'OS X (Darwin)',
+};
+
+/** 4.4.4 bit names. */
+const FLAG_BITS: readonly (readonly [number, string])[] = [
+  [0, 'encrypted'],
+  [3, 'data descriptor'],
+  [4, 'enhanced deflating'],
+  [5, 'compressed patched data'],
+  [6, 'strong encryption'],
+  [11, 'UTF-8 names'],
+  [13, 'masked local header values'],
+];
+
+const DEFLATE_OPTIONS = ['normal', 'maximum', 'fast', 'super fast'];
+
+export function versionText(version: number): string {
+  const spec = version & 0xff;
+  return `${Math.floor(spec / 10)}.${spec % 10}`;
+}
+
+export function versionMadeByText(version: number): string {
+  const host = version >>> 8;
+  return `${HOSTS[host] ?? `host ${host}`}, spec ${versionText(version)}`;
+}
+
+export function flagText(flags: number, method: number): string {
+  const names: string[] = [];
+  for (const [bit, name] of FLAG_BITS) if ((flags & (1 << bit)) !== 0) names.push(`bit ${bit} ${name}`);
+  if (method === 8 || method === 9) {
+    const option = (flags >>> 1) & 0b11;
+    if (option !== 0) names.push(`bits 1-2 ${DEFLATE_OPTIONS[option]} compression`);
+  }
+  const known = FLAG_BITS.reduce((mask, [bit]) => mask | (1 << bit), method === 8 || method === 9 ? 0b110 : 0);
+  const unknown = flags & ~known & 0xffff;
+  if (unknown !== 0) names.push(`other bits ${hex(unknown, 4)}`);
+  return names.length === 0 ? 'none' : names.join(', ');
+}
+
+/** "-rwxr-xr-x" for a Unix st_mode. */
+export function unixModeText(mode: number): string {
+  const types: Record<number, string> = { 0o040000: 'd', 0o120000: 'l', 0o100000: '-', 0o020000: 'c', 0o060000: 'b', 0o010000: 'p', 0o140000: 's' };
+  let text = types[mode & S_IFMT] ?? '?';
+  const rwx = 'rwxrwxrwx';
+  for (let i = 0; i < 9; i++) text += (mode & (1 << (8 - i))) !== 0 ? rwx[i] : '-';
+  const chars = text.split('');
+  if (mode & 0o4000) chars[3] = chars[3] === 'x' ? 's' : 'S';
+  if (mode & 0o2000) chars[6] = chars[6] === 'x' ? 's' : 'S';
+  if (mode & 0o1000) chars[9] = chars[9] === 'x' ? 't' : 'T';
+  return chars.join('');
+}
+
+/** "DA" style letters for the MS-DOS attributes in the low byte. */
+export function dosAttributesText(attributes: number): string {
+  const letters: [number, string][] = [
+    [DOS_ATTR_READONLY, 'R'],
+    [DOS_ATTR_HIDDEN, 'H'],
+    [DOS_ATTR_SYSTEM, 'S'],
+    [DOS_ATTR_DIRECTORY, 'D'],
+    [DOS_ATTR_ARCHIVE, 'A'],
+  ];
+  const text = letters.filter(([bit]) => (attributes & bit) !== 0).map(([, letter]) => letter).join('');
+  return text === '' ? 'none' : text;
+}
+
+export function externalAttributesText(external: number, versionMadeBy: number): string {
+  const host = versionMadeBy >>> 8;
+  const dos = `DOS ${dosAttributesText(external & 0xff)}`;
+  const mode = external >>> 16;
+  if ((host === HOST_UNIX || host === HOST_OSX) && mode !== 0) return `${unixModeText(mode)} (${mode.toString(8).padStart(6, '0')}), ${dos}`;
+  return dos;
+}
+
+export function bytesText(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${n} bytes (${value.toFixed(1)} ${units[unit]})`;
+}
+
+function isoSeconds(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function filetimeText(ticks: number): string {
+  const ms = Math.floor(ticks / 10_000) - 11_644_473_600_000;
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? 'out of range' : date.toISOString();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+type Meaning = (value: number | Buffer, row: FieldView) => string | undefined;
+
+function headerMeanings(signature: number, values: Record<string, number>, sizes32: boolean): Record<string, Meaning> {
+  const flags = values['generalPurposeBitFlag'] ?? 0;
+  const method = values['compressionMethod'] ?? 0;
+  const size = (v: number | Buffer): string | undefined => (typeof v !== 'number' ? undefined : sizes32 && v === ZIP64_MARKER_32 ? 'in the ZIP64 extra field' : bytesText(v));
+  return {
+    signature: (v) => (v === signature ? `${hex(signature)}, as expected` : `bad signature: expected ${hex(signature)}`),
+    versionMadeBy: (v) => versionMadeByText(v as number),
+    versionNeededToExtract: (v) => versionText(v as number),
+    generalPurposeBitFlag: (v) => flagText(v as number, method),
+    compressionMethod: (v) => methodName(v as number),
+    lastModFileTime: (v) => formatDosTime(v as number) + (isValidDosDateTime(values['lastModFileDate'] ?? 0x21, v as number) ? '' : ' (out of range)'),
+    lastModFileDate: (v) => formatDosDate(v as number) + (isValidDosDateTime(v as number, 0) ? ' (local time)' : ' (out of range)'),
+    crc32: (v) => ((flags & BITFLAG_DATA_DESCRIPTOR) !== 0 && v === 0 && signature === SIGNATURE.LOCAL_FILE_HEADER ? 'in the data descriptor' : hex(v as number)),
+    compressedSize: (v) => ((flags & BITFLAG_DATA_DESCRIPTOR) !== 0 && v === 0 && signature === SIGNATURE.LOCAL_FILE_HEADER ? 'in the data descriptor' : size(v)),
+    uncompressedSize: (v) => ((flags & BITFLAG_DATA_DESCRIPTOR) !== 0 && v === 0 && signature === SIGNATURE.LOCAL_FILE_HEADER ? 'in the data descriptor' : size(v)),
+    fileNameLength: (v) => `${v} bytes`,
+    extraFieldLength: (v) => `${v} bytes`,
+    fileCommentLength: (v) => `${v} bytes`,
+    diskNumberStart: (v) => (v === ZIP64_MARKER_16 ? 'in the ZIP64 extra field' : `disk ${v}`),
+    internalFileAttributes: (v) => ((v as number) & 1 ? 'text' : 'binary'),
+    externalFileAttributes: (v) => externalAttributesText(v as number, values['versionMadeBy'] ?? 0),
+    relativeOffsetOfLocalHeader: (v) => (v === ZIP64_MARKER_32 ? 'in the ZIP64 extra field' : `local header at offset ${v}`),
+    fileName: () => ((flags & BITFLAG_UTF8) !== 0 ? 'UTF-8 (bit 11)' : 'CP437 (no bit 11)'),
+  };
+}
+
+function rowsOf(views: readonly FieldView[], meanings: Record<string, Meaning>, text: (name: string, bytes: Buffer) => string | undefined, mismatched: ReadonlySet<string>): FieldRow[] {
+  return views.map((view) => {
+    const meaning = meanings[view.name]?.(view.value, view);
+    const value = typeof view.value === 'number' ? view.value : (text(view.name, view.value) ?? `${view.size} bytes`);
+    const row: { -readonly [K in keyof FieldRow]: FieldRow[K] } = { name: view.name, offset: view.offset, size: view.size, raw: view.raw, value };
+    if (meaning !== undefined) row.meaning = meaning;
+    if (mismatched.has(view.name)) row.mismatch = true;
+    return row;
+  });
+}
+
+/** Walks an extra field area and decodes each field it knows. Never reads outside [start, end). */
+export function describeExtraFields(buf: Buffer, start: number, end: number, base: number, context: ExtraContext, headerName?: Buffer): ExtraFieldView[] {
+  const views: ExtraFieldView[] = [];
+  let p = start;
+  while (p < end) {
+    if (p + 4 > end) {
+      views.push({ headerId: -1, title: 'trailing bytes', section: undefined, offset: base + p, length: end - p, fields: [rawRow('padding', buf, p, end, base)] });
+      break;
+    }
+    const id = buf.readUInt16LE(p);
+    const dataSize = buf.readUInt16LE(p + 2);
+    const dataEnd = p + 4 + dataSize;
+    if (dataEnd > end) {
+      views.push({
+        headerId: id,
+        title: `${EXTRA_FIELD_LAYOUTS.get(id)?.title ?? 'unknown'} (runs past the extra field area)`,
+        section: undefined,
+        offset: base + p,
+        length: end - p,
+        fields: [
+          { name: 'headerId', offset: base + p, size: 2, raw: rawHex(buf, p, p + 2), value: id, meaning: hex(id, 4) },
+          { name: 'dataSize', offset: base + p + 2, size: 2, raw: rawHex(buf, p + 2, p + 4), value: dataSize, meaning: `${dataSize} bytes declared, ${end - p - 4} present` },
+          rawRow('data', buf, p + 4, end, base),
+        ],
+      });
+      break;
+    }
+    const layout = EXTRA_FIELD_LAYOUTS.get(id);
+    if (layout === undefined) {
+      views.push({
+        headerId: id,
+        title: `unknown extra field ${hex(id, 4)}`,
+        section: undefined,
+        offset: base + p,
+        length: 4 + dataSize,
+        fields: [
+          { name: 'headerId', offset: base + p, size: 2, raw: rawHex(buf, p, p + 2), value: id, meaning: hex(id, 4) },
+          { name: 'dataSize', offset: base + p + 2, size: 2, raw: rawHex(buf, p + 2, p + 4), value: dataSize, meaning: `${dataSize} bytes` },
+          rawRow('data', buf, p + 4, dataEnd, base),
+        ],
+      });
+    } else {
+      const fieldViews = layout.describe(buf, p + 4, dataEnd, context, base);
+      const decoded = layout.decode(buf, p + 4, dataEnd, context).values;
+      const meanings = extraMeanings(id, decoded, headerName);
+      views.push({
+        headerId: id,
+        title: layout.title,
+        section: layout.section,
+        offset: base + p,
+        length: 4 + dataSize,
+        fields: rowsOf(fieldViews, meanings, (name, bytes) => (name === 'unicodeName' || name === 'unicodeComment' ? bytes.toString('utf8') : undefined), new Set()),
+      });
+    }
+    p = dataEnd;
+  }
+  return views;
+}
+
+function extraMeanings(id: number, decoded: Record<string, number | Buffer>, headerName: Buffer | undefined): Record<string, Meaning> {
+  const common: Record<string, Meaning> = { headerId: (v) => hex(v as number, 4), dataSize: (v) => `${v} bytes` };
+  switch (id) {
+    case EXTRA_ID.ZIP64:
+      return { ...common, originalSize: (v) => bytesText(v as number), compressedSize: (v) => bytesText(v as number), relativeHeaderOffset: (v) => `local header at offset ${v}`, diskStartNumber: (v) => `disk ${v}` };
+    case EXTRA_ID.EXTENDED_TIMESTAMP:
+      return {
+        ...common,
+        flags: (v) => ['modification', 'access', 'creation'].filter((_, bit) => ((v as number) & (1 << bit)) !== 0).join(', ') || 'none',
+        modTime: (v) => isoSeconds(v as number),
+        acTime: (v) => isoSeconds(v as number),
+        crTime: (v) => isoSeconds(v as number),
+      };
+    case EXTRA_ID.NTFS:
+      return { ...common, tag: (v) => (v === 1 ? 'attribute 1: file times' : `attribute ${v}`), mtime: (v) => filetimeText(v as number), atime: (v) => filetimeText(v as number), ctime: (v) => filetimeText(v as number) };
+    case EXTRA_ID.INFOZIP_UNICODE_PATH:
+    case EXTRA_ID.INFOZIP_UNICODE_COMMENT:
+      return {
+        ...common,
+        version: (v) => (v === 1 ? 'version 1' : `version ${v} (unknown: ignored)`),
+        nameCrc32: (v) => (headerName === undefined ? hex(v as number) : nameCrc32(headerName) === v ? `${hex(v as number)}, matches the header name: used` : `${hex(v as number)}, does not match the header name (${hex(nameCrc32(headerName))}): ignored`),
+        commentCrc32: (v) => hex(v as number),
+      };
+    case EXTRA_ID.PKWARE_UNIX:
+      return { ...common, atime: (v) => isoSeconds(v as number), mtime: (v) => isoSeconds(v as number) };
+    case EXTRA_ID.WINZIP_AES:
+      return {
+        ...common,
+        vendorVersion: (v) => (v === 1 ? 'AE-1' : v === 2 ? 'AE-2' : `version ${v}`),
+        vendorId: (v) => JSON.stringify(String.fromCharCode((v as number) & 0xff, (v as number) >>> 8)),
+        aesStrength: (v) => ({ 1: 'AES-128', 2: 'AES-192', 3: 'AES-256' })[v as number] ?? `strength ${v}`,
+        compressionMethod: (v) => methodName(v as number),
+      };
+    default:
+      void decoded;
+      return common;
+  }
+}
+
+function rawRow(name: string, buf: Buffer, start: number, end: number, base: number): FieldRow {
+  return { name, offset: base + start, size: end - start, raw: rawHex(buf, start, end), value: `${end - start} bytes` };
+}
+
+function extraSummary(extras: readonly ExtraFieldView[]): string {
+  return extras.length === 0 ? 'none' : extras.map((e) => `${hex(e.headerId, 4)} ${e.title}`).join('; ');
+}
+
+function headerView<N extends string, T extends string>(layout: RecordLayout<N, T>, bytes: Buffer, offset: number, mismatched: ReadonlySet<string>, local: boolean): RecordView {
+  const values = layout.decode(bytes, 0) as unknown as Record<string, number>;
+  const flags = values['generalPurposeBitFlag'] ?? 0;
+  const nameStart = layout.size;
+  const nameEnd = nameStart + (values['fileNameLength'] ?? 0);
+  const extraEnd = Math.min(bytes.length, nameEnd + (values['extraFieldLength'] ?? 0));
+  const context: ExtraContext = local
+    ? { local: true }
+    : {
+        local: false,
+        zip64: {
+          uncompressedSize: values['uncompressedSize'] === ZIP64_MARKER_32,
+          compressedSize: values['compressedSize'] === ZIP64_MARKER_32,
+          relativeOffsetOfLocalHeader: values['relativeOffsetOfLocalHeader'] === ZIP64_MARKER_32,
+          diskNumberStart: values['diskNumberStart'] === ZIP64_MARKER_16,
+        },
+      };
+  const extraFields = describeExtraFields(bytes, nameEnd, extraEnd, offset, context, bytes.subarray(nameStart, nameEnd));
+  const meanings = headerMeanings(layout.signature!, values, true);
+  meanings['extraField'] = () => extraSummary(extraFields);
+  const fields = rowsOf(layout.describe(bytes, 0, offset), meanings, (name, tail) => (name === 'fileName' || name === 'fileComment' ? decodeHeaderText(tail, 0, tail.length, flags) : undefined), mismatched);
+  return { title: layout.title, section: layout.section, offset, length: layout.lengthOf(values as never), fields, extraFields };
+}
+
+/** Every field of the entry's central record and local header, side by side, with disagreements marked. */
+export async function inspectEntry(reader: ZipReader, entry: ZipEntry): Promise<EntryInspection> {
+  const source = reader.source;
+  const centralFixed = await source.read(entry.centralHeaderOffset, CENTRAL_DIRECTORY_HEADER.size);
+  const centralLength = CENTRAL_DIRECTORY_HEADER.lengthOf(CENTRAL_DIRECTORY_HEADER.decode(centralFixed, 0));
+  const centralBytes = await source.read(entry.centralHeaderOffset, Math.min(centralLength, source.size - entry.centralHeaderOffset));
+  let mismatches: HeaderMismatch[] = [];
+  let local: RecordView | undefined;
+  let localError: { code: string; message: string } | undefined;
+  let dataOffset: number | undefined;
+  let dataDescriptor: RecordView | undefined;
+  try {
+    const header = await reader.readLocalHeader(entry);
+    mismatches = header.mismatches;
+    dataOffset = header.dataOffset;
+    local = headerView(LOCAL_FILE_HEADER, header.header, header.offset, new Set(mismatches.map((m) => m.field)), true);
+    if (entry.hasDataDescriptor) dataDescriptor = await descriptorView(reader, entry, header.dataOffset + entry.compressedSize, header.header);
+  } catch (e) {
+    if (!isZipError(e)) throw e;
+    localError = { code: e.code, message: e.message };
+  }
+  const central = headerView(CENTRAL_DIRECTORY_HEADER, centralBytes, entry.centralHeaderOffset, new Set(mismatches.map((m) => m.field)), false);
+  if (reader.info.offsetAdjustment !== 0) {
+    // With a prefix the offsets do not count, say where the local header really is.
+    central.fields = central.fields.map((row) =>
+      row.name === 'relativeOffsetOfLocalHeader' ? { ...row, meaning: `${row.meaning ?? ''}; at ${entry.localHeaderOffset} after adding the ${reader.info.offsetAdjustment}-byte prefix` } : row,
+    );
+  }
+  const result: { -readonly [K in keyof EntryInspection]: EntryInspection[K] } = { index: entry.index, name: entry.name, central, local, mismatches };
+  if (localError !== undefined) result.localError = localError;
+  if (dataOffset !== undefined) result.dataOffset = dataOffset;
+  if (dataDescriptor !== undefined) result.dataDescriptor = dataDescriptor;
+  return result;
+}
+
+async function descriptorView(reader: ZipReader, entry: ZipEntry, at: number, localHeader: Buffer): Promise<RecordView | undefined> {
+  const available = reader.source.size - at;
+  if (available < DATA_DESCRIPTOR_UNSIGNED.size) return undefined;
+  const bytes = await reader.source.read(at, Math.min(DATA_DESCRIPTOR_ZIP64.size, available));
+  const signed = bytes.readUInt32LE(0) === SIGNATURE.DATA_DESCRIPTOR;
+  // 4.3.9.2: 8-byte sizes when the local header carries a ZIP64 extra field.
+  const zip64 = entry.zip64 || hasExtra(localHeader, EXTRA_ID.ZIP64);
+  const layout = signed ? (zip64 && bytes.length >= DATA_DESCRIPTOR_ZIP64.size ? DATA_DESCRIPTOR_ZIP64 : DATA_DESCRIPTOR) : DATA_DESCRIPTOR_UNSIGNED;
+  if (bytes.length < layout.size) return undefined;
+  const values = layout.decode(bytes, 0) as unknown as Record<string, number>;
+  const meanings: Record<string, Meaning> = {
+    signature: () => `${hex(SIGNATURE.DATA_DESCRIPTOR)} (optional, 4.3.9.3)`,
+    crc32: (v) => (v === entry.crc32 ? `${hex(v as number)}, matches the central directory` : `${hex(v as number)}, central directory says ${hex(entry.crc32)}`),
+    compressedSize: (v) => (v === entry.compressedSize ? bytesText(v as number) : `${v}, central directory says ${entry.compressedSize}`),
+    uncompressedSize: (v) => (v === entry.uncompressedSize ? bytesText(v as number) : `${v}, central directory says ${entry.uncompressedSize}`),
+  };
+  const fields = rowsOf(layout.describe(bytes, 0, at), meanings, () => undefined, new Set());
+  return { title: layout.title, section: layout.section, offset: at, length: layout.lengthOf(values as never), fields };
+}
+
+function hasExtra(localHeader: Buffer, id: number): boolean {
+  const values = LOCAL_FILE_HEADER.decode(localHeader, 0);
+  const start = LOCAL_FILE_HEADER.size + values.fileNameLength;
+  const end = Math.min(localHeader.length, start + values.extraFieldLength);
+  for (let p = start; p + 4 <= end; p += 4 + localHeader.readUInt16LE(p + 2)) if (localHeader.readUInt16LE(p) === id) return true;
+  return false;
+}
+
+/** The end records: end of central directory, and the ZIP64 end record and locator when present. */
+export async function inspectArchive(reader: ZipReader): Promise<ArchiveInspection> {
+  const { info, source } = reader;
+  const eocdOffset = info.endOfCentralDirectoryOffset;
+  const fixed = await source.read(eocdOffset, END_OF_CENTRAL_DIRECTORY.size);
+  const eocdValues = END_OF_CENTRAL_DIRECTORY.decode(fixed, 0);
+  const eocdBytes = await source.read(eocdOffset, END_OF_CENTRAL_DIRECTORY.lengthOf(eocdValues));
+  const adjustment = info.offsetAdjustment;
+  const offsetMeaning = (v: number | Buffer): string =>
+    v === ZIP64_MARKER_32 ? 'in the ZIP64 end record' : adjustment !== 0 ? `offset ${v}; the directory is at ${(v as number) + adjustment} (${adjustment} bytes before the archive are not counted)` : `central directory at offset ${v}`;
+  const countMeaning = (v: number | Buffer): string => (v === ZIP64_MARKER_16 ? 'in the ZIP64 end record' : `${v} entries`);
+  const eocdMeanings: Record<string, Meaning> = {
+    signature: () => `${hex(SIGNATURE.END_OF_CENTRAL_DIRECTORY)}, as expected`,
+    numberOfThisDisk: (v) => (v === ZIP64_MARKER_16 ? 'in the ZIP64 end record' : `disk ${v}`),
+    diskWhereCentralDirectoryStarts: (v) => (v === ZIP64_MARKER_16 ? 'in the ZIP64 end record' : `disk ${v}`),
+    numberOfCentralDirectoryRecordsOnThisDisk: countMeaning,
+    totalNumberOfCentralDirectoryRecords: countMeaning,
+    sizeOfCentralDirectory: (v) => (v === ZIP64_MARKER_32 ? 'in the ZIP64 end record' : bytesText(v as number)),
+    offsetOfStartOfCentralDirectory: offsetMeaning,
+    commentLength: (v) => `${v} bytes` + (info.trailingBytes > 0 ? `; ${info.trailingBytes} bytes follow the archive` : ''),
+  };
+  const endOfCentralDirectory: RecordView = {
+    title: END_OF_CENTRAL_DIRECTORY.title,
+    section: END_OF_CENTRAL_DIRECTORY.section,
+    offset: eocdOffset,
+    length: eocdBytes.length,
+    fields: rowsOf(END_OF_CENTRAL_DIRECTORY.describe(eocdBytes, 0, eocdOffset), eocdMeanings, (name, bytes) => (name === 'comment' ? decodeArchiveComment(bytes) : undefined), new Set()),
+  };
+  const result: { -readonly [K in keyof ArchiveInspection]: ArchiveInspection[K] } = {
+    size: info.size,
+    entryCount: info.entryCount,
+    offsetAdjustment: info.offsetAdjustment,
+    trailingBytes: info.trailingBytes,
+    endOfCentralDirectory,
+  };
+  if (info.zip64EndOfCentralDirectoryOffset !== undefined) {
+    const at = info.zip64EndOfCentralDirectoryOffset;
+    const bytes = await source.read(at, ZIP64_END_OF_CENTRAL_DIRECTORY.size);
+    const z64Meanings: Record<string, Meaning> = {
+      signature: () => `${hex(SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY)}, as expected`,
+      sizeOfZip64EndOfCentralDirectoryRecord: (v) => `${v} bytes after this field` + ((v as number) > ZIP64_END_OF_CENTRAL_DIRECTORY.size - 12 ? ` (${(v as number) - (ZIP64_END_OF_CENTRAL_DIRECTORY.size - 12)} bytes of extensible data)` : ''),
+      versionMadeBy: (v) => versionMadeByText(v as number),
+      versionNeededToExtract: (v) => versionText(v as number),
+      numberOfThisDisk: (v) => `disk ${v}`,
+      diskWhereCentralDirectoryStarts: (v) => `disk ${v}`,
+      numberOfCentralDirectoryRecordsOnThisDisk: (v) => `${v} entries`,
+      totalNumberOfCentralDirectoryRecords: (v) => `${v} entries`,
+      sizeOfCentralDirectory: (v) => bytesText(v as number),
+      offsetOfStartOfCentralDirectory: offsetMeaning,
+    };
+    result.zip64EndOfCentralDirectory = {
+      title: ZIP64_END_OF_CENTRAL_DIRECTORY.title,
+      section: ZIP64_END_OF_CENTRAL_DIRECTORY.section,
+      offset: at,
+      length: ZIP64_END_OF_CENTRAL_DIRECTORY.size,
+      fields: rowsOf(ZIP64_END_OF_CENTRAL_DIRECTORY.describe(bytes, 0, at), z64Meanings, () => undefined, new Set()),
+    };
+    const locatorAt = eocdOffset - ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size;
+    const locator = await source.read(locatorAt, ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size);
+    const locatorMeanings: Record<string, Meaning> = {
+      signature: () => `${hex(SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR)}, as expected`,
+      diskWithZip64EndOfCentralDirectory: (v) => `disk ${v}`,
+      relativeOffsetOfZip64EndOfCentralDirectory: (v) => (v === at ? `ZIP64 end record at offset ${v}` : `offset ${v}; the record is at ${at}`),
+      totalNumberOfDisks: (v) => `${v} disk${v === 1 ? '' : 's'}`,
+    };
+    result.zip64EndOfCentralDirectoryLocator = {
+      title: ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.title,
+      section: ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.section,
+      offset: locatorAt,
+      length: ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size,
+      fields: rowsOf(ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.describe(locator, 0, locatorAt), locatorMeanings, () => undefined, new Set()),
+    };
+  }
+  return result;
+}

@@ -1,0 +1,630 @@
+// Our ZIP reader (issue 2). It reads through a RandomAccessSource and never holds the whole
+// archive: openZip reads only the end records; entries() streams the central directory in
+// multi-megabyte chunks and decodes each record with the compiled layout decoder; entry data
+// is read on demand (entry-data.ts). The central directory is the truth; local headers are
+// read to find the data and compared with it.
+//
+// Finding the end (APPNOTE 4.3.16): the end of central directory record is searched backwards
+// from the end of the file, behind a comment of up to 65,535 bytes. A comment may itself hold
+// the signature, so every candidate is validated (its comment must fit in the file, its central
+// directory must be where it says or where the file's layout puts it) and a candidate whose
+// comment reaches exactly to the end wins over one followed by trailing data. Data before the
+// archive (a self-extractor stub) is found by comparing where the central directory is with
+// where it claims to be; the difference is added to every stored offset.
+//
+// Hostile input: no count or size is trusted before it is checked against the bytes that could
+// hold it (Go's directorySize / 46 guard), and every failure is a ZipError with the value in it.
+
+import { Buffer } from 'node:buffer';
+import type { Readable } from 'node:stream';
+import {
+  BITFLAG_DATA_DESCRIPTOR,
+  BITFLAG_ENCRYPTED,
+  BITFLAG_STRONG_ENCRYPTION,
+  BITFLAG_UTF8,
+  DOS_ATTR_DIRECTORY,
+  HOST_OSX,
+  HOST_UNIX,
+  S_IFDIR,
+  S_IFLNK,
+  S_IFMT,
+  ZIP64_MARKER_16,
+  ZIP64_MARKER_32,
+} from './constants.js';
+import { dosDateTimeToDate, filetimeToDate } from './dostime.js';
+import { openEntryStream, readEntryData, readLocalHeader, type EntryStreamOptions, type LocalHeader } from './entry-data.js';
+import { ZipError, hex } from './errors.js';
+import type { ExtraContext } from './layout.js';
+import type { Log } from '../log/types.js';
+import { silentLog } from '../log/types.js';
+import type { NameEncoding, RandomAccessSource, ZipArchiveInfo, ZipEntry } from './model.js';
+import { decodeCp437, decodeHeaderText, unicodeExtraText } from './names.js';
+import {
+  CENTRAL_DIRECTORY_HEADER,
+  END_OF_CENTRAL_DIRECTORY,
+  EXTRA_EXTENDED_TIMESTAMP,
+  EXTRA_ID,
+  EXTRA_INFOZIP_UNICODE_COMMENT,
+  EXTRA_INFOZIP_UNICODE_PATH,
+  EXTRA_NTFS,
+  EXTRA_ZIP64,
+  LOCAL_FILE_HEADER,
+  SIGNATURE,
+  ZIP64_END_OF_CENTRAL_DIRECTORY,
+  ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR,
+} from './records.js';
+
+export { bufferSource } from './buffer-source.js';
+export { openEntryStream, readEntryData, readLocalHeader } from './entry-data.js';
+export type { EntryStreamOptions, LocalHeader } from './entry-data.js';
+
+/** The end record with the longest comment, the most the backward search must cover first. */
+const END_SEARCH_WINDOW = END_OF_CENTRAL_DIRECTORY.size + 0xffff;
+/** If nothing is found there, trailing data after the archive is allowed up to this much. */
+const END_SEARCH_WINDOW_EXTENDED = 4 * 1024 * 1024;
+/** Candidates that need I/O to validate; a comment stuffed with signatures costs no more. */
+const MAX_CANDIDATES_CHECKED = 32;
+/** Central directory read size: one read per few tens of thousands of records. */
+const CENTRAL_DIRECTORY_CHUNK = 4 * 1024 * 1024;
+
+/** Entries per batch: small enough that a consumer that drops them keeps them in the young generation. */
+const BATCH_SIZE = 2048;
+
+/** 7.2.4 / 7.3: version 6.2 is needed to read an archive whose central directory is encrypted. */
+const VERSION_STRONG_ENCRYPTION = 62;
+
+const NO_EXTRA_IDS: readonly number[] = Object.freeze([]);
+const CENTRAL_CONTEXT: ExtraContext = { local: false };
+
+export interface OpenZipOptions {
+  readonly log?: Log;
+}
+
+export interface ZipReader {
+  readonly source: RandomAccessSource;
+  readonly info: ZipArchiveInfo;
+  /** The entries in central directory order, one at a time, reading the directory in chunks. */
+  entries(): AsyncGenerator<ZipEntry>;
+  /** The same, a chunk's worth of entries at a time (cheaper for very large directories). */
+  entryBatches(): AsyncGenerator<ZipEntry[]>;
+  readEntries(): Promise<ZipEntry[]>;
+  readLocalHeader(entry: ZipEntry): Promise<LocalHeader>;
+  openEntryStream(entry: ZipEntry, options?: EntryStreamOptions): Promise<Readable>;
+  /** The whole uncompressed entry in memory (for small entries; refuses more than `maxSize`). */
+  readEntry(entry: ZipEntry, options?: EntryStreamOptions & { maxSize?: number }): Promise<Buffer>;
+}
+
+export async function openZip(source: RandomAccessSource, options: OpenZipOptions = {}): Promise<ZipReader> {
+  const log = options.log ?? silentLog;
+  const end = await findEnd(source, log);
+  log.debug('opened archive', { size: source.size, entries: end.info.entryCount, zip64: end.info.zip64EndOfCentralDirectoryOffset !== undefined, offsetAdjustment: end.info.offsetAdjustment });
+  return new CentralDirectoryReader(source, end.info, end.limit, end.zip64, log);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The end records
+
+interface FoundEnd {
+  readonly info: ZipArchiveInfo;
+  /** How far central records may be read (the end of the file: see resolveEnd). */
+  readonly limit: number;
+  readonly zip64: boolean;
+}
+
+async function findEnd(source: RandomAccessSource, log: Log): Promise<FoundEnd> {
+  const size = source.size;
+  if (size < END_OF_CENTRAL_DIRECTORY.size) {
+    throw new ZipError('NOT_A_ZIP', `the file is ${size} bytes, too small to hold an end of central directory record (22 bytes)`);
+  }
+  let windowStart = Math.max(0, size - END_SEARCH_WINDOW);
+  let tail = await source.read(windowStart, size - windowStart);
+  let result = await scanForEnd(source, tail, windowStart, log);
+  if (result === undefined && windowStart > 0) {
+    const extendedStart = Math.max(0, size - END_SEARCH_WINDOW_EXTENDED);
+    const before = await source.read(extendedStart, windowStart - extendedStart + 3);
+    // Only the part before the first window is new; scan it with the first window's head attached.
+    tail = Buffer.concat([before, tail.subarray(3)]);
+    windowStart = extendedStart;
+    result = await scanForEnd(source, tail, windowStart, log);
+  }
+  if (result instanceof ZipError) throw result;
+  if (result !== undefined) return result;
+  const head = await source.read(0, Math.min(4, size));
+  if (head.length === 4 && head.readUInt32LE(0) === SIGNATURE.LOCAL_FILE_HEADER) {
+    throw new ZipError('EOCD_NOT_FOUND', `no end of central directory record (signature ${hex(SIGNATURE.END_OF_CENTRAL_DIRECTORY)}) in the last ${size - windowStart} bytes of a file that starts with a local header`);
+  }
+  throw new ZipError('NOT_A_ZIP', `no end of central directory record (signature ${hex(SIGNATURE.END_OF_CENTRAL_DIRECTORY)}) in the last ${size - windowStart} bytes`);
+}
+
+async function scanForEnd(source: RandomAccessSource, tail: Buffer, tailStart: number, log: Log): Promise<FoundEnd | ZipError | undefined> {
+  let firstError: ZipError | undefined;
+  let withTrailingData: FoundEnd | undefined;
+  // An end record with a truncated comment after a valid one is two archives glued together,
+  // one of them cut short (golang.org/issue/66869): readers would disagree on which one it is.
+  let truncatedAfter = false;
+  let checked = 0;
+  for (let i = tail.length - END_OF_CENTRAL_DIRECTORY.size; i >= 0; i--) {
+    if (tail[i] !== 0x50 || tail[i + 1] !== 0x4b || tail[i + 2] !== 0x05 || tail[i + 3] !== 0x06) continue;
+    const position = tailStart + i;
+    const eocd = END_OF_CENTRAL_DIRECTORY.decode(tail, i);
+    const recordEnd = position + END_OF_CENTRAL_DIRECTORY.size + eocd.commentLength;
+    if (recordEnd > source.size) {
+      firstError ??= new ZipError('EOCD_NOT_FOUND', `end of central directory record at offset ${position} declares a ${eocd.commentLength}-byte comment, but the file ends ${source.size - position - END_OF_CENTRAL_DIRECTORY.size} bytes after the record`, { offset: position });
+      truncatedAfter = true;
+      continue;
+    }
+    if (++checked > MAX_CANDIDATES_CHECKED) break;
+    try {
+      const found = await resolveEnd(source, tail, tailStart, position, eocd, log);
+      if (recordEnd === source.size) return found;
+      if (!truncatedAfter) withTrailingData ??= found;
+    } catch (e) {
+      if (!(e instanceof ZipError)) throw e;
+      log.debug('end record candidate rejected', { offset: position, code: e.code, message: e.message });
+      firstError ??= e;
+    }
+  }
+  return withTrailingData ?? firstError;
+}
+
+type EndValues = ReturnType<typeof END_OF_CENTRAL_DIRECTORY.decode>;
+
+async function bytesAt(source: RandomAccessSource, tail: Buffer, tailStart: number, offset: number, length: number): Promise<Buffer> {
+  if (offset >= tailStart && offset + length <= tailStart + tail.length) return tail.subarray(offset - tailStart, offset - tailStart + length);
+  return source.read(offset, length);
+}
+
+async function signatureAt(source: RandomAccessSource, tail: Buffer, tailStart: number, offset: number, limit: number): Promise<number | undefined> {
+  if (offset < 0 || offset + 4 > limit) return undefined;
+  return (await bytesAt(source, tail, tailStart, offset, 4)).readUInt32LE(0);
+}
+
+async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: number, position: number, eocd: EndValues, log: Log): Promise<FoundEnd> {
+  const size = source.size;
+  let count = eocd.totalNumberOfCentralDirectoryRecords;
+  let directorySize = eocd.sizeOfCentralDirectory;
+  let directoryOffset = eocd.offsetOfStartOfCentralDirectory;
+  let limit = position;
+  let zip64Offset: number | undefined;
+  let zip64Version = 0;
+  const hasMarkers = count === ZIP64_MARKER_16 || eocd.numberOfCentralDirectoryRecordsOnThisDisk === ZIP64_MARKER_16 || directorySize === ZIP64_MARKER_32 || directoryOffset === ZIP64_MARKER_32;
+
+  // 4.3.15: a ZIP64 locator right before the end record. Without the markers a broken one is
+  // ignored (the 32-bit values may be all there is, as Go and Info-ZIP also read it).
+  const locatorPosition = position - ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size;
+  if (locatorPosition >= 0 && (await signatureAt(source, tail, tailStart, locatorPosition, position)) === SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR) {
+    try {
+      const zip64 = await readZip64End(source, tail, tailStart, locatorPosition);
+      count = zip64.count;
+      directorySize = zip64.directorySize;
+      directoryOffset = zip64.directoryOffset;
+      limit = zip64.position;
+      zip64Offset = zip64.position;
+      zip64Version = zip64.versionNeededToExtract;
+    } catch (e) {
+      if (!(e instanceof ZipError) || hasMarkers) throw e;
+      log.warn('ignoring a broken ZIP64 locator before a complete end record', { offset: locatorPosition, message: e.message });
+    }
+  }
+  // Disk numbers (4.3.16): a split archive's last part says which disk it is and holds the
+  // whole directory. Nonzero numbers that disagree with the counts are damage, ignored as Go
+  // and Python do; if the directory cannot be found then, the split is named as the reason.
+  const disk = eocd.numberOfThisDisk;
+  const directoryDisk = eocd.diskWhereCentralDirectoryStarts;
+  const spansDisks = zip64Offset === undefined && (disk !== 0 || directoryDisk !== 0);
+  const multiDisk = (): ZipError => new ZipError('MULTI_DISK', `the archive spans disks (this is disk ${disk}, the central directory starts on disk ${directoryDisk}); split archives are not supported`, { offset: position });
+  if (spansDisks && eocd.numberOfCentralDirectoryRecordsOnThisDisk === eocd.totalNumberOfCentralDirectoryRecords) throw multiDisk();
+
+  if (directorySize > limit) {
+    throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory size ${directorySize} is larger than the ${limit} bytes before the end record at offset ${limit}`, { offset: limit });
+  }
+  let adjustment = 0;
+  let directoryStart = directoryOffset;
+  if (count === 0 && directorySize === 0) {
+    if (directoryOffset > limit) directoryStart = limit;
+  } else if ((await signatureAt(source, tail, tailStart, directoryOffset, limit)) === SIGNATURE.CENTRAL_DIRECTORY_HEADER) {
+    // Where it says (a directory size that runs into the end record is damage, read as Go does).
+    directoryStart = directoryOffset;
+  } else {
+    // Data before the archive that its offsets do not count (a stub concatenated in front):
+    // the directory ends where the end record starts, so it starts directorySize before that.
+    // (A negative difference — offsets too large — is read the same way, as Python does.)
+    const actual = limit - directorySize;
+    if ((await signatureAt(source, tail, tailStart, actual, limit)) === SIGNATURE.CENTRAL_DIRECTORY_HEADER) {
+      adjustment = actual - directoryOffset;
+      directoryStart = actual;
+    } else {
+      if (spansDisks) throw multiDisk();
+      if (zip64Version >= VERSION_STRONG_ENCRYPTION) {
+        throw new ZipError('ENCRYPTED', `the central directory is encrypted (ZIP64 end record version ${zip64Version}, APPNOTE 7.3); it cannot be listed`, { offset: limit });
+      }
+      throw new ZipError(
+        'BAD_CENTRAL_DIRECTORY',
+        `no central directory record at offset ${directoryOffset} (declared size ${directorySize}, ${count} entries, end record at offset ${limit})`,
+        { offset: Math.min(directoryOffset, Number.MAX_SAFE_INTEGER) },
+      );
+    }
+  }
+  if (adjustment !== 0 && count > 0) adjustment = await confirmAdjustment(source, directoryStart, adjustment);
+  // Never believe a count the directory cannot hold: each record is at least 46 bytes.
+  // (Records are read up to the end of the file: some writers understate the directory size.)
+  const room = size - directoryStart;
+  if (count > room / CENTRAL_DIRECTORY_HEADER.size) {
+    throw new ZipError('TOO_MANY_ENTRIES', `the archive declares ${count} entries, but the ${room} bytes from its central directory to the end of the file can hold at most ${Math.floor(room / CENTRAL_DIRECTORY_HEADER.size)}`, { offset: position });
+  }
+
+  const recordEnd = position + END_OF_CENTRAL_DIRECTORY.size + eocd.commentLength;
+  const commentBytes = await bytesAt(source, tail, tailStart, position + END_OF_CENTRAL_DIRECTORY.size, eocd.commentLength);
+  return {
+    info: {
+      size,
+      comment: decodeArchiveComment(commentBytes),
+      entryCount: count,
+      centralDirectoryOffset: directoryStart,
+      centralDirectorySize: directorySize,
+      endOfCentralDirectoryOffset: position,
+      zip64EndOfCentralDirectoryOffset: zip64Offset,
+      offsetAdjustment: adjustment,
+      trailingBytes: size - recordEnd,
+    },
+    limit: size,
+    zip64: zip64Offset !== undefined,
+  };
+}
+
+async function readZip64End(
+  source: RandomAccessSource,
+  tail: Buffer,
+  tailStart: number,
+  locatorPosition: number,
+): Promise<{ position: number; count: number; directorySize: number; directoryOffset: number; versionNeededToExtract: number }> {
+  const locator = ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.decode(await bytesAt(source, tail, tailStart, locatorPosition, ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size), 0);
+  if (locator.diskWithZip64EndOfCentralDirectory !== 0 || locator.totalNumberOfDisks > 1) {
+    throw new ZipError('MULTI_DISK', `the ZIP64 locator at offset ${locatorPosition} says the archive spans ${locator.totalNumberOfDisks} disks (end record on disk ${locator.diskWithZip64EndOfCentralDirectory}); split archives are not supported`, { offset: locatorPosition });
+  }
+  const declared = locator.relativeOffsetOfZip64EndOfCentralDirectory;
+  const recordSize = ZIP64_END_OF_CENTRAL_DIRECTORY.size;
+  // Where it says, or — with a prefix the offsets do not count — right before the locator.
+  let position: number | undefined;
+  for (const candidate of [declared, locatorPosition - recordSize]) {
+    if (candidate >= 0 && candidate + recordSize <= locatorPosition && (await signatureAt(source, tail, tailStart, candidate, locatorPosition)) === SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY) {
+      position = candidate;
+      break;
+    }
+  }
+  if (position === undefined) {
+    throw new ZipError('BAD_ZIP64', `no ZIP64 end of central directory record at offset ${declared} (named by the locator at offset ${locatorPosition})`, { offset: locatorPosition });
+  }
+  const record = ZIP64_END_OF_CENTRAL_DIRECTORY.decode(await bytesAt(source, tail, tailStart, position, recordSize), 0);
+  if (record.numberOfThisDisk !== 0 || record.diskWhereCentralDirectoryStarts !== 0) {
+    throw new ZipError('MULTI_DISK', `the ZIP64 end record at offset ${position} is on disk ${record.numberOfThisDisk} with the central directory on disk ${record.diskWhereCentralDirectoryStarts}; split archives are not supported`, { offset: position });
+  }
+  if (record.sizeOfZip64EndOfCentralDirectoryRecord < recordSize - 12 || position + 12 + record.sizeOfZip64EndOfCentralDirectoryRecord > locatorPosition) {
+    throw new ZipError('BAD_ZIP64', `ZIP64 end record at offset ${position} declares size ${record.sizeOfZip64EndOfCentralDirectoryRecord}, which does not fit before the locator at offset ${locatorPosition}`, { offset: position });
+  }
+  return {
+    position,
+    count: record.totalNumberOfCentralDirectoryRecords,
+    directorySize: record.sizeOfCentralDirectory,
+    directoryOffset: record.offsetOfStartOfCentralDirectory,
+    versionNeededToExtract: record.versionNeededToExtract & 0xff,
+  };
+}
+
+/**
+ * The directory was found `adjustment` bytes from where it claims to be. With a prefix the
+ * writer did not count, local header offsets are off by as much; when only the directory's own
+ * offset is wrong, they are not. The first entry's local header tells which.
+ */
+async function confirmAdjustment(source: RandomAccessSource, directoryStart: number, adjustment: number): Promise<number> {
+  if (directoryStart + CENTRAL_DIRECTORY_HEADER.size > source.size) return adjustment;
+  const first = CENTRAL_DIRECTORY_HEADER.decode(await source.read(directoryStart, CENTRAL_DIRECTORY_HEADER.size), 0);
+  const isLocalHeader = async (offset: number): Promise<boolean> =>
+    offset >= 0 && offset + 4 <= source.size && (await source.read(offset, 4)).readUInt32LE(0) === SIGNATURE.LOCAL_FILE_HEADER;
+  const offset = first.relativeOffsetOfLocalHeader;
+  if (offset === ZIP64_MARKER_32 || (await isLocalHeader(offset + adjustment))) return adjustment;
+  return (await isLocalHeader(offset)) ? 0 : adjustment;
+}
+
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
+/** The archive comment has no encoding flag: UTF-8 when it is valid UTF-8, else CP437. */
+export function decodeArchiveComment(bytes: Buffer): string {
+  if (bytes.length === 0) return '';
+  try {
+    return utf8Strict.decode(bytes);
+  } catch {
+    return decodeCp437(bytes);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The central directory
+
+class CentralDirectoryReader implements ZipReader {
+  constructor(
+    readonly source: RandomAccessSource,
+    readonly info: ZipArchiveInfo,
+    private readonly limit: number,
+    private readonly zip64: boolean,
+    private readonly log: Log,
+  ) {}
+
+  async *entries(): AsyncGenerator<ZipEntry> {
+    for await (const batch of this.entryBatches()) yield* batch;
+  }
+
+  async *entryBatches(): AsyncGenerator<ZipEntry[]> {
+    const { centralDirectoryOffset: start, centralDirectorySize, entryCount: declared, offsetAdjustment } = this.info;
+    const declaredEnd = start + centralDirectorySize;
+    const limit = this.limit;
+    // A 16-bit count wraps past 65,535 entries in archives written without ZIP64; then the
+    // directory's size says where it ends (as Python's zipfile reads it).
+    const mayWrap = !this.zip64 && declared <= ZIP64_MARKER_16;
+    const headerSize = CENTRAL_DIRECTORY_HEADER.size;
+    let buf: Buffer = Buffer.alloc(0);
+    let bufStart = start;
+    let position = start;
+    let index = 0;
+    let batch: ZipEntry[] = [];
+    for (;;) {
+      const beyondCount = index >= declared;
+      if (beyondCount && (!mayWrap || position + headerSize > declaredEnd)) break;
+      if (position + headerSize > bufStart + buf.length) {
+        if (position + headerSize > limit) {
+          if (beyondCount) break;
+          throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory record ${index} of ${declared} at offset ${position} runs past the end of the archive (${limit} bytes)`, { offset: position });
+        }
+        if (batch.length > 0) {
+          yield batch;
+          batch = [];
+        }
+        buf = await this.source.read(position, Math.min(CENTRAL_DIRECTORY_CHUNK, limit - position));
+        bufStart = position;
+      }
+      let at = position - bufStart;
+      if (buf.readUInt32LE(at) !== SIGNATURE.CENTRAL_DIRECTORY_HEADER) {
+        if (beyondCount) break;
+        throw new ZipError('BAD_SIGNATURE', `bad central directory signature ${hex(buf.readUInt32LE(at))} at offset ${position} (record ${index} of ${declared})`, { offset: position });
+      }
+      let values = CENTRAL_DIRECTORY_HEADER.decode(buf, at);
+      const length = headerSize + values.fileNameLength + values.extraFieldLength + values.fileCommentLength;
+      if (at + length > buf.length) {
+        if (position + length > limit) {
+          throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory record ${index} at offset ${position} is ${length} bytes long and runs past the end of the archive (${limit} bytes)`, { offset: position });
+        }
+        if (batch.length > 0) {
+          yield batch;
+          batch = [];
+        }
+        buf = await this.source.read(position, Math.min(Math.max(CENTRAL_DIRECTORY_CHUNK, length), limit - position));
+        bufStart = position;
+        at = 0;
+        values = CENTRAL_DIRECTORY_HEADER.decode(buf, at);
+      }
+      batch.push(centralEntry(buf, at, values, index, position, offsetAdjustment));
+      position += length;
+      index++;
+      if (batch.length === BATCH_SIZE) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+    if (index !== declared) this.log.debug('central directory count differs from the end record', { declared, found: index });
+  }
+
+  async readEntries(): Promise<ZipEntry[]> {
+    const all: ZipEntry[] = [];
+    for await (const batch of this.entryBatches()) for (const entry of batch) all.push(entry);
+    return all;
+  }
+
+  readLocalHeader(entry: ZipEntry): Promise<LocalHeader> {
+    return readLocalHeader(this.source, entry);
+  }
+
+  openEntryStream(entry: ZipEntry, options?: EntryStreamOptions): Promise<Readable> {
+    return openEntryStream(this.source, entry, options);
+  }
+
+  readEntry(entry: ZipEntry, options?: EntryStreamOptions & { maxSize?: number }): Promise<Buffer> {
+    return readEntryData(this.source, entry, options);
+  }
+}
+
+type CentralValues = ReturnType<typeof CENTRAL_DIRECTORY_HEADER.decode>;
+
+// Entries written together share their DOS time; converting local time is the costliest step of
+// a record, so the last conversion is kept (and its Date shared: entries are read-only data).
+let lastDosKey = -1;
+let lastDosDate = new Date(0);
+
+function dosDate(date: number, time: number): Date {
+  const key = date * 0x10000 + time;
+  if (key !== lastDosKey) {
+    lastDosDate = dosDateTimeToDate(date, time);
+    lastDosKey = key;
+  }
+  return lastDosDate;
+}
+
+/** One central record (already bounds-checked) as a ZipEntry. */
+function centralEntry(buf: Buffer, at: number, values: CentralValues, index: number, position: number, offsetAdjustment: number): ZipEntry {
+  const flags = values.generalPurposeBitFlag;
+  const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
+  const nameEnd = nameStart + values.fileNameLength;
+  const extraEnd = nameEnd + values.extraFieldLength;
+  const commentEnd = extraEnd + values.fileCommentLength;
+  let compressedSize = values.compressedSize;
+  let uncompressedSize = values.uncompressedSize;
+  let relativeOffset = values.relativeOffsetOfLocalHeader;
+  let diskNumberStart = values.diskNumberStart;
+  let name: string | undefined;
+  let nameEncoding: NameEncoding = (flags & BITFLAG_UTF8) !== 0 ? 'utf8' : 'cp437';
+  let comment: string | undefined;
+  let modified: Date | undefined;
+  let zip64 = false;
+  let extraFieldIds = NO_EXTRA_IDS;
+  const needCompressed = compressedSize === ZIP64_MARKER_32;
+  const needUncompressed = uncompressedSize === ZIP64_MARKER_32;
+  const needOffset = relativeOffset === ZIP64_MARKER_32;
+  const needDisk = diskNumberStart === ZIP64_MARKER_16;
+
+  if (extraEnd > nameEnd) {
+    const ids: number[] = [];
+    extraFieldIds = ids;
+    // 4.5.1: header id, data size, data. A field that runs past the end is padding or damage
+    // (zipalign pads with zeros); it ends the walk without failing the entry.
+    for (let p = nameEnd; p + 4 <= extraEnd; ) {
+      const id = buf.readUInt16LE(p);
+      const dataStart = p + 4;
+      const dataEnd = dataStart + buf.readUInt16LE(p + 2);
+      if (dataEnd > extraEnd) break;
+      ids.push(id);
+      switch (id) {
+        case EXTRA_ID.ZIP64:
+          if ((needCompressed || needUncompressed || needOffset || needDisk) && !zip64) {
+            const context: ExtraContext = { local: false, zip64: { uncompressedSize: needUncompressed, compressedSize: needCompressed, relativeOffsetOfLocalHeader: needOffset, diskNumberStart: needDisk } };
+            const found = EXTRA_ZIP64.decode(buf, dataStart, dataEnd, context).values;
+            if (needUncompressed && typeof found['originalSize'] === 'number') uncompressedSize = found['originalSize'];
+            if (needCompressed && typeof found['compressedSize'] === 'number') compressedSize = found['compressedSize'];
+            if (needOffset && typeof found['relativeHeaderOffset'] === 'number') relativeOffset = found['relativeHeaderOffset'];
+            if (needDisk && typeof found['diskStartNumber'] === 'number') diskNumberStart = found['diskStartNumber'];
+            zip64 = true;
+          }
+          break;
+        case EXTRA_ID.EXTENDED_TIMESTAMP: {
+          const modTime = EXTRA_EXTENDED_TIMESTAMP.decode(buf, dataStart, dataEnd, CENTRAL_CONTEXT).values['modTime'];
+          if (typeof modTime === 'number') modified = new Date(modTime * 1000);
+          break;
+        }
+        case EXTRA_ID.NTFS:
+          if (modified === undefined) {
+            const mtime = EXTRA_NTFS.decode(buf, dataStart, dataEnd, CENTRAL_CONTEXT).values['mtime'];
+            if (typeof mtime === 'number' && mtime > 0) modified = filetimeToDate(mtime);
+          }
+          break;
+        case EXTRA_ID.INFOZIP_UNICODE_PATH:
+          if ((flags & BITFLAG_UTF8) === 0 && name === undefined) {
+            const v = EXTRA_INFOZIP_UNICODE_PATH.decode(buf, dataStart, dataEnd, CENTRAL_CONTEXT).values;
+            name = unicodeExtraText(v['version'], v['nameCrc32'], v['unicodeName'], buf.subarray(nameStart, nameEnd));
+            if (name !== undefined) nameEncoding = 'unicode-path-extra';
+          }
+          break;
+        case EXTRA_ID.INFOZIP_UNICODE_COMMENT:
+          if ((flags & BITFLAG_UTF8) === 0 && values.fileCommentLength > 0) {
+            const v = EXTRA_INFOZIP_UNICODE_COMMENT.decode(buf, dataStart, dataEnd, CENTRAL_CONTEXT).values;
+            comment = unicodeExtraText(v['version'], v['commentCrc32'], v['unicodeComment'], buf.subarray(extraEnd, commentEnd));
+          }
+          break;
+      }
+      p = dataEnd;
+    }
+  }
+  name ??= decodeHeaderText(buf, nameStart, nameEnd, flags);
+  comment ??= values.fileCommentLength === 0 ? '' : decodeHeaderText(buf, extraEnd, commentEnd, flags);
+
+  // 4.5.3. An uncompressed size of exactly 0xFFFFFFFF without ZIP64 is accepted, as Go does:
+  // old writers split inputs into chunks of the largest size they could record (42.zip).
+  if ((needCompressed && compressedSize === ZIP64_MARKER_32) || (needOffset && relativeOffset === ZIP64_MARKER_32)) {
+    throw new ZipError('BAD_ZIP64', `${name}: central record at offset ${position} has ${needCompressed ? 'compressed size' : 'local header offset'} 0xffffffff but no ZIP64 extra field value for it`, { entry: name, offset: position });
+  }
+
+  const host = values.versionMadeBy >>> 8;
+  const external = values.externalFileAttributes;
+  const unixMode = (host === HOST_UNIX || host === HOST_OSX) && external >>> 16 !== 0 ? external >>> 16 : undefined;
+  const fileType = unixMode === undefined ? 0 : unixMode & S_IFMT;
+  const isDirectory = name.charCodeAt(name.length - 1) === 0x2f || (unixMode !== undefined ? fileType === S_IFDIR : (external & DOS_ATTR_DIRECTORY) !== 0);
+
+  return {
+    index,
+    name,
+    nameEncoding,
+    comment,
+    versionMadeBy: values.versionMadeBy,
+    versionNeededToExtract: values.versionNeededToExtract,
+    generalPurposeBitFlag: flags,
+    compressionMethod: values.compressionMethod,
+    crc32: values.crc32,
+    compressedSize,
+    uncompressedSize,
+    localHeaderOffset: relativeOffset + offsetAdjustment,
+    centralHeaderOffset: position,
+    diskNumberStart,
+    internalFileAttributes: values.internalFileAttributes,
+    externalFileAttributes: external,
+    lastModFileDate: values.lastModFileDate,
+    lastModFileTime: values.lastModFileTime,
+    modified: modified ?? dosDate(values.lastModFileDate, values.lastModFileTime),
+    unixMode,
+    isDirectory,
+    isSymlink: fileType === S_IFLNK,
+    encrypted: (flags & (BITFLAG_ENCRYPTED | BITFLAG_STRONG_ENCRYPTION)) !== 0,
+    hasDataDescriptor: (flags & BITFLAG_DATA_DESCRIPTOR) !== 0,
+    zip64,
+    extraFieldIds,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Overlap zip bombs
+
+/** An entry whose bytes run into the next entry's local header, or into the central directory. */
+export interface EntryOverlap {
+  /** The entry whose range runs over. */
+  readonly index: number;
+  /** The entry it runs into, or -1 for the central directory. */
+  readonly other: number;
+  readonly message: string;
+}
+
+/**
+ * Entries whose byte ranges overlap each other or the central directory (David Fifield's
+ * overlapping zip bombs, and the simpler kind where many records name one local header).
+ * An entry's range is at least its 30-byte local header and its compressed data; the local
+ * name and extra field are not counted, so nothing is read. Typed arrays keep this linear in
+ * memory for a million entries, and archives written in order need no sort.
+ */
+export function findOverlaps(entries: readonly ZipEntry[], info: ZipArchiveInfo): EntryOverlap[] {
+  const n = entries.length;
+  const starts = new Float64Array(n);
+  const ends = new Float64Array(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    const entry = entries[i]!;
+    starts[i] = entry.localHeaderOffset;
+    ends[i] = entry.localHeaderOffset + LOCAL_FILE_HEADER.size + entry.compressedSize;
+    if (i > 0 && starts[i]! < starts[i - 1]!) sorted = false;
+  }
+  let order: Uint32Array | undefined;
+  if (!sorted) {
+    order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => starts[a]! - starts[b]! || a - b);
+  }
+  const overlaps: EntryOverlap[] = [];
+  const directoryStart = info.centralDirectoryOffset;
+  const directoryEnd = directoryStart + info.centralDirectorySize;
+  let furthest = -1; // the entry whose range reaches furthest so far
+  for (let k = 0; k < n; k++) {
+    const i = order === undefined ? k : order[k]!;
+    if (furthest >= 0 && starts[i]! < ends[furthest]!) {
+      overlaps.push({ index: furthest, other: i, message: `${entries[furthest]!.name} (bytes ${starts[furthest]}–${ends[furthest]}) overlaps ${entries[i]!.name} (local header at offset ${starts[i]})` });
+    }
+    if (starts[i]! < directoryEnd && ends[i]! > directoryStart) {
+      overlaps.push({ index: i, other: -1, message: `${entries[i]!.name} (bytes ${starts[i]}–${ends[i]}) overlaps the central directory (bytes ${directoryStart}–${directoryEnd})` });
+    }
+    if (furthest < 0 || ends[i]! > ends[furthest]!) furthest = i;
+  }
+  return overlaps;
+}
+
+/** Rejects with OVERLAPPING_ENTRIES naming the first overlap, if there is one. */
+export function assertNoOverlaps(entries: readonly ZipEntry[], info: ZipArchiveInfo): void {
+  const overlaps = findOverlaps(entries, info);
+  if (overlaps.length > 0) {
+    const first = overlaps[0]!;
+    throw new ZipError('OVERLAPPING_ENTRIES', `${first.message}${overlaps.length > 1 ? ` (and ${overlaps.length - 1} more overlaps)` : ''}`, { entry: entries[first.index]!.name, offset: entries[first.index]!.localHeaderOffset });
+  }
+}

@@ -1,0 +1,178 @@
+// Interoperability (issue 2): archives made during the test by zip, 7z, bsdtar, python's
+// zipfile and jar — unicode names, empty files and folders, symlinks, comments, data
+// descriptors, more than 65,535 entries, data before the archive — listed by our reader and
+// compared entry by entry with python's zipfile listing (name, sizes, CRC-32, folder flag);
+// then every entry is read back and checked (CRC and size are verified by the reader).
+
+import { Buffer } from 'node:buffer';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openFileSource } from '../../src-main/archive/file-source.js';
+import { openZip } from '../../src-main/zip/reader.js';
+import { makeTempDir, python, pythonListing, run } from '../unit/reader-fixtures.js';
+
+const { dir, cleanup } = makeTempDir('zipdesk-interop-');
+afterAll(cleanup);
+const tree = path.join(dir, 'tree');
+
+beforeAll(() => {
+  mkdirSync(path.join(tree, 'dîr ü', 'nested'), { recursive: true });
+  mkdirSync(path.join(tree, 'empty folder'));
+  writeFileSync(path.join(tree, 'dîr ü', 'fïlé €.txt'), 'unicode content ✓\n');
+  writeFileSync(path.join(tree, 'dîr ü', 'nested', 'text.txt'), Array.from({ length: 5000 }, (_, i) => `row ${i}`).join('\n'));
+  writeFileSync(path.join(tree, 'empty.txt'), '');
+  writeFileSync(path.join(tree, 'random.bin'), Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 2654435761) >>> 24)));
+  symlinkSync('empty.txt', path.join(tree, 'link-to-empty'));
+});
+
+interface Case {
+  readonly name: string;
+  /** Makes the archive in `dir`; returns its path. */
+  make(): string;
+  readonly symlinks?: boolean;
+  readonly comment?: string;
+  readonly dataDescriptors?: boolean;
+  readonly minEntries?: number;
+  readonly prefix?: boolean;
+}
+
+const inTree = (command: string, args: string[]) => run(command, args, tree, { LC_ALL: 'C.UTF-8' });
+
+const makeZip = (): string => (inTree('sh', ['-c', 'rm -f ../zip.zip && zip -q -r -y ../zip.zip . && echo "made by zip" | zip -q -z ../zip.zip']), path.join(dir, 'zip.zip'));
+const makeStored = (): string => (inTree('sh', ['-c', 'rm -f ../zip-stored.zip && zip -q -r -0 ../zip-stored.zip .']), path.join(dir, 'zip-stored.zip'));
+
+const cases: Case[] = [
+  { name: 'zip -r -y with a comment', make: makeZip, symlinks: true, comment: 'made by zip' },
+  { name: 'zip to a pipe (data descriptors)', make: () => (inTree('sh', ['-c', 'zip -q -r - . | cat > ../zip-pipe.zip']), path.join(dir, 'zip-pipe.zip')), dataDescriptors: true },
+  { name: 'zip -0 (stored)', make: makeStored },
+  { name: '7z -tzip -snl', make: () => (inTree('7z', ['a', '-tzip', '-snl', '-bd', '../7z.zip', '.']), path.join(dir, '7z.zip')), symlinks: true },
+  { name: 'bsdtar --format zip', make: () => (inTree('bsdtar', ['--format', 'zip', '-cf', '../bsdtar.zip', '.']), path.join(dir, 'bsdtar.zip')), symlinks: true, dataDescriptors: true },
+  { name: 'jar', make: () => (inTree('jar', ['cf', '../made.jar', '.']), path.join(dir, 'made.jar')), dataDescriptors: true },
+  {
+    name: 'python zipfile, seekable, with comment and symlink',
+    make: () => {
+      const target = path.join(dir, 'python.zip');
+      python(
+        `
+import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    z.comment = 'python comment ✓'.encode('utf-8')
+    for root, dirs, files in os.walk('.'):
+        for d in sorted(dirs):
+            p = os.path.join(root, d)
+            if not os.path.islink(p): z.write(p, os.path.relpath(p))
+        for f in sorted(files):
+            p = os.path.join(root, f)
+            if not os.path.islink(p): z.write(p, os.path.relpath(p))
+    link = zipfile.ZipInfo('link-to-empty')
+    link.create_system = 3
+    link.external_attr = 0o120777 << 16
+    z.writestr(link, 'empty.txt')
+`,
+        tree,
+        [target],
+      );
+      return target;
+    },
+    symlinks: true,
+    comment: 'python comment ✓',
+  },
+  {
+    name: 'python zipfile to a non-seekable stream',
+    make: () => {
+      run('sh', ['-c', `python3 -c "
+import sys, zipfile
+with zipfile.ZipFile(sys.stdout.buffer, 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('a/', '')
+    z.writestr('a/ü.txt', 'x' * 10000)
+    z.writestr('empty', '')
+" | cat > py-stream.zip`], dir);
+      return path.join(dir, 'py-stream.zip');
+    },
+    dataDescriptors: true,
+    minEntries: 3,
+  },
+  {
+    name: 'python zipfile with 70,000 entries (ZIP64 end records)',
+    make: () => {
+      const target = path.join(dir, 'many.zip');
+      python(
+        `
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    for i in range(70000):
+        z.writestr(f'd{i // 1000}/f{i}', b'' if i % 7 else str(i).encode())
+`,
+        dir,
+        [target],
+      );
+      return target;
+    },
+    minEntries: 70_000,
+  },
+  {
+    name: 'a stub before the archive, offsets not adjusted',
+    make: () => {
+      const target = path.join(dir, 'prefixed.zip');
+      writeFileSync(target, Buffer.concat([Buffer.from('#!/bin/sh\nexit 0\n'.repeat(30)), readFileSync(makeStored())]));
+      return target;
+    },
+    prefix: true,
+  },
+  {
+    name: 'a stub before the archive, offsets adjusted by zip -A',
+    make: () => {
+      const target = path.join(dir, 'adjusted.zip');
+      writeFileSync(target, Buffer.concat([Buffer.from('MZ fake self-extractor '.repeat(40)), readFileSync(makeZip())]));
+      run('zip', ['-q', '-A', target], dir);
+      return target;
+    },
+  },
+];
+
+describe('our listing agrees with python zipfile', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const archive = c.make();
+      const reference = pythonListing(archive);
+      const source = await openFileSource(archive);
+      try {
+        const reader = await openZip(source);
+        const entries = await reader.readEntries();
+        expect(entries.length).toBe(reference.entries.length);
+        expect(entries.length).toBeGreaterThanOrEqual(c.minEntries ?? 5);
+        for (let i = 0; i < entries.length; i++) {
+          const ours = entries[i]!;
+          const theirs = reference.entries[i]!;
+          expect([ours.name, ours.uncompressedSize, ours.compressedSize, ours.crc32, ours.isDirectory, ours.compressionMethod]).toEqual([
+            theirs.name,
+            theirs.size,
+            theirs.compressedSize,
+            theirs.crc32,
+            theirs.isDirectory,
+            theirs.method,
+          ]);
+        }
+        expect(reader.info.comment).toBe(reference.comment);
+        if (c.comment !== undefined) expect(reader.info.comment).toBe(c.comment);
+        if (c.prefix) expect(reader.info.offsetAdjustment).toBeGreaterThan(0);
+        if (c.symlinks) expect(entries.filter((e) => e.isSymlink).map((e) => e.name.replace(/^\.\//, ''))).toEqual(['link-to-empty']);
+        if (c.dataDescriptors) expect(entries.some((e) => e.hasDataDescriptor)).toBe(true);
+        const unicode = entries.find((e) => e.name.endsWith('.txt') && e.name.includes('€'));
+        if (unicode !== undefined) expect((await reader.readEntry(unicode)).toString()).toBe('unicode content ✓\n');
+        // Every entry reads back, CRC-32 and size checked.
+        let total = 0;
+        for (const entry of entries) {
+          if (entry.isDirectory) continue;
+          const stream = await reader.openEntryStream(entry);
+          for await (const chunk of stream) total += (chunk as Buffer).length;
+        }
+        expect(total).toBe(entries.reduce((sum, e) => sum + (e.isDirectory ? 0 : e.uncompressedSize), 0));
+        for (const entry of entries) expect((await reader.readLocalHeader(entry)).mismatches).toEqual([]);
+      } finally {
+        await source.close();
+      }
+    });
+  }
+});

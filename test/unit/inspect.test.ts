@@ -1,0 +1,149 @@
+// The header inspector over archives made here by real tools: every field with its absolute
+// offset, raw bytes and meaning; extra fields decoded or shown raw; disagreements marked.
+
+import { Buffer } from 'node:buffer';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inspectArchive, inspectEntry, type RecordView } from '../../src-main/zip/inspect.js';
+import { CENTRAL_DIRECTORY_HEADER, LOCAL_FILE_HEADER, SIGNATURE } from '../../src-main/zip/records.js';
+import { makeTempDir, messWith, openBuffer, python, run, signatureOffsets } from './reader-fixtures.js';
+
+const { dir, cleanup } = makeTempDir('zipdesk-inspect-');
+afterAll(cleanup);
+
+let infoZip: Buffer;
+const MTIME = new Date('2023-07-01T08:09:10Z');
+
+function field(view: RecordView | undefined, name: string) {
+  const row = view?.fields.find((f) => f.name === name);
+  if (row === undefined) throw new Error(`no field ${name}`);
+  return row;
+}
+
+beforeAll(() => {
+  writeFileSync(path.join(dir, 'notes.txt'), 'some notes '.repeat(200));
+  utimesSync(path.join(dir, 'notes.txt'), MTIME, MTIME);
+  run('chmod', ['640', 'notes.txt'], dir);
+  run('zip', ['-q', '-X', 'info.zip', 'notes.txt'], dir);
+  run('zip', ['-q', 'info.zip', 'notes.txt'], dir); // replaces it with the extra fields back
+  infoZip = readFileSync(path.join(dir, 'info.zip'));
+});
+
+describe('inspectEntry', () => {
+  it('shows local and central fields with offsets, raw bytes and meanings', async () => {
+    const reader = await openBuffer(infoZip);
+    const [entry] = await reader.readEntries();
+    const view = await inspectEntry(reader, entry!);
+    expect(view.mismatches).toEqual([]);
+    expect(view.local!.offset).toBe(entry!.localHeaderOffset);
+    expect(view.central.offset).toBe(entry!.centralHeaderOffset);
+    expect(field(view.central, 'signature')).toMatchObject({ offset: entry!.centralHeaderOffset, size: 4, raw: '50 4b 01 02', value: SIGNATURE.CENTRAL_DIRECTORY_HEADER });
+    expect(field(view.central, 'relativeOffsetOfLocalHeader').offset).toBe(entry!.centralHeaderOffset + CENTRAL_DIRECTORY_HEADER.offsetOf.relativeOffsetOfLocalHeader);
+    expect(field(view.local, 'compressionMethod')).toMatchObject({ value: 8, meaning: 'Deflated' });
+    expect(field(view.central, 'versionMadeBy').meaning).toMatch(/^Unix, spec 3\.0$/);
+    expect(field(view.central, 'externalFileAttributes').meaning).toMatch(/^-rw-r----- \(100640\)/);
+    expect(field(view.central, 'fileName')).toMatchObject({ value: 'notes.txt', raw: Buffer.from('notes.txt').toString('hex').replace(/(..)(?!$)/g, '$1 ') });
+    const local = new Date(MTIME.getTime());
+    const two = (n: number) => String(n).padStart(2, '0');
+    expect(field(view.local, 'lastModFileDate').meaning).toBe(`${local.getFullYear()}-${two(local.getMonth() + 1)}-${two(local.getDate())} (local time)`);
+    expect(field(view.local, 'lastModFileTime').meaning).toBe(`${two(local.getHours())}:${two(local.getMinutes())}:${two(local.getSeconds())}`);
+    const timestamp = view.central.extraFields!.find((e) => e.headerId === 0x5455)!;
+    expect(timestamp.title).toBe('extended timestamp');
+    expect(timestamp.fields.find((f) => f.name === 'modTime')!.meaning).toBe('2023-07-01T08:09:10Z');
+    expect(field(view.central, 'extraField').meaning).toContain('0x5455 extended timestamp');
+    // Plain data: survives JSON (it crosses IPC) unchanged.
+    expect(JSON.parse(JSON.stringify(view))).toEqual(view);
+  });
+
+  it('shows unknown extra fields raw and names flag bits', async () => {
+    const target = path.join(dir, 'unknown.zip');
+    python(
+      `
+import struct, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    info = zipfile.ZipInfo('ünïcode.txt', (2020, 1, 2, 3, 4, 6))
+    info.extra = struct.pack('<HH', 0xcafe, 3) + b'xyz'
+    z.writestr(info, 'data ' * 100)
+`,
+      dir,
+      [target],
+    );
+    const reader = await openBuffer(readFileSync(target));
+    const [entry] = await reader.readEntries();
+    const view = await inspectEntry(reader, entry!);
+    const unknown = view.central.extraFields!.find((e) => e.headerId === 0xcafe)!;
+    expect(unknown.title).toBe('unknown extra field 0xcafe');
+    expect(unknown.section).toBeUndefined();
+    expect(unknown.fields.map((f) => [f.name, f.raw])).toEqual([
+      ['headerId', 'fe ca'],
+      ['dataSize', '03 00'],
+      ['data', '78 79 7a'],
+    ]);
+    expect(field(view.central, 'generalPurposeBitFlag').meaning).toBe('bit 11 UTF-8 names');
+    expect(field(view.central, 'fileName')).toMatchObject({ value: 'ünïcode.txt', meaning: 'UTF-8 (bit 11)' });
+    expect(field(view.central, 'lastModFileTime').meaning).toBe('03:04:06');
+    expect(field(view.central, 'externalFileAttributes').meaning).toBe('?rw------- (000600), DOS none'); // python sets no file type
+  });
+
+  it('marks fields where the local header disagrees, and reports an unreadable one', async () => {
+    const local = signatureOffsets(infoZip, SIGNATURE.LOCAL_FILE_HEADER)[0]!;
+    const messed = messWith(infoZip, (b) => b.writeUInt32LE(0x12345678, local + LOCAL_FILE_HEADER.offsetOf.crc32));
+    const reader = await openBuffer(messed);
+    const [entry] = await reader.readEntries();
+    const view = await inspectEntry(reader, entry!);
+    expect(view.mismatches.map((m) => m.field)).toEqual(['crc32']);
+    expect(field(view.local, 'crc32')).toMatchObject({ mismatch: true, meaning: '0x12345678' });
+    expect(field(view.central, 'crc32').mismatch).toBe(true);
+    expect(field(view.local, 'compressedSize').mismatch).toBeUndefined();
+
+    const central = signatureOffsets(infoZip, SIGNATURE.CENTRAL_DIRECTORY_HEADER)[0]!;
+    const lost = messWith(infoZip, (b) => b.writeUInt32LE(5, central + CENTRAL_DIRECTORY_HEADER.offsetOf.relativeOffsetOfLocalHeader));
+    const r2 = await openBuffer(lost);
+    const lostView = await inspectEntry(r2, (await r2.readEntries())[0]!);
+    expect(lostView.local).toBeUndefined();
+    expect(lostView.localError).toMatchObject({ code: 'BAD_LOCAL_HEADER' });
+    expect(field(lostView.central, 'relativeOffsetOfLocalHeader').meaning).toBe('local header at offset 5');
+  });
+
+  it('shows the data descriptor of a streamed entry', async () => {
+    run('sh', ['-c', 'zip -q - notes.txt | cat > streamed.zip'], dir);
+    const reader = await openBuffer(readFileSync(path.join(dir, 'streamed.zip')));
+    const [entry] = await reader.readEntries();
+    const view = await inspectEntry(reader, entry!);
+    expect(field(view.local, 'generalPurposeBitFlag').meaning).toContain('bit 3 data descriptor');
+    expect(view.dataDescriptor!.offset).toBe(view.dataOffset! + entry!.compressedSize);
+    expect(field(view.dataDescriptor, 'crc32').meaning).toMatch(/matches the central directory/);
+  });
+});
+
+describe('inspectArchive', () => {
+  it('shows the end record, and the ZIP64 end record and locator when present', async () => {
+    const plain = await inspectArchive(await openBuffer(infoZip));
+    expect(plain.endOfCentralDirectory.offset).toBe(infoZip.length - 22);
+    expect(field(plain.endOfCentralDirectory, 'totalNumberOfCentralDirectoryRecords')).toMatchObject({ value: 1, meaning: '1 entries' });
+    expect(plain.zip64EndOfCentralDirectory).toBeUndefined();
+
+    const target = path.join(dir, 'z64.zip');
+    python(
+      `
+import sys, zipfile
+zipfile.ZIP_FILECOUNT_LIMIT = 1
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    z.comment = b'archive comment'
+    z.writestr('a', 'a')
+    z.writestr('b', 'b')
+`,
+      dir,
+      [target],
+    );
+    const bytes = readFileSync(target);
+    const reader = await openBuffer(bytes);
+    const view = await inspectArchive(reader);
+    expect(view.zip64EndOfCentralDirectory!.offset).toBe(signatureOffsets(bytes, SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY)[0]);
+    expect(field(view.zip64EndOfCentralDirectory, 'totalNumberOfCentralDirectoryRecords').value).toBe(2);
+    expect(field(view.zip64EndOfCentralDirectoryLocator, 'relativeOffsetOfZip64EndOfCentralDirectory').meaning).toBe(`ZIP64 end record at offset ${view.zip64EndOfCentralDirectory!.offset}`);
+    expect(field(view.endOfCentralDirectory, 'comment').value).toBe('archive comment');
+    expect(JSON.parse(JSON.stringify(view))).toEqual(view);
+  });
+});

@@ -1,0 +1,104 @@
+// `zipdesk create` and `zipdesk batch` in-process, through the real queue and worker.
+
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { batchCommand, parseBatchArgs } from '../../src-main/cli/batch.js';
+import { type CliContext, UsageError } from '../../src-main/cli/command.js';
+import { createCommand, parseCreateArgs } from '../../src-main/cli/create.js';
+import { EXIT_CANCELLED } from '../../src-main/cli/job-progress.js';
+import { silentLog } from '../../src-main/log/types.js';
+import { tempDir, text } from '../conformance/write-fixtures.js';
+
+const root = tempDir('zipdesk-cli-write-');
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+class Sink extends Writable {
+  text = '';
+  isTTY: boolean;
+  columns = 100;
+  onWrite: ((chunk: string) => void) | undefined;
+  constructor(tty: boolean) {
+    super();
+    this.isTTY = tty;
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    this.onWrite?.(chunk.toString());
+    done();
+  }
+}
+
+function context(tty: boolean, controller = new AbortController()): CliContext & { stdout: Sink; stderr: Sink } {
+  return { stdout: new Sink(tty), stderr: new Sink(tty), log: silentLog, signal: controller.signal, cwd: root };
+}
+
+describe('zipdesk create / batch', () => {
+  it('parses options and rejects bad ones', () => {
+    expect(parseCreateArgs(['out.zip', 'a', 'b', '--level', '9', '--exclude=*.log', '-x', 'tmp', '--deterministic'], '/w')).toEqual({
+      kind: 'create', outputPath: '/w/out.zip', sources: ['/w/a', '/w/b'], level: 9, excludes: ['*.log', 'tmp'], deterministic: true,
+    });
+    expect(() => parseCreateArgs(['out.zip'], '/w')).toThrow(UsageError);
+    expect(() => parseCreateArgs(['out.zip', 'a', '--level', '11'], '/w')).toThrow(UsageError);
+    expect(() => parseCreateArgs(['out.zip', 'a', '--fast'], '/w')).toThrow(UsageError);
+    expect(parseBatchArgs(['x', 'y', '-o', 'out'], '/w')).toEqual({ kind: 'batch', folders: ['/w/x', '/w/y'], outputDir: '/w/out' });
+  });
+
+  it('create writes the archive and prints plain progress lines when not on a terminal', async () => {
+    const src = path.join(root, 'src');
+    mkdirSync(src);
+    for (let i = 0; i < 5; i++) writeFileSync(path.join(src, `f${i}.txt`), text(400_000, i + 1));
+    const ctx = context(false);
+    const code = await createCommand.run(['plain.zip', 'src', '--level', '1'], ctx);
+    expect(code).toBe(0);
+    expect(ctx.stdout.text).toMatch(/^plain\.zip: 6 entries, 2\.0 MB → .* in \d+\.\ds\n$/);
+    expect(ctx.stderr.text).toContain(`${path.join(root, 'plain.zip')}: started\n`);
+    expect(ctx.stderr.text).toContain(': 100% (6/6 entries');
+    expect(ctx.stderr.text).not.toContain('\r');
+    execFileSync('unzip', ['-tqq', path.join(root, 'plain.zip')]);
+  });
+
+  it('draws a progress bar on a terminal', async () => {
+    const ctx = context(true);
+    expect(await createCommand.run(['tty.zip', 'src'], ctx)).toBe(0);
+    expect(ctx.stderr.text).toMatch(/\r\x1b\[K\[#{24}\] 100% /);
+  });
+
+  it('Ctrl-C cancels the running job cleanly: exit 130, nothing at the target', async () => {
+    const big = path.join(root, 'big');
+    mkdirSync(big);
+    for (let i = 0; i < 6; i++) writeFileSync(path.join(big, `p${i}.txt`), randomBytes(5_000_000).toString('base64'));
+    const controller = new AbortController();
+    const ctx = context(false, controller);
+    ctx.stderr.onWrite = (chunk) => chunk.includes('%') && controller.abort();
+    const code = await createCommand.run(['cancelled.zip', 'big', '--level', '9'], ctx);
+    expect(code).toBe(EXIT_CANCELLED);
+    expect(ctx.stderr.text).toContain('cancelled.zip: cancelled');
+    expect(existsSync(path.join(root, 'cancelled.zip'))).toBe(false);
+    expect(readdirSync(root).filter((n) => n.includes('zipdesk-tmp'))).toEqual([]);
+  });
+
+  it('reports a failure in one line and exits 1', async () => {
+    const ctx = context(false);
+    expect(await createCommand.run(['missing.zip', 'no-such-thing'], ctx)).toBe(1);
+    expect(ctx.stderr.text).toContain(`zipdesk: ${path.join(root, 'missing.zip')}: ${path.join(root, 'no-such-thing')}: no such file or folder\n`);
+  });
+
+  it('batch zips each folder into the output folder', async () => {
+    mkdirSync(path.join(root, 'b1'));
+    mkdirSync(path.join(root, 'b2'));
+    writeFileSync(path.join(root, 'b1', 'x.txt'), 'x');
+    writeFileSync(path.join(root, 'b2', 'y.txt'), 'y');
+    const ctx = context(false);
+    expect(await batchCommand.run(['b1', 'b2', '-o', 'outs'], ctx)).toBe(1); // outs does not exist yet
+    expect(ctx.stderr.text).toContain(`zipdesk: ${path.join(root, 'outs', 'b1.zip')}: folder ${path.join(root, 'outs')} does not exist\n`);
+    mkdirSync(path.join(root, 'outs'));
+    const ok = context(false);
+    expect(await batchCommand.run(['b1', 'b2', '-o', 'outs'], ok)).toBe(0);
+    expect(readdirSync(path.join(root, 'outs')).sort()).toEqual(['b1.zip', 'b2.zip']);
+    expect(ok.stdout.text.split('\n').filter(Boolean)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,260 @@
+// The queue and the worker, for real: a compiled worker thread (build/, made by `npm run
+// build:node`), real files, real zlib. Every wait is on an event, never on a timer.
+
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planBatch } from '../../src-main/jobs/batch.js';
+import { JobClient, defaultWorkerPath } from '../../src-main/jobs/client.js';
+import { PendingJobStore } from '../../src-main/jobs/persist.js';
+import { type JobEvent, type JobId, WORKER_CRASHED, isEndEvent } from '../../src-main/jobs/protocol.js';
+import { JobQueue } from '../../src-main/jobs/queue.js';
+import { tempDir, text } from '../conformance/write-fixtures.js';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = tempDir('zipdesk-jobs-');
+let small: string;
+let big: string;
+
+beforeAll(() => {
+  small = path.join(root, 'small');
+  mkdirSync(small);
+  for (let i = 0; i < 20; i++) writeFileSync(path.join(small, `f${i}.txt`), text(20_000, i + 1));
+  // Slow to deflate at level 9 (random base64), so a cancel or a crash lands mid-job.
+  big = path.join(root, 'big');
+  mkdirSync(big);
+  for (let i = 0; i < 8; i++) writeFileSync(path.join(big, `part${i}.txt`), randomBytes(6_000_000).toString('base64'));
+  if (!existsSync(fileURLToPath(defaultWorkerPath()))) throw new Error('run `npm run build:node` first: the worker runs compiled');
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Collects events and resolves when every given job has ended. */
+function record(client: JobClient): { events: JobEvent[]; ended: (ids: JobId[]) => Promise<void>; on: (f: (e: JobEvent) => void) => void } {
+  const events: JobEvent[] = [];
+  const extra: ((e: JobEvent) => void)[] = [];
+  const waiters: { ids: JobId[]; resolve: () => void }[] = [];
+  const check = (): void => {
+    for (const w of [...waiters]) {
+      if (w.ids.every((id) => events.some((e) => e.jobId === id && isEndEvent(e)))) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  };
+  client.onEvent((event) => {
+    events.push(event);
+    for (const f of extra) f(event);
+    check();
+  });
+  return {
+    events,
+    on: (f) => extra.push(f),
+    ended: (ids) =>
+      new Promise<void>((resolve) => {
+        waiters.push({ ids, resolve });
+        check();
+      }),
+  };
+}
+
+const noTemps = (dir: string): string[] => readdirSync(dir).filter((name) => name.includes('zipdesk-tmp'));
+
+describe('JobQueue', () => {
+  it('runs tasks one at a time in order, removes cancelled waiting tasks, and reports idle', async () => {
+    const queue = new JobQueue<string>();
+    const log: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const a = queue.add({ id: 'a', run: async () => (log.push('a start'), await gate, log.push('a end'), 'A') });
+    const b = queue.add({ id: 'b', run: async () => (log.push('b'), 'B') });
+    let cancelledC = false;
+    const c = queue.add({ id: 'c', run: async () => (log.push('c'), 'C'), onCancel: () => (cancelledC = true) });
+    await Promise.resolve();
+    expect(queue.pending).toBe(1);
+    expect(queue.size).toBe(2);
+    expect(queue.cancel('c')).toBe(true);
+    expect(queue.cancel('a')).toBe(false); // running: not the queue's to cancel
+    expect(queue.waitingIds()).toEqual(['b']);
+    release();
+    expect(await Promise.all([a, b, c])).toEqual(['A', 'B', undefined]);
+    await queue.onIdle();
+    expect(cancelledC).toBe(true);
+    expect(log).toEqual(['a start', 'a end', 'b']);
+    expect(queue.size + queue.pending).toBe(0);
+  });
+});
+
+describe('JobClient with the real worker', () => {
+  it('runs several jobs strictly one after another in one worker, progress monotonic to 100%', async () => {
+    const client = new JobClient();
+    const rec = record(client);
+    const threads = new Set<number | undefined>();
+    rec.on((e) => e.type === 'started' && threads.add(client.workerThreadId));
+    const out = path.join(root, 'seq');
+    mkdirSync(out);
+    const ids = [1, 2, 3].flatMap((n) => client.enqueue({ kind: 'create', outputPath: path.join(out, `s${n}.zip`), sources: [small], level: n }));
+    ids.push(...client.enqueue({ kind: 'create', outputPath: path.join(out, 'big.zip'), sources: [big], level: 1 }));
+    await rec.ended(ids);
+    await client.close();
+
+    const lifecycle = rec.events.filter((e) => e.type !== 'progress').map((e) => `${e.type}:${ids.indexOf(e.jobId)}`);
+    expect(lifecycle).toEqual(['queued:0', 'queued:1', 'queued:2', 'queued:3', 'started:0', 'done:0', 'started:1', 'done:1', 'started:2', 'done:2', 'started:3', 'done:3']);
+    expect(threads.size).toBe(1);
+    for (const id of ids) {
+      const progress = rec.events.flatMap((e) => (e.type === 'progress' && e.jobId === id ? [e.progress] : []));
+      expect(progress.length).toBeGreaterThan(0);
+      for (let i = 1; i < progress.length; i++) {
+        expect(progress[i]!.bytesDone).toBeGreaterThanOrEqual(progress[i - 1]!.bytesDone);
+        expect(progress[i]!.entriesDone).toBeGreaterThanOrEqual(progress[i - 1]!.entriesDone);
+      }
+      const last = progress.at(-1)!;
+      expect([last.bytesDone, last.entriesDone]).toEqual([last.bytesTotal, last.entriesTotal]);
+      // The end event comes after the last progress event.
+      const order = rec.events.filter((e) => e.jobId === id).map((e) => e.type);
+      expect(order.at(-1)).toBe('done');
+      expect(order.indexOf('started')).toBeLessThan(order.indexOf('progress'));
+    }
+    const done = rec.events.find((e) => e.type === 'done' && e.jobId === ids[3]);
+    expect(done?.type === 'done' && done.result).toMatchObject({ outputPath: path.join(out, 'big.zip'), entries: 9, sizes: { input: 8 * 8_000_000 } });
+    expect(existsSync(path.join(out, 's3.zip'))).toBe(true);
+  });
+
+  it('cancels a queued job (never started) and the running one (no output, no temporary file)', async () => {
+    const client = new JobClient();
+    const rec = record(client);
+    const out = path.join(root, 'cancel');
+    mkdirSync(out);
+    const [running] = client.enqueue({ kind: 'create', outputPath: path.join(out, 'running.zip'), sources: [big], level: 9 });
+    const [queued] = client.enqueue({ kind: 'create', outputPath: path.join(out, 'queued.zip'), sources: [small] });
+    const [after] = client.enqueue({ kind: 'create', outputPath: path.join(out, 'after.zip'), sources: [small] });
+    expect(client.cancel(queued!)).toBe(true);
+    rec.on((e) => {
+      if (e.type === 'progress' && e.jobId === running && e.progress.bytesDone > 0) client.cancel(running);
+    });
+    await rec.ended([running!, queued!, after!]);
+    await client.close();
+    const types = (id: JobId | undefined): string[] => rec.events.filter((e) => e.jobId === id).map((e) => e.type);
+    expect(types(queued)).toEqual(['queued', 'cancelled']);
+    expect(types(running).at(-1)).toBe('cancelled');
+    expect(types(after).at(-1)).toBe('done');
+    expect(readdirSync(out)).toEqual(['after.zip']);
+  });
+
+  for (const how of ['worker.terminate()', 'process.exit in the worker'] as const) {
+    it(`fails the job in flight when the worker dies (${how}), then runs the next one in a fresh worker`, async () => {
+      const client = new JobClient();
+      const rec = record(client);
+      const out = path.join(root, `crash-${how.replace(/\W+/g, '')}`);
+      mkdirSync(out);
+      const [victim] = client.enqueue({ kind: 'create', outputPath: path.join(out, 'victim.zip'), sources: [big], level: 9 });
+      const [next] = client.enqueue({ kind: 'create', outputPath: path.join(out, 'next.zip'), sources: [small] });
+      let firstThread: number | undefined;
+      let crashed = false;
+      rec.on((e) => {
+        if (!crashed && e.type === 'progress' && e.jobId === victim && e.progress.bytesDone > 0) {
+          crashed = true;
+          firstThread = client.workerThreadId;
+          if (how === 'worker.terminate()') void client.terminateWorkerForTest();
+          else client.crashWorkerForTest(70);
+        }
+      });
+      await rec.ended([victim!, next!]);
+      const failed = rec.events.find((e) => e.jobId === victim && isEndEvent(e));
+      expect(failed?.type === 'failed' && failed.error.code).toBe(WORKER_CRASHED);
+      expect(failed?.type === 'failed' && failed.error.message).toMatch(/background worker stopped unexpectedly/);
+      expect(rec.events.find((e) => e.jobId === next && isEndEvent(e))?.type).toBe('done');
+      expect(client.workerThreadId).not.toBe(firstThread);
+      await client.close();
+      expect(readdirSync(out)).toEqual(['next.zip']);
+    });
+  }
+
+  it('reports extract and test jobs as not yet available (hook for the extract engine)', async () => {
+    const client = new JobClient();
+    const rec = record(client);
+    const ids = [...client.enqueue({ kind: 'test', archivePath: '/nonexistent.zip' }), ...client.enqueue({ kind: 'extract', archivePath: '/x.zip', outputDir: '/tmp' })];
+    await rec.ended(ids);
+    await client.close();
+    for (const id of ids) expect(rec.events.find((e) => e.jobId === id && isEndEvent(e))).toMatchObject({ type: 'failed', error: { code: 'NOT_AVAILABLE' } });
+  });
+
+  it('a failed create gives one clear line and a stable code', async () => {
+    const client = new JobClient();
+    const rec = record(client);
+    const target = path.join(root, 'nope.zip');
+    const ids = client.enqueue({ kind: 'create', outputPath: target, sources: [path.join(root, 'no-such-folder')] });
+    await rec.ended(ids);
+    await client.close();
+    expect(rec.events.at(-1)).toMatchObject({ type: 'failed', error: { code: 'SOURCE_CHANGED', message: `${target}: ${path.join(root, 'no-such-folder')}: no such file or folder` } });
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('batch: one job per folder, FOLDER.zip beside it or in the output folder, never overwriting', async () => {
+    const base = path.join(root, 'batch');
+    for (const d of ['one', 'two', 'x/one']) mkdirSync(path.join(base, d), { recursive: true });
+    writeFileSync(path.join(base, 'one', 'a.txt'), 'a');
+    writeFileSync(path.join(base, 'two', 'b.txt'), 'b');
+    writeFileSync(path.join(base, 'x/one', 'c.txt'), 'c');
+    writeFileSync(path.join(base, 'one.zip'), 'not ours');
+    const beside = planBatch({ kind: 'batch', folders: [path.join(base, 'one'), path.join(base, 'two')] });
+    expect(beside.map((j) => j.outputPath)).toEqual([path.join(base, 'one (2).zip'), path.join(base, 'two.zip')]);
+    const outDir = path.join(base, 'out');
+    mkdirSync(outDir);
+    const client = new JobClient();
+    const rec = record(client);
+    const ids = client.enqueue({ kind: 'batch', folders: [path.join(base, 'one'), path.join(base, 'x/one'), path.join(base, 'two')], outputDir: outDir, level: 9 });
+    expect(ids).toHaveLength(3);
+    await rec.ended(ids);
+    await client.close();
+    expect(readdirSync(outDir).sort()).toEqual(['one (2).zip', 'one.zip', 'two.zip']);
+    const queued = rec.events.filter((e) => e.type === 'queued');
+    expect(new Set(queued.map((e) => e.type === 'queued' && e.batchId)).size).toBe(1);
+  });
+
+  it('keeps pending jobs on disk and offers them again after a kill -9; the target path stays empty', async () => {
+    const dir = path.join(root, 'kill9');
+    mkdirSync(dir);
+    const target = path.join(dir, 'killed.zip');
+    const persistPath = path.join(dir, 'pending.json');
+    const script = path.join(dir, 'run.mjs');
+    const clientUrl = new URL('build/src-main/jobs/client.js', `file://${projectRoot}/`).href;
+    writeFileSync(
+      script,
+      `import { JobClient } from ${JSON.stringify(clientUrl)};
+const client = new JobClient({ persistPath: ${JSON.stringify(persistPath)} });
+client.onEvent((e) => { if (e.type === 'progress' && e.progress.bytesDone > 0) process.stdout.write('progress\\n'); });
+client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(target)}, sources: [${JSON.stringify(big)}], level: 9 });
+client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'second.zip'))}, sources: [${JSON.stringify(small)}] });
+`,
+    );
+    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('progress') && resolve());
+      child.on('exit', (code) => reject(new Error(`child ended before progress (${code})`)));
+    });
+    const exited = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(existsSync(target)).toBe(false);
+    expect(existsSync(path.join(dir, 'second.zip'))).toBe(false);
+
+    const saved = new PendingJobStore(persistPath).load();
+    expect(saved.map((j) => j.request.kind === 'create' && path.basename(j.request.outputPath))).toEqual(['killed.zip', 'second.zip']);
+    expect(saved[0]?.tempPath).toBeDefined();
+
+    // Next start: the leftover temporary file is removed and the jobs are offered again.
+    const client = new JobClient({ persistPath });
+    expect(noTemps(dir)).toEqual([]);
+    expect(client.interruptedJobs()).toHaveLength(2);
+    const rec = record(client);
+    const ids = client.resumeInterrupted();
+    await rec.ended(ids);
+    await client.close();
+    expect(rec.events.filter((e) => isEndEvent(e)).map((e) => e.type)).toEqual(['done', 'done']);
+    expect(existsSync(target)).toBe(true);
+    expect(existsSync(persistPath)).toBe(false);
+  });
+});

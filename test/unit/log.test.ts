@@ -1,0 +1,550 @@
+// The logging service end to end: real winston, real winston-daily-rotate-file, real files in a
+// temp folder, real fs.watch. Waits are for events ('reloaded', 'warning', 'archive') with a
+// timeout, and file contents are read after close(), which flushes.
+import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import zlib from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCliLogging } from '../../src-main/log/cli-logging.js';
+import {
+  createLogging,
+  defaultLogConfig,
+  logRecordTo,
+  recordingLog,
+  type Log,
+  type Logging,
+  type LoggingOptions,
+  type LogRecord,
+} from '../../src-main/log/index.js';
+
+let dir: string;
+let configPath: string;
+let logFolder: string;
+const open: Logging[] = [];
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zipdesk-log-'));
+  configPath = path.join(dir, 'logging.json');
+  logFolder = path.join(dir, 'logs');
+});
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((logging) => logging.close()));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function writeConfig(config: unknown): void {
+  fs.writeFileSync(configPath, typeof config === 'string' ? config : JSON.stringify(config, null, 2));
+}
+
+/** Saves the way many editors do: write a new file, rename it over the old one. */
+function saveByRename(config: unknown): void {
+  const temporary = path.join(dir, '.logging.json.swp');
+  fs.writeFileSync(temporary, JSON.stringify(config, null, 2));
+  fs.renameSync(temporary, configPath);
+}
+
+function start(options: Partial<LoggingOptions> = {}): { logging: Logging; consoleText: () => string } {
+  const consoleStream = new PassThrough();
+  let text = '';
+  consoleStream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const logging = createLogging({ configPath, consoleStream, ...options });
+  open.push(logging);
+  return { logging, consoleText: () => text };
+}
+
+/** Every line of every plain log file in the folder, in file-name order. */
+function logLines(folder = logFolder): string[] {
+  return fs
+    .readdirSync(folder)
+    .filter((name) => name.endsWith('.log'))
+    .sort()
+    .flatMap((name) => fs.readFileSync(path.join(folder, name), 'utf8').split('\n'))
+    .filter((line) => line !== '');
+}
+
+function logFiles(folder = logFolder): string[] {
+  return fs.readdirSync(folder).filter((name) => !name.startsWith('.')).sort();
+}
+
+const within = (ms: number) => ({ signal: AbortSignal.timeout(ms) });
+
+/**
+ * Polls the folder (bounded) until a line containing `text` is on disk. Rotation tests write one
+ * record at a time: file-stream-rotator opens files asynchronously, so a file that is rotated out
+ * before it was even opened could not be deleted or gzipped yet. At a real maxSize that never happens.
+ */
+async function untilOnDisk(text: string, folder = logFolder): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!logLines(folder).some((line) => line.includes(text))) {
+    if (Date.now() > deadline) throw new Error(`"${text}" did not reach ${folder} within 5 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('first run and a missing file', () => {
+  it('creates the file with the defaults, pretty, and logs to <config folder>/logs', async () => {
+    const { logging } = start();
+    const written = fs.readFileSync(configPath, 'utf8');
+    expect(written).toContain('\n  "level": "info",\n');
+    expect(JSON.parse(written)).toEqual(defaultLogConfig(logFolder));
+    expect(logging.logFolder).toBe(logFolder);
+    expect(logging.configPath).toBe(configPath);
+    logging.child('app').info('hello');
+    await logging.close();
+    expect(logLines().at(-1)).toMatch(/^\d{4}-\d\d-\d\dT\S+Z info  \[app\] hello$/);
+    expect(logFiles()).toEqual([expect.stringMatching(/^zipdesk-\d{4}-\d\d-\d\d\.log$/)]);
+  });
+
+  it('a missing file gives the defaults and one warning naming the path', async () => {
+    const { logging, consoleText } = start({ createIfMissing: false });
+    expect(fs.existsSync(configPath)).toBe(false);
+    expect(logging.config).toEqual(defaultLogConfig(logFolder));
+    logging.logger.info('still logging');
+    logging.logger.debug('below the default level');
+    await logging.close();
+    const warning = `Warning: logging config file ${configPath} not found; using the default settings`;
+    expect(consoleText().split('\n').filter((line) => line.includes(warning))).toHaveLength(1);
+    const lines = logLines();
+    expect(lines.filter((line) => line.includes(warning))).toHaveLength(1);
+    expect(lines.at(-1)).toContain('info  still logging');
+    expect(lines.join('\n')).not.toContain('below the default level');
+  });
+
+  it('a config folder that cannot be created gives the defaults and the warning, not a crash', async () => {
+    fs.writeFileSync(path.join(dir, 'blocker'), '');
+    configPath = path.join(dir, 'blocker', 'logging.json');
+    const { logging, consoleText } = start({ defaultFolder: logFolder });
+    logging.logger.warn('after');
+    await logging.close();
+    expect(consoleText()).toContain(`Warning: logging config file ${configPath} not found`);
+    expect(logLines().at(-1)).toContain('warn  after');
+  });
+});
+
+describe('never crash, never stop logging', () => {
+  it('a config path that cannot be read (a folder) gives the defaults and a warning', async () => {
+    fs.mkdirSync(configPath);
+    const { logging, consoleText } = start({ defaultFolder: logFolder });
+    logging.logger.info('logged anyway');
+    await logging.close();
+    expect(consoleText()).toMatch(new RegExp(`Warning: cannot read logging config ${configPath}: .*EISDIR.*; keeping the current settings`));
+    expect(logLines().at(-1)).toContain('info  logged anyway');
+  });
+
+  it('a log folder that cannot be created keeps the levels and the current log file', async () => {
+    writeConfig({});
+    fs.writeFileSync(path.join(dir, 'not-a-folder'), '');
+    const { logging } = start();
+    const warned = once(logging, 'warning', within(2000));
+    writeConfig({ level: 'debug', file: { folder: 'not-a-folder/logs' } });
+    const [warning] = await warned;
+    expect(warning).toContain(`Warning: cannot write logs to ${path.join(dir, 'not-a-folder/logs')}`);
+    expect(logging.logFolder).toBe(logFolder);
+    logging.logger.debug('debug in the old folder');
+    await logging.close();
+    expect(logLines().at(-1)).toContain('debug debug in the old folder');
+  });
+
+  it('after close, late records are dropped quietly', async () => {
+    writeConfig({});
+    const { logging, consoleText } = start();
+    await logging.close();
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => errors.push(args);
+    try {
+      logging.logger.error('too late');
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      console.error = original;
+    }
+    expect(errors).toEqual([]);
+    expect(consoleText()).not.toContain('too late');
+  });
+
+  it('module names are plain names, even ones an object inherits', async () => {
+    writeConfig('{"level": "warn", "modules": {"__proto__": "debug"}}');
+    const { logging } = start();
+    expect(Object.keys(logging.config.modules)).toEqual(['__proto__']);
+    logging.child('constructor').info('constructor info: dropped');
+    logging.child('__proto__').debug('proto debug: kept');
+    await logging.close();
+    const text = logLines().join('\n');
+    expect(text).toContain('proto debug: kept');
+    expect(text).not.toContain('dropped');
+  });
+});
+
+describe('levels', () => {
+  it('accepts Python-style names, and a module level overrides the overall level both ways', async () => {
+    writeConfig({ level: 'WARNING', modules: { jobs: 'Debug', ipc: 'CRITICAL' } });
+    const { logging } = start();
+    expect(logging.config.level).toBe('warn');
+    logging.logger.info('root info: dropped');
+    logging.logger.warn('root warn: kept');
+    logging.child('jobs').debug('jobs debug: kept');
+    logging.child('jobs').silly('jobs silly: dropped');
+    logging.child('ipc').warn('ipc warn: dropped');
+    logging.child('ipc').error('ipc error: kept');
+    logging.child('archive').info('archive info: dropped');
+    await logging.close();
+    const text = logLines().join('\n');
+    expect(text.match(/\S+: kept/g)).toEqual(['warn: kept', 'debug: kept', 'error: kept']);
+    expect(text).not.toContain('dropped');
+    expect(text).toContain('debug [jobs] jobs debug: kept');
+  });
+
+  it('the console shows only its own level and above; the file gets the rest', async () => {
+    writeConfig({ level: 'debug', console: { enabled: true, level: 'ERROR' } });
+    const { logging, consoleText } = start();
+    logging.logger.info('quiet on the console');
+    logging.logger.error('loud everywhere');
+    await logging.close();
+    expect(consoleText()).toContain('loud everywhere');
+    expect(consoleText()).not.toContain('quiet on the console');
+    expect(logLines().join('\n')).toContain('quiet on the console');
+  });
+
+  it('console and file can both be off without complaint', async () => {
+    writeConfig({ console: { enabled: false }, file: { enabled: false } });
+    const { logging, consoleText } = start();
+    logging.logger.error('nowhere');
+    await logging.close();
+    expect(consoleText()).toBe('');
+    expect(fs.existsSync(logFolder)).toBe(false);
+  });
+});
+
+describe('records from the worker and the renderer', () => {
+  it('logRecord routes a plain record into its module with its jobId', async () => {
+    writeConfig({ modules: { worker: 'debug' } });
+    const { logging } = start();
+    logging.logRecord({ level: 'DEBUG', message: 'deflate started', meta: { module: 'worker', jobId: 42, entries: 3 } });
+    logging.logRecord({ level: 'info', message: 'clicked Compress', meta: { module: 'renderer', jobId: 43 } });
+    logging.logRecord({ level: 'debug', message: 'renderer debug: dropped', meta: { module: 'renderer' } });
+    await logging.close();
+    const lines = logLines();
+    expect(lines).toContainEqual(expect.stringMatching(/ debug \[worker\] deflate started \{"jobId":42,"entries":3\}$/));
+    expect(lines).toContainEqual(expect.stringMatching(/ info  \[renderer\] clicked Compress \{"jobId":43\}$/));
+    expect(lines.join('\n')).not.toContain('dropped');
+  });
+
+  it('keeps a record with a bad level as a warning naming the level, and ignores reserved meta', async () => {
+    writeConfig({ file: { format: 'json' } });
+    const { logging } = start();
+    logging.logRecord({ level: 'loud', message: 'odd', meta: { module: 'worker', jobId: 7, level: 'error', message: 'x' } });
+    logging.logRecord({ level: 'info', message: { not: 'a string' } });
+    logging.logRecord('just text');
+    await logging.close();
+    const records = logLines().map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records[0]).toMatchObject({ level: 'warn', message: 'odd', module: 'worker', jobId: 7, badLevel: 'loud' });
+    expect(records[1]).toMatchObject({ level: 'info', message: '{"not":"a string"}' });
+    expect(records[2]).toMatchObject({ level: 'warn', message: 'just text', badLevel: 'undefined' });
+  });
+});
+
+describe('the Log seam', () => {
+  it('winston loggers from createLogging satisfy Log; http/verbose go through log(level)', async () => {
+    writeConfig({ level: 'silly', file: { format: 'json' } });
+    const { logging } = start();
+    const log: Log = logging.logger;
+    const jobs: Log = logging.child('jobs').child({ jobId: 9 });
+    log.info('root');
+    logRecordTo(jobs, { level: 'verbose', message: 'nested child', meta: { entries: 2 } });
+    jobs.error('failed', { error: Object.assign(new Error('disk full'), { code: 'ENOSPC' }) });
+    await logging.close();
+    const records = logLines().map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records[0]).toMatchObject({ level: 'info', message: 'root' });
+    expect(records[1]).toMatchObject({ level: 'verbose', message: 'nested child', module: 'jobs', jobId: 9, entries: 2 });
+    expect(records[2]).toMatchObject({ level: 'error', module: 'jobs', jobId: 9, error: { name: 'Error', message: 'disk full', code: 'ENOSPC' } });
+  });
+
+  it('recordingLog turns calls into plain records that logRecordTo puts back', async () => {
+    writeConfig({ level: 'debug' });
+    const { logging } = start();
+    const records: LogRecord[] = [];
+    const workerLog = recordingLog((record) => records.push(structuredClone(record)), { module: 'worker' });
+    const cyclic: Record<string, unknown> = { big: 10n };
+    cyclic.self = cyclic;
+    workerLog.child({ jobId: 5 }).info('job started', { detail: cyclic, fn: () => 1 });
+    workerLog.debug('chunk');
+    expect(records[0]).toEqual({ level: 'info', message: 'job started', meta: { module: 'worker', jobId: 5, detail: { big: '10', self: '[circular]' } } });
+    for (const record of records) logging.logRecord(record);
+    await logging.close();
+    const lines = logLines();
+    expect(lines).toContainEqual(expect.stringMatching(/ info  \[worker\] job started \{"jobId":5,"detail":\{"big":"10","self":"\[circular\]"\}\}$/));
+    expect(lines).toContainEqual(expect.stringMatching(/ debug \[worker\] chunk$/));
+  });
+
+  it("a worker thread's records reach the file with their job id", async () => {
+    writeConfig({ modules: { worker: 'debug' } });
+    const { logging } = start();
+    // A real worker thread posting records the way the jobs worker does (plain data through postMessage).
+    const worker = new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       parentPort.postMessage({ type: 'log', record: { level: 'info', message: 'job started', meta: { module: 'worker', jobId: 17 } } });
+       parentPort.postMessage({ type: 'log', record: { level: 'DEBUG', message: 'entry written', meta: { module: 'worker', jobId: 17, name: 'a.txt' } } });
+       parentPort.postMessage({ type: 'done' });`,
+      { eval: true },
+    );
+    worker.on('message', (message: { type: string; record?: unknown }) => {
+      if (message.type === 'log') logging.logRecord(message.record);
+    });
+    await once(worker, 'exit');
+    await logging.close();
+    const lines = logLines();
+    expect(lines).toContainEqual(expect.stringMatching(/ info  \[worker\] job started \{"jobId":17\}$/));
+    expect(lines).toContainEqual(expect.stringMatching(/ debug \[worker\] entry written \{"jobId":17,"name":"a.txt"\}$/));
+  });
+});
+
+describe('rotation through winston-daily-rotate-file', () => {
+  const big = 'x'.repeat(1100); // each record alone is over maxSize, so every next record starts a new file
+
+  it('rotation by size keeps exactly the configured number of files', async () => {
+    writeConfig({ file: { maxSize: '1k', maxFiles: 3, zippedArchive: false } });
+    const { logging } = start();
+    const rotations: string[] = [];
+    logging.on('rotate', (_old, newFile) => rotations.push(path.basename(newFile)));
+    for (let index = 1; index <= 10; index++) {
+      logging.logger.info(`record ${index} ${big}`);
+      await untilOnDisk(`record ${index} `);
+    }
+    await logging.close();
+    expect(rotations).toHaveLength(9);
+    const files = logFiles();
+    expect(files).toHaveLength(3);
+    expect(files.map((name) => name.replace(/\d{4}-\d\d-\d\d/, 'DATE'))).toEqual(['zipdesk-DATE.7.log', 'zipdesk-DATE.8.log', 'zipdesk-DATE.9.log']);
+    expect(logLines().map((line) => /record (\d+)/.exec(line)?.[1])).toEqual(['8', '9', '10']);
+  });
+
+  it('gzips rotated files and still keeps only the configured number', async () => {
+    writeConfig({ file: { maxSize: '1k', maxFiles: 3, zippedArchive: true } });
+    const { logging } = start();
+    logging.logger.info(`record 1 ${big}`);
+    await untilOnDisk('record 1 ');
+    for (let index = 2; index <= 6; index++) {
+      const archived = once(logging, 'archive', within(10_000));
+      logging.logger.info(`record ${index} ${big}`);
+      await archived;
+      await untilOnDisk(`record ${index} `);
+    }
+    await logging.close();
+    const files = logFiles();
+    expect(files.filter((name) => name.endsWith('.log.gz'))).toHaveLength(2);
+    expect(files.filter((name) => name.endsWith('.log'))).toHaveLength(1);
+    expect(files).toHaveLength(3);
+    const newestArchive = files.filter((name) => name.endsWith('.gz')).sort().at(-1) as string;
+    expect(zlib.gunzipSync(fs.readFileSync(path.join(logFolder, newestArchive))).toString()).toContain('record 5 ');
+  });
+
+  it('rotates by date: a new file when the formatted date changes', async () => {
+    writeConfig({ file: { datePattern: 'YYYY-MM-DD-HH-mm-ss', maxSize: null, zippedArchive: false } });
+    const { logging } = start();
+    const rotated = once(logging, 'rotate', within(5000));
+    let turn = 0;
+    let done = false;
+    void rotated.finally(() => (done = true)).catch(() => undefined);
+    // The next second arrives on its own; keep writing (bounded by the 5 s above) until the transport rotates.
+    while (!done) {
+      logging.logger.info(`tick ${turn++}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const [oldFile, newFile] = (await rotated) as [string, string];
+    await logging.close();
+    expect(path.basename(oldFile)).toMatch(/^zipdesk-\d{4}(-\d\d){5}\.log$/);
+    expect(path.basename(newFile)).toMatch(/^zipdesk-\d{4}(-\d\d){5}\.log$/);
+    expect(newFile > oldFile).toBe(true);
+    expect(logFiles()).toEqual([path.basename(oldFile), path.basename(newFile)]);
+  });
+
+  it('keeps counting files across a reload (one audit file per name pattern)', async () => {
+    writeConfig({ file: { maxSize: '1k', maxFiles: 2, zippedArchive: false } });
+    const { logging } = start();
+    logging.logger.info(`record 1 ${big}`);
+    await untilOnDisk('record 1 ');
+    logging.logger.info(`record 2 ${big}`);
+    await untilOnDisk('record 2 ');
+    const reloaded = once(logging, 'reloaded', within(1000));
+    writeConfig({ level: 'debug', file: { maxSize: '1k', maxFiles: 2, zippedArchive: false, format: 'json' } });
+    await reloaded;
+    logging.logger.info(`record 3 ${big}`);
+    await untilOnDisk('record 3 ');
+    logging.logger.info(`record 4 ${big}`);
+    await untilOnDisk('record 4 ');
+    await logging.close();
+    expect(logFiles()).toHaveLength(2);
+    expect(logLines().map((line) => /record (\d+)/.exec(line)?.[1])).toEqual(['3', '4']);
+  });
+});
+
+describe('live reload', () => {
+  it('a level changed in the file is obeyed within a second, with no restart', async () => {
+    writeConfig({ level: 'info' });
+    const { logging } = start();
+    const jobs = logging.child('jobs');
+    jobs.debug('before: dropped');
+    const reloaded = once(logging, 'reloaded', within(1000));
+    writeConfig({ level: 'debug' });
+    const [config] = await reloaded;
+    expect(config.level).toBe('debug');
+    jobs.debug('after: kept');
+    await logging.close();
+    const text = logLines().join('\n');
+    expect(text).toContain('debug [jobs] after: kept');
+    expect(text).not.toContain('before: dropped');
+  });
+
+  it('follows an editor that saves by renaming a new file over the old one', async () => {
+    writeConfig({ level: 'info' });
+    const { logging } = start();
+    for (const level of ['error', 'debug']) {
+      const reloaded = once(logging, 'reloaded', within(1000));
+      saveByRename({ level });
+      const [config] = await reloaded;
+      expect(config.level).toBe(level);
+    }
+    logging.logger.debug('debug after two renames');
+    await logging.close();
+    expect(logLines().join('\n')).toContain('debug after two renames');
+  });
+
+  it('moves the log files when the folder changes', async () => {
+    writeConfig({});
+    const { logging } = start();
+    logging.logger.info('in the first folder');
+    const elsewhere = path.join(dir, 'elsewhere');
+    const reloaded = once(logging, 'reloaded', within(1000));
+    writeConfig({ file: { folder: 'elsewhere', format: 'json' } });
+    await reloaded;
+    expect(logging.logFolder).toBe(elsewhere);
+    logging.logger.info('in the second folder');
+    await logging.close();
+    expect(logLines().join('\n')).toContain('in the first folder');
+    expect(JSON.parse(logLines(elsewhere)[0] as string)).toMatchObject({ level: 'info', message: 'in the second folder' });
+  });
+
+  it('broken JSON keeps the previous settings, keeps logging, and warns once with line and column', async () => {
+    writeConfig({ level: 'debug' });
+    const { logging, consoleText } = start();
+    const warned = once(logging, 'warning', within(2000));
+    writeConfig('{\n  "level": "error"\n  "console": {}\n}\n');
+    const [warning] = await warned;
+    expect(warning).toBe(
+      `Warning: logging config ${configPath}:3:3: expected ',' or '}' after the property value, found "\\""; keeping the current settings`,
+    );
+    expect(logging.config.level).toBe('debug');
+    logging.logger.debug('debug still logged');
+    await logging.close();
+    const lines = logLines();
+    expect(lines.filter((line) => line.includes(`${configPath}:3:3`))).toHaveLength(1);
+    expect(lines.at(-1)).toContain('debug debug still logged');
+    expect(consoleText().split('\n').filter((line) => line.includes(`${configPath}:3:3`))).toHaveLength(1);
+  });
+
+  it('an unknown key and a bad level give one warning naming the keys, and the last good settings stay', async () => {
+    writeConfig({ level: 'debug' });
+    const { logging } = start();
+    const warned = once(logging, 'warning', within(2000));
+    writeConfig({ levle: 'error', modules: { jobs: 'loud' } });
+    const [warning] = await warned;
+    expect(warning).toContain(`${configPath}: levle: unknown key (did you mean "level"?)`);
+    expect(warning).toContain(`${configPath}: modules.jobs: "loud" is not a level`);
+    logging.child('jobs').debug('jobs debug still logged');
+    // A good save afterwards is applied.
+    const reloaded = once(logging, 'reloaded', within(1000));
+    writeConfig({ level: 'error' });
+    await reloaded;
+    logging.logger.warn('warn: dropped');
+    await logging.close();
+    const text = logLines().join('\n');
+    expect(text.match(/levle: unknown key/g)).toHaveLength(1);
+    expect(text).toContain('debug [jobs] jobs debug still logged');
+    expect(text).not.toContain('warn: dropped');
+  });
+
+  it('an unknown key at startup gives the defaults and the warning', async () => {
+    writeConfig({ level: 'debug', colour: 'red' });
+    const { logging, consoleText } = start();
+    expect(logging.config.level).toBe('info');
+    await logging.close();
+    expect(consoleText()).toContain(`Warning: logging config ${configPath}: colour: unknown key (known keys: level, console, file, modules); keeping the current settings`);
+  });
+
+  it('a deleted file keeps the current settings and warns', async () => {
+    writeConfig({ level: 'debug' });
+    const { logging } = start();
+    const warned = once(logging, 'warning', within(2000));
+    fs.unlinkSync(configPath);
+    const [warning] = await warned;
+    expect(warning).toBe(`Warning: logging config file ${configPath} not found; keeping the current settings`);
+    expect(logging.config.level).toBe('debug');
+  });
+});
+
+describe('for the app menu and the command line', () => {
+  it('Edit Logging Settings: ensureConfigFile rewrites a deleted file with the settings in force', async () => {
+    writeConfig({ level: 'debug', modules: { jobs: 'silly' } });
+    const { logging } = start({ watch: false });
+    fs.unlinkSync(configPath);
+    expect(logging.ensureConfigFile()).toBe(configPath);
+    expect(JSON.parse(fs.readFileSync(configPath, 'utf8'))).toMatchObject({ level: 'debug', modules: { jobs: 'silly' } });
+    await logging.close();
+  });
+
+  it('Show Logs: ensureLogFolder gives the folder even when file logging is off', async () => {
+    writeConfig({ file: { enabled: false, folder: 'somewhere' } });
+    const { logging } = start();
+    expect(logging.ensureLogFolder()).toBe(path.join(dir, 'somewhere'));
+    expect(fs.statSync(path.join(dir, 'somewhere')).isDirectory()).toBe(true);
+    await logging.close();
+  });
+
+  it('records from IPC default to the renderer module', async () => {
+    writeConfig({});
+    const { logging } = start();
+    logging.logRecord({ level: 'warn', message: 'slow frame', meta: { ms: 80 } }, 'renderer');
+    logging.logRecord({ level: 'warn', message: 'named', meta: { module: 'viewer' } }, 'renderer');
+    logging.logRecord({ level: 'info', message: 'two\n2026-01-01T00:00:00.000Z error forged' }, 'renderer');
+    await logging.close();
+    const lines = logLines();
+    expect(lines).toContainEqual(expect.stringMatching(/ warn  \[renderer\] slow frame \{"ms":80\}$/));
+    expect(lines).toContainEqual(expect.stringMatching(/ warn  \[viewer\] named$/));
+    expect(lines).toContainEqual(expect.stringMatching(/ info  \[renderer\] two\\n2026-01-01T00:00:00.000Z error forged$/));
+    expect(lines.filter((line) => line.startsWith('2026-01-01'))).toEqual([]);
+  });
+
+  it('the CLI uses --log-config, never creates a file the user named, and does not watch', async () => {
+    const named = path.join(dir, 'named.json');
+    const stderr = new PassThrough();
+    let text = '';
+    stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const logging = createCliLogging({ logConfig: 'named.json', cwd: dir, env: { ZIPDESK_LOG_CONFIG: configPath }, stderr });
+    open.push(logging);
+    expect(logging.configPath).toBe(named);
+    expect(fs.existsSync(named)).toBe(false);
+    logging.child('cli').error('command failed');
+    await logging.close();
+    // stderr carries only the config warning; the command's own records go to the file.
+    expect(text.trim().split('\n')).toEqual([expect.stringContaining(`Warning: logging config file ${named} not found; using the default settings`)]);
+    expect(logLines(path.join(dir, 'logs')).at(-1)).toContain('error [cli] command failed');
+  });
+
+  it('the CLI falls back to ZIPDESK_LOG_CONFIG, then creates the app file on first run', async () => {
+    writeConfig({ level: 'debug' });
+    const fromEnv = createCliLogging({ env: { ZIPDESK_LOG_CONFIG: configPath }, stderr: new PassThrough() });
+    open.push(fromEnv);
+    expect(fromEnv.config.level).toBe('debug');
+    const xdg = path.join(dir, 'xdg');
+    const first = createCliLogging({ env: { XDG_CONFIG_HOME: xdg }, stderr: new PassThrough() });
+    open.push(first);
+    if (process.platform === 'linux') expect(first.configPath).toBe(path.join(xdg, 'Zipdesk', 'logging.json'));
+    expect(fs.existsSync(first.configPath)).toBe(true);
+    expect(first.logFolder).toBe(path.join(path.dirname(first.configPath), 'logs'));
+  });
+});

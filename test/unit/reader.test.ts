@@ -1,0 +1,444 @@
+// The reader over archives that real tools wrote in this test, and corrupted variants of them
+// made in code. Each failure is asserted by its ZipError code.
+
+import { Buffer } from 'node:buffer';
+import { mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openFileSource } from '../../src-main/archive/file-source.js';
+import { CENTRAL_DIRECTORY_HEADER, END_OF_CENTRAL_DIRECTORY, LOCAL_FILE_HEADER, SIGNATURE } from '../../src-main/zip/records.js';
+import { assertNoOverlaps, findOverlaps, openZip } from '../../src-main/zip/reader.js';
+import { expectCode, makeTempDir, messWith, openBuffer, python, pythonListing, readAll, run, signatureOffsets } from './reader-fixtures.js';
+
+const CD = CENTRAL_DIRECTORY_HEADER.offsetOf;
+const LFH = LOCAL_FILE_HEADER.offsetOf;
+const EOCD = END_OF_CENTRAL_DIRECTORY.offsetOf;
+
+const { dir, cleanup } = makeTempDir();
+afterAll(cleanup);
+
+const MTIME = new Date('2024-03-09T10:11:12Z');
+let infoZip: Buffer;
+let pyStored: Buffer;
+
+function centralOffsets(bytes: Buffer): number[] {
+  return signatureOffsets(bytes, SIGNATURE.CENTRAL_DIRECTORY_HEADER);
+}
+function localOffsets(bytes: Buffer): number[] {
+  return signatureOffsets(bytes, SIGNATURE.LOCAL_FILE_HEADER);
+}
+function eocdOffset(bytes: Buffer): number {
+  return signatureOffsets(bytes, SIGNATURE.END_OF_CENTRAL_DIRECTORY).at(-1)!;
+}
+
+/** A python-written archive of stored entries: ("name", bytes) pairs; extra keyword code optional. */
+function pythonZip(name: string, files: Record<string, string>, setup = ''): Buffer {
+  const target = path.join(dir, name);
+  python(
+    `
+import json, sys, zipfile
+${setup}
+files = json.loads(sys.argv[2])
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_STORED) as z:
+    for n, text in files.items():
+        z.writestr(zipfile.ZipInfo(n, (2024, 3, 9, 10, 11, 12)), text)
+`,
+    dir,
+    [target, JSON.stringify(files)],
+  );
+  return readFileSync(target);
+}
+
+beforeAll(() => {
+  const tree = path.join(dir, 'tree');
+  mkdirSync(path.join(tree, 'sub', 'empty-dir'), { recursive: true });
+  writeFileSync(path.join(tree, 'hello.txt'), 'hello, world\n');
+  writeFileSync(path.join(tree, 'empty.txt'), '');
+  writeFileSync(path.join(tree, 'sub', 'lines.txt'), Array.from({ length: 20000 }, (_, i) => `line ${i}\n`).join(''));
+  symlinkSync('hello.txt', path.join(tree, 'link'));
+  for (const p of ['hello.txt', 'empty.txt', 'sub/lines.txt', 'sub/empty-dir', 'sub']) utimesSync(path.join(tree, p), MTIME, MTIME);
+  run('zip', ['-q', '-r', '-y', '../infozip.zip', 'hello.txt', 'empty.txt', 'sub', 'link'], tree);
+  infoZip = readFileSync(path.join(dir, 'infozip.zip'));
+  pyStored = pythonZip('py-stored.zip', { 'a.txt': 'alpha', 'b.txt': 'bravo bravo', 'c/': '' });
+});
+
+describe('openZip and readEntries', () => {
+  it('lists what Info-ZIP wrote, as python does, with types, modes and times', async () => {
+    const { reader, entries, contents } = await readAll(infoZip);
+    const reference = pythonListing(path.join(dir, 'infozip.zip'));
+    expect(entries.map((e) => [e.name, e.uncompressedSize, e.compressedSize, e.crc32, e.isDirectory])).toEqual(
+      reference.entries.map((e) => [e.name, e.size, e.compressedSize, e.crc32, e.isDirectory]),
+    );
+    expect(reader.info).toMatchObject({ entryCount: 6, offsetAdjustment: 0, trailingBytes: 0, comment: '', zip64EndOfCentralDirectoryOffset: undefined });
+    const byName = new Map(entries.map((e) => [e.name, e]));
+    expect(contents.get('hello.txt')!.toString()).toBe('hello, world\n');
+    expect(contents.get('sub/lines.txt')!.length).toBe(byName.get('sub/lines.txt')!.uncompressedSize);
+    expect(contents.get('empty.txt')!.length).toBe(0);
+    const link = byName.get('link')!;
+    expect(link.isSymlink).toBe(true);
+    expect(contents.get('link')!.toString()).toBe('hello.txt');
+    expect(byName.get('sub/empty-dir/')!.isDirectory).toBe(true);
+    expect(byName.get('sub/empty-dir/')!.unixMode! & 0o170000).toBe(0o040000);
+    expect(byName.get('hello.txt')!.unixMode! & 0o170000).toBe(0o100000);
+    // The extended timestamp (UTC) wins over the DOS time.
+    expect(byName.get('hello.txt')!.modified.toISOString()).toBe(MTIME.toISOString());
+    expect(byName.get('hello.txt')!.extraFieldIds).toContain(0x5455);
+    expect(byName.get('sub/lines.txt')!.compressionMethod).toBe(8);
+  });
+
+  it('streams the same entries as readEntries', async () => {
+    const reader = await openBuffer(infoZip);
+    const streamed = [];
+    for await (const entry of reader.entries()) streamed.push(entry.name);
+    expect(streamed).toEqual((await reader.readEntries()).map((e) => e.name));
+  });
+
+  it('reads DOS times as local time when there is no extended timestamp', async () => {
+    const { entries } = await readAll(pyStored);
+    expect(entries[0]!.modified.getTime()).toBe(new Date(2024, 2, 9, 10, 11, 12).getTime());
+    expect(entries.map((e) => [e.name, e.isDirectory, e.nameEncoding])).toEqual([
+      ['a.txt', false, 'cp437'],
+      ['b.txt', false, 'cp437'],
+      ['c/', true, 'cp437'],
+    ]);
+  });
+
+  it('decodes UTF-8 names by bit 11, else as CP437', async () => {
+    const utf8 = pythonZip('utf8.zip', { 'naïve €.txt': 'x' });
+    expect((await readAll(utf8)).entries[0]).toMatchObject({ name: 'naïve €.txt', nameEncoding: 'utf8' });
+    const cp437 = messWith(utf8, (b) => {
+      for (const at of centralOffsets(b)) b.writeUInt16LE(b.readUInt16LE(at + CD.generalPurposeBitFlag) & ~0x800, at + CD.generalPurposeBitFlag);
+      for (const at of localOffsets(b)) b.writeUInt16LE(b.readUInt16LE(at + LFH.generalPurposeBitFlag) & ~0x800, at + LFH.generalPurposeBitFlag);
+    });
+    const target = path.join(dir, 'cp437.zip');
+    writeFileSync(target, cp437);
+    const { entries, contents } = await readAll(cp437);
+    expect(entries[0]).toMatchObject({ name: pythonListing(target).entries[0]!.name, nameEncoding: 'cp437' });
+    expect(entries[0]!.name).toBe('na├»ve Γé¼.txt');
+    expect(contents.size).toBe(1);
+  });
+
+  it('takes the Unicode path extra field only when its CRC matches the header name', async () => {
+    const setup = `
+import struct, zlib
+_orig = zipfile.ZipInfo
+class ZipInfo(_orig):
+    def __init__(self, name, date_time):
+        _orig.__init__(self, 'caf?.txt', date_time)
+        unicode = name.encode('utf-8')
+        crc = zlib.crc32(b'caf?.txt') ^ (0 if name == 'café.txt' else 1)
+        data = struct.pack('<BI', 1, crc) + unicode
+        self.extra = struct.pack('<HH', 0x7075, len(data)) + data
+zipfile.ZipInfo = ZipInfo
+`;
+    const good = pythonZip('upath.zip', { 'café.txt': 'x' }, setup);
+    expect((await readAll(good)).entries[0]).toMatchObject({ name: 'café.txt', nameEncoding: 'unicode-path-extra' });
+    const stale = pythonZip('upath-stale.zip', { 'cafe!.txt': 'x' }, setup);
+    expect((await readAll(stale)).entries[0]).toMatchObject({ name: 'caf?.txt', nameEncoding: 'cp437' });
+  });
+
+  it('finds the end record behind a comment that itself holds the end record signature', async () => {
+    const fake = Buffer.concat([Buffer.from('look: '), Buffer.from([0x50, 0x4b, 0x05, 0x06]), Buffer.alloc(18, 7), Buffer.from(' end')]);
+    const setup = `
+import atexit
+_close = zipfile.ZipFile.close
+def close(self):
+    self.comment = bytes.fromhex('${fake.toString('hex')}')
+    _close(self)
+zipfile.ZipFile.close = close
+`;
+    const archive = pythonZip('comment.zip', { 'a.txt': 'alpha' }, setup);
+    const { reader, entries } = await readAll(archive);
+    expect(entries.map((e) => e.name)).toEqual(['a.txt']);
+    expect(reader.info.comment).toBe(fake.toString('latin1').replace(/[\x07]/g, '\x07'));
+    expect(reader.info.trailingBytes).toBe(0);
+  });
+
+  it('reads archives with data before them, with or without adjusted offsets, and data after', async () => {
+    const stub = Buffer.from('#!/bin/sh\necho this is a self-extractor stub\nexit 0\n'.repeat(20));
+    writeFileSync(path.join(dir, 'sfx.zip'), Buffer.concat([stub, infoZip]));
+    const unadjusted = await readAll(readFileSync(path.join(dir, 'sfx.zip')));
+    expect(unadjusted.reader.info.offsetAdjustment).toBe(stub.length);
+    expect(unadjusted.contents.get('hello.txt')!.toString()).toBe('hello, world\n');
+    run('zip', ['-q', '-A', 'sfx.zip'], dir);
+    const adjusted = await readAll(readFileSync(path.join(dir, 'sfx.zip')));
+    expect(adjusted.reader.info.offsetAdjustment).toBe(0);
+    expect(adjusted.entries[0]!.localHeaderOffset).toBe(unadjusted.entries[0]!.localHeaderOffset);
+    expect(adjusted.contents.get('sub/lines.txt')).toEqual(unadjusted.contents.get('sub/lines.txt'));
+    const trailing = await readAll(Buffer.concat([infoZip, Buffer.from('trailing garbage')]));
+    expect(trailing.reader.info.trailingBytes).toBe(16);
+    expect(trailing.contents.get('hello.txt')!.toString()).toBe('hello, world\n');
+  });
+
+  it('reads ZIP64 end records and extra fields', async () => {
+    // Python writes ZIP64 whenever an offset passes ZIP64_LIMIT; lowering it makes a small ZIP64 archive.
+    const archive = pythonZip('zip64.zip', { 'a.txt': 'alpha', 'b.txt': 'bravo', 'c.txt': 'charlie' }, 'zipfile.ZIP64_LIMIT = 40\nzipfile.ZIP_FILECOUNT_LIMIT = 1');
+    const { reader, entries, contents } = await readAll(archive);
+    expect(reader.info.zip64EndOfCentralDirectoryOffset).toBeGreaterThan(0);
+    expect(entries[0]!.zip64).toBe(false);
+    expect(entries[2]!.zip64).toBe(true);
+    expect(entries.map((e) => e.localHeaderOffset)).toEqual(localOffsets(archive));
+    expect(contents.get('c.txt')!.toString()).toBe('charlie');
+  });
+
+  it('reads a 16-bit entry count that wrapped past 65,535 entries, across central directory chunks', async () => {
+    // Old writers without ZIP64 store the count modulo 65,536; the directory's size says where
+    // it ends. Python's archive, with its ZIP64 end records replaced by such an end record.
+    // Long names make the directory span several 4 MiB reads.
+    const target = path.join(dir, 'many.zip');
+    python(
+      `
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    for i in range(70000):
+        z.writestr(zipfile.ZipInfo(f'some/rather/long/directory/name/for/chunking/file-{i:06d}.txt', (2020, 1, 1, 0, 0, 0)), b'')
+`,
+      dir,
+      [target],
+    );
+    const zip64 = readFileSync(target);
+    const record = signatureOffsets(zip64, SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY).at(-1)!;
+    const directory = centralOffsets(zip64)[0]!;
+    const end = END_OF_CENTRAL_DIRECTORY.encode(
+      {
+        numberOfThisDisk: 0,
+        diskWhereCentralDirectoryStarts: 0,
+        numberOfCentralDirectoryRecordsOnThisDisk: 70000 % 65536,
+        totalNumberOfCentralDirectoryRecords: 70000 % 65536,
+        sizeOfCentralDirectory: record - directory,
+        offsetOfStartOfCentralDirectory: directory,
+      },
+      { comment: Buffer.alloc(0) },
+    );
+    writeFileSync(target, Buffer.concat([zip64.subarray(0, record), end]));
+    const source = await openFileSource(target);
+    try {
+      const reader = await openZip(source);
+      expect(reader.info.entryCount).toBe(4464);
+      expect(reader.info.zip64EndOfCentralDirectoryOffset).toBeUndefined();
+      expect(reader.info.centralDirectorySize).toBeGreaterThan(4 * 1024 * 1024);
+      let count = 0;
+      let last = '';
+      for await (const entry of reader.entries()) {
+        if (entry.index !== count) throw new Error(`entry ${count} has index ${entry.index}`);
+        count++;
+        last = entry.name;
+      }
+      expect(count).toBe(70000);
+      expect(last).toBe('some/rather/long/directory/name/for/chunking/file-069999.txt');
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('reads entries with data descriptors (zip to a pipe, python to a non-seekable stream)', async () => {
+    run('sh', ['-c', 'zip -q -r - hello.txt sub | cat > ../piped.zip'], path.join(dir, 'tree'));
+    run('sh', ['-c', `python3 -c "
+import sys, zipfile
+with zipfile.ZipFile(sys.stdout.buffer, 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('x.txt', 'x' * 5000)
+    z.writestr('y/', '')
+" | cat > py-stream.zip`], dir);
+    for (const name of ['piped.zip', 'py-stream.zip']) {
+      const { reader, entries, contents } = await readAll(readFileSync(path.join(dir, name)));
+      expect(entries.filter((e) => !e.isDirectory).every((e) => e.hasDataDescriptor)).toBe(true);
+      for (const entry of entries) expect((await reader.readLocalHeader(entry)).mismatches).toEqual([]);
+      expect([...contents.values()].every((c) => c.length > 0)).toBe(true);
+    }
+  });
+
+  it('streams large entries in chunks and checks them', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 17);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7 + (i >> 10)) & 0xff;
+    writeFileSync(path.join(dir, 'tree', 'big.bin'), big);
+    run('zip', ['-q', '../big.zip', 'big.bin'], path.join(dir, 'tree'));
+    run('zip', ['-q', '-0', '../big-stored.zip', 'big.bin'], path.join(dir, 'tree'));
+    for (const name of ['big.zip', 'big-stored.zip']) {
+      const source = await openFileSource(path.join(dir, name));
+      try {
+        const reader = await openZip(source);
+        const [entry] = await reader.readEntries();
+        const chunks: Buffer[] = [];
+        for await (const chunk of await reader.openEntryStream(entry!)) chunks.push(chunk as Buffer);
+        expect(chunks.length).toBeGreaterThan(1);
+        expect(Buffer.concat(chunks).equals(big)).toBe(true);
+      } finally {
+        await source.close();
+      }
+    }
+  });
+});
+
+describe('hostile and damaged archives', () => {
+  it('NOT_A_ZIP and EOCD_NOT_FOUND', async () => {
+    await expectCode(openBuffer(Buffer.from('just some text, not an archive at all')), 'NOT_A_ZIP');
+    await expectCode(openBuffer(Buffer.alloc(5)), 'NOT_A_ZIP', /5 bytes/);
+    await expectCode(openBuffer(infoZip.subarray(0, infoZip.length - 22)), 'EOCD_NOT_FOUND');
+  });
+
+  it('BAD_SIGNATURE for a damaged central record', async () => {
+    const bad = messWith(pyStored, (b) => b[centralOffsets(b)[1]!]++);
+    const reader = await openBuffer(bad);
+    await expectCode(reader.readEntries(), 'BAD_SIGNATURE', new RegExp(`0x02014b51 at offset ${centralOffsets(pyStored)[1]}`));
+  });
+
+  it('TOO_MANY_ENTRIES before allocating for a count the directory cannot hold', async () => {
+    const bad = messWith(pyStored, (b) => b.writeUInt16LE(0xfff0, eocdOffset(b) + EOCD.totalNumberOfCentralDirectoryRecords));
+    await expectCode(openBuffer(bad), 'TOO_MANY_ENTRIES', /65520 entries/);
+  });
+
+  it('BAD_CENTRAL_DIRECTORY when the directory is not where the end record says', async () => {
+    // (An offset alone that is wrong is corrected from the size, as Python and Go do; both wrong is not.)
+    const directory = centralOffsets(pyStored)[0]!;
+    const bad = messWith(pyStored, (b) => {
+      b.writeUInt32LE(directory + 5, eocdOffset(b) + EOCD.offsetOfStartOfCentralDirectory);
+      b.writeUInt32LE(b.readUInt32LE(eocdOffset(b) + EOCD.sizeOfCentralDirectory) - 1, eocdOffset(b) + EOCD.sizeOfCentralDirectory);
+    });
+    await expectCode(openBuffer(bad), 'BAD_CENTRAL_DIRECTORY', new RegExp(`offset ${directory + 5}`));
+    const huge = messWith(pyStored, (b) => b.writeUInt32LE(0xfffffff0, eocdOffset(b) + EOCD.sizeOfCentralDirectory));
+    await expectCode(openBuffer(huge), 'BAD_CENTRAL_DIRECTORY', /4294967280/);
+  });
+
+  it('MULTI_DISK for split archives', async () => {
+    const bad = messWith(pyStored, (b) => b.writeUInt16LE(1, eocdOffset(b) + EOCD.numberOfThisDisk));
+    await expectCode(openBuffer(bad), 'MULTI_DISK');
+  });
+
+  it('CRC_MISMATCH, naming the entry', async () => {
+    const bad = messWith(pyStored, (b) => b[localOffsets(b)[0]! + LOCAL_FILE_HEADER.size + 'a.txt'.length]!++);
+    const reader = await openBuffer(bad);
+    const [entry] = await reader.readEntries();
+    const error = await reader.readEntry(entry!).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CRC_MISMATCH', entry: 'a.txt' });
+  });
+
+  it('SIZE_MISMATCH, and never more than the declared size from a lying entry', async () => {
+    const zeros = Buffer.alloc(4 * 1024 * 1024);
+    writeFileSync(path.join(dir, 'zeros.bin'), zeros);
+    run('zip', ['-q', 'zeros.zip', 'zeros.bin'], dir);
+    const archive = readFileSync(path.join(dir, 'zeros.zip'));
+    const lying = messWith(archive, (b) => b.writeUInt32LE(1000, centralOffsets(b)[0]! + CD.uncompressedSize));
+    const reader = await openBuffer(lying);
+    const [entry] = await reader.readEntries();
+    let received = 0;
+    const error = await (async () => {
+      for await (const chunk of await reader.openEntryStream(entry!)) received += (chunk as Buffer).length;
+    })().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SIZE_MISMATCH', entry: 'zeros.bin' });
+    expect(received).toBeLessThanOrEqual(1000);
+    // A small entry takes the one-read path; it is checked the same way.
+    const small = messWith(pyStored, (b) => b.writeUInt32LE(4, centralOffsets(b)[0]! + CD.uncompressedSize));
+    const smallReader = await openBuffer(small);
+    await expectCode(smallReader.readEntry((await smallReader.readEntries())[0]!), 'SIZE_MISMATCH');
+  });
+
+  it('BAD_DEFLATE for damaged deflate data', async () => {
+    const archive = readFileSync(path.join(dir, 'infozip.zip'));
+    const reader0 = await openBuffer(archive);
+    const entry0 = (await reader0.readEntries()).find((e) => e.name === 'sub/lines.txt')!;
+    const data = (await reader0.readLocalHeader(entry0)).dataOffset;
+    const bad = messWith(archive, (b) => (b[data] = 0xff)); // block type 3: invalid
+    const reader = await openBuffer(bad);
+    const entry = (await reader.readEntries()).find((e) => e.name === 'sub/lines.txt')!;
+    await expectCode(reader.readEntry(entry), 'BAD_DEFLATE');
+  });
+
+  it('TRUNCATED when data or a local header lies past the end', async () => {
+    const bad = messWith(pyStored, (b) => b.writeUInt32LE(b.length + 100, centralOffsets(b)[0]! + CD.relativeOffsetOfLocalHeader));
+    const reader = await openBuffer(bad);
+    await expectCode(reader.readEntry((await reader.readEntries())[0]!), 'TRUNCATED', /outside the archive/);
+    const long = messWith(pyStored, (b) => {
+      b.writeUInt32LE(0x7fffffff, centralOffsets(b)[0]! + CD.compressedSize);
+      b.writeUInt32LE(0x7fffffff, centralOffsets(b)[0]! + CD.uncompressedSize);
+    });
+    const longReader = await openBuffer(long);
+    await expectCode(longReader.openEntryStream((await longReader.readEntries())[0]!), 'TRUNCATED');
+  });
+
+  it('UNSUPPORTED_METHOD and ENCRYPTED with clear messages', async () => {
+    const lzma = messWith(pyStored, (b) => {
+      b.writeUInt16LE(14, centralOffsets(b)[0]! + CD.compressionMethod);
+      b.writeUInt16LE(14, localOffsets(b)[0]! + LFH.compressionMethod);
+    });
+    const reader = await openBuffer(lzma);
+    await expectCode(reader.openEntryStream((await reader.readEntries())[0]!), 'UNSUPPORTED_METHOD', /^unsupported compression method 14 \(LZMA\)$/);
+    run('zip', ['-q', '-P', 'secret', '../secret.zip', 'hello.txt'], path.join(dir, 'tree'));
+    const secret = await openBuffer(readFileSync(path.join(dir, 'secret.zip')));
+    const [entry] = await secret.readEntries();
+    expect(entry!.encrypted).toBe(true);
+    await expectCode(secret.openEntryStream(entry!), 'ENCRYPTED', /^entry is encrypted$/);
+  });
+
+  it('compares local headers with central records', async () => {
+    const reader = await openBuffer(pyStored);
+    for (const entry of await reader.readEntries()) expect((await reader.readLocalHeader(entry)).mismatches).toEqual([]);
+    const renamed = messWith(pyStored, (b) => (b[localOffsets(b)[0]! + LOCAL_FILE_HEADER.size] = 'z'.charCodeAt(0)));
+    const r2 = await openBuffer(renamed);
+    const [first] = await r2.readEntries();
+    expect((await r2.readLocalHeader(first!)).mismatches).toEqual([{ field: 'fileName', local: 'z.txt', central: 'a.txt' }]);
+    // The central directory is the truth: a local name that differs is reported, and refused only when asked.
+    expect((await r2.readEntry(first!)).toString()).toBe('alpha');
+    await expectCode(r2.openEntryStream(first!, { strictLocalHeader: true }), 'LOCAL_MISMATCH', /z\.txt/);
+    const method = messWith(pyStored, (b) => b.writeUInt16LE(8, localOffsets(b)[0]! + LFH.compressionMethod));
+    const r5 = await openBuffer(method);
+    await expectCode(r5.openEntryStream((await r5.readEntries())[0]!), 'LOCAL_MISMATCH', /compressionMethod 8/);
+    const crc = messWith(pyStored, (b) => b.writeUInt32LE(1, localOffsets(b)[1]! + LFH.crc32));
+    const r3 = await openBuffer(crc);
+    const second = (await r3.readEntries())[1]!;
+    expect((await r3.readLocalHeader(second)).mismatches).toEqual([{ field: 'crc32', local: 1, central: second.crc32 }]);
+    await expectCode(r3.readEntry(second), 'CRC_MISMATCH', /local header CRC-32 0x00000001/);
+    const badSig = messWith(pyStored, (b) => b[localOffsets(b)[0]!]!++);
+    const r4 = await openBuffer(badSig);
+    await expectCode(r4.readLocalHeader((await r4.readEntries())[0]!), 'BAD_LOCAL_HEADER', /0x04034b51/);
+  });
+
+  it('finds overlapping entries (overlap zip bombs)', async () => {
+    const reader = await openBuffer(pyStored);
+    const entries = await reader.readEntries();
+    expect(findOverlaps(entries, reader.info)).toEqual([]);
+    const shared = messWith(pyStored, (b) => b.writeUInt32LE(0, centralOffsets(b)[1]! + CD.relativeOffsetOfLocalHeader));
+    const bomb = await openBuffer(shared);
+    const bombEntries = await bomb.readEntries();
+    expect(findOverlaps(bombEntries, bomb.info).map((o) => [o.index, o.other])).toEqual([[0, 1]]);
+    expect(() => assertNoOverlaps(bombEntries, bomb.info)).toThrowError(/overlaps/);
+    // Compressed data that runs into the central directory.
+    const intoDirectory = messWith(pyStored, (b) => {
+      const at = centralOffsets(b)[2]!;
+      b.writeUInt32LE(1000, at + CD.compressedSize);
+      b.writeUInt32LE(1000, at + CD.uncompressedSize);
+    });
+    const r = await openBuffer(intoDirectory);
+    expect(findOverlaps(await r.readEntries(), r.info).map((o) => [o.index, o.other])).toEqual([[2, -1]]);
+  });
+
+  it('CANCELLED when the signal aborts mid-stream', async () => {
+    const source = await openFileSource(path.join(dir, 'big.zip'));
+    try {
+      const reader = await openZip(source);
+      const [entry] = await reader.readEntries();
+      const controller = new AbortController();
+      const stream = await reader.openEntryStream(entry!, { signal: controller.signal });
+      const error = await (async () => {
+        for await (const _ of stream) controller.abort();
+      })().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'CANCELLED', entry: 'big.bin' });
+    } finally {
+      await source.close();
+    }
+  });
+});
+
+describe('openFileSource', () => {
+  it('rejects reads past the end with TRUNCATED and missing files with IO', async () => {
+    const source = await openFileSource(path.join(dir, 'infozip.zip'));
+    try {
+      expect(source.size).toBe(infoZip.length);
+      expect((await source.read(0, 4)).readUInt32LE(0)).toBe(SIGNATURE.LOCAL_FILE_HEADER);
+      expect((await source.read(infoZip.length - 22, 22)).equals(infoZip.subarray(-22))).toBe(true);
+      await expectCode(source.read(infoZip.length - 2, 4), 'TRUNCATED');
+    } finally {
+      await source.close();
+    }
+    await expectCode(openFileSource(path.join(dir, 'missing.zip')), 'IO', /ENOENT/);
+  });
+});

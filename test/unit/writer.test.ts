@@ -1,0 +1,249 @@
+// The record writer (zip/writer.ts), the temp-then-rename helper, excludes, and createArchive's
+// policies: deterministic bytes, source changes, compression choices.
+
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createArchive } from '../../src-main/archive/create.js';
+import { compileGlobs } from '../../src-main/archive/glob.js';
+import { numberedName, withTempFile } from '../../src-main/archive/temp-file.js';
+import { ZipError } from '../../src-main/zip/errors.js';
+import {
+  CENTRAL_DIRECTORY_HEADER,
+  END_OF_CENTRAL_DIRECTORY,
+  EXTRA_ZIP64,
+  LOCAL_FILE_HEADER,
+  ZIP64_END_OF_CENTRAL_DIRECTORY,
+  ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR,
+} from '../../src-main/zip/records.js';
+import { type EntryRecord, centralDirectoryHeader, endOfCentralDirectory, localFileHeader, toDosDateTime } from '../../src-main/zip/writer.js';
+import { random, tempDir, text, writeTree } from '../conformance/write-fixtures.js';
+
+const root = tempDir('zipdesk-writer-');
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const entry = (over: Partial<EntryRecord> = {}): EntryRecord => ({
+  fileName: Buffer.from('a.txt'),
+  compressionMethod: 8,
+  lastModFileTime: 0x6d21,
+  lastModFileDate: 0x5a76,
+  modTime: 1_700_000_000,
+  crc32: 0xdeadbeef,
+  compressedSize: 10,
+  uncompressedSize: 20,
+  externalFileAttributes: 0o100644 * 0x10000,
+  relativeOffsetOfLocalHeader: 0,
+  zip64LocalSizes: false,
+  ...over,
+});
+
+describe('zip/writer records', () => {
+  it('DOS time: local fields, 2-second steps, clamped to 1980–2107', () => {
+    expect(toDosDateTime(new Date(2001, 1, 3, 4, 5, 7))).toEqual({ lastModFileDate: (21 << 9) | (2 << 5) | 3, lastModFileTime: (4 << 11) | (5 << 5) | 3 });
+    expect(toDosDateTime(new Date(1970, 0, 1))).toEqual({ lastModFileDate: 0x21, lastModFileTime: 0 });
+    expect(toDosDateTime(new Date(2200, 0, 1)).lastModFileDate >> 9).toBe(127);
+  });
+
+  it('a plain local header: no ZIP64, bit 11 only for non-ASCII names, extended timestamp', () => {
+    const ascii = localFileHeader(entry());
+    const decoded = LOCAL_FILE_HEADER.decode(ascii, 0);
+    expect(decoded).toMatchObject({ versionNeededToExtract: 20, generalPurposeBitFlag: 0, compressedSize: 10, uncompressedSize: 20, crc32: 0xdeadbeef, extraFieldLength: 9 });
+    expect(ascii.readUInt16LE(30 + 5)).toBe(0x5455);
+    const unicode = LOCAL_FILE_HEADER.decode(localFileHeader(entry({ fileName: Buffer.from('ü.txt') })), 0);
+    expect(unicode.generalPurposeBitFlag).toBe(0x0800);
+  });
+
+  it('ZIP64 local sizes put both sizes in the extra field and 0xFFFFFFFF in the header', () => {
+    const bytes = localFileHeader(entry({ zip64LocalSizes: true, uncompressedSize: 5 * 2 ** 30, compressedSize: 2 ** 32 + 7 }));
+    const header = LOCAL_FILE_HEADER.decode(bytes, 0);
+    expect(header).toMatchObject({ versionNeededToExtract: 45, compressedSize: 0xffffffff, uncompressedSize: 0xffffffff });
+    const extraAt = 30 + header.fileNameLength;
+    expect(bytes.readUInt16LE(extraAt)).toBe(1);
+    expect(EXTRA_ZIP64.decode(bytes, extraAt + 4, extraAt + 4 + bytes.readUInt16LE(extraAt + 2), { local: true }).values).toEqual({ originalSize: 5 * 2 ** 30, compressedSize: 2 ** 32 + 7 });
+  });
+
+  it('a central record moves only the overflowing values to ZIP64', () => {
+    const bytes = centralDirectoryHeader(entry({ relativeOffsetOfLocalHeader: 2 ** 32 + 1 }));
+    const header = CENTRAL_DIRECTORY_HEADER.decode(bytes, 0);
+    expect(header).toMatchObject({ relativeOffsetOfLocalHeader: 0xffffffff, compressedSize: 10, uncompressedSize: 20, versionNeededToExtract: 45, versionMadeBy: 0x032d });
+    const extraAt = 46 + header.fileNameLength;
+    const overflow = { uncompressedSize: false, compressedSize: false, relativeOffsetOfLocalHeader: true, diskNumberStart: false };
+    expect(EXTRA_ZIP64.decode(bytes, extraAt + 4, extraAt + 4 + bytes.readUInt16LE(extraAt + 2), { local: false, zip64: overflow }).values).toEqual({ relativeHeaderOffset: 2 ** 32 + 1 });
+    expect(CENTRAL_DIRECTORY_HEADER.decode(centralDirectoryHeader(entry()), 0)).toMatchObject({ versionNeededToExtract: 20, extraFieldLength: 9, externalFileAttributes: 0o100644 * 0x10000 });
+  });
+
+  it('end records: plain below the limits, ZIP64 record and locator from 65,535 entries', () => {
+    const plain = endOfCentralDirectory({ entryCount: 65_534, offsetOfStartOfCentralDirectory: 100, sizeOfCentralDirectory: 50, comment: Buffer.from('c') });
+    expect(plain.length).toBe(END_OF_CENTRAL_DIRECTORY.size + 1);
+    expect(END_OF_CENTRAL_DIRECTORY.decode(plain, 0)).toMatchObject({ totalNumberOfCentralDirectoryRecords: 65_534, commentLength: 1 });
+
+    const big = endOfCentralDirectory({ entryCount: 65_535, offsetOfStartOfCentralDirectory: 100, sizeOfCentralDirectory: 50, comment: Buffer.alloc(0) });
+    expect(ZIP64_END_OF_CENTRAL_DIRECTORY.decode(big, 0)).toMatchObject({ sizeOfZip64EndOfCentralDirectoryRecord: 44, totalNumberOfCentralDirectoryRecords: 65_535, offsetOfStartOfCentralDirectory: 100 });
+    expect(ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.decode(big, 56)).toMatchObject({ relativeOffsetOfZip64EndOfCentralDirectory: 150, totalNumberOfDisks: 1 });
+    expect(END_OF_CENTRAL_DIRECTORY.decode(big, 76)).toMatchObject({ totalNumberOfCentralDirectoryRecords: 0xffff, offsetOfStartOfCentralDirectory: 100 });
+
+    const far = endOfCentralDirectory({ entryCount: 3, offsetOfStartOfCentralDirectory: 2 ** 32, sizeOfCentralDirectory: 50, comment: Buffer.alloc(0) });
+    expect(END_OF_CENTRAL_DIRECTORY.decode(far, 76)).toMatchObject({ totalNumberOfCentralDirectoryRecords: 3, offsetOfStartOfCentralDirectory: 0xffffffff });
+  });
+
+  it('rejects a comment longer than 65,535 bytes with a code', () => {
+    expect(() => endOfCentralDirectory({ entryCount: 0, offsetOfStartOfCentralDirectory: 0, sizeOfCentralDirectory: 0, comment: Buffer.alloc(70_000) })).toThrowError(
+      expect.objectContaining({ code: 'TOO_LARGE' }),
+    );
+  });
+});
+
+describe('exclude globs', () => {
+  it('match names at any depth, or whole paths when the pattern has a slash', () => {
+    const excluded = compileGlobs(['*.log', 'node_modules', 'src/**/*.test.ts', 'build/', 'a?c', '[xy].md']);
+    expect(['top/x.log', 'node_modules', 'top/node_modules', 'src/a/b/c.test.ts', 'src/c.test.ts', 'build', 'abc', 'q/x.md'].filter((n) => !excluded(n))).toEqual([]);
+    expect(['top/x.logs', 'src/c.ts', 'lib/src/c.test.ts', 'abbc', 'z.md'].filter(excluded)).toEqual([]);
+  });
+});
+
+describe('withTempFile', () => {
+  it('removes the temporary file when the work fails, leaving the target alone', async () => {
+    const dir = path.join(root, 'temp-fail');
+    mkdirSync(dir);
+    const target = path.join(dir, 'out.zip');
+    writeFileSync(target, 'old');
+    await expect(
+      withTempFile(
+        target,
+        async (handle) => {
+          await handle.write('partial');
+          throw new Error('boom');
+        },
+        { onExists: 'replace' },
+      ),
+    ).rejects.toThrow('boom');
+    expect(readdirSync(dir)).toEqual(['out.zip']);
+    expect(readFileSync(target, 'utf8')).toBe('old');
+  });
+
+  it("places the result: 'fail' keeps an existing file, 'unique' numbers, 'replace' replaces", async () => {
+    const dir = path.join(root, 'temp-place');
+    mkdirSync(dir);
+    const target = path.join(dir, 'a.zip');
+    const write = (text: string) => async (handle: import('node:fs/promises').FileHandle) => void (await handle.write(text));
+    expect((await withTempFile(target, write('1'))).finalPath).toBe(target);
+    await expect(withTempFile(target, write('2'))).rejects.toMatchObject({ code: 'EXISTS' });
+    expect((await withTempFile(target, write('3'), { onExists: 'unique' })).finalPath).toBe(path.join(dir, 'a (2).zip'));
+    expect((await withTempFile(target, write('4'), { onExists: 'unique' })).finalPath).toBe(path.join(dir, 'a (3).zip'));
+    await withTempFile(target, write('5'), { onExists: 'replace' });
+    expect(readdirSync(dir).sort()).toEqual(['a (2).zip', 'a (3).zip', 'a.zip']);
+    expect(readFileSync(target, 'utf8')).toBe('5');
+    expect(numberedName('/x/archive.tar.zip', 4)).toBe('/x/archive.tar (4).zip');
+  });
+});
+
+describe('createArchive', () => {
+  it('deterministic: the same input gives identical bytes, whatever the files’ times', async () => {
+    const dir = path.join(root, 'det');
+    const base = writeTree(dir, 'tree', [
+      { name: 'b.txt', kind: 'file', data: text(5000) },
+      { name: 'a/z.bin', kind: 'file', data: random(300_000) },
+      { name: 'a/big.txt', kind: 'file', data: text(3_000_000, 9) },
+      { name: 'empty', kind: 'directory' },
+      { name: 'ln', kind: 'symlink', target: 'b.txt' },
+    ]);
+    const first = path.join(dir, 'one.zip');
+    const second = path.join(dir, 'two.zip');
+    await createArchive({ outputPath: first, sources: [base], deterministic: true });
+    utimesSync(path.join(base, 'b.txt'), new Date(), new Date());
+    await createArchive({ outputPath: second, sources: [base], deterministic: true });
+    expect(readFileSync(first).equals(readFileSync(second))).toBe(true);
+    const listing = execFileSync('unzip', ['-Z1', first], { encoding: 'utf8' }).trim().split('\n');
+    expect(listing).toEqual(['tree/', 'tree/a/', 'tree/a/big.txt', 'tree/a/z.bin', 'tree/b.txt', 'tree/empty/', 'tree/ln']);
+  });
+
+  it('leaves out excluded entries, and never adds the archive to itself', async () => {
+    const dir = path.join(root, 'excl');
+    const base = writeTree(dir, 'w', [
+      { name: 'keep.txt', kind: 'file', data: text(10) },
+      { name: 'drop.log', kind: 'file', data: text(10) },
+      { name: 'node_modules/x/y.js', kind: 'file', data: text(10) },
+    ]);
+    const archive = path.join(base, 'self.zip');
+    writeFileSync(archive, 'an older archive in the tree');
+    await createArchive({ outputPath: archive, sources: [base], excludes: ['*.log', 'node_modules'] });
+    expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['w/', 'w/keep.txt']);
+  });
+
+  it('level 0 stores everything; compressed formats are stored by extension or magic number', async () => {
+    const dir = path.join(root, 'methods');
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), text(100_000)]);
+    const base = writeTree(dir, 'm', [
+      { name: 'text.txt', kind: 'file', data: text(100_000) },
+      { name: 'image.dat', kind: 'file', data: png },
+      { name: 'archive.zip', kind: 'file', data: text(100_000) },
+    ]);
+    const methods = async (level: number): Promise<Record<string, number>> => {
+      const archive = path.join(dir, `l${level}.zip`);
+      await createArchive({ outputPath: archive, sources: [base], level });
+      const out = execFileSync('python3', ['-c', 'import sys,zipfile,json;print(json.dumps({i.filename:i.compress_type for i in zipfile.ZipFile(sys.argv[1]).infolist() if not i.is_dir()}))', archive], { encoding: 'utf8' });
+      return JSON.parse(out) as Record<string, number>;
+    };
+    expect(await methods(6)).toEqual({ 'm/text.txt': 8, 'm/image.dat': 0, 'm/archive.zip': 0 });
+    expect(await methods(0)).toEqual({ 'm/text.txt': 0, 'm/image.dat': 0, 'm/archive.zip': 0 });
+  });
+
+  it('fails with SOURCE_CHANGED when a file vanishes before it is read, and writes nothing', async () => {
+    const dir = path.join(root, 'vanish');
+    const base = writeTree(dir, 'v', [
+      { name: 'a.txt', kind: 'file', data: text(100) },
+      { name: 'b-large.txt', kind: 'file', data: text(3_000_000) },
+    ]);
+    const target = path.join(dir, 'v.zip');
+    let removed = false;
+    const error = await createArchive({
+      outputPath: target,
+      sources: [base],
+      onProgress: (p) => {
+        if (!removed && p.entriesDone >= 2) {
+          removed = true;
+          unlinkSync(path.join(base, 'b-large.txt'));
+        }
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ZipError);
+    expect(error).toMatchObject({ code: 'SOURCE_CHANGED', entry: 'v/b-large.txt' });
+    expect((error as Error).message).toMatch(/vanished/);
+    expect(readdirSync(dir)).toEqual(['v']);
+  });
+
+  it('fails with SOURCE_CHANGED when a file grows while it is read', async () => {
+    const dir = path.join(root, 'grow');
+    const base = writeTree(dir, 'g', [{ name: 'log.txt', kind: 'file', data: text(5_000_000) }]);
+    const target = path.join(dir, 'g.zip');
+    let grown = false;
+    const error = await createArchive({
+      outputPath: target,
+      sources: [base],
+      onProgress: (p) => {
+        if (!grown && p.currentEntry === 'g/log.txt' && p.bytesDone > 0) {
+          grown = true;
+          appendFileSync(path.join(base, 'log.txt'), 'one more line\n');
+        }
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SOURCE_CHANGED', entry: 'g/log.txt' });
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(dir)).toEqual(['g']);
+  });
+
+  it('a cancelled create removes its temporary file', async () => {
+    const dir = path.join(root, 'cancel');
+    const base = writeTree(dir, 'c', [{ name: 'x.txt', kind: 'file', data: text(6_000_000) }]);
+    const controller = new AbortController();
+    const error = await createArchive({
+      outputPath: path.join(dir, 'c.zip'),
+      sources: [base],
+      signal: controller.signal,
+      onProgress: (p) => p.bytesDone > 0 && controller.abort(),
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CANCELLED' });
+    expect(readdirSync(dir)).toEqual(['c']);
+  });
+});
