@@ -17,7 +17,6 @@ import { randomBytes } from 'node:crypto';
 import { chmod, lstat, lutimes, mkdir, open, readdir, realpath, rename, rm, symlink, unlink, utimes, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Buffer } from 'node:buffer';
-import { pipeline } from 'node:stream/promises';
 import { openFileSource } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
 import { cancelledError, entryData, entryProblem, overlapProblems, type EntryProblem } from './entry-check.js';
@@ -303,8 +302,13 @@ async function writeEntryData(reader: ZipReader, entry: ZipEntry, handle: FileHa
     if (data.length > 0) await handle.write(data, 0, data.length, 0);
     return;
   }
+  // Chunk by chunk through the handle (a FileHandle's own write stream would keep it from closing).
   try {
-    await pipeline(data, handle.createWriteStream({ autoClose: false, emitClose: false }), signal === undefined ? {} : { signal });
+    let position = 0;
+    for await (const chunk of data as AsyncIterable<Buffer>) {
+      await handle.write(chunk, 0, chunk.length, position);
+      position += chunk.length;
+    }
   } catch (error) {
     throw signal?.aborted ? cancelledError() : isZipError(error) ? error.withEntry(entry.name) : error;
   }
@@ -396,8 +400,7 @@ class TargetFolder {
   private async choose(safe: SafePath, policy: OverwritePolicy, kind: Kind): Promise<{ relative: string } | { skip: string }> {
     const parent = safe.segments.slice(0, -1);
     const parentRelative = parent.join('/');
-    const taken = async (relative: string): Promise<boolean> => {
-      if (this.claimed.has(relative)) return true;
+    const onDisk = async (relative: string): Promise<boolean> => {
       if (this.fresh.has(parentRelative)) return false;
       try {
         await lstat(path.join(this.root, relative));
@@ -410,10 +413,10 @@ class TargetFolder {
     const relative = safe.path;
     const claimedKind = this.claimed.get(relative);
     if (claimedKind === 'directory') throw new ZipError('EXISTS', `${relative} is also a folder in the archive`);
-    if (policy === 'replace' || !(await taken(relative))) {
-      this.claimed.set(relative, kind);
-      return { relative };
-    }
+    // Claim before any await, so that two entries in flight never pick the same name.
+    if (claimedKind === undefined) this.claimed.set(relative, kind);
+    if (policy === 'replace') return { relative };
+    if (claimedKind === undefined && !(await onDisk(relative))) return { relative };
     if (policy === 'skip') return { skip: `${relative} already exists` };
     const base = safe.segments.at(-1)!;
     const dot = base.lastIndexOf('.');
@@ -424,7 +427,7 @@ class TargetFolder {
       // Claim before the await below, so that two entries never pick the same name.
       if (this.claimed.has(candidate)) continue;
       this.claimed.set(candidate, kind);
-      if (!(await taken(candidate))) return { relative: candidate };
+      if (!(await onDisk(candidate))) return { relative: candidate };
       this.claimed.delete(candidate);
     }
   }

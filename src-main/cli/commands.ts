@@ -1,7 +1,9 @@
 // The registry of `zipdesk` subcommands, in the order `zipdesk help` lists them.
 // To add a command: write it in its own module exporting a Command, then list it here.
 
+import { batchCommand } from './batch.js';
 import type { Command } from './command.js';
+import { createCommand } from './create.js';
 import { extractCommand } from './extract.js';
 import { inspectCommand } from './inspect.js';
 import { listCommand } from './list.js';
@@ -13,7 +15,9 @@ export const COMMANDS: readonly Command[] = [
   inspectCommand,
   testCommand,
   extractCommand,
-  // Commands that write archives (create, batch) go here.
+  // Commands that write archives, through the job queue and worker (issue 3).
+  createCommand,
+  batchCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

@@ -9,17 +9,18 @@
 import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, EXIT_USAGE, UsageError, type CliContext, type Command } from './command.js';
 import { COMMANDS, findCommand } from './commands.js';
 import { errorLine } from './report.js';
+import { createCliLogging } from '../log/cli-logging.js';
+import type { Logging } from '../log/index.js';
 import { silentLog } from '../log/types.js';
 
 const HELP_FLAGS = new Set(['-h', '--help']);
 
 function overview(): string {
-  const width = Math.max(...COMMANDS.map((command) => command.usage.length));
   const lines = [
-    'Usage: zipdesk COMMAND [ARGS]',
+    'Usage: zipdesk [--log-config FILE] COMMAND [ARGS]',
     '',
     'Commands:',
-    ...COMMANDS.map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`),
+    ...COMMANDS.flatMap((command) => [`  zipdesk ${command.usage}`, `      ${command.summary}`]),
     '',
     'Exit codes: 0 success, 1 a problem with an archive, 2 wrong usage.',
     "Run 'zipdesk help COMMAND' for one command.",
@@ -77,8 +78,28 @@ export async function main(argv: readonly string[], context: CliContext): Promis
   }
 }
 
-/** The entry point of bin/zipdesk.js: real streams, Ctrl-C wired to the abort signal. */
+/** Takes `--log-config FILE` (or `--log-config=FILE`) out of the arguments, wherever it is. */
+export function takeLogConfig(argv: readonly string[]): { logConfig: string | undefined; rest: string[] } {
+  const rest: string[] = [];
+  let logConfig: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--log-config' && i + 1 < argv.length) logConfig = argv[++i];
+    else if (arg.startsWith('--log-config=')) logConfig = arg.slice('--log-config='.length);
+    else rest.push(arg);
+  }
+  return { logConfig, rest };
+}
+
+/** The entry point of bin/zipdesk.js: real streams, logging per the user's settings, Ctrl-C wired to the abort signal. */
 export async function runFromProcess(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  const { logConfig, rest } = takeLogConfig(argv);
+  let logging: Logging | undefined;
+  try {
+    logging = createCliLogging({ logConfig, stderr: process.stderr });
+  } catch {
+    logging = undefined; // logging is a convenience; a broken setup must not stop the command
+  }
   const controller = new AbortController();
   let interrupted = false;
   const onSigint = (): void => {
@@ -91,13 +112,14 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
   });
-  const code = await main(argv, {
+  const code = await main(rest, {
     stdout: process.stdout,
     stderr: process.stderr,
-    log: silentLog,
+    log: logging?.child('cli') ?? silentLog,
     signal: controller.signal,
     cwd: process.cwd(),
   });
   process.off('SIGINT', onSigint);
+  await logging?.close().catch(() => undefined);
   process.exitCode = interrupted && code === EXIT_OK ? 130 : code;
 }

@@ -18,7 +18,12 @@ const SYSTEM_WORDS: Readonly<Record<string, string>> = {
 
 /** The words for an error, without the archive or entry in front. */
 export function describeError(error: unknown): string {
-  if (isZipError(error)) return error.message;
+  if (isZipError(error)) {
+    // The file source says "cannot open /full/path: ENOENT"; the line already names the archive.
+    const system = /^cannot (open|stat) .*: (E[A-Z]+)$/.exec(error.message);
+    if (error.code === 'IO' && system !== null) return `cannot ${system[1]}: ${SYSTEM_WORDS[system[2]!] ?? system[2]}`;
+    return error.message;
+  }
   if (error instanceof Error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== undefined && SYSTEM_WORDS[code] !== undefined) return SYSTEM_WORDS[code];
