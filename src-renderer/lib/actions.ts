@@ -22,8 +22,8 @@ async function open(path: string | null): Promise<void> {
 async function batch(folders: string[]): Promise<void> {
   if (!folders.length) return;
   try {
+    // The jobs appear in the jobs panel at once: no notice needed.
     await api.enqueueBatch({ folders, outputDir: null, level: BATCH_LEVEL });
-    notices.push('info', t('drop.batchStarted', { names: folders.map(baseName).join(', ') }));
   } catch (error) {
     failed(error);
   }
@@ -45,8 +45,7 @@ async function extract(selectedOnly: boolean): Promise<void> {
     const report = await archive.loadReport();
     if (report.safety.verdict !== 'ok' && !(await confirm.ask(summary.name, report.safety))) return;
     const entries = selectedOnly ? archive.selectedIndexes() : null;
-    const jobId = await api.extract({ archiveId: summary.archiveId, entries, outputDir: null, overwrite: 'rename' });
-    if (jobId !== null) notices.push('info', t('extract.started', { name: summary.name }));
+    await api.extract({ archiveId: summary.archiveId, entries, outputDir: null, overwrite: 'skip' });
   } catch (error) {
     failed(error);
   }
@@ -57,7 +56,6 @@ async function test(): Promise<void> {
   if (!summary) return;
   try {
     await api.test(summary.archiveId);
-    notices.push('info', t('test.started', { name: summary.name }));
   } catch (error) {
     failed(error);
   }

@@ -25,7 +25,6 @@ const en = {
   'drop.overlay': 'Drop to open a .zip or zip folders',
   'drop.rejected': 'Not accepted: {names}. Drop a .zip archive to open it, or folders to zip each one.',
   'drop.missing': 'Could not read: {names}.',
-  'drop.batchStarted': 'Zipping {names}.',
   'drop.oneZip': 'Only one archive opens at a time; opened {name}.',
 
   'archive.loading': 'Reading {name}…',
@@ -111,10 +110,10 @@ const en = {
   'jobs.kind.test': 'Test',
   'jobs.active': '{count} active',
   'jobs.outcome': '{entries} entries · {bytesIn} → {bytesOut} · {duration}',
+  'jobs.outcome.test': 'All {entries} entries OK · {bytesOut} checked · {duration}',
+  'jobs.outcome.extract': '{entries} entries · {bytesOut} written · {duration}',
 
   'notice.dismiss': 'Dismiss',
-  'test.started': 'Testing {name}…',
-  'extract.started': 'Extracting {name}…',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -144,7 +143,6 @@ const de: Catalog = {
   'drop.overlay': 'Ablegen, um eine .zip-Datei zu öffnen oder Ordner zu packen',
   'drop.rejected': 'Nicht angenommen: {names}. Eine .zip-Datei zum Öffnen ablegen oder Ordner zum Packen.',
   'drop.missing': 'Nicht lesbar: {names}.',
-  'drop.batchStarted': '{names}: wird gepackt.',
   'drop.oneZip': 'Es wird nur ein Archiv auf einmal geöffnet; geöffnet: {name}.',
 
   'archive.loading': '{name} wird gelesen…',
@@ -230,10 +228,10 @@ const de: Catalog = {
   'jobs.kind.test': 'Prüfen',
   'jobs.active': '{count} aktiv',
   'jobs.outcome': '{entries} Einträge · {bytesIn} → {bytesOut} · {duration}',
+  'jobs.outcome.test': 'Alle {entries} Einträge in Ordnung · {bytesOut} geprüft · {duration}',
+  'jobs.outcome.extract': '{entries} Einträge · {bytesOut} geschrieben · {duration}',
 
   'notice.dismiss': 'Schließen',
-  'test.started': '{name} wird geprüft…',
-  'extract.started': '{name} wird entpackt…',
 };
 
 export const CATALOGS: { readonly en: Catalog; readonly de: Catalog } = { en, de };

@@ -19,7 +19,7 @@ class Notices {
     // The same message twice in a row is shown once.
     if (this.items.at(-1)?.text === text) return;
     const id = this.#next++;
-    this.items = [...this.items.slice(-4), { id, kind, text }];
+    this.items = [...this.items.slice(-2), { id, kind, text }];
     // Information fades; an error stays until the user dismisses it.
     if (kind === 'info') setTimeout(() => this.dismiss(id), INFO_SECONDS * 1000);
   }

@@ -4,7 +4,7 @@
 // state go to test-artifacts/e2e/.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -269,9 +269,33 @@ describe.skipIf(!runnable)('Zipdesk in Chromium', () => {
     await dialog.getByRole('button', { name: 'Extract anyway' }).click();
     const job = harness.page.locator('[data-testid="job"]', { hasText: 'risky.zip' });
     await job.waitFor();
-    await expect.poll(() => job.getAttribute('data-job-state'), { timeout: 20_000 }).toMatch(/^(done|failed)$/);
-    // Whatever the worker did, nothing was written outside the chosen folder.
+    // The safe entry is extracted, the unsafe one refused: the job fails and names it.
+    await expect.poll(() => job.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('failed');
+    expect(await job.textContent()).toContain('../escape.txt');
+    expect(readFileSync(path.join(target, 'ok.txt'), 'utf8')).toBe('fine');
     expect(existsSync(path.join(work, 'escape.txt'))).toBe(false);
+    await shot('10c-extract-refused-entry');
+  });
+
+  test('Test and Extract all on a good archive: both jobs end done, the files come back byte for byte', async () => {
+    const archive = path.join(work, 'project.zip');
+    await harness.emit('openArchive', archive);
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('project.zip');
+    await harness.page.getByRole('button', { name: 'Test', exact: true }).click();
+    const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'TEST' }).filter({ hasText: 'project.zip' });
+    await expect.poll(() => testJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+
+    const target = path.join(work, 'project-out');
+    harness.dialogs.extractFolders.push(target);
+    await harness.page.getByRole('button', { name: 'Extract all…' }).click();
+    const extractJob = harness.page.locator('[data-testid="job"]', { hasText: `project.zip → ${target}` });
+    await expect.poll(() => extractJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    for (const file of ['project/README.md', 'project/src/main.c', 'project/docs/guide.txt', 'project/empty.txt']) {
+      expect(readFileSync(path.join(target, file))).toEqual(readFileSync(path.join(work, file)));
+    }
+    await shot('10d-test-and-extract-done');
+    await extractJob.getByRole('button', { name: 'Show in folder' }).click();
+    await expect.poll(() => harness.revealed).toContain(target);
   });
 
   test('a dropped .zip opens; 100,000 entries are listed with only the visible rows in the page', async () => {
