@@ -296,6 +296,18 @@ describe.skipIf(!runnable)('Zipdesk in Chromium', () => {
     await shot('10d-test-and-extract-done');
     await extractJob.getByRole('button', { name: 'Show in folder' }).click();
     await expect.poll(() => harness.revealed).toContain(target);
+
+    // Extract selected: Ctrl+click two rows, only those two are written.
+    const partial = path.join(work, 'project-some');
+    harness.dialogs.extractFolders.push(partial);
+    await harness.page.locator('[data-testid="row"]', { hasText: 'project/README.md' }).click();
+    await harness.page.locator('[data-testid="row"]', { hasText: 'project/src/util.h' }).click({ modifiers: ['Control'] });
+    await expect.poll(() => harness.page.locator('[data-testid="row"][aria-selected="true"]').count()).toBe(2);
+    await harness.page.getByRole('button', { name: 'Extract selected…' }).click();
+    const partialJob = harness.page.locator('[data-testid="job"]', { hasText: `project.zip → ${partial}` });
+    await expect.poll(() => partialJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    const written = readdirSync(partial, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.relative(partial, path.join(d.parentPath, d.name))).sort();
+    expect(written).toEqual(['project/README.md', 'project/src/util.h']);
   });
 
   test('a dropped .zip opens; 100,000 entries are listed with only the visible rows in the page', async () => {
