@@ -6,10 +6,11 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, Notification, shell } from 'electron';
-import { EVENT_CHANNELS, INVOKE_CHANNELS, INVOKE_METHODS, type JobView, type MenuCommand } from '../src-preload/contract.js';
+import { EVENT_CHANNELS, GRANT_DROPPED_PATHS_CHANNEL, INVOKE_CHANNELS, INVOKE_METHODS, type JobView, type MenuCommand } from '../src-preload/contract.js';
 import { zipPathsFromArgv } from './argv.js';
 import { endNotice, taskbarProgress } from './attention.js';
 import { createArchiveService } from './ipc/archives.js';
+import { acceptDroppedPaths, PathGrants } from './ipc/grants.js';
 import { handleAll, isTrustedSender } from './ipc/handle.js';
 import { createHandlers } from './ipc/handlers.js';
 import { WindowJobs } from './ipc/jobs.js';
@@ -33,9 +34,13 @@ if (!app.requestSingleInstanceLock()) {
   app.setName('Zipdesk');
   let window: BrowserWindow | undefined;
   let rendererReady = false;
+  // Paths the user gave the window; main grants the ones the OS hands over itself.
+  const grants = new PathGrants();
   const pendingOpens: string[] = zipPathsFromArgv(process.argv, process.cwd(), app.isPackaged ? 1 : 2);
+  grants.grantAll(pendingOpens);
 
   function openInWindow(file: string): void {
+    grants.grant(file);
     if (window && rendererReady) window.webContents.send(EVENT_CHANNELS.openArchive, file);
     else pendingOpens.push(file);
     if (window?.isMinimized()) window.restore();
@@ -76,6 +81,7 @@ if (!app.requestSingleInstanceLock()) {
       dialogs: electronDialogs(() => window),
       shell: electronShell,
       log,
+      grants,
       logRecord: (level: string, message: string, meta: Record<string, unknown>) => logRecordTo(rendererLog, { level, message, meta }),
       opened: (file: string) => {
         recent.add(file);
@@ -84,11 +90,10 @@ if (!app.requestSingleInstanceLock()) {
       },
     };
 
-    const listeners = handleAll(createHandlers(services), {
-      isTrusted: (event) => isTrustedSender({ windowId: () => window?.webContents.id, appUrl }, event),
-      log: logging.logger.child({ module: 'ipc' }),
-    });
+    const isTrusted = (event: Parameters<typeof isTrustedSender>[1]) => isTrustedSender({ windowId: () => window?.webContents.id, appUrl }, event);
+    const listeners = handleAll(createHandlers(services), { isTrusted, log: logging.logger.child({ module: 'ipc' }) });
     for (const method of INVOKE_METHODS) ipcMain.handle(INVOKE_CHANNELS[method], listeners[method]);
+    ipcMain.on(GRANT_DROPPED_PATHS_CHANNEL, (event, paths: unknown) => acceptDroppedPaths(grants, isTrusted(event), paths));
 
     function refreshMenu(): void {
       const template = buildMenuTemplate(

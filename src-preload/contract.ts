@@ -12,7 +12,7 @@ export interface ApiError {
 }
 
 /** What the bridge itself can refuse with, besides the ZipError codes of the core. */
-export const BRIDGE_ERROR_CODES = ['BAD_ARGUMENT', 'FORBIDDEN_SENDER', 'NOT_FOUND', 'INTERNAL'] as const;
+export const BRIDGE_ERROR_CODES = ['BAD_ARGUMENT', 'FORBIDDEN_SENDER', 'FORBIDDEN_PATH', 'NOT_FOUND', 'INTERNAL'] as const;
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
 
@@ -292,6 +292,12 @@ export const INVOKE_CHANNELS = {
   classifyPaths: 'zipdesk:classifyPaths',
   log: 'zipdesk:log',
 } as const satisfies { readonly [M in InvokeMethod]: `zipdesk:${M}` };
+
+/**
+ * The preload's own message, not a method of window.zipdesk: the paths of files really dropped
+ * on the window (webUtils), which main then lets the page name (src-main/ipc/grants.ts).
+ */
+export const GRANT_DROPPED_PATHS_CHANNEL = 'zipdesk:internal:grant-dropped-paths';
 
 /** Events main sends to the window. */
 export interface WindowEvents {

@@ -6,6 +6,7 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import {
   EVENT_CHANNELS,
+  GRANT_DROPPED_PATHS_CHANNEL,
   INVOKE_CHANNELS,
   INVOKE_METHODS,
   type InvokeMethod,
@@ -35,7 +36,12 @@ const methods = Object.fromEntries(INVOKE_METHODS.map((method) => [method, invok
 
 const api = {
   ...methods,
-  pathsForDroppedFiles: (files: readonly File[]) => files.map((file) => webUtils.getPathForFile(file)).filter((p) => p !== ''),
+  pathsForDroppedFiles: (files: readonly File[]) => {
+    // Only files from a real drop have a path; page code cannot make one up.
+    const paths = files.map((file) => webUtils.getPathForFile(file)).filter((p) => p !== '');
+    ipcRenderer.send(GRANT_DROPPED_PATHS_CHANNEL, paths);
+    return paths;
+  },
   onJobEvent: subscriber('jobEvent'),
   onOpenArchive: subscriber('openArchive'),
   onMenuCommand: subscriber('menuCommand'),

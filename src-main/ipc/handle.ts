@@ -20,7 +20,7 @@ export interface SenderEvent {
 export class BridgeError extends Error {
   override readonly name = 'BridgeError';
   constructor(
-    readonly code: 'NOT_FOUND' | 'FORBIDDEN_SENDER' | 'BAD_ARGUMENT' | 'INTERNAL',
+    readonly code: 'NOT_FOUND' | 'FORBIDDEN_SENDER' | 'FORBIDDEN_PATH' | 'BAD_ARGUMENT' | 'INTERNAL',
     message: string,
   ) {
     super(message);

@@ -12,7 +12,13 @@ import type { Services } from './services.js';
 export type Handlers = { readonly [M in InvokeMethod]: Handler<M> };
 
 export function createHandlers(services: Services): Handlers {
-  const { archives, jobs, dialogs } = services;
+  const { archives, jobs, dialogs, grants } = services;
+
+  /** A path the user did not give the window is refused, whatever it is. */
+  function granted(target: string): string {
+    if (!grants.allows(target)) throw new BridgeError('FORBIDDEN_PATH', `not a path you opened, chose or dropped: ${target}`);
+    return target;
+  }
 
   /** Paths the window may ask the file manager to show: what jobs produced, what was opened. */
   function revealable(target: string): boolean {
@@ -22,9 +28,13 @@ export function createHandlers(services: Services): Handlers {
   }
 
   return {
-    chooseArchive: () => dialogs.chooseArchive(),
+    async chooseArchive() {
+      const chosen = await dialogs.chooseArchive();
+      if (chosen !== null) grants.grant(chosen);
+      return chosen;
+    },
     async openArchive(target) {
-      const summary = await archives.open(target);
+      const summary = await archives.open(granted(target));
       services.opened?.(summary.path);
       return summary;
     },
@@ -32,11 +42,15 @@ export function createHandlers(services: Services): Handlers {
     listEntries: (archiveId, start, count) => archives.list(archiveId, start, count),
     inspectEntry: (archiveId, index) => archives.inspect(archiveId, index),
     archiveReport: (archiveId) => archives.report(archiveId),
-    chooseFolders: () => dialogs.chooseFolders(),
-    enqueueBatch: (request) => jobs.batch(request.folders, request.outputDir, request.level),
+    async chooseFolders() {
+      const chosen = await dialogs.chooseFolders();
+      grants.grantAll(chosen);
+      return chosen;
+    },
+    enqueueBatch: (request) => jobs.batch(request.folders.map(granted), request.outputDir === null ? null : granted(request.outputDir), request.level),
     async extract(request) {
       const archivePath = archives.pathOf(request.archiveId);
-      const outputDir = request.outputDir ?? (await dialogs.chooseExtractFolder(path.basename(archivePath)));
+      const outputDir = request.outputDir === null ? await dialogs.chooseExtractFolder(path.basename(archivePath)) : granted(request.outputDir);
       if (outputDir === null) return null;
       const names = request.entries === null ? null : await archives.entryNames(request.archiveId, request.entries);
       return jobs.extract(archivePath, names, outputDir, request.overwrite);
@@ -48,7 +62,7 @@ export function createHandlers(services: Services): Handlers {
       if (!revealable(target)) throw new BridgeError('NOT_FOUND', `not an output of this session: ${target}`);
       services.shell.showItemInFolder(target);
     },
-    classifyPaths: (paths) => classifyPaths(paths),
+    classifyPaths: (paths) => classifyPaths(paths.map(granted)),
     log(level, message, meta) {
       services.logRecord(level, message, meta);
     },

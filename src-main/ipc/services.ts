@@ -15,6 +15,7 @@ import type {
   Unsubscribe,
 } from '../../src-preload/contract.js';
 import type { Log } from '../log/types.js';
+import type { PathGrants } from './grants.js';
 
 /** Archives open in the window: read in the main process, without the queue (STYLE). */
 export interface ArchiveService {
@@ -60,6 +61,8 @@ export interface Services {
   readonly dialogs: Dialogs;
   readonly shell: ShellService;
   readonly log: Log;
+  /** The paths the user gave the window; every path argument must be one of them. */
+  readonly grants: PathGrants;
   /** A record the window sent (logging issue: renderer records reach main's logger). */
   readonly logRecord: (level: LogLevel, message: string, meta: Record<string, string | number | boolean | null>) => void;
   /** Called for every archive the user opened (Open Recent, the OS's recent documents). */

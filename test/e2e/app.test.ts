@@ -335,6 +335,22 @@ describe.skipIf(!runnable)('Zipdesk in Chromium', () => {
   test('the strict CSP held: no violation during the whole run', async () => {
     expect(await harness.cspViolations()).toEqual([]);
   });
+
+  test('the page may name only paths the user gave it', async () => {
+    const result = await harness.page.evaluate(() => (window as unknown as { zipdesk: { openArchive(p: string): Promise<unknown> } }).zipdesk.openArchive('/etc/passwd'));
+    expect(result).toEqual({ ok: false, error: { code: 'FORBIDDEN_PATH', message: 'not a path you opened, chose or dropped: /etc/passwd' } });
+  });
+
+  test('a page from another origin gets nothing from main: every call is FORBIDDEN_SENDER', async () => {
+    // The same files, served to an origin that is not our window's (localhost vs 127.0.0.1).
+    await harness.page.goto(harness.url.replace('127.0.0.1', 'localhost'));
+    await harness.page.waitForSelector('html[data-ready="true"]');
+    const result = await harness.page.evaluate(() => (window as unknown as { zipdesk: { listJobs(): Promise<unknown> } }).zipdesk.listJobs());
+    expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    // The window says so instead of going blank.
+    await harness.page.getByTestId('notice').filter({ hasText: 'refused a call' }).waitFor();
+    await shot('14-foreign-origin-refused');
+  });
 });
 
 describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {

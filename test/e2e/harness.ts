@@ -14,6 +14,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { EVENT_CHANNELS, INVOKE_METHODS, type InvokeMethod, type WindowEvent, type WindowEvents } from '../../src-preload/contract.js';
 import { createArchiveService } from '../../src-main/ipc/archives.js';
+import { acceptDroppedPaths, PathGrants } from '../../src-main/ipc/grants.js';
 import { handleAll, isTrustedSender } from '../../src-main/ipc/handle.js';
 import { createHandlers } from '../../src-main/ipc/handlers.js';
 import { WindowJobs } from '../../src-main/ipc/jobs.js';
@@ -80,6 +81,7 @@ function installBridge(methods: readonly string[]): void {
   const listeners: Record<string, Set<Listener>> = { jobEvent: new Set(), openArchive: new Set(), menuCommand: new Set() };
   const w = window as unknown as Record<string, unknown> & {
     __zipdeskInvoke(method: string, args: unknown[]): Promise<unknown>;
+    __zipdeskGrantDropped(paths: string[]): Promise<void>;
     __zipdeskDropPaths?: Record<string, string>;
     __cspViolations: string[];
   };
@@ -94,7 +96,11 @@ function installBridge(methods: readonly string[]): void {
   // 20,000 rows takes seconds, where Electron's structured clone takes milliseconds.
   for (const method of methods) api[method] = async (...args: unknown[]) => JSON.parse((await w.__zipdeskInvoke(method, args)) as string);
   // webUtils.getPathForFile stands in: the test says which path each dropped name has.
-  api.pathsForDroppedFiles = (files: File[]) => files.map((f) => w.__zipdeskDropPaths?.[f.name] ?? '').filter((p) => p !== '');
+  api.pathsForDroppedFiles = (files: File[]) => {
+    const paths = files.map((f) => w.__zipdeskDropPaths?.[f.name] ?? '').filter((p) => p !== '');
+    void w.__zipdeskGrantDropped(paths);
+    return paths;
+  };
   api.onJobEvent = subscribe('jobEvent');
   api.onOpenArchive = subscribe('openArchive');
   api.onMenuCommand = subscribe('menuCommand');
@@ -131,7 +137,9 @@ export async function startHarness(options: { colorScheme?: 'light' | 'dark'; lo
   const client = new JobClient({ workerPath: WORKER_BUNDLE, log: silentLog });
   const jobs = new WindowJobs(client);
   const archives = createArchiveService();
+  const grants = new PathGrants();
   const handlers = createHandlers({
+    grants,
     archives,
     jobs,
     dialogs,
@@ -140,7 +148,8 @@ export async function startHarness(options: { colorScheme?: 'light' | 'dark'; lo
     logRecord: () => undefined,
   });
   // The page is "our window": webContents id 1 showing our URL. Anything else is refused.
-  const listeners = handleAll(handlers, { isTrusted: (event) => isTrustedSender({ windowId: () => 1, appUrl: url }, event), log: silentLog });
+  const isTrusted = (event: Parameters<typeof isTrustedSender>[1]) => isTrustedSender({ windowId: () => 1, appUrl: url }, event);
+  const listeners = handleAll(handlers, { isTrusted, log: silentLog });
 
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -159,11 +168,17 @@ export async function startHarness(options: { colorScheme?: 'light' | 'dark'; lo
     const result = await listener({ sender: { id: 1 }, senderFrame: { url: source.frame.url() } }, ...(Array.isArray(args) ? args : []));
     return JSON.stringify(result ?? null);
   });
+  // The preload's report of really dropped files (GRANT_DROPPED_PATHS_CHANNEL).
+  await page.exposeBinding('__zipdeskGrantDropped', (source, paths: unknown) => {
+    acceptDroppedPaths(grants, isTrusted({ sender: { id: 1 }, senderFrame: { url: source.frame.url() } }), paths);
+  });
   await page.addInitScript(installBridge, [...INVOKE_METHODS]);
 
   // Main → window events go the same way main.ts sends them (one channel per event).
   const emit = async <E extends WindowEvent>(event: E, payload: WindowEvents[E]) => {
     void EVENT_CHANNELS[event];
+    // As main.ts does: an archive the OS hands over is the user's choice.
+    if (event === 'openArchive') grants.grant(payload as string);
     await page.evaluate(([name, value]) => (window as unknown as { __zipdeskEmit(n: string, v: unknown): void }).__zipdeskEmit(name, value), [event, payload] as const).catch(() => undefined);
   };
   let pending = Promise.resolve();

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { INVOKE_CHANNELS, INVOKE_METHODS, MAX_PAGE_ROWS } from '../../src-preload/contract.js';
 import { createArchiveService } from '../../src-main/ipc/archives.js';
+import { acceptDroppedPaths, PathGrants } from '../../src-main/ipc/grants.js';
 import { fieldView, pairFields } from '../../src-main/ipc/inspection.js';
 import { handle, handleAll, isTrustedSender, type SenderEvent } from '../../src-main/ipc/handle.js';
 import { createHandlers } from '../../src-main/ipc/handlers.js';
@@ -162,7 +163,7 @@ describe('handlers over the real services', () => {
   let archive: string;
   const revealed: string[] = [];
   const noJobs: JobService = {
-    batch: async () => [],
+    batch: async (folders) => (batches.push([...folders]), ['j-batch']),
     extract: async () => 'j-extract',
     test: async () => 'j-test',
     cancel: async () => false,
@@ -170,11 +171,15 @@ describe('handlers over the real services', () => {
     onEvent: () => () => undefined,
   };
   const archives = createArchiveService();
+  const grants = new PathGrants();
+  const batches: string[][] = [];
+  const chosen: (string | null)[] = [];
   const listeners = handleAll(
     createHandlers({
+      grants,
       archives,
       jobs: noJobs,
-      dialogs: { chooseArchive: async () => null, chooseExtractFolder: async () => null, chooseFolders: async () => [] },
+      dialogs: { chooseArchive: async () => chosen.shift() ?? null, chooseExtractFolder: async () => null, chooseFolders: async () => [] },
       shell: { showItemInFolder: (p) => void revealed.push(p) },
       log: recordingLog(),
       logRecord: () => undefined,
@@ -191,6 +196,8 @@ describe('handlers over the real services', () => {
     archive = path.join(work, 'tree.zip');
     execFileSync('zip', ['-r', '-y', '-q', '-9', archive, 'tree'], { cwd: work });
     writeFileSync(path.join(work, 'plain.txt'), 'x');
+    // What the user dropped or picked in this session.
+    grants.grantAll([archive, path.join(work, 'tree'), path.join(work, 'plain.txt'), path.join(work, 'nope'), path.join(work, 'gone.zip'), work]);
   });
 
   afterAll(async () => {
@@ -258,6 +265,37 @@ describe('handlers over the real services', () => {
     const refused = await listeners.revealPath(ours, '/etc/passwd');
     expect(!refused.ok && refused.error.code).toBe('NOT_FOUND');
     expect(revealed).toEqual([archive]);
+  });
+
+  test('paths the user never gave the window are refused with FORBIDDEN_PATH', async () => {
+    const secret = path.join(work, 'tree/a.txt');
+    for (const result of [
+      await listeners.openArchive(ours, '/etc/passwd'),
+      await listeners.classifyPaths(ours, [archive, secret]),
+      await listeners.enqueueBatch(ours, { folders: [path.join(work, 'tree/sub')], outputDir: null, level: 6 }),
+      await listeners.enqueueBatch(ours, { folders: [path.join(work, 'tree')], outputDir: '/usr/lib', level: 6 }),
+    ]) {
+      expect(!result.ok && result.error.code).toBe('FORBIDDEN_PATH');
+    }
+    expect(batches).toEqual([]);
+    expect(await listeners.enqueueBatch(ours, { folders: [path.join(work, 'tree')], outputDir: null, level: 6 })).toEqual({ ok: true, value: ['j-batch'] });
+  });
+
+  test('a path picked in the open dialog may be opened; one dropped becomes allowed only through the preload report', async () => {
+    const other = path.join(work, 'other.zip');
+    execFileSync('zip', ['-q', other, 'plain.txt'], { cwd: work });
+    expect(!(await listeners.openArchive(ours, other)).ok).toBe(true);
+    chosen.push(other);
+    expect(await listeners.chooseArchive(ours)).toEqual({ ok: true, value: other });
+    expect((await listeners.openArchive(ours, other)).ok).toBe(true);
+
+    const dropped = path.join(work, 'tree/sub');
+    expect(acceptDroppedPaths(grants, false, [dropped])).toBe(0); // not from our window
+    expect(acceptDroppedPaths(grants, true, [dropped, 'relative'])).toBe(0); // malformed: all ignored
+    expect(acceptDroppedPaths(grants, true, 'x')).toBe(0);
+    expect(grants.allows(dropped)).toBe(false);
+    expect(acceptDroppedPaths(grants, true, [dropped])).toBe(1);
+    expect((await listeners.classifyPaths(ours, [dropped])).ok).toBe(true);
   });
 
   test('extract maps selected indexes to stored names; a cancelled folder dialog gives null', async () => {
