@@ -15,7 +15,7 @@ import { handleAll, isTrustedSender } from './ipc/handle.js';
 import { createHandlers } from './ipc/handlers.js';
 import { WindowJobs } from './ipc/jobs.js';
 import { JobClient } from './jobs/client.js';
-import { createLogging, logRecordTo } from './log/index.js';
+import { APP_FOLDER_NAME, createLogging, LOG_CONFIG_FILE_NAME, logRecordTo } from './log/index.js';
 import { buildMenuTemplate } from './menu.js';
 import { RecentFiles } from './recent.js';
 import { electronDialogs, electronShell } from './shell/electron-services.js';
@@ -28,10 +28,13 @@ const appUrl = dev ? process.env.ELECTRON_RENDERER_URL! : pathToFileURL(path.joi
 // (electron-builder.yml asarUnpack) because a worker thread cannot load its script from inside it.
 const workerPath = path.join(here, 'worker.js').replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
 
+// First of all: the name decides userData (~/.config/Zipdesk, …), which the command line's
+// logging config path matches (log/paths.ts), and the single-instance lock.
+app.setName(APP_FOLDER_NAME);
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.setName('Zipdesk');
   let window: BrowserWindow | undefined;
   let rendererReady = false;
   // Paths the user gave the window; main grants the ones the OS hands over itself.
@@ -64,7 +67,7 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   void app.whenReady().then(() => {
-    const logging = createLogging({ configPath: path.join(app.getPath('userData'), 'logging.json') });
+    const logging = createLogging({ configPath: path.join(app.getPath('userData'), LOG_CONFIG_FILE_NAME) });
     const log = logging.logger.child({ module: 'app' });
     const recent = new RecentFiles(path.join(app.getPath('userData'), 'recent.json'));
     const client = new JobClient({ workerPath, log: logging.logger, persistPath: path.join(app.getPath('userData'), 'pending-jobs.json') });
