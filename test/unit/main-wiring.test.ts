@@ -1,0 +1,80 @@
+// main.ts as built (out/main/index.js), run under plain Node with a stand-in for the electron
+// module (test/unit/fixtures/fake-electron.mjs): Electron itself cannot run here, but the
+// wiring can — every contract channel handled, the secure window options, the session's
+// permission/request/CSP handlers, navigation and new windows refused, the menu, and a .zip on
+// the command line sent to the window and allowed to open.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { INVOKE_CHANNELS } from '../../src-preload/contract.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bundle = path.join(root, 'out/main/index.js');
+
+describe.skipIf(!existsSync(bundle))('main.ts wiring under a stand-in Electron', () => {
+  let work: string;
+  let report: any;
+
+  beforeAll(() => {
+    work = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-main-'));
+    writeFileSync(path.join(work, 'hello.txt'), 'hello');
+    execFileSync('zip', ['-q', 'hello.zip', 'hello.txt'], { cwd: work });
+    const run = spawnSync(process.execPath, ['--import', path.join(root, 'test/unit/fixtures/electron-hook.mjs'), bundle, '.', path.join(work, 'hello.zip')], {
+      cwd: root,
+      env: { ...process.env, FAKE_USER_DATA: path.join(work, 'userData') },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    const line = run.stdout.split('\n').find((l) => l.startsWith('FAKE-ELECTRON-REPORT '));
+    if (!line) throw new Error(`main did not finish: ${run.stderr}`);
+    report = JSON.parse(line.slice('FAKE-ELECTRON-REPORT '.length));
+  }, 60_000);
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  test('one handler per contract channel, plus the preload\'s dropped-paths report', () => {
+    expect([...report.handles].sort()).toEqual(Object.values(INVOKE_CHANNELS).sort());
+    expect(report.ons).toEqual(['zipdesk:internal:grant-dropped-paths']);
+  });
+
+  test('the window: secure webPreferences, the CommonJS preload, our file page', () => {
+    const prefs = report.windows[0].webPreferences;
+    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(prefs.preload).toBe(path.join(root, 'out/preload/preload.cjs'));
+    expect(report.loaded).toEqual([`file://${path.join(root, 'out/renderer/index.html')}`]);
+  });
+
+  test('sender check and path grants through the registered handlers', () => {
+    expect(report.calls.listJobsOurs).toEqual({ ok: true, value: [] });
+    expect(report.calls.listJobsForeign.error.code).toBe('FORBIDDEN_SENDER');
+    expect(report.calls.openUngranted.error.code).toBe('FORBIDDEN_PATH');
+  });
+
+  test('a .zip on the command line is sent to the window after it loads, and opens', () => {
+    expect(report.sent).toContainEqual({ channel: 'zipdesk:event:open-archive', payload: path.join(work, 'hello.zip') });
+    expect(report.calls.openArgvZip.ok).toBe(true);
+    expect(report.calls.openArgvZip.value.entryCount).toBe(1);
+    expect(report.recent).toEqual([path.join(work, 'hello.zip')]);
+  });
+
+  test('navigation, new windows, permissions and remote requests are refused; the CSP header is set', () => {
+    expect(report.navigationToEvilPrevented).toBe(true);
+    expect(report.newWindow).toEqual({ action: 'deny' });
+    expect(report.session.permission).toBe(false);
+    expect(report.session.remoteRequest).toEqual({ cancel: true });
+    expect(report.session.ownRequest).toEqual({ cancel: false });
+    expect(report.session.csp.responseHeaders['Content-Security-Policy'][0]).toContain("default-src 'none'");
+  });
+
+  test('single instance, open-file and second-instance are wired; the name is Zipdesk; the menu is built', () => {
+    expect(report.name).toBe('Zipdesk');
+    expect(report.appEvents).toEqual(expect.arrayContaining(['open-file', 'second-instance', 'window-all-closed', 'before-quit', 'activate']));
+    expect(report.menu.map((m: { label: string }) => m.label)).toEqual(['&File', '&Edit', '&View', '&Help']);
+    expect(report.menu[0].items[0]).toBe('Open Archive…');
+  });
+});
