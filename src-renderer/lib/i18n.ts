@@ -28,7 +28,7 @@ const en = {
   'drop.oneZip': 'Only one archive opens at a time; opened {name}.',
 
   'archive.loading': 'Reading {name}…',
-  'archive.summary': '{count} entries · {size} · packed {packed}',
+  'archive.summary': '{count} {count|entry|entries} · {size} · packed {packed}',
   'archive.openFailed': 'Could not open {name}',
   'archive.filtered': '{shown} of {count} shown',
   'archive.selected': '{count} selected',
@@ -109,9 +109,9 @@ const en = {
   'jobs.kind.extract': 'Extract',
   'jobs.kind.test': 'Test',
   'jobs.active': '{count} active',
-  'jobs.outcome': '{entries} entries · {bytesIn} → {bytesOut} · {duration}',
+  'jobs.outcome': '{entries} {entries|entry|entries} · {bytesIn} → {bytesOut} · {duration}',
   'jobs.outcome.test': 'All {entries} entries OK · {bytesOut} checked · {duration}',
-  'jobs.outcome.extract': '{entries} entries · {bytesOut} written · {duration}',
+  'jobs.outcome.extract': '{entries} {entries|entry|entries} · {bytesOut} written · {duration}',
 
   'notice.dismiss': 'Dismiss',
 } as const;
@@ -146,7 +146,7 @@ const de: Catalog = {
   'drop.oneZip': 'Es wird nur ein Archiv auf einmal geöffnet; geöffnet: {name}.',
 
   'archive.loading': '{name} wird gelesen…',
-  'archive.summary': '{count} Einträge · {size} · gepackt {packed}',
+  'archive.summary': '{count} {count|Eintrag|Einträge} · {size} · gepackt {packed}',
   'archive.openFailed': '{name} kann nicht geöffnet werden',
   'archive.filtered': '{shown} von {count} angezeigt',
   'archive.selected': '{count} ausgewählt',
@@ -227,9 +227,9 @@ const de: Catalog = {
   'jobs.kind.extract': 'Entpacken',
   'jobs.kind.test': 'Prüfen',
   'jobs.active': '{count} aktiv',
-  'jobs.outcome': '{entries} Einträge · {bytesIn} → {bytesOut} · {duration}',
+  'jobs.outcome': '{entries} {entries|Eintrag|Einträge} · {bytesIn} → {bytesOut} · {duration}',
   'jobs.outcome.test': 'Alle {entries} Einträge in Ordnung · {bytesOut} geprüft · {duration}',
-  'jobs.outcome.extract': '{entries} Einträge · {bytesOut} geschrieben · {duration}',
+  'jobs.outcome.extract': '{entries} {entries|Eintrag|Einträge} · {bytesOut} geschrieben · {duration}',
 
   'notice.dismiss': 'Schließen',
 };
@@ -244,7 +244,13 @@ export function pickLocale(language: string | undefined): Locale {
 
 export const locale: Locale = pickLocale(typeof navigator === 'undefined' ? undefined : navigator.language);
 
+/**
+ * The message for `key` with `{name}` filled in. `{name|one|other}` picks a form by the value
+ * (English and German both have just these two).
+ */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
   const text = CATALOGS[locale][key];
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return text
+    .replace(/\{(\w+)\|([^|}]*)\|([^}]*)\}/g, (whole, name: string, one: string, other: string) => (name in params ? (String(params[name]) === '1' ? one : other) : whole))
+    .replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }

@@ -188,3 +188,20 @@ describe('what a drop means', () => {
     expect(plan).toEqual({ batch: ['/p/photos', '/p/docs'], open: '/p/a.zip', extraZips: ['/p/b.zip'], rejected: ['/p/notes.txt'], missing: ['/p/gone'] });
   });
 });
+
+describe('the string catalog', () => {
+  test('English and German have the same keys, every placeholder on both sides', async () => {
+    const { CATALOGS } = await import('../../src-renderer/lib/i18n.js');
+    expect(Object.keys(CATALOGS.de).sort()).toEqual(Object.keys(CATALOGS.en).sort());
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)[|}]/g)].map((m) => m[1]).sort();
+    for (const key of Object.keys(CATALOGS.en) as (keyof typeof CATALOGS.en)[]) {
+      expect(placeholders(CATALOGS.de[key]), key).toEqual(placeholders(CATALOGS.en[key]));
+    }
+  });
+
+  test('plural forms and placeholders are filled', async () => {
+    const { t } = await import('../../src-renderer/lib/i18n.js');
+    expect(t('archive.summary', { count: '1', size: '1 B', packed: '1 B' })).toBe('1 entry · 1 B · packed 1 B');
+    expect(t('archive.summary', { count: '2', size: '2 B', packed: '1 B' })).toBe('2 entries · 2 B · packed 1 B');
+  });
+});
