@@ -90,3 +90,9 @@ it('a broken --log-config file gives one warning on stderr with line and column,
   // The defaults apply: the log folder beside the named file.
   expect(fs.readdirSync(path.join(dir, 'logs')).some((name) => name.endsWith('.log'))).toBe(true);
 });
+
+it('--log-config without a file name is a usage error (exit 2), not a positional argument', async () => {
+  const run = await zipdesk(['list', 'a.zip', '--log-config'], { ...process.env, ZIPDESK_LOG_CONFIG: '' });
+  expect(run.code).toBe(2);
+  expect(run.stderr).toBe('zipdesk: --log-config needs a file name\n');
+});
