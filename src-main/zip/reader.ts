@@ -447,10 +447,21 @@ function internIds(ids: readonly number[]): readonly number[] {
   return lastIds;
 }
 
-// Entries written together share their DOS time; converting local time is the costliest step of
-// a record, so the last conversion is kept (and its Date shared: entries are read-only data).
+// Entries written together share their times; converting DOS local time is the costliest step
+// of a record, so the last conversion is kept (and its Date shared: entries are read-only data).
 let lastDosKey = -1;
 let lastDosDate = new Date(0);
+
+let lastUnixSeconds = -1;
+let lastUnixDate = new Date(0);
+
+function unixDate(seconds: number): Date {
+  if (seconds !== lastUnixSeconds) {
+    lastUnixDate = new Date(seconds * 1000);
+    lastUnixSeconds = seconds;
+  }
+  return lastUnixDate;
+}
 
 function dosDate(date: number, time: number): Date {
   const key = date * 0x10000 + time;
@@ -508,7 +519,7 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
           break;
         case EXTRA_ID.EXTENDED_TIMESTAMP: {
           const modTime = EXTRA_EXTENDED_TIMESTAMP.decode(buf, dataStart, dataEnd, CENTRAL_CONTEXT).values['modTime'];
-          if (typeof modTime === 'number') modified = new Date(modTime * 1000);
+          if (typeof modTime === 'number') modified = unixDate(modTime);
           break;
         }
         case EXTRA_ID.NTFS:
