@@ -49,7 +49,8 @@ export class DeflateHelper {
   private failure: Error | undefined;
 
   constructor(url: URL) {
-    this.worker = new Worker(url);
+    // It holds one batch in and one out at a time: a small heap is plenty.
+    this.worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 } });
     this.worker.on('message', (answer: DeflatedBatch) => {
       const sent = this.waiting.get(answer.id);
       if (!sent) return;
