@@ -5,9 +5,14 @@
 
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
+import { statSync } from 'node:fs';
 import { createArchive } from '../archive/create.js';
+import type { EntryProblem } from '../archive/entry-check.js';
+import { extractArchive } from '../archive/extract.js';
+import type { JobProgress as ExtractProgress } from '../archive/progress.js';
+import { testArchive } from '../archive/test-archive.js';
 import type { Log } from '../log/types.js';
-import { isZipError } from '../zip/errors.js';
+import { ZipError, isZipError } from '../zip/errors.js';
 import {
   type FromWorker,
   INTERNAL,
@@ -16,7 +21,6 @@ import {
   type JobProgress,
   type JobResult,
   type LogLevel,
-  NOT_AVAILABLE,
   PROGRESS_PER_SECOND,
   type ToWorker,
   type WorkerJobRequest,
@@ -97,16 +101,43 @@ async function runCreate(request: Extract<WorkerJobRequest, { kind: 'create' }>,
 }
 
 // ---------------------------------------------------------------------------------------------
-// HOOK for the extract engineer: `extractArchive(...)` (archive/extract.ts) and `testArchive(...)`
-// (archive/test-archive.ts) are not in this branch yet. Wire them here with the JobContext above
-// (signal, onProgress, onTempPath, log) and return an Outcome; until then these jobs fail with
-// NOT_AVAILABLE.
-async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }>, _context: JobContext): Promise<Outcome> {
-  throw Object.assign(new Error(`${request.archivePath}: extracting in the background is not yet available`), { code: NOT_AVAILABLE });
+// Extract and test (archive/extract.ts, archive/test-archive.ts). Entries that could not be
+// extracted, or that tested bad, fail the job with the first one named and the count; what did
+// extract stays in place.
+function engineProgress(context: JobContext): (progress: ExtractProgress) => void {
+  return (progress) => context.onProgress({ ...progress, currentEntry: progress.currentEntry ?? '' });
 }
 
-async function runTest(request: Extract<WorkerJobRequest, { kind: 'test' }>, _context: JobContext): Promise<Outcome> {
-  throw Object.assign(new Error(`${request.archivePath}: testing in the background is not yet available`), { code: NOT_AVAILABLE });
+function entriesFailed(what: string, problems: readonly EntryProblem[], total: number): ZipError {
+  const first = problems[0]!;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more of ${total} entries)` : '';
+  return new ZipError(first.code, `${what}: ${first.message}${more}`, { entry: first.entry });
+}
+
+async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }>, context: JobContext): Promise<Outcome> {
+  const result = await extractArchive(request.archivePath, request.outputDir, {
+    signal: context.signal,
+    log: context.log,
+    onProgress: engineProgress(context),
+    overwrite: request.overwrite === true ? 'replace' : 'skip',
+    ...(request.entries === undefined ? {} : { entries: request.entries }),
+  });
+  if (!result.ok) throw entriesFailed('could not extract', result.problems, result.entriesTotal);
+  return { outputPath: request.outputDir, sizes: { input: statSize(request.archivePath), output: result.bytesWritten }, entries: result.filesWritten + result.directoriesCreated + result.symlinksCreated };
+}
+
+async function runTest(request: Extract<WorkerJobRequest, { kind: 'test' }>, context: JobContext): Promise<Outcome> {
+  const result = await testArchive(request.archivePath, { signal: context.signal, log: context.log, onProgress: engineProgress(context) });
+  if (!result.ok) throw entriesFailed('bad entry', result.problems, result.entriesTotal);
+  return { outputPath: request.archivePath, sizes: { input: statSize(request.archivePath), output: result.bytesTested }, entries: result.entriesTested };
+}
+
+function statSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 // ---------------------------------------------------------------------------------------------
 

@@ -11,8 +11,9 @@
 import { Buffer } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { crc32, createInflateRaw, inflateRawSync, type InflateRaw } from 'node:zlib';
-import { BITFLAG_DATA_DESCRIPTOR, BITFLAG_ENCRYPTED, BITFLAG_MASKED_HEADERS, BITFLAG_STRONG_ENCRYPTION, BITFLAG_UTF8, METHOD_DEFLATED, METHOD_STORED, ZIP64_MARKER_32, methodName } from './constants.js';
+import { BITFLAG_DATA_DESCRIPTOR, BITFLAG_ENCRYPTED, BITFLAG_MASKED_HEADERS, BITFLAG_STRONG_ENCRYPTION, METHOD_DEFLATED, METHOD_STORED, ZIP64_MARKER_32, methodName } from './constants.js';
 import { ZipError, hex } from './errors.js';
+import type { ExtraContext } from './layout.js';
 import type { HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
 import { decodeCp437, decodeHeaderText, unicodeExtraText } from './names.js';
 import { EXTRA_ID, EXTRA_INFOZIP_UNICODE_PATH, EXTRA_ZIP64, LOCAL_FILE_HEADER, SIGNATURE } from './records.js';
@@ -101,10 +102,16 @@ async function readLocalHeaderAnd(source: RandomAccessSource, entry: ZipEntry, w
     const dataEnd = p + 4 + header.readUInt16LE(p + 2);
     if (dataEnd > length) break;
     if (id === EXTRA_ID.ZIP64 && (compressedSize === ZIP64_MARKER_32 || uncompressedSize === ZIP64_MARKER_32)) {
-      const found = EXTRA_ZIP64.decode(header, p + 4, dataEnd, { local: true }).values;
+      // 4.5.3 says a local ZIP64 field holds both sizes, but some writers (Info-ZIP reading
+      // stdin) put only the one whose header value overflowed: 8 bytes mean just that one.
+      const both = dataEnd - (p + 4) >= 16;
+      const context: ExtraContext = both
+        ? { local: true }
+        : { local: true, zip64: { uncompressedSize: uncompressedSize === ZIP64_MARKER_32, compressedSize: compressedSize === ZIP64_MARKER_32, relativeOffsetOfLocalHeader: false, diskNumberStart: false } };
+      const found = EXTRA_ZIP64.decode(header, p + 4, dataEnd, context).values;
       if (uncompressedSize === ZIP64_MARKER_32 && typeof found['originalSize'] === 'number') uncompressedSize = found['originalSize'];
       if (compressedSize === ZIP64_MARKER_32 && typeof found['compressedSize'] === 'number') compressedSize = found['compressedSize'];
-    } else if (id === EXTRA_ID.INFOZIP_UNICODE_PATH && (flags & BITFLAG_UTF8) === 0 && name === undefined) {
+    } else if (id === EXTRA_ID.INFOZIP_UNICODE_PATH && name === undefined) {
       const v = EXTRA_INFOZIP_UNICODE_PATH.decode(header, p + 4, dataEnd, { local: true }).values;
       name = unicodeExtraText(v['version'], v['nameCrc32'], v['unicodeName'], header.subarray(nameStart, nameEnd));
     }
@@ -232,7 +239,9 @@ export async function readEntryData(source: RandomAccessSource, entry: ZipEntry,
     else if (entry.compressedSize === 0 && entry.uncompressedSize === 0) out = Buffer.alloc(0);
     else {
       try {
-        out = inflateRawSync(data, { maxOutputLength: entry.uncompressedSize + 1 });
+        // An output buffer of the declared size (zlib's minimum is 64 bytes): the default 16 KiB
+        // allocation per call is most of the cost of a tiny entry.
+        out = inflateRawSync(data, { maxOutputLength: entry.uncompressedSize + 1, chunkSize: Math.max(64, entry.uncompressedSize + 1) });
       } catch (e) {
         throw inflateError(entry, e);
       }
@@ -274,6 +283,19 @@ export async function openEntryStream(source: RandomAccessSource, entry: ZipEntr
   return new EntryReadable(source, entry, local.dataOffset, options.signal);
 }
 
+/** Resolves when the inflater takes more input, or is gone. */
+function drained(inflater: InflateRaw): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      inflater.off('drain', done);
+      inflater.off('close', done);
+      resolve();
+    };
+    inflater.on('drain', done);
+    inflater.on('close', done);
+  });
+}
+
 class EntryReadable extends Readable {
   private next: number;
   private readonly end: number;
@@ -282,6 +304,7 @@ class EntryReadable extends Readable {
   private readonly inflater: InflateRaw | undefined;
   private busy = false;
   private failed = false;
+  private prefetched: Promise<Buffer> | undefined;
   private readonly onAbort: (() => void) | undefined;
 
   constructor(
@@ -321,13 +344,12 @@ class EntryReadable extends Readable {
   private async readStored(): Promise<void> {
     this.busy = true;
     try {
-      if (this.next >= this.end) {
+      const pending = this.nextChunk();
+      if (pending === undefined) {
         await this.finish();
         return;
       }
-      const length = Math.min(DATA_CHUNK, this.end - this.next);
-      const chunk = await this.source.read(this.next, length);
-      this.next += length;
+      const chunk = await pending;
       if (this.failed) return;
       this.crc = crc32(chunk, this.crc);
       this.produced += chunk.length;
@@ -338,15 +360,32 @@ class EntryReadable extends Readable {
     }
   }
 
+  /**
+   * The next chunk of compressed data, with the one after it already being read: the file read
+   * and zlib run on the thread pool side by side.
+   */
+  private nextChunk(): Promise<Buffer> | undefined {
+    const chunk = this.prefetched ?? this.readAhead();
+    this.prefetched = this.readAhead();
+    return chunk;
+  }
+
+  private readAhead(): Promise<Buffer> | undefined {
+    if (this.next >= this.end) return undefined;
+    const length = Math.min(DATA_CHUNK, this.end - this.next);
+    const read = this.source.read(this.next, length);
+    read.catch(() => undefined); // observed when awaited; never an unhandled rejection
+    this.next += length;
+    return read;
+  }
+
   /** Feeds compressed chunks to the inflater, as fast as it drains them. */
   private async feed(inflater: InflateRaw): Promise<void> {
     try {
-      while (this.next < this.end && !this.failed) {
-        const length = Math.min(DATA_CHUNK, this.end - this.next);
-        const chunk = await this.source.read(this.next, length);
-        this.next += length;
+      for (let pending = this.nextChunk(); pending !== undefined && !this.failed; pending = this.nextChunk()) {
+        const chunk = await pending;
         if (this.failed) return;
-        if (!inflater.write(chunk)) await new Promise<void>((resolve) => inflater.once('drain', resolve).once('close', resolve));
+        if (!inflater.write(chunk)) await drained(inflater);
       }
       if (!this.failed) inflater.end();
     } catch (e) {

@@ -172,13 +172,21 @@ describe('JobClient with the real worker', () => {
     });
   }
 
-  it('reports extract and test jobs as not yet available (hook for the extract engine)', async () => {
+  it('runs test and extract jobs in the worker (archive/test-archive.ts, archive/extract.ts)', async () => {
     const client = new JobClient();
     const rec = record(client);
-    const ids = [...client.enqueue({ kind: 'test', archivePath: '/nonexistent.zip' }), ...client.enqueue({ kind: 'extract', archivePath: '/x.zip', outputDir: '/tmp' })];
-    await rec.ended(ids);
+    const archive = path.join(root, 'small-for-extract.zip');
+    const [create] = client.enqueue({ kind: 'create', outputPath: archive, sources: [small] });
+    await rec.ended([create!]);
+    const out = path.join(root, 'extracted');
+    const ids = [...client.enqueue({ kind: 'test', archivePath: archive }), ...client.enqueue({ kind: 'extract', archivePath: archive, outputDir: out })];
+    const missing = client.enqueue({ kind: 'test', archivePath: path.join(root, 'nonexistent.zip') });
+    await rec.ended([...ids, ...missing]);
     await client.close();
-    for (const id of ids) expect(rec.events.find((e) => e.jobId === id && isEndEvent(e))).toMatchObject({ type: 'failed', error: { code: 'NOT_AVAILABLE' } });
+    for (const id of ids) expect(rec.events.find((e) => e.jobId === id && isEndEvent(e))).toMatchObject({ type: 'done', result: { entries: expect.any(Number) } });
+    expect(rec.events.some((e) => e.jobId === ids[1] && e.type === 'progress')).toBe(true);
+    expect(readdirSync(path.join(out, 'small')).length).toBe(20);
+    expect(rec.events.find((e) => e.jobId === missing[0] && isEndEvent(e))).toMatchObject({ type: 'failed', error: { code: 'IO' } });
   });
 
   it('a failed create gives one clear line and a stable code', async () => {

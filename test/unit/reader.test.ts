@@ -133,6 +133,11 @@ zipfile.ZipInfo = ZipInfo
 `;
     const good = pythonZip('upath.zip', { 'café.txt': 'x' }, setup);
     expect((await readAll(good)).entries[0]).toMatchObject({ name: 'café.txt', nameEncoding: 'unicode-path-extra' });
+    // A valid one counts with bit 11 set as well (yauzl's reading; the CRC ties it to the header bytes).
+    const flagged = messWith(good, (b) => {
+      for (const at of centralOffsets(b)) b.writeUInt16LE(b.readUInt16LE(at + CD.generalPurposeBitFlag) | 0x800, at + CD.generalPurposeBitFlag);
+    });
+    expect((await readAll(flagged)).entries[0]).toMatchObject({ name: 'café.txt', nameEncoding: 'unicode-path-extra' });
     const stale = pythonZip('upath-stale.zip', { 'cafe!.txt': 'x' }, setup);
     expect((await readAll(stale)).entries[0]).toMatchObject({ name: 'caf?.txt', nameEncoding: 'cp437' });
   });
@@ -179,6 +184,56 @@ zipfile.ZipFile.close = close
     expect(entries[2]!.zip64).toBe(true);
     expect(entries.map((e) => e.localHeaderOffset)).toEqual(localOffsets(archive));
     expect(contents.get('c.txt')!.toString()).toBe('charlie');
+  });
+
+  it('reads a 16-bit entry count that wrapped past 65,535 entries, across central directory chunks', async () => {
+    // Old writers without ZIP64 store the count modulo 65,536; the directory's size says where
+    // it ends. Python's archive, with its ZIP64 end records replaced by such an end record.
+    // Long names make the directory span several 4 MiB reads.
+    const target = path.join(dir, 'many.zip');
+    python(
+      `
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    for i in range(70000):
+        z.writestr(zipfile.ZipInfo(f'some/rather/long/directory/name/for/chunking/file-{i:06d}.txt', (2020, 1, 1, 0, 0, 0)), b'')
+`,
+      dir,
+      [target],
+    );
+    const zip64 = readFileSync(target);
+    const record = signatureOffsets(zip64, SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY).at(-1)!;
+    const directory = centralOffsets(zip64)[0]!;
+    const end = END_OF_CENTRAL_DIRECTORY.encode(
+      {
+        numberOfThisDisk: 0,
+        diskWhereCentralDirectoryStarts: 0,
+        numberOfCentralDirectoryRecordsOnThisDisk: 70000 % 65536,
+        totalNumberOfCentralDirectoryRecords: 70000 % 65536,
+        sizeOfCentralDirectory: record - directory,
+        offsetOfStartOfCentralDirectory: directory,
+      },
+      { comment: Buffer.alloc(0) },
+    );
+    writeFileSync(target, Buffer.concat([zip64.subarray(0, record), end]));
+    const source = await openFileSource(target);
+    try {
+      const reader = await openZip(source);
+      expect(reader.info.entryCount).toBe(4464);
+      expect(reader.info.zip64EndOfCentralDirectoryOffset).toBeUndefined();
+      expect(reader.info.centralDirectorySize).toBeGreaterThan(4 * 1024 * 1024);
+      let count = 0;
+      let last = '';
+      for await (const entry of reader.entries()) {
+        if (entry.index !== count) throw new Error(`entry ${count} has index ${entry.index}`);
+        count++;
+        last = entry.name;
+      }
+      expect(count).toBe(70000);
+      expect(last).toBe('some/rather/long/directory/name/for/chunking/file-069999.txt');
+    } finally {
+      await source.close();
+    }
   });
 
   it('reads entries with data descriptors (zip to a pipe, python to a non-seekable stream)', async () => {

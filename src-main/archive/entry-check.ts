@@ -1,0 +1,101 @@
+// What test and extract both do to one entry's data: refuse what must not be inflated (entries
+// overlapping others, local headers that disagree with the central directory), then run the
+// data through the reader's checks (size limit, CRC-32) into a sink or into nothing.
+
+import { Buffer } from 'node:buffer';
+import { Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
+import type { ZipEntry } from '../zip/model.js';
+import { findOverlaps, type ZipReader } from '../zip/reader.js';
+
+export interface EntryProblem {
+  readonly entry: string;
+  /** Position in the central directory. */
+  readonly index: number;
+  readonly code: ZipErrorCode;
+  readonly message: string;
+}
+
+export function entryProblem(entry: ZipEntry, error: ZipError): EntryProblem {
+  return { entry: entry.name, index: entry.index, code: error.code, message: error.message };
+}
+
+export function cancelledError(): ZipError {
+  return new ZipError('CANCELLED', 'cancelled');
+}
+
+/**
+ * For every entry whose data must not be read because of an overlap, keyed by ZipEntry.index, the
+ * error to report: an entry whose local header lies inside another entry's bytes (the bomb's
+ * reused runs; the first, outer entry stays readable), or whose bytes run into the central directory.
+ */
+export function overlapProblems(reader: ZipReader, entries: readonly ZipEntry[]): Map<number, ZipError> {
+  const problems = new Map<number, ZipError>();
+  for (const overlap of findOverlaps(entries, reader.info)) {
+    const culprit = entries[overlap.other >= 0 ? overlap.other : overlap.index]!;
+    if (!problems.has(culprit.index)) {
+      problems.set(culprit.index, new ZipError('OVERLAPPING_ENTRIES', `entry overlaps another: ${overlap.message}`, { entry: culprit.name }));
+    }
+  }
+  return problems;
+}
+
+/** Entries up to this size (both sizes) come back as one Buffer; larger ones as a checked stream. */
+export const IN_MEMORY_ENTRY = 256 * 1024;
+
+/**
+ * The entry's checked data: a Buffer for small entries (one read, one inflate, CRC checked), a
+ * Readable for larger ones (which fails if the size or CRC-32 is wrong). Before any data, the
+ * local header is compared with the central record and any disagreement refuses the entry: an
+ * archive that reads differently depending on which header a tool believes is not a good one.
+ * Rejects with the entry's ZipError.
+ */
+export async function entryData(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined): Promise<Buffer | Readable> {
+  try {
+    const local = await reader.readLocalHeader(entry);
+    if (local.mismatches.length > 0) {
+      const words = local.mismatches.map((m) => `${m.field} is ${JSON.stringify(m.local)} in the local header but ${JSON.stringify(m.central)} in the central directory`);
+      throw new ZipError('LOCAL_MISMATCH', words.join('; '), { entry: entry.name });
+    }
+    const options = signal === undefined ? {} : { signal };
+    if (entry.uncompressedSize <= IN_MEMORY_ENTRY && entry.compressedSize <= IN_MEMORY_ENTRY) {
+      return await reader.readEntry(entry, { ...options, maxSize: IN_MEMORY_ENTRY });
+    }
+    return await reader.openEntryStream(entry, options);
+  } catch (error) {
+    throw settle(error, entry, signal);
+  }
+}
+
+/** Streams the entry's checked data into `sink` (or nowhere). Rejects with the entry's ZipError. */
+export async function copyEntryData(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined, sink?: Writable): Promise<number> {
+  const data = await entryData(reader, entry, signal);
+  try {
+    if (Buffer.isBuffer(data)) {
+      if (sink === undefined) return data.length;
+      if (data.length > 0) await new Promise<void>((resolve, reject) => sink.end(data, () => resolve()).once('error', reject));
+      else sink.end();
+      return data.length;
+    }
+    await pipeline(data, sink ?? discard(), signal === undefined ? {} : { signal });
+    return entry.uncompressedSize;
+  } catch (error) {
+    throw settle(error, entry, signal);
+  }
+}
+
+function settle(error: unknown, entry: ZipEntry, signal: AbortSignal | undefined): unknown {
+  if (signal?.aborted) return cancelledError();
+  if (isZipError(error)) return error.code === 'CANCELLED' ? error : error.withEntry(entry.name);
+  if ((error as { code?: string }).code === 'ABORT_ERR') return cancelledError();
+  return error;
+}
+
+function discard(): Writable {
+  return new Writable({
+    write(_chunk, _encoding, callback) {
+      callback();
+    },
+  });
+}

@@ -1,0 +1,479 @@
+// Extracting an archive into a folder (issue 2, "Extract"), safe by default:
+//   - every name goes through zip/paths.ts; absolute names, names that climb out with "..",
+//     drive letters and backslash tricks are refused, and every folder on the way to a file is
+//     checked to be a real folder (not a link planted by the archive or found in the target), so
+//     nothing is ever written outside the target;
+//   - a file is written under a temporary name in its folder and renamed into place only once
+//     its CRC-32 and size have checked, so a bad or cancelled entry leaves nothing half-written;
+//   - symbolic links are made last, and only when their target stays inside the target folder;
+//   - modification times and permission bits are restored, setuid, setgid and sticky never;
+//   - a name that is already taken is skipped, replaced, or written as "name (1).ext";
+//   - an entry with another compression method, or encrypted, gets its own clear error and
+//     the others go on.
+// Like testArchive, this is a pure async function over paths with a signal and a progress
+// callback, returning plain JSON, so the worker, the IPC handlers and the command line share it.
+
+import { randomBytes } from 'node:crypto';
+import { chmod, lstat, lutimes, mkdir, open, readdir, realpath, rename, rm, symlink, unlink, utimes, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { Buffer } from 'node:buffer';
+import { openFileSource } from './file-source.js';
+import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
+import { cancelledError, entryData, entryProblem, overlapProblems, type EntryProblem } from './entry-check.js';
+import { METHOD_DEFLATED, METHOD_STORED, methodName, DOS_ATTR_READONLY } from '../zip/constants.js';
+import { ZipError, isZipError } from '../zip/errors.js';
+import type { ZipEntry } from '../zip/model.js';
+import { symlinkTargetStaysInside, trySafeEntryPath, type SafePath } from '../zip/paths.js';
+import { openZip, type ZipReader } from '../zip/reader.js';
+import { silentLog, type Log } from '../log/types.js';
+
+export type OverwritePolicy = 'skip' | 'replace' | 'rename';
+export const OVERWRITE_POLICIES: readonly OverwritePolicy[] = ['skip', 'replace', 'rename'];
+
+export interface ExtractOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: ProgressCallback;
+  readonly log?: Log;
+  /** What to do when a name is already taken in the target. Default 'skip': nothing is lost. */
+  readonly overwrite?: OverwritePolicy;
+  /**
+   * Names (exactly as stored) of the entries to extract; a name ending in "/" also selects
+   * everything under it. Default: every entry.
+   */
+  readonly entries?: readonly string[];
+  /** Entries written at the same time. Default 4. */
+  readonly concurrency?: number;
+}
+
+export interface SkippedEntry {
+  readonly entry: string;
+  readonly reason: string;
+}
+
+export interface RenamedEntry {
+  readonly entry: string;
+  /** Where it was written instead, relative to the target, with "/" separators. */
+  readonly path: string;
+}
+
+export interface ExtractResult {
+  readonly archive: string;
+  /** The target folder, as given. */
+  readonly target: string;
+  /** Entries selected for extraction. */
+  readonly entriesTotal: number;
+  readonly filesWritten: number;
+  readonly directoriesCreated: number;
+  readonly symlinksCreated: number;
+  readonly bytesWritten: number;
+  readonly skipped: SkippedEntry[];
+  readonly renamed: RenamedEntry[];
+  /** Entries that could not be extracted, each with its code and message, in entry order. */
+  readonly problems: EntryProblem[];
+  /** True when every selected entry was extracted or deliberately skipped. */
+  readonly ok: boolean;
+}
+
+/** Symbolic link targets longer than this are refused (PATH_MAX on Linux). */
+const MAX_SYMLINK_TARGET = 4096;
+/** Only the permission bits: setuid, setgid and sticky are never restored. */
+const PERMISSION_BITS = 0o777;
+
+type Kind = 'directory' | 'file' | 'symlink';
+
+interface Planned {
+  readonly entry: ZipEntry;
+  readonly safe: SafePath;
+  readonly kind: Kind;
+}
+
+/** Extracts the archive at `archivePath` into `target` (created if missing). Rejects only when the archive cannot be opened or the target made, or with CANCELLED. */
+export async function extractArchive(archivePath: string, target: string, options: ExtractOptions = {}): Promise<ExtractResult> {
+  const log = (options.log ?? silentLog).child({ module: 'extract' });
+  const started = performance.now();
+  const source = await openFileSource(archivePath);
+  try {
+    const reader = await openZip(source, { log });
+    const result = await extractReader(archivePath, reader, target, options);
+    log.info('extracted', {
+      archive: archivePath,
+      target,
+      files: result.filesWritten,
+      skipped: result.skipped.length,
+      problems: result.problems.length,
+      ms: Math.round(performance.now() - started),
+    });
+    return result;
+  } finally {
+    await source.close();
+  }
+}
+
+/** The same over a reader that is already open. */
+export async function extractReader(archive: string, reader: ZipReader, target: string, options: ExtractOptions = {}): Promise<ExtractResult> {
+  const { signal } = options;
+  const policy = options.overwrite ?? 'skip';
+  if (!OVERWRITE_POLICIES.includes(policy)) throw new TypeError(`unknown overwrite policy ${String(policy)}`);
+  if (signal?.aborted) throw cancelledError();
+
+  const entries = selectEntries(await reader.readEntries(), options.entries);
+  const disk = await TargetFolder.open(target);
+  const problems: EntryProblem[] = [];
+  const skipped: SkippedEntry[] = [];
+  const renamed: RenamedEntry[] = [];
+  const overlaps = overlapProblems(reader, entries);
+
+  // Plan: refuse what cannot be extracted before touching the disk, and settle duplicates.
+  const plans: (Planned | undefined)[] = [];
+  const byPath = new Map<string, number>();
+  for (const entry of entries) {
+    const overlap = overlaps.get(entry.index);
+    if (overlap !== undefined) {
+      problems.push(entryProblem(entry, overlap));
+      continue;
+    }
+    const safe = trySafeEntryPath(entry.name);
+    if (safe instanceof ZipError) {
+      problems.push(entryProblem(entry, safe));
+      continue;
+    }
+    const kind: Kind = entry.isDirectory || safe.trailingSlash ? 'directory' : entry.isSymlink ? 'symlink' : 'file';
+    if (kind !== 'directory') {
+      const refusal = dataRefusal(entry);
+      if (refusal !== undefined) {
+        problems.push(entryProblem(entry, refusal));
+        continue;
+      }
+    }
+    const earlierIndex = byPath.get(safe.path);
+    const earlier = earlierIndex === undefined ? undefined : plans[earlierIndex];
+    if (earlier !== undefined && earlier.kind === 'directory' && kind === 'directory') continue;
+    if (earlier !== undefined && kind !== 'directory' && earlier.kind !== 'directory' && policy !== 'rename') {
+      if (policy === 'skip') {
+        skipped.push({ entry: entry.name, reason: `an earlier entry is also named ${safe.path}` });
+        continue;
+      }
+      // 'replace': the later entry wins, as it would extracting one after the other.
+      skipped.push({ entry: earlier.entry.name, reason: `a later entry is also named ${safe.path}` });
+      plans[earlierIndex!] = undefined;
+    }
+    byPath.set(safe.path, plans.length);
+    plans.push({ entry, safe, kind });
+  }
+  const live = plans.filter((plan): plan is Planned => plan !== undefined);
+
+  let bytesTotal = 0;
+  for (const plan of live) if (plan.kind !== 'directory') bytesTotal += plan.entry.uncompressedSize;
+  const progress = new ProgressReporter(options.onProgress, bytesTotal, entries.length);
+  progress.entriesDone = entries.length - live.length;
+  progress.flush();
+
+  let filesWritten = 0;
+  let directoriesCreated = 0;
+  let symlinksCreated = 0;
+  const fail = (entry: ZipEntry, error: unknown): void => {
+    if (signal?.aborted) return;
+    if (!isZipError(error)) error = ioProblem(error, entry);
+    problems.push(entryProblem(entry, error as ZipError));
+  };
+  const done = (entry: ZipEntry, bytes: number): void => {
+    progress.entriesDone++;
+    progress.bytesDone += bytes;
+    progress.currentEntry = entry.name;
+    progress.tick();
+  };
+
+  // 1. Folders, shallow first.
+  const directories = live.filter((plan) => plan.kind === 'directory').sort((a, b) => a.safe.segments.length - b.safe.segments.length);
+  for (const plan of directories) {
+    if (signal?.aborted) break;
+    try {
+      await disk.ensureDirectory(plan.safe.segments);
+      disk.claim(plan.safe.path, 'directory');
+      directoriesCreated++;
+    } catch (error) {
+      fail(plan.entry, error);
+    }
+    done(plan.entry, 0);
+  }
+
+  // 2. Files, in the order their data lies in the archive, a few at a time.
+  const files = live.filter((plan) => plan.kind === 'file').sort((a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset);
+  await runBounded(files, options.concurrency ?? 4, signal, async (plan) => {
+    try {
+      const outcome = await disk.place(plan.safe, policy, async (handle) => {
+        await writeEntryData(reader, plan.entry, handle, signal);
+        await handle.chmod(fileMode(plan.entry, disk.umask));
+        if (validDate(plan.entry.modified)) await handle.utimes(plan.entry.modified, plan.entry.modified);
+      });
+      if (outcome.kind === 'skipped') skipped.push({ entry: plan.entry.name, reason: outcome.reason });
+      else {
+        filesWritten++;
+        if (outcome.path !== plan.safe.path) renamed.push({ entry: plan.entry.name, path: outcome.path });
+      }
+    } catch (error) {
+      fail(plan.entry, error);
+    }
+    done(plan.entry, plan.entry.uncompressedSize);
+  });
+
+  // 3. Symbolic links, last, so that no file above was written through one.
+  for (const plan of live.filter((p) => p.kind === 'symlink')) {
+    if (signal?.aborted) break;
+    try {
+      const linkTarget = await readSymlinkTarget(reader, plan.entry, signal);
+      if (!symlinkTargetStaysInside(plan.safe, linkTarget)) {
+        throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${JSON.stringify(linkTarget)} would point outside the target folder`, { entry: plan.entry.name });
+      }
+      const outcome = await disk.placeSymlink(plan.safe, policy, linkTarget, plan.entry.modified);
+      if (outcome.kind === 'skipped') skipped.push({ entry: plan.entry.name, reason: outcome.reason });
+      else {
+        symlinksCreated++;
+        if (outcome.path !== plan.safe.path) renamed.push({ entry: plan.entry.name, path: outcome.path });
+      }
+    } catch (error) {
+      fail(plan.entry, error);
+    }
+    done(plan.entry, plan.entry.uncompressedSize);
+  }
+  if (signal?.aborted) throw cancelledError();
+
+  // 4. Folder times and modes, deepest first: writing into a folder changes its time, and a
+  //    read-only folder could not have been written into.
+  for (const plan of [...directories].reverse()) {
+    try {
+      const absolute = disk.absolute(plan.safe.segments);
+      const mode = (plan.entry.unixMode ?? 0) & PERMISSION_BITS;
+      if (mode !== 0) await chmod(absolute, mode);
+      if (validDate(plan.entry.modified)) await utimes(absolute, plan.entry.modified, plan.entry.modified);
+    } catch (error) {
+      fail(plan.entry, error);
+    }
+  }
+
+  progress.currentEntry = undefined;
+  progress.flush();
+  problems.sort((a, b) => a.index - b.index);
+  return {
+    archive,
+    target,
+    entriesTotal: entries.length,
+    filesWritten,
+    directoriesCreated,
+    symlinksCreated,
+    bytesWritten: progress.bytesDone,
+    skipped,
+    renamed,
+    problems,
+    ok: problems.length === 0,
+  };
+}
+
+function validDate(date: Date): boolean {
+  return Number.isFinite(date.getTime());
+}
+
+function selectEntries(entries: ZipEntry[], names: readonly string[] | undefined): ZipEntry[] {
+  if (names === undefined) return entries;
+  const exact = new Set(names);
+  const prefixes = names.filter((name) => name.endsWith('/'));
+  return entries.filter((entry) => exact.has(entry.name) || prefixes.some((prefix) => entry.name.startsWith(prefix)));
+}
+
+/** Why the entry's data cannot be extracted by us, before any file is made for it. */
+function dataRefusal(entry: ZipEntry): ZipError | undefined {
+  if (entry.encrypted) return new ZipError('ENCRYPTED', 'entry is encrypted', { entry: entry.name });
+  if (entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED) {
+    return new ZipError('UNSUPPORTED_METHOD', `unsupported compression method ${entry.compressionMethod} (${methodName(entry.compressionMethod)})`, { entry: entry.name });
+  }
+  return undefined;
+}
+
+/** The mode bits to give a file: the stored Unix permissions, or a default from the DOS attributes. */
+function fileMode(entry: ZipEntry, umask: number): number {
+  if (entry.unixMode !== undefined && (entry.unixMode & PERMISSION_BITS) !== 0) return entry.unixMode & PERMISSION_BITS;
+  const readOnly = (entry.externalFileAttributes & DOS_ATTR_READONLY) !== 0;
+  return (readOnly ? 0o444 : 0o666) & ~umask;
+}
+
+async function writeEntryData(reader: ZipReader, entry: ZipEntry, handle: FileHandle, signal: AbortSignal | undefined): Promise<void> {
+  const data = await entryData(reader, entry, signal);
+  if (Buffer.isBuffer(data)) {
+    if (data.length > 0) await handle.write(data, 0, data.length, 0);
+    return;
+  }
+  // Chunk by chunk through the handle (a FileHandle's own write stream would keep it from closing).
+  try {
+    let position = 0;
+    for await (const chunk of data as AsyncIterable<Buffer>) {
+      await handle.write(chunk, 0, chunk.length, position);
+      position += chunk.length;
+    }
+  } catch (error) {
+    throw signal?.aborted ? cancelledError() : isZipError(error) ? error.withEntry(entry.name) : error;
+  }
+}
+
+async function readSymlinkTarget(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined): Promise<string> {
+  if (entry.uncompressedSize > MAX_SYMLINK_TARGET) {
+    throw new ZipError('UNSAFE_SYMLINK', `symbolic link target of ${entry.uncompressedSize} bytes is longer than ${MAX_SYMLINK_TARGET}`, { entry: entry.name });
+  }
+  const data = await entryData(reader, entry, signal);
+  if (!Buffer.isBuffer(data)) throw new ZipError('UNSAFE_SYMLINK', 'symbolic link target is too long', { entry: entry.name });
+  return data.toString('utf8');
+}
+
+function ioProblem(error: unknown, entry: ZipEntry): ZipError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const message = error instanceof Error ? error.message.replace(/^[A-Z]+: /, '') : String(error);
+  return new ZipError(code === 'EEXIST' ? 'EXISTS' : 'IO', code === undefined ? message : message, { entry: entry.name, cause: error });
+}
+
+type Placement = { kind: 'written'; path: string } | { kind: 'skipped'; reason: string };
+
+/**
+ * The target folder as extraction sees it: which folders are known to be real (so that no write
+ * goes through a link), which names this run has taken, and how a name is committed.
+ */
+class TargetFolder {
+  /** Folders (relative, "/"-joined; "" is the target) checked to be real folders. */
+  private readonly verified = new Set<string>();
+  /** Folders this run created or found empty: nothing in them predates us. */
+  private readonly fresh = new Set<string>();
+  /** Names this run has written or is writing. */
+  private readonly claimed = new Map<string, Kind>();
+  readonly umask = process.umask();
+
+  private constructor(private readonly root: string) {}
+
+  static async open(target: string): Promise<TargetFolder> {
+    let created: string | undefined;
+    try {
+      created = await mkdir(target, { recursive: true });
+    } catch (error) {
+      throw new ZipError('IO', `cannot create the target folder ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+    }
+    const root = await realpath(target);
+    const folder = new TargetFolder(root);
+    folder.verified.add('');
+    if (created !== undefined || (await readdir(root)).length === 0) folder.fresh.add('');
+    return folder;
+  }
+
+  absolute(segments: readonly string[]): string {
+    const absolute = path.join(this.root, ...segments);
+    // Belt and braces: segments are plain names, so this always holds.
+    if (absolute !== this.root && !absolute.startsWith(this.root + path.sep)) {
+      throw new ZipError('UNSAFE_PATH', `${absolute} is outside ${this.root}`);
+    }
+    return absolute;
+  }
+
+  claim(relative: string, kind: Kind): void {
+    this.claimed.set(relative, kind);
+  }
+
+  /** Makes sure every folder in `segments` exists and is a real folder, not a link or a file. */
+  async ensureDirectory(segments: readonly string[]): Promise<void> {
+    for (let depth = 1; depth <= segments.length; depth++) {
+      const relative = segments.slice(0, depth).join('/');
+      if (this.verified.has(relative)) continue;
+      const absolute = this.absolute(segments.slice(0, depth));
+      let made = false;
+      try {
+        await mkdir(absolute);
+        made = true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      if (!made) {
+        const stat = await lstat(absolute);
+        if (stat.isSymbolicLink()) throw new ZipError('UNSAFE_PATH', `${relative} is a symbolic link in the target folder; nothing is written through it`);
+        if (!stat.isDirectory()) throw new ZipError('EXISTS', `${relative} exists and is not a folder`);
+      }
+      this.verified.add(relative);
+      if (made) this.fresh.add(relative);
+    }
+  }
+
+  /** Where a new entry at `safe` goes under the policy, or why it is skipped; claims the name. */
+  private async choose(safe: SafePath, policy: OverwritePolicy, kind: Kind): Promise<{ relative: string } | { skip: string }> {
+    const parent = safe.segments.slice(0, -1);
+    const parentRelative = parent.join('/');
+    const onDisk = async (relative: string): Promise<boolean> => {
+      if (this.fresh.has(parentRelative)) return false;
+      try {
+        await lstat(path.join(this.root, relative));
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw error;
+      }
+    };
+    const relative = safe.path;
+    const claimedKind = this.claimed.get(relative);
+    if (claimedKind === 'directory') throw new ZipError('EXISTS', `${relative} is also a folder in the archive`);
+    // Claim before any await, so that two entries in flight never pick the same name.
+    if (claimedKind === undefined) this.claimed.set(relative, kind);
+    if (policy === 'replace') return { relative };
+    if (claimedKind === undefined && !(await onDisk(relative))) return { relative };
+    if (policy === 'skip') return { skip: `${relative} already exists` };
+    const base = safe.segments.at(-1)!;
+    const dot = base.lastIndexOf('.');
+    const stem = dot > 0 ? base.slice(0, dot) : base;
+    const extension = dot > 0 ? base.slice(dot) : '';
+    for (let n = 1; ; n++) {
+      const candidate = [...parent, `${stem} (${n})${extension}`].join('/');
+      // Claim before the await below, so that two entries never pick the same name.
+      if (this.claimed.has(candidate)) continue;
+      this.claimed.set(candidate, kind);
+      if (!(await onDisk(candidate))) return { relative: candidate };
+      this.claimed.delete(candidate);
+    }
+  }
+
+  /** Writes a file through `fill` under a temporary name, then renames it into place. */
+  async place(safe: SafePath, policy: OverwritePolicy, fill: (handle: FileHandle) => Promise<void>): Promise<Placement> {
+    const parent = safe.segments.slice(0, -1);
+    await this.ensureDirectory(parent);
+    const choice = await this.choose(safe, policy, 'file');
+    if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
+    const temporary = this.temporaryName(parent, safe.segments.at(-1)!);
+    // 'wx': O_CREAT|O_EXCL, which also refuses to follow a link planted at this name.
+    const handle = await open(temporary, 'wx', 0o600);
+    let committed = false;
+    try {
+      try {
+        await fill(handle);
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, this.absolute(choice.relative.split('/')));
+      committed = true;
+    } finally {
+      if (!committed) await unlink(temporary).catch(() => undefined);
+    }
+    return { kind: 'written', path: choice.relative };
+  }
+
+  async placeSymlink(safe: SafePath, policy: OverwritePolicy, linkTarget: string, modified: Date): Promise<Placement> {
+    const parent = safe.segments.slice(0, -1);
+    await this.ensureDirectory(parent);
+    const choice = await this.choose(safe, policy, 'symlink');
+    if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
+    const temporary = this.temporaryName(parent, safe.segments.at(-1)!);
+    await symlink(linkTarget, temporary);
+    try {
+      if (validDate(modified)) await lutimes(temporary, modified, modified);
+      await rename(temporary, this.absolute(choice.relative.split('/')));
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    return { kind: 'written', path: choice.relative };
+  }
+
+  private temporaryName(parent: readonly string[], base: string): string {
+    return path.join(this.absolute(parent), `.${base.slice(0, 100)}.${randomBytes(6).toString('hex')}.zipdesk-partial`);
+  }
+}

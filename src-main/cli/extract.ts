@@ -1,0 +1,57 @@
+// `zipdesk extract ARCHIVE -o DIR [--overwrite skip|replace|rename] [--json] [ENTRY...]`:
+// extracts safely into DIR (see archive/extract.ts); names already taken are skipped unless
+// told otherwise. Each entry that could not be extracted gets one line on stderr, and the exit
+// code is 1 when there was any.
+
+import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
+import { parse, resolvePath } from './args.js';
+import { errorLine } from './report.js';
+import { OVERWRITE_POLICIES, extractArchive, type OverwritePolicy } from '../archive/extract.js';
+import { ZipError } from '../zip/errors.js';
+
+export const extractCommand: Command = {
+  name: 'extract',
+  usage: 'extract ARCHIVE -o DIR [--overwrite skip|replace|rename] [--json] [ENTRY...]',
+  summary: 'Extract safely into DIR (all entries, or the ENTRY names given; "dir/" selects a folder).',
+  async run(args: readonly string[], context: CliContext): Promise<number> {
+    const { values, positionals } = parse(args, {
+      output: { type: 'string', short: 'o' },
+      overwrite: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const [archive, ...selection] = positionals;
+    if (archive === undefined) throw new UsageError('missing ARCHIVE');
+    const output = values['output'];
+    if (typeof output !== 'string' || output === '') throw new UsageError('missing -o DIR');
+    const overwrite = (values['overwrite'] ?? 'skip') as OverwritePolicy;
+    if (!OVERWRITE_POLICIES.includes(overwrite)) throw new UsageError(`--overwrite must be one of ${OVERWRITE_POLICIES.join(', ')}, not '${String(overwrite)}'`);
+    let result;
+    try {
+      result = await extractArchive(resolvePath(context.cwd, archive), resolvePath(context.cwd, output), {
+        signal: context.signal,
+        log: context.log,
+        overwrite,
+        ...(selection.length > 0 ? { entries: selection } : {}),
+      });
+    } catch (error) {
+      context.stderr.write(errorLine(archive, error));
+      return EXIT_ARCHIVE_PROBLEM;
+    }
+    for (const problem of result.problems) context.stderr.write(errorLine(archive, new ZipError(problem.code, problem.message), problem.entry));
+    if (selection.length > 0 && result.entriesTotal === 0) {
+      context.stderr.write(errorLine(archive, new ZipError('BAD_NAME', `no entry matches ${selection.map((s) => JSON.stringify(s)).join(', ')}`)));
+      return EXIT_ARCHIVE_PROBLEM;
+    }
+    if (values['json'] === true) context.stdout.write(JSON.stringify({ ...result, archive, target: output }) + '\n');
+    else {
+      const parts = [`${result.filesWritten} files`, `${result.directoriesCreated} folders`];
+      if (result.symlinksCreated > 0) parts.push(`${result.symlinksCreated} links`);
+      let line = `Extracted ${parts.join(', ')} (${result.bytesWritten} bytes) to ${output}`;
+      if (result.skipped.length > 0) line += `; ${result.skipped.length} skipped (already there)`;
+      if (result.renamed.length > 0) line += `; ${result.renamed.length} written under new names`;
+      if (result.problems.length > 0) line += `; ${result.problems.length} could not be extracted`;
+      context.stdout.write(line + '.\n');
+    }
+    return result.ok ? EXIT_OK : EXIT_ARCHIVE_PROBLEM;
+  },
+};

@@ -1,0 +1,165 @@
+// `zipdesk inspect ARCHIVE [ENTRY] [--json]`: every field of the records with its offset, raw
+// bytes, value and meaning (zip/inspect.ts). For an entry, its central record and local header
+// side by side, fields that disagree marked with "≠"; then the extra fields and the data
+// descriptor. Without ENTRY, the end records and the safety report (zip/safety.ts).
+
+import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
+import { parse, resolvePath } from './args.js';
+import { writeOut } from './output.js';
+import { errorLine } from './report.js';
+import { openFileSource } from '../archive/file-source.js';
+import { ZipError } from '../zip/errors.js';
+import { inspectArchive, inspectEntry, type FieldRow, type RecordView } from '../zip/inspect.js';
+import type { ZipEntry } from '../zip/model.js';
+import { openZip, type ZipReader } from '../zip/reader.js';
+import { buildSafetyReport, type Finding, type SafetyReport } from '../zip/safety.js';
+
+export const inspectCommand: Command = {
+  name: 'inspect',
+  usage: 'inspect ARCHIVE [ENTRY] [--json]',
+  summary: 'Every field of the records with offset and raw bytes; an entry\'s local and central headers side by side; without ENTRY the end records and the safety report.',
+  async run(args: readonly string[], context: CliContext): Promise<number> {
+    const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+    if (positionals.length === 0) throw new UsageError('missing ARCHIVE');
+    if (positionals.length > 2) throw new UsageError(`unexpected argument '${positionals[2]}'`);
+    const [archive, entryName] = positionals as [string, string | undefined];
+    const json = values['json'] === true;
+    let source;
+    try {
+      source = await openFileSource(resolvePath(context.cwd, archive));
+    } catch (error) {
+      context.stderr.write(errorLine(archive, error));
+      return EXIT_ARCHIVE_PROBLEM;
+    }
+    try {
+      const reader = await openZip(source, { log: context.log });
+      if (entryName === undefined) await showArchive(reader, context, json);
+      else {
+        const matches = await findEntries(reader, entryName);
+        if (matches.length === 0) throw new ZipError('BAD_NAME', `no entry named ${JSON.stringify(entryName)}`);
+        await showEntries(reader, matches, context, json);
+      }
+      return EXIT_OK;
+    } catch (error) {
+      context.stderr.write(errorLine(archive, error));
+      return EXIT_ARCHIVE_PROBLEM;
+    } finally {
+      await source.close();
+    }
+  },
+};
+
+/** Entries with this exact stored name (several when the archive repeats it), streaming the directory. */
+async function findEntries(reader: ZipReader, name: string): Promise<ZipEntry[]> {
+  const found: ZipEntry[] = [];
+  for await (const batch of reader.entryBatches()) for (const entry of batch) if (entry.name === name) found.push(entry);
+  return found;
+}
+
+async function showArchive(reader: ZipReader, context: CliContext, json: boolean): Promise<void> {
+  const inspection = await inspectArchive(reader);
+  const safety = await buildSafetyReport(reader, { signal: context.signal });
+  if (json) {
+    await writeOut(context.stdout, JSON.stringify({ archive: inspection, safety }) + '\n');
+    return;
+  }
+  const lines: string[] = [];
+  lines.push(`Archive: ${inspection.size} bytes, ${inspection.entryCount} entries`);
+  if (inspection.offsetAdjustment !== 0) lines.push(`${inspection.offsetAdjustment} bytes before the archive (a self-extractor stub?) are added to every offset`);
+  if (inspection.trailingBytes !== 0) lines.push(`${inspection.trailingBytes} bytes follow the end record`);
+  for (const record of [inspection.zip64EndOfCentralDirectory, inspection.zip64EndOfCentralDirectoryLocator, inspection.endOfCentralDirectory]) {
+    if (record !== undefined) lines.push('', ...recordLines(record));
+  }
+  lines.push('', ...safetyLines(safety));
+  await writeOut(context.stdout, lines.join('\n') + '\n');
+}
+
+async function showEntries(reader: ZipReader, entries: ZipEntry[], context: CliContext, json: boolean): Promise<void> {
+  const inspections = [];
+  for (const entry of entries) inspections.push(await inspectEntry(reader, entry));
+  if (json) {
+    await writeOut(context.stdout, JSON.stringify({ entries: inspections }) + '\n');
+    return;
+  }
+  const lines: string[] = [];
+  for (const inspection of inspections) {
+    if (lines.length > 0) lines.push('');
+    lines.push(`Entry ${inspection.index}: ${JSON.stringify(inspection.name)}`);
+    lines.push(...sideBySide(inspection.central, inspection.local));
+    if (inspection.localError !== undefined) lines.push(`local header: ${inspection.localError.message} (${inspection.localError.code})`);
+    for (const [side, record] of [['central', inspection.central], ['local', inspection.local]] as const) {
+      for (const extra of record?.extraFields ?? []) {
+        lines.push('', `${side} extra field 0x${extra.headerId.toString(16).padStart(4, '0')} ${extra.title}${extra.section ? ` (${extra.section})` : ''} at offset ${extra.offset}, ${extra.length} bytes`);
+        lines.push(...extra.fields.map((row) => '  ' + rowText(row)));
+      }
+    }
+    if (inspection.dataOffset !== undefined) lines.push('', `data starts at offset ${inspection.dataOffset}`);
+    if (inspection.dataDescriptor !== undefined) lines.push('', ...recordLines(inspection.dataDescriptor));
+    if (inspection.mismatches.length > 0) {
+      lines.push('', 'The local header disagrees with the central directory:');
+      for (const m of inspection.mismatches) lines.push(`  ≠ ${m.field}: local ${JSON.stringify(m.local)}, central ${JSON.stringify(m.central)}`);
+    }
+  }
+  await writeOut(context.stdout, lines.join('\n') + '\n');
+}
+
+function recordLines(record: RecordView): string[] {
+  const width = Math.max(NAME_WIDTH, ...record.fields.map((row) => row.name.length));
+  return [`${record.title} (APPNOTE ${record.section}) at offset ${record.offset}, ${record.length} bytes`, ...record.fields.map((row) => `${row.mismatch ? '≠ ' : '  '}${rowText(row, width)}`)];
+}
+
+const NAME_WIDTH = 28;
+const CELL_WIDTH = 64;
+
+function cell(row: FieldRow | undefined): string {
+  if (row === undefined) return '';
+  const value = `${row.value}${row.meaning !== undefined && row.meaning !== String(row.value) ? ` (${row.meaning})` : ''}`;
+  return `@${row.offset} ${row.raw} = ${value}`;
+}
+
+function rowText(row: FieldRow, width = NAME_WIDTH): string {
+  return `${row.name.padEnd(width)} ${cell(row)}`;
+}
+
+function fit(text: string, width: number): string {
+  return text.length <= width ? text.padEnd(width) : text.slice(0, width - 1) + '…';
+}
+
+/** The central record's fields with the local header's beside them, by field name. */
+function sideBySide(central: RecordView, local: RecordView | undefined): string[] {
+  const localRows = new Map((local?.fields ?? []).map((row) => [row.name, row]));
+  const lines = [
+    `  ${'field'.padEnd(NAME_WIDTH)} ${fit(`central directory header at offset ${central.offset}`, CELL_WIDTH)}  ${local === undefined ? 'local header: unreadable' : `local header at offset ${local.offset}`}`,
+  ];
+  for (const row of central.fields) {
+    const other = localRows.get(row.name);
+    const mark = row.mismatch || other?.mismatch ? '≠ ' : '  ';
+    lines.push(`${mark}${row.name.padEnd(NAME_WIDTH)} ${fit(cell(row), CELL_WIDTH)}  ${other === undefined ? (local === undefined ? '' : '—') : cell(other)}`);
+  }
+  return lines;
+}
+
+function safetyLines(report: SafetyReport): string[] {
+  const lines = [
+    `Safety report: ${report.verdict.toUpperCase()}`,
+    `  ${report.entries} entries (${report.files} files, ${report.directories} folders, ${report.symlinks} links), ${report.totalUncompressedSize} bytes uncompressed, ${report.totalCompressedSize} compressed`,
+    `  highest compression ratio: ${report.highestCompressionRatio === null ? 'n/a' : `${report.highestCompressionRatio.ratio}:1 (${report.highestCompressionRatio.entry})`}`,
+  ];
+  for (const sentence of report.summary) lines.push(`  ! ${sentence}`);
+  const list = <T>(title: string, finding: Finding<T>, text: (item: T) => string): void => {
+    if (finding.count === 0) return;
+    lines.push(`  ${title}:`);
+    for (const item of finding.items) lines.push(`    ${text(item)}`);
+    if (finding.count > finding.items.length) lines.push(`    … and ${finding.count - finding.items.length} more`);
+  };
+  list('unsafe names', report.unsafeNames, (i) => i.reason);
+  list('links pointing outside', report.unsafeSymlinks, (i) => `${JSON.stringify(i.entry)} -> ${JSON.stringify(i.target)}: ${i.reason}`);
+  list('overlaps', report.overlaps, (i) => i.message);
+  list('local header mismatches', report.localHeaderMismatches, (i) => `${JSON.stringify(i.entry)}: ${i.mismatches.map((m) => `${m.field} local ${JSON.stringify(m.local)} central ${JSON.stringify(m.central)}`).join('; ')}`);
+  list('unreadable local headers', report.badLocalHeaders, (i) => `${JSON.stringify(i.entry)}: ${i.message}`);
+  list('duplicate paths', report.duplicateNames, (i) => `${i.path}: ${i.entries.map((e) => JSON.stringify(e)).join(', ')}`);
+  list('paths differing only by case', report.caseCollisions, (i) => i.entries.map((e) => JSON.stringify(e)).join(', '));
+  list('encrypted', report.encrypted, (i) => JSON.stringify(i));
+  list('unsupported methods', report.unsupported, (i) => `${JSON.stringify(i.entry)}: method ${i.method} (${i.methodName})`);
+  return lines;
+}

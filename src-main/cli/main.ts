@@ -1,0 +1,122 @@
+// The `zipdesk` dispatcher: finds the subcommand, runs it with the process's streams, and turns
+// whatever happens into an exit code (0 success, 1 a problem with the archive, 2 wrong usage)
+// and at most one line on stderr per problem, never a stack trace. Ctrl-C aborts the signal the
+// commands watch, so an extraction stops cleanly and leaves no half-written file behind.
+//
+// `main` does no process-level work, so tests call it in-process with their own streams;
+// `runFromProcess` is what bin/zipdesk.js calls.
+
+import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, EXIT_USAGE, UsageError, type CliContext, type Command } from './command.js';
+import { COMMANDS, findCommand } from './commands.js';
+import { errorLine } from './report.js';
+import { createCliLogging } from '../log/cli-logging.js';
+import type { Logging } from '../log/index.js';
+import { LogConfigFlagError, takeLogConfigFlag } from '../log/paths.js';
+import { silentLog } from '../log/types.js';
+
+const HELP_FLAGS = new Set(['-h', '--help']);
+
+function overview(): string {
+  const lines = [
+    'Usage: zipdesk [--log-config FILE] COMMAND [ARGS]',
+    '',
+    'Commands:',
+    ...COMMANDS.flatMap((command) => [`  zipdesk ${command.usage}`, `      ${command.summary}`]),
+    '',
+    'Exit codes: 0 success, 1 a problem with an archive, 2 wrong usage.',
+    "Run 'zipdesk help COMMAND' for one command.",
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function commandHelp(command: Command): string {
+  return `Usage: zipdesk ${command.usage}\n\n${command.summary}\n`;
+}
+
+/** Runs one command line (without "node" and the script) and returns the exit code. */
+export async function main(argv: readonly string[], context: CliContext): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || HELP_FLAGS.has(name)) {
+    (name === undefined ? context.stderr : context.stdout).write(overview());
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (name === 'help') {
+    const topic = args[0];
+    if (topic === undefined) {
+      context.stdout.write(overview());
+      return EXIT_OK;
+    }
+    const command = findCommand(topic);
+    if (command === undefined) {
+      context.stderr.write(`zipdesk: unknown command '${topic}'\n` + overview());
+      return EXIT_USAGE;
+    }
+    context.stdout.write(commandHelp(command));
+    return EXIT_OK;
+  }
+  const command = findCommand(name);
+  if (command === undefined) {
+    context.stderr.write(`zipdesk: unknown command '${name}'\n` + overview());
+    return EXIT_USAGE;
+  }
+  if (args.some((arg) => HELP_FLAGS.has(arg))) {
+    context.stdout.write(commandHelp(command));
+    return EXIT_OK;
+  }
+  try {
+    return await command.run(args, context);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      context.stderr.write(`zipdesk ${command.name}: ${error.message}\nUsage: zipdesk ${command.usage}\n`);
+      return EXIT_USAGE;
+    }
+    // Commands report archive problems themselves; anything reaching here is unexpected, and
+    // still gets one line (set ZIPDESK_DEBUG=1 for the stack).
+    context.log.error('command failed', { command: command.name, error: String(error) });
+    if (process.env['ZIPDESK_DEBUG']) context.stderr.write(String((error as Error)?.stack ?? error) + '\n');
+    context.stderr.write(errorLine(undefined, error));
+    return EXIT_ARCHIVE_PROBLEM;
+  }
+}
+
+/** The entry point of bin/zipdesk.js: real streams, logging per the user's settings, Ctrl-C wired to the abort signal. */
+export async function runFromProcess(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  let logConfig: string | undefined;
+  let rest: string[];
+  try {
+    ({ logConfig, rest } = takeLogConfigFlag(argv));
+  } catch (error) {
+    if (!(error instanceof LogConfigFlagError)) throw error;
+    process.stderr.write(`zipdesk: ${error.message}\n`);
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
+  let logging: Logging | undefined;
+  try {
+    logging = createCliLogging({ logConfig, stderr: process.stderr });
+  } catch {
+    logging = undefined; // logging is a convenience; a broken setup must not stop the command
+  }
+  const controller = new AbortController();
+  let interrupted = false;
+  const onSigint = (): void => {
+    if (interrupted) process.exit(130); // a second Ctrl-C: stop now
+    interrupted = true;
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  // A closed pipe (zipdesk list big.zip | head) is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
+  });
+  const code = await main(rest, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    log: logging?.child('cli') ?? silentLog,
+    signal: controller.signal,
+    cwd: process.cwd(),
+  });
+  process.off('SIGINT', onSigint);
+  await logging?.close().catch(() => undefined);
+  process.exitCode = interrupted && code === EXIT_OK ? 130 : code;
+}

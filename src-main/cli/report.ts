@@ -1,0 +1,43 @@
+// How the command line words a failure: one line, `zipdesk: ARCHIVE: ENTRY: what is wrong`,
+// never a stack trace (issue 2). ZipErrors carry their own words; system errors (a missing
+// file, a full disk) are put in plain ones.
+
+import { isZipError } from '../zip/errors.js';
+
+const SYSTEM_WORDS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+  ENOSPC: 'no space left on device',
+  EEXIST: 'already exists',
+  EMFILE: 'too many open files',
+  EROFS: 'read-only file system',
+};
+
+/** The words for an error, without the archive or entry in front. */
+export function describeError(error: unknown): string {
+  if (isZipError(error)) {
+    // The file source says "cannot open /full/path: ENOENT"; the line already names the archive.
+    const system = /^cannot (open|stat) .*: (E[A-Z]+)$/.exec(error.message);
+    if (error.code === 'IO' && system !== null) return `cannot ${system[1]}: ${SYSTEM_WORDS[system[2]!] ?? system[2]}`;
+    return error.message;
+  }
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== undefined && SYSTEM_WORDS[code] !== undefined) return SYSTEM_WORDS[code];
+    return error.message.split('\n')[0] ?? String(error);
+  }
+  return String(error);
+}
+
+/** `zipdesk: ARCHIVE: ENTRY: what is wrong` (the entry part only when there is one). */
+export function errorLine(archive: string | undefined, error: unknown, entry?: string): string {
+  const parts = ['zipdesk'];
+  if (archive !== undefined) parts.push(archive);
+  const entryName = entry ?? (isZipError(error) ? error.entry : undefined);
+  if (entryName !== undefined) parts.push(entryName);
+  parts.push(describeError(error));
+  return parts.join(': ') + '\n';
+}

@@ -1,0 +1,91 @@
+// Turning an entry's stored name into a relative path that is safe to create under a target
+// folder, or refusing it (issue 2, "Safe by default"). This is the one place that decides what
+// a name means on disk: extract, the safety report and the command line all ask here.
+//
+// The rules, in order:
+//   - NUL anywhere, or a name that is empty, is refused (a NUL cuts the name short in C APIs).
+//   - Backslashes are separators: APPNOTE 4.4.17 demands "/", but Windows writers (PowerShell's
+//     Compress-Archive, old PKZIP) store "\", and "..\..\x" is the classic traversal trick.
+//   - A name that starts with "/" (also "//server/share") or a drive letter ("C:", "C:/", "C:x")
+//     is absolute and refused.
+//   - "." and empty segments are dropped, "a/../b" becomes "b"; a ".." that would climb above
+//     the target is refused.
+// What is left is a list of plain segments; joined with "/" it names the file under the target.
+
+import { ZipError } from './errors.js';
+
+export interface SafePath {
+  /** Plain segments: none empty, none "." or "..", none holding "/", "\\" or NUL. */
+  readonly segments: readonly string[];
+  /** The segments joined with "/" (the form used to compare names for collisions). */
+  readonly path: string;
+  /** The stored name ended in a separator: the entry names a folder. */
+  readonly trailingSlash: boolean;
+}
+
+const DRIVE_LETTER = /^[A-Za-z]:/;
+
+/** Why a stored name is unsafe, or undefined when it is safe. */
+export function unsafeNameReason(name: string): string | undefined {
+  const result = normalize(name);
+  return typeof result === 'string' ? result : undefined;
+}
+
+/** The safe relative form of a stored name; rejects with ZipError UNSAFE_PATH. */
+export function safeEntryPath(name: string): SafePath {
+  const result = normalize(name);
+  if (typeof result === 'string') throw new ZipError('UNSAFE_PATH', `unsafe name ${JSON.stringify(name)}: ${result}`, { entry: name });
+  return result;
+}
+
+/** Like safeEntryPath, but hands back the error instead of throwing it (for loops over many names). */
+export function trySafeEntryPath(name: string): SafePath | ZipError {
+  const result = normalize(name);
+  if (typeof result === 'string') return new ZipError('UNSAFE_PATH', `unsafe name ${JSON.stringify(name)}: ${result}`, { entry: name });
+  return result;
+}
+
+function normalize(name: string): SafePath | string {
+  if (name.length === 0) return 'the name is empty';
+  if (name.includes('\0')) return 'the name holds a NUL character';
+  const slashed = name.replaceAll('\\', '/');
+  if (slashed.startsWith('/')) return 'the name is an absolute path';
+  if (DRIVE_LETTER.test(slashed)) return `the name starts with the drive letter ${slashed.slice(0, 2)}`;
+  const segments: string[] = [];
+  for (const segment of slashed.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (segments.length === 0) return 'the name climbs out of the target folder with ".."';
+      segments.pop();
+      continue;
+    }
+    segments.push(segment);
+  }
+  if (segments.length === 0) return 'the name is empty after normalization';
+  return { segments, path: segments.join('/'), trailingSlash: slashed.endsWith('/') };
+}
+
+/**
+ * Whether a symbolic link stored at `linkPath` (a safe relative path) with text `target` stays
+ * inside the target folder. Absolute targets never do. A relative target may climb with leading
+ * ".." segments, no higher than the link's own folder, and then only descend: "x/../y" is refused,
+ * because "x" may itself be a link to a shallower folder (lexical ".." after a link escapes).
+ * Descending through other links is safe as long as every link is checked with this same rule.
+ */
+export function symlinkTargetStaysInside(linkPath: SafePath, target: string): boolean {
+  if (target.length === 0 || target.includes('\0')) return false;
+  const slashed = target.replaceAll('\\', '/');
+  if (slashed.startsWith('/') || DRIVE_LETTER.test(slashed)) return false;
+  let depth = linkPath.segments.length - 1;
+  let descended = false;
+  for (const segment of slashed.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (descended || depth === 0) return false;
+      depth--;
+      continue;
+    }
+    descended = true;
+  }
+  return true;
+}

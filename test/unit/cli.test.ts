@@ -1,0 +1,180 @@
+import { Buffer } from 'node:buffer';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { crc32 } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src-main/cli/main.js';
+import { silentLog } from '../../src-main/log/types.js';
+import { craftZip, run, tempDir, writeArchive } from './craft.js';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+let dir: string;
+let cleanup: () => void;
+let good: string;
+beforeAll(() => {
+  ({ dir, cleanup } = tempDir('zipdesk-cli-'));
+  const src = path.join(dir, 'src');
+  mkdirSync(path.join(src, 'empty'), { recursive: true });
+  writeFileSync(path.join(src, 'a.txt'), 'alpha\n'.repeat(100));
+  writeFileSync(path.join(src, 'b.bin'), Buffer.from([0, 1, 2, 3]));
+  run('python3', ['-c', "import zipfile\nwith zipfile.ZipFile('good.zip','w',zipfile.ZIP_DEFLATED) as z:\n  z.comment=b'a comment'\n  z.write('src/a.txt'); z.write('src/b.bin'); z.write('src/empty')"], dir);
+  good = path.join(dir, 'good.zip');
+});
+afterAll(() => cleanup());
+
+async function zipdesk(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const code = await main(argv, { stdout, stderr, log: silentLog, signal: new AbortController().signal, cwd: dir });
+  return { code, stdout: out, stderr: err };
+}
+
+function expectOneLineErrors(stderr: string): void {
+  expect(stderr).not.toMatch(/^\s+at /m); // never a stack trace
+  for (const line of stderr.trim().split('\n')) if (line !== '') expect(line).toMatch(/^zipdesk[ :]/);
+}
+
+describe('zipdesk list', () => {
+  it('--json prints one object that agrees with python zipfile', async () => {
+    const { code, stdout } = await zipdesk('list', 'good.zip', '--json');
+    expect(code).toBe(0);
+    const listed = JSON.parse(stdout) as { comment: string; entries: Record<string, unknown>[] };
+    const python = JSON.parse(
+      run('python3', ['-c', "import zipfile,json\nz=zipfile.ZipFile('good.zip')\nprint(json.dumps({'comment':z.comment.decode(),'entries':[{'name':i.filename,'size':i.file_size,'compressedSize':i.compress_size,'crc32':i.CRC,'method':i.compress_type,'modified':'%04d-%02d-%02dT%02d:%02d:%02d'%i.date_time,'isDirectory':i.is_dir(),'encrypted':bool(i.flag_bits&1)} for i in z.infolist()]}))"], dir),
+    ) as typeof listed;
+    expect(listed).toEqual(python);
+    expect(Object.keys(listed.entries[0]!)).toEqual(['name', 'size', 'compressedSize', 'crc32', 'method', 'modified', 'isDirectory', 'encrypted']);
+  });
+
+  it('prints a table like unzip -v', async () => {
+    const { code, stdout } = await zipdesk('list', 'good.zip');
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toBe('a comment');
+    expect(lines[1]).toMatch(/Length\s+Method\s+Size\s+Cmpr\s+Date\s+Time\s+CRC-32\s+Name/);
+    expect(lines.find((l) => l.endsWith(' src/a.txt'))).toMatch(/^\s+600\s+Defl:N\s+\d+\s+\d+%\s+\d{4}-\d\d-\d\d \d\d:\d\d [0-9a-f]{8}\s+src\/a\.txt$/);
+    expect(lines.at(-1)).toMatch(/3 files$/);
+  });
+
+  it('streams a directory of 70,000 entries', async () => {
+    const many = path.join(dir, 'many.zip');
+    run('python3', ['-c', "import zipfile\nwith zipfile.ZipFile('many.zip','w') as z:\n  for i in range(70000): z.writestr('d/%06d' % i, '')"], dir);
+    const { code, stdout } = await zipdesk('list', many, '--json');
+    expect(code).toBe(0);
+    const entries = (JSON.parse(stdout) as { entries: { name: string }[] }).entries;
+    expect(entries).toHaveLength(70000);
+    expect(entries[69999]!.name).toBe('d/069999');
+  });
+});
+
+describe('zipdesk test and extract', () => {
+  it('test exits 0 on a good archive and 1 with one line per bad entry', async () => {
+    expect(await zipdesk('test', 'good.zip')).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/^No errors detected/) });
+    const bad = craftZip([{ name: 'x.txt', data: 'x'.repeat(100), crc32: 1 }, { name: 'y.txt', data: 'y', method: 12 }, { name: 'z.txt', data: 'z' }]);
+    writeArchive(dir, 'bad.zip', bad);
+    const result = await zipdesk('test', 'bad.zip');
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `zipdesk: bad.zip: x.txt: CRC-32 is 0x${crc32('x'.repeat(100)).toString(16).padStart(8, '0')}, the central directory says 0x00000001`,
+      'zipdesk: bad.zip: y.txt: unsupported compression method 12 (BZIP2)',
+    ]);
+  });
+
+  it('extract writes into -o DIR, honours --overwrite, and reports refused entries', async () => {
+    const out = path.join(dir, 'out');
+    expect((await zipdesk('extract', 'good.zip', '-o', out)).code).toBe(0);
+    expect(readFileSync(path.join(out, 'src/a.txt'), 'utf8')).toBe('alpha\n'.repeat(100));
+    const again = await zipdesk('extract', 'good.zip', '-o', out);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/2 skipped/);
+    const renamed = await zipdesk('extract', 'good.zip', '-o', out, '--overwrite', 'rename', '--json');
+    expect(JSON.parse(renamed.stdout).renamed).toEqual([
+      { entry: 'src/a.txt', path: 'src/a (1).txt' },
+      { entry: 'src/b.bin', path: 'src/b (1).bin' },
+    ]);
+    writeArchive(dir, 'slip.zip', craftZip([{ name: '../../slip.txt', data: 'x' }, { name: 'ok.txt', data: 'ok' }]));
+    const slip = await zipdesk('extract', 'slip.zip', '-o', 'slip');
+    expect(slip.code).toBe(1);
+    expect(slip.stderr).toBe('zipdesk: slip.zip: ../../slip.txt: unsafe name "../../slip.txt": the name climbs out of the target folder with ".."\n');
+    expect(existsSync(path.join(dir, 'slip/ok.txt'))).toBe(true);
+  });
+});
+
+describe('zipdesk inspect', () => {
+  it('shows an entry\'s local and central headers side by side and marks disagreements', async () => {
+    writeArchive(dir, 'mismatch.zip', craftZip([{ name: 'shown.txt', data: 'x', localName: 'other.txt' }]));
+    const { code, stdout } = await zipdesk('inspect', 'mismatch.zip', 'shown.txt');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/central directory header at offset \d+\s+local header at offset 0/);
+    expect(stdout).toMatch(/^≠ fileName\s+@\d+ 73 68 6f 77 6e/m);
+    expect(stdout).toMatch(/^ {2}crc32\s+@\d+ [0-9a-f ]+ = \d+ .*@14 /m);
+    expect(stdout).toContain('≠ fileName: local "other.txt", central "shown.txt"');
+  });
+
+  it('without ENTRY shows the end record and the safety report; --json carries both', async () => {
+    const { stdout } = await zipdesk('inspect', 'good.zip');
+    expect(stdout).toMatch(/end of central directory record \(APPNOTE 4\.3\.16\) at offset \d+/);
+    expect(stdout).toMatch(/offsetOfStartOfCentralDirectory\s+@\d+/);
+    expect(stdout).toMatch(/Safety report: OK/);
+    const json = JSON.parse((await zipdesk('inspect', 'good.zip', '--json')).stdout);
+    expect(json.safety.entries).toBe(3);
+    expect(json.archive.endOfCentralDirectory.fields[0]).toMatchObject({ name: 'signature', raw: '50 4b 05 06' });
+  });
+
+  it('an unknown entry is a problem with the archive (exit 1)', async () => {
+    const result = await zipdesk('inspect', 'good.zip', 'nope');
+    expect(result).toMatchObject({ code: 1, stderr: 'zipdesk: good.zip: no entry named "nope"\n' });
+  });
+});
+
+describe('zipdesk usage and errors', () => {
+  it.each([
+    [[], 2],
+    [['frob'], 2],
+    [['list'], 2],
+    [['list', 'a.zip', 'b.zip'], 2],
+    [['list', 'good.zip', '--nope'], 2],
+    [['extract', 'good.zip'], 2],
+    [['extract', 'good.zip', '-o', 'x', '--overwrite', 'always'], 2],
+    [['list', 'missing.zip'], 1],
+    [['test', 'missing.zip'], 1],
+  ])('zipdesk %j exits %i with one-line messages', async (argv, expected) => {
+    const { code, stderr } = await zipdesk(...argv);
+    expect(code).toBe(expected);
+    expectOneLineErrors(stderr.split('\n').filter((l) => !l.startsWith('Usage') && !l.startsWith(' ') && l !== '' && !l.startsWith('Commands') && !l.startsWith('Exit codes') && !l.startsWith("Run '")).join('\n'));
+  });
+
+  it('names the archive and says what is wrong with it', async () => {
+    writeFileSync(path.join(dir, 'text.zip'), 'hello, this is not an archive');
+    expect(await zipdesk('list', 'missing.zip')).toMatchObject({ stderr: 'zipdesk: missing.zip: cannot open: no such file or directory\n' });
+    const notZip = await zipdesk('test', 'text.zip');
+    expect(notZip.stderr).toMatch(/^zipdesk: text\.zip: .*end of central directory.*\n$/);
+  });
+
+  it('help lists every command and exits 0', async () => {
+    const { code, stdout } = await zipdesk('--help');
+    expect(code).toBe(0);
+    for (const name of ['list', 'inspect', 'test', 'extract']) expect(stdout).toContain(`zipdesk ${name} ARCHIVE`);
+    expect((await zipdesk('help', 'extract')).stdout).toMatch(/--overwrite skip\|replace\|rename/);
+  });
+
+  it('bin/zipdesk.js runs the compiled command line', () => {
+    const bin = path.join(projectRoot, 'bin/zipdesk.js');
+    if (!existsSync(path.join(projectRoot, 'build/src-main/cli/main.js'))) throw new Error('run `npm run build:node` first');
+    // Logging settings go to a fresh config folder, created quietly on first run.
+    const env = { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'config'), ZIPDESK_LOG_CONFIG: '' };
+    const ok = spawnSync(process.execPath, [bin, 'list', good, '--json'], { encoding: 'utf8', env });
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).entries).toHaveLength(3);
+    const usage = spawnSync(process.execPath, [bin, 'extract', good], { encoding: 'utf8', env });
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/^zipdesk extract: missing -o DIR\n/);
+  });
+});

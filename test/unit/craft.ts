@@ -1,0 +1,122 @@
+// Hostile and odd archives crafted in code for the extract, test and safety tests: each entry's
+// local header, data and central record are built through the declared layouts, with knobs for
+// lying (wrong CRC, wrong sizes, other local names, shared data for overlap bombs, Unix modes).
+
+import { Buffer } from 'node:buffer';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { crc32, deflateRawSync } from 'node:zlib';
+import { BITFLAG_ENCRYPTED, BITFLAG_UTF8, HOST_UNIX, S_IFDIR, S_IFLNK, S_IFREG } from '../../src-main/zip/constants.js';
+import { CENTRAL_DIRECTORY_HEADER, END_OF_CENTRAL_DIRECTORY, LOCAL_FILE_HEADER } from '../../src-main/zip/records.js';
+
+export interface CraftEntry {
+  name: string;
+  data?: Buffer | string;
+  /** 0 stored, 8 deflated (default 8 for non-empty data), anything else written as given with the data stored. */
+  method?: number;
+  /** Unix permission bits (and setuid etc.); the file type comes from `kind`. */
+  mode?: number;
+  kind?: 'file' | 'directory' | 'symlink';
+  encrypted?: boolean;
+  /** Override what the headers say. */
+  crc32?: number;
+  uncompressedSize?: number;
+  compressedSize?: number;
+  localName?: string;
+  /** Point this entry's central record at an earlier entry's local header (overlap). */
+  shareLocalHeaderOf?: number;
+  /** DOS date/time (default 2024-03-01 13:45:10). */
+  dosDate?: number;
+  dosTime?: number;
+}
+
+const DEFAULT_DATE = ((2024 - 1980) << 9) | (3 << 5) | 1;
+const DEFAULT_TIME = (13 << 11) | (45 << 5) | (10 >> 1);
+
+export function craftZip(entries: readonly CraftEntry[], comment = ''): Buffer {
+  const parts: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  const offsets: number[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const kind = entry.kind ?? (entry.name.endsWith('/') ? 'directory' : 'file');
+    const raw = typeof entry.data === 'string' ? Buffer.from(entry.data) : (entry.data ?? Buffer.alloc(0));
+    const method = entry.method ?? (raw.length > 0 && kind === 'file' ? 8 : 0);
+    const stored = method === 8 ? deflateRawSync(raw) : raw;
+    const name = Buffer.from(entry.name);
+    const flags = BITFLAG_UTF8 | (entry.encrypted ? BITFLAG_ENCRYPTED : 0);
+    const common = {
+      versionNeededToExtract: 20,
+      generalPurposeBitFlag: flags,
+      compressionMethod: method,
+      lastModFileTime: entry.dosTime ?? DEFAULT_TIME,
+      lastModFileDate: entry.dosDate ?? DEFAULT_DATE,
+      crc32: entry.crc32 ?? crc32(raw),
+      compressedSize: entry.compressedSize ?? stored.length,
+      uncompressedSize: entry.uncompressedSize ?? raw.length,
+    };
+    let localOffset = offset;
+    if (entry.shareLocalHeaderOf !== undefined) localOffset = offsets[entry.shareLocalHeaderOf]!;
+    else {
+      const local = LOCAL_FILE_HEADER.encode(common, { fileName: Buffer.from(entry.localName ?? entry.name), extraField: Buffer.alloc(0) });
+      parts.push(local, stored);
+      offset += local.length + stored.length;
+    }
+    offsets.push(localOffset);
+    const type = kind === 'directory' ? S_IFDIR : kind === 'symlink' ? S_IFLNK : S_IFREG;
+    const mode = type | (entry.mode ?? (kind === 'directory' ? 0o755 : kind === 'symlink' ? 0o777 : 0o644));
+    centrals.push(
+      CENTRAL_DIRECTORY_HEADER.encode(
+        {
+          ...common,
+          versionMadeBy: (HOST_UNIX << 8) | 30,
+          diskNumberStart: 0,
+          internalFileAttributes: 0,
+          externalFileAttributes: ((mode << 16) | (kind === 'directory' ? 0x10 : 0)) >>> 0,
+          relativeOffsetOfLocalHeader: localOffset,
+        },
+        { fileName: name, extraField: Buffer.alloc(0), fileComment: Buffer.alloc(0) },
+      ),
+    );
+  }
+  const directory = Buffer.concat(centrals);
+  const end = END_OF_CENTRAL_DIRECTORY.encode(
+    {
+      numberOfThisDisk: 0,
+      diskWhereCentralDirectoryStarts: 0,
+      numberOfCentralDirectoryRecordsOnThisDisk: entries.length,
+      totalNumberOfCentralDirectoryRecords: entries.length,
+      sizeOfCentralDirectory: directory.length,
+      offsetOfStartOfCentralDirectory: offset,
+    },
+    { comment: Buffer.from(comment) },
+  );
+  return Buffer.concat([...parts, directory, end]);
+}
+
+export function tempDir(prefix = 'zipdesk-extract-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function writeArchive(dir: string, name: string, bytes: Buffer): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, bytes);
+  return file;
+}
+
+export function run(command: string, args: readonly string[], cwd: string): string {
+  return execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 }).toString();
+}
+
+/** Every file, folder and link under `dir`, relative, sorted, folders with a trailing "/". */
+export function tree(dir: string): string[] {
+  const out = run('find', ['.', '-mindepth', '1', '-printf', '%y %P\\n'], dir);
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => (line.startsWith('d ') ? line.slice(2) + '/' : line.slice(2)))
+    .sort();
+}

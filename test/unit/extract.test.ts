@@ -1,0 +1,305 @@
+import { Buffer } from 'node:buffer';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { extractArchive, type ExtractResult } from '../../src-main/archive/extract.js';
+import { isZipError } from '../../src-main/zip/errors.js';
+import { craftZip, run, tempDir, tree, writeArchive } from './craft.js';
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+});
+afterEach(() => cleanup());
+
+function codes(result: ExtractResult): Record<string, string> {
+  return Object.fromEntries(result.problems.map((p) => [p.entry, p.code]));
+}
+
+/** No temporary file is ever left behind. */
+function expectNoPartials(target: string): void {
+  expect(tree(target).filter((name) => name.includes('zipdesk-partial'))).toEqual([]);
+}
+
+function makeTree(root: string): void {
+  mkdirSync(path.join(root, 'src/empty'), { recursive: true });
+  writeFileSync(path.join(root, 'src/a.txt'), 'hello\n');
+  writeFileSync(path.join(root, 'src/big.bin'), Buffer.alloc(3 * 1024 * 1024, 'xyz'));
+  writeFileSync(path.join(root, 'src/ünïcødé.txt'), 'unicode\n');
+  writeFileSync(path.join(root, 'src/empty.txt'), '');
+  writeFileSync(path.join(root, 'src/run.sh'), '#!/bin/sh\n', { mode: 0o755 });
+  symlinkSync('a.txt', path.join(root, 'src/link'));
+}
+
+describe('extractArchive over archives from real tools', () => {
+  it.each([
+    ['zip', (src: string, out: string) => run('zip', ['-qry', out, 'src'], src)],
+    ['7z', (src: string, out: string) => run('7z', ['a', '-tzip', '-snl', out, 'src'], src)],
+    ['bsdtar', (src: string, out: string) => run('bsdtar', ['-a', '-cf', out, 'src'], src)],
+  ])('extracts what %s wrote, byte for byte, with modes and links', async (_tool, make) => {
+    const source = path.join(dir, 'in');
+    makeTree(source);
+    const archive = path.join(dir, 'a.zip');
+    make(source, archive);
+    const target = path.join(dir, 'out');
+    const result = await extractArchive(archive, target);
+    expect(result.problems).toEqual([]);
+    expect(result.ok).toBe(true);
+    // Info-ZIP zip 3.0 stores UTF-8 names without flag bit 11, so they read as CP437 (as in Python).
+    const names = ['a.txt', 'big.bin', 'empty.txt', 'run.sh', ...(_tool === 'zip' ? [] : ['ünïcødé.txt'])];
+    for (const name of names) {
+      expect(readFileSync(path.join(target, 'src', name)).equals(readFileSync(path.join(source, 'src', name))), name).toBe(true);
+    }
+    expect(statSync(path.join(target, 'src/run.sh')).mode & 0o777).toBe(0o755);
+    expect(statSync(path.join(target, 'src/empty')).isDirectory()).toBe(true);
+    expect(readlinkSync(path.join(target, 'src/link'))).toBe('a.txt');
+    expectNoPartials(target);
+  });
+
+  it('extracts what python zipfile wrote, and restores the stored modification time', async () => {
+    const archive = path.join(dir, 'p.zip');
+    run('python3', ['-c', `
+import zipfile
+with zipfile.ZipFile('p.zip', 'w', zipfile.ZIP_DEFLATED) as z:
+    i = zipfile.ZipInfo('docs/readme.md', (2021, 6, 15, 10, 20, 30)); i.external_attr = 0o100640 << 16
+    z.writestr(i, 'readme ' * 100)
+    z.writestr('docs/', '')
+`], dir);
+    const target = path.join(dir, 'out');
+    const result = await extractArchive(archive, target);
+    expect(result.ok).toBe(true);
+    expect(readFileSync(path.join(target, 'docs/readme.md'), 'utf8')).toBe('readme '.repeat(100));
+    const stat = statSync(path.join(target, 'docs/readme.md'));
+    expect(stat.mode & 0o777).toBe(0o640);
+    const mtime = stat.mtime;
+    expect([mtime.getFullYear(), mtime.getMonth() + 1, mtime.getDate(), mtime.getHours(), mtime.getMinutes(), mtime.getSeconds()]).toEqual([2021, 6, 15, 10, 20, 30]);
+  });
+
+  it('extracts only the selected entries, a folder name selecting what is under it', async () => {
+    const archive = writeArchive(dir, 's.zip', craftZip([{ name: 'a/1.txt', data: '1' }, { name: 'a/2.txt', data: '2' }, { name: 'b/3.txt', data: '3' }]));
+    const target = path.join(dir, 'out');
+    const result = await extractArchive(archive, target, { entries: ['a/', 'b/nope'] });
+    expect(result.entriesTotal).toBe(2);
+    expect(tree(target)).toEqual(['a/', 'a/1.txt', 'a/2.txt']);
+  });
+});
+
+describe('extractArchive refuses hostile entries and writes nothing outside the target', () => {
+  it('refuses zip-slip, absolute, drive-letter and backslash names, and extracts the rest', async () => {
+    const archive = writeArchive(
+      dir,
+      'evil.zip',
+      craftZip([
+        { name: '../escaped.txt', data: 'x' },
+        { name: 'ok/../../escaped2.txt', data: 'x' },
+        { name: '/tmp/absolute.txt', data: 'x' },
+        { name: 'C:/windows.txt', data: 'x' },
+        { name: '..\\..\\backslash.txt', data: 'x' },
+        { name: 'fine.txt', data: 'fine' },
+      ]),
+    );
+    const target = path.join(dir, 'deep/out');
+    const result = await extractArchive(archive, target);
+    expect(codes(result)).toEqual({
+      '../escaped.txt': 'UNSAFE_PATH',
+      'ok/../../escaped2.txt': 'UNSAFE_PATH',
+      '/tmp/absolute.txt': 'UNSAFE_PATH',
+      'C:/windows.txt': 'UNSAFE_PATH',
+      '..\\..\\backslash.txt': 'UNSAFE_PATH',
+    });
+    expect(result.ok).toBe(false);
+    expect(tree(path.join(dir, 'deep'))).toEqual(['out/', 'out/fine.txt']);
+    expect(readdirSync(dir).sort()).toEqual(['deep', 'evil.zip']);
+    expect(existsSync('/tmp/absolute.txt')).toBe(false);
+  });
+
+  it('makes links that stay inside, refuses links that escape, and never writes through a link', async () => {
+    const archive = writeArchive(
+      dir,
+      'links.zip',
+      craftZip([
+        { name: 'inside', kind: 'symlink', data: 'sub/file', method: 0 },
+        { name: 'sub/file', data: 'content' },
+        { name: 'escape', kind: 'symlink', data: '../outside', method: 0 },
+        { name: 'abs', kind: 'symlink', data: '/etc', method: 0 },
+        // The classic two-step: a link to a folder outside, then a file written "into" the link.
+        { name: 'hop', kind: 'symlink', data: '..', method: 0 },
+        { name: 'hop/pwned.txt', data: 'x' },
+      ]),
+    );
+    const target = path.join(dir, 'out');
+    const result = await extractArchive(archive, target);
+    expect(codes(result)).toEqual({ escape: 'UNSAFE_SYMLINK', abs: 'UNSAFE_SYMLINK', hop: 'UNSAFE_SYMLINK' });
+    expect(readlinkSync(path.join(target, 'inside'))).toBe('sub/file');
+    expect(lstatSync(path.join(target, 'hop')).isDirectory()).toBe(true);
+    expect(existsSync(path.join(dir, 'pwned.txt'))).toBe(false);
+    expect(existsSync(path.join(dir, 'outside'))).toBe(false);
+    expectNoPartials(target);
+  });
+
+  it('does not write through a link that already sits in the target folder', async () => {
+    const target = path.join(dir, 'out');
+    mkdirSync(path.join(dir, 'elsewhere'));
+    mkdirSync(target);
+    symlinkSync(path.join(dir, 'elsewhere'), path.join(target, 'planted'));
+    const archive = writeArchive(dir, 'p.zip', craftZip([{ name: 'planted/x.txt', data: 'x' }]));
+    const result = await extractArchive(archive, target, { overwrite: 'replace' });
+    expect(codes(result)).toEqual({ 'planted/x.txt': 'UNSAFE_PATH' });
+    expect(readdirSync(path.join(dir, 'elsewhere'))).toEqual([]);
+  });
+
+  it('never restores setuid, setgid or sticky bits', async () => {
+    const archive = writeArchive(dir, 'suid.zip', craftZip([{ name: 'suid', data: '#!/bin/sh\n', mode: 0o6755 }, { name: 'sticky/', mode: 0o1777 }]));
+    const target = path.join(dir, 'out');
+    const result = await extractArchive(archive, target);
+    expect(result.ok).toBe(true);
+    expect(statSync(path.join(target, 'suid')).mode & 0o7777).toBe(0o755);
+    expect(statSync(path.join(target, 'sticky')).mode & 0o7777).toBe(0o777);
+  });
+
+  it('refuses the entries of an overlap bomb instead of inflating them', async () => {
+    const kernel = Buffer.alloc(1 << 20, 0);
+    const entries = [{ name: 'kernel', data: kernel }, ...Array.from({ length: 20 }, (_, i) => ({ name: `copy${i}`, data: kernel, shareLocalHeaderOf: 0 }))];
+    const archive = writeArchive(dir, 'bomb.zip', craftZip(entries));
+    const target = path.join(dir, 'out');
+    const result = await extractArchive(archive, target);
+    expect(new Set(Object.values(codes(result)))).toEqual(new Set(['OVERLAPPING_ENTRIES']));
+    expect(result.problems.length).toBeGreaterThanOrEqual(20);
+    expect(readdirSync(target).length).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps no file whose data lies about its size or CRC, and goes on to the next entry', async () => {
+    const archive = writeArchive(
+      dir,
+      'liar.zip',
+      craftZip([
+        { name: 'longer.txt', data: 'x'.repeat(5000), uncompressedSize: 10 },
+        { name: 'shorter.txt', data: 'short', uncompressedSize: 50 },
+        { name: 'badcrc.txt', data: 'data', crc32: 0x12345678 },
+        { name: 'other-local-name.txt', data: 'data', localName: 'evil.sh' },
+        { name: 'good.txt', data: 'good' },
+      ]),
+    );
+    const target = path.join(dir, 'out');
+    const result = await extractArchive(archive, target);
+    expect(codes(result)).toEqual({ 'longer.txt': 'SIZE_MISMATCH', 'shorter.txt': 'SIZE_MISMATCH', 'badcrc.txt': 'CRC_MISMATCH', 'other-local-name.txt': 'LOCAL_MISMATCH' });
+    expect(tree(target)).toEqual(['good.txt']); // and no partial file
+  });
+
+  it('refuses data that disagrees with both headers', async () => {
+    const bytes = craftZip([{ name: 'x.txt', data: 'hello world', method: 0 }, { name: 'y.txt', data: 'y' }]);
+    bytes[30 + 'x.txt'.length] ^= 0xff; // flip the first data byte: the CRC no longer matches
+    const archive = writeArchive(dir, 'flip.zip', bytes);
+    const result = await extractArchive(archive, path.join(dir, 'out'));
+    expect(codes(result)).toEqual({ 'x.txt': 'CRC_MISMATCH' });
+    expect(tree(path.join(dir, 'out'))).toEqual(['y.txt']); // and no partial file
+  });
+
+  it('gives encrypted entries and other methods a clear error of their own', async () => {
+    const archive = writeArchive(
+      dir,
+      'methods.zip',
+      craftZip([
+        { name: 'lzma.bin', data: 'abc', method: 14 },
+        { name: 'secret.txt', data: 'abc', method: 0, encrypted: true },
+        { name: 'plain.txt', data: 'abc' },
+      ]),
+    );
+    const result = await extractArchive(archive, path.join(dir, 'out'));
+    expect(result.problems.map((p) => [p.entry, p.code, p.message])).toEqual([
+      ['lzma.bin', 'UNSUPPORTED_METHOD', 'unsupported compression method 14 (LZMA)'],
+      ['secret.txt', 'ENCRYPTED', 'entry is encrypted'],
+    ]);
+    expect(tree(path.join(dir, 'out'))).toEqual(['plain.txt']);
+  });
+});
+
+describe('extractArchive overwrite policies', () => {
+  async function twice(policy: 'skip' | 'replace' | 'rename'): Promise<{ target: string; result: ExtractResult }> {
+    const target = path.join(dir, 'out');
+    mkdirSync(target);
+    writeFileSync(path.join(target, 'a.txt'), 'old');
+    writeFileSync(path.join(target, 'noext'), 'old');
+    const archive = writeArchive(dir, 'o.zip', craftZip([{ name: 'a.txt', data: 'new' }, { name: 'noext', data: 'new' }, { name: 'b.txt', data: 'b' }]));
+    return { target, result: await extractArchive(archive, target, { overwrite: policy }) };
+  }
+
+  it('skip leaves existing files alone', async () => {
+    const { target, result } = await twice('skip');
+    expect(readFileSync(path.join(target, 'a.txt'), 'utf8')).toBe('old');
+    expect(result.skipped.map((s) => s.entry)).toEqual(['a.txt', 'noext']);
+    expect(result.ok).toBe(true);
+    expect(tree(target)).toEqual(['a.txt', 'b.txt', 'noext']);
+  });
+
+  it('replace writes over them', async () => {
+    const { target, result } = await twice('replace');
+    expect(readFileSync(path.join(target, 'a.txt'), 'utf8')).toBe('new');
+    expect(result.skipped).toEqual([]);
+    expect(tree(target)).toEqual(['a.txt', 'b.txt', 'noext']);
+  });
+
+  it('rename writes beside them as "name (1).ext"', async () => {
+    const { target, result } = await twice('rename');
+    expect(readFileSync(path.join(target, 'a.txt'), 'utf8')).toBe('old');
+    expect(readFileSync(path.join(target, 'a (1).txt'), 'utf8')).toBe('new');
+    expect(result.renamed).toEqual([
+      { entry: 'a.txt', path: 'a (1).txt' },
+      { entry: 'noext', path: 'noext (1)' },
+    ]);
+    expect(tree(target)).toEqual(['a (1).txt', 'a.txt', 'b.txt', 'noext', 'noext (1)']);
+  });
+
+  it('settles duplicate names inside one archive by the same policy', async () => {
+    const archive = writeArchive(dir, 'dup.zip', craftZip([{ name: 'x.txt', data: 'first' }, { name: './x.txt', data: 'second' }]));
+    const skip = await extractArchive(archive, path.join(dir, 'skip'));
+    expect(readFileSync(path.join(dir, 'skip/x.txt'), 'utf8')).toBe('first');
+    expect(skip.skipped).toHaveLength(1);
+    await extractArchive(archive, path.join(dir, 'replace'), { overwrite: 'replace' });
+    expect(readFileSync(path.join(dir, 'replace/x.txt'), 'utf8')).toBe('second');
+    await extractArchive(archive, path.join(dir, 'rename'), { overwrite: 'rename' });
+    expect(tree(path.join(dir, 'rename'))).toEqual(['x (1).txt', 'x.txt']);
+  });
+});
+
+describe('extractArchive as a job', () => {
+  it('reports progress up to the totals', async () => {
+    const archive = writeArchive(dir, 'p.zip', craftZip(Array.from({ length: 50 }, (_, i) => ({ name: `f${i}.txt`, data: 'x'.repeat(i) }))));
+    const seen: { bytesDone: number; entriesDone: number; bytesTotal: number; entriesTotal: number }[] = [];
+    await extractArchive(archive, path.join(dir, 'out'), { onProgress: (p) => seen.push(p) });
+    const last = seen.at(-1)!;
+    expect(last.entriesDone).toBe(50);
+    expect(last.entriesTotal).toBe(50);
+    expect(last.bytesDone).toBe(last.bytesTotal);
+    expect(last.bytesTotal).toBe((49 * 50) / 2);
+    expect(JSON.parse(JSON.stringify(seen))).toEqual(seen);
+  });
+
+  it('stops on abort with CANCELLED and leaves no partial file', async () => {
+    const archive = writeArchive(dir, 'c.zip', craftZip(Array.from({ length: 8 }, (_, i) => ({ name: `big${i}.bin`, data: Buffer.alloc(4 << 20, i) }))));
+    const controller = new AbortController();
+    const target = path.join(dir, 'out');
+    let caught: unknown;
+    try {
+      // The first report comes before any entry is written.
+      await extractArchive(archive, target, { signal: controller.signal, onProgress: () => controller.abort() });
+    } catch (error) {
+      caught = error;
+    }
+    expect(isZipError(caught) && caught.code).toBe('CANCELLED');
+    expect(readdirSync(target)).toEqual([]);
+  });
+
+  it('returns a result that survives JSON', async () => {
+    const archive = writeArchive(dir, 'j.zip', craftZip([{ name: '../x', data: 'x' }, { name: 'y', data: 'y' }]));
+    const result = await extractArchive(archive, path.join(dir, 'out'));
+    expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+  });
+
+  it('rejects with a coded error when the archive cannot be opened', async () => {
+    writeFileSync(path.join(dir, 'not.zip'), 'this is not a zip file at all');
+    await expect(extractArchive(path.join(dir, 'not.zip'), path.join(dir, 'out'))).rejects.toMatchObject({ name: 'ZipError' });
+    await expect(extractArchive(path.join(dir, 'missing.zip'), path.join(dir, 'out'))).rejects.toMatchObject({ code: 'IO' });
+  });
+});

@@ -1,0 +1,92 @@
+import { Buffer } from 'node:buffer';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openFileSource } from '../../src-main/archive/file-source.js';
+import { bufferSource, openZip } from '../../src-main/zip/reader.js';
+import { BOMB_RATIO, LISTED, buildSafetyReport } from '../../src-main/zip/safety.js';
+import { craftZip, run, tempDir } from './craft.js';
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir('zipdesk-safety-'));
+});
+afterEach(() => cleanup());
+
+async function reportOf(bytes: Buffer) {
+  return buildSafetyReport(await openZip(bufferSource(bytes)));
+}
+
+describe('the safety report', () => {
+  it('is quiet about an ordinary archive made by zip', async () => {
+    const src = path.join(dir, 'src');
+    mkdirSync(path.join(src, 'docs'), { recursive: true });
+    writeFileSync(path.join(src, 'docs/a.md'), 'text '.repeat(200));
+    writeFileSync(path.join(src, 'b.bin'), Buffer.from([1, 2, 3]));
+    run('zip', ['-qr', 'a.zip', 'src'], dir);
+    const source = await openFileSource(path.join(dir, 'a.zip'));
+    try {
+      const report = await buildSafetyReport(await openZip(source));
+      expect(report).toMatchObject({ entries: 4, files: 2, directories: 2, symlinks: 0, totalUncompressedSize: 1003, verdict: 'ok', summary: [] });
+      expect(report.highestCompressionRatio?.entry).toBe('src/docs/a.md');
+      expect(report.highestCompressionRatio!.ratio).toBeGreaterThan(10);
+      expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('names every kind of trouble in a hostile archive', async () => {
+    const kernel = Buffer.alloc(1 << 20);
+    const report = await reportOf(
+      craftZip([
+        { name: '../evil.sh', data: 'x' },
+        { name: '/etc/cron.d/x', data: 'x' },
+        { name: 'C:\\boot.ini', data: 'x' },
+        { name: 'link', kind: 'symlink', data: '../../outside', method: 0 },
+        { name: 'okay-link', kind: 'symlink', data: 'a.txt', method: 0 },
+        { name: 'a.txt', data: 'a' },
+        { name: './a.txt', data: 'b' },
+        { name: 'README', data: 'r' },
+        { name: 'readme', data: 'r' },
+        { name: 'secret', data: 's', method: 0, encrypted: true },
+        { name: 'data.lzma', data: 's', method: 14 },
+        { name: 'shown.txt', data: 'x', localName: 'other.txt' },
+        { name: 'zeros', data: kernel },
+        { name: 'zeros-again', data: kernel, shareLocalHeaderOf: 12 },
+      ]),
+    );
+    expect(report.verdict).toBe('dangerous');
+    expect(report.unsafeNames.items.map((i) => i.entry)).toEqual(['../evil.sh', '/etc/cron.d/x', 'C:\\boot.ini']);
+    expect(report.unsafeSymlinks.items).toEqual([{ entry: 'link', target: '../../outside', reason: expect.any(String) }]);
+    expect(report.duplicateNames.items).toEqual([{ path: 'a.txt', entries: ['a.txt', './a.txt'] }]);
+    expect(report.caseCollisions.items).toEqual([{ path: 'README', entries: ['README', 'readme'] }]);
+    expect(report.encrypted.items).toEqual(['secret']);
+    expect(report.unsupported.items).toEqual([{ entry: 'data.lzma', method: 14, methodName: 'LZMA' }]);
+    expect(report.localHeaderMismatches.items).toEqual([
+      { entry: 'shown.txt', mismatches: [{ field: 'fileName', local: 'other.txt', central: 'shown.txt' }] },
+      // The bomb's second record points at the first one's local header, which names "zeros".
+      { entry: 'zeros-again', mismatches: [{ field: 'fileName', local: 'zeros', central: 'zeros-again' }] },
+    ]);
+    expect(report.overlaps.count).toBe(1);
+    expect(report.overlaps.items[0]).toMatchObject({ entry: 'zeros', other: 'zeros-again' });
+    expect(report.highestCompressionRatio!.ratio).toBeGreaterThan(BOMB_RATIO);
+    expect(report.summary.join('\n')).toMatch(/decompression bomb/);
+    expect(report.symlinks).toBe(2);
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+  });
+
+  it('counts everything but lists at most LISTED items per finding', async () => {
+    const entries = Array.from({ length: LISTED + 200 }, (_, i) => ({ name: `../x${i}`, data: '' }));
+    const report = await reportOf(craftZip(entries));
+    expect(report.unsafeNames.count).toBe(LISTED + 200);
+    expect(report.unsafeNames.items).toHaveLength(LISTED);
+  });
+
+  it('can skip reading local headers', async () => {
+    const report = await buildSafetyReport(await openZip(bufferSource(craftZip([{ name: 'a', data: 'x', localName: 'b' }]))), { checkLocalHeaders: false });
+    expect(report.localHeaderMismatches.count).toBe(0);
+    expect(report.verdict).toBe('ok');
+  });
+});

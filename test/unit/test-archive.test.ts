@@ -1,0 +1,89 @@
+import { Buffer } from 'node:buffer';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { testArchive } from '../../src-main/archive/test-archive.js';
+import { isZipError } from '../../src-main/zip/errors.js';
+import { craftZip, run, tempDir, writeArchive } from './craft.js';
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir('zipdesk-test-archive-'));
+});
+afterEach(() => cleanup());
+
+describe('testArchive', () => {
+  it('passes every entry of archives made by zip and python, large and small', async () => {
+    const src = path.join(dir, 'src');
+    mkdirSync(path.join(src, 'sub'), { recursive: true });
+    for (let i = 0; i < 40; i++) writeFileSync(path.join(src, 'sub', `f${i}.txt`), `line ${i}\n`.repeat(i * 10));
+    writeFileSync(path.join(src, 'big.bin'), Buffer.alloc(5 << 20, 'ab'));
+    run('zip', ['-qr', path.join(dir, 'z.zip'), 'src'], dir);
+    run('python3', ['-c', "import zipfile,sys\nwith zipfile.ZipFile('p.zip','w',zipfile.ZIP_DEFLATED) as z:\n  z.write('src/big.bin'); z.writestr('s.txt','x'*100000)"], dir);
+    for (const name of ['z.zip', 'p.zip']) {
+      const result = await testArchive(path.join(dir, name));
+      expect(result.problems).toEqual([]);
+      expect(result.ok).toBe(true);
+      expect(result.entriesTested).toBe(result.entriesTotal);
+    }
+    const z = await testArchive(path.join(dir, 'z.zip'));
+    expect(z.entriesTotal).toBe(43);
+    expect(z.bytesTested).toBe((5 << 20) + Array.from({ length: 40 }, (_, i) => `line ${i}\n`.length * i * 10).reduce((a, b) => a + b));
+  });
+
+  it('reports every bad entry by name and goes on to the next', async () => {
+    const bytes = craftZip([
+      { name: 'one.txt', data: 'first entry', method: 0 },
+      { name: 'two.txt', data: 'second entry '.repeat(50) },
+      { name: 'liar.txt', data: 'x'.repeat(1000), uncompressedSize: 100 },
+      { name: 'short.txt', data: 'abc', uncompressedSize: 30 },
+      { name: 'lzma.bin', data: 'zzz', method: 14 },
+      { name: 'secret', data: 'zzz', method: 0, encrypted: true },
+      { name: 'three.txt', data: 'third', method: 0 },
+    ]);
+    bytes[30 + 'one.txt'.length + 2] ^= 0x20; // a flipped data byte in the first entry
+    const result = await testArchive(writeArchive(dir, 'bad.zip', bytes));
+    expect(result.problems.map((p) => [p.entry, p.code])).toEqual([
+      ['one.txt', 'CRC_MISMATCH'],
+      ['liar.txt', 'SIZE_MISMATCH'],
+      ['short.txt', 'SIZE_MISMATCH'],
+      ['lzma.bin', 'UNSUPPORTED_METHOD'],
+      ['secret', 'ENCRYPTED'],
+    ]);
+    expect(result.problems[0]!.message).toMatch(/^CRC-32 is 0x[0-9a-f]{8}, the central directory says 0x[0-9a-f]{8}$/);
+    expect(result.problems[3]!.message).toBe('unsupported compression method 14 (LZMA)');
+    expect(result.ok).toBe(false);
+    expect(result.entriesTested).toBe(7);
+    expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+  });
+
+  it('refuses a local header that disagrees with the central record', async () => {
+    const result = await testArchive(writeArchive(dir, 'm.zip', craftZip([{ name: 'shown.txt', data: 'x', localName: 'hidden.exe' }])));
+    expect(result.problems).toMatchObject([{ entry: 'shown.txt', code: 'LOCAL_MISMATCH', message: expect.stringContaining('hidden.exe') }]);
+  });
+
+  it('does not inflate the reused entries of an overlap bomb', async () => {
+    const kernel = Buffer.alloc(8 << 20, 0);
+    const entries = [{ name: 'k', data: kernel }, ...Array.from({ length: 50 }, (_, i) => ({ name: `k${i}`, data: kernel, shareLocalHeaderOf: 0 }))];
+    const result = await testArchive(writeArchive(dir, 'bomb.zip', craftZip(entries)));
+    expect(result.problems).toHaveLength(50);
+    expect(new Set(result.problems.map((p) => p.code))).toEqual(new Set(['OVERLAPPING_ENTRIES']));
+    expect(result.bytesTested).toBe(51 * (8 << 20)); // counted as done, never inflated
+  });
+
+  it('reports progress and stops with CANCELLED on abort', async () => {
+    const archive = writeArchive(dir, 'p.zip', craftZip(Array.from({ length: 30 }, (_, i) => ({ name: `f${i}`, data: 'y'.repeat(1000) }))));
+    const reports: number[] = [];
+    const result = await testArchive(archive, { onProgress: (p) => reports.push(p.entriesDone) });
+    expect(result.ok).toBe(true);
+    expect(reports.at(-1)).toBe(30);
+    const controller = new AbortController();
+    const outcome = await testArchive(archive, { signal: controller.signal, onProgress: () => controller.abort() }).catch((e: unknown) => e);
+    expect(isZipError(outcome) && outcome.code).toBe('CANCELLED');
+  });
+
+  it('rejects with the ZipError when the archive cannot be opened at all', async () => {
+    await expect(testArchive(writeArchive(dir, 'x.zip', Buffer.from('PK\x03\x04 not really')))).rejects.toMatchObject({ name: 'ZipError' });
+  });
+});
