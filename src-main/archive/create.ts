@@ -25,13 +25,11 @@
 // the window (PREFETCH_BYTES) plus the blocks in flight.
 
 import { Buffer } from 'node:buffer';
-import { type Stats, closeSync, existsSync, fstatSync, lstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
-import { type FileHandle, lstat, open, readlink, stat } from 'node:fs/promises';
+import { readSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import { type Log, silentLog } from '../log/types.js';
 import { DOS_ATTR_DIRECTORY, METHOD_DEFLATED, METHOD_STORED, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../zip/constants.js';
@@ -45,38 +43,31 @@ import {
   needsZip64Sizes,
   toDosDateTime,
 } from '../zip/writer.js';
-import type { DeflateBatch, DeflatedBatch } from './deflate-helper.js';
+import { ByteAccumulator, CHUNK_SIZE, ChunkPool, Output, ReadRing } from './buffers.js';
+import { SAMPLE_SIZE, STORE, choosePlan } from './compress-plan.js';
 import { compileGlobs } from './glob.js';
+import { DeflateHelper, Limiter, helperPath } from './parallel.js';
+import { type PlannedEntry, changed, checkUnchanged, ioError, openChecked, readExactly, readWholeSync, throwIfAborted, walk } from './sources.js';
 import { type OnExists, withTempFile } from './temp-file.js';
 
 const deflateRaw = promisify(zlib.deflateRaw);
 
-const CHUNK_SIZE = 1024 * 1024;
 /** Files up to this size are read whole and deflated in one call; larger ones go block by block. */
 const SMALL_FILE_LIMIT = CHUNK_SIZE;
 /** Deflate calls in zlib's thread pool at once (libuv's pool has four threads by default). */
 const PARALLEL_DEFLATES = Math.max(2, Math.min(4, availableParallelism()));
-/** Small files go to the helper thread in batches of about this many bytes… */
-const HELPER_BATCH_BYTES = 256 * 1024;
-/** …while it has less than this outstanding; otherwise this thread deflates them itself. */
+/** Small files go to the helper thread while it has less than this outstanding; otherwise this thread deflates them itself. */
 const HELPER_BACKLOG_BYTES = 1024 * 1024;
 /** Bytes this thread deflates in one turn of the event loop before it lets messages in. */
 const LOCAL_BYTES_PER_TURN = 256 * 1024;
 /** How many source bytes may be read and compressed ahead of the writer. */
 const PREFETCH_BYTES = 4 * 1024 * 1024;
 const PREFETCH_ENTRIES = 128;
-const OUTPUT_BUFFER = 1024 * 1024;
 /** The deflate window: how much of the previous block primes the next one. */
 const DICTIONARY_SIZE = 32 * 1024;
-/** Three samples of this size, deflated at level 1, decide whether a file is worth compressing. */
-const SAMPLE_SIZE = 16 * 1024;
-const SAMPLE_MIN_FILE = 128 * 1024;
-/** Sample ratio at or above which the file is stored… */
-const STORE_RATIO = 0.97;
-/** …and above which it is deflated at level 1 only. */
-const FAST_RATIO = 0.85;
 /** 1980-01-01T00:00:00Z, the earliest DOS time: the fixed time of deterministic archives. */
 const DETERMINISTIC_UNIX_TIME = 315_532_800;
+
 
 export interface CreateProgress {
   readonly bytesDone: number;
@@ -120,18 +111,6 @@ export interface CreateResult {
   readonly zip64: boolean;
 }
 
-type EntryKind = 'file' | 'directory' | 'symlink';
-
-interface PlannedEntry {
-  readonly name: string;
-  readonly kind: EntryKind;
-  readonly sourcePath: string;
-  /** File size, or the link target's length. */
-  readonly size: number;
-  readonly mode: number;
-  readonly mtimeMs: number;
-  readonly linkTarget?: Buffer;
-}
 
 interface PreparedData {
   readonly method: number;
@@ -186,445 +165,6 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
   };
 }
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new ZipError('CANCELLED', 'cancelled');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Walking the sources
-
-interface WalkOptions {
-  readonly outputPath: string;
-  readonly exclude: (name: string) => boolean;
-  readonly followSymlinks: boolean;
-  readonly log: Log;
-  readonly signal: AbortSignal | undefined;
-}
-
-function ioError(error: unknown, what: string): ZipError {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new ZipError('SOURCE_CHANGED', `${what}: no such file or folder`, { cause: error });
-  return new ZipError('IO', `${what}: ${(error as Error).message}`, { cause: error });
-}
-
-/** Orders names by their UTF-8 bytes (code points; not UTF-16 units), whatever the locale. */
-function byteOrder(a: string, b: string): number {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    const x = a.codePointAt(i)!;
-    const y = b.codePointAt(i)!;
-    if (x !== y) return x - y;
-  }
-  return a.length - b.length;
-}
-
-async function walk(sources: readonly string[], options: WalkOptions): Promise<PlannedEntry[]> {
-  const entries: PlannedEntry[] = [];
-  const seen = new Set<string>();
-
-  const add = (entry: PlannedEntry): void => {
-    if (seen.has(entry.name)) throw new ZipError('BAD_NAME', `two sources give the same entry name "${entry.name}"`, { entry: entry.name });
-    seen.add(entry.name);
-    entries.push(entry);
-  };
-
-  const statOf = async (p: string): Promise<Stats> => {
-    if (!options.followSymlinks) return lstat(p);
-    try {
-      return await stat(p);
-    } catch (error) {
-      // A dangling link cannot be followed: keep it as a link.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return lstat(p);
-      throw error;
-    }
-  };
-
-  const statOfSync = (p: string): Stats => {
-    if (!options.followSymlinks) return lstatSync(p);
-    try {
-      return statSync(p);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return lstatSync(p);
-      throw error;
-    }
-  };
-
-  const visit = async (abs: string, name: string, st: Stats, ancestors: readonly string[]): Promise<void> => {
-    throwIfAborted(options.signal);
-    if (name !== '' && options.exclude(name)) return;
-    if (abs === options.outputPath) return;
-    if (st.isDirectory()) {
-      const key = `${st.dev}:${st.ino}`;
-      if (ancestors.includes(key)) {
-        options.log.warn('skipping a folder link that loops back to its ancestor', { path: abs });
-        return;
-      }
-      if (name !== '') add({ name: name + '/', kind: 'directory', sourcePath: abs, size: 0, mode: st.mode, mtimeMs: st.mtimeMs });
-      // One directory at a time with plain system calls (we are on the worker thread; a
-      // thread-pool round trip per lstat costs more than the lstat), then a turn of the event
-      // loop so a cancel gets in.
-      await new Promise((resolve) => setImmediate(resolve));
-      let names: string[];
-      try {
-        names = readdirSync(abs).sort(byteOrder);
-      } catch (error) {
-        throw ioError(error, abs);
-      }
-      const children = names.map((child) => {
-        const childPath = path.join(abs, child);
-        try {
-          return { childPath, child, st: statOfSync(childPath) };
-        } catch (error) {
-          throw ioError(error, childPath);
-        }
-      });
-      for (const { childPath, child, st: childStat } of children) {
-        await visit(childPath, name === '' ? child : `${name}/${child}`, childStat, [...ancestors, key]);
-      }
-    } else if (st.isFile()) {
-      add({ name, kind: 'file', sourcePath: abs, size: st.size, mode: st.mode, mtimeMs: st.mtimeMs });
-    } else if (st.isSymbolicLink()) {
-      let target: Buffer;
-      try {
-        target = await readlink(abs, { encoding: 'buffer' });
-      } catch (error) {
-        throw ioError(error, abs);
-      }
-      add({ name, kind: 'symlink', sourcePath: abs, size: target.length, mode: st.mode, mtimeMs: st.mtimeMs, linkTarget: target });
-    } else {
-      options.log.warn('skipping a special file (socket, FIFO or device)', { path: abs });
-    }
-  };
-
-  for (const source of sources) {
-    const abs = path.resolve(source);
-    let st: Stats;
-    try {
-      st = await statOf(abs);
-    } catch (error) {
-      throw ioError(error, source);
-    }
-    await visit(abs, path.basename(abs), st, []);
-  }
-  return entries;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Deciding whether to compress
-
-/**
- * Extensions of formats that are already compressed (archives, media, fonts in WOFF). Zip-based
- * containers (.zip .jar .whl .docx …) are not listed: they often hold stored members, so their
- * samples decide.
- */
-const COMPRESSED_EXTENSIONS = new Set(
-  (
-    '7z rar gz tgz bz2 tbz tbz2 xz txz lz lzma ' +
-    'lz4 zst zstd br deb rpm cab msi dmg snap png jpg jpeg gif webp heic heif avif jxl jp2 mp3 m4a aac ogg oga opus flac wma ' +
-    'mp4 m4v mov mkv webm avi wmv flv 3gp woff woff2 pack squashfs'
-  ).split(' '),
-);
-
-function startsWith(data: Buffer, bytes: readonly number[], at = 0): boolean {
-  if (data.length < at + bytes.length) return false;
-  for (let i = 0; i < bytes.length; i++) if (data[at + i] !== bytes[i]) return false;
-  return true;
-}
-
-const ascii = (text: string): number[] => [...text].map((c) => c.charCodeAt(0));
-
-/** Magic numbers of compressed formats. */
-const COMPRESSED_MAGIC: readonly (readonly number[])[] = [
-  [0x1f, 0x8b], // gzip
-  ascii('BZh'),
-  [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], // xz
-  [0x28, 0xb5, 0x2f, 0xfd], // zstd
-  [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], // 7z
-  ascii('Rar!'),
-  [0x89, 0x50, 0x4e, 0x47], // png
-  [0xff, 0xd8, 0xff], // jpeg
-  ascii('GIF8'),
-  ascii('OggS'),
-  ascii('fLaC'),
-  ascii('ID3'),
-  [0x1a, 0x45, 0xdf, 0xa3], // matroska / webm
-  ascii('wOFF'),
-  ascii('wOF2'),
-  ascii('!<arch>\ndebian'), // .deb: an ar archive of compressed tarballs
-];
-
-const ZIP_CONTAINER_EXTENSIONS = new Set('zip jar war ear apk aar whl egg nupkg xpi crx docx xlsx pptx odt ods odp epub cbz'.split(' '));
-
-function extensionOf(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return dot > name.lastIndexOf('/') ? name.slice(dot + 1).toLowerCase() : '';
-}
-
-function isZipContainer(name: string, head: Buffer): boolean {
-  return ZIP_CONTAINER_EXTENSIONS.has(extensionOf(name)) || startsWith(head, [0x50, 0x4b, 0x03, 0x04]);
-}
-
-function looksCompressed(name: string, head: Buffer): boolean {
-  if (COMPRESSED_EXTENSIONS.has(extensionOf(name))) return true;
-  if (COMPRESSED_MAGIC.some((magic) => startsWith(head, magic))) return true;
-  if (startsWith(head, ascii('ftyp'), 4)) return true; // mp4 / mov / heic
-  if (startsWith(head, ascii('RIFF')) && startsWith(head, ascii('WEBP'), 8)) return true;
-  return false;
-}
-
-interface Plan {
-  readonly method: number;
-  readonly level: number;
-}
-
-const STORE: Plan = { method: METHOD_STORED, level: 0 };
-
-/** Where the samples of a file are taken: start, middle and three quarters in. */
-function samplePositions(size: number): number[] {
-  return [0, Math.floor(size / 2), Math.floor((size * 3) / 4)].map((at) => Math.min(at, Math.max(0, size - SAMPLE_SIZE)));
-}
-
-/**
- * How to compress a file: `head` is its first bytes, `sampleAt` reads SAMPLE_SIZE bytes at an
- * offset. Cheap tests first (level, size, extension, magic), then the samples.
- */
-function choosePlan(entry: PlannedEntry, head: Buffer, level: number, sampleAt: (position: number) => Buffer): Plan {
-  if (level === 0 || entry.size === 0) return STORE;
-  if (looksCompressed(entry.name, head)) return STORE;
-  // Zip containers mix deflated and stored members and end in a directory of names: level 1
-  // gets within half a percent of level 6 on them at a fraction of the time (measured on
-  // the benchmark's .jar/.whl files), and small samples misjudge them.
-  if (isZipContainer(entry.name, head)) return { method: METHOD_DEFLATED, level: Math.min(level, 1) };
-  if (entry.size < SAMPLE_MIN_FILE) return { method: METHOD_DEFLATED, level };
-  const sample = Buffer.concat(samplePositions(entry.size).map(sampleAt));
-  const ratio = zlib.deflateRawSync(sample, { level: 1 }).length / sample.length;
-  if (ratio >= STORE_RATIO) return STORE;
-  return { method: METHOD_DEFLATED, level: ratio > FAST_RATIO ? Math.min(level, 1) : level };
-}
-
-/** At most `limit` tasks at once, started in the order they asked. */
-class Limiter {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly limit: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.running++;
-    try {
-      return await task();
-    } finally {
-      this.running--;
-      this.waiting.shift()?.();
-    }
-  }
-}
-
-/** The helper thread's compiled entry: beside this file in build/, else the package's build/. */
-function helperPath(): URL | undefined {
-  const beside = new URL('./deflate-helper.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const built = new URL('../../build/src-main/archive/deflate-helper.js', import.meta.url);
-  return existsSync(fileURLToPath(built)) ? built : undefined;
-}
-
-/** Small buffers sent in batches to a helper thread (see deflate-helper.ts). */
-class DeflateHelper {
-  /** Source bytes sent and not yet answered. */
-  backlog = 0;
-  private readonly worker: Worker;
-  private nextId = 0;
-  private batch: { input: Buffer; level: number; resolve: (b: Buffer) => void; reject: (e: unknown) => void }[] = [];
-  private batchBytes = 0;
-  private readonly waiting = new Map<number, { bytes: number; items: DeflateHelper['batch'] }>();
-  private failure: Error | undefined;
-
-  constructor(url: URL) {
-    this.worker = new Worker(url);
-    this.worker.on('message', (answer: DeflatedBatch) => {
-      const sent = this.waiting.get(answer.id);
-      if (!sent) return;
-      this.waiting.delete(answer.id);
-      this.backlog -= sent.bytes;
-      const data = Buffer.from(answer.data.buffer, answer.data.byteOffset, answer.data.byteLength);
-      let at = 0;
-      sent.items.forEach((item, i) => {
-        const length = answer.lengths[i]!;
-        item.resolve(data.subarray(at, at + length));
-        at += length;
-      });
-    });
-    const fail = (error: Error): void => {
-      this.failure = error;
-      for (const sent of this.waiting.values()) for (const item of sent.items) item.reject(error);
-      this.waiting.clear();
-    };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`compression helper thread ended (exit code ${code})`)));
-  }
-
-  get usable(): boolean {
-    return this.failure === undefined;
-  }
-
-  deflate(input: Buffer, level: number): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      this.batch.push({ input, level, resolve, reject });
-      this.batchBytes += input.length;
-      this.backlog += input.length;
-      if (this.batchBytes >= HELPER_BATCH_BYTES) this.flush();
-    });
-  }
-
-  flush(): void {
-    if (this.batch.length === 0) return;
-    const id = this.nextId++;
-    const items = this.batch;
-    this.waiting.set(id, { bytes: this.batchBytes, items });
-    this.batch = [];
-    this.batchBytes = 0;
-    const data = Buffer.concat(items.map((item) => item.input));
-    const message: DeflateBatch = { id, data, lengths: items.map((item) => item.input.length), levels: items.map((item) => item.level) };
-    const own = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-    this.worker.postMessage(message, own ? [data.buffer as ArrayBuffer] : []);
-  }
-
-  async close(): Promise<void> {
-    await this.worker.terminate();
-  }
-}
-
-/** 1 MiB buffers for large files' chunks, reused: garbage outside the heap is freed late. */
-class ChunkPool {
-  private readonly free: ArrayBuffer[] = [];
-
-  get(): Buffer {
-    const buffer = this.free.pop() ?? new ArrayBuffer(CHUNK_SIZE);
-    return Buffer.from(buffer, 0, CHUNK_SIZE);
-  }
-
-  put(chunk: Buffer): void {
-    if (chunk.buffer.byteLength === CHUNK_SIZE && this.free.length < PARALLEL_DEFLATES * 2 + 2) this.free.push(chunk.buffer as ArrayBuffer);
-  }
-}
-
-/** Appends small byte runs into 1 MiB blocks. */
-class ByteAccumulator {
-  private readonly blocks: Buffer[] = [];
-  private current = Buffer.allocUnsafeSlow(OUTPUT_BUFFER);
-  private used = 0;
-
-  push(bytes: Uint8Array): void {
-    if (this.used + bytes.length > this.current.length) {
-      this.blocks.push(this.current.subarray(0, this.used));
-      this.current = Buffer.allocUnsafeSlow(Math.max(OUTPUT_BUFFER, bytes.length));
-      this.used = 0;
-    }
-    this.current.set(bytes, this.used);
-    this.used += bytes.length;
-  }
-
-  chunks(): Buffer[] {
-    return [...this.blocks, this.current.subarray(0, this.used)];
-  }
-}
-
-/**
- * Read buffers for small files, carved in order from one reused block and given back in the
- * same order once the entry is written. Allocating a fresh buffer per file made hundreds of
- * megabytes of garbage outside the JavaScript heap, which the collector frees late.
- */
-class ReadRing {
-  private readonly block: Buffer;
-  private readonly live: { start: number; end: number }[] = [];
-  private tail = 0;
-
-  constructor(capacity: number) {
-    this.block = Buffer.allocUnsafeSlow(capacity);
-  }
-
-  /** `length` bytes, or undefined when the ring is full (the caller allocates). */
-  take(length: number): { buffer: Buffer; start: number } | undefined {
-    const oldest = this.live[0]?.start;
-    let start: number | undefined;
-    if (oldest === undefined) start = this.tail + length <= this.block.length ? this.tail : length <= this.block.length ? 0 : undefined;
-    else if (this.tail > oldest) start = this.tail + length <= this.block.length ? this.tail : length <= oldest ? 0 : undefined;
-    else if (this.tail < oldest) start = this.tail + length <= oldest ? this.tail : undefined;
-    if (start === undefined) return undefined;
-    this.live.push({ start, end: start + length });
-    this.tail = start + length;
-    return { buffer: this.block.subarray(start, start + length), start };
-  }
-
-  /** Gives back the oldest allocation, which must be the one starting at `start`. */
-  give(start: number): void {
-    if (this.live[0]?.start !== start) throw new Error(`read ring released out of order (${start})`);
-    this.live.shift();
-    if (this.live.length === 0) this.tail = 0;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Output
-
-async function writeAll(handle: FileHandle, data: Uint8Array, position: number): Promise<void> {
-  let done = 0;
-  while (done < data.length) {
-    const { bytesWritten } = await handle.write(data, done, data.length - done, position + done);
-    done += bytesWritten;
-  }
-}
-
-/** Sequential writes coalesced into 1 MiB system calls, plus patching of what was written. */
-class Output {
-  position = 0;
-  private buffer = Buffer.allocUnsafe(OUTPUT_BUFFER);
-  private used = 0;
-  private bufferStart = 0;
-
-  constructor(private readonly handle: FileHandle) {}
-
-  async write(data: Uint8Array): Promise<void> {
-    if (this.used + data.length > this.buffer.length) {
-      await this.flush();
-      if (data.length >= this.buffer.length / 2) {
-        await writeAll(this.handle, data, this.position);
-        this.position += data.length;
-        this.bufferStart = this.position;
-        return;
-      }
-    }
-    this.buffer.set(data, this.used);
-    this.used += data.length;
-    this.position += data.length;
-  }
-
-  async flush(): Promise<void> {
-    if (this.used === 0) return;
-    await writeAll(this.handle, this.buffer.subarray(0, this.used), this.bufferStart);
-    this.bufferStart += this.used;
-    this.used = 0;
-  }
-
-  /** Overwrites bytes already written at `at` (a local header whose sizes are now known). */
-  async patch(at: number, data: Uint8Array): Promise<void> {
-    if (at >= this.bufferStart) this.buffer.set(data, at - this.bufferStart);
-    else await writeAll(this.handle, data, at);
-  }
-
-  /** Moves the end back to `at`, dropping what followed (an entry being redone). */
-  async rewind(at: number): Promise<void> {
-    await this.flush();
-    this.position = at;
-    this.bufferStart = at;
-  }
-
-  async finish(): Promise<void> {
-    await this.flush();
-    await this.handle.truncate(this.position);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Writing entries
@@ -652,7 +192,7 @@ class EntryWriter {
   private readonly prepared = new Map<number, Promise<PreparedData>>();
   private readonly deflates = new Limiter(PARALLEL_DEFLATES);
   private helper: DeflateHelper | undefined;
-  private readonly chunkPool = new ChunkPool();
+  private readonly chunkPool = new ChunkPool(PARALLEL_DEFLATES * 2 + 2);
   private readonly ring = new ReadRing(2 * (PREFETCH_BYTES + SMALL_FILE_LIMIT + 1));
   /** Indexes whose preparation has finished (so waiting for them costs nothing). */
   private readonly settled = new Set<number>();
@@ -932,72 +472,3 @@ class EntryWriter {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Reading sources, with the "changed or vanished" policy
-
-function changed(entry: PlannedEntry, what: string): ZipError {
-  return new ZipError('SOURCE_CHANGED', `${entry.sourcePath} ${what}; archive not written`, { entry: entry.name });
-}
-
-async function openChecked(entry: PlannedEntry): Promise<FileHandle> {
-  let handle: FileHandle;
-  try {
-    handle = await open(entry.sourcePath, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw changed(entry, 'vanished before it was read');
-    throw error;
-  }
-  try {
-    await checkUnchanged(entry, handle);
-    return handle;
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
-}
-
-async function checkUnchanged(entry: PlannedEntry, handle: FileHandle): Promise<void> {
-  checkStats(entry, await handle.stat());
-}
-
-function checkStats(entry: PlannedEntry, now: Stats): void {
-  if (now.size !== entry.size) throw changed(entry, `changed size (${entry.size} → ${now.size} bytes)`);
-  if (now.mtimeMs !== entry.mtimeMs) throw changed(entry, 'was modified');
-}
-
-/** Exactly `length` bytes at `position`, or SOURCE_CHANGED if the file ends first. */
-async function readExactly(source: FileHandle, entry: PlannedEntry, position: number, length: number, into: Buffer): Promise<Buffer> {
-  const data = into.subarray(0, length);
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await source.read(data, done, length - done, position + done);
-    if (bytesRead === 0) throw changed(entry, 'became shorter while it was read');
-    done += bytesRead;
-  }
-  return data;
-}
-
-/** A small file, read whole with plain system calls (we are on the worker thread). */
-function readWholeSync(entry: PlannedEntry, data: Buffer): Buffer {
-  let fd: number;
-  try {
-    fd = openSync(entry.sourcePath, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw changed(entry, 'vanished before it was read');
-    throw error;
-  }
-  try {
-    checkStats(entry, fstatSync(fd));
-    let done = 0;
-    for (;;) {
-      const bytesRead = readSync(fd, data, done, data.length - done, done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
-      if (done === data.length) break;
-    }
-    if (done !== entry.size) throw changed(entry, done > entry.size ? 'grew while it was read' : 'became shorter while it was read');
-    return data.subarray(0, entry.size);
-  } finally {
-    closeSync(fd);
-  }
-}

@@ -10,6 +10,7 @@
 
 import { Buffer } from 'node:buffer';
 import { BITFLAG_DATA_DESCRIPTOR, BITFLAG_UTF8, HOST_UNIX, VERSION_DEFLATE, VERSION_ZIP64, ZIP64_MARKER_16, ZIP64_MARKER_32 } from './constants.js';
+import { dateToDosDateTime } from './dostime.js';
 import { ZipError } from './errors.js';
 import type { ExtraContext } from './layout.js';
 import {
@@ -67,14 +68,8 @@ export function needsZip64Sizes(size: number): boolean {
 
 /** 4.4.6: MS-DOS date and time, local time, 2-second resolution, 1980–2107 (clamped). */
 export function toDosDateTime(date: Date): { lastModFileDate: number; lastModFileTime: number } {
-  let year = date.getFullYear();
-  if (Number.isNaN(year) || year < 1980) return { lastModFileDate: (1 << 5) | 1, lastModFileTime: 0 };
-  if (year > 2107) return { lastModFileDate: (127 << 9) | (12 << 5) | 31, lastModFileTime: (23 << 11) | (59 << 5) | 29 };
-  year -= 1980;
-  return {
-    lastModFileDate: (year << 9) | ((date.getMonth() + 1) << 5) | date.getDate(),
-    lastModFileTime: (date.getHours() << 11) | (date.getMinutes() << 5) | Math.floor(date.getSeconds() / 2),
-  };
+  const dos = dateToDosDateTime(date);
+  return { lastModFileDate: dos.date, lastModFileTime: dos.time };
 }
 
 function flagsOf(entry: EntryRecord): number {

@@ -7,6 +7,8 @@ import { closeSync, ftruncateSync, lstatSync, mkdirSync, openSync, readFileSync,
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createArchive } from '../../src-main/archive/create.js';
+import { openFileSource } from '../../src-main/archive/file-source.js';
+import { openZip } from '../../src-main/zip/reader.js';
 import { END_OF_CENTRAL_DIRECTORY, SIGNATURE, ZIP64_END_OF_CENTRAL_DIRECTORY } from '../../src-main/zip/records.js';
 import { FIXED_MTIME, type TreeFile, dosTuple, peerChecks, pythonRead, random, tempDir, text, writeTree } from './write-fixtures.js';
 
@@ -147,6 +149,17 @@ describe('archives we write pass unzip, 7z, python and bsdtar', () => {
     checkPeers(archive);
     const count = execFileSync('python3', ['-c', 'import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);print(len(z.infolist()), z.read("many/d69/f999.txt").decode())', archive], { encoding: 'utf8' });
     expect(count).toBe('70071 file 69/999\n\n');
+    // And our own reader.
+    const source = await openFileSource(archive);
+    try {
+      const zip = await openZip(source);
+      expect(zip.info.entryCount).toBe(70_071);
+      expect(zip.info.zip64EndOfCentralDirectoryOffset).toBe(zip64EndAt);
+      const entries = await zip.readEntries();
+      expect((await zip.readEntry(entries.find((e) => e.name === 'many/d69/f999.txt')!)).toString()).toBe(`file 69/999\n`);
+    } finally {
+      await source.close();
+    }
   });
 
   it('plain ZIP (no ZIP64 record) below the limits', async () => {

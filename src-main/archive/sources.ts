@@ -1,0 +1,217 @@
+// The sources of a new archive: walking files and folders into a plan of entries, and reading
+// them back with the "changed or vanished" policy (archive/create.ts states it). Everything
+// here runs on the job's worker thread, so plain system calls are used where a thread-pool
+// round trip would cost more than the call.
+
+import { Buffer } from 'node:buffer';
+import { type Stats, closeSync, fstatSync, lstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { type FileHandle, lstat, open, readlink, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Log } from '../log/types.js';
+import { ZipError } from '../zip/errors.js';
+
+export type EntryKind = 'file' | 'directory' | 'symlink';
+
+export interface PlannedEntry {
+  readonly name: string;
+  readonly kind: EntryKind;
+  readonly sourcePath: string;
+  /** File size, or the link target's length. */
+  readonly size: number;
+  readonly mode: number;
+  readonly mtimeMs: number;
+  readonly linkTarget?: Buffer;
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new ZipError('CANCELLED', 'cancelled');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Walking the sources
+
+export interface WalkOptions {
+  readonly outputPath: string;
+  readonly exclude: (name: string) => boolean;
+  readonly followSymlinks: boolean;
+  readonly log: Log;
+  readonly signal: AbortSignal | undefined;
+}
+
+export function ioError(error: unknown, what: string): ZipError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new ZipError('SOURCE_CHANGED', `${what}: no such file or folder`, { cause: error });
+  return new ZipError('IO', `${what}: ${(error as Error).message}`, { cause: error });
+}
+
+/** Orders names by their UTF-8 bytes (code points; not UTF-16 units), whatever the locale. */
+function byteOrder(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x - y;
+  }
+  return a.length - b.length;
+}
+
+export async function walk(sources: readonly string[], options: WalkOptions): Promise<PlannedEntry[]> {
+  const entries: PlannedEntry[] = [];
+  const seen = new Set<string>();
+
+  const add = (entry: PlannedEntry): void => {
+    if (seen.has(entry.name)) throw new ZipError('BAD_NAME', `two sources give the same entry name "${entry.name}"`, { entry: entry.name });
+    seen.add(entry.name);
+    entries.push(entry);
+  };
+
+  const statOf = async (p: string): Promise<Stats> => {
+    if (!options.followSymlinks) return lstat(p);
+    try {
+      return await stat(p);
+    } catch (error) {
+      // A dangling link cannot be followed: keep it as a link.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return lstat(p);
+      throw error;
+    }
+  };
+
+  const statOfSync = (p: string): Stats => {
+    if (!options.followSymlinks) return lstatSync(p);
+    try {
+      return statSync(p);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return lstatSync(p);
+      throw error;
+    }
+  };
+
+  const visit = async (abs: string, name: string, st: Stats, ancestors: readonly string[]): Promise<void> => {
+    throwIfAborted(options.signal);
+    if (name !== '' && options.exclude(name)) return;
+    if (abs === options.outputPath) return;
+    if (st.isDirectory()) {
+      const key = `${st.dev}:${st.ino}`;
+      if (ancestors.includes(key)) {
+        options.log.warn('skipping a folder link that loops back to its ancestor', { path: abs });
+        return;
+      }
+      if (name !== '') add({ name: name + '/', kind: 'directory', sourcePath: abs, size: 0, mode: st.mode, mtimeMs: st.mtimeMs });
+      // One directory at a time with plain system calls (we are on the worker thread; a
+      // thread-pool round trip per lstat costs more than the lstat), then a turn of the event
+      // loop so a cancel gets in.
+      await new Promise((resolve) => setImmediate(resolve));
+      let names: string[];
+      try {
+        names = readdirSync(abs).sort(byteOrder);
+      } catch (error) {
+        throw ioError(error, abs);
+      }
+      const children = names.map((child) => {
+        const childPath = path.join(abs, child);
+        try {
+          return { childPath, child, st: statOfSync(childPath) };
+        } catch (error) {
+          throw ioError(error, childPath);
+        }
+      });
+      for (const { childPath, child, st: childStat } of children) {
+        await visit(childPath, name === '' ? child : `${name}/${child}`, childStat, [...ancestors, key]);
+      }
+    } else if (st.isFile()) {
+      add({ name, kind: 'file', sourcePath: abs, size: st.size, mode: st.mode, mtimeMs: st.mtimeMs });
+    } else if (st.isSymbolicLink()) {
+      let target: Buffer;
+      try {
+        target = await readlink(abs, { encoding: 'buffer' });
+      } catch (error) {
+        throw ioError(error, abs);
+      }
+      add({ name, kind: 'symlink', sourcePath: abs, size: target.length, mode: st.mode, mtimeMs: st.mtimeMs, linkTarget: target });
+    } else {
+      options.log.warn('skipping a special file (socket, FIFO or device)', { path: abs });
+    }
+  };
+
+  for (const source of sources) {
+    const abs = path.resolve(source);
+    let st: Stats;
+    try {
+      st = await statOf(abs);
+    } catch (error) {
+      throw ioError(error, source);
+    }
+    await visit(abs, path.basename(abs), st, []);
+  }
+  return entries;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading sources, with the "changed or vanished" policy
+
+export function changed(entry: PlannedEntry, what: string): ZipError {
+  return new ZipError('SOURCE_CHANGED', `${entry.sourcePath} ${what}; archive not written`, { entry: entry.name });
+}
+
+export async function openChecked(entry: PlannedEntry): Promise<FileHandle> {
+  let handle: FileHandle;
+  try {
+    handle = await open(entry.sourcePath, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw changed(entry, 'vanished before it was read');
+    throw error;
+  }
+  try {
+    await checkUnchanged(entry, handle);
+    return handle;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+export async function checkUnchanged(entry: PlannedEntry, handle: FileHandle): Promise<void> {
+  checkStats(entry, await handle.stat());
+}
+
+function checkStats(entry: PlannedEntry, now: Stats): void {
+  if (now.size !== entry.size) throw changed(entry, `changed size (${entry.size} → ${now.size} bytes)`);
+  if (now.mtimeMs !== entry.mtimeMs) throw changed(entry, 'was modified');
+}
+
+/** Exactly `length` bytes at `position`, or SOURCE_CHANGED if the file ends first. */
+export async function readExactly(source: FileHandle, entry: PlannedEntry, position: number, length: number, into: Buffer): Promise<Buffer> {
+  const data = into.subarray(0, length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await source.read(data, done, length - done, position + done);
+    if (bytesRead === 0) throw changed(entry, 'became shorter while it was read');
+    done += bytesRead;
+  }
+  return data;
+}
+
+/** A small file, read whole with plain system calls (we are on the worker thread). */
+export function readWholeSync(entry: PlannedEntry, data: Buffer): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(entry.sourcePath, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw changed(entry, 'vanished before it was read');
+    throw error;
+  }
+  try {
+    checkStats(entry, fstatSync(fd));
+    let done = 0;
+    for (;;) {
+      const bytesRead = readSync(fd, data, done, data.length - done, done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+      if (done === data.length) break;
+    }
+    if (done !== entry.size) throw changed(entry, done > entry.size ? 'grew while it was read' : 'became shorter while it was read');
+    return data.subarray(0, entry.size);
+  } finally {
+    closeSync(fd);
+  }
+}
