@@ -15,21 +15,20 @@
 //   such as .jar with stored members) are deflated at level 1: most of the gain for a fraction
 //   of the time.
 //
-// Speed: deflate runs in zlib's thread pool, several blocks at a time (PARALLEL_DEFLATES), so
-// every core works while this thread reads, checksums and writes in order. Small files are read
-// whole (synchronously: this is the worker thread, and one system call beats a thread-pool
-// round trip) in a bounded window ahead of the writer. Large files are cut into 1 MiB blocks
-// deflated in parallel, pigz-style: each block is primed with the previous block's last 32 KiB
-// as a preset dictionary and ends with a sync flush, so the blocks concatenate into one valid
-// deflate stream that is within a fraction of a percent of a serial one. Memory stays bounded by
-// the window (PREFETCH_BYTES) plus the blocks in flight.
+// Speed: compression runs on helper threads, one per core (archive/parallel.ts), while this
+// thread walks, orders and writes. Small files go to them in batches of about 256 KiB, by name:
+// a helper reads, checksums and deflates them and sends back one buffer of results (transferred,
+// not copied). Large files are read here in 1 MiB blocks, checksummed, and deflated on the
+// helpers pigz-style: each block is primed with the previous block's last 32 KiB as a preset
+// dictionary and ends with a sync flush, so the blocks concatenate into one valid deflate stream
+// within a fraction of a percent of a serial one. Memory stays bounded by the batches and blocks
+// in flight (AHEAD_BYTES, BLOCKS_IN_FLIGHT).
 
 import { Buffer } from 'node:buffer';
 import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { type Log, silentLog } from '../log/types.js';
 import { DOS_ATTR_DIRECTORY, METHOD_DEFLATED, METHOD_STORED, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../zip/constants.js';
@@ -43,26 +42,22 @@ import {
   needsZip64Sizes,
   toDosDateTime,
 } from '../zip/writer.js';
-import { ByteAccumulator, CHUNK_SIZE, ChunkPool, Output, ReadRing } from './buffers.js';
+import { ByteAccumulator, CHUNK_SIZE, ChunkPool, Output } from './buffers.js';
 import { SAMPLE_SIZE, STORE, choosePlan } from './compress-plan.js';
+import { BATCH_BYTES, type FileTask, type FilesDone } from './compress-work.js';
 import { compileGlobs } from './glob.js';
-import { DeflateHelper, Limiter, helperPath } from './parallel.js';
-import { type PlannedEntry, changed, checkUnchanged, ioError, openChecked, readExactly, readWholeSync, throwIfAborted, walk } from './sources.js';
+import { CompressPool, helperPath } from './parallel.js';
+import { type PlannedEntry, changed, checkUnchanged, ioError, openChecked, readExactly, throwIfAborted, walk } from './sources.js';
 import { type OnExists, withTempFile } from './temp-file.js';
-
-const deflateRaw = promisify(zlib.deflateRaw);
 
 /** Files up to this size are read whole and deflated in one call; larger ones go block by block. */
 const SMALL_FILE_LIMIT = CHUNK_SIZE;
-/** Deflate calls in zlib's thread pool at once (libuv's pool has four threads by default). */
-const PARALLEL_DEFLATES = Math.max(2, Math.min(4, availableParallelism()));
-/** Small files go to the helper thread while it has less than this outstanding; otherwise this thread deflates them itself. */
-const HELPER_BACKLOG_BYTES = 1024 * 1024;
-/** Bytes this thread deflates in one turn of the event loop before it lets messages in. */
-const LOCAL_BYTES_PER_TURN = 256 * 1024;
-/** How many source bytes may be read and compressed ahead of the writer. */
-const PREFETCH_BYTES = 4 * 1024 * 1024;
-const PREFETCH_ENTRIES = 128;
+/** Small files go to a helper in batches of at most BATCH_BYTES or this many files. */
+const BATCH_FILES = 256;
+/** Source bytes of small files handed out ahead of the writer (the bound on their buffers). */
+const AHEAD_BYTES = 6 * 1024 * 1024;
+/** Blocks of one large file being deflated at once, per helper. */
+const BLOCKS_PER_HELPER = 2;
 /** The deflate window: how much of the previous block primes the next one. */
 const DICTIONARY_SIZE = 32 * 1024;
 /** 1980-01-01T00:00:00Z, the earliest DOS time: the fixed time of deterministic archives. */
@@ -96,7 +91,7 @@ export interface CreateOptions {
   /** Called with the temporary output path once it exists. */
   readonly onTempPath?: (tempPath: string) => void;
   readonly log?: Log;
-  /** Deflate small files on a helper thread too; default when the machine has more than one core. */
+  /** Compress on helper threads (one per core); default true. False compresses on the calling thread. */
   readonly helperThread?: boolean;
 }
 
@@ -115,9 +110,7 @@ export interface CreateResult {
 interface PreparedData {
   readonly method: number;
   readonly crc32: number;
-  readonly data: Buffer;
-  /** Where the source bytes sit in the read ring, to give back once written. */
-  readonly ringStart?: number;
+  readonly data: Uint8Array;
 }
 
 export async function createArchive(options: CreateOptions): Promise<CreateResult> {
@@ -130,34 +123,47 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
   const signal = options.signal;
   throwIfAborted(signal);
 
-  const entries = await walk(options.sources, {
+  // The helpers start while the sources are walked, and the writer starts on the first entries
+  // the walk finds: walking a large tree costs a noticeable part of the whole job.
+  const helpers = options.helperThread ?? true ? availableParallelism() : 0;
+  const pool = new CompressPool(helpers > 0 ? helperPath() : undefined, helpers);
+  const list = new EntryList();
+  const walking = walk(options.sources, {
     outputPath,
     exclude: compileGlobs(options.excludes ?? []),
     followSymlinks: options.followSymlinks ?? false,
     log,
     signal,
-  });
-  const bytesTotal = entries.reduce((sum, e) => sum + e.size, 0);
-  log.debug('walked sources', { entries: entries.length, bytesTotal });
-
-  const result = await withTempFile(
-    outputPath,
-    async (handle) => {
-      const helperThread = options.helperThread ?? availableParallelism() > 1;
-      const writer = new EntryWriter(handle, entries, { level, deterministic: options.deterministic ?? false, signal, log, helperThread });
-      writer.onProgress = options.onProgress;
-      const summary = await writer.run(bytesTotal);
-      const end = { entryCount: entries.length, offsetOfStartOfCentralDirectory: summary.centralOffset, sizeOfCentralDirectory: summary.centralSize, comment };
-      await writer.output.write(endOfCentralDirectory(end));
-      await writer.output.finish();
-      return { ...summary, zip64: summary.zip64 || needsZip64End(end), outputBytes: writer.output.position };
-    },
-    { onExists: options.onExists ?? 'replace', onTempPath: options.onTempPath },
+    onEntry: (entry) => list.push(entry),
+  }).then(
+    () => list.finish(),
+    (error: unknown) => list.fail(error),
   );
+  let result;
+  try {
+    result = await withTempFile(
+      outputPath,
+      async (handle) => {
+        const writer = new EntryWriter(handle, list, pool, { level, deterministic: options.deterministic ?? false, signal, log });
+        writer.onProgress = options.onProgress;
+        const summary = await writer.run();
+        log.debug('wrote entries', { entries: list.length, bytesTotal: list.bytes, helpers: pool.threads });
+        const end = { entryCount: list.length, offsetOfStartOfCentralDirectory: summary.centralOffset, sizeOfCentralDirectory: summary.centralSize, comment };
+        await writer.output.write(endOfCentralDirectory(end));
+        await writer.output.finish();
+        return { ...summary, zip64: summary.zip64 || needsZip64End(end), outputBytes: writer.output.position };
+      },
+      { onExists: options.onExists ?? 'replace', onTempPath: options.onTempPath },
+    );
+  } finally {
+    list.close(); // a writer that gave up stops the walk
+    await walking;
+    await pool.close();
+  }
   return {
     outputPath: result.finalPath,
-    entries: entries.length,
-    inputBytes: bytesTotal,
+    entries: list.length,
+    inputBytes: list.bytes,
     outputBytes: result.value.outputBytes,
     storedEntries: result.value.stored,
     deflatedEntries: result.value.deflated,
@@ -166,13 +172,79 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
 }
 
 
+/**
+ * The walk's entries as they are found, for the writer to follow: it waits when it catches up.
+ * Written entries are let go (the central directory keeps their records as bytes).
+ */
+class EntryList {
+  private readonly items: (PlannedEntry | undefined)[] = [];
+  /** Sum of the sizes found so far. */
+  bytes = 0;
+  private done = false;
+  private closed = false;
+  private failure: { error: unknown } | undefined;
+  private wake: (() => void) | undefined;
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  /** Whether the walk has ended (so `length` and `bytes` are final). */
+  get complete(): boolean {
+    return this.done;
+  }
+
+  push(entry: PlannedEntry): void {
+    if (this.closed) throw new ZipError('CANCELLED', 'cancelled');
+    this.items.push(entry);
+    this.bytes += entry.size;
+    this.notify();
+  }
+
+  finish(): void {
+    this.done = true;
+    this.notify();
+  }
+
+  fail(error: unknown): void {
+    // A walk stopped because the writer gave up has nothing to add.
+    if (!this.closed) this.failure = { error };
+    this.done = true;
+    this.notify();
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Entry `index`, once found; undefined when the walk ended before it. */
+  async at(index: number): Promise<PlannedEntry | undefined> {
+    while (index >= this.items.length && !this.done) await new Promise<void>((resolve) => (this.wake = resolve));
+    if (this.failure) throw this.failure.error;
+    return this.items[index];
+  }
+
+  /** Entry `index` if it is already found (for looking ahead). */
+  peek(index: number): PlannedEntry | undefined {
+    return this.items[index];
+  }
+
+  release(index: number): void {
+    this.items[index] = undefined;
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Writing entries
 
 interface WriterSettings {
   readonly level: number;
-  /** Use a helper thread for small files (see deflate-helper.ts). */
-  readonly helperThread: boolean;
   readonly deterministic: boolean;
   readonly signal: AbortSignal | undefined;
   readonly log: Log;
@@ -186,65 +258,66 @@ interface RunSummary {
   readonly zip64: boolean;
 }
 
+/** Small files handed to a helper together, and how far the writer has taken their results. */
+interface Batch {
+  readonly done: Promise<FilesDone>;
+  readonly bytes: number;
+  readonly count: number;
+  result: FilesDone | undefined;
+  used: number;
+  offset: number;
+}
+
 class EntryWriter {
   readonly output: Output;
   onProgress: ((progress: CreateProgress) => void) | undefined;
-  private readonly prepared = new Map<number, Promise<PreparedData>>();
-  private readonly deflates = new Limiter(PARALLEL_DEFLATES);
-  private helper: DeflateHelper | undefined;
-  private readonly chunkPool = new ChunkPool(PARALLEL_DEFLATES * 2 + 2);
-  private readonly ring = new ReadRing(2 * (PREFETCH_BYTES + SMALL_FILE_LIMIT + 1));
-  /** Indexes whose preparation has finished (so waiting for them costs nothing). */
-  private readonly settled = new Set<number>();
-  private nextToPrepare = 0;
+  /** The batch of each small file handed out and not yet written, by entry index. */
+  private readonly batchOf = new Map<number, Batch>();
+  private readonly chunkPool: ChunkPool;
+  private nextToDispatch = 0;
+  private aheadBytes = 0;
+  /** The buffer of the batch whose last file is being written. */
+  private finished: ArrayBuffer | undefined;
   private current = 0;
-  private bytesAhead = 0;
   private bytesDone = 0;
-  private bytesTotal = 0;
 
   constructor(
     handle: FileHandle,
-    private readonly entries: readonly PlannedEntry[],
+    private readonly entries: EntryList,
+    private readonly pool: CompressPool,
     private readonly settings: WriterSettings,
   ) {
     this.output = new Output(handle);
+    this.chunkPool = new ChunkPool(this.blocksInFlight + 3);
   }
 
-  async run(bytesTotal: number): Promise<RunSummary> {
-    const url = this.settings.helperThread ? helperPath() : undefined;
-    if (url && this.entries.some((e) => e.kind === 'file' && e.size <= SMALL_FILE_LIMIT && e.size > 0)) this.helper = new DeflateHelper(url);
-    try {
-      return await this.writeAll(bytesTotal);
-    } finally {
-      await this.helper?.close();
-    }
+  private get blocksInFlight(): number {
+    return Math.max(1, this.pool.threads) * BLOCKS_PER_HELPER;
   }
 
-  private async writeAll(bytesTotal: number): Promise<RunSummary> {
-    this.bytesTotal = bytesTotal;
+  async run(): Promise<RunSummary> {
     // Central records are encoded as each entry is written and kept as bytes: far smaller
     // than keeping every entry's record object until the end.
     const central = new ByteAccumulator();
     let stored = 0;
     let deflated = 0;
     let zip64 = false;
-    this.pump();
-    for (let i = 0; i < this.entries.length; i++) {
+    for (let i = 0; ; i++) {
       throwIfAborted(this.settings.signal);
       this.current = i;
-      const entry = this.entries[i]!;
+      this.dispatch(-1);
+      const entry = await this.entries.at(i);
+      if (entry === undefined) break;
+      this.dispatch(i);
       let record: EntryRecord;
       try {
-        const pending = this.prepared.get(i);
-        if (pending) {
-          // While the helper works on this one, deflate files further ahead here.
-          while (!this.settled.has(i) && this.pump() > 0) await new Promise((resolve) => setImmediate(resolve));
-          const data = await pending;
-          this.settled.delete(i);
-          this.prepared.delete(i);
-          this.bytesAhead -= entry.size;
-          record = await this.writeWhole(entry, data);
-          if (data.ringStart !== undefined) this.ring.give(data.ringStart);
+        const batch = this.batchOf.get(i);
+        if (batch) {
+          this.batchOf.delete(i);
+          record = await this.writeWhole(entry, this.take(batch, batch.result ?? (batch.result = await batch.done)));
+          // Written (copied or awaited): the batch's buffer can serve another batch.
+          if (this.finished) this.pool.giveBack(this.finished);
+          this.finished = undefined;
         } else if (entry.kind === 'file') {
           record = await this.writeStreamed(entry);
         } else {
@@ -259,8 +332,8 @@ class EntryWriter {
       if (record.compressionMethod === METHOD_DEFLATED) deflated++;
       else stored++;
       if (record.zip64LocalSizes || record.relativeOffsetOfLocalHeader >= 0xffff_ffff || record.compressedSize >= 0xffff_ffff) zip64 = true;
+      this.entries.release(i);
       this.report(i + 1, entry.name);
-      this.pump();
     }
     const centralOffset = this.output.position;
     for (const chunk of central.chunks()) await this.output.write(chunk);
@@ -268,70 +341,63 @@ class EntryWriter {
   }
 
   private report(entriesDone: number, currentEntry: string): void {
-    this.onProgress?.({ bytesDone: this.bytesDone, bytesTotal: this.bytesTotal, entriesDone, entriesTotal: this.entries.length, currentEntry });
+    // Nothing until the walk has ended: a fraction of partial totals would mean nothing.
+    if (!this.entries.complete) return;
+    this.onProgress?.({ bytesDone: this.bytesDone, bytesTotal: this.entries.bytes, entriesDone, entriesTotal: this.entries.length, currentEntry });
   }
 
   /**
-   * Reads small files ahead of the writer, within the window, and starts their compression:
-   * in batches on the helper thread while it keeps up, else here, a bounded amount per turn.
+   * Hands small files ahead of the writer to the helpers, in batches, while fewer than
+   * AHEAD_BYTES of them are out (one batch when compressing on this thread), and always up to
+   * entry `needed` (the one the writer is at, or -1).
    */
-  private pump(): number {
-    let localBudget = LOCAL_BYTES_PER_TURN;
-    let started = 0;
-    while (
-      this.nextToPrepare < this.entries.length &&
-      this.nextToPrepare - this.current < PREFETCH_ENTRIES &&
-      (this.bytesAhead < PREFETCH_BYTES || this.prepared.size === 0)
-    ) {
-      const helperFree = this.helper?.usable === true && this.helper.backlog < HELPER_BACKLOG_BYTES;
-      if (!helperFree && localBudget <= 0) {
-        this.pumpLater();
-        break;
+  private dispatch(needed: number): void {
+    const limit = this.pool.threads > 0 ? AHEAD_BYTES : BATCH_BYTES;
+    while (this.nextToDispatch < this.entries.length && (this.aheadBytes < limit || this.nextToDispatch <= needed)) {
+      // A batch waits to fill up while the walk is still finding files.
+      if (!this.entries.complete && this.entries.length - this.nextToDispatch < BATCH_FILES && this.nextToDispatch > needed) return;
+      const files: FileTask[] = [];
+      const indexes: number[] = [];
+      let bytes = 0;
+      while (this.nextToDispatch < this.entries.length && files.length < BATCH_FILES) {
+        const entry = this.entries.peek(this.nextToDispatch)!;
+        if (entry.kind === 'file' && entry.size <= SMALL_FILE_LIMIT) {
+          if (files.length > 0 && bytes + entry.size > BATCH_BYTES) break;
+          files.push({ name: entry.name, sourcePath: entry.sourcePath, size: entry.size, mode: entry.mode, mtimeMs: entry.mtimeMs });
+          indexes.push(this.nextToDispatch);
+          bytes += entry.size;
+        }
+        this.nextToDispatch++;
       }
-      const index = this.nextToPrepare++;
-      const entry = this.entries[index]!;
-      if (entry.kind !== 'file' || entry.size > SMALL_FILE_LIMIT) continue;
-      if (!helperFree) localBudget -= entry.size;
-      const pending = this.prepareSmall(entry, helperFree ? this.helper : undefined);
+      if (files.length === 0) continue;
+      const done = this.pool.files({ files, level: this.settings.level });
       // Awaited in order later; a job given up early must not leak a rejection.
-      pending.then(() => this.settled.add(index), () => undefined);
-      this.prepared.set(index, pending);
-      this.bytesAhead += entry.size;
-      started++;
+      done.catch(() => undefined);
+      const batch: Batch = { done, bytes, count: files.length, result: undefined, used: 0, offset: 0 };
+      for (const index of indexes) this.batchOf.set(index, batch);
+      this.aheadBytes += bytes;
     }
-    this.helper?.flush();
-    return started;
   }
 
-  private pumpScheduled = false;
-
-  private pumpLater(): void {
-    if (this.pumpScheduled) return;
-    this.pumpScheduled = true;
-    setImmediate(() => {
-      this.pumpScheduled = false;
-      if (!this.settings.signal?.aborted) this.pump();
-    });
+  /** The next file's data from its batch's results. */
+  private take(batch: Batch, done: FilesDone): PreparedData {
+    const outcome = done.outcomes[batch.used++];
+    if (outcome === undefined) {
+      const failure = done.failure ?? { code: 'IO' as const, message: 'compression helper gave no result', name: '' };
+      throw new ZipError(failure.code, failure.message, { entry: failure.name });
+    }
+    const data = done.data.subarray(batch.offset, batch.offset + outcome.length);
+    batch.offset += outcome.length;
+    if (batch.used === batch.count) {
+      this.aheadBytes -= batch.bytes;
+      this.finished = done.data.buffer as ArrayBuffer;
+    }
+    return { method: outcome.method, crc32: outcome.crc32, data };
   }
 
   private linkOrDirectory(entry: PlannedEntry): PreparedData {
     const data = entry.linkTarget ?? Buffer.alloc(0);
     return { method: METHOD_STORED, crc32: zlib.crc32(data), data };
-  }
-
-  private async prepareSmall(entry: PlannedEntry, helper: DeflateHelper | undefined): Promise<PreparedData> {
-    // Runs synchronously up to the first await: the pump reads files in order, right away.
-    // One byte more than expected, to notice a file that grew.
-    const slot = this.ring.take(entry.size + 1);
-    const ringStart = slot?.start;
-    const data = readWholeSync(entry, slot?.buffer ?? Buffer.allocUnsafe(entry.size + 1));
-    const crc32 = zlib.crc32(data);
-    const plan = choosePlan(entry, data, this.settings.level, (at) => data.subarray(at, at + SAMPLE_SIZE));
-    if (plan.method === METHOD_STORED) return { method: METHOD_STORED, crc32, data, ringStart };
-    // The helper gets a copy (the batch), so the ring slot is only read here.
-    const deflated = helper ? await helper.deflate(data, plan.level) : zlib.deflateRawSync(data, { level: plan.level });
-    if (deflated.length >= data.length) return { method: METHOD_STORED, crc32, data, ringStart };
-    return { method: METHOD_DEFLATED, crc32, data: deflated, ringStart };
   }
 
   private baseRecord(entry: PlannedEntry): Omit<EntryRecord, 'compressionMethod' | 'crc32' | 'compressedSize' | 'zip64LocalSizes'> {
@@ -371,8 +437,9 @@ class EntryWriter {
     const base = this.baseRecord(entry);
     const zip64LocalSizes = needsZip64Sizes(entry.size);
     const source = await openChecked(entry);
+    const readHead = (): Promise<Buffer> => readExactly(source, entry, 0, Math.min(CHUNK_SIZE, entry.size), this.chunkPool.get());
     try {
-      const head = await readExactly(source, entry, 0, Math.min(CHUNK_SIZE, entry.size), this.chunkPool.get());
+      let head = await readHead();
       let plan = choosePlan(entry, head, this.settings.level, (at) => {
         const sample = Buffer.allocUnsafe(SAMPLE_SIZE);
         return sample.subarray(0, readSync(source.fd, sample, 0, SAMPLE_SIZE, at));
@@ -388,6 +455,7 @@ class EntryWriter {
           await this.output.rewind(base.relativeOffsetOfLocalHeader);
           this.bytesDone -= entry.size;
           plan = STORE;
+          head = await readHead(); // the first pass handed its buffers to the helpers
           continue;
         }
         const record: EntryRecord = { ...base, compressionMethod: plan.method, crc32, compressedSize, zip64LocalSizes };
@@ -414,11 +482,13 @@ class EntryWriter {
       const want = Math.min(CHUNK_SIZE, entry.size - end);
       const ahead = want > 0 ? readExactly(source, entry, end, want, this.chunkPool.get()) : undefined;
       ahead?.catch(() => undefined);
+      // Measured before it is yielded: a deflated chunk's buffer is handed over (detached).
+      const length = chunk.length;
       yield chunk;
       position = end;
-      this.bytesDone += chunk.length;
+      this.bytesDone += length;
       this.report(this.current, entry.name);
-      this.pump();
+      this.dispatch(-1);
       if (!ahead) break;
       chunk = await ahead;
     }
@@ -431,44 +501,40 @@ class EntryWriter {
     for await (const chunk of this.chunks(entry, source, head)) {
       crc = zlib.crc32(chunk, crc);
       await this.output.write(chunk);
-      if (chunk !== head) this.chunkPool.put(chunk);
+      this.chunkPool.put(chunk);
     }
     return crc;
   }
 
   /**
-   * Deflates blocks in parallel (pigz's scheme): each block is primed with the last 32 KiB of
-   * the one before as a preset dictionary and ends with a sync flush, the last with the final
-   * block, so the outputs concatenate into one deflate stream (RFC 1951 3.2.3, 3.2.4).
+   * Deflates blocks on the helpers (pigz's scheme): each block is primed with the last 32 KiB
+   * of the one before as a preset dictionary and ends with a sync flush, the last with the final
+   * block, so the outputs concatenate into one deflate stream (RFC 1951 3.2.3, 3.2.4). A block's
+   * buffer travels to its helper and back, then is reused.
    */
   private async streamDeflated(entry: PlannedEntry, source: FileHandle, head: Buffer, level: number): Promise<number> {
     let crc = 0;
     let position = 0;
-    let previous: Buffer | undefined;
-    const inFlight: { input: Buffer; output: Promise<Buffer> }[] = [];
+    let dictionary: Buffer | undefined;
+    const inFlight: Promise<{ output: Buffer; input: Buffer }>[] = [];
     const writeOldest = async (): Promise<void> => {
-      const oldest = inFlight.shift()!;
-      await this.output.write(await oldest.output);
-      // Its deflate is done and the next block has already copied its tail as a dictionary.
-      if (oldest.input !== head && oldest.input !== previous) this.chunkPool.put(oldest.input);
+      const { output, input } = await inFlight.shift()!;
+      await this.output.write(output);
+      this.chunkPool.put(input);
     };
     for await (const chunk of this.chunks(entry, source, head)) {
       crc = zlib.crc32(chunk, crc);
       position += chunk.length;
-      const options: zlib.ZlibOptions = {
-        level,
-        chunkSize: CHUNK_SIZE + 64 * 1024, // one output buffer per block
-        finishFlush: position >= entry.size ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
-        ...(previous === undefined ? {} : { dictionary: previous.subarray(Math.max(0, previous.length - DICTIONARY_SIZE)) }),
-      };
-      previous = chunk;
-      const block = this.deflates.run(() => deflateRaw(chunk, options));
+      const last = position >= entry.size;
+      // A copy: the chunk itself is handed over to a helper.
+      const nextDictionary = last ? undefined : Buffer.from(chunk.subarray(Math.max(0, chunk.length - DICTIONARY_SIZE)));
+      const block = this.pool.block({ data: chunk, dictionary, level, last });
       block.catch(() => undefined);
-      inFlight.push({ input: chunk, output: block });
-      while (inFlight.length >= PARALLEL_DEFLATES) await writeOldest();
+      inFlight.push(block);
+      dictionary = nextDictionary;
+      while (inFlight.length >= this.blocksInFlight) await writeOldest();
     }
     while (inFlight.length > 0) await writeOldest();
     return crc;
   }
 }
-

@@ -1,42 +1,47 @@
-// A compression helper thread for createArchive: deflates batches of small buffers with zlib's
-// synchronous call. Node's asynchronous zlib call costs about 80 µs of stream machinery per
-// call, as much as deflating a small source file itself, so thousands of small files go in
-// batches to this thread while the job's worker thread deflates others itself: two cores, low
-// overhead. The helper belongs to one create job and ends with it; it touches no files.
+// A compression helper thread of a create job (archive/parallel.ts starts them, one per core):
+// it reads, checksums and deflates batches of small files, and deflates blocks of large ones,
+// with zlib's synchronous calls (Node's asynchronous zlib call costs about 80 µs of stream
+// machinery per call, as much as deflating a small source file). Small files are read here, where
+// they are compressed, so their bytes are never copied between threads; results travel back as
+// transferred buffers. The helpers belong to one job and end with it; they only read files.
 
 import { parentPort } from 'node:worker_threads';
 import { Buffer } from 'node:buffer';
-import zlib from 'node:zlib';
+import { type BlockTask, type FilesBatch, compressFiles, deflateBlock } from './compress-work.js';
 
-/** The inputs laid end to end in `data` (one copy, one message), each with its length and level. */
-export interface DeflateBatch {
-  readonly id: number;
-  readonly data: Uint8Array;
-  readonly lengths: readonly number[];
-  readonly levels: readonly number[];
-}
+export type HelperTask = { readonly id: number } & (
+  | { readonly type: 'files'; readonly batch: FilesBatch; readonly spares: readonly ArrayBuffer[] }
+  | ({ readonly type: 'block' } & BlockTask)
+);
 
-/** The outputs laid end to end, with their lengths. */
-export interface DeflatedBatch {
-  readonly id: number;
-  readonly data: Uint8Array;
-  readonly lengths: readonly number[];
+/** Result buffers given back by the writer, kept for the next batches. */
+const MAX_SPARES = 4;
+
+export type HelperAnswer =
+  | { readonly id: number; readonly type: 'files'; readonly done: ReturnType<typeof compressFiles> }
+  | { readonly id: number; readonly type: 'block'; readonly output: Uint8Array; readonly input: Uint8Array };
+
+/** Whether a buffer owns its whole ArrayBuffer (so it can be transferred). */
+export function ownsBuffer(data: Uint8Array): boolean {
+  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
 }
 
 if (parentPort) {
   const port = parentPort;
-  port.on('message', (batch: DeflateBatch) => {
-    const data = Buffer.from(batch.data.buffer, batch.data.byteOffset, batch.data.byteLength);
-    let at = 0;
-    const outputs = batch.lengths.map((length, i) => {
-      const output = zlib.deflateRawSync(data.subarray(at, at + length), { level: batch.levels[i] });
-      at += length;
-      return output;
-    });
-    const joined = Buffer.concat(outputs);
-    // The joined buffer is ours alone unless it came from Node's small-buffer pool: transfer it then.
-    const own = joined.byteOffset === 0 && joined.byteLength === joined.buffer.byteLength;
-    const answer: DeflatedBatch = { id: batch.id, data: joined, lengths: outputs.map((o) => o.length) };
-    port.postMessage(answer, own ? [joined.buffer as ArrayBuffer] : []);
+  const spares: ArrayBuffer[] = [];
+  port.on('message', (task: HelperTask) => {
+    if (task.type === 'files') {
+      for (const spare of task.spares) if (spares.length < MAX_SPARES) spares.push(spare);
+      const done = compressFiles(task.batch, spares);
+      const answer: HelperAnswer = { id: task.id, type: 'files', done };
+      // The batch buffer is this answer's alone: transfer it (its unused tail goes along).
+      port.postMessage(answer, [done.data.buffer as ArrayBuffer]);
+    } else {
+      const output = deflateBlock({ ...task, data: Buffer.from(task.data.buffer, task.data.byteOffset, task.data.byteLength) });
+      const answer: HelperAnswer = { id: task.id, type: 'block', output, input: task.data };
+      const transfer = [task.data.buffer as ArrayBuffer];
+      if (ownsBuffer(output)) transfer.push(output.buffer as ArrayBuffer);
+      port.postMessage(answer, transfer);
+    }
   });
 }

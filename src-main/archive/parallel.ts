@@ -1,33 +1,15 @@
-// Running deflate on more than one core: a limiter for zlib's thread pool, and the client side
-// of the helper thread that deflates batches of small files (archive/deflate-helper.ts).
+// Running a create job's compression on every core: a pool of helper threads
+// (archive/deflate-helper.ts), one per core, fed batches of small files and blocks of large
+// ones, each to the helper with the least work outstanding. The job's own thread only walks,
+// orders and writes, so it stays free to answer a cancel. Without a compiled helper (tests run
+// from source) the same work runs on the calling thread.
 
 import { Buffer } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { DeflateBatch, DeflatedBatch } from './deflate-helper.js';
-
-/** Small files go to the helper thread in batches of about this many bytes. */
-const HELPER_BATCH_BYTES = 256 * 1024;
-
-/** At most `limit` tasks at once, started in the order they asked. */
-export class Limiter {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly limit: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.running++;
-    try {
-      return await task();
-    } finally {
-      this.running--;
-      this.waiting.shift()?.();
-    }
-  }
-}
+import { type BlockTask, type FilesBatch, type FilesDone, compressFiles, deflateBlock } from './compress-work.js';
+import type { HelperAnswer, HelperTask } from './deflate-helper.js';
 
 /** The helper thread's compiled entry: beside this file in build/, else the package's build/. */
 export function helperPath(): URL | undefined {
@@ -37,69 +19,108 @@ export function helperPath(): URL | undefined {
   return existsSync(fileURLToPath(built)) ? built : undefined;
 }
 
-/** Small buffers sent in batches to a helper thread (see deflate-helper.ts). */
-export class DeflateHelper {
+/** Batch buffers kept here between being given back and being sent along with a batch. */
+const MAX_SPARES = 8;
+
+interface Waiting {
+  readonly resolve: (answer: HelperAnswer) => void;
+  readonly reject: (error: unknown) => void;
+  readonly bytes: number;
+}
+
+class Helper {
   /** Source bytes sent and not yet answered. */
   backlog = 0;
-  private readonly worker: Worker;
-  private nextId = 0;
-  private batch: { input: Buffer; level: number; resolve: (b: Buffer) => void; reject: (e: unknown) => void }[] = [];
-  private batchBytes = 0;
-  private readonly waiting = new Map<number, { bytes: number; items: DeflateHelper['batch'] }>();
-  private failure: Error | undefined;
+  readonly worker: Worker;
+  readonly waiting = new Map<number, Waiting>();
+  failure: Error | undefined;
 
   constructor(url: URL) {
-    // It holds one batch in and one out at a time: a small heap is plenty.
-    this.worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 } });
-    this.worker.on('message', (answer: DeflatedBatch) => {
-      const sent = this.waiting.get(answer.id);
-      if (!sent) return;
+    // A helper holds a batch or a block at a time: a small heap is plenty, and keeps the RSS down.
+    this.worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 } });
+    this.worker.on('message', (answer: HelperAnswer) => {
+      const waiting = this.waiting.get(answer.id);
+      if (!waiting) return;
       this.waiting.delete(answer.id);
-      this.backlog -= sent.bytes;
-      const data = Buffer.from(answer.data.buffer, answer.data.byteOffset, answer.data.byteLength);
-      let at = 0;
-      sent.items.forEach((item, i) => {
-        const length = answer.lengths[i]!;
-        item.resolve(data.subarray(at, at + length));
-        at += length;
-      });
+      this.backlog -= waiting.bytes;
+      waiting.resolve(answer);
     });
     const fail = (error: Error): void => {
-      this.failure = error;
-      for (const sent of this.waiting.values()) for (const item of sent.items) item.reject(error);
+      this.failure ??= error;
+      for (const waiting of this.waiting.values()) waiting.reject(error);
       this.waiting.clear();
     };
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => fail(new Error(`compression helper thread ended (exit code ${code})`)));
   }
+}
 
-  get usable(): boolean {
-    return this.failure === undefined;
+export class CompressPool {
+  private readonly helpers: Helper[] = [];
+  private readonly spares: ArrayBuffer[] = [];
+  private nextId = 0;
+
+  /** `threads` helpers from `url`; none (the work runs here) when `url` is undefined. */
+  constructor(url: URL | undefined, threads: number) {
+    if (url) for (let i = 0; i < threads; i++) this.helpers.push(new Helper(url));
   }
 
-  deflate(input: Buffer, level: number): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      this.batch.push({ input, level, resolve, reject });
-      this.batchBytes += input.length;
-      this.backlog += input.length;
-      if (this.batchBytes >= HELPER_BATCH_BYTES) this.flush();
+  /** Source bytes handed out and not yet done. */
+  get backlog(): number {
+    return this.helpers.reduce((sum, helper) => sum + helper.backlog, 0);
+  }
+
+  get threads(): number {
+    return this.helpers.length;
+  }
+
+  async files(batch: FilesBatch): Promise<FilesDone> {
+    const bytes = batch.files.reduce((sum, file) => sum + file.size, 0);
+    const spares = this.spares.splice(0, 2);
+    const answer = await this.send({ id: 0, type: 'files', batch, spares }, bytes, spares);
+    if (answer === undefined) {
+      this.spares.push(...spares);
+      return compressFiles(batch, this.spares);
+    }
+    if (answer.type !== 'files') throw new Error('compression helper answered out of kind');
+    return answer.done;
+  }
+
+  /** Gives back the buffer of a batch whose results are written, for a later batch. */
+  giveBack(buffer: ArrayBuffer): void {
+    if (this.spares.length < MAX_SPARES) this.spares.push(buffer);
+  }
+
+  /**
+   * Deflates a block. Its whole ArrayBuffer (the caller's alone) is transferred away, unusable
+   * here, and comes back as `input` once done, for reuse.
+   */
+  async block(task: BlockTask): Promise<{ output: Buffer; input: Buffer }> {
+    const answer = await this.send({ id: 0, type: 'block', ...task }, task.data.length, [task.data.buffer as ArrayBuffer]);
+    if (answer === undefined) return { output: deflateBlock(task), input: Buffer.from(task.data.buffer, task.data.byteOffset, task.data.byteLength) };
+    if (answer.type !== 'block') throw new Error('compression helper answered out of kind');
+    const view = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    return { output: view(answer.output), input: view(answer.input) };
+  }
+
+  /** Posts to the least busy helper; undefined when there is none. */
+  private send(task: HelperTask, bytes: number, transfer: ArrayBuffer[]): Promise<HelperAnswer> | undefined {
+    let best: Helper | undefined;
+    for (const helper of this.helpers) if (helper.failure === undefined && (best === undefined || helper.backlog < best.backlog)) best = helper;
+    if (best === undefined) {
+      const failure = this.helpers.find((helper) => helper.failure)?.failure;
+      return failure ? Promise.reject(failure) : undefined;
+    }
+    const helper = best;
+    const id = this.nextId++;
+    helper.backlog += bytes;
+    return new Promise<HelperAnswer>((resolve, reject) => {
+      helper.waiting.set(id, { resolve, reject, bytes });
+      helper.worker.postMessage({ ...task, id }, transfer);
     });
   }
 
-  flush(): void {
-    if (this.batch.length === 0) return;
-    const id = this.nextId++;
-    const items = this.batch;
-    this.waiting.set(id, { bytes: this.batchBytes, items });
-    this.batch = [];
-    this.batchBytes = 0;
-    const data = Buffer.concat(items.map((item) => item.input));
-    const message: DeflateBatch = { id, data, lengths: items.map((item) => item.input.length), levels: items.map((item) => item.level) };
-    const own = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-    this.worker.postMessage(message, own ? [data.buffer as ArrayBuffer] : []);
-  }
-
   async close(): Promise<void> {
-    await this.worker.terminate();
+    await Promise.all(this.helpers.map((helper) => helper.worker.terminate()));
   }
 }

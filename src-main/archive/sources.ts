@@ -9,6 +9,7 @@ import { type FileHandle, lstat, open, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Log } from '../log/types.js';
 import { ZipError } from '../zip/errors.js';
+import { isTempPathFor } from './temp-file.js';
 
 export type EntryKind = 'file' | 'directory' | 'symlink';
 
@@ -36,6 +37,8 @@ export interface WalkOptions {
   readonly followSymlinks: boolean;
   readonly log: Log;
   readonly signal: AbortSignal | undefined;
+  /** Each entry as soon as it is found, in archive order (the writer starts before the walk ends). */
+  readonly onEntry?: (entry: PlannedEntry) => void;
 }
 
 export function ioError(error: unknown, what: string): ZipError {
@@ -55,6 +58,7 @@ function byteOrder(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/** The entries of the sources, in archive order; handed to `onEntry` instead of kept when it is given. */
 export async function walk(sources: readonly string[], options: WalkOptions): Promise<PlannedEntry[]> {
   const entries: PlannedEntry[] = [];
   const seen = new Set<string>();
@@ -62,7 +66,8 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
   const add = (entry: PlannedEntry): void => {
     if (seen.has(entry.name)) throw new ZipError('BAD_NAME', `two sources give the same entry name "${entry.name}"`, { entry: entry.name });
     seen.add(entry.name);
-    entries.push(entry);
+    if (options.onEntry) options.onEntry(entry);
+    else entries.push(entry);
   };
 
   const statOf = async (p: string): Promise<Stats> => {
@@ -89,7 +94,8 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
   const visit = async (abs: string, name: string, st: Stats, ancestors: readonly string[]): Promise<void> => {
     throwIfAborted(options.signal);
     if (name !== '' && options.exclude(name)) return;
-    if (abs === options.outputPath) return;
+    // The archive being written, and its temporary file (the walk runs while it is written).
+    if (abs === options.outputPath || isTempPathFor(options.outputPath, abs)) return;
     if (st.isDirectory()) {
       const key = `${st.dev}:${st.ino}`;
       if (ancestors.includes(key)) {
@@ -205,9 +211,10 @@ export function readWholeSync(entry: PlannedEntry, data: Buffer): Buffer {
     let done = 0;
     for (;;) {
       const bytesRead = readSync(fd, data, done, data.length - done, done);
-      if (bytesRead === 0) break;
       done += bytesRead;
-      if (done === data.length) break;
+      // A regular file reads short only at its end: once the expected size is in, a short
+      // read is the end, and a second call to see it would double the reads of small files.
+      if (bytesRead === 0 || done === data.length || done >= entry.size) break;
     }
     if (done !== entry.size) throw changed(entry, done > entry.size ? 'grew while it was read' : 'became shorter while it was read');
     return data.subarray(0, entry.size);

@@ -38,6 +38,14 @@ export function tempPathFor(finalPath: string): string {
   return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
 }
 
+/** Whether `candidate` is a temporary name of `finalPath` (see tempPathFor), made by this job or another. */
+export function isTempPathFor(finalPath: string, candidate: string): boolean {
+  if (path.dirname(candidate) !== path.dirname(finalPath)) return false;
+  const prefix = `.${path.basename(finalPath)}.`;
+  const name = path.basename(candidate);
+  return name.length === prefix.length + 8 + TEMP_SUFFIX.length && name.startsWith(prefix) && name.endsWith(TEMP_SUFFIX);
+}
+
 /** `dir/name (n).ext` for n ≥ 2 (n = 1 is the name itself). */
 export function numberedName(finalPath: string, n: number): string {
   if (n <= 1) return finalPath;

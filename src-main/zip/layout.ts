@@ -91,6 +91,8 @@ export class RecordLayout<N extends string, T extends string = never> {
   readonly offsetOf: Readonly<Values<N>>;
   /** Decodes the fixed part at `at`. The caller has checked that `size` bytes are there. */
   readonly decode: (buf: Buffer, at: number) => Values<N>;
+  /** Writes the fixed part at 0: the signature given, tail lengths from `tails`, the rest from `values`. */
+  private readonly encodeFixed: (buf: Buffer, values: Values<N>, tails: Record<string, Uint8Array>, signature: number) => void;
 
   constructor(
     /** Spec name, e.g. "central directory file header". */
@@ -110,6 +112,7 @@ export class RecordLayout<N extends string, T extends string = never> {
     this.size = size;
     this.offsetOf = offsets;
     this.decode = compileDecoder<N>(fields, offsets);
+    this.encodeFixed = compileEncoder<N, T>(title, fields, offsets, signature !== undefined, tails);
   }
 
   /** Total length of the record: the fixed part plus its tails. */
@@ -135,15 +138,10 @@ export class RecordLayout<N extends string, T extends string = never> {
    * the bytes given, so callers cannot make the two disagree.
    */
   encode(values: Omit<Values<N>, 'signature' | TailLengthFields<N, T>>, tails: { [K in T]: Uint8Array } = {} as never): Buffer {
-    const all = { ...values } as Values<N>;
-    for (const tail of this.tails) all[tail.lengthField] = tails[tail.name].length;
-    if (this.signature !== undefined) (all as Record<string, number>)['signature'] = this.signature;
-    const buf = Buffer.allocUnsafe(this.lengthOf(all));
-    for (const field of this.fields) {
-      const value = all[field.name];
-      if (value === undefined) throw new TypeError(`${this.title}: no value for ${field.name}`);
-      writeUInt(buf, this.offsetOf[field.name], field.width, value);
-    }
+    let length = this.size;
+    for (const tail of this.tails) length += tails[tail.name].length;
+    const buf = Buffer.allocUnsafe(length);
+    this.encodeFixed(buf, values as Values<N>, tails as Record<string, Uint8Array>, this.signature ?? 0);
     let at = this.size;
     for (const tail of this.tails) {
       const bytes = tails[tail.name];
@@ -173,6 +171,58 @@ export class RecordLayout<N extends string, T extends string = never> {
 
 /** The field names that hold a tail's length; `encode` sets them itself. */
 type TailLengthFields<N extends string, T extends string> = [T] extends [never] ? never : N & `${string}Length`;
+
+/**
+ * Straight-line writes of the fixed part, compiled once like the decoder (a writer encodes two
+ * records per entry, and a field-by-field loop over the table cost as much as the I/O). Every
+ * value is still checked to fit its width.
+ */
+function compileEncoder<N extends string, T extends string>(
+  title: string,
+  fields: readonly FieldSpec<N>[],
+  offsets: Values<N>,
+  signed: boolean,
+  tails: readonly TailSpec<T, N>[],
+): (buf: Buffer, values: Values<N>, tails: Record<string, Uint8Array>, signature: number) => void {
+  const lines: string[] = [];
+  for (const field of fields) {
+    const o = offsets[field.name];
+    const tail = tails.find((t) => t.lengthField === field.name);
+    const source = signed && field.name === 'signature' ? 'signature' : tail ? `tails[${JSON.stringify(tail.name)}].length` : `values[${JSON.stringify(field.name)}]`;
+    const max = field.width === 8 ? Number.MAX_SAFE_INTEGER : 2 ** (8 * field.width) - 1;
+    lines.push(`v = ${source};`);
+    lines.push(`if (!Number.isInteger(v) || v < 0 || v > ${max}) fail(${JSON.stringify(field.name)}, v);`);
+    switch (field.width) {
+      case 1:
+        lines.push(`buf[${o}] = v;`);
+        break;
+      case 2:
+        lines.push(`buf[${o}] = v & 255; buf[${o + 1}] = v >>> 8;`);
+        break;
+      case 4:
+        lines.push(`buf[${o}] = v & 255; buf[${o + 1}] = (v >>> 8) & 255; buf[${o + 2}] = (v >>> 16) & 255; buf[${o + 3}] = v >>> 24;`);
+        break;
+      case 8:
+        lines.push(`lo = v % 4294967296; hi = Math.floor(v / 4294967296);`);
+        lines.push(`buf[${o}] = lo & 255; buf[${o + 1}] = (lo >>> 8) & 255; buf[${o + 2}] = (lo >>> 16) & 255; buf[${o + 3}] = lo >>> 24;`);
+        lines.push(`buf[${o + 4}] = hi & 255; buf[${o + 5}] = (hi >>> 8) & 255; buf[${o + 6}] = (hi >>> 16) & 255; buf[${o + 7}] = hi >>> 24;`);
+        break;
+    }
+  }
+  const fail = (name: string, value: unknown): never => {
+    if (value === undefined) throw new TypeError(`${title}: no value for ${name}`);
+    throw new RangeError(`value ${String(value)} does not fit in the ${name} field of ${title}`);
+  };
+  const body = `let v, lo, hi;\n${lines.join('\n')}`;
+  const encode = new Function('fail', 'buf', 'values', 'tails', 'signature', body) as (
+    f: typeof fail,
+    buf: Buffer,
+    values: Values<N>,
+    tails: Record<string, Uint8Array>,
+    signature: number,
+  ) => void;
+  return (buf, values, tailBytes, signature) => encode(fail, buf, values, tailBytes, signature);
+}
 
 function compileDecoder<N extends string>(fields: readonly FieldSpec<N>[], offsets: Values<N>): (buf: Buffer, at: number) => Values<N> {
   // Plain byte arithmetic rather than readUInt16LE/readUInt32LE: the caller has checked the
@@ -257,8 +307,11 @@ export class ExtraFieldLayout {
 
   /** Header id, data size and data, for the writer. Fields without a value are left out. */
   encode(values: Readonly<Record<string, number | Uint8Array>>, context: ExtraContext): Buffer {
-    const parts: Buffer[] = [];
+    // Which fields go in and how wide they are first, then one buffer (a writer encodes one or
+    // two extra fields per header, tens of thousands of times).
+    const present: { width: number; value: number | Uint8Array }[] = [];
     const seen: Record<string, number | Buffer> = {};
+    let size = 0;
     for (const field of this.fields) {
       const value = values[field.name];
       if (field.when && !field.when(seen, context)) continue;
@@ -266,22 +319,27 @@ export class ExtraFieldLayout {
       if (typeof value === 'number') {
         const width = field.width ?? (field.widthField ? (seen[field.widthField] as number) : undefined);
         if (width === undefined) throw new TypeError(`${this.title}: ${field.name} is a byte run, not a number`);
-        const part = Buffer.alloc(width);
-        if (width === 1 || width === 2 || width === 4 || width === 8) writeUInt(part, 0, width, value);
-        else part.writeUIntLE(value, 0, width);
-        parts.push(part);
+        present.push({ width, value });
+        size += width;
         seen[field.name] = value;
       } else {
-        parts.push(Buffer.from(value));
-        seen[field.name] = Buffer.from(value);
+        present.push({ width: value.length, value });
+        size += value.length;
+        seen[field.name] = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
       }
     }
-    const data = Buffer.concat(parts);
-    if (data.length > 0xffff) throw new RangeError(`${this.title}: ${data.length} bytes do not fit in an extra field`);
-    const header = Buffer.allocUnsafe(4);
-    header.writeUInt16LE(this.headerId, 0);
-    header.writeUInt16LE(data.length, 2);
-    return Buffer.concat([header, data]);
+    if (size > 0xffff) throw new RangeError(`${this.title}: ${size} bytes do not fit in an extra field`);
+    const buf = Buffer.allocUnsafe(4 + size);
+    buf.writeUInt16LE(this.headerId, 0);
+    buf.writeUInt16LE(size, 2);
+    let at = 4;
+    for (const { width, value } of present) {
+      if (typeof value !== 'number') buf.set(value, at);
+      else if (width === 1 || width === 2 || width === 4 || width === 8) writeUInt(buf, at, width, value);
+      else if (width > 0) buf.writeUIntLE(value, at, width);
+      at += width;
+    }
+    return buf;
   }
 
   private walk(
