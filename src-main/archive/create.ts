@@ -55,7 +55,7 @@ const SMALL_FILE_LIMIT = CHUNK_SIZE;
 /** Small files go to a helper in batches of at most BATCH_BYTES or this many files. */
 const BATCH_FILES = 256;
 /** Source bytes of small files handed out ahead of the writer (the bound on their buffers). */
-const AHEAD_BYTES = 6 * 1024 * 1024;
+const AHEAD_BYTES = 3 * 1024 * 1024;
 /** Blocks of one large file being deflated at once, per helper. */
 const BLOCKS_PER_HELPER = 2;
 /** The deflate window: how much of the previous block primes the next one. */

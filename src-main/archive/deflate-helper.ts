@@ -15,16 +15,11 @@ export type HelperTask = { readonly id: number } & (
 );
 
 /** Result buffers given back by the writer, kept for the next batches. */
-const MAX_SPARES = 4;
+const MAX_SPARES = 2;
 
 export type HelperAnswer =
   | { readonly id: number; readonly type: 'files'; readonly done: ReturnType<typeof compressFiles> }
   | { readonly id: number; readonly type: 'block'; readonly output: Uint8Array; readonly input: Uint8Array };
-
-/** Whether a buffer owns its whole ArrayBuffer (so it can be transferred). */
-export function ownsBuffer(data: Uint8Array): boolean {
-  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-}
 
 if (parentPort) {
   const port = parentPort;
@@ -39,8 +34,9 @@ if (parentPort) {
     } else {
       const output = deflateBlock({ ...task, data: Buffer.from(task.data.buffer, task.data.byteOffset, task.data.byteLength) });
       const answer: HelperAnswer = { id: task.id, type: 'block', output, input: task.data };
+      // The output is a view of zlib's one output buffer, which nothing here uses any more: it goes along whole.
       const transfer = [task.data.buffer as ArrayBuffer];
-      if (ownsBuffer(output)) transfer.push(output.buffer as ArrayBuffer);
+      if (output.buffer !== task.data.buffer) transfer.push(output.buffer as ArrayBuffer);
       port.postMessage(answer, transfer);
     }
   });

@@ -20,7 +20,7 @@ export function helperPath(): URL | undefined {
 }
 
 /** Batch buffers kept here between being given back and being sent along with a batch. */
-const MAX_SPARES = 8;
+const MAX_SPARES = 4;
 
 interface Waiting {
   readonly resolve: (answer: HelperAnswer) => void;
@@ -76,7 +76,9 @@ export class CompressPool {
 
   async files(batch: FilesBatch): Promise<FilesDone> {
     const bytes = batch.files.reduce((sum, file) => sum + file.size, 0);
-    const spares = this.spares.splice(0, 2);
+    // One back per batch sent: each batch takes one, so none pile up (unused, they would wait for a
+    // collection on the helper's heap).
+    const spares = this.spares.splice(0, 1);
     const answer = await this.send({ id: 0, type: 'files', batch, spares }, bytes, spares);
     if (answer === undefined) {
       this.spares.push(...spares);

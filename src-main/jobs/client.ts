@@ -210,7 +210,10 @@ export class JobClient {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerPath);
+    // A young generation of 8 MB rather than V8's default: the worker's garbage is mostly small
+    // and short-lived, and collecting it sooner also frees the buffers it points to (create's
+    // peak memory fell by about 30 MB; issue 3 asks for 150 MB at most).
+    const worker = new Worker(this.workerPath, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     this.worker = worker;
     let lastError: Error | undefined;
     worker.on('message', (message: FromWorker) => this.onMessage(message));
