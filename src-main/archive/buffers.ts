@@ -1,6 +1,7 @@
 // The buffers of writing an archive, reused rather than allocated per file (garbage outside the
-// JavaScript heap is freed late, and memory is a target): read buffers for small files, chunks
-// for large ones, the central directory's bytes, and the coalescing output writer.
+// JavaScript heap is freed late, and memory is a target): chunks for large files, the central
+// directory's bytes, and the coalescing output writer. (Small files' buffers travel between the
+// job and its helpers: archive/parallel.ts.)
 
 import { Buffer } from 'node:buffer';
 import type { FileHandle } from 'node:fs/promises';
@@ -45,42 +46,6 @@ export class ByteAccumulator {
     return [...this.blocks, this.current.subarray(0, this.used)];
   }
 }
-
-/**
- * Read buffers for small files, carved in order from one reused block and given back in the
- * same order once the entry is written. Allocating a fresh buffer per file made hundreds of
- * megabytes of garbage outside the JavaScript heap, which the collector frees late.
- */
-export class ReadRing {
-  private readonly block: Buffer;
-  private readonly live: { start: number; end: number }[] = [];
-  private tail = 0;
-
-  constructor(capacity: number) {
-    this.block = Buffer.allocUnsafeSlow(capacity);
-  }
-
-  /** `length` bytes, or undefined when the ring is full (the caller allocates). */
-  take(length: number): { buffer: Buffer; start: number } | undefined {
-    const oldest = this.live[0]?.start;
-    let start: number | undefined;
-    if (oldest === undefined) start = this.tail + length <= this.block.length ? this.tail : length <= this.block.length ? 0 : undefined;
-    else if (this.tail > oldest) start = this.tail + length <= this.block.length ? this.tail : length <= oldest ? 0 : undefined;
-    else if (this.tail < oldest) start = this.tail + length <= oldest ? this.tail : undefined;
-    if (start === undefined) return undefined;
-    this.live.push({ start, end: start + length });
-    this.tail = start + length;
-    return { buffer: this.block.subarray(start, start + length), start };
-  }
-
-  /** Gives back the oldest allocation, which must be the one starting at `start`. */
-  give(start: number): void {
-    if (this.live[0]?.start !== start) throw new Error(`read ring released out of order (${start})`);
-    this.live.shift();
-    if (this.live.length === 0) this.tail = 0;
-  }
-}
-
 
 export async function writeAll(handle: FileHandle, data: Uint8Array, position: number): Promise<void> {
   let done = 0;

@@ -139,6 +139,23 @@ describe('withTempFile', () => {
 });
 
 describe('createArchive', () => {
+  it('compressing on helper threads or on the calling thread gives the same bytes', async () => {
+    const dir = path.join(root, 'helpers');
+    const files = Array.from({ length: 300 }, (_, i) => ({ name: `src/f${String(i).padStart(3, '0')}.txt`, kind: 'file' as const, data: text(100 + i * 97, i) }));
+    const base = writeTree(dir, 'tree', [
+      ...files,
+      { name: 'big.txt', kind: 'file', data: text(3_500_000, 3) },
+      { name: 'mid.bin', kind: 'file', data: random(700_000) },
+      { name: 'empty.txt', kind: 'file', data: Buffer.alloc(0) },
+    ]);
+    const onHelpers = path.join(dir, 'helpers.zip');
+    const here = path.join(dir, 'here.zip');
+    await createArchive({ outputPath: onHelpers, sources: [base], deterministic: true, helperThread: true });
+    await createArchive({ outputPath: here, sources: [base], deterministic: true, helperThread: false });
+    expect(readFileSync(onHelpers).equals(readFileSync(here))).toBe(true);
+    execFileSync('unzip', ['-tqq', onHelpers]);
+  });
+
   it('deterministic: the same input gives identical bytes, whatever the files’ times', async () => {
     const dir = path.join(root, 'det');
     const base = writeTree(dir, 'tree', [
