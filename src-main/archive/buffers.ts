@@ -9,7 +9,16 @@ import type { FileHandle } from 'node:fs/promises';
 export const CHUNK_SIZE = 1024 * 1024;
 export const OUTPUT_BUFFER = 1024 * 1024;
 
-/** 1 MiB buffers for large files' chunks, reused: garbage outside the heap is freed late. */
+/**
+ * Room after a chunk for its deflated form, which a helper writes back over it: deflate grows
+ * incompressible data by 5 bytes per 16 KiB stored block at most, plus the stream's ends.
+ */
+export const CHUNK_SLACK = 1024 + (CHUNK_SIZE >> 10);
+
+/**
+ * 1 MiB buffers for large files' chunks, reused: garbage outside the heap is freed late (and a
+ * buffer received from another thread counts as such until collected).
+ */
 export class ChunkPool {
   private readonly free: ArrayBuffer[] = [];
 
@@ -17,12 +26,12 @@ export class ChunkPool {
   constructor(private readonly keep: number) {}
 
   get(): Buffer {
-    const buffer = this.free.pop() ?? new ArrayBuffer(CHUNK_SIZE);
+    const buffer = this.free.pop() ?? new ArrayBuffer(CHUNK_SIZE + CHUNK_SLACK);
     return Buffer.from(buffer, 0, CHUNK_SIZE);
   }
 
   put(chunk: Buffer): void {
-    if (chunk.buffer.byteLength === CHUNK_SIZE && this.free.length < this.keep) this.free.push(chunk.buffer as ArrayBuffer);
+    if (chunk.buffer.byteLength === CHUNK_SIZE + CHUNK_SLACK && this.free.length < this.keep) this.free.push(chunk.buffer as ArrayBuffer);
   }
 }
 

@@ -32,11 +32,16 @@ if (parentPort) {
       // The batch buffer is this answer's alone: transfer it (its unused tail goes along).
       port.postMessage(answer, [done.data.buffer as ArrayBuffer]);
     } else {
-      const output = deflateBlock({ ...task, data: Buffer.from(task.data.buffer, task.data.byteOffset, task.data.byteLength) });
+      const deflated = deflateBlock({ ...task, data: Buffer.from(task.data.buffer, task.data.byteOffset, task.data.byteLength) });
+      // Back in the input's own buffer when it has room (the input is read by now): the writer
+      // then receives no new buffer, only its own to reuse.
+      const fits = deflated.length <= task.data.buffer.byteLength;
+      const output = fits ? new Uint8Array(task.data.buffer, 0, deflated.length) : deflated;
+      if (fits) output.set(deflated);
       const answer: HelperAnswer = { id: task.id, type: 'block', output, input: task.data };
-      // The output is a view of zlib's one output buffer, which nothing here uses any more: it goes along whole.
+      // Otherwise the output is a view of zlib's one output buffer, which nothing here uses any more: it goes along whole.
       const transfer = [task.data.buffer as ArrayBuffer];
-      if (output.buffer !== task.data.buffer) transfer.push(output.buffer as ArrayBuffer);
+      if (!fits) transfer.push(deflated.buffer as ArrayBuffer);
       port.postMessage(answer, transfer);
     }
   });
