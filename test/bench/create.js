@@ -14,7 +14,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,8 @@ async function main() {
         continue;
       }
       spawnSync('tar', ['-cf', '/dev/null', c.corpus], { cwd: corpora }); // warm the page cache
+      // The machine may be shared: the load average says how much the ratios can be trusted.
+      const loadBefore = loadavg()[0];
       const best = { zip: Infinity, sevenZip: Infinity, ours: Infinity };
       const sizes = {};
       let peakRss = 0;
@@ -106,7 +108,7 @@ async function main() {
       }
       const timeRatio = best.ours / best.zip;
       const sizeRatio = sizes.ours / sizes.zip;
-      console.log(`\n${c.corpus} (${c.title}), best of ${runs}:`);
+      console.log(`\n${c.corpus} (${c.title}), best of ${runs}, load average ${loadBefore.toFixed(2)} → ${loadavg()[0].toFixed(2)}:`);
       console.log(`  zip -r -q     ${(best.zip / 1000).toFixed(2)} s  ${(sizes.zip / 1e6).toFixed(2)} MB`);
       console.log(`  7z a -tzip    ${(best.sevenZip / 1000).toFixed(2)} s  ${(sizes.sevenZip / 1e6).toFixed(2)} MB  (${(best.sevenZip / best.zip).toFixed(2)}× zip time, ${(sizes.sevenZip / sizes.zip).toFixed(3)}× size)`);
       console.log(`  zipdesk       ${(best.ours / 1000).toFixed(2)} s  ${(sizes.ours / 1e6).toFixed(2)} MB  (${(best.ours / best.sevenZip).toFixed(2)}× 7z time, ${(sizes.ours / sizes.sevenZip).toFixed(3)}× size)`);
