@@ -136,7 +136,10 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
     signal,
     onEntry: (entry) => list.push(entry),
   }).then(
-    () => list.finish(),
+    () => {
+      list.finish();
+      log.debug('walked sources', { entries: list.length, bytesTotal: list.bytes, helpers: pool.threads });
+    },
     (error: unknown) => list.fail(error),
   );
   let result;
@@ -147,7 +150,6 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
         const writer = new EntryWriter(handle, list, pool, { level, deterministic: options.deterministic ?? false, signal, log });
         writer.onProgress = options.onProgress;
         const summary = await writer.run();
-        log.debug('wrote entries', { entries: list.length, bytesTotal: list.bytes, helpers: pool.threads });
         const end = { entryCount: list.length, offsetOfStartOfCentralDirectory: summary.centralOffset, sizeOfCentralDirectory: summary.centralSize, comment };
         await writer.output.write(endOfCentralDirectory(end));
         await writer.output.finish();
