@@ -5,6 +5,7 @@
 import { Buffer } from 'node:buffer';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { METHOD_DEFLATED, METHOD_STORED, methodName } from '../zip/constants.js';
 import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
 import { findOverlaps, type ZipReader } from '../zip/reader.js';
@@ -41,6 +42,15 @@ export function overlapProblems(reader: ZipReader, entries: readonly ZipEntry[])
   return problems;
 }
 
+/** Why we cannot read the entry's data at all (encryption, another method), before any I/O. */
+export function dataRefusal(entry: ZipEntry): ZipError | undefined {
+  if (entry.encrypted) return new ZipError('ENCRYPTED', 'entry is encrypted', { entry: entry.name });
+  if (entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED) {
+    return new ZipError('UNSUPPORTED_METHOD', `unsupported compression method ${entry.compressionMethod} (${methodName(entry.compressionMethod)})`, { entry: entry.name });
+  }
+  return undefined;
+}
+
 /** Entries up to this size (both sizes) come back as one Buffer; larger ones as a checked stream. */
 export const IN_MEMORY_ENTRY = 256 * 1024;
 
@@ -53,6 +63,8 @@ export const IN_MEMORY_ENTRY = 256 * 1024;
  */
 export async function entryData(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined): Promise<Buffer | Readable> {
   try {
+    const refusal = dataRefusal(entry);
+    if (refusal !== undefined) throw refusal;
     const local = await reader.readLocalHeader(entry);
     if (local.mismatches.length > 0) {
       const words = local.mismatches.map((m) => `${m.field} is ${JSON.stringify(m.local)} in the local header but ${JSON.stringify(m.central)} in the central directory`);

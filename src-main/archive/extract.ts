@@ -19,8 +19,8 @@ import path from 'node:path';
 import { Buffer } from 'node:buffer';
 import { openFileSource } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
-import { cancelledError, entryData, entryProblem, overlapProblems, type EntryProblem } from './entry-check.js';
-import { METHOD_DEFLATED, METHOD_STORED, methodName, DOS_ATTR_READONLY } from '../zip/constants.js';
+import { cancelledError, dataRefusal, entryData, entryProblem, overlapProblems, type EntryProblem } from './entry-check.js';
+import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
 import { symlinkTargetStaysInside, trySafeEntryPath, type SafePath } from '../zip/paths.js';
@@ -278,15 +278,6 @@ function selectEntries(entries: ZipEntry[], names: readonly string[] | undefined
   const exact = new Set(names);
   const prefixes = names.filter((name) => name.endsWith('/'));
   return entries.filter((entry) => exact.has(entry.name) || prefixes.some((prefix) => entry.name.startsWith(prefix)));
-}
-
-/** Why the entry's data cannot be extracted by us, before any file is made for it. */
-function dataRefusal(entry: ZipEntry): ZipError | undefined {
-  if (entry.encrypted) return new ZipError('ENCRYPTED', 'entry is encrypted', { entry: entry.name });
-  if (entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED) {
-    return new ZipError('UNSUPPORTED_METHOD', `unsupported compression method ${entry.compressionMethod} (${methodName(entry.compressionMethod)})`, { entry: entry.name });
-  }
-  return undefined;
 }
 
 /** The mode bits to give a file: the stored Unix permissions, or a default from the DOS attributes. */
