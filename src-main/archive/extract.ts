@@ -119,8 +119,9 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   const entries = selectEntries(await reader.readEntries(), options.entries);
   const disk = await TargetFolder.open(target);
   const problems: EntryProblem[] = [];
-  const skipped: SkippedEntry[] = [];
-  const renamed: RenamedEntry[] = [];
+  // Kept with the entry's index, to be reported in central directory order.
+  const skipped: (SkippedEntry & { index: number })[] = [];
+  const renamed: (RenamedEntry & { index: number })[] = [];
   const overlaps = overlapProblems(reader, entries);
 
   // Plan: refuse what cannot be extracted before touching the disk, and settle duplicates.
@@ -150,11 +151,11 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     if (earlier !== undefined && earlier.kind === 'directory' && kind === 'directory') continue;
     if (earlier !== undefined && kind !== 'directory' && earlier.kind !== 'directory' && policy !== 'rename') {
       if (policy === 'skip') {
-        skipped.push({ entry: entry.name, reason: `an earlier entry is also named ${safe.path}` });
+        skipped.push({ index: entry.index, entry: entry.name, reason: `an earlier entry is also named ${safe.path}` });
         continue;
       }
       // 'replace': the later entry wins, as it would extracting one after the other.
-      skipped.push({ entry: earlier.entry.name, reason: `a later entry is also named ${safe.path}` });
+      skipped.push({ index: earlier.entry.index, entry: earlier.entry.name, reason: `a later entry is also named ${safe.path}` });
       plans[earlierIndex!] = undefined;
     }
     byPath.set(safe.path, plans.length);
@@ -206,10 +207,10 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
         await handle.chmod(fileMode(plan.entry, disk.umask));
         if (validDate(plan.entry.modified)) await handle.utimes(plan.entry.modified, plan.entry.modified);
       });
-      if (outcome.kind === 'skipped') skipped.push({ entry: plan.entry.name, reason: outcome.reason });
+      if (outcome.kind === 'skipped') skipped.push({ index: plan.entry.index, entry: plan.entry.name, reason: outcome.reason });
       else {
         filesWritten++;
-        if (outcome.path !== plan.safe.path) renamed.push({ entry: plan.entry.name, path: outcome.path });
+        if (outcome.path !== plan.safe.path) renamed.push({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
       }
     } catch (error) {
       fail(plan.entry, error);
@@ -226,10 +227,10 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
         throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${JSON.stringify(linkTarget)} would point outside the target folder`, { entry: plan.entry.name });
       }
       const outcome = await disk.placeSymlink(plan.safe, policy, linkTarget, plan.entry.modified);
-      if (outcome.kind === 'skipped') skipped.push({ entry: plan.entry.name, reason: outcome.reason });
+      if (outcome.kind === 'skipped') skipped.push({ index: plan.entry.index, entry: plan.entry.name, reason: outcome.reason });
       else {
         symlinksCreated++;
-        if (outcome.path !== plan.safe.path) renamed.push({ entry: plan.entry.name, path: outcome.path });
+        if (outcome.path !== plan.safe.path) renamed.push({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
       }
     } catch (error) {
       fail(plan.entry, error);
@@ -262,8 +263,8 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     directoriesCreated,
     symlinksCreated,
     bytesWritten: progress.bytesDone,
-    skipped,
-    renamed,
+    skipped: skipped.sort((a, b) => a.index - b.index).map(({ entry, reason }) => ({ entry, reason })),
+    renamed: renamed.sort((a, b) => a.index - b.index).map(({ entry, path }) => ({ entry, path })),
     problems,
     ok: problems.length === 0,
   };

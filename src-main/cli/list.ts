@@ -133,9 +133,19 @@ function two(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
+/** Entries of one archive mostly share a handful of times; local-time conversion is not cheap. */
+const timeCache = new Map<number, string>();
+
 /** "2024-03-01T13:45:10": ISO 8601 in local time, no zone (what `list --json` promises). */
 export function localIsoTime(date: Date): string {
-  if (!Number.isFinite(date.getTime())) return '1980-01-01T00:00:00';
-  const year = date.getFullYear();
-  return `${String(year).padStart(4, '0')}-${two(date.getMonth() + 1)}-${two(date.getDate())}T${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+  const time = date.getTime();
+  if (!Number.isFinite(time)) return '1980-01-01T00:00:00';
+  let text = timeCache.get(time);
+  if (text === undefined) {
+    const year = date.getFullYear();
+    text = `${String(year).padStart(4, '0')}-${two(date.getMonth() + 1)}-${two(date.getDate())}T${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+    if (timeCache.size > 100_000) timeCache.clear();
+    timeCache.set(time, text);
+  }
+  return text;
 }
