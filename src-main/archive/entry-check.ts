@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { METHOD_DEFLATED, METHOD_STORED, methodName } from '../zip/constants.js';
 import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
-import { findOverlaps, type ZipReader } from '../zip/reader.js';
+import type { ZipReader } from '../zip/reader.js';
 import { LOCAL_FILE_HEADER } from '../zip/records.js';
 
 export interface EntryProblem {
@@ -27,25 +27,10 @@ export function cancelledError(): ZipError {
   return new ZipError('CANCELLED', 'cancelled');
 }
 
-/**
- * For every entry whose data must not be read because of an overlap, keyed by ZipEntry.index, the
- * error to report: an entry whose local header lies inside another entry's bytes (the bomb's
- * reused runs; the first, outer entry stays readable), or whose bytes run into the central directory.
- */
-export function overlapProblems(reader: ZipReader, entries: readonly ZipEntry[]): Map<number, ZipError> {
-  const problems = new Map<number, ZipError>();
-  for (const overlap of findOverlaps(entries, reader.info)) {
-    const culprit = entries[overlap.other >= 0 ? overlap.other : overlap.index]!;
-    if (!problems.has(culprit.index)) {
-      problems.set(culprit.index, new ZipError('OVERLAPPING_ENTRIES', `entry overlaps another: ${overlap.message}`, { entry: culprit.name }));
-    }
-  }
-  return problems;
-}
-
 export interface EntrySpans {
+  /** Entries counted (all, or those the caller selected). */
   readonly count: number;
-  /** Sum of the declared uncompressed sizes. */
+  /** Sum of their declared uncompressed sizes. */
   readonly bytesTotal: number;
   /** By ZipEntry.index: why the entry's data must not be read because of an overlap. */
   readonly overlapping: Map<number, ZipError>;
@@ -58,7 +43,8 @@ export interface EntrySpans {
  * local header lies inside the other's bytes is refused, as are entries running into the
  * central directory. This keeps test of a million-entry archive within bounded memory.
  */
-export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefined): Promise<EntrySpans> {
+export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefined, counted: (entry: ZipEntry) => boolean = () => true): Promise<EntrySpans> {
+  let selected = 0;
   let capacity = Math.max(16, Math.min(reader.info.entryCount, 1 << 20));
   let starts = new Float64Array(capacity);
   let ends = new Float64Array(capacity);
@@ -80,7 +66,10 @@ export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefin
       starts[count] = entry.localHeaderOffset;
       ends[count] = entry.localHeaderOffset + LOCAL_FILE_HEADER.size + entry.compressedSize;
       if (count > 0 && starts[count]! < starts[count - 1]!) sorted = false;
-      bytesTotal += entry.uncompressedSize;
+      if (counted(entry)) {
+        bytesTotal += entry.uncompressedSize;
+        selected++;
+      }
       count++;
     }
   }
@@ -104,7 +93,7 @@ export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefin
     }
     if (furthest < 0 || ends[i]! > ends[furthest]!) furthest = i;
   }
-  return { count, bytesTotal, overlapping };
+  return { count: selected, bytesTotal, overlapping };
 }
 
 /** Why we cannot read the entry's data at all (encryption, another method), before any I/O. */
