@@ -148,7 +148,13 @@ export async function fuzz({ seeds, seed, iterations, api, onFinding }) {
   const findings = [];
   for (let i = 0; i < iterations; i++) {
     const origin = seeds[Math.floor(random() * seeds.length)];
-    const { bytes, description } = mutate(origin.bytes, random);
+    // Mostly one mutation; sometimes a few stacked, to reach states one change cannot.
+    let { bytes, description } = mutate(origin.bytes, random);
+    for (let extra = random() < 0.25 ? 1 + Math.floor(random() * 3) : 0; extra > 0; extra--) {
+      const next = mutate(bytes, random);
+      bytes = next.bytes;
+      description += `; ${next.description}`;
+    }
     try {
       const outcomes = await exercise(bytes, api);
       for (const outcome of new Set(outcomes)) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);

@@ -11,6 +11,7 @@ import { COMMANDS, findCommand } from './commands.js';
 import { errorLine } from './report.js';
 import { createCliLogging } from '../log/cli-logging.js';
 import type { Logging } from '../log/index.js';
+import { LogConfigFlagError, takeLogConfigFlag } from '../log/paths.js';
 import { silentLog, type Log } from '../log/types.js';
 
 const HELP_FLAGS = new Set(['-h', '--help']);
@@ -78,19 +79,6 @@ export async function main(argv: readonly string[], context: CliContext): Promis
   }
 }
 
-/** Takes `--log-config FILE` (or `--log-config=FILE`) out of the arguments, wherever it is. */
-export function takeLogConfig(argv: readonly string[]): { logConfig: string | undefined; rest: string[] } {
-  const rest: string[] = [];
-  let logConfig: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--log-config' && i + 1 < argv.length) logConfig = argv[++i];
-    else if (arg.startsWith('--log-config=')) logConfig = arg.slice('--log-config='.length);
-    else rest.push(arg);
-  }
-  return { logConfig, rest };
-}
-
 type Level = 'error' | 'warn' | 'info' | 'debug';
 type Held = { level: Level; message: string; meta: Record<string, unknown> | undefined; context: Record<string, unknown> };
 
@@ -134,7 +122,16 @@ export class DeferredLog implements Log {
 
 /** The entry point of bin/zipdesk.js: real streams, logging per the user's settings, Ctrl-C wired to the abort signal. */
 export async function runFromProcess(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
-  const { logConfig, rest } = takeLogConfig(argv);
+  let logConfig: string | undefined;
+  let rest: string[];
+  try {
+    ({ logConfig, rest } = takeLogConfigFlag(argv));
+  } catch (error) {
+    if (!(error instanceof LogConfigFlagError)) throw error;
+    process.stderr.write(`zipdesk: ${error.message}\n`);
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
   // Commands that run jobs through the worker log as they go; the read-only ones log little.
   const deferred = new DeferredLog();
   let logging: Logging | undefined;

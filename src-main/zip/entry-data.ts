@@ -11,7 +11,7 @@
 import { Buffer } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { crc32, createInflateRaw, inflateRawSync, type InflateRaw } from 'node:zlib';
-import { BITFLAG_DATA_DESCRIPTOR, BITFLAG_ENCRYPTED, BITFLAG_MASKED_HEADERS, BITFLAG_STRONG_ENCRYPTION, BITFLAG_UTF8, METHOD_DEFLATED, METHOD_STORED, ZIP64_MARKER_32, methodName } from './constants.js';
+import { BITFLAG_DATA_DESCRIPTOR, BITFLAG_ENCRYPTED, BITFLAG_MASKED_HEADERS, BITFLAG_STRONG_ENCRYPTION, METHOD_DEFLATED, METHOD_STORED, ZIP64_MARKER_32, methodName } from './constants.js';
 import { ZipError, hex } from './errors.js';
 import type { ExtraContext } from './layout.js';
 import type { HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
@@ -111,7 +111,7 @@ async function readLocalHeaderAnd(source: RandomAccessSource, entry: ZipEntry, w
       const found = EXTRA_ZIP64.decode(header, p + 4, dataEnd, context).values;
       if (uncompressedSize === ZIP64_MARKER_32 && typeof found['originalSize'] === 'number') uncompressedSize = found['originalSize'];
       if (compressedSize === ZIP64_MARKER_32 && typeof found['compressedSize'] === 'number') compressedSize = found['compressedSize'];
-    } else if (id === EXTRA_ID.INFOZIP_UNICODE_PATH && (flags & BITFLAG_UTF8) === 0 && name === undefined) {
+    } else if (id === EXTRA_ID.INFOZIP_UNICODE_PATH && name === undefined) {
       const v = EXTRA_INFOZIP_UNICODE_PATH.decode(header, p + 4, dataEnd, { local: true }).values;
       name = unicodeExtraText(v['version'], v['nameCrc32'], v['unicodeName'], header.subarray(nameStart, nameEnd));
     }

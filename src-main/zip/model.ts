@@ -38,7 +38,10 @@ export interface ZipEntry {
   /** The raw DOS date and time of the header. */
   readonly lastModFileDate: number;
   readonly lastModFileTime: number;
-  /** From the extended timestamp or NTFS extra field when present (UTC), else the DOS time as local time. */
+  /**
+   * From the extended timestamp or NTFS extra field when present (UTC), else the DOS time as local
+   * time. Entries with the same DOS time may share one Date object: treat it as read-only.
+   */
   readonly modified: Date;
   /** Unix st_mode when the entry was made on Unix (versionMadeBy host 3) and set one. */
   readonly unixMode: number | undefined;
@@ -56,6 +59,10 @@ export interface ZipEntry {
 export interface ZipArchiveInfo {
   readonly size: number;
   readonly comment: string;
+  /**
+   * As the end record declares it. Without ZIP64 a count past 65,535 has wrapped (modulo 65,536);
+   * the reader then reads on to the end of the directory, so count what entries() yields.
+   */
   readonly entryCount: number;
   /** Absolute offset of the first central record and its size in bytes. */
   readonly centralDirectoryOffset: number;

@@ -59,12 +59,12 @@ export function nameCrc32(bytes: Uint8Array, start = 0, end = bytes.length): num
 }
 
 /**
- * The Unicode path (or comment) extra field's text, if its version is 1 and its CRC matches the
- * header bytes it stands for; otherwise undefined (the header was changed by a tool that did not
- * know the extra field, so the extra field is stale — 4.6.9).
+ * The Unicode path (or comment) extra field's text, if its version is 1, it holds some text, and
+ * its CRC matches the header bytes it stands for; otherwise undefined (the header was changed by
+ * a tool that did not know the extra field, so the extra field is stale — 4.6.9).
  */
 export function unicodeExtraText(version: number | Buffer | undefined, recordedCrc: number | Buffer | undefined, text: number | Buffer | undefined, headerBytes: Uint8Array): string | undefined {
-  if (version !== 1 || typeof recordedCrc !== 'number' || !Buffer.isBuffer(text)) return undefined;
+  if (version !== 1 || typeof recordedCrc !== 'number' || !Buffer.isBuffer(text) || text.length === 0) return undefined;
   if (recordedCrc !== nameCrc32(headerBytes)) return undefined;
   return text.toString('utf8');
 }

@@ -435,10 +435,33 @@ class CentralDirectoryReader implements ZipReader {
 
 type CentralValues = ReturnType<typeof CENTRAL_DIRECTORY_HEADER.decode>;
 
-// Entries written together share their DOS time; converting local time is the costliest step of
-// a record, so the last conversion is kept (and its Date shared: entries are read-only data).
+// Entries written by one tool carry the same extra fields in the same order: their id lists
+// are shared (frozen) instead of one array per entry, which a million entries would feel.
+const scratchIds: number[] = [];
+let lastIds: readonly number[] = NO_EXTRA_IDS;
+
+function internIds(ids: readonly number[]): readonly number[] {
+  let same = ids.length === lastIds.length;
+  for (let i = 0; same && i < ids.length; i++) same = ids[i] === lastIds[i];
+  if (!same) lastIds = Object.freeze(ids.slice());
+  return lastIds;
+}
+
+// Entries written together share their times; converting DOS local time is the costliest step
+// of a record, so the last conversion is kept (and its Date shared: entries are read-only data).
 let lastDosKey = -1;
 let lastDosDate = new Date(0);
+
+let lastUnixSeconds = -1;
+let lastUnixDate = new Date(0);
+
+function unixDate(seconds: number): Date {
+  if (seconds !== lastUnixSeconds) {
+    lastUnixDate = new Date(seconds * 1000);
+    lastUnixSeconds = seconds;
+  }
+  return lastUnixDate;
+}
 
 function dosDate(date: number, time: number): Date {
   const key = date * 0x10000 + time;
@@ -472,14 +495,14 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
   const needDisk = diskNumberStart === ZIP64_MARKER_16;
 
   if (extraEnd > nameEnd) {
-    const ids: number[] = [];
-    extraFieldIds = ids;
+    const ids = scratchIds;
+    ids.length = 0;
     // 4.5.1: header id, data size, data. A field that runs past the end is padding or damage
     // (zipalign pads with zeros); it ends the walk without failing the entry.
     for (let p = nameEnd; p + 4 <= extraEnd; ) {
-      const id = buf.readUInt16LE(p);
+      const id = buf[p]! | (buf[p + 1]! << 8);
       const dataStart = p + 4;
-      const dataEnd = dataStart + buf.readUInt16LE(p + 2);
+      const dataEnd = dataStart + (buf[p + 2]! | (buf[p + 3]! << 8));
       if (dataEnd > extraEnd) break;
       ids.push(id);
       switch (id) {
@@ -496,7 +519,7 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
           break;
         case EXTRA_ID.EXTENDED_TIMESTAMP: {
           const modTime = EXTRA_EXTENDED_TIMESTAMP.decode(buf, dataStart, dataEnd, CENTRAL_CONTEXT).values['modTime'];
-          if (typeof modTime === 'number') modified = new Date(modTime * 1000);
+          if (typeof modTime === 'number') modified = unixDate(modTime);
           break;
         }
         case EXTRA_ID.NTFS:
@@ -506,14 +529,15 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
           }
           break;
         case EXTRA_ID.INFOZIP_UNICODE_PATH:
-          if ((flags & BITFLAG_UTF8) === 0 && name === undefined) {
+          // Whatever bit 11 says: its CRC ties it to these exact header bytes (yauzl reads it so too).
+          if (name === undefined) {
             const v = EXTRA_INFOZIP_UNICODE_PATH.decode(buf, dataStart, dataEnd, CENTRAL_CONTEXT).values;
             name = unicodeExtraText(v['version'], v['nameCrc32'], v['unicodeName'], buf.subarray(nameStart, nameEnd));
             if (name !== undefined) nameEncoding = 'unicode-path-extra';
           }
           break;
         case EXTRA_ID.INFOZIP_UNICODE_COMMENT:
-          if ((flags & BITFLAG_UTF8) === 0 && values.fileCommentLength > 0) {
+          if (comment === undefined && values.fileCommentLength > 0) {
             const v = EXTRA_INFOZIP_UNICODE_COMMENT.decode(buf, dataStart, dataEnd, CENTRAL_CONTEXT).values;
             comment = unicodeExtraText(v['version'], v['commentCrc32'], v['unicodeComment'], buf.subarray(extraEnd, commentEnd));
           }
@@ -522,6 +546,7 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
       p = dataEnd;
     }
   }
+  if (extraEnd > nameEnd) extraFieldIds = internIds(scratchIds);
   name ??= decodeHeaderText(buf, nameStart, nameEnd, flags);
   comment ??= values.fileCommentLength === 0 ? '' : decodeHeaderText(buf, extraEnd, commentEnd, flags);
 

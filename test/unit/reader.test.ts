@@ -133,6 +133,11 @@ zipfile.ZipInfo = ZipInfo
 `;
     const good = pythonZip('upath.zip', { 'café.txt': 'x' }, setup);
     expect((await readAll(good)).entries[0]).toMatchObject({ name: 'café.txt', nameEncoding: 'unicode-path-extra' });
+    // A valid one counts with bit 11 set as well (yauzl's reading; the CRC ties it to the header bytes).
+    const flagged = messWith(good, (b) => {
+      for (const at of centralOffsets(b)) b.writeUInt16LE(b.readUInt16LE(at + CD.generalPurposeBitFlag) | 0x800, at + CD.generalPurposeBitFlag);
+    });
+    expect((await readAll(flagged)).entries[0]).toMatchObject({ name: 'café.txt', nameEncoding: 'unicode-path-extra' });
     const stale = pythonZip('upath-stale.zip', { 'cafe!.txt': 'x' }, setup);
     expect((await readAll(stale)).entries[0]).toMatchObject({ name: 'caf?.txt', nameEncoding: 'cp437' });
   });

@@ -171,13 +171,15 @@ describe('createArchive', () => {
     expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['w/', 'w/keep.txt']);
   });
 
-  it('level 0 stores everything; compressed formats are stored by extension or magic number', async () => {
+  it('level 0 stores everything; compressed formats are stored by extension, magic number or sample', async () => {
     const dir = path.join(root, 'methods');
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), text(100_000)]);
     const base = writeTree(dir, 'm', [
       { name: 'text.txt', kind: 'file', data: text(100_000) },
       { name: 'image.dat', kind: 'file', data: png },
-      { name: 'archive.zip', kind: 'file', data: text(100_000) },
+      { name: 'archive.gz', kind: 'file', data: text(100_000) },
+      { name: 'container.jar', kind: 'file', data: text(300_000) },
+      { name: 'noise.bin', kind: 'file', data: random(300_000) },
     ]);
     const methods = async (level: number): Promise<Record<string, number>> => {
       const archive = path.join(dir, `l${level}.zip`);
@@ -185,8 +187,9 @@ describe('createArchive', () => {
       const out = execFileSync('python3', ['-c', 'import sys,zipfile,json;print(json.dumps({i.filename:i.compress_type for i in zipfile.ZipFile(sys.argv[1]).infolist() if not i.is_dir()}))', archive], { encoding: 'utf8' });
       return JSON.parse(out) as Record<string, number>;
     };
-    expect(await methods(6)).toEqual({ 'm/text.txt': 8, 'm/image.dat': 0, 'm/archive.zip': 0 });
-    expect(await methods(0)).toEqual({ 'm/text.txt': 0, 'm/image.dat': 0, 'm/archive.zip': 0 });
+    // .jar: a zip container, always deflated (at level 1); noise.bin: its samples do not shrink.
+    expect(await methods(6)).toEqual({ 'm/text.txt': 8, 'm/image.dat': 0, 'm/archive.gz': 0, 'm/container.jar': 8, 'm/noise.bin': 0 });
+    expect(await methods(0)).toEqual({ 'm/text.txt': 0, 'm/image.dat': 0, 'm/archive.gz': 0, 'm/container.jar': 0, 'm/noise.bin': 0 });
   });
 
   it('fails with SOURCE_CHANGED when a file vanishes before it is read, and writes nothing', async () => {

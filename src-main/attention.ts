@@ -1,0 +1,36 @@
+// When the app asks for attention outside its window (issue 5): the taskbar/dock progress
+// while jobs run, and a notification when a long job ends. Pure decisions over JobViews;
+// main.ts applies them with BrowserWindow.setProgressBar and Notification.
+
+import type { JobView } from '../src-preload/contract.js';
+
+/** A job that ran at least this long earns a notification when it ends. */
+export const LONG_JOB_MS = 10_000;
+
+/** Fraction for setProgressBar: -1 removes the bar, 2 is indeterminate, else 0..1 by bytes. */
+export function taskbarProgress(jobs: readonly JobView[]): number {
+  const active = jobs.filter((j) => j.state === 'running' || j.state === 'queued');
+  if (active.length === 0) return -1;
+  const running = active.find((j) => j.state === 'running');
+  const progress = running?.progress;
+  if (!progress || progress.bytesTotal <= 0) return 2;
+  return Math.min(1, progress.bytesDone / progress.bytesTotal);
+}
+
+export interface EndNotice {
+  readonly title: string;
+  readonly body: string;
+}
+
+/** A notification for a job that ended after running long, or null. */
+export function endNotice(job: JobView, ranForMs: number): EndNotice | null {
+  if (ranForMs < LONG_JOB_MS) return null;
+  switch (job.state) {
+    case 'done':
+      return { title: 'Zipdesk: done', body: job.outcome?.problems.length ? `${job.title} — ${job.outcome.problems.length} problem(s)` : job.title };
+    case 'failed':
+      return { title: 'Zipdesk: failed', body: `${job.title}: ${job.error ?? ''}` };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,73 @@
+// The inspector's records as the contract carries them (issue 5). The reading and the meanings
+// are the reader's (zip/inspect.ts, the same views `zipdesk inspect` prints); this only pairs
+// the local and central fields row by row for the side-by-side table and turns values into text.
+
+import type { EntryInspection, FieldPair, FieldView, RecordView } from '../../src-preload/contract.js';
+import { hex } from '../zip/errors.js';
+import type { ZipEntry } from '../zip/model.js';
+import {
+  inspectArchive,
+  inspectEntry as inspectEntryRecords,
+  type ExtraFieldView,
+  type FieldRow,
+  type RecordView as ZipRecordView,
+} from '../zip/inspect.js';
+import type { ZipReader } from '../zip/reader.js';
+
+/** Identifiers rather than quantities: shown in hex. */
+const HEX_FIELDS: Readonly<Record<string, number>> = { signature: 8, crc32: 8, headerId: 4 };
+
+export function fieldView(row: FieldRow): FieldView {
+  const digits = HEX_FIELDS[row.name];
+  const value = typeof row.value === 'number' && digits !== undefined ? hex(row.value, digits) : String(row.value);
+  // A meaning that starts by repeating the value ("0x04034b50, as expected") keeps only the rest.
+  let meaning = row.meaning ?? '';
+  if (meaning.startsWith(value)) meaning = meaning.slice(value.length).replace(/^[,;:]?\s*/, '');
+  return { name: row.name, offset: row.offset, size: row.size, raw: row.raw, value, meaning };
+}
+
+function recordView(record: ZipRecordView): RecordView {
+  return { title: record.title, offset: record.offset, size: record.length, fields: record.fields.map(fieldView) };
+}
+
+function extraView(extra: ExtraFieldView): RecordView {
+  return { title: `${extra.title} (${hex(extra.headerId, 4)})`, offset: extra.offset, size: extra.length, fields: extra.fields.map(fieldView) };
+}
+
+/** The local header's and central record's fields in one table, central order, local-only fields kept. */
+export function pairFields(local: readonly FieldRow[], central: readonly FieldRow[]): FieldPair[] {
+  const localByName = new Map(local.map((f) => [f.name, f]));
+  const centralByName = new Map(central.map((f) => [f.name, f]));
+  const names = [...central.map((f) => f.name)];
+  for (const f of local) if (!centralByName.has(f.name)) names.splice(Math.max(0, names.indexOf('fileName')), 0, f.name);
+  return names.map((name) => {
+    const l = localByName.get(name);
+    const c = centralByName.get(name);
+    return { name, local: l ? fieldView(l) : null, central: c ? fieldView(c) : null, mismatch: Boolean(l?.mismatch || c?.mismatch) };
+  });
+}
+
+export async function inspectEntry(reader: ZipReader, entry: ZipEntry): Promise<EntryInspection> {
+  const records = await inspectEntryRecords(reader, entry);
+  const show = (field: string, v: string | number) => (field === 'crc32' && typeof v === 'number' ? hex(v) : String(v));
+  return {
+    index: records.index,
+    name: records.name,
+    pairs: pairFields(records.local?.fields ?? [], records.central.fields),
+    localExtras: (records.local?.extraFields ?? []).map(extraView),
+    centralExtras: (records.central.extraFields ?? []).map(extraView),
+    dataDescriptor: records.dataDescriptor ? recordView(records.dataDescriptor) : null,
+    dataOffset: records.dataOffset ?? null,
+    dataLength: entry.compressedSize,
+    mismatches: records.mismatches.map((m) => `${m.field}: local ${show(m.field, m.local)}, central ${show(m.field, m.central)}`),
+    localError: records.localError ? `${records.localError.message} (${records.localError.code})` : null,
+  };
+}
+
+/** The ZIP64 end record and locator when present, then the end of central directory record. */
+export async function endRecords(reader: ZipReader): Promise<RecordView[]> {
+  const archive = await inspectArchive(reader);
+  return [archive.zip64EndOfCentralDirectory, archive.zip64EndOfCentralDirectoryLocator, archive.endOfCentralDirectory]
+    .filter((r): r is ZipRecordView => r !== undefined)
+    .map(recordView);
+}

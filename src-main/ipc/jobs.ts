@@ -1,0 +1,142 @@
+// The job queue as the window sees it (issue 5): requests from the contract go to the one
+// JobClient (jobs/client.ts); its events come back folded into JobViews and contract JobEvents.
+// Keeps every job of the session, so a reloaded window can ask for the list again.
+
+import path from 'node:path';
+import type { JobEvent, JobOutcome, JobProgress, JobView, OverwritePolicy, Unsubscribe } from '../../src-preload/contract.js';
+import type { JobClient } from '../jobs/client.js';
+import type { JobEvent as ClientJobEvent, JobProgress as ClientProgress, JobResult, WorkerJobRequest } from '../jobs/protocol.js';
+import type { JobService } from './services.js';
+
+/** Results may carry more than JobResult's fields (a test's problems); read them if present. */
+type ResultWithProblems = JobResult & { readonly problems?: readonly { readonly entry?: string; readonly message?: string }[] };
+
+export function titleOf(request: WorkerJobRequest): string {
+  switch (request.kind) {
+    case 'create':
+      return `${request.sources.map((s) => path.basename(s)).join(', ')} → ${path.basename(request.outputPath)}`;
+    case 'extract':
+      return `${path.basename(request.archivePath)} → ${request.outputDir}`;
+    case 'test':
+      return path.basename(request.archivePath);
+  }
+}
+
+export function toProgress(progress: ClientProgress): JobProgress {
+  return {
+    bytesDone: progress.bytesDone,
+    bytesTotal: progress.bytesTotal,
+    entriesDone: progress.entriesDone,
+    entriesTotal: progress.entriesTotal,
+    currentEntry: progress.currentEntry === '' ? null : progress.currentEntry,
+    bytesPerSecond: progress.bytesPerSecond,
+    etaSeconds: progress.etaSeconds ?? null,
+  };
+}
+
+export function toOutcome(request: WorkerJobRequest | undefined, result: JobResult): JobOutcome {
+  const problems = (result as ResultWithProblems).problems ?? [];
+  return {
+    output: request?.kind === 'test' ? null : result.outputPath,
+    bytesIn: result.sizes.input,
+    bytesOut: result.sizes.output,
+    entries: result.entries,
+    durationMs: result.durationMs,
+    problems: problems.map((p) => (p.entry ? `${p.entry}: ${p.message ?? ''}` : String(p.message ?? ''))),
+  };
+}
+
+export class WindowJobs implements JobService {
+  private readonly views = new Map<string, JobView>();
+  private readonly requests = new Map<string, WorkerJobRequest>();
+  private readonly listeners = new Set<(event: JobEvent) => void>();
+  private readonly stop: Unsubscribe;
+
+  constructor(
+    private readonly client: JobClient,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.stop = client.onEvent((event) => this.onClientEvent(event));
+  }
+
+  async batch(folders: readonly string[], outputDir: string | null, level: number): Promise<string[]> {
+    return this.client.enqueue({ kind: 'batch', folders, level, ...(outputDir === null ? {} : { outputDir }) });
+  }
+
+  async extract(archivePath: string, entries: readonly string[] | null, outputDir: string, overwrite: OverwritePolicy): Promise<string> {
+    const [jobId] = this.client.enqueue({
+      kind: 'extract',
+      archivePath,
+      outputDir,
+      overwrite: overwrite === 'replace',
+      ...(entries === null ? {} : { entries }),
+    });
+    return jobId!;
+  }
+
+  async test(archivePath: string): Promise<string> {
+    const [jobId] = this.client.enqueue({ kind: 'test', archivePath });
+    return jobId!;
+  }
+
+  async cancel(jobId: string): Promise<boolean> {
+    return this.client.cancel(jobId);
+  }
+
+  list(): JobView[] {
+    return [...this.views.values()];
+  }
+
+  onEvent(listener: (event: JobEvent) => void): Unsubscribe {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  dispose(): void {
+    this.stop();
+    this.listeners.clear();
+  }
+
+  private onClientEvent(event: ClientJobEvent): void {
+    let out: JobEvent;
+    if (event.type === 'queued') {
+      this.requests.set(event.jobId, event.request);
+      const kind = event.batchId !== undefined ? 'batch' : event.request.kind;
+      const job: JobView = { jobId: event.jobId, kind, title: titleOf(event.request), state: 'queued', progress: null, outcome: null, error: null, queuedAt: this.now() };
+      this.views.set(event.jobId, job);
+      out = { type: 'queued', job };
+    } else {
+      const job = this.views.get(event.jobId);
+      if (!job) return;
+      switch (event.type) {
+        case 'started':
+          out = { type: 'started', jobId: event.jobId, at: this.now() };
+          this.views.set(event.jobId, { ...job, state: 'running' });
+          break;
+        case 'progress': {
+          const progress = toProgress(event.progress);
+          out = { type: 'progress', jobId: event.jobId, progress };
+          this.views.set(event.jobId, { ...job, state: 'running', progress });
+          break;
+        }
+        case 'done': {
+          const outcome = toOutcome(this.requests.get(event.jobId), event.result);
+          out = { type: 'done', jobId: event.jobId, outcome };
+          this.views.set(event.jobId, { ...job, state: 'done', outcome });
+          break;
+        }
+        case 'failed':
+          out = { type: 'failed', jobId: event.jobId, error: { code: event.error.code, message: event.error.message } };
+          this.views.set(event.jobId, { ...job, state: 'failed', error: event.error.message });
+          break;
+        case 'cancelled':
+          out = { type: 'cancelled', jobId: event.jobId };
+          this.views.set(event.jobId, { ...job, state: 'cancelled' });
+          break;
+      }
+    }
+    for (const listener of this.listeners) listener(out);
+  }
+}

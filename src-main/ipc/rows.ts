@@ -1,0 +1,51 @@
+// One entry as a row of the header listing (issue 5): sizes, method with deflate's level from
+// general purpose bits 1–2 (APPNOTE 4.4.4), CRC, time, attributes and the flags the table shows.
+
+import type { DeflateLevel, EntryRow } from '../../src-preload/contract.js';
+import { BITFLAG_UTF8, DOS_ATTR_ARCHIVE, DOS_ATTR_DIRECTORY, DOS_ATTR_HIDDEN, DOS_ATTR_READONLY, DOS_ATTR_SYSTEM, HOST_UNIX, HOST_OSX, methodName, S_IFMT, S_IFREG } from '../zip/constants.js';
+import { unixModeText } from '../zip/inspect.js';
+import type { ZipEntry } from '../zip/model.js';
+
+const LEVELS: readonly DeflateLevel[] = ['normal', 'maximum', 'fast', 'superfast'];
+
+/** 4.4.4: for methods 8 and 9, bits 1 and 2 say which deflate option was used. */
+export function deflateLevel(method: number, flags: number): DeflateLevel | null {
+  return method === 8 || method === 9 ? LEVELS[(flags >> 1) & 0b11]! : null;
+}
+
+/** "-rw-r--r--" for entries made on Unix with a mode, DOS letters otherwise ("R-H-A"). */
+export function attributesText(versionMadeBy: number, externalFileAttributes: number): string {
+  const host = versionMadeBy >> 8;
+  const mode = externalFileAttributes >>> 16;
+  // Some writers (Python's zipfile) store permission bits without the file type: a plain file.
+  if ((host === HOST_UNIX || host === HOST_OSX) && mode !== 0) return unixModeText((mode & S_IFMT) === 0 ? mode | S_IFREG : mode);
+  const dos = externalFileAttributes & 0xff;
+  return [
+    dos & DOS_ATTR_READONLY ? 'R' : '-',
+    dos & DOS_ATTR_HIDDEN ? 'H' : '-',
+    dos & DOS_ATTR_SYSTEM ? 'S' : '-',
+    dos & DOS_ATTR_DIRECTORY ? 'D' : '-',
+    dos & DOS_ATTR_ARCHIVE ? 'A' : '-',
+  ].join('');
+}
+
+export function toRow(entry: ZipEntry): EntryRow {
+  return {
+    index: entry.index,
+    name: entry.name,
+    size: entry.uncompressedSize,
+    packed: entry.compressedSize,
+    method: entry.compressionMethod,
+    methodName: methodName(entry.compressionMethod),
+    level: deflateLevel(entry.compressionMethod, entry.generalPurposeBitFlag),
+    crc32: entry.crc32,
+    modified: entry.modified.getTime(),
+    attributes: attributesText(entry.versionMadeBy, entry.externalFileAttributes),
+    isDirectory: entry.isDirectory,
+    isSymlink: entry.isSymlink,
+    utf8: (entry.generalPurposeBitFlag & BITFLAG_UTF8) !== 0,
+    dataDescriptor: entry.hasDataDescriptor,
+    zip64: entry.zip64,
+    encrypted: entry.encrypted,
+  };
+}

@@ -1,0 +1,67 @@
+// What the IPC handlers stand on: the services of the main process, as interfaces. main.ts
+// builds them from the reader, the job client and Electron's dialogs and shell; the end-to-end
+// harness builds the same ones with its own dialogs (the user's choice made in advance) and a
+// recording shell. Nothing here imports electron, so the handlers run under plain Node.
+
+import type {
+  ArchiveReport,
+  ArchiveSummary,
+  EntryInspection,
+  EntryPage,
+  JobEvent,
+  JobView,
+  LogLevel,
+  OverwritePolicy,
+  Unsubscribe,
+} from '../../src-preload/contract.js';
+import type { Log } from '../log/types.js';
+
+/** Archives open in the window: read in the main process, without the queue (STYLE). */
+export interface ArchiveService {
+  open(path: string): Promise<ArchiveSummary>;
+  close(archiveId: string): Promise<void>;
+  /** The path an open archive came from; rejects NOT_FOUND for an unknown id. */
+  pathOf(archiveId: string): string;
+  list(archiveId: string, start: number, count: number): Promise<EntryPage>;
+  inspect(archiveId: string, index: number): Promise<EntryInspection>;
+  report(archiveId: string): Promise<ArchiveReport>;
+  /** The stored names of entries by index; rejects NOT_FOUND for an index the archive lacks. */
+  entryNames(archiveId: string, indexes: readonly number[]): Promise<string[]>;
+  /** Paths of every archive opened in this session (what revealPath may show). */
+  openedPaths(): readonly string[];
+  closeAll(): Promise<void>;
+}
+
+/** The job queue as the window sees it: requests in, contract events out. */
+export interface JobService {
+  batch(folders: readonly string[], outputDir: string | null, level: number): Promise<string[]>;
+  /** `entries` are names exactly as stored (a name ending in / selects what is under it); null for all. */
+  extract(archivePath: string, entries: readonly string[] | null, outputDir: string, overwrite: OverwritePolicy): Promise<string>;
+  test(archivePath: string): Promise<string>;
+  cancel(jobId: string): Promise<boolean>;
+  list(): JobView[];
+  onEvent(listener: (event: JobEvent) => void): Unsubscribe;
+}
+
+/** The questions only the user can answer. */
+export interface Dialogs {
+  chooseArchive(): Promise<string | null>;
+  chooseExtractFolder(archiveName: string): Promise<string | null>;
+  chooseFolders(): Promise<string[]>;
+}
+
+export interface ShellService {
+  showItemInFolder(path: string): void;
+}
+
+export interface Services {
+  readonly archives: ArchiveService;
+  readonly jobs: JobService;
+  readonly dialogs: Dialogs;
+  readonly shell: ShellService;
+  readonly log: Log;
+  /** A record the window sent (logging issue: renderer records reach main's logger). */
+  readonly logRecord: (level: LogLevel, message: string, meta: Record<string, string | number | boolean | null>) => void;
+  /** Called for every archive the user opened (Open Recent, the OS's recent documents). */
+  readonly opened?: (path: string) => void;
+}

@@ -1,0 +1,163 @@
+// Electron's lifecycle and the wiring, nothing else (issue 5, STYLE "thin shell"): one instance;
+// .zip files from the command line, a second instance or the OS open in the running window; the
+// secure window; the menu; IPC handlers over the services; job events to the window, the
+// taskbar/dock progress and a notification when a long job ends; recent documents.
+
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, Menu, Notification, shell } from 'electron';
+import { EVENT_CHANNELS, INVOKE_CHANNELS, INVOKE_METHODS, type JobView, type MenuCommand } from '../src-preload/contract.js';
+import { zipPathsFromArgv } from './argv.js';
+import { endNotice, taskbarProgress } from './attention.js';
+import { createArchiveService } from './ipc/archives.js';
+import { handleAll, isTrustedSender } from './ipc/handle.js';
+import { createHandlers } from './ipc/handlers.js';
+import { WindowJobs } from './ipc/jobs.js';
+import { JobClient } from './jobs/client.js';
+import { createLogging, logRecordTo } from './log/index.js';
+import { buildMenuTemplate } from './menu.js';
+import { RecentFiles } from './recent.js';
+import { electronDialogs, electronShell } from './shell/electron-services.js';
+import { createMainWindow } from './window.js';
+
+const here = import.meta.dirname;
+const dev = !app.isPackaged && process.env.ELECTRON_RENDERER_URL !== undefined;
+const appUrl = dev ? process.env.ELECTRON_RENDERER_URL! : pathToFileURL(path.join(here, '../renderer/index.html')).href;
+// The worker is a second entry of the main build (electron.vite.config.ts), unpacked from app.asar
+// (electron-builder.yml asarUnpack) because a worker thread cannot load its script from inside it.
+const workerPath = path.join(here, 'worker.js').replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.setName('Zipdesk');
+  let window: BrowserWindow | undefined;
+  let rendererReady = false;
+  const pendingOpens: string[] = zipPathsFromArgv(process.argv, process.cwd(), app.isPackaged ? 1 : 2);
+
+  function openInWindow(file: string): void {
+    if (window && rendererReady) window.webContents.send(EVENT_CHANNELS.openArchive, file);
+    else pendingOpens.push(file);
+    if (window?.isMinimized()) window.restore();
+    window?.focus();
+  }
+
+  function sendCommand(command: MenuCommand): void {
+    window?.webContents.send(EVENT_CHANNELS.menuCommand, command);
+  }
+
+  // macOS: double-click in Finder or a drop on the dock icon, before or after ready.
+  app.on('open-file', (event, file) => {
+    event.preventDefault();
+    openInWindow(file);
+  });
+
+  app.on('second-instance', (_event, argv, cwd) => {
+    for (const file of zipPathsFromArgv(argv, cwd, 1)) openInWindow(file);
+    if (window?.isMinimized()) window.restore();
+    window?.focus();
+  });
+
+  void app.whenReady().then(() => {
+    const logging = createLogging({ configPath: path.join(app.getPath('userData'), 'logging.json') });
+    const log = logging.logger.child({ module: 'app' });
+    const recent = new RecentFiles(path.join(app.getPath('userData'), 'recent.json'));
+    const client = new JobClient({ workerPath, log: logging.logger, persistPath: path.join(app.getPath('userData'), 'pending-jobs.json') });
+    const jobs = new WindowJobs(client);
+    // Jobs cut short by a crash or a quit go on (issue 3); the window lists them on load.
+    const resumed = client.resumeInterrupted();
+    if (resumed.length) log.info('resumed interrupted jobs', { count: resumed.length });
+    const archives = createArchiveService({ log: logging.logger.child({ module: 'archives' }) });
+    const rendererLog = logging.logger.child({ module: 'renderer' });
+
+    const services = {
+      archives,
+      jobs,
+      dialogs: electronDialogs(() => window),
+      shell: electronShell,
+      log,
+      logRecord: (level: string, message: string, meta: Record<string, unknown>) => logRecordTo(rendererLog, { level, message, meta }),
+      opened: (file: string) => {
+        recent.add(file);
+        app.addRecentDocument(file);
+        refreshMenu();
+      },
+    };
+
+    const listeners = handleAll(createHandlers(services), {
+      isTrusted: (event) => isTrustedSender({ windowId: () => window?.webContents.id, appUrl }, event),
+      log: logging.logger.child({ module: 'ipc' }),
+    });
+    for (const method of INVOKE_METHODS) ipcMain.handle(INVOKE_CHANNELS[method], listeners[method]);
+
+    function refreshMenu(): void {
+      const template = buildMenuTemplate(
+        {
+          openArchive: () => sendCommand('open-archive'),
+          openRecent: (file) => openInWindow(file),
+          clearRecent: () => {
+            recent.clear();
+            app.clearRecentDocuments();
+            refreshMenu();
+          },
+          newArchiveFromFolders: () => sendCommand('new-archive-from-folders'),
+          extractAll: () => sendCommand('extract-all'),
+          testArchive: () => sendCommand('test-archive'),
+          showLogs: () => void shell.openPath(logging.logFolder),
+          editLoggingSettings: () => void shell.openPath(logging.configPath),
+          quit: () => app.quit(),
+        },
+        { platform: process.platform, recent: recent.list(), archiveOpen: true, locale: app.getLocale(), dev },
+      );
+      Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+    }
+    refreshMenu();
+
+    // Job events: to the window, to the taskbar/dock, and a notification for long jobs.
+    const startedAt = new Map<string, number>();
+    jobs.onEvent((event) => {
+      window?.webContents.send(EVENT_CHANNELS.jobEvent, event);
+      window?.setProgressBar(taskbarProgress(jobs.list()));
+      if (event.type === 'started') startedAt.set(event.jobId, Date.now());
+      if (event.type === 'done' || event.type === 'failed' || event.type === 'cancelled') {
+        const began = startedAt.get(event.jobId);
+        startedAt.delete(event.jobId);
+        const view: JobView | undefined = jobs.list().find((j) => j.jobId === event.jobId);
+        const notice = view && began !== undefined ? endNotice(view, Date.now() - began) : null;
+        if (notice && Notification.isSupported() && !window?.isFocused()) new Notification(notice).show();
+      }
+    });
+
+    function openWindow(): void {
+      rendererReady = false;
+      window = createMainWindow({ appUrl, preloadPath: path.join(here, '../preload/preload.cjs'), iconPath: undefined, dev, log });
+      window.webContents.on('did-finish-load', () => {
+        rendererReady = true;
+        for (const file of pendingOpens.splice(0)) window?.webContents.send(EVENT_CHANNELS.openArchive, file);
+      });
+      window.on('closed', () => {
+        window = undefined;
+      });
+    }
+    openWindow();
+
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) openWindow();
+    });
+    app.on('window-all-closed', () => {
+      if (process.platform !== 'darwin') app.quit();
+    });
+    let quitting = false;
+    app.on('before-quit', (event) => {
+      if (quitting) return;
+      quitting = true;
+      event.preventDefault();
+      // Pending jobs stay on disk and are offered again at the next start (issue 3).
+      void client
+        .close({ keepPending: true })
+        .then(() => archives.closeAll())
+        .then(() => logging.close())
+        .finally(() => app.quit());
+    });
+  });
+}

@@ -1,0 +1,94 @@
+// The security decisions of the window, as data and pure functions (issue 5, Electron's
+// security checklist): the webPreferences, the Content-Security-Policy, which navigations and
+// permission requests are allowed (none). window.ts applies them; unit tests read them here,
+// because Electron itself cannot run on this machine.
+
+/** Strict CSP: our own scripts and styles only, nothing remote, no eval, no frames, no plugins. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-src 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+/** The subset of Electron's WebPreferences we set; every value is the secure one, spelled out. */
+export interface SecureWebPreferences {
+  readonly preload: string;
+  readonly contextIsolation: true;
+  readonly sandbox: true;
+  readonly nodeIntegration: false;
+  readonly nodeIntegrationInWorker: false;
+  readonly nodeIntegrationInSubFrames: false;
+  readonly webSecurity: true;
+  readonly allowRunningInsecureContent: false;
+  readonly experimentalFeatures: false;
+  readonly enableBlinkFeatures: undefined;
+  readonly webviewTag: false;
+  readonly navigateOnDragDrop: false;
+  readonly spellcheck: false;
+  readonly devTools: boolean;
+}
+
+export function secureWebPreferences(preload: string, devTools: boolean): SecureWebPreferences {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    enableBlinkFeatures: undefined,
+    webviewTag: false,
+    // A file dropped outside the drop zone must not navigate the window to file://…
+    navigateOnDragDrop: false,
+    spellcheck: false,
+    devTools,
+  };
+}
+
+/**
+ * The window shows one page and never leaves it: every navigation is refused except a reload of
+ * that same page (same file path, or same dev-server origin). New windows are always refused.
+ */
+export function isAllowedNavigation(appUrl: string, target: string): boolean {
+  let app: URL;
+  let next: URL;
+  try {
+    app = new URL(appUrl);
+    next = new URL(target);
+  } catch {
+    return false;
+  }
+  if (app.protocol === 'file:') return next.protocol === 'file:' && next.pathname === app.pathname;
+  return next.origin === app.origin && next.pathname === app.pathname;
+}
+
+/** No permission is ever granted: no camera, notifications from the page, geolocation, clipboard reads… */
+export function allowPermission(_permission: string): boolean {
+  return false;
+}
+
+/** Requests the window's session may make: only to our own page (file: or the dev server). */
+export function isAllowedRequest(appUrl: string, target: string): boolean {
+  let app: URL;
+  let next: URL;
+  try {
+    app = new URL(appUrl);
+    next = new URL(target);
+  } catch {
+    return false;
+  }
+  if (next.protocol === 'devtools:' || next.protocol === 'data:') return true;
+  if (app.protocol === 'file:') return next.protocol === 'file:';
+  return next.origin === app.origin || (next.protocol === 'ws:' && next.host === app.host);
+}

@@ -1,0 +1,324 @@
+// The one contract between the window and the main process (issue 5): method names, the
+// channels they travel on, and every argument, result and event type. Types and constants only,
+// all JSON-serializable. The preload builds `window.zipdesk` from API_METHODS, main registers one
+// validated handler per method, and the renderer imports nothing from here but types.
+
+/** A coded failure that crosses the bridge instead of an exception. */
+export interface ApiError {
+  /** A ZipError code ('EOCD_NOT_FOUND', 'CRC_MISMATCH', …) or one of the bridge's own below. */
+  readonly code: string;
+  /** One readable line, e.g. "bad central directory signature 0x06054b51 at offset 812". */
+  readonly message: string;
+}
+
+/** What the bridge itself can refuse with, besides the ZipError codes of the core. */
+export const BRIDGE_ERROR_CODES = ['BAD_ARGUMENT', 'FORBIDDEN_SENDER', 'NOT_FOUND', 'INTERNAL'] as const;
+
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
+
+// ---------------------------------------------------------------------------------------------
+// Archives
+
+export interface ArchiveSummary {
+  /** Main's handle for this open archive; pass it back to listEntries/inspectEntry/…. */
+  readonly archiveId: string;
+  readonly path: string;
+  /** The file name, for titles. */
+  readonly name: string;
+  readonly size: number;
+  readonly entryCount: number;
+  readonly comment: string;
+  readonly totalUncompressed: number;
+  readonly totalCompressed: number;
+  readonly zip64: boolean;
+  /** Bytes before the first record (self-extractor stubs) and after the end record. */
+  readonly offsetAdjustment: number;
+  readonly trailingBytes: number;
+}
+
+/** Deflate's speed/size trade-off from general purpose bits 1–2 (APPNOTE 4.4.4). */
+export type DeflateLevel = 'normal' | 'maximum' | 'fast' | 'superfast';
+
+/** One line of the header listing, already reduced to what the table shows. */
+export interface EntryRow {
+  readonly index: number;
+  readonly name: string;
+  readonly size: number;
+  readonly packed: number;
+  readonly method: number;
+  /** "Deflated", "Stored", "method 14"…: technical names, not translated. */
+  readonly methodName: string;
+  readonly level: DeflateLevel | null;
+  readonly crc32: number;
+  /** Milliseconds since the epoch. */
+  readonly modified: number;
+  /** "-rw-r--r--" for Unix entries, DOS letters "RHSDA" otherwise. */
+  readonly attributes: string;
+  readonly isDirectory: boolean;
+  readonly isSymlink: boolean;
+  readonly utf8: boolean;
+  readonly dataDescriptor: boolean;
+  readonly zip64: boolean;
+  readonly encrypted: boolean;
+}
+
+export interface EntryPage {
+  readonly total: number;
+  readonly start: number;
+  readonly rows: readonly EntryRow[];
+}
+
+/** The most rows one listEntries call returns; the renderer pages through larger archives. */
+export const MAX_PAGE_ROWS = 20_000;
+
+/** One field of a record as the inspector shows it. */
+export interface FieldView {
+  readonly name: string;
+  /** Absolute offset in the archive. */
+  readonly offset: number;
+  readonly size: number;
+  /** Raw bytes as hex pairs ("50 4b 03 04"), long runs cut with "…". */
+  readonly raw: string;
+  /** The decoded value as text ("8", "0x1c4a0f3e", "docs/readme.txt"). */
+  readonly value: string;
+  /** What the value means, when that is more than the number ("Deflated", "2024-05-01 12:00:00"). */
+  readonly meaning: string;
+}
+
+export interface RecordView {
+  /** "Local file header", "End of central directory record", "Extended timestamp (0x5455)"… */
+  readonly title: string;
+  readonly offset: number;
+  readonly size: number;
+  readonly fields: readonly FieldView[];
+}
+
+/** A row of the side-by-side view: the same field in the local header and in the central record. */
+export interface FieldPair {
+  readonly name: string;
+  readonly local: FieldView | null;
+  readonly central: FieldView | null;
+  /** The two disagree (APPNOTE: the central directory is the truth). */
+  readonly mismatch: boolean;
+}
+
+export interface EntryInspection {
+  readonly index: number;
+  readonly name: string;
+  readonly pairs: readonly FieldPair[];
+  /** Extra fields of both records, decoded field by field. */
+  readonly localExtras: readonly RecordView[];
+  readonly centralExtras: readonly RecordView[];
+  readonly dataDescriptor: RecordView | null;
+  /** Where the compressed data starts and how long it is. */
+  readonly dataOffset: number | null;
+  readonly dataLength: number;
+  /** Readable disagreements ("crc32: local 0x00000000, central 0x1c4a0f3e"). */
+  readonly mismatches: readonly string[];
+  /** The local header could not be read at all (its message). */
+  readonly localError: string | null;
+}
+
+export type Severity = 'info' | 'warning' | 'danger';
+
+export interface SafetyProblem {
+  readonly severity: Severity;
+  readonly code: string;
+  readonly entry: string | null;
+  readonly message: string;
+}
+
+export interface SafetyView {
+  /** 'ok' when nothing is off; otherwise the worst problem's severity. */
+  readonly verdict: 'ok' | 'warning' | 'danger';
+  readonly entryCount: number;
+  readonly totalUncompressed: number;
+  readonly totalCompressed: number;
+  /** Highest uncompressed/compressed ratio of any entry, and which. */
+  readonly maxRatio: number;
+  readonly maxRatioEntry: string | null;
+  readonly problems: readonly SafetyProblem[];
+}
+
+export interface ArchiveReport {
+  readonly endRecords: readonly RecordView[];
+  readonly safety: SafetyView;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs
+
+export type JobKind = 'create' | 'batch' | 'extract' | 'test';
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export type OverwritePolicy = 'skip' | 'replace' | 'rename';
+
+export interface JobProgress {
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  readonly entriesDone: number;
+  readonly entriesTotal: number;
+  readonly currentEntry: string | null;
+  readonly bytesPerSecond: number;
+  /** Seconds left, or null while unknown. */
+  readonly etaSeconds: number | null;
+}
+
+export interface JobOutcome {
+  /** The archive written or the folder extracted to; null for a test. */
+  readonly output: string | null;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  readonly entries: number;
+  readonly durationMs: number;
+  /** A test or extract that met bad entries still ends 'done'; each one is a line here. */
+  readonly problems: readonly string[];
+}
+
+/** What the jobs panel shows for one job; rebuilt by folding JobEvents. */
+export interface JobView {
+  readonly jobId: string;
+  readonly kind: JobKind;
+  /** "photos → photos.zip", "Test report.zip". */
+  readonly title: string;
+  readonly state: JobState;
+  readonly progress: JobProgress | null;
+  readonly outcome: JobOutcome | null;
+  readonly error: string | null;
+  readonly queuedAt: number;
+}
+
+export type JobEvent =
+  | { readonly type: 'queued'; readonly job: JobView }
+  | { readonly type: 'started'; readonly jobId: string; readonly at: number }
+  | { readonly type: 'progress'; readonly jobId: string; readonly progress: JobProgress }
+  | { readonly type: 'done'; readonly jobId: string; readonly outcome: JobOutcome }
+  | { readonly type: 'failed'; readonly jobId: string; readonly error: ApiError }
+  | { readonly type: 'cancelled'; readonly jobId: string };
+
+export interface ExtractRequest {
+  readonly archiveId: string;
+  /** Entry indexes, or null for all. */
+  readonly entries: readonly number[] | null;
+  /** Null: main asks the user for a folder. */
+  readonly outputDir: string | null;
+  readonly overwrite: OverwritePolicy;
+}
+
+export interface BatchRequest {
+  readonly folders: readonly string[];
+  /** Null: each FOLDER.zip goes beside its folder. */
+  readonly outputDir: string | null;
+  /** Deflate level 0–9. */
+  readonly level: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files, the shell and commands from the menu
+
+export type PathKind = 'folder' | 'zip' | 'other' | 'missing';
+
+export interface ClassifiedPath {
+  readonly path: string;
+  readonly kind: PathKind;
+}
+
+/** Menu items that act on what the window shows; main sends them, the renderer performs them. */
+export type MenuCommand = 'open-archive' | 'new-archive-from-folders' | 'extract-all' | 'test-archive';
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+// ---------------------------------------------------------------------------------------------
+// The methods: each one's arguments (a tuple) and its result. The preload and the IPC handlers
+// are both typed from this table, so they cannot drift apart.
+
+export interface InvokeMethods {
+  /** Ask the user for an archive with the native dialog; null when cancelled. */
+  chooseArchive: { args: []; result: string | null };
+  openArchive: { args: [path: string]; result: ArchiveSummary };
+  closeArchive: { args: [archiveId: string]; result: void };
+  listEntries: { args: [archiveId: string, start: number, count: number]; result: EntryPage };
+  inspectEntry: { args: [archiveId: string, index: number]; result: EntryInspection };
+  archiveReport: { args: [archiveId: string]; result: ArchiveReport };
+  /** Ask the user for folders to zip (New Archive from Folders…); [] when cancelled. */
+  chooseFolders: { args: []; result: string[] };
+  enqueueBatch: { args: [request: BatchRequest]; result: string[] };
+  /** Null when the user cancelled the folder dialog. */
+  extract: { args: [request: ExtractRequest]; result: string | null };
+  test: { args: [archiveId: string]; result: string };
+  cancelJob: { args: [jobId: string]; result: boolean };
+  listJobs: { args: []; result: JobView[] };
+  /** Show a job's output in the file manager (only paths that a job produced or opened). */
+  revealPath: { args: [path: string]; result: void };
+  classifyPaths: { args: [paths: string[]]; result: ClassifiedPath[] };
+  /** Send a record from the window to main's logger. */
+  log: { args: [level: LogLevel, message: string, meta: Record<string, string | number | boolean | null>]; result: void };
+}
+
+export type InvokeMethod = keyof InvokeMethods;
+
+export const INVOKE_METHODS = [
+  'chooseArchive',
+  'openArchive',
+  'closeArchive',
+  'listEntries',
+  'inspectEntry',
+  'archiveReport',
+  'chooseFolders',
+  'enqueueBatch',
+  'extract',
+  'test',
+  'cancelJob',
+  'listJobs',
+  'revealPath',
+  'classifyPaths',
+  'log',
+] as const satisfies readonly InvokeMethod[];
+
+/** The channel each method travels on. */
+export const INVOKE_CHANNELS = {
+  chooseArchive: 'zipdesk:chooseArchive',
+  openArchive: 'zipdesk:openArchive',
+  closeArchive: 'zipdesk:closeArchive',
+  listEntries: 'zipdesk:listEntries',
+  inspectEntry: 'zipdesk:inspectEntry',
+  archiveReport: 'zipdesk:archiveReport',
+  chooseFolders: 'zipdesk:chooseFolders',
+  enqueueBatch: 'zipdesk:enqueueBatch',
+  extract: 'zipdesk:extract',
+  test: 'zipdesk:test',
+  cancelJob: 'zipdesk:cancelJob',
+  listJobs: 'zipdesk:listJobs',
+  revealPath: 'zipdesk:revealPath',
+  classifyPaths: 'zipdesk:classifyPaths',
+  log: 'zipdesk:log',
+} as const satisfies { readonly [M in InvokeMethod]: `zipdesk:${M}` };
+
+/** Events main sends to the window. */
+export interface WindowEvents {
+  jobEvent: JobEvent;
+  /** A .zip given on the command line, by the OS (open-file, second instance) or Open Recent. */
+  openArchive: string;
+  menuCommand: MenuCommand;
+}
+
+export type WindowEvent = keyof WindowEvents;
+
+export const EVENT_CHANNELS = {
+  jobEvent: 'zipdesk:event:job',
+  openArchive: 'zipdesk:event:open-archive',
+  menuCommand: 'zipdesk:event:menu-command',
+} as const satisfies Record<WindowEvent, string>;
+
+export type Unsubscribe = () => void;
+
+/** `window.zipdesk`: named methods only, no generic invoke. */
+export type ZipdeskApi = {
+  readonly [M in InvokeMethod]: (...args: InvokeMethods[M]['args']) => Promise<Result<InvokeMethods[M]['result']>>;
+} & {
+  /** Paths of files dropped on the window (Electron's webUtils.getPathForFile; File.path is gone). */
+  readonly pathsForDroppedFiles: (files: readonly File[]) => string[];
+  readonly onJobEvent: (listener: (event: JobEvent) => void) => Unsubscribe;
+  readonly onOpenArchive: (listener: (path: string) => void) => Unsubscribe;
+  readonly onMenuCommand: (listener: (command: MenuCommand) => void) => Unsubscribe;
+};
+

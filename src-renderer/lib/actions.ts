@@ -1,0 +1,97 @@
+// What the buttons, the menu and drops do, in one place, so every way in behaves the same.
+
+import { api } from './api.js';
+import { archive } from './archive.svelte.js';
+import { confirm } from './confirm.svelte.js';
+import { baseName, planDrop } from './drop.js';
+import { describeError } from './fatal.js';
+import { t } from './i18n.js';
+import { notices } from './notices.svelte.js';
+
+/** Deflate level for batches started from the window (the writer's default). */
+const BATCH_LEVEL = 6;
+
+function failed(error: unknown): void {
+  notices.push('error', describeError(error));
+}
+
+async function open(path: string | null): Promise<void> {
+  await archive.open(path);
+}
+
+async function batch(folders: string[]): Promise<void> {
+  if (!folders.length) return;
+  try {
+    await api.enqueueBatch({ folders, outputDir: null, level: BATCH_LEVEL });
+    notices.push('info', t('drop.batchStarted', { names: folders.map(baseName).join(', ') }));
+  } catch (error) {
+    failed(error);
+  }
+}
+
+async function newArchive(): Promise<void> {
+  try {
+    await batch(await api.chooseFolders());
+  } catch (error) {
+    failed(error);
+  }
+}
+
+/** Extract all, or the selection; the safety report comes first when something is off. */
+async function extract(selectedOnly: boolean): Promise<void> {
+  const summary = archive.summary;
+  if (!summary) return;
+  try {
+    const report = await archive.loadReport();
+    if (report.safety.verdict !== 'ok' && !(await confirm.ask(summary.name, report.safety))) return;
+    const entries = selectedOnly ? archive.selectedIndexes() : null;
+    const jobId = await api.extract({ archiveId: summary.archiveId, entries, outputDir: null, overwrite: 'rename' });
+    if (jobId !== null) notices.push('info', t('extract.started', { name: summary.name }));
+  } catch (error) {
+    failed(error);
+  }
+}
+
+async function test(): Promise<void> {
+  const summary = archive.summary;
+  if (!summary) return;
+  try {
+    await api.test(summary.archiveId);
+    notices.push('info', t('test.started', { name: summary.name }));
+  } catch (error) {
+    failed(error);
+  }
+}
+
+/** Dropped files: paths from the preload, kinds from main, then open / batch / explain. */
+async function drop(files: readonly File[]): Promise<void> {
+  try {
+    const paths = api.pathsForDroppedFiles(files);
+    const plan = planDrop(await api.classifyPaths(paths));
+    if (plan.rejected.length) notices.push('error', t('drop.rejected', { names: plan.rejected.map(baseName).join(', ') }));
+    if (plan.missing.length) notices.push('error', t('drop.missing', { names: plan.missing.map(baseName).join(', ') }));
+    if (plan.extraZips.length && plan.open) notices.push('info', t('drop.oneZip', { name: baseName(plan.open) }));
+    await batch(plan.batch);
+    if (plan.open) await open(plan.open);
+  } catch (error) {
+    failed(error);
+  }
+}
+
+async function reveal(path: string): Promise<void> {
+  try {
+    await api.revealPath(path);
+  } catch (error) {
+    failed(error);
+  }
+}
+
+async function cancel(jobId: string): Promise<void> {
+  try {
+    await api.cancelJob(jobId);
+  } catch (error) {
+    failed(error);
+  }
+}
+
+export const actions = { open, newArchive, extract, test, drop, reveal, cancel };

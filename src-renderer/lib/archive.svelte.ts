@@ -1,0 +1,151 @@
+// The open archive: its summary, all of its rows (paged in from main), and how the table shows
+// them (sort, filter, flat or by folder, selection, focus). Rows are $state.raw: 100,000 entries
+// are never made deeply reactive; the derived list is rebuilt only when an input changes.
+
+import { SvelteSet } from 'svelte/reactivity';
+import type { ArchiveReport, ArchiveSummary, EntryRow } from '../../src-preload/contract.js';
+import { MAX_PAGE_ROWS } from '../../src-preload/contract.js';
+import { api } from './api.js';
+import { buildTree, flatItems, treeItems, type ListItem, type SortDirection, type SortKey, type ViewMode } from './listing.js';
+
+export type LoadState = 'empty' | 'loading' | 'loaded' | 'error';
+
+export class ArchiveState {
+  state = $state<LoadState>('empty');
+  /** The path being opened or shown, for titles and errors. */
+  path = $state<string | null>(null);
+  summary = $state.raw<ArchiveSummary | null>(null);
+  rows = $state.raw<EntryRow[]>([]);
+  error = $state<{ code: string; message: string } | null>(null);
+  report = $state.raw<ArchiveReport | null>(null);
+
+  sortKey = $state<SortKey>('name');
+  sortDirection = $state<SortDirection>('asc');
+  filter = $state('');
+  mode = $state<ViewMode>('flat');
+  expanded = new SvelteSet<string>();
+  selected = new SvelteSet<number>();
+  /** Position of the keyboard focus in `items`. */
+  focus = $state(0);
+  /** The entry shown in the inspector, or 'archive' for the archive report. */
+  inspecting = $state<number | 'archive' | null>(null);
+
+  #tree = $derived(this.mode === 'folders' ? buildTree(this.rows) : null);
+
+  items: ListItem[] = $derived.by(() =>
+    this.#tree
+      ? treeItems(this.#tree, this.expanded, this.sortKey, this.sortDirection, this.filter)
+      : flatItems(this.rows, this.sortKey, this.sortDirection, this.filter),
+  );
+
+  #generation = 0;
+
+  /** Open `path`, or the archive the user picks in the native dialog when null. */
+  async open(path: string | null): Promise<void> {
+    const generation = ++this.#generation;
+    const previous = this.summary;
+    try {
+      const chosen = path ?? (await api.chooseArchive());
+      if (chosen === null || generation !== this.#generation) return; // cancelled, or overtaken
+      this.state = 'loading';
+      this.path = chosen;
+      const summary = await api.openArchive(chosen);
+      if (generation !== this.#generation) return;
+      const rows: EntryRow[] = [];
+      for (let start = 0; start < summary.entryCount; start += MAX_PAGE_ROWS) {
+        const page = await api.listEntries(summary.archiveId, start, Math.min(MAX_PAGE_ROWS, summary.entryCount - start));
+        if (generation !== this.#generation) return;
+        for (const row of page.rows) rows.push(row);
+      }
+      if (previous) void api.closeArchive(previous.archiveId).catch(() => undefined);
+      this.summary = summary;
+      this.rows = rows;
+      this.report = null;
+      this.error = null;
+      this.selected.clear();
+      this.expanded.clear();
+      this.focus = 0;
+      this.inspecting = null;
+      this.filter = '';
+      this.state = 'loaded';
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      this.error = { code: (error as { code?: string }).code ?? 'INTERNAL', message: (error as Error).message };
+      this.summary = null;
+      this.rows = [];
+      this.state = 'error';
+    }
+  }
+
+  async loadReport(): Promise<ArchiveReport> {
+    if (this.report) return this.report;
+    const summary = this.summary;
+    if (!summary) throw new Error('no archive is open');
+    const report = await api.archiveReport(summary.archiveId);
+    if (this.summary === summary) this.report = report;
+    return report;
+  }
+
+  close(): void {
+    if (this.summary) void api.closeArchive(this.summary.archiveId).catch(() => undefined);
+    this.#generation++;
+    this.summary = null;
+    this.rows = [];
+    this.report = null;
+    this.state = 'empty';
+    this.path = null;
+    this.error = null;
+    this.inspecting = null;
+    this.selected.clear();
+  }
+
+  sortBy(key: SortKey): void {
+    if (this.sortKey === key) this.sortDirection = this.sortDirection === 'asc' ? 'desc' : 'asc';
+    else {
+      this.sortKey = key;
+      this.sortDirection = 'asc';
+    }
+  }
+
+  toggleFolder(path: string, open?: boolean): void {
+    const next = open ?? !this.expanded.has(path);
+    if (next) this.expanded.add(path);
+    else this.expanded.delete(path);
+  }
+
+  /** Click, Ctrl/Cmd+click and Shift+click, like a file manager. */
+  select(position: number, mode: 'only' | 'toggle' | 'range'): void {
+    const item = this.items[position];
+    if (!item) return;
+    if (mode === 'range') {
+      const [from, to] = this.focus < position ? [this.focus, position] : [position, this.focus];
+      for (let i = from; i <= to; i++) {
+        const row = this.items[i]?.row;
+        if (row) this.selected.add(row.index);
+      }
+    } else if (mode === 'toggle') {
+      if (item.row) {
+        if (this.selected.has(item.row.index)) this.selected.delete(item.row.index);
+        else this.selected.add(item.row.index);
+      }
+    } else {
+      this.selected.clear();
+      if (item.row) this.selected.add(item.row.index);
+    }
+    this.focus = position;
+  }
+
+  selectAll(): void {
+    for (const item of this.items) if (item.row) this.selected.add(item.row.index);
+  }
+
+  /** The selected entries plus, for a selected folder entry, everything under it. */
+  selectedIndexes(): number[] {
+    const folders = this.rows.filter((r) => r.isDirectory && this.selected.has(r.index)).map((r) => r.name);
+    const out = new Set(this.selected);
+    if (folders.length) for (const row of this.rows) if (folders.some((f) => row.name.startsWith(f))) out.add(row.index);
+    return [...out].sort((a, b) => a - b);
+  }
+}
+
+export const archive = new ArchiveState();

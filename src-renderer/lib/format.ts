@@ -1,0 +1,56 @@
+// Numbers as the window shows them, in the user's locale.
+
+import { locale } from './i18n.js';
+
+const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+/** "versionNeededToExtract" → ["version", "Needed", "To", "Extract"]: break points for long field names. */
+export function camelParts(name: string): string[] {
+  return name.split(/(?=[A-Z])/);
+}
+
+export function formatCount(value: number): string {
+  return integer.format(value);
+}
+
+/** 1.2 MB (decimal units, like file managers on Linux and macOS). */
+export function formatBytes(value: number): string {
+  if (value < 1000) return `${integer.format(value)} B`;
+  let unit = 0;
+  let scaled = value;
+  while (scaled >= 1000 && unit < UNITS.length - 1) {
+    scaled /= 1000;
+    unit++;
+  }
+  return `${oneDecimal.format(scaled)} ${UNITS[unit]}`;
+}
+
+/** Space saved, as zip -v shows it: 1 - packed/size. */
+export function formatRatio(size: number, packed: number): string {
+  if (size === 0) return '—';
+  return `${integer.format(Math.round((1 - packed / size) * 100))}%`;
+}
+
+export function formatCrc(crc: number): string {
+  return crc.toString(16).padStart(8, '0');
+}
+
+export function formatDate(ms: number): string {
+  return Number.isFinite(ms) ? dateTime.format(new Date(ms)) : '—';
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
+}
+
+export function formatPercent(done: number, total: number): number {
+  if (total <= 0) return 0;
+  return Math.min(100, Math.floor((done / total) * 100));
+}

@@ -1,0 +1,166 @@
+// The header listing's rows as the table shows them (issue 5): sorted by any column, filtered
+// by name, flat or by folder. Pure functions over EntryRow[], so 100,000 rows are sorted and
+// flattened here once per change and the virtual table only ever renders the visible slice.
+
+import type { EntryRow } from '../../src-preload/contract.js';
+
+export type SortKey = 'name' | 'size' | 'packed' | 'ratio' | 'method' | 'crc32' | 'modified' | 'attributes' | 'flags';
+export type SortDirection = 'asc' | 'desc';
+export type ViewMode = 'flat' | 'folders';
+
+export interface ListItem {
+  /** Unique within the list: the entry index ("e12") or the folder path ("d:docs/img/"). */
+  readonly key: string;
+  readonly depth: number;
+  /** What the Name column shows: the full name (flat) or the last part (by folder). */
+  readonly label: string;
+  /** The entry, or null for a folder that has no entry of its own. */
+  readonly row: EntryRow | null;
+  /** Set for folders in the by-folder view. */
+  readonly folder: { readonly path: string; readonly expanded: boolean; readonly size: number; readonly packed: number; readonly count: number } | null;
+}
+
+export function ratioOf(row: Pick<EntryRow, 'size' | 'packed'>): number {
+  return row.size === 0 ? 0 : 1 - row.packed / row.size;
+}
+
+function flagsOf(row: EntryRow): number {
+  return (row.utf8 ? 1 : 0) | (row.dataDescriptor ? 2 : 0) | (row.zip64 ? 4 : 0) | (row.encrypted ? 8 : 0);
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+export function compareRows(key: SortKey): (a: EntryRow, b: EntryRow) => number {
+  switch (key) {
+    case 'name':
+      return (a, b) => collator.compare(a.name, b.name);
+    case 'size':
+      return (a, b) => a.size - b.size;
+    case 'packed':
+      return (a, b) => a.packed - b.packed;
+    case 'ratio':
+      return (a, b) => ratioOf(a) - ratioOf(b);
+    case 'method':
+      return (a, b) => a.method - b.method || collator.compare(a.level ?? '', b.level ?? '');
+    case 'crc32':
+      return (a, b) => a.crc32 - b.crc32;
+    case 'modified':
+      return (a, b) => a.modified - b.modified;
+    case 'attributes':
+      return (a, b) => collator.compare(a.attributes, b.attributes);
+    case 'flags':
+      return (a, b) => flagsOf(a) - flagsOf(b);
+  }
+}
+
+function matcher(filter: string): ((name: string) => boolean) | null {
+  const needle = filter.trim().toLowerCase();
+  return needle ? (name) => name.toLowerCase().includes(needle) : null;
+}
+
+export function flatItems(rows: readonly EntryRow[], key: SortKey, direction: SortDirection, filter: string): ListItem[] {
+  const matches = matcher(filter);
+  const kept = matches ? rows.filter((row) => matches(row.name)) : rows.slice();
+  const compare = compareRows(key);
+  const sign = direction === 'asc' ? 1 : -1;
+  // Ties keep central-directory order, so the listing is stable whatever the column.
+  kept.sort((a, b) => sign * compare(a, b) || a.index - b.index);
+  return kept.map((row) => ({ key: `e${row.index}`, depth: 0, label: row.name, row, folder: null }));
+}
+
+interface FolderNode {
+  readonly path: string;
+  readonly name: string;
+  row: EntryRow | null;
+  readonly folders: Map<string, FolderNode>;
+  readonly files: EntryRow[];
+  size: number;
+  packed: number;
+  count: number;
+}
+
+function newFolder(path: string, name: string): FolderNode {
+  return { path, name, row: null, folders: new Map(), files: [], size: 0, packed: 0, count: 0 };
+}
+
+/** The folder tree of an archive; folders that have no entry of their own are made up. */
+export function buildTree(rows: readonly EntryRow[]): FolderNode {
+  const root = newFolder('', '');
+  for (const row of rows) {
+    const parts = row.name.split('/');
+    const trailing = parts[parts.length - 1] === '';
+    if (trailing) parts.pop();
+    let node = root;
+    const chain: FolderNode[] = [root];
+    const last = row.isDirectory || trailing ? parts.length : parts.length - 1;
+    for (let i = 0; i < last; i++) {
+      const part = parts[i]!;
+      let next = node.folders.get(part);
+      if (!next) {
+        next = newFolder(node.path + part + '/', part);
+        node.folders.set(part, next);
+      }
+      node = next;
+      chain.push(node);
+    }
+    if (row.isDirectory || trailing) node.row = row;
+    else {
+      node.files.push(row);
+      for (const folder of chain) {
+        folder.size += row.size;
+        folder.packed += row.packed;
+        folder.count++;
+      }
+    }
+  }
+  return root;
+}
+
+export function treeItems(
+  tree: ReturnType<typeof buildTree>,
+  expanded: ReadonlySet<string>,
+  key: SortKey,
+  direction: SortDirection,
+  filter: string,
+): ListItem[] {
+  const matches = matcher(filter);
+  const compare = compareRows(key);
+  const sign = direction === 'asc' ? 1 : -1;
+  const out: ListItem[] = [];
+
+  function folderMatches(node: FolderNode): boolean {
+    if (!matches) return true;
+    if (matches(node.path)) return true;
+    return node.files.some((f) => matches(f.name)) || [...node.folders.values()].some(folderMatches);
+  }
+
+  function folderSortValue(node: FolderNode): EntryRow {
+    // Folders sort among themselves by their totals, by name otherwise.
+    return node.row
+      ? { ...node.row, name: node.path, size: node.size, packed: node.packed }
+      : ({ index: -1, name: node.path, size: node.size, packed: node.packed, method: -1, methodName: '', level: null, crc32: 0, modified: 0, attributes: '', isDirectory: true, isSymlink: false, utf8: false, dataDescriptor: false, zip64: false, encrypted: false } satisfies EntryRow);
+  }
+
+  function walk(node: FolderNode, depth: number): void {
+    const folders = [...node.folders.values()].filter(folderMatches);
+    folders.sort((a, b) => sign * compare(folderSortValue(a), folderSortValue(b)) || collator.compare(a.name, b.name));
+    for (const folder of folders) {
+      // While filtering, every folder on the way to a match is open.
+      const open = matches !== null || expanded.has(folder.path);
+      out.push({
+        key: `d:${folder.path}`,
+        depth,
+        label: folder.name,
+        row: folder.row,
+        folder: { path: folder.path, expanded: open, size: folder.size, packed: folder.packed, count: folder.count },
+      });
+      if (open) walk(folder, depth + 1);
+    }
+    const files = matches ? node.files.filter((f) => matches(f.name)) : node.files.slice();
+    files.sort((a, b) => sign * compare(a, b) || a.index - b.index);
+    for (const row of files) out.push({ key: `e${row.index}`, depth, label: row.name.slice(node.path.length), row, folder: null });
+  }
+
+  walk(tree, 0);
+  return out;
+}

@@ -1,0 +1,317 @@
+// The app end to end in Chromium (issue 5): the built renderer against the real main-process
+// handlers, reader, queue and worker, on real files made by real tools. Every wait is for a
+// state the page shows (data-* attributes, rows, dialogs); nothing sleeps. Screenshots of each
+// state go to test-artifacts/e2e/.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { canRunE2e, PROJECT_ROOT, startHarness, type Harness } from './harness.js';
+
+const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts/e2e');
+
+function hasTool(tool: string): boolean {
+  try {
+    execFileSync('which', [tool], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const runnable = canRunE2e && hasTool('zip') && hasTool('unzip');
+
+/** Text that compresses, but not to nothing: deflate has real work to do. */
+function wordsOfSize(bytes: number, seed: number): Buffer {
+  const words = ['zip', 'desk', 'central', 'directory', 'local', 'header', 'deflate', 'inflate', 'entry', 'archive', 'record', 'offset'];
+  let x = seed;
+  const parts: string[] = [];
+  let length = 0;
+  while (length < bytes) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    const word = words[x % words.length]! + (x % 97).toString(36) + (x % 7 === 0 ? '\n' : ' ');
+    parts.push(word);
+    length += word.length;
+  }
+  return Buffer.from(parts.join('').slice(0, bytes));
+}
+
+function makeFolder(root: string, name: string, files: Record<string, Buffer | string>): string {
+  const folder = path.join(root, name);
+  for (const [rel, content] of Object.entries(files)) {
+    const file = path.join(folder, rel);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+  return folder;
+}
+
+describe.skipIf(!runnable)('Zipdesk in Chromium', () => {
+  let harness: Harness;
+  let work: string;
+  const shot = (name: string) => harness.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    work = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-'));
+    harness = await startHarness();
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  test('the empty window says what it accepts', async () => {
+    const zone = harness.page.getByTestId('drop-zone');
+    await zone.waitFor();
+    expect(await zone.textContent()).toContain('.zip');
+    await shot('01-empty');
+  });
+
+  test('opens a real archive made by zip and shows its rows', async () => {
+    const source = makeFolder(work, 'project', {
+      'README.md': '# Project\n\nA small project zipped by Info-ZIP.\n'.repeat(20),
+      'src/main.c': wordsOfSize(40_000, 1),
+      'src/util.h': '#pragma once\n',
+      'docs/guide.txt': wordsOfSize(9_000, 2),
+      'empty.txt': '',
+    });
+    const archive = path.join(work, 'project.zip');
+    execFileSync('zip', ['-r', '-q', archive, 'project'], { cwd: work });
+    harness.dialogs.archives.push(archive);
+    await harness.page.getByRole('button', { name: 'Open…' }).click();
+    await harness.page.waitForSelector('[data-archive-state="loaded"]');
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('project.zip');
+
+    const names = await harness.page.locator('[data-testid="row"] .name .text').allTextContents();
+    expect(names).toEqual(expect.arrayContaining(['project/README.md', 'project/src/main.c', 'project/src/util.h', 'project/docs/guide.txt', 'project/empty.txt']));
+    const main = harness.page.locator('[data-testid="row"]', { hasText: 'project/src/main.c' });
+    expect(await main.textContent()).toContain('Deflated');
+    // The CRC-32 column shows what unzip -v shows for the entry.
+    const crc = execFileSync('unzip', ['-v', archive, 'project/src/main.c'], { encoding: 'utf8' }).match(/\b([0-9a-f]{8})\s+project\/src\/main\.c/)?.[1];
+    expect(crc).toBeDefined();
+    expect(await main.textContent()).toContain(crc!);
+    await shot('02-archive-open');
+
+    // Sort by size, descending: the largest entry first.
+    await harness.page.getByRole('columnheader', { name: 'Size' }).click();
+    await harness.page.getByRole('columnheader', { name: 'Size' }).click();
+    await expect.poll(() => harness.page.locator('[data-testid="row"] .name .text').first().textContent()).toBe('project/src/main.c');
+
+    // Filter, then the by-folder view.
+    await harness.page.getByRole('searchbox', { name: 'Filter names' }).fill('src/');
+    await expect.poll(() => harness.page.locator('[data-testid="row"]').count()).toBe(3);
+    await harness.page.getByRole('searchbox', { name: 'Filter names' }).fill('');
+    await harness.page.getByRole('radio', { name: 'By folder' }).click();
+    await expect.poll(() => harness.page.locator('[data-testid="row"] .name .text').first().textContent()).toBe('project');
+    await shot('03-by-folder');
+    await harness.page.getByRole('radio', { name: 'Flat' }).click();
+  });
+
+  test('the inspector shows the local and central records field by field', async () => {
+    const row = harness.page.locator('[data-testid="row"]', { hasText: 'project/src/main.c' });
+    await row.dblclick();
+    const pairs = harness.page.getByTestId('field-pairs');
+    await pairs.waitFor();
+    const method = pairs.locator('tr[data-field="compressionMethod"]');
+    expect(await method.textContent()).toContain('Deflated');
+    expect(await pairs.locator('tr[data-field="signature"]').textContent()).toContain('50 4b 03 04');
+    expect(await pairs.locator('tr[data-field="signature"]').textContent()).toContain('50 4b 01 02');
+    expect(await pairs.locator('tr[data-field="fileName"]').textContent()).toContain('project/src/main.c');
+    expect(await pairs.locator('tr.mismatch').count()).toBe(0);
+    // zip writes the extended timestamp and Info-ZIP Unix extra fields: decoded, not raw.
+    expect(await harness.page.getByTestId('inspector').textContent()).toContain('extended timestamp (0x5455)');
+    await shot('04-inspector');
+
+    // Keyboard: Escape closes it; arrows move the focus in the listing, Enter opens the next one.
+    await harness.page.keyboard.press('Escape');
+    await harness.page.getByTestId('inspector').waitFor({ state: 'detached' });
+    await harness.page.getByTestId('listing').focus();
+    await harness.page.keyboard.press('Home');
+    await harness.page.keyboard.press('ArrowDown');
+    await harness.page.keyboard.press('Enter');
+    const second = await harness.page.locator('[data-testid="row"]').nth(1).getAttribute('data-entry-index');
+    await expect.poll(() => harness.page.getByTestId('inspector').locator('h2').textContent()).toBe(
+      await harness.page.locator(`[data-testid="row"][data-entry-index="${second}"] .name .text`).textContent(),
+    );
+    await harness.page.keyboard.press('Escape');
+    await harness.page.getByTestId('inspector').waitFor({ state: 'detached' });
+  });
+
+  test('an archive the OS hands over (open-file, second instance) and the File menu reach the window', async () => {
+    const archive = path.join(work, 'project.zip');
+    await harness.emit('openArchive', archive);
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('project.zip');
+    // File ▸ Open Archive… goes through the same dialog as the toolbar button.
+    const many = path.join(work, 'second.zip');
+    execFileSync('zip', ['-q', many, 'project/README.md'], { cwd: work });
+    harness.dialogs.archives.push(many);
+    await harness.emit('menuCommand', 'open-archive');
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('second.zip');
+  });
+
+  test('the archive report shows the end record and the safety report', async () => {
+    await harness.page.getByRole('button', { name: 'Archive report' }).click();
+    const report = harness.page.getByTestId('archive-report');
+    await report.getByTestId('safety').waitFor();
+    expect(await report.getByTestId('safety').getAttribute('data-verdict')).toBe('ok');
+    expect(await report.textContent()).toContain('end of central directory record');
+    expect(await report.textContent()).toContain('totalNumberOfCentralDirectoryRecords');
+    await shot('05-archive-report');
+    await harness.page.getByRole('button', { name: 'Close inspector' }).click();
+  });
+
+  test('dropping two folders zips each into its own archive, with progress, and both pass unzip -t', async () => {
+    const photos = makeFolder(work, 'photos', { 'a.txt': wordsOfSize(3_000_000, 3), 'b/c.txt': wordsOfSize(2_000_000, 4) });
+    const notes = makeFolder(work, 'notes', { 'todo.md': '- ship it\n'.repeat(1000), 'ideas/one.txt': wordsOfSize(2_500_000, 5) });
+    await harness.setDropPaths({ photos, notes });
+    const progressSeen = new Set<string>();
+    const stop = harness.jobs.onEvent((event) => {
+      if (event.type === 'progress') progressSeen.add(event.jobId);
+    });
+    await harness.drop(['photos', 'notes']);
+    const jobs = harness.page.locator('[data-testid="job"][data-job-state="done"]');
+    await expect.poll(() => jobs.count(), { timeout: 30_000 }).toBe(2);
+    stop();
+    await shot('06-two-jobs-done');
+    expect(progressSeen.size).toBe(2);
+    for (const zip of [path.join(work, 'photos.zip'), path.join(work, 'notes.zip')]) {
+      expect(existsSync(zip)).toBe(true);
+      expect(execFileSync('unzip', ['-t', zip], { encoding: 'utf8' })).toContain('No errors detected');
+    }
+    expect(execFileSync('unzip', ['-Z1', path.join(work, 'photos.zip')], { encoding: 'utf8' })).toContain('photos/b/c.txt');
+
+    // Show in folder goes to the file manager with the archive's path.
+    await harness.page.locator('[data-testid="job"]', { hasText: 'photos.zip' }).getByRole('button', { name: 'Show in folder' }).click();
+    await expect.poll(() => harness.revealed).toContain(path.join(work, 'photos.zip'));
+  });
+
+  test('a running job and a queued one can be cancelled, leaving nothing behind', async () => {
+    const big = makeFolder(work, 'big', Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`part${i}.txt`, wordsOfSize(4_000_000, 10 + i)])));
+    const later = makeFolder(work, 'later', { 'x.txt': 'x' });
+    await harness.setDropPaths({ big, later });
+    await harness.drop(['big', 'later']);
+    const running = harness.page.locator('[data-testid="job"][data-job-state="running"]', { hasText: 'big.zip' });
+    await running.waitFor();
+    const queued = harness.page.locator('[data-testid="job"][data-job-state="queued"]', { hasText: 'later.zip' });
+    await queued.waitFor();
+    await shot('07-job-running');
+    await queued.getByRole('button', { name: 'Cancel' }).click();
+    await running.getByRole('button', { name: 'Cancel' }).click();
+    const cancelled = harness.page.locator('[data-testid="job"][data-job-state="cancelled"]');
+    await expect.poll(() => cancelled.count(), { timeout: 20_000 }).toBe(2);
+    await harness.client.onIdle();
+    await shot('08-jobs-cancelled');
+    expect(existsSync(path.join(work, 'big.zip'))).toBe(false);
+    expect(existsSync(path.join(work, 'later.zip'))).toBe(false);
+    // No temporary output left beside the target either.
+    expect(readdirSync(work).filter((f) => f.startsWith('big') && f !== 'big')).toEqual([]);
+  });
+
+  test('dropping something that is neither a folder nor a .zip says what is accepted', async () => {
+    const text = path.join(work, 'notes.txt');
+    writeFileSync(text, 'hello');
+    await harness.setDropPaths({ 'notes.txt': text });
+    await harness.drop(['notes.txt']);
+    const notice = harness.page.getByTestId('notice').filter({ hasText: 'Not accepted: notes.txt' });
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('Drop a .zip archive to open it, or folders to zip each one');
+    await shot('09-drop-refused');
+  });
+
+  test('a damaged archive gives a clear message, not a blank window', async () => {
+    const damaged = path.join(work, 'damaged.zip');
+    const good = path.join(work, 'project.zip');
+    // Cut the archive in the middle of its central directory: the end record is gone.
+    const bytes = execFileSync('head', ['-c', '300', good]);
+    writeFileSync(damaged, bytes);
+    harness.dialogs.archives.push(damaged);
+    await harness.page.getByRole('button', { name: 'Open…' }).click();
+    const panel = harness.page.getByTestId('error-panel');
+    await panel.waitFor();
+    expect(await panel.textContent()).toContain('Could not open');
+    expect(await panel.getAttribute('data-code')).toMatch(/^(NOT_A_ZIP|EOCD_NOT_FOUND|TRUNCATED)$/);
+    await shot('10-damaged-archive');
+    await panel.getByRole('button').click();
+    await harness.page.getByTestId('drop-zone').waitFor();
+  });
+
+  test('extracting an archive with an unsafe name shows the safety report first', async () => {
+    const risky = path.join(work, 'risky.zip');
+    execFileSync('python3', [
+      '-c',
+      'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n  z.writestr("ok.txt", "fine")\n  z.writestr("../escape.txt", "outside")',
+      risky,
+    ]);
+    harness.dialogs.archives.push(risky);
+    await harness.page.getByRole('button', { name: 'Open…' }).click();
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('risky.zip');
+    const jobsBefore = harness.jobs.list().length;
+
+    await harness.page.getByRole('button', { name: 'Extract all…' }).click();
+    const dialog = harness.page.getByTestId('confirm-extract');
+    await dialog.getByTestId('safety').waitFor();
+    expect(await dialog.getByTestId('safety').getAttribute('data-verdict')).toBe('danger');
+    expect(await dialog.textContent()).toContain('../escape.txt');
+    await shot('10b-safety-before-extract');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByTestId('safety').waitFor({ state: 'detached' });
+    expect(harness.jobs.list().length).toBe(jobsBefore);
+
+    // Extract anyway: the job is queued for the folder the user picks.
+    const target = path.join(work, 'risky-out');
+    harness.dialogs.extractFolders.push(target);
+    await harness.page.getByRole('button', { name: 'Extract all…' }).click();
+    await dialog.getByRole('button', { name: 'Extract anyway' }).click();
+    const job = harness.page.locator('[data-testid="job"]', { hasText: 'risky.zip' });
+    await job.waitFor();
+    await expect.poll(() => job.getAttribute('data-job-state'), { timeout: 20_000 }).toMatch(/^(done|failed)$/);
+    // Whatever the worker did, nothing was written outside the chosen folder.
+    expect(existsSync(path.join(work, 'escape.txt'))).toBe(false);
+  });
+
+  test('a dropped .zip opens; 100,000 entries are listed with only the visible rows in the page', async () => {
+    const many = path.join(work, 'many.zip');
+    execFileSync('python3', [
+      '-c',
+      'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n  for i in range(100000): z.writestr(f"dir{i // 1000:03d}/file{i:06d}.txt", str(i))',
+      many,
+    ]);
+    await harness.setDropPaths({ 'many.zip': many });
+    await harness.drop(['many.zip']);
+    const listing = harness.page.getByTestId('listing');
+    await expect.poll(() => listing.getAttribute('data-row-count'), { timeout: 30_000 }).toBe('100000');
+    await harness.page.getByRole('columnheader', { name: 'Name' }).click();
+    await expect.poll(() => harness.page.getByRole('columnheader', { name: 'Name' }).getAttribute('aria-sort')).toBe('ascending');
+    expect(await harness.page.locator('[data-testid="row"]').count()).toBeLessThan(100);
+    // Scroll to the end: the last entry is rendered, still only a window of rows.
+    await listing.click();
+    await harness.page.keyboard.press('End');
+    await harness.page.locator('[data-testid="row"]', { hasText: 'dir099/file099999.txt' }).waitFor();
+    expect(await harness.page.locator('[data-testid="row"]').count()).toBeLessThan(100);
+    await shot('11-hundred-thousand');
+  });
+
+  test('the strict CSP held: no violation during the whole run', async () => {
+    expect(await harness.cspViolations()).toEqual([]);
+  });
+});
+
+describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
+  test('follows the OS colour scheme and language', async () => {
+    const harness = await startHarness({ colorScheme: 'dark', locale: 'de-DE' });
+    try {
+      const zone = harness.page.getByTestId('drop-zone');
+      await zone.waitFor();
+      expect(await zone.textContent()).toContain('Ordner ablegen');
+      const background = await harness.page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      expect(background).toBe('rgb(23, 24, 28)');
+      await harness.page.screenshot({ path: path.join(ARTIFACTS, '12-dark-german.png') });
+    } finally {
+      await harness.close();
+    }
+  });
+});

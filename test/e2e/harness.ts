@@ -1,0 +1,211 @@
+// The end-to-end harness (issue 5, TOOLCHAIN trap 6): the built renderer (out/renderer) served on
+// 127.0.0.1, opened in Debian's Chromium through playwright-core, with `window.zipdesk` provided
+// from the REAL main-process side: the same contract methods, the same handle() wrapper with its
+// sender check and argument validation, the real handlers, the real reader, the real JobClient
+// with the worker bundle that ships (out/main/worker.js), real files. Only what Electron alone
+// can give is replaced: native dialogs answer from a queue the test fills, the file manager is
+// a list of revealed paths, and webUtils.getPathForFile is a name → path map the test sets.
+
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { EVENT_CHANNELS, INVOKE_METHODS, type InvokeMethod, type WindowEvent, type WindowEvents } from '../../src-preload/contract.js';
+import { createArchiveService } from '../../src-main/ipc/archives.js';
+import { handleAll, isTrustedSender } from '../../src-main/ipc/handle.js';
+import { createHandlers } from '../../src-main/ipc/handlers.js';
+import { WindowJobs } from '../../src-main/ipc/jobs.js';
+import type { Dialogs } from '../../src-main/ipc/services.js';
+import { JobClient } from '../../src-main/jobs/client.js';
+import { silentLog } from '../../src-main/log/types.js';
+import { CONTENT_SECURITY_POLICY } from '../../src-main/window-policy.js';
+
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+export const RENDERER_DIR = path.join(PROJECT_ROOT, 'out/renderer');
+export const WORKER_BUNDLE = path.join(PROJECT_ROOT, 'out/main/worker.js');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const canRunE2e = existsSync(CHROMIUM);
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/** out/renderer over http, with the CSP header main sets on every response. */
+async function serveRenderer(): Promise<{ server: Server; url: string }> {
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const file = path.join(RENDERER_DIR, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname));
+    if (!file.startsWith(RENDERER_DIR + path.sep)) {
+      response.writeHead(403).end();
+      return;
+    }
+    readFile(file).then(
+      (body) => {
+        response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY });
+        response.end(body);
+      },
+      () => response.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+}
+
+/** Native dialogs, answered by the test in advance. */
+export class ScriptedDialogs implements Dialogs {
+  readonly archives: (string | null)[] = [];
+  readonly extractFolders: (string | null)[] = [];
+  readonly folderLists: string[][] = [];
+  async chooseArchive() {
+    return this.archives.shift() ?? null;
+  }
+  async chooseExtractFolder() {
+    return this.extractFolders.shift() ?? null;
+  }
+  async chooseFolders() {
+    return this.folderLists.shift() ?? [];
+  }
+}
+
+/** Builds window.zipdesk in the page, exactly the contract's shape, over two bindings. */
+function installBridge(methods: readonly string[]): void {
+  type Listener = (payload: unknown) => void;
+  const listeners: Record<string, Set<Listener>> = { jobEvent: new Set(), openArchive: new Set(), menuCommand: new Set() };
+  const w = window as unknown as Record<string, unknown> & {
+    __zipdeskInvoke(method: string, args: unknown[]): Promise<unknown>;
+    __zipdeskDropPaths?: Record<string, string>;
+    __cspViolations: string[];
+  };
+  w.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => w.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  const subscribe = (name: string) => (listener: Listener) => {
+    listeners[name]!.add(listener);
+    return () => listeners[name]!.delete(listener);
+  };
+  const api: Record<string, unknown> = {};
+  // Results come back as JSON text: Playwright's own value-by-value serialization of a page of
+  // 20,000 rows takes seconds, where Electron's structured clone takes milliseconds.
+  for (const method of methods) api[method] = async (...args: unknown[]) => JSON.parse((await w.__zipdeskInvoke(method, args)) as string);
+  // webUtils.getPathForFile stands in: the test says which path each dropped name has.
+  api.pathsForDroppedFiles = (files: File[]) => files.map((f) => w.__zipdeskDropPaths?.[f.name] ?? '').filter((p) => p !== '');
+  api.onJobEvent = subscribe('jobEvent');
+  api.onOpenArchive = subscribe('openArchive');
+  api.onMenuCommand = subscribe('menuCommand');
+  w.zipdesk = Object.freeze(api);
+  w.__zipdeskEmit = (name: string, payload: unknown) => {
+    for (const listener of listeners[name] ?? []) listener(payload);
+  };
+}
+
+export interface Harness {
+  readonly page: Page;
+  readonly url: string;
+  readonly dialogs: ScriptedDialogs;
+  readonly revealed: string[];
+  readonly client: JobClient;
+  readonly jobs: WindowJobs;
+  /** Make the page see these dropped names at these paths (webUtils.getPathForFile). */
+  setDropPaths(map: Record<string, string>): Promise<void>;
+  /** Drop files with these names on the window, as a real drag-and-drop does. */
+  drop(names: string[]): Promise<void>;
+  /** Send a main → window event (open-file, menu command). */
+  emit<E extends WindowEvent>(event: E, payload: WindowEvents[E]): Promise<void>;
+  cspViolations(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: { colorScheme?: 'light' | 'dark'; locale?: string } = {}): Promise<Harness> {
+  if (!existsSync(path.join(RENDERER_DIR, 'index.html')) || !existsSync(WORKER_BUNDLE)) {
+    throw new Error('out/renderer or out/main/worker.js is missing: run `npm run build` first (npm test does)');
+  }
+  const { server, url } = await serveRenderer();
+  const dialogs = new ScriptedDialogs();
+  const revealed: string[] = [];
+  const client = new JobClient({ workerPath: WORKER_BUNDLE, log: silentLog });
+  const jobs = new WindowJobs(client);
+  const archives = createArchiveService();
+  const handlers = createHandlers({
+    archives,
+    jobs,
+    dialogs,
+    shell: { showItemInFolder: (p) => revealed.push(p) },
+    log: silentLog,
+    logRecord: () => undefined,
+  });
+  // The page is "our window": webContents id 1 showing our URL. Anything else is refused.
+  const listeners = handleAll(handlers, { isTrusted: (event) => isTrustedSender({ windowId: () => 1, appUrl: url }, event), log: silentLog });
+
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const context: BrowserContext = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    colorScheme: options.colorScheme ?? 'light',
+    locale: options.locale ?? 'en-US',
+  });
+  const page = await context.newPage();
+  await page.exposeBinding('__zipdeskInvoke', async (source, method: string, args: unknown[]) => {
+    if (!(INVOKE_METHODS as readonly string[]).includes(method)) return JSON.stringify({ ok: false, error: { code: 'BAD_ARGUMENT', message: `no method ${method}` } });
+    const listener = listeners[method as InvokeMethod] as (event: unknown, ...a: unknown[]) => Promise<unknown>;
+    const result = await listener({ sender: { id: 1 }, senderFrame: { url: source.frame.url() } }, ...(Array.isArray(args) ? args : []));
+    return JSON.stringify(result ?? null);
+  });
+  await page.addInitScript(installBridge, [...INVOKE_METHODS]);
+
+  // Main → window events go the same way main.ts sends them (one channel per event).
+  const emit = async <E extends WindowEvent>(event: E, payload: WindowEvents[E]) => {
+    void EVENT_CHANNELS[event];
+    await page.evaluate(([name, value]) => (window as unknown as { __zipdeskEmit(n: string, v: unknown): void }).__zipdeskEmit(name, value), [event, payload] as const).catch(() => undefined);
+  };
+  let pending = Promise.resolve();
+  const stopEvents = jobs.onEvent((event) => {
+    // Keep the order of events: each is delivered after the one before.
+    pending = pending.then(() => emit('jobEvent', event));
+  });
+
+  await page.goto(url);
+  await page.waitForSelector('html[data-ready="true"]');
+
+  return {
+    page,
+    url,
+    dialogs,
+    revealed,
+    client,
+    jobs,
+    async setDropPaths(map) {
+      await page.evaluate((m) => {
+        (window as unknown as { __zipdeskDropPaths: Record<string, string> }).__zipdeskDropPaths = m;
+      }, map);
+    },
+    async drop(names) {
+      await page.evaluate((fileNames) => {
+        const transfer = new DataTransfer();
+        for (const name of fileNames) transfer.items.add(new File([], name));
+        const target = document.querySelector('.app')!;
+        target.dispatchEvent(new DragEvent('dragenter', { bubbles: true, cancelable: true, dataTransfer: transfer }));
+        target.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: transfer }));
+        target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: transfer }));
+      }, names);
+    },
+    emit,
+    cspViolations: () => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
+    async close() {
+      stopEvents();
+      await pending;
+      await browser.close();
+      await client.close();
+      await archives.closeAll();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

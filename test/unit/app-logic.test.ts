@@ -1,0 +1,190 @@
+// The app's pure decisions, without Electron and without a browser (issue 5): the window's
+// security policy, which argv entries are archives, the recent-files list, taskbar progress and
+// end-of-job notifications, the rows of the listing (method level, attributes, flags), sorting,
+// filtering and the folder view, what a drop means, and how job events fold into the panel.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import type { EntryRow, JobView } from '../../src-preload/contract.js';
+import { zipPathsFromArgv } from '../../src-main/argv.js';
+import { endNotice, LONG_JOB_MS, taskbarProgress } from '../../src-main/attention.js';
+import { attributesText, deflateLevel } from '../../src-main/ipc/rows.js';
+import { MAX_RECENT, RecentFiles } from '../../src-main/recent.js';
+import {
+  allowPermission,
+  CONTENT_SECURITY_POLICY,
+  isAllowedNavigation,
+  isAllowedRequest,
+  secureWebPreferences,
+} from '../../src-main/window-policy.js';
+import { planDrop } from '../../src-renderer/lib/drop.js';
+import { buildTree, flatItems, treeItems } from '../../src-renderer/lib/listing.js';
+
+const APP = 'file:///opt/Zipdesk/resources/app.asar/out/renderer/index.html';
+
+describe('window security policy', () => {
+  test('webPreferences: isolation, sandbox, no Node anywhere, web security on, no webview', () => {
+    const prefs = secureWebPreferences('/app/out/preload/preload.cjs', false);
+    expect(prefs).toMatchObject({
+      preload: '/app/out/preload/preload.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      devTools: false,
+    });
+    expect(prefs.enableBlinkFeatures).toBeUndefined();
+  });
+
+  test('the CSP allows only our own scripts and styles, no eval, no frames, nothing remote', () => {
+    const directives = Object.fromEntries(CONTENT_SECURITY_POLICY.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]));
+    expect(directives).toMatchObject({ 'default-src': "'none'", 'script-src': "'self'", 'style-src': "'self'", 'object-src': "'none'", 'frame-src': "'none'", 'base-uri': "'none'" });
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-(eval|inline)|https?:|\*/);
+    // The page's own meta tag says the same (less frame-ancestors, which a meta tag cannot carry).
+    const html = readFileSync(path.resolve(import.meta.dirname, '../../src-renderer/index.html'), 'utf8');
+    expect(html).toContain(CONTENT_SECURITY_POLICY.replace("; frame-ancestors 'none'", ''));
+  });
+
+  test('navigation: only a reload of our own page', () => {
+    expect(isAllowedNavigation(APP, APP)).toBe(true);
+    expect(isAllowedNavigation(APP, `${APP}#x`)).toBe(true);
+    expect(isAllowedNavigation(APP, 'https://example.com/')).toBe(false);
+    expect(isAllowedNavigation(APP, 'file:///etc/passwd')).toBe(false);
+    expect(isAllowedNavigation(APP, 'javascript:alert(1)')).toBe(false);
+    expect(isAllowedNavigation('http://localhost:5173/', 'http://localhost:5173/')).toBe(true);
+    expect(isAllowedNavigation('http://localhost:5173/', 'http://evil.localhost:5173/')).toBe(false);
+  });
+
+  test('requests: our files only; no remote content', () => {
+    expect(isAllowedRequest(APP, 'file:///opt/Zipdesk/resources/app.asar/out/renderer/assets/index.js')).toBe(true);
+    expect(isAllowedRequest(APP, 'https://cdn.example/lib.js')).toBe(false);
+    expect(isAllowedRequest(APP, 'http://127.0.0.1:8080/')).toBe(false);
+    expect(isAllowedRequest('http://localhost:5173/', 'http://localhost:5173/src/main.ts')).toBe(true);
+    expect(isAllowedRequest('http://localhost:5173/', 'https://fonts.example/x.woff')).toBe(false);
+  });
+
+  test('every permission request is denied', () => {
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fileSystem', 'unknown']) {
+      expect(allowPermission(permission)).toBe(false);
+    }
+  });
+});
+
+describe('archives from the command line', () => {
+  test('.zip arguments resolved against the working directory; flags and other files ignored', () => {
+    expect(zipPathsFromArgv(['/usr/bin/zipdesk', 'a.zip', '--flag', 'b.txt', '/abs/C.ZIP', '--inspect=9229'], '/home/u', 1)).toEqual(['/home/u/a.zip', '/abs/C.ZIP']);
+    // `electron .` in development: the app path is skipped too.
+    expect(zipPathsFromArgv(['/usr/lib/electron', '.', 'x.zip'], '/w', 2)).toEqual(['/w/x.zip']);
+  });
+});
+
+describe('recent files', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-recent-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('newest first, no duplicates, at most MAX_RECENT, kept across restarts', () => {
+    const file = path.join(dir, 'recent.json');
+    const recent = new RecentFiles(file);
+    for (let i = 0; i < MAX_RECENT + 3; i++) recent.add(`/a/${i}.zip`);
+    recent.add('/a/5.zip');
+    expect(recent.list()[0]).toBe('/a/5.zip');
+    expect(recent.list()).toHaveLength(MAX_RECENT);
+    expect(new Set(recent.list()).size).toBe(MAX_RECENT);
+    expect(new RecentFiles(file).list()).toEqual(recent.list());
+    recent.clear();
+    expect(new RecentFiles(file).list()).toEqual([]);
+  });
+
+  test('a broken file starts empty instead of failing', () => {
+    const file = path.join(dir, 'broken.json');
+    writeFileSync(file, '{not json');
+    expect(new RecentFiles(file).list()).toEqual([]);
+    writeFileSync(file, JSON.stringify(['relative.zip', 42, '/ok.zip']));
+    expect(new RecentFiles(file).list()).toEqual(['/ok.zip']);
+    expect(existsSync(file)).toBe(true);
+  });
+});
+
+function job(partial: Partial<JobView>): JobView {
+  return { jobId: 'j', kind: 'batch', title: 'photos → photos.zip', state: 'queued', progress: null, outcome: null, error: null, queuedAt: 0, ...partial };
+}
+
+describe('taskbar progress and notifications', () => {
+  const progress = { bytesDone: 25, bytesTotal: 100, entriesDone: 1, entriesTotal: 4, currentEntry: 'a', bytesPerSecond: 10, etaSeconds: 7 };
+  test('no bar without jobs; indeterminate while waiting; the running job\'s fraction by bytes', () => {
+    expect(taskbarProgress([])).toBe(-1);
+    expect(taskbarProgress([job({ state: 'done' })])).toBe(-1);
+    expect(taskbarProgress([job({ state: 'queued' })])).toBe(2);
+    expect(taskbarProgress([job({ state: 'running', progress })])).toBe(0.25);
+  });
+  test('a notification only for long jobs that ended done or failed', () => {
+    const done = job({ state: 'done', outcome: { output: '/p.zip', bytesIn: 1, bytesOut: 1, entries: 1, durationMs: 1, problems: [] } });
+    expect(endNotice(done, LONG_JOB_MS - 1)).toBeNull();
+    expect(endNotice(done, LONG_JOB_MS)).toEqual({ title: 'Zipdesk: done', body: 'photos → photos.zip' });
+    expect(endNotice(job({ state: 'failed', error: 'disk full' }), LONG_JOB_MS)?.body).toBe('photos → photos.zip: disk full');
+    expect(endNotice(job({ state: 'cancelled' }), LONG_JOB_MS)).toBeNull();
+  });
+});
+
+describe('listing rows', () => {
+  test('deflate level from general purpose bits 1-2 (APPNOTE 4.4.4)', () => {
+    expect(deflateLevel(8, 0b000)).toBe('normal');
+    expect(deflateLevel(8, 0b010)).toBe('maximum');
+    expect(deflateLevel(8, 0b100)).toBe('fast');
+    expect(deflateLevel(8, 0b110)).toBe('superfast');
+    expect(deflateLevel(0, 0b010)).toBeNull();
+  });
+  test('attributes: Unix modes as rwx, DOS bits as letters', () => {
+    expect(attributesText(0x031e, 0o100644 << 16)).toBe('-rw-r--r--');
+    expect(attributesText(0x031e, (0o040755 << 16) | 0x10)).toBe('drwxr-xr-x');
+    expect(attributesText(0x0314, (0o600 << 16) >>> 0)).toBe('-rw-------');
+    expect(attributesText(0x0014, 0x21)).toBe('R---A');
+  });
+
+  const row = (index: number, name: string, size: number, extra: Partial<EntryRow> = {}): EntryRow => ({
+    index, name, size, packed: Math.floor(size / 2), method: 8, methodName: 'Deflated', level: 'normal', crc32: index, modified: index,
+    attributes: '-rw-r--r--', isDirectory: name.endsWith('/'), isSymlink: false, utf8: false, dataDescriptor: false, zip64: false, encrypted: false, ...extra,
+  });
+  const rows = [row(0, 'b/', 0), row(1, 'b/z.txt', 10), row(2, 'a.txt', 300), row(3, 'b/c/d.txt', 20), row(4, 'file10', 5), row(5, 'file9', 5)];
+
+  test('flat: sorted by any column, ties in central directory order, numbers in names sort naturally', () => {
+    expect(flatItems(rows, 'name', 'asc', '').map((i) => i.label)).toEqual(['a.txt', 'b/', 'b/c/d.txt', 'b/z.txt', 'file9', 'file10']);
+    expect(flatItems(rows, 'size', 'desc', '').map((i) => i.row!.index)).toEqual([2, 3, 1, 4, 5, 0]);
+    expect(flatItems(rows, 'name', 'asc', 'B/').map((i) => i.label)).toEqual(['b/', 'b/c/d.txt', 'b/z.txt']);
+  });
+
+  test('by folder: folders first with totals, collapsed until opened; a filter opens the way to matches', () => {
+    const tree = buildTree(rows);
+    const closed = treeItems(tree, new Set(), 'name', 'asc', '');
+    expect(closed.map((i) => i.label)).toEqual(['b', 'a.txt', 'file9', 'file10']);
+    expect(closed[0]!.folder).toMatchObject({ path: 'b/', size: 30, count: 2, expanded: false });
+    expect(closed[0]!.row?.index).toBe(0); // the folder's own entry
+    const open = treeItems(tree, new Set(['b/']), 'name', 'asc', '');
+    expect(open.map((i) => `${i.depth}:${i.label}`)).toEqual(['0:b', '1:c', '1:z.txt', '0:a.txt', '0:file9', '0:file10']);
+    const filtered = treeItems(tree, new Set(), 'name', 'asc', 'd.txt');
+    expect(filtered.map((i) => `${i.depth}:${i.label}`)).toEqual(['0:b', '1:c', '2:d.txt']);
+    expect(filtered[1]!.row).toBeNull(); // "b/c/" has no entry of its own: made up
+  });
+});
+
+describe('what a drop means', () => {
+  test('folders batch, the first .zip opens, the rest is named', () => {
+    const plan = planDrop([
+      { path: '/p/photos', kind: 'folder' },
+      { path: '/p/a.zip', kind: 'zip' },
+      { path: '/p/notes.txt', kind: 'other' },
+      { path: '/p/b.zip', kind: 'zip' },
+      { path: '/p/docs', kind: 'folder' },
+      { path: '/p/gone', kind: 'missing' },
+    ]);
+    expect(plan).toEqual({ batch: ['/p/photos', '/p/docs'], open: '/p/a.zip', extraZips: ['/p/b.zip'], rejected: ['/p/notes.txt'], missing: ['/p/gone'] });
+  });
+});

@@ -1,0 +1,270 @@
+// The IPC seam (issue 5): run-time argument checks for every contract method, the sender check,
+// the one handle() wrapper (coded results, log of channel and duration), and the handlers over
+// the real services on real archives made by `zip`.
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { INVOKE_CHANNELS, INVOKE_METHODS, MAX_PAGE_ROWS } from '../../src-preload/contract.js';
+import { createArchiveService } from '../../src-main/ipc/archives.js';
+import { handle, handleAll, isTrustedSender, type SenderEvent } from '../../src-main/ipc/handle.js';
+import { createHandlers } from '../../src-main/ipc/handlers.js';
+import type { JobService, Services } from '../../src-main/ipc/services.js';
+import { ARGUMENTS, ArgumentError, checkArguments } from '../../src-main/ipc/validate.js';
+import type { Log } from '../../src-main/log/types.js';
+
+interface Entry {
+  level: string;
+  message: string;
+  meta: Record<string, unknown> | undefined;
+}
+
+/** A Log that keeps what it is given (the wrapper's log lines are part of its contract). */
+function recordingLog(into: Entry[] = []): Log & { entries: Entry[] } {
+  const at = (level: string) => (message: string, meta?: Record<string, unknown>) => void into.push({ level, message, meta });
+  return { entries: into, error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), child: () => recordingLog(into) };
+}
+
+const APP = 'file:///opt/Zipdesk/resources/app.asar/out/renderer/index.html';
+const ours: SenderEvent = { sender: { id: 7 }, senderFrame: { url: APP } };
+
+describe('the contract is complete', () => {
+  test('every method has a channel, an argument schema and a handler', () => {
+    expect(Object.keys(INVOKE_CHANNELS).sort()).toEqual([...INVOKE_METHODS].sort());
+    expect(Object.keys(ARGUMENTS).sort()).toEqual([...INVOKE_METHODS].sort());
+    const handlers = createHandlers({} as Services);
+    expect(Object.keys(handlers).sort()).toEqual([...INVOKE_METHODS].sort());
+    for (const method of INVOKE_METHODS) expect(INVOKE_CHANNELS[method]).toBe(`zipdesk:${method}`);
+  });
+});
+
+describe('argument validation', () => {
+  const bad: [string, unknown[], RegExp][] = [
+    ['openArchive', [], /expected 1 argument, got 0/],
+    ['openArchive', ['relative/a.zip'], /an absolute path/],
+    ['openArchive', [42], /a string, got number 42/],
+    ['openArchive', ['/a.zip', 'extra'], /expected 1 argument, got 2/],
+    ['openArchive', ['/a\0.zip'], /without NUL/],
+    ['listEntries', ['a1', -1, 10], /integer from 0/],
+    ['listEntries', ['a1', 0, MAX_PAGE_ROWS + 1], new RegExp(`integer from 1 to ${MAX_PAGE_ROWS}`)],
+    ['listEntries', ['a1', 0.5, 10], /an integer/],
+    ['inspectEntry', ['', 0], /non-empty/],
+    ['enqueueBatch', [{ folders: [], outputDir: null, level: 6 }], /at least one item/],
+    ['enqueueBatch', [{ folders: ['/x'], outputDir: null, level: 10 }], /level: expected an integer from 0 to 9/],
+    ['enqueueBatch', [{ folders: ['/x'], outputDir: null, level: 6, evil: true }], /unexpected key "evil"/],
+    ['enqueueBatch', [{ folders: ['/x'], level: 6 }], /outputDir: expected a string/],
+    ['enqueueBatch', [['/x']], /an object, got an array/],
+    ['extract', [{ archiveId: 'a1', entries: null, outputDir: null, overwrite: 'clobber' }], /one of skip, replace, rename/],
+    ['extract', [{ archiveId: 'a1', entries: ['0'], outputDir: null, overwrite: 'skip' }], /entries\[0\]: expected an integer/],
+    ['classifyPaths', ['/x'], /an array/],
+    ['log', ['fatal', 'm', {}], /one of error, warn, info, debug/],
+    ['log', ['info', 'm', { nested: { a: 1 } }], /argument 3\.nested: expected a string, got an object/],
+    ['cancelJob', ['x'.repeat(65)], /at most 64 characters/],
+  ];
+  test.each(bad)('%s %j is refused: %s', (method, args, message) => {
+    expect(() => checkArguments(method as (typeof INVOKE_METHODS)[number], args)).toThrow(ArgumentError);
+    expect(() => checkArguments(method as (typeof INVOKE_METHODS)[number], args)).toThrow(message);
+  });
+
+  test('good arguments pass through unchanged, and unknown keys never reach a handler', () => {
+    expect(checkArguments('listEntries', ['a1', 0, 500])).toEqual(['a1', 0, 500]);
+    expect(checkArguments('extract', [{ archiveId: 'a1', entries: [1, 2], outputDir: '/out', overwrite: 'rename' }])).toEqual([
+      { archiveId: 'a1', entries: [1, 2], outputDir: '/out', overwrite: 'rename' },
+    ]);
+    expect(checkArguments('chooseFolders', [])).toEqual([]);
+  });
+
+  test('an object with a prototype other than Object is refused', () => {
+    class Sneaky {
+      folders = ['/x'];
+      outputDir = null;
+      level = 6;
+    }
+    expect(() => checkArguments('enqueueBatch', [new Sneaky()])).toThrow(/a plain object/);
+  });
+});
+
+describe('sender check', () => {
+  const policy = { windowId: () => 7, appUrl: APP };
+  test('our window showing our page is trusted', () => {
+    expect(isTrustedSender(policy, ours)).toBe(true);
+    expect(isTrustedSender(policy, { sender: { id: 7 }, senderFrame: { url: `${APP}#/jobs` } })).toBe(true);
+  });
+  test.each([
+    ['another webContents', { sender: { id: 8 }, senderFrame: { url: APP } }],
+    ['a page navigated elsewhere', { sender: { id: 7 }, senderFrame: { url: 'https://evil.example/index.html' } }],
+    ['another local file', { sender: { id: 7 }, senderFrame: { url: 'file:///tmp/evil.html' } }],
+    ['a frame that is gone', { sender: { id: 7 }, senderFrame: null }],
+    ['an unparsable URL', { sender: { id: 7 }, senderFrame: { url: 'not a url' } }],
+  ])('%s is refused', (_why, event) => {
+    expect(isTrustedSender(policy, event as SenderEvent)).toBe(false);
+  });
+  test('no window, no trust', () => {
+    expect(isTrustedSender({ windowId: () => undefined, appUrl: APP }, ours)).toBe(false);
+  });
+  test('in development, the dev server origin is ours and nothing else is', () => {
+    const dev = { windowId: () => 7, appUrl: 'http://localhost:5173/' };
+    expect(isTrustedSender(dev, { sender: { id: 7 }, senderFrame: { url: 'http://localhost:5173/index.html' } })).toBe(true);
+    expect(isTrustedSender(dev, { sender: { id: 7 }, senderFrame: { url: 'http://localhost:5174/' } })).toBe(false);
+  });
+});
+
+describe('the handle() wrapper', () => {
+  const trusted = (event: SenderEvent) => isTrustedSender({ windowId: () => 7, appUrl: APP }, event);
+
+  test('a refused sender gets FORBIDDEN_SENDER and the handler never runs', async () => {
+    const log = recordingLog();
+    let ran = false;
+    const listener = handle('cancelJob', () => ((ran = true), true), { isTrusted: trusted, log });
+    const result = await listener({ sender: { id: 99 }, senderFrame: { url: APP } }, 'j1');
+    expect(result).toEqual({ ok: false, error: { code: 'FORBIDDEN_SENDER', message: `cancelJob: refused a call from ${APP}` } });
+    expect(ran).toBe(false);
+    expect(log.entries.some((e) => e.level === 'warn' && e.meta?.channel === 'cancelJob')).toBe(true);
+  });
+
+  test('bad arguments get BAD_ARGUMENT and the handler never runs', async () => {
+    let ran = false;
+    const listener = handle('cancelJob', () => ((ran = true), true), { isTrusted: trusted, log: recordingLog() });
+    const result = await listener(ours, 12);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error.code).toBe('BAD_ARGUMENT');
+    expect(ran).toBe(false);
+  });
+
+  test('a value comes back as { ok: true, value }, logged with channel and duration', async () => {
+    const log = recordingLog();
+    let clock = 100;
+    const listener = handle('cancelJob', (id) => id === 'j1', { isTrusted: trusted, log, now: () => (clock += 2.5) });
+    expect(await listener(ours, 'j1')).toEqual({ ok: true, value: true });
+    expect(log.entries).toContainEqual({ level: 'debug', message: 'ipc', meta: { channel: 'cancelJob', ms: 2.5 } });
+  });
+
+  test('thrown errors become coded results; unexpected ones are INTERNAL and logged with their stack', async () => {
+    const log = recordingLog();
+    const boom = handle('listJobs', () => {
+      throw new TypeError('boom');
+    }, { isTrusted: trusted, log });
+    expect(await boom(ours)).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'boom' } });
+    expect(log.entries.find((e) => e.level === 'error')?.meta?.error).toMatch(/TypeError: boom/);
+  });
+
+  test('handleAll wraps every method', () => {
+    const all = handleAll(createHandlers({} as Services), { isTrusted: trusted, log: recordingLog() });
+    expect(Object.keys(all).sort()).toEqual([...INVOKE_METHODS].sort());
+  });
+});
+
+describe('handlers over the real services', () => {
+  let work: string;
+  let archive: string;
+  const revealed: string[] = [];
+  const noJobs: JobService = {
+    batch: async () => [],
+    extract: async () => 'j-extract',
+    test: async () => 'j-test',
+    cancel: async () => false,
+    list: () => [],
+    onEvent: () => () => undefined,
+  };
+  const archives = createArchiveService();
+  const listeners = handleAll(
+    createHandlers({
+      archives,
+      jobs: noJobs,
+      dialogs: { chooseArchive: async () => null, chooseExtractFolder: async () => null, chooseFolders: async () => [] },
+      shell: { showItemInFolder: (p) => void revealed.push(p) },
+      log: recordingLog(),
+      logRecord: () => undefined,
+    }),
+    { isTrusted: () => true, log: recordingLog() },
+  );
+
+  beforeAll(() => {
+    work = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-ipc-'));
+    mkdirSync(path.join(work, 'tree/sub'), { recursive: true });
+    writeFileSync(path.join(work, 'tree/a.txt'), 'alpha '.repeat(1000));
+    writeFileSync(path.join(work, 'tree/sub/b.bin'), Buffer.alloc(10, 7));
+    symlinkSync('a.txt', path.join(work, 'tree/link'));
+    archive = path.join(work, 'tree.zip');
+    execFileSync('zip', ['-r', '-y', '-q', '-9', archive, 'tree'], { cwd: work });
+    writeFileSync(path.join(work, 'plain.txt'), 'x');
+  });
+
+  afterAll(async () => {
+    await archives.closeAll();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  test('open, list, inspect and report a zip archive', async () => {
+    const opened = await listeners.openArchive(ours, archive);
+    expect(opened.ok).toBe(true);
+    if (!opened.ok) return;
+    expect(opened.value.name).toBe('tree.zip');
+    expect(opened.value.entryCount).toBe(5);
+
+    const page = await listeners.listEntries(ours, opened.value.archiveId, 0, 100);
+    expect(page.ok && page.value.rows.map((r) => r.name).sort()).toEqual(['tree/', 'tree/a.txt', 'tree/link', 'tree/sub/', 'tree/sub/b.bin']);
+    const a = page.ok ? page.value.rows.find((r) => r.name === 'tree/a.txt')! : undefined;
+    expect(a).toMatchObject({ size: 6000, methodName: 'Deflated', level: 'maximum', attributes: '-rw-r--r--' });
+    const link = page.ok ? page.value.rows.find((r) => r.name === 'tree/link')! : undefined;
+    expect(link?.isSymlink).toBe(true);
+    expect(link?.attributes.startsWith('l')).toBe(true);
+
+    const inspected = await listeners.inspectEntry(ours, opened.value.archiveId, a!.index);
+    expect(inspected.ok).toBe(true);
+    if (!inspected.ok) return;
+    const method = inspected.value.pairs.find((p) => p.name === 'compressionMethod')!;
+    expect(method.local?.meaning).toBe('Deflated');
+    expect(method.central?.raw).toBe('08 00');
+    expect(method.mismatch).toBe(false);
+    expect(inspected.value.pairs.find((p) => p.name === 'signature')?.local?.value).toBe('0x04034b50');
+    expect(inspected.value.centralExtras.map((r) => r.title)).toContain('extended timestamp (0x5455)');
+    expect(inspected.value.mismatches).toEqual([]);
+
+    const report = await listeners.archiveReport(ours, opened.value.archiveId);
+    expect(report.ok && report.value.safety.verdict).toBe('ok');
+    expect(report.ok && report.value.endRecords.map((r) => r.title)).toEqual(['end of central directory record']);
+  });
+
+  test('an entry index the archive lacks is NOT_FOUND; an unknown archive id too', async () => {
+    const opened = await listeners.openArchive(ours, archive);
+    if (!opened.ok) throw new Error('open failed');
+    const missing = await listeners.inspectEntry(ours, opened.value.archiveId, 5);
+    expect(!missing.ok && missing.error).toEqual({ code: 'NOT_FOUND', message: 'tree.zip has no entry 5 (it has 5)' });
+    const unknown = await listeners.listEntries(ours, 'a999', 0, 1);
+    expect(!unknown.ok && unknown.error.code).toBe('NOT_FOUND');
+  });
+
+  test('a file that is not an archive rejects with the reader\'s code and message', async () => {
+    const result = await listeners.openArchive(ours, path.join(work, 'plain.txt'));
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error.code).toMatch(/^(NOT_A_ZIP|EOCD_NOT_FOUND)$/);
+    const gone = await listeners.openArchive(ours, path.join(work, 'gone.zip'));
+    expect(!gone.ok && gone.error.code).toBe('IO');
+    expect(!gone.ok && gone.error.message).toContain('gone.zip');
+  });
+
+  test('classifyPaths tells folders, archives, other files and missing paths apart', async () => {
+    const result = await listeners.classifyPaths(ours, [path.join(work, 'tree'), archive, path.join(work, 'plain.txt'), path.join(work, 'nope')]);
+    expect(result.ok && result.value.map((c) => c.kind)).toEqual(['folder', 'zip', 'other', 'missing']);
+  });
+
+  test('revealPath shows only what this session opened or produced', async () => {
+    expect((await listeners.revealPath(ours, archive)).ok).toBe(true);
+    expect(revealed).toEqual([archive]);
+    const refused = await listeners.revealPath(ours, '/etc/passwd');
+    expect(!refused.ok && refused.error.code).toBe('NOT_FOUND');
+    expect(revealed).toEqual([archive]);
+  });
+
+  test('extract maps selected indexes to stored names; a cancelled folder dialog gives null', async () => {
+    const opened = await listeners.openArchive(ours, archive);
+    if (!opened.ok) throw new Error('open failed');
+    const cancelled = await listeners.extract(ours, { archiveId: opened.value.archiveId, entries: null, outputDir: null, overwrite: 'skip' });
+    expect(cancelled).toEqual({ ok: true, value: null });
+    const started = await listeners.extract(ours, { archiveId: opened.value.archiveId, entries: [0], outputDir: work, overwrite: 'skip' });
+    expect(started).toEqual({ ok: true, value: 'j-extract' });
+  });
+});

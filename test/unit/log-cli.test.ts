@@ -1,0 +1,98 @@
+// The command line honours --log-config (issue 4): a real `zipdesk create` (bin/zipdesk.js, the
+// compiled build/, the real job queue and worker thread) with a debug-level settings file writes
+// the job's records, the worker's among them, into the folder that file names.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = path.join(projectRoot, 'bin/zipdesk.js');
+let dir: string;
+
+beforeEach(() => {
+  if (!fs.existsSync(path.join(projectRoot, 'build/src-main/cli/main.js'))) throw new Error('run `npm run build:node` first');
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zipdesk-log-cli-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function zipdesk(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+function records(folder: string): Record<string, unknown>[] {
+  return fs
+    .readdirSync(folder)
+    .filter((name) => name.endsWith('.log'))
+    .flatMap((name) => fs.readFileSync(path.join(folder, name), 'utf8').split('\n'))
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+it("a CLI run with --log-config and a debug-level file writes the job's records there", async () => {
+  const sources = path.join(dir, 'docs');
+  fs.mkdirSync(sources);
+  for (let index = 0; index < 3; index++) fs.writeFileSync(path.join(sources, `note${index}.txt`), `note ${index}\n`.repeat(200));
+  fs.writeFileSync(path.join(dir, 'debug.json'), JSON.stringify({ level: 'DEBUG', file: { folder: 'job-logs', format: 'json' } }));
+  // The app's own settings would live under this XDG folder; --log-config must win over it and over the variable.
+  const env = { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'xdg'), ZIPDESK_LOG_CONFIG: path.join(dir, 'other.json') };
+
+  const run = await zipdesk(['--log-config', 'debug.json', 'create', 'docs.zip', 'docs'], env);
+  expect(run.code).toBe(0);
+  // stderr has the command's progress lines; log records go to the file only.
+  expect(run.stderr).not.toMatch(/Warning|^\d{4}-\d\d-\d\dT/m);
+  expect(fs.existsSync(path.join(dir, 'docs.zip'))).toBe(true);
+
+  const logged = records(path.join(dir, 'job-logs'));
+  const done = logged.find((record) => record.message === 'job done');
+  expect(done).toMatchObject({ level: 'info', module: 'jobs', jobId: expect.any(String) });
+  const ofJob = logged.filter((record) => record.jobId === done?.jobId);
+  expect(ofJob.map((record) => record.message)).toEqual(expect.arrayContaining(['job queued', 'job started', 'job done']));
+  // Written in the worker thread at debug level: there only because the file asks for debug.
+  expect(ofJob).toContainEqual(expect.objectContaining({ level: 'debug', from: 'worker', message: 'walked sources' }));
+  // Neither the app's default file nor the one in the variable was touched.
+  expect(fs.existsSync(path.join(dir, 'xdg'))).toBe(false);
+  expect(fs.existsSync(path.join(dir, 'other.json'))).toBe(false);
+});
+
+it('the same run at the default level leaves the debug records out', async () => {
+  const sources = path.join(dir, 'docs');
+  fs.mkdirSync(sources);
+  fs.writeFileSync(path.join(sources, 'a.txt'), 'a\n');
+  fs.writeFileSync(path.join(dir, 'info.json'), JSON.stringify({ file: { folder: 'job-logs', format: 'json' } }));
+  const env = { ...process.env, ZIPDESK_LOG_CONFIG: path.join(dir, 'info.json') };
+
+  const run = await zipdesk(['create', 'docs.zip', 'docs'], env);
+  expect(run.code).toBe(0);
+  const logged = records(path.join(dir, 'job-logs'));
+  expect(logged.map((record) => record.message)).toEqual(expect.arrayContaining(['job queued', 'job started', 'job done']));
+  expect(logged.filter((record) => record.level === 'debug')).toEqual([]);
+});
+
+it('a broken --log-config file gives one warning on stderr with line and column, and the command still runs', async () => {
+  fs.writeFileSync(path.join(dir, 'a.txt'), 'a\n');
+  fs.writeFileSync(path.join(dir, 'broken.json'), '{\n  "level": "debug",\n}\n');
+  const run = await zipdesk(['--log-config=broken.json', 'create', 'a.zip', 'a.txt'], { ...process.env, ZIPDESK_LOG_CONFIG: '' });
+  expect(run.code).toBe(0);
+  const warnings = run.stderr.split('\n').filter((line) => line.includes('Warning'));
+  expect(warnings).toHaveLength(1);
+  expect(warnings[0]).toContain(`Warning: logging config ${path.join(dir, 'broken.json')}:3:1: expected a property name in double quotes`);
+  expect(fs.existsSync(path.join(dir, 'a.zip'))).toBe(true);
+  // The defaults apply: the log folder beside the named file.
+  expect(fs.readdirSync(path.join(dir, 'logs')).some((name) => name.endsWith('.log'))).toBe(true);
+});
+
+it('--log-config without a file name is a usage error (exit 2), not a positional argument', async () => {
+  const run = await zipdesk(['list', 'a.zip', '--log-config'], { ...process.env, ZIPDESK_LOG_CONFIG: '' });
+  expect(run.code).toBe(2);
+  expect(run.stderr).toBe('zipdesk: --log-config needs a file name\n');
+});

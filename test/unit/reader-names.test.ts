@@ -1,0 +1,63 @@
+// Names and times, both directions: CP437 against python's codec, the encoder the writer
+// uses, and DOS date/time conversions with their clamping.
+
+import { Buffer } from 'node:buffer';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { dateToDosDateTime, dateToFiletime, dateToUnixSeconds, dosDateTimeToDate, filetimeToDate, formatDosDateTime, isValidDosDateTime } from '../../src-main/zip/dostime.js';
+import { decodeCp437, decodeHeaderText, encodeName, isAscii, nameCrc32, unicodeExtraText } from '../../src-main/zip/names.js';
+import { python } from './reader-fixtures.js';
+
+describe('names', () => {
+  it('decodes all 256 CP437 bytes as python does', () => {
+    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const reference = python(`import sys; sys.stdout.buffer.write(bytes(range(256)).decode('cp437').encode('utf-8'))`, tmpdir());
+    expect(decodeCp437(all)).toBe(reference);
+    expect(decodeHeaderText(all, 0x80, 0x83, 0)).toBe('Çüé');
+    expect(decodeHeaderText(Buffer.from('żółw', 'utf8'), 0, 7, 0x800)).toBe('żółw');
+  });
+
+  it('encodes ASCII names as they are and others as UTF-8 with bit 11', () => {
+    expect(isAscii('dir/file-1.txt')).toBe(true);
+    expect(isAscii('naïve')).toBe(false);
+    expect(encodeName('a/b.txt')).toEqual({ bytes: Buffer.from('a/b.txt'), utf8: false });
+    expect(encodeName('ünï/€.txt')).toEqual({ bytes: Buffer.from('ünï/€.txt', 'utf8'), utf8: true });
+  });
+
+  it('computes name CRCs as the Unicode path extra field records them', () => {
+    const name = Buffer.from('caf?.txt');
+    const crc = Number(python(`import zlib; print(zlib.crc32(b'caf?.txt'))`, tmpdir()).trim());
+    expect(nameCrc32(name)).toBe(crc);
+    expect(nameCrc32(Buffer.from('xxcaf?.txtyy'), 2, 10)).toBe(crc);
+    expect(unicodeExtraText(1, crc, Buffer.from('café.txt'), name)).toBe('café.txt');
+    expect(unicodeExtraText(1, crc ^ 1, Buffer.from('café.txt'), name)).toBeUndefined();
+    expect(unicodeExtraText(2, crc, Buffer.from('café.txt'), name)).toBeUndefined();
+    expect(unicodeExtraText(1, crc, Buffer.alloc(0), name)).toBeUndefined();
+  });
+});
+
+describe('DOS date and time', () => {
+  it('round-trips local times at two-second resolution', () => {
+    const date = new Date(2024, 1, 29, 23, 59, 59);
+    const dos = dateToDosDateTime(date);
+    expect(dosDateTimeToDate(dos.date, dos.time).getTime()).toBe(new Date(2024, 1, 29, 23, 59, 58).getTime());
+    expect(formatDosDateTime(dos.date, dos.time)).toBe('2024-02-29 23:59:58');
+    expect(isValidDosDateTime(dos.date, dos.time)).toBe(true);
+  });
+
+  it('clamps to the years the format holds and flags impossible fields', () => {
+    expect(formatDosDateTime(dateToDosDateTime(new Date(1970, 0, 1)).date, 0)).toBe('1980-01-01 00:00:00');
+    const late = dateToDosDateTime(new Date(2200, 5, 1));
+    expect(formatDosDateTime(late.date, late.time)).toBe('2107-12-31 23:59:58');
+    expect(isValidDosDateTime(0, 0)).toBe(false); // month 0, day 0
+    expect(formatDosDateTime(0, 0)).toBe('1980-00-00 00:00:00');
+  });
+
+  it('converts Unix seconds and NTFS FILETIMEs', () => {
+    const when = new Date('2021-06-01T12:34:56.789Z');
+    expect(dateToUnixSeconds(when)).toBe(1622550896);
+    expect(dateToUnixSeconds(new Date(-1000))).toBe(0);
+    expect(filetimeToDate(dateToFiletime(when)).getTime()).toBe(when.getTime());
+    expect(filetimeToDate(116444736000000000).toISOString()).toBe('1970-01-01T00:00:00.000Z');
+  });
+});
