@@ -9,7 +9,6 @@
 import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, EXIT_USAGE, UsageError, type CliContext, type Command } from './command.js';
 import { COMMANDS, findCommand } from './commands.js';
 import { errorLine } from './report.js';
-import { createCliLogging } from '../log/cli-logging.js';
 import type { Logging } from '../log/index.js';
 import { LogConfigFlagError, takeLogConfigFlag } from '../log/paths.js';
 import { silentLog, type Log } from '../log/types.js';
@@ -135,8 +134,10 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
   // Commands that run jobs through the worker log as they go; the read-only ones log little.
   const deferred = new DeferredLog();
   let logging: Logging | undefined;
-  const startLogging = (): Logging | undefined => {
+  // winston is loaded only when logging starts (about 50 ms of module loading otherwise).
+  const startLogging = async (): Promise<Logging | undefined> => {
     try {
+      const { createCliLogging } = await import('../log/cli-logging.js');
       logging ??= createCliLogging({ logConfig, stderr: process.stderr });
     } catch {
       // logging is a convenience; a broken setup must not stop the command
@@ -159,13 +160,13 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
   const code = await main(rest, {
     stdout: process.stdout,
     stderr: process.stderr,
-    log: eager ? (startLogging()?.child('cli') ?? silentLog) : deferred.child({ module: 'cli' }),
+    log: eager ? ((await startLogging())?.child('cli') ?? silentLog) : deferred.child({ module: 'cli' }),
     signal: controller.signal,
     cwd: process.cwd(),
   });
   process.off('SIGINT', onSigint);
   if (deferred.worthWriting) {
-    const started = startLogging();
+    const started = await startLogging();
     if (started !== undefined) deferred.replay(started.logger);
   }
   await logging?.close().catch(() => undefined);
