@@ -5,9 +5,11 @@
 import { Buffer } from 'node:buffer';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { METHOD_DEFLATED, METHOD_STORED, methodName } from '../zip/constants.js';
 import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
-import { findOverlaps, type ZipReader } from '../zip/reader.js';
+import type { ZipReader } from '../zip/reader.js';
+import { LOCAL_FILE_HEADER } from '../zip/records.js';
 
 export interface EntryProblem {
   readonly entry: string;
@@ -25,20 +27,82 @@ export function cancelledError(): ZipError {
   return new ZipError('CANCELLED', 'cancelled');
 }
 
+export interface EntrySpans {
+  /** Entries counted (all, or those the caller selected). */
+  readonly count: number;
+  /** Sum of their declared uncompressed sizes. */
+  readonly bytesTotal: number;
+  /** By ZipEntry.index: why the entry's data must not be read because of an overlap. */
+  readonly overlapping: Map<number, ZipError>;
+}
+
 /**
- * For every entry whose data must not be read because of an overlap, keyed by ZipEntry.index, the
- * error to report: an entry whose local header lies inside another entry's bytes (the bomb's
- * reused runs; the first, outer entry stays readable), or whose bytes run into the central directory.
+ * One streaming pass over the central directory that keeps 16 bytes an entry, not the entries:
+ * totals, and the overlaps by the same rule as the reader's findOverlaps (an entry's range is
+ * its 30-byte local header and its compressed data). Of two overlapping entries the one whose
+ * local header lies inside the other's bytes is refused, as are entries running into the
+ * central directory. This keeps test of a million-entry archive within bounded memory.
  */
-export function overlapProblems(reader: ZipReader, entries: readonly ZipEntry[]): Map<number, ZipError> {
-  const problems = new Map<number, ZipError>();
-  for (const overlap of findOverlaps(entries, reader.info)) {
-    const culprit = entries[overlap.other >= 0 ? overlap.other : overlap.index]!;
-    if (!problems.has(culprit.index)) {
-      problems.set(culprit.index, new ZipError('OVERLAPPING_ENTRIES', `entry overlaps another: ${overlap.message}`, { entry: culprit.name }));
+export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefined, counted: (entry: ZipEntry) => boolean = () => true): Promise<EntrySpans> {
+  let selected = 0;
+  let capacity = Math.max(16, Math.min(reader.info.entryCount, 1 << 20));
+  let starts = new Float64Array(capacity);
+  let ends = new Float64Array(capacity);
+  let count = 0;
+  let bytesTotal = 0;
+  let sorted = true;
+  for await (const batch of reader.entryBatches()) {
+    if (signal?.aborted) throw cancelledError();
+    for (const entry of batch) {
+      if (count === capacity) {
+        capacity *= 2;
+        const moreStarts = new Float64Array(capacity);
+        const moreEnds = new Float64Array(capacity);
+        moreStarts.set(starts);
+        moreEnds.set(ends);
+        starts = moreStarts;
+        ends = moreEnds;
+      }
+      starts[count] = entry.localHeaderOffset;
+      ends[count] = entry.localHeaderOffset + LOCAL_FILE_HEADER.size + entry.compressedSize;
+      if (count > 0 && starts[count]! < starts[count - 1]!) sorted = false;
+      if (counted(entry)) {
+        bytesTotal += entry.uncompressedSize;
+        selected++;
+      }
+      count++;
     }
   }
-  return problems;
+  let order: Uint32Array | undefined;
+  if (!sorted) {
+    order = new Uint32Array(count);
+    for (let i = 0; i < count; i++) order[i] = i;
+    order.sort((a, b) => starts[a]! - starts[b]! || a - b);
+  }
+  const overlapping = new Map<number, ZipError>();
+  const directoryStart = reader.info.centralDirectoryOffset;
+  const directoryEnd = directoryStart + reader.info.centralDirectorySize;
+  let furthest = -1;
+  for (let k = 0; k < count; k++) {
+    const i = order === undefined ? k : order[k]!;
+    if (furthest >= 0 && starts[i]! < ends[furthest]! && !overlapping.has(i)) {
+      overlapping.set(i, new ZipError('OVERLAPPING_ENTRIES', `entry overlaps another: its local header at offset ${starts[i]} lies inside the bytes of entry ${furthest} (${starts[furthest]}–${ends[furthest]})`));
+    }
+    if (starts[i]! < directoryEnd && ends[i]! > directoryStart && !overlapping.has(i)) {
+      overlapping.set(i, new ZipError('OVERLAPPING_ENTRIES', `entry overlaps the central directory: its bytes (${starts[i]}–${ends[i]}) run into ${directoryStart}–${directoryEnd}`));
+    }
+    if (furthest < 0 || ends[i]! > ends[furthest]!) furthest = i;
+  }
+  return { count: selected, bytesTotal, overlapping };
+}
+
+/** Why we cannot read the entry's data at all (encryption, another method), before any I/O. */
+export function dataRefusal(entry: ZipEntry): ZipError | undefined {
+  if (entry.encrypted) return new ZipError('ENCRYPTED', 'entry is encrypted', { entry: entry.name });
+  if (entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED) {
+    return new ZipError('UNSUPPORTED_METHOD', `unsupported compression method ${entry.compressionMethod} (${methodName(entry.compressionMethod)})`, { entry: entry.name });
+  }
+  return undefined;
 }
 
 /** Entries up to this size (both sizes) come back as one Buffer; larger ones as a checked stream. */
@@ -53,12 +117,10 @@ export const IN_MEMORY_ENTRY = 256 * 1024;
  */
 export async function entryData(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined): Promise<Buffer | Readable> {
   try {
-    const local = await reader.readLocalHeader(entry);
-    if (local.mismatches.length > 0) {
-      const words = local.mismatches.map((m) => `${m.field} is ${JSON.stringify(m.local)} in the local header but ${JSON.stringify(m.central)} in the central directory`);
-      throw new ZipError('LOCAL_MISMATCH', words.join('; '), { entry: entry.name });
-    }
-    const options = signal === undefined ? {} : { signal };
+    const refusal = dataRefusal(entry);
+    if (refusal !== undefined) throw refusal;
+    // Strict: any disagreement between the local header and the central record refuses the entry.
+    const options = signal === undefined ? { strictLocalHeader: true } : { signal, strictLocalHeader: true };
     if (entry.uncompressedSize <= IN_MEMORY_ENTRY && entry.compressedSize <= IN_MEMORY_ENTRY) {
       return await reader.readEntry(entry, { ...options, maxSize: IN_MEMORY_ENTRY });
     }

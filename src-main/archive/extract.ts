@@ -13,14 +13,15 @@
 // Like testArchive, this is a pure async function over paths with a signal and a progress
 // callback, returning plain JSON, so the worker, the IPC handlers and the command line share it.
 
-import { randomBytes } from 'node:crypto';
+import { closeSync, fchmodSync, futimesSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { chmod, lstat, lutimes, mkdir, open, readdir, realpath, rename, rm, symlink, unlink, utimes, type FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { Buffer } from 'node:buffer';
 import { openFileSource } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
-import { cancelledError, entryData, entryProblem, overlapProblems, type EntryProblem } from './entry-check.js';
-import { METHOD_DEFLATED, METHOD_STORED, methodName, DOS_ATTR_READONLY } from '../zip/constants.js';
+import { cancelledError, dataRefusal, entryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans } from './entry-check.js';
+import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
 import { symlinkTargetStaysInside, trySafeEntryPath, type SafePath } from '../zip/paths.js';
@@ -74,6 +75,8 @@ export interface ExtractResult {
   readonly ok: boolean;
 }
 
+let temporaryCounter = 0;
+
 /** Symbolic link targets longer than this are refused (PATH_MAX on Linux). */
 const MAX_SYMLINK_TARGET = 4096;
 /** Only the permission bits: setuid, setgid and sticky are never restored. */
@@ -116,58 +119,21 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   if (!OVERWRITE_POLICIES.includes(policy)) throw new TypeError(`unknown overwrite policy ${String(policy)}`);
   if (signal?.aborted) throw cancelledError();
 
-  const entries = selectEntries(await reader.readEntries(), options.entries);
+  const selected = selector(options.entries);
   const disk = await TargetFolder.open(target);
   const problems: EntryProblem[] = [];
-  const skipped: SkippedEntry[] = [];
-  const renamed: RenamedEntry[] = [];
-  const overlaps = overlapProblems(reader, entries);
+  // Kept with the entry's index, to be reported in central directory order.
+  const skipped: (SkippedEntry & { index: number })[] = [];
+  const renamed: (RenamedEntry & { index: number })[] = [];
 
-  // Plan: refuse what cannot be extracted before touching the disk, and settle duplicates.
-  const plans: (Planned | undefined)[] = [];
-  const byPath = new Map<string, number>();
-  for (const entry of entries) {
-    const overlap = overlaps.get(entry.index);
-    if (overlap !== undefined) {
-      problems.push(entryProblem(entry, overlap));
-      continue;
-    }
-    const safe = trySafeEntryPath(entry.name);
-    if (safe instanceof ZipError) {
-      problems.push(entryProblem(entry, safe));
-      continue;
-    }
-    const kind: Kind = entry.isDirectory || safe.trailingSlash ? 'directory' : entry.isSymlink ? 'symlink' : 'file';
-    if (kind !== 'directory') {
-      const refusal = dataRefusal(entry);
-      if (refusal !== undefined) {
-        problems.push(entryProblem(entry, refusal));
-        continue;
-      }
-    }
-    const earlierIndex = byPath.get(safe.path);
-    const earlier = earlierIndex === undefined ? undefined : plans[earlierIndex];
-    if (earlier !== undefined && earlier.kind === 'directory' && kind === 'directory') continue;
-    if (earlier !== undefined && kind !== 'directory' && earlier.kind !== 'directory' && policy !== 'rename') {
-      if (policy === 'skip') {
-        skipped.push({ entry: entry.name, reason: `an earlier entry is also named ${safe.path}` });
-        continue;
-      }
-      // 'replace': the later entry wins, as it would extracting one after the other.
-      skipped.push({ entry: earlier.entry.name, reason: `a later entry is also named ${safe.path}` });
-      plans[earlierIndex!] = undefined;
-    }
-    byPath.set(safe.path, plans.length);
-    plans.push({ entry, safe, kind });
-  }
-  const live = plans.filter((plan): plan is Planned => plan !== undefined);
+  // Pass 1 streams the central directory for totals and overlaps (16 bytes an entry) and, for
+  // 'replace', which entry is the last of each path (it wins, as extracting one after the other).
+  const spans = await scanSpans(reader, signal, selected);
+  const lastOfPath = policy === 'replace' ? await lastEntryOfEachPath(reader, selected, signal) : undefined;
 
-  let bytesTotal = 0;
-  for (const plan of live) if (plan.kind !== 'directory') bytesTotal += plan.entry.uncompressedSize;
-  const progress = new ProgressReporter(options.onProgress, bytesTotal, entries.length);
-  progress.entriesDone = entries.length - live.length;
+  const progress = new ProgressReporter(options.onProgress, spans.bytesTotal, spans.count);
   progress.flush();
-
+  let entriesTotal = 0;
   let filesWritten = 0;
   let directoriesCreated = 0;
   let symlinksCreated = 0;
@@ -182,43 +148,65 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     progress.currentEntry = entry.name;
     progress.tick();
   };
+  const directories: Planned[] = [];
+  const symlinks: Planned[] = [];
+  /** Paths planned so far in this run: a second file for one path is settled by the policy. */
+  const seen = new Map<string, Kind>();
 
-  // 1. Folders, shallow first.
-  const directories = live.filter((plan) => plan.kind === 'directory').sort((a, b) => a.safe.segments.length - b.safe.segments.length);
-  for (const plan of directories) {
+  // Pass 2, a batch of central records at a time: plan, make folders, write files.
+  for await (const batch of reader.entryBatches()) {
     if (signal?.aborted) break;
-    try {
-      await disk.ensureDirectory(plan.safe.segments);
-      disk.claim(plan.safe.path, 'directory');
-      directoriesCreated++;
-    } catch (error) {
-      fail(plan.entry, error);
+    const files: Planned[] = [];
+    const batchDirectories: Planned[] = [];
+    for (const entry of batch) {
+      if (!selected(entry)) continue;
+      entriesTotal++;
+      const plan = planEntry(entry, spans, policy, seen, lastOfPath, problems, skipped);
+      if (plan === undefined) {
+        done(entry, 0);
+        continue;
+      }
+      if (plan.kind === 'directory') batchDirectories.push(plan);
+      else if (plan.kind === 'symlink') symlinks.push(plan);
+      else files.push(plan);
     }
-    done(plan.entry, 0);
+
+    // 1. Folders, shallow first.
+    batchDirectories.sort((a, b) => a.safe.segments.length - b.safe.segments.length);
+    for (const plan of batchDirectories) {
+      if (signal?.aborted) break;
+      try {
+        await disk.ensureDirectory(plan.safe.segments);
+        disk.claim(plan.safe.path, 'directory');
+        directories.push(plan);
+        directoriesCreated++;
+      } catch (error) {
+        fail(plan.entry, error);
+      }
+      done(plan.entry, 0);
+    }
+
+    // 2. Files, in the order their data lies in the archive, a few at a time.
+    files.sort((a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset);
+    await runBounded(files, options.concurrency ?? 4, signal, async (plan) => {
+      try {
+        const outcome = await disk.placeFile(plan.safe, policy, () => entryData(reader, plan.entry, signal), fileMode(plan.entry, disk.umask), plan.entry.modified, async (data, handle) => {
+          await writeStream(data, handle, plan.entry, signal);
+        });
+        if (outcome.kind === 'skipped') skipped.push({ index: plan.entry.index, entry: plan.entry.name, reason: outcome.reason });
+        else {
+          filesWritten++;
+          if (outcome.path !== plan.safe.path) renamed.push({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
+        }
+      } catch (error) {
+        fail(plan.entry, error);
+      }
+      done(plan.entry, plan.entry.uncompressedSize);
+    });
   }
 
-  // 2. Files, in the order their data lies in the archive, a few at a time.
-  const files = live.filter((plan) => plan.kind === 'file').sort((a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset);
-  await runBounded(files, options.concurrency ?? 4, signal, async (plan) => {
-    try {
-      const outcome = await disk.place(plan.safe, policy, async (handle) => {
-        await writeEntryData(reader, plan.entry, handle, signal);
-        await handle.chmod(fileMode(plan.entry, disk.umask));
-        if (validDate(plan.entry.modified)) await handle.utimes(plan.entry.modified, plan.entry.modified);
-      });
-      if (outcome.kind === 'skipped') skipped.push({ entry: plan.entry.name, reason: outcome.reason });
-      else {
-        filesWritten++;
-        if (outcome.path !== plan.safe.path) renamed.push({ entry: plan.entry.name, path: outcome.path });
-      }
-    } catch (error) {
-      fail(plan.entry, error);
-    }
-    done(plan.entry, plan.entry.uncompressedSize);
-  });
-
   // 3. Symbolic links, last, so that no file above was written through one.
-  for (const plan of live.filter((p) => p.kind === 'symlink')) {
+  for (const plan of symlinks) {
     if (signal?.aborted) break;
     try {
       const linkTarget = await readSymlinkTarget(reader, plan.entry, signal);
@@ -226,10 +214,10 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
         throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${JSON.stringify(linkTarget)} would point outside the target folder`, { entry: plan.entry.name });
       }
       const outcome = await disk.placeSymlink(plan.safe, policy, linkTarget, plan.entry.modified);
-      if (outcome.kind === 'skipped') skipped.push({ entry: plan.entry.name, reason: outcome.reason });
+      if (outcome.kind === 'skipped') skipped.push({ index: plan.entry.index, entry: plan.entry.name, reason: outcome.reason });
       else {
         symlinksCreated++;
-        if (outcome.path !== plan.safe.path) renamed.push({ entry: plan.entry.name, path: outcome.path });
+        if (outcome.path !== plan.safe.path) renamed.push({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
       }
     } catch (error) {
       fail(plan.entry, error);
@@ -240,7 +228,8 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
 
   // 4. Folder times and modes, deepest first: writing into a folder changes its time, and a
   //    read-only folder could not have been written into.
-  for (const plan of [...directories].reverse()) {
+  directories.sort((a, b) => a.safe.segments.length - b.safe.segments.length);
+  for (const plan of directories.reverse()) {
     try {
       const absolute = disk.absolute(plan.safe.segments);
       const mode = (plan.entry.unixMode ?? 0) & PERMISSION_BITS;
@@ -257,13 +246,13 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   return {
     archive,
     target,
-    entriesTotal: entries.length,
+    entriesTotal,
     filesWritten,
     directoriesCreated,
     symlinksCreated,
     bytesWritten: progress.bytesDone,
-    skipped,
-    renamed,
+    skipped: skipped.sort((a, b) => a.index - b.index).map(({ entry, reason }) => ({ entry, reason })),
+    renamed: renamed.sort((a, b) => a.index - b.index).map(({ entry, path }) => ({ entry, path })),
     problems,
     ok: problems.length === 0,
   };
@@ -273,20 +262,72 @@ function validDate(date: Date): boolean {
   return Number.isFinite(date.getTime());
 }
 
-function selectEntries(entries: ZipEntry[], names: readonly string[] | undefined): ZipEntry[] {
-  if (names === undefined) return entries;
+/** Which entries the caller asked for: all, or these names ("dir/" selecting what is under it). */
+function selector(names: readonly string[] | undefined): (entry: ZipEntry) => boolean {
+  if (names === undefined) return () => true;
   const exact = new Set(names);
   const prefixes = names.filter((name) => name.endsWith('/'));
-  return entries.filter((entry) => exact.has(entry.name) || prefixes.some((prefix) => entry.name.startsWith(prefix)));
+  return (entry) => exact.has(entry.name) || prefixes.some((prefix) => entry.name.startsWith(prefix));
 }
 
-/** Why the entry's data cannot be extracted by us, before any file is made for it. */
-function dataRefusal(entry: ZipEntry): ZipError | undefined {
-  if (entry.encrypted) return new ZipError('ENCRYPTED', 'entry is encrypted', { entry: entry.name });
-  if (entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED) {
-    return new ZipError('UNSUPPORTED_METHOD', `unsupported compression method ${entry.compressionMethod} (${methodName(entry.compressionMethod)})`, { entry: entry.name });
+/** For each path, the index of the last selected entry that is a file or link there. */
+async function lastEntryOfEachPath(reader: ZipReader, selected: (entry: ZipEntry) => boolean, signal: AbortSignal | undefined): Promise<Map<string, number>> {
+  const last = new Map<string, number>();
+  for await (const batch of reader.entryBatches()) {
+    if (signal?.aborted) throw cancelledError();
+    for (const entry of batch) {
+      if (!selected(entry) || entry.isDirectory) continue;
+      const safe = trySafeEntryPath(entry.name);
+      if (!(safe instanceof ZipError) && !safe.trailingSlash) last.set(safe.path, entry.index);
+    }
   }
-  return undefined;
+  return last;
+}
+
+/**
+ * What to do with one entry: refuse it (a problem), skip it (a duplicate under 'skip', or one a
+ * later entry replaces), or a plan. Refusals need no disk: overlaps, unsafe names, encryption,
+ * other methods.
+ */
+function planEntry(
+  entry: ZipEntry,
+  spans: EntrySpans,
+  policy: OverwritePolicy,
+  seen: Map<string, Kind>,
+  lastOfPath: Map<string, number> | undefined,
+  problems: EntryProblem[],
+  skipped: (SkippedEntry & { index: number })[],
+): Planned | undefined {
+  const overlap = spans.overlapping.get(entry.index);
+  if (overlap !== undefined) {
+    problems.push(entryProblem(entry, overlap.withEntry(entry.name)));
+    return undefined;
+  }
+  const safe = trySafeEntryPath(entry.name);
+  if (safe instanceof ZipError) {
+    problems.push(entryProblem(entry, safe));
+    return undefined;
+  }
+  const kind: Kind = entry.isDirectory || safe.trailingSlash ? 'directory' : entry.isSymlink ? 'symlink' : 'file';
+  if (kind !== 'directory') {
+    const refusal = dataRefusal(entry);
+    if (refusal !== undefined) {
+      problems.push(entryProblem(entry, refusal));
+      return undefined;
+    }
+  }
+  const earlier = seen.get(safe.path);
+  if (earlier === 'directory' && kind === 'directory') return undefined; // the same folder twice
+  if (kind !== 'directory' && lastOfPath !== undefined && lastOfPath.get(safe.path) !== entry.index) {
+    skipped.push({ index: entry.index, entry: entry.name, reason: `a later entry is also named ${safe.path}` });
+    return undefined;
+  }
+  if (earlier !== undefined && earlier !== 'directory' && kind !== 'directory' && policy === 'skip') {
+    skipped.push({ index: entry.index, entry: entry.name, reason: `an earlier entry is also named ${safe.path}` });
+    return undefined;
+  }
+  if (earlier === undefined || kind === 'directory') seen.set(safe.path, kind);
+  return { entry, safe, kind };
 }
 
 /** The mode bits to give a file: the stored Unix permissions, or a default from the DOS attributes. */
@@ -296,13 +337,9 @@ function fileMode(entry: ZipEntry, umask: number): number {
   return (readOnly ? 0o444 : 0o666) & ~umask;
 }
 
-async function writeEntryData(reader: ZipReader, entry: ZipEntry, handle: FileHandle, signal: AbortSignal | undefined): Promise<void> {
-  const data = await entryData(reader, entry, signal);
-  if (Buffer.isBuffer(data)) {
-    if (data.length > 0) await handle.write(data, 0, data.length, 0);
-    return;
-  }
-  // Chunk by chunk through the handle (a FileHandle's own write stream would keep it from closing).
+/** A large entry's checked stream into the temporary file, chunk by chunk. */
+async function writeStream(data: Readable, handle: FileHandle, entry: ZipEntry, signal: AbortSignal | undefined): Promise<void> {
+  // Through the handle itself (a FileHandle's own write stream would keep it from closing).
   try {
     let position = 0;
     for await (const chunk of data as AsyncIterable<Buffer>) {
@@ -432,26 +469,64 @@ class TargetFolder {
     }
   }
 
-  /** Writes a file through `fill` under a temporary name, then renames it into place. */
-  async place(safe: SafePath, policy: OverwritePolicy, fill: (handle: FileHandle) => Promise<void>): Promise<Placement> {
+  /**
+   * Writes one file: settles its name by the policy, then gets its checked data, writes it under a
+   * temporary name, sets mode and time, and renames it into place. Small entries (a Buffer) are
+   * written with synchronous calls: for 100,000 tiny files, handing each open, write, utimes,
+   * close and rename to the thread pool costs more than the calls themselves. Large ones stream.
+   */
+  async placeFile(
+    safe: SafePath,
+    policy: OverwritePolicy,
+    data: () => Promise<Buffer | Readable>,
+    mode: number,
+    modified: Date,
+    stream: (data: Readable, handle: FileHandle) => Promise<void>,
+  ): Promise<Placement> {
     const parent = safe.segments.slice(0, -1);
     await this.ensureDirectory(parent);
     const choice = await this.choose(safe, policy, 'file');
     if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
+    const content = await data();
+    const final = this.absolute(choice.relative.split('/'));
+    const restoreMode = (mode & ~this.umask) !== mode;
+    const time = validDate(modified) ? modified : undefined;
+    if (Buffer.isBuffer(content)) {
+      const [temporary, fd] = this.createTemporary(parent, safe.segments.at(-1)!, mode);
+      let committed = false;
+      try {
+        try {
+          if (content.length > 0) writeSync(fd, content, 0, content.length, 0);
+          if (restoreMode) fchmodSync(fd, mode);
+          if (time !== undefined) futimesSync(fd, time, time);
+        } finally {
+          closeSync(fd);
+        }
+        renameSync(temporary, final);
+        committed = true;
+      } finally {
+        if (!committed) rmSync(temporary, { force: true });
+      }
+      return { kind: 'written', path: choice.relative };
+    }
     const temporary = this.temporaryName(parent, safe.segments.at(-1)!);
-    // 'wx': O_CREAT|O_EXCL, which also refuses to follow a link planted at this name.
-    const handle = await open(temporary, 'wx', 0o600);
+    const handle = await open(temporary, 'wx', mode);
     let committed = false;
     try {
       try {
-        await fill(handle);
+        await stream(content, handle);
+        if (restoreMode) await handle.chmod(mode);
+        if (time !== undefined) await handle.utimes(time, time);
       } finally {
         await handle.close();
       }
-      await rename(temporary, this.absolute(choice.relative.split('/')));
+      await rename(temporary, final);
       committed = true;
     } finally {
-      if (!committed) await unlink(temporary).catch(() => undefined);
+      if (!committed) {
+        content.destroy();
+        await unlink(temporary).catch(() => undefined);
+      }
     }
     return { kind: 'written', path: choice.relative };
   }
@@ -474,6 +549,18 @@ class TargetFolder {
   }
 
   private temporaryName(parent: readonly string[], base: string): string {
-    return path.join(this.absolute(parent), `.${base.slice(0, 100)}.${randomBytes(6).toString('hex')}.zipdesk-partial`);
+    return path.join(this.absolute(parent), `.${base.slice(0, 100)}.${process.pid}-${++temporaryCounter}.zipdesk-partial`);
+  }
+
+  /** A new temporary file beside the final name. 'wx' (O_CREAT|O_EXCL) also refuses to follow a link planted there. */
+  private createTemporary(parent: readonly string[], base: string, mode: number): [string, number] {
+    for (let attempt = 0; ; attempt++) {
+      const temporary = this.temporaryName(parent, base);
+      try {
+        return [temporary, openSync(temporary, 'wx', mode)];
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 10) throw error;
+      }
+    }
   }
 }

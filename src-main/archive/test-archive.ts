@@ -15,7 +15,7 @@ import { ZipError, isZipError } from '../zip/errors.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import type { ZipEntry } from '../zip/model.js';
 import { silentLog, type Log } from '../log/types.js';
-import { cancelledError, copyEntryData, entryProblem, overlapProblems, type EntryProblem } from './entry-check.js';
+import { cancelledError, copyEntryData, entryProblem, scanSpans, type EntryProblem } from './entry-check.js';
 
 export type { EntryProblem } from './entry-check.js';
 
@@ -58,32 +58,33 @@ export async function testArchive(archivePath: string, options: TestOptions = {}
 export async function testReader(archive: string, reader: ZipReader, options: TestOptions = {}): Promise<TestResult> {
   const { signal } = options;
   if (signal?.aborted) throw cancelledError();
-  const entries = await reader.readEntries();
+  // Two streaming passes over the central directory, so that memory stays bounded however many
+  // entries there are: the first gathers totals and overlaps, the second tests batch by batch.
+  const spans = await scanSpans(reader, signal);
   const problems: EntryProblem[] = [];
-  const overlapping = overlapProblems(reader, entries);
-
-  let bytesTotal = 0;
-  for (const entry of entries) bytesTotal += entry.uncompressedSize;
-  const progress = new ProgressReporter(options.onProgress, bytesTotal, entries.length);
+  const progress = new ProgressReporter(options.onProgress, spans.bytesTotal, spans.count);
   progress.flush();
-
-  // Read in the order the data lies in the file: the source reads ahead.
-  const order = [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
   let tested = 0;
-  await runBounded(order, options.concurrency ?? 4, signal, async (entry) => {
-    progress.currentEntry = entry.name;
-    const problem = overlapping.has(entry.index) ? overlapping.get(entry.index)! : await checkEntry(reader, entry, signal);
-    if (problem !== undefined) problems.push(entryProblem(entry, problem));
-    tested++;
-    progress.entriesDone++;
-    progress.bytesDone += entry.uncompressedSize;
-    progress.tick();
-  });
+  for await (const batch of reader.entryBatches()) {
+    if (signal?.aborted) break;
+    // Read in the order the data lies in the file: the source reads ahead.
+    const order = batch.length > 1 ? [...batch].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset) : batch;
+    await runBounded(order, options.concurrency ?? 4, signal, async (entry) => {
+      progress.currentEntry = entry.name;
+      const overlap = spans.overlapping.get(entry.index);
+      const problem = overlap !== undefined ? overlap.withEntry(entry.name) : await checkEntry(reader, entry, signal);
+      if (problem !== undefined) problems.push(entryProblem(entry, problem));
+      tested++;
+      progress.entriesDone++;
+      progress.bytesDone += entry.uncompressedSize;
+      progress.tick();
+    });
+  }
   if (signal?.aborted) throw cancelledError();
   progress.currentEntry = undefined;
   progress.flush();
   problems.sort((a, b) => a.index - b.index);
-  return { archive, entriesTotal: entries.length, entriesTested: tested, bytesTested: progress.bytesDone, ok: problems.length === 0, problems };
+  return { archive, entriesTotal: spans.count, entriesTested: tested, bytesTested: progress.bytesDone, ok: problems.length === 0, problems };
 }
 
 async function checkEntry(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined): Promise<ZipError | undefined> {

@@ -43,14 +43,21 @@ export const listCommand: Command = {
 
 type Reader = Awaited<ReturnType<typeof openZip>>;
 
+/** Lines written at a time: a reader batch is tens of thousands of entries, its text many megabytes. */
+const WRITE_EVERY = 4096;
+
 async function listJson(reader: Reader, context: CliContext): Promise<void> {
   const { stdout } = context;
   await writeOut(stdout, `{"comment":${JSON.stringify(reader.info.comment)},"entries":[`);
   let first = true;
   for await (const batch of reader.entryBatches()) {
     if (context.signal.aborted) break;
-    const parts: string[] = [];
+    let parts: string[] = [];
     for (const entry of batch) {
+      if (parts.length === WRITE_EVERY) {
+        await writeOut(stdout, parts.join(''));
+        parts = [];
+      }
       parts.push(
         `${first ? '' : ','}\n{"name":${JSON.stringify(entry.name)},"size":${entry.uncompressedSize},"compressedSize":${entry.compressedSize},` +
           `"crc32":${entry.crc32},"method":${entry.compressionMethod},"modified":"${localIsoTime(entry.modified)}",` +
@@ -74,8 +81,12 @@ async function listTable(reader: Reader, context: CliContext): Promise<void> {
   let compressed = 0;
   for await (const batch of reader.entryBatches()) {
     if (context.signal.aborted) break;
-    const lines: string[] = [];
+    let lines: string[] = [];
     for (const entry of batch) {
+      if (lines.length === WRITE_EVERY) {
+        await writeOut(stdout, lines.join(''));
+        lines = [];
+      }
       lines.push(tableRow(entry));
       count++;
       size += entry.uncompressedSize;
@@ -133,9 +144,19 @@ function two(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
+/** Entries of one archive mostly share a handful of times; local-time conversion is not cheap. */
+const timeCache = new Map<number, string>();
+
 /** "2024-03-01T13:45:10": ISO 8601 in local time, no zone (what `list --json` promises). */
 export function localIsoTime(date: Date): string {
-  if (!Number.isFinite(date.getTime())) return '1980-01-01T00:00:00';
-  const year = date.getFullYear();
-  return `${String(year).padStart(4, '0')}-${two(date.getMonth() + 1)}-${two(date.getDate())}T${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+  const time = date.getTime();
+  if (!Number.isFinite(time)) return '1980-01-01T00:00:00';
+  let text = timeCache.get(time);
+  if (text === undefined) {
+    const year = date.getFullYear();
+    text = `${String(year).padStart(4, '0')}-${two(date.getMonth() + 1)}-${two(date.getDate())}T${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+    if (timeCache.size > 100_000) timeCache.clear();
+    timeCache.set(time, text);
+  }
+  return text;
 }

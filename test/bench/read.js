@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+// Benchmark: list, test and extract with `zipdesk` against unzip, 7z and bsdtar, measured in the
+// same run on the same archives, printed as ratios (issue 2). zipdesk runs as bin/zipdesk.js, with
+// the node flags of its shebang line, as `npx zipdesk` would.
+//
+//   OUT=/tmp/corpora /work/shared/bench/make_corpora.sh      # once: A.zip B.zip C.zip (~2.5 GB)
+//   npm run build:node && node test/bench/read.js [CORPORA_DIR] [--runs N] [--only list|test|extract]
+//
+// CORPORA_DIR defaults to $ZIPDESK_CORPORA or /tmp/corpora. The 1,000,000-entry archive M1.zip is
+// made there on first use (python zipfile, empty stored entries, ~110 MB). Every command runs as
+// its own process, N times (default 2), best wall time kept; peak RSS comes from /usr/bin/time
+// when it is installed (Debian package `time`). "parse 1M" times the reader alone, in-process.
+// Targets (issue 2): list ≤ 0.5× unzip -l, 1M entries parsed < 1 s; extract ≤ 0.5× unzip on A
+// and B, ≤ 0.8× on C; test ≤ 0.6× unzip -t on A and B, ≤ 1.0× on C; peak RSS < 150 MB.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const projectRoot = path.resolve(here, '../..');
+const zipdesk = path.join(projectRoot, 'bin/zipdesk.js');
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+const args = process.argv.slice(2);
+const option = (name) => {
+  const at = args.indexOf(name);
+  return at === -1 ? undefined : args[at + 1];
+};
+const runs = Number(option('--runs') ?? 2);
+const only = option('--only');
+const corpora = path.resolve(args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')) ?? process.env.ZIPDESK_CORPORA ?? '/tmp/corpora');
+
+if (process.argv[2] === '--parse') {
+  await parseOnly(process.argv[3]);
+  process.exit(0);
+}
+
+/** Runs one command `runs` times; best wall time (ms) and the peak RSS (MB) of that run. */
+function measure(cmd, argv, { before, cwd } = {}) {
+  let best;
+  for (let i = 0; i < runs; i++) {
+    before?.();
+    const full = TIME ? [TIME, ['-f', '%M', cmd, ...argv]] : [cmd, argv];
+    const t0 = performance.now();
+    const r = spawnSync(full[0], full[1], { cwd, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+    const ms = performance.now() - t0;
+    const stderr = r.stderr.toString();
+    const rssKb = TIME ? Number(stderr.trim().split('\n').at(-1)) : NaN;
+    const status = r.status;
+    if (best === undefined || ms < best.ms) best = { ms, rssMb: rssKb / 1024, status, stderr: stderr.split('\n').slice(0, 3).join(' | ') };
+  }
+  return best;
+}
+
+function fmt(ms) {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
+}
+
+const rows = [];
+function report(group, corpus, tool, result, reference, target) {
+  const ratio = reference === undefined ? '' : (result.ms / reference.ms).toFixed(2) + '×';
+  const mark = target === undefined || reference === undefined ? '' : result.ms / reference.ms <= target ? `  (target ≤ ${target}× met)` : `  (target ≤ ${target}× MISSED)`;
+  const rss = Number.isFinite(result.rssMb) ? `${result.rssMb.toFixed(0)} MB` : 'n/a';
+  const status = result.status === 0 ? '' : `  [exit ${result.status}]`;
+  const line = `${group.padEnd(8)} ${corpus.padEnd(9)} ${tool.padEnd(22)} ${fmt(result.ms).padStart(9)}  ${ratio.padStart(7)}  rss ${rss.padStart(7)}${mark}${status}`;
+  rows.push(line);
+  console.log(line);
+}
+
+async function parseOnly(archive) {
+  const { openFileSource } = await import(path.join(projectRoot, 'build/src-main/archive/file-source.js'));
+  const { openZip } = await import(path.join(projectRoot, 'build/src-main/zip/reader.js'));
+  const t0 = performance.now();
+  const source = await openFileSource(archive);
+  const reader = await openZip(source);
+  let n = 0;
+  for await (const batch of reader.entryBatches()) n += batch.length;
+  const ms = performance.now() - t0;
+  await source.close();
+  console.log(JSON.stringify({ entries: n, ms, rssMb: process.resourceUsage().maxRSS / 1024 }));
+}
+
+function ensureMillion() {
+  const file = path.join(corpora, 'M1.zip');
+  if (existsSync(file)) return file;
+  console.log(`making ${file} (1,000,000 empty entries, python zipfile) …`);
+  const r = spawnSync('python3', ['-c', `
+import zipfile, sys
+with zipfile.ZipFile(sys.argv[1] + '.part', 'w', zipfile.ZIP_STORED) as z:
+    for i in range(1000000):
+        z.writestr(zipfile.ZipInfo('d%04d/f%07d.txt' % (i // 1000, i), (2024, 3, 1, 13, 45, 10)), b'')
+import os; os.rename(sys.argv[1] + '.part', sys.argv[1])
+`, file], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('could not make M1.zip');
+  return file;
+}
+
+function main() {
+  if (!existsSync(path.join(projectRoot, 'build/src-main/cli/main.js'))) throw new Error('run `npm run build:node` first');
+  const missing = ['A.zip', 'B.zip', 'C.zip'].filter((f) => !existsSync(path.join(corpora, f)));
+  if (missing.length > 0) {
+    console.log(`skip: ${missing.join(', ')} missing in ${corpora} (OUT=${corpora} /work/shared/bench/make_corpora.sh)`);
+    return;
+  }
+  console.log(`zipdesk read benchmark: corpora ${corpora}, best of ${runs}, ${TIME ? 'peak RSS by /usr/bin/time' : 'no /usr/bin/time: RSS not measured'}`);
+  console.log(`${'what'.padEnd(8)} ${'archive'.padEnd(9)} ${'tool'.padEnd(22)} ${'time'.padStart(9)}  ${'ratio'.padStart(7)}`);
+  const work = mkdtempSync(path.join(tmpdir(), 'zipdesk-bench-read-'));
+  const out = path.join(work, 'out');
+  const clean = () => rmSync(out, { recursive: true, force: true });
+  try {
+    if (only === undefined || only === 'list') {
+      const million = ensureMillion();
+      for (const [name, file] of [['C (100k)', path.join(corpora, 'C.zip')], ['M1 (1M)', million]]) {
+        const unzip = measure('unzip', ['-l', file]);
+        report('list', name, 'unzip -l', unzip);
+        report('list', name, '7z l', measure('7z', ['l', file]), unzip);
+        report('list', name, 'bsdtar -tvf', measure('bsdtar', ['-tvf', file]), unzip);
+        report('list', name, 'zipdesk list', measure(zipdesk, ['list', file]), unzip, 0.5);
+        report('list', name, 'zipdesk list --json', measure(zipdesk, ['list', file, '--json']), unzip, 0.5);
+      }
+      const parse = JSON.parse(spawnSync('node', [fileURLToPath(import.meta.url), '--parse', million]).stdout.toString());
+      const line = `parse    M1 (1M)   reader.entryBatches()  ${fmt(parse.ms).padStart(9)}           rss ${parse.rssMb.toFixed(0).padStart(4)} MB  (target < 1 s ${parse.ms < 1000 ? 'met' : 'MISSED'}; ${parse.entries} entries)`;
+      rows.push(line);
+      console.log(line);
+    }
+    const targets = { test: { A: 0.6, B: 0.6, C: 1.0 }, extract: { A: 0.5, B: 0.5, C: 0.8 } };
+    for (const corpus of ['A', 'B', 'C']) {
+      const file = path.join(corpora, `${corpus}.zip`);
+      if (only === undefined || only === 'test') {
+        const unzip = measure('unzip', ['-tq', file]);
+        report('test', corpus, 'unzip -tq', unzip);
+        report('test', corpus, '7z t', measure('7z', ['t', file]), unzip);
+        report('test', corpus, 'bsdtar -xOf (to null)', measure('bsdtar', ['-xOf', file]), unzip);
+        report('test', corpus, 'zipdesk test', measure(zipdesk, ['test', file]), unzip, targets.test[corpus]);
+      }
+      if (only === undefined || only === 'extract') {
+        const unzip = measure('unzip', ['-q', file, '-d', out], { before: clean });
+        report('extract', corpus, 'unzip -q', unzip);
+        report('extract', corpus, '7z x', measure('7z', ['x', '-y', `-o${out}`, file], { before: clean }), unzip);
+        report('extract', corpus, 'bsdtar -xf', measure('bsdtar', ['-xf', file, '-C', out], { before: () => (clean(), spawnSync('mkdir', ['-p', out])) }), unzip);
+        report('extract', corpus, 'zipdesk extract', measure(zipdesk, ['extract', file, '-o', out], { before: clean }), unzip, targets.extract[corpus]);
+        clean();
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main();
