@@ -187,6 +187,34 @@ describe('extractArchive refuses hostile entries and writes nothing outside the 
     expect(tree(target)).toEqual(['good.txt']); // and no partial file
   });
 
+  it('writes thousands of small files on two threads with every check, mode, time and policy kept', async () => {
+    // More than one span batch of small files (archive/extract-files.ts): the helper thread takes
+    // batches from the end of the archive, this thread from the start. Bad entries at both ends.
+    const entries = Array.from({ length: 1200 }, (_, i) => ({ name: `d${Math.floor(i / 100)}/f${i}.txt`, data: `file ${i} `.repeat(i % 50), mode: i % 2 === 0 ? 0o640 : 0o755 }));
+    entries[3] = { ...entries[3]!, crc32: 0x12345678 };
+    entries[1190] = { ...entries[1190]!, crc32: 0x12345678 };
+    entries[1195] = { ...entries[1195]!, uncompressedSize: 5 };
+    const archive = writeArchive(dir, 'many.zip', craftZip(entries));
+    const target = path.join(dir, 'out');
+    mkdirSync(path.join(target, 'd11'), { recursive: true });
+    writeFileSync(path.join(target, 'd11/f1150.txt'), 'already here');
+    const result = await extractArchive(archive, target, { overwrite: 'rename' });
+    expect(codes(result)).toEqual({ 'd0/f3.txt': 'CRC_MISMATCH', 'd11/f1190.txt': 'CRC_MISMATCH', 'd11/f1195.txt': 'SIZE_MISMATCH' });
+    expect(result.filesWritten).toBe(1197);
+    expect(result.renamed).toEqual([{ entry: 'd11/f1150.txt', path: 'd11/f1150 (1).txt' }]);
+    for (const i of [0, 1, 2, 4, 599, 600, 1150, 1189, 1199]) {
+      const name = i === 1150 ? 'd11/f1150 (1).txt' : entries[i]!.name;
+      expect(readFileSync(path.join(target, name), 'utf8'), name).toBe(`file ${i} `.repeat(i % 50));
+      expect(statSync(path.join(target, name)).mode & 0o777, name).toBe(i % 2 === 0 ? 0o640 : 0o755);
+      expect(statSync(path.join(target, name)).mtime.getFullYear(), name).toBe(2024);
+    }
+    expect(readFileSync(path.join(target, 'd11/f1150.txt'), 'utf8')).toBe('already here');
+    expect(existsSync(path.join(target, 'd0/f3.txt'))).toBe(false);
+    expect(existsSync(path.join(target, 'd11/f1190.txt'))).toBe(false);
+    expect(tree(target).filter((name) => name.endsWith('.txt'))).toHaveLength(1198);
+    expectNoPartials(target);
+  });
+
   it('refuses data that disagrees with both headers', async () => {
     const bytes = craftZip([{ name: 'x.txt', data: 'hello world', method: 0 }, { name: 'y.txt', data: 'y' }]);
     bytes[30 + 'x.txt'.length] ^= 0xff; // flip the first data byte: the CRC no longer matches
