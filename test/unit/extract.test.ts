@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { extractArchive, type ExtractResult } from '../../src-main/archive/extract.js';
 import { isZipError } from '../../src-main/zip/errors.js';
-import { craftZip, run, tempDir, tree, writeArchive } from './craft.js';
+import { craftZip, run, tempDir, tree, writeArchive, type CraftEntry } from './craft.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -190,7 +190,7 @@ describe('extractArchive refuses hostile entries and writes nothing outside the 
   it('writes thousands of small files on two threads with every check, mode, time and policy kept', async () => {
     // More than one span batch of small files (archive/extract-files.ts): the helper thread takes
     // batches from the end of the archive, this thread from the start. Bad entries at both ends.
-    const entries = Array.from({ length: 1200 }, (_, i) => ({ name: `d${Math.floor(i / 100)}/f${i}.txt`, data: `file ${i} `.repeat(i % 50), mode: i % 2 === 0 ? 0o640 : 0o755 }));
+    const entries: CraftEntry[] = Array.from({ length: 1200 }, (_, i) => ({ name: `d${Math.floor(i / 100)}/f${i}.txt`, data: `file ${i} `.repeat(i % 50), mode: i % 2 === 0 ? 0o640 : 0o755 }));
     entries[3] = { ...entries[3]!, crc32: 0x12345678 };
     entries[1190] = { ...entries[1190]!, crc32: 0x12345678 };
     entries[1195] = { ...entries[1195]!, uncompressedSize: 5 };
