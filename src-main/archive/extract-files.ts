@@ -241,7 +241,8 @@ export class SpanWriters {
     private readonly archivePath: string | undefined,
   ) {}
 
-  async run(batches: readonly SpanBatch[], cancelled: () => boolean, settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void): Promise<void> {
+  /** `helper`: whether a second thread is worth it (large files already keep zlib's pool busy). */
+  async run(batches: readonly SpanBatch[], helper: boolean, cancelled: () => boolean, settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void): Promise<void> {
     // This thread works from the front, the helper from the back: files are grouped by folder in
     // most archives, and two threads creating files in one folder wait for each other's lock.
     let front = 0;
@@ -269,7 +270,7 @@ export class SpanWriters {
       }
     };
     const lanes = [localLane()];
-    if (batches.length >= 2 && this.startHelper()) lanes.push(helperLane(), helperLane());
+    if (helper && batches.length >= 2 && this.startHelper()) lanes.push(helperLane(), helperLane());
     await Promise.all(lanes);
   }
 
@@ -285,7 +286,8 @@ export class SpanWriters {
     const url = helperUrl();
     if (url === undefined) return false;
     const data: HelperData = { archive: this.archivePath, size: this.local.size };
-    const worker = new Worker(url, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 } });
+    // It holds one batch of small files at a time: a small heap is plenty (peak memory is a target).
+    const worker = new Worker(url, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 } });
     worker.on('message', (answer: HelperAnswer) => {
       const waiter = this.waiting.get(answer.id);
       this.waiting.delete(answer.id);

@@ -43,7 +43,7 @@ export interface ExtractOptions {
    * everything under it. Default: every entry.
    */
   readonly entries?: readonly string[];
-  /** Entries written at the same time. Default 4. */
+  /** Large entries streamed at the same time (small ones go in span batches). Default 2. */
   readonly concurrency?: number;
 }
 
@@ -245,10 +245,12 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
         if (writers === undefined || spanBatches.length === 0) return;
         const these = spanBatches;
         spanBatches = [];
-        await writers.run(these, () => signal?.aborted === true, settle);
+        // Large files stream through zlib's thread pool, a second core already: the helper
+        // thread (and the memory it takes) only pays when small files are most of the work.
+        await writers.run(these, spans.bytesTotal - spans.largeBytes >= spans.largeBytes, () => signal?.aborted === true, settle);
       };
       const runLarge = (): Promise<void> =>
-        runBounded(large, options.concurrency ?? 4, signal, async (plan) => {
+        runBounded(large, options.concurrency ?? 2, signal, async (plan) => {
           try {
             const outcome = await disk.placeFile(plan.safe, policy, () => entryData(reader, plan.entry, signal), fileMode(plan.entry, disk.umask), plan.entry.modified, async (data, handle) => {
               await writeStream(data, handle, plan.entry, signal);
@@ -453,7 +455,7 @@ function openSpanWriters(archive: string, reader: ZipReader): { run: SpanWriters
   }
   const writers = new SpanWriters(new SpanReader(fd, reader.source.size), archive);
   return {
-    run: (batches, cancelled, settle) => writers.run(batches, cancelled, settle),
+    run: (batches, helper, cancelled, settle) => writers.run(batches, helper, cancelled, settle),
     async close() {
       try {
         await writers.close();
