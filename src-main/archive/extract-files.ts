@@ -12,6 +12,8 @@
 // thousands of tiny files the thread pool's round trip per call costs more than the call.
 
 import { Buffer } from 'node:buffer';
+import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { closeSync, existsSync, fchmodSync, futimesSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -40,11 +42,7 @@ export type EntryFields = Pick<
 
 export interface FileTask {
   readonly entry: EntryFields;
-  /** Where the entry asked to go and where the policy put it, relative to the target. */
-  readonly requested: string;
-  readonly path: string;
-  /** Absolute paths, both in the same folder, settled by the plan. */
-  readonly temporary: string;
+  /** Absolute path settled by the plan; the temporary name goes beside it. */
   readonly final: string;
   readonly mode: number;
   /** fchmod after creating: the umask would have stripped some of `mode`. */
@@ -142,6 +140,10 @@ export class SpanReader implements RandomAccessSource {
     return Promise.resolve(outside);
   }
 
+  close(): void {
+    closeSync(this.fd);
+  }
+
   private fill(into: Buffer, offset: number, length: number): void {
     let filled = 0;
     while (filled < length) {
@@ -199,10 +201,18 @@ function writeFile(task: FileTask, data: Buffer): void {
   }
 }
 
+let temporaryCounter = 0;
+
+/** A name beside `final` that no entry and no other thread (or process) would pick. */
+export function temporaryBeside(final: string): string {
+  const folder = path.dirname(final);
+  return `${folder}${path.sep}.${path.basename(final).slice(0, 100)}.${process.pid}-${threadId}-${++temporaryCounter}.zipdesk-partial`;
+}
+
 /** 'wx' is O_CREAT|O_EXCL: it also refuses to follow a link planted under the temporary name. */
 function createTemporary(task: FileTask): [string, number] {
   for (let attempt = 0; ; attempt++) {
-    const temporary = attempt === 0 ? task.temporary : `${task.temporary}${attempt}`;
+    const temporary = temporaryBeside(task.final);
     try {
       return [temporary, openSync(temporary, 'wx', task.mode)];
     } catch (error) {
@@ -227,60 +237,34 @@ function helperUrl(): URL | undefined {
 }
 
 /**
- * Runs span batches on this thread and, when there is enough work and a second core, on one
- * helper thread too, each taking the next batch when it is free. The helper has two batches
- * queued so that it never waits for this thread, which is busy with its own.
+ * Runs span batches on this thread and, when asked, on one helper thread too. Batches are queued
+ * as the plan makes them; the helper always has two in hand (taken from the back of the queue),
+ * and this thread takes its share from the front between planning the next central directory
+ * batch, so neither thread waits for the other. Front and back, because files are grouped by
+ * folder in most archives, and two threads creating files in one folder wait for its lock.
  */
 export class SpanWriters {
   private worker: Worker | undefined;
   private helperFailed = false;
   private readonly waiting = new Map<number, { resolve: (outcomes: FileOutcome[]) => void; reject: (error: Error) => void }>();
+  private queue: SpanBatch[] = [];
+  private front = 0;
+  private helperBusy = 0;
+  private helperIdle: (() => void) | undefined;
 
   constructor(
     private readonly local: SpanReader,
     private readonly archivePath: string | undefined,
+    private readonly cancelled: () => boolean,
+    private readonly settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void,
   ) {}
 
-  /** `helper`: whether a second thread is worth it (large files already keep zlib's pool busy). */
-  async run(batches: readonly SpanBatch[], helper: boolean, cancelled: () => boolean, settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void): Promise<void> {
-    // This thread works from the front, the helper from the back: files are grouped by folder in
-    // most archives, and two threads creating files in one folder wait for each other's lock.
-    let front = 0;
-    let back = batches.length;
-    const fromFront = (): SpanBatch | undefined => (front < back && !cancelled() ? batches[front++] : undefined);
-    const fromBack = (): SpanBatch | undefined => (front < back && !cancelled() ? batches[--back] : undefined);
-    const localLane = async (): Promise<void> => {
-      for (let batch = fromFront(); batch !== undefined; batch = fromFront()) {
-        settle(batch, await writeSpanBatch(this.local, batch, cancelled));
-        // Let the helper's answers in (and hand it more) between our own batches.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    };
-    const helperLane = async (): Promise<void> => {
-      for (let batch = fromBack(); batch !== undefined; batch = fromBack()) {
-        let outcomes: FileOutcome[];
-        try {
-          outcomes = await this.send(batch);
-        } catch {
-          // The helper is gone: this batch (every write of it is idempotent) is done here.
-          outcomes = await writeSpanBatch(this.local, batch, cancelled);
-        }
-        settle(batch, outcomes);
-        if (this.helperFailed) return;
-      }
-    };
-    const lanes = [localLane()];
-    if (helper && batches.length >= 2 && this.startHelper()) lanes.push(helperLane(), helperLane());
-    await Promise.all(lanes);
+  private get queued(): number {
+    return this.queue.length - this.front;
   }
 
-  async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    if (worker !== undefined) await worker.terminate();
-  }
-
-  private startHelper(): boolean {
+  /** Starts the helper thread; false when there is none to be had (one core, no compiled file). */
+  useHelper(): boolean {
     if (this.worker !== undefined) return true;
     if (this.helperFailed || this.archivePath === undefined || availableParallelism() < 2) return false;
     const url = helperUrl();
@@ -303,6 +287,56 @@ export class SpanWriters {
     worker.on('exit', (code) => fail(new Error(`extraction helper thread ended (exit code ${code})`)));
     this.worker = worker;
     return true;
+  }
+
+  add(batches: readonly SpanBatch[]): void {
+    // Drop the batches already taken (they hold their tasks and entries).
+    this.queue = [...this.queue.slice(this.front), ...batches];
+    this.front = 0;
+    this.feedHelper();
+  }
+
+  /** This thread's share: batches from the front while more than `reserve` are queued. */
+  async work(reserve: number): Promise<void> {
+    while (this.queued > reserve && !this.cancelled()) {
+      const batch = this.queue[this.front++]!;
+      this.settle(batch, await writeSpanBatch(this.local, batch, this.cancelled));
+      // Let the helper's answers in (and hand it more) between our own batches.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Everything queued written (or, once cancelled, nothing more started). */
+  async finish(): Promise<void> {
+    await this.work(0);
+    while (this.helperBusy > 0) await new Promise<void>((resolve) => (this.helperIdle = resolve));
+  }
+
+  private feedHelper(): void {
+    while (this.worker !== undefined && this.helperBusy < 2 && this.queued > 0 && !this.cancelled()) {
+      const batch = this.queue.pop()!;
+      this.helperBusy++;
+      void this.send(batch)
+        // The helper is gone: this batch (every write of it is idempotent) is done here.
+        .catch(() => writeSpanBatch(this.local, batch, this.cancelled))
+        .then((outcomes) => {
+          this.settle(batch, outcomes);
+          this.helperBusy--;
+          this.feedHelper();
+          if (this.helperBusy === 0) this.helperIdle?.();
+        });
+    }
+  }
+
+  /** Ends the helper thread and closes the archive. */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    try {
+      if (worker !== undefined) await worker.terminate();
+    } finally {
+      this.local.close();
+    }
   }
 
   private send(batch: SpanBatch): Promise<FileOutcome[]> {

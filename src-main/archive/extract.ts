@@ -20,7 +20,7 @@ import path from 'node:path';
 import { Buffer } from 'node:buffer';
 import { openFileSource } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
-import { SpanBatcher, SpanReader, SpanWriters, entryFields, isSmallFile, type FileOutcome, type FileTask, type SpanBatch } from './extract-files.js';
+import { SPAN_FILES, SpanBatcher, SpanReader, SpanWriters, entryFields, isSmallFile, type FileOutcome, type FileTask, type SpanBatch } from './extract-files.js';
 import { cancelledError, dataRefusal, entryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans } from './entry-check.js';
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
@@ -156,22 +156,35 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
 
   // Small files are written in span batches (archive/extract-files.ts) on this thread and a helper
   // thread; that needs the archive by path. Without it, every file takes the streaming road.
-  const writers = openSpanWriters(archive, reader);
-  let spanBatches: SpanBatch[] = [];
-  const batcher = new SpanBatcher(reader.source.size, (batch) => spanBatches.push(batch));
+  /** Per span batch, for each file: where it asked to go and where the policy put it. */
+  const destinations = new Map<number, { requested: string; path: string }[]>();
   const settle = (batch: SpanBatch, outcomes: FileOutcome[]): void => {
+    const places = destinations.get(batch.id)!;
+    destinations.delete(batch.id);
     batch.tasks.forEach((task, i) => {
+      const place = places[i]!;
       const outcome = outcomes[i];
       const entry = task.entry;
       if (outcome === null) {
         filesWritten++;
-        if (task.path !== task.requested) renamed.push({ index: entry.index, entry: entry.name, path: task.path });
+        if (place.path !== place.requested) renamed.push({ index: entry.index, entry: entry.name, path: place.path });
       } else if (outcome !== undefined && !signal?.aborted) {
         problems.push({ entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message });
       }
       done(entry, entry.uncompressedSize);
     });
   };
+  const writers = openSpanWriters(archive, reader, () => signal?.aborted === true, settle);
+  let spanBatches: SpanBatch[] = [];
+  let places: { requested: string; path: string }[] = [];
+  const batcher = new SpanBatcher(reader.source.size, (batch) => {
+    spanBatches.push(batch);
+    destinations.set(batch.id, places);
+    places = [];
+  });
+  // Large files stream through zlib's thread pool, a second core already: the helper thread (and
+  // the memory it takes) pays only when small files are most of the work, and there are many.
+  const helper = writers !== undefined && spans.bytesTotal - spans.largeBytes >= spans.largeBytes && spans.count >= 2 * SPAN_FILES && writers.useHelper();
 
   try {
     // Pass 2, a batch of central records at a time: plan, make folders, write files.
@@ -226,29 +239,24 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
           const mode = fileMode(plan.entry, disk.umask);
           const task: FileTask = {
             entry: entryFields(plan.entry),
-            requested: plan.safe.path,
-            path: placed.path,
-            temporary: placed.temporary,
             final: placed.final,
             mode,
             restoreMode: (mode & ~disk.umask) !== mode,
             modifiedMs: plan.entry.modified.getTime(),
           };
+          // (add may first hand the batch so far, with its places, to the emit callback above.)
           batcher.add(task);
+          places.push({ requested: plan.safe.path, path: placed.path });
         } catch (error) {
           fail(plan.entry, error);
           done(plan.entry, plan.entry.uncompressedSize);
         }
       }
       batcher.flush();
-      const runSmall = async (): Promise<void> => {
-        if (writers === undefined || spanBatches.length === 0) return;
-        const these = spanBatches;
-        spanBatches = [];
-        // Large files stream through zlib's thread pool, a second core already: the helper
-        // thread (and the memory it takes) only pays when small files are most of the work.
-        await writers.run(these, spans.bytesTotal - spans.largeBytes >= spans.largeBytes, () => signal?.aborted === true, settle);
-      };
+      writers?.add(spanBatches);
+      spanBatches = [];
+      // This thread's share now; a few batches stay queued for the helper while we plan the next.
+      const runSmall = async (): Promise<void> => writers?.work(helper ? 4 : 0);
       const runLarge = (): Promise<void> =>
         runBounded(large, options.concurrency ?? 2, signal, async (plan) => {
           try {
@@ -267,6 +275,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
         });
       await Promise.all([runLarge(), runSmall()]);
     }
+    await writers?.finish();
   } finally {
     await writers?.close();
   }
@@ -436,7 +445,7 @@ function ioProblem(error: unknown, entry: ZipEntry): ZipError {
  * The span writers over the archive at `archive`, when it can be opened again by that path and
  * is the same size as the reader's source; undefined otherwise (then every file streams).
  */
-function openSpanWriters(archive: string, reader: ZipReader): { run: SpanWriters['run']; close(): Promise<void> } | undefined {
+function openSpanWriters(archive: string, reader: ZipReader, cancelled: () => boolean, settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void): SpanWriters | undefined {
   let fd: number;
   try {
     fd = openSync(archive, 'r');
@@ -453,17 +462,7 @@ function openSpanWriters(archive: string, reader: ZipReader): { run: SpanWriters
     closeSync(fd);
     return undefined;
   }
-  const writers = new SpanWriters(new SpanReader(fd, reader.source.size), archive);
-  return {
-    run: (batches, helper, cancelled, settle) => writers.run(batches, helper, cancelled, settle),
-    async close() {
-      try {
-        await writers.close();
-      } finally {
-        closeSync(fd);
-      }
-    },
-  };
+  return new SpanWriters(new SpanReader(fd, reader.source.size), archive, cancelled, settle);
 }
 
 type Placement = { kind: 'written'; path: string } | { kind: 'skipped'; reason: string };
@@ -581,12 +580,12 @@ class TargetFolder {
    * Settles a small file's name by the policy and its temporary name beside it, for a span
    * batch (archive/extract-files.ts) to write.
    */
-  prepareFile(safe: SafePath, policy: OverwritePolicy): { kind: 'skipped'; reason: string } | { kind: 'placed'; path: string; final: string; temporary: string } {
+  prepareFile(safe: SafePath, policy: OverwritePolicy): { kind: 'skipped'; reason: string } | { kind: 'placed'; path: string; final: string } {
     const parent = safe.segments.slice(0, -1);
     this.ensureDirectory(parent);
     const choice = this.choose(safe, policy, 'file');
     if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
-    return { kind: 'placed', path: choice.relative, final: this.absolute(choice.relative.split('/')), temporary: this.temporaryName(parent, safe.segments.at(-1)!) };
+    return { kind: 'placed', path: choice.relative, final: this.absolute(choice.relative.split('/')) };
   }
 
   /**
