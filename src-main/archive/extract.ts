@@ -20,7 +20,7 @@ import path from 'node:path';
 import { Buffer } from 'node:buffer';
 import { openFileSource } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
-import { SPAN_FILES, SpanBatcher, SpanReader, SpanWriters, entryFields, isSmallFile, type FileOutcome, type FileTask, type SpanBatch } from './extract-files.js';
+import { SPAN_FILES, SpanBatcher, SpanReader, SpanWriters, entryFields, temporaryBeside, isSmallFile, type FileOutcome, type FileTask, type SpanBatch } from './extract-files.js';
 import { cancelledError, dataRefusal, entryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans } from './entry-check.js';
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
@@ -75,8 +75,6 @@ export interface ExtractResult {
   /** True when every selected entry was extracted or deliberately skipped. */
   readonly ok: boolean;
 }
-
-let temporaryCounter = 0;
 
 /** Symbolic link targets longer than this are refused (PATH_MAX on Linux). */
 const MAX_SYMLINK_TARGET = 4096;
@@ -667,8 +665,8 @@ class TargetFolder {
     return { kind: 'written', path: choice.relative };
   }
 
-  temporaryName(parent: readonly string[], base: string): string {
-    return path.join(this.absolute(parent), `.${base.slice(0, 100)}.${process.pid}-${++temporaryCounter}.zipdesk-partial`);
+  private temporaryName(parent: readonly string[], base: string): string {
+    return temporaryBeside(this.absolute([...parent, base]));
   }
 
   /** A new temporary file beside the final name. 'wx' (O_CREAT|O_EXCL) also refuses to follow a link planted there. */
