@@ -32,6 +32,8 @@ export interface EntrySpans {
   readonly count: number;
   /** Sum of their declared uncompressed sizes. */
   readonly bytesTotal: number;
+  /** The part of bytesTotal in entries too large to be read in one go (see IN_MEMORY_ENTRY). */
+  readonly largeBytes: number;
   /** By ZipEntry.index: why the entry's data must not be read because of an overlap. */
   readonly overlapping: Map<number, ZipError>;
 }
@@ -50,6 +52,7 @@ export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefin
   let ends = new Float64Array(capacity);
   let count = 0;
   let bytesTotal = 0;
+  let largeBytes = 0;
   let sorted = true;
   for await (const batch of reader.entryBatches()) {
     if (signal?.aborted) throw cancelledError();
@@ -68,6 +71,7 @@ export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefin
       if (count > 0 && starts[count]! < starts[count - 1]!) sorted = false;
       if (counted(entry)) {
         bytesTotal += entry.uncompressedSize;
+        if (entry.uncompressedSize > IN_MEMORY_ENTRY || entry.compressedSize > IN_MEMORY_ENTRY) largeBytes += entry.uncompressedSize;
         selected++;
       }
       count++;
@@ -93,7 +97,7 @@ export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefin
     }
     if (furthest < 0 || ends[i]! > ends[furthest]!) furthest = i;
   }
-  return { count: selected, bytesTotal, overlapping };
+  return { count: selected, bytesTotal, largeBytes, overlapping };
 }
 
 /** Why we cannot read the entry's data at all (encryption, another method), before any I/O. */

@@ -13,13 +13,14 @@
 // Like testArchive, this is a pure async function over paths with a signal and a progress
 // callback, returning plain JSON, so the worker, the IPC handlers and the command line share it.
 
-import { closeSync, fchmodSync, futimesSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { chmod, lstat, lutimes, mkdir, open, readdir, realpath, rename, rm, symlink, unlink, utimes, type FileHandle } from 'node:fs/promises';
+import { chmodSync, closeSync, fchmodSync, fstatSync, futimesSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, utimesSync, writeSync } from 'node:fs';
+import { lutimes, mkdir, open, readdir, realpath, rename, rm, symlink, unlink, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { Buffer } from 'node:buffer';
 import { openFileSource } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
+import { SPAN_FILES, SpanBatcher, SpanReader, SpanWriters, entryFields, temporaryBeside, isSmallFile, type FileOutcome, type FileTask, type SpanBatch } from './extract-files.js';
 import { cancelledError, dataRefusal, entryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans } from './entry-check.js';
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
@@ -42,7 +43,7 @@ export interface ExtractOptions {
    * everything under it. Default: every entry.
    */
   readonly entries?: readonly string[];
-  /** Entries written at the same time. Default 4. */
+  /** Large entries streamed at the same time (small ones go in span batches). Default 2. */
   readonly concurrency?: number;
 }
 
@@ -74,8 +75,6 @@ export interface ExtractResult {
   /** True when every selected entry was extracted or deliberately skipped. */
   readonly ok: boolean;
 }
-
-let temporaryCounter = 0;
 
 /** Symbolic link targets longer than this are refused (PATH_MAX on Linux). */
 const MAX_SYMLINK_TARGET = 4096;
@@ -142,7 +141,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     if (!isZipError(error)) error = ioProblem(error, entry);
     problems.push(entryProblem(entry, error as ZipError));
   };
-  const done = (entry: ZipEntry, bytes: number): void => {
+  const done = (entry: { readonly name: string }, bytes: number): void => {
     progress.entriesDone++;
     progress.bytesDone += bytes;
     progress.currentEntry = entry.name;
@@ -153,56 +152,130 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   /** Paths planned so far in this run: a second file for one path is settled by the policy. */
   const seen = new Map<string, Kind>();
 
-  // Pass 2, a batch of central records at a time: plan, make folders, write files.
-  for await (const batch of reader.entryBatches()) {
-    if (signal?.aborted) break;
-    const files: Planned[] = [];
-    const batchDirectories: Planned[] = [];
-    for (const entry of batch) {
-      if (!selected(entry)) continue;
-      entriesTotal++;
-      const plan = planEntry(entry, spans, policy, seen, lastOfPath, problems, skipped);
-      if (plan === undefined) {
-        done(entry, 0);
-        continue;
+  // Small files are written in span batches (archive/extract-files.ts) on this thread and a helper
+  // thread; that needs the archive by path. Without it, every file takes the streaming road.
+  /** Per span batch, for each file: where it asked to go and where the policy put it. */
+  const destinations = new Map<number, { requested: string; path: string }[]>();
+  const settle = (batch: SpanBatch, outcomes: FileOutcome[]): void => {
+    const places = destinations.get(batch.id)!;
+    destinations.delete(batch.id);
+    batch.tasks.forEach((task, i) => {
+      const place = places[i]!;
+      const outcome = outcomes[i];
+      const entry = task.entry;
+      if (outcome === null) {
+        filesWritten++;
+        if (place.path !== place.requested) renamed.push({ index: entry.index, entry: entry.name, path: place.path });
+      } else if (outcome !== undefined && !signal?.aborted) {
+        problems.push({ entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message });
       }
-      if (plan.kind === 'directory') batchDirectories.push(plan);
-      else if (plan.kind === 'symlink') symlinks.push(plan);
-      else files.push(plan);
-    }
-
-    // 1. Folders, shallow first.
-    batchDirectories.sort((a, b) => a.safe.segments.length - b.safe.segments.length);
-    for (const plan of batchDirectories) {
-      if (signal?.aborted) break;
-      try {
-        await disk.ensureDirectory(plan.safe.segments);
-        disk.claim(plan.safe.path, 'directory');
-        directories.push(plan);
-        directoriesCreated++;
-      } catch (error) {
-        fail(plan.entry, error);
-      }
-      done(plan.entry, 0);
-    }
-
-    // 2. Files, in the order their data lies in the archive, a few at a time.
-    files.sort((a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset);
-    await runBounded(files, options.concurrency ?? 4, signal, async (plan) => {
-      try {
-        const outcome = await disk.placeFile(plan.safe, policy, () => entryData(reader, plan.entry, signal), fileMode(plan.entry, disk.umask), plan.entry.modified, async (data, handle) => {
-          await writeStream(data, handle, plan.entry, signal);
-        });
-        if (outcome.kind === 'skipped') skipped.push({ index: plan.entry.index, entry: plan.entry.name, reason: outcome.reason });
-        else {
-          filesWritten++;
-          if (outcome.path !== plan.safe.path) renamed.push({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
-        }
-      } catch (error) {
-        fail(plan.entry, error);
-      }
-      done(plan.entry, plan.entry.uncompressedSize);
+      done(entry, entry.uncompressedSize);
     });
+  };
+  const writers = openSpanWriters(archive, reader, () => signal?.aborted === true, settle);
+  let spanBatches: SpanBatch[] = [];
+  let places: { requested: string; path: string }[] = [];
+  const batcher = new SpanBatcher(reader.source.size, (batch) => {
+    spanBatches.push(batch);
+    destinations.set(batch.id, places);
+    places = [];
+  });
+  // Large files stream through zlib's thread pool, a second core already: the helper thread (and
+  // the memory it takes) pays only when small files are most of the work, and there are many.
+  const helper = writers !== undefined && spans.bytesTotal - spans.largeBytes >= spans.largeBytes && spans.count >= 2 * SPAN_FILES && writers.useHelper();
+
+  try {
+    // Pass 2, a batch of central records at a time: plan, make folders, write files.
+    for await (const batch of reader.entryBatches()) {
+      if (signal?.aborted) break;
+      const files: Planned[] = [];
+      const batchDirectories: Planned[] = [];
+      for (const entry of batch) {
+        if (!selected(entry)) continue;
+        entriesTotal++;
+        const plan = planEntry(entry, spans, policy, seen, lastOfPath, problems, skipped);
+        if (plan === undefined) {
+          done(entry, 0);
+          continue;
+        }
+        if (plan.kind === 'directory') batchDirectories.push(plan);
+        else if (plan.kind === 'symlink') symlinks.push(plan);
+        else files.push(plan);
+      }
+
+      // 1. Folders, shallow first.
+      batchDirectories.sort((a, b) => a.safe.segments.length - b.safe.segments.length);
+      for (const plan of batchDirectories) {
+        if (signal?.aborted) break;
+        try {
+          disk.ensureDirectory(plan.safe.segments);
+          disk.claim(plan.safe.path, 'directory');
+          directories.push(plan);
+          directoriesCreated++;
+        } catch (error) {
+          fail(plan.entry, error);
+        }
+        done(plan.entry, 0);
+      }
+
+      // 2. Files, in the order their data lies in the archive: small ones in span batches, large
+      //    ones streamed a few at a time, both at once.
+      files.sort((a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset);
+      const large: Planned[] = [];
+      for (const plan of files) {
+        if (writers === undefined || !isSmallFile(plan.entry)) {
+          large.push(plan);
+          continue;
+        }
+        try {
+          const placed = disk.prepareFile(plan.safe, policy);
+          if (placed.kind === 'skipped') {
+            skipped.push({ index: plan.entry.index, entry: plan.entry.name, reason: placed.reason });
+            done(plan.entry, plan.entry.uncompressedSize);
+            continue;
+          }
+          const mode = fileMode(plan.entry, disk.umask);
+          const task: FileTask = {
+            entry: entryFields(plan.entry),
+            final: placed.final,
+            mode,
+            restoreMode: (mode & ~disk.umask) !== mode,
+            modifiedMs: plan.entry.modified.getTime(),
+          };
+          // (add may first hand the batch so far, with its places, to the emit callback above.)
+          batcher.add(task);
+          places.push({ requested: plan.safe.path, path: placed.path });
+        } catch (error) {
+          fail(plan.entry, error);
+          done(plan.entry, plan.entry.uncompressedSize);
+        }
+      }
+      batcher.flush();
+      writers?.add(spanBatches);
+      spanBatches = [];
+      // This thread's share now; a few batches stay queued for the helper while we plan the next.
+      const runSmall = async (): Promise<void> => writers?.work(helper ? 4 : 0);
+      const runLarge = (): Promise<void> =>
+        runBounded(large, options.concurrency ?? 2, signal, async (plan) => {
+          try {
+            const outcome = await disk.placeFile(plan.safe, policy, () => entryData(reader, plan.entry, signal), fileMode(plan.entry, disk.umask), plan.entry.modified, async (data, handle) => {
+              await writeStream(data, handle, plan.entry, signal);
+            });
+            if (outcome.kind === 'skipped') skipped.push({ index: plan.entry.index, entry: plan.entry.name, reason: outcome.reason });
+            else {
+              filesWritten++;
+              if (outcome.path !== plan.safe.path) renamed.push({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
+            }
+          } catch (error) {
+            fail(plan.entry, error);
+          }
+          done(plan.entry, plan.entry.uncompressedSize);
+        });
+      await Promise.all([runLarge(), runSmall()]);
+    }
+    await writers?.finish();
+  } finally {
+    await writers?.close();
   }
 
   // 3. Symbolic links, last, so that no file above was written through one.
@@ -233,8 +306,8 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     try {
       const absolute = disk.absolute(plan.safe.segments);
       const mode = (plan.entry.unixMode ?? 0) & PERMISSION_BITS;
-      if (mode !== 0) await chmod(absolute, mode);
-      if (validDate(plan.entry.modified)) await utimes(absolute, plan.entry.modified, plan.entry.modified);
+      if (mode !== 0) chmodSync(absolute, mode);
+      if (validDate(plan.entry.modified)) utimesSync(absolute, plan.entry.modified, plan.entry.modified);
     } catch (error) {
       fail(plan.entry, error);
     }
@@ -366,6 +439,30 @@ function ioProblem(error: unknown, entry: ZipEntry): ZipError {
   return new ZipError(code === 'EEXIST' ? 'EXISTS' : 'IO', code === undefined ? message : message, { entry: entry.name, cause: error });
 }
 
+/**
+ * The span writers over the archive at `archive`, when it can be opened again by that path and
+ * is the same size as the reader's source; undefined otherwise (then every file streams).
+ */
+function openSpanWriters(archive: string, reader: ZipReader, cancelled: () => boolean, settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void): SpanWriters | undefined {
+  let fd: number;
+  try {
+    fd = openSync(archive, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size !== reader.source.size) {
+      closeSync(fd);
+      return undefined;
+    }
+  } catch {
+    closeSync(fd);
+    return undefined;
+  }
+  return new SpanWriters(new SpanReader(fd, reader.source.size), archive, cancelled, settle);
+}
+
 type Placement = { kind: 'written'; path: string } | { kind: 'skipped'; reason: string };
 
 /**
@@ -398,7 +495,8 @@ class TargetFolder {
   }
 
   absolute(segments: readonly string[]): string {
-    const absolute = path.join(this.root, ...segments);
+    // Segments are plain names (zip/paths.ts): joining them needs no normalizing.
+    const absolute = segments.length === 0 ? this.root : this.root + path.sep + segments.join(path.sep);
     // Belt and braces: segments are plain names, so this always holds.
     if (absolute !== this.root && !absolute.startsWith(this.root + path.sep)) {
       throw new ZipError('UNSAFE_PATH', `${absolute} is outside ${this.root}`);
@@ -410,21 +508,26 @@ class TargetFolder {
     this.claimed.set(relative, kind);
   }
 
-  /** Makes sure every folder in `segments` exists and is a real folder, not a link or a file. */
-  async ensureDirectory(segments: readonly string[]): Promise<void> {
+  /**
+   * Makes sure every folder in `segments` exists and is a real folder, not a link or a file.
+   * Folders this run made or checked are remembered, so a file in a known folder costs no
+   * system call here; synchronous, because each call is short and most are none.
+   */
+  ensureDirectory(segments: readonly string[]): void {
+    if (segments.length === 0 || this.verified.has(segments.join('/'))) return;
     for (let depth = 1; depth <= segments.length; depth++) {
       const relative = segments.slice(0, depth).join('/');
       if (this.verified.has(relative)) continue;
       const absolute = this.absolute(segments.slice(0, depth));
       let made = false;
       try {
-        await mkdir(absolute);
+        mkdirSync(absolute);
         made = true;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       if (!made) {
-        const stat = await lstat(absolute);
+        const stat = lstatSync(absolute);
         if (stat.isSymbolicLink()) throw new ZipError('UNSAFE_PATH', `${relative} is a symbolic link in the target folder; nothing is written through it`);
         if (!stat.isDirectory()) throw new ZipError('EXISTS', `${relative} exists and is not a folder`);
       }
@@ -433,14 +536,18 @@ class TargetFolder {
     }
   }
 
-  /** Where a new entry at `safe` goes under the policy, or why it is skipped; claims the name. */
-  private async choose(safe: SafePath, policy: OverwritePolicy, kind: Kind): Promise<{ relative: string } | { skip: string }> {
+  /**
+   * Where a new entry at `safe` goes under the policy, or why it is skipped; claims the name.
+   * Synchronous, so two entries can never pick the same name; in a folder this run created the
+   * answer needs no system call at all.
+   */
+  private choose(safe: SafePath, policy: OverwritePolicy, kind: Kind): { relative: string } | { skip: string } {
     const parent = safe.segments.slice(0, -1);
     const parentRelative = parent.join('/');
-    const onDisk = async (relative: string): Promise<boolean> => {
+    const onDisk = (relative: string): boolean => {
       if (this.fresh.has(parentRelative)) return false;
       try {
-        await lstat(path.join(this.root, relative));
+        lstatSync(path.join(this.root, relative));
         return true;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
@@ -450,10 +557,9 @@ class TargetFolder {
     const relative = safe.path;
     const claimedKind = this.claimed.get(relative);
     if (claimedKind === 'directory') throw new ZipError('EXISTS', `${relative} is also a folder in the archive`);
-    // Claim before any await, so that two entries in flight never pick the same name.
     if (claimedKind === undefined) this.claimed.set(relative, kind);
     if (policy === 'replace') return { relative };
-    if (claimedKind === undefined && !(await onDisk(relative))) return { relative };
+    if (claimedKind === undefined && !onDisk(relative)) return { relative };
     if (policy === 'skip') return { skip: `${relative} already exists` };
     const base = safe.segments.at(-1)!;
     const dot = base.lastIndexOf('.');
@@ -461,12 +567,23 @@ class TargetFolder {
     const extension = dot > 0 ? base.slice(dot) : '';
     for (let n = 1; ; n++) {
       const candidate = [...parent, `${stem} (${n})${extension}`].join('/');
-      // Claim before the await below, so that two entries never pick the same name.
       if (this.claimed.has(candidate)) continue;
       this.claimed.set(candidate, kind);
-      if (!(await onDisk(candidate))) return { relative: candidate };
+      if (!onDisk(candidate)) return { relative: candidate };
       this.claimed.delete(candidate);
     }
+  }
+
+  /**
+   * Settles a small file's name by the policy and its temporary name beside it, for a span
+   * batch (archive/extract-files.ts) to write.
+   */
+  prepareFile(safe: SafePath, policy: OverwritePolicy): { kind: 'skipped'; reason: string } | { kind: 'placed'; path: string; final: string } {
+    const parent = safe.segments.slice(0, -1);
+    this.ensureDirectory(parent);
+    const choice = this.choose(safe, policy, 'file');
+    if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
+    return { kind: 'placed', path: choice.relative, final: this.absolute(choice.relative.split('/')) };
   }
 
   /**
@@ -484,8 +601,8 @@ class TargetFolder {
     stream: (data: Readable, handle: FileHandle) => Promise<void>,
   ): Promise<Placement> {
     const parent = safe.segments.slice(0, -1);
-    await this.ensureDirectory(parent);
-    const choice = await this.choose(safe, policy, 'file');
+    this.ensureDirectory(parent);
+    const choice = this.choose(safe, policy, 'file');
     if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
     const content = await data();
     const final = this.absolute(choice.relative.split('/'));
@@ -533,8 +650,8 @@ class TargetFolder {
 
   async placeSymlink(safe: SafePath, policy: OverwritePolicy, linkTarget: string, modified: Date): Promise<Placement> {
     const parent = safe.segments.slice(0, -1);
-    await this.ensureDirectory(parent);
-    const choice = await this.choose(safe, policy, 'symlink');
+    this.ensureDirectory(parent);
+    const choice = this.choose(safe, policy, 'symlink');
     if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
     const temporary = this.temporaryName(parent, safe.segments.at(-1)!);
     await symlink(linkTarget, temporary);
@@ -549,7 +666,7 @@ class TargetFolder {
   }
 
   private temporaryName(parent: readonly string[], base: string): string {
-    return path.join(this.absolute(parent), `.${base.slice(0, 100)}.${process.pid}-${++temporaryCounter}.zipdesk-partial`);
+    return temporaryBeside(this.absolute([...parent, base]));
   }
 
   /** A new temporary file beside the final name. 'wx' (O_CREAT|O_EXCL) also refuses to follow a link planted there. */

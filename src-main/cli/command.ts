@@ -8,6 +8,8 @@ import type { Log } from '../log/types.js';
 export const EXIT_OK = 0;
 export const EXIT_ARCHIVE_PROBLEM = 1;
 export const EXIT_USAGE = 2;
+/** Stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+export const EXIT_CANCELLED = 130;
 
 export interface CliContext {
   readonly stdout: Writable & { isTTY?: boolean; columns?: number };

@@ -3,11 +3,11 @@
 // told otherwise. Each entry that could not be extracted gets one line on stderr, and the exit
 // code is 1 when there was any.
 
-import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
+import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
 import { parse, resolvePath } from './args.js';
 import { errorLine } from './report.js';
 import { OVERWRITE_POLICIES, extractArchive, type OverwritePolicy } from '../archive/extract.js';
-import { ZipError } from '../zip/errors.js';
+import { ZipError, isZipError } from '../zip/errors.js';
 
 export const extractCommand: Command = {
   name: 'extract',
@@ -35,7 +35,8 @@ export const extractCommand: Command = {
       });
     } catch (error) {
       context.stderr.write(errorLine(archive, error));
-      return EXIT_ARCHIVE_PROBLEM;
+      // Ctrl-C: exit 130 like create and batch (nothing half-written is left behind).
+      return isZipError(error) && error.code === 'CANCELLED' ? EXIT_CANCELLED : EXIT_ARCHIVE_PROBLEM;
     }
     for (const problem of result.problems) context.stderr.write(errorLine(archive, new ZipError(problem.code, problem.message), problem.entry));
     if (selection.length > 0 && result.entriesTotal === 0) {

@@ -5,10 +5,10 @@
 import path from 'node:path';
 import { JobClient, type JobClientOptions } from '../jobs/client.js';
 import type { JobEvent, JobId, JobRequest } from '../jobs/protocol.js';
-import { type CliContext, EXIT_ARCHIVE_PROBLEM, EXIT_OK } from './command.js';
+import { type CliContext, EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK } from './command.js';
 
 /** Exit code of a command stopped by Ctrl-C (128 + SIGINT). */
-export const EXIT_CANCELLED = 130;
+export { EXIT_CANCELLED } from './command.js';
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];

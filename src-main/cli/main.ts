@@ -6,7 +6,7 @@
 // `main` does no process-level work, so tests call it in-process with their own streams;
 // `runFromProcess` is what bin/zipdesk.js calls.
 
-import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, EXIT_USAGE, UsageError, type CliContext, type Command } from './command.js';
+import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, EXIT_USAGE, UsageError, type CliContext, type Command } from './command.js';
 import { COMMANDS, findCommand } from './commands.js';
 import { errorLine } from './report.js';
 import type { Logging } from '../log/index.js';
@@ -148,7 +148,7 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
   const controller = new AbortController();
   let interrupted = false;
   const onSigint = (): void => {
-    if (interrupted) process.exit(130); // a second Ctrl-C: stop now
+    if (interrupted) process.exit(EXIT_CANCELLED); // a second Ctrl-C: stop now
     interrupted = true;
     controller.abort();
   };
@@ -170,5 +170,5 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
     if (started !== undefined) deferred.replay(started.logger);
   }
   await logging?.close().catch(() => undefined);
-  process.exitCode = interrupted && code === EXIT_OK ? 130 : code;
+  process.exitCode = interrupted && code === EXIT_OK ? EXIT_CANCELLED : code;
 }

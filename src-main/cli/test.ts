@@ -2,11 +2,11 @@
 // entry gets one line on stderr (`zipdesk: ARCHIVE: ENTRY: what is wrong`); the exit code is 0
 // only when every entry is good.
 
-import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
+import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
 import { parse, resolvePath } from './args.js';
 import { errorLine } from './report.js';
 import { testArchive } from '../archive/test-archive.js';
-import { ZipError } from '../zip/errors.js';
+import { ZipError, isZipError } from '../zip/errors.js';
 
 export const testCommand: Command = {
   name: 'test',
@@ -21,7 +21,8 @@ export const testCommand: Command = {
       result = await testArchive(resolvePath(context.cwd, archive), { signal: context.signal, log: context.log });
     } catch (error) {
       context.stderr.write(errorLine(archive, error));
-      return EXIT_ARCHIVE_PROBLEM;
+      // Ctrl-C: exit 130 like create and batch (nothing half-written is left behind).
+      return isZipError(error) && error.code === 'CANCELLED' ? EXIT_CANCELLED : EXIT_ARCHIVE_PROBLEM;
     }
     for (const problem of result.problems) context.stderr.write(errorLine(archive, new ZipError(problem.code, problem.message), problem.entry));
     if (values['json'] === true) context.stdout.write(JSON.stringify({ ...result, archive }) + '\n');

@@ -4,12 +4,16 @@
 // the node flags of its shebang line, as `npx zipdesk` would.
 //
 //   OUT=/tmp/corpora /work/shared/bench/make_corpora.sh      # once: A.zip B.zip C.zip (~2.5 GB)
-//   npm run build:node && node test/bench/read.js [CORPORA_DIR] [--runs N] [--only list|test|extract]
+//   npm run build:node && node test/bench/read.js [CORPORA_DIR] [--runs N] [--only list|test|extract] [--out-dir DIR]
 //
 // CORPORA_DIR defaults to $ZIPDESK_CORPORA or /tmp/corpora. The 1,000,000-entry archive M1.zip is
 // made there on first use (python zipfile, empty stored entries, ~110 MB). Every command runs as
 // its own process, N times (default 2), best wall time kept; peak RSS comes from /usr/bin/time
 // when it is installed (Debian package `time`). "parse 1M" times the reader alone, in-process.
+// --out-dir DIR: where the extractions go (default the system temp folder). On a journal-less ext4
+// every tool's file creation pays for the inodes the previous run just deleted (the kernel skips
+// recently deleted inodes one by one), which can make the file system, not the tool, most of the
+// time; a tmpfs such as /dev/shm measures the tools.
 // Targets (issue 2): list ≤ 0.5× unzip -l, 1M entries parsed < 1 s; extract ≤ 0.5× unzip on A
 // and B, ≤ 0.8× on C; test ≤ 0.6× unzip -t on A and B, ≤ 1.0× on C; peak RSS < 150 MB.
 
@@ -106,9 +110,9 @@ function main() {
     console.log(`skip: ${missing.join(', ')} missing in ${corpora} (OUT=${corpora} /work/shared/bench/make_corpora.sh)`);
     return;
   }
-  console.log(`zipdesk read benchmark: corpora ${corpora}, best of ${runs}, ${TIME ? 'peak RSS by /usr/bin/time' : 'no /usr/bin/time: RSS not measured'}`);
+  console.log(`zipdesk read benchmark: corpora ${corpora}, best of ${runs}, ${TIME ? 'peak RSS by /usr/bin/time' : 'no /usr/bin/time: RSS not measured'}, extracting under ${option('--out-dir') ?? tmpdir()}`);
   console.log(`${'what'.padEnd(8)} ${'archive'.padEnd(9)} ${'tool'.padEnd(22)} ${'time'.padStart(9)}  ${'ratio'.padStart(7)}`);
-  const work = mkdtempSync(path.join(tmpdir(), 'zipdesk-bench-read-'));
+  const work = mkdtempSync(path.join(option('--out-dir') ?? tmpdir(), 'zipdesk-bench-read-'));
   const out = path.join(work, 'out');
   const clean = () => rmSync(out, { recursive: true, force: true });
   try {

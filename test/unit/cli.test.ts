@@ -107,6 +107,22 @@ describe('zipdesk test and extract', () => {
   });
 });
 
+describe('zipdesk extract and test on Ctrl-C', () => {
+  it('exit 130 like create and batch, with one line and nothing written', async () => {
+    for (const argv of [['extract', 'good.zip', '-o', 'interrupted'], ['test', 'good.zip']]) {
+      const controller = new AbortController();
+      controller.abort(); // Ctrl-C arrived: the command stops at its first check
+      const stderr = new PassThrough();
+      let err = '';
+      stderr.on('data', (c: Buffer) => (err += c.toString()));
+      const code = await main(argv, { stdout: new PassThrough(), stderr, log: silentLog, signal: controller.signal, cwd: dir });
+      expect(code, argv[0]).toBe(130);
+      expect(err).toBe('zipdesk: good.zip: cancelled\n');
+    }
+    expect(existsSync(path.join(dir, 'interrupted/src'))).toBe(false);
+  });
+});
+
 describe('zipdesk inspect', () => {
   it('shows an entry\'s local and central headers side by side and marks disagreements', async () => {
     writeArchive(dir, 'mismatch.zip', craftZip([{ name: 'shown.txt', data: 'x', localName: 'other.txt' }]));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { extractArchive, type ExtractResult } from '../../src-main/archive/extract.js';
 import { isZipError } from '../../src-main/zip/errors.js';
-import { craftZip, run, tempDir, tree, writeArchive } from './craft.js';
+import { craftZip, run, tempDir, tree, writeArchive, type CraftEntry } from './craft.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -185,6 +185,34 @@ describe('extractArchive refuses hostile entries and writes nothing outside the 
     const result = await extractArchive(archive, target);
     expect(codes(result)).toEqual({ 'longer.txt': 'SIZE_MISMATCH', 'shorter.txt': 'SIZE_MISMATCH', 'badcrc.txt': 'CRC_MISMATCH', 'other-local-name.txt': 'LOCAL_MISMATCH' });
     expect(tree(target)).toEqual(['good.txt']); // and no partial file
+  });
+
+  it('writes thousands of small files on two threads with every check, mode, time and policy kept', async () => {
+    // More than one span batch of small files (archive/extract-files.ts): the helper thread takes
+    // batches from the end of the archive, this thread from the start. Bad entries at both ends.
+    const entries: CraftEntry[] = Array.from({ length: 1200 }, (_, i) => ({ name: `d${Math.floor(i / 100)}/f${i}.txt`, data: `file ${i} `.repeat(i % 50), mode: i % 2 === 0 ? 0o640 : 0o755 }));
+    entries[3] = { ...entries[3]!, crc32: 0x12345678 };
+    entries[1190] = { ...entries[1190]!, crc32: 0x12345678 };
+    entries[1195] = { ...entries[1195]!, uncompressedSize: 5 };
+    const archive = writeArchive(dir, 'many.zip', craftZip(entries));
+    const target = path.join(dir, 'out');
+    mkdirSync(path.join(target, 'd11'), { recursive: true });
+    writeFileSync(path.join(target, 'd11/f1150.txt'), 'already here');
+    const result = await extractArchive(archive, target, { overwrite: 'rename' });
+    expect(codes(result)).toEqual({ 'd0/f3.txt': 'CRC_MISMATCH', 'd11/f1190.txt': 'CRC_MISMATCH', 'd11/f1195.txt': 'SIZE_MISMATCH' });
+    expect(result.filesWritten).toBe(1197);
+    expect(result.renamed).toEqual([{ entry: 'd11/f1150.txt', path: 'd11/f1150 (1).txt' }]);
+    for (const i of [0, 1, 2, 4, 599, 600, 1150, 1189, 1199]) {
+      const name = i === 1150 ? 'd11/f1150 (1).txt' : entries[i]!.name;
+      expect(readFileSync(path.join(target, name), 'utf8'), name).toBe(`file ${i} `.repeat(i % 50));
+      expect(statSync(path.join(target, name)).mode & 0o777, name).toBe(i % 2 === 0 ? 0o640 : 0o755);
+      expect(statSync(path.join(target, name)).mtime.getFullYear(), name).toBe(2024);
+    }
+    expect(readFileSync(path.join(target, 'd11/f1150.txt'), 'utf8')).toBe('already here');
+    expect(existsSync(path.join(target, 'd0/f3.txt'))).toBe(false);
+    expect(existsSync(path.join(target, 'd11/f1190.txt'))).toBe(false);
+    expect(tree(target).filter((name) => name.endsWith('.txt'))).toHaveLength(1198);
+    expectNoPartials(target);
   });
 
   it('refuses data that disagrees with both headers', async () => {

@@ -1,0 +1,350 @@
+// Writing many small files fast, for extract (issue 2, "Extract"; benchmark corpora A and C).
+// The plan (names, policy, folders) is settled by archive/extract.ts; this module only does the
+// writing, and does it the same way on the job's thread and on the helper thread
+// (archive/extract-helper.ts), so that two cores inflate and create files side by side.
+//
+// A batch is a run of small entries that lie next to each other in the archive: it is read with
+// one pread into a reused buffer, and each entry's local header, data, size and CRC-32 are
+// checked by the reader's own readEntryData over that buffer. Each file is then written with
+// synchronous calls under a temporary name beside its final one (open O_EXCL with its mode,
+// write, fchmod when the umask would strip bits, futimes, close) and renamed into place only
+// once its data checked: a bad entry leaves nothing behind. Synchronous calls, because for
+// thousands of tiny files the thread pool's round trip per call costs more than the call.
+
+import { Buffer } from 'node:buffer';
+import path from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { closeSync, existsSync, fchmodSync, futimesSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
+import type { RandomAccessSource, ZipEntry } from '../zip/model.js';
+import { readEntryData } from '../zip/entry-data.js';
+import type { HelperAnswer, HelperData } from './extract-helper.js';
+
+/** Entries up to this size (both sizes) are written from memory in span batches. */
+export const SMALL_FILE = 256 * 1024;
+/** A batch's archive span stops growing at this many bytes (its read buffer is reused). */
+export const SPAN_BYTES = 1024 * 1024;
+/** …or at this many entries, so that both threads get work early and end together. */
+export const SPAN_FILES = 256;
+/** What a local header may add before the data: the reader's first read is 30 + 512 bytes. */
+const LOCAL_HEADER_ROOM = 30 + 512;
+/** The longest data descriptor (4.3.9). */
+const DESCRIPTOR_ROOM = 24;
+
+/** The central record fields the reader's checks need: what crosses to the helper thread. */
+export type EntryFields = Pick<
+  ZipEntry,
+  'index' | 'name' | 'generalPurposeBitFlag' | 'compressionMethod' | 'crc32' | 'compressedSize' | 'uncompressedSize' | 'localHeaderOffset' | 'encrypted' | 'hasDataDescriptor'
+>;
+
+export interface FileTask {
+  readonly entry: EntryFields;
+  /** Absolute path settled by the plan; the temporary name goes beside it. */
+  readonly final: string;
+  readonly mode: number;
+  /** fchmod after creating: the umask would have stripped some of `mode`. */
+  readonly restoreMode: boolean;
+  /** Modification time in ms since the epoch, or NaN to leave it. */
+  readonly modifiedMs: number;
+}
+
+export interface SpanBatch {
+  readonly id: number;
+  /** The archive bytes [start, end) hold every task's local header and data. */
+  readonly start: number;
+  readonly end: number;
+  readonly tasks: FileTask[];
+}
+
+/** Per task, in order: null when written, else why not. */
+export type FileOutcome = { readonly code: ZipErrorCode; readonly message: string } | null;
+
+export function entryFields(entry: ZipEntry): EntryFields {
+  const { index, name, generalPurposeBitFlag, compressionMethod, crc32, compressedSize, uncompressedSize, localHeaderOffset, encrypted, hasDataDescriptor } = entry;
+  return { index, name, generalPurposeBitFlag, compressionMethod, crc32, compressedSize, uncompressedSize, localHeaderOffset, encrypted, hasDataDescriptor };
+}
+
+export function isSmallFile(entry: ZipEntry): boolean {
+  return entry.compressedSize <= SMALL_FILE && entry.uncompressedSize <= SMALL_FILE;
+}
+
+/** Where the bytes the reader may read for this entry end (header guess, data, descriptor). */
+export function spanEnd(entry: EntryFields, archiveSize: number): number {
+  return Math.min(archiveSize, entry.localHeaderOffset + LOCAL_HEADER_ROOM + entry.compressedSize + DESCRIPTOR_ROOM);
+}
+
+/** Groups tasks (sorted by offset) into span batches. */
+export class SpanBatcher {
+  private tasks: FileTask[] = [];
+  private start = 0;
+  private end = 0;
+  private nextId = 0;
+
+  constructor(
+    private readonly archiveSize: number,
+    private readonly emit: (batch: SpanBatch) => void,
+  ) {}
+
+  add(task: FileTask): void {
+    const offset = task.entry.localHeaderOffset;
+    const end = spanEnd(task.entry, this.archiveSize);
+    if (this.tasks.length > 0 && (this.tasks.length >= SPAN_FILES || offset < this.start || Math.max(end, this.end) - this.start > SPAN_BYTES)) this.flush();
+    if (this.tasks.length === 0) {
+      this.start = offset;
+      this.end = end;
+    }
+    this.tasks.push(task);
+    this.end = Math.max(this.end, end);
+  }
+
+  flush(): void {
+    if (this.tasks.length === 0) return;
+    this.emit({ id: this.nextId++, start: this.start, end: this.end, tasks: this.tasks });
+    this.tasks = [];
+  }
+}
+
+/** The archive through one file descriptor, with one span held in a reused buffer. */
+export class SpanReader implements RandomAccessSource {
+  private buffer = Buffer.allocUnsafeSlow(SPAN_BYTES + LOCAL_HEADER_ROOM + DESCRIPTOR_ROOM);
+  private start = 0;
+  private end = 0;
+
+  constructor(
+    private readonly fd: number,
+    readonly size: number,
+  ) {}
+
+  /** Reads [start, end) in one call; what the reader asks for inside it is served from memory. */
+  load(start: number, end: number): void {
+    if (end - start > this.buffer.length) this.buffer = Buffer.allocUnsafeSlow(end - start);
+    this.fill(this.buffer, start, end - start);
+    this.start = start;
+    this.end = end;
+  }
+
+  read(offset: number, length: number): Promise<Buffer> {
+    if (offset < 0 || length < 0 || offset + length > this.size) {
+      return Promise.reject(new ZipError('TRUNCATED', `read of ${length} bytes at offset ${offset} runs past the end of the archive (${this.size} bytes)`, { offset }));
+    }
+    if (offset >= this.start && offset + length <= this.end) return Promise.resolve(this.buffer.subarray(offset - this.start, offset - this.start + length));
+    const outside = Buffer.allocUnsafe(length);
+    try {
+      this.fill(outside, offset, length);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return Promise.resolve(outside);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  private fill(into: Buffer, offset: number, length: number): void {
+    let filled = 0;
+    while (filled < length) {
+      const read = readSync(this.fd, into, filled, length - filled, offset + filled);
+      if (read === 0) throw new ZipError('TRUNCATED', `the file ended at offset ${offset + filled} while reading ${length} bytes at offset ${offset}`, { offset });
+      filled += read;
+    }
+  }
+}
+
+/**
+ * Writes every task of the batch; one task's failure is its outcome, not the batch's. Stops
+ * early (leaving the rest undone, as null-free "cancelled" outcomes) when `cancelled` says so.
+ */
+export async function writeSpanBatch(source: SpanReader, batch: SpanBatch, cancelled: () => boolean = () => false): Promise<FileOutcome[]> {
+  const outcomes: FileOutcome[] = [];
+  try {
+    source.load(batch.start, batch.end);
+  } catch (error) {
+    const problem = describe(error);
+    return batch.tasks.map(() => problem);
+  }
+  for (const task of batch.tasks) {
+    if (cancelled()) {
+      outcomes.push({ code: 'CANCELLED', message: 'cancelled' });
+      continue;
+    }
+    try {
+      const data = await readEntryData(source, task.entry as ZipEntry, { strictLocalHeader: true, maxSize: SMALL_FILE });
+      writeFile(task, data);
+      outcomes.push(null);
+    } catch (error) {
+      outcomes.push(describe(error));
+    }
+  }
+  return outcomes;
+}
+
+/** Temporary name, data, mode and time, then the rename: nothing half-written is ever visible. */
+function writeFile(task: FileTask, data: Buffer): void {
+  const [temporary, fd] = createTemporary(task);
+  let committed = false;
+  try {
+    try {
+      for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at, at);
+      if (task.restoreMode) fchmodSync(fd, task.mode);
+      if (Number.isFinite(task.modifiedMs)) futimesSync(fd, task.modifiedMs / 1000, task.modifiedMs / 1000);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, task.final);
+    committed = true;
+  } finally {
+    if (!committed) rmSync(temporary, { force: true });
+  }
+}
+
+let temporaryCounter = 0;
+
+/** A name beside `final` that no entry and no other thread (or process) would pick. */
+export function temporaryBeside(final: string): string {
+  const folder = path.dirname(final);
+  return `${folder}${path.sep}.${path.basename(final).slice(0, 100)}.${process.pid}-${threadId}-${++temporaryCounter}.zipdesk-partial`;
+}
+
+/** 'wx' is O_CREAT|O_EXCL: it also refuses to follow a link planted under the temporary name. */
+function createTemporary(task: FileTask): [string, number] {
+  for (let attempt = 0; ; attempt++) {
+    const temporary = temporaryBeside(task.final);
+    try {
+      return [temporary, openSync(temporary, 'wx', task.mode)];
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 10) throw error;
+    }
+  }
+}
+
+function describe(error: unknown): FileOutcome {
+  if (isZipError(error)) return { code: error.code, message: error.message };
+  const code = (error as NodeJS.ErrnoException).code;
+  const message = error instanceof Error ? error.message.replace(/^[A-Z]+: /, '') : String(error);
+  return { code: code === 'EEXIST' ? 'EXISTS' : 'IO', message };
+}
+
+/** The helper thread's compiled entry: beside this file in build/, else the package's build/. */
+function helperUrl(): URL | undefined {
+  const beside = new URL('./extract-helper.js', import.meta.url);
+  if (existsSync(fileURLToPath(beside))) return beside;
+  const built = new URL('../../build/src-main/archive/extract-helper.js', import.meta.url);
+  return existsSync(fileURLToPath(built)) ? built : undefined;
+}
+
+/**
+ * Runs span batches on this thread and, when asked, on one helper thread too. Batches are queued
+ * as the plan makes them; the helper always has two in hand (taken from the back of the queue),
+ * and this thread takes its share from the front between planning the next central directory
+ * batch, so neither thread waits for the other. Front and back, because files are grouped by
+ * folder in most archives, and two threads creating files in one folder wait for its lock.
+ */
+export class SpanWriters {
+  private worker: Worker | undefined;
+  private helperFailed = false;
+  private readonly waiting = new Map<number, { resolve: (outcomes: FileOutcome[]) => void; reject: (error: Error) => void }>();
+  private queue: SpanBatch[] = [];
+  private front = 0;
+  private helperBusy = 0;
+  private helperIdle: (() => void) | undefined;
+
+  constructor(
+    private readonly local: SpanReader,
+    private readonly archivePath: string | undefined,
+    private readonly cancelled: () => boolean,
+    private readonly settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void,
+  ) {}
+
+  private get queued(): number {
+    return this.queue.length - this.front;
+  }
+
+  /** Starts the helper thread; false when there is none to be had (one core, no compiled file). */
+  useHelper(): boolean {
+    if (this.worker !== undefined) return true;
+    if (this.helperFailed || this.archivePath === undefined || availableParallelism() < 2) return false;
+    const url = helperUrl();
+    if (url === undefined) return false;
+    const data: HelperData = { archive: this.archivePath, size: this.local.size };
+    // It holds one batch of small files at a time: a small heap is plenty (peak memory is a target).
+    const worker = new Worker(url, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 } });
+    worker.on('message', (answer: HelperAnswer) => {
+      const waiter = this.waiting.get(answer.id);
+      this.waiting.delete(answer.id);
+      waiter?.resolve(answer.outcomes);
+    });
+    const fail = (error: Error): void => {
+      this.helperFailed = true;
+      if (this.worker === worker) this.worker = undefined;
+      for (const waiter of this.waiting.values()) waiter.reject(error);
+      this.waiting.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`extraction helper thread ended (exit code ${code})`)));
+    this.worker = worker;
+    return true;
+  }
+
+  add(batches: readonly SpanBatch[]): void {
+    // Drop the batches already taken (they hold their tasks and entries).
+    this.queue = [...this.queue.slice(this.front), ...batches];
+    this.front = 0;
+    this.feedHelper();
+  }
+
+  /** This thread's share: batches from the front while more than `reserve` are queued. */
+  async work(reserve: number): Promise<void> {
+    while (this.queued > reserve && !this.cancelled()) {
+      const batch = this.queue[this.front++]!;
+      this.settle(batch, await writeSpanBatch(this.local, batch, this.cancelled));
+      // Let the helper's answers in (and hand it more) between our own batches.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Everything queued written (or, once cancelled, nothing more started). */
+  async finish(): Promise<void> {
+    await this.work(0);
+    while (this.helperBusy > 0) await new Promise<void>((resolve) => (this.helperIdle = resolve));
+  }
+
+  private feedHelper(): void {
+    while (this.worker !== undefined && this.helperBusy < 2 && this.queued > 0 && !this.cancelled()) {
+      const batch = this.queue.pop()!;
+      this.helperBusy++;
+      void this.send(batch)
+        // The helper is gone: this batch (every write of it is idempotent) is done here.
+        .catch(() => writeSpanBatch(this.local, batch, this.cancelled))
+        .then((outcomes) => {
+          this.settle(batch, outcomes);
+          this.helperBusy--;
+          this.feedHelper();
+          if (this.helperBusy === 0) this.helperIdle?.();
+        });
+    }
+  }
+
+  /** Ends the helper thread and closes the archive. */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    try {
+      if (worker !== undefined) await worker.terminate();
+    } finally {
+      this.local.close();
+    }
+  }
+
+  private send(batch: SpanBatch): Promise<FileOutcome[]> {
+    const worker = this.worker;
+    if (worker === undefined) return Promise.reject(new Error('no helper thread'));
+    return new Promise((resolve, reject) => {
+      this.waiting.set(batch.id, { resolve, reject });
+      worker.postMessage(batch);
+    });
+  }
+}
