@@ -82,6 +82,7 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
   const size = reader.source.size;
   const concurrency = options.concurrency ?? 4;
   const strict = signal === undefined ? STRICT : { signal, strictLocalHeader: true };
+  let previous: Promise<void> = Promise.resolve();
   for await (const batch of spans.held === undefined ? reader.entryBatches() : slices(spans.held, HELD_BATCH)) {
     if (signal?.aborted) break;
     // Read in the order the data lies in the file: the source reads ahead.
@@ -127,8 +128,11 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
         done(entry, problem);
       }
     }
-    await streaming;
+    // The large entries stream on while the next batch's small ones are checked.
+    await previous;
+    previous = streaming;
   }
+  await previous;
   if (signal?.aborted) throw cancelledError();
   progress.currentEntry = undefined;
   progress.flush();
@@ -147,7 +151,7 @@ function* slices<T>(items: readonly T[], size: number): Generator<T[]> {
 }
 
 /** One read covers a run of small neighbouring entries up to about this many bytes. */
-const RUN_BYTES = 1024 * 1024;
+const RUN_BYTES = 256 * 1024;
 
 async function checkEntry(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined): Promise<ZipError | undefined> {
   try {
