@@ -1,5 +1,5 @@
-// Three builds (issue 5): main (with the jobs worker as a second entry, so `out/main/worker.js`
-// sits beside `out/main/index.js` inside the packaged app), the preload as ONE CommonJS file
+// Three builds (issue 5): main (with the jobs worker and its helpers as further entries, so
+// `out/main/worker.js` sits beside `out/main/index.js` inside the packaged app), the preload as ONE CommonJS file
 // `out/preload/preload.cjs` (a sandboxed preload cannot be an ES module: TOOLCHAIN trap 5), and
 // the Svelte renderer.
 
@@ -10,6 +10,12 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 const root = import.meta.dirname;
 const workerEntry = resolve(root, 'src-main/jobs/worker.ts');
+// The jobs worker's own helper threads load these by name from beside it (archive/parallel.ts,
+// archive/extract-files.ts), so each is an entry of its own.
+const helperEntries = {
+  'deflate-helper': resolve(root, 'src-main/archive/deflate-helper.ts'),
+  'extract-helper': resolve(root, 'src-main/archive/extract-helper.ts'),
+};
 
 export default defineConfig({
   main: {
@@ -18,7 +24,7 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: resolve(root, 'src-main/main.ts'),
-          ...(existsSync(workerEntry) ? { worker: workerEntry } : {}),
+          ...(existsSync(workerEntry) ? { worker: workerEntry, ...helperEntries } : {}),
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },

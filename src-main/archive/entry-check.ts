@@ -36,6 +36,8 @@ export interface EntrySpans {
   readonly largeBytes: number;
   /** By ZipEntry.index: why the entry's data must not be read because of an overlap. */
   readonly overlapping: Map<number, ZipError>;
+  /** Every entry, in central directory order, when the caller asked to hold up to that many and there were no more. */
+  readonly held?: ZipEntry[];
 }
 
 /**
@@ -45,7 +47,9 @@ export interface EntrySpans {
  * local header lies inside the other's bytes is refused, as are entries running into the
  * central directory. This keeps test of a million-entry archive within bounded memory.
  */
-export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefined, counted: (entry: ZipEntry) => boolean = () => true): Promise<EntrySpans> {
+export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefined, counted: (entry: ZipEntry) => boolean = () => true, hold = 0): Promise<EntrySpans> {
+  // Holding the entries (when there are at most `hold`) spares the caller a second pass.
+  let held: ZipEntry[] | undefined = hold > 0 && reader.info.entryCount <= hold ? [] : undefined;
   let selected = 0;
   let capacity = Math.max(16, Math.min(reader.info.entryCount, 1 << 20));
   let starts = new Float64Array(capacity);
@@ -56,6 +60,10 @@ export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefin
   let sorted = true;
   for await (const batch of reader.entryBatches()) {
     if (signal?.aborted) throw cancelledError();
+    if (held !== undefined) {
+      if (held.length + batch.length <= hold) for (const entry of batch) held.push(entry);
+      else held = undefined;
+    }
     for (const entry of batch) {
       if (count === capacity) {
         capacity *= 2;
@@ -97,7 +105,9 @@ export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefin
     }
     if (furthest < 0 || ends[i]! > ends[furthest]!) furthest = i;
   }
-  return { count: selected, bytesTotal, largeBytes, overlapping };
+  return held === undefined
+    ? { count: selected, bytesTotal, largeBytes, overlapping }
+    : { count: selected, bytesTotal, largeBytes, overlapping, held };
 }
 
 /** Why we cannot read the entry's data at all (encryption, another method), before any I/O. */

@@ -13,15 +13,14 @@
 
 import { Buffer } from 'node:buffer';
 import path from 'node:path';
-import { threadId } from 'node:worker_threads';
-import { closeSync, existsSync, fchmodSync, futimesSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, futimesSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, threadId } from 'node:worker_threads';
 import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
 import type { RandomAccessSource, ZipEntry } from '../zip/model.js';
 import { readEntryData } from '../zip/entry-data.js';
 import type { HelperAnswer, HelperData } from './extract-helper.js';
+import { helperScript } from './helper-script.js';
 
 /** Entries up to this size (both sizes) are written from memory in span batches. */
 export const SMALL_FILE = 256 * 1024;
@@ -228,14 +227,6 @@ function describe(error: unknown): FileOutcome {
   return { code: code === 'EEXIST' ? 'EXISTS' : 'IO', message };
 }
 
-/** The helper thread's compiled entry: beside this file in build/, else the package's build/. */
-function helperUrl(): URL | undefined {
-  const beside = new URL('./extract-helper.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const built = new URL('../../build/src-main/archive/extract-helper.js', import.meta.url);
-  return existsSync(fileURLToPath(built)) ? built : undefined;
-}
-
 /**
  * Runs span batches on this thread and, when asked, on one helper thread too. Batches are queued
  * as the plan makes them; the helper always has two in hand (taken from the back of the queue),
@@ -267,7 +258,7 @@ export class SpanWriters {
   useHelper(): boolean {
     if (this.worker !== undefined) return true;
     if (this.helperFailed || this.archivePath === undefined || availableParallelism() < 2) return false;
-    const url = helperUrl();
+    const url = helperScript('extract-helper.js');
     if (url === undefined) return false;
     const data: HelperData = { archive: this.archivePath, size: this.local.size };
     // It holds one batch of small files at a time: a small heap is plenty (peak memory is a target).

@@ -5,18 +5,14 @@
 // from source) the same work runs on the calling thread.
 
 import { Buffer } from 'node:buffer';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type BlockTask, type FilesBatch, type FilesDone, compressFiles, deflateBlock } from './compress-work.js';
 import type { HelperAnswer, HelperTask } from './deflate-helper.js';
+import { helperScript } from './helper-script.js';
 
-/** The helper thread's compiled entry: beside this file in build/, else the package's build/. */
+/** The helper thread's compiled entry. */
 export function helperPath(): URL | undefined {
-  const beside = new URL('./deflate-helper.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const built = new URL('../../build/src-main/archive/deflate-helper.js', import.meta.url);
-  return existsSync(fileURLToPath(built)) ? built : undefined;
+  return helperScript('deflate-helper.js');
 }
 
 /** Batch buffers kept here between being given back and being sent along with a batch. */

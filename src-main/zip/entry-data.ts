@@ -10,13 +10,15 @@
 
 import { Buffer } from 'node:buffer';
 import { Readable } from 'node:stream';
-import { crc32, createInflateRaw, inflateRawSync, type InflateRaw } from 'node:zlib';
+import { constants as zlibConstants, crc32, createInflateRaw, deflateRawSync, inflateRawSync, type InflateRaw } from 'node:zlib';
 import { BITFLAG_DATA_DESCRIPTOR, BITFLAG_ENCRYPTED, BITFLAG_MASKED_HEADERS, BITFLAG_STRONG_ENCRYPTION, METHOD_DEFLATED, METHOD_STORED, ZIP64_MARKER_32, methodName } from './constants.js';
 import { ZipError, hex } from './errors.js';
 import type { ExtraContext } from './layout.js';
 import type { HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
 import { decodeCp437, decodeHeaderText, unicodeExtraText } from './names.js';
 import { EXTRA_ID, EXTRA_INFOZIP_UNICODE_PATH, EXTRA_ZIP64, LOCAL_FILE_HEADER, SIGNATURE } from './records.js';
+
+const Z_FINISH = zlibConstants.Z_FINISH;
 
 /** Read size for streaming entry data. */
 const DATA_CHUNK = 1024 * 1024;
@@ -76,18 +78,39 @@ async function readLocalHeaderAnd(source: RandomAccessSource, entry: ZipEntry, w
     throw new ZipError('TRUNCATED', `local header offset ${offset} is outside the archive (${size} bytes)`, { entry: entry.name, offset });
   }
   let bytes = await source.read(offset, Math.min(size - offset, LOCAL_FILE_HEADER.size + LOCAL_HEADER_GUESS + wantAfter));
-  const signature = bytes.readUInt32LE(0);
+  let local = parseLocalHeader(entry, bytes, 0, size, wantAfter);
+  if (local === undefined) {
+    const length = LOCAL_FILE_HEADER.lengthOf(LOCAL_FILE_HEADER.decode(bytes, 0));
+    bytes = await source.read(offset, Math.min(size - offset, length + wantAfter));
+    local = parseLocalHeader(entry, bytes, 0, size, wantAfter)!;
+  }
+  return local;
+}
+
+/**
+ * The entry's local header from bytes already read: `bytes[at]` is the byte at the entry's
+ * local header offset, and `size` is the archive's size. Undefined when `bytes` end before the
+ * header's name and extra field, or before `wantAfter` bytes after it (unless the archive ends
+ * first): the caller reads more. Every check of readLocalHeader is made here.
+ */
+function parseLocalHeader(entry: ZipEntry, bytes: Buffer, at: number, size: number, wantAfter: number): LocalHeaderRead | undefined {
+  const offset = entry.localHeaderOffset;
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset + LOCAL_FILE_HEADER.size > size) {
+    throw new ZipError('TRUNCATED', `local header offset ${offset} is outside the archive (${size} bytes)`, { entry: entry.name, offset });
+  }
+  const available = bytes.length - at;
+  if (available < LOCAL_FILE_HEADER.size) return undefined;
+  const signature = bytes.readUInt32LE(at);
   if (signature !== SIGNATURE.LOCAL_FILE_HEADER) {
     throw new ZipError('BAD_LOCAL_HEADER', `bad local file header signature ${hex(signature)} at offset ${offset}`, { entry: entry.name, offset });
   }
-  const values = LOCAL_FILE_HEADER.decode(bytes, 0);
+  const values = LOCAL_FILE_HEADER.decode(bytes, at);
   const length = LOCAL_FILE_HEADER.lengthOf(values);
   if (offset + length > size) {
     throw new ZipError('TRUNCATED', `local header at offset ${offset} (${length} bytes with name and extra field) runs past the end of the archive (${size} bytes)`, { entry: entry.name, offset });
   }
-  if (bytes.length < length + wantAfter && bytes.length < size - offset) {
-    bytes = await source.read(offset, Math.min(size - offset, length + wantAfter));
-  }
+  if (available < length + wantAfter && available < size - offset) return undefined;
+  if (at !== 0) bytes = bytes.subarray(at, at + Math.min(available, length + wantAfter));
   const header = bytes.subarray(0, length);
   const following = bytes.subarray(length);
 
@@ -172,9 +195,9 @@ function checkLocal(entry: ZipEntry, local: LocalHeader, options: EntryStreamOpt
   }
 }
 
-function dataFits(source: RandomAccessSource, entry: ZipEntry, local: LocalHeader): void {
-  if (local.dataOffset + entry.compressedSize > source.size) {
-    throw new ZipError('TRUNCATED', `entry data (${entry.compressedSize} bytes at offset ${local.dataOffset}) runs past the end of the archive (${source.size} bytes)`, { entry: entry.name, offset: local.dataOffset });
+function dataFits(size: number, entry: ZipEntry, local: LocalHeader): void {
+  if (local.dataOffset + entry.compressedSize > size) {
+    throw new ZipError('TRUNCATED', `entry data (${entry.compressedSize} bytes at offset ${local.dataOffset}) runs past the end of the archive (${size} bytes)`, { entry: entry.name, offset: local.dataOffset });
   }
 }
 
@@ -228,34 +251,159 @@ export async function readEntryData(source: RandomAccessSource, entry: ZipEntry,
   if (entry.uncompressedSize > maxSize) {
     throw new ZipError('TOO_LARGE', `entry is ${entry.uncompressedSize} bytes, more than the ${maxSize} bytes allowed in memory`, { entry: entry.name });
   }
-  if (entry.compressedSize <= SMALL_ENTRY && entry.uncompressedSize <= SMALL_ENTRY) {
-    const descriptor = entry.hasDataDescriptor ? DATA_DESCRIPTOR_MAX : 0;
-    const local = await readLocalHeaderAnd(source, entry, entry.compressedSize + descriptor);
-    checkLocal(entry, local, options);
-    dataFits(source, entry, local);
-    const data = local.following.subarray(0, entry.compressedSize);
-    let out: Buffer;
-    if (entry.compressionMethod === METHOD_STORED) out = data;
-    else if (entry.compressedSize === 0 && entry.uncompressedSize === 0) out = Buffer.alloc(0);
-    else {
-      try {
-        // An output buffer of the declared size (zlib's minimum is 64 bytes): the default 16 KiB
-        // allocation per call is most of the cost of a tiny entry.
-        out = inflateRawSync(data, { maxOutputLength: entry.uncompressedSize + 1, chunkSize: Math.max(64, entry.uncompressedSize + 1) });
-      } catch (e) {
-        throw inflateError(entry, e);
-      }
-    }
-    if (out.length !== entry.uncompressedSize) throw sizeError(entry, out.length);
-    const crc = crc32(out);
-    if (crc !== entry.crc32) throw crcError(entry, crc, entry.crc32, 'the central directory');
-    if (entry.hasDataDescriptor) checkDescriptor(entry, local.following.subarray(entry.compressedSize), crc);
-    return out;
+  if (isSmallEntry(entry)) {
+    const local = await readLocalHeaderAnd(source, entry, smallEntryWant(entry));
+    return smallEntryData(entry, local, source.size, options);
   }
   const stream = await openEntryStream(source, entry, options);
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** Whether the entry is read in one piece and inflated synchronously (both sizes at most 256 KiB). */
+export function isSmallEntry(entry: ZipEntry): boolean {
+  return entry.compressedSize <= SMALL_ENTRY && entry.uncompressedSize <= SMALL_ENTRY;
+}
+
+/** How many bytes after its local header a small entry needs: its data and any data descriptor. */
+function smallEntryWant(entry: ZipEntry): number {
+  return entry.compressedSize + (entry.hasDataDescriptor ? DATA_DESCRIPTOR_MAX : 0);
+}
+
+/**
+ * The bytes a small entry spans from its local header offset, at most: header, a name and extra
+ * field of a usual length, data and descriptor. A caller reading many entries in one read of their
+ * span uses it to size the read; readSmallEntryAt says when an entry needs more.
+ */
+export function smallEntrySpan(entry: ZipEntry): number {
+  return LOCAL_FILE_HEADER.size + LOCAL_HEADER_GUESS + smallEntryWant(entry);
+}
+
+/**
+ * readEntryData for a small entry (isSmallEntry) whose bytes the caller has already read:
+ * `bytes[at]` is the byte at the entry's local header offset, `size` the archive's size. The same
+ * checks as readEntryData, synchronously, so that a run of tiny entries costs no promise each.
+ * Undefined when `bytes` end too early (read the entry on its own then). Throws the entry's ZipError.
+ */
+export function readSmallEntryAt(entry: ZipEntry, bytes: Buffer, at: number, size: number, options: EntryStreamOptions = {}): Buffer | undefined {
+  checkSupported(entry);
+  if (options.signal?.aborted) throw new ZipError('CANCELLED', 'cancelled', { entry: entry.name });
+  const local = parseLocalHeader(entry, bytes, at, size, smallEntryWant(entry));
+  return local === undefined ? undefined : smallEntryData(entry, local, size, options);
+}
+
+function smallEntryData(entry: ZipEntry, local: LocalHeaderRead, size: number, options: EntryStreamOptions): Buffer {
+  checkLocal(entry, local, options);
+  dataFits(size, entry, local);
+  const data = local.following.subarray(0, entry.compressedSize);
+  let out: Buffer;
+  if (entry.compressionMethod === METHOD_STORED) out = data;
+  else if (entry.compressedSize === 0 && entry.uncompressedSize === 0) out = Buffer.alloc(0);
+  else out = inflateSmall(entry, data);
+  if (out.length !== entry.uncompressedSize) throw sizeError(entry, out.length);
+  const crc = crc32(out);
+  if (crc !== entry.crc32) throw crcError(entry, crc, entry.crc32, 'the central directory');
+  if (entry.hasDataDescriptor) checkDescriptor(entry, local.following.subarray(entry.compressedSize), crc);
+  return out;
+}
+
+/**
+ * Inflates a small entry's whole data synchronously into at most its declared size plus one byte
+ * (one byte more is SIZE_MISMATCH; nothing past it is inflated).
+ *
+ * zlib.inflateRawSync builds a new inflater per call (a stream object, a native handle and
+ * zlib's state): about 3 µs and several kilobytes of garbage, more than inflating a tiny entry
+ * itself. So one inflater is kept and reset between entries. Node offers no public synchronous
+ * call on a kept inflater; its stream's handle has the call inflateRawSync itself makes
+ * (`writeSync` with Z_FINISH, results in `_writeState`). That use is checked once against
+ * inflateRawSync's output, and any surprise falls back to inflateRawSync for good.
+ */
+function inflateSmall(entry: ZipEntry, data: Buffer): Buffer {
+  const limit = entry.uncompressedSize + 1;
+  const kept = keptInflater();
+  if (kept !== undefined) {
+    try {
+      return kept.inflate(data, limit);
+    } catch (e) {
+      throw inflateError(entry, e);
+    }
+  }
+  try {
+    // An output buffer of the declared size (zlib's minimum is 64 bytes): the default 16 KiB
+    // allocation per call is most of the cost of a tiny entry.
+    return inflateRawSync(data, { maxOutputLength: limit, chunkSize: Math.max(64, limit) });
+  } catch (e) {
+    throw inflateError(entry, e);
+  }
+}
+
+interface ZlibHandle {
+  writeSync(flush: number, input: Buffer, inOffset: number, inLength: number, output: Buffer, outOffset: number, outLength: number): void;
+  reset(): void;
+}
+
+type InflateStream = InflateRaw & { _handle?: Partial<ZlibHandle>; _writeState?: unknown };
+
+class KeptInflater {
+  private readonly stream: InflateStream;
+  private readonly handle: ZlibHandle;
+  /** [avail_out, avail_in] after the last write. */
+  private readonly state: Uint32Array;
+
+  constructor() {
+    const stream = createInflateRaw() as InflateStream;
+    const handle = stream._handle;
+    const state = stream._writeState;
+    if (typeof handle?.writeSync !== 'function' || typeof handle.reset !== 'function' || !(state instanceof Uint32Array) || state.length < 2) {
+      throw new TypeError('zlib stream internals differ');
+    }
+    // A zlib error destroys the stream (synchronously: `errored` holds the error) and closes its
+    // handle; the 'error' event follows on the next tick, and is ours to swallow.
+    stream.on('error', () => undefined);
+    this.stream = stream;
+    this.handle = handle as ZlibHandle;
+    this.state = state;
+  }
+
+  /** After a zlib error the handle is closed: the next entry gets a new inflater. */
+  get broken(): boolean {
+    return this.stream.destroyed;
+  }
+
+  inflate(data: Buffer, limit: number): Buffer {
+    const out = Buffer.allocUnsafe(limit);
+    this.handle.reset();
+    this.handle.writeSync(Z_FINISH, data, 0, data.length, out, 0, limit);
+    if (this.stream.destroyed) throw this.stream.errored ?? new Error('zlib failed');
+    return out.subarray(0, limit - this.state[0]!);
+  }
+}
+
+/** undefined: not tried yet; null: not usable here (use inflateRawSync). */
+let kept: KeptInflater | null | undefined;
+
+function keptInflater(): KeptInflater | undefined {
+  if (kept === null) return undefined;
+  if (kept === undefined || kept.broken) {
+    try {
+      const fresh = new KeptInflater();
+      if (kept === undefined && !selfTest(fresh)) throw new Error('self-test failed');
+      kept = fresh;
+    } catch {
+      kept = null;
+      return undefined;
+    }
+  }
+  return kept;
+}
+
+function selfTest(inflater: KeptInflater): boolean {
+  const text = Buffer.from('zipdesk zipdesk zipdesk: one inflater for many entries');
+  const deflated = deflateRawSync(text);
+  const whole = inflater.inflate(deflated, text.length + 1);
+  const cut = inflater.inflate(deflated, text.length - 1);
+  return whole.equals(text) && cut.length === text.length - 1 && inflater.inflate(deflated, text.length + 1).equals(text);
 }
 
 /**
@@ -279,7 +427,7 @@ export async function openEntryStream(source: RandomAccessSource, entry: ZipEntr
   }
   const local = await readLocalHeaderAnd(source, entry, 0);
   checkLocal(entry, local, options);
-  dataFits(source, entry, local);
+  dataFits(source.size, entry, local);
   return new EntryReadable(source, entry, local.dataOffset, options.signal);
 }
 

@@ -53,6 +53,23 @@ describe('zipdesk list', () => {
     expect(Object.keys(listed.entries[0]!)).toEqual(['name', 'size', 'compressedSize', 'crc32', 'method', 'modified', 'isDirectory', 'encrypted']);
   });
 
+  it('writes names that need escaping or are not ASCII exactly, in both forms', async () => {
+    const names = ['naïve/€uro.txt', 'quote".txt', 'back\\slash', 'tab\there', '日本語.md', 'big'];
+    run('python3', ['-c', `import zipfile,sys\nwith zipfile.ZipFile('names.zip','w',zipfile.ZIP_DEFLATED) as z:\n  for n in ${JSON.stringify(names)}: z.writestr(n, n * 40)`], dir);
+    const json = await zipdesk('list', 'names.zip', '--json');
+    expect(json.code).toBe(0);
+    const listed = JSON.parse(json.stdout) as { entries: { name: string; size: number; crc32: number }[] };
+    expect(listed.entries.map((e) => e.name)).toEqual(names);
+    expect(listed.entries.map((e) => e.size)).toEqual(names.map((n) => Buffer.byteLength(n) * 40));
+    expect(listed.entries[0]!.crc32).toBe(crc32(Buffer.from(names[0]!.repeat(40))));
+    const table = await zipdesk('list', 'names.zip');
+    const rows = table.stdout.split('\n').slice(2, 2 + names.length);
+    rows.forEach((row, i) => {
+      expect(row.endsWith(`  ${names[i]}`)).toBe(true);
+      expect(row).toMatch(new RegExp(`^\\s+${Buffer.byteLength(names[i]!) * 40}  Defl:N \\s+\\d+ \\s*\\d+% \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d ${crc32(Buffer.from(names[i]!.repeat(40))).toString(16).padStart(8, '0')}  `));
+    });
+  });
+
   it('prints a table like unzip -v', async () => {
     const { code, stdout } = await zipdesk('list', 'good.zip');
     expect(code).toBe(0);

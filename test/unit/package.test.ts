@@ -64,14 +64,17 @@ describe.skipIf(!built)('electron-builder --dir with a stand-in Electron', () =>
     expect(preload).not.toMatch(/require\("\.\//); // no chunks: a sandboxed preload cannot require files
   });
 
-  test('the worker and the chunks it imports are unpacked, where a worker thread can load them', () => {
+  test('the worker, its helper threads and the chunks they import are unpacked, where a worker thread can load them', () => {
     const unpacked = path.join(resources, 'app.asar.unpacked/out/main');
-    expect(existsSync(path.join(unpacked, 'worker.js'))).toBe(true);
-    const imports = [...readFileSync(path.join(unpacked, 'worker.js'), 'utf8').matchAll(/from "(\.\/[^"]+)"/g)].map((m) => m[1]!);
-    for (const file of imports) expect(existsSync(path.join(unpacked, file))).toBe(true);
-    // Everything else it imports is built into Node.
-    const bare = [...readFileSync(path.join(unpacked, 'worker.js'), 'utf8').matchAll(/from "([^".][^"]*)"/g)].map((m) => m[1]!);
-    expect(bare.filter((m) => !m.startsWith('node:'))).toEqual([]);
+    for (const script of ['worker.js', 'deflate-helper.js', 'extract-helper.js']) {
+      expect(existsSync(path.join(unpacked, script))).toBe(true);
+      const text = readFileSync(path.join(unpacked, script), 'utf8');
+      const imports = [...text.matchAll(/from "(\.\/[^"]+)"/g)].map((m) => m[1]!);
+      for (const file of imports) expect(existsSync(path.join(unpacked, file))).toBe(true);
+      // Everything else it imports is built into Node.
+      const bare = [...text.matchAll(/from "([^".][^"]*)"/g)].map((m) => m[1]!);
+      expect(bare.filter((m) => !m.startsWith('node:'))).toEqual([]);
+    }
   });
 
   test('runtime dependencies are in, sources, tests, source maps and dev tools are not', () => {

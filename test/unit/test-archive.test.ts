@@ -58,6 +58,21 @@ describe('testArchive', () => {
     expect(JSON.parse(JSON.stringify(result))).toEqual(result);
   });
 
+  it('goes on inflating after corrupt and cut-off deflate data', async () => {
+    const text = (i: number): string => `entry ${i} `.repeat(20 + i);
+    const entries = Array.from({ length: 12 }, (_, i) => ({ name: `f${i}.txt`, data: text(i) }));
+    const bytes = craftZip([...entries.slice(0, 4), { name: 'broken.txt', data: text(99) }, ...entries.slice(4, 8), { name: 'cut.txt', data: text(98), compressedSize: 5 }, ...entries.slice(8)]);
+    // The first data byte of broken.txt: final block of the reserved type 11 (RFC 1951 3.2.3).
+    bytes[bytes.indexOf('broken.txt') + 'broken.txt'.length] = 0b111;
+    const result = await testArchive(writeArchive(dir, 'deflate.zip', bytes));
+    expect(result.problems.map((p) => [p.entry, p.code])).toEqual([
+      ['broken.txt', 'BAD_DEFLATE'],
+      ['cut.txt', 'BAD_DEFLATE'],
+    ]);
+    expect(result.entriesTested).toBe(14);
+    expect(result.bytesTested).toBe(entries.reduce((sum, e) => sum + e.data.length, 0) + text(99).length + text(98).length);
+  });
+
   it('refuses a local header that disagrees with the central record', async () => {
     const result = await testArchive(writeArchive(dir, 'm.zip', craftZip([{ name: 'shown.txt', data: 'x', localName: 'hidden.exe' }])));
     expect(result.problems).toMatchObject([{ entry: 'shown.txt', code: 'LOCAL_MISMATCH', message: expect.stringContaining('hidden.exe') }]);
