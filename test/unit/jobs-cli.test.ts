@@ -45,6 +45,12 @@ describe('zipdesk create / batch', () => {
     expect(() => parseCreateArgs(['out.zip', 'a', '--level', '11'], '/w')).toThrow(UsageError);
     expect(() => parseCreateArgs(['out.zip', 'a', '--fast'], '/w')).toThrow(UsageError);
     expect(parseBatchArgs(['x', 'y', '-o', 'out'], '/w')).toEqual({ kind: 'batch', folders: ['/w/x', '/w/y'], outputDir: '/w/out' });
+    expect(parseBatchArgs(['x', '--level=0', '--exclude', '*.tmp', '--', '-y'], '/w')).toEqual({ kind: 'batch', folders: ['/w/x', '/w/-y'], level: 0, excludes: ['*.tmp'] });
+    expect(parseCreateArgs(['out.zip', 'a', '--comment', 'hi', '--follow-symlinks'], '/w')).toEqual({
+      kind: 'create', outputPath: '/w/out.zip', sources: ['/w/a'], comment: 'hi', followSymlinks: true,
+    });
+    expect(() => parseBatchArgs(['x', '-o'], '/w')).toThrow(/--output-dir/);
+    expect(() => parseBatchArgs([], '/w')).toThrow(UsageError);
   });
 
   it('create writes the archive and prints plain progress lines when not on a terminal', async () => {
