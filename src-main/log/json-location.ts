@@ -91,18 +91,17 @@ class JsonScanner {
       this.at++;
       this.skipSpace();
       this.value();
-      this.skipSpace();
-      const next = this.text[this.at];
-      if (next === ',') {
-        this.at++;
-        continue;
-      }
-      if (next === '}') {
-        this.at++;
-        return;
-      }
-      this.fail(`expected ',' or '}' after the property value, found ${this.describe()}`);
+      if (this.closesAfter('}', 'the property value')) return;
     }
+  }
+
+  /** After a member: true past the closing bracket, false past a comma; anything else fails. */
+  private closesAfter(close: '}' | ']', member: string): boolean {
+    this.skipSpace();
+    const next = this.text[this.at];
+    if (next !== ',' && next !== close) this.fail(`expected ',' or '${close}' after ${member}, found ${this.describe()}`);
+    this.at++;
+    return next === close;
   }
 
   private array(): void {
@@ -116,17 +115,7 @@ class JsonScanner {
       this.skipSpace();
       if (this.text[this.at] === ']') this.fail(`expected a value, found "]" (JSON allows no comma before "]")`);
       this.value();
-      this.skipSpace();
-      const next = this.text[this.at];
-      if (next === ',') {
-        this.at++;
-        continue;
-      }
-      if (next === ']') {
-        this.at++;
-        return;
-      }
-      this.fail(`expected ',' or ']' after the array element, found ${this.describe()}`);
+      if (this.closesAfter(']', 'the array element')) return;
     }
   }
 
