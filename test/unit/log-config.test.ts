@@ -116,6 +116,8 @@ describe('parseLogConfig', () => {
     ['{\n  // quiet\n  "level": "error"\n}', 2, 3, 'found "/" (JSON has no comments)'],
     ['{\n  "level": "info"', 2, 18, `expected ',' or '}' after the property value, found the end of the file`],
     ['{"modules": {"jobs": "debug"}}}', 1, 31, 'unexpected "}" after the end of the JSON value'],
+    ['{"x": [1, 2 3]}', 1, 13, `expected ',' or ']' after the array element, found "3"`],
+    ['{"x": [1, ]}', 1, 11, 'expected a value, found "]" (JSON allows no comma before "]")'],
     ['', 1, 1, 'the file is empty'],
     ['{"level": "in\nfo"}', 1, 14, 'line break or control character inside a string'],
   ])('broken JSON %j → line %i, column %i', (text, line, column, reason) => {
