@@ -61,16 +61,19 @@ export function secureWebPreferences(preload: string, devTools: boolean): Secure
  * that same page (same file path, or same dev-server origin). New windows are always refused.
  */
 export function isAllowedNavigation(appUrl: string, target: string): boolean {
-  let app: URL;
-  let next: URL;
-  try {
-    app = new URL(appUrl);
-    next = new URL(target);
-  } catch {
-    return false;
-  }
+  const urls = parsePair(appUrl, target);
+  if (urls === undefined) return false;
+  const [app, next] = urls;
   if (app.protocol === 'file:') return next.protocol === 'file:' && next.pathname === app.pathname;
   return next.origin === app.origin && next.pathname === app.pathname;
+}
+
+function parsePair(appUrl: string, target: string): [URL, URL] | undefined {
+  try {
+    return [new URL(appUrl), new URL(target)];
+  } catch {
+    return undefined;
+  }
 }
 
 /** No permission is ever granted: no camera, notifications from the page, geolocation, clipboard reads… */
@@ -78,17 +81,18 @@ export function allowPermission(_permission: string): boolean {
   return false;
 }
 
-/** Requests the window's session may make: only to our own page (file: or the dev server). */
+/**
+ * Requests the window's session may make: only to our own page's files (the folder that holds
+ * the page, under file:) or the dev server.
+ */
 export function isAllowedRequest(appUrl: string, target: string): boolean {
-  let app: URL;
-  let next: URL;
-  try {
-    app = new URL(appUrl);
-    next = new URL(target);
-  } catch {
-    return false;
-  }
+  const urls = parsePair(appUrl, target);
+  if (urls === undefined) return false;
+  const [app, next] = urls;
   if (next.protocol === 'devtools:' || next.protocol === 'data:') return true;
-  if (app.protocol === 'file:') return next.protocol === 'file:';
+  if (app.protocol === 'file:') {
+    const folder = app.pathname.slice(0, app.pathname.lastIndexOf('/') + 1);
+    return next.protocol === 'file:' && next.host === app.host && next.pathname.startsWith(folder);
+  }
   return next.origin === app.origin || (next.protocol === 'ws:' && next.host === app.host);
 }

@@ -66,6 +66,10 @@ describe('window security policy', () => {
   test('requests: our files only; no remote content', () => {
     expect(isAllowedRequest(APP, 'file:///opt/Zipdesk/resources/app.asar/out/renderer/assets/index.js')).toBe(true);
     expect(isAllowedRequest(APP, 'https://cdn.example/lib.js')).toBe(false);
+    expect(isAllowedRequest(APP, 'file:///etc/passwd')).toBe(false);
+    expect(isAllowedRequest(APP, 'file:///opt/Zipdesk/resources/app.asar/out/main/index.js')).toBe(false);
+    // URL parsing settles dot segments before the folder is compared.
+    expect(isAllowedRequest(APP, 'file:///opt/Zipdesk/resources/app.asar/out/renderer/../../package.json')).toBe(false);
     expect(isAllowedRequest(APP, 'http://127.0.0.1:8080/')).toBe(false);
     expect(isAllowedRequest('http://localhost:5173/', 'http://localhost:5173/src/main.ts')).toBe(true);
     expect(isAllowedRequest('http://localhost:5173/', 'https://fonts.example/x.woff')).toBe(false);
