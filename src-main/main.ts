@@ -78,6 +78,8 @@ if (!app.requestSingleInstanceLock()) {
     const archives = createArchiveService({ log: logging.logger.child({ module: 'archives' }) });
     const rendererLog = logging.logger.child({ module: 'renderer' });
 
+    // Extract All and Test Archive wait in the menu until an archive has opened.
+    let archiveOpen = false;
     const services = {
       archives,
       jobs,
@@ -87,6 +89,7 @@ if (!app.requestSingleInstanceLock()) {
       grants,
       logRecord: (level: string, message: string, meta: Record<string, unknown>) => logRecordTo(rendererLog, { level, message, meta }),
       opened: (file: string) => {
+        archiveOpen = true;
         recent.add(file);
         app.addRecentDocument(file);
         refreshMenu();
@@ -115,7 +118,7 @@ if (!app.requestSingleInstanceLock()) {
           editLoggingSettings: () => void shell.openPath(logging.configPath),
           quit: () => app.quit(),
         },
-        { platform: process.platform, recent: recent.list(), archiveOpen: true, locale: app.getLocale(), dev },
+        { platform: process.platform, recent: recent.list(), archiveOpen, locale: app.getLocale(), dev },
       );
       Menu.setApplicationMenu(Menu.buildFromTemplate(template));
     }

@@ -77,4 +77,9 @@ describe.skipIf(!existsSync(bundle))('main.ts wiring under a stand-in Electron',
     expect(report.menu.map((m: { label: string }) => m.label)).toEqual(['&File', '&Edit', '&View', '&Help']);
     expect(report.menu[0].items[0]).toBe('Open Archive…');
   });
+
+  test('Extract All waits in the menu until an archive has opened', () => {
+    expect(report.extractAllEnabled[0]).toBe(false);
+    expect(report.extractAllEnabled.at(-1)).toBe(true);
+  });
 });
