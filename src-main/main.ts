@@ -5,7 +5,7 @@
 
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, Notification, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, net, Notification, protocol, shell } from 'electron';
 import { EVENT_CHANNELS, GRANT_DROPPED_PATHS_CHANNEL, INVOKE_CHANNELS, INVOKE_METHODS, type JobView, type MenuCommand } from '../src-preload/contract.js';
 import { zipPathsFromArgv } from './argv.js';
 import { endNotice, taskbarProgress } from './attention.js';
@@ -20,10 +20,14 @@ import { buildMenuTemplate } from './menu.js';
 import { RecentFiles } from './recent.js';
 import { electronDialogs, electronShell } from './shell/electron-services.js';
 import { createMainWindow } from './window.js';
+import { APP_PAGE_URL, APP_SCHEME, appFileFor } from './window-policy.js';
 
 const here = import.meta.dirname;
 const dev = !app.isPackaged && process.env.ELECTRON_RENDERER_URL !== undefined;
-const appUrl = dev ? process.env.ELECTRON_RENDERER_URL! : pathToFileURL(path.join(here, '../renderer/index.html')).href;
+// The built page is served on our own scheme (zipdesk://app/…), never as file:// (security
+// checklist item 18); the dev server keeps its http://localhost URL.
+const rendererRoot = path.join(here, '../renderer');
+const appUrl = dev ? process.env.ELECTRON_RENDERER_URL! : APP_PAGE_URL;
 // The worker is a second entry of the main build (electron.vite.config.ts), unpacked from app.asar
 // (electron-builder.yml asarUnpack) because a worker thread cannot load its script from inside it.
 const workerPath = path.join(here, 'worker.js').replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
@@ -31,6 +35,9 @@ const workerPath = path.join(here, 'worker.js').replace(`app.asar${path.sep}`, `
 // First of all: the name decides userData (~/.config/Zipdesk, …), which the command line's
 // logging config path matches (log/paths.ts), and the single-instance lock.
 app.setName(APP_FOLDER_NAME);
+// Before ready: a standard, secure scheme gets an origin of its own ('self' in the CSP), fetch and
+// the security of https.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -67,6 +74,11 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   void app.whenReady().then(() => {
+    // Only files of the built renderer; anything else is a 404.
+    protocol.handle(APP_SCHEME, (request) => {
+      const file = appFileFor(rendererRoot, request.url);
+      return file === undefined ? new Response('not found', { status: 404 }) : net.fetch(pathToFileURL(file).href);
+    });
     const logging = createLogging({ configPath: path.join(app.getPath('userData'), LOG_CONFIG_FILE_NAME) });
     const log = logging.logger.child({ module: 'app' });
     const recent = new RecentFiles(path.join(app.getPath('userData'), 'recent.json'));

@@ -3,6 +3,35 @@
 // permission requests are allowed (none). window.ts applies them; unit tests read them here,
 // because Electron itself cannot run on this machine.
 
+import path from 'node:path';
+
+/**
+ * The page's own scheme (checklist item 18: no file:// for the app). main.ts registers it as a
+ * standard, secure scheme and serves it with appFileFor; the window loads APP_PAGE_URL.
+ */
+export const APP_SCHEME = 'zipdesk';
+export const APP_PAGE_URL = `${APP_SCHEME}://app/index.html`;
+
+/**
+ * The file a request of our scheme asks for inside rendererRoot (the built renderer), or
+ * undefined for anything else: another scheme or host, a path that leaves the folder, a NUL.
+ */
+export function appFileFor(rendererRoot: string, requestUrl: string): string | undefined {
+  const page = new URL(APP_PAGE_URL);
+  let url: URL;
+  let relative: string;
+  try {
+    url = new URL(requestUrl);
+    relative = decodeURIComponent(url.pathname);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== page.protocol || url.host !== page.host || relative.includes('\0')) return undefined;
+  const file = path.join(rendererRoot, relative === '/' ? page.pathname : relative);
+  const inside = path.relative(rendererRoot, file);
+  return inside === '' || inside.startsWith('..') || path.isAbsolute(inside) ? undefined : file;
+}
+
 /** Strict CSP: our own scripts and styles only, nothing remote, no eval, no frames, no plugins. */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -64,8 +93,23 @@ export function isAllowedNavigation(appUrl: string, target: string): boolean {
   const urls = parsePair(appUrl, target);
   if (urls === undefined) return false;
   const [app, next] = urls;
-  if (app.protocol === 'file:') return next.protocol === 'file:' && next.pathname === app.pathname;
-  return next.origin === app.origin && next.pathname === app.pathname;
+  return sameSite(app, next) && next.pathname === app.pathname;
+}
+
+/**
+ * Whether a frame showing frameUrl is our page: under file: that very file, otherwise any page
+ * of our origin (our scheme, or the dev server, whose page may be / or /index.html).
+ */
+export function isOwnFrame(appUrl: string, frameUrl: string): boolean {
+  const urls = parsePair(appUrl, frameUrl);
+  if (urls === undefined) return false;
+  const [app, frame] = urls;
+  return sameSite(app, frame) && (app.protocol !== 'file:' || frame.pathname === app.pathname);
+}
+
+/** Same scheme and host (with port). URL.origin cannot say it: for our own scheme it is "null". */
+function sameSite(app: URL, next: URL): boolean {
+  return next.protocol === app.protocol && next.host === app.host;
 }
 
 function parsePair(appUrl: string, target: string): [URL, URL] | undefined {
@@ -82,8 +126,8 @@ export function allowPermission(_permission: string): boolean {
 }
 
 /**
- * Requests the window's session may make: only to our own page's files (the folder that holds
- * the page, under file:) or the dev server.
+ * Requests the window's session may make: only to our own page's files (our scheme, or the
+ * folder that holds the page under file:) or the dev server.
  */
 export function isAllowedRequest(appUrl: string, target: string): boolean {
   const urls = parsePair(appUrl, target);
@@ -92,7 +136,7 @@ export function isAllowedRequest(appUrl: string, target: string): boolean {
   if (next.protocol === 'devtools:' || next.protocol === 'data:') return true;
   if (app.protocol === 'file:') {
     const folder = app.pathname.slice(0, app.pathname.lastIndexOf('/') + 1);
-    return next.protocol === 'file:' && next.host === app.host && next.pathname.startsWith(folder);
+    return sameSite(app, next) && next.pathname.startsWith(folder);
   }
-  return next.origin === app.origin || (next.protocol === 'ws:' && next.host === app.host);
+  return sameSite(app, next) || (next.protocol === 'ws:' && next.host === app.host);
 }

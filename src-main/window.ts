@@ -13,7 +13,7 @@ import {
 import type { Log } from './log/types.js';
 
 export interface WindowOptions {
-  /** The page: a file: URL of out/renderer/index.html, or the dev server (development only). */
+  /** The page: APP_PAGE_URL (zipdesk://app/index.html), or the dev server (development only). */
   readonly appUrl: string;
   readonly preloadPath: string;
   readonly iconPath: string | undefined;

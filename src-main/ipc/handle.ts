@@ -9,6 +9,7 @@ import type { ApiError, InvokeMethod, InvokeMethods, Result } from '../../src-pr
 import { isZipError } from '../zip/errors.js';
 import type { Log } from '../log/types.js';
 import { ArgumentError, checkArguments } from './validate.js';
+import { isOwnFrame } from '../window-policy.js';
 
 /** The parts of IpcMainInvokeEvent the wrapper reads. */
 export interface SenderEvent {
@@ -30,7 +31,7 @@ export class BridgeError extends Error {
 export interface SenderPolicy {
   /** The webContents id of our one window, or undefined while there is none. */
   readonly windowId: () => number | undefined;
-  /** The exact page our window loads: a file: URL of index.html, or the dev server's origin. */
+  /** The exact page our window loads: APP_PAGE_URL, a file: URL of index.html, or the dev server. */
   readonly appUrl: string;
 }
 
@@ -42,17 +43,7 @@ export function isTrustedSender(policy: SenderPolicy, event: SenderEvent): boole
   const id = policy.windowId();
   if (id === undefined || event.sender.id !== id) return false;
   const frameUrl = event.senderFrame?.url;
-  if (!frameUrl) return false;
-  let frame: URL;
-  let app: URL;
-  try {
-    frame = new URL(frameUrl);
-    app = new URL(policy.appUrl);
-  } catch {
-    return false;
-  }
-  if (app.protocol === 'file:') return frame.protocol === 'file:' && frame.pathname === app.pathname;
-  return frame.origin === app.origin;
+  return frameUrl !== undefined && isOwnFrame(policy.appUrl, frameUrl);
 }
 
 export function toApiError(error: unknown): ApiError {

@@ -13,6 +13,8 @@ import { endNotice, LONG_JOB_MS, taskbarProgress } from '../../src-main/attentio
 import { attributesText, deflateLevel } from '../../src-main/ipc/rows.js';
 import { MAX_RECENT, RecentFiles } from '../../src-main/recent.js';
 import {
+  APP_PAGE_URL,
+  appFileFor,
   allowPermission,
   CONTENT_SECURITY_POLICY,
   isAllowedNavigation,
@@ -73,6 +75,25 @@ describe('window security policy', () => {
     expect(isAllowedRequest(APP, 'http://127.0.0.1:8080/')).toBe(false);
     expect(isAllowedRequest('http://localhost:5173/', 'http://localhost:5173/src/main.ts')).toBe(true);
     expect(isAllowedRequest('http://localhost:5173/', 'https://fonts.example/x.woff')).toBe(false);
+  });
+
+  test('our scheme: the page and its files, nothing outside the renderer folder', () => {
+    const root = path.resolve('/opt/Zipdesk/out/renderer');
+    expect(appFileFor(root, APP_PAGE_URL)).toBe(path.join(root, 'index.html'));
+    expect(appFileFor(root, 'zipdesk://app/')).toBe(path.join(root, 'index.html'));
+    expect(appFileFor(root, 'zipdesk://app/assets/index-x1.js?v=1#top')).toBe(path.join(root, 'assets/index-x1.js'));
+    expect(appFileFor(root, 'zipdesk://app/a%20b.css')).toBe(path.join(root, 'a b.css'));
+    for (const refused of ['zipdesk://app/..%2f..%2fetc%2fpasswd', 'zipdesk://app/%2e%2e%2fmain/index.js', 'zipdesk://other/index.html',
+      'file:///opt/Zipdesk/out/renderer/index.html', 'zipdesk://app/x%00.js', 'zipdesk://app/%E0%A4%A', 'not a url']) {
+      expect(appFileFor(root, refused)).toBeUndefined();
+    }
+    expect(isAllowedNavigation(APP_PAGE_URL, 'zipdesk://app/index.html#/jobs')).toBe(true);
+    expect(isAllowedNavigation(APP_PAGE_URL, 'zipdesk://app/other.html')).toBe(false);
+    expect(isAllowedNavigation(APP_PAGE_URL, 'zipdesk://evil/index.html')).toBe(false);
+    expect(isAllowedRequest(APP_PAGE_URL, 'zipdesk://app/assets/index.css')).toBe(true);
+    expect(isAllowedRequest(APP_PAGE_URL, 'zipdesk://evil/x.js')).toBe(false);
+    expect(isAllowedRequest(APP_PAGE_URL, 'file:///etc/passwd')).toBe(false);
+    expect(isAllowedRequest(APP_PAGE_URL, 'https://app/')).toBe(false);
   });
 
   test('every permission request is denied', () => {

@@ -111,6 +111,13 @@ describe('sender check', () => {
     expect(isTrustedSender(dev, { sender: { id: 7 }, senderFrame: { url: 'http://localhost:5173/index.html' } })).toBe(true);
     expect(isTrustedSender(dev, { sender: { id: 7 }, senderFrame: { url: 'http://localhost:5174/' } })).toBe(false);
   });
+
+  test('the built page on our own scheme', () => {
+    const built = { windowId: () => 7, appUrl: 'zipdesk://app/index.html' };
+    expect(isTrustedSender(built, { sender: { id: 7 }, senderFrame: { url: 'zipdesk://app/index.html#/x' } })).toBe(true);
+    expect(isTrustedSender(built, { sender: { id: 7 }, senderFrame: { url: 'zipdesk://evil/index.html' } })).toBe(false);
+    expect(isTrustedSender(built, { sender: { id: 7 }, senderFrame: { url: 'file:///opt/Zipdesk/out/renderer/index.html' } })).toBe(false);
+  });
 });
 
 describe('the handle() wrapper', () => {

@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { INVOKE_CHANNELS } from '../../src-preload/contract.js';
 
@@ -42,11 +43,10 @@ describe.skipIf(!existsSync(bundle))('main.ts wiring under a stand-in Electron',
     expect(report.ons).toEqual(['zipdesk:internal:grant-dropped-paths']);
   });
 
-  test('the window: secure webPreferences, the CommonJS preload, our file page', () => {
+  test('the window: secure webPreferences, the CommonJS preload', () => {
     const prefs = report.windows[0].webPreferences;
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
     expect(prefs.preload).toBe(path.join(root, 'out/preload/preload.cjs'));
-    expect(report.loaded).toEqual([`file://${path.join(root, 'out/renderer/index.html')}`]);
   });
 
   test('sender check and path grants through the registered handlers', () => {
@@ -76,6 +76,18 @@ describe.skipIf(!existsSync(bundle))('main.ts wiring under a stand-in Electron',
     expect(report.appEvents).toEqual(expect.arrayContaining(['open-file', 'second-instance', 'window-all-closed', 'before-quit', 'activate']));
     expect(report.menu.map((m: { label: string }) => m.label)).toEqual(['&File', '&Edit', '&View', '&Help']);
     expect(report.menu[0].items[0]).toBe('Open Archive…');
+  });
+
+  test('the page loads from our own scheme, whose handler serves only the built renderer', () => {
+    expect(report.loaded).toEqual(['zipdesk://app/index.html']);
+    expect(report.schemes).toEqual([{ scheme: 'zipdesk', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(report.protocolScheme).toBe('zipdesk');
+    const renderer = pathToFileURL(path.join(root, 'out/renderer')).href;
+    expect(report.served.page).toEqual({ fetched: `${renderer}/index.html` });
+    expect(report.served.asset).toEqual({ fetched: `${renderer}/assets/x.js` });
+    // The URL parser settles dot segments first: %2e%2e stays inside the folder.
+    expect(report.served.dotDot).toEqual({ fetched: `${renderer}/main/index.js` });
+    for (const refused of ['encodedSlash', 'otherHost']) expect(report.served[refused]).toEqual({ status: 404 });
   });
 
   test('Extract All waits in the menu until an archive has opened', () => {
