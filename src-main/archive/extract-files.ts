@@ -1,11 +1,12 @@
-// Writing many small files fast, for extract (issue 2, "Extract"; benchmark corpora A and C).
-// The plan (names, policy, folders) is settled by archive/extract.ts; this module only does the
-// writing, and does it the same way on the job's thread and on the helper thread
-// (archive/extract-helper.ts), so that two cores inflate and create files side by side.
+// Reading many small entries fast, for extract and test (issue 2; benchmark corpora A and C).
+// For extract, the plan (names, policy, folders) is settled by archive/extract.ts and this module
+// only does the writing; for test, a task only checks its entry. Either is done the same way on
+// the job's thread and on the helper thread (archive/extract-helper.ts), so that two cores
+// inflate (and create files) side by side.
 //
 // A batch is a run of small entries that lie next to each other in the archive: it is read with
 // one pread into a reused buffer, and each entry's local header, data, size and CRC-32 are
-// checked by the reader's own readEntryData over that buffer. Each file is then written with
+// checked by the reader's own code over that buffer (synchronously, when the entry lies inside). Each file is then written with
 // synchronous calls under a temporary name beside its final one (open O_EXCL with its mode,
 // write, fchmod when the umask would strip bits, futimes, close) and renamed into place only
 // once its data checked: a bad entry leaves nothing behind. Synchronous calls, because for
@@ -13,12 +14,12 @@
 
 import { Buffer } from 'node:buffer';
 import path from 'node:path';
-import { closeSync, fchmodSync, futimesSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, futimesSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker, threadId } from 'node:worker_threads';
 import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
 import type { RandomAccessSource, ZipEntry } from '../zip/model.js';
-import { readEntryData } from '../zip/entry-data.js';
+import { readEntryData, readSmallEntryAt } from '../zip/entry-data.js';
 import type { HelperAnswer, HelperData } from './extract-helper.js';
 import { helperScript } from './helper-script.js';
 
@@ -50,20 +51,36 @@ export interface FileTask {
   readonly modifiedMs: number;
 }
 
+/** Test's task: the entry's data is read and checked, and goes nowhere. */
+export interface CheckTask {
+  readonly entry: EntryFields;
+}
+
+export type SpanTask = FileTask | CheckTask;
+
 export interface SpanBatch {
   readonly id: number;
   /** The archive bytes [start, end) hold every task's local header and data. */
   readonly start: number;
   readonly end: number;
-  readonly tasks: FileTask[];
+  readonly tasks: SpanTask[];
 }
 
-/** Per task, in order: null when written, else why not. */
+/** Per task, in order: null when written (or checked), else why not. */
 export type FileOutcome = { readonly code: ZipErrorCode; readonly message: string } | null;
 
 export function entryFields(entry: ZipEntry): EntryFields {
   const { index, name, generalPurposeBitFlag, compressionMethod, crc32, compressedSize, uncompressedSize, localHeaderOffset, encrypted, hasDataDescriptor } = entry;
   return { index, name, generalPurposeBitFlag, compressionMethod, crc32, compressedSize, uncompressedSize, localHeaderOffset, encrypted, hasDataDescriptor };
+}
+
+/**
+ * Whether a helper thread (its start costs some 30 ms and 25 MB) pays for these entries: only
+ * when small entries are most of the bytes, and there are many. Large entries already stream
+ * through zlib's thread pool, a second core.
+ */
+export function helperPays(spans: { readonly count: number; readonly bytesTotal: number; readonly largeBytes: number }): boolean {
+  return spans.bytesTotal - spans.largeBytes >= spans.largeBytes && spans.count >= 2 * SPAN_FILES;
 }
 
 export function isSmallFile(entry: ZipEntry): boolean {
@@ -77,7 +94,7 @@ export function spanEnd(entry: EntryFields, archiveSize: number): number {
 
 /** Groups tasks (sorted by offset) into span batches. */
 export class SpanBatcher {
-  private tasks: FileTask[] = [];
+  private tasks: SpanTask[] = [];
   private start = 0;
   private end = 0;
   private nextId = 0;
@@ -87,7 +104,7 @@ export class SpanBatcher {
     private readonly emit: (batch: SpanBatch) => void,
   ) {}
 
-  add(task: FileTask): void {
+  add(task: SpanTask): void {
     const offset = task.entry.localHeaderOffset;
     const end = spanEnd(task.entry, this.archiveSize);
     if (this.tasks.length > 0 && (this.tasks.length >= SPAN_FILES || offset < this.start || Math.max(end, this.end) - this.start > SPAN_BYTES)) this.flush();
@@ -125,6 +142,12 @@ export class SpanReader implements RandomAccessSource {
     this.end = end;
   }
 
+  /** The span held now, and where `offset` lies in it; undefined when it lies outside. */
+  held(offset: number): { bytes: Buffer; at: number } | undefined {
+    if (offset < this.start || offset >= this.end) return undefined;
+    return { bytes: this.buffer.subarray(0, this.end - this.start), at: offset - this.start };
+  }
+
   read(offset: number, length: number): Promise<Buffer> {
     if (offset < 0 || length < 0 || offset + length > this.size) {
       return Promise.reject(new ZipError('TRUNCATED', `read of ${length} bytes at offset ${offset} runs past the end of the archive (${this.size} bytes)`, { offset }));
@@ -153,11 +176,15 @@ export class SpanReader implements RandomAccessSource {
   }
 }
 
+/** Entry data is compared strictly with its local header (archive/entry-check.ts). */
+const STRICT = { strictLocalHeader: true } as const;
+
 /**
- * Writes every task of the batch; one task's failure is its outcome, not the batch's. Stops
- * early (leaving the rest undone, as null-free "cancelled" outcomes) when `cancelled` says so.
+ * Runs every task of the batch: reads and checks its entry, and writes the file for a FileTask.
+ * One task's failure is its outcome, not the batch's. Stops early (the rest get CANCELLED
+ * outcomes) when `cancelled` says so.
  */
-export async function writeSpanBatch(source: SpanReader, batch: SpanBatch, cancelled: () => boolean = () => false): Promise<FileOutcome[]> {
+export async function runSpanBatch(source: SpanReader, batch: SpanBatch, cancelled: () => boolean = () => false): Promise<FileOutcome[]> {
   const outcomes: FileOutcome[] = [];
   try {
     source.load(batch.start, batch.end);
@@ -171,8 +198,14 @@ export async function writeSpanBatch(source: SpanReader, batch: SpanBatch, cance
       continue;
     }
     try {
-      const data = await readEntryData(source, task.entry as ZipEntry, { strictLocalHeader: true, maxSize: SMALL_FILE });
-      writeFile(task, data);
+      const entry = task.entry as ZipEntry;
+      const span = source.held(entry.localHeaderOffset);
+      // In the span: checked synchronously from memory. Otherwise (a header longer than the
+      // room left for it) the reader reads what it needs.
+      const data =
+        (span === undefined ? undefined : readSmallEntryAt(entry, span.bytes, span.at, source.size, STRICT)) ??
+        (await readEntryData(source, entry, { ...STRICT, maxSize: SMALL_FILE }));
+      if ('final' in task) writeFile(task, data);
       outcomes.push(null);
     } catch (error) {
       outcomes.push(describe(error));
@@ -234,7 +267,7 @@ function describe(error: unknown): FileOutcome {
  * batch, so neither thread waits for the other. Front and back, because files are grouped by
  * folder in most archives, and two threads creating files in one folder wait for its lock.
  */
-export class SpanWriters {
+export class SpanRunner {
   private worker: Worker | undefined;
   private helperFailed = false;
   private readonly waiting = new Map<number, { resolve: (outcomes: FileOutcome[]) => void; reject: (error: Error) => void }>();
@@ -291,7 +324,7 @@ export class SpanWriters {
   async work(reserve: number): Promise<void> {
     while (this.queued > reserve && !this.cancelled()) {
       const batch = this.queue[this.front++]!;
-      this.settle(batch, await writeSpanBatch(this.local, batch, this.cancelled));
+      this.settle(batch, await runSpanBatch(this.local, batch, this.cancelled));
       // Let the helper's answers in (and hand it more) between our own batches.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
@@ -309,7 +342,7 @@ export class SpanWriters {
       this.helperBusy++;
       void this.send(batch)
         // The helper is gone: this batch (every write of it is idempotent) is done here.
-        .catch(() => writeSpanBatch(this.local, batch, this.cancelled))
+        .catch(() => runSpanBatch(this.local, batch, this.cancelled))
         .then((outcomes) => {
           this.settle(batch, outcomes);
           this.helperBusy--;
@@ -338,4 +371,25 @@ export class SpanWriters {
       worker.postMessage(batch);
     });
   }
+}
+
+/**
+ * A span runner over the archive at `archive`, when it can be opened again by that path and is
+ * still `size` bytes; undefined otherwise (then the caller streams every entry).
+ */
+export function openSpanRunner(archive: string, size: number, cancelled: () => boolean, settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void): SpanRunner | undefined {
+  let fd: number;
+  try {
+    fd = openSync(archive, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isFile() && stat.size === size) return new SpanRunner(new SpanReader(fd, size), archive, cancelled, settle);
+  } catch {
+    // Not ours to read: stream instead.
+  }
+  closeSync(fd);
+  return undefined;
 }

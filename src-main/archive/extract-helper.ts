@@ -1,11 +1,12 @@
-// The extraction helper thread (archive/extract-files.ts): writes the span batches of small
-// files it is sent, with the same code as the job's own thread, and answers each batch with its
-// outcomes. It belongs to one extraction and ends with it. The main side decides every name;
-// this thread only reads the archive and writes the files it was told to.
+// The span helper thread (archive/extract-files.ts): runs the span batches of small entries it
+// is sent — checks them for test, writes them for extract — with the same code as the job's own
+// thread, and answers each batch with its outcomes. It belongs to one extraction or test and ends
+// with it. The main side decides every name; this thread only reads the archive and writes the
+// files it was told to.
 
 import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { SpanReader, writeSpanBatch, type FileOutcome, type SpanBatch } from './extract-files.js';
+import { SpanReader, runSpanBatch, type FileOutcome, type SpanBatch } from './extract-files.js';
 
 export interface HelperData {
   readonly archive: string;
@@ -33,7 +34,7 @@ if (parentPort) {
       return;
     }
     queue = queue.then(async () => {
-      const answer: HelperAnswer = { id: batch.id, outcomes: await writeSpanBatch(source, batch) };
+      const answer: HelperAnswer = { id: batch.id, outcomes: await runSpanBatch(source, batch) };
       port.postMessage(answer);
     });
   });

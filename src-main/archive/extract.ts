@@ -13,14 +13,14 @@
 // Like testArchive, this is a pure async function over paths with a signal and a progress
 // callback, returning plain JSON, so the worker, the IPC handlers and the command line share it.
 
-import { chmodSync, closeSync, fchmodSync, fstatSync, futimesSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, utimesSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, utimesSync, writeSync } from 'node:fs';
 import { lutimes, mkdir, open, readdir, realpath, rename, rm, symlink, unlink, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { Buffer } from 'node:buffer';
 import { openFileSource } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
-import { SPAN_FILES, SpanBatcher, SpanReader, SpanWriters, entryFields, temporaryBeside, isSmallFile, type FileOutcome, type FileTask, type SpanBatch } from './extract-files.js';
+import { SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, temporaryBeside, type FileOutcome, type FileTask, type SpanBatch } from './extract-files.js';
 import { cancelledError, dataRefusal, entryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans } from './entry-check.js';
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
@@ -172,7 +172,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
       done(entry, entry.uncompressedSize);
     });
   };
-  const writers = openSpanWriters(archive, reader, () => signal?.aborted === true, settle);
+  const writers = openSpanRunner(archive, reader.source.size, () => signal?.aborted === true, settle);
   let spanBatches: SpanBatch[] = [];
   let places: { requested: string; path: string }[] = [];
   const batcher = new SpanBatcher(reader.source.size, (batch) => {
@@ -180,9 +180,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     destinations.set(batch.id, places);
     places = [];
   });
-  // Large files stream through zlib's thread pool, a second core already: the helper thread (and
-  // the memory it takes) pays only when small files are most of the work, and there are many.
-  const helper = writers !== undefined && spans.bytesTotal - spans.largeBytes >= spans.largeBytes && spans.count >= 2 * SPAN_FILES && writers.useHelper();
+  const helper = writers !== undefined && helperPays(spans) && writers.useHelper();
 
   try {
     // Pass 2, a batch of central records at a time: plan, make folders, write files.
@@ -437,30 +435,6 @@ function ioProblem(error: unknown, entry: ZipEntry): ZipError {
   const code = (error as NodeJS.ErrnoException).code;
   const message = error instanceof Error ? error.message.replace(/^[A-Z]+: /, '') : String(error);
   return new ZipError(code === 'EEXIST' ? 'EXISTS' : 'IO', code === undefined ? message : message, { entry: entry.name, cause: error });
-}
-
-/**
- * The span writers over the archive at `archive`, when it can be opened again by that path and
- * is the same size as the reader's source; undefined otherwise (then every file streams).
- */
-function openSpanWriters(archive: string, reader: ZipReader, cancelled: () => boolean, settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void): SpanWriters | undefined {
-  let fd: number;
-  try {
-    fd = openSync(archive, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size !== reader.source.size) {
-      closeSync(fd);
-      return undefined;
-    }
-  } catch {
-    closeSync(fd);
-    return undefined;
-  }
-  return new SpanWriters(new SpanReader(fd, reader.source.size), archive, cancelled, settle);
 }
 
 type Placement = { kind: 'written'; path: string } | { kind: 'skipped'; reason: string };

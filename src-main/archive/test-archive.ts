@@ -9,15 +9,14 @@
 // Entries whose bytes overlap another entry are reported and not inflated: an overlap is how
 // "zip bombs" reuse one compressed run many times, and inflating them is the attack.
 
-import type { Buffer } from 'node:buffer';
 import { openFileSource } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
 import { ZipError, isZipError } from '../zip/errors.js';
-import { isSmallEntry, readSmallEntryAt, smallEntrySpan } from '../zip/entry-data.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import type { ZipEntry } from '../zip/model.js';
 import { silentLog, type Log } from '../log/types.js';
 import { cancelledError, copyEntryData, entryProblem, scanSpans, type EntryProblem } from './entry-check.js';
+import { SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, type EntryFields, type SpanBatch } from './extract-files.js';
 
 export type { EntryProblem } from './entry-check.js';
 
@@ -72,67 +71,61 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
   const progress = new ProgressReporter(options.onProgress, spans.bytesTotal, spans.count);
   progress.flush();
   let tested = 0;
-  const done = (entry: ZipEntry, problem: ZipError | undefined): void => {
-    if (problem !== undefined) problems.push(entryProblem(entry, problem));
+  const done = (entry: EntryFields, problem: EntryProblem | undefined): void => {
+    if (problem !== undefined) problems.push(problem);
     tested++;
     progress.entriesDone++;
     progress.bytesDone += entry.uncompressedSize;
+    progress.currentEntry = entry.name;
     progress.tick();
   };
-  const size = reader.source.size;
+  // Small entries are checked in span batches (archive/extract-files.ts: one read for a run of
+  // neighbours, checked from memory) on this thread and, when they are many, on a helper thread
+  // too; the others stream through zlib's thread pool meanwhile, a few at a time.
+  const cancelled = (): boolean => signal?.aborted === true;
+  const runner = openSpanRunner(archive, reader.source.size, cancelled, (batch, outcomes) =>
+    batch.tasks.forEach(({ entry }, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.code === 'CANCELLED') return;
+      done(entry, outcome ? { entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message } : undefined);
+    }),
+  );
+  const helper = runner !== undefined && helperPays(spans) && runner.useHelper();
+  const batches: SpanBatch[] = [];
+  const batcher = new SpanBatcher(reader.source.size, (batch) => batches.push(batch));
   const concurrency = options.concurrency ?? 4;
-  const strict = signal === undefined ? STRICT : { signal, strictLocalHeader: true };
-  let previous: Promise<void> = Promise.resolve();
-  for await (const batch of spans.held === undefined ? reader.entryBatches() : slices(spans.held, HELD_BATCH)) {
-    if (signal?.aborted) break;
-    // Read in the order the data lies in the file: the source reads ahead.
-    const order = batch.length > 1 ? [...batch].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset) : batch;
-    // Small entries are checked synchronously, a run of neighbours from one read; the others
-    // stream through zlib's thread pool meanwhile, a few at a time.
-    const small: ZipEntry[] = [];
-    const large: ZipEntry[] = [];
-    for (const entry of order) {
-      const overlap = spans.overlapping.get(entry.index);
-      if (overlap !== undefined) done(entry, overlap.withEntry(entry.name));
-      else (isSmallEntry(entry) ? small : large).push(entry);
-    }
-    const streaming = runBounded(large, concurrency, signal, async (entry) => {
-      progress.currentEntry = entry.name;
-      done(entry, await checkEntry(reader, entry, signal));
-    });
-    streaming.catch(() => undefined); // awaited below
-    for (let i = 0; i < small.length && !signal?.aborted; ) {
-      // A run: each next entry starts within the span the previous one may need.
-      const start = small[i]!.localHeaderOffset;
-      let end = start + smallEntrySpan(small[i]!);
-      let j = i + 1;
-      while (j < small.length && small[j]!.localHeaderOffset <= end && end - start < RUN_BYTES) {
-        end = Math.max(end, small[j]!.localHeaderOffset + smallEntrySpan(small[j]!));
-        j++;
-      }
-      let bytes: Buffer | undefined;
-      if (Number.isSafeInteger(start) && start >= 0 && start < size) bytes = await reader.source.read(start, Math.min(end, size) - start);
+  try {
+    let previous: Promise<void> = Promise.resolve();
+    for await (const batch of spans.held === undefined ? reader.entryBatches() : slices(spans.held, HELD_BATCH)) {
       if (signal?.aborted) break;
-      for (; i < j; i++) {
-        const entry = small[i]!;
-        progress.currentEntry = entry.name;
-        let problem: ZipError | undefined;
-        try {
-          const at = entry.localHeaderOffset - start;
-          const data = bytes === undefined || at < 0 ? undefined : readSmallEntryAt(entry, bytes, at, size, strict);
-          if (data === undefined) problem = await checkEntry(reader, entry, signal);
-        } catch (error) {
-          if (!isZipError(error)) throw error;
-          problem = error.withEntry(entry.name);
-        }
-        done(entry, problem);
+      // Read in the order the data lies in the file.
+      const order = batch.length > 1 ? [...batch].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset) : batch;
+      const large: ZipEntry[] = [];
+      for (const entry of order) {
+        const overlap = spans.overlapping.get(entry.index);
+        if (overlap !== undefined) done(entry, entryProblem(entry, overlap.withEntry(entry.name)));
+        else if (runner !== undefined && isSmallFile(entry)) batcher.add({ entry: entryFields(entry) });
+        else large.push(entry);
       }
+      batcher.flush();
+      runner?.add(batches.splice(0));
+      const streaming = runBounded(large, concurrency, signal, async (entry) => {
+        progress.currentEntry = entry.name;
+        const problem = await checkEntry(reader, entry, signal);
+        done(entry, problem && entryProblem(entry, problem));
+      });
+      streaming.catch(() => undefined); // awaited below
+      // This thread's share now; a few batches stay queued for the helper while we read the next.
+      await runner?.work(helper ? 4 : 0);
+      // The large entries stream on while the next batch's small ones are checked.
+      await previous;
+      previous = streaming;
     }
-    // The large entries stream on while the next batch's small ones are checked.
     await previous;
-    previous = streaming;
+    await runner?.finish();
+  } finally {
+    await runner?.close();
   }
-  await previous;
   if (signal?.aborted) throw cancelledError();
   progress.currentEntry = undefined;
   progress.flush();
@@ -140,8 +133,6 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
   return { archive, entriesTotal: spans.count, entriesTested: tested, bytesTested: progress.bytesDone, ok: problems.length === 0, problems };
 }
 
-/** Entry data is compared strictly with its local header, as extract does (entry-check.ts). */
-const STRICT = { strictLocalHeader: true } as const;
 /** Archives with at most this many entries are tested from one pass over the central directory (about 30 MB of entries). */
 const HOLD_ENTRIES = 131_072;
 const HELD_BATCH = 4096;
@@ -149,9 +140,6 @@ const HELD_BATCH = 4096;
 function* slices<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
-
-/** One read covers a run of small neighbouring entries up to about this many bytes. */
-const RUN_BYTES = 256 * 1024;
 
 async function checkEntry(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined): Promise<ZipError | undefined> {
   try {

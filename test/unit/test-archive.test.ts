@@ -32,6 +32,21 @@ describe('testArchive', () => {
     expect(z.bytesTested).toBe((5 << 20) + Array.from({ length: 40 }, (_, i) => `line ${i}\n`.length * i * 10).reduce((a, b) => a + b));
   });
 
+  it('many small entries (checked on this thread and a helper thread): every bad one is named, wherever it lies', async () => {
+    const entries = Array.from({ length: 3000 }, (_, i) => ({ name: `d${i % 7}/f${i}.txt`, data: `entry ${i} `.repeat(1 + (i % 50)) }));
+    const bad = [3, 1500, 2990, 2999];
+    for (const i of bad) entries[i] = { ...entries[i]!, crc32: 0x1234 } as (typeof entries)[number];
+    entries[2000] = { name: 'stored.bin', data: 'plain bytes', method: 0 } as (typeof entries)[number];
+    const progress: number[] = [];
+    const result = await testArchive(writeArchive(dir, 'many.zip', craftZip(entries)), { onProgress: (p) => progress.push(p.entriesDone) });
+    expect(result.entriesTotal).toBe(3000);
+    expect(result.entriesTested).toBe(3000);
+    expect(result.problems.map((p) => [p.index, p.entry, p.code])).toEqual(bad.map((i) => [i, `d${i % 7}/f${i}.txt`, 'CRC_MISMATCH']));
+    expect(result.problems[0]!.message).toContain('0x00001234');
+    expect(progress.at(-1)).toBe(3000);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
   it('reports every bad entry by name and goes on to the next', async () => {
     const bytes = craftZip([
       { name: 'one.txt', data: 'first entry', method: 0 },
