@@ -133,8 +133,8 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
   return { archive, entriesTotal: spans.count, entriesTested: tested, bytesTested: progress.bytesDone, ok: problems.length === 0, problems };
 }
 
-/** Archives with at most this many entries are tested from one pass over the central directory (about 30 MB of entries). */
-const HOLD_ENTRIES = 131_072;
+/** Archives with at most this many entries are tested from one pass over the central directory (about 5 MB of entries; more would cost peak memory). */
+const HOLD_ENTRIES = 16_384;
 const HELD_BATCH = 4096;
 
 function* slices<T>(items: readonly T[], size: number): Generator<T[]> {

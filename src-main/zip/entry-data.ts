@@ -253,7 +253,7 @@ export async function readEntryData(source: RandomAccessSource, entry: ZipEntry,
   }
   if (isSmallEntry(entry)) {
     const local = await readLocalHeaderAnd(source, entry, smallEntryWant(entry));
-    return smallEntryData(entry, local, source.size, options);
+    return smallEntryData(entry, local, source.size, options, false);
   }
   const stream = await openEntryStream(source, entry, options);
   const chunks: Buffer[] = [];
@@ -285,22 +285,24 @@ export function smallEntrySpan(entry: ZipEntry): number {
  * `bytes[at]` is the byte at the entry's local header offset, `size` the archive's size. The same
  * checks as readEntryData, synchronously, so that a run of tiny entries costs no promise each.
  * Undefined when `bytes` end too early (read the entry on its own then). Throws the entry's ZipError.
+ * The data is transient: a view of `bytes`, or of a buffer this thread reuses for the next entry,
+ * so it is to be used (written, checked) before the next call; no garbage per entry.
  */
 export function readSmallEntryAt(entry: ZipEntry, bytes: Buffer, at: number, size: number, options: EntryStreamOptions = {}): Buffer | undefined {
   checkSupported(entry);
   if (options.signal?.aborted) throw new ZipError('CANCELLED', 'cancelled', { entry: entry.name });
   const local = parseLocalHeader(entry, bytes, at, size, smallEntryWant(entry));
-  return local === undefined ? undefined : smallEntryData(entry, local, size, options);
+  return local === undefined ? undefined : smallEntryData(entry, local, size, options, true);
 }
 
-function smallEntryData(entry: ZipEntry, local: LocalHeaderRead, size: number, options: EntryStreamOptions): Buffer {
+function smallEntryData(entry: ZipEntry, local: LocalHeaderRead, size: number, options: EntryStreamOptions, transient: boolean): Buffer {
   checkLocal(entry, local, options);
   dataFits(size, entry, local);
   const data = local.following.subarray(0, entry.compressedSize);
   let out: Buffer;
   if (entry.compressionMethod === METHOD_STORED) out = data;
   else if (entry.compressedSize === 0 && entry.uncompressedSize === 0) out = Buffer.alloc(0);
-  else out = inflateSmall(entry, data);
+  else out = inflateSmall(entry, data, transient);
   if (out.length !== entry.uncompressedSize) throw sizeError(entry, out.length);
   const crc = crc32(out);
   if (crc !== entry.crc32) throw crcError(entry, crc, entry.crc32, 'the central directory');
@@ -319,12 +321,12 @@ function smallEntryData(entry: ZipEntry, local: LocalHeaderRead, size: number, o
  * (`writeSync` with Z_FINISH, results in `_writeState`). That use is checked once against
  * inflateRawSync's output, and any surprise falls back to inflateRawSync for good.
  */
-function inflateSmall(entry: ZipEntry, data: Buffer): Buffer {
+function inflateSmall(entry: ZipEntry, data: Buffer, transient: boolean): Buffer {
   const limit = entry.uncompressedSize + 1;
   const kept = keptInflater();
   if (kept !== undefined) {
     try {
-      return kept.inflate(data, limit);
+      return kept.inflate(data, limit, transient);
     } catch (e) {
       throw inflateError(entry, e);
     }
@@ -371,8 +373,11 @@ class KeptInflater {
     return this.stream.destroyed;
   }
 
-  inflate(data: Buffer, limit: number): Buffer {
-    const out = Buffer.allocUnsafe(limit);
+  /** Output space reused by transient inflates: one small entry's worth, plus the byte too many. */
+  private scratch: Buffer | undefined;
+
+  inflate(data: Buffer, limit: number, transient = false): Buffer {
+    const out = transient && limit <= SMALL_ENTRY + 1 ? (this.scratch ??= Buffer.allocUnsafeSlow(SMALL_ENTRY + 1)) : Buffer.allocUnsafe(limit);
     this.handle.reset();
     this.handle.writeSync(Z_FINISH, data, 0, data.length, out, 0, limit);
     if (this.stream.destroyed) throw this.stream.errored ?? new Error('zlib failed');
