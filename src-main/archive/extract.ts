@@ -134,6 +134,8 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   progress.flush();
   let entriesTotal = 0;
   let filesWritten = 0;
+  /** Data bytes of the files written (not of those skipped or failed). */
+  let bytesWritten = 0;
   let directoriesCreated = 0;
   let symlinksCreated = 0;
   const fail = (entry: ZipEntry, error: unknown): void => {
@@ -165,6 +167,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
       const entry = task.entry;
       if (outcome === null) {
         filesWritten++;
+        bytesWritten += entry.uncompressedSize;
         if (place.path !== place.requested) renamed.push({ index: entry.index, entry: entry.name, path: place.path });
       } else if (outcome !== undefined && !signal?.aborted) {
         problems.push({ entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message });
@@ -262,6 +265,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
             if (outcome.kind === 'skipped') skipped.push({ index: plan.entry.index, entry: plan.entry.name, reason: outcome.reason });
             else {
               filesWritten++;
+              bytesWritten += plan.entry.uncompressedSize;
               if (outcome.path !== plan.safe.path) renamed.push({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
             }
           } catch (error) {
@@ -321,7 +325,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     filesWritten,
     directoriesCreated,
     symlinksCreated,
-    bytesWritten: progress.bytesDone,
+    bytesWritten,
     skipped: skipped.sort((a, b) => a.index - b.index).map(({ entry, reason }) => ({ entry, reason })),
     renamed: renamed.sort((a, b) => a.index - b.index).map(({ entry, path }) => ({ entry, path })),
     problems,

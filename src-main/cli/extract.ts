@@ -45,9 +45,9 @@ export const extractCommand: Command = {
     }
     if (values['json'] === true) context.stdout.write(JSON.stringify({ ...result, archive, target: output }) + '\n');
     else {
-      const parts = [`${result.filesWritten} files`, `${result.directoriesCreated} folders`];
-      if (result.symlinksCreated > 0) parts.push(`${result.symlinksCreated} links`);
-      let line = `Extracted ${parts.join(', ')} (${result.bytesWritten} bytes) to ${output}`;
+      const parts = [counted(result.filesWritten, 'file'), counted(result.directoriesCreated, 'folder')];
+      if (result.symlinksCreated > 0) parts.push(counted(result.symlinksCreated, 'link'));
+      let line = `Extracted ${parts.join(', ')} (${counted(result.bytesWritten, 'byte')}) to ${output}`;
       if (result.skipped.length > 0) line += `; ${result.skipped.length} skipped (already there)`;
       if (result.renamed.length > 0) line += `; ${result.renamed.length} written under new names`;
       if (result.problems.length > 0) line += `; ${result.problems.length} could not be extracted`;
@@ -56,3 +56,7 @@ export const extractCommand: Command = {
     return result.ok ? EXIT_OK : EXIT_ARCHIVE_PROBLEM;
   },
 };
+
+function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -257,6 +257,8 @@ describe('extractArchive overwrite policies', () => {
     const { target, result } = await twice('skip');
     expect(readFileSync(path.join(target, 'a.txt'), 'utf8')).toBe('old');
     expect(result.skipped.map((s) => s.entry)).toEqual(['a.txt', 'noext']);
+    // Only what was written counts: b.txt's one byte.
+    expect([result.filesWritten, result.bytesWritten]).toEqual([1, 1]);
     expect(result.ok).toBe(true);
     expect(tree(target)).toEqual(['a.txt', 'b.txt', 'noext']);
   });
@@ -265,6 +267,7 @@ describe('extractArchive overwrite policies', () => {
     const { target, result } = await twice('replace');
     expect(readFileSync(path.join(target, 'a.txt'), 'utf8')).toBe('new');
     expect(result.skipped).toEqual([]);
+    expect([result.filesWritten, result.bytesWritten]).toEqual([3, 7]);
     expect(tree(target)).toEqual(['a.txt', 'b.txt', 'noext']);
   });
 
