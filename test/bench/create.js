@@ -64,7 +64,9 @@ async function main() {
   const args = process.argv.slice(2);
   const runsAt = args.indexOf('--runs');
   const runs = runsAt === -1 ? 2 : Number(args[runsAt + 1]);
-  const corpora = path.resolve(args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs') ?? process.env.ZIPDESK_CORPORA ?? '/tmp/corpora');
+  // Options of read.js (--only, --out-dir) come along from `npm run bench -- …`: their values are no folder.
+  const valued = new Set(['--runs', '--only', '--out-dir']);
+  const corpora = path.resolve(args.find((a, i) => !a.startsWith('--') && !valued.has(args[i - 1] ?? '')) ?? process.env.ZIPDESK_CORPORA ?? '/tmp/corpora');
   if (!existsSync(path.join(projectRoot, 'build/src-main/jobs/worker.js'))) throw new Error('run `npm run build:node` first');
   const work = mkdtempSync(path.join(tmpdir(), 'zipdesk-bench-create-'));
   const cases = [
