@@ -6,11 +6,12 @@
 //
 // A batch is a run of small entries that lie next to each other in the archive: it is read with
 // one pread into a reused buffer, and each entry's local header, data, size and CRC-32 are
-// checked by the reader's own code over that buffer (synchronously, when the entry lies inside). Each file is then written with
-// synchronous calls under a temporary name beside its final one (open O_EXCL with its mode,
-// write, fchmod when the umask would strip bits, futimes, close) and renamed into place only
-// once its data checked: a bad entry leaves nothing behind. Synchronous calls, because for
-// thousands of tiny files the thread pool's round trip per call costs more than the call.
+// checked by the reader's own code over that buffer (synchronously, when the entry lies inside).
+// For extract, each file is then written with synchronous calls under a temporary name beside
+// its final one (open O_EXCL with its mode, write, fchmod when the umask would strip bits,
+// futimes, close) and renamed into place only once its data checked: a bad entry leaves nothing
+// behind. Synchronous calls, because for thousands of tiny files the thread pool's round trip
+// per call costs more than the call.
 
 import { Buffer } from 'node:buffer';
 import path from 'node:path';
