@@ -4,14 +4,17 @@
 // timeout is the only clock. `npm run fuzz -- SEED ITERATIONS` runs the same engine longer.
 
 import { Buffer } from 'node:buffer';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzz, mutate, prng } from '../../scripts/fuzz-core.js';
+import { extractArchive } from '../../src-main/archive/extract.js';
+import { testArchive } from '../../src-main/archive/test-archive.js';
 import { ZipError } from '../../src-main/zip/errors.js';
 import { inspectArchive, inspectEntry } from '../../src-main/zip/inspect.js';
 import { bufferSource, findOverlaps, openZip } from '../../src-main/zip/reader.js';
 import { makeTempDir, peerZipsDir, python, run } from './reader-fixtures.js';
+import { craftZip } from './craft.js';
 
 const api = { openZip, bufferSource, findOverlaps, inspectArchive, inspectEntry, ZipError };
 const { dir, cleanup } = makeTempDir('zipdesk-fuzz-');
@@ -68,6 +71,53 @@ describe('fuzz', () => {
     expect(findings, report(findings)).toEqual([]);
     expect(counts.get('ok')).toBeGreaterThan(0);
     expect([...counts.keys()].length).toBeGreaterThan(3);
+  });
+
+  it('test and extract of mutated archives (span batches, helper thread): a result or a ZipError, nothing outside the target, no temporary files left', async () => {
+    // 600 small entries: enough for the span helper thread (extract-files.ts helperPays).
+    const many = craftZip(Array.from({ length: 600 }, (_, i) => ({ name: `d${i % 5}/f${i}.txt`, data: `entry ${i} `.repeat(1 + (i % 40)) })));
+    // Every other case mutates it; the rest go round our own archives and the peers'.
+    const others = [...own, ...peers];
+    const random = prng(777);
+    const outcomes = new Map<string, number>();
+    const count = (key: string): void => void outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+    for (let i = 0; i < 60; i++) {
+      const seed = i % 2 === 0 ? { name: 'many.zip', bytes: many } : others[((i - 1) / 2) % others.length]!;
+      const { bytes, description } = mutate(seed.bytes, random);
+      const work = path.join(dir, `case-${i}`);
+      const target = path.join(work, 'out');
+      mkdirSync(work);
+      const archive = path.join(work, 'x.zip');
+      writeFileSync(archive, bytes);
+      const why = `${seed.name}, ${description}`;
+      for (const run of [() => testArchive(archive), () => extractArchive(archive, target)]) {
+        try {
+          const result = await run();
+          count(result.ok ? 'ok' : 'problems');
+        } catch (error) {
+          expect(error, why).toBeInstanceOf(ZipError);
+          count((error as ZipError).code);
+        }
+      }
+      expect(readdirSync(work).sort(), why).toEqual(readdirSync(work).includes('out') ? ['out', 'x.zip'] : ['x.zip']);
+      expect(readFileSync(archive).equals(bytes), why).toBe(true);
+      // Walked without following links: every link must point inside the target.
+      const left: string[] = [];
+      const inside = (file: string): boolean => file.startsWith(target + path.sep);
+      const walk = (folder: string): void => {
+        for (const name of readdirSync(folder)) {
+          const file = path.join(folder, name);
+          const stat = lstatSync(file);
+          if (stat.isSymbolicLink()) expect(inside(path.resolve(folder, readlinkSync(file))), `${why}: ${file}`).toBe(true);
+          if (name.endsWith('.zipdesk-partial')) left.push(file);
+          if (stat.isDirectory()) walk(file);
+        }
+      };
+      if (readdirSync(work).includes('out')) walk(target);
+      expect(left, why).toEqual([]);
+    }
+    expect(outcomes.get('ok')).toBeGreaterThan(0);
+    expect(outcomes.get('problems')).toBeGreaterThan(0);
   });
 
   it('peer archives: every outcome is a success or a ZipError', async (context) => {
