@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testArchive } from '../../src-main/archive/test-archive.js';
 import { isZipError } from '../../src-main/zip/errors.js';
-import { craftZip, run, tempDir, writeArchive } from './craft.js';
+import { type CraftEntry, craftZip, run, tempDir, writeArchive } from './craft.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -33,10 +33,10 @@ describe('testArchive', () => {
   });
 
   it('many small entries (checked on this thread and a helper thread): every bad one is named, wherever it lies', async () => {
-    const entries = Array.from({ length: 3000 }, (_, i) => ({ name: `d${i % 7}/f${i}.txt`, data: `entry ${i} `.repeat(1 + (i % 50)) }));
+    const entries: CraftEntry[] = Array.from({ length: 3000 }, (_, i) => ({ name: `d${i % 7}/f${i}.txt`, data: `entry ${i} `.repeat(1 + (i % 50)) }));
     const bad = [3, 1500, 2990, 2999];
-    for (const i of bad) entries[i] = { ...entries[i]!, crc32: 0x1234 } as (typeof entries)[number];
-    entries[2000] = { name: 'stored.bin', data: 'plain bytes', method: 0 } as (typeof entries)[number];
+    for (const i of bad) entries[i] = { ...entries[i]!, crc32: 0x1234 };
+    entries[2000] = { name: 'stored.bin', data: 'plain bytes', method: 0 };
     const progress: number[] = [];
     const result = await testArchive(writeArchive(dir, 'many.zip', craftZip(entries)), { onProgress: (p) => progress.push(p.entriesDone) });
     expect(result.entriesTotal).toBe(3000);
