@@ -308,7 +308,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     try {
       const absolute = disk.absolute(plan.safe.segments);
       const mode = (plan.entry.unixMode ?? 0) & PERMISSION_BITS;
-      if (mode !== 0) chmodSync(absolute, mode);
+      if (mode !== 0 && !disk.madeWithMode(plan.safe.segments, mode)) chmodSync(absolute, mode);
       if (validDate(plan.entry.modified)) utimesSync(absolute, plan.entry.modified, plan.entry.modified);
     } catch (error) {
       fail(plan.entry, error);
@@ -512,6 +512,11 @@ class TargetFolder {
       this.verified.add(relative);
       if (made) this.fresh.add(relative);
     }
+  }
+
+  /** Whether this run made the folder, so that it already has mkdir's mode, and that mode is `mode`. */
+  madeWithMode(segments: readonly string[], mode: number): boolean {
+    return segments.length > 0 && (0o777 & ~this.umask) === mode && this.fresh.has(segments.join('/'));
   }
 
   /**
