@@ -1,17 +1,20 @@
-// Reading many small entries fast, for extract and test (issue 2; benchmark corpora A and C).
-// For extract, the plan (names, policy, folders) is settled by archive/extract.ts and this module
-// only does the writing; for test, a task only checks its entry. Either is done the same way on
-// the job's thread and on the helper thread (archive/extract-helper.ts), so that two cores
-// inflate (and create files) side by side.
+// Reading entries fast, for extract and test (issue 2; benchmark corpora A, B and C). For extract,
+// the plan (names, policy, folders) is settled by archive/extract.ts and this module only does the
+// writing; for test, a task only checks its entry. Either is done the same way on the job's thread
+// and on the helper thread (archive/extract-helper.ts), so that two cores inflate (and create
+// files) side by side.
 //
 // A batch is a run of small entries that lie next to each other in the archive: it is read with
 // one pread into a reused buffer, and each entry's local header, data, size and CRC-32 are
 // checked by the reader's own code over that buffer (synchronously, when the entry lies inside).
+// A large entry is a batch of its own: read, inflated and checked a megabyte at a time in reused
+// buffers (zip/entry-data.ts entryChunks), letting the event loop in every few megabytes.
 // For extract, each file is then written with synchronous calls under a temporary name beside
 // its final one (open O_EXCL with its mode, write, fchmod when the umask would strip bits,
 // futimes, close) and renamed into place only once its data checked: a bad entry leaves nothing
 // behind. Synchronous calls, because for thousands of tiny files the thread pool's round trip
-// per call costs more than the call.
+// per call costs more than the call, and a large file's chunks, each handed from thread to
+// thread through Node's streams and zlib, cost more than reading, inflating and writing them here.
 
 import { Buffer } from 'node:buffer';
 import path from 'node:path';
@@ -20,11 +23,11 @@ import { availableParallelism } from 'node:os';
 import { Worker, threadId } from 'node:worker_threads';
 import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
 import type { RandomAccessSource, ZipEntry } from '../zip/model.js';
-import { readEntryData, readSmallEntryAt } from '../zip/entry-data.js';
+import { entryChunks, readEntryData, readSmallEntryAt, type SyncSource } from '../zip/entry-data.js';
 import type { HelperAnswer, HelperData } from './extract-helper.js';
 import { helperScript } from './helper-script.js';
 
-/** Entries up to this size (both sizes) are written from memory in span batches. */
+/** Entries up to this size (both sizes) are written from memory in span batches; larger ones stream, each its own batch. */
 export const SMALL_FILE = 256 * 1024;
 /** A batch's archive span stops growing at this many bytes (its read buffer is reused). */
 export const SPAN_BYTES = 1024 * 1024;
@@ -75,16 +78,18 @@ export function entryFields(entry: ZipEntry): EntryFields {
   return { index, name, generalPurposeBitFlag, compressionMethod, crc32, compressedSize, uncompressedSize, localHeaderOffset, encrypted, hasDataDescriptor };
 }
 
+/** Data that pays for a helper thread even in few entries (some 50 ms of inflating and writing). */
+const HELPER_BYTES = 32 * 1024 * 1024;
+
 /**
- * Whether a helper thread (its start costs some 30 ms and 25 MB) pays for these entries: only
- * when small entries are most of the bytes, and there are many. Large entries already stream
- * through zlib's thread pool, a second core.
+ * Whether a helper thread (its start costs some 30 ms and 25 MB) pays for these entries: when
+ * there are many, or much data in more than one.
  */
-export function helperPays(spans: { readonly count: number; readonly bytesTotal: number; readonly largeBytes: number }): boolean {
-  return spans.bytesTotal - spans.largeBytes >= spans.largeBytes && spans.count >= 2 * SPAN_FILES;
+export function helperPays(spans: { readonly count: number; readonly bytesTotal: number }): boolean {
+  return spans.count >= 2 * SPAN_FILES || (spans.count >= 2 && spans.bytesTotal >= HELPER_BYTES);
 }
 
-export function isSmallFile(entry: ZipEntry): boolean {
+export function isSmallFile(entry: Pick<ZipEntry, 'compressedSize' | 'uncompressedSize'>): boolean {
   return entry.compressedSize <= SMALL_FILE && entry.uncompressedSize <= SMALL_FILE;
 }
 
@@ -98,6 +103,8 @@ export class SpanBatcher {
   private tasks: SpanTask[] = [];
   private start = 0;
   private end = 0;
+  /** The batch so far is one large entry. */
+  private large = false;
   private nextId = 0;
 
   constructor(
@@ -107,11 +114,14 @@ export class SpanBatcher {
 
   add(task: SpanTask): void {
     const offset = task.entry.localHeaderOffset;
-    const end = spanEnd(task.entry, this.archiveSize);
-    if (this.tasks.length > 0 && (this.tasks.length >= SPAN_FILES || offset < this.start || Math.max(end, this.end) - this.start > SPAN_BYTES)) this.flush();
+    // A large entry streams by itself: a batch of one, with no span to read ahead.
+    const large = !isSmallFile(task.entry);
+    const end = large ? offset : spanEnd(task.entry, this.archiveSize);
+    if (this.tasks.length > 0 && (large || this.large || this.tasks.length >= SPAN_FILES || offset < this.start || Math.max(end, this.end) - this.start > SPAN_BYTES)) this.flush();
     if (this.tasks.length === 0) {
       this.start = offset;
       this.end = end;
+      this.large = large;
     }
     this.tasks.push(task);
     this.end = Math.max(this.end, end);
@@ -125,7 +135,7 @@ export class SpanBatcher {
 }
 
 /** The archive through one file descriptor, with one span held in a reused buffer. */
-export class SpanReader implements RandomAccessSource {
+export class SpanReader implements RandomAccessSource, SyncSource {
   private buffer = Buffer.allocUnsafeSlow(SPAN_BYTES + LOCAL_HEADER_ROOM + DESCRIPTOR_ROOM);
   private start = 0;
   private end = 0;
@@ -163,6 +173,13 @@ export class SpanReader implements RandomAccessSource {
     return Promise.resolve(outside);
   }
 
+  readInto(into: Buffer, offset: number, length: number): void {
+    if (offset < 0 || length < 0 || offset + length > this.size) {
+      throw new ZipError('TRUNCATED', `read of ${length} bytes at offset ${offset} runs past the end of the archive (${this.size} bytes)`, { offset });
+    }
+    this.fill(into, offset, length);
+  }
+
   close(): void {
     closeSync(this.fd);
   }
@@ -180,15 +197,18 @@ export class SpanReader implements RandomAccessSource {
 /** Entry data is compared strictly with its local header (archive/entry-check.ts). */
 const STRICT = { strictLocalHeader: true } as const;
 
+/** A large entry's output between two looks at the event loop (a cancel, the helper's answers). */
+const YIELD_BYTES = 8 * 1024 * 1024;
+
 /**
  * Runs every task of the batch: reads and checks its entry, and writes the file for a FileTask.
  * One task's failure is its outcome, not the batch's. Stops early (the rest get CANCELLED
- * outcomes) when `cancelled` says so.
+ * outcomes) when `cancelled` says so; a large entry also stops in the middle.
  */
 export async function runSpanBatch(source: SpanReader, batch: SpanBatch, cancelled: () => boolean = () => false): Promise<FileOutcome[]> {
   const outcomes: FileOutcome[] = [];
   try {
-    source.load(batch.start, batch.end);
+    if (batch.end > batch.start) source.load(batch.start, batch.end);
   } catch (error) {
     const problem = describe(error);
     return batch.tasks.map(() => problem);
@@ -196,6 +216,16 @@ export async function runSpanBatch(source: SpanReader, batch: SpanBatch, cancell
   for (const task of batch.tasks) {
     if (cancelled()) {
       outcomes.push({ code: 'CANCELLED', message: 'cancelled' });
+      continue;
+    }
+    if (!isSmallFile(task.entry)) {
+      try {
+        if ('final' in task) await streamFile(source, task, cancelled);
+        else await eachChunk(source, task.entry, cancelled, () => undefined);
+        outcomes.push(null);
+      } catch (error) {
+        outcomes.push(describe(error));
+      }
       continue;
     }
     try {
@@ -221,9 +251,8 @@ function writeFile(task: FileTask, data: Buffer): void {
   let committed = false;
   try {
     try {
-      for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at, at);
-      if (task.restoreMode) fchmodSync(fd, task.mode);
-      if (Number.isFinite(task.modifiedMs)) futimesSync(fd, task.modifiedMs / 1000, task.modifiedMs / 1000);
+      writeAll(fd, data, 0);
+      restoreModeAndTime(fd, task);
     } finally {
       closeSync(fd);
     }
@@ -232,6 +261,54 @@ function writeFile(task: FileTask, data: Buffer): void {
   } finally {
     if (!committed) rmSync(temporary, { force: true });
   }
+}
+
+/** The same for a large entry, written a checked chunk at a time. */
+async function streamFile(source: SpanReader, task: FileTask, cancelled: () => boolean): Promise<void> {
+  const [temporary, fd] = createTemporary(task);
+  let committed = false;
+  try {
+    try {
+      let position = 0;
+      await eachChunk(source, task.entry, cancelled, (chunk) => {
+        writeAll(fd, chunk, position);
+        position += chunk.length;
+      });
+      restoreModeAndTime(fd, task);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, task.final);
+    committed = true;
+  } finally {
+    if (!committed) rmSync(temporary, { force: true });
+  }
+}
+
+/**
+ * Hands each checked chunk of a large entry to `use` (synchronously: the chunk's buffer is
+ * reused), and lets the event loop in every YIELD_BYTES, stopping there once cancelled.
+ */
+async function eachChunk(source: SpanReader, entry: EntryFields, cancelled: () => boolean, use: (chunk: Buffer) => void): Promise<void> {
+  let since = 0;
+  for (const chunk of entryChunks(source, entry as ZipEntry, STRICT)) {
+    use(chunk);
+    since += chunk.length;
+    if (since >= YIELD_BYTES) {
+      since = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (cancelled()) throw new ZipError('CANCELLED', 'cancelled', { entry: entry.name });
+    }
+  }
+}
+
+function writeAll(fd: number, data: Buffer, position: number): void {
+  for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at, position + at);
+}
+
+function restoreModeAndTime(fd: number, task: FileTask): void {
+  if (task.restoreMode) fchmodSync(fd, task.mode);
+  if (Number.isFinite(task.modifiedMs)) futimesSync(fd, task.modifiedMs / 1000, task.modifiedMs / 1000);
 }
 
 let temporaryCounter = 0;
@@ -276,13 +353,20 @@ export class SpanRunner {
   private front = 0;
   private helperBusy = 0;
   private helperIdle: (() => void) | undefined;
+  /** Set once the job is cancelled; the helper thread, which cannot see the signal, reads it too. */
+  private readonly cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly onAbort = (): void => void Atomics.store(this.cancelFlag, 0, 1);
+  private readonly cancelled = (): boolean => Atomics.load(this.cancelFlag, 0) !== 0;
 
   constructor(
     private readonly local: SpanReader,
     private readonly archivePath: string | undefined,
-    private readonly cancelled: () => boolean,
+    private readonly signal: AbortSignal | undefined,
     private readonly settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void,
-  ) {}
+  ) {
+    if (signal?.aborted) this.onAbort();
+    else signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
 
   private get queued(): number {
     return this.queue.length - this.front;
@@ -294,7 +378,7 @@ export class SpanRunner {
     if (this.helperFailed || this.archivePath === undefined || availableParallelism() < 2) return false;
     const url = helperScript('extract-helper.js');
     if (url === undefined) return false;
-    const data: HelperData = { archive: this.archivePath, size: this.local.size };
+    const data: HelperData = { archive: this.archivePath, size: this.local.size, cancel: this.cancelFlag.buffer as SharedArrayBuffer };
     // It holds one batch of small files at a time: a small heap is plenty (peak memory is a target).
     const worker = new Worker(url, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 } });
     worker.on('message', (answer: HelperAnswer) => {
@@ -355,6 +439,7 @@ export class SpanRunner {
 
   /** Ends the helper thread and closes the archive. */
   async close(): Promise<void> {
+    this.signal?.removeEventListener('abort', this.onAbort);
     const worker = this.worker;
     this.worker = undefined;
     try {
@@ -378,7 +463,7 @@ export class SpanRunner {
  * A span runner over the archive at `archive`, when it can be opened again by that path and is
  * still `size` bytes; undefined otherwise (then the caller streams every entry).
  */
-export function openSpanRunner(archive: string, size: number, cancelled: () => boolean, settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void): SpanRunner | undefined {
+export function openSpanRunner(archive: string, size: number, signal: AbortSignal | undefined, settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void): SpanRunner | undefined {
   let fd: number;
   try {
     fd = openSync(archive, 'r');
@@ -387,7 +472,7 @@ export function openSpanRunner(archive: string, size: number, cancelled: () => b
   }
   try {
     const stat = fstatSync(fd);
-    if (stat.isFile() && stat.size === size) return new SpanRunner(new SpanReader(fd, size), archive, cancelled, settle);
+    if (stat.isFile() && stat.size === size) return new SpanRunner(new SpanReader(fd, size), archive, signal, settle);
   } catch {
     // Not ours to read: stream instead.
   }

@@ -1,8 +1,9 @@
-// The span helper thread (archive/extract-files.ts): runs the span batches of small entries it
-// is sent — checks them for test, writes them for extract — with the same code as the job's own
-// thread, and answers each batch with its outcomes. It belongs to one extraction or test and ends
-// with it. The main side decides every name; this thread only reads the archive and writes the
-// files it was told to.
+// The span helper thread (archive/extract-files.ts): runs the span batches it is sent (runs of
+// small entries, or one large entry) — checks them for test, writes them for extract — with the
+// same code as the job's own thread, and answers each batch with its outcomes. It belongs to one
+// extraction or test and ends with it, and stops mid-entry when the job's thread sets the shared
+// cancel flag. The main side decides every name; this thread only reads the archive and writes
+// the files it was told to.
 
 import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -11,6 +12,8 @@ import { SpanReader, runSpanBatch, type FileOutcome, type SpanBatch } from './ex
 export interface HelperData {
   readonly archive: string;
   readonly size: number;
+  /** A 32-bit flag the job's thread sets when it is cancelled. */
+  readonly cancel: SharedArrayBuffer;
 }
 
 export interface HelperAnswer {
@@ -20,7 +23,9 @@ export interface HelperAnswer {
 
 if (parentPort) {
   const port = parentPort;
-  const { archive, size } = workerData as HelperData;
+  const { archive, size, cancel } = workerData as HelperData;
+  const flag = new Int32Array(cancel);
+  const cancelled = (): boolean => Atomics.load(flag, 0) !== 0;
   const fd = openSync(archive, 'r');
   const source = new SpanReader(fd, size);
   // One batch at a time, in the order sent (each is written before the next is read).
@@ -34,7 +39,7 @@ if (parentPort) {
       return;
     }
     queue = queue.then(async () => {
-      const answer: HelperAnswer = { id: batch.id, outcomes: await runSpanBatch(source, batch) };
+      const answer: HelperAnswer = { id: batch.id, outcomes: await runSpanBatch(source, batch, cancelled) };
       port.postMessage(answer);
     });
   });

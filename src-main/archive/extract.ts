@@ -27,6 +27,7 @@ import { ZipError, isZipError } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
 import { symlinkTargetStaysInside, trySafeEntryPath, type SafePath } from '../zip/paths.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
+import { canReadChunks } from '../zip/entry-data.js';
 import { silentLog, type Log } from '../log/types.js';
 
 export type OverwritePolicy = 'skip' | 'replace' | 'rename';
@@ -43,7 +44,7 @@ export interface ExtractOptions {
    * everything under it. Default: every entry.
    */
   readonly entries?: readonly string[];
-  /** Large entries streamed at the same time (small ones go in span batches). Default 2. */
+  /** Large entries streamed at the same time, when they cannot go in span batches (see step 2 below). Default 2. */
   readonly concurrency?: number;
 }
 
@@ -175,7 +176,9 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
       done(entry, entry.uncompressedSize);
     });
   };
-  const writers = openSpanRunner(archive, reader.source.size, () => signal?.aborted === true, settle);
+  const writers = openSpanRunner(archive, reader.source.size, signal, settle);
+  // Large files stream there too, each a batch of its own, when this Node allows it (entry-data.ts).
+  const streamLarge = writers !== undefined && canReadChunks();
   let spanBatches: SpanBatch[] = [];
   let places: { requested: string; path: string }[] = [];
   const batcher = new SpanBatcher(reader.source.size, (batch) => {
@@ -219,12 +222,13 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
         done(plan.entry, 0);
       }
 
-      // 2. Files, in the order their data lies in the archive: small ones in span batches, large
-      //    ones streamed a few at a time, both at once.
+      // 2. Files, in the order their data lies in the archive: in span batches (a large one in a
+      //    batch of its own); without a span runner, or where Node lacks the synchronous inflate
+      //    call, large ones stream through zlib's thread pool a few at a time, meanwhile.
       files.sort((a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset);
       const large: Planned[] = [];
       for (const plan of files) {
-        if (writers === undefined || !isSmallFile(plan.entry)) {
+        if (writers === undefined || (!streamLarge && !isSmallFile(plan.entry))) {
           large.push(plan);
           continue;
         }

@@ -13,6 +13,7 @@ import { openFileSource } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
+import { canReadChunks } from '../zip/entry-data.js';
 import type { ZipEntry } from '../zip/model.js';
 import { silentLog, type Log } from '../log/types.js';
 import { cancelledError, copyEntryData, entryProblem, scanSpans, type EntryProblem } from './entry-check.js';
@@ -24,7 +25,7 @@ export interface TestOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: ProgressCallback;
   readonly log?: Log;
-  /** Entries inflated at the same time (zlib runs on libuv's thread pool). Default 4. */
+  /** Large entries inflated at the same time when they cannot go in span batches (zlib runs on libuv's thread pool). Default 4. */
   readonly concurrency?: number;
 }
 
@@ -79,11 +80,11 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
     progress.currentEntry = entry.name;
     progress.tick();
   };
-  // Small entries are checked in span batches (archive/extract-files.ts: one read for a run of
-  // neighbours, checked from memory) on this thread and, when they are many, on a helper thread
-  // too; the others stream through zlib's thread pool meanwhile, a few at a time.
-  const cancelled = (): boolean => signal?.aborted === true;
-  const runner = openSpanRunner(archive, reader.source.size, cancelled, (batch, outcomes) =>
+  // Entries are checked in span batches (archive/extract-files.ts: one read for a run of small
+  // neighbours, checked from memory; a large entry alone, a megabyte at a time) on this thread and,
+  // when there is enough work, on a helper thread too. Without a span runner (or the synchronous
+  // inflate call), large entries stream through zlib's thread pool meanwhile, a few at a time.
+  const runner = openSpanRunner(archive, reader.source.size, signal, (batch, outcomes) =>
     batch.tasks.forEach(({ entry }, i) => {
       const outcome = outcomes[i];
       if (outcome?.code === 'CANCELLED') return;
@@ -91,6 +92,8 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
     }),
   );
   const helper = runner !== undefined && helperPays(spans) && runner.useHelper();
+  // Large entries are checked there too, each a batch of its own, when this Node allows it (entry-data.ts).
+  const streamLarge = runner !== undefined && canReadChunks();
   const batches: SpanBatch[] = [];
   const batcher = new SpanBatcher(reader.source.size, (batch) => batches.push(batch));
   const concurrency = options.concurrency ?? 4;
@@ -104,7 +107,7 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
       for (const entry of order) {
         const overlap = spans.overlapping.get(entry.index);
         if (overlap !== undefined) done(entry, entryProblem(entry, overlap.withEntry(entry.name)));
-        else if (runner !== undefined && isSmallFile(entry)) batcher.add({ entry: entryFields(entry) });
+        else if (runner !== undefined && (streamLarge || isSmallFile(entry))) batcher.add({ entry: entryFields(entry) });
         else large.push(entry);
       }
       batcher.flush();

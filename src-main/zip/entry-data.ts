@@ -6,7 +6,8 @@
 // descriptor when the entry has one, as Go's reader does).
 //
 // Small entries (the common case in source trees) take one read for local header and data and
-// a synchronous inflate; larger ones stream in 1 MiB reads through zlib's raw inflater.
+// a synchronous inflate; larger ones are read and inflated synchronously a megabyte at a time
+// (entryChunks, for extract and test), or stream in 1 MiB reads through zlib's raw inflater.
 
 import { Buffer } from 'node:buffer';
 import { Readable } from 'node:stream';
@@ -19,6 +20,7 @@ import { decodeCp437, decodeHeaderText, unicodeExtraText } from './names.js';
 import { EXTRA_ID, EXTRA_INFOZIP_UNICODE_PATH, EXTRA_ZIP64, LOCAL_FILE_HEADER, SIGNATURE } from './records.js';
 
 const Z_FINISH = zlibConstants.Z_FINISH;
+const Z_NO_FLUSH = zlibConstants.Z_NO_FLUSH;
 
 /** Read size for streaming entry data. */
 const DATA_CHUNK = 1024 * 1024;
@@ -379,9 +381,29 @@ class KeptInflater {
   inflate(data: Buffer, limit: number, transient = false): Buffer {
     const out = transient && limit <= SMALL_ENTRY + 1 ? (this.scratch ??= Buffer.allocUnsafeSlow(SMALL_ENTRY + 1)) : Buffer.allocUnsafe(limit);
     this.handle.reset();
-    this.handle.writeSync(Z_FINISH, data, 0, data.length, out, 0, limit);
-    if (this.stream.destroyed) throw this.stream.errored ?? new Error('zlib failed');
+    this.step(Z_FINISH, data, 0, data.length, out, limit);
     return out.subarray(0, limit - this.state[0]!);
+  }
+
+  /**
+   * One call of zlib's inflate on the stream so far: input [inOffset, +inLength), output into
+   * out[0, outLength). Returns how much input it took; how much it made is outLength minus
+   * `outputLeft`. Throws zlib's error (the stream is then broken).
+   */
+  step(flush: number, input: Buffer, inOffset: number, inLength: number, out: Buffer, outLength: number): number {
+    this.handle.writeSync(flush, input, inOffset, inLength, out, 0, outLength);
+    if (this.stream.destroyed) throw this.stream.errored ?? new Error('zlib failed');
+    return inLength - this.state[1]!;
+  }
+
+  /** Output room the last step left unused. */
+  get outputLeft(): number {
+    return this.state[0]!;
+  }
+
+  /** Frees zlib's state now rather than at the next collection. */
+  close(): void {
+    if (!this.stream.destroyed) this.stream.destroy();
   }
 }
 
@@ -409,6 +431,130 @@ function selfTest(inflater: KeptInflater): boolean {
   const whole = inflater.inflate(deflated, text.length + 1);
   const cut = inflater.inflate(deflated, text.length - 1);
   return whole.equals(text) && cut.length === text.length - 1 && inflater.inflate(deflated, text.length + 1).equals(text);
+}
+
+/** Archive bytes read synchronously: `readInto` fills `into[0, length)` from `offset`, or throws TRUNCATED. */
+export interface SyncSource {
+  readonly size: number;
+  readInto(into: Buffer, offset: number, length: number): void;
+}
+
+/** Whether entryChunks can inflate here (it needs the kept inflater's zlib call; see inflateSmall). */
+export function canReadChunks(): boolean {
+  return keptInflater() !== undefined;
+}
+
+/** Input and output buffers of entryChunks, kept for the next entry: fresh megabytes cost page faults. */
+const spareChunks: Buffer[] = [];
+
+function takeChunk(): Buffer {
+  return spareChunks.pop() ?? Buffer.allocUnsafeSlow(DATA_CHUNK);
+}
+
+function giveChunk(chunk: Buffer): void {
+  if (spareChunks.length < 4) spareChunks.push(chunk);
+}
+
+/**
+ * A large entry's uncompressed bytes, read and inflated synchronously a megabyte at a time, with
+ * every check of openEntryStream: the local header against the central record, never more than
+ * the declared size, then size, CRC-32 and data descriptor. Each chunk is transient (its buffer
+ * is reused for the next), to be written or checked before asking for the next. Throws the
+ * entry's ZipError. The caller decides when to let other work in between chunks.
+ * Needs canReadChunks().
+ */
+export function* entryChunks(source: SyncSource, entry: ZipEntry, options: EntryStreamOptions = {}): Generator<Buffer, void, undefined> {
+  checkSupported(entry);
+  const input = takeChunk();
+  const output = takeChunk();
+  let inflater: KeptInflater | undefined;
+  try {
+    const local = syncLocalHeader(source, entry, input);
+    checkLocal(entry, local, options);
+    dataFits(source.size, entry, local);
+    let next = local.dataOffset;
+    const end = next + entry.compressedSize;
+    let produced = 0;
+    let crc = 0;
+    if (entry.compressionMethod === METHOD_STORED) {
+      while (next < end) {
+        const length = Math.min(DATA_CHUNK, end - next);
+        source.readInto(input, next, length);
+        next += length;
+        const chunk = input.subarray(0, length);
+        crc = crc32(chunk, crc);
+        produced += length;
+        yield chunk;
+      }
+    } else {
+      inflater = new KeptInflater();
+      // At most one byte more than declared is ever made: that byte is SIZE_MISMATCH.
+      const limit = entry.uncompressedSize + 1;
+      let ended = false;
+      while (!ended) {
+        const length = Math.min(DATA_CHUNK, end - next);
+        source.readInto(input, next, length);
+        next += length;
+        const flush = next >= end ? Z_FINISH : Z_NO_FLUSH;
+        let at = 0;
+        for (;;) {
+          const room = Math.min(output.length, limit - produced);
+          let taken: number;
+          try {
+            taken = inflater.step(flush, input, at, length - at, output, room);
+          } catch (e) {
+            throw inflateError(entry, e);
+          }
+          at += taken;
+          const made = room - inflater.outputLeft;
+          if (made > 0) {
+            produced += made;
+            if (produced > entry.uncompressedSize) throw sizeError(entry, produced);
+            const chunk = output.subarray(0, made);
+            crc = crc32(chunk, crc);
+            yield chunk;
+          }
+          // Output room left over: zlib took all it could. Input left too: the deflate stream has
+          // ended before the entry's data (the size and CRC-32 below judge what it made).
+          if (inflater.outputLeft > 0) {
+            if (at < length || flush === Z_FINISH) ended = true;
+            break;
+          }
+        }
+      }
+    }
+    if (produced !== entry.uncompressedSize) throw sizeError(entry, produced);
+    if (crc !== entry.crc32) throw crcError(entry, crc, entry.crc32, 'the central directory');
+    if (entry.hasDataDescriptor) {
+      const length = Math.min(DATA_DESCRIPTOR_MAX, source.size - end);
+      source.readInto(input, end, length);
+      checkDescriptor(entry, input.subarray(0, length), crc);
+    }
+  } catch (e) {
+    throw e instanceof ZipError ? e.withEntry(entry.name) : e;
+  } finally {
+    inflater?.close();
+    giveChunk(output);
+    giveChunk(input);
+  }
+}
+
+/** The entry's local header, read synchronously into `scratch` (at least 1 MiB: a header is at most 30 + 2 × 65,535 bytes). */
+function syncLocalHeader(source: SyncSource, entry: ZipEntry, scratch: Buffer): LocalHeader {
+  const offset = entry.localHeaderOffset;
+  const size = source.size;
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset + LOCAL_FILE_HEADER.size > size) {
+    throw new ZipError('TRUNCATED', `local header offset ${offset} is outside the archive (${size} bytes)`, { entry: entry.name, offset });
+  }
+  let length = Math.min(size - offset, LOCAL_FILE_HEADER.size + LOCAL_HEADER_GUESS);
+  source.readInto(scratch, offset, length);
+  let local = parseLocalHeader(entry, scratch.subarray(0, length), 0, size, 0);
+  if (local === undefined) {
+    length = Math.min(size - offset, LOCAL_FILE_HEADER.lengthOf(LOCAL_FILE_HEADER.decode(scratch, 0)));
+    source.readInto(scratch, offset, length);
+    local = parseLocalHeader(entry, scratch.subarray(0, length), 0, size, 0)!;
+  }
+  return local;
 }
 
 /**
