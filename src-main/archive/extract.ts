@@ -98,14 +98,19 @@ export async function extractArchive(archivePath: string, target: string, option
   try {
     const reader = await openZip(source, { log });
     const result = await extractReader(archivePath, reader, target, options);
-    log.info('extracted', {
+    const record = {
       archive: archivePath,
       target,
       files: result.filesWritten,
       skipped: result.skipped.length,
       problems: result.problems.length,
       ms: Math.round(performance.now() - started),
-    });
+    };
+    // A clean run is logged at debug, as testArchive does: at info, `zipdesk extract` would start
+    // the file logger (some 60 ms of loading winston) after every run; the job client logs the
+    // app's jobs anyway.
+    if (result.ok) log.debug('extracted', record);
+    else log.warn('extracted: entries with problems', record);
     return result;
   } finally {
     await source.close();
@@ -126,10 +131,47 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   const skipped: (SkippedEntry & { index: number })[] = [];
   const renamed: (RenamedEntry & { index: number })[] = [];
 
+  // Files are written in span batches (archive/extract-files.ts) on this thread and a helper
+  // thread; that needs the archive by path. Without it, every file takes the streaming road.
+  /** Per span batch, for each file: where it asked to go and where the policy put it. */
+  const destinations = new Map<number, { requested: string; path: string }[]>();
+  // (Called from pass 2 on; what it counts is declared below.)
+  const settle = (batch: SpanBatch, outcomes: FileOutcome[]): void => {
+    const places = destinations.get(batch.id)!;
+    destinations.delete(batch.id);
+    batch.tasks.forEach((task, i) => {
+      const place = places[i]!;
+      const outcome = outcomes[i];
+      const entry = task.entry;
+      if (outcome === null) {
+        filesWritten++;
+        bytesWritten += entry.uncompressedSize;
+        if (place.path !== place.requested) renamed.push({ index: entry.index, entry: entry.name, path: place.path });
+      } else if (outcome !== undefined && !signal?.aborted) {
+        problems.push({ entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message });
+      }
+      done(entry, entry.uncompressedSize);
+    });
+  };
+  const writers = openSpanRunner(archive, reader.source.size, signal, settle);
+  // Large files stream there too, each a batch of its own, when this Node allows it (entry-data.ts).
+  const streamLarge = writers !== undefined && canReadChunks();
+  // When the archive's own entry count and size say that a helper thread pays, it starts now and
+  // boots while pass 1 reads the central directory.
+  let helper = writers !== undefined && options.entries === undefined && helperPays({ count: reader.info.entryCount, bytesTotal: reader.source.size }) && writers.useHelper();
+
   // Pass 1 streams the central directory for totals and overlaps (16 bytes an entry) and, for
   // 'replace', which entry is the last of each path (it wins, as extracting one after the other).
-  const spans = await scanSpans(reader, signal, selected);
-  const lastOfPath = policy === 'replace' ? await lastEntryOfEachPath(reader, selected, signal) : undefined;
+  let spans: EntrySpans;
+  let lastOfPath: Map<string, number> | undefined;
+  try {
+    spans = await scanSpans(reader, signal, selected);
+    lastOfPath = policy === 'replace' ? await lastEntryOfEachPath(reader, selected, signal) : undefined;
+  } catch (error) {
+    await writers?.close();
+    throw error;
+  }
+  helper ||= writers !== undefined && helperPays(spans) && writers.useHelper();
 
   const progress = new ProgressReporter(options.onProgress, spans.bytesTotal, spans.count);
   progress.flush();
@@ -155,30 +197,6 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   /** Paths planned so far in this run: a second file for one path is settled by the policy. */
   const seen = new Map<string, Kind>();
 
-  // Small files are written in span batches (archive/extract-files.ts) on this thread and a helper
-  // thread; that needs the archive by path. Without it, every file takes the streaming road.
-  /** Per span batch, for each file: where it asked to go and where the policy put it. */
-  const destinations = new Map<number, { requested: string; path: string }[]>();
-  const settle = (batch: SpanBatch, outcomes: FileOutcome[]): void => {
-    const places = destinations.get(batch.id)!;
-    destinations.delete(batch.id);
-    batch.tasks.forEach((task, i) => {
-      const place = places[i]!;
-      const outcome = outcomes[i];
-      const entry = task.entry;
-      if (outcome === null) {
-        filesWritten++;
-        bytesWritten += entry.uncompressedSize;
-        if (place.path !== place.requested) renamed.push({ index: entry.index, entry: entry.name, path: place.path });
-      } else if (outcome !== undefined && !signal?.aborted) {
-        problems.push({ entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message });
-      }
-      done(entry, entry.uncompressedSize);
-    });
-  };
-  const writers = openSpanRunner(archive, reader.source.size, signal, settle);
-  // Large files stream there too, each a batch of its own, when this Node allows it (entry-data.ts).
-  const streamLarge = writers !== undefined && canReadChunks();
   let spanBatches: SpanBatch[] = [];
   let places: { requested: string; path: string }[] = [];
   const batcher = new SpanBatcher(reader.source.size, (batch) => {
@@ -186,8 +204,6 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     destinations.set(batch.id, places);
     places = [];
   });
-  const helper = writers !== undefined && helperPays(spans) && writers.useHelper();
-
   try {
     // Pass 2, a batch of central records at a time: plan, make folders, write files.
     for await (const batch of reader.entryBatches()) {

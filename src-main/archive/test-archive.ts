@@ -16,7 +16,7 @@ import { openZip, type ZipReader } from '../zip/reader.js';
 import { canReadChunks } from '../zip/entry-data.js';
 import type { ZipEntry } from '../zip/model.js';
 import { silentLog, type Log } from '../log/types.js';
-import { cancelledError, copyEntryData, entryProblem, scanSpans, type EntryProblem } from './entry-check.js';
+import { cancelledError, copyEntryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans } from './entry-check.js';
 import { SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, type EntryFields, type SpanBatch } from './extract-files.js';
 
 export type { EntryProblem } from './entry-check.js';
@@ -67,7 +67,29 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
   // Two streaming passes over the central directory, so that memory stays bounded however many
   // entries there are: the first gathers totals and overlaps, the second tests batch by batch.
   // (Up to HOLD_ENTRIES entries are kept from the first pass instead.)
-  const spans = await scanSpans(reader, signal, undefined, HOLD_ENTRIES);
+  //
+  // Entries are checked in span batches (archive/extract-files.ts: one read for a run of small
+  // neighbours, checked from memory; a large entry alone, a megabyte at a time) on this thread and,
+  // when there is enough work, on a helper thread too. Without a span runner (or the synchronous
+  // inflate call), large entries stream through zlib's thread pool meanwhile, a few at a time.
+  // (The outcomes arrive from the second pass on; `done` is declared below.)
+  const runner = openSpanRunner(archive, reader.source.size, signal, (batch, outcomes) =>
+    batch.tasks.forEach(({ entry }, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.code === 'CANCELLED') return;
+      done(entry, outcome ? { entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message } : undefined);
+    }),
+  );
+  // When the archive's own entry count and size say that a helper thread pays, it starts now and
+  // boots while the first pass reads the central directory.
+  let helper = runner !== undefined && helperPays({ count: reader.info.entryCount, bytesTotal: reader.source.size }) && runner.useHelper();
+  let spans: EntrySpans;
+  try {
+    spans = await scanSpans(reader, signal, undefined, HOLD_ENTRIES);
+  } catch (error) {
+    await runner?.close();
+    throw error;
+  }
   const problems: EntryProblem[] = [];
   const progress = new ProgressReporter(options.onProgress, spans.bytesTotal, spans.count);
   progress.flush();
@@ -80,18 +102,7 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
     progress.currentEntry = entry.name;
     progress.tick();
   };
-  // Entries are checked in span batches (archive/extract-files.ts: one read for a run of small
-  // neighbours, checked from memory; a large entry alone, a megabyte at a time) on this thread and,
-  // when there is enough work, on a helper thread too. Without a span runner (or the synchronous
-  // inflate call), large entries stream through zlib's thread pool meanwhile, a few at a time.
-  const runner = openSpanRunner(archive, reader.source.size, signal, (batch, outcomes) =>
-    batch.tasks.forEach(({ entry }, i) => {
-      const outcome = outcomes[i];
-      if (outcome?.code === 'CANCELLED') return;
-      done(entry, outcome ? { entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message } : undefined);
-    }),
-  );
-  const helper = runner !== undefined && helperPays(spans) && runner.useHelper();
+  helper ||= runner !== undefined && helperPays(spans) && runner.useHelper();
   // Large entries are checked there too, each a batch of its own, when this Node allows it (entry-data.ts).
   const streamLarge = runner !== undefined && canReadChunks();
   const batches: SpanBatch[] = [];
