@@ -197,6 +197,14 @@ export class SpanReader implements RandomAccessSource, SyncSource {
 /** Entry data is compared strictly with its local header (archive/entry-check.ts). */
 const STRICT = { strictLocalHeader: true } as const;
 
+/**
+ * Batches the helper thread holds at once: enough that it never waits while this thread, busy
+ * planning or writing, has not yet read its answers (measured on the benchmark's corpora A and C).
+ */
+const HELPER_IN_HAND = 4;
+/** Batches the job's thread leaves queued for the helper when it stops to plan the next ones. */
+export const LEFT_FOR_HELPER = 8;
+
 /** A large entry's output between two looks at the event loop (a cancel, the helper's answers). */
 const YIELD_BYTES = 8 * 1024 * 1024;
 
@@ -340,7 +348,7 @@ function describe(error: unknown): FileOutcome {
 
 /**
  * Runs span batches on this thread and, when asked, on one helper thread too. Batches are queued
- * as the plan makes them; the helper always has two in hand (taken from the back of the queue),
+ * as the plan makes them; the helper always holds HELPER_IN_HAND of them (from the back of the queue),
  * and this thread takes its share from the front between planning the next central directory
  * batch, so neither thread waits for the other. Front and back, because files are grouped by
  * folder in most archives, and two threads creating files in one folder wait for its lock.
@@ -422,7 +430,7 @@ export class SpanRunner {
   }
 
   private feedHelper(): void {
-    while (this.worker !== undefined && this.helperBusy < 2 && this.queued > 0 && !this.cancelled()) {
+    while (this.worker !== undefined && this.helperBusy < HELPER_IN_HAND && this.queued > 0 && !this.cancelled()) {
       const batch = this.queue.pop()!;
       this.helperBusy++;
       void this.send(batch)

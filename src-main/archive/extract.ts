@@ -20,7 +20,7 @@ import path from 'node:path';
 import { Buffer } from 'node:buffer';
 import { openFileSource } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
-import { SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, temporaryBeside, type FileOutcome, type FileTask, type SpanBatch } from './extract-files.js';
+import { LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, temporaryBeside, type FileOutcome, type FileTask, type SpanBatch } from './extract-files.js';
 import { cancelledError, dataRefusal, entryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans } from './entry-check.js';
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
@@ -275,7 +275,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
       writers?.add(spanBatches);
       spanBatches = [];
       // This thread's share now; a few batches stay queued for the helper while we plan the next.
-      const runSmall = async (): Promise<void> => writers?.work(helper ? 4 : 0);
+      const runSmall = async (): Promise<void> => writers?.work(helper ? LEFT_FOR_HELPER : 0);
       const runLarge = (): Promise<void> =>
         runBounded(large, options.concurrency ?? 2, signal, async (plan) => {
           try {

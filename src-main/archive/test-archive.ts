@@ -17,7 +17,7 @@ import { canReadChunks } from '../zip/entry-data.js';
 import type { ZipEntry } from '../zip/model.js';
 import { silentLog, type Log } from '../log/types.js';
 import { cancelledError, copyEntryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans } from './entry-check.js';
-import { SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, type EntryFields, type SpanBatch } from './extract-files.js';
+import { LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, type EntryFields, type SpanBatch } from './extract-files.js';
 
 export type { EntryProblem } from './entry-check.js';
 
@@ -130,7 +130,7 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
       });
       streaming.catch(() => undefined); // awaited below
       // This thread's share now; a few batches stay queued for the helper while we read the next.
-      await runner?.work(helper ? 4 : 0);
+      await runner?.work(helper ? LEFT_FOR_HELPER : 0);
       // The large entries stream on while the next batch's small ones are checked.
       await previous;
       previous = streaming;
