@@ -467,6 +467,12 @@ type Placement = { kind: 'written'; path: string } | { kind: 'skipped'; reason: 
  * The target folder as extraction sees it: which folders are known to be real (so that no write
  * goes through a link), which names this run has taken, and how a name is committed.
  */
+/** The folder a safe path lies in, "/"-joined ("" for the target itself). */
+function parentOf(safe: SafePath): string {
+  const slash = safe.path.lastIndexOf('/');
+  return slash === -1 ? '' : safe.path.slice(0, slash);
+}
+
 class TargetFolder {
   /** Folders (relative, "/"-joined; "" is the target) checked to be real folders. */
   private readonly verified = new Set<string>();
@@ -493,8 +499,13 @@ class TargetFolder {
   }
 
   absolute(segments: readonly string[]): string {
+    return this.absoluteOf(segments.join('/'));
+  }
+
+  /** The same for the segments joined with "/" (SafePath.path). */
+  absoluteOf(relative: string): string {
     // Segments are plain names (zip/paths.ts): joining them needs no normalizing.
-    const absolute = segments.length === 0 ? this.root : this.root + path.sep + segments.join(path.sep);
+    const absolute = relative === '' ? this.root : this.root + path.sep + (path.sep === '/' ? relative : relative.replaceAll('/', path.sep));
     // Belt and braces: segments are plain names, so this always holds.
     if (absolute !== this.root && !absolute.startsWith(this.root + path.sep)) {
       throw new ZipError('UNSAFE_PATH', `${absolute} is outside ${this.root}`);
@@ -511,12 +522,12 @@ class TargetFolder {
    * Folders this run made or checked are remembered, so a file in a known folder costs no
    * system call here; synchronous, because each call is short and most are none.
    */
-  ensureDirectory(segments: readonly string[]): void {
-    if (segments.length === 0 || this.verified.has(segments.join('/'))) return;
+  ensureDirectory(segments: readonly string[], relative = segments.join('/')): void {
+    if (segments.length === 0 || this.verified.has(relative)) return;
     for (let depth = 1; depth <= segments.length; depth++) {
-      const relative = segments.slice(0, depth).join('/');
-      if (this.verified.has(relative)) continue;
-      const absolute = this.absolute(segments.slice(0, depth));
+      const prefix = segments.slice(0, depth).join('/');
+      if (this.verified.has(prefix)) continue;
+      const absolute = this.absoluteOf(prefix);
       let made = false;
       try {
         mkdirSync(absolute);
@@ -526,11 +537,11 @@ class TargetFolder {
       }
       if (!made) {
         const stat = lstatSync(absolute);
-        if (stat.isSymbolicLink()) throw new ZipError('UNSAFE_PATH', `${relative} is a symbolic link in the target folder; nothing is written through it`);
-        if (!stat.isDirectory()) throw new ZipError('EXISTS', `${relative} exists and is not a folder`);
+        if (stat.isSymbolicLink()) throw new ZipError('UNSAFE_PATH', `${prefix} is a symbolic link in the target folder; nothing is written through it`);
+        if (!stat.isDirectory()) throw new ZipError('EXISTS', `${prefix} exists and is not a folder`);
       }
-      this.verified.add(relative);
-      if (made) this.fresh.add(relative);
+      this.verified.add(prefix);
+      if (made) this.fresh.add(prefix);
     }
   }
 
@@ -545,8 +556,7 @@ class TargetFolder {
    * answer needs no system call at all.
    */
   private choose(safe: SafePath, policy: OverwritePolicy, kind: Kind): { relative: string } | { skip: string } {
-    const parent = safe.segments.slice(0, -1);
-    const parentRelative = parent.join('/');
+    const parentRelative = parentOf(safe);
     const onDisk = (relative: string): boolean => {
       if (this.fresh.has(parentRelative)) return false;
       try {
@@ -564,6 +574,7 @@ class TargetFolder {
     if (policy === 'replace') return { relative };
     if (claimedKind === undefined && !onDisk(relative)) return { relative };
     if (policy === 'skip') return { skip: `${relative} already exists` };
+    const parent = safe.segments.slice(0, -1);
     const base = safe.segments.at(-1)!;
     const dot = base.lastIndexOf('.');
     const stem = dot > 0 ? base.slice(0, dot) : base;
@@ -582,11 +593,11 @@ class TargetFolder {
    * batch (archive/extract-files.ts) to write.
    */
   prepareFile(safe: SafePath, policy: OverwritePolicy): { kind: 'skipped'; reason: string } | { kind: 'placed'; path: string; final: string } {
-    const parent = safe.segments.slice(0, -1);
-    this.ensureDirectory(parent);
+    const parent = parentOf(safe);
+    if (!this.verified.has(parent)) this.ensureDirectory(safe.segments.slice(0, -1), parent);
     const choice = this.choose(safe, policy, 'file');
     if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
-    return { kind: 'placed', path: choice.relative, final: this.absolute(choice.relative.split('/')) };
+    return { kind: 'placed', path: choice.relative, final: this.absoluteOf(choice.relative) };
   }
 
   /**
@@ -608,7 +619,7 @@ class TargetFolder {
     const choice = this.choose(safe, policy, 'file');
     if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
     const content = await data();
-    const final = this.absolute(choice.relative.split('/'));
+    const final = this.absoluteOf(choice.relative);
     const restoreMode = (mode & ~this.umask) !== mode;
     const time = validDate(modified) ? modified : undefined;
     if (Buffer.isBuffer(content)) {
@@ -660,7 +671,7 @@ class TargetFolder {
     await symlink(linkTarget, temporary);
     try {
       if (validDate(modified)) await lutimes(temporary, modified, modified);
-      await rename(temporary, this.absolute(choice.relative.split('/')));
+      await rename(temporary, this.absoluteOf(choice.relative));
     } catch (error) {
       await rm(temporary, { force: true });
       throw error;

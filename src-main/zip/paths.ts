@@ -24,6 +24,30 @@ export interface SafePath {
 }
 
 const DRIVE_LETTER = /^[A-Za-z]:/;
+const SLASH = 0x2f;
+const DOT = 0x2e;
+
+/**
+ * Whether the name is already its own normal form (most are): segments joined by single "/"
+ * (one more may end it), none empty, "." or "..", no "\\" or NUL, and no ":" second (a drive
+ * letter). One pass over the characters instead of normalize's split, filter and join.
+ */
+function isPlain(name: string): boolean {
+  if (name.charCodeAt(1) === 0x3a) return false;
+  let start = 0;
+  for (let i = 0; i <= name.length; i++) {
+    const code = i === name.length ? SLASH : name.charCodeAt(i);
+    if (code === 0x5c || code === 0) return false;
+    if (code !== SLASH) continue;
+    const length = i - start;
+    // An empty segment is only allowed as the end of a name with a trailing slash.
+    if (length === 0 && !(i === name.length && start > 0)) return false;
+    if (length === 1 && name.charCodeAt(start) === DOT) return false;
+    if (length === 2 && name.charCodeAt(start) === DOT && name.charCodeAt(start + 1) === DOT) return false;
+    start = i + 1;
+  }
+  return true;
+}
 
 /** Why a stored name is unsafe, or undefined when it is safe. */
 export function unsafeNameReason(name: string): string | undefined {
@@ -47,6 +71,11 @@ export function trySafeEntryPath(name: string): SafePath | ZipError {
 
 function normalize(name: string): SafePath | string {
   if (name.length === 0) return 'the name is empty';
+  if (isPlain(name)) {
+    const trailingSlash = name.charCodeAt(name.length - 1) === SLASH;
+    const path = trailingSlash ? name.slice(0, -1) : name;
+    return { segments: path.split('/'), path, trailingSlash };
+  }
   if (name.includes('\0')) return 'the name holds a NUL character';
   const slashed = name.replaceAll('\\', '/');
   if (slashed.startsWith('/')) return 'the name is an absolute path';

@@ -14,8 +14,14 @@ describe('safe entry paths', () => {
     ['...', '...'],
     ['..a/b', '..a/b'],
     ['ab:c', 'ab:c'], // a colon after the second character is a plain Unix name
+    ['a/./b', 'a/b'],
+    ['a/b/.', 'a/b'],
+    ['a//', 'a'],
+    ['x/y/z.', 'x/y/z.'],
   ])('keeps %j as %j', (name, expected) => {
-    expect(safeEntryPath(name).path).toBe(expected);
+    const safe = safeEntryPath(name);
+    expect(safe.path).toBe(expected);
+    expect(safe.segments).toEqual(expected.split('/'));
   });
 
   it.each([
@@ -32,6 +38,8 @@ describe('safe entry paths', () => {
     ['..\\..\\file.txt', /climbs/],
     ['a/..\\..\\x', /climbs/],
     ['./', /empty after normalization/],
+    ['.', /empty after normalization/],
+    ['/', /absolute/],
     ['a/..', /empty after normalization/],
   ])('refuses %j with UNSAFE_PATH', (name, reason) => {
     const result = trySafeEntryPath(name);
