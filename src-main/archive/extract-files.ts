@@ -211,9 +211,10 @@ const YIELD_BYTES = 8 * 1024 * 1024;
 /**
  * Runs every task of the batch: reads and checks its entry, and writes the file for a FileTask.
  * One task's failure is its outcome, not the batch's. Stops early (the rest get CANCELLED
- * outcomes) when `cancelled` says so; a large entry also stops in the middle.
+ * outcomes) when `cancelled` says so; a large entry also stops in the middle. While a large
+ * entry goes on, `onBytes` hears how many of its bytes are done, every YIELD_BYTES.
  */
-export async function runSpanBatch(source: SpanReader, batch: SpanBatch, cancelled: () => boolean = () => false): Promise<FileOutcome[]> {
+export async function runSpanBatch(source: SpanReader, batch: SpanBatch, cancelled: () => boolean = () => false, onBytes?: (bytes: number) => void): Promise<FileOutcome[]> {
   const outcomes: FileOutcome[] = [];
   try {
     if (batch.end > batch.start) source.load(batch.start, batch.end);
@@ -228,8 +229,8 @@ export async function runSpanBatch(source: SpanReader, batch: SpanBatch, cancell
     }
     if (!isSmallFile(task.entry)) {
       try {
-        if ('final' in task) await streamFile(source, task, cancelled);
-        else await eachChunk(source, task.entry, cancelled, () => undefined);
+        if ('final' in task) await streamFile(source, task, cancelled, onBytes);
+        else await eachChunk(source, task.entry, cancelled, () => undefined, onBytes);
         outcomes.push(null);
       } catch (error) {
         outcomes.push(describe(error));
@@ -272,16 +273,22 @@ function writeFile(task: FileTask, data: Buffer): void {
 }
 
 /** The same for a large entry, written a checked chunk at a time. */
-async function streamFile(source: SpanReader, task: FileTask, cancelled: () => boolean): Promise<void> {
+async function streamFile(source: SpanReader, task: FileTask, cancelled: () => boolean, onBytes: ((bytes: number) => void) | undefined): Promise<void> {
   const [temporary, fd] = createTemporary(task);
   let committed = false;
   try {
     try {
       let position = 0;
-      await eachChunk(source, task.entry, cancelled, (chunk) => {
-        writeAll(fd, chunk, position);
-        position += chunk.length;
-      });
+      await eachChunk(
+        source,
+        task.entry,
+        cancelled,
+        (chunk) => {
+          writeAll(fd, chunk, position);
+          position += chunk.length;
+        },
+        onBytes,
+      );
       restoreModeAndTime(fd, task);
     } finally {
       closeSync(fd);
@@ -295,14 +302,16 @@ async function streamFile(source: SpanReader, task: FileTask, cancelled: () => b
 
 /**
  * Hands each checked chunk of a large entry to `use` (synchronously: the chunk's buffer is
- * reused), and lets the event loop in every YIELD_BYTES, stopping there once cancelled.
+ * reused), and every YIELD_BYTES tells `onBytes` and lets the event loop in, stopping there once
+ * cancelled.
  */
-async function eachChunk(source: SpanReader, entry: EntryFields, cancelled: () => boolean, use: (chunk: Buffer) => void): Promise<void> {
+async function eachChunk(source: SpanReader, entry: EntryFields, cancelled: () => boolean, use: (chunk: Buffer) => void, onBytes: ((bytes: number) => void) | undefined): Promise<void> {
   let since = 0;
   for (const chunk of entryChunks(source, entry as ZipEntry, STRICT)) {
     use(chunk);
     since += chunk.length;
     if (since >= YIELD_BYTES) {
+      onBytes?.(since);
       since = 0;
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (cancelled()) throw new ZipError('CANCELLED', 'cancelled', { entry: entry.name });
@@ -356,7 +365,7 @@ function describe(error: unknown): FileOutcome {
 export class SpanRunner {
   private worker: Worker | undefined;
   private helperFailed = false;
-  private readonly waiting = new Map<number, { resolve: (outcomes: FileOutcome[]) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<number, { batch: SpanBatch; resolve: (outcomes: FileOutcome[]) => void; reject: (error: Error) => void }>();
   private queue: SpanBatch[] = [];
   private front = 0;
   private helperBusy = 0;
@@ -371,6 +380,7 @@ export class SpanRunner {
     private readonly archivePath: string | undefined,
     private readonly signal: AbortSignal | undefined,
     private readonly settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void,
+    private readonly partial: ((batch: SpanBatch, bytes: number) => void) | undefined,
   ) {
     if (signal?.aborted) this.onAbort();
     else signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -391,6 +401,10 @@ export class SpanRunner {
     const worker = new Worker(url, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 } });
     worker.on('message', (answer: HelperAnswer) => {
       const waiter = this.waiting.get(answer.id);
+      if ('bytes' in answer) {
+        if (waiter !== undefined) this.partial?.(waiter.batch, answer.bytes);
+        return;
+      }
       this.waiting.delete(answer.id);
       waiter?.resolve(answer.outcomes);
     });
@@ -417,7 +431,7 @@ export class SpanRunner {
   async work(reserve: number): Promise<void> {
     while (this.queued > reserve && !this.cancelled()) {
       const batch = this.queue[this.front++]!;
-      this.settle(batch, await runSpanBatch(this.local, batch, this.cancelled));
+      this.settle(batch, await runSpanBatch(this.local, batch, this.cancelled, (bytes) => this.partial?.(batch, bytes)));
       // Let the helper's answers in (and hand it more) between our own batches.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
@@ -434,7 +448,8 @@ export class SpanRunner {
       const batch = this.queue.pop()!;
       this.helperBusy++;
       void this.send(batch)
-        // The helper is gone: this batch (every write of it is idempotent) is done here.
+        // The helper is gone: this batch (every write of it is idempotent) is done here, without
+        // reporting again the bytes the helper had reported.
         .catch(() => runSpanBatch(this.local, batch, this.cancelled))
         .then((outcomes) => {
           this.settle(batch, outcomes);
@@ -461,7 +476,7 @@ export class SpanRunner {
     const worker = this.worker;
     if (worker === undefined) return Promise.reject(new Error('no helper thread'));
     return new Promise((resolve, reject) => {
-      this.waiting.set(batch.id, { resolve, reject });
+      this.waiting.set(batch.id, { batch, resolve, reject });
       worker.postMessage(batch);
     });
   }
@@ -471,7 +486,13 @@ export class SpanRunner {
  * A span runner over the archive at `archive`, when it can be opened again by that path and is
  * still `size` bytes; undefined otherwise (then the caller streams every entry).
  */
-export function openSpanRunner(archive: string, size: number, signal: AbortSignal | undefined, settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void): SpanRunner | undefined {
+export function openSpanRunner(
+  archive: string,
+  size: number,
+  signal: AbortSignal | undefined,
+  settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void,
+  partial?: (batch: SpanBatch, bytes: number) => void,
+): SpanRunner | undefined {
   let fd: number;
   try {
     fd = openSync(archive, 'r');
@@ -480,7 +501,7 @@ export function openSpanRunner(archive: string, size: number, signal: AbortSigna
   }
   try {
     const stat = fstatSync(fd);
-    if (stat.isFile() && stat.size === size) return new SpanRunner(new SpanReader(fd, size), archive, signal, settle);
+    if (stat.isFile() && stat.size === size) return new SpanRunner(new SpanReader(fd, size), archive, signal, settle, partial);
   } catch {
     // Not ours to read: stream instead.
   }

@@ -16,10 +16,8 @@ export interface HelperData {
   readonly cancel: SharedArrayBuffer;
 }
 
-export interface HelperAnswer {
-  readonly id: number;
-  readonly outcomes: FileOutcome[];
-}
+/** A batch's outcomes, or how many more bytes of its large entry are done. */
+export type HelperAnswer = { readonly id: number; readonly outcomes: FileOutcome[] } | { readonly id: number; readonly bytes: number };
 
 if (parentPort) {
   const port = parentPort;
@@ -39,7 +37,7 @@ if (parentPort) {
       return;
     }
     queue = queue.then(async () => {
-      const answer: HelperAnswer = { id: batch.id, outcomes: await runSpanBatch(source, batch, cancelled) };
+      const answer: HelperAnswer = { id: batch.id, outcomes: await runSpanBatch(source, batch, cancelled, (bytes) => port.postMessage({ id: batch.id, bytes } satisfies HelperAnswer)) };
       port.postMessage(answer);
     });
   });

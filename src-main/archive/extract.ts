@@ -46,6 +46,8 @@ export interface ExtractOptions {
   readonly entries?: readonly string[];
   /** Large entries streamed at the same time, when they cannot go in span batches (see step 2 below). Default 2. */
   readonly concurrency?: number;
+  /** The least time between two progress reports, in ms. Default 100. */
+  readonly progressIntervalMs?: number;
 }
 
 export interface SkippedEntry {
@@ -135,10 +137,20 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   // thread; that needs the archive by path. Without it, every file takes the streaming road.
   /** Per span batch, for each file: where it asked to go and where the policy put it. */
   const destinations = new Map<number, { requested: string; path: string }[]>();
-  // (Called from pass 2 on; what it counts is declared below.)
+  /** Bytes of a large entry reported while it was written, by batch: the rest counts when it settles. */
+  const partial = new Map<number, number>();
+  // (Both called from pass 2 on; what they count is declared below.)
+  const onBytes = (batch: SpanBatch, bytes: number): void => {
+    partial.set(batch.id, (partial.get(batch.id) ?? 0) + bytes);
+    progress.bytesDone += bytes;
+    progress.currentEntry = batch.tasks[0]!.entry.name;
+    progress.tick();
+  };
   const settle = (batch: SpanBatch, outcomes: FileOutcome[]): void => {
     const places = destinations.get(batch.id)!;
     destinations.delete(batch.id);
+    const already = partial.get(batch.id) ?? 0;
+    partial.delete(batch.id);
     batch.tasks.forEach((task, i) => {
       const place = places[i]!;
       const outcome = outcomes[i];
@@ -150,10 +162,10 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
       } else if (outcome !== undefined && !signal?.aborted) {
         problems.push({ entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message });
       }
-      done(entry, entry.uncompressedSize);
+      done(entry, entry.uncompressedSize - (i === 0 ? already : 0));
     });
   };
-  const writers = openSpanRunner(archive, reader.source.size, signal, settle);
+  const writers = openSpanRunner(archive, reader.source.size, signal, settle, onBytes);
   // Large files stream there too, each a batch of its own, when this Node allows it (entry-data.ts).
   const streamLarge = writers !== undefined && canReadChunks();
   // When the archive's own entry count and size say that a helper thread pays, it starts now and
@@ -173,7 +185,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   }
   helper ||= writers !== undefined && helperPays(spans) && writers.useHelper();
 
-  const progress = new ProgressReporter(options.onProgress, spans.bytesTotal, spans.count);
+  const progress = new ProgressReporter(options.onProgress, spans.bytesTotal, spans.count, options.progressIntervalMs);
   progress.flush();
   let entriesTotal = 0;
   let filesWritten = 0;

@@ -27,6 +27,8 @@ export interface TestOptions {
   readonly log?: Log;
   /** Large entries inflated at the same time when they cannot go in span batches (zlib runs on libuv's thread pool). Default 4. */
   readonly concurrency?: number;
+  /** The least time between two progress reports, in ms. Default 100. */
+  readonly progressIntervalMs?: number;
 }
 
 export interface TestResult {
@@ -72,13 +74,28 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
   // neighbours, checked from memory; a large entry alone, a megabyte at a time) on this thread and,
   // when there is enough work, on a helper thread too. Without a span runner (or the synchronous
   // inflate call), large entries stream through zlib's thread pool meanwhile, a few at a time.
-  // (The outcomes arrive from the second pass on; `done` is declared below.)
-  const runner = openSpanRunner(archive, reader.source.size, signal, (batch, outcomes) =>
-    batch.tasks.forEach(({ entry }, i) => {
-      const outcome = outcomes[i];
-      if (outcome?.code === 'CANCELLED') return;
-      done(entry, outcome ? { entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message } : undefined);
-    }),
+  // Bytes of a large entry reported while it was checked, by batch: the rest counts when it settles.
+  const partial = new Map<number, number>();
+  // (The outcomes and reports arrive from the second pass on; `done` and `progress` are declared below.)
+  const runner = openSpanRunner(
+    archive,
+    reader.source.size,
+    signal,
+    (batch, outcomes) => {
+      const already = partial.get(batch.id) ?? 0;
+      partial.delete(batch.id);
+      batch.tasks.forEach(({ entry }, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.code === 'CANCELLED') return;
+        done(entry, outcome ? { entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message } : undefined, i === 0 ? already : 0);
+      });
+    },
+    (batch, bytes) => {
+      partial.set(batch.id, (partial.get(batch.id) ?? 0) + bytes);
+      progress.bytesDone += bytes;
+      progress.currentEntry = batch.tasks[0]!.entry.name;
+      progress.tick();
+    },
   );
   // When the archive's own entry count and size say that a helper thread pays, it starts now and
   // boots while the first pass reads the central directory.
@@ -91,14 +108,15 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
     throw error;
   }
   const problems: EntryProblem[] = [];
-  const progress = new ProgressReporter(options.onProgress, spans.bytesTotal, spans.count);
+  const progress = new ProgressReporter(options.onProgress, spans.bytesTotal, spans.count, options.progressIntervalMs);
   progress.flush();
   let tested = 0;
-  const done = (entry: EntryFields, problem: EntryProblem | undefined): void => {
+  /** `already`: bytes of the entry counted while it was checked. */
+  const done = (entry: EntryFields, problem: EntryProblem | undefined, already = 0): void => {
     if (problem !== undefined) problems.push(problem);
     tested++;
     progress.entriesDone++;
-    progress.bytesDone += entry.uncompressedSize;
+    progress.bytesDone += entry.uncompressedSize - already;
     progress.currentEntry = entry.name;
     progress.tick();
   };

@@ -392,6 +392,21 @@ describe('extractArchive as a job', () => {
   it.each([
     ['on the helper thread', 2],
     ["on the job's own thread", 1],
+  ])('reports progress from inside large entries %s, monotonic, up to the totals', async (_where, count) => {
+    const entries = Array.from({ length: count }, (_, i) => ({ name: `big${i}.bin`, data: Buffer.alloc(40 << 20, i + 1) }));
+    const archive = writeArchive(dir, 'big.zip', craftZip(entries));
+    const seen: number[] = [];
+    const result = await extractArchive(archive, path.join(dir, 'out'), { progressIntervalMs: 0, onProgress: (p) => seen.push(p.bytesDone) });
+    expect(result.ok).toBe(true);
+    expect(seen.at(-1)).toBe(count * (40 << 20));
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    // Every 8 MiB of an entry: reports that fall between the ends of entries.
+    expect(seen.filter((bytes) => bytes % (40 << 20) !== 0).length).toBeGreaterThanOrEqual(4 * count);
+  });
+
+  it.each([
+    ['on the helper thread', 2],
+    ["on the job's own thread", 1],
   ])('stops in the middle of a large entry %s and leaves no partial file', async (_where, count) => {
     const huge = Buffer.alloc(128 << 20);
     const archive = writeArchive(dir, 'huge.zip', craftZip(Array.from({ length: count }, (_, i) => ({ name: `huge${i}.bin`, data: huge }))));

@@ -113,6 +113,16 @@ describe('testArchive', () => {
     expect(isZipError(outcome) && outcome.code).toBe('CANCELLED');
   });
 
+  it('reports progress from inside a large entry, up to the total', async () => {
+    const archive = writeArchive(dir, 'big.zip', craftZip([{ name: 'big.bin', data: Buffer.alloc(40 << 20, 7) }]));
+    const seen: number[] = [];
+    const result = await testArchive(archive, { progressIntervalMs: 0, onProgress: (p) => seen.push(p.bytesDone) });
+    expect(result.ok).toBe(true);
+    expect(seen.at(-1)).toBe(40 << 20);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen.filter((bytes) => bytes > 0 && bytes < 40 << 20).length).toBeGreaterThanOrEqual(4);
+  });
+
   it('rejects with the ZipError when the archive cannot be opened at all', async () => {
     await expect(testArchive(writeArchive(dir, 'x.zip', Buffer.from('PK\x03\x04 not really')))).rejects.toMatchObject({ name: 'ZipError' });
   });
