@@ -21,6 +21,7 @@ const { dir, cleanup } = makeTempDir('zipdesk-fuzz-');
 afterAll(cleanup);
 
 const own: { name: string; bytes: Buffer }[] = [];
+const large: { name: string; bytes: Buffer }[] = [];
 const peers: { name: string; bytes: Buffer }[] = [];
 
 function collect(root: string, relative = ''): void {
@@ -49,6 +50,12 @@ with zipfile.ZipFile('zip64.zip', 'w', zipfile.ZIP_DEFLATED) as z:
     dir,
   );
   for (const name of ['zip.zip', 'piped.zip', 'zip64.zip']) own.push({ name, bytes: readFileSync(path.join(dir, name)) });
+  // Entries over 256 KiB, read a megabyte at a time (zip/entry-data.ts entryChunks): one with a data descriptor.
+  writeFileSync(path.join(dir, 'large.txt'), Array.from({ length: 40_000 }, (_, i) => `line ${i} ${(i * 7919) % 10007}\n`).join(''));
+  run('sh', ['-c', 'zip -q - large.txt | cat > piped-large.zip'], dir);
+  large.push({ name: 'piped-large.zip', bytes: readFileSync(path.join(dir, 'piped-large.zip')) });
+  const text = readFileSync(path.join(dir, 'large.txt'));
+  large.push({ name: 'large.zip', bytes: craftZip([{ name: 'text.txt', data: text }, { name: 'stored.bin', data: text.subarray(0, 300_000), method: 0 }]) });
   const peerDir = peerZipsDir();
   if (peerDir !== undefined) collect(peerDir);
 });
@@ -73,16 +80,17 @@ describe('fuzz', () => {
     expect([...counts.keys()].length).toBeGreaterThan(3);
   });
 
-  it('test and extract of mutated archives (span batches, helper thread): a result or a ZipError, nothing outside the target, no temporary files left', async () => {
+  it('test and extract of mutated archives (span batches, large entries, helper thread): a result or a ZipError, nothing outside the target, no temporary files left', async () => {
     // 600 small entries: enough for the span helper thread (extract-files.ts helperPays).
     const many = craftZip(Array.from({ length: 600 }, (_, i) => ({ name: `d${i % 5}/f${i}.txt`, data: `entry ${i} `.repeat(1 + (i % 40)) })));
-    // Every other case mutates it; the rest go round our own archives and the peers'.
+    // A case in four mutates it, one in four an archive of large entries; the rest go round our
+    // own archives and the peers'.
     const others = [...own, ...peers];
     const random = prng(777);
     const outcomes = new Map<string, number>();
     const count = (key: string): void => void outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
-    for (let i = 0; i < 60; i++) {
-      const seed = i % 2 === 0 ? { name: 'many.zip', bytes: many } : others[((i - 1) / 2) % others.length]!;
+    for (let i = 0; i < 80; i++) {
+      const seed = i % 4 === 0 ? { name: 'many.zip', bytes: many } : i % 4 === 1 ? large[(i >> 2) % large.length]! : others[(i >> 1) % others.length]!;
       const { bytes, description } = mutate(seed.bytes, random);
       const work = path.join(dir, `case-${i}`);
       const target = path.join(work, 'out');
