@@ -7,6 +7,7 @@ import { closeSync, ftruncateSync, lstatSync, mkdirSync, openSync, readFileSync,
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createArchive } from '../../src-main/archive/create.js';
+import { testArchive } from '../../src-main/archive/test-archive.js';
 import { openFileSource } from '../../src-main/archive/file-source.js';
 import { openZip } from '../../src-main/zip/reader.js';
 import { END_OF_CENTRAL_DIRECTORY, SIGNATURE, ZIP64_END_OF_CENTRAL_DIRECTORY } from '../../src-main/zip/records.js';
@@ -197,5 +198,9 @@ describe.skipIf(!LONG)('ZIP64 by size (ZIPDESK_LONG_TESTS=1)', () => {
       { encoding: 'utf8' },
     );
     expect(out).toBe(`${size} after the big one\n`);
+    // And our own reader inflates and checks all of it, a megabyte at a time.
+    const tested = await testArchive(archive);
+    expect(tested.problems).toEqual([]);
+    expect(tested.bytesTested).toBe(size + 18);
   }, 1_800_000);
 });
