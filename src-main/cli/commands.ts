@@ -1,25 +1,28 @@
 // The registry of `zipdesk` subcommands, in the order `zipdesk help` lists them.
 // To add a command: write it in its own module exporting a Command, then list it here.
+//
+// Each command's module is loaded only when that command runs (or for the help overview): the
+// create and batch commands bring the job queue with them, which `zipdesk list` does not need,
+// and loading every module costs about as much as listing 100,000 entries.
 
-import { batchCommand } from './batch.js';
 import type { Command } from './command.js';
-import { createCommand } from './create.js';
-import { extractCommand } from './extract.js';
-import { inspectCommand } from './inspect.js';
-import { listCommand } from './list.js';
-import { testCommand } from './test.js';
 
-export const COMMANDS: readonly Command[] = [
+const LOADERS: readonly (readonly [string, () => Promise<Command>])[] = [
   // Read-only commands (issue 2).
-  listCommand,
-  inspectCommand,
-  testCommand,
-  extractCommand,
+  ['list', async () => (await import('./list.js')).listCommand],
+  ['inspect', async () => (await import('./inspect.js')).inspectCommand],
+  ['test', async () => (await import('./test.js')).testCommand],
+  ['extract', async () => (await import('./extract.js')).extractCommand],
   // Commands that write archives, through the job queue and worker (issue 3).
-  createCommand,
-  batchCommand,
+  ['create', async () => (await import('./create.js')).createCommand],
+  ['batch', async () => (await import('./batch.js')).batchCommand],
 ];
 
-export function findCommand(name: string): Command | undefined {
-  return COMMANDS.find((command) => command.name === name);
+/** Every command, loaded. */
+export function allCommands(): Promise<Command[]> {
+  return Promise.all(LOADERS.map(([, load]) => load()));
+}
+
+export async function findCommand(name: string): Promise<Command | undefined> {
+  return LOADERS.find(([known]) => known === name)?.[1]();
 }

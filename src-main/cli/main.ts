@@ -7,7 +7,7 @@
 // `runFromProcess` is what bin/zipdesk.js calls.
 
 import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, EXIT_USAGE, UsageError, type CliContext, type Command } from './command.js';
-import { COMMANDS, findCommand } from './commands.js';
+import { allCommands, findCommand } from './commands.js';
 import { errorLine } from './report.js';
 import type { Logging } from '../log/index.js';
 import { LogConfigFlagError, takeLogConfigFlag } from '../log/paths.js';
@@ -15,12 +15,12 @@ import { silentLog, type Log } from '../log/types.js';
 
 const HELP_FLAGS = new Set(['-h', '--help']);
 
-function overview(): string {
+async function overview(): Promise<string> {
   const lines = [
     'Usage: zipdesk [--log-config FILE] COMMAND [ARGS]',
     '',
     'Commands:',
-    ...COMMANDS.flatMap((command) => [`  zipdesk ${command.usage}`, `      ${command.summary}`]),
+    ...(await allCommands()).flatMap((command) => [`  zipdesk ${command.usage}`, `      ${command.summary}`]),
     '',
     'Exit codes: 0 success, 1 a problem with an archive, 2 wrong usage.',
     "Run 'zipdesk help COMMAND' for one command.",
@@ -36,26 +36,26 @@ function commandHelp(command: Command): string {
 export async function main(argv: readonly string[], context: CliContext): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || HELP_FLAGS.has(name)) {
-    (name === undefined ? context.stderr : context.stdout).write(overview());
+    (name === undefined ? context.stderr : context.stdout).write(await overview());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (name === 'help') {
     const topic = args[0];
     if (topic === undefined) {
-      context.stdout.write(overview());
+      context.stdout.write(await overview());
       return EXIT_OK;
     }
-    const command = findCommand(topic);
+    const command = await findCommand(topic);
     if (command === undefined) {
-      context.stderr.write(`zipdesk: unknown command '${topic}'\n` + overview());
+      context.stderr.write(`zipdesk: unknown command '${topic}'\n` + (await overview()));
       return EXIT_USAGE;
     }
     context.stdout.write(commandHelp(command));
     return EXIT_OK;
   }
-  const command = findCommand(name);
+  const command = await findCommand(name);
   if (command === undefined) {
-    context.stderr.write(`zipdesk: unknown command '${name}'\n` + overview());
+    context.stderr.write(`zipdesk: unknown command '${name}'\n` + (await overview()));
     return EXIT_USAGE;
   }
   if (args.some((arg) => HELP_FLAGS.has(arg))) {
