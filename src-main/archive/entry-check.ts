@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { METHOD_DEFLATED, METHOD_STORED, methodName } from '../zip/constants.js';
 import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
-import type { ZipReader } from '../zip/reader.js';
+import type { EntrySpan, ZipReader } from '../zip/reader.js';
 import { LOCAL_FILE_HEADER } from '../zip/records.js';
 
 export interface EntryProblem {
@@ -47,9 +47,11 @@ export interface EntrySpans {
  * local header lies inside the other's bytes is refused, as are entries running into the
  * central directory. This keeps test of a million-entry archive within bounded memory.
  */
-export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefined, counted: (entry: ZipEntry) => boolean = () => true, hold = 0): Promise<EntrySpans> {
+export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefined, counted?: (entry: ZipEntry) => boolean, hold = 0): Promise<EntrySpans> {
   // Holding the entries (when there are at most `hold`) spares the caller a second pass.
   let held: ZipEntry[] | undefined = hold > 0 && reader.info.entryCount <= hold ? [] : undefined;
+  // Otherwise, with every entry counted, the spans alone will do: no names, times or extra fields.
+  const batches: AsyncGenerator<readonly EntrySpan[]> = held === undefined && counted === undefined ? reader.spanBatches() : reader.entryBatches();
   let selected = 0;
   let capacity = Math.max(16, Math.min(reader.info.entryCount, 1 << 20));
   let starts = new Float64Array(capacity);
@@ -58,10 +60,11 @@ export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefin
   let bytesTotal = 0;
   let largeBytes = 0;
   let sorted = true;
-  for await (const batch of reader.entryBatches()) {
+  for await (const batch of batches) {
     if (signal?.aborted) throw cancelledError();
     if (held !== undefined) {
-      if (held.length + batch.length <= hold) for (const entry of batch) held.push(entry);
+      // (Held only from entryBatches: a batch of whole entries.)
+      if (held.length + batch.length <= hold) for (const entry of batch) held.push(entry as ZipEntry);
       else held = undefined;
     }
     for (const entry of batch) {
@@ -77,7 +80,7 @@ export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefin
       starts[count] = entry.localHeaderOffset;
       ends[count] = entry.localHeaderOffset + LOCAL_FILE_HEADER.size + entry.compressedSize;
       if (count > 0 && starts[count]! < starts[count - 1]!) sorted = false;
-      if (counted(entry)) {
+      if (counted === undefined || counted(entry as ZipEntry)) {
         bytesTotal += entry.uncompressedSize;
         if (entry.uncompressedSize > IN_MEMORY_ENTRY || entry.compressedSize > IN_MEMORY_ENTRY) largeBytes += entry.uncompressedSize;
         selected++;

@@ -90,11 +90,23 @@ export interface ZipReader {
   entries(): AsyncGenerator<ZipEntry>;
   /** The same, a chunk's worth of entries at a time (cheaper for very large directories). */
   entryBatches(): AsyncGenerator<ZipEntry[]>;
+  /**
+   * Only where each entry's bytes lie and its sizes, a chunk at a time: the same records with
+   * the same checks as entryBatches, without decoding names, times and extra fields.
+   */
+  spanBatches(): AsyncGenerator<EntrySpan[]>;
   readEntries(): Promise<ZipEntry[]>;
   readLocalHeader(entry: ZipEntry): Promise<LocalHeader>;
   openEntryStream(entry: ZipEntry, options?: EntryStreamOptions): Promise<Readable>;
   /** The whole uncompressed entry in memory (for small entries; refuses more than `maxSize`). */
   readEntry(entry: ZipEntry, options?: EntryStreamOptions & { maxSize?: number }): Promise<Buffer>;
+}
+
+/** What a central record says of where its entry's bytes lie (as in ZipEntry). */
+export interface EntrySpan {
+  readonly localHeaderOffset: number;
+  readonly compressedSize: number;
+  readonly uncompressedSize: number;
 }
 
 export async function openZip(source: RandomAccessSource, options: OpenZipOptions = {}): Promise<ZipReader> {
@@ -357,7 +369,16 @@ class CentralDirectoryReader implements ZipReader {
     for await (const batch of this.entryBatches()) yield* batch;
   }
 
-  async *entryBatches(): AsyncGenerator<ZipEntry[]> {
+  entryBatches(): AsyncGenerator<ZipEntry[]> {
+    return this.records(centralEntry);
+  }
+
+  spanBatches(): AsyncGenerator<EntrySpan[]> {
+    return this.records(centralSpan);
+  }
+
+  /** Walks the central directory a chunk at a time, making a T of each record (already bounds-checked). */
+  private async *records<T>(make: (buf: Buffer, at: number, values: CentralValues, index: number, position: number, offsetAdjustment: number) => T): AsyncGenerator<T[]> {
     const { centralDirectoryOffset: start, centralDirectorySize, entryCount: declared, offsetAdjustment } = this.info;
     const declaredEnd = start + centralDirectorySize;
     const limit = this.limit;
@@ -369,7 +390,7 @@ class CentralDirectoryReader implements ZipReader {
     let bufStart = start;
     let position = start;
     let index = 0;
-    let batch: ZipEntry[] = [];
+    let batch: T[] = [];
     for (;;) {
       const beyondCount = index >= declared;
       if (beyondCount && (!mayWrap || position + headerSize > declaredEnd)) break;
@@ -405,7 +426,7 @@ class CentralDirectoryReader implements ZipReader {
         at = 0;
         values = CENTRAL_DIRECTORY_HEADER.decode(buf, at);
       }
-      batch.push(centralEntry(buf, at, values, index, position, offsetAdjustment));
+      batch.push(make(buf, at, values, index, position, offsetAdjustment));
       position += length;
       index++;
       if (batch.length === BATCH_SIZE) {
@@ -473,6 +494,19 @@ function dosDate(date: number, time: number): Date {
     lastDosKey = key;
   }
   return lastDosDate;
+}
+
+/**
+ * One central record's span. A record with ZIP64 markers is decoded whole (the rare case), so
+ * that its values and its errors are exactly those of centralEntry.
+ */
+function centralSpan(buf: Buffer, at: number, values: CentralValues, index: number, position: number, offsetAdjustment: number): EntrySpan {
+  const { compressedSize, uncompressedSize, relativeOffsetOfLocalHeader } = values;
+  if (compressedSize === ZIP64_MARKER_32 || uncompressedSize === ZIP64_MARKER_32 || relativeOffsetOfLocalHeader === ZIP64_MARKER_32 || values.diskNumberStart === ZIP64_MARKER_16) {
+    const entry = centralEntry(buf, at, values, index, position, offsetAdjustment);
+    return { localHeaderOffset: entry.localHeaderOffset, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize };
+  }
+  return { localHeaderOffset: relativeOffsetOfLocalHeader + offsetAdjustment, compressedSize, uncompressedSize };
 }
 
 /** One central record (already bounds-checked) as a ZipEntry. */

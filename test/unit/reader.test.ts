@@ -186,6 +186,35 @@ zipfile.ZipFile.close = close
     expect(contents.get('c.txt')!.toString()).toBe('charlie');
   });
 
+  it("gives, through spanBatches, every entry's offset and sizes as entryBatches does, and the same errors", async () => {
+    const stub = Buffer.from('#!/bin/sh\nexit 0\n'.repeat(30));
+    const zip64 = pythonZip('zip64-spans.zip', { 'a.txt': 'alpha', 'b.txt': 'bravo', 'c.txt': 'charlie' }, 'zipfile.ZIP64_LIMIT = 40\nzipfile.ZIP_FILECOUNT_LIMIT = 1');
+    for (const bytes of [infoZip, Buffer.concat([stub, infoZip]), zip64]) {
+      const reader = await openBuffer(bytes);
+      const spans: unknown[] = [];
+      for await (const batch of reader.spanBatches()) spans.push(...batch);
+      const entries: unknown[] = [];
+      for await (const batch of reader.entryBatches()) entries.push(...batch.map(({ localHeaderOffset, compressedSize, uncompressedSize }) => ({ localHeaderOffset, compressedSize, uncompressedSize })));
+      expect(spans.length).toBeGreaterThan(2);
+      expect(spans).toEqual(entries);
+    }
+    // A ZIP64 marker with no ZIP64 field to resolve it: both refuse it alike.
+    const directory = signatureOffsets(infoZip, SIGNATURE.CENTRAL_DIRECTORY_HEADER)[0]!;
+    const broken = messWith(infoZip, (b) => b.writeUInt32LE(0xffffffff, directory + CENTRAL_DIRECTORY_HEADER.offsetOf.compressedSize));
+    const reader = await openBuffer(broken);
+    const drain = async (batches: AsyncGenerator<unknown[]>): Promise<unknown> => {
+      try {
+        for await (const _ of batches);
+        return undefined;
+      } catch (error) {
+        return error;
+      }
+    };
+    const fromSpans = await drain(reader.spanBatches());
+    expect(fromSpans).toMatchObject({ code: 'BAD_ZIP64' });
+    expect(fromSpans).toEqual(await drain(reader.entryBatches()));
+  });
+
   it('reads a 16-bit entry count that wrapped past 65,535 entries, across central directory chunks', async () => {
     // Old writers without ZIP64 store the count modulo 65,536; the directory's size says where
     // it ends. Python's archive, with its ZIP64 end records replaced by such an end record.
