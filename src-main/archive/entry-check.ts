@@ -32,8 +32,6 @@ export interface EntrySpans {
   readonly count: number;
   /** Sum of their declared uncompressed sizes. */
   readonly bytesTotal: number;
-  /** The part of bytesTotal in entries too large to be read in one go (see IN_MEMORY_ENTRY). */
-  readonly largeBytes: number;
   /** By ZipEntry.index: why the entry's data must not be read because of an overlap. */
   readonly overlapping: Map<number, ZipError>;
   /** Every entry, in central directory order, when the caller asked to hold up to that many and there were no more. */
@@ -58,7 +56,6 @@ export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefin
   let ends = new Float64Array(capacity);
   let count = 0;
   let bytesTotal = 0;
-  let largeBytes = 0;
   let sorted = true;
   for await (const batch of batches) {
     if (signal?.aborted) throw cancelledError();
@@ -82,7 +79,6 @@ export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefin
       if (count > 0 && starts[count]! < starts[count - 1]!) sorted = false;
       if (counted === undefined || counted(entry as ZipEntry)) {
         bytesTotal += entry.uncompressedSize;
-        if (entry.uncompressedSize > IN_MEMORY_ENTRY || entry.compressedSize > IN_MEMORY_ENTRY) largeBytes += entry.uncompressedSize;
         selected++;
       }
       count++;
@@ -109,8 +105,8 @@ export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefin
     if (furthest < 0 || ends[i]! > ends[furthest]!) furthest = i;
   }
   return held === undefined
-    ? { count: selected, bytesTotal, largeBytes, overlapping }
-    : { count: selected, bytesTotal, largeBytes, overlapping, held };
+    ? { count: selected, bytesTotal, overlapping }
+    : { count: selected, bytesTotal, overlapping, held };
 }
 
 /** Why we cannot read the entry's data at all (encryption, another method), before any I/O. */
