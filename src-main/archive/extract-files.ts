@@ -257,44 +257,53 @@ export async function runSpanBatch(source: SpanReader, batch: SpanBatch, cancell
 /** Temporary name, data, mode and time, then the rename: nothing half-written is ever visible. */
 function writeFile(task: FileTask, data: Buffer): void {
   const [temporary, fd] = createTemporary(task);
-  let committed = false;
+  let written = false;
   try {
-    try {
-      writeAll(fd, data, 0);
-      restoreModeAndTime(fd, task);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, task.final);
-    committed = true;
+    writeAll(fd, data, 0);
+    written = true;
   } finally {
-    if (!committed) rmSync(temporary, { force: true });
+    settleFile(task, temporary, fd, written);
   }
 }
 
 /** The same for a large entry, written a checked chunk at a time. */
 async function streamFile(source: SpanReader, task: FileTask, cancelled: () => boolean, onBytes: ((bytes: number) => void) | undefined): Promise<void> {
   const [temporary, fd] = createTemporary(task);
+  let written = false;
+  try {
+    let position = 0;
+    await eachChunk(
+      source,
+      task.entry,
+      cancelled,
+      (chunk) => {
+        writeAll(fd, chunk, position);
+        position += chunk.length;
+      },
+      onBytes,
+    );
+    written = true;
+  } finally {
+    settleFile(task, temporary, fd, written);
+  }
+}
+
+/**
+ * A written temporary file gets its mode and time, is closed and renamed into place; one that
+ * was not (or anything failing on the way) is closed and removed.
+ */
+function settleFile(task: FileTask, temporary: string, fd: number, written: boolean): void {
   let committed = false;
   try {
     try {
-      let position = 0;
-      await eachChunk(
-        source,
-        task.entry,
-        cancelled,
-        (chunk) => {
-          writeAll(fd, chunk, position);
-          position += chunk.length;
-        },
-        onBytes,
-      );
-      restoreModeAndTime(fd, task);
+      if (written) restoreModeAndTime(fd, task);
     } finally {
       closeSync(fd);
     }
-    renameSync(temporary, task.final);
-    committed = true;
+    if (written) {
+      renameSync(temporary, task.final);
+      committed = true;
+    }
   } finally {
     if (!committed) rmSync(temporary, { force: true });
   }

@@ -137,20 +137,13 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   // thread; that needs the archive by path. Without it, every file takes the streaming road.
   /** Per span batch, for each file: where it asked to go and where the policy put it. */
   const destinations = new Map<number, { requested: string; path: string }[]>();
-  /** Bytes of a large entry reported while it was written, by batch: the rest counts when it settles. */
-  const partial = new Map<number, number>();
-  // (Both called from pass 2 on; what they count is declared below.)
-  const onBytes = (batch: SpanBatch, bytes: number): void => {
-    partial.set(batch.id, (partial.get(batch.id) ?? 0) + bytes);
-    progress.bytesDone += bytes;
-    progress.currentEntry = batch.tasks[0]!.entry.name;
-    progress.tick();
-  };
+  // (Both called from pass 2 on; what they count is declared below.) A large entry's bytes are
+  // counted while it is written; the rest when it settles.
+  const onBytes = (batch: SpanBatch, bytes: number): void => progress.partial(batch.id, bytes, batch.tasks[0]!.entry.name);
   const settle = (batch: SpanBatch, outcomes: FileOutcome[]): void => {
     const places = destinations.get(batch.id)!;
     destinations.delete(batch.id);
-    const already = partial.get(batch.id) ?? 0;
-    partial.delete(batch.id);
+    const already = progress.settled(batch.id);
     batch.tasks.forEach((task, i) => {
       const place = places[i]!;
       const outcome = outcomes[i];

@@ -19,6 +19,8 @@ export class ProgressReporter {
   entriesDone = 0;
   currentEntry: string | undefined;
   private lastReport = 0;
+  /** Bytes of unfinished work counted so far, by key (a span batch), until it settles. */
+  private readonly partials = new Map<number, number>();
 
   constructor(
     private readonly callback: ProgressCallback | undefined,
@@ -34,6 +36,21 @@ export class ProgressReporter {
     if (now - this.lastReport < this.intervalMs) return;
     this.lastReport = now;
     this.report();
+  }
+
+  /** Counts `bytes` more of the unfinished work `key` (an entry still being read) and ticks. */
+  partial(key: number, bytes: number, entry: string): void {
+    this.partials.set(key, (this.partials.get(key) ?? 0) + bytes);
+    this.bytesDone += bytes;
+    this.currentEntry = entry;
+    this.tick();
+  }
+
+  /** The bytes `partial` counted for `key`, which the caller no longer adds; forgets them. */
+  settled(key: number): number {
+    const bytes = this.partials.get(key) ?? 0;
+    this.partials.delete(key);
+    return bytes;
   }
 
   flush(): void {

@@ -74,28 +74,21 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
   // neighbours, checked from memory; a large entry alone, a megabyte at a time) on this thread and,
   // when there is enough work, on a helper thread too. Without a span runner (or the synchronous
   // inflate call), large entries stream through zlib's thread pool meanwhile, a few at a time.
-  // Bytes of a large entry reported while it was checked, by batch: the rest counts when it settles.
-  const partial = new Map<number, number>();
-  // (The outcomes and reports arrive from the second pass on; `done` and `progress` are declared below.)
+  // (The outcomes and reports arrive from the second pass on; `done` and `progress` are declared
+  // below.) A large entry's bytes are counted while it is checked; the rest when it settles.
   const runner = openSpanRunner(
     archive,
     reader.source.size,
     signal,
     (batch, outcomes) => {
-      const already = partial.get(batch.id) ?? 0;
-      partial.delete(batch.id);
+      const already = progress.settled(batch.id);
       batch.tasks.forEach(({ entry }, i) => {
         const outcome = outcomes[i];
         if (outcome?.code === 'CANCELLED') return;
         done(entry, outcome ? { entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message } : undefined, i === 0 ? already : 0);
       });
     },
-    (batch, bytes) => {
-      partial.set(batch.id, (partial.get(batch.id) ?? 0) + bytes);
-      progress.bytesDone += bytes;
-      progress.currentEntry = batch.tasks[0]!.entry.name;
-      progress.tick();
-    },
+    (batch, bytes) => progress.partial(batch.id, bytes, batch.tasks[0]!.entry.name),
   );
   // When the archive's own entry count and size say that a helper thread pays, it starts now and
   // boots while the first pass reads the central directory.
