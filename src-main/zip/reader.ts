@@ -388,6 +388,30 @@ class CentralDirectoryReader implements ZipReader {
     const headerSize = CENTRAL_DIRECTORY_HEADER.size;
     let buf: Buffer = Buffer.alloc(0);
     let bufStart = start;
+    // The chunk after the current one is read while this one is parsed.
+    let ahead: Promise<Buffer> | undefined;
+    let aheadStart = -1;
+    const readAhead = (from: number): void => {
+      ahead = undefined;
+      if (from >= limit) return;
+      aheadStart = from;
+      ahead = this.source.read(from, Math.min(CENTRAL_DIRECTORY_CHUNK, limit - from));
+      ahead.catch(() => undefined); // observed when awaited
+    };
+    /** The bytes from `from` on (what is left of the current chunk, then the next one): `want` of them, unless the archive ends first. */
+    const refill = async (from: number, want: number): Promise<Buffer> => {
+      const end = bufStart + buf.length;
+      let fresh: Buffer | undefined;
+      if (ahead !== undefined && aheadStart === end && from >= bufStart && from <= end) {
+        const next = await ahead;
+        fresh = from === end ? next : Buffer.concat([buf.subarray(from - bufStart), next]);
+      }
+      if (fresh === undefined || fresh.length < Math.min(want, limit - from)) {
+        fresh = await this.source.read(from, Math.min(Math.max(CENTRAL_DIRECTORY_CHUNK, want), limit - from));
+      }
+      readAhead(from + fresh.length);
+      return fresh;
+    };
     let position = start;
     let index = 0;
     let batch: T[] = [];
@@ -403,7 +427,7 @@ class CentralDirectoryReader implements ZipReader {
           yield batch;
           batch = [];
         }
-        buf = await this.source.read(position, Math.min(CENTRAL_DIRECTORY_CHUNK, limit - position));
+        buf = await refill(position, headerSize);
         bufStart = position;
       }
       let at = position - bufStart;
@@ -421,7 +445,7 @@ class CentralDirectoryReader implements ZipReader {
           yield batch;
           batch = [];
         }
-        buf = await this.source.read(position, Math.min(Math.max(CENTRAL_DIRECTORY_CHUNK, length), limit - position));
+        buf = await refill(position, length);
         bufStart = position;
         at = 0;
         values = CENTRAL_DIRECTORY_HEADER.decode(buf, at);
