@@ -49,6 +49,7 @@ export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefin
   // Holding the entries (when there are at most `hold`) spares the caller a second pass.
   let held: ZipEntry[] | undefined = hold > 0 && reader.info.entryCount <= hold ? [] : undefined;
   // Otherwise, with every entry counted, the spans alone will do: no names, times or extra fields.
+  // (So an entry is held, or given to `counted`, only when it comes from entryBatches, whole.)
   const batches: AsyncGenerator<readonly EntrySpan[]> = held === undefined && counted === undefined ? reader.spanBatches() : reader.entryBatches();
   let selected = 0;
   let capacity = Math.max(16, Math.min(reader.info.entryCount, 1 << 20));
@@ -60,7 +61,6 @@ export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefin
   for await (const batch of batches) {
     if (signal?.aborted) throw cancelledError();
     if (held !== undefined) {
-      // (Held only from entryBatches: a batch of whole entries.)
       if (held.length + batch.length <= hold) for (const entry of batch) held.push(entry as ZipEntry);
       else held = undefined;
     }

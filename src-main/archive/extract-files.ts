@@ -160,28 +160,30 @@ export class SpanReader implements RandomAccessSource, SyncSource {
   }
 
   read(offset: number, length: number): Promise<Buffer> {
-    if (offset < 0 || length < 0 || offset + length > this.size) {
-      return Promise.reject(new ZipError('TRUNCATED', `read of ${length} bytes at offset ${offset} runs past the end of the archive (${this.size} bytes)`, { offset }));
-    }
-    if (offset >= this.start && offset + length <= this.end) return Promise.resolve(this.buffer.subarray(offset - this.start, offset - this.start + length));
-    const outside = Buffer.allocUnsafe(length);
     try {
+      this.checkRange(offset, length);
+      if (offset >= this.start && offset + length <= this.end) return Promise.resolve(this.buffer.subarray(offset - this.start, offset - this.start + length));
+      const outside = Buffer.allocUnsafe(length);
       this.fill(outside, offset, length);
+      return Promise.resolve(outside);
     } catch (error) {
       return Promise.reject(error);
     }
-    return Promise.resolve(outside);
   }
 
   readInto(into: Buffer, offset: number, length: number): void {
-    if (offset < 0 || length < 0 || offset + length > this.size) {
-      throw new ZipError('TRUNCATED', `read of ${length} bytes at offset ${offset} runs past the end of the archive (${this.size} bytes)`, { offset });
-    }
+    this.checkRange(offset, length);
     this.fill(into, offset, length);
   }
 
   close(): void {
     closeSync(this.fd);
+  }
+
+  private checkRange(offset: number, length: number): void {
+    if (offset < 0 || length < 0 || offset + length > this.size) {
+      throw new ZipError('TRUNCATED', `read of ${length} bytes at offset ${offset} runs past the end of the archive (${this.size} bytes)`, { offset });
+    }
   }
 
   private fill(into: Buffer, offset: number, length: number): void {

@@ -76,17 +76,31 @@ export async function readLocalHeader(source: RandomAccessSource, entry: ZipEntr
 async function readLocalHeaderAnd(source: RandomAccessSource, entry: ZipEntry, wantAfter: number): Promise<LocalHeaderRead> {
   const offset = entry.localHeaderOffset;
   const size = source.size;
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset + LOCAL_FILE_HEADER.size > size) {
-    throw new ZipError('TRUNCATED', `local header offset ${offset} is outside the archive (${size} bytes)`, { entry: entry.name, offset });
-  }
-  let bytes = await source.read(offset, Math.min(size - offset, LOCAL_FILE_HEADER.size + LOCAL_HEADER_GUESS + wantAfter));
+  let bytes = await source.read(offset, guessedLength(entry, size, wantAfter));
   let local = parseLocalHeader(entry, bytes, 0, size, wantAfter);
   if (local === undefined) {
-    const length = LOCAL_FILE_HEADER.lengthOf(LOCAL_FILE_HEADER.decode(bytes, 0));
-    bytes = await source.read(offset, Math.min(size - offset, length + wantAfter));
+    bytes = await source.read(offset, wholeLength(bytes, offset, size, wantAfter));
     local = parseLocalHeader(entry, bytes, 0, size, wantAfter)!;
   }
   return local;
+}
+
+function checkLocalOffset(entry: ZipEntry, size: number): void {
+  const offset = entry.localHeaderOffset;
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset + LOCAL_FILE_HEADER.size > size) {
+    throw new ZipError('TRUNCATED', `local header offset ${offset} is outside the archive (${size} bytes)`, { entry: entry.name, offset });
+  }
+}
+
+/** The first read of a local header (and `wantAfter` bytes after it): a guess at its name and extra field. */
+function guessedLength(entry: ZipEntry, size: number, wantAfter: number): number {
+  checkLocalOffset(entry, size);
+  return Math.min(size - entry.localHeaderOffset, LOCAL_FILE_HEADER.size + LOCAL_HEADER_GUESS + wantAfter);
+}
+
+/** The second read, when the guess was short: the whole header, as its fixed part (in `bytes`) says. */
+function wholeLength(bytes: Buffer, offset: number, size: number, wantAfter: number): number {
+  return Math.min(size - offset, LOCAL_FILE_HEADER.lengthOf(LOCAL_FILE_HEADER.decode(bytes, 0)) + wantAfter);
 }
 
 /**
@@ -97,9 +111,7 @@ async function readLocalHeaderAnd(source: RandomAccessSource, entry: ZipEntry, w
  */
 function parseLocalHeader(entry: ZipEntry, bytes: Buffer, at: number, size: number, wantAfter: number): LocalHeaderRead | undefined {
   const offset = entry.localHeaderOffset;
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset + LOCAL_FILE_HEADER.size > size) {
-    throw new ZipError('TRUNCATED', `local header offset ${offset} is outside the archive (${size} bytes)`, { entry: entry.name, offset });
-  }
+  checkLocalOffset(entry, size);
   const available = bytes.length - at;
   if (available < LOCAL_FILE_HEADER.size) return undefined;
   const signature = bytes.readUInt32LE(at);
@@ -543,14 +555,11 @@ export function* entryChunks(source: SyncSource, entry: ZipEntry, options: Entry
 function syncLocalHeader(source: SyncSource, entry: ZipEntry, scratch: Buffer): LocalHeader {
   const offset = entry.localHeaderOffset;
   const size = source.size;
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset + LOCAL_FILE_HEADER.size > size) {
-    throw new ZipError('TRUNCATED', `local header offset ${offset} is outside the archive (${size} bytes)`, { entry: entry.name, offset });
-  }
-  let length = Math.min(size - offset, LOCAL_FILE_HEADER.size + LOCAL_HEADER_GUESS);
+  let length = guessedLength(entry, size, 0);
   source.readInto(scratch, offset, length);
   let local = parseLocalHeader(entry, scratch.subarray(0, length), 0, size, 0);
   if (local === undefined) {
-    length = Math.min(size - offset, LOCAL_FILE_HEADER.lengthOf(LOCAL_FILE_HEADER.decode(scratch, 0)));
+    length = wholeLength(scratch, offset, size, 0);
     source.readInto(scratch, offset, length);
     local = parseLocalHeader(entry, scratch.subarray(0, length), 0, size, 0)!;
   }
