@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { METHOD_DEFLATED, METHOD_STORED, methodName } from '../zip/constants.js';
 import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
-import type { EntrySpan, ZipReader } from '../zip/reader.js';
+import type { DirectoryRange, EntrySpan, ZipReader } from '../zip/reader.js';
 import { LOCAL_FILE_HEADER } from '../zip/records.js';
 
 export interface EntryProblem {
@@ -36,6 +36,18 @@ export interface EntrySpans {
   readonly overlapping: Map<number, ZipError>;
   /** Every entry, in central directory order, when the caller asked to hold up to that many and there were no more. */
   readonly held?: ZipEntry[];
+  /** The whole directory cut into runs, when the caller asked for them (and held nothing). */
+  readonly ranges?: DirectoryRange[];
+}
+
+export interface ScanOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** The entries counted in the totals (default: all). */
+  readonly counted?: ((entry: ZipEntry) => boolean) | undefined;
+  /** Hold the entries when there are at most this many. */
+  readonly hold?: number;
+  /** Cut the directory into ranges of at most this many entries, or about this many bytes of entry data. */
+  readonly ranges?: { readonly entries: number; readonly bytes: number };
 }
 
 /**
@@ -45,12 +57,18 @@ export interface EntrySpans {
  * local header lies inside the other's bytes is refused, as are entries running into the
  * central directory. This keeps test of a million-entry archive within bounded memory.
  */
-export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefined, counted?: (entry: ZipEntry) => boolean, hold = 0): Promise<EntrySpans> {
+export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): Promise<EntrySpans> {
+  const { signal, counted, hold = 0 } = options;
   // Holding the entries (when there are at most `hold`) spares the caller a second pass.
   let held: ZipEntry[] | undefined = hold > 0 && reader.info.entryCount <= hold ? [] : undefined;
   // Otherwise, with every entry counted, the spans alone will do: no names, times or extra fields.
   // (So an entry is held, or given to `counted`, only when it comes from entryBatches, whole.)
   const batches: AsyncGenerator<readonly EntrySpan[]> = held === undefined && counted === undefined ? reader.spanBatches() : reader.entryBatches();
+  const cut = options.ranges;
+  const ranges: DirectoryRange[] = [];
+  let rangeStart = 0;
+  let rangeOffset = 0;
+  let rangeBytes = 0;
   let selected = 0;
   let capacity = Math.max(16, Math.min(reader.info.entryCount, 1 << 20));
   let starts = new Float64Array(capacity);
@@ -74,6 +92,15 @@ export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefin
         starts = moreStarts;
         ends = moreEnds;
       }
+      if (cut !== undefined) {
+        if (count > rangeStart && (count - rangeStart >= cut.entries || rangeBytes >= cut.bytes)) {
+          ranges.push({ offset: rangeOffset, index: rangeStart, count: count - rangeStart, end: entry.centralHeaderOffset });
+          rangeStart = count;
+          rangeBytes = 0;
+        }
+        if (count === rangeStart) rangeOffset = entry.centralHeaderOffset;
+        rangeBytes += entry.compressedSize;
+      }
       starts[count] = entry.localHeaderOffset;
       ends[count] = entry.localHeaderOffset + LOCAL_FILE_HEADER.size + entry.compressedSize;
       if (count > 0 && starts[count]! < starts[count - 1]!) sorted = false;
@@ -84,6 +111,7 @@ export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefin
       count++;
     }
   }
+  if (cut !== undefined && count > rangeStart) ranges.push({ offset: rangeOffset, index: rangeStart, count: count - rangeStart });
   let order: Uint32Array | undefined;
   if (!sorted) {
     order = new Uint32Array(count);
@@ -104,9 +132,8 @@ export async function scanSpans(reader: ZipReader, signal: AbortSignal | undefin
     }
     if (furthest < 0 || ends[i]! > ends[furthest]!) furthest = i;
   }
-  return held === undefined
-    ? { count: selected, bytesTotal, overlapping }
-    : { count: selected, bytesTotal, overlapping, held };
+  if (held !== undefined) return { count: selected, bytesTotal, overlapping, held };
+  return cut === undefined ? { count: selected, bytesTotal, overlapping } : { count: selected, bytesTotal, overlapping, ranges };
 }
 
 /** Why we cannot read the entry's data at all (encryption, another method), before any I/O. */

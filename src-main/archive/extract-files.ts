@@ -24,7 +24,8 @@ import { Worker, threadId } from 'node:worker_threads';
 import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
 import type { RandomAccessSource, ZipEntry } from '../zip/model.js';
 import { entryChunks, readEntryData, readSmallEntryAt, type SyncSource } from '../zip/entry-data.js';
-import type { HelperAnswer, HelperData } from './extract-helper.js';
+import type { HelperAnswer, HelperData, HelperRequest } from './extract-helper.js';
+import type { RangeJob, RangeTally } from './check-ranges.js';
 import { helperScript } from './helper-script.js';
 
 /** Entries up to this size (both sizes) are written from memory in span batches; larger ones stream, each its own batch. */
@@ -141,7 +142,7 @@ export class SpanReader implements RandomAccessSource, SyncSource {
   private end = 0;
 
   constructor(
-    private readonly fd: number,
+    readonly fd: number,
     readonly size: number,
   ) {}
 
@@ -377,6 +378,7 @@ export class SpanRunner {
   private worker: Worker | undefined;
   private helperFailed = false;
   private readonly waiting = new Map<number, { batch: SpanBatch; resolve: (outcomes: FileOutcome[]) => void; reject: (error: Error) => void }>();
+  private readonly rangesWaiting = new Map<number, { onBytes: (bytes: number) => void; resolve: (tally: RangeTally) => void; reject: (error: Error) => void }>();
   private queue: SpanBatch[] = [];
   private front = 0;
   private helperBusy = 0;
@@ -384,11 +386,11 @@ export class SpanRunner {
   /** Set once the job is cancelled; the helper thread, which cannot see the signal, reads it too. */
   private readonly cancelFlag = new Int32Array(new SharedArrayBuffer(4));
   private readonly onAbort = (): void => void Atomics.store(this.cancelFlag, 0, 1);
-  private readonly cancelled = (): boolean => Atomics.load(this.cancelFlag, 0) !== 0;
+  readonly cancelled = (): boolean => Atomics.load(this.cancelFlag, 0) !== 0;
 
   constructor(
-    private readonly local: SpanReader,
-    private readonly archivePath: string | undefined,
+    /** The archive as this thread reads it. */
+    readonly local: SpanReader,
     private readonly signal: AbortSignal | undefined,
     private readonly settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void,
     private readonly partial: ((batch: SpanBatch, bytes: number) => void) | undefined,
@@ -404,13 +406,21 @@ export class SpanRunner {
   /** Starts the helper thread; false when there is none to be had (one core, no compiled file). */
   useHelper(): boolean {
     if (this.worker !== undefined) return true;
-    if (this.helperFailed || this.archivePath === undefined || availableParallelism() < 2) return false;
+    if (this.helperFailed || availableParallelism() < 2) return false;
     const url = helperScript('extract-helper.js');
     if (url === undefined) return false;
-    const data: HelperData = { archive: this.archivePath, size: this.local.size, cancel: this.cancelFlag.buffer as SharedArrayBuffer };
+    const data: HelperData = { fd: this.local.fd, size: this.local.size, cancel: this.cancelFlag.buffer as SharedArrayBuffer };
     // It holds one batch of small files at a time: a small heap is plenty (peak memory is a target).
     const worker = new Worker(url, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 } });
     worker.on('message', (answer: HelperAnswer) => {
+      if ('range' in answer) {
+        const waiter = this.rangesWaiting.get(answer.range);
+        if ('bytes' in answer) return waiter?.onBytes(answer.bytes);
+        this.rangesWaiting.delete(answer.range);
+        if ('tally' in answer) waiter?.resolve(answer.tally);
+        else waiter?.reject(new Error(answer.failed));
+        return;
+      }
       const waiter = this.waiting.get(answer.id);
       if ('bytes' in answer) {
         if (waiter !== undefined) this.partial?.(waiter.batch, answer.bytes);
@@ -424,6 +434,8 @@ export class SpanRunner {
       if (this.worker === worker) this.worker = undefined;
       for (const waiter of this.waiting.values()) waiter.reject(error);
       this.waiting.clear();
+      for (const waiter of this.rangesWaiting.values()) waiter.reject(error);
+      this.rangesWaiting.clear();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`extraction helper thread ended (exit code ${code})`)));
@@ -483,12 +495,27 @@ export class SpanRunner {
     }
   }
 
+  /** Whether the helper thread is there to take work. */
+  get hasHelper(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Has the helper check a range of central records (check-ranges.ts); resolves with its whole tally. */
+  sendRange(job: RangeJob, onBytes: (bytes: number) => void): Promise<RangeTally> {
+    const worker = this.worker;
+    if (worker === undefined) return Promise.reject(new Error('no helper thread'));
+    return new Promise((resolve, reject) => {
+      this.rangesWaiting.set(job.id, { onBytes, resolve, reject });
+      worker.postMessage({ kind: 'range', job } satisfies HelperRequest);
+    });
+  }
+
   private send(batch: SpanBatch): Promise<FileOutcome[]> {
     const worker = this.worker;
     if (worker === undefined) return Promise.reject(new Error('no helper thread'));
     return new Promise((resolve, reject) => {
       this.waiting.set(batch.id, { batch, resolve, reject });
-      worker.postMessage(batch);
+      worker.postMessage({ kind: 'batch', batch } satisfies HelperRequest);
     });
   }
 }
@@ -512,7 +539,7 @@ export function openSpanRunner(
   }
   try {
     const stat = fstatSync(fd);
-    if (stat.isFile() && stat.size === size) return new SpanRunner(new SpanReader(fd, size), archive, signal, settle, partial);
+    if (stat.isFile() && stat.size === size) return new SpanRunner(new SpanReader(fd, size), signal, settle, partial);
   } catch {
     // Not ours to read: stream instead.
   }

@@ -1,44 +1,78 @@
 // The span helper thread (archive/extract-files.ts): runs the span batches it is sent (runs of
 // small entries, or one large entry) — checks them for test, writes them for extract — with the
-// same code as the job's own thread, and answers each batch with its outcomes. It belongs to one
+// same code as the job's own thread, and answers each batch with its outcomes. For test of a
+// large archive it is sent ranges of central records instead (check-ranges.ts), reads their
+// entries with its own reader and answers each range with its tally. It belongs to one
 // extraction or test and ends with it, and stops mid-entry when the job's thread sets the shared
 // cancel flag. The main side decides every name; this thread only reads the archive and writes
 // the files it was told to.
 
-import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SpanReader, runSpanBatch, type FileOutcome, type SpanBatch } from './extract-files.js';
+import { checkRange, emptyTally, type RangeJob, type RangeTally } from './check-ranges.js';
+import { openZip, type ZipReader } from '../zip/reader.js';
 
 export interface HelperData {
-  readonly archive: string;
+  /** The job thread's descriptor of the archive (it closes it once this thread has ended). */
+  readonly fd: number;
   readonly size: number;
   /** A 32-bit flag the job's thread sets when it is cancelled. */
   readonly cancel: SharedArrayBuffer;
 }
 
-/** A batch's outcomes, or how many more bytes of its large entry are done. */
-export type HelperAnswer = { readonly id: number; readonly outcomes: FileOutcome[] } | { readonly id: number; readonly bytes: number };
+export type HelperRequest = { readonly kind: 'batch'; readonly batch: SpanBatch } | { readonly kind: 'range'; readonly job: RangeJob };
+
+/**
+ * A batch's outcomes, or how many more bytes of its large entry are done; a range's whole tally,
+ * why it could not be checked, or how many more bytes of a large entry in it are done.
+ */
+export type HelperAnswer =
+  | { readonly id: number; readonly outcomes: FileOutcome[] }
+  | { readonly id: number; readonly bytes: number }
+  | { readonly range: number; readonly tally: RangeTally }
+  | { readonly range: number; readonly failed: string }
+  | { readonly range: number; readonly bytes: number };
 
 if (parentPort) {
   const port = parentPort;
-  const { archive, size, cancel } = workerData as HelperData;
+  const { fd, size, cancel } = workerData as HelperData;
   const flag = new Int32Array(cancel);
   const cancelled = (): boolean => Atomics.load(flag, 0) !== 0;
-  const fd = openSync(archive, 'r');
   const source = new SpanReader(fd, size);
-  // One batch at a time, in the order sent (each is written before the next is read).
+  /** The central directory as this thread reads it, opened with the first range. */
+  let reader: Promise<ZipReader> | undefined;
+  // One request at a time, in the order sent (each is done before the next is read).
   let queue = Promise.resolve();
-  port.on('message', (batch: SpanBatch | 'close') => {
-    if (batch === 'close') {
-      queue = queue.then(() => {
-        closeSync(fd);
-        port.close();
-      });
-      return;
-    }
+  port.on('message', (request: HelperRequest) => {
     queue = queue.then(async () => {
-      const answer: HelperAnswer = { id: batch.id, outcomes: await runSpanBatch(source, batch, cancelled, (bytes) => port.postMessage({ id: batch.id, bytes } satisfies HelperAnswer)) };
-      port.postMessage(answer);
+      if (request.kind === 'batch') {
+        const { batch } = request;
+        const outcomes = await runSpanBatch(source, batch, cancelled, (bytes) => port.postMessage({ id: batch.id, bytes } satisfies HelperAnswer));
+        port.postMessage({ id: batch.id, outcomes } satisfies HelperAnswer);
+        return;
+      }
+      const { job } = request;
+      try {
+        // Its own reads (a SpanReader that never loads a span), so that the directory chunk it
+        // walks is not the buffer the span batches reuse.
+        reader ??= openZip(new SpanReader(fd, size));
+        const whole = emptyTally();
+        await checkRange(
+          await reader,
+          source,
+          job,
+          cancelled,
+          (part) => {
+            whole.entries += part.entries;
+            whole.bytes += part.bytes;
+            whole.problems.push(...part.problems);
+          },
+          (bytes) => port.postMessage({ range: job.id, bytes } satisfies HelperAnswer),
+        );
+        port.postMessage({ range: job.id, tally: whole } satisfies HelperAnswer);
+      } catch (error) {
+        port.postMessage({ range: job.id, failed: error instanceof Error ? error.message : String(error) } satisfies HelperAnswer);
+      }
     });
   });
 }

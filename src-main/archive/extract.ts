@@ -170,7 +170,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   let spans: EntrySpans;
   let lastOfPath: Map<string, number> | undefined;
   try {
-    spans = await scanSpans(reader, signal, options.entries === undefined ? undefined : selected);
+    spans = await scanSpans(reader, { signal, counted: options.entries === undefined ? undefined : selected });
     lastOfPath = policy === 'replace' ? await lastEntryOfEachPath(reader, selected, signal) : undefined;
   } catch (error) {
     await writers?.close();

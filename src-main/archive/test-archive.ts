@@ -17,7 +17,8 @@ import { canReadChunks } from '../zip/entry-data.js';
 import type { ZipEntry } from '../zip/model.js';
 import { silentLog, type Log } from '../log/types.js';
 import { cancelledError, copyEntryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans } from './entry-check.js';
-import { LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, type EntryFields, type SpanBatch } from './extract-files.js';
+import { LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, type EntryFields, type SpanBatch, type SpanRunner } from './extract-files.js';
+import { RANGE_BYTES, RANGE_ENTRIES, checkRanges, type Refusal } from './check-ranges.js';
 
 export type { EntryProblem } from './entry-check.js';
 
@@ -95,7 +96,10 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
   let helper = runner !== undefined && helperPays({ count: reader.info.entryCount, bytesTotal: reader.source.size }) && runner.useHelper();
   let spans: EntrySpans;
   try {
-    spans = await scanSpans(reader, signal, undefined, HOLD_ENTRIES);
+    // Large archives are tested by directory ranges (check-ranges.ts), when a runner reads
+    // large entries too (entry-data.ts canReadChunks).
+    const ranges = runner !== undefined && canReadChunks() ? { entries: RANGE_ENTRIES, bytes: RANGE_BYTES } : undefined;
+    spans = await scanSpans(reader, { signal, hold: HOLD_ENTRIES, ranges });
   } catch (error) {
     await runner?.close();
     throw error;
@@ -114,6 +118,15 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
     progress.tick();
   };
   helper ||= runner !== undefined && helperPays(spans) && runner.useHelper();
+  if (runner !== undefined && spans.ranges !== undefined) {
+    try {
+      const tested = await testRanges(reader, runner, spans, progress, problems);
+      if (signal?.aborted) throw cancelledError();
+      return finished(tested);
+    } finally {
+      await runner.close();
+    }
+  }
   // Large entries are checked there too, each a batch of its own, when this Node allows it (entry-data.ts).
   const streamLarge = runner !== undefined && canReadChunks();
   const batches: SpanBatch[] = [];
@@ -152,10 +165,51 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
     await runner?.close();
   }
   if (signal?.aborted) throw cancelledError();
-  progress.currentEntry = undefined;
-  progress.flush();
-  problems.sort((a, b) => a.index - b.index);
-  return { archive, entriesTotal: spans.count, entriesTested: tested, bytesTested: progress.bytesDone, ok: problems.length === 0, problems };
+  return finished(tested);
+
+  function finished(entriesTested: number): TestResult {
+    progress.currentEntry = undefined;
+    progress.flush();
+    problems.sort((a, b) => a.index - b.index);
+    return { archive, entriesTotal: spans.count, entriesTested, bytesTested: progress.bytesDone, ok: problems.length === 0, problems };
+  }
+}
+
+/** The second pass by directory ranges, on this thread and the runner's helper. Returns the entries tested. */
+async function testRanges(reader: ZipReader, runner: SpanRunner, spans: EntrySpans, progress: ProgressReporter, problems: EntryProblem[]): Promise<number> {
+  // Each range's overlapping entries go with it.
+  const ranges = spans.ranges!;
+  const refusals: Refusal[][] = ranges.map(() => []);
+  for (const [index, error] of spans.overlapping) {
+    let low = 0;
+    let high = ranges.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (ranges[middle]!.index <= index) low = middle;
+      else high = middle - 1;
+    }
+    refusals[low]!.push({ index, code: error.code, message: error.message });
+  }
+  let tested = 0;
+  await checkRanges(
+    reader,
+    runner,
+    ranges.map((range, id) => ({ id, range, refused: refusals[id]! })),
+    (part, lastEntry) => {
+      tested += part.entries;
+      problems.push(...part.problems);
+      progress.entriesDone += part.entries;
+      progress.bytesDone += part.bytes;
+      if (lastEntry !== undefined) progress.currentEntry = lastEntry;
+      progress.tick();
+    },
+    (bytes, entry) => {
+      progress.bytesDone += bytes;
+      if (entry !== undefined) progress.currentEntry = entry;
+      progress.tick();
+    },
+  );
+  return tested;
 }
 
 /** Archives with at most this many entries are tested from one pass over the central directory (about 5 MB of entries; more would cost peak memory). */

@@ -88,8 +88,12 @@ export interface ZipReader {
   readonly info: ZipArchiveInfo;
   /** The entries in central directory order, one at a time, reading the directory in chunks. */
   entries(): AsyncGenerator<ZipEntry>;
-  /** The same, a chunk's worth of entries at a time (cheaper for very large directories). */
-  entryBatches(): AsyncGenerator<ZipEntry[]>;
+  /**
+   * The same, a chunk's worth of entries at a time (cheaper for very large directories); with a
+   * range, only its records (a range that spanBatches' records gave: their offsets are checked
+   * like any other, a wrong one fails with BAD_SIGNATURE).
+   */
+  entryBatches(range?: DirectoryRange): AsyncGenerator<ZipEntry[]>;
   /**
    * Only where each entry's bytes lie and its sizes, a chunk at a time: the same records with
    * the same checks as entryBatches, without decoding names, times and extra fields.
@@ -107,6 +111,16 @@ export interface EntrySpan {
   readonly localHeaderOffset: number;
   readonly compressedSize: number;
   readonly uncompressedSize: number;
+  /** Where the central record itself starts. */
+  readonly centralHeaderOffset: number;
+}
+
+/** A run of `count` central records, the first (number `index`) at `offset`; `end`, when known, is where the next record starts. */
+export interface DirectoryRange {
+  readonly offset: number;
+  readonly index: number;
+  readonly count: number;
+  readonly end?: number;
 }
 
 export async function openZip(source: RandomAccessSource, options: OpenZipOptions = {}): Promise<ZipReader> {
@@ -369,8 +383,8 @@ class CentralDirectoryReader implements ZipReader {
     for await (const batch of this.entryBatches()) yield* batch;
   }
 
-  entryBatches(): AsyncGenerator<ZipEntry[]> {
-    return this.records(centralEntry);
+  entryBatches(range?: DirectoryRange): AsyncGenerator<ZipEntry[]> {
+    return this.records(centralEntry, range);
   }
 
   spanBatches(): AsyncGenerator<EntrySpan[]> {
@@ -378,10 +392,11 @@ class CentralDirectoryReader implements ZipReader {
   }
 
   /** Walks the central directory a chunk at a time, making a T of each record (already bounds-checked). */
-  private async *records<T>(make: (buf: Buffer, at: number, values: CentralValues, index: number, position: number, offsetAdjustment: number) => T): AsyncGenerator<T[]> {
+  private async *records<T>(make: (buf: Buffer, at: number, values: CentralValues, index: number, position: number, offsetAdjustment: number) => T, range?: DirectoryRange): AsyncGenerator<T[]> {
     const { centralDirectoryOffset: start, centralDirectorySize, entryCount: declared, offsetAdjustment } = this.info;
     const declaredEnd = start + centralDirectorySize;
-    const limit = this.limit;
+    // A range with a known end is read no further than that.
+    const limit = range?.end === undefined ? this.limit : Math.min(this.limit, range.end);
     // A 16-bit count wraps past 65,535 entries in archives written without ZIP64; then the
     // directory's size says where it ends (as Python's zipfile reads it).
     const mayWrap = !this.zip64 && declared <= ZIP64_MARKER_16;
@@ -414,8 +429,17 @@ class CentralDirectoryReader implements ZipReader {
     };
     let position = start;
     let index = 0;
+    if (range !== undefined) {
+      if (!(range.offset >= start && range.offset < declaredEnd && range.index >= 0 && range.count >= 0)) {
+        throw new RangeError(`central directory range at ${range.offset} (record ${range.index}) is not inside the directory (${start}–${declaredEnd})`);
+      }
+      position = range.offset;
+      index = range.index;
+    }
+    const rangeEnd = range === undefined ? Infinity : range.index + range.count;
     let batch: T[] = [];
     for (;;) {
+      if (index >= rangeEnd) break;
       const beyondCount = index >= declared;
       if (beyondCount && (!mayWrap || position + headerSize > declaredEnd)) break;
       if (position + headerSize > bufStart + buf.length) {
@@ -459,7 +483,7 @@ class CentralDirectoryReader implements ZipReader {
       }
     }
     if (batch.length > 0) yield batch;
-    if (index !== declared) this.log.debug('central directory count differs from the end record', { declared, found: index });
+    if (range === undefined && index !== declared) this.log.debug('central directory count differs from the end record', { declared, found: index });
   }
 
   async readEntries(): Promise<ZipEntry[]> {
@@ -528,9 +552,9 @@ function centralSpan(buf: Buffer, at: number, values: CentralValues, index: numb
   const { compressedSize, uncompressedSize, relativeOffsetOfLocalHeader } = values;
   if (compressedSize === ZIP64_MARKER_32 || uncompressedSize === ZIP64_MARKER_32 || relativeOffsetOfLocalHeader === ZIP64_MARKER_32 || values.diskNumberStart === ZIP64_MARKER_16) {
     const entry = centralEntry(buf, at, values, index, position, offsetAdjustment);
-    return { localHeaderOffset: entry.localHeaderOffset, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize };
+    return { localHeaderOffset: entry.localHeaderOffset, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize, centralHeaderOffset: position };
   }
-  return { localHeaderOffset: relativeOffsetOfLocalHeader + offsetAdjustment, compressedSize, uncompressedSize };
+  return { localHeaderOffset: relativeOffsetOfLocalHeader + offsetAdjustment, compressedSize, uncompressedSize, centralHeaderOffset: position };
 }
 
 /** One central record (already bounds-checked) as a ZipEntry. */

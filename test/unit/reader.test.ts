@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFileSource } from '../../src-main/archive/file-source.js';
 import { CENTRAL_DIRECTORY_HEADER, END_OF_CENTRAL_DIRECTORY, LOCAL_FILE_HEADER, SIGNATURE } from '../../src-main/zip/records.js';
 import { assertNoOverlaps, findOverlaps, openZip } from '../../src-main/zip/reader.js';
+import type { ZipEntry } from '../../src-main/zip/model.js';
 import { expectCode, makeTempDir, messWith, openBuffer, python, pythonListing, readAll, run, signatureOffsets } from './reader-fixtures.js';
 
 const CD = CENTRAL_DIRECTORY_HEADER.offsetOf;
@@ -193,11 +194,24 @@ zipfile.ZipFile.close = close
       const reader = await openBuffer(bytes);
       const spans: unknown[] = [];
       for await (const batch of reader.spanBatches()) spans.push(...batch);
-      const entries: unknown[] = [];
-      for await (const batch of reader.entryBatches()) entries.push(...batch.map(({ localHeaderOffset, compressedSize, uncompressedSize }) => ({ localHeaderOffset, compressedSize, uncompressedSize })));
+      const whole: ZipEntry[] = [];
+      for await (const batch of reader.entryBatches()) whole.push(...batch);
+      const entries = whole.map(({ localHeaderOffset, compressedSize, uncompressedSize, centralHeaderOffset }) => ({ localHeaderOffset, compressedSize, uncompressedSize, centralHeaderOffset }));
       expect(spans.length).toBeGreaterThan(2);
       expect(spans).toEqual(entries);
+      // Ranges of records cut where the spans say give the same entries, a range at a time.
+      const ranged: ZipEntry[] = [];
+      for (let index = 0; index < whole.length; index += 2) {
+        const count = Math.min(2, whole.length - index);
+        const end = whole[index + count]?.centralHeaderOffset;
+        for await (const batch of reader.entryBatches({ offset: whole[index]!.centralHeaderOffset, index, count, ...(end === undefined ? {} : { end }) })) ranged.push(...batch);
+      }
+      expect(ranged).toEqual(whole);
     }
+    // A range that does not start at a record is refused as a bad directory would be.
+    const reader0 = await openBuffer(infoZip);
+    const first = (await reader0.readEntries())[0]!;
+    await expect(reader0.entryBatches({ offset: first.centralHeaderOffset + 1, index: 0, count: 1 }).next()).rejects.toMatchObject({ code: 'BAD_SIGNATURE' });
     // A ZIP64 marker with no ZIP64 field to resolve it: both refuse it alike.
     const directory = signatureOffsets(infoZip, SIGNATURE.CENTRAL_DIRECTORY_HEADER)[0]!;
     const broken = messWith(infoZip, (b) => b.writeUInt32LE(0xffffffff, directory + CENTRAL_DIRECTORY_HEADER.offsetOf.compressedSize));

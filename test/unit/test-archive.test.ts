@@ -2,7 +2,13 @@ import { Buffer } from 'node:buffer';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Worker } from 'node:worker_threads';
 import { testArchive } from '../../src-main/archive/test-archive.js';
+import { RANGE_BYTES, checkRanges } from '../../src-main/archive/check-ranges.js';
+import { scanSpans } from '../../src-main/archive/entry-check.js';
+import { openSpanRunner } from '../../src-main/archive/extract-files.js';
+import { openFileSource } from '../../src-main/archive/file-source.js';
+import { openZip } from '../../src-main/zip/reader.js';
 import { isZipError } from '../../src-main/zip/errors.js';
 import { type CraftEntry, craftZip, run, tempDir, writeArchive } from './craft.js';
 
@@ -45,6 +51,80 @@ describe('testArchive', () => {
     expect(result.problems[0]!.message).toContain('0x00001234');
     expect(progress.at(-1)).toBe(3000);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  // More entries than testReader holds from its first pass: the second goes by directory ranges
+  // (check-ranges.ts), each thread reading the records of its own ranges.
+  const rangedEntries = (): CraftEntry[] => {
+    const entries: CraftEntry[] = Array.from({ length: 20_000 }, (_, i) => ({ name: `d${i % 13}/f${i}.txt`, data: `entry ${i} `.repeat(1 + (i % 40)) }));
+    for (const i of [7, 9_000, 19_999]) entries[i] = { ...entries[i]!, crc32: 0x1234 };
+    // Large entries (checked a megabyte at a time), one of them cut short by its header.
+    entries[4_000] = { name: 'large-a.bin', data: Buffer.alloc(3 << 20, 'ab') };
+    entries[17_000] = { name: 'large-b.bin', data: Buffer.alloc(2 << 20, 'cd'), uncompressedSize: (2 << 20) - 1 };
+    // Reuses the bytes of entry 100: refused in a range far from that entry's.
+    entries[15_000] = { name: 'again.txt', data: entries[100]!.data!, shareLocalHeaderOf: 100 };
+    return entries;
+  };
+  const rangedProblems = [
+    [7, 'CRC_MISMATCH'],
+    [9_000, 'CRC_MISMATCH'],
+    [15_000, 'OVERLAPPING_ENTRIES'],
+    [17_000, 'SIZE_MISMATCH'],
+    [19_999, 'CRC_MISMATCH'],
+  ];
+
+  it('tests more entries than it holds by directory ranges on both threads: every bad one named once, progress up to the totals', async () => {
+    const entries = rangedEntries();
+    const archive = writeArchive(dir, 'ranged.zip', craftZip(entries));
+    const seen: { entries: number; bytes: number }[] = [];
+    const result = await testArchive(archive, { progressIntervalMs: 0, onProgress: (p) => seen.push({ entries: p.entriesDone, bytes: p.bytesDone }) });
+    expect(result.problems.map((p) => [p.index, p.code])).toEqual(rangedProblems);
+    expect(result.problems[2]!.entry).toBe('again.txt');
+    expect(result.entriesTotal).toBe(20_000);
+    expect(result.entriesTested).toBe(20_000);
+    const declared = entries.reduce((sum, e, i) => sum + (i === 17_000 ? (2 << 20) - 1 : Buffer.byteLength(e.data!)), 0);
+    expect(result.bytesTested).toBe(declared);
+    expect(seen.at(-1)).toEqual({ entries: 20_000, bytes: declared });
+    expect(seen.map((p) => p.entries)).toEqual(seen.map((p) => p.entries).sort((a, b) => a - b));
+    expect(seen.map((p) => p.bytes)).toEqual(seen.map((p) => p.bytes).sort((a, b) => a - b));
+    expect(seen.length).toBeGreaterThan(20);
+  });
+
+  it('checks again here the ranges the helper thread could not finish when it dies', async () => {
+    const archive = writeArchive(dir, 'ranged.zip', craftZip(rangedEntries()));
+    const source = await openFileSource(archive);
+    const reader = await openZip(source);
+    const spans = await scanSpans(reader, { ranges: { entries: 500, bytes: RANGE_BYTES } });
+    const runner = openSpanRunner(archive, source.size, undefined, () => undefined)!;
+    try {
+      expect(runner.useHelper()).toBe(true);
+      const refused = [...spans.overlapping].map(([index, error]) => ({ index, code: error.code, message: error.message }));
+      const jobs = spans.ranges!.map((range, id) => ({ id, range, refused: refused.filter((r) => r.index >= range.index && r.index < range.index + range.count) }));
+      expect(jobs.length).toBe(40);
+      let entries = 0;
+      let helperRanges = 0;
+      const problems: number[] = [];
+      await checkRanges(
+        reader,
+        runner,
+        jobs,
+        (part, lastEntry) => {
+          entries += part.entries;
+          problems.push(...part.problems.map((p) => p.index));
+          // A whole range from the helper (this thread names its last entry): end the helper
+          // thread, with the next range it holds unfinished.
+          if (lastEntry === undefined && part.entries > 0 && ++helperRanges === 1) void (runner as unknown as { worker: Worker }).worker.terminate();
+        },
+        () => undefined,
+      );
+      expect(helperRanges).toBe(1);
+      expect(runner.hasHelper).toBe(false);
+      expect(entries).toBe(20_000);
+      expect(problems.sort((a, b) => a - b)).toEqual(rangedProblems.map(([index]) => index));
+    } finally {
+      await runner.close();
+      await source.close();
+    }
   });
 
   it('reports every bad entry by name and goes on to the next', async () => {
