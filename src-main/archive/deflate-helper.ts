@@ -34,14 +34,14 @@ if (parentPort) {
     } else {
       const deflated = deflateBlock({ ...task, data: Buffer.from(task.data.buffer, task.data.byteOffset, task.data.byteLength) });
       // Back in the input's own buffer when it has room (the input is read by now): the writer
-      // then receives no new buffer, only its own to reuse.
+      // then receives no new buffer, only its own to reuse. Otherwise a buffer of its own (the
+      // deflated bytes are a view of this thread's scratch buffer, which stays here).
       const fits = deflated.length <= task.data.buffer.byteLength;
-      const output = fits ? new Uint8Array(task.data.buffer, 0, deflated.length) : deflated;
-      if (fits) output.set(deflated);
+      const output = fits ? new Uint8Array(task.data.buffer, 0, deflated.length) : new Uint8Array(deflated.length);
+      output.set(deflated);
       const answer: HelperAnswer = { id: task.id, type: 'block', output, input: task.data };
-      // Otherwise the output is a view of zlib's one output buffer, which nothing here uses any more: it goes along whole.
       const transfer = [task.data.buffer as ArrayBuffer];
-      if (!fits) transfer.push(deflated.buffer as ArrayBuffer);
+      if (!fits) transfer.push(output.buffer as ArrayBuffer);
       port.postMessage(answer, transfer);
     }
   });

@@ -95,7 +95,8 @@ export class CompressPool {
    */
   async block(task: BlockTask): Promise<{ output: Buffer; input: Buffer }> {
     const answer = await this.send({ id: 0, type: 'block', ...task }, task.data.length, [task.data.buffer as ArrayBuffer]);
-    if (answer === undefined) return { output: deflateBlock(task), input: Buffer.from(task.data.buffer, task.data.byteOffset, task.data.byteLength) };
+    // No helper: deflated here, and copied out of this thread's scratch buffer (the block is written later).
+    if (answer === undefined) return { output: Buffer.from(deflateBlock(task)), input: Buffer.from(task.data.buffer, task.data.byteOffset, task.data.byteLength) };
     if (answer.type !== 'block') throw new Error('compression helper answered out of kind');
     const view = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     return { output: view(answer.output), input: view(answer.input) };

@@ -5,7 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import zlib from 'node:zlib';
 import { createArchive } from '../../src-main/archive/create.js';
+import { deflateTransient } from '../../src-main/archive/compress-work.js';
 import { compileGlobs } from '../../src-main/archive/glob.js';
 import { numberedName, withTempFile } from '../../src-main/archive/temp-file.js';
 import { ZipError } from '../../src-main/zip/errors.js';
@@ -135,6 +137,21 @@ describe('withTempFile', () => {
     expect(readdirSync(dir).sort()).toEqual(['a (2).zip', 'a (3).zip', 'a.zip']);
     expect(readFileSync(target, 'utf8')).toBe('5');
     expect(numberedName('/x/archive.tar.zip', 4)).toBe('/x/archive.tar (4).zip');
+  });
+});
+
+describe('deflateTransient', () => {
+  it("gives deflateRawSync's bytes, into one reused buffer", () => {
+    const dictionary = text(32 * 1024, 5);
+    const inputs = [Buffer.alloc(0), Buffer.from('x'), text(100_000, 1), random(300_000), random(3 << 20)];
+    const options = [{ level: 6 }, { level: 1, dictionary, finishFlush: zlib.constants.Z_SYNC_FLUSH }, { level: 9, finishFlush: zlib.constants.Z_FINISH }];
+    for (const input of inputs) {
+      for (const option of options) expect(deflateTransient(input, option).equals(zlib.deflateRawSync(input, option))).toBe(true);
+    }
+    // Transient: the next call's result lies in the same memory.
+    const first = deflateTransient(text(5000, 2), { level: 6 });
+    const second = deflateTransient(text(7000, 3), { level: 6 });
+    expect(first.buffer).toBe(second.buffer);
   });
 });
 
