@@ -69,7 +69,9 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
   if (signal?.aborted) throw cancelledError();
   // Two streaming passes over the central directory, so that memory stays bounded however many
   // entries there are: the first gathers totals and overlaps, the second tests batch by batch.
-  // (Up to HOLD_ENTRIES entries are kept from the first pass instead.)
+  // (Up to HOLD_ENTRIES entries are kept from the first pass instead.) With more, the first pass
+  // also cuts the directory into ranges, and the second goes range by range on both threads,
+  // each reading the records of its own ranges (check-ranges.ts, testRanges below).
   //
   // Entries are checked in span batches (archive/extract-files.ts: one read for a run of small
   // neighbours, checked from memory; a large entry alone, a megabyte at a time) on this thread and,
