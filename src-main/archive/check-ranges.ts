@@ -120,6 +120,8 @@ export async function checkRanges(
   const again: RangeJob[] = [];
   let inHand = 0;
   let wake: (() => void) | undefined;
+  /** Set when this returns: a range still on the helper then (once cancelled) reports nothing. */
+  let over = false;
   const feed = (): void => {
     while (inHand < HELPER_RANGES && front < back && !cancelled() && runner.hasHelper) {
       const job = jobs[--back]!;
@@ -128,12 +130,16 @@ export async function checkRanges(
       let heard = 0;
       runner
         .sendRange(job, (bytes) => {
+          if (over) return;
           heard += bytes;
           onBytes(bytes, undefined);
         })
         .then(
-          (whole) => tally(whole, undefined),
+          (whole) => {
+            if (!over) tally(whole, undefined);
+          },
           () => {
+            if (over) return;
             onBytes(-heard, undefined);
             again.push(job);
           },
@@ -146,16 +152,20 @@ export async function checkRanges(
     }
   };
   feed();
-  for (;;) {
-    if (cancelled()) return;
-    const job = again.pop() ?? (front < back ? jobs[front++] : undefined);
-    if (job !== undefined) {
-      await checkRange(reader, runner.local, job, cancelled, tally, onBytes);
-      feed();
-      continue;
+  try {
+    for (;;) {
+      if (cancelled()) return;
+      const job = again.pop() ?? (front < back ? jobs[front++] : undefined);
+      if (job !== undefined) {
+        await checkRange(reader, runner.local, job, cancelled, tally, onBytes);
+        feed();
+        continue;
+      }
+      if (inHand === 0) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
     }
-    if (inHand === 0) return;
-    await new Promise<void>((resolve) => (wake = resolve));
-    wake = undefined;
+  } finally {
+    over = true;
   }
 }

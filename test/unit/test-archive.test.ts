@@ -90,6 +90,31 @@ describe('testArchive', () => {
     expect(seen.length).toBeGreaterThan(20);
   });
 
+  it('stops testing by ranges on abort: the ranges not yet started are left, and nothing is reported after', async () => {
+    const archive = writeArchive(dir, 'ranged.zip', craftZip(rangedEntries()));
+    const controller = new AbortController();
+    let mostDone = 0;
+    let afterEnd = 0;
+    let ended = false;
+    const outcome = await testArchive(archive, {
+      signal: controller.signal,
+      progressIntervalMs: 0,
+      onProgress: (p) => {
+        if (ended) afterEnd++;
+        mostDone = Math.max(mostDone, p.entriesDone);
+        // Once the helper has a few ranges in hand.
+        if (p.entriesDone >= 3000) controller.abort();
+      },
+    }).catch((e: unknown) => e);
+    ended = true;
+    expect(isZipError(outcome) && outcome.code).toBe('CANCELLED');
+    // Twenty ranges of 1,024 entries: the one in progress here and the helper's two may end.
+    expect(mostDone).toBeGreaterThanOrEqual(3000);
+    expect(mostDone).toBeLessThan(3000 + 4 * 1024);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(afterEnd).toBe(0);
+  });
+
   it('checks again here the ranges the helper thread could not finish when it dies', async () => {
     const archive = writeArchive(dir, 'ranged.zip', craftZip(rangedEntries()));
     const source = await openFileSource(archive);
