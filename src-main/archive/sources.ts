@@ -91,11 +91,14 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
     }
   };
 
+  const addFile = (abs: string, name: string, st: Stats): void => add({ name, kind: 'file', sourcePath: abs, size: st.size, mode: st.mode, mtimeMs: st.mtimeMs });
+
+  /** Whether the walk leaves this path out: excluded, or the archive being written (or its temporary file: the walk runs while it is written). */
+  const leftOut = (abs: string, name: string): boolean => (name !== '' && options.exclude(name)) || abs === options.outputPath || isTempPathFor(options.outputPath, abs);
+
   const visit = async (abs: string, name: string, st: Stats, ancestors: readonly string[]): Promise<void> => {
     throwIfAborted(options.signal);
-    if (name !== '' && options.exclude(name)) return;
-    // The archive being written, and its temporary file (the walk runs while it is written).
-    if (abs === options.outputPath || isTempPathFor(options.outputPath, abs)) return;
+    if (leftOut(abs, name)) return;
     if (st.isDirectory()) {
       const key = `${st.dev}:${st.ino}`;
       if (ancestors.includes(key)) {
@@ -113,19 +116,26 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
       } catch (error) {
         throw ioError(error, abs);
       }
+      // `abs` is absolute and normalized, and names from readdir hold no separator: no path.join.
+      const prefix = abs.endsWith(path.sep) ? abs : abs + path.sep;
       const children = names.map((child) => {
-        const childPath = path.join(abs, child);
+        const childPath = prefix + child;
         try {
           return { childPath, child, st: statOfSync(childPath) };
         } catch (error) {
           throw ioError(error, childPath);
         }
       });
+      const inside = [...ancestors, key];
       for (const { childPath, child, st: childStat } of children) {
-        await visit(childPath, name === '' ? child : `${name}/${child}`, childStat, [...ancestors, key]);
+        const childName = name === '' ? child : `${name}/${child}`;
+        // Plain files (most entries) without a call of this async function each.
+        if (childStat.isFile()) {
+          if (!leftOut(childPath, childName)) addFile(childPath, childName, childStat);
+        } else await visit(childPath, childName, childStat, inside);
       }
     } else if (st.isFile()) {
-      add({ name, kind: 'file', sourcePath: abs, size: st.size, mode: st.mode, mtimeMs: st.mtimeMs });
+      addFile(abs, name, st);
     } else if (st.isSymbolicLink()) {
       let target: Buffer;
       try {
