@@ -6,10 +6,13 @@
 // the job's thread read every record and sent each entry to the helper, which cost it more than
 // the checking it handed over.
 //
-// The job's thread takes ranges from the front and the helper from the back, a few in hand, so
-// neither waits for the other. A range the helper could not finish (it died, or its reader
-// failed) is checked again here: a test has no effect to undo, and the helper's tally of a range
-// only counts once it is whole.
+// Both threads take ranges in order, the helper a few at a time, so neither waits for the other.
+// The helper starts while pass 1 is still cutting them: as long as the directory lists entries in
+// the order of their data, an entry can only be refused for overlapping the ones before it, so a
+// range's refusals are known once it is cut. Should a later record break that order, what the
+// helper found so far is dropped and every range checked again with the final refusals (a test
+// has no effect to undo). A range the helper could not finish (it died, or its reader failed) is
+// checked again here; the helper's tally of a range only counts once it is whole.
 
 import type { EntryProblem } from './entry-check.js';
 import { SpanBatcher, runSpanBatch, type SpanBatch, type SpanReader, type SpanRunner } from './extract-files.js';
@@ -101,71 +104,138 @@ export async function checkRange(
   }
 }
 
+/** What checking ranges tells its caller: each part as it is done, and bytes of large entries as they go. */
+export interface RangeListener {
+  /** A part of a range (a helper's range once it is whole, with `lastEntry` undefined). */
+  tally(part: RangeTally, lastEntry: string | undefined): void;
+  onBytes(bytes: number, entry: string | undefined): void;
+}
+
 /**
- * Checks all `jobs`: from the front on this thread, from the back on the runner's helper thread
- * when it has one. `tally` hears every part as it is done (a helper's range once it is whole),
- * `onBytes` the bytes of large entries while they go on.
+ * The ranges of one test, checked on this thread and the runner's helper thread. The helper may
+ * start on ranges while pass 1 still cuts the rest (`add` before `settle`): what it reports is
+ * held back until `settle` says whether the refusals those ranges went with were final (then it
+ * counts) or not (then they are checked again with the final ones). Both threads take ranges in
+ * order; the helper a few at a time.
  */
-export async function checkRanges(
-  reader: ZipReader,
-  runner: SpanRunner,
-  jobs: readonly RangeJob[],
-  tally: (part: RangeTally, lastEntry: string | undefined) => void,
-  onBytes: (bytes: number, entry: string | undefined) => void,
-): Promise<void> {
-  const cancelled = (): boolean => runner.cancelled();
-  let front = 0;
-  let back = jobs.length;
+export class RangeChecks {
+  private readonly queue: RangeJob[] = [];
+  private head = 0;
   /** Ranges the helper gave back unfinished, to check here. */
-  const again: RangeJob[] = [];
-  let inHand = 0;
-  let wake: (() => void) | undefined;
-  /** Set when this returns: a range still on the helper then (once cancelled) reports nothing. */
-  let over = false;
-  const feed = (): void => {
-    while (inHand < HELPER_RANGES && front < back && !cancelled() && runner.hasHelper) {
-      const job = jobs[--back]!;
-      inHand++;
+  private readonly again: RangeJob[] = [];
+  private inHand = 0;
+  private wake: (() => void) | undefined;
+  /** Until `settle`: what the helper reported, held back. */
+  private held: { tally: RangeTally[]; bytes: number } | undefined = { tally: [], bytes: 0 };
+  /** Ranges whose results no longer count (sent before `settle` said their refusals were not final). */
+  private readonly stale = new Set<number>();
+  private readonly sentEarly: number[] = [];
+  /** Set once `run` returns: a range still on the helper then (once cancelled) reports nothing. */
+  private over = false;
+
+  constructor(
+    private readonly reader: ZipReader,
+    private readonly runner: SpanRunner,
+    private readonly listener: RangeListener,
+  ) {}
+
+  private get cancelled(): boolean {
+    return this.runner.cancelled();
+  }
+
+  add(job: RangeJob): void {
+    this.queue.push(job);
+    this.feed();
+  }
+
+  /**
+   * Pass 1 is over. `final`: the refusals of the ranges added so far were the final ones (add the
+   * rest first); otherwise `redo` are all the ranges, with the final refusals and new ids.
+   */
+  settle(final: boolean, redo: readonly RangeJob[] = []): void {
+    const held = this.held!;
+    this.held = undefined;
+    if (final) {
+      if (held.bytes !== 0) this.listener.onBytes(held.bytes, undefined);
+      for (const part of held.tally) this.listener.tally(part, undefined);
+      return;
+    }
+    // Everything added so far goes again (with other ids: the helper may still hold some).
+    for (const id of this.sentEarly) this.stale.add(id);
+    this.again.length = 0;
+    this.queue.length = 0;
+    this.head = 0;
+    for (const job of redo) this.queue.push(job);
+    this.feed();
+  }
+
+  /** Checks what is queued on this thread too, until every range is done (or the test is cancelled). */
+  async run(): Promise<void> {
+    this.feed();
+    try {
+      for (;;) {
+        if (this.cancelled) return;
+        const job = this.again.pop() ?? this.next();
+        if (job !== undefined) {
+          await checkRange(this.reader, this.runner.local, job, () => this.runner.cancelled(), this.listener.tally.bind(this.listener), this.listener.onBytes.bind(this.listener));
+          this.feed();
+          continue;
+        }
+        if (this.inHand === 0) return;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = undefined;
+      }
+    } finally {
+      this.over = true;
+    }
+  }
+
+  private next(): RangeJob | undefined {
+    return this.head < this.queue.length ? this.queue[this.head++] : undefined;
+  }
+
+  private feed(): void {
+    while (this.inHand < HELPER_RANGES && !this.cancelled && this.runner.hasHelper) {
+      const job = this.next();
+      if (job === undefined) return;
+      this.inHand++;
+      if (this.held !== undefined) this.sentEarly.push(job.id);
+      const counts = (): boolean => !this.over && !this.stale.has(job.id);
       // Bytes the helper reported of a range it then could not finish are taken back.
       let heard = 0;
-      runner
-        .sendRange(job, (bytes) => {
-          if (over) return;
-          heard += bytes;
-          onBytes(bytes, undefined);
-        })
+      const hear = (bytes: number): void => {
+        if (!counts()) return;
+        heard += bytes;
+        if (this.held !== undefined) this.held.bytes += bytes;
+        else this.listener.onBytes(bytes, undefined);
+      };
+      this.runner
+        .sendRange(job, hear)
         .then(
           (whole) => {
-            if (!over) tally(whole, undefined);
+            if (!counts()) return;
+            if (this.held !== undefined) this.held.tally.push(whole);
+            else this.listener.tally(whole, undefined);
           },
           () => {
-            if (over) return;
-            onBytes(-heard, undefined);
-            again.push(job);
+            if (!counts()) return;
+            hear(-heard);
+            this.again.push(job);
           },
         )
         .finally(() => {
-          inHand--;
-          feed();
-          wake?.();
+          this.inHand--;
+          this.feed();
+          this.wake?.();
         });
     }
-  };
-  feed();
-  try {
-    for (;;) {
-      if (cancelled()) return;
-      const job = again.pop() ?? (front < back ? jobs[front++] : undefined);
-      if (job !== undefined) {
-        await checkRange(reader, runner.local, job, cancelled, tally, onBytes);
-        feed();
-        continue;
-      }
-      if (inHand === 0) return;
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-    }
-  } finally {
-    over = true;
   }
+}
+
+/** Checks all `jobs` on this thread and the runner's helper, every refusal final. */
+export async function checkRanges(reader: ZipReader, runner: SpanRunner, jobs: readonly RangeJob[], listener: RangeListener): Promise<void> {
+  const checks = new RangeChecks(reader, runner, listener);
+  for (const job of jobs) checks.add(job);
+  checks.settle(true);
+  await checks.run();
 }

@@ -9,6 +9,7 @@ import { METHOD_DEFLATED, METHOD_STORED, methodName } from '../zip/constants.js'
 import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
 import type { DirectoryRange, EntrySpan, ZipReader } from '../zip/reader.js';
+import type { Refusal } from './check-ranges.js';
 import { LOCAL_FILE_HEADER } from '../zip/records.js';
 
 export interface EntryProblem {
@@ -38,6 +39,8 @@ export interface EntrySpans {
   readonly held?: ZipEntry[];
   /** The whole directory cut into runs, when the caller asked for them (and held nothing). */
   readonly ranges?: DirectoryRange[];
+  /** The directory lists the entries in the order of their data (then onRange's refusals were final). */
+  readonly inOrder: boolean;
 }
 
 export interface ScanOptions {
@@ -48,6 +51,12 @@ export interface ScanOptions {
   readonly hold?: number;
   /** Cut the directory into ranges of at most this many entries, or about this many bytes of entry data. */
   readonly ranges?: { readonly entries: number; readonly bytes: number };
+  /**
+   * Hears each range as soon as it is cut, with its entries' refusals, while the directory lists
+   * entries in the order of their data: those refusals are then final if it does to the end
+   * (EntrySpans.inOrder). Not when entries are held.
+   */
+  readonly onRange?: (range: DirectoryRange, refused: Refusal[], ordinal: number) => void;
 }
 
 /**
@@ -76,6 +85,30 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   let count = 0;
   let bytesTotal = 0;
   let sorted = true;
+  // Overlaps by one walk in the order of the entries' data. While the directory lists them in
+  // that order, each is judged as it comes (an entry is refused because of the ones before it
+  // only); otherwise all are judged again at the end, sorted.
+  const overlapping = new Map<number, ZipError>();
+  const directoryStart = reader.info.centralDirectoryOffset;
+  const directoryEnd = directoryStart + reader.info.centralDirectorySize;
+  let furthest = -1;
+  const judge = (i: number): void => {
+    if (furthest >= 0 && starts[i]! < ends[furthest]! && !overlapping.has(i)) {
+      overlapping.set(i, new ZipError('OVERLAPPING_ENTRIES', `entry overlaps another: its local header at offset ${starts[i]} lies inside the bytes of entry ${furthest} (${starts[furthest]}–${ends[furthest]})`));
+    }
+    if (starts[i]! < directoryEnd && ends[i]! > directoryStart && !overlapping.has(i)) {
+      overlapping.set(i, new ZipError('OVERLAPPING_ENTRIES', `entry overlaps the central directory: its bytes (${starts[i]}–${ends[i]}) run into ${directoryStart}–${directoryEnd}`));
+    }
+    if (furthest < 0 || ends[i]! > ends[furthest]!) furthest = i;
+  };
+  const refusedIn = (from: number, to: number): Refusal[] => {
+    const refused: Refusal[] = [];
+    for (let i = from; i < to; i++) {
+      const error = overlapping.get(i);
+      if (error !== undefined) refused.push({ index: i, code: error.code, message: error.message });
+    }
+    return refused;
+  };
   for await (const batch of batches) {
     if (signal?.aborted) throw cancelledError();
     if (held !== undefined) {
@@ -94,7 +127,9 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
       }
       if (cut !== undefined) {
         if (count > rangeStart && (count - rangeStart >= cut.entries || rangeBytes >= cut.bytes)) {
-          ranges.push({ offset: rangeOffset, index: rangeStart, count: count - rangeStart, end: entry.centralHeaderOffset });
+          const range = { offset: rangeOffset, index: rangeStart, count: count - rangeStart, end: entry.centralHeaderOffset };
+          ranges.push(range);
+          if (sorted && held === undefined) options.onRange?.(range, refusedIn(range.index, count), ranges.length - 1);
           rangeStart = count;
           rangeBytes = 0;
         }
@@ -104,6 +139,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
       starts[count] = entry.localHeaderOffset;
       ends[count] = entry.localHeaderOffset + LOCAL_FILE_HEADER.size + entry.compressedSize;
       if (count > 0 && starts[count]! < starts[count - 1]!) sorted = false;
+      if (sorted) judge(count);
       if (counted === undefined || counted(entry as ZipEntry)) {
         bytesTotal += entry.uncompressedSize;
         selected++;
@@ -112,28 +148,17 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
     }
   }
   if (cut !== undefined && count > rangeStart) ranges.push({ offset: rangeOffset, index: rangeStart, count: count - rangeStart });
-  let order: Uint32Array | undefined;
   if (!sorted) {
-    order = new Uint32Array(count);
+    overlapping.clear();
+    furthest = -1;
+    const order = new Uint32Array(count);
     for (let i = 0; i < count; i++) order[i] = i;
     order.sort((a, b) => starts[a]! - starts[b]! || a - b);
+    for (let k = 0; k < count; k++) judge(order[k]!);
   }
-  const overlapping = new Map<number, ZipError>();
-  const directoryStart = reader.info.centralDirectoryOffset;
-  const directoryEnd = directoryStart + reader.info.centralDirectorySize;
-  let furthest = -1;
-  for (let k = 0; k < count; k++) {
-    const i = order === undefined ? k : order[k]!;
-    if (furthest >= 0 && starts[i]! < ends[furthest]! && !overlapping.has(i)) {
-      overlapping.set(i, new ZipError('OVERLAPPING_ENTRIES', `entry overlaps another: its local header at offset ${starts[i]} lies inside the bytes of entry ${furthest} (${starts[furthest]}–${ends[furthest]})`));
-    }
-    if (starts[i]! < directoryEnd && ends[i]! > directoryStart && !overlapping.has(i)) {
-      overlapping.set(i, new ZipError('OVERLAPPING_ENTRIES', `entry overlaps the central directory: its bytes (${starts[i]}–${ends[i]}) run into ${directoryStart}–${directoryEnd}`));
-    }
-    if (furthest < 0 || ends[i]! > ends[furthest]!) furthest = i;
-  }
-  if (held !== undefined) return { count: selected, bytesTotal, overlapping, held };
-  return cut === undefined ? { count: selected, bytesTotal, overlapping } : { count: selected, bytesTotal, overlapping, ranges };
+  const inOrder = sorted;
+  if (held !== undefined) return { count: selected, bytesTotal, overlapping, held, inOrder };
+  return cut === undefined ? { count: selected, bytesTotal, overlapping, inOrder } : { count: selected, bytesTotal, overlapping, ranges, inOrder };
 }
 
 /** Why we cannot read the entry's data at all (encryption, another method), before any I/O. */

@@ -12,13 +12,13 @@
 import { openFileSource } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
 import { ZipError, isZipError } from '../zip/errors.js';
-import { openZip, type ZipReader } from '../zip/reader.js';
+import { openZip, type DirectoryRange, type ZipReader } from '../zip/reader.js';
 import { canReadChunks } from '../zip/entry-data.js';
 import type { ZipEntry } from '../zip/model.js';
 import { silentLog, type Log } from '../log/types.js';
 import { cancelledError, copyEntryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans } from './entry-check.js';
-import { LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, type EntryFields, type SpanBatch, type SpanRunner } from './extract-files.js';
-import { RANGE_BYTES, RANGE_ENTRIES, checkRanges, type Refusal } from './check-ranges.js';
+import { LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, type EntryFields, type SpanBatch } from './extract-files.js';
+import { RANGE_BYTES, RANGE_ENTRIES, RangeChecks, type RangeListener, type Refusal } from './check-ranges.js';
 
 export type { EntryProblem } from './entry-check.js';
 
@@ -97,11 +97,26 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
   // boots while the first pass reads the central directory.
   let helper = runner !== undefined && helperPays({ count: reader.info.entryCount, bytesTotal: reader.source.size }) && runner.useHelper();
   let spans: EntrySpans;
+  // Large archives are tested by directory ranges (check-ranges.ts), when a runner reads large
+  // entries too (entry-data.ts canReadChunks). The helper starts on them while pass 1 goes on;
+  // what it finds is heard once pass 1 is over and there is progress to report.
+  const byRanges = runner !== undefined && canReadChunks();
+  let listener: RangeListener | undefined;
+  const checks = byRanges ? new RangeChecks(reader, runner, { tally: (part, last) => listener!.tally(part, last), onBytes: (bytes, entry) => listener!.onBytes(bytes, entry) }) : undefined;
+  const sentEarly = new Set<number>();
   try {
-    // Large archives are tested by directory ranges (check-ranges.ts), when a runner reads
-    // large entries too (entry-data.ts canReadChunks).
-    const ranges = runner !== undefined && canReadChunks() ? { entries: RANGE_ENTRIES, bytes: RANGE_BYTES } : undefined;
-    spans = await scanSpans(reader, { signal, hold: HOLD_ENTRIES, ranges });
+    spans = await scanSpans(reader, {
+      signal,
+      hold: HOLD_ENTRIES,
+      ...(byRanges && { ranges: { entries: RANGE_ENTRIES, bytes: RANGE_BYTES } }),
+      ...(checks !== undefined &&
+        helper && {
+          onRange: (range: DirectoryRange, refused: Refusal[], ordinal: number) => {
+            sentEarly.add(ordinal);
+            checks.add({ id: ordinal, range, refused });
+          },
+        }),
+    });
   } catch (error) {
     await runner?.close();
     throw error;
@@ -120,9 +135,9 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
     progress.tick();
   };
   helper ||= runner !== undefined && helperPays(spans) && runner.useHelper();
-  if (runner !== undefined && spans.ranges !== undefined) {
+  if (checks !== undefined && runner !== undefined && spans.ranges !== undefined) {
     try {
-      const tested = await testRanges(reader, runner, spans, progress, problems);
+      const tested = await testRanges(checks, spans, sentEarly, progress, problems, (sink) => (listener = sink));
       if (signal?.aborted) throw cancelledError();
       return finished(tested);
     } finally {
@@ -177,8 +192,18 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
   }
 }
 
-/** The second pass by directory ranges, on this thread and the runner's helper. Returns the entries tested. */
-async function testRanges(reader: ZipReader, runner: SpanRunner, spans: EntrySpans, progress: ProgressReporter, problems: EntryProblem[]): Promise<number> {
+/**
+ * The second pass by directory ranges, on this thread and the runner's helper (which may have
+ * started on the ranges in `sentEarly` during pass 1). Returns the entries tested.
+ */
+async function testRanges(
+  checks: RangeChecks,
+  spans: EntrySpans,
+  sentEarly: ReadonlySet<number>,
+  progress: ProgressReporter,
+  problems: EntryProblem[],
+  listen: (listener: RangeListener) => void,
+): Promise<number> {
   // Each range's overlapping entries go with it.
   const ranges = spans.ranges!;
   const refusals: Refusal[][] = ranges.map(() => []);
@@ -193,11 +218,8 @@ async function testRanges(reader: ZipReader, runner: SpanRunner, spans: EntrySpa
     refusals[low]!.push({ index, code: error.code, message: error.message });
   }
   let tested = 0;
-  await checkRanges(
-    reader,
-    runner,
-    ranges.map((range, id) => ({ id, range, refused: refusals[id]! })),
-    (part, lastEntry) => {
+  listen({
+    tally: (part, lastEntry) => {
       tested += part.entries;
       problems.push(...part.problems);
       progress.entriesDone += part.entries;
@@ -205,12 +227,21 @@ async function testRanges(reader: ZipReader, runner: SpanRunner, spans: EntrySpa
       if (lastEntry !== undefined) progress.currentEntry = lastEntry;
       progress.tick();
     },
-    (bytes, entry) => {
+    onBytes: (bytes, entry) => {
       progress.bytesDone += bytes;
       if (entry !== undefined) progress.currentEntry = entry;
       progress.tick();
     },
-  );
+  });
+  const jobs = ranges.map((range, id) => ({ id, range, refused: refusals[id]! }));
+  if (spans.inOrder) {
+    // The refusals the early ranges went with were the final ones.
+    for (const job of jobs) if (!sentEarly.has(job.id)) checks.add(job);
+    checks.settle(true);
+  } else {
+    checks.settle(false, jobs.map((job) => ({ ...job, id: job.id + jobs.length })));
+  }
+  await checks.run();
   return tested;
 }
 

@@ -90,6 +90,59 @@ describe('testArchive', () => {
     expect(seen.length).toBeGreaterThan(20);
   });
 
+  it('carries the refusals found while pass 1 is still reading to the ranges the helper starts early', async () => {
+    // Entries that reuse the local header of the entry just before them keep the directory in
+    // the order of the data: each is refused as pass 1 reaches it, in a range already handed out.
+    const base = rangedEntries();
+    const entries = base.map((entry, i) => (i === 2_500 || i === 11_000 ? { ...entry, data: base[i - 1]!.data!, shareLocalHeaderOf: i - 1 } : entry));
+    entries[15_000] = { name: 'plain.txt', data: 'plain' }; // not the out-of-order entry of rangedEntries
+    const archive = writeArchive(dir, 'in-order.zip', craftZip(entries));
+    const source = await openFileSource(archive);
+    try {
+      const early: number[] = [];
+      const spans = await scanSpans(await openZip(source), { ranges: { entries: 1024, bytes: RANGE_BYTES }, onRange: (_range, refused) => early.push(...refused.map((r) => r.index)) });
+      expect(spans.inOrder).toBe(true);
+      expect(early).toEqual([2_500, 11_000]);
+    } finally {
+      await source.close();
+    }
+    const result = await testArchive(archive);
+    expect(result.problems.map((p) => [p.index, p.code])).toEqual([
+      [7, 'CRC_MISMATCH'],
+      [2_500, 'OVERLAPPING_ENTRIES'],
+      [9_000, 'CRC_MISMATCH'],
+      [11_000, 'OVERLAPPING_ENTRIES'],
+      [17_000, 'SIZE_MISMATCH'],
+      [19_999, 'CRC_MISMATCH'],
+    ]);
+    expect(result.entriesTested).toBe(20_000);
+  });
+
+  it('refuses entries of ranges the helper started early when an entry listed later turns out to cover them', async () => {
+    // Entry 19,990 reuses entry 49's local header and claims data far past it, over the headers
+    // of entries 50 to 52: pass 1 learns it only at the end, after the first ranges went out.
+    const base = rangedEntries();
+    base[15_000] = { name: 'plain.txt', data: 'plain' };
+    const front = craftZip(base.slice(0, 53));
+    const dataOf49 = front.indexOf(Buffer.from(base[49]!.name)) + base[49]!.name.length;
+    const into52 = front.indexOf(Buffer.from(base[52]!.name)) + 10;
+    base[19_990] = { name: 'cover.bin', data: base[49]!.data!, shareLocalHeaderOf: 49, compressedSize: into52 - dataOf49 };
+    const archive = writeArchive(dir, 'cover.zip', craftZip(base));
+    const result = await testArchive(archive);
+    expect(result.problems.map((p) => [p.index, p.code])).toEqual([
+      [7, 'CRC_MISMATCH'],
+      [50, 'OVERLAPPING_ENTRIES'],
+      [51, 'OVERLAPPING_ENTRIES'],
+      [52, 'OVERLAPPING_ENTRIES'],
+      [9_000, 'CRC_MISMATCH'],
+      [17_000, 'SIZE_MISMATCH'],
+      [19_990, 'OVERLAPPING_ENTRIES'],
+      [19_999, 'CRC_MISMATCH'],
+    ]);
+    expect(result.problems[1]!.message).toContain('inside the bytes of entry 19990');
+    expect(result.entriesTested).toBe(20_000);
+  });
+
   it('stops testing by ranges on abort: the ranges not yet started are left, and nothing is reported after', async () => {
     const archive = writeArchive(dir, 'ranged.zip', craftZip(rangedEntries()));
     const controller = new AbortController();
@@ -129,19 +182,16 @@ describe('testArchive', () => {
       let entries = 0;
       let helperRanges = 0;
       const problems: number[] = [];
-      await checkRanges(
-        reader,
-        runner,
-        jobs,
-        (part, lastEntry) => {
+      await checkRanges(reader, runner, jobs, {
+        tally: (part, lastEntry) => {
           entries += part.entries;
           problems.push(...part.problems.map((p) => p.index));
           // A whole range from the helper (this thread names its last entry): end the helper
           // thread, with the next range it holds unfinished.
           if (lastEntry === undefined && part.entries > 0 && ++helperRanges === 1) void (runner as unknown as { worker: Worker }).worker.terminate();
         },
-        () => undefined,
-      );
+        onBytes: () => undefined,
+      });
       expect(helperRanges).toBe(1);
       expect(runner.hasHelper).toBe(false);
       expect(entries).toBe(20_000);
