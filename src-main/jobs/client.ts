@@ -319,11 +319,12 @@ export class JobClient {
  * A job's old generation is mostly garbage: the walk's entries, promoted while they wait for the
  * writer and dead once written (forced full collections during a create of corpus A found 8–15 MB
  * alive of 60 MB). For a small heap V8 lets the old generation grow to up to four times what was
- * alive before collecting it again; a growth of 50% kept create's peak at about 128 MB instead of
- * 165–175 MB (corpus A; 20% gave the same peak, 100% about 135 MB, 150% about 140 MB), for about
- * 4% more time (2.46 s against 2.35 s, the means of four interleaved runs). The flag is V8's and holds for every thread of
- * the process: the main thread's heap is small, and worker threads ask for their own young
- * generations, which it leaves alone. Set before the worker starts (setting it again is harmless).
+ * alive before collecting it again. With a growth of 50%, create's peak is about 128 MB on corpus A
+ * instead of 165–175 MB, and 136–141 MB on B, for about 4% more time on A (2.46 s against 2.35 s,
+ * means of four interleaved runs). 100% cost about 2.5% but let B reach 148 MB; 200% about 1%, with
+ * A at 146–154 MB. The flag is V8's and holds for every thread of the process: the main thread's
+ * heap is small, and worker threads ask for their own young generations, which it leaves alone.
+ * Set before the worker starts (setting it again is harmless).
  */
 function collectOldGenerationSooner(): void {
   setFlagsFromString('--heap-growing-percent=50');
