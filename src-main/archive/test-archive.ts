@@ -137,9 +137,9 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
   helper ||= runner !== undefined && helperPays(spans) && runner.useHelper();
   if (checks !== undefined && runner !== undefined && spans.ranges !== undefined) {
     try {
-      const tested = await testRanges(checks, spans, sentEarly, progress, problems, (sink) => (listener = sink));
+      const rangesTested = await testRanges(checks, spans, sentEarly, progress, problems, (sink) => (listener = sink));
       if (signal?.aborted) throw cancelledError();
-      return finished(tested);
+      return finished(rangesTested);
     } finally {
       await runner.close();
     }
