@@ -12,6 +12,7 @@ import { errorLine } from './report.js';
 import type { Logging } from '../log/index.js';
 import { LogConfigFlagError, takeLogConfigFlag } from '../log/paths.js';
 import { silentLog, type Log } from '../log/types.js';
+import { collectOldGenerationSooner } from '../jobs/heap.js';
 
 const HELP_FLAGS = new Set(['-h', '--help']);
 
@@ -121,6 +122,8 @@ export class DeferredLog implements Log {
 
 /** The entry point of bin/zipdesk.js: real streams, logging per the user's settings, Ctrl-C wired to the abort signal. */
 export async function runFromProcess(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  // list, test and extract run on this thread: their garbage is collected as the jobs worker's is.
+  collectOldGenerationSooner();
   let logConfig: string | undefined;
   let rest: string[];
   try {

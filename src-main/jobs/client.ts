@@ -7,10 +7,10 @@
 
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { type Log, silentLog } from '../log/types.js';
 import { planBatch } from './batch.js';
+import { collectOldGenerationSooner } from './heap.js';
 import { type PersistedJob, PendingJobStore } from './persist.js';
 import {
   type FromWorker,
@@ -313,19 +313,4 @@ export class JobClient {
       this.log.warn('could not save pending jobs', { path: this.store.filePath, message: (error as Error).message });
     }
   }
-}
-
-/**
- * A job's old generation is mostly garbage: the walk's entries, promoted while they wait for the
- * writer and dead once written (forced full collections during a create of corpus A found 8–15 MB
- * alive of 60 MB). For a small heap V8 lets the old generation grow to up to four times what was
- * alive before collecting it again. With a growth of 50%, create's peak is about 128 MB on corpus A
- * instead of 165–175 MB, and 136–141 MB on B, for about 4% more time on A (2.46 s against 2.35 s,
- * means of four interleaved runs). 100% cost about 2.5% but let B reach 148 MB; 200% about 1%, with
- * A at 146–154 MB. The flag is V8's and holds for every thread of the process: the main thread's
- * heap is small, and worker threads ask for their own young generations, which it leaves alone.
- * Set before the worker starts (setting it again is harmless).
- */
-function collectOldGenerationSooner(): void {
-  setFlagsFromString('--heap-growing-percent=50');
 }
