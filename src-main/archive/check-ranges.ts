@@ -231,11 +231,3 @@ export class RangeChecks {
     }
   }
 }
-
-/** Checks all `jobs` on this thread and the runner's helper, every refusal final. */
-export async function checkRanges(reader: ZipReader, runner: SpanRunner, jobs: readonly RangeJob[], listener: RangeListener): Promise<void> {
-  const checks = new RangeChecks(reader, runner, listener);
-  for (const job of jobs) checks.add(job);
-  checks.settle(true);
-  await checks.run();
-}

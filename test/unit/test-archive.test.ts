@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Worker } from 'node:worker_threads';
 import { testArchive } from '../../src-main/archive/test-archive.js';
-import { RANGE_BYTES, checkRanges } from '../../src-main/archive/check-ranges.js';
+import { RANGE_BYTES, RangeChecks } from '../../src-main/archive/check-ranges.js';
 import { scanSpans } from '../../src-main/archive/entry-check.js';
 import { openSpanRunner } from '../../src-main/archive/extract-files.js';
 import { openFileSource } from '../../src-main/archive/file-source.js';
@@ -182,7 +182,7 @@ describe('testArchive', () => {
       let entries = 0;
       let helperRanges = 0;
       const problems: number[] = [];
-      await checkRanges(reader, runner, jobs, {
+      const checks = new RangeChecks(reader, runner, {
         tally: (part, lastEntry) => {
           entries += part.entries;
           problems.push(...part.problems.map((p) => p.index));
@@ -192,6 +192,9 @@ describe('testArchive', () => {
         },
         onBytes: () => undefined,
       });
+      for (const job of jobs) checks.add(job);
+      checks.settle(true);
+      await checks.run();
       expect(helperRanges).toBe(1);
       expect(runner.hasHelper).toBe(false);
       expect(entries).toBe(20_000);
