@@ -15,8 +15,8 @@ import { setFlagsFromString } from 'node:v8';
  * Create (corpus A): peak about 128 MB instead of 165–175 MB, B 136–141 MB, for about 4% more time
  * on A (2.46 s against 2.35 s, means of four interleaved runs); 100% cost about 2.5% but let B
  * reach 148 MB, 200% about 1% with A at 146–154 MB. Extract on the command line: corpus C peaked
- * at 125–131 MB instead of 144–158 MB, a million entries at 259 MB instead of 506 MB, in about the
- * same time.
+ * at 126–139 MB instead of 136–158 MB, about 3% slower (interleaved runs), and a million entries
+ * at 259 MB instead of 506 MB.
  *
  * The flag is V8's and holds for every thread of the process; worker threads still ask for their
  * own young generations, which it leaves alone. Set before the job's thread starts (setting it
