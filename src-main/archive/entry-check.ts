@@ -11,6 +11,8 @@ import type { ZipEntry } from '../zip/model.js';
 import type { DirectoryRange, EntrySpan, ZipReader } from '../zip/reader.js';
 import type { Refusal } from './check-ranges.js';
 import { LOCAL_FILE_HEADER } from '../zip/records.js';
+import { namePathKey } from '../zip/paths.js';
+import { ArchivePaths } from './archive-paths.js';
 
 export interface EntryProblem {
   readonly entry: string;
@@ -41,6 +43,8 @@ export interface EntrySpans {
   readonly ranges?: DirectoryRange[];
   /** The directory lists the entries in the order of their data (then onRange's refusals were final). */
   readonly inOrder: boolean;
+  /** The paths the counted entries extract to, when the caller asked for them. */
+  readonly paths?: ArchivePaths;
 }
 
 export interface ScanOptions {
@@ -57,6 +61,8 @@ export interface ScanOptions {
    * (EntrySpans.inOrder). Not when entries are held.
    */
   readonly onRange?: (range: DirectoryRange, refused: Refusal[], ordinal: number) => void;
+  /** Collect the paths the counted entries extract to (EntrySpans.paths). */
+  readonly paths?: boolean;
 }
 
 /**
@@ -72,7 +78,11 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   let held: ZipEntry[] | undefined = hold > 0 && reader.info.entryCount <= hold ? [] : undefined;
   // Otherwise, with every entry counted, the spans alone will do: no names, times or extra fields.
   // (So an entry is held, or given to `counted`, only when it comes from entryBatches, whole.)
-  const batches: AsyncGenerator<readonly EntrySpan[]> = held === undefined && counted === undefined ? reader.spanBatches() : reader.entryBatches();
+  const wholeEntries = held !== undefined || counted !== undefined;
+  const batches: AsyncGenerator<readonly EntrySpan[]> = wholeEntries ? reader.entryBatches() : reader.spanBatches({ pathKeys: options.paths });
+  // The path keys of the counted entries (8 bytes an entry), when asked for.
+  let keys = options.paths === true ? new Float64Array(Math.max(16, Math.min(reader.info.entryCount, 1 << 20))) : undefined;
+  let keyCount = 0;
   const cut = options.ranges;
   const ranges: DirectoryRange[] = [];
   let rangeStart = 0;
@@ -143,6 +153,17 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
       if (counted === undefined || counted(entry as ZipEntry)) {
         bytesTotal += entry.uncompressedSize;
         selected++;
+        if (keys !== undefined) {
+          const key = wholeEntries ? namePathKey((entry as ZipEntry).name) : entry.pathKey!;
+          if (!Number.isNaN(key)) {
+            if (keyCount === keys.length) {
+              const more = new Float64Array(keys.length * 2);
+              more.set(keys);
+              keys = more;
+            }
+            keys[keyCount++] = key;
+          }
+        }
       }
       count++;
     }
@@ -156,9 +177,11 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
     order.sort((a, b) => starts[a]! - starts[b]! || a - b);
     for (let k = 0; k < count; k++) judge(order[k]!);
   }
-  const inOrder = sorted;
-  if (held !== undefined) return { count: selected, bytesTotal, overlapping, held, inOrder };
-  return cut === undefined ? { count: selected, bytesTotal, overlapping, inOrder } : { count: selected, bytesTotal, overlapping, ranges, inOrder };
+  const spans: { -readonly [K in keyof EntrySpans]: EntrySpans[K] } = { count: selected, bytesTotal, overlapping, inOrder: sorted };
+  if (held !== undefined) spans.held = held;
+  else if (cut !== undefined) spans.ranges = ranges;
+  if (keys !== undefined) spans.paths = new ArchivePaths(keys.subarray(0, keyCount));
+  return spans;
 }
 
 /** Why we cannot read the entry's data at all (encryption, another method), before any I/O. */

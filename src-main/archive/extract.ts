@@ -28,6 +28,7 @@ import type { ZipEntry } from '../zip/model.js';
 import { symlinkTargetStaysInside, trySafeEntryPath, type SafePath } from '../zip/paths.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { canReadChunks } from '../zip/entry-data.js';
+import type { ArchivePaths } from './archive-paths.js';
 import { silentLog, type Log } from '../log/types.js';
 
 export type OverwritePolicy = 'skip' | 'replace' | 'rename';
@@ -165,13 +166,15 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   // boots while pass 1 reads the central directory.
   let helper = writers !== undefined && options.entries === undefined && helperPays({ count: reader.info.entryCount, bytesTotal: reader.source.size }) && writers.useHelper();
 
-  // Pass 1 streams the central directory for totals and overlaps (16 bytes an entry) and, for
-  // 'replace', which entry is the last of each path (it wins, as extracting one after the other).
+  // Pass 1 streams the central directory for totals, overlaps and path keys (24 bytes an entry)
+  // and, for 'replace', which entry is the last of each path that more than one entry names (it
+  // wins, as extracting one after the other).
   let spans: EntrySpans;
   let lastOfPath: Map<string, number> | undefined;
   try {
-    spans = await scanSpans(reader, { signal, counted: options.entries === undefined ? undefined : selected });
-    lastOfPath = policy === 'replace' ? await lastEntryOfEachPath(reader, selected, signal) : undefined;
+    spans = await scanSpans(reader, { signal, counted: options.entries === undefined ? undefined : selected, paths: true });
+    disk.archivePaths = spans.paths!;
+    lastOfPath = policy === 'replace' && spans.paths!.anyRepeated ? await lastEntryOfEachPath(reader, selected, spans.paths!, signal) : undefined;
   } catch (error) {
     await writers?.close();
     throw error;
@@ -199,7 +202,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   };
   const directories: Planned[] = [];
   const symlinks: Planned[] = [];
-  /** Paths planned so far in this run: a second file for one path is settled by the policy. */
+  /** Paths planned so far in this run that other entries may name too: a second file for one path is settled by the policy. */
   const seen = new Map<string, Kind>();
 
   let spanBatches: SpanBatch[] = [];
@@ -233,8 +236,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
       for (const plan of batchDirectories) {
         if (signal?.aborted) break;
         try {
-          disk.ensureDirectory(plan.safe.segments);
-          disk.claim(plan.safe.path, 'directory');
+          disk.makeDirectory(plan.safe);
           directories.push(plan);
           directoriesCreated++;
         } catch (error) {
@@ -370,15 +372,15 @@ function selector(names: readonly string[] | undefined): (entry: ZipEntry) => bo
   return (entry) => exact.has(entry.name) || prefixes.some((prefix) => entry.name.startsWith(prefix));
 }
 
-/** For each path, the index of the last selected entry that is a file or link there. */
-async function lastEntryOfEachPath(reader: ZipReader, selected: (entry: ZipEntry) => boolean, signal: AbortSignal | undefined): Promise<Map<string, number>> {
+/** For each path that more than one entry may name, the index of the last selected entry that is a file or link there. */
+async function lastEntryOfEachPath(reader: ZipReader, selected: (entry: ZipEntry) => boolean, paths: ArchivePaths, signal: AbortSignal | undefined): Promise<Map<string, number>> {
   const last = new Map<string, number>();
   for await (const batch of reader.entryBatches()) {
     if (signal?.aborted) throw cancelledError();
     for (const entry of batch) {
       if (!selected(entry) || entry.isDirectory) continue;
       const safe = trySafeEntryPath(entry.name);
-      if (!(safe instanceof ZipError) && !safe.trailingSlash) last.set(safe.path, entry.index);
+      if (!(safe instanceof ZipError) && !safe.trailingSlash && paths.mayRepeat(safe.path)) last.set(safe.path, entry.index);
     }
   }
   return last;
@@ -416,6 +418,8 @@ function planEntry(
       return undefined;
     }
   }
+  // A path no other entry names needs no memory of it (archive-paths.ts).
+  if (!spans.paths!.mayRepeat(safe.path)) return { entry, safe, kind };
   const earlier = seen.get(safe.path);
   if (earlier === 'directory' && kind === 'directory') return undefined; // the same folder twice
   if (kind !== 'directory' && lastOfPath !== undefined && lastOfPath.get(safe.path) !== entry.index) {
@@ -483,8 +487,13 @@ class TargetFolder {
   private readonly verified = new Set<string>();
   /** Folders this run created or found empty: nothing in them predates us. */
   private readonly fresh = new Set<string>();
-  /** Names this run has written or is writing. */
+  /**
+   * Names this run has written or is writing: those that more than one entry of the archive may
+   * name (the others are claimed once, by their entry) and every name the rename policy made up.
+   */
   private readonly claimed = new Map<string, Kind>();
+  /** The paths of the archive's entries (from its first pass). */
+  archivePaths: ArchivePaths | undefined;
   readonly umask = process.umask();
 
   private constructor(private readonly root: string) {}
@@ -518,8 +527,19 @@ class TargetFolder {
     return absolute;
   }
 
-  claim(relative: string, kind: Kind): void {
-    this.claimed.set(relative, kind);
+  /**
+   * A folder entry's folder. One that an entry of an earlier batch took for a file is refused
+   * (within a batch, folders are made first, and the file is refused instead).
+   */
+  makeDirectory(safe: SafePath): void {
+    const claimedKind = this.claimed.get(safe.path);
+    if (claimedKind !== undefined && claimedKind !== 'directory') throw new ZipError('EXISTS', `${safe.path} is also a file in the archive`);
+    this.ensureDirectory(safe.segments, safe.path);
+    if (this.mayBeClaimedAgain(safe.path)) this.claimed.set(safe.path, 'directory');
+  }
+
+  private mayBeClaimedAgain(relative: string): boolean {
+    return this.archivePaths === undefined || this.archivePaths.mayRepeat(relative);
   }
 
   /**
@@ -575,7 +595,7 @@ class TargetFolder {
     const relative = safe.path;
     const claimedKind = this.claimed.get(relative);
     if (claimedKind === 'directory') throw new ZipError('EXISTS', `${relative} is also a folder in the archive`);
-    if (claimedKind === undefined) this.claimed.set(relative, kind);
+    if (claimedKind === undefined && this.mayBeClaimedAgain(relative)) this.claimed.set(relative, kind);
     if (policy === 'replace') return { relative };
     if (claimedKind === undefined && !onDisk(relative)) return { relative };
     if (policy === 'skip') return { skip: `${relative} already exists` };
@@ -586,7 +606,8 @@ class TargetFolder {
     const extension = dot > 0 ? base.slice(dot) : '';
     for (let n = 1; ; n++) {
       const candidate = [...parent, `${stem} (${n})${extension}`].join('/');
-      if (this.claimed.has(candidate)) continue;
+      // Not a name an entry of the archive has, either: that entry keeps its own name.
+      if (this.claimed.has(candidate) || this.archivePaths?.mayName(candidate) === true) continue;
       this.claimed.set(candidate, kind);
       if (!onDisk(candidate)) return { relative: candidate };
       this.claimed.delete(candidate);

@@ -94,6 +94,64 @@ function normalize(name: string): SafePath | string {
   return { segments, path: segments.join('/'), trailingSlash: slashed.endsWith('/') };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Path keys, for telling which paths an archive names more than once (archive/archive-paths.ts).
+// Equal paths have equal keys; two paths may share a key by chance, so a shared key only says
+// "compare the paths themselves".
+
+/** FNV-1a in one 32-bit lane and a multiply-xorshift in another, 53 bits together (exact as a number). */
+const KEY_SEED_A = 0x811c9dc5;
+const KEY_SEED_B = 0x9747b28c;
+
+function keyOf(a: number, b: number): number {
+  return (a >>> 0) * 0x20_0000 + ((b ^ (b >>> 15)) >>> 11);
+}
+
+/** The key of a safe path (SafePath.path). */
+export function pathKey(path: string): number {
+  let a = KEY_SEED_A;
+  let b = KEY_SEED_B;
+  for (let i = 0; i < path.length; i++) {
+    const unit = path.charCodeAt(i);
+    a = Math.imul(a ^ unit, 0x0100_0193);
+    b = Math.imul(b ^ unit, 0x5bd1_e995);
+  }
+  return keyOf(a, b);
+}
+
+/** The key of the path a stored name is extracted to, or NaN when the name is refused. */
+export function namePathKey(name: string): number {
+  const safe = normalize(name);
+  return typeof safe === 'string' ? Number.NaN : pathKey(safe.path);
+}
+
+/**
+ * The same key straight from a stored name's bytes, without making a string, when those bytes
+ * are their own safe path as text: printable ASCII (so UTF-8 and CP437 read them alike), no "\\"
+ * or ":", no segment that is empty (but for one trailing "/") or starts with "." (which covers
+ * "." and ".."). Such a name is plain (isPlain), so its path is the name without the trailing
+ * "/". Undefined for any other name: decode it and ask namePathKey. (The caller knows whether a
+ * Unicode path extra field renames the entry; then the bytes are not the name.)
+ */
+export function plainNamePathKey(bytes: Uint8Array, start: number, end: number): number | undefined {
+  if (end === start) return undefined;
+  const last = end - 1;
+  if (bytes[last] === SLASH && end - start > 1) end = last;
+  let a = KEY_SEED_A;
+  let b = KEY_SEED_B;
+  let segmentStart = true;
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i]!;
+    if (byte < 0x20 || byte > 0x7e || byte === 0x5c || byte === 0x3a) return undefined;
+    if (segmentStart && (byte === SLASH || byte === DOT)) return undefined;
+    segmentStart = byte === SLASH;
+    a = Math.imul(a ^ byte, 0x0100_0193);
+    b = Math.imul(b ^ byte, 0x5bd1_e995);
+  }
+  if (segmentStart) return undefined; // "x//" leaves an empty segment at the end
+  return keyOf(a, b);
+}
+
 /**
  * Whether a symbolic link stored at `linkPath` (a safe relative path) with text `target` stays
  * inside the target folder. Absolute targets never do. A relative target may climb with leading

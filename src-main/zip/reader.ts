@@ -39,6 +39,7 @@ import type { Log } from '../log/types.js';
 import { silentLog } from '../log/types.js';
 import type { NameEncoding, RandomAccessSource, ZipArchiveInfo, ZipEntry } from './model.js';
 import { decodeCp437, decodeHeaderText, unicodeExtraText } from './names.js';
+import { namePathKey, plainNamePathKey } from './paths.js';
 import {
   CENTRAL_DIRECTORY_HEADER,
   END_OF_CENTRAL_DIRECTORY,
@@ -96,9 +97,10 @@ export interface ZipReader {
   entryBatches(range?: DirectoryRange): AsyncGenerator<ZipEntry[]>;
   /**
    * Only where each entry's bytes lie and its sizes, a chunk at a time: the same records with
-   * the same checks as entryBatches, without decoding names, times and extra fields.
+   * the same checks as entryBatches, without decoding names, times and extra fields. With
+   * `pathKeys`, each span also carries the key of the path its entry extracts to.
    */
-  spanBatches(): AsyncGenerator<EntrySpan[]>;
+  spanBatches(options?: { readonly pathKeys?: boolean }): AsyncGenerator<EntrySpan[]>;
   readEntries(): Promise<ZipEntry[]>;
   readLocalHeader(entry: ZipEntry): Promise<LocalHeader>;
   openEntryStream(entry: ZipEntry, options?: EntryStreamOptions): Promise<Readable>;
@@ -113,6 +115,8 @@ export interface EntrySpan {
   readonly uncompressedSize: number;
   /** Where the central record itself starts. */
   readonly centralHeaderOffset: number;
+  /** When asked for: namePathKey of the entry's name (zip/paths.ts), NaN for a refused name. */
+  readonly pathKey?: number;
 }
 
 /** A run of `count` central records, the first (number `index`) at `offset`; `end`, when known, is where the next record starts. */
@@ -387,8 +391,8 @@ class CentralDirectoryReader implements ZipReader {
     return this.records(centralEntry, range);
   }
 
-  spanBatches(): AsyncGenerator<EntrySpan[]> {
-    return this.records(centralSpan);
+  spanBatches(options?: { readonly pathKeys?: boolean }): AsyncGenerator<EntrySpan[]> {
+    return this.records(options?.pathKeys === true ? centralKeyedSpan : centralSpan);
   }
 
   /** Walks the central directory a chunk at a time, making a T of each record (already bounds-checked). */
@@ -555,6 +559,31 @@ function centralSpan(buf: Buffer, at: number, values: CentralValues, index: numb
     return { localHeaderOffset: entry.localHeaderOffset, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize, centralHeaderOffset: position };
   }
   return { localHeaderOffset: relativeOffsetOfLocalHeader + offsetAdjustment, compressedSize, uncompressedSize, centralHeaderOffset: position };
+}
+
+/**
+ * A span with its path key. Most names are their own path in printable ASCII and are keyed from
+ * their bytes; any other name (or one a Unicode path extra field may replace) is decoded as
+ * centralEntry decodes it.
+ */
+function centralKeyedSpan(buf: Buffer, at: number, values: CentralValues, index: number, position: number, offsetAdjustment: number): EntrySpan {
+  const span = centralSpan(buf, at, values, index, position, offsetAdjustment);
+  const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
+  const nameEnd = nameStart + values.fileNameLength;
+  let pathKey = hasExtraField(buf, nameEnd, nameEnd + values.extraFieldLength, EXTRA_ID.INFOZIP_UNICODE_PATH) ? undefined : plainNamePathKey(buf, nameStart, nameEnd);
+  pathKey ??= namePathKey(centralEntry(buf, at, values, index, position, offsetAdjustment).name);
+  return { localHeaderOffset: span.localHeaderOffset, compressedSize: span.compressedSize, uncompressedSize: span.uncompressedSize, centralHeaderOffset: position, pathKey };
+}
+
+/** Whether the extra fields from `start` to `end` hold one with this header id (walked as centralEntry walks them). */
+function hasExtraField(buf: Buffer, start: number, end: number, id: number): boolean {
+  for (let p = start; p + 4 <= end; ) {
+    const dataEnd = p + 4 + (buf[p + 2]! | (buf[p + 3]! << 8));
+    if (dataEnd > end) return false;
+    if ((buf[p]! | (buf[p + 1]! << 8)) === id) return true;
+    p = dataEnd;
+  }
+  return false;
 }
 
 /** One central record (already bounds-checked) as a ZipEntry. */

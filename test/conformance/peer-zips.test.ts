@@ -18,7 +18,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { extractArchive } from '../../src-main/archive/extract.js';
+import { openFileSource } from '../../src-main/archive/file-source.js';
 import { isZipError, type ZipErrorCode } from '../../src-main/zip/errors.js';
+import { namePathKey } from '../../src-main/zip/paths.js';
+import { openZip } from '../../src-main/zip/reader.js';
 import { describeOutcome, outcomeOf, readManifest, type ManifestRow, type Outcome } from './peer-outcome.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -143,6 +146,40 @@ describe.skipIf(peers === undefined)('peer archives (../shared/peer-zips)', () =
     );
     expect(deviations.filter((d) => !listed.has(d.file)), 'deviations not listed in DEVIATIONS.md').toEqual([]);
     expect([...listed].filter((file) => !found.has(file)), 'listed in DEVIATIONS.md but no longer deviating').toEqual([]);
+  });
+
+  it("key each entry's path from its name bytes as from its decoded name (extract's duplicate check rests on it)", { timeout: 120_000 }, async () => {
+    /** The keys a walk gives, or how it fails. */
+    const walk = async <T>(batches: AsyncGenerator<T[]>, key: (item: T) => number): Promise<{ keys: number[] } | { code: string }> => {
+      const keys: number[] = [];
+      try {
+        for await (const batch of batches) for (const item of batch) keys.push(key(item));
+        return { keys };
+      } catch (error) {
+        if (isZipError(error)) return { code: error.code };
+        throw error;
+      }
+    };
+    let keyed = 0;
+    for (const row of readManifest(peers!)) {
+      const source = await openFileSource(path.join(peers!, row.file));
+      try {
+        let reader;
+        try {
+          reader = await openZip(source);
+        } catch (error) {
+          if (isZipError(error)) continue;
+          throw error;
+        }
+        const fromBytes = await walk(reader.spanBatches({ pathKeys: true }), (span) => span.pathKey!);
+        const fromNames = await walk(reader.entryBatches(), (entry) => namePathKey(entry.name));
+        expect(fromBytes, row.file).toEqual(fromNames);
+        if ('keys' in fromBytes) keyed += fromBytes.keys.length;
+      } finally {
+        await source.close();
+      }
+    }
+    expect(keyed).toBeGreaterThan(1000);
   });
 
   it('every one of the 364 fuzz inputs inside FuzzReader-raw.zip ends in success or a coded ZipError', { timeout: 300_000 }, async () => {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { extractArchive, type ExtractResult } from '../../src-main/archive/extract.js';
 import { testArchive } from '../../src-main/archive/test-archive.js';
 import { isZipError } from '../../src-main/zip/errors.js';
+import { namePathKey } from '../../src-main/zip/paths.js';
 import { craftZip, run, tempDir, tree, writeArchive, type CraftEntry } from './craft.js';
 
 let dir: string;
@@ -310,6 +311,67 @@ describe('extractArchive overwrite policies', () => {
     expect(readFileSync(path.join(dir, 'replace/x.txt'), 'utf8')).toBe('second');
     await extractArchive(archive, path.join(dir, 'rename'), { overwrite: 'rename' });
     expect(tree(path.join(dir, 'rename'))).toEqual(['x (1).txt', 'x.txt']);
+  });
+});
+
+describe('extractArchive with names used twice among thousands', () => {
+  // Which paths an archive repeats is worked out from keys (archive/archive-paths.ts): these are
+  // plain names, far apart in the directory, in different span batches.
+  function manyWithDuplicates(): Buffer {
+    const entries: CraftEntry[] = Array.from({ length: 3000 }, (_, i) => ({ name: `d${i % 7}/f${i}.txt`, data: `file ${i}` }));
+    entries[2900] = { name: 'd5/f12.txt', data: 'second d5/f12.txt' }; // f12 is entry 12, in d5
+    entries[2950] = { name: 'd1/', kind: 'directory' }; // a folder named twice
+    entries[2990] = { name: 'd3/f10.txt/', kind: 'directory' }; // a folder where a file went
+    return craftZip(entries);
+  }
+
+  it('skips, replaces or renames the second one by the policy, and writes every other one', async () => {
+    const archive = writeArchive(dir, 'dups.zip', manyWithDuplicates());
+    const skip = await extractArchive(archive, path.join(dir, 'skip'));
+    expect(skip.skipped).toEqual([{ entry: 'd5/f12.txt', reason: 'an earlier entry is also named d5/f12.txt' }]);
+    expect(readFileSync(path.join(dir, 'skip/d5/f12.txt'), 'utf8')).toBe('file 12');
+    expect(codes(skip)).toEqual({ 'd3/f10.txt/': 'EXISTS' });
+    expect(skip.filesWritten).toBe(2997);
+
+    const replace = await extractArchive(archive, path.join(dir, 'replace'), { overwrite: 'replace' });
+    expect(replace.skipped).toEqual([{ entry: 'd5/f12.txt', reason: 'a later entry is also named d5/f12.txt' }]);
+    expect(readFileSync(path.join(dir, 'replace/d5/f12.txt'), 'utf8')).toBe('second d5/f12.txt');
+
+    const rename = await extractArchive(archive, path.join(dir, 'rename'), { overwrite: 'rename' });
+    expect(rename.renamed).toEqual([{ entry: 'd5/f12.txt', path: 'd5/f12 (1).txt' }]);
+    expect(readFileSync(path.join(dir, 'rename/d5/f12 (1).txt'), 'utf8')).toBe('second d5/f12.txt');
+    expect(readFileSync(path.join(dir, 'rename/d5/f12.txt'), 'utf8')).toBe('file 12');
+    for (const target of ['skip', 'replace', 'rename']) {
+      const files = tree(path.join(dir, target)).filter((name) => name.endsWith('.txt'));
+      expect(files, target).toHaveLength(target === 'rename' ? 2998 : 2997);
+      expectNoPartials(path.join(dir, target));
+    }
+  });
+
+  it('writes both of two different names whose path keys are the same', async () => {
+    // Found by hashing 250 million names: the keys collide, the paths do not.
+    const [first, second] = ['f19g8ih', 'f23t34f'];
+    expect(namePathKey(first)).toBe(namePathKey(second));
+    const archive = writeArchive(dir, 'keys.zip', craftZip([{ name: first, data: 'one' }, { name: 'd/other', data: 'x' }, { name: second, data: 'two' }]));
+    for (const overwrite of ['skip', 'replace', 'rename'] as const) {
+      const target = path.join(dir, overwrite);
+      const result = await extractArchive(archive, target, { overwrite });
+      expect([result.filesWritten, result.skipped, result.renamed], overwrite).toEqual([3, [], []]);
+      expect(readFileSync(path.join(target, first), 'utf8')).toBe('one');
+      expect(readFileSync(path.join(target, second), 'utf8')).toBe('two');
+    }
+  });
+
+  it('gives a renamed file a name that no entry of the archive has', async () => {
+    const target = path.join(dir, 'out');
+    mkdirSync(target);
+    writeFileSync(path.join(target, 'a.txt'), 'old');
+    const archive = writeArchive(dir, 'taken.zip', craftZip([{ name: 'a.txt', data: 'new a' }, { name: 'a (1).txt', data: 'its own' }]));
+    const result = await extractArchive(archive, target, { overwrite: 'rename' });
+    expect(result.renamed).toEqual([{ entry: 'a.txt', path: 'a (2).txt' }]);
+    expect(tree(target)).toEqual(['a (1).txt', 'a (2).txt', 'a.txt']);
+    expect(readFileSync(path.join(target, 'a (1).txt'), 'utf8')).toBe('its own');
+    expect(readFileSync(path.join(target, 'a (2).txt'), 'utf8')).toBe('new a');
   });
 });
 

@@ -1,6 +1,7 @@
+import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { isZipError } from '../../src-main/zip/errors.js';
-import { safeEntryPath, symlinkTargetStaysInside, trySafeEntryPath, unsafeNameReason } from '../../src-main/zip/paths.js';
+import { namePathKey, pathKey, plainNamePathKey, safeEntryPath, symlinkTargetStaysInside, trySafeEntryPath, unsafeNameReason } from '../../src-main/zip/paths.js';
 
 describe('safe entry paths', () => {
   it.each([
@@ -59,6 +60,45 @@ describe('safe entry paths', () => {
     expect(safeEntryPath('a\\b\\').trailingSlash).toBe(true);
     expect(safeEntryPath('a/b').trailingSlash).toBe(false);
     expect(safeEntryPath('a/b/').segments).toEqual(['a', 'b']);
+  });
+});
+
+describe('path keys', () => {
+  /** Every name of up to three segments drawn from pieces that normalize, refuse or pass as they are. */
+  function names(): string[] {
+    const pieces = ['a', 'b.txt', '', '.', '..', '.git', 'x y', 'C:', 'c:d', 'a\\b', '\u00e4', '~$x', '-_=+', '\u0001'];
+    const all: string[] = [];
+    for (const p of pieces) for (const q of pieces) for (const r of pieces) all.push(p, `${p}/${q}`, `${p}/${q}/${r}`, `${p}/${q}/`, `/${p}/${q}`);
+    return [...new Set(all)];
+  }
+
+  it('are equal for names that extract to the same path, NaN for refused ones', () => {
+    expect(namePathKey('x.txt')).toBe(pathKey('x.txt'));
+    for (const name of ['./x.txt', 'a/../x.txt', 'x.txt/', './/x.txt', 'a\\..\\x.txt']) expect(namePathKey(name), name).toBe(namePathKey('x.txt'));
+    expect(namePathKey('x.txt')).not.toBe(namePathKey('X.txt'));
+    expect(namePathKey('x/y')).not.toBe(namePathKey('x/y/z'));
+    for (const name of ['', '../x', '/abs', 'C:x', 'a\0b', '.']) expect(namePathKey(name), name).toBeNaN();
+    const keys = names().map(namePathKey).filter((key) => !Number.isNaN(key));
+    expect(keys.every((key) => Number.isSafeInteger(key) && key >= 0)).toBe(true);
+  });
+
+  it('come from the name bytes exactly as from the decoded name, or not at all', () => {
+    let fromBytes = 0;
+    for (const name of names()) {
+      // The name as stored (UTF-8), within a larger buffer as the reader sees it.
+      const stored = Buffer.from(`##${name}##`, 'utf8');
+      const key = plainNamePathKey(stored, 2, stored.length - 2);
+      if (key === undefined) continue;
+      fromBytes++;
+      expect(key, name).toBe(namePathKey(name));
+      expect(trySafeEntryPath(name), name).not.toBeInstanceOf(Error);
+    }
+    // Plain names are keyed from their bytes; any name that normalization changes, or that is not printable ASCII, is not.
+    expect(fromBytes).toBeGreaterThan(100);
+    for (const name of ['a/b.txt', 'dir/', 'x y/z-1_2.tar.gz', 'x...', 'a.']) expect(plainNamePathKey(Buffer.from(name), 0, name.length), name).toBe(namePathKey(name));
+    for (const name of ['.hidden', 'a//b', 'a//', '/abs', 'C:x', 'a:b', 'a\\b', './a', 'a/.', '', '/']) expect(plainNamePathKey(Buffer.from(name), 0, name.length), name).toBeUndefined();
+    expect(plainNamePathKey(Buffer.from('caf\u00e9', 'utf8'), 0, 5)).toBeUndefined();
+    expect(plainNamePathKey(Buffer.from([0x63, 0x61, 0x66, 0x82]), 0, 4)).toBeUndefined(); // CP437 é
   });
 });
 
