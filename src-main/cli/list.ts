@@ -12,7 +12,8 @@ import { writeOut } from './output.js';
 import { errorLine } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
 import type { ZipEntry } from '../zip/model.js';
-import { openZip } from '../zip/reader.js';
+import { entryOfRecord, isDirectoryRecord, isEncryptedFlag, openZip, plainRecordTime, type CentralValues, type RecordMaker } from '../zip/reader.js';
+import { CENTRAL_DIRECTORY_HEADER } from '../zip/records.js';
 
 export const listCommand: Command = {
   name: 'list',
@@ -46,9 +47,9 @@ export const listCommand: Command = {
 type Reader = Awaited<ReturnType<typeof openZip>>;
 
 /**
- * Rows are written as bytes straight into a 1 MiB buffer, handed to stdout whenever it fills:
- * no string per row or per column. A million rows of strings (padStart, template pieces, join)
- * cost more in garbage collection than reading the central directory itself.
+ * Rows are written as bytes straight into a buffer, handed to stdout between batches of records
+ * once it holds half a megabyte: no string per row or per column. A million rows of strings (padStart,
+ * template pieces, join) cost more in garbage collection than reading the central directory.
  */
 class RowWriter {
   private buf = Buffer.allocUnsafe(OUTPUT_CHUNK);
@@ -56,23 +57,19 @@ class RowWriter {
 
   constructor(private readonly stdout: CliContext['stdout']) {}
 
-  /** Makes room for `bytes` more; flushes (and waits for the stream to drain) when full. */
-  async room(bytes: number): Promise<void> {
+  /** Makes room for `bytes` more (the buffer grows until the next flush). */
+  reserve(bytes: number): void {
     if (this.at + bytes <= this.buf.length) return;
-    await this.flush();
-    if (bytes > this.buf.length) this.buf = Buffer.allocUnsafe(bytes);
-  }
-
-  /** Whether `bytes` more fit without a flush (the common case, checked without a promise). */
-  fits(bytes: number): boolean {
-    return this.at + bytes <= this.buf.length;
+    const larger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.at + bytes));
+    this.buf.copy(larger, 0, 0, this.at);
+    this.buf = larger;
   }
 
   async flush(): Promise<void> {
     if (this.at === 0) return;
     const chunk = this.buf.subarray(0, this.at);
     // The stream keeps the chunk until written: the next rows go to a fresh buffer.
-    this.buf = Buffer.allocUnsafe(this.buf.length);
+    this.buf = Buffer.allocUnsafe(OUTPUT_CHUNK);
     this.at = 0;
     if (!this.stdout.write(chunk)) await once(this.stdout, 'drain');
   }
@@ -84,11 +81,11 @@ class RowWriter {
     this.at = at;
   }
 
-  /** Short byte runs (dates, method names): a loop beats TypedArray.set's call overhead. */
-  bytes(bytes: Uint8Array): void {
+  /** Short byte runs (dates, method names, names): a loop beats TypedArray.set's call overhead. */
+  bytes(bytes: Uint8Array, start = 0, end = bytes.length): void {
     const buf = this.buf;
     let at = this.at;
-    for (let i = 0; i < bytes.length; i++) buf[at++] = bytes[i]!;
+    for (let i = start; i < end; i++) buf[at++] = bytes[i]!;
     this.at = at;
   }
 
@@ -150,53 +147,89 @@ const ROW_FIXED = 256;
 /** Names that JSON.stringify would escape (quotes, backslashes, controls, lone surrogates). */
 const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 
-function rowRoom(entry: ZipEntry): number {
-  return ROW_FIXED + entry.name.length * 3;
+/**
+ * The rows of every record, written by `row` as the directory is walked: from the record's own
+ * fields and name bytes when plainRecordTime says they tell all (no entry, no name string), else
+ * from its entry.
+ */
+async function writeRows(
+  reader: Reader,
+  context: CliContext,
+  out: RowWriter,
+  /** Gets the record's time and no entry for a plain record, else its entry. */
+  row: (buf: Buffer, at: number, values: CentralValues, modified: Date | undefined, entry: ZipEntry | undefined) => void,
+  /** Whether the row can also use this plain record's name bytes as they are. */
+  nameAsIs: (buf: Buffer, start: number, end: number) => boolean = () => true,
+): Promise<void> {
+  const each: RecordMaker<void> = (buf, at, values, index, position, offsetAdjustment) => {
+    const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
+    let modified = plainRecordTime(buf, at, values);
+    if (modified !== undefined && !nameAsIs(buf, nameStart, nameStart + values.fileNameLength)) modified = undefined;
+    row(buf, at, values, modified, modified === undefined ? entryOfRecord(buf, at, values, index, position, offsetAdjustment) : undefined);
+  };
+  try {
+    for await (const _ of reader.recordBatches(each)) {
+      if (context.signal.aborted) break;
+      if (out.at >= OUTPUT_CHUNK / 2) await out.flush();
+    }
+  } finally {
+    // Rows read before a damaged record are shown, as unzip does.
+    await out.flush();
+  }
 }
 
 async function listJson(reader: Reader, context: CliContext): Promise<void> {
   const out = new RowWriter(context.stdout);
   out.text(`{"comment":${JSON.stringify(reader.info.comment)},"entries":[`);
-  try {
-    await jsonRows(reader, context, out);
-  } finally {
-    // Rows read before a damaged record are shown, as unzip does.
-    await out.flush();
-  }
+  let first = true;
+  await writeRows(reader, context, out, (buf, at, values, modified, entry) => {
+    const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
+    const nameEnd = nameStart + values.fileNameLength;
+    out.reserve(ROW_FIXED + values.fileNameLength);
+    out.ascii(first ? '\n{"name":' : ',\n{"name":');
+    first = false;
+    if (entry === undefined) {
+      out.ascii('"');
+      out.bytes(buf, nameStart, nameEnd);
+      out.ascii('"');
+      const isDirectory = isDirectoryRecord(buf[nameEnd - 1] === 0x2f, values.versionMadeBy, values.externalFileAttributes);
+      jsonFields(out, values.uncompressedSize, values.compressedSize, values.crc32, values.compressionMethod, modified!, isDirectory, isEncryptedFlag(values.generalPurposeBitFlag));
+      return;
+    }
+    const name = entry.name;
+    const quoted = JSON_ESCAPED.test(name) ? JSON.stringify(name) : undefined;
+    out.reserve(ROW_FIXED + (quoted ?? name).length * 3);
+    if (quoted !== undefined) out.text(quoted);
+    else {
+      out.ascii('"');
+      out.text(name);
+      out.ascii('"');
+    }
+    jsonFields(out, entry.uncompressedSize, entry.compressedSize, entry.crc32, entry.compressionMethod, entry.modified, entry.isDirectory, entry.encrypted);
+  }, (buf, start, end) => !needsJsonEscape(buf, start, end));
   await writeOut(context.stdout, '\n]}\n');
 }
 
-async function jsonRows(reader: Reader, context: CliContext, out: RowWriter): Promise<void> {
-  let first = true;
-  for await (const batch of reader.entryBatches()) {
-    if (context.signal.aborted) break;
-    for (const entry of batch) {
-      const name = entry.name;
-      const quoted = JSON_ESCAPED.test(name) ? JSON.stringify(name) : undefined;
-      const room = ROW_FIXED + (quoted ?? name).length * 3;
-      if (!out.fits(room)) await out.room(room);
-      out.ascii(first ? '\n{"name":' : ',\n{"name":');
-      if (quoted !== undefined) out.text(quoted);
-      else {
-        out.ascii('"');
-        out.text(name);
-        out.ascii('"');
-      }
-      out.ascii(',"size":');
-      out.int(entry.uncompressedSize);
-      out.ascii(',"compressedSize":');
-      out.int(entry.compressedSize);
-      out.ascii(',"crc32":');
-      out.int(entry.crc32);
-      out.ascii(',"method":');
-      out.int(entry.compressionMethod);
-      out.ascii(',"modified":"');
-      out.bytes(timeBytes(entry.modified).iso);
-      out.ascii(entry.isDirectory ? '","isDirectory":true' : '","isDirectory":false');
-      out.ascii(entry.encrypted ? ',"encrypted":true}' : ',"encrypted":false}');
-      first = false;
-    }
-  }
+/** A JSON row after its name. */
+function jsonFields(out: RowWriter, size: number, compressedSize: number, crc32: number, method: number, modified: Date, isDirectory: boolean, encrypted: boolean): void {
+  out.ascii(',"size":');
+  out.int(size);
+  out.ascii(',"compressedSize":');
+  out.int(compressedSize);
+  out.ascii(',"crc32":');
+  out.int(crc32);
+  out.ascii(',"method":');
+  out.int(method);
+  out.ascii(',"modified":"');
+  out.bytes(timeBytes(modified).iso);
+  out.ascii(isDirectory ? '","isDirectory":true' : '","isDirectory":false');
+  out.ascii(encrypted ? ',"encrypted":true}' : ',"encrypted":false}');
+}
+
+/** Printable ASCII bytes that JSON must escape: a quote or a backslash. */
+function needsJsonEscape(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === 0x22 || buf[i] === 0x5c) return true;
+  return false;
 }
 
 const HEADER = ' Length   Method    Size  Cmpr    Date    Time   CRC-32   Name\n--------  ------  ------- ---- ---------- ----- --------  ----\n';
@@ -209,21 +242,25 @@ async function listTable(reader: Reader, context: CliContext): Promise<void> {
   let count = 0;
   let size = 0;
   let compressed = 0;
-  try {
-    for await (const batch of reader.entryBatches()) {
-      if (context.signal.aborted) break;
-      for (const entry of batch) {
-        const room = rowRoom(entry);
-        if (!out.fits(room)) await out.room(room);
-        tableRow(out, entry);
-        count++;
-        size += entry.uncompressedSize;
-        compressed += entry.compressedSize;
-      }
+  await writeRows(reader, context, out, (buf, at, values, modified, entry) => {
+    count++;
+    if (entry === undefined) {
+      const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
+      out.reserve(ROW_FIXED + values.fileNameLength);
+      tableRowStart(out, values.uncompressedSize, values.compressedSize, values.compressionMethod, values.generalPurposeBitFlag, modified!, values.crc32);
+      out.bytes(buf, nameStart, nameStart + values.fileNameLength);
+      out.ascii(isEncryptedFlag(values.generalPurposeBitFlag) ? ' (encrypted)\n' : '\n');
+      size += values.uncompressedSize;
+      compressed += values.compressedSize;
+      return;
     }
-  } finally {
-    await out.flush();
-  }
+    out.reserve(ROW_FIXED + entry.name.length * 3);
+    tableRowStart(out, entry.uncompressedSize, entry.compressedSize, entry.compressionMethod, entry.generalPurposeBitFlag, entry.modified, entry.crc32);
+    out.text(entry.name);
+    out.ascii(entry.encrypted ? ' (encrypted)\n' : '\n');
+    size += entry.uncompressedSize;
+    compressed += entry.compressedSize;
+  });
   await writeOut(
     stdout,
     '--------          -------  ---                            -------\n' +
@@ -260,12 +297,11 @@ function methodColumn(method: number, flags: number): string {
 /** The method column padded to six, by method and the two deflate option bits. */
 const methodCache = new Map<number, Uint8Array>();
 
-function methodBytes(entry: ZipEntry): Uint8Array {
-  const method = entry.compressionMethod;
-  const key = method * 4 + (method === 8 ? (entry.generalPurposeBitFlag >> 1) & 0b11 : 0);
+function methodBytes(method: number, flags: number): Uint8Array {
+  const key = method * 4 + (method === 8 ? (flags >> 1) & 0b11 : 0);
   let bytes = methodCache.get(key);
   if (bytes === undefined) {
-    bytes = Buffer.from(methodColumn(method, entry.generalPurposeBitFlag).padEnd(6), 'latin1');
+    bytes = Buffer.from(methodColumn(method, flags).padEnd(6), 'latin1');
     methodCache.set(key, bytes);
   }
   return bytes;
@@ -276,12 +312,11 @@ function ratio(size: number, compressed: number): string {
   return `${Math.round((1 - compressed / size) * 100)}%`;
 }
 
-function tableRow(out: RowWriter, entry: ZipEntry): void {
-  const size = entry.uncompressedSize;
-  const compressed = entry.compressedSize;
+/** A table row up to its name. */
+function tableRowStart(out: RowWriter, size: number, compressed: number, method: number, flags: number, modified: Date, crc32: number): void {
   out.int(size, 8);
   out.ascii('  ');
-  out.bytes(methodBytes(entry));
+  out.bytes(methodBytes(method, flags));
   out.ascii(' ');
   out.int(compressed, 8);
   out.ascii(' ');
@@ -291,12 +326,10 @@ function tableRow(out: RowWriter, entry: ZipEntry): void {
     out.ascii('%');
   } else out.ascii(`${percent}%`.padStart(4));
   out.ascii(' ');
-  out.bytes(timeBytes(entry.modified).table);
+  out.bytes(timeBytes(modified).table);
   out.ascii(' ');
-  out.hex8(entry.crc32);
+  out.hex8(crc32);
   out.ascii('  ');
-  out.text(entry.name);
-  out.ascii(entry.encrypted ? ' (encrypted)\n' : '\n');
 }
 
 function two(n: number): string {

@@ -91,6 +91,11 @@ export class RecordLayout<N extends string, T extends string = never> {
   readonly offsetOf: Readonly<Values<N>>;
   /** Decodes the fixed part at `at`. The caller has checked that `size` bytes are there. */
   readonly decode: (buf: Buffer, at: number) => Values<N>;
+  /**
+   * The same into `values` (one that decode made), which it returns: a walk over a million
+   * records that reads each record's values before the next spares a million objects.
+   */
+  readonly decodeInto: (buf: Buffer, at: number, values: Values<N>) => Values<N>;
   /** Writes the fixed part at 0: the signature given, tail lengths from `tails`, the rest from `values`. */
   private readonly encodeFixed: (buf: Buffer, values: Values<N>, tails: Record<string, Uint8Array>, signature: number) => void;
 
@@ -111,7 +116,8 @@ export class RecordLayout<N extends string, T extends string = never> {
     }
     this.size = size;
     this.offsetOf = offsets;
-    this.decode = compileDecoder<N>(fields, offsets);
+    this.decode = compileDecoder<N>(fields, offsets, false) as (buf: Buffer, at: number) => Values<N>;
+    this.decodeInto = compileDecoder<N>(fields, offsets, true);
     this.encodeFixed = compileEncoder<N, T>(title, fields, offsets, signature !== undefined, tails);
   }
 
@@ -224,7 +230,7 @@ function compileEncoder<N extends string, T extends string>(
   return (buf, values, tailBytes, signature) => encode(fail, buf, values, tailBytes, signature);
 }
 
-function compileDecoder<N extends string>(fields: readonly FieldSpec<N>[], offsets: Values<N>): (buf: Buffer, at: number) => Values<N> {
+function compileDecoder<N extends string>(fields: readonly FieldSpec<N>[], offsets: Values<N>, into: boolean): (buf: Buffer, at: number, values: Values<N>) => Values<N> {
   // Plain byte arithmetic rather than readUInt16LE/readUInt32LE: the caller has checked the
   // bounds, and skipping Buffer's own checks makes a million-record walk three times faster.
   const u32 = (o: number): string => `((buf[at + ${o}] | buf[at + ${o + 1}] << 8 | buf[at + ${o + 2}] << 16) + buf[at + ${o + 3}] * 16777216)`;
@@ -241,8 +247,10 @@ function compileDecoder<N extends string>(fields: readonly FieldSpec<N>[], offse
         return `(${u32(o)} + ${u32(o + 4)} * 4294967296)`;
     }
   };
-  const body = `return {\n${fields.map((f) => `  ${JSON.stringify(f.name)}: ${read(f)},`).join('\n')}\n};`;
-  return new Function('buf', 'at', body) as (buf: Buffer, at: number) => Values<N>;
+  const body = into
+    ? `${fields.map((f) => `values[${JSON.stringify(f.name)}] = ${read(f)};`).join('\n')}\nreturn values;`
+    : `return {\n${fields.map((f) => `  ${JSON.stringify(f.name)}: ${read(f)},`).join('\n')}\n};`;
+  return new Function('buf', 'at', 'values', body) as (buf: Buffer, at: number, values: Values<N>) => Values<N>;
 }
 
 // ---------------------------------------------------------------------------------------------

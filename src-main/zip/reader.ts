@@ -101,6 +101,12 @@ export interface ZipReader {
    * `pathKeys`, each span also carries the key of the path its entry extracts to.
    */
   spanBatches(options?: { readonly pathKeys?: boolean }): AsyncGenerator<EntrySpan[]>;
+  /**
+   * The records themselves, for a caller that reads a few fields of millions of them (`zipdesk
+   * list`): `make` sees each record, bounds-checked, with its fixed part decoded into `values`
+   * (an object reused for the next record), and may call entryOfRecord for the whole entry.
+   */
+  recordBatches<T>(make: RecordMaker<T>): AsyncGenerator<T[]>;
   readEntries(): Promise<ZipEntry[]>;
   readLocalHeader(entry: ZipEntry): Promise<LocalHeader>;
   openEntryStream(entry: ZipEntry, options?: EntryStreamOptions): Promise<Readable>;
@@ -118,6 +124,9 @@ export interface EntrySpan {
   /** When asked for: namePathKey of the entry's name (zip/paths.ts), NaN for a refused name. */
   readonly pathKey?: number;
 }
+
+/** What a walk over the central directory makes of one record at `at` in `buf` (record number `index`, at `position` in the archive). */
+export type RecordMaker<T> = (buf: Buffer, at: number, values: CentralValues, index: number, position: number, offsetAdjustment: number) => T;
 
 /** A run of `count` central records, the first (number `index`) at `offset`; `end`, when known, is where the next record starts. */
 export interface DirectoryRange {
@@ -395,8 +404,12 @@ class CentralDirectoryReader implements ZipReader {
     return this.records(options?.pathKeys === true ? centralKeyedSpan : centralSpan);
   }
 
+  recordBatches<T>(make: RecordMaker<T>): AsyncGenerator<T[]> {
+    return this.records(make);
+  }
+
   /** Walks the central directory a chunk at a time, making a T of each record (already bounds-checked). */
-  private async *records<T>(make: (buf: Buffer, at: number, values: CentralValues, index: number, position: number, offsetAdjustment: number) => T, range?: DirectoryRange): AsyncGenerator<T[]> {
+  private async *records<T>(make: RecordMaker<T>, range?: DirectoryRange): AsyncGenerator<T[]> {
     const { centralDirectoryOffset: start, centralDirectorySize, entryCount: declared, offsetAdjustment } = this.info;
     const declaredEnd = start + centralDirectorySize;
     // A range with a known end is read no further than that.
@@ -441,6 +454,7 @@ class CentralDirectoryReader implements ZipReader {
       index = range.index;
     }
     const rangeEnd = range === undefined ? Infinity : range.index + range.count;
+    let values: CentralValues | undefined;
     let batch: T[] = [];
     for (;;) {
       if (index >= rangeEnd) break;
@@ -463,7 +477,8 @@ class CentralDirectoryReader implements ZipReader {
         if (beyondCount) break;
         throw new ZipError('BAD_SIGNATURE', `bad central directory signature ${hex(buf.readUInt32LE(at))} at offset ${position} (record ${index} of ${declared})`, { offset: position });
       }
-      let values = CENTRAL_DIRECTORY_HEADER.decode(buf, at);
+      // Each record's values are read by `make` before the next record is decoded into the same object.
+      values = values === undefined ? CENTRAL_DIRECTORY_HEADER.decode(buf, at) : CENTRAL_DIRECTORY_HEADER.decodeInto(buf, at, values);
       const length = headerSize + values.fileNameLength + values.extraFieldLength + values.fileCommentLength;
       if (at + length > buf.length) {
         if (position + length > limit) {
@@ -476,7 +491,7 @@ class CentralDirectoryReader implements ZipReader {
         buf = await refill(position, length);
         bufStart = position;
         at = 0;
-        values = CENTRAL_DIRECTORY_HEADER.decode(buf, at);
+        values = CENTRAL_DIRECTORY_HEADER.decodeInto(buf, at, values);
       }
       batch.push(make(buf, at, values, index, position, offsetAdjustment));
       position += length;
@@ -509,7 +524,7 @@ class CentralDirectoryReader implements ZipReader {
   }
 }
 
-type CentralValues = ReturnType<typeof CENTRAL_DIRECTORY_HEADER.decode>;
+export type CentralValues = ReturnType<typeof CENTRAL_DIRECTORY_HEADER.decode>;
 
 // Entries written by one tool carry the same extra fields in the same order: their id lists
 // are shared (frozen) instead of one array per entry, which a million entries would feel.
@@ -585,6 +600,53 @@ function hasExtraField(buf: Buffer, start: number, end: number, id: number): boo
   }
   return false;
 }
+
+/**
+ * The time of a record whose entry the fixed fields and the name bytes say all of, for a reader
+ * that skips making the entry (`zipdesk list`): no ZIP64 marker, a name of printable ASCII (so
+ * UTF-8 and CP437 read it alike), and no extra fields but Info-ZIP's extended timestamp (the time
+ * then comes from it) and Unix ids. Undefined for any other record: make its entry.
+ */
+export function plainRecordTime(buf: Buffer, at: number, values: CentralValues): Date | undefined {
+  if (values.compressedSize === ZIP64_MARKER_32 || values.uncompressedSize === ZIP64_MARKER_32 || values.relativeOffsetOfLocalHeader === ZIP64_MARKER_32 || values.diskNumberStart === ZIP64_MARKER_16) return undefined;
+  const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
+  const nameEnd = nameStart + values.fileNameLength;
+  for (let i = nameStart; i < nameEnd; i++) if (buf[i]! < 0x20 || buf[i]! > 0x7e) return undefined;
+  if (nameEnd === nameStart) return undefined;
+  const extraEnd = nameEnd + values.extraFieldLength;
+  let modified: Date | undefined;
+  // Walked as centralEntry walks them.
+  for (let p = nameEnd; p + 4 <= extraEnd; ) {
+    const id = buf[p]! | (buf[p + 1]! << 8);
+    const dataEnd = p + 4 + (buf[p + 2]! | (buf[p + 3]! << 8));
+    if (dataEnd > extraEnd) break;
+    if (id === EXTRA_ID.EXTENDED_TIMESTAMP) {
+      const modTime = EXTRA_EXTENDED_TIMESTAMP.decode(buf, p + 4, dataEnd, CENTRAL_CONTEXT).values['modTime'];
+      if (typeof modTime === 'number') modified = unixDate(modTime);
+    } else if (id !== EXTRA_ID.INFOZIP_UNIX_NEW) return undefined;
+    p = dataEnd;
+  }
+  return modified ?? dosDate(values.lastModFileDate, values.lastModFileTime);
+}
+
+/** A folder: its name ends in "/", or its Unix mode (made on Unix) or DOS attributes say so. */
+export function isDirectoryRecord(nameEndsInSlash: boolean, versionMadeBy: number, externalFileAttributes: number): boolean {
+  const unixMode = recordUnixMode(versionMadeBy, externalFileAttributes);
+  return nameEndsInSlash || (unixMode !== undefined ? (unixMode & S_IFMT) === S_IFDIR : (externalFileAttributes & DOS_ATTR_DIRECTORY) !== 0);
+}
+
+function recordUnixMode(versionMadeBy: number, externalFileAttributes: number): number | undefined {
+  const host = versionMadeBy >>> 8;
+  return (host === HOST_UNIX || host === HOST_OSX) && externalFileAttributes >>> 16 !== 0 ? externalFileAttributes >>> 16 : undefined;
+}
+
+/** Bit 0 (traditional or AES) or bit 6 (strong encryption). */
+export function isEncryptedFlag(generalPurposeBitFlag: number): boolean {
+  return (generalPurposeBitFlag & (BITFLAG_ENCRYPTED | BITFLAG_STRONG_ENCRYPTION)) !== 0;
+}
+
+/** One central record (already bounds-checked) as a ZipEntry (for recordBatches' makers). */
+export const entryOfRecord: RecordMaker<ZipEntry> = centralEntry;
 
 /** One central record (already bounds-checked) as a ZipEntry. */
 function centralEntry(buf: Buffer, at: number, values: CentralValues, index: number, position: number, offsetAdjustment: number): ZipEntry {
@@ -670,11 +732,10 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
     throw new ZipError('BAD_ZIP64', `${name}: central record at offset ${position} has ${needCompressed ? 'compressed size' : 'local header offset'} 0xffffffff but no ZIP64 extra field value for it`, { entry: name, offset: position });
   }
 
-  const host = values.versionMadeBy >>> 8;
   const external = values.externalFileAttributes;
-  const unixMode = (host === HOST_UNIX || host === HOST_OSX) && external >>> 16 !== 0 ? external >>> 16 : undefined;
+  const unixMode = recordUnixMode(values.versionMadeBy, external);
   const fileType = unixMode === undefined ? 0 : unixMode & S_IFMT;
-  const isDirectory = name.charCodeAt(name.length - 1) === 0x2f || (unixMode !== undefined ? fileType === S_IFDIR : (external & DOS_ATTR_DIRECTORY) !== 0);
+  const isDirectory = isDirectoryRecord(name.charCodeAt(name.length - 1) === 0x2f, values.versionMadeBy, external);
 
   return {
     index,
@@ -699,7 +760,7 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
     unixMode,
     isDirectory,
     isSymlink: fileType === S_IFLNK,
-    encrypted: (flags & (BITFLAG_ENCRYPTED | BITFLAG_STRONG_ENCRYPTION)) !== 0,
+    encrypted: isEncryptedFlag(flags),
     hasDataDescriptor: (flags & BITFLAG_DATA_DESCRIPTOR) !== 0,
     zip64,
     extraFieldIds,

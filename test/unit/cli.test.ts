@@ -6,9 +6,14 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localIsoTime } from '../../src-main/cli/list.js';
 import { main } from '../../src-main/cli/main.js';
+import { openFileSource } from '../../src-main/archive/file-source.js';
+import { openZip, plainRecordTime } from '../../src-main/zip/reader.js';
 import { silentLog } from '../../src-main/log/types.js';
 import { craftZip, run, tempDir, writeArchive } from './craft.js';
+import { messWith, signatureOffsets } from './reader-fixtures.js';
+import { SIGNATURE } from '../../src-main/zip/records.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let dir: string;
@@ -78,6 +83,51 @@ describe('zipdesk list', () => {
     expect(lines[1]).toMatch(/Length\s+Method\s+Size\s+Cmpr\s+Date\s+Time\s+CRC-32\s+Name/);
     expect(lines.find((l) => l.endsWith(' src/a.txt'))).toMatch(/^\s+600\s+Defl:N\s+\d+\s+\d+%\s+\d{4}-\d\d-\d\d \d\d:\d\d [0-9a-f]{8}\s+src\/a\.txt$/);
     expect(lines.at(-1)).toMatch(/3 files$/);
+  });
+
+  it('lists plain records from their own fields exactly as it lists entries', async () => {
+    // Plain records (printable ASCII names; no extra fields but Info-ZIP's time and ids) are
+    // listed without making their entries; every other record through its entry. Archives from
+    // four writers mix both; each row must say what the reader's entry says.
+    const tree = path.join(dir, 'mixed');
+    mkdirSync(path.join(tree, 'sub dir/deeper'), { recursive: true });
+    writeFileSync(path.join(tree, 'plain.txt'), 'plain '.repeat(50));
+    writeFileSync(path.join(tree, 'sub dir/quote".txt'), 'q');
+    writeFileSync(path.join(tree, 'sub dir/deeper/caf\u00e9.txt'), 'accent');
+    const archives = ['zip.zip', 'zip-encrypted.zip', '7z.zip', 'python.zip'];
+    run('zip', ['-qr', '../zip.zip', '.'], tree);
+    run('zip', ['-qr', '-P', 'secret', '../zip-encrypted.zip', 'plain.txt'], tree);
+    run('7z', ['a', '-tzip', '-bd', '../7z.zip', '.'], tree);
+    // ZIP64 extra fields from the second entry on (python writes them past ZIP64_LIMIT).
+    run('python3', ['-c', "import zipfile\nzipfile.ZIP64_LIMIT = 40\nwith zipfile.ZipFile('python.zip','w') as z:\n  for n in ['a.txt','b back\\\\slash','c/','d.txt']: z.writestr(n, n * 10)"], dir);
+    let plain = 0;
+    let other = 0;
+    for (const name of archives) {
+      const source = await openFileSource(path.join(dir, name));
+      const reader = await openZip(source);
+      const entries = await reader.readEntries();
+      for await (const batch of reader.recordBatches((buf, at, values) => plainRecordTime(buf, at, values) !== undefined)) for (const isPlain of batch) isPlain ? plain++ : other++;
+      await source.close();
+      const listed = JSON.parse((await zipdesk('list', name, '--json')).stdout) as { entries: unknown[] };
+      expect(listed.entries, name).toEqual(
+        entries.map((e) => ({ name: e.name, size: e.uncompressedSize, compressedSize: e.compressedSize, crc32: e.crc32, method: e.compressionMethod, modified: localIsoTime(e.modified), isDirectory: e.isDirectory, encrypted: e.encrypted })),
+      );
+      const rows = (await zipdesk('list', name)).stdout.split('\n').slice(2, 2 + entries.length);
+      expect(rows.map((row) => /^ *\d+  \S+ +\d+ +-?\d+% \d{4}-\d\d-\d\d \d\d:\d\d [0-9a-f]{8}  (.*)$/.exec(row)?.[1]), name).toEqual(entries.map((e) => (e.encrypted ? `${e.name} (encrypted)` : e.name)));
+    }
+    expect(plain).toBeGreaterThanOrEqual(5);
+    expect(other).toBeGreaterThanOrEqual(5);
+  });
+
+  it('shows the rows before a damaged central record, then the error', async () => {
+    const bytes = craftZip([{ name: 'first.txt', data: 'one' }, { name: 'second.txt', data: 'two' }]);
+    const records = signatureOffsets(bytes, SIGNATURE.CENTRAL_DIRECTORY_HEADER);
+    writeArchive(dir, 'damaged.zip', messWith(bytes, (b) => b.writeUInt32LE(0x01014b50, records[1]!)));
+    const table = await zipdesk('list', 'damaged.zip');
+    expect(table.code).toBe(1);
+    expect(table.stdout.split('\n')[2]).toMatch(/  first\.txt$/);
+    expect(table.stdout).not.toContain('second.txt');
+    expect(table.stderr).toBe(`zipdesk: damaged.zip: bad central directory signature 0x01014b50 at offset ${records[1]} (record 1 of 2)\n`);
   });
 
   it('streams a directory of 70,000 entries', async () => {

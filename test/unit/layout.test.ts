@@ -22,6 +22,14 @@ describe('record layouts', () => {
     const views = LOCAL_FILE_HEADER.describe(bytes, 0, 100);
     expect(views.find((v) => v.name === 'crc32')).toMatchObject({ offset: 114, size: 4, raw: 'ef be ad de', value: 0xdeadbeef });
     expect(views.at(-2)?.name).toBe('fileName');
+    // decodeInto fills an object decode made with the next record's values, every field.
+    const other = LOCAL_FILE_HEADER.encode(
+      { versionNeededToExtract: 45, generalPurposeBitFlag: 8, compressionMethod: 0, lastModFileTime: 1, lastModFileDate: 2, crc32: 3, compressedSize: 4, uncompressedSize: 5 },
+      { fileName: Buffer.from('b'), extraField: Buffer.alloc(4) },
+    );
+    const reused = LOCAL_FILE_HEADER.decodeInto(Buffer.concat([Buffer.alloc(7), other]), 7, decoded);
+    expect(reused).toBe(decoded);
+    expect({ ...reused }).toEqual(LOCAL_FILE_HEADER.decode(other, 0));
   });
 
   it('read ZIP64 extra values only for the header fields that overflowed', () => {
