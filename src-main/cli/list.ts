@@ -81,6 +81,12 @@ class RowWriter {
     this.at = at;
   }
 
+  /** A longer run (from some 30 bytes on, TypedArray.set's copy beats a loop). */
+  put(bytes: Uint8Array): void {
+    this.buf.set(bytes, this.at);
+    this.at += bytes.length;
+  }
+
   /** Short byte runs (dates, method names, names): a loop beats TypedArray.set's call overhead. */
   bytes(bytes: Uint8Array, start = 0, end = bytes.length): void {
     const buf = this.buf;
@@ -220,10 +226,11 @@ function jsonFields(out: RowWriter, size: number, compressedSize: number, crc32:
   out.int(crc32);
   out.ascii(',"method":');
   out.int(method);
-  out.ascii(',"modified":"');
-  out.bytes(timeBytes(modified).iso);
-  out.ascii(isDirectory ? '","isDirectory":true' : '","isDirectory":false');
-  out.ascii(encrypted ? ',"encrypted":true}' : ',"encrypted":false}');
+  // The rest of the row depends on the time and two flags: made once per time and kind.
+  const time = timeBytes(modified);
+  const kind = (isDirectory ? 2 : 0) + (encrypted ? 1 : 0);
+  const tail = (time.jsonTails[kind] ??= Buffer.from(`,"modified":"${time.isoText}","isDirectory":${isDirectory},"encrypted":${encrypted}}`, 'latin1'));
+  out.put(tail);
 }
 
 /** Printable ASCII bytes that JSON must escape: a quote or a backslash. */
@@ -338,9 +345,11 @@ function two(n: number): string {
 
 interface TimeText {
   /** "2024-03-01T13:45:10" */
-  readonly iso: Uint8Array;
+  readonly isoText: string;
   /** "2024-03-01 13:45" */
   readonly table: Uint8Array;
+  /** JSON rows from "modified" on, by isDirectory (2) and encrypted (1). */
+  readonly jsonTails: (Uint8Array | undefined)[];
 }
 
 /** Entries of one archive mostly share a handful of times; local-time conversion is not cheap. */
@@ -354,7 +363,7 @@ function timeBytes(date: Date): TimeText {
   let text = timeCache.get(time);
   if (text === undefined) {
     const iso = localIsoTime(date);
-    text = { iso: Buffer.from(iso, 'latin1'), table: Buffer.from(`${iso.slice(0, 10)} ${iso.slice(11, 16)}`, 'latin1') };
+    text = { isoText: iso, table: Buffer.from(`${iso.slice(0, 10)} ${iso.slice(11, 16)}`, 'latin1'), jsonTails: [undefined, undefined, undefined, undefined] };
     if (timeCache.size > 100_000) timeCache.clear();
     timeCache.set(time, text);
   }
