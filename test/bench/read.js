@@ -154,6 +154,14 @@ function main() {
         clean();
       }
     }
+    if (only === undefined || only === 'extract') {
+      // Peak memory again, extracting a million (empty) files.
+      const million = ensureMillion();
+      const unzip = measure('unzip', ['-q', million, '-d', out], { before: clean });
+      report('extract', 'M1 (1M)', 'unzip -q', unzip);
+      report('extract', 'M1 (1M)', 'zipdesk extract', measure(zipdesk, ['extract', million, '-o', out], { before: clean }), unzip);
+      clean();
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
