@@ -341,6 +341,11 @@ describe('extractArchive with names used twice among thousands', () => {
     expect(rename.renamed).toEqual([{ entry: 'd5/f12.txt', path: 'd5/f12 (1).txt' }]);
     expect(readFileSync(path.join(dir, 'rename/d5/f12 (1).txt'), 'utf8')).toBe('second d5/f12.txt');
     expect(readFileSync(path.join(dir, 'rename/d5/f12.txt'), 'utf8')).toBe('file 12');
+    // The same with a selection: the paths are those of the selected entries.
+    const selected = await extractArchive(archive, path.join(dir, 'selected'), { entries: ['d5/', 'd3/f10.txt'] });
+    expect(selected.skipped).toEqual([{ entry: 'd5/f12.txt', reason: 'an earlier entry is also named d5/f12.txt' }]);
+    expect(selected.filesWritten).toBe(428 + 1);
+    expect(readFileSync(path.join(dir, 'selected/d5/f12.txt'), 'utf8')).toBe('file 12');
     for (const target of ['skip', 'replace', 'rename']) {
       const files = tree(path.join(dir, target)).filter((name) => name.endsWith('.txt'));
       expect(files, target).toHaveLength(target === 'rename' ? 2998 : 2997);
