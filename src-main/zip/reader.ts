@@ -611,8 +611,8 @@ export function plainRecordTime(buf: Buffer, at: number, values: CentralValues):
   if (values.compressedSize === ZIP64_MARKER_32 || values.uncompressedSize === ZIP64_MARKER_32 || values.relativeOffsetOfLocalHeader === ZIP64_MARKER_32 || values.diskNumberStart === ZIP64_MARKER_16) return undefined;
   const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
   const nameEnd = nameStart + values.fileNameLength;
-  for (let i = nameStart; i < nameEnd; i++) if (buf[i]! < 0x20 || buf[i]! > 0x7e) return undefined;
   if (nameEnd === nameStart) return undefined;
+  for (let i = nameStart; i < nameEnd; i++) if (buf[i]! < 0x20 || buf[i]! > 0x7e) return undefined;
   const extraEnd = nameEnd + values.extraFieldLength;
   let modified: Date | undefined;
   // Walked as centralEntry walks them.
