@@ -73,6 +73,15 @@ export class Output {
 
   constructor(private readonly handle: FileHandle) {}
 
+  /** Appends `data` when it fits in the buffer as it is (no flush, no promise); false otherwise. */
+  append(data: Uint8Array): boolean {
+    if (this.used + data.length > this.buffer.length) return false;
+    this.buffer.set(data, this.used);
+    this.used += data.length;
+    this.position += data.length;
+    return true;
+  }
+
   async write(data: Uint8Array): Promise<void> {
     if (this.used + data.length > this.buffer.length) {
       await this.flush();

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import zlib from 'node:zlib';
 import { createArchive } from '../../src-main/archive/create.js';
@@ -140,6 +141,8 @@ describe('withTempFile', () => {
   });
 });
 
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
 describe('deflateTransient', () => {
   it("gives deflateRawSync's bytes, into one reused buffer", () => {
     const dictionary = text(32 * 1024, 5);
@@ -152,6 +155,19 @@ describe('deflateTransient', () => {
     const first = deflateTransient(text(5000, 2), { level: 6 });
     const second = deflateTransient(text(7000, 3), { level: 6 });
     expect(first.buffer).toBe(second.buffer);
+  });
+
+  it('through the reset stream, gives data that inflates back, file after file; without it, deflateRawSync\'s bytes', () => {
+    // Real source files, one after the other as a helper deflates a batch of small files.
+    const files = readdirSync(path.join(projectRoot, 'node_modules/typescript/lib'))
+      .filter((name) => name.endsWith('.d.ts'))
+      .map((name) => readFileSync(path.join(projectRoot, 'node_modules/typescript/lib', name)).subarray(0, 200_000));
+    expect(files.length).toBeGreaterThan(50);
+    for (const [i, file] of files.entries()) {
+      const level = i % 5 === 0 ? 1 : 6;
+      expect(zlib.inflateRawSync(deflateTransient(file, { level, reuse: true })).equals(file)).toBe(true);
+      expect(deflateTransient(file, { level }).equals(zlib.deflateRawSync(file, { level }))).toBe(true);
+    }
   });
 });
 
