@@ -145,7 +145,7 @@ interface Utf8Writer {
   utf8Write(text: string, offset: number): number;
 }
 
-/** Output is handed to stdout a megabyte at a time. */
+/** The row buffer (it grows for a batch that needs more); rows go to stdout once half of it is used. */
 const OUTPUT_CHUNK = 1024 * 1024;
 /** Room a row needs besides its name (numbers, date, method, punctuation). */
 const ROW_FIXED = 256;
