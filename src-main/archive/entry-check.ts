@@ -80,8 +80,10 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   // (So an entry is held, or given to `counted`, only when it comes from entryBatches, whole.)
   const wholeEntries = held !== undefined || counted !== undefined;
   const batches: AsyncGenerator<readonly EntrySpan[]> = wholeEntries ? reader.entryBatches() : reader.spanBatches({ pathKeys: options.paths });
+  // Room for the declared count (never trusted for more than a million): grown when it is short.
+  const capacity = Math.max(16, Math.min(reader.info.entryCount, 1 << 20));
   // The path keys of the counted entries (8 bytes an entry), when asked for.
-  let keys = options.paths === true ? new Float64Array(Math.max(16, Math.min(reader.info.entryCount, 1 << 20))) : undefined;
+  let keys = options.paths === true ? new Float64Array(capacity) : undefined;
   let keyCount = 0;
   const cut = options.ranges;
   const ranges: DirectoryRange[] = [];
@@ -89,7 +91,6 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   let rangeOffset = 0;
   let rangeBytes = 0;
   let selected = 0;
-  let capacity = Math.max(16, Math.min(reader.info.entryCount, 1 << 20));
   let starts = new Float64Array(capacity);
   let ends = new Float64Array(capacity);
   let count = 0;
@@ -126,14 +127,9 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
       else held = undefined;
     }
     for (const entry of batch) {
-      if (count === capacity) {
-        capacity *= 2;
-        const moreStarts = new Float64Array(capacity);
-        const moreEnds = new Float64Array(capacity);
-        moreStarts.set(starts);
-        moreEnds.set(ends);
-        starts = moreStarts;
-        ends = moreEnds;
+      if (count === starts.length) {
+        starts = doubled(starts);
+        ends = doubled(ends);
       }
       if (cut !== undefined) {
         if (count > rangeStart && (count - rangeStart >= cut.entries || rangeBytes >= cut.bytes)) {
@@ -156,11 +152,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
         if (keys !== undefined) {
           const key = wholeEntries ? namePathKey((entry as ZipEntry).name) : entry.pathKey!;
           if (!Number.isNaN(key)) {
-            if (keyCount === keys.length) {
-              const more = new Float64Array(keys.length * 2);
-              more.set(keys);
-              keys = more;
-            }
+            if (keyCount === keys.length) keys = doubled(keys);
             keys[keyCount++] = key;
           }
         }
@@ -182,6 +174,13 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   else if (cut !== undefined) spans.ranges = ranges;
   if (keys !== undefined) spans.paths = new ArchivePaths(keys.subarray(0, keyCount));
   return spans;
+}
+
+/** The same numbers in an array twice as long. */
+function doubled(array: Float64Array): Float64Array<ArrayBuffer> {
+  const larger = new Float64Array(array.length * 2);
+  larger.set(array);
+  return larger;
 }
 
 /** Why we cannot read the entry's data at all (encryption, another method), before any I/O. */

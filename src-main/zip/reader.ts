@@ -590,13 +590,22 @@ function centralKeyedSpan(buf: Buffer, at: number, values: CentralValues, index:
   return { localHeaderOffset: span.localHeaderOffset, compressedSize: span.compressedSize, uncompressedSize: span.uncompressedSize, centralHeaderOffset: position, pathKey };
 }
 
-/** Whether the extra fields from `start` to `end` hold one with this header id (walked as centralEntry walks them). */
+/**
+ * Where the data of the extra field at `p` ends (4.5.1: header id, data size, data), or -1 when
+ * no field is there: fewer than 4 bytes left, or a field that runs past `end`, which is padding
+ * or damage (zipalign pads with zeros) and ends the walk without failing the entry. Every walk
+ * over a record's extra fields steps by this, so they all see the same fields.
+ */
+function extraFieldEnd(buf: Buffer, p: number, end: number): number {
+  if (p + 4 > end) return -1;
+  const dataEnd = p + 4 + (buf[p + 2]! | (buf[p + 3]! << 8));
+  return dataEnd > end ? -1 : dataEnd;
+}
+
+/** Whether the extra fields from `start` to `end` hold one with this header id. */
 function hasExtraField(buf: Buffer, start: number, end: number, id: number): boolean {
-  for (let p = start; p + 4 <= end; ) {
-    const dataEnd = p + 4 + (buf[p + 2]! | (buf[p + 3]! << 8));
-    if (dataEnd > end) return false;
+  for (let p = start, dataEnd; (dataEnd = extraFieldEnd(buf, p, end)) !== -1; p = dataEnd) {
     if ((buf[p]! | (buf[p + 1]! << 8)) === id) return true;
-    p = dataEnd;
   }
   return false;
 }
@@ -615,16 +624,12 @@ export function plainRecordTime(buf: Buffer, at: number, values: CentralValues):
   for (let i = nameStart; i < nameEnd; i++) if (buf[i]! < 0x20 || buf[i]! > 0x7e) return undefined;
   const extraEnd = nameEnd + values.extraFieldLength;
   let modified: Date | undefined;
-  // Walked as centralEntry walks them.
-  for (let p = nameEnd; p + 4 <= extraEnd; ) {
+  for (let p = nameEnd, dataEnd; (dataEnd = extraFieldEnd(buf, p, extraEnd)) !== -1; p = dataEnd) {
     const id = buf[p]! | (buf[p + 1]! << 8);
-    const dataEnd = p + 4 + (buf[p + 2]! | (buf[p + 3]! << 8));
-    if (dataEnd > extraEnd) break;
     if (id === EXTRA_ID.EXTENDED_TIMESTAMP) {
       const modTime = EXTRA_EXTENDED_TIMESTAMP.decode(buf, p + 4, dataEnd, CENTRAL_CONTEXT).values['modTime'];
       if (typeof modTime === 'number') modified = unixDate(modTime);
     } else if (id !== EXTRA_ID.INFOZIP_UNIX_NEW) return undefined;
-    p = dataEnd;
   }
   return modified ?? dosDate(values.lastModFileDate, values.lastModFileTime);
 }
@@ -673,13 +678,9 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
   if (extraEnd > nameEnd) {
     const ids = scratchIds;
     ids.length = 0;
-    // 4.5.1: header id, data size, data. A field that runs past the end is padding or damage
-    // (zipalign pads with zeros); it ends the walk without failing the entry.
-    for (let p = nameEnd; p + 4 <= extraEnd; ) {
+    for (let p = nameEnd, dataEnd; (dataEnd = extraFieldEnd(buf, p, extraEnd)) !== -1; p = dataEnd) {
       const id = buf[p]! | (buf[p + 1]! << 8);
       const dataStart = p + 4;
-      const dataEnd = dataStart + (buf[p + 2]! | (buf[p + 3]! << 8));
-      if (dataEnd > extraEnd) break;
       ids.push(id);
       switch (id) {
         case EXTRA_ID.ZIP64:
@@ -719,7 +720,6 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
           }
           break;
       }
-      p = dataEnd;
     }
   }
   if (extraEnd > nameEnd) extraFieldIds = internIds(scratchIds);
