@@ -7,15 +7,52 @@
 // they tell which keys come more than once. Only the paths with such a key need remembering as
 // text: a path whose key is unique is named by one entry alone. A key shared by chance only
 // means two different paths are compared as text, so the answers stay exact.
+//
+// A file may also be a folder that other entries lie in ("a/b", then "a/b/c" with no entry for
+// "a/b/"). Which of the two reaches the disk first must not depend on the threads that write
+// files, so extract remembers such a file's path too, and a folder it is about to make checks
+// whether a file took that path already. The first pass marks the keys of the folders every path
+// lies in, in a fixed-size bit set (FolderKeys): a key marked by chance only means one more path
+// remembered as text.
 
 import { pathKey } from '../zip/paths.js';
+
+/** log2 of the folder keys' bits: 2^23 bits, 1 MB. A million folders leave about 5% of other keys looking marked. */
+const FOLDER_BITS = 23;
+const FOLDER_MASK = (1 << FOLDER_BITS) - 1;
+
+/** A set of folder keys that may answer yes for a key never added (a Bloom filter, two bits a key), never no for one added. */
+export class FolderKeys {
+  private readonly bits = new Int32Array(1 << (FOLDER_BITS - 5));
+
+  /** Adds a key (a FolderKeySink, zip/paths.ts). */
+  readonly add = (key: number): void => {
+    // Two slices of the key's 53 bits (`&` takes a number's low 32 bits exactly).
+    const low = key & FOLDER_MASK;
+    const high = Math.floor(key / (FOLDER_MASK + 1)) & FOLDER_MASK;
+    this.bits[low >>> 5]! |= 1 << (low & 31);
+    this.bits[high >>> 5]! |= 1 << (high & 31);
+  };
+
+  mayHave(key: number): boolean {
+    const low = key & FOLDER_MASK;
+    const high = Math.floor(key / (FOLDER_MASK + 1)) & FOLDER_MASK;
+    return (this.bits[low >>> 5]! & (1 << (low & 31))) !== 0 && (this.bits[high >>> 5]! & (1 << (high & 31))) !== 0;
+  }
+}
 
 export class ArchivePaths {
   /** Keys that more than one entry has. */
   private readonly repeated = new Set<number>();
 
-  /** `keys`: the key of every entry that may be extracted (NaN for refused names is left out). Sorted in place. */
-  constructor(private readonly keys: Float64Array) {
+  /**
+   * `keys`: the key of every entry that may be extracted (NaN for refused names is left out),
+   * sorted in place; `folders`: the keys of the folders their paths lie in.
+   */
+  constructor(
+    private readonly keys: Float64Array,
+    private readonly folders: FolderKeys,
+  ) {
     keys.sort();
     for (let i = 1; i < keys.length; i++) if (keys[i] === keys[i - 1]) this.repeated.add(keys[i]!);
   }
@@ -28,6 +65,11 @@ export class ArchivePaths {
   /** Whether more than one entry may extract to `path` (false: no other entry does). */
   mayRepeat(path: string): boolean {
     return this.repeated.size > 0 && this.repeated.has(pathKey(path));
+  }
+
+  /** Whether some entry's path may lie in a folder at `path` (false: none does). */
+  mayBeFolder(path: string): boolean {
+    return this.folders.mayHave(pathKey(path));
   }
 
   /** Whether some entry may extract to `path` (false: none does). */

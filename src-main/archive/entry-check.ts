@@ -12,7 +12,7 @@ import type { DirectoryRange, EntrySpan, ZipReader } from '../zip/reader.js';
 import type { Refusal } from './check-ranges.js';
 import { LOCAL_FILE_HEADER } from '../zip/records.js';
 import { namePathKey } from '../zip/paths.js';
-import { ArchivePaths } from './archive-paths.js';
+import { ArchivePaths, FolderKeys } from './archive-paths.js';
 
 export interface EntryProblem {
   readonly entry: string;
@@ -79,7 +79,9 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   // Otherwise, with every entry counted, the spans alone will do: no names, times or extra fields.
   // (So an entry is held, or given to `counted`, only when it comes from entryBatches, whole.)
   const wholeEntries = held !== undefined || counted !== undefined;
-  const batches: AsyncGenerator<readonly EntrySpan[]> = wholeEntries ? reader.entryBatches() : reader.spanBatches({ pathKeys: options.paths });
+  // The keys of the folders the counted entries' paths lie in, when paths are asked for.
+  const folders = options.paths === true ? new FolderKeys() : undefined;
+  const batches: AsyncGenerator<readonly EntrySpan[]> = wholeEntries ? reader.entryBatches() : reader.spanBatches({ pathKeys: options.paths, folderKeys: folders?.add });
   // Room for the declared count (never trusted for more than a million): grown when it is short.
   const capacity = Math.max(16, Math.min(reader.info.entryCount, 1 << 20));
   // The path keys of the counted entries (8 bytes an entry), when asked for.
@@ -150,7 +152,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
         bytesTotal += entry.uncompressedSize;
         selected++;
         if (keys !== undefined) {
-          const key = wholeEntries ? namePathKey((entry as ZipEntry).name) : entry.pathKey!;
+          const key = wholeEntries ? namePathKey((entry as ZipEntry).name, folders!.add) : entry.pathKey!;
           if (!Number.isNaN(key)) {
             if (keyCount === keys.length) keys = doubled(keys);
             keys[keyCount++] = key;
@@ -172,7 +174,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   const spans: { -readonly [K in keyof EntrySpans]: EntrySpans[K] } = { count: selected, bytesTotal, overlapping, inOrder: sorted };
   if (held !== undefined) spans.held = held;
   else if (cut !== undefined) spans.ranges = ranges;
-  if (keys !== undefined) spans.paths = new ArchivePaths(keys.subarray(0, keyCount));
+  if (keys !== undefined) spans.paths = new ArchivePaths(keys.subarray(0, keyCount), folders!);
   return spans;
 }
 

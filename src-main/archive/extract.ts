@@ -489,7 +489,8 @@ class TargetFolder {
   private readonly fresh = new Set<string>();
   /**
    * Names this run has written or is writing: those that more than one entry of the archive may
-   * name (the others are claimed once, by their entry) and every name the rename policy made up.
+   * name (the others are claimed once, by their entry), files' names that may also be folders
+   * other entries lie in, and every name the rename policy made up.
    */
   private readonly claimed = new Map<string, Kind>();
   /** The paths of the archive's entries (from its first pass). */
@@ -529,11 +530,9 @@ class TargetFolder {
 
   /**
    * A folder entry's folder. One that an entry of an earlier batch took for a file is refused
-   * (within a batch, folders are made first, and the file is refused instead).
+   * (ensureDirectory; within a batch, folders are made first, and the file is refused instead).
    */
   makeDirectory(safe: SafePath): void {
-    const claimedKind = this.claimed.get(safe.path);
-    if (claimedKind !== undefined && claimedKind !== 'directory') throw new ZipError('EXISTS', `${safe.path} is also a file in the archive`);
     this.ensureDirectory(safe.segments, safe.path);
     if (this.mayBeClaimedAgain(safe.path)) this.claimed.set(safe.path, 'directory');
   }
@@ -542,16 +541,25 @@ class TargetFolder {
     return this.archivePaths === undefined || this.archivePaths.mayRepeat(relative);
   }
 
+  /** The same for a file or link: another entry may also name its path, or lie under it. */
+  private mayBeNeededAgain(relative: string): boolean {
+    return this.mayBeClaimedAgain(relative) || this.archivePaths!.mayBeFolder(relative);
+  }
+
   /**
    * Makes sure every folder in `segments` exists and is a real folder, not a link or a file.
    * Folders this run made or checked are remembered, so a file in a known folder costs no
-   * system call here; synchronous, because each call is short and most are none.
+   * system call here; synchronous, because each call is short and most are none. A folder whose
+   * path an earlier entry took for a file is refused, before the disk is asked: that file may
+   * still be on its way (a later file there is refused in `choose`).
    */
   ensureDirectory(segments: readonly string[], relative = segments.join('/')): void {
     if (segments.length === 0 || this.verified.has(relative)) return;
     for (let depth = 1; depth <= segments.length; depth++) {
       const prefix = segments.slice(0, depth).join('/');
       if (this.verified.has(prefix)) continue;
+      const claimedKind = this.claimed.get(prefix);
+      if (claimedKind !== undefined && claimedKind !== 'directory') throw new ZipError('EXISTS', `${prefix} is also a file in the archive`);
       const absolute = this.absoluteOf(prefix);
       let made = false;
       try {
@@ -594,8 +602,9 @@ class TargetFolder {
     };
     const relative = safe.path;
     const claimedKind = this.claimed.get(relative);
-    if (claimedKind === 'directory') throw new ZipError('EXISTS', `${relative} is also a folder in the archive`);
-    if (claimedKind === undefined && this.mayBeClaimedAgain(relative)) this.claimed.set(relative, kind);
+    // A folder this run made is one the archive's entries lie in.
+    if (claimedKind === 'directory' || this.fresh.has(relative)) throw new ZipError('EXISTS', `${relative} is also a folder in the archive`);
+    if (claimedKind === undefined && this.mayBeNeededAgain(relative)) this.claimed.set(relative, kind);
     if (policy === 'replace') return { relative };
     if (claimedKind === undefined && !onDisk(relative)) return { relative };
     if (policy === 'skip') return { skip: `${relative} already exists` };
@@ -606,8 +615,8 @@ class TargetFolder {
     const extension = dot > 0 ? base.slice(dot) : '';
     for (let n = 1; ; n++) {
       const candidate = [...parent, `${stem} (${n})${extension}`].join('/');
-      // Not a name an entry of the archive has, either: that entry keeps its own name.
-      if (this.claimed.has(candidate) || this.archivePaths?.mayName(candidate) === true) continue;
+      // Not a name an entry of the archive has or lies under, either: that entry keeps its own name.
+      if (this.claimed.has(candidate) || this.fresh.has(candidate) || this.archivePaths?.mayName(candidate) === true || this.archivePaths?.mayBeFolder(candidate) === true) continue;
       this.claimed.set(candidate, kind);
       if (!onDisk(candidate)) return { relative: candidate };
       this.claimed.delete(candidate);

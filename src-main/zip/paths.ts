@@ -107,12 +107,19 @@ function keyOf(a: number, b: number): number {
   return (a >>> 0) * 0x20_0000 + ((b ^ (b >>> 15)) >>> 11);
 }
 
-/** The key of a safe path (SafePath.path). */
-export function pathKey(path: string): number {
+/**
+ * Hears the key of each folder a path lies in (each part before a "/"), as the path's own key is
+ * worked out: the key of a prefix is the state of the hash where that prefix ends.
+ */
+export type FolderKeySink = (key: number) => void;
+
+/** The key of a safe path (SafePath.path); `folders` hears the keys of the folders it lies in. */
+export function pathKey(path: string, folders?: FolderKeySink): number {
   let a = KEY_SEED_A;
   let b = KEY_SEED_B;
   for (let i = 0; i < path.length; i++) {
     const unit = path.charCodeAt(i);
+    if (unit === SLASH && folders !== undefined) folders(keyOf(a, b));
     a = Math.imul(a ^ unit, 0x0100_0193);
     b = Math.imul(b ^ unit, 0x5bd1_e995);
   }
@@ -120,9 +127,9 @@ export function pathKey(path: string): number {
 }
 
 /** The key of the path a stored name is extracted to, or NaN when the name is refused. */
-export function namePathKey(name: string): number {
+export function namePathKey(name: string, folders?: FolderKeySink): number {
   const safe = normalize(name);
-  return typeof safe === 'string' ? Number.NaN : pathKey(safe.path);
+  return typeof safe === 'string' ? Number.NaN : pathKey(safe.path, folders);
 }
 
 /**
@@ -131,9 +138,10 @@ export function namePathKey(name: string): number {
  * or ":", no segment that is empty (but for one trailing "/") or starts with "." (which covers
  * "." and ".."). Such a name is plain (isPlain), so its path is the name without the trailing
  * "/". Undefined for any other name: decode it and ask namePathKey. (The caller knows whether a
- * Unicode path extra field renames the entry; then the bytes are not the name.)
+ * Unicode path extra field renames the entry; then the bytes are not the name.) `folders` may
+ * hear some folder keys of a name that then turns out not to be plain.
  */
-export function plainNamePathKey(bytes: Uint8Array, start: number, end: number): number | undefined {
+export function plainNamePathKey(bytes: Uint8Array, start: number, end: number, folders?: FolderKeySink): number | undefined {
   if (end === start) return undefined;
   const last = end - 1;
   if (bytes[last] === SLASH && end - start > 1) end = last;
@@ -145,6 +153,7 @@ export function plainNamePathKey(bytes: Uint8Array, start: number, end: number):
     if (byte < 0x20 || byte > 0x7e || byte === 0x5c || byte === 0x3a) return undefined;
     if (segmentStart && (byte === SLASH || byte === DOT)) return undefined;
     segmentStart = byte === SLASH;
+    if (segmentStart && folders !== undefined) folders(keyOf(a, b));
     a = Math.imul(a ^ byte, 0x0100_0193);
     b = Math.imul(b ^ byte, 0x5bd1_e995);
   }

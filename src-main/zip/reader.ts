@@ -39,7 +39,7 @@ import type { Log } from '../log/types.js';
 import { silentLog } from '../log/types.js';
 import type { NameEncoding, RandomAccessSource, ZipArchiveInfo, ZipEntry } from './model.js';
 import { decodeCp437, decodeHeaderText, unicodeExtraText } from './names.js';
-import { namePathKey, plainNamePathKey } from './paths.js';
+import { namePathKey, plainNamePathKey, type FolderKeySink } from './paths.js';
 import {
   CENTRAL_DIRECTORY_HEADER,
   END_OF_CENTRAL_DIRECTORY,
@@ -98,9 +98,10 @@ export interface ZipReader {
   /**
    * Only where each entry's bytes lie and its sizes, a chunk at a time: the same records with
    * the same checks as entryBatches, without decoding names, times and extra fields. With
-   * `pathKeys`, each span also carries the key of the path its entry extracts to.
+   * `pathKeys`, each span also carries the key of the path its entry extracts to, and
+   * `folderKeys` hears the keys of the folders that path lies in.
    */
-  spanBatches(options?: { readonly pathKeys?: boolean }): AsyncGenerator<EntrySpan[]>;
+  spanBatches(options?: { readonly pathKeys?: boolean; readonly folderKeys?: FolderKeySink }): AsyncGenerator<EntrySpan[]>;
   /**
    * The records themselves, for a caller that reads a few fields of millions of them (`zipdesk
    * list`): `make` sees each record, bounds-checked, with its fixed part decoded into `values`
@@ -400,8 +401,8 @@ class CentralDirectoryReader implements ZipReader {
     return this.records(centralEntry, range);
   }
 
-  spanBatches(options?: { readonly pathKeys?: boolean }): AsyncGenerator<EntrySpan[]> {
-    return this.records(options?.pathKeys === true ? centralKeyedSpan : centralSpan);
+  spanBatches(options?: { readonly pathKeys?: boolean; readonly folderKeys?: FolderKeySink }): AsyncGenerator<EntrySpan[]> {
+    return this.records(options?.pathKeys === true ? keyedSpans(options.folderKeys) : centralSpan);
   }
 
   recordBatches<T>(make: RecordMaker<T>): AsyncGenerator<T[]> {
@@ -577,17 +578,19 @@ function centralSpan(buf: Buffer, at: number, values: CentralValues, index: numb
 }
 
 /**
- * A span with its path key. Most names are their own path in printable ASCII and are keyed from
- * their bytes; any other name (or one a Unicode path extra field may replace) is decoded as
- * centralEntry decodes it.
+ * Spans with their path keys (and their folders' keys to `folders`). Most names are their own
+ * path in printable ASCII and are keyed from their bytes; any other name (or one a Unicode path
+ * extra field may replace) is decoded as centralEntry decodes it.
  */
-function centralKeyedSpan(buf: Buffer, at: number, values: CentralValues, index: number, position: number, offsetAdjustment: number): EntrySpan {
-  const span = centralSpan(buf, at, values, index, position, offsetAdjustment);
-  const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
-  const nameEnd = nameStart + values.fileNameLength;
-  let pathKey = hasExtraField(buf, nameEnd, nameEnd + values.extraFieldLength, EXTRA_ID.INFOZIP_UNICODE_PATH) ? undefined : plainNamePathKey(buf, nameStart, nameEnd);
-  pathKey ??= namePathKey(centralEntry(buf, at, values, index, position, offsetAdjustment).name);
-  return { localHeaderOffset: span.localHeaderOffset, compressedSize: span.compressedSize, uncompressedSize: span.uncompressedSize, centralHeaderOffset: position, pathKey };
+function keyedSpans(folders: FolderKeySink | undefined): RecordMaker<EntrySpan> {
+  return (buf, at, values, index, position, offsetAdjustment) => {
+    const span = centralSpan(buf, at, values, index, position, offsetAdjustment);
+    const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
+    const nameEnd = nameStart + values.fileNameLength;
+    let pathKey = hasExtraField(buf, nameEnd, nameEnd + values.extraFieldLength, EXTRA_ID.INFOZIP_UNICODE_PATH) ? undefined : plainNamePathKey(buf, nameStart, nameEnd, folders);
+    pathKey ??= namePathKey(centralEntry(buf, at, values, index, position, offsetAdjustment).name, folders);
+    return { localHeaderOffset: span.localHeaderOffset, compressedSize: span.compressedSize, uncompressedSize: span.uncompressedSize, centralHeaderOffset: position, pathKey };
+  };
 }
 
 /**

@@ -148,7 +148,7 @@ describe.skipIf(peers === undefined)('peer archives (../shared/peer-zips)', () =
     expect([...listed].filter((file) => !found.has(file)), 'listed in DEVIATIONS.md but no longer deviating').toEqual([]);
   });
 
-  it("key each entry's path from its name bytes as from its decoded name (extract's duplicate check rests on it)", { timeout: 120_000 }, async () => {
+  it("key each entry's path and its folders from its name bytes as from its decoded name (extract's duplicate checks rest on it)", { timeout: 120_000 }, async () => {
     /** The keys a walk gives, or how it fails. */
     const walk = async <T>(batches: AsyncGenerator<T[]>, key: (item: T) => number): Promise<{ keys: number[] } | { code: string }> => {
       const keys: number[] = [];
@@ -161,6 +161,7 @@ describe.skipIf(peers === undefined)('peer archives (../shared/peer-zips)', () =
       }
     };
     let keyed = 0;
+    let folderKeys = 0;
     for (const row of readManifest(peers!)) {
       const source = await openFileSource(path.join(peers!, row.file));
       try {
@@ -171,15 +172,22 @@ describe.skipIf(peers === undefined)('peer archives (../shared/peer-zips)', () =
           if (isZipError(error)) continue;
           throw error;
         }
-        const fromBytes = await walk(reader.spanBatches({ pathKeys: true }), (span) => span.pathKey!);
-        const fromNames = await walk(reader.entryBatches(), (entry) => namePathKey(entry.name));
+        // Every folder key of a decoded name is heard from the bytes too (which may hear more: the
+        // folders of a name that turns out not to be plain, before it is decoded).
+        const bytesFolders = new Set<number>();
+        const namesFolders: number[] = [];
+        const fromBytes = await walk(reader.spanBatches({ pathKeys: true, folderKeys: (key) => bytesFolders.add(key) }), (span) => span.pathKey!);
+        const fromNames = await walk(reader.entryBatches(), (entry) => namePathKey(entry.name, (key) => namesFolders.push(key)));
         expect(fromBytes, row.file).toEqual(fromNames);
+        expect(namesFolders.filter((key) => !bytesFolders.has(key)), row.file).toEqual([]);
         if ('keys' in fromBytes) keyed += fromBytes.keys.length;
+        folderKeys += namesFolders.length;
       } finally {
         await source.close();
       }
     }
     expect(keyed).toBeGreaterThan(1000);
+    expect(folderKeys).toBeGreaterThan(100);
   });
 
   it('every one of the 364 fuzz inputs inside FuzzReader-raw.zip ends in success or a coded ZipError', { timeout: 300_000 }, async () => {

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { extractArchive, type ExtractResult } from '../../src-main/archive/extract.js';
@@ -350,6 +350,35 @@ describe('extractArchive with names used twice among thousands', () => {
       const files = tree(path.join(dir, target)).filter((name) => name.endsWith('.txt'));
       expect(files, target).toHaveLength(target === 'rename' ? 2998 : 2997);
       expectNoPartials(path.join(dir, target));
+    }
+  });
+
+  it('settles a file that other entries lie under by archive order, the same on every run', async () => {
+    // No folder entries: "d2/early" is a file and then a folder; "d4/late" a folder and then a
+    // file; "d6/near" a file right before an entry under it, in one span batch. Files are written
+    // on two threads, so only the plan may decide which of each pair wins.
+    const entries: CraftEntry[] = Array.from({ length: 3000 }, (_, i) => ({ name: `d${i % 7}/f${i}.txt`, data: `file ${i}` }));
+    entries[100] = { name: 'd2/early', data: 'a file first' };
+    entries[2800] = { name: 'd2/early/inner.txt', data: 'under a file' };
+    entries[200] = { name: 'd4/late/inner.txt', data: 'under a folder' };
+    entries[2850] = { name: 'd4/late', data: 'a file where a folder is' };
+    entries[1500] = { name: 'd6/near', data: 'a file just before' };
+    entries[1501] = { name: 'd6/near/x.txt', data: 'right after' };
+    const archive = writeArchive(dir, 'file-folder.zip', craftZip(entries));
+    for (const overwrite of ['skip', 'replace', 'rename', 'skip', 'rename'] as const) {
+      const target = path.join(dir, `out-${overwrite}`);
+      rmSync(target, { recursive: true, force: true });
+      const result = await extractArchive(archive, target, { overwrite });
+      expect(result.problems.map(({ entry, code, message }) => [entry, code, message]), overwrite).toEqual([
+        ['d6/near/x.txt', 'EXISTS', 'd6/near is also a file in the archive'],
+        ['d2/early/inner.txt', 'EXISTS', 'd2/early is also a file in the archive'],
+        ['d4/late', 'EXISTS', 'd4/late is also a folder in the archive'],
+      ]);
+      expect([result.filesWritten, result.skipped, result.renamed], overwrite).toEqual([2997, [], []]);
+      expect(readFileSync(path.join(target, 'd2/early'), 'utf8')).toBe('a file first');
+      expect(readFileSync(path.join(target, 'd6/near'), 'utf8')).toBe('a file just before');
+      expect(readFileSync(path.join(target, 'd4/late/inner.txt'), 'utf8')).toBe('under a folder');
+      expectNoPartials(target);
     }
   });
 

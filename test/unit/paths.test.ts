@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { isZipError } from '../../src-main/zip/errors.js';
+import { FolderKeys } from '../../src-main/archive/archive-paths.js';
 import { namePathKey, pathKey, plainNamePathKey, safeEntryPath, symlinkTargetStaysInside, trySafeEntryPath, unsafeNameReason } from '../../src-main/zip/paths.js';
 
 describe('safe entry paths', () => {
@@ -78,7 +79,7 @@ describe('path keys', () => {
     expect(namePathKey('x.txt')).not.toBe(namePathKey('X.txt'));
     expect(namePathKey('x/y')).not.toBe(namePathKey('x/y/z'));
     for (const name of ['', '../x', '/abs', 'C:x', 'a\0b', '.']) expect(namePathKey(name), name).toBeNaN();
-    const keys = names().map(namePathKey).filter((key) => !Number.isNaN(key));
+    const keys = names().map((name) => namePathKey(name)).filter((key) => !Number.isNaN(key));
     expect(keys.every((key) => Number.isSafeInteger(key) && key >= 0)).toBe(true);
   });
 
@@ -99,6 +100,33 @@ describe('path keys', () => {
     for (const name of ['.hidden', 'a//b', 'a//', '/abs', 'C:x', 'a:b', 'a\\b', './a', 'a/.', '', '/']) expect(plainNamePathKey(Buffer.from(name), 0, name.length), name).toBeUndefined();
     expect(plainNamePathKey(Buffer.from('caf\u00e9', 'utf8'), 0, 5)).toBeUndefined();
     expect(plainNamePathKey(Buffer.from([0x63, 0x61, 0x66, 0x82]), 0, 4)).toBeUndefined(); // CP437 é
+  });
+
+  it('tell the keys of the folders a path lies in, from the name bytes as from the decoded name', () => {
+    const heard = (key: (sink: (key: number) => void) => unknown): number[] => {
+      const folders: number[] = [];
+      key((folder) => folders.push(folder));
+      return folders;
+    };
+    const folders = ['a', 'a/b c', 'a/b c/d'].map((folder) => pathKey(folder));
+    expect(heard((sink) => pathKey('a/b c/d/e.txt', sink))).toEqual(folders);
+    expect(heard((sink) => namePathKey('./a//b c/x/../d/e.txt', sink))).toEqual(folders);
+    expect(heard((sink) => plainNamePathKey(Buffer.from('a/b c/d/e.txt'), 0, 13, sink))).toEqual(folders);
+    // A folder entry's own path is not a folder it lies in.
+    expect(heard((sink) => plainNamePathKey(Buffer.from('a/b c/d/'), 0, 8, sink))).toEqual(folders.slice(0, 2));
+    expect(heard((sink) => namePathKey('a/b c/d/', sink))).toEqual(folders.slice(0, 2));
+    expect(heard((sink) => pathKey('top', sink))).toEqual([]);
+  });
+});
+
+describe("the folder keys' bit set", () => {
+  it('has every key added, and few others', () => {
+    const folders = new FolderKeys();
+    const added = Array.from({ length: 100_000 }, (_, i) => pathKey(`d${i}/sub`));
+    for (const key of added) folders.add(key);
+    expect(added.every((key) => folders.mayHave(key))).toBe(true);
+    const others = Array.from({ length: 100_000 }, (_, i) => pathKey(`e${i}/sub`)).filter((key) => folders.mayHave(key));
+    expect(others.length).toBeLessThan(500);
   });
 });
 
