@@ -19,13 +19,12 @@
 // thread walks, orders and writes. Small files go to them in batches of about 256 KiB, by name:
 // a helper reads, checksums and deflates them and sends back one buffer of results (transferred,
 // not copied). Large files are read here in 1 MiB blocks, checksummed, and deflated on the
-// helpers pigz-style: each block is primed with the previous block's last 32 KiB as a preset
-// dictionary and ends with a sync flush, so the blocks concatenate into one valid deflate stream
-// within a fraction of a percent of a serial one. Memory stays bounded by the batches and blocks
-// in flight (AHEAD_BYTES, BLOCKS_IN_FLIGHT).
+// helpers pigz-style, ahead of the writer (archive/large-files.ts): each block is primed with the
+// previous block's last 32 KiB as a preset dictionary and ends with a sync flush, so the blocks
+// concatenate into one valid deflate stream within a fraction of a percent of a serial one.
+// Memory stays bounded by the batches and blocks in flight (AHEAD_BYTES, blocksInFlight).
 
 import { Buffer } from 'node:buffer';
-import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -43,23 +42,20 @@ import {
   toDosDateTime,
 } from '../zip/writer.js';
 import { ByteAccumulator, CHUNK_SIZE, ChunkPool, Output } from './buffers.js';
-import { SAMPLE_SIZE, STORE, choosePlan } from './compress-plan.js';
+import { STORE } from './compress-plan.js';
 import { BATCH_BYTES, type FileTask, type FilesDone } from './compress-work.js';
 import { compileGlobs } from './glob.js';
+import { type LargeFile, LargeFileFeeder, isLargeFile } from './large-files.js';
 import { CompressPool, helperPath } from './parallel.js';
-import { type PlannedEntry, changed, checkUnchanged, ioError, openChecked, readExactly, throwIfAborted, walk } from './sources.js';
+import { type PlannedEntry, changed, checkUnchanged, ioError, readExactly, throwIfAborted, walk } from './sources.js';
 import { type OnExists, withTempFile } from './temp-file.js';
 
-/** Files up to this size are read whole and deflated in one call; larger ones go block by block. */
-const SMALL_FILE_LIMIT = CHUNK_SIZE;
-/** Small files go to a helper in batches of at most BATCH_BYTES or this many files. */
+/** Small files (not isLargeFile) go to a helper in batches of at most BATCH_BYTES or this many files. */
 const BATCH_FILES = 256;
 /** Source bytes of small files handed out ahead of the writer (the bound on their buffers). */
 const AHEAD_BYTES = 3 * 1024 * 1024;
-/** Blocks of one large file being deflated at once, per helper. */
+/** Blocks of large files being deflated and not yet written, per helper. */
 const BLOCKS_PER_HELPER = 2;
-/** The deflate window: how much of the previous block primes the next one. */
-const DICTIONARY_SIZE = 32 * 1024;
 /** 1980-01-01T00:00:00Z, the earliest DOS time: the fixed time of deterministic archives. */
 const DETERMINISTIC_UNIX_TIME = 315_532_800;
 
@@ -185,7 +181,8 @@ class EntryList {
   private done = false;
   private closed = false;
   private failure: { error: unknown } | undefined;
-  private wake: (() => void) | undefined;
+  /** The writer and the large-file feeder may both wait for the walk. */
+  private waiting: (() => void)[] = [];
 
   get length(): number {
     return this.items.length;
@@ -221,7 +218,7 @@ class EntryList {
 
   /** Entry `index`, once found; undefined when the walk ended before it. */
   async at(index: number): Promise<PlannedEntry | undefined> {
-    while (index >= this.items.length && !this.done) await new Promise<void>((resolve) => (this.wake = resolve));
+    while (index >= this.items.length && !this.done) await this.found();
     if (this.failure) throw this.failure.error;
     return this.items[index];
   }
@@ -231,14 +228,31 @@ class EntryList {
     return this.items[index];
   }
 
+  /** The first index from `from` whose entry is a large file, once found; undefined when the walk ended before one. */
+  async findLarge(from: number): Promise<number | undefined> {
+    for (let index = from; ; index++) {
+      // Entries written already were let go (undefined): none of them is a large file not yet taken.
+      while (index >= this.items.length && !this.done) await this.found();
+      if (this.failure) throw this.failure.error;
+      if (index >= this.items.length) return undefined;
+      const entry = this.items[index];
+      if (entry !== undefined && isLargeFile(entry)) return index;
+    }
+  }
+
   release(index: number): void {
     this.items[index] = undefined;
   }
 
   private notify(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const wake of waiting) wake();
+  }
+
+  /** Until the walk finds another entry or ends. */
+  private found(): Promise<void> {
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 }
 
@@ -322,6 +336,15 @@ class EntryWriter {
   }
 
   async run(): Promise<RunSummary> {
+    const feeder = new LargeFileFeeder(this.entries, this.pool, this.chunkPool, { level: this.settings.level, signal: this.settings.signal, blocksInFlight: this.blocksInFlight });
+    try {
+      return await this.writeEntries(feeder);
+    } finally {
+      await feeder.close();
+    }
+  }
+
+  private async writeEntries(feeder: LargeFileFeeder): Promise<RunSummary> {
     // Central records are encoded as each entry is written and kept as bytes: far smaller
     // than keeping every entry's record object until the end.
     const central = new ByteAccumulator();
@@ -345,11 +368,12 @@ class EntryWriter {
           if (this.finished) this.pool.giveBack(this.finished);
           this.finished = undefined;
         } else if (entry.kind === 'file') {
-          record = await this.writeStreamed(entry);
+          record = await this.writeLarge(feeder, await feeder.take(i));
         } else {
           record = await this.writeWhole(entry, this.linkOrDirectory(entry));
         }
       } catch (error) {
+        throwIfAborted(this.settings.signal);
         if (error instanceof ZipError) throw error.withEntry(entry.name);
         throw ioError(error, entry.sourcePath);
       }
@@ -387,7 +411,7 @@ class EntryWriter {
       let bytes = 0;
       while (this.nextToDispatch < this.entries.length && files.length < BATCH_FILES) {
         const entry = this.entries.peek(this.nextToDispatch)!;
-        if (entry.kind === 'file' && entry.size <= SMALL_FILE_LIMIT) {
+        if (entry.kind === 'file' && !isLargeFile(entry)) {
           if (files.length > 0 && bytes + entry.size > BATCH_BYTES) break;
           files.push({ name: entry.name, sourcePath: entry.sourcePath, size: entry.size, mode: entry.mode, mtimeMs: entry.mtimeMs });
           indexes.push(this.nextToDispatch);
@@ -452,33 +476,29 @@ class EntryWriter {
   }
 
   /**
-   * A large file: local header with placeholder CRC and sizes, the data block by block, then the
-   * header patched. If deflating did not shrink it (or would need ZIP64 that the header did not
-   * reserve), the entry is rewritten stored.
+   * A large file, opened and planned by the feeder: local header with placeholder CRC and sizes,
+   * the data, then the header patched. If deflating did not shrink it (or would need ZIP64 that
+   * the header did not reserve), the entry is rewritten stored.
    */
-  private async writeStreamed(entry: PlannedEntry): Promise<EntryRecord> {
+  private async writeLarge(feeder: LargeFileFeeder, file: LargeFile): Promise<EntryRecord> {
+    const { entry, source } = file;
     const base = this.baseRecord(entry);
     const zip64LocalSizes = needsZip64Sizes(entry.size);
-    const source = await openChecked(entry);
-    const readHead = (): Promise<Buffer> => readExactly(source, entry, 0, Math.min(CHUNK_SIZE, entry.size), this.chunkPool.get());
     try {
-      let head = await readHead();
-      let plan = choosePlan(entry, head, this.settings.level, (at) => {
-        const sample = Buffer.allocUnsafe(SAMPLE_SIZE);
-        return sample.subarray(0, readSync(source.fd, sample, 0, SAMPLE_SIZE, at));
-      });
+      let plan = file.plan;
+      let head = file.head;
       for (;;) {
         const placeholder = withData(base, plan.method, 0, 0, zip64LocalSizes);
         await this.output.write(localFileHeader(placeholder));
         const dataStart = this.output.position;
-        const crc32 = plan.method === METHOD_DEFLATED ? await this.streamDeflated(entry, source, head, plan.level) : await this.streamStored(entry, source, head);
+        const crc32 = plan === file.plan && plan.method === METHOD_DEFLATED ? await this.writeBlocks(feeder, file) : await this.streamStored(entry, source, head!);
         const compressedSize = this.output.position - dataStart;
         if (plan.method === METHOD_DEFLATED && (compressedSize >= entry.size || (!zip64LocalSizes && needsZip64Sizes(compressedSize)))) {
           this.settings.log.debug('deflate did not shrink a file; storing it', { entry: entry.name });
           await this.output.rewind(base.relativeOffsetOfLocalHeader);
           this.bytesDone -= entry.size;
           plan = STORE;
-          head = await readHead(); // the first pass handed its buffers to the helpers
+          head = await readExactly(source, entry, 0, Math.min(CHUNK_SIZE, entry.size), this.chunkPool.get());
           continue;
         }
         const record = withData(base, plan.method, crc32, compressedSize, zip64LocalSizes);
@@ -488,7 +508,23 @@ class EntryWriter {
         return record;
       }
     } finally {
-      await source.close();
+      await feeder.release(file);
+    }
+  }
+
+  /** Writes the file's deflated blocks in order as the helpers finish them; returns its CRC-32. */
+  private async writeBlocks(feeder: LargeFileFeeder, file: LargeFile): Promise<number> {
+    for (;;) {
+      throwIfAborted(this.settings.signal);
+      const next = await file.blocks.next();
+      if ('crc32' in next) return next.crc32;
+      const { output, input } = await next.block;
+      await this.output.write(output);
+      this.chunkPool.put(input);
+      feeder.written();
+      this.bytesDone += next.length;
+      this.report(this.current, file.entry.name);
+      this.dispatch(-1);
     }
   }
 
@@ -505,7 +541,6 @@ class EntryWriter {
       const want = Math.min(CHUNK_SIZE, entry.size - end);
       const ahead = want > 0 ? readExactly(source, entry, end, want, this.chunkPool.get()) : undefined;
       ahead?.catch(() => undefined);
-      // Measured before it is yielded: a deflated chunk's buffer is handed over (detached).
       const length = chunk.length;
       yield chunk;
       position = end;
@@ -526,38 +561,6 @@ class EntryWriter {
       await this.output.write(chunk);
       this.chunkPool.put(chunk);
     }
-    return crc;
-  }
-
-  /**
-   * Deflates blocks on the helpers (pigz's scheme): each block is primed with the last 32 KiB
-   * of the one before as a preset dictionary and ends with a sync flush, the last with the final
-   * block, so the outputs concatenate into one deflate stream (RFC 1951 3.2.3, 3.2.4). A block's
-   * buffer travels to its helper and back, then is reused.
-   */
-  private async streamDeflated(entry: PlannedEntry, source: FileHandle, head: Buffer, level: number): Promise<number> {
-    let crc = 0;
-    let position = 0;
-    let dictionary: Buffer | undefined;
-    const inFlight: Promise<{ output: Buffer; input: Buffer }>[] = [];
-    const writeOldest = async (): Promise<void> => {
-      const { output, input } = await inFlight.shift()!;
-      await this.output.write(output);
-      this.chunkPool.put(input);
-    };
-    for await (const chunk of this.chunks(entry, source, head)) {
-      crc = zlib.crc32(chunk, crc);
-      position += chunk.length;
-      const last = position >= entry.size;
-      // A copy: the chunk itself is handed over to a helper.
-      const nextDictionary = last ? undefined : Buffer.from(chunk.subarray(Math.max(0, chunk.length - DICTIONARY_SIZE)));
-      const block = this.pool.block({ data: chunk, dictionary, level, last });
-      block.catch(() => undefined);
-      inFlight.push(block);
-      dictionary = nextDictionary;
-      while (inFlight.length >= this.blocksInFlight) await writeOldest();
-    }
-    while (inFlight.length > 0) await writeOldest();
     return crc;
   }
 }
