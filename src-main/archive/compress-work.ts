@@ -142,7 +142,21 @@ let handleWorks: boolean | undefined;
  */
 export function deflateTransient(data: Uint8Array, options: DeflateOptions): Buffer {
   if (handleWorks === undefined) handleWorks = selfTest();
-  return (handleWorks && deflateIntoScratch(data, options)) || zlib.deflateRawSync(data, options);
+  return (handleWorks && deflateIntoScratch(data, options)) || zlib.deflateRawSync(data, zlibOptions(options));
+}
+
+/**
+ * zlib's options for ours. memLevel 9 at level 1 (a hash table and a block twice as large as the
+ * default 8's): corpus B's .jar files deflated 17% faster and 0.1% smaller. At level 6 it made
+ * binaries 0.6% larger and text no smaller, so other levels keep 8.
+ */
+function zlibOptions(options: DeflateOptions): zlib.ZlibOptions {
+  return {
+    level: options.level,
+    memLevel: options.level === 1 ? 9 : 8,
+    ...(options.finishFlush !== undefined && { finishFlush: options.finishFlush }),
+    ...(options.dictionary !== undefined && { dictionary: options.dictionary }),
+  };
 }
 
 /**
@@ -163,9 +177,9 @@ function deflateIntoScratch(data: Uint8Array, options: DeflateOptions): Buffer |
   const reuse = options.reuse === true && options.dictionary === undefined;
   if (reuse && reusable?.level !== options.level) {
     reusable?.stream.close();
-    reusable = { level: options.level, stream: newStream({ level: options.level }) };
+    reusable = { level: options.level, stream: newStream(zlibOptions({ level: options.level })) };
   }
-  const stream = reuse ? reusable!.stream : newStream(options.dictionary === undefined ? { level: options.level } : { level: options.level, dictionary: options.dictionary });
+  const stream = reuse ? reusable!.stream : newStream(zlibOptions({ level: options.level, ...(options.dictionary !== undefined && { dictionary: options.dictionary }) }));
   const handle = stream._handle;
   const state = stream._writeState;
   let whole = false;
@@ -200,7 +214,7 @@ const SCRATCH_BYTES = CHUNK_SIZE + CHUNK_SLACK;
 function selfTest(): boolean {
   const text = Buffer.from('zipdesk deflates into a buffer of its own, zipdesk deflates '.repeat(40));
   const dictionary = text.subarray(0, 100);
-  const same = (options: DeflateOptions): boolean => deflateIntoScratch(text, options)?.equals(zlib.deflateRawSync(text, options)) === true;
+  const same = (options: DeflateOptions): boolean => deflateIntoScratch(text, options)?.equals(zlib.deflateRawSync(text, zlibOptions(options))) === true;
   // After a reset the bytes may differ (see `reusable`); the data they hold may not.
   const resetRoundTrips = (): boolean => {
     const deflated = deflateIntoScratch(text, { level: 6, reuse: true });
