@@ -15,7 +15,7 @@
 // lies in, in a fixed-size bit set (FolderKeys): a key marked by chance only means one more path
 // remembered as text.
 
-import { pathKey } from '../zip/paths.js';
+import { pathKey, type PathFold } from '../zip/paths.js';
 
 /** log2 of the folder keys' bits: 2^23 bits, 1 MB. A million folders leave about 5% of other keys looking marked. */
 const FOLDER_BITS = 23;
@@ -47,11 +47,13 @@ export class ArchivePaths {
 
   /**
    * `keys`: the key of every entry that may be extracted (NaN for refused names is left out),
-   * sorted in place; `folders`: the keys of the folders their paths lie in.
+   * sorted in place; `folders`: the keys of the folders their paths lie in; both of the paths
+   * folded by `fold`, as every path asked about is.
    */
   constructor(
     private readonly keys: Float64Array,
     private readonly folders: FolderKeys,
+    private readonly fold: PathFold | undefined,
   ) {
     keys.sort();
     for (let i = 1; i < keys.length; i++) if (keys[i] === keys[i - 1]) this.repeated.add(keys[i]!);
@@ -64,17 +66,17 @@ export class ArchivePaths {
 
   /** Whether more than one entry may extract to `path` (false: no other entry does). */
   mayRepeat(path: string): boolean {
-    return this.repeated.size > 0 && this.repeated.has(pathKey(path));
+    return this.repeated.size > 0 && this.repeated.has(this.key(path));
   }
 
   /** Whether some entry's path may lie in a folder at `path` (false: none does). */
   mayBeFolder(path: string): boolean {
-    return this.folders.mayHave(pathKey(path));
+    return this.folders.mayHave(this.key(path));
   }
 
   /** Whether some entry may extract to `path` (false: none does). */
   mayName(path: string): boolean {
-    const key = pathKey(path);
+    const key = this.key(path);
     const keys = this.keys;
     let low = 0;
     let high = keys.length;
@@ -84,5 +86,9 @@ export class ArchivePaths {
       else high = middle;
     }
     return low < keys.length && keys[low] === key;
+  }
+
+  private key(path: string): number {
+    return pathKey(this.fold === undefined ? path : this.fold(path));
   }
 }

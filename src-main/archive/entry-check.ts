@@ -11,7 +11,7 @@ import type { ZipEntry } from '../zip/model.js';
 import type { DirectoryRange, EntrySpan, ZipReader } from '../zip/reader.js';
 import type { Refusal } from './check-ranges.js';
 import { LOCAL_FILE_HEADER } from '../zip/records.js';
-import { namePathKey } from '../zip/paths.js';
+import { namePathKey, type PathFold } from '../zip/paths.js';
 import { ArchivePaths, FolderKeys } from './archive-paths.js';
 
 export interface EntryProblem {
@@ -61,8 +61,10 @@ export interface ScanOptions {
    * (EntrySpans.inOrder). Not when entries are held.
    */
   readonly onRange?: (range: DirectoryRange, refused: Refusal[], ordinal: number) => void;
-  /** Collect the paths the counted entries extract to (EntrySpans.paths). */
+  /** Collect the paths the counted entries extract to (EntrySpans.paths)… */
   readonly paths?: boolean;
+  /** …folded so (zip/paths.ts PathFold). */
+  readonly fold?: PathFold;
 }
 
 /**
@@ -81,7 +83,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   const wholeEntries = held !== undefined || counted !== undefined;
   // The keys of the folders the counted entries' paths lie in, when paths are asked for.
   const folders = options.paths === true ? new FolderKeys() : undefined;
-  const batches: AsyncGenerator<readonly EntrySpan[]> = wholeEntries ? reader.entryBatches() : reader.spanBatches({ pathKeys: options.paths, folderKeys: folders?.add });
+  const batches: AsyncGenerator<readonly EntrySpan[]> = wholeEntries ? reader.entryBatches() : reader.spanBatches({ pathKeys: options.paths, folderKeys: folders?.add, fold: options.fold });
   // Room for the declared count (never trusted for more than a million): grown when it is short.
   const capacity = Math.max(16, Math.min(reader.info.entryCount, 1 << 20));
   // The path keys of the counted entries (8 bytes an entry), when asked for.
@@ -152,7 +154,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
         bytesTotal += entry.uncompressedSize;
         selected++;
         if (keys !== undefined) {
-          const key = wholeEntries ? namePathKey((entry as ZipEntry).name, folders!.add) : entry.pathKey!;
+          const key = wholeEntries ? namePathKey((entry as ZipEntry).name, folders!.add, options.fold) : entry.pathKey!;
           if (!Number.isNaN(key)) {
             if (keyCount === keys.length) keys = doubled(keys);
             keys[keyCount++] = key;
@@ -174,7 +176,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   const spans: { -readonly [K in keyof EntrySpans]: EntrySpans[K] } = { count: selected, bytesTotal, overlapping, inOrder: sorted };
   if (held !== undefined) spans.held = held;
   else if (cut !== undefined) spans.ranges = ranges;
-  if (keys !== undefined) spans.paths = new ArchivePaths(keys.subarray(0, keyCount), folders!);
+  if (keys !== undefined) spans.paths = new ArchivePaths(keys.subarray(0, keyCount), folders!, options.fold);
   return spans;
 }
 

@@ -25,7 +25,7 @@ import { cancelledError, dataRefusal, entryData, entryProblem, scanSpans, type E
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
-import { symlinkTargetStaysInside, trySafeEntryPath, type SafePath } from '../zip/paths.js';
+import { foldCase, symlinkTargetStaysInside, trySafeEntryPath, type PathFold, type SafePath } from '../zip/paths.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { canReadChunks } from '../zip/entry-data.js';
 import type { ArchivePaths } from './archive-paths.js';
@@ -49,7 +49,16 @@ export interface ExtractOptions {
   readonly concurrency?: number;
   /** The least time between two progress reports, in ms. Default 100. */
   readonly progressIntervalMs?: number;
+  /**
+   * Take names that differ only in case (or in how a letter is composed) for one path, as the
+   * file systems of macOS and Windows do: "a.txt" after "A.txt" is then settled by the policy
+   * instead of silently replacing it there. Default: true on macOS and Windows.
+   */
+  readonly caseInsensitive?: boolean;
 }
+
+/** Where names that differ only in case name one file, unless the user made the volume otherwise. */
+const CASE_INSENSITIVE_BY_DEFAULT = process.platform === 'darwin' || process.platform === 'win32';
 
 export interface SkippedEntry {
   readonly entry: string;
@@ -128,7 +137,8 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   if (signal?.aborted) throw cancelledError();
 
   const selected = selector(options.entries);
-  const disk = await TargetFolder.open(target);
+  const fold = options.caseInsensitive ?? CASE_INSENSITIVE_BY_DEFAULT ? foldCase : undefined;
+  const disk = await TargetFolder.open(target, fold);
   const problems: EntryProblem[] = [];
   // Kept with the entry's index, to be reported in central directory order.
   const skipped: (SkippedEntry & { index: number })[] = [];
@@ -172,9 +182,9 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   let spans: EntrySpans;
   let lastOfPath: Map<string, number> | undefined;
   try {
-    spans = await scanSpans(reader, { signal, counted: options.entries === undefined ? undefined : selected, paths: true });
+    spans = await scanSpans(reader, { signal, counted: options.entries === undefined ? undefined : selected, paths: true, fold });
     disk.archivePaths = spans.paths!;
-    lastOfPath = policy === 'replace' && spans.paths!.anyRepeated ? await lastEntryOfEachPath(reader, selected, spans.paths!, signal) : undefined;
+    lastOfPath = policy === 'replace' && spans.paths!.anyRepeated ? await lastEntryOfEachPath(reader, selected, spans.paths!, signal, fold) : undefined;
   } catch (error) {
     await writers?.close();
     throw error;
@@ -221,7 +231,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
       for (const entry of batch) {
         if (!selected(entry)) continue;
         entriesTotal++;
-        const plan = planEntry(entry, spans, policy, seen, lastOfPath, problems, skipped);
+        const plan = planEntry(entry, spans, policy, seen, fold, lastOfPath, problems, skipped);
         if (plan === undefined) {
           done(entry, 0);
           continue;
@@ -372,15 +382,21 @@ function selector(names: readonly string[] | undefined): (entry: ZipEntry) => bo
   return (entry) => exact.has(entry.name) || prefixes.some((prefix) => entry.name.startsWith(prefix));
 }
 
-/** For each path that more than one entry may name, the index of the last selected entry that is a file or link there. */
-async function lastEntryOfEachPath(reader: ZipReader, selected: (entry: ZipEntry) => boolean, paths: ArchivePaths, signal: AbortSignal | undefined): Promise<Map<string, number>> {
+/** For each path (folded by `fold`) that more than one entry may name, the index of the last selected entry that is a file or link there. */
+async function lastEntryOfEachPath(
+  reader: ZipReader,
+  selected: (entry: ZipEntry) => boolean,
+  paths: ArchivePaths,
+  signal: AbortSignal | undefined,
+  fold: PathFold | undefined,
+): Promise<Map<string, number>> {
   const last = new Map<string, number>();
   for await (const batch of reader.entryBatches()) {
     if (signal?.aborted) throw cancelledError();
     for (const entry of batch) {
       if (!selected(entry) || entry.isDirectory) continue;
       const safe = trySafeEntryPath(entry.name);
-      if (!(safe instanceof ZipError) && !safe.trailingSlash && paths.mayRepeat(safe.path)) last.set(safe.path, entry.index);
+      if (!(safe instanceof ZipError) && !safe.trailingSlash && paths.mayRepeat(safe.path)) last.set(fold === undefined ? safe.path : fold(safe.path), entry.index);
     }
   }
   return last;
@@ -395,7 +411,9 @@ function planEntry(
   entry: ZipEntry,
   spans: EntrySpans,
   policy: OverwritePolicy,
+  /** Keyed by path, folded by `fold`, as `lastOfPath`. */
   seen: Map<string, Kind>,
+  fold: PathFold | undefined,
   lastOfPath: Map<string, number> | undefined,
   problems: EntryProblem[],
   skipped: (SkippedEntry & { index: number })[],
@@ -420,9 +438,10 @@ function planEntry(
   }
   // A path no other entry names needs no memory of it (archive-paths.ts).
   if (!spans.paths!.mayRepeat(safe.path)) return { entry, safe, kind };
-  const earlier = seen.get(safe.path);
+  const path = fold === undefined ? safe.path : fold(safe.path);
+  const earlier = seen.get(path);
   if (earlier === 'directory' && kind === 'directory') return undefined; // the same folder twice
-  if (kind !== 'directory' && lastOfPath !== undefined && lastOfPath.get(safe.path) !== entry.index) {
+  if (kind !== 'directory' && lastOfPath !== undefined && lastOfPath.get(path) !== entry.index) {
     skipped.push({ index: entry.index, entry: entry.name, reason: `a later entry is also named ${safe.path}` });
     return undefined;
   }
@@ -430,7 +449,7 @@ function planEntry(
     skipped.push({ index: entry.index, entry: entry.name, reason: `an earlier entry is also named ${safe.path}` });
     return undefined;
   }
-  if (earlier === undefined || kind === 'directory') seen.set(safe.path, kind);
+  if (earlier === undefined || kind === 'directory') seen.set(path, kind);
   return { entry, safe, kind };
 }
 
@@ -485,21 +504,30 @@ function parentOf(safe: SafePath): string {
 class TargetFolder {
   /** Folders (relative, "/"-joined; "" is the target) checked to be real folders. */
   private readonly verified = new Set<string>();
-  /** Folders this run created or found empty: nothing in them predates us. */
+  /** Folders this run created or found empty: nothing in them predates us. (Folded, as `claimed`.) */
   private readonly fresh = new Set<string>();
   /**
    * Names this run has written or is writing: those that more than one entry of the archive may
    * name (the others are claimed once, by their entry), files' names that may also be folders
-   * other entries lie in, and every name the rename policy made up.
+   * other entries lie in, and every name the rename policy made up. Keyed by the name folded as
+   * the file system compares names (`same`).
    */
   private readonly claimed = new Map<string, Kind>();
   /** The paths of the archive's entries (from its first pass). */
   archivePaths: ArchivePaths | undefined;
   readonly umask = process.umask();
 
-  private constructor(private readonly root: string) {}
+  private constructor(
+    private readonly root: string,
+    private readonly fold: PathFold | undefined,
+  ) {}
 
-  static async open(target: string): Promise<TargetFolder> {
+  /** A relative path as the file system compares it: two paths with the same answer name one file. */
+  private same(relative: string): string {
+    return this.fold === undefined ? relative : this.fold(relative);
+  }
+
+  static async open(target: string, fold: PathFold | undefined): Promise<TargetFolder> {
     let created: string | undefined;
     try {
       created = await mkdir(target, { recursive: true });
@@ -507,7 +535,7 @@ class TargetFolder {
       throw new ZipError('IO', `cannot create the target folder ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
     }
     const root = await realpath(target);
-    const folder = new TargetFolder(root);
+    const folder = new TargetFolder(root, fold);
     folder.verified.add('');
     if (created !== undefined || (await readdir(root)).length === 0) folder.fresh.add('');
     return folder;
@@ -534,7 +562,7 @@ class TargetFolder {
    */
   makeDirectory(safe: SafePath): void {
     this.ensureDirectory(safe.segments, safe.path);
-    if (this.mayBeClaimedAgain(safe.path)) this.claimed.set(safe.path, 'directory');
+    if (this.mayBeClaimedAgain(safe.path)) this.claimed.set(this.same(safe.path), 'directory');
   }
 
   private mayBeClaimedAgain(relative: string): boolean {
@@ -558,7 +586,7 @@ class TargetFolder {
     for (let depth = 1; depth <= segments.length; depth++) {
       const prefix = segments.slice(0, depth).join('/');
       if (this.verified.has(prefix)) continue;
-      const claimedKind = this.claimed.get(prefix);
+      const claimedKind = this.claimed.get(this.same(prefix));
       if (claimedKind !== undefined && claimedKind !== 'directory') throw new ZipError('EXISTS', `${prefix} is also a file in the archive`);
       const absolute = this.absoluteOf(prefix);
       let made = false;
@@ -574,13 +602,13 @@ class TargetFolder {
         if (!stat.isDirectory()) throw new ZipError('EXISTS', `${prefix} exists and is not a folder`);
       }
       this.verified.add(prefix);
-      if (made) this.fresh.add(prefix);
+      if (made) this.fresh.add(this.same(prefix));
     }
   }
 
   /** Whether this run made the folder, so that it already has mkdir's mode, and that mode is `mode`. */
   madeWithMode(segments: readonly string[], mode: number): boolean {
-    return segments.length > 0 && (0o777 & ~this.umask) === mode && this.fresh.has(segments.join('/'));
+    return segments.length > 0 && (0o777 & ~this.umask) === mode && this.fresh.has(this.same(segments.join('/')));
   }
 
   /**
@@ -591,7 +619,7 @@ class TargetFolder {
   private choose(safe: SafePath, policy: OverwritePolicy, kind: Kind): { relative: string } | { skip: string } {
     const parentRelative = parentOf(safe);
     const onDisk = (relative: string): boolean => {
-      if (this.fresh.has(parentRelative)) return false;
+      if (this.fresh.has(this.same(parentRelative))) return false;
       try {
         lstatSync(path.join(this.root, relative));
         return true;
@@ -601,10 +629,11 @@ class TargetFolder {
       }
     };
     const relative = safe.path;
-    const claimedKind = this.claimed.get(relative);
+    const key = this.same(relative);
+    const claimedKind = this.claimed.get(key);
     // A folder this run made is one the archive's entries lie in.
-    if (claimedKind === 'directory' || this.fresh.has(relative)) throw new ZipError('EXISTS', `${relative} is also a folder in the archive`);
-    if (claimedKind === undefined && this.mayBeNeededAgain(relative)) this.claimed.set(relative, kind);
+    if (claimedKind === 'directory' || this.fresh.has(key)) throw new ZipError('EXISTS', `${relative} is also a folder in the archive`);
+    if (claimedKind === undefined && this.mayBeNeededAgain(relative)) this.claimed.set(key, kind);
     if (policy === 'replace') return { relative };
     if (claimedKind === undefined && !onDisk(relative)) return { relative };
     if (policy === 'skip') return { skip: `${relative} already exists` };
@@ -616,10 +645,11 @@ class TargetFolder {
     for (let n = 1; ; n++) {
       const candidate = [...parent, `${stem} (${n})${extension}`].join('/');
       // Not a name an entry of the archive has or lies under, either: that entry keeps its own name.
-      if (this.claimed.has(candidate) || this.fresh.has(candidate) || this.archivePaths?.mayName(candidate) === true || this.archivePaths?.mayBeFolder(candidate) === true) continue;
-      this.claimed.set(candidate, kind);
+      const candidateKey = this.same(candidate);
+      if (this.claimed.has(candidateKey) || this.fresh.has(candidateKey) || this.archivePaths?.mayName(candidate) === true || this.archivePaths?.mayBeFolder(candidate) === true) continue;
+      this.claimed.set(candidateKey, kind);
       if (!onDisk(candidate)) return { relative: candidate };
-      this.claimed.delete(candidate);
+      this.claimed.delete(candidateKey);
     }
   }
 

@@ -126,10 +126,21 @@ export function pathKey(path: string, folders?: FolderKeySink): number {
   return keyOf(a, b);
 }
 
-/** The key of the path a stored name is extracted to, or NaN when the name is refused. */
-export function namePathKey(name: string, folders?: FolderKeySink): number {
+/**
+ * How a file system compares names, for keys and for names already taken: undefined compares them
+ * as they are (Linux); foldCase as the file systems of macOS and Windows do by default, where
+ * "A.txt" and "a.txt", or "é" composed and decomposed, name one file.
+ */
+export type PathFold = (path: string) => string;
+
+/** Case and Unicode composition folded (NTFS's and APFS's own tables differ in rare letters). */
+export const foldCase: PathFold = (path) => path.normalize('NFC').toLowerCase();
+
+/** The key of the path a stored name is extracted to (folded by `fold`), or NaN when the name is refused. */
+export function namePathKey(name: string, folders?: FolderKeySink, fold?: PathFold): number {
   const safe = normalize(name);
-  return typeof safe === 'string' ? Number.NaN : pathKey(safe.path, folders);
+  if (typeof safe === 'string') return Number.NaN;
+  return pathKey(fold === undefined ? safe.path : fold(safe.path), folders);
 }
 
 /**

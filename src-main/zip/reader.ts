@@ -39,7 +39,7 @@ import type { Log } from '../log/types.js';
 import { silentLog } from '../log/types.js';
 import type { NameEncoding, RandomAccessSource, ZipArchiveInfo, ZipEntry } from './model.js';
 import { decodeCp437, decodeHeaderText, unicodeExtraText } from './names.js';
-import { namePathKey, plainNamePathKey, type FolderKeySink } from './paths.js';
+import { namePathKey, plainNamePathKey, type FolderKeySink, type PathFold } from './paths.js';
 import {
   CENTRAL_DIRECTORY_HEADER,
   END_OF_CENTRAL_DIRECTORY,
@@ -99,9 +99,9 @@ export interface ZipReader {
    * Only where each entry's bytes lie and its sizes, a chunk at a time: the same records with
    * the same checks as entryBatches, without decoding names, times and extra fields. With
    * `pathKeys`, each span also carries the key of the path its entry extracts to, and
-   * `folderKeys` hears the keys of the folders that path lies in.
+   * `folderKeys` hears the keys of the folders that path lies in; with `fold`, of the paths folded.
    */
-  spanBatches(options?: { readonly pathKeys?: boolean; readonly folderKeys?: FolderKeySink }): AsyncGenerator<EntrySpan[]>;
+  spanBatches(options?: { readonly pathKeys?: boolean; readonly folderKeys?: FolderKeySink; readonly fold?: PathFold }): AsyncGenerator<EntrySpan[]>;
   /**
    * The records themselves, for a caller that reads a few fields of millions of them (`zipdesk
    * list`): `make` sees each record, bounds-checked, with its fixed part decoded into `values`
@@ -401,8 +401,8 @@ class CentralDirectoryReader implements ZipReader {
     return this.records(centralEntry, range);
   }
 
-  spanBatches(options?: { readonly pathKeys?: boolean; readonly folderKeys?: FolderKeySink }): AsyncGenerator<EntrySpan[]> {
-    return this.records(options?.pathKeys === true ? keyedSpans(options.folderKeys) : centralSpan);
+  spanBatches(options?: { readonly pathKeys?: boolean; readonly folderKeys?: FolderKeySink; readonly fold?: PathFold }): AsyncGenerator<EntrySpan[]> {
+    return this.records(options?.pathKeys === true ? keyedSpans(options.folderKeys, options.fold) : centralSpan);
   }
 
   recordBatches<T>(make: RecordMaker<T>): AsyncGenerator<T[]> {
@@ -580,15 +580,17 @@ function centralSpan(buf: Buffer, at: number, values: CentralValues, index: numb
 /**
  * Spans with their path keys (and their folders' keys to `folders`). Most names are their own
  * path in printable ASCII and are keyed from their bytes; any other name (or one a Unicode path
- * extra field may replace) is decoded as centralEntry decodes it.
+ * extra field may replace), and every name when paths are folded, is decoded as centralEntry
+ * decodes it.
  */
-function keyedSpans(folders: FolderKeySink | undefined): RecordMaker<EntrySpan> {
+function keyedSpans(folders: FolderKeySink | undefined, fold: PathFold | undefined): RecordMaker<EntrySpan> {
   return (buf, at, values, index, position, offsetAdjustment) => {
     const span = centralSpan(buf, at, values, index, position, offsetAdjustment);
     const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
     const nameEnd = nameStart + values.fileNameLength;
-    let pathKey = hasExtraField(buf, nameEnd, nameEnd + values.extraFieldLength, EXTRA_ID.INFOZIP_UNICODE_PATH) ? undefined : plainNamePathKey(buf, nameStart, nameEnd, folders);
-    pathKey ??= namePathKey(centralEntry(buf, at, values, index, position, offsetAdjustment).name, folders);
+    let pathKey =
+      fold !== undefined || hasExtraField(buf, nameEnd, nameEnd + values.extraFieldLength, EXTRA_ID.INFOZIP_UNICODE_PATH) ? undefined : plainNamePathKey(buf, nameStart, nameEnd, folders);
+    pathKey ??= namePathKey(centralEntry(buf, at, values, index, position, offsetAdjustment).name, folders, fold);
     return { localHeaderOffset: span.localHeaderOffset, compressedSize: span.compressedSize, uncompressedSize: span.uncompressedSize, centralHeaderOffset: position, pathKey };
   };
 }

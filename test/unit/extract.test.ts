@@ -382,6 +382,46 @@ describe('extractArchive with names used twice among thousands', () => {
     }
   });
 
+  it('takes names that differ only in case or composition for one path where the file system does', async () => {
+    // On macOS and Windows "notes/READ.ME" is the file "Notes/Read.me", and "cafe\u0301" is "café":
+    // the second of each pair would silently replace the first there. This machine's file systems
+    // tell case apart, so the setting is forced; the plan is the same as it would be there.
+    const entries: CraftEntry[] = Array.from({ length: 2000 }, (_, i) => ({ name: `d${i % 5}/f${i}.txt`, data: `file ${i}` }));
+    entries.splice(10, 0, { name: 'Notes/Read.me', data: 'first' });
+    entries.splice(1500, 0, { name: 'notes/READ.ME', data: 'second' });
+    entries.splice(20, 0, { name: 'Caf\u00e9.txt', data: 'composed' }, { name: 'Dir/x.txt', data: 'in a folder' });
+    entries.push({ name: 'cafe\u0301.TXT', data: 'decomposed' }, { name: 'DIR', data: 'a file' });
+    const archive = writeArchive(dir, 'case.zip', craftZip(entries));
+    const target = (name: string): string => path.join(dir, name);
+    const read = (root: string, name: string): string => readFileSync(path.join(root, name), 'utf8');
+    const dirIsFolder = { entry: 'DIR', code: 'EXISTS', message: 'DIR is also a folder in the archive' };
+
+    const skip = await extractArchive(archive, target('skip'), { caseInsensitive: true });
+    expect(skip.skipped).toEqual([
+      { entry: 'notes/READ.ME', reason: 'an earlier entry is also named notes/READ.ME' },
+      { entry: 'cafe\u0301.TXT', reason: 'an earlier entry is also named cafe\u0301.TXT' },
+    ]);
+    expect(skip.problems.map(({ entry, code, message }) => ({ entry, code, message }))).toEqual([dirIsFolder]);
+    expect([read(target('skip'), 'Notes/Read.me'), read(target('skip'), 'Caf\u00e9.txt')]).toEqual(['first', 'composed']);
+    expect(skip.filesWritten).toBe(2003);
+
+    const rename = await extractArchive(archive, target('rename'), { caseInsensitive: true, overwrite: 'rename' });
+    expect(rename.renamed).toEqual([
+      { entry: 'notes/READ.ME', path: 'notes/READ (1).ME' },
+      { entry: 'cafe\u0301.TXT', path: 'cafe\u0301 (1).TXT' },
+    ]);
+    expect(read(target('rename'), 'notes/READ (1).ME')).toBe('second');
+
+    const replace = await extractArchive(archive, target('replace'), { caseInsensitive: true, overwrite: 'replace' });
+    expect(replace.skipped.map(({ entry }) => entry)).toEqual(['Notes/Read.me', 'Caf\u00e9.txt']);
+    expect(read(target('replace'), 'notes/READ.ME')).toBe('second');
+
+    // Where case counts (Linux's default), all are written.
+    const apart = await extractArchive(archive, target('apart'), { caseInsensitive: false });
+    expect([apart.filesWritten, apart.skipped, apart.problems]).toEqual([2006, [], []]);
+    expect([read(target('apart'), 'DIR'), read(target('apart'), 'cafe\u0301.TXT')]).toEqual(['a file', 'decomposed']);
+  });
+
   it('writes both of two different names whose path keys are the same', async () => {
     // Found by hashing 250 million names: the keys collide, the paths do not.
     const [first, second] = ['f19g8ih', 'f23t34f'];
