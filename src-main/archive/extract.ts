@@ -504,8 +504,10 @@ function parentOf(safe: SafePath): string {
 class TargetFolder {
   /** Folders (relative, "/"-joined; "" is the target) checked to be real folders. */
   private readonly verified = new Set<string>();
-  /** Folders this run created or found empty: nothing in them predates us. (Folded, as `claimed`.) */
+  /** Folders this run created or found empty: nothing in them predates us. */
   private readonly fresh = new Set<string>();
+  /** Where names are folded: the folders this run created, folded (`fresh` holds them as made). */
+  private readonly foldedFolders: Set<string> | undefined;
   /**
    * Names this run has written or is writing: those that more than one entry of the archive may
    * name (the others are claimed once, by their entry), files' names that may also be folders
@@ -520,7 +522,9 @@ class TargetFolder {
   private constructor(
     private readonly root: string,
     private readonly fold: PathFold | undefined,
-  ) {}
+  ) {
+    this.foldedFolders = fold === undefined ? undefined : new Set();
+  }
 
   /** A relative path as the file system compares it: two paths with the same answer name one file. */
   private same(relative: string): string {
@@ -569,6 +573,11 @@ class TargetFolder {
     return this.archivePaths === undefined || this.archivePaths.mayRepeat(relative);
   }
 
+  /** Whether this run made a folder at `relative` (compared as the file system compares names). */
+  private madeFolder(relative: string): boolean {
+    return this.foldedFolders === undefined ? this.fresh.has(relative) : this.foldedFolders.has(this.same(relative));
+  }
+
   /** The same for a file or link: another entry may also name its path, or lie under it. */
   private mayBeNeededAgain(relative: string): boolean {
     return this.mayBeClaimedAgain(relative) || this.archivePaths!.mayBeFolder(relative);
@@ -602,13 +611,16 @@ class TargetFolder {
         if (!stat.isDirectory()) throw new ZipError('EXISTS', `${prefix} exists and is not a folder`);
       }
       this.verified.add(prefix);
-      if (made) this.fresh.add(this.same(prefix));
+      if (made) {
+        this.fresh.add(prefix);
+        this.foldedFolders?.add(this.same(prefix));
+      }
     }
   }
 
   /** Whether this run made the folder, so that it already has mkdir's mode, and that mode is `mode`. */
   madeWithMode(segments: readonly string[], mode: number): boolean {
-    return segments.length > 0 && (0o777 & ~this.umask) === mode && this.fresh.has(this.same(segments.join('/')));
+    return segments.length > 0 && (0o777 & ~this.umask) === mode && this.fresh.has(segments.join('/'));
   }
 
   /**
@@ -619,7 +631,7 @@ class TargetFolder {
   private choose(safe: SafePath, policy: OverwritePolicy, kind: Kind): { relative: string } | { skip: string } {
     const parentRelative = parentOf(safe);
     const onDisk = (relative: string): boolean => {
-      if (this.fresh.has(this.same(parentRelative))) return false;
+      if (this.fresh.has(parentRelative)) return false;
       try {
         lstatSync(path.join(this.root, relative));
         return true;
@@ -632,7 +644,7 @@ class TargetFolder {
     const key = this.same(relative);
     const claimedKind = this.claimed.get(key);
     // A folder this run made is one the archive's entries lie in.
-    if (claimedKind === 'directory' || this.fresh.has(key)) throw new ZipError('EXISTS', `${relative} is also a folder in the archive`);
+    if (claimedKind === 'directory' || this.madeFolder(relative)) throw new ZipError('EXISTS', `${relative} is also a folder in the archive`);
     if (claimedKind === undefined && this.mayBeNeededAgain(relative)) this.claimed.set(key, kind);
     if (policy === 'replace') return { relative };
     if (claimedKind === undefined && !onDisk(relative)) return { relative };
@@ -646,7 +658,7 @@ class TargetFolder {
       const candidate = [...parent, `${stem} (${n})${extension}`].join('/');
       // Not a name an entry of the archive has or lies under, either: that entry keeps its own name.
       const candidateKey = this.same(candidate);
-      if (this.claimed.has(candidateKey) || this.fresh.has(candidateKey) || this.archivePaths?.mayName(candidate) === true || this.archivePaths?.mayBeFolder(candidate) === true) continue;
+      if (this.claimed.has(candidateKey) || this.madeFolder(candidate) || this.archivePaths?.mayName(candidate) === true || this.archivePaths?.mayBeFolder(candidate) === true) continue;
       this.claimed.set(candidateKey, kind);
       if (!onDisk(candidate)) return { relative: candidate };
       this.claimed.delete(candidateKey);

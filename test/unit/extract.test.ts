@@ -416,6 +416,16 @@ describe('extractArchive with names used twice among thousands', () => {
     expect(replace.skipped.map(({ entry }) => entry)).toEqual(['Notes/Read.me', 'Caf\u00e9.txt']);
     expect(read(target('replace'), 'notes/READ.ME')).toBe('second');
 
+    // Folding only adds caution: on a volume that does tell case apart (forced here), a folder
+    // "notes" that was there before is not taken for the "Notes" this run made.
+    const before = target('before');
+    mkdirSync(path.join(before, 'notes'), { recursive: true });
+    writeFileSync(path.join(before, 'notes/a.txt'), 'old');
+    const mixed = writeArchive(dir, 'mixed.zip', craftZip([{ name: 'Notes/x.txt', data: 'x' }, { name: 'notes/a.txt', data: 'new' }]));
+    const kept = await extractArchive(mixed, before, { caseInsensitive: true });
+    expect(kept.skipped).toEqual([{ entry: 'notes/a.txt', reason: 'notes/a.txt already exists' }]);
+    expect(read(before, 'notes/a.txt')).toBe('old');
+
     // Where case counts (Linux's default), all are written.
     const apart = await extractArchive(archive, target('apart'), { caseInsensitive: false });
     expect([apart.filesWritten, apart.skipped, apart.problems]).toEqual([2006, [], []]);
