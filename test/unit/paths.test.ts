@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { isZipError } from '../../src-main/zip/errors.js';
 import { FolderKeys } from '../../src-main/archive/archive-paths.js';
-import { namePathKey, pathKey, plainNamePathKey, safeEntryPath, symlinkTargetStaysInside, trySafeEntryPath, unsafeNameReason } from '../../src-main/zip/paths.js';
+import { foldCase, namePathKey, pathKey, plainNamePathKey, safeEntryPath, symlinkTargetStaysInside, trySafeEntryPath, unsafeNameReason } from '../../src-main/zip/paths.js';
 
 describe('safe entry paths', () => {
   it.each([
@@ -116,6 +116,20 @@ describe('path keys', () => {
     expect(heard((sink) => plainNamePathKey(Buffer.from('a/b c/d/'), 0, 8, sink))).toEqual(folders.slice(0, 2));
     expect(heard((sink) => namePathKey('a/b c/d/', sink))).toEqual(folders.slice(0, 2));
     expect(heard((sink) => pathKey('top', sink))).toEqual([]);
+  });
+});
+
+describe('folded paths (macOS and Windows)', () => {
+  it('key names that differ only in case or composition alike, and only when folded', () => {
+    const pairs = [
+      ['Notes/Read.me', 'notes/READ.ME'],
+      ['Caf\u00e9.txt', 'cafe\u0301.TXT'],
+    ];
+    for (const [one, other] of pairs) {
+      expect(namePathKey(one!, undefined, foldCase), one).toBe(namePathKey(other!, undefined, foldCase));
+      expect(namePathKey(one!), one).not.toBe(namePathKey(other!));
+    }
+    expect(namePathKey('a.txt', undefined, foldCase)).not.toBe(namePathKey('b.txt', undefined, foldCase));
   });
 });
 
