@@ -180,7 +180,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   // and, for 'replace', which entry is the last of each path that more than one entry names (it
   // wins, as extracting one after the other).
   let spans: EntrySpans;
-  let lastOfPath: Map<string, number> | undefined;
+  let lastOfPath: Map<string, NamedBy> | undefined;
   try {
     spans = await scanSpans(reader, { signal, counted: options.entries === undefined ? undefined : selected, paths: true, fold });
     disk.archivePaths = spans.paths!;
@@ -213,7 +213,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   const directories: Planned[] = [];
   const symlinks: Planned[] = [];
   /** Paths planned so far in this run that other entries may name too: a second file for one path is settled by the policy. */
-  const seen = new Map<string, Kind>();
+  const seen = new Map<string, { readonly kind: Kind; readonly path: string }>();
 
   let spanBatches: SpanBatch[] = [];
   let places: { requested: string; path: string }[] = [];
@@ -382,21 +382,27 @@ function selector(names: readonly string[] | undefined): (entry: ZipEntry) => bo
   return (entry) => exact.has(entry.name) || prefixes.some((prefix) => entry.name.startsWith(prefix));
 }
 
-/** For each path (folded by `fold`) that more than one entry may name, the index of the last selected entry that is a file or link there. */
+/** The entry that names a path, and the path as that entry has it (which folding may tell from another's). */
+interface NamedBy {
+  readonly index: number;
+  readonly path: string;
+}
+
+/** For each path (folded by `fold`) that more than one entry may name, the last selected entry that is a file or link there. */
 async function lastEntryOfEachPath(
   reader: ZipReader,
   selected: (entry: ZipEntry) => boolean,
   paths: ArchivePaths,
   signal: AbortSignal | undefined,
   fold: PathFold | undefined,
-): Promise<Map<string, number>> {
-  const last = new Map<string, number>();
+): Promise<Map<string, NamedBy>> {
+  const last = new Map<string, NamedBy>();
   for await (const batch of reader.entryBatches()) {
     if (signal?.aborted) throw cancelledError();
     for (const entry of batch) {
       if (!selected(entry) || entry.isDirectory) continue;
       const safe = trySafeEntryPath(entry.name);
-      if (!(safe instanceof ZipError) && !safe.trailingSlash && paths.mayRepeat(safe.path)) last.set(fold === undefined ? safe.path : fold(safe.path), entry.index);
+      if (!(safe instanceof ZipError) && !safe.trailingSlash && paths.mayRepeat(safe.path)) last.set(fold === undefined ? safe.path : fold(safe.path), { index: entry.index, path: safe.path });
     }
   }
   return last;
@@ -412,9 +418,9 @@ function planEntry(
   spans: EntrySpans,
   policy: OverwritePolicy,
   /** Keyed by path, folded by `fold`, as `lastOfPath`. */
-  seen: Map<string, Kind>,
+  seen: Map<string, { readonly kind: Kind; readonly path: string }>,
   fold: PathFold | undefined,
-  lastOfPath: Map<string, number> | undefined,
+  lastOfPath: Map<string, NamedBy> | undefined,
   problems: EntryProblem[],
   skipped: (SkippedEntry & { index: number })[],
 ): Planned | undefined {
@@ -440,17 +446,23 @@ function planEntry(
   if (!spans.paths!.mayRepeat(safe.path)) return { entry, safe, kind };
   const path = fold === undefined ? safe.path : fold(safe.path);
   const earlier = seen.get(path);
-  if (earlier === 'directory' && kind === 'directory') return undefined; // the same folder twice
-  if (kind !== 'directory' && lastOfPath !== undefined && lastOfPath.get(path) !== entry.index) {
-    skipped.push({ index: entry.index, entry: entry.name, reason: `a later entry is also named ${safe.path}` });
+  if (earlier?.kind === 'directory' && kind === 'directory') return undefined; // the same folder twice
+  const later = kind === 'directory' ? undefined : lastOfPath?.get(path);
+  if (later !== undefined && later.index !== entry.index) {
+    skipped.push({ index: entry.index, entry: entry.name, reason: sameFile('a later', later.path, safe.path) });
     return undefined;
   }
-  if (earlier !== undefined && earlier !== 'directory' && kind !== 'directory' && policy === 'skip') {
-    skipped.push({ index: entry.index, entry: entry.name, reason: `an earlier entry is also named ${safe.path}` });
+  if (earlier !== undefined && earlier.kind !== 'directory' && kind !== 'directory' && policy === 'skip') {
+    skipped.push({ index: entry.index, entry: entry.name, reason: sameFile('an earlier', earlier.path, safe.path) });
     return undefined;
   }
-  if (earlier === undefined || kind === 'directory') seen.set(path, kind);
+  if (earlier === undefined || kind === 'directory') seen.set(path, { kind, path: safe.path });
   return { entry, safe, kind };
+}
+
+/** Why an entry gives way to another that names its path (`other`, as that entry has it). */
+function sameFile(which: string, other: string, path: string): string {
+  return other === path ? `${which} entry is also named ${path}` : `${which} entry, ${other}, names the same file here`;
 }
 
 /** The mode bits to give a file: the stored Unix permissions, or a default from the DOS attributes. */
