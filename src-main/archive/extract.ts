@@ -184,7 +184,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   try {
     spans = await scanSpans(reader, { signal, counted: options.entries === undefined ? undefined : selected, paths: true, fold });
     disk.archivePaths = spans.paths!;
-    lastOfPath = policy === 'replace' && spans.paths!.anyRepeated ? await lastEntryOfEachPath(reader, selected, spans.paths!, signal, fold) : undefined;
+    lastOfPath = policy === 'replace' && spans.paths!.anyRepeated ? await lastEntryOfEachPath(reader, selected, spans, signal, fold) : undefined;
   } catch (error) {
     await writers?.close();
     throw error;
@@ -388,19 +388,24 @@ interface NamedBy {
   readonly path: string;
 }
 
-/** For each path (folded by `fold`) that more than one entry may name, the last selected entry that is a file or link there. */
+/**
+ * For each path (folded by `fold`) that more than one entry may name, the last selected entry
+ * that is a file or link there and is not refused outright (an overlap, encryption, another
+ * method): one that cannot be extracted does not replace one that can.
+ */
 async function lastEntryOfEachPath(
   reader: ZipReader,
   selected: (entry: ZipEntry) => boolean,
-  paths: ArchivePaths,
+  spans: EntrySpans,
   signal: AbortSignal | undefined,
   fold: PathFold | undefined,
 ): Promise<Map<string, NamedBy>> {
+  const paths = spans.paths!;
   const last = new Map<string, NamedBy>();
   for await (const batch of reader.entryBatches()) {
     if (signal?.aborted) throw cancelledError();
     for (const entry of batch) {
-      if (!selected(entry) || entry.isDirectory) continue;
+      if (!selected(entry) || entry.isDirectory || spans.overlapping.has(entry.index) || dataRefusal(entry) !== undefined) continue;
       const safe = trySafeEntryPath(entry.name);
       if (!(safe instanceof ZipError) && !safe.trailingSlash && paths.mayRepeat(safe.path)) last.set(fold === undefined ? safe.path : fold(safe.path), { index: entry.index, path: safe.path });
     }

@@ -302,6 +302,24 @@ describe('extractArchive overwrite policies', () => {
     expect(tree(target)).toEqual(['a (1).txt', 'a.txt', 'b.txt', 'noext', 'noext (1)']);
   });
 
+  it('replace does not give up an entry for a later one of the same name that cannot be extracted', async () => {
+    const archive = writeArchive(
+      dir,
+      'later-bad.zip',
+      craftZip([
+        { name: 'x.txt', data: 'readable' },
+        { name: 'y.txt', data: 'first y' },
+        { name: 'x.txt', data: 'abc', method: 0, encrypted: true },
+        { name: 'y.txt', data: 'second y' },
+      ]),
+    );
+    const result = await extractArchive(archive, path.join(dir, 'out'), { overwrite: 'replace' });
+    expect(result.problems.map((p) => [p.entry, p.code])).toEqual([['x.txt', 'ENCRYPTED']]);
+    expect(result.skipped).toEqual([{ entry: 'y.txt', reason: 'a later entry is also named y.txt' }]);
+    expect(readFileSync(path.join(dir, 'out/x.txt'), 'utf8')).toBe('readable');
+    expect(readFileSync(path.join(dir, 'out/y.txt'), 'utf8')).toBe('second y');
+  });
+
   it('settles duplicate names inside one archive by the same policy', async () => {
     const archive = writeArchive(dir, 'dup.zip', craftZip([{ name: 'x.txt', data: 'first' }, { name: './x.txt', data: 'second' }]));
     const skip = await extractArchive(archive, path.join(dir, 'skip'));
