@@ -69,6 +69,12 @@ export class ArchivePaths {
     return this.repeated.size > 0 && this.repeated.has(this.key(path));
   }
 
+  /** mayRepeat or mayBeFolder, the path keyed (and folded) once. */
+  mayMeetAgain(path: string): boolean {
+    const key = this.key(path);
+    return this.repeated.has(key) || this.folders.mayHave(key);
+  }
+
   /** Whether some entry's path may lie in a folder at `path` (false: none does). */
   mayBeFolder(path: string): boolean {
     return this.folders.mayHave(this.key(path));

@@ -597,7 +597,7 @@ class TargetFolder {
 
   /** The same for a file or link: another entry may also name its path, or lie under it. */
   private mayBeNeededAgain(relative: string): boolean {
-    return this.mayBeClaimedAgain(relative) || this.archivePaths!.mayBeFolder(relative);
+    return this.archivePaths === undefined || this.archivePaths.mayMeetAgain(relative);
   }
 
   /**
