@@ -7,7 +7,9 @@
 //     its CRC-32 and size have checked, so a bad or cancelled entry leaves nothing half-written;
 //   - symbolic links are made last, and only when their target stays inside the target folder;
 //   - modification times and permission bits are restored, setuid, setgid and sticky never;
-//   - a name that is already taken is skipped, replaced, or written as "name (1).ext";
+//   - a name that is already taken is skipped, replaced, or written as "name (1).ext"; when
+//     entries are replaced by a later one of their name that then fails, the latest earlier
+//     one that can be extracted is written instead;
 //   - an entry with another compression method, or encrypted, gets its own clear error and
 //     the others go on.
 // Like testArchive, this is a pure async function over paths with a signal and a progress
@@ -210,6 +212,45 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     progress.currentEntry = entry.name;
     progress.tick();
   };
+  /** A file written through the reader (a large one streams): false when it was skipped or failed. */
+  const placeThroughReader = async (plan: Planned): Promise<boolean> => {
+    try {
+      const outcome = await disk.placeFile(plan.safe, policy, () => entryData(reader, plan.entry, signal), fileMode(plan.entry, disk.umask), plan.entry.modified, async (data, handle) => {
+        await writeStream(data, handle, plan.entry, signal);
+      });
+      if (outcome.kind === 'skipped') {
+        skipped.push({ index: plan.entry.index, entry: plan.entry.name, reason: outcome.reason });
+        return false;
+      }
+      filesWritten++;
+      bytesWritten += plan.entry.uncompressedSize;
+      if (outcome.path !== plan.safe.path) renamed.push({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
+      return true;
+    } catch (error) {
+      fail(plan.entry, error);
+      return false;
+    }
+  };
+  /** A symbolic link, made only when its target stays inside: false when it was skipped or refused. */
+  const placeLink = async (plan: Planned): Promise<boolean> => {
+    try {
+      const linkTarget = await readSymlinkTarget(reader, plan.entry, signal);
+      if (!symlinkTargetStaysInside(plan.safe, linkTarget)) {
+        throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${JSON.stringify(linkTarget)} would point outside the target folder`, { entry: plan.entry.name });
+      }
+      const outcome = await disk.placeSymlink(plan.safe, policy, linkTarget, plan.entry.modified);
+      if (outcome.kind === 'skipped') {
+        skipped.push({ index: plan.entry.index, entry: plan.entry.name, reason: outcome.reason });
+        return false;
+      }
+      symlinksCreated++;
+      if (outcome.path !== plan.safe.path) renamed.push({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
+      return true;
+    } catch (error) {
+      fail(plan.entry, error);
+      return false;
+    }
+  };
   const directories: Planned[] = [];
   const symlinks: Planned[] = [];
   /** Paths planned so far in this run that other entries may name too: a second file for one path is settled by the policy. */
@@ -295,19 +336,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
       const runSmall = async (): Promise<void> => writers?.work(helper ? LEFT_FOR_HELPER : 0);
       const runLarge = (): Promise<void> =>
         runBounded(large, options.concurrency ?? 2, signal, async (plan) => {
-          try {
-            const outcome = await disk.placeFile(plan.safe, policy, () => entryData(reader, plan.entry, signal), fileMode(plan.entry, disk.umask), plan.entry.modified, async (data, handle) => {
-              await writeStream(data, handle, plan.entry, signal);
-            });
-            if (outcome.kind === 'skipped') skipped.push({ index: plan.entry.index, entry: plan.entry.name, reason: outcome.reason });
-            else {
-              filesWritten++;
-              bytesWritten += plan.entry.uncompressedSize;
-              if (outcome.path !== plan.safe.path) renamed.push({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
-            }
-          } catch (error) {
-            fail(plan.entry, error);
-          }
+          await placeThroughReader(plan);
           done(plan.entry, plan.entry.uncompressedSize);
         });
       await Promise.all([runLarge(), runSmall()]);
@@ -320,23 +349,34 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   // 3. Symbolic links, last, so that no file above was written through one.
   for (const plan of symlinks) {
     if (signal?.aborted) break;
-    try {
-      const linkTarget = await readSymlinkTarget(reader, plan.entry, signal);
-      if (!symlinkTargetStaysInside(plan.safe, linkTarget)) {
-        throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${JSON.stringify(linkTarget)} would point outside the target folder`, { entry: plan.entry.name });
-      }
-      const outcome = await disk.placeSymlink(plan.safe, policy, linkTarget, plan.entry.modified);
-      if (outcome.kind === 'skipped') skipped.push({ index: plan.entry.index, entry: plan.entry.name, reason: outcome.reason });
-      else {
-        symlinksCreated++;
-        if (outcome.path !== plan.safe.path) renamed.push({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
-      }
-    } catch (error) {
-      fail(plan.entry, error);
-    }
+    await placeLink(plan);
     done(plan.entry, plan.entry.uncompressedSize);
   }
   if (signal?.aborted) throw cancelledError();
+
+  // 3b. Under 'replace', a path whose last entry could not be extracted (its data failed its
+  //     checks, or it is a link pointing outside) gets the latest earlier entry of that path
+  //     that can be: they gave way to it before its data was read, and would otherwise be lost.
+  if (lastOfPath !== undefined && problems.length > 0) {
+    const failed = failedLastEntries(lastOfPath, problems);
+    if (failed.size > 0) {
+      const earlier = await entriesGivenUp(reader, selected, spans, fold, failed, signal);
+      for (const [key, winner] of failed) {
+        for (const entry of (earlier.get(key) ?? []).reverse()) {
+          if (signal?.aborted) throw cancelledError();
+          // It was skipped for the later entry; now it is written, or its own problem is reported.
+          const at = skipped.findIndex((s) => s.index === entry.index);
+          if (at !== -1) skipped.splice(at, 1);
+          const safe = trySafeEntryPath(entry.name) as SafePath;
+          const plan: Planned = { entry, safe, kind: entry.isSymlink ? 'symlink' : 'file' };
+          if (!(plan.kind === 'symlink' ? await placeLink(plan) : await placeThroughReader(plan))) continue;
+          const problem = problems.findIndex((p) => p.index === winner.index);
+          problems[problem] = { ...problems[problem]!, message: `${problems[problem]!.message} (an earlier entry, ${entry.name}, was extracted there instead)` };
+          break;
+        }
+      }
+    }
+  }
 
   // 4. Folder times and modes, deepest first: writing into a folder changes its time, and a
   //    read-only folder could not have been written into.
@@ -411,6 +451,50 @@ async function lastEntryOfEachPath(
     }
   }
   return last;
+}
+
+/** Problems of an entry's own data or link, after which an earlier entry of its path is tried. */
+const FALLBACK_CODES: ReadonlySet<string> = new Set(['CRC_MISMATCH', 'SIZE_MISMATCH', 'BAD_DEFLATE', 'LOCAL_MISMATCH', 'BAD_LOCAL_HEADER', 'TRUNCATED', 'UNSAFE_SYMLINK', 'TOO_LARGE']);
+/** Earlier entries of one path tried, latest first (an archive may repeat a name without end). */
+const MAX_FALLBACKS = 16;
+
+/** The paths (keys of `lastOfPath`) whose last entry failed with a problem of its own. */
+function failedLastEntries(lastOfPath: Map<string, NamedBy>, problems: readonly EntryProblem[]): Map<string, NamedBy> {
+  const failedIndexes = new Set(problems.filter((p) => FALLBACK_CODES.has(p.code)).map((p) => p.index));
+  const failed = new Map<string, NamedBy>();
+  for (const [key, winner] of lastOfPath) if (failedIndexes.has(winner.index)) failed.set(key, winner);
+  return failed;
+}
+
+/**
+ * For each failed path, the entries that gave way to its last one (the same rules as
+ * lastEntryOfEachPath), in archive order: the latest MAX_FALLBACKS of them.
+ */
+async function entriesGivenUp(
+  reader: ZipReader,
+  selected: (entry: ZipEntry) => boolean,
+  spans: EntrySpans,
+  fold: PathFold | undefined,
+  failed: Map<string, NamedBy>,
+  signal: AbortSignal | undefined,
+): Promise<Map<string, ZipEntry[]>> {
+  const earlier = new Map<string, ZipEntry[]>();
+  for await (const batch of reader.entryBatches()) {
+    if (signal?.aborted) throw cancelledError();
+    for (const entry of batch) {
+      if (!selected(entry) || entry.isDirectory || spans.overlapping.has(entry.index) || dataRefusal(entry) !== undefined) continue;
+      const safe = trySafeEntryPath(entry.name);
+      if (safe instanceof ZipError || safe.trailingSlash) continue;
+      const key = fold === undefined ? safe.path : fold(safe.path);
+      const winner = failed.get(key);
+      if (winner === undefined || entry.index >= winner.index) continue;
+      const list = earlier.get(key) ?? [];
+      list.push(entry);
+      if (list.length > MAX_FALLBACKS) list.shift();
+      earlier.set(key, list);
+    }
+  }
+  return earlier;
 }
 
 /**

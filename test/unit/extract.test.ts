@@ -302,6 +302,57 @@ describe('extractArchive overwrite policies', () => {
     expect(tree(target)).toEqual(['a (1).txt', 'a.txt', 'b.txt', 'noext', 'noext (1)']);
   });
 
+  it('replace writes the latest earlier entry of a name when the last one then fails its checks', async () => {
+    const big = (seed: number): Buffer => lines(300 * 1024, seed); // larger than a span batch's files
+    const bad = 0x12345678;
+    const filler: CraftEntry[] = Array.from({ length: 700 }, (_, i) => ({ name: `fill/f${i}.txt`, data: `filler ${i}` }));
+    const entries: CraftEntry[] = [
+      { name: 'a.txt', data: 'first a' },
+      { name: 'b.txt', data: 'first b' },
+      { name: 'link', data: 'a file first' },
+      { name: 'big.bin', data: big(1) },
+      ...filler.slice(0, 350),
+      { name: 'a.txt', data: 'second a' },
+      { name: 'b.txt', data: 'second b', crc32: bad },
+      { name: 'c.txt', data: 'only c', crc32: bad },
+      ...filler.slice(350),
+      { name: 'a.txt', data: 'third a', crc32: bad },
+      { name: 'b.txt', data: 'third b', uncompressedSize: 4 },
+      { name: 'link', data: '../../outside', kind: 'symlink' },
+      { name: 'big.bin', data: big(2), crc32: bad },
+    ];
+    const archive = writeArchive(dir, 'later-fails.zip', craftZip(entries));
+    const target = path.join(dir, 'out');
+    const result = await extractArchive(archive, target, { overwrite: 'replace' });
+    expect(readFileSync(path.join(target, 'a.txt'), 'utf8')).toBe('second a');
+    expect(readFileSync(path.join(target, 'b.txt'), 'utf8')).toBe('first b');
+    expect(lstatSync(path.join(target, 'link')).isFile()).toBe(true);
+    expect(readFileSync(path.join(target, 'link'), 'utf8')).toBe('a file first');
+    expect(readFileSync(path.join(target, 'big.bin')).equals(big(1))).toBe(true);
+    expect(existsSync(path.join(target, 'c.txt'))).toBe(false);
+    // Every failed entry is reported; a last one says which earlier entry took its place.
+    const failures = result.problems.map((p) => [p.entry, p.code, p.message.endsWith('was extracted there instead)')]);
+    expect(failures).toEqual([
+      ['b.txt', 'CRC_MISMATCH', false],
+      ['c.txt', 'CRC_MISMATCH', false],
+      ['a.txt', 'CRC_MISMATCH', true],
+      ['b.txt', 'SIZE_MISMATCH', true],
+      ['link', 'UNSAFE_SYMLINK', true],
+      ['big.bin', 'CRC_MISMATCH', true],
+    ]);
+    expect(result.problems.find((p) => p.entry === 'a.txt')!.message).toContain('(an earlier entry, a.txt, was extracted there instead)');
+    // Only the first a.txt still gives way (to the second); the others were written or failed.
+    expect(result.skipped).toEqual([{ entry: 'a.txt', reason: 'a later entry is also named a.txt' }]);
+    expect(result.filesWritten).toBe(700 + 4);
+    expect(tree(target).filter((name) => !name.startsWith('fill'))).toEqual(['a.txt', 'b.txt', 'big.bin', 'link']);
+    expectNoPartials(target);
+
+    // Skip keeps the first of each name, as before.
+    const skip = await extractArchive(archive, path.join(dir, 'skip'));
+    expect(readFileSync(path.join(dir, 'skip/a.txt'), 'utf8')).toBe('first a');
+    expect(readFileSync(path.join(dir, 'skip/big.bin')).equals(big(1))).toBe(true);
+  });
+
   it('replace does not give up an entry for a later one of the same name that cannot be extracted', async () => {
     const archive = writeArchive(
       dir,
