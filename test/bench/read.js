@@ -44,13 +44,13 @@ if (process.argv[2] === '--parse') {
 }
 
 /** Runs one command `runs` times; best wall time (ms) and the peak RSS (MB) of that run. */
-function measure(cmd, argv, { before, cwd } = {}) {
+function measure(cmd, argv, { before, cwd, env } = {}) {
   let best;
   for (let i = 0; i < runs; i++) {
     before?.();
     const full = TIME ? [TIME, ['-f', '%M', cmd, ...argv]] : [cmd, argv];
     const t0 = performance.now();
-    const r = spawnSync(full[0], full[1], { cwd, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+    const r = spawnSync(full[0], full[1], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
     const ms = performance.now() - t0;
     const stderr = r.stderr.toString();
     const rssKb = TIME ? Number(stderr.trim().split('\n').at(-1)) : NaN;
@@ -117,6 +117,15 @@ function main() {
   const clean = () => rmSync(out, { recursive: true, force: true });
   try {
     if (only === undefined || only === 'list') {
+      // What Node's own start costs here, before any of our code: for the entries of C it is
+      // much of what separates us from unzip. NODE_EXTRA_CA_CERTS, when the environment sets it,
+      // makes Node read those certificates at every start (zipdesk never uses them).
+      const start = measure('node', ['-e', '0']);
+      report('start', '-', 'node -e 0', start);
+      if (process.env.NODE_EXTRA_CA_CERTS) {
+        const { NODE_EXTRA_CA_CERTS: _, ...env } = process.env;
+        report('start', '-', 'node -e 0 (no NODE_EXTRA_CA_CERTS)', measure('node', ['-e', '0'], { env }), start);
+      }
       const million = ensureMillion();
       for (const [name, file] of [['C (100k)', path.join(corpora, 'C.zip')], ['M1 (1M)', million]]) {
         const unzip = measure('unzip', ['-l', file]);
