@@ -64,7 +64,7 @@ export async function checkRange(
   onBytes: (bytes: number, entry: string) => void,
 ): Promise<void> {
   const refused = new Map(job.refused.map((refusal) => [refusal.index, refusal]));
-  for await (const entries of reader.entryBatches(job.range)) {
+  for await (const entries of reader.fieldBatches(job.range)) {
     if (cancelled()) return;
     // Read in the order the data lies in the file.
     const order = entries.length > 1 ? [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset) : entries;

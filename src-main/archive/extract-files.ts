@@ -22,8 +22,8 @@ import { closeSync, fchmodSync, fstatSync, futimesSync, openSync, readSync, rena
 import { availableParallelism } from 'node:os';
 import { Worker, threadId } from 'node:worker_threads';
 import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
-import type { RandomAccessSource, ZipEntry } from '../zip/model.js';
-import { entryChunks, readEntryData, readSmallEntryAt, type SyncSource } from '../zip/entry-data.js';
+import type { EntryFields, RandomAccessSource, ZipEntry } from '../zip/model.js';
+import { entryChunks, plainEntryData, readEntryData, readSmallEntryAt, type SyncSource } from '../zip/entry-data.js';
 import type { HelperAnswer, HelperData, HelperRequest } from './extract-helper.js';
 import type { RangeJob, RangeTally } from './check-ranges.js';
 import { helperScript } from './helper-script.js';
@@ -39,11 +39,6 @@ const LOCAL_HEADER_ROOM = 30 + 512;
 /** The longest data descriptor (4.3.9). */
 const DESCRIPTOR_ROOM = 24;
 
-/** The central record fields the reader's checks need: what crosses to the helper thread. */
-export type EntryFields = Pick<
-  ZipEntry,
-  'index' | 'name' | 'generalPurposeBitFlag' | 'compressionMethod' | 'crc32' | 'compressedSize' | 'uncompressedSize' | 'localHeaderOffset' | 'encrypted' | 'hasDataDescriptor'
->;
 
 export interface FileTask {
   readonly entry: EntryFields;
@@ -246,7 +241,7 @@ export async function runSpanBatch(source: SpanReader, batch: SpanBatch, cancell
       // In the span: checked synchronously from memory. Otherwise (a header longer than the
       // room left for it) the reader reads what it needs.
       const data =
-        (span === undefined ? undefined : readSmallEntryAt(entry, span.bytes, span.at, source.size, STRICT)) ??
+        (span === undefined ? undefined : plainEntryData(entry, span.bytes, span.at, source.size) ?? readSmallEntryAt(entry, span.bytes, span.at, source.size, STRICT)) ??
         (await readEntryData(source, entry, { ...STRICT, maxSize: SMALL_FILE }));
       if ('final' in task) writeFile(task, data);
       outcomes.push(null);

@@ -14,10 +14,10 @@ import { ProgressReporter, runBounded, type ProgressCallback } from './progress.
 import { ZipError, isZipError } from '../zip/errors.js';
 import { openZip, type DirectoryRange, type ZipReader } from '../zip/reader.js';
 import { canReadChunks } from '../zip/entry-data.js';
-import type { ZipEntry } from '../zip/model.js';
+import type { EntryFields, ZipEntry } from '../zip/model.js';
 import { silentLog, type Log } from '../log/types.js';
 import { cancelledError, copyEntryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans } from './entry-check.js';
-import { LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, type EntryFields, type SpanBatch } from './extract-files.js';
+import { LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, type SpanBatch } from './extract-files.js';
 import { RANGE_BYTES, RANGE_ENTRIES, RangeChecks, type RangeListener, type Refusal } from './check-ranges.js';
 
 export type { EntryProblem } from './entry-check.js';

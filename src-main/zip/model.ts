@@ -56,6 +56,15 @@ export interface ZipEntry {
   readonly extraFieldIds: readonly number[];
 }
 
+/**
+ * What reading an entry's data (its local header, data, size and CRC-32 checks) needs of its
+ * central record: what crosses to a helper thread, and what a test of many entries makes of each.
+ */
+export type EntryFields = Pick<
+  ZipEntry,
+  'index' | 'name' | 'generalPurposeBitFlag' | 'compressionMethod' | 'crc32' | 'compressedSize' | 'uncompressedSize' | 'localHeaderOffset' | 'encrypted' | 'hasDataDescriptor'
+>;
+
 export interface ZipArchiveInfo {
   readonly size: number;
   readonly comment: string;

@@ -37,7 +37,7 @@ import { ZipError, hex } from './errors.js';
 import type { ExtraContext } from './layout.js';
 import type { Log } from '../log/types.js';
 import { silentLog } from '../log/types.js';
-import type { NameEncoding, RandomAccessSource, ZipArchiveInfo, ZipEntry } from './model.js';
+import type { EntryFields, NameEncoding, RandomAccessSource, ZipArchiveInfo, ZipEntry } from './model.js';
 import { decodeCp437, decodeHeaderText, unicodeExtraText } from './names.js';
 import { namePathKey, plainNamePathKey, type FolderKeySink, type PathFold } from './paths.js';
 import {
@@ -108,6 +108,12 @@ export interface ZipReader {
    * (an object reused for the next record), and may call entryOfRecord for the whole entry.
    */
   recordBatches<T>(make: RecordMaker<T>): AsyncGenerator<T[]>;
+  /**
+   * What reading each entry's data needs (EntryFields), with the same checks as entryBatches: a
+   * plain record's (isPlainRecord) straight from its fixed fields and name bytes, the others'
+   * from their whole entry. For test, which reads every entry's data and nothing else.
+   */
+  fieldBatches(range?: DirectoryRange): AsyncGenerator<EntryFields[]>;
   readEntries(): Promise<ZipEntry[]>;
   readLocalHeader(entry: ZipEntry): Promise<LocalHeader>;
   openEntryStream(entry: ZipEntry, options?: EntryStreamOptions): Promise<Readable>;
@@ -409,6 +415,10 @@ class CentralDirectoryReader implements ZipReader {
     return this.records(make);
   }
 
+  fieldBatches(range?: DirectoryRange): AsyncGenerator<EntryFields[]> {
+    return this.records(recordFields, range);
+  }
+
   /** Walks the central directory a chunk at a time, making a T of each record (already bounds-checked). */
   private async *records<T>(make: RecordMaker<T>, range?: DirectoryRange): AsyncGenerator<T[]> {
     const { centralDirectoryOffset: start, centralDirectorySize, entryCount: declared, offsetAdjustment } = this.info;
@@ -616,27 +626,63 @@ function hasExtraField(buf: Buffer, start: number, end: number, id: number): boo
 }
 
 /**
- * The time of a record whose entry the fixed fields and the name bytes say all of, for a reader
- * that skips making the entry (`zipdesk list`): no ZIP64 marker, a name of printable ASCII (so
- * UTF-8 and CP437 read it alike), and no extra fields but Info-ZIP's extended timestamp (the time
- * then comes from it) and Unix ids. Undefined for any other record: make its entry.
+ * Whether a central record's fixed fields and name bytes say all of its entry that a reader
+ * skipping the entry needs: no ZIP64 marker, a name of printable ASCII (so UTF-8 and CP437 read
+ * it alike, and it is the name's text byte for byte), and no extra fields but Info-ZIP's extended
+ * timestamp and Unix ids (nothing that renames the entry or changes its sizes or method).
  */
-export function plainRecordTime(buf: Buffer, at: number, values: CentralValues): Date | undefined {
-  if (values.compressedSize === ZIP64_MARKER_32 || values.uncompressedSize === ZIP64_MARKER_32 || values.relativeOffsetOfLocalHeader === ZIP64_MARKER_32 || values.diskNumberStart === ZIP64_MARKER_16) return undefined;
+export function isPlainRecord(buf: Buffer, at: number, values: CentralValues): boolean {
+  if (values.compressedSize === ZIP64_MARKER_32 || values.uncompressedSize === ZIP64_MARKER_32 || values.relativeOffsetOfLocalHeader === ZIP64_MARKER_32 || values.diskNumberStart === ZIP64_MARKER_16) return false;
   const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
   const nameEnd = nameStart + values.fileNameLength;
-  if (nameEnd === nameStart) return undefined;
-  for (let i = nameStart; i < nameEnd; i++) if (buf[i]! < 0x20 || buf[i]! > 0x7e) return undefined;
+  if (nameEnd === nameStart) return false;
+  for (let i = nameStart; i < nameEnd; i++) if (buf[i]! < 0x20 || buf[i]! > 0x7e) return false;
+  const extraEnd = nameEnd + values.extraFieldLength;
+  for (let p = nameEnd, dataEnd; (dataEnd = extraFieldEnd(buf, p, extraEnd)) !== -1; p = dataEnd) {
+    const id = buf[p]! | (buf[p + 1]! << 8);
+    if (id !== EXTRA_ID.EXTENDED_TIMESTAMP && id !== EXTRA_ID.INFOZIP_UNIX_NEW) return false;
+  }
+  return true;
+}
+
+/**
+ * The time of a plain record (isPlainRecord), for a reader that skips making the entry
+ * (`zipdesk list`): from the extended timestamp when there is one, else the DOS time.
+ * Undefined for any other record: make its entry.
+ */
+export function plainRecordTime(buf: Buffer, at: number, values: CentralValues): Date | undefined {
+  if (!isPlainRecord(buf, at, values)) return undefined;
+  const nameEnd = at + CENTRAL_DIRECTORY_HEADER.size + values.fileNameLength;
   const extraEnd = nameEnd + values.extraFieldLength;
   let modified: Date | undefined;
   for (let p = nameEnd, dataEnd; (dataEnd = extraFieldEnd(buf, p, extraEnd)) !== -1; p = dataEnd) {
-    const id = buf[p]! | (buf[p + 1]! << 8);
-    if (id === EXTRA_ID.EXTENDED_TIMESTAMP) {
-      const modTime = EXTRA_EXTENDED_TIMESTAMP.decode(buf, p + 4, dataEnd, CENTRAL_CONTEXT).values['modTime'];
-      if (typeof modTime === 'number') modified = unixDate(modTime);
-    } else if (id !== EXTRA_ID.INFOZIP_UNIX_NEW) return undefined;
+    if ((buf[p]! | (buf[p + 1]! << 8)) !== EXTRA_ID.EXTENDED_TIMESTAMP) continue;
+    const modTime = EXTRA_EXTENDED_TIMESTAMP.decode(buf, p + 4, dataEnd, CENTRAL_CONTEXT).values['modTime'];
+    if (typeof modTime === 'number') modified = unixDate(modTime);
   }
   return modified ?? dosDate(values.lastModFileDate, values.lastModFileTime);
+}
+
+/**
+ * A record's EntryFields: a plain record's from its fixed fields and name bytes (the values
+ * centralEntry would give them), any other's from its whole entry (which also throws the same).
+ */
+function recordFields(buf: Buffer, at: number, values: CentralValues, index: number, position: number, offsetAdjustment: number): EntryFields {
+  if (!isPlainRecord(buf, at, values)) return centralEntry(buf, at, values, index, position, offsetAdjustment);
+  const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
+  const flags = values.generalPurposeBitFlag;
+  return {
+    index,
+    name: buf.toString('latin1', nameStart, nameStart + values.fileNameLength),
+    generalPurposeBitFlag: flags,
+    compressionMethod: values.compressionMethod,
+    crc32: values.crc32,
+    compressedSize: values.compressedSize,
+    uncompressedSize: values.uncompressedSize,
+    localHeaderOffset: values.relativeOffsetOfLocalHeader + offsetAdjustment,
+    encrypted: isEncryptedFlag(flags),
+    hasDataDescriptor: (flags & BITFLAG_DATA_DESCRIPTOR) !== 0,
+  };
 }
 
 /** A folder: its name ends in "/", or its Unix mode (made on Unix) or DOS attributes say so. */
