@@ -8,6 +8,9 @@ export interface FuzzApi {
   inspectArchive: (reader: any) => Promise<unknown>;
   inspectEntry: (reader: any, entry: any) => Promise<unknown>;
   ZipError: abstract new (...args: any[]) => { code: string };
+  /** With these two, each case also holds test's plain path to the full one (comparePlainPath). */
+  plainEntryData?: (fields: any, bytes: Buffer, at: number, size: number) => Buffer | undefined;
+  readSmallEntryAt?: (entry: any, bytes: Buffer, at: number, size: number, options: { strictLocalHeader: boolean }) => Buffer | undefined;
 }
 
 export interface Finding {
@@ -22,6 +25,12 @@ export function prng(seed: number): () => number;
 export function mutate(seed: Buffer, random: () => number): { bytes: Buffer; description: string };
 export const LIMITS: { entries: number; inspected: number; bytesPerCase: number };
 export function exercise(bytes: Buffer, api: FuzzApi): Promise<string[]>;
+export function comparePlainPath(
+  bytes: Buffer,
+  reader: any,
+  entries: readonly any[],
+  api: Pick<FuzzApi, 'ZipError'> & Required<Pick<FuzzApi, 'plainEntryData' | 'readSmallEntryAt'>>,
+): Promise<{ accepted: number; fellBack: number; refusedByBoth: number }>;
 export function fuzz(options: {
   seeds: readonly { name: string; bytes: Buffer }[];
   seed: number;

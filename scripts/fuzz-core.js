@@ -6,6 +6,8 @@
 // ZipError; anything else is a finding. Work per case is bounded by construction (entries
 // read, bytes inflated), so no case can run long whatever the mutation.
 
+import { Buffer } from 'node:buffer';
+
 /** Deterministic 32-bit PRNG (mulberry32): the same seed gives the same cases. */
 export function prng(seed) {
   let state = seed >>> 0;
@@ -108,6 +110,7 @@ export async function exercise(bytes, api) {
     coded(e);
   }
   api.findOverlaps(entries, reader.info);
+  if (api.plainEntryData !== undefined) await comparePlainPath(bytes, reader, entries, api);
   try {
     await api.inspectArchive(reader);
   } catch (e) {
@@ -139,6 +142,55 @@ export async function exercise(bytes, api) {
     }
   }
   return outcomes;
+}
+
+/** What the plain path of test makes of a record: the central record fields reading its data needs. */
+const FIELDS = ['index', 'name', 'generalPurposeBitFlag', 'compressionMethod', 'crc32', 'compressedSize', 'uncompressedSize', 'localHeaderOffset', 'encrypted', 'hasDataDescriptor'];
+/** The entries readSmallEntryAt reads (both sizes at most this). */
+const SMALL_ENTRY = 256 * 1024;
+
+/**
+ * The plain path of test (reader.fieldBatches, entry-data plainEntryData) against the full one,
+ * over the first `entries` of `bytes` as entryBatches read them: fieldBatches must give each
+ * record its whole entry's fields, and plainEntryData accept an entry only when
+ * readSmallEntryAt (strict) does, with the same data. Throws an Error (a finding) where they
+ * differ; returns how many small entries the plain path accepted, left to the full path, or
+ * saw both refuse.
+ */
+export async function comparePlainPath(bytes, reader, entries, api) {
+  const tally = { accepted: 0, fellBack: 0, refusedByBoth: 0 };
+  const fields = [];
+  if (entries.length === 0) return tally;
+  try {
+    for await (const batch of reader.fieldBatches()) {
+      fields.push(...batch);
+      if (fields.length >= entries.length) break;
+    }
+  } catch (e) {
+    if (!(e instanceof api.ZipError)) throw e;
+    throw new Error(`fieldBatches fails (${e.code}) after ${fields.length} records, where entryBatches read ${entries.length}`);
+  }
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    for (const key of FIELDS) if (fields[i]?.[key] !== entry[key]) throw new Error(`fieldBatches gives record ${i} ${key} ${fields[i]?.[key]}, entryBatches ${entry[key]}`);
+    if (entry.compressedSize > SMALL_ENTRY || entry.uncompressedSize > SMALL_ENTRY) continue;
+    // Both answers are views of buffers reused by the next call: copy the first.
+    const plain = api.plainEntryData(fields[i], bytes, entry.localHeaderOffset, bytes.length);
+    const accepted = plain === undefined ? undefined : Buffer.from(plain);
+    let full;
+    try {
+      full = api.readSmallEntryAt(entry, bytes, entry.localHeaderOffset, bytes.length, { strictLocalHeader: true });
+    } catch (e) {
+      if (!(e instanceof api.ZipError)) throw e;
+      if (accepted !== undefined) throw new Error(`plainEntryData accepts record ${i} (${entry.name}), readSmallEntryAt refuses it: ${e.code} ${e.message}`);
+      tally.refusedByBoth++;
+      continue;
+    }
+    if (accepted === undefined) tally.fellBack++;
+    else if (full === undefined || !accepted.equals(full)) throw new Error(`plainEntryData and readSmallEntryAt give record ${i} (${entry.name}) different data`);
+    else tally.accepted++;
+  }
+  return tally;
 }
 
 /** Runs `iterations` cases over the seeds; returns counts per outcome and the findings. */

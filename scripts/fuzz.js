@@ -14,7 +14,12 @@ import { fuzz } from './fuzz-core.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const build = (module) => import(path.join(root, 'build', 'src-main', 'zip', module));
-const [{ openZip, bufferSource, findOverlaps }, { inspectArchive, inspectEntry }, { ZipError }] = await Promise.all([build('reader.js'), build('inspect.js'), build('errors.js')]);
+const [{ openZip, bufferSource, findOverlaps }, { inspectArchive, inspectEntry }, { ZipError }, { plainEntryData, readSmallEntryAt }] = await Promise.all([
+  build('reader.js'),
+  build('inspect.js'),
+  build('errors.js'),
+  build('entry-data.js'),
+]);
 
 const seed = Number(process.argv[2] ?? Date.now() % 1_000_000);
 const iterations = Number(process.argv[3] ?? 20_000);
@@ -66,7 +71,7 @@ const { counts, findings } = await fuzz({
   seeds,
   seed,
   iterations,
-  api: { openZip, bufferSource, findOverlaps, inspectArchive, inspectEntry, ZipError },
+  api: { openZip, bufferSource, findOverlaps, inspectArchive, inspectEntry, ZipError, plainEntryData, readSmallEntryAt },
   onFinding: (finding) => {
     mkdirSync(artifacts, { recursive: true });
     const file = path.join(artifacts, `seed${seed}-case${finding.case}.zip`);

@@ -39,7 +39,6 @@ const LOCAL_HEADER_ROOM = 30 + 512;
 /** The longest data descriptor (4.3.9). */
 const DESCRIPTOR_ROOM = 24;
 
-
 export interface FileTask {
   readonly entry: EntryFields;
   /** Absolute path settled by the plan; the temporary name goes beside it. */
