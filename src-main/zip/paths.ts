@@ -133,8 +133,27 @@ export function pathKey(path: string, folders?: FolderKeySink): number {
  */
 export type PathFold = (path: string) => string;
 
-/** Case and Unicode composition folded (NTFS's and APFS's own tables differ in rare letters). */
-export const foldCase: PathFold = (path) => path.normalize('NFC').toLowerCase();
+/**
+ * Case and Unicode composition folded: composed (NFC), lowered, then raised, so that letters with
+ * two small forms or two capitals fold together as NTFS (which compares names upper-cased) and
+ * APFS (case-folded) take them: "ς" and "σ", "ı" and "i", "ſ" and "s", the Kelvin sign and "k".
+ * A letter whose capital is two letters ("ß" → "SS", "ﬁ" → "FI") stays lowered: neither file
+ * system takes "ß" and "ss" for one name. Where the two file systems differ ("ı" and "i" are one
+ * name on NTFS, two on APFS; composed and decomposed letters the other way round), this folds
+ * them together: two names kept apart that the disk takes for one would silently replace a file,
+ * while two taken for one are only settled by the policy.
+ */
+export const foldCase: PathFold = (path) => {
+  const lower = path.normalize('NFC').toLowerCase();
+  const upper = lower.toUpperCase();
+  if (upper.length === lower.length) return upper;
+  let folded = '';
+  for (const char of lower) {
+    const capital = char.toUpperCase();
+    folded += capital.length === char.length ? capital : char;
+  }
+  return folded;
+};
 
 /** The key of the path a stored name is extracted to (folded by `fold`), or NaN when the name is refused. */
 export function namePathKey(name: string, folders?: FolderKeySink, fold?: PathFold): number {

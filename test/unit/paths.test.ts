@@ -124,12 +124,22 @@ describe('folded paths (macOS and Windows)', () => {
     const pairs = [
       ['Notes/Read.me', 'notes/READ.ME'],
       ['Caf\u00e9.txt', 'cafe\u0301.TXT'],
+      // Letters with two small forms or two capitals: one name on NTFS (upper-cased) or APFS (folded).
+      ['\u03c2.txt', '\u03c3.txt'], // final and medial sigma
+      ['\u03a3\u039f\u03a3.txt', '\u03c3\u03bf\u03c2.TXT'],
+      ['\u0131.txt', 'I.txt'], // dotless i
+      ['\u017f.txt', 'S.txt'], // long s
+      ['\u212a.txt', 'k.txt'], // Kelvin sign
+      ['Stra\u00dfe/\u03c2', 'STRASSE/\u03a3'.replace('SS', '\u00df')],
     ];
     for (const [one, other] of pairs) {
       expect(namePathKey(one!, undefined, foldCase), one).toBe(namePathKey(other!, undefined, foldCase));
       expect(namePathKey(one!), one).not.toBe(namePathKey(other!));
     }
-    expect(namePathKey('a.txt', undefined, foldCase)).not.toBe(namePathKey('b.txt', undefined, foldCase));
+    // Capitals of two letters are no case of the one: neither file system takes these for one name.
+    for (const [one, other] of [['a.txt', 'b.txt'], ['\u00df.txt', 'ss.txt'], ['\ufb01.txt', 'fi.txt'], ['\u0130.txt', 'i.txt']]) {
+      expect(namePathKey(one!, undefined, foldCase), one).not.toBe(namePathKey(other!, undefined, foldCase));
+    }
   });
 });
 
