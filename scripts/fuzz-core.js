@@ -170,10 +170,13 @@ export async function comparePlainPath(bytes, reader, entries, api) {
     if (!(e instanceof api.ZipError)) throw e;
     throw new Error(`fieldBatches fails (${e.code}) after ${fields.length} records, where entryBatches read ${entries.length}`);
   }
+  // Bounded as the rest of a case: entries read whole until this much data is declared.
+  let budget = LIMITS.bytesPerCase;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
     for (const key of FIELDS) if (fields[i]?.[key] !== entry[key]) throw new Error(`fieldBatches gives record ${i} ${key} ${fields[i]?.[key]}, entryBatches ${entry[key]}`);
-    if (entry.compressedSize > SMALL_ENTRY || entry.uncompressedSize > SMALL_ENTRY) continue;
+    if (entry.compressedSize > SMALL_ENTRY || entry.uncompressedSize > SMALL_ENTRY || budget <= 0) continue;
+    budget -= entry.uncompressedSize;
     // Both answers are views of buffers reused by the next call: copy the first.
     const plain = api.plainEntryData(fields[i], bytes, entry.localHeaderOffset, bytes.length);
     const accepted = plain === undefined ? undefined : Buffer.from(plain);
