@@ -7,9 +7,9 @@
 //     its CRC-32 and size have checked, so a bad or cancelled entry leaves nothing half-written;
 //   - symbolic links are made last, and only when their target stays inside the target folder;
 //   - modification times and permission bits are restored, setuid, setgid and sticky never;
-//   - a name that is already taken is skipped, replaced, or written as "name (1).ext"; when
-//     entries are replaced by a later one of their name that then fails, the latest earlier
-//     one that can be extracted is written instead;
+//   - a name that is already taken is skipped, replaced, or written as "name (1).ext"; when the
+//     entry that the policy chose among several of one name then fails, the next of them that
+//     can be extracted is written instead;
 //   - an entry with another compression method, or encrypted, gets its own clear error and
 //     the others go on.
 // Like testArchive, this is a pure async function over paths with a signal and a progress
@@ -254,7 +254,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   const directories: Planned[] = [];
   const symlinks: Planned[] = [];
   /** Paths planned so far in this run that other entries may name too: a second file for one path is settled by the policy. */
-  const seen = new Map<string, { readonly kind: Kind; readonly path: string }>();
+  const seen = new Map<string, Seen>();
 
   let spanBatches: SpanBatch[] = [];
   let places: { requested: string; path: string }[] = [];
@@ -354,26 +354,29 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   }
   if (signal?.aborted) throw cancelledError();
 
-  // 3b. Under 'replace', a path whose last entry could not be extracted (its data failed its
-  //     checks, or it is a link pointing outside) gets the latest earlier entry of that path
-  //     that can be: they gave way to it before its data was read, and would otherwise be lost.
-  if (lastOfPath !== undefined && problems.length > 0) {
-    const failed = failedLastEntries(lastOfPath, problems);
-    if (failed.size > 0) {
-      const earlier = await entriesGivenUp(reader, selected, spans, fold, failed, signal);
-      for (const [key, winner] of failed) {
-        for (const entry of (earlier.get(key) ?? []).reverse()) {
-          if (signal?.aborted) throw cancelledError();
-          // It was skipped for the later entry; now it is written, or its own problem is reported.
-          const at = skipped.findIndex((s) => s.index === entry.index);
-          if (at !== -1) skipped.splice(at, 1);
-          const safe = trySafeEntryPath(entry.name) as SafePath;
-          const plan: Planned = { entry, safe, kind: entry.isSymlink ? 'symlink' : 'file' };
-          if (!(plan.kind === 'symlink' ? await placeLink(plan) : await placeThroughReader(plan))) continue;
-          const problem = problems.findIndex((p) => p.index === winner.index);
-          problems[problem] = { ...problems[problem]!, message: `${problems[problem]!.message} (an earlier entry, ${entry.name}, was extracted there instead)` };
-          break;
-        }
+  // 3b. Where entries of one path gave way to another before any data was read (under 'replace'
+  //     the last of them, under 'skip' the first), and that one then could not be extracted (its
+  //     data failed its checks, or it is a link pointing outside), the next of them that can be
+  //     is written instead: the latest earlier one, or the earliest later one.
+  const winners = policy === 'replace' ? lastOfPath : policy === 'skip' ? firstOfEachPath(seen) : undefined;
+  const failed = winners === undefined || problems.length === 0 ? new Map<string, NamedBy>() : failedWinners(winners, problems);
+  if (failed.size > 0) {
+    const givenUp = await entriesGivenUp(reader, selected, spans, fold, failed, policy === 'replace' ? 'earlier' : 'later', signal);
+    for (const [key, winner] of failed) {
+      // The failed entry's claim on the name goes: nothing of it was written.
+      disk.forget(winner.path);
+      for (const entry of givenUp.get(key) ?? []) {
+        if (signal?.aborted) throw cancelledError();
+        // It was skipped for the failed entry; now it is written, or its own problem is reported.
+        const at = skipped.findIndex((s) => s.index === entry.index);
+        if (at !== -1) skipped.splice(at, 1);
+        const safe = trySafeEntryPath(entry.name) as SafePath;
+        const plan: Planned = { entry, safe, kind: entry.isSymlink ? 'symlink' : 'file' };
+        if (!(plan.kind === 'symlink' ? await placeLink(plan) : await placeThroughReader(plan))) continue;
+        const problem = problems.findIndex((p) => p.index === winner.index);
+        const which = entry.index < winner.index ? 'an earlier' : 'a later';
+        problems[problem] = { ...problems[problem]!, message: `${problems[problem]!.message} (${which} entry, ${entry.name}, was extracted there instead)` };
+        break;
       }
     }
   }
@@ -428,6 +431,11 @@ interface NamedBy {
   readonly path: string;
 }
 
+/** The first entry planned at a path that other entries may name too. */
+interface Seen extends NamedBy {
+  readonly kind: Kind;
+}
+
 /**
  * For each path (folded by `fold`) that more than one entry may name, the last selected entry
  * that is a file or link there and is not refused outright (an overlap, encryption, another
@@ -453,22 +461,30 @@ async function lastEntryOfEachPath(
   return last;
 }
 
-/** Problems of an entry's own data or link, after which an earlier entry of its path is tried. */
+/** Problems of an entry's own data or link, after which another entry of its path is tried. */
 const FALLBACK_CODES: ReadonlySet<string> = new Set(['CRC_MISMATCH', 'SIZE_MISMATCH', 'BAD_DEFLATE', 'LOCAL_MISMATCH', 'BAD_LOCAL_HEADER', 'TRUNCATED', 'UNSAFE_SYMLINK', 'TOO_LARGE']);
-/** Earlier entries of one path tried, latest first (an archive may repeat a name without end). */
+/** Entries of one path tried in its place, at most (an archive may repeat a name without end). */
 const MAX_FALLBACKS = 16;
 
-/** The paths (keys of `lastOfPath`) whose last entry failed with a problem of its own. */
-function failedLastEntries(lastOfPath: Map<string, NamedBy>, problems: readonly EntryProblem[]): Map<string, NamedBy> {
+/** Under 'skip', the entry each path that may repeat went to: its first file or link. */
+function firstOfEachPath(seen: Map<string, Seen>): Map<string, NamedBy> {
+  const first = new Map<string, NamedBy>();
+  for (const [key, { kind, index, path }] of seen) if (kind !== 'directory') first.set(key, { index, path });
+  return first;
+}
+
+/** The paths (keys of `winners`) whose chosen entry failed with a problem of its own. */
+function failedWinners(winners: Map<string, NamedBy>, problems: readonly EntryProblem[]): Map<string, NamedBy> {
   const failedIndexes = new Set(problems.filter((p) => FALLBACK_CODES.has(p.code)).map((p) => p.index));
   const failed = new Map<string, NamedBy>();
-  for (const [key, winner] of lastOfPath) if (failedIndexes.has(winner.index)) failed.set(key, winner);
+  for (const [key, winner] of winners) if (failedIndexes.has(winner.index)) failed.set(key, winner);
   return failed;
 }
 
 /**
- * For each failed path, the entries that gave way to its last one (the same rules as
- * lastEntryOfEachPath), in archive order: the latest MAX_FALLBACKS of them.
+ * For each failed path, the entries that gave way to the failed one (by lastEntryOfEachPath's
+ * rules: files and links not refused outright), in the order to try them: the `earlier` ones
+ * latest first, or the `later` ones earliest first; MAX_FALLBACKS of them.
  */
 async function entriesGivenUp(
   reader: ZipReader,
@@ -476,9 +492,10 @@ async function entriesGivenUp(
   spans: EntrySpans,
   fold: PathFold | undefined,
   failed: Map<string, NamedBy>,
+  side: 'earlier' | 'later',
   signal: AbortSignal | undefined,
 ): Promise<Map<string, ZipEntry[]>> {
-  const earlier = new Map<string, ZipEntry[]>();
+  const givenUp = new Map<string, ZipEntry[]>();
   for await (const batch of reader.entryBatches()) {
     if (signal?.aborted) throw cancelledError();
     for (const entry of batch) {
@@ -487,14 +504,16 @@ async function entriesGivenUp(
       if (safe instanceof ZipError || safe.trailingSlash) continue;
       const key = fold === undefined ? safe.path : fold(safe.path);
       const winner = failed.get(key);
-      if (winner === undefined || entry.index >= winner.index) continue;
-      const list = earlier.get(key) ?? [];
+      if (winner === undefined || (side === 'earlier' ? entry.index >= winner.index : entry.index <= winner.index)) continue;
+      const list = givenUp.get(key) ?? [];
+      if (side === 'later' && list.length >= MAX_FALLBACKS) continue;
       list.push(entry);
       if (list.length > MAX_FALLBACKS) list.shift();
-      earlier.set(key, list);
+      givenUp.set(key, list);
     }
   }
-  return earlier;
+  if (side === 'earlier') for (const list of givenUp.values()) list.reverse();
+  return givenUp;
 }
 
 /**
@@ -507,7 +526,7 @@ function planEntry(
   spans: EntrySpans,
   policy: OverwritePolicy,
   /** Keyed by path, folded by `fold`, as `lastOfPath`. */
-  seen: Map<string, { readonly kind: Kind; readonly path: string }>,
+  seen: Map<string, Seen>,
   fold: PathFold | undefined,
   lastOfPath: Map<string, NamedBy> | undefined,
   problems: EntryProblem[],
@@ -545,7 +564,7 @@ function planEntry(
     skipped.push({ index: entry.index, entry: entry.name, reason: sameFile('an earlier', earlier.path, safe.path) });
     return undefined;
   }
-  if (earlier === undefined || kind === 'directory') seen.set(path, { kind, path: safe.path });
+  if (earlier === undefined || kind === 'directory') seen.set(path, { kind, path: safe.path, index: entry.index });
   return { entry, safe, kind };
 }
 
@@ -717,6 +736,11 @@ class TargetFolder {
         this.foldedFolders?.add(this.same(prefix));
       }
     }
+  }
+
+  /** Gives up this run's claim on a name (its entry wrote nothing there), for another entry to take. */
+  forget(relative: string): void {
+    if (this.claimed.get(this.same(relative)) !== 'directory') this.claimed.delete(this.same(relative));
   }
 
   /** Whether this run made the folder, so that it already has mkdir's mode, and that mode is `mode`. */

@@ -353,6 +353,45 @@ describe('extractArchive overwrite policies', () => {
     expect(readFileSync(path.join(dir, 'skip/big.bin')).equals(big(1))).toBe(true);
   });
 
+  it('skip writes the earliest later entry of a name when the first one then fails its checks, and never over a file already there', async () => {
+    const bad = 0x12345678;
+    const filler: CraftEntry[] = Array.from({ length: 700 }, (_, i) => ({ name: `fill/f${i}.txt`, data: `filler ${i}` }));
+    const archive = writeArchive(
+      dir,
+      'first-fails.zip',
+      craftZip([
+        { name: 'x.txt', data: 'first x', crc32: bad },
+        { name: 'link', data: '../../outside', kind: 'symlink' },
+        { name: 'there.txt', data: '../../outside', kind: 'symlink' },
+        ...filler.slice(0, 350),
+        { name: 'x.txt', data: 'second x' },
+        { name: 'link', data: 'a file after the link' },
+        { name: 'there.txt', data: 'would replace the file already there' },
+        ...filler.slice(350),
+        { name: 'x.txt', data: 'third x' },
+      ]),
+    );
+    const target = path.join(dir, 'out');
+    mkdirSync(target);
+    writeFileSync(path.join(target, 'there.txt'), 'already there');
+    const result = await extractArchive(archive, target);
+    expect(readFileSync(path.join(target, 'x.txt'), 'utf8')).toBe('second x');
+    expect(lstatSync(path.join(target, 'link')).isFile()).toBe(true);
+    expect(readFileSync(path.join(target, 'link'), 'utf8')).toBe('a file after the link');
+    expect(readFileSync(path.join(target, 'there.txt'), 'utf8')).toBe('already there');
+    expect(result.problems.map((p) => [p.entry, p.code])).toEqual([
+      ['x.txt', 'CRC_MISMATCH'],
+      ['link', 'UNSAFE_SYMLINK'],
+      ['there.txt', 'UNSAFE_SYMLINK'],
+    ]);
+    expect(result.problems[0]!.message).toContain('(a later entry, x.txt, was extracted there instead)');
+    expect(result.skipped).toEqual([
+      { entry: 'there.txt', reason: 'there.txt already exists' },
+      { entry: 'x.txt', reason: 'an earlier entry is also named x.txt' },
+    ]);
+    expectNoPartials(target);
+  });
+
   it('replace does not give up an entry for a later one of the same name that cannot be extracted', async () => {
     const archive = writeArchive(
       dir,
