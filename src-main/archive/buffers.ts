@@ -5,6 +5,7 @@
 
 import { Buffer } from 'node:buffer';
 import type { FileHandle } from 'node:fs/promises';
+import { ZipError } from '../zip/errors.js';
 
 export const CHUNK_SIZE = 1024 * 1024;
 export const OUTPUT_BUFFER = 1024 * 1024;
@@ -58,9 +59,29 @@ export class ByteAccumulator {
 
 export async function writeAll(handle: FileHandle, data: Uint8Array, position: number): Promise<void> {
   let done = 0;
-  while (done < data.length) {
-    const { bytesWritten } = await handle.write(data, done, data.length - done, position + done);
-    done += bytesWritten;
+  try {
+    while (done < data.length) {
+      const { bytesWritten } = await handle.write(data, done, data.length - done, position + done);
+      done += bytesWritten;
+    }
+  } catch (error) {
+    throw new OutputError(error);
+  }
+}
+
+/**
+ * Writing the archive failed (a full disk, most often). The archive's problem, not the entry's
+ * whose data was being written: it is never attributed to an entry.
+ */
+export class OutputError extends ZipError {
+  constructor(cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOSPC' ? 'the disk is full' : code === 'EDQUOT' ? 'the disk quota is used up' : cause instanceof Error ? cause.message : String(cause);
+    super('IO', `cannot write the archive: ${reason}`, { cause });
+  }
+
+  override withEntry(): ZipError {
+    return this;
   }
 }
 

@@ -3,7 +3,9 @@
 // records — all under a temporary name beside the target, renamed only when complete.
 //
 // Policies (the README states them):
-// - Folders are walked recursively in byte order of names; empty folders get an entry.
+// - Folders are walked depth first, each one's contents in byte order of names; empty folders
+//   get an entry. A name that readers would take for another path fails the job (sources.ts).
+// - An existing target is replaced only when it is an archive (checkReplaceable).
 // - Symlinks are stored as links (Unix mode S_IFLNK, the target as data) unless `followSymlinks`.
 //   Other special files (sockets, FIFOs, devices) are skipped with a warning.
 // - A file that changes (size or mtime differs from the walk, or it grows/shrinks while read)
@@ -25,13 +27,15 @@
 // Memory stays bounded by the batches and blocks in flight (AHEAD_BYTES, blocksInFlight).
 
 import { Buffer } from 'node:buffer';
-import type { FileHandle } from 'node:fs/promises';
+import { type Stats } from 'node:fs';
+import { type FileHandle, lstat, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { type Log, silentLog } from '../log/types.js';
 import { DOS_ATTR_DIRECTORY, METHOD_DEFLATED, METHOD_STORED, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../zip/constants.js';
 import { ZipError } from '../zip/errors.js';
+import { openZip } from '../zip/reader.js';
 import {
   type EntryRecord,
   centralDirectoryHeader,
@@ -46,8 +50,9 @@ import { STORE } from './compress-plan.js';
 import { BATCH_BYTES, type FileTask, type FilesDone } from './compress-work.js';
 import { compileGlobs } from './glob.js';
 import { type LargeFile, LargeFileFeeder, isLargeFile } from './large-files.js';
+import { openFileSource } from './file-source.js';
 import { CompressPool, helperPath } from './parallel.js';
-import { type PlannedEntry, changed, checkUnchanged, ioError, readExactly, throwIfAborted, walk } from './sources.js';
+import { type PlannedEntry, changed, endsWithSeparator, checkUnchanged, ioError, readExactly, throwIfAborted, walk } from './sources.js';
 import { type OnExists, withTempFile } from './temp-file.js';
 
 /** Small files (not isLargeFile) go to a helper in batches of at most BATCH_BYTES or this many files. */
@@ -118,6 +123,8 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
   if (comment.length > 0xffff) throw new ZipError('TOO_LARGE', `archive comment of ${comment.length} bytes is longer than 65,535`);
   const signal = options.signal;
   throwIfAborted(signal);
+  const onExists = options.onExists ?? 'replace';
+  if (onExists === 'replace') await checkReplaceable(outputPath, options.sources, options.followSymlinks ?? false);
 
   // The helpers start while the sources are walked, and the writer starts on the first entries
   // the walk finds: walking a large tree costs a noticeable part of the whole job.
@@ -128,6 +135,7 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
     outputPath,
     exclude: compileGlobs(options.excludes ?? []),
     followSymlinks: options.followSymlinks ?? false,
+    sorted: options.deterministic ?? false,
     log,
     signal,
     onEntry: (entry) => list.push(entry),
@@ -151,7 +159,7 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
         await writer.output.finish();
         return { ...summary, zip64: summary.zip64 || needsZip64End(end), outputBytes: writer.output.position };
       },
-      { onExists: options.onExists ?? 'replace', onTempPath: options.onTempPath },
+      { onExists, onTempPath: options.onTempPath },
     );
   } finally {
     list.close(); // a writer that gave up stops the walk
@@ -169,6 +177,42 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
   };
 }
 
+/**
+ * Before a target is replaced: refuses a folder, one of the sources itself (`create notes.txt
+ * notes.txt` would archive nothing and lose the file), and a file that is not a ZIP archive (a
+ * mistyped name, or a file inside a source folder: the walk leaves the target out). An archive,
+ * even one inside a source folder (zipping a folder again), is replaced as asked.
+ */
+async function checkReplaceable(outputPath: string, sources: readonly string[], followSymlinks: boolean): Promise<void> {
+  let target: Stats;
+  try {
+    target = await lstat(outputPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw ioError(error, outputPath);
+  }
+  const refuse = (why: string): ZipError => new ZipError('EXISTS', `${why}; not replaced`);
+  if (target.isDirectory() || (target.isSymbolicLink() && (await stat(outputPath).then((s) => s.isDirectory(), () => false)))) throw refuse('is a folder');
+  for (const source of sources) {
+    // As the walk takes it (a link given as `link/` is followed there too).
+    const follow = followSymlinks || endsWithSeparator(source);
+    const st = await (follow ? stat : lstat)(path.resolve(source)).catch(() => undefined);
+    if (st !== undefined && st.dev === target.dev && st.ino === target.ino) throw refuse('is also one of the files to archive');
+  }
+  if (target.isSymbolicLink()) return; // the link is replaced, not the file it points to
+  if (!target.isFile()) throw refuse('is not a regular file');
+  if (target.size === 0) return;
+  try {
+    const source = await openFileSource(outputPath);
+    try {
+      await openZip(source);
+    } finally {
+      await source.close();
+    }
+  } catch {
+    throw refuse('exists and is not a ZIP archive');
+  }
+}
 
 /**
  * The walk's entries as they are found, for the writer to follow: it waits when it catches up.

@@ -27,6 +27,7 @@ import { entryChunks, plainEntryData, readEntryData, readSmallEntryAt, type Sync
 import type { HelperAnswer, HelperData, HelperRequest } from './extract-helper.js';
 import type { RangeJob, RangeTally } from './check-ranges.js';
 import { helperScript } from './helper-script.js';
+import { tempStem } from './temp-stem.js';
 
 /** Entries up to this size (both sizes) are written from memory in span batches; larger ones stream, each its own batch. */
 export const SMALL_FILE = 256 * 1024;
@@ -339,7 +340,7 @@ let temporaryCounter = 0;
 /** A name beside `final` that no entry and no other thread (or process) would pick. */
 export function temporaryBeside(final: string): string {
   const folder = path.dirname(final);
-  return `${folder}${path.sep}.${path.basename(final).slice(0, 100)}.${process.pid}-${threadId}-${++temporaryCounter}.zipdesk-partial`;
+  return `${folder}${path.sep}.${tempStem(path.basename(final))}.${process.pid}-${threadId}-${++temporaryCounter}.zipdesk-partial`;
 }
 
 /** 'wx' is O_CREAT|O_EXCL: it also refuses to follow a link planted under the temporary name. */

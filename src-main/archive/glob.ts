@@ -5,6 +5,8 @@
 // and `*.log` exclude at any depth); a pattern with '/' is matched against the whole entry
 // name, e.g. `src/**/*.test.ts`. A trailing '/' is ignored.
 
+import { ZipError } from '../zip/errors.js';
+
 export type Matcher = (entryName: string) => boolean;
 
 function toRegExpSource(pattern: string): string {
@@ -42,6 +44,16 @@ function toRegExpSource(pattern: string): string {
   return out;
 }
 
+/** A pattern the RegExp cannot take (a class such as [z-a]) is a ZipError naming the pattern, not the RegExp. */
+function compile(raw: string, pattern: string): RegExp {
+  try {
+    return new RegExp(`^${toRegExpSource(pattern)}$`, 's');
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/^.*: /, '');
+    throw new ZipError('BAD_NAME', `exclude pattern ${JSON.stringify(raw)} is not valid: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`);
+  }
+}
+
 export function compileGlobs(patterns: readonly string[]): Matcher {
   if (patterns.length === 0) return () => false;
   const whole: RegExp[] = [];
@@ -49,8 +61,8 @@ export function compileGlobs(patterns: readonly string[]): Matcher {
   for (const raw of patterns) {
     const pattern = raw.replace(/\/+$/, '');
     if (pattern === '') continue;
-    if (pattern.includes('/')) whole.push(new RegExp(`^${toRegExpSource(pattern.replace(/^\/+/, ''))}$`, 's'));
-    else component.push(new RegExp(`^${toRegExpSource(pattern)}$`, 's'));
+    if (pattern.includes('/')) whole.push(compile(raw, pattern.replace(/^\/+/, '')));
+    else component.push(compile(raw, pattern));
   }
   return (entryName) => {
     const name = entryName.replace(/\/+$/, '');

@@ -9,7 +9,8 @@ import { type FileHandle, lstat, open, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Log } from '../log/types.js';
 import { ZipError } from '../zip/errors.js';
-import { isTempPathFor } from './temp-file.js';
+import { nameProblemForWriting } from '../zip/paths.js';
+import { isTempNameFor } from './temp-file.js';
 
 export type EntryKind = 'file' | 'directory' | 'symlink';
 
@@ -32,9 +33,12 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 // Walking the sources
 
 export interface WalkOptions {
+  /** The archive being written: it and its temporary files are left out wherever the walk meets its folder. */
   readonly outputPath: string;
   readonly exclude: (name: string) => boolean;
   readonly followSymlinks: boolean;
+  /** Take the sources in byte order of their names too (a deterministic archive), not as given. */
+  readonly sorted?: boolean;
   readonly log: Log;
   readonly signal: AbortSignal | undefined;
   /** Each entry as soon as it is found, in archive order (the writer starts before the walk ends). */
@@ -64,19 +68,22 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
   const seen = new Set<string>();
 
   const add = (entry: PlannedEntry): void => {
+    const problem = nameProblemForWriting(entry.name);
+    if (problem !== undefined) throw new ZipError('BAD_NAME', `${problem} (${entry.sourcePath}); rename the file or leave it out`, { entry: entry.name });
     if (seen.has(entry.name)) throw new ZipError('BAD_NAME', `two sources give the same entry name "${entry.name}"`, { entry: entry.name });
     seen.add(entry.name);
     if (options.onEntry) options.onEntry(entry);
     else entries.push(entry);
   };
 
-  const statOf = async (p: string): Promise<Stats> => {
-    if (!options.followSymlinks) return lstat(p);
+  // Following links: a dangling link cannot be followed and is kept as a link; a link in a loop
+  // of links (ELOOP) is kept too, and skipped in `visit` like a folder link that loops back.
+  const statOf = async (p: string, follow = options.followSymlinks): Promise<Stats> => {
+    if (!follow) return lstat(p);
     try {
       return await stat(p);
     } catch (error) {
-      // A dangling link cannot be followed: keep it as a link.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return lstat(p);
+      if (unfollowable(error)) return lstat(p);
       throw error;
     }
   };
@@ -86,19 +93,32 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
     try {
       return statSync(p);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return lstatSync(p);
+      if (unfollowable(error)) return lstatSync(p);
       throw error;
     }
   };
 
   const addFile = (abs: string, name: string, st: Stats): void => add({ name, kind: 'file', sourcePath: abs, size: st.size, mode: st.mode, mtimeMs: st.mtimeMs });
 
-  /** Whether the walk leaves this path out: excluded, or the archive being written (or its temporary file: the walk runs while it is written). */
-  const leftOut = (abs: string, name: string): boolean => (name !== '' && options.exclude(name)) || abs === options.outputPath || isTempPathFor(options.outputPath, abs);
+  // The archive being written, and its temporary file (the walk runs while it is written), are
+  // left out of the folder that holds them, told by its device and inode: a link or another
+  // spelling of the folder leads there too.
+  const outputName = path.basename(options.outputPath);
+  let outputFolder: Stats | undefined;
+  try {
+    outputFolder = statSync(path.dirname(options.outputPath));
+  } catch {
+    // no such folder: the archive cannot be written there either, and the job fails on that
+  }
+  const holdsOutput = (folder: Stats): boolean => outputFolder !== undefined && folder.dev === outputFolder.dev && folder.ino === outputFolder.ino;
+  const isOutput = (child: string): boolean => child === outputName || isTempNameFor(outputName, child);
+
+  /** Whether the walk leaves this path out: excluded by the user's patterns. */
+  const leftOut = (name: string): boolean => name !== '' && options.exclude(name);
 
   const visit = async (abs: string, name: string, st: Stats, ancestors: readonly string[]): Promise<void> => {
     throwIfAborted(options.signal);
-    if (leftOut(abs, name)) return;
+    if (leftOut(name)) return;
     if (st.isDirectory()) {
       const key = `${st.dev}:${st.ino}`;
       if (ancestors.includes(key)) {
@@ -116,6 +136,7 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
       } catch (error) {
         throw ioError(error, abs);
       }
+      if (holdsOutput(st)) names = names.filter((child) => !isOutput(child));
       // `abs` is absolute and normalized, and names from readdir hold no separator: no path.join.
       const prefix = abs.endsWith(path.sep) ? abs : abs + path.sep;
       const children = names.map((child) => {
@@ -131,12 +152,16 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
         const childName = name === '' ? child : `${name}/${child}`;
         // Plain files (most entries) without a call of this async function each.
         if (childStat.isFile()) {
-          if (!leftOut(childPath, childName)) addFile(childPath, childName, childStat);
+          if (!leftOut(childName)) addFile(childPath, childName, childStat);
         } else await visit(childPath, childName, childStat, inside);
       }
     } else if (st.isFile()) {
       addFile(abs, name, st);
     } else if (st.isSymbolicLink()) {
+      if (options.followSymlinks && (await loops(abs))) {
+        options.log.warn('skipping a link in a loop of links', { path: abs });
+        return;
+      }
       let target: Buffer;
       try {
         target = await readlink(abs, { encoding: 'buffer' });
@@ -149,17 +174,39 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
     }
   };
 
-  for (const source of sources) {
+  for (const source of options.sorted ? [...sources].sort((a, b) => byteOrder(path.basename(path.resolve(a)), path.basename(path.resolve(b)))) : sources) {
     const abs = path.resolve(source);
     let st: Stats;
     try {
-      st = await statOf(abs);
+      // `link/` names the folder a link points to (as a shell means it), not the link.
+      st = await statOf(abs, options.followSymlinks || endsWithSeparator(source));
     } catch (error) {
       throw ioError(error, source);
     }
     await visit(abs, path.basename(abs), st, []);
   }
   return entries;
+}
+
+/** Whether a path as given ends in a separator ("/", and "\\" on Windows). */
+export function endsWithSeparator(given: string): boolean {
+  return given.endsWith('/') || given.endsWith(path.sep);
+}
+
+/** A link that stat cannot follow: dangling (ENOENT) or in a loop of links (ELOOP). */
+function unfollowable(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ELOOP';
+}
+
+/** Whether following the link at `p` ends in a loop of links. */
+async function loops(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ELOOP';
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { constants as fsConstants } from 'node:fs';
 import { type FileHandle, link, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ZipError } from '../zip/errors.js';
+import { tempStem } from './temp-stem.js';
 
 /** What to do when the target already exists when the work is done. */
 export type OnExists =
@@ -35,15 +36,13 @@ export const TEMP_SUFFIX = '.zipdesk-tmp';
 
 /** The temporary name used beside `finalPath`: hidden, and recognisably ours. */
 export function tempPathFor(finalPath: string): string {
-  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
+  return path.join(path.dirname(finalPath), `.${tempStem(path.basename(finalPath))}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
 }
 
-/** Whether `candidate` is a temporary name of `finalPath` (see tempPathFor), made by this job or another. */
-export function isTempPathFor(finalPath: string, candidate: string): boolean {
-  if (path.dirname(candidate) !== path.dirname(finalPath)) return false;
-  const prefix = `.${path.basename(finalPath)}.`;
-  const name = path.basename(candidate);
-  return name.length === prefix.length + 8 + TEMP_SUFFIX.length && name.startsWith(prefix) && name.endsWith(TEMP_SUFFIX);
+/** Whether the file name `candidate` is a temporary name (see tempPathFor) of the file name `finalName` in the same folder, made by this job or another. */
+export function isTempNameFor(finalName: string, candidate: string): boolean {
+  const prefix = `.${tempStem(finalName)}.`;
+  return candidate.length === prefix.length + 8 + TEMP_SUFFIX.length && candidate.startsWith(prefix) && candidate.endsWith(TEMP_SUFFIX);
 }
 
 /** `dir/name (n).ext` for n ≥ 2 (n = 1 is the name itself). */

@@ -1,7 +1,10 @@
 // `zipdesk create OUT.zip PATH... [--level N] [--exclude GLOB]...`: one create job through the
 // same queue and worker as the app.
 
+import { Buffer } from 'node:buffer';
 import path from 'node:path';
+import { compileGlobs } from '../archive/glob.js';
+import { endsWithSeparator } from '../archive/sources.js';
 import type { JobClientOptions } from '../jobs/client.js';
 import type { CreateJobRequest } from '../jobs/protocol.js';
 import { parse } from './args.js';
@@ -20,9 +23,21 @@ export const COMPRESS_OPTIONS = {
   exclude: { type: 'string', short: 'x', multiple: true },
 } as const;
 
-/** The exclude globs parsed by COMPRESS_OPTIONS, as the request wants them (absent when none). */
+/** The exclude globs parsed by COMPRESS_OPTIONS, as the request wants them (absent when none); a bad one is a usage error before any job starts. */
 export function excludesOf(values: { exclude?: string[] | undefined }): { excludes?: string[] } {
-  return values.exclude?.length ? { excludes: values.exclude } : {};
+  if (!values.exclude?.length) return {};
+  try {
+    compileGlobs(values.exclude);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return { excludes: values.exclude };
+}
+
+/** A path as given, resolved; a trailing separator is kept (`link/` means the folder the link points to). */
+export function resolveKeepingSlash(cwd: string, given: string): string {
+  const resolved = path.resolve(cwd, given);
+  return endsWithSeparator(given) && !resolved.endsWith(path.sep) ? resolved + path.sep : resolved;
 }
 
 export function parseCreateArgs(args: readonly string[], cwd: string): CreateJobRequest {
@@ -34,11 +49,13 @@ export function parseCreateArgs(args: readonly string[], cwd: string): CreateJob
   });
   const [out, ...sources] = positionals;
   if (out === undefined || sources.length === 0) throw new UsageError('create needs the archive to write and at least one file or folder');
+  if (endsWithSeparator(out)) throw new UsageError(`${out} names a folder; give the archive's file name`);
   const level = parseLevel(values.level);
+  if (values.comment !== undefined && Buffer.byteLength(values.comment) > 0xffff) throw new UsageError(`--comment is ${Buffer.byteLength(values.comment)} bytes; a ZIP comment holds at most 65,535`);
   return {
     kind: 'create',
     outputPath: path.resolve(cwd, out),
-    sources: sources.map((s) => path.resolve(cwd, s)),
+    sources: sources.map((s) => resolveKeepingSlash(cwd, s)),
     ...(level === undefined ? {} : { level }),
     ...excludesOf(values),
     ...(values.comment === undefined ? {} : { comment: values.comment }),

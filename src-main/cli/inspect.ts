@@ -3,12 +3,12 @@
 // side by side, fields that disagree marked with "≠"; then the extra fields and the data
 // descriptor. Without ENTRY, the end records and the safety report (zip/safety.ts).
 
-import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
+import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
 import { parse, resolvePath } from './args.js';
 import { writeOut } from './output.js';
 import { errorLine } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
-import { ZipError } from '../zip/errors.js';
+import { ZipError, isZipError } from '../zip/errors.js';
 import { inspectArchive, inspectEntry, type FieldRow, type RecordView } from '../zip/inspect.js';
 import type { ZipEntry } from '../zip/model.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
@@ -42,7 +42,7 @@ export const inspectCommand: Command = {
       return EXIT_OK;
     } catch (error) {
       context.stderr.write(errorLine(archive, error));
-      return EXIT_ARCHIVE_PROBLEM;
+      return isZipError(error) && error.code === 'CANCELLED' ? EXIT_CANCELLED : EXIT_ARCHIVE_PROBLEM;
     } finally {
       await source.close();
     }

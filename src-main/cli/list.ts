@@ -6,11 +6,12 @@
 
 import { Buffer } from 'node:buffer';
 import { once } from 'node:events';
-import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
+import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
 import { parse, resolvePath } from './args.js';
 import { writeOut } from './output.js';
 import { errorLine } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
+import { ZipError } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
 import { entryOfRecord, isDirectoryRecord, isEncryptedFlag, openZip, plainRecordTime, type CentralValues, type RecordMaker } from '../zip/reader.js';
 import { CENTRAL_DIRECTORY_HEADER } from '../zip/records.js';
@@ -32,9 +33,10 @@ export const listCommand: Command = {
     }
     try {
       const reader = await openZip(source, { log: context.log });
-      if (values['json'] === true) await listJson(reader, context);
-      else await listTable(reader, context);
-      return EXIT_OK;
+      const complete = values['json'] === true ? await listJson(reader, context) : await listTable(reader, context);
+      if (complete) return EXIT_OK;
+      context.stderr.write(errorLine(archive, new ZipError('CANCELLED', 'cancelled')));
+      return EXIT_CANCELLED;
     } catch (error) {
       context.stderr.write(errorLine(archive, error));
       return EXIT_ARCHIVE_PROBLEM;
@@ -156,7 +158,7 @@ const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 /**
  * The rows of every record, written by `row` as the directory is walked: from the record's own
  * fields and name bytes when plainRecordTime says they tell all (no entry, no name string), else
- * from its entry.
+ * from its entry. False when cancelled before the last row.
  */
 async function writeRows(
   reader: Reader,
@@ -166,7 +168,7 @@ async function writeRows(
   row: (buf: Buffer, at: number, values: CentralValues, modified: Date | undefined, entry: ZipEntry | undefined) => void,
   /** Whether the row can also use this plain record's name bytes as they are. */
   nameAsIs: (buf: Buffer, start: number, end: number) => boolean = () => true,
-): Promise<void> {
+): Promise<boolean> {
   const each: RecordMaker<void> = (buf, at, values, index, position, offsetAdjustment) => {
     const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
     let modified = plainRecordTime(buf, at, values);
@@ -175,20 +177,22 @@ async function writeRows(
   };
   try {
     for await (const _ of reader.recordBatches(each)) {
-      if (context.signal.aborted) break;
+      if (context.signal.aborted) return false;
       if (out.at >= OUTPUT_CHUNK / 2) await out.flush();
     }
+    return true;
   } finally {
     // Rows read before a damaged record are shown, as unzip does.
     await out.flush();
   }
 }
 
-async function listJson(reader: Reader, context: CliContext): Promise<void> {
+/** False when cancelled (the rows so far are written, the end is not). */
+async function listJson(reader: Reader, context: CliContext): Promise<boolean> {
   const out = new RowWriter(context.stdout);
   out.text(`{"comment":${JSON.stringify(reader.info.comment)},"entries":[`);
   let first = true;
-  await writeRows(reader, context, out, (buf, at, values, modified, entry) => {
+  const complete = await writeRows(reader, context, out, (buf, at, values, modified, entry) => {
     const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
     const nameEnd = nameStart + values.fileNameLength;
     out.reserve(ROW_FIXED + values.fileNameLength);
@@ -213,7 +217,8 @@ async function listJson(reader: Reader, context: CliContext): Promise<void> {
     }
     jsonFields(out, entry.uncompressedSize, entry.compressedSize, entry.crc32, entry.compressionMethod, entry.modified, entry.isDirectory, entry.encrypted);
   }, (buf, start, end) => !needsJsonEscape(buf, start, end));
-  await writeOut(context.stdout, '\n]}\n');
+  if (complete) await writeOut(context.stdout, '\n]}\n');
+  return complete;
 }
 
 /** A JSON row after its name. */
@@ -241,7 +246,8 @@ function needsJsonEscape(buf: Buffer, start: number, end: number): boolean {
 
 const HEADER = ' Length   Method    Size  Cmpr    Date    Time   CRC-32   Name\n--------  ------  ------- ---- ---------- ----- --------  ----\n';
 
-async function listTable(reader: Reader, context: CliContext): Promise<void> {
+/** False when cancelled (the rows so far are written, the totals are not). */
+async function listTable(reader: Reader, context: CliContext): Promise<boolean> {
   const { stdout } = context;
   if (reader.info.comment !== '') await writeOut(stdout, `${reader.info.comment}\n`);
   await writeOut(stdout, HEADER);
@@ -249,7 +255,7 @@ async function listTable(reader: Reader, context: CliContext): Promise<void> {
   let count = 0;
   let size = 0;
   let compressed = 0;
-  await writeRows(reader, context, out, (buf, at, values, modified, entry) => {
+  const complete = await writeRows(reader, context, out, (buf, at, values, modified, entry) => {
     count++;
     if (entry === undefined) {
       const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
@@ -268,11 +274,13 @@ async function listTable(reader: Reader, context: CliContext): Promise<void> {
     size += entry.uncompressedSize;
     compressed += entry.compressedSize;
   });
+  if (!complete) return false;
   await writeOut(
     stdout,
     '--------          -------  ---                            -------\n' +
       `${String(size).padStart(8)}          ${String(compressed).padStart(7)} ${ratio(size, compressed).padStart(4)}                            ${count} ${count === 1 ? 'file' : 'files'}\n`,
   );
+  return true;
 }
 
 /** unzip -v's method column: Stored, Defl:N, or the method's short name. */

@@ -6,6 +6,7 @@
 // `main` does no process-level work, so tests call it in-process with their own streams;
 // `runFromProcess` is what bin/zipdesk.js calls.
 
+import { constants as osConstants } from 'node:os';
 import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, EXIT_USAGE, UsageError, type CliContext, type Command } from './command.js';
 import { allCommands, findCommand } from './commands.js';
 import { errorLine } from './report.js';
@@ -148,14 +149,17 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
     return logging;
   };
   const eager = rest[0] === 'create' || rest[0] === 'batch';
+  // Ctrl-C, a kill (SIGTERM) or a closed terminal (SIGHUP) cancel the command as cleanly as Ctrl-C
+  // does (temporary files removed); a second signal stops at once. A cancelled command exits
+  // with 128 + the signal's number, as shells report it (130 for Ctrl-C).
   const controller = new AbortController();
-  let interrupted = false;
-  const onSigint = (): void => {
-    if (interrupted) process.exit(EXIT_CANCELLED); // a second Ctrl-C: stop now
-    interrupted = true;
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stoppedBy !== undefined) process.exit(exitCodeOf(signal)); // a second signal: stop now
+    stoppedBy = signal;
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   // A closed pipe (zipdesk list big.zip | head) is not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
@@ -167,11 +171,18 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
     signal: controller.signal,
     cwd: process.cwd(),
   });
-  process.off('SIGINT', onSigint);
+  for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   if (deferred.worthWriting) {
     const started = await startLogging();
     if (started !== undefined) deferred.replay(started.logger);
   }
   await logging?.close().catch(() => undefined);
-  process.exitCode = interrupted && code === EXIT_OK ? EXIT_CANCELLED : code;
+  // A command that finished before the signal reached it reports what it did.
+  process.exitCode = code === EXIT_CANCELLED && stoppedBy !== undefined ? exitCodeOf(stoppedBy) : code;
+}
+
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function exitCodeOf(signal: NodeJS.Signals): number {
+  return 128 + (osConstants.signals[signal] ?? EXIT_CANCELLED - 128);
 }

@@ -69,6 +69,20 @@ export function trySafeEntryPath(name: string): SafePath | ZipError {
   return result;
 }
 
+/**
+ * Why a name taken from files on disk cannot be stored as an entry that readers take for those
+ * files, or undefined. Writing keeps to the names that reading (normalize) takes as they are: a
+ * backslash would be read as a folder separator (`a\b` extracts as a/b, `..\x` is refused), and
+ * a name that begins like a drive letter (`C:x`) is refused as absolute.
+ */
+export function nameProblemForWriting(name: string): string | undefined {
+  if (name.includes('\\')) return 'the name holds a backslash, which ZIP readers take for a folder separator';
+  const read = normalize(name);
+  if (typeof read === 'string') return read;
+  if (read.path.length + (read.trailingSlash ? 1 : 0) === name.length) return undefined;
+  return `the name would be read back as ${JSON.stringify(read.path)}`;
+}
+
 function normalize(name: string): SafePath | string {
   if (name.length === 0) return 'the name is empty';
   if (isPlain(name)) {

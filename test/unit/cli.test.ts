@@ -176,7 +176,7 @@ describe('zipdesk test and extract', () => {
 
 describe('zipdesk extract and test on Ctrl-C', () => {
   it('exit 130 like create and batch, with one line and nothing written', async () => {
-    for (const argv of [['extract', 'good.zip', '-o', 'interrupted'], ['test', 'good.zip']]) {
+    for (const argv of [['extract', 'good.zip', '-o', 'interrupted'], ['test', 'good.zip'], ['list', 'good.zip'], ['list', 'good.zip', '--json'], ['inspect', 'good.zip']]) {
       const controller = new AbortController();
       controller.abort(); // Ctrl-C arrived: the command stops at its first check
       const stderr = new PassThrough();

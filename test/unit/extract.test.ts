@@ -103,6 +103,18 @@ with zipfile.ZipFile('p.zip', 'w', zipfile.ZIP_DEFLATED) as z:
     expect(result.entriesTotal).toBe(2);
     expect(tree(target)).toEqual(['a/', 'a/1.txt', 'a/2.txt']);
   });
+
+  it('extracts names as long as a file system allows (255 bytes), whose temporary names must be shorter', async () => {
+    // 85 three-byte characters: 255 bytes of UTF-8; a small and a large (streamed) entry.
+    const long = '日'.repeat(85);
+    const big = lines(3 * 1024 * 1024, 7);
+    const archive = writeArchive(dir, 'long.zip', craftZip([{ name: `a/${long}`, data: 'short' }, { name: `b/${long}`, data: big }]));
+    const target = path.join(dir, 'out');
+    const result = await extractArchive(archive, target);
+    expect(result.problems).toEqual([]);
+    expect(readFileSync(path.join(target, 'a', long), 'utf8')).toBe('short');
+    expect(readFileSync(path.join(target, 'b', long)).equals(big)).toBe(true);
+  });
 });
 
 describe('extractArchive refuses hostile entries and writes nothing outside the target', () => {

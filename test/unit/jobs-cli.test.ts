@@ -1,8 +1,11 @@
 // `zipdesk create` and `zipdesk batch` in-process, through the real queue and worker.
 
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +16,7 @@ import { EXIT_CANCELLED } from '../../src-main/cli/job-progress.js';
 import { silentLog } from '../../src-main/log/types.js';
 import { tempDir, text } from '../conformance/write-fixtures.js';
 
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const root = tempDir('zipdesk-cli-write-');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -49,6 +53,14 @@ describe('zipdesk create / batch', () => {
     expect(parseCreateArgs(['out.zip', 'a', '--comment', 'hi', '--follow-symlinks'], '/w')).toEqual({
       kind: 'create', outputPath: '/w/out.zip', sources: ['/w/a'], comment: 'hi', followSymlinks: true,
     });
+    // Found wrong before a job starts: a folder for the archive, a bad pattern, a comment too long.
+    expect(() => parseCreateArgs(['out/', 'a'], '/w')).toThrow(new UsageError("out/ names a folder; give the archive's file name"));
+    expect(() => parseCreateArgs(['out.zip', 'a', '--exclude', '[z-a]'], '/w')).toThrow(new UsageError('exclude pattern "[z-a]" is not valid: range out of order in character class'));
+    expect(() => parseBatchArgs(['x', '-x', '[z-a]'], '/w')).toThrow(UsageError);
+    expect(() => parseCreateArgs(['out.zip', 'a', '--comment', 'é'.repeat(32_768)], '/w')).toThrow(/--comment is 65536 bytes/);
+    expect(parseCreateArgs(['out.zip', 'a', '--comment', 'x'.repeat(65_535)], '/w')).toMatchObject({ comment: 'x'.repeat(65_535) });
+    // `link/` keeps its slash: the folder the link points to is archived, not the link.
+    expect(parseCreateArgs(['out.zip', 'link/', 'b'], '/w')).toMatchObject({ sources: ['/w/link/', '/w/b'] });
     expect(() => parseBatchArgs(['x', '-o'], '/w')).toThrow(/--output-dir/);
     expect(() => parseBatchArgs([], '/w')).toThrow(UsageError);
   });
@@ -85,6 +97,31 @@ describe('zipdesk create / batch', () => {
     expect(ctx.stderr.text).toContain('cancelled.zip: cancelled');
     expect(existsSync(path.join(root, 'cancelled.zip'))).toBe(false);
     expect(readdirSync(root).filter((n) => n.includes('zipdesk-tmp'))).toEqual([]);
+  });
+
+  it('a kill (SIGTERM) or a closed terminal (SIGHUP) cancels like Ctrl-C: exit 128 + the signal, nothing left behind', async () => {
+    if (!existsSync(path.join(projectRoot, 'build/src-main/cli/main.js'))) throw new Error('run `npm run build:node` first');
+    const folder = path.join(root, 'signalled');
+    mkdirSync(folder);
+    for (let i = 0; i < 6; i++) writeFileSync(path.join(folder, `p${i}.txt`), randomBytes(5_000_000).toString('base64'));
+    writeFileSync(path.join(root, 'no-log-file.json'), JSON.stringify({ file: { enabled: false } }));
+    for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129], ['SIGINT', 130]] as const) {
+      const child = spawn(process.execPath, [path.join(projectRoot, 'bin/zipdesk.js'), 'create', 'signalled.zip', 'signalled', '--level', '9'], {
+        cwd: root,
+        env: { ...process.env, ZIPDESK_LOG_CONFIG: path.join(root, 'no-log-file.json') },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        // A progress line: the job runs and its temporary file exists.
+        if (stderr.includes('%') && child.exitCode === null && !child.killed) child.kill(signal);
+      });
+      const [exitCode] = (await once(child, 'close')) as [number | null];
+      expect({ signal, exitCode, stderr: stderr.split('\n').filter((line) => line.includes('zipdesk:')) }).toEqual({ signal, exitCode: code, stderr: [] });
+      expect(stderr).toContain('signalled.zip: cancelled');
+      expect(readdirSync(root).filter((name) => name.startsWith('.signalled.zip') || name === 'signalled.zip')).toEqual([]);
+    }
   });
 
   it('reports a failure in one line and exits 1', async () => {

@@ -2,12 +2,14 @@
 // policies: deterministic bytes, source changes, compression choices.
 
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import zlib from 'node:zlib';
 import { createArchive } from '../../src-main/archive/create.js';
+import { open } from 'node:fs/promises';
+import { writeAll } from '../../src-main/archive/buffers.js';
 import { deflateTransient } from '../../src-main/archive/compress-work.js';
 import { compileGlobs } from '../../src-main/archive/glob.js';
 import { numberedName, withTempFile } from '../../src-main/archive/temp-file.js';
@@ -143,6 +145,19 @@ describe('withTempFile', () => {
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+describe('writing the archive', () => {
+  it('a failed write (a full disk: /dev/full) is the archive\'s problem, never attributed to an entry', async () => {
+    const handle = await open('/dev/full', 'w');
+    try {
+      const error = await writeAll(handle, Buffer.alloc(1000), 0).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'IO', message: 'cannot write the archive: the disk is full' });
+      expect((error as ZipError).withEntry('a.txt').entry).toBeUndefined();
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
 describe('deflateTransient', () => {
   // Level 1 deflates with memLevel 9 (compress-work.ts zlibOptions), the others with zlib's default 8.
   const zlibOf = (options: { level: number }) => ({ ...options, memLevel: options.level === 1 ? 9 : 8 });
@@ -247,6 +262,11 @@ describe('createArchive', () => {
     expect(readFileSync(first).equals(readFileSync(second))).toBe(true);
     const listing = execFileSync('unzip', ['-Z1', first], { encoding: 'utf8' }).trim().split('\n');
     expect(listing).toEqual(['tree/', 'tree/a/', 'tree/a/big.txt', 'tree/a/z.bin', 'tree/b.txt', 'tree/empty/', 'tree/ln']);
+    // The sources are taken in byte order of their names too, not in the order given.
+    const other = writeTree(dir, 'other', [{ name: 'o.txt', kind: 'file', data: text(10) }]);
+    await createArchive({ outputPath: first, sources: [base, other], deterministic: true });
+    await createArchive({ outputPath: second, sources: [other, base], deterministic: true });
+    expect(readFileSync(first).equals(readFileSync(second))).toBe(true);
   });
 
   it('leaves out excluded entries, and never adds the archive to itself', async () => {
@@ -257,9 +277,101 @@ describe('createArchive', () => {
       { name: 'node_modules/x/y.js', kind: 'file', data: text(10) },
     ]);
     const archive = path.join(base, 'self.zip');
-    writeFileSync(archive, 'an older archive in the tree');
+    execFileSync('zip', ['-q', archive, 'keep.txt'], { cwd: base }); // an older archive in the tree
     await createArchive({ outputPath: archive, sources: [base], excludes: ['*.log', 'node_modules'] });
     expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['w/', 'w/keep.txt']);
+  });
+
+  it('leaves out the archive wherever the walk meets its folder, also through a link to it', async () => {
+    const dir = path.join(root, 'self-link');
+    const base = writeTree(dir, 't', [
+      { name: 'keep.txt', kind: 'file', data: text(10) },
+      { name: 'out/note.txt', kind: 'file', data: text(10) },
+    ]);
+    symlinkSync(path.join(base, 'out'), path.join(dir, 'link'));
+    const archive = path.join(dir, 'link', 't.zip');
+    for (let run = 0; run < 2; run++) {
+      await createArchive({ outputPath: archive, sources: [base] });
+      expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['t/', 't/keep.txt', 't/out/', 't/out/note.txt']);
+    }
+  });
+
+  it('replaces an archive, and refuses a folder, one of the sources, or a file that is not a ZIP, leaving each as it was', async () => {
+    const dir = path.join(root, 'targets');
+    const base = writeTree(dir, 's', [
+      { name: 'notes.txt', kind: 'file', data: text(100) },
+      { name: 'old.zip', kind: 'file', data: Buffer.alloc(0) },
+      { name: 'folder/x.txt', kind: 'file', data: text(10) },
+    ]);
+    const notes = readFileSync(path.join(base, 'notes.txt'));
+    const refused = async (outputPath: string, sources: string[], message: RegExp): Promise<void> => {
+      const error = await createArchive({ outputPath, sources }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'EXISTS', message });
+      expect(readdirSync(path.dirname(outputPath)).filter((name) => name.includes('zipdesk-tmp'))).toEqual([]);
+    };
+    await refused(path.join(base, 'notes.txt'), [path.join(base, 'notes.txt')], /^is also one of the files to archive; not replaced$/);
+    await refused(path.join(base, 'notes.txt'), [base], /^exists and is not a ZIP archive; not replaced$/);
+    await refused(path.join(base, 'notes.txt'), [path.join(base, 'folder')], /^exists and is not a ZIP archive; not replaced$/);
+    await refused(path.join(base, 'folder'), [path.join(base, 'notes.txt')], /^is a folder; not replaced$/);
+    expect(readFileSync(path.join(base, 'notes.txt')).equals(notes)).toBe(true);
+    expect(readdirSync(path.join(base, 'folder'))).toEqual(['x.txt']);
+    // An empty file and an archive (another tool's) are replaced.
+    await createArchive({ outputPath: path.join(base, 'old.zip'), sources: [path.join(base, 'notes.txt')] });
+    execFileSync('zip', ['-q', path.join(dir, 'other.zip'), 'notes.txt'], { cwd: base });
+    await createArchive({ outputPath: path.join(dir, 'other.zip'), sources: [path.join(base, 'folder')] });
+    expect(execFileSync('unzip', ['-Z1', path.join(dir, 'other.zip')], { encoding: 'utf8' }).trim().split('\n')).toEqual(['folder/', 'folder/x.txt']);
+  });
+
+  it('refuses a file whose name readers would take for another path, and writes nothing', async () => {
+    for (const [name, reason] of [
+      ['a\\b.txt', /bs\/a\\b\.txt: the name holds a backslash/],
+      ['..\\..\\evil.txt', /the name holds a backslash/],
+    ] as const) {
+      const dir = path.join(root, `names-${readdirSync(root).length}`);
+      const base = writeTree(dir, 'bs', [{ name: 'ok.txt', kind: 'file', data: text(10) }]);
+      writeFileSync(path.join(base, name), 'x');
+      const error = await createArchive({ outputPath: path.join(dir, 'bs.zip'), sources: [base] }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'BAD_NAME', entry: `bs/${name}` });
+      expect(`${(error as ZipError).entry}: ${(error as Error).message}`).toMatch(reason);
+      expect(readdirSync(dir)).toEqual(['bs']);
+    }
+    const dir = path.join(root, 'drive');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'C:x.txt'), 'x');
+    const error = await createArchive({ outputPath: path.join(dir, 'd.zip'), sources: [path.join(dir, 'C:x.txt')] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'BAD_NAME', entry: 'C:x.txt', message: expect.stringMatching(/^the name starts with the drive letter C:/) });
+  });
+
+  it('following links, skips links in a loop of links; a source given as `link/` is the folder it points to', async () => {
+    const dir = path.join(root, 'link-loops');
+    const base = writeTree(dir, 'lp', [
+      { name: 'f.txt', kind: 'file', data: text(10) },
+      { name: 'self', kind: 'symlink', target: 'self' },
+      { name: 'l1', kind: 'symlink', target: 'l2' },
+      { name: 'l2', kind: 'symlink', target: 'l1' },
+      { name: 'up', kind: 'symlink', target: '.' },
+    ]);
+    const archive = path.join(dir, 'lp.zip');
+    await createArchive({ outputPath: archive, sources: [base], followSymlinks: true });
+    expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['lp/', 'lp/f.txt']);
+    // Not following: every link is stored as a link.
+    await createArchive({ outputPath: archive, sources: [base] });
+    expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['lp/', 'lp/f.txt', 'lp/l1', 'lp/l2', 'lp/self', 'lp/up']);
+    symlinkSync('lp', path.join(dir, 'dirlink'));
+    await createArchive({ outputPath: archive, sources: [path.join(dir, 'dirlink') + '/'] });
+    expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['dirlink/', 'dirlink/f.txt', 'dirlink/l1', 'dirlink/l2', 'dirlink/self', 'dirlink/up']);
+    await createArchive({ outputPath: archive, sources: [path.join(dir, 'dirlink')] });
+    expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['dirlink']);
+  });
+
+  it('makes temporary names that fit beside a target whose own name is as long as a name can be', async () => {
+    const dir = path.join(root, 'long');
+    const base = writeTree(dir, 'src', [{ name: 'a.txt', kind: 'file', data: text(10) }]);
+    // 251 bytes of UTF-8 and ".zip": a temporary name repeating it whole would pass 255 bytes.
+    const target = path.join(dir, `${'ü'.repeat(125)}x.zip`);
+    expect(Buffer.byteLength(path.basename(target))).toBe(255);
+    await createArchive({ outputPath: target, sources: [base] });
+    expect(readdirSync(dir).sort()).toEqual(['src', path.basename(target)].sort());
   });
 
   it('level 0 stores everything; compressed formats are stored by extension, magic number or sample', async () => {
