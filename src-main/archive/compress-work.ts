@@ -12,13 +12,13 @@ import zlib from 'node:zlib';
 import { METHOD_DEFLATED, METHOD_STORED } from '../zip/constants.js';
 import { ZipError, type ZipErrorCode } from '../zip/errors.js';
 import { SAMPLE_SIZE, choosePlan } from './compress-plan.js';
-import { type PlannedEntry, ioError, readWholeSync } from './sources.js';
+import { type PlannedEntry, type SourcePath, ioError, readWholeSync } from './sources.js';
 import { CHUNK_SIZE, CHUNK_SLACK } from './buffers.js';
 
 /** What the compressing side needs to know of a small file. */
 export interface FileTask {
   readonly name: string;
-  readonly sourcePath: string;
+  readonly sourcePath: SourcePath;
   readonly size: number;
   readonly mode: number;
   readonly mtimeMs: number;

@@ -339,6 +339,7 @@ type BaseRecord = Omit<EntryRecord, 'compressionMethod' | 'crc32' | 'compressedS
 function withData(base: BaseRecord, compressionMethod: number, crc32: number, compressedSize: number, zip64LocalSizes: boolean): EntryRecord {
   return {
     fileName: base.fileName,
+    rawName: base.rawName,
     lastModFileDate: base.lastModFileDate,
     lastModFileTime: base.lastModFileTime,
     modTime: base.modTime,
@@ -500,7 +501,8 @@ class EntryWriter {
     const typeBits = entry.kind === 'directory' ? S_IFDIR : entry.kind === 'symlink' ? S_IFLNK : S_IFREG;
     const mode = (entry.mode & ~S_IFMT & 0xffff) | typeBits;
     return {
-      fileName: Buffer.from(entry.name, 'utf8'),
+      fileName: entry.nameBytes ?? Buffer.from(entry.name, 'utf8'),
+      rawName: entry.nameBytes !== undefined,
       lastModFileDate: dos.lastModFileDate,
       lastModFileTime: dos.lastModFileTime,
       modTime: deterministic ? DETERMINISTIC_UNIX_TIME : Math.floor(entry.mtimeMs / 1000),

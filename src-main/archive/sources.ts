@@ -3,7 +3,7 @@
 // here runs on the job's worker thread, so plain system calls are used where a thread-pool
 // round trip would cost more than the call.
 
-import { Buffer } from 'node:buffer';
+import { Buffer, isUtf8 } from 'node:buffer';
 import { type Stats, closeSync, fstatSync, lstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { type FileHandle, lstat, open, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,10 +14,32 @@ import { isTempNameFor } from './temp-file.js';
 
 export type EntryKind = 'file' | 'directory' | 'symlink';
 
+/**
+ * A file's path: text, or its bytes where a name along it is not UTF-8 (old Latin-1 names, say),
+ * which a string cannot hold. (Bytes arrive on a helper thread as a plain Uint8Array.)
+ */
+export type SourcePath = string | Uint8Array;
+
+/** The path as the system calls take it. */
+export function fsPath(p: SourcePath): string | Buffer {
+  return typeof p === 'string' || Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+}
+
+/** A path for messages (bytes that are not UTF-8 shown as U+FFFD). */
+export function shownPath(p: SourcePath): string {
+  return typeof p === 'string' ? p : fsPath(p).toString();
+}
+
 export interface PlannedEntry {
+  /** The entry's name as text (for patterns, messages and progress; see nameBytes). */
   readonly name: string;
+  /**
+   * The name's bytes as the file system gave them, when they are not UTF-8: stored as they are,
+   * without the UTF-8 flag, as Info-ZIP's zip does (and as unzip gives them back).
+   */
+  readonly nameBytes?: Buffer;
   readonly kind: EntryKind;
-  readonly sourcePath: string;
+  readonly sourcePath: SourcePath;
   /** File size, or the link target's length. */
   readonly size: number;
   readonly mode: number;
@@ -45,7 +67,8 @@ export interface WalkOptions {
   readonly onEntry?: (entry: PlannedEntry) => void;
 }
 
-export function ioError(error: unknown, what: string): ZipError {
+export function ioError(error: unknown, path: SourcePath): ZipError {
+  const what = shownPath(path);
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new ZipError('SOURCE_CHANGED', `${what}: no such file or folder`, { cause: error });
   return new ZipError('IO', `${what}: ${(error as Error).message}`, { cause: error });
@@ -67,18 +90,22 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
   const entries: PlannedEntry[] = [];
   const seen = new Set<string>();
 
+  /** Names that are not UTF-8, by their bytes (two of them may show as one text). */
+  const seenBytes = new Set<string>();
+
   const add = (entry: PlannedEntry): void => {
     const problem = nameProblemForWriting(entry.name);
-    if (problem !== undefined) throw new ZipError('BAD_NAME', `${problem} (${entry.sourcePath}); rename the file or leave it out`, { entry: entry.name });
-    if (seen.has(entry.name)) throw new ZipError('BAD_NAME', `two sources give the same entry name "${entry.name}"`, { entry: entry.name });
-    seen.add(entry.name);
+    if (problem !== undefined) throw new ZipError('BAD_NAME', `${problem} (${shownPath(entry.sourcePath)}); rename the file or leave it out`, { entry: entry.name });
+    const [names, key] = entry.nameBytes === undefined ? [seen, entry.name] : [seenBytes, entry.nameBytes.toString('latin1')];
+    if (names.has(key)) throw new ZipError('BAD_NAME', `two sources give the same entry name "${entry.name}"`, { entry: entry.name });
+    names.add(key);
     if (options.onEntry) options.onEntry(entry);
     else entries.push(entry);
   };
 
   // Following links: a dangling link cannot be followed and is kept as a link; a link in a loop
   // of links (ELOOP) is kept too, and skipped in `visit` like a folder link that loops back.
-  const statOf = async (p: string, follow = options.followSymlinks): Promise<Stats> => {
+  const statOf = async (p: string | Buffer, follow = options.followSymlinks): Promise<Stats> => {
     if (!follow) return lstat(p);
     try {
       return await stat(p);
@@ -88,7 +115,7 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
     }
   };
 
-  const statOfSync = (p: string): Stats => {
+  const statOfSync = (p: string | Buffer): Stats => {
     if (!options.followSymlinks) return lstatSync(p);
     try {
       return statSync(p);
@@ -98,7 +125,8 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
     }
   };
 
-  const addFile = (abs: string, name: string, st: Stats): void => add({ name, kind: 'file', sourcePath: abs, size: st.size, mode: st.mode, mtimeMs: st.mtimeMs });
+  const addFile = (abs: string | Buffer, name: string, nameBytes: Buffer | undefined, st: Stats): void =>
+    add({ name, ...(nameBytes && { nameBytes }), kind: 'file', sourcePath: abs, size: st.size, mode: st.mode, mtimeMs: st.mtimeMs });
 
   // The archive being written, and its temporary file (the walk runs while it is written), are
   // left out of the folder that holds them, told by its device and inode: a link or another
@@ -116,50 +144,80 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
   /** Whether the walk leaves this path out: excluded by the user's patterns. */
   const leftOut = (name: string): boolean => name !== '' && options.exclude(name);
 
-  const visit = async (abs: string, name: string, st: Stats, ancestors: readonly string[]): Promise<void> => {
+  /**
+   * A folder's children in byte order of names, with their paths and entry names. A name that is
+   * not UTF-8 (readdir would give U+FFFD for its bytes) makes the child's path bytes, and its
+   * entry name's bytes are kept; so do the paths and names below it.
+   */
+  const children = (abs: string | Buffer, st: Stats, name: string, nameBytes: Buffer | undefined): Child[] => {
+    const inOutputFolder = holdsOutput(st);
+    // `abs` is absolute and normalized, and names from readdir hold no separator: no path.join.
+    const textPrefix = typeof abs === 'string' ? (abs.endsWith(path.sep) ? abs : abs + path.sep) : undefined;
+    if (textPrefix !== undefined) {
+      let names = readdirSync(abs);
+      if (!names.some((child) => child.includes('\uFFFD'))) {
+        names = names.sort(byteOrder);
+        if (inOutputFolder) names = names.filter((child) => !isOutput(child));
+        return names.map((child) => ({ path: textPrefix + child, name: name === '' ? child : `${name}/${child}`, nameBytes: undefined }));
+      }
+    }
+    const bytesPrefix = Buffer.from(textPrefix ?? (abs.at(-1) === SLASH ? abs : Buffer.concat([abs as Buffer, Buffer.from(path.sep)])));
+    const folderBytes = nameBytes ?? (name === '' ? undefined : Buffer.from(name));
+    const found: Child[] = [];
+    for (const child of readdirSync(abs, { encoding: 'buffer' }).sort(Buffer.compare)) {
+      const text = child.toString();
+      const childName = name === '' ? text : `${name}/${text}`;
+      if (textPrefix !== undefined && isUtf8(child)) {
+        if (!(inOutputFolder && isOutput(text))) found.push({ path: textPrefix + text, name: childName, nameBytes: undefined });
+      } else {
+        const bytes = folderBytes === undefined ? child : Buffer.concat([folderBytes, SLASH_BYTE, child]);
+        found.push({ path: Buffer.concat([bytesPrefix, child]), name: childName, nameBytes: bytes });
+      }
+    }
+    return found;
+  };
+
+  const visit = async (abs: string | Buffer, name: string, nameBytes: Buffer | undefined, st: Stats, ancestors: readonly string[]): Promise<void> => {
     throwIfAborted(options.signal);
     if (leftOut(name)) return;
     if (st.isDirectory()) {
       const key = `${st.dev}:${st.ino}`;
       if (ancestors.includes(key)) {
-        options.log.warn('skipping a folder link that loops back to its ancestor', { path: abs });
+        options.log.warn('skipping a folder link that loops back to its ancestor', { path: shownPath(abs) });
         return;
       }
-      if (name !== '') add({ name: name + '/', kind: 'directory', sourcePath: abs, size: 0, mode: st.mode, mtimeMs: st.mtimeMs });
+      if (name !== '') add({ name: name + '/', ...(nameBytes && { nameBytes: Buffer.concat([nameBytes, SLASH_BYTE]) }), kind: 'directory', sourcePath: abs, size: 0, mode: st.mode, mtimeMs: st.mtimeMs });
       // One directory at a time with plain system calls (we are on the worker thread; a
       // thread-pool round trip per lstat costs more than the lstat), then a turn of the event
       // loop so a cancel gets in.
       await new Promise((resolve) => setImmediate(resolve));
-      let names: string[];
+      let found: Child[];
       try {
-        names = readdirSync(abs).sort(byteOrder);
+        found = children(abs, st, name, nameBytes);
       } catch (error) {
         throw ioError(error, abs);
       }
-      if (holdsOutput(st)) names = names.filter((child) => !isOutput(child));
-      // `abs` is absolute and normalized, and names from readdir hold no separator: no path.join.
-      const prefix = abs.endsWith(path.sep) ? abs : abs + path.sep;
-      const children = names.map((child) => {
-        const childPath = prefix + child;
+      const stats = found.map((child) => {
         try {
-          return { childPath, child, st: statOfSync(childPath) };
+          return statOfSync(child.path);
         } catch (error) {
-          throw ioError(error, childPath);
+          throw ioError(error, child.path);
         }
       });
       const inside = [...ancestors, key];
-      for (const { childPath, child, st: childStat } of children) {
-        const childName = name === '' ? child : `${name}/${child}`;
+      for (let i = 0; i < found.length; i++) {
+        const child = found[i]!;
+        const childStat = stats[i]!;
         // Plain files (most entries) without a call of this async function each.
         if (childStat.isFile()) {
-          if (!leftOut(childName)) addFile(childPath, childName, childStat);
-        } else await visit(childPath, childName, childStat, inside);
+          if (!leftOut(child.name)) addFile(child.path, child.name, child.nameBytes, childStat);
+        } else await visit(child.path, child.name, child.nameBytes, childStat, inside);
       }
     } else if (st.isFile()) {
-      addFile(abs, name, st);
+      addFile(abs, name, nameBytes, st);
     } else if (st.isSymbolicLink()) {
       if (options.followSymlinks && (await loops(abs))) {
-        options.log.warn('skipping a link in a loop of links', { path: abs });
+        options.log.warn('skipping a link in a loop of links', { path: shownPath(abs) });
         return;
       }
       let target: Buffer;
@@ -168,9 +226,9 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
       } catch (error) {
         throw ioError(error, abs);
       }
-      add({ name, kind: 'symlink', sourcePath: abs, size: target.length, mode: st.mode, mtimeMs: st.mtimeMs, linkTarget: target });
+      add({ name, ...(nameBytes && { nameBytes }), kind: 'symlink', sourcePath: abs, size: target.length, mode: st.mode, mtimeMs: st.mtimeMs, linkTarget: target });
     } else {
-      options.log.warn('skipping a special file (socket, FIFO or device)', { path: abs });
+      options.log.warn('skipping a special file (socket, FIFO or device)', { path: shownPath(abs) });
     }
   };
 
@@ -183,7 +241,7 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
     } catch (error) {
       throw ioError(error, source);
     }
-    await visit(abs, path.basename(abs), st, []);
+    await visit(abs, path.basename(abs), undefined, st, []);
   }
   return entries;
 }
@@ -199,8 +257,18 @@ function unfollowable(error: unknown): boolean {
   return code === 'ENOENT' || code === 'ELOOP';
 }
 
+/** One child of a folder: its path, and its entry name (with its bytes when they are not UTF-8). */
+interface Child {
+  readonly path: string | Buffer;
+  readonly name: string;
+  readonly nameBytes: Buffer | undefined;
+}
+
+const SLASH = 0x2f;
+const SLASH_BYTE = Buffer.from('/');
+
 /** Whether following the link at `p` ends in a loop of links. */
-async function loops(p: string): Promise<boolean> {
+async function loops(p: string | Buffer): Promise<boolean> {
   try {
     await stat(p);
     return false;
@@ -213,13 +281,13 @@ async function loops(p: string): Promise<boolean> {
 // Reading sources, with the "changed or vanished" policy
 
 export function changed(entry: PlannedEntry, what: string): ZipError {
-  return new ZipError('SOURCE_CHANGED', `${entry.sourcePath} ${what}; archive not written`, { entry: entry.name });
+  return new ZipError('SOURCE_CHANGED', `${shownPath(entry.sourcePath)} ${what}; archive not written`, { entry: entry.name });
 }
 
 export async function openChecked(entry: PlannedEntry): Promise<FileHandle> {
   let handle: FileHandle;
   try {
-    handle = await open(entry.sourcePath, 'r');
+    handle = await open(fsPath(entry.sourcePath), 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw changed(entry, 'vanished before it was read');
     throw error;
@@ -258,7 +326,7 @@ export async function readExactly(source: FileHandle, entry: PlannedEntry, posit
 export function readWholeSync(entry: PlannedEntry, data: Buffer): Buffer {
   let fd: number;
   try {
-    fd = openSync(entry.sourcePath, 'r');
+    fd = openSync(fsPath(entry.sourcePath), 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw changed(entry, 'vanished before it was read');
     throw error;

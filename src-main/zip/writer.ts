@@ -32,8 +32,10 @@ const MAX_UINT16 = 0xffff;
 
 /** Everything the headers of one entry say. */
 export interface EntryRecord {
-  /** The name's bytes (UTF-8); directories end with '/'. */
+  /** The name's bytes (UTF-8, unless rawName); directories end with '/'. */
   readonly fileName: Uint8Array;
+  /** The name's bytes are a file name as the file system gave them, not UTF-8: no UTF-8 flag. */
+  readonly rawName?: boolean;
   readonly compressionMethod: number;
   /** DOS date and time (4.4.6), see `toDosDateTime`. */
   readonly lastModFileTime: number;
@@ -73,7 +75,7 @@ export function toDosDateTime(date: Date): { lastModFileDate: number; lastModFil
 }
 
 function flagsOf(entry: EntryRecord): number {
-  return (isPlainAscii(entry.fileName) ? 0 : BITFLAG_UTF8) | (entry.dataDescriptor ? BITFLAG_DATA_DESCRIPTOR : 0);
+  return (entry.rawName === true || isPlainAscii(entry.fileName) ? 0 : BITFLAG_UTF8) | (entry.dataDescriptor ? BITFLAG_DATA_DESCRIPTOR : 0);
 }
 
 function timestampExtra(entry: EntryRecord, local: boolean): Buffer {

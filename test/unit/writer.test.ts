@@ -364,6 +364,33 @@ describe('createArchive', () => {
     expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['dirlink']);
   });
 
+  it('stores names that are not UTF-8 (Latin-1) as their bytes, without the UTF-8 flag, as zip does; unzip gives them back', async () => {
+    const dir = path.join(root, 'latin1');
+    const base = path.join(dir, 'nu');
+    const folder = Buffer.from(`${base}/d\xe9j\xe0`, 'latin1');
+    mkdirSync(folder, { recursive: true });
+    const big = text(3_000_000, 4);
+    writeFileSync(Buffer.from(`${base}/r\xe9sum\xe9.txt`, 'latin1'), 'small');
+    writeFileSync(Buffer.concat([folder, Buffer.from('/big.txt')]), big);
+    writeFileSync(path.join(base, 'ok.txt'), 'ok');
+    writeFileSync(path.join(base, 'café.txt'), 'utf-8');
+    const archive = path.join(dir, 'nu.zip');
+    await createArchive({ outputPath: archive, sources: [base] });
+    const names = execFileSync('python3', ['-c', "import sys,zipfile\nfor i in zipfile.ZipFile(sys.argv[1]).infolist(): print((i.filename.encode('utf-8') if i.flag_bits & 0x800 else i.filename.encode('cp437')).hex(), i.flag_bits & 0x800)", archive], { encoding: 'utf8' });
+    expect(names.trim().split('\n').map((line) => line.split(' ')).map(([hex, flag]) => [Buffer.from(hex!, 'hex').toString('latin1'), flag])).toEqual([
+      ['nu/', '0'],
+      ['nu/caf\xc3\xa9.txt', '2048'],
+      ['nu/d\xe9j\xe0/', '0'],
+      ['nu/d\xe9j\xe0/big.txt', '0'],
+      ['nu/ok.txt', '0'],
+      ['nu/r\xe9sum\xe9.txt', '0'],
+    ]);
+    execFileSync('unzip', ['-q', archive, '-d', path.join(dir, 'out')]);
+    expect(readFileSync(Buffer.from(`${dir}/out/nu/r\xe9sum\xe9.txt`, 'latin1'), 'utf8')).toBe('small');
+    expect(readFileSync(Buffer.from(`${dir}/out/nu/d\xe9j\xe0/big.txt`, 'latin1')).equals(big)).toBe(true);
+    expect(readFileSync(path.join(dir, 'out/nu/café.txt'), 'utf8')).toBe('utf-8');
+  });
+
   it('makes temporary names that fit beside a target whose own name is as long as a name can be', async () => {
     const dir = path.join(root, 'long');
     const base = writeTree(dir, 'src', [{ name: 'a.txt', kind: 'file', data: text(10) }]);
