@@ -382,9 +382,11 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   }
 
   // 4. Folder times and modes, deepest first: writing into a folder changes its time, and a
-  //    read-only folder could not have been written into.
+  //    read-only folder could not have been written into. Only folders this run made: one that
+  //    was there already keeps its own (a private folder must not become the archive's 0777).
   directories.sort((a, b) => a.safe.segments.length - b.safe.segments.length);
   for (const plan of directories.reverse()) {
+    if (!disk.made(plan.safe.segments)) continue;
     try {
       const absolute = disk.absolute(plan.safe.segments);
       const mode = (plan.entry.unixMode ?? 0) & PERMISSION_BITS;
@@ -741,6 +743,11 @@ class TargetFolder {
   /** Gives up this run's claim on a name (its entry wrote nothing there), for another entry to take. */
   forget(relative: string): void {
     if (this.claimed.get(this.same(relative)) !== 'directory') this.claimed.delete(this.same(relative));
+  }
+
+  /** Whether this run made the folder. */
+  made(segments: readonly string[]): boolean {
+    return segments.length > 0 && this.fresh.has(segments.join('/'));
   }
 
   /** Whether this run made the folder, so that it already has mkdir's mode, and that mode is `mode`. */

@@ -6,7 +6,7 @@
 import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
 import { parse, resolvePath } from './args.js';
 import { writeOut } from './output.js';
-import { errorLine } from './report.js';
+import { errorLine, printable } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import { inspectArchive, inspectEntry, type FieldRow, type RecordView } from '../zip/inspect.js';
@@ -71,7 +71,7 @@ async function showArchive(reader: ZipReader, context: CliContext, json: boolean
     if (record !== undefined) lines.push('', ...recordLines(record));
   }
   lines.push('', ...safetyLines(safety));
-  await writeOut(context.stdout, lines.join('\n') + '\n');
+  await writeOut(context.stdout, lines.map((line) => printable(line)).join('\n') + '\n');
 }
 
 async function showEntries(reader: ZipReader, entries: ZipEntry[], context: CliContext, json: boolean): Promise<void> {
@@ -100,7 +100,7 @@ async function showEntries(reader: ZipReader, entries: ZipEntry[], context: CliC
       for (const m of inspection.mismatches) lines.push(`  ≠ ${m.field}: local ${JSON.stringify(m.local)}, central ${JSON.stringify(m.central)}`);
     }
   }
-  await writeOut(context.stdout, lines.join('\n') + '\n');
+  await writeOut(context.stdout, lines.map((line) => printable(line)).join('\n') + '\n');
 }
 
 function recordLines(record: RecordView): string[] {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { JobClient, type JobClientOptions } from '../jobs/client.js';
 import type { JobEvent, JobId, JobRequest } from '../jobs/protocol.js';
 import { type CliContext, EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK } from './command.js';
+import { printable } from './report.js';
 
 /** Exit code of a command stopped by Ctrl-C (128 + SIGINT). */
 export { EXIT_CANCELLED } from './command.js';
@@ -62,7 +63,8 @@ export async function runJobs(requests: readonly JobRequest[], context: CliConte
           const columns = context.stderr.columns ?? 80;
           const head = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${formatBytes(p.bytesPerSecond)}/s ETA ${formatSeconds(p.etaSeconds)} `;
           const room = Math.max(0, columns - head.length - 1);
-          const name = p.currentEntry.length > room ? '…' + p.currentEntry.slice(p.currentEntry.length - room + 1) : p.currentEntry;
+          const current = printable(p.currentEntry);
+          const name = current.length > room ? '…' + current.slice(current.length - room + 1) : current;
           context.stderr.write(`\r\x1b[K${head}${room > 0 ? name : ''}`);
           barShown = true;
         } else {
@@ -83,7 +85,7 @@ export async function runJobs(requests: readonly JobRequest[], context: CliConte
       }
       case 'failed':
         clearBar();
-        context.stderr.write(`zipdesk: ${event.error.message}\n`);
+        context.stderr.write(`zipdesk: ${printable(event.error.message)}\n`);
         break;
       case 'cancelled':
         clearBar();

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
 import { parse, resolvePath } from './args.js';
 import { writeOut } from './output.js';
-import { errorLine } from './report.js';
+import { errorLine, printable } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
 import { ZipError } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
@@ -249,7 +249,7 @@ const HEADER = ' Length   Method    Size  Cmpr    Date    Time   CRC-32   Name\n
 /** False when cancelled (the rows so far are written, the totals are not). */
 async function listTable(reader: Reader, context: CliContext): Promise<boolean> {
   const { stdout } = context;
-  if (reader.info.comment !== '') await writeOut(stdout, `${reader.info.comment}\n`);
+  if (reader.info.comment !== '') await writeOut(stdout, `${printable(reader.info.comment, true)}\n`);
   await writeOut(stdout, HEADER);
   const out = new RowWriter(stdout);
   let count = 0;
@@ -267,9 +267,10 @@ async function listTable(reader: Reader, context: CliContext): Promise<boolean> 
       compressed += values.compressedSize;
       return;
     }
-    out.reserve(ROW_FIXED + entry.name.length * 3);
+    const name = printable(entry.name);
+    out.reserve(ROW_FIXED + name.length * 3);
     tableRowStart(out, entry.uncompressedSize, entry.compressedSize, entry.compressionMethod, entry.generalPurposeBitFlag, entry.modified, entry.crc32);
-    out.text(entry.name);
+    out.text(name);
     out.ascii(entry.encrypted ? ' (encrypted)\n' : '\n');
     size += entry.uncompressedSize;
     compressed += entry.compressedSize;

@@ -32,12 +32,38 @@ export function describeError(error: unknown): string {
   return String(error);
 }
 
-/** `zipdesk: ARCHIVE: ENTRY: what is wrong` (the entry part only when there is one). */
+/** `zipdesk: ARCHIVE: ENTRY: what is wrong` (the entry part only when there is one), printable (see `printable`). */
 export function errorLine(archive: string | undefined, error: unknown, entry?: string): string {
   const parts = ['zipdesk'];
   if (archive !== undefined) parts.push(archive);
   const entryName = entry ?? (isZipError(error) ? error.entry : undefined);
   if (entryName !== undefined) parts.push(entryName);
   parts.push(describeError(error));
-  return parts.join(': ') + '\n';
+  return printable(parts.join(': ')) + '\n';
+}
+
+/**
+ * Characters of a name (or of an archive's comment) that a terminal would act on rather than show,
+ * or that reorder what follows them: C0 and C1 controls, DEL, and the bidirectional overrides and
+ * isolates. A name holding "\n" must not make a second line that reads like another message, nor
+ * an ESC sequence recolour the terminal.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * The text with those characters shown as unzip shows controls, `^J` for a line feed, `^[` for
+ * ESC, `^?` for DEL, and the rest as `\u009b`. With `keepLines`, line feeds and tabs stay (a
+ * comment of several lines).
+ */
+export function printable(text: string, keepLines = false): string {
+  const pattern = keepLines ? UNPRINTABLE_BUT_LINES : UNPRINTABLE;
+  pattern.lastIndex = 0;
+  if (!pattern.test(text)) return text;
+  return text.replace(pattern, (char) => {
+    const code = char.charCodeAt(0);
+    if (code < 0x20) return `^${String.fromCharCode(code + 0x40)}`;
+    if (code === 0x7f) return '^?';
+    return `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }

@@ -234,6 +234,22 @@ describe('zipdesk usage and errors', () => {
     expectOneLineErrors(stderr.split('\n').filter((l) => !l.startsWith('Usage') && !l.startsWith(' ') && l !== '' && !l.startsWith('Commands') && !l.startsWith('Exit codes') && !l.startsWith("Run '")).join('\n'));
   });
 
+  it('shows control characters and bidirectional overrides in names as ^J, ^[, \\u202e: one line per problem, no terminal escapes', async () => {
+    const name = 'bad\nzipdesk: ctl.zip: other.txt: fine \x1b[31mred\u202eexe.txt';
+    const bytes = craftZip([{ name, data: 'hello world', crc32: 0x1234 }, { name: 'ok.txt', data: 'ok' }], 'two\nlines\x1b]0;title\x07');
+    writeArchive(dir, 'ctl.zip', bytes);
+    const shown = 'bad^Jzipdesk: ctl.zip: other.txt: fine ^[[31mred\\u202eexe.txt';
+    const tested = await zipdesk('test', 'ctl.zip');
+    expect(tested.code).toBe(1);
+    expect(tested.stderr).toBe(`zipdesk: ctl.zip: ${shown}: CRC-32 is 0x${crc32(Buffer.from('hello world')).toString(16).padStart(8, '0')}, the central directory says 0x00001234\n`);
+    const listed = await zipdesk('list', 'ctl.zip');
+    expect(listed.stdout.split('\n').slice(0, 2)).toEqual(['two', 'lines^[]0;title^G']);
+    expect(listed.stdout).toContain(`  ${shown}\n`);
+    expect(listed.stdout).not.toMatch(/[\u001b\u0007\u202e]/);
+    const inspected = await zipdesk('inspect', 'ctl.zip');
+    expect(inspected.stdout).not.toMatch(/[\u001b\u0007\u202e]/);
+  });
+
   it('names the archive and says what is wrong with it', async () => {
     writeFileSync(path.join(dir, 'text.zip'), 'hello, this is not an archive');
     expect(await zipdesk('list', 'missing.zip')).toMatchObject({ stderr: 'zipdesk: missing.zip: cannot open: no such file or directory\n' });

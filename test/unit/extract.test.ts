@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { extractArchive, type ExtractResult } from '../../src-main/archive/extract.js';
@@ -276,6 +276,32 @@ describe('extractArchive refuses hostile entries and writes nothing outside the 
 });
 
 describe('extractArchive overwrite policies', () => {
+  it('a folder that was there already keeps its own mode and time, under every policy; one the run makes gets the archive\'s', async () => {
+    const archive = writeArchive(
+      dir,
+      'perm.zip',
+      craftZip([
+        { name: 'secret/', kind: 'directory', mode: 0o777 },
+        { name: 'secret/new.txt', data: 'n' },
+        { name: 'fresh/', kind: 'directory', mode: 0o750 },
+      ]),
+    );
+    for (const overwrite of ['skip', 'replace', 'rename'] as const) {
+      const target = path.join(dir, `out-${overwrite}`);
+      mkdirSync(path.join(target, 'secret'), { recursive: true, mode: 0o700 });
+      chmodSync(path.join(target, 'secret'), 0o700);
+      utimesSync(path.join(target, 'secret'), new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
+      const result = await extractArchive(archive, target, { overwrite });
+      expect(result.problems).toEqual([]);
+      // Its time is now (a file was added to it), not rewound to the archive's 2024.
+      const secret = statSync(path.join(target, 'secret'));
+      expect([overwrite, secret.mode & 0o7777, secret.mtime.getFullYear()]).toEqual([overwrite, 0o700, new Date().getFullYear()]);
+      expect(readFileSync(path.join(target, 'secret/new.txt'), 'utf8')).toBe('n');
+      const fresh = statSync(path.join(target, 'fresh'));
+      expect([fresh.mode & 0o7777, fresh.mtime.getFullYear()]).toEqual([0o750, 2024]);
+    }
+  });
+
   async function twice(policy: 'skip' | 'replace' | 'rename'): Promise<{ target: string; result: ExtractResult }> {
     const target = path.join(dir, 'out');
     mkdirSync(target);
