@@ -27,7 +27,7 @@ import { cancelledError, dataRefusal, entryData, entryProblem, scanSpans, type E
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
-import { foldCase, symlinkTargetStaysInside, trySafeEntryPath, type PathFold, type SafePath } from '../zip/paths.js';
+import { foldCase, namesTargetItself, symlinkTargetStaysInside, trySafeEntryPath, type PathFold, type SafePath } from '../zip/paths.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { canReadChunks } from '../zip/entry-data.js';
 import type { ArchivePaths } from './archive-paths.js';
@@ -89,6 +89,8 @@ export interface ExtractResult {
   readonly problems: EntryProblem[];
   /** True when every selected entry was extracted or deliberately skipped. */
   readonly ok: boolean;
+  /** Names asked for in `entries` that no entry has (nor lies under, for a name ending in "/"). */
+  readonly unmatched: string[];
 }
 
 /** Symbolic link targets longer than this are refused (PATH_MAX on Linux). */
@@ -412,6 +414,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     renamed: renamed.sort((a, b) => a.index - b.index).map(({ entry, path }) => ({ entry, path })),
     problems,
     ok: problems.length === 0,
+    unmatched: selected.unmatched(),
   };
 }
 
@@ -420,11 +423,33 @@ function validDate(date: Date): boolean {
 }
 
 /** Which entries the caller asked for: all, or these names ("dir/" selecting what is under it). */
-function selector(names: readonly string[] | undefined): (entry: ZipEntry) => boolean {
-  if (names === undefined) return () => true;
+/** Whether an entry is selected; remembers which of the names asked for matched one. */
+interface Selector {
+  (entry: ZipEntry): boolean;
+  /** The names no entry matched, in the order given. */
+  unmatched(): string[];
+}
+
+function selector(names: readonly string[] | undefined): Selector {
+  if (names === undefined) return Object.assign(() => true, { unmatched: () => [] });
   const exact = new Set(names);
   const prefixes = names.filter((name) => name.endsWith('/'));
-  return (entry) => exact.has(entry.name) || prefixes.some((prefix) => entry.name.startsWith(prefix));
+  const matched = new Set<string>();
+  const select = (entry: ZipEntry): boolean => {
+    let found = false;
+    if (exact.has(entry.name)) {
+      matched.add(entry.name);
+      found = true;
+    }
+    for (const prefix of prefixes) {
+      if (entry.name.startsWith(prefix)) {
+        matched.add(prefix);
+        found = true;
+      }
+    }
+    return found;
+  };
+  return Object.assign(select, { unmatched: () => names.filter((name) => !matched.has(name)) });
 }
 
 /** The entry that names a path, and the path as that entry has it (which folding may tell from another's). */
@@ -539,6 +564,7 @@ function planEntry(
     problems.push(entryProblem(entry, overlap.withEntry(entry.name)));
     return undefined;
   }
+  if (entry.isDirectory && namesTargetItself(entry.name)) return undefined; // "./": the target, there already
   const safe = trySafeEntryPath(entry.name);
   if (safe instanceof ZipError) {
     problems.push(entryProblem(entry, safe));

@@ -39,10 +39,9 @@ export const extractCommand: Command = {
       return isZipError(error) && error.code === 'CANCELLED' ? EXIT_CANCELLED : EXIT_ARCHIVE_PROBLEM;
     }
     for (const problem of result.problems) context.stderr.write(errorLine(archive, new ZipError(problem.code, problem.message), problem.entry));
-    if (selection.length > 0 && result.entriesTotal === 0) {
-      context.stderr.write(errorLine(archive, new ZipError('BAD_NAME', `no entry matches ${selection.map((s) => JSON.stringify(s)).join(', ')}`)));
-      return EXIT_ARCHIVE_PROBLEM;
-    }
+    // Names that matched nothing are named, as unzip does ("filename not matched"); the rest is extracted.
+    for (const name of result.unmatched) context.stderr.write(errorLine(archive, new ZipError('BAD_NAME', 'no entry by this name'), name));
+    if (selection.length > 0 && result.entriesTotal === 0) return EXIT_ARCHIVE_PROBLEM;
     if (values['json'] === true) context.stdout.write(JSON.stringify({ ...result, archive, target: output }) + '\n');
     else {
       const parts = [counted(result.filesWritten, 'file'), counted(result.directoriesCreated, 'folder')];
@@ -53,7 +52,7 @@ export const extractCommand: Command = {
       if (result.problems.length > 0) line += `; ${result.problems.length} could not be extracted`;
       context.stdout.write(line + '.\n');
     }
-    return result.ok ? EXIT_OK : EXIT_ARCHIVE_PROBLEM;
+    return result.ok && result.unmatched.length === 0 ? EXIT_OK : EXIT_ARCHIVE_PROBLEM;
   },
 };
 

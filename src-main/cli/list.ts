@@ -202,7 +202,7 @@ async function listJson(reader: Reader, context: CliContext): Promise<boolean> {
       out.ascii('"');
       out.bytes(buf, nameStart, nameEnd);
       out.ascii('"');
-      const isDirectory = isDirectoryRecord(buf[nameEnd - 1] === 0x2f, values.versionMadeBy, values.externalFileAttributes);
+      const isDirectory = isDirectoryRecord(buf[nameEnd - 1] === 0x2f, values.versionMadeBy, values.externalFileAttributes, values.uncompressedSize !== 0 || values.compressedSize !== 0);
       jsonFields(out, values.uncompressedSize, values.compressedSize, values.crc32, values.compressionMethod, modified!, isDirectory, isEncryptedFlag(values.generalPurposeBitFlag));
       return;
     }

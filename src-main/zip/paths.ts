@@ -55,6 +55,16 @@ export function unsafeNameReason(name: string): string | undefined {
   return typeof result === 'string' ? result : undefined;
 }
 
+/**
+ * Whether a folder entry's name is the target folder itself: "./" or "." (bsdtar stores one when
+ * it archives "."), nothing but "." and empty segments. Nothing to make; not unsafe either.
+ */
+export function namesTargetItself(name: string): boolean {
+  if (name.length === 0 || name.charCodeAt(0) === SLASH || name.charCodeAt(0) === 0x5c) return false;
+  for (const segment of name.split(/[/\\]/)) if (segment !== '' && segment !== '.') return false;
+  return true;
+}
+
 /** The safe relative form of a stored name; rejects with ZipError UNSAFE_PATH. */
 export function safeEntryPath(name: string): SafePath {
   const result = normalize(name);

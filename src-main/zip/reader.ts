@@ -686,9 +686,14 @@ function recordFields(buf: Buffer, at: number, values: CentralValues, index: num
 }
 
 /** A folder: its name ends in "/", or its Unix mode (made on Unix) or DOS attributes say so. */
-export function isDirectoryRecord(nameEndsInSlash: boolean, versionMadeBy: number, externalFileAttributes: number): boolean {
+export function isDirectoryRecord(nameEndsInSlash: boolean, versionMadeBy: number, externalFileAttributes: number, holdsData: boolean): boolean {
+  if (nameEndsInSlash) return true;
+  // Attributes that say folder on a name without the slash: a folder when empty (some writers
+  // drop the slash), but an entry with data is a file whose attributes are wrong; taking it for
+  // a folder would drop its data without a word (unzip and Python's zipfile go by the slash).
+  if (holdsData) return false;
   const unixMode = recordUnixMode(versionMadeBy, externalFileAttributes);
-  return nameEndsInSlash || (unixMode !== undefined ? (unixMode & S_IFMT) === S_IFDIR : (externalFileAttributes & DOS_ATTR_DIRECTORY) !== 0);
+  return unixMode !== undefined ? (unixMode & S_IFMT) === S_IFDIR : (externalFileAttributes & DOS_ATTR_DIRECTORY) !== 0;
 }
 
 function recordUnixMode(versionMadeBy: number, externalFileAttributes: number): number | undefined {
@@ -780,13 +785,13 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
   // 4.5.3. An uncompressed size of exactly 0xFFFFFFFF without ZIP64 is accepted, as Go does:
   // old writers split inputs into chunks of the largest size they could record (42.zip).
   if ((needCompressed && compressedSize === ZIP64_MARKER_32) || (needOffset && relativeOffset === ZIP64_MARKER_32)) {
-    throw new ZipError('BAD_ZIP64', `${name}: central record at offset ${position} has ${needCompressed ? 'compressed size' : 'local header offset'} 0xffffffff but no ZIP64 extra field value for it`, { entry: name, offset: position });
+    throw new ZipError('BAD_ZIP64', `central record at offset ${position} has ${needCompressed ? 'compressed size' : 'local header offset'} 0xffffffff but no ZIP64 extra field value for it`, { entry: name, offset: position });
   }
 
   const external = values.externalFileAttributes;
   const unixMode = recordUnixMode(values.versionMadeBy, external);
   const fileType = unixMode === undefined ? 0 : unixMode & S_IFMT;
-  const isDirectory = isDirectoryRecord(name.charCodeAt(name.length - 1) === 0x2f, values.versionMadeBy, external);
+  const isDirectory = isDirectoryRecord(name.charCodeAt(name.length - 1) === 0x2f, values.versionMadeBy, external, values.uncompressedSize !== 0 || values.compressedSize !== 0);
 
   return {
     index,

@@ -11,7 +11,7 @@
 import { METHOD_DEFLATED, METHOD_STORED, methodName } from './constants.js';
 import { ZipError, isZipError } from './errors.js';
 import type { HeaderMismatch, ZipEntry } from './model.js';
-import { symlinkTargetStaysInside, trySafeEntryPath } from './paths.js';
+import { namesTargetItself, symlinkTargetStaysInside, trySafeEntryPath } from './paths.js';
 import { findOverlaps, type ZipReader } from './reader.js';
 
 /** Items kept per list; the count is exact. */
@@ -105,6 +105,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
     else if (!entry.isDirectory && entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED) {
       unsupported.add({ entry: entry.name, method: entry.compressionMethod, methodName: methodName(entry.compressionMethod) });
     }
+    if (entry.isDirectory && namesTargetItself(entry.name)) continue; // "./": the target folder itself
     const safe = trySafeEntryPath(entry.name);
     if (safe instanceof ZipError) {
       unsafeNames.add({ entry: entry.name, reason: safe.message });

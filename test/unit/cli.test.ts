@@ -173,6 +173,16 @@ describe('zipdesk test and extract', () => {
     expect(slip.stderr).toBe('zipdesk: slip.zip: ../../slip.txt: unsafe name "../../slip.txt": the name climbs out of the target folder with ".."\n');
     expect(existsSync(path.join(dir, 'slip/ok.txt'))).toBe(true);
   });
+
+  it('extract of named entries names each name that matched nothing, extracts the rest, and exits 1', async () => {
+    const some = await zipdesk('extract', 'good.zip', '-o', 'picked', 'src/a.txt', 'nosuch.txt', 'nodir/', 'src/');
+    expect(some.code).toBe(1);
+    expect(some.stderr).toBe('zipdesk: good.zip: nosuch.txt: no entry by this name\nzipdesk: good.zip: nodir/: no entry by this name\n');
+    expect(readFileSync(path.join(dir, 'picked/src/a.txt'), 'utf8')).toBe('alpha\n'.repeat(100));
+    const none = await zipdesk('extract', 'good.zip', '-o', 'picked2', 'nosuch.txt');
+    expect(none).toMatchObject({ code: 1, stderr: 'zipdesk: good.zip: nosuch.txt: no entry by this name\n', stdout: '' });
+    expect((await zipdesk('extract', 'good.zip', '-o', 'picked3', 'src/b.bin')).code).toBe(0);
+  });
 });
 
 describe('zipdesk extract and test on Ctrl-C', () => {

@@ -117,6 +117,25 @@ with zipfile.ZipFile('p.zip', 'w', zipfile.ZIP_DEFLATED) as z:
   });
 });
 
+describe('extractArchive of entries whose attributes say folder', () => {
+  it('an entry with data is a file, whatever its attributes; an empty one without the slash is a folder', async () => {
+    run('python3', ['-c', `
+import zipfile
+with zipfile.ZipFile('attrs.zip', 'w') as z:
+    for name, system, attributes, data in [('report.txt', 0, 0x10, 'important data'), ('unix.txt', 3, (0o040755 << 16), 'unix data'), ('emptydir', 0, 0x10, ''), ('unixdir', 3, (0o040755 << 16) | 0x10, '')]:
+        i = zipfile.ZipInfo(name); i.create_system = system; i.external_attr = attributes; z.writestr(i, data)
+`], dir);
+    const archive = path.join(dir, 'attrs.zip');
+    const target = path.join(dir, 'out');
+    const result = await extractArchive(archive, target);
+    expect(result.problems).toEqual([]);
+    expect(readFileSync(path.join(target, 'report.txt'), 'utf8')).toBe('important data');
+    expect(readFileSync(path.join(target, 'unix.txt'), 'utf8')).toBe('unix data');
+    expect(tree(target)).toEqual(['emptydir/', 'report.txt', 'unix.txt', 'unixdir/']);
+    expect(await testArchive(archive)).toMatchObject({ ok: true, bytesTested: 23 });
+  });
+});
+
 describe('extractArchive refuses hostile entries and writes nothing outside the target', () => {
   it('refuses zip-slip, absolute, drive-letter and backslash names, and extracts the rest', async () => {
     const archive = writeArchive(

@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { extractArchive } from '../../src-main/archive/extract.js';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFileSource } from '../../src-main/archive/file-source.js';
@@ -35,6 +36,30 @@ describe('the safety report', () => {
     } finally {
       await source.close();
     }
+  });
+
+  it('takes "./" (bsdtar archiving ".") for the target folder itself: not unsafe, and extracted without a problem', async () => {
+    const src = path.join(dir, 'd');
+    mkdirSync(src);
+    writeFileSync(path.join(src, 'f.txt'), 'x');
+    run('bsdtar', ['-a', '-cf', '../dot.zip', '.'], src);
+    const archive = path.join(dir, 'dot.zip');
+    const source = await openFileSource(archive);
+    try {
+      const reader = await openZip(source);
+      const names: string[] = [];
+      for await (const batch of reader.entryBatches()) names.push(...batch.map((entry) => entry.name));
+      expect(names).toEqual(['./', './f.txt']);
+      expect(await buildSafetyReport(reader)).toMatchObject({ verdict: 'ok', unsafeNames: { count: 0 } });
+    } finally {
+      await source.close();
+    }
+    const result = await extractArchive(archive, path.join(dir, 'out'));
+    expect(result.problems).toEqual([]);
+    expect(readFileSync(path.join(dir, 'out/f.txt'), 'utf8')).toBe('x');
+    // "../" and "/" stay refused.
+    const report = await reportOf(craftZip([{ name: '../', kind: 'directory' }, { name: '/', kind: 'directory' }, { name: '././', kind: 'directory' }]));
+    expect(report.unsafeNames.items.map((u) => u.entry)).toEqual(['../', '/']);
   });
 
   it('names every kind of trouble in a hostile archive', async () => {
