@@ -654,6 +654,8 @@ class TargetFolder {
   private readonly verified = new Set<string>();
   /** Folders this run created or found empty: nothing in them predates us. */
   private readonly fresh = new Set<string>();
+  /** Under `rename`: the number to try next for a name (by folder, stem and extension). */
+  private readonly nextNumber = new Map<string, number>();
   /** Where names are folded: the folders this run created, folded (`fresh` holds them as made). */
   private readonly foldedFolders: Set<string> | undefined;
   /**
@@ -812,13 +814,19 @@ class TargetFolder {
     const dot = base.lastIndexOf('.');
     const stem = dot > 0 ? base.slice(0, dot) : base;
     const extension = dot > 0 ? base.slice(dot) : '';
-    for (let n = 1; ; n++) {
+    // Numbers below the last one given for this name were taken then: an archive that repeats a
+    // name thousands of times goes on from there instead of trying them all again each time.
+    const numbered = this.same(`${parentRelative}/${stem}\0${extension}`);
+    for (let n = this.nextNumber.get(numbered) ?? 1; ; n++) {
       const candidate = [...parent, `${stem} (${n})${extension}`].join('/');
       // Not a name an entry of the archive has or lies under, either: that entry keeps its own name.
       const candidateKey = this.same(candidate);
       if (this.claimed.has(candidateKey) || this.madeFolder(candidate) || this.archivePaths?.mayName(candidate) === true || this.archivePaths?.mayBeFolder(candidate) === true) continue;
       this.claimed.set(candidateKey, kind);
-      if (!onDisk(candidate)) return { relative: candidate };
+      if (!onDisk(candidate)) {
+        this.nextNumber.set(numbered, n + 1);
+        return { relative: candidate };
+      }
       this.claimed.delete(candidateKey);
     }
   }

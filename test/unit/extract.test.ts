@@ -359,6 +359,25 @@ describe('extractArchive overwrite policies', () => {
     expect(tree(target)).toEqual(['a (1).txt', 'a.txt', 'b.txt', 'noext', 'noext (1)']);
   });
 
+  it('rename numbers many copies of a name in turn, past numbers the archive or the disk has', async () => {
+    const copies: CraftEntry[] = Array.from({ length: 5 }, (_, i) => ({ name: 'a.txt', data: `copy ${i}` }));
+    const archive = writeArchive(dir, 'copies.zip', craftZip([...copies.slice(0, 2), { name: 'a (2).txt', data: 'its own' }, ...copies.slice(2)]));
+    const target = path.join(dir, 'out');
+    mkdirSync(target);
+    writeFileSync(path.join(target, 'a (4).txt'), 'was there');
+    const result = await extractArchive(archive, target, { overwrite: 'rename' });
+    expect(result.problems).toEqual([]);
+    expect(Object.fromEntries(tree(target).map((name) => [name, readFileSync(path.join(target, name), 'utf8')]))).toEqual({
+      'a.txt': 'copy 0',
+      'a (1).txt': 'copy 1',
+      'a (2).txt': 'its own',
+      'a (3).txt': 'copy 2',
+      'a (4).txt': 'was there',
+      'a (5).txt': 'copy 3',
+      'a (6).txt': 'copy 4',
+    });
+  });
+
   it('replace writes the latest earlier entry of a name when the last one then fails its checks', async () => {
     const big = (seed: number): Buffer => lines(300 * 1024, seed); // larger than a span batch's files
     const bad = 0x12345678;
