@@ -107,7 +107,14 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   const directoryStart = reader.info.centralDirectoryOffset;
   const directoryEnd = directoryStart + reader.info.centralDirectorySize;
   let furthest = -1;
+  // Entries whose records cannot say where their data is: refused, and left out of the overlaps.
+  const damaged = new Map<number, ZipError>();
   const judge = (i: number): void => {
+    const damage = damaged.get(i);
+    if (damage !== undefined) {
+      overlapping.set(i, damage);
+      return;
+    }
     if (furthest >= 0 && starts[i]! < ends[furthest]! && !overlapping.has(i)) {
       overlapping.set(i, new ZipError('OVERLAPPING_ENTRIES', `entry overlaps another: its local header at offset ${starts[i]} lies inside the bytes of entry ${furthest} (${starts[furthest]}–${ends[furthest]})`));
     }
@@ -146,12 +153,18 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
         if (count === rangeStart) rangeOffset = entry.centralHeaderOffset;
         rangeBytes += entry.compressedSize;
       }
-      starts[count] = entry.localHeaderOffset;
-      ends[count] = entry.localHeaderOffset + LOCAL_FILE_HEADER.size + entry.compressedSize;
+      if (entry.damage === undefined) {
+        starts[count] = entry.localHeaderOffset;
+        ends[count] = entry.localHeaderOffset + LOCAL_FILE_HEADER.size + entry.compressedSize;
+      } else {
+        // No bytes of its own, where the entry before it starts: the order stays as it was.
+        damaged.set(count, entry.damage);
+        starts[count] = ends[count] = count > 0 ? starts[count - 1]! : 0;
+      }
       if (count > 0 && starts[count]! < starts[count - 1]!) sorted = false;
       if (sorted) judge(count);
       if (counted === undefined || counted(entry as ZipEntry)) {
-        bytesTotal += entry.uncompressedSize;
+        if (entry.damage === undefined) bytesTotal += entry.uncompressedSize;
         selected++;
         if (keys !== undefined) {
           const key = wholeEntries ? namePathKey((entry as ZipEntry).name, folders!.add, options.fold) : entry.pathKey!;

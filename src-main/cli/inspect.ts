@@ -156,7 +156,7 @@ function safetyLines(report: SafetyReport): string[] {
   list('links pointing outside', report.unsafeSymlinks, (i) => `${JSON.stringify(i.entry)} -> ${JSON.stringify(i.target)}: ${i.reason}`);
   list('overlaps', report.overlaps, (i) => i.message);
   list('local header mismatches', report.localHeaderMismatches, (i) => `${JSON.stringify(i.entry)}: ${i.mismatches.map((m) => `${m.field} local ${JSON.stringify(m.local)} central ${JSON.stringify(m.central)}`).join('; ')}`);
-  list('unreadable local headers', report.badLocalHeaders, (i) => `${JSON.stringify(i.entry)}: ${i.message}`);
+  list('unreadable headers', report.badLocalHeaders, (i) => `${JSON.stringify(i.entry)}: ${i.message}`);
   list('duplicate paths', report.duplicateNames, (i) => `${i.path}: ${i.entries.map((e) => JSON.stringify(e)).join(', ')}`);
   list('paths differing only by case', report.caseCollisions, (i) => i.entries.map((e) => JSON.stringify(e)).join(', '));
   list('encrypted', report.encrypted, (i) => JSON.stringify(i));

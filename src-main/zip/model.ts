@@ -4,6 +4,7 @@
 // RandomAccessSource (Go's io.ReaderAt + size), which `archive/` adapts from a file handle.
 
 import type { Buffer } from 'node:buffer';
+import type { ZipError } from './errors.js';
 
 export interface RandomAccessSource {
   readonly size: number;
@@ -54,6 +55,12 @@ export interface ZipEntry {
   readonly zip64: boolean;
   /** The header ids of the extra fields of the central record, in order. */
   readonly extraFieldIds: readonly number[];
+  /**
+   * Why the central record cannot say where the entry's data is (a ZIP64 marker without its
+   * value): its sizes or offset are the record's raw values, and the entry is refused when read.
+   * The other entries are read as usual.
+   */
+  readonly damage?: ZipError | undefined;
 }
 
 /**

@@ -130,6 +130,8 @@ export interface EntrySpan {
   readonly centralHeaderOffset: number;
   /** When asked for: namePathKey of the entry's name (zip/paths.ts), NaN for a refused name. */
   readonly pathKey?: number;
+  /** Why the central record cannot say where the entry's data is (see ZipEntry.damage). */
+  readonly damage?: ZipError;
 }
 
 /** What a walk over the central directory makes of one record at `at` in `buf` (record number `index`, at `position` in the archive). */
@@ -582,7 +584,8 @@ function centralSpan(buf: Buffer, at: number, values: CentralValues, index: numb
   const { compressedSize, uncompressedSize, relativeOffsetOfLocalHeader } = values;
   if (compressedSize === ZIP64_MARKER_32 || uncompressedSize === ZIP64_MARKER_32 || relativeOffsetOfLocalHeader === ZIP64_MARKER_32 || values.diskNumberStart === ZIP64_MARKER_16) {
     const entry = centralEntry(buf, at, values, index, position, offsetAdjustment);
-    return { localHeaderOffset: entry.localHeaderOffset, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize, centralHeaderOffset: position };
+    const span = { localHeaderOffset: entry.localHeaderOffset, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize, centralHeaderOffset: position };
+    return entry.damage === undefined ? span : { ...span, damage: entry.damage };
   }
   return { localHeaderOffset: relativeOffsetOfLocalHeader + offsetAdjustment, compressedSize, uncompressedSize, centralHeaderOffset: position };
 }
@@ -601,7 +604,8 @@ function keyedSpans(folders: FolderKeySink | undefined, fold: PathFold | undefin
     let pathKey =
       fold !== undefined || hasExtraField(buf, nameEnd, nameEnd + values.extraFieldLength, EXTRA_ID.INFOZIP_UNICODE_PATH) ? undefined : plainNamePathKey(buf, nameStart, nameEnd, folders);
     pathKey ??= namePathKey(centralEntry(buf, at, values, index, position, offsetAdjustment).name, folders, fold);
-    return { localHeaderOffset: span.localHeaderOffset, compressedSize: span.compressedSize, uncompressedSize: span.uncompressedSize, centralHeaderOffset: position, pathKey };
+    const keyed = { localHeaderOffset: span.localHeaderOffset, compressedSize: span.compressedSize, uncompressedSize: span.uncompressedSize, centralHeaderOffset: position, pathKey };
+    return span.damage === undefined ? keyed : { ...keyed, damage: span.damage };
   };
 }
 
@@ -784,8 +788,10 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
 
   // 4.5.3. An uncompressed size of exactly 0xFFFFFFFF without ZIP64 is accepted, as Go does:
   // old writers split inputs into chunks of the largest size they could record (42.zip).
+  // Without the value, where its data lies is unknown: the entry is damaged, the others are not.
+  let damage: ZipError | undefined;
   if ((needCompressed && compressedSize === ZIP64_MARKER_32) || (needOffset && relativeOffset === ZIP64_MARKER_32)) {
-    throw new ZipError('BAD_ZIP64', `central record at offset ${position} has ${needCompressed ? 'compressed size' : 'local header offset'} 0xffffffff but no ZIP64 extra field value for it`, { entry: name, offset: position });
+    damage = new ZipError('BAD_ZIP64', `central record at offset ${position} has ${needCompressed ? 'compressed size' : 'local header offset'} 0xffffffff but no ZIP64 extra field value for it`, { entry: name, offset: position });
   }
 
   const external = values.externalFileAttributes;
@@ -820,6 +826,7 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
     hasDataDescriptor: (flags & BITFLAG_DATA_DESCRIPTOR) !== 0,
     zip64,
     extraFieldIds,
+    damage,
   };
 }
 
@@ -849,8 +856,9 @@ export function findOverlaps(entries: readonly ZipEntry[], info: ZipArchiveInfo)
   let sorted = true;
   for (let i = 0; i < n; i++) {
     const entry = entries[i]!;
-    starts[i] = entry.localHeaderOffset;
-    ends[i] = entry.localHeaderOffset + LOCAL_FILE_HEADER.size + entry.compressedSize;
+    // A damaged record says nothing of where its data is: not judged (see the loop below).
+    starts[i] = entry.damage === undefined ? entry.localHeaderOffset : i > 0 ? starts[i - 1]! : 0;
+    ends[i] = entry.damage === undefined ? entry.localHeaderOffset + LOCAL_FILE_HEADER.size + entry.compressedSize : starts[i]!;
     if (i > 0 && starts[i]! < starts[i - 1]!) sorted = false;
   }
   let order: Uint32Array | undefined;
@@ -865,6 +873,7 @@ export function findOverlaps(entries: readonly ZipEntry[], info: ZipArchiveInfo)
   let furthest = -1; // the entry whose range reaches furthest so far
   for (let k = 0; k < n; k++) {
     const i = order === undefined ? k : order[k]!;
+    if (entries[i]!.damage !== undefined) continue;
     if (furthest >= 0 && starts[i]! < ends[furthest]!) {
       overlaps.push({ index: furthest, other: i, message: `${entries[furthest]!.name} (bytes ${starts[furthest]}–${ends[furthest]}) overlaps ${entries[i]!.name} (local header at offset ${starts[i]})` });
     }

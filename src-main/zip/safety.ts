@@ -44,7 +44,10 @@ export interface SafetyReport {
   readonly encrypted: Finding<string>;
   readonly unsupported: Finding<{ readonly entry: string; readonly method: number; readonly methodName: string }>;
   readonly localHeaderMismatches: Finding<{ readonly entry: string; readonly mismatches: HeaderMismatch[] }>;
-  /** Local headers that could not be read at all (bad signature, past the end of the file). */
+  /**
+   * Entries whose headers cannot be read: a local header with a bad signature or past the end of
+   * the file, or a central record that cannot say where the data is (ZipEntry.damage).
+   */
   readonly badLocalHeaders: Finding<{ readonly entry: string; readonly code: string; readonly message: string }>;
   /** 'dangerous': extraction would be refused for some entries; 'caution': worth a look; else 'ok'. */
   readonly verdict: 'ok' | 'caution' | 'dangerous';
@@ -143,6 +146,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   if (options.checkLocalHeaders ?? true) {
     for (const entry of entries) {
       if (options.signal?.aborted) throw new ZipError('CANCELLED', 'cancelled');
+      if (entry.damage !== undefined) continue; // reported below
       try {
         const local = await reader.readLocalHeader(entry);
         if (local.mismatches.length > 0) localHeaderMismatches.add({ entry: entry.name, mismatches: [...local.mismatches] });
@@ -152,6 +156,8 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
       }
     }
   }
+
+  for (const entry of entries) if (entry.damage !== undefined) badLocalHeaders.add({ entry: entry.name, code: entry.damage.code, message: entry.damage.message });
 
   const report = {
     entries: entries.length,
@@ -179,7 +185,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   say(report.unsafeSymlinks.count, 'symbolic links pointing outside the target: extraction refuses them');
   say(report.overlaps.count, 'overlapping entries (a zip bomb pattern): extraction refuses them');
   say(report.localHeaderMismatches.count, 'entries whose local header disagrees with the central directory');
-  say(report.badLocalHeaders.count, 'entries whose local header cannot be read');
+  say(report.badLocalHeaders.count, 'entries whose headers cannot be read');
   say(report.duplicateNames.count, 'paths named by more than one entry');
   say(report.caseCollisions.count, 'paths that differ only by case');
   say(report.encrypted.count, 'encrypted entries (not supported)');

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { extractArchive, type ExtractResult } from '../../src-main/archive/extract.js';
 import { testArchive } from '../../src-main/archive/test-archive.js';
+import { openFileSource } from '../../src-main/archive/file-source.js';
+import { openZip } from '../../src-main/zip/reader.js';
+import { buildSafetyReport } from '../../src-main/zip/safety.js';
 import { isZipError } from '../../src-main/zip/errors.js';
 import { namePathKey } from '../../src-main/zip/paths.js';
 import { craftZip, run, tempDir, tree, writeArchive, type CraftEntry } from './craft.js';
@@ -137,6 +140,36 @@ with zipfile.ZipFile('attrs.zip', 'w') as z:
 });
 
 describe('extractArchive refuses hostile entries and writes nothing outside the target', () => {
+  it('a central record that cannot say where its data is (a ZIP64 marker without its value) fails that entry alone', async () => {
+    run('python3', ['-c', `
+import zipfile
+with zipfile.ZipFile('z64bad.zip', 'w') as z:
+    for n in ('good1.txt', 'bad.txt', 'good2.txt'): z.writestr(n, n * 3)
+d = bytearray(open('z64bad.zip', 'rb').read())
+second = d.find(b'PK\\x01\\x02', d.find(b'PK\\x01\\x02') + 1)
+d[second + 20:second + 24] = b'\\xff\\xff\\xff\\xff'
+open('z64bad.zip', 'wb').write(d)
+`], dir);
+    const archive = path.join(dir, 'z64bad.zip');
+    const problem = { entry: 'bad.txt', code: 'BAD_ZIP64', message: expect.stringMatching(/has compressed size 0xffffffff but no ZIP64 extra field value for it$/) };
+    const tested = await testArchive(archive);
+    expect(tested).toMatchObject({ ok: false, entriesTotal: 3 });
+    expect(tested.problems).toEqual([{ ...problem, index: 1 }]);
+    const target = path.join(dir, 'out');
+    const result = await extractArchive(archive, target);
+    expect(result.problems).toEqual([{ ...problem, index: 1 }]);
+    expect(tree(target)).toEqual(['good1.txt', 'good2.txt']);
+    expect(readFileSync(path.join(target, 'good2.txt'), 'utf8')).toBe('good2.txtgood2.txtgood2.txt');
+    const source = await openFileSource(archive);
+    try {
+      const report = await buildSafetyReport(await openZip(source));
+      expect(report.overlaps.count).toBe(0);
+      expect(report.badLocalHeaders.items).toEqual([problem]);
+    } finally {
+      await source.close();
+    }
+  });
+
   it('refuses zip-slip, absolute, drive-letter and backslash names, and extracts the rest', async () => {
     const archive = writeArchive(
       dir,
