@@ -6,7 +6,7 @@ import { Buffer } from 'node:buffer';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { METHOD_DEFLATED, METHOD_STORED, methodName } from '../zip/constants.js';
-import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
+import { ZipError, isZipError, stacklessZipError, type ZipErrorCode } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
 import type { DirectoryRange, EntrySpan, ZipReader } from '../zip/reader.js';
 import type { Refusal } from './check-ranges.js';
@@ -116,10 +116,10 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
       return;
     }
     if (furthest >= 0 && starts[i]! < ends[furthest]! && !overlapping.has(i)) {
-      overlapping.set(i, new ZipError('OVERLAPPING_ENTRIES', `entry overlaps another: its local header at offset ${starts[i]} lies inside the bytes of entry ${furthest} (${starts[furthest]}–${ends[furthest]})`));
+      overlapping.set(i, stacklessZipError('OVERLAPPING_ENTRIES', `entry overlaps another: its local header at offset ${starts[i]} lies inside the bytes of entry ${furthest} (${starts[furthest]}–${ends[furthest]})`));
     }
     if (starts[i]! < directoryEnd && ends[i]! > directoryStart && !overlapping.has(i)) {
-      overlapping.set(i, new ZipError('OVERLAPPING_ENTRIES', `entry overlaps the central directory: its bytes (${starts[i]}–${ends[i]}) run into ${directoryStart}–${directoryEnd}`));
+      overlapping.set(i, stacklessZipError('OVERLAPPING_ENTRIES', `entry overlaps the central directory: its bytes (${starts[i]}–${ends[i]}) run into ${directoryStart}–${directoryEnd}`));
     }
     if (furthest < 0 || ends[i]! > ends[furthest]!) furthest = i;
   };

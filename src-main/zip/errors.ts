@@ -53,6 +53,21 @@ export class ZipError extends Error {
   }
 }
 
+/**
+ * A ZipError without a stack trace, for problems made by the hundred thousand (one per entry of
+ * an overlap bomb) and kept until reported: a captured stack costs about a kilobyte each, and
+ * these are never thrown from where they are made.
+ */
+export function stacklessZipError(code: ZipErrorCode, message: string, details: { entry?: string; offset?: number } = {}): ZipError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new ZipError(code, message, details);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 export function isZipError(e: unknown): e is ZipError {
   return e instanceof ZipError;
 }
