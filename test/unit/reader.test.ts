@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFileSource } from '../../src-main/archive/file-source.js';
 import { CENTRAL_DIRECTORY_HEADER, END_OF_CENTRAL_DIRECTORY, LOCAL_FILE_HEADER, SIGNATURE } from '../../src-main/zip/records.js';
 import { assertNoOverlaps, findOverlaps, openZip, type EntrySpan } from '../../src-main/zip/reader.js';
+import { ZipError, stacklessZipError } from '../../src-main/zip/errors.js';
 import type { ZipEntry } from '../../src-main/zip/model.js';
 import { expectCode, makeTempDir, messWith, openBuffer, python, pythonListing, readAll, run, signatureOffsets } from './reader-fixtures.js';
 
@@ -470,6 +471,18 @@ describe('hostile and damaged archives', () => {
     } finally {
       await source.close();
     }
+  });
+});
+
+describe('stacklessZipError', () => {
+  it('makes a ZipError with its code and words but no stack frames, and leaves the stack limit as it was', () => {
+    const limit = Error.stackTraceLimit;
+    const error = stacklessZipError('OVERLAPPING_ENTRIES', 'entry overlaps another', { entry: 'a.txt' });
+    expect(error).toBeInstanceOf(ZipError);
+    expect(error).toMatchObject({ code: 'OVERLAPPING_ENTRIES', message: 'entry overlaps another', entry: 'a.txt' });
+    expect(error.stack).toBe('ZipError: entry overlaps another');
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new ZipError('IO', 'x').stack).toMatch(/\n\s+at /);
   });
 });
 
