@@ -33,10 +33,12 @@ export const listCommand: Command = {
     }
     try {
       const reader = await openZip(source, { log: context.log });
-      const complete = values['json'] === true ? await listJson(reader, context) : await listTable(reader, context);
-      if (complete) return EXIT_OK;
-      context.stderr.write(errorLine(archive, new ZipError('CANCELLED', 'cancelled')));
-      return EXIT_CANCELLED;
+      const listed = values['json'] === true ? await listJson(reader, archive, context) : await listTable(reader, archive, context);
+      if (listed === 'cancelled') {
+        context.stderr.write(errorLine(archive, new ZipError('CANCELLED', 'cancelled')));
+        return EXIT_CANCELLED;
+      }
+      return listed === 'damaged' ? EXIT_ARCHIVE_PROBLEM : EXIT_OK;
     } catch (error) {
       context.stderr.write(errorLine(archive, error));
       return EXIT_ARCHIVE_PROBLEM;
@@ -158,41 +160,51 @@ const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 /**
  * The rows of every record, written by `row` as the directory is walked: from the record's own
  * fields and name bytes when plainRecordTime says they tell all (no entry, no name string), else
- * from its entry. False when cancelled before the last row.
+ * from its entry. A damaged record (ZipEntry.damage) is listed with its raw values, and its
+ * problem goes to stderr as one line.
  */
 async function writeRows(
   reader: Reader,
+  archive: string,
   context: CliContext,
   out: RowWriter,
   /** Gets the record's time and no entry for a plain record, else its entry. */
   row: (buf: Buffer, at: number, values: CentralValues, modified: Date | undefined, entry: ZipEntry | undefined) => void,
   /** Whether the row can also use this plain record's name bytes as they are. */
   nameAsIs: (buf: Buffer, start: number, end: number) => boolean = () => true,
-): Promise<boolean> {
+): Promise<Listed> {
+  let damaged = false;
   const each: RecordMaker<void> = (buf, at, values, index, position, offsetAdjustment) => {
     const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
     let modified = plainRecordTime(buf, at, values);
     if (modified !== undefined && !nameAsIs(buf, nameStart, nameStart + values.fileNameLength)) modified = undefined;
-    row(buf, at, values, modified, modified === undefined ? entryOfRecord(buf, at, values, index, position, offsetAdjustment) : undefined);
+    const entry = modified === undefined ? entryOfRecord(buf, at, values, index, position, offsetAdjustment) : undefined;
+    if (entry?.damage !== undefined) {
+      damaged = true;
+      context.stderr.write(errorLine(archive, entry.damage));
+    }
+    row(buf, at, values, modified, entry);
   };
   try {
     for await (const _ of reader.recordBatches(each)) {
-      if (context.signal.aborted) return false;
+      if (context.signal.aborted) return 'cancelled';
       if (out.at >= OUTPUT_CHUNK / 2) await out.flush();
     }
-    return true;
+    return damaged ? 'damaged' : 'complete';
   } finally {
     // Rows read before a damaged record are shown, as unzip does.
     await out.flush();
   }
 }
 
-/** False when cancelled (the rows so far are written, the end is not). */
-async function listJson(reader: Reader, context: CliContext): Promise<boolean> {
+/** How a listing ended: every row written, some of damaged records, or cancelled (the rows so far are written, the end is not). */
+type Listed = 'complete' | 'damaged' | 'cancelled';
+
+async function listJson(reader: Reader, archive: string, context: CliContext): Promise<Listed> {
   const out = new RowWriter(context.stdout);
   out.text(`{"comment":${JSON.stringify(reader.info.comment)},"entries":[`);
   let first = true;
-  const complete = await writeRows(reader, context, out, (buf, at, values, modified, entry) => {
+  const listed = await writeRows(reader, archive, context, out, (buf, at, values, modified, entry) => {
     const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
     const nameEnd = nameStart + values.fileNameLength;
     out.reserve(ROW_FIXED + values.fileNameLength);
@@ -217,8 +229,8 @@ async function listJson(reader: Reader, context: CliContext): Promise<boolean> {
     }
     jsonFields(out, entry.uncompressedSize, entry.compressedSize, entry.crc32, entry.compressionMethod, entry.modified, entry.isDirectory, entry.encrypted);
   }, (buf, start, end) => !needsJsonEscape(buf, start, end));
-  if (complete) await writeOut(context.stdout, '\n]}\n');
-  return complete;
+  if (listed !== 'cancelled') await writeOut(context.stdout, '\n]}\n');
+  return listed;
 }
 
 /** A JSON row after its name. */
@@ -246,8 +258,7 @@ function needsJsonEscape(buf: Buffer, start: number, end: number): boolean {
 
 const HEADER = ' Length   Method    Size  Cmpr    Date    Time   CRC-32   Name\n--------  ------  ------- ---- ---------- ----- --------  ----\n';
 
-/** False when cancelled (the rows so far are written, the totals are not). */
-async function listTable(reader: Reader, context: CliContext): Promise<boolean> {
+async function listTable(reader: Reader, archive: string, context: CliContext): Promise<Listed> {
   const { stdout } = context;
   if (reader.info.comment !== '') await writeOut(stdout, `${printable(reader.info.comment, true)}\n`);
   await writeOut(stdout, HEADER);
@@ -255,7 +266,7 @@ async function listTable(reader: Reader, context: CliContext): Promise<boolean> 
   let count = 0;
   let size = 0;
   let compressed = 0;
-  const complete = await writeRows(reader, context, out, (buf, at, values, modified, entry) => {
+  const listed = await writeRows(reader, archive, context, out, (buf, at, values, modified, entry) => {
     count++;
     if (entry === undefined) {
       const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
@@ -275,13 +286,13 @@ async function listTable(reader: Reader, context: CliContext): Promise<boolean> 
     size += entry.uncompressedSize;
     compressed += entry.compressedSize;
   });
-  if (!complete) return false;
+  if (listed === 'cancelled') return listed;
   await writeOut(
     stdout,
     '--------          -------  ---                            -------\n' +
       `${String(size).padStart(8)}          ${String(compressed).padStart(7)} ${ratio(size, compressed).padStart(4)}                            ${count} ${count === 1 ? 'file' : 'files'}\n`,
   );
-  return true;
+  return listed;
 }
 
 /** unzip -v's method column: Stored, Defl:N, or the method's short name. */

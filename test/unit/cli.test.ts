@@ -76,6 +76,25 @@ describe('zipdesk list', () => {
     });
   });
 
+  it('lists a damaged record (a ZIP64 marker without its value) with the rest, names its problem, and exits 1', async () => {
+    run('python3', ['-c', `
+import zipfile
+with zipfile.ZipFile('damaged.zip', 'w') as z:
+    for n in ('good1.txt', 'bad.txt', 'good2.txt'): z.writestr(n, n)
+d = bytearray(open('damaged.zip', 'rb').read())
+second = d.find(b'PK\\x01\\x02', d.find(b'PK\\x01\\x02') + 1)
+d[second + 20:second + 24] = b'\\xff\\xff\\xff\\xff'
+open('damaged.zip', 'wb').write(d)
+`], dir);
+    for (const json of [false, true]) {
+      const listed = await zipdesk('list', 'damaged.zip', ...(json ? ['--json'] : []));
+      expect(listed.code).toBe(1);
+      expect(listed.stderr).toMatch(/^zipdesk: damaged\.zip: bad\.txt: central record at offset \d+ has compressed size 0xffffffff but no ZIP64 extra field value for it\n$/);
+      const names = json ? (JSON.parse(listed.stdout) as { entries: { name: string }[] }).entries.map((e) => e.name) : listed.stdout.split('\n').slice(2, 5).map((row) => row.split(/\s+/).at(-1));
+      expect(names).toEqual(['good1.txt', 'bad.txt', 'good2.txt']);
+    }
+  });
+
   it('prints a table like unzip -v', async () => {
     const { code, stdout } = await zipdesk('list', 'good.zip');
     expect(code).toBe(0);
