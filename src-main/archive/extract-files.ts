@@ -335,6 +335,13 @@ function restoreModeAndTime(fd: number, task: FileTask): void {
   if (Number.isFinite(task.modifiedMs)) futimesSync(fd, task.modifiedMs / 1000, task.modifiedMs / 1000);
 }
 
+/** No room left on the file system (or in the user's quota): every later write would fail too. */
+export function isDiskFull(code: string | undefined): boolean {
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+export const DISK_FULL_WORDS = 'the disk is full';
+
 let temporaryCounter = 0;
 
 /** A name beside `final` that no entry and no other thread (or process) would pick. */
@@ -358,6 +365,7 @@ function createTemporary(task: FileTask): [string, number] {
 function describe(error: unknown): FileOutcome {
   if (isZipError(error)) return { code: error.code, message: error.message };
   const code = (error as NodeJS.ErrnoException).code;
+  if (isDiskFull(code)) return { code: 'DISK_FULL', message: DISK_FULL_WORDS };
   const message = error instanceof Error ? error.message.replace(/^[A-Z]+: /, '') : String(error);
   return { code: code === 'EEXIST' ? 'EXISTS' : 'IO', message };
 }

@@ -22,7 +22,7 @@ import path from 'node:path';
 import { Buffer } from 'node:buffer';
 import { openFileSource } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
-import { LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, temporaryBeside, type FileOutcome, type FileTask, type SpanBatch } from './extract-files.js';
+import { DISK_FULL_WORDS, LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isDiskFull, isSmallFile, openSpanRunner, temporaryBeside, type FileOutcome, type FileTask, type SpanBatch } from './extract-files.js';
 import { cancelledError, dataRefusal, entryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans } from './entry-check.js';
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
@@ -133,8 +133,49 @@ export async function extractArchive(archivePath: string, target: string, option
   }
 }
 
-/** The same over a reader that is already open. */
+/**
+ * The same over a reader that is already open. A full disk (or quota) stops the run as a cancel
+ * would, and rejects with DISK_FULL: every file written so far is whole and checked, nothing
+ * half-written is left, and the rest of the archive would only fail the same way entry by entry.
+ */
 export async function extractReader(archive: string, reader: ZipReader, target: string, options: ExtractOptions = {}): Promise<ExtractResult> {
+  if (options.signal?.aborted) throw cancelledError();
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const full: DiskFull = { stopped: false, filesWritten: undefined };
+  const noteProblem = (code: string): void => {
+    if (code !== 'DISK_FULL' || stop.signal.aborted) return;
+    full.stopped = true;
+    stop.abort();
+  };
+  try {
+    return await extractUntilStopped(archive, reader, target, { ...options, signal: stop.signal }, noteProblem, full);
+  } catch (error) {
+    if (!full.stopped || options.signal?.aborted) throw error;
+    const after = full.filesWritten === undefined ? '' : ` after ${full.filesWritten} ${full.filesWritten === 1 ? 'file' : 'files'}`;
+    throw new ZipError('DISK_FULL', `${DISK_FULL_WORDS}: extraction stopped${after} (each file written is whole and checked; nothing half-written is left)`, { cause: error });
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Whether a full disk stopped the run, and how many files were written by then. */
+interface DiskFull {
+  stopped: boolean;
+  filesWritten: number | undefined;
+}
+
+async function extractUntilStopped(
+  archive: string,
+  reader: ZipReader,
+  target: string,
+  options: ExtractOptions,
+  /** Hears every problem's code as it is found (a full disk stops the run). */
+  noteProblem: (code: string) => void,
+  /** Told how many files were written when the run stops. */
+  full: DiskFull,
+): Promise<ExtractResult> {
   const { signal } = options;
   const policy = options.overwrite ?? 'skip';
   if (!OVERWRITE_POLICIES.includes(policy)) throw new TypeError(`unknown overwrite policy ${String(policy)}`);
@@ -169,6 +210,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
         if (place.path !== place.requested) renamed.push({ index: entry.index, entry: entry.name, path: place.path });
       } else if (outcome !== undefined && !signal?.aborted) {
         problems.push({ entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message });
+        noteProblem(outcome.code);
       }
       done(entry, entry.uncompressedSize - (i === 0 ? already : 0));
     });
@@ -207,6 +249,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     if (signal?.aborted) return;
     if (!isZipError(error)) error = ioProblem(error, entry);
     problems.push(entryProblem(entry, error as ZipError));
+    noteProblem((error as ZipError).code);
   };
   const done = (entry: { readonly name: string }, bytes: number): void => {
     progress.entriesDone++;
@@ -354,7 +397,10 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     await placeLink(plan);
     done(plan.entry, plan.entry.uncompressedSize);
   }
-  if (signal?.aborted) throw cancelledError();
+  if (signal?.aborted) {
+    full.filesWritten = filesWritten;
+    throw cancelledError();
+  }
 
   // 3b. Where entries of one path gave way to another before any data was read (under 'replace'
   //     the last of them, under 'skip' the first), and that one then could not be extracted (its
@@ -633,6 +679,7 @@ async function readSymlinkTarget(reader: ZipReader, entry: ZipEntry, signal: Abo
 
 function ioProblem(error: unknown, entry: ZipEntry): ZipError {
   const code = (error as NodeJS.ErrnoException).code;
+  if (isDiskFull(code)) return new ZipError('DISK_FULL', DISK_FULL_WORDS, { entry: entry.name, cause: error });
   const message = error instanceof Error ? error.message.replace(/^[A-Z]+: /, '') : String(error);
   return new ZipError(code === 'EEXIST' ? 'EXISTS' : 'IO', code === undefined ? message : message, { entry: entry.name, cause: error });
 }

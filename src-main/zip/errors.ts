@@ -29,6 +29,7 @@ export type ZipErrorCode =
   | 'IO'
   | 'CANCELLED'
   | 'SOURCE_CHANGED'
+  | 'DISK_FULL' // ENOSPC or EDQUOT while writing: extraction stops
   | 'TOO_LARGE';
 
 export class ZipError extends Error {

@@ -1,7 +1,8 @@
 import { Buffer } from 'node:buffer';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { extractArchive, type ExtractResult } from '../../src-main/archive/extract.js';
 import { testArchive } from '../../src-main/archive/test-archive.js';
 import { openFileSource } from '../../src-main/archive/file-source.js';
@@ -801,5 +802,34 @@ describe('extractArchive as a job', () => {
     writeFileSync(path.join(dir, 'not.zip'), 'this is not a zip file at all');
     await expect(extractArchive(path.join(dir, 'not.zip'), path.join(dir, 'out'))).rejects.toMatchObject({ name: 'ZipError' });
     await expect(extractArchive(path.join(dir, 'missing.zip'), path.join(dir, 'out'))).rejects.toMatchObject({ code: 'IO' });
+  });
+});
+
+// A full disk, on a real file system of 1 MiB (a tmpfs; mounting one needs root, so this runs
+// where the tests run as root, as in CI, and is skipped elsewhere).
+const smallDisk = path.join(tempDir('zipdesk-small-disk-').dir, 'mnt');
+mkdirSync(smallDisk);
+const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', smallDisk], { stdio: 'ignore' }).status === 0;
+afterAll(() => {
+  if (mounted) spawnSync('umount', [smallDisk]);
+  rmSync(path.dirname(smallDisk), { recursive: true, force: true });
+});
+
+describe('extractArchive onto a full disk', () => {
+  it.skipIf(!mounted)('stops at the first file that does not fit, with one DISK_FULL error; what was written is whole, nothing half-written is left', async () => {
+    const files: CraftEntry[] = Array.from({ length: 300 }, (_, i) => ({ name: `d${i % 3}/f${i}.txt`, data: lines(10_000, i) }));
+    files.push({ name: 'big.bin', data: lines(3 * 1024 * 1024, 9) });
+    const archive = writeArchive(dir, 'full.zip', craftZip(files));
+    for (const target of [path.join(smallDisk, 'small'), path.join(smallDisk, 'big')]) {
+      const error = await extractArchive(archive, target, target.endsWith('big') ? { entries: ['big.bin'] } : {}).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'DISK_FULL', message: expect.stringMatching(/^the disk is full: extraction stopped after \d+ files? \(each file written is whole and checked; nothing half-written is left\)$/) });
+      const written = tree(target).filter((name) => !name.endsWith('/'));
+      expect(written.filter((name) => name.includes('zipdesk-partial'))).toEqual([]);
+      for (const name of written) {
+        const i = Number(/f(\d+)\.txt$/.exec(name)![1]);
+        expect(readFileSync(path.join(target, name)).equals(lines(10_000, i))).toBe(true);
+      }
+      rmSync(target, { recursive: true, force: true });
+    }
   });
 });
