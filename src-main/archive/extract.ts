@@ -468,8 +468,10 @@ function validDate(date: Date): boolean {
   return Number.isFinite(date.getTime());
 }
 
-/** Which entries the caller asked for: all, or these names ("dir/" selecting what is under it). */
-/** Whether an entry is selected; remembers which of the names asked for matched one. */
+/**
+ * Which entries the caller asked for: all, or these names ("dir/" selecting what is under it);
+ * remembers which of the names matched an entry.
+ */
 interface Selector {
   (entry: ZipEntry): boolean;
   /** The names no entry matched, in the order given. */
