@@ -28,6 +28,7 @@ import type { HelperAnswer, HelperData, HelperRequest } from './extract-helper.j
 import type { RangeJob, RangeTally } from './check-ranges.js';
 import { helperScript } from './helper-script.js';
 import { tempStem } from './temp-stem.js';
+import { sameFile, type FileIdentity } from './file-source.js';
 
 /** Entries up to this size (both sizes) are written from memory in span batches; larger ones stream, each its own batch. */
 export const SMALL_FILE = 256 * 1024;
@@ -525,11 +526,12 @@ export class SpanRunner {
 
 /**
  * A span runner over the archive at `archive`, when it can be opened again by that path and is
- * still `size` bytes; undefined otherwise (then the caller streams every entry).
+ * still the file `source` reads (its device, inode, size and time, when the source knows them;
+ * its size otherwise); undefined otherwise (then the caller streams every entry).
  */
 export function openSpanRunner(
   archive: string,
-  size: number,
+  source: RandomAccessSource & { readonly identity?: FileIdentity },
   signal: AbortSignal | undefined,
   settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void,
   partial?: (batch: SpanBatch, bytes: number) => void,
@@ -542,7 +544,9 @@ export function openSpanRunner(
   }
   try {
     const stat = fstatSync(fd);
-    if (stat.isFile() && stat.size === size) return new SpanRunner(new SpanReader(fd, size), signal, settle, partial);
+    const { identity } = source;
+    const same = identity === undefined ? stat.size === source.size : sameFile({ dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs }, identity);
+    if (stat.isFile() && same) return new SpanRunner(new SpanReader(fd, source.size), signal, settle, partial);
   } catch {
     // Not ours to read: stream instead.
   }

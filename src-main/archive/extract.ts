@@ -20,7 +20,7 @@ import { lutimes, mkdir, open, readdir, realpath, rename, rm, symlink, unlink, t
 import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { Buffer } from 'node:buffer';
-import { openFileSource } from './file-source.js';
+import { openFileSource, type FileIdentity } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
 import { DISK_FULL_WORDS, LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isDiskFull, isSmallFile, openSpanRunner, temporaryBeside, type FileOutcome, type FileTask, type SpanBatch } from './extract-files.js';
 import { cancelledError, dataRefusal, entryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans } from './entry-check.js';
@@ -57,6 +57,8 @@ export interface ExtractOptions {
    * instead of silently replacing it there. Default: true on macOS and Windows.
    */
   readonly caseInsensitive?: boolean;
+  /** The archive as it was when the user opened it (file-source.ts); a file changed since is refused. */
+  readonly expectedIdentity?: FileIdentity;
 }
 
 /** Where names that differ only in case name one file, unless the user made the volume otherwise. */
@@ -110,7 +112,7 @@ interface Planned {
 export async function extractArchive(archivePath: string, target: string, options: ExtractOptions = {}): Promise<ExtractResult> {
   const log = (options.log ?? silentLog).child({ module: 'extract' });
   const started = performance.now();
-  const source = await openFileSource(archivePath);
+  const source = await openFileSource(archivePath, options.expectedIdentity);
   try {
     const reader = await openZip(source, { log });
     const result = await extractReader(archivePath, reader, target, options);
@@ -215,7 +217,7 @@ async function extractUntilStopped(
       done(entry, entry.uncompressedSize - (i === 0 ? already : 0));
     });
   };
-  const writers = openSpanRunner(archive, reader.source.size, signal, settle, onBytes);
+  const writers = openSpanRunner(archive, reader.source, signal, settle, onBytes);
   // Large files stream there too, each a batch of its own, when this Node allows it (entry-data.ts).
   const streamLarge = writers !== undefined && canReadChunks();
   // When the archive's own entry count and size say that a helper thread pays, it starts now and

@@ -18,12 +18,30 @@ import type { RandomAccessSource } from '../zip/model.js';
 const SMALL_READ = 32 * 1024;
 const BLOCK_SIZE = 1024 * 1024;
 
+/** Which file, in which state: a file replaced or rewritten since differs in one of these. */
+export interface FileIdentity {
+  readonly dev: number;
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
 export interface FileSource extends RandomAccessSource {
   readonly path: string;
+  readonly identity: FileIdentity;
   close(): Promise<void>;
 }
 
-export async function openFileSource(path: string): Promise<FileSource> {
+export function sameFile(a: FileIdentity, b: FileIdentity): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+/**
+ * Opens the archive at `path`. With `expected` (the file as it was when the user opened it in the
+ * app), a file replaced or rewritten since is refused rather than read: what would be extracted
+ * or tested is not what was listed and checked.
+ */
+export async function openFileSource(path: string, expected?: FileIdentity): Promise<FileSource> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
@@ -31,10 +49,13 @@ export async function openFileSource(path: string): Promise<FileSource> {
     throw ioError(e, `cannot open ${path}`);
   }
   let size: number;
+  let identity: FileIdentity;
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) throw new ZipError('IO', `${path} is not a regular file`);
     size = stat.size;
+    identity = { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
+    if (expected !== undefined && !sameFile(identity, expected)) throw new ZipError('IO', 'the archive was replaced or changed since it was opened; open it again');
   } catch (e) {
     await handle.close().catch(() => undefined);
     throw e instanceof ZipError ? e : ioError(e, `cannot stat ${path}`);
@@ -65,6 +86,7 @@ export async function openFileSource(path: string): Promise<FileSource> {
   return {
     path,
     size,
+    identity,
     async read(offset: number, length: number): Promise<Buffer> {
       if (closed) throw new ZipError('IO', `${path} is closed`);
       if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {

@@ -9,7 +9,7 @@
 // Entries whose bytes overlap another entry are reported and not inflated: an overlap is how
 // "zip bombs" reuse one compressed run many times, and inflating them is the attack.
 
-import { openFileSource } from './file-source.js';
+import { openFileSource, type FileIdentity } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import { openZip, type DirectoryRange, type ZipReader } from '../zip/reader.js';
@@ -30,6 +30,8 @@ export interface TestOptions {
   readonly concurrency?: number;
   /** The least time between two progress reports, in ms. Default 100. */
   readonly progressIntervalMs?: number;
+  /** The archive as it was when the user opened it (file-source.ts); a file changed since is refused. */
+  readonly expectedIdentity?: FileIdentity;
 }
 
 export interface TestResult {
@@ -48,7 +50,7 @@ export interface TestResult {
 export async function testArchive(archivePath: string, options: TestOptions = {}): Promise<TestResult> {
   const log = (options.log ?? silentLog).child({ module: 'test-archive' });
   const started = performance.now();
-  const source = await openFileSource(archivePath);
+  const source = await openFileSource(archivePath, options.expectedIdentity);
   try {
     const reader = await openZip(source, { log });
     const result = await testReader(archivePath, reader, options);
@@ -81,7 +83,7 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
   // below.) A large entry's bytes are counted while it is checked; the rest when it settles.
   const runner = openSpanRunner(
     archive,
-    reader.source.size,
+    reader.source,
     signal,
     (batch, outcomes) => {
       const already = progress.settled(batch.id);

@@ -121,6 +121,7 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
       await Promise.all(all.map((a) => a.source.close()));
     },
     pathOf: (archiveId) => get(archiveId).path,
+    identityOf: (archiveId) => get(archiveId).source.identity,
     async list(archiveId, start, count): Promise<EntryPage> {
       const archive = get(archiveId);
       const rows = archive.entries.slice(start, start + count).map(toRow);

@@ -53,9 +53,10 @@ export function createHandlers(services: Services): Handlers {
       const outputDir = request.outputDir === null ? await dialogs.chooseExtractFolder(path.basename(archivePath)) : granted(request.outputDir);
       if (outputDir === null) return null;
       const names = request.entries === null ? null : await archives.entryNames(request.archiveId, request.entries);
-      return jobs.extract(archivePath, names, outputDir, request.overwrite);
+      // The file as it was listed and checked: the job refuses it if it was replaced since.
+      return jobs.extract(archivePath, names, outputDir, request.overwrite, archives.identityOf(request.archiveId));
     },
-    test: (archiveId) => jobs.test(archives.pathOf(archiveId)),
+    test: (archiveId) => jobs.test(archives.pathOf(archiveId), archives.identityOf(archiveId)),
     cancelJob: (jobId) => jobs.cancel(jobId),
     listJobs: () => jobs.list(),
     revealPath(target) {

@@ -5,11 +5,9 @@
 import path from 'node:path';
 import type { JobEvent, JobOutcome, JobProgress, JobView, OverwritePolicy, Unsubscribe } from '../../src-preload/contract.js';
 import type { JobClient } from '../jobs/client.js';
-import type { JobEvent as ClientJobEvent, JobProgress as ClientProgress, JobResult, WorkerJobRequest } from '../jobs/protocol.js';
+import type { ArchiveIdentity, JobEvent as ClientJobEvent, JobProgress as ClientProgress, JobResult, WorkerJobRequest } from '../jobs/protocol.js';
 import type { JobService } from './services.js';
 
-/** Results may carry more than JobResult's fields (a test's problems); read them if present. */
-type ResultWithProblems = JobResult & { readonly problems?: readonly { readonly entry?: string; readonly message?: string }[] };
 
 export function titleOf(request: WorkerJobRequest): string {
   switch (request.kind) {
@@ -35,14 +33,14 @@ export function toProgress(progress: ClientProgress): JobProgress {
 }
 
 export function toOutcome(request: WorkerJobRequest | undefined, result: JobResult): JobOutcome {
-  const problems = (result as ResultWithProblems).problems ?? [];
+  const problems = result.problems ?? [];
   return {
     output: request?.kind === 'test' ? null : result.outputPath,
     bytesIn: result.sizes.input,
     bytesOut: result.sizes.output,
     entries: result.entries,
     durationMs: result.durationMs,
-    problems: problems.map((p) => (p.entry ? `${p.entry}: ${p.message ?? ''}` : String(p.message ?? ''))),
+    problems: problems.map((p) => (p.entry ? `${p.entry}: ${p.message}` : p.message)),
   };
 }
 
@@ -63,19 +61,20 @@ export class WindowJobs implements JobService {
     return this.client.enqueue({ kind: 'batch', folders, level, ...(outputDir === null ? {} : { outputDir }) });
   }
 
-  async extract(archivePath: string, entries: readonly string[] | null, outputDir: string, overwrite: OverwritePolicy): Promise<string> {
+  async extract(archivePath: string, entries: readonly string[] | null, outputDir: string, overwrite: OverwritePolicy, archiveIdentity?: ArchiveIdentity): Promise<string> {
     const [jobId] = this.client.enqueue({
       kind: 'extract',
       archivePath,
       outputDir,
-      overwrite: overwrite === 'replace',
+      overwrite,
       ...(entries === null ? {} : { entries }),
+      ...(archiveIdentity === undefined ? {} : { archiveIdentity }),
     });
     return jobId!;
   }
 
-  async test(archivePath: string): Promise<string> {
-    const [jobId] = this.client.enqueue({ kind: 'test', archivePath });
+  async test(archivePath: string, archiveIdentity?: ArchiveIdentity): Promise<string> {
+    const [jobId] = this.client.enqueue({ kind: 'test', archivePath, ...(archiveIdentity === undefined ? {} : { archiveIdentity }) });
     return jobId!;
   }
 

@@ -14,6 +14,7 @@ import type {
   OverwritePolicy,
   Unsubscribe,
 } from '../../src-preload/contract.js';
+import type { ArchiveIdentity } from '../jobs/protocol.js';
 import type { Log } from '../log/types.js';
 import type { PathGrants } from './grants.js';
 
@@ -23,6 +24,8 @@ export interface ArchiveService {
   close(archiveId: string): Promise<void>;
   /** The path an open archive came from; rejects NOT_FOUND for an unknown id. */
   pathOf(archiveId: string): string;
+  /** The file as it was opened (a job over it refuses it once replaced or changed); rejects NOT_FOUND for an unknown id. */
+  identityOf(archiveId: string): ArchiveIdentity;
   list(archiveId: string, start: number, count: number): Promise<EntryPage>;
   inspect(archiveId: string, index: number): Promise<EntryInspection>;
   report(archiveId: string): Promise<ArchiveReport>;
@@ -37,8 +40,8 @@ export interface ArchiveService {
 export interface JobService {
   batch(folders: readonly string[], outputDir: string | null, level: number): Promise<string[]>;
   /** `entries` are names exactly as stored (a name ending in / selects what is under it); null for all. */
-  extract(archivePath: string, entries: readonly string[] | null, outputDir: string, overwrite: OverwritePolicy): Promise<string>;
-  test(archivePath: string): Promise<string>;
+  extract(archivePath: string, entries: readonly string[] | null, outputDir: string, overwrite: OverwritePolicy, archiveIdentity?: ArchiveIdentity): Promise<string>;
+  test(archivePath: string, archiveIdentity?: ArchiveIdentity): Promise<string>;
   cancel(jobId: string): Promise<boolean>;
   list(): JobView[];
   onEvent(listener: (event: JobEvent) => void): Unsubscribe;

@@ -6,6 +6,14 @@
 
 export type JobId = string;
 
+/** A file as it was when the user opened it: a job refuses it once it is replaced or changed (archive/file-source.ts). */
+export interface ArchiveIdentity {
+  readonly dev: number;
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
 /** Create an archive from files and folders (archive/create.ts). */
 export interface CreateJobRequest {
   readonly kind: 'create';
@@ -37,13 +45,18 @@ export interface ExtractJobRequest {
   readonly outputDir: string;
   /** Only these entry names; all when absent. */
   readonly entries?: readonly string[];
-  readonly overwrite?: boolean;
+  /** For a name already taken: 'skip' (default), 'replace', or 'rename'. (`true`, from queues kept by older versions, is 'replace'.) */
+  readonly overwrite?: 'skip' | 'replace' | 'rename' | boolean;
+  /** The archive as the app opened it, listed and checked: a file changed since is refused. */
+  readonly archiveIdentity?: ArchiveIdentity;
 }
 
 /** Test every entry's data and CRC (archive/test-archive.ts, from the extract engineer). */
 export interface TestJobRequest {
   readonly kind: 'test';
   readonly archivePath: string;
+  /** As for extract. */
+  readonly archiveIdentity?: ArchiveIdentity;
 }
 
 export type JobRequest = CreateJobRequest | BatchJobRequest | ExtractJobRequest | TestJobRequest;
@@ -70,7 +83,12 @@ export interface JobResult {
   readonly ratio: number;
   readonly entries: number;
   readonly durationMs: number;
+  /** What a user should know of a job that succeeded: entries skipped or renamed, names that matched nothing (at most MAX_NOTES, then a count). */
+  readonly problems?: readonly { readonly entry?: string; readonly message: string }[];
 }
+
+/** Notes a job result carries, at most; the last then says how many more there were. */
+export const MAX_NOTES = 50;
 
 /** Stable codes of failed jobs: a ZipError's code, or one of the job layer's own. */
 export type JobErrorCode = string;

@@ -21,6 +21,7 @@ import {
   type JobProgress,
   type JobResult,
   type LogLevel,
+  MAX_NOTES,
   PROGRESS_PER_SECOND,
   type ToWorker,
   type WorkerJobRequest,
@@ -115,19 +116,37 @@ function entriesFailed(what: string, problems: readonly EntryProblem[], total: n
 }
 
 async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }>, context: JobContext): Promise<Outcome> {
+  const overwrite = request.overwrite === true ? 'replace' : request.overwrite === false || request.overwrite === undefined ? 'skip' : request.overwrite;
   const result = await extractArchive(request.archivePath, request.outputDir, {
     signal: context.signal,
     log: context.log,
     onProgress: engineProgress(context),
-    overwrite: request.overwrite === true ? 'replace' : 'skip',
+    overwrite,
     ...(request.entries === undefined ? {} : { entries: request.entries }),
+    ...(request.archiveIdentity === undefined ? {} : { expectedIdentity: request.archiveIdentity }),
   });
   if (!result.ok) throw entriesFailed('could not extract', result.problems, result.entriesTotal);
-  return { outputPath: request.outputDir, sizes: { input: statSize(request.archivePath), output: result.bytesWritten }, entries: result.filesWritten + result.directoriesCreated + result.symlinksCreated };
+  // What went as asked but not as the name says: told with the result, not silently.
+  const notes = [
+    ...result.unmatched.map((name) => ({ entry: name, message: 'no entry by this name' })),
+    ...result.skipped.map(({ entry, reason }) => ({ entry, message: `skipped: ${reason}` })),
+    ...result.renamed.map(({ entry, path }) => ({ entry, message: `written as ${path}` })),
+  ];
+  return {
+    outputPath: request.outputDir,
+    sizes: { input: statSize(request.archivePath), output: result.bytesWritten },
+    entries: result.filesWritten + result.directoriesCreated + result.symlinksCreated,
+    ...(notes.length > 0 && { problems: notes.length <= MAX_NOTES ? notes : [...notes.slice(0, MAX_NOTES - 1), { message: `and ${notes.length - MAX_NOTES + 1} more` }] }),
+  };
 }
 
 async function runTest(request: Extract<WorkerJobRequest, { kind: 'test' }>, context: JobContext): Promise<Outcome> {
-  const result = await testArchive(request.archivePath, { signal: context.signal, log: context.log, onProgress: engineProgress(context) });
+  const result = await testArchive(request.archivePath, {
+    signal: context.signal,
+    log: context.log,
+    onProgress: engineProgress(context),
+    ...(request.archiveIdentity === undefined ? {} : { expectedIdentity: request.archiveIdentity }),
+  });
   if (!result.ok) throw entriesFailed('bad entry', result.problems, result.entriesTotal);
   return { outputPath: request.archivePath, sizes: { input: statSize(request.archivePath), output: result.bytesTested }, entries: result.entriesTested };
 }

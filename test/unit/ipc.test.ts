@@ -3,7 +3,7 @@
 // the real services on real archives made by `zip`.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -171,8 +171,8 @@ describe('handlers over the real services', () => {
   const revealed: string[] = [];
   const noJobs: JobService = {
     batch: async (folders) => (batches.push([...folders]), ['j-batch']),
-    extract: async () => 'j-extract',
-    test: async () => 'j-test',
+    extract: async (...args) => (jobArgs.push(args), 'j-extract'),
+    test: async (...args) => (jobArgs.push(args), 'j-test'),
     cancel: async () => false,
     list: () => [],
     onEvent: () => () => undefined,
@@ -180,6 +180,7 @@ describe('handlers over the real services', () => {
   const archives = createArchiveService();
   const grants = new PathGrants();
   const batches: string[][] = [];
+  const jobArgs: unknown[][] = [];
   const chosen: (string | null)[] = [];
   const listeners = handleAll(
     createHandlers({
@@ -310,8 +311,16 @@ describe('handlers over the real services', () => {
     if (!opened.ok) throw new Error('open failed');
     const cancelled = await listeners.extract(ours, { archiveId: opened.value.archiveId, entries: null, outputDir: null, overwrite: 'skip' });
     expect(cancelled).toEqual({ ok: true, value: null });
-    const started = await listeners.extract(ours, { archiveId: opened.value.archiveId, entries: [0], outputDir: work, overwrite: 'skip' });
+    const started = await listeners.extract(ours, { archiveId: opened.value.archiveId, entries: [0], outputDir: work, overwrite: 'rename' });
     expect(started).toEqual({ ok: true, value: 'j-extract' });
+    expect(await listeners.test(ours, opened.value.archiveId)).toEqual({ ok: true, value: 'j-test' });
+    // Each job is given the file as it was opened (it refuses one replaced since) and the policy as asked.
+    const stat = statSync(archive);
+    const identity = { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
+    expect(jobArgs.slice(-2)).toEqual([
+      [archive, [expect.any(String)], work, 'rename', identity],
+      [archive, identity],
+    ]);
   });
 });
 

@@ -3,10 +3,11 @@
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openFileSource } from '../../src-main/archive/file-source.js';
 import { planBatch } from '../../src-main/jobs/batch.js';
 import { JobClient, defaultWorkerPath } from '../../src-main/jobs/client.js';
 import { PendingJobStore } from '../../src-main/jobs/persist.js';
@@ -187,6 +188,43 @@ describe('JobClient with the real worker', () => {
     expect(rec.events.some((e) => e.jobId === ids[1] && e.type === 'progress')).toBe(true);
     expect(readdirSync(path.join(out, 'small')).length).toBe(20);
     expect(rec.events.find((e) => e.jobId === missing[0] && isEndEvent(e))).toMatchObject({ type: 'failed', error: { code: 'IO' } });
+  });
+
+  it('extract and test refuse an archive replaced since the app opened it; extract tells what it skipped, renamed or did not find', async () => {
+    const client = new JobClient();
+    const rec = record(client);
+    const archive = path.join(root, 'opened.zip');
+    const other = path.join(root, 'other.zip');
+    const made = [...client.enqueue({ kind: 'create', outputPath: archive, sources: [path.join(small, 'f1.txt'), path.join(small, 'f2.txt')] }), ...client.enqueue({ kind: 'create', outputPath: other, sources: [path.join(small, 'f3.txt')] })];
+    await rec.ended(made);
+    const source = await openFileSource(archive);
+    const archiveIdentity = source.identity;
+    await source.close();
+
+    // As the app asks: the file as opened. Existing f1.txt: skipped, or renamed.
+    const out = path.join(root, 'as-opened');
+    mkdirSync(out);
+    writeFileSync(path.join(out, 'f1.txt'), 'mine');
+    const skip = client.enqueue({ kind: 'extract', archivePath: archive, outputDir: out, entries: ['f1.txt', 'f2.txt', 'gone.txt'], archiveIdentity });
+    const rename = client.enqueue({ kind: 'extract', archivePath: archive, outputDir: out, entries: ['f1.txt'], overwrite: 'rename', archiveIdentity });
+    await rec.ended([...skip, ...rename]);
+    expect(rec.events.find((e) => e.jobId === skip[0] && isEndEvent(e))).toMatchObject({
+      type: 'done',
+      result: { problems: [{ entry: 'gone.txt', message: 'no entry by this name' }, { entry: 'f1.txt', message: 'skipped: f1.txt already exists' }] },
+    });
+    expect(rec.events.find((e) => e.jobId === rename[0] && isEndEvent(e))).toMatchObject({ type: 'done', result: { problems: [{ entry: 'f1.txt', message: 'written as f1 (1).txt' }] } });
+    expect(readdirSync(out).sort()).toEqual(['f1 (1).txt', 'f1.txt', 'f2.txt']);
+
+    // Another archive renamed over it: what would be extracted is not what was listed and checked.
+    renameSync(other, archive);
+    const refusedOut = path.join(root, 'replaced');
+    const refused = [...client.enqueue({ kind: 'extract', archivePath: archive, outputDir: refusedOut, archiveIdentity }), ...client.enqueue({ kind: 'test', archivePath: archive, archiveIdentity })];
+    await rec.ended(refused);
+    await client.close();
+    for (const id of refused) {
+      expect(rec.events.find((e) => e.jobId === id && isEndEvent(e))).toMatchObject({ type: 'failed', error: { code: 'IO', message: `${archive}: the archive was replaced or changed since it was opened; open it again` } });
+    }
+    expect(existsSync(refusedOut)).toBe(false);
   });
 
   it('a failed create gives one clear line and a stable code', async () => {

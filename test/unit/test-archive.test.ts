@@ -173,7 +173,7 @@ describe('testArchive', () => {
     const source = await openFileSource(archive);
     const reader = await openZip(source);
     const spans = await scanSpans(reader, { ranges: { entries: 500, bytes: RANGE_BYTES } });
-    const runner = openSpanRunner(archive, source.size, undefined, () => undefined)!;
+    const runner = openSpanRunner(archive, source, undefined, () => undefined)!;
     try {
       expect(runner.useHelper()).toBe(true);
       const refused = [...spans.overlapping].map(([index, error]) => ({ index, code: error.code, message: error.message }));
