@@ -106,6 +106,10 @@ if (!app.requestSingleInstanceLock()) {
         app.addRecentDocument(file);
         refreshMenu();
       },
+      closed: (stillOpen: number) => {
+        archiveOpen = stillOpen > 0;
+        refreshMenu();
+      },
     };
 
     const isTrusted = (event: Parameters<typeof isTrustedSender>[1]) => isTrustedSender({ windowId: () => window?.webContents.id, appUrl }, event);
@@ -126,8 +130,9 @@ if (!app.requestSingleInstanceLock()) {
           newArchiveFromFolders: () => sendCommand('new-archive-from-folders'),
           extractAll: () => sendCommand('extract-all'),
           testArchive: () => sendCommand('test-archive'),
-          showLogs: () => void shell.openPath(logging.logFolder),
-          editLoggingSettings: () => void shell.openPath(logging.configPath),
+          // Made first if missing (file logging off, the settings file deleted): opening nothing says nothing.
+          showLogs: () => void shell.openPath(logging.ensureLogFolder()),
+          editLoggingSettings: () => void shell.openPath(logging.ensureConfigFile()),
           quit: () => app.quit(),
         },
         { platform: process.platform, recent: recent.list(), archiveOpen, locale: app.getLocale(), dev },

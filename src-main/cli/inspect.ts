@@ -160,6 +160,7 @@ function safetyLines(report: SafetyReport): string[] {
   list('duplicate paths', report.duplicateNames, (i) => `${i.path}: ${i.entries.map((e) => JSON.stringify(e)).join(', ')}`);
   list('paths differing only by case', report.caseCollisions, (i) => i.entries.map((e) => JSON.stringify(e)).join(', '));
   list('encrypted', report.encrypted, (i) => JSON.stringify(i));
+  list('names that can look like others', report.disguisedNames, (i) => JSON.stringify(i));
   list('unsupported methods', report.unsupported, (i) => `${JSON.stringify(i.entry)}: method ${i.method} (${i.methodName})`);
   return lines;
 }

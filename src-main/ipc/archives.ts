@@ -38,6 +38,7 @@ export function toSafetyView(report: SafetyReport): SafetyView {
   for (const item of report.caseCollisions.items) add('warning', 'CASE_COLLISION', item.path, `names differ only by case: ${item.entries.join(', ')}`);
   for (const entry of report.encrypted.items) add('warning', 'ENCRYPTED', entry, 'entry is encrypted');
   for (const item of report.unsupported.items) add('warning', 'UNSUPPORTED_METHOD', item.entry, `compression method ${item.method} (${item.methodName}) cannot be extracted`);
+  for (const entry of report.disguisedNames.items) add('warning', 'DISGUISED_NAME', entry, 'the name holds control or right-to-left override characters (shown escaped), which can make it look like another name');
   const ratio = report.highestCompressionRatio;
   if (ratio && ratio.ratio >= 1000) add('danger', 'TOO_LARGE', ratio.entry, `expands ${Math.round(ratio.ratio)} times: a possible decompression bomb`);
   return {
@@ -122,6 +123,7 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
     },
     pathOf: (archiveId) => get(archiveId).path,
     identityOf: (archiveId) => get(archiveId).source.identity,
+    openCount: () => open.size,
     async list(archiveId, start, count): Promise<EntryPage> {
       const archive = get(archiveId);
       const rows = archive.entries.slice(start, start + count).map(toRow);

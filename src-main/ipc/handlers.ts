@@ -38,7 +38,10 @@ export function createHandlers(services: Services): Handlers {
       services.opened?.(summary.path);
       return summary;
     },
-    closeArchive: (archiveId) => archives.close(archiveId),
+    async closeArchive(archiveId) {
+      await archives.close(archiveId);
+      services.closed?.(archives.openCount());
+    },
     listEntries: (archiveId, start, count) => archives.list(archiveId, start, count),
     inspectEntry: (archiveId, index) => archives.inspect(archiveId, index),
     archiveReport: (archiveId) => archives.report(archiveId),
@@ -65,7 +68,9 @@ export function createHandlers(services: Services): Handlers {
     },
     classifyPaths: (paths) => classifyPaths(paths.map(granted)),
     log(level, message, meta) {
-      services.logRecord(level, message, meta);
+      // The page's records are the page's: a `module` it names (jobs, worker) is not taken.
+      const { module: _named, ...rest } = meta;
+      services.logRecord(level, message, rest);
     },
   };
 }

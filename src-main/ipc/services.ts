@@ -33,6 +33,8 @@ export interface ArchiveService {
   entryNames(archiveId: string, indexes: readonly number[]): Promise<string[]>;
   /** Paths of every archive opened in this session (what revealPath may show). */
   openedPaths(): readonly string[];
+  /** How many archives are open now. */
+  openCount(): number;
   closeAll(): Promise<void>;
 }
 
@@ -70,4 +72,6 @@ export interface Services {
   readonly logRecord: (level: LogLevel, message: string, meta: Record<string, string | number | boolean | null>) => void;
   /** Called for every archive the user opened (Open Recent, the OS's recent documents). */
   readonly opened?: (path: string) => void;
+  /** Called when the window closed an archive, with how many it still has open (the menu's Extract All and Test Archive). */
+  readonly closed?: (stillOpen: number) => void;
 }

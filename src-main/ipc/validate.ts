@@ -86,7 +86,7 @@ export function object<T extends object>(shape: { [K in keyof T]-?: Check<T[K]> 
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) fail(at, 'a plain object', value);
     for (const key of Object.keys(value)) {
-      if (!(key in shape)) throw new ArgumentError(`${at}: unexpected key ${JSON.stringify(key)}`);
+      if (!Object.hasOwn(shape, key)) throw new ArgumentError(`${at}: unexpected key ${JSON.stringify(key)}`);
     }
     const out: Partial<T> = {};
     for (const key of Object.keys(shape) as (keyof T)[]) {

@@ -56,6 +56,18 @@ export function unsafeNameReason(name: string): string | undefined {
 }
 
 /**
+ * Characters that make a name read as another: controls (a line feed, ESC starting a terminal
+ * sequence), and the bidirectional marks, overrides and isolates ("invoice\u202Efdp.exe" shows
+ * as "invoiceexe.pdf").
+ */
+const DISGUISING = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** Whether a name holds a character that makes it show as another name (see DISGUISING). */
+export function hasDisguisingCharacters(name: string): boolean {
+  return DISGUISING.test(name);
+}
+
+/**
  * Whether a folder entry's name is the target folder itself: "./" or "." (bsdtar stores one when
  * it archives "."), nothing but "." and empty segments. Nothing to make; not unsafe either.
  */

@@ -11,7 +11,7 @@
 import { METHOD_DEFLATED, METHOD_STORED, methodName } from './constants.js';
 import { ZipError, isZipError } from './errors.js';
 import type { HeaderMismatch, ZipEntry } from './model.js';
-import { namesTargetItself, symlinkTargetStaysInside, trySafeEntryPath } from './paths.js';
+import { hasDisguisingCharacters, namesTargetItself, symlinkTargetStaysInside, trySafeEntryPath } from './paths.js';
 import { findOverlaps, type ZipReader } from './reader.js';
 
 /** Items kept per list; the count is exact. */
@@ -43,6 +43,8 @@ export interface SafetyReport {
   readonly caseCollisions: Finding<{ readonly path: string; readonly entries: string[] }>;
   readonly encrypted: Finding<string>;
   readonly unsupported: Finding<{ readonly entry: string; readonly method: number; readonly methodName: string }>;
+  /** Names holding control or bidirectional characters, which make them show as other names. */
+  readonly disguisedNames: Finding<string>;
   readonly localHeaderMismatches: Finding<{ readonly entry: string; readonly mismatches: HeaderMismatch[] }>;
   /**
    * Entries whose headers cannot be read: a local header with a bad signature or past the end of
@@ -82,6 +84,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   const caseCollisions = new Collector<{ path: string; entries: string[] }>();
   const encrypted = new Collector<string>();
   const unsupported = new Collector<{ entry: string; method: number; methodName: string }>();
+  const disguisedNames = new Collector<string>();
   const localHeaderMismatches = new Collector<{ entry: string; mismatches: HeaderMismatch[] }>();
   const badLocalHeaders = new Collector<{ entry: string; code: string; message: string }>();
 
@@ -108,6 +111,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
     else if (!entry.isDirectory && entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED) {
       unsupported.add({ entry: entry.name, method: entry.compressionMethod, methodName: methodName(entry.compressionMethod) });
     }
+    if (hasDisguisingCharacters(entry.name)) disguisedNames.add(entry.name);
     if (entry.isDirectory && namesTargetItself(entry.name)) continue; // "./": the target folder itself
     const safe = trySafeEntryPath(entry.name);
     if (safe instanceof ZipError) {
@@ -174,6 +178,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
     caseCollisions: caseCollisions.done(),
     encrypted: encrypted.done(),
     unsupported: unsupported.done(),
+    disguisedNames: disguisedNames.done(),
     localHeaderMismatches: localHeaderMismatches.done(),
     badLocalHeaders: badLocalHeaders.done(),
   };
@@ -190,6 +195,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   say(report.caseCollisions.count, 'paths that differ only by case');
   say(report.encrypted.count, 'encrypted entries (not supported)');
   say(report.unsupported.count, 'entries with an unsupported compression method');
+  say(report.disguisedNames.count, 'names with control or right-to-left override characters, which can make a name look like another');
   if (highest !== null && highest.ratio > BOMB_RATIO) summary.push(`compression ratio ${highest.ratio}:1 for ${highest.entry} looks like a decompression bomb`);
   const dangerous = report.unsafeNames.count + report.unsafeSymlinks.count + report.overlaps.count + report.localHeaderMismatches.count + report.badLocalHeaders.count > 0;
   const caution = summary.length > 0;

@@ -50,11 +50,17 @@ export class ArchiveState {
       this.state = 'loading';
       this.path = chosen;
       const summary = await api.openArchive(chosen);
-      if (generation !== this.#generation) return;
+      // Overtaken by another open: main holds this one open (its file and entries) until told.
+      const overtaken = (): boolean => {
+        if (generation === this.#generation) return false;
+        void api.closeArchive(summary.archiveId).catch(() => undefined);
+        return true;
+      };
+      if (overtaken()) return;
       const rows: EntryRow[] = [];
       for (let start = 0; start < summary.entryCount; start += MAX_PAGE_ROWS) {
         const page = await api.listEntries(summary.archiveId, start, Math.min(MAX_PAGE_ROWS, summary.entryCount - start));
-        if (generation !== this.#generation) return;
+        if (overtaken()) return;
         for (const row of page.rows) rows.push(row);
       }
       if (previous) void api.closeArchive(previous.archiveId).catch(() => undefined);
@@ -67,10 +73,14 @@ export class ArchiveState {
       this.focus = 0;
       this.inspecting = null;
       this.filter = '';
+      this.#anchor = 0;
       this.state = 'loaded';
+      if (this.mode === 'folders') this.setMode('folders'); // a lone top folder opens, as for the first archive
     } catch (error) {
       if (generation !== this.#generation) return;
       this.error = { code: (error as { code?: string }).code ?? 'INTERNAL', message: (error as Error).message };
+      // The error replaces what was shown: main can let go of that archive.
+      if (previous) void api.closeArchive(previous.archiveId).catch(() => undefined);
       this.summary = null;
       this.rows = [];
       this.state = 'error';
@@ -120,17 +130,29 @@ export class ArchiveState {
     else this.expanded.delete(path);
   }
 
-  /** Click, Ctrl/Cmd+click and Shift+click, like a file manager. */
+  /** Where a Shift+click or Shift+arrow range starts: the last row clicked or toggled. */
+  #anchor = 0;
+
+  /**
+   * Click, Ctrl/Cmd+click and Shift+click, like a file manager: a range runs from the anchor (the
+   * last row clicked without Shift) to the row, and replaces the selection, so it can shrink.
+   */
   select(position: number, mode: 'only' | 'toggle' | 'range'): void {
     const item = this.items[position];
     if (!item) return;
     if (mode === 'range') {
-      const [from, to] = this.focus < position ? [this.focus, position] : [position, this.focus];
+      const anchor = Math.min(this.#anchor, this.items.length - 1);
+      const [from, to] = anchor < position ? [anchor, position] : [position, anchor];
+      this.selected.clear();
       for (let i = from; i <= to; i++) {
         const row = this.items[i]?.row;
         if (row) this.selected.add(row.index);
       }
-    } else if (mode === 'toggle') {
+      this.focus = position;
+      return;
+    }
+    this.#anchor = position;
+    if (mode === 'toggle') {
       if (item.row) {
         if (this.selected.has(item.row.index)) this.selected.delete(item.row.index);
         else this.selected.add(item.row.index);
@@ -146,11 +168,25 @@ export class ArchiveState {
     for (const item of this.items) if (item.row) this.selected.add(item.row.index);
   }
 
-  /** The selected entries plus, for a selected folder entry, everything under it. */
+  /**
+   * The selected entries plus, for a selected folder entry, everything under it: each row's own
+   * folders are looked up (rows times depth, not rows times selected folders: Ctrl+A on 7,000
+   * folders took seconds).
+   */
   selectedIndexes(): number[] {
-    const folders = this.rows.filter((r) => r.isDirectory && this.selected.has(r.index)).map((r) => r.name);
+    const folders = new Set(this.rows.filter((r) => r.isDirectory && this.selected.has(r.index)).map((r) => (r.name.endsWith('/') ? r.name : `${r.name}/`)));
     const out = new Set(this.selected);
-    if (folders.length) for (const row of this.rows) if (folders.some((f) => row.name.startsWith(f))) out.add(row.index);
+    if (folders.size > 0) {
+      for (const row of this.rows) {
+        const name = row.name;
+        for (let slash = name.indexOf('/'); slash !== -1 && slash < name.length - 1; slash = name.indexOf('/', slash + 1)) {
+          if (folders.has(name.slice(0, slash + 1))) {
+            out.add(row.index);
+            break;
+          }
+        }
+      }
+    }
     return [...out].sort((a, b) => a - b);
   }
 }

@@ -1,6 +1,8 @@
 // Every string the window shows, in one catalog, English and German (issue 5). The locale
 // follows the system (navigator.language); `{name}` placeholders are filled by t().
 
+import { visibleText } from './visible.js';
+
 const en = {
   'app.title': 'Zipdesk',
   'fatal.title': 'Zipdesk ran into a problem',
@@ -252,5 +254,5 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   const text = CATALOGS[locale][key];
   return text
     .replace(/\{(\w+)\|([^|}]*)\|([^}]*)\}/g, (whole, name: string, one: string, other: string) => (name in params ? (String(params[name]) === '1' ? one : other) : whole))
-    .replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+    .replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? visibleText(String(params[name])) : whole));
 }

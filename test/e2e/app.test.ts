@@ -235,9 +235,47 @@ describe.skipIf(!runnable)('Zipdesk in Chromium', () => {
     await panel.waitFor();
     expect(await panel.textContent()).toContain('Could not open');
     expect(await panel.getAttribute('data-code')).toMatch(/^(NOT_A_ZIP|EOCD_NOT_FOUND|TRUNCATED)$/);
+    // The archive shown before is no longer shown: main let go of it (and of every one before).
+    await expect.poll(() => harness.openArchives()).toBe(0);
     await shot('10-damaged-archive');
     await panel.getByRole('button').click();
     await harness.page.getByTestId('drop-zone').waitFor();
+  });
+
+  test('names that can look like others show escaped; Shift ranges shrink; By folder opens the next archive\'s lone folder too', async () => {
+    const tricky = path.join(work, 'tricky.zip');
+    execFileSync('python3', ['-c', `
+import zipfile
+with zipfile.ZipFile('tricky.zip', 'w') as z:
+    for name in ['top/invoice\\u202efdp.exe', 'top/line\\nbreak.txt'] + ['top/f%d.txt' % i for i in range(8)]:
+        z.writestr(name, name)
+`], { cwd: work });
+    harness.dialogs.archives.push(tricky);
+    await harness.page.getByRole('button', { name: 'Open…' }).click();
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('tricky.zip');
+    const names = await harness.page.locator('[data-testid="row"] .name .text').allTextContents();
+    expect(names).toEqual(expect.arrayContaining(['top/invoice\\u202efdp.exe', 'top/line\\u000abreak.txt']));
+    expect(names.join('')).not.toMatch(/[\u202e\n]/);
+
+    // Click the first row, Shift-click the seventh, then the fourth: four rows stay selected.
+    const rows = harness.page.locator('[data-testid="row"]');
+    await rows.nth(0).click();
+    await rows.nth(6).click({ modifiers: ['Shift'] });
+    await expect.poll(() => harness.page.locator('[data-testid="row"][aria-selected="true"]').count()).toBe(7);
+    await rows.nth(3).click({ modifiers: ['Shift'] });
+    await expect.poll(() => harness.page.locator('[data-testid="row"][aria-selected="true"]').count()).toBe(4);
+
+    // By folder, then another archive with one top folder: it opens by itself, as the first did.
+    await harness.page.getByRole('radio', { name: 'By folder' }).click();
+    await expect.poll(() => harness.page.locator('[data-testid="row"] .name .text').count()).toBeGreaterThan(1);
+    const next = path.join(work, 'next.zip');
+    execFileSync('python3', ['-c', "import zipfile\nwith zipfile.ZipFile('next.zip', 'w') as z:\n  z.writestr('proj2/a.txt', 'a'); z.writestr('proj2/b.txt', 'b')"], { cwd: work });
+    harness.dialogs.archives.push(next);
+    await harness.page.getByRole('button', { name: 'Open…' }).click();
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('next.zip');
+    await expect.poll(() => harness.page.locator('[data-testid="row"] .name .text').allTextContents()).toEqual(['proj2', 'a.txt', 'b.txt']);
+    expect(harness.openArchives()).toBe(1);
+    await harness.page.getByRole('radio', { name: 'Flat' }).click();
   });
 
   test('extracting an archive with an unsafe name shows the safety report first', async () => {

@@ -124,6 +124,8 @@ export interface Harness {
   /** Send a main → window event (open-file, menu command). */
   emit<E extends WindowEvent>(event: E, payload: WindowEvents[E]): Promise<void>;
   cspViolations(): Promise<string[]>;
+  /** How many archives main holds open now. */
+  openArchives(): number;
   close(): Promise<void>;
 }
 
@@ -214,6 +216,7 @@ export async function startHarness(options: { colorScheme?: 'light' | 'dark'; lo
     },
     emit,
     cspViolations: () => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
+    openArchives: () => archives.openCount(),
     async close() {
       stopEvents();
       await pending;

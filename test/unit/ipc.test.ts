@@ -56,6 +56,8 @@ describe('argument validation', () => {
     ['enqueueBatch', [{ folders: [], outputDir: null, level: 6 }], /at least one item/],
     ['enqueueBatch', [{ folders: ['/x'], outputDir: null, level: 10 }], /level: expected an integer from 0 to 9/],
     ['enqueueBatch', [{ folders: ['/x'], outputDir: null, level: 6, evil: true }], /unexpected key "evil"/],
+    ['extract', [{ archiveId: 'a1', entries: null, outputDir: null, overwrite: 'skip', constructor: 1 }], /unexpected key "constructor"/],
+    ['extract', [{ archiveId: 'a1', entries: null, outputDir: null, overwrite: 'skip', toString: 'x' }], /unexpected key "toString"/],
     ['enqueueBatch', [{ folders: ['/x'], level: 6 }], /outputDir: expected a string/],
     ['enqueueBatch', [['/x']], /an object, got an array/],
     ['extract', [{ archiveId: 'a1', entries: null, outputDir: null, overwrite: 'clobber' }], /one of skip, replace, rename/],
@@ -181,6 +183,8 @@ describe('handlers over the real services', () => {
   const grants = new PathGrants();
   const batches: string[][] = [];
   const jobArgs: unknown[][] = [];
+  const pageRecords: { level: string; message: string; meta: Record<string, unknown> }[] = [];
+  const closedCounts: number[] = [];
   const chosen: (string | null)[] = [];
   const listeners = handleAll(
     createHandlers({
@@ -190,7 +194,8 @@ describe('handlers over the real services', () => {
       dialogs: { chooseArchive: async () => chosen.shift() ?? null, chooseExtractFolder: async () => null, chooseFolders: async () => [] },
       shell: { showItemInFolder: (p) => void revealed.push(p) },
       log: recordingLog(),
-      logRecord: () => undefined,
+      logRecord: (level, message, meta) => void pageRecords.push({ level, message, meta }),
+      closed: (stillOpen) => void closedCounts.push(stillOpen),
     }),
     { isTrusted: () => true, log: recordingLog() },
   );
@@ -304,6 +309,17 @@ describe('handlers over the real services', () => {
     expect(grants.allows(dropped)).toBe(false);
     expect(acceptDroppedPaths(grants, true, [dropped])).toBe(1);
     expect((await listeners.classifyPaths(ours, [dropped])).ok).toBe(true);
+  });
+
+  test("the page's log records are the page's: a module it names is not taken; closing an archive tells how many stay open", async () => {
+    expect(await listeners.log(ours, 'warn', 'worker crashed', { module: 'jobs', from: 'worker', jobId: '7' })).toEqual({ ok: true, value: undefined });
+    expect(pageRecords.at(-1)).toEqual({ level: 'warn', message: 'worker crashed', meta: { from: 'worker', jobId: '7' } });
+    const first = await listeners.openArchive(ours, archive);
+    const second = await listeners.openArchive(ours, archive);
+    if (!first.ok || !second.ok) throw new Error('open failed');
+    await listeners.closeArchive(ours, first.value.archiveId);
+    await listeners.closeArchive(ours, second.value.archiveId);
+    expect(closedCounts.slice(-2)).toEqual([archives.openCount() + 1, archives.openCount()]);
   });
 
   test('extract maps selected indexes to stored names; a cancelled folder dialog gives null', async () => {

@@ -62,6 +62,13 @@ describe('the safety report', () => {
     expect(report.unsafeNames.items.map((u) => u.entry)).toEqual(['../', '/']);
   });
 
+  it('warns of names that can look like others: controls and right-to-left overrides', async () => {
+    const report = await reportOf(craftZip([{ name: 'invoice\u202efdp.exe', data: 'x' }, { name: 'a\nb.txt', data: 'y' }, { name: 'ordinary.txt', data: 'z' }, { name: 'שלום.txt', data: 'w' }]));
+    expect(report.disguisedNames).toEqual({ count: 2, items: ['invoice\u202efdp.exe', 'a\nb.txt'] });
+    expect(report.verdict).toBe('caution');
+    expect(report.summary).toContain('2 names with control or right-to-left override characters, which can make a name look like another');
+  });
+
   it('names every kind of trouble in a hostile archive', async () => {
     const kernel = Buffer.alloc(1 << 20);
     const report = await reportOf(
