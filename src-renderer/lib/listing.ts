@@ -84,6 +84,28 @@ function newFolder(path: string, name: string): FolderNode {
 }
 
 /** The folder tree of an archive; folders that have no entry of their own are made up. */
+/**
+ * The selected rows plus, for a selected folder row, every row under it, in index order. Each
+ * row's own folders are looked up: rows times depth, not rows times selected folders (Ctrl+A
+ * on an archive of 7,000 folders took seconds that way).
+ */
+export function withFolderContents(rows: readonly Pick<EntryRow, 'index' | 'name' | 'isDirectory'>[], selected: ReadonlySet<number>): number[] {
+  const folders = new Set(rows.filter((r) => r.isDirectory && selected.has(r.index)).map((r) => (r.name.endsWith('/') ? r.name : `${r.name}/`)));
+  const out = new Set(selected);
+  if (folders.size > 0) {
+    for (const row of rows) {
+      const name = row.name;
+      for (let slash = name.indexOf('/'); slash !== -1 && slash < name.length - 1; slash = name.indexOf('/', slash + 1)) {
+        if (folders.has(name.slice(0, slash + 1))) {
+          out.add(row.index);
+          break;
+        }
+      }
+    }
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
 export function buildTree(rows: readonly EntryRow[]): FolderNode {
   const root = newFolder('', '');
   for (const row of rows) {

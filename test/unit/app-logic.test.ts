@@ -22,9 +22,19 @@ import {
   secureWebPreferences,
 } from '../../src-main/window-policy.js';
 import { planDrop } from '../../src-renderer/lib/drop.js';
-import { buildTree, flatItems, treeItems } from '../../src-renderer/lib/listing.js';
+import { buildTree, flatItems, treeItems, withFolderContents } from '../../src-renderer/lib/listing.js';
 
 const APP = 'file:///opt/Zipdesk/resources/app.asar/out/renderer/index.html';
+
+describe('selection with folders', () => {
+  test('a selected folder brings every row under it, and only those; a folder without its slash too', () => {
+    const rows = ['a/', 'a/x.txt', 'a/b/', 'a/b/y.txt', 'ab/z.txt', 'c', 'c/w.txt', 'd.txt'].map((name, index) => ({ index, name, isDirectory: name.endsWith('/') || name === 'c' }));
+    expect(withFolderContents(rows, new Set([2]))).toEqual([2, 3]);
+    expect(withFolderContents(rows, new Set([0, 7]))).toEqual([0, 1, 2, 3, 7]);
+    expect(withFolderContents(rows, new Set([5]))).toEqual([5, 6]);
+    expect(withFolderContents(rows, new Set([1]))).toEqual([1]);
+  });
+});
 
 describe('window security policy', () => {
   test('webPreferences: isolation, sandbox, no Node anywhere, web security on, no webview', () => {
