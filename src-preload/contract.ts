@@ -125,7 +125,10 @@ export interface SafetyProblem {
   readonly severity: Severity;
   readonly code: string;
   readonly entry: string | null;
+  /** In English; the window words a problem it knows by its code and `params` in the user's language. */
   readonly message: string;
+  /** The values the message is made of, for a wording in another language. */
+  readonly params?: Readonly<Record<string, string | number>>;
 }
 
 export interface SafetyView {

@@ -26,7 +26,8 @@ interface OpenArchive {
 /** The safety report as the window shows it: a verdict and one line per finding. */
 export function toSafetyView(report: SafetyReport): SafetyView {
   const problems: SafetyProblem[] = [];
-  const add = (severity: Severity, code: string, entry: string | null, message: string) => problems.push({ severity, code, entry, message });
+  const add = (severity: Severity, code: string, entry: string | null, message: string, params?: Record<string, string | number>) =>
+    problems.push({ severity, code, entry, message, ...(params && { params }) });
   for (const item of report.unsafeNames.items) add('danger', 'UNSAFE_PATH', item.entry, item.reason);
   for (const item of report.unsafeSymlinks.items) add('danger', 'UNSAFE_SYMLINK', item.entry, `${item.reason} (→ ${item.target})`);
   for (const item of report.overlaps.items) add('danger', 'OVERLAPPING_ENTRIES', item.entry, item.message);
@@ -34,13 +35,15 @@ export function toSafetyView(report: SafetyReport): SafetyView {
   for (const item of report.localHeaderMismatches.items) {
     add('warning', 'LOCAL_MISMATCH', item.entry, item.mismatches.map((m) => `${m.field}: local ${m.local}, central ${m.central}`).join('; '));
   }
-  for (const item of report.duplicateNames.items) add('warning', 'DUPLICATE_NAME', item.path, `${item.entries.length} entries write to this path`);
-  for (const item of report.caseCollisions.items) add('warning', 'CASE_COLLISION', item.path, `names differ only by case: ${item.entries.join(', ')}`);
-  for (const entry of report.encrypted.items) add('warning', 'ENCRYPTED', entry, 'entry is encrypted');
-  for (const item of report.unsupported.items) add('warning', 'UNSUPPORTED_METHOD', item.entry, `compression method ${item.method} (${item.methodName}) cannot be extracted`);
-  for (const entry of report.disguisedNames.items) add('warning', 'DISGUISED_NAME', entry, 'the name holds control or right-to-left override characters (shown escaped), which can make it look like another name');
+  for (const item of report.duplicateNames.items) add('warning', 'DUPLICATE_NAME', item.path, `${item.entries.length} entries write to this path`, { count: item.entries.length });
+  for (const item of report.caseCollisions.items) add('warning', 'CASE_COLLISION', item.path, `names differ only by case: ${item.entries.join(', ')}`, { names: item.entries.join(', ') });
+  for (const entry of report.encrypted.items) add('warning', 'ENCRYPTED', entry, 'entry is encrypted', {});
+  for (const item of report.unsupported.items) {
+    add('warning', 'UNSUPPORTED_METHOD', item.entry, `compression method ${item.method} (${item.methodName}) cannot be extracted`, { method: item.method, name: item.methodName });
+  }
+  for (const entry of report.disguisedNames.items) add('warning', 'DISGUISED_NAME', entry, 'the name holds control or right-to-left override characters (shown escaped), which can make it look like another name', {});
   const ratio = report.highestCompressionRatio;
-  if (ratio && ratio.ratio >= 1000) add('danger', 'TOO_LARGE', ratio.entry, `expands ${Math.round(ratio.ratio)} times: a possible decompression bomb`);
+  if (ratio && ratio.ratio >= 1000) add('danger', 'TOO_LARGE', ratio.entry, `expands ${Math.round(ratio.ratio)} times: a possible decompression bomb`, { times: Math.round(ratio.ratio) });
   return {
     verdict: report.verdict === 'dangerous' ? 'danger' : report.verdict === 'caution' ? 'warning' : 'ok',
     entryCount: report.entries,

@@ -12,6 +12,11 @@ export function camelParts(name: string): string[] {
   return name.split(/(?=[A-Z])/);
 }
 
+/** One decimal, in the user's locale (1025,8 in German). */
+export function formatDecimal(value: number): string {
+  return oneDecimal.format(value);
+}
+
 export function formatCount(value: number): string {
   return integer.format(value);
 }

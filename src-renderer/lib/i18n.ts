@@ -88,6 +88,12 @@ const en = {
   'report.packed': 'Packed size',
   'report.maxRatio': 'Highest ratio',
   'report.problems': 'Problems',
+  'safety.DUPLICATE_NAME': '{count} entries write to this path',
+  'safety.CASE_COLLISION': 'names differ only by case: {names}',
+  'safety.ENCRYPTED': 'entry is encrypted',
+  'safety.UNSUPPORTED_METHOD': 'compression method {method} ({name}) cannot be extracted',
+  'safety.DISGUISED_NAME': 'the name holds control or right-to-left override characters (shown escaped), which can make it look like another name',
+  'safety.TOO_LARGE': 'expands {times} times: a possible decompression bomb',
 
   'confirm.title': 'Extract {name}?',
   'confirm.extractAnyway': 'Extract anyway',
@@ -206,6 +212,12 @@ const de: Catalog = {
   'report.packed': 'Gepackte Größe',
   'report.maxRatio': 'Höchste Rate',
   'report.problems': 'Probleme',
+  'safety.DUPLICATE_NAME': '{count} Einträge schreiben an diesen Pfad',
+  'safety.CASE_COLLISION': 'Namen unterscheiden sich nur in Groß- und Kleinschreibung: {names}',
+  'safety.ENCRYPTED': 'Eintrag ist verschlüsselt',
+  'safety.UNSUPPORTED_METHOD': 'Kompressionsmethode {method} ({name}) kann nicht entpackt werden',
+  'safety.DISGUISED_NAME': 'Der Name enthält Steuer- oder Rechts-nach-links-Zeichen (maskiert gezeigt), durch die er wie ein anderer Name aussehen kann',
+  'safety.TOO_LARGE': 'wird {times}-mal größer: möglicherweise eine Dekompressionsbombe',
 
   'confirm.title': '{name} entpacken?',
   'confirm.extractAnyway': 'Trotzdem entpacken',
@@ -250,7 +262,12 @@ export const locale: Locale = pickLocale(typeof navigator === 'undefined' ? unde
  * The message for `key` with `{name}` filled in. `{name|one|other}` picks a form by the value
  * (English and German both have just these two).
  */
-export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+/** Whether the catalog has this key (for messages chosen by a code from main). */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(CATALOGS[locale], key);
+}
+
+export function t(key: MessageKey, params: Readonly<Record<string, string | number>> = {}): string {
   const text = CATALOGS[locale][key];
   return text
     .replace(/\{(\w+)\|([^|}]*)\|([^}]*)\}/g, (whole, name: string, one: string, other: string) => (name in params ? (String(params[name]) === '1' ? one : other) : whole))

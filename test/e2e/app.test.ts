@@ -416,6 +416,22 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
         await harness.page.locator('[data-testid="row"]', { hasText: 'größe.txt' }).dblclick();
         await harness.page.getByTestId('field-pairs').waitFor();
         await harness.page.screenshot({ path: path.join(ARTIFACTS, '13-dark-german-inspector.png') });
+
+        // The safety report in German: problems it knows by their code, numbers with a decimal comma.
+        execFileSync('python3', [
+          '-c',
+          'import sys, warnings, zipfile\nwarnings.simplefilter("ignore")\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:\n  z.writestr("doppelt.txt", "eins")\n  z.writestr("doppelt.txt", "zwei")\n  z.writestr("nullen.bin", bytes(3_000_000))',
+          path.join(dir, 'riskant.zip'),
+        ]);
+        await harness.emit('openArchive', path.join(dir, 'riskant.zip'));
+        await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('riskant.zip');
+        await harness.page.getByRole('button', { name: 'Archivbericht' }).click();
+        const safety = harness.page.getByTestId('safety');
+        await safety.waitFor();
+        const text = (await safety.textContent()) ?? '';
+        expect(text).toContain('2 Einträge schreiben an diesen Pfad');
+        expect(text).toMatch(/wird \d+-mal größer: möglicherweise eine Dekompressionsbombe/);
+        expect(text).toMatch(/Höchste Rate\s*1\.0\d\d,\d : 1/);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
