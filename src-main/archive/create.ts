@@ -115,7 +115,7 @@ interface PreparedData {
 }
 
 export async function createArchive(options: CreateOptions): Promise<CreateResult> {
-  const log = options.log ?? silentLog;
+  const log = (options.log ?? silentLog).child({ module: 'archives', task: 'create' });
   const level = options.level ?? 6;
   if (!Number.isInteger(level) || level < 0 || level > 9) throw new ZipError('IO', `compression level ${level} is not 0–9`);
   const outputPath = path.resolve(options.outputPath);

@@ -18,7 +18,7 @@
 
 import { Buffer } from 'node:buffer';
 import path from 'node:path';
-import { closeSync, fchmodSync, fstatSync, futimesSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, futimesSync, openSync, readSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker, threadId } from 'node:worker_threads';
 import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
@@ -349,6 +349,54 @@ let temporaryCounter = 0;
 export function temporaryBeside(final: string): string {
   const folder = path.dirname(final);
   return `${folder}${path.sep}.${tempStem(path.basename(final))}.${process.pid}-${threadId}-${++temporaryCounter}.zipdesk-partial`;
+}
+
+/** A temporary name of temporaryBeside, with the process that made it. */
+const PARTIAL_NAME = /^\..*\.(\d+)-\d+-\d+\.zipdesk-partial$/;
+
+/**
+ * Removes what extraction left half-written under `folder` when it could not clean up itself (its
+ * thread or process died): the temporary files of temporaryBeside whose process `owned` says are
+ * leftovers. Links are not followed. Returns how many were removed; a file that cannot be removed
+ * is left (and counted in `failed`).
+ */
+export function removePartials(folder: string, owned: (pid: number) => boolean): { removed: number; failed: number } {
+  let removed = 0;
+  let failed = 0;
+  const visit = (dir: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // gone, or not ours to read
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(full);
+      else if (entry.isFile()) {
+        const match = PARTIAL_NAME.exec(entry.name);
+        if (match === null || !owned(Number(match[1]))) continue;
+        try {
+          rmSync(full, { force: true });
+          removed++;
+        } catch {
+          failed++;
+        }
+      }
+    }
+  };
+  visit(folder);
+  return { removed, failed };
+}
+
+/** Whether a process with this id runs now (one of another user's counts). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** 'wx' is O_CREAT|O_EXCL: it also refuses to follow a link planted under the temporary name. */

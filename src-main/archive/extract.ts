@@ -110,7 +110,7 @@ interface Planned {
 
 /** Extracts the archive at `archivePath` into `target` (created if missing). Rejects only when the archive cannot be opened or the target made, or with CANCELLED. */
 export async function extractArchive(archivePath: string, target: string, options: ExtractOptions = {}): Promise<ExtractResult> {
-  const log = (options.log ?? silentLog).child({ module: 'extract' });
+  const log = (options.log ?? silentLog).child({ module: 'archives', task: 'extract' });
   const started = performance.now();
   const source = await openFileSource(archivePath, options.expectedIdentity);
   try {

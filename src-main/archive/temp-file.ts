@@ -45,6 +45,15 @@ export function isTempNameFor(finalName: string, candidate: string): boolean {
   return candidate.length === prefix.length + 8 + TEMP_SUFFIX.length && candidate.startsWith(prefix) && candidate.endsWith(TEMP_SUFFIX);
 }
 
+/** `dir/name (k).ext` → the name it numbers and k; any other name → itself and 1. */
+function numbering(finalPath: string): { base: string; first: number } {
+  const ext = path.extname(finalPath);
+  const stem = finalPath.slice(0, finalPath.length - ext.length);
+  const match = / \((\d+)\)$/.exec(stem);
+  if (match === null || Number(match[1]) < 2) return { base: finalPath, first: 1 };
+  return { base: stem.slice(0, match.index) + ext, first: Number(match[1]) };
+}
+
 /** `dir/name (n).ext` for n ≥ 2 (n = 1 is the name itself). */
 export function numberedName(finalPath: string, n: number): string {
   if (n <= 1) return finalPath;
@@ -107,8 +116,11 @@ async function place(tempPath: string, finalPath: string, onExists: OnExists): P
     await rename(tempPath, finalPath);
     return finalPath;
   }
-  for (let n = 1; ; n++) {
-    const candidate = numberedName(finalPath, n);
+  // A name numbered already (batch plans `NAME (2).zip` when NAME.zip is taken) goes on from
+  // its number: `NAME (3).zip`, not `NAME (2) (2).zip`.
+  const { base, first } = numbering(finalPath);
+  for (let n = first; ; n++) {
+    const candidate = numberedName(base, n);
     try {
       await link(tempPath, candidate);
       await unlink(tempPath);

@@ -48,7 +48,7 @@ export interface TestResult {
 
 /** Tests the archive at `archivePath`. Rejects only when it cannot be opened, or with CANCELLED. */
 export async function testArchive(archivePath: string, options: TestOptions = {}): Promise<TestResult> {
-  const log = (options.log ?? silentLog).child({ module: 'test-archive' });
+  const log = (options.log ?? silentLog).child({ module: 'archives', task: 'test' });
   const started = performance.now();
   const source = await openFileSource(archivePath, options.expectedIdentity);
   try {

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { type Log, silentLog } from '../log/types.js';
+import { processAlive, removePartials } from '../archive/extract-files.js';
 import { planBatch } from './batch.js';
 import { collectOldGenerationSooner } from './heap.js';
 import { type PersistedJob, PendingJobStore } from './persist.js';
@@ -72,10 +73,9 @@ export class JobClient {
     this.workerPath = options.workerPath ?? defaultWorkerPath();
     this.store = options.persistPath === undefined ? undefined : new PendingJobStore(options.persistPath);
     this.interrupted = this.store?.load() ?? [];
-    for (const job of this.interrupted) {
-      // The job that was running when the last session ended may have left its temporary output.
-      if (job.tempPath) rmSync(job.tempPath, { force: true });
-    }
+    // The job that was running when the last session ended may have left its temporary output:
+    // a create its archive's, an extract the files it was writing (the dead process's).
+    for (const job of this.interrupted) this.removeLeftovers(job.request, job.tempPath, (pid) => !processAlive(pid));
   }
 
   /** Listens to every job's events; returns the unsubscribe function. */
@@ -89,7 +89,10 @@ export class JobClient {
     if (this.closed) throw new Error('the job client is closed');
     if (request.kind === 'batch') {
       const batchId = randomUUID();
-      return planBatch(request).map((job) => this.add(job, batchId));
+      // Saved once for the whole batch: once a job, a batch of 3,000 folders took seconds.
+      const ids = planBatch(request).map((job) => this.add(job, batchId, false));
+      this.persist();
+      return ids;
     }
     return [this.add(request)];
   }
@@ -126,7 +129,7 @@ export class JobClient {
   resumeInterrupted(): JobId[] {
     const jobs = this.interrupted;
     this.interrupted = [];
-    const ids = jobs.map((job) => this.add(job.request));
+    const ids = jobs.map((job) => this.add(job.request, undefined, false));
     this.persist();
     return ids;
   }
@@ -177,12 +180,34 @@ export class JobClient {
     await this.queue.onIdle();
     await this.worker?.terminate();
     this.worker = undefined;
-    if (this.store) this.store.save(keep ? [...this.interrupted, ...saved] : this.interrupted);
+    try {
+      this.store?.save(keep ? [...this.interrupted, ...saved] : this.interrupted);
+    } catch (error) {
+      // Quitting goes on (the logs are still to be flushed); the jobs are offered again next time.
+      this.log.warn('could not save pending jobs', { path: this.store?.filePath, message: (error as Error).message });
+    }
+  }
+
+  /**
+   * Removes what a job cut short left behind, never failing for it: its temporary archive, and
+   * for an extract the half-written files of the processes `owned` accepts (this one's, after its
+   * worker died; dead ones', at the next start).
+   */
+  private removeLeftovers(request: WorkerJobRequest, tempPath: string | undefined, owned: (pid: number) => boolean): void {
+    try {
+      if (tempPath) rmSync(tempPath, { force: true });
+      if (request.kind === 'extract') {
+        const { failed } = removePartials(request.outputDir, owned);
+        if (failed > 0) this.log.warn('could not remove half-written files of an extract cut short', { folder: request.outputDir, failed });
+      }
+    } catch (error) {
+      this.log.warn('could not remove the output of a job cut short', { path: tempPath, message: (error as Error).message });
+    }
   }
 
   // -------------------------------------------------------------------------------------------
 
-  private add(request: WorkerJobRequest, batchId?: string): JobId {
+  private add(request: WorkerJobRequest, batchId?: string, save = true): JobId {
     const jobId = randomUUID();
     this.requests.set(jobId, request);
     void this.queue.add({
@@ -192,7 +217,7 @@ export class JobClient {
     });
     this.emit(batchId === undefined ? { type: 'queued', jobId, request } : { type: 'queued', jobId, request, batchId });
     this.log.info('job queued', { jobId, kind: request.kind });
-    this.persist();
+    if (save) this.persist();
     return jobId;
   }
 
@@ -227,14 +252,15 @@ export class JobClient {
       if (this.worker === worker) this.worker = undefined;
       const running = this.inFlight;
       if (!running) return;
-      if (running.tempPath) rmSync(running.tempPath, { force: true });
+      this.removeLeftovers(running.request, running.tempPath, (pid) => pid === process.pid);
       if (running.cancelled) {
         this.finish({ type: 'cancelled', jobId: running.jobId });
         return;
       }
       const why = lastError ? `: ${lastError.message}` : ` (exit code ${exitCode})`;
       this.log.error('worker died during a job', { jobId: running.jobId, exitCode });
-      this.finish({ type: 'failed', jobId: running.jobId, error: { code: WORKER_CRASHED, message: `the background worker stopped unexpectedly${why}; the job was not finished and left no output` } });
+      const left = running.request.kind === 'extract' ? 'the files it extracted before stay, none half-written' : 'it left no output';
+      this.finish({ type: 'failed', jobId: running.jobId, error: { code: WORKER_CRASHED, message: `the background worker stopped unexpectedly${why}; the job was not finished (${left})` } });
     });
     return worker;
   }
@@ -249,7 +275,8 @@ export class JobClient {
         return;
       case 'log': {
         const { level, message: text, meta } = message;
-        this.log[level](text, { ...meta, from: 'worker' });
+        // Under "worker" (what modules.worker sets), unless an engine named its own (archives).
+        this.log[level](text, { module: 'worker', ...meta, from: 'worker' });
         return;
       }
       case 'temp':

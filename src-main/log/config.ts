@@ -129,6 +129,9 @@ const BAD_FOLDER = /["<>|\x00-\x1f]/;
 // file-stream-rotator's own size syntax: an integer (or 0.x) followed by k, m or g.
 const SIZE = /^(?:0\.)?\d+[kmg]$/i;
 const DAYS = /^(\d+)d$/;
+// Tokens the date library writes with / or : whatever the pattern says: localized formats (L, LT,
+// l, …) and a lone Z (+01:00). Text in [brackets] is literal.
+const LOCALIZED_DATE_TOKEN = /[Ll]|(?<!Z)Z(?!Z)/;
 
 /**
  * Checks a parsed value against the schema. Missing keys take their defaults, so `{ "level": "debug" }`
@@ -214,7 +217,7 @@ function readFileSection(section: Record<string, unknown>, file: FileConfig, pro
     const pattern = section.datePattern;
     if (typeof pattern !== 'string' || pattern.trim() === '') {
       problems.push(`file.datePattern: expected a date format like "YYYY-MM-DD", found ${describe(pattern)}`);
-    } else if (BAD_FILE_NAME.test(pattern)) {
+    } else if (BAD_FILE_NAME.test(pattern) || LOCALIZED_DATE_TOKEN.test(pattern.replace(/\[[^\]]*\]/g, ''))) {
       problems.push(`file.datePattern: ${JSON.stringify(pattern)} would put / \\ : * ? " < > | into the file name`);
     } else {
       file.datePattern = pattern;
@@ -224,7 +227,7 @@ function readFileSection(section: Record<string, unknown>, file: FileConfig, pro
   if ('maxSize' in section) {
     const size = section.maxSize;
     if (size === null) file.maxSize = null;
-    else if (typeof size === 'string' && SIZE.test(size.trim())) file.maxSize = size.trim().toLowerCase();
+    else if (typeof size === 'string' && SIZE.test(size.trim()) && Number.parseFloat(size) > 0) file.maxSize = size.trim().toLowerCase();
     else problems.push(`file.maxSize: expected a size like "500k", "10m" or "1g" (or null for no size limit), found ${describe(size)}`);
   }
 
@@ -232,7 +235,8 @@ function readFileSection(section: Record<string, unknown>, file: FileConfig, pro
     const keep = section.maxFiles;
     const days = typeof keep === 'string' ? DAYS.exec(keep.trim()) : null;
     if (keep === null) file.maxFiles = null;
-    else if (typeof keep === 'number' && Number.isInteger(keep) && keep >= 1) file.maxFiles = keep;
+    // Safe integers only: the rotator reads the number back from its text, and 1e21 reads as 1.
+    else if (typeof keep === 'number' && Number.isSafeInteger(keep) && keep >= 1) file.maxFiles = keep;
     else if (days && Number(days[1]) >= 1) file.maxFiles = `${Number(days[1])}d`;
     else problems.push(`file.maxFiles: expected a number of files (like 5) or of days (like "14d"), or null to keep all, found ${describe(keep)}`);
   }

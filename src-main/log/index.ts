@@ -359,12 +359,26 @@ export class Logging extends EventEmitter<LoggingEvents> {
   private startWatching(): void {
     // Watch the folder, not the file: editors that save by writing a new file and renaming it over
     // the old one would leave a file watcher on a deleted inode.
-    const name = path.basename(this.configPath);
+    // A settings file that is a link is watched where it points (edits change the target).
+    let watched = this.configPath;
     try {
-      this.watcher = fs.watch(path.dirname(this.configPath), { persistent: false }, (_event, changed) => {
+      watched = fs.realpathSync(this.configPath);
+    } catch {
+      // not there yet: watch where it would be
+    }
+    const name = path.basename(watched);
+    try {
+      this.watcher = fs.watch(path.dirname(watched), { persistent: false }, (_event, changed) => {
         if (changed !== null && changed.toString() !== name) return;
         clearTimeout(this.debounce);
-        this.debounce = setTimeout(() => this.reload(), this.debounceMs);
+        this.debounce = setTimeout(() => {
+          // A timer's exception would end the process: a settings file must never do that.
+          try {
+            this.reload();
+          } catch (error) {
+            this.warn(`Warning: logging config ${this.configPath}: ${error instanceof Error ? error.message : String(error)}; the previous settings stay`);
+          }
+        }, this.debounceMs);
         this.debounce.unref();
       });
       this.watcher.on('error', (error) => this.warn(`Warning: stopped watching ${this.configPath} for changes: ${error.message}`));

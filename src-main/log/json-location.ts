@@ -44,8 +44,12 @@ export function findJsonError(text: string): JsonErrorLocation | undefined {
   }
 }
 
+/** Deeper than any settings file needs; the scanner recurses, and a file of 5,000 "[" overflowed its stack. */
+const MAX_DEPTH = 256;
+
 class JsonScanner {
   private at = 0;
+  private depth = 0;
 
   constructor(private readonly text: string) {}
 
@@ -59,8 +63,9 @@ class JsonScanner {
 
   private value(): void {
     const char = this.text[this.at];
-    if (char === '{') return this.object();
-    if (char === '[') return this.array();
+    if ((char === '{' || char === '[') && ++this.depth > MAX_DEPTH) this.fail(`the JSON is nested more than ${MAX_DEPTH} levels deep`);
+    if (char === '{') return this.nested(() => this.object());
+    if (char === '[') return this.nested(() => this.array());
     if (char === '"') return this.string();
     if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) return this.number();
     for (const word of ['true', 'false', 'null']) {
@@ -70,6 +75,11 @@ class JsonScanner {
       }
     }
     this.fail(`expected a value, found ${this.describe()}`);
+  }
+
+  private nested(scan: () => void): void {
+    scan();
+    this.depth--;
   }
 
   private object(): void {

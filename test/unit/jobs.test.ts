@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFileSource } from '../../src-main/archive/file-source.js';
 import { planBatch } from '../../src-main/jobs/batch.js';
 import { JobClient, defaultWorkerPath } from '../../src-main/jobs/client.js';
+import { processAlive } from '../../src-main/archive/extract-files.js';
 import { PendingJobStore } from '../../src-main/jobs/persist.js';
 import { type JobEvent, type JobId, WORKER_CRASHED, isEndEvent } from '../../src-main/jobs/protocol.js';
 import { JobQueue } from '../../src-main/jobs/queue.js';
@@ -258,6 +259,33 @@ describe('JobClient with the real worker', () => {
     expect(readdirSync(outDir).sort()).toEqual(['one (2).zip', 'one.zip', 'two.zip']);
     const queued = rec.events.filter((e) => e.type === 'queued');
     expect(new Set(queued.map((e) => e.type === 'queued' && e.batchId)).size).toBe(1);
+  });
+
+  it("at the next start, an extract cut short leaves no half-written files of dead processes; a temporary file that cannot be removed does not stop the start", async () => {
+    const dir = path.join(root, 'leftovers');
+    const out = path.join(dir, 'out');
+    mkdirSync(path.join(out, 'sub'), { recursive: true });
+    let dead = 4_194_000;
+    while (processAlive(dead)) dead--;
+    const deadPartial = path.join(out, 'sub', `.big.bin.${dead}-1-7.zipdesk-partial`);
+    const livePartial = path.join(out, `.other.bin.${process.pid}-2-1.zipdesk-partial`);
+    const kept = path.join(out, 'sub', 'whole.txt');
+    for (const file of [deadPartial, livePartial, kept]) writeFileSync(file, 'x');
+    // A temporary archive under a "folder" that is now a file: rm fails with ENOTDIR.
+    writeFileSync(path.join(dir, 'not-a-folder'), '');
+    const persistPath = path.join(dir, 'pending.json');
+    new PendingJobStore(persistPath).save([
+      { jobId: 'e1', request: { kind: 'extract', archivePath: path.join(dir, 'a.zip'), outputDir: out } },
+      { jobId: 'c1', request: { kind: 'create', outputPath: path.join(dir, 'c.zip'), sources: [small] }, tempPath: path.join(dir, 'not-a-folder', '.c.zip.1234abcd.zipdesk-tmp') },
+    ]);
+    const client = new JobClient({ persistPath });
+    expect(client.interruptedJobs().map((job) => job.jobId)).toEqual(['e1', 'c1']);
+    client.discardInterrupted();
+    await client.close();
+    expect(existsSync(deadPartial)).toBe(false);
+    // Another running process's (this one's) are its own business; whole files stay.
+    expect(existsSync(livePartial)).toBe(true);
+    expect(existsSync(kept)).toBe(true);
   });
 
   it('keeps pending jobs on disk and offers them again after a kill -9; the target path stays empty', async () => {

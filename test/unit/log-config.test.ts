@@ -103,6 +103,19 @@ describe('parseLogConfig', () => {
     expect(problems[0]).toContain(`${FILE}: ${expected}`);
   });
 
+  it('refuses what the rotator or the date library would misread, and a file nested too deeply to scan', () => {
+    const problem = (config: unknown): string[] => {
+      const result = parseLogConfig(typeof config === 'string' ? config : JSON.stringify(config), '/c/logging.json');
+      return result.ok ? [] : result.problems;
+    };
+    expect(problem('{"level": ' + '['.repeat(20_000))).toEqual(['/c/logging.json:1:266: the JSON is nested more than 256 levels deep']);
+    expect(problem({ file: { maxFiles: 1e21 } })[0]).toMatch(/file\.maxFiles: .* found 1e\+21$/);
+    expect(problem({ file: { maxFiles: Number.MAX_SAFE_INTEGER } })).toEqual([]);
+    expect(problem({ file: { maxSize: '0k' } })[0]).toMatch(/file\.maxSize: .* found "0k"$/);
+    for (const datePattern of ['L', 'YYYY-MM-DD LT', 'll', 'YYYY-MM-DDTHH Z']) expect(problem({ file: { datePattern } })[0], datePattern).toMatch(/would put/);
+    for (const datePattern of ['YYYY-MM-DD', 'YYYY-MM-DD-HH', 'YYYY-MM-DD[ Log]', 'YYYYMMDDTHHmmZZ']) expect(problem({ file: { datePattern } }), datePattern).toEqual([]);
+  });
+
   it('reports every problem at once', () => {
     const problems = problemsOf('{"level": "loud", "extra": 1, "modules": {"a": "x", "b": "debug"}}');
     expect(problems.map((problem) => problem.slice(FILE.length + 2).split(':')[0])).toEqual(['extra', 'level', 'modules.a']);

@@ -20,7 +20,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 it("a job's records, from the client and from the worker thread, reach the file with the job id", async () => {
   const configPath = path.join(dir, 'logging.json');
-  fs.writeFileSync(configPath, JSON.stringify({ level: 'info', modules: { jobs: 'DEBUG' }, file: { format: 'json' } }));
+  fs.writeFileSync(configPath, JSON.stringify({ level: 'info', modules: { archives: 'DEBUG' }, file: { format: 'json' } }));
   const logging = createLogging({ configPath, watch: false });
   const client = new JobClient({ log: logging.logger });
   const sources = path.join(dir, 'docs');
@@ -42,6 +42,8 @@ it("a job's records, from the client and from the worker thread, reach the file 
     .map((line) => JSON.parse(line) as Record<string, unknown>);
   const ofJob = records.filter((record) => record.jobId === jobId);
   expect(ofJob.map((record) => record.message)).toEqual(expect.arrayContaining(['job queued', 'job started', 'job done']));
-  // A debug record written inside the worker thread, kept because modules.jobs is DEBUG.
-  expect(ofJob).toContainEqual(expect.objectContaining({ level: 'debug', module: 'jobs', from: 'worker', message: 'walked sources', entries: expect.any(Number) }));
+  // A debug record of the create engine, written inside the worker thread, kept because modules.archives is DEBUG.
+  expect(ofJob).toContainEqual(expect.objectContaining({ level: 'debug', module: 'archives', task: 'create', from: 'worker', message: 'walked sources', entries: expect.any(Number) }));
+  // The client's own records stay under "jobs", at its level (info).
+  expect(ofJob.filter((record) => record.module === 'jobs').map((record) => record.level)).not.toContain('debug');
 });

@@ -414,6 +414,19 @@ describe('live reload', () => {
     expect(logLines().join('\n')).toContain('debug after two renames');
   });
 
+  it('follows a settings file that is a link to another folder (edits change the target)', async () => {
+    const elsewhere = path.join(dir, 'dotfiles');
+    fs.mkdirSync(elsewhere);
+    const target = path.join(elsewhere, 'zipdesk-logging.json');
+    fs.writeFileSync(target, JSON.stringify({ level: 'info', file: { folder: logFolder } }));
+    fs.symlinkSync(target, configPath);
+    const { logging } = start();
+    const reloaded = once(logging, 'reloaded', within(1000));
+    fs.writeFileSync(target, JSON.stringify({ level: 'debug', file: { folder: logFolder } }));
+    const [config] = await reloaded;
+    expect(config.level).toBe('debug');
+  });
+
   it('moves the log files when the folder changes', async () => {
     writeConfig({});
     const { logging } = start();

@@ -140,6 +140,8 @@ describe('withTempFile', () => {
     expect(readdirSync(dir).sort()).toEqual(['a (2).zip', 'a (3).zip', 'a.zip']);
     expect(readFileSync(target, 'utf8')).toBe('5');
     expect(numberedName('/x/archive.tar.zip', 4)).toBe('/x/archive.tar (4).zip');
+    // A name numbered already (a batch planned "a (2).zip", then another job took it) goes on from its number.
+    expect((await withTempFile(path.join(dir, 'a (2).zip'), write('6'), { onExists: 'unique' })).finalPath).toBe(path.join(dir, 'a (4).zip'));
   });
 });
 
