@@ -56,10 +56,15 @@ interface InFlight {
   cancelled?: boolean;
 }
 
+/** Sessions in a row that may end while one job runs before it is no longer resumed. */
+const MAX_CRASHES = 2;
+
 export class JobClient {
   private readonly queue = new JobQueue<void>();
   private readonly listeners = new Set<JobListener>();
   private readonly requests = new Map<JobId, WorkerJobRequest>();
+  /** Of resumed jobs: how many sessions ended while they ran. */
+  private readonly crashes = new Map<JobId, number>();
   private readonly log: Log;
   private readonly workerPath: string | URL;
   private readonly store: PendingJobStore | undefined;
@@ -125,11 +130,25 @@ export class JobClient {
     return this.interrupted;
   }
 
-  /** Queues the interrupted jobs again (new ids), or drops them. */
+  /**
+   * Queues the interrupted jobs again (new ids). A job that was running when the app ended
+   * MAX_CRASHES times in a row (it may be what ends it: memory, a crash in the system) is
+   * dropped with a warning instead, so the app does not fall at every start.
+   */
   resumeInterrupted(): JobId[] {
     const jobs = this.interrupted;
     this.interrupted = [];
-    const ids = jobs.map((job) => this.add(job.request, undefined, false));
+    const ids: JobId[] = [];
+    for (const job of jobs) {
+      const crashes = (job.crashes ?? 0) + (job.running === true ? 1 : 0);
+      if (crashes >= MAX_CRASHES) {
+        this.log.warn('not resuming a job that was running each time the app ended', { kind: job.request.kind, crashes, request: job.request });
+        continue;
+      }
+      const jobId = this.add(job.request, undefined, false);
+      if (crashes > 0) this.crashes.set(jobId, crashes);
+      ids.push(jobId);
+    }
     this.persist();
     return ids;
   }
@@ -173,7 +192,8 @@ export class JobClient {
   async close(options: { keepPending?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     const keep = options.keepPending === true;
-    const saved = keep ? this.snapshot() : [];
+    // A quit is not a crash: the job that ran is saved as one to run again, not as one that ran when the app fell.
+    const saved = keep ? this.snapshot().map(({ running: _quit, ...job }) => job) : [];
     this.closed = true;
     for (const id of this.queue.waitingIds()) this.queue.cancel(id);
     if (this.inFlight) this.cancel(this.inFlight.jobId);
@@ -308,6 +328,7 @@ export class JobClient {
       this.worker?.unref();
     }
     this.requests.delete(event.jobId);
+    this.crashes.delete(event.jobId);
     const meta = event.type === 'done' ? { durationMs: event.result.durationMs } : event.type === 'failed' ? { code: event.error.code, message: event.error.message } : {};
     this.log.info(`job ${event.type}`, { jobId: event.jobId, ...meta });
     this.emit(event);
@@ -328,7 +349,8 @@ export class JobClient {
   private snapshot(): PersistedJob[] {
     return this.pendingJobs().map(({ jobId, request, running }) => {
       const tempPath = running ? this.inFlight?.tempPath : undefined;
-      return tempPath === undefined ? { jobId, request } : { jobId, request, tempPath };
+      const crashes = this.crashes.get(jobId);
+      return { jobId, request, ...(tempPath !== undefined && { tempPath }), ...(running && { running }), ...(crashes !== undefined && { crashes }) };
     });
   }
 

@@ -12,6 +12,10 @@ export interface PersistedJob {
   readonly request: WorkerJobRequest;
   /** Set for the job that was running: its temporary output, which a crash may have left. */
   readonly tempPath?: string;
+  /** The job that was running when the session ended. */
+  readonly running?: boolean;
+  /** Sessions that ended while this job ran (a job that brings the whole app down is not run again forever). */
+  readonly crashes?: number;
 }
 
 interface FileShape {

@@ -288,6 +288,34 @@ describe('JobClient with the real worker', () => {
     expect(existsSync(kept)).toBe(true);
   });
 
+  it('a job that was running each time the app ended (twice) is not resumed again; the others are', async () => {
+    const dir = path.join(root, 'crash-loop');
+    mkdirSync(dir);
+    const persistPath = path.join(dir, 'pending.json');
+    const outputOf = (name: string) => path.join(dir, name);
+    new PendingJobStore(persistPath).save([
+      { jobId: 'a', request: { kind: 'create', outputPath: outputOf('again.zip'), sources: [small] }, running: true, crashes: 1 },
+      { jobId: 'b', request: { kind: 'create', outputPath: outputOf('waiting.zip'), sources: [small] } },
+    ]);
+    const client = new JobClient({ persistPath });
+    const rec = record(client);
+    const ids = client.resumeInterrupted();
+    expect(ids).toHaveLength(1);
+    await rec.ended(ids);
+    await client.close();
+    expect(readdirSync(dir).sort()).toEqual(['waiting.zip']);
+
+    // Running once when the app ended: resumed, and remembered as such while it waits.
+    new PendingJobStore(persistPath).save([{ jobId: 'c', request: { kind: 'create', outputPath: outputOf('once.zip'), sources: [small] }, running: true }]);
+    const next = new JobClient({ persistPath });
+    const resumed = next.resumeInterrupted();
+    expect(resumed).toHaveLength(1);
+    expect(new PendingJobStore(persistPath).load()).toMatchObject([{ crashes: 1 }]);
+    await record(next).ended(resumed);
+    await next.close();
+    expect(existsSync(outputOf('once.zip'))).toBe(true);
+  });
+
   it('keeps pending jobs on disk and offers them again after a kill -9; the target path stays empty', async () => {
     const dir = path.join(root, 'kill9');
     mkdirSync(dir);
