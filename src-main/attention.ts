@@ -3,6 +3,7 @@
 // main.ts applies them with BrowserWindow.setProgressBar and Notification.
 
 import type { JobView } from '../src-preload/contract.js';
+import { fill, nativeLabels, type NativeLabels } from './native-labels.js';
 
 /** A job that ran at least this long earns a notification when it ends. */
 export const LONG_JOB_MS = 10_000;
@@ -22,14 +23,14 @@ export interface EndNotice {
   readonly body: string;
 }
 
-/** A notification for a job that ended after running long, or null. */
-export function endNotice(job: JobView, ranForMs: number): EndNotice | null {
+/** A notification for a job that ended after running long, or null; in the system's language (`t`). */
+export function endNotice(job: JobView, ranForMs: number, t: NativeLabels = nativeLabels()): EndNotice | null {
   if (ranForMs < LONG_JOB_MS) return null;
   switch (job.state) {
     case 'done':
-      return { title: 'Zipdesk: done', body: job.outcome?.problems.length ? `${job.title} — ${job.outcome.problems.length} problem(s)` : job.title };
+      return { title: t.doneTitle, body: job.outcome?.problems.length ? `${job.title} — ${fill(t.problems, { count: job.outcome.problems.length })}` : job.title };
     case 'failed':
-      return { title: 'Zipdesk: failed', body: `${job.title}: ${job.error ?? ''}` };
+      return { title: t.failedTitle, body: `${job.title}: ${job.error ?? ''}` };
     default:
       return null;
   }

@@ -9,6 +9,7 @@ import { app, BrowserWindow, ipcMain, Menu, net, Notification, protocol, shell }
 import { EVENT_CHANNELS, GRANT_DROPPED_PATHS_CHANNEL, INVOKE_CHANNELS, INVOKE_METHODS, type JobView, type MenuCommand } from '../src-preload/contract.js';
 import { zipPathsFromArgv } from './argv.js';
 import { endNotice, taskbarProgress } from './attention.js';
+import { nativeLabels } from './native-labels.js';
 import { createArchiveService } from './ipc/archives.js';
 import { acceptDroppedPaths, PathGrants } from './ipc/grants.js';
 import { handleAll, isTrustedSender } from './ipc/handle.js';
@@ -95,7 +96,7 @@ if (!app.requestSingleInstanceLock()) {
     const services = {
       archives,
       jobs,
-      dialogs: electronDialogs(() => window),
+      dialogs: electronDialogs(() => window, nativeLabels(app.getLocale())),
       shell: electronShell,
       log,
       grants,
@@ -151,7 +152,7 @@ if (!app.requestSingleInstanceLock()) {
         const began = startedAt.get(event.jobId);
         startedAt.delete(event.jobId);
         const view: JobView | undefined = jobs.list().find((j) => j.jobId === event.jobId);
-        const notice = view && began !== undefined ? endNotice(view, Date.now() - began) : null;
+        const notice = view && began !== undefined ? endNotice(view, Date.now() - began, nativeLabels(app.getLocale())) : null;
         if (notice && Notification.isSupported() && !window?.isFocused()) new Notification(notice).show();
       }
     });

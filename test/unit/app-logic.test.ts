@@ -10,6 +10,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import type { EntryRow, JobView } from '../../src-preload/contract.js';
 import { zipPathsFromArgv } from '../../src-main/argv.js';
 import { endNotice, LONG_JOB_MS, taskbarProgress } from '../../src-main/attention.js';
+import { fill, nativeLabels } from '../../src-main/native-labels.js';
 import { attributesText, deflateLevel } from '../../src-main/ipc/rows.js';
 import { MAX_RECENT, RecentFiles } from '../../src-main/recent.js';
 import {
@@ -166,6 +167,12 @@ describe('taskbar progress and notifications', () => {
     expect(endNotice(done, LONG_JOB_MS)).toEqual({ title: 'Zipdesk: done', body: 'photos → photos.zip' });
     expect(endNotice(job({ state: 'failed', error: 'disk full' }), LONG_JOB_MS)?.body).toBe('photos → photos.zip: disk full');
     expect(endNotice(job({ state: 'cancelled' }), LONG_JOB_MS)).toBeNull();
+    // In the system's language.
+    const de = nativeLabels('de-DE');
+    expect(endNotice(done, LONG_JOB_MS, de)).toEqual({ title: 'Zipdesk: fertig', body: 'photos → photos.zip' });
+    expect(endNotice(job({ state: 'done', outcome: { output: null, bytesIn: 1, bytesOut: 1, entries: 1, durationMs: 1, problems: ['a', 'b'] } }), LONG_JOB_MS, de)?.body).toBe('photos → photos.zip — 2 Problem(e)');
+    expect(fill(nativeLabels('de').extractTitle, { name: 'x.zip' })).toBe('x.zip entpacken nach');
+    expect(nativeLabels('fr-FR')).toBe(nativeLabels('en-US'));
   });
 });
 
