@@ -79,8 +79,11 @@ export class JobClient {
     this.store = options.persistPath === undefined ? undefined : new PendingJobStore(options.persistPath);
     this.interrupted = this.store?.load() ?? [];
     // The job that was running when the last session ended may have left its temporary output:
-    // a create its archive's, an extract the files it was writing (the dead process's).
-    for (const job of this.interrupted) this.removeLeftovers(job.request, job.tempPath, (pid) => !processAlive(pid));
+    // a create its archive's, an extract the files it was writing (the dead process's). Jobs that
+    // were waiting left nothing: their folders are not walked.
+    for (const job of this.interrupted) {
+      if (job.running === true || job.tempPath !== undefined) this.removeLeftovers(job.request, job.tempPath, (pid) => !processAlive(pid));
+    }
   }
 
   /** Listens to every job's events; returns the unsubscribe function. */

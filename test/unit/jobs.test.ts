@@ -275,7 +275,7 @@ describe('JobClient with the real worker', () => {
     writeFileSync(path.join(dir, 'not-a-folder'), '');
     const persistPath = path.join(dir, 'pending.json');
     new PendingJobStore(persistPath).save([
-      { jobId: 'e1', request: { kind: 'extract', archivePath: path.join(dir, 'a.zip'), outputDir: out } },
+      { jobId: 'e1', request: { kind: 'extract', archivePath: path.join(dir, 'a.zip'), outputDir: out }, running: true },
       { jobId: 'c1', request: { kind: 'create', outputPath: path.join(dir, 'c.zip'), sources: [small] }, tempPath: path.join(dir, 'not-a-folder', '.c.zip.1234abcd.zipdesk-tmp') },
     ]);
     const client = new JobClient({ persistPath });
