@@ -7,6 +7,7 @@ import { Buffer } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import { ZipError } from '../zip/errors.js';
 import type { RandomAccessSource } from '../zip/model.js';
+import type { ArchiveIdentity } from '../jobs/protocol.js';
 
 /**
  * Reads up to this many bytes come from the block. Not much more: a range of 1,024 central
@@ -18,13 +19,8 @@ import type { RandomAccessSource } from '../zip/model.js';
 const SMALL_READ = 32 * 1024;
 const BLOCK_SIZE = 1024 * 1024;
 
-/** Which file, in which state: a file replaced or rewritten since differs in one of these. */
-export interface FileIdentity {
-  readonly dev: number;
-  readonly ino: number;
-  readonly size: number;
-  readonly mtimeMs: number;
-}
+/** Which file, in which state (device, inode, size, time): a file replaced or rewritten since differs in one of them. */
+export type FileIdentity = ArchiveIdentity;
 
 export interface FileSource extends RandomAccessSource {
   readonly path: string;

@@ -8,7 +8,6 @@ import type { JobClient } from '../jobs/client.js';
 import type { ArchiveIdentity, JobEvent as ClientJobEvent, JobProgress as ClientProgress, JobResult, WorkerJobRequest } from '../jobs/protocol.js';
 import type { JobService } from './services.js';
 
-
 export function titleOf(request: WorkerJobRequest): string {
   switch (request.kind) {
     case 'create':
