@@ -483,18 +483,24 @@ interface Selector {
 function selector(names: readonly string[] | undefined): Selector {
   if (names === undefined) return Object.assign(() => true, { unmatched: () => [] });
   const exact = new Set(names);
-  const prefixes = names.filter((name) => name.endsWith('/'));
+  const anyFolder = names.some((name) => name.endsWith('/'));
   const matched = new Set<string>();
+  // Each of the entry's own folders is looked up ("a/", "a/b/", …): entries times depth, not
+  // entries times the folders asked for (the app sends every selected folder's name).
   const select = (entry: ZipEntry): boolean => {
+    const name = entry.name;
     let found = false;
-    if (exact.has(entry.name)) {
-      matched.add(entry.name);
+    if (exact.has(name)) {
+      matched.add(name);
       found = true;
     }
-    for (const prefix of prefixes) {
-      if (entry.name.startsWith(prefix)) {
-        matched.add(prefix);
-        found = true;
+    if (anyFolder) {
+      for (let slash = name.indexOf('/'); slash !== -1; slash = name.indexOf('/', slash + 1)) {
+        const folder = name.slice(0, slash + 1);
+        if (folder !== name && exact.has(folder)) {
+          matched.add(folder);
+          found = true;
+        }
       }
     }
     return found;
