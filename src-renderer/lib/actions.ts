@@ -45,7 +45,7 @@ async function extract(selectedOnly: boolean): Promise<void> {
     const report = await archive.loadReport();
     if (report.safety.verdict !== 'ok' && !(await confirm.ask(summary.name, report.safety))) return;
     const entries = selectedOnly ? archive.selectedIndexes() : null;
-    await api.extract({ archiveId: summary.archiveId, entries, outputDir: null, overwrite: 'skip' });
+    await api.extract({ archiveId: summary.archiveId, entries, outputDir: null, overwrite: archive.overwrite });
   } catch (error) {
     failed(error);
   }

@@ -3,7 +3,7 @@
 // are never made deeply reactive; the derived list is rebuilt only when an input changes.
 
 import { SvelteSet } from 'svelte/reactivity';
-import type { ArchiveReport, ArchiveSummary, EntryRow } from '../../src-preload/contract.js';
+import type { ArchiveReport, ArchiveSummary, EntryRow, OverwritePolicy } from '../../src-preload/contract.js';
 import { MAX_PAGE_ROWS } from '../../src-preload/contract.js';
 import { api } from './api.js';
 import { buildTree, flatItems, initiallyExpanded, treeItems, withFolderContents, type ListItem, type SortDirection, type SortKey, type ViewMode } from './listing.js';
@@ -27,6 +27,8 @@ export class ArchiveState {
   selected = new SvelteSet<number>();
   /** Position of the keyboard focus in `items`. */
   focus = $state(0);
+  /** What extracting does with a name already taken in the target folder (kept while the window lives). */
+  overwrite = $state<OverwritePolicy>('skip');
   /** The entry shown in the inspector, or 'archive' for the archive report. */
   inspecting = $state<number | 'archive' | null>(null);
 

@@ -266,6 +266,8 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     await expect.poll(() => harness.page.locator('[data-testid="row"][aria-selected="true"]').count()).toBe(4);
 
     // By folder, then another archive with one top folder: it opens by itself, as the first did.
+    // Notices of earlier tests close first: one may lie over the toolbar's right end.
+    for (const close of await harness.page.locator('[data-testid="notice"] button').all()) await close.click();
     await harness.page.getByRole('radio', { name: 'By folder' }).click();
     await expect.poll(() => harness.page.locator('[data-testid="row"] .name .text').count()).toBeGreaterThan(1);
     const next = path.join(work, 'next.zip');
@@ -346,6 +348,26 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     await expect.poll(() => partialJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
     const written = readdirSync(partial, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.relative(partial, path.join(d.parentPath, d.name))).sort();
     expect(written).toEqual(['project/README.md', 'project/src/util.h']);
+
+    // Again into the same folder: by default the files there are kept, and the job says so; with
+    // "Keep both" the archive's copy is written beside them.
+    harness.dialogs.extractFolders.push(partial);
+    await harness.page.getByRole('button', { name: 'Extract selected…' }).click();
+    // The newest job of a kind is listed first.
+    const partialJobs = harness.page.locator('[data-testid="job"]', { hasText: `project.zip → ${partial}` });
+    await expect.poll(() => partialJobs.count()).toBe(2);
+    const again = partialJobs.first();
+    await expect.poll(() => again.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    expect(await again.textContent()).toContain('project/README.md: skipped: project/README.md already exists');
+    await harness.page.getByTestId('overwrite').selectOption('rename');
+    harness.dialogs.extractFolders.push(partial);
+    await harness.page.getByRole('button', { name: 'Extract selected…' }).click();
+    await expect.poll(() => partialJobs.count()).toBe(3);
+    const both = partialJobs.first();
+    await expect.poll(() => both.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    expect(await both.textContent()).toContain('project/README.md: written as project/README (1).md');
+    expect(readFileSync(path.join(partial, 'project/README (1).md'))).toEqual(readFileSync(path.join(work, 'project/README.md')));
+    await harness.page.getByTestId('overwrite').selectOption('skip');
   });
 
   test('a dropped .zip opens; 100,000 entries are listed with only the visible rows in the page', async () => {
