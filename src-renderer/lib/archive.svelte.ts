@@ -46,12 +46,15 @@ export class ArchiveState {
   async open(path: string | null): Promise<void> {
     const generation = ++this.#generation;
     const previous = this.summary;
+    /** The archive this open got from main, until it is shown. */
+    let opened: ArchiveSummary | undefined;
     try {
       const chosen = path ?? (await api.chooseArchive());
       if (chosen === null || generation !== this.#generation) return; // cancelled, or overtaken
       this.state = 'loading';
       this.path = chosen;
       const summary = await api.openArchive(chosen);
+      opened = summary;
       // Overtaken by another open: main holds this one open (its file and entries) until told.
       const overtaken = (): boolean => {
         if (generation === this.#generation) return false;
@@ -79,6 +82,8 @@ export class ArchiveState {
       this.state = 'loaded';
       if (this.mode === 'folders') this.setMode('folders'); // a lone top folder opens, as for the first archive
     } catch (error) {
+      // One opened and then not listed (read failed, or overtaken meanwhile) is let go too.
+      if (opened && this.summary !== opened) void api.closeArchive(opened.archiveId).catch(() => undefined);
       if (generation !== this.#generation) return;
       this.error = { code: (error as { code?: string }).code ?? 'INTERNAL', message: (error as Error).message };
       // The error replaces what was shown: main can let go of that archive.
