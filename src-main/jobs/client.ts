@@ -77,7 +77,7 @@ export class JobClient {
     this.log = (options.log ?? silentLog).child({ module: 'jobs' });
     this.workerPath = options.workerPath ?? defaultWorkerPath();
     this.store = options.persistPath === undefined ? undefined : new PendingJobStore(options.persistPath);
-    this.interrupted = this.store?.load() ?? [];
+    this.interrupted = this.store?.load((message) => this.log.warn(message)) ?? [];
     // The job that was running when the last session ended may have left its temporary output:
     // a create its archive's, an extract the files it was writing (the dead process's). Jobs that
     // were waiting left nothing: their folders are not walked.

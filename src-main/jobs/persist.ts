@@ -26,21 +26,35 @@ interface FileShape {
 export class PendingJobStore {
   constructor(readonly filePath: string) {}
 
-  /** The jobs saved last time; [] when there is no file or it cannot be read. */
-  load(): PersistedJob[] {
+  /**
+   * The jobs saved last time; [] when there is no file. A file that cannot be read or is not
+   * ours to read (damaged, or written by a newer version) is moved aside to `FILE.unreadable`,
+   * so the next save does not destroy it, and `warn` says so.
+   */
+  load(warn: (message: string) => void = () => undefined): PersistedJob[] {
     let text: string;
     try {
       text = readFileSync(this.filePath, 'utf8');
-    } catch {
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warn(`cannot read the pending jobs in ${this.filePath}: ${(error as Error).message}`);
       return [];
     }
+    let why: string;
     try {
       const parsed = JSON.parse(text) as FileShape;
-      if (parsed.version !== 1 || !Array.isArray(parsed.jobs)) return [];
-      return parsed.jobs.filter((job) => typeof job?.jobId === 'string' && typeof job.request?.kind === 'string');
-    } catch {
-      return [];
+      if (parsed.version === 1 && Array.isArray(parsed.jobs)) return parsed.jobs.filter((job) => typeof job?.jobId === 'string' && typeof job.request?.kind === 'string');
+      why = `not a version 1 list of jobs`;
+    } catch (error) {
+      why = (error as Error).message;
     }
+    const aside = `${this.filePath}.unreadable`;
+    try {
+      renameSync(this.filePath, aside);
+      warn(`the pending jobs in ${this.filePath} cannot be read (${why}); they are not resumed, and the file is kept as ${aside}`);
+    } catch (error) {
+      warn(`the pending jobs in ${this.filePath} cannot be read (${why}), nor moved aside: ${(error as Error).message}`);
+    }
+    return [];
   }
 
   save(jobs: readonly PersistedJob[]): void {

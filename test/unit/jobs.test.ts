@@ -3,7 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -286,6 +286,23 @@ describe('JobClient with the real worker', () => {
     // Another running process's (this one's) are its own business; whole files stay.
     expect(existsSync(livePartial)).toBe(true);
     expect(existsSync(kept)).toBe(true);
+  });
+
+  it('a pending-jobs file that cannot be read is moved aside with a warning, not overwritten', () => {
+    const dir = path.join(root, 'unreadable');
+    mkdirSync(dir);
+    const persistPath = path.join(dir, 'pending.json');
+    const warnings: string[] = [];
+    for (const [text, why] of [['{"version": 2, "jobs": []}', 'not a version 1 list of jobs'], ['{"version": 1, "jobs": [', 'JSON']] as const) {
+      writeFileSync(persistPath, text);
+      expect(new PendingJobStore(persistPath).load((message) => warnings.push(message))).toEqual([]);
+      expect(warnings.at(-1)).toContain(`the pending jobs in ${persistPath} cannot be read (`);
+      expect(warnings.at(-1)).toContain(why);
+      expect(readFileSync(`${persistPath}.unreadable`, 'utf8')).toBe(text);
+      expect(existsSync(persistPath)).toBe(false);
+    }
+    expect(new PendingJobStore(path.join(dir, 'none.json')).load((message) => warnings.push(message))).toEqual([]);
+    expect(warnings).toHaveLength(2);
   });
 
   it('a job that was running each time the app ended (twice) is not resumed again; the others are', async () => {
