@@ -3,7 +3,7 @@
 // main.ts applies them with BrowserWindow.setProgressBar and Notification.
 
 import type { JobView } from '../src-preload/contract.js';
-import { fill, nativeLabels, type NativeLabels } from './native-labels.js';
+import { nativeLabels, type NativeLabels } from './native-labels.js';
 
 /** A job that ran at least this long earns a notification when it ends. */
 export const LONG_JOB_MS = 10_000;
@@ -28,7 +28,8 @@ export function endNotice(job: JobView, ranForMs: number, t: NativeLabels = nati
   if (ranForMs < LONG_JOB_MS) return null;
   switch (job.state) {
     case 'done':
-      return { title: t.doneTitle, body: job.outcome?.problems.length ? `${job.title} — ${fill(t.problems, { count: job.outcome.problems.length })}` : job.title };
+      // A job that succeeded lists no problems, only notes (files skipped or renamed as asked).
+      return { title: t.doneTitle, body: job.outcome?.problems.length ? `${job.title} — ${t.notes}` : job.title };
     case 'failed':
       return { title: t.failedTitle, body: `${job.title}: ${job.error ?? ''}` };
     default:

@@ -12,7 +12,7 @@ const EN = {
   zipFoldersButton: 'Zip Each Folder',
   doneTitle: 'Zipdesk: done',
   failedTitle: 'Zipdesk: failed',
-  problems: '{count} problem(s)',
+  notes: 'some files were skipped or renamed',
 };
 
 export type NativeLabels = { readonly [K in keyof typeof EN]: string };
@@ -27,7 +27,7 @@ const DE: NativeLabels = {
   zipFoldersButton: 'Jeden Ordner zippen',
   doneTitle: 'Zipdesk: fertig',
   failedTitle: 'Zipdesk: fehlgeschlagen',
-  problems: '{count} Problem(e)',
+  notes: 'einige Dateien wurden übersprungen oder umbenannt',
 };
 
 export function nativeLabels(locale = 'en'): NativeLabels {

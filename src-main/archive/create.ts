@@ -53,7 +53,7 @@ import { type LargeFile, LargeFileFeeder, isLargeFile } from './large-files.js';
 import { openFileSource } from './file-source.js';
 import { CompressPool, helperPath } from './parallel.js';
 import { type PlannedEntry, changed, endsWithSeparator, checkUnchanged, ioError, readExactly, throwIfAborted, walk } from './sources.js';
-import { type OnExists, withTempFile } from './temp-file.js';
+import { type Numbered, type OnExists, withTempFile } from './temp-file.js';
 
 /** Small files (not isLargeFile) go to a helper in batches of at most BATCH_BYTES or this many files. */
 const BATCH_FILES = 256;
@@ -87,6 +87,8 @@ export interface CreateOptions {
   readonly deterministic?: boolean;
   /** What to do if the target exists when done; default 'replace' (the user named it). */
   readonly onExists?: OnExists;
+  /** With 'unique': the target is already a numbered name of this base (temp-file.ts Numbered). */
+  readonly numbered?: Numbered;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: CreateProgress) => void;
   /** Called with the temporary output path once it exists. */
@@ -159,7 +161,7 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
         await writer.output.finish();
         return { ...summary, zip64: summary.zip64 || needsZip64End(end), outputBytes: writer.output.position };
       },
-      { onExists, onTempPath: options.onTempPath },
+      { onExists, onTempPath: options.onTempPath, ...(options.numbered && { numbered: options.numbered }) },
     );
   } finally {
     list.close(); // a writer that gave up stops the walk

@@ -9,7 +9,7 @@ import { type FileHandle, lstat, open, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Log } from '../log/types.js';
 import { ZipError } from '../zip/errors.js';
-import { nameProblemForWriting } from '../zip/paths.js';
+import { foldCase, nameProblemForWriting } from '../zip/paths.js';
 import { isTempNameFor } from './temp-file.js';
 
 export type EntryKind = 'file' | 'directory' | 'symlink';
@@ -139,7 +139,10 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
     // no such folder: the archive cannot be written there either, and the job fails on that
   }
   const holdsOutput = (folder: Stats): boolean => outputFolder !== undefined && folder.dev === outputFolder.dev && folder.ino === outputFolder.ino;
-  const isOutput = (child: string): boolean => child === outputName || isTempNameFor(outputName, child);
+  // Where the file system takes names that differ in case for one (macOS, Windows), so does this.
+  const same = CASE_INSENSITIVE ? foldCase : (name: string) => name;
+  const outputKey = same(outputName);
+  const isOutput = (child: string): boolean => same(child) === outputKey || isTempNameFor(outputName, child);
 
   /** Whether the walk leaves this path out: excluded by the user's patterns. */
   const leftOut = (name: string): boolean => name !== '' && options.exclude(name);
@@ -167,8 +170,10 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
     for (const child of readdirSync(abs, { encoding: 'buffer' }).sort(Buffer.compare)) {
       const text = child.toString();
       const childName = name === '' ? text : `${name}/${text}`;
-      if (textPrefix !== undefined && isUtf8(child)) {
-        if (!(inOutputFolder && isOutput(text))) found.push({ path: textPrefix + text, name: childName, nameBytes: undefined });
+      const valid = isUtf8(child);
+      if (inOutputFolder && valid && isOutput(text)) continue;
+      if (textPrefix !== undefined && valid) {
+        found.push({ path: textPrefix + text, name: childName, nameBytes: undefined });
       } else {
         const bytes = folderBytes === undefined ? child : Buffer.concat([folderBytes, SLASH_BYTE, child]);
         found.push({ path: Buffer.concat([bytesPrefix, child]), name: childName, nameBytes: bytes });
@@ -256,6 +261,9 @@ function unfollowable(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ELOOP';
 }
+
+/** File systems that take names differing only in case for one name, by default. */
+const CASE_INSENSITIVE = process.platform === 'darwin' || process.platform === 'win32';
 
 /** One child of a folder: its path, and its entry name (with its bytes when they are not UTF-8). */
 interface Child {

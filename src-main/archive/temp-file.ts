@@ -24,6 +24,17 @@ export interface TempFileOptions {
   readonly onExists?: OnExists;
   /** Called with the temporary path as soon as it exists (a supervisor can remove it after a crash). */
   readonly onTempPath?: (tempPath: string) => void;
+  /**
+   * With 'unique': the target is `base` numbered `from` already (a batch planned `NAME (2).zip`
+   * because NAME.zip was taken); if it is taken too, numbering goes on from there, `NAME (3).zip`,
+   * not `NAME (2) (2).zip`. A name's own "(7)" is not taken for a number.
+   */
+  readonly numbered?: Numbered;
+}
+
+export interface Numbered {
+  readonly base: string;
+  readonly from: number;
 }
 
 export interface TempFileResult<T> {
@@ -43,15 +54,6 @@ export function tempPathFor(finalPath: string): string {
 export function isTempNameFor(finalName: string, candidate: string): boolean {
   const prefix = `.${tempStem(finalName)}.`;
   return candidate.length === prefix.length + 8 + TEMP_SUFFIX.length && candidate.startsWith(prefix) && candidate.endsWith(TEMP_SUFFIX);
-}
-
-/** `dir/name (k).ext` → the name it numbers and k; any other name → itself and 1. */
-function numbering(finalPath: string): { base: string; first: number } {
-  const ext = path.extname(finalPath);
-  const stem = finalPath.slice(0, finalPath.length - ext.length);
-  const match = / \((\d+)\)$/.exec(stem);
-  if (match === null || Number(match[1]) < 2) return { base: finalPath, first: 1 };
-  return { base: stem.slice(0, match.index) + ext, first: Number(match[1]) };
 }
 
 /** `dir/name (n).ext` for n ≥ 2 (n = 1 is the name itself). */
@@ -92,7 +94,7 @@ export async function withTempFile<T>(
     const value = await work(handle, tempPath);
     await handle.close();
     handle = undefined;
-    const placed = await place(tempPath, finalPath, onExists);
+    const placed = await place(tempPath, finalPath, onExists, options.numbered);
     return { value, finalPath: placed };
   } catch (error) {
     await handle?.close().catch(() => undefined);
@@ -111,15 +113,13 @@ async function exists(p: string): Promise<boolean> {
 }
 
 /** Moves the finished file into place; a hard link gives "create only if absent" atomically. */
-async function place(tempPath: string, finalPath: string, onExists: OnExists): Promise<string> {
+async function place(tempPath: string, finalPath: string, onExists: OnExists, numbered: Numbered | undefined): Promise<string> {
   if (onExists === 'replace') {
     await rename(tempPath, finalPath);
     return finalPath;
   }
-  // A name numbered already (batch plans `NAME (2).zip` when NAME.zip is taken) goes on from
-  // its number: `NAME (3).zip`, not `NAME (2) (2).zip`.
-  const { base, first } = numbering(finalPath);
-  for (let n = first; ; n++) {
+  const base = numbered?.base ?? finalPath;
+  for (let n = numbered?.from ?? 1; ; n++) {
     const candidate = numberedName(base, n);
     try {
       await link(tempPath, candidate);

@@ -283,6 +283,8 @@ async function listTable(reader: Reader, archive: string, context: CliContext): 
     tableRowStart(out, entry.uncompressedSize, entry.compressedSize, entry.compressionMethod, entry.generalPurposeBitFlag, entry.modified, entry.crc32);
     out.text(name);
     out.ascii(entry.encrypted ? ' (encrypted)\n' : '\n');
+    // A damaged record's sizes are its raw values (0xffffffff): not added into the totals.
+    if (entry.damage !== undefined) return;
     size += entry.uncompressedSize;
     compressed += entry.compressedSize;
   });

@@ -44,12 +44,12 @@ export function errorLine(archive: string | undefined, error: unknown, entry?: s
 
 /**
  * Characters of a name (or of an archive's comment) that a terminal would act on rather than show,
- * or that reorder what follows them: C0 and C1 controls, DEL, and the bidirectional overrides and
- * isolates. A name holding "\n" must not make a second line that reads like another message, nor
+ * or that reorder what follows them: C0 and C1 controls, DEL, and the bidirectional marks,
+ * overrides and isolates (those zip/paths.ts hasDisguisingCharacters warns of). A name holding "\n" must not make a second line that reads like another message, nor
  * an ESC sequence recolour the terminal.
  */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-const UNPRINTABLE_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * The text with those characters shown as unzip shows controls, `^J` for a line feed, `^[` for

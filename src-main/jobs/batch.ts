@@ -18,9 +18,13 @@ export function planBatch(request: BatchJobRequest, exists: (p: string) => boole
     if (name === '') throw new ZipError('IO', `${folder}: cannot zip the root folder as a batch item`);
     const wanted = path.join(request.outputDir === undefined ? path.dirname(source) : path.resolve(request.outputDir), `${name}.zip`);
     let outputPath = wanted;
-    for (let n = 2; taken.has(outputPath) || exists(outputPath); n++) outputPath = numberedName(wanted, n);
+    let from = 1;
+    for (let n = 2; taken.has(outputPath) || exists(outputPath); n++) {
+      outputPath = numberedName(wanted, n);
+      from = n;
+    }
     taken.add(outputPath);
-    const job: CreateJobRequest = { kind: 'create', outputPath, sources: [source], onExists: 'unique' };
+    const job: CreateJobRequest = { kind: 'create', outputPath, sources: [source], onExists: 'unique', ...(from > 1 && { numbered: { base: wanted, from } }) };
     return { ...job, ...(request.level === undefined ? {} : { level: request.level }), ...(request.excludes === undefined ? {} : { excludes: request.excludes }) };
   });
 }

@@ -310,6 +310,9 @@ export class JobClient {
         return;
       case 'started':
         this.log.info('job started', { jobId: message.jobId });
+        // Saved as the running one: if the app falls now, the next start knows which job ran
+        // (its leftovers are looked for, and a job that keeps felling the app is not run again).
+        this.persist();
         this.emit(message);
         return;
       case 'progress':

@@ -27,6 +27,8 @@ export interface CreateJobRequest {
   readonly deterministic?: boolean;
   /** If the target exists when the job finishes: 'replace' (default), 'fail', or 'unique' (` (2)`, ` (3)`, …). */
   readonly onExists?: 'replace' | 'fail' | 'unique';
+  /** For 'unique': outputPath is `base` numbered `from` by the batch's plan (archive/temp-file.ts). */
+  readonly numbered?: { readonly base: string; readonly from: number };
 }
 
 /** N folders → N create jobs, each `FOLDER.zip` beside its folder or in `outputDir` (jobs/batch.ts). */

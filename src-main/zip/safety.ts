@@ -101,9 +101,12 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
     if (entry.isDirectory) directories++;
     else if (entry.isSymlink) symlinks++;
     else files++;
-    totalUncompressedSize += entry.uncompressedSize;
-    totalCompressedSize += entry.compressedSize;
-    if (!entry.isDirectory && entry.uncompressedSize > 0) {
+    // A damaged record's sizes are its raw values (0xffffffff): not counted, nor its ratio.
+    if (entry.damage === undefined) {
+      totalUncompressedSize += entry.uncompressedSize;
+      totalCompressedSize += entry.compressedSize;
+    }
+    if (!entry.isDirectory && entry.uncompressedSize > 0 && entry.damage === undefined) {
       const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
       if (highest === null || ratio > highest.ratio) highest = { entry: entry.name, ratio: Math.round(ratio * 100) / 100 };
     }

@@ -140,6 +140,11 @@ export class ArchiveState {
   /** Where a Shift+click or Shift+arrow range starts: the last row clicked or toggled. */
   #anchor = 0;
 
+  /** The rows were sorted, filtered or regrouped: the anchor's position means another row now. */
+  resetAnchor(): void {
+    this.#anchor = 0;
+  }
+
   /**
    * Click, Ctrl/Cmd+click and Shift+click, like a file manager: a range runs from the anchor (the
    * last row clicked without Shift) to the row, and replaces the selection, so it can shrink.

@@ -170,7 +170,7 @@ describe('taskbar progress and notifications', () => {
     // In the system's language.
     const de = nativeLabels('de-DE');
     expect(endNotice(done, LONG_JOB_MS, de)).toEqual({ title: 'Zipdesk: fertig', body: 'photos → photos.zip' });
-    expect(endNotice(job({ state: 'done', outcome: { output: null, bytesIn: 1, bytesOut: 1, entries: 1, durationMs: 1, problems: ['a', 'b'] } }), LONG_JOB_MS, de)?.body).toBe('photos → photos.zip — 2 Problem(e)');
+    expect(endNotice(job({ state: 'done', outcome: { output: null, bytesIn: 1, bytesOut: 1, entries: 1, durationMs: 1, problems: ['a', 'b'] } }), LONG_JOB_MS, de)?.body).toBe('photos → photos.zip — einige Dateien wurden übersprungen oder umbenannt');
     expect(fill(nativeLabels('de').extractTitle, { name: 'x.zip' })).toBe('x.zip entpacken nach');
     expect(nativeLabels('fr-FR')).toBe(nativeLabels('en-US'));
   });

@@ -248,6 +248,7 @@ describe('JobClient with the real worker', () => {
     writeFileSync(path.join(base, 'one.zip'), 'not ours');
     const beside = planBatch({ kind: 'batch', folders: [path.join(base, 'one'), path.join(base, 'two')] });
     expect(beside.map((j) => j.outputPath)).toEqual([path.join(base, 'one (2).zip'), path.join(base, 'two.zip')]);
+    expect(beside.map((j) => j.numbered)).toEqual([{ base: path.join(base, 'one.zip'), from: 2 }, undefined]);
     const outDir = path.join(base, 'out');
     mkdirSync(outDir);
     const client = new JobClient();
@@ -286,6 +287,28 @@ describe('JobClient with the real worker', () => {
     // Another running process's (this one's) are its own business; whole files stay.
     expect(existsSync(livePartial)).toBe(true);
     expect(existsSync(kept)).toBe(true);
+  });
+
+  it('the running job is saved as running as soon as it starts, whatever its kind', async () => {
+    const dir = path.join(root, 'running-saved');
+    mkdirSync(dir);
+    const persistPath = path.join(dir, 'pending.json');
+    const archive = path.join(dir, 'in.zip');
+    const client = new JobClient({ persistPath });
+    const rec = record(client);
+    const made = client.enqueue({ kind: 'create', outputPath: archive, sources: [small] });
+    await rec.ended(made);
+    const seen: unknown[] = [];
+    rec.on((event) => {
+      if (event.type === 'started') seen.push(new PendingJobStore(persistPath).load().map((job) => ({ kind: job.request.kind, running: job.running === true })));
+    });
+    const ids = [...client.enqueue({ kind: 'test', archivePath: archive }), ...client.enqueue({ kind: 'extract', archivePath: archive, outputDir: path.join(dir, 'out') })];
+    await rec.ended(ids);
+    await client.close();
+    expect(seen).toEqual([
+      [{ kind: 'test', running: true }, { kind: 'extract', running: false }],
+      [{ kind: 'extract', running: true }],
+    ]);
   });
 
   it('a pending-jobs file that cannot be read is moved aside with a warning, not overwritten', () => {

@@ -140,8 +140,11 @@ describe('withTempFile', () => {
     expect(readdirSync(dir).sort()).toEqual(['a (2).zip', 'a (3).zip', 'a.zip']);
     expect(readFileSync(target, 'utf8')).toBe('5');
     expect(numberedName('/x/archive.tar.zip', 4)).toBe('/x/archive.tar (4).zip');
-    // A name numbered already (a batch planned "a (2).zip", then another job took it) goes on from its number.
-    expect((await withTempFile(path.join(dir, 'a (2).zip'), write('6'), { onExists: 'unique' })).finalPath).toBe(path.join(dir, 'a (4).zip'));
+    // A name numbered already (a batch planned "a (2).zip", then another job took it) goes on from its number…
+    expect((await withTempFile(path.join(dir, 'a (2).zip'), write('6'), { onExists: 'unique', numbered: { base: target, from: 2 } })).finalPath).toBe(path.join(dir, 'a (4).zip'));
+    // …but a name's own "(7)" is not a number to go on from.
+    writeFileSync(path.join(dir, 'Scan (007).zip'), 'taken');
+    expect((await withTempFile(path.join(dir, 'Scan (007).zip'), write('7'), { onExists: 'unique' })).finalPath).toBe(path.join(dir, 'Scan (007) (2).zip'));
   });
 });
 
@@ -391,6 +394,20 @@ describe('createArchive', () => {
     expect(readFileSync(Buffer.from(`${dir}/out/nu/r\xe9sum\xe9.txt`, 'latin1'), 'utf8')).toBe('small');
     expect(readFileSync(Buffer.from(`${dir}/out/nu/d\xe9j\xe0/big.txt`, 'latin1')).equals(big)).toBe(true);
     expect(readFileSync(path.join(dir, 'out/nu/café.txt'), 'utf8')).toBe('utf-8');
+  });
+
+  it('leaves out the archive also when the walk reaches its folder by a path that is not UTF-8', async () => {
+    const dir = path.join(root, 'latin1-self');
+    const folder = Buffer.from(`${dir}/src/caf\xe9`, 'latin1');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(Buffer.concat([folder, Buffer.from('/note.txt')]), 'note');
+    symlinkSync(folder, path.join(dir, 'link'));
+    const archive = path.join(dir, 'link', 'out.zip');
+    for (let run = 0; run < 2; run++) {
+      await createArchive({ outputPath: archive, sources: [path.join(dir, 'src')] });
+      const names = execFileSync('python3', ['-c', 'import sys,zipfile\nfor i in zipfile.ZipFile(sys.argv[1]).infolist(): print(i.filename)', archive], { encoding: 'utf8' }).trim().split('\n');
+      expect(names.map((name) => name.replace(/^src\/caf./, 'src/cafX'))).toEqual(['src/', 'src/cafX/', 'src/cafX/note.txt']);
+    }
   });
 
   it('makes temporary names that fit beside a target whose own name is as long as a name can be', async () => {
