@@ -18,7 +18,8 @@
 
 import { Buffer } from 'node:buffer';
 import path from 'node:path';
-import { closeSync, fchmodSync, fstatSync, futimesSync, openSync, readSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, futimesSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker, threadId } from 'node:worker_threads';
 import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
@@ -357,27 +358,28 @@ const PARTIAL_NAME = /^\..*\.(\d+)-\d+-\d+\.zipdesk-partial$/;
 /**
  * Removes what extraction left half-written under `folder` when it could not clean up itself (its
  * thread or process died): the temporary files of temporaryBeside whose process `owned` says are
- * leftovers. Links are not followed. Returns how many were removed; a file that cannot be removed
- * is left (and counted in `failed`).
+ * leftovers. Links are not followed. Asynchronous, a folder at a time: the app's main process
+ * walks the target (which may be a large tree) without freezing its window. Resolves with how
+ * many were removed; a file that cannot be removed is left (and counted in `failed`).
  */
-export function removePartials(folder: string, owned: (pid: number) => boolean): { removed: number; failed: number } {
+export async function removePartials(folder: string, owned: (pid: number) => boolean): Promise<{ removed: number; failed: number }> {
   let removed = 0;
   let failed = 0;
-  const visit = (dir: string): void => {
+  const visit = async (dir: string): Promise<void> => {
     let entries;
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = await readdir(dir, { withFileTypes: true });
     } catch {
       return; // gone, or not ours to read
     }
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) visit(full);
+      if (entry.isDirectory()) await visit(full);
       else if (entry.isFile()) {
         const match = PARTIAL_NAME.exec(entry.name);
         if (match === null || !owned(Number(match[1]))) continue;
         try {
-          rmSync(full, { force: true });
+          await rm(full, { force: true });
           removed++;
         } catch {
           failed++;
@@ -385,7 +387,7 @@ export function removePartials(folder: string, owned: (pid: number) => boolean):
       }
     }
   };
-  visit(folder);
+  await visit(folder);
   return { removed, failed };
 }
 

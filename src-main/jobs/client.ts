@@ -65,6 +65,8 @@ export class JobClient {
   private readonly requests = new Map<JobId, WorkerJobRequest>();
   /** Of resumed jobs: how many sessions ended while they ran. */
   private readonly crashes = new Map<JobId, number>();
+  /** The walks of removeLeftovers under way. */
+  private cleanups: Promise<void> = Promise.resolve();
   private readonly log: Log;
   private readonly workerPath: string | URL;
   private readonly store: PendingJobStore | undefined;
@@ -203,6 +205,7 @@ export class JobClient {
     await this.queue.onIdle();
     await this.worker?.terminate();
     this.worker = undefined;
+    await this.cleanups;
     try {
       this.store?.save(keep ? [...this.interrupted, ...saved] : this.interrupted);
     } catch (error) {
@@ -214,18 +217,28 @@ export class JobClient {
   /**
    * Removes what a job cut short left behind, never failing for it: its temporary archive, and
    * for an extract the half-written files of the processes `owned` accepts (this one's, after its
-   * worker died; dead ones', at the next start).
+   * worker died; dead ones', at the next start). The extract's folder is walked in the background
+   * (`leftoversRemoved` settles when every walk has ended).
    */
   private removeLeftovers(request: WorkerJobRequest, tempPath: string | undefined, owned: (pid: number) => boolean): void {
     try {
       if (tempPath) rmSync(tempPath, { force: true });
-      if (request.kind === 'extract') {
-        const { failed } = removePartials(request.outputDir, owned);
-        if (failed > 0) this.log.warn('could not remove half-written files of an extract cut short', { folder: request.outputDir, failed });
-      }
     } catch (error) {
       this.log.warn('could not remove the output of a job cut short', { path: tempPath, message: (error as Error).message });
     }
+    if (request.kind !== 'extract') return;
+    const walk = removePartials(request.outputDir, owned).then(
+      ({ failed }) => {
+        if (failed > 0) this.log.warn('could not remove half-written files of an extract cut short', { folder: request.outputDir, failed });
+      },
+      (error: unknown) => this.log.warn('could not look for half-written files of an extract cut short', { folder: request.outputDir, message: (error as Error).message }),
+    );
+    this.cleanups = Promise.all([this.cleanups, walk]).then(() => undefined);
+  }
+
+  /** Settles once the half-written files of extracts cut short have been looked for and removed. */
+  get leftoversRemoved(): Promise<void> {
+    return this.cleanups;
   }
 
   // -------------------------------------------------------------------------------------------
