@@ -218,7 +218,7 @@ export class JobClient {
    * Removes what a job cut short left behind, never failing for it: its temporary archive, and
    * for an extract the half-written files of the processes `owned` accepts (this one's, after its
    * worker died; dead ones', at the next start). The extract's folder is walked in the background
-   * (`leftoversRemoved` settles when every walk has ended).
+   * (close waits for every walk).
    */
   private removeLeftovers(request: WorkerJobRequest, tempPath: string | undefined, owned: (pid: number) => boolean): void {
     try {
@@ -236,10 +236,6 @@ export class JobClient {
     this.cleanups = Promise.all([this.cleanups, walk]).then(() => undefined);
   }
 
-  /** Settles once the half-written files of extracts cut short have been looked for and removed. */
-  get leftoversRemoved(): Promise<void> {
-    return this.cleanups;
-  }
 
   // -------------------------------------------------------------------------------------------
 
