@@ -95,7 +95,14 @@ export function mostVerbose(levels: Iterable<LogLevel>): LogLevel {
   return result;
 }
 
-export type LogConfigResult = { ok: true; config: LogConfig } | { ok: false; problems: string[] };
+/**
+ * A usable configuration (with `notes`: settings that take no effect, worth a warning but not a
+ * refusal), or the problems that make it unusable.
+ */
+export type LogConfigResult = { ok: true; config: LogConfig; notes?: string[] } | { ok: false; problems: string[] };
+
+/** The modules Zipdesk's records are filed under (README, Logging). */
+export const LOG_MODULES = ['app', 'archives', 'cli', 'ipc', 'jobs', 'log', 'renderer', 'worker'] as const;
 
 /**
  * Parses the text of a config file. Problems read `FILE:LINE:COLUMN: reason` for broken JSON and
@@ -113,7 +120,7 @@ export function parseLogConfig(text: string, file: string, defaultFolder: string
   }
   const checked = validateLogConfig(value, defaultFolder);
   if (!checked.ok) return { ok: false, problems: checked.problems.map((problem) => `${file}: ${problem}`) };
-  return checked;
+  return checked.notes === undefined ? checked : { ...checked, notes: checked.notes.map((note) => `${file}: ${note}`) };
 }
 
 const TOP_KEYS = ['level', 'console', 'file', 'modules'] as const;
@@ -139,6 +146,7 @@ const LOCALIZED_DATE_TOKEN = /[Ll]|(?<!Z)Z(?!Z)/;
  */
 export function validateLogConfig(value: unknown, defaultFolder: string | null = null): LogConfigResult {
   const problems: string[] = [];
+  const notes: string[] = [];
   const config = defaultLogConfig(defaultFolder);
   if (!isPlainObject(value)) {
     return { ok: false, problems: [`expected a JSON object at the top, found ${describe(value)}`] };
@@ -181,13 +189,18 @@ export function validateLogConfig(value: unknown, defaultFolder: string | null =
         }
         const parsed = levelAt(level, `modules.${name}`, undefined, problems);
         if (parsed) modules.push([name, parsed]);
+        if (!(LOG_MODULES as readonly string[]).includes(name)) {
+          const near = LOG_MODULES.find((known) => editDistance(known, name.trim().toLowerCase()) <= 2);
+          notes.push(`modules.${name}: no records are filed under that name${near ? ` (did you mean "${near}"?)` : ''}; the modules are ${LOG_MODULES.join(', ')}`);
+        }
       }
       // fromEntries defines own properties, so even a module called "__proto__" is just a name.
       config.modules = Object.fromEntries(modules);
     }
   }
 
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
+  if (problems.length > 0) return { ok: false, problems };
+  return notes.length > 0 ? { ok: true, config, notes } : { ok: true, config };
 }
 
 function readFileSection(section: Record<string, unknown>, file: FileConfig, problems: string[]): void {

@@ -255,6 +255,8 @@ export class Logging extends EventEmitter<LoggingEvents> {
       return false;
     }
     this.apply(parsed.config);
+    // Settings that take no effect (a module name nothing logs under): applied, and said once.
+    if (parsed.notes !== undefined) this.warn(`Warning: logging config ${parsed.notes.join('; ')}`);
     return true;
   }
 

@@ -116,6 +116,16 @@ describe('parseLogConfig', () => {
     for (const datePattern of ['YYYY-MM-DD', 'YYYY-MM-DD-HH', 'YYYY-MM-DD[ Log]', 'YYYYMMDDTHHmmZZ']) expect(problem({ file: { datePattern } }), datePattern).toEqual([]);
   });
 
+  it('applies a module name nothing logs under, with a note saying so (and the likely one meant)', () => {
+    const result = parseLogConfig(JSON.stringify({ modules: { job: 'debug', worker: 'info', extractor: 'warn' } }), '/c/logging.json');
+    expect(result).toMatchObject({ ok: true, config: { modules: { job: 'debug', worker: 'info', extractor: 'warn' } } });
+    expect(result.ok && result.notes).toEqual([
+      '/c/logging.json: modules.job: no records are filed under that name (did you mean "jobs"?); the modules are app, archives, cli, ipc, jobs, log, renderer, worker',
+      '/c/logging.json: modules.extractor: no records are filed under that name; the modules are app, archives, cli, ipc, jobs, log, renderer, worker',
+    ]);
+    expect(parseLogConfig(JSON.stringify({ modules: { jobs: 'debug', archives: 'info' } }), '/c/logging.json')).not.toHaveProperty('notes');
+  });
+
   it('reports every problem at once', () => {
     const problems = problemsOf('{"level": "loud", "extra": 1, "modules": {"a": "x", "b": "debug"}}');
     expect(problems.map((problem) => problem.slice(FILE.length + 2).split(':')[0])).toEqual(['extra', 'level', 'modules.a']);

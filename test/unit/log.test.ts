@@ -481,6 +481,14 @@ describe('live reload', () => {
     expect(text).not.toContain('warn: dropped');
   });
 
+  it('a module name nothing logs under is applied and warned of once', async () => {
+    writeConfig({ level: 'info', modules: { job: 'debug' } });
+    const { logging, consoleText } = start();
+    expect(logging.config.modules).toEqual({ job: 'debug' });
+    await logging.close();
+    expect(consoleText().split('\n').filter((line) => line.includes('modules.job: no records are filed under that name (did you mean "jobs"?)'))).toHaveLength(1);
+  });
+
   it('an unknown key at startup gives the defaults and the warning', async () => {
     writeConfig({ level: 'debug', colour: 'red' });
     const { logging, consoleText } = start();
