@@ -27,7 +27,7 @@ import { cancelledError, dataRefusal, entryData, entryProblem, scanSpans, type E
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
-import { foldCase, namesTargetItself, symlinkTargetStaysInside, trySafeEntryPath, type PathFold, type SafePath } from '../zip/paths.js';
+import { CASE_INSENSITIVE_BY_DEFAULT, foldCase, namesTargetItself, symlinkTargetStaysInside, trySafeEntryPath, type PathFold, type SafePath } from '../zip/paths.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { canReadChunks } from '../zip/entry-data.js';
 import type { ArchivePaths } from './archive-paths.js';
@@ -61,8 +61,6 @@ export interface ExtractOptions {
   readonly expectedIdentity?: FileIdentity;
 }
 
-/** Where names that differ only in case name one file, unless the user made the volume otherwise. */
-const CASE_INSENSITIVE_BY_DEFAULT = process.platform === 'darwin' || process.platform === 'win32';
 
 export interface SkippedEntry {
   readonly entry: string;

@@ -9,7 +9,7 @@ import { type FileHandle, lstat, open, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Log } from '../log/types.js';
 import { ZipError } from '../zip/errors.js';
-import { foldCase, nameProblemForWriting } from '../zip/paths.js';
+import { CASE_INSENSITIVE_BY_DEFAULT, foldCase, nameProblemForWriting } from '../zip/paths.js';
 import { isTempNameFor } from './temp-file.js';
 
 export type EntryKind = 'file' | 'directory' | 'symlink';
@@ -140,7 +140,7 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
   }
   const holdsOutput = (folder: Stats): boolean => outputFolder !== undefined && folder.dev === outputFolder.dev && folder.ino === outputFolder.ino;
   // Where the file system takes names that differ in case for one (macOS, Windows), so does this.
-  const same = CASE_INSENSITIVE ? foldCase : (name: string) => name;
+  const same = CASE_INSENSITIVE_BY_DEFAULT ? foldCase : (name: string) => name;
   const outputKey = same(outputName);
   const isOutput = (child: string): boolean => same(child) === outputKey || isTempNameFor(outputName, child);
 
@@ -261,9 +261,6 @@ function unfollowable(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ELOOP';
 }
-
-/** File systems that take names differing only in case for one name, by default. */
-const CASE_INSENSITIVE = process.platform === 'darwin' || process.platform === 'win32';
 
 /** One child of a folder: its path, and its entry name (with its bytes when they are not UTF-8). */
 interface Child {

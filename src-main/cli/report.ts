@@ -3,6 +3,7 @@
 // file, a full disk) are put in plain ones.
 
 import { isZipError } from '../zip/errors.js';
+import { DISGUISING } from '../zip/paths.js';
 
 const SYSTEM_WORDS: Readonly<Record<string, string>> = {
   ENOENT: 'no such file or directory',
@@ -43,13 +44,12 @@ export function errorLine(archive: string | undefined, error: unknown, entry?: s
 }
 
 /**
- * Characters of a name (or of an archive's comment) that a terminal would act on rather than show,
- * or that reorder what follows them: C0 and C1 controls, DEL, and the bidirectional marks,
- * overrides and isolates (those zip/paths.ts hasDisguisingCharacters warns of). A name holding "\n" must not make a second line that reads like another message, nor
- * an ESC sequence recolour the terminal.
+ * The characters a terminal would act on rather than show, or that reorder what follows them
+ * (zip/paths.ts DISGUISING: controls, DEL, bidirectional marks, overrides and isolates): a name
+ * holding "\n" must not make a second line that reads like another message, nor an ESC sequence
+ * recolour the terminal.
  */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const UNPRINTABLE_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE = new RegExp(DISGUISING.source, 'g');
 
 /**
  * The text with those characters shown as unzip shows controls, `^J` for a line feed, `^[` for
@@ -57,10 +57,9 @@ const UNPRINTABLE_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u2
  * comment of several lines).
  */
 export function printable(text: string, keepLines = false): string {
-  const pattern = keepLines ? UNPRINTABLE_BUT_LINES : UNPRINTABLE;
-  pattern.lastIndex = 0;
-  if (!pattern.test(text)) return text;
-  return text.replace(pattern, (char) => {
+  if (!DISGUISING.test(text)) return text;
+  return text.replace(UNPRINTABLE, (char) => {
+    if (keepLines && (char === '\n' || char === '\t')) return char;
     const code = char.charCodeAt(0);
     if (code < 0x20) return `^${String.fromCharCode(code + 0x40)}`;
     if (code === 0x7f) return '^?';

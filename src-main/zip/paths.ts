@@ -60,12 +60,15 @@ export function unsafeNameReason(name: string): string | undefined {
  * sequence), and the bidirectional marks, overrides and isolates ("invoice\u202Efdp.exe" shows
  * as "invoiceexe.pdf").
  */
-const DISGUISING = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+export const DISGUISING = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** Whether a name holds a character that makes it show as another name (see DISGUISING). */
 export function hasDisguisingCharacters(name: string): boolean {
   return DISGUISING.test(name);
 }
+
+/** Whether the file systems here take names that differ only in case for one name, by default (macOS, Windows). */
+export const CASE_INSENSITIVE_BY_DEFAULT = process.platform === 'darwin' || process.platform === 'win32';
 
 /**
  * Whether a folder entry's name is the target folder itself: "./" or "." (bsdtar stores one when
