@@ -439,10 +439,16 @@ class KeptInflater {
   private scratch: Buffer | undefined;
 
   inflate(data: Buffer, limit: number, transient = false): Buffer {
-    const out = transient && limit <= SMALL_ENTRY + 1 ? (this.scratch ??= Buffer.allocUnsafeSlow(SMALL_ENTRY + 1)) : Buffer.allocUnsafe(limit);
+    const reuse = transient && limit <= SMALL_ENTRY + 1;
+    const out = reuse ? (this.scratch ??= Buffer.allocUnsafeSlow(SMALL_ENTRY + 1)) : Buffer.allocUnsafe(limit);
+    // Into the scratch buffer, zlib gets the room of all of it: with fewer than 258 bytes of room
+    // its inflate leaves the fast loop for the one that checks space at every symbol (a tiny
+    // entry's whole output). The caller compares the size made with the declared one, and at most
+    // the scratch buffer (256 KiB) is made.
+    const room = reuse ? out.length : limit;
     this.handle.reset();
-    this.step(Z_FINISH, data, 0, data.length, out, limit);
-    return out.subarray(0, limit - this.state[0]!);
+    this.step(Z_FINISH, data, 0, data.length, out, room);
+    return out.subarray(0, room - this.state[0]!);
   }
 
   /**

@@ -228,6 +228,7 @@ describe('testArchive', () => {
       ['secret', 'ENCRYPTED'],
     ]);
     expect(result.problems[0]!.message).toMatch(/^CRC-32 is 0x[0-9a-f]{8}, the central directory says 0x[0-9a-f]{8}$/);
+    expect(result.problems[1]!.message).toBe('data inflates to more than the declared 100 bytes');
     expect(result.problems[3]!.message).toBe('unsupported compression method 14 (LZMA)');
     expect(result.ok).toBe(false);
     expect(result.entriesTested).toBe(7);
