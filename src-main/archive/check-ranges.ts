@@ -17,7 +17,6 @@
 import type { EntryProblem } from './entry-check.js';
 import { SpanBatcher, runSpanBatch, type SpanBatch, type SpanReader, type SpanRunner } from './extract-files.js';
 import type { DirectoryRange, ZipReader } from '../zip/reader.js';
-import type { ZipErrorCode } from '../zip/errors.js';
 
 /** A range cut by pass 1: at most this many entries… */
 export const RANGE_ENTRIES = 1024;
@@ -26,28 +25,29 @@ export const RANGE_BYTES = 8 * 1024 * 1024;
 /** Ranges the helper holds at once: one to check, one to go on with while its tally travels. */
 const HELPER_RANGES = 2;
 
-/** An entry of the range that must not be read (it overlaps another), and why. */
-export interface Refusal {
-  readonly index: number;
-  readonly code: ZipErrorCode;
-  readonly message: string;
-}
-
 export interface RangeJob {
   readonly id: number;
   readonly range: DirectoryRange;
-  readonly refused: readonly Refusal[];
+  /** The indexes of the range's entries that must not be read (entry-check.ts Overlaps says why). */
+  readonly refused: readonly number[];
 }
 
-/** What checking (part of) a range found: entries and their bytes done, and the bad ones. */
+/** An entry that was not read because it is refused: its name, for the job's thread to report with the reason it knows. */
+export interface RefusedEntry {
+  readonly index: number;
+  readonly entry: string;
+}
+
+/** What checking (part of) a range found: entries and their bytes done, the bad ones, and the refused ones. */
 export interface RangeTally {
   entries: number;
   bytes: number;
   readonly problems: EntryProblem[];
+  readonly refused: RefusedEntry[];
 }
 
 export function emptyTally(): RangeTally {
-  return { entries: 0, bytes: 0, problems: [] };
+  return { entries: 0, bytes: 0, problems: [], refused: [] };
 }
 
 /**
@@ -63,7 +63,7 @@ export async function checkRange(
   tally: (part: RangeTally, lastEntry: string | undefined) => void,
   onBytes: (bytes: number, entry: string) => void,
 ): Promise<void> {
-  const refused = new Map(job.refused.map((refusal) => [refusal.index, refusal]));
+  const refused = new Set(job.refused);
   for await (const entries of reader.fieldBatches(job.range)) {
     if (cancelled()) return;
     // Read in the order the data lies in the file.
@@ -72,14 +72,13 @@ export async function checkRange(
     const batcher = new SpanBatcher(local.size, (batch) => batches.push(batch));
     const refusedPart = emptyTally();
     for (const entry of order) {
-      const refusal = refused.get(entry.index);
-      if (refusal === undefined) {
+      if (!refused.has(entry.index)) {
         batcher.add({ entry });
         continue;
       }
       refusedPart.entries++;
       refusedPart.bytes += entry.uncompressedSize;
-      refusedPart.problems.push({ entry: entry.name, index: entry.index, code: refusal.code, message: refusal.message });
+      refusedPart.refused.push({ index: entry.index, entry: entry.name });
     }
     batcher.flush();
     if (refusedPart.entries > 0) tally(refusedPart, undefined);

@@ -9,7 +9,6 @@ import { METHOD_DEFLATED, METHOD_STORED, methodName } from '../zip/constants.js'
 import { ZipError, isZipError, stacklessZipError, type ZipErrorCode } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
 import type { DirectoryRange, EntrySpan, ZipReader } from '../zip/reader.js';
-import type { Refusal } from './check-ranges.js';
 import { LOCAL_FILE_HEADER } from '../zip/records.js';
 import { namePathKey, type PathFold } from '../zip/paths.js';
 import { ArchivePaths, FolderKeys } from './archive-paths.js';
@@ -35,8 +34,8 @@ export interface EntrySpans {
   readonly count: number;
   /** Sum of their declared uncompressed sizes. */
   readonly bytesTotal: number;
-  /** By ZipEntry.index: why the entry's data must not be read because of an overlap. */
-  readonly overlapping: Map<number, ZipError>;
+  /** By ZipEntry.index: the entries whose data must not be read because of an overlap, and why. */
+  readonly overlapping: Overlaps;
   /** Every entry, in central directory order, when the caller asked to hold up to that many and there were no more. */
   readonly held?: ZipEntry[];
   /** The whole directory cut into runs, when the caller asked for them (and held nothing). */
@@ -60,7 +59,7 @@ export interface ScanOptions {
    * entries in the order of their data: those refusals are then final if it does to the end
    * (EntrySpans.inOrder). Not when entries are held.
    */
-  readonly onRange?: (range: DirectoryRange, refused: Refusal[], ordinal: number) => void;
+  readonly onRange?: (range: DirectoryRange, refused: readonly number[], ordinal: number) => void;
   /** Collect the paths the counted entries extract to (EntrySpans.paths)… */
   readonly paths?: boolean;
   /** …folded so (zip/paths.ts PathFold). */
@@ -103,33 +102,15 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   // Overlaps by one walk in the order of the entries' data. While the directory lists them in
   // that order, each is judged as it comes (an entry is refused because of the ones before it
   // only); otherwise all are judged again at the end, sorted.
-  const overlapping = new Map<number, ZipError>();
-  const directoryStart = reader.info.centralDirectoryOffset;
-  const directoryEnd = directoryStart + reader.info.centralDirectorySize;
-  let furthest = -1;
   // Entries whose records cannot say where their data is: refused, and left out of the overlaps.
   const damaged = new Map<number, ZipError>();
+  let overlapping = new Overlaps(reader.info.centralDirectoryOffset, reader.info.centralDirectorySize, damaged);
+  let furthest = -1;
   const judge = (i: number): void => {
-    const damage = damaged.get(i);
-    if (damage !== undefined) {
-      overlapping.set(i, damage);
-      return;
-    }
-    if (furthest >= 0 && starts[i]! < ends[furthest]! && !overlapping.has(i)) {
-      overlapping.set(i, stacklessZipError('OVERLAPPING_ENTRIES', `entry overlaps another: its local header at offset ${starts[i]} lies inside the bytes of entry ${furthest} (${starts[furthest]}–${ends[furthest]})`));
-    }
-    if (starts[i]! < directoryEnd && ends[i]! > directoryStart && !overlapping.has(i)) {
-      overlapping.set(i, stacklessZipError('OVERLAPPING_ENTRIES', `entry overlaps the central directory: its bytes (${starts[i]}–${ends[i]}) run into ${directoryStart}–${directoryEnd}`));
-    }
-    if (furthest < 0 || ends[i]! > ends[furthest]!) furthest = i;
-  };
-  const refusedIn = (from: number, to: number): Refusal[] => {
-    const refused: Refusal[] = [];
-    for (let i = from; i < to; i++) {
-      const error = overlapping.get(i);
-      if (error !== undefined) refused.push({ index: i, code: error.code, message: error.message });
-    }
-    return refused;
+    if (damaged.has(i)) overlapping.addDamaged(i);
+    else if (furthest >= 0 && starts[i]! < ends[furthest]!) overlapping.addInside(i, furthest, starts[furthest]!, ends[furthest]!);
+    else overlapping.addIfInDirectory(i, starts[i]!, ends[i]!);
+    if (!damaged.has(i) && (furthest < 0 || ends[i]! > ends[furthest]!)) furthest = i;
   };
   for await (const batch of batches) {
     if (signal?.aborted) throw cancelledError();
@@ -146,7 +127,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
         if (count > rangeStart && (count - rangeStart >= cut.entries || rangeBytes >= cut.bytes)) {
           const range = { offset: rangeOffset, index: rangeStart, count: count - rangeStart, end: entry.centralHeaderOffset };
           ranges.push(range);
-          if (sorted && held === undefined) options.onRange?.(range, refusedIn(range.index, count), ranges.length - 1);
+          if (sorted && held === undefined) options.onRange?.(range, overlapping.indexesIn(range.index, count), ranges.length - 1);
           rangeStart = count;
           rangeBytes = 0;
         }
@@ -179,19 +160,137 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   }
   if (cut !== undefined && count > rangeStart) ranges.push({ offset: rangeOffset, index: rangeStart, count: count - rangeStart });
   if (!sorted) {
-    overlapping.clear();
+    overlapping = new Overlaps(reader.info.centralDirectoryOffset, reader.info.centralDirectorySize, damaged);
     furthest = -1;
     const order = new Uint32Array(count);
     for (let i = 0; i < count; i++) order[i] = i;
     order.sort((a, b) => starts[a]! - starts[b]! || a - b);
     for (let k = 0; k < count; k++) judge(order[k]!);
   }
+  overlapping.settle();
   const spans: { -readonly [K in keyof EntrySpans]: EntrySpans[K] } = { count: selected, bytesTotal, overlapping, inOrder: sorted };
   if (held !== undefined) spans.held = held;
   else if (cut !== undefined) spans.ranges = ranges;
   if (keys !== undefined) spans.paths = new ArchivePaths(keys.subarray(0, keyCount), folders!, options.fold);
   return spans;
 }
+
+/**
+ * The entries refused for where their bytes lie, by central directory index: one whose local
+ * header lies inside the bytes of an entry before it (in the order of the data), one whose bytes
+ * run into the central directory, and one whose record is damaged (ZipEntry.damage). Kept as a few
+ * numbers per refused entry, each reason made when it is asked for: an overlap bomb refuses every
+ * entry but one, and a ZipError apiece for 400,000 of them was 100 MB. The message of an entry
+ * inside another names that other entry only, so that all the entries inside one share one string
+ * in the problems reported.
+ */
+export class Overlaps {
+  /** RECORD numbers per refused entry: index, kind, then the other entry's index, start and end, or the entry's own start and end. */
+  private records = new Float64Array(0);
+  private length = 0;
+  private inOrder = true;
+  /** The last message made, for the next entry inside the same other one. */
+  private lastMessage: { readonly other: number; readonly text: string } | undefined;
+
+  constructor(
+    private readonly directoryStart: number,
+    directorySize: number,
+    private readonly damaged: ReadonlyMap<number, ZipError>,
+  ) {
+    this.directoryEnd = directoryStart + directorySize;
+  }
+
+  private readonly directoryEnd: number;
+
+  get size(): number {
+    return this.length;
+  }
+
+  addDamaged(index: number): void {
+    this.add(index, DAMAGED, 0, 0, 0);
+  }
+
+  addInside(index: number, other: number, otherStart: number, otherEnd: number): void {
+    this.add(index, INSIDE, other, otherStart, otherEnd);
+  }
+
+  /** Refuses the entry when its bytes [start, end) run into the central directory. */
+  addIfInDirectory(index: number, start: number, end: number): void {
+    if (start < this.directoryEnd && end > this.directoryStart) this.add(index, INTO_DIRECTORY, 0, start, end);
+  }
+
+  /** Once every entry is judged: orders the records by index for lookups. */
+  settle(): void {
+    if (this.inOrder) return;
+    const order = Array.from({ length: this.length }, (_, k) => k).sort((a, b) => this.records[a * RECORD]! - this.records[b * RECORD]!);
+    const sorted = new Float64Array(this.length * RECORD);
+    order.forEach((from, to) => sorted.set(this.records.subarray(from * RECORD, (from + 1) * RECORD), to * RECORD));
+    this.records = sorted;
+    this.inOrder = true;
+  }
+
+  has(index: number): boolean {
+    return this.find(index) !== -1;
+  }
+
+  /** Why the entry at `index` is refused (a ZipError without a stack), or undefined. */
+  get(index: number): ZipError | undefined {
+    const at = this.find(index);
+    if (at === -1) return undefined;
+    const base = at * RECORD;
+    const kind = this.records[base + 1];
+    if (kind === DAMAGED) return this.damaged.get(index);
+    const [a, b, c] = [this.records[base + 2]!, this.records[base + 3]!, this.records[base + 4]!];
+    if (kind === INTO_DIRECTORY) return stacklessZipError('OVERLAPPING_ENTRIES', `entry overlaps the central directory: its bytes (${b}–${c}) run into ${this.directoryStart}–${this.directoryEnd}`);
+    if (this.lastMessage?.other !== a) this.lastMessage = { other: a, text: `entry overlaps another: its local header lies inside the bytes of entry ${a} (${b}–${c})` };
+    return stacklessZipError('OVERLAPPING_ENTRIES', this.lastMessage.text);
+  }
+
+  /** The refused indexes in [from, to), in order (while the records are in the order of their indexes). */
+  indexesIn(from: number, to: number): number[] {
+    const indexes: number[] = [];
+    for (let k = this.lowerBound(from); k < this.length && this.records[k * RECORD]! < to; k++) indexes.push(this.records[k * RECORD]!);
+    return indexes;
+  }
+
+  /** Every refused index, in order (once settled). */
+  *indexes(): Generator<number> {
+    for (let k = 0; k < this.length; k++) yield this.records[k * RECORD]!;
+  }
+
+  private add(index: number, kind: number, a: number, b: number, c: number): void {
+    if ((this.length + 1) * RECORD > this.records.length) {
+      const larger = new Float64Array(Math.max(64, this.records.length * 2));
+      larger.set(this.records);
+      this.records = larger;
+    }
+    if (this.length > 0 && this.records[(this.length - 1) * RECORD]! > index) this.inOrder = false;
+    this.records.set([index, kind, a, b, c], this.length * RECORD);
+    this.length++;
+  }
+
+  private lowerBound(index: number): number {
+    let low = 0;
+    let high = this.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.records[middle * RECORD]! < index) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  private find(index: number): number {
+    if (this.length === 0) return -1;
+    const at = this.lowerBound(index);
+    return at < this.length && this.records[at * RECORD] === index ? at : -1;
+  }
+}
+
+const RECORD = 5;
+const INSIDE = 0;
+const INTO_DIRECTORY = 1;
+const DAMAGED = 2;
 
 /** The same numbers in an array twice as long. */
 function doubled(array: Float64Array): Float64Array<ArrayBuffer> {

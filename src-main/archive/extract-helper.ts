@@ -65,7 +65,8 @@ if (parentPort) {
           (part) => {
             whole.entries += part.entries;
             whole.bytes += part.bytes;
-            whole.problems.push(...part.problems);
+            for (const problem of part.problems) whole.problems.push(problem);
+            for (const refused of part.refused) whole.refused.push(refused);
           },
           (bytes) => port.postMessage({ range: job.id, bytes } satisfies HelperAnswer),
         );

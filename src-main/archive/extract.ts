@@ -615,7 +615,7 @@ function planEntry(
 ): Planned | undefined {
   const overlap = spans.overlapping.get(entry.index);
   if (overlap !== undefined) {
-    problems.push(entryProblem(entry, overlap.withEntry(entry.name)));
+    problems.push(entryProblem(entry, overlap));
     return undefined;
   }
   if (entry.isDirectory && namesTargetItself(entry.name)) return undefined; // "./": the target, there already

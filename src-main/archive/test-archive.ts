@@ -18,7 +18,7 @@ import type { EntryFields, ZipEntry } from '../zip/model.js';
 import { silentLog, type Log } from '../log/types.js';
 import { cancelledError, copyEntryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans } from './entry-check.js';
 import { LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, type SpanBatch } from './extract-files.js';
-import { RANGE_BYTES, RANGE_ENTRIES, RangeChecks, type RangeListener, type Refusal } from './check-ranges.js';
+import { RANGE_BYTES, RANGE_ENTRIES, RangeChecks, type RangeListener } from './check-ranges.js';
 
 export type { EntryProblem } from './entry-check.js';
 
@@ -113,7 +113,7 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
       ...(byRanges && { ranges: { entries: RANGE_ENTRIES, bytes: RANGE_BYTES } }),
       ...(checks !== undefined &&
         helper && {
-          onRange: (range: DirectoryRange, refused: Refusal[], ordinal: number) => {
+          onRange: (range: DirectoryRange, refused: readonly number[], ordinal: number) => {
             sentEarly.add(ordinal);
             checks.add({ id: ordinal, range, refused });
           },
@@ -160,7 +160,7 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
       const large: ZipEntry[] = [];
       for (const entry of order) {
         const overlap = spans.overlapping.get(entry.index);
-        if (overlap !== undefined) done(entry, entryProblem(entry, overlap.withEntry(entry.name)));
+        if (overlap !== undefined) done(entry, entryProblem(entry, overlap));
         else if (runner !== undefined && (streamLarge || isSmallFile(entry))) batcher.add({ entry: entryFields(entry) });
         else large.push(entry);
       }
@@ -208,8 +208,8 @@ async function testRanges(
 ): Promise<number> {
   // Each range's overlapping entries go with it.
   const ranges = spans.ranges!;
-  const refusals: Refusal[][] = ranges.map(() => []);
-  for (const [index, error] of spans.overlapping) {
+  const refusals: number[][] = ranges.map(() => []);
+  for (const index of spans.overlapping.indexes()) {
     let low = 0;
     let high = ranges.length - 1;
     while (low < high) {
@@ -217,13 +217,18 @@ async function testRanges(
       if (ranges[middle]!.index <= index) low = middle;
       else high = middle - 1;
     }
-    refusals[low]!.push({ index, code: error.code, message: error.message });
+    refusals[low]!.push(index);
   }
   let tested = 0;
   listen({
     tally: (part, lastEntry) => {
       tested += part.entries;
-      problems.push(...part.problems);
+      for (const problem of part.problems) problems.push(problem);
+      // Refused entries come back by name: the reason is this thread's (the helper never had it).
+      for (const { index, entry } of part.refused) {
+        const reason = spans.overlapping.get(index)!;
+        problems.push({ entry, index, code: reason.code, message: reason.message });
+      }
       progress.entriesDone += part.entries;
       progress.bytesDone += part.bytes;
       if (lastEntry !== undefined) progress.currentEntry = lastEntry;

@@ -5,9 +5,10 @@
 
 import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
 import { parse, resolvePath } from './args.js';
-import { errorLine } from './report.js';
+import { errorLine, problemLine } from './report.js';
+import { writeJson, writeLines } from './output.js';
 import { OVERWRITE_POLICIES, extractArchive, type OverwritePolicy } from '../archive/extract.js';
-import { ZipError, isZipError } from '../zip/errors.js';
+import { isZipError } from '../zip/errors.js';
 
 export const extractCommand: Command = {
   name: 'extract',
@@ -38,11 +39,11 @@ export const extractCommand: Command = {
       // Ctrl-C: exit 130 like create and batch (nothing half-written is left behind).
       return isZipError(error) && error.code === 'CANCELLED' ? EXIT_CANCELLED : EXIT_ARCHIVE_PROBLEM;
     }
-    for (const problem of result.problems) context.stderr.write(errorLine(archive, new ZipError(problem.code, problem.message), problem.entry));
+    await writeLines(context.stderr, result.problems, (problem) => problemLine(archive, problem));
     // Names that matched nothing are named, as unzip does ("filename not matched"); the rest is extracted.
-    for (const name of result.unmatched) context.stderr.write(errorLine(archive, new ZipError('BAD_NAME', 'no entry by this name'), name));
+    await writeLines(context.stderr, result.unmatched, (name) => problemLine(archive, { entry: name, code: 'BAD_NAME', message: 'no entry by this name' }));
     if (selection.length > 0 && result.entriesTotal === 0) return EXIT_ARCHIVE_PROBLEM;
-    if (values['json'] === true) context.stdout.write(JSON.stringify({ ...result, archive, target: output }) + '\n');
+    if (values['json'] === true) await writeJson(context.stdout, { ...result, archive, target: output });
     else {
       const parts = [counted(result.filesWritten, 'file'), counted(result.directoriesCreated, 'folder')];
       if (result.symlinksCreated > 0) parts.push(counted(result.symlinksCreated, 'link'));

@@ -2,7 +2,7 @@
 // never a stack trace (issue 2). ZipErrors carry their own words; system errors (a missing
 // file, a full disk) are put in plain ones.
 
-import { isZipError } from '../zip/errors.js';
+import { isZipError, stacklessZipError, type ZipErrorCode } from '../zip/errors.js';
 import { DISGUISING } from '../zip/paths.js';
 
 const SYSTEM_WORDS: Readonly<Record<string, string>> = {
@@ -41,6 +41,11 @@ export function errorLine(archive: string | undefined, error: unknown, entry?: s
   if (entryName !== undefined) parts.push(entryName);
   parts.push(describeError(error));
   return printable(parts.join(': ')) + '\n';
+}
+
+/** The line of a bad entry: errorLine's words for its code and message. */
+export function problemLine(archive: string, problem: { readonly entry: string; readonly code: ZipErrorCode; readonly message: string }): string {
+  return errorLine(archive, stacklessZipError(problem.code, problem.message), problem.entry);
 }
 
 /**

@@ -4,9 +4,10 @@
 
 import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
 import { parse, resolvePath } from './args.js';
-import { errorLine } from './report.js';
+import { errorLine, problemLine } from './report.js';
+import { writeJson, writeLines } from './output.js';
 import { testArchive } from '../archive/test-archive.js';
-import { ZipError, isZipError } from '../zip/errors.js';
+import { isZipError } from '../zip/errors.js';
 
 export const testCommand: Command = {
   name: 'test',
@@ -24,8 +25,8 @@ export const testCommand: Command = {
       // Ctrl-C: exit 130 like create and batch (nothing half-written is left behind).
       return isZipError(error) && error.code === 'CANCELLED' ? EXIT_CANCELLED : EXIT_ARCHIVE_PROBLEM;
     }
-    for (const problem of result.problems) context.stderr.write(errorLine(archive, new ZipError(problem.code, problem.message), problem.entry));
-    if (values['json'] === true) context.stdout.write(JSON.stringify({ ...result, archive }) + '\n');
+    await writeLines(context.stderr, result.problems, (problem) => problemLine(archive, problem));
+    if (values['json'] === true) await writeJson(context.stdout, { ...result, archive });
     else if (result.ok) context.stdout.write(`No errors detected in ${archive} (${result.entriesTotal} ${result.entriesTotal === 1 ? 'entry' : 'entries'}, ${result.bytesTested} bytes).\n`);
     else context.stdout.write(`${result.problems.length} of ${result.entriesTotal} entries in ${archive} are bad.\n`);
     return result.ok ? EXIT_OK : EXIT_ARCHIVE_PROBLEM;

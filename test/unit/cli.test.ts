@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localIsoTime } from '../../src-main/cli/list.js';
+import { writeJson, writeLines } from '../../src-main/cli/output.js';
 import { main } from '../../src-main/cli/main.js';
 import { openFileSource } from '../../src-main/archive/file-source.js';
 import { openZip, plainRecordTime } from '../../src-main/zip/reader.js';
@@ -308,5 +309,55 @@ describe('zipdesk usage and errors', () => {
     const usage = spawnSync(process.execPath, [bin, 'extract', good], { encoding: 'utf8', env });
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/^zipdesk extract: missing -o DIR\n/);
+  });
+});
+
+describe('writing much output (cli/output.ts)', () => {
+  /**
+   * A stream that takes 16 KiB at a time and reads slowly, so writes wait for 'drain': what was
+   * written, and the most it ever held queued (a writer that did not wait would queue it all).
+   */
+  async function through(write: (stream: PassThrough) => Promise<void>): Promise<{ text: string; drains: number; mostQueued: number }> {
+    const stream = new PassThrough({ highWaterMark: 16 * 1024 });
+    let text = '';
+    let drains = 0;
+    let mostQueued = 0;
+    stream.on('drain', () => drains++);
+    const write0 = stream.write.bind(stream) as (chunk: string) => boolean;
+    stream.write = ((chunk: string) => {
+      const room = write0(chunk);
+      mostQueued = Math.max(mostQueued, stream.writableLength);
+      return room;
+    }) as typeof stream.write;
+    stream.pause();
+    const reading = (async () => {
+      for await (const chunk of stream) {
+        text += (chunk as Buffer).toString();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    await write(stream);
+    stream.end();
+    await reading;
+    return { text, drains, mostQueued };
+  }
+
+  it('writeJson writes what JSON.stringify makes, in pieces', async () => {
+    const problems = Array.from({ length: 5000 }, (_, i) => ({ entry: `dir/ünï ${i}\n"q"`, index: i, code: 'OVERLAPPING_ENTRIES', message: 'entry overlaps another', extra: undefined }));
+    const value = { archive: 'a.zip', missing: undefined, call: () => 1, entriesTotal: 5001, ok: false, nested: { a: [1, { b: null }] }, problems, holes: [undefined, 1], empty: [] };
+    const { text, drains, mostQueued } = await through((stream) => writeJson(stream, value));
+    expect(text).toBe(JSON.stringify(value) + '\n');
+    expect(text.length).toBeGreaterThan(400_000);
+    expect(drains).toBeGreaterThan(0);
+    expect(mostQueued).toBeLessThan(100_000);
+  });
+
+  it('writeLines writes every line, in pieces', async () => {
+    const names = Array.from({ length: 20_000 }, (_, i) => `entry ${i}`);
+    const { text, drains, mostQueued } = await through((stream) => writeLines(stream, names, (name) => `zipdesk: a.zip: ${name}: bad\n`));
+    expect(text).toBe(names.map((name) => `zipdesk: a.zip: ${name}: bad\n`).join(''));
+    expect(text.length).toBeGreaterThan(400_000);
+    expect(drains).toBeGreaterThan(0);
+    expect(mostQueued).toBeLessThan(100_000);
   });
 });

@@ -100,7 +100,7 @@ describe('testArchive', () => {
     const source = await openFileSource(archive);
     try {
       const early: number[] = [];
-      const spans = await scanSpans(await openZip(source), { ranges: { entries: 1024, bytes: RANGE_BYTES }, onRange: (_range, refused) => early.push(...refused.map((r) => r.index)) });
+      const spans = await scanSpans(await openZip(source), { ranges: { entries: 1024, bytes: RANGE_BYTES }, onRange: (_range, refused) => early.push(...refused) });
       expect(spans.inOrder).toBe(true);
       expect(early).toEqual([2_500, 11_000]);
     } finally {
@@ -176,8 +176,8 @@ describe('testArchive', () => {
     const runner = openSpanRunner(archive, source, undefined, () => undefined)!;
     try {
       expect(runner.useHelper()).toBe(true);
-      const refused = [...spans.overlapping].map(([index, error]) => ({ index, code: error.code, message: error.message }));
-      const jobs = spans.ranges!.map((range, id) => ({ id, range, refused: refused.filter((r) => r.index >= range.index && r.index < range.index + range.count) }));
+      const refused = [...spans.overlapping.indexes()];
+      const jobs = spans.ranges!.map((range, id) => ({ id, range, refused: refused.filter((index) => index >= range.index && index < range.index + range.count) }));
       expect(jobs.length).toBe(40);
       let entries = 0;
       let helperRanges = 0;
@@ -185,7 +185,7 @@ describe('testArchive', () => {
       const checks = new RangeChecks(reader, runner, {
         tally: (part, lastEntry) => {
           entries += part.entries;
-          problems.push(...part.problems.map((p) => p.index));
+          problems.push(...part.problems.map((p) => p.index), ...part.refused.map((r) => r.index));
           // A whole range from the helper (this thread names its last entry): end the helper
           // thread, with the next range it holds unfinished.
           if (lastEntry === undefined && part.entries > 0 && ++helperRanges === 1) void (runner as unknown as { worker: Worker }).worker.terminate();
@@ -262,6 +262,17 @@ describe('testArchive', () => {
     expect(result.problems).toHaveLength(50);
     expect(new Set(result.problems.map((p) => p.code))).toEqual(new Set(['OVERLAPPING_ENTRIES']));
     expect(result.bytesTested).toBe(51 * (8 << 20)); // counted as done, never inflated
+    // One reason for all: the entry their headers lie in (one string, however many entries).
+    expect(new Set(result.problems.map((p) => p.message)).size).toBe(1);
+    expect(result.problems[0]!.message).toMatch(/^entry overlaps another: its local header lies inside the bytes of entry 0 \(0–\d+\)$/);
+  });
+
+  it('names every entry of a large overlap bomb, checked by ranges on two threads', async () => {
+    const entries = [{ name: 'k', data: 'kernel '.repeat(100) }, ...Array.from({ length: 20_000 }, (_, i) => ({ name: `k${i}`, data: 'kernel '.repeat(100), shareLocalHeaderOf: 0 }))];
+    const result = await testArchive(writeArchive(dir, 'big-bomb.zip', craftZip(entries)));
+    expect(result.entriesTested).toBe(20_001);
+    expect(result.problems.map((p) => [p.index, p.entry])).toEqual(entries.slice(1).map((entry, i) => [i + 1, entry.name]));
+    expect(new Set(result.problems.map((p) => `${p.code} ${p.message}`))).toEqual(new Set([expect.stringMatching(/^OVERLAPPING_ENTRIES entry overlaps another: its local header lies inside the bytes of entry 0 \(0–\d+\)$/)]));
   });
 
   it('reports progress and stops with CANCELLED on abort', async () => {
