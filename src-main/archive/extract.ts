@@ -327,8 +327,8 @@ async function extractUntilStopped(
         else files.push(plan);
       }
 
-      // 1. Folders, shallow first.
-      batchDirectories.sort((a, b) => a.safe.segments.length - b.safe.segments.length);
+      // 1. Folders, each after the folders it lies in (a shorter path).
+      batchDirectories.sort((a, b) => a.safe.path.length - b.safe.path.length);
       for (const plan of batchDirectories) {
         if (signal?.aborted) break;
         try {
@@ -432,13 +432,13 @@ async function extractUntilStopped(
   // 4. Folder times and modes, deepest first: writing into a folder changes its time, and a
   //    read-only folder could not have been written into. Only folders this run made: one that
   //    was there already keeps its own (a private folder must not become the archive's 0777).
-  directories.sort((a, b) => a.safe.segments.length - b.safe.segments.length);
-  for (const plan of directories.reverse()) {
-    if (!disk.made(plan.safe.segments)) continue;
+  directories.sort((a, b) => b.safe.path.length - a.safe.path.length);
+  for (const plan of directories) {
+    if (!disk.made(plan.safe.path)) continue;
     try {
-      const absolute = disk.absolute(plan.safe.segments);
+      const absolute = disk.absoluteOf(plan.safe.path);
       const mode = (plan.entry.unixMode ?? 0) & PERMISSION_BITS;
-      if (mode !== 0 && !disk.madeWithMode(plan.safe.segments, mode)) chmodSync(absolute, mode);
+      if (mode !== 0 && !disk.madeWithMode(plan.safe.path, mode)) chmodSync(absolute, mode);
       if (validDate(plan.entry.modified)) utimesSync(absolute, plan.entry.modified, plan.entry.modified);
     } catch (error) {
       fail(plan.entry, error);
@@ -750,10 +750,6 @@ class TargetFolder {
     return folder;
   }
 
-  absolute(segments: readonly string[]): string {
-    return this.absoluteOf(segments.join('/'));
-  }
-
   /** The same for the segments joined with "/" (SafePath.path). */
   absoluteOf(relative: string): string {
     // Segments are plain names (zip/paths.ts): joining them needs no normalizing.
@@ -770,7 +766,7 @@ class TargetFolder {
    * (ensureDirectory; within a batch, folders are made first, and the file is refused instead).
    */
   makeDirectory(safe: SafePath): void {
-    this.ensureDirectory(safe.segments, safe.path);
+    this.ensureDirectory(safe.path);
     if (this.mayBeClaimedAgain(safe.path)) this.claimed.set(this.same(safe.path), 'directory');
   }
 
@@ -795,11 +791,14 @@ class TargetFolder {
    * path an earlier entry took for a file is refused, before the disk is asked: that file may
    * still be on its way (a later file there is refused in `choose`).
    */
-  ensureDirectory(segments: readonly string[], relative = segments.join('/')): void {
-    if (segments.length === 0 || this.verified.has(relative)) return;
-    for (let depth = 1; depth <= segments.length; depth++) {
-      const prefix = segments.slice(0, depth).join('/');
-      if (this.verified.has(prefix)) continue;
+  ensureDirectory(relative: string): void {
+    if (this.verified.has(relative)) return;
+    // Where each folder not yet known ends, deepest first: up to the deepest known one (most
+    // often the parent: a folder's entry comes after the folders it lies in).
+    const ends: number[] = [];
+    for (let end = relative.length; end > 0 && !this.verified.has(relative.slice(0, end)); end = Math.max(0, relative.lastIndexOf('/', end - 1))) ends.push(end);
+    for (let k = ends.length - 1; k >= 0; k--) {
+      const prefix = relative.slice(0, ends[k]);
       const claimedKind = this.claimed.get(this.same(prefix));
       if (claimedKind !== undefined && claimedKind !== 'directory') throw new ZipError('EXISTS', `${prefix} is also a file in the archive`);
       const absolute = this.absoluteOf(prefix);
@@ -828,14 +827,14 @@ class TargetFolder {
     if (this.claimed.get(this.same(relative)) !== 'directory') this.claimed.delete(this.same(relative));
   }
 
-  /** Whether this run made the folder. */
-  made(segments: readonly string[]): boolean {
-    return segments.length > 0 && this.fresh.has(segments.join('/'));
+  /** Whether this run made the folder (relative, "/"-joined). */
+  made(relative: string): boolean {
+    return relative !== '' && this.fresh.has(relative);
   }
 
   /** Whether this run made the folder, so that it already has mkdir's mode, and that mode is `mode`. */
-  madeWithMode(segments: readonly string[], mode: number): boolean {
-    return segments.length > 0 && (0o777 & ~this.umask) === mode && this.fresh.has(segments.join('/'));
+  madeWithMode(relative: string, mode: number): boolean {
+    return relative !== '' && (0o777 & ~this.umask) === mode && this.fresh.has(relative);
   }
 
   /**
@@ -892,7 +891,7 @@ class TargetFolder {
    */
   prepareFile(safe: SafePath, policy: OverwritePolicy): { kind: 'skipped'; reason: string } | { kind: 'placed'; path: string; final: string } {
     const parent = parentOf(safe);
-    if (!this.verified.has(parent)) this.ensureDirectory(safe.segments.slice(0, -1), parent);
+    if (!this.verified.has(parent)) this.ensureDirectory(parent);
     const choice = this.choose(safe, policy, 'file');
     if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
     return { kind: 'placed', path: choice.relative, final: this.absoluteOf(choice.relative) };
@@ -912,8 +911,7 @@ class TargetFolder {
     modified: Date,
     stream: (data: Readable, handle: FileHandle) => Promise<void>,
   ): Promise<Placement> {
-    const parent = safe.segments.slice(0, -1);
-    this.ensureDirectory(parent);
+    this.ensureDirectory(parentOf(safe));
     const choice = this.choose(safe, policy, 'file');
     if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
     const content = await data();
@@ -921,7 +919,7 @@ class TargetFolder {
     const restoreMode = (mode & ~this.umask) !== mode;
     const time = validDate(modified) ? modified : undefined;
     if (Buffer.isBuffer(content)) {
-      const [temporary, fd] = this.createTemporary(parent, safe.segments.at(-1)!, mode);
+      const [temporary, fd] = this.createTemporary(safe.path, mode);
       let committed = false;
       try {
         try {
@@ -938,7 +936,7 @@ class TargetFolder {
       }
       return { kind: 'written', path: choice.relative };
     }
-    const temporary = this.temporaryName(parent, safe.segments.at(-1)!);
+    const temporary = this.temporaryName(safe.path);
     const handle = await open(temporary, 'wx', mode);
     let committed = false;
     try {
@@ -961,11 +959,10 @@ class TargetFolder {
   }
 
   async placeSymlink(safe: SafePath, policy: OverwritePolicy, linkTarget: string, modified: Date): Promise<Placement> {
-    const parent = safe.segments.slice(0, -1);
-    this.ensureDirectory(parent);
+    this.ensureDirectory(parentOf(safe));
     const choice = this.choose(safe, policy, 'symlink');
     if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
-    const temporary = this.temporaryName(parent, safe.segments.at(-1)!);
+    const temporary = this.temporaryName(safe.path);
     await symlink(linkTarget, temporary);
     try {
       if (validDate(modified)) await lutimes(temporary, modified, modified);
@@ -977,14 +974,15 @@ class TargetFolder {
     return { kind: 'written', path: choice.relative };
   }
 
-  private temporaryName(parent: readonly string[], base: string): string {
-    return temporaryBeside(this.absolute([...parent, base]));
+  /** A temporary name beside the entry's own (relative, "/"-joined) path. */
+  private temporaryName(relative: string): string {
+    return temporaryBeside(this.absoluteOf(relative));
   }
 
   /** A new temporary file beside the final name. 'wx' (O_CREAT|O_EXCL) also refuses to follow a link planted there. */
-  private createTemporary(parent: readonly string[], base: string, mode: number): [string, number] {
+  private createTemporary(relative: string, mode: number): [string, number] {
     for (let attempt = 0; ; attempt++) {
-      const temporary = this.temporaryName(parent, base);
+      const temporary = this.temporaryName(relative);
       try {
         return [temporary, openSync(temporary, 'wx', mode)];
       } catch (error) {

@@ -76,7 +76,14 @@ export const CASE_INSENSITIVE_BY_DEFAULT = process.platform === 'darwin' || proc
  */
 export function namesTargetItself(name: string): boolean {
   if (name.length === 0 || name.charCodeAt(0) === SLASH || name.charCodeAt(0) === 0x5c) return false;
-  for (const segment of name.split(/[/\\]/)) if (segment !== '' && segment !== '.') return false;
+  // Each segment (between "/" or "\\") empty or one dot.
+  let dot = false;
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code === SLASH || code === 0x5c) dot = false;
+    else if (code === DOT && !dot) dot = true;
+    else return false;
+  }
   return true;
 }
 
@@ -108,12 +115,23 @@ export function nameProblemForWriting(name: string): string | undefined {
   return `the name would be read back as ${JSON.stringify(read.path)}`;
 }
 
+/** A name that is its own normal form: its segments are split off only when asked for (extracting most files needs the path alone). */
+class PlainPath implements SafePath {
+  constructor(
+    readonly path: string,
+    readonly trailingSlash: boolean,
+  ) {}
+
+  get segments(): readonly string[] {
+    return this.path.split('/');
+  }
+}
+
 function normalize(name: string): SafePath | string {
   if (name.length === 0) return 'the name is empty';
   if (isPlain(name)) {
     const trailingSlash = name.charCodeAt(name.length - 1) === SLASH;
-    const path = trailingSlash ? name.slice(0, -1) : name;
-    return { segments: path.split('/'), path, trailingSlash };
+    return new PlainPath(trailingSlash ? name.slice(0, -1) : name, trailingSlash);
   }
   if (name.includes('\0')) return 'the name holds a NUL character';
   const slashed = name.replaceAll('\\', '/');
