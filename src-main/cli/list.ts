@@ -174,6 +174,8 @@ async function writeRows(
   nameAsIs: (buf: Buffer, start: number, end: number) => boolean = () => true,
 ): Promise<Listed> {
   let damaged = false;
+  /** Damaged records' lines not yet written (written between batches, waiting for the stream like the rows). */
+  let damageLines = '';
   const each: RecordMaker<void> = (buf, at, values, index, position, offsetAdjustment) => {
     const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
     let modified = plainRecordTime(buf, at, values);
@@ -181,17 +183,22 @@ async function writeRows(
     const entry = modified === undefined ? entryOfRecord(buf, at, values, index, position, offsetAdjustment) : undefined;
     if (entry?.damage !== undefined) {
       damaged = true;
-      context.stderr.write(errorLine(archive, entry.damage));
+      damageLines += errorLine(archive, entry.damage);
     }
     row(buf, at, values, modified, entry);
   };
   try {
     for await (const _ of reader.recordBatches(each)) {
+      if (damageLines !== '') {
+        await writeOut(context.stderr, damageLines);
+        damageLines = '';
+      }
       if (context.signal.aborted) return 'cancelled';
       if (out.at >= OUTPUT_CHUNK / 2) await out.flush();
     }
     return damaged ? 'damaged' : 'complete';
   } finally {
+    if (damageLines !== '') context.stderr.write(damageLines);
     // Rows read before a damaged record are shown, as unzip does.
     await out.flush();
   }
