@@ -103,7 +103,9 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   // that order, each is judged as it comes (an entry is refused because of the ones before it
   // only); otherwise all are judged again at the end, sorted.
   // Entries whose records cannot say where their data is: refused, and left out of the overlaps.
-  const damaged = new Map<number, ZipError>();
+  // (Their code and message only: an Error object apiece would be most of the memory of an
+  // archive of 400,000 such records.)
+  const damaged = new Map<number, Damage>();
   let overlapping = new Overlaps(reader.info.centralDirectoryOffset, reader.info.centralDirectorySize, damaged);
   let furthest = -1;
   const judge = (i: number): void => {
@@ -132,18 +134,22 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
           rangeBytes = 0;
         }
         if (count === rangeStart) rangeOffset = entry.centralHeaderOffset;
-        rangeBytes += entry.compressedSize;
       }
       if (entry.damage === undefined) {
         starts[count] = entry.localHeaderOffset;
         ends[count] = entry.localHeaderOffset + LOCAL_FILE_HEADER.size + entry.compressedSize;
       } else {
         // No bytes of its own, where the entry before it starts: the order stays as it was.
-        damaged.set(count, entry.damage);
+        damaged.set(count, { code: entry.damage.code, message: entry.damage.message });
         starts[count] = ends[count] = count > 0 ? starts[count - 1]! : 0;
       }
       if (count > 0 && starts[count]! < starts[count - 1]!) sorted = false;
+      const refusedBefore = overlapping.size;
       if (sorted) judge(count);
+      // Only data that will be read counts towards a range's bytes: not a damaged record's size,
+      // nor that of an entry refused for overlapping (each would make a range of its own, and an
+      // archive of 400,000 of them as many ranges).
+      if (cut !== undefined && entry.damage === undefined && overlapping.size === refusedBefore) rangeBytes += entry.compressedSize;
       if (counted === undefined || counted(entry as ZipEntry)) {
         if (entry.damage === undefined) bytesTotal += entry.uncompressedSize;
         selected++;
@@ -195,7 +201,7 @@ export class Overlaps {
   constructor(
     private readonly directoryStart: number,
     directorySize: number,
-    private readonly damaged: ReadonlyMap<number, ZipError>,
+    private readonly damaged: ReadonlyMap<number, Damage>,
   ) {
     this.directoryEnd = directoryStart + directorySize;
   }
@@ -239,7 +245,10 @@ export class Overlaps {
     if (at === -1) return undefined;
     const base = at * RECORD;
     const kind = this.records[base + 1];
-    if (kind === DAMAGED) return this.damaged.get(index);
+    if (kind === DAMAGED) {
+      const damage = this.damaged.get(index)!;
+      return stacklessZipError(damage.code, damage.message);
+    }
     const [a, b, c] = [this.records[base + 2]!, this.records[base + 3]!, this.records[base + 4]!];
     if (kind === INTO_DIRECTORY) return stacklessZipError('OVERLAPPING_ENTRIES', `entry overlaps the central directory: its bytes (${b}–${c}) run into ${this.directoryStart}–${this.directoryEnd}`);
     if (this.lastMessage?.other !== a) this.lastMessage = { other: a, text: `entry overlaps another: its local header lies inside the bytes of entry ${a} (${b}–${c})` };
@@ -285,6 +294,12 @@ export class Overlaps {
     const at = this.lowerBound(index);
     return at < this.length && this.records[at * RECORD] === index ? at : -1;
   }
+}
+
+/** Why a damaged record's entry is refused (ZipEntry.damage's code and message). */
+interface Damage {
+  readonly code: ZipErrorCode;
+  readonly message: string;
 }
 
 const RECORD = 5;

@@ -267,6 +267,31 @@ describe('testArchive', () => {
     expect(result.problems[0]!.message).toMatch(/^entry overlaps another: its local header lies inside the bytes of entry 0 \(0–\d+\)$/);
   });
 
+  it('cuts ranges by the bytes that will be read: refused entries do not count', async () => {
+    // 3,000 entries reusing one megabyte: counted, each would fill an eighth of a range.
+    const kernel = Buffer.from(Array.from({ length: 1 << 20 }, (_, i) => (i * 7919) % 251));
+    const entries = [{ name: 'kernel', data: kernel, method: 0 }, ...Array.from({ length: 3000 }, (_, i) => ({ name: `copy${i}`, data: kernel, method: 0, shareLocalHeaderOf: 0 }))];
+    const source = await openFileSource(writeArchive(dir, 'wide-bomb.zip', craftZip(entries)));
+    try {
+      const spans = await scanSpans(await openZip(source), { ranges: { entries: 1024, bytes: RANGE_BYTES } });
+      expect(spans.overlapping.size).toBe(3000);
+      expect(spans.ranges!.map((range) => range.count)).toEqual([1024, 1024, 953]);
+    } finally {
+      await source.close();
+    }
+    // Records damaged by a ZIP64 marker without its value: their size says nothing.
+    const damaged = Array.from({ length: 2000 }, (_, i) => ({ name: `d${i}`, data: 'x', method: 0, compressedSize: 0xffffffff }));
+    const damagedSource = await openFileSource(writeArchive(dir, 'damaged.zip', craftZip(damaged)));
+    try {
+      const spans = await scanSpans(await openZip(damagedSource), { ranges: { entries: 1024, bytes: RANGE_BYTES } });
+      expect(spans.overlapping.size).toBe(2000);
+      expect(spans.overlapping.get(5)).toMatchObject({ code: 'BAD_ZIP64' });
+      expect(spans.ranges!.map((range) => range.count)).toEqual([1024, 976]);
+    } finally {
+      await damagedSource.close();
+    }
+  });
+
   it('names every entry of a large overlap bomb, checked by ranges on two threads', async () => {
     const entries = [{ name: 'k', data: 'kernel '.repeat(100) }, ...Array.from({ length: 20_000 }, (_, i) => ({ name: `k${i}`, data: 'kernel '.repeat(100), shareLocalHeaderOf: 0 }))];
     const result = await testArchive(writeArchive(dir, 'big-bomb.zip', craftZip(entries)));
