@@ -108,6 +108,14 @@ export interface RangeListener {
   /** A part of a range (a helper's range once it is whole, with `lastEntry` undefined). */
   tally(part: RangeTally, lastEntry: string | undefined): void;
   onBytes(bytes: number, entry: string | undefined): void;
+  /** Every entry of the range is checked and tallied (its ranges before may not be). */
+  rangeDone(job: RangeJob): void;
+  /** Whether what was heard is not yet taken in (a stream full of problem lines): no range is begun then… */
+  behind?(): boolean;
+  /** …until this resolves. */
+  caughtUp?(): Promise<void>;
+  /** Whether the helper may begin another range (false while too much of what it found waits for a range before). */
+  helperMayGoOn?(): boolean;
 }
 
 /**
@@ -125,7 +133,7 @@ export class RangeChecks {
   private inHand = 0;
   private wake: (() => void) | undefined;
   /** Until `settle`: what the helper reported, held back. */
-  private held: { tally: RangeTally[]; bytes: number } | undefined = { tally: [], bytes: 0 };
+  private held: { tally: { whole: RangeTally; job: RangeJob }[]; bytes: number } | undefined = { tally: [], bytes: 0 };
   /** Ranges whose results no longer count (sent before `settle` said their refusals were not final). */
   private readonly stale = new Set<number>();
   private readonly sentEarly: number[] = [];
@@ -156,7 +164,10 @@ export class RangeChecks {
     this.held = undefined;
     if (final) {
       if (held.bytes !== 0) this.listener.onBytes(held.bytes, undefined);
-      for (const part of held.tally) this.listener.tally(part, undefined);
+      for (const { whole, job } of held.tally) {
+        this.listener.tally(whole, undefined);
+        this.listener.rangeDone(job);
+      }
       return;
     }
     // Everything added so far goes again (with other ids: the helper may still hold some).
@@ -174,9 +185,16 @@ export class RangeChecks {
     try {
       for (;;) {
         if (this.cancelled) return;
+        if (this.listener.behind?.() === true) {
+          await this.listener.caughtUp?.();
+          this.feed();
+          continue;
+        }
         const job = this.again.pop() ?? this.next();
         if (job !== undefined) {
           await checkRange(this.reader, this.runner.local, job, () => this.runner.cancelled(), this.listener.tally.bind(this.listener), this.listener.onBytes.bind(this.listener));
+          // (A cancelled check returns early, its range unfinished.)
+          if (!this.cancelled) this.listener.rangeDone(job);
           this.feed();
           continue;
         }
@@ -194,7 +212,7 @@ export class RangeChecks {
   }
 
   private feed(): void {
-    while (this.inHand < HELPER_RANGES && !this.cancelled && this.runner.hasHelper) {
+    while (this.inHand < HELPER_RANGES && !this.cancelled && this.runner.hasHelper && this.listener.behind?.() !== true && this.listener.helperMayGoOn?.() !== false) {
       const job = this.next();
       if (job === undefined) return;
       this.inHand++;
@@ -213,8 +231,11 @@ export class RangeChecks {
         .then(
           (whole) => {
             if (!counts()) return;
-            if (this.held !== undefined) this.held.tally.push(whole);
-            else this.listener.tally(whole, undefined);
+            if (this.held !== undefined) this.held.tally.push({ whole, job });
+            else {
+              this.listener.tally(whole, undefined);
+              this.listener.rangeDone(job);
+            }
           },
           () => {
             if (!counts()) return;

@@ -106,6 +106,8 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   // (Their code and message only: an Error object apiece would be most of the memory of an
   // archive of 400,000 such records.)
   const damaged = new Map<number, Damage>();
+  /** The reasons damaged records give, each kept once (most are one of two). */
+  const reasons = new Map<string, Damage>();
   let overlapping = new Overlaps(reader.info.centralDirectoryOffset, reader.info.centralDirectorySize, damaged);
   let furthest = -1;
   const judge = (i: number): void => {
@@ -140,7 +142,11 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
         ends[count] = entry.localHeaderOffset + LOCAL_FILE_HEADER.size + entry.compressedSize;
       } else {
         // No bytes of its own, where the entry before it starts: the order stays as it was.
-        damaged.set(count, { code: entry.damage.code, message: entry.damage.message });
+        const { code, message } = entry.damage;
+        const key = `${code} ${message}`;
+        let damage = reasons.get(key);
+        if (damage === undefined) reasons.set(key, (damage = { code, message }));
+        damaged.set(count, damage);
         starts[count] = ends[count] = count > 0 ? starts[count - 1]! : 0;
       }
       if (count > 0 && starts[count]! < starts[count - 1]!) sorted = false;

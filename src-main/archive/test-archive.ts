@@ -32,6 +32,18 @@ export interface TestOptions {
   readonly progressIntervalMs?: number;
   /** The archive as it was when the user opened it (file-source.ts); a file changed since is refused. */
   readonly expectedIdentity?: FileIdentity;
+  /**
+   * Hears each bad entry, in central directory order, as soon as the entries before it are
+   * checked; the result's `problems` is then empty (`problemCount` counts them). A large archive's
+   * problems are thus never all held at once (an overlap bomb has one per entry).
+   */
+  readonly onProblem?: (problem: EntryProblem) => void;
+  /**
+   * With onProblem, when what it heard is not yet taken in (its lines wait in a full stream):
+   * `behind` says so between ranges, and no more are begun until `caughtUp` resolves (it must
+   * also resolve once the test is cancelled).
+   */
+  readonly problemFlow?: { behind(): boolean; caughtUp(): Promise<void> };
 }
 
 export interface TestResult {
@@ -42,8 +54,10 @@ export interface TestResult {
   readonly bytesTested: number;
   /** True when every entry is good. */
   readonly ok: boolean;
-  /** One per bad entry, in central directory order. */
+  /** One per bad entry, in central directory order (none when they went to `onProblem`). */
   readonly problems: EntryProblem[];
+  /** How many entries are bad. */
+  readonly problemCount: number;
 }
 
 /** Tests the archive at `archivePath`. Rejects only when it cannot be opened, or with CANCELLED. */
@@ -56,7 +70,7 @@ export async function testArchive(archivePath: string, options: TestOptions = {}
     const result = await testReader(archivePath, reader, options);
     // A clean run is logged at debug: at info, `zipdesk test` would start the file logger (about
     // 60 ms of loading winston) on every run; the job client logs app jobs' boundaries anyway.
-    const record = { archive: archivePath, entries: result.entriesTotal, problems: result.problems.length, ms: Math.round(performance.now() - started) };
+    const record = { archive: archivePath, entries: result.entriesTotal, problems: result.problemCount, ms: Math.round(performance.now() - started) };
     if (result.ok) log.debug('tested', record);
     else log.warn('tested: bad entries', record);
     return result;
@@ -104,7 +118,15 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
   // what it finds is heard once pass 1 is over and there is progress to report.
   const byRanges = runner !== undefined && canReadChunks();
   let listener: RangeListener | undefined;
-  const checks = byRanges ? new RangeChecks(reader, runner, { tally: (part, last) => listener!.tally(part, last), onBytes: (bytes, entry) => listener!.onBytes(bytes, entry) }) : undefined;
+  const checks = byRanges
+    ? new RangeChecks(reader, runner, {
+        tally: (part, last) => listener!.tally(part, last),
+        onBytes: (bytes, entry) => listener!.onBytes(bytes, entry),
+        rangeDone: (job) => listener!.rangeDone(job),
+        helperMayGoOn: () => listener?.helperMayGoOn?.() ?? true,
+        ...(options.problemFlow !== undefined && { behind: () => options.problemFlow!.behind(), caughtUp: () => options.problemFlow!.caughtUp() }),
+      })
+    : undefined;
   const sentEarly = new Set<number>();
   try {
     spans = await scanSpans(reader, {
@@ -124,6 +146,13 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
     throw error;
   }
   const problems: EntryProblem[] = [];
+  let problemCount = 0;
+  /** A problem, in order: to the caller's onProblem, or kept. */
+  const report = (problem: EntryProblem): void => {
+    problemCount++;
+    if (options.onProblem !== undefined) options.onProblem(problem);
+    else problems.push(problem);
+  };
   const progress = new ProgressReporter(options.onProgress, spans.bytesTotal, spans.count, options.progressIntervalMs);
   progress.flush();
   let tested = 0;
@@ -139,7 +168,7 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
   helper ||= runner !== undefined && helperPays(spans) && runner.useHelper();
   if (checks !== undefined && runner !== undefined && spans.ranges !== undefined) {
     try {
-      const rangesTested = await testRanges(checks, spans, sentEarly, progress, problems, (sink) => (listener = sink));
+      const rangesTested = await testRanges(checks, spans, sentEarly, progress, report, (sink) => (listener = sink));
       if (signal?.aborted) throw cancelledError();
       return finished(rangesTested);
     } finally {
@@ -189,27 +218,32 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
   function finished(entriesTested: number): TestResult {
     progress.currentEntry = undefined;
     progress.flush();
-    problems.sort((a, b) => a.index - b.index);
-    return { archive, entriesTotal: spans.count, entriesTested, bytesTested: progress.bytesDone, ok: problems.length === 0, problems };
+    if (!byRanges || spans.ranges === undefined) {
+      // Found out of order (a few batches at a time, on two threads); reported now, in order.
+      const found = problems.splice(0).sort((a, b) => a.index - b.index);
+      for (const problem of found) report(problem);
+    }
+    return { archive, entriesTotal: spans.count, entriesTested, bytesTested: progress.bytesDone, ok: problemCount === 0, problems, problemCount };
   }
 }
 
 /**
  * The second pass by directory ranges, on this thread and the runner's helper (which may have
- * started on the ranges in `sentEarly` during pass 1). Returns the entries tested.
+ * started on the ranges in `sentEarly` during pass 1). Each range's problems are reported, in
+ * order, once it and the ranges before it are done: only those of ranges done ahead of an earlier
+ * one are held. Returns the entries tested.
  */
 async function testRanges(
   checks: RangeChecks,
   spans: EntrySpans,
   sentEarly: ReadonlySet<number>,
   progress: ProgressReporter,
-  problems: EntryProblem[],
+  report: (problem: EntryProblem) => void,
   listen: (listener: RangeListener) => void,
 ): Promise<number> {
-  // Each range's overlapping entries go with it.
   const ranges = spans.ranges!;
-  const refusals: number[][] = ranges.map(() => []);
-  for (const index of spans.overlapping.indexes()) {
+  /** The range an entry's index lies in. */
+  const rangeOf = (index: number): number => {
     let low = 0;
     let high = ranges.length - 1;
     while (low < high) {
@@ -217,17 +251,47 @@ async function testRanges(
       if (ranges[middle]!.index <= index) low = middle;
       else high = middle - 1;
     }
-    refusals[low]!.push(index);
-  }
+    return low;
+  };
+  // Each range's overlapping entries go with it.
+  const refusals: number[][] = ranges.map(() => []);
+  for (const index of spans.overlapping.indexes()) refusals[rangeOf(index)]!.push(index);
+  /** Per range, its problems found so far; and which ranges are done, up to `next`, the first not reported. */
+  const found = new Map<number, EntryProblem[]>();
+  let holding = 0;
+  const rangesDone = new Uint8Array(ranges.length);
+  let next = 0;
+  const reportDone = (): void => {
+    for (; next < ranges.length && rangesDone[next] === 1; next++) {
+      const list = found.get(next);
+      found.delete(next);
+      if (list === undefined) continue;
+      holding -= list.length;
+      for (const problem of list.sort((a, b) => a.index - b.index)) report(problem);
+    }
+  };
+  const hold = (problem: EntryProblem): void => {
+    const range = rangeOf(problem.index);
+    const list = found.get(range);
+    if (list === undefined) found.set(range, [problem]);
+    else list.push(problem);
+    holding++;
+  };
   let tested = 0;
   listen({
+    // The helper waits while this thread is behind it with many of its problems held.
+    helperMayGoOn: () => holding < MAX_HELD_PROBLEMS,
+    rangeDone: (job) => {
+      rangesDone[rangeOf(job.range.index)] = 1;
+      reportDone();
+    },
     tally: (part, lastEntry) => {
       tested += part.entries;
-      for (const problem of part.problems) problems.push(problem);
+      for (const problem of part.problems) hold(problem);
       // Refused entries come back by name: the reason is this thread's (the helper never had it).
       for (const { index, entry } of part.refused) {
         const reason = spans.overlapping.get(index)!;
-        problems.push({ entry, index, code: reason.code, message: reason.message });
+        hold({ entry, index, code: reason.code, message: reason.message });
       }
       progress.entriesDone += part.entries;
       progress.bytesDone += part.bytes;
@@ -249,8 +313,14 @@ async function testRanges(
     checks.settle(false, jobs.map((job) => ({ ...job, id: job.id + jobs.length })));
   }
   await checks.run();
+  // Every range is done unless the test was cancelled; what any range found is reported anyway.
+  rangesDone.fill(1);
+  reportDone();
   return tested;
 }
+
+/** Problems of ranges done ahead of an earlier one held at most (about 2 MB): past it the helper waits. */
+const MAX_HELD_PROBLEMS = 8192;
 
 /** Archives with at most this many entries are tested from one pass over the central directory (about 5 MB of entries; more would cost peak memory). */
 const HOLD_ENTRIES = 16_384;

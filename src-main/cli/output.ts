@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 
 /** Text gathered before it is written. */
-const PIECE = 64 * 1024;
+export const PIECE = 64 * 1024;
 
 export async function writeOut(stream: Writable, text: string): Promise<void> {
   if (!stream.write(text)) await once(stream, 'drain');

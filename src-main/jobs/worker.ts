@@ -109,9 +109,8 @@ function engineProgress(context: JobContext): (progress: ExtractProgress) => voi
   return (progress) => context.onProgress({ ...progress, currentEntry: progress.currentEntry ?? '' });
 }
 
-function entriesFailed(what: string, problems: readonly EntryProblem[], total: number): ZipError {
-  const first = problems[0]!;
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more of ${total} entries)` : '';
+function entriesFailed(what: string, first: EntryProblem, count: number, total: number): ZipError {
+  const more = count > 1 ? ` (and ${count - 1} more of ${total} entries)` : '';
   return new ZipError(first.code, `${what}: ${first.message}${more}`, { entry: first.entry });
 }
 
@@ -125,7 +124,7 @@ async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }
     ...(request.entries === undefined ? {} : { entries: request.entries }),
     ...(request.archiveIdentity === undefined ? {} : { expectedIdentity: request.archiveIdentity }),
   });
-  if (!result.ok) throw entriesFailed('could not extract', result.problems, result.entriesTotal);
+  if (!result.ok) throw entriesFailed('could not extract', result.problems[0]!, result.problems.length, result.entriesTotal);
   // What went as asked but not as the name says: told with the result, not silently.
   const notes = [
     ...result.unmatched.map((name) => ({ entry: name, message: 'no entry by this name' })),
@@ -141,13 +140,16 @@ async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }
 }
 
 async function runTest(request: Extract<WorkerJobRequest, { kind: 'test' }>, context: JobContext): Promise<Outcome> {
+  // The job names the first bad entry and counts the rest: they are not kept.
+  let first: EntryProblem | undefined;
   const result = await testArchive(request.archivePath, {
     signal: context.signal,
     log: context.log,
     onProgress: engineProgress(context),
+    onProblem: (problem) => void (first ??= problem),
     ...(request.archiveIdentity === undefined ? {} : { expectedIdentity: request.archiveIdentity }),
   });
-  if (!result.ok) throw entriesFailed('bad entry', result.problems, result.entriesTotal);
+  if (!result.ok) throw entriesFailed('bad entry', first!, result.problemCount, result.entriesTotal);
   return { outputPath: request.archivePath, sizes: { input: statSize(request.archivePath), output: result.bytesTested }, entries: result.entriesTested };
 }
 

@@ -221,7 +221,7 @@ zipfile.ZipFile.close = close
     for await (const batch of reader.spanBatches()) spans.push(...batch);
     const entries: ZipEntry[] = [];
     for await (const batch of reader.entryBatches()) entries.push(...batch);
-    expect(spans[0]!.damage).toMatchObject({ code: 'BAD_ZIP64', entry: entries[0]!.name, message: expect.stringMatching(/^central record at offset \d+ has compressed size 0xffffffff/) });
+    expect(spans[0]!.damage).toMatchObject({ code: 'BAD_ZIP64', entry: entries[0]!.name, message: 'central record has compressed size 0xffffffff but no ZIP64 extra field value for it', offset: expect.any(Number) });
     expect(entries[0]!.damage).toEqual(spans[0]!.damage);
     expect(entries.slice(1).map((entry) => entry.damage)).toEqual(entries.slice(1).map(() => undefined));
     expect(spans.length).toBe(entries.length);

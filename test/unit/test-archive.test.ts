@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Worker } from 'node:worker_threads';
-import { testArchive } from '../../src-main/archive/test-archive.js';
+import { testArchive, type EntryProblem } from '../../src-main/archive/test-archive.js';
 import { RANGE_BYTES, RangeChecks } from '../../src-main/archive/check-ranges.js';
 import { scanSpans } from '../../src-main/archive/entry-check.js';
 import { openSpanRunner } from '../../src-main/archive/extract-files.js';
@@ -90,6 +90,33 @@ describe('testArchive', () => {
     expect(seen.length).toBeGreaterThan(20);
   });
 
+  it('hands each bad entry to onProblem in directory order as the ranges before it are done, keeping none', async () => {
+    const entries = rangedEntries();
+    // Many more, spread over the ranges: a CRC-32 wrong in every 37th entry.
+    for (let i = 11; i < entries.length; i += 37) if (entries[i]!.crc32 === undefined && i !== 4_000 && i !== 15_000 && i !== 17_000) entries[i] = { ...entries[i]!, crc32: 0x1234 };
+    const archive = writeArchive(dir, 'heard.zip', craftZip(entries));
+    const kept = await testArchive(archive);
+    expect(kept.problems.length).toBeGreaterThan(500);
+    expect(kept.problemCount).toBe(kept.problems.length);
+    let doneAtFirst: number | undefined;
+    let entriesDone = 0;
+    const heard: EntryProblem[] = [];
+    const streamed = await testArchive(archive, {
+      progressIntervalMs: 0,
+      onProgress: (p) => (entriesDone = p.entriesDone),
+      onProblem: (problem) => {
+        doneAtFirst ??= entriesDone;
+        heard.push(problem);
+      },
+    });
+    expect(heard).toEqual(kept.problems);
+    expect(streamed.problems).toEqual([]);
+    expect(streamed.problemCount).toBe(kept.problems.length);
+    expect(streamed.ok).toBe(false);
+    // Heard while the test went on, not all at its end.
+    expect(doneAtFirst).toBeLessThan(10_000);
+  });
+
   it('carries the refusals found while pass 1 is still reading to the ranges the helper starts early', async () => {
     // Entries that reuse the local header of the entry just before them keep the directory in
     // the order of the data: each is refused as pass 1 reaches it, in a range already handed out.
@@ -129,6 +156,10 @@ describe('testArchive', () => {
     base[19_990] = { name: 'cover.bin', data: base[49]!.data!, shareLocalHeaderOf: 49, compressedSize: into52 - dataOf49 };
     const archive = writeArchive(dir, 'cover.zip', craftZip(base));
     const result = await testArchive(archive);
+    // Heard one by one, the same and in the same order (the ranges started early are checked again).
+    const heard: EntryProblem[] = [];
+    await testArchive(archive, { onProblem: (problem) => heard.push(problem) });
+    expect(heard).toEqual(result.problems);
     expect(result.problems.map((p) => [p.index, p.code])).toEqual([
       [7, 'CRC_MISMATCH'],
       [50, 'OVERLAPPING_ENTRIES'],
@@ -191,6 +222,7 @@ describe('testArchive', () => {
           if (lastEntry === undefined && part.entries > 0 && ++helperRanges === 1) void (runner as unknown as { worker: Worker }).worker.terminate();
         },
         onBytes: () => undefined,
+        rangeDone: () => undefined,
       });
       for (const job of jobs) checks.add(job);
       checks.settle(true);
