@@ -164,6 +164,9 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
   });
+  // Nor is a closed stderr (zipdesk test a.zip 2>&1 >out | head): the lines it missed are lost,
+  // what goes to stdout (the summary, --json) is still written.
+  process.stderr.on('error', () => undefined);
   const code = await main(rest, {
     stdout: process.stdout,
     stderr: process.stderr,

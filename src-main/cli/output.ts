@@ -3,14 +3,33 @@
 // JSON of an archive with hundreds of thousands of bad entries (an overlap bomb) go out in pieces
 // instead of piling up in a pipe's write queue (400,000 lines there were 280 MB).
 
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 
 /** Text gathered before it is written. */
 export const PIECE = 64 * 1024;
 
+/** Writes `text`, and waits while the stream's buffer is full; nothing once the stream is closed (a pipe whose reader left). */
 export async function writeOut(stream: Writable, text: string): Promise<void> {
-  if (!stream.write(text)) await once(stream, 'drain');
+  if (stream.destroyed) return;
+  if (!stream.write(text)) await drained(stream);
+}
+
+/** Resolves once the stream drains, or closes or fails instead (or `signal` aborts). */
+export function drained(stream: Writable, signal?: AbortSignal): Promise<void> {
+  if (stream.destroyed || signal?.aborted === true) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+    stream.on('error', done);
+    signal?.addEventListener('abort', done);
+  });
 }
 
 /** Writes `line(item)` for every item, a piece at a time. */

@@ -5,10 +5,9 @@
 import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
 import { parse, resolvePath } from './args.js';
 import { errorLine, problemLine } from './report.js';
-import { PIECE, writeOut } from './output.js';
+import { PIECE, drained, writeOut } from './output.js';
 import { testArchive, type EntryProblem } from '../archive/test-archive.js';
 import { isZipError } from '../zip/errors.js';
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 
 export const testCommand: Command = {
@@ -62,12 +61,12 @@ const BEHIND = 1 << 20;
 
 /** Whether any of the streams holds more than BEHIND bytes not yet taken, and a wait for them (or for a cancel). */
 function flowOf(streams: readonly Writable[], signal: AbortSignal): { behind(): boolean; caughtUp(): Promise<void> } {
-  const full = (): Writable | undefined => streams.find((stream) => stream.writableLength > BEHIND);
+  const full = (): Writable | undefined => streams.find((stream) => !stream.destroyed && stream.writableLength > BEHIND);
   return {
     behind: () => full() !== undefined,
     caughtUp: async () => {
       const stream = full();
-      if (stream !== undefined) await once(stream, 'drain', { signal }).catch(() => undefined);
+      if (stream !== undefined) await drained(stream, signal);
     },
   };
 }

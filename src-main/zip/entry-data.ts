@@ -390,7 +390,16 @@ function inflateSmall(entry: EntryFields, data: Buffer, transient: boolean): Buf
     try {
       return kept.inflate(data, limit, transient);
     } catch (e) {
-      throw inflateError(entry, e);
+      // A transient inflate had room past the declared size, and may have met bad data beyond
+      // it: inflated again with just that room, such an entry is SIZE_MISMATCH, as it is on the
+      // other paths (only its first declared size + 1 bytes count).
+      const again = transient ? keptInflater() : undefined;
+      if (again === undefined) throw inflateError(entry, e);
+      try {
+        return again.inflate(data, limit, false);
+      } catch (e2) {
+        throw inflateError(entry, e2);
+      }
     }
   }
   try {

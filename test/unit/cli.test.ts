@@ -310,6 +310,19 @@ describe('zipdesk usage and errors', () => {
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/^zipdesk extract: missing -o DIR\n/);
   });
+
+  it('writes the whole --json result when the reader of stderr leaves early (… 2>&1 >out | head)', () => {
+    const bin = path.join(projectRoot, 'bin/zipdesk.js');
+    const entries = [{ name: 'k', data: 'kernel' }, ...Array.from({ length: 20_000 }, (_, i) => ({ name: `copy${i}`, data: 'kernel', shareLocalHeaderOf: 0 }))];
+    const bomb = writeArchive(dir, 'stderr-bomb.zip', craftZip(entries));
+    const out = path.join(dir, 'stderr-bomb.json');
+    const env = { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'config'), ZIPDESK_LOG_CONFIG: '' };
+    const shell = spawnSync('bash', ['-c', `"$0" "$1" test --json "$2" 2>&1 >"$3" | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`, process.execPath, bin, bomb, out], { encoding: 'utf8', env });
+    expect(shell.stdout.trim()).toBe('1');
+    const result = JSON.parse(readFileSync(out, 'utf8'));
+    expect(result.problems).toHaveLength(20_000);
+    expect(result.ok).toBe(false);
+  });
 });
 
 describe('writing much output (cli/output.ts)', () => {

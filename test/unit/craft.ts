@@ -16,6 +16,8 @@ export interface CraftEntry {
   data?: Buffer | string;
   /** 0 stored, 8 deflated (default 8 for non-empty data), anything else written as given with the data stored. */
   method?: number;
+  /** For method 8: these bytes as the deflate stream instead of `data` deflated (CRC-32 and sizes still from `data`). */
+  deflated?: Buffer;
   /** Unix permission bits (and setuid etc.); the file type comes from `kind`. */
   mode?: number;
   kind?: 'file' | 'directory' | 'symlink';
@@ -44,7 +46,7 @@ export function craftZip(entries: readonly CraftEntry[], comment = ''): Buffer {
     const kind = entry.kind ?? (entry.name.endsWith('/') ? 'directory' : 'file');
     const raw = typeof entry.data === 'string' ? Buffer.from(entry.data) : (entry.data ?? Buffer.alloc(0));
     const method = entry.method ?? (raw.length > 0 && kind === 'file' ? 8 : 0);
-    const stored = method === 8 ? deflateRawSync(raw) : raw;
+    const stored = method === 8 ? (entry.deflated ?? deflateRawSync(raw)) : raw;
     const name = Buffer.from(entry.name);
     const flags = BITFLAG_UTF8 | (entry.encrypted ? BITFLAG_ENCRYPTED : 0);
     const common = {

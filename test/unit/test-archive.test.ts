@@ -282,6 +282,27 @@ describe('testArchive', () => {
     expect(result.bytesTested).toBe(entries.reduce((sum, e) => sum + e.data.length, 0) + text(99).length + text(98).length);
   });
 
+  it('calls a small entry that inflates past its declared size SIZE_MISMATCH, whatever lies beyond that size', async () => {
+    // Deflate data: a stored block of 1,000 bytes, then a block of the invalid type 3 (or nothing).
+    const block = Buffer.concat([Buffer.from([0x00, 0xe8, 0x03, 0x17, 0xfc]), Buffer.alloc(1000, 0x61)]);
+    const result = await testArchive(
+      writeArchive(
+        dir,
+        'past-declared.zip',
+        craftZip([
+          { name: 'invalid-after.bin', data: 'a'.repeat(100), deflated: Buffer.concat([block, Buffer.from([0x07])]) },
+          { name: 'cut-after.bin', data: 'a'.repeat(100), deflated: block },
+          { name: 'cut-before.bin', data: 'a'.repeat(2000), deflated: block },
+        ]),
+      ),
+    );
+    expect(result.problems.map((p) => [p.entry, p.code, p.message])).toEqual([
+      ['invalid-after.bin', 'SIZE_MISMATCH', 'data inflates to more than the declared 100 bytes'],
+      ['cut-after.bin', 'SIZE_MISMATCH', 'data inflates to more than the declared 100 bytes'],
+      ['cut-before.bin', 'BAD_DEFLATE', 'deflate data ends before the end of its stream (truncated?)'],
+    ]);
+  });
+
   it('refuses a local header that disagrees with the central record', async () => {
     const result = await testArchive(writeArchive(dir, 'm.zip', craftZip([{ name: 'shown.txt', data: 'x', localName: 'hidden.exe' }])));
     expect(result.problems).toMatchObject([{ entry: 'shown.txt', code: 'LOCAL_MISMATCH', message: expect.stringContaining('hidden.exe') }]);

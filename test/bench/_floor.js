@@ -4,7 +4,7 @@
 // kernel decide, it shows how far below us any Node program could get on this machine (issue 2's
 // targets there are ratios to `unzip`, which starts in a millisecond where Node takes 60).
 //
-//   node test/bench/floor.js list|test|extract ARCHIVE [DIR]
+//   node test/bench/_floor.js list|test|extract ARCHIVE [DIR]
 //
 // It checks nothing but each entry's CRC-32 and size: no names, no overlaps, no local headers,
 // no ZIP64, no collisions, no progress. `test` and `extract` read the whole archive into memory
@@ -164,5 +164,5 @@ if (!isMainThread) {
   if (mode === 'list') list(file);
   else if (mode === 'test') await twoThreads(file, undefined);
   else if (mode === 'extract' && dir !== undefined) await twoThreads(file, (mkdirSync(dir, { recursive: true }), dir));
-  else throw new Error('usage: floor.js list|test|extract ARCHIVE [DIR]');
+  else throw new Error('usage: _floor.js list|test|extract ARCHIVE [DIR]');
 }
