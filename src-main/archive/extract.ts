@@ -327,9 +327,8 @@ async function extractUntilStopped(
         else files.push(plan);
       }
 
-      // 1. Folders, each after the folders it lies in (a shorter path).
-      batchDirectories.sort((a, b) => a.safe.path.length - b.safe.path.length);
-      for (const plan of batchDirectories) {
+      // 1. Folders, shallow first.
+      for (const plan of byDepth(batchDirectories)) {
         if (signal?.aborted) break;
         try {
           disk.makeDirectory(plan.safe);
@@ -432,8 +431,7 @@ async function extractUntilStopped(
   // 4. Folder times and modes, deepest first: writing into a folder changes its time, and a
   //    read-only folder could not have been written into. Only folders this run made: one that
   //    was there already keeps its own (a private folder must not become the archive's 0777).
-  directories.sort((a, b) => b.safe.path.length - a.safe.path.length);
-  for (const plan of directories) {
+  for (const plan of byDepth(directories).reverse()) {
     if (!disk.made(plan.safe.path)) continue;
     try {
       const absolute = disk.absoluteOf(plan.safe.path);
@@ -462,6 +460,20 @@ async function extractUntilStopped(
     ok: problems.length === 0,
     unmatched: selected.unmatched(),
   };
+}
+
+/**
+ * The folders' plans, shallow first, a folder before those it holds. By depth, not by the
+ * path's length: where names are folded, a folder's entry may spell it longer than the entry of
+ * a folder inside it does (decomposed accents).
+ */
+function byDepth(plans: readonly Planned[]): Planned[] {
+  const depths = plans.map((plan) => {
+    let depth = 0;
+    for (let slash = plan.safe.path.indexOf('/'); slash !== -1; slash = plan.safe.path.indexOf('/', slash + 1)) depth++;
+    return depth;
+  });
+  return plans.map((_, i) => i).sort((a, b) => depths[a]! - depths[b]!).map((i) => plans[i]!);
 }
 
 function validDate(date: Date): boolean {
