@@ -24,6 +24,11 @@ export const RANGE_ENTRIES = 1024;
 export const RANGE_BYTES = 8 * 1024 * 1024;
 /** Ranges the helper holds at once: one to check, one to go on with while its tally travels. */
 const HELPER_RANGES = 2;
+/**
+ * Problems found in ranges done ahead of an earlier one, held until it is done, at most (some
+ * 2 MB): past it the helper is given no more ranges, and this thread waits for the helper's.
+ */
+export const MAX_HELD_PROBLEMS = 8192;
 
 export interface RangeJob {
   readonly id: number;
@@ -114,8 +119,8 @@ export interface RangeListener {
   behind?(): boolean;
   /** …until this resolves. */
   caughtUp?(): Promise<void>;
-  /** Whether the helper may begin another range (false while too much of what it found waits for a range before). */
-  helperMayGoOn?(): boolean;
+  /** Whether MAX_HELD_PROBLEMS problems wait for an earlier range to be done. */
+  holdingTooMuch?(): boolean;
 }
 
 /**
@@ -133,7 +138,7 @@ export class RangeChecks {
   private inHand = 0;
   private wake: (() => void) | undefined;
   /** Until `settle`: what the helper reported, held back. */
-  private held: { tally: { whole: RangeTally; job: RangeJob }[]; bytes: number } | undefined = { tally: [], bytes: 0 };
+  private held: { tally: { whole: RangeTally; job: RangeJob }[]; bytes: number; problems: number } | undefined = { tally: [], bytes: 0, problems: 0 };
   /** Ranges whose results no longer count (sent before `settle` said their refusals were not final). */
   private readonly stale = new Set<number>();
   private readonly sentEarly: number[] = [];
@@ -190,6 +195,12 @@ export class RangeChecks {
           this.feed();
           continue;
         }
+        // The earliest range not done is the helper's: wait for it rather than hold more.
+        if (this.listener.holdingTooMuch?.() === true && this.again.length === 0 && this.inHand > 0) {
+          await new Promise<void>((resolve) => (this.wake = resolve));
+          this.wake = undefined;
+          continue;
+        }
         const job = this.again.pop() ?? this.next();
         if (job !== undefined) {
           await checkRange(this.reader, this.runner.local, job, () => this.runner.cancelled(), this.listener.tally.bind(this.listener), this.listener.onBytes.bind(this.listener));
@@ -207,12 +218,18 @@ export class RangeChecks {
     }
   }
 
+  /** Whether the helper must wait: its output's reader is behind, or too many problems are held (until settle, here). */
+  private holdingTooMuch(): boolean {
+    if (this.listener.behind?.() === true) return true;
+    return this.held !== undefined ? this.held.problems >= MAX_HELD_PROBLEMS : this.listener.holdingTooMuch?.() === true;
+  }
+
   private next(): RangeJob | undefined {
     return this.head < this.queue.length ? this.queue[this.head++] : undefined;
   }
 
   private feed(): void {
-    while (this.inHand < HELPER_RANGES && !this.cancelled && this.runner.hasHelper && this.listener.behind?.() !== true && this.listener.helperMayGoOn?.() !== false) {
+    while (this.inHand < HELPER_RANGES && !this.cancelled && this.runner.hasHelper && !this.holdingTooMuch()) {
       const job = this.next();
       if (job === undefined) return;
       this.inHand++;
@@ -231,7 +248,10 @@ export class RangeChecks {
         .then(
           (whole) => {
             if (!counts()) return;
-            if (this.held !== undefined) this.held.tally.push({ whole, job });
+            if (this.held !== undefined) {
+              this.held.tally.push({ whole, job });
+              this.held.problems += whole.problems.length + whole.refused.length;
+            }
             else {
               this.listener.tally(whole, undefined);
               this.listener.rangeDone(job);

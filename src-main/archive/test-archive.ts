@@ -18,7 +18,7 @@ import type { EntryFields, ZipEntry } from '../zip/model.js';
 import { silentLog, type Log } from '../log/types.js';
 import { cancelledError, copyEntryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans } from './entry-check.js';
 import { LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, type SpanBatch } from './extract-files.js';
-import { RANGE_BYTES, RANGE_ENTRIES, RangeChecks, type RangeListener } from './check-ranges.js';
+import { MAX_HELD_PROBLEMS, RANGE_BYTES, RANGE_ENTRIES, RangeChecks, type RangeListener } from './check-ranges.js';
 
 export type { EntryProblem } from './entry-check.js';
 
@@ -123,7 +123,7 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
         tally: (part, last) => listener!.tally(part, last),
         onBytes: (bytes, entry) => listener!.onBytes(bytes, entry),
         rangeDone: (job) => listener!.rangeDone(job),
-        helperMayGoOn: () => listener?.helperMayGoOn?.() ?? true,
+        holdingTooMuch: () => listener?.holdingTooMuch?.() ?? false,
         ...(options.problemFlow !== undefined && { behind: () => options.problemFlow!.behind(), caughtUp: () => options.problemFlow!.caughtUp() }),
       })
     : undefined;
@@ -279,8 +279,7 @@ async function testRanges(
   };
   let tested = 0;
   listen({
-    // The helper waits while this thread is behind it with many of its problems held.
-    helperMayGoOn: () => holding < MAX_HELD_PROBLEMS,
+    holdingTooMuch: () => holding >= MAX_HELD_PROBLEMS,
     rangeDone: (job) => {
       rangesDone[rangeOf(job.range.index)] = 1;
       reportDone();
@@ -318,9 +317,6 @@ async function testRanges(
   reportDone();
   return tested;
 }
-
-/** Problems of ranges done ahead of an earlier one held at most (about 2 MB): past it the helper waits. */
-const MAX_HELD_PROBLEMS = 8192;
 
 /** Archives with at most this many entries are tested from one pass over the central directory (about 5 MB of entries; more would cost peak memory). */
 const HOLD_ENTRIES = 16_384;

@@ -18,6 +18,12 @@ export interface CliContext {
   /** Aborted on Ctrl-C: long commands cancel cleanly and return. */
   readonly signal: AbortSignal;
   readonly cwd: string;
+  /**
+   * Told the exit code the command will end with at least, as soon as it knows (a bad entry
+   * found): when the reader of its output leaves early (`zipdesk test bad.zip | head`), the
+   * process ends then, with that code.
+   */
+  readonly exitAtLeast?: (code: number) => void;
 }
 
 export interface Command {

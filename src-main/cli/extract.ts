@@ -39,6 +39,8 @@ export const extractCommand: Command = {
       // Ctrl-C: exit 130 like create and batch (nothing half-written is left behind).
       return isZipError(error) && error.code === 'CANCELLED' ? EXIT_CANCELLED : EXIT_ARCHIVE_PROBLEM;
     }
+    const code = result.ok && result.unmatched.length === 0 && !(selection.length > 0 && result.entriesTotal === 0) ? EXIT_OK : EXIT_ARCHIVE_PROBLEM;
+    context.exitAtLeast?.(code);
     await writeLines(context.stderr, result.problems, (problem) => problemLine(archive, problem));
     // Names that matched nothing are named, as unzip does ("filename not matched"); the rest is extracted.
     await writeLines(context.stderr, result.unmatched, (name) => problemLine(archive, { entry: name, code: 'BAD_NAME', message: 'no entry by this name' }));
@@ -53,7 +55,7 @@ export const extractCommand: Command = {
       if (result.problems.length > 0) line += `; ${result.problems.length} could not be extracted`;
       context.stdout.write(line + '.\n');
     }
-    return result.ok && result.unmatched.length === 0 ? EXIT_OK : EXIT_ARCHIVE_PROBLEM;
+    return code;
   },
 };
 

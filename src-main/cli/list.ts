@@ -182,6 +182,7 @@ async function writeRows(
     if (modified !== undefined && !nameAsIs(buf, nameStart, nameStart + values.fileNameLength)) modified = undefined;
     const entry = modified === undefined ? entryOfRecord(buf, at, values, index, position, offsetAdjustment) : undefined;
     if (entry?.damage !== undefined) {
+      if (!damaged) context.exitAtLeast?.(EXIT_ARCHIVE_PROBLEM);
       damaged = true;
       damageLines += errorLine(archive, entry.damage);
     }

@@ -160,7 +160,8 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
     controller.abort();
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
-  // A closed pipe (zipdesk list big.zip | head) is not an error.
+  // A closed pipe (zipdesk list big.zip | head) is not an error: the process ends with what the
+  // command knew by then (exitAtLeast below).
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
   });
@@ -173,6 +174,9 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
     log: eager ? ((await startLogging())?.child('cli') ?? silentLog) : deferred.child({ module: 'cli' }),
     signal: controller.signal,
     cwd: process.cwd(),
+    exitAtLeast: (code) => {
+      if (typeof process.exitCode !== 'number' || process.exitCode < code) process.exitCode = code;
+    },
   });
   for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   if (deferred.worthWriting) {

@@ -32,7 +32,7 @@ export function drained(stream: Writable, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Writes `line(item)` for every item, a piece at a time. */
+/** Writes `line(item)` for every item, a piece at a time; resolves once all of it is out of the stream's buffer. */
 export async function writeLines<T>(stream: Writable, items: Iterable<T>, line: (item: T) => string): Promise<void> {
   let text = '';
   for (const item of items) {
@@ -42,7 +42,19 @@ export async function writeLines<T>(stream: Writable, items: Iterable<T>, line: 
       text = '';
     }
   }
-  if (text !== '') await writeOut(stream, text);
+  await writeThrough(stream, text);
+}
+
+/**
+ * Writes `text` (it may be empty) and resolves once it and everything before it has left the
+ * stream's buffer (or the stream failed): what the caller writes next to another stream, which
+ * may share a pipe with this one (2>&1), comes after it.
+ */
+export function writeThrough(stream: Writable, text: string): Promise<void> {
+  if (stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.write(text, () => resolve());
+  });
 }
 
 /**

@@ -5,7 +5,7 @@
 import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
 import { parse, resolvePath } from './args.js';
 import { errorLine, problemLine } from './report.js';
-import { PIECE, drained, writeOut } from './output.js';
+import { PIECE, drained, writeOut, writeThrough } from './output.js';
 import { testArchive, type EntryProblem } from '../archive/test-archive.js';
 import { isZipError } from '../zip/errors.js';
 import type { Writable } from 'node:stream';
@@ -31,6 +31,7 @@ export const testCommand: Command = {
       if (problems !== undefined) problems = '';
     };
     const onProblem = (problem: EntryProblem): void => {
+      if (lines === '' && problems === undefined) context.exitAtLeast?.(EXIT_ARCHIVE_PROBLEM);
       lines += problemLine(archive, problem);
       if (json) problems = problems === undefined ? `{"archive":${JSON.stringify(archive)},"problems":[${JSON.stringify(problem)}` : `${problems},${JSON.stringify(problem)}`;
       if (lines.length >= PIECE || (problems?.length ?? 0) >= PIECE) flush();
@@ -46,6 +47,8 @@ export const testCommand: Command = {
       return isZipError(error) && error.code === 'CANCELLED' ? EXIT_CANCELLED : EXIT_ARCHIVE_PROBLEM;
     }
     flush();
+    // The lines before the summary, also where stderr and stdout share a pipe.
+    await writeThrough(context.stderr, '');
     if (json) {
       const head = problems === undefined ? `{"archive":${JSON.stringify(archive)},"problems":[` : '';
       const { entriesTotal, entriesTested, bytesTested, ok } = result;

@@ -311,17 +311,35 @@ describe('zipdesk usage and errors', () => {
     expect(usage.stderr).toMatch(/^zipdesk extract: missing -o DIR\n/);
   });
 
-  it('writes the whole --json result when the reader of stderr leaves early (… 2>&1 >out | head)', () => {
+  describe('through pipes (bin/zipdesk.js), an archive with 20,000 bad entries', () => {
     const bin = path.join(projectRoot, 'bin/zipdesk.js');
-    const entries = [{ name: 'k', data: 'kernel' }, ...Array.from({ length: 20_000 }, (_, i) => ({ name: `copy${i}`, data: 'kernel', shareLocalHeaderOf: 0 }))];
-    const bomb = writeArchive(dir, 'stderr-bomb.zip', craftZip(entries));
-    const out = path.join(dir, 'stderr-bomb.json');
-    const env = { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'config'), ZIPDESK_LOG_CONFIG: '' };
-    const shell = spawnSync('bash', ['-c', `"$0" "$1" test --json "$2" 2>&1 >"$3" | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`, process.execPath, bin, bomb, out], { encoding: 'utf8', env });
-    expect(shell.stdout.trim()).toBe('1');
-    const result = JSON.parse(readFileSync(out, 'utf8'));
-    expect(result.problems).toHaveLength(20_000);
-    expect(result.ok).toBe(false);
+    const env = (): NodeJS.ProcessEnv => ({ ...process.env, XDG_CONFIG_HOME: path.join(dir, 'config'), ZIPDESK_LOG_CONFIG: '' });
+    let bomb: string;
+    beforeAll(() => {
+      const entries = [{ name: 'k', data: 'kernel' }, ...Array.from({ length: 20_000 }, (_, i) => ({ name: `copy${i}`, data: 'kernel', shareLocalHeaderOf: 0 }))];
+      bomb = writeArchive(dir, 'pipe-bomb.zip', craftZip(entries));
+    });
+    /** Runs `bash -c script` with $0 node, $1 bin/zipdesk.js, $2 the archive, $3… `more`. */
+    const shell = (script: string, ...more: string[]): string => spawnSync('bash', ['-c', script, process.execPath, bin, bomb, ...more], { encoding: 'utf8', env: env() }).stdout;
+
+    it('writes the whole --json result when the reader of stderr leaves early (… 2>&1 >out | head)', () => {
+      const out = path.join(dir, 'stderr-bomb.json');
+      expect(shell(`"$0" "$1" test --json "$2" 2>&1 >"$3" | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`, out).trim()).toBe('1');
+      const result = JSON.parse(readFileSync(out, 'utf8'));
+      expect(result.problems).toHaveLength(20_000);
+      expect(result.ok).toBe(false);
+    });
+
+    it('exits 1 when the reader of its output leaves early (test … | head)', () => {
+      expect(shell(`"$0" "$1" test "$2" 2>&1 | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`).trim()).toBe('1');
+      expect(shell(`"$0" "$1" extract "$2" -o "$3" 2>&1 | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`, path.join(dir, 'pipe-out')).trim()).toBe('1');
+    });
+
+    it('writes the summary after the lines of the bad entries where stderr and stdout share a slow pipe', () => {
+      for (let run = 0; run < 3; run++) {
+        expect(shell(`"$0" "$1" test "$2" 2>&1 | (sleep 0.2; cat) | tail -n 1`)).toBe(`20000 of 20001 entries in ${bomb} are bad.\n`);
+      }
+    });
   });
 });
 
@@ -336,9 +354,9 @@ describe('writing much output (cli/output.ts)', () => {
     let drains = 0;
     let mostQueued = 0;
     stream.on('drain', () => drains++);
-    const write0 = stream.write.bind(stream) as (chunk: string) => boolean;
-    stream.write = ((chunk: string) => {
-      const room = write0(chunk);
+    const write0 = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    stream.write = ((...args: unknown[]) => {
+      const room = write0(...args);
       mostQueued = Math.max(mostQueued, stream.writableLength);
       return room;
     }) as typeof stream.write;

@@ -1,10 +1,11 @@
 import { Buffer } from 'node:buffer';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { crc32, createDeflateRaw } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Worker } from 'node:worker_threads';
 import { testArchive, type EntryProblem } from '../../src-main/archive/test-archive.js';
-import { RANGE_BYTES, RangeChecks } from '../../src-main/archive/check-ranges.js';
+import { MAX_HELD_PROBLEMS, RANGE_BYTES, RangeChecks } from '../../src-main/archive/check-ranges.js';
 import { scanSpans } from '../../src-main/archive/entry-check.js';
 import { openSpanRunner } from '../../src-main/archive/extract-files.js';
 import { openFileSource } from '../../src-main/archive/file-source.js';
@@ -115,6 +116,47 @@ describe('testArchive', () => {
     expect(streamed.ok).toBe(false);
     // Heard while the test went on, not all at its end.
     expect(doneAtFirst).toBeLessThan(10_000);
+  });
+
+  it('holds few problems while the helper is slow on an early range: this thread waits for it', async () => {
+    // Entry 0 inflates to 256 MiB of zeros (the helper's first range, started during pass 1);
+    // 60,000 entries after it reuse its header and are refused at once wherever they are checked.
+    const zeros = Buffer.alloc(16 << 20);
+    const deflater = createDeflateRaw();
+    const parts: Buffer[] = [];
+    deflater.on('data', (chunk: Buffer) => parts.push(chunk));
+    let crc = 0;
+    for (let i = 0; i < 16; i++) {
+      deflater.write(zeros);
+      crc = crc32(zeros, crc);
+    }
+    await new Promise<void>((resolve) => deflater.end(resolve));
+    const entries: CraftEntry[] = [
+      { name: 'zeros.bin', data: 'x', method: 8, deflated: Buffer.concat(parts), crc32: crc, uncompressedSize: 256 << 20 },
+      ...Array.from({ length: 60_000 }, (_, i) => ({ name: `copy${i}`, data: 'x', shareLocalHeaderOf: 0 })),
+    ];
+    const archive = writeArchive(dir, 'slow-first.zip', craftZip(entries));
+    // The most problems handed on in one go: those held back until the ranges before them were done.
+    let burst = 0;
+    let largest = 0;
+    const tick = setInterval(() => {
+      largest = Math.max(largest, burst);
+      burst = 0;
+    }, 0);
+    let heard = 0;
+    const result = await testArchive(archive, {
+      onProblem: () => {
+        heard++;
+        burst++;
+      },
+    });
+    clearInterval(tick);
+    largest = Math.max(largest, burst);
+    expect(heard).toBe(60_000);
+    expect(result.problemCount).toBe(60_000);
+    // The cap is looked at before a range is begun: this thread's range and the helper's two in
+    // hand may each add a range's worth (1,024 entries) past it. Without it: nearly all 60,000.
+    expect(largest).toBeLessThanOrEqual(MAX_HELD_PROBLEMS + 3 * 1024);
   });
 
   it('carries the refusals found while pass 1 is still reading to the ranges the helper starts early', async () => {
