@@ -251,8 +251,7 @@ export class RangeChecks {
             if (this.held !== undefined) {
               this.held.tally.push({ whole, job });
               this.held.problems += whole.problems.length + whole.refused.length;
-            }
-            else {
+            } else {
               this.listener.tally(whole, undefined);
               this.listener.rangeDone(job);
             }

@@ -203,6 +203,7 @@ export class Overlaps {
   private inOrder = true;
   /** The last message made, for the next entry inside the same other one. */
   private lastMessage: { readonly other: number; readonly text: string } | undefined;
+  private readonly directoryEnd: number;
 
   constructor(
     private readonly directoryStart: number,
@@ -211,8 +212,6 @@ export class Overlaps {
   ) {
     this.directoryEnd = directoryStart + directorySize;
   }
-
-  private readonly directoryEnd: number;
 
   get size(): number {
     return this.length;
@@ -255,9 +254,11 @@ export class Overlaps {
       const damage = this.damaged.get(index)!;
       return stacklessZipError(damage.code, damage.message);
     }
-    const [a, b, c] = [this.records[base + 2]!, this.records[base + 3]!, this.records[base + 4]!];
-    if (kind === INTO_DIRECTORY) return stacklessZipError('OVERLAPPING_ENTRIES', `entry overlaps the central directory: its bytes (${b}–${c}) run into ${this.directoryStart}–${this.directoryEnd}`);
-    if (this.lastMessage?.other !== a) this.lastMessage = { other: a, text: `entry overlaps another: its local header lies inside the bytes of entry ${a} (${b}–${c})` };
+    const other = this.records[base + 2]!;
+    const start = this.records[base + 3]!;
+    const end = this.records[base + 4]!;
+    if (kind === INTO_DIRECTORY) return stacklessZipError('OVERLAPPING_ENTRIES', `entry overlaps the central directory: its bytes (${start}–${end}) run into ${this.directoryStart}–${this.directoryEnd}`);
+    if (this.lastMessage?.other !== other) this.lastMessage = { other, text: `entry overlaps another: its local header lies inside the bytes of entry ${other} (${start}–${end})` };
     return stacklessZipError('OVERLAPPING_ENTRIES', this.lastMessage.text);
   }
 

@@ -30,8 +30,10 @@ export const testCommand: Command = {
       lines = '';
       if (problems !== undefined) problems = '';
     };
+    let bad = false;
     const onProblem = (problem: EntryProblem): void => {
-      if (lines === '' && problems === undefined) context.exitAtLeast?.(EXIT_ARCHIVE_PROBLEM);
+      if (!bad) context.exitAtLeast?.(EXIT_ARCHIVE_PROBLEM);
+      bad = true;
       lines += problemLine(archive, problem);
       if (json) problems = problems === undefined ? `{"archive":${JSON.stringify(archive)},"problems":[${JSON.stringify(problem)}` : `${problems},${JSON.stringify(problem)}`;
       if (lines.length >= PIECE || (problems?.length ?? 0) >= PIECE) flush();
