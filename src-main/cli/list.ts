@@ -38,7 +38,7 @@ export const listCommand: Command = {
         context.stderr.write(errorLine(archive, new ZipError('CANCELLED', 'cancelled')));
         return EXIT_CANCELLED;
       }
-      return listed === 'damaged' ? EXIT_ARCHIVE_PROBLEM : EXIT_OK;
+      return listed === 'damaged' || listed === 'failed' ? EXIT_ARCHIVE_PROBLEM : EXIT_OK;
     } catch (error) {
       context.stderr.write(errorLine(archive, error));
       return EXIT_ARCHIVE_PROBLEM;
@@ -198,6 +198,14 @@ async function writeRows(
       if (out.at >= OUTPUT_CHUNK / 2) await out.flush();
     }
     return damaged ? 'damaged' : 'complete';
+  } catch (error) {
+    // Said before the rows read so far are written: if their reader has left (… | head), the
+    // process ends at that write, and with this code.
+    if (damageLines !== '') context.stderr.write(damageLines);
+    damageLines = '';
+    context.stderr.write(errorLine(archive, error));
+    context.exitAtLeast?.(EXIT_ARCHIVE_PROBLEM);
+    return 'failed';
   } finally {
     if (damageLines !== '') context.stderr.write(damageLines);
     // Rows read before a damaged record are shown, as unzip does.
@@ -205,8 +213,11 @@ async function writeRows(
   }
 }
 
-/** How a listing ended: every row written, some of damaged records, or cancelled (the rows so far are written, the end is not). */
-type Listed = 'complete' | 'damaged' | 'cancelled';
+/**
+ * How a listing ended: every row written, some of damaged records, cancelled, or failed (its
+ * error said); in the last two the rows so far are written, the end is not.
+ */
+type Listed = 'complete' | 'damaged' | 'cancelled' | 'failed';
 
 async function listJson(reader: Reader, archive: string, context: CliContext): Promise<Listed> {
   const out = new RowWriter(context.stdout);
@@ -237,7 +248,7 @@ async function listJson(reader: Reader, archive: string, context: CliContext): P
     }
     jsonFields(out, entry.uncompressedSize, entry.compressedSize, entry.crc32, entry.compressionMethod, entry.modified, entry.isDirectory, entry.encrypted);
   }, (buf, start, end) => !needsJsonEscape(buf, start, end));
-  if (listed !== 'cancelled') await writeOut(context.stdout, '\n]}\n');
+  if (listed !== 'cancelled' && listed !== 'failed') await writeOut(context.stdout, '\n]}\n');
   return listed;
 }
 
@@ -296,7 +307,7 @@ async function listTable(reader: Reader, archive: string, context: CliContext): 
     size += entry.uncompressedSize;
     compressed += entry.compressedSize;
   });
-  if (listed === 'cancelled') return listed;
+  if (listed === 'cancelled' || listed === 'failed') return listed;
   await writeOut(
     stdout,
     '--------          -------  ---                            -------\n' +

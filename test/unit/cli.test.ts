@@ -335,6 +335,16 @@ describe('zipdesk usage and errors', () => {
       expect(shell(`"$0" "$1" extract "$2" -o "$3" 2>&1 | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`, path.join(dir, 'pipe-out')).trim()).toBe('1');
     });
 
+    it('list exits 1 and names the error when its directory breaks off and its reader has left (list … | head)', () => {
+      const good = craftZip(Array.from({ length: 5000 }, (_, i) => ({ name: `f${i}.txt`, data: 'x', method: 0 })));
+      const broken = writeArchive(dir, 'broken-directory.zip', messWith(good, (b) => b.write('XXXX', signatureOffsets(b, SIGNATURE.CENTRAL_DIRECTORY_HEADER)[4000]!, 'latin1')));
+      const errors = path.join(dir, 'broken-directory.err');
+      for (const json of ['', '--json']) {
+        expect(shell(`"$0" "$1" list ${json} "$3" 2>"$4" | head -n 3 >/dev/null; echo "\${PIPESTATUS[0]}"`, broken, errors).trim()).toBe('1');
+        expect(readFileSync(errors, 'utf8')).toMatch(/^zipdesk: .*broken-directory\.zip: bad central directory signature 0x58585858 at offset \d+ \(record 4000 of 5000\)\n$/);
+      }
+    });
+
     it('writes the summary after the lines of the bad entries where stderr and stdout share a slow pipe', () => {
       for (let run = 0; run < 3; run++) {
         expect(shell(`"$0" "$1" test "$2" 2>&1 | (sleep 0.2; cat) | tail -n 1`)).toBe(`20000 of 20001 entries in ${bomb} are bad.\n`);
