@@ -5,7 +5,6 @@
 // before the next is read, so a million entries list in bounded memory.
 
 import { Buffer } from 'node:buffer';
-import { once } from 'node:events';
 import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
 import { parse, resolvePath } from './args.js';
 import { writeOut } from './output.js';
@@ -75,7 +74,7 @@ class RowWriter {
     // The stream keeps the chunk until written: the next rows go to a fresh buffer.
     this.buf = Buffer.allocUnsafe(OUTPUT_CHUNK);
     this.at = 0;
-    if (!this.stdout.write(chunk)) await once(this.stdout, 'drain');
+    await writeOut(this.stdout, chunk);
   }
 
   ascii(text: string): void {

@@ -9,7 +9,7 @@ import type { Writable } from 'node:stream';
 export const PIECE = 64 * 1024;
 
 /** Writes `text`, and waits while the stream's buffer is full; nothing once the stream is closed (a pipe whose reader left). */
-export async function writeOut(stream: Writable, text: string): Promise<void> {
+export async function writeOut(stream: Writable, text: string | Uint8Array): Promise<void> {
   if (stream.destroyed) return;
   if (!stream.write(text)) await drained(stream);
 }
