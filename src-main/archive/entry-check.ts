@@ -105,16 +105,15 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   // Entries whose records cannot say where their data is: refused, and left out of the overlaps.
   // (Their code and message only: an Error object apiece would be most of the memory of an
   // archive of 400,000 such records.)
-  const damaged = new Map<number, Damage>();
-  /** The reasons damaged records give, each kept once (most are one of two). */
-  const reasons = new Map<string, Damage>();
+  const damaged = new DamagedRecords();
   let overlapping = new Overlaps(reader.info.centralDirectoryOffset, reader.info.centralDirectorySize, damaged);
   let furthest = -1;
-  const judge = (i: number): void => {
-    if (damaged.has(i)) overlapping.addDamaged(i);
-    else if (furthest >= 0 && starts[i]! < ends[furthest]!) overlapping.addInside(i, furthest, starts[furthest]!, ends[furthest]!);
+  /** Judges the entry at `i`, whose record is damaged when `damage` is not -1 (the id of its reason). */
+  const judge = (i: number, damage: number): void => {
+    if (damage !== -1) return overlapping.addDamaged(i, damage);
+    if (furthest >= 0 && starts[i]! < ends[furthest]!) overlapping.addInside(i, furthest, starts[furthest]!, ends[furthest]!);
     else overlapping.addIfInDirectory(i, starts[i]!, ends[i]!);
-    if (!damaged.has(i) && (furthest < 0 || ends[i]! > ends[furthest]!)) furthest = i;
+    if (furthest < 0 || ends[i]! > ends[furthest]!) furthest = i;
   };
   for await (const batch of batches) {
     if (signal?.aborted) throw cancelledError();
@@ -124,8 +123,8 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
     }
     for (const entry of batch) {
       if (count === starts.length) {
-        starts = doubled(starts);
-        ends = doubled(ends);
+        starts = grown(starts);
+        ends = grown(ends);
       }
       if (cut !== undefined) {
         if (count > rangeStart && (count - rangeStart >= cut.entries || rangeBytes >= cut.bytes)) {
@@ -137,21 +136,18 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
         }
         if (count === rangeStart) rangeOffset = entry.centralHeaderOffset;
       }
+      let damage = -1;
       if (entry.damage === undefined) {
         starts[count] = entry.localHeaderOffset;
         ends[count] = entry.localHeaderOffset + LOCAL_FILE_HEADER.size + entry.compressedSize;
       } else {
         // No bytes of its own, where the entry before it starts: the order stays as it was.
-        const { code, message } = entry.damage;
-        const key = `${code} ${message}`;
-        let damage = reasons.get(key);
-        if (damage === undefined) reasons.set(key, (damage = { code, message }));
-        damaged.set(count, damage);
+        damage = damaged.add(count, entry.damage.code, entry.damage.message);
         starts[count] = ends[count] = count > 0 ? starts[count - 1]! : 0;
       }
       if (count > 0 && starts[count]! < starts[count - 1]!) sorted = false;
       const refusedBefore = overlapping.size;
-      if (sorted) judge(count);
+      if (sorted) judge(count, damage);
       // Only data that will be read counts towards a range's bytes: not a damaged record's size,
       // nor that of an entry refused for overlapping (each would make a range of its own, and an
       // archive of 400,000 of them as many ranges).
@@ -162,7 +158,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
         if (keys !== undefined) {
           const key = wholeEntries ? namePathKey((entry as ZipEntry).name, folders!.add, options.fold) : entry.pathKey!;
           if (!Number.isNaN(key)) {
-            if (keyCount === keys.length) keys = doubled(keys);
+            if (keyCount === keys.length) keys = grown(keys);
             keys[keyCount++] = key;
           }
         }
@@ -177,7 +173,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
     const order = new Uint32Array(count);
     for (let i = 0; i < count; i++) order[i] = i;
     order.sort((a, b) => starts[a]! - starts[b]! || a - b);
-    for (let k = 0; k < count; k++) judge(order[k]!);
+    for (let k = 0; k < count; k++) judge(order[k]!, damaged.idOf(order[k]!));
   }
   overlapping.settle();
   const spans: { -readonly [K in keyof EntrySpans]: EntrySpans[K] } = { count: selected, bytesTotal, overlapping, inOrder: sorted };
@@ -190,16 +186,20 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
 /**
  * The entries refused for where their bytes lie, by central directory index: one whose local
  * header lies inside the bytes of an entry before it (in the order of the data), one whose bytes
- * run into the central directory, and one whose record is damaged (ZipEntry.damage). Kept as a few
- * numbers per refused entry, each reason made when it is asked for: an overlap bomb refuses every
- * entry but one, and a ZipError apiece for 400,000 of them was 100 MB. The message of an entry
- * inside another names that other entry only, so that all the entries inside one share one string
- * in the problems reported.
+ * run into the central directory, and one whose record is damaged (ZipEntry.damage). Kept as 12
+ * bytes per refused entry (its index and the id of its reason) and a few numbers per reason,
+ * each message made when it is asked for: an overlap bomb refuses every entry but one, and a
+ * ZipError apiece for 400,000 of them was 100 MB. Consecutive refusals for one reason (the
+ * entries inside one other entry) share it, and share one message in the problems reported.
  */
 export class Overlaps {
-  /** RECORD numbers per refused entry: index, kind, then the other entry's index, start and end, or the entry's own start and end. */
-  private records = new Float64Array(0);
+  /** The refused entries' indexes, and for each the id of its reason. */
+  private refused = new Float64Array(0);
+  private reasonOf = new Uint32Array(0);
   private length = 0;
+  /** REASON numbers per reason: its kind, then the other entry's index, start and end; or the entry's own start and end; or the damage's id. */
+  private reasons = new Float64Array(0);
+  private reasonCount = 0;
   private inOrder = true;
   /** The last message made, for the next entry inside the same other one. */
   private lastMessage: { readonly other: number; readonly text: string } | undefined;
@@ -208,7 +208,7 @@ export class Overlaps {
   constructor(
     private readonly directoryStart: number,
     directorySize: number,
-    private readonly damaged: ReadonlyMap<number, Damage>,
+    private readonly damaged: DamagedRecords,
   ) {
     this.directoryEnd = directoryStart + directorySize;
   }
@@ -217,8 +217,8 @@ export class Overlaps {
     return this.length;
   }
 
-  addDamaged(index: number): void {
-    this.add(index, DAMAGED, 0, 0, 0);
+  addDamaged(index: number, damage: number): void {
+    this.add(index, DAMAGED, damage, 0, 0);
   }
 
   addInside(index: number, other: number, otherStart: number, otherEnd: number): void {
@@ -233,10 +233,17 @@ export class Overlaps {
   /** Once every entry is judged: orders the records by index for lookups. */
   settle(): void {
     if (this.inOrder) return;
-    const order = Array.from({ length: this.length }, (_, k) => k).sort((a, b) => this.records[a * RECORD]! - this.records[b * RECORD]!);
-    const sorted = new Float64Array(this.length * RECORD);
-    order.forEach((from, to) => sorted.set(this.records.subarray(from * RECORD, (from + 1) * RECORD), to * RECORD));
-    this.records = sorted;
+    const order = new Uint32Array(this.length);
+    for (let k = 0; k < this.length; k++) order[k] = k;
+    order.sort((a, b) => this.refused[a]! - this.refused[b]!);
+    const refused = new Float64Array(this.length);
+    const reasonOf = new Uint32Array(this.length);
+    order.forEach((from, to) => {
+      refused[to] = this.refused[from]!;
+      reasonOf[to] = this.reasonOf[from]!;
+    });
+    this.refused = refused;
+    this.reasonOf = reasonOf;
     this.inOrder = true;
   }
 
@@ -248,58 +255,53 @@ export class Overlaps {
   get(index: number): ZipError | undefined {
     const at = this.find(index);
     if (at === -1) return undefined;
-    const base = at * RECORD;
-    const kind = this.records[base + 1];
+    const base = this.reasonOf[at]! * REASON;
+    const kind = this.reasons[base];
+    const a = this.reasons[base + 1]!;
+    const start = this.reasons[base + 2]!;
+    const end = this.reasons[base + 3]!;
     if (kind === DAMAGED) {
-      const damage = this.damaged.get(index)!;
+      const damage = this.damaged.reason(a);
       return stacklessZipError(damage.code, damage.message);
     }
-    const other = this.records[base + 2]!;
-    const start = this.records[base + 3]!;
-    const end = this.records[base + 4]!;
     if (kind === INTO_DIRECTORY) return stacklessZipError('OVERLAPPING_ENTRIES', `entry overlaps the central directory: its bytes (${start}–${end}) run into ${this.directoryStart}–${this.directoryEnd}`);
-    if (this.lastMessage?.other !== other) this.lastMessage = { other, text: `entry overlaps another: its local header lies inside the bytes of entry ${other} (${start}–${end})` };
+    if (this.lastMessage?.other !== a) this.lastMessage = { other: a, text: `entry overlaps another: its local header lies inside the bytes of entry ${a} (${start}–${end})` };
     return stacklessZipError('OVERLAPPING_ENTRIES', this.lastMessage.text);
   }
 
   /** The refused indexes in [from, to), in order (while the records are in the order of their indexes). */
   indexesIn(from: number, to: number): number[] {
     const indexes: number[] = [];
-    for (let k = this.lowerBound(from); k < this.length && this.records[k * RECORD]! < to; k++) indexes.push(this.records[k * RECORD]!);
+    for (let k = lowerBound(this.refused, this.length, from); k < this.length && this.refused[k]! < to; k++) indexes.push(this.refused[k]!);
     return indexes;
   }
 
   /** Every refused index, in order (once settled). */
   *indexes(): Generator<number> {
-    for (let k = 0; k < this.length; k++) yield this.records[k * RECORD]!;
+    for (let k = 0; k < this.length; k++) yield this.refused[k]!;
   }
 
   private add(index: number, kind: number, a: number, b: number, c: number): void {
-    if ((this.length + 1) * RECORD > this.records.length) {
-      const larger = new Float64Array(Math.max(64, this.records.length * 2));
-      larger.set(this.records);
-      this.records = larger;
+    const last = (this.reasonCount - 1) * REASON;
+    const same = this.reasonCount > 0 && this.reasons[last] === kind && this.reasons[last + 1] === a && this.reasons[last + 2] === b && this.reasons[last + 3] === c;
+    if (!same) {
+      if (this.reasonCount * REASON === this.reasons.length) this.reasons = grown(this.reasons, 16 * REASON);
+      this.reasons.set([kind, a, b, c], this.reasonCount * REASON);
+      this.reasonCount++;
     }
-    if (this.length > 0 && this.records[(this.length - 1) * RECORD]! > index) this.inOrder = false;
-    this.records.set([index, kind, a, b, c], this.length * RECORD);
+    if (this.length === this.refused.length) {
+      this.refused = grown(this.refused, 64);
+      this.reasonOf = grown(this.reasonOf, 64);
+    }
+    if (this.length > 0 && this.refused[this.length - 1]! > index) this.inOrder = false;
+    this.refused[this.length] = index;
+    this.reasonOf[this.length] = this.reasonCount - 1;
     this.length++;
   }
 
-  private lowerBound(index: number): number {
-    let low = 0;
-    let high = this.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (this.records[middle * RECORD]! < index) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  }
-
   private find(index: number): number {
-    if (this.length === 0) return -1;
-    const at = this.lowerBound(index);
-    return at < this.length && this.records[at * RECORD] === index ? at : -1;
+    const at = lowerBound(this.refused, this.length, index);
+    return at < this.length && this.refused[at] === index ? at : -1;
   }
 }
 
@@ -309,14 +311,65 @@ interface Damage {
   readonly message: string;
 }
 
-const RECORD = 5;
+/**
+ * The entries whose records are damaged, met in the order of their indexes, each with the id of
+ * its reason (most records give one of two): 12 bytes an entry (a Map of 400,000 was 20 MB).
+ */
+class DamagedRecords {
+  private indexes = new Float64Array(0);
+  private ids = new Uint32Array(0);
+  private length = 0;
+  private readonly reasons: Damage[] = [];
+  private readonly reasonIds = new Map<string, number>();
+
+  /** Adds the entry at `index`, past every one added before; returns its reason's id. */
+  add(index: number, code: ZipErrorCode, message: string): number {
+    const key = `${code} ${message}`;
+    let id = this.reasonIds.get(key);
+    if (id === undefined) {
+      id = this.reasons.push({ code, message }) - 1;
+      this.reasonIds.set(key, id);
+    }
+    if (this.length === this.indexes.length) {
+      this.indexes = grown(this.indexes, 64);
+      this.ids = grown(this.ids, 64);
+    }
+    this.indexes[this.length] = index;
+    this.ids[this.length++] = id;
+    return id;
+  }
+
+  /** The id of the reason the entry at `index` was added with, or -1. */
+  idOf(index: number): number {
+    const at = lowerBound(this.indexes, this.length, index);
+    return at < this.length && this.indexes[at] === index ? this.ids[at]! : -1;
+  }
+
+  reason(id: number): Damage {
+    return this.reasons[id]!;
+  }
+}
+
+/** The first position in the first `length` numbers of the ascending `sorted` whose number is not below `value`. */
+function lowerBound(sorted: Float64Array, length: number, value: number): number {
+  let low = 0;
+  let high = length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+const REASON = 4;
 const INSIDE = 0;
 const INTO_DIRECTORY = 1;
 const DAMAGED = 2;
 
-/** The same numbers in an array twice as long. */
-function doubled(array: Float64Array): Float64Array<ArrayBuffer> {
-  const larger = new Float64Array(array.length * 2);
+/** The same numbers in an array twice as long (at least `least`). */
+function grown<T extends Float64Array<ArrayBuffer> | Uint32Array<ArrayBuffer>>(array: T, least = 0): T {
+  const larger = new (array.constructor as new (length: number) => T)(Math.max(least, array.length * 2));
   larger.set(array);
   return larger;
 }

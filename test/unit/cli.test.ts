@@ -311,6 +311,36 @@ describe('zipdesk usage and errors', () => {
     expect(usage.stderr).toMatch(/^zipdesk extract: missing -o DIR\n/);
   });
 
+  it('bin/zipdesk.js runs as a program (its first line gives node a small young generation), and the threads it starts get their own', () => {
+    const bin = path.join(projectRoot, 'bin/zipdesk.js');
+    const env = { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'config'), ZIPDESK_LOG_CONFIG: '' };
+    // Run as `npx zipdesk` runs it: the kernel reads the first line (`env -S` splits its flags).
+    const ok = spawnSync(bin, ['list', good, '--json'], { encoding: 'utf8', env });
+    expect(ok.stderr).toBe('');
+    expect(JSON.parse(ok.stdout).entries).toHaveLength(3);
+    // What the bin relies on: after it clears the flag, a thread started later sizes its young
+    // generation by its resourceLimits (48 MB: 16 MB a half), while this one keeps the flag's 4 MB
+    // a half (new space counts both halves).
+    const flags = readFileSync(bin, 'utf8').split('\n')[0]!.split(/\s+/).slice(3);
+    expect(flags).toEqual(['--max-semi-space-size=4']);
+    const newSpace = "v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size";
+    const grow = 'let keep = []; for (let i = 0; i < 3e6; i++) { keep.push({ i }); if (keep.length > 200000) keep = []; }';
+    const worker = `import v8 from 'node:v8'; import { parentPort } from 'node:worker_threads'; ${grow} parentPort.postMessage(${newSpace});`;
+    const probe = `
+      import v8 from 'node:v8';
+      import { Worker } from 'node:worker_threads';
+      ${/v8\.setFlagsFromString\([^)]*\);/.exec(readFileSync(bin, 'utf8'))![0]}
+      const worker = new Worker(${JSON.stringify(worker)}, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
+      const theirs = await new Promise((resolve) => worker.once('message', resolve));
+      ${grow}
+      console.log(JSON.stringify({ theirs, ours: ${newSpace} }));`;
+    const sizes = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', probe], { encoding: 'utf8' });
+    expect(sizes.stderr).toBe('');
+    const { theirs, ours } = JSON.parse(sizes.stdout) as { theirs: number; ours: number };
+    expect(ours).toBeLessThanOrEqual(8 << 20);
+    expect(theirs).toBeGreaterThanOrEqual(16 << 20);
+  });
+
   describe('through pipes (bin/zipdesk.js), an archive with 20,000 bad entries', () => {
     const bin = path.join(projectRoot, 'bin/zipdesk.js');
     const env = (): NodeJS.ProcessEnv => ({ ...process.env, XDG_CONFIG_HOME: path.join(dir, 'config'), ZIPDESK_LOG_CONFIG: '' });

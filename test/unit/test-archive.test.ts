@@ -10,6 +10,7 @@ import { scanSpans } from '../../src-main/archive/entry-check.js';
 import { openSpanRunner } from '../../src-main/archive/extract-files.js';
 import { openFileSource } from '../../src-main/archive/file-source.js';
 import { openZip } from '../../src-main/zip/reader.js';
+import { CENTRAL_DIRECTORY_HEADER, END_OF_CENTRAL_DIRECTORY } from '../../src-main/zip/records.js';
 import { isZipError } from '../../src-main/zip/errors.js';
 import { type CraftEntry, craftZip, run, tempDir, writeArchive } from './craft.js';
 
@@ -384,6 +385,42 @@ describe('testArchive', () => {
       expect(spans.ranges!.map((range) => range.count)).toEqual([1024, 976]);
     } finally {
       await damagedSource.close();
+    }
+  });
+
+  it('judges overlaps in the order of the data when the directory lists entries out of it, damaged records among them', async () => {
+    const kernel = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 251));
+    const crafted = craftZip([
+      { name: 'a', data: kernel, method: 0 },
+      ...['b', 'c', 'd', 'e'].map((name) => ({ name, data: kernel, method: 0, shareLocalHeaderOf: 0 })),
+      { name: 'f', data: 'x', method: 0, compressedSize: 0xffffffff },
+      { name: 'g', data: 'plain', method: 0 },
+      { name: 'h', data: 'y', method: 0, compressedSize: 0xffffffff },
+    ]);
+    // The central records in another order: g c a f b e h d (indexes 0–7 from here on).
+    const records: Buffer[] = [];
+    const start = crafted.readUInt32LE(crafted.length - END_OF_CENTRAL_DIRECTORY.size + END_OF_CENTRAL_DIRECTORY.offsetOf.offsetOfStartOfCentralDirectory);
+    for (let at = start; records.length < 8; ) {
+      const length = CENTRAL_DIRECTORY_HEADER.size + crafted.readUInt16LE(at + CENTRAL_DIRECTORY_HEADER.offsetOf.fileNameLength) + crafted.readUInt16LE(at + CENTRAL_DIRECTORY_HEADER.offsetOf.extraFieldLength);
+      records.push(crafted.subarray(at, at + length));
+      at += length;
+    }
+    const reordered = Buffer.concat([crafted.subarray(0, start), ...[6, 2, 0, 5, 1, 4, 7, 3].map((i) => records[i]!), crafted.subarray(crafted.length - END_OF_CENTRAL_DIRECTORY.size)]);
+    const source = await openFileSource(writeArchive(dir, 'out-of-order.zip', reordered));
+    try {
+      const spans = await scanSpans(await openZip(source));
+      expect(spans.inOrder).toBe(false);
+      // c (index 1) is the first of the five that share one local header: a, b, e and d lie inside it.
+      const inside = /^entry overlaps another: its local header lies inside the bytes of entry 1 \(0–100030\)$/;
+      expect([...spans.overlapping.indexes()]).toEqual([2, 3, 4, 5, 6, 7]);
+      expect([2, 4, 5, 7].map((i) => spans.overlapping.get(i)?.message)).toEqual([2, 4, 5, 7].map(() => expect.stringMatching(inside)));
+      expect(spans.overlapping.get(3)).toMatchObject({ code: 'BAD_ZIP64', message: 'central record has compressed size 0xffffffff but no ZIP64 extra field value for it' });
+      expect(spans.overlapping.get(6)).toEqual(spans.overlapping.get(3));
+      expect(spans.overlapping.get(0)).toBeUndefined();
+      expect(spans.overlapping.has(1)).toBe(false);
+      expect(spans.overlapping.indexesIn(3, 6)).toEqual([3, 4, 5]);
+    } finally {
+      await source.close();
     }
   });
 
