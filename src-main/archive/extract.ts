@@ -31,6 +31,8 @@ import { CASE_INSENSITIVE_BY_DEFAULT, foldCase, namesTargetItself, symlinkTarget
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { canReadChunks } from '../zip/entry-data.js';
 import type { ArchivePaths } from './archive-paths.js';
+import { ExtractProblems } from './extract-problems.js';
+import { MAX_HELD_PROBLEMS } from './check-ranges.js';
 import { silentLog, type Log } from '../log/types.js';
 
 export type OverwritePolicy = 'skip' | 'replace' | 'rename';
@@ -59,6 +61,20 @@ export interface ExtractOptions {
   readonly caseInsensitive?: boolean;
   /** The archive as it was when the user opened it (file-source.ts); a file changed since is refused. */
   readonly expectedIdentity?: FileIdentity;
+  /**
+   * Hears each entry that could not be extracted: those of each part of the central directory in
+   * entry order as soon as that part is done, then, in entry order, those found after the last
+   * part (links, folders' times and modes) and those another entry of the same path may have
+   * replaced; the result's `problems` is then empty (`problemCount` counts them). An archive with
+   * a problem per entry (an overlap bomb) thus never has them all in memory.
+   */
+  readonly onProblem?: (problem: EntryProblem) => void;
+  /**
+   * With onProblem, when what it heard is not yet taken in (its lines wait in a full stream):
+   * `behind` says so between parts of the directory, and no more is begun until `caughtUp`
+   * resolves (it must also resolve once the extraction is cancelled).
+   */
+  readonly problemFlow?: { behind(): boolean; caughtUp(): Promise<void> };
 }
 
 
@@ -85,8 +101,10 @@ export interface ExtractResult {
   readonly bytesWritten: number;
   readonly skipped: SkippedEntry[];
   readonly renamed: RenamedEntry[];
-  /** Entries that could not be extracted, each with its code and message, in entry order. */
+  /** Entries that could not be extracted, each with its code and message, in entry order (empty with `onProblem`). */
   readonly problems: EntryProblem[];
+  /** How many entries could not be extracted. */
+  readonly problemCount: number;
   /** True when every selected entry was extracted or deliberately skipped. */
   readonly ok: boolean;
   /** Names asked for in `entries` that no entry has (nor lies under, for a name ending in "/"). */
@@ -119,7 +137,7 @@ export async function extractArchive(archivePath: string, target: string, option
       target,
       files: result.filesWritten,
       skipped: result.skipped.length,
-      problems: result.problems.length,
+      problems: result.problemCount,
       ms: Math.round(performance.now() - started),
     };
     // A clean run is logged at debug, as testArchive does: at info, `zipdesk extract` would start
@@ -184,20 +202,20 @@ async function extractUntilStopped(
   const selected = selector(options.entries);
   const fold = options.caseInsensitive ?? CASE_INSENSITIVE_BY_DEFAULT ? foldCase : undefined;
   const disk = await TargetFolder.open(target, fold);
-  const problems: EntryProblem[] = [];
+  const problems = new ExtractProblems(options.onProblem);
   // Kept with the entry's index, to be reported in central directory order.
   const skipped: (SkippedEntry & { index: number })[] = [];
   const renamed: (RenamedEntry & { index: number })[] = [];
 
   // Files are written in span batches (archive/extract-files.ts) on this thread and a helper
   // thread; that needs the archive by path. Without it, every file takes the streaming road.
-  /** Per span batch, for each file: where it asked to go and where the policy put it. */
-  const destinations = new Map<number, { requested: string; path: string }[]>();
+  /** Per span batch: the part of the directory its files come from, and for each file where it asked to go and where the policy put it. */
+  const destinations = new Map<number, { readonly part: number; readonly places: { requested: string; path: string }[] }>();
   // (Both called from pass 2 on; what they count is declared below.) A large entry's bytes are
   // counted while it is written; the rest when it settles.
   const onBytes = (batch: SpanBatch, bytes: number): void => progress.partial(batch.id, bytes, batch.tasks[0]!.entry.name);
   const settle = (batch: SpanBatch, outcomes: FileOutcome[]): void => {
-    const places = destinations.get(batch.id)!;
+    const { part, places } = destinations.get(batch.id)!;
     destinations.delete(batch.id);
     const already = progress.settled(batch.id);
     batch.tasks.forEach((task, i) => {
@@ -209,11 +227,12 @@ async function extractUntilStopped(
         bytesWritten += entry.uncompressedSize;
         if (place.path !== place.requested) renamed.push({ index: entry.index, entry: entry.name, path: place.path });
       } else if (outcome !== undefined && !signal?.aborted) {
-        problems.push({ entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message });
+        problems.add({ entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message }, part, mayGiveWay(outcome.code, place.requested));
         noteProblem(outcome.code);
       }
       done(entry, entry.uncompressedSize - (i === 0 ? already : 0));
     });
+    problems.release(part);
   };
   const writers = openSpanRunner(archive, reader.source, signal, settle, onBytes);
   // Large files stream there too, each a batch of its own, when this Node allows it (entry-data.ts).
@@ -245,11 +264,15 @@ async function extractUntilStopped(
   let bytesWritten = 0;
   let directoriesCreated = 0;
   let symlinksCreated = 0;
-  const fail = (entry: ZipEntry, error: unknown): void => {
+  /** Under 'skip' and 'replace', whether an entry of `path` whose own data or link failed so may yet give way to another entry of that path (step 3b). */
+  const mayGiveWay = (code: string, path: string): boolean => policy !== 'rename' && FALLBACK_CODES.has(code) && spans.paths!.mayRepeat(path);
+  /** An entry's problem, found in `part` of the directory (undefined: after the last). */
+  const fail = (plan: Planned, error: unknown, part: number | undefined): void => {
     if (signal?.aborted) return;
-    if (!isZipError(error)) error = ioProblem(error, entry);
-    problems.push(entryProblem(entry, error as ZipError));
-    noteProblem((error as ZipError).code);
+    if (!isZipError(error)) error = ioProblem(error, plan.entry);
+    const { code } = error as ZipError;
+    problems.add(entryProblem(plan.entry, error as ZipError), part, mayGiveWay(code, plan.safe.path));
+    noteProblem(code);
   };
   const done = (entry: { readonly name: string }, bytes: number): void => {
     progress.entriesDone++;
@@ -257,8 +280,8 @@ async function extractUntilStopped(
     progress.currentEntry = entry.name;
     progress.tick();
   };
-  /** A file written through the reader (a large one streams): false when it was skipped or failed. */
-  const placeThroughReader = async (plan: Planned): Promise<boolean> => {
+  /** A file written through the reader (a large one streams), in `part` of the directory (undefined: after the last): false when it was skipped or failed. */
+  const placeThroughReader = async (plan: Planned, part: number | undefined): Promise<boolean> => {
     try {
       const outcome = await disk.placeFile(plan.safe, policy, () => entryData(reader, plan.entry, signal), fileMode(plan.entry, disk.umask), plan.entry.modified, async (data, handle) => {
         await writeStream(data, handle, plan.entry, signal);
@@ -272,7 +295,7 @@ async function extractUntilStopped(
       if (outcome.path !== plan.safe.path) renamed.push({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
       return true;
     } catch (error) {
-      fail(plan.entry, error);
+      fail(plan, error, part);
       return false;
     }
   };
@@ -292,7 +315,7 @@ async function extractUntilStopped(
       if (outcome.path !== plan.safe.path) renamed.push({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
       return true;
     } catch (error) {
-      fail(plan.entry, error);
+      fail(plan, error, undefined);
       return false;
     }
   };
@@ -303,21 +326,30 @@ async function extractUntilStopped(
 
   let spanBatches: SpanBatch[] = [];
   let places: { requested: string; path: string }[] = [];
+  /** The part of the directory being planned (pass 2's batch of central records, from 0). */
+  let part = -1;
   const batcher = new SpanBatcher(reader.source.size, (batch) => {
     spanBatches.push(batch);
-    destinations.set(batch.id, places);
+    destinations.set(batch.id, { part, places });
+    problems.hold(part);
     places = [];
   });
   try {
     // Pass 2, a batch of central records at a time: plan, make folders, write files.
     for await (const batch of reader.entryBatches()) {
+      // Whoever hears the problems is behind: no more until it has caught up. And the problems of
+      // the parts after one the helper still has wait for it: past MAX_HELD_PROBLEMS (an early
+      // large file, then an overlap bomb), this thread finishes what is queued and waits for it.
+      if (options.problemFlow?.behind() === true) await options.problemFlow.caughtUp();
+      if (problems.held >= MAX_HELD_PROBLEMS) await writers?.finish();
       if (signal?.aborted) break;
+      problems.begin(++part);
       const files: Planned[] = [];
       const batchDirectories: Planned[] = [];
       for (const entry of batch) {
         if (!selected(entry)) continue;
         entriesTotal++;
-        const plan = planEntry(entry, spans, policy, seen, fold, lastOfPath, problems, skipped);
+        const plan = planEntry(entry, spans, policy, seen, fold, lastOfPath, problems, part, skipped);
         if (plan === undefined) {
           done(entry, 0);
           continue;
@@ -335,7 +367,7 @@ async function extractUntilStopped(
           directories.push(plan);
           directoriesCreated++;
         } catch (error) {
-          fail(plan.entry, error);
+          fail(plan, error, part);
         }
         done(plan.entry, 0);
       }
@@ -369,7 +401,7 @@ async function extractUntilStopped(
           batcher.add(task);
           places.push({ requested: plan.safe.path, path: placed.path });
         } catch (error) {
-          fail(plan.entry, error);
+          fail(plan, error, part);
           done(plan.entry, plan.entry.uncompressedSize);
         }
       }
@@ -380,10 +412,11 @@ async function extractUntilStopped(
       const runSmall = async (): Promise<void> => writers?.work(helper ? LEFT_FOR_HELPER : 0);
       const runLarge = (): Promise<void> =>
         runBounded(large, options.concurrency ?? 2, signal, async (plan) => {
-          await placeThroughReader(plan);
+          await placeThroughReader(plan, part);
           done(plan.entry, plan.entry.uncompressedSize);
         });
       await Promise.all([runLarge(), runSmall()]);
+      problems.release(part);
     }
     await writers?.finish();
   } finally {
@@ -406,7 +439,8 @@ async function extractUntilStopped(
   //     data failed its checks, or it is a link pointing outside), the next of them that can be
   //     is written instead: the latest earlier one, or the earliest later one.
   const winners = policy === 'replace' ? lastOfPath : policy === 'skip' ? firstOfEachPath(seen) : undefined;
-  const failed = winners === undefined || problems.length === 0 ? new Map<string, NamedBy>() : failedWinners(winners, problems);
+  // (Their problems are among those kept to the end: see mayGiveWay.)
+  const failed = winners === undefined || problems.kept.length === 0 ? new Map<string, NamedBy>() : failedWinners(winners, problems.kept);
   if (failed.size > 0) {
     const givenUp = await entriesGivenUp(reader, selected, spans, fold, failed, policy === 'replace' ? 'earlier' : 'later', signal);
     for (const [key, winner] of failed) {
@@ -419,10 +453,11 @@ async function extractUntilStopped(
         if (at !== -1) skipped.splice(at, 1);
         const safe = trySafeEntryPath(entry.name) as SafePath;
         const plan: Planned = { entry, safe, kind: entry.isSymlink ? 'symlink' : 'file' };
-        if (!(plan.kind === 'symlink' ? await placeLink(plan) : await placeThroughReader(plan))) continue;
-        const problem = problems.findIndex((p) => p.index === winner.index);
+        if (!(plan.kind === 'symlink' ? await placeLink(plan) : await placeThroughReader(plan, undefined))) continue;
+        const kept = problems.kept;
+        const problem = kept.findIndex((p) => p.index === winner.index);
         const which = entry.index < winner.index ? 'an earlier' : 'a later';
-        problems[problem] = { ...problems[problem]!, message: `${problems[problem]!.message} (${which} entry, ${entry.name}, was extracted there instead)` };
+        kept[problem] = { ...kept[problem]!, message: `${kept[problem]!.message} (${which} entry, ${entry.name}, was extracted there instead)` };
         break;
       }
     }
@@ -439,13 +474,12 @@ async function extractUntilStopped(
       if (mode !== 0 && !disk.madeWithMode(plan.safe.path, mode)) chmodSync(absolute, mode);
       if (validDate(plan.entry.modified)) utimesSync(absolute, plan.entry.modified, plan.entry.modified);
     } catch (error) {
-      fail(plan.entry, error);
+      fail(plan, error, undefined);
     }
   }
 
   progress.currentEntry = undefined;
   progress.flush();
-  problems.sort((a, b) => a.index - b.index);
   return {
     archive,
     target,
@@ -456,8 +490,9 @@ async function extractUntilStopped(
     bytesWritten,
     skipped: skipped.sort((a, b) => a.index - b.index).map(({ entry, reason }) => ({ entry, reason })),
     renamed: renamed.sort((a, b) => a.index - b.index).map(({ entry, path }) => ({ entry, path })),
-    problems,
-    ok: problems.length === 0,
+    problems: problems.finish(),
+    problemCount: problems.count,
+    ok: problems.count === 0,
     unmatched: selected.unmatched(),
   };
 }
@@ -622,25 +657,27 @@ function planEntry(
   seen: Map<string, Seen>,
   fold: PathFold | undefined,
   lastOfPath: Map<string, NamedBy> | undefined,
-  problems: EntryProblem[],
+  /** Where its refusal goes, as a problem of `part` of the directory. */
+  problems: ExtractProblems,
+  part: number,
   skipped: (SkippedEntry & { index: number })[],
 ): Planned | undefined {
   const overlap = spans.overlapping.get(entry.index);
   if (overlap !== undefined) {
-    problems.push(entryProblem(entry, overlap));
+    problems.add(entryProblem(entry, overlap), part);
     return undefined;
   }
   if (entry.isDirectory && namesTargetItself(entry.name)) return undefined; // "./": the target, there already
   const safe = trySafeEntryPath(entry.name);
   if (safe instanceof ZipError) {
-    problems.push(entryProblem(entry, safe));
+    problems.add(entryProblem(entry, safe), part);
     return undefined;
   }
   const kind: Kind = entry.isDirectory || safe.trailingSlash ? 'directory' : entry.isSymlink ? 'symlink' : 'file';
   if (kind !== 'directory') {
     const refusal = dataRefusal(entry);
     if (refusal !== undefined) {
-      problems.push(entryProblem(entry, refusal));
+      problems.add(entryProblem(entry, refusal), part);
       return undefined;
     }
   }

@@ -6,7 +6,7 @@
 import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
 import { parse, resolvePath } from './args.js';
 import { errorLine, problemLine } from './report.js';
-import { writeJson, writeLines } from './output.js';
+import { ProblemOutput } from './problem-output.js';
 import { OVERWRITE_POLICIES, extractArchive, type OverwritePolicy } from '../archive/extract.js';
 import { isZipError } from '../zip/errors.js';
 
@@ -26,33 +26,41 @@ export const extractCommand: Command = {
     if (typeof output !== 'string' || output === '') throw new UsageError('missing -o DIR');
     const overwrite = (values['overwrite'] ?? 'skip') as OverwritePolicy;
     if (!OVERWRITE_POLICIES.includes(overwrite)) throw new UsageError(`--overwrite must be one of ${OVERWRITE_POLICIES.join(', ')}, not '${String(overwrite)}'`);
+    const json = values['json'] === true;
+    // Each entry that could not be extracted gets its line as soon as the part of the directory
+    // it lies in is done (problem-output.ts).
+    const problems = new ProblemOutput(context, archive, json);
     let result;
     try {
       result = await extractArchive(resolvePath(context.cwd, archive), resolvePath(context.cwd, output), {
         signal: context.signal,
         log: context.log,
         overwrite,
+        onProblem: problems.hear,
+        problemFlow: problems.flow,
         ...(selection.length > 0 ? { entries: selection } : {}),
       });
     } catch (error) {
+      problems.abandon();
       context.stderr.write(errorLine(archive, error));
       // Ctrl-C: exit 130 like create and batch (nothing half-written is left behind).
       return isZipError(error) && error.code === 'CANCELLED' ? EXIT_CANCELLED : EXIT_ARCHIVE_PROBLEM;
     }
     const code = result.ok && result.unmatched.length === 0 && !(selection.length > 0 && result.entriesTotal === 0) ? EXIT_OK : EXIT_ARCHIVE_PROBLEM;
     context.exitAtLeast?.(code);
-    await writeLines(context.stderr, result.problems, (problem) => problemLine(archive, problem));
     // Names that matched nothing are named, as unzip does ("filename not matched"); the rest is extracted.
-    await writeLines(context.stderr, result.unmatched, (name) => problemLine(archive, { entry: name, code: 'BAD_NAME', message: 'no entry by this name' }));
+    await problems.endLines(result.unmatched.map((name) => problemLine(archive, { entry: name, code: 'BAD_NAME', message: 'no entry by this name' })));
     if (selection.length > 0 && result.entriesTotal === 0) return EXIT_ARCHIVE_PROBLEM;
-    if (values['json'] === true) await writeJson(context.stdout, { ...result, archive, target: output });
-    else {
+    if (json) {
+      const { entriesTotal, filesWritten, directoriesCreated, symlinksCreated, bytesWritten, skipped, renamed, ok, unmatched } = result;
+      await problems.endJson({ target: output, entriesTotal, filesWritten, directoriesCreated, symlinksCreated, bytesWritten, skipped, renamed, ok, unmatched });
+    } else {
       const parts = [counted(result.filesWritten, 'file'), counted(result.directoriesCreated, 'folder')];
       if (result.symlinksCreated > 0) parts.push(counted(result.symlinksCreated, 'link'));
       let line = `Extracted ${parts.join(', ')} (${counted(result.bytesWritten, 'byte')}) to ${output}`;
       if (result.skipped.length > 0) line += `; ${result.skipped.length} skipped (already there)`;
       if (result.renamed.length > 0) line += `; ${result.renamed.length} written under new names`;
-      if (result.problems.length > 0) line += `; ${result.problems.length} could not be extracted`;
+      if (result.problemCount > 0) line += `; ${result.problemCount} could not be extracted`;
       context.stdout.write(line + '.\n');
     }
     return code;

@@ -116,15 +116,20 @@ function entriesFailed(what: string, first: EntryProblem, count: number, total: 
 
 async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }>, context: JobContext): Promise<Outcome> {
   const overwrite = request.overwrite === true ? 'replace' : request.overwrite === false || request.overwrite === undefined ? 'skip' : request.overwrite;
+  // The job names the first entry (in entry order) that could not be extracted and counts the rest: they are not kept.
+  let first: EntryProblem | undefined;
   const result = await extractArchive(request.archivePath, request.outputDir, {
     signal: context.signal,
     log: context.log,
     onProgress: engineProgress(context),
+    onProblem: (problem) => {
+      if (first === undefined || problem.index < first.index) first = problem;
+    },
     overwrite,
     ...(request.entries === undefined ? {} : { entries: request.entries }),
     ...(request.archiveIdentity === undefined ? {} : { expectedIdentity: request.archiveIdentity }),
   });
-  if (!result.ok) throw entriesFailed('could not extract', result.problems[0]!, result.problems.length, result.entriesTotal);
+  if (!result.ok) throw entriesFailed('could not extract', first!, result.problemCount, result.entriesTotal);
   // What went as asked but not as the name says: told with the result, not silently.
   const notes = [
     ...result.unmatched.map((name) => ({ entry: name, message: 'no entry by this name' })),

@@ -354,10 +354,13 @@ describe('zipdesk usage and errors', () => {
 
     it('writes the whole --json result when the reader of stderr leaves early (… 2>&1 >out | head)', () => {
       const out = path.join(dir, 'stderr-bomb.json');
-      expect(shell(`"$0" "$1" test --json "$2" 2>&1 >"$3" | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`, out).trim()).toBe('1');
-      const result = JSON.parse(readFileSync(out, 'utf8'));
-      expect(result.problems).toHaveLength(20_000);
-      expect(result.ok).toBe(false);
+      for (const command of ['test --json "$2"', 'extract --json "$2" -o "$4"']) {
+        expect(shell(`"$0" "$1" ${command} 2>&1 >"$3" | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`, out, path.join(dir, 'json-out')).trim()).toBe('1');
+        const result = JSON.parse(readFileSync(out, 'utf8'));
+        expect(result.problems).toHaveLength(20_000);
+        expect(result.problems[19_999]).toMatchObject({ entry: 'copy19999', index: 20_000, code: 'OVERLAPPING_ENTRIES' });
+        expect(result.ok).toBe(false);
+      }
     });
 
     it('exits 1 when the reader of its output leaves early (test … | head)', () => {
@@ -378,6 +381,16 @@ describe('zipdesk usage and errors', () => {
     it('writes the summary after the lines of the bad entries where stderr and stdout share a slow pipe', () => {
       for (let run = 0; run < 3; run++) {
         expect(shell(`"$0" "$1" test "$2" 2>&1 | (sleep 0.2; cat) | tail -n 1`)).toBe(`20000 of 20001 entries in ${bomb} are bad.\n`);
+        const out = path.join(dir, `slow-out${run}`);
+        const written = path.join(dir, `slow-out${run}.txt`);
+        shell(`"$0" "$1" extract "$2" -o "$3" 2>&1 | (sleep 0.2; cat) >"$4"`, out, written);
+        const lines = readFileSync(written, 'utf8').split('\n');
+        expect(lines.slice(-3)).toEqual([
+          `zipdesk: ${bomb}: copy19999: entry overlaps another: its local header lies inside the bytes of entry 0 (0–38)`,
+          `Extracted 1 file, 0 folders (6 bytes) to ${out}; 20000 could not be extracted.`,
+          '',
+        ]);
+        expect(lines).toHaveLength(20_002);
       }
     });
   });

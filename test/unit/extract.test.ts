@@ -2,8 +2,11 @@ import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { crc32, deflateRawSync } from 'node:zlib';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { extractArchive, type ExtractResult } from '../../src-main/archive/extract.js';
+import type { EntryProblem } from '../../src-main/archive/entry-check.js';
+import { MAX_HELD_PROBLEMS } from '../../src-main/archive/check-ranges.js';
 import { testArchive } from '../../src-main/archive/test-archive.js';
 import { openFileSource } from '../../src-main/archive/file-source.js';
 import { openZip } from '../../src-main/zip/reader.js';
@@ -412,6 +415,106 @@ describe('extractArchive overwrite policies', () => {
       'a (5).txt': 'copy 3',
       'a (6).txt': 'copy 4',
     });
+  });
+
+  it('hands each entry that could not be extracted to onProblem as its part of the directory is done, keeping none', async () => {
+    const bad = 0x1234;
+    const entries: CraftEntry[] = Array.from({ length: 20_000 }, (_, i) => ({ name: `d${i % 50}/f${i}.txt`, data: `file ${i}\n`.repeat(1 + (i % 7)), ...(i % 37 === 11 ? { crc32: bad } : {}) }));
+    entries[3] = { name: 'link', kind: 'symlink', data: '../outside', method: 0 }; // links are made last
+    entries[5] = { name: 'dup.txt', data: 'first', crc32: bad }; // fails, and gives way to the later dup.txt
+    entries[19_000] = { name: 'dup.txt', data: 'second' };
+    entries[7] = { name: '../escape.txt', data: 'x' }; // refused as it is planned
+    for (const i of [9_000, 9_001]) entries[i] = { name: `copy${i}`, data: entries[8_999]!.data!, shareLocalHeaderOf: 8_999 };
+    const archive = writeArchive(dir, 'heard.zip', craftZip(entries));
+    const kept = await extractArchive(archive, path.join(dir, 'kept'));
+    expect(kept.problems.length).toBeGreaterThan(500);
+    expect(kept.problemCount).toBe(kept.problems.length);
+    expect(kept.problems.filter((p) => p.index < 12).map((p) => [p.index, p.code])).toEqual([
+      [3, 'UNSAFE_SYMLINK'],
+      [5, 'CRC_MISMATCH'],
+      [7, 'UNSAFE_PATH'],
+      [11, 'CRC_MISMATCH'],
+    ]);
+    expect(kept.problems.find((p) => p.index === 5)!.message).toMatch(/\(a later entry, dup\.txt, was extracted there instead\)$/);
+    expect(kept.problems.filter((p) => p.code === 'OVERLAPPING_ENTRIES').map((p) => p.index)).toEqual([9_000, 9_001]);
+
+    let doneAtFirst: number | undefined;
+    let entriesDone = 0;
+    const heard: EntryProblem[] = [];
+    const streamed = await extractArchive(archive, path.join(dir, 'heard'), {
+      progressIntervalMs: 0,
+      onProgress: (p) => (entriesDone = p.entriesDone),
+      onProblem: (problem) => {
+        doneAtFirst ??= entriesDone;
+        heard.push(problem);
+      },
+    });
+    // Those of the directory's parts in entry order, then (in entry order) the link's, found
+    // after the last part, and the one another entry of its name stood in for.
+    const late = (problem: EntryProblem): boolean => problem.index === 3 || problem.index === 5;
+    expect(heard).toEqual([...kept.problems.filter((p) => !late(p)), ...kept.problems.filter(late)]);
+    expect(streamed.problems).toEqual([]);
+    expect(streamed.problemCount).toBe(kept.problems.length);
+    expect(streamed.ok).toBe(false);
+    // Heard while the extraction went on, not all at its end.
+    expect(doneAtFirst).toBeLessThan(10_000);
+    expect(tree(path.join(dir, 'heard'))).toEqual(tree(path.join(dir, 'kept')));
+    expect(readFileSync(path.join(dir, 'heard', 'dup.txt'), 'utf8')).toBe('second');
+  });
+
+  it('begins no more of the directory while whoever hears the problems is behind', async () => {
+    // Names that climb out: each refused as it is planned, so each part is done once planned.
+    const archive = writeArchive(dir, 'flow.zip', craftZip(Array.from({ length: 20_000 }, (_, i) => ({ name: `../up${i}`, data: 'x' }))));
+    const run = async (flow: boolean): Promise<{ most: number; waits: number }> => {
+      let waiting = 0;
+      let most = 0;
+      let waits = 0;
+      const result = await extractArchive(archive, path.join(dir, `out-${flow}`), {
+        onProblem: () => (most = Math.max(most, ++waiting)),
+        ...(flow && {
+          problemFlow: {
+            behind: () => waiting >= 1000,
+            caughtUp: async () => {
+              waits++;
+              await new Promise((resolve) => setTimeout(resolve, 1));
+              waiting = 0;
+            },
+          },
+        }),
+      });
+      expect(result.problemCount).toBe(20_000);
+      return { most, waits };
+    };
+    // Looked at before each part (2,048 records): at most a part's worth past the 1,000.
+    const waited = await run(true);
+    expect(waited.waits).toBeGreaterThan(5);
+    expect(waited.most).toBeLessThan(1000 + 2048);
+    expect((await run(false)).most).toBe(20_000);
+  });
+
+  it('holds few problems while the helper is slow on an early part: this thread waits for it', async () => {
+    // Entry 0 inflates to 256 MiB of zeros; 60,000 entries after it reuse its header and are
+    // refused as they are planned. Their problems wait for part 0, which waits for that file.
+    const zeros = Buffer.alloc(16 << 20);
+    const deflated = deflateRawSync(Buffer.concat(Array.from({ length: 16 }, () => zeros)));
+    const entries: CraftEntry[] = [
+      { name: 'zeros.bin', data: 'x', method: 8, deflated, crc32: crc32(Buffer.alloc(256 << 20)), uncompressedSize: 256 << 20 },
+      ...Array.from({ length: 60_000 }, (_, i) => ({ name: `copy${i}`, data: 'x', shareLocalHeaderOf: 0 })),
+    ];
+    const archive = writeArchive(dir, 'slow-first.zip', craftZip(entries));
+    // Entries planned (each refused) whose problems were not yet heard: held back until part 0 is done.
+    let heard = 0;
+    let held = 0;
+    const result = await extractArchive(archive, path.join(dir, 'out'), {
+      progressIntervalMs: 0,
+      onProgress: (p) => (held = Math.max(held, p.entriesDone - 1 - heard)),
+      onProblem: () => heard++,
+    });
+    expect(heard).toBe(60_000);
+    expect(result.filesWritten).toBe(1);
+    // The cap is looked at before a part (2,048 records) is begun. Without it: nearly all 60,000.
+    expect(held).toBeGreaterThan(MAX_HELD_PROBLEMS / 2);
+    expect(held).toBeLessThanOrEqual(MAX_HELD_PROBLEMS + 2048);
   });
 
   it('replace writes the latest earlier entry of a name when the last one then fails its checks', async () => {

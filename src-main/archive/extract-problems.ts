@@ -1,0 +1,71 @@
+// The problems of one extraction, in entry order: kept for the result, or, with a listener,
+// handed on as soon as the part of the central directory they lie in is done (its entries
+// planned and each of its files written or failed, on either thread), so that an archive with a
+// problem per entry (an overlap bomb) never has them all in memory. A problem that may still
+// change (an entry another one of its path may yet replace, archive/extract.ts step 3b) and those
+// found after the directory's last part are kept to the end, and handed on then, in entry order.
+
+import type { EntryProblem } from './entry-check.js';
+
+export class ExtractProblems {
+  /** Problems so far, handed on or kept. */
+  count = 0;
+  /** Without a listener, every problem; with one, those kept to the end. In entry order once `finish` returns. */
+  readonly kept: EntryProblem[] = [];
+  /** With a listener: each part not yet handed on, with its problems and the pieces of its work still open. */
+  private readonly parts = new Map<number, { readonly problems: EntryProblem[]; open: number }>();
+  /** The first part not yet handed on. */
+  private next = 0;
+  /** Problems in the parts not yet handed on (waiting for an earlier part, or for their own to be done). */
+  held = 0;
+
+  constructor(private readonly listener: ((problem: EntryProblem) => void) | undefined) {}
+
+  /** Opens the next part (parts are numbered from 0), with its planning as the first open piece. */
+  begin(part: number): void {
+    if (this.listener !== undefined) this.parts.set(part, { problems: [], open: 1 });
+  }
+
+  /** One more open piece of the part's work (a span batch of its files). */
+  hold(part: number): void {
+    const open = this.parts.get(part);
+    if (open !== undefined) open.open++;
+  }
+
+  /** A piece of the part's work is done: the parts done, from the first not yet handed on, are handed on. */
+  release(part: number): void {
+    const open = this.parts.get(part);
+    if (open === undefined) return;
+    open.open--;
+    for (let done = this.parts.get(this.next); done !== undefined && done.open === 0; done = this.parts.get(this.next)) {
+      this.parts.delete(this.next++);
+      this.held -= done.problems.length;
+      for (const problem of done.problems.sort(byIndex)) this.listener!(problem);
+    }
+  }
+
+  /** A problem of an entry in `part` (undefined: found after the last part); `mayChange`: it is kept to the end. */
+  add(problem: EntryProblem, part: number | undefined, mayChange = false): void {
+    this.count++;
+    const open = part === undefined || mayChange ? undefined : this.parts.get(part);
+    if (open === undefined) return void this.kept.push(problem);
+    open.problems.push(problem);
+    this.held++;
+  }
+
+  /** Once the work is over: the kept problems in entry order, handed on (then none are returned) or returned. */
+  finish(): EntryProblem[] {
+    this.kept.sort(byIndex);
+    if (this.listener === undefined) return this.kept;
+    // (Every part is done by now; should one not have said so, its problems still go first.)
+    for (const part of [...this.parts.keys()].sort((a, b) => a - b)) for (const problem of this.parts.get(part)!.problems.sort(byIndex)) this.listener(problem);
+    this.parts.clear();
+    this.held = 0;
+    for (const problem of this.kept.splice(0)) this.listener(problem);
+    return [];
+  }
+}
+
+function byIndex(a: EntryProblem, b: EntryProblem): number {
+  return a.index - b.index;
+}
