@@ -5,7 +5,8 @@
 // --max-semi-space-size=4 (MB) bounds this thread's young generation, which V8 otherwise grows to
 // 16 MB a half while a command makes many short-lived objects: with it, testing an archive of
 // 400,000 hostile entries peaks near 120 MB instead of 150. (`env -S` splits the line: GNU
-// coreutils 8.30 and later, macOS; npm's Windows shims read it too.) The flag would also hold for
+// coreutils 8.30 and later, macOS; npm's Windows shims read it too; BusyBox's env lacks -S, and
+// there `node bin/zipdesk.js` runs the same, without the flag: README.) The flag would also hold for
 // every thread made later, overriding the young generation each worker thread asks for
 // (jobs/client.ts, archive/parallel.ts: creating an archive took nearly twice as long), so it is
 // cleared before any is made; a thread's heap is set up when the thread starts.

@@ -21,6 +21,12 @@ export interface EntryProblem {
   readonly message: string;
 }
 
+/** Whoever hears the problems (onProblem) tells whether it is behind, and waits until it has caught up (or the job is cancelled). */
+export interface ProblemFlow {
+  behind(): boolean;
+  caughtUp(): Promise<void>;
+}
+
 export function entryProblem(entry: ZipEntry, error: ZipError): EntryProblem {
   return { entry: entry.name, index: entry.index, code: error.code, message: error.message };
 }

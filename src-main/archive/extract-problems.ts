@@ -3,9 +3,10 @@
 // planned and each of its files written or failed, on either thread), so that an archive with a
 // problem per entry (an overlap bomb) never has them all in memory. A problem that may still
 // change (an entry another one of its path may yet replace, archive/extract.ts step 3b) and those
-// found after the directory's last part are kept to the end, and handed on then, in entry order.
+// found after the directory's last part are kept to the end, and handed on then, in entry order;
+// should the run fail, all those not yet handed on are handed on before the failure is.
 
-import type { EntryProblem } from './entry-check.js';
+import type { EntryProblem, ProblemFlow } from './entry-check.js';
 
 export class ExtractProblems {
   /** Problems so far, handed on or kept. */
@@ -53,15 +54,22 @@ export class ExtractProblems {
     this.held++;
   }
 
-  /** Once the work is over: the kept problems in entry order, handed on (then none are returned) or returned. */
-  finish(): EntryProblem[] {
-    this.kept.sort(byIndex);
-    if (this.listener === undefined) return this.kept;
-    // (Every part is done by now; should one not have said so, its problems still go first.)
-    for (const part of [...this.parts.keys()].sort((a, b) => a - b)) for (const problem of this.parts.get(part)!.problems.sort(byIndex)) this.listener(problem);
+  /**
+   * Once the work is over, or has failed: the problems not yet handed on, in entry order, handed on
+   * (then none are returned; while `flow` says that whoever hears them is behind, it waits) or returned.
+   */
+  async finish(flow?: ProblemFlow): Promise<EntryProblem[]> {
+    if (this.listener === undefined) return this.kept.sort(byIndex);
+    // (After a whole run every part is done and only the kept ones are left; after a failure, the
+    // parts not yet done go with them.)
+    const rest = this.kept.splice(0);
+    for (const { problems } of this.parts.values()) rest.push(...problems);
     this.parts.clear();
     this.held = 0;
-    for (const problem of this.kept.splice(0)) this.listener(problem);
+    for (const problem of rest.sort(byIndex)) {
+      this.listener(problem);
+      if (flow?.behind() === true) await flow.caughtUp();
+    }
     return [];
   }
 }

@@ -23,7 +23,7 @@ import { Buffer } from 'node:buffer';
 import { openFileSource, type FileIdentity } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
 import { DISK_FULL_WORDS, LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isDiskFull, isSmallFile, openSpanRunner, temporaryBeside, type FileOutcome, type FileTask, type SpanBatch } from './extract-files.js';
-import { cancelledError, dataRefusal, entryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans } from './entry-check.js';
+import { cancelledError, dataRefusal, entryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans, type ProblemFlow } from './entry-check.js';
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
@@ -66,7 +66,9 @@ export interface ExtractOptions {
    * entry order as soon as that part is done, then, in entry order, those found after the last
    * part (links, folders' times and modes) and those another entry of the same path may have
    * replaced; the result's `problems` is then empty (`problemCount` counts them). An archive with
-   * a problem per entry (an overlap bomb) thus never has them all in memory.
+   * a problem per entry (an overlap bomb) thus never has them all in memory. When the run fails
+   * (cancel, full disk, a directory that breaks off), every problem found by then is heard before
+   * it rejects.
    */
   readonly onProblem?: (problem: EntryProblem) => void;
   /**
@@ -74,7 +76,7 @@ export interface ExtractOptions {
    * `behind` says so between parts of the directory, and no more is begun until `caughtUp`
    * resolves (it must also resolve once the extraction is cancelled).
    */
-  readonly problemFlow?: { behind(): boolean; caughtUp(): Promise<void> };
+  readonly problemFlow?: ProblemFlow;
 }
 
 
@@ -167,9 +169,12 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     full.stopped = true;
     stop.abort();
   };
+  const problems = new ExtractProblems(options.onProblem);
   try {
-    return await extractUntilStopped(archive, reader, target, { ...options, signal: stop.signal }, noteProblem, full);
+    return await extractUntilStopped(archive, reader, target, { ...options, signal: stop.signal }, problems, noteProblem, full);
   } catch (error) {
+    // What was found before the run stopped is all heard, in entry order, before the failure is.
+    await problems.finish(options.problemFlow);
     if (!full.stopped || options.signal?.aborted) throw error;
     const after = full.filesWritten === undefined ? '' : ` after ${full.filesWritten} ${full.filesWritten === 1 ? 'file' : 'files'}`;
     throw new ZipError('DISK_FULL', `${DISK_FULL_WORDS}: extraction stopped${after} (each file written is whole and checked; nothing half-written is left)`, { cause: error });
@@ -189,6 +194,7 @@ async function extractUntilStopped(
   reader: ZipReader,
   target: string,
   options: ExtractOptions,
+  problems: ExtractProblems,
   /** Hears every problem's code as it is found (a full disk stops the run). */
   noteProblem: (code: string) => void,
   /** Told how many files were written when the run stops. */
@@ -202,7 +208,6 @@ async function extractUntilStopped(
   const selected = selector(options.entries);
   const fold = options.caseInsensitive ?? CASE_INSENSITIVE_BY_DEFAULT ? foldCase : undefined;
   const disk = await TargetFolder.open(target, fold);
-  const problems = new ExtractProblems(options.onProblem);
   // Kept with the entry's index, to be reported in central directory order.
   const skipped: (SkippedEntry & { index: number })[] = [];
   const renamed: (RenamedEntry & { index: number })[] = [];
@@ -490,7 +495,7 @@ async function extractUntilStopped(
     bytesWritten,
     skipped: skipped.sort((a, b) => a.index - b.index).map(({ entry, reason }) => ({ entry, reason })),
     renamed: renamed.sort((a, b) => a.index - b.index).map(({ entry, path }) => ({ entry, path })),
-    problems: problems.finish(),
+    problems: await problems.finish(options.problemFlow),
     problemCount: problems.count,
     ok: problems.count === 0,
     unmatched: selected.unmatched(),

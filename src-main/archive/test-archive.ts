@@ -16,7 +16,7 @@ import { openZip, type DirectoryRange, type ZipReader } from '../zip/reader.js';
 import { canReadChunks } from '../zip/entry-data.js';
 import type { EntryFields, ZipEntry } from '../zip/model.js';
 import { silentLog, type Log } from '../log/types.js';
-import { cancelledError, copyEntryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans } from './entry-check.js';
+import { cancelledError, copyEntryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans, type ProblemFlow } from './entry-check.js';
 import { LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, type SpanBatch } from './extract-files.js';
 import { MAX_HELD_PROBLEMS, RANGE_BYTES, RANGE_ENTRIES, RangeChecks, type RangeListener } from './check-ranges.js';
 
@@ -43,7 +43,7 @@ export interface TestOptions {
    * `behind` says so between ranges, and no more are begun until `caughtUp` resolves (it must
    * also resolve once the test is cancelled).
    */
-  readonly problemFlow?: { behind(): boolean; caughtUp(): Promise<void> };
+  readonly problemFlow?: ProblemFlow;
 }
 
 export interface TestResult {

@@ -41,7 +41,7 @@ export const extractCommand: Command = {
         ...(selection.length > 0 ? { entries: selection } : {}),
       });
     } catch (error) {
-      problems.abandon();
+      problems.abandon(error);
       context.stderr.write(errorLine(archive, error));
       // Ctrl-C: exit 130 like create and batch (nothing half-written is left behind).
       return isZipError(error) && error.code === 'CANCELLED' ? EXIT_CANCELLED : EXIT_ARCHIVE_PROBLEM;

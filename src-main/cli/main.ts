@@ -160,10 +160,12 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
     controller.abort();
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
-  // A closed pipe (zipdesk list big.zip | head) is not an error: the process ends with what the
-  // command knew by then (exitAtLeast below).
+  // A closed pipe (zipdesk list big.zip | head) is not an error: a command that only reads ends
+  // there with what it knew by then (exitAtLeast below); one that writes files (extract --json …
+  // | head) goes on to its end, its output unwritten, so that no file is left half-done.
+  const writesFiles = eager || rest[0] === 'extract';
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
+    if (error.code === 'EPIPE' && !writesFiles) process.exit(process.exitCode ?? EXIT_OK);
   });
   // Nor is a closed stderr (zipdesk test a.zip 2>&1 >out | head): the lines it missed are lost,
   // what goes to stdout (the summary, --json) is still written.

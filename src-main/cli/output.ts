@@ -59,11 +59,13 @@ export function writeThrough(stream: Writable, text: string): Promise<void> {
 
 /**
  * `JSON.stringify(value) + "\n"` for a plain object, written a piece at a time: an array among
- * its values (the problems, one per bad entry) never becomes one string.
+ * its values (the problems, one per bad entry; the names skipped) never becomes one string.
+ * `begun`: the object's text already written, up to the end of a value (`{"a":[1,2]`); `value`'s
+ * keys then follow it.
  */
-export async function writeJson(stream: Writable, value: Readonly<Record<string, unknown>>): Promise<void> {
-  let text = '{';
-  let first = true;
+export async function writeJson(stream: Writable, value: Readonly<Record<string, unknown>>, begun?: string): Promise<void> {
+  let text = begun ?? '{';
+  let first = begun === undefined;
   for (const [key, item] of Object.entries(value)) {
     if (!Array.isArray(item)) {
       const json = JSON.stringify(item);

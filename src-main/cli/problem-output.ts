@@ -7,8 +7,9 @@
 import type { Writable } from 'node:stream';
 import type { EntryProblem } from '../archive/entry-check.js';
 import { EXIT_ARCHIVE_PROBLEM, type CliContext } from './command.js';
-import { PIECE, drained, writeLines, writeOut } from './output.js';
-import { problemLine } from './report.js';
+import { PIECE, drained, writeJson, writeLines } from './output.js';
+import { isZipError } from '../zip/errors.js';
+import { describeError, problemLine } from './report.js';
 
 /** Lines waiting in a stream beyond this many bytes: the command waits for them to go. */
 const BEHIND = 1 << 20;
@@ -43,10 +44,15 @@ export class ProblemOutput {
     },
   };
 
-  /** After the command failed as a whole: what was heard, and the JSON begun closed. */
-  abandon(): void {
+  /**
+   * After the command failed as a whole (all it found heard): what was heard, and with --json the
+   * object begun closed, with `"ok":false` and the failure as "error" (code and message).
+   */
+  abandon(error: unknown): void {
     this.flush();
-    if (this.json && this.objects !== undefined) this.context.stdout.write(']}\n');
+    if (!this.json || this.objects === undefined || this.context.stdout.destroyed) return;
+    const code = isZipError(error) ? error.code : 'IO';
+    this.context.stdout.write(`],"ok":false,"error":${JSON.stringify({ code, message: describeError(error) })}}\n`);
   }
 
   /**
@@ -61,9 +67,9 @@ export class ProblemOutput {
 
   /** With --json: the object's keys after "archive" and "problems". */
   async endJson(rest: Readonly<Record<string, unknown>>): Promise<void> {
-    const head = this.objects === undefined ? this.head() : '';
-    const others = JSON.stringify(rest).slice(1);
-    await writeOut(this.context.stdout, `${head}]${others === '}' ? '' : ','}${others}\n`);
+    this.flush();
+    // (Written a piece at a time: extract's "skipped" may name every entry.)
+    await writeJson(this.context.stdout, rest, `${this.objects === undefined ? this.head() : ''}]`);
   }
 
   private head(): string {
@@ -71,8 +77,9 @@ export class ProblemOutput {
   }
 
   private flush(): void {
-    if (this.lines !== '') this.context.stderr.write(this.lines);
-    if (this.objects !== undefined && this.objects !== '') this.context.stdout.write(this.objects);
+    // (A stream whose reader has left takes nothing more.)
+    if (this.lines !== '' && !this.context.stderr.destroyed) this.context.stderr.write(this.lines);
+    if (this.objects !== undefined && this.objects !== '' && !this.context.stdout.destroyed) this.context.stdout.write(this.objects);
     this.lines = '';
     if (this.objects !== undefined) this.objects = '';
   }

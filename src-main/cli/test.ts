@@ -24,7 +24,7 @@ export const testCommand: Command = {
     try {
       result = await testArchive(resolvePath(context.cwd, archive), { signal: context.signal, log: context.log, onProblem: output.hear, problemFlow: output.flow });
     } catch (error) {
-      output.abandon();
+      output.abandon(error);
       context.stderr.write(errorLine(archive, error));
       // Ctrl-C: exit 130 like create and batch (nothing half-written is left behind).
       return isZipError(error) && error.code === 'CANCELLED' ? EXIT_CANCELLED : EXIT_ARCHIVE_PROBLEM;

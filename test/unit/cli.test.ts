@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -32,14 +32,18 @@ beforeAll(() => {
 afterAll(() => cleanup());
 
 async function zipdesk(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(argv, { stdout, stderr, log: silentLog, signal: new AbortController().signal, cwd: dir });
-  return { code, stdout: out, stderr: err };
+  const stdout = captured();
+  const stderr = captured();
+  const code = await main(argv, { stdout: stdout.stream, stderr: stderr.stream, log: silentLog, signal: new AbortController().signal, cwd: dir });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+/** A stream that keeps what is written to it. */
+function captured(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (c: Buffer) => (text += c.toString()));
+  return { stream, text: () => text };
 }
 
 function expectOneLineErrors(stderr: string): void {
@@ -213,14 +217,37 @@ describe('zipdesk extract and test on Ctrl-C', () => {
     for (const argv of [['extract', 'good.zip', '-o', 'interrupted'], ['test', 'good.zip'], ['list', 'good.zip'], ['list', 'good.zip', '--json'], ['inspect', 'good.zip']]) {
       const controller = new AbortController();
       controller.abort(); // Ctrl-C arrived: the command stops at its first check
-      const stderr = new PassThrough();
-      let err = '';
-      stderr.on('data', (c: Buffer) => (err += c.toString()));
-      const code = await main(argv, { stdout: new PassThrough(), stderr, log: silentLog, signal: controller.signal, cwd: dir });
+      const stderr = captured();
+      const code = await main(argv, { stdout: new PassThrough(), stderr: stderr.stream, log: silentLog, signal: controller.signal, cwd: dir });
       expect(code, argv[0]).toBe(130);
-      expect(err).toBe('zipdesk: good.zip: cancelled\n');
+      expect(stderr.text()).toBe('zipdesk: good.zip: cancelled\n');
     }
     expect(existsSync(path.join(dir, 'interrupted/src'))).toBe(false);
+  });
+
+  it('extract --json stopped after problems were heard: each problem found is said, and the object is closed with the failure', async () => {
+    // 2,000 unsafe names in the directory's first part (2,048 records); Ctrl-C as the first lines
+    // are written (the first 64 KiB of them).
+    const entries = Array.from({ length: 5000 }, (_, i) => ({ name: i < 2000 ? `../up${i}` : `d${i % 7}/f${i}.txt`, data: `file ${i}` }));
+    writeArchive(dir, 'stopped.zip', craftZip(entries));
+    const controller = new AbortController();
+    const stdout = captured();
+    const stderr = captured();
+    const write = stderr.stream.write.bind(stderr.stream) as (...args: unknown[]) => boolean;
+    stderr.stream.write = ((...args: unknown[]) => {
+      controller.abort();
+      return write(...args);
+    }) as typeof stderr.stream.write;
+    const code = await main(['extract', '--json', 'stopped.zip', '-o', 'stopped'], { stdout: stdout.stream, stderr: stderr.stream, log: silentLog, signal: controller.signal, cwd: dir });
+    expect(code).toBe(130);
+    const lines = stderr.text().trim().split('\n');
+    expect(lines).toHaveLength(2001);
+    expect(lines[1999]).toBe('zipdesk: stopped.zip: ../up1999: unsafe name "../up1999": the name climbs out of the target folder with ".."');
+    expect(lines[2000]).toBe('zipdesk: stopped.zip: cancelled');
+    const result = JSON.parse(stdout.text());
+    expect(result.problems.map((p: { entry: string }) => p.entry)).toEqual(entries.slice(0, 2000).map((e) => e.name));
+    expect(result).toMatchObject({ archive: 'stopped.zip', ok: false, error: { code: 'CANCELLED', message: 'cancelled' } });
+    expect(readdirSync(path.join(dir, 'stopped'), { recursive: true }).filter((name) => String(name).includes('zipdesk-partial'))).toEqual([]);
   });
 });
 
@@ -368,6 +395,23 @@ describe('zipdesk usage and errors', () => {
       expect(shell(`"$0" "$1" extract "$2" -o "$3" 2>&1 | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`, path.join(dir, 'pipe-out')).trim()).toBe('1');
     });
 
+    it('extract --json goes on to its end when the reader of its output leaves early (extract --json … | head): every file written, nothing half-done', () => {
+      // The problems fill the pipe long before the good files after them are reached.
+      const entries = [
+        { name: 'k', data: 'kernel' },
+        ...Array.from({ length: 5000 }, (_, i) => ({ name: `copy${i}`, data: 'kernel', shareLocalHeaderOf: 0 })),
+        ...Array.from({ length: 3000 }, (_, i) => ({ name: `g${i % 9}/f${i}.txt`, data: `file ${i}\n`.repeat(1 + (i % 40)) })),
+        { name: 'big.bin', data: Buffer.alloc(3 << 20, 7), method: 0 },
+      ];
+      const archive = writeArchive(dir, 'pipe-then-files.zip', craftZip(entries));
+      const out = path.join(dir, 'pipe-then-files');
+      expect(spawnSync('bash', ['-c', '"$0" "$1" extract --json "$2" -o "$3" 2>/dev/null | head -c 100 >/dev/null; echo "${PIPESTATUS[0]}"', process.execPath, bin, archive, out], { encoding: 'utf8', env: env() }).stdout.trim()).toBe('1');
+      const written = readdirSync(out, { recursive: true }).map(String);
+      expect(written.filter((name) => name.includes('zipdesk-partial'))).toEqual([]);
+      for (const [i, entry] of entries.entries()) if (i === 0 || i > 5000) expect(readFileSync(path.join(out, entry.name)).equals(Buffer.from(entry.data))).toBe(true);
+      expect(written.filter((name) => !['g0', 'g1', 'g2', 'g3', 'g4', 'g5', 'g6', 'g7', 'g8'].includes(name))).toHaveLength(3002);
+    });
+
     it('list exits 1 and names the error when its directory breaks off and its reader has left (list … | head)', () => {
       const good = craftZip(Array.from({ length: 5000 }, (_, i) => ({ name: `f${i}.txt`, data: 'x', method: 0 })));
       const broken = writeArchive(dir, 'broken-directory.zip', messWith(good, (b) => b.write('XXXX', signatureOffsets(b, SIGNATURE.CENTRAL_DIRECTORY_HEADER)[4000]!, 'latin1')));
@@ -434,6 +478,11 @@ describe('writing much output (cli/output.ts)', () => {
     expect(text.length).toBeGreaterThan(400_000);
     expect(drains).toBeGreaterThan(0);
     expect(mostQueued).toBeLessThan(100_000);
+    // The rest of an object begun (as after the problems of `extract --json`).
+    const rest = { ok: true, skipped: problems.map(({ entry }) => ({ entry, reason: 'already there' })) };
+    const after = await through((stream) => writeJson(stream, rest, '{"problems":[]'));
+    expect(after.text).toBe(JSON.stringify({ problems: [], ...rest }) + '\n');
+    expect(after.mostQueued).toBeLessThan(100_000);
   });
 
   it('writeLines writes every line, in pieces', async () => {

@@ -492,6 +492,29 @@ describe('extractArchive overwrite policies', () => {
     expect((await run(false)).most).toBe(20_000);
   });
 
+  it('waits for whoever hears the problems also with those kept to the end (links pointing outside)', async () => {
+    const archive = writeArchive(dir, 'flow-links.zip', craftZip(Array.from({ length: 5000 }, (_, i) => ({ name: `l${i}`, kind: 'symlink' as const, data: '../../outside' }))));
+    let waiting = 0;
+    let most = 0;
+    const heard: number[] = [];
+    const result = await extractArchive(archive, path.join(dir, 'out-flow-links'), {
+      onProblem: (problem) => {
+        heard.push(problem.index);
+        most = Math.max(most, ++waiting);
+      },
+      problemFlow: {
+        behind: () => waiting >= 500,
+        caughtUp: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          waiting = 0;
+        },
+      },
+    });
+    expect(result.problemCount).toBe(5000);
+    expect(heard).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+    expect(most).toBe(500);
+  });
+
   it('holds few problems while the helper is slow on an early part: this thread waits for it', async () => {
     // Entry 0 inflates to 256 MiB of zeros; 60,000 entries after it reuse its header and are
     // refused as they are planned. Their problems wait for part 0, which waits for that file.
@@ -936,5 +959,26 @@ describe('extractArchive onto a full disk', () => {
       }
       rmSync(target, { recursive: true, force: true });
     }
+  });
+
+  it.skipIf(!mounted)('hands on every problem found before the disk filled, in entry order, before it rejects', async () => {
+    // Bad entries before files that fill the disk: each of them is heard, then the entry that did
+    // not fit, then the run rejects (those of the part the full disk cut short were once lost).
+    const files: CraftEntry[] = Array.from({ length: 40 }, (_, i) => ({ name: `f${i}.txt`, data: lines(5_000, i), ...(i % 4 === 1 && { crc32: 1 }) }));
+    files.push({ name: '../up', data: 'x' }, ...Array.from({ length: 5 }, (_, i) => ({ name: `big${i}.bin`, data: lines(1_000_000, i), method: 0 })));
+    const archive = writeArchive(dir, 'full-bad.zip', craftZip(files));
+    const target = path.join(smallDisk, 'bad');
+    const heard: EntryProblem[] = [];
+    const error = await extractArchive(archive, target, { onProblem: (problem) => heard.push(problem) }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'DISK_FULL' });
+    const crc = heard.filter((p) => p.code === 'CRC_MISMATCH');
+    expect(crc.map((p) => p.entry)).toEqual(Array.from({ length: 10 }, (_, k) => `f${4 * k + 1}.txt`));
+    expect(heard.find((p) => p.code === 'UNSAFE_PATH')).toMatchObject({ entry: '../up', index: 40 });
+    expect(heard.map((p) => p.index)).toEqual([...heard.map((p) => p.index)].sort((a, b) => a - b));
+    expect(heard.at(-1)).toMatchObject({ entry: expect.stringMatching(/^big\d\.bin$/), code: 'DISK_FULL' });
+    // (None comes after the rejection.)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(heard).toHaveLength(12);
+    rmSync(target, { recursive: true, force: true });
   });
 });
