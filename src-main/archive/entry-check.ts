@@ -27,7 +27,7 @@ export interface ProblemFlow {
   caughtUp(): Promise<void>;
 }
 
-export function entryProblem(entry: ZipEntry, error: ZipError): EntryProblem {
+export function entryProblem(entry: Pick<ZipEntry, 'name' | 'index'>, error: ZipError): EntryProblem {
   return { entry: entry.name, index: entry.index, code: error.code, message: error.message };
 }
 
@@ -374,7 +374,7 @@ const INTO_DIRECTORY = 1;
 const DAMAGED = 2;
 
 /** The same numbers in an array twice as long (at least `least`). */
-function grown<T extends Float64Array<ArrayBuffer> | Uint32Array<ArrayBuffer>>(array: T, least = 0): T {
+export function grown<T extends Float64Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Uint16Array<ArrayBuffer>>(array: T, least = 0): T {
   const larger = new (array.constructor as new (length: number) => T)(Math.max(least, array.length * 2));
   larger.set(array);
   return larger;

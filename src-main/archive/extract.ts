@@ -15,8 +15,8 @@
 // Like testArchive, this is a pure async function over paths with a signal and a progress
 // callback, returning plain JSON, so the worker, the IPC handlers and the command line share it.
 
-import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, utimesSync, writeSync } from 'node:fs';
-import { lutimes, mkdir, open, readdir, realpath, rename, rm, symlink, unlink, type FileHandle } from 'node:fs/promises';
+import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, lutimesSync, mkdirSync, openSync, renameSync, rmSync, symlinkSync, utimesSync, writeSync } from 'node:fs';
+import { mkdir, open, readdir, realpath, rename, unlink, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { Buffer } from 'node:buffer';
@@ -32,6 +32,7 @@ import { openZip, type ZipReader } from '../zip/reader.js';
 import { canReadChunks } from '../zip/entry-data.js';
 import type { ArchivePaths } from './archive-paths.js';
 import { ExtractProblems } from './extract-problems.js';
+import { EntryList, MadeFolders } from './extract-later.js';
 import { MAX_HELD_PROBLEMS } from './check-ranges.js';
 import { silentLog, type Log } from '../log/types.js';
 
@@ -272,7 +273,7 @@ async function extractUntilStopped(
   /** Under 'skip' and 'replace', whether an entry of `path` whose own data or link failed so may yet give way to another entry of that path (step 3b). */
   const mayGiveWay = (code: string, path: string): boolean => policy !== 'rename' && FALLBACK_CODES.has(code) && spans.paths!.mayRepeat(path);
   /** An entry's problem, found in `part` of the directory (undefined: after the last). */
-  const fail = (plan: Planned, error: unknown, part: number | undefined): void => {
+  const fail = (plan: { readonly entry: EntryName; readonly safe: { readonly path: string } }, error: unknown, part: number | undefined): void => {
     if (signal?.aborted) return;
     if (!isZipError(error)) error = ioProblem(error, plan.entry);
     const { code } = error as ZipError;
@@ -324,8 +325,9 @@ async function extractUntilStopped(
       return false;
     }
   };
-  const directories: Planned[] = [];
-  const symlinks: Planned[] = [];
+  /** The folders this run made, for step 4, and the links, made in step 3 (extract-later.ts). */
+  const directories = new MadeFolders();
+  const symlinks = new EntryList();
   /** Paths planned so far in this run that other entries may name too: a second file for one path is settled by the policy. */
   const seen = new Map<string, Seen>();
 
@@ -360,7 +362,7 @@ async function extractUntilStopped(
           continue;
         }
         if (plan.kind === 'directory') batchDirectories.push(plan);
-        else if (plan.kind === 'symlink') symlinks.push(plan);
+        else if (plan.kind === 'symlink') symlinks.add(entry);
         else files.push(plan);
       }
 
@@ -369,7 +371,7 @@ async function extractUntilStopped(
         if (signal?.aborted) break;
         try {
           disk.makeDirectory(plan.safe);
-          directories.push(plan);
+          directories.add(plan.entry, plan.safe.path, (plan.entry.unixMode ?? 0) & PERMISSION_BITS);
           directoriesCreated++;
         } catch (error) {
           fail(plan, error, part);
@@ -429,10 +431,9 @@ async function extractUntilStopped(
   }
 
   // 3. Symbolic links, last, so that no file above was written through one.
-  for (const plan of symlinks) {
-    if (signal?.aborted) break;
-    await placeLink(plan);
-    done(plan.entry, plan.entry.uncompressedSize);
+  for await (const entry of symlinks.readAgain(reader, signal)) {
+    await placeLink({ entry, safe: trySafeEntryPath(entry.name) as SafePath, kind: 'symlink' });
+    done(entry, entry.uncompressedSize);
   }
   if (signal?.aborted) {
     full.filesWritten = filesWritten;
@@ -471,15 +472,14 @@ async function extractUntilStopped(
   // 4. Folder times and modes, deepest first: writing into a folder changes its time, and a
   //    read-only folder could not have been written into. Only folders this run made: one that
   //    was there already keeps its own (a private folder must not become the archive's 0777).
-  for (const plan of byDepth(directories).reverse()) {
-    if (!disk.made(plan.safe.path)) continue;
+  for (const folder of directories.deepestFirst()) {
+    if (!disk.made(folder.path)) continue;
     try {
-      const absolute = disk.absoluteOf(plan.safe.path);
-      const mode = (plan.entry.unixMode ?? 0) & PERMISSION_BITS;
-      if (mode !== 0 && !disk.madeWithMode(plan.safe.path, mode)) chmodSync(absolute, mode);
-      if (validDate(plan.entry.modified)) utimesSync(absolute, plan.entry.modified, plan.entry.modified);
+      const absolute = disk.absoluteOf(folder.path);
+      if (folder.mode !== 0 && !disk.madeWithMode(folder.path, folder.mode)) chmodSync(absolute, folder.mode);
+      if (Number.isFinite(folder.modifiedMs)) utimesSync(absolute, folder.modifiedMs / 1000, folder.modifiedMs / 1000);
     } catch (error) {
-      fail(plan, error, undefined);
+      fail({ entry: folder.entry, safe: folder }, error, undefined);
     }
   }
 
@@ -519,6 +519,10 @@ function byDepth(plans: readonly Planned[]): Planned[] {
 function validDate(date: Date): boolean {
   return Number.isFinite(date.getTime());
 }
+
+/** What names an entry in a problem. */
+type EntryName = Pick<ZipEntry, 'name' | 'index'>;
+
 
 /**
  * Which entries the caller asked for: all, or these names ("dir/" selecting what is under it);
@@ -739,7 +743,7 @@ async function readSymlinkTarget(reader: ZipReader, entry: ZipEntry, signal: Abo
   return data.toString('utf8');
 }
 
-function ioProblem(error: unknown, entry: ZipEntry): ZipError {
+function ioProblem(error: unknown, entry: EntryName): ZipError {
   const code = (error as NodeJS.ErrnoException).code;
   if (isDiskFull(code)) return new ZipError('DISK_FULL', DISK_FULL_WORDS, { entry: entry.name, cause: error });
   const message = error instanceof Error ? error.message.replace(/^[A-Z]+: /, '') : String(error);
@@ -759,7 +763,10 @@ function parentOf(safe: SafePath): string {
 }
 
 class TargetFolder {
-  /** Folders (relative, "/"-joined; "" is the target) checked to be real folders. */
+  /**
+   * Folders (relative, "/"-joined; "" is the target) checked to be real folders that this run
+   * did not make (those it made are in `fresh` alone: an archive may hold a million).
+   */
   private readonly verified = new Set<string>();
   /** Folders this run created or found empty: nothing in them predates us. */
   private readonly fresh = new Set<string>();
@@ -846,11 +853,11 @@ class TargetFolder {
    * still be on its way (a later file there is refused in `choose`).
    */
   ensureDirectory(relative: string): void {
-    if (this.verified.has(relative)) return;
+    if (this.known(relative)) return;
     // Where each folder not yet known ends, deepest first: up to the deepest known one (most
     // often the parent: a folder's entry comes after the folders it lies in).
     const ends: number[] = [];
-    for (let end = relative.length; end > 0 && !this.verified.has(relative.slice(0, end)); end = Math.max(0, relative.lastIndexOf('/', end - 1))) ends.push(end);
+    for (let end = relative.length; end > 0 && !this.known(relative.slice(0, end)); end = Math.max(0, relative.lastIndexOf('/', end - 1))) ends.push(end);
     for (let k = ends.length - 1; k >= 0; k--) {
       const prefix = relative.slice(0, ends[k]);
       const claimedKind = this.claimed.get(this.same(prefix));
@@ -868,12 +875,18 @@ class TargetFolder {
         if (stat.isSymbolicLink()) throw new ZipError('UNSAFE_PATH', `${prefix} is a symbolic link in the target folder; nothing is written through it`);
         if (!stat.isDirectory()) throw new ZipError('EXISTS', `${prefix} exists and is not a folder`);
       }
-      this.verified.add(prefix);
       if (made) {
         this.fresh.add(prefix);
         this.foldedFolders?.add(this.same(prefix));
+      } else {
+        this.verified.add(prefix);
       }
     }
+  }
+
+  /** Whether the folder is known to be a real one (this run made it, or checked it). */
+  private known(relative: string): boolean {
+    return this.fresh.has(relative) || this.verified.has(relative);
   }
 
   /** Gives up this run's claim on a name (its entry wrote nothing there), for another entry to take. */
@@ -945,7 +958,7 @@ class TargetFolder {
    */
   prepareFile(safe: SafePath, policy: OverwritePolicy): { kind: 'skipped'; reason: string } | { kind: 'placed'; path: string; final: string } {
     const parent = parentOf(safe);
-    if (!this.verified.has(parent)) this.ensureDirectory(parent);
+    if (!this.known(parent)) this.ensureDirectory(parent);
     const choice = this.choose(safe, policy, 'file');
     if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
     return { kind: 'placed', path: choice.relative, final: this.absoluteOf(choice.relative) };
@@ -1016,13 +1029,14 @@ class TargetFolder {
     this.ensureDirectory(parentOf(safe));
     const choice = this.choose(safe, policy, 'symlink');
     if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
+    // Synchronous, as folders are made: each call is short (an archive may hold many links).
     const temporary = this.temporaryName(safe.path);
-    await symlink(linkTarget, temporary);
+    symlinkSync(linkTarget, temporary);
     try {
-      if (validDate(modified)) await lutimes(temporary, modified, modified);
-      await rename(temporary, this.absoluteOf(choice.relative));
+      if (validDate(modified)) lutimesSync(temporary, modified, modified);
+      renameSync(temporary, this.absoluteOf(choice.relative));
     } catch (error) {
-      await rm(temporary, { force: true });
+      rmSync(temporary, { force: true });
       throw error;
     }
     return { kind: 'written', path: choice.relative };

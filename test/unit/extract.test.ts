@@ -103,6 +103,37 @@ with zipfile.ZipFile('p.zip', 'w', zipfile.ZIP_DEFLATED) as z:
     expect([mtime.getFullYear(), mtime.getMonth() + 1, mtime.getDate(), mtime.getHours(), mtime.getMinutes(), mtime.getSeconds()]).toEqual([2021, 6, 15, 10, 20, 30]);
   });
 
+  it('gives each folder it made its mode and time once all is written, read-only ones with folders inside them too, whatever the entry\'s spelling', async () => {
+    const year = (y: number): number => ((y - 1980) << 9) | (6 << 5) | 15;
+    const archive = writeArchive(
+      dir,
+      'folders.zip',
+      craftZip([
+        { name: 'a//b/', kind: 'directory', mode: 0o750, dosDate: year(2019) },
+        { name: './c/', kind: 'directory', mode: 0o700, dosDate: year(2018) },
+        { name: 'ro/', kind: 'directory', mode: 0o555, dosDate: year(2017) },
+        { name: 'ro/inner/', kind: 'directory', mode: 0o500, dosDate: year(2016) },
+        { name: 'ro/inner/f.txt', data: 'f', dosDate: year(2015) },
+        { name: 'a/b/g.txt', data: 'g' },
+      ]),
+    );
+    const target = path.join(dir, 'out');
+    const result = await extractArchive(archive, target);
+    expect(result.problems).toEqual([]);
+    const seen = (name: string): [string, number, number] => {
+      const stat = statSync(path.join(target, name));
+      return [name, stat.mode & 0o777, stat.mtime.getFullYear()];
+    };
+    expect(['a/b', 'c', 'ro', 'ro/inner', 'ro/inner/f.txt'].map(seen)).toEqual([
+      ['a/b', 0o750, 2019],
+      ['c', 0o700, 2018],
+      ['ro', 0o555, 2017],
+      ['ro/inner', 0o500, 2016],
+      ['ro/inner/f.txt', 0o644, 2015],
+    ]);
+    for (const name of ['ro', 'ro/inner']) chmodSync(path.join(target, name), 0o755);
+  });
+
   it('extracts only the selected entries, a folder name selecting what is under it', async () => {
     const archive = writeArchive(dir, 's.zip', craftZip([{ name: 'a/1.txt', data: '1' }, { name: 'a/2.txt', data: '2' }, { name: 'b/3.txt', data: '3' }]));
     const target = path.join(dir, 'out');
