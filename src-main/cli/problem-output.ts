@@ -46,13 +46,13 @@ export class ProblemOutput {
 
   /**
    * After the command failed as a whole (all it found heard): what was heard, and with --json the
-   * object begun closed, with `"ok":false` and the failure as "error" (code and message).
+   * object (begun, or now) closed, with `"ok":false` and the failure as "error" (code and message).
    */
   abandon(error: unknown): void {
     this.flush();
-    if (!this.json || this.objects === undefined || this.context.stdout.destroyed) return;
+    if (!this.json || this.context.stdout.destroyed) return;
     const code = isZipError(error) ? error.code : 'IO';
-    this.context.stdout.write(`],"ok":false,"error":${JSON.stringify({ code, message: describeError(error) })}}\n`);
+    this.context.stdout.write(`${this.objects === undefined ? this.head() : ''}],"ok":false,"error":${JSON.stringify({ code, message: describeError(error) })}}\n`);
   }
 
   /**

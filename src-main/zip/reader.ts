@@ -460,8 +460,10 @@ class CentralDirectoryReader implements ZipReader {
     let position = start;
     let index = 0;
     if (range !== undefined) {
-      if (!(range.offset >= start && range.offset < declaredEnd && range.index >= 0 && range.count >= 0)) {
-        throw new RangeError(`central directory range at ${range.offset} (record ${range.index}) is not inside the directory (${start}–${declaredEnd})`);
+      // (Records past the declared end are read as the first pass read them: an end record may
+      // understate the directory's size.)
+      if (!(range.offset >= start && range.offset < limit && range.index >= 0 && range.count >= 0)) {
+        throw new RangeError(`central directory range at ${range.offset} (record ${range.index}) is not inside the directory (${start}–${limit})`);
       }
       position = range.offset;
       index = range.index;

@@ -316,6 +316,12 @@ describe('zipdesk usage and errors', () => {
     expect(await zipdesk('list', 'missing.zip')).toMatchObject({ stderr: 'zipdesk: missing.zip: cannot open: no such file or directory\n' });
     const notZip = await zipdesk('test', 'text.zip');
     expect(notZip.stderr).toMatch(/^zipdesk: text\.zip: .*end of central directory.*\n$/);
+    // With --json, test and extract still write their one object, saying what stopped them.
+    for (const argv of [['test', '--json', 'text.zip'], ['extract', '--json', 'text.zip', '-o', 'never']]) {
+      const failed = await zipdesk(...argv);
+      expect(failed.code).toBe(1);
+      expect(JSON.parse(failed.stdout)).toEqual({ archive: 'text.zip', problems: [], ok: false, error: { code: 'NOT_A_ZIP', message: expect.stringMatching(/^no end of central directory record/) } });
+    }
   });
 
   it('help lists every command and exits 0', async () => {
