@@ -50,7 +50,8 @@ export const extractCommand: Command = {
     context.exitAtLeast?.(code);
     // Names that matched nothing are named, as unzip does ("filename not matched"); the rest is extracted.
     await problems.endLines(result.unmatched.map((name) => problemLine(archive, { entry: name, code: 'BAD_NAME', message: 'no entry by this name' })));
-    if (selection.length > 0 && result.entriesTotal === 0) return EXIT_ARCHIVE_PROBLEM;
+    // (With nothing selected there is nothing to sum up, but --json still gives its one object.)
+    if (selection.length > 0 && result.entriesTotal === 0 && !json) return EXIT_ARCHIVE_PROBLEM;
     if (json) {
       const { entriesTotal, filesWritten, directoriesCreated, symlinksCreated, bytesWritten, skipped, renamed, ok, unmatched } = result;
       await problems.endJson({ target: output, entriesTotal, filesWritten, directoriesCreated, symlinksCreated, bytesWritten, skipped, renamed, ok, unmatched });

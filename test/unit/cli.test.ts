@@ -208,6 +208,9 @@ describe('zipdesk test and extract', () => {
     expect(readFileSync(path.join(dir, 'picked/src/a.txt'), 'utf8')).toBe('alpha\n'.repeat(100));
     const none = await zipdesk('extract', 'good.zip', '-o', 'picked2', 'nosuch.txt');
     expect(none).toMatchObject({ code: 1, stderr: 'zipdesk: good.zip: nosuch.txt: no entry by this name\n', stdout: '' });
+    const noneJson = await zipdesk('extract', '--json', 'good.zip', '-o', 'picked2', 'nosuch.txt');
+    expect(noneJson.code).toBe(1);
+    expect(JSON.parse(noneJson.stdout)).toMatchObject({ archive: 'good.zip', problems: [], entriesTotal: 0, filesWritten: 0, ok: true, unmatched: ['nosuch.txt'] });
     expect((await zipdesk('extract', 'good.zip', '-o', 'picked3', 'src/b.bin')).code).toBe(0);
   });
 });
