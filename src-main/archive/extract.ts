@@ -432,7 +432,13 @@ async function extractUntilStopped(
 
   // 3. Symbolic links, last, so that no file above was written through one.
   for await (const entry of symlinks.readAgain(reader, signal)) {
-    await placeLink({ entry, safe: trySafeEntryPath(entry.name) as SafePath, kind: 'symlink' });
+    const safe = trySafeEntryPath(entry.name);
+    // (Read again as planned, unless the archive was rewritten meanwhile: then it is refused.)
+    if (safe instanceof ZipError || !entry.isSymlink) {
+      problems.add(entryProblem(entry, new ZipError('SOURCE_CHANGED', 'the archive changed while it was extracted: this entry is no longer the link it was')), undefined);
+    } else {
+      await placeLink({ entry, safe, kind: 'symlink' });
+    }
     done(entry, entry.uncompressedSize);
   }
   if (signal?.aborted) {
@@ -522,7 +528,6 @@ function validDate(date: Date): boolean {
 
 /** What names an entry in a problem. */
 type EntryName = Pick<ZipEntry, 'name' | 'index'>;
-
 
 /**
  * Which entries the caller asked for: all, or these names ("dir/" selecting what is under it);

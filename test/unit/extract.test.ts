@@ -157,6 +157,28 @@ with zipfile.ZipFile('p.zip', 'w', zipfile.ZIP_DEFLATED) as z:
     expect(readFileSync(path.join(target, 'z.txt'), 'utf8')).toBe('z');
   });
 
+  it('refuses a link whose record changed after it was planned (the archive rewritten during the extraction)', async () => {
+    const files = Array.from({ length: 5000 }, (_, i) => ({ name: `f${i}.txt`, data: `file ${i}` }));
+    const archive = writeArchive(dir, 'rewritten.zip', craftZip([{ name: 'lnk1', kind: 'symlink', data: 'f0.txt' }, ...files]));
+    const target = path.join(dir, 'out');
+    let rewritten = false;
+    const result = await extractArchive(archive, target, {
+      progressIntervalMs: 0,
+      onProgress: (progress) => {
+        // While the files are written, the link waits for step 3; its central record now names "../x".
+        if (rewritten || progress.entriesDone === 0 || progress.entriesDone > 4000) return;
+        rewritten = true;
+        const bytes = readFileSync(archive);
+        bytes.write('../x', bytes.lastIndexOf(Buffer.from('lnk1')), 'latin1');
+        writeFileSync(archive, bytes);
+      },
+    });
+    expect(rewritten).toBe(true);
+    expect(result.problems).toEqual([{ entry: '../x', index: 0, code: 'SOURCE_CHANGED', message: 'the archive changed while it was extracted: this entry is no longer the link it was' }]);
+    expect(readdirSync(target)).toHaveLength(5000);
+    expect(existsSync(path.join(target, 'lnk1'))).toBe(false);
+  });
+
   it('makes the links of an archive whose end record understates the directory\'s size', async () => {
     // The links are read again from the directory (extract-later.ts), past the declared end as the first pass read it.
     const good = craftZip([
