@@ -418,7 +418,7 @@ describe('zipdesk usage and errors', () => {
       const written = readdirSync(out, { recursive: true }).map(String);
       expect(written.filter((name) => name.includes('zipdesk-partial'))).toEqual([]);
       for (const [i, entry] of entries.entries()) if (i === 0 || i > 5000) expect(readFileSync(path.join(out, entry.name)).equals(Buffer.from(entry.data))).toBe(true);
-      expect(written.filter((name) => !['g0', 'g1', 'g2', 'g3', 'g4', 'g5', 'g6', 'g7', 'g8'].includes(name))).toHaveLength(3002);
+      expect(written.filter((name) => !/^g\d$/.test(name))).toHaveLength(3002); // k, big.bin and the 3,000 files
     });
 
     it('list exits 1 and names the error when its directory breaks off and its reader has left (list … | head)', () => {

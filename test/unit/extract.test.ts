@@ -14,7 +14,8 @@ import { buildSafetyReport } from '../../src-main/zip/safety.js';
 import { isZipError } from '../../src-main/zip/errors.js';
 import { namePathKey } from '../../src-main/zip/paths.js';
 import { craftZip, run, tempDir, tree, writeArchive, type CraftEntry } from './craft.js';
-import { messWith } from './reader-fixtures.js';
+import { messWith, signatureOffsets } from './reader-fixtures.js';
+import { SIGNATURE } from '../../src-main/zip/records.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -188,8 +189,8 @@ with zipfile.ZipFile('p.zip', 'w', zipfile.ZIP_DEFLATED) as z:
       { name: 'l1', kind: 'symlink', data: 'f.txt' },
     ]);
     const archive = writeArchive(dir, 'understated.zip', messWith(good, (b) => {
-      const end = b.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-      b.writeUInt32LE(b.readUInt32LE(end + 12) - 60, end + 12);
+      const end = signatureOffsets(b, SIGNATURE.END_OF_CENTRAL_DIRECTORY).at(-1)!;
+      b.writeUInt32LE(b.readUInt32LE(end + 12) - 60, end + 12); // 12 - size of the central directory (4)
     }));
     const target = path.join(dir, 'out');
     const result = await extractArchive(archive, target);
