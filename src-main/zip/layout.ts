@@ -299,6 +299,24 @@ export class ExtraFieldLayout {
     return this.walk(buf, start, end, context, undefined);
   }
 
+  /**
+   * One number field of the data, as `decode` would give it (undefined when absent), decoding
+   * only the fields before it and making no object: for readers that want one field of every
+   * record (the extended timestamp's modTime of a million central records). Compiled from the
+   * table on first use, as the records' decoders are: the general walk cost more than the rest
+   * of listing a plain record.
+   */
+  numberOf(name: string, buf: Buffer, start: number, end: number, context: ExtraContext): number | undefined {
+    let read = this.readers.get(name);
+    if (read === undefined) {
+      read = compileFieldReader(this.title, this.fields, name);
+      this.readers.set(name, read);
+    }
+    return read(buf, start, end, context);
+  }
+
+  private readonly readers = new Map<string, FieldReader>();
+
   describe(buf: Buffer, start: number, end: number, context: ExtraContext, base = 0): FieldView[] {
     const views: FieldView[] = [
       { name: 'headerId', offset: base + start - 4, size: 2, raw: rawHex(buf, start - 4, start - 2), value: buf.readUInt16LE(start - 4) },
@@ -370,15 +388,58 @@ export class ExtraFieldLayout {
       }
       const width = field.width ?? (values[field.widthField!] as number);
       if (at + width > end) break;
-      let value: number;
-      if (width === 1 || width === 2 || width === 4 || width === 8) value = readUInt(buf, at, width);
-      else if (width === 0) value = 0;
-      else if (width <= 6) value = buf.readUIntLE(at, width);
-      else value = Number.NaN; // 7 or more bytes: shown raw, used by nobody
+      const value = readWidth(buf, at, width);
       values[field.name] = value;
       visit?.(field.name, at, width, value);
       at += width;
     }
     return { values, trailing: end - at };
   }
+}
+
+type FieldReader = (buf: Buffer, start: number, end: number, context: ExtraContext) => number | undefined;
+
+/**
+ * Straight-line code for ExtraFieldLayout.numberOf: the fields up to `name` decoded as walk
+ * decodes them (each `when` asked with the values before it, a field that does not fit ends the
+ * data), into one object kept for every call. Fields of a fixed width or another field's width
+ * only: a byte run has no number to give, and none comes before a number in our tables.
+ */
+function compileFieldReader(title: string, fields: readonly ExtraFieldSpec[], name: string): FieldReader {
+  const last = fields.findIndex((field) => field.name === name);
+  if (last === -1) throw new TypeError(`${title} has no field ${name}`);
+  const lines = ['let at = start, width;'];
+  for (const [i, field] of fields.slice(0, last + 1).entries()) {
+    const key = JSON.stringify(field.name);
+    if (field.rest) throw new TypeError(`${title}: ${field.name} is a byte run, not a number`);
+    // (A skipped field is left unset: the `when`s after it see what walk would show them.)
+    lines.push(`values[${key}] = undefined;`);
+    const decodeIt = [
+      field.width !== undefined ? `width = ${field.width};` : `width = values[${JSON.stringify(field.widthField)}];`,
+      'if (at + width > end) return undefined;',
+      `values[${key}] = readNumber(buf, at, width);`,
+      'at += width;',
+    ];
+    lines.push(field.when ? `if (when[${i}](values, context)) {\n${decodeIt.join('\n')}\n}` : decodeIt.join('\n'));
+  }
+  lines.push(`return values[${JSON.stringify(name)}];`);
+  const when = fields.map((field) => field.when);
+  const values: Record<string, number | undefined> = Object.fromEntries(fields.map((field) => [field.name, undefined]));
+  const read = new Function('when', 'values', 'readNumber', 'buf', 'start', 'end', 'context', lines.join('\n')) as (
+    w: typeof when,
+    v: typeof values,
+    r: typeof readWidth,
+    buf: Buffer,
+    start: number,
+    end: number,
+    context: ExtraContext,
+  ) => number | undefined;
+  return (buf, start, end, context) => read(when, values, readWidth, buf, start, end, context);
+}
+
+/** An extra field's unsigned number of any width it may have (a width field may say 0 to 255). */
+function readWidth(buf: Buffer, at: number, width: number): number {
+  if (width === 1 || width === 2 || width === 4 || width === 8) return readUInt(buf, at, width);
+  if (width === 0) return 0;
+  return width <= 6 ? buf.readUIntLE(at, width) : Number.NaN; // 7 or more bytes: shown raw, used by nobody
 }

@@ -663,8 +663,8 @@ export function plainRecordTime(buf: Buffer, at: number, values: CentralValues):
   let modified: Date | undefined;
   for (let p = nameEnd, dataEnd; (dataEnd = extraFieldEnd(buf, p, extraEnd)) !== -1; p = dataEnd) {
     if ((buf[p]! | (buf[p + 1]! << 8)) !== EXTRA_ID.EXTENDED_TIMESTAMP) continue;
-    const modTime = EXTRA_EXTENDED_TIMESTAMP.decode(buf, p + 4, dataEnd, CENTRAL_CONTEXT).values['modTime'];
-    if (typeof modTime === 'number') modified = unixDate(modTime);
+    const modTime = EXTRA_EXTENDED_TIMESTAMP.numberOf('modTime', buf, p + 4, dataEnd, CENTRAL_CONTEXT);
+    if (modTime !== undefined) modified = unixDate(modTime);
   }
   return modified ?? dosDate(values.lastModFileDate, values.lastModFileTime);
 }
@@ -760,14 +760,14 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
           }
           break;
         case EXTRA_ID.EXTENDED_TIMESTAMP: {
-          const modTime = EXTRA_EXTENDED_TIMESTAMP.decode(buf, dataStart, dataEnd, CENTRAL_CONTEXT).values['modTime'];
-          if (typeof modTime === 'number') modified = unixDate(modTime);
+          const modTime = EXTRA_EXTENDED_TIMESTAMP.numberOf('modTime', buf, dataStart, dataEnd, CENTRAL_CONTEXT);
+          if (modTime !== undefined) modified = unixDate(modTime);
           break;
         }
         case EXTRA_ID.NTFS:
           if (modified === undefined) {
-            const mtime = EXTRA_NTFS.decode(buf, dataStart, dataEnd, CENTRAL_CONTEXT).values['mtime'];
-            if (typeof mtime === 'number' && mtime > 0) modified = filetimeToDate(mtime);
+            const mtime = EXTRA_NTFS.numberOf('mtime', buf, dataStart, dataEnd, CENTRAL_CONTEXT);
+            if (mtime !== undefined && mtime > 0) modified = filetimeToDate(mtime);
           }
           break;
         case EXTRA_ID.INFOZIP_UNICODE_PATH:
