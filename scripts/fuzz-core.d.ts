@@ -37,4 +37,14 @@ export function fuzz(options: {
   iterations: number;
   api: FuzzApi;
   onFinding?: (finding: Finding) => void;
+  check?: (bytes: Buffer) => Promise<string[]>;
 }): Promise<{ counts: Map<string, number>; findings: Finding[] }>;
+export function extractCase(
+  bytes: Buffer,
+  work: string,
+  api: {
+    testArchive: (archive: string) => Promise<{ ok: boolean }>;
+    extractArchive: (archive: string, target: string) => Promise<{ ok: boolean }>;
+    ZipError: abstract new (...args: any[]) => { code: string };
+  },
+): Promise<{ outcomes: string[]; wrong: string[] }>;

@@ -7,6 +7,8 @@
 // read, bytes inflated), so no case can run long whatever the mutation.
 
 import { Buffer } from 'node:buffer';
+import fs from 'node:fs';
+import path from 'node:path';
 
 /** Deterministic 32-bit PRNG (mulberry32): the same seed gives the same cases. */
 export function prng(seed) {
@@ -196,8 +198,11 @@ export async function comparePlainPath(bytes, reader, entries, api) {
   return tally;
 }
 
-/** Runs `iterations` cases over the seeds; returns counts per outcome and the findings. */
-export async function fuzz({ seeds, seed, iterations, api, onFinding }) {
+/**
+ * Runs `iterations` cases over the seeds; returns counts per outcome and the findings. `check`
+ * runs one case and returns its outcomes, throwing a finding (default: exercise with `api`).
+ */
+export async function fuzz({ seeds, seed, iterations, api, onFinding, check = (bytes) => exercise(bytes, api) }) {
   const random = prng(seed);
   const counts = new Map();
   const findings = [];
@@ -211,7 +216,7 @@ export async function fuzz({ seeds, seed, iterations, api, onFinding }) {
       description += `; ${next.description}`;
     }
     try {
-      const outcomes = await exercise(bytes, api);
+      const outcomes = await check(bytes);
       for (const outcome of new Set(outcomes)) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
     } catch (error) {
       const finding = { case: i, seed: origin.name, description, error: error instanceof Error ? error.stack ?? error.message : String(error), bytes };
@@ -220,4 +225,47 @@ export async function fuzz({ seeds, seed, iterations, api, onFinding }) {
     }
   }
   return { counts, findings };
+}
+
+/**
+ * One case of test and extract through the files (archive/test-archive.ts, archive/extract.ts):
+ * `bytes` written as `work`/x.zip (`work` an empty folder), tested, then extracted to `work`/out.
+ * Returns each run's outcome ('ok', 'problems' or a ZipError's code) and what went wrong: an
+ * exception that is not a ZipError, the archive changed, anything made beside the target, a
+ * link that points outside it, a temporary file left.
+ */
+export async function extractCase(bytes, work, api) {
+  const { testArchive, extractArchive, ZipError } = api;
+  const archive = path.join(work, 'x.zip');
+  const target = path.join(work, 'out');
+  fs.writeFileSync(archive, bytes);
+  const outcomes = [];
+  const wrong = [];
+  for (const [name, run] of [
+    ['test', () => testArchive(archive)],
+    ['extract', () => extractArchive(archive, target)],
+  ]) {
+    try {
+      const result = await run();
+      outcomes.push(result.ok ? 'ok' : 'problems');
+    } catch (error) {
+      if (error instanceof ZipError) outcomes.push(error.code);
+      else wrong.push(`${name} threw ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    }
+  }
+  const made = fs.readdirSync(work).sort();
+  if (made.join('/') !== (made.includes('out') ? 'out/x.zip' : 'x.zip')) wrong.push(`made beside the target: ${made.join(', ')}`);
+  if (!fs.readFileSync(archive).equals(bytes)) wrong.push('the archive changed');
+  // Walked without following links: every link must point inside the target.
+  const walk = (folder) => {
+    for (const name of fs.readdirSync(folder)) {
+      const file = path.join(folder, name);
+      const stat = fs.lstatSync(file);
+      if (stat.isSymbolicLink() && !path.resolve(folder, fs.readlinkSync(file)).startsWith(target + path.sep)) wrong.push(`link pointing outside: ${file} -> ${fs.readlinkSync(file)}`);
+      if (name.endsWith('.zipdesk-partial')) wrong.push(`temporary file left: ${file}`);
+      if (stat.isDirectory()) walk(file);
+    }
+  };
+  if (made.includes('out')) walk(target);
+  return { outcomes, wrong };
 }

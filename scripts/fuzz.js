@@ -1,30 +1,37 @@
 #!/usr/bin/env node
-// `npm run fuzz -- [SEED] [ITERATIONS]`: the fuzz test's engine (scripts/fuzz-core.js) run
-// longer, against the compiled reader in build/. Seeds: the peer archives (ZIPDESK_PEER_ZIPS,
+// `npm run fuzz -- [SEED] [ITERATIONS] [--extract]`: the fuzz test's engine (scripts/fuzz-core.js)
+// run longer, against the compiled code in build/. Seeds: the peer archives (ZIPDESK_PEER_ZIPS,
 // ../shared/peer-zips or /work/shared/peer-zips; those up to 64 KiB) and a few archives made
 // here with zip and python. Prints outcome counts; each finding (an exception that is not a
 // ZipError) is printed and saved under test-artifacts/fuzz/ with its bytes. Exit 1 on findings.
+// With --extract, each case is tested and extracted through files instead (fuzz-core.js
+// extractCase: also nothing beside the target, no link out of it, no temporary file left, the
+// archive unchanged), some 20 cases a second.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fuzz } from './fuzz-core.js';
+import { extractCase, fuzz } from './fuzz-core.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const build = (module) => import(path.join(root, 'build', 'src-main', 'zip', module));
-const [{ openZip, bufferSource, findOverlaps }, { inspectArchive, inspectEntry }, { ZipError }, { plainEntryData, readSmallEntryAt }] = await Promise.all([
-  build('reader.js'),
-  build('inspect.js'),
-  build('errors.js'),
-  build('entry-data.js'),
+const build = (module) => import(path.join(root, 'build', 'src-main', module));
+const [{ openZip, bufferSource, findOverlaps }, { inspectArchive, inspectEntry }, { ZipError }, { plainEntryData, readSmallEntryAt }, { testArchive }, { extractArchive }] = await Promise.all([
+  build('zip/reader.js'),
+  build('zip/inspect.js'),
+  build('zip/errors.js'),
+  build('zip/entry-data.js'),
+  build('archive/test-archive.js'),
+  build('archive/extract.js'),
 ]);
 
-const seed = Number(process.argv[2] ?? Date.now() % 1_000_000);
-const iterations = Number(process.argv[3] ?? 20_000);
+const extracting = process.argv.includes('--extract');
+const [seedArgument, iterationsArgument] = process.argv.slice(2).filter((arg) => arg !== '--extract');
+const seed = Number(seedArgument ?? Date.now() % 1_000_000);
+const iterations = Number(iterationsArgument ?? (extracting ? 2_000 : 20_000));
 if (!Number.isInteger(seed) || !Number.isInteger(iterations) || iterations < 1) {
-  console.error('usage: node scripts/fuzz.js [SEED] [ITERATIONS]');
+  console.error('usage: node scripts/fuzz.js [SEED] [ITERATIONS] [--extract]');
   process.exit(2);
 }
 
@@ -53,7 +60,23 @@ with zipfile.ZipFile('zip64.zip', 'w', zipfile.ZIP_DEFLATED) as z:
     z.comment = b'comment'
     for i in range(4): z.writestr(f'd/{i}.txt', 'text ' * (i * 50))
 `], { cwd: work });
-  for (const name of ['zip.zip', 'piped.zip', 'zip64.zip']) seeds.push({ name: `own/${name}`, bytes: readFileSync(path.join(work, name)) });
+  const own = ['zip.zip', 'piped.zip', 'zip64.zip'];
+  if (extracting) {
+    // Enough small entries for extract's helper thread, and entries read a megabyte at a time.
+    execFileSync('python3', ['-c', `
+import zipfile
+with zipfile.ZipFile('many.zip', 'w', zipfile.ZIP_DEFLATED) as z:
+    for i in range(600): z.writestr(f'd{i % 5}/f{i}.txt', f'entry {i} ' * (1 + i % 40))
+with zipfile.ZipFile('large.zip', 'w') as z:
+    text = ''.join(f'line {i} {i * 7919 % 10007}\\n' for i in range(40000))
+    z.writestr('text.txt', text, zipfile.ZIP_DEFLATED)
+    z.writestr('stored.bin', text[:300000], zipfile.ZIP_STORED)
+`], { cwd: work });
+  }
+  for (const name of own) seeds.push({ name: `own/${name}`, bytes: readFileSync(path.join(work, name)) });
+  // A third of the cases mutate these two: what the peers' small archives do not reach.
+  const share = Math.ceil(seeds.length / 4);
+  if (extracting) for (const name of ['many.zip', 'large.zip']) seeds.push(...Array.from({ length: share }, () => ({ name: `own/${name}`, bytes: readFileSync(path.join(work, name)) })));
 } catch (e) {
   console.error(`could not make our own seed archives (${e.message}); fuzzing the peers only`);
 } finally {
@@ -66,11 +89,24 @@ if (seeds.length === 0) {
 
 const artifacts = path.join(root, 'test-artifacts', 'fuzz');
 const started = performance.now();
-console.log(`fuzzing ${iterations} cases from ${seeds.length} seed archives, seed ${seed}`);
+console.log(`fuzzing ${iterations} cases${extracting ? ' of test and extract' : ''} from ${new Set(seeds.map((s) => s.name)).size} seed archives, seed ${seed}`);
+const cases = mkdtempSync(path.join(tmpdir(), 'zipdesk-fuzz-cases-'));
+/** A test and an extraction through files, in a folder of its own: what went wrong is a finding. */
+const extractOne = async (bytes) => {
+  const work = mkdtempSync(path.join(cases, 'case-'));
+  try {
+    const { outcomes, wrong } = await extractCase(bytes, work, { testArchive, extractArchive, ZipError });
+    if (wrong.length > 0) throw new Error(wrong.join('\n'));
+    return outcomes;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+};
 const { counts, findings } = await fuzz({
   seeds,
   seed,
   iterations,
+  ...(extracting && { check: extractOne }),
   api: { openZip, bufferSource, findOverlaps, inspectArchive, inspectEntry, ZipError, plainEntryData, readSmallEntryAt },
   onFinding: (finding) => {
     mkdirSync(artifacts, { recursive: true });
@@ -79,6 +115,7 @@ const { counts, findings } = await fuzz({
     console.log(`\nFINDING case ${finding.case} from ${finding.seed}: ${finding.description} (saved ${path.relative(root, file)})\n${finding.error}`);
   },
 });
+rmSync(cases, { recursive: true, force: true });
 const seconds = (performance.now() - started) / 1000;
 console.log(`\noutcomes (cases with at least one):`);
 for (const [outcome, count] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${outcome.padEnd(24)} ${count}`);
