@@ -90,7 +90,7 @@ if (seeds.length === 0) {
 const artifacts = path.join(root, 'test-artifacts', 'fuzz');
 const started = performance.now();
 console.log(`fuzzing ${iterations} cases${extracting ? ' of test and extract' : ''} from ${new Set(seeds.map((s) => s.name)).size} seed archives, seed ${seed}`);
-const cases = mkdtempSync(path.join(tmpdir(), 'zipdesk-fuzz-cases-'));
+const cases = extracting ? mkdtempSync(path.join(tmpdir(), 'zipdesk-fuzz-cases-')) : undefined;
 /** A test and an extraction through files, in a folder of its own: what went wrong is a finding. */
 const extractOne = async (bytes) => {
   const work = mkdtempSync(path.join(cases, 'case-'));
@@ -115,7 +115,7 @@ const { counts, findings } = await fuzz({
     console.log(`\nFINDING case ${finding.case} from ${finding.seed}: ${finding.description} (saved ${path.relative(root, file)})\n${finding.error}`);
   },
 });
-rmSync(cases, { recursive: true, force: true });
+if (cases !== undefined) rmSync(cases, { recursive: true, force: true });
 const seconds = (performance.now() - started) / 1000;
 console.log(`\noutcomes (cases with at least one):`);
 for (const [outcome, count] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${outcome.padEnd(24)} ${count}`);

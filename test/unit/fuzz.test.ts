@@ -1,7 +1,8 @@
 // Seeded fuzzing (issue 2): mutated peer archives and archives made here by real tools must
 // open, list, inspect and read to a success or a coded ZipError — never another exception.
 // Each case's work is bounded by construction (scripts/fuzz-core.js LIMITS); the per-test
-// timeout is the only clock. `npm run fuzz -- SEED ITERATIONS` runs the same engine longer.
+// timeout is the only clock. `npm run fuzz -- SEED ITERATIONS [--extract]` runs the same engine
+// (with --extract, the test-and-extract case below) longer.
 
 import { Buffer } from 'node:buffer';
 import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
