@@ -72,11 +72,12 @@ with zipfile.ZipFile('large.zip', 'w') as z:
     z.writestr('text.txt', text, zipfile.ZIP_DEFLATED)
     z.writestr('stored.bin', text[:300000], zipfile.ZIP_STORED)
 `], { cwd: work });
+    own.push('many.zip', 'large.zip');
   }
   for (const name of own) seeds.push({ name: `own/${name}`, bytes: readFileSync(path.join(work, name)) });
   // A third of the cases mutate these two: what the peers' small archives do not reach.
-  const share = Math.ceil(seeds.length / 4);
-  if (extracting) for (const name of ['many.zip', 'large.zip']) seeds.push(...Array.from({ length: share }, () => ({ name: `own/${name}`, bytes: readFileSync(path.join(work, name)) })));
+  const share = Math.ceil((seeds.length - 2) / 4);
+  for (const seed of extracting ? seeds.slice(-2) : []) seeds.push(...Array.from({ length: share - 1 }, () => seed));
 } catch (e) {
   console.error(`could not make our own seed archives (${e.message}); fuzzing the peers only`);
 } finally {
