@@ -2,8 +2,8 @@
 // file, and the folders it made, whose times and modes are set after everything inside them is
 // written. An archive may hold a million of either, so neither keeps its entries: a link is kept
 // as its index and its entry read again from the central directory when its turn comes; a folder
-// as its path (the string the target folder already remembers it by), its entry's index, mode and
-// time, some 22 bytes in all, instead of the 700 its entry and plan took.
+// as its number among the target's folders (archive/folder-tree.ts, which has its path), its
+// entry's index, mode and time, 18 bytes in all, instead of the 700 its entry and plan took.
 
 import type { ZipEntry } from '../zip/model.js';
 import type { ZipReader } from '../zip/reader.js';
@@ -38,8 +38,17 @@ export class EntryList {
   }
 }
 
+/** The paths of folders by their numbers (archive/folder-tree.ts). */
+export interface FolderNames {
+  pathOf(folder: number): string;
+  /** How many folders lie between the root and it (the root's own folders: 1). */
+  depthOf(folder: number): number;
+}
+
 /** One of the folders: what is set on it, and what names its entry in a problem. */
 export interface MadeFolder {
+  /** Its number among the target's folders. */
+  readonly folder: number;
   /** Relative, "/"-joined. */
   readonly path: string;
   /** The stored permission bits (0: none stored). */
@@ -49,24 +58,26 @@ export interface MadeFolder {
   readonly entry: { readonly name: string; readonly index: number };
 }
 
-/** The folders extraction made, in compact columns. */
+/** The folders extraction made, in compact columns: a folder by its number among the target's folders, not its path. */
 export class MadeFolders {
-  private readonly paths: string[] = [];
+  private count = 0;
+  private folders = new Uint32Array(256);
   private indexes = new Uint32Array(256);
   private modes = new Uint16Array(256);
   private times = new Float64Array(256);
   /** The entry names that are not simply the path and a slash ("./a/", "a//b/", a folder by its attributes alone), by position. */
   private readonly otherNames = new Map<number, string>();
 
-  /** `mode`: the permission bits to give it (0: none stored). */
-  add(entry: ZipEntry, path: string, mode: number): void {
-    const at = this.paths.length;
+  /** `path` is its folder's, numbered `folder`; `mode`: the permission bits to give it (0: none stored). */
+  add(entry: ZipEntry, path: string, folder: number, mode: number): void {
+    const at = this.count++;
     if (at === this.indexes.length) {
+      this.folders = grown(this.folders);
       this.indexes = grown(this.indexes);
       this.modes = grown(this.modes);
       this.times = grown(this.times);
     }
-    this.paths.push(path);
+    this.folders[at] = folder;
     this.indexes[at] = entry.index;
     this.modes[at] = mode;
     this.times[at] = entry.modified.getTime();
@@ -74,14 +85,12 @@ export class MadeFolders {
   }
 
   /** Each folder, the deepest first (so that none is made read-only, or unsearchable, before what lies in it is done). */
-  *deepestFirst(): Generator<MadeFolder> {
-    const count = this.paths.length;
+  *deepestFirst(names: FolderNames): Generator<MadeFolder> {
+    const count = this.count;
     const depths = new Uint16Array(count);
     let deepest = 0;
     for (let at = 0; at < count; at++) {
-      const path = this.paths[at]!;
-      let depth = 0;
-      for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) depth++;
+      const depth = names.depthOf(this.folders[at]!);
       depths[at] = depth;
       if (depth > deepest) deepest = depth;
     }
@@ -92,8 +101,9 @@ export class MadeFolders {
     const order = new Uint32Array(count);
     for (let at = 0; at < count; at++) order[starts[deepest - depths[at]!]!++] = at;
     for (const at of order) {
-      const path = this.paths[at]!;
-      yield { path, mode: this.modes[at]!, modifiedMs: this.times[at]!, entry: { name: this.otherNames.get(at) ?? `${path}/`, index: this.indexes[at]! } };
+      const folder = this.folders[at]!;
+      const path = names.pathOf(folder);
+      yield { folder, path, mode: this.modes[at]!, modifiedMs: this.times[at]!, entry: { name: this.otherNames.get(at) ?? `${path}/`, index: this.indexes[at]! } };
     }
   }
 }

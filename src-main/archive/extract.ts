@@ -32,7 +32,8 @@ import { openZip, type ZipReader } from '../zip/reader.js';
 import { canReadChunks } from '../zip/entry-data.js';
 import type { ArchivePaths } from './archive-paths.js';
 import { ExtractProblems } from './extract-problems.js';
-import { EntryList, MadeFolders } from './extract-later.js';
+import { EntryList, MadeFolders, type FolderNames } from './extract-later.js';
+import { FolderTree } from './folder-tree.js';
 import { MAX_HELD_PROBLEMS } from './check-ranges.js';
 import { silentLog, type Log } from '../log/types.js';
 
@@ -370,8 +371,8 @@ async function extractUntilStopped(
       for (const plan of byDepth(batchDirectories)) {
         if (signal?.aborted) break;
         try {
-          disk.makeDirectory(plan.safe);
-          directories.add(plan.entry, plan.safe.path, (plan.entry.unixMode ?? 0) & PERMISSION_BITS);
+          const folder = disk.makeDirectory(plan.safe);
+          directories.add(plan.entry, plan.safe.path, folder, (plan.entry.unixMode ?? 0) & PERMISSION_BITS);
           directoriesCreated++;
         } catch (error) {
           fail(plan, error, part);
@@ -478,11 +479,11 @@ async function extractUntilStopped(
   // 4. Folder times and modes, deepest first: writing into a folder changes its time, and a
   //    read-only folder could not have been written into. Only folders this run made: one that
   //    was there already keeps its own (a private folder must not become the archive's 0777).
-  for (const folder of directories.deepestFirst()) {
-    if (!disk.made(folder.path)) continue;
+  for (const folder of directories.deepestFirst(disk.folderNames)) {
+    if (!disk.made(folder.folder)) continue;
     try {
       const absolute = disk.absoluteOf(folder.path);
-      if (folder.mode !== 0 && !disk.madeWithMode(folder.path, folder.mode)) chmodSync(absolute, folder.mode);
+      if (folder.mode !== 0 && !disk.madeWithMode(folder.folder, folder.mode)) chmodSync(absolute, folder.mode);
       if (Number.isFinite(folder.modifiedMs)) utimesSync(absolute, folder.modifiedMs / 1000, folder.modifiedMs / 1000);
     } catch (error) {
       fail({ entry: folder.entry, safe: folder }, error, undefined);
@@ -757,28 +758,32 @@ function ioProblem(error: unknown, entry: EntryName): ZipError {
 
 type Placement = { kind: 'written'; path: string } | { kind: 'skipped'; reason: string };
 
-/**
- * The target folder as extraction sees it: which folders are known to be real (so that no write
- * goes through a link), which names this run has taken, and how a name is committed.
- */
+/** A folder's marks in TargetFolder's tree: this run created it or found it empty (nothing in it predates us). */
+const FRESH = 0b01;
+/** Checked to be a real folder (not a link, not a file) that this run did not make. */
+const VERIFIED = 0b10;
+
 /** The folder a safe path lies in, "/"-joined ("" for the target itself). */
 function parentOf(safe: SafePath): string {
   const slash = safe.path.lastIndexOf('/');
   return slash === -1 ? '' : safe.path.slice(0, slash);
 }
 
+/**
+ * The target folder as extraction sees it: which folders are known to be real (so that no write
+ * goes through a link), which names this run has taken, and how a name is committed.
+ */
 class TargetFolder {
   /**
-   * Folders (relative, "/"-joined; "" is the target) checked to be real folders that this run
-   * did not make (those it made are in `fresh` alone: an archive may hold a million).
+   * The folders known to be real ones (relative, "/"-joined; "" is the target), each marked
+   * FRESH (this run created it or found it empty: nothing in it predates us) or VERIFIED (checked,
+   * not made by this run). A folder's own folder is always known before it is.
    */
-  private readonly verified = new Set<string>();
-  /** Folders this run created or found empty: nothing in them predates us. */
-  private readonly fresh = new Set<string>();
+  private readonly folders = new FolderTree();
   /** Under `rename`: the number to try next for a name (by folder, stem and extension). */
   private readonly nextNumber = new Map<string, number>();
-  /** Where names are folded: the folders this run created, folded (`fresh` holds them as made). */
-  private readonly foldedFolders: Set<string> | undefined;
+  /** Where names are folded: the folders this run created, folded, marked FRESH (`folders` holds them as made). */
+  private readonly foldedFolders: FolderTree | undefined;
   /**
    * Names this run has written or is writing: those that more than one entry of the archive may
    * name (the others are claimed once, by their entry), files' names that may also be folders
@@ -794,7 +799,7 @@ class TargetFolder {
     private readonly root: string,
     private readonly fold: PathFold | undefined,
   ) {
-    this.foldedFolders = fold === undefined ? undefined : new Set();
+    this.foldedFolders = fold === undefined ? undefined : new FolderTree();
   }
 
   /** A relative path as the file system compares it: two paths with the same answer name one file. */
@@ -811,8 +816,7 @@ class TargetFolder {
     }
     const root = await realpath(target);
     const folder = new TargetFolder(root, fold);
-    folder.verified.add('');
-    if (created !== undefined || (await readdir(root)).length === 0) folder.fresh.add('');
+    folder.folders.mark('', created !== undefined || (await readdir(root)).length === 0 ? VERIFIED | FRESH : VERIFIED);
     return folder;
   }
 
@@ -828,12 +832,14 @@ class TargetFolder {
   }
 
   /**
-   * A folder entry's folder. One that an entry of an earlier batch took for a file is refused
-   * (ensureDirectory; within a batch, folders are made first, and the file is refused instead).
+   * A folder entry's folder; its number (for made, madeWithMode and folderNames). One that an
+   * entry of an earlier batch took for a file is refused (ensureDirectory; within a batch,
+   * folders are made first, and the file is refused instead).
    */
-  makeDirectory(safe: SafePath): void {
-    this.ensureDirectory(safe.path);
+  makeDirectory(safe: SafePath): number {
+    const folder = this.ensureDirectory(safe.path);
     if (this.mayBeClaimedAgain(safe.path)) this.claimed.set(this.same(safe.path), 'directory');
+    return folder;
   }
 
   private mayBeClaimedAgain(relative: string): boolean {
@@ -842,7 +848,7 @@ class TargetFolder {
 
   /** Whether this run made a folder at `relative` (compared as the file system compares names). */
   private madeFolder(relative: string): boolean {
-    return this.foldedFolders === undefined ? this.fresh.has(relative) : this.foldedFolders.has(this.same(relative));
+    return this.foldedFolders === undefined ? this.isFresh(relative) : this.foldedFolders.marksOf(this.same(relative)) !== 0;
   }
 
   /** The same for a file or link: another entry may also name its path, or lie under it. */
@@ -855,16 +861,16 @@ class TargetFolder {
    * Folders this run made or checked are remembered, so a file in a known folder costs no
    * system call here; synchronous, because each call is short and most are none. A folder whose
    * path an earlier entry took for a file is refused, before the disk is asked: that file may
-   * still be on its way (a later file there is refused in `choose`).
+   * still be on its way (a later file there is refused in `choose`). The folder's number.
    */
-  ensureDirectory(relative: string): void {
-    if (this.known(relative)) return;
-    // Where each folder not yet known ends, deepest first: up to the deepest known one (most
-    // often the parent: a folder's entry comes after the folders it lies in).
-    const ends: number[] = [];
-    for (let end = relative.length; end > 0 && !this.known(relative.slice(0, end)); end = Math.max(0, relative.lastIndexOf('/', end - 1))) ends.push(end);
-    for (let k = ends.length - 1; k >= 0; k--) {
-      const prefix = relative.slice(0, ends[k]);
+  ensureDirectory(relative: string): number {
+    // From the deepest folder known on the way (most often the parent: a folder's entry comes
+    // after the folders it lies in), each of the others, shallow first.
+    let { folder, rest: start } = this.folders.deepestKnown(relative);
+    while (start < relative.length) {
+      let end = relative.indexOf('/', start);
+      if (end === -1) end = relative.length;
+      const prefix = relative.slice(0, end);
       const claimedKind = this.claimed.get(this.same(prefix));
       if (claimedKind !== undefined && claimedKind !== 'directory') throw new ZipError('EXISTS', `${prefix} is also a file in the archive`);
       const absolute = this.absoluteOf(prefix);
@@ -880,18 +886,21 @@ class TargetFolder {
         if (stat.isSymbolicLink()) throw new ZipError('UNSAFE_PATH', `${prefix} is a symbolic link in the target folder; nothing is written through it`);
         if (!stat.isDirectory()) throw new ZipError('EXISTS', `${prefix} exists and is not a folder`);
       }
-      if (made) {
-        this.fresh.add(prefix);
-        this.foldedFolders?.add(this.same(prefix));
-      } else {
-        this.verified.add(prefix);
-      }
+      folder = this.folders.markChild(folder, relative, start, end, made ? FRESH : VERIFIED);
+      if (made) this.foldedFolders?.mark(this.same(prefix), FRESH);
+      start = end + 1;
     }
+    return folder;
   }
 
   /** Whether the folder is known to be a real one (this run made it, or checked it). */
   private known(relative: string): boolean {
-    return this.fresh.has(relative) || this.verified.has(relative);
+    return this.folders.marksOf(relative) !== 0;
+  }
+
+  /** Whether this run created the folder or found it empty. */
+  private isFresh(relative: string): boolean {
+    return (this.folders.marksOf(relative) & FRESH) !== 0;
   }
 
   /** Gives up this run's claim on a name (its entry wrote nothing there), for another entry to take. */
@@ -899,14 +908,19 @@ class TargetFolder {
     if (this.claimed.get(this.same(relative)) !== 'directory') this.claimed.delete(this.same(relative));
   }
 
-  /** Whether this run made the folder (relative, "/"-joined). */
-  made(relative: string): boolean {
-    return relative !== '' && this.fresh.has(relative);
+  /** Whether this run made the folder (by its number, from makeDirectory). */
+  made(folder: number): boolean {
+    return folder !== 0 && (this.folders.marksAt(folder) & FRESH) !== 0;
   }
 
   /** Whether this run made the folder, so that it already has mkdir's mode, and that mode is `mode`. */
-  madeWithMode(relative: string, mode: number): boolean {
-    return relative !== '' && (0o777 & ~this.umask) === mode && this.fresh.has(relative);
+  madeWithMode(folder: number, mode: number): boolean {
+    return (0o777 & ~this.umask) === mode && this.made(folder);
+  }
+
+  /** The paths and depths of the folders by their numbers. */
+  get folderNames(): FolderNames {
+    return this.folders;
   }
 
   /**
@@ -917,7 +931,7 @@ class TargetFolder {
   private choose(safe: SafePath, policy: OverwritePolicy, kind: Kind): { relative: string } | { skip: string } {
     const parentRelative = parentOf(safe);
     const onDisk = (relative: string): boolean => {
-      if (this.fresh.has(parentRelative)) return false;
+      if (this.isFresh(parentRelative)) return false;
       try {
         lstatSync(path.join(this.root, relative));
         return true;
