@@ -2,12 +2,13 @@
 // file, and the folders it made, whose times and modes are set after everything inside them is
 // written. An archive may hold a million of either, so neither keeps its entries: a link is kept
 // as its index and its entry read again from the central directory when its turn comes; a folder
-// as its number among the target's folders (archive/folder-tree.ts, which has its path), its
-// entry's index, mode and time, 18 bytes in all, instead of the 700 its entry and plan took.
+// by its number among the target's folders (archive/folder-tree.ts, which has its path), as its
+// entry's index, mode and time, 14 bytes in all, instead of the 700 its entry and plan took.
 
 import type { ZipEntry } from '../zip/model.js';
 import type { ZipReader } from '../zip/reader.js';
 import { grown } from './entry-check.js';
+import { PagedColumn } from './folder-tree.js';
 
 /** Entries kept as their indexes (4 bytes each), added in directory order, and read again when their turn comes. */
 export class EntryList {
@@ -41,8 +42,6 @@ export class EntryList {
 /** The paths of folders by their numbers (archive/folder-tree.ts). */
 export interface FolderNames {
   pathOf(folder: number): string;
-  /** How many folders lie between the root and it (the root's own folders: 1). */
-  depthOf(folder: number): number;
 }
 
 /** One of the folders: what is set on it, and what names its entry in a problem. */
@@ -58,52 +57,39 @@ export interface MadeFolder {
   readonly entry: { readonly name: string; readonly index: number };
 }
 
-/** The folders extraction made, in compact columns: a folder by its number among the target's folders, not its path. */
+/**
+ * The folders of folder entries, by their numbers among the target's folders (archive/
+ * folder-tree.ts), in paged columns. A folder's number is larger than that of the folder it lies
+ * in (it became known later), so from the largest number down, every folder comes after all
+ * that lies in it. Where several entries name one folder, the last one's mode and time are set.
+ */
 export class MadeFolders {
-  private count = 0;
-  private folders = new Uint32Array(256);
-  private indexes = new Uint32Array(256);
-  private modes = new Uint16Array(256);
-  private times = new Float64Array(256);
-  /** The entry names that are not simply the path and a slash ("./a/", "a//b/", a folder by its attributes alone), by position. */
+  /** One more than the largest number added (0: none). */
+  private end = 0;
+  /** The entry's index plus one (0: no entry names this folder). */
+  private readonly entries = new PagedColumn((n) => new Uint32Array(n));
+  private readonly modes = new PagedColumn((n) => new Uint16Array(n));
+  private readonly times = new PagedColumn((n) => new Float64Array(n));
+  /** The entry names that are not simply the path and a slash ("./a/", "a//b/", a folder by its attributes alone), by folder. */
   private readonly otherNames = new Map<number, string>();
 
   /** `path` is its folder's, numbered `folder`; `mode`: the permission bits to give it (0: none stored). */
   add(entry: ZipEntry, path: string, folder: number, mode: number): void {
-    const at = this.count++;
-    if (at === this.indexes.length) {
-      this.folders = grown(this.folders);
-      this.indexes = grown(this.indexes);
-      this.modes = grown(this.modes);
-      this.times = grown(this.times);
-    }
-    this.folders[at] = folder;
-    this.indexes[at] = entry.index;
-    this.modes[at] = mode;
-    this.times[at] = entry.modified.getTime();
-    if (entry.name.length !== path.length + 1 || !entry.name.startsWith(path) || !entry.name.endsWith('/')) this.otherNames.set(at, entry.name);
+    this.end = Math.max(this.end, folder + 1);
+    this.entries.set(folder, entry.index + 1);
+    this.modes.set(folder, mode);
+    this.times.set(folder, entry.modified.getTime());
+    if (entry.name.length !== path.length + 1 || !entry.name.startsWith(path) || !entry.name.endsWith('/')) this.otherNames.set(folder, entry.name);
+    else this.otherNames.delete(folder);
   }
 
-  /** Each folder, the deepest first (so that none is made read-only, or unsearchable, before what lies in it is done). */
+  /** Each folder, those inside it first (so that none is made read-only, or unsearchable, before what lies in it is done). */
   *deepestFirst(names: FolderNames): Generator<MadeFolder> {
-    const count = this.count;
-    const depths = new Uint16Array(count);
-    let deepest = 0;
-    for (let at = 0; at < count; at++) {
-      const depth = names.depthOf(this.folders[at]!);
-      depths[at] = depth;
-      if (depth > deepest) deepest = depth;
-    }
-    // A counting sort by depth, deepest first.
-    const starts = new Uint32Array(deepest + 2);
-    for (let at = 0; at < count; at++) starts[deepest - depths[at]! + 1]!++;
-    for (let d = 1; d < starts.length; d++) starts[d]! += starts[d - 1]!;
-    const order = new Uint32Array(count);
-    for (let at = 0; at < count; at++) order[starts[deepest - depths[at]!]!++] = at;
-    for (const at of order) {
-      const folder = this.folders[at]!;
+    for (let folder = this.end - 1; folder > 0; folder--) {
+      const entry = this.entries.get(folder);
+      if (entry === 0) continue;
       const path = names.pathOf(folder);
-      yield { folder, path, mode: this.modes[at]!, modifiedMs: this.times[at]!, entry: { name: this.otherNames.get(at) ?? `${path}/`, index: this.indexes[at]! } };
+      yield { folder, path, mode: this.modes.get(folder), modifiedMs: this.times.get(folder), entry: { name: this.otherNames.get(folder) ?? `${path}/`, index: entry - 1 } };
     }
   }
 }

@@ -2,8 +2,11 @@
 // string per path: a folder is its parent's number and its own last name, and the names lie in
 // one array of character codes. An archive may hold a million folders; kept as strings in a Set,
 // each cost about 100 bytes (the path, a sliced string that also kept its entry's whole name
-// alive, and the Set's slot), here some 20–30 (the name's characters, 9 bytes of columns and two
+// alive, and the Set's slot), here some 30 (the name's characters, 11 bytes of columns and two
 // slots of the hash table). Lookups are exact: a folder is found only by its own path.
+//
+// The columns grow a page at a time and never move: grown by doubling, each copy left the
+// allocator a hole of the old one's size, and a million folders peaked ~30 MB higher for it.
 
 /** Marks that a caller gives a folder (one byte each); 0 is a folder passed on the way to one that has marks. */
 export type FolderMarks = number;
@@ -11,17 +14,49 @@ export type FolderMarks = number;
 const NO_FOLDER = -1;
 /** The table holds a folder's number; 0 (the root, never looked up by name) marks an empty slot. */
 const EMPTY = 0;
+/** Values in a page of a column. */
+const PAGE_BITS = 14;
+const PAGE_MASK = (1 << PAGE_BITS) - 1;
+/** Character codes in a page of names (a name longer than that gets a page of its own size). */
+const NAME_BITS = 16;
+const NAME_PAGE = 1 << NAME_BITS;
+/** A name's length in the lengths column when it is this long or longer (kept in longNames). */
+const LONG_NAME = 0xffff;
+
+type ColumnArray = Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer>;
+
+/** A column of numbers by position, in pages made as positions are first written (0 where none was). */
+export class PagedColumn<T extends ColumnArray> {
+  private readonly pages: (T | undefined)[] = [];
+
+  constructor(private readonly make: (length: number) => T) {}
+
+  get(at: number): number {
+    const page = this.pages[at >>> PAGE_BITS];
+    return page === undefined ? 0 : page[at & PAGE_MASK]!;
+  }
+
+  set(at: number, value: number): void {
+    const p = at >>> PAGE_BITS;
+    while (this.pages.length <= p) this.pages.push(undefined);
+    const page = (this.pages[p] ??= this.make(1 << PAGE_BITS));
+    page[at & PAGE_MASK] = value;
+  }
+}
 
 export class FolderTree {
   /** Folder count, the root (number 0, the path "") included. */
   private count = 1;
-  private parents = new Uint32Array(1024);
-  /** Where each folder's name starts in `codes`; the next folder's start is where it ends. */
-  private starts = new Uint32Array(1025);
-  private markBytes = new Uint8Array(1024);
-  /** The names' UTF-16 code units, one byte each until a name needs more. */
-  private codes: Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer> = new Uint8Array(16_384);
-  private codesUsed = 0;
+  private readonly parents = new PagedColumn((n) => new Uint32Array(n));
+  /** Where each folder's name starts: its page of names (the high 16 bits) and its place there. */
+  private readonly starts = new PagedColumn((n) => new Uint32Array(n));
+  private readonly lengths = new PagedColumn((n) => new Uint16Array(n));
+  private readonly longNames = new Map<number, number>();
+  private readonly markBytes = new PagedColumn((n) => new Uint8Array(n));
+  /** The names' UTF-16 code units, one byte each in a page until a name there needs more. */
+  private readonly namePages: (Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer>)[] = [];
+  /** Codes used in the last page of names. */
+  private nameFill = NAME_PAGE;
   /** Open addressing by (parent, name), linear probing, at most half full. */
   private table = new Int32Array(2048);
   /** The last path found and its folder: most files lie in the folder the one before them did. */
@@ -35,7 +70,7 @@ export class FolderTree {
 
   /** The folder at `path` ("/"-joined, "" for the root), or -1. */
   find(path: string): number {
-    if (path === '' ) return 0;
+    if (path === '') return 0;
     if (path === this.lastPath) return this.lastFolder;
     let folder = 0;
     let start = 0;
@@ -61,12 +96,12 @@ export class FolderTree {
   /** The marks of the folder at `path` (0: none, or no such folder). */
   marksOf(path: string): FolderMarks {
     const folder = this.find(path);
-    return folder === NO_FOLDER ? 0 : this.markBytes[folder]!;
+    return folder === NO_FOLDER ? 0 : this.markBytes.get(folder);
   }
 
   /** The marks of folder number `folder`. */
   marksAt(folder: number): FolderMarks {
-    return this.markBytes[folder]!;
+    return this.markBytes.get(folder);
   }
 
   /** Adds `marks` to the folder at `path`, adding it and the folders it lies in where absent; its number. */
@@ -81,7 +116,7 @@ export class FolderTree {
         start = end + 1;
       }
     }
-    this.markBytes[folder]! |= marks;
+    this.addMarks(folder, marks);
     return folder;
   }
 
@@ -107,30 +142,35 @@ export class FolderTree {
   /** Adds the folder named path.slice(start, end) in folder `parent` (present or not), with `marks`; its number. */
   markChild(parent: number, path: string, start: number, end: number, marks: FolderMarks): number {
     const folder = this.childOrNew(parent, path, start, end);
-    this.markBytes[folder]! |= marks;
+    this.addMarks(folder, marks);
     return folder;
   }
 
   /** The path of folder number `folder` ("/"-joined). */
   pathOf(folder: number): string {
     const names: string[] = [];
-    for (let at = folder; at !== 0; at = this.parents[at]!) names.push(this.nameOf(at));
+    for (let at = folder; at !== 0; at = this.parents.get(at)) names.push(this.nameOf(at));
     return names.reverse().join('/');
   }
 
-  /** How many folders lie between the root and folder number `folder` (the root's folders: 1). */
-  depthOf(folder: number): number {
-    let depth = 0;
-    for (let at = folder; at !== 0; at = this.parents[at]!) depth++;
-    return depth;
+  private addMarks(folder: number, marks: FolderMarks): void {
+    const had = this.markBytes.get(folder);
+    if ((had | marks) !== had) this.markBytes.set(folder, had | marks);
+  }
+
+  private lengthOf(folder: number): number {
+    const length = this.lengths.get(folder);
+    return length === LONG_NAME ? this.longNames.get(folder)! : length;
   }
 
   private nameOf(folder: number): string {
-    const start = this.starts[folder]!;
-    const end = this.starts[folder + 1]!;
+    const start = this.starts.get(folder);
+    const page = this.namePages[start >>> NAME_BITS]!;
+    const from = start & (NAME_PAGE - 1);
+    const end = from + this.lengthOf(folder);
     let name = '';
     // In pieces: a name may have 65,535 characters, more than a call takes arguments.
-    for (let at = start; at < end; at += 8192) name += String.fromCharCode(...this.codes.subarray(at, Math.min(end, at + 8192)));
+    for (let at = from; at < end; at += 8192) name += String.fromCharCode(...page.subarray(at, Math.min(end, at + 8192)));
     return name;
   }
 
@@ -139,19 +179,17 @@ export class FolderTree {
     for (let slot = hashName(parent, path, start, end) & mask; ; slot = (slot + 1) & mask) {
       const folder = this.table[slot]!;
       if (folder === EMPTY) return NO_FOLDER;
-      if (this.parents[folder] === parent && this.nameIs(folder, path, start, end)) return folder;
+      if (this.parents.get(folder) === parent && this.nameIs(folder, path, start, end)) return folder;
     }
   }
 
   private childOrNew(parent: number, path: string, start: number, end: number): number {
     const found = this.child(parent, path, start, end);
     if (found !== NO_FOLDER) return found;
-    if (this.count === this.parents.length) this.growColumns();
     if (2 * this.count >= this.table.length) this.growTable();
     const folder = this.count++;
-    this.parents[folder] = parent;
-    this.storeName(path, start, end);
-    this.starts[folder + 1] = this.codesUsed;
+    this.parents.set(folder, parent);
+    this.storeName(folder, path, start, end);
     const mask = this.table.length - 1;
     let slot = hashName(parent, path, start, end) & mask;
     while (this.table[slot] !== EMPTY) slot = (slot + 1) & mask;
@@ -160,44 +198,39 @@ export class FolderTree {
   }
 
   private nameIs(folder: number, path: string, start: number, end: number): boolean {
-    const from = this.starts[folder]!;
-    if (this.starts[folder + 1]! - from !== end - start) return false;
-    const codes = this.codes;
-    for (let i = 0; i < end - start; i++) if (codes[from + i] !== path.charCodeAt(start + i)) return false;
+    const length = end - start;
+    if (this.lengthOf(folder) !== length) return false;
+    const at = this.starts.get(folder);
+    const page = this.namePages[at >>> NAME_BITS]!;
+    const from = at & (NAME_PAGE - 1);
+    for (let i = 0; i < length; i++) if (page[from + i] !== path.charCodeAt(start + i)) return false;
     return true;
   }
 
-  private storeName(path: string, start: number, end: number): void {
+  private storeName(folder: number, path: string, start: number, end: number): void {
     const length = end - start;
-    if (this.codesUsed + length > this.codes.length) {
-      const larger = new (this.codes.constructor as new (length: number) => Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer>)(Math.max(2 * this.codes.length, this.codesUsed + length));
-      larger.set(this.codes.subarray(0, this.codesUsed));
-      this.codes = larger;
+    if (this.nameFill + length > NAME_PAGE || this.namePages.length === 0) {
+      // (2^16 pages of 2^16 codes: 4 GiB of names, more than a process holds.)
+      if (this.namePages.length === NAME_PAGE) throw new RangeError('too many folder names');
+      this.namePages.push(new Uint8Array(Math.max(NAME_PAGE, length)));
+      this.nameFill = 0;
     }
-    let codes = this.codes;
+    const p = this.namePages.length - 1;
+    let page = this.namePages[p]!;
+    const from = this.nameFill;
     for (let i = 0; i < length; i++) {
       const unit = path.charCodeAt(start + i);
-      if (unit > 0xff && codes instanceof Uint8Array) {
-        const wide = new Uint16Array(codes.length);
-        wide.set(codes.subarray(0, this.codesUsed + i));
-        this.codes = codes = wide;
+      if (unit > 0xff && page instanceof Uint8Array) {
+        const wide = new Uint16Array(page.length);
+        wide.set(page.subarray(0, from + i));
+        this.namePages[p] = page = wide;
       }
-      codes[this.codesUsed + i] = unit;
+      page[from + i] = unit;
     }
-    this.codesUsed += length;
-  }
-
-  private growColumns(): void {
-    const length = 2 * this.parents.length;
-    const parents = new Uint32Array(length);
-    parents.set(this.parents);
-    this.parents = parents;
-    const starts = new Uint32Array(length + 1);
-    starts.set(this.starts);
-    this.starts = starts;
-    const marks = new Uint8Array(length);
-    marks.set(this.markBytes);
-    this.markBytes = marks;
+    this.nameFill += length;
+    this.starts.set(folder, p * NAME_PAGE + from);
+    this.lengths.set(folder, Math.min(length, LONG_NAME));
+    if (length >= LONG_NAME) this.longNames.set(folder, length);
   }
 
   private growTable(): void {
@@ -212,9 +245,10 @@ export class FolderTree {
   }
 
   private hashOf(folder: number): number {
-    let hash = Math.imul(this.parents[folder]! ^ 0x9e37_79b9, 0x85eb_ca6b);
-    const codes = this.codes;
-    for (let at = this.starts[folder]!, end = this.starts[folder + 1]!; at < end; at++) hash = Math.imul(hash ^ codes[at]!, 0x0100_0193);
+    let hash = Math.imul(this.parents.get(folder) ^ 0x9e37_79b9, 0x85eb_ca6b);
+    const at = this.starts.get(folder);
+    const page = this.namePages[at >>> NAME_BITS]!;
+    for (let i = at & (NAME_PAGE - 1), end = i + this.lengthOf(folder); i < end; i++) hash = Math.imul(hash ^ page[i]!, 0x0100_0193);
     return mixed(hash);
   }
 }

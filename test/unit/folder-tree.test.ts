@@ -4,8 +4,18 @@
 // columns and table.
 
 import { describe, expect, it } from 'vitest';
-import { FolderTree } from '../../src-main/archive/folder-tree.js';
+import { FolderTree, PagedColumn } from '../../src-main/archive/folder-tree.js';
 import { prng } from '../../scripts/fuzz-core.js';
+
+describe('PagedColumn', () => {
+  it('keeps each value at its position across pages, 0 where none was written', () => {
+    const column = new PagedColumn((n) => new Float64Array(n));
+    const positions = [0, 1, 16_383, 16_384, 100_000, 3_000_000];
+    positions.forEach((at, i) => column.set(at, at + i / 4));
+    positions.forEach((at, i) => expect(column.get(at)).toBe(at + i / 4));
+    for (const at of [2, 16_385, 50_000, 2_999_999, 9_000_000]) expect(column.get(at)).toBe(0);
+  });
+});
 
 describe('FolderTree', () => {
   it('finds a folder by its own path only, with the marks given to it', () => {
@@ -25,8 +35,9 @@ describe('FolderTree', () => {
     // Not a prefix, an extension, or another case of a known name.
     for (const other of ['a/', 'a/b/c', 'a/bb', 'a/B', 'ab', 'b', 'a/b/', '/a/b']) expect(tree.find(other), other).toBe(-1);
     expect(tree.pathOf(b)).toBe('a/b');
-    expect(tree.depthOf(b)).toBe(2);
-    expect(tree.depthOf(0)).toBe(0);
+    expect(tree.pathOf(0)).toBe('');
+    // A folder's number is larger than that of the folder it lies in.
+    expect(b).toBeGreaterThan(tree.find('a'));
   });
 
   it('tells the deepest folder known on the way to a path and where the rest begins', () => {
@@ -52,6 +63,11 @@ describe('FolderTree', () => {
     for (const name of wide) tree.mark(name, 1);
     const long = 'ä'.repeat(20_000);
     tree.mark(`deep/${long}`, 1);
+    // Longer than a page of names, and than a length column holds.
+    const longest = `${'x'.repeat(70_000)}日`;
+    tree.mark(`deep/${longest}/below`, 1);
+    expect(tree.pathOf(tree.find(`deep/${longest}/below`))).toBe(`deep/${longest}/below`);
+    expect(tree.find(`deep/${longest.slice(1)}`)).toBe(-1);
     for (const name of plain) expect(tree.pathOf(tree.find(`top/${name}`))).toBe(`top/${name}`);
     for (const name of wide) expect(tree.pathOf(tree.find(name))).toBe(name);
     expect(tree.pathOf(tree.find(`deep/${long}`))).toBe(`deep/${long}`);
