@@ -40,6 +40,8 @@ export interface EntrySpans {
   readonly count: number;
   /** Sum of their declared uncompressed sizes. */
   readonly bytesTotal: number;
+  /** How many of them are not folders by name (files, links, and folders by their attributes alone). */
+  readonly files: number;
   /** By ZipEntry.index: the entries whose data must not be read because of an overlap, and why. */
   readonly overlapping: Overlaps;
   /** Every entry, in central directory order, when the caller asked to hold up to that many and there were no more. */
@@ -104,6 +106,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   let ends = new Float64Array(capacity);
   let count = 0;
   let bytesTotal = 0;
+  let files = 0;
   let sorted = true;
   // Overlaps by one walk in the order of the entries' data. While the directory lists them in
   // that order, each is judged as it comes (an entry is refused because of the ones before it
@@ -161,6 +164,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
       if (counted === undefined || counted(entry as ZipEntry)) {
         if (entry.damage === undefined) bytesTotal += entry.uncompressedSize;
         selected++;
+        if (!(wholeEntries ? (entry as ZipEntry).isDirectory : entry.folderName === true)) files++;
         if (keys !== undefined) {
           const key = wholeEntries ? namePathKey((entry as ZipEntry).name, folders!.add, options.fold) : entry.pathKey!;
           if (!Number.isNaN(key)) {
@@ -182,7 +186,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
     for (let k = 0; k < count; k++) judge(order[k]!, damaged.idOf(order[k]!));
   }
   overlapping.settle();
-  const spans: { -readonly [K in keyof EntrySpans]: EntrySpans[K] } = { count: selected, bytesTotal, overlapping, inOrder: sorted };
+  const spans: { -readonly [K in keyof EntrySpans]: EntrySpans[K] } = { count: selected, bytesTotal, files, overlapping, inOrder: sorted };
   if (held !== undefined) spans.held = held;
   else if (cut !== undefined) spans.ranges = ranges;
   if (keys !== undefined) spans.paths = new ArchivePaths(keys.subarray(0, keyCount), folders!, options.fold);

@@ -497,6 +497,16 @@ export class SpanRunner {
     return true;
   }
 
+  /** Ends the helper thread if it has not been given work; whether it did. */
+  dropHelper(): boolean {
+    const worker = this.worker;
+    if (worker === undefined || this.helperBusy > 0) return false;
+    this.worker = undefined;
+    this.helperFailed = true;
+    void worker.terminate();
+    return true;
+  }
+
   add(batches: readonly SpanBatch[]): void {
     // Drop the batches already taken (they hold their tasks and entries).
     this.queue = [...this.queue.slice(this.front), ...batches];

@@ -261,7 +261,11 @@ async function extractUntilStopped(
     await writers?.close();
     throw error;
   }
-  helper ||= writers !== undefined && helperPays(spans) && writers.useHelper();
+  // Pass 1 counted the files: a helper started for an archive of many folders and few files
+  // would only take memory (some 25 MB).
+  const filesPay = helperPays({ count: spans.files, bytesTotal: spans.bytesTotal });
+  if (helper && !filesPay) helper = !writers!.dropHelper();
+  helper ||= writers !== undefined && filesPay && writers.useHelper();
 
   const progress = new ProgressReporter(options.onProgress, spans.bytesTotal, spans.count, options.progressIntervalMs);
   progress.flush();

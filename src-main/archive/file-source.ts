@@ -61,8 +61,7 @@ export async function openFileSource(path: string, expected?: FileIdentity): Pro
   let blockStart = 0;
   let closed = false;
 
-  async function readExact(offset: number, length: number): Promise<Buffer> {
-    const buf = Buffer.allocUnsafe(length);
+  async function readExact(offset: number, length: number, buf: Buffer = Buffer.allocUnsafe(length)): Promise<Buffer> {
     let filled = 0;
     while (filled < length) {
       let bytesRead: number;
@@ -79,15 +78,19 @@ export async function openFileSource(path: string, expected?: FileIdentity): Pro
     return buf;
   }
 
+  function checkRead(offset: number, length: number): void {
+    if (closed) throw new ZipError('IO', `${path} is closed`);
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
+      throw new ZipError('TRUNCATED', `read of ${length} bytes at offset ${offset} runs past the end of the archive (${size} bytes)`, { offset });
+    }
+  }
+
   return {
     path,
     size,
     identity,
     async read(offset: number, length: number): Promise<Buffer> {
-      if (closed) throw new ZipError('IO', `${path} is closed`);
-      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
-        throw new ZipError('TRUNCATED', `read of ${length} bytes at offset ${offset} runs past the end of the archive (${size} bytes)`, { offset });
-      }
+      checkRead(offset, length);
       if (length === 0) return Buffer.alloc(0);
       if (length > SMALL_READ) return readExact(offset, length);
       if (block === undefined || offset < blockStart || offset + length > blockStart + block.length) {
@@ -98,6 +101,11 @@ export async function openFileSource(path: string, expected?: FileIdentity): Pro
       }
       // A view into the block: blocks are never reused, so the view stays valid.
       return block.subarray(offset - blockStart, offset - blockStart + length);
+    },
+    async readIntoBuffer(target: Buffer, offset: number, length: number): Promise<void> {
+      checkRead(offset, length);
+      if (length > target.length) throw new RangeError(`read of ${length} bytes into a buffer of ${target.length}`);
+      if (length > 0) await readExact(offset, length, target);
     },
     async close(): Promise<void> {
       if (closed) return;

@@ -10,6 +10,11 @@ export interface RandomAccessSource {
   readonly size: number;
   /** Exactly `length` bytes at `offset`; rejects with ZipError 'TRUNCATED' past the end. */
   read(offset: number, length: number): Promise<Buffer>;
+  /**
+   * The same into the first `length` bytes of `target`, where the source can: a walk over a
+   * large central directory then reuses two buffers instead of allocating a chunk at a time.
+   */
+  readIntoBuffer?(target: Buffer, offset: number, length: number): Promise<void>;
 }
 
 /** Where a name's text came from (APPNOTE 4.4.4 bit 11, 4.6.9, appendix D). */

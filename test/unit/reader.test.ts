@@ -197,7 +197,8 @@ zipfile.ZipFile.close = close
       for await (const batch of reader.spanBatches()) spans.push(...batch);
       const whole: ZipEntry[] = [];
       for await (const batch of reader.entryBatches()) whole.push(...batch);
-      const entries = whole.map(({ localHeaderOffset, compressedSize, uncompressedSize, centralHeaderOffset }) => ({ localHeaderOffset, compressedSize, uncompressedSize, centralHeaderOffset }));
+      const entries = whole.map(({ localHeaderOffset, compressedSize, uncompressedSize, centralHeaderOffset, name }) => ({ localHeaderOffset, compressedSize, uncompressedSize, centralHeaderOffset, folderName: name.endsWith('/') }));
+      expect(entries.some((entry) => entry.folderName)).toBe(bytes !== zip64);
       expect(spans.length).toBeGreaterThan(2);
       expect(spans).toEqual(entries);
       // Ranges of records cut where the spans say give the same entries, a range at a time.
@@ -498,5 +499,55 @@ describe('openFileSource', () => {
       await source.close();
     }
     await expectCode(openFileSource(path.join(dir, 'missing.zip')), 'IO', /ENOENT/);
+  });
+
+  it('reads into a given buffer, with the same checks', async () => {
+    const source = await openFileSource(path.join(dir, 'infozip.zip'));
+    try {
+      const target = Buffer.alloc(64, 0xee);
+      await source.readIntoBuffer!(target, infoZip.length - 22, 22);
+      expect(target.subarray(0, 22).equals(infoZip.subarray(-22))).toBe(true);
+      expect(target[22]).toBe(0xee);
+      await expectCode(source.readIntoBuffer!(target, infoZip.length - 2, 4), 'TRUNCATED');
+      await expect(source.readIntoBuffer!(target, 0, 65)).rejects.toThrow(RangeError);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('walks a central directory of several chunks through two reused buffers as it walks it in memory', async () => {
+    // 20,000 records of about 110 bytes: a directory of some 2.2 MB, two chunks and a part.
+    python(
+      `
+import zipfile
+with zipfile.ZipFile('chunks.zip', 'w') as z:
+    for i in range(20000):
+        z.writestr('folder-%03d/%s-%05d.txt' % (i // 100, 'n' * (i % 90), i), b'x' * (i % 7), zipfile.ZIP_STORED)
+`,
+      dir,
+    );
+    const file = path.join(dir, 'chunks.zip');
+    const source = await openFileSource(file);
+    try {
+      const fromFile = await openZip(source);
+      const inMemory = await openBuffer(readFileSync(file));
+      expect(fromFile.info.centralDirectorySize).toBeGreaterThan(2 * 1024 * 1024);
+      const names = async (batches: AsyncGenerator<ZipEntry[]>): Promise<string[]> => {
+        const all: string[] = [];
+        for await (const batch of batches) for (const entry of batch) all.push(`${entry.index} ${entry.name} ${entry.crc32} ${entry.localHeaderOffset}`);
+        return all;
+      };
+      const expected = await names(inMemory.entryBatches());
+      expect(expected).toHaveLength(20_000);
+      expect(await names(fromFile.entryBatches())).toEqual(expected);
+      // Two walks at once, each with its own buffers, and a walk from the middle.
+      const [a, b] = await Promise.all([names(fromFile.entryBatches()), names(fromFile.entryBatches())]);
+      expect(a).toEqual(expected);
+      expect(b).toEqual(expected);
+      const middle = (await fromFile.readEntries())[12_345]!;
+      expect(await names(fromFile.entryBatches({ offset: middle.centralHeaderOffset, index: 12_345, count: 5_000 }))).toEqual(expected.slice(12_345, 17_345));
+    } finally {
+      await source.close();
+    }
   });
 });

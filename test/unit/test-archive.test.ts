@@ -246,6 +246,27 @@ describe('testArchive', () => {
     expect(afterEnd).toBe(0);
   });
 
+  it('counts the files apart from the folders in pass 1, and drops a helper thread that was never given work', async () => {
+    const entries: CraftEntry[] = Array.from({ length: 3000 }, (_, i) => ({ name: `f${i}/`, kind: 'directory' }));
+    entries.push(...Array.from({ length: 5 }, (_, i) => ({ name: `f${i}/file.txt`, data: 'x' })), { name: 'by-attributes', kind: 'directory' });
+    const archive = writeArchive(dir, 'folders.zip', craftZip(entries));
+    const source = await openFileSource(archive);
+    const reader = await openZip(source);
+    // By the stored name's last byte, as spans see it; by the whole entry where entries are counted one by one.
+    expect(await scanSpans(reader, { paths: true })).toMatchObject({ count: 3006, files: 6 });
+    expect(await scanSpans(reader, { counted: (entry) => entry.name !== 'f0/' })).toMatchObject({ count: 3005, files: 5 });
+    const runner = openSpanRunner(archive, source, undefined, () => undefined)!;
+    try {
+      expect(runner.useHelper()).toBe(true);
+      expect(runner.dropHelper()).toBe(true);
+      expect(runner.hasHelper).toBe(false);
+      expect(runner.dropHelper()).toBe(false);
+      expect(runner.useHelper()).toBe(false);
+    } finally {
+      await runner.close();
+    }
+  });
+
   it('checks again here the ranges the helper thread could not finish when it dies', async () => {
     const archive = writeArchive(dir, 'ranged.zip', craftZip(rangedEntries()));
     const source = await openFileSource(archive);
