@@ -84,7 +84,7 @@ export class MadeFolders {
   }
 
   /** Each folder, those inside it first (so that none is made read-only, or unsearchable, before what lies in it is done). */
-  *deepestFirst(names: FolderNames): Generator<MadeFolder> {
+  *insideFirst(names: FolderNames): Generator<MadeFolder> {
     for (let folder = this.end - 1; folder > 0; folder--) {
       const entry = this.entries.get(folder);
       if (entry === 0) continue;

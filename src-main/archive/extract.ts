@@ -480,10 +480,11 @@ async function extractUntilStopped(
     }
   }
 
-  // 4. Folder times and modes, deepest first: writing into a folder changes its time, and a
-  //    read-only folder could not have been written into. Only folders this run made: one that
-  //    was there already keeps its own (a private folder must not become the archive's 0777).
-  for (const folder of directories.deepestFirst(disk.folderNames)) {
+  // 4. Folder times and modes, each folder after those inside it: writing into a folder changes
+  //    its time, and a read-only folder could not have been written into. Only folders this run
+  //    made: one that was there already keeps its own (a private folder must not become the
+  //    archive's 0777).
+  for (const folder of directories.insideFirst(disk.folderNames)) {
     if (!disk.made(folder.folder)) continue;
     try {
       const absolute = disk.absoluteOf(folder.path);

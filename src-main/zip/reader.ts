@@ -437,7 +437,7 @@ class CentralDirectoryReader implements ZipReader {
     const headerSize = CENTRAL_DIRECTORY_HEADER.size;
     let buf: Buffer = Buffer.alloc(0);
     let bufStart = start;
-    // Where the source can read into a buffer and the directory is more than a chunk, chunks go
+    // Where the source can read into a buffer and the walk is more than a chunk, chunks go
     // into two buffers in turn, each written again only once the records of the chunk it held
     // are made (the makers copy what they keep) and its last read has settled. Each buffer keeps
     // room for the longest record before its chunk: the unparsed end of one chunk is copied there,
@@ -446,7 +446,8 @@ class CentralDirectoryReader implements ZipReader {
     // between collections: some 20–40 MB of peak memory.
     const chunks: Buffer[] = [];
     const chunkReads: (Promise<unknown> | undefined)[] = [undefined, undefined];
-    const reuse = this.source.readIntoBuffer !== undefined && limit - start > CENTRAL_DIRECTORY_CHUNK;
+    // (Only for a walk of more than a chunk: a range of a thousand records is read in one.)
+    const reuse = this.source.readIntoBuffer !== undefined && limit - (range?.offset ?? start) > CENTRAL_DIRECTORY_CHUNK;
     let turn = 0;
     const readChunk = async (from: number, length: number): Promise<Buffer> => {
       if (!reuse || length > CENTRAL_DIRECTORY_CHUNK) return this.source.read(from, length);
