@@ -133,6 +133,29 @@ os.rename(sys.argv[1] + '.part', sys.argv[1])
   return file;
 }
 
+/** 1,000 folders of 999 folders each (1,000,000 entries, ~124 MB), made on first use: what extraction keeps of each folder. */
+function ensureMillionFolders() {
+  const file = path.join(corpora, 'F1M.zip');
+  if (existsSync(file)) return file;
+  console.log(`making ${file} (1,000,000 folders, python zipfile) …`);
+  const r = spawnSync('python3', ['-c', `
+import zipfile, sys, os
+def folder(name):
+    info = zipfile.ZipInfo(name, (2024, 5, 6, 7, 8, 10))
+    info.create_system = 3
+    info.external_attr = 0o40755 << 16
+    return info
+with zipfile.ZipFile(sys.argv[1] + '.part', 'w', zipfile.ZIP_STORED) as z:
+    for p in range(1000):
+        z.writestr(folder('project-%04d/' % p), b'')
+        for m in range(999):
+            z.writestr(folder('project-%04d/module-%03d/' % (p, m)), b'')
+os.rename(sys.argv[1] + '.part', sys.argv[1])
+`, file], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('could not make F1M.zip');
+  return file;
+}
+
 /** An overlap bomb: 400,000 central records naming one 10-byte stored entry (~21 MB), made on first use. */
 function ensureBomb() {
   const file = path.join(corpora, 'bomb-400k.zip');
@@ -238,6 +261,12 @@ function main() {
       report('extract', 'FL 300k', 'unzip -q', unzipFL);
       report('extract', 'FL 300k', 'bsdtar -xf', measure('bsdtar', ['-xf', foldersAndLinks, '-C', out], { before: () => (clean(), spawnSync('mkdir', ['-p', out])) }), unzipFL);
       report('extract', 'FL 300k', 'zipdesk extract', measure(zipdesk, ['extract', foldersAndLinks, '-o', out], { before: clean }), unzipFL);
+      clean();
+      // And a million folders: peak memory while each folder's mode and time wait for the end.
+      const millionFolders = ensureMillionFolders();
+      const unzipF1M = measure('unzip', ['-q', millionFolders, '-d', out], { before: clean });
+      report('extract', 'F1M', 'unzip -q', unzipF1M);
+      report('extract', 'F1M', 'zipdesk extract', measure(zipdesk, ['extract', millionFolders, '-o', out], { before: clean }), unzipF1M);
       clean();
     }
   } finally {
