@@ -1,12 +1,16 @@
 // The folders extraction knows (archive/extract.ts), kept as a tree of names rather than as one
 // string per path: a folder is its parent's number and its own last name, and the names lie in
-// one array of character codes. An archive may hold a million folders; kept as strings in a Set,
+// pages of character codes. An archive may hold a million folders; kept as strings in a Set,
 // each cost about 100 bytes (the path, a sliced string that also kept its entry's whole name
 // alive, and the Set's slot), here some 30 (the name's characters, 11 bytes of columns and two
 // slots of the hash table). Lookups are exact: a folder is found only by its own path.
 //
 // The columns grow a page at a time and never move: grown by doubling, each copy left the
 // allocator a hole of the old one's size, and a million folders peaked ~30 MB higher for it.
+//
+// The names are hashed with a seed drawn for each tree, as V8 seeds its own string hashes: an
+// archive whose folder names were made to collide under a fixed hash would otherwise turn each
+// lookup into a walk over all of them.
 
 /** Marks that a caller gives a folder (one byte each); 0 is a folder passed on the way to one that has marks. */
 export type FolderMarks = number;
@@ -59,6 +63,7 @@ export class FolderTree {
   private nameFill = NAME_PAGE;
   /** Open addressing by (parent, name), linear probing, at most half full. */
   private table = new Int32Array(2048);
+  private readonly seed = (Math.random() * 2 ** 32) | 0;
   /** The last path found and its folder: most files lie in the folder the one before them did. */
   private lastPath = '';
   private lastFolder = 0;
@@ -176,7 +181,7 @@ export class FolderTree {
 
   private child(parent: number, path: string, start: number, end: number): number {
     const mask = this.table.length - 1;
-    for (let slot = hashName(parent, path, start, end) & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = hashName(this.seed, parent, path, start, end) & mask; ; slot = (slot + 1) & mask) {
       const folder = this.table[slot]!;
       if (folder === EMPTY) return NO_FOLDER;
       if (this.parents.get(folder) === parent && this.nameIs(folder, path, start, end)) return folder;
@@ -191,7 +196,7 @@ export class FolderTree {
     this.parents.set(folder, parent);
     this.storeName(folder, path, start, end);
     const mask = this.table.length - 1;
-    let slot = hashName(parent, path, start, end) & mask;
+    let slot = hashName(this.seed, parent, path, start, end) & mask;
     while (this.table[slot] !== EMPTY) slot = (slot + 1) & mask;
     this.table[slot] = folder;
     return folder;
@@ -245,26 +250,38 @@ export class FolderTree {
   }
 
   private hashOf(folder: number): number {
-    let hash = Math.imul(this.parents.get(folder) ^ 0x9e37_79b9, 0x85eb_ca6b);
+    let hash = hashStart(this.seed, this.parents.get(folder));
     const at = this.starts.get(folder);
     const page = this.namePages[at >>> NAME_BITS]!;
-    for (let i = at & (NAME_PAGE - 1), end = i + this.lengthOf(folder); i < end; i++) hash = Math.imul(hash ^ page[i]!, 0x0100_0193);
-    return mixed(hash);
+    for (let i = at & (NAME_PAGE - 1), end = i + this.lengthOf(folder); i < end; i++) hash = hashStep(hash, page[i]!);
+    return hashEnd(hash);
   }
 }
 
+// Jenkins's one-at-a-time hash, seeded (V8's string hash was this), over the parent's number and
+// the name's UTF-16 code units.
+
 /** The hash of a name path.slice(start, end) in folder `parent` (as hashOf computes it from the columns). */
-function hashName(parent: number, path: string, start: number, end: number): number {
-  let hash = Math.imul(parent ^ 0x9e37_79b9, 0x85eb_ca6b);
-  for (let at = start; at < end; at++) hash = Math.imul(hash ^ path.charCodeAt(at), 0x0100_0193);
-  return mixed(hash);
+function hashName(seed: number, parent: number, path: string, start: number, end: number): number {
+  let hash = hashStart(seed, parent);
+  for (let at = start; at < end; at++) hash = hashStep(hash, path.charCodeAt(at));
+  return hashEnd(hash);
 }
 
-/** The last mixing step of a 32-bit hash (MurmurHash3's finalizer), so that the low bits the table uses depend on all of it. */
-function mixed(hash: number): number {
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85eb_ca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2_ae35);
-  return hash ^ (hash >>> 16);
+function hashStart(seed: number, parent: number): number {
+  let hash = seed;
+  for (let shift = 0; shift < 32; shift += 8) hash = hashStep(hash, (parent >>> shift) & 0xff);
+  return hash;
+}
+
+function hashStep(hash: number, unit: number): number {
+  hash = (hash + unit) | 0;
+  hash = (hash + (hash << 10)) | 0;
+  return hash ^ (hash >>> 6);
+}
+
+function hashEnd(hash: number): number {
+  hash = (hash + (hash << 3)) | 0;
+  hash ^= hash >>> 11;
+  return (hash + (hash << 15)) | 0;
 }
