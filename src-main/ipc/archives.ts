@@ -140,7 +140,7 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
       const archive = get(archiveId);
       archive.report ??= (async () => ({
         endRecords: await endRecords(archive.reader),
-        safety: toSafetyView(await buildSafetyReport(archive.reader)),
+        safety: toSafetyView(await buildSafetyReport(archive.reader, { entries: archive.entries })),
       }))();
       return archive.report;
     },

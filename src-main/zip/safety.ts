@@ -61,6 +61,11 @@ export interface SafetyOptions {
   readonly signal?: AbortSignal;
   /** Read and compare every local header (default true). */
   readonly checkLocalHeaders?: boolean;
+  /**
+   * The archive's entries, in directory order, when the caller already holds them (the app
+   * does, for its listing): read again, a million entries were a second copy of some 400 MB.
+   */
+  readonly entries?: readonly ZipEntry[];
 }
 
 class Collector<T> {
@@ -76,7 +81,7 @@ class Collector<T> {
 }
 
 export async function buildSafetyReport(reader: ZipReader, options: SafetyOptions = {}): Promise<SafetyReport> {
-  const entries = await reader.readEntries();
+  const entries = options.entries ?? (await reader.readEntries());
   const unsafeNames = new Collector<{ entry: string; reason: string }>();
   const unsafeSymlinks = new Collector<{ entry: string; target: string; reason: string }>();
   const overlaps = new Collector<{ entry: string; other: string | null; message: string }>();

@@ -71,24 +71,23 @@ describe('the safety report', () => {
 
   it('names every kind of trouble in a hostile archive', async () => {
     const kernel = Buffer.alloc(1 << 20);
-    const report = await reportOf(
-      craftZip([
-        { name: '../evil.sh', data: 'x' },
-        { name: '/etc/cron.d/x', data: 'x' },
-        { name: 'C:\\boot.ini', data: 'x' },
-        { name: 'link', kind: 'symlink', data: '../../outside', method: 0 },
-        { name: 'okay-link', kind: 'symlink', data: 'a.txt', method: 0 },
-        { name: 'a.txt', data: 'a' },
-        { name: './a.txt', data: 'b' },
-        { name: 'README', data: 'r' },
-        { name: 'readme', data: 'r' },
-        { name: 'secret', data: 's', method: 0, encrypted: true },
-        { name: 'data.lzma', data: 's', method: 14 },
-        { name: 'shown.txt', data: 'x', localName: 'other.txt' },
-        { name: 'zeros', data: kernel },
-        { name: 'zeros-again', data: kernel, shareLocalHeaderOf: 12 },
-      ]),
-    );
+    const bytes = craftZip([
+      { name: '../evil.sh', data: 'x' },
+      { name: '/etc/cron.d/x', data: 'x' },
+      { name: 'C:\\boot.ini', data: 'x' },
+      { name: 'link', kind: 'symlink', data: '../../outside', method: 0 },
+      { name: 'okay-link', kind: 'symlink', data: 'a.txt', method: 0 },
+      { name: 'a.txt', data: 'a' },
+      { name: './a.txt', data: 'b' },
+      { name: 'README', data: 'r' },
+      { name: 'readme', data: 'r' },
+      { name: 'secret', data: 's', method: 0, encrypted: true },
+      { name: 'data.lzma', data: 's', method: 14 },
+      { name: 'shown.txt', data: 'x', localName: 'other.txt' },
+      { name: 'zeros', data: kernel },
+      { name: 'zeros-again', data: kernel, shareLocalHeaderOf: 12 },
+    ]);
+    const report = await reportOf(bytes);
     expect(report.verdict).toBe('dangerous');
     expect(report.unsafeNames.items.map((i) => i.entry)).toEqual(['../evil.sh', '/etc/cron.d/x', 'C:\\boot.ini']);
     expect(report.unsafeSymlinks.items).toEqual([{ entry: 'link', target: '../../outside', reason: expect.any(String) }]);
@@ -107,6 +106,16 @@ describe('the safety report', () => {
     expect(report.summary.join('\n')).toMatch(/decompression bomb/);
     expect(report.symlinks).toBe(2);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+    // The same from the entries a caller already holds (the app's listing), without reading the
+    // directory again: only the local headers and the links' data are read.
+    const inner = bufferSource(bytes);
+    const reads: number[] = [];
+    const reader = await openZip({ size: inner.size, read: (offset, length) => (reads.push(offset), inner.read(offset, length)) });
+    const entries = await reader.readEntries();
+    reads.length = 0;
+    expect(await buildSafetyReport(reader, { entries })).toEqual(report);
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.filter((offset) => offset >= reader.info.centralDirectoryOffset)).toEqual([]);
   });
 
   it('counts everything but lists at most LISTED items per finding', async () => {
