@@ -869,6 +869,8 @@ class TargetFolder {
    * still be on its way (a later file there is refused in `choose`). The folder's number.
    */
   ensureDirectory(relative: string): number {
+    const known = this.folders.find(relative);
+    if (known !== -1) return known;
     // From the deepest folder known on the way (most often the parent: a folder's entry comes
     // after the folders it lies in), each of the others, shallow first.
     let { folder, rest: start } = this.folders.deepestKnown(relative);
@@ -896,11 +898,6 @@ class TargetFolder {
       start = end + 1;
     }
     return folder;
-  }
-
-  /** Whether the folder is known to be a real one (this run made it, or checked it). */
-  private known(relative: string): boolean {
-    return this.folders.marksOf(relative) !== 0;
   }
 
   /** Whether this run created the folder or found it empty. */
@@ -982,7 +979,7 @@ class TargetFolder {
    */
   prepareFile(safe: SafePath, policy: OverwritePolicy): { kind: 'skipped'; reason: string } | { kind: 'placed'; path: string; final: string } {
     const parent = parentOf(safe);
-    if (!this.known(parent)) this.ensureDirectory(parent);
+    this.ensureDirectory(parent);
     const choice = this.choose(safe, policy, 'file');
     if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
     return { kind: 'placed', path: choice.relative, final: this.absoluteOf(choice.relative) };

@@ -67,6 +67,8 @@ export class FolderTree {
   /** The last path found and its folder: most files lie in the folder the one before them did. */
   private lastPath = '';
   private lastFolder = 0;
+  /** Set by locate. */
+  private located = 0;
 
   /** How many folders there are besides the root. */
   get size(): number {
@@ -75,27 +77,8 @@ export class FolderTree {
 
   /** The folder at `path` ("/"-joined, "" for the root), or -1. */
   find(path: string): number {
-    if (path === '') return 0;
-    if (path === this.lastPath) return this.lastFolder;
-    let folder = 0;
-    let start = 0;
-    // Its parent is often the last one found.
-    const slash = path.lastIndexOf('/');
-    if (slash > 0 && slash === this.lastPath.length && path.startsWith(this.lastPath)) {
-      folder = this.lastFolder;
-      start = slash + 1;
-    }
-    for (;;) {
-      let end = path.indexOf('/', start);
-      if (end === -1) end = path.length;
-      folder = this.child(folder, path, start, end);
-      if (folder === NO_FOLDER) return NO_FOLDER;
-      if (end === path.length) break;
-      start = end + 1;
-    }
-    this.lastPath = path;
-    this.lastFolder = folder;
-    return folder;
+    const folder = this.locate(path);
+    return this.located === path.length ? folder : NO_FOLDER;
   }
 
   /** The marks of the folder at `path` (0: none, or no such folder). */
@@ -111,9 +94,10 @@ export class FolderTree {
 
   /** Adds `marks` to the folder at `path`, adding it and the folders it lies in where absent; its number. */
   mark(path: string, marks: FolderMarks): number {
-    let folder = 0;
-    if (path !== '') {
-      for (let start = 0; ; ) {
+    let folder = this.locate(path);
+    if (this.located !== path.length) {
+      let start = this.located === -1 ? path.length : this.located;
+      for (;;) {
         let end = path.indexOf('/', start);
         if (end === -1) end = path.length;
         folder = this.childOrNew(folder, path, start, end);
@@ -130,18 +114,42 @@ export class FolderTree {
    * (path.length when the whole path is known).
    */
   deepestKnown(path: string): { folder: number; rest: number } {
-    if (path === '') return { folder: 0, rest: 0 };
-    const found = this.find(path);
-    if (found !== NO_FOLDER) return { folder: found, rest: path.length };
+    const folder = this.locate(path);
+    return { folder, rest: this.located === -1 ? path.length : this.located };
+  }
+
+  /**
+   * The deepest folder known on the way to `path`; `located` says where the rest of the path
+   * starts, path.length when the whole path is known, and -1 when only an empty last name is
+   * missing (a path ending in "/": no folder has that name).
+   */
+  private locate(path: string): number {
+    this.located = path.length;
+    if (path === '') return 0;
+    if (path === this.lastPath) return this.lastFolder;
     let folder = 0;
-    for (let start = 0; ; ) {
+    let start = 0;
+    // Its parent is often the last one found.
+    const slash = path.lastIndexOf('/');
+    if (slash > 0 && slash === this.lastPath.length && path.startsWith(this.lastPath)) {
+      folder = this.lastFolder;
+      start = slash + 1;
+    }
+    for (;;) {
       let end = path.indexOf('/', start);
       if (end === -1) end = path.length;
       const next = this.child(folder, path, start, end);
-      if (next === NO_FOLDER) return { folder, rest: start };
+      if (next === NO_FOLDER) {
+        this.located = start === path.length ? -1 : start;
+        return folder;
+      }
       folder = next;
+      if (end === path.length) break;
       start = end + 1;
     }
+    this.lastPath = path;
+    this.lastFolder = folder;
+    return folder;
   }
 
   /** Adds the folder named path.slice(start, end) in folder `parent` (present or not), with `marks`; its number. */

@@ -462,7 +462,8 @@ class CentralDirectoryReader implements ZipReader {
     };
     /** `tail` (less than a record) and then `next`, the chunk read just after it. */
     const joined = (tail: Buffer, next: Buffer): Buffer => {
-      if (tail.length <= LONGEST_CENTRAL_RECORD && chunks.some((chunk) => chunk.buffer === next.buffer) && next.byteOffset - tail.length >= 0) {
+      // (A chunk of the two starts LONGEST_CENTRAL_RECORD bytes into its buffer.)
+      if (tail.length <= LONGEST_CENTRAL_RECORD && chunks.some((chunk) => chunk.buffer === next.buffer)) {
         const whole = Buffer.from(next.buffer, next.byteOffset - tail.length, tail.length + next.length);
         tail.copy(whole, 0);
         return whole;
