@@ -157,8 +157,9 @@ function safetyLines(report: SafetyReport): string[] {
   list('overlaps', report.overlaps, (i) => i.message);
   list('local header mismatches', report.localHeaderMismatches, (i) => `${JSON.stringify(i.entry)}: ${i.mismatches.map((m) => `${m.field} local ${JSON.stringify(m.local)} central ${JSON.stringify(m.central)}`).join('; ')}`);
   list('unreadable headers', report.badLocalHeaders, (i) => `${JSON.stringify(i.entry)}: ${i.message}`);
-  list('duplicate paths', report.duplicateNames, (i) => `${i.path}: ${i.entries.map((e) => JSON.stringify(e)).join(', ')}`);
-  list('paths differing only by case', report.caseCollisions, (i) => i.entries.map((e) => JSON.stringify(e)).join(', '));
+  const more = (group: { count: number; entries: string[] }): string => (group.count > group.entries.length ? ` … (${group.count} in all)` : '');
+  list('duplicate paths', report.duplicateNames, (i) => `${i.path}: ${i.entries.map((e) => JSON.stringify(e)).join(', ')}${more(i)}`);
+  list('paths differing only by case', report.caseCollisions, (i) => `${i.entries.map((e) => JSON.stringify(e)).join(', ')}${more(i)}`);
   list('encrypted', report.encrypted, (i) => JSON.stringify(i));
   list('names that can look like others', report.disguisedNames, (i) => JSON.stringify(i));
   list('unsupported methods', report.unsupported, (i) => `${JSON.stringify(i.entry)}: method ${i.method} (${i.methodName})`);

@@ -35,7 +35,7 @@ export function toSafetyView(report: SafetyReport): SafetyView {
   for (const item of report.localHeaderMismatches.items) {
     add('warning', 'LOCAL_MISMATCH', item.entry, item.mismatches.map((m) => `${m.field}: local ${m.local}, central ${m.central}`).join('; '));
   }
-  for (const item of report.duplicateNames.items) add('warning', 'DUPLICATE_NAME', item.path, `${item.entries.length} entries write to this path`, { count: item.entries.length });
+  for (const item of report.duplicateNames.items) add('warning', 'DUPLICATE_NAME', item.path, `${item.count} entries write to this path`, { count: item.count });
   for (const item of report.caseCollisions.items) add('warning', 'CASE_COLLISION', item.path, `names differ only by case: ${item.entries.join(', ')}`, { names: item.entries.join(', ') });
   for (const entry of report.encrypted.items) add('warning', 'ENCRYPTED', entry, 'entry is encrypted', {});
   for (const item of report.unsupported.items) {

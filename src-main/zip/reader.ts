@@ -893,45 +893,100 @@ export interface EntryOverlap {
 }
 
 /**
- * Entries whose byte ranges overlap each other or the central directory (David Fifield's
- * overlapping zip bombs, and the simpler kind where many records name one local header).
- * An entry's range is at least its 30-byte local header and its compressed data; the local
- * name and extra field are not counted, so nothing is read. Typed arrays keep this linear in
- * memory for a million entries, and archives written in order need no sort.
+ * Where each entry's bytes lie, in central directory order, 16 bytes an entry, for
+ * EntryRanges.overlaps: a million entries' ranges without a million entries.
  */
+export class EntryRanges {
+  private starts: Float64Array<ArrayBuffer>;
+  /** -1 for a damaged record (ZipEntry.damage), which says nothing of where its data is. */
+  private ends: Float64Array<ArrayBuffer>;
+  private length = 0;
+
+  /** `expected`: how many entries the archive declares (room for at most a million is made before they come). */
+  constructor(expected = 0) {
+    const capacity = Math.max(16, Math.min(expected, 1 << 20));
+    this.starts = new Float64Array(capacity);
+    this.ends = new Float64Array(capacity);
+  }
+
+  get count(): number {
+    return this.length;
+  }
+
+  /** The next entry's range: at least its 30-byte local header and its compressed data (the local name and extra field are not counted, so nothing is read). */
+  add(entry: Pick<ZipEntry, 'localHeaderOffset' | 'compressedSize' | 'damage'>): void {
+    const i = this.length++;
+    if (i === this.starts.length) {
+      this.starts = doubled(this.starts);
+      this.ends = doubled(this.ends);
+    }
+    const damaged = entry.damage !== undefined;
+    // A damaged record takes the place of the entry before it, so the order is kept.
+    this.starts[i] = !damaged ? entry.localHeaderOffset : i > 0 ? this.starts[i - 1]! : 0;
+    this.ends[i] = !damaged ? entry.localHeaderOffset + LOCAL_FILE_HEADER.size + entry.compressedSize : -1;
+  }
+
+  start(i: number): number {
+    return this.starts[i]!;
+  }
+
+  end(i: number): number {
+    return this.ends[i]!;
+  }
+
+  /**
+   * Hears each entry (`index`) whose bytes run into the next entry's local header (`other`), or
+   * into the central directory (`other` -1), in the order of the entries' data (David Fifield's
+   * overlapping zip bombs, and the simpler kind where many records name one local header).
+   * Archives written in order need no sort.
+   */
+  overlaps(info: ZipArchiveInfo, found: (index: number, other: number) => void): void {
+    const n = this.length;
+    const { starts, ends } = this;
+    let order: Uint32Array | undefined;
+    for (let i = 1; i < n; i++) {
+      if (starts[i]! < starts[i - 1]!) {
+        order = new Uint32Array(n);
+        for (let k = 0; k < n; k++) order[k] = k;
+        order.sort((a, b) => starts[a]! - starts[b]! || a - b);
+        break;
+      }
+    }
+    const directoryStart = info.centralDirectoryOffset;
+    const directoryEnd = directoryStart + info.centralDirectorySize;
+    let furthest = -1; // the entry whose range reaches furthest so far
+    for (let k = 0; k < n; k++) {
+      const i = order === undefined ? k : order[k]!;
+      if (ends[i]! < 0) continue;
+      if (furthest >= 0 && starts[i]! < ends[furthest]!) found(furthest, i);
+      if (starts[i]! < directoryEnd && ends[i]! > directoryStart) found(i, -1);
+      if (furthest < 0 || ends[i]! > ends[furthest]!) furthest = i;
+    }
+  }
+
+  /** What overlaps says of `index` and `other`, given their names (`otherName` null for the directory). */
+  message(info: ZipArchiveInfo, index: number, name: string, other: number, otherName: string | null): string {
+    const bytes = `${name} (bytes ${this.starts[index]}–${this.ends[index]})`;
+    if (other >= 0) return `${bytes} overlaps ${otherName} (local header at offset ${this.starts[other]})`;
+    return `${bytes} overlaps the central directory (bytes ${info.centralDirectoryOffset}–${info.centralDirectoryOffset + info.centralDirectorySize})`;
+  }
+}
+
+/** The same numbers in an array twice as long. */
+export function doubled(array: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const larger = new Float64Array(array.length * 2);
+  larger.set(array);
+  return larger;
+}
+
+/** Entries whose byte ranges overlap each other or the central directory (EntryRanges.overlaps). */
 export function findOverlaps(entries: readonly ZipEntry[], info: ZipArchiveInfo): EntryOverlap[] {
-  const n = entries.length;
-  const starts = new Float64Array(n);
-  const ends = new Float64Array(n);
-  let sorted = true;
-  for (let i = 0; i < n; i++) {
-    const entry = entries[i]!;
-    // A damaged record says nothing of where its data is: not judged (see the loop below).
-    starts[i] = entry.damage === undefined ? entry.localHeaderOffset : i > 0 ? starts[i - 1]! : 0;
-    ends[i] = entry.damage === undefined ? entry.localHeaderOffset + LOCAL_FILE_HEADER.size + entry.compressedSize : starts[i]!;
-    if (i > 0 && starts[i]! < starts[i - 1]!) sorted = false;
-  }
-  let order: Uint32Array | undefined;
-  if (!sorted) {
-    order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((a, b) => starts[a]! - starts[b]! || a - b);
-  }
+  const ranges = new EntryRanges();
+  for (const entry of entries) ranges.add(entry);
   const overlaps: EntryOverlap[] = [];
-  const directoryStart = info.centralDirectoryOffset;
-  const directoryEnd = directoryStart + info.centralDirectorySize;
-  let furthest = -1; // the entry whose range reaches furthest so far
-  for (let k = 0; k < n; k++) {
-    const i = order === undefined ? k : order[k]!;
-    if (entries[i]!.damage !== undefined) continue;
-    if (furthest >= 0 && starts[i]! < ends[furthest]!) {
-      overlaps.push({ index: furthest, other: i, message: `${entries[furthest]!.name} (bytes ${starts[furthest]}–${ends[furthest]}) overlaps ${entries[i]!.name} (local header at offset ${starts[i]})` });
-    }
-    if (starts[i]! < directoryEnd && ends[i]! > directoryStart) {
-      overlaps.push({ index: i, other: -1, message: `${entries[i]!.name} (bytes ${starts[i]}–${ends[i]}) overlaps the central directory (bytes ${directoryStart}–${directoryEnd})` });
-    }
-    if (furthest < 0 || ends[i]! > ends[furthest]!) furthest = i;
-  }
+  ranges.overlaps(info, (index, other) => {
+    overlaps.push({ index, other, message: ranges.message(info, index, entries[index]!.name, other, other >= 0 ? entries[other]!.name : null) });
+  });
   return overlaps;
 }
 

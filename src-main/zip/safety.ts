@@ -4,15 +4,20 @@
 // unsupported entries, local headers that disagree with the central directory, and symbolic
 // links pointing out of the target. Plain JSON, so the app, the CLI and tests share it.
 //
-// Reading: the central directory (once), each local header (one small read each, served from
-// the source's read-ahead block), and the data of symbolic links only. Lists are capped at
-// LISTED items each; `count` always has the full number.
+// Reading: the central directory, each local header (one small read each, served from the
+// source's read-ahead block), and the data of symbolic links only. Memory is bounded whatever
+// the archive's size: one pass over the directory keeps 32 bytes an entry (where its bytes lie,
+// the keys of its path and of its path folded by case), not the entries (a million of them and
+// maps of their paths were some 600 MB). Only when keys repeat, or entries overlap, does a
+// second pass make those entries' paths and names again. Lists are capped at LISTED items each;
+// `count` always has the full number.
 
+import { Buffer } from 'node:buffer';
 import { METHOD_DEFLATED, METHOD_STORED, methodName } from './constants.js';
 import { ZipError, isZipError } from './errors.js';
-import type { HeaderMismatch, ZipEntry } from './model.js';
-import { hasDisguisingCharacters, namesTargetItself, symlinkTargetStaysInside, trySafeEntryPath } from './paths.js';
-import { findOverlaps, type ZipReader } from './reader.js';
+import type { HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
+import { foldCase, foldedPathKey, hasDisguisingCharacters, namesTargetItself, pathKey, symlinkTargetStaysInside, trySafeEntryPath, type SafePath } from './paths.js';
+import { EntryRanges, doubled, readLocalHeader, type ZipReader } from './reader.js';
 
 /** Items kept per list; the count is exact. */
 export const LISTED = 1000;
@@ -37,10 +42,13 @@ export interface SafetyReport {
   readonly unsafeNames: Finding<{ readonly entry: string; readonly reason: string }>;
   readonly unsafeSymlinks: Finding<{ readonly entry: string; readonly target: string; readonly reason: string }>;
   readonly overlaps: Finding<{ readonly entry: string; readonly other: string | null; readonly message: string }>;
-  /** Entries that would be written to the same path (after normalization). */
-  readonly duplicateNames: Finding<{ readonly path: string; readonly entries: string[] }>;
-  /** Entries whose paths differ only by case (they collide on Windows and macOS). */
-  readonly caseCollisions: Finding<{ readonly path: string; readonly entries: string[] }>;
+  /** Entries that would be written to the same path (after normalization): `count` of them, the first LISTED named. */
+  readonly duplicateNames: Finding<{ readonly path: string; readonly count: number; readonly entries: string[] }>;
+  /**
+   * Paths that differ only by case or Unicode composition (foldCase, zip/paths.ts: they collide
+   * on Windows and macOS): `count` of them, the first LISTED given.
+   */
+  readonly caseCollisions: Finding<{ readonly path: string; readonly count: number; readonly entries: string[] }>;
   readonly encrypted: Finding<string>;
   readonly unsupported: Finding<{ readonly entry: string; readonly method: number; readonly methodName: string }>;
   /** Names holding control or bidirectional characters, which make them show as other names. */
@@ -81,98 +89,150 @@ class Collector<T> {
 }
 
 export async function buildSafetyReport(reader: ZipReader, options: SafetyOptions = {}): Promise<SafetyReport> {
-  const entries = options.entries ?? (await reader.readEntries());
+  const { signal, entries } = options;
+  // (Read one at a time, through a block of their own.)
+  const headers = (options.checkLocalHeaders ?? true) ? sequentialSource(reader.source) : undefined;
   const unsafeNames = new Collector<{ entry: string; reason: string }>();
   const unsafeSymlinks = new Collector<{ entry: string; target: string; reason: string }>();
-  const overlaps = new Collector<{ entry: string; other: string | null; message: string }>();
-  const duplicateNames = new Collector<{ path: string; entries: string[] }>();
-  const caseCollisions = new Collector<{ path: string; entries: string[] }>();
   const encrypted = new Collector<string>();
   const unsupported = new Collector<{ entry: string; method: number; methodName: string }>();
   const disguisedNames = new Collector<string>();
   const localHeaderMismatches = new Collector<{ entry: string; mismatches: HeaderMismatch[] }>();
-  const badLocalHeaders = new Collector<{ entry: string; code: string; message: string }>();
+  const unreadableLocalHeaders = new Collector<{ entry: string; code: string; message: string }>();
+  const damagedRecords = new Collector<{ entry: string; code: string; message: string }>();
 
+  let count = 0;
   let files = 0;
   let directories = 0;
   let symlinks = 0;
   let totalUncompressedSize = 0;
   let totalCompressedSize = 0;
   let highest: { entry: string; ratio: number } | null = null;
-  const byPath = new Map<string, ZipEntry[]>();
-  const byFoldedPath = new Map<string, Set<string>>();
+  const expected = entries?.length ?? reader.info.entryCount;
+  const ranges = new EntryRanges(expected);
+  // The key of the path each entry extracts to, and of that path folded by case: sorted after
+  // this pass, they tell which paths more than one entry may name. Only those entries' paths are
+  // then made again as text, in a second pass, and compared.
+  const pathKeys = new KeyColumn(expected);
+  const foldedKeys = new KeyColumn(expected);
 
-  for (const entry of entries) {
-    if (entry.isDirectory) directories++;
-    else if (entry.isSymlink) symlinks++;
-    else files++;
-    // A damaged record's sizes are its raw values (0xffffffff): not counted, nor its ratio.
-    if (entry.damage === undefined) {
-      totalUncompressedSize += entry.uncompressedSize;
-      totalCompressedSize += entry.compressedSize;
-    }
-    if (!entry.isDirectory && entry.uncompressedSize > 0 && entry.damage === undefined) {
-      const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
-      if (highest === null || ratio > highest.ratio) highest = { entry: entry.name, ratio: Math.round(ratio * 100) / 100 };
-    }
-    if (entry.encrypted) encrypted.add(entry.name);
-    else if (!entry.isDirectory && entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED) {
-      unsupported.add({ entry: entry.name, method: entry.compressionMethod, methodName: methodName(entry.compressionMethod) });
-    }
-    if (hasDisguisingCharacters(entry.name)) disguisedNames.add(entry.name);
-    if (entry.isDirectory && namesTargetItself(entry.name)) continue; // "./": the target folder itself
-    const safe = trySafeEntryPath(entry.name);
-    if (safe instanceof ZipError) {
-      unsafeNames.add({ entry: entry.name, reason: safe.message });
-      continue;
-    }
-    const same = byPath.get(safe.path);
-    if (same === undefined) byPath.set(safe.path, [entry]);
-    else same.push(entry);
-    const folded = safe.path.normalize('NFC').toLowerCase();
-    const variants = byFoldedPath.get(folded);
-    if (variants === undefined) byFoldedPath.set(folded, new Set([safe.path]));
-    else variants.add(safe.path);
-
-    if (entry.isSymlink && !entry.isDirectory) {
-      const target = await symlinkTarget(reader, entry, options.signal);
-      if (typeof target !== 'string') unsafeSymlinks.add({ entry: entry.name, target: '', reason: target.message });
-      else if (!symlinkTargetStaysInside(safe, target)) unsafeSymlinks.add({ entry: entry.name, target, reason: 'the link points outside the folder it is extracted to' });
-    }
-  }
-
-  for (const [path, same] of byPath) {
-    // Several folder entries for one folder are harmless; anything else on one path collides.
-    if (same.length > 1 && !same.every((entry) => entry.isDirectory)) duplicateNames.add({ path, entries: same.map((entry) => entry.name) });
-  }
-  for (const variants of byFoldedPath.values()) {
-    if (variants.size > 1) {
-      const paths = [...variants];
-      caseCollisions.add({ path: paths[0]!, entries: paths });
-    }
-  }
-  for (const overlap of findOverlaps(entries, reader.info)) {
-    overlaps.add({ entry: entries[overlap.index]!.name, other: overlap.other >= 0 ? entries[overlap.other]!.name : null, message: overlap.message });
-  }
-
-  if (options.checkLocalHeaders ?? true) {
-    for (const entry of entries) {
-      if (options.signal?.aborted) throw new ZipError('CANCELLED', 'cancelled');
-      if (entry.damage !== undefined) continue; // reported below
-      try {
-        const local = await reader.readLocalHeader(entry);
-        if (local.mismatches.length > 0) localHeaderMismatches.add({ entry: entry.name, mismatches: [...local.mismatches] });
-      } catch (error) {
-        if (!isZipError(error)) throw error;
-        badLocalHeaders.add({ entry: entry.name, code: error.code, message: error.message });
+  for await (const batch of entryBatches(reader, entries)) {
+    for (const entry of batch) {
+      if (signal?.aborted) throw new ZipError('CANCELLED', 'cancelled');
+      count++;
+      ranges.add(entry);
+      if (entry.isDirectory) directories++;
+      else if (entry.isSymlink) symlinks++;
+      else files++;
+      if (entry.damage === undefined) {
+        totalUncompressedSize += entry.uncompressedSize;
+        totalCompressedSize += entry.compressedSize;
+        if (!entry.isDirectory && entry.uncompressedSize > 0) {
+          const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
+          if (highest === null || ratio > highest.ratio) highest = { entry: entry.name, ratio: Math.round(ratio * 100) / 100 };
+        }
+        if (headers !== undefined) {
+          try {
+            const local = await readLocalHeader(headers, entry);
+            if (local.mismatches.length > 0) localHeaderMismatches.add({ entry: entry.name, mismatches: [...local.mismatches] });
+          } catch (error) {
+            if (!isZipError(error)) throw error;
+            unreadableLocalHeaders.add({ entry: entry.name, code: error.code, message: error.message });
+          }
+        }
+      } else {
+        // A damaged record's sizes are its raw values (0xffffffff): not counted, nor its ratio.
+        damagedRecords.add({ entry: entry.name, code: entry.damage.code, message: entry.damage.message });
+      }
+      if (entry.encrypted) encrypted.add(entry.name);
+      else if (!entry.isDirectory && entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED) {
+        unsupported.add({ entry: entry.name, method: entry.compressionMethod, methodName: methodName(entry.compressionMethod) });
+      }
+      if (hasDisguisingCharacters(entry.name)) disguisedNames.add(entry.name);
+      const safe = extractedPath(entry);
+      if (safe === undefined) continue;
+      if (safe instanceof ZipError) {
+        unsafeNames.add({ entry: entry.name, reason: safe.message });
+        continue;
+      }
+      pathKeys.add(pathKey(safe.path));
+      foldedKeys.add(foldedPathKey(safe.path));
+      if (entry.isSymlink && !entry.isDirectory) {
+        const target = await symlinkTarget(reader, entry, signal);
+        if (typeof target !== 'string') unsafeSymlinks.add({ entry: entry.name, target: '', reason: target.message });
+        else if (!symlinkTargetStaysInside(safe, target)) unsafeSymlinks.add({ entry: entry.name, target, reason: 'the link points outside the folder it is extracted to' });
       }
     }
   }
 
-  for (const entry of entries) if (entry.damage !== undefined) badLocalHeaders.add({ entry: entry.name, code: entry.damage.code, message: entry.damage.message });
+  // Overlaps, by index until their names are known (the second pass).
+  let overlapCount = 0;
+  const overlapPairs: number[] = [];
+  ranges.overlaps(reader.info, (index, other) => {
+    if (overlapCount++ < LISTED) overlapPairs.push(index, other);
+  });
+  const names = new Map<number, string>();
+  for (const index of overlapPairs) if (index >= 0) names.set(index, '');
+  const repeatedPaths = pathKeys.repeated();
+  const repeatedFolds = foldedKeys.repeated();
+
+  // The entries on each path named more than once, and the paths on each folded path that more
+  // than one path folds to, in the order each path first comes (with the entries' names capped).
+  const byPath = new Map<string, { count: number; names: string[]; folders: boolean }>();
+  const byFold = new Map<string, Set<string>>();
+  if (names.size > 0 || repeatedPaths.size > 0 || repeatedFolds.size > 0) {
+    let index = 0;
+    for await (const batch of entryBatches(reader, entries)) {
+      if (signal?.aborted) throw new ZipError('CANCELLED', 'cancelled');
+      for (const entry of batch) {
+        if (names.has(index)) names.set(index, entry.name);
+        index++;
+        if (repeatedPaths.size === 0 && repeatedFolds.size === 0) continue;
+        const safe = extractedPath(entry);
+        if (safe === undefined || safe instanceof ZipError) continue;
+        if (repeatedPaths.has(pathKey(safe.path))) {
+          const same = byPath.get(safe.path);
+          if (same === undefined) byPath.set(safe.path, { count: 1, names: [entry.name], folders: entry.isDirectory });
+          else {
+            if (same.count++ < LISTED) same.names.push(entry.name);
+            same.folders &&= entry.isDirectory;
+          }
+        }
+        if (repeatedFolds.has(foldedPathKey(safe.path))) {
+          const folded = foldCase(safe.path);
+          const variants = byFold.get(folded);
+          if (variants === undefined) byFold.set(folded, new Set([safe.path]));
+          else variants.add(safe.path);
+        }
+      }
+    }
+  }
+  const overlaps = new Collector<{ entry: string; other: string | null; message: string }>();
+  for (let k = 0; k < overlapPairs.length; k += 2) {
+    const index = overlapPairs[k]!;
+    const other = overlapPairs[k + 1]!;
+    const name = names.get(index)!;
+    const otherName = other >= 0 ? names.get(other)! : null;
+    overlaps.add({ entry: name, other: otherName, message: ranges.message(reader.info, index, name, other, otherName) });
+  }
+  overlaps.count = overlapCount;
+  const duplicateNames = new Collector<{ path: string; count: number; entries: string[] }>();
+  // Several folder entries for one folder are harmless; anything else on one path collides.
+  for (const [path, same] of byPath) if (same.count > 1 && !same.folders) duplicateNames.add({ path, count: same.count, entries: same.names });
+  const caseCollisions = new Collector<{ path: string; count: number; entries: string[] }>();
+  for (const variants of byFold.values()) {
+    if (variants.size > 1) {
+      const paths = [...variants];
+      caseCollisions.add({ path: paths[0]!, count: paths.length, entries: paths.slice(0, LISTED) });
+    }
+  }
+  const badLocalHeaders = {
+    count: unreadableLocalHeaders.count + damagedRecords.count,
+    items: [...unreadableLocalHeaders.items, ...damagedRecords.items].slice(0, LISTED),
+  };
 
   const report = {
-    entries: entries.length,
+    entries: count,
     files,
     directories,
     symlinks,
@@ -188,7 +248,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
     unsupported: unsupported.done(),
     disguisedNames: disguisedNames.done(),
     localHeaderMismatches: localHeaderMismatches.done(),
-    badLocalHeaders: badLocalHeaders.done(),
+    badLocalHeaders,
   };
   const summary: string[] = [];
   const say = (count: number, words: string): void => {
@@ -208,6 +268,73 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   const dangerous = report.unsafeNames.count + report.unsafeSymlinks.count + report.overlaps.count + report.localHeaderMismatches.count + report.badLocalHeaders.count > 0;
   const caution = summary.length > 0;
   return { ...report, verdict: dangerous ? 'dangerous' : caution ? 'caution' : 'ok', summary };
+}
+
+/** Bytes for the reads of a local header: small reads are copied out of this block. */
+const HEADER_BLOCK = 256 * 1024;
+
+/**
+ * The source's small reads served from one block, read again in place as the reads move on, and
+ * each copied out. Through the file source's own read-ahead, a million local headers made a
+ * fresh megabyte buffer per megabyte of archive, each left to the collector: some 50 MB of the
+ * report's peak. For one reader at a time: each read settles before the next starts.
+ */
+function sequentialSource(source: RandomAccessSource): RandomAccessSource {
+  if (source.readIntoBuffer === undefined) return source;
+  const block = Buffer.allocUnsafe(HEADER_BLOCK);
+  let blockStart = 0;
+  let filled = 0;
+  return {
+    size: source.size,
+    async read(offset: number, length: number): Promise<Buffer> {
+      // Large reads, and those the source refuses (past the end), are the source's own.
+      if (length > HEADER_BLOCK || !(offset >= 0 && offset + length <= source.size)) return source.read(offset, length);
+      if (offset < blockStart || offset + length > blockStart + filled) {
+        filled = 0;
+        const want = Math.min(HEADER_BLOCK, source.size - offset);
+        await source.readIntoBuffer!(block, offset, want);
+        blockStart = offset;
+        filled = want;
+      }
+      return Buffer.from(block.subarray(offset - blockStart, offset - blockStart + length));
+    },
+  };
+}
+
+/** The caller's entries, or the reader's a chunk of the directory at a time. */
+async function* entryBatches(reader: ZipReader, entries: readonly ZipEntry[] | undefined): AsyncGenerator<readonly ZipEntry[]> {
+  if (entries === undefined) yield* reader.entryBatches();
+  else yield entries;
+}
+
+/** Where the entry is extracted to; undefined for "./" (the target folder itself), a ZipError for a refused name. */
+function extractedPath(entry: ZipEntry): SafePath | ZipError | undefined {
+  if (entry.isDirectory && namesTargetItself(entry.name)) return undefined;
+  return trySafeEntryPath(entry.name);
+}
+
+/** Path keys (zip/paths.ts), 8 bytes each, and which of them come more than once. */
+class KeyColumn {
+  private keys: Float64Array<ArrayBuffer>;
+  private length = 0;
+
+  /** `expected` as for EntryRanges. */
+  constructor(expected: number) {
+    this.keys = new Float64Array(Math.max(16, Math.min(expected, 1 << 20)));
+  }
+
+  add(key: number): void {
+    if (this.length === this.keys.length) this.keys = doubled(this.keys);
+    this.keys[this.length++] = key;
+  }
+
+  /** The keys that come more than once (the column is sorted, so add no more). */
+  repeated(): Set<number> {
+    const keys = this.keys.subarray(0, this.length).sort();
+    const repeated = new Set<number>();
+    for (let i = 1; i < keys.length; i++) if (keys[i] === keys[i - 1]) repeated.add(keys[i]!);
+    return repeated;
+  }
 }
 
 async function symlinkTarget(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined): Promise<string | ZipError> {

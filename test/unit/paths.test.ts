@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { isZipError } from '../../src-main/zip/errors.js';
 import { FolderKeys } from '../../src-main/archive/archive-paths.js';
-import { foldCase, namePathKey, pathKey, plainNamePathKey, safeEntryPath, symlinkTargetStaysInside, trySafeEntryPath, unsafeNameReason } from '../../src-main/zip/paths.js';
+import { foldCase, foldedPathKey, namePathKey, pathKey, plainNamePathKey, safeEntryPath, symlinkTargetStaysInside, trySafeEntryPath, unsafeNameReason } from '../../src-main/zip/paths.js';
 
 describe('safe entry paths', () => {
   it.each([
@@ -140,6 +140,11 @@ describe('folded paths (macOS and Windows)', () => {
     for (const [one, other] of [['a.txt', 'b.txt'], ['\u00df.txt', 'ss.txt'], ['\ufb01.txt', 'fi.txt'], ['\u0130.txt', 'i.txt']]) {
       expect(namePathKey(one!, undefined, foldCase), one).not.toBe(namePathKey(other!, undefined, foldCase));
     }
+    // foldedPathKey is the same key without the folded string, for ASCII paths and the others.
+    const all = [...pairs.flat(), 'a.txt', 'ss.txt', '[]^_`{|}~@AZaz09/.-', 'MiXeD/case/Path.TXT', '\u00df.txt', '\u0130.txt', ''];
+    for (const path of all) expect(foldedPathKey(path!), path).toBe(pathKey(foldCase(path!)));
+    expect(foldedPathKey('abc/Def')).toBe(foldedPathKey('ABC/dEF'));
+    expect(foldedPathKey('abc/Def')).not.toBe(pathKey('abc/Def'));
   });
 });
 

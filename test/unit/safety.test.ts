@@ -4,7 +4,8 @@ import { extractArchive } from '../../src-main/archive/extract.js';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFileSource } from '../../src-main/archive/file-source.js';
-import { bufferSource, openZip } from '../../src-main/zip/reader.js';
+import { foldCase, trySafeEntryPath } from '../../src-main/zip/paths.js';
+import { bufferSource, findOverlaps, openZip } from '../../src-main/zip/reader.js';
 import { BOMB_RATIO, LISTED, buildSafetyReport } from '../../src-main/zip/safety.js';
 import { craftZip, run, tempDir } from './craft.js';
 
@@ -91,8 +92,8 @@ describe('the safety report', () => {
     expect(report.verdict).toBe('dangerous');
     expect(report.unsafeNames.items.map((i) => i.entry)).toEqual(['../evil.sh', '/etc/cron.d/x', 'C:\\boot.ini']);
     expect(report.unsafeSymlinks.items).toEqual([{ entry: 'link', target: '../../outside', reason: expect.any(String) }]);
-    expect(report.duplicateNames.items).toEqual([{ path: 'a.txt', entries: ['a.txt', './a.txt'] }]);
-    expect(report.caseCollisions.items).toEqual([{ path: 'README', entries: ['README', 'readme'] }]);
+    expect(report.duplicateNames.items).toEqual([{ path: 'a.txt', count: 2, entries: ['a.txt', './a.txt'] }]);
+    expect(report.caseCollisions.items).toEqual([{ path: 'README', count: 2, entries: ['README', 'readme'] }]);
     expect(report.encrypted.items).toEqual(['secret']);
     expect(report.unsupported.items).toEqual([{ entry: 'data.lzma', method: 14, methodName: 'LZMA' }]);
     expect(report.localHeaderMismatches.items).toEqual([
@@ -116,6 +117,71 @@ describe('the safety report', () => {
     expect(await buildSafetyReport(reader, { entries })).toEqual(report);
     expect(reads.length).toBeGreaterThan(0);
     expect(reads.filter((offset) => offset >= reader.info.centralDirectoryOffset)).toEqual([]);
+  });
+
+  it('finds what maps of every path find, over a directory read in many chunks', async () => {
+    // Seeded names over a few letters that fold together ("é" composed and decomposed, three
+    // sigmas), so paths repeat exactly and by case, more than LISTED of them; a third unique and
+    // long, so the directory is read in several chunks; some folders; entries sharing an
+    // earlier entry's local header, so the overlaps are found out of order.
+    let seed = 20261204;
+    const random = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    const letters = ['a', 'A', 'é', 'É', 'e\u0301', 'ς', 'σ', 'Σ', 'b'];
+    const crafted: { name: string; data: string; kind?: 'directory'; shareLocalHeaderOf?: number }[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      if (random(3) === 0) {
+        crafted.push({ name: `${'unique/'.repeat(8)}${i}.txt`, data: '' });
+        continue;
+      }
+      const short = Array.from({ length: 1 + random(3) }, () => letters[random(letters.length)]).join('');
+      const folder = random(8) === 0;
+      crafted.push({ name: `${random(2) === 0 ? 'd/' : './'}${short}${folder ? '/' : ''}`, data: folder ? '' : 'x', ...(folder && { kind: 'directory' as const }) });
+    }
+    for (const at of [10, 5_000, 29_000]) crafted[at + 1] = { name: `overlapping-${at}`, data: 'x', shareLocalHeaderOf: at };
+    crafted.push({ name: 'late', data: 'x', shareLocalHeaderOf: 3 });
+    const bytes = craftZip(crafted);
+    const reader = await openZip(bufferSource(bytes));
+    expect(reader.info.centralDirectorySize).toBeGreaterThan(2 << 20);
+    const entries = await reader.readEntries();
+
+    // The model: every path in a map, in the order it first comes.
+    const byPath = new Map<string, { names: string[]; folders: boolean }>();
+    const byFold = new Map<string, string[]>();
+    for (const entry of entries) {
+      const safe = trySafeEntryPath(entry.name);
+      if (!('path' in safe)) continue;
+      const same = byPath.get(safe.path) ?? { names: [], folders: true };
+      same.names.push(entry.name);
+      same.folders &&= entry.isDirectory;
+      byPath.set(safe.path, same);
+      const variants = byFold.get(foldCase(safe.path)) ?? [];
+      if (!variants.includes(safe.path)) variants.push(safe.path);
+      byFold.set(foldCase(safe.path), variants);
+    }
+    const duplicates = [...byPath].filter(([, same]) => same.names.length > 1 && !same.folders).map(([path, same]) => ({ path, count: same.names.length, entries: same.names.slice(0, LISTED) }));
+    const collisions = [...byFold.values()].filter((variants) => variants.length > 1).map((variants) => ({ path: variants[0], count: variants.length, entries: variants }));
+    const overlaps = findOverlaps(entries, reader.info).map((o) => ({ entry: entries[o.index]!.name, other: o.other >= 0 ? entries[o.other]!.name : null, message: o.message }));
+    expect(duplicates.length).toBeGreaterThan(LISTED);
+    expect(collisions.some((group) => group.entries.some((path) => path.includes('e\u0301'))) && collisions.some((group) => group.entries.some((path) => path.includes('ς')))).toBe(true);
+    expect(overlaps.length).toBe(4);
+
+    const report = await buildSafetyReport(reader, { checkLocalHeaders: false });
+    expect(report.duplicateNames).toEqual({ count: duplicates.length, items: duplicates.slice(0, LISTED) });
+    expect(report.caseCollisions).toEqual({ count: collisions.length, items: collisions.slice(0, LISTED) });
+    expect(report.overlaps).toEqual({ count: overlaps.length, items: overlaps });
+    expect(await buildSafetyReport(reader, { checkLocalHeaders: false, entries })).toEqual(report);
+  });
+
+  it('names at most LISTED entries of one path, and counts them all', async () => {
+    const report = await reportOf(craftZip(Array.from({ length: LISTED + 5 }, (_, i) => ({ name: i % 2 === 0 ? 'same.txt' : 'SAME.txt', data: `${i}` }))));
+    expect(report.duplicateNames.count).toBe(2);
+    expect(report.duplicateNames.items.map((group) => [group.path, group.count, group.entries.length])).toEqual([
+      ['same.txt', LISTED / 2 + 3, LISTED / 2 + 3],
+      ['SAME.txt', LISTED / 2 + 2, LISTED / 2 + 2],
+    ]);
+    const one = await reportOf(craftZip(Array.from({ length: LISTED + 5 }, (_, i) => ({ name: 'same.txt', data: `${i}` }))));
+    expect(one.duplicateNames.items).toEqual([{ path: 'same.txt', count: LISTED + 5, entries: Array(LISTED).fill('same.txt') }]);
+    expect(one.caseCollisions.count).toBe(0);
   });
 
   it('counts everything but lists at most LISTED items per finding', async () => {
