@@ -69,11 +69,6 @@ export interface SafetyOptions {
   readonly signal?: AbortSignal;
   /** Read and compare every local header (default true). */
   readonly checkLocalHeaders?: boolean;
-  /**
-   * The archive's entries, in directory order, when the caller already holds them (the app
-   * does, for its listing): read again, a million entries were a second copy of some 400 MB.
-   */
-  readonly entries?: readonly ZipEntry[];
 }
 
 class Collector<T> {
@@ -89,7 +84,7 @@ class Collector<T> {
 }
 
 export async function buildSafetyReport(reader: ZipReader, options: SafetyOptions = {}): Promise<SafetyReport> {
-  const { signal, entries } = options;
+  const { signal } = options;
   // (Read one at a time, through a block of their own.)
   const headers = (options.checkLocalHeaders ?? true) ? sequentialSource(reader.source) : undefined;
   const unsafeNames = new Collector<{ entry: string; reason: string }>();
@@ -108,7 +103,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   let totalUncompressedSize = 0;
   let totalCompressedSize = 0;
   let highest: { entry: string; ratio: number } | null = null;
-  const expected = entries?.length ?? reader.info.entryCount;
+  const expected = reader.info.entryCount;
   const ranges = new EntryRanges(expected);
   // The key of the path each entry extracts to, and of that path folded by case: sorted after
   // this pass, they tell which paths more than one entry may name. Only those entries' paths are
@@ -116,7 +111,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   const pathKeys = new KeyColumn(expected);
   const foldedKeys = new KeyColumn(expected);
 
-  for await (const batch of entryBatches(reader, entries)) {
+  for await (const batch of reader.entryBatches()) {
     for (const entry of batch) {
       if (signal?.aborted) throw new ZipError('CANCELLED', 'cancelled');
       count++;
@@ -182,7 +177,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   const byFold = new Map<string, Set<string>>();
   if (names.size > 0 || repeatedPaths.size > 0 || repeatedFolds.size > 0) {
     let index = 0;
-    for await (const batch of entryBatches(reader, entries)) {
+    for await (const batch of reader.entryBatches()) {
       if (signal?.aborted) throw new ZipError('CANCELLED', 'cancelled');
       for (const entry of batch) {
         if (names.has(index)) names.set(index, entry.name);
@@ -299,12 +294,6 @@ function sequentialSource(source: RandomAccessSource): RandomAccessSource {
       return Buffer.from(block.subarray(offset - blockStart, offset - blockStart + length));
     },
   };
-}
-
-/** The caller's entries, or the reader's a chunk of the directory at a time. */
-async function* entryBatches(reader: ZipReader, entries: readonly ZipEntry[] | undefined): AsyncGenerator<readonly ZipEntry[]> {
-  if (entries === undefined) yield* reader.entryBatches();
-  else yield entries;
 }
 
 /** Where the entry is extracted to; undefined for "./" (the target folder itself), a ZipError for a refused name. */

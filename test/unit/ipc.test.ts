@@ -3,12 +3,15 @@
 // the real services on real archives made by `zip`.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { INVOKE_CHANNELS, INVOKE_METHODS, MAX_PAGE_ROWS } from '../../src-preload/contract.js';
 import { createArchiveService } from '../../src-main/ipc/archives.js';
+import { toRow } from '../../src-main/ipc/rows.js';
+import { bufferSource, openZip } from '../../src-main/zip/reader.js';
+import { craftZip } from './craft.js';
 import { acceptDroppedPaths, PathGrants } from '../../src-main/ipc/grants.js';
 import { fieldView, pairFields } from '../../src-main/ipc/inspection.js';
 import { handle, handleAll, isTrustedSender, type SenderEvent } from '../../src-main/ipc/handle.js';
@@ -355,5 +358,56 @@ describe('inspector field views', () => {
       ['versionMadeBy', false, true, false],
       ['crc32', true, true, true],
     ]);
+  });
+});
+
+describe('the archive service over a large directory', () => {
+  // 30,000 entries with names of some length: a directory of several megabytes, read a page
+  // (MAX_PAGE_ROWS records) at a time from where each record starts.
+  let dir: string;
+  let file: string;
+  const service = createArchiveService();
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-ipc-large-'));
+    file = path.join(dir, 'large.zip');
+    const names = Array.from({ length: 30_000 }, (_, i) => (i % 1000 === 0 ? `folder${i}/` : `folder${i - (i % 1000)}/${'long-name-'.repeat(8)}${i}.txt`));
+    writeFileSync(file, craftZip(names.map((name, i) => ({ name, data: name.endsWith('/') ? '' : `entry ${i}` }))));
+  });
+  afterAll(async () => {
+    await service.closeAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('pages, inspection and names are those of the entries read whole', async () => {
+    const reader = await openZip(bufferSource(readFileSync(file)));
+    expect(reader.info.centralDirectorySize).toBeGreaterThan(3 << 20);
+    const entries = await reader.readEntries();
+    const summary = await service.open(file);
+    expect(summary).toMatchObject({ entryCount: 30_000, totalUncompressed: entries.reduce((sum, e) => sum + e.uncompressedSize, 0) });
+    const rows = [];
+    for (let start = 0; start < summary.entryCount; start += MAX_PAGE_ROWS) {
+      const page = await service.list(summary.archiveId, start, MAX_PAGE_ROWS);
+      expect(page).toMatchObject({ total: 30_000, start });
+      rows.push(...page.rows);
+    }
+    expect(rows).toEqual(entries.map(toRow));
+    expect((await service.list(summary.archiveId, 29_990, 100)).rows.map((row) => row.index)).toEqual(Array.from({ length: 10 }, (_, i) => 29_990 + i));
+    expect((await service.inspect(summary.archiveId, 29_999)).name).toBe(entries[29_999]!.name);
+    expect((await service.inspect(summary.archiveId, 0)).name).toBe('folder0/');
+    // A few runs are read as ranges; many are found in one walk over the whole directory.
+    const few = [29_999, 5, 6, 7, 5, 12_000];
+    expect(await service.entryNames(summary.archiveId, few)).toEqual(few.map((i) => entries[i]!.name));
+    const many = Array.from({ length: 5000 }, (_, i) => (i * 7919) % 30_000);
+    expect(await service.entryNames(summary.archiveId, many)).toEqual(many.map((i) => entries[i]!.name));
+    await expect(service.entryNames(summary.archiveId, [1, 30_000])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(service.inspect(summary.archiveId, 30_000)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  test('a file rewritten since it was opened is refused with its reason, not listed wrong', async () => {
+    const summary = await service.open(file);
+    // The same file, its bytes moved on by a megabyte.
+    writeFileSync(file, Buffer.concat([Buffer.alloc(1 << 20, 0x55), readFileSync(file)]).subarray(0, statSync(file).size));
+    // (Past the first megabyte of the directory: the source's read-ahead still holds that.)
+    await expect(service.list(summary.archiveId, 20_000, 100)).rejects.toMatchObject({ code: 'BAD_SIGNATURE', message: expect.stringContaining('the file changed since it was opened?') });
   });
 });
