@@ -168,6 +168,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   });
   const names = new Map<number, string>();
   for (const index of overlapPairs) if (index >= 0) names.set(index, '');
+  let unnamed = names.size;
   const repeatedPaths = pathKeys.repeated();
   const repeatedFolds = foldedKeys.repeated();
 
@@ -176,13 +177,18 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   const byPath = new Map<string, { count: number; names: string[]; folders: boolean }>();
   const byFold = new Map<string, Set<string>>();
   if (names.size > 0 || repeatedPaths.size > 0 || repeatedFolds.size > 0) {
+    const pathsRepeat = repeatedPaths.size > 0 || repeatedFolds.size > 0;
     let index = 0;
     for await (const batch of reader.entryBatches()) {
       if (signal?.aborted) throw new ZipError('CANCELLED', 'cancelled');
+      if (!pathsRepeat && unnamed === 0) break;
       for (const entry of batch) {
-        if (names.has(index)) names.set(index, entry.name);
+        if (names.has(index)) {
+          names.set(index, entry.name);
+          unnamed--;
+        }
         index++;
-        if (repeatedPaths.size === 0 && repeatedFolds.size === 0) continue;
+        if (!pathsRepeat) continue;
         const safe = extractedPath(entry);
         if (safe === undefined || safe instanceof ZipError) continue;
         if (repeatedPaths.has(pathKey(safe.path))) {
@@ -202,15 +208,14 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
       }
     }
   }
-  const overlaps = new Collector<{ entry: string; other: string | null; message: string }>();
+  const overlaps: Finding<{ entry: string; other: string | null; message: string }> = { count: overlapCount, items: [] };
   for (let k = 0; k < overlapPairs.length; k += 2) {
     const index = overlapPairs[k]!;
     const other = overlapPairs[k + 1]!;
     const name = names.get(index)!;
     const otherName = other >= 0 ? names.get(other)! : null;
-    overlaps.add({ entry: name, other: otherName, message: ranges.message(reader.info, index, name, other, otherName) });
+    overlaps.items.push({ entry: name, other: otherName, message: ranges.message(reader.info, index, name, other, otherName) });
   }
-  overlaps.count = overlapCount;
   const duplicateNames = new Collector<{ path: string; count: number; entries: string[] }>();
   // Several folder entries for one folder are harmless; anything else on one path collides.
   for (const [path, same] of byPath) if (same.count > 1 && !same.folders) duplicateNames.add({ path, count: same.count, entries: same.names });
@@ -236,7 +241,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
     highestCompressionRatio: highest,
     unsafeNames: unsafeNames.done(),
     unsafeSymlinks: unsafeSymlinks.done(),
-    overlaps: overlaps.done(),
+    overlaps,
     duplicateNames: duplicateNames.done(),
     caseCollisions: caseCollisions.done(),
     encrypted: encrypted.done(),
