@@ -118,6 +118,12 @@ export async function exercise(bytes, api) {
   } catch (e) {
     coded(e);
   }
+  // The safety report walks the whole directory itself (twice where paths repeat or entries overlap).
+  try {
+    JSON.stringify(await api.buildSafetyReport(reader));
+  } catch (e) {
+    coded(e);
+  }
   let budget = LIMITS.bytesPerCase;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];

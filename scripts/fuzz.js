@@ -17,8 +17,9 @@ import { extractCase, fuzz } from './fuzz-core.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const build = (module) => import(path.join(root, 'build', 'src-main', module));
-const [{ openZip, bufferSource, findOverlaps }, { inspectArchive, inspectEntry }, { ZipError }, { plainEntryData, readSmallEntryAt }, { testArchive }, { extractArchive }] = await Promise.all([
+const [{ openZip, bufferSource, findOverlaps }, { buildSafetyReport }, { inspectArchive, inspectEntry }, { ZipError }, { plainEntryData, readSmallEntryAt }, { testArchive }, { extractArchive }] = await Promise.all([
   build('zip/reader.js'),
+  build('zip/safety.js'),
   build('zip/inspect.js'),
   build('zip/errors.js'),
   build('zip/entry-data.js'),
@@ -108,7 +109,7 @@ const { counts, findings } = await fuzz({
   seed,
   iterations,
   ...(extracting && { check: extractOne }),
-  api: { openZip, bufferSource, findOverlaps, inspectArchive, inspectEntry, ZipError, plainEntryData, readSmallEntryAt },
+  api: { openZip, bufferSource, findOverlaps, buildSafetyReport, inspectArchive, inspectEntry, ZipError, plainEntryData, readSmallEntryAt },
   onFinding: (finding) => {
     mkdirSync(artifacts, { recursive: true });
     const file = path.join(artifacts, `seed${seed}-case${finding.case}.zip`);

@@ -14,11 +14,12 @@ import { testArchive } from '../../src-main/archive/test-archive.js';
 import { ZipError } from '../../src-main/zip/errors.js';
 import { inspectArchive, inspectEntry } from '../../src-main/zip/inspect.js';
 import { bufferSource, findOverlaps, openZip } from '../../src-main/zip/reader.js';
+import { buildSafetyReport } from '../../src-main/zip/safety.js';
 import { plainEntryData, readSmallEntryAt } from '../../src-main/zip/entry-data.js';
 import { makeTempDir, peerZipsDir, python, run } from './reader-fixtures.js';
 import { craftZip } from './craft.js';
 
-const api = { openZip, bufferSource, findOverlaps, inspectArchive, inspectEntry, ZipError, plainEntryData, readSmallEntryAt };
+const api = { openZip, bufferSource, findOverlaps, buildSafetyReport, inspectArchive, inspectEntry, ZipError, plainEntryData, readSmallEntryAt };
 const { dir, cleanup } = makeTempDir('zipdesk-fuzz-');
 afterAll(cleanup);
 
