@@ -104,6 +104,15 @@ function wholeLength(bytes: Buffer, offset: number, size: number, wantAfter: num
 }
 
 /**
+ * The entry's local header from bytes already read, as readLocalHeader reads it (the same checks
+ * and the same errors): `bytes[at]` is the byte at its offset and `size` the archive's size.
+ * Undefined when the bytes end before the header does: read it instead.
+ */
+export function localHeaderIn(entry: ZipEntry, bytes: Buffer, at: number, size: number): LocalHeader | undefined {
+  return parseLocalHeader(entry, bytes, at, size, 0);
+}
+
+/**
  * The entry's local header from bytes already read: `bytes[at]` is the byte at the entry's
  * local header offset, and `size` is the archive's size. Undefined when `bytes` end before the
  * header's name and extra field, or before `wantAfter` bytes after it (unless the archive ends
@@ -154,7 +163,8 @@ function parseLocalHeader(entry: ZipEntry, bytes: Buffer, at: number, size: numb
     }
     p = dataEnd;
   }
-  name ??= decodeHeaderText(header, nameStart, nameEnd, flags);
+  // Most local names are the central name in printable ASCII, which every encoding reads alike.
+  name ??= isPrintableAscii(header, nameStart, nameEnd, entry.name) ? entry.name : decodeHeaderText(header, nameStart, nameEnd, flags);
 
   const mismatches: HeaderMismatch[] = [];
   const centralFlags = entry.generalPurposeBitFlag;
@@ -178,6 +188,16 @@ function parseLocalHeader(entry: ZipEntry, bytes: Buffer, at: number, size: numb
     if (uncompressedSize !== entry.uncompressedSize && !(deferred && uncompressedSize === 0)) mismatches.push({ field: 'uncompressedSize', local: uncompressedSize, central: entry.uncompressedSize });
   }
   return { offset, values, header, name, compressedSize, uncompressedSize, dataOffset: offset + length, mismatches, following };
+}
+
+/** Whether bytes [start, end) are `text` in printable ASCII (0x20–0x7e). */
+function isPrintableAscii(bytes: Buffer, start: number, end: number, text: string): boolean {
+  if (end - start !== text.length) return false;
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i]!;
+    if (byte < 0x20 || byte > 0x7e || byte !== text.charCodeAt(i - start)) return false;
+  }
+  return true;
 }
 
 /** Refusals that need no I/O: encryption and methods we cannot decode. */

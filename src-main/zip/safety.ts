@@ -14,10 +14,11 @@
 
 import { Buffer } from 'node:buffer';
 import { METHOD_DEFLATED, METHOD_STORED, methodName } from './constants.js';
+import { localHeaderIn, readLocalHeader, type LocalHeader } from './entry-data.js';
 import { ZipError, isZipError } from './errors.js';
 import type { HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
 import { foldCase, foldedPathKey, hasDisguisingCharacters, namesTargetItself, pathKey, symlinkTargetStaysInside, trySafeEntryPath, type SafePath } from './paths.js';
-import { EntryRanges, doubled, readLocalHeader, type ZipReader } from './reader.js';
+import { EntryRanges, doubled, type ZipReader } from './reader.js';
 
 /** Items kept per list; the count is exact. */
 export const LISTED = 1000;
@@ -85,8 +86,7 @@ class Collector<T> {
 
 export async function buildSafetyReport(reader: ZipReader, options: SafetyOptions = {}): Promise<SafetyReport> {
   const { signal } = options;
-  // (Read one at a time, through a block of their own.)
-  const headers = (options.checkLocalHeaders ?? true) ? sequentialSource(reader.source) : undefined;
+  const headers = (options.checkLocalHeaders ?? true) ? new LocalHeaders(reader.source) : undefined;
   const unsafeNames = new Collector<{ entry: string; reason: string }>();
   const unsafeSymlinks = new Collector<{ entry: string; target: string; reason: string }>();
   const encrypted = new Collector<string>();
@@ -128,7 +128,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
         }
         if (headers !== undefined) {
           try {
-            const local = await readLocalHeader(headers, entry);
+            const local = headers.held(entry) ?? (await headers.read(entry));
             if (local.mismatches.length > 0) localHeaderMismatches.add({ entry: entry.name, mismatches: [...local.mismatches] });
           } catch (error) {
             if (!isZipError(error)) throw error;
@@ -270,35 +270,45 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   return { ...report, verdict: dangerous ? 'dangerous' : caution ? 'caution' : 'ok', summary };
 }
 
-/** Bytes for the reads of a local header: small reads are copied out of this block. */
+/** Bytes of the archive the report keeps at a time to read local headers from: the longest header is 128 KiB. */
 const HEADER_BLOCK = 256 * 1024;
 
 /**
- * The source's small reads served from one block, read again in place as the reads move on, and
- * each copied out. Through the file source's own read-ahead, a million local headers made a
- * fresh megabyte buffer per megabyte of archive, each left to the collector: some 50 MB of the
- * report's peak. For one reader at a time: each read settles before the next starts.
+ * The entries' local headers, read in turn from a block of the archive that is read again in
+ * place as they move on, and parsed where they lie in it: most come without an await, a copy or
+ * a read. (Through the file source's own read-ahead, a million local headers were a fresh
+ * megabyte buffer per megabyte of archive, left to the collector, and a promise each.) For
+ * sources that cannot read into a buffer of ours, each header is read on its own.
  */
-function sequentialSource(source: RandomAccessSource): RandomAccessSource {
-  if (source.readIntoBuffer === undefined) return source;
-  const block = Buffer.allocUnsafe(HEADER_BLOCK);
-  let blockStart = 0;
-  let filled = 0;
-  return {
-    size: source.size,
-    async read(offset: number, length: number): Promise<Buffer> {
-      // Large reads, and those the source refuses (past the end), are the source's own.
-      if (length > HEADER_BLOCK || !(offset >= 0 && offset + length <= source.size)) return source.read(offset, length);
-      if (offset < blockStart || offset + length > blockStart + filled) {
-        filled = 0;
-        const want = Math.min(HEADER_BLOCK, source.size - offset);
-        await source.readIntoBuffer!(block, offset, want);
-        blockStart = offset;
-        filled = want;
-      }
-      return Buffer.from(block.subarray(offset - blockStart, offset - blockStart + length));
-    },
-  };
+class LocalHeaders {
+  private readonly block: Buffer | undefined;
+  /** The part of the block read, from the archive's offset blockStart. */
+  private filled: Buffer = Buffer.alloc(0);
+  private blockStart = 0;
+
+  constructor(private readonly source: RandomAccessSource) {
+    if (source.readIntoBuffer !== undefined) this.block = Buffer.allocUnsafe(HEADER_BLOCK);
+  }
+
+  /** The entry's local header when the block holds all of it (as readLocalHeader reads it, with its errors), else undefined. */
+  held(entry: ZipEntry): LocalHeader | undefined {
+    const at = entry.localHeaderOffset - this.blockStart;
+    if (!(at >= 0 && at < this.filled.length)) return undefined;
+    return localHeaderIn(entry, this.filled, at, this.source.size);
+  }
+
+  /** The entry's local header, the block read again from where it starts. */
+  async read(entry: ZipEntry): Promise<LocalHeader> {
+    const offset = entry.localHeaderOffset;
+    // Offsets outside the archive are readLocalHeader's to refuse.
+    if (this.block === undefined || !(offset >= 0 && offset < this.source.size)) return readLocalHeader(this.source, entry);
+    this.filled = this.filled.subarray(0, 0);
+    const length = Math.min(HEADER_BLOCK, this.source.size - offset);
+    await this.source.readIntoBuffer!(this.block, offset, length);
+    this.blockStart = offset;
+    this.filled = this.block.subarray(0, length);
+    return this.held(entry) ?? readLocalHeader(this.source, entry);
+  }
 }
 
 /** Where the entry is extracted to; undefined for "./" (the target folder itself), a ZipError for a refused name. */
