@@ -4,8 +4,8 @@
 // unsupported entries, local headers that disagree with the central directory, and symbolic
 // links pointing out of the target. Plain JSON, so the app, the CLI and tests share it.
 //
-// Reading: the central directory, each local header (one small read each, served from the
-// source's read-ahead block), and the data of symbolic links only. Memory is bounded whatever
+// Reading: the central directory, each local header (from a block of the archive read in turn,
+// see LocalHeaders), and the data of symbolic links only. Memory is bounded whatever
 // the archive's size: one pass over the directory keeps 32 bytes an entry (where its bytes lie,
 // the keys of its path and of its path folded by case), not the entries (a million of them and
 // maps of their paths were some 600 MB). Only when keys repeat, or entries overlap, does a

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFileSource } from '../../src-main/archive/file-source.js';
 import { CENTRAL_DIRECTORY_HEADER, END_OF_CENTRAL_DIRECTORY, LOCAL_FILE_HEADER, SIGNATURE } from '../../src-main/zip/records.js';
 import { assertNoOverlaps, findOverlaps, openZip, type EntrySpan } from '../../src-main/zip/reader.js';
+import { createArchiveService } from '../../src-main/ipc/archives.js';
 import { ZipError, stacklessZipError } from '../../src-main/zip/errors.js';
 import type { ZipEntry } from '../../src-main/zip/model.js';
 import { expectCode, makeTempDir, messWith, openBuffer, python, pythonListing, readAll, run, signatureOffsets } from './reader-fixtures.js';
@@ -275,6 +276,21 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
       expect(last).toBe('some/rather/long/directory/name/for/chunking/file-069999.txt');
     } finally {
       await source.close();
+    }
+    // The app pages such a directory from where each record starts, past the wrapped count too.
+    const service = createArchiveService();
+    try {
+      const summary = await service.open(target);
+      expect(summary.entryCount).toBe(70000);
+      const page = await service.list(summary.archiveId, 60000, 20000);
+      expect(page.rows.map((row) => row.index)).toEqual(Array.from({ length: 10000 }, (_, i) => 60000 + i));
+      expect(page.rows.at(-1)!.name).toBe('some/rather/long/directory/name/for/chunking/file-069999.txt');
+      const name = (i: number) => `some/rather/long/directory/name/for/chunking/file-${String(i).padStart(6, '0')}.txt`;
+      expect(await service.entryNames(summary.archiveId, [69999, 4464, 3])).toEqual([name(69999), name(4464), name(3)]);
+      expect((await service.inspect(summary.archiveId, 65536)).name).toBe(name(65536));
+      expect((await service.report(summary.archiveId)).safety.entryCount).toBe(70000);
+    } finally {
+      await service.closeAll();
     }
   });
 
