@@ -15,6 +15,7 @@
 // lies in, in a fixed-size bit set (FolderKeys): a key marked by chance only means one more path
 // remembered as text.
 
+import { sortedHas } from '../zip/path-groups.js';
 import { pathKey, type PathFold } from '../zip/paths.js';
 
 /** log2 of the folder keys' bits: 2^23 bits, 1 MB. A million folders leave about 5% of other keys looking marked. */
@@ -82,16 +83,7 @@ export class ArchivePaths {
 
   /** Whether some entry may extract to `path` (false: none does). */
   mayName(path: string): boolean {
-    const key = this.key(path);
-    const keys = this.keys;
-    let low = 0;
-    let high = keys.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (keys[middle]! < key) low = middle + 1;
-      else high = middle;
-    }
-    return low < keys.length && keys[low] === key;
+    return sortedHas(this.keys, this.key(path));
   }
 
   private key(path: string): number {

@@ -6,10 +6,11 @@
 //
 // Reading: the central directory, each local header (from a block of the archive read in turn,
 // see LocalHeaders), and the data of symbolic links only. Memory is bounded whatever
-// the archive's size: one pass over the directory keeps 32 bytes an entry (where its bytes lie,
-// the keys of its path and of its path folded by case), not the entries (a million of them and
-// maps of their paths were some 600 MB). Only when keys repeat, or entries overlap, does a
-// second pass make those entries' paths and names again. Lists are capped at LISTED items each;
+// the archive's size: one pass over the directory keeps 24 bytes an entry (where its bytes lie,
+// and the key of its path folded by case), not the entries (a million of them and maps of their
+// paths were some 600 MB). Only when keys repeat, or entries overlap, does a
+// second pass look at those entries again (zip/path-groups.ts), and a third name the groups
+// listed. Lists are capped at LISTED items each, and the names of a group at NAMED_PER_GROUP;
 // `count` always has the full number.
 
 import { Buffer } from 'node:buffer';
@@ -18,7 +19,8 @@ import { localHeaderIn, readLocalHeader, type LocalHeader } from './entry-data.j
 import { ZipError, isZipError } from './errors.js';
 import type { HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
 import { foldCase, foldedPathKey, hasDisguisingCharacters, namesTargetItself, pathKey, symlinkTargetStaysInside, trySafeEntryPath, type SafePath } from './paths.js';
-import { EntryRanges, doubled, type ZipReader } from './reader.js';
+import { KeyColumn, PathGroups } from './path-groups.js';
+import { EntryRanges, type ZipReader } from './reader.js';
 
 /** Items kept per list; the count is exact. */
 export const LISTED = 1000;
@@ -43,11 +45,11 @@ export interface SafetyReport {
   readonly unsafeNames: Finding<{ readonly entry: string; readonly reason: string }>;
   readonly unsafeSymlinks: Finding<{ readonly entry: string; readonly target: string; readonly reason: string }>;
   readonly overlaps: Finding<{ readonly entry: string; readonly other: string | null; readonly message: string }>;
-  /** Entries that would be written to the same path (after normalization): `count` of them, the first LISTED named. */
+  /** Entries that would be written to the same path (after normalization): `count` of them, the first NAMED_PER_GROUP named. */
   readonly duplicateNames: Finding<{ readonly path: string; readonly count: number; readonly entries: string[] }>;
   /**
    * Paths that differ only by case or Unicode composition (foldCase, zip/paths.ts: they collide
-   * on Windows and macOS): `count` of them, the first LISTED given.
+   * on Windows and macOS): `count` of them, the first NAMED_PER_GROUP given.
    */
   readonly caseCollisions: Finding<{ readonly path: string; readonly count: number; readonly entries: string[] }>;
   readonly encrypted: Finding<string>;
@@ -105,10 +107,9 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   let highest: { entry: string; ratio: number } | null = null;
   const expected = reader.info.entryCount;
   const ranges = new EntryRanges(expected);
-  // The key of the path each entry extracts to, and of that path folded by case: sorted after
-  // this pass, they tell which paths more than one entry may name. Only those entries' paths are
-  // then made again as text, in a second pass, and compared.
-  const pathKeys = new KeyColumn(expected);
+  // The key of the path each entry extracts to, folded by case: sorted after this pass, they
+  // tell which paths more than one entry may name, exactly or by case (one path folds one way).
+  // Only those entries are looked at again.
   const foldedKeys = new KeyColumn(expected);
 
   for await (const batch of reader.entryBatches()) {
@@ -150,7 +151,6 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
         unsafeNames.add({ entry: entry.name, reason: safe.message });
         continue;
       }
-      pathKeys.add(pathKey(safe.path));
       foldedKeys.add(foldedPathKey(safe.path));
       if (entry.isSymlink && !entry.isDirectory) {
         const target = await symlinkTarget(reader, entry, signal);
@@ -169,42 +169,48 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   const names = new Map<number, string>();
   for (const index of overlapPairs) if (index >= 0) names.set(index, '');
   let unnamed = names.size;
-  const repeatedPaths = pathKeys.repeated();
   const repeatedFolds = foldedKeys.repeated();
 
-  // The entries on each path named more than once, and the paths on each folded path that more
-  // than one path folds to, in the order each path first comes (with the entries' names capped).
-  const byPath = new Map<string, { count: number; names: string[]; folders: boolean }>();
-  const byFold = new Map<string, Set<string>>();
-  if (names.size > 0 || repeatedPaths.size > 0 || repeatedFolds.size > 0) {
-    const pathsRepeat = repeatedPaths.size > 0 || repeatedFolds.size > 0;
+  // Second pass: the overlaps' names, and the entries whose folded paths have keys that repeat
+  // (those whose paths do are among them), as numbers (zip/path-groups.ts).
+  const candidates = new PathGroups(repeatedFolds.entries);
+  if (unnamed > 0 || repeatedFolds.size > 0) {
     let index = 0;
     for await (const batch of reader.entryBatches()) {
       if (signal?.aborted) throw new ZipError('CANCELLED', 'cancelled');
-      if (!pathsRepeat && unnamed === 0) break;
+      if (repeatedFolds.size === 0 && unnamed === 0) break;
       for (const entry of batch) {
-        if (names.has(index)) {
-          names.set(index, entry.name);
+        const at = index++;
+        if (names.has(at)) {
+          names.set(at, entry.name);
           unnamed--;
         }
-        index++;
-        if (!pathsRepeat) continue;
+        if (repeatedFolds.size === 0) continue;
         const safe = extractedPath(entry);
         if (safe === undefined || safe instanceof ZipError) continue;
-        if (repeatedPaths.has(pathKey(safe.path))) {
-          const same = byPath.get(safe.path);
-          if (same === undefined) byPath.set(safe.path, { count: 1, names: [entry.name], folders: entry.isDirectory });
-          else {
-            if (same.count++ < LISTED) same.names.push(entry.name);
-            same.folders &&= entry.isDirectory;
-          }
-        }
-        if (repeatedFolds.has(foldedPathKey(safe.path))) {
-          const folded = foldCase(safe.path);
-          const variants = byFold.get(folded);
-          if (variants === undefined) byFold.set(folded, new Set([safe.path]));
-          else variants.add(safe.path);
-        }
+        const foldedKey = foldedPathKey(safe.path);
+        if (repeatedFolds.has(foldedKey)) candidates.add(at, pathKey(safe.path), safe.path, foldedKey, foldCase(safe.path), entry.isDirectory);
+      }
+    }
+  }
+  const duplicates = candidates.groups('paths', LISTED);
+  const collisions = candidates.groups('folds', LISTED);
+  // Third pass, for the groups listed: their entries' names and paths.
+  const named = new Map<number, { name: string; path: string }>();
+  for (const group of [...duplicates.listed, ...collisions.listed]) for (const index of group.named) named.set(index, { name: '', path: '' });
+  if (named.size > 0) {
+    let index = 0;
+    let left = named.size;
+    for await (const batch of reader.entryBatches()) {
+      if (signal?.aborted) throw new ZipError('CANCELLED', 'cancelled');
+      if (left === 0) break;
+      for (const entry of batch) {
+        const wanted = named.get(index++);
+        if (wanted === undefined) continue;
+        const safe = extractedPath(entry);
+        wanted.name = entry.name;
+        wanted.path = safe === undefined || safe instanceof ZipError ? '' : safe.path;
+        left--;
       }
     }
   }
@@ -216,16 +222,14 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
     const otherName = other >= 0 ? names.get(other)! : null;
     overlaps.items.push({ entry: name, other: otherName, message: ranges.message(reader.info, index, name, other, otherName) });
   }
-  const duplicateNames = new Collector<{ path: string; count: number; entries: string[] }>();
-  // Several folder entries for one folder are harmless; anything else on one path collides.
-  for (const [path, same] of byPath) if (same.count > 1 && !same.folders) duplicateNames.add({ path, count: same.count, entries: same.names });
-  const caseCollisions = new Collector<{ path: string; count: number; entries: string[] }>();
-  for (const variants of byFold.values()) {
-    if (variants.size > 1) {
-      const paths = [...variants];
-      caseCollisions.add({ path: paths[0]!, count: paths.length, entries: paths.slice(0, LISTED) });
-    }
-  }
+  const duplicateNames = {
+    count: duplicates.count,
+    items: duplicates.listed.map((group) => ({ path: named.get(group.named[0]!)!.path, count: group.count, entries: group.named.map((i) => named.get(i)!.name) })),
+  };
+  const caseCollisions = {
+    count: collisions.count,
+    items: collisions.listed.map((group) => ({ path: named.get(group.named[0]!)!.path, count: group.count, entries: group.named.map((i) => named.get(i)!.path) })),
+  };
   const badLocalHeaders = {
     count: unreadableLocalHeaders.count + damagedRecords.count,
     items: [...unreadableLocalHeaders.items, ...damagedRecords.items].slice(0, LISTED),
@@ -242,8 +246,8 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
     unsafeNames: unsafeNames.done(),
     unsafeSymlinks: unsafeSymlinks.done(),
     overlaps,
-    duplicateNames: duplicateNames.done(),
-    caseCollisions: caseCollisions.done(),
+    duplicateNames,
+    caseCollisions,
     encrypted: encrypted.done(),
     unsupported: unsupported.done(),
     disguisedNames: disguisedNames.done(),
@@ -315,30 +319,6 @@ class LocalHeaders {
 function extractedPath(entry: ZipEntry): SafePath | ZipError | undefined {
   if (entry.isDirectory && namesTargetItself(entry.name)) return undefined;
   return trySafeEntryPath(entry.name);
-}
-
-/** Path keys (zip/paths.ts), 8 bytes each, and which of them come more than once. */
-class KeyColumn {
-  private keys: Float64Array<ArrayBuffer>;
-  private length = 0;
-
-  /** `expected` as for EntryRanges. */
-  constructor(expected: number) {
-    this.keys = new Float64Array(Math.max(16, Math.min(expected, 1 << 20)));
-  }
-
-  add(key: number): void {
-    if (this.length === this.keys.length) this.keys = doubled(this.keys);
-    this.keys[this.length++] = key;
-  }
-
-  /** The keys that come more than once (the column is sorted, so add no more). */
-  repeated(): Set<number> {
-    const keys = this.keys.subarray(0, this.length).sort();
-    const repeated = new Set<number>();
-    for (let i = 1; i < keys.length; i++) if (keys[i] === keys[i - 1]) repeated.add(keys[i]!);
-    return repeated;
-  }
 }
 
 async function symlinkTarget(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined): Promise<string | ZipError> {

@@ -7,6 +7,7 @@ import { openFileSource } from '../../src-main/archive/file-source.js';
 import { foldCase, trySafeEntryPath } from '../../src-main/zip/paths.js';
 import { bufferSource, findOverlaps, openZip } from '../../src-main/zip/reader.js';
 import { BOMB_RATIO, LISTED, buildSafetyReport } from '../../src-main/zip/safety.js';
+import { NAMED_PER_GROUP, PathGroups } from '../../src-main/zip/path-groups.js';
 import { craftZip, run, tempDir } from './craft.js';
 
 let dir: string;
@@ -162,8 +163,8 @@ describe('the safety report', () => {
       if (!variants.includes(safe.path)) variants.push(safe.path);
       byFold.set(foldCase(safe.path), variants);
     }
-    const duplicates = [...byPath].filter(([, same]) => same.names.length > 1 && !same.folders).map(([path, same]) => ({ path, count: same.names.length, entries: same.names.slice(0, LISTED) }));
-    const collisions = [...byFold.values()].filter((variants) => variants.length > 1).map((variants) => ({ path: variants[0], count: variants.length, entries: variants }));
+    const duplicates = [...byPath].filter(([, same]) => same.names.length > 1 && !same.folders).map(([path, same]) => ({ path, count: same.names.length, entries: same.names.slice(0, NAMED_PER_GROUP) }));
+    const collisions = [...byFold.values()].filter((variants) => variants.length > 1).map((variants) => ({ path: variants[0], count: variants.length, entries: variants.slice(0, NAMED_PER_GROUP) }));
     const overlaps = findOverlaps(entries, reader.info).map((o) => ({ entry: entries[o.index]!.name, other: o.other >= 0 ? entries[o.other]!.name : null, message: o.message }));
     expect(duplicates.length).toBeGreaterThan(LISTED);
     expect(collisions.some((group) => group.entries.some((path) => path.includes('e\u0301'))) && collisions.some((group) => group.entries.some((path) => path.includes('ς')))).toBe(true);
@@ -186,15 +187,16 @@ describe('the safety report', () => {
     expect(await fileReportOf(bytes)).toEqual(expected);
   });
 
-  it('names at most LISTED entries of one path, and counts them all', async () => {
-    const report = await reportOf(craftZip(Array.from({ length: LISTED + 5 }, (_, i) => ({ name: i % 2 === 0 ? 'same.txt' : 'SAME.txt', data: `${i}` }))));
+  it('names at most NAMED_PER_GROUP entries of one path, and counts them all', async () => {
+    const report = await reportOf(craftZip(Array.from({ length: 2 * NAMED_PER_GROUP + 5 }, (_, i) => ({ name: i % 2 === 0 ? 'same.txt' : 'SAME.txt', data: `${i}` }))));
     expect(report.duplicateNames.count).toBe(2);
     expect(report.duplicateNames.items.map((group) => [group.path, group.count, group.entries.length])).toEqual([
-      ['same.txt', LISTED / 2 + 3, LISTED / 2 + 3],
-      ['SAME.txt', LISTED / 2 + 2, LISTED / 2 + 2],
+      ['same.txt', NAMED_PER_GROUP + 3, NAMED_PER_GROUP],
+      ['SAME.txt', NAMED_PER_GROUP + 2, NAMED_PER_GROUP],
     ]);
+    expect(report.caseCollisions.items).toEqual([{ path: 'same.txt', count: 2, entries: ['same.txt', 'SAME.txt'] }]);
     const one = await reportOf(craftZip(Array.from({ length: LISTED + 5 }, (_, i) => ({ name: 'same.txt', data: `${i}` }))));
-    expect(one.duplicateNames.items).toEqual([{ path: 'same.txt', count: LISTED + 5, entries: Array(LISTED).fill('same.txt') }]);
+    expect(one.duplicateNames.items).toEqual([{ path: 'same.txt', count: LISTED + 5, entries: Array(NAMED_PER_GROUP).fill('same.txt') }]);
     expect(one.caseCollisions.count).toBe(0);
   });
 
@@ -209,5 +211,26 @@ describe('the safety report', () => {
     const report = await buildSafetyReport(await openZip(bufferSource(craftZip([{ name: 'a', data: 'x', localName: 'b' }]))), { checkLocalHeaders: false });
     expect(report.localHeaderMismatches.count).toBe(0);
     expect(report.verdict).toBe('ok');
+  });
+});
+
+describe('the groups of paths named more than once', () => {
+  it('tells paths that share a key apart by their text, and counts a group by entries or by paths', () => {
+    // Keys made equal on purpose, as a 53-bit key collision (or one made to collide) would be.
+    const groups = new PathGroups(8);
+    const add = (index: number, path: string, folder = false) => groups.add(index, 42, path, 7, path.toUpperCase(), folder);
+    add(0, 'a');
+    add(1, 'b');
+    add(2, 'A');
+    add(3, 'a');
+    add(4, 'dir', true);
+    add(5, 'dir', true);
+    // Exact duplicates: "a" twice; "dir" twice, but folders only. "b" and "A" are paths of their own.
+    expect(groups.groups('paths', 10)).toEqual({ count: 1, listed: [{ count: 2, named: [0, 3] }] });
+    // By case: "a" and "A" fold together (each path named once, by its first entry); "b" and "dir" fold alone.
+    expect(groups.groups('folds', 10)).toEqual({ count: 1, listed: [{ count: 2, named: [0, 2] }] });
+    // Room for 8: a ninth is left out rather than grown into.
+    for (let i = 6; i < 10; i++) add(i, 'a');
+    expect(groups.groups('paths', 10).listed[0]!.named).toEqual([0, 3, 6, 7]);
   });
 });

@@ -1,0 +1,191 @@
+// Which paths an archive names more than once, exactly or by case, for the safety report
+// (zip/safety.ts), in memory that does not grow with the number of such paths. A map of every
+// repeated path to its entries' names held them all as strings: an archive naming 500,000 paths
+// twice each took the report to 475 MB.
+//
+// The report's first pass keeps each entry's path key (zip/paths.ts, 53 bits); KeyColumn sorts
+// them and tells which come more than once. The entries with such a key are the candidates.
+// Each is kept here as numbers: its index, the key of what groups it (its path, or its path
+// folded by case), the key of its own path (what tells the variants of a folded path apart),
+// and a second, seeded 32-bit hash of each, so that paths sharing a 53-bit key by chance, or made
+// to, are not taken for one path (85 bits, and the seed is drawn per report). Sorted, runs of
+// equal keys are the groups; only the first LISTED groups (by the entry that comes first) get
+// their names, at most NAMED_PER_GROUP each, in one more pass over the directory.
+
+import { doubled } from './reader.js';
+
+/** Names given per group; `count` has them all. */
+export const NAMED_PER_GROUP = 100;
+
+/** Path keys (zip/paths.ts), 8 bytes each, and which of them come more than once. */
+export class KeyColumn {
+  private keys: Float64Array<ArrayBuffer>;
+  private length = 0;
+
+  /** `expected`: the entries the archive declares (room for at most a million is made at once). */
+  constructor(expected: number) {
+    this.keys = new Float64Array(Math.max(16, Math.min(expected, 1 << 20)));
+  }
+
+  add(key: number): void {
+    if (this.length === this.keys.length) this.keys = doubled(this.keys);
+    this.keys[this.length++] = key;
+  }
+
+  /** The keys that come more than once, sorted; the column is let go (add no more). */
+  repeated(): RepeatedKeys {
+    const keys = this.keys.subarray(0, this.length).sort();
+    this.keys = new Float64Array(0);
+    this.length = 0;
+    // Written over the sorted keys' front, which is read by then.
+    let count = 0;
+    let entries = 0;
+    for (let i = 1; i < keys.length; i++) {
+      if (keys[i] !== keys[i - 1]) continue;
+      if (count === 0 || keys[count - 1] !== keys[i]) {
+        keys[count++] = keys[i]!;
+        entries += 2;
+      } else entries++;
+    }
+    return new RepeatedKeys(keys.slice(0, count), entries);
+  }
+}
+
+export class RepeatedKeys {
+  /** `entries`: how many keys of the column were one of these. */
+  constructor(
+    private readonly keys: Float64Array,
+    readonly entries: number,
+  ) {}
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  has(key: number): boolean {
+    return sortedHas(this.keys, key);
+  }
+}
+
+/** Whether `sorted` (ascending) holds `key`: a binary search. */
+export function sortedHas(sorted: Float64Array, key: number): boolean {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < key) low = middle + 1;
+    else high = middle;
+  }
+  return low < sorted.length && sorted[low] === key;
+}
+
+/** A group as the report lists it: the entry indexes to name, with the group's size. */
+export interface ListedGroup {
+  /** How many entries (or, by case, how many distinct paths) the group has. */
+  readonly count: number;
+  /** The first NAMED_PER_GROUP of them, by index: each entry (or each path's first entry). */
+  readonly named: readonly number[];
+}
+
+/**
+ * The candidates: the entries whose folded path's key repeats (which every entry whose path's
+ * key repeats is among), 29 bytes each, in columns made for `capacity` of them.
+ */
+export class PathGroups {
+  private readonly indexes: Uint32Array;
+  private readonly pathKeys: Float64Array;
+  private readonly pathHashes: Uint32Array;
+  private readonly foldKeys: Float64Array;
+  private readonly foldHashes: Uint32Array;
+  private readonly folders: Uint8Array;
+  private length = 0;
+  private readonly seed = (Math.random() * 2 ** 32) >>> 0;
+
+  constructor(capacity: number) {
+    this.indexes = new Uint32Array(capacity);
+    this.pathKeys = new Float64Array(capacity);
+    this.pathHashes = new Uint32Array(capacity);
+    this.foldKeys = new Float64Array(capacity);
+    this.foldHashes = new Uint32Array(capacity);
+    this.folders = new Uint8Array(capacity);
+  }
+
+  /** The entry at `index`, its path `path` (of key `pathKey`) and that path folded, `folded` (of key `foldKey`); more than `capacity` are ignored. */
+  add(index: number, pathKey: number, path: string, foldKey: number, folded: string, folder: boolean): void {
+    const i = this.length;
+    if (i === this.indexes.length) return;
+    this.length++;
+    const pathHash = this.hash(path);
+    this.indexes[i] = index;
+    this.pathKeys[i] = pathKey;
+    this.pathHashes[i] = pathHash;
+    this.foldKeys[i] = foldKey;
+    this.foldHashes[i] = folded === path ? pathHash : this.hash(folded);
+    this.folders[i] = folder ? 1 : 0;
+  }
+
+  /**
+   * The groups of one path (`paths`: they count with more than one entry, one of them not a
+   * folder; their size is their entries), or of one folded path (`folds`: they count with more
+   * than one distinct path; their size is their paths). The count of those that count, and the
+   * first `listed` of them in the order of their first entries.
+   */
+  groups(by: 'paths' | 'folds', listed: number): { readonly count: number; readonly listed: ListedGroup[] } {
+    const n = this.length;
+    const { indexes, pathKeys, pathHashes, foldKeys, foldHashes } = this;
+    const [groupKeys, groupHashes] = by === 'paths' ? [pathKeys, pathHashes] : [foldKeys, foldHashes];
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => groupKeys[a]! - groupKeys[b]! || groupHashes[a]! - groupHashes[b]! || pathKeys[a]! - pathKeys[b]! || pathHashes[a]! - pathHashes[b]! || indexes[a]! - indexes[b]!);
+    const sameGroup = (a: number, b: number): boolean => groupKeys[a] === groupKeys[b] && groupHashes[a] === groupHashes[b];
+    const samePath = (a: number, b: number): boolean => pathKeys[a] === pathKeys[b] && pathHashes[a] === pathHashes[b];
+    // The groups that count: where each starts in `order`, and its first entry.
+    const starts: number[] = [];
+    const firsts: number[] = [];
+    for (let start = 0; start < n; ) {
+      const head = order[start]!;
+      let end = start + 1;
+      let first = indexes[head]!;
+      let paths = 1;
+      let allFolders = this.folders[head] === 1;
+      for (; end < n && sameGroup(order[end]!, head); end++) {
+        const i = order[end]!;
+        first = Math.min(first, indexes[i]!);
+        if (!samePath(i, order[end - 1]!)) paths++;
+        allFolders &&= this.folders[i] === 1;
+      }
+      if (by === 'paths' ? end - start > 1 && !allFolders : paths > 1) {
+        starts.push(start);
+        firsts.push(first);
+      }
+      start = end;
+    }
+    const chosen = Array.from(starts.keys())
+      .sort((a, b) => firsts[a]! - firsts[b]!)
+      .slice(0, listed);
+    return { count: starts.length, listed: chosen.map((g) => this.listed(order, starts[g]!, sameGroup, samePath, by)) };
+  }
+
+  /** One group, from `start` in `order`: its entries, or its paths' first entries, by index. */
+  private listed(order: Uint32Array, start: number, sameGroup: (a: number, b: number) => boolean, samePath: (a: number, b: number) => boolean, by: 'paths' | 'folds'): ListedGroup {
+    const head = order[start]!;
+    const named: number[] = [];
+    for (let k = start; k < order.length && sameGroup(order[k]!, head); k++) {
+      // By folds: the first entry of each path (a path's entries are sorted by index).
+      if (by === 'folds' && k > start && samePath(order[k]!, order[k - 1]!)) continue;
+      named.push(this.indexes[order[k]!]!);
+    }
+    named.sort((a, b) => a - b);
+    return { count: named.length, named: named.slice(0, NAMED_PER_GROUP) };
+  }
+
+  /** A second hash of the text, seeded per report (a multiply-xorshift, 32 bits). */
+  private hash(text: string): number {
+    let h = this.seed ^ text.length;
+    for (let i = 0; i < text.length; i++) {
+      h = Math.imul(h ^ text.charCodeAt(i), 0x9e37_79b1);
+      h ^= h >>> 15;
+    }
+    return h >>> 0;
+  }
+}
