@@ -77,3 +77,58 @@ export class ExtractProblems {
 function byIndex(a: EntryProblem, b: EntryProblem): number {
   return a.index - b.index;
 }
+
+/**
+ * What extraction tells of entries skipped or renamed: the first `limit` of them by entry index
+ * as items, and how many there were. Extracting a million entries into a folder that already
+ * holds them skips them all; kept as items, they were some 150 MB. Those beyond the first
+ * `limit` are kept as their indexes only (4 bytes each), so that one taken back is still counted
+ * right (after that, fewer than `limit` may be listed while more are counted).
+ */
+export class FirstByIndex<T extends { readonly index: number }> {
+  private items: T[] = [];
+  /** The indexes of the items let go. */
+  private dropped = new Uint32Array(0);
+  private droppedCount = 0;
+  /** How many there are. */
+  count = 0;
+
+  constructor(private readonly limit: number) {}
+
+  add(item: T): void {
+    this.count++;
+    this.items.push(item);
+    if (this.items.length >= 2 * this.limit) this.trim();
+  }
+
+  /** Takes back the item of entry `index`, if there is one. */
+  remove(index: number): void {
+    const at = this.items.findIndex((item) => item.index === index);
+    if (at !== -1) {
+      this.items.splice(at, 1);
+      this.count--;
+      return;
+    }
+    const dropped = this.dropped.subarray(0, this.droppedCount).indexOf(index);
+    if (dropped === -1) return;
+    this.dropped.copyWithin(dropped, dropped + 1, this.droppedCount--);
+    this.count--;
+  }
+
+  /** The first `limit` items, by index. */
+  first(): T[] {
+    this.trim();
+    return this.items;
+  }
+
+  private trim(): void {
+    this.items.sort((a, b) => a.index - b.index);
+    const letGo = this.items.splice(this.limit);
+    if (this.droppedCount + letGo.length > this.dropped.length) {
+      const larger = new Uint32Array(Math.max(1024, 2 * (this.droppedCount + letGo.length)));
+      larger.set(this.dropped.subarray(0, this.droppedCount));
+      this.dropped = larger;
+    }
+    for (const item of letGo) this.dropped[this.droppedCount++] = item.index;
+  }
+}

@@ -31,7 +31,7 @@ import { CASE_INSENSITIVE_BY_DEFAULT, foldCase, namesTargetItself, symlinkTarget
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { canReadChunks } from '../zip/entry-data.js';
 import type { ArchivePaths } from './archive-paths.js';
-import { ExtractProblems } from './extract-problems.js';
+import { ExtractProblems, FirstByIndex } from './extract-problems.js';
 import { EntryList, MadeFolders, type FolderNames } from './extract-later.js';
 import { FolderTree } from './folder-tree.js';
 import { MAX_HELD_PROBLEMS } from './check-ranges.js';
@@ -103,8 +103,14 @@ export interface ExtractResult {
   readonly directoriesCreated: number;
   readonly symlinksCreated: number;
   readonly bytesWritten: number;
+  /** The first LISTED_NOTES entries skipped (by the policy, or for another entry of the same name), in entry order… */
   readonly skipped: SkippedEntry[];
+  /** …and how many were. */
+  readonly skippedCount: number;
+  /** The first LISTED_NOTES entries written under another name than their own (rename policy)… */
   readonly renamed: RenamedEntry[];
+  /** …and how many were. */
+  readonly renamedCount: number;
   /** Entries that could not be extracted, each with its code and message, in entry order (empty with `onProblem`). */
   readonly problems: EntryProblem[];
   /** How many entries could not be extracted. */
@@ -115,12 +121,18 @@ export interface ExtractResult {
   readonly unmatched: string[];
 }
 
+/** Entries skipped or renamed listed in the result (the counts have them all). */
+export const LISTED_NOTES = 1000;
+
 /** Symbolic link targets longer than this are refused (PATH_MAX on Linux). */
 const MAX_SYMLINK_TARGET = 4096;
 /** Only the permission bits: setuid, setgid and sticky are never restored. */
 const PERMISSION_BITS = 0o777;
 
 type Kind = 'directory' | 'file' | 'symlink';
+/** A claimed name's mark by its kind (TargetFolder.claimed), and back. */
+const CLAIMED: Readonly<Record<Kind, number>> = { directory: 1, file: 2, symlink: 3 };
+const CLAIMED_KINDS: readonly (Kind | undefined)[] = [undefined, 'directory', 'file', 'symlink'];
 
 interface Planned {
   readonly entry: ZipEntry;
@@ -140,7 +152,7 @@ export async function extractArchive(archivePath: string, target: string, option
       archive: archivePath,
       target,
       files: result.filesWritten,
-      skipped: result.skipped.length,
+      skipped: result.skippedCount,
       problems: result.problemCount,
       ms: Math.round(performance.now() - started),
     };
@@ -211,8 +223,8 @@ async function extractUntilStopped(
   const fold = options.caseInsensitive ?? CASE_INSENSITIVE_BY_DEFAULT ? foldCase : undefined;
   const disk = await TargetFolder.open(target, fold);
   // Kept with the entry's index, to be reported in central directory order.
-  const skipped: (SkippedEntry & { index: number })[] = [];
-  const renamed: (RenamedEntry & { index: number })[] = [];
+  const skipped = new FirstByIndex<SkippedEntry & { index: number }>(LISTED_NOTES);
+  const renamed = new FirstByIndex<RenamedEntry & { index: number }>(LISTED_NOTES);
 
   // Files are written in span batches (archive/extract-files.ts) on this thread and a helper
   // thread; that needs the archive by path. Without it, every file takes the streaming road.
@@ -232,7 +244,7 @@ async function extractUntilStopped(
       if (outcome === null) {
         filesWritten++;
         bytesWritten += entry.uncompressedSize;
-        if (place.path !== place.requested) renamed.push({ index: entry.index, entry: entry.name, path: place.path });
+        if (place.path !== place.requested) renamed.add({ index: entry.index, entry: entry.name, path: place.path });
       } else if (outcome !== undefined && !signal?.aborted) {
         problems.add({ entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message }, part, mayGiveWay(outcome.code, place.requested));
         noteProblem(outcome.code);
@@ -298,12 +310,12 @@ async function extractUntilStopped(
         await writeStream(data, handle, plan.entry, signal);
       });
       if (outcome.kind === 'skipped') {
-        skipped.push({ index: plan.entry.index, entry: plan.entry.name, reason: outcome.reason });
+        skipped.add({ index: plan.entry.index, entry: plan.entry.name, reason: outcome.reason });
         return false;
       }
       filesWritten++;
       bytesWritten += plan.entry.uncompressedSize;
-      if (outcome.path !== plan.safe.path) renamed.push({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
+      if (outcome.path !== plan.safe.path) renamed.add({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
       return true;
     } catch (error) {
       fail(plan, error, part);
@@ -319,11 +331,11 @@ async function extractUntilStopped(
       }
       const outcome = await disk.placeSymlink(plan.safe, policy, linkTarget, plan.entry.modified);
       if (outcome.kind === 'skipped') {
-        skipped.push({ index: plan.entry.index, entry: plan.entry.name, reason: outcome.reason });
+        skipped.add({ index: plan.entry.index, entry: plan.entry.name, reason: outcome.reason });
         return false;
       }
       symlinksCreated++;
-      if (outcome.path !== plan.safe.path) renamed.push({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
+      if (outcome.path !== plan.safe.path) renamed.add({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
       return true;
     } catch (error) {
       fail(plan, error, undefined);
@@ -397,7 +409,7 @@ async function extractUntilStopped(
         try {
           const placed = disk.prepareFile(plan.safe, policy);
           if (placed.kind === 'skipped') {
-            skipped.push({ index: plan.entry.index, entry: plan.entry.name, reason: placed.reason });
+            skipped.add({ index: plan.entry.index, entry: plan.entry.name, reason: placed.reason });
             done(plan.entry, plan.entry.uncompressedSize);
             continue;
           }
@@ -455,9 +467,10 @@ async function extractUntilStopped(
   //     the last of them, under 'skip' the first), and that one then could not be extracted (its
   //     data failed its checks, or it is a link pointing outside), the next of them that can be
   //     is written instead: the latest earlier one, or the earliest later one.
-  const winners = policy === 'replace' ? lastOfPath : policy === 'skip' ? firstOfEachPath(seen) : undefined;
-  // (Their problems are among those kept to the end: see mayGiveWay.)
-  const failed = winners === undefined || problems.kept.length === 0 ? new Map<string, NamedBy>() : failedWinners(winners, problems.kept);
+  //     (Their problems are among those kept to the end: see mayGiveWay. Without any, the map
+  //     of winners, one per path named more than once, is not made.)
+  const winners = problems.kept.length === 0 ? undefined : policy === 'replace' ? lastOfPath : policy === 'skip' ? firstOfEachPath(seen) : undefined;
+  const failed = winners === undefined ? new Map<string, NamedBy>() : failedWinners(winners, problems.kept);
   if (failed.size > 0) {
     const givenUp = await entriesGivenUp(reader, selected, spans, fold, failed, policy === 'replace' ? 'earlier' : 'later', signal);
     for (const [key, winner] of failed) {
@@ -466,8 +479,7 @@ async function extractUntilStopped(
       for (const entry of givenUp.get(key) ?? []) {
         if (signal?.aborted) throw cancelledError();
         // It was skipped for the failed entry; now it is written, or its own problem is reported.
-        const at = skipped.findIndex((s) => s.index === entry.index);
-        if (at !== -1) skipped.splice(at, 1);
+        skipped.remove(entry.index);
         const safe = trySafeEntryPath(entry.name) as SafePath;
         const plan: Planned = { entry, safe, kind: entry.isSymlink ? 'symlink' : 'file' };
         if (!(plan.kind === 'symlink' ? await placeLink(plan) : await placeThroughReader(plan, undefined))) continue;
@@ -505,8 +517,10 @@ async function extractUntilStopped(
     directoriesCreated,
     symlinksCreated,
     bytesWritten,
-    skipped: skipped.sort((a, b) => a.index - b.index).map(({ entry, reason }) => ({ entry, reason })),
-    renamed: renamed.sort((a, b) => a.index - b.index).map(({ entry, path }) => ({ entry, path })),
+    skipped: skipped.first().map(({ entry, reason }) => ({ entry, reason })),
+    skippedCount: skipped.count,
+    renamed: renamed.first().map(({ entry, path }) => ({ entry, path })),
+    renamedCount: renamed.count,
     problems: await problems.finish(options.problemFlow),
     problemCount: problems.count,
     ok: problems.count === 0,
@@ -680,7 +694,7 @@ function planEntry(
   /** Where its refusal goes, as a problem of `part` of the directory. */
   problems: ExtractProblems,
   part: number,
-  skipped: (SkippedEntry & { index: number })[],
+  skipped: FirstByIndex<SkippedEntry & { index: number }>,
 ): Planned | undefined {
   const overlap = spans.overlapping.get(entry.index);
   if (overlap !== undefined) {
@@ -708,11 +722,11 @@ function planEntry(
   if (earlier?.kind === 'directory' && kind === 'directory') return undefined; // the same folder twice
   const later = kind === 'directory' ? undefined : lastOfPath?.get(path);
   if (later !== undefined && later.index !== entry.index) {
-    skipped.push({ index: entry.index, entry: entry.name, reason: sameFile('a later', later.path, safe.path) });
+    skipped.add({ index: entry.index, entry: entry.name, reason: sameFile('a later', later.path, safe.path) });
     return undefined;
   }
   if (earlier !== undefined && earlier.kind !== 'directory' && kind !== 'directory' && policy === 'skip') {
-    skipped.push({ index: entry.index, entry: entry.name, reason: sameFile('an earlier', earlier.path, safe.path) });
+    skipped.add({ index: entry.index, entry: entry.name, reason: sameFile('an earlier', earlier.path, safe.path) });
     return undefined;
   }
   if (earlier === undefined || kind === 'directory') seen.set(path, { kind, path: safe.path, index: entry.index });
@@ -793,9 +807,10 @@ class TargetFolder {
    * Names this run has written or is writing: those that more than one entry of the archive may
    * name (the others are claimed once, by their entry), files' names that may also be folders
    * other entries lie in, and every name the rename policy made up. Keyed by the name folded as
-   * the file system compares names (`same`).
+   * the file system compares names (`same`), marked by kind (CLAIMED), in a tree of names: an
+   * archive naming 500,000 paths twice each kept them all as strings in a map.
    */
-  private readonly claimed = new Map<string, Kind>();
+  private readonly claimed = new FolderTree();
   /** The paths of the archive's entries (from its first pass). */
   archivePaths: ArchivePaths | undefined;
   readonly umask = process.umask();
@@ -805,6 +820,16 @@ class TargetFolder {
     private readonly fold: PathFold | undefined,
   ) {
     this.foldedFolders = fold === undefined ? undefined : new FolderTree();
+  }
+
+  /** The kind of what this run claimed `key` for (a name as `same` gives it), if it did. */
+  private claimedAs(key: string): Kind | undefined {
+    return CLAIMED_KINDS[this.claimed.marksOf(key)];
+  }
+
+  /** Claims `key` for a kind, or gives it up (undefined). */
+  private claim(key: string, kind: Kind | undefined): void {
+    this.claimed.setMarks(key, kind === undefined ? 0 : CLAIMED[kind]);
   }
 
   /** A relative path as the file system compares it: two paths with the same answer name one file. */
@@ -843,7 +868,7 @@ class TargetFolder {
    */
   makeDirectory(safe: SafePath): number {
     const folder = this.ensureDirectory(safe.path);
-    if (this.mayBeClaimedAgain(safe.path)) this.claimed.set(this.same(safe.path), 'directory');
+    if (this.mayBeClaimedAgain(safe.path)) this.claim(this.same(safe.path), 'directory');
     return folder;
   }
 
@@ -878,7 +903,7 @@ class TargetFolder {
       let end = relative.indexOf('/', start);
       if (end === -1) end = relative.length;
       const prefix = relative.slice(0, end);
-      const claimedKind = this.claimed.get(this.same(prefix));
+      const claimedKind = this.claimedAs(this.same(prefix));
       if (claimedKind !== undefined && claimedKind !== 'directory') throw new ZipError('EXISTS', `${prefix} is also a file in the archive`);
       const absolute = this.absoluteOf(prefix);
       let made = false;
@@ -907,7 +932,7 @@ class TargetFolder {
 
   /** Gives up this run's claim on a name (its entry wrote nothing there), for another entry to take. */
   forget(relative: string): void {
-    if (this.claimed.get(this.same(relative)) !== 'directory') this.claimed.delete(this.same(relative));
+    if (this.claimedAs(this.same(relative)) !== 'directory') this.claim(this.same(relative), undefined);
   }
 
   /** Whether this run made the folder (by its number, from makeDirectory). */
@@ -944,10 +969,10 @@ class TargetFolder {
     };
     const relative = safe.path;
     const key = this.same(relative);
-    const claimedKind = this.claimed.get(key);
+    const claimedKind = this.claimedAs(key);
     // A folder this run made is one the archive's entries lie in.
     if (claimedKind === 'directory' || this.madeFolder(relative)) throw new ZipError('EXISTS', `${relative} is also a folder in the archive`);
-    if (claimedKind === undefined && this.mayBeNeededAgain(relative)) this.claimed.set(key, kind);
+    if (claimedKind === undefined && this.mayBeNeededAgain(relative)) this.claim(key, kind);
     if (policy === 'replace') return { relative };
     if (claimedKind === undefined && !onDisk(relative)) return { relative };
     if (policy === 'skip') return { skip: `${relative} already exists` };
@@ -963,13 +988,13 @@ class TargetFolder {
       const candidate = [...parent, `${stem} (${n})${extension}`].join('/');
       // Not a name an entry of the archive has or lies under, either: that entry keeps its own name.
       const candidateKey = this.same(candidate);
-      if (this.claimed.has(candidateKey) || this.madeFolder(candidate) || this.archivePaths?.mayName(candidate) === true || this.archivePaths?.mayBeFolder(candidate) === true) continue;
-      this.claimed.set(candidateKey, kind);
+      if (this.claimedAs(candidateKey) !== undefined || this.madeFolder(candidate) || this.archivePaths?.mayName(candidate) === true || this.archivePaths?.mayBeFolder(candidate) === true) continue;
+      this.claim(candidateKey, kind);
       if (!onDisk(candidate)) {
         this.nextNumber.set(numbered, n + 1);
         return { relative: candidate };
       }
-      this.claimed.delete(candidateKey);
+      this.claim(candidateKey, undefined);
     }
   }
 

@@ -109,6 +109,12 @@ export class FolderTree {
     return folder;
   }
 
+  /** Sets the marks of the folder at `path` to `marks` (0 takes them away), adding it where absent (unless `marks` is 0). */
+  setMarks(path: string, marks: FolderMarks): void {
+    const folder = marks === 0 ? this.find(path) : this.mark(path, 0);
+    if (folder !== NO_FOLDER) this.markBytes.set(folder, marks);
+  }
+
   /**
    * The deepest folder known on the way to `path`, and where the rest of the path starts in it
    * (path.length when the whole path is known).

@@ -53,14 +53,14 @@ export const extractCommand: Command = {
     // (With nothing selected there is nothing to sum up, but --json still gives its one object.)
     if (selection.length > 0 && result.entriesTotal === 0 && !json) return EXIT_ARCHIVE_PROBLEM;
     if (json) {
-      const { entriesTotal, filesWritten, directoriesCreated, symlinksCreated, bytesWritten, skipped, renamed, ok, unmatched } = result;
-      await problems.endJson({ target: output, entriesTotal, filesWritten, directoriesCreated, symlinksCreated, bytesWritten, skipped, renamed, ok, unmatched });
+      const { entriesTotal, filesWritten, directoriesCreated, symlinksCreated, bytesWritten, skipped, skippedCount, renamed, renamedCount, ok, unmatched } = result;
+      await problems.endJson({ target: output, entriesTotal, filesWritten, directoriesCreated, symlinksCreated, bytesWritten, skipped, skippedCount, renamed, renamedCount, ok, unmatched });
     } else {
       const parts = [counted(result.filesWritten, 'file'), counted(result.directoriesCreated, 'folder')];
       if (result.symlinksCreated > 0) parts.push(counted(result.symlinksCreated, 'link'));
       let line = `Extracted ${parts.join(', ')} (${counted(result.bytesWritten, 'byte')}) to ${output}`;
-      if (result.skipped.length > 0) line += `; ${result.skipped.length} skipped (already there)`;
-      if (result.renamed.length > 0) line += `; ${result.renamed.length} written under new names`;
+      if (result.skippedCount > 0) line += `; ${result.skippedCount} skipped (already there)`;
+      if (result.renamedCount > 0) line += `; ${result.renamedCount} written under new names`;
       if (result.problemCount > 0) line += `; ${result.problemCount} could not be extracted`;
       context.stdout.write(line + '.\n');
     }

@@ -131,16 +131,18 @@ async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }
   });
   if (!result.ok) throw entriesFailed('could not extract', first!, result.problemCount, result.entriesTotal);
   // What went as asked but not as the name says: told with the result, not silently.
+  // (The result lists the first skipped and renamed entries and counts them all.)
   const notes = [
     ...result.unmatched.map((name) => ({ entry: name, message: 'no entry by this name' })),
     ...result.skipped.map(({ entry, reason }) => ({ entry, message: `skipped: ${reason}` })),
     ...result.renamed.map(({ entry, path }) => ({ entry, message: `written as ${path}` })),
   ];
+  const noted = result.unmatched.length + result.skippedCount + result.renamedCount;
   return {
     outputPath: request.outputDir,
     sizes: { input: statSize(request.archivePath), output: result.bytesWritten },
     entries: result.filesWritten + result.directoriesCreated + result.symlinksCreated,
-    ...(notes.length > 0 && { problems: notes.length <= MAX_NOTES ? notes : [...notes.slice(0, MAX_NOTES - 1), { message: `and ${notes.length - MAX_NOTES + 1} more` }] }),
+    ...(noted > 0 && { problems: noted <= MAX_NOTES ? notes : [...notes.slice(0, MAX_NOTES - 1), { message: `and ${noted - MAX_NOTES + 1} more` }] }),
   };
 }
 

@@ -4,7 +4,8 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync,
 import path from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { extractArchive, type ExtractResult } from '../../src-main/archive/extract.js';
+import { LISTED_NOTES, extractArchive, type ExtractResult } from '../../src-main/archive/extract.js';
+import { FirstByIndex } from '../../src-main/archive/extract-problems.js';
 import type { EntryProblem } from '../../src-main/archive/entry-check.js';
 import { MAX_HELD_PROBLEMS } from '../../src-main/archive/check-ranges.js';
 import { testArchive } from '../../src-main/archive/test-archive.js';
@@ -473,6 +474,32 @@ describe('extractArchive overwrite policies', () => {
     expect([result.filesWritten, result.bytesWritten]).toEqual([1, 1]);
     expect(result.ok).toBe(true);
     expect(tree(target)).toEqual(['a.txt', 'b.txt', 'noext']);
+  });
+
+  it('lists the first LISTED_NOTES entries skipped or renamed, in entry order, and counts them all', async () => {
+    // Enough for the helper thread to write some of them: they settle out of order.
+    const count = LISTED_NOTES + 500;
+    const archive = writeArchive(dir, 'many.zip', craftZip(Array.from({ length: count }, (_, i) => ({ name: `d${i % 7}/f${i}.txt`, data: `${i} `.repeat(i % 50) }))));
+    const target = path.join(dir, 'out');
+    expect((await extractArchive(archive, target)).filesWritten).toBe(count);
+    const again = await extractArchive(archive, target);
+    expect([again.filesWritten, again.skippedCount, again.skipped.length, again.ok]).toEqual([0, count, LISTED_NOTES, true]);
+    expect(again.skipped.map((s) => s.entry)).toEqual(Array.from({ length: LISTED_NOTES }, (_, i) => `d${i % 7}/f${i}.txt`));
+    const renamed = await extractArchive(archive, target, { overwrite: 'rename' });
+    expect([renamed.filesWritten, renamed.renamedCount, renamed.renamed.length, renamed.skippedCount]).toEqual([count, count, LISTED_NOTES, 0]);
+    expect(renamed.renamed[LISTED_NOTES - 1]).toEqual({ entry: `d${(LISTED_NOTES - 1) % 7}/f${LISTED_NOTES - 1}.txt`, path: `d${(LISTED_NOTES - 1) % 7}/f${LISTED_NOTES - 1} (1).txt` });
+  });
+
+  it('keeps the items of the lowest indexes, whatever order they come in, and counts one taken back', () => {
+    const first = new FirstByIndex<{ index: number }>(3);
+    for (const index of [9, 4, 7, 1, 8, 2, 6, 5, 3, 0]) first.add({ index });
+    expect([first.count, first.first().map((item) => item.index)]).toEqual([10, [0, 1, 2]]);
+    first.remove(1); // listed
+    first.remove(8); // let go: only counted
+    first.remove(42); // never added
+    expect([first.count, first.first().map((item) => item.index)]).toEqual([8, [0, 2]]);
+    first.add({ index: 10 });
+    expect([first.count, first.first().map((item) => item.index)]).toEqual([9, [0, 2, 10]]);
   });
 
   it('replace writes over them', async () => {
