@@ -40,6 +40,20 @@ describe('FolderTree', () => {
     expect(b).toBeGreaterThan(tree.find('a'));
   });
 
+  it('sets marks outright, and takes them away without adding a path (as extract claims and gives up names)', () => {
+    const tree = new FolderTree();
+    tree.setMarks('a/b.txt', 2);
+    expect([tree.marksOf('a/b.txt'), tree.marksOf('a'), tree.size]).toEqual([2, 0, 2]);
+    tree.setMarks('a/b.txt', 1);
+    expect(tree.marksOf('a/b.txt')).toBe(1);
+    tree.setMarks('a/b.txt', 0);
+    expect(tree.marksOf('a/b.txt')).toBe(0);
+    tree.setMarks('x/y', 0);
+    expect([tree.find('x'), tree.size]).toEqual([-1, 2]);
+    tree.setMarks('a/b.txt', 3);
+    expect(tree.marksOf('a/b.txt')).toBe(3);
+  });
+
   it('tells the deepest folder known on the way to a path and where the rest begins', () => {
     const tree = new FolderTree();
     const b = tree.mark('a/b', 1);
