@@ -4,7 +4,8 @@
 // job and its helpers: archive/parallel.ts.)
 
 import { Buffer } from 'node:buffer';
-import type { FileHandle } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { type FileHandle, open, unlink } from 'node:fs/promises';
 import { ZipError } from '../zip/errors.js';
 
 export const CHUNK_SIZE = 1024 * 1024;
@@ -36,11 +37,26 @@ export class ChunkPool {
   }
 }
 
-/** Appends small byte runs into 1 MiB blocks. */
-export class ByteAccumulator {
-  private readonly blocks: Buffer[] = [];
+/** Bytes kept in memory by SpooledBytes before the full blocks go to its spool file. */
+export const SPOOL_AFTER = 8 * OUTPUT_BUFFER;
+
+/**
+ * Small byte runs appended into 1 MiB blocks (the central directory's records, for after the
+ * entries' data), kept in memory up to SPOOL_AFTER bytes and then in a spool file, opened at
+ * `spoolPath` and unlinked at once where the system lets an open file go (so nothing of it
+ * outlives the job, not even after a crash; elsewhere it is removed by close). A million entries'
+ * records are some 90 MB.
+ */
+export class SpooledBytes {
+  private blocks: Buffer[] = [];
   private current = Buffer.allocUnsafeSlow(OUTPUT_BUFFER);
   private used = 0;
+  private spool: FileHandle | undefined;
+  /** Set while the spool file has a name to remove. */
+  private named: string | undefined;
+  private spooled = 0;
+
+  constructor(private readonly spoolPath: string) {}
 
   push(bytes: Uint8Array): void {
     if (this.used + bytes.length > this.current.length) {
@@ -52,8 +68,53 @@ export class ByteAccumulator {
     this.used += bytes.length;
   }
 
-  chunks(): Buffer[] {
-    return [...this.blocks, this.current.subarray(0, this.used)];
+  /** Whether the blocks held should go to the spool file (spill). */
+  get full(): boolean {
+    return this.blocks.length * OUTPUT_BUFFER >= SPOOL_AFTER;
+  }
+
+  /** Moves the full blocks to the spool file. */
+  async spill(): Promise<void> {
+    if (this.spool === undefined) {
+      try {
+        this.spool = await open(this.spoolPath, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_RDWR, 0o600);
+      } catch (error) {
+        throw new OutputError(error);
+      }
+      this.named = this.spoolPath;
+      await unlink(this.spoolPath).then(
+        () => (this.named = undefined),
+        () => undefined, // (Windows: removed by close)
+      );
+    }
+    for (const block of this.blocks) {
+      await writeAll(this.spool, block, this.spooled);
+      this.spooled += block.length;
+    }
+    this.blocks = [];
+  }
+
+  /** All the bytes, in order, to `output`. */
+  async copyTo(output: Output): Promise<void> {
+    if (this.spool !== undefined) {
+      const chunk = Buffer.allocUnsafe(OUTPUT_BUFFER);
+      for (let at = 0; at < this.spooled; ) {
+        const { bytesRead } = await this.spool.read(chunk, 0, Math.min(chunk.length, this.spooled - at), at);
+        if (bytesRead === 0) throw new OutputError(new Error(`the spool file ended at ${at} of ${this.spooled} bytes`));
+        await output.write(chunk.subarray(0, bytesRead));
+        at += bytesRead;
+      }
+    }
+    for (const block of this.blocks) await output.write(block);
+    await output.write(this.current.subarray(0, this.used));
+  }
+
+  /** Lets the spool file go. */
+  async close(): Promise<void> {
+    await this.spool?.close().catch(() => undefined);
+    this.spool = undefined;
+    if (this.named !== undefined) await unlink(this.named).catch(() => undefined);
+    this.named = undefined;
   }
 }
 

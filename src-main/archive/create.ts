@@ -45,7 +45,7 @@ import {
   needsZip64Sizes,
   toDosDateTime,
 } from '../zip/writer.js';
-import { ByteAccumulator, CHUNK_SIZE, ChunkPool, Output } from './buffers.js';
+import { CHUNK_SIZE, ChunkPool, Output, SpooledBytes } from './buffers.js';
 import { STORE } from './compress-plan.js';
 import { BATCH_BYTES, type FileTask, type FilesDone } from './compress-work.js';
 import { compileGlobs } from './glob.js';
@@ -53,7 +53,7 @@ import { type LargeFile, LargeFileFeeder, isLargeFile } from './large-files.js';
 import { openFileSource } from './file-source.js';
 import { CompressPool, helperPath } from './parallel.js';
 import { type PlannedEntry, changed, endsWithSeparator, checkUnchanged, ioError, readExactly, throwIfAborted, walk } from './sources.js';
-import { type Numbered, type OnExists, withTempFile } from './temp-file.js';
+import { type Numbered, type OnExists, tempPathFor, withTempFile } from './temp-file.js';
 
 /** Small files (not isLargeFile) go to a helper in batches of at most BATCH_BYTES or this many files. */
 const BATCH_FILES = 256;
@@ -153,7 +153,7 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
     result = await withTempFile(
       outputPath,
       async (handle) => {
-        const writer = new EntryWriter(handle, list, pool, { level, deterministic: options.deterministic ?? false, signal, log });
+        const writer = new EntryWriter(handle, list, pool, { level, deterministic: options.deterministic ?? false, signal, log, spoolPath: tempPathFor(outputPath) });
         writer.onProgress = options.onProgress;
         const summary = await writer.run();
         const end = { entryCount: list.length, offsetOfStartOfCentralDirectory: summary.centralOffset, sizeOfCentralDirectory: summary.centralSize, comment };
@@ -310,6 +310,8 @@ interface WriterSettings {
   readonly deterministic: boolean;
   readonly signal: AbortSignal | undefined;
   readonly log: Log;
+  /** Where the central directory's records may be spooled (SpooledBytes): a temporary name beside the output. */
+  readonly spoolPath: string;
 }
 
 interface RunSummary {
@@ -392,9 +394,17 @@ class EntryWriter {
   }
 
   private async writeEntries(feeder: LargeFileFeeder): Promise<RunSummary> {
-    // Central records are encoded as each entry is written and kept as bytes: far smaller
-    // than keeping every entry's record object until the end.
-    const central = new ByteAccumulator();
+    // Central records are encoded as each entry is written and kept as bytes (far smaller than
+    // every entry's record object), past SPOOL_AFTER of them in a spool file.
+    const central = new SpooledBytes(this.settings.spoolPath);
+    try {
+      return await this.writeEntriesInto(feeder, central);
+    } finally {
+      await central.close();
+    }
+  }
+
+  private async writeEntriesInto(feeder: LargeFileFeeder, central: SpooledBytes): Promise<RunSummary> {
     let stored = 0;
     let deflated = 0;
     let zip64 = false;
@@ -426,6 +436,7 @@ class EntryWriter {
       }
       this.bytesDone += entry.size;
       central.push(centralDirectoryHeader(record));
+      if (central.full) await central.spill();
       if (record.compressionMethod === METHOD_DEFLATED) deflated++;
       else stored++;
       if (record.zip64LocalSizes || record.relativeOffsetOfLocalHeader >= 0xffff_ffff || record.compressedSize >= 0xffff_ffff) zip64 = true;
@@ -433,7 +444,7 @@ class EntryWriter {
       this.report(i + 1, entry.name);
     }
     const centralOffset = this.output.position;
-    for (const chunk of central.chunks()) await this.output.write(chunk);
+    await central.copyTo(this.output);
     return { centralOffset, centralSize: this.output.position - centralOffset, stored, deflated, zip64 };
   }
 

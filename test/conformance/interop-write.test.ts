@@ -3,10 +3,11 @@
 // back the same names, bytes, modes and times (issue 3).
 
 import { execFileSync } from 'node:child_process';
-import { closeSync, ftruncateSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createArchive } from '../../src-main/archive/create.js';
+import { SPOOL_AFTER } from '../../src-main/archive/buffers.js';
 import { testArchive } from '../../src-main/archive/test-archive.js';
 import { openFileSource } from '../../src-main/archive/file-source.js';
 import { openZip } from '../../src-main/zip/reader.js';
@@ -129,12 +130,14 @@ describe('archives we write pass unzip, 7z, python and bsdtar', () => {
     expect(seen.entries.find((e) => e.name === 'top/link')?.dataHex).toBe(text(2000).toString('hex'));
   });
 
-  it('ZIP64 by entry count: 70,000 tiny files', async () => {
+  it('ZIP64 by entry count: 70,000 tiny files (a central directory long enough to be spooled)', async () => {
     const dir = path.join(root, 'many');
     const base = path.join(dir, 'many');
+    // Folder names long enough that the central directory passes SPOOL_AFTER and goes through a spool file.
+    const folder = (d: number) => `d${d}-named-at-some-length-so-that-the-directory-is-spooled`;
     for (let d = 0; d < 70; d++) {
-      mkdirSync(path.join(base, `d${d}`), { recursive: true });
-      for (let f = 0; f < 1000; f++) writeFileSync(path.join(base, `d${d}`, `f${f}.txt`), `file ${d}/${f}\n`);
+      mkdirSync(path.join(base, folder(d)), { recursive: true });
+      for (let f = 0; f < 1000; f++) writeFileSync(path.join(base, folder(d), `f${f}.txt`), `file ${d}/${f}\n`);
     }
     const archive = path.join(dir, 'many.zip');
     const result = await createArchive({ outputPath: archive, sources: [base] });
@@ -148,16 +151,19 @@ describe('archives we write pass unzip, 7z, python and bsdtar', () => {
     expect(bytes.readUInt32LE(zip64EndAt)).toBe(SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY);
     expect(ZIP64_END_OF_CENTRAL_DIRECTORY.decode(bytes, zip64EndAt).totalNumberOfCentralDirectoryRecords).toBe(70_071);
     checkPeers(archive);
-    const count = execFileSync('python3', ['-c', 'import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);print(len(z.infolist()), z.read("many/d69/f999.txt").decode())', archive], { encoding: 'utf8' });
+    const count = execFileSync('python3', ['-c', `import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);print(len(z.infolist()), z.read("many/${folder(69)}/f999.txt").decode())`, archive], { encoding: 'utf8' });
     expect(count).toBe('70071 file 69/999\n\n');
+    // Nothing of the spool is left beside the archive.
+    expect(readdirSync(dir).sort()).toEqual(['many', 'many.zip']);
     // And our own reader.
     const source = await openFileSource(archive);
     try {
       const zip = await openZip(source);
       expect(zip.info.entryCount).toBe(70_071);
       expect(zip.info.zip64EndOfCentralDirectoryOffset).toBe(zip64EndAt);
+      expect(zip.info.centralDirectorySize).toBeGreaterThan(SPOOL_AFTER);
       const entries = await zip.readEntries();
-      expect((await zip.readEntry(entries.find((e) => e.name === 'many/d69/f999.txt')!)).toString()).toBe(`file 69/999\n`);
+      expect((await zip.readEntry(entries.find((e) => e.name === `many/${folder(69)}/f999.txt`)!)).toString()).toBe(`file 69/999\n`);
     } finally {
       await source.close();
     }
