@@ -3,14 +3,15 @@
 // repeated path to its entries' names held them all as strings: an archive naming 500,000 paths
 // twice each took the report to 475 MB.
 //
-// The report's first pass keeps each entry's path key (zip/paths.ts, 53 bits); KeyColumn sorts
-// them and tells which come more than once. The entries with such a key are the candidates.
-// Each is kept here as numbers: its index, the key of what groups it (its path, or its path
-// folded by case), the key of its own path (what tells the variants of a folded path apart),
-// and a second, seeded 32-bit hash of each, so that paths sharing a 53-bit key by chance, or made
-// to, are not taken for one path (85 bits, and the seed is drawn per report). Sorted, runs of
-// equal keys are the groups; only the first LISTED groups (by the entry that comes first) get
-// their names, at most NAMED_PER_GROUP each, in one more pass over the directory.
+// The report's first pass keeps the key of each entry's path folded by case (zip/paths.ts, 53
+// bits); KeyColumn sorts them and tells which come more than once. One path always folds one
+// way, so the entries with such a key, the candidates, hold every path named more than once,
+// exactly or by case. Each candidate is kept here as numbers: its index, the keys of its path
+// and of its folded path, and a second, seeded 32-bit hash of each, so that paths sharing a
+// 53-bit key by chance, or made to, are not taken for one path (85 bits, and the seed is drawn
+// per report). Sorted, runs of equal keys are the groups; only the first LISTED groups (by the
+// entry that comes first) get their names, at most NAMED_PER_GROUP each, in one more pass over
+// the directory.
 
 import { doubled } from './reader.js';
 

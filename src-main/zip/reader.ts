@@ -909,10 +909,6 @@ export class EntryRanges {
     this.ends = new Float64Array(capacity);
   }
 
-  get count(): number {
-    return this.length;
-  }
-
   /** The next entry's range: at least its 30-byte local header and its compressed data (the local name and extra field are not counted, so nothing is read). */
   add(entry: Pick<ZipEntry, 'localHeaderOffset' | 'compressedSize' | 'damage'>): void {
     const i = this.length++;
@@ -924,14 +920,6 @@ export class EntryRanges {
     // A damaged record takes the place of the entry before it, so the order is kept.
     this.starts[i] = !damaged ? entry.localHeaderOffset : i > 0 ? this.starts[i - 1]! : 0;
     this.ends[i] = !damaged ? entry.localHeaderOffset + LOCAL_FILE_HEADER.size + entry.compressedSize : -1;
-  }
-
-  start(i: number): number {
-    return this.starts[i]!;
-  }
-
-  end(i: number): number {
-    return this.ends[i]!;
   }
 
   /**
