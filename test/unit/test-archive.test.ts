@@ -264,6 +264,7 @@ describe('testArchive', () => {
       expect(runner.useHelper()).toBe(false);
     } finally {
       await runner.close();
+      await source.close();
     }
   });
 
