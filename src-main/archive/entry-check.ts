@@ -5,6 +5,7 @@
 import { Buffer } from 'node:buffer';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { grown } from '../zip/columns.js';
 import { METHOD_DEFLATED, METHOD_STORED, methodName } from '../zip/constants.js';
 import { ZipError, isZipError, stacklessZipError, type ZipErrorCode } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
@@ -376,13 +377,6 @@ const REASON = 4;
 const INSIDE = 0;
 const INTO_DIRECTORY = 1;
 const DAMAGED = 2;
-
-/** The same numbers in an array twice as long (at least `least`). */
-export function grown<T extends Float64Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Uint16Array<ArrayBuffer>>(array: T, least = 0): T {
-  const larger = new (array.constructor as new (length: number) => T)(Math.max(least, array.length * 2));
-  larger.set(array);
-  return larger;
-}
 
 /** Why we cannot read the entry's data at all (encryption, another method), before any I/O. */
 export function dataRefusal(entry: ZipEntry): ZipError | undefined {

@@ -7,7 +7,7 @@
 
 import type { ZipEntry } from '../zip/model.js';
 import type { ZipReader } from '../zip/reader.js';
-import { grown } from './entry-check.js';
+import { grown } from '../zip/columns.js';
 import { PagedColumn } from './folder-tree.js';
 
 /** Entries kept as their indexes (4 bytes each), added in directory order, and read again when their turn comes. */

@@ -7,6 +7,7 @@
 // should the run fail, all those not yet handed on are handed on before the failure is.
 
 import type { EntryProblem, ProblemFlow } from './entry-check.js';
+import { grown } from '../zip/columns.js';
 
 export class ExtractProblems {
   /** Problems so far, handed on or kept. */
@@ -124,11 +125,7 @@ export class FirstByIndex<T extends { readonly index: number }> {
   private trim(): void {
     this.items.sort((a, b) => a.index - b.index);
     const letGo = this.items.splice(this.limit);
-    if (this.droppedCount + letGo.length > this.dropped.length) {
-      const larger = new Uint32Array(Math.max(1024, 2 * (this.droppedCount + letGo.length)));
-      larger.set(this.dropped.subarray(0, this.droppedCount));
-      this.dropped = larger;
-    }
+    if (this.droppedCount + letGo.length > this.dropped.length) this.dropped = grown(this.dropped, this.droppedCount + letGo.length);
     for (const item of letGo) this.dropped[this.droppedCount++] = item.index;
   }
 }

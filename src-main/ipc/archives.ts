@@ -10,7 +10,8 @@ import { openFileSource, type FileSource } from '../archive/file-source.js';
 import { silentLog, type Log } from '../log/types.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
-import { doubled, openZip, type ZipReader } from '../zip/reader.js';
+import { grown } from '../zip/columns.js';
+import { openZip, type ZipReader } from '../zip/reader.js';
 import { buildSafetyReport, type SafetyReport } from '../zip/safety.js';
 import { BridgeError } from './handle.js';
 import { endRecords, inspectEntry } from './inspection.js';
@@ -116,7 +117,7 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
         let totalCompressed = 0;
         for await (const batch of reader.spanBatches()) {
           for (const span of batch) {
-            if (count + 1 >= records.length) records = doubled(records);
+            if (count + 1 >= records.length) records = grown(records);
             records[count++] = span.centralHeaderOffset;
             totalUncompressed += span.uncompressedSize;
             totalCompressed += span.compressedSize;

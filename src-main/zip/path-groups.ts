@@ -13,7 +13,7 @@
 // entry that comes first) get their names, at most NAMED_PER_GROUP each, in one more pass over
 // the directory.
 
-import { doubled } from './reader.js';
+import { grown } from './columns.js';
 
 /** Names given per group; `count` has them all. */
 export const NAMED_PER_GROUP = 100;
@@ -29,7 +29,7 @@ export class KeyColumn {
   }
 
   add(key: number): void {
-    if (this.length === this.keys.length) this.keys = doubled(this.keys);
+    if (this.length === this.keys.length) this.keys = grown(this.keys);
     this.keys[this.length++] = key;
   }
 

@@ -31,6 +31,7 @@ import {
   ZIP64_MARKER_16,
   ZIP64_MARKER_32,
 } from './constants.js';
+import { grown } from './columns.js';
 import { dosDateTimeToDate, filetimeToDate } from './dostime.js';
 import { openEntryStream, readEntryData, readLocalHeader, type EntryStreamOptions, type LocalHeader } from './entry-data.js';
 import { ZipError, hex, stacklessZipError } from './errors.js';
@@ -913,8 +914,8 @@ export class EntryRanges {
   add(entry: Pick<ZipEntry, 'localHeaderOffset' | 'compressedSize' | 'damage'>): void {
     const i = this.length++;
     if (i === this.starts.length) {
-      this.starts = doubled(this.starts);
-      this.ends = doubled(this.ends);
+      this.starts = grown(this.starts);
+      this.ends = grown(this.ends);
     }
     const damaged = entry.damage !== undefined;
     // A damaged record takes the place of the entry before it, so the order is kept.
@@ -958,13 +959,6 @@ export class EntryRanges {
     if (other >= 0) return `${bytes} overlaps ${otherName} (local header at offset ${this.starts[other]})`;
     return `${bytes} overlaps the central directory (bytes ${info.centralDirectoryOffset}–${info.centralDirectoryOffset + info.centralDirectorySize})`;
   }
-}
-
-/** The same numbers in an array twice as long. */
-export function doubled(array: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
-  const larger = new Float64Array(array.length * 2);
-  larger.set(array);
-  return larger;
 }
 
 /** Entries whose byte ranges overlap each other or the central directory (EntryRanges.overlaps). */
