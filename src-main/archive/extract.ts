@@ -34,6 +34,7 @@ import type { ArchivePaths } from './archive-paths.js';
 import { ExtractProblems, FirstByIndex } from './extract-problems.js';
 import { EntryList, MadeFolders, type FolderNames } from './extract-later.js';
 import { FolderTree } from './folder-tree.js';
+import { KnownPaths, type Kind, type NamedBy } from './known-paths.js';
 import { MAX_HELD_PROBLEMS } from './check-ranges.js';
 import { silentLog, type Log } from '../log/types.js';
 
@@ -129,11 +130,6 @@ const MAX_SYMLINK_TARGET = 4096;
 /** Only the permission bits: setuid, setgid and sticky are never restored. */
 const PERMISSION_BITS = 0o777;
 
-type Kind = 'directory' | 'file' | 'symlink';
-/** A claimed name's mark by its kind (TargetFolder.claimed), and back. */
-const CLAIMED: Readonly<Record<Kind, number>> = { directory: 1, file: 2, symlink: 3 };
-const CLAIMED_KINDS: readonly (Kind | undefined)[] = [undefined, 'directory', 'file', 'symlink'];
-
 interface Planned {
   readonly entry: ZipEntry;
   readonly safe: SafePath;
@@ -221,7 +217,9 @@ async function extractUntilStopped(
 
   const selected = selector(options.entries);
   const fold = options.caseInsensitive ?? CASE_INSENSITIVE_BY_DEFAULT ? foldCase : undefined;
-  const disk = await TargetFolder.open(target, fold);
+  /** What is remembered of the paths met more than once: planned, replaced, renamed, claimed (known-paths.ts). */
+  const known = new KnownPaths(fold);
+  const disk = await TargetFolder.open(target, fold, known);
   // Kept with the entry's index, to be reported in central directory order.
   const skipped = new FirstByIndex<SkippedEntry & { index: number }>(LISTED_NOTES);
   const renamed = new FirstByIndex<RenamedEntry & { index: number }>(LISTED_NOTES);
@@ -264,11 +262,14 @@ async function extractUntilStopped(
   // and, for 'replace', which entry is the last of each path that more than one entry names (it
   // wins, as extracting one after the other).
   let spans: EntrySpans;
-  let lastOfPath: Map<string, NamedBy> | undefined;
+  let lastOfPath: KnownPaths | undefined;
   try {
     spans = await scanSpans(reader, { signal, counted: options.entries === undefined ? undefined : selected, paths: true, fold });
     disk.archivePaths = spans.paths!;
-    lastOfPath = policy === 'replace' && spans.paths!.anyRepeated ? await lastEntryOfEachPath(reader, selected, spans, signal, fold) : undefined;
+    if (policy === 'replace' && spans.paths!.anyRepeated) {
+      await lastEntryOfEachPath(reader, selected, spans, signal, known);
+      lastOfPath = known;
+    }
   } catch (error) {
     await writers?.close();
     throw error;
@@ -345,8 +346,6 @@ async function extractUntilStopped(
   /** The folders this run made, for step 4, and the links, made in step 3 (extract-later.ts). */
   const directories = new MadeFolders();
   const symlinks = new EntryList();
-  /** Paths planned so far in this run that other entries may name too: a second file for one path is settled by the policy. */
-  const seen = new Map<string, Seen>();
 
   let spanBatches: SpanBatch[] = [];
   let places: { requested: string; path: string }[] = [];
@@ -373,7 +372,7 @@ async function extractUntilStopped(
       for (const entry of batch) {
         if (!selected(entry)) continue;
         entriesTotal++;
-        const plan = planEntry(entry, spans, policy, seen, fold, lastOfPath, problems, part, skipped);
+        const plan = planEntry(entry, spans, policy, known, lastOfPath, problems, part, skipped);
         if (plan === undefined) {
           done(entry, 0);
           continue;
@@ -467,10 +466,9 @@ async function extractUntilStopped(
   //     the last of them, under 'skip' the first), and that one then could not be extracted (its
   //     data failed its checks, or it is a link pointing outside), the next of them that can be
   //     is written instead: the latest earlier one, or the earliest later one.
-  //     (Their problems are among those kept to the end: see mayGiveWay. Without any, the map
-  //     of winners, one per path named more than once, is not made.)
-  const winners = problems.kept.length === 0 ? undefined : policy === 'replace' ? lastOfPath : policy === 'skip' ? firstOfEachPath(seen) : undefined;
-  const failed = winners === undefined ? new Map<string, NamedBy>() : failedWinners(winners, problems.kept);
+  //     (Their problems are among those kept to the end: see mayGiveWay. Only those paths are
+  //     named again as text.)
+  const failed = problems.kept.length === 0 || policy === 'rename' ? new Map<string, NamedBy>() : known.chosenAmong(policy === 'replace' ? 'last' : 'first', failedOnTheirOwn(problems.kept));
   if (failed.size > 0) {
     const givenUp = await entriesGivenUp(reader, selected, spans, fold, failed, policy === 'replace' ? 'earlier' : 'later', signal);
     for (const [key, winner] of failed) {
@@ -587,17 +585,6 @@ function selector(names: readonly string[] | undefined): Selector {
   return Object.assign(select, { unmatched: () => names.filter((name) => !matched.has(name)) });
 }
 
-/** The entry that names a path, and the path as that entry has it (which folding may tell from another's). */
-interface NamedBy {
-  readonly index: number;
-  readonly path: string;
-}
-
-/** The first entry planned at a path that other entries may name too. */
-interface Seen extends NamedBy {
-  readonly kind: Kind;
-}
-
 /**
  * For each path (folded by `fold`) that more than one entry may name, the last selected entry
  * that is a file or link there and is not refused outright (an overlap, encryption, another
@@ -608,19 +595,18 @@ async function lastEntryOfEachPath(
   selected: (entry: ZipEntry) => boolean,
   spans: EntrySpans,
   signal: AbortSignal | undefined,
-  fold: PathFold | undefined,
-): Promise<Map<string, NamedBy>> {
+  /** Told each path's last such entry (setLast). */
+  known: KnownPaths,
+): Promise<void> {
   const paths = spans.paths!;
-  const last = new Map<string, NamedBy>();
   for await (const batch of reader.entryBatches()) {
     if (signal?.aborted) throw cancelledError();
     for (const entry of batch) {
       if (!selected(entry) || entry.isDirectory || spans.overlapping.has(entry.index) || dataRefusal(entry) !== undefined) continue;
       const safe = trySafeEntryPath(entry.name);
-      if (!(safe instanceof ZipError) && !safe.trailingSlash && paths.mayRepeat(safe.path)) last.set(fold === undefined ? safe.path : fold(safe.path), { index: entry.index, path: safe.path });
+      if (!(safe instanceof ZipError) && !safe.trailingSlash && paths.mayRepeat(safe.path)) known.setLast(safe.path, entry.index);
     }
   }
-  return last;
 }
 
 /** Problems of an entry's own data or link, after which another entry of its path is tried. */
@@ -628,19 +614,9 @@ const FALLBACK_CODES: ReadonlySet<string> = new Set(['CRC_MISMATCH', 'SIZE_MISMA
 /** Entries of one path tried in its place, at most (an archive may repeat a name without end). */
 const MAX_FALLBACKS = 16;
 
-/** Under 'skip', the entry each path that may repeat went to: its first file or link. */
-function firstOfEachPath(seen: Map<string, Seen>): Map<string, NamedBy> {
-  const first = new Map<string, NamedBy>();
-  for (const [key, { kind, index, path }] of seen) if (kind !== 'directory') first.set(key, { index, path });
-  return first;
-}
-
-/** The paths (keys of `winners`) whose chosen entry failed with a problem of its own. */
-function failedWinners(winners: Map<string, NamedBy>, problems: readonly EntryProblem[]): Map<string, NamedBy> {
-  const failedIndexes = new Set(problems.filter((p) => FALLBACK_CODES.has(p.code)).map((p) => p.index));
-  const failed = new Map<string, NamedBy>();
-  for (const [key, winner] of winners) if (failedIndexes.has(winner.index)) failed.set(key, winner);
-  return failed;
+/** The entries that failed with a problem of their own data or link. */
+function failedOnTheirOwn(problems: readonly EntryProblem[]): Set<number> {
+  return new Set(problems.filter((p) => FALLBACK_CODES.has(p.code)).map((p) => p.index));
 }
 
 /**
@@ -687,10 +663,10 @@ function planEntry(
   entry: ZipEntry,
   spans: EntrySpans,
   policy: OverwritePolicy,
-  /** Keyed by path, folded by `fold`, as `lastOfPath`. */
-  seen: Map<string, Seen>,
-  fold: PathFold | undefined,
-  lastOfPath: Map<string, NamedBy> | undefined,
+  /** Paths planned so far in this run that other entries may name too: a second file for one path is settled by the policy. */
+  seen: KnownPaths,
+  /** Under 'replace', each such path's last file or link (lastEntryOfEachPath). */
+  lastOfPath: KnownPaths | undefined,
   /** Where its refusal goes, as a problem of `part` of the directory. */
   problems: ExtractProblems,
   part: number,
@@ -717,10 +693,9 @@ function planEntry(
   }
   // A path no other entry names needs no memory of it (archive-paths.ts).
   if (!spans.paths!.mayRepeat(safe.path)) return { entry, safe, kind };
-  const path = fold === undefined ? safe.path : fold(safe.path);
-  const earlier = seen.get(path);
+  const earlier = seen.first(safe.path);
   if (earlier?.kind === 'directory' && kind === 'directory') return undefined; // the same folder twice
-  const later = kind === 'directory' ? undefined : lastOfPath?.get(path);
+  const later = kind === 'directory' ? undefined : lastOfPath?.last(safe.path);
   if (later !== undefined && later.index !== entry.index) {
     skipped.add({ index: entry.index, entry: entry.name, reason: sameFile('a later', later.path, safe.path) });
     return undefined;
@@ -729,7 +704,7 @@ function planEntry(
     skipped.add({ index: entry.index, entry: entry.name, reason: sameFile('an earlier', earlier.path, safe.path) });
     return undefined;
   }
-  if (earlier === undefined || kind === 'directory') seen.set(path, { kind, path: safe.path, index: entry.index });
+  if (earlier === undefined || kind === 'directory') seen.setFirst(safe.path, kind, entry.index);
   return { entry, safe, kind };
 }
 
@@ -799,18 +774,8 @@ class TargetFolder {
    * not made by this run). A folder's own folder is always known before it is.
    */
   private readonly folders = new FolderTree();
-  /** Under `rename`: the number to try next for a name (by folder, stem and extension). */
-  private readonly nextNumber = new Map<string, number>();
   /** Where names are folded: the folders this run created, folded, marked FRESH (`folders` holds them as made). */
   private readonly foldedFolders: FolderTree | undefined;
-  /**
-   * Names this run has written or is writing: those that more than one entry of the archive may
-   * name (the others are claimed once, by their entry), files' names that may also be folders
-   * other entries lie in, and every name the rename policy made up. Keyed by the name folded as
-   * the file system compares names (`same`), marked by kind (CLAIMED), in a tree of names: an
-   * archive naming 500,000 paths twice each kept them all as strings in a map.
-   */
-  private readonly claimed = new FolderTree();
   /** The paths of the archive's entries (from its first pass). */
   archivePaths: ArchivePaths | undefined;
   readonly umask = process.umask();
@@ -818,18 +783,15 @@ class TargetFolder {
   private constructor(
     private readonly root: string,
     private readonly fold: PathFold | undefined,
+    /**
+     * Where the names this run has written or is writing are claimed: those that more than one
+     * entry of the archive may name (the others are claimed once, by their entry), files' names
+     * that may also be folders other entries lie in, and every name the rename policy made up;
+     * and where that policy keeps the number to try next for a name.
+     */
+    private readonly known: KnownPaths,
   ) {
     this.foldedFolders = fold === undefined ? undefined : new FolderTree();
-  }
-
-  /** The kind of what this run claimed `key` for (a name as `same` gives it), if it did. */
-  private claimedAs(key: string): Kind | undefined {
-    return CLAIMED_KINDS[this.claimed.marksOf(key)];
-  }
-
-  /** Claims `key` for a kind, or gives it up (undefined). */
-  private claim(key: string, kind: Kind | undefined): void {
-    this.claimed.setMarks(key, kind === undefined ? 0 : CLAIMED[kind]);
   }
 
   /** A relative path as the file system compares it: two paths with the same answer name one file. */
@@ -837,7 +799,7 @@ class TargetFolder {
     return this.fold === undefined ? relative : this.fold(relative);
   }
 
-  static async open(target: string, fold: PathFold | undefined): Promise<TargetFolder> {
+  static async open(target: string, fold: PathFold | undefined, known: KnownPaths): Promise<TargetFolder> {
     let created: string | undefined;
     try {
       created = await mkdir(target, { recursive: true });
@@ -845,7 +807,7 @@ class TargetFolder {
       throw new ZipError('IO', `cannot create the target folder ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
     }
     const root = await realpath(target);
-    const folder = new TargetFolder(root, fold);
+    const folder = new TargetFolder(root, fold, known);
     folder.folders.mark('', created !== undefined || (await readdir(root)).length === 0 ? VERIFIED | FRESH : VERIFIED);
     return folder;
   }
@@ -868,7 +830,7 @@ class TargetFolder {
    */
   makeDirectory(safe: SafePath): number {
     const folder = this.ensureDirectory(safe.path);
-    if (this.mayBeClaimedAgain(safe.path)) this.claim(this.same(safe.path), 'directory');
+    if (this.mayBeClaimedAgain(safe.path)) this.known.claim(safe.path, 'directory');
     return folder;
   }
 
@@ -903,7 +865,7 @@ class TargetFolder {
       let end = relative.indexOf('/', start);
       if (end === -1) end = relative.length;
       const prefix = relative.slice(0, end);
-      const claimedKind = this.claimedAs(this.same(prefix));
+      const claimedKind = this.known.claimedAs(prefix);
       if (claimedKind !== undefined && claimedKind !== 'directory') throw new ZipError('EXISTS', `${prefix} is also a file in the archive`);
       const absolute = this.absoluteOf(prefix);
       let made = false;
@@ -932,7 +894,7 @@ class TargetFolder {
 
   /** Gives up this run's claim on a name (its entry wrote nothing there), for another entry to take. */
   forget(relative: string): void {
-    if (this.claimedAs(this.same(relative)) !== 'directory') this.claim(this.same(relative), undefined);
+    if (this.known.claimedAs(relative) !== 'directory') this.known.claim(relative, undefined);
   }
 
   /** Whether this run made the folder (by its number, from makeDirectory). */
@@ -968,11 +930,10 @@ class TargetFolder {
       }
     };
     const relative = safe.path;
-    const key = this.same(relative);
-    const claimedKind = this.claimedAs(key);
+    const claimedKind = this.known.claimedAs(relative);
     // A folder this run made is one the archive's entries lie in.
     if (claimedKind === 'directory' || this.madeFolder(relative)) throw new ZipError('EXISTS', `${relative} is also a folder in the archive`);
-    if (claimedKind === undefined && this.mayBeNeededAgain(relative)) this.claim(key, kind);
+    if (claimedKind === undefined && this.mayBeNeededAgain(relative)) this.known.claim(relative, kind);
     if (policy === 'replace') return { relative };
     if (claimedKind === undefined && !onDisk(relative)) return { relative };
     if (policy === 'skip') return { skip: `${relative} already exists` };
@@ -982,19 +943,19 @@ class TargetFolder {
     const stem = dot > 0 ? base.slice(0, dot) : base;
     const extension = dot > 0 ? base.slice(dot) : '';
     // Numbers below the last one given for this name were taken then: an archive that repeats a
-    // name thousands of times goes on from there instead of trying them all again each time.
-    const numbered = this.same(`${parentRelative}/${stem}\0${extension}`);
-    for (let n = this.nextNumber.get(numbered) ?? 1; ; n++) {
+    // name thousands of times goes on from there instead of trying them all again each time. (A
+    // name only one entry has is numbered once.)
+    const remembered = this.mayBeClaimedAgain(relative);
+    for (let n = remembered ? this.known.nextNumber(relative) : 1; ; n++) {
       const candidate = [...parent, `${stem} (${n})${extension}`].join('/');
       // Not a name an entry of the archive has or lies under, either: that entry keeps its own name.
-      const candidateKey = this.same(candidate);
-      if (this.claimedAs(candidateKey) !== undefined || this.madeFolder(candidate) || this.archivePaths?.mayName(candidate) === true || this.archivePaths?.mayBeFolder(candidate) === true) continue;
-      this.claim(candidateKey, kind);
+      if (this.known.claimedAs(candidate) !== undefined || this.madeFolder(candidate) || this.archivePaths?.mayName(candidate) === true || this.archivePaths?.mayBeFolder(candidate) === true) continue;
+      this.known.claim(candidate, kind);
       if (!onDisk(candidate)) {
-        this.nextNumber.set(numbered, n + 1);
+        if (remembered) this.known.setNextNumber(relative, n + 1);
         return { relative: candidate };
       }
-      this.claim(candidateKey, undefined);
+      this.known.claim(candidate, undefined);
     }
   }
 
