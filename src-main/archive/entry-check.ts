@@ -5,7 +5,7 @@
 import { Buffer } from 'node:buffer';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { grown } from '../zip/columns.js';
+import { grown, sortedIndexes } from '../zip/columns.js';
 import { METHOD_DEFLATED, METHOD_STORED, methodName } from '../zip/constants.js';
 import { ZipError, isZipError, stacklessZipError, type ZipErrorCode } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
@@ -181,9 +181,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   if (!sorted) {
     overlapping = new Overlaps(reader.info.centralDirectoryOffset, reader.info.centralDirectorySize, damaged);
     furthest = -1;
-    const order = new Uint32Array(count);
-    for (let i = 0; i < count; i++) order[i] = i;
-    order.sort((a, b) => starts[a]! - starts[b]! || a - b);
+    const order = sortedIndexes(count, (a, b) => starts[a]! - starts[b]!);
     for (let k = 0; k < count; k++) judge(order[k]!, damaged.idOf(order[k]!));
   }
   overlapping.settle();
@@ -244,9 +242,7 @@ export class Overlaps {
   /** Once every entry is judged: orders the records by index for lookups. */
   settle(): void {
     if (this.inOrder) return;
-    const order = new Uint32Array(this.length);
-    for (let k = 0; k < this.length; k++) order[k] = k;
-    order.sort((a, b) => this.refused[a]! - this.refused[b]!);
+    const order = sortedIndexes(this.length, (a, b) => this.refused[a]! - this.refused[b]!);
     const refused = new Float64Array(this.length);
     const reasonOf = new Uint32Array(this.length);
     order.forEach((from, to) => {

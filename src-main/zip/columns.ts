@@ -7,3 +7,40 @@ export function grown<T extends Float64Array<ArrayBuffer> | Uint32Array<ArrayBuf
   larger.set(array);
   return larger;
 }
+
+/** Runs sorted by insertion before sortedIndexes merges them. */
+const RUN = 32;
+
+/**
+ * The indexes 0 … n-1 ordered by `compare` (stable: equal ones keep their order). A typed
+ * array's own sort with a comparator copies the elements into two arrays on the heap, 16 bytes
+ * an element, where this merge sort takes one more array like the result, 4 bytes an element.
+ */
+export function sortedIndexes(n: number, compare: (a: number, b: number) => number): Uint32Array {
+  let from = new Uint32Array(n);
+  for (let start = 0; start < n; start += RUN) {
+    const end = Math.min(start + RUN, n);
+    for (let i = start; i < end; i++) {
+      let j = i;
+      for (; j > start && compare(from[j - 1]!, i) > 0; j--) from[j] = from[j - 1]!;
+      from[j] = i;
+    }
+  }
+  if (n <= RUN) return from;
+  let to = new Uint32Array(n);
+  for (let width = RUN; width < n; width *= 2) {
+    for (let start = 0; start < n; start += 2 * width) {
+      const middle = Math.min(start + width, n);
+      const end = Math.min(start + 2 * width, n);
+      let i = start;
+      let j = middle;
+      let k = start;
+      // The right run's element goes first only when it is strictly less: stable.
+      while (i < middle && j < end) to[k++] = compare(from[j]!, from[i]!) < 0 ? from[j++]! : from[i++]!;
+      while (i < middle) to[k++] = from[i++]!;
+      while (j < end) to[k++] = from[j++]!;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}

@@ -13,7 +13,7 @@
 // entry that comes first) get their names, at most NAMED_PER_GROUP each, in one more pass over
 // the directory.
 
-import { grown } from './columns.js';
+import { grown, sortedIndexes } from './columns.js';
 
 /** Names given per group; `count` has them all. */
 export const NAMED_PER_GROUP = 100;
@@ -63,13 +63,20 @@ export class RepeatedKeys {
     return this.keys.length;
   }
 
-  has(key: number): boolean {
-    return sortedHas(this.keys, key);
+  /** The place of `key` among these keys, or -1. */
+  placeOf(key: number): number {
+    const at = sortedPlace(this.keys, key);
+    return this.keys[at] === key ? at : -1;
   }
 }
 
 /** Whether `sorted` (ascending) holds `key`: a binary search. */
 export function sortedHas(sorted: Float64Array, key: number): boolean {
+  return sorted[sortedPlace(sorted, key)] === key;
+}
+
+/** Where `key` is or would go in `sorted` (ascending): the first place not below it. */
+function sortedPlace(sorted: Float64Array, key: number): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {
@@ -77,7 +84,7 @@ export function sortedHas(sorted: Float64Array, key: number): boolean {
     if (sorted[middle]! < key) low = middle + 1;
     else high = middle;
   }
-  return low < sorted.length && sorted[low] === key;
+  return low;
 }
 
 /** A group as the report lists it: the entry indexes to name, with the group's size. */
@@ -90,13 +97,14 @@ export interface ListedGroup {
 
 /**
  * The candidates: the entries whose folded path's key repeats (which every entry whose path's
- * key repeats is among), 29 bytes each, in columns made for `capacity` of them.
+ * key repeats is among), 25 bytes each, in columns made for `capacity` of them.
  */
 export class PathGroups {
   private readonly indexes: Uint32Array;
   private readonly pathKeys: Float64Array;
   private readonly pathHashes: Uint32Array;
-  private readonly foldKeys: Float64Array;
+  /** The place of the folded path's key among the keys that repeat (RepeatedKeys.placeOf): 4 bytes instead of the key's 8. */
+  private readonly foldKeys: Uint32Array;
   private readonly foldHashes: Uint32Array;
   private readonly folders: Uint8Array;
   private length = 0;
@@ -106,12 +114,12 @@ export class PathGroups {
     this.indexes = new Uint32Array(capacity);
     this.pathKeys = new Float64Array(capacity);
     this.pathHashes = new Uint32Array(capacity);
-    this.foldKeys = new Float64Array(capacity);
+    this.foldKeys = new Uint32Array(capacity);
     this.foldHashes = new Uint32Array(capacity);
     this.folders = new Uint8Array(capacity);
   }
 
-  /** The entry at `index`, its path `path` (of key `pathKey`) and that path folded, `folded` (of key `foldKey`); more than `capacity` are ignored. */
+  /** The entry at `index`, its path `path` (of key `pathKey`) and that path folded, `folded` (whose key has the place `foldKey` among those that repeat); more than `capacity` are ignored. */
   add(index: number, pathKey: number, path: string, foldKey: number, folded: string, folder: boolean): void {
     const i = this.length;
     if (i === this.indexes.length) return;
@@ -135,14 +143,14 @@ export class PathGroups {
     const n = this.length;
     const { indexes, pathKeys, pathHashes, foldKeys, foldHashes } = this;
     const [groupKeys, groupHashes] = by === 'paths' ? [pathKeys, pathHashes] : [foldKeys, foldHashes];
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((a, b) => groupKeys[a]! - groupKeys[b]! || groupHashes[a]! - groupHashes[b]! || pathKeys[a]! - pathKeys[b]! || pathHashes[a]! - pathHashes[b]! || indexes[a]! - indexes[b]!);
+    const order = sortedIndexes(n, (a, b) => groupKeys[a]! - groupKeys[b]! || groupHashes[a]! - groupHashes[b]! || pathKeys[a]! - pathKeys[b]! || pathHashes[a]! - pathHashes[b]! || indexes[a]! - indexes[b]!);
     const sameGroup = (a: number, b: number): boolean => groupKeys[a] === groupKeys[b] && groupHashes[a] === groupHashes[b];
     const samePath = (a: number, b: number): boolean => pathKeys[a] === pathKeys[b] && pathHashes[a] === pathHashes[b];
-    // The groups that count: where each starts in `order`, and its first entry.
-    const starts: number[] = [];
-    const firsts: number[] = [];
+    // The groups that count: where each starts in `order`, and its first entry (no two groups
+    // share one: an entry is in one group).
+    let count = 0;
+    const starts = new Uint32Array(Math.ceil(n / 2));
+    const firsts = new Uint32Array(starts.length);
     for (let start = 0; start < n; ) {
       const head = order[start]!;
       let end = start + 1;
@@ -156,15 +164,17 @@ export class PathGroups {
         allFolders &&= this.folders[i] === 1;
       }
       if (by === 'paths' ? end - start > 1 && !allFolders : paths > 1) {
-        starts.push(start);
-        firsts.push(first);
+        starts[count] = start;
+        firsts[count++] = first;
       }
       start = end;
     }
-    const chosen = Array.from(starts.keys())
-      .sort((a, b) => firsts[a]! - firsts[b]!)
-      .slice(0, listed);
-    return { count: starts.length, listed: chosen.map((g) => this.listed(order, starts[g]!, sameGroup, samePath, by)) };
+    // The `listed` whose first entries come first: those up to the listed-th first entry.
+    const last = count <= listed ? Infinity : firsts.slice(0, count).sort()[listed - 1]!;
+    const chosen: number[] = [];
+    for (let g = 0; g < count; g++) if (firsts[g]! <= last) chosen.push(g);
+    chosen.sort((a, b) => firsts[a]! - firsts[b]!);
+    return { count, listed: chosen.map((g) => this.listed(order, starts[g]!, sameGroup, samePath, by)) };
   }
 
   /** One group, from `start` in `order`: its entries, or its paths' first entries, by index. */

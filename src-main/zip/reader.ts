@@ -31,7 +31,7 @@ import {
   ZIP64_MARKER_16,
   ZIP64_MARKER_32,
 } from './constants.js';
-import { grown } from './columns.js';
+import { grown, sortedIndexes } from './columns.js';
 import { dosDateTimeToDate, filetimeToDate } from './dostime.js';
 import { openEntryStream, readEntryData, readLocalHeader, type EntryStreamOptions, type LocalHeader } from './entry-data.js';
 import { ZipError, hex, stacklessZipError } from './errors.js';
@@ -935,9 +935,7 @@ export class EntryRanges {
     let order: Uint32Array | undefined;
     for (let i = 1; i < n; i++) {
       if (starts[i]! < starts[i - 1]!) {
-        order = new Uint32Array(n);
-        for (let k = 0; k < n; k++) order[k] = k;
-        order.sort((a, b) => starts[a]! - starts[b]! || a - b);
+        order = sortedIndexes(n, (a, b) => starts[a]! - starts[b]!);
         break;
       }
     }
@@ -953,12 +951,26 @@ export class EntryRanges {
     }
   }
 
-  /** What overlaps says of `index` and `other`, given their names (`otherName` null for the directory). */
-  message(info: ZipArchiveInfo, index: number, name: string, other: number, otherName: string | null): string {
-    const bytes = `${name} (bytes ${this.starts[index]}–${this.ends[index]})`;
-    if (other >= 0) return `${bytes} overlaps ${otherName} (local header at offset ${this.starts[other]})`;
-    return `${bytes} overlaps the central directory (bytes ${info.centralDirectoryOffset}–${info.centralDirectoryOffset + info.centralDirectorySize})`;
+  /** Where the bytes of an overlap that `overlaps` heard lie: enough to describe it once the ranges are let go. */
+  bytesOf(index: number, other: number): OverlapBytes {
+    return { index, other, start: this.starts[index]!, end: this.ends[index]!, otherStart: other >= 0 ? this.starts[other]! : -1 };
   }
+}
+
+/** An overlap (EntryRanges.overlaps): the entry, its bytes, and the entry it runs into (`other`, at `otherStart`) or -1 for the central directory. */
+export interface OverlapBytes {
+  readonly index: number;
+  readonly start: number;
+  readonly end: number;
+  readonly other: number;
+  readonly otherStart: number;
+}
+
+/** What an overlap is, given the names of its entries (`otherName` null for the directory). */
+export function overlapMessage(info: ZipArchiveInfo, overlap: OverlapBytes, name: string, otherName: string | null): string {
+  const bytes = `${name} (bytes ${overlap.start}–${overlap.end})`;
+  if (overlap.other >= 0) return `${bytes} overlaps ${otherName} (local header at offset ${overlap.otherStart})`;
+  return `${bytes} overlaps the central directory (bytes ${info.centralDirectoryOffset}–${info.centralDirectoryOffset + info.centralDirectorySize})`;
 }
 
 /** Entries whose byte ranges overlap each other or the central directory (EntryRanges.overlaps). */
@@ -967,7 +979,7 @@ export function findOverlaps(entries: readonly ZipEntry[], info: ZipArchiveInfo)
   for (const entry of entries) ranges.add(entry);
   const overlaps: EntryOverlap[] = [];
   ranges.overlaps(info, (index, other) => {
-    overlaps.push({ index, other, message: ranges.message(info, index, entries[index]!.name, other, other >= 0 ? entries[other]!.name : null) });
+    overlaps.push({ index, other, message: overlapMessage(info, ranges.bytesOf(index, other), entries[index]!.name, other >= 0 ? entries[other]!.name : null) });
   });
   return overlaps;
 }

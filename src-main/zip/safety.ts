@@ -20,7 +20,7 @@ import { ZipError, isZipError } from './errors.js';
 import type { HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
 import { foldCase, foldedPathKey, hasDisguisingCharacters, namesTargetItself, pathKey, symlinkTargetStaysInside, trySafeEntryPath, type SafePath } from './paths.js';
 import { KeyColumn, PathGroups } from './path-groups.js';
-import { EntryRanges, type ZipReader } from './reader.js';
+import { EntryRanges, overlapMessage, type OverlapBytes, type ZipReader } from './reader.js';
 
 /** Items kept per list; the count is exact. */
 export const LISTED = 1000;
@@ -106,7 +106,8 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   let totalCompressedSize = 0;
   let highest: { entry: string; ratio: number } | null = null;
   const expected = reader.info.entryCount;
-  const ranges = new EntryRanges(expected);
+  // (Let go once the overlaps are found.)
+  let ranges: EntryRanges | undefined = new EntryRanges(expected);
   // The key of the path each entry extracts to, folded by case: sorted after this pass, they
   // tell which paths more than one entry may name, exactly or by case (one path folds one way).
   // Only those entries are looked at again.
@@ -116,7 +117,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
     for (const entry of batch) {
       if (signal?.aborted) throw new ZipError('CANCELLED', 'cancelled');
       count++;
-      ranges.add(entry);
+      ranges!.add(entry);
       if (entry.isDirectory) directories++;
       else if (entry.isSymlink) symlinks++;
       else files++;
@@ -162,12 +163,13 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
 
   // Overlaps, by index until their names are known (the second pass).
   let overlapCount = 0;
-  const overlapPairs: number[] = [];
+  const overlapsListed: OverlapBytes[] = [];
   ranges.overlaps(reader.info, (index, other) => {
-    if (overlapCount++ < LISTED) overlapPairs.push(index, other);
+    if (overlapCount++ < LISTED) overlapsListed.push(ranges!.bytesOf(index, other));
   });
+  ranges = undefined;
   const names = new Map<number, string>();
-  for (const index of overlapPairs) if (index >= 0) names.set(index, '');
+  for (const { index, other } of overlapsListed) for (const named of [index, other]) if (named >= 0) names.set(named, '');
   let unnamed = names.size;
   const repeatedFolds = foldedKeys.repeated();
 
@@ -189,7 +191,8 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
         const safe = extractedPath(entry);
         if (safe === undefined || safe instanceof ZipError) continue;
         const foldedKey = foldedPathKey(safe.path);
-        if (repeatedFolds.has(foldedKey)) candidates.add(at, pathKey(safe.path), safe.path, foldedKey, foldCase(safe.path), entry.isDirectory);
+        const foldPlace = repeatedFolds.placeOf(foldedKey);
+        if (foldPlace !== -1) candidates.add(at, pathKey(safe.path), safe.path, foldPlace, foldCase(safe.path), entry.isDirectory);
       }
     }
   }
@@ -215,12 +218,10 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
     }
   }
   const overlaps: Finding<{ entry: string; other: string | null; message: string }> = { count: overlapCount, items: [] };
-  for (let k = 0; k < overlapPairs.length; k += 2) {
-    const index = overlapPairs[k]!;
-    const other = overlapPairs[k + 1]!;
-    const name = names.get(index)!;
-    const otherName = other >= 0 ? names.get(other)! : null;
-    overlaps.items.push({ entry: name, other: otherName, message: ranges.message(reader.info, index, name, other, otherName) });
+  for (const overlap of overlapsListed) {
+    const name = names.get(overlap.index)!;
+    const otherName = overlap.other >= 0 ? names.get(overlap.other)! : null;
+    overlaps.items.push({ entry: name, other: otherName, message: overlapMessage(reader.info, overlap, name, otherName) });
   }
   const duplicateNames = {
     count: duplicates.count,
