@@ -59,6 +59,12 @@ import { type Numbered, type OnExists, tempPathFor, withTempFile } from './temp-
 const BATCH_FILES = 256;
 /** Source bytes of small files handed out ahead of the writer (the bound on their buffers). */
 const AHEAD_BYTES = 3 * 1024 * 1024;
+/**
+ * Small files handed out ahead of the writer, whatever their bytes: empty files count no bytes,
+ * and a million of them all went to the helpers at once, as fast as the walk found them (their
+ * batches, answers and bookkeeping took a create of a million empty files to 264 MB).
+ */
+const AHEAD_FILES = 16 * BATCH_FILES;
 /** Blocks of large files being deflated and not yet written, per helper. */
 const BLOCKS_PER_HELPER = 2;
 /** 1980-01-01T00:00:00Z, the earliest DOS time: the fixed time of deterministic archives. */
@@ -365,6 +371,7 @@ class EntryWriter {
   private readonly chunkPool: ChunkPool;
   private nextToDispatch = 0;
   private aheadBytes = 0;
+  private aheadFiles = 0;
   /** The buffer of the batch whose last file is being written. */
   private finished: ArrayBuffer | undefined;
   private current = 0;
@@ -456,12 +463,12 @@ class EntryWriter {
 
   /**
    * Hands small files ahead of the writer to the helpers, in batches, while fewer than
-   * AHEAD_BYTES of them are out (one batch when compressing on this thread), and always up to
-   * entry `needed` (the one the writer is at, or -1).
+   * AHEAD_BYTES and AHEAD_FILES of them are out (one batch when compressing on this thread), and
+   * always up to entry `needed` (the one the writer is at, or -1).
    */
   private dispatch(needed: number): void {
-    const limit = this.pool.threads > 0 ? AHEAD_BYTES : BATCH_BYTES;
-    while (this.nextToDispatch < this.entries.length && (this.aheadBytes < limit || this.nextToDispatch <= needed)) {
+    const [bytesLimit, filesLimit] = this.pool.threads > 0 ? [AHEAD_BYTES, AHEAD_FILES] : [BATCH_BYTES, BATCH_FILES];
+    while (this.nextToDispatch < this.entries.length && ((this.aheadBytes < bytesLimit && this.aheadFiles < filesLimit) || this.nextToDispatch <= needed)) {
       // A batch waits to fill up while the walk is still finding files.
       if (!this.entries.complete && this.entries.length - this.nextToDispatch < BATCH_FILES && this.nextToDispatch > needed) return;
       const files: FileTask[] = [];
@@ -484,6 +491,7 @@ class EntryWriter {
       const batch: Batch = { done, bytes, count: files.length, result: undefined, used: 0, offset: 0 };
       for (const index of indexes) this.batchOf.set(index, batch);
       this.aheadBytes += bytes;
+      this.aheadFiles += files.length;
     }
   }
 
@@ -498,6 +506,7 @@ class EntryWriter {
     batch.offset += outcome.length;
     if (batch.used === batch.count) {
       this.aheadBytes -= batch.bytes;
+      this.aheadFiles -= batch.count;
       this.finished = done.data.buffer as ArrayBuffer;
     }
     return { method: outcome.method, crc32: outcome.crc32, data };

@@ -88,17 +88,27 @@ function byteOrder(a: string, b: string): number {
 /** The entries of the sources, in archive order; handed to `onEntry` instead of kept when it is given. */
 export async function walk(sources: readonly string[], options: WalkOptions): Promise<PlannedEntry[]> {
   const entries: PlannedEntry[] = [];
+  // Two entries can only have one name when they come from sources of one name ("a/x" and
+  // "b/x"), or from a source without one (the root, whose children's names come first): the
+  // names of every other source begin with its own name, and those of one source are the paths
+  // of one tree. Only the names of such sources are remembered (a million of them as strings
+  // were some 60 MB of a create's heap).
+  const sourceNames = sources.map((source) => path.basename(path.resolve(source)));
+  const nameShared = (name: string): boolean => name === '' || sourceNames.includes('') || sourceNames.indexOf(name) !== sourceNames.lastIndexOf(name);
+  /** Whether the names of the source being walked are remembered in `seen`. */
+  let remembered = false;
   const seen = new Set<string>();
-
   /** Names that are not UTF-8, by their bytes (two of them may show as one text). */
   const seenBytes = new Set<string>();
 
   const add = (entry: PlannedEntry): void => {
     const problem = nameProblemForWriting(entry.name);
     if (problem !== undefined) throw new ZipError('BAD_NAME', `${problem} (${shownPath(entry.sourcePath)}); rename the file or leave it out`, { entry: entry.name });
-    const [names, key] = entry.nameBytes === undefined ? [seen, entry.name] : [seenBytes, entry.nameBytes.toString('latin1')];
-    if (names.has(key)) throw new ZipError('BAD_NAME', `two sources give the same entry name "${entry.name}"`, { entry: entry.name });
-    names.add(key);
+    if (remembered) {
+      const [names, key] = entry.nameBytes === undefined ? [seen, entry.name] : [seenBytes, entry.nameBytes.toString('latin1')];
+      if (names.has(key)) throw new ZipError('BAD_NAME', `two sources give the same entry name "${entry.name}"`, { entry: entry.name });
+      names.add(key);
+    }
     if (options.onEntry) options.onEntry(entry);
     else entries.push(entry);
   };
@@ -246,6 +256,7 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
     } catch (error) {
       throw ioError(error, source);
     }
+    remembered = nameShared(path.basename(abs));
     await visit(abs, path.basename(abs), undefined, st, []);
   }
   return entries;

@@ -347,6 +347,18 @@ describe('createArchive', () => {
     expect(error).toMatchObject({ code: 'BAD_NAME', entry: 'C:x.txt', message: expect.stringMatching(/^the name starts with the drive letter C:/) });
   });
 
+  it('refuses two sources that give one entry name, and writes nothing; sources of different names are one archive', async () => {
+    const dir = path.join(root, 'twice');
+    const first = writeTree(path.join(dir, 'a'), 'x', [{ name: 'one.txt', kind: 'file', data: text(10) }]);
+    const second = writeTree(path.join(dir, 'b'), 'x', [{ name: 'two.txt', kind: 'file', data: text(20) }]);
+    const other = writeTree(path.join(dir, 'c'), 'y', [{ name: 'one.txt', kind: 'file', data: text(30) }]);
+    const error = await createArchive({ outputPath: path.join(dir, 'x.zip'), sources: [first, other, second] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'BAD_NAME', entry: 'x/', message: 'two sources give the same entry name "x/"' });
+    expect(readdirSync(dir).sort()).toEqual(['a', 'b', 'c']);
+    await createArchive({ outputPath: path.join(dir, 'xy.zip'), sources: [first, other] });
+    expect(execFileSync('unzip', ['-Z1', path.join(dir, 'xy.zip')], { encoding: 'utf8' }).trim().split('\n')).toEqual(['x/', 'x/one.txt', 'y/', 'y/one.txt']);
+  });
+
   it('following links, skips links in a loop of links; a source given as `link/` is the folder it points to', async () => {
     const dir = path.join(root, 'link-loops');
     const base = writeTree(dir, 'lp', [
