@@ -45,18 +45,22 @@ export class FolderKeys {
 export class ArchivePaths {
   /** Keys that more than one entry has, sorted (8 bytes each: an archive may repeat 500,000 paths). */
   private readonly repeated: Float64Array;
+  /** Every key, sorted, when kept (for mayName). */
+  private readonly keys: Float64Array | undefined;
 
   /**
    * `keys`: the key of every entry that may be extracted (NaN for refused names is left out),
-   * sorted in place; `folders`: the keys of the folders their paths lie in; both of the paths
-   * folded by `fold`, as every path asked about is.
+   * sorted in place, and kept only with `keepEvery`; `folders`: the keys of the folders their
+   * paths lie in; both of the paths folded by `fold`, as every path asked about is.
    */
   constructor(
-    private readonly keys: Float64Array,
+    keys: Float64Array,
     private readonly folders: FolderKeys,
     private readonly fold: PathFold | undefined,
+    keepEvery: boolean,
   ) {
     keys.sort();
+    this.keys = keepEvery ? keys : undefined;
     const repeated: number[] = [];
     for (let i = 1; i < keys.length; i++) if (keys[i] === keys[i - 1] && repeated.at(-1) !== keys[i]) repeated.push(keys[i]!);
     this.repeated = Float64Array.from(repeated);
@@ -83,8 +87,9 @@ export class ArchivePaths {
     return this.folders.mayHave(this.key(path));
   }
 
-  /** Whether some entry may extract to `path` (false: none does). */
+  /** Whether some entry may extract to `path` (false: none does); only when every key was kept. */
   mayName(path: string): boolean {
+    if (this.keys === undefined) throw new Error('ArchivePaths.mayName: every path was not kept');
     return sortedHas(this.keys, this.key(path));
   }
 

@@ -71,6 +71,8 @@ export interface ScanOptions {
   readonly onRange?: (range: DirectoryRange, refused: readonly number[], ordinal: number) => void;
   /** Collect the paths the counted entries extract to (EntrySpans.paths)… */
   readonly paths?: boolean;
+  /** …keeping every path's key too, not only those that repeat (ArchivePaths.mayName, 8 bytes an entry)… */
+  readonly everyPath?: boolean;
   /** …folded so (zip/paths.ts PathFold). */
   readonly fold?: PathFold;
 }
@@ -188,7 +190,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   const spans: { -readonly [K in keyof EntrySpans]: EntrySpans[K] } = { count: selected, bytesTotal, files, overlapping, inOrder: sorted };
   if (held !== undefined) spans.held = held;
   else if (cut !== undefined) spans.ranges = ranges;
-  if (keys !== undefined) spans.paths = new ArchivePaths(keys.subarray(0, keyCount), folders!, options.fold);
+  if (keys !== undefined) spans.paths = new ArchivePaths(keys.subarray(0, keyCount), folders!, options.fold, options.everyPath ?? false);
   return spans;
 }
 

@@ -264,7 +264,7 @@ async function extractUntilStopped(
   let spans: EntrySpans;
   let lastOfPath: KnownPaths | undefined;
   try {
-    spans = await scanSpans(reader, { signal, counted: options.entries === undefined ? undefined : selected, paths: true, fold });
+    spans = await scanSpans(reader, { signal, counted: options.entries === undefined ? undefined : selected, paths: true, everyPath: policy === 'rename', fold });
     disk.archivePaths = spans.paths!;
     if (policy === 'replace' && spans.paths!.anyRepeated) {
       await lastEntryOfEachPath(reader, selected, spans, signal, known);
