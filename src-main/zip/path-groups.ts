@@ -11,12 +11,17 @@
 // 53-bit key by chance, or made to, are not taken for one path (85 bits, and the seed is drawn
 // per report). Sorted, runs of equal keys are the groups; only the first LISTED groups (by the
 // entry that comes first) get their names, at most NAMED_PER_GROUP each, in one more pass over
-// the directory.
+// the directory. Past MAX_CANDIDATES, the candidates are taken in parts, by their folded path's
+// key, a pass over the directory each: a group is always in one part (its paths fold alike).
 
 import { grown, sortedIndexes } from './columns.js';
 
 /** Names given per group; `count` has them all. */
 export const NAMED_PER_GROUP = 100;
+/** Candidates kept at once (25 bytes each): more are taken in parts. */
+export const MAX_CANDIDATES = 1 << 19;
+/** Runs of one folded key up to this long are ordered in place by insertion. */
+const SHORT_RUN = 16;
 
 /** Path keys (zip/paths.ts), 8 bytes each, and which of them come more than once. */
 export class KeyColumn {
@@ -38,29 +43,40 @@ export class KeyColumn {
     const keys = this.keys.subarray(0, this.length).sort();
     this.keys = new Float64Array(0);
     this.length = 0;
-    // Written over the sorted keys' front, which is read by then.
+    // Written over the sorted keys' front, which is read by then; how many of each, beside.
     let count = 0;
-    let entries = 0;
+    const counts = new Uint32Array(keys.length >>> 1);
     for (let i = 1; i < keys.length; i++) {
       if (keys[i] !== keys[i - 1]) continue;
       if (count === 0 || keys[count - 1] !== keys[i]) {
+        counts[count] = 2;
         keys[count++] = keys[i]!;
-        entries += 2;
-      } else entries++;
+      } else counts[count - 1]!++;
     }
-    return new RepeatedKeys(keys.slice(0, count), entries);
+    return new RepeatedKeys(keys.slice(0, count), counts.slice(0, count));
   }
 }
 
 export class RepeatedKeys {
-  /** `entries`: how many keys of the column were one of these. */
+  /** `counts`: how many keys of the column were each of these. */
   constructor(
     private readonly keys: Float64Array,
-    readonly entries: number,
+    private readonly counts: Uint32Array,
   ) {}
 
   get size(): number {
     return this.keys.length;
+  }
+
+  /**
+   * The entries with these keys in parts of about `most` (MAX_CANDIDATES): a key at place p goes
+   * to part p % parts.length; how many entries each part has.
+   */
+  parts(most = MAX_CANDIDATES): number[] {
+    const entries = this.counts.reduce((sum, count) => sum + count, 0);
+    const sizes = new Array<number>(Math.max(1, Math.ceil(entries / most))).fill(0);
+    this.counts.forEach((count, place) => (sizes[place % sizes.length]! += count));
+    return sizes;
   }
 
   /** The place of `key` among these keys, or -1. */
@@ -91,8 +107,21 @@ function sortedPlace(sorted: Float64Array, key: number): number {
 export interface ListedGroup {
   /** How many entries (or, by case, how many distinct paths) the group has. */
   readonly count: number;
-  /** The first NAMED_PER_GROUP of them, by index: each entry (or each path's first entry). */
+  /** The first NAMED_PER_GROUP of them, by index: each entry (or each path's first entry); the first is the group's first entry. */
   readonly named: readonly number[];
+}
+
+/** The groups that count, and the first of them (PathGroups.groups). */
+export interface Groups {
+  readonly count: number;
+  readonly listed: readonly ListedGroup[];
+}
+
+/** The groups of parts of the candidates as one: every group counted, the first `listed` of all. */
+export function mergedGroups(parts: readonly Groups[], listed: number): Groups {
+  if (parts.length === 1) return parts[0]!;
+  const all = parts.flatMap((part) => part.listed).sort((a, b) => a.named[0]! - b.named[0]!);
+  return { count: parts.reduce((sum, part) => sum + part.count, 0), listed: all.slice(0, listed) };
 }
 
 /**
@@ -135,15 +164,60 @@ export class PathGroups {
 
   /**
    * The groups of one path (`paths`: they count with more than one entry, one of them not a
-   * folder; their size is their entries), or of one folded path (`folds`: they count with more
-   * than one distinct path; their size is their paths). The count of those that count, and the
-   * first `listed` of them in the order of their first entries.
+   * folder; their size is their entries), and of one folded path (`folds`: they count with more
+   * than one distinct path; their size is their paths): how many count, and the first `listed`
+   * of them in the order of their first entries.
    */
-  groups(by: 'paths' | 'folds', listed: number): { readonly count: number; readonly listed: ListedGroup[] } {
+  groups(listed: number): { readonly paths: Groups; readonly folds: Groups } {
+    const order = this.ordered();
+    return { paths: this.groupsBy('paths', order, listed), folds: this.groupsBy('folds', order, listed) };
+  }
+
+  /**
+   * The candidates ordered by folded path (its key's place, then its hash), then by path (key,
+   * hash) and index: the entries of one folded path come together, and those of one path
+   * together among them, by index. First by place alone, with a typed array's own sort (place
+   * and candidate packed into one number: a comparator there cost a million candidates 0.8 s),
+   * then each run of one place by the rest; most runs are a path's few entries, in order already.
+   */
+  private ordered(): Uint32Array {
     const n = this.length;
     const { indexes, pathKeys, pathHashes, foldKeys, foldHashes } = this;
-    const [groupKeys, groupHashes] = by === 'paths' ? [pathKeys, pathHashes] : [foldKeys, foldHashes];
-    const order = sortedIndexes(n, (a, b) => groupKeys[a]! - groupKeys[b]! || groupHashes[a]! - groupHashes[b]! || pathKeys[a]! - pathKeys[b]! || pathHashes[a]! - pathHashes[b]! || indexes[a]! - indexes[b]!);
+    const rest = (a: number, b: number): number => foldHashes[a]! - foldHashes[b]! || pathKeys[a]! - pathKeys[b]! || pathHashes[a]! - pathHashes[b]! || indexes[a]! - indexes[b]!;
+    // (Packed, place * n + candidate, they stay exact integers below 2^53.)
+    let most = 0;
+    for (let i = 0; i < n; i++) most = Math.max(most, foldKeys[i]!);
+    if ((most + 1) * n >= 2 ** 53) return sortedIndexes(n, (a, b) => foldKeys[a]! - foldKeys[b]! || rest(a, b));
+    const packed = new Float64Array(n);
+    for (let i = 0; i < n; i++) packed[i] = foldKeys[i]! * n + i;
+    packed.sort();
+    const order = new Uint32Array(n);
+    for (let k = 0; k < n; k++) order[k] = packed[k]! % n;
+    for (let start = 0; start < n; ) {
+      let end = start + 1;
+      while (end < n && foldKeys[order[end]!] === foldKeys[order[start]!]) end++;
+      if (end - start > SHORT_RUN) {
+        const run = order.slice(start, end);
+        const sorted = sortedIndexes(run.length, (a, b) => rest(run[a]!, run[b]!));
+        for (let k = 0; k < run.length; k++) order[start + k] = run[sorted[k]!]!;
+      } else {
+        for (let i = start + 1; i < end; i++) {
+          const value = order[i]!;
+          let j = i;
+          for (; j > start && rest(order[j - 1]!, value) > 0; j--) order[j] = order[j - 1]!;
+          order[j] = value;
+        }
+      }
+      start = end;
+    }
+    return order;
+  }
+
+  /** The groups by paths or by folded paths, from the candidates `ordered`. */
+  private groupsBy(by: 'paths' | 'folds', order: Uint32Array, listed: number): Groups {
+    const n = this.length;
+    const { indexes, pathKeys, pathHashes } = this;
+    const [groupKeys, groupHashes] = by === 'paths' ? [pathKeys, pathHashes] : [this.foldKeys, this.foldHashes];
     const sameGroup = (a: number, b: number): boolean => groupKeys[a] === groupKeys[b] && groupHashes[a] === groupHashes[b];
     const samePath = (a: number, b: number): boolean => pathKeys[a] === pathKeys[b] && pathHashes[a] === pathHashes[b];
     // The groups that count: where each starts in `order`, and its first entry (no two groups

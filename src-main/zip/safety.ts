@@ -19,7 +19,7 @@ import { localHeaderIn, readLocalHeader, type LocalHeader } from './entry-data.j
 import { ZipError, isZipError } from './errors.js';
 import type { HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
 import { foldCase, foldedPathKey, hasDisguisingCharacters, namesTargetItself, pathKey, symlinkTargetStaysInside, trySafeEntryPath, type SafePath } from './paths.js';
-import { KeyColumn, PathGroups } from './path-groups.js';
+import { KeyColumn, PathGroups, mergedGroups, type Groups } from './path-groups.js';
 import { EntryRanges, overlapMessage, type OverlapBytes, type ZipReader } from './reader.js';
 
 /** Items kept per list; the count is exact. */
@@ -72,6 +72,8 @@ export interface SafetyOptions {
   readonly signal?: AbortSignal;
   /** Read and compare every local header (default true). */
   readonly checkLocalHeaders?: boolean;
+  /** Entries of repeated paths looked at in one pass over the directory (zip/path-groups.ts MAX_CANDIDATES). */
+  readonly candidatesAtOnce?: number;
 }
 
 class Collector<T> {
@@ -174,30 +176,42 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   const repeatedFolds = foldedKeys.repeated();
 
   // Second pass: the overlaps' names, and the entries whose folded paths have keys that repeat
-  // (those whose paths do are among them), as numbers (zip/path-groups.ts).
-  const candidates = new PathGroups(repeatedFolds.entries);
-  if (unnamed > 0 || repeatedFolds.size > 0) {
-    let index = 0;
-    for await (const batch of reader.entryBatches()) {
-      if (signal?.aborted) throw new ZipError('CANCELLED', 'cancelled');
-      if (repeatedFolds.size === 0 && unnamed === 0) break;
-      for (const entry of batch) {
-        const at = index++;
-        if (names.has(at)) {
-          names.set(at, entry.name);
-          unnamed--;
+  // (those whose paths do are among them), as numbers (zip/path-groups.ts); past MAX_CANDIDATES
+  // of those, in parts, a pass each.
+  const parts = repeatedFolds.parts(options.candidatesAtOnce);
+  const duplicateParts: Groups[] = [];
+  const collisionParts: Groups[] = [];
+  // With parts, the first pass notes each entry's place among the repeated keys (-1: none), so
+  // that the others fold only the paths of their own part.
+  const places = parts.length > 1 ? new Int32Array(count).fill(-1) : undefined;
+  for (let part = 0; part < parts.length; part++) {
+    const candidates = new PathGroups(parts[part]!);
+    if (unnamed > 0 || repeatedFolds.size > 0) {
+      let index = 0;
+      for await (const batch of reader.entryBatches()) {
+        if (signal?.aborted) throw new ZipError('CANCELLED', 'cancelled');
+        if (repeatedFolds.size === 0 && unnamed === 0) break;
+        for (const entry of batch) {
+          const at = index++;
+          if (names.has(at)) {
+            names.set(at, entry.name);
+            unnamed--;
+          }
+          if (repeatedFolds.size === 0 || (part > 0 && places![at]! % parts.length !== part)) continue;
+          const safe = extractedPath(entry);
+          if (safe === undefined || safe instanceof ZipError) continue;
+          const foldPlace = part > 0 ? places![at]! : repeatedFolds.placeOf(foldedPathKey(safe.path));
+          if (places !== undefined && part === 0) places[at] = foldPlace;
+          if (foldPlace !== -1 && foldPlace % parts.length === part) candidates.add(at, pathKey(safe.path), safe.path, foldPlace, foldCase(safe.path), entry.isDirectory);
         }
-        if (repeatedFolds.size === 0) continue;
-        const safe = extractedPath(entry);
-        if (safe === undefined || safe instanceof ZipError) continue;
-        const foldedKey = foldedPathKey(safe.path);
-        const foldPlace = repeatedFolds.placeOf(foldedKey);
-        if (foldPlace !== -1) candidates.add(at, pathKey(safe.path), safe.path, foldPlace, foldCase(safe.path), entry.isDirectory);
       }
     }
+    const { paths, folds } = candidates.groups(LISTED);
+    duplicateParts.push(paths);
+    collisionParts.push(folds);
   }
-  const duplicates = candidates.groups('paths', LISTED);
-  const collisions = candidates.groups('folds', LISTED);
+  const duplicates = mergedGroups(duplicateParts, LISTED);
+  const collisions = mergedGroups(collisionParts, LISTED);
   // Third pass, for the groups listed: their entries' names and paths.
   const named = new Map<number, { name: string; path: string }>();
   for (const group of [...duplicates.listed, ...collisions.listed]) for (const index of group.named) named.set(index, { name: '', path: '' });
