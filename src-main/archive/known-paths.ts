@@ -34,9 +34,9 @@ export class KnownPaths {
   /** The paths as entries have them, where folding may tell them from their keys (else `keys` itself). */
   private readonly names: FolderTree;
   private readonly firstKinds = new PagedColumn((n) => new Uint8Array(n));
-  /** Entry indexes plus one: 0 where there is none. */
-  private readonly firstIndexes = new PagedColumn((n) => new Float64Array(n));
-  private readonly lastIndexes = new PagedColumn((n) => new Float64Array(n));
+  /** Entry indexes plus one: 0 where there is none (an archive's entries are far fewer than 2^32, each a record of 46 bytes or more). */
+  private readonly firstIndexes = new PagedColumn((n) => new Uint32Array(n));
+  private readonly lastIndexes = new PagedColumn((n) => new Uint32Array(n));
   /** Nodes in `names` of the first's and the last's paths (only when folding). */
   private readonly firstNames = new PagedColumn((n) => new Uint32Array(n));
   private readonly lastNames = new PagedColumn((n) => new Uint32Array(n));
@@ -66,6 +66,7 @@ export class KnownPaths {
   }
 
   setFirst(path: string, kind: Kind, index: number): void {
+    checkIndex(index);
     const node = this.nodeOf(path);
     this.firstKinds.set(node, KIND_CODES[kind]);
     this.firstIndexes.set(node, index + 1);
@@ -80,6 +81,7 @@ export class KnownPaths {
   }
 
   setLast(path: string, index: number): void {
+    checkIndex(index);
     const node = this.nodeOf(path);
     this.lastIndexes.set(node, index + 1);
     if (this.fold !== undefined) this.lastNames.set(node, this.names.mark(path, 0));
@@ -129,4 +131,8 @@ export class KnownPaths {
   private nameOf(asked: string, node: number): string {
     return this.fold === undefined ? asked : this.names.pathOf(node);
   }
+}
+
+function checkIndex(index: number): void {
+  if (!(index >= 0 && index < 0xffff_ffff)) throw new RangeError(`entry index ${index} out of range`);
 }
