@@ -74,7 +74,7 @@ export class RepeatedKeys {
    */
   parts(most = MAX_CANDIDATES): number[] {
     const entries = this.counts.reduce((sum, count) => sum + count, 0);
-    const sizes = new Array<number>(Math.max(1, Math.ceil(entries / most))).fill(0);
+    const sizes = new Array<number>(Math.max(1, Math.ceil(entries / Math.max(1, most)))).fill(0);
     this.counts.forEach((count, place) => (sizes[place % sizes.length]! += count));
     return sizes;
   }
