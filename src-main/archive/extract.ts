@@ -262,14 +262,10 @@ async function extractUntilStopped(
   // and, for 'replace', which entry is the last of each path that more than one entry names (it
   // wins, as extracting one after the other).
   let spans: EntrySpans;
-  let lastOfPath: KnownPaths | undefined;
   try {
     spans = await scanSpans(reader, { signal, counted: options.entries === undefined ? undefined : selected, paths: true, everyPath: policy === 'rename', fold });
     disk.archivePaths = spans.paths!;
-    if (policy === 'replace' && spans.paths!.anyRepeated) {
-      await lastEntryOfEachPath(reader, selected, spans, signal, known);
-      lastOfPath = known;
-    }
+    if (policy === 'replace' && spans.paths!.anyRepeated) await lastEntryOfEachPath(reader, selected, spans, signal, known);
   } catch (error) {
     await writers?.close();
     throw error;
@@ -372,7 +368,7 @@ async function extractUntilStopped(
       for (const entry of batch) {
         if (!selected(entry)) continue;
         entriesTotal++;
-        const plan = planEntry(entry, spans, policy, known, lastOfPath, problems, part, skipped);
+        const plan = planEntry(entry, spans, policy, known, problems, part, skipped);
         if (plan === undefined) {
           done(entry, 0);
           continue;
@@ -663,10 +659,12 @@ function planEntry(
   entry: ZipEntry,
   spans: EntrySpans,
   policy: OverwritePolicy,
-  /** Paths planned so far in this run that other entries may name too: a second file for one path is settled by the policy. */
-  seen: KnownPaths,
-  /** Under 'replace', each such path's last file or link (lastEntryOfEachPath). */
-  lastOfPath: KnownPaths | undefined,
+  /**
+   * Paths planned so far in this run that other entries may name too (a second file for one
+   * path is settled by the policy), and under 'replace' each such path's last file or link
+   * (lastEntryOfEachPath).
+   */
+  known: KnownPaths,
   /** Where its refusal goes, as a problem of `part` of the directory. */
   problems: ExtractProblems,
   part: number,
@@ -693,9 +691,9 @@ function planEntry(
   }
   // A path no other entry names needs no memory of it (archive-paths.ts).
   if (!spans.paths!.mayRepeat(safe.path)) return { entry, safe, kind };
-  const earlier = seen.first(safe.path);
+  const earlier = known.first(safe.path);
   if (earlier?.kind === 'directory' && kind === 'directory') return undefined; // the same folder twice
-  const later = kind === 'directory' ? undefined : lastOfPath?.last(safe.path);
+  const later = kind === 'directory' || policy !== 'replace' ? undefined : known.last(safe.path);
   if (later !== undefined && later.index !== entry.index) {
     skipped.add({ index: entry.index, entry: entry.name, reason: sameFile('a later', later.path, safe.path) });
     return undefined;
@@ -704,7 +702,7 @@ function planEntry(
     skipped.add({ index: entry.index, entry: entry.name, reason: sameFile('an earlier', earlier.path, safe.path) });
     return undefined;
   }
-  if (earlier === undefined || kind === 'directory') seen.setFirst(safe.path, kind, entry.index);
+  if (earlier === undefined || kind === 'directory') known.setFirst(safe.path, kind, entry.index);
   return { entry, safe, kind };
 }
 

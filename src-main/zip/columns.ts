@@ -18,14 +18,8 @@ const RUN = 32;
  */
 export function sortedIndexes(n: number, compare: (a: number, b: number) => number): Uint32Array {
   let from = new Uint32Array(n);
-  for (let start = 0; start < n; start += RUN) {
-    const end = Math.min(start + RUN, n);
-    for (let i = start; i < end; i++) {
-      let j = i;
-      for (; j > start && compare(from[j - 1]!, i) > 0; j--) from[j] = from[j - 1]!;
-      from[j] = i;
-    }
-  }
+  for (let i = 0; i < n; i++) from[i] = i;
+  for (let start = 0; start < n; start += RUN) insertionSort(from, start, Math.min(start + RUN, n), compare);
   if (n <= RUN) return from;
   let to = new Uint32Array(n);
   for (let width = RUN; width < n; width *= 2) {
@@ -43,4 +37,14 @@ export function sortedIndexes(n: number, compare: (a: number, b: number) => numb
     [from, to] = [to, from];
   }
   return from;
+}
+
+/** Orders `values[start..end)` by `compare`, in place and stably: for short runs. */
+export function insertionSort(values: Uint32Array, start: number, end: number, compare: (a: number, b: number) => number): void {
+  for (let i = start + 1; i < end; i++) {
+    const value = values[i]!;
+    let j = i;
+    for (; j > start && compare(values[j - 1]!, value) > 0; j--) values[j] = values[j - 1]!;
+    values[j] = value;
+  }
 }

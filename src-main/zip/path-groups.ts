@@ -14,7 +14,7 @@
 // the directory. Past MAX_CANDIDATES, the candidates are taken in parts, by their folded path's
 // key, a pass over the directory each: a group is always in one part (its paths fold alike).
 
-import { grown, sortedIndexes } from './columns.js';
+import { grown, insertionSort, sortedIndexes } from './columns.js';
 
 /** Names given per group; `count` has them all. */
 export const NAMED_PER_GROUP = 100;
@@ -200,14 +200,7 @@ export class PathGroups {
         const run = order.slice(start, end);
         const sorted = sortedIndexes(run.length, (a, b) => rest(run[a]!, run[b]!));
         for (let k = 0; k < run.length; k++) order[start + k] = run[sorted[k]!]!;
-      } else {
-        for (let i = start + 1; i < end; i++) {
-          const value = order[i]!;
-          let j = i;
-          for (; j > start && rest(order[j - 1]!, value) > 0; j--) order[j] = order[j - 1]!;
-          order[j] = value;
-        }
-      }
+      } else insertionSort(order, start, end, rest);
       start = end;
     }
     return order;
