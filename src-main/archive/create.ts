@@ -48,6 +48,7 @@ import {
 import { CHUNK_SIZE, ChunkPool, Output, SpooledBytes } from './buffers.js';
 import { STORE } from './compress-plan.js';
 import { BATCH_BYTES, type FileTask, type FilesDone } from './compress-work.js';
+import { EntryList } from './entry-list.js';
 import { compileGlobs } from './glob.js';
 import { type LargeFile, LargeFileFeeder, isLargeFile } from './large-files.js';
 import { openFileSource } from './file-source.js';
@@ -219,92 +220,6 @@ async function checkReplaceable(outputPath: string, sources: readonly string[], 
     }
   } catch {
     throw refuse('exists and is not a ZIP archive');
-  }
-}
-
-/**
- * The walk's entries as they are found, for the writer to follow: it waits when it catches up.
- * Written entries are let go (the central directory keeps their records as bytes).
- */
-class EntryList {
-  private readonly items: (PlannedEntry | undefined)[] = [];
-  /** Sum of the sizes found so far. */
-  bytes = 0;
-  private done = false;
-  private closed = false;
-  private failure: { error: unknown } | undefined;
-  /** The writer and the large-file feeder may both wait for the walk. */
-  private waiting: (() => void)[] = [];
-
-  get length(): number {
-    return this.items.length;
-  }
-
-  /** Whether the walk has ended (so `length` and `bytes` are final). */
-  get complete(): boolean {
-    return this.done;
-  }
-
-  push(entry: PlannedEntry): void {
-    if (this.closed) throw new ZipError('CANCELLED', 'cancelled');
-    this.items.push(entry);
-    this.bytes += entry.size;
-    this.notify();
-  }
-
-  finish(): void {
-    this.done = true;
-    this.notify();
-  }
-
-  fail(error: unknown): void {
-    // A walk stopped because the writer gave up has nothing to add.
-    if (!this.closed) this.failure = { error };
-    this.done = true;
-    this.notify();
-  }
-
-  close(): void {
-    this.closed = true;
-  }
-
-  /** Entry `index`, once found; undefined when the walk ended before it. */
-  async at(index: number): Promise<PlannedEntry | undefined> {
-    while (index >= this.items.length && !this.done) await this.found();
-    if (this.failure) throw this.failure.error;
-    return this.items[index];
-  }
-
-  /** Entry `index` if it is already found (for looking ahead). */
-  peek(index: number): PlannedEntry | undefined {
-    return this.items[index];
-  }
-
-  /** The first index from `from` whose entry is a large file, once found; undefined when the walk ended before one. */
-  async findLarge(from: number): Promise<number | undefined> {
-    for (let index = from; ; index++) {
-      // Entries written already were let go (undefined): none of them is a large file not yet taken.
-      while (index >= this.items.length && !this.done) await this.found();
-      if (this.failure) throw this.failure.error;
-      if (index >= this.items.length) return undefined;
-      const entry = this.items[index];
-      if (entry !== undefined && isLargeFile(entry)) return index;
-    }
-  }
-
-  release(index: number): void {
-    this.items[index] = undefined;
-  }
-
-  private notify(): void {
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const wake of waiting) wake();
-  }
-
-  /** Until the walk finds another entry or ends. */
-  private found(): Promise<void> {
-    return new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 }
 

@@ -27,7 +27,7 @@ const FILES_AHEAD = 3;
 const DICTIONARY_SIZE = 32 * 1024;
 
 /** Whether an entry is written as a large file (read and deflated in blocks), not in a batch of small files. */
-export function isLargeFile(entry: PlannedEntry): boolean {
+export function isLargeFile(entry: Pick<PlannedEntry, 'kind' | 'size'>): boolean {
   return entry.kind === 'file' && entry.size > CHUNK_SIZE;
 }
 

@@ -1,0 +1,188 @@
+// The walk's entries as they are found, for the writer to follow (archive/create.ts): it waits
+// when it catches up, and written entries are let go.
+//
+// The walk runs far ahead of the writer (a million small files are walked in some 3 s and
+// written in 15), and the job's totals come from it, so most of what it finds waits. As objects
+// (a PlannedEntry, its name and path strings, a boxed time) they took some 230 bytes an entry,
+// and a create of a million small files was mostly this list: its job thread's heap reached
+// 140 MB. Here they are kept in columns instead, in blocks of BLOCK_ENTRIES: the name as UTF-8
+// bytes, the source path as one of the few folders the names hang from (`roots`), and typed
+// arrays for the rest, some 30 bytes an entry besides the name, outside the collected heap.
+// What does not fit the columns (a path or name that is not text, a link's target, a name that
+// would not come back the same from UTF-8) is kept as it came, beside them.
+
+import { Buffer } from 'node:buffer';
+import path from 'node:path';
+import { ZipError } from '../zip/errors.js';
+import { isLargeFile } from './large-files.js';
+import type { EntryKind, PlannedEntry } from './sources.js';
+
+const BLOCK_ENTRIES = 16 * 1024;
+const KINDS: readonly EntryKind[] = ['file', 'directory', 'symlink'];
+/** `root` of an entry whose source path is not root + name (kept in `whole`). */
+const NO_ROOT = 0xffff_ffff;
+/** Lone surrogates (and, to keep the test cheap, pairs) do not survive a trip through UTF-8. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+class Block {
+  readonly kind = new Uint8Array(BLOCK_ENTRIES);
+  readonly root = new Uint32Array(BLOCK_ENTRIES);
+  readonly size = new Float64Array(BLOCK_ENTRIES);
+  readonly mtimeMs = new Float64Array(BLOCK_ENTRIES);
+  readonly mode = new Uint32Array(BLOCK_ENTRIES);
+  /** Where each entry's name ends in `names` (it starts where the previous one ends). */
+  readonly nameEnd = new Uint32Array(BLOCK_ENTRIES);
+  names = Buffer.allocUnsafe(BLOCK_ENTRIES * 32);
+  namesLength = 0;
+  /** Entries kept as they came, by their place in the block. */
+  readonly whole = new Map<number, PlannedEntry>();
+}
+
+export class EntryList {
+  private readonly blocks: (Block | undefined)[] = [];
+  /** The folders that source paths are made of: root + name (less a folder's final '/'). */
+  private readonly roots: string[] = [];
+  private lastRoot = -1;
+  private count = 0;
+  /** Entries before this one are written and let go. */
+  private released = 0;
+  /** Sum of the sizes found so far. */
+  bytes = 0;
+  private done = false;
+  private closed = false;
+  private failure: { error: unknown } | undefined;
+  /** The writer and the large-file feeder may both wait for the walk. */
+  private waiting: (() => void)[] = [];
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Whether the walk has ended (so `length` and `bytes` are final). */
+  get complete(): boolean {
+    return this.done;
+  }
+
+  push(entry: PlannedEntry): void {
+    if (this.closed) throw new ZipError('CANCELLED', 'cancelled');
+    const at = this.count % BLOCK_ENTRIES;
+    if (at === 0) this.blocks.push(new Block());
+    const block = this.blocks[this.blocks.length - 1]!;
+    block.kind[at] = KINDS.indexOf(entry.kind);
+    block.size[at] = entry.size;
+    block.mtimeMs[at] = entry.mtimeMs;
+    block.mode[at] = entry.mode;
+    const root = entry.nameBytes === undefined && entry.linkTarget === undefined && !SURROGATE.test(entry.name) ? this.rootOf(entry) : NO_ROOT;
+    block.root[at] = root;
+    if (root === NO_ROOT) block.whole.set(at, entry);
+    else this.addName(block, entry.name);
+    block.nameEnd[at] = block.namesLength;
+    this.count++;
+    this.bytes += entry.size;
+    this.notify();
+  }
+
+  finish(): void {
+    this.done = true;
+    this.notify();
+  }
+
+  fail(error: unknown): void {
+    // A walk stopped because the writer gave up has nothing to add.
+    if (!this.closed) this.failure = { error };
+    this.done = true;
+    this.notify();
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Entry `index`, once found; undefined when the walk ended before it. */
+  async at(index: number): Promise<PlannedEntry | undefined> {
+    while (index >= this.count && !this.done) await this.found();
+    if (this.failure) throw this.failure.error;
+    return this.peek(index);
+  }
+
+  /** Entry `index` if it is already found and not yet let go (for looking ahead). */
+  peek(index: number): PlannedEntry | undefined {
+    if (index < this.released || index >= this.count) return undefined;
+    const block = this.blocks[Math.floor(index / BLOCK_ENTRIES)]!;
+    const at = index % BLOCK_ENTRIES;
+    const root = block.root[at]!;
+    if (root === NO_ROOT) return block.whole.get(at)!;
+    const kind = KINDS[block.kind[at]!]!;
+    const name = block.names.toString('utf8', at === 0 ? 0 : block.nameEnd[at - 1]!, block.nameEnd[at]!);
+    return { name, kind, sourcePath: this.roots[root]! + pathTail(name, kind), size: block.size[at]!, mode: block.mode[at]!, mtimeMs: block.mtimeMs[at]! };
+  }
+
+  /** The first index from `from` whose entry is a large file, once found; undefined when the walk ended before one. */
+  async findLarge(from: number): Promise<number | undefined> {
+    for (let index = Math.max(from, this.released); ; index++) {
+      while (index >= this.count && !this.done) await this.found();
+      if (this.failure) throw this.failure.error;
+      if (index >= this.count) return undefined;
+      const block = this.blocks[Math.floor(index / BLOCK_ENTRIES)]!;
+      const at = index % BLOCK_ENTRIES;
+      if (isLargeFile({ kind: KINDS[block.kind[at]!]!, size: block.size[at]! })) return index;
+    }
+  }
+
+  /** Lets entry `index` go, and every one before it: the writer is done with them. */
+  release(index: number): void {
+    if (index < this.released) return;
+    this.released = index + 1;
+    const firstKept = Math.floor(this.released / BLOCK_ENTRIES);
+    for (let b = firstKept - 1; b >= 0 && this.blocks[b] !== undefined; b--) this.blocks[b] = undefined;
+  }
+
+  /** The root that makes the entry's source path, or NO_ROOT. Consecutive entries mostly share one. */
+  private rootOf(entry: PlannedEntry): number {
+    const sourcePath = entry.sourcePath;
+    if (typeof sourcePath !== 'string') return NO_ROOT;
+    const tail = pathTail(entry.name, entry.kind);
+    if (!sourcePath.endsWith(tail)) return NO_ROOT;
+    const rootLength = sourcePath.length - tail.length;
+    const last = this.roots[this.lastRoot];
+    if (last !== undefined && last.length === rootLength && sourcePath.startsWith(last)) return this.lastRoot;
+    const root = sourcePath.slice(0, rootLength);
+    let id = this.roots.indexOf(root);
+    if (id === -1) {
+      if (this.roots.length >= NO_ROOT) return NO_ROOT;
+      id = this.roots.push(root) - 1;
+    }
+    this.lastRoot = id;
+    return id;
+  }
+
+  private addName(block: Block, name: string): void {
+    // Three bytes a UTF-16 unit at most: the byte count is only needed near the end.
+    if (block.names.length - block.namesLength < name.length * 3) {
+      const needed = block.namesLength + Buffer.byteLength(name);
+      if (needed > block.names.length) {
+        const grown = Buffer.allocUnsafe(Math.max(block.names.length * 2, needed));
+        block.names.copy(grown, 0, 0, block.namesLength);
+        block.names = grown;
+      }
+    }
+    block.namesLength += block.names.write(name, block.namesLength);
+  }
+
+  private notify(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const wake of waiting) wake();
+  }
+
+  /** Until the walk finds another entry or ends. */
+  private found(): Promise<void> {
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+}
+
+/** What an entry's name adds to its root in its source path: the name less a folder's final '/', in the system's separators. */
+function pathTail(name: string, kind: EntryKind): string {
+  const tail = kind === 'directory' ? name.slice(0, -1) : name;
+  return path.sep === '/' ? tail : tail.replaceAll('/', path.sep);
+}
