@@ -122,7 +122,10 @@ interface DeflateOptions {
 
 /** zlib's native handle under a stream: the synchronous call deflateRawSync itself makes. */
 type DeflateStream = zlib.DeflateRaw & {
-  _handle?: { writeSync?(flush: number, input: Uint8Array, inOffset: number, inLength: number, output: Buffer, outOffset: number, outLength: number): void };
+  _handle?: {
+    writeSync?(flush: number, input: Uint8Array, inOffset: number, inLength: number, output: Buffer, outOffset: number, outLength: number): void;
+    close?(): void;
+  };
   _writeState?: unknown;
 };
 
@@ -176,7 +179,7 @@ function deflateIntoScratch(data: Uint8Array, options: DeflateOptions): Buffer |
   if (scratch === undefined || scratch.length < room) scratch = Buffer.allocUnsafeSlow(Math.max(room, SCRATCH_BYTES));
   const reuse = options.reuse === true && options.dictionary === undefined;
   if (reuse && reusable?.level !== options.level) {
-    reusable?.stream.close();
+    if (reusable) closeNow(reusable.stream);
     reusable = { level: options.level, stream: newStream(zlibOptions({ level: options.level })) };
   }
   const stream = reuse ? reusable!.stream : newStream(zlibOptions({ level: options.level, ...(options.dictionary !== undefined && { dictionary: options.dictionary }) }));
@@ -191,21 +194,36 @@ function deflateIntoScratch(data: Uint8Array, options: DeflateOptions): Buffer |
     whole = true;
     return scratch.subarray(0, room - state[0]!);
   } finally {
-    if (!reuse) stream.close();
+    if (!reuse) closeNow(stream);
     else if (whole) stream.reset();
     else {
       // Anything unexpected: this stream is not used again.
-      stream.close();
+      closeNow(stream);
       reusable = undefined;
     }
   }
 }
 
 function newStream(options: zlib.ZlibOptions): DeflateStream {
-  const stream = zlib.createDeflateRaw(options) as DeflateStream;
+  // The stream's own output buffer (chunkSize, 16 KiB by default) is never used: we deflate
+  // into `scratch`.
+  const stream = zlib.createDeflateRaw({ ...options, chunkSize: zlib.constants.Z_MIN_CHUNK }) as DeflateStream;
   // A zlib error destroys the stream (its 'error' event follows, ours to swallow).
   stream.on('error', () => undefined);
   return stream;
+}
+
+/**
+ * Ends the stream's zlib state at once, as deflateRawSync does with its own. The stream's close()
+ * (a destroy) keeps the stream and its buffer until the next turn of the event loop, and a batch
+ * of small files is one turn: with a fresh stream per file (the deterministic option) a helper
+ * held 256 of them, and its allocator kept the space of their states between batches (a million
+ * small files peaked at 258 MB instead of 156 MB).
+ */
+function closeNow(stream: DeflateStream): void {
+  const handle = stream._handle;
+  if (typeof handle?.close === 'function') handle.close();
+  else stream.close();
 }
 
 /** The scratch buffer's least size: a block of a large file and its growth. */
