@@ -14,7 +14,7 @@ export function taskbarProgress(jobs: readonly JobView[]): number {
   if (active.length === 0) return -1;
   const running = active.find((j) => j.state === 'running');
   const progress = running?.progress;
-  if (!progress || progress.bytesTotal <= 0) return 2;
+  if (!progress || progress.counting || progress.bytesTotal <= 0) return 2;
   return Math.min(1, progress.bytesDone / progress.bytesTotal);
 }
 

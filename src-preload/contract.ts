@@ -164,6 +164,8 @@ export interface JobProgress {
   readonly bytesPerSecond: number;
   /** Seconds left, or null while unknown. */
   readonly etaSeconds: number | null;
+  /** The totals are still being counted (the files to zip are still being found): no percentage yet. */
+  readonly counting: boolean;
 }
 
 export interface JobOutcome {

@@ -78,6 +78,8 @@ export interface CreateProgress {
   readonly entriesDone: number;
   readonly entriesTotal: number;
   readonly currentEntry: string;
+  /** The walk is still finding entries: the totals are what it has found so far. */
+  readonly counting?: boolean;
 }
 
 export interface CreateOptions {
@@ -371,9 +373,10 @@ class EntryWriter {
   }
 
   private report(entriesDone: number, currentEntry: string): void {
-    // Nothing until the walk has ended: a fraction of partial totals would mean nothing.
-    if (!this.entries.complete) return;
-    this.onProgress?.({ bytesDone: this.bytesDone, bytesTotal: this.entries.bytes, entriesDone, entriesTotal: this.entries.length, currentEntry });
+    // While the walk goes on, the totals are what it has found so far (`counting`): a fraction
+    // of them means nothing yet, but a large tree on a slow disk can take minutes to walk.
+    const counting = !this.entries.complete;
+    this.onProgress?.({ bytesDone: this.bytesDone, bytesTotal: this.entries.bytes, entriesDone, entriesTotal: this.entries.length, currentEntry, ...(counting && { counting }) });
   }
 
   /**

@@ -57,11 +57,16 @@ export async function runJobs(requests: readonly JobRequest[], context: CliConte
         const p = event.progress;
         const fraction = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.entriesTotal > 0 ? p.entriesDone / p.entriesTotal : 1;
         const percent = Math.floor(fraction * 100);
+        // While the files are still being found, the totals grow: no percentage yet (and no
+        // line when stderr is not a terminal).
+        if (p.counting && !tty) return;
         if (tty) {
           const width = 24;
-          const filled = Math.round(fraction * width);
+          const filled = p.counting ? 0 : Math.round(fraction * width);
           const columns = context.stderr.columns ?? 80;
-          const head = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${formatBytes(p.bytesPerSecond)}/s ETA ${formatSeconds(p.etaSeconds)} `;
+          const head = p.counting
+            ? `[${'-'.repeat(width)}] finding files: ${p.entriesTotal} entries, ${formatBytes(p.bytesTotal)} `
+            : `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${formatBytes(p.bytesPerSecond)}/s ETA ${formatSeconds(p.etaSeconds)} `;
           const room = Math.max(0, columns - head.length - 1);
           const current = printable(p.currentEntry);
           const name = current.length > room ? '…' + current.slice(current.length - room + 1) : current;

@@ -28,6 +28,7 @@ export function toProgress(progress: ClientProgress): JobProgress {
     currentEntry: progress.currentEntry === '' ? null : progress.currentEntry,
     bytesPerSecond: progress.bytesPerSecond,
     etaSeconds: progress.etaSeconds ?? null,
+    counting: progress.counting === true,
   };
 }
 

@@ -74,8 +74,13 @@ export interface JobProgress {
   readonly currentEntry: string;
   /** Over the job so far. */
   readonly bytesPerSecond: number;
-  /** Undefined until there is a rate to go by. */
+  /** Undefined until there is a rate to go by, and while counting. */
   readonly etaSeconds: number | undefined;
+  /**
+   * The totals are still being counted: a create's walk goes on, and what it has found so far is
+   * in bytesTotal and entriesTotal (they grow; done stays at or below them).
+   */
+  readonly counting?: boolean;
 }
 
 export interface JobResult {

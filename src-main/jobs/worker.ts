@@ -46,6 +46,8 @@ export interface EngineProgress {
   readonly entriesDone: number;
   readonly entriesTotal: number;
   readonly currentEntry: string;
+  /** The totals are still being counted (a create's walk goes on). */
+  readonly counting?: boolean;
 }
 
 /** At most PROGRESS_PER_SECOND messages; values never go backwards; `finish` sends 100%. */
@@ -72,7 +74,8 @@ class ProgressReporter {
   }
 
   finish(): void {
-    this.last = { ...this.last, bytesDone: this.last.bytesTotal, entriesDone: this.last.entriesTotal };
+    const { counting: _, ...last } = this.last;
+    this.last = { ...last, bytesDone: last.bytesTotal, entriesDone: last.entriesTotal };
     this.send(performance.now());
   }
 
@@ -80,7 +83,7 @@ class ProgressReporter {
     const seconds = (now - this.startedAt) / 1000;
     const bytesPerSecond = seconds > 0 ? this.last.bytesDone / seconds : 0;
     const remaining = this.last.bytesTotal - this.last.bytesDone;
-    const etaSeconds = bytesPerSecond > 0 ? remaining / bytesPerSecond : remaining === 0 ? 0 : undefined;
+    const etaSeconds = this.last.counting ? undefined : bytesPerSecond > 0 ? remaining / bytesPerSecond : remaining === 0 ? 0 : undefined;
     const progress: JobProgress = { ...this.last, bytesPerSecond, etaSeconds };
     post({ type: 'progress', jobId: this.jobId, progress });
   }

@@ -154,12 +154,14 @@ function job(partial: Partial<JobView>): JobView {
 }
 
 describe('taskbar progress and notifications', () => {
-  const progress = { bytesDone: 25, bytesTotal: 100, entriesDone: 1, entriesTotal: 4, currentEntry: 'a', bytesPerSecond: 10, etaSeconds: 7 };
-  test('no bar without jobs; indeterminate while waiting; the running job\'s fraction by bytes', () => {
+  const progress = { bytesDone: 25, bytesTotal: 100, entriesDone: 1, entriesTotal: 4, currentEntry: 'a', bytesPerSecond: 10, etaSeconds: 7, counting: false };
+  test('no bar without jobs; indeterminate while waiting or counting; the running job\'s fraction by bytes', () => {
     expect(taskbarProgress([])).toBe(-1);
     expect(taskbarProgress([job({ state: 'done' })])).toBe(-1);
     expect(taskbarProgress([job({ state: 'queued' })])).toBe(2);
     expect(taskbarProgress([job({ state: 'running', progress })])).toBe(0.25);
+    // While the files to zip are still being found, there is no fraction yet.
+    expect(taskbarProgress([job({ state: 'running', progress: { ...progress, counting: true } })])).toBe(2);
   });
   test('a notification only for long jobs that ended done or failed', () => {
     const done = job({ state: 'done', outcome: { output: '/p.zip', bytesIn: 1, bytesOut: 1, entries: 1, durationMs: 1, problems: [] } });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import zlib from 'node:zlib';
-import { createArchive } from '../../src-main/archive/create.js';
+import { type CreateProgress, createArchive } from '../../src-main/archive/create.js';
 import { open } from 'node:fs/promises';
 import { writeAll } from '../../src-main/archive/buffers.js';
 import { deflateTransient } from '../../src-main/archive/compress-work.js';
@@ -272,6 +272,32 @@ describe('createArchive', () => {
     await createArchive({ outputPath: first, sources: [base, other], deterministic: true });
     await createArchive({ outputPath: second, sources: [other, base], deterministic: true });
     expect(readFileSync(first).equals(readFileSync(second))).toBe(true);
+  });
+
+  it('reports progress while the files are still being found (counting), then against the final totals', async () => {
+    // Many folders: the walk yields at each, and the writer writes what it has found meanwhile.
+    const dir = path.join(root, 'counting');
+    const base = writeTree(
+      dir,
+      'tree',
+      Array.from({ length: 600 }, (_, i) => ({ name: `d${i}/f.txt`, kind: 'file' as const, data: text(100 + i) })),
+    );
+    const seen: CreateProgress[] = [];
+    const result = await createArchive({ outputPath: path.join(dir, 'c.zip'), sources: [base], onProgress: (p) => seen.push(p) });
+    const counting = seen.filter((p) => p.counting === true);
+    expect(counting.length).toBeGreaterThan(0);
+    // Counting comes first; its totals only grow and are never below what is done.
+    const firstFinal = seen.findIndex((p) => p.counting !== true);
+    expect(seen.slice(firstFinal).every((p) => p.counting === undefined)).toBe(true);
+    expect(firstFinal).toBe(counting.length);
+    for (let i = 1; i < counting.length; i++) {
+      expect(counting[i]!.entriesTotal).toBeGreaterThanOrEqual(counting[i - 1]!.entriesTotal);
+      expect(counting[i]!.bytesTotal).toBeGreaterThanOrEqual(counting[i - 1]!.bytesTotal);
+    }
+    for (const p of counting) expect(p.entriesDone).toBeLessThanOrEqual(p.entriesTotal);
+    expect(counting.at(-1)!.entriesTotal).toBeLessThan(result.entries);
+    const last = seen.at(-1)!;
+    expect([last.entriesDone, last.entriesTotal, last.bytesDone, last.bytesTotal]).toEqual([result.entries, result.entries, result.inputBytes, result.inputBytes]);
   });
 
   it('leaves out excluded entries, and never adds the archive to itself', async () => {
