@@ -190,6 +190,36 @@ describe.skipIf(!runnable)('Zipdesk in Chromium', () => {
     await expect.poll(() => harness.revealed).toContain(path.join(work, 'photos.zip'));
   });
 
+  test('while the files to zip are still being found, the job counts them on a moving bar', async () => {
+    // Many folders: the walk yields at each, and progress goes out while it still counts.
+    const many = makeFolder(work, 'many', Object.fromEntries(Array.from({ length: 800 }, (_, i) => [`d${i}/f.txt`, wordsOfSize(200, i)])));
+    await harness.setDropPaths({ many });
+    // What the page showed, as it showed it: the counting state may last a moment only.
+    await harness.page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { countingSeen: string[] }).countingSeen = seen;
+      new MutationObserver(() => {
+        const job = document.querySelector('[data-testid="job"][data-counting="true"]');
+        if (job) seen.push(`${job.querySelector('[role="progressbar"]')?.hasAttribute('aria-valuenow')}|${job.textContent}`);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
+    let countingEvents = 0;
+    const stop = harness.jobs.onEvent((event) => {
+      if (event.type === 'progress' && event.progress.counting) countingEvents++;
+    });
+    await harness.drop(['many']);
+    const done = harness.page.locator('[data-testid="job"][data-job-state="done"]', { hasText: 'many.zip' });
+    await done.waitFor({ timeout: 30_000 });
+    stop();
+    expect(countingEvents).toBeGreaterThan(0);
+    const seen = await harness.page.evaluate(() => (window as unknown as { countingSeen: string[] }).countingSeen);
+    expect(seen.length).toBeGreaterThan(0);
+    // No value on the bar (indeterminate), and what was found so far instead of a percentage.
+    expect(seen[0]).toMatch(/^false\|.*Finding files: [\d,]+ entries/);
+    expect(seen.every((s) => !s.includes('%'))).toBe(true);
+    expect(execFileSync('unzip', ['-Z1', path.join(work, 'many.zip')], { encoding: 'utf8' }).trim().split('\n')).toHaveLength(1 + 800 * 2);
+  });
+
   test('a running job and a queued one can be cancelled, leaving nothing behind', async () => {
     const big = makeFolder(work, 'big', Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`part${i}.txt`, wordsOfSize(4_000_000, 10 + i)])));
     const later = makeFolder(work, 'later', { 'x.txt': 'x' });
