@@ -42,6 +42,7 @@ export class EntryList {
   private readonly blocks: (Block | undefined)[] = [];
   /** The folders that source paths are made of: root + name (less a folder's final '/'). */
   private readonly roots: string[] = [];
+  private readonly rootIds = new Map<string, number>();
   private lastRoot = -1;
   private count = 0;
   /** Entries before this one are written and let go. */
@@ -147,10 +148,11 @@ export class EntryList {
     const last = this.roots[this.lastRoot];
     if (last !== undefined && last.length === rootLength && sourcePath.startsWith(last)) return this.lastRoot;
     const root = sourcePath.slice(0, rootLength);
-    let id = this.roots.indexOf(root);
-    if (id === -1) {
+    let id = this.rootIds.get(root);
+    if (id === undefined) {
       if (this.roots.length >= NO_ROOT) return NO_ROOT;
       id = this.roots.push(root) - 1;
+      this.rootIds.set(root, id);
     }
     this.lastRoot = id;
     return id;
