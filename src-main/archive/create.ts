@@ -53,7 +53,7 @@ import { EntryList } from './entry-list.js';
 import { compileGlobs } from './glob.js';
 import { type LargeFile, LargeFileFeeder, isLargeFile } from './large-files.js';
 import { openFileSource } from './file-source.js';
-import { CompressPool, helperPath } from './parallel.js';
+import { type CompressPool, givePool, helperPath, takePool } from './parallel.js';
 import { type PlannedEntry, changed, endsWithSeparator, checkUnchanged, ioError, readExactly, throwIfAborted, walk } from './sources.js';
 import { type Numbered, type OnExists, tempPathFor, withTempFile } from './temp-file.js';
 
@@ -141,7 +141,8 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
   // The helpers start while the sources are walked, and the writer starts on the first entries
   // the walk finds: walking a large tree costs a noticeable part of the whole job.
   const helpers = options.helperThread ?? true ? availableParallelism() : 0;
-  const pool = new CompressPool(helpers > 0 ? helperPath() : undefined, helpers);
+  const helperUrl = helpers > 0 ? helperPath() : undefined;
+  const pool = takePool(helperUrl, helpers);
   const list = new EntryList();
   const walking = walk(options.sources, {
     outputPath,
@@ -159,6 +160,7 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
     (error: unknown) => list.fail(error),
   );
   let result;
+  let clean = false;
   try {
     result = await withTempFile(
       outputPath,
@@ -173,10 +175,13 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
       },
       { onExists, onTempPath: options.onTempPath, ...(options.numbered && { numbered: options.numbered }) },
     );
+    clean = true;
   } finally {
     list.close(); // a writer that gave up stops the walk
     await walking;
-    await pool.close();
+    // Kept for the next create only after a clean end: a failed or cancelled job may leave work
+    // on them.
+    await givePool(pool, helperUrl, helpers, clean);
   }
   return {
     outputPath: result.finalPath,

@@ -2,7 +2,7 @@
 // policies: deterministic bytes, source changes, compression choices.
 
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { type CreateProgress, createArchive } from '../../src-main/archive/creat
 import { open } from 'node:fs/promises';
 import { writeAll } from '../../src-main/archive/buffers.js';
 import { deflateTransient } from '../../src-main/archive/compress-work.js';
+import { KEPT_FOR_MS, givePool, helperPath, takePool } from '../../src-main/archive/parallel.js';
 import { compileGlobs } from '../../src-main/archive/glob.js';
 import { numberedName, withTempFile } from '../../src-main/archive/temp-file.js';
 import { ZipError } from '../../src-main/zip/errors.js';
@@ -538,5 +539,42 @@ describe('createArchive', () => {
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'CANCELLED' });
     expect(readdirSync(dir)).toEqual(['c']);
+  });
+});
+
+describe('the helper pool between create jobs', () => {
+  const url = helperPath();
+  const source = fileURLToPath(import.meta.url);
+  const { size, mtimeMs } = statSync(source);
+  const batch = { files: [{ name: 'a', sourcePath: source, size, mode: 0o644, mtimeMs }], level: 6, reproducible: false };
+
+  it.skipIf(url === undefined)('keeps the helpers of a job that ended cleanly for the next one, a while; never those of a failed one', async () => {
+    const first = takePool(url, 2);
+    const done = await first.files(batch);
+    expect(done.outcomes).toHaveLength(1);
+    await givePool(first, url, 2, true);
+    // The next job gets the same helpers, and they still work.
+    const second = takePool(url, 2);
+    expect(second).toBe(first);
+    expect((await second.files(batch)).outcomes[0]).toEqual(done.outcomes[0]);
+    // Another number of threads is another pool; the kept one is ended.
+    await givePool(second, url, 2, true);
+    const other = takePool(url, 1);
+    expect(other).not.toBe(first);
+    await expect(first.files(batch)).rejects.toThrow(/ended/);
+    // A job that failed or was cancelled leaves nothing kept.
+    await givePool(other, url, 1, false);
+    expect(takePool(url, 1)).not.toBe(other);
+    await expect(other.files(batch)).rejects.toThrow(/ended/);
+  });
+
+  it.skipIf(url === undefined)('ends kept helpers once no job has come for KEPT_FOR_MS', async () => {
+    const pool = takePool(url, 1);
+    await givePool(pool, url, 1, true);
+    await new Promise((resolve) => setTimeout(resolve, KEPT_FOR_MS + 500));
+    await expect(pool.files(batch)).rejects.toThrow(/ended/);
+    const next = takePool(url, 1);
+    expect(next).not.toBe(pool);
+    await givePool(next, url, 1, false);
   });
 });
