@@ -1,13 +1,17 @@
 // `zipdesk batch FOLDER... [-o DIR]`: one `FOLDER.zip` per folder, beside it or in DIR, through
-// the same queue and worker as the app; existing names get ` (2)`, ` (3)`, …
+// the same queue and worker as the app; existing names get ` (2)`, ` (3)`, …. DIR is made when
+// it does not exist yet, as `extract -o` does; when it cannot be, that is said once, not for
+// each folder.
 
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { JobClientOptions } from '../jobs/client.js';
 import type { BatchJobRequest } from '../jobs/protocol.js';
-import { type CliContext, type Command, UsageError } from './command.js';
+import { type CliContext, type Command, EXIT_ARCHIVE_PROBLEM, UsageError } from './command.js';
 import { parse } from './args.js';
 import { COMPRESS_OPTIONS, excludesOf, parseLevel } from './create.js';
 import { runJobs } from './job-progress.js';
+import { errorLine } from './report.js';
 
 export function parseBatchArgs(args: readonly string[], cwd: string): BatchJobRequest {
   const { values, positionals } = parse(args, { ...COMPRESS_OPTIONS, 'output-dir': { type: 'string', short: 'o' } });
@@ -28,7 +32,18 @@ export function makeBatchCommand(clientOptions: JobClientOptions = {}): Command 
     name: 'batch',
     usage: 'batch FOLDER... [-o DIR] [--level N] [--exclude GLOB]...',
     summary: 'zip each folder to FOLDER.zip (beside it, or in DIR), one job per folder',
-    run: (args: readonly string[], context: CliContext) => runJobs([parseBatchArgs(args, context.cwd)], context, clientOptions),
+    run: async (args: readonly string[], context: CliContext) => {
+      const request = parseBatchArgs(args, context.cwd);
+      if (request.outputDir !== undefined) {
+        try {
+          await mkdir(request.outputDir, { recursive: true });
+        } catch (error) {
+          context.stderr.write(errorLine(request.outputDir, new Error(`cannot create the output folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)));
+          return EXIT_ARCHIVE_PROBLEM;
+        }
+      }
+      return runJobs([request], context, clientOptions);
+    },
   };
 }
 

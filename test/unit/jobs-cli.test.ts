@@ -130,18 +130,20 @@ describe('zipdesk create / batch', () => {
     expect(ctx.stderr.text).toContain(`zipdesk: ${path.join(root, 'missing.zip')}: ${path.join(root, 'no-such-thing')}: no such file or folder\n`);
   });
 
-  it('batch zips each folder into the output folder', async () => {
+  it('batch zips each folder into the output folder, made when it does not exist yet', async () => {
     mkdirSync(path.join(root, 'b1'));
     mkdirSync(path.join(root, 'b2'));
     writeFileSync(path.join(root, 'b1', 'x.txt'), 'x');
     writeFileSync(path.join(root, 'b2', 'y.txt'), 'y');
-    const ctx = context(false);
-    expect(await batchCommand.run(['b1', 'b2', '-o', 'outs'], ctx)).toBe(1); // outs does not exist yet
-    expect(ctx.stderr.text).toContain(`zipdesk: ${path.join(root, 'outs', 'b1.zip')}: folder ${path.join(root, 'outs')} does not exist\n`);
-    mkdirSync(path.join(root, 'outs'));
     const ok = context(false);
-    expect(await batchCommand.run(['b1', 'b2', '-o', 'outs'], ok)).toBe(0);
-    expect(readdirSync(path.join(root, 'outs')).sort()).toEqual(['b1.zip', 'b2.zip']);
+    expect(await batchCommand.run(['b1', 'b2', '-o', 'outs/new'], ok)).toBe(0);
+    expect(readdirSync(path.join(root, 'outs', 'new')).sort()).toEqual(['b1.zip', 'b2.zip']);
     expect(ok.stdout.text.split('\n').filter(Boolean)).toHaveLength(2);
+    // An output folder that cannot be made is said once, and no job runs.
+    writeFileSync(path.join(root, 'a-file'), 'x');
+    const ctx = context(false);
+    expect(await batchCommand.run(['b1', 'b2', '-o', 'a-file/sub'], ctx)).toBe(1);
+    expect(ctx.stderr.text).toBe(`zipdesk: ${path.join(root, 'a-file', 'sub')}: cannot create the output folder: ENOTDIR\n`);
+    expect(ctx.stdout.text).toBe('');
   });
 });
