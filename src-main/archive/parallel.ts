@@ -9,6 +9,7 @@
 // (40 folders of two small files took 2.1 s, most of it starting helpers).
 
 import { Buffer } from 'node:buffer';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type BlockTask, type FilesBatch, type FilesDone, compressFiles, deflateBlock } from './compress-work.js';
 import type { HelperAnswer, HelperTask } from './deflate-helper.js';
@@ -33,6 +34,7 @@ interface Waiting {
 class Helper {
   /** Source bytes sent and not yet answered. */
   backlog = 0;
+
   readonly worker: Worker;
   readonly waiting = new Map<number, Waiting>();
   failure: Error | undefined;
@@ -144,6 +146,13 @@ export class CompressPool {
 }
 
 let kept: { readonly pool: CompressPool; readonly key: string; readonly timer: NodeJS.Timeout } | undefined;
+
+/** The helpers a create job takes (createArchive), started ahead of it unless some are kept already. */
+export function warmPool(threads = availableParallelism()): void {
+  const url = helperPath();
+  if (kept !== undefined || url === undefined || threads === 0) return;
+  void givePool(new CompressPool(url, threads), url, threads, true);
+}
 
 /** A pool of `threads` helpers from `url`: the one kept from the last job when it fits, else a new one. */
 export function takePool(url: URL | undefined, threads: number): CompressPool {

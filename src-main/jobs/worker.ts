@@ -6,11 +6,8 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { statSync } from 'node:fs';
-import { createArchive } from '../archive/create.js';
 import type { EntryProblem } from '../archive/entry-check.js';
-import { extractArchive } from '../archive/extract.js';
 import type { JobProgress as ExtractProgress } from '../archive/progress.js';
-import { testArchive } from '../archive/test-archive.js';
 import type { Log } from '../log/types.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import {
@@ -99,7 +96,13 @@ export interface JobContext {
 
 type Outcome = Omit<JobResult, 'durationMs' | 'ratio'>;
 
+// Each engine's code is loaded by the first job that needs it: the worker starts on the one its
+// first job needs (a create does not load extract's and test's). A create's helper threads
+// start first and boot while the rest of its code loads (archive/parallel.ts warmPool).
 async function runCreate(request: Extract<WorkerJobRequest, { kind: 'create' }>, context: JobContext): Promise<Outcome> {
+  const { warmPool } = await import('../archive/parallel.js');
+  warmPool();
+  const { createArchive } = await import('../archive/create.js');
   const result = await createArchive({ ...request, ...context });
   return { outputPath: result.outputPath, sizes: { input: result.inputBytes, output: result.outputBytes }, entries: result.entries };
 }
@@ -121,6 +124,7 @@ async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }
   const overwrite = request.overwrite === true ? 'replace' : request.overwrite === false || request.overwrite === undefined ? 'skip' : request.overwrite;
   // The job names the first entry (in entry order) that could not be extracted and counts the rest: they are not kept.
   let first: EntryProblem | undefined;
+  const { extractArchive } = await import('../archive/extract.js');
   const result = await extractArchive(request.archivePath, request.outputDir, {
     signal: context.signal,
     log: context.log,
@@ -152,6 +156,7 @@ async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }
 async function runTest(request: Extract<WorkerJobRequest, { kind: 'test' }>, context: JobContext): Promise<Outcome> {
   // The job names the first bad entry and counts the rest: they are not kept.
   let first: EntryProblem | undefined;
+  const { testArchive } = await import('../archive/test-archive.js');
   const result = await testArchive(request.archivePath, {
     signal: context.signal,
     log: context.log,

@@ -69,8 +69,10 @@ describe.skipIf(!built)('electron-builder --dir with a stand-in Electron', () =>
     for (const script of ['worker.js', 'deflate-helper.js', 'extract-helper.js']) {
       expect(existsSync(path.join(unpacked, script))).toBe(true);
       const text = readFileSync(path.join(unpacked, script), 'utf8');
-      const imports = [...text.matchAll(/from "(\.\/[^"]+)"/g)].map((m) => m[1]!);
+      // Imported as the script loads, or by the first job that needs it (jobs/worker.ts).
+      const imports = [...text.matchAll(/from "(\.\/[^"]+)"|import\("(\.\/[^"]+)"\)/g)].map((m) => (m[1] ?? m[2])!);
       for (const file of imports) expect(existsSync(path.join(unpacked, file))).toBe(true);
+      if (script === 'worker.js') expect(imports.some((file) => /^\.\/chunks\/create-/.test(file))).toBe(true);
       // Everything else it imports is built into Node.
       const bare = [...text.matchAll(/from "([^".][^"]*)"/g)].map((m) => m[1]!);
       expect(bare.filter((m) => !m.startsWith('node:'))).toEqual([]);
