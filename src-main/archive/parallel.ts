@@ -34,7 +34,6 @@ interface Waiting {
 class Helper {
   /** Source bytes sent and not yet answered. */
   backlog = 0;
-
   readonly worker: Worker;
   readonly waiting = new Map<number, Waiting>();
   failure: Error | undefined;
