@@ -141,8 +141,7 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
   // The helpers start while the sources are walked, and the writer starts on the first entries
   // the walk finds: walking a large tree costs a noticeable part of the whole job.
   const helpers = options.helperThread ?? true ? availableParallelism() : 0;
-  const helperUrl = helpers > 0 ? helperPath() : undefined;
-  const pool = takePool(helperUrl, helpers);
+  const pool = takePool(helpers > 0 ? helperPath() : undefined, helpers);
   const list = new EntryList();
   const walking = walk(options.sources, {
     outputPath,
@@ -181,7 +180,7 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
     await walking;
     // Kept for the next create only after a clean end: a failed or cancelled job may leave work
     // on them.
-    await givePool(pool, helperUrl, helpers, clean);
+    await givePool(pool, clean);
   }
   return {
     outputPath: result.finalPath,

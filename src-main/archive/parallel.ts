@@ -63,9 +63,13 @@ export class CompressPool {
   private readonly spares: ArrayBuffer[] = [];
   private nextId = 0;
 
+  /** What the pool was made of (takePool hands a kept pool only to a job that asks the same). */
+  readonly key: string;
+
   /** `threads` helpers from `url`; none (the work runs here) when `url` is undefined. */
   constructor(url: URL | undefined, threads: number) {
     if (url) for (let i = 0; i < threads; i++) this.helpers.push(new Helper(url));
+    this.key = poolKey(url, threads);
   }
 
   /** Source bytes handed out and not yet done. */
@@ -144,23 +148,26 @@ export class CompressPool {
   }
 }
 
-let kept: { readonly pool: CompressPool; readonly key: string; readonly timer: NodeJS.Timeout } | undefined;
+function poolKey(url: URL | undefined, threads: number): string {
+  return `${threads} ${url?.href ?? ''}`;
+}
+
+let kept: { readonly pool: CompressPool; readonly timer: NodeJS.Timeout } | undefined;
 
 /** The helpers a create job takes (createArchive), started ahead of it unless some are kept already. */
 export function warmPool(threads = availableParallelism()): void {
   const url = helperPath();
   if (kept !== undefined || url === undefined || threads === 0) return;
-  void givePool(new CompressPool(url, threads), url, threads, true);
+  void givePool(new CompressPool(url, threads), true);
 }
 
 /** A pool of `threads` helpers from `url`: the one kept from the last job when it fits, else a new one. */
 export function takePool(url: URL | undefined, threads: number): CompressPool {
-  const key = `${threads} ${url?.href ?? ''}`;
   const last = kept;
   kept = undefined;
   if (last !== undefined) {
     clearTimeout(last.timer);
-    if (last.key === key && last.pool.reusable) {
+    if (last.pool.key === poolKey(url, threads) && last.pool.reusable) {
       last.pool.hold(true);
       return last.pool;
     }
@@ -170,7 +177,7 @@ export function takePool(url: URL | undefined, threads: number): CompressPool {
 }
 
 /** After a job: a pool that served it cleanly (`clean`, nothing outstanding) is kept for the next; others end. */
-export async function givePool(pool: CompressPool, url: URL | undefined, threads: number, clean: boolean): Promise<void> {
+export async function givePool(pool: CompressPool, clean: boolean): Promise<void> {
   if (!clean || pool.threads === 0 || !pool.reusable) return pool.close();
   if (kept !== undefined) {
     clearTimeout(kept.timer);
@@ -182,5 +189,5 @@ export async function givePool(pool: CompressPool, url: URL | undefined, threads
     void pool.close();
   }, KEPT_FOR_MS);
   timer.unref();
-  kept = { pool, key: `${threads} ${url?.href ?? ''}`, timer };
+  kept = { pool, timer };
 }

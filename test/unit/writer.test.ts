@@ -553,31 +553,31 @@ describe('the helper pool between create jobs', () => {
     const first = takePool(url, 2);
     const done = await first.files(batch);
     expect(done.outcomes).toHaveLength(1);
-    await givePool(first, url, 2, true);
+    await givePool(first, true);
     // The next job gets the same helpers, and they still work.
     const second = takePool(url, 2);
     expect(second).toBe(first);
     expect((await second.files(batch)).outcomes[0]).toEqual(done.outcomes[0]);
     // Another number of threads is another pool; the kept one is ended.
-    await givePool(second, url, 2, true);
+    await givePool(second, true);
     const other = takePool(url, 1);
     expect(other).not.toBe(first);
     await expect(first.files(batch)).rejects.toThrow(/ended/);
     // A job that failed or was cancelled leaves nothing kept.
-    await givePool(other, url, 1, false);
+    await givePool(other, false);
     const fresh = takePool(url, 1);
     expect(fresh).not.toBe(other);
     await expect(other.files(batch)).rejects.toThrow(/ended/);
-    await givePool(fresh, url, 1, false);
+    await givePool(fresh, false);
   });
 
   it.skipIf(url === undefined)('ends kept helpers once no job has come for KEPT_FOR_MS', async () => {
     const pool = takePool(url, 1);
-    await givePool(pool, url, 1, true);
+    await givePool(pool, true);
     await new Promise((resolve) => setTimeout(resolve, KEPT_FOR_MS + 500));
     await expect(pool.files(batch)).rejects.toThrow(/ended/);
     const next = takePool(url, 1);
     expect(next).not.toBe(pool);
-    await givePool(next, url, 1, false);
+    await givePool(next, false);
   });
 });
