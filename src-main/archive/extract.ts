@@ -783,9 +783,9 @@ class TargetFolder {
     private readonly fold: PathFold | undefined,
     /**
      * Where the names this run has written or is writing are claimed: those that more than one
-     * entry of the archive may name (the others are claimed once, by their entry), files' names
-     * that may also be folders other entries lie in, and every name the rename policy made up;
-     * and where that policy keeps the number to try next for a name.
+     * entry of the archive may name (the others are claimed once, by their entry) and files'
+     * names that may also be folders other entries lie in; and where the rename policy keeps the
+     * number to try next for a name (the names it makes up need no claim: choose).
      */
     private readonly known: KnownPaths,
   ) {
@@ -948,12 +948,14 @@ class TargetFolder {
       const candidate = [...parent, `${stem} (${n})${extension}`].join('/');
       // Not a name an entry of the archive has or lies under, either: that entry keeps its own name.
       if (this.known.claimedAs(candidate) !== undefined || this.madeFolder(candidate) || this.archivePaths?.mayName(candidate) === true || this.archivePaths?.mayBeFolder(candidate) === true) continue;
-      this.known.claim(candidate, kind);
-      if (!onDisk(candidate)) {
-        if (remembered) this.known.setNextNumber(relative, n + 1);
-        return { relative: candidate };
-      }
-      this.known.claim(candidate, undefined);
+      if (onDisk(candidate)) continue;
+      if (remembered) this.known.setNextNumber(relative, n + 1);
+      // Knowing every path of the archive, nothing but this path's own next entries can meet the
+      // made-up name again: no entry has it or lies under it, and the name gives back the path and
+      // the number it was made of ("stem (n).ext"), so no other path makes it up. Those next
+      // entries go on from the number after it. Without that knowledge the name is claimed.
+      if (this.archivePaths === undefined) this.known.claim(candidate, kind);
+      return { relative: candidate };
     }
   }
 

@@ -1,6 +1,6 @@
 // What extract remembers of the paths it may meet more than once: those that more than one entry
-// of the archive names (archive-paths.ts tells which), files' paths that other entries may lie
-// under, and the names the rename policy made up. Of each: the first entry planned there (under
+// of the archive names (archive-paths.ts tells which) and files' paths that other entries may lie
+// under. Of each: the first entry planned there (under
 // 'skip' it wins; its kind tells a folder named twice from a file that gives way), the last file
 // or link there (under 'replace' it wins), the number the rename policy tries next, and what the
 // target folder claimed it for (a name written or being written). An archive naming 500,000

@@ -918,6 +918,21 @@ describe('extractArchive with names used twice among thousands', () => {
     }
   });
 
+  it('gives every copy of names alike in all but a dot or a number a name of its own', async () => {
+    // The names rename makes up are not remembered: "stem (n).ext" gives back the path and the
+    // number it was made of, so two paths never make up the same name. These come close.
+    const bases = ['a', 'a.', '.a', 'a.b', 'a.b.', 'a (1', 'a (1)x', 'a.(1)', 'A.b'];
+    const entries: CraftEntry[] = [0, 1, 2].flatMap((copy) => bases.map((name) => ({ name: `d/${name}`, data: `${name} ${copy}` })));
+    const archive = writeArchive(dir, 'alike.zip', craftZip(entries));
+    for (const caseInsensitive of [false, true]) {
+      const target = path.join(dir, `out-${caseInsensitive}`);
+      const result = await extractArchive(archive, target, { overwrite: 'rename', caseInsensitive });
+      expect([result.problems, result.filesWritten], String(caseInsensitive)).toEqual([[], entries.length]);
+      const written = tree(target).filter((name) => !name.endsWith('/')).map((name) => readFileSync(path.join(target, name), 'utf8'));
+      expect(written.sort(), String(caseInsensitive)).toEqual(entries.map(({ data }) => data).sort());
+    }
+  });
+
   it('gives a renamed file a name that no entry of the archive has', async () => {
     const target = path.join(dir, 'out');
     mkdirSync(target);
