@@ -7,7 +7,7 @@
 //   get an entry. A name that readers would take for another path fails the job (sources.ts).
 // - An existing target is replaced only when it is an archive (checkReplaceable).
 // - Symlinks are stored as links (Unix mode S_IFLNK, the target as data) unless `followSymlinks`.
-//   Other special files (sockets, FIFOs, devices) are skipped with a warning.
+//   Other special files (sockets, FIFOs, devices) are skipped, and the result names them.
 // - A file that changes (size or mtime differs from the walk, or it grows/shrinks while read)
 //   or vanishes before it is read fails the whole job with ZipError 'SOURCE_CHANGED'. We never
 //   write an archive whose entry disagrees with the file it claims to hold.
@@ -54,7 +54,7 @@ import { compileGlobs } from './glob.js';
 import { type LargeFile, LargeFileFeeder, isLargeFile } from './large-files.js';
 import { openFileSource } from './file-source.js';
 import { type CompressPool, givePool, helperPath, takePool } from './parallel.js';
-import { type PlannedEntry, changed, endsWithSeparator, checkUnchanged, ioError, readExactly, throwIfAborted, walk } from './sources.js';
+import { type PlannedEntry, type SkippedSource, changed, endsWithSeparator, checkUnchanged, ioError, readExactly, throwIfAborted, walk } from './sources.js';
 import { type Numbered, type OnExists, tempPathFor, withTempFile } from './temp-file.js';
 
 /** Small files (not isLargeFile) go to a helper in batches of at most BATCH_BYTES or this many files. */
@@ -117,7 +117,14 @@ export interface CreateResult {
   readonly storedEntries: number;
   readonly deflatedEntries: number;
   readonly zip64: boolean;
+  /** The first LISTED_SKIPPED paths the walk left out on its own (a socket, a link in a loop), in the order met… */
+  readonly skipped: readonly SkippedSource[];
+  /** …and how many there were. */
+  readonly skippedCount: number;
 }
+
+/** Paths left out listed in the result (skippedCount counts them all). */
+export const LISTED_SKIPPED = 1000;
 
 
 interface PreparedData {
@@ -143,6 +150,8 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
   const helpers = options.helperThread ?? true ? availableParallelism() : 0;
   const pool = takePool(helpers > 0 ? helperPath() : undefined, helpers);
   const list = new EntryList();
+  const skipped: SkippedSource[] = [];
+  let skippedCount = 0;
   const walking = walk(options.sources, {
     outputPath,
     exclude: compileGlobs(options.excludes ?? []),
@@ -151,6 +160,10 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
     log,
     signal,
     onEntry: (entry) => list.push(entry),
+    onSkip: (source) => {
+      if (skipped.length < LISTED_SKIPPED) skipped.push(source);
+      skippedCount++;
+    },
   }).then(
     () => {
       list.finish();
@@ -190,6 +203,8 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
     storedEntries: result.value.stored,
     deflatedEntries: result.value.deflated,
     zip64: result.value.zip64,
+    skipped,
+    skippedCount,
   };
 }
 

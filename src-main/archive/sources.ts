@@ -65,6 +65,23 @@ export interface WalkOptions {
   readonly signal: AbortSignal | undefined;
   /** Each entry as soon as it is found, in archive order (the writer starts before the walk ends). */
   readonly onEntry?: (entry: PlannedEntry) => void;
+  /** Each path left out that the user did not ask to leave out (a socket, a link in a loop), as it is met. */
+  readonly onSkip?: (skipped: SkippedSource) => void;
+}
+
+/** A path the walk met and left out of the archive, by the name its entry would have had, and why. */
+export interface SkippedSource {
+  readonly name: string;
+  readonly reason: string;
+}
+
+/** What a path that is not a file, a folder or a link is. */
+function specialKind(st: Stats): string {
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isCharacterDevice()) return 'a character device';
+  return 'a special file';
 }
 
 export function ioError(error: unknown, path: SourcePath): ZipError {
@@ -192,13 +209,18 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
     return found;
   };
 
+  const skip = (abs: string | Buffer, name: string, reason: string): void => {
+    options.log.warn(`skipping ${reason}`, { path: shownPath(abs) });
+    options.onSkip?.({ name, reason });
+  };
+
   const visit = async (abs: string | Buffer, name: string, nameBytes: Buffer | undefined, st: Stats, ancestors: readonly string[]): Promise<void> => {
     throwIfAborted(options.signal);
     if (leftOut(name)) return;
     if (st.isDirectory()) {
       const key = `${st.dev}:${st.ino}`;
       if (ancestors.includes(key)) {
-        options.log.warn('skipping a folder link that loops back to its ancestor', { path: shownPath(abs) });
+        skip(abs, name, 'a link to a folder it lies in (a loop)');
         return;
       }
       if (name !== '') add({ name: name + '/', ...(nameBytes && { nameBytes: Buffer.concat([nameBytes, SLASH_BYTE]) }), kind: 'directory', sourcePath: abs, size: 0, mode: st.mode, mtimeMs: st.mtimeMs });
@@ -232,7 +254,7 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
       addFile(abs, name, nameBytes, st);
     } else if (st.isSymbolicLink()) {
       if (options.followSymlinks && (await loops(abs))) {
-        options.log.warn('skipping a link in a loop of links', { path: shownPath(abs) });
+        skip(abs, name, 'a link in a loop of links');
         return;
       }
       let target: Buffer;
@@ -243,7 +265,7 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
       }
       add({ name, ...(nameBytes && { nameBytes }), kind: 'symlink', sourcePath: abs, size: target.length, mode: st.mode, mtimeMs: st.mtimeMs, linkTarget: target });
     } else {
-      options.log.warn('skipping a special file (socket, FIFO or device)', { path: shownPath(abs) });
+      skip(abs, name, `${specialKind(st)}, not a file, folder or link`);
     }
   };
 

@@ -85,7 +85,11 @@ export async function runJobs(requests: readonly JobRequest[], context: CliConte
         clearBar();
         const r = event.result;
         const percent = r.sizes.input > 0 ? ` (${Math.round(r.ratio * 100)}%)` : '';
-        context.stdout.write(`${path.relative(context.cwd, r.outputPath) || r.outputPath}: ${r.entries} entries, ${formatBytes(r.sizes.input)} → ${formatBytes(r.sizes.output)}${percent} in ${(r.durationMs / 1000).toFixed(1)}s\n`);
+        const shown = path.relative(context.cwd, r.outputPath) || r.outputPath;
+        context.stdout.write(`${shown}: ${r.entries} entries, ${formatBytes(r.sizes.input)} → ${formatBytes(r.sizes.output)}${percent} in ${(r.durationMs / 1000).toFixed(1)}s\n`);
+        // What the job left out on its own (a socket, a link in a loop): a line each, as zip
+        // and tar warn; the archive holds everything else, and the exit code stays 0.
+        for (const note of r.problems ?? []) context.stderr.write(printable(['zipdesk', shown, ...(note.entry === undefined ? [] : [note.entry]), note.message].join(': ')) + '\n');
         break;
       }
       case 'failed':

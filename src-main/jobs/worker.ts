@@ -104,7 +104,17 @@ async function runCreate(request: Extract<WorkerJobRequest, { kind: 'create' }>,
   warmPool();
   const { createArchive } = await import('../archive/create.js');
   const result = await createArchive({ ...request, ...context });
-  return { outputPath: result.outputPath, sizes: { input: result.inputBytes, output: result.outputBytes }, entries: result.entries };
+  // Paths the walk left out on its own (a socket, a link in a loop) are told with the result.
+  const notes = result.skipped.map(({ name, reason }) => ({ entry: name, message: `skipped: ${reason}` }));
+  return { outputPath: result.outputPath, sizes: { input: result.inputBytes, output: result.outputBytes }, entries: result.entries, ...notesOf(notes, result.skippedCount) };
+}
+
+type Note = NonNullable<JobResult['problems']>[number];
+
+/** The result's notes: `noted` of them in all, of which `notes` are the first; at most MAX_NOTES, the last then counting the rest. */
+function notesOf(notes: readonly Note[], noted: number): Pick<JobResult, 'problems'> {
+  if (noted === 0) return {};
+  return { problems: noted <= MAX_NOTES ? notes : [...notes.slice(0, MAX_NOTES - 1), { message: `and ${noted - MAX_NOTES + 1} more` }] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,7 +159,7 @@ async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }
     outputPath: request.outputDir,
     sizes: { input: statSize(request.archivePath), output: result.bytesWritten },
     entries: result.filesWritten + result.directoriesCreated + result.symlinksCreated,
-    ...(noted > 0 && { problems: noted <= MAX_NOTES ? notes : [...notes.slice(0, MAX_NOTES - 1), { message: `and ${noted - MAX_NOTES + 1} more` }] }),
+    ...notesOf(notes, noted),
   };
 }
 

@@ -168,6 +168,8 @@ describe.skipIf(!runnable)('Zipdesk in Chromium', () => {
   test('dropping two folders zips each into its own archive, with progress, and both pass unzip -t', async () => {
     const photos = makeFolder(work, 'photos', { 'a.txt': wordsOfSize(3_000_000, 3), 'b/c.txt': wordsOfSize(2_000_000, 4) });
     const notes = makeFolder(work, 'notes', { 'todo.md': '- ship it\n'.repeat(1000), 'ideas/one.txt': wordsOfSize(2_500_000, 5) });
+    // A named pipe is never read: left out, and the finished job says so.
+    execFileSync('mkfifo', [path.join(notes, 'pipe')]);
     await harness.setDropPaths({ photos, notes });
     const progressSeen = new Set<string>();
     const stop = harness.jobs.onEvent((event) => {
@@ -184,6 +186,10 @@ describe.skipIf(!runnable)('Zipdesk in Chromium', () => {
       expect(execFileSync('unzip', ['-t', zip], { encoding: 'utf8' })).toContain('No errors detected');
     }
     expect(execFileSync('unzip', ['-Z1', path.join(work, 'photos.zip')], { encoding: 'utf8' })).toContain('photos/b/c.txt');
+    expect(execFileSync('unzip', ['-Z1', path.join(work, 'notes.zip')], { encoding: 'utf8' })).not.toContain('pipe');
+    const notesJob = harness.page.locator('[data-testid="job"]', { hasText: 'notes.zip' });
+    await expect.poll(() => notesJob.locator('.problems li').allTextContents()).toEqual(['notes/pipe: skipped: a named pipe (FIFO), not a file, folder or link']);
+    expect(await harness.page.locator('[data-testid="job"]', { hasText: 'photos.zip' }).locator('.problems').count()).toBe(0);
 
     // Show in folder goes to the file manager with the archive's path.
     await harness.page.locator('[data-testid="job"]', { hasText: 'photos.zip' }).getByRole('button', { name: 'Show in folder' }).click();

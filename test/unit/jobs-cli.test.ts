@@ -130,6 +130,18 @@ describe('zipdesk create / batch', () => {
     expect(ctx.stderr.text).toContain(`zipdesk: ${path.join(root, 'missing.zip')}: ${path.join(root, 'no-such-thing')}: no such file or folder\n`);
   });
 
+  it('names on stderr what a job left out on its own, a line each, and exits 0', async () => {
+    const src = path.join(root, 'with-pipe');
+    mkdirSync(src);
+    writeFileSync(path.join(src, 'a.txt'), 'a');
+    execFileSync('mkfifo', [path.join(src, 'pipe')]);
+    const ctx = context(false);
+    expect(await createCommand.run(['with-pipe.zip', 'with-pipe'], ctx)).toBe(0);
+    expect(ctx.stdout.text).toMatch(/^with-pipe\.zip: 2 entries, /);
+    expect(ctx.stderr.text.split('\n').filter((line) => line.startsWith('zipdesk:'))).toEqual(['zipdesk: with-pipe.zip: with-pipe/pipe: skipped: a named pipe (FIFO), not a file, folder or link']);
+    expect(execFileSync('unzip', ['-Z1', path.join(root, 'with-pipe.zip')], { encoding: 'utf8' })).toBe('with-pipe/\nwith-pipe/a.txt\n');
+  });
+
   it('batch zips each folder into the output folder, made when it does not exist yet', async () => {
     mkdirSync(path.join(root, 'b1'));
     mkdirSync(path.join(root, 'b2'));

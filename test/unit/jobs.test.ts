@@ -1,7 +1,7 @@
 // The queue and the worker, for real: a compiled worker thread (build/, made by `npm run
 // build:node`), real files, real zlib. Every wait is on an event, never on a timer.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { planBatch } from '../../src-main/jobs/batch.js';
 import { JobClient, defaultWorkerPath } from '../../src-main/jobs/client.js';
 import { processAlive } from '../../src-main/archive/extract-files.js';
 import { PendingJobStore } from '../../src-main/jobs/persist.js';
-import { type JobEvent, type JobId, WORKER_CRASHED, isEndEvent } from '../../src-main/jobs/protocol.js';
+import { type JobEvent, type JobId, MAX_NOTES, WORKER_CRASHED, isEndEvent } from '../../src-main/jobs/protocol.js';
 import { JobQueue } from '../../src-main/jobs/queue.js';
 import { tempDir, text } from '../conformance/write-fixtures.js';
 
@@ -189,6 +189,26 @@ describe('JobClient with the real worker', () => {
     expect(rec.events.some((e) => e.jobId === ids[1] && e.type === 'progress')).toBe(true);
     expect(readdirSync(path.join(out, 'small')).length).toBe(20);
     expect(rec.events.find((e) => e.jobId === missing[0] && isEndEvent(e))).toMatchObject({ type: 'failed', error: { code: 'IO' } });
+  });
+
+  it('a create tells what it left out on its own: the first MAX_NOTES - 1, then how many more', async () => {
+    const pipes = path.join(root, 'pipes');
+    mkdirSync(pipes);
+    writeFileSync(path.join(pipes, 'a.txt'), 'a');
+    const names = Array.from({ length: MAX_NOTES + 10 }, (_, i) => `p${String(i).padStart(3, '0')}`);
+    execFileSync('mkfifo', names.map((name) => path.join(pipes, name)));
+    const client = new JobClient();
+    const rec = record(client);
+    const ids = client.enqueue({ kind: 'create', outputPath: path.join(root, 'pipes.zip'), sources: [pipes] });
+    await rec.ended(ids);
+    const end = rec.events.find((e) => e.jobId === ids[0] && isEndEvent(e));
+    const problems = end?.type === 'done' ? end.result.problems : undefined;
+    expect(problems).toHaveLength(MAX_NOTES);
+    expect(problems![0]).toEqual({ entry: 'pipes/p000', message: 'skipped: a named pipe (FIFO), not a file, folder or link' });
+    expect(problems![MAX_NOTES - 2]).toMatchObject({ entry: `pipes/${names[MAX_NOTES - 2]}` });
+    expect(problems![MAX_NOTES - 1]).toEqual({ message: 'and 11 more' });
+    expect(end).toMatchObject({ type: 'done', result: { entries: 2 } });
+    await client.close();
   });
 
   it('extract and test refuse an archive replaced since the app opened it; extract tells what it skipped, renamed or did not find', async () => {

@@ -396,8 +396,17 @@ describe('createArchive', () => {
       { name: 'up', kind: 'symlink', target: '.' },
     ]);
     const archive = path.join(dir, 'lp.zip');
-    await createArchive({ outputPath: archive, sources: [base], followSymlinks: true });
+    const followed = await createArchive({ outputPath: archive, sources: [base], followSymlinks: true });
     expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['lp/', 'lp/f.txt']);
+    expect([followed.skipped, followed.skippedCount]).toEqual([
+      [
+        { name: 'lp/l1', reason: 'a link in a loop of links' },
+        { name: 'lp/l2', reason: 'a link in a loop of links' },
+        { name: 'lp/self', reason: 'a link in a loop of links' },
+        { name: 'lp/up', reason: 'a link to a folder it lies in (a loop)' },
+      ],
+      4,
+    ]);
     // Not following: every link is stored as a link.
     await createArchive({ outputPath: archive, sources: [base] });
     expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['lp/', 'lp/f.txt', 'lp/l1', 'lp/l2', 'lp/self', 'lp/up']);
@@ -406,6 +415,31 @@ describe('createArchive', () => {
     expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['dirlink/', 'dirlink/f.txt', 'dirlink/l1', 'dirlink/l2', 'dirlink/self', 'dirlink/up']);
     await createArchive({ outputPath: archive, sources: [path.join(dir, 'dirlink')] });
     expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['dirlink']);
+  });
+
+  it('leaves out named pipes and sockets, never reading them, and names each in the result', async () => {
+    const dir = path.join(root, 'special');
+    const base = writeTree(dir, 'sp', [{ name: 'f.txt', kind: 'file', data: text(10) }, { name: 'z.txt', kind: 'file', data: text(20) }]);
+    // Real ones: reading the pipe would wait for a writer that never comes.
+    execFileSync('mkfifo', [path.join(base, 'pipe')]);
+    execFileSync('python3', ['-c', 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', path.join(base, 'sock')]);
+    const archive = path.join(dir, 'sp.zip');
+    const result = await createArchive({ outputPath: archive, sources: [base] });
+    expect([result.entries, result.skipped, result.skippedCount]).toEqual([
+      3,
+      [
+        { name: 'sp/pipe', reason: 'a named pipe (FIFO), not a file, folder or link' },
+        { name: 'sp/sock', reason: 'a socket, not a file, folder or link' },
+      ],
+      2,
+    ]);
+    expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['sp/', 'sp/f.txt', 'sp/z.txt']);
+    // A pipe given as the source itself: an archive of nothing, that says why.
+    const alone = await createArchive({ outputPath: path.join(dir, 'pipe.zip'), sources: [path.join(base, 'pipe')] });
+    expect([alone.entries, alone.skipped]).toEqual([0, [{ name: 'pipe', reason: 'a named pipe (FIFO), not a file, folder or link' }]]);
+    // A tree without any: none.
+    const plain = await createArchive({ outputPath: path.join(dir, 'plain.zip'), sources: [path.join(base, 'f.txt')] });
+    expect([plain.skipped, plain.skippedCount]).toEqual([[], 0]);
   });
 
   it('stores names that are not UTF-8 (Latin-1) as their bytes, without the UTF-8 flag, as zip does; unzip gives them back', async () => {
