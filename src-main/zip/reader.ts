@@ -187,9 +187,9 @@ async function findEnd(source: RandomAccessSource, log: Log): Promise<FoundEnd> 
   if (result !== undefined) return result;
   const head = await source.read(0, Math.min(4, size));
   if (head.length === 4 && head.readUInt32LE(0) === SIGNATURE.LOCAL_FILE_HEADER) {
-    throw new ZipError('EOCD_NOT_FOUND', `no end of central directory record (signature ${hex(SIGNATURE.END_OF_CENTRAL_DIRECTORY)}) in the last ${size - windowStart} bytes of a file that starts with a local header`);
+    throw new ZipError('EOCD_NOT_FOUND', `cut short or damaged: it starts as a ZIP archive does (a local header), but has no end of central directory record (signature ${hex(SIGNATURE.END_OF_CENTRAL_DIRECTORY)}) in its last ${size - windowStart} bytes`);
   }
-  throw new ZipError('NOT_A_ZIP', `no end of central directory record (signature ${hex(SIGNATURE.END_OF_CENTRAL_DIRECTORY)}) in the last ${size - windowStart} bytes`);
+  throw new ZipError('NOT_A_ZIP', `not a ZIP archive: no end of central directory record (signature ${hex(SIGNATURE.END_OF_CENTRAL_DIRECTORY)}) in its last ${size - windowStart} bytes`);
 }
 
 async function scanForEnd(source: RandomAccessSource, tail: Buffer, tailStart: number, log: Log): Promise<FoundEnd | ZipError | undefined> {

@@ -323,7 +323,7 @@ describe('zipdesk usage and errors', () => {
     for (const argv of [['test', '--json', 'text.zip'], ['extract', '--json', 'text.zip', '-o', 'never']]) {
       const failed = await zipdesk(...argv);
       expect(failed.code).toBe(1);
-      expect(JSON.parse(failed.stdout)).toEqual({ archive: 'text.zip', problems: [], ok: false, error: { code: 'NOT_A_ZIP', message: expect.stringMatching(/^no end of central directory record/) } });
+      expect(JSON.parse(failed.stdout)).toEqual({ archive: 'text.zip', problems: [], ok: false, error: { code: 'NOT_A_ZIP', message: expect.stringMatching(/^not a ZIP archive: no end of central directory record/) } });
     }
   });
 
