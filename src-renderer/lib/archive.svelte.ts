@@ -10,6 +10,30 @@ import { buildTree, flatItems, initiallyExpanded, treeItems, withFolderContents,
 
 export type LoadState = 'empty' | 'loading' | 'loaded' | 'error';
 
+/**
+ * One string for each method name, level and attributes text the rows have. Each row of a page
+ * arrives with its own copies (IPC clones every string): a million rows kept some 40–55 MB of
+ * copies of "Deflated" and "-rw-r--r--".
+ */
+class SharedStrings {
+  readonly #seen = new Map<string, string>();
+
+  inRow(row: EntryRow): EntryRow {
+    const mutable = row as { -readonly [K in keyof EntryRow]: EntryRow[K] };
+    mutable.methodName = this.#of(row.methodName);
+    mutable.attributes = this.#of(row.attributes);
+    if (row.level !== null) mutable.level = this.#of(row.level) as typeof row.level;
+    return row;
+  }
+
+  #of(text: string): string {
+    const known = this.#seen.get(text);
+    if (known !== undefined) return known;
+    this.#seen.set(text, text);
+    return text;
+  }
+}
+
 export class ArchiveState {
   state = $state<LoadState>('empty');
   /** The path being opened or shown, for titles and errors. */
@@ -63,10 +87,11 @@ export class ArchiveState {
       };
       if (overtaken()) return;
       const rows: EntryRow[] = [];
+      const shared = new SharedStrings();
       for (let start = 0; start < summary.entryCount; start += MAX_PAGE_ROWS) {
         const page = await api.listEntries(summary.archiveId, start, Math.min(MAX_PAGE_ROWS, summary.entryCount - start));
         if (overtaken()) return;
-        for (const row of page.rows) rows.push(row);
+        for (const row of page.rows) rows.push(shared.inRow(row));
       }
       if (previous) void api.closeArchive(previous.archiveId).catch(() => undefined);
       this.summary = summary;

@@ -93,8 +93,10 @@ function installBridge(methods: readonly string[]): void {
   };
   const api: Record<string, unknown> = {};
   // Results come back as JSON text: Playwright's own value-by-value serialization of a page of
-  // 20,000 rows takes seconds, where Electron's structured clone takes milliseconds.
-  for (const method of methods) api[method] = async (...args: unknown[]) => JSON.parse((await w.__zipdeskInvoke(method, args)) as string);
+  // 20,000 rows takes seconds, where Electron's structured clone takes milliseconds. They are
+  // then cloned, so that the page holds values as Electron's IPC hands them over: V8's JSON
+  // parser makes one string of each short text, where a clone has a copy in every row.
+  for (const method of methods) api[method] = async (...args: unknown[]) => structuredClone(JSON.parse((await w.__zipdeskInvoke(method, args)) as string));
   // webUtils.getPathForFile stands in: the test says which path each dropped name has.
   api.pathsForDroppedFiles = (files: File[]) => {
     const paths = files.map((f) => w.__zipdeskDropPaths?.[f.name] ?? '').filter((p) => p !== '');
