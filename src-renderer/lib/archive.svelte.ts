@@ -6,7 +6,7 @@ import { SvelteSet } from 'svelte/reactivity';
 import type { ArchiveReport, ArchiveSummary, EntryRow, OverwritePolicy } from '../../src-preload/contract.js';
 import { MAX_PAGE_ROWS } from '../../src-preload/contract.js';
 import { api } from './api.js';
-import { buildTree, flatItems, initiallyExpanded, treeItems, withFolderContents, type ListItem, type SortDirection, type SortKey, type ViewMode } from './listing.js';
+import { buildTree, flatItems, initiallyExpanded, sortedRows, treeItems, withFolderContents, type ListItem, type SortDirection, type SortKey, type ViewMode } from './listing.js';
 
 export type LoadState = 'empty' | 'loading' | 'loaded' | 'error';
 
@@ -57,11 +57,13 @@ export class ArchiveState {
   inspecting = $state<number | 'archive' | null>(null);
 
   #tree = $derived(this.mode === 'folders' ? buildTree(this.rows) : null);
+  /** The flat view's rows in the column's order: sorted again only when the rows or the order change, not the filter. */
+  #sorted = $derived(this.mode === 'flat' ? sortedRows(this.rows, this.sortKey, this.sortDirection) : null);
 
   items: ListItem[] = $derived.by(() =>
     this.#tree
       ? treeItems(this.#tree, this.expanded, this.sortKey, this.sortDirection, this.filter)
-      : flatItems(this.rows, this.sortKey, this.sortDirection, this.filter),
+      : flatItems(this.#sorted ?? [], this.filter),
   );
 
   #generation = 0;

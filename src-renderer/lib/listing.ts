@@ -58,14 +58,23 @@ function matcher(filter: string): ((name: string) => boolean) | null {
   return needle ? (name) => name.toLowerCase().includes(needle) : null;
 }
 
-export function flatItems(rows: readonly EntryRow[], key: SortKey, direction: SortDirection, filter: string): ListItem[] {
-  const matches = matcher(filter);
-  const kept = matches ? rows.filter((row) => matches(row.name)) : rows.slice();
+/** The rows in the order of a column; ties keep central-directory order, so the listing is stable whatever the column. */
+export function sortedRows(rows: readonly EntryRow[], key: SortKey, direction: SortDirection): readonly EntryRow[] {
   const compare = compareRows(key);
   const sign = direction === 'asc' ? 1 : -1;
-  // Ties keep central-directory order, so the listing is stable whatever the column.
-  kept.sort((a, b) => sign * compare(a, b) || a.index - b.index);
-  return kept.map((row) => new FlatItem(row));
+  return rows.slice().sort((a, b) => sign * compare(a, b) || a.index - b.index);
+}
+
+/**
+ * The flat list of rows already sorted (sortedRows) whose names match the filter. Filtering
+ * keeps their order: typing in the filter box costs one pass over the rows, not a sort (100,000
+ * rows in an order that is not the column's took some 250 ms a keystroke to sort by name).
+ */
+export function flatItems(sorted: readonly EntryRow[], filter: string): ListItem[] {
+  const matches = matcher(filter);
+  const items: ListItem[] = [];
+  for (const row of sorted) if (matches === null || matches(row.name)) items.push(new FlatItem(row));
+  return items;
 }
 
 /**

@@ -23,7 +23,7 @@ import {
   secureWebPreferences,
 } from '../../src-main/window-policy.js';
 import { planDrop } from '../../src-renderer/lib/drop.js';
-import { buildTree, flatItems, treeItems, withFolderContents } from '../../src-renderer/lib/listing.js';
+import { buildTree, flatItems, sortedRows, treeItems, withFolderContents } from '../../src-renderer/lib/listing.js';
 
 const APP = 'file:///opt/Zipdesk/resources/app.asar/out/renderer/index.html';
 
@@ -200,9 +200,12 @@ describe('listing rows', () => {
   const rows = [row(0, 'b/', 0), row(1, 'b/z.txt', 10), row(2, 'a.txt', 300), row(3, 'b/c/d.txt', 20), row(4, 'file10', 5), row(5, 'file9', 5)];
 
   test('flat: sorted by any column, ties in central directory order, numbers in names sort naturally', () => {
-    expect(flatItems(rows, 'name', 'asc', '').map((i) => i.label)).toEqual(['a.txt', 'b/', 'b/c/d.txt', 'b/z.txt', 'file9', 'file10']);
-    expect(flatItems(rows, 'size', 'desc', '').map((i) => i.row!.index)).toEqual([2, 3, 1, 4, 5, 0]);
-    expect(flatItems(rows, 'name', 'asc', 'B/').map((i) => i.label)).toEqual(['b/', 'b/c/d.txt', 'b/z.txt']);
+    expect(flatItems(sortedRows(rows, 'name', 'asc'), '').map((i) => i.label)).toEqual(['a.txt', 'b/', 'b/c/d.txt', 'b/z.txt', 'file9', 'file10']);
+    expect(flatItems(sortedRows(rows, 'size', 'desc'), '').map((i) => i.row!.index)).toEqual([2, 3, 1, 4, 5, 0]);
+    expect(flatItems(sortedRows(rows, 'name', 'desc'), 'B/').map((i) => i.label)).toEqual(['b/z.txt', 'b/c/d.txt', 'b/']);
+    expect(flatItems(sortedRows(rows, 'size', 'asc'), 'file').map((i) => [i.key, i.depth, i.label, i.folder])).toEqual([['e4', 0, 'file10', null], ['e5', 0, 'file9', null]]);
+    // The rows given are not reordered.
+    expect(rows.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
   test('by folder: folders first with totals, collapsed until opened; a filter opens the way to matches', () => {
