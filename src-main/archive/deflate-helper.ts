@@ -3,11 +3,18 @@
 // with zlib's synchronous calls (Node's asynchronous zlib call costs about 80 µs of stream
 // machinery per call, as much as deflating a small source file). Small files are read here, where
 // they are compressed, so their bytes are never copied between threads; results travel back as
-// transferred buffers. The helpers belong to one job and end with it; they only read files.
+// transferred buffers. The helpers serve one job at a time (or wait briefly for the next) and end
+// themselves when told, between two tasks; they only read files.
 
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { Buffer } from 'node:buffer';
 import { type BlockTask, type FilesBatch, compressFiles, deflateBlock } from './compress-work.js';
+import { END_MESSAGE } from './helper-script.js';
+
+export interface HelperData {
+  /** A 32-bit flag the pool sets when it ends (parallel.ts Helper.end). */
+  readonly ending: SharedArrayBuffer;
+}
 
 export type HelperTask = { readonly id: number } & (
   | { readonly type: 'files'; readonly batch: FilesBatch; readonly spares: readonly ArrayBuffer[] }
@@ -24,7 +31,10 @@ export type HelperAnswer =
 if (parentPort) {
   const port = parentPort;
   const spares: ArrayBuffer[] = [];
-  port.on('message', (task: HelperTask) => {
+  const ending = new Int32Array((workerData as HelperData).ending);
+  port.on('message', (task: HelperTask | typeof END_MESSAGE) => {
+    // The pool ends: here, between two tasks, where no zlib stream is half made (endHelper).
+    if (task === END_MESSAGE || Atomics.load(ending, 0) !== 0) process.exit(0);
     if (task.type === 'files') {
       for (const spare of task.spares) if (spares.length < MAX_SPARES) spares.push(spare);
       const done = compressFiles(task.batch, spares);

@@ -20,6 +20,7 @@ import { Buffer } from 'node:buffer';
 import path from 'node:path';
 import { closeSync, fchmodSync, fstatSync, futimesSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
+import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { Worker, threadId } from 'node:worker_threads';
 import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
@@ -27,7 +28,7 @@ import type { EntryFields, RandomAccessSource, ZipEntry } from '../zip/model.js'
 import { entryChunks, plainEntryData, readEntryData, readSmallEntryAt, type SyncSource } from '../zip/entry-data.js';
 import type { HelperAnswer, HelperData, HelperRequest } from './extract-helper.js';
 import type { RangeJob, RangeTally } from './check-ranges.js';
-import { helperScript } from './helper-script.js';
+import { endHelper, helperScript } from './helper-script.js';
 import { tempStem } from './temp-stem.js';
 import { sameFile, type FileIdentity } from './file-source.js';
 
@@ -439,6 +440,10 @@ export class SpanRunner {
   private helperIdle: (() => void) | undefined;
   /** Set once the job is cancelled; the helper thread, which cannot see the signal, reads it too. */
   private readonly cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+  /** Settles when the helper thread has ended. */
+  private workerExited: Promise<unknown> | undefined;
+  /** Set by close: batches the helper had in hand are not settled after it (they stop, or never came back). */
+  private closing = false;
   private readonly onAbort = (): void => void Atomics.store(this.cancelFlag, 0, 1);
   readonly cancelled = (): boolean => Atomics.load(this.cancelFlag, 0) !== 0;
 
@@ -494,7 +499,18 @@ export class SpanRunner {
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`extraction helper thread ended (exit code ${code})`)));
     this.worker = worker;
+    this.workerExited = once(worker, 'exit');
     return true;
+  }
+
+  /**
+   * Ends the helper thread between two requests. With `stopWork` (the runner closes), the work
+   * in hand stops at once too: the cancel flag says nothing more is wanted of it.
+   */
+  private endWorker(worker: Worker, stopWork: boolean): Promise<void> {
+    return endHelper(worker, this.workerExited!, () => {
+      if (stopWork) Atomics.store(this.cancelFlag, 0, 1);
+    });
   }
 
   /** Ends the helper thread if it has not been given work; whether it did. */
@@ -503,7 +519,7 @@ export class SpanRunner {
     if (worker === undefined || this.helperBusy > 0) return false;
     this.worker = undefined;
     this.helperFailed = true;
-    void worker.terminate();
+    void this.endWorker(worker, false);
     return true;
   }
 
@@ -536,9 +552,11 @@ export class SpanRunner {
       this.helperBusy++;
       void this.send(batch)
         // The helper is gone: this batch (every write of it is idempotent) is done here, without
-        // reporting again the bytes the helper had reported.
-        .catch(() => runSpanBatch(this.local, batch, this.cancelled))
+        // reporting again the bytes the helper had reported. Not once the runner closes: the
+        // job has ended (failed), and what the helper still had is not its outcome.
+        .catch(() => (this.closing ? undefined : runSpanBatch(this.local, batch, this.cancelled)))
         .then((outcomes) => {
+          if (outcomes === undefined || this.closing) return;
           this.settle(batch, outcomes);
           this.helperBusy--;
           this.feedHelper();
@@ -549,11 +567,12 @@ export class SpanRunner {
 
   /** Ends the helper thread and closes the archive. */
   async close(): Promise<void> {
+    this.closing = true;
     this.signal?.removeEventListener('abort', this.onAbort);
     const worker = this.worker;
     this.worker = undefined;
     try {
-      if (worker !== undefined) await worker.terminate();
+      if (worker !== undefined) await this.endWorker(worker, true);
     } finally {
       this.local.close();
     }

@@ -3,14 +3,15 @@
 // same code as the job's own thread, and answers each batch with its outcomes. For test of a
 // large archive it is sent ranges of central records instead (check-ranges.ts), reads their
 // entries with its own reader and answers each range with its tally. It belongs to one
-// extraction or test and ends with it, and stops mid-entry when the job's thread sets the shared
-// cancel flag. The main side decides every name; this thread only reads the archive and writes
-// the files it was told to.
+// extraction or test and ends itself when told (endHelper), and stops mid-entry when the job's
+// thread sets the shared cancel flag. The main side decides every name; this thread only reads
+// the archive and writes the files it was told to.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { SpanReader, runSpanBatch, type FileOutcome, type SpanBatch } from './extract-files.js';
 import { checkRange, emptyTally, type RangeJob, type RangeTally } from './check-ranges.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
+import { END_MESSAGE } from './helper-script.js';
 
 export interface HelperData {
   /** The job thread's descriptor of the archive (it closes it once this thread has ended). */
@@ -43,7 +44,14 @@ if (parentPort) {
   let reader: Promise<ZipReader> | undefined;
   // One request at a time, in the order sent (each is done before the next is read).
   let queue = Promise.resolve();
-  port.on('message', (request: HelperRequest) => {
+  port.on('message', (request: HelperRequest | typeof END_MESSAGE) => {
+    // Asked to end (endHelper): after the requests before it, between two of them, where no zlib
+    // stream is half made.
+    if (request === END_MESSAGE) {
+      const exit = (): never => process.exit(0);
+      queue = queue.then(exit, exit);
+      return;
+    }
     queue = queue.then(async () => {
       if (request.kind === 'batch') {
         const { batch } = request;

@@ -6,6 +6,7 @@
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 
 /** The compiled helper `name` (e.g. 'deflate-helper.js'), or undefined when there is none. */
 export function helperScript(name: string): URL | undefined {
@@ -14,4 +15,29 @@ export function helperScript(name: string): URL | undefined {
     if (existsSync(fileURLToPath(url))) return url;
   }
   return undefined;
+}
+
+/** The message that asks a helper thread to end (endHelper). */
+export const END_MESSAGE = 'end';
+
+/** How long a helper may take to end between two tasks before it is terminated. */
+const END_GRACE_MS = 5000;
+
+/**
+ * Ends a helper thread the way it ends itself: `stop` makes the work in hand stop soon (a shared
+ * flag the helper reads between tasks or entries), and the helper, told END_MESSAGE, calls
+ * process.exit() between two tasks. Not worker.terminate() alone: a thread stopped while it
+ * makes a zlib stream (between the stream's native handle and the handle's init) makes Node's
+ * cleanup of that thread abort the whole process ("close before init"; seen once in the tests,
+ * on a create whose job failed while its helpers deflated a file each with a fresh stream). Only
+ * a helper that has not ended by then (a read that hangs) is terminated. `exited` settles
+ * when the thread has ended (its 'exit' event, awaited from the thread's start).
+ */
+export async function endHelper(worker: Worker, exited: Promise<unknown>, stop: () => void): Promise<void> {
+  stop();
+  worker.postMessage(END_MESSAGE);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, END_GRACE_MS)));
+  if ((await Promise.race([exited.then(() => true), late.then(() => false)])) === false) await worker.terminate();
+  clearTimeout(timer);
 }

@@ -10,10 +10,11 @@
 
 import { Buffer } from 'node:buffer';
 import { availableParallelism } from 'node:os';
+import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { type BlockTask, type FilesBatch, type FilesDone, compressFiles, deflateBlock } from './compress-work.js';
-import type { HelperAnswer, HelperTask } from './deflate-helper.js';
-import { helperScript } from './helper-script.js';
+import type { HelperAnswer, HelperData, HelperTask } from './deflate-helper.js';
+import { endHelper, helperScript } from './helper-script.js';
 
 /** The helper thread's compiled entry. */
 export function helperPath(): URL | undefined {
@@ -38,9 +39,15 @@ class Helper {
   readonly waiting = new Map<number, Waiting>();
   failure: Error | undefined;
 
+  /** Set when the pool ends: the helper then ends at its next task instead of doing it. */
+  private readonly ending = new Int32Array(new SharedArrayBuffer(4));
+  private readonly exited: Promise<unknown>;
+
   constructor(url: URL) {
     // A helper holds a batch or a block at a time: a small heap is plenty, and keeps the RSS down.
-    this.worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 } });
+    const data: HelperData = { ending: this.ending.buffer as SharedArrayBuffer };
+    this.worker = new Worker(url, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 } });
+    this.exited = once(this.worker, 'exit');
     this.worker.on('message', (answer: HelperAnswer) => {
       const waiting = this.waiting.get(answer.id);
       if (!waiting) return;
@@ -55,6 +62,11 @@ class Helper {
     };
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => fail(new Error(`compression helper thread ended (exit code ${code})`)));
+  }
+
+  /** Ends the thread between two tasks; those sent and not begun are dropped. */
+  end(): Promise<void> {
+    return endHelper(this.worker, this.exited, () => Atomics.store(this.ending, 0, 1));
   }
 }
 
@@ -144,7 +156,7 @@ export class CompressPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.helpers.map((helper) => helper.worker.terminate()));
+    await Promise.all(this.helpers.map((helper) => helper.end()));
   }
 }
 
