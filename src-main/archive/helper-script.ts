@@ -33,11 +33,11 @@ const END_GRACE_MS = 5000;
  * a helper that has not ended by then (a read that hangs) is terminated. `exited` settles
  * when the thread has ended (its 'exit' event, awaited from the thread's start).
  */
-export async function endHelper(worker: Worker, exited: Promise<unknown>, stop: () => void): Promise<void> {
+export async function endHelper(worker: Worker, exited: Promise<unknown>, stop: () => void, graceMs = END_GRACE_MS): Promise<void> {
   stop();
   worker.postMessage(END_MESSAGE);
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, END_GRACE_MS)));
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
   if ((await Promise.race([exited.then(() => true), late.then(() => false)])) === false) await worker.terminate();
   clearTimeout(timer);
 }

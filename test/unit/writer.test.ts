@@ -14,6 +14,9 @@ import { deflateTransient } from '../../src-main/archive/compress-work.js';
 import { KEPT_FOR_MS, givePool, helperPath, takePool } from '../../src-main/archive/parallel.js';
 import { compileGlobs } from '../../src-main/archive/glob.js';
 import { numberedName, withTempFile } from '../../src-main/archive/temp-file.js';
+import { endHelper } from '../../src-main/archive/helper-script.js';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import { ZipError } from '../../src-main/zip/errors.js';
 import {
   CENTRAL_DIRECTORY_HEADER,
@@ -596,20 +599,43 @@ describe('the helper pool between create jobs', () => {
     await givePool(second, true);
     const other = takePool(url, 1);
     expect(other).not.toBe(first);
-    await expect(first.files(batch)).rejects.toThrow(/ended/);
+    // Ended by themselves (exit code 0), as every helper is: not terminated (endHelper).
+    await expect(first.files(batch)).rejects.toThrow(/ended \(exit code 0\)/);
     // A job that failed or was cancelled leaves nothing kept.
     await givePool(other, false);
     const fresh = takePool(url, 1);
     expect(fresh).not.toBe(other);
-    await expect(other.files(batch)).rejects.toThrow(/ended/);
+    await expect(other.files(batch)).rejects.toThrow(/ended \(exit code 0\)/);
     await givePool(fresh, false);
+  });
+
+  it.skipIf(url === undefined)('ends busy helpers between two tasks, dropping those not begun', async () => {
+    const pool = takePool(url, 1);
+    // Twenty batches in hand: the first may be done, the rest are dropped once the pool ends.
+    const answers = Array.from({ length: 20 }, () => pool.files(batch).then(() => 'done', (error: Error) => error.message));
+    await givePool(pool, false);
+    const outcomes = await Promise.all(answers);
+    expect(outcomes.filter((outcome) => outcome !== 'done').length).toBeGreaterThan(10);
+    for (const outcome of outcomes) expect(outcome).toMatch(/^(done|compression helper thread ended \(exit code 0\))$/);
+  });
+
+  it('endHelper: a helper told to end exits by itself; one that does not answer is terminated after the grace time', async () => {
+    const polite = new Worker("require('node:worker_threads').parentPort.on('message', (m) => m === 'end' && process.exit(0));", { eval: true });
+    const politeExit = once(polite, 'exit');
+    let stopped = 0;
+    await endHelper(polite, politeExit, () => stopped++, 10_000);
+    expect([(await politeExit)[0], stopped]).toEqual([0, 1]);
+    const deaf = new Worker("require('node:worker_threads').parentPort.on('message', () => undefined);", { eval: true });
+    const deafExit = once(deaf, 'exit');
+    await endHelper(deaf, deafExit, () => undefined, 100);
+    expect((await deafExit)[0]).toBe(1);
   });
 
   it.skipIf(url === undefined)('ends kept helpers once no job has come for KEPT_FOR_MS', async () => {
     const pool = takePool(url, 1);
     await givePool(pool, true);
     await new Promise((resolve) => setTimeout(resolve, KEPT_FOR_MS + 500));
-    await expect(pool.files(batch)).rejects.toThrow(/ended/);
+    await expect(pool.files(batch)).rejects.toThrow(/ended \(exit code 0\)/);
     const next = takePool(url, 1);
     expect(next).not.toBe(pool);
     await givePool(next, false);
