@@ -20,7 +20,6 @@ import { Buffer } from 'node:buffer';
 import path from 'node:path';
 import { closeSync, fchmodSync, fstatSync, futimesSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
-import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { Worker, threadId } from 'node:worker_threads';
 import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
@@ -499,7 +498,8 @@ export class SpanRunner {
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`extraction helper thread ended (exit code ${code})`)));
     this.worker = worker;
-    this.workerExited = once(worker, 'exit');
+    // (Not events.once: it rejects on an 'error' event, which a helper's uncaught exception emits before 'exit'.)
+    this.workerExited = new Promise((resolve) => worker.once('exit', resolve));
     return true;
   }
 

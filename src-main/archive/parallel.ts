@@ -10,7 +10,6 @@
 
 import { Buffer } from 'node:buffer';
 import { availableParallelism } from 'node:os';
-import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { type BlockTask, type FilesBatch, type FilesDone, compressFiles, deflateBlock } from './compress-work.js';
 import type { HelperAnswer, HelperData, HelperTask } from './deflate-helper.js';
@@ -47,7 +46,8 @@ class Helper {
     // A helper holds a batch or a block at a time: a small heap is plenty, and keeps the RSS down.
     const data: HelperData = { ending: this.ending.buffer as SharedArrayBuffer };
     this.worker = new Worker(url, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 } });
-    this.exited = once(this.worker, 'exit');
+    // (Not events.once: it rejects on an 'error' event, which a helper's uncaught exception emits before 'exit'.)
+    this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
     this.worker.on('message', (answer: HelperAnswer) => {
       const waiting = this.waiting.get(answer.id);
       if (!waiting) return;

@@ -4,14 +4,14 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import zlib from 'node:zlib';
 import { type CreateProgress, createArchive } from '../../src-main/archive/create.js';
 import { open } from 'node:fs/promises';
 import { writeAll } from '../../src-main/archive/buffers.js';
 import { deflateTransient } from '../../src-main/archive/compress-work.js';
-import { KEPT_FOR_MS, givePool, helperPath, takePool } from '../../src-main/archive/parallel.js';
+import { CompressPool, KEPT_FOR_MS, givePool, helperPath, takePool } from '../../src-main/archive/parallel.js';
 import { compileGlobs } from '../../src-main/archive/glob.js';
 import { numberedName, withTempFile } from '../../src-main/archive/temp-file.js';
 import { endHelper } from '../../src-main/archive/helper-script.js';
@@ -617,6 +617,15 @@ describe('the helper pool between create jobs', () => {
     const outcomes = await Promise.all(answers);
     expect(outcomes.filter((outcome) => outcome !== 'done').length).toBeGreaterThan(10);
     for (const outcome of outcomes) expect(outcome).toMatch(/^(done|compression helper thread ended \(exit code 0\))$/);
+  });
+
+  it('a helper that fails (an uncaught error) fails the batches sent to it, and its pool still closes', async () => {
+    const broken = path.join(root, 'broken-helper.mjs');
+    writeFileSync(broken, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('helper broke'); });\n");
+    const pool = new CompressPool(pathToFileURL(broken), 1);
+    await expect(pool.files(batch)).rejects.toThrow('helper broke');
+    await pool.close();
+    expect(pool.reusable).toBe(false);
   });
 
   it('endHelper: a helper told to end exits by itself; one that does not answer is terminated after the grace time', async () => {
