@@ -24,6 +24,11 @@ export interface CliContext {
    * process ends then, with that code.
    */
   readonly exitAtLeast?: (code: number) => void;
+  /**
+   * Told once a command's jobs are queued, their worker starting: the process sets up logging
+   * then (loading winston takes some 0.1 s, which the job need not wait for).
+   */
+  readonly jobsQueued?: () => void;
 }
 
 export interface Command {

@@ -118,6 +118,7 @@ export async function runJobs(requests: readonly JobRequest[], context: CliConte
       return EXIT_ARCHIVE_PROBLEM;
     }
     expected = ids.length;
+    context.jobsQueued?.();
     if (ends.size >= expected) resolveAll();
     if (context.signal.aborted) onAbort();
     else context.signal.addEventListener('abort', onAbort, { once: true });

@@ -83,18 +83,31 @@ export async function main(argv: readonly string[], context: CliContext): Promis
 type Level = 'error' | 'warn' | 'info' | 'debug';
 type Held = { level: Level; message: string; meta: Record<string, unknown> | undefined; context: Record<string, unknown> };
 
+/** Where the records of a DeferredLog and its children go: held, until there is a target. */
+interface Sink {
+  readonly held: Held[];
+  target: Log | undefined;
+}
+
 /**
- * A Log that holds its records until the command ends. Starting winston and its file transport
- * costs about 0.2 s, more than `zipdesk list` of 100,000 entries itself; so logging is set up
- * afterwards, and only when there is something at info level or above to write.
+ * A Log that holds its records until logging is set up (replay), and from then on passes them
+ * on. Starting winston and its file transport costs about 0.2 s, more than `zipdesk list` of
+ * 100,000 entries itself; so for the commands that only read, logging is set up after the
+ * command, and only when there is something at info level or above to write. Those that run
+ * jobs set it up while their job runs.
  */
 export class DeferredLog implements Log {
+  /** This log's child of the target, once there is one. */
+  private passOn: Log | undefined;
+
   constructor(
-    private readonly held: Held[] = [],
+    private readonly sink: Sink = { held: [], target: undefined },
     private readonly context: Record<string, unknown> = {},
   ) {}
   private hold(level: Level, message: string, meta?: Record<string, unknown>): void {
-    this.held.push({ level, message, meta, context: this.context });
+    const target = this.sink.target;
+    if (target === undefined) this.sink.held.push({ level, message, meta, context: this.context });
+    else (this.passOn ??= target.child(this.context))[level](message, meta);
   }
   error(message: string, meta?: Record<string, unknown>): void {
     this.hold('error', message, meta);
@@ -109,15 +122,17 @@ export class DeferredLog implements Log {
     this.hold('debug', message, meta);
   }
   child(meta: Record<string, unknown>): Log {
-    return new DeferredLog(this.held, { ...this.context, ...meta });
+    return new DeferredLog(this.sink, { ...this.context, ...meta });
   }
   /** Whether anything worth a log file was held. */
   get worthWriting(): boolean {
-    return this.held.some((record) => record.level !== 'debug');
+    return this.sink.held.some((record) => record.level !== 'debug');
   }
+  /** Writes the records held into `into`; later ones go there as they come. */
   replay(into: Log): void {
-    for (const record of this.held) into.child(record.context)[record.level](record.message, record.meta);
-    this.held.length = 0;
+    for (const record of this.sink.held) into.child(record.context)[record.level](record.message, record.meta);
+    this.sink.held.length = 0;
+    this.sink.target = into;
   }
 }
 
@@ -170,17 +185,27 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
   // Nor is a closed stderr (zipdesk test a.zip 2>&1 >out | head): the lines it missed are lost,
   // what goes to stdout (the summary, --json) is still written.
   process.stderr.on('error', () => undefined);
+  // Commands that run jobs log as they go: logging starts once their jobs are queued, beside
+  // them, not before (loading winston took some 0.1 s that a create of one small file waited
+  // for); their records wait for it in `deferred`.
+  let started: Promise<void> | undefined;
+  const startBesideJobs = (): void => {
+    started ??= startLogging().then((ready) => deferred.replay(ready?.logger ?? silentLog));
+  };
   const code = await main(rest, {
     stdout: process.stdout,
     stderr: process.stderr,
-    log: eager ? ((await startLogging())?.child('cli') ?? silentLog) : deferred.child({ module: 'cli' }),
+    log: deferred.child({ module: 'cli' }),
     signal: controller.signal,
     cwd: process.cwd(),
     exitAtLeast: (code) => {
       if (typeof process.exitCode !== 'number' || process.exitCode < code) process.exitCode = code;
     },
+    jobsQueued: eager ? startBesideJobs : undefined,
   });
   for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+  // (A job command that ended before queuing any, on wrong usage, logs as the others do.)
+  await started;
   if (deferred.worthWriting) {
     const started = await startLogging();
     if (started !== undefined) deferred.replay(started.logger);
