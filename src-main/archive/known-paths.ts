@@ -3,11 +3,11 @@
 // under. Of each: the first entry planned there (under 'skip' it wins; its kind tells a folder
 // named twice from a file that gives way), the last file or link there (under 'replace' it
 // wins), the number the rename policy tries next, and what the target folder claimed it for (a
-// name written or being written). An archive naming 500,000
-// paths twice each kept these in maps of objects and strings and a tree of its own, some 110 MB
-// of live heap; here a path is a node of one FolderTree (its names' characters and a few bytes of
-// columns), and what is remembered of it lies in columns by that node. Lookups stay exact: a path
-// is found by its own text, never by a hash of it alone.
+// name written or being written). An archive naming 500,000 paths twice each kept these in maps
+// of objects and strings and a tree of its own, some 110 MB of live heap; here a path is a node
+// of one FolderTree (its names' characters and a few bytes of columns), and what is remembered
+// of it lies in columns by that node. Lookups stay exact: a path is found by its own text, never
+// by a hash of it alone.
 
 import { FolderTree, PagedColumn } from './folder-tree.js';
 import type { PathFold } from '../zip/paths.js';
