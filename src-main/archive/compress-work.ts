@@ -6,12 +6,14 @@
 //   without a copy;
 // - one block of a large file: deflated with the previous block's tail as a preset dictionary,
 //   ending in a sync flush (or the final block), pigz's scheme (see create.ts).
+// Either may name spans of its bytes to copy into stored blocks of the stream as they are (a zip
+// container's compressed members, compress-plan.ts): one stream switches level between them.
 
 import { Buffer } from 'node:buffer';
 import zlib from 'node:zlib';
 import { METHOD_DEFLATED, METHOD_STORED } from '../zip/constants.js';
 import { ZipError, type ZipErrorCode } from '../zip/errors.js';
-import { SAMPLE_SIZE, choosePlan } from './compress-plan.js';
+import { choosePlan } from './compress-plan.js';
 import { type PlannedEntry, type SourcePath, ioError, readWholeSync } from './sources.js';
 import { CHUNK_SIZE, CHUNK_SLACK } from './buffers.js';
 
@@ -71,11 +73,11 @@ export function compressFiles(batch: FilesBatch, spares: ArrayBuffer[] = []): Fi
       const entry: PlannedEntry = { ...file, kind: 'file' };
       const source = readWholeSync(entry, data.subarray(at, at + file.size + 1));
       const crc32 = zlib.crc32(source);
-      const plan = choosePlan(entry, source, batch.level, (position) => source.subarray(position, position + SAMPLE_SIZE));
+      const plan = choosePlan(entry, source, batch.level, (position, length) => source.subarray(position, position + length));
       let method = METHOD_STORED;
       let length = source.length;
       if (plan.method === METHOD_DEFLATED) {
-        const deflated = deflateTransient(source, { level: plan.level, reuse: !batch.reproducible });
+        const deflated = deflateTransient(source, { level: plan.level, reuse: !batch.reproducible, ...(plan.asIs !== undefined && { asIs: plan.asIs }) });
         if (deflated.length < source.length) {
           data.set(deflated, at);
           method = METHOD_DEFLATED;
@@ -98,6 +100,8 @@ export interface BlockTask {
   readonly dictionary: Uint8Array | undefined;
   readonly level: number;
   readonly last: boolean;
+  /** Spans of `data` to store as they are (DeflateOptions.asIs). */
+  readonly asIs?: readonly number[];
 }
 
 /**
@@ -109,6 +113,7 @@ export function deflateBlock(task: BlockTask): Buffer {
     level: task.level,
     finishFlush: task.last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
     ...(task.dictionary === undefined ? {} : { dictionary: task.dictionary }),
+    ...(task.asIs !== undefined && { asIs: task.asIs }),
   });
 }
 
@@ -118,12 +123,19 @@ interface DeflateOptions {
   readonly dictionary?: Uint8Array;
   /** Through this thread's reset stream (see `reusable`); never with a dictionary. */
   readonly reuse?: boolean;
+  /**
+   * [start, end) pairs of offsets in the data, sorted and disjoint, whose bytes go into stored
+   * blocks (level 0) as they are; the stream returns to `level` after each. The stream's window
+   * holds them all the same, so what follows may still refer back to what came before.
+   */
+  readonly asIs?: readonly number[];
 }
 
 /** zlib's native handle under a stream: the synchronous call deflateRawSync itself makes. */
 type DeflateStream = zlib.DeflateRaw & {
   _handle?: {
     writeSync?(flush: number, input: Uint8Array, inOffset: number, inLength: number, output: Buffer, outOffset: number, outLength: number): void;
+    params?(level: number, strategy: number): void;
     close?(): void;
   };
   _writeState?: unknown;
@@ -174,8 +186,10 @@ function zlibOptions(options: DeflateOptions): zlib.ZlibOptions {
 let reusable: { readonly level: number; readonly stream: DeflateStream } | undefined;
 
 function deflateIntoScratch(data: Uint8Array, options: DeflateOptions): Buffer | undefined {
-  // Deflate's output exceeds its input by at most 5 bytes per 16 KiB stored block, and a few more.
-  const room = data.length + (data.length >> 4) + 1024;
+  const asIs = options.asIs ?? NOTHING_AS_IS;
+  // Deflate's output exceeds its input by at most 5 bytes per 16 KiB stored block, and a few
+  // more; each switch of level ends a block (a few bytes, and the next one's header).
+  const room = data.length + (data.length >> 4) + 1024 + 64 * asIs.length;
   if (scratch === undefined || scratch.length < room) scratch = Buffer.allocUnsafeSlow(Math.max(room, SCRATCH_BYTES));
   const reuse = options.reuse === true && options.dictionary === undefined;
   if (reuse && reusable?.level !== options.level) {
@@ -185,24 +199,51 @@ function deflateIntoScratch(data: Uint8Array, options: DeflateOptions): Buffer |
   const stream = reuse ? reusable!.stream : newStream(zlibOptions({ level: options.level, ...(options.dictionary !== undefined && { dictionary: options.dictionary }) }));
   const handle = stream._handle;
   const state = stream._writeState;
+  const output = scratch;
+  let level = options.level;
   let whole = false;
   try {
-    if (typeof handle?.writeSync !== 'function' || !(state instanceof Uint32Array) || state.length < 2) return undefined;
-    handle.writeSync(options.finishFlush ?? zlib.constants.Z_FINISH, data, 0, data.length, scratch, 0, room);
-    // All input taken and room left over: the output is whole.
-    if (stream.destroyed || state[1] !== 0 || state[0] === 0) return undefined;
+    if (typeof handle?.writeSync !== 'function' || typeof handle.params !== 'function' || !(state instanceof Uint32Array) || state.length < 2) return undefined;
+    let used = 0;
+    /** Deflates data[from, to) at `at`; false unless all input was taken with room left over. */
+    const deflate = (from: number, to: number, at: number, flush: number): boolean => {
+      if (at !== level) {
+        // zlib ends the block so far (deflateParams; our Z_BLOCK left nothing pending).
+        handle.params!(at, zlib.constants.Z_DEFAULT_STRATEGY);
+        level = at;
+      }
+      handle.writeSync!(flush, data, from, to - from, output, used, room - used);
+      if (stream.destroyed || state[1] !== 0 || state[0] === 0) return false;
+      used = room - state[0]!;
+      return true;
+    };
+    let from = 0;
+    for (let i = 0; i + 1 < asIs.length; i += 2) {
+      const start = asIs[i]!;
+      const end = asIs[i + 1]!;
+      if (!(start >= from && end > start && end <= data.length)) break;
+      if (start > from && !deflate(from, start, options.level, zlib.constants.Z_BLOCK)) return undefined;
+      if (!deflate(start, end, 0, zlib.constants.Z_BLOCK)) return undefined;
+      from = end;
+    }
+    if (!deflate(from, data.length, from < data.length ? options.level : level, options.finishFlush ?? zlib.constants.Z_FINISH)) return undefined;
     whole = true;
-    return scratch.subarray(0, room - state[0]!);
+    return output.subarray(0, used);
   } finally {
     if (!reuse) closeNow(stream);
-    else if (whole) stream.reset();
-    else {
+    else if (whole) {
+      stream.reset();
+      // (deflateReset keeps the level the stream was last set to.)
+      if (level !== options.level) handle!.params!(options.level, zlib.constants.Z_DEFAULT_STRATEGY);
+    } else {
       // Anything unexpected: this stream is not used again.
       closeNow(stream);
       reusable = undefined;
     }
   }
 }
+
+const NOTHING_AS_IS: readonly number[] = [];
 
 function newStream(options: zlib.ZlibOptions): DeflateStream {
   // The stream's own output buffer (chunkSize, 16 KiB by default) is never used: we deflate
@@ -229,6 +270,9 @@ function closeNow(stream: DeflateStream): void {
 /** The scratch buffer's least size: a block of a large file and its growth. */
 const SCRATCH_BYTES = CHUNK_SIZE + CHUNK_SLACK;
 
+/** A final, empty fixed-code block: ends a stream that ended in a sync flush. */
+const FINAL_EMPTY_BLOCK = Buffer.from([0x03, 0x00]);
+
 function selfTest(): boolean {
   const text = Buffer.from('zipdesk deflates into a buffer of its own, zipdesk deflates '.repeat(40));
   const dictionary = text.subarray(0, 100);
@@ -236,7 +280,28 @@ function selfTest(): boolean {
   // After a reset the bytes may differ (see `reusable`); the data they hold may not.
   const resetRoundTrips = (): boolean => {
     const deflated = deflateIntoScratch(text, { level: 6, reuse: true });
-    return deflated !== undefined && zlib.inflateRawSync(deflated).equals(text);
+    // (Short: deflated at its level again, not left at a stored span's level 0.)
+    return deflated !== undefined && deflated.length < text.length / 4 && zlib.inflateRawSync(deflated).equals(text);
   };
-  return same({ level: 6, reuse: true }) && resetRoundTrips() && same({ level: 1, dictionary, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  // Stored spans at the start, between deflated runs and at the end, through the reused stream
+  // (which must come back at its level) and a fresh one with a dictionary.
+  const withSpans = (options: DeflateOptions): boolean => {
+    const deflated = deflateIntoScratch(text, options);
+    const inflated = deflated && zlib.inflateRawSync(Buffer.concat([deflated, options.finishFlush === undefined ? Buffer.alloc(0) : FINAL_EMPTY_BLOCK]), options.dictionary ? { dictionary: options.dictionary } : {});
+    return inflated?.equals(text) === true;
+  };
+  const asIs = [0, 100, 700, 1000, 2000, text.length];
+  try {
+    return (
+      same({ level: 6, reuse: true }) &&
+      resetRoundTrips() &&
+      same({ level: 1, dictionary, finishFlush: zlib.constants.Z_SYNC_FLUSH }) &&
+      withSpans({ level: 6, reuse: true, asIs }) &&
+      resetRoundTrips() &&
+      withSpans({ level: 1, dictionary, finishFlush: zlib.constants.Z_SYNC_FLUSH, asIs: asIs.slice(2) })
+    );
+  } catch {
+    // (Bytes that do not inflate.)
+    return false;
+  }
 }

@@ -17,7 +17,7 @@ import zlib from 'node:zlib';
 import { METHOD_DEFLATED } from '../zip/constants.js';
 import { ZipError } from '../zip/errors.js';
 import { CHUNK_SIZE, type ChunkPool } from './buffers.js';
-import { SAMPLE_SIZE, choosePlan, type Plan } from './compress-plan.js';
+import { choosePlan, type Plan } from './compress-plan.js';
 import type { CompressPool } from './parallel.js';
 import { type PlannedEntry, changed, openChecked, readExactly } from './sources.js';
 
@@ -214,9 +214,10 @@ export class LargeFileFeeder {
     const source = await openChecked(entry);
     try {
       const head = await readExactly(source, entry, 0, Math.min(CHUNK_SIZE, entry.size), this.chunkPool.get());
-      const plan = choosePlan(entry, head, this.settings.level, (at) => {
-        const sample = Buffer.allocUnsafe(SAMPLE_SIZE);
-        return sample.subarray(0, readSync(source.fd, sample, 0, SAMPLE_SIZE, at));
+      const plan = choosePlan(entry, head, this.settings.level, (at, length) => {
+        if (at + length <= head.length) return head.subarray(at, at + length);
+        const bytes = Buffer.allocUnsafe(length);
+        return bytes.subarray(0, readSync(source.fd, bytes, 0, length, at));
       });
       // A deflated file's head is its first block's data.
       const file = { index, entry, source, plan, head: plan.method === METHOD_DEFLATED ? undefined : head, blocks: new BlockQueue() };
@@ -241,6 +242,9 @@ export class LargeFileFeeder {
     let position = 0;
     let crc = 0;
     let dictionary: Buffer | undefined;
+    const asIs = file.plan.asIs ?? [];
+    /** The first span of `asIs` that may reach into the next block. */
+    let span = 0;
     try {
       for (;;) {
         await this.until(() => this.inFlight < this.settings.blocksInFlight);
@@ -251,7 +255,12 @@ export class LargeFileFeeder {
         // A copy: the chunk itself is handed over to a helper.
         const nextDictionary = last ? undefined : Buffer.from(chunk.subarray(Math.max(0, chunk.length - DICTIONARY_SIZE)));
         const length = chunk.length;
-        blocks.push(this.pool.block({ data: chunk, dictionary, level: file.plan.level, last }), length);
+        const blockStart = position - length;
+        const blockAsIs: number[] = [];
+        while (span < asIs.length && asIs[span + 1]! <= blockStart) span += 2;
+        for (let i = span; i < asIs.length && asIs[i]! < position; i += 2) blockAsIs.push(Math.max(asIs[i]!, blockStart) - blockStart, Math.min(asIs[i + 1]!, position) - blockStart);
+        const task = { data: chunk, dictionary, level: file.plan.level, last, ...(blockAsIs.length > 0 && { asIs: blockAsIs }) };
+        blocks.push(this.pool.block(task), length);
         this.inFlight++;
         dictionary = nextDictionary;
         if (last) break;

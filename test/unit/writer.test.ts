@@ -18,6 +18,7 @@ import { endHelper } from '../../src-main/archive/helper-script.js';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { ZipError } from '../../src-main/zip/errors.js';
+import { compressedMemberSpans } from '../../src-main/zip/member-spans.js';
 import {
   CENTRAL_DIRECTORY_HEADER,
   END_OF_CENTRAL_DIRECTORY,
@@ -198,7 +199,101 @@ describe('deflateTransient', () => {
   });
 });
 
+describe('deflateTransient with spans kept as they are', () => {
+  /** Text with random runs (each shorter than a stored block: found whole in the output) at `runs`. */
+  function mixed(length: number, runs: readonly [number, number][]): Buffer {
+    const data = text(length, 4);
+    for (const [start, end] of runs) random(end - start).copy(data, start);
+    return data;
+  }
+  const runs: [number, number][] = [[0, 3000], [20_000, 60_000], [60_500, 61_000], [150_000, 190_000], [290_000, 300_000]];
+  const data = mixed(300_000, runs);
+  const asIs = runs.flat();
+
+  it('stores the spans verbatim and deflates the rest, through the reused stream, a fresh one, and a block with a dictionary', () => {
+    const dictionary = text(32 * 1024, 9);
+    const cases = [{ level: 6, reuse: true }, { level: 6 }, { level: 1, reuse: true }, { level: 9, dictionary, finishFlush: zlib.constants.Z_SYNC_FLUSH }];
+    for (const options of cases) {
+      const deflated = Buffer.from(deflateTransient(data, { ...options, asIs }));
+      // A sync-flushed block is ended by a final empty block to inflate it on its own.
+      const whole = options.finishFlush === undefined ? deflated : Buffer.concat([deflated, Buffer.from([0x03, 0x00])]);
+      expect(zlib.inflateRawSync(whole, options.dictionary ? { dictionary: options.dictionary } : {}).equals(data), JSON.stringify(options)).toBe(true);
+      for (const [start, end] of runs) expect(deflated.includes(data.subarray(start, end)), `${start}–${end}`).toBe(true);
+      // Deflated: the text between them (196 KB of it) shrinks as it does alone.
+      const random = runs.reduce((sum, [start, end]) => sum + end - start, 0);
+      expect(deflated.length).toBeLessThan(random + (data.length - random) / 2);
+    }
+    // Without the spans, the random runs are deflated like the rest (and not found whole).
+    expect(deflateTransient(data, { level: 6 }).includes(data.subarray(20_000, 60_000))).toBe(false);
+  });
+
+  it('leaves the reused stream at its level, and ignores spans out of order or out of range', () => {
+    const plain = text(200_000, 6);
+    const alone = deflateTransient(plain, { level: 6 }).length;
+    deflateTransient(data, { level: 6, reuse: true, asIs: [100_000, data.length] });
+    // Ended in a stored span (level 0): the next file through the stream is deflated at 6 again.
+    const after = deflateTransient(plain, { level: 6, reuse: true });
+    expect(zlib.inflateRawSync(after).equals(plain)).toBe(true);
+    expect(after.length).toBeLessThan(alone * 1.01);
+    for (const odd of [[5000, 4000], [-10, 100], [0, data.length + 1], [50_000, 60_000, 40_000, 45_000]]) {
+      const deflated = deflateTransient(data, { level: 6, reuse: true, asIs: odd });
+      expect(zlib.inflateRawSync(deflated).equals(data), JSON.stringify(odd)).toBe(true);
+    }
+  });
+});
+
 describe('createArchive', () => {
+  it('keeps the compressed members of zip containers as they are, small and large (in blocks), on helpers or not', async () => {
+    const dir = path.join(root, 'containers');
+    mkdirSync(dir, { recursive: true });
+    // Containers made by Python's zipfile: deflated members of random bytes (deflate cannot
+    // shrink them; zipfile still records them deflated) between deflated text members.
+    const container = (name: string, members: number): Buffer => {
+      const file = path.join(dir, name);
+      execFileSync('python3', [
+        '-c',
+        `import sys, zipfile, random
+r = random.Random(int(sys.argv[2]))
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    for i in range(int(sys.argv[2])):
+        z.writestr('m%03d.bin' % i, r.randbytes(r.randrange(5000, 40000)))
+        z.writestr('t%03d.txt' % i, ('line %d of member %d\\n' % (i, i)).encode() * 200)`,
+        file,
+        String(members),
+      ]);
+      return readFileSync(file);
+    };
+    const small = container('small.jar', 12);
+    const large = container('large.zip', 150);
+    expect(large.length).toBeGreaterThan(3 << 20);
+    const base = writeTree(dir, 'c', [
+      { name: 'small.jar', kind: 'file', data: small },
+      { name: 'large.zip', kind: 'file', data: large },
+      { name: 'note.txt', kind: 'file', data: text(2000) },
+    ]);
+    const archives = [path.join(dir, 'helpers.zip'), path.join(dir, 'here.zip')];
+    await createArchive({ outputPath: archives[0]!, sources: [base], deterministic: true, helperThread: true });
+    await createArchive({ outputPath: archives[1]!, sources: [base], deterministic: true, helperThread: false });
+    expect(readFileSync(archives[0]!).equals(readFileSync(archives[1]!))).toBe(true);
+    execFileSync('unzip', ['-tqq', archives[0]!]);
+    const out = path.join(dir, 'out');
+    execFileSync('unzip', ['-qq', archives[0]!, '-d', out]);
+    expect(readFileSync(path.join(out, 'c/small.jar')).equals(small)).toBe(true);
+    expect(readFileSync(path.join(out, 'c/large.zip')).equals(large)).toBe(true);
+    // Each deflated member's bytes are in the archive whole (one stored block: shorter than
+    // 64 KiB), unless it crosses from one 1 MiB block of the large file to the next.
+    const written = readFileSync(archives[0]!);
+    for (const [name, bytes] of [['small', small], ['large', large]] as const) {
+      const spans = compressedMemberSpans(bytes.length, (at, length) => bytes.subarray(at, at + length))!;
+      expect(spans.length, name).toBeGreaterThanOrEqual(name === 'small' ? 24 : 300);
+      for (let i = 0; i < spans.length; i += 2) {
+        const [start, end] = [spans[i]!, spans[i + 1]!];
+        if (Math.floor(start / (1 << 20)) !== Math.floor((end - 1) / (1 << 20))) continue;
+        expect(written.includes(bytes.subarray(start, end)), `${name} ${start}–${end}`).toBe(true);
+      }
+    }
+  });
+
   it('compressing on helper threads or on the calling thread gives the same bytes', async () => {
     const dir = path.join(root, 'helpers');
     const files = Array.from({ length: 300 }, (_, i) => ({ name: `src/f${String(i).padStart(3, '0')}.txt`, kind: 'file' as const, data: text(100 + i * 97, i) }));
