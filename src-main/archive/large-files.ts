@@ -232,9 +232,10 @@ export class LargeFileFeeder {
    * Deflates the file block by block on the helpers (pigz's scheme): each block is primed with
    * the last 32 KiB of the one before as a preset dictionary and ends with a sync flush, the last
    * with the final block, so the outputs concatenate into one deflate stream (RFC 1951 3.2.3,
-   * 3.2.4). Reads, checksums and hands out a chunk whenever a block may be in flight; checks that
-   * the file neither shrinks nor grows. False when the feeder stopped, or the file failed (its
-   * queue then says why, and nothing further is fed: the job fails with it).
+   * 3.2.4). A zip container's spans to keep as they are (Plan.asIs) go with each block, cut to
+   * it and counted from its start. Reads, checksums and hands out a chunk whenever a block may be
+   * in flight; checks that the file neither shrinks nor grows. False when the feeder stopped, or
+   * the file failed (its queue then says why, and nothing further is fed: the job fails with it).
    */
   private async issueBlocks(file: LargeFile, head: Buffer): Promise<boolean> {
     const { entry, source, blocks } = file;
