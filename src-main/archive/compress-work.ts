@@ -145,6 +145,8 @@ type DeflateStream = zlib.DeflateRaw & {
 let scratch: Buffer | undefined;
 /** undefined: not checked yet; false: the handle's call is not what we expect (use deflateRawSync). */
 let handleWorks: boolean | undefined;
+/** Likewise for switching the stream's level around kept spans; without it, spans are deflated like the rest. */
+let spansWork: boolean | undefined;
 
 /**
  * Deflates `data` into this thread's scratch buffer: the result is a view of it, to be copied
@@ -156,8 +158,9 @@ let handleWorks: boolean | undefined;
  * checked once against deflateRawSync, and any surprise falls back to that for good.
  */
 export function deflateTransient(data: Uint8Array, options: DeflateOptions): Buffer {
-  if (handleWorks === undefined) handleWorks = selfTest();
-  return (handleWorks && deflateIntoScratch(data, options)) || zlib.deflateRawSync(data, zlibOptions(options));
+  if (handleWorks === undefined) [handleWorks, spansWork] = selfTest();
+  const asked = options.asIs !== undefined && !spansWork ? { ...options, asIs: undefined } : options;
+  return (handleWorks && deflateIntoScratch(data, asked)) || zlib.deflateRawSync(data, zlibOptions(options));
 }
 
 /**
@@ -203,7 +206,7 @@ function deflateIntoScratch(data: Uint8Array, options: DeflateOptions): Buffer |
   let level = options.level;
   let whole = false;
   try {
-    if (typeof handle?.writeSync !== 'function' || typeof handle.params !== 'function' || !(state instanceof Uint32Array) || state.length < 2) return undefined;
+    if (typeof handle?.writeSync !== 'function' || (asIs.length > 0 && typeof handle.params !== 'function') || !(state instanceof Uint32Array) || state.length < 2) return undefined;
     let used = 0;
     /** Deflates data[from, to) at `at`; false unless all input was taken with room left over. */
     const deflate = (from: number, to: number, at: number, flush: number): boolean => {
@@ -273,7 +276,8 @@ const SCRATCH_BYTES = CHUNK_SIZE + CHUNK_SLACK;
 /** A final, empty fixed-code block: ends a stream that ended in a sync flush. */
 const FINAL_EMPTY_BLOCK = Buffer.from([0x03, 0x00]);
 
-function selfTest(): boolean {
+/** Whether deflating into the scratch buffer gives what deflateRawSync gives; and with kept spans, data that inflates back. */
+function selfTest(): [plain: boolean, spans: boolean] {
   const text = Buffer.from('zipdesk deflates into a buffer of its own, zipdesk deflates '.repeat(40));
   const dictionary = text.subarray(0, 100);
   const same = (options: DeflateOptions): boolean => deflateIntoScratch(text, options)?.equals(zlib.deflateRawSync(text, zlibOptions(options))) === true;
@@ -291,17 +295,22 @@ function selfTest(): boolean {
     return inflated?.equals(text) === true;
   };
   const asIs = [0, 100, 700, 1000, 2000, text.length];
-  try {
-    return (
-      same({ level: 6, reuse: true }) &&
-      resetRoundTrips() &&
-      same({ level: 1, dictionary, finishFlush: zlib.constants.Z_SYNC_FLUSH }) &&
-      withSpans({ level: 6, reuse: true, asIs }) &&
-      resetRoundTrips() &&
-      withSpans({ level: 1, dictionary, finishFlush: zlib.constants.Z_SYNC_FLUSH, asIs: asIs.slice(2) })
-    );
-  } catch {
-    // (Bytes that do not inflate.)
-    return false;
+  /** (A throw: bytes that do not inflate.) */
+  const holds = (check: () => boolean): boolean => {
+    try {
+      return check();
+    } catch {
+      return false;
+    }
+  };
+  const plain = holds(() => same({ level: 6, reuse: true }) && resetRoundTrips() && same({ level: 1, dictionary, finishFlush: zlib.constants.Z_SYNC_FLUSH }));
+  const spans =
+    plain &&
+    holds(() => withSpans({ level: 6, reuse: true, asIs }) && resetRoundTrips() && withSpans({ level: 1, dictionary, finishFlush: zlib.constants.Z_SYNC_FLUSH, asIs: asIs.slice(2) }));
+  if (!spans && reusable !== undefined) {
+    // It may be left at another level: the next file gets a fresh stream.
+    closeNow(reusable.stream);
+    reusable = undefined;
   }
+  return [plain, spans];
 }
