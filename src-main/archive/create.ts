@@ -126,7 +126,6 @@ export interface CreateResult {
 /** Paths left out listed in the result (skippedCount counts them all). */
 export const LISTED_SKIPPED = 1000;
 
-
 interface PreparedData {
   readonly method: number;
   readonly crc32: number;

@@ -207,8 +207,8 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
   // (A job command that ended before queuing any, on wrong usage, logs as the others do.)
   await started;
   if (deferred.worthWriting) {
-    const started = await startLogging();
-    if (started !== undefined) deferred.replay(started.logger);
+    const ready = await startLogging();
+    if (ready !== undefined) deferred.replay(ready.logger);
   }
   await logging?.close().catch(() => undefined);
   // A command that finished before the signal reached it reports what it did.
