@@ -1,6 +1,9 @@
 // Exclude patterns for `create`: a small glob dialect compiled to a RegExp.
 //   *   any run of characters except '/'        ?   one character except '/'
 //   **  any run of characters, '/' included     [abc] [a-z] [!abc]  a character class
+// As in fnmatch and the shells: a character is a code point (an emoji is one), `[^abc]` is
+// `[!abc]`, a `]` first in a class (`[]a]`, `[!]a]`) is one of its members, and a `[` without
+// its `]` is itself.
 // A pattern without '/' is matched against every path component's name (so `node_modules`
 // and `*.log` exclude at any depth); a pattern with '/' is matched against the whole entry
 // name, e.g. `src/**/*.test.ts`. A trailing '/' is ignored.
@@ -28,17 +31,22 @@ function toRegExpSource(pattern: string): string {
     } else if (c === '?') {
       out += '[^/]';
     } else if (c === '[') {
-      const close = pattern.indexOf(']', i + 2);
+      const negated = pattern[i + 1] === '!' || pattern[i + 1] === '^';
+      const first = i + 1 + (negated ? 1 : 0);
+      // A ']' right after the opening (or its '!') is a member, not the end.
+      const close = pattern.indexOf(']', pattern[first] === ']' ? first + 1 : first);
       if (close === -1) {
         out += '\\[';
         continue;
       }
-      let body = pattern.slice(i + 1, close).replace(/\\/g, '\\\\');
-      if (body.startsWith('!')) body = '^' + body.slice(1);
-      out += `[${body}]`;
+      // Inside a RegExp class only these mean something ('-' keeps making ranges).
+      const members = pattern.slice(first, close).replace(/[\\\]\[^]/g, '\\$&');
+      // A negated class never matches the '/' between folders, as '?' does not (said apart
+      // from the class, where '/' beside a '-' would make a range).
+      out += negated ? `(?!/)[^${members}]` : `[${members}]`;
       i = close;
     } else {
-      out += c.replace(/[.+^${}()|\\]/g, '\\$&');
+      out += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
     }
   }
   return out;
@@ -47,7 +55,8 @@ function toRegExpSource(pattern: string): string {
 /** A pattern the RegExp cannot take (a class such as [z-a]) is a ZipError naming the pattern, not the RegExp. */
 function compile(raw: string, pattern: string): RegExp {
   try {
-    return new RegExp(`^${toRegExpSource(pattern)}$`, 's');
+    // 'u': '?' and a class take a code point, not half of a surrogate pair.
+    return new RegExp(`^${toRegExpSource(pattern)}$`, 'su');
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).replace(/^.*: /, '');
     throw new ZipError('BAD_NAME', `exclude pattern ${JSON.stringify(raw)} is not valid: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`);

@@ -110,6 +110,35 @@ describe('exclude globs', () => {
     expect(['top/x.log', 'node_modules', 'top/node_modules', 'src/a/b/c.test.ts', 'src/c.test.ts', 'build', 'abc', 'q/x.md'].filter((n) => !excluded(n))).toEqual([]);
     expect(['top/x.logs', 'src/c.ts', 'lib/src/c.test.ts', 'abbc', 'z.md'].filter(excluded)).toEqual([]);
   });
+
+  it('take a character as a code point: ? and a class match one emoji, not half of it', () => {
+    const names = ['a😀.txt', 'b📦.txt', 'ab.txt', 'a😀😀.txt'];
+    expect(names.filter(compileGlobs(['a?.txt']))).toEqual(['a😀.txt', 'ab.txt']);
+    // 😀 and 📦 share their first UTF-16 unit: a class of units took both.
+    expect(names.filter(compileGlobs(['*[😀]*']))).toEqual(['a😀.txt', 'a😀😀.txt']);
+    expect(names.filter(compileGlobs(['[!a]*']))).toEqual(['b📦.txt']);
+  });
+
+  it('read classes as fnmatch does: a leading ] is a member, ! or ^ negates, a lone [ is itself', () => {
+    const names = [']a', 'b', 'x]', '-', '^x', '[x', '[]', 'a'];
+    const matching = (pattern: string) => names.filter(compileGlobs([pattern]));
+    expect(matching('[]]*')).toEqual([']a']);
+    expect(matching('*[]]')).toEqual(['x]', '[]']);
+    expect(matching('[!]]*')).toEqual(['b', 'x]', '-', '^x', '[x', '[]', 'a']);
+    expect(matching('[^]]*')).toEqual(matching('[!]]*'));
+    expect(matching('[!-a]')).toEqual(['b']);
+    expect(matching('[a-]')).toEqual(['-', 'a']);
+    expect(matching('[\\^]*')).toEqual(['^x']);
+    expect(matching('[x')).toEqual(['[x']);
+    expect(matching('[]')).toEqual(['[]']);
+    // A negated class is no way across a folder boundary.
+    expect(['q/r', 'qxr', 'qyr'].filter(compileGlobs(['q[!x]r', 'z/never']))).toEqual(['qyr']);
+    expect(['q/r', 'qyr'].filter(compileGlobs(['*/q[!x]r', 'q[!x]r/']))).toEqual(['qyr']);
+  });
+
+  it('refuse a class the RegExp cannot take, naming the pattern', () => {
+    expect(() => compileGlobs(['[z-a]*'])).toThrowError(expect.objectContaining({ code: 'BAD_NAME', message: expect.stringMatching(/^exclude pattern "\[z-a\]\*" is not valid: /) }));
+  });
 });
 
 describe('withTempFile', () => {
