@@ -25,8 +25,8 @@ import { formatDosDate, formatDosTime, isValidDosDateTime } from './dostime.js';
 import { isZipError, hex } from './errors.js';
 import { rawHex, type ExtraContext, type FieldView, type RecordLayout } from './layout.js';
 import type { HeaderMismatch, ZipEntry } from './model.js';
-import { decodeHeaderText, nameCrc32 } from './names.js';
-import { decodeArchiveComment, type ZipReader } from './reader.js';
+import { decodeHeaderText, nameCrc32, unflaggedText } from './names.js';
+import type { ZipReader } from './reader.js';
 import {
   CENTRAL_DIRECTORY_HEADER,
   DATA_DESCRIPTOR,
@@ -474,7 +474,7 @@ export async function inspectArchive(reader: ZipReader): Promise<ArchiveInspecti
     section: END_OF_CENTRAL_DIRECTORY.section,
     offset: eocdOffset,
     length: eocdBytes.length,
-    fields: rowsOf(END_OF_CENTRAL_DIRECTORY.describe(eocdBytes, 0, eocdOffset), eocdMeanings, (name, bytes) => (name === 'comment' ? decodeArchiveComment(bytes) : undefined), new Set()),
+    fields: rowsOf(END_OF_CENTRAL_DIRECTORY.describe(eocdBytes, 0, eocdOffset), eocdMeanings, (name, bytes) => (name === 'comment' ? unflaggedText(bytes) : undefined), new Set()),
   };
   const result: { -readonly [K in keyof ArchiveInspection]: ArchiveInspection[K] } = {
     size: info.size,

@@ -17,8 +17,12 @@ export interface RandomAccessSource {
   readIntoBuffer?(target: Buffer, offset: number, length: number): Promise<void>;
 }
 
-/** Where a name's text came from (APPNOTE 4.4.4 bit 11, 4.6.9, appendix D). */
-export type NameEncoding = 'utf8' | 'unicode-path-extra' | 'cp437';
+/**
+ * Where a name's text came from (APPNOTE 4.4.4 bit 11, 4.6.9, appendix D): UTF-8 by bit 11, the
+ * Unicode path extra field, UTF-8 bytes without the flag (zip/names.ts), or CP437 (which includes
+ * plain ASCII without the flag).
+ */
+export type NameEncoding = 'utf8' | 'unicode-path-extra' | 'utf8-unflagged' | 'cp437';
 
 export interface ZipEntry {
   /** Position in the central directory, from 0. */

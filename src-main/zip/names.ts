@@ -1,13 +1,18 @@
 // Entry names and comments, bytes to text and back (APPNOTE 4.4.4 bit 11, 4.6.9, appendix D).
-// Reading: UTF-8 when general purpose bit 11 says so, else the Info-ZIP Unicode path extra
-// field (0x7075) when its CRC matches the header's name bytes, else IBM code page 437 — the
-// same order Info-ZIP and Python's zipfile use. Writing: ASCII names stay as they are; any
-// other name is stored as UTF-8 with bit 11 set.
+// Reading: UTF-8 when general purpose bit 11 says so. Else the Info-ZIP Unicode path extra field
+// (0x7075) when its CRC matches the header's name bytes, whatever bit 11 says (yauzl, libarchive
+// and Chromium's minizip read it so; Info-ZIP's unzip and 7-Zip keep a flagged header name).
+// Else the header's bytes: as UTF-8 when they are valid UTF-8, otherwise as IBM code page 437.
+// That last guess is libzip's and the archive comment's (which has no flag at all): Info-ZIP's
+// zip on Linux and macOS's Archive Utility store UTF-8 names without the flag, and `unzip`, 7-Zip,
+// bsdtar and Go give those names back, where a strict CP437 reading (Python's) makes "日本.txt"
+// into "µùÑµ£¼.txt". A real CP437 name with letters past 0x7F is never valid UTF-8 (its bytes
+// would have to pair a box-drawing character with an accented letter).
+// Writing: ASCII names stay as they are; any other name is stored as UTF-8 with bit 11 set.
 
-import { Buffer } from 'node:buffer';
+import { Buffer, isUtf8 } from 'node:buffer';
 import { crc32 } from 'node:zlib';
 import { BITFLAG_UTF8 } from './constants.js';
-import type { NameEncoding } from './model.js';
 
 /** Code page 437, bytes 0x80–0xFF (appendix D); bytes below 0x80 are ASCII. */
 const CP437_HIGH =
@@ -41,16 +46,18 @@ export function decodeCp437(bytes: Buffer, start = 0, end = bytes.length): strin
   return text;
 }
 
-/** Header text (name or comment) by the header's own flag: UTF-8 with bit 11, else CP437. */
+/** Header text (name or comment) by the header's own flag: UTF-8 with bit 11, else unflaggedText. */
 export function decodeHeaderText(bytes: Buffer, start: number, end: number, generalPurposeBitFlag: number): string {
   if (start === end) return '';
   if ((generalPurposeBitFlag & BITFLAG_UTF8) !== 0) return (bytes as unknown as Slicers).utf8Slice(start, end);
-  return decodeCp437(bytes, start, end);
+  return unflaggedText(bytes, start, end);
 }
 
-/** The encoding decodeHeaderText used, before any Unicode extra field is considered. */
-export function headerEncoding(generalPurposeBitFlag: number): NameEncoding {
-  return (generalPurposeBitFlag & BITFLAG_UTF8) !== 0 ? 'utf8' : 'cp437';
+/** Text whose encoding nothing states: ASCII as it is, valid UTF-8 as UTF-8, anything else as CP437. */
+export function unflaggedText(bytes: Buffer, start = 0, end = bytes.length): string {
+  if (isAsciiBytes(bytes, start, end)) return (bytes as unknown as Slicers).latin1Slice(start, end);
+  if (isUtf8(bytes.subarray(start, end))) return (bytes as unknown as Slicers).utf8Slice(start, end);
+  return decodeCp437(bytes, start, end);
 }
 
 /** CRC-32 of the header's name bytes, as the Unicode path/comment extra fields record it (4.6.9). */

@@ -39,7 +39,7 @@ import type { ExtraContext } from './layout.js';
 import type { Log } from '../log/types.js';
 import { silentLog } from '../log/types.js';
 import type { EntryFields, NameEncoding, RandomAccessSource, ZipArchiveInfo, ZipEntry } from './model.js';
-import { decodeCp437, decodeHeaderText, unicodeExtraText } from './names.js';
+import { decodeHeaderText, unflaggedText, unicodeExtraText } from './names.js';
 import { namePathKey, plainNamePathKey, type FolderKeySink, type PathFold } from './paths.js';
 import {
   CENTRAL_DIRECTORY_HEADER,
@@ -314,7 +314,8 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
   return {
     info: {
       size,
-      comment: decodeArchiveComment(commentBytes),
+      // It has no flag of its own: read as unflagged header text is.
+      comment: unflaggedText(commentBytes),
       entryCount: count,
       centralDirectoryOffset: directoryStart,
       centralDirectorySize: directorySize,
@@ -380,18 +381,6 @@ async function confirmAdjustment(source: RandomAccessSource, directoryStart: num
   const offset = first.relativeOffsetOfLocalHeader;
   if (offset === ZIP64_MARKER_32 || (await isLocalHeader(offset + adjustment))) return adjustment;
   return (await isLocalHeader(offset)) ? 0 : adjustment;
-}
-
-const utf8Strict = new TextDecoder('utf-8', { fatal: true });
-
-/** The archive comment has no encoding flag: UTF-8 when it is valid UTF-8, else CP437. */
-export function decodeArchiveComment(bytes: Buffer): string {
-  if (bytes.length === 0) return '';
-  try {
-    return utf8Strict.decode(bytes);
-  } catch {
-    return decodeCp437(bytes);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -831,7 +820,11 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
     }
   }
   if (extraEnd > nameEnd) extraFieldIds = internIds(scratchIds);
-  name ??= decodeHeaderText(buf, nameStart, nameEnd, flags);
+  if (name === undefined) {
+    name = decodeHeaderText(buf, nameStart, nameEnd, flags);
+    // Unflagged bytes read as CP437 give a character each; read as UTF-8 (names.ts), fewer.
+    if (nameEncoding === 'cp437' && name.length < values.fileNameLength) nameEncoding = 'utf8-unflagged';
+  }
   comment ??= values.fileCommentLength === 0 ? '' : decodeHeaderText(buf, extraEnd, commentEnd, flags);
 
   // 4.5.3. An uncompressed size of exactly 0xFFFFFFFF without ZIP64 is accepted, as Go does:

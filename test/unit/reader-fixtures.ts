@@ -58,7 +58,11 @@ export async function expectCode(promise: Promise<unknown>, code: ZipErrorCode, 
 }
 
 export interface PythonEntry {
+  /** Python's reading: UTF-8 with bit 11, else CP437 (it does not guess, and 3.11 ignores 0x7075). */
   name: string;
+  /** The name as stored, hex. */
+  nameBytes: string;
+  utf8Flag: boolean;
   size: number;
   compressedSize: number;
   crc32: number;
@@ -72,10 +76,26 @@ export function pythonListing(archive: string): { comment: string; entries: Pyth
 import json, sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as z:
     print(json.dumps({'comment': z.comment.decode('utf-8', 'replace'), 'entries': [
-        {'name': i.filename, 'size': i.file_size, 'compressedSize': i.compress_size, 'crc32': i.CRC,
+        {'name': i.filename, 'nameBytes': i.orig_filename.encode('utf-8' if i.flag_bits & 0x800 else 'cp437').hex(),
+         'utf8Flag': bool(i.flag_bits & 0x800), 'size': i.file_size, 'compressedSize': i.compress_size, 'crc32': i.CRC,
          'isDirectory': i.is_dir(), 'method': i.compress_type} for i in z.infolist()]}))
 `;
   return JSON.parse(run('python3', ['-c', script, archive], path.dirname(archive))) as { comment: string; entries: PythonEntry[] };
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The name Zipdesk should read where Python reads `name` (zip/names.ts): the stored bytes as
+ * UTF-8 also without bit 11 when they are valid UTF-8 (Python reads them as CP437).
+ */
+export function expectedName(entry: PythonEntry): string {
+  if (entry.utf8Flag) return entry.name;
+  try {
+    return strictUtf8.decode(Buffer.from(entry.nameBytes, 'hex'));
+  } catch {
+    return entry.name;
+  }
 }
 
 /** Where the peer archives are (BRIEF.md), or undefined when this machine has none. */

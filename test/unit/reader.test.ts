@@ -106,19 +106,47 @@ describe('openZip and readEntries', () => {
     ]);
   });
 
-  it('decodes UTF-8 names by bit 11, else as CP437', async () => {
-    const utf8 = pythonZip('utf8.zip', { 'naïve €.txt': 'x' });
+  it('decodes names as UTF-8 by bit 11, or without it when the bytes are valid UTF-8, else as CP437', async () => {
+    const utf8 = pythonZip('utf8.zip', { 'naïve €.txt': 'x', 'dir/': '' });
     expect((await readAll(utf8)).entries[0]).toMatchObject({ name: 'naïve €.txt', nameEncoding: 'utf8' });
-    const cp437 = messWith(utf8, (b) => {
+    const unflag = (b: Buffer): void => {
       for (const at of centralOffsets(b)) b.writeUInt16LE(b.readUInt16LE(at + CD.generalPurposeBitFlag) & ~0x800, at + CD.generalPurposeBitFlag);
       for (const at of localOffsets(b)) b.writeUInt16LE(b.readUInt16LE(at + LFH.generalPurposeBitFlag) & ~0x800, at + LFH.generalPurposeBitFlag);
+    };
+    // UTF-8 bytes without the flag, as Info-ZIP's zip and macOS write them: read as unzip does.
+    const unflagged = messWith(utf8, unflag);
+    const target = path.join(dir, 'unflagged.zip');
+    writeFileSync(target, unflagged);
+    const read = await readAll(unflagged);
+    expect(read.entries.map((e) => [e.name, e.nameEncoding])).toEqual([
+      ['naïve €.txt', 'utf8-unflagged'],
+      ['dir/', 'cp437'],
+    ]);
+    expect(read.contents.get('naïve €.txt')!.toString()).toBe('x');
+    // Python reads them as CP437.
+    expect(pythonListing(target).entries[0]!.name).toBe('na├»ve Γé¼.txt');
+    // Bytes that are not UTF-8 are CP437: "é" is 0x82 there (a DOS name), and a lone 0xC3 is no UTF-8.
+    const dos = messWith(pythonZip('dos.zip', { 'caf#.txt': 'x', 'ab#.txt': 'y' }), (b) => {
+      unflag(b);
+      let at = -1;
+      while ((at = b.indexOf('caf#', at + 1)) !== -1) b[at + 3] = 0x82;
+      while ((at = b.indexOf('ab#', at + 1)) !== -1) b[at + 2] = 0xc3;
     });
-    const target = path.join(dir, 'cp437.zip');
-    writeFileSync(target, cp437);
-    const { entries, contents } = await readAll(cp437);
-    expect(entries[0]).toMatchObject({ name: pythonListing(target).entries[0]!.name, nameEncoding: 'cp437' });
-    expect(entries[0]!.name).toBe('na├»ve Γé¼.txt');
-    expect(contents.size).toBe(1);
+    expect((await readAll(dos)).entries.map((e) => [e.name, e.nameEncoding])).toEqual([
+      ['café.txt', 'cp437'],
+      ['ab├.txt', 'cp437'],
+    ]);
+  });
+
+  it('reads the archive comment, which has no flag, by the same rule', async () => {
+    for (const [bytes, text] of [
+      [Buffer.from('comment ✓'), 'comment ✓'],
+      [Buffer.from([0x63, 0x61, 0x66, 0x82]), 'café'],
+    ] as const) {
+      const zip = pythonZip(`comment-${text.length}.zip`, { 'a.txt': 'x' });
+      const withComment = Buffer.concat([zip.subarray(0, zip.length - 2), Buffer.from([bytes.length, 0]), bytes]);
+      expect((await readAll(withComment)).reader.info.comment).toBe(text);
+    }
   });
 
   it('takes the Unicode path extra field only when its CRC matches the header name', async () => {
