@@ -29,7 +29,7 @@ import { ZipError, isZipError } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
 import { CASE_INSENSITIVE_BY_DEFAULT, foldCase, namesTargetItself, symlinkTargetStaysInside, trySafeEntryPath, type PathFold, type SafePath } from '../zip/paths.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
-import { canReadChunks } from '../zip/entry-data.js';
+import { canReadChunks, storedSizesDiffer } from '../zip/entry-data.js';
 import type { ArchivePaths } from './archive-paths.js';
 import { ExtractProblems, FirstByIndex } from './extract-problems.js';
 import { EntryList, MadeFolders, type FolderNames } from './extract-later.js';
@@ -682,12 +682,12 @@ function planEntry(
     return undefined;
   }
   const kind: Kind = entry.isDirectory || safe.trailingSlash ? 'directory' : entry.isSymlink ? 'symlink' : 'file';
-  if (kind !== 'directory') {
-    const refusal = dataRefusal(entry);
-    if (refusal !== undefined) {
-      problems.add(entryProblem(entry, refusal), part);
-      return undefined;
-    }
+  // A folder's data is never read, but what test refuses without reading it (a folder entry of
+  // another method, or stored with two sizes) is refused here too: both say the entry is bad.
+  const refusal = dataRefusal(entry) ?? (kind === 'directory' ? storedSizesDiffer(entry) : undefined);
+  if (refusal !== undefined) {
+    problems.add(entryProblem(entry, refusal), part);
+    return undefined;
   }
   // A path no other entry names needs no memory of it (archive-paths.ts).
   if (!spans.paths!.mayRepeat(safe.path)) return { entry, safe, kind };

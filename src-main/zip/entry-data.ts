@@ -207,9 +207,14 @@ function checkSupported(entry: ZipEntry): void {
   if (method !== METHOD_STORED && method !== METHOD_DEFLATED) {
     throw new ZipError('UNSUPPORTED_METHOD', `unsupported compression method ${method} (${methodName(method)})`, { entry: entry.name });
   }
-  if (method === METHOD_STORED && entry.compressedSize !== entry.uncompressedSize) {
-    throw new ZipError('SIZE_MISMATCH', `stored entry has compressed size ${entry.compressedSize} but uncompressed size ${entry.uncompressedSize}`, { entry: entry.name });
-  }
+  const sizes = storedSizesDiffer(entry);
+  if (sizes !== undefined) throw sizes;
+}
+
+/** A stored entry whose two sizes differ (its data cannot be both), before any I/O. */
+export function storedSizesDiffer(entry: ZipEntry): ZipError | undefined {
+  if (entry.compressionMethod !== METHOD_STORED || entry.compressedSize === entry.uncompressedSize) return undefined;
+  return new ZipError('SIZE_MISMATCH', `stored entry has compressed size ${entry.compressedSize} but uncompressed size ${entry.uncompressedSize}`, { entry: entry.name });
 }
 
 /**

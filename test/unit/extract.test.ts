@@ -238,6 +238,30 @@ with zipfile.ZipFile('attrs.zip', 'w') as z:
     expect(tree(target)).toEqual(['emptydir/', 'report.txt', 'unix.txt', 'unixdir/']);
     expect(await testArchive(archive)).toMatchObject({ ok: true, bytesTested: 23 });
   });
+
+  it('a folder entry that test refuses without reading it is refused by extract too, with the same line', async () => {
+    const archive = writeArchive(
+      dir,
+      'bad-folders.zip',
+      craftZip([
+        // Stored, 0 bytes of data, 255 declared (found by the differential fuzzer).
+        { name: 'sized/', kind: 'directory', method: 0, uncompressedSize: 255 },
+        { name: 'lzma/', kind: 'directory', method: 14 },
+        { name: 'fine/', kind: 'directory', method: 0 },
+        { name: 'sized/inside.txt', data: 'x' },
+      ]),
+    );
+    const extracted = await extractArchive(archive, path.join(dir, 'out'));
+    const tested = await testArchive(archive);
+    const lines = (problems: readonly EntryProblem[]) => problems.map((p) => [p.entry, p.code, p.message]);
+    expect(lines(extracted.problems)).toEqual([
+      ['sized/', 'SIZE_MISMATCH', 'stored entry has compressed size 0 but uncompressed size 255'],
+      ['lzma/', 'UNSUPPORTED_METHOD', 'unsupported compression method 14 (LZMA)'],
+    ]);
+    expect(lines(tested.problems)).toEqual(lines(extracted.problems));
+    // The folder itself is still made for what lies in it.
+    expect(tree(path.join(dir, 'out'))).toEqual(['fine/', 'sized/', 'sized/inside.txt']);
+  });
 });
 
 describe('extractArchive refuses hostile entries and writes nothing outside the target', () => {
