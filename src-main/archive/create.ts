@@ -179,6 +179,9 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
         const writer = new EntryWriter(handle, list, pool, { level, deterministic: options.deterministic ?? false, signal, log, spoolPath: tempPathFor(outputPath) });
         writer.onProgress = options.onProgress;
         const summary = await writer.run();
+        // An archive of nothing is refused, as zip refuses it ("Nothing to do!"): whatever is at
+        // the target stays as it was.
+        if (list.length === 0) throw nothingToArchive(skipped[0], skippedCount);
         const end = { entryCount: list.length, offsetOfStartOfCentralDirectory: summary.centralOffset, sizeOfCentralDirectory: summary.centralSize, comment };
         await writer.output.write(endOfCentralDirectory(end));
         await writer.output.finish();
@@ -205,6 +208,13 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
     skipped,
     skippedCount,
   };
+}
+
+/** Why a create found nothing to put in the archive: the first path it left out, or the patterns. */
+function nothingToArchive(first: SkippedSource | undefined, count: number): ZipError {
+  if (first === undefined) return new ZipError('NOTHING_TO_ARCHIVE', 'nothing to archive: every path is excluded');
+  const others = count > 1 ? ` (and ${count - 1} more left out)` : '';
+  return new ZipError('NOTHING_TO_ARCHIVE', `nothing to archive: ${first.name} is left out: ${first.reason}${others}`);
 }
 
 /**

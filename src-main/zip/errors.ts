@@ -29,6 +29,7 @@ export type ZipErrorCode =
   | 'IO'
   | 'CANCELLED'
   | 'SOURCE_CHANGED'
+  | 'NOTHING_TO_ARCHIVE' // create: every path found was excluded or left out
   | 'DISK_FULL' // ENOSPC or EDQUOT while writing: extraction stops
   | 'TOO_LARGE';
 

@@ -6,8 +6,8 @@
 // That last guess is libzip's and the archive comment's (which has no flag at all): Info-ZIP's
 // zip on Linux and macOS's Archive Utility store UTF-8 names without the flag, and `unzip`, 7-Zip,
 // bsdtar and Go give those names back, where a strict CP437 reading (Python's) makes "日本.txt"
-// into "µùÑµ£¼.txt". A real CP437 name with letters past 0x7F is never valid UTF-8 (its bytes
-// would have to pair a box-drawing character with an accented letter).
+// into "µùÑµ£¼.txt". A real CP437 name with letters past 0x7F is seldom valid UTF-8: its bytes
+// would have to put a box-drawing or Greek character before one or more accented letters.
 // Writing: ASCII names stay as they are; any other name is stored as UTF-8 with bit 11 set.
 
 import { Buffer, isUtf8 } from 'node:buffer';

@@ -140,6 +140,11 @@ describe('zipdesk create / batch', () => {
     expect(ctx.stdout.text).toMatch(/^with-pipe\.zip: 2 entries, /);
     expect(ctx.stderr.text.split('\n').filter((line) => line.startsWith('zipdesk:'))).toEqual(['zipdesk: with-pipe.zip: with-pipe/pipe: skipped: a named pipe (FIFO), not a file, folder or link']);
     expect(execFileSync('unzip', ['-Z1', path.join(root, 'with-pipe.zip')], { encoding: 'utf8' })).toBe('with-pipe/\nwith-pipe/a.txt\n');
+    // With nothing left to archive the job fails in one line, writing nothing (zip: "Nothing to do!").
+    const none = context(false);
+    expect(await createCommand.run(['none.zip', 'with-pipe', '--exclude', 'with-pipe'], none)).toBe(1);
+    expect(none.stderr.text.split('\n').filter((line) => line.startsWith('zipdesk:'))).toEqual([`zipdesk: ${path.join(root, 'none.zip')}: nothing to archive: every path is excluded`]);
+    expect(readdirSync(root).filter((name) => name.startsWith('none') || name.includes('zipdesk-tmp'))).toEqual([]);
   });
 
   it('batch zips each folder into the output folder, made when it does not exist yet', async () => {

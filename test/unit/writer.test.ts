@@ -561,9 +561,19 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
       2,
     ]);
     expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['sp/', 'sp/f.txt', 'sp/z.txt']);
-    // A pipe given as the source itself: an archive of nothing, that says why.
-    const alone = await createArchive({ outputPath: path.join(dir, 'pipe.zip'), sources: [path.join(base, 'pipe')] });
-    expect([alone.entries, alone.skipped]).toEqual([0, [{ name: 'pipe', reason: 'a named pipe (FIFO), not a file, folder or link' }]]);
+    // A pipe given as the source itself: nothing to archive, and the job says why, writing nothing.
+    await expect(createArchive({ outputPath: path.join(dir, 'pipe.zip'), sources: [path.join(base, 'pipe')] })).rejects.toMatchObject({
+      code: 'NOTHING_TO_ARCHIVE',
+      message: 'nothing to archive: pipe is left out: a named pipe (FIFO), not a file, folder or link',
+    });
+    await expect(createArchive({ outputPath: path.join(dir, 'pipe.zip'), sources: [path.join(base, 'pipe'), path.join(base, 'sock')] })).rejects.toMatchObject({
+      message: 'nothing to archive: pipe is left out: a named pipe (FIFO), not a file, folder or link (and 1 more left out)',
+    });
+    // Everything excluded: the archive already at the target stays as it was.
+    const before = readFileSync(archive);
+    await expect(createArchive({ outputPath: archive, sources: [base], excludes: ['sp'] })).rejects.toMatchObject({ code: 'NOTHING_TO_ARCHIVE', message: 'nothing to archive: every path is excluded' });
+    expect(readFileSync(archive).equals(before)).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['sp', 'sp.zip']);
     // A tree without any: none.
     const plain = await createArchive({ outputPath: path.join(dir, 'plain.zip'), sources: [path.join(base, 'f.txt')] });
     expect([plain.skipped, plain.skippedCount]).toEqual([[], 0]);
