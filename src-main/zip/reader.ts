@@ -265,9 +265,11 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
   // Disk numbers (4.3.16): a split archive's last part says which disk it is and holds the
   // whole directory. Nonzero numbers that disagree with the counts are damage, ignored as Go
   // and Python do; if the directory cannot be found then, the split is named as the reason.
+  // The end record is on the last disk: when that is disk 0 there is one, and a directory said
+  // to start on another disk is damage too (unzip reads such an archive).
   const disk = eocd.numberOfThisDisk;
   const directoryDisk = eocd.diskWhereCentralDirectoryStarts;
-  const spansDisks = zip64Offset === undefined && (disk !== 0 || directoryDisk !== 0);
+  const spansDisks = zip64Offset === undefined && disk !== 0;
   const multiDisk = (): ZipError => new ZipError('MULTI_DISK', `the archive spans disks (this is disk ${disk}, the central directory starts on disk ${directoryDisk}); split archives are not supported`, { offset: position });
   if (spansDisks && eocd.numberOfCentralDirectoryRecordsOnThisDisk === eocd.totalNumberOfCentralDirectoryRecords) throw multiDisk();
 

@@ -393,6 +393,9 @@ describe('hostile and damaged archives', () => {
   it('MULTI_DISK for split archives', async () => {
     const bad = messWith(pyStored, (b) => b.writeUInt16LE(1, eocdOffset(b) + EOCD.numberOfThisDisk));
     await expectCode(openBuffer(bad), 'MULTI_DISK');
+    // The end record on disk 0 says there is one disk: a directory "on disk 120" is a damaged field, read past.
+    const damaged = messWith(pyStored, (b) => b.writeUInt16LE(120, eocdOffset(b) + EOCD.diskWhereCentralDirectoryStarts));
+    expect((await readAll(damaged)).entries.map((e) => e.name)).toEqual(['a.txt', 'b.txt', 'c/']);
   });
 
   it('CRC_MISMATCH, naming the entry', async () => {
