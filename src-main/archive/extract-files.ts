@@ -301,12 +301,26 @@ function settleFile(task: FileTask, temporary: string, fd: number, written: bool
       closeSync(fd);
     }
     if (written) {
-      renameSync(temporary, task.final);
+      renameInto(temporary, task.final);
       committed = true;
     }
   } finally {
     if (!committed) rmSync(temporary, { force: true });
   }
+}
+
+/** Renames a finished temporary file or link into place (see folderInTheWay). */
+export function renameInto(temporary: string, final: string): void {
+  try {
+    renameSync(temporary, final);
+  } catch (error) {
+    throw folderInTheWay(error);
+  }
+}
+
+/** A rename that failed because a folder is at the final path (no rename replaces one), said as such rather than by the temporary name. */
+export function folderInTheWay(error: unknown): unknown {
+  return (error as NodeJS.ErrnoException).code === 'EISDIR' ? new ZipError('EXISTS', 'a folder is already there; not replaced', { cause: error }) : error;
 }
 
 /**

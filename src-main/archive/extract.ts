@@ -15,14 +15,14 @@
 // Like testArchive, this is a pure async function over paths with a signal and a progress
 // callback, returning plain JSON, so the worker, the IPC handlers and the command line share it.
 
-import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, lutimesSync, mkdirSync, openSync, renameSync, rmSync, symlinkSync, utimesSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, utimesSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, realpath, rename, unlink, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { Buffer } from 'node:buffer';
 import { openFileSource, type FileIdentity } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
-import { DISK_FULL_WORDS, LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isDiskFull, isSmallFile, openSpanRunner, temporaryBeside, type FileOutcome, type FileTask, type SpanBatch } from './extract-files.js';
+import { DISK_FULL_WORDS, LEFT_FOR_HELPER, SpanBatcher, entryFields, folderInTheWay, helperPays, isDiskFull, isSmallFile, openSpanRunner, renameInto, temporaryBeside, type FileOutcome, type FileTask, type SpanBatch } from './extract-files.js';
 import { cancelledError, dataRefusal, entryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans, type ProblemFlow } from './entry-check.js';
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
@@ -476,7 +476,11 @@ async function extractUntilStopped(
         skipped.remove(entry.index);
         const safe = trySafeEntryPath(entry.name) as SafePath;
         const plan: Planned = { entry, safe, kind: entry.isSymlink ? 'symlink' : 'file' };
-        if (!(plan.kind === 'symlink' ? await placeLink(plan) : await placeThroughReader(plan, undefined))) continue;
+        if (!(plan.kind === 'symlink' ? await placeLink(plan) : await placeThroughReader(plan, undefined))) {
+          // Nothing of it was written either: its claim goes too, for the next one to take.
+          disk.forget(safe.path);
+          continue;
+        }
         const kept = problems.kept;
         const problem = kept.findIndex((p) => p.index === winner.index);
         const which = entry.index < winner.index ? 'an earlier' : 'a later';
@@ -745,7 +749,7 @@ function ioProblem(error: unknown, entry: EntryName): ZipError {
   const code = (error as NodeJS.ErrnoException).code;
   if (isDiskFull(code)) return new ZipError('DISK_FULL', DISK_FULL_WORDS, { entry: entry.name, cause: error });
   const message = error instanceof Error ? error.message.replace(/^[A-Z]+: /, '') : String(error);
-  return new ZipError(code === 'EEXIST' ? 'EXISTS' : 'IO', code === undefined ? message : message, { entry: entry.name, cause: error });
+  return new ZipError(code === 'EEXIST' ? 'EXISTS' : 'IO', message, { entry: entry.name, cause: error });
 }
 
 type Placement = { kind: 'written'; path: string } | { kind: 'skipped'; reason: string };
@@ -1003,7 +1007,7 @@ class TargetFolder {
         } finally {
           closeSync(fd);
         }
-        renameSync(temporary, final);
+        renameInto(temporary, final);
         committed = true;
       } finally {
         if (!committed) rmSync(temporary, { force: true });
@@ -1021,7 +1025,9 @@ class TargetFolder {
       } finally {
         await handle.close();
       }
-      await rename(temporary, final);
+      await rename(temporary, final).catch((error: unknown) => {
+        throw folderInTheWay(error);
+      });
       committed = true;
     } finally {
       if (!committed) {
@@ -1041,7 +1047,7 @@ class TargetFolder {
     symlinkSync(linkTarget, temporary);
     try {
       if (validDate(modified)) lutimesSync(temporary, modified, modified);
-      renameSync(temporary, this.absoluteOf(choice.relative));
+      renameInto(temporary, this.absoluteOf(choice.relative));
     } catch (error) {
       rmSync(temporary, { force: true });
       throw error;

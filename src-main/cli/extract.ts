@@ -53,8 +53,9 @@ export const extractCommand: Command = {
     // (With nothing selected there is nothing to sum up, but --json still gives its one object.)
     if (selection.length > 0 && result.entriesTotal === 0 && !json) return EXIT_ARCHIVE_PROBLEM;
     if (json) {
-      const { entriesTotal, filesWritten, directoriesCreated, symlinksCreated, bytesWritten, skipped, skippedCount, renamed, renamedCount, ok, unmatched } = result;
-      await problems.endJson({ target: output, entriesTotal, filesWritten, directoriesCreated, symlinksCreated, bytesWritten, skipped, skippedCount, renamed, renamedCount, ok, unmatched });
+      const { entriesTotal, filesWritten, directoriesCreated, symlinksCreated, bytesWritten, skipped, skippedCount, renamed, renamedCount, unmatched } = result;
+      // "ok" says what the exit code says: a name that matched nothing is a problem too.
+      await problems.endJson({ target: output, entriesTotal, filesWritten, directoriesCreated, symlinksCreated, bytesWritten, skipped, skippedCount, renamed, renamedCount, ok: code === EXIT_OK, unmatched });
     } else {
       const parts = [counted(result.filesWritten, 'file'), counted(result.directoriesCreated, 'folder')];
       if (result.symlinksCreated > 0) parts.push(counted(result.symlinksCreated, 'link'));

@@ -210,7 +210,10 @@ describe('zipdesk test and extract', () => {
     expect(none).toMatchObject({ code: 1, stderr: 'zipdesk: good.zip: nosuch.txt: no entry by this name\n', stdout: '' });
     const noneJson = await zipdesk('extract', '--json', 'good.zip', '-o', 'picked2', 'nosuch.txt');
     expect(noneJson.code).toBe(1);
-    expect(JSON.parse(noneJson.stdout)).toMatchObject({ archive: 'good.zip', problems: [], entriesTotal: 0, filesWritten: 0, ok: true, unmatched: ['nosuch.txt'] });
+    // "ok" agrees with the exit code.
+    expect(JSON.parse(noneJson.stdout)).toMatchObject({ archive: 'good.zip', problems: [], entriesTotal: 0, filesWritten: 0, ok: false, unmatched: ['nosuch.txt'] });
+    const someJson = await zipdesk('extract', '--json', 'good.zip', '-o', 'picked4', 'src/a.txt', 'nosuch.txt');
+    expect([someJson.code, JSON.parse(someJson.stdout)]).toMatchObject([1, { filesWritten: 1, ok: false, unmatched: ['nosuch.txt'] }]);
     expect((await zipdesk('extract', 'good.zip', '-o', 'picked3', 'src/b.bin')).code).toBe(0);
   });
 });

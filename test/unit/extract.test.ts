@@ -534,6 +534,28 @@ describe('extractArchive overwrite policies', () => {
     expect(tree(target)).toEqual(['a.txt', 'b.txt', 'noext']);
   });
 
+  it('replace leaves a folder in the way alone, saying so without naming the temporary file', async () => {
+    const archive = writeArchive(
+      dir,
+      'onto-folders.zip',
+      craftZip([
+        { name: 'small.txt', data: 'small' },
+        { name: 'large.bin', data: lines(400_000, 7) },
+        { name: 'link', data: 'small.txt', kind: 'symlink' },
+      ]),
+    );
+    const target = path.join(dir, 'out');
+    for (const name of ['small.txt', 'large.bin', 'link']) {
+      mkdirSync(path.join(target, name), { recursive: true });
+      writeFileSync(path.join(target, name, 'keep'), 'mine');
+    }
+    const result = await extractArchive(archive, target, { overwrite: 'replace' });
+    expect(result.problems.map((p) => [p.entry, p.code, p.message])).toEqual(
+      ['small.txt', 'large.bin', 'link'].map((name) => [name, 'EXISTS', 'a folder is already there; not replaced']),
+    );
+    expect(tree(target)).toEqual(['large.bin/', 'large.bin/keep', 'link/', 'link/keep', 'small.txt/', 'small.txt/keep']);
+  });
+
   it('rename writes beside them as "name (1).ext"', async () => {
     const { target, result } = await twice('rename');
     expect(readFileSync(path.join(target, 'a.txt'), 'utf8')).toBe('old');
@@ -774,6 +796,31 @@ describe('extractArchive overwrite policies', () => {
       { entry: 'there.txt', reason: 'there.txt already exists' },
       { entry: 'x.txt', reason: 'an earlier entry is also named x.txt' },
     ]);
+    expectNoPartials(target);
+  });
+
+  it('skip goes on past later entries of the name that fail too, to the first that passes', async () => {
+    const bad = 0x12345678;
+    const archive = writeArchive(
+      dir,
+      'three-fail.zip',
+      craftZip([
+        { name: 'p', data: 'copy 0', crc32: bad },
+        { name: 'p', data: 'copy 1', crc32: bad },
+        { name: 'p', data: 'copy 2', crc32: bad },
+        { name: 'p', data: 'copy 3' },
+      ]),
+    );
+    const target = path.join(dir, 'out');
+    const result = await extractArchive(archive, target);
+    // Each failed attempt gave up its claim on the name (found by the differential fuzzer: the file was missing).
+    expect(readFileSync(path.join(target, 'p'), 'utf8')).toBe('copy 3');
+    expect(result.problems.map((p) => [p.index, p.code])).toEqual([
+      [0, 'CRC_MISMATCH'],
+      [1, 'CRC_MISMATCH'],
+      [2, 'CRC_MISMATCH'],
+    ]);
+    expect(result.problems[0]!.message).toContain('(a later entry, p, was extracted there instead)');
     expectNoPartials(target);
   });
 
