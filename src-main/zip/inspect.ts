@@ -5,7 +5,7 @@
 // reads. Extra fields are decoded through EXTRA_FIELD_LAYOUTS; unknown ones are shown raw.
 // Everything returned is plain JSON-serializable data: it crosses IPC to the renderer.
 
-import { Buffer } from 'node:buffer';
+import { Buffer, isUtf8 } from 'node:buffer';
 import {
   BITFLAG_DATA_DESCRIPTOR,
   BITFLAG_UTF8,
@@ -25,7 +25,7 @@ import { formatDosDate, formatDosTime, isValidDosDateTime } from './dostime.js';
 import { isZipError, hex } from './errors.js';
 import { rawHex, type ExtraContext, type FieldView, type RecordLayout } from './layout.js';
 import type { HeaderMismatch, ZipEntry } from './model.js';
-import { decodeHeaderText, nameCrc32, unflaggedText } from './names.js';
+import { decodeHeaderText, isAsciiBytes, nameCrc32, unflaggedText } from './names.js';
 import type { ZipReader } from './reader.js';
 import {
   CENTRAL_DIRECTORY_HEADER,
@@ -240,19 +240,25 @@ function headerMeanings(signature: number, values: Record<string, number>, sizes
     internalFileAttributes: (v) => ((v as number) & 1 ? 'text' : 'binary'),
     externalFileAttributes: (v) => externalAttributesText(v as number, values['versionMadeBy'] ?? 0),
     relativeOffsetOfLocalHeader: (v) => (v === ZIP64_MARKER_32 ? 'in the ZIP64 extra field' : `local header at offset ${v}`),
-    fileName: () => ((flags & BITFLAG_UTF8) !== 0 ? 'UTF-8 (bit 11)' : 'CP437 (no bit 11)'),
+    fileName: (v) => ((flags & BITFLAG_UTF8) !== 0 ? 'UTF-8 (bit 11)' : `${Buffer.isBuffer(v) && !isAsciiBytes(v) && isUtf8(v) ? 'UTF-8' : 'CP437'} (no bit 11)`),
   };
 }
 
 function rowsOf(views: readonly FieldView[], meanings: Record<string, Meaning>, text: (name: string, bytes: Buffer) => string | undefined, mismatched: ReadonlySet<string>): FieldRow[] {
   return views.map((view) => {
     const meaning = meanings[view.name]?.(view.value, view);
-    const value = typeof view.value === 'number' ? view.value : (text(view.name, view.value) ?? `${view.size} bytes`);
+    const value = typeof view.value === 'number' ? exactValue(view.value, view) : (text(view.name, view.value) ?? `${view.size} bytes`);
     const row: { -readonly [K in keyof FieldRow]: FieldRow[K] } = { name: view.name, offset: view.offset, size: view.size, raw: view.raw, value };
     if (meaning !== undefined) row.meaning = meaning;
     if (mismatched.has(view.name)) row.mismatch = true;
     return row;
   });
+}
+
+/** An 8-byte value past 2^53 (an NTFS time), which a number would round, as its exact digits from the raw bytes. */
+function exactValue(value: number, view: FieldView): number | string {
+  if (Number.isSafeInteger(value)) return value;
+  return BigInt(`0x${view.raw.split(' ').reverse().join('')}`).toString();
 }
 
 /** Walks an extra field area and decodes each field it knows. Never reads outside [start, end). */
@@ -385,13 +391,22 @@ function headerView<N extends string, T extends string>(layout: RecordLayout<N, 
   return { title: layout.title, section: layout.section, offset, length: layout.lengthOf(values as never), fields, extraFields };
 }
 
+/**
+ * Fields both headers hold whose disagreement does not change how the entry reads (the checks
+ * compare only the flags that do): marked side by side, but not among the mismatches.
+ */
+const HARMLESS_WHEN_DIFFERENT = ['versionNeededToExtract', 'generalPurposeBitFlag', 'lastModFileTime', 'lastModFileDate'] as const;
+
 /** Every field of the entry's central record and local header, side by side, with disagreements marked. */
 export async function inspectEntry(reader: ZipReader, entry: ZipEntry): Promise<EntryInspection> {
   const source = reader.source;
   const centralFixed = await source.read(entry.centralHeaderOffset, CENTRAL_DIRECTORY_HEADER.size);
-  const centralLength = CENTRAL_DIRECTORY_HEADER.lengthOf(CENTRAL_DIRECTORY_HEADER.decode(centralFixed, 0));
+  const centralValues = CENTRAL_DIRECTORY_HEADER.decode(centralFixed, 0);
+  const centralLength = CENTRAL_DIRECTORY_HEADER.lengthOf(centralValues);
   const centralBytes = await source.read(entry.centralHeaderOffset, Math.min(centralLength, source.size - entry.centralHeaderOffset));
   let mismatches: HeaderMismatch[] = [];
+  /** Fields marked on both sides: the mismatches, and the shared fields that differ harmlessly. */
+  const marked = new Set<string>();
   let local: RecordView | undefined;
   let localError: { code: string; message: string } | undefined;
   let dataOffset: number | undefined;
@@ -399,14 +414,16 @@ export async function inspectEntry(reader: ZipReader, entry: ZipEntry): Promise<
   try {
     const header = await reader.readLocalHeader(entry);
     mismatches = header.mismatches;
+    for (const m of mismatches) marked.add(m.field);
+    for (const field of HARMLESS_WHEN_DIFFERENT) if (header.values[field] !== centralValues[field]) marked.add(field);
     dataOffset = header.dataOffset;
-    local = headerView(LOCAL_FILE_HEADER, header.header, header.offset, new Set(mismatches.map((m) => m.field)), true);
+    local = headerView(LOCAL_FILE_HEADER, header.header, header.offset, marked, true);
     if (entry.hasDataDescriptor) dataDescriptor = await descriptorView(reader, entry, header.dataOffset + entry.compressedSize, header.header);
   } catch (e) {
     if (!isZipError(e)) throw e;
     localError = { code: e.code, message: e.message };
   }
-  const central = headerView(CENTRAL_DIRECTORY_HEADER, centralBytes, entry.centralHeaderOffset, new Set(mismatches.map((m) => m.field)), false);
+  const central = headerView(CENTRAL_DIRECTORY_HEADER, centralBytes, entry.centralHeaderOffset, marked, false);
   if (reader.info.offsetAdjustment !== 0) {
     // With a prefix the offsets do not count, say where the local header really is.
     central.fields = central.fields.map((row) =>

@@ -106,6 +106,51 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     expect(field(lostView.central, 'relativeOffsetOfLocalHeader').meaning).toBe('local header at offset 5');
   });
 
+  it('marks shared fields that differ harmlessly (version, flags, DOS time) without listing them as mismatches', async () => {
+    const local = signatureOffsets(infoZip, SIGNATURE.LOCAL_FILE_HEADER)[0]!;
+    const messed = messWith(infoZip, (b) => {
+      b.writeUInt16LE(45, local + LOCAL_FILE_HEADER.offsetOf.versionNeededToExtract);
+      b.writeUInt16LE(b.readUInt16LE(local + LOCAL_FILE_HEADER.offsetOf.lastModFileDate) ^ 1, local + LOCAL_FILE_HEADER.offsetOf.lastModFileDate);
+    });
+    const reader = await openBuffer(messed);
+    const view = await inspectEntry(reader, (await reader.readEntries())[0]!);
+    expect(view.mismatches).toEqual([]);
+    const marked = (record: RecordView | undefined) => record!.fields.filter((f) => f.mismatch).map((f) => f.name);
+    expect(marked(view.local)).toEqual(['versionNeededToExtract', 'lastModFileDate']);
+    expect(marked(view.central)).toEqual(['versionNeededToExtract', 'lastModFileDate']);
+    // Unchanged: nothing marked.
+    const plain = await openBuffer(infoZip);
+    const plainView = await inspectEntry(plain, (await plain.readEntries())[0]!);
+    expect([marked(plainView.local), marked(plainView.central)]).toEqual([[], []]);
+  });
+
+  it('shows an NTFS time (past 2^53) exactly as its bytes say, and a name without bit 11 by how it reads', async () => {
+    const target = path.join(dir, 'ntfs.zip');
+    python(
+      `
+import struct, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    info = zipfile.ZipInfo('f.txt')
+    t = 132498402028681773
+    info.extra = struct.pack('<HHIHHQQQ', 0x000a, 32, 0, 1, 24, t, t, t)
+    z.writestr(info, 'x')
+`,
+      dir,
+      [target],
+    );
+    const reader = await openBuffer(readFileSync(target));
+    const view = await inspectEntry(reader, (await reader.readEntries())[0]!);
+    const ntfs = view.central.extraFields!.find((e) => e.headerId === 0x000a)!;
+    expect(ntfs.fields.find((f) => f.name === 'mtime')).toMatchObject({ raw: '2d fa 39 3a 98 ba d6 01', value: '132498402028681773' });
+    expect(field(view.central, 'compressedSize').value).toBe(1);
+    // Info-ZIP's zip stores a UTF-8 name without bit 11.
+    writeFileSync(path.join(dir, 'fïlé.txt'), 'x');
+    run('zip', ['-q', 'unflagged.zip', 'fïlé.txt'], dir);
+    const unflagged = await openBuffer(readFileSync(path.join(dir, 'unflagged.zip')));
+    const entry = (await unflagged.readEntries())[0]!;
+    expect(field((await inspectEntry(unflagged, entry)).central, 'fileName')).toMatchObject({ value: 'fïlé.txt', meaning: 'UTF-8 (no bit 11)' });
+  });
+
   it('shows the data descriptor of a streamed entry', async () => {
     run('sh', ['-c', 'zip -q - notes.txt | cat > streamed.zip'], dir);
     const reader = await openBuffer(readFileSync(path.join(dir, 'streamed.zip')));
