@@ -32,6 +32,7 @@ import { openZip, type ZipReader } from '../zip/reader.js';
 import { canReadChunks, storedSizesDiffer } from '../zip/entry-data.js';
 import type { ArchivePaths } from './archive-paths.js';
 import { ExtractProblems, FirstByIndex } from './extract-problems.js';
+import { NAME_BYTES, cutToBytes } from './temp-stem.js';
 import { EntryList, MadeFolders, type FolderNames } from './extract-later.js';
 import { FolderTree } from './folder-tree.js';
 import { KnownPaths, type Kind, type NamedBy } from './known-paths.js';
@@ -949,7 +950,10 @@ class TargetFolder {
     // name only one entry has is numbered once.)
     const remembered = this.mayBeClaimedAgain(relative);
     for (let n = remembered ? this.known.nextNumber(relative) : 1; ; n++) {
-      const candidate = [...parent, `${stem} (${n})${extension}`].join('/');
+      const numbered = `${stem} (${n})${extension}`;
+      // A name near the file system's limit loses the end of its stem to make room for the number.
+      const cut = Buffer.byteLength(numbered) > NAME_BYTES;
+      const candidate = [...parent, cut ? `${cutToBytes(stem, NAME_BYTES - Buffer.byteLength(` (${n})${extension}`))} (${n})${extension}` : numbered].join('/');
       // Not a name an entry of the archive has or lies under, either: that entry keeps its own name.
       if (this.known.claimedAs(candidate) !== undefined || this.madeFolder(candidate) || this.archivePaths?.mayName(candidate) === true || this.archivePaths?.mayBeFolder(candidate) === true) continue;
       if (onDisk(candidate)) continue;
@@ -958,7 +962,8 @@ class TargetFolder {
       // made-up name again: no entry has it or lies under it, and the name gives back the path and
       // the number it was made of ("stem (n).ext"), so no other path makes it up. Those next
       // entries go on from the number after it. Without that knowledge the name is claimed.
-      if (this.archivePaths === undefined) this.known.claim(candidate, kind);
+      // A cut name gives back neither: it is claimed too.
+      if (this.archivePaths === undefined || cut) this.known.claim(candidate, kind);
       return { relative: candidate };
     }
   }

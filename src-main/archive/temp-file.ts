@@ -4,12 +4,13 @@
 // removed and the target path is untouched. A crash or `kill -9` can leave the temporary file
 // behind (its name says what it is) but never a partial file under the target's name.
 
+import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { type FileHandle, link, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ZipError } from '../zip/errors.js';
-import { tempStem } from './temp-stem.js';
+import { NAME_BYTES, tempStem } from './temp-stem.js';
 
 /** What to do when the target already exists when the work is done. */
 export type OnExists =
@@ -74,6 +75,8 @@ export async function withTempFile<T>(
   work: (handle: FileHandle, tempPath: string) => Promise<T>,
   options: TempFileOptions = {},
 ): Promise<TempFileResult<T>> {
+  // Said before any work: the finished file could never be put there.
+  if (Buffer.byteLength(path.basename(finalPath)) > NAME_BYTES) throw nameTooLong(undefined);
   const tempPath = tempPathFor(finalPath);
   const onExists = options.onExists ?? 'fail';
   if (onExists === 'fail' && (await exists(finalPath))) {
@@ -118,6 +121,19 @@ async function place(tempPath: string, finalPath: string, onExists: OnExists, nu
     await rename(tempPath, finalPath);
     return finalPath;
   }
+  try {
+    return await placeNumbered(tempPath, finalPath, onExists, numbered);
+  } catch (error) {
+    // A numbered name ("… (2).zip") that no longer fits.
+    throw (error as NodeJS.ErrnoException).code === 'ENAMETOOLONG' ? nameTooLong(error) : error;
+  }
+}
+
+function nameTooLong(cause: unknown): ZipError {
+  return new ZipError('BAD_NAME', `the name is longer than the ${NAME_BYTES} bytes a file name may have`, { cause });
+}
+
+async function placeNumbered(tempPath: string, finalPath: string, onExists: OnExists, numbered: Numbered | undefined): Promise<string> {
   const base = numbered?.base ?? finalPath;
   for (let n = numbered?.from ?? 1; ; n++) {
     const candidate = numberedName(base, n);

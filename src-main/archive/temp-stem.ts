@@ -13,13 +13,21 @@ const TEMP_STEM_BYTES = 100;
  * 30 to its file's name: the whole name would not fit when the file's own is long.
  */
 export function tempStem(name: string): string {
-  if (name.length <= TEMP_STEM_BYTES / 3 || Buffer.byteLength(name) <= TEMP_STEM_BYTES) return name;
+  return cutToBytes(name, TEMP_STEM_BYTES);
+}
+
+/** The bytes a file system allows a file name (Linux, macOS, Windows: 255 bytes or UTF-16 units). */
+export const NAME_BYTES = 255;
+
+/** The start of `name` that takes at most `max` bytes of UTF-8, cut between characters. */
+export function cutToBytes(name: string, max: number): string {
+  if (name.length <= max / 3 || Buffer.byteLength(name) <= max) return name;
   let bytes = 0;
   let end = 0;
   for (const char of name) {
     const code = char.codePointAt(0)!;
     bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-    if (bytes > TEMP_STEM_BYTES) break;
+    if (bytes > max) break;
     end += char.length;
   }
   return name.slice(0, end);

@@ -60,7 +60,8 @@ export const extractCommand: Command = {
       const parts = [counted(result.filesWritten, 'file'), counted(result.directoriesCreated, 'folder')];
       if (result.symlinksCreated > 0) parts.push(counted(result.symlinksCreated, 'link'));
       let line = `Extracted ${parts.join(', ')} (${counted(result.bytesWritten, 'byte')}) to ${output}`;
-      if (result.skippedCount > 0) line += `; ${result.skippedCount} skipped (already there)`;
+      // Skipped for a file already there, or for another entry of the same name.
+      if (result.skippedCount > 0) line += `; ${result.skippedCount} skipped (name already taken)`;
       if (result.renamedCount > 0) line += `; ${result.renamedCount} written under new names`;
       if (result.problemCount > 0) line += `; ${result.problemCount} could not be extracted`;
       context.stdout.write(line + '.\n');

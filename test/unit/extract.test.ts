@@ -567,6 +567,28 @@ describe('extractArchive overwrite policies', () => {
     expect(tree(target)).toEqual(['a (1).txt', 'a.txt', 'b.txt', 'noext', 'noext (1)']);
   });
 
+  it('rename cuts the stem of a name near 255 bytes to make room for the number', async () => {
+    const long = `${'é'.repeat(125)}x.txt`; // 255 bytes
+    const archive = writeArchive(dir, 'long-names.zip', craftZip([{ name: long, data: 'new' }, { name: `sub/${long}`, data: 'new too' }]));
+    const target = path.join(dir, 'out');
+    mkdirSync(path.join(target, 'sub'), { recursive: true });
+    writeFileSync(path.join(target, long), 'old');
+    writeFileSync(path.join(target, 'sub', long), 'old');
+    const first = await extractArchive(archive, target, { overwrite: 'rename' });
+    const cut = `${'é'.repeat(123)} (1).txt`; // the 'x' and one 'é' went: 253 bytes
+    expect(first.problems).toEqual([]);
+    expect(first.renamed).toEqual([
+      { entry: long, path: cut },
+      { entry: `sub/${long}`, path: `sub/${cut}` },
+    ]);
+    expect(readFileSync(path.join(target, cut), 'utf8')).toBe('new');
+    // Again: the cut name is taken now, and the next number is cut as well.
+    const second = await extractArchive(archive, target, { overwrite: 'rename' });
+    expect(second.renamed[0]).toEqual({ entry: long, path: `${'é'.repeat(123)} (2).txt` });
+    expect(readFileSync(path.join(target, long), 'utf8')).toBe('old');
+    expectNoPartials(target);
+  });
+
   it('rename numbers many copies of a name in turn, past numbers the archive or the disk has', async () => {
     const copies: CraftEntry[] = Array.from({ length: 5 }, (_, i) => ({ name: 'a.txt', data: `copy ${i}` }));
     const archive = writeArchive(dir, 'copies.zip', craftZip([...copies.slice(0, 2), { name: 'a (2).txt', data: 'its own' }, ...copies.slice(2)]));

@@ -161,6 +161,22 @@ describe('withTempFile', () => {
     expect(readFileSync(target, 'utf8')).toBe('old');
   });
 
+  it('refuses a name longer than a file system allows before any work, and a numbered one that grows too long', async () => {
+    const dir = path.join(root, 'temp-long');
+    mkdirSync(dir);
+    let worked = false;
+    const work = async () => void (worked = true);
+    await expect(withTempFile(path.join(dir, `${'f'.repeat(253)}.zip`), work, { onExists: 'unique' })).rejects.toMatchObject({
+      code: 'BAD_NAME',
+      message: 'the name is longer than the 255 bytes a file name may have',
+    });
+    expect(worked).toBe(false);
+    const fits = path.join(dir, `${'f'.repeat(251)}.zip`); // 255 bytes; "… (2).zip" would be 259
+    writeFileSync(fits, 'taken');
+    await expect(withTempFile(fits, work, { onExists: 'unique' })).rejects.toMatchObject({ code: 'BAD_NAME' });
+    expect(readdirSync(dir)).toEqual([path.basename(fits)]);
+  });
+
   it("places the result: 'fail' keeps an existing file, 'unique' numbers, 'replace' replaces", async () => {
     const dir = path.join(root, 'temp-place');
     mkdirSync(dir);
