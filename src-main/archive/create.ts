@@ -55,7 +55,7 @@ import { type LargeFile, LargeFileFeeder, isLargeFile } from './large-files.js';
 import { openFileSource } from './file-source.js';
 import { type CompressPool, givePool, helperPath, takePool } from './parallel.js';
 import { type PlannedEntry, type SkippedSource, changed, endsWithSeparator, checkUnchanged, ioError, readExactly, throwIfAborted, walk } from './sources.js';
-import { type Numbered, type OnExists, tempPathFor, withTempFile } from './temp-file.js';
+import { type Numbered, type OnExists, checkNameFits, tempPathFor, withTempFile } from './temp-file.js';
 
 /** Small files (not isLargeFile) go to a helper in batches of at most BATCH_BYTES or this many files. */
 const BATCH_FILES = 256;
@@ -142,6 +142,7 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
   const signal = options.signal;
   throwIfAborted(signal);
   const onExists = options.onExists ?? 'replace';
+  checkNameFits(outputPath);
   if (onExists === 'replace') await checkReplaceable(outputPath, options.sources, options.followSymlinks ?? false);
 
   // The helpers start while the sources are walked, and the writer starts on the first entries

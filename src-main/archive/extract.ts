@@ -962,7 +962,7 @@ class TargetFolder {
       // made-up name again: no entry has it or lies under it, and the name gives back the path and
       // the number it was made of ("stem (n).ext"), so no other path makes it up. Those next
       // entries go on from the number after it. Without that knowledge the name is claimed.
-      // A cut name gives back neither: it is claimed too.
+      // A cut name no longer gives back its path: it is claimed too.
       if (this.archivePaths === undefined || cut) this.known.claim(candidate, kind);
       return { relative: candidate };
     }

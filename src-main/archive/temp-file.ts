@@ -75,8 +75,7 @@ export async function withTempFile<T>(
   work: (handle: FileHandle, tempPath: string) => Promise<T>,
   options: TempFileOptions = {},
 ): Promise<TempFileResult<T>> {
-  // Said before any work: the finished file could never be put there.
-  if (Buffer.byteLength(path.basename(finalPath)) > NAME_BYTES) throw nameTooLong(undefined);
+  checkNameFits(finalPath);
   const tempPath = tempPathFor(finalPath);
   const onExists = options.onExists ?? 'fail';
   if (onExists === 'fail' && (await exists(finalPath))) {
@@ -127,6 +126,11 @@ async function place(tempPath: string, finalPath: string, onExists: OnExists, nu
     // A numbered name ("… (2).zip") that no longer fits.
     throw (error as NodeJS.ErrnoException).code === 'ENAMETOOLONG' ? nameTooLong(error) : error;
   }
+}
+
+/** Said before any work: a file whose name is too long could never be put there. */
+export function checkNameFits(finalPath: string): void {
+  if (Buffer.byteLength(path.basename(finalPath)) > NAME_BYTES) throw nameTooLong(undefined);
 }
 
 function nameTooLong(cause: unknown): ZipError {

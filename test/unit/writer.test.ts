@@ -175,6 +175,9 @@ describe('withTempFile', () => {
     writeFileSync(fits, 'taken');
     await expect(withTempFile(fits, work, { onExists: 'unique' })).rejects.toMatchObject({ code: 'BAD_NAME' });
     expect(readdirSync(dir)).toEqual([path.basename(fits)]);
+    // create says so too, before it looks at what is at the target.
+    await expect(createArchive({ outputPath: path.join(dir, `${'f'.repeat(253)}.zip`), sources: [fits] })).rejects.toMatchObject({ code: 'BAD_NAME' });
+    expect(readdirSync(dir)).toEqual([path.basename(fits)]);
   });
 
   it("places the result: 'fail' keeps an existing file, 'unique' numbers, 'replace' replaces", async () => {
