@@ -6,7 +6,7 @@ import { Buffer } from 'node:buffer';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { grown, sortedIndexes } from '../zip/columns.js';
-import { METHOD_DEFLATED, METHOD_STORED, methodName } from '../zip/constants.js';
+import { dataRefusal } from '../zip/entry-data.js';
 import { ZipError, isZipError, stacklessZipError, type ZipErrorCode } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
 import type { DirectoryRange, EntrySpan, ZipReader } from '../zip/reader.js';
@@ -375,15 +375,6 @@ const REASON = 4;
 const INSIDE = 0;
 const INTO_DIRECTORY = 1;
 const DAMAGED = 2;
-
-/** Why we cannot read the entry's data at all (encryption, another method), before any I/O. */
-export function dataRefusal(entry: ZipEntry): ZipError | undefined {
-  if (entry.encrypted) return new ZipError('ENCRYPTED', 'entry is encrypted', { entry: entry.name });
-  if (entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED) {
-    return new ZipError('UNSUPPORTED_METHOD', `unsupported compression method ${entry.compressionMethod} (${methodName(entry.compressionMethod)})`, { entry: entry.name });
-  }
-  return undefined;
-}
 
 /** Entries up to this size (both sizes) come back as one Buffer; larger ones as a checked stream. */
 export const IN_MEMORY_ENTRY = 256 * 1024;

@@ -200,15 +200,20 @@ function isPrintableAscii(bytes: Buffer, start: number, end: number, text: strin
   return true;
 }
 
-/** Refusals that need no I/O: encryption and methods we cannot decode. */
+/** Refusals that need no I/O: encryption, methods we cannot decode, stored sizes that differ. */
 function checkSupported(entry: ZipEntry): void {
-  if (entry.encrypted) throw new ZipError('ENCRYPTED', 'entry is encrypted', { entry: entry.name });
+  const refusal = dataRefusal(entry) ?? storedSizesDiffer(entry);
+  if (refusal !== undefined) throw refusal;
+}
+
+/** Why we cannot read the entry's data at all (encryption, another method), before any I/O. */
+export function dataRefusal(entry: ZipEntry): ZipError | undefined {
+  if (entry.encrypted) return new ZipError('ENCRYPTED', 'entry is encrypted', { entry: entry.name });
   const method = entry.compressionMethod;
   if (method !== METHOD_STORED && method !== METHOD_DEFLATED) {
-    throw new ZipError('UNSUPPORTED_METHOD', `unsupported compression method ${method} (${methodName(method)})`, { entry: entry.name });
+    return new ZipError('UNSUPPORTED_METHOD', `unsupported compression method ${method} (${methodName(method)})`, { entry: entry.name });
   }
-  const sizes = storedSizesDiffer(entry);
-  if (sizes !== undefined) throw sizes;
+  return undefined;
 }
 
 /** A stored entry whose two sizes differ (its data cannot be both), before any I/O. */
