@@ -4,12 +4,18 @@
 
 import type { Writable } from 'node:stream';
 import type { Log } from '../log/types.js';
+import { isZipError } from '../zip/errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ARCHIVE_PROBLEM = 1;
 export const EXIT_USAGE = 2;
 /** Stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 export const EXIT_CANCELLED = 130;
+
+/** The exit code of a command stopped by this error: 130 for Ctrl-C, else 1. */
+export function exitCodeOf(error: unknown): number {
+  return isZipError(error) && error.code === 'CANCELLED' ? EXIT_CANCELLED : EXIT_ARCHIVE_PROBLEM;
+}
 
 export interface CliContext {
   readonly stdout: Writable & { isTTY?: boolean; columns?: number };

@@ -3,12 +3,11 @@
 // told otherwise. Each entry that could not be extracted gets one line on stderr, and the exit
 // code is 1 when there was any.
 
-import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
+import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, UsageError, exitCodeOf, type CliContext, type Command } from './command.js';
 import { parse, resolvePath } from './args.js';
 import { errorLine, problemLine } from './report.js';
 import { ProblemOutput } from './problem-output.js';
 import { OVERWRITE_POLICIES, extractArchive, type OverwritePolicy } from '../archive/extract.js';
-import { isZipError } from '../zip/errors.js';
 
 export const extractCommand: Command = {
   name: 'extract',
@@ -44,7 +43,7 @@ export const extractCommand: Command = {
       problems.abandon(error);
       context.stderr.write(errorLine(archive, error));
       // Ctrl-C: exit 130 like create and batch (nothing half-written is left behind).
-      return isZipError(error) && error.code === 'CANCELLED' ? EXIT_CANCELLED : EXIT_ARCHIVE_PROBLEM;
+      return exitCodeOf(error);
     }
     const code = result.ok && result.unmatched.length === 0 && !(selection.length > 0 && result.entriesTotal === 0) ? EXIT_OK : EXIT_ARCHIVE_PROBLEM;
     context.exitAtLeast?.(code);

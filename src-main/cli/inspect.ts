@@ -3,12 +3,12 @@
 // side by side, fields that disagree marked with "≠"; then the extra fields and the data
 // descriptor. Without ENTRY, the end records and the safety report (zip/safety.ts).
 
-import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
+import { EXIT_OK, UsageError, exitCodeOf, type CliContext, type Command } from './command.js';
 import { parse, resolvePath } from './args.js';
 import { writeOut } from './output.js';
-import { errorLine, printable } from './report.js';
+import { errorLine, jsonFailure, printable } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
-import { ZipError, isZipError } from '../zip/errors.js';
+import { ZipError } from '../zip/errors.js';
 import { inspectArchive, inspectEntry, type FieldRow, type RecordView } from '../zip/inspect.js';
 import type { ZipEntry } from '../zip/model.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
@@ -24,12 +24,17 @@ export const inspectCommand: Command = {
     if (positionals.length > 2) throw new UsageError(`unexpected argument '${positionals[2]}'`);
     const [archive, entryName] = positionals as [string, string | undefined];
     const json = values['json'] === true;
+    /** The one line, and with --json an object saying so (nothing of the inspection was written). */
+    const failed = (error: unknown): number => {
+      context.stderr.write(errorLine(archive, error));
+      if (json && !context.stdout.destroyed) context.stdout.write(`{${jsonFailure(error)}}\n`);
+      return exitCodeOf(error);
+    };
     let source;
     try {
       source = await openFileSource(resolvePath(context.cwd, archive));
     } catch (error) {
-      context.stderr.write(errorLine(archive, error));
-      return EXIT_ARCHIVE_PROBLEM;
+      return failed(error);
     }
     try {
       const reader = await openZip(source, { log: context.log });
@@ -41,8 +46,7 @@ export const inspectCommand: Command = {
       }
       return EXIT_OK;
     } catch (error) {
-      context.stderr.write(errorLine(archive, error));
-      return isZipError(error) && error.code === 'CANCELLED' ? EXIT_CANCELLED : EXIT_ARCHIVE_PROBLEM;
+      return failed(error);
     } finally {
       await source.close();
     }

@@ -5,10 +5,10 @@
 // before the next is read, so a million entries list in bounded memory.
 
 import { Buffer } from 'node:buffer';
-import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
+import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, UsageError, exitCodeOf, type CliContext, type Command } from './command.js';
 import { parse, resolvePath } from './args.js';
 import { writeOut } from './output.js';
-import { errorLine, printable } from './report.js';
+import { errorLine, jsonFailure, printable } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
 import { ZipError } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
@@ -23,24 +23,29 @@ export const listCommand: Command = {
     const { values, positionals } = parse(args, { json: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing ARCHIVE' : `unexpected argument '${positionals[1]}'`);
     const archive = positionals[0]!;
+    const json = values['json'] === true;
+    /** The one line for a listing that could not begin; with --json the object too, saying so. */
+    const cannotList = (error: unknown): number => {
+      context.stderr.write(errorLine(archive, error));
+      if (json && !context.stdout.destroyed) context.stdout.write(`{"entries":[],${jsonFailure(error)}}\n`);
+      return exitCodeOf(error);
+    };
     let source;
     try {
       source = await openFileSource(resolvePath(context.cwd, archive));
     } catch (error) {
-      context.stderr.write(errorLine(archive, error));
-      return EXIT_ARCHIVE_PROBLEM;
+      return cannotList(error);
     }
     try {
-      const reader = await openZip(source, { log: context.log });
-      const listed = values['json'] === true ? await listJson(reader, archive, context) : await listTable(reader, archive, context);
-      if (listed === 'cancelled') {
-        context.stderr.write(errorLine(archive, new ZipError('CANCELLED', 'cancelled')));
-        return EXIT_CANCELLED;
+      let reader;
+      try {
+        reader = await openZip(source, { log: context.log });
+      } catch (error) {
+        return cannotList(error);
       }
-      return listed === 'damaged' || listed === 'failed' ? EXIT_ARCHIVE_PROBLEM : EXIT_OK;
-    } catch (error) {
-      context.stderr.write(errorLine(archive, error));
-      return EXIT_ARCHIVE_PROBLEM;
+      const listed = json ? await listJson(reader, archive, context) : await listTable(reader, archive, context);
+      if (listed === 'complete') return EXIT_OK;
+      return typeof listed === 'object' ? exitCodeOf(listed.stopped) : EXIT_ARCHIVE_PROBLEM;
     } finally {
       await source.close();
     }
@@ -193,7 +198,11 @@ async function writeRows(
         await writeOut(context.stderr, damageLines);
         damageLines = '';
       }
-      if (context.signal.aborted) return 'cancelled';
+      if (context.signal.aborted) {
+        const error = new ZipError('CANCELLED', 'cancelled');
+        context.stderr.write(errorLine(archive, error));
+        return { stopped: error };
+      }
       if (out.at >= OUTPUT_CHUNK / 2) await out.flush();
     }
     return damaged ? 'damaged' : 'complete';
@@ -204,7 +213,7 @@ async function writeRows(
     damageLines = '';
     context.stderr.write(errorLine(archive, error));
     context.exitAtLeast?.(EXIT_ARCHIVE_PROBLEM);
-    return 'failed';
+    return { stopped: error };
   } finally {
     if (damageLines !== '') context.stderr.write(damageLines);
     // Rows read before a damaged record are shown, as unzip does.
@@ -213,10 +222,10 @@ async function writeRows(
 }
 
 /**
- * How a listing ended: every row written, some of damaged records, cancelled, or failed (its
- * error said); in the last two the rows so far are written, the end is not.
+ * How a listing ended: every row written, some of damaged records, or stopped by a cancel or a
+ * failure (its line said; the rows so far are written, the table's totals are not).
  */
-type Listed = 'complete' | 'damaged' | 'cancelled' | 'failed';
+type Listed = 'complete' | 'damaged' | { readonly stopped: unknown };
 
 async function listJson(reader: Reader, archive: string, context: CliContext): Promise<Listed> {
   const out = new RowWriter(context.stdout);
@@ -247,7 +256,8 @@ async function listJson(reader: Reader, archive: string, context: CliContext): P
     }
     jsonFields(out, entry.uncompressedSize, entry.compressedSize, entry.crc32, entry.compressionMethod, entry.modified, entry.isDirectory, entry.encrypted);
   }, (buf, start, end) => !needsJsonEscape(buf, start, end));
-  if (listed !== 'cancelled' && listed !== 'failed') await writeOut(context.stdout, '\n]}\n');
+  // A stopped listing's object is closed too, saying why (as test's and extract's are).
+  await writeOut(context.stdout, typeof listed === 'object' ? `\n],${jsonFailure(listed.stopped)}}\n` : '\n]}\n');
   return listed;
 }
 
@@ -306,7 +316,7 @@ async function listTable(reader: Reader, archive: string, context: CliContext): 
     size += entry.uncompressedSize;
     compressed += entry.compressedSize;
   });
-  if (listed === 'cancelled' || listed === 'failed') return listed;
+  if (typeof listed === 'object') return listed;
   await writeOut(
     stdout,
     '--------          -------  ---                            -------\n' +

@@ -8,8 +8,7 @@ import type { Writable } from 'node:stream';
 import type { EntryProblem } from '../archive/entry-check.js';
 import { EXIT_ARCHIVE_PROBLEM, type CliContext } from './command.js';
 import { PIECE, drained, writeJson, writeLines } from './output.js';
-import { isZipError } from '../zip/errors.js';
-import { describeError, problemLine } from './report.js';
+import { jsonFailure, problemLine } from './report.js';
 
 /** Lines waiting in a stream beyond this many bytes: the command waits for them to go. */
 const BEHIND = 1 << 20;
@@ -51,8 +50,7 @@ export class ProblemOutput {
   abandon(error: unknown): void {
     this.flush();
     if (!this.json || this.context.stdout.destroyed) return;
-    const code = isZipError(error) ? error.code : 'IO';
-    this.context.stdout.write(`${this.objects === undefined ? this.head() : ''}],"ok":false,"error":${JSON.stringify({ code, message: describeError(error) })}}\n`);
+    this.context.stdout.write(`${this.objects === undefined ? this.head() : ''}],${jsonFailure(error)}}\n`);
   }
 
   /**

@@ -33,6 +33,15 @@ export function describeError(error: unknown): string {
   return String(error);
 }
 
+/**
+ * A command's failure as the `--json` outputs end with it: `"ok":false,"error":{"code","message"}`
+ * (the code a ZipError's, IO for a system error).
+ */
+export function jsonFailure(error: unknown): string {
+  const code = isZipError(error) ? error.code : 'IO';
+  return `"ok":false,"error":${JSON.stringify({ code, message: describeError(error) })}`;
+}
+
 /** `zipdesk: ARCHIVE: ENTRY: what is wrong` (the entry part only when there is one), printable (see `printable`). */
 export function errorLine(archive: string | undefined, error: unknown, entry?: string): string {
   const parts = ['zipdesk'];

@@ -2,12 +2,11 @@
 // entry gets one line on stderr (`zipdesk: ARCHIVE: ENTRY: what is wrong`); the exit code is 0
 // only when every entry is good.
 
-import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, UsageError, type CliContext, type Command } from './command.js';
+import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, UsageError, exitCodeOf, type CliContext, type Command } from './command.js';
 import { parse, resolvePath } from './args.js';
 import { errorLine } from './report.js';
 import { ProblemOutput } from './problem-output.js';
 import { testArchive } from '../archive/test-archive.js';
-import { isZipError } from '../zip/errors.js';
 
 export const testCommand: Command = {
   name: 'test',
@@ -27,7 +26,7 @@ export const testCommand: Command = {
       output.abandon(error);
       context.stderr.write(errorLine(archive, error));
       // Ctrl-C: exit 130 like create and batch (nothing half-written is left behind).
-      return isZipError(error) && error.code === 'CANCELLED' ? EXIT_CANCELLED : EXIT_ARCHIVE_PROBLEM;
+      return exitCodeOf(error);
     }
     const { entriesTotal, entriesTested, bytesTested, ok } = result;
     await output.endLines();

@@ -156,6 +156,11 @@ open('damaged.zip', 'wb').write(d)
     expect(table.stdout.split('\n')[2]).toMatch(/  first\.txt$/);
     expect(table.stdout).not.toContain('second.txt');
     expect(table.stderr).toBe(`zipdesk: damaged.zip: bad central directory signature 0x01014b50 at offset ${records[1]} (record 1 of 2)\n`);
+    // --json closes its object all the same: the rows before, and what stopped the listing.
+    const json = await zipdesk('list', 'damaged.zip', '--json');
+    expect([json.code, json.stderr]).toEqual([1, table.stderr]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ comment: '', entries: [{ name: 'first.txt' }], ok: false, error: { code: 'BAD_SIGNATURE', message: table.stderr.slice('zipdesk: damaged.zip: '.length, -1) } });
+    expect(JSON.parse(json.stdout).entries).toHaveLength(1);
   });
 
   it('streams a directory of 70,000 entries', async () => {
@@ -223,10 +228,12 @@ describe('zipdesk extract and test on Ctrl-C', () => {
     for (const argv of [['extract', 'good.zip', '-o', 'interrupted'], ['test', 'good.zip'], ['list', 'good.zip'], ['list', 'good.zip', '--json'], ['inspect', 'good.zip']]) {
       const controller = new AbortController();
       controller.abort(); // Ctrl-C arrived: the command stops at its first check
+      const stdout = captured();
       const stderr = captured();
-      const code = await main(argv, { stdout: new PassThrough(), stderr: stderr.stream, log: silentLog, signal: controller.signal, cwd: dir });
+      const code = await main(argv, { stdout: stdout.stream, stderr: stderr.stream, log: silentLog, signal: controller.signal, cwd: dir });
       expect(code, argv[0]).toBe(130);
       expect(stderr.text()).toBe('zipdesk: good.zip: cancelled\n');
+      if (argv[1] === 'good.zip' && argv[2] === '--json') expect(JSON.parse(stdout.text())).toMatchObject({ comment: 'a comment', ok: false, error: { code: 'CANCELLED', message: 'cancelled' } });
     }
     expect(existsSync(path.join(dir, 'interrupted/src'))).toBe(false);
   });
@@ -327,6 +334,20 @@ describe('zipdesk usage and errors', () => {
       const failed = await zipdesk(...argv);
       expect(failed.code).toBe(1);
       expect(JSON.parse(failed.stdout)).toEqual({ archive: 'text.zip', problems: [], ok: false, error: { code: 'NOT_A_ZIP', message: expect.stringMatching(/^not a ZIP archive: no end of central directory record/) } });
+    }
+    // So do list and inspect, in their own shapes.
+    const notZipError = { code: 'NOT_A_ZIP', message: expect.stringMatching(/^not a ZIP archive: /) };
+    const missingError = { code: 'IO', message: 'cannot open: no such file or directory' };
+    for (const [argv, object] of [
+      [['list', '--json', 'text.zip'], { entries: [], ok: false, error: notZipError }],
+      [['list', '--json', 'missing.zip'], { entries: [], ok: false, error: missingError }],
+      [['inspect', '--json', 'text.zip'], { ok: false, error: notZipError }],
+      [['inspect', '--json', 'good.zip', 'no such entry'], { ok: false, error: { code: 'BAD_NAME', message: 'no entry named "no such entry"' } }],
+      [['inspect', '--json', 'missing.zip'], { ok: false, error: missingError }],
+    ] as const) {
+      const failed = await zipdesk(...argv);
+      expect([failed.code, failed.stderr.split('\n').length]).toEqual([1, 2]);
+      expect(JSON.parse(failed.stdout), argv.join(' ')).toEqual(object);
     }
   });
 
