@@ -549,8 +549,9 @@ function validDate(date: Date): boolean {
 type EntryName = Pick<ZipEntry, 'name' | 'index'>;
 
 /**
- * Which entries the caller asked for: all, or these names ("dir/" selecting what is under it);
- * remembers which of the names matched an entry.
+ * Which entries the caller asked for: all, or these names, a folder's name ("dir/", or "dir"
+ * as the command line is typed) selecting it and what is under it; remembers which of the names
+ * matched an entry.
  */
 interface Selector {
   (entry: ZipEntry): boolean;
@@ -560,28 +561,33 @@ interface Selector {
 
 function selector(names: readonly string[] | undefined): Selector {
   if (names === undefined) return Object.assign(() => true, { unmatched: () => [] });
-  const exact = new Set(names);
-  const anyFolder = names.some((name) => name.endsWith('/'));
+  /** Each stored name the caller's names select, with those names: "dir" selects "dir" and "dir/". */
+  const wanted = new Map<string, string[]>();
+  const want = (stored: string, name: string): void => {
+    const asked = wanted.get(stored);
+    if (asked === undefined) wanted.set(stored, [name]);
+    else if (!asked.includes(name)) asked.push(name);
+  };
+  for (const name of names) {
+    want(name, name);
+    if (name !== '' && !name.endsWith('/')) want(`${name}/`, name);
+  }
   const matched = new Set<string>();
+  const found = (stored: string): boolean => {
+    const asked = wanted.get(stored);
+    if (asked === undefined) return false;
+    for (const name of asked) matched.add(name);
+    return true;
+  };
   // Each of the entry's own folders is looked up ("a/", "a/b/", …): entries times depth, not
   // entries times the folders asked for (the app sends every selected folder's name).
   const select = (entry: ZipEntry): boolean => {
     const name = entry.name;
-    let found = false;
-    if (exact.has(name)) {
-      matched.add(name);
-      found = true;
+    let selected = found(name);
+    for (let slash = name.indexOf('/'); slash !== -1; slash = name.indexOf('/', slash + 1)) {
+      if (slash !== name.length - 1 && found(name.slice(0, slash + 1))) selected = true;
     }
-    if (anyFolder) {
-      for (let slash = name.indexOf('/'); slash !== -1; slash = name.indexOf('/', slash + 1)) {
-        const folder = name.slice(0, slash + 1);
-        if (folder !== name && exact.has(folder)) {
-          matched.add(folder);
-          found = true;
-        }
-      }
-    }
-    return found;
+    return selected;
   };
   return Object.assign(select, { unmatched: () => names.filter((name) => !matched.has(name)) });
 }

@@ -12,7 +12,7 @@ import { OVERWRITE_POLICIES, extractArchive, type OverwritePolicy } from '../arc
 export const extractCommand: Command = {
   name: 'extract',
   usage: 'extract ARCHIVE -o DIR [--overwrite skip|replace|rename] [--json] [ENTRY...]',
-  summary: 'Extract safely into DIR (all entries, or the ENTRY names given; "dir/" selects a folder).',
+  summary: 'Extract safely into DIR (all entries, or the ENTRY names given; a folder\'s name selects all under it).',
   async run(args: readonly string[], context: CliContext): Promise<number> {
     const { values, positionals } = parse(args, {
       output: { type: 'string', short: 'o' },

@@ -205,7 +205,28 @@ with zipfile.ZipFile('p.zip', 'w', zipfile.ZIP_DEFLATED) as z:
     const target = path.join(dir, 'out');
     const result = await extractArchive(archive, target, { entries: ['a/', 'b/nope'] });
     expect(result.entriesTotal).toBe(2);
+    expect(result.unmatched).toEqual(['b/nope']);
     expect(tree(target)).toEqual(['a/', 'a/1.txt', 'a/2.txt']);
+  });
+
+  it('takes a folder name typed without its slash as the folder: its own entry and all under it', async () => {
+    const archive = writeArchive(dir, 'noslash.zip', craftZip([
+      { name: 'a/', kind: 'directory' },
+      { name: 'a/1.txt', data: '1' },
+      { name: 'a/b/2.txt', data: '2' },
+      { name: 'ab/3.txt', data: '3' },
+      { name: 'c', data: 'a file named c' },
+      { name: 'c/4.txt', data: '4' },
+      { name: 'd/e/5.txt', data: '5' },
+    ]));
+    const target = path.join(dir, 'noslash');
+    // "c" is a file and a folder in this archive: it selects both (the file and folder then settle as always).
+    const result = await extractArchive(archive, target, { entries: ['a', 'd/e', 'a/1.txt', 'nope', 'a/1'] });
+    expect(result.entriesTotal).toBe(4);
+    expect(result.unmatched).toEqual(['nope', 'a/1']);
+    expect(tree(target)).toEqual(['a/', 'a/1.txt', 'a/b/', 'a/b/2.txt', 'd/', 'd/e/', 'd/e/5.txt']);
+    const both = await extractArchive(archive, path.join(dir, 'noslash-c'), { entries: ['c'] });
+    expect([both.entriesTotal, both.unmatched]).toEqual([2, []]);
   });
 
   it('extracts names as long as a file system allows (255 bytes), whose temporary names must be shorter', async () => {
