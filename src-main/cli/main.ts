@@ -136,8 +136,14 @@ export class DeferredLog implements Log {
   }
 }
 
+/** Signals bin/zipdesk.js heard while this module loaded, and a function that stops its listening. */
+export interface EarlySignals {
+  readonly heard: readonly NodeJS.Signals[];
+  release(): void;
+}
+
 /** The entry point of bin/zipdesk.js: real streams, logging per the user's settings, Ctrl-C wired to the abort signal. */
-export async function runFromProcess(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+export async function runFromProcess(argv: readonly string[] = process.argv.slice(2), early?: EarlySignals): Promise<void> {
   // list, test and extract run on this thread: their garbage is collected as the jobs worker's is.
   collectOldGenerationSooner();
   let logConfig: string | undefined;
@@ -170,11 +176,14 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
   const controller = new AbortController();
   let stoppedBy: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (stoppedBy !== undefined) process.exit(exitCodeOf(signal)); // a second signal: stop now
+    if (stoppedBy !== undefined) process.exit(signalExitCode(signal)); // a second signal: stop now
     stoppedBy = signal;
     controller.abort();
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  // From here on this handler hears them; those that came before count as if heard by it.
+  early?.release();
+  for (const signal of early?.heard ?? []) onSignal(signal);
   // A closed pipe (zipdesk list big.zip | head) is not an error: a command that only reads ends
   // there with what it knew by then (exitAtLeast below); one that writes files (extract --json …
   // | head) goes on to its end, its output unwritten, so that no file is left half-done.
@@ -212,11 +221,11 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
   }
   await logging?.close().catch(() => undefined);
   // A command that finished before the signal reached it reports what it did.
-  process.exitCode = code === EXIT_CANCELLED && stoppedBy !== undefined ? exitCodeOf(stoppedBy) : code;
+  process.exitCode = code === EXIT_CANCELLED && stoppedBy !== undefined ? signalExitCode(stoppedBy) : code;
 }
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-function exitCodeOf(signal: NodeJS.Signals): number {
+function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + (osConstants.signals[signal] ?? EXIT_CANCELLED - 128);
 }

@@ -371,6 +371,17 @@ describe('zipdesk usage and errors', () => {
     expect(usage.stderr).toMatch(/^zipdesk extract: missing -o DIR\n/);
   });
 
+  it('bin/zipdesk.js hands on a signal that comes while its modules load: the command stops cleanly and says so', () => {
+    const bin = path.join(projectRoot, 'bin/zipdesk.js');
+    const env = { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'config'), ZIPDESK_LOG_CONFIG: '' };
+    // A SIGTERM sent while bin's own listener is the only one (the command line's modules still
+    // loading): without it, the process would die of the signal, writing nothing.
+    const killWhileLoading = `data:text/javascript,const t = setInterval(() => { const l = process.listeners('SIGTERM'); if (l.length === 1 && l[0].name === 'heardBeforeStart') { clearInterval(t); process.kill(process.pid, 'SIGTERM'); } }, 0); t.unref();`;
+    const stopped = spawnSync(process.execPath, [`--import=${killWhileLoading}`, bin, 'list', good, '--json'], { encoding: 'utf8', env });
+    expect([stopped.status, stopped.signal, stopped.stderr]).toEqual([128 + 15, null, `zipdesk: ${good}: cancelled\n`]);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: 'cancelled' } });
+  });
+
   it('bin/zipdesk.js runs as a program (its first line gives node a small young generation), and the threads it starts get their own', () => {
     const bin = path.join(projectRoot, 'bin/zipdesk.js');
     const env = { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'config'), ZIPDESK_LOG_CONFIG: '' };
