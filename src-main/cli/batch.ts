@@ -1,9 +1,10 @@
 // `zipdesk batch FOLDER... [-o DIR]`: one `FOLDER.zip` per folder, beside it or in DIR, through
 // the same queue and worker as the app; existing names get ` (2)`, ` (3)`, …. DIR is made when
 // it does not exist yet, as `extract -o` does; when it cannot be, that is said once, not for
-// each folder.
+// each folder. A file given instead of a folder is refused on a line of its own (exit 1) and the
+// folders are zipped.
 
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { JobClientOptions } from '../jobs/client.js';
 import type { BatchJobRequest } from '../jobs/protocol.js';
@@ -11,7 +12,7 @@ import { type CliContext, type Command, EXIT_ARCHIVE_PROBLEM, UsageError } from 
 import { parse } from './args.js';
 import { COMPRESS_OPTIONS, excludesOf, parseLevel } from './create.js';
 import { runJobs } from './job-progress.js';
-import { errorLine } from './report.js';
+import { describeError, errorLine } from './report.js';
 
 export function parseBatchArgs(args: readonly string[], cwd: string): BatchJobRequest {
   const { values, positionals } = parse(args, { ...COMPRESS_OPTIONS, 'output-dir': { type: 'string', short: 'o' } });
@@ -38,13 +39,30 @@ export function makeBatchCommand(clientOptions: JobClientOptions = {}): Command 
         try {
           await mkdir(request.outputDir, { recursive: true });
         } catch (error) {
-          context.stderr.write(errorLine(request.outputDir, new Error(`cannot create the output folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)));
+          context.stderr.write(errorLine(request.outputDir, new Error(`cannot create the output folder: ${outputFolderProblem(error)}`)));
           return EXIT_ARCHIVE_PROBLEM;
         }
       }
-      return runJobs([request], context, clientOptions);
+      // A file given where a folder belongs is refused on its own line; the folders are zipped.
+      const folders: string[] = [];
+      for (const folder of request.folders) {
+        const info = await stat(folder).catch(() => undefined);
+        if (info === undefined || info.isDirectory()) folders.push(folder); // a missing one fails its job, saying so
+        else context.stderr.write(errorLine(folder, new Error('not a folder: batch zips folders (create OUT.zip FILE zips a file)')));
+      }
+      if (folders.length === 0) return EXIT_ARCHIVE_PROBLEM;
+      const code = await runJobs([{ ...request, folders }], context, clientOptions);
+      return folders.length < request.folders.length ? Math.max(code, EXIT_ARCHIVE_PROBLEM) : code;
     },
   };
+}
+
+/** Why the output folder could not be made, in words (mkdir says EEXIST for a file of that name). */
+function outputFolderProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EEXIST') return 'a file has that name';
+  if (code === 'ENOTDIR') return 'a file is in its path';
+  return describeError(error);
 }
 
 export const batchCommand: Command = makeBatchCommand();

@@ -160,7 +160,25 @@ describe('zipdesk create / batch', () => {
     writeFileSync(path.join(root, 'a-file'), 'x');
     const ctx = context(false);
     expect(await batchCommand.run(['b1', 'b2', '-o', 'a-file/sub'], ctx)).toBe(1);
-    expect(ctx.stderr.text).toBe(`zipdesk: ${path.join(root, 'a-file', 'sub')}: cannot create the output folder: ENOTDIR\n`);
+    expect(ctx.stderr.text).toBe(`zipdesk: ${path.join(root, 'a-file', 'sub')}: cannot create the output folder: a file is in its path\n`);
     expect(ctx.stdout.text).toBe('');
+    const file = context(false);
+    expect(await batchCommand.run(['b1', '-o', 'a-file'], file)).toBe(1);
+    expect(file.stderr.text).toBe(`zipdesk: ${path.join(root, 'a-file')}: cannot create the output folder: a file has that name\n`);
+  });
+
+  it('batch refuses a file given as a folder, on its own line, and zips the folders', async () => {
+    mkdirSync(path.join(root, 'f1'));
+    writeFileSync(path.join(root, 'f1', 'x.txt'), 'x');
+    writeFileSync(path.join(root, 'notes.txt'), 'a file');
+    const mixed = context(false);
+    expect(await batchCommand.run(['notes.txt', 'f1'], mixed)).toBe(1);
+    expect(mixed.stderr.text.split('\n').filter((line) => line.startsWith('zipdesk:'))).toEqual([`zipdesk: ${path.join(root, 'notes.txt')}: not a folder: batch zips folders (create OUT.zip FILE zips a file)`]);
+    expect(execFileSync('unzip', ['-Z1', path.join(root, 'f1.zip')], { encoding: 'utf8' })).toBe('f1/\nf1/x.txt\n');
+    expect(existsSync(path.join(root, 'notes.txt.zip'))).toBe(false);
+    const only = context(false);
+    expect(await batchCommand.run(['notes.txt'], only)).toBe(1);
+    expect(only.stdout.text).toBe('');
+    expect(readdirSync(root).filter((name) => name.startsWith('notes.txt') && name !== 'notes.txt')).toEqual([]);
   });
 });
