@@ -14,6 +14,7 @@ import { ZipError } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
 import { entryOfRecord, isDirectoryRecord, isEncryptedFlag, openZip, plainRecordTime, type CentralValues, type RecordMaker } from '../zip/reader.js';
 import { CENTRAL_DIRECTORY_HEADER } from '../zip/records.js';
+import { ZIP64_MARKER_32 } from '../zip/constants.js';
 
 export const listCommand: Command = {
   name: 'list',
@@ -308,11 +309,13 @@ async function listTable(reader: Reader, archive: string, context: CliContext): 
     }
     const name = printable(entry.name);
     out.reserve(ROW_FIXED + name.length * 3);
-    tableRowStart(out, entry.uncompressedSize, entry.compressedSize, entry.compressionMethod, entry.generalPurposeBitFlag, entry.modified, entry.crc32);
+    const sizesKnown = entry.damage === undefined || (entry.uncompressedSize !== ZIP64_MARKER_32 && entry.compressedSize !== ZIP64_MARKER_32);
+    if (sizesKnown) tableRowStart(out, entry.uncompressedSize, entry.compressedSize, entry.compressionMethod, entry.generalPurposeBitFlag, entry.modified, entry.crc32);
+    else missingSizeRowStart(out, entry);
     out.text(name);
     out.ascii(entry.encrypted ? ' (encrypted)\n' : '\n');
-    // A damaged record's sizes are its raw values (0xffffffff): not added into the totals.
-    if (entry.damage !== undefined) return;
+    // A record whose size is missing is left out of the totals (both, so that their ratio holds).
+    if (!sizesKnown) return;
     size += entry.uncompressedSize;
     compressed += entry.compressedSize;
   });
@@ -386,6 +389,21 @@ function tableRowStart(out: RowWriter, size: number, compressed: number, method:
   out.bytes(timeBytes(modified).table);
   out.ascii(' ');
   out.hex8(crc32);
+  out.ascii('  ');
+}
+
+/**
+ * The row of a damaged record whose size is a ZIP64 marker (0xffffffff) with no value for it
+ * anywhere, up to its name: that size shows as "?", and so does the ratio.
+ */
+function missingSizeRowStart(out: RowWriter, entry: ZipEntry): void {
+  const shown = (value: number): string => (value === ZIP64_MARKER_32 ? '?' : String(value));
+  out.ascii(`${shown(entry.uncompressedSize).padStart(8)}  `);
+  out.bytes(methodBytes(entry.compressionMethod, entry.generalPurposeBitFlag));
+  out.ascii(` ${shown(entry.compressedSize).padStart(8)}    ? `);
+  out.bytes(timeBytes(entry.modified).table);
+  out.ascii(' ');
+  out.hex8(entry.crc32);
   out.ascii('  ');
 }
 

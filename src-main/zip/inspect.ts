@@ -218,10 +218,18 @@ function filetimeText(ticks: number): string {
 
 type Meaning = (value: number | Buffer, row: FieldView) => string | undefined;
 
-function headerMeanings(signature: number, values: Record<string, number>, sizes32: boolean): Record<string, Meaning> {
+/** The ZIP64 extra field's name for each header field whose marker sends its value there. */
+const ZIP64_VALUE_OF = { uncompressedSize: 'originalSize', compressedSize: 'compressedSize', relativeOffsetOfLocalHeader: 'relativeHeaderOffset', diskNumberStart: 'diskStartNumber' } as const;
+
+/**
+ * The meanings of a header's fields; `zip64Values` names the values its ZIP64 extra field holds
+ * (a marker whose value is not there says so).
+ */
+function headerMeanings(signature: number, values: Record<string, number>, zip64Values: ReadonlySet<string>): Record<string, Meaning> {
   const flags = values['generalPurposeBitFlag'] ?? 0;
   const method = values['compressionMethod'] ?? 0;
-  const size = (v: number | Buffer): string | undefined => (typeof v !== 'number' ? undefined : sizes32 && v === ZIP64_MARKER_32 ? 'in the ZIP64 extra field' : bytesText(v));
+  const inZip64 = (field: keyof typeof ZIP64_VALUE_OF): string => (zip64Values.has(ZIP64_VALUE_OF[field]) ? 'in the ZIP64 extra field' : 'ZIP64 marker, but no ZIP64 extra field value for it');
+  const size = (field: 'uncompressedSize' | 'compressedSize', v: number | Buffer): string | undefined => (typeof v !== 'number' ? undefined : v === ZIP64_MARKER_32 ? inZip64(field) : bytesText(v));
   return {
     signature: (v) => (v === signature ? `${hex(signature)}, as expected` : `bad signature: expected ${hex(signature)}`),
     versionMadeBy: (v) => versionMadeByText(v as number),
@@ -231,15 +239,15 @@ function headerMeanings(signature: number, values: Record<string, number>, sizes
     lastModFileTime: (v) => formatDosTime(v as number) + (isValidDosDateTime(values['lastModFileDate'] ?? 0x21, v as number) ? '' : ' (out of range)'),
     lastModFileDate: (v) => formatDosDate(v as number) + (isValidDosDateTime(v as number, 0) ? ' (local time)' : ' (out of range)'),
     crc32: (v) => ((flags & BITFLAG_DATA_DESCRIPTOR) !== 0 && v === 0 && signature === SIGNATURE.LOCAL_FILE_HEADER ? 'in the data descriptor' : hex(v as number)),
-    compressedSize: (v) => ((flags & BITFLAG_DATA_DESCRIPTOR) !== 0 && v === 0 && signature === SIGNATURE.LOCAL_FILE_HEADER ? 'in the data descriptor' : size(v)),
-    uncompressedSize: (v) => ((flags & BITFLAG_DATA_DESCRIPTOR) !== 0 && v === 0 && signature === SIGNATURE.LOCAL_FILE_HEADER ? 'in the data descriptor' : size(v)),
+    compressedSize: (v) => ((flags & BITFLAG_DATA_DESCRIPTOR) !== 0 && v === 0 && signature === SIGNATURE.LOCAL_FILE_HEADER ? 'in the data descriptor' : size('compressedSize', v)),
+    uncompressedSize: (v) => ((flags & BITFLAG_DATA_DESCRIPTOR) !== 0 && v === 0 && signature === SIGNATURE.LOCAL_FILE_HEADER ? 'in the data descriptor' : size('uncompressedSize', v)),
     fileNameLength: (v) => `${v} bytes`,
     extraFieldLength: (v) => `${v} bytes`,
     fileCommentLength: (v) => `${v} bytes`,
-    diskNumberStart: (v) => (v === ZIP64_MARKER_16 ? 'in the ZIP64 extra field' : `disk ${v}`),
+    diskNumberStart: (v) => (v === ZIP64_MARKER_16 ? inZip64('diskNumberStart') : `disk ${v}`),
     internalFileAttributes: (v) => ((v as number) & 1 ? 'text' : 'binary'),
     externalFileAttributes: (v) => externalAttributesText(v as number, values['versionMadeBy'] ?? 0),
-    relativeOffsetOfLocalHeader: (v) => (v === ZIP64_MARKER_32 ? 'in the ZIP64 extra field' : `local header at offset ${v}`),
+    relativeOffsetOfLocalHeader: (v) => (v === ZIP64_MARKER_32 ? inZip64('relativeOffsetOfLocalHeader') : `local header at offset ${v}`),
     fileName: (v) => ((flags & BITFLAG_UTF8) !== 0 ? 'UTF-8 (bit 11)' : `${Buffer.isBuffer(v) && !isAsciiBytes(v) && isUtf8(v) ? 'UTF-8' : 'CP437'} (no bit 11)`),
   };
 }
@@ -385,7 +393,8 @@ function headerView<N extends string, T extends string>(layout: RecordLayout<N, 
         },
       };
   const extraFields = describeExtraFields(bytes, nameEnd, extraEnd, offset, context, bytes.subarray(nameStart, nameEnd));
-  const meanings = headerMeanings(layout.signature!, values, true);
+  const zip64Values = new Set(extraFields.find((extra) => extra.headerId === EXTRA_ID.ZIP64)?.fields.map((row) => row.name));
+  const meanings = headerMeanings(layout.signature!, values, zip64Values);
   meanings['extraField'] = () => extraSummary(extraFields);
   const fields = rowsOf(layout.describe(bytes, 0, offset), meanings, (name, tail) => (name === 'fileName' || name === 'fileComment' ? decodeHeaderText(tail, 0, tail.length, flags) : undefined), mismatched);
   return { title: layout.title, section: layout.section, offset, length: layout.lengthOf(values as never), fields, extraFields };

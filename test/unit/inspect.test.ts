@@ -160,6 +160,23 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     expect(view.dataDescriptor!.offset).toBe(view.dataOffset! + entry!.compressedSize);
     expect(field(view.dataDescriptor, 'crc32').meaning).toMatch(/matches the central directory/);
   });
+
+  it('says where a ZIP64 marker\'s value is, or that it is missing', async () => {
+    // Python writes ZIP64 extra fields for sizes past ZIP64_LIMIT (both headers hold both sizes).
+    python("import zipfile\nzipfile.ZIP64_LIMIT = 4\nwith zipfile.ZipFile('z64.zip', 'w') as z: z.writestr('a.txt', 'hello world ' * 3)", dir);
+    const z64 = await openBuffer(readFileSync(path.join(dir, 'z64.zip')));
+    const view = await inspectEntry(z64, (await z64.readEntries())[0]!);
+    for (const side of [view.central, view.local]) {
+      for (const name of ['compressedSize', 'uncompressedSize']) expect(field(side, name)).toMatchObject({ value: 0xffffffff, meaning: 'in the ZIP64 extra field' });
+    }
+    expect(field(view.central, 'relativeOffsetOfLocalHeader').meaning).toBe('local header at offset 0');
+    // A marker in a record without the extra field (the value is nowhere).
+    const central = signatureOffsets(infoZip, SIGNATURE.CENTRAL_DIRECTORY_HEADER)[0]!;
+    const marked = await openBuffer(messWith(infoZip, (b) => b.writeUInt32LE(0xffffffff, central + 42)));
+    const damaged = await inspectEntry(marked, (await marked.readEntries())[0]!);
+    expect(field(damaged.central, 'relativeOffsetOfLocalHeader')).toMatchObject({ value: 0xffffffff, meaning: 'ZIP64 marker, but no ZIP64 extra field value for it' });
+    expect(field(damaged.central, 'compressedSize').meaning).toMatch(/^\d+ bytes$/);
+  });
 });
 
 describe('inspectArchive', () => {
