@@ -154,13 +154,14 @@ describe('JobClient with the real worker', () => {
       // Stored (level 0): a thread ended from outside while it makes a zlib stream (between the
       // stream's native handle and its init) makes Node abort the whole process as it cleans
       // the thread up ("close before init"; seen twice in these tests, with level 9). The app
-      // itself ends its worker only when it is idle, or has ignored a cancel for 2 s.
+      // itself ends its worker only when it is idle, or has ignored a cancel for 2 s. Storing
+      // 64 MB is quick: the worker is killed as it starts the job, not at its first progress.
       const [victim] = client.enqueue({ kind: 'create', outputPath: path.join(out, 'victim.zip'), sources: [big], level: 0 });
       const [next] = client.enqueue({ kind: 'create', outputPath: path.join(out, 'next.zip'), sources: [small] });
       let firstThread: number | undefined;
       let crashed = false;
       rec.on((e) => {
-        if (!crashed && e.type === 'progress' && e.jobId === victim && e.progress.bytesDone > 0) {
+        if (!crashed && e.type === 'started' && e.jobId === victim) {
           crashed = true;
           firstThread = client.workerThreadId;
           if (how === 'worker.terminate()') void client.terminateWorkerForTest();
