@@ -6,10 +6,12 @@
 // or quit and are offered again by `interruptedJobs()` at the next start.
 
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type Log, silentLog } from '../log/types.js';
 import { processAlive, removePartials } from '../archive/extract-files.js';
+import { isTempNameFor } from '../archive/temp-file.js';
 import { planBatch } from './batch.js';
 import { collectOldGenerationSooner } from './heap.js';
 import { type PersistedJob, PendingJobStore } from './persist.js';
@@ -221,10 +223,14 @@ export class JobClient {
    * (close waits for every walk).
    */
   private removeLeftovers(request: WorkerJobRequest, tempPath: string | undefined, owned: (pid: number) => boolean): void {
-    try {
-      if (tempPath) rmSync(tempPath, { force: true });
-    } catch (error) {
-      this.log.warn('could not remove the output of a job cut short', { path: tempPath, message: (error as Error).message });
+    if (request.kind === 'create') {
+      for (const leftover of createLeftovers(request.outputPath, tempPath)) {
+        try {
+          rmSync(leftover, { force: true });
+        } catch (error) {
+          this.log.warn('could not remove the output of a job cut short', { path: leftover, message: (error as Error).message });
+        }
+      }
     }
     if (request.kind !== 'extract') return;
     const walk = removePartials(request.outputDir, owned).then(
@@ -376,5 +382,24 @@ export class JobClient {
     } catch (error) {
       this.log.warn('could not save pending jobs', { path: this.store.filePath, message: (error as Error).message });
     }
+  }
+}
+
+/**
+ * The temporary archives a create cut short may have left beside its output: the one it said it
+ * made, or, when it was cut short before it could say (the file is made before the message
+ * arrives), any file there with a temporary name of that output. Only such names: a path read
+ * back from the pending file is never removed for being named there.
+ */
+function createLeftovers(outputPath: string, tempPath: string | undefined): string[] {
+  const folder = path.dirname(outputPath);
+  const finalName = path.basename(outputPath);
+  if (tempPath !== undefined) return path.dirname(tempPath) === folder && isTempNameFor(finalName, path.basename(tempPath)) ? [tempPath] : [];
+  try {
+    return readdirSync(folder)
+      .filter((name) => isTempNameFor(finalName, name))
+      .map((name) => path.join(folder, name));
+  } catch {
+    return []; // the folder is gone, or not ours to read
   }
 }

@@ -42,7 +42,13 @@ export class PendingJobStore {
     let why: string;
     try {
       const parsed = JSON.parse(text) as FileShape;
-      if (parsed.version === 1 && Array.isArray(parsed.jobs)) return parsed.jobs.filter((job) => typeof job?.jobId === 'string' && typeof job.request?.kind === 'string');
+      if (parsed.version === 1 && Array.isArray(parsed.jobs)) {
+        return parsed.jobs.filter((job: unknown) => {
+          const problem = jobProblem(job);
+          if (problem !== undefined) warn(`a pending job in ${this.filePath} is not resumed: ${problem}`);
+          return problem === undefined;
+        });
+      }
       why = `not a version 1 list of jobs`;
     } catch (error) {
       why = (error as Error).message;
@@ -77,4 +83,75 @@ export class PendingJobStore {
       throw error;
     }
   }
+}
+
+/**
+ * What is wrong with a job read back from the file (hand-edited, or written by another version),
+ * or undefined: a job the worker would run as it was queued. Its paths are absolute, as the
+ * client queues them.
+ */
+export function jobProblem(job: unknown): string | undefined {
+  if (!isRecord(job) || typeof job['jobId'] !== 'string' || job['jobId'] === '') return 'no job id';
+  const problem = requestProblem(job['request']);
+  if (problem !== undefined) return `job ${job['jobId']}: ${problem}`;
+  if (!optional(job['tempPath'], isAbsolutePath) || !optional(job['running'], isBoolean) || !optional(job['crashes'], isCount)) return `job ${job['jobId']}: its state is not what this version writes`;
+  return undefined;
+}
+
+function requestProblem(request: unknown): string | undefined {
+  if (!isRecord(request)) return 'no request';
+  const has = (key: string, check: (value: unknown) => boolean): boolean => check(request[key]);
+  const may = (key: string, check: (value: unknown) => boolean): boolean => optional(request[key], check);
+  switch (request['kind']) {
+    case 'create':
+      if (!has('outputPath', isAbsolutePath)) return 'a create without an absolute outputPath';
+      if (!has('sources', (v) => Array.isArray(v) && v.length > 0 && v.every(isAbsolutePath))) return 'a create without its sources (absolute paths)';
+      if (!may('level', (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 9)) return 'a create whose level is not 0 to 9';
+      if (!may('excludes', isStrings) || !may('followSymlinks', isBoolean) || !may('comment', isString) || !may('deterministic', isBoolean)) return 'a create whose options are not what this version writes';
+      if (!may('onExists', (v) => v === 'replace' || v === 'fail' || v === 'unique')) return 'a create whose onExists is not replace, fail or unique';
+      if (!may('numbered', (v) => isRecord(v) && isAbsolutePath(v['base']) && isCount(v['from']))) return 'a create whose numbering is not what this version writes';
+      return undefined;
+    case 'extract':
+      if (!has('archivePath', isAbsolutePath) || !has('outputDir', isAbsolutePath)) return 'an extract without an absolute archivePath and outputDir';
+      if (!may('entries', isStrings) || !may('overwrite', (v) => v === 'skip' || v === 'replace' || v === 'rename' || isBoolean(v)) || !may('archiveIdentity', isIdentity)) return 'an extract whose options are not what this version writes';
+      return undefined;
+    case 'test':
+      if (!has('archivePath', isAbsolutePath)) return 'a test without an absolute archivePath';
+      if (!may('archiveIdentity', isIdentity)) return 'a test whose archive identity is not what this version writes';
+      return undefined;
+    default:
+      return `a job of unknown kind ${JSON.stringify(request['kind'])}`;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optional(value: unknown, check: (value: unknown) => boolean): boolean {
+  return value === undefined || check(value);
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
+}
+
+function isStrings(value: unknown): boolean {
+  return Array.isArray(value) && value.every(isString);
+}
+
+function isBoolean(value: unknown): value is boolean {
+  return typeof value === 'boolean';
+}
+
+function isCount(value: unknown): boolean {
+  return Number.isInteger(value) && (value as number) >= 0;
+}
+
+function isAbsolutePath(value: unknown): boolean {
+  return typeof value === 'string' && value !== '' && !value.includes('\0') && path.isAbsolute(value);
+}
+
+function isIdentity(value: unknown): boolean {
+  return isRecord(value) && ['dev', 'ino', 'size', 'mtimeMs'].every((key) => typeof value[key] === 'number');
 }

@@ -336,6 +336,55 @@ describe('JobClient with the real worker', () => {
     ]);
   });
 
+  it('removes only temporary archives of the output a create cut short was making, recorded or not', async () => {
+    const dir = path.join(root, 'create-leftovers');
+    mkdirSync(dir);
+    const unrecorded = path.join(dir, '.made.zip.0123abcd.zipdesk-tmp'); // made before the worker could say so
+    const othersTemp = path.join(dir, '.other.zip.0123abcd.zipdesk-tmp');
+    const thesis = path.join(dir, 'thesis.docx');
+    for (const file of [unrecorded, othersTemp, thesis]) writeFileSync(file, 'x');
+    const persistPath = path.join(dir, 'pending.json');
+    new PendingJobStore(persistPath).save([
+      { jobId: 'c1', request: { kind: 'create', outputPath: path.join(dir, 'made.zip'), sources: [small] }, running: true },
+      // A hand-edited file: the path it names is not a temporary archive of this job's output.
+      { jobId: 'c2', request: { kind: 'create', outputPath: path.join(dir, 'made2.zip'), sources: [small] }, running: true, tempPath: thesis },
+    ]);
+    const client = new JobClient({ persistPath });
+    client.discardInterrupted();
+    await client.close();
+    expect(existsSync(unrecorded)).toBe(false);
+    expect(readdirSync(dir).filter((name) => name !== 'pending.json').sort()).toEqual(['.other.zip.0123abcd.zipdesk-tmp', 'thesis.docx']);
+  });
+
+  it('a pending job that is not what this version writes is not resumed, with a warning; the rest are', () => {
+    const dir = path.join(root, 'hand-edited');
+    mkdirSync(dir);
+    const persistPath = path.join(dir, 'pending.json');
+    const good = { jobId: 'ok', request: { kind: 'test', archivePath: path.join(dir, 'a.zip') } };
+    const jobs = [
+      { jobId: 'z', request: { kind: 'zip', archivePath: path.join(dir, 'a.zip') } },
+      { jobId: 'b', request: { kind: 'batch', folders: [dir] } },
+      { jobId: 's', request: { kind: 'create', outputPath: path.join(dir, 'o.zip'), sources: path.join(dir, 'src') } },
+      { jobId: 'r', request: { kind: 'extract', archivePath: 'a.zip', outputDir: path.join(dir, 'out') } },
+      { jobId: 'l', request: { kind: 'create', outputPath: path.join(dir, 'o.zip'), sources: [dir], level: 11 } },
+      { jobId: 't', request: { kind: 'test', archivePath: path.join(dir, 'a.zip') }, tempPath: 3 },
+      { request: { kind: 'test', archivePath: path.join(dir, 'a.zip') } },
+      good,
+    ];
+    writeFileSync(persistPath, JSON.stringify({ version: 1, jobs }));
+    const warnings: string[] = [];
+    expect(new PendingJobStore(persistPath).load((message) => warnings.push(message))).toEqual([good]);
+    expect(warnings.map((w) => w.slice(`a pending job in ${persistPath} is not resumed: `.length))).toEqual([
+      'job z: a job of unknown kind "zip"',
+      'job b: a job of unknown kind "batch"',
+      'job s: a create without its sources (absolute paths)',
+      'job r: an extract without an absolute archivePath and outputDir',
+      'job l: a create whose level is not 0 to 9',
+      'job t: its state is not what this version writes',
+      'no job id',
+    ]);
+  });
+
   it('a pending-jobs file that cannot be read is moved aside with a warning, not overwritten', () => {
     const dir = path.join(root, 'unreadable');
     mkdirSync(dir);
