@@ -33,6 +33,9 @@ export { silentLog, type Log } from './types.js';
 /** The module name of this file's own records (config warnings); `modules.log` in the config silences them. */
 export const LOGGING_MODULE = 'log';
 
+/** A logging config larger than this is refused unread (the defaults, pretty, are some 500 bytes). */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
 export interface LoggingOptions {
   /** The JSON settings file (see paths.ts for where the app and the CLI find it). */
   readonly configPath: string;
@@ -233,6 +236,11 @@ export class Logging extends EventEmitter<LoggingEvents> {
 
   private readConfig(): ConfigRead {
     try {
+      // Only a regular file of settings' size is read: a named pipe or a device (--log-config
+      // /dev/zero) would hold this thread, and with it Ctrl-C, for good.
+      const info = fs.statSync(this.configPath);
+      if (!info.isFile()) return { kind: 'unreadable', text: '\u0000not a file', reason: 'not a regular file' };
+      if (info.size > MAX_CONFIG_BYTES) return { kind: 'unreadable', text: `\u0000${info.size} bytes`, reason: `${info.size} bytes, more than a logging config's ${MAX_CONFIG_BYTES}` };
       return { kind: 'text', text: fs.readFileSync(this.configPath, 'utf8') };
     } catch (error) {
       const code = isObject(error) ? error.code : undefined;
@@ -276,10 +284,21 @@ export class Logging extends EventEmitter<LoggingEvents> {
       try {
         replacement = this.makeFileTransport(config.file);
       } catch (error) {
-        // e.g. a folder that cannot be created: the levels apply, the log file stays where it was.
-        this.current = { ...config, file: previous.file };
-        this.warn(`Warning: cannot write logs to ${this.folderOf(config.file)}: ${error instanceof Error ? error.message : String(error)}; keeping the current log file`);
-        return;
+        const why = `cannot write logs to ${this.folderOf(config.file)}: ${error instanceof Error ? error.message : String(error)}`;
+        // e.g. a folder that cannot be created. With a log file already written, the levels
+        // apply and the file stays where it was; with none yet (at start), the default folder
+        // takes the records rather than no file at all.
+        const fallback = this.file === undefined && this.folderOf(config.file) !== this.defaultFolder ? { ...config.file, folder: null } : undefined;
+        try {
+          if (fallback === undefined) throw error;
+          replacement = this.makeFileTransport(fallback);
+          this.current = { ...config, file: fallback };
+          this.warn(`Warning: ${why}; writing them to ${this.defaultFolder} instead`);
+        } catch {
+          this.current = { ...config, file: previous.file };
+          this.warn(`Warning: ${why}; ${this.file === undefined ? 'no log file is written' : 'keeping the current log file'}`);
+          return;
+        }
       }
     }
     const old = this.file;
@@ -292,8 +311,10 @@ export class Logging extends EventEmitter<LoggingEvents> {
   private makeFileTransport(file: FileConfig): FileTransport {
     const folder = this.folderOf(file);
     fs.mkdirSync(folder, { recursive: true });
-    // "zipdesk-%DATE%.log" → rotated by size as zipdesk-DATE.1.log, not zipdesk-DATE.log.1.
-    const extension = path.extname(file.fileName.replace(/%DATE%/g, 'DATE'));
+    // "zipdesk-%DATE%.log" → rotated by size as zipdesk-DATE.1.log, not zipdesk-DATE.log.1; a
+    // name whose date is its last part ("zipdesk.log.%DATE%") has no extension of its own.
+    const lastPart = path.extname(file.fileName);
+    const extension = lastPart.includes('%DATE%') ? '' : lastPart;
     const stem = extension ? file.fileName.slice(0, -extension.length) : file.fileName;
     const transport: FileTransport = new DailyRotateFile({
       dirname: folder,

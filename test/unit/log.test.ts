@@ -1,6 +1,7 @@
 // The logging service end to end: real winston, real winston-daily-rotate-file, real files in a
 // temp folder, real fs.watch. Waits are for events ('reloaded', 'warning', 'archive') with a
 // timeout, and file contents are read after close(), which flushes.
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -132,8 +133,41 @@ describe('never crash, never stop logging', () => {
     const { logging, consoleText } = start({ defaultFolder: logFolder });
     logging.logger.info('logged anyway');
     await logging.close();
-    expect(consoleText()).toMatch(new RegExp(`Warning: cannot read logging config ${configPath}: .*EISDIR.*; keeping the current settings`));
+    expect(consoleText()).toContain(`Warning: cannot read logging config ${configPath}: not a regular file; keeping the current settings`);
     expect(logLines().at(-1)).toContain('info  logged anyway');
+  });
+
+  it('a config path that is a named pipe or a device is not read (it would hold the thread): defaults and a warning', async () => {
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const unreadable of [fifo, '/dev/zero']) {
+      configPath = unreadable;
+      const { logging, consoleText } = start({ defaultFolder: logFolder, createIfMissing: false, watch: false });
+      logging.logger.info(`logged anyway past ${unreadable}`);
+      await logging.close();
+      expect(consoleText()).toContain(`Warning: cannot read logging config ${unreadable}: not a regular file; keeping the current settings`);
+      expect(logLines().at(-1)).toContain(`info  logged anyway past ${unreadable}`);
+    }
+  });
+
+  it('a log folder that cannot be used at start sends the records to the default folder, and says so', async () => {
+    fs.writeFileSync(path.join(dir, 'afile'), '');
+    writeConfig({ file: { folder: 'afile' } });
+    const { logging, consoleText } = start();
+    logging.logger.info('in the default folder');
+    await logging.close();
+    expect(consoleText()).toContain(`Warning: cannot write logs to ${path.join(dir, 'afile')}: `);
+    expect(consoleText()).toContain(`; writing them to ${logFolder} instead`);
+    expect(logLines().at(-1)).toContain('info  in the default folder');
+  });
+
+  it('a file name whose date is its last part has no extension cut from it', async () => {
+    writeConfig({ file: { fileName: 'zipdesk.log.%DATE%', maxSize: '1k', maxFiles: 2, zippedArchive: false } });
+    const { logging } = start();
+    logging.logger.info('dated at the end');
+    await logging.close();
+    expect(logFiles().map((name) => name.replace(/\d{4}-\d\d-\d\d/, 'DATE'))).toEqual(['zipdesk.log.DATE']);
+    expect(fs.readFileSync(path.join(logFolder, logFiles()[0]!), 'utf8')).toContain('info  dated at the end');
   });
 
   it('a log folder that cannot be created keeps the levels and the current log file', async () => {
