@@ -119,8 +119,15 @@ export function parseLogConfig(text: string, file: string, defaultFolder: string
     return { ok: false, problems: [`${file}: ${error instanceof Error ? error.message : String(error)}`] };
   }
   const checked = validateLogConfig(value, defaultFolder);
-  if (!checked.ok) return { ok: false, problems: checked.problems.map((problem) => `${file}: ${problem}`) };
-  return checked.notes === undefined ? checked : { ...checked, notes: checked.notes.map((note) => `${file}: ${note}`) };
+  if (!checked.ok) return { ok: false, problems: firstFew(checked.problems).map((problem) => `${file}: ${problem}`) };
+  return checked.notes === undefined ? checked : { ...checked, notes: firstFew(checked.notes).map((note) => `${file}: ${note}`) };
+}
+
+/** Problems or notes said in one warning: this many, then how many more (a file of 3,000 unknown modules made a 450 KB line). */
+const LISTED = 5;
+
+function firstFew(items: readonly string[]): string[] {
+  return items.length <= LISTED ? [...items] : [...items.slice(0, LISTED), `and ${items.length - LISTED} more`];
 }
 
 const TOP_KEYS = ['level', 'console', 'file', 'modules'] as const;
@@ -187,11 +194,11 @@ export function validateLogConfig(value: unknown, defaultFolder: string | null =
           problems.push('modules: a module name is empty');
           continue;
         }
-        const parsed = levelAt(level, `modules.${name}`, undefined, problems);
+        const parsed = levelAt(level, `modules.${shortened(name)}`, undefined, problems);
         if (parsed) modules.push([name, parsed]);
         if (!(LOG_MODULES as readonly string[]).includes(name)) {
           const near = LOG_MODULES.find((known) => editDistance(known, name.trim().toLowerCase()) <= 2);
-          notes.push(`modules.${name}: no records are filed under that name${near ? ` (did you mean "${near}"?)` : ''}; the modules are ${LOG_MODULES.join(', ')}`);
+          notes.push(`modules.${shortened(name)}: no records are filed under that name${near ? ` (did you mean "${near}"?)` : ''}; the modules are ${LOG_MODULES.join(', ')}`);
         }
       }
       // fromEntries defines own properties, so even a module called "__proto__" is just a name.
@@ -279,7 +286,7 @@ function checkKeys(section: Record<string, unknown>, known: readonly string[], p
     if (known.includes(key)) continue;
     const near = known.find((candidate) => editDistance(candidate.toLowerCase(), key.toLowerCase()) <= 2);
     const hint = near ? `did you mean "${near}"?` : `known keys: ${known.join(', ')}`;
-    problems.push(`${prefix}${key}: unknown key (${hint})`);
+    problems.push(`${prefix}${shortened(key)}: unknown key (${hint})`);
   }
 }
 
@@ -291,7 +298,14 @@ function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
   if (isPlainObject(value)) return 'an object';
-  return JSON.stringify(value);
+  // JSON.parse reads 1e400 as Infinity, which JSON.stringify would show as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'a number too large';
+  return shortened(JSON.stringify(value));
+}
+
+/** A value or key as a warning quotes it: some 60 characters at most. */
+function shortened(text: string): string {
+  return text.length <= 60 ? text : `${text.slice(0, 57)}…`;
 }
 
 /** Levenshtein distance, for "did you mean" on short key names. */

@@ -131,6 +131,19 @@ describe('parseLogConfig', () => {
     expect(problems.map((problem) => problem.slice(FILE.length + 2).split(':')[0])).toEqual(['extra', 'level', 'modules.a']);
   });
 
+  it('keeps a warning short: long values and keys cut, the first five problems and how many more, huge numbers named', () => {
+    const long = 'x'.repeat(200_000);
+    const [level] = problemsOf(JSON.stringify({ level: long }));
+    expect(level).toBe(`${FILE}: level: "${'x'.repeat(56)}… is not a level; ${level!.split('; ').at(-1)}`);
+    expect(level!.length).toBeLessThan(300);
+    const modules = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`m${i}`, 'info']));
+    const result = parseLogConfig(JSON.stringify({ modules }), FILE);
+    expect(result.ok && result.notes?.length).toBe(6);
+    expect(result.ok && result.notes?.at(-1)).toBe(`${FILE}: and 2995 more`);
+    expect(problemsOf(`{"${long}": 1}`)[0]).toMatch(new RegExp(`^${FILE}: x{57}…: unknown key \\(known keys: `));
+    expect(problemsOf('{"file": {"maxFiles": 1e400}}')[0]).toContain('found a number too large');
+  });
+
   it.each([
     ['{\n  "level": "info"\n  "console": {}\n}', 3, 3, `expected ',' or '}' after the property value, found "\\""`],
     ['{\n  "level": "info",\n}', 3, 1, 'expected a property name in double quotes, found "}" (JSON allows no comma before "}")'],
