@@ -7,7 +7,7 @@
 import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { type FileHandle, link, open, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, link, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ZipError } from '../zip/errors.js';
 import { NAME_BYTES, tempStem } from './temp-stem.js';
@@ -96,7 +96,12 @@ export async function withTempFile<T>(
     const value = await work(handle, tempPath);
     await handle.close();
     handle = undefined;
-    const placed = await place(tempPath, finalPath, onExists, options.numbered);
+    let placed: string;
+    try {
+      placed = await place(tempPath, finalPath, onExists, options.numbered);
+    } catch (error) {
+      throw await placingError(error, finalPath);
+    }
     return { value, finalPath: placed };
   } catch (error) {
     await handle?.close().catch(() => undefined);
@@ -126,6 +131,22 @@ async function place(tempPath: string, finalPath: string, onExists: OnExists, nu
     // A numbered name ("… (2).zip") that no longer fits.
     throw (error as NodeJS.ErrnoException).code === 'ENAMETOOLONG' ? nameTooLong(error) : error;
   }
+}
+
+/**
+ * A failure to put the finished file in place, in words: its folder moved, deleted or made
+ * read-only while the work ran, or the temporary file removed by someone else (the system's
+ * error names neither, only the two paths of the rename).
+ */
+async function placingError(error: unknown, finalPath: string): Promise<unknown> {
+  const code = (error as NodeJS.ErrnoException).code;
+  const folder = path.dirname(finalPath);
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    const folderThere = await stat(folder).then((info) => info.isDirectory(), () => false);
+    return new ZipError('IO', folderThere ? `the temporary file beside ${finalPath} was removed before it was complete` : `folder ${folder} is gone: moved or deleted while the file was written`, { cause: error });
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new ZipError('IO', `cannot write in ${folder} (${code})`, { cause: error });
+  return error;
 }
 
 /** Said before any work: a file whose name is too long could never be put there. */

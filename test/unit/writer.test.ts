@@ -161,6 +161,24 @@ describe('withTempFile', () => {
     expect(readFileSync(target, 'utf8')).toBe('old');
   });
 
+  it('says in words why a finished file could not be put in place: its folder gone, or its temporary file removed', async () => {
+    for (const onExists of ['replace', 'unique'] as const) {
+      const dir = path.join(root, `temp-gone-${onExists}`);
+      mkdirSync(dir);
+      const target = path.join(dir, 'out.zip');
+      await expect(withTempFile(target, async () => rmSync(dir, { recursive: true }), { onExists })).rejects.toMatchObject({
+        code: 'IO',
+        message: `folder ${dir} is gone: moved or deleted while the file was written`,
+      });
+      mkdirSync(dir);
+      await expect(withTempFile(target, async (_handle, tempPath) => rmSync(tempPath), { onExists })).rejects.toMatchObject({
+        code: 'IO',
+        message: `the temporary file beside ${target} was removed before it was complete`,
+      });
+      expect(readdirSync(dir)).toEqual([]);
+    }
+  });
+
   it('refuses a name longer than a file system allows before any work, and a numbered one that grows too long', async () => {
     const dir = path.join(root, 'temp-long');
     mkdirSync(dir);
