@@ -385,6 +385,11 @@ function tableRowStart(out: RowWriter, size: number, compressed: number, method:
     out.int(percent, 3);
     out.ascii('%');
   } else out.ascii(`${percent}%`.padStart(4));
+  rowTimeAndCrc(out, modified, crc32);
+}
+
+/** The row's columns after the ratio, up to the name: date and time, CRC-32. */
+function rowTimeAndCrc(out: RowWriter, modified: Date, crc32: number): void {
   out.ascii(' ');
   out.bytes(timeBytes(modified).table);
   out.ascii(' ');
@@ -400,11 +405,8 @@ function missingSizeRowStart(out: RowWriter, entry: ZipEntry): void {
   const shown = (value: number): string => (value === ZIP64_MARKER_32 ? '?' : String(value));
   out.ascii(`${shown(entry.uncompressedSize).padStart(8)}  `);
   out.bytes(methodBytes(entry.compressionMethod, entry.generalPurposeBitFlag));
-  out.ascii(` ${shown(entry.compressedSize).padStart(8)}    ? `);
-  out.bytes(timeBytes(entry.modified).table);
-  out.ascii(' ');
-  out.hex8(entry.crc32);
-  out.ascii('  ');
+  out.ascii(` ${shown(entry.compressedSize).padStart(8)}    ?`);
+  rowTimeAndCrc(out, entry.modified, entry.crc32);
 }
 
 function two(n: number): string {
