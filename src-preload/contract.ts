@@ -43,8 +43,12 @@ export type DeflateLevel = 'normal' | 'maximum' | 'fast' | 'superfast';
 export interface EntryRow {
   readonly index: number;
   readonly name: string;
-  readonly size: number;
-  readonly packed: number;
+  /**
+   * null when the central record holds the ZIP64 marker (0xffffffff) for it and no ZIP64 value
+   * anywhere: a damaged record whose size is not known (the table shows "?").
+   */
+  readonly size: number | null;
+  readonly packed: number | null;
   readonly method: number;
   /** "Deflated", "Stored", "method 14"…: technical names, not translated. */
   readonly methodName: string;

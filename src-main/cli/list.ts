@@ -11,10 +11,9 @@ import { writeOut } from './output.js';
 import { errorLine, jsonFailure, printable } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
 import { ZipError } from '../zip/errors.js';
-import type { ZipEntry } from '../zip/model.js';
+import { isSizeKnown, type ZipEntry } from '../zip/model.js';
 import { entryOfRecord, isDirectoryRecord, isEncryptedFlag, openZip, plainRecordTime, type CentralValues, type RecordMaker } from '../zip/reader.js';
 import { CENTRAL_DIRECTORY_HEADER } from '../zip/records.js';
-import { ZIP64_MARKER_32 } from '../zip/constants.js';
 
 export const listCommand: Command = {
   name: 'list',
@@ -309,7 +308,7 @@ async function listTable(reader: Reader, archive: string, context: CliContext): 
     }
     const name = printable(entry.name);
     out.reserve(ROW_FIXED + name.length * 3);
-    const sizesKnown = entry.damage === undefined || (entry.uncompressedSize !== ZIP64_MARKER_32 && entry.compressedSize !== ZIP64_MARKER_32);
+    const sizesKnown = isSizeKnown(entry, entry.uncompressedSize) && isSizeKnown(entry, entry.compressedSize);
     if (sizesKnown) tableRowStart(out, entry.uncompressedSize, entry.compressedSize, entry.compressionMethod, entry.generalPurposeBitFlag, entry.modified, entry.crc32);
     else missingSizeRowStart(out, entry);
     out.text(name);
@@ -402,7 +401,7 @@ function rowTimeAndCrc(out: RowWriter, modified: Date, crc32: number): void {
  * anywhere, up to its name: that size shows as "?", and so does the ratio.
  */
 function missingSizeRowStart(out: RowWriter, entry: ZipEntry): void {
-  const shown = (value: number): string => (value === ZIP64_MARKER_32 ? '?' : String(value));
+  const shown = (value: number): string => (isSizeKnown(entry, value) ? String(value) : '?');
   out.ascii(`${shown(entry.uncompressedSize).padStart(8)}  `);
   out.bytes(methodBytes(entry.compressionMethod, entry.generalPurposeBitFlag));
   out.ascii(` ${shown(entry.compressedSize).padStart(8)}    ?`);

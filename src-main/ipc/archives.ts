@@ -9,7 +9,7 @@ import type { ArchiveReport, ArchiveSummary, EntryInspection, EntryPage, SafetyP
 import { openFileSource, type FileSource } from '../archive/file-source.js';
 import { silentLog, type Log } from '../log/types.js';
 import { ZipError, isZipError } from '../zip/errors.js';
-import type { ZipEntry } from '../zip/model.js';
+import { isSizeKnown, type ZipEntry } from '../zip/model.js';
 import { grown } from '../zip/columns.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { buildSafetyReport, type SafetyReport } from '../zip/safety.js';
@@ -119,6 +119,8 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
           for (const span of batch) {
             if (count + 1 >= records.length) records = grown(records);
             records[count++] = span.centralHeaderOffset;
+            // A record whose size is not known is left out of both totals, as list leaves it out.
+            if (!isSizeKnown(span, span.uncompressedSize) || !isSizeKnown(span, span.compressedSize)) continue;
             totalUncompressed += span.uncompressedSize;
             totalCompressed += span.compressedSize;
           }

@@ -4,7 +4,7 @@
 import type { DeflateLevel, EntryRow } from '../../src-preload/contract.js';
 import { BITFLAG_UTF8, DOS_ATTR_ARCHIVE, DOS_ATTR_DIRECTORY, DOS_ATTR_HIDDEN, DOS_ATTR_READONLY, DOS_ATTR_SYSTEM, HOST_UNIX, HOST_OSX, methodName, S_IFMT, S_IFREG } from '../zip/constants.js';
 import { unixModeText } from '../zip/inspect.js';
-import type { ZipEntry } from '../zip/model.js';
+import { isSizeKnown, type ZipEntry } from '../zip/model.js';
 
 const LEVELS: readonly DeflateLevel[] = ['normal', 'maximum', 'fast', 'superfast'];
 
@@ -33,8 +33,8 @@ export function toRow(entry: ZipEntry): EntryRow {
   return {
     index: entry.index,
     name: entry.name,
-    size: entry.uncompressedSize,
-    packed: entry.compressedSize,
+    size: isSizeKnown(entry, entry.uncompressedSize) ? entry.uncompressedSize : null,
+    packed: isSizeKnown(entry, entry.compressedSize) ? entry.compressedSize : null,
     method: entry.compressionMethod,
     methodName: methodName(entry.compressionMethod),
     level: deflateLevel(entry.compressionMethod, entry.generalPurposeBitFlag),

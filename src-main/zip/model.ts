@@ -4,6 +4,7 @@
 // RandomAccessSource (Go's io.ReaderAt + size), which `archive/` adapts from a file handle.
 
 import type { Buffer } from 'node:buffer';
+import { ZIP64_MARKER_32 } from './constants.js';
 import type { ZipError } from './errors.js';
 
 export interface RandomAccessSource {
@@ -70,6 +71,15 @@ export interface ZipEntry {
    * The other entries are read as usual.
    */
   readonly damage?: ZipError | undefined;
+}
+
+/**
+ * Whether a size of the entry (its uncompressedSize or compressedSize) is known: not when the
+ * record is damaged and the size is only its ZIP64 marker, with no value for it anywhere. An
+ * unknown size is shown as "?" and left out of totals.
+ */
+export function isSizeKnown(entry: { readonly damage?: unknown }, size: number): boolean {
+  return entry.damage === undefined || size !== ZIP64_MARKER_32;
 }
 
 /**

@@ -21,8 +21,9 @@ export function formatCount(value: number): string {
   return integer.format(value);
 }
 
-/** 1.2 MB (decimal units, like file managers on Linux and macOS). */
-export function formatBytes(value: number): string {
+/** 1.2 MB (decimal units, like file managers on Linux and macOS); "?" for a size not known (EntryRow.size). */
+export function formatBytes(value: number | null): string {
+  if (value === null) return '?';
   if (value < 1000) return `${integer.format(value)} B`;
   let unit = 0;
   let scaled = value;
@@ -34,7 +35,8 @@ export function formatBytes(value: number): string {
 }
 
 /** Space saved, as zip -v shows it: 1 - packed/size. */
-export function formatRatio(size: number, packed: number): string {
+export function formatRatio(size: number | null, packed: number | null): string {
+  if (size === null || packed === null) return '?';
   if (size === 0) return '—';
   return `${integer.format(Math.round((1 - packed / size) * 100))}%`;
 }

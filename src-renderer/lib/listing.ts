@@ -20,8 +20,16 @@ export interface ListItem {
   readonly folder: { readonly path: string; readonly expanded: boolean; readonly size: number; readonly packed: number; readonly count: number } | null;
 }
 
-export function ratioOf(row: Pick<EntryRow, 'size' | 'packed'>): number {
+/** Space saved, or null when a size is not known. */
+export function ratioOf(row: Pick<EntryRow, 'size' | 'packed'>): number | null {
+  if (row.size === null || row.packed === null) return null;
   return row.size === 0 ? 0 : 1 - row.packed / row.size;
+}
+
+/** Numbers in ascending order, a value not known (a damaged record's size) before all others. */
+function byNumber(a: number | null, b: number | null): number {
+  if (a === null || b === null) return (a === null ? 0 : 1) - (b === null ? 0 : 1);
+  return a - b;
 }
 
 function flagsOf(row: EntryRow): number {
@@ -35,11 +43,11 @@ export function compareRows(key: SortKey): (a: EntryRow, b: EntryRow) => number 
     case 'name':
       return (a, b) => collator.compare(a.name, b.name);
     case 'size':
-      return (a, b) => a.size - b.size;
+      return (a, b) => byNumber(a.size, b.size);
     case 'packed':
-      return (a, b) => a.packed - b.packed;
+      return (a, b) => byNumber(a.packed, b.packed);
     case 'ratio':
-      return (a, b) => ratioOf(a) - ratioOf(b);
+      return (a, b) => byNumber(ratioOf(a), ratioOf(b));
     case 'method':
       return (a, b) => a.method - b.method || collator.compare(a.level ?? '', b.level ?? '');
     case 'crc32':
@@ -162,9 +170,10 @@ export function buildTree(rows: readonly EntryRow[]): FolderNode {
     if (row.isDirectory || trailing) node.row = row;
     else {
       node.files.push(row);
+      // A folder's sums leave out what is not known (a damaged record's size).
       for (const folder of chain) {
-        folder.size += row.size;
-        folder.packed += row.packed;
+        folder.size += row.size ?? 0;
+        folder.packed += row.packed ?? 0;
         folder.count++;
       }
     }

@@ -23,6 +23,7 @@ import {
   secureWebPreferences,
 } from '../../src-main/window-policy.js';
 import { planDrop } from '../../src-renderer/lib/drop.js';
+import { formatBytes, formatRatio } from '../../src-renderer/lib/format.js';
 import { buildTree, flatItems, sortedRows, treeItems, withFolderContents } from '../../src-renderer/lib/listing.js';
 
 const APP = 'file:///opt/Zipdesk/resources/app.asar/out/renderer/index.html';
@@ -219,6 +220,19 @@ describe('listing rows', () => {
     const filtered = treeItems(tree, new Set(), 'name', 'asc', 'd.txt');
     expect(filtered.map((i) => `${i.depth}:${i.label}`)).toEqual(['0:b', '1:c', '2:d.txt']);
     expect(filtered[1]!.row).toBeNull(); // "b/c/" has no entry of its own: made up
+  });
+
+  test('a size not known (a damaged record\'s ZIP64 marker) shows as "?", sorts before every size and is left out of its folders\' totals', () => {
+    const unknown = row(6, 'b/lost.bin', 0, { size: null, packed: null });
+    const withUnknown = [...rows, unknown];
+    for (const key of ['size', 'packed', 'ratio'] as const) {
+      expect(sortedRows(withUnknown, key, 'asc')[0]!.index).toBe(6);
+      expect(sortedRows(withUnknown, key, 'desc').at(-1)!.index).toBe(6);
+    }
+    expect(sortedRows(withUnknown, 'size', 'asc').map((r) => r.index)).toEqual([6, 0, 4, 5, 1, 3, 2]);
+    const folder = treeItems(buildTree(withUnknown), new Set(), 'name', 'asc', '')[0]!.folder;
+    expect(folder).toMatchObject({ path: 'b/', size: 30, packed: 15, count: 3 });
+    expect([formatBytes(null), formatRatio(null, 5), formatRatio(10, null), formatRatio(10, 5)]).toEqual(['?', '?', '?', '50%']);
   });
 });
 
