@@ -40,6 +40,7 @@ import { openZip } from '../zip/reader.js';
 import {
   type EntryRecord,
   centralDirectoryHeader,
+  commentProblem,
   endOfCentralDirectory,
   localFileHeader,
   needsZip64End,
@@ -138,7 +139,8 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
   if (!Number.isInteger(level) || level < 0 || level > 9) throw new ZipError('IO', `compression level ${level} is not 0–9`);
   const outputPath = path.resolve(options.outputPath);
   const comment = Buffer.from(options.comment ?? '', 'utf8');
-  if (comment.length > 0xffff) throw new ZipError('TOO_LARGE', `archive comment of ${comment.length} bytes is longer than 65,535`);
+  const problem = commentProblem(comment);
+  if (problem !== undefined) throw new ZipError(comment.length > 0xffff ? 'TOO_LARGE' : 'BAD_COMMENT', problem);
   const signal = options.signal;
   throwIfAborted(signal);
   const onExists = options.onExists ?? 'replace';

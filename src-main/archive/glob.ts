@@ -2,8 +2,9 @@
 //   *   any run of characters except '/'        ?   one character except '/'
 //   **  any run of characters, '/' included     [abc] [a-z] [!abc]  a character class
 // As in fnmatch and the shells: a character is a code point (an emoji is one), `[^abc]` is
-// `[!abc]`, a `]` first in a class (`[]a]`, `[!]a]`) is one of its members, and a `[` without
-// its `]` is itself.
+// `[!abc]`, a `]` first in a class (`[]a]`, `[!]a]`) is one of its members, a `[` without
+// its `]` is itself, a backslash makes the next character itself (`\*`, `[\]]`), and the
+// POSIX classes `[[:upper:]]`, `[[:digit:]]`, … take the Unicode characters of their kind.
 // A pattern without '/' is matched against every path component's name (so `node_modules`
 // and `*.log` exclude at any depth); a pattern with '/' is matched against the whole entry
 // name, e.g. `src/**/*.test.ts`. A trailing '/' is ignored.
@@ -16,7 +17,9 @@ function toRegExpSource(pattern: string): string {
   let out = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
-    if (c === '*') {
+    if (c === '\\' && i + 1 < pattern.length) {
+      out += literal(pattern[++i]!);
+    } else if (c === '*') {
       if (pattern[i + 1] === '*') {
         i++;
         if (pattern[i + 1] === '/') {
@@ -32,24 +35,73 @@ function toRegExpSource(pattern: string): string {
       out += '[^/]';
     } else if (c === '[') {
       const negated = pattern[i + 1] === '!' || pattern[i + 1] === '^';
-      const first = i + 1 + (negated ? 1 : 0);
-      // A ']' right after the opening (or its '!') is a member, not the end.
-      const close = pattern.indexOf(']', pattern[first] === ']' ? first + 1 : first);
-      if (close === -1) {
+      const found = characterClass(pattern, i + 1 + (negated ? 1 : 0));
+      if (found === undefined) {
         out += '\\[';
         continue;
       }
-      // Inside a RegExp class only these mean something ('-' keeps making ranges).
-      const members = pattern.slice(first, close).replace(/[\\\]\[^]/g, '\\$&');
       // A negated class never matches the '/' between folders, as '?' does not (said apart
       // from the class, where '/' beside a '-' would make a range).
-      out += negated ? `(?!/)[^${members}]` : `[${members}]`;
-      i = close;
+      out += negated ? `(?!/)[^${found.members}]` : `[${found.members}]`;
+      i = found.close;
     } else {
-      out += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+      out += literal(c);
     }
   }
   return out;
+}
+
+/** A character that means only itself, for a RegExp outside a class. */
+function literal(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Members of a RegExp class (Unicode mode) for the POSIX class names fnmatch knows. */
+const NAMED_CLASSES: Readonly<Record<string, string>> = {
+  alpha: '\\p{Alphabetic}',
+  digit: '0-9',
+  alnum: '\\p{Alphabetic}\\p{Nd}',
+  upper: '\\p{Uppercase}',
+  lower: '\\p{Lowercase}',
+  space: '\\s',
+  blank: '\\t\\p{Zs}',
+  punct: '\\p{P}\\p{S}',
+  xdigit: '0-9A-Fa-f',
+  cntrl: '\\p{Cc}',
+  graph: '\\p{L}\\p{M}\\p{N}\\p{P}\\p{S}',
+  print: '\\p{L}\\p{M}\\p{N}\\p{P}\\p{S}\\p{Zs}',
+};
+
+/**
+ * The class whose members start at `start` (after its `[` and any `!`), as the members of a
+ * RegExp class, and where its `]` is; undefined when it has none (the `[` is then itself).
+ */
+function characterClass(pattern: string, start: number): { members: string; close: number } | undefined {
+  let members = '';
+  for (let j = start; j < pattern.length; j++) {
+    const c = pattern[j]!;
+    // A ']' right after the opening (or its '!') is a member, not the end.
+    if (c === ']' && j > start) return { members, close: j };
+    if (c === '\\' && j + 1 < pattern.length) {
+      members += classMember(pattern[++j]!);
+    } else if (c === '[' && pattern[j + 1] === ':' && pattern.indexOf(':]', j + 2) !== -1) {
+      const end = pattern.indexOf(':]', j + 2);
+      const name = pattern.slice(j + 2, end);
+      const named = NAMED_CLASSES[name];
+      if (named === undefined) throw new SyntaxError(`unknown character class [:${name}:]`);
+      members += named;
+      j = end + 1;
+    } else {
+      // Inside a RegExp class only these mean something; '-' keeps making ranges.
+      members += c === '-' ? c : classMember(c);
+    }
+  }
+  return undefined;
+}
+
+/** A character that means only itself inside a RegExp class. */
+function classMember(c: string): string {
+  return c.replace(/[\\\][^-]/g, '\\$&');
 }
 
 /** A pattern the RegExp cannot take (a class such as [z-a]) is a ZipError naming the pattern, not the RegExp. */

@@ -122,8 +122,10 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
     const problem = nameProblemForWriting(entry.name);
     if (problem !== undefined) throw new ZipError('BAD_NAME', `${problem} (${shownPath(entry.sourcePath)}); rename the file or leave it out`, { entry: entry.name });
     if (remembered) {
-      const [names, key] = entry.nameBytes === undefined ? [seen, entry.name] : [seenBytes, entry.nameBytes.toString('latin1')];
-      if (names.has(key)) throw new ZipError('BAD_NAME', `two sources give the same entry name "${entry.name}"`, { entry: entry.name });
+      // A folder's name without its slash: a file "x" and a folder "x/" are one path, which no
+      // extraction can make both of.
+      const [names, key] = entry.nameBytes === undefined ? [seen, withoutSlash(entry.name)] : [seenBytes, withoutSlash(entry.nameBytes.toString('latin1'))];
+      if (names.has(key)) throw new ZipError('BAD_NAME', `two sources give the same entry name "${withoutSlash(entry.name)}"`, { entry: entry.name });
       names.add(key);
     }
     if (options.onEntry) options.onEntry(entry);
@@ -157,7 +159,8 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
 
   // The archive being written, and its temporary file (the walk runs while it is written), are
   // left out of the folder that holds them, told by its device and inode: a link or another
-  // spelling of the folder leads there too.
+  // spelling of the folder leads there too. It is looked at here, before the first await, so
+  // before the job makes its temporary files in it: its time is the one to keep.
   const outputName = path.basename(options.outputPath);
   let outputFolder: Stats | undefined;
   try {
@@ -223,7 +226,9 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
         skip(abs, name, 'a link to a folder it lies in (a loop)');
         return;
       }
-      if (name !== '') add({ name: name + '/', ...(nameBytes && { nameBytes: Buffer.concat([nameBytes, SLASH_BYTE]) }), kind: 'directory', sourcePath: abs, size: 0, mode: st.mode, mtimeMs: st.mtimeMs });
+      // The folder that holds the output has the time it had before this job made its temporary files there.
+      const mtimeMs = holdsOutput(st) ? outputFolder!.mtimeMs : st.mtimeMs;
+      if (name !== '') add({ name: name + '/', ...(nameBytes && { nameBytes: Buffer.concat([nameBytes, SLASH_BYTE]) }), kind: 'directory', sourcePath: abs, size: 0, mode: st.mode, mtimeMs });
       // One directory at a time with plain system calls (we are on the worker thread; a
       // thread-pool round trip per lstat costs more than the lstat), then a turn of the event
       // loop so a cancel gets in.
@@ -282,6 +287,10 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
     await visit(abs, path.basename(abs), undefined, st, []);
   }
   return entries;
+}
+
+function withoutSlash(name: string): string {
+  return name.endsWith('/') ? name.slice(0, -1) : name;
 }
 
 /** Whether a path as given ends in a separator ("/", and "\\" on Windows). */

@@ -84,7 +84,8 @@ export async function withTempFile<T>(
   let handle: FileHandle | undefined;
   try {
     try {
-      handle = await open(tempPath, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_RDWR, 0o644);
+      // Read and write for all, less what the user's umask takes away, as zip and cp make files.
+      handle = await open(tempPath, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_RDWR, 0o666);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const folder = path.dirname(finalPath);
@@ -94,6 +95,7 @@ export async function withTempFile<T>(
     }
     options.onTempPath?.(tempPath);
     const value = await work(handle, tempPath);
+    if (onExists === 'replace') await keepPermissions(handle, finalPath);
     await handle.close();
     handle = undefined;
     let placed: string;
@@ -108,6 +110,21 @@ export async function withTempFile<T>(
     await unlink(tempPath).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * A file that replaces another keeps the permissions the user gave that one (an archive made
+ * private, 0600, stays private), as zip does when it updates an archive; not setuid, setgid or
+ * sticky bits.
+ */
+async function keepPermissions(handle: FileHandle, finalPath: string): Promise<void> {
+  let previous;
+  try {
+    previous = await stat(finalPath);
+  } catch {
+    return; // nothing there yet
+  }
+  if (previous.isFile()) await handle.chmod(previous.mode & 0o777);
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -10,6 +10,7 @@ import type { CreateJobRequest } from '../jobs/protocol.js';
 import { parse } from './args.js';
 import { type CliContext, type Command, UsageError } from './command.js';
 import { runJobs } from './job-progress.js';
+import { commentProblem } from '../zip/writer.js';
 
 export function parseLevel(value: string | boolean | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -51,7 +52,8 @@ export function parseCreateArgs(args: readonly string[], cwd: string): CreateJob
   if (out === undefined || sources.length === 0) throw new UsageError('create needs the archive to write and at least one file or folder');
   if (endsWithSeparator(out)) throw new UsageError(`${out} names a folder; give the archive's file name`);
   const level = parseLevel(values.level);
-  if (values.comment !== undefined && Buffer.byteLength(values.comment) > 0xffff) throw new UsageError(`--comment is ${Buffer.byteLength(values.comment)} bytes; a ZIP comment holds at most 65,535`);
+  const problem = values.comment === undefined ? undefined : commentProblem(Buffer.from(values.comment));
+  if (problem !== undefined) throw new UsageError(`--comment: ${problem}`);
   return {
     kind: 'create',
     outputPath: path.resolve(cwd, out),

@@ -171,13 +171,20 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
   };
   const eager = rest[0] === 'create' || rest[0] === 'batch';
   // Ctrl-C, a kill (SIGTERM) or a closed terminal (SIGHUP) cancel the command as cleanly as Ctrl-C
-  // does (temporary files removed); a second signal stops at once. A cancelled command exits
-  // with 128 + the signal's number, as shells report it (130 for Ctrl-C).
+  // does (temporary files removed). A second signal within a second of the first is the same
+  // request (a double Ctrl-C; stopping takes well under that); one later, while the command is
+  // still stopping, stops it at once, whatever it leaves. A cancelled command exits with 128 + the
+  // signal's number, as shells report it (130 for Ctrl-C).
   const controller = new AbortController();
   let stoppedBy: NodeJS.Signals | undefined;
+  let stoppedAt = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (stoppedBy !== undefined) process.exit(signalExitCode(signal)); // a second signal: stop now
+    if (stoppedBy !== undefined) {
+      if (performance.now() - stoppedAt >= SECOND_SIGNAL_STOPS_AFTER_MS) process.exit(signalExitCode(signal));
+      return;
+    }
     stoppedBy = signal;
+    stoppedAt = performance.now();
     controller.abort();
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
@@ -225,6 +232,7 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
 }
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const SECOND_SIGNAL_STOPS_AFTER_MS = 1000;
 
 function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + (osConstants.signals[signal] ?? EXIT_CANCELLED - 128);

@@ -24,7 +24,9 @@ export function planBatch(request: BatchJobRequest, exists: (p: string) => boole
       from = n;
     }
     taken.add(outputPath);
-    const job: CreateJobRequest = { kind: 'create', outputPath, sources: [source], onExists: 'unique', ...(from > 1 && { numbered: { base: wanted, from } }) };
+    // The folder as `folder/`: a link to a folder is zipped as the folder it points to, as the
+    // user gave a folder (without the slash the walk stores the link itself).
+    const job: CreateJobRequest = { kind: 'create', outputPath, sources: [source + path.sep], onExists: 'unique', ...(from > 1 && { numbered: { base: wanted, from } }) };
     return { ...job, ...(request.level === undefined ? {} : { level: request.level }), ...(request.excludes === undefined ? {} : { excludes: request.excludes }) };
   });
 }

@@ -31,6 +31,7 @@ export type ZipErrorCode =
   | 'SOURCE_CHANGED'
   | 'NOTHING_TO_ARCHIVE' // create: every path found was excluded or left out
   | 'DISK_FULL' // ENOSPC or EDQUOT while writing: extraction stops
+  | 'BAD_COMMENT' // create: a comment that other readers would take for the end record
   | 'TOO_LARGE';
 
 export class ZipError extends Error {

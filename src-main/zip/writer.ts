@@ -21,6 +21,7 @@ import {
   EXTRA_EXTENDED_TIMESTAMP,
   EXTRA_ZIP64,
   LOCAL_FILE_HEADER,
+  SIGNATURE,
   ZIP64_END_OF_CENTRAL_DIRECTORY,
   ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR,
 } from './records.js';
@@ -29,6 +30,7 @@ import {
 const EXTENDED_TIMESTAMP_MTIME = 0b001;
 
 const MAX_UINT16 = 0xffff;
+const MAX_UINT32 = 0xffff_ffff;
 
 /** Everything the headers of one entry say. */
 export interface EntryRecord {
@@ -78,8 +80,13 @@ function flagsOf(entry: EntryRecord): number {
   return (entry.rawName === true || isPlainAscii(entry.fileName) ? 0 : BITFLAG_UTF8) | (entry.dataDescriptor ? BITFLAG_DATA_DESCRIPTOR : 0);
 }
 
+/**
+ * The extended timestamp, for times from 1970 to 2106: its four bytes read as unsigned, as 7-Zip,
+ * libarchive and our reader read them, and as UnZip does past 2038 when the DOS time says so too
+ * (zip 3.0 writes them the same way).
+ */
 function timestampExtra(entry: EntryRecord, local: boolean): Buffer {
-  if (entry.modTime === undefined || entry.modTime < 0 || entry.modTime > 0x7fff_ffff) return Buffer.alloc(0);
+  if (entry.modTime === undefined || entry.modTime < 0 || entry.modTime > MAX_UINT32) return Buffer.alloc(0);
   return EXTRA_EXTENDED_TIMESTAMP.encode({ flags: EXTENDED_TIMESTAMP_MTIME, modTime: entry.modTime }, { local });
 }
 
@@ -195,6 +202,19 @@ export function needsZip64End(end: DirectoryEnd): boolean {
     end.sizeOfCentralDirectory >= ZIP64_MARKER_32 ||
     end.offsetOfStartOfCentralDirectory >= ZIP64_MARKER_32
   );
+}
+
+/**
+ * Why `comment` cannot be an archive's comment, or undefined. Besides its length: the bytes of
+ * the end record's signature (PK\x05\x06) in it make most readers (unzip, 7-Zip, Python) take
+ * the comment for the end of the archive and fail to open it, as zip -z lets happen.
+ */
+export function commentProblem(comment: Buffer): string | undefined {
+  if (comment.length > MAX_UINT16) return `the comment is ${comment.length} bytes; a ZIP comment holds at most 65,535`;
+  const signature = Buffer.alloc(4);
+  signature.writeUInt32LE(SIGNATURE.END_OF_CENTRAL_DIRECTORY);
+  if (comment.includes(signature)) return 'the comment holds the end record\'s signature (PK\\x05\\x06), which most ZIP readers would take for the end of the archive';
+  return undefined;
 }
 
 /**

@@ -57,7 +57,10 @@ describe('zipdesk create / batch', () => {
     expect(() => parseCreateArgs(['out/', 'a'], '/w')).toThrow(new UsageError("out/ names a folder; give the archive's file name"));
     expect(() => parseCreateArgs(['out.zip', 'a', '--exclude', '[z-a]'], '/w')).toThrow(new UsageError('exclude pattern "[z-a]" is not valid: range out of order in character class'));
     expect(() => parseBatchArgs(['x', '-x', '[z-a]'], '/w')).toThrow(UsageError);
-    expect(() => parseCreateArgs(['out.zip', 'a', '--comment', 'é'.repeat(32_768)], '/w')).toThrow(/--comment is 65536 bytes/);
+    expect(() => parseCreateArgs(['out.zip', 'a', '--comment', 'é'.repeat(32_768)], '/w')).toThrow(/--comment: the comment is 65536 bytes/);
+    // The end record's signature in a comment: unzip, 7z and Python could not open the archive.
+    expect(() => parseCreateArgs(['out.zip', 'a', '--comment', 'see PK\x05\x06 here'], '/w')).toThrow(/--comment: the comment holds the end record's signature \(PK\\x05\\x06\)/);
+    expect(parseCreateArgs(['out.zip', 'a', '--comment', 'PK\x03\x04 and PK\x05 are fine'], '/w')).toMatchObject({ comment: 'PK\x03\x04 and PK\x05 are fine' });
     expect(parseCreateArgs(['out.zip', 'a', '--comment', 'x'.repeat(65_535)], '/w')).toMatchObject({ comment: 'x'.repeat(65_535) });
     // `link/` keeps its slash: the folder the link points to is archived, not the link.
     expect(parseCreateArgs(['out.zip', 'link/', 'b'], '/w')).toMatchObject({ sources: ['/w/link/', '/w/b'] });
@@ -99,13 +102,13 @@ describe('zipdesk create / batch', () => {
     expect(readdirSync(root).filter((n) => n.includes('zipdesk-tmp'))).toEqual([]);
   });
 
-  it('a kill (SIGTERM) or a closed terminal (SIGHUP) cancels like Ctrl-C: exit 128 + the signal, nothing left behind', async () => {
+  it('a kill (SIGTERM) or a closed terminal (SIGHUP) cancels like Ctrl-C, and so does a double Ctrl-C: exit 128 + the signal, nothing left behind', async () => {
     if (!existsSync(path.join(projectRoot, 'build/src-main/cli/main.js'))) throw new Error('run `npm run build:node` first');
     const folder = path.join(root, 'signalled');
     mkdirSync(folder);
     for (let i = 0; i < 6; i++) writeFileSync(path.join(folder, `p${i}.txt`), randomBytes(5_000_000).toString('base64'));
     writeFileSync(path.join(root, 'no-log-file.json'), JSON.stringify({ file: { enabled: false } }));
-    for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129], ['SIGINT', 130]] as const) {
+    for (const [signal, code, again] of [['SIGTERM', 143, false], ['SIGHUP', 129, false], ['SIGINT', 130, false], ['SIGINT', 130, true]] as const) {
       const child = spawn(process.execPath, [path.join(projectRoot, 'bin/zipdesk.js'), 'create', 'signalled.zip', 'signalled', '--level', '9'], {
         cwd: root,
         env: { ...process.env, ZIPDESK_LOG_CONFIG: path.join(root, 'no-log-file.json') },
@@ -115,7 +118,11 @@ describe('zipdesk create / batch', () => {
       child.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
         // A progress line: the job runs and its temporary file exists.
-        if (stderr.includes('%') && child.exitCode === null && !child.killed) child.kill(signal);
+        if (stderr.includes('%') && child.exitCode === null && !child.killed) {
+          child.kill(signal);
+          // Ctrl-C pressed twice: the second comes while the first is being honoured.
+          if (again) setTimeout(() => child.exitCode === null && child.kill(signal), 10);
+        }
       });
       const [exitCode] = (await once(child, 'close')) as [number | null];
       expect({ signal, exitCode, stderr: stderr.split('\n').filter((line) => line.includes('zipdesk:')) }).toEqual({ signal, exitCode: code, stderr: [] });

@@ -3,7 +3,7 @@
 
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -285,6 +285,19 @@ describe('JobClient with the real worker', () => {
     expect(readdirSync(outDir).sort()).toEqual(['one (2).zip', 'one.zip', 'two.zip']);
     const queued = rec.events.filter((e) => e.type === 'queued');
     expect(new Set(queued.map((e) => e.type === 'queued' && e.batchId)).size).toBe(1);
+  });
+
+  it('batch: a link to a folder is zipped as the folder it points to, under the link\'s name', async () => {
+    const base = path.join(root, 'batch-link');
+    mkdirSync(path.join(base, 'real/sub'), { recursive: true });
+    writeFileSync(path.join(base, 'real/sub/file.txt'), 'data');
+    symlinkSync('real', path.join(base, 'linked'));
+    const client = new JobClient();
+    const rec = record(client);
+    await rec.ended(client.enqueue({ kind: 'batch', folders: [path.join(base, 'linked')] }));
+    await client.close();
+    const names = execFileSync('unzip', ['-Z1', path.join(base, 'linked.zip')], { encoding: 'utf8' }).trim().split('\n');
+    expect(names).toEqual(['linked/', 'linked/sub/', 'linked/sub/file.txt']);
   });
 
   it("at the next start, an extract cut short leaves no half-written files of dead processes; a temporary file that cannot be removed does not stop the start", async () => {

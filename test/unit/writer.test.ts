@@ -2,7 +2,7 @@
 // policies: deterministic bytes, source changes, compression choices.
 
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,8 @@ import { deflateTransient } from '../../src-main/archive/compress-work.js';
 import { CompressPool, KEPT_FOR_MS, givePool, helperPath, takePool } from '../../src-main/archive/parallel.js';
 import { compileGlobs } from '../../src-main/archive/glob.js';
 import { numberedName, withTempFile } from '../../src-main/archive/temp-file.js';
+import { openFileSource } from '../../src-main/archive/file-source.js';
+import { openZip } from '../../src-main/zip/reader.js';
 import { endHelper } from '../../src-main/archive/helper-script.js';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
@@ -136,6 +138,24 @@ describe('exclude globs', () => {
     expect(['q/r', 'qyr'].filter(compileGlobs(['*/q[!x]r', 'q[!x]r/']))).toEqual(['qyr']);
   });
 
+  it('read a backslash and the POSIX classes as fnmatch does', () => {
+    const names = ['st*ar', 'stxar', 'Ab', 'ab', 'Éb', '7b', 'a]b', 'a-b', 'axb', 'a\\b', '[x]', 'x'];
+    const matching = (pattern: string) => names.filter(compileGlobs([pattern]));
+    // A backslash makes the next character itself, in a class too.
+    expect(matching('st\\*ar')).toEqual(['st*ar']);
+    expect(matching('a[\\]]b')).toEqual(['a]b']);
+    expect(matching('a[\\-x]b')).toEqual(['a-b', 'axb']);
+    expect(matching('\\[x\\]')).toEqual(['[x]']);
+    expect(matching('a\\\\b')).toEqual(['a\\b']);
+    // Named classes take Unicode characters of their kind.
+    expect(matching('[[:upper:]]b')).toEqual(['Ab', 'Éb']);
+    expect(matching('[[:lower:]]b')).toEqual(['ab']);
+    expect(matching('[[:digit:]]b')).toEqual(['7b']);
+    expect(matching('[![:alpha:]]b')).toEqual(['7b']);
+    expect(matching('a[[:punct:]]b')).toEqual(['a]b', 'a-b', 'a\\b']);
+    expect(() => compileGlobs(['[[:loud:]]'])).toThrowError(expect.objectContaining({ code: 'BAD_NAME', message: 'exclude pattern "[[:loud:]]" is not valid: unknown character class [:loud:]' }));
+  });
+
   it('refuse a class the RegExp cannot take, naming the pattern', () => {
     expect(() => compileGlobs(['[z-a]*'])).toThrowError(expect.objectContaining({ code: 'BAD_NAME', message: expect.stringMatching(/^exclude pattern "\[z-a\]\*" is not valid: /) }));
   });
@@ -207,9 +227,13 @@ describe('withTempFile', () => {
     await expect(withTempFile(target, write('2'))).rejects.toMatchObject({ code: 'EXISTS' });
     expect((await withTempFile(target, write('3'), { onExists: 'unique' })).finalPath).toBe(path.join(dir, 'a (2).zip'));
     expect((await withTempFile(target, write('4'), { onExists: 'unique' })).finalPath).toBe(path.join(dir, 'a (3).zip'));
+    // A new file's mode is the umask's; one that replaces another keeps that one's permissions (0600 stays private).
+    expect(statSync(target).mode & 0o7777).toBe(0o666 & ~process.umask());
+    chmodSync(target, 0o600);
     await withTempFile(target, write('5'), { onExists: 'replace' });
     expect(readdirSync(dir).sort()).toEqual(['a (2).zip', 'a (3).zip', 'a.zip']);
     expect(readFileSync(target, 'utf8')).toBe('5');
+    expect(statSync(target).mode & 0o7777).toBe(0o600);
     expect(numberedName('/x/archive.tar.zip', 4)).toBe('/x/archive.tar (4).zip');
     // A name numbered already (a batch planned "a (2).zip", then another job took it) goes on from its number…
     expect((await withTempFile(path.join(dir, 'a (2).zip'), write('6'), { onExists: 'unique', numbered: { base: target, from: 2 } })).finalPath).toBe(path.join(dir, 'a (4).zip'));
@@ -486,10 +510,38 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     ]);
     symlinkSync(path.join(base, 'out'), path.join(dir, 'link'));
     const archive = path.join(dir, 'link', 't.zip');
+    const noon = new Date(2001, 0, 1, 12, 0, 0);
     for (let run = 0; run < 2; run++) {
+      utimesSync(path.join(base, 'out'), noon, noon);
       await createArchive({ outputPath: archive, sources: [base] });
       expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['t/', 't/keep.txt', 't/out/', 't/out/note.txt']);
+      // The folder keeps its own time, not the one this job gave it by making its temporary files there.
+      const time = execFileSync('python3', ['-c', 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).getinfo("t/out/").date_time)', archive], { encoding: 'utf8' }).trim();
+      expect(time).toBe('(2001, 1, 1, 12, 0, 0)');
     }
+  });
+
+  it('refuses a comment holding the end record\'s signature, writing nothing', async () => {
+    const dir = path.join(root, 'comment-eocd');
+    const base = writeTree(dir, 'c', [{ name: 'a.txt', kind: 'file', data: text(10) }]);
+    const error = await createArchive({ outputPath: path.join(dir, 'c.zip'), sources: [base], comment: 'x PK\x05\x06 y' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'BAD_COMMENT', message: expect.stringMatching(/end record's signature/) });
+    expect(readdirSync(dir)).toEqual(['c']);
+  });
+
+  it('keeps a modification time past 2038 in the extended timestamp, which unzip and our reader give back', async () => {
+    const dir = path.join(root, 'y2040');
+    const base = writeTree(dir, 'late', [{ name: 'a.txt', kind: 'file', data: text(10) }]);
+    const late = new Date(Date.UTC(2040, 5, 1, 12, 0, 1)); // an odd second: a DOS time could not hold it
+    utimesSync(path.join(base, 'a.txt'), late, late);
+    const archive = path.join(dir, 'late.zip');
+    await createArchive({ outputPath: archive, sources: [base] });
+    const source = await openFileSource(archive);
+    const entries = await (await openZip(source)).readEntries();
+    await source.close();
+    expect(entries.find((e) => e.name === 'late/a.txt')!.modified.getTime()).toBe(late.getTime());
+    execFileSync('unzip', ['-q', archive, '-d', path.join(dir, 'out')]);
+    expect(statSync(path.join(dir, 'out', 'late', 'a.txt')).mtimeMs).toBe(late.getTime());
   });
 
   it('replaces an archive, and refuses a folder, one of the sources, or a file that is not a ZIP, leaving each as it was', async () => {
@@ -544,7 +596,15 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     const second = writeTree(path.join(dir, 'b'), 'x', [{ name: 'two.txt', kind: 'file', data: text(20) }]);
     const other = writeTree(path.join(dir, 'c'), 'y', [{ name: 'one.txt', kind: 'file', data: text(30) }]);
     const error = await createArchive({ outputPath: path.join(dir, 'x.zip'), sources: [first, other, second] }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'BAD_NAME', entry: 'x/', message: 'two sources give the same entry name "x/"' });
+    expect(error).toMatchObject({ code: 'BAD_NAME', entry: 'x/', message: 'two sources give the same entry name "x"' });
+    expect(readdirSync(dir).sort()).toEqual(['a', 'b', 'c']);
+    // A file and a folder of one name are one path too: no extraction could make both.
+    writeFileSync(path.join(dir, 'c', 'x'), 'a file');
+    for (const sources of [[path.join(dir, 'c', 'x'), second], [second, path.join(dir, 'c', 'x')]]) {
+      const mixed = await createArchive({ outputPath: path.join(dir, 'x.zip'), sources }).catch((e: unknown) => e);
+      expect(mixed).toMatchObject({ code: 'BAD_NAME', message: 'two sources give the same entry name "x"' });
+    }
+    rmSync(path.join(dir, 'c', 'x'));
     expect(readdirSync(dir).sort()).toEqual(['a', 'b', 'c']);
     await createArchive({ outputPath: path.join(dir, 'xy.zip'), sources: [first, other] });
     expect(execFileSync('unzip', ['-Z1', path.join(dir, 'xy.zip')], { encoding: 'utf8' }).trim().split('\n')).toEqual(['x/', 'x/one.txt', 'y/', 'y/one.txt']);
