@@ -87,7 +87,13 @@ function specialKind(st: Stats): string {
 export function ioError(error: unknown, path: SourcePath): ZipError {
   const what = shownPath(path);
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new ZipError('SOURCE_CHANGED', `${what}: no such file or folder`, { cause: error });
+  if (code === 'ENOENT') {
+    // A path given as text with U+FFFD in it: most likely a name that is not UTF-8, whose bytes
+    // were lost when the command line was read (Node decodes it as UTF-8). Folders below a
+    // source keep such names' bytes, so the folder that holds it can be given instead.
+    const lost = typeof path === 'string' && path.includes('\uFFFD') ? ' (if its name is not UTF-8, it cannot be given as a path; give the folder that holds it)' : '';
+    return new ZipError('SOURCE_CHANGED', `${what}: no such file or folder${lost}`, { cause: error });
+  }
   return new ZipError('IO', `${what}: ${(error as Error).message}`, { cause: error });
 }
 

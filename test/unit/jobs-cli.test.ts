@@ -135,6 +135,11 @@ describe('zipdesk create / batch', () => {
     const ctx = context(false);
     expect(await createCommand.run(['missing.zip', 'no-such-thing'], ctx)).toBe(1);
     expect(ctx.stderr.text).toContain(`zipdesk: ${path.join(root, 'missing.zip')}: ${path.join(root, 'no-such-thing')}: no such file or folder\n`);
+    // A name that is not UTF-8 reaches us as text with U+FFFD for its bytes: the file exists, its name cannot be given.
+    writeFileSync(Buffer.from(path.join(root, 'lat\xe9n.txt'), 'latin1'), 'x');
+    const latin = context(false);
+    expect(await createCommand.run(['latin.zip', 'lat\uFFFDn.txt'], latin)).toBe(1);
+    expect(latin.stderr.text).toContain(`lat\uFFFDn.txt: no such file or folder (if its name is not UTF-8, it cannot be given as a path; give the folder that holds it)\n`);
   });
 
   it('names on stderr what a job left out on its own, a line each, and exits 0', async () => {
