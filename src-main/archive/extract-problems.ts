@@ -55,6 +55,12 @@ export class ExtractProblems {
     this.held++;
   }
 
+  /** Adds `note` to the message of the kept problem of entry `index` (one kept to the end, see add). */
+  amendKept(index: number, note: string): void {
+    const at = this.kept.findIndex((p) => p.index === index);
+    if (at !== -1) this.kept[at] = { ...this.kept[at]!, message: `${this.kept[at]!.message} ${note}` };
+  }
+
   /**
    * Once the work is over, or has failed: the problems not yet handed on, in entry order, handed on
    * (then none are returned; while `flow` says that whoever hears them is behind, it waits) or returned.

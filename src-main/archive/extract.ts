@@ -15,7 +15,7 @@
 // Like testArchive, this is a pure async function over paths with a signal and a progress
 // callback, returning plain JSON, so the worker, the IPC handlers and the command line share it.
 
-import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, utimesSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, lutimesSync, mkdirSync, openSync, realpathSync, rmSync, symlinkSync, utimesSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, realpath, rename, unlink, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
@@ -471,7 +471,9 @@ async function extractUntilStopped(
     for (const [key, winner] of failed) {
       // The failed entry's claim on the name goes: nothing of it was written.
       disk.forget(winner.path);
-      for (const entry of givenUp.get(key) ?? []) {
+      const { tried, notTried } = givenUp.get(key) ?? { tried: [], notTried: [] };
+      let placed = false;
+      for (const entry of tried) {
         if (signal?.aborted) throw cancelledError();
         // It was skipped for the failed entry; now it is written, or its own problem is reported.
         skipped.remove(entry.index);
@@ -482,11 +484,15 @@ async function extractUntilStopped(
           disk.forget(safe.path);
           continue;
         }
-        const kept = problems.kept;
-        const problem = kept.findIndex((p) => p.index === winner.index);
         const which = entry.index < winner.index ? 'an earlier' : 'a later';
-        kept[problem] = { ...kept[problem]!, message: `${kept[problem]!.message} (${which} entry, ${entry.name}, was extracted there instead)` };
+        problems.amendKept(winner.index, `(${which} entry, ${entry.name}, was extracted there instead)`);
+        placed = true;
         break;
+      }
+      // Those past the ones tried are not extracted either: not "skipped" for a name that nothing took.
+      if (!placed && notTried.length > 0) {
+        for (const index of notTried) skipped.remove(index);
+        problems.amendKept(winner.index, `(${notTried.length} more ${notTried.length === 1 ? 'entry' : 'entries'} of this name not tried: after ${MAX_FALLBACKS} that failed too, no more are)`);
       }
     }
   }
@@ -616,6 +622,18 @@ async function lastEntryOfEachPath(
   }
 }
 
+/**
+ * `stem (n)extension`. A name near the file system's limit loses the end of its stem to make room
+ * for the number; when the extension leaves no room for any stem, the whole name is the stem.
+ */
+function numberedName(base: string, stem: string, extension: string, n: number): string {
+  const numbered = `${stem} (${n})${extension}`;
+  if (Buffer.byteLength(numbered) <= NAME_BYTES) return numbered;
+  const room = NAME_BYTES - Buffer.byteLength(` (${n})${extension}`);
+  const kept = cutToBytes(stem, room);
+  return kept !== '' ? `${kept} (${n})${extension}` : `${cutToBytes(base, NAME_BYTES - Buffer.byteLength(` (${n})`))} (${n})`;
+}
+
 /** Problems of an entry's own data or link, after which another entry of its path is tried. */
 const FALLBACK_CODES: ReadonlySet<string> = new Set(['CRC_MISMATCH', 'SIZE_MISMATCH', 'BAD_DEFLATE', 'LOCAL_MISMATCH', 'BAD_LOCAL_HEADER', 'TRUNCATED', 'UNSAFE_SYMLINK', 'TOO_LARGE']);
 /** Entries of one path tried in its place, at most (an archive may repeat a name without end). */
@@ -629,7 +647,8 @@ function failedOnTheirOwn(problems: readonly EntryProblem[]): Set<number> {
 /**
  * For each failed path, the entries that gave way to the failed one (by lastEntryOfEachPath's
  * rules: files and links not refused outright), in the order to try them: the `earlier` ones
- * latest first, or the `later` ones earliest first; MAX_FALLBACKS of them.
+ * latest first, or the `later` ones earliest first; MAX_FALLBACKS of them, and the indexes of
+ * the others (held as numbers only: a name may repeat a million times).
  */
 async function entriesGivenUp(
   reader: ZipReader,
@@ -639,8 +658,8 @@ async function entriesGivenUp(
   failed: Map<string, NamedBy>,
   side: 'earlier' | 'later',
   signal: AbortSignal | undefined,
-): Promise<Map<string, ZipEntry[]>> {
-  const givenUp = new Map<string, ZipEntry[]>();
+): Promise<Map<string, { tried: ZipEntry[]; notTried: number[] }>> {
+  const givenUp = new Map<string, { tried: ZipEntry[]; notTried: number[] }>();
   for await (const batch of reader.entryBatches()) {
     if (signal?.aborted) throw cancelledError();
     for (const entry of batch) {
@@ -650,14 +669,17 @@ async function entriesGivenUp(
       const key = fold === undefined ? safe.path : fold(safe.path);
       const winner = failed.get(key);
       if (winner === undefined || (side === 'earlier' ? entry.index >= winner.index : entry.index <= winner.index)) continue;
-      const list = givenUp.get(key) ?? [];
-      if (side === 'later' && list.length >= MAX_FALLBACKS) continue;
-      list.push(entry);
-      if (list.length > MAX_FALLBACKS) list.shift();
-      givenUp.set(key, list);
+      let lists = givenUp.get(key);
+      if (lists === undefined) givenUp.set(key, (lists = { tried: [], notTried: [] }));
+      if (side === 'later' && lists.tried.length >= MAX_FALLBACKS) {
+        lists.notTried.push(entry.index);
+        continue;
+      }
+      lists.tried.push(entry);
+      if (lists.tried.length > MAX_FALLBACKS) lists.notTried.push(lists.tried.shift()!.index);
     }
   }
-  if (side === 'earlier') for (const list of givenUp.values()) list.reverse();
+  if (side === 'earlier') for (const lists of givenUp.values()) lists.tried.reverse();
   return givenUp;
 }
 
@@ -787,6 +809,8 @@ class TargetFolder {
   private readonly foldedFolders: FolderTree | undefined;
   /** The paths of the archive's entries (from its first pass). */
   archivePaths: ArchivePaths | undefined;
+  /** The links this run made in folders that are not its own (checkLinkReach). */
+  private readonly linksMade = new Set<string>();
   readonly umask = process.umask();
 
   private constructor(
@@ -956,10 +980,9 @@ class TargetFolder {
     // name only one entry has is numbered once.)
     const remembered = this.mayBeClaimedAgain(relative);
     for (let n = remembered ? this.known.nextNumber(relative) : 1; ; n++) {
-      const numbered = `${stem} (${n})${extension}`;
-      // A name near the file system's limit loses the end of its stem to make room for the number.
-      const cut = Buffer.byteLength(numbered) > NAME_BYTES;
-      const candidate = [...parent, cut ? `${cutToBytes(stem, NAME_BYTES - Buffer.byteLength(` (${n})${extension}`))} (${n})${extension}` : numbered].join('/');
+      const name = numberedName(base, stem, extension, n);
+      const cut = name !== `${stem} (${n})${extension}`;
+      const candidate = [...parent, name].join('/');
       // Not a name an entry of the archive has or lies under, either: that entry keeps its own name.
       if (this.known.claimedAs(candidate) !== undefined || this.madeFolder(candidate) || this.archivePaths?.mayName(candidate) === true || this.archivePaths?.mayBeFolder(candidate) === true) continue;
       if (onDisk(candidate)) continue;
@@ -1050,9 +1073,12 @@ class TargetFolder {
   }
 
   async placeSymlink(safe: SafePath, policy: OverwritePolicy, linkTarget: string, modified: Date): Promise<Placement> {
-    this.ensureDirectory(parentOf(safe));
+    const parent = parentOf(safe);
+    this.ensureDirectory(parent);
     const choice = this.choose(safe, policy, 'symlink');
     if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
+    this.checkLinkReach(choice.relative, linkTarget);
+    if (!this.isFresh(parent)) this.linksMade.add(choice.relative);
     // Synchronous, as folders are made: each call is short (an archive may hold many links).
     const temporary = this.temporaryName(safe.path);
     symlinkSync(linkTarget, temporary);
@@ -1064,6 +1090,43 @@ class TargetFolder {
       throw error;
     }
     return { kind: 'written', path: choice.relative };
+  }
+
+  /**
+   * Refuses a link whose target passes through a link that was in the target folder before this
+   * run and leads out of it. The lexical check (symlinkTargetStaysInside) holds only when every
+   * link on the way passed it too: those this run made did, one that was there may lead anywhere
+   * ("evil -> /etc" beside a stored "l -> evil/passwd"). Such a link is followed to see where it
+   * leads; what lies in a folder this run made or found empty is this run's, and not looked at.
+   */
+  private checkLinkReach(linkRelative: string, linkTarget: string): void {
+    const reached = path.resolve(path.dirname(this.absoluteOf(linkRelative)), linkTarget);
+    let relative = '';
+    let at = this.root;
+    for (const part of path.relative(this.root, reached).split(path.sep)) {
+      if (part === '' || this.isFresh(relative)) return;
+      at += path.sep + part;
+      relative = relative === '' ? part : `${relative}/${part}`;
+      let stats;
+      try {
+        stats = lstatSync(at);
+      } catch {
+        return; // not there (yet): nothing to follow
+      }
+      if (stats.isDirectory()) continue;
+      if (!stats.isSymbolicLink() || this.linksMade.has(relative)) return; // a file, or a link checked when this run made it
+      let real: string;
+      try {
+        real = realpathSync.native(at);
+      } catch {
+        throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${JSON.stringify(linkTarget)} goes through ${relative}, a link that was in the target folder already and cannot be followed`);
+      }
+      if (real !== this.root && !real.startsWith(this.root + path.sep)) {
+        throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${JSON.stringify(linkTarget)} would lead outside the target folder through ${relative}, a link that was in it already`);
+      }
+      at = real;
+      relative = real === this.root ? '' : path.relative(this.root, real).split(path.sep).join('/');
+    }
   }
 
   /** A temporary name beside the entry's own (relative, "/"-joined) path. */

@@ -1,5 +1,5 @@
 // Entry names and comments, bytes to text and back (APPNOTE 4.4.4 bit 11, 4.6.9, appendix D).
-// Reading: UTF-8 when general purpose bit 11 says so. Else the Info-ZIP Unicode path extra field
+// Reading: UTF-8 when general purpose bit 11 says so and the bytes are UTF-8. Else the Info-ZIP Unicode path extra field
 // (0x7075) when its CRC matches the header's name bytes, whatever bit 11 says (yauzl, libarchive
 // and Chromium's minizip read it so; Info-ZIP's unzip and 7-Zip keep a flagged header name).
 // Else the header's bytes: as UTF-8 when they are valid UTF-8, otherwise as IBM code page 437.
@@ -46,10 +46,14 @@ export function decodeCp437(bytes: Buffer, start = 0, end = bytes.length): strin
   return text;
 }
 
-/** Header text (name or comment) by the header's own flag: UTF-8 with bit 11, else unflaggedText. */
+/**
+ * Header text (name or comment) by the header's own flag: UTF-8 with bit 11, else unflaggedText.
+ * Bytes flagged UTF-8 that are not UTF-8 are read as unflagged ones are (as CP437): decoded as
+ * UTF-8, each bad byte would become U+FFFD, and "a\xff.txt" and "a\xfe.txt" one name.
+ */
 export function decodeHeaderText(bytes: Buffer, start: number, end: number, generalPurposeBitFlag: number): string {
   if (start === end) return '';
-  if ((generalPurposeBitFlag & BITFLAG_UTF8) !== 0) return (bytes as unknown as Slicers).utf8Slice(start, end);
+  if ((generalPurposeBitFlag & BITFLAG_UTF8) !== 0 && isUtf8(bytes.subarray(start, end))) return (bytes as unknown as Slicers).utf8Slice(start, end);
   return unflaggedText(bytes, start, end);
 }
 
@@ -66,13 +70,15 @@ export function nameCrc32(bytes: Uint8Array, start = 0, end = bytes.length): num
 }
 
 /**
- * The Unicode path (or comment) extra field's text, if its version is 1, it holds some text, and
- * its CRC matches the header bytes it stands for; otherwise undefined (the header was changed by
+ * The Unicode path (or comment) extra field's text, if its version is 1, it holds some UTF-8 text,
+ * and its CRC matches the header bytes it stands for; otherwise undefined (the header was changed by
  * a tool that did not know the extra field, so the extra field is stale — 4.6.9).
  */
 export function unicodeExtraText(version: number | Buffer | undefined, recordedCrc: number | Buffer | undefined, text: number | Buffer | undefined, headerBytes: Uint8Array): string | undefined {
   if (version !== 1 || typeof recordedCrc !== 'number' || !Buffer.isBuffer(text) || text.length === 0) return undefined;
   if (recordedCrc !== nameCrc32(headerBytes)) return undefined;
+  // Text that is not UTF-8 is no Unicode name: the header's name stands (decoded, it would hold U+FFFD).
+  if (!isUtf8(text)) return undefined;
   return text.toString('utf8');
 }
 

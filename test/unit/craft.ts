@@ -27,6 +27,8 @@ export interface CraftEntry {
   uncompressedSize?: number;
   compressedSize?: number;
   localName?: string;
+  /** The stored name's bytes, in place of `name` as UTF-8 (flagged UTF-8 all the same). */
+  nameBytes?: Buffer;
   /** Point this entry's central record at an earlier entry's local header (overlap). */
   shareLocalHeaderOf?: number;
   /** DOS date/time (default 2024-03-01 13:45:10). */
@@ -47,7 +49,7 @@ export function craftZip(entries: readonly CraftEntry[], comment = ''): Buffer {
     const raw = typeof entry.data === 'string' ? Buffer.from(entry.data) : (entry.data ?? Buffer.alloc(0));
     const method = entry.method ?? (raw.length > 0 && kind === 'file' ? 8 : 0);
     const stored = method === 8 ? (entry.deflated ?? deflateRawSync(raw)) : raw;
-    const name = Buffer.from(entry.name);
+    const name = entry.nameBytes ?? Buffer.from(entry.name);
     const flags = BITFLAG_UTF8 | (entry.encrypted ? BITFLAG_ENCRYPTED : 0);
     const common = {
       versionNeededToExtract: 20,
@@ -62,7 +64,7 @@ export function craftZip(entries: readonly CraftEntry[], comment = ''): Buffer {
     let localOffset = offset;
     if (entry.shareLocalHeaderOf !== undefined) localOffset = offsets[entry.shareLocalHeaderOf]!;
     else {
-      const local = LOCAL_FILE_HEADER.encode(common, { fileName: Buffer.from(entry.localName ?? entry.name), extraField: Buffer.alloc(0) });
+      const local = LOCAL_FILE_HEADER.encode(common, { fileName: entry.localName === undefined ? name : Buffer.from(entry.localName), extraField: Buffer.alloc(0) });
       parts.push(local, stored);
       offset += local.length + stored.length;
     }

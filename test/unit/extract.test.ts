@@ -370,6 +370,50 @@ open('z64bad.zip', 'wb').write(d)
     expectNoPartials(target);
   });
 
+  it('makes no link whose target goes through a link already in the target folder that leads outside it', async () => {
+    const target = path.join(dir, 'planted-links');
+    mkdirSync(path.join(target, 'real'), { recursive: true });
+    mkdirSync(path.join(dir, 'outside-dir'), { recursive: true });
+    symlinkSync(path.join(dir, 'outside-dir'), path.join(target, 'evil'));
+    symlinkSync('real', path.join(target, 'good'));
+    const archive = writeArchive(
+      dir,
+      'through.zip',
+      craftZip([
+        { name: 'l', kind: 'symlink', data: 'evil/passwd', method: 0 },
+        { name: 'deep/l', kind: 'symlink', data: '../evil', method: 0 },
+        { name: 'fine', kind: 'symlink', data: 'good/x', method: 0 },
+        { name: 'chain', kind: 'symlink', data: 'fine', method: 0 },
+      ]),
+    );
+    const result = await extractArchive(archive, target);
+    expect(codes(result)).toEqual({ l: 'UNSAFE_SYMLINK', 'deep/l': 'UNSAFE_SYMLINK' });
+    expect(result.problems.find((p) => p.entry === 'l')?.message).toBe('symbolic link to "evil/passwd" would lead outside the target folder through evil, a link that was in it already');
+    expect(readlinkSync(path.join(target, 'fine'))).toBe('good/x');
+    expect(readlinkSync(path.join(target, 'chain'))).toBe('fine');
+    // Extracting again over what the first run made: its links are followed, and stay inside.
+    const again = await extractArchive(archive, target, { overwrite: 'replace' });
+    expect(codes(again)).toEqual({ l: 'UNSAFE_SYMLINK', 'deep/l': 'UNSAFE_SYMLINK' });
+    expect(readlinkSync(path.join(target, 'chain'))).toBe('fine');
+    expect(existsSync(path.join(target, 'l'))).toBe(false);
+  });
+
+  it('keeps two names flagged UTF-8 whose bytes are not UTF-8 apart (read as CP437), writing both', async () => {
+    const archive = writeArchive(
+      dir,
+      'not-utf8.zip',
+      craftZip([
+        { name: 'a?.txt', nameBytes: Buffer.from('a\xff.txt', 'latin1'), data: 'first' },
+        { name: 'a?.txt', nameBytes: Buffer.from('a\xfe.txt', 'latin1'), data: 'second' },
+      ]),
+    );
+    const target = path.join(dir, 'not-utf8');
+    const result = await extractArchive(archive, target);
+    expect(result.ok).toBe(true);
+    expect(readFileSync(path.join(target, 'a\u00a0.txt'), 'utf8')).toBe('first');
+    expect(readFileSync(path.join(target, 'a■.txt'), 'utf8')).toBe('second');
+  });
+
   it('does not write through a link that already sits in the target folder', async () => {
     const target = path.join(dir, 'out');
     mkdirSync(path.join(dir, 'elsewhere'));
@@ -608,6 +652,13 @@ describe('extractArchive overwrite policies', () => {
     expect(second.renamed[0]).toEqual({ entry: long, path: `${'é'.repeat(123)} (2).txt` });
     expect(readFileSync(path.join(target, long), 'utf8')).toBe('old');
     expectNoPartials(target);
+    // An "extension" that leaves no room for any stem: the whole name is the stem.
+    const dotted = `a.${'x'.repeat(253)}`;
+    writeFileSync(path.join(target, dotted), 'old');
+    const third = await extractArchive(writeArchive(dir, 'long-ext.zip', craftZip([{ name: dotted, data: 'new' }])), target, { overwrite: 'rename' });
+    expect(third.problems).toEqual([]);
+    expect(third.renamed).toEqual([{ entry: dotted, path: `${dotted.slice(0, 251)} (1)` }]);
+    expect(readFileSync(path.join(target, `${dotted.slice(0, 251)} (1)`), 'utf8')).toBe('new');
   });
 
   it('rename numbers many copies of a name in turn, past numbers the archive or the disk has', async () => {
@@ -801,6 +852,27 @@ describe('extractArchive overwrite policies', () => {
     const skip = await extractArchive(archive, path.join(dir, 'skip'));
     expect(readFileSync(path.join(dir, 'skip/a.txt'), 'utf8')).toBe('first a');
     expect(readFileSync(path.join(dir, 'skip/big.bin')).equals(big(1))).toBe(true);
+  });
+
+  it('tries at most 16 other entries of a failed name, and says how many more were not tried instead of calling them skipped', async () => {
+    const bad = 0x12345678;
+    const entries: CraftEntry[] = [
+      ...Array.from({ length: 18 }, (_, i) => ({ name: 'a', data: `bad ${i}`, crc32: bad })),
+      { name: 'a', data: 'good' },
+    ];
+    const archive = writeArchive(dir, 'many-bad.zip', craftZip(entries));
+    const target = path.join(dir, 'many-bad');
+    const result = await extractArchive(archive, target);
+    // The first and the 16 tried after it fail with their own problems; the 18th and the good one were not tried.
+    expect(result.problems.map((p) => p.code)).toEqual(Array(17).fill('CRC_MISMATCH'));
+    expect(result.problems[0]!.message).toMatch(/\(2 more entries of this name not tried: after 16 that failed too, no more are\)$/);
+    expect(result.skipped).toEqual([]);
+    expect(result.skippedCount).toBe(0);
+    expect(existsSync(path.join(target, 'a'))).toBe(false);
+    // Under replace, from the other end: the last fails, 16 earlier ones are tried latest first.
+    const replaced = await extractArchive(writeArchive(dir, 'many-bad-r.zip', craftZip([{ name: 'a', data: 'good' }, ...entries.slice(0, 18)])), path.join(dir, 'many-bad-r'), { overwrite: 'replace' });
+    expect(replaced.problems.find((p) => p.index === 18)!.message).toMatch(/\(2 more entries of this name not tried: after 16 that failed too, no more are\)$/);
+    expect(replaced.skippedCount).toBe(0);
   });
 
   it('skip writes the earliest later entry of a name when the first one then fails its checks, and never over a file already there', async () => {

@@ -15,6 +15,9 @@ describe('names', () => {
     expect(decodeCp437(all)).toBe(reference);
     expect(decodeHeaderText(all, 0x80, 0x83, 0)).toBe('Çüé');
     expect(decodeHeaderText(Buffer.from('żółw', 'utf8'), 0, 7, 0x800)).toBe('żółw');
+    // Flagged UTF-8 but not UTF-8: read as CP437, so two such names stay two (as UTF-8 both were "a\uFFFD.txt").
+    expect(decodeHeaderText(Buffer.from('a\xff.txt', 'latin1'), 0, 6, 0x800)).toBe('a\u00a0.txt');
+    expect(decodeHeaderText(Buffer.from('a\xfe.txt', 'latin1'), 0, 6, 0x800)).toBe('a■.txt');
   });
 
   it('encodes ASCII names as they are and others as UTF-8 with bit 11', () => {
@@ -33,6 +36,8 @@ describe('names', () => {
     expect(unicodeExtraText(1, crc ^ 1, Buffer.from('café.txt'), name)).toBeUndefined();
     expect(unicodeExtraText(2, crc, Buffer.from('café.txt'), name)).toBeUndefined();
     expect(unicodeExtraText(1, crc, Buffer.alloc(0), name)).toBeUndefined();
+    // Text that is not UTF-8 is no Unicode name: the header's name stands.
+    expect(unicodeExtraText(1, crc, Buffer.from('caf\xe9.txt', 'latin1'), name)).toBeUndefined();
   });
 });
 
