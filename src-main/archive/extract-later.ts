@@ -61,7 +61,7 @@ export interface MadeFolder {
  * The folders of folder entries, by their numbers among the target's folders (archive/
  * folder-tree.ts), in paged columns. A folder's number is larger than that of the folder it lies
  * in (it became known later), so from the largest number down, every folder comes after all
- * that lies in it. Where several entries name one folder, the last one's mode and time are set.
+ * that lies in it. Where several entries name one folder, the first one's mode and time are set (as unzip does): planEntry lets only the first of them through.
  */
 export class MadeFolders {
   /** One more than the largest number added (0: none). */

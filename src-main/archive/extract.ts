@@ -33,6 +33,7 @@ import { canReadChunks, dataRefusal, storedSizesDiffer } from '../zip/entry-data
 import type { ArchivePaths } from './archive-paths.js';
 import { ExtractProblems, FirstByIndex } from './extract-problems.js';
 import { NAME_BYTES, cutToBytes } from './temp-stem.js';
+import { folderMakingWords, systemWords } from './system-words.js';
 import { EntryList, MadeFolders, type FolderNames } from './extract-later.js';
 import { FolderTree } from './folder-tree.js';
 import { KnownPaths, type Kind, type NamedBy } from './known-paths.js';
@@ -220,7 +221,7 @@ async function extractUntilStopped(
   const fold = options.caseInsensitive ?? CASE_INSENSITIVE_BY_DEFAULT ? foldCase : undefined;
   /** What is remembered of the paths met more than once: planned, replaced, renamed, claimed (known-paths.ts). */
   const known = new KnownPaths(fold);
-  const disk = await TargetFolder.open(target, fold, known);
+  const disk = await TargetFolder.open(target, fold, known, archive);
   // Kept with the entry's index, to be reported in central directory order.
   const skipped = new FirstByIndex<SkippedEntry & { index: number }>(LISTED_NOTES);
   const renamed = new FirstByIndex<RenamedEntry & { index: number }>(LISTED_NOTES);
@@ -777,8 +778,7 @@ async function readSymlinkTarget(reader: ZipReader, entry: ZipEntry, signal: Abo
 function ioProblem(error: unknown, entry: EntryName): ZipError {
   const code = (error as NodeJS.ErrnoException).code;
   if (isDiskFull(code)) return new ZipError('DISK_FULL', DISK_FULL_WORDS, { entry: entry.name, cause: error });
-  const message = error instanceof Error ? error.message.replace(/^[A-Z]+: /, '') : String(error);
-  return new ZipError(code === 'EEXIST' ? 'EXISTS' : 'IO', message, { entry: entry.name, cause: error });
+  return new ZipError(code === 'EEXIST' ? 'EXISTS' : 'IO', systemWords(error), { entry: entry.name, cause: error });
 }
 
 type Placement = { kind: 'written'; path: string } | { kind: 'skipped'; reason: string };
@@ -832,16 +832,21 @@ class TargetFolder {
     return this.fold === undefined ? relative : this.fold(relative);
   }
 
-  static async open(target: string, fold: PathFold | undefined, known: KnownPaths): Promise<TargetFolder> {
+  /** Where the archive being read lies in the target folder (as `same` gives it), if it does. */
+  private archiveAt: string | undefined;
+
+  static async open(target: string, fold: PathFold | undefined, known: KnownPaths, archive: string): Promise<TargetFolder> {
     let created: string | undefined;
     try {
       created = await mkdir(target, { recursive: true });
     } catch (error) {
-      throw new ZipError('IO', `cannot create the target folder ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+      throw new ZipError('IO', `cannot create the target folder ${target}: ${folderMakingWords(error)}`, { cause: error });
     }
     const root = await realpath(target);
     const folder = new TargetFolder(root, fold, known);
     folder.folders.mark('', created !== undefined || (await readdir(root)).length === 0 ? VERIFIED | FRESH : VERIFIED);
+    const archiveReal = await realpath(archive).catch(() => undefined);
+    if (archiveReal?.startsWith(root + path.sep)) folder.archiveAt = folder.same(path.relative(root, archiveReal).split(path.sep).join('/'));
     return folder;
   }
 
@@ -967,7 +972,11 @@ class TargetFolder {
     // A folder this run made is one the archive's entries lie in.
     if (claimedKind === 'directory' || this.madeFolder(relative)) throw new ZipError('EXISTS', `${relative} is also a folder in the archive`);
     if (claimedKind === undefined && this.mayBeNeededAgain(relative)) this.known.claim(relative, kind);
-    if (policy === 'replace') return { relative };
+    if (policy === 'replace') {
+      // Whatever the policy, the archive being read is never replaced by one of its entries.
+      if (this.archiveAt !== undefined && this.same(relative) === this.archiveAt) throw new ZipError('EXISTS', `${relative} is the archive being extracted: it is not replaced`);
+      return { relative };
+    }
     if (claimedKind === undefined && !onDisk(relative)) return { relative };
     if (policy === 'skip') return { skip: `${relative} already exists` };
     const parent = safe.segments.slice(0, -1);

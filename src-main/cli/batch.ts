@@ -12,7 +12,8 @@ import { type CliContext, type Command, EXIT_ARCHIVE_PROBLEM, UsageError } from 
 import { parse } from './args.js';
 import { COMPRESS_OPTIONS, excludesOf, parseLevel } from './create.js';
 import { runJobs } from './job-progress.js';
-import { describeError, errorLine } from './report.js';
+import { folderMakingWords } from '../archive/system-words.js';
+import { errorLine } from './report.js';
 
 export function parseBatchArgs(args: readonly string[], cwd: string): BatchJobRequest {
   const { values, positionals } = parse(args, { ...COMPRESS_OPTIONS, 'output-dir': { type: 'string', short: 'o' } });
@@ -39,7 +40,7 @@ export function makeBatchCommand(clientOptions: JobClientOptions = {}): Command 
         try {
           await mkdir(request.outputDir, { recursive: true });
         } catch (error) {
-          context.stderr.write(errorLine(request.outputDir, new Error(`cannot create the output folder: ${outputFolderProblem(error)}`)));
+          context.stderr.write(errorLine(request.outputDir, new Error(`cannot create the output folder: ${folderMakingWords(error)}`)));
           return EXIT_ARCHIVE_PROBLEM;
         }
       }
@@ -57,12 +58,5 @@ export function makeBatchCommand(clientOptions: JobClientOptions = {}): Command 
   };
 }
 
-/** Why the output folder could not be made, in words (mkdir says EEXIST for a file of that name). */
-function outputFolderProblem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EEXIST') return 'a file has that name';
-  if (code === 'ENOTDIR') return 'a file is in its path';
-  return describeError(error);
-}
 
 export const batchCommand: Command = makeBatchCommand();

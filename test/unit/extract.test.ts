@@ -318,6 +318,32 @@ open('z64bad.zip', 'wb').write(d)
     }
   });
 
+  it('never replaces the archive it reads, even under replace, when an entry has its name', async () => {
+    const folder = path.join(dir, 'self-named');
+    mkdirSync(folder);
+    const archive = writeArchive(folder, 'data.zip', craftZip([{ name: 'data.zip', data: 'inner' }, { name: 'other.txt', data: 'x' }]));
+    const before = readFileSync(archive);
+    const result = await extractArchive(archive, folder, { overwrite: 'replace' });
+    expect(result.problems.map((p) => [p.entry, p.code, p.message])).toEqual([['data.zip', 'EXISTS', 'data.zip is the archive being extracted: it is not replaced']]);
+    expect(readFileSync(archive).equals(before)).toBe(true);
+    expect(readFileSync(path.join(folder, 'other.txt'), 'utf8')).toBe('x');
+  });
+
+  it('says why in words, without system calls or temporary paths: a target that is a file, an entry that cannot be written', async () => {
+    const archive = writeArchive(dir, 'words.zip', craftZip([{ name: 'a.txt', data: 'a' }, { name: 'd/b.txt', data: 'b' }]));
+    writeFileSync(path.join(dir, 'a-file'), 'x');
+    await expect(extractArchive(archive, path.join(dir, 'a-file'))).rejects.toMatchObject({ code: 'IO', message: `cannot create the target folder ${path.join(dir, 'a-file')}: a file has that name` });
+    await expect(extractArchive(archive, path.join(dir, 'a-file', 'sub'))).rejects.toMatchObject({ message: expect.stringMatching(/: a file is in its path$/) });
+    // A file where the entry's folder goes: the entry's line says what, not "ENOTDIR: not a directory, open '…zipdesk-partial'".
+    const target = path.join(dir, 'words');
+    mkdirSync(target);
+    writeFileSync(path.join(target, 'd'), 'in the way');
+    const result = await extractArchive(archive, target);
+    for (const problem of result.problems) expect(problem.message).not.toMatch(/zipdesk-partial|, (open|rename|mkdir|lstat) '/);
+    expect(result.problems.map((p) => p.entry)).toEqual(['d/b.txt']);
+    expect(readFileSync(path.join(target, 'a.txt'), 'utf8')).toBe('a');
+  });
+
   it('refuses zip-slip, absolute, drive-letter and backslash names, and extracts the rest', async () => {
     const archive = writeArchive(
       dir,
