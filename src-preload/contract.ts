@@ -145,6 +145,8 @@ export interface SafetyView {
   readonly maxRatio: number;
   readonly maxRatioEntry: string | null;
   readonly problems: readonly SafetyProblem[];
+  /** Findings not in `problems`: each kind lists its first 1,000 and counts the rest here. */
+  readonly unlisted: number;
 }
 
 export interface ArchiveReport {
@@ -179,7 +181,11 @@ export interface JobOutcome {
   readonly bytesOut: number;
   readonly entries: number;
   readonly durationMs: number;
-  /** A test or extract that met bad entries still ends 'done'; each one is a line here. */
+  /**
+   * What a user should know of a job that did what it was asked: entries skipped or renamed,
+   * names that matched nothing, paths a create left out; a line each. (A test or extract that met
+   * bad entries fails: JobView.errorLines.)
+   */
   readonly problems: readonly string[];
 }
 
@@ -193,6 +199,8 @@ export interface JobView {
   readonly progress: JobProgress | null;
   readonly outcome: JobOutcome | null;
   readonly error: string | null;
+  /** A test or extract failed by bad entries: a line each (at most 50, the last counting the rest); else empty. */
+  readonly errorLines: readonly string[];
   readonly queuedAt: number;
 }
 
@@ -201,7 +209,7 @@ export type JobEvent =
   | { readonly type: 'started'; readonly jobId: string; readonly at: number }
   | { readonly type: 'progress'; readonly jobId: string; readonly progress: JobProgress }
   | { readonly type: 'done'; readonly jobId: string; readonly outcome: JobOutcome }
-  | { readonly type: 'failed'; readonly jobId: string; readonly error: ApiError }
+  | { readonly type: 'failed'; readonly jobId: string; readonly error: ApiError; readonly lines: readonly string[] }
   | { readonly type: 'cancelled'; readonly jobId: string };
 
 export interface ExtractRequest {

@@ -54,6 +54,11 @@ export interface ExtractOptions {
    * everything under it. Default: every entry.
    */
   readonly entries?: readonly string[];
+  /**
+   * Or the entries of these indexes, as pairs of first and end (exclusive), ascending: the window's
+   * rows are entries, and two entries may have one name.
+   */
+  readonly entryRanges?: readonly number[];
   /** Large entries streamed at the same time, when they cannot go in span batches (see step 2 below). Default 2. */
   readonly concurrency?: number;
   /** The least time between two progress reports, in ms. Default 100. */
@@ -217,7 +222,7 @@ async function extractUntilStopped(
   if (!OVERWRITE_POLICIES.includes(policy)) throw new TypeError(`unknown overwrite policy ${String(policy)}`);
   if (signal?.aborted) throw cancelledError();
 
-  const selected = selector(options.entries);
+  const selected = options.entryRanges === undefined ? selector(options.entries) : rangeSelector(options.entryRanges);
   const fold = options.caseInsensitive ?? CASE_INSENSITIVE_BY_DEFAULT ? foldCase : undefined;
   /** What is remembered of the paths met more than once: planned, replaced, renamed, claimed (known-paths.ts). */
   const known = new KnownPaths(fold);
@@ -258,14 +263,15 @@ async function extractUntilStopped(
   const streamLarge = writers !== undefined && canReadChunks();
   // When the archive's own entry count and size say that a helper thread pays, it starts now and
   // boots while pass 1 reads the central directory.
-  let helper = writers !== undefined && options.entries === undefined && helperPays({ count: reader.info.entryCount, bytesTotal: reader.source.size }) && writers.useHelper();
+  const everything = options.entries === undefined && options.entryRanges === undefined;
+  let helper = writers !== undefined && everything && helperPays({ count: reader.info.entryCount, bytesTotal: reader.source.size }) && writers.useHelper();
 
   // Pass 1 streams the central directory for totals, overlaps and path keys (24 bytes an entry)
   // and, for 'replace', which entry is the last of each path that more than one entry names (it
   // wins, as extracting one after the other).
   let spans: EntrySpans;
   try {
-    spans = await scanSpans(reader, { signal, counted: options.entries === undefined ? undefined : selected, paths: true, everyPath: policy === 'rename', fold });
+    spans = await scanSpans(reader, { signal, counted: everything ? undefined : selected, paths: true, everyPath: policy === 'rename', fold });
     disk.archivePaths = spans.paths!;
     if (policy === 'replace' && spans.paths!.anyRepeated) await lastEntryOfEachPath(reader, selected, spans, signal, known);
   } catch (error) {
@@ -564,6 +570,25 @@ interface Selector {
   (entry: ZipEntry): boolean;
   /** The names no entry matched, in the order given. */
   unmatched(): string[];
+}
+
+/** The entries whose indexes lie in `ranges` (pairs of first and end, ascending). */
+function rangeSelector(ranges: readonly number[]): Selector {
+  const select = (entry: ZipEntry): boolean => {
+    // The last range that starts at or before the index.
+    let low = 0;
+    let high = ranges.length / 2 - 1;
+    let found = -1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (ranges[middle * 2]! <= entry.index) {
+        found = middle;
+        low = middle + 1;
+      } else high = middle - 1;
+    }
+    return found !== -1 && entry.index < ranges[found * 2 + 1]!;
+  };
+  return Object.assign(select, { unmatched: () => [] });
 }
 
 function selector(names: readonly string[] | undefined): Selector {

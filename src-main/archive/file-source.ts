@@ -4,6 +4,7 @@
 // large reads go straight to the file.
 
 import { Buffer } from 'node:buffer';
+import { constants as fsConstants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { ZipError } from '../zip/errors.js';
 import type { RandomAccessSource } from '../zip/model.js';
@@ -40,8 +41,12 @@ export function sameFile(a: FileIdentity, b: FileIdentity): boolean {
 export async function openFileSource(path: string, expected?: FileIdentity): Promise<FileSource> {
   let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    // Without blocking: a named pipe opened for reading waits for a writer, holding one of the
+    // four threads of libuv's pool for good (four such, and no file opened any more). It is then
+    // refused as not a regular file; a regular file reads the same either way.
+    handle = await open(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
   } catch (e) {
+    if (expected !== undefined && (e as NodeJS.ErrnoException).code === 'ENOENT') throw new ZipError('IO', 'the archive was moved or deleted since it was opened; open it again', { cause: e });
     throw ioError(e, `cannot open ${path}`);
   }
   let size: number;
@@ -71,7 +76,8 @@ export async function openFileSource(path: string, expected?: FileIdentity): Pro
         throw ioError(e, `read of ${length} bytes at offset ${offset} failed`);
       }
       if (bytesRead === 0) {
-        throw new ZipError('TRUNCATED', `the file ended at offset ${offset + filled} while reading ${length} bytes at offset ${offset} (it shrank while open?)`, { offset });
+        const now = await handle.stat().then((stat) => stat.size, () => offset + filled);
+        throw new ZipError('TRUNCATED', `the file ends at offset ${now}, before the ${length} bytes at offset ${offset} (it shrank while open?)`, { offset });
       }
       filled += bytesRead;
     }

@@ -89,7 +89,8 @@ export async function withTempFile<T>(
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const folder = path.dirname(finalPath);
-      if (code === 'ENOENT' || code === 'ENOTDIR') throw new ZipError('IO', `folder ${folder} does not exist`, { cause: error });
+      if (code === 'ENOENT') throw new ZipError('IO', `folder ${folder} does not exist`, { cause: error });
+      if (code === 'ENOTDIR') throw new ZipError('IO', `${folder} is not a folder: a file is in its place or on its path`, { cause: error });
       if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new ZipError('IO', `cannot write in ${folder} (${code})`, { cause: error });
       throw error;
     }
@@ -132,7 +133,8 @@ async function exists(p: string): Promise<boolean> {
     await open(p, 'r').then((h) => h.close());
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+    const code = (error as NodeJS.ErrnoException).code;
+    return code !== 'ENOENT' && code !== 'ENOTDIR';
   }
 }
 

@@ -29,24 +29,22 @@ interface OpenArchive {
   report?: Promise<ArchiveReport>;
 }
 
-/**
- * entryNames walks the whole directory once, instead of reading each run of consecutive indexes,
- * when there are more runs than entries / RUNS_PER_WALK: a run cost some 4 µs, a record walked
- * past 0.25 µs (a million entries, on tmpfs).
- */
-const RUNS_PER_WALK = 16;
 
 /** The safety report as the window shows it: a verdict and one line per finding. */
 export function toSafetyView(report: SafetyReport): SafetyView {
   const problems: SafetyProblem[] = [];
   const add = (severity: Severity, code: string, entry: string | null, message: string, params?: Record<string, string | number>) =>
     problems.push({ severity, code, entry, message, ...(params && { params }) });
+  // Each kind lists its first LISTED findings and counts them all: what it did not list is counted.
+  const findings = [report.unsafeNames, report.unsafeSymlinks, report.overlaps, report.badLocalHeaders, report.localHeaderMismatches, report.duplicateNames, report.caseCollisions, report.encrypted, report.unsupported, report.disguisedNames];
   for (const item of report.unsafeNames.items) add('danger', 'UNSAFE_PATH', item.entry, item.reason);
   for (const item of report.unsafeSymlinks.items) add('danger', 'UNSAFE_SYMLINK', item.entry, `${item.reason} (→ ${item.target})`);
   for (const item of report.overlaps.items) add('danger', 'OVERLAPPING_ENTRIES', item.entry, item.message);
   for (const item of report.badLocalHeaders.items) add('danger', item.code, item.entry, item.message);
+  // A CRC in hex, as the inspector and the jobs show it.
+  const shown = (field: string, value: string | number): string => (field === 'crc32' && typeof value === 'number' ? `0x${value.toString(16).padStart(8, '0')}` : String(value));
   for (const item of report.localHeaderMismatches.items) {
-    add('warning', 'LOCAL_MISMATCH', item.entry, item.mismatches.map((m) => `${m.field}: local ${m.local}, central ${m.central}`).join('; '));
+    add('warning', 'LOCAL_MISMATCH', item.entry, item.mismatches.map((m) => `${m.field}: local ${shown(m.field, m.local)}, central ${shown(m.field, m.central)}`).join('; '));
   }
   for (const item of report.duplicateNames.items) add('warning', 'DUPLICATE_NAME', item.path, `${item.count} entries write to this path`, { count: item.count });
   for (const item of report.caseCollisions.items) add('warning', 'CASE_COLLISION', item.path, `names differ only by case: ${item.entries.join(', ')}`, { names: item.entries.join(', ') });
@@ -65,6 +63,7 @@ export function toSafetyView(report: SafetyReport): SafetyView {
     maxRatio: ratio?.ratio ?? 0,
     maxRatioEntry: ratio?.entry ?? null,
     problems,
+    unlisted: findings.reduce((sum, finding) => sum + finding.count - finding.items.length, 0),
   };
 }
 
@@ -93,8 +92,8 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
     try {
       for await (const batch of archive.reader.entryBatches(range)) for (const entry of batch) made.push(make(entry));
     } catch (error) {
-      // These records were read without fault when the archive was opened.
-      if (isZipError(error)) throw new ZipError(error.code, `${error.message} (the file changed since it was opened?)`, { cause: error });
+      // These records were read without fault when the archive was opened (a file that shrank says so itself; a closed one was closed).
+      if (isZipError(error) && error.code !== 'TRUNCATED' && open.get(archive.id) === archive) throw new ZipError(error.code, `${error.message} (the file changed since it was opened?)`, { cause: error });
       throw error;
     }
     return made;
@@ -182,31 +181,25 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
       }))();
       return archive.report;
     },
-    async entryNames(archiveId, indexes) {
+    entryRanges(archiveId, indexes) {
       const archive = get(archiveId);
       for (const index of indexes) checkIndex(archive, index);
-      const names = await namesOf(archive, indexes);
-      return indexes.map((index) => names.get(index)!);
+      return indexRanges(indexes, archive.count);
     },
     openedPaths: () => [...opened],
   };
+}
 
-  /** The stored names of the entries at `indexes` (all within the archive): each run of consecutive ones read as a range, or, for many runs, the whole directory walked once. */
-  async function namesOf(archive: OpenArchive, indexes: readonly number[]): Promise<Map<number, string>> {
-    const sorted = [...new Set(indexes)].sort((a, b) => a - b);
-    const runs: [start: number, count: number][] = [];
-    for (const index of sorted) {
-      const run = runs.at(-1);
-      if (run !== undefined && run[0] + run[1] === index) run[1]++;
-      else runs.push([index, 1]);
-    }
-    const names = new Map<number, string>();
-    if (runs.length <= archive.count / RUNS_PER_WALK) {
-      for (const [start, count] of runs) await entriesIn(archive, start, count, (entry) => void names.set(entry.index, entry.name));
-      return names;
-    }
-    const wanted = new Set(sorted);
-    for await (const batch of archive.reader.entryBatches()) for (const entry of batch) if (wanted.has(entry.index)) names.set(entry.index, entry.name);
-    return names;
+/**
+ * `indexes` as pairs of first and end (exclusive) in ascending order, `[0, 3, 7, 8]` for 0, 1, 2
+ * and 7; null when they are every index below `count` (the whole archive).
+ */
+export function indexRanges(indexes: readonly number[], count: number): number[] | null {
+  const sorted = Uint32Array.from(indexes).sort();
+  const ranges: number[] = [];
+  for (const index of sorted) {
+    if (ranges.length > 0 && ranges.at(-1)! >= index) ranges[ranges.length - 1] = Math.max(ranges.at(-1)!, index + 1);
+    else ranges.push(index, index + 1);
   }
+  return ranges.length === 2 && ranges[0] === 0 && ranges[1] === count ? null : ranges;
 }

@@ -55,9 +55,11 @@ export function createHandlers(services: Services): Handlers {
       const archivePath = archives.pathOf(request.archiveId);
       const outputDir = request.outputDir === null ? await dialogs.chooseExtractFolder(path.basename(archivePath)) : granted(request.outputDir);
       if (outputDir === null) return null;
-      const names = request.entries === null ? null : await archives.entryNames(request.archiveId, request.entries);
+      // By index, not by name: the rows are entries, and two entries may have one name. As
+      // ranges: a million selected rows are a few numbers, not a million names in the request.
+      const ranges = request.entries === null ? null : archives.entryRanges(request.archiveId, request.entries);
       // The file as it was listed and checked: the job refuses it if it was replaced since.
-      return jobs.extract(archivePath, names, outputDir, request.overwrite, archives.identityOf(request.archiveId));
+      return jobs.extract(archivePath, ranges, outputDir, request.overwrite, archives.identityOf(request.archiveId));
     },
     test: (archiveId) => jobs.test(archives.pathOf(archiveId), archives.identityOf(archiveId)),
     cancelJob: (jobId) => jobs.cancel(jobId),

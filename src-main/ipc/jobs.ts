@@ -32,15 +32,19 @@ export function toProgress(progress: ClientProgress): JobProgress {
   };
 }
 
+/** A result's or a failure's notes, a line each: `ENTRY: what`. */
+function linesOf(problems: JobResult['problems']): string[] {
+  return (problems ?? []).map((p) => (p.entry ? `${p.entry}: ${p.message}` : p.message));
+}
+
 export function toOutcome(request: WorkerJobRequest | undefined, result: JobResult): JobOutcome {
-  const problems = result.problems ?? [];
   return {
     output: request?.kind === 'test' ? null : result.outputPath,
     bytesIn: result.sizes.input,
     bytesOut: result.sizes.output,
     entries: result.entries,
     durationMs: result.durationMs,
-    problems: problems.map((p) => (p.entry ? `${p.entry}: ${p.message}` : p.message)),
+    problems: linesOf(result.problems),
   };
 }
 
@@ -61,13 +65,13 @@ export class WindowJobs implements JobService {
     return this.client.enqueue({ kind: 'batch', folders, level, ...(outputDir === null ? {} : { outputDir }) });
   }
 
-  async extract(archivePath: string, entries: readonly string[] | null, outputDir: string, overwrite: OverwritePolicy, archiveIdentity?: ArchiveIdentity): Promise<string> {
+  async extract(archivePath: string, entryRanges: readonly number[] | null, outputDir: string, overwrite: OverwritePolicy, archiveIdentity?: ArchiveIdentity): Promise<string> {
     const [jobId] = this.client.enqueue({
       kind: 'extract',
       archivePath,
       outputDir,
       overwrite,
-      ...(entries === null ? {} : { entries }),
+      ...(entryRanges === null ? {} : { entryRanges }),
       ...(archiveIdentity === undefined ? {} : { archiveIdentity }),
     });
     return jobId!;
@@ -103,7 +107,7 @@ export class WindowJobs implements JobService {
     if (event.type === 'queued') {
       this.requests.set(event.jobId, event.request);
       const kind = event.batchId !== undefined ? 'batch' : event.request.kind;
-      const job: JobView = { jobId: event.jobId, kind, title: titleOf(event.request), state: 'queued', progress: null, outcome: null, error: null, queuedAt: this.now() };
+      const job: JobView = { jobId: event.jobId, kind, title: titleOf(event.request), state: 'queued', progress: null, outcome: null, error: null, errorLines: [], queuedAt: this.now() };
       this.views.set(event.jobId, job);
       out = { type: 'queued', job };
     } else {
@@ -126,15 +130,19 @@ export class WindowJobs implements JobService {
           this.views.set(event.jobId, { ...job, state: 'done', outcome });
           break;
         }
-        case 'failed':
-          out = { type: 'failed', jobId: event.jobId, error: { code: event.error.code, message: event.error.message } };
-          this.views.set(event.jobId, { ...job, state: 'failed', error: event.error.message });
+        case 'failed': {
+          const lines = linesOf(event.error.problems);
+          out = { type: 'failed', jobId: event.jobId, error: { code: event.error.code, message: event.error.message }, lines };
+          this.views.set(event.jobId, { ...job, state: 'failed', error: event.error.message, errorLines: lines });
           break;
+        }
         case 'cancelled':
           out = { type: 'cancelled', jobId: event.jobId };
           this.views.set(event.jobId, { ...job, state: 'cancelled' });
           break;
       }
+      // An ended job's request is not needed again (its view keeps what the panel shows).
+      if (event.type === 'done' || event.type === 'failed' || event.type === 'cancelled') this.requests.delete(event.jobId);
     }
     for (const listener of this.listeners) listener(out);
   }

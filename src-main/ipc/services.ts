@@ -29,8 +29,11 @@ export interface ArchiveService {
   list(archiveId: string, start: number, count: number): Promise<EntryPage>;
   inspect(archiveId: string, index: number): Promise<EntryInspection>;
   report(archiveId: string): Promise<ArchiveReport>;
-  /** The stored names of entries by index; rejects NOT_FOUND for an index the archive lacks. */
-  entryNames(archiveId: string, indexes: readonly number[]): Promise<string[]>;
+  /**
+   * Entries by index as ranges (pairs of first and end, ascending; see indexRanges), or null for
+   * all of them; throws NOT_FOUND for an index the archive lacks.
+   */
+  entryRanges(archiveId: string, indexes: readonly number[]): number[] | null;
   /** Paths of every archive opened in this session (what revealPath may show). */
   openedPaths(): readonly string[];
   /** How many archives are open now. */
@@ -42,7 +45,8 @@ export interface ArchiveService {
 export interface JobService {
   batch(folders: readonly string[], outputDir: string | null, level: number): Promise<string[]>;
   /** `entries` are names exactly as stored (a name ending in / selects what is under it); null for all. */
-  extract(archivePath: string, entries: readonly string[] | null, outputDir: string, overwrite: OverwritePolicy, archiveIdentity?: ArchiveIdentity): Promise<string>;
+  /** `entryRanges`: the entries by index (ArchiveService.entryRanges), null for all. */
+  extract(archivePath: string, entryRanges: readonly number[] | null, outputDir: string, overwrite: OverwritePolicy, archiveIdentity?: ArchiveIdentity): Promise<string>;
   test(archivePath: string, archiveIdentity?: ArchiveIdentity): Promise<string>;
   cancel(jobId: string): Promise<boolean>;
   list(): JobView[];

@@ -113,7 +113,7 @@ function requestProblem(request: unknown): string | undefined {
       return undefined;
     case 'extract':
       if (!has('archivePath', isAbsolutePath) || !has('outputDir', isAbsolutePath)) return 'an extract without an absolute archivePath and outputDir';
-      if (!may('entries', isStrings) || !may('overwrite', (v) => v === 'skip' || v === 'replace' || v === 'rename' || isBoolean(v)) || !may('archiveIdentity', isIdentity)) return 'an extract whose options are not what this version writes';
+      if (!may('entries', isStrings) || !may('entryRanges', isRanges) || !may('overwrite', (v) => v === 'skip' || v === 'replace' || v === 'rename' || isBoolean(v)) || !may('archiveIdentity', isIdentity)) return 'an extract whose options are not what this version writes';
       return undefined;
     case 'test':
       if (!has('archivePath', isAbsolutePath)) return 'a test without an absolute archivePath';
@@ -150,6 +150,11 @@ function isCount(value: unknown): boolean {
 
 function isAbsolutePath(value: unknown): boolean {
   return typeof value === 'string' && value !== '' && !value.includes('\0') && path.isAbsolute(value);
+}
+
+/** Pairs of first and end, ascending and apart (indexRanges). */
+function isRanges(value: unknown): boolean {
+  return Array.isArray(value) && value.length % 2 === 0 && value.every((n, i) => isCount(n) && (i === 0 || (n as number) > (value[i - 1] as number)));
 }
 
 function isIdentity(value: unknown): boolean {

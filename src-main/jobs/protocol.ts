@@ -45,8 +45,13 @@ export interface ExtractJobRequest {
   readonly kind: 'extract';
   readonly archivePath: string;
   readonly outputDir: string;
-  /** Only these entry names; all when absent. */
+  /** Only these entry names (the command line); all when absent. */
   readonly entries?: readonly string[];
+  /**
+   * Only the entries of these indexes (the window, whose rows are entries: two may share a name),
+   * as pairs of first and end (exclusive), ascending; all when absent.
+   */
+  readonly entryRanges?: readonly number[];
   /** For a name already taken: 'skip' (default), 'replace', or 'rename'. (`true`, from queues kept by older versions, is 'replace'.) */
   readonly overwrite?: 'skip' | 'replace' | 'rename' | boolean;
   /** The archive as the app opened it, listed and checked: a file changed since is refused. */
@@ -107,6 +112,11 @@ export interface JobError {
   readonly code: JobErrorCode;
   /** One line a user can read: `ARCHIVE: ENTRY: what is wrong`. */
   readonly message: string;
+  /**
+   * A test or extract failed by bad entries: each of them (the first the message names; at most
+   * MAX_NOTES, the last then counting the rest), as a result's problems are.
+   */
+  readonly problems?: JobResult['problems'];
 }
 
 /** What the client reports about each job, in this order: queued, started, progress…, then one end. */

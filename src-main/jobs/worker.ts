@@ -125,28 +125,46 @@ function engineProgress(context: JobContext): (progress: ExtractProgress) => voi
   return (progress) => context.onProgress({ ...progress, currentEntry: progress.currentEntry ?? '' });
 }
 
-function entriesFailed(what: string, first: EntryProblem, count: number, total: number): ZipError {
+/**
+ * The failure of a job that met bad entries: the first (in entry order) named, the rest counted,
+ * and each of them, up to MAX_NOTES, for the Jobs panel to list (`problems`, see describeFailure).
+ */
+function entriesFailed(what: string, bad: BadEntries, count: number, total: number): ZipError {
+  const first = bad.first[0]!;
   const more = count > 1 ? ` (and ${count - 1} more of ${total} entries)` : '';
-  return new ZipError(first.code, `${what}: ${first.message}${more}`, { entry: first.entry });
+  const notes = bad.first.map((problem) => ({ entry: problem.entry, message: problem.message }));
+  return Object.assign(new ZipError(first.code, `${what}: ${first.message}${more}`, { entry: first.entry }), notesOf(notes, count));
+}
+
+/** The first MAX_NOTES problems by entry order (they may be heard out of it). */
+class BadEntries {
+  readonly first: EntryProblem[] = [];
+
+  add = (problem: EntryProblem): void => {
+    if (this.first.length === MAX_NOTES && problem.index > this.first.at(-1)!.index) return;
+    let at = this.first.length;
+    while (at > 0 && this.first[at - 1]!.index > problem.index) at--;
+    this.first.splice(at, 0, problem);
+    if (this.first.length > MAX_NOTES) this.first.pop();
+  };
 }
 
 async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }>, context: JobContext): Promise<Outcome> {
   const overwrite = request.overwrite === true ? 'replace' : request.overwrite === false || request.overwrite === undefined ? 'skip' : request.overwrite;
-  // The job names the first entry (in entry order) that could not be extracted and counts the rest: they are not kept.
-  let first: EntryProblem | undefined;
+  // The job names the first entry (in entry order) that could not be extracted and counts the rest; the first MAX_NOTES are kept.
+  const bad = new BadEntries();
   const { extractArchive } = await import('../archive/extract.js');
   const result = await extractArchive(request.archivePath, request.outputDir, {
     signal: context.signal,
     log: context.log,
     onProgress: engineProgress(context),
-    onProblem: (problem) => {
-      if (first === undefined || problem.index < first.index) first = problem;
-    },
+    onProblem: bad.add,
     overwrite,
     ...(request.entries === undefined ? {} : { entries: request.entries }),
+    ...(request.entryRanges === undefined ? {} : { entryRanges: request.entryRanges }),
     ...(request.archiveIdentity === undefined ? {} : { expectedIdentity: request.archiveIdentity }),
   });
-  if (!result.ok) throw entriesFailed('could not extract', first!, result.problemCount, result.entriesTotal);
+  if (!result.ok) throw entriesFailed('could not extract', bad, result.problemCount, result.entriesTotal);
   // What went as asked but not as the name says: told with the result, not silently.
   // (The result lists the first skipped and renamed entries and counts them all.)
   const notes = [
@@ -178,17 +196,17 @@ function runJob(request: WorkerJobRequest, context: JobContext): Promise<Outcome
 }
 
 async function runTest(request: Extract<WorkerJobRequest, { kind: 'test' }>, context: JobContext): Promise<Outcome> {
-  // The job names the first bad entry and counts the rest: they are not kept.
-  let first: EntryProblem | undefined;
+  // The job names the first bad entry and counts the rest; the first MAX_NOTES are kept.
+  const bad = new BadEntries();
   const { testArchive } = await import('../archive/test-archive.js');
   const result = await testArchive(request.archivePath, {
     signal: context.signal,
     log: context.log,
     onProgress: engineProgress(context),
-    onProblem: (problem) => void (first ??= problem),
+    onProblem: bad.add,
     ...(request.archiveIdentity === undefined ? {} : { expectedIdentity: request.archiveIdentity }),
   });
-  if (!result.ok) throw entriesFailed('bad entry', first!, result.problemCount, result.entriesTotal);
+  if (!result.ok) throw entriesFailed('bad entry', bad, result.problemCount, result.entriesTotal);
   return { outputPath: request.archivePath, sizes: { input: statSize(request.archivePath), output: result.bytesTested }, entries: result.entriesTested };
 }
 
@@ -208,7 +226,8 @@ function targetOf(request: WorkerJobRequest): string {
 /** One line: `ARCHIVE: ENTRY: what is wrong`. */
 export function describeFailure(request: WorkerJobRequest, error: unknown): JobError {
   if (isZipError(error)) {
-    return { code: error.code, message: [targetOf(request), error.entry, error.message].filter((part) => part !== undefined).join(': ') };
+    const { problems } = error as { problems?: JobError['problems'] };
+    return { code: error.code, message: [targetOf(request), error.entry, error.message].filter((part) => part !== undefined).join(': '), ...(problems && { problems }) };
   }
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);

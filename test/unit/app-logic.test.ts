@@ -151,7 +151,7 @@ describe('recent files', () => {
 });
 
 function job(partial: Partial<JobView>): JobView {
-  return { jobId: 'j', kind: 'batch', title: 'photos → photos.zip', state: 'queued', progress: null, outcome: null, error: null, queuedAt: 0, ...partial };
+  return { jobId: 'j', kind: 'batch', title: 'photos → photos.zip', state: 'queued', progress: null, outcome: null, error: null, errorLines: [], queuedAt: 0, ...partial };
 }
 
 describe('taskbar progress and notifications', () => {

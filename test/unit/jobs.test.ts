@@ -14,6 +14,7 @@ import { processAlive } from '../../src-main/archive/extract-files.js';
 import { PendingJobStore } from '../../src-main/jobs/persist.js';
 import { type JobEvent, type JobId, MAX_NOTES, WORKER_CRASHED, isEndEvent } from '../../src-main/jobs/protocol.js';
 import { JobQueue } from '../../src-main/jobs/queue.js';
+import { WindowJobs } from '../../src-main/ipc/jobs.js';
 import { tempDir, text } from '../conformance/write-fixtures.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -196,6 +197,49 @@ describe('JobClient with the real worker', () => {
     expect(rec.events.find((e) => e.jobId === missing[0] && isEndEvent(e))).toMatchObject({ type: 'failed', error: { code: 'IO' } });
   });
 
+  it('an extract of entries by index writes those entries, also one of two that share a name', async () => {
+    const archive = path.join(root, 'same-name.zip');
+    execFileSync('python3', ['-c', `
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    z.writestr('a.txt', 'first a'); z.writestr('b.txt', 'b'); z.writestr('c.txt', 'c'); z.writestr('a.txt', 'second a')
+`, archive], { stdio: 'ignore' });
+    const client = new JobClient();
+    const rec = record(client);
+    const out = path.join(root, 'by-index');
+    // The second a.txt alone, then b.txt and c.txt.
+    const ids = [...client.enqueue({ kind: 'extract', archivePath: archive, outputDir: path.join(out, 'one'), entryRanges: [3, 4] }), ...client.enqueue({ kind: 'extract', archivePath: archive, outputDir: path.join(out, 'two'), entryRanges: [1, 3] })];
+    await rec.ended(ids);
+    await client.close();
+    expect(readdirSync(path.join(out, 'one'))).toEqual(['a.txt']);
+    expect(readFileSync(path.join(out, 'one', 'a.txt'), 'utf8')).toBe('second a');
+    expect(readdirSync(path.join(out, 'two')).sort()).toEqual(['b.txt', 'c.txt']);
+  });
+
+  it('a test or extract that meets bad entries fails naming the first, and lists each of them for the Jobs panel', async () => {
+    const archive = path.join(root, 'two-bad.zip');
+    execFileSync('python3', ['-c', `
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_STORED) as z:
+    for n in ('bad1.txt', 'good.txt', 'bad2.txt'): z.writestr(n, n.upper() * 50)
+d = bytearray(open(sys.argv[1], 'rb').read())
+for n in (b'BAD1.TXT', b'BAD2.TXT'): d[d.find(n)] ^= 0x20
+open(sys.argv[1], 'wb').write(d)
+`, archive]);
+    const client = new JobClient();
+    const windowJobs = new WindowJobs(client);
+    const rec = record(client);
+    const ids = [await windowJobs.test(archive), await windowJobs.extract(archive, null, path.join(root, 'two-bad-out'), 'skip')];
+    await rec.ended(ids);
+    await client.close();
+    for (const [id, what] of [[ids[0]!, 'bad entry'], [ids[1]!, 'could not extract']] as const) {
+      const view = windowJobs.list().find((job) => job.jobId === id)!;
+      expect(view).toMatchObject({ state: 'failed', error: expect.stringMatching(new RegExp(`^${archive}: bad1\\.txt: ${what}: CRC-32 .* \\(and 1 more of 3 entries\\)$`)) });
+      expect(view.errorLines).toEqual([expect.stringMatching(/^bad1\.txt: CRC-32 /), expect.stringMatching(/^bad2\.txt: CRC-32 /)]);
+    }
+    windowJobs.dispose();
+  });
+
   it('a create tells what it left out on its own: the first MAX_NOTES - 1, then how many more', async () => {
     const pipes = path.join(root, 'pipes');
     mkdirSync(pipes);
@@ -246,11 +290,16 @@ describe('JobClient with the real worker', () => {
     const refusedOut = path.join(root, 'replaced');
     const refused = [...client.enqueue({ kind: 'extract', archivePath: archive, outputDir: refusedOut, archiveIdentity }), ...client.enqueue({ kind: 'test', archivePath: archive, archiveIdentity })];
     await rec.ended(refused);
-    await client.close();
     for (const id of refused) {
       expect(rec.events.find((e) => e.jobId === id && isEndEvent(e))).toMatchObject({ type: 'failed', error: { code: 'IO', message: `${archive}: the archive was replaced or changed since it was opened; open it again` } });
     }
     expect(existsSync(refusedOut)).toBe(false);
+    // Deleted since: said so too (it said "cannot open …: ENOENT").
+    rmSync(archive);
+    const [deleted] = client.enqueue({ kind: 'test', archivePath: archive, archiveIdentity });
+    await rec.ended([deleted!]);
+    await client.close();
+    expect(rec.events.find((e) => e.jobId === deleted && isEndEvent(e))).toMatchObject({ type: 'failed', error: { code: 'IO', message: `${archive}: the archive was moved or deleted since it was opened; open it again` } });
   });
 
   it('a failed create gives one clear line and a stable code', async () => {

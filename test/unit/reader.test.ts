@@ -314,7 +314,6 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
       expect(page.rows.map((row) => row.index)).toEqual(Array.from({ length: 10000 }, (_, i) => 60000 + i));
       expect(page.rows.at(-1)!.name).toBe('some/rather/long/directory/name/for/chunking/file-069999.txt');
       const name = (i: number) => `some/rather/long/directory/name/for/chunking/file-${String(i).padStart(6, '0')}.txt`;
-      expect(await service.entryNames(summary.archiveId, [69999, 4464, 3])).toEqual([name(69999), name(4464), name(3)]);
       expect((await service.inspect(summary.archiveId, 65536)).name).toBe(name(65536));
       expect((await service.report(summary.archiveId)).safety.entryCount).toBe(70000);
     } finally {

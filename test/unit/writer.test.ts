@@ -235,6 +235,9 @@ describe('withTempFile', () => {
     expect(readFileSync(target, 'utf8')).toBe('5');
     expect(statSync(target).mode & 0o7777).toBe(0o600);
     expect(numberedName('/x/archive.tar.zip', 4)).toBe('/x/archive.tar (4).zip');
+    // A folder that is missing, or a file: said so.
+    await expect(withTempFile(path.join(dir, 'nowhere', 'x.zip'), write('8'))).rejects.toMatchObject({ code: 'IO', message: `folder ${path.join(dir, 'nowhere')} does not exist` });
+    await expect(withTempFile(path.join(target, 'x.zip'), write('8'))).rejects.toMatchObject({ code: 'IO', message: `${target} is not a folder: a file is in its place or on its path` });
     // A name numbered already (a batch planned "a (2).zip", then another job took it) goes on from its number…
     expect((await withTempFile(path.join(dir, 'a (2).zip'), write('6'), { onExists: 'unique', numbered: { base: target, from: 2 } })).finalPath).toBe(path.join(dir, 'a (4).zip'));
     // …but a name's own "(7)" is not a number to go on from.
