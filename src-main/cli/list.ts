@@ -27,7 +27,7 @@ export const listCommand: Command = {
     /** The one line for a listing that could not begin; with --json the object too, saying so. */
     const cannotList = (error: unknown): number => {
       context.stderr.write(errorLine(archive, error));
-      if (json && !context.stdout.destroyed) context.stdout.write(`{"entries":[],${jsonFailure(error)}}\n`);
+      if (json && !context.stdout.destroyed) context.stdout.write(`{"comment":"","entries":[],${jsonFailure(error)}}\n`);
       return exitCodeOf(error);
     };
     let source;

@@ -60,6 +60,9 @@ export function dateToUnixSeconds(value: Date): number {
 }
 
 /** NTFS FILETIME (100 ns ticks since 1601-01-01 UTC) to a Date. */
+/** The last FILETIME read as a time: the end of 9998 (in any time zone still a four-digit year). */
+export const MAX_FILETIME = (Date.UTC(9998, 11, 31, 23, 59, 59) + FILETIME_EPOCH_OFFSET_MS) * 10_000;
+
 export function filetimeToDate(ticks: number): Date {
   return new Date(Math.floor(ticks / 10_000) - FILETIME_EPOCH_OFFSET_MS);
 }

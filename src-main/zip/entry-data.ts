@@ -262,15 +262,21 @@ function inflateError(entry: EntryFields, e: unknown): ZipError {
 }
 
 /**
+ * Whether what follows an entry's data (`bytes`) is the next local or central header, not a data
+ * descriptor: some writers set bit 3 and then write none.
+ */
+export function noDescriptorAfter(bytes: Buffer): boolean {
+  if (bytes.length < 4) return false;
+  const next = bytes.readUInt32LE(0);
+  return next === SIGNATURE.LOCAL_FILE_HEADER || next === SIGNATURE.CENTRAL_DIRECTORY_HEADER;
+}
+
+/**
  * Checks the data descriptor's CRC-32 (4.3.9) against the data's, when the entry has one.
  * `bytes` are what follows the data; the signature is optional (4.3.9.3).
  */
 function checkDescriptor(entry: ZipEntry, bytes: Buffer, crc: number): void {
-  // Some writers set bit 3 and then write no descriptor: the next header follows the data.
-  if (bytes.length >= 4) {
-    const next = bytes.readUInt32LE(0);
-    if (next === SIGNATURE.LOCAL_FILE_HEADER || next === SIGNATURE.CENTRAL_DIRECTORY_HEADER) return;
-  }
+  if (noDescriptorAfter(bytes)) return;
   const signed = bytes.length >= 4 && bytes.readUInt32LE(0) === SIGNATURE.DATA_DESCRIPTOR;
   const need = signed ? 16 : 12;
   if (bytes.length < need) {

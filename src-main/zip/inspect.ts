@@ -27,6 +27,7 @@ import { rawHex, type ExtraContext, type FieldView, type RecordLayout } from './
 import type { HeaderMismatch, ZipEntry } from './model.js';
 import { decodeHeaderText, isAsciiBytes, nameCrc32, unflaggedText } from './names.js';
 import type { ZipReader } from './reader.js';
+import { noDescriptorAfter } from './entry-data.js';
 import {
   CENTRAL_DIRECTORY_HEADER,
   DATA_DESCRIPTOR,
@@ -450,6 +451,7 @@ async function descriptorView(reader: ZipReader, entry: ZipEntry, at: number, lo
   const available = reader.source.size - at;
   if (available < DATA_DESCRIPTOR_UNSIGNED.size) return undefined;
   const bytes = await reader.source.read(at, Math.min(DATA_DESCRIPTOR_ZIP64.size, available));
+  if (noDescriptorAfter(bytes)) return undefined; // bit 3 set, but the next header follows the data (as test reads it)
   const signed = bytes.readUInt32LE(0) === SIGNATURE.DATA_DESCRIPTOR;
   // 4.3.9.2: 8-byte sizes when the local header carries a ZIP64 extra field.
   const zip64 = entry.zip64 || hasExtra(localHeader, EXTRA_ID.ZIP64);

@@ -32,7 +32,7 @@ import {
   ZIP64_MARKER_32,
 } from './constants.js';
 import { grown, sortedIndexes } from './columns.js';
-import { dosDateTimeToDate, filetimeToDate } from './dostime.js';
+import { MAX_FILETIME, dosDateTimeToDate, filetimeToDate } from './dostime.js';
 import { openEntryStream, readEntryData, readLocalHeader, type EntryStreamOptions, type LocalHeader } from './entry-data.js';
 import { ZipError, hex, stacklessZipError } from './errors.js';
 import type { ExtraContext } from './layout.js';
@@ -154,7 +154,7 @@ export async function openZip(source: RandomAccessSource, options: OpenZipOption
   const log = options.log ?? silentLog;
   const end = await findEnd(source, log);
   log.debug('opened archive', { size: source.size, entries: end.info.entryCount, zip64: end.info.zip64EndOfCentralDirectoryOffset !== undefined, offsetAdjustment: end.info.offsetAdjustment });
-  return new CentralDirectoryReader(source, end.info, end.limit, end.zip64, log);
+  return new CentralDirectoryReader(source, end.info, end.limit, log);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,7 +164,6 @@ interface FoundEnd {
   readonly info: ZipArchiveInfo;
   /** How far central records may be read (the end of the file: see resolveEnd). */
   readonly limit: number;
-  readonly zip64: boolean;
 }
 
 async function findEnd(source: RandomAccessSource, log: Log): Promise<FoundEnd> {
@@ -327,7 +326,6 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
       trailingBytes: size - recordEnd,
     },
     limit: size,
-    zip64: zip64Offset !== undefined,
   };
 }
 
@@ -393,7 +391,6 @@ class CentralDirectoryReader implements ZipReader {
     readonly source: RandomAccessSource,
     readonly info: ZipArchiveInfo,
     private readonly limit: number,
-    private readonly zip64: boolean,
     private readonly log: Log,
   ) {}
 
@@ -424,8 +421,10 @@ class CentralDirectoryReader implements ZipReader {
     // A range with a known end is read no further than that.
     const limit = range?.end === undefined ? this.limit : Math.min(this.limit, range.end);
     // A 16-bit count wraps past 65,535 entries in archives written without ZIP64; then the
-    // directory's size says where it ends (as Python's zipfile reads it).
-    const mayWrap = !this.zip64 && declared <= ZIP64_MARKER_16;
+    // directory's size says where it ends (as Python's zipfile reads it). So it does for any
+    // count lower than the records there (a ZIP64 end record's too): unzip, 7-Zip, bsdtar and
+    // Python list them all, and an entry they extract must not be one that test and the safety
+    // report never saw.
     const headerSize = CENTRAL_DIRECTORY_HEADER.size;
     let buf: Buffer = Buffer.alloc(0);
     let bufStart = start;
@@ -503,7 +502,7 @@ class CentralDirectoryReader implements ZipReader {
     for (;;) {
       if (index >= rangeEnd) break;
       const beyondCount = index >= declared;
-      if (beyondCount && (!mayWrap || position + headerSize > declaredEnd)) break;
+      if (beyondCount && position + headerSize > declaredEnd) break;
       if (position + headerSize > bufStart + buf.length) {
         if (position + headerSize > limit) {
           if (beyondCount) break;
@@ -801,7 +800,8 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
         case EXTRA_ID.NTFS:
           if (modified === undefined) {
             const mtime = EXTRA_NTFS.numberOf('mtime', buf, dataStart, dataEnd, CENTRAL_CONTEXT);
-            if (mtime !== undefined && mtime > 0) modified = filetimeToDate(mtime);
+            // (A time past the year 9998, which a date text may not hold in every time zone, is taken for damage: the DOS time stands.)
+            if (mtime !== undefined && mtime > 0 && mtime <= MAX_FILETIME) modified = filetimeToDate(mtime);
           }
           break;
         case EXTRA_ID.INFOZIP_UNICODE_PATH:

@@ -157,7 +157,9 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
       foldedKeys.add(foldedPathKey(safe.path));
       if (entry.isSymlink && !entry.isDirectory) {
         const target = await symlinkTarget(reader, entry, signal);
-        if (typeof target !== 'string') unsafeSymlinks.add({ entry: entry.name, target: '', reason: target.message });
+        if (target === undefined) {
+          // Encrypted, or in another method: its target is unknown, and the entry is reported (and refused) as such.
+        } else if (typeof target !== 'string') unsafeSymlinks.add({ entry: entry.name, target: '', reason: target.message });
         else if (!symlinkTargetStaysInside(safe, target)) unsafeSymlinks.add({ entry: entry.name, target, reason: 'the link points outside the folder it is extracted to' });
       }
     }
@@ -336,11 +338,9 @@ function extractedPath(entry: ZipEntry): SafePath | ZipError | undefined {
   return trySafeEntryPath(entry.name);
 }
 
-async function symlinkTarget(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined): Promise<string | ZipError> {
+async function symlinkTarget(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined): Promise<string | ZipError | undefined> {
+  if (entry.encrypted || (entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED)) return undefined;
   if (entry.uncompressedSize > MAX_SYMLINK_TARGET) return new ZipError('UNSAFE_SYMLINK', `link target of ${entry.uncompressedSize} bytes is too long`, { entry: entry.name });
-  if (entry.encrypted || (entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED)) {
-    return new ZipError('UNSAFE_SYMLINK', 'link target cannot be read (encrypted or unsupported method)', { entry: entry.name });
-  }
   try {
     const data = await reader.readEntry(entry, { ...(signal === undefined ? {} : { signal }), maxSize: MAX_SYMLINK_TARGET });
     return data.toString('utf8');

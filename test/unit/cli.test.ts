@@ -341,8 +341,8 @@ describe('zipdesk usage and errors', () => {
     const notZipError = { code: 'NOT_A_ZIP', message: expect.stringMatching(/^not a ZIP archive: /) };
     const missingError = { code: 'IO', message: 'cannot open: no such file or directory' };
     for (const [argv, object] of [
-      [['list', '--json', 'text.zip'], { entries: [], ok: false, error: notZipError }],
-      [['list', '--json', 'missing.zip'], { entries: [], ok: false, error: missingError }],
+      [['list', '--json', 'text.zip'], { comment: '', entries: [], ok: false, error: notZipError }],
+      [['list', '--json', 'missing.zip'], { comment: '', entries: [], ok: false, error: missingError }],
       [['inspect', '--json', 'text.zip'], { ok: false, error: notZipError }],
       [['inspect', '--json', 'good.zip', 'no such entry'], { ok: false, error: { code: 'BAD_NAME', message: 'no entry named "no such entry"' } }],
       [['inspect', '--json', 'missing.zip'], { ok: false, error: missingError }],

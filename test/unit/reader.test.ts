@@ -257,6 +257,46 @@ zipfile.ZipFile.close = close
     expect(spans.length).toBe(entries.length);
   });
 
+  it('takes an NTFS time past the year 9998 for damage: the DOS time stands', async () => {
+    python(
+      `
+import struct, zipfile
+with zipfile.ZipFile('ntfs-far.zip', 'w') as z:
+    for name, ticks in (('far', 0x7fffffffffffffff), ('near', 132_000_000_000_000_000)):
+        info = zipfile.ZipInfo(name, (2020, 6, 15, 12, 30, 0))
+        info.extra = struct.pack('<HHIHHQQQ', 0x000a, 32, 0, 1, 24, ticks, ticks, ticks)
+        z.writestr(info, 'x')
+`,
+      dir,
+    );
+    const reader = await openBuffer(readFileSync(path.join(dir, 'ntfs-far.zip')));
+    const [far, near] = await reader.readEntries();
+    expect(far!.modified).toEqual(new Date(2020, 5, 15, 12, 30, 0));
+    expect(near!.modified.getUTCFullYear()).toBe(2019);
+  });
+
+  it('reads every record the directory holds when a ZIP64 end record counts fewer (as unzip, 7-Zip, bsdtar and Python do)', async () => {
+    // Python's archive, its ZIP64 end record saying 1 entry where the directory holds 2.
+    python(
+      `
+import struct, zipfile
+with zipfile.ZipFile('z64-low.zip', 'w') as z:
+    z.writestr('a.txt', 'alpha'); z.writestr('b.txt', 'bravo')
+d = bytearray(open('z64-low.zip', 'rb').read())
+end = d.rfind(b'PK\\x05\\x06')
+count, size, offset = struct.unpack('<HII', d[end + 10:end + 20])
+z64 = struct.pack('<IQHHIIQQQQ', 0x06064b50, 44, 45, 45, 0, 0, 1, 1, size, offset)
+loc = struct.pack('<IIQI', 0x07064b50, 0, offset + size, 1)
+open('z64-low.zip', 'wb').write(d[:end] + z64 + loc + d[end:])
+`,
+      dir,
+    );
+    const { reader, entries, contents } = await readAll(readFileSync(path.join(dir, 'z64-low.zip')));
+    expect(reader.info.zip64EndOfCentralDirectoryOffset).toBeDefined();
+    expect(entries.map((entry) => entry.name)).toEqual(['a.txt', 'b.txt']);
+    expect(contents.get('b.txt')?.toString()).toBe('bravo');
+  });
+
   it('reads a 16-bit entry count that wrapped past 65,535 entries, across central directory chunks', async () => {
     // Old writers without ZIP64 store the count modulo 65,536; the directory's size says where
     // it ends. Python's archive, with its ZIP64 end records replaced by such an end record.

@@ -124,6 +124,18 @@ describe('the safety report', () => {
     expect(await fileReportOf(bytes)).toEqual(report);
   });
 
+  it('does not call a link whose target cannot be read (encrypted, another method) one that points outside: it is reported as encrypted or unsupported', async () => {
+    const report = await reportOf(craftZip([
+      { name: 'a.txt', data: 'alpha' },
+      { name: 'packed-link', kind: 'symlink', data: 'a.txt', method: 12 },
+      { name: 'secret-link', kind: 'symlink', data: 'a.txt', method: 0, encrypted: true },
+    ]));
+    expect(report.unsafeSymlinks.count).toBe(0);
+    expect(report.unsupported.items).toEqual([{ entry: 'packed-link', method: 12, methodName: 'BZIP2' }]);
+    expect(report.encrypted.items).toEqual(['secret-link']);
+    expect(report.verdict).toBe('caution');
+  });
+
   it('finds what maps of every path find, over a directory read in many chunks', async () => {
     // Seeded names over a few letters that fold together ("é" composed and decomposed, three
     // sigmas), so paths repeat exactly and by case, more than LISTED of them; a third unique and
