@@ -484,8 +484,13 @@ export async function inspectArchive(reader: ZipReader): Promise<ArchiveInspecti
   const eocdValues = END_OF_CENTRAL_DIRECTORY.decode(fixed, 0);
   const eocdBytes = await source.read(eocdOffset, END_OF_CENTRAL_DIRECTORY.lengthOf(eocdValues));
   const adjustment = info.offsetAdjustment;
-  const offsetMeaning = (v: number | Buffer): string =>
-    v === ZIP64_MARKER_32 ? 'in the ZIP64 end record' : adjustment !== 0 ? `offset ${v}; the directory is at ${(v as number) + adjustment} (${adjustment} bytes before the archive are not counted)` : `central directory at offset ${v}`;
+  const offsetMeaning = (v: number | Buffer): string => {
+    if (v === ZIP64_MARKER_32) return 'in the ZIP64 end record';
+    const at = (v as number) + adjustment;
+    // Where the reader found it, when that is not where the offset says (a directory whose size runs into the end record is read where its size puts it).
+    if (at !== info.centralDirectoryOffset) return `offset ${v}, but the directory was read at ${info.centralDirectoryOffset}, where its size puts it before the end record`;
+    return adjustment !== 0 ? `offset ${v}; the directory is at ${at} (${adjustment} bytes before the archive are not counted)` : `central directory at offset ${v}`;
+  };
   const countMeaning = (v: number | Buffer): string => (v === ZIP64_MARKER_16 ? 'in the ZIP64 end record' : `${v} entries`);
   const eocdMeanings: Record<string, Meaning> = {
     signature: () => `${hex(SIGNATURE.END_OF_CENTRAL_DIRECTORY)}, as expected`,

@@ -406,6 +406,26 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     await harness.page.getByTestId('overwrite').selectOption('skip');
   });
 
+  test('Test on an archive with two bad entries: the job fails naming the first, and lists both', async () => {
+    const archive = path.join(work, 'two-bad.zip');
+    execFileSync('python3', ['-c', `
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_STORED) as z:
+    for n in ('bad1.txt', 'good.txt', 'bad2.txt'): z.writestr(n, n.upper() * 50)
+d = bytearray(open(sys.argv[1], 'rb').read())
+for n in (b'BAD1.TXT', b'BAD2.TXT'): d[d.find(n)] ^= 0x20
+open(sys.argv[1], 'wb').write(d)
+`, archive]);
+    await harness.emit('openArchive', archive);
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('two-bad.zip');
+    await harness.page.getByRole('button', { name: 'Test', exact: true }).click();
+    const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'TEST' }).filter({ hasText: 'two-bad.zip' });
+    await expect.poll(() => testJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('failed');
+    expect(await testJob.getByRole('alert').textContent()).toMatch(/bad1\.txt: bad entry: CRC-32 .*\(and 1 more of 3 entries\)/);
+    expect(await testJob.locator('.problems li').allTextContents()).toEqual([expect.stringMatching(/^bad1\.txt: CRC-32 /), expect.stringMatching(/^bad2\.txt: CRC-32 /)]);
+    await shot('10e-test-failed-lines');
+  });
+
   test('a dropped .zip opens; 100,000 entries are listed with only the visible rows in the page', async () => {
     const many = path.join(work, 'many.zip');
     execFileSync('python3', [

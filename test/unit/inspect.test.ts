@@ -190,6 +190,10 @@ describe('inspectArchive', () => {
   it('shows the end record, and the ZIP64 end record and locator when present', async () => {
     const plain = await inspectArchive(await openBuffer(infoZip));
     expect(plain.endOfCentralDirectory.offset).toBe(infoZip.length - 22);
+    // A directory offset that is off (12 too far) without the entries' being so: where it was read is said.
+    const stored = infoZip.readUInt32LE(infoZip.length - 6);
+    const off = await inspectArchive(await openBuffer(messWith(infoZip, (b) => b.writeUInt32LE(stored + 12, b.length - 6))));
+    expect(field(off.endOfCentralDirectory, 'offsetOfStartOfCentralDirectory').meaning).toBe(`offset ${stored + 12}, but the directory was read at ${stored}, where its size puts it before the end record`);
     expect(field(plain.endOfCentralDirectory, 'totalNumberOfCentralDirectoryRecords')).toMatchObject({ value: 1, meaning: '1 entries' });
     expect(plain.zip64EndOfCentralDirectory).toBeUndefined();
 
