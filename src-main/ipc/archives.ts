@@ -29,7 +29,6 @@ interface OpenArchive {
   report?: Promise<ArchiveReport>;
 }
 
-
 /** The safety report as the window shows it: a verdict and one line per finding. */
 export function toSafetyView(report: SafetyReport): SafetyView {
   const problems: SafetyProblem[] = [];

@@ -1,7 +1,8 @@
 // Entry names and comments, bytes to text and back (APPNOTE 4.4.4 bit 11, 4.6.9, appendix D).
-// Reading: UTF-8 when general purpose bit 11 says so and the bytes are UTF-8. Else the Info-ZIP Unicode path extra field
-// (0x7075) when its CRC matches the header's name bytes, whatever bit 11 says (yauzl, libarchive
-// and Chromium's minizip read it so; Info-ZIP's unzip and 7-Zip keep a flagged header name).
+// Reading: UTF-8 when general purpose bit 11 says so and the bytes are UTF-8. Else the Info-ZIP
+// Unicode path extra field (0x7075) when its CRC matches the header's name bytes, whatever bit 11
+// says (yauzl, libarchive and Chromium's minizip read it so; Info-ZIP's unzip and 7-Zip keep a
+// flagged header name).
 // Else the header's bytes: as UTF-8 when they are valid UTF-8, otherwise as IBM code page 437.
 // That last guess is libzip's and the archive comment's (which has no flag at all): Info-ZIP's
 // zip on Linux and macOS's Archive Utility store UTF-8 names without the flag, and `unzip`, 7-Zip,
