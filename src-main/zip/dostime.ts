@@ -5,9 +5,15 @@
 /** Milliseconds between 1601-01-01 (FILETIME epoch) and 1970-01-01. */
 const FILETIME_EPOCH_OFFSET_MS = 11_644_473_600_000;
 
-/** The DOS date and time as a local-time Date. Out-of-range parts roll over as Date does. */
+/**
+ * The DOS date and time as a local-time Date. A month or day of 0 (an all-zero date, which some
+ * writers store for "no date") is taken for 1, and a month past 12 for 12, so the date stays in
+ * its year (it rolled back to 1979-11-30); other out-of-range parts roll over as Date does.
+ */
 export function dosDateTimeToDate(date: number, time: number): Date {
-  return new Date(1980 + (date >>> 9), ((date >>> 5) & 0b1111) - 1, date & 0b11111, time >>> 11, (time >>> 5) & 0b11_1111, (time & 0b1_1111) * 2);
+  const month = Math.min(Math.max((date >>> 5) & 0b1111, 1), 12);
+  const day = Math.max(date & 0b11111, 1);
+  return new Date(1980 + (date >>> 9), month - 1, day, time >>> 11, (time >>> 5) & 0b11_1111, (time & 0b1_1111) * 2);
 }
 
 /** Whether each part is in range (month 1–12, day 1–31, hour < 24, minute < 60, second < 60). */

@@ -56,6 +56,9 @@ describe('DOS date and time', () => {
     expect(formatDosDateTime(late.date, late.time)).toBe('2107-12-31 23:59:58');
     expect(isValidDosDateTime(0, 0)).toBe(false); // month 0, day 0
     expect(formatDosDateTime(0, 0)).toBe('1980-00-00 00:00:00');
+    // Read as a time, an all-zero date is the format's first day (it rolled back to 1979-11-30); a month past 12 stays in its year.
+    expect(dosDateTimeToDate(0, 0)).toEqual(new Date(1980, 0, 1));
+    expect(dosDateTimeToDate((40 << 9) | (15 << 5) | 3, 0)).toEqual(new Date(2020, 11, 3));
   });
 
   it('converts Unix seconds and NTFS FILETIMEs', () => {
