@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { statSync } from 'node:fs';
 import type { EntryProblem } from '../archive/entry-check.js';
+import type { FirstByIndex } from '../archive/extract-problems.js';
 import type { JobProgress as ExtractProgress } from '../archive/progress.js';
 import type { Log } from '../log/types.js';
 import { ZipError, isZipError } from '../zip/errors.js';
@@ -129,36 +130,25 @@ function engineProgress(context: JobContext): (progress: ExtractProgress) => voi
  * The failure of a job that met bad entries: the first (in entry order) named, the rest counted,
  * and each of them, up to MAX_NOTES, for the Jobs panel to list (`problems`, see describeFailure).
  */
-function entriesFailed(what: string, bad: BadEntries, count: number, total: number): ZipError {
-  const first = bad.first[0]!;
+function entriesFailed(what: string, bad: FirstByIndex<EntryProblem>, count: number, total: number): ZipError {
+  const kept = bad.first();
+  const first = kept[0]!;
   const more = count > 1 ? ` (and ${count - 1} more of ${total} entries)` : '';
-  const notes = bad.first.map((problem) => ({ entry: problem.entry, message: problem.message }));
+  const notes = kept.map((problem) => ({ entry: problem.entry, message: problem.message }));
   return Object.assign(new ZipError(first.code, `${what}: ${first.message}${more}`, { entry: first.entry }), notesOf(notes, count));
-}
-
-/** The first MAX_NOTES problems by entry order (they may be heard out of it). */
-class BadEntries {
-  readonly first: EntryProblem[] = [];
-
-  add = (problem: EntryProblem): void => {
-    if (this.first.length === MAX_NOTES && problem.index > this.first.at(-1)!.index) return;
-    let at = this.first.length;
-    while (at > 0 && this.first[at - 1]!.index > problem.index) at--;
-    this.first.splice(at, 0, problem);
-    if (this.first.length > MAX_NOTES) this.first.pop();
-  };
 }
 
 async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }>, context: JobContext): Promise<Outcome> {
   const overwrite = request.overwrite === true ? 'replace' : request.overwrite === false || request.overwrite === undefined ? 'skip' : request.overwrite;
   // The job names the first entry (in entry order) that could not be extracted and counts the rest; the first MAX_NOTES are kept.
-  const bad = new BadEntries();
+  const { FirstByIndex } = await import('../archive/extract-problems.js');
+  const bad = new FirstByIndex<EntryProblem>(MAX_NOTES);
   const { extractArchive } = await import('../archive/extract.js');
   const result = await extractArchive(request.archivePath, request.outputDir, {
     signal: context.signal,
     log: context.log,
     onProgress: engineProgress(context),
-    onProblem: bad.add,
+    onProblem: (problem) => bad.add(problem),
     overwrite,
     ...(request.entries === undefined ? {} : { entries: request.entries }),
     ...(request.entryRanges === undefined ? {} : { entryRanges: request.entryRanges }),
@@ -197,13 +187,14 @@ function runJob(request: WorkerJobRequest, context: JobContext): Promise<Outcome
 
 async function runTest(request: Extract<WorkerJobRequest, { kind: 'test' }>, context: JobContext): Promise<Outcome> {
   // The job names the first bad entry and counts the rest; the first MAX_NOTES are kept.
-  const bad = new BadEntries();
+  const { FirstByIndex } = await import('../archive/extract-problems.js');
+  const bad = new FirstByIndex<EntryProblem>(MAX_NOTES);
   const { testArchive } = await import('../archive/test-archive.js');
   const result = await testArchive(request.archivePath, {
     signal: context.signal,
     log: context.log,
     onProgress: engineProgress(context),
-    onProblem: bad.add,
+    onProblem: (problem) => bad.add(problem),
     ...(request.archiveIdentity === undefined ? {} : { expectedIdentity: request.archiveIdentity }),
   });
   if (!result.ok) throw entriesFailed('bad entry', bad, result.problemCount, result.entriesTotal);

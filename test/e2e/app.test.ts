@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { twoBadEntries } from '../unit/craft.js';
 import { canRunE2e, PROJECT_ROOT, startHarness, type Harness } from './harness.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts/e2e');
@@ -408,14 +409,7 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
 
   test('Test on an archive with two bad entries: the job fails naming the first, and lists both', async () => {
     const archive = path.join(work, 'two-bad.zip');
-    execFileSync('python3', ['-c', `
-import sys, zipfile
-with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_STORED) as z:
-    for n in ('bad1.txt', 'good.txt', 'bad2.txt'): z.writestr(n, n.upper() * 50)
-d = bytearray(open(sys.argv[1], 'rb').read())
-for n in (b'BAD1.TXT', b'BAD2.TXT'): d[d.find(n)] ^= 0x20
-open(sys.argv[1], 'wb').write(d)
-`, archive]);
+    writeFileSync(archive, twoBadEntries());
     await harness.emit('openArchive', archive);
     await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('two-bad.zip');
     await harness.page.getByRole('button', { name: 'Test', exact: true }).click();

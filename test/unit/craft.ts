@@ -39,6 +39,11 @@ export interface CraftEntry {
 const DEFAULT_DATE = ((2024 - 1980) << 9) | (3 << 5) | 1;
 const DEFAULT_TIME = (13 << 11) | (45 << 5) | (10 >> 1);
 
+/** bad1.txt, good.txt, bad2.txt, stored, the two bad ones with a CRC-32 their data does not have. */
+export function twoBadEntries(): Buffer {
+  return craftZip(['bad1.txt', 'good.txt', 'bad2.txt'].map((name) => ({ name, data: name.toUpperCase().repeat(50), method: 0, ...(name.startsWith('bad') && { crc32: 0x12345678 }) })));
+}
+
 export function craftZip(entries: readonly CraftEntry[], comment = ''): Buffer {
   const parts: Buffer[] = [];
   const centrals: Buffer[] = [];

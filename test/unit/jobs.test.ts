@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { twoBadEntries } from './craft.js';
 import { openFileSource } from '../../src-main/archive/file-source.js';
 import { planBatch } from '../../src-main/jobs/batch.js';
 import { JobClient, defaultWorkerPath } from '../../src-main/jobs/client.js';
@@ -218,14 +219,7 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
 
   it('a test or extract that meets bad entries fails naming the first, and lists each of them for the Jobs panel', async () => {
     const archive = path.join(root, 'two-bad.zip');
-    execFileSync('python3', ['-c', `
-import sys, zipfile
-with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_STORED) as z:
-    for n in ('bad1.txt', 'good.txt', 'bad2.txt'): z.writestr(n, n.upper() * 50)
-d = bytearray(open(sys.argv[1], 'rb').read())
-for n in (b'BAD1.TXT', b'BAD2.TXT'): d[d.find(n)] ^= 0x20
-open(sys.argv[1], 'wb').write(d)
-`, archive]);
+    writeFileSync(archive, twoBadEntries());
     const client = new JobClient();
     const windowJobs = new WindowJobs(client);
     const rec = record(client);
