@@ -35,6 +35,8 @@ export interface RangeJob {
   readonly range: DirectoryRange;
   /** The indexes of the range's entries that must not be read (entry-check.ts Overlaps says why). */
   readonly refused: readonly number[];
+  /** Where each of the range's entries' data must end, in the order of their indexes (entry-check.ts EntrySpans.dataEnds). */
+  readonly dataEnds: Float64Array;
 }
 
 /** An entry that was not read because it is refused: its name, for the job's thread to report with the reason it knows. */
@@ -78,7 +80,7 @@ export async function checkRange(
     const refusedPart = emptyTally();
     for (const entry of order) {
       if (!refused.has(entry.index)) {
-        batcher.add({ entry });
+        batcher.add({ entry, dataEnd: job.dataEnds[entry.index - job.range.index]! });
         continue;
       }
       refusedPart.entries++;
@@ -224,8 +226,12 @@ export class RangeChecks {
     return this.held !== undefined ? this.held.problems >= MAX_HELD_PROBLEMS : this.listener.holdingTooMuch?.() === true;
   }
 
+  /** The next range queued, let go by the queue (its data ends are 8 bytes an entry). */
   private next(): RangeJob | undefined {
-    return this.head < this.queue.length ? this.queue[this.head++] : undefined;
+    if (this.head === this.queue.length) return undefined;
+    const job = this.queue[this.head]!;
+    this.queue[this.head++] = undefined!;
+    return job;
   }
 
   private feed(): void {

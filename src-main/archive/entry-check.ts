@@ -49,6 +49,14 @@ export interface EntrySpans {
   readonly held?: ZipEntry[];
   /** The whole directory cut into runs, when the caller asked for them (and held nothing). */
   readonly ranges?: DirectoryRange[];
+  /**
+   * By ZipEntry.index: the offset each entry's data must end by (EntryStreamOptions.dataEnd), the
+   * start of the next local header in the order of the data (of an entry not refused) or of the
+   * central directory; Infinity where that is not known. The overlaps above are found from the
+   * central records alone, which do not say how long a local name and extra field are: a local
+   * header hidden in that room of the entry before it is found when that entry is read.
+   */
+  readonly dataEnds: Float64Array;
   /** The directory lists the entries in the order of their data (then onRange's refusals were final). */
   readonly inOrder: boolean;
   /** The paths the counted entries extract to, when the caller asked for them. */
@@ -66,9 +74,11 @@ export interface ScanOptions {
   /**
    * Hears each range as soon as it is cut, with its entries' refusals, while the directory lists
    * entries in the order of their data: those refusals are then final if it does to the end
-   * (EntrySpans.inOrder). Not when entries are held.
+   * (EntrySpans.inOrder), and so are its entries' data ends (EntrySpans.dataEnds, from the
+   * range's first entry on), but for those of its last start whose next one is not known yet
+   * (Infinity). Not when entries are held.
    */
-  readonly onRange?: (range: DirectoryRange, refused: readonly number[], ordinal: number) => void;
+  readonly onRange?: (range: DirectoryRange, refused: readonly number[], ordinal: number, dataEnds: Float64Array) => void;
   /** Collect the paths the counted entries extract to (EntrySpans.paths)… */
   readonly paths?: boolean;
   /** …keeping every path's key too, not only those that repeat (ArchivePaths.mayName, 8 bytes an entry)… */
@@ -78,11 +88,13 @@ export interface ScanOptions {
 }
 
 /**
- * One streaming pass over the central directory that keeps 16 bytes an entry, not the entries:
+ * One streaming pass over the central directory that keeps 24 bytes an entry, not the entries:
  * totals, and the overlaps by the same rule as the reader's findOverlaps (an entry's range is
  * its 30-byte local header and its compressed data). Of two overlapping entries the one whose
  * local header lies inside the other's bytes is refused, as are entries running into the
- * central directory. This keeps test of a million-entry archive within bounded memory.
+ * central directory. Each entry's data end (EntrySpans.dataEnds, 8 bytes an entry kept) finds,
+ * when it is read, the overlaps the local names and extra fields hide. This keeps test of a
+ * million-entry archive within bounded memory.
  */
 export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): Promise<EntrySpans> {
   const { signal, counted, hold = 0 } = options;
@@ -107,6 +119,14 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   let selected = 0;
   let starts = new Float64Array(capacity);
   let ends = new Float64Array(capacity);
+  let dataEnds = new Float64Array(capacity);
+  // The entries before `count` from `pending` on wait for a data end: the next start past theirs.
+  let pending = 0;
+  /** While the directory is in order: the entries waiting whose start lies before `next` end there. */
+  const endPending = (next: number): void => {
+    while (pending < count && starts[pending]! < next) dataEnds[pending++] = next;
+  };
+  const directoryStart = reader.info.centralDirectoryOffset;
   let count = 0;
   let bytesTotal = 0;
   let files = 0;
@@ -137,16 +157,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
       if (count === starts.length) {
         starts = grown(starts);
         ends = grown(ends);
-      }
-      if (cut !== undefined) {
-        if (count > rangeStart && (count - rangeStart >= cut.entries || rangeBytes >= cut.bytes)) {
-          const range = { offset: rangeOffset, index: rangeStart, count: count - rangeStart, end: entry.centralHeaderOffset };
-          ranges.push(range);
-          if (sorted && held === undefined) options.onRange?.(range, overlapping.indexesIn(range.index, count), ranges.length - 1);
-          rangeStart = count;
-          rangeBytes = 0;
-        }
-        if (count === rangeStart) rangeOffset = entry.centralHeaderOffset;
+        dataEnds = grown(dataEnds);
       }
       let damage = -1;
       if (entry.damage === undefined) {
@@ -159,7 +170,24 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
       }
       if (count > 0 && starts[count]! < starts[count - 1]!) sorted = false;
       const refusedBefore = overlapping.size;
-      if (sorted) judge(count, damage);
+      if (sorted) {
+        judge(count, damage);
+        if (overlapping.size === refusedBefore) endPending(starts[count]!);
+      }
+      if (cut !== undefined) {
+        if (count > rangeStart && (count - rangeStart >= cut.entries || rangeBytes >= cut.bytes)) {
+          const range = { offset: rangeOffset, index: rangeStart, count: count - rangeStart, end: entry.centralHeaderOffset };
+          ranges.push(range);
+          if (sorted && held === undefined) {
+            // Those of the range's last start wait for a start past it, not yet known.
+            while (pending < count) dataEnds[pending++] = Infinity;
+            options.onRange?.(range, overlapping.indexesIn(range.index, count), ranges.length - 1, dataEnds.slice(range.index, count));
+          }
+          rangeStart = count;
+          rangeBytes = 0;
+        }
+        if (count === rangeStart) rangeOffset = entry.centralHeaderOffset;
+      }
       // Only data that will be read counts towards a range's bytes: not a damaged record's size,
       // nor that of an entry refused for overlapping (each would make a range of its own, and an
       // archive of 400,000 of them as many ranges).
@@ -180,14 +208,31 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
     }
   }
   if (cut !== undefined && count > rangeStart) ranges.push({ offset: rangeOffset, index: rangeStart, count: count - rangeStart });
-  if (!sorted) {
+  if (sorted) {
+    endPending(directoryStart);
+    dataEnds.fill(Infinity, pending, count);
+    overlapping.settle();
+  } else {
     overlapping = new Overlaps(reader.info.centralDirectoryOffset, reader.info.centralDirectorySize, damaged);
     furthest = -1;
     const order = sortedIndexes(count, (a, b) => starts[a]! - starts[b]!);
     for (let k = 0; k < count; k++) judge(order[k]!, damaged.idOf(order[k]!));
+    overlapping.settle();
+    // From the last start back: each entry's data ends at the nearest start past its own (of an
+    // entry not refused), or at the directory.
+    let next = directoryStart;
+    for (let k = count - 1; k >= 0; ) {
+      const start = starts[order[k]!]!;
+      let header = false;
+      for (; k >= 0 && starts[order[k]!] === start; k--) {
+        const i = order[k]!;
+        dataEnds[i] = next > start ? next : Infinity;
+        if (!overlapping.has(i)) header = true;
+      }
+      if (header) next = start;
+    }
   }
-  overlapping.settle();
-  const spans: { -readonly [K in keyof EntrySpans]: EntrySpans[K] } = { count: selected, bytesTotal, files, overlapping, inOrder: sorted };
+  const spans: { -readonly [K in keyof EntrySpans]: EntrySpans[K] } = { count: selected, bytesTotal, files, overlapping, inOrder: sorted, dataEnds: dataEnds.subarray(0, count) };
   if (held !== undefined) spans.held = held;
   else if (cut !== undefined) spans.ranges = ranges;
   if (keys !== undefined) spans.paths = new ArchivePaths(keys.subarray(0, keyCount), folders!, options.fold, options.everyPath ?? false);
@@ -383,15 +428,16 @@ export const IN_MEMORY_ENTRY = 256 * 1024;
  * The entry's checked data: a Buffer for small entries (one read, one inflate, CRC checked), a
  * Readable for larger ones (which fails if the size or CRC-32 is wrong). Before any data, the
  * local header is compared with the central record and any disagreement refuses the entry: an
- * archive that reads differently depending on which header a tool believes is not a good one.
+ * archive that reads differently depending on which header a tool believes is not a good one;
+ * so does data running past `dataEnd` (EntrySpans.dataEnds).
  * Rejects with the entry's ZipError.
  */
-export async function entryData(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined): Promise<Buffer | Readable> {
+export async function entryData(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined, dataEnd = Infinity): Promise<Buffer | Readable> {
   try {
     const refusal = dataRefusal(entry);
     if (refusal !== undefined) throw refusal;
     // Strict: any disagreement between the local header and the central record refuses the entry.
-    const options = signal === undefined ? { strictLocalHeader: true } : { signal, strictLocalHeader: true };
+    const options = signal === undefined ? { strictLocalHeader: true, dataEnd } : { signal, strictLocalHeader: true, dataEnd };
     if (entry.uncompressedSize <= IN_MEMORY_ENTRY && entry.compressedSize <= IN_MEMORY_ENTRY) {
       return await reader.readEntry(entry, { ...options, maxSize: IN_MEMORY_ENTRY });
     }
@@ -402,8 +448,8 @@ export async function entryData(reader: ZipReader, entry: ZipEntry, signal: Abor
 }
 
 /** Streams the entry's checked data into `sink` (or nowhere). Rejects with the entry's ZipError. */
-export async function copyEntryData(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined, sink?: Writable): Promise<number> {
-  const data = await entryData(reader, entry, signal);
+export async function copyEntryData(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined, dataEnd: number, sink?: Writable): Promise<number> {
+  const data = await entryData(reader, entry, signal, dataEnd);
   try {
     if (Buffer.isBuffer(data)) {
       if (sink === undefined) return data.length;

@@ -24,7 +24,7 @@ import { availableParallelism } from 'node:os';
 import { Worker, threadId } from 'node:worker_threads';
 import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
 import type { EntryFields, RandomAccessSource, ZipEntry } from '../zip/model.js';
-import { entryChunks, plainEntryData, readEntryData, readSmallEntryAt, type SyncSource } from '../zip/entry-data.js';
+import { entryChunks, plainEntryData, readEntryData, readSmallEntryAt, type EntryStreamOptions, type SyncSource } from '../zip/entry-data.js';
 import type { HelperAnswer, HelperData, HelperRequest } from './extract-helper.js';
 import type { RangeJob, RangeTally } from './check-ranges.js';
 import { endHelper, helperScript } from './helper-script.js';
@@ -42,7 +42,12 @@ const LOCAL_HEADER_ROOM = 30 + 512;
 /** The longest data descriptor (4.3.9). */
 const DESCRIPTOR_ROOM = 24;
 
-export interface FileTask {
+/** Where the entry's data must end (EntryStreamOptions.dataEnd); unknown when left out. */
+interface DataEnd {
+  readonly dataEnd?: number;
+}
+
+export interface FileTask extends DataEnd {
   readonly entry: EntryFields;
   /** Absolute path settled by the plan; the temporary name goes beside it. */
   readonly final: string;
@@ -54,7 +59,7 @@ export interface FileTask {
 }
 
 /** Test's task: the entry's data is read and checked, and goes nowhere. */
-export interface CheckTask {
+export interface CheckTask extends DataEnd {
   readonly entry: EntryFields;
 }
 
@@ -194,8 +199,12 @@ export class SpanReader implements RandomAccessSource, SyncSource {
   }
 }
 
-/** Entry data is compared strictly with its local header (archive/entry-check.ts). */
+/** Entry data is compared strictly with its local header (archive/entry-check.ts), and must end where the task says. */
 const STRICT = { strictLocalHeader: true } as const;
+
+function strict(task: DataEnd): EntryStreamOptions {
+  return task.dataEnd === undefined ? STRICT : { ...STRICT, dataEnd: task.dataEnd };
+}
 
 /**
  * Batches the helper thread holds at once: enough that it never waits while this thread, busy
@@ -230,7 +239,7 @@ export async function runSpanBatch(source: SpanReader, batch: SpanBatch, cancell
     if (!isSmallFile(task.entry)) {
       try {
         if ('final' in task) await streamFile(source, task, cancelled, onBytes);
-        else await eachChunk(source, task.entry, cancelled, () => undefined, onBytes);
+        else await eachChunk(source, task, cancelled, () => undefined, onBytes);
         outcomes.push(null);
       } catch (error) {
         outcomes.push(describe(error));
@@ -243,8 +252,8 @@ export async function runSpanBatch(source: SpanReader, batch: SpanBatch, cancell
       // In the span: checked synchronously from memory. Otherwise (a header longer than the
       // room left for it) the reader reads what it needs.
       const data =
-        (span === undefined ? undefined : plainEntryData(entry, span.bytes, span.at, source.size) ?? readSmallEntryAt(entry, span.bytes, span.at, source.size, STRICT)) ??
-        (await readEntryData(source, entry, { ...STRICT, maxSize: SMALL_FILE }));
+        (span === undefined ? undefined : plainEntryData(entry, span.bytes, span.at, source.size, task.dataEnd) ?? readSmallEntryAt(entry, span.bytes, span.at, source.size, strict(task))) ??
+        (await readEntryData(source, entry, { ...strict(task), maxSize: SMALL_FILE }));
       if ('final' in task) writeFile(task, data);
       outcomes.push(null);
     } catch (error) {
@@ -274,7 +283,7 @@ async function streamFile(source: SpanReader, task: FileTask, cancelled: () => b
     let position = 0;
     await eachChunk(
       source,
-      task.entry,
+      task,
       cancelled,
       (chunk) => {
         writeAll(fd, chunk, position);
@@ -328,16 +337,16 @@ export function folderInTheWay(error: unknown): unknown {
  * reused), and every YIELD_BYTES tells `onBytes` and lets the event loop in, stopping there once
  * cancelled.
  */
-async function eachChunk(source: SpanReader, entry: EntryFields, cancelled: () => boolean, use: (chunk: Buffer) => void, onBytes: ((bytes: number) => void) | undefined): Promise<void> {
+async function eachChunk(source: SpanReader, task: SpanTask, cancelled: () => boolean, use: (chunk: Buffer) => void, onBytes: ((bytes: number) => void) | undefined): Promise<void> {
   let since = 0;
-  for (const chunk of entryChunks(source, entry as ZipEntry, STRICT)) {
+  for (const chunk of entryChunks(source, task.entry as ZipEntry, strict(task))) {
     use(chunk);
     since += chunk.length;
     if (since >= YIELD_BYTES) {
       onBytes?.(since);
       since = 0;
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (cancelled()) throw new ZipError('CANCELLED', 'cancelled', { entry: entry.name });
+      if (cancelled()) throw new ZipError('CANCELLED', 'cancelled', { entry: task.entry.name });
     }
   }
 }

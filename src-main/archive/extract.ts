@@ -311,7 +311,7 @@ async function extractUntilStopped(
   /** A file written through the reader (a large one streams), in `part` of the directory (undefined: after the last): false when it was skipped or failed. */
   const placeThroughReader = async (plan: Planned, part: number | undefined): Promise<boolean> => {
     try {
-      const outcome = await disk.placeFile(plan.safe, policy, () => entryData(reader, plan.entry, signal), fileMode(plan.entry, disk.umask), plan.entry.modified, async (data, handle) => {
+      const outcome = await disk.placeFile(plan.safe, policy, () => entryData(reader, plan.entry, signal, spans.dataEnds[plan.entry.index]), fileMode(plan.entry, disk.umask), plan.entry.modified, async (data, handle) => {
         await writeStream(data, handle, plan.entry, signal);
       });
       if (outcome.kind === 'skipped') {
@@ -330,7 +330,7 @@ async function extractUntilStopped(
   /** A symbolic link, made only when its target stays inside: false when it was skipped or refused. */
   const placeLink = async (plan: Planned): Promise<boolean> => {
     try {
-      const linkTarget = await readSymlinkTarget(reader, plan.entry, signal);
+      const linkTarget = await readSymlinkTarget(reader, plan.entry, signal, spans.dataEnds[plan.entry.index]!);
       if (!symlinkTargetStaysInside(plan.safe, linkTarget)) {
         throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${JSON.stringify(linkTarget)} would point outside the target folder`, { entry: plan.entry.name });
       }
@@ -419,6 +419,7 @@ async function extractUntilStopped(
           const mode = fileMode(plan.entry, disk.umask);
           const task: FileTask = {
             entry: entryFields(plan.entry),
+            dataEnd: spans.dataEnds[plan.entry.index]!,
             final: placed.final,
             mode,
             restoreMode: (mode & ~disk.umask) !== mode,
@@ -791,11 +792,11 @@ async function writeStream(data: Readable, handle: FileHandle, entry: ZipEntry, 
   }
 }
 
-async function readSymlinkTarget(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined): Promise<string> {
+async function readSymlinkTarget(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined, dataEnd: number): Promise<string> {
   if (entry.uncompressedSize > MAX_SYMLINK_TARGET) {
     throw new ZipError('UNSAFE_SYMLINK', `symbolic link target of ${entry.uncompressedSize} bytes is longer than ${MAX_SYMLINK_TARGET}`, { entry: entry.name });
   }
-  const data = await entryData(reader, entry, signal);
+  const data = await entryData(reader, entry, signal, dataEnd);
   if (!Buffer.isBuffer(data)) throw new ZipError('UNSAFE_SYMLINK', 'symbolic link target is too long', { entry: entry.name });
   return data.toString('utf8');
 }

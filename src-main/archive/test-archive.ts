@@ -18,7 +18,7 @@ import type { EntryFields, ZipEntry } from '../zip/model.js';
 import { silentLog, type Log } from '../log/types.js';
 import { cancelledError, copyEntryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans, type ProblemFlow } from './entry-check.js';
 import { LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, type SpanBatch } from './extract-files.js';
-import { MAX_HELD_PROBLEMS, RANGE_BYTES, RANGE_ENTRIES, RangeChecks, type RangeListener } from './check-ranges.js';
+import { MAX_HELD_PROBLEMS, RANGE_BYTES, RANGE_ENTRIES, RangeChecks, type RangeJob, type RangeListener } from './check-ranges.js';
 
 export type { EntryProblem } from './entry-check.js';
 
@@ -135,9 +135,9 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
       ...(byRanges && { ranges: { entries: RANGE_ENTRIES, bytes: RANGE_BYTES } }),
       ...(checks !== undefined &&
         helper && {
-          onRange: (range: DirectoryRange, refused: readonly number[], ordinal: number) => {
+          onRange: (range: DirectoryRange, refused: readonly number[], ordinal: number, dataEnds: Float64Array) => {
             sentEarly.add(ordinal);
-            checks.add({ id: ordinal, range, refused });
+            checks.add({ id: ordinal, range, refused, dataEnds });
           },
         }),
     });
@@ -190,14 +190,14 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
       for (const entry of order) {
         const overlap = spans.overlapping.get(entry.index);
         if (overlap !== undefined) done(entry, entryProblem(entry, overlap));
-        else if (runner !== undefined && (streamLarge || isSmallFile(entry))) batcher.add({ entry: entryFields(entry) });
+        else if (runner !== undefined && (streamLarge || isSmallFile(entry))) batcher.add({ entry: entryFields(entry), dataEnd: spans.dataEnds[entry.index]! });
         else large.push(entry);
       }
       batcher.flush();
       runner?.add(batches.splice(0));
       const streaming = runBounded(large, concurrency, signal, async (entry) => {
         progress.currentEntry = entry.name;
-        const problem = await checkEntry(reader, entry, signal);
+        const problem = await checkEntry(reader, entry, signal, spans.dataEnds[entry.index]!);
         done(entry, problem && entryProblem(entry, problem));
       });
       streaming.catch(() => undefined); // awaited below
@@ -303,13 +303,16 @@ async function testRanges(
       progress.tick();
     },
   });
-  const jobs = ranges.map((range, id) => ({ id, range, refused: refusals[id]! }));
+  const job = (id: number, ordinal = id): RangeJob => {
+    const range = ranges[ordinal]!;
+    return { id, range, refused: refusals[ordinal]!, dataEnds: spans.dataEnds.slice(range.index, range.index + range.count) };
+  };
   if (spans.inOrder) {
-    // The refusals the early ranges went with were the final ones.
-    for (const job of jobs) if (!sentEarly.has(job.id)) checks.add(job);
+    // The refusals and data ends the early ranges went with were the final ones.
+    for (let id = 0; id < ranges.length; id++) if (!sentEarly.has(id)) checks.add(job(id));
     checks.settle(true);
   } else {
-    checks.settle(false, jobs.map((job) => ({ ...job, id: job.id + jobs.length })));
+    checks.settle(false, ranges.map((_, ordinal) => job(ordinal + ranges.length, ordinal)));
   }
   await checks.run();
   // Every range is done unless the test was cancelled; what any range found is reported anyway.
@@ -326,9 +329,9 @@ function* slices<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
-async function checkEntry(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined): Promise<ZipError | undefined> {
+async function checkEntry(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined, dataEnd: number): Promise<ZipError | undefined> {
   try {
-    await copyEntryData(reader, entry, signal);
+    await copyEntryData(reader, entry, signal, dataEnd);
     return undefined;
   } catch (error) {
     if (isZipError(error)) return error;

@@ -41,6 +41,12 @@ export interface EntryStreamOptions {
    * a CRC-32 that the data cannot match both of); the rest are reported by readLocalHeader.
    */
   readonly strictLocalHeader?: boolean;
+  /**
+   * The offset the entry's data must end by: where the next local header in the order of the
+   * data, or the central directory, starts (archive/entry-check.ts EntrySpans.dataEnds). Known
+   * only once the local header is read, since its name and extra field come before the data.
+   */
+  readonly dataEnd?: number;
 }
 
 export type LocalValues = ReturnType<typeof LOCAL_FILE_HEADER.decode>;
@@ -239,9 +245,13 @@ function checkLocal(entry: ZipEntry, local: LocalHeader, options: EntryStreamOpt
   }
 }
 
-function dataFits(size: number, entry: ZipEntry, local: LocalHeader): void {
-  if (local.dataOffset + entry.compressedSize > size) {
+function dataFits(size: number, entry: ZipEntry, local: LocalHeader, dataEnd = Infinity): void {
+  const end = local.dataOffset + entry.compressedSize;
+  if (end > size) {
     throw new ZipError('TRUNCATED', `entry data (${entry.compressedSize} bytes at offset ${local.dataOffset}) runs past the end of the archive (${size} bytes)`, { entry: entry.name, offset: local.dataOffset });
+  }
+  if (end > dataEnd) {
+    throw new ZipError('OVERLAPPING_ENTRIES', `entry overlaps the next: its data (bytes ${local.dataOffset}–${end}) runs past offset ${dataEnd}, where the next header starts`, { entry: entry.name, offset: local.dataOffset });
   }
 }
 
@@ -360,7 +370,7 @@ const SIGNIFICANT_FLAGS = BITFLAG_ENCRYPTED | BITFLAG_DATA_DESCRIPTOR | BITFLAG_
  * entry's local header and name was most of the work besides inflating (corpus C: 100,000 tiny
  * entries).
  */
-export function plainEntryData(entry: EntryFields, bytes: Buffer, at: number, size: number): Buffer | undefined {
+export function plainEntryData(entry: EntryFields, bytes: Buffer, at: number, size: number, dataEnd = Infinity): Buffer | undefined {
   const method = entry.compressionMethod;
   const compressedSize = entry.compressedSize;
   const uncompressedSize = entry.uncompressedSize;
@@ -373,7 +383,7 @@ export function plainEntryData(entry: EntryFields, bytes: Buffer, at: number, si
   if ((flags & SIGNIFICANT_FLAGS) !== (centralFlags & SIGNIFICANT_FLAGS) || ((flags | centralFlags) & BITFLAG_MASKED_HEADERS) !== 0) return undefined;
   if (local.compressionMethod !== method || local.crc32 !== entry.crc32 || local.compressedSize !== compressedSize || local.uncompressedSize !== uncompressedSize) return undefined;
   const dataStart = at + LOCAL_FILE_HEADER.lengthOf(local);
-  if (offset + (dataStart - at) + compressedSize > size || dataStart + compressedSize > bytes.length) return undefined;
+  if (offset + (dataStart - at) + compressedSize > Math.min(size, dataEnd) || dataStart + compressedSize > bytes.length) return undefined;
   const name = entry.name;
   if (local.fileNameLength !== name.length) return undefined;
   for (let i = 0, p = at + LOCAL_FILE_HEADER.size; i < name.length; i++, p++) if (bytes[p]! >= 0x80 || bytes[p] !== name.charCodeAt(i)) return undefined;
@@ -395,7 +405,7 @@ const EMPTY = Buffer.alloc(0);
 
 function smallEntryData(entry: ZipEntry, local: LocalHeaderRead, size: number, options: EntryStreamOptions, transient: boolean): Buffer {
   checkLocal(entry, local, options);
-  dataFits(size, entry, local);
+  dataFits(size, entry, local, options.dataEnd);
   const data = local.following.subarray(0, entry.compressedSize);
   let out: Buffer;
   if (entry.compressionMethod === METHOD_STORED) out = data;
@@ -582,7 +592,7 @@ export function* entryChunks(source: SyncSource, entry: ZipEntry, options: Entry
   try {
     const local = syncLocalHeader(source, entry, input);
     checkLocal(entry, local, options);
-    dataFits(source.size, entry, local);
+    dataFits(source.size, entry, local, options.dataEnd);
     let next = local.dataOffset;
     const end = next + entry.compressedSize;
     let produced = 0;
@@ -686,7 +696,7 @@ export async function openEntryStream(source: RandomAccessSource, entry: ZipEntr
   }
   const local = await readLocalHeaderAnd(source, entry, 0);
   checkLocal(entry, local, options);
-  dataFits(source.size, entry, local);
+  dataFits(source.size, entry, local, options.dataEnd);
   return new EntryReadable(source, entry, local.dataOffset, options.signal);
 }
 

@@ -905,8 +905,12 @@ export class EntryRanges {
     this.ends = new Float64Array(capacity);
   }
 
-  /** The next entry's range: at least its 30-byte local header and its compressed data (the local name and extra field are not counted, so nothing is read). */
-  add(entry: Pick<ZipEntry, 'localHeaderOffset' | 'compressedSize' | 'damage'>): void {
+  /**
+   * The next entry's range: at least its 30-byte local header and its compressed data, and
+   * `localRoom`, the length of its local name and extra field, when the caller read them (else
+   * they are not counted, so that nothing is read).
+   */
+  add(entry: Pick<ZipEntry, 'localHeaderOffset' | 'compressedSize' | 'damage'>, localRoom = 0): void {
     const i = this.length++;
     if (i === this.starts.length) {
       this.starts = grown(this.starts);
@@ -915,7 +919,7 @@ export class EntryRanges {
     const damaged = entry.damage !== undefined;
     // A damaged record takes the place of the entry before it, so the order is kept.
     this.starts[i] = !damaged ? entry.localHeaderOffset : i > 0 ? this.starts[i - 1]! : 0;
-    this.ends[i] = !damaged ? entry.localHeaderOffset + LOCAL_FILE_HEADER.size + entry.compressedSize : -1;
+    this.ends[i] = !damaged ? entry.localHeaderOffset + LOCAL_FILE_HEADER.size + localRoom + entry.compressedSize : -1;
   }
 
   /**

@@ -21,6 +21,7 @@ import type { HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
 import { foldCase, foldedPathKey, hasDisguisingCharacters, namesTargetItself, pathKey, symlinkTargetStaysInside, trySafeEntryPath, type SafePath } from './paths.js';
 import { KeyColumn, PathGroups, mergedGroups, type Groups } from './path-groups.js';
 import { EntryRanges, overlapMessage, type OverlapBytes, type ZipReader } from './reader.js';
+import { LOCAL_FILE_HEADER } from './records.js';
 
 /** Items kept per list; the count is exact. */
 export const LISTED = 1000;
@@ -119,7 +120,8 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
     for (const entry of batch) {
       if (signal?.aborted) throw new ZipError('CANCELLED', 'cancelled');
       count++;
-      ranges!.add(entry);
+      // The local name and extra field, when the local header is read: a header hidden in their room is found too.
+      let localRoom = 0;
       if (entry.isDirectory) directories++;
       else if (entry.isSymlink) symlinks++;
       else files++;
@@ -133,6 +135,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
         if (headers !== undefined) {
           try {
             const local = headers.held(entry) ?? (await headers.read(entry));
+            localRoom = local.dataOffset - local.offset - LOCAL_FILE_HEADER.size;
             if (local.mismatches.length > 0) localHeaderMismatches.add({ entry: entry.name, mismatches: [...local.mismatches] });
           } catch (error) {
             if (!isZipError(error)) throw error;
@@ -143,6 +146,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
         // A damaged record's sizes are its raw values (0xffffffff): not counted, nor its ratio.
         damagedRecords.add({ entry: entry.name, code: entry.damage.code, message: entry.damage.message });
       }
+      ranges!.add(entry, localRoom);
       if (entry.encrypted) encrypted.add(entry.name);
       else if (!entry.isDirectory && entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED) {
         unsupported.add({ entry: entry.name, method: entry.compressionMethod, methodName: methodName(entry.compressionMethod) });

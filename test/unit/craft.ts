@@ -29,8 +29,10 @@ export interface CraftEntry {
   localName?: string;
   /** The stored name's bytes, in place of `name` as UTF-8 (flagged UTF-8 all the same). */
   nameBytes?: Buffer;
-  /** Point this entry's central record at an earlier entry's local header (overlap). */
+  /** Point this entry's central record at an earlier entry's local header (overlap)… */
   shareLocalHeaderOf?: number;
+  /** …or at this offset, writing no local header of its own (one hidden in another entry's data). */
+  localHeaderAt?: number;
   /** DOS date/time (default 2024-03-01 13:45:10). */
   dosDate?: number;
   dosTime?: number;
@@ -42,6 +44,26 @@ const DEFAULT_TIME = (13 << 11) | (45 << 5) | (10 >> 1);
 /** bad1.txt, good.txt, bad2.txt, stored, the two bad ones with a CRC-32 their data does not have. */
 export function twoBadEntries(): Buffer {
   return craftZip(['bad1.txt', 'good.txt', 'bad2.txt'].map((name) => ({ name, data: name.toUpperCase().repeat(50), method: 0, ...(name.startsWith('bad') && { crc32: 0x12345678 }) })));
+}
+
+/**
+ * Entries whose second one's local header (with its data) lies in the last bytes of the data of
+ * the first, `long….txt`, within the length of the first's name: past the 30 bytes and data the
+ * central records account for, so only reading the first's local header finds the overlap. Then
+ * `after.txt`, a good entry. `offset`: where the first's local header will lie in the archive.
+ */
+export function headerInNameRoom(offset = 0): CraftEntry[] {
+  const hidden: CraftEntry = { name: 'hidden.txt', data: 'hidden data', method: 0 };
+  const record = craftZip([hidden]);
+  const hiddenRecord = record.subarray(0, record.readUInt32LE(record.length - 6));
+  const longName = 'long'.padEnd(200, '-') + '.txt';
+  const filler = Buffer.alloc(100, 0x61);
+  const dataAt = offset + LOCAL_FILE_HEADER.size + longName.length;
+  return [
+    { name: longName, data: Buffer.concat([filler, hiddenRecord]), method: 0 },
+    { ...hidden, localHeaderAt: dataAt + filler.length },
+    { name: 'after.txt', data: 'after', method: 0 },
+  ];
 }
 
 export function craftZip(entries: readonly CraftEntry[], comment = ''): Buffer {
@@ -68,6 +90,7 @@ export function craftZip(entries: readonly CraftEntry[], comment = ''): Buffer {
     };
     let localOffset = offset;
     if (entry.shareLocalHeaderOf !== undefined) localOffset = offsets[entry.shareLocalHeaderOf]!;
+    else if (entry.localHeaderAt !== undefined) localOffset = entry.localHeaderAt;
     else {
       const local = LOCAL_FILE_HEADER.encode(common, { fileName: entry.localName === undefined ? name : Buffer.from(entry.localName), extraField: Buffer.alloc(0) });
       parts.push(local, stored);

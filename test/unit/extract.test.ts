@@ -14,7 +14,7 @@ import { openZip } from '../../src-main/zip/reader.js';
 import { buildSafetyReport } from '../../src-main/zip/safety.js';
 import { isZipError } from '../../src-main/zip/errors.js';
 import { namePathKey } from '../../src-main/zip/paths.js';
-import { craftZip, run, tempDir, tree, writeArchive, type CraftEntry } from './craft.js';
+import { craftZip, headerInNameRoom, run, tempDir, tree, writeArchive, type CraftEntry } from './craft.js';
 import { messWith, signatureOffsets } from './reader-fixtures.js';
 import { SIGNATURE } from '../../src-main/zip/records.js';
 
@@ -469,6 +469,15 @@ open('z64bad.zip', 'wb').write(d)
     expect(new Set(Object.values(codes(result)))).toEqual(new Set(['OVERLAPPING_ENTRIES']));
     expect(result.problems.length).toBeGreaterThanOrEqual(20);
     expect(readdirSync(target).length).toBeLessThanOrEqual(1);
+  });
+
+  it('refuses an entry whose data runs into a local header hidden in the room of its name, and writes the others', async () => {
+    const archive = writeArchive(dir, 'hidden.zip', craftZip(headerInNameRoom()));
+    const target = path.join(dir, 'out');
+    const result = await extractArchive(archive, target);
+    expect(result.problems.map((p) => [p.index, p.code])).toEqual([[0, 'OVERLAPPING_ENTRIES']]);
+    expect(result.problems[0]!.message).toMatch(/^entry overlaps the next: its data \(bytes 234–385\) runs past offset 334, where the next header starts$/);
+    expect(tree(target)).toEqual(['after.txt', 'hidden.txt']);
   });
 
   it('keeps no file whose data lies about its size or CRC, and goes on to the next entry', async () => {

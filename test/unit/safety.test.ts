@@ -8,7 +8,7 @@ import { foldCase, trySafeEntryPath } from '../../src-main/zip/paths.js';
 import { bufferSource, findOverlaps, openZip } from '../../src-main/zip/reader.js';
 import { BOMB_RATIO, LISTED, buildSafetyReport } from '../../src-main/zip/safety.js';
 import { NAMED_PER_GROUP, PathGroups } from '../../src-main/zip/path-groups.js';
-import { craftZip, run, tempDir } from './craft.js';
+import { craftZip, headerInNameRoom, run, tempDir } from './craft.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -121,6 +121,15 @@ describe('the safety report', () => {
     expect(report.symlinks).toBe(2);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
     // The same from the file, whose local headers are read through a block of the report's own.
+    expect(await fileReportOf(bytes)).toEqual(report);
+  });
+
+  it('finds a local header hidden in the room of the name of the entry before it', async () => {
+    // The central records say 30 bytes and the data for long….txt: its local name is counted once read.
+    const bytes = craftZip(headerInNameRoom());
+    const report = await reportOf(bytes);
+    expect(report.verdict).toBe('dangerous');
+    expect(report.overlaps).toEqual({ count: 1, items: [{ entry: expect.stringMatching(/^long-+\.txt$/), other: 'hidden.txt', message: expect.stringMatching(/\(bytes 0–385\) overlaps hidden\.txt \(local header at offset 334\)$/) }] });
     expect(await fileReportOf(bytes)).toEqual(report);
   });
 

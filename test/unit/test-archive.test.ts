@@ -12,7 +12,7 @@ import { openFileSource } from '../../src-main/archive/file-source.js';
 import { openZip } from '../../src-main/zip/reader.js';
 import { CENTRAL_DIRECTORY_HEADER, END_OF_CENTRAL_DIRECTORY } from '../../src-main/zip/records.js';
 import { isZipError } from '../../src-main/zip/errors.js';
-import { type CraftEntry, craftZip, run, tempDir, writeArchive } from './craft.js';
+import { type CraftEntry, craftZip, headerInNameRoom, run, tempDir, writeArchive } from './craft.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -192,6 +192,33 @@ describe('testArchive', () => {
     expect(result.entriesTested).toBe(20_000);
   });
 
+  it('refuses an entry whose data runs into a local header hidden in the room of its name, in a range or held', async () => {
+    // Small: the entries are held.
+    const small = await testArchive(writeArchive(dir, 'hidden.zip', craftZip(headerInNameRoom())));
+    expect(small.problems.map((p) => [p.index, p.code, p.message])).toEqual([[0, 'OVERLAPPING_ENTRIES', 'entry overlaps the next: its data (bytes 234–385) runs past offset 334, where the next header starts']]);
+    expect(small.entriesTested).toBe(3);
+    // The same with the hidden entry listed first: the directory is not in the order of the data.
+    const [long, hidden, after] = headerInNameRoom();
+    const unordered = await testArchive(writeArchive(dir, 'hidden-first.zip', craftZip([hidden!, long!, after!])));
+    expect(unordered.problems.map((p) => [p.index, p.code, p.message])).toEqual([[1, ...small.problems.map((p) => [p.code, p.message])[0]!]]);
+    // By ranges, the entry last in the first range (1,024 entries) and the hidden one first in the next.
+    const base = rangedEntries();
+    const front = craftZip(base.slice(0, 1023));
+    base.splice(1023, 3, ...headerInNameRoom(front.readUInt32LE(front.length - 6)));
+    const archive = writeArchive(dir, 'hidden-ranged.zip', craftZip(base));
+    const source = await openFileSource(archive);
+    try {
+      const ranges: number[] = [];
+      await scanSpans(await openZip(source), { ranges: { entries: 1024, bytes: RANGE_BYTES }, onRange: (range) => ranges.push(range.index) });
+      expect(ranges.slice(0, 2)).toEqual([0, 1024]);
+    } finally {
+      await source.close();
+    }
+    const result = await testArchive(archive);
+    expect(result.problems.map((p) => [p.index, p.code])).toEqual([...rangedProblems.slice(0, 1), [1023, 'OVERLAPPING_ENTRIES'], ...rangedProblems.slice(1)]);
+    expect(result.entriesTested).toBe(20_000);
+  });
+
   it('refuses entries of ranges the helper started early when an entry listed later turns out to cover them', async () => {
     // Entry 19,990 reuses entry 49's local header and claims data far past it, over the headers
     // of entries 50 to 52: pass 1 learns it only at the end, after the first ranges went out.
@@ -277,7 +304,12 @@ describe('testArchive', () => {
     try {
       expect(runner.useHelper()).toBe(true);
       const refused = [...spans.overlapping.indexes()];
-      const jobs = spans.ranges!.map((range, id) => ({ id, range, refused: refused.filter((index) => index >= range.index && index < range.index + range.count) }));
+      const jobs = spans.ranges!.map((range, id) => ({
+        id,
+        range,
+        refused: refused.filter((index) => index >= range.index && index < range.index + range.count),
+        dataEnds: spans.dataEnds.slice(range.index, range.index + range.count),
+      }));
       expect(jobs.length).toBe(40);
       let entries = 0;
       let helperRanges = 0;
