@@ -7,13 +7,15 @@ export default class CountReporter implements Reporter {
     let failed = unhandledErrors.length;
     let skipped = 0;
     for (const module of testModules) {
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++;
+      let testsFailed = 0;
       for (const test of module.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
+        else if (state === 'failed') testsFailed++;
         else skipped++;
       }
+      // A file that failed with no test failing (it could not load, or a hook failed) counts once.
+      failed += module.state() === 'failed' && testsFailed === 0 ? 1 : testsFailed;
     }
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
