@@ -16,7 +16,7 @@ import { BITFLAG_DATA_DESCRIPTOR, BITFLAG_ENCRYPTED, BITFLAG_MASKED_HEADERS, BIT
 import { ZipError, hex } from './errors.js';
 import type { ExtraContext } from './layout.js';
 import type { EntryFields, HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
-import { decodeCp437, decodeHeaderText, unicodeExtraText } from './names.js';
+import { decodeCp437, decodeHeaderText, nameCrc32, unicodeExtraText } from './names.js';
 import { EXTRA_ID, EXTRA_INFOZIP_UNICODE_PATH, EXTRA_ZIP64, LOCAL_FILE_HEADER, SIGNATURE } from './records.js';
 
 const Z_FINISH = zlibConstants.Z_FINISH;
@@ -169,6 +169,8 @@ function parseLocalHeader(entry: ZipEntry, bytes: Buffer, at: number, size: numb
     }
     p = dataEnd;
   }
+  // The central name from a Unicode path field: these bytes are the central record's own.
+  if (name === undefined && entry.headerNameCrc32 !== undefined && nameCrc32(header, nameStart, nameEnd) === entry.headerNameCrc32) name = entry.name;
   // Most local names are the central name in printable ASCII, which every encoding reads alike.
   name ??= isPrintableAscii(header, nameStart, nameEnd, entry.name) ? entry.name : decodeHeaderText(header, nameStart, nameEnd, flags);
 

@@ -63,6 +63,12 @@ export interface ZipEntry {
   readonly hasDataDescriptor: boolean;
   /** The central record used a ZIP64 extra field. */
   readonly zip64: boolean;
+  /**
+   * When the name came from a Unicode path extra field: the CRC-32 of the header's own name bytes,
+   * which that field records. A local header whose name bytes have it names this entry, whether or
+   * not it repeats the field.
+   */
+  readonly headerNameCrc32?: number | undefined;
   /** The header ids of the extra fields of the central record, in order. */
   readonly extraFieldIds: readonly number[];
   /**
@@ -88,7 +94,7 @@ export function isSizeKnown(entry: { readonly damage?: unknown }, size: number):
  */
 export type EntryFields = Pick<
   ZipEntry,
-  'index' | 'name' | 'generalPurposeBitFlag' | 'compressionMethod' | 'crc32' | 'compressedSize' | 'uncompressedSize' | 'localHeaderOffset' | 'encrypted' | 'hasDataDescriptor'
+  'index' | 'name' | 'headerNameCrc32' | 'generalPurposeBitFlag' | 'compressionMethod' | 'crc32' | 'compressedSize' | 'uncompressedSize' | 'localHeaderOffset' | 'encrypted' | 'hasDataDescriptor'
 >;
 
 export interface ZipArchiveInfo {

@@ -250,12 +250,19 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
   if (locatorPosition >= 0 && (await signatureAt(source, tail, tailStart, locatorPosition, position)) === SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR) {
     try {
       const zip64 = await readZip64End(source, tail, tailStart, locatorPosition);
-      count = zip64.count;
-      directorySize = zip64.directorySize;
-      directoryOffset = zip64.directoryOffset;
       limit = zip64.position;
       zip64Offset = zip64.position;
-      zip64Version = zip64.versionNeededToExtract;
+      // Without the markers, its values are the end record's own, widened: ones that are not
+      // (another count, another directory) contradict a record that needed none, which stands
+      // (as Go reads it, and 7-Zip, bsdtar and Python read such archives).
+      if (hasMarkers || (zip64.count % 0x10000 === count && zip64.directorySize % 0x100000000 === directorySize && zip64.directoryOffset % 0x100000000 === directoryOffset)) {
+        count = zip64.count;
+        directorySize = zip64.directorySize;
+        directoryOffset = zip64.directoryOffset;
+        zip64Version = zip64.versionNeededToExtract;
+      } else {
+        log.warn('ignoring a ZIP64 end record that contradicts a complete end record', { offset: zip64.position, zip64: { count: zip64.count, directorySize: zip64.directorySize, directoryOffset: zip64.directoryOffset }, end: { count, directorySize, directoryOffset } });
+      }
     } catch (e) {
       if (!(e instanceof ZipError) || hasMarkers) throw e;
       log.warn('ignoring a broken ZIP64 locator before a complete end record', { offset: locatorPosition, message: e.message });
@@ -764,6 +771,7 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
   let diskNumberStart = values.diskNumberStart;
   let name: string | undefined;
   let nameEncoding: NameEncoding = (flags & BITFLAG_UTF8) !== 0 ? 'utf8' : 'cp437';
+  let headerNameCrc32: number | undefined;
   let comment: string | undefined;
   let modified: Date | undefined;
   let zip64 = false;
@@ -809,7 +817,10 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
           if (name === undefined) {
             const v = EXTRA_INFOZIP_UNICODE_PATH.decode(buf, dataStart, dataEnd, CENTRAL_CONTEXT).values;
             name = unicodeExtraText(v['version'], v['nameCrc32'], v['unicodeName'], buf.subarray(nameStart, nameEnd));
-            if (name !== undefined) nameEncoding = 'unicode-path-extra';
+            if (name !== undefined) {
+              nameEncoding = 'unicode-path-extra';
+              headerNameCrc32 = v['nameCrc32'] as number;
+            }
           }
           break;
         case EXTRA_ID.INFOZIP_UNICODE_COMMENT:
@@ -849,6 +860,7 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
     index,
     name,
     nameEncoding,
+    headerNameCrc32,
     comment,
     versionMadeBy: values.versionMadeBy,
     versionNeededToExtract: values.versionNeededToExtract,

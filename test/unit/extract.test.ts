@@ -240,6 +240,44 @@ with zipfile.ZipFile('p.zip', 'w', zipfile.ZIP_DEFLATED) as z:
     expect(readFileSync(path.join(target, 'a', long), 'utf8')).toBe('short');
     expect(readFileSync(path.join(target, 'b', long)).equals(big)).toBe(true);
   });
+
+  it('takes a local header with the central name bytes for the name a Unicode path field gives the central record alone', async () => {
+    // CP866 name bytes; Info-ZIP's Unicode path field (0x7075) in the central record, in both
+    // headers, or in the central record with local name bytes of another name (refused).
+    run(
+      'python3',
+      [
+        '-c',
+        `
+import struct, zlib
+def archive(file, local_field, local_name):
+    name = 'привет.txt'.encode('cp866')
+    field = struct.pack('<HHBI', 0x7075, 5 + len('привет.txt'.encode()), 1, zlib.crc32(name)) + 'привет.txt'.encode()
+    data = b'hello'
+    crc = zlib.crc32(data)
+    local_extra = field if local_field else b''
+    local = struct.pack('<IHHHHHIIIHH', 0x04034b50, 20, 0, 0, 0, 0x5821, crc, len(data), len(data), len(local_name), len(local_extra)) + local_name + local_extra
+    central = struct.pack('<IHHHHHHIIIHHHHHII', 0x02014b50, 20, 20, 0, 0, 0, 0x5821, crc, len(data), len(data), len(name), len(field), 0, 0, 0, 0, 0) + name + field
+    body = local + data
+    end = struct.pack('<IHHHHIIH', 0x06054b50, 0, 0, 1, 1, len(central), len(body), 0)
+    open(file, 'wb').write(body + central + end)
+archive('central-only.zip', False, 'привет.txt'.encode('cp866'))
+archive('both.zip', True, 'привет.txt'.encode('cp866'))
+archive('other-local.zip', False, 'пока.txt'.encode('cp866'))
+`,
+      ],
+      dir,
+    );
+    for (const name of ['central-only.zip', 'both.zip']) {
+      const target = path.join(dir, name + '.out');
+      const result = await extractArchive(path.join(dir, name), target);
+      expect(result.problems).toEqual([]);
+      expect(readFileSync(path.join(target, 'привет.txt'), 'utf8')).toBe('hello');
+      expect((await testArchive(path.join(dir, name))).ok).toBe(true);
+    }
+    const other = await testArchive(path.join(dir, 'other-local.zip'));
+    expect(other.problems.map((p) => [p.entry, p.code])).toEqual([['привет.txt', 'LOCAL_MISMATCH']]);
+  });
 });
 
 describe('extractArchive of entries whose attributes say folder', () => {

@@ -9,7 +9,7 @@ import { openFileSource } from '../../src-main/archive/file-source.js';
 import { CENTRAL_DIRECTORY_HEADER, END_OF_CENTRAL_DIRECTORY, LOCAL_FILE_HEADER, SIGNATURE } from '../../src-main/zip/records.js';
 import { assertNoOverlaps, findOverlaps, openZip, type EntrySpan } from '../../src-main/zip/reader.js';
 import { createArchiveService } from '../../src-main/ipc/archives.js';
-import { ZipError, stacklessZipError } from '../../src-main/zip/errors.js';
+import { ZipError, isZipError, stacklessZipError } from '../../src-main/zip/errors.js';
 import type { ZipEntry } from '../../src-main/zip/model.js';
 import { expectCode, makeTempDir, messWith, openBuffer, python, pythonListing, readAll, run, signatureOffsets } from './reader-fixtures.js';
 
@@ -276,7 +276,8 @@ with zipfile.ZipFile('ntfs-far.zip', 'w') as z:
   });
 
   it('reads every record the directory holds when a ZIP64 end record counts fewer (as unzip, 7-Zip, bsdtar and Python do)', async () => {
-    // Python's archive, its ZIP64 end record saying 1 entry where the directory holds 2.
+    // Python's archive, its ZIP64 end record saying 1 entry where the directory holds 2 (and its
+    // end record the count's marker, 0xffff, to say the ZIP64 one holds it).
     python(
       `
 import struct, zipfile
@@ -285,6 +286,7 @@ with zipfile.ZipFile('z64-low.zip', 'w') as z:
 d = bytearray(open('z64-low.zip', 'rb').read())
 end = d.rfind(b'PK\\x05\\x06')
 count, size, offset = struct.unpack('<HII', d[end + 10:end + 20])
+struct.pack_into('<HH', d, end + 8, 0xffff, 0xffff)
 z64 = struct.pack('<IQHHIIQQQQ', 0x06064b50, 44, 45, 45, 0, 0, 1, 1, size, offset)
 loc = struct.pack('<IIQI', 0x07064b50, 0, offset + size, 1)
 open('z64-low.zip', 'wb').write(d[:end] + z64 + loc + d[end:])
@@ -295,6 +297,36 @@ open('z64-low.zip', 'wb').write(d[:end] + z64 + loc + d[end:])
     expect(reader.info.zip64EndOfCentralDirectoryOffset).toBeDefined();
     expect(entries.map((entry) => entry.name)).toEqual(['a.txt', 'b.txt']);
     expect(contents.get('b.txt')?.toString()).toBe('bravo');
+  });
+
+  it('keeps a complete end record over a ZIP64 end record that contradicts it, not one that widens it', async () => {
+    // The end record has no markers; a ZIP64 end record before it says 5 entries, 2 (the same),
+    // or 65,538 (2 widened: then it is believed, and the directory cannot hold them).
+    python(
+      `
+import struct, zipfile
+for z64count in (5, 2, 65538):
+    name = f'z64-{z64count}.zip'
+    with zipfile.ZipFile(name, 'w') as z:
+        z.writestr('a.txt', 'alpha'); z.writestr('b.txt', 'bravo')
+    d = open(name, 'rb').read()
+    end = d.rfind(b'PK\\x05\\x06')
+    count, size, offset = struct.unpack('<HII', d[end + 10:end + 20])
+    z64 = struct.pack('<IQHHIIQQQQ', 0x06064b50, 44, 45, 45, 0, 0, z64count, z64count, size, offset)
+    loc = struct.pack('<IIQI', 0x07064b50, 0, end, 1)
+    open(name, 'wb').write(d[:end] + z64 + loc + d[end:])
+`,
+      dir,
+    );
+    for (const count of [5, 2]) {
+      const { reader, entries, contents } = await readAll(readFileSync(path.join(dir, `z64-${count}.zip`)));
+      expect(reader.info.entryCount).toBe(2);
+      expect(reader.info.zip64EndOfCentralDirectoryOffset).toBeDefined();
+      expect(entries.map((entry) => entry.name)).toEqual(['a.txt', 'b.txt']);
+      expect(contents.get('b.txt')?.toString()).toBe('bravo');
+    }
+    const widened = await readAll(readFileSync(path.join(dir, 'z64-65538.zip'))).catch((e: unknown) => e);
+    expect(isZipError(widened) && widened.code).toBe('TOO_MANY_ENTRIES');
   });
 
   it('reads a 16-bit entry count that wrapped past 65,535 entries, across central directory chunks', async () => {
