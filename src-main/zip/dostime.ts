@@ -6,14 +6,18 @@
 const FILETIME_EPOCH_OFFSET_MS = 11_644_473_600_000;
 
 /**
- * The DOS date and time as a local-time Date. A month or day of 0 (an all-zero date, which some
- * writers store for "no date") is taken for 1, and a month past 12 for 12, so the date stays in
- * its year (it rolled back to 1979-11-30); other out-of-range parts roll over as Date does.
+ * The DOS date and time as a local-time Date. Each part out of its range is taken for the nearest
+ * in it, so the time stays in its day and the date in its month and year: a month or day of 0
+ * (an all-zero date, which some writers store for "no date") is 1 (it rolled back to 1979-11-30),
+ * a month past 12 is 12, a day past the month's last (31 February) its last, an hour past 23 is
+ * 23 (hour 24 rolled into the next day), a minute past 59 is 59, and a second past 58 is 58.
  */
 export function dosDateTimeToDate(date: number, time: number): Date {
+  const year = 1980 + (date >>> 9);
   const month = Math.min(Math.max((date >>> 5) & 0b1111, 1), 12);
-  const day = Math.max(date & 0b11111, 1);
-  return new Date(1980 + (date >>> 9), month - 1, day, time >>> 11, (time >>> 5) & 0b11_1111, (time & 0b1_1111) * 2);
+  let day = Math.max(date & 0b11111, 1);
+  if (day > 28) day = Math.min(day, new Date(year, month, 0).getDate());
+  return new Date(year, month - 1, day, Math.min(time >>> 11, 23), Math.min((time >>> 5) & 0b11_1111, 59), Math.min((time & 0b1_1111) * 2, 58));
 }
 
 /** Whether each part is in range (month 1–12, day 1–31, hour < 24, minute < 60, second < 60). */

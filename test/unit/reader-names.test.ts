@@ -59,6 +59,10 @@ describe('DOS date and time', () => {
     // Read as a time, an all-zero date is the format's first day (it rolled back to 1979-11-30); a month past 12 stays in its year.
     expect(dosDateTimeToDate(0, 0)).toEqual(new Date(1980, 0, 1));
     expect(dosDateTimeToDate((40 << 9) | (15 << 5) | 3, 0)).toEqual(new Date(2020, 11, 3));
+    // Nor do a day past the month's last, an hour past 23 or a minute or second past 59 leave their day.
+    expect(dosDateTimeToDate((41 << 9) | (2 << 5) | 31, (31 << 11) | (63 << 5) | 31)).toEqual(new Date(2021, 1, 28, 23, 59, 58));
+    expect(dosDateTimeToDate((40 << 9) | (2 << 5) | 30, (24 << 11) | (60 << 5) | 30)).toEqual(new Date(2020, 1, 29, 23, 59, 58));
+    expect(dosDateTimeToDate((44 << 9) | (4 << 5) | 31, (12 << 11) | (30 << 5))).toEqual(new Date(2024, 3, 30, 12, 30));
   });
 
   it('converts Unix seconds and NTFS FILETIMEs', () => {
