@@ -335,6 +335,21 @@ export class Logging extends EventEmitter<LoggingEvents> {
     transport.on('logRemoved', (name: string) => this.emit('logRemoved', name));
     // file-stream-rotator re-emits fs errors on its proxy; unhandled they would throw.
     (transport.logStream as unknown as EventEmitter).on('error', (error: unknown) => this.reportFileError(error));
+    // A rotation re-creates the folder synchronously inside write() (mkDirForFile), and throws when
+    // it cannot (the folder deleted and its parent read-only, or a file in its place). Thrown there,
+    // it left winston's pipe mid-write: the caller of logger.info() got ENOTDIR, the CLI a stack
+    // trace, and close() never finished. The record is lost either way; the write is reported and
+    // winston goes on to the next one.
+    const stream = transport.logStream as unknown as { write(...args: unknown[]): unknown };
+    const write = stream.write.bind(stream);
+    stream.write = (...args: unknown[]): unknown => {
+      try {
+        return write(...args);
+      } catch (error) {
+        this.reportFileError(error);
+        return true;
+      }
+    };
     return transport;
   }
 

@@ -184,6 +184,26 @@ describe('never crash, never stop logging', () => {
     expect(logLines().at(-1)).toContain('debug debug in the old folder');
   });
 
+  it('a rotation that cannot re-create the folder loses its records, says so once, and close() still finishes', async () => {
+    writeConfig({ file: { folder: 'deep/logs', maxSize: '1k', zippedArchive: false } });
+    const { logging, consoleText } = start({ watch: false });
+    const big = 'x'.repeat(1100);
+    logging.logger.info(`one ${big}`);
+    await untilOnDisk('one ', path.join(dir, 'deep/logs'));
+    // The folder goes and a file takes its parent's place: the next rotation's mkdir fails (ENOTDIR).
+    fs.rmSync(path.join(dir, 'deep'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'deep'), 'a file now');
+    expect(() => {
+      logging.logger.info(`two ${big}`);
+      logging.logger.info(`three ${big}`);
+    }).not.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    logging.logger.info('four');
+    await logging.close();
+    const warnings = consoleText().split('\n').filter((line) => line.startsWith('Warning: writing the log file failed'));
+    expect(warnings).toEqual([expect.stringContaining('ENOTDIR')]);
+  });
+
   it('after close, late records are dropped quietly', async () => {
     writeConfig({});
     const { logging, consoleText } = start();
