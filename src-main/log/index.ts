@@ -311,6 +311,12 @@ export class Logging extends EventEmitter<LoggingEvents> {
   private makeFileTransport(file: FileConfig): FileTransport {
     const folder = this.folderOf(file);
     fs.mkdirSync(folder, { recursive: true });
+    // file-stream-rotator opens the file asynchronously, so a folder that exists but cannot be
+    // written (read-only, /proc) failed after the transport was in place: every record lost, no
+    // fallback. A file created and removed here makes that a construction error, which apply() handles.
+    const probe = path.join(folder, `.zipdesk-write-test-${process.pid}`);
+    fs.closeSync(fs.openSync(probe, 'w'));
+    fs.rmSync(probe, { force: true });
     // "zipdesk-%DATE%.log" → rotated by size as zipdesk-DATE.1.log, not zipdesk-DATE.log.1; a
     // name whose date is its last part ("zipdesk.log.%DATE%") has no extension of its own.
     const lastPart = path.extname(file.fileName);

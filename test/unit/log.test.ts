@@ -161,6 +161,33 @@ describe('never crash, never stop logging', () => {
     expect(logLines().at(-1)).toContain('info  in the default folder');
   });
 
+  it('a log folder that exists but cannot be written: at start the default folder takes the records; on reload the current file stays', async () => {
+    // Root may write in any folder of mode 555, not in /proc/self.
+    const unwritable = process.getuid?.() === 0 ? '/proc/self' : path.join(dir, 'read-only');
+    if (unwritable !== '/proc/self') fs.mkdirSync(unwritable, { mode: 0o555 });
+    writeConfig({ file: { folder: unwritable } });
+    const first = start({ watch: false });
+    first.logging.logger.info('in the default folder');
+    await first.logging.close();
+    expect(first.consoleText()).toContain(`Warning: cannot write logs to ${unwritable}: `);
+    expect(first.consoleText()).toContain(`; writing them to ${logFolder} instead`);
+    expect(logLines().at(-1)).toContain('info  in the default folder');
+
+    writeConfig({ file: { folder: 'good' } });
+    const { logging, consoleText } = start();
+    logging.logger.info('before the edit');
+    const warned = once(logging, 'warning', within(2000));
+    writeConfig({ level: 'debug', file: { folder: unwritable } });
+    await warned;
+    logging.logger.debug('after the edit, in the same file');
+    await logging.close();
+    expect(consoleText()).toContain(`Warning: cannot write logs to ${unwritable}: `);
+    expect(consoleText()).toContain('; keeping the current log file');
+    const kept = logLines(path.join(dir, 'good'));
+    expect(kept[0]).toContain('info  before the edit');
+    expect(kept.at(-1)).toContain('debug after the edit, in the same file');
+  });
+
   it('a file name whose date is its last part has no extension cut from it', async () => {
     writeConfig({ file: { fileName: 'zipdesk.log.%DATE%', maxSize: '1k', maxFiles: 2, zippedArchive: false } });
     const { logging } = start();
