@@ -140,6 +140,7 @@ const LEVEL_HELP = `use one of ${LOG_LEVELS.join(', ')} or ${Object.keys(PYTHON_
 const BAD_FILE_NAME = /["<>|:*?\\/\x00-\x1f]/;
 // eslint-disable-next-line no-control-regex
 const BAD_FOLDER = /["<>|\x00-\x1f]/;
+const ONLY_DOTS = /^[.\s]+$/;
 // file-stream-rotator's own size syntax: an integer (or 0.x) followed by k, m or g.
 const SIZE = /^(?:0\.)?\d+[kmg]$/i;
 const DAYS = /^(\d+)d$/;
@@ -218,7 +219,9 @@ function readFileSection(section: Record<string, unknown>, file: FileConfig, pro
     const folder = section.folder;
     if (folder === null || folder === '') file.folder = null;
     else if (typeof folder !== 'string') problems.push(`file.folder: expected a folder path or null, found ${describe(folder)}`);
-    else if (BAD_FOLDER.test(folder)) problems.push(`file.folder: ${JSON.stringify(folder)} contains a character not allowed in a path`);
+    // "  " was made as a folder of that name beside the settings: surely not what was meant.
+    else if (folder.trim() === '') problems.push(`file.folder: ${describe(folder)} is only spaces; use null for the default folder`);
+    else if (BAD_FOLDER.test(folder)) problems.push(`file.folder: ${describe(folder)} contains a character not allowed in a path`);
     else file.folder = folder;
   }
 
@@ -227,7 +230,10 @@ function readFileSection(section: Record<string, unknown>, file: FileConfig, pro
     if (typeof name !== 'string' || name.trim() === '') {
       problems.push(`file.fileName: expected a file name like "zipdesk-%DATE%.log", found ${describe(name)}`);
     } else if (BAD_FILE_NAME.test(name)) {
-      problems.push(`file.fileName: ${JSON.stringify(name)} must be a plain file name without / \\ : * ? " < > |; put the folder in file.folder`);
+      problems.push(`file.fileName: ${describe(name)} must be a plain file name without / \\ : * ? " < > |; put the folder in file.folder`);
+    } else if (ONLY_DOTS.test(name)) {
+      // "." and ".." name the folder and its parent: the log went beside the log folder ("logs.2026-01-01"), not in it.
+      problems.push(`file.fileName: ${describe(name)} is not a file name; use one like "zipdesk-%DATE%.log"`);
     } else {
       file.fileName = name;
     }
@@ -238,7 +244,7 @@ function readFileSection(section: Record<string, unknown>, file: FileConfig, pro
     if (typeof pattern !== 'string' || pattern.trim() === '') {
       problems.push(`file.datePattern: expected a date format like "YYYY-MM-DD", found ${describe(pattern)}`);
     } else if (BAD_FILE_NAME.test(pattern) || LOCALIZED_DATE_TOKEN.test(pattern.replace(/\[[^\]]*\]/g, ''))) {
-      problems.push(`file.datePattern: ${JSON.stringify(pattern)} would put / \\ : * ? " < > | into the file name`);
+      problems.push(`file.datePattern: ${describe(pattern)} would put / \\ : * ? " < > | into the file name`);
     } else {
       file.datePattern = pattern;
     }
@@ -257,7 +263,8 @@ function readFileSection(section: Record<string, unknown>, file: FileConfig, pro
     if (keep === null) file.maxFiles = null;
     // Safe integers only: the rotator reads the number back from its text, and 1e21 reads as 1.
     else if (typeof keep === 'number' && Number.isSafeInteger(keep) && keep >= 1) file.maxFiles = keep;
-    else if (days && Number(days[1]) >= 1) file.maxFiles = `${Number(days[1])}d`;
+    // The same for days: 99999999999999999999999d became "1e+23d", which the rotator read as one day.
+    else if (days && Number.isSafeInteger(Number(days[1])) && Number(days[1]) >= 1) file.maxFiles = `${Number(days[1])}d`;
     else problems.push(`file.maxFiles: expected a number of files (like 5) or of days (like "14d"), or null to keep all, found ${describe(keep)}`);
   }
 

@@ -111,6 +111,12 @@ describe('parseLogConfig', () => {
     expect(problem('{"level": ' + '['.repeat(20_000))).toEqual(['/c/logging.json:1:266: the JSON is nested more than 256 levels deep']);
     expect(problem({ file: { maxFiles: 1e21 } })[0]).toMatch(/file\.maxFiles: .* found 1e\+21$/);
     expect(problem({ file: { maxFiles: Number.MAX_SAFE_INTEGER } })).toEqual([]);
+    // As text it read back as "1e+23d": one day.
+    expect(problem({ file: { maxFiles: '99999999999999999999999d' } })[0]).toMatch(/file\.maxFiles: .* found "99999999999999999999999d"$/);
+    expect(problem({ file: { maxFiles: `${Number.MAX_SAFE_INTEGER}d` } })).toEqual([]);
+    // "." and ".." put the log beside the log folder; "  " made a folder of two spaces.
+    for (const fileName of ['.', '..', ' . ']) expect(problem({ file: { fileName } })[0], fileName).toMatch(/file\.fileName: .* is not a file name/);
+    expect(problem({ file: { folder: '  ' } })[0]).toBe('/c/logging.json: file.folder: "  " is only spaces; use null for the default folder');
     expect(problem({ file: { maxSize: '0k' } })[0]).toMatch(/file\.maxSize: .* found "0k"$/);
     for (const datePattern of ['L', 'YYYY-MM-DD LT', 'll', 'YYYY-MM-DDTHH Z']) expect(problem({ file: { datePattern } })[0], datePattern).toMatch(/would put/);
     for (const datePattern of ['YYYY-MM-DD', 'YYYY-MM-DD-HH', 'YYYY-MM-DD[ Log]', 'YYYYMMDDTHHmmZZ']) expect(problem({ file: { datePattern } }), datePattern).toEqual([]);
@@ -142,6 +148,11 @@ describe('parseLogConfig', () => {
     expect(result.ok && result.notes?.at(-1)).toBe(`${FILE}: and 2995 more`);
     expect(problemsOf(`{"${long}": 1}`)[0]).toMatch(new RegExp(`^${FILE}: x{57}…: unknown key \\(known keys: `));
     expect(problemsOf('{"file": {"maxFiles": 1e400}}')[0]).toContain('found a number too large');
+    // Refused for a character, not for their type: cut all the same.
+    const refused = problemsOf(JSON.stringify({ file: { fileName: `${long}/x.log`, folder: `${long}|x`, datePattern: `${long}L` } }));
+    expect(refused).toHaveLength(3);
+    for (const problem of refused) expect(problem.length, problem.slice(0, 80)).toBeLessThan(200);
+    expect(refused[0]).toBe(`${FILE}: file.folder: "${'x'.repeat(56)}… contains a character not allowed in a path`);
   });
 
   it.each([
