@@ -443,12 +443,29 @@ function textFormat(): winston.Logform.Format {
   return winston.format.printf((info) => {
     const fields: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(info)) if (!SKIPPED_FIELDS.has(key)) fields[key] = value;
-    const module = typeof info.module === 'string' ? ` [${info.module}]` : '';
-    // One record, one line: a message with line breaks (from a page or a worker) cannot forge records.
-    const message = (typeof info.message === 'string' ? info.message : toJson(info.message)).replace(/\r?\n|\r/g, '\\n');
-    const rest = Object.keys(fields).length > 0 ? ` ${toJson(fields)}` : '';
+    const module = typeof info.module === 'string' ? ` [${escapeControls(info.module)}]` : '';
+    const message = escapeControls(typeof info.message === 'string' ? info.message : toJson(info.message));
+    // JSON escapes C0 controls and backslashes already, not C1 controls or the Unicode line separators.
+    const rest = Object.keys(fields).length > 0 ? ` ${toJson(fields).replace(/[\x7f-\x9f\u2028\u2029]/g, unicodeEscape)}` : '';
     return `${String(info.timestamp ?? new Date().toISOString())} ${info.level.padEnd(5)}${module} ${message}${rest}`;
   });
+}
+
+/**
+ * One record, one line, and nothing a terminal acts on: a message from a page or a worker cannot
+ * forge records with a line break (CR, LF, VT, FF, NEL, U+2028/2029) or rewrite the screen with an
+ * escape sequence. A backslash is doubled, so that a message holding a backslash and an n is not
+ * read as one that held a line break.
+ */
+function escapeControls(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\\\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (character) => CONTROL_ESCAPES[character] ?? unicodeEscape(character));
+}
+
+const CONTROL_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function unicodeEscape(character: string): string {
+  return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
 /** `{ error: new Error(…) }` in meta keeps name, message and code in both formats (JSON.stringify gives "{}"). */

@@ -621,6 +621,28 @@ describe('for the app menu and the command line', () => {
     expect(lines.filter((line) => line.startsWith('2026-01-01'))).toEqual([]);
   });
 
+  it('the text format escapes every control character and line separator, in message, module and meta', async () => {
+    writeConfig({});
+    const { logging } = start();
+    const forged = '2026-01-01T00:00:00.000Z error [jobs] FORGED';
+    const breaks = { CRLF: '\r\n', CR: '\r', VT: '\v', FF: '\f', NEL: '\u0085', LS: '\u2028', PS: '\u2029', ESC: '\u001b[2K\r', DEL: '\u007f' };
+    for (const [name, sep] of Object.entries(breaks)) {
+      logging.logRecord({ level: 'info', message: `msg-${name}${sep}${forged}`, meta: { module: `mod${sep}x`, name: `meta${sep}x` } }, 'renderer');
+    }
+    logging.logRecord({ level: 'info', message: 'a literal \\n and a tab\there' }, 'renderer');
+    await logging.close();
+    const text = fs.readFileSync(path.join(logFolder, logFiles()[0]!), 'utf8');
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]/);
+    const lines = text.split('\n').filter((line) => line !== '');
+    expect(lines).toHaveLength(Object.keys(breaks).length + 1);
+    expect(lines[0]).toMatch(/ info  \[mod\\r\\nx\] msg-CRLF\\r\\n2026-01-01T00:00:00.000Z error \[jobs\] FORGED \{"name":"meta\\r\\nx"\}$/);
+    expect(lines[4]).toContain(' [mod\\u0085x] msg-NEL\\u00852026');
+    expect(lines[4]).toContain('{"name":"meta\\u0085x"}');
+    expect(lines[7]).toContain('msg-ESC\\u001b[2K\\r2026');
+    expect(lines.at(-1)).toMatch(/ info  \[renderer\] a literal \\\\n and a tab\\there$/);
+  });
+
   it('the CLI uses --log-config, never creates a file the user named, and does not watch', async () => {
     const named = path.join(dir, 'named.json');
     const stderr = new PassThrough();
