@@ -37,7 +37,7 @@ export const inspectCommand: Command = {
       return failed(error);
     }
     try {
-      const reader = await openZip(source, { log: context.log });
+      const reader = await openZip(source, { log: context.log.child({ module: 'archives', task: 'inspect' }) });
       if (entryName === undefined) await showArchive(reader, context, json);
       else {
         const matches = await findEntries(reader, entryName);

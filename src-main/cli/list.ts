@@ -39,7 +39,7 @@ export const listCommand: Command = {
     try {
       let reader;
       try {
-        reader = await openZip(source, { log: context.log });
+        reader = await openZip(source, { log: context.log.child({ module: 'archives', task: 'list' }) });
       } catch (error) {
         return cannotList(error);
       }

@@ -11,6 +11,7 @@ import { writeJson, writeLines } from '../../src-main/cli/output.js';
 import { main } from '../../src-main/cli/main.js';
 import { openFileSource } from '../../src-main/archive/file-source.js';
 import { openZip, plainRecordTime } from '../../src-main/zip/reader.js';
+import { recordingLog, type LogRecord } from '../../src-main/log/record.js';
 import { silentLog } from '../../src-main/log/types.js';
 import { craftZip, run, tempDir, writeArchive } from './craft.js';
 import { messWith, signatureOffsets } from './reader-fixtures.js';
@@ -290,6 +291,17 @@ describe('zipdesk inspect', () => {
   it('an unknown entry is a problem with the archive (exit 1)', async () => {
     const result = await zipdesk('inspect', 'good.zip', 'nope');
     expect(result).toMatchObject({ code: 1, stderr: 'zipdesk: good.zip: no entry named "nope"\n' });
+  });
+});
+
+describe('where the commands log', () => {
+  it.each(['list', 'inspect', 'test'])("%s files the reader's records under archives, not cli (README: modules)", async (command) => {
+    const records: LogRecord[] = [];
+    const log = recordingLog((record) => records.push(record), { module: 'cli' });
+    const code = await main([command, 'good.zip'], { stdout: captured().stream, stderr: captured().stream, log, signal: new AbortController().signal, cwd: dir });
+    expect(code).toBe(0);
+    const opened = records.find((record) => record.message === 'opened archive');
+    expect(opened?.meta).toMatchObject({ module: 'archives' });
   });
 });
 
