@@ -12,6 +12,8 @@ import { allCommands, findCommand } from './commands.js';
 import { errorLine } from './report.js';
 import type { Logging } from '../log/index.js';
 import { LogConfigFlagError, takeLogConfigFlag } from '../log/paths.js';
+import { peekLogConfig } from '../log/peek.js';
+import { levelPasses } from '../log/config.js';
 import { silentLog, type Log } from '../log/types.js';
 import { collectOldGenerationSooner } from '../jobs/heap.js';
 
@@ -81,7 +83,7 @@ export async function main(argv: readonly string[], context: CliContext): Promis
 }
 
 type Level = 'error' | 'warn' | 'info' | 'debug';
-type Held = { level: Level; message: string; meta: Record<string, unknown> | undefined; context: Record<string, unknown> };
+type Held = { level: Level; message: string; meta: Record<string, unknown> | undefined; context: Record<string, unknown>; at: string };
 
 /** Where the records of a DeferredLog and its children go: held, until there is a target. */
 interface Sink {
@@ -106,7 +108,7 @@ export class DeferredLog implements Log {
   ) {}
   private hold(level: Level, message: string, meta?: Record<string, unknown>): void {
     const target = this.sink.target;
-    if (target === undefined) this.sink.held.push({ level, message, meta, context: this.context });
+    if (target === undefined) this.sink.held.push({ level, message, meta, context: this.context, at: new Date().toISOString() });
     else (this.passOn ??= target.child(this.context))[level](message, meta);
   }
   error(message: string, meta?: Record<string, unknown>): void {
@@ -124,13 +126,18 @@ export class DeferredLog implements Log {
   child(meta: Record<string, unknown>): Log {
     return new DeferredLog(this.sink, { ...this.context, ...meta });
   }
-  /** Whether anything worth a log file was held. */
-  get worthWriting(): boolean {
-    return this.sink.held.some((record) => record.level !== 'debug');
+  /**
+   * Whether anything worth a log file was held: a record above debug, or a debug record of a
+   * module for which `wantsDebug` says the settings ask for debug (asked only then, and once).
+   */
+  worthWriting(wantsDebug: (module: unknown) => boolean = () => false): boolean {
+    if (this.sink.held.some((record) => record.level !== 'debug')) return true;
+    return this.sink.held.some((record) => wantsDebug(record.meta?.module ?? record.context.module));
   }
-  /** Writes the records held into `into`; later ones go there as they come. */
+  /** Writes the records held into `into`, each with the time it was logged; later ones go there as they come. */
   replay(into: Log): void {
-    for (const record of this.sink.held) into.child(record.context)[record.level](record.message, record.meta);
+    // winston's timestamp format keeps a timestamp that a record already has.
+    for (const record of this.sink.held) into.child(record.context)[record.level](record.message, { ...record.meta, timestamp: record.at });
     this.sink.held.length = 0;
     this.sink.target = into;
   }
@@ -222,13 +229,26 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
   for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   // (A job command that ended before queuing any, on wrong usage, logs as the others do.)
   await started;
-  if (deferred.worthWriting) {
+  // Debug records alone are written when the settings ask for debug: a read of that small file,
+  // not the start of winston, which `list` of a small archive would wait for.
+  if (deferred.worthWriting(debugWantedBy(logConfig))) {
     const ready = await startLogging();
     if (ready !== undefined) deferred.replay(ready.logger);
   }
   await logging?.close().catch(() => undefined);
   // A command that finished before the signal reached it reports what it did.
   process.exitCode = code === EXIT_CANCELLED && stoppedBy !== undefined ? signalExitCode(stoppedBy) : code;
+}
+
+/** For DeferredLog.worthWriting: whether the settings would write a module's debug records to the file. */
+function debugWantedBy(logConfig: string | undefined): (module: unknown) => boolean {
+  let config: ReturnType<typeof peekLogConfig> | undefined;
+  return (module) => {
+    config ??= peekLogConfig(logConfig);
+    if (!config.file.enabled) return false;
+    const own = typeof module === 'string' && Object.hasOwn(config.modules, module) ? config.modules[module] : undefined;
+    return levelPasses('debug', own ?? config.level);
+  };
 }
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

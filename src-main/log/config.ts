@@ -18,6 +18,9 @@ export const PYTHON_LEVEL_ALIASES: Readonly<Record<string, LogLevel>> = {
   CRITICAL: 'error',
 };
 
+/** A logging config larger than this is refused unread (the defaults, pretty, are some 500 bytes). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 export const LOG_FORMATS = ['text', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 

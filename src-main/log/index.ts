@@ -16,6 +16,7 @@ import {
   defaultLogConfig,
   formatLogConfig,
   levelPasses,
+  MAX_CONFIG_BYTES,
   mostVerbose,
   parseLogConfig,
   type FileConfig,
@@ -33,8 +34,6 @@ export { silentLog, type Log } from './types.js';
 /** The module name of this file's own records (config warnings); `modules.log` in the config silences them. */
 export const LOGGING_MODULE = 'log';
 
-/** A logging config larger than this is refused unread (the defaults, pretty, are some 500 bytes). */
-const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export interface LoggingOptions {
   /** The JSON settings file (see paths.ts for where the app and the CLI find it). */

@@ -1,13 +1,15 @@
 // The command line honours --log-config (issue 4): a real `zipdesk create` (bin/zipdesk.js, the
 // compiled build/, the real job queue and worker thread) with a debug-level settings file writes
 // the job's records, the worker's among them, into the folder that file names.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DeferredLog } from '../../src-main/cli/main.js';
+import { recordingLog, type LogRecord } from '../../src-main/log/record.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(projectRoot, 'bin/zipdesk.js');
@@ -95,4 +97,46 @@ it('--log-config without a file name is a usage error (exit 2), not a positional
   const run = await zipdesk(['list', 'a.zip', '--log-config'], { ...process.env, ZIPDESK_LOG_CONFIG: '' });
   expect(run.code).toBe(2);
   expect(run.stderr).toBe('zipdesk: --log-config needs a file name\n');
+});
+
+describe('the commands that only read', () => {
+  const goodZip = (): void => {
+    execFileSync('python3', ['-c', "import zipfile\nwith zipfile.ZipFile('good.zip', 'w') as z: z.writestr('a.txt', 'hello')"], { cwd: dir });
+  };
+
+  it('write their debug records when the settings ask for debug', async () => {
+    goodZip();
+    fs.writeFileSync(path.join(dir, 'debug.json'), JSON.stringify({ level: 'info', modules: { archives: 'debug' }, file: { format: 'json' } }));
+    for (const command of ['test', 'list']) {
+      const run = await zipdesk(['--log-config', 'debug.json', command, 'good.zip'], { ...process.env, ZIPDESK_LOG_CONFIG: '' });
+      expect(run.code).toBe(0);
+    }
+    const logged = records(path.join(dir, 'logs'));
+    const opened = logged.filter((record) => record.message === 'opened archive');
+    expect(opened.map((record) => [record.level, record.module, record.task])).toEqual([
+      ['debug', 'archives', 'test'],
+      ['debug', 'archives', 'list'],
+    ]);
+  });
+
+  it('at the default level, or with debug for another module, start no logging: no log folder is made', async () => {
+    goodZip();
+    fs.writeFileSync(path.join(dir, 'default.json'), JSON.stringify({ modules: { jobs: 'debug' } }));
+    for (const command of ['test', 'list']) {
+      const run = await zipdesk(['--log-config', 'default.json', command, 'good.zip'], { ...process.env, ZIPDESK_LOG_CONFIG: '' });
+      expect(run.code).toBe(0);
+    }
+    expect(fs.existsSync(path.join(dir, 'logs'))).toBe(false);
+  });
+});
+
+it('a held record is written with the time it was logged, not the time logging started', async () => {
+  const deferred = new DeferredLog();
+  deferred.child({ module: 'cli' }).warn('held');
+  const heldAt = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const written: LogRecord[] = [];
+  deferred.replay(recordingLog((record) => written.push(record)));
+  expect(written).toHaveLength(1);
+  expect(Math.abs(Date.parse(String(written[0]?.meta?.timestamp)) - heldAt)).toBeLessThan(20);
 });
