@@ -1,6 +1,7 @@
 // The one winston logger of the main process, configured from the user's JSON file (issue 4).
 // It owns: creating the file with defaults on first run, reading and validating it, building the
-// console and rotating-file transports (rotation is winston-daily-rotate-file's, never ours),
+// console and rotating-file transports (rotation is winston-daily-rotate-file's, never ours;
+// which old files are kept or gzipped is retention.ts's),
 // per-module levels, watching the file and rebuilding the transports in place when it changes,
 // and taking records that the worker and the renderer send as plain objects. Whatever the file
 // says, logging keeps going: a bad file keeps the last good settings and says so once.
@@ -24,6 +25,7 @@ import {
   type LogLevel,
 } from './config.js';
 import { defaultLogFolder } from './paths.js';
+import { logFilePattern, sweepLogFolder, type LeftFile, type SweepSettings } from './retention.js';
 import { errorFields, logRecordTo, toJson } from './record.js';
 
 export * from './config.js';
@@ -64,15 +66,28 @@ export interface LoggingEvents {
   /** The rotating file transport started writing a file (first file and after each rotation). */
   newFile: [file: string];
   rotate: [oldFile: string, newFile: string];
-  /** A rotated file was gzipped. */
+  /** An earlier file was gzipped (retention.ts). */
   archive: [gzFile: string];
-  /** An old file was deleted because maxFiles says so. */
+  /** An old file was deleted because maxFiles says so (retention.ts). */
   logRemoved: [file: string];
 }
 
 type ConfigRead = { kind: 'missing' } | { kind: 'text'; text: string } | { kind: 'unreadable'; text: string; reason: string };
 
-type FileTransport = DailyRotateFile & { close?: () => void; __winstonerror?: (...args: unknown[]) => void };
+type FileTransport = DailyRotateFile & {
+  close?: () => void;
+  __winstonerror?: (...args: unknown[]) => void;
+  /** What retention.ts needs to know of this transport's files, but which of them are in use. */
+  retention: Omit<SweepSettings, 'inUse' | 'leftBehind'>;
+  /** The file it writes now, once file-stream-rotator has said. */
+  current?: string;
+  /** The files it writes or has writes in flight to (each counted once in Logging.inUse). */
+  held: Set<string>;
+  /** Files it rotated away from whose streams have not closed yet, with when. */
+  leaving: { file: string; at: number }[];
+  /** Called when `leaving` empties. */
+  onLeft?: () => void;
+};
 
 export class Logging extends EventEmitter<LoggingEvents> {
   readonly configPath: string;
@@ -93,6 +108,14 @@ export class Logging extends EventEmitter<LoggingEvents> {
   private readonly retiring = new Set<Promise<void>>();
   private closed = false;
   private fileErrorReported = false;
+  private sweepErrorReported = false;
+  /** The files this process's transports write, with how many of them write each. */
+  private readonly inUse = new Map<string, number>();
+  /** Files this process rotated away from, with when (retention.ts orders them by it, and gzips them though their date is in use). */
+  private readonly leftBehind = new Map<string, LeftFile>();
+  private lastLeftAt = 0;
+  private sweeping: Promise<void> | undefined;
+  private sweepAgain = false;
 
   constructor(options: LoggingOptions) {
     super();
@@ -207,11 +230,19 @@ export class Logging extends EventEmitter<LoggingEvents> {
     clearTimeout(this.debounce);
     this.watcher?.close();
     await flushed(this.logger);
-    if (this.file) this.retireFile(this.file);
+    const last = this.file;
+    if (last) this.retireFile(last, { keepInUse: true });
     this.file = undefined;
     this.logger.remove(this.console);
     this.logger.silent = true; // late records are dropped quietly, not reported by winston as "no transports"
     await Promise.all(this.retiring);
+    // Now that every file is written: a burst of rotations may have left files the last sweep
+    // could not see yet. The file last written stays plain: the next run goes on writing it.
+    await this.sweeping;
+    if (last === undefined) return;
+    // Files rotated away from in a burst may still be being opened and written.
+    if (last.leaving.length > 0) await new Promise<void>((resolve) => (last.onLeft = resolve));
+    await this.sweep(last);
   }
 
   private thresholdFor(module: unknown): LogLevel {
@@ -321,23 +352,58 @@ export class Logging extends EventEmitter<LoggingEvents> {
     const lastPart = path.extname(file.fileName);
     const extension = lastPart.includes('%DATE%') ? '' : lastPart;
     const stem = extension ? file.fileName.slice(0, -extension.length) : file.fileName;
-    const transport: FileTransport = new DailyRotateFile({
+    // Neither maxFiles nor zippedArchive: retention.ts keeps the folder to them (see there why).
+    // Without maxFiles the rotator keeps no audit file either, and so never reads this folder's
+    // path as a regular expression ("C++ projects" threw from the second start on).
+    const rotating = new DailyRotateFile({
       dirname: folder,
       filename: stem,
       extension,
       datePattern: file.datePattern,
       maxSize: file.maxSize ?? undefined,
-      maxFiles: file.maxFiles ?? undefined,
-      zippedArchive: file.zippedArchive,
-      // A fixed audit file per name pattern, so the count of kept files survives reloads and restarts
-      // (the default name is a hash of all options, which changes with any setting).
-      auditFile: path.join(folder, `.${stem.replace(/%DATE%/g, 'DATE')}${extension}-audit.json`),
       format: file.format === 'json' ? winston.format.json() : textFormat(),
     });
-    transport.on('new', (name: string) => this.emit('newFile', name));
-    transport.on('rotate', (oldFile: string, newFile: string) => this.emit('rotate', oldFile, newFile));
-    transport.on('archive', (name: string) => this.emit('archive', name));
-    transport.on('logRemoved', (name: string) => this.emit('logRemoved', name));
+    const transport: FileTransport = Object.assign(rotating, {
+      retention: { folder, pattern: logFilePattern({ stem, extension, datePattern: file.datePattern }), maxFiles: file.maxFiles, zippedArchive: file.zippedArchive },
+      held: new Set<string>(),
+      leaving: [],
+    });
+    // The rotator names its first file before this can listen, and again a tick later, by when
+    // a burst may have rotated past it; 'rotate' names the file left, heard or not.
+    const hold = (name: string): void => {
+      if (transport.held.has(name)) return;
+      transport.held.add(name);
+      this.use(name);
+    };
+    transport.on('new', (name: string) => {
+      if (name === transport.current) return;
+      transport.current = name;
+      hold(name);
+      this.emit('newFile', name);
+      this.scheduleSweep();
+    });
+    transport.on('rotate', (oldFile: string, newFile: string) => {
+      hold(oldFile);
+      // Strictly increasing, so that a burst of rotations within one millisecond keeps its order.
+      this.lastLeftAt = Math.max(Date.now(), this.lastLeftAt + 0.001);
+      transport.leaving.push({ file: oldFile, at: this.lastLeftAt });
+      this.emit('rotate', oldFile, newFile);
+    });
+    // The rotator ends the stream of the file it leaves; what was written to it is on disk once
+    // that stream closes (one 'close' on the proxy per stream, the current one's at the end).
+    let unclosed = 0;
+    transport.on('rotate', () => unclosed++);
+    (transport.logStream as unknown as EventEmitter).on('close', () => {
+      if (unclosed === 0 || --unclosed > 0) return;
+      // A millisecond's grace: the file system's clock may run a tick behind Date.now().
+      const doneAt = Date.now() + 1;
+      for (const { file: left, at } of transport.leaving.splice(0)) {
+        if (left !== transport.current && transport.held.delete(left)) this.release(left);
+        this.leftBehind.set(left, { leftAt: at, doneAt });
+      }
+      transport.onLeft?.();
+      this.scheduleSweep();
+    });
     // file-stream-rotator re-emits fs errors on its proxy; unhandled they would throw.
     (transport.logStream as unknown as EventEmitter).on('error', (error: unknown) => this.reportFileError(error));
     // A rotation re-creates the folder synchronously inside write() (mkDirForFile), and throws when
@@ -358,8 +424,11 @@ export class Logging extends EventEmitter<LoggingEvents> {
     return transport;
   }
 
-  /** Takes a file transport out of the logger, lets what it already holds reach the disk, then closes it. */
-  private retireFile(transport: FileTransport): void {
+  /**
+   * Takes a file transport out of the logger, lets what it already holds reach the disk, then closes
+   * it. Its files are then no longer in use, but with `keepInUse` (at close, for the last sweep).
+   */
+  private retireFile(transport: FileTransport, { keepInUse = false } = {}): void {
     if (transport.__winstonerror) transport.off('error', transport.__winstonerror);
     transport.on('error', (error: unknown) => this.reportFileError(error));
     const closeStream = (callback: () => void): void => {
@@ -372,7 +441,53 @@ export class Logging extends EventEmitter<LoggingEvents> {
       transport.end(() => closeStream(resolve));
     });
     this.retiring.add(done);
-    void done.then(() => this.retiring.delete(done));
+    void done.then(() => {
+      this.retiring.delete(done);
+      if (keepInUse) return;
+      for (const file of transport.held) this.release(file);
+      transport.held.clear();
+      this.scheduleSweep();
+    });
+  }
+
+  private use(file: string): void {
+    this.inUse.set(file, (this.inUse.get(file) ?? 0) + 1);
+  }
+
+  private release(file: string): void {
+    const users = (this.inUse.get(file) ?? 0) - 1;
+    if (users > 0) this.inUse.set(file, users);
+    else this.inUse.delete(file);
+  }
+
+  /** Runs the sweep for the transport in force, one at a time; asked again while one runs, it runs once more after it. */
+  private scheduleSweep(): void {
+    this.sweepAgain = true;
+    if (this.sweeping || this.closed) return;
+    const run = async (): Promise<void> => {
+      while (this.sweepAgain && this.file !== undefined) {
+        this.sweepAgain = false;
+        await this.sweep(this.file);
+      }
+      this.sweeping = undefined;
+    };
+    this.sweeping = run();
+  }
+
+  private async sweep(transport: FileTransport): Promise<void> {
+    const result = await sweepLogFolder({ ...transport.retention, inUse: new Set(this.inUse.keys()), leftBehind: this.leftBehind });
+    for (const file of result.removed) {
+      this.leftBehind.delete(file.replace(/\.gz$/, ''));
+      this.emit('logRemoved', file);
+    }
+    for (const file of result.archived) this.emit('archive', file);
+    const [problem] = result.problems;
+    // Once, like a failed write: a folder that refuses one deletion refuses the next.
+    if (problem === undefined || this.sweepErrorReported) return;
+    this.sweepErrorReported = true;
+    const message = `Warning: removing or gzipping old log files failed: ${problem instanceof Error ? problem.message : String(problem)}`;
+    if (!this.consoleStream.writableEnded) this.consoleStream.write(`${message}\n`);
+    this.emit('warning', message);
   }
 
   private folderOf(file: FileConfig): string {

@@ -464,6 +464,117 @@ describe('rotation through winston-daily-rotate-file', () => {
   });
 });
 
+describe('retention: the folder itself, not an audit file, says which files are kept (retention.ts)', () => {
+  const big = 'x'.repeat(1100);
+  const today = (): string => {
+    const now = new Date(); // the rotator names files by local time
+    return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+  };
+  const daysAgo = (days: number): Date => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+
+  /** A log file as an earlier run left it, last written `days` ago. */
+  function earlierFile(name: string, text: string, days: number): void {
+    fs.mkdirSync(logFolder, { recursive: true });
+    fs.writeFileSync(path.join(logFolder, name), name.endsWith('.gz') ? zlib.gzipSync(text) : text);
+    fs.utimesSync(path.join(logFolder, name), daysAgo(days), daysAgo(days));
+  }
+
+  it('the app and CLI runs sharing a folder keep maxFiles between them (each kept its own audit and files piled up)', async () => {
+    writeConfig({ file: { maxSize: '1k', maxFiles: 3, zippedArchive: false } });
+    const app = start({ watch: false }).logging;
+    for (let round = 0; round < 4; round++) {
+      app.logger.info(`app ${round} ${big}`);
+      await untilOnDisk(`app ${round} `);
+      const cli = start({ watch: false, createIfMissing: false }).logging;
+      cli.logger.info(`cli ${round} ${big}`);
+      await untilOnDisk(`cli ${round} `);
+      cli.logger.info(`cli ${round}b ${big}`);
+      await untilOnDisk(`cli ${round}b `);
+      await cli.close();
+    }
+    app.logger.info(`app last ${big}`);
+    await untilOnDisk('app last ');
+    await app.close();
+    expect(logFiles()).toHaveLength(3);
+    expect(logLines().join('\n')).toContain('app last ');
+  });
+
+  it('a burst of rotations within one tick still keeps maxFiles, the newest of them', async () => {
+    writeConfig({ file: { maxSize: '10k', maxFiles: 3, zippedArchive: true } });
+    const { logging } = start({ watch: false });
+    for (let index = 0; index < 3000; index++) logging.logger.info(`record ${index} ${'y'.repeat(100)}`);
+    await logging.close();
+    const files = logFiles();
+    expect(files).toHaveLength(3);
+    const counts = files.map((name) => Number(/\.(\d+)\.log/.exec(name)?.[1]));
+    expect(counts.sort((a, b) => a - b)).toEqual([counts[0]!, counts[0]! + 1, counts[0]! + 2]);
+    expect(files.filter((name) => name.endsWith('.log.gz'))).toHaveLength(2);
+    expect(logLines().join('\n')).toContain('record 2999 ');
+  });
+
+  it('at start, earlier plain files are gzipped and the oldest past maxFiles deleted; files not of the pattern are never touched', async () => {
+    earlierFile('zipdesk-2020-01-01.log', 'oldest\n', 30);
+    earlierFile('zipdesk-2020-01-02.log.gz', 'old, gzipped\n', 20);
+    earlierFile('zipdesk-2020-01-03.2.log', 'earlier run\n', 10);
+    const strangers = ['zipdesk-notes.log', 'notes.txt', 'zipdesk-2020-01-01.log.bak', 'other-2020-01-01.log', '.zipdesk-DATE.log-audit.json'];
+    for (const name of strangers) earlierFile(name, 'not ours\n', 40);
+    writeConfig({ file: { maxFiles: 3, zippedArchive: true } });
+    const { logging } = start({ watch: false });
+    const archived = once(logging, 'archive', within(5000));
+    logging.logger.info('today');
+    expect(await archived).toEqual([path.join(logFolder, 'zipdesk-2020-01-03.2.log.gz')]);
+    await logging.close();
+    expect(logFiles().filter((name) => !strangers.includes(name))).toEqual(['zipdesk-2020-01-02.log.gz', 'zipdesk-2020-01-03.2.log.gz', `zipdesk-${today()}.log`]);
+    expect(zlib.gunzipSync(fs.readFileSync(path.join(logFolder, 'zipdesk-2020-01-03.2.log.gz'))).toString()).toBe('earlier run\n');
+    // gzipping keeps the time it was last written: the order of the files stays.
+    expect(fs.statSync(path.join(logFolder, 'zipdesk-2020-01-03.2.log.gz')).mtimeMs).toBeCloseTo(daysAgo(10).getTime(), -4);
+    for (const name of strangers) expect(fs.readFileSync(path.join(logFolder, name), 'utf8')).toBe('not ours\n');
+  });
+
+  it('maxFiles in days keeps the files written within that many days', async () => {
+    earlierFile('zipdesk-2020-01-01.log', 'a month ago\n', 30);
+    earlierFile('zipdesk-2020-01-02.log', 'yesterday\n', 1);
+    writeConfig({ file: { maxFiles: '7d', zippedArchive: false } });
+    const { logging } = start({ watch: false });
+    logging.logger.info('today');
+    await logging.close();
+    expect(logFiles()).toEqual(['zipdesk-2020-01-02.log', `zipdesk-${today()}.log`]);
+  });
+
+  it('a damaged audit file left by an earlier version changes nothing (it turned maxFiles off for good)', async () => {
+    fs.mkdirSync(logFolder);
+    fs.writeFileSync(path.join(logFolder, '.zipdesk-DATE.log-audit.json'), '{\n    "keep": {');
+    writeConfig({ file: { maxSize: '1k', maxFiles: 2, zippedArchive: false } });
+    for (let run = 0; run < 4; run++) {
+      const { logging } = start({ watch: false, createIfMissing: false });
+      logging.logger.info(`run ${run} ${big}`);
+      await untilOnDisk(`run ${run} `);
+      logging.logger.info(`run ${run}b ${big}`);
+      await logging.close();
+    }
+    expect(logFiles()).toHaveLength(2);
+    expect(logLines().join('\n')).toContain('run 3b ');
+  });
+
+  it('a folder or file name that is no regular expression works from every start ("C++ projects" failed from the second)', async () => {
+    const folder = path.join(dir, 'C++ projects', 'logs (old');
+    writeConfig({ file: { folder, fileName: 'zipdesk (-%DATE%.log', maxSize: '1k', maxFiles: 2, zippedArchive: true } });
+    for (let run = 0; run < 3; run++) {
+      const { logging, consoleText } = start({ watch: false, createIfMissing: false });
+      logging.logger.info(`run ${run} ${big}`);
+      await untilOnDisk(`run ${run} `, folder);
+      logging.logger.info(`run ${run}b ${big}`);
+      await logging.close();
+      expect(consoleText()).toBe('');
+    }
+    expect(fs.existsSync(logFolder)).toBe(false);
+    const files = logFiles(folder);
+    expect(files).toHaveLength(2);
+    for (const name of files) expect(name).toMatch(/^zipdesk \(-\d{4}-\d\d-\d\d(\.\d+)?\.log(\.gz)?$/);
+    expect(logLines(folder).join('\n')).toContain('run 2b ');
+  });
+});
+
 describe('live reload', () => {
   it('a level changed in the file is obeyed within a second, with no restart', async () => {
     writeConfig({ level: 'info' });
