@@ -283,13 +283,15 @@ export class Logging extends EventEmitter<LoggingEvents> {
   /** Applies what was read, or warns once and keeps the current settings. */
   private applyRead(read: Exclude<ConfigRead, { kind: 'missing' }>): boolean {
     this.lastText = read.text;
+    // At start (warnings still pending) there are no settings to keep but the defaults.
+    const keeping = this.pending ? 'using the default settings' : 'keeping the current settings';
     if (read.kind === 'unreadable') {
-      this.warn(`Warning: cannot read logging config ${this.configPath}: ${read.reason}; keeping the current settings`);
+      this.warn(`Warning: cannot read logging config ${this.configPath}: ${read.reason}; ${keeping}`);
       return false;
     }
     const parsed = parseLogConfig(read.text, this.configPath, this.defaultFolder);
     if (!parsed.ok) {
-      this.warn(`Warning: logging config ${parsed.problems.join('; ')}; keeping the current settings`);
+      this.warn(`Warning: logging config ${parsed.problems.join('; ')}; ${keeping}`);
       return false;
     }
     this.apply(parsed.config);

@@ -133,7 +133,7 @@ describe('never crash, never stop logging', () => {
     const { logging, consoleText } = start({ defaultFolder: logFolder });
     logging.logger.info('logged anyway');
     await logging.close();
-    expect(consoleText()).toContain(`Warning: cannot read logging config ${configPath}: not a regular file; keeping the current settings`);
+    expect(consoleText()).toContain(`Warning: cannot read logging config ${configPath}: not a regular file; using the default settings`);
     expect(logLines().at(-1)).toContain('info  logged anyway');
   });
 
@@ -145,7 +145,7 @@ describe('never crash, never stop logging', () => {
       const { logging, consoleText } = start({ defaultFolder: logFolder, createIfMissing: false, watch: false });
       logging.logger.info(`logged anyway past ${unreadable}`);
       await logging.close();
-      expect(consoleText()).toContain(`Warning: cannot read logging config ${unreadable}: not a regular file; keeping the current settings`);
+      expect(consoleText()).toContain(`Warning: cannot read logging config ${unreadable}: not a regular file; using the default settings`);
       expect(logLines().at(-1)).toContain(`info  logged anyway past ${unreadable}`);
     }
   });
@@ -686,7 +686,7 @@ describe('live reload', () => {
     const { logging, consoleText } = start();
     expect(logging.config.level).toBe('info');
     await logging.close();
-    expect(consoleText()).toContain(`Warning: logging config ${configPath}: colour: unknown key (known keys: level, console, file, modules); keeping the current settings`);
+    expect(consoleText()).toContain(`Warning: logging config ${configPath}: colour: unknown key (known keys: level, console, file, modules); using the default settings`);
   });
 
   it('a deleted file keeps the current settings and warns', async () => {
