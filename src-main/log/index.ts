@@ -384,17 +384,17 @@ export class Logging extends EventEmitter<LoggingEvents> {
       this.emit('newFile', name);
       this.scheduleSweep();
     });
+    // The rotator ends the stream of the file it leaves; what was written to it is on disk once
+    // that stream closes (one 'close' on the proxy per stream, the current one's at the end).
+    let unclosed = 0;
     transport.on('rotate', (oldFile: string, newFile: string) => {
       hold(oldFile);
+      unclosed++;
       // Strictly increasing, so that a burst of rotations within one millisecond keeps its order.
       this.lastLeftAt = Math.max(Date.now(), this.lastLeftAt + 0.001);
       transport.leaving.push({ file: oldFile, at: this.lastLeftAt });
       this.emit('rotate', oldFile, newFile);
     });
-    // The rotator ends the stream of the file it leaves; what was written to it is on disk once
-    // that stream closes (one 'close' on the proxy per stream, the current one's at the end).
-    let unclosed = 0;
-    transport.on('rotate', () => unclosed++);
     (transport.logStream as unknown as EventEmitter).on('close', () => {
       if (unclosed === 0 || --unclosed > 0) return;
       // A millisecond's grace: the file system's clock may run a tick behind Date.now().
