@@ -1,0 +1,121 @@
+// The window at its edges, in Chromium against the real services (see harness.ts): long names and
+// paths that must not push buttons off-screen, names with invisible characters, the keyboard, and
+// what a selection means in each view. Found by a UI hunt; each test here failed before its fix.
+// Screenshots go to test-artifacts/e2e/ beside app.test.ts's.
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Locator } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { canRunE2e, PROJECT_ROOT, startHarness, type Harness } from './harness.js';
+
+const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts/e2e');
+
+function hasPython(): boolean {
+  try {
+    execFileSync('which', ['python3'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An archive of these names (each holding its name), written by Python's zipfile. */
+function pythonZip(file: string, names: readonly string[]): void {
+  execFileSync('python3', ['-c', 'import json, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n  for n in json.loads(sys.argv[2]): z.writestr(n, n)', file, JSON.stringify(names)]);
+}
+
+describe.skipIf(!canRunE2e || !hasPython())('The window at its edges', () => {
+  let harness: Harness;
+  let work: string;
+  const shot = (name: string) => harness.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+
+  async function open(file: string): Promise<void> {
+    await harness.emit('openArchive', file);
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe(path.basename(file));
+  }
+
+  /** The element lies inside the viewport, left to right: it can be seen and clicked. */
+  async function expectOnScreen(locator: Locator): Promise<void> {
+    const box = await locator.boundingBox();
+    const width = harness.page.viewportSize()!.width;
+    expect(box, 'the element is rendered').not.toBeNull();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(width);
+  }
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    work = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-edges-'));
+    harness = await startHarness();
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  test('a long job title, problem line, notice or entry name pushes no button off-screen', async () => {
+    await harness.page.setViewportSize({ width: 1000, height: 700 });
+    const archive = path.join(work, 'long.zip');
+    // 311 characters, no space, each part short enough for a file system.
+    const longName = `long/${'y'.repeat(200)}/${'x'.repeat(100)}.txt`;
+    pythonZip(archive, ['short.txt', longName]);
+    await open(archive);
+
+    // Extract all into a deep folder: the job's title is some 150 characters.
+    const target = path.join(work, 'Documents', 'Work', 'Clients', 'Acme Corporation', 'Projects 2026', 'Website Redesign', 'Deliverables', 'long');
+    harness.dialogs.extractFolders.push(target);
+    await harness.page.getByRole('button', { name: 'Extract all…' }).click();
+    const job = harness.page.locator('[data-testid="job"]', { hasText: 'long.zip' });
+    await expect.poll(() => job.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    // Again into the same folder: both files are skipped, a problem line each, one of 311 characters.
+    harness.dialogs.extractFolders.push(target);
+    await harness.page.getByRole('button', { name: 'Extract all…' }).click();
+    await expect.poll(() => job.first().locator('.problems li').count(), { timeout: 20_000 }).toBe(2);
+    await shot('edges-01-long-job');
+    for (const control of [
+      harness.page.getByRole('button', { name: 'Close archive' }),
+      harness.page.getByRole('radio', { name: 'By folder' }),
+      harness.page.getByRole('button', { name: 'Clear finished' }),
+      job.first().getByRole('button', { name: 'Show in folder' }),
+    ]) {
+      await expectOnScreen(control);
+    }
+    // The title is cut short on screen; its tooltip holds all of it.
+    expect(await job.first().locator('.title').getAttribute('title')).toBe(`long.zip → ${target}`);
+    const list = harness.page.getByTestId('jobs-panel').locator('.list');
+    expect(await list.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
+    await job.first().getByRole('button', { name: 'Show in folder' }).click();
+    await expect.poll(() => harness.revealed).toContain(target);
+    await harness.page.getByRole('button', { name: 'Clear finished' }).click();
+
+    // A refused drop of a file with a long name without spaces: the notice's ✕ can be reached.
+    const refused = path.join(work, `${'averyveryverylongfilenamewithoutanyspaces'.repeat(3)}.txt`);
+    writeFileSync(refused, 'x');
+    await harness.setDropPaths({ 'refused.txt': refused });
+    await harness.drop(['refused.txt']);
+    const notice = harness.page.getByTestId('notice').filter({ hasText: 'Not accepted' });
+    await notice.waitFor();
+    await shot('edges-02-long-notice');
+    const dismiss = notice.getByRole('button', { name: 'Dismiss' });
+    await expectOnScreen(dismiss);
+    // The name wraps inside the notice instead of pushing its ✕ out of it.
+    const [box, button] = [await notice.boundingBox(), await dismiss.boundingBox()];
+    expect(button!.x + button!.width).toBeLessThanOrEqual(box!.x + box!.width);
+    await dismiss.click();
+    await notice.waitFor({ state: 'detached' });
+
+    // The inspector of the long name: its ✕ and both record columns are on screen.
+    await harness.page.locator('[data-testid="row"]', { hasText: 'xxxxx' }).dblclick();
+    await harness.page.getByTestId('field-pairs').waitFor();
+    await shot('edges-03-long-name-inspector');
+    await expectOnScreen(harness.page.getByRole('button', { name: 'Close inspector' }));
+    await expectOnScreen(harness.page.getByTestId('field-pairs').getByRole('columnheader', { name: 'Central directory' }));
+    expect(await harness.page.getByTestId('inspector').locator('h2').textContent()).toBe(longName);
+    await harness.page.getByRole('button', { name: 'Close inspector' }).click();
+    await harness.page.setViewportSize({ width: 1280, height: 800 });
+  });
+});
