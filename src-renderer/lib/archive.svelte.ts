@@ -6,7 +6,7 @@ import { SvelteSet } from 'svelte/reactivity';
 import type { ArchiveReport, ArchiveSummary, EntryRow, OverwritePolicy } from '../../src-preload/contract.js';
 import { MAX_PAGE_ROWS } from '../../src-preload/contract.js';
 import { api } from './api.js';
-import { buildTree, flatItems, initiallyExpanded, sortedRows, treeItems, withFolderContents, type ListItem, type SortDirection, type SortKey, type ViewMode } from './listing.js';
+import { buildTree, flatItems, foldersWithoutEntry, initiallyExpanded, isFiltering, sortedRows, treeItems, withFolderContents, type ListItem, type SortDirection, type SortKey, type ViewMode } from './listing.js';
 
 export type LoadState = 'empty' | 'loading' | 'loaded' | 'error';
 
@@ -48,7 +48,17 @@ export class ArchiveState {
   filter = $state('');
   mode = $state<ViewMode>('flat');
   expanded = new SvelteSet<string>();
-  selected = new SvelteSet<number>();
+  /**
+   * The entries selected, by index. A range or Ctrl+A makes a new set and swaps it in once: added
+   * one by one to the reactive set, a million rows held the window some 15 s.
+   */
+  selected = $state.raw(new SvelteSet<number>());
+  /**
+   * Folders selected in the by-folder view that have no entry of their own (most archives'
+   * folders: Python, Explorer and `zip -D` write none), by path ("docs/img/"). A folder that has
+   * an entry is selected by that entry, in `selected`.
+   */
+  selectedFolders = $state.raw(new SvelteSet<string>());
   /** Position of the keyboard focus in `items`. */
   focus = $state(0);
   /** What extracting does with a name already taken in the target folder (kept while the window lives). */
@@ -100,7 +110,7 @@ export class ArchiveState {
       this.rows = rows;
       this.report = null;
       this.error = null;
-      this.selected.clear();
+      this.clearSelection();
       this.expanded.clear();
       this.focus = 0;
       this.inspecting = null;
@@ -140,10 +150,15 @@ export class ArchiveState {
     this.path = null;
     this.error = null;
     this.inspecting = null;
-    this.selected.clear();
+    this.clearSelection();
   }
 
   setMode(mode: ViewMode): void {
+    // The flat view has no folders of its own: what a selected folder holds is selected instead.
+    if (mode === 'flat' && this.selectedFolders.size > 0) {
+      this.selected = new SvelteSet(this.selectedIndexes());
+      this.selectedFolders = new SvelteSet();
+    }
     this.mode = mode;
     if (mode === 'folders' && this.expanded.size === 0 && this.#tree) {
       for (const path of initiallyExpanded(this.#tree)) this.expanded.add(path);
@@ -182,11 +197,7 @@ export class ArchiveState {
     if (mode === 'range') {
       const anchor = Math.min(this.#anchor, this.items.length - 1);
       const [from, to] = anchor < position ? [anchor, position] : [position, anchor];
-      this.selected.clear();
-      for (let i = from; i <= to; i++) {
-        const row = this.items[i]?.row;
-        if (row) this.selected.add(row.index);
-      }
+      this.#selectItems(this.items.slice(from, to + 1));
       this.focus = position;
       return;
     }
@@ -195,21 +206,60 @@ export class ArchiveState {
       if (item.row) {
         if (this.selected.has(item.row.index)) this.selected.delete(item.row.index);
         else this.selected.add(item.row.index);
+      } else if (item.folder) {
+        if (this.selectedFolders.has(item.folder.path)) this.selectedFolders.delete(item.folder.path);
+        else this.selectedFolders.add(item.folder.path);
       }
     } else {
-      this.selected.clear();
-      if (item.row) this.selected.add(item.row.index);
+      this.#selectItems([item]);
     }
     this.focus = position;
   }
 
+  /**
+   * Every entry when no filter is set, in either view (also those in folders not open); with a
+   * filter, the entries shown (in the by-folder view, not the folders on the way to them, which
+   * hold more than matches).
+   */
   selectAll(): void {
-    for (const item of this.items) if (item.row) this.selected.add(item.row.index);
+    if (!isFiltering(this.filter)) {
+      this.selected = new SvelteSet(this.rows.map((row) => row.index));
+      this.selectedFolders = new SvelteSet(this.#tree ? foldersWithoutEntry(this.#tree) : []);
+    } else {
+      this.#selectItems(this.items.filter((item) => item.folder === null));
+    }
   }
 
-  /** The selected entries plus, for a selected folder entry, everything under it. */
+  clearSelection(): void {
+    if (this.selected.size > 0) this.selected = new SvelteSet();
+    if (this.selectedFolders.size > 0) this.selectedFolders = new SvelteSet();
+  }
+
+  /** Whether the row of the listing shows as selected. */
+  isSelected(item: ListItem): boolean {
+    return item.row !== null ? this.selected.has(item.row.index) : item.folder !== null && this.selectedFolders.has(item.folder.path);
+  }
+
+  /** How many rows are selected: entries, and folders that have no entry. */
+  get selectionSize(): number {
+    return this.selected.size + this.selectedFolders.size;
+  }
+
+  /** Exactly these rows, swapped in at once. */
+  #selectItems(items: readonly ListItem[]): void {
+    const indexes: number[] = [];
+    const folders: string[] = [];
+    for (const item of items) {
+      if (item.row) indexes.push(item.row.index);
+      else if (item.folder) folders.push(item.folder.path);
+    }
+    this.selected = new SvelteSet(indexes);
+    this.selectedFolders = new SvelteSet(folders);
+  }
+
+  /** The selected entries plus, for a selected folder (entry or not), everything under it. */
   selectedIndexes(): number[] {
-    return withFolderContents(this.rows, this.selected);
+    return withFolderContents(this.rows, this.selected, this.selectedFolders);
   }
 }
 

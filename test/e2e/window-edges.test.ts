@@ -4,7 +4,7 @@
 // Screenshots go to test-artifacts/e2e/ beside app.test.ts's.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locator } from 'playwright-core';
@@ -25,6 +25,14 @@ function hasPython(): boolean {
 /** An archive of these names (each holding its name), written by Python's zipfile. */
 function pythonZip(file: string, names: readonly string[]): void {
   execFileSync('python3', ['-c', 'import json, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n  for n in json.loads(sys.argv[2]): z.writestr(n, n)', file, JSON.stringify(names)]);
+}
+
+/** The files under a folder, as relative paths, sorted. */
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.relative(folder, path.join(d.parentPath, d.name)))
+    .sort();
 }
 
 describe.skipIf(!canRunE2e || !hasPython())('The window at its edges', () => {
@@ -117,5 +125,44 @@ describe.skipIf(!canRunE2e || !hasPython())('The window at its edges', () => {
     expect(await harness.page.getByTestId('inspector').locator('h2').textContent()).toBe(longName);
     await harness.page.getByRole('button', { name: 'Close inspector' }).click();
     await harness.page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  test('By folder: a folder that has no entry of its own is selected and extracted; Ctrl+A takes what closed folders hold', async () => {
+    // Python's zipfile writes no folder entries, as Explorer and zip -D do not.
+    const archive = path.join(work, 'no-folder-entries.zip');
+    pythonZip(archive, ['proj/docs/a.txt', 'proj/docs/b.txt', 'proj/src/c.txt', 'top.txt']);
+    await open(archive);
+    await harness.page.getByRole('radio', { name: 'By folder' }).click();
+    const rows = harness.page.locator('[data-testid="row"]');
+    await expect.poll(() => rows.locator('.name .text').allTextContents()).toEqual(['proj', 'top.txt']);
+    await rows.filter({ hasText: 'proj' }).locator('.twisty').click();
+    await expect.poll(() => rows.locator('.name .text').allTextContents()).toEqual(['proj', 'docs', 'src', 'top.txt']);
+
+    await rows.filter({ hasText: 'docs' }).click();
+    await expect.poll(() => rows.filter({ hasText: 'docs' }).getAttribute('aria-selected')).toBe('true');
+    expect(await harness.page.locator('footer.status').textContent()).toContain('1 selected');
+    const some = path.join(work, 'folder-out');
+    harness.dialogs.extractFolders.push(some);
+    await harness.page.getByRole('button', { name: 'Extract selected…' }).click();
+    const job = harness.page.locator('[data-testid="job"]', { hasText: `no-folder-entries.zip → ${some}` });
+    await expect.poll(() => job.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    expect(filesUnder(some)).toEqual(['proj/docs/a.txt', 'proj/docs/b.txt']);
+
+    // Closed again, proj's files are not rows; Ctrl+A selects them all the same.
+    await rows.filter({ hasText: 'proj' }).locator('.twisty').click();
+    await harness.page.getByTestId('listing').focus();
+    await harness.page.keyboard.press('Control+a');
+    await expect.poll(() => rows.evaluateAll((all) => all.map((r) => r.getAttribute('aria-selected')))).toEqual(['true', 'true']);
+    const all = path.join(work, 'all-out');
+    harness.dialogs.extractFolders.push(all);
+    await harness.page.getByRole('button', { name: 'Extract selected…' }).click();
+    const allJob = harness.page.locator('[data-testid="job"]', { hasText: `no-folder-entries.zip → ${all}` });
+    await expect.poll(() => allJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    expect(filesUnder(all)).toEqual(['proj/docs/a.txt', 'proj/docs/b.txt', 'proj/src/c.txt', 'top.txt']);
+    await shot('edges-04-folder-selected');
+    // The flat view selects what the folders held.
+    await harness.page.getByRole('radio', { name: 'Flat' }).click();
+    await expect.poll(() => harness.page.locator('[data-testid="row"][aria-selected="true"]').count()).toBe(4);
+    expect(await harness.page.locator('footer.status').textContent()).toContain('4 selected');
   });
 });

@@ -24,7 +24,7 @@ import {
 } from '../../src-main/window-policy.js';
 import { planDrop } from '../../src-renderer/lib/drop.js';
 import { formatBytes, formatRatio } from '../../src-renderer/lib/format.js';
-import { buildTree, flatItems, sortedRows, treeItems, withFolderContents } from '../../src-renderer/lib/listing.js';
+import { buildTree, flatItems, foldersWithoutEntry, sortedRows, treeItems, withFolderContents } from '../../src-renderer/lib/listing.js';
 
 const APP = 'file:///opt/Zipdesk/resources/app.asar/out/renderer/index.html';
 
@@ -35,6 +35,12 @@ describe('selection with folders', () => {
     expect(withFolderContents(rows, new Set([0, 7]))).toEqual([0, 1, 2, 3, 7]);
     expect(withFolderContents(rows, new Set([5]))).toEqual([5, 6]);
     expect(withFolderContents(rows, new Set([1]))).toEqual([1]);
+  });
+
+  test('a folder of the by-folder view that has no entry brings what it holds, by its path', () => {
+    const rows = ['p/docs/a.txt', 'p/docs/b.txt', 'p/src/c.txt', 'top.txt'].map((name, index) => ({ index, name, isDirectory: false }));
+    expect(withFolderContents(rows, new Set(), ['p/docs/'])).toEqual([0, 1]);
+    expect(withFolderContents(rows, new Set([3]), ['p/'])).toEqual([0, 1, 2, 3]);
   });
 });
 
@@ -199,6 +205,10 @@ describe('listing rows', () => {
     attributes: '-rw-r--r--', isDirectory: name.endsWith('/'), isSymlink: false, utf8: false, dataDescriptor: false, zip64: false, encrypted: false, ...extra,
   });
   const rows = [row(0, 'b/', 0), row(1, 'b/z.txt', 10), row(2, 'a.txt', 300), row(3, 'b/c/d.txt', 20), row(4, 'file10', 5), row(5, 'file9', 5)];
+
+  test('the folders that have no entry of their own, at every depth (what Ctrl+A selects by path)', () => {
+    expect(foldersWithoutEntry(buildTree(rows)).sort()).toEqual(['b/c/']);
+  });
 
   test('flat: sorted by any column, ties in central directory order, numbers in names sort naturally', () => {
     expect(flatItems(sortedRows(rows, 'name', 'asc'), '').map((i) => i.label)).toEqual(['a.txt', 'b/', 'b/c/d.txt', 'b/z.txt', 'file9', 'file10']);
