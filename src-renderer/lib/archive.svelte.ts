@@ -190,8 +190,9 @@ export class ArchiveState {
   /**
    * Click, Ctrl/Cmd+click and Shift+click, like a file manager: a range runs from the anchor (the
    * last row clicked without Shift) to the row, and replaces the selection, so it can shrink.
+   * 'add' (Space) selects the row and keeps the others.
    */
-  select(position: number, mode: 'only' | 'toggle' | 'range'): void {
+  select(position: number, mode: 'only' | 'toggle' | 'add' | 'range'): void {
     const item = this.items[position];
     if (!item) return;
     if (mode === 'range') {
@@ -202,13 +203,14 @@ export class ArchiveState {
       return;
     }
     this.#anchor = position;
-    if (mode === 'toggle') {
+    if (mode === 'toggle' || mode === 'add') {
+      const on = mode === 'add' || !this.isSelected(item);
       if (item.row) {
-        if (this.selected.has(item.row.index)) this.selected.delete(item.row.index);
-        else this.selected.add(item.row.index);
+        if (on) this.selected.add(item.row.index);
+        else this.selected.delete(item.row.index);
       } else if (item.folder) {
-        if (this.selectedFolders.has(item.folder.path)) this.selectedFolders.delete(item.folder.path);
-        else this.selectedFolders.add(item.folder.path);
+        if (on) this.selectedFolders.add(item.folder.path);
+        else this.selectedFolders.delete(item.folder.path);
       }
     } else {
       this.#selectItems([item]);

@@ -165,4 +165,34 @@ describe.skipIf(!canRunE2e || !hasPython())('The window at its edges', () => {
     await expect.poll(() => harness.page.locator('[data-testid="row"][aria-selected="true"]').count()).toBe(4);
     expect(await harness.page.locator('footer.status').textContent()).toContain('4 selected');
   });
+
+  test('rows here and there are picked by keyboard: Ctrl+arrows move the focus only, Space adds the row, Ctrl+Space adds or removes it', async () => {
+    const archive = path.join(work, 'keys.zip');
+    pythonZip(archive, ['k0.txt', 'k1.txt', 'k2.txt', 'k3.txt', 'k4.txt']);
+    await open(archive);
+    const selectedNames = () => harness.page.locator('[data-testid="row"][aria-selected="true"] .name .text').allTextContents();
+    await harness.page.getByTestId('listing').focus();
+    await harness.page.keyboard.press('Home');
+    await expect.poll(selectedNames).toEqual(['k0.txt']);
+    // Space on the row the arrow selected keeps it selected (it unselected it).
+    await harness.page.keyboard.press(' ');
+    await expect.poll(selectedNames).toEqual(['k0.txt']);
+    await harness.page.keyboard.press('Control+ArrowDown');
+    await harness.page.keyboard.press('Control+ArrowDown');
+    await expect.poll(() => harness.page.locator('[data-testid="row"].focused .name .text').textContent()).toBe('k2.txt');
+    await expect.poll(selectedNames).toEqual(['k0.txt']);
+    await harness.page.keyboard.press(' ');
+    await expect.poll(selectedNames).toEqual(['k0.txt', 'k2.txt']);
+    await harness.page.keyboard.press('Control+End');
+    await harness.page.keyboard.press('Control+ ');
+    await expect.poll(selectedNames).toEqual(['k0.txt', 'k2.txt', 'k4.txt']);
+    await harness.page.keyboard.press('Control+Home');
+    await harness.page.keyboard.press('Control+ ');
+    await expect.poll(selectedNames).toEqual(['k2.txt', 'k4.txt']);
+    expect(await harness.page.locator('footer.status').textContent()).toContain('2 selected');
+    await shot('edges-05-keyboard-picks');
+    // A plain arrow selects the row it reaches, alone.
+    await harness.page.keyboard.press('ArrowDown');
+    await expect.poll(selectedNames).toEqual(['k1.txt']);
+  });
 });
