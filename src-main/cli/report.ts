@@ -58,25 +58,25 @@ export function problemLine(archive: string, problem: { readonly entry: string; 
 }
 
 /**
- * The characters a terminal would act on rather than show, or that reorder what follows them
- * (zip/paths.ts DISGUISING: controls, DEL, bidirectional marks, overrides and isolates): a name
- * holding "\n" must not make a second line that reads like another message, nor an ESC sequence
- * recolour the terminal.
+ * The characters a terminal would act on rather than show, that reorder what follows them, or
+ * that show as nothing (zip/paths.ts DISGUISING: controls, DEL, bidirectional marks, overrides
+ * and isolates, zero-width and other invisible characters): a name holding "\n" must not make a
+ * second line that reads like another message, nor an ESC sequence recolour the terminal.
  */
-const UNPRINTABLE = new RegExp(DISGUISING.source, 'g');
+const UNPRINTABLE = new RegExp(DISGUISING.source, `${DISGUISING.flags}g`);
 
 /**
  * The text with those characters shown as unzip shows controls, `^J` for a line feed, `^[` for
- * ESC, `^?` for DEL, and the rest as `\u009b`. With `keepLines`, line feeds and tabs stay (a
- * comment of several lines).
+ * ESC, `^?` for DEL, and the rest as `\u009b` (`\u{e0041}` past U+FFFF). With `keepLines`, line
+ * feeds and tabs stay (a comment of several lines).
  */
 export function printable(text: string, keepLines = false): string {
   if (!DISGUISING.test(text)) return text;
   return text.replace(UNPRINTABLE, (char) => {
     if (keepLines && (char === '\n' || char === '\t')) return char;
-    const code = char.charCodeAt(0);
+    const code = char.codePointAt(0)!;
     if (code < 0x20) return `^${String.fromCharCode(code + 0x40)}`;
     if (code === 0x7f) return '^?';
-    return `\\u${code.toString(16).padStart(4, '0')}`;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }

@@ -51,7 +51,7 @@ export function toSafetyView(report: SafetyReport): SafetyView {
   for (const item of report.unsupported.items) {
     add('warning', 'UNSUPPORTED_METHOD', item.entry, `compression method ${item.method} (${item.methodName}) cannot be extracted`, { method: item.method, name: item.methodName });
   }
-  for (const entry of report.disguisedNames.items) add('warning', 'DISGUISED_NAME', entry, 'the name holds control or right-to-left override characters (shown escaped), which can make it look like another name', {});
+  for (const entry of report.disguisedNames.items) add('warning', 'DISGUISED_NAME', entry, 'the name holds control, invisible or right-to-left override characters (shown escaped), which can make it look like another name', {});
   const ratio = report.highestCompressionRatio;
   if (ratio && ratio.ratio >= 1000) add('danger', 'TOO_LARGE', ratio.entry, `expands ${Math.round(ratio.ratio)} times: a possible decompression bomb`, { times: Math.round(ratio.ratio) });
   return {

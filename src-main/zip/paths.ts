@@ -57,10 +57,15 @@ export function unsafeNameReason(name: string): string | undefined {
 
 /**
  * Characters that make a name read as another: controls (a line feed, ESC starting a terminal
- * sequence), and the bidirectional marks, overrides and isolates ("invoice\u202Efdp.exe" shows
- * as "invoiceexe.pdf").
+ * sequence), the bidirectional marks, overrides and isolates ("invoice\u202Efdp.exe" shows as
+ * "invoiceexe.pdf"), and characters that show as nothing: the zero-width space, soft hyphen, byte
+ * order mark, word joiner and invisible operators, Mongolian vowel separator, line and paragraph
+ * separators, and tags ("a\u200Bb.txt" looks like "ab.txt"). A zero-width joiner is one too, but
+ * not between two pictographs, where it joins an emoji sequence ("👨‍👩‍👧").
+ * The renderer's lib/visible.ts escapes the same set.
  */
-export const DISGUISING = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+export const DISGUISING =
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u{e0000}-\u{e007f}]|(?<!\p{Extended_Pictographic}[\u{1f3fb}-\u{1f3ff}\ufe0f]?)\u200d|\u200d(?!\p{Extended_Pictographic})/u;
 
 /** Whether a name holds a character that makes it show as another name (see DISGUISING). */
 export function hasDisguisingCharacters(name: string): boolean {

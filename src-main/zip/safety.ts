@@ -288,7 +288,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   say(report.caseCollisions.count, 'paths that differ only by case');
   say(report.encrypted.count, 'encrypted entries (not supported)');
   say(report.unsupported.count, 'entries with an unsupported compression method');
-  say(report.disguisedNames.count, 'names with control or right-to-left override characters, which can make a name look like another');
+  say(report.disguisedNames.count, 'names with control, invisible or right-to-left override characters, which can make a name look like another');
   if (highest !== null && highest.ratio > BOMB_RATIO) summary.push(`compression ratio ${highest.ratio}:1 for ${highest.entry} looks like a decompression bomb`);
   const dangerous = report.unsafeNames.count + report.unsafeSymlinks.count + report.overlaps.count + report.localHeaderMismatches.count + report.badLocalHeaders.count > 0;
   const caution = summary.length > 0;

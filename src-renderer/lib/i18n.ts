@@ -97,7 +97,7 @@ const en = {
   'safety.CASE_COLLISION': 'names differ only by case: {names}',
   'safety.ENCRYPTED': 'entry is encrypted',
   'safety.UNSUPPORTED_METHOD': 'compression method {method} ({name}) cannot be extracted',
-  'safety.DISGUISED_NAME': 'the name holds control or right-to-left override characters (shown escaped), which can make it look like another name',
+  'safety.DISGUISED_NAME': 'the name holds control, invisible or right-to-left override characters (shown escaped), which can make it look like another name',
   'safety.TOO_LARGE': 'expands {times} times: a possible decompression bomb',
 
   'confirm.title': 'Extract {name}?',
@@ -227,7 +227,7 @@ const de: Catalog = {
   'safety.CASE_COLLISION': 'Namen unterscheiden sich nur in Groß- und Kleinschreibung: {names}',
   'safety.ENCRYPTED': 'Eintrag ist verschlüsselt',
   'safety.UNSUPPORTED_METHOD': 'Kompressionsmethode {method} ({name}) kann nicht entpackt werden',
-  'safety.DISGUISED_NAME': 'Der Name enthält Steuer- oder Rechts-nach-links-Zeichen (maskiert gezeigt), durch die er wie ein anderer Name aussehen kann',
+  'safety.DISGUISED_NAME': 'Der Name enthält Steuer-, unsichtbare oder Rechts-nach-links-Zeichen (maskiert gezeigt), durch die er wie ein anderer Name aussehen kann',
   'safety.TOO_LARGE': 'wird {times}-mal größer: möglicherweise eine Dekompressionsbombe',
 
   'confirm.title': '{name} entpacken?',

@@ -1,12 +1,24 @@
 // Names from archives (and paths) as the window shows them. No imports: i18n.ts uses it too.
 
 /**
- * A name as the window shows it: controls and bidirectional marks, overrides and isolates made
- * visible as \u202e (a line feed as \u000a), so that "invoice\u202Efdp.exe" cannot show as
- * "invoiceexe.pdf", nor a name break a line or reorder the sentence it is quoted in.
+ * A name as the window shows it: controls, bidirectional marks, overrides and isolates, and
+ * characters that show as nothing made visible as \u202e (a line feed as \u000a, a tag as
+ * \u{e0041}), so that "invoice\u202Efdp.exe" cannot show as "invoiceexe.pdf", "a\u200Bb.txt" as
+ * "ab.txt", nor a name break a line or reorder the sentence it is quoted in.
  */
 export function visibleText(text: string): string {
-  return text.replace(HIDDEN, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(HIDDEN, (char) => {
+    const code = char.codePointAt(0)!;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
-const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * The set main's safety report warns of (src-main/zip/paths.ts DISGUISING): controls, DEL, the
+ * bidirectional marks, overrides and isolates; the zero-width space, soft hyphen, byte order mark,
+ * word joiner and invisible operators, Mongolian vowel separator, line and paragraph separators
+ * and tags; and a zero-width joiner, except between two pictographs, where it joins an emoji
+ * sequence ("👨‍👩‍👧").
+ */
+const HIDDEN =
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u{e0000}-\u{e007f}]|(?<!\p{Extended_Pictographic}[\u{1f3fb}-\u{1f3ff}\ufe0f]?)\u200d|\u200d(?!\p{Extended_Pictographic})/gu;

@@ -195,4 +195,22 @@ describe.skipIf(!canRunE2e || !hasPython())('The window at its edges', () => {
     await harness.page.keyboard.press('ArrowDown');
     await expect.poll(selectedNames).toEqual(['k1.txt']);
   });
+
+  test('a name holding a zero-width or other invisible character shows it escaped, and the report warns of it; an emoji sequence stays as it is', async () => {
+    const archive = path.join(work, 'invisible.zip');
+    pythonZip(archive, ['zw/a\u200bb.txt', 'zw/ab.txt', 'soft/ad\u00admin.txt', 'emoji/\u{1f468}\u200d\u{1f469}\u200d\u{1f467}.txt']);
+    await open(archive);
+    const names = await harness.page.locator('[data-testid="row"] .name .text').allTextContents();
+    expect(names.sort()).toEqual(['emoji/\u{1f468}\u200d\u{1f469}\u200d\u{1f467}.txt', 'soft/ad\\u00admin.txt', 'zw/a\\u200bb.txt', 'zw/ab.txt']);
+    await harness.page.getByRole('button', { name: 'Archive report' }).click();
+    const safety = harness.page.getByTestId('archive-report').getByTestId('safety');
+    await safety.waitFor();
+    expect(await safety.getAttribute('data-verdict')).toBe('warning');
+    const text = (await safety.textContent()) ?? '';
+    expect(text).toContain('zw/a\\u200bb.txt');
+    expect(text).toContain('soft/ad\\u00admin.txt');
+    expect(text).not.toContain('emoji/');
+    await shot('edges-06-invisible-characters');
+    await harness.page.getByRole('button', { name: 'Close inspector' }).click();
+  });
 });

@@ -2,7 +2,9 @@ import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { isZipError } from '../../src-main/zip/errors.js';
 import { FolderKeys } from '../../src-main/archive/archive-paths.js';
-import { foldCase, foldedPathKey, namePathKey, pathKey, plainNamePathKey, safeEntryPath, symlinkTargetStaysInside, trySafeEntryPath, unsafeNameReason } from '../../src-main/zip/paths.js';
+import { foldCase, foldedPathKey, hasDisguisingCharacters, namePathKey, pathKey, plainNamePathKey, safeEntryPath, symlinkTargetStaysInside, trySafeEntryPath, unsafeNameReason } from '../../src-main/zip/paths.js';
+import { printable } from '../../src-main/cli/report.js';
+import { visibleText } from '../../src-renderer/lib/visible.js';
 
 describe('safe entry paths', () => {
   it.each([
@@ -176,5 +178,46 @@ describe('symbolic link targets', () => {
     ['link', '..\\..\\x', false],
   ])('%s -> %j stays inside: %s', (name, target, inside) => {
     expect(symlinkTargetStaysInside(at(name), target)).toBe(inside);
+  });
+});
+
+describe('names that can look like others (the safety report, the CLI and the window)', () => {
+  const disguised = [
+    'a\nb.txt',
+    'invoice\u202efdp.exe',
+    'a\u200bb.txt', // zero-width space: looks like ab.txt
+    '\ufeffbom.txt',
+    'ad\u00admin.txt', // soft hyphen
+    'line\u2028sep.txt',
+    'para\u2029sep.txt',
+    'a\u2060b', // word joiner
+    'a\u2062b', // invisible times
+    'a\u2064b', // invisible plus
+    'a\u180eb', // Mongolian vowel separator
+    'a\u{e0041}b', // tag A
+    'a\u{e007f}', // cancel tag
+    'a\u200db.txt', // a zero-width joiner between letters
+    '\u200d👨.txt', // … before an emoji but after nothing
+    '👨\u200d.txt', // … after an emoji but before none
+  ];
+  const plain = ['ab.txt', 'rtl/שלום עולם 123.txt', 'comb/e\u0301.txt', 'größe.txt', 'emoji/👨\u200d👩\u200d👧\u200d👦.txt', '👍🏽\u200d👍.txt', '🏳\ufe0f\u200d🌈.txt', '❤\ufe0f.txt', 'a\u200cb.txt'];
+
+  it.each(disguised)('%j is flagged', (name) => {
+    expect(hasDisguisingCharacters(name)).toBe(true);
+  });
+
+  it.each(plain)('%j is not (a joiner inside an emoji sequence is how the emoji is written)', (name) => {
+    expect(hasDisguisingCharacters(name)).toBe(false);
+  });
+
+  it('the CLI and the window escape exactly what is flagged', () => {
+    for (const name of [...disguised, ...plain]) {
+      expect(printable(name) !== name, name).toBe(hasDisguisingCharacters(name));
+      expect(visibleText(name) !== name, name).toBe(hasDisguisingCharacters(name));
+    }
+    expect(visibleText('zw/a\u200bb.txt')).toBe('zw/a\\u200bb.txt');
+    expect(visibleText('a\u{e0041}b')).toBe('a\\u{e0041}b');
+    expect(printable('a\u{e0041}b\u00ad')).toBe('a\\u{e0041}b\\u00ad');
+    expect(printable('a\u200db\n')).toBe('a\\u200db^J');
   });
 });

@@ -80,7 +80,7 @@ describe('the safety report', () => {
     const report = await reportOf(craftZip([{ name: 'invoice\u202efdp.exe', data: 'x' }, { name: 'a\nb.txt', data: 'y' }, { name: 'ordinary.txt', data: 'z' }, { name: 'שלום.txt', data: 'w' }]));
     expect(report.disguisedNames).toEqual({ count: 2, items: ['invoice\u202efdp.exe', 'a\nb.txt'] });
     expect(report.verdict).toBe('caution');
-    expect(report.summary).toContain('2 names with control or right-to-left override characters, which can make a name look like another');
+    expect(report.summary).toContain('2 names with control, invisible or right-to-left override characters, which can make a name look like another');
   });
 
   it('names every kind of trouble in a hostile archive', async () => {
