@@ -213,4 +213,32 @@ describe.skipIf(!canRunE2e || !hasPython())('The window at its edges', () => {
     await shot('edges-06-invisible-characters');
     await harness.page.getByRole('button', { name: 'Close inspector' }).click();
   });
+
+  test('hover text and the error panel show names escaped too: a right-to-left override reorders none of them', async () => {
+    const folder = path.join(work, 'invoice\u202egpj');
+    mkdirSync(folder);
+    const archive = path.join(folder, 'rtl\u202etxt.zip');
+    pythonZip(archive, ['report\u202efdp.exe']);
+    await harness.emit('openArchive', archive);
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('rtl\\u202etxt.zip');
+    expect(await harness.page.locator('[data-testid="row"] .name').getAttribute('title')).toBe('report\\u202efdp.exe');
+    expect(await harness.page.locator('.toolbar .title').getAttribute('title')).toBe(`${work}/invoice\\u202egpj/rtl\\u202etxt.zip`);
+
+    // An archive that cannot be opened: the panel's path and message.
+    const broken = path.join(folder, 'broken\u202epiz.zip');
+    writeFileSync(broken, 'not a zip at all');
+    await harness.emit('openArchive', broken);
+    const panel = harness.page.getByTestId('error-panel');
+    await panel.waitFor();
+    await shot('edges-07-error-panel-escaped');
+    expect(await panel.locator('.detail').textContent()).toBe(`${work}/invoice\\u202egpj/broken\\u202epiz.zip`);
+    expect(await panel.textContent()).not.toContain('\u202e');
+    await panel.getByRole('button', { name: 'Dismiss' }).click();
+    // One that is not there: the message names it.
+    await harness.emit('openArchive', path.join(folder, 'gone\u202epiz.zip'));
+    await panel.waitFor();
+    expect(await panel.locator('.message').textContent()).toContain('gone\\u202epiz.zip');
+    expect(await panel.textContent()).not.toContain('\u202e');
+    await panel.getByRole('button', { name: 'Dismiss' }).click();
+  });
 });
