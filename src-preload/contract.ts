@@ -114,9 +114,12 @@ export interface EntryInspection {
   readonly localExtras: readonly RecordView[];
   readonly centralExtras: readonly RecordView[];
   readonly dataDescriptor: RecordView | null;
-  /** Where the compressed data starts and how long it is. */
+  /**
+   * Where the compressed data starts and how long it is; the length is null when not known (a
+   * damaged record whose size is only a ZIP64 marker, shown as "?" in the listing).
+   */
   readonly dataOffset: number | null;
-  readonly dataLength: number;
+  readonly dataLength: number | null;
   /** Readable disagreements ("crc32: local 0x00000000, central 0x1c4a0f3e"). */
   readonly mismatches: readonly string[];
   /** The local header could not be read at all (its message). */

@@ -4,7 +4,7 @@
 
 import type { EntryInspection, FieldPair, FieldView, RecordView } from '../../src-preload/contract.js';
 import { hex } from '../zip/errors.js';
-import type { ZipEntry } from '../zip/model.js';
+import { isSizeKnown, type ZipEntry } from '../zip/model.js';
 import {
   inspectArchive,
   inspectEntry as inspectEntryRecords,
@@ -59,7 +59,8 @@ export async function inspectEntry(reader: ZipReader, entry: ZipEntry): Promise<
     centralExtras: (records.central.extraFields ?? []).map(extraView),
     dataDescriptor: records.dataDescriptor ? recordView(records.dataDescriptor) : null,
     dataOffset: records.dataOffset ?? null,
-    dataLength: entry.compressedSize,
+    // Not the marker's 4,294,967,295 when the record has no value for it.
+    dataLength: isSizeKnown(entry, entry.compressedSize) ? entry.compressedSize : null,
     mismatches: records.mismatches.map((m) => `${m.field}: local ${show(m.field, m.local)}, central ${show(m.field, m.central)}`),
     localError: records.localError ? `${records.localError.message} (${records.localError.code})` : null,
   };

@@ -78,6 +78,7 @@ const en = {
   'inspector.noExtras': 'none',
   'inspector.dataDescriptor': 'Data descriptor',
   'inspector.data': 'Compressed data: {length} bytes at offset {offset}',
+  'inspector.dataUnknown': 'Compressed data: length unknown, at offset {offset}',
   'inspector.localError': 'The local header cannot be read: {message}',
   'inspector.loading': 'Reading the records…',
 
@@ -208,6 +209,7 @@ const de: Catalog = {
   'inspector.noExtras': 'keine',
   'inspector.dataDescriptor': 'Datendeskriptor',
   'inspector.data': 'Komprimierte Daten: {length} Bytes ab Offset {offset}',
+  'inspector.dataUnknown': 'Komprimierte Daten: Länge unbekannt, ab Offset {offset}',
   'inspector.localError': 'Der lokale Header ist nicht lesbar: {message}',
   'inspector.loading': 'Die Einträge werden gelesen…',
 

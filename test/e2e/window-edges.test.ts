@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { craftZip } from '../unit/craft.js';
 import { canRunE2e, PROJECT_ROOT, startHarness, type Harness } from './harness.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts/e2e');
@@ -240,5 +241,22 @@ describe.skipIf(!canRunE2e || !hasPython())('The window at its edges', () => {
     expect(await panel.locator('.message').textContent()).toContain('gone\\u202epiz.zip');
     expect(await panel.textContent()).not.toContain('\u202e');
     await panel.getByRole('button', { name: 'Dismiss' }).click();
+  });
+
+  test('the inspector of an entry whose size is not known says so, as the listing shows "?"', async () => {
+    // Both sizes are ZIP64 markers and there is no ZIP64 extra field to hold their values.
+    const archive = path.join(work, 'unknown-size.zip');
+    writeFileSync(archive, craftZip([{ name: 'u.txt', data: 'abc', method: 0, uncompressedSize: 0xffffffff, compressedSize: 0xffffffff }, { name: 'ok.txt', data: 'ok', method: 0 }]));
+    await open(archive);
+    const row = harness.page.locator('[data-testid="row"]', { hasText: 'u.txt' });
+    expect(await row.locator('.cell.numeric').first().textContent()).toBe('?');
+    await row.dblclick();
+    const span = harness.page.getByTestId('inspector').locator('p.data');
+    await span.waitFor();
+    expect((await span.textContent())?.trim()).toBe('Compressed data: length unknown, at offset 35');
+    await shot('edges-08-unknown-size');
+    await harness.page.locator('[data-testid="row"]', { hasText: 'ok.txt' }).dblclick();
+    await expect.poll(async () => (await span.textContent())?.trim()).toMatch(/^Compressed data: 2 bytes at offset \d+$/);
+    await harness.page.getByRole('button', { name: 'Close inspector' }).click();
   });
 });
