@@ -4,7 +4,9 @@ import { locale } from './i18n.js';
 
 const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1, minimumFractionDigits: 1 });
-const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
+// The year in full: dateStyle 'short' wrote 1/1/80 for 1980 and 1/1/07 for 2107 (DOS dates run
+// from 1980 to 2107), which read alike.
+const dateTime = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit' });
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 
 /** "versionNeededToExtract" → ["version", "Needed", "To", "Extract"]: break points for long field names. */

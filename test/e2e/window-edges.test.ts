@@ -259,4 +259,19 @@ describe.skipIf(!canRunE2e || !hasPython())('The window at its edges', () => {
     await expect.poll(async () => (await span.textContent())?.trim()).toMatch(/^Compressed data: 2 bytes at offset \d+$/);
     await harness.page.getByRole('button', { name: 'Close inspector' }).click();
   });
+
+  test('dates show the year in full: 1980 and 2107, the ends of a DOS date, do not read alike', async () => {
+    const archive = path.join(work, 'dates.zip');
+    const dosDate = (year: number, month: number, day: number) => ((year - 1980) << 9) | (month << 5) | day;
+    writeFileSync(archive, craftZip([
+      { name: 'first.txt', data: 'a', dosDate: dosDate(1980, 1, 1), dosTime: 0 },
+      { name: 'last.txt', data: 'b', dosDate: dosDate(2107, 12, 31), dosTime: 0 },
+    ]));
+    await open(archive);
+    const modified = async (name: string) => (await harness.page.locator('[data-testid="row"]', { hasText: name }).locator('.cell').nth(6).textContent())?.trim();
+    expect(await modified('first.txt')).toBe('1/1/1980, 12:00:00 AM');
+    expect(await modified('last.txt')).toBe('12/31/2107, 12:00:00 AM');
+    // And the column is wide enough for it: not cut short.
+    expect(await harness.page.locator('[data-testid="row"]', { hasText: 'last.txt' }).locator('.cell').nth(6).evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
+  });
 });
