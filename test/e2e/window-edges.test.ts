@@ -274,4 +274,40 @@ describe.skipIf(!canRunE2e || !hasPython())('The window at its edges', () => {
     // And the column is wide enough for it: not cut short.
     expect(await harness.page.locator('[data-testid="row"]', { hasText: 'last.txt' }).locator('.cell').nth(6).evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
   });
+
+  test('the keyboard sorts by any column, and the Jobs toggle shows where the focus is', async () => {
+    const archive = path.join(work, 'sizes.zip');
+    execFileSync('python3', ['-c', 'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n  for n, size in [("a.txt", 30), ("b.txt", 10), ("c.txt", 20)]: z.writestr(n, "x" * size)', archive]);
+    await open(archive);
+    const focusRing = () => harness.page.evaluate(() => getComputedStyle(document.activeElement!).boxShadow !== 'none');
+    const focusedName = () => harness.page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    const names = () => harness.page.locator('[data-testid="row"] .name .text').allTextContents();
+    await harness.page.getByTestId('listing').focus();
+    // The headers are one stop after the rows: the sorted column's.
+    await harness.page.keyboard.press('Tab');
+    expect(await focusedName()).toMatch(/^Name/);
+    expect(await focusRing()).toBe(true);
+    await harness.page.keyboard.press('ArrowRight');
+    expect(await focusedName()).toBe('Size');
+    await harness.page.keyboard.press('Enter');
+    await expect.poll(names).toEqual(['b.txt', 'c.txt', 'a.txt']);
+    await harness.page.keyboard.press(' ');
+    await expect.poll(names).toEqual(['a.txt', 'c.txt', 'b.txt']);
+    expect(await harness.page.getByRole('columnheader', { name: 'Size' }).getAttribute('aria-sort')).toBe('descending');
+    await shot('edges-09-header-focus');
+    // Enter on a header sorts and opens no entry (the rows' keys are not the headers').
+    expect(await harness.page.getByTestId('inspector').count()).toBe(0);
+
+    // After the headers, the Jobs toggle: its focus shows, and Enter folds the panel.
+    await harness.page.keyboard.press('Tab');
+    const toggle = harness.page.getByTestId('jobs-panel').locator('button.toggle');
+    expect(await toggle.evaluate((button) => button === document.activeElement)).toBe(true);
+    expect(await focusRing()).toBe(true);
+    await shot('edges-10-jobs-toggle-focus');
+    await harness.page.keyboard.press('Enter');
+    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false');
+    await harness.page.keyboard.press('Enter');
+    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('true');
+    await harness.page.getByRole('columnheader', { name: 'Name' }).click();
+  });
 });
