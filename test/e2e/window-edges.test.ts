@@ -310,4 +310,35 @@ describe.skipIf(!canRunE2e || !hasPython())('The window at its edges', () => {
     await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('true');
     await harness.page.getByRole('columnheader', { name: 'Name' }).click();
   });
+
+  test('Escape on the Extract question closes the question only; Escape or ✕ on the inspector gives the keyboard back to the listing', async () => {
+    const archive = path.join(work, 'risky.zip');
+    pythonZip(archive, ['ok.txt', '../escape.txt']);
+    await open(archive);
+    await harness.page.getByRole('button', { name: 'Archive report' }).click();
+    await harness.page.getByTestId('archive-report').getByTestId('safety').waitFor();
+    await harness.page.getByRole('button', { name: 'Extract all…' }).click();
+    const dialog = harness.page.getByTestId('confirm-extract');
+    await dialog.getByTestId('safety').waitFor();
+    await harness.page.keyboard.press('Escape');
+    await dialog.getByTestId('safety').waitFor({ state: 'detached' });
+    // The report beside it stays open.
+    expect(await harness.page.getByTestId('archive-report').count()).toBe(1);
+    await shot('edges-11-report-after-escape');
+
+    await harness.page.keyboard.press('Escape');
+    await harness.page.getByTestId('inspector').waitFor({ state: 'detached' });
+    const activeId = () => harness.page.evaluate(() => document.activeElement?.id);
+    expect(await activeId()).toBe('listing');
+    // Arrows work at once: the second row is selected.
+    await harness.page.keyboard.press('Home');
+    await harness.page.keyboard.press('ArrowDown');
+    await expect.poll(() => harness.page.locator('[data-testid="row"][aria-selected="true"] .name .text').allTextContents()).toEqual(['ok.txt']);
+
+    await harness.page.locator('[data-testid="row"]', { hasText: 'ok.txt' }).dblclick();
+    await harness.page.getByTestId('field-pairs').waitFor();
+    await harness.page.getByRole('button', { name: 'Close inspector' }).click();
+    await harness.page.getByTestId('inspector').waitFor({ state: 'detached' });
+    expect(await activeId()).toBe('listing');
+  });
 });
