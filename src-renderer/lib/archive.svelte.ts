@@ -45,7 +45,20 @@ export class ArchiveState {
 
   sortKey = $state<SortKey>('name');
   sortDirection = $state<SortDirection>('asc');
-  filter = $state('');
+  #filter = $state('');
+  /**
+   * The filter box's text. A new filter clears the selection: what is selected is always shown,
+   * so "3 of 18 shown · 18 selected" cannot send 15 rows nobody sees to Extract selected.
+   */
+  get filter(): string {
+    return this.#filter;
+  }
+
+  set filter(value: string) {
+    if (value === this.#filter) return;
+    this.#filter = value;
+    this.clearSelection();
+  }
   mode = $state<ViewMode>('flat');
   expanded = new SvelteSet<string>();
   /**

@@ -341,4 +341,29 @@ describe.skipIf(!canRunE2e || !hasPython())('The window at its edges', () => {
     await harness.page.getByTestId('inspector').waitFor({ state: 'detached' });
     expect(await activeId()).toBe('listing');
   });
+
+  test('a new filter clears the selection: Extract selected takes only rows that are shown', async () => {
+    const archive = path.join(work, 'filtered.zip');
+    pythonZip(archive, ['a1.txt', 'a2.txt', 'b1.txt', 'b2.txt', 'b3.txt']);
+    await open(archive);
+    const status = harness.page.locator('footer.status');
+    await harness.page.getByTestId('listing').focus();
+    await harness.page.keyboard.press('Control+a');
+    await expect.poll(() => status.textContent()).toContain('5 selected');
+    await harness.page.getByRole('searchbox', { name: 'Filter names' }).fill('b');
+    await expect.poll(async () => (await status.textContent())?.trim()).toBe('3 of 5 shown');
+    expect(await harness.page.getByRole('button', { name: 'Extract selected…' }).isDisabled()).toBe(true);
+    await harness.page.getByTestId('listing').focus();
+    await harness.page.keyboard.press('Control+a');
+    await expect.poll(() => status.textContent()).toContain('3 selected');
+    await shot('edges-12-filter-selection');
+    const target = path.join(work, 'filtered-out');
+    harness.dialogs.extractFolders.push(target);
+    await harness.page.getByRole('button', { name: 'Extract selected…' }).click();
+    const job = harness.page.locator('[data-testid="job"]', { hasText: `filtered.zip → ${target}` });
+    await expect.poll(() => job.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    expect(filesUnder(target)).toEqual(['b1.txt', 'b2.txt', 'b3.txt']);
+    await harness.page.getByRole('searchbox', { name: 'Filter names' }).fill('');
+    await expect.poll(async () => (await status.textContent())?.trim()).toBe('5 of 5 shown');
+  });
 });
