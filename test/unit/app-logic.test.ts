@@ -23,6 +23,7 @@ import {
   secureWebPreferences,
 } from '../../src-main/window-policy.js';
 import { planDrop } from '../../src-renderer/lib/drop.js';
+import { orderedForPanel } from '../../src-renderer/lib/job-order.js';
 import { formatBytes, formatRatio } from '../../src-renderer/lib/format.js';
 import { buildTree, flatItems, foldersWithoutEntry, sortedRows, treeItems, withFolderContents } from '../../src-renderer/lib/listing.js';
 
@@ -274,5 +275,18 @@ describe('the string catalog', () => {
     const { t } = await import('../../src-renderer/lib/i18n.js');
     expect(t('archive.summary', { count: '1', size: '1 B', packed: '1 B' })).toBe('1 entry · 1 B · packed 1 B');
     expect(t('archive.summary', { count: '2', size: '2 B', packed: '1 B' })).toBe('2 entries · 2 B · packed 1 B');
+    // A folder of one file, while it is still being walked (it said "1 entries").
+    expect(t('jobs.counting', { total: '1', bytes: '5 B' })).toBe('Finding files: 1 entry, 5 B so far');
+    expect(t('jobs.counting', { total: '1,000', bytes: '5 MB' })).toBe('Finding files: 1,000 entries, 5 MB so far');
+    expect(t('jobs.entries', { done: '0', total: '1' })).toBe('0 of 1 entry');
+  });
+});
+
+describe('the Jobs panel', () => {
+  const job = (jobId: string, state: JobView['state'], queuedAt: number): JobView => ({ jobId, kind: 'batch', title: jobId, state, progress: null, outcome: null, error: null, errorLines: [], queuedAt });
+
+  test('running first, then queued in the order they run (oldest first, a batch of one millisecond as queued), then finished newest first', () => {
+    const jobs = [job('done-old', 'done', 1), job('f0', 'running', 5), job('f1', 'queued', 5), job('f10', 'queued', 5), job('f2', 'queued', 6), job('f3', 'queued', 7), job('failed-new', 'failed', 4), job('cancelled-tie', 'cancelled', 4)];
+    expect(orderedForPanel(jobs).map((j) => j.jobId)).toEqual(['f0', 'f1', 'f10', 'f2', 'f3', 'cancelled-tie', 'failed-new', 'done-old']);
   });
 });
