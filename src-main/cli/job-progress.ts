@@ -22,10 +22,12 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
-function formatSeconds(seconds: number | undefined): string {
+/** An ETA in whole seconds, rounded up once, before it is split: 119.5 s is 2m00s, not 1m60s. */
+export function formatSeconds(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds)) return '--';
-  if (seconds < 60) return `${Math.ceil(seconds)}s`;
-  return `${Math.floor(seconds / 60)}m${String(Math.ceil(seconds % 60)).padStart(2, '0')}s`;
+  const whole = Math.ceil(seconds);
+  if (whole < 60) return `${whole}s`;
+  return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s`;
 }
 
 export async function runJobs(requests: readonly JobRequest[], context: CliContext, clientOptions: JobClientOptions = {}): Promise<number> {
@@ -45,7 +47,9 @@ export async function runJobs(requests: readonly JobRequest[], context: CliConte
   };
 
   client.onEvent((event) => {
-    const target = targets.get(event.jobId) ?? '';
+    // A path is printed as its characters, never as terminal controls (a folder named with ESC
+    // sequences could retitle the terminal or recolour what follows).
+    const target = printable(targets.get(event.jobId) ?? '');
     switch (event.type) {
       case 'queued':
         targets.set(event.jobId, event.request.kind === 'create' ? event.request.outputPath : event.request.archivePath);
@@ -86,7 +90,7 @@ export async function runJobs(requests: readonly JobRequest[], context: CliConte
         const r = event.result;
         const percent = r.sizes.input > 0 ? ` (${Math.round(r.ratio * 100)}%)` : '';
         const shown = path.relative(context.cwd, r.outputPath) || r.outputPath;
-        context.stdout.write(`${shown}: ${r.entries} entries, ${formatBytes(r.sizes.input)} → ${formatBytes(r.sizes.output)}${percent} in ${(r.durationMs / 1000).toFixed(1)}s\n`);
+        context.stdout.write(`${printable(shown)}: ${r.entries} entries, ${formatBytes(r.sizes.input)} → ${formatBytes(r.sizes.output)}${percent} in ${(r.durationMs / 1000).toFixed(1)}s\n`);
         // What the job left out on its own (a socket, a link in a loop): a line each, as zip
         // and tar warn; the archive holds everything else, and the exit code stays 0.
         for (const note of r.problems ?? []) context.stderr.write(printable(['zipdesk', shown, ...(note.entry === undefined ? [] : [note.entry]), note.message].join(': ')) + '\n');

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { batchCommand, parseBatchArgs } from '../../src-main/cli/batch.js';
 import { type CliContext, UsageError } from '../../src-main/cli/command.js';
 import { createCommand, parseCreateArgs } from '../../src-main/cli/create.js';
-import { EXIT_CANCELLED } from '../../src-main/cli/job-progress.js';
+import { EXIT_CANCELLED, formatSeconds } from '../../src-main/cli/job-progress.js';
 import { silentLog } from '../../src-main/log/types.js';
 import { tempDir, text } from '../conformance/write-fixtures.js';
 
@@ -192,5 +192,37 @@ describe('zipdesk create / batch', () => {
     expect(await batchCommand.run(['notes.txt'], only)).toBe(1);
     expect(only.stdout.text).toBe('');
     expect(readdirSync(root).filter((name) => name.startsWith('notes.txt') && name !== 'notes.txt')).toEqual([]);
+  });
+
+  it('prints folder names with control characters as visible text on every line: started, progress, done, cancelled', async () => {
+    const evil = 'evil\x1b]0;pwned\x07\x1b[31mRED';
+    const newline = 'two\nlines';
+    for (const name of [evil, newline]) {
+      mkdirSync(path.join(root, name));
+      writeFileSync(path.join(root, name, 'a.txt'), 'a');
+    }
+    const controls = /[\x00-\x09\x0b-\x1f\x7f]/;
+    const ctx = context(false);
+    expect(await batchCommand.run([evil, newline], ctx)).toBe(0);
+    expect(ctx.stdout.text.split('\n').filter(Boolean)).toEqual([
+      expect.stringMatching(/^evil\^\[\]0;pwned\^G\^\[\[31mRED\.zip: 2 entries, /),
+      expect.stringMatching(/^two\^Jlines\.zip: 2 entries, /),
+    ]);
+    expect(ctx.stderr.text).toContain(`${path.join(root, 'two^Jlines.zip')}: started\n`);
+    expect(ctx.stderr.text).toContain(`${path.join(root, 'two^Jlines.zip')}: 100% (`);
+    // Cancelled before they start (Ctrl-C at once): the cancelled lines too.
+    const controller = new AbortController();
+    controller.abort();
+    const cancelled = context(false, controller);
+    expect(await batchCommand.run([evil, newline], cancelled)).toBe(EXIT_CANCELLED);
+    expect(cancelled.stderr.text.split('\n').filter(Boolean)).toEqual([
+      `${path.join(root, 'evil^[]0;pwned^G^[[31mRED (2).zip')}: cancelled`,
+      `${path.join(root, 'two^Jlines (2).zip')}: cancelled`,
+    ]);
+    for (const text of [ctx.stdout.text, ctx.stderr.text, cancelled.stderr.text]) expect(text).not.toMatch(controls);
+  });
+
+  it('an ETA is rounded to whole seconds before it is split into minutes', () => {
+    expect([formatSeconds(undefined), formatSeconds(0.2), formatSeconds(59.5), formatSeconds(119.5), formatSeconds(119), formatSeconds(3600)]).toEqual(['--', '1s', '1m00s', '2m00s', '1m59s', '60m00s']);
   });
 });
