@@ -100,6 +100,8 @@ export interface CreateOptions {
   readonly onExists?: OnExists;
   /** With 'unique': the target is already a numbered name of this base (temp-file.ts Numbered). */
   readonly numbered?: Numbered;
+  /** Other archives (a batch's) to leave out wherever the walk meets them, with their temporary files, as the output is. */
+  readonly otherOutputs?: readonly string[];
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: CreateProgress) => void;
   /** Called with the temporary output path once it exists. */
@@ -156,6 +158,7 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
   let skippedCount = 0;
   const walking = walk(options.sources, {
     outputPath,
+    ...(options.otherOutputs && { otherOutputs: options.otherOutputs }),
     exclude: compileGlobs(options.excludes ?? []),
     followSymlinks: options.followSymlinks ?? false,
     sorted: options.deterministic ?? false,

@@ -47,6 +47,14 @@ export interface PlannedEntry {
   readonly linkTarget?: Buffer;
 }
 
+function statOrUndefined(folder: string): Stats | undefined {
+  try {
+    return statSync(folder);
+  } catch {
+    return undefined;
+  }
+}
+
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new ZipError('CANCELLED', 'cancelled');
 }
@@ -57,6 +65,8 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 export interface WalkOptions {
   /** The archive being written: it and its temporary files are left out wherever the walk meets its folder. */
   readonly outputPath: string;
+  /** Other archives left out as the output is, with their temporary files (a batch's archives, made by its other jobs). */
+  readonly otherOutputs?: readonly string[];
   readonly exclude: (name: string) => boolean;
   readonly followSymlinks: boolean;
   /** Take the sources in byte order of their names too (a deterministic archive), not as given. */
@@ -168,17 +178,19 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
   // spelling of the folder leads there too. It is looked at here, before the first await, so
   // before the job makes its temporary files in it: its time is the one to keep.
   const outputName = path.basename(options.outputPath);
-  let outputFolder: Stats | undefined;
-  try {
-    outputFolder = statSync(path.dirname(options.outputPath));
-  } catch {
-    // no such folder: the archive cannot be written there either, and the job fails on that
-  }
+  // No such folder: the archive cannot be written there either, and the job fails on that.
+  const outputFolder = statOrUndefined(path.dirname(options.outputPath));
   const holdsOutput = (folder: Stats): boolean => outputFolder !== undefined && folder.dev === outputFolder.dev && folder.ino === outputFolder.ino;
   // Where the file system takes names that differ in case for one (macOS, Windows), so does this.
   const same = CASE_INSENSITIVE_BY_DEFAULT ? foldCase : (name: string) => name;
-  const outputKey = same(outputName);
-  const isOutput = (child: string): boolean => same(child) === outputKey || isTempNameFor(outputName, child);
+  // The output and the other archives to leave out, each by its folder and name.
+  const leftOutFiles = [{ name: outputName, folder: outputFolder }, ...(options.otherOutputs ?? []).map((other) => ({ name: path.basename(other), folder: statOrUndefined(path.dirname(other)) }))].flatMap(({ name, folder }) =>
+    folder === undefined ? [] : [{ key: same(name), name, folder }],
+  );
+  const leftOutIn = (folder: Stats): ((child: string) => boolean) | undefined => {
+    const here = leftOutFiles.filter((file) => file.folder.dev === folder.dev && file.folder.ino === folder.ino);
+    return here.length === 0 ? undefined : (child) => here.some((file) => same(child) === file.key || isTempNameFor(file.name, child));
+  };
 
   /** Whether the walk leaves this path out: excluded by the user's patterns. */
   const leftOut = (name: string): boolean => name !== '' && options.exclude(name);
@@ -189,14 +201,14 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
    * entry name's bytes are kept; so do the paths and names below it.
    */
   const children = (abs: string | Buffer, st: Stats, name: string, nameBytes: Buffer | undefined): Child[] => {
-    const inOutputFolder = holdsOutput(st);
+    const isOutput = leftOutIn(st);
     // `abs` is absolute and normalized, and names from readdir hold no separator: no path.join.
     const textPrefix = typeof abs === 'string' ? (abs.endsWith(path.sep) ? abs : abs + path.sep) : undefined;
     if (textPrefix !== undefined) {
       let names = readdirSync(abs);
       if (!names.some((child) => child.includes('\uFFFD'))) {
         names = names.sort(byteOrder);
-        if (inOutputFolder) names = names.filter((child) => !isOutput(child));
+        if (isOutput) names = names.filter((child) => !isOutput(child));
         return names.map((child) => ({ path: textPrefix + child, name: name === '' ? child : `${name}/${child}`, nameBytes: undefined }));
       }
     }
@@ -207,7 +219,7 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
       const text = child.toString();
       const childName = name === '' ? text : `${name}/${text}`;
       const valid = isUtf8(child);
-      if (inOutputFolder && valid && isOutput(text)) continue;
+      if (isOutput && valid && isOutput(text)) continue;
       if (textPrefix !== undefined && valid) {
         found.push({ path: textPrefix + text, name: childName, nameBytes: undefined });
       } else {

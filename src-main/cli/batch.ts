@@ -2,7 +2,7 @@
 // the same queue and worker as the app; existing names get ` (2)`, ` (3)`, …. DIR is made when
 // it does not exist yet, as `extract -o` does; when it cannot be, that is said once, not for
 // each folder. A file given instead of a folder is refused on a line of its own (exit 1) and the
-// folders are zipped.
+// folders are zipped. A folder given twice is zipped once, with a note.
 
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,7 +13,8 @@ import { parse } from './args.js';
 import { COMPRESS_OPTIONS, excludesOf, parseLevel } from './create.js';
 import { runJobs } from './job-progress.js';
 import { folderMakingWords } from '../archive/system-words.js';
-import { errorLine } from './report.js';
+import { errorLine, printable } from './report.js';
+import { distinctFolders } from '../jobs/batch.js';
 
 export function parseBatchArgs(args: readonly string[], cwd: string): BatchJobRequest {
   const { values, positionals } = parse(args, { ...COMPRESS_OPTIONS, 'output-dir': { type: 'string', short: 'o' } });
@@ -44,16 +45,19 @@ export function makeBatchCommand(clientOptions: JobClientOptions = {}): Command 
           return EXIT_ARCHIVE_PROBLEM;
         }
       }
+      // A folder given twice is zipped once, and a note says so (exit 0).
+      const { folders: distinct, repeated } = distinctFolders(request.folders);
+      for (const folder of repeated) context.stderr.write(`zipdesk: ${printable(folder)}: given more than once; zipped once\n`);
       // A file given where a folder belongs is refused on its own line; the folders are zipped.
       const folders: string[] = [];
-      for (const folder of request.folders) {
+      for (const folder of distinct) {
         const info = await stat(folder).catch(() => undefined);
         if (info === undefined || info.isDirectory()) folders.push(folder); // a missing one fails its job, saying so
         else context.stderr.write(errorLine(folder, new Error('not a folder: batch zips folders (create OUT.zip FILE zips a file)')));
       }
       if (folders.length === 0) return EXIT_ARCHIVE_PROBLEM;
       const code = await runJobs([{ ...request, folders }], context, clientOptions);
-      return folders.length < request.folders.length ? Math.max(code, EXIT_ARCHIVE_PROBLEM) : code;
+      return folders.length < distinct.length ? Math.max(code, EXIT_ARCHIVE_PROBLEM) : code;
     },
   };
 }

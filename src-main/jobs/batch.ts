@@ -1,18 +1,33 @@
 // Batch zip: N folders become N create jobs, each `FOLDER.zip` beside its folder or in a chosen
 // output folder. A name that exists, or that an earlier folder of the same batch will take,
 // becomes `FOLDER (2).zip`, `FOLDER (3).zip`, …; the jobs also carry onExists 'unique', so a
-// file that appears between planning and finishing is not overwritten either.
+// file that appears between planning and finishing is not overwritten either. A folder given
+// twice is zipped once. The batch's archives that lie inside another of its folders are left
+// out of that folder's archive (`batch o3 o3/sub -o o3/sub` zipped o3.zip into sub.zip).
 
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { numberedName } from '../archive/temp-file.js';
 import { ZipError } from '../zip/errors.js';
 import type { BatchJobRequest, CreateJobRequest } from './protocol.js';
 
+/** The folders once each, by their resolved paths, in the order first given; and those given again. */
+export function distinctFolders(folders: readonly string[]): { folders: string[]; repeated: string[] } {
+  const seen = new Set<string>();
+  const repeated: string[] = [];
+  const distinct = folders.filter((folder) => {
+    const key = path.resolve(folder);
+    if (!seen.has(key)) return seen.add(key);
+    repeated.push(folder);
+    return false;
+  });
+  return { folders: distinct, repeated };
+}
+
 export function planBatch(request: BatchJobRequest, exists: (p: string) => boolean = existsSync): CreateJobRequest[] {
   if (request.folders.length === 0) throw new ZipError('IO', 'a batch needs at least one folder');
   const taken = new Set<string>();
-  return request.folders.map((folder) => {
+  const planned = distinctFolders(request.folders).folders.map((folder) => {
     const source = path.resolve(folder);
     const name = path.basename(source);
     if (name === '') throw new ZipError('IO', `${folder}: cannot zip the root folder as a batch item`);
@@ -24,9 +39,32 @@ export function planBatch(request: BatchJobRequest, exists: (p: string) => boole
       from = n;
     }
     taken.add(outputPath);
+    return { source, outputPath, wanted, from };
+  });
+  // Where each folder and each output's folder really are (a folder may be given through a link).
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  const outputsAt = planned.map(({ outputPath }) => path.join(real(path.dirname(outputPath)), path.basename(outputPath)));
+  return planned.map(({ source, outputPath, wanted, from }, i) => {
+    // Only the batch's other archives inside this folder: a batch of 3,000 folders does not
+    // give each job the 2,999 others.
+    const inside = real(source) + path.sep;
+    const otherOutputs = outputsAt.filter((other, j) => j !== i && other.startsWith(inside));
     // The folder as `folder/`: a link to a folder is zipped as the folder it points to, as the
     // user gave a folder (without the slash the walk stores the link itself).
-    const job: CreateJobRequest = { kind: 'create', outputPath, sources: [source + path.sep], onExists: 'unique', ...(from > 1 && { numbered: { base: wanted, from } }) };
+    const job: CreateJobRequest = {
+      kind: 'create',
+      outputPath,
+      sources: [source + path.sep],
+      onExists: 'unique',
+      ...(from > 1 && { numbered: { base: wanted, from } }),
+      ...(otherOutputs.length > 0 && { otherOutputs }),
+    };
     return { ...job, ...(request.level === undefined ? {} : { level: request.level }), ...(request.excludes === undefined ? {} : { excludes: request.excludes }) };
   });
 }

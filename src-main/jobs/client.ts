@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { type Log, silentLog } from '../log/types.js';
 import { processAlive, removePartials } from '../archive/extract-files.js';
 import { isTempNameFor } from '../archive/temp-file.js';
-import { planBatch } from './batch.js';
+import { distinctFolders, planBatch } from './batch.js';
 import { collectOldGenerationSooner } from './heap.js';
 import { type PersistedJob, PendingJobStore } from './persist.js';
 import {
@@ -101,6 +101,8 @@ export class JobClient {
     if (this.closed) throw new Error('the job client is closed');
     if (request.kind === 'batch') {
       const batchId = randomUUID();
+      const { repeated } = distinctFolders(request.folders);
+      if (repeated.length > 0) this.log.info('folders given more than once are zipped once', { batchId, repeated });
       // Saved once for the whole batch: once a job, a batch of 3,000 folders took seconds.
       const ids = planBatch(request).map((job) => this.add(job, batchId, false));
       this.persist();

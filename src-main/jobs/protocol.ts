@@ -29,6 +29,8 @@ export interface CreateJobRequest {
   readonly onExists?: 'replace' | 'fail' | 'unique';
   /** For 'unique': outputPath is `base` numbered `from` by the batch's plan (archive/temp-file.ts). */
   readonly numbered?: { readonly base: string; readonly from: number };
+  /** Other archives of the same batch inside the sources: left out, as the output itself is (jobs/batch.ts). */
+  readonly otherOutputs?: readonly string[];
 }
 
 /** N folders → N create jobs, each `FOLDER.zip` beside its folder or in `outputDir` (jobs/batch.ts). */

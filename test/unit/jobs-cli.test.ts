@@ -179,6 +179,15 @@ describe('zipdesk create / batch', () => {
     expect(file.stderr.text).toBe(`zipdesk: ${path.join(root, 'a-file')}: cannot create the output folder: a file has that name\n`);
   });
 
+  it('batch zips a folder given twice once, with a note (exit 0)', async () => {
+    mkdirSync(path.join(root, 'twice'));
+    writeFileSync(path.join(root, 'twice', 'x.txt'), 'x');
+    const ctx = context(false);
+    expect(await batchCommand.run(['twice', 'twice/', '-o', 'twice-out'], ctx)).toBe(0);
+    expect(readdirSync(path.join(root, 'twice-out'))).toEqual(['twice.zip']);
+    expect(ctx.stderr.text.split('\n').filter((line) => line.startsWith('zipdesk:'))).toEqual([`zipdesk: ${path.join(root, 'twice')}: given more than once; zipped once`]);
+  });
+
   it('batch refuses a file given as a folder, on its own line, and zips the folders', async () => {
     mkdirSync(path.join(root, 'f1'));
     writeFileSync(path.join(root, 'f1', 'x.txt'), 'x');

@@ -330,6 +330,31 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     expect(new Set(queued.map((e) => e.type === 'queued' && e.batchId)).size).toBe(1);
   });
 
+  it("batch: an archive of the batch is never zipped into another of its archives; a folder given twice is zipped once", async () => {
+    const base = path.join(root, 'batch-nested');
+    mkdirSync(path.join(base, 'o3/sub'), { recursive: true });
+    writeFileSync(path.join(base, 'o3/sub/a.txt'), 'a');
+    mkdirSync(path.join(base, 'a/b'), { recursive: true });
+    writeFileSync(path.join(base, 'a/b/c.txt'), 'c');
+    const client = new JobClient();
+    const rec = record(client);
+    const sub = path.join(base, 'o3/sub');
+    const ids = [
+      // o3.zip is written into o3/sub before o3/sub is zipped; b.zip into a before a is zipped.
+      ...client.enqueue({ kind: 'batch', folders: [path.join(base, 'o3'), sub], outputDir: sub }),
+      ...client.enqueue({ kind: 'batch', folders: [path.join(base, 'a/b'), path.join(base, 'a'), path.join(base, 'a') + path.sep] }),
+    ];
+    expect(ids).toHaveLength(4);
+    await rec.ended(ids);
+    await client.close();
+    const names = (zip: string): string[] => execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n');
+    expect(names(path.join(sub, 'sub.zip'))).toEqual(['sub/', 'sub/a.txt']);
+    expect(names(path.join(sub, 'o3.zip'))).toEqual(['o3/', 'o3/sub/', 'o3/sub/a.txt']);
+    expect(names(path.join(base, 'a.zip'))).toEqual(['a/', 'a/b/', 'a/b/c.txt']);
+    expect(readdirSync(base).sort()).toEqual(['a', 'a.zip', 'o3']);
+    expect(readdirSync(path.join(base, 'a')).sort()).toEqual(['b', 'b.zip']);
+  });
+
   it('batch: a link to a folder is zipped as the folder it points to, under the link\'s name', async () => {
     const base = path.join(root, 'batch-link');
     mkdirSync(path.join(base, 'real/sub'), { recursive: true });
