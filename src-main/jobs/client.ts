@@ -45,6 +45,8 @@ export interface JobClientOptions {
   readonly log?: Log;
   /** JSON file for pending jobs (see persist.ts); no persistence when absent. */
   readonly persistPath?: string;
+  /** How long a cancelled job may take to stop before its worker is ended; default CANCEL_GRACE_MS. */
+  readonly cancelGraceMs?: number;
 }
 
 export type JobListener = (event: JobEvent) => void;
@@ -53,6 +55,8 @@ interface InFlight {
   readonly jobId: JobId;
   readonly request: WorkerJobRequest;
   readonly resolve: () => void;
+  /** The worker the job was sent to: only its end fails the job. */
+  worker?: Worker;
   tempPath?: string;
   cancelTimer?: NodeJS.Timeout;
   cancelled?: boolean;
@@ -71,6 +75,7 @@ export class JobClient {
   private cleanups: Promise<void> = Promise.resolve();
   private readonly log: Log;
   private readonly workerPath: string | URL;
+  private readonly cancelGraceMs: number;
   private readonly store: PendingJobStore | undefined;
   private interrupted: PersistedJob[];
   private worker: Worker | undefined;
@@ -80,6 +85,7 @@ export class JobClient {
   constructor(options: JobClientOptions = {}) {
     this.log = (options.log ?? silentLog).child({ module: 'jobs' });
     this.workerPath = options.workerPath ?? defaultWorkerPath();
+    this.cancelGraceMs = options.cancelGraceMs ?? CANCEL_GRACE_MS;
     this.store = options.persistPath === undefined ? undefined : new PendingJobStore(options.persistPath);
     this.interrupted = this.store?.load((message) => this.log.warn(message)) ?? [];
     // The job that was running when the last session ended may have left its temporary output:
@@ -120,8 +126,14 @@ export class JobClient {
     this.post({ type: 'cancel', jobId });
     running.cancelTimer = setTimeout(() => {
       this.log.warn('worker did not stop a cancelled job in time; ending the worker', { jobId });
-      void this.worker?.terminate();
-    }, CANCEL_GRACE_MS);
+      // Retired at once: its answer may still come before it ends ('cancelled', a moment too
+      // late), and the next job must not be sent to a thread that is being ended (it failed
+      // with WORKER_CRASHED without having started). Its end settles this job alone.
+      const worker = running.worker;
+      if (worker === undefined) return;
+      if (this.worker === worker) this.worker = undefined;
+      void worker.terminate();
+    }, this.cancelGraceMs);
     return true;
   }
 
@@ -263,9 +275,11 @@ export class JobClient {
 
   private runOnWorker(jobId: JobId, request: WorkerJobRequest): Promise<void> {
     return new Promise<void>((resolve) => {
-      this.inFlight = { jobId, request, resolve };
+      const running: InFlight = { jobId, request, resolve };
+      this.inFlight = running;
       try {
-        this.ensureWorker().ref();
+        running.worker = this.ensureWorker();
+        running.worker.ref();
       } catch (error) {
         this.finish({ type: 'failed', jobId, error: { code: WORKER_CRASHED, message: `the background worker could not start: ${(error as Error).message}` } });
         return;
@@ -290,8 +304,10 @@ export class JobClient {
     });
     worker.on('exit', (exitCode) => {
       if (this.worker === worker) this.worker = undefined;
+      // Only the job sent to this worker: a worker retired by a cancel may end while the next
+      // job already runs on a fresh one.
       const running = this.inFlight;
-      if (!running) return;
+      if (running?.worker !== worker) return;
       this.removeLeftovers(running.request, running.tempPath, (pid) => pid === process.pid);
       if (running.cancelled) {
         this.finish({ type: 'cancelled', jobId: running.jobId });
@@ -348,7 +364,7 @@ export class JobClient {
     if (running) {
       clearTimeout(running.cancelTimer);
       this.inFlight = undefined;
-      this.worker?.unref();
+      running.worker?.unref();
     }
     this.requests.delete(event.jobId);
     this.crashes.delete(event.jobId);

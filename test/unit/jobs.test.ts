@@ -181,6 +181,36 @@ describe('JobClient with the real worker', () => {
     });
   }
 
+  it('a job queued behind one whose worker is ended for a late cancel runs on a fresh worker, even when the late answer comes first', async () => {
+    // No grace: the worker is ended at the first turn after the cancel. Main is held for a second
+    // after cancelling, so the worker's 'cancelled' is mostly already waiting when it is ended,
+    // and arrives before its 'exit' (the next job was sent to the dying thread and failed with
+    // WORKER_CRASHED without having started: 7 runs in 8 before the fix). The order of the end
+    // events is the same whichever comes first.
+    const client = new JobClient({ cancelGraceMs: 0 });
+    const rec = record(client);
+    const out = path.join(root, 'late-cancel');
+    mkdirSync(out);
+    const [slow] = client.enqueue({ kind: 'create', outputPath: path.join(out, 'slow.zip'), sources: [big], level: 0 });
+    const [next] = client.enqueue({ kind: 'create', outputPath: path.join(out, 'next.zip'), sources: [small] });
+    rec.on((e) => {
+      if (e.type !== 'started' || e.jobId !== slow) return;
+      // After this turn's messages (not in the worker's message, whose port then reads those
+      // queued meanwhile at once): the next turn begins with the grace timer, then the answer.
+      setImmediate(() => {
+        client.cancel(slow!);
+        const until = Date.now() + 1000;
+        while (Date.now() < until) {
+          // the worker answers meanwhile
+        }
+      });
+    });
+    await rec.ended([slow!, next!]);
+    await client.close();
+    expect(rec.events.filter((e) => isEndEvent(e)).map((e) => e.type)).toEqual(['cancelled', 'done']);
+    expect(readdirSync(out)).toEqual(['next.zip']);
+  });
+
   it('runs test and extract jobs in the worker (archive/test-archive.ts, archive/extract.ts)', async () => {
     const client = new JobClient();
     const rec = record(client);
