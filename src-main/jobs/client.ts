@@ -78,6 +78,8 @@ export class JobClient {
   private readonly cancelGraceMs: number;
   private readonly store: PendingJobStore | undefined;
   private interrupted: PersistedJob[];
+  /** While close() waits for the queue: how each job ended (what it saves depends on it). */
+  private endsWhileClosing: Map<JobId, JobEvent['type']> | undefined;
   private worker: Worker | undefined;
   private inFlight: InFlight | undefined;
   private closed = false;
@@ -213,12 +215,20 @@ export class JobClient {
   async close(options: { keepPending?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     const keep = options.keepPending === true;
-    // A quit is not a crash: the job that ran is saved as one to run again, not as one that ran when the app fell.
-    const saved = keep ? this.snapshot().map(({ running: _quit, ...job }) => job) : [];
+    // A quit is not a crash: the job that ran is saved as one to run again, not as one that ran
+    // when the app fell. Not one the user cancelled already.
+    const userCancelled = this.inFlight?.cancelled === true ? this.inFlight.jobId : undefined;
+    const candidates = keep ? this.snapshot().flatMap(({ running: _quit, ...job }) => (job.jobId === userCancelled ? [] : [job])) : [];
     this.closed = true;
+    const ends = new Map<JobId, JobEvent['type']>();
+    this.endsWhileClosing = ends;
     for (const id of this.queue.waitingIds()) this.queue.cancel(id);
     if (this.inFlight) this.cancel(this.inFlight.jobId);
     await this.queue.onIdle();
+    this.endsWhileClosing = undefined;
+    // Saved once the queue is idle: only what the close cut short. A job that was finishing may
+    // have ended done or failed all the same; saved, it ran again at the next start (NAME (2).zip).
+    const saved = candidates.filter((job) => ends.get(job.jobId) === 'cancelled');
     await this.worker?.terminate();
     this.worker = undefined;
     await this.cleanups;
@@ -368,6 +378,7 @@ export class JobClient {
     }
     this.requests.delete(event.jobId);
     this.crashes.delete(event.jobId);
+    this.endsWhileClosing?.set(event.jobId, event.type);
     const meta = event.type === 'done' ? { durationMs: event.result.durationMs } : event.type === 'failed' ? { code: event.error.code, message: event.error.message } : {};
     this.log.info(`job ${event.type}`, { jobId: event.jobId, ...meta });
     this.emit(event);

@@ -541,6 +541,32 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     expect(existsSync(outputOf('once.zip'))).toBe(true);
   });
 
+  it('a quit saves only what it cut short: not a job that ended done as it closed (it ran again at the next start as NAME (2).zip)', async () => {
+    const dir = path.join(root, 'quit-at-end');
+    mkdirSync(dir);
+    const persistPath = path.join(dir, 'pending.json');
+    const client = new JobClient({ persistPath });
+    const rec = record(client);
+    let closing: Promise<void> | undefined;
+    // The last progress (all entries written) is posted with the result right behind it: the
+    // job ends done, whatever the quit asks.
+    rec.on((e) => {
+      if (e.type === 'progress' && !e.progress.counting && e.progress.entriesDone === e.progress.entriesTotal && closing === undefined) closing = client.close({ keepPending: true });
+    });
+    const ids = [
+      ...client.enqueue({ kind: 'batch', folders: [small], outputDir: dir }),
+      ...client.enqueue({ kind: 'create', outputPath: path.join(dir, 'waiting.zip'), sources: [small] }),
+    ];
+    await rec.ended(ids);
+    await closing;
+    expect(ids.map((id) => rec.events.find((e) => e.jobId === id && isEndEvent(e))?.type)).toEqual(['done', 'cancelled']);
+    expect(new PendingJobStore(persistPath).load().map((job) => job.request.kind === 'create' && path.basename(job.request.outputPath))).toEqual(['waiting.zip']);
+    const next = new JobClient({ persistPath });
+    await record(next).ended(next.resumeInterrupted());
+    await next.close();
+    expect(readdirSync(dir).sort()).toEqual(['small.zip', 'waiting.zip']);
+  });
+
   it('keeps pending jobs on disk and offers them again after a kill -9; the target path stays empty', async () => {
     const dir = path.join(root, 'kill9');
     mkdirSync(dir);
