@@ -72,6 +72,15 @@ export interface ExtractOptions {
   /** The archive as it was when the user opened it (file-source.ts); a file changed since is refused. */
   readonly expectedIdentity?: FileIdentity;
   /**
+   * A run that goes on from one cut short (a quit, a crash): when that one started (ms since
+   * 1970). Under 'rename', a name taken by a file whose change time is not older than that (less
+   * CHANGE_TIME_SLACK_MS) is taken for what the earlier run wrote, and the entry is skipped
+   * instead of being written again beside it as `name (1)`; a name taken by an older file is
+   * renamed as always. ('skip' and 'replace' need nothing: skipping or replacing again is what
+   * the first run would have done.)
+   */
+  readonly resumedFrom?: number;
+  /**
    * Hears each entry that could not be extracted: those of each part of the central directory in
    * entry order as soon as that part is done, then, in entry order, those found after the last
    * part (links, folders' times and modes) and those another entry of the same path may have
@@ -136,6 +145,12 @@ export const LISTED_NOTES = 1000;
 const MAX_SYMLINK_TARGET = 4096;
 /** Only the permission bits: setuid, setgid and sticky are never restored. */
 const PERMISSION_BITS = 0o777;
+/**
+ * How much older than the resumed run's start a file's change time may be and still count as that
+ * run's (ExtractOptions.resumedFrom): Linux stamps files from a coarse clock, which lags the one
+ * Date.now() reads by up to a tick (4–10 ms).
+ */
+const CHANGE_TIME_SLACK_MS = 100;
 
 interface Planned {
   readonly entry: ZipEntry;
@@ -227,6 +242,7 @@ async function extractUntilStopped(
   /** What is remembered of the paths met more than once: planned, replaced, renamed, claimed (known-paths.ts). */
   const known = new KnownPaths(fold);
   const disk = await TargetFolder.open(target, fold, known, archive);
+  if (policy === 'rename') disk.resumedFrom = options.resumedFrom;
   // Kept with the entry's index, to be reported in central directory order.
   const skipped = new FirstByIndex<SkippedEntry & { index: number }>(LISTED_NOTES);
   const renamed = new FirstByIndex<RenamedEntry & { index: number }>(LISTED_NOTES);
@@ -861,6 +877,19 @@ class TargetFolder {
   /** Where the archive being read lies in the target folder (as `same` gives it), if it does. */
   private archiveAt: string | undefined;
 
+  /** ExtractOptions.resumedFrom, under 'rename'. */
+  resumedFrom: number | undefined;
+
+  /** Whether the file at `relative` changed since the run this one resumes began: that run wrote it. */
+  private writtenBeforeResume(relative: string): boolean {
+    if (this.resumedFrom === undefined) return false;
+    try {
+      return lstatSync(this.absoluteOf(relative)).ctimeMs >= this.resumedFrom - CHANGE_TIME_SLACK_MS;
+    } catch {
+      return false;
+    }
+  }
+
   static async open(target: string, fold: PathFold | undefined, known: KnownPaths, archive: string): Promise<TargetFolder> {
     let created: string | undefined;
     try {
@@ -1005,6 +1034,7 @@ class TargetFolder {
     }
     if (claimedKind === undefined && !onDisk(relative)) return { relative };
     if (policy === 'skip') return { skip: `${relative} already exists` };
+    if (claimedKind === undefined && this.writtenBeforeResume(relative)) return { skip: `${relative} was extracted by this job before it was cut short` };
     const parent = safe.segments.slice(0, -1);
     const base = safe.segments.at(-1)!;
     const dot = base.lastIndexOf('.');

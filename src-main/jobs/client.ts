@@ -57,6 +57,8 @@ interface InFlight {
   readonly resolve: () => void;
   /** The worker the job was sent to: only its end fails the job. */
   worker?: Worker;
+  /** When it was sent to the worker (ms since 1970): before it wrote anything. */
+  readonly startedAt: number;
   tempPath?: string;
   cancelTimer?: NodeJS.Timeout;
   cancelled?: boolean;
@@ -168,7 +170,7 @@ export class JobClient {
         this.log.warn('not resuming a job that was running each time the app ended', { kind: job.request.kind, crashes, request: job.request });
         continue;
       }
-      const jobId = this.add(job.request, undefined, false);
+      const jobId = this.add(resumedRequest(job), undefined, false);
       if (crashes > 0) this.crashes.set(jobId, crashes);
       ids.push(jobId);
     }
@@ -285,7 +287,7 @@ export class JobClient {
 
   private runOnWorker(jobId: JobId, request: WorkerJobRequest): Promise<void> {
     return new Promise<void>((resolve) => {
-      const running: InFlight = { jobId, request, resolve };
+      const running: InFlight = { jobId, request, resolve, startedAt: Date.now() };
       this.inFlight = running;
       try {
         running.worker = this.ensureWorker();
@@ -399,8 +401,16 @@ export class JobClient {
   private snapshot(): PersistedJob[] {
     return this.pendingJobs().map(({ jobId, request, running }) => {
       const tempPath = running ? this.inFlight?.tempPath : undefined;
+      const startedAt = running ? this.inFlight?.startedAt : undefined;
       const crashes = this.crashes.get(jobId);
-      return { jobId, request, ...(tempPath !== undefined && { tempPath }), ...(running && { running }), ...(crashes !== undefined && { crashes }) };
+      return {
+        jobId,
+        request,
+        ...(tempPath !== undefined && { tempPath }),
+        ...(running && { running }),
+        ...(crashes !== undefined && { crashes }),
+        ...(startedAt !== undefined && { startedAt }),
+      };
     });
   }
 
@@ -412,6 +422,19 @@ export class JobClient {
       this.log.warn('could not save pending jobs', { path: this.store.filePath, message: (error as Error).message });
     }
   }
+}
+
+/**
+ * A job read back, as it runs again. A 'rename' extract ("keep both") that had started would
+ * otherwise write every file its first run wrote once more, beside itself (`f (1).bin`): it is
+ * told when that run began (resumedFrom; the first run's, if it was resumed before), and takes
+ * the files changed since for its own. 'skip' and 'replace' run as they were: skipping or
+ * replacing a file again is what they would have done.
+ */
+function resumedRequest(job: PersistedJob): WorkerJobRequest {
+  const { request } = job;
+  if (request.kind !== 'extract' || request.overwrite !== 'rename' || job.startedAt === undefined) return request;
+  return { ...request, resumedFrom: Math.min(request.resumedFrom ?? job.startedAt, job.startedAt) };
 }
 
 /**

@@ -16,6 +16,8 @@ export interface PersistedJob {
   readonly running?: boolean;
   /** Sessions that ended while this job ran (a job that brings the whole app down is not run again forever). */
   readonly crashes?: number;
+  /** When the job last started to run (ms since 1970), if it did: a resumed extract knows its own files by it. */
+  readonly startedAt?: number;
 }
 
 interface FileShape {
@@ -94,7 +96,7 @@ export function jobProblem(job: unknown): string | undefined {
   if (!isRecord(job) || typeof job['jobId'] !== 'string' || job['jobId'] === '') return 'no job id';
   const problem = requestProblem(job['request']);
   if (problem !== undefined) return `job ${job['jobId']}: ${problem}`;
-  if (!optional(job['tempPath'], isAbsolutePath) || !optional(job['running'], isBoolean) || !optional(job['crashes'], isCount)) return `job ${job['jobId']}: its state is not what this version writes`;
+  if (!optional(job['tempPath'], isAbsolutePath) || !optional(job['running'], isBoolean) || !optional(job['crashes'], isCount) || !optional(job['startedAt'], isCount)) return `job ${job['jobId']}: its state is not what this version writes`;
   return undefined;
 }
 
@@ -114,7 +116,7 @@ function requestProblem(request: unknown): string | undefined {
       return undefined;
     case 'extract':
       if (!has('archivePath', isAbsolutePath) || !has('outputDir', isAbsolutePath)) return 'an extract without an absolute archivePath and outputDir';
-      if (!may('entries', isStrings) || !may('entryRanges', isRanges) || !may('overwrite', (v) => v === 'skip' || v === 'replace' || v === 'rename' || isBoolean(v)) || !may('archiveIdentity', isIdentity)) return 'an extract whose options are not what this version writes';
+      if (!may('entries', isStrings) || !may('entryRanges', isRanges) || !may('overwrite', (v) => v === 'skip' || v === 'replace' || v === 'rename' || isBoolean(v)) || !may('archiveIdentity', isIdentity) || !may('resumedFrom', isCount)) return 'an extract whose options are not what this version writes';
       return undefined;
     case 'test':
       if (!has('archivePath', isAbsolutePath)) return 'a test without an absolute archivePath';

@@ -58,6 +58,12 @@ export interface ExtractJobRequest {
   readonly overwrite?: 'skip' | 'replace' | 'rename' | boolean;
   /** The archive as the app opened it, listed and checked: a file changed since is refused. */
   readonly archiveIdentity?: ArchiveIdentity;
+  /**
+   * Set on a 'rename' extract resumed after a quit or crash: when its first run started (ms since
+   * 1970). A name taken by a file changed since then is what that run wrote, and is skipped rather
+   * than written again beside itself as `name (1)` (archive/extract.ts ExtractOptions.resumedFrom).
+   */
+  readonly resumedFrom?: number;
 }
 
 /** Test every entry's data and CRC (archive/test-archive.ts, from the extract engineer). */

@@ -153,6 +153,7 @@ async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }
     ...(request.entries === undefined ? {} : { entries: request.entries }),
     ...(request.entryRanges === undefined ? {} : { entryRanges: request.entryRanges }),
     ...(request.archiveIdentity === undefined ? {} : { expectedIdentity: request.archiveIdentity }),
+    ...(request.resumedFrom === undefined ? {} : { resumedFrom: request.resumedFrom }),
   });
   if (!result.ok) throw entriesFailed('could not extract', bad, result.problemCount, result.entriesTotal);
   // What went as asked but not as the name says: told with the result, not silently.

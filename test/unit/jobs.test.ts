@@ -567,6 +567,51 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     expect(readdirSync(dir).sort()).toEqual(['small.zip', 'waiting.zip']);
   });
 
+  it("a 'keep both' extract cut short by a quit goes on at the next start without writing its files again beside themselves", async () => {
+    const dir = path.join(root, 'resume-rename');
+    const files = path.join(dir, 'files');
+    mkdirSync(files, { recursive: true });
+    const count = 200;
+    const name = (i: number): string => `f${String(i).padStart(3, '0')}.bin`;
+    // The user's own file of the last entry's name, there well before the job: kept, and the
+    // entry written beside it.
+    const out = path.join(dir, 'out');
+    mkdirSync(path.join(out, 'files'), { recursive: true });
+    writeFileSync(path.join(out, 'files', name(count - 1)), 'mine');
+    for (let i = 0; i < count; i++) writeFileSync(path.join(files, name(i)), randomBytes(200_000));
+    const archive = path.join(dir, 'a.zip');
+    const maker = new JobClient();
+    await record(maker).ended(maker.enqueue({ kind: 'create', outputPath: archive, sources: [files], level: 0 }));
+    await maker.close();
+
+    const persistPath = path.join(dir, 'pending.json');
+    const client = new JobClient({ persistPath });
+    const rec = record(client);
+    let closing: Promise<void> | undefined;
+    rec.on((e) => {
+      if (e.type === 'progress' && e.progress.entriesDone > 0 && closing === undefined) closing = client.close({ keepPending: true });
+    });
+    const [first] = client.enqueue({ kind: 'extract', archivePath: archive, outputDir: out, overwrite: 'rename' });
+    await rec.ended([first!]);
+    await closing;
+    expect(rec.events.find((e) => e.jobId === first && isEndEvent(e))?.type).toBe('cancelled');
+    const before = readdirSync(path.join(out, 'files')).length;
+    expect(before).toBeGreaterThan(1);
+    expect(before).toBeLessThan(count + 1);
+
+    const next = new JobClient({ persistPath });
+    expect(next.interruptedJobs()).toHaveLength(1);
+    const nextRec = record(next);
+    const ids = next.resumeInterrupted();
+    await nextRec.ended(ids);
+    await next.close();
+    expect(nextRec.events.find((e) => isEndEvent(e))?.type).toBe('done');
+    const names = readdirSync(path.join(out, 'files')).sort();
+    expect(names).toEqual([...Array.from({ length: count }, (_, i) => name(i)), `f${count - 1} (1).bin`].sort());
+    expect(readFileSync(path.join(out, 'files', name(count - 1)), 'utf8')).toBe('mine');
+    expect(readFileSync(path.join(out, 'files', `f${count - 1} (1).bin`))).toEqual(readFileSync(path.join(files, name(count - 1))));
+  });
+
   it('keeps pending jobs on disk and offers them again after a kill -9; the target path stays empty', async () => {
     const dir = path.join(root, 'kill9');
     mkdirSync(dir);
