@@ -67,6 +67,12 @@ interface InFlight {
 /** Sessions in a row that may end while one job runs before it is no longer resumed. */
 const MAX_CRASHES = 2;
 
+/**
+ * The queue file is saved at most this often (persist.ts): it holds every pending job and is
+ * rewritten whole. What a crash must find is in the running record, saved at once.
+ */
+const SAVE_EVERY_MS = 250;
+
 export class JobClient {
   private readonly queue = new JobQueue<void>();
   private readonly listeners = new Set<JobListener>();
@@ -85,6 +91,11 @@ export class JobClient {
   private worker: Worker | undefined;
   private inFlight: InFlight | undefined;
   private closed = false;
+  /** The queue changed since its file was saved; the save is due at `saveTimer`. */
+  private saveTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private lastSaved = Number.NEGATIVE_INFINITY;
+  /** Jobs that ran and ended since the queue file was saved (the running record lists them). */
+  private endedSinceSave: JobId[] = [];
 
   constructor(options: JobClientOptions = {}) {
     this.log = (options.log ?? silentLog).child({ module: 'jobs' });
@@ -92,6 +103,9 @@ export class JobClient {
     this.cancelGraceMs = options.cancelGraceMs ?? CANCEL_GRACE_MS;
     this.store = options.persistPath === undefined ? undefined : new PendingJobStore(options.persistPath);
     this.interrupted = this.store?.load((message) => this.log.warn(message)) ?? [];
+    // The last session ended without closing: what its running record says goes into the queue
+    // file now, before this session's first job replaces the record.
+    if (this.store?.hasRunningRecord()) this.saveQueue();
     // The job that was running when the last session ended may have left its temporary output:
     // a create its archive's, an extract the files it was writing (the dead process's). Jobs that
     // were waiting left nothing: their folders are not walked.
@@ -174,13 +188,14 @@ export class JobClient {
       if (crashes > 0) this.crashes.set(jobId, crashes);
       ids.push(jobId);
     }
-    this.persist();
+    // At once: the interrupted jobs are in the queue file as the previous session left them.
+    this.saveQueue();
     return ids;
   }
 
   discardInterrupted(): void {
     this.interrupted = [];
-    this.persist();
+    this.saveQueue();
   }
 
   onIdle(): Promise<void> {
@@ -234,8 +249,14 @@ export class JobClient {
     await this.worker?.terminate();
     this.worker = undefined;
     await this.cleanups;
+    if (this.saveTimer !== undefined) {
+      clearTimeout(this.saveTimer as NodeJS.Timeout);
+      clearImmediate(this.saveTimer as NodeJS.Immediate);
+      this.saveTimer = undefined;
+    }
     try {
       this.store?.save(keep ? [...this.interrupted, ...saved] : this.interrupted);
+      this.store?.saveRunning(undefined);
     } catch (error) {
       // Quitting goes on (the logs are still to be flushed); the jobs are offered again next time.
       this.log.warn('could not save pending jobs', { path: this.store?.filePath, message: (error as Error).message });
@@ -296,6 +317,9 @@ export class JobClient {
         this.finish({ type: 'failed', jobId, error: { code: WORKER_CRASHED, message: `the background worker could not start: ${(error as Error).message}` } });
         return;
       }
+      // On disk before the worker writes a byte: if the app falls now, the next start knows which
+      // job ran (its leftovers are looked for, and a job that keeps felling the app is not run again).
+      this.saveRunning();
       this.post({ type: 'run', jobId, request });
     });
   }
@@ -350,14 +374,11 @@ export class JobClient {
       case 'temp':
         if (this.inFlight?.jobId === message.jobId) {
           this.inFlight.tempPath = message.tempPath;
-          this.persist();
+          this.saveRunning();
         }
         return;
       case 'started':
         this.log.info('job started', { jobId: message.jobId });
-        // Saved as the running one: if the app falls now, the next start knows which job ran
-        // (its leftovers are looked for, and a job that keeps felling the app is not run again).
-        this.persist();
         this.emit(message);
         return;
       case 'progress':
@@ -377,6 +398,9 @@ export class JobClient {
       clearTimeout(running.cancelTimer);
       this.inFlight = undefined;
       running.worker?.unref();
+      // Ended, on disk at once: a crash in the next moments does not run it again.
+      this.endedSinceSave.push(event.jobId);
+      this.saveRunning();
     }
     this.requests.delete(event.jobId);
     this.crashes.delete(event.jobId);
@@ -399,27 +423,56 @@ export class JobClient {
   }
 
   private snapshot(): PersistedJob[] {
-    return this.pendingJobs().map(({ jobId, request, running }) => {
-      const tempPath = running ? this.inFlight?.tempPath : undefined;
-      const startedAt = running ? this.inFlight?.startedAt : undefined;
-      const crashes = this.crashes.get(jobId);
-      return {
-        jobId,
-        request,
-        ...(tempPath !== undefined && { tempPath }),
-        ...(running && { running }),
-        ...(crashes !== undefined && { crashes }),
-        ...(startedAt !== undefined && { startedAt }),
-      };
-    });
+    return this.pendingJobs().map(({ jobId, request, running }) => (running && this.inFlight?.jobId === jobId ? this.runningJob()! : this.persisted(jobId, request)));
   }
 
+  /** The job sent to the worker, as saved. */
+  private runningJob(): PersistedJob | undefined {
+    const running = this.inFlight;
+    if (running === undefined) return undefined;
+    const { jobId, request, tempPath, startedAt } = running;
+    return { ...this.persisted(jobId, request), ...(tempPath !== undefined && { tempPath }), running: true, startedAt };
+  }
+
+  private persisted(jobId: JobId, request: WorkerJobRequest): PersistedJob {
+    const crashes = this.crashes.get(jobId);
+    return { jobId, request, ...(crashes !== undefined && { crashes }) };
+  }
+
+  /**
+   * The queue changed: its file is saved at the end of this turn, or SAVE_EVERY_MS after the
+   * last save if that is later (one save for a burst of changes, a few a second at most).
+   */
   private persist(): void {
-    if (!this.store || this.closed) return;
+    if (!this.store || this.closed || this.saveTimer !== undefined) return;
+    const wait = this.lastSaved + SAVE_EVERY_MS - performance.now();
+    const save = (): void => {
+      this.saveTimer = undefined;
+      if (!this.closed) this.saveQueue();
+    };
+    this.saveTimer = wait > 0 ? setTimeout(save, wait).unref() : setImmediate(save).unref();
+  }
+
+  private saveQueue(): void {
+    if (!this.store) return;
+    this.lastSaved = performance.now();
     try {
       this.store.save([...this.interrupted, ...this.snapshot()]);
+      // What ended before is not in the file any more: the running record need not list it.
+      this.endedSinceSave = [];
     } catch (error) {
       this.log.warn('could not save pending jobs', { path: this.store.filePath, message: (error as Error).message });
+    }
+  }
+
+  /** The running record (persist.ts): the running job, if any, and what ended since the queue was saved. */
+  private saveRunning(): void {
+    if (!this.store) return;
+    const running = this.runningJob();
+    try {
+      this.store.saveRunning({ ended: this.endedSinceSave, ...(running !== undefined && { running }) });
+    } catch (error) {
+      this.log.warn('could not save the running job', { path: this.store.runningPath, message: (error as Error).message });
     }
   }
 }

@@ -1,9 +1,15 @@
-// Pending jobs on disk: the client rewrites one small JSON file whenever its queue changes, so
-// a queue cut short by a crash or a quit can be offered again at the next start. The file is
-// replaced atomically (write a temporary file, rename), synchronously because it is a few
-// hundred bytes and the order of saves must be the order of changes.
+// Pending jobs on disk, so a queue cut short by a crash or a quit can be offered again at the
+// next start. Two JSON files, each replaced atomically (write a temporary file, rename) and
+// synchronously, so the order of saves is the order of changes:
+// - the queue (FILE): every pending job; rewritten whole, so the client saves it at most a few
+//   times a second (a batch of 3,000 folders rewrote it 12,000 times, 4 GB, 70 s of the main
+//   thread);
+// - the running record (FILE.running): the job being run, with its temporary output, and the
+//   jobs that ended since the queue was last saved. A few hundred bytes, saved before the job is
+//   sent to the worker and as soon as it ends, so a crash at any moment knows what ran and what
+//   is done. load() reads the queue through it.
 
-import { readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { JobId, WorkerJobRequest } from './protocol.js';
 
@@ -20,20 +26,89 @@ export interface PersistedJob {
   readonly startedAt?: number;
 }
 
+/** What the running record holds (FILE.running). */
+export interface RunningRecord {
+  /** The job being run (`running` set), with its request: it may not be in the queue file yet. */
+  readonly running?: PersistedJob;
+  /** Jobs that ended since the queue file was saved: no longer pending, whatever it says. */
+  readonly ended: readonly JobId[];
+}
+
 interface FileShape {
   readonly version: 1;
   readonly jobs: readonly PersistedJob[];
 }
 
+interface RunningShape extends RunningRecord {
+  readonly version: 1;
+}
+
 export class PendingJobStore {
-  constructor(readonly filePath: string) {}
+  readonly runningPath: string;
+
+  constructor(readonly filePath: string) {
+    this.runningPath = `${filePath}.running`;
+  }
 
   /**
-   * The jobs saved last time; [] when there is no file. A file that cannot be read or is not
-   * ours to read (damaged, or written by a newer version) is moved aside to `FILE.unreadable`,
-   * so the next save does not destroy it, and `warn` says so.
+   * The jobs saved last time, as the running record leaves them: those ended since the queue was
+   * saved left out, the running one marked so (first, when the queue file does not have it yet);
+   * [] when there is no file. A queue file that cannot be read or is not ours to read (damaged,
+   * or written by a newer version) is moved aside to `FILE.unreadable`, so the next save does not
+   * destroy it, and `warn` says so; a running record that cannot be read is ignored, with a warning.
    */
   load(warn: (message: string) => void = () => undefined): PersistedJob[] {
+    const queued = this.loadQueue(warn);
+    const record = this.loadRunning(warn);
+    if (record === undefined) return queued;
+    const ended = new Set(record.ended);
+    const jobs = queued.filter((job) => !ended.has(job.jobId));
+    const running = record.running;
+    if (running === undefined || ended.has(running.jobId)) return jobs;
+    const at = jobs.findIndex((job) => job.jobId === running.jobId);
+    if (at === -1) return [running, ...jobs];
+    jobs[at] = running;
+    return jobs;
+  }
+
+  /** Saves the running record; `undefined` removes it (nothing runs, the queue file says the rest). */
+  saveRunning(record: RunningRecord | undefined): void {
+    if (record === undefined) {
+      rmSync(this.runningPath, { force: true });
+      return;
+    }
+    const body: RunningShape = { version: 1, ...record };
+    writeAtomically(this.runningPath, JSON.stringify(body));
+  }
+
+  /** Whether there is a running record (a session that ended without closing the client). */
+  hasRunningRecord(): boolean {
+    return existsSync(this.runningPath);
+  }
+
+  private loadRunning(warn: (message: string) => void): RunningRecord | undefined {
+    let text: string;
+    try {
+      text = readFileSync(this.runningPath, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warn(`cannot read the running job in ${this.runningPath}: ${(error as Error).message}`);
+      return undefined;
+    }
+    try {
+      const parsed = JSON.parse(text) as RunningShape;
+      if (parsed.version === 1 && Array.isArray(parsed.ended) && parsed.ended.every((id) => typeof id === 'string')) {
+        const problem = parsed.running === undefined ? undefined : jobProblem(parsed.running);
+        if (problem !== undefined) warn(`the running job in ${this.runningPath} is not resumed: ${problem}`);
+        return { ended: parsed.ended, ...(parsed.running !== undefined && problem === undefined && { running: { ...parsed.running, running: true } }) };
+      }
+      warn(`the running job in ${this.runningPath} cannot be read (not a version 1 record); it is ignored`);
+    } catch (error) {
+      warn(`the running job in ${this.runningPath} cannot be read (${(error as Error).message}); it is ignored`);
+    }
+    return undefined;
+  }
+
+  private loadQueue(warn: (message: string) => void): PersistedJob[] {
     let text: string;
     try {
       text = readFileSync(this.filePath, 'utf8');
@@ -70,20 +145,24 @@ export class PendingJobStore {
       rmSync(this.filePath, { force: true });
       return;
     }
-    mkdirSync(path.dirname(this.filePath), { recursive: true });
-    const temp = `${this.filePath}.${process.pid}.tmp`;
     const body: FileShape = { version: 1, jobs };
+    writeAtomically(this.filePath, JSON.stringify(body, null, 1));
+  }
+}
+
+function writeAtomically(file: string, text: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, file);
+  } catch (error) {
     try {
-      writeFileSync(temp, JSON.stringify(body, null, 1));
-      renameSync(temp, this.filePath);
-    } catch (error) {
-      try {
-        unlinkSync(temp);
-      } catch {
-        // nothing to remove
-      }
-      throw error;
+      unlinkSync(temp);
+    } catch {
+      // nothing to remove
     }
+    throw error;
   }
 }
 

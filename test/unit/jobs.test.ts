@@ -612,6 +612,73 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     expect(readFileSync(path.join(out, 'files', `f${count - 1} (1).bin`))).toEqual(readFileSync(path.join(files, name(count - 1))));
   });
 
+  it('the queue file is saved once for a burst of changes, not at each (a batch of 3,000 folders rewrote it 12,000 times)', async () => {
+    const dir = path.join(root, 'coalesced');
+    mkdirSync(dir);
+    const persistPath = path.join(dir, 'pending.json');
+    // Counted on the way through: the saves still happen.
+    const save = PendingJobStore.prototype.save;
+    let saves = 0;
+    PendingJobStore.prototype.save = function (this: PendingJobStore, jobs) {
+      saves++;
+      save.call(this, jobs);
+    };
+    try {
+      const client = new JobClient({ persistPath });
+      const rec = record(client);
+      const ids = Array.from({ length: 200 }, (_, i) => client.enqueue({ kind: 'test', archivePath: path.join(dir, `missing-${i}.zip`) })).flat();
+      expect(saves).toBe(0);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(saves).toBe(1);
+      // Each of them there, the running one first once it runs.
+      expect(new PendingJobStore(persistPath).load().map((job) => job.jobId)).toEqual(ids);
+      await rec.ended(ids);
+      await client.close();
+      // Every job started and ended (800 events): a save at most every SAVE_EVERY_MS meanwhile.
+      expect(saves).toBeLessThan(ids.length);
+    } finally {
+      PendingJobStore.prototype.save = save;
+    }
+    expect(existsSync(persistPath)).toBe(false);
+    expect(existsSync(`${persistPath}.running`)).toBe(false);
+  });
+
+  it('a job that ended is not offered again after a kill -9 that comes before the queue file is saved again', async () => {
+    const dir = path.join(root, 'kill9-after-done');
+    mkdirSync(dir);
+    const persistPath = path.join(dir, 'pending.json');
+    const script = path.join(dir, 'run.mjs');
+    const clientUrl = new URL('build/src-main/jobs/client.js', `file://${projectRoot}/`).href;
+    writeFileSync(
+      script,
+      `import { JobClient } from ${JSON.stringify(clientUrl)};
+const client = new JobClient({ persistPath: ${JSON.stringify(persistPath)} });
+client.onEvent((e) => { if (e.type === 'done') process.stdout.write('done\\n'); });
+client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'first.zip'))}, sources: [${JSON.stringify(small)}] });
+client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'second.zip'))}, sources: [${JSON.stringify(big)}], level: 9 });
+`,
+    );
+    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (!chunk.toString().includes('done')) return;
+        child.kill('SIGKILL');
+        resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`child ended before a job was done (${code})`)));
+    });
+    expect(await exited).toBe('SIGKILL');
+    expect(existsSync(path.join(dir, 'first.zip'))).toBe(true);
+    const saved = new PendingJobStore(persistPath).load();
+    expect(saved.map((j) => j.request.kind === 'create' && path.basename(j.request.outputPath))).toEqual(['second.zip']);
+    const client = new JobClient({ persistPath });
+    expect(client.interruptedJobs()).toHaveLength(1);
+    client.discardInterrupted();
+    await client.close();
+    expect(existsSync(persistPath)).toBe(false);
+  });
+
   it('keeps pending jobs on disk and offers them again after a kill -9; the target path stays empty', async () => {
     const dir = path.join(root, 'kill9');
     mkdirSync(dir);
