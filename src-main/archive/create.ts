@@ -177,7 +177,6 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
     (error: unknown) => list.fail(error),
   );
   let result;
-  let clean = false;
   try {
     result = await withTempFile(
       outputPath,
@@ -195,13 +194,12 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
       },
       { onExists, onTempPath: options.onTempPath, ...(options.numbered && { numbered: options.numbered }) },
     );
-    clean = true;
   } finally {
     list.close(); // a writer that gave up stops the walk
     await walking;
-    // Kept for the next create only after a clean end: a failed or cancelled job may leave work
-    // on them.
-    await givePool(pool, clean);
+    // Kept for the next create when nothing is outstanding on it, also after a failure (an output
+    // folder that does not exist failed before any work was sent); ended when work is.
+    await givePool(pool);
   }
   return {
     outputPath: result.finalPath,
