@@ -1050,7 +1050,15 @@ class TargetFolder {
       const candidate = [...parent, name].join('/');
       // Not a name an entry of the archive has or lies under, either: that entry keeps its own name.
       if (this.known.claimedAs(candidate) !== undefined || this.madeFolder(candidate) || this.archivePaths?.mayName(candidate) === true || this.archivePaths?.mayBeFolder(candidate) === true) continue;
-      if (onDisk(candidate)) continue;
+      if (onDisk(candidate)) {
+        // The run this one resumes took the same numbers in the same order: the first name it
+        // wrote since is this entry's (the older ones are the user's).
+        if (this.writtenBeforeResume(candidate)) {
+          if (remembered) this.known.setNextNumber(relative, n + 1);
+          return { skip: `${relative} was extracted by this job as ${candidate} before it was cut short` };
+        }
+        continue;
+      }
       if (remembered) this.known.setNextNumber(relative, n + 1);
       // Knowing every path of the archive, nothing but this path's own next entries can meet the
       // made-up name again: no entry has it or lies under it, and the name gives back the path and

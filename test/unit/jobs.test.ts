@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twoBadEntries } from './craft.js';
 import { openFileSource } from '../../src-main/archive/file-source.js';
+import { extractArchive } from '../../src-main/archive/extract.js';
 import { planBatch } from '../../src-main/jobs/batch.js';
 import { JobClient, defaultWorkerPath } from '../../src-main/jobs/client.js';
 import { processAlive } from '../../src-main/archive/extract-files.js';
@@ -591,6 +592,8 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     rec.on((e) => {
       if (e.type === 'progress' && e.progress.entriesDone > 0 && closing === undefined) closing = client.close({ keepPending: true });
     });
+    // Well after the user's file (the archive was made since), just before the job.
+    const beforeJob = Date.now();
     const [first] = client.enqueue({ kind: 'extract', archivePath: archive, outputDir: out, overwrite: 'rename' });
     await rec.ended([first!]);
     await closing;
@@ -610,6 +613,12 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     expect(names).toEqual([...Array.from({ length: count }, (_, i) => name(i)), `f${count - 1} (1).bin`].sort());
     expect(readFileSync(path.join(out, 'files', name(count - 1)), 'utf8')).toBe('mine');
     expect(readFileSync(path.join(out, 'files', `f${count - 1} (1).bin`))).toEqual(readFileSync(path.join(files, name(count - 1))));
+    // Resumed once more (as after a quit at its very end): nothing is written again, the copy
+    // kept beside the user's file neither (it was written as f199 (2).bin when the quit came late).
+    const again = await extractArchive(archive, out, { overwrite: 'rename', resumedFrom: beforeJob });
+    expect({ written: again.filesWritten, skipped: again.skippedCount, renamed: again.renamedCount }).toEqual({ written: 0, skipped: count, renamed: 0 });
+    expect(again.skipped.at(-1)).toEqual({ entry: `files/${name(count - 1)}`, reason: `files/${name(count - 1)} was extracted by this job as files/f${count - 1} (1).bin before it was cut short` });
+    expect(readdirSync(path.join(out, 'files')).sort()).toEqual(names);
   });
 
   it('the queue file is saved once for a burst of changes, not at each (a batch of 3,000 folders rewrote it 12,000 times)', async () => {
