@@ -96,6 +96,8 @@ export class JobClient {
   private lastSaved = Number.NEGATIVE_INFINITY;
   /** Jobs that ran and ended since the queue file was saved (the running record lists them). */
   private endedSinceSave: JobId[] = [];
+  /** Jobs were queued since the queue file was saved: saved before the next job starts, at the latest. */
+  private unsavedAdds = false;
 
   constructor(options: JobClientOptions = {}) {
     this.log = (options.log ?? silentLog).child({ module: 'jobs' });
@@ -302,6 +304,7 @@ export class JobClient {
     });
     this.emit(batchId === undefined ? { type: 'queued', jobId, request } : { type: 'queued', jobId, request, batchId });
     this.log.info('job queued', { jobId, kind: request.kind });
+    this.unsavedAdds = true;
     if (save) this.persist();
     return jobId;
   }
@@ -318,7 +321,10 @@ export class JobClient {
         return;
       }
       // On disk before the worker writes a byte: if the app falls now, the next start knows which
-      // job ran (its leftovers are looked for, and a job that keeps felling the app is not run again).
+      // job ran (its leftovers are looked for, and a job that keeps felling the app is not run again),
+      // and which were queued behind it (those queued since the last save are saved now: once
+      // for a batch, not at every start).
+      if (this.unsavedAdds) this.saveQueue();
       this.saveRunning();
       this.post({ type: 'run', jobId, request });
     });
@@ -455,7 +461,14 @@ export class JobClient {
 
   private saveQueue(): void {
     if (!this.store) return;
+    // Everything is in this save: one that was due is not.
+    if (this.saveTimer !== undefined) {
+      clearTimeout(this.saveTimer as NodeJS.Timeout);
+      clearImmediate(this.saveTimer as NodeJS.Immediate);
+      this.saveTimer = undefined;
+    }
     this.lastSaved = performance.now();
+    this.unsavedAdds = false;
     try {
       this.store.save([...this.interrupted, ...this.snapshot()]);
       // What ended before is not in the file any more: the running record need not list it.
