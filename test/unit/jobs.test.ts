@@ -572,7 +572,7 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     const dir = path.join(root, 'resume-rename');
     const files = path.join(dir, 'files');
     mkdirSync(files, { recursive: true });
-    const count = 200;
+    const count = 400;
     const name = (i: number): string => `f${String(i).padStart(3, '0')}.bin`;
     // The user's own file of the last entry's name, there well before the job: kept, and the
     // entry written beside it.
