@@ -133,7 +133,8 @@ export interface RangeListener {
  * order; the helper a few at a time.
  */
 export class RangeChecks {
-  private readonly queue: RangeJob[] = [];
+  /** Ranges to check, in order; each let go once taken (its data ends are 8 bytes an entry). */
+  private readonly queue: (RangeJob | undefined)[] = [];
   private head = 0;
   /** Ranges the helper gave back unfinished, to check here. */
   private readonly again: RangeJob[] = [];
@@ -226,11 +227,10 @@ export class RangeChecks {
     return this.held !== undefined ? this.held.problems >= MAX_HELD_PROBLEMS : this.listener.holdingTooMuch?.() === true;
   }
 
-  /** The next range queued, let go by the queue (its data ends are 8 bytes an entry). */
   private next(): RangeJob | undefined {
     if (this.head === this.queue.length) return undefined;
-    const job = this.queue[this.head]!;
-    this.queue[this.head++] = undefined!;
+    const job = this.queue[this.head];
+    this.queue[this.head++] = undefined;
     return job;
   }
 

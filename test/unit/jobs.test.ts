@@ -36,6 +36,27 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+/**
+ * Runs `body` (a JobClient at work; JobClient is imported for it) in a Node process of its own
+ * in `dir`, and kills it with SIGKILL as soon as it writes `word` to its stdout.
+ */
+async function killedWhenSaid(dir: string, body: string, word: string): Promise<void> {
+  const script = path.join(dir, 'run.mjs');
+  const clientUrl = new URL('build/src-main/jobs/client.js', `file://${projectRoot}/`).href;
+  writeFileSync(script, `import { JobClient } from ${JSON.stringify(clientUrl)};\n${body}\n`);
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (!chunk.toString().includes(word)) return;
+      child.kill('SIGKILL');
+      resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`child ended before it said ${word} (${code})`)));
+  });
+  expect(await exited).toBe('SIGKILL');
+}
+
 /** Collects events and resolves when every given job has ended. */
 function record(client: JobClient): { events: JobEvent[]; ended: (ids: JobId[]) => Promise<void>; on: (f: (e: JobEvent) => void) => void } {
   const events: JobEvent[] = [];
@@ -656,28 +677,14 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     const dir = path.join(root, 'kill9-after-done');
     mkdirSync(dir);
     const persistPath = path.join(dir, 'pending.json');
-    const script = path.join(dir, 'run.mjs');
-    const clientUrl = new URL('build/src-main/jobs/client.js', `file://${projectRoot}/`).href;
-    writeFileSync(
-      script,
-      `import { JobClient } from ${JSON.stringify(clientUrl)};
-const client = new JobClient({ persistPath: ${JSON.stringify(persistPath)} });
+    await killedWhenSaid(
+      dir,
+      `const client = new JobClient({ persistPath: ${JSON.stringify(persistPath)} });
 client.onEvent((e) => { if (e.type === 'done') process.stdout.write('done\\n'); });
 client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'first.zip'))}, sources: [${JSON.stringify(small)}] });
-client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'second.zip'))}, sources: [${JSON.stringify(big)}], level: 9 });
-`,
+client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'second.zip'))}, sources: [${JSON.stringify(big)}], level: 9 });`,
+      'done',
     );
-    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const exited = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        if (!chunk.toString().includes('done')) return;
-        child.kill('SIGKILL');
-        resolve();
-      });
-      child.on('exit', (code) => reject(new Error(`child ended before a job was done (${code})`)));
-    });
-    expect(await exited).toBe('SIGKILL');
     expect(existsSync(path.join(dir, 'first.zip'))).toBe(true);
     const saved = new PendingJobStore(persistPath).load();
     expect(saved.map((j) => j.request.kind === 'create' && path.basename(j.request.outputPath))).toEqual(['second.zip']);
@@ -693,25 +700,14 @@ client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'se
     mkdirSync(dir);
     const target = path.join(dir, 'killed.zip');
     const persistPath = path.join(dir, 'pending.json');
-    const script = path.join(dir, 'run.mjs');
-    const clientUrl = new URL('build/src-main/jobs/client.js', `file://${projectRoot}/`).href;
-    writeFileSync(
-      script,
-      `import { JobClient } from ${JSON.stringify(clientUrl)};
-const client = new JobClient({ persistPath: ${JSON.stringify(persistPath)} });
+    await killedWhenSaid(
+      dir,
+      `const client = new JobClient({ persistPath: ${JSON.stringify(persistPath)} });
 client.onEvent((e) => { if (e.type === 'progress' && e.progress.bytesDone > 0) process.stdout.write('progress\\n'); });
 client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(target)}, sources: [${JSON.stringify(big)}], level: 9 });
-client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'second.zip'))}, sources: [${JSON.stringify(small)}] });
-`,
+client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'second.zip'))}, sources: [${JSON.stringify(small)}] });`,
+      'progress',
     );
-    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('progress') && resolve());
-      child.on('exit', (code) => reject(new Error(`child ended before progress (${code})`)));
-    });
-    const exited = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
     expect(existsSync(target)).toBe(false);
     expect(existsSync(path.join(dir, 'second.zip'))).toBe(false);
 
