@@ -153,6 +153,9 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
   // the walk finds: walking a large tree costs a noticeable part of the whole job.
   const helpers = options.helperThread ?? true ? availableParallelism() : 0;
   const pool = takePool(helpers > 0 ? helperPath() : undefined, helpers);
+  // A cancel stops the wait for the helpers at once (a level-9 block takes one some 100 ms).
+  const abandon = (): void => pool.abandon(new ZipError('CANCELLED', 'cancelled'));
+  signal?.addEventListener('abort', abandon, { once: true });
   const list = new EntryList();
   const skipped: SkippedSource[] = [];
   let skippedCount = 0;
@@ -195,10 +198,12 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
       { onExists, onTempPath: options.onTempPath, ...(options.numbered && { numbered: options.numbered }) },
     );
   } finally {
+    signal?.removeEventListener('abort', abandon);
+    // What a job that failed sent is given up (after a clean end nothing is outstanding): the pool
+    // serves the next create.
+    pool.abandon(new ZipError('CANCELLED', 'the job ended'));
     list.close(); // a writer that gave up stops the walk
     await walking;
-    // Kept for the next create when nothing is outstanding on it, also after a failure (an output
-    // folder that does not exist failed before any work was sent); ended when work is.
     await givePool(pool);
   }
   return {

@@ -9,11 +9,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Buffer } from 'node:buffer';
 import { type BlockTask, type FilesBatch, compressFiles, deflateBlock } from './compress-work.js';
-import { END_MESSAGE } from './helper-script.js';
+import { END_MESSAGE, ENDING, SKIP_BELOW } from './helper-script.js';
 
 export interface HelperData {
-  /** A 32-bit flag the pool sets when it ends (parallel.ts Helper.end). */
-  readonly ending: SharedArrayBuffer;
+  /** The flags this helper shares with its pool (HELPER_FLAGS of them, 32-bit: ENDING, SKIP_BELOW). */
+  readonly flags: SharedArrayBuffer;
 }
 
 export type HelperTask = { readonly id: number } & (
@@ -31,10 +31,12 @@ export type HelperAnswer =
 if (parentPort) {
   const port = parentPort;
   const spares: ArrayBuffer[] = [];
-  const ending = new Int32Array((workerData as HelperData).ending);
+  const flags = new Int32Array((workerData as HelperData).flags);
   port.on('message', (task: HelperTask | typeof END_MESSAGE) => {
     // The pool ends: here, between two tasks, where no zlib stream is half made (endHelper).
-    if (task === END_MESSAGE || Atomics.load(ending, 0) !== 0) process.exit(0);
+    if (task === END_MESSAGE || Atomics.load(flags, ENDING) !== 0) process.exit(0);
+    // Given up by its job (CompressPool.abandon): nobody waits for the answer.
+    if (task.id < Atomics.load(flags, SKIP_BELOW)) return;
     if (task.type === 'files') {
       for (const spare of task.spares) if (spares.length < MAX_SPARES) spares.push(spare);
       const done = compressFiles(task.batch, spares);

@@ -467,17 +467,25 @@ export class SpanRunner {
   /** Set by close: batches the helper had in hand are not settled after it (they stop, or never came back). */
   private closing = false;
   private readonly onAbort = (): void => void Atomics.store(this.cancelFlag, 0, 1);
-  readonly cancelled = (): boolean => Atomics.load(this.cancelFlag, 0) !== 0;
+  private readonly signal: AbortSignal | undefined;
+  private readonly stopped: (() => boolean) | undefined;
+  /** Between two files: asks `stopped` too (which may abort the signal: onAbort then sets the flag). */
+  readonly cancelled = (): boolean => {
+    this.stopped?.();
+    return Atomics.load(this.cancelFlag, 0) !== 0;
+  };
 
   constructor(
     /** The archive as this thread reads it. */
     readonly local: SpanReader,
-    private readonly signal: AbortSignal | undefined,
+    stop: RunnerStop,
     private readonly settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void,
     private readonly partial: ((batch: SpanBatch, bytes: number) => void) | undefined,
   ) {
-    if (signal?.aborted) this.onAbort();
-    else signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.signal = stop.signal;
+    this.stopped = stop.stopped;
+    if (this.signal?.aborted) this.onAbort();
+    else this.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
   private get queued(): number {
@@ -530,8 +538,8 @@ export class SpanRunner {
    * Ends the helper thread between two requests. With `stopWork` (the runner closes), the work
    * in hand stops at once too: the cancel flag says nothing more is wanted of it.
    */
-  private endWorker(worker: Worker, stopWork: boolean): Promise<void> {
-    return endHelper(worker, this.workerExited!, () => {
+  private async endWorker(worker: Worker, stopWork: boolean): Promise<void> {
+    await endHelper(worker, this.workerExited!, () => {
       if (stopWork) Atomics.store(this.cancelFlag, 0, 1);
     });
   }
@@ -631,10 +639,19 @@ export class SpanRunner {
  * still the file `source` reads (its device, inode, size and time, when the source knows them;
  * its size otherwise); undefined otherwise (then the caller streams every entry).
  */
+/**
+ * What stops a span runner: its signal, and `stopped`, asked between two files (a cancel another
+ * thread flags: it aborts the signal once it is seen; extract.ts ExtractOptions.cancelFlag).
+ */
+export interface RunnerStop {
+  readonly signal: AbortSignal | undefined;
+  readonly stopped?: () => boolean;
+}
+
 export function openSpanRunner(
   archive: string,
   source: RandomAccessSource & { readonly identity?: FileIdentity },
-  signal: AbortSignal | undefined,
+  stop: RunnerStop,
   settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void,
   partial?: (batch: SpanBatch, bytes: number) => void,
 ): SpanRunner | undefined {
@@ -648,7 +665,7 @@ export function openSpanRunner(
     const stat = fstatSync(fd);
     const { identity } = source;
     const same = identity === undefined ? stat.size === source.size : sameFile({ dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs }, identity);
-    if (stat.isFile() && same) return new SpanRunner(new SpanReader(fd, source.size), signal, settle, partial);
+    if (stat.isFile() && same) return new SpanRunner(new SpanReader(fd, source.size), stop, settle, partial);
   } catch {
     // Not ours to read: stream instead.
   }

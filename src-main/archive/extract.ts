@@ -38,6 +38,7 @@ import { EntryList, MadeFolders, type FolderNames } from './extract-later.js';
 import { FolderTree } from './folder-tree.js';
 import { KnownPaths, type Kind, type NamedBy } from './known-paths.js';
 import { MAX_HELD_PROBLEMS } from './check-ranges.js';
+import { RunStop } from './run-stop.js';
 import { silentLog, type Log } from '../log/types.js';
 
 export type OverwritePolicy = 'skip' | 'replace' | 'rename';
@@ -45,6 +46,8 @@ export const OVERWRITE_POLICIES: readonly OverwritePolicy[] = ['skip', 'replace'
 
 export interface ExtractOptions {
   readonly signal?: AbortSignal;
+  /** A 32-bit flag another thread sets to 1 to cancel the run, read between two files (run-stop.ts). */
+  readonly cancelFlag?: SharedArrayBuffer;
   readonly onProgress?: ProgressCallback;
   readonly log?: Log;
   /** What to do when a name is already taken in the target. Default 'skip': nothing is lost. */
@@ -192,9 +195,7 @@ export async function extractArchive(archivePath: string, target: string, option
  */
 export async function extractReader(archive: string, reader: ZipReader, target: string, options: ExtractOptions = {}): Promise<ExtractResult> {
   if (options.signal?.aborted) throw cancelledError();
-  const stop = new AbortController();
-  const onAbort = (): void => stop.abort();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const stop = new RunStop(options.signal, options.cancelFlag);
   const full: DiskFull = { stopped: false, filesWritten: undefined };
   const noteProblem = (code: string): void => {
     if (code !== 'DISK_FULL' || stop.signal.aborted) return;
@@ -203,15 +204,15 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   };
   const problems = new ExtractProblems(options.onProblem);
   try {
-    return await extractUntilStopped(archive, reader, target, { ...options, signal: stop.signal }, problems, noteProblem, full);
+    return await extractUntilStopped(archive, reader, target, { ...options, signal: stop.signal }, stop.stopped, problems, noteProblem, full);
   } catch (error) {
     // What was found before the run stopped is all heard, in entry order, before the failure is.
     await problems.finish(options.problemFlow);
-    if (!full.stopped || options.signal?.aborted) throw error;
+    if (!full.stopped || stop.cancelled) throw error;
     const after = full.filesWritten === undefined ? '' : ` after ${full.filesWritten} ${full.filesWritten === 1 ? 'file' : 'files'}`;
     throw new ZipError('DISK_FULL', `${DISK_FULL_WORDS}: extraction stopped${after} (each file written is whole and checked; nothing half-written is left)`, { cause: error });
   } finally {
-    options.signal?.removeEventListener('abort', onAbort);
+    stop.dispose();
   }
 }
 
@@ -226,6 +227,8 @@ async function extractUntilStopped(
   reader: ZipReader,
   target: string,
   options: ExtractOptions,
+  /** Whether the run stops: options.signal, and a cancelFlag seen set (which then aborts the signal). */
+  stopped: () => boolean,
   problems: ExtractProblems,
   /** Hears every problem's code as it is found (a full disk stops the run). */
   noteProblem: (code: string) => void,
@@ -274,7 +277,7 @@ async function extractUntilStopped(
     });
     problems.release(part);
   };
-  const writers = openSpanRunner(archive, reader.source, signal, settle, onBytes);
+  const writers = openSpanRunner(archive, reader.source, { signal, stopped }, settle, onBytes);
   // Large files stream there too, each a batch of its own, when this Node allows it (entry-data.ts).
   const streamLarge = writers !== undefined && canReadChunks();
   // When the archive's own entry count and size say that a helper thread pays, it starts now and
@@ -385,7 +388,7 @@ async function extractUntilStopped(
       // large file, then an overlap bomb), this thread finishes what is queued and waits for it.
       if (options.problemFlow?.behind() === true) await options.problemFlow.caughtUp();
       if (problems.held >= MAX_HELD_PROBLEMS) await writers?.finish();
-      if (signal?.aborted) break;
+      if (stopped()) break;
       problems.begin(++part);
       const files: Planned[] = [];
       const batchDirectories: Planned[] = [];
@@ -404,7 +407,7 @@ async function extractUntilStopped(
 
       // 1. Folders, shallow first.
       for (const plan of byDepth(batchDirectories)) {
-        if (signal?.aborted) break;
+        if (stopped()) break;
         try {
           const folder = disk.makeDirectory(plan.safe);
           directories.add(plan.entry, plan.safe.path, folder, (plan.entry.unixMode ?? 0) & PERMISSION_BITS);
@@ -421,6 +424,7 @@ async function extractUntilStopped(
       files.sort((a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset);
       const large: Planned[] = [];
       for (const plan of files) {
+        if (stopped()) break;
         if (writers === undefined || (!streamLarge && !isSmallFile(plan.entry))) {
           large.push(plan);
           continue;

@@ -20,8 +20,18 @@ export function helperScript(name: string): URL | undefined {
 /** The message that asks a helper thread to end (endHelper). */
 export const END_MESSAGE = 'end';
 
+/**
+ * The 32-bit flags a compression helper shares with its pool (parallel.ts), by index: ENDING,
+ * set when the pool ends (the helper then ends at its next task instead of doing it); and
+ * SKIP_BELOW, the first task id whose answer is still awaited (the tasks before it were given
+ * up by a job that was cancelled or failed: the helper skips them unbegun).
+ */
+export const ENDING = 0;
+export const SKIP_BELOW = 1;
+export const HELPER_FLAGS = 2;
+
 /** How long a helper may take to end between two tasks before it is terminated. */
-const END_GRACE_MS = 5000;
+export const END_GRACE_MS = 5000;
 
 /**
  * Ends a helper thread the way it ends itself: `stop` makes the work in hand stop soon (a shared
@@ -31,13 +41,16 @@ const END_GRACE_MS = 5000;
  * cleanup of that thread abort the whole process ("close before init"; seen once in the tests,
  * on a create whose job failed while its helpers deflated a file each with a fresh stream). Only
  * a helper that has not ended by then (a read that hangs) is terminated. `exited` settles
- * when the thread has ended (its 'exit' event, awaited from the thread's start).
+ * when the thread has ended (its 'exit' event, awaited from the thread's start). The jobs
+ * worker ends the same way, told its own `message`. Whether the thread ended by itself.
  */
-export async function endHelper(worker: Worker, exited: Promise<unknown>, stop: () => void, graceMs = END_GRACE_MS): Promise<void> {
+export async function endHelper(worker: Worker, exited: Promise<unknown>, stop: () => void, graceMs = END_GRACE_MS, message: unknown = END_MESSAGE): Promise<boolean> {
   stop();
-  worker.postMessage(END_MESSAGE);
+  worker.postMessage(message);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
-  if ((await Promise.race([exited.then(() => true), late.then(() => false)])) === false) await worker.terminate();
+  const ended = await Promise.race([exited.then(() => true), late.then(() => false)]);
   clearTimeout(timer);
+  if (!ended) await worker.terminate();
+  return ended;
 }

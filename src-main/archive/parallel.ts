@@ -4,18 +4,21 @@
 // orders and writes, so it stays free to answer a cancel. Without a compiled helper (tests run
 // from source) the same work runs on the calling thread.
 //
-// A pool with nothing outstanding when its job ends, cleanly or not, is kept for KEPT_FOR_MS
-// (takePool, givePool): starting two helpers costs some 50 ms, and zipping a batch of small
-// folders is one job after another (40 folders of two small files took 2.1 s, most of it
-// starting helpers; 100 jobs failing for a missing output folder 34.6 s, when a failed job's
-// pool was ended whatever it held).
+// A job that is cancelled or fails gives up what it sent (CompressPool.abandon): it stops waiting
+// at once, the helpers skip the tasks they have not begun and finish the one in hand unheard.
+// Its pool is then kept for KEPT_FOR_MS like that of a job that ended cleanly (takePool,
+// givePool): starting two helpers costs some 50 ms, and zipping a batch of small folders is one
+// job after another (40 folders of two small files took 2.1 s, most of it starting helpers; 100
+// jobs failing for a missing output folder 34.6 s, when a failed job's pool was ended whatever
+// it held). Pools end between two tasks (endHelper), and the jobs worker waits for that before
+// it ends itself (endPools): a thread ended while it makes a zlib stream aborts the process.
 
 import { Buffer } from 'node:buffer';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type BlockTask, type FilesBatch, type FilesDone, compressFiles, deflateBlock } from './compress-work.js';
 import type { HelperAnswer, HelperData, HelperTask } from './deflate-helper.js';
-import { endHelper, helperScript } from './helper-script.js';
+import { ENDING, HELPER_FLAGS, SKIP_BELOW, endHelper, helperScript } from './helper-script.js';
 
 /** The helper thread's compiled entry. */
 export function helperPath(): URL | undefined {
@@ -40,13 +43,13 @@ class Helper {
   readonly waiting = new Map<number, Waiting>();
   failure: Error | undefined;
 
-  /** Set when the pool ends: the helper then ends at its next task instead of doing it. */
-  private readonly ending = new Int32Array(new SharedArrayBuffer(4));
+  /** Shared with the thread (helper-script.ts ENDING, SKIP_BELOW). */
+  private readonly flags = new Int32Array(new SharedArrayBuffer(HELPER_FLAGS * 4));
   private readonly exited: Promise<unknown>;
 
   constructor(url: URL) {
     // A helper holds a batch or a block at a time: a small heap is plenty, and keeps the RSS down.
-    const data: HelperData = { ending: this.ending.buffer as SharedArrayBuffer };
+    const data: HelperData = { flags: this.flags.buffer as SharedArrayBuffer };
     this.worker = new Worker(url, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 } });
     // (Not events.once: it rejects on an 'error' event, which a helper's uncaught exception emits before 'exit'.)
     this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
@@ -66,9 +69,20 @@ class Helper {
     this.worker.on('exit', (code) => fail(new Error(`compression helper thread ended (exit code ${code})`)));
   }
 
+  /**
+   * Stops waiting for the answers to tasks before id `below`: each rejects with `error` now; the
+   * thread skips those it has not begun, and the answer of the one in hand is not listened to.
+   */
+  abandon(below: number, error: unknown): void {
+    Atomics.store(this.flags, SKIP_BELOW, below);
+    for (const waiting of this.waiting.values()) waiting.reject(error);
+    this.waiting.clear();
+    this.backlog = 0;
+  }
+
   /** Ends the thread between two tasks; those sent and not begun are dropped. */
-  end(): Promise<void> {
-    return endHelper(this.worker, this.exited, () => Atomics.store(this.ending, 0, 1));
+  async end(): Promise<void> {
+    await endHelper(this.worker, this.exited, () => Atomics.store(this.flags, ENDING, 1));
   }
 }
 
@@ -144,6 +158,15 @@ export class CompressPool {
     });
   }
 
+  /**
+   * Gives up every task sent so far (a job that was cancelled or failed): what waits for one
+   * rejects with `error` at once, instead of after the helpers' work in hand (a level-9 block
+   * of a large file takes a helper some 100 ms), and the helpers skip the rest.
+   */
+  abandon(error: unknown): void {
+    for (const helper of this.helpers) helper.abandon(this.nextId, error);
+  }
+
   /** Whether every helper is alive and has nothing outstanding: it can serve another job as it is. */
   get reusable(): boolean {
     return this.helpers.every((helper) => helper.failure === undefined && helper.waiting.size === 0);
@@ -168,6 +191,28 @@ function poolKey(url: URL | undefined, threads: number): string {
 
 let kept: { readonly pool: CompressPool; readonly timer: NodeJS.Timeout } | undefined;
 
+/** Pools being ended in the background (endPools waits for them). */
+const ending = new Set<Promise<void>>();
+
+function endInBackground(pool: CompressPool): void {
+  const ended = pool.close();
+  ending.add(ended);
+  void ended.finally(() => ending.delete(ended));
+}
+
+/**
+ * Ends the kept pool and waits for every pool being ended: the jobs worker's last step (its
+ * helpers end between two tasks; a thread ended by its parent's end may abort the process).
+ */
+export async function endPools(): Promise<void> {
+  if (kept !== undefined) {
+    clearTimeout(kept.timer);
+    endInBackground(kept.pool);
+    kept = undefined;
+  }
+  await Promise.all(ending);
+}
+
 /** The helpers a create job takes (createArchive), started ahead of it unless some are kept already. */
 export function warmPool(threads = availableParallelism()): void {
   const url = helperPath();
@@ -185,26 +230,26 @@ export function takePool(url: URL | undefined, threads: number): CompressPool {
       last.pool.hold(true);
       return last.pool;
     }
-    void last.pool.close();
+    endInBackground(last.pool);
   }
   return new CompressPool(url, threads);
 }
 
 /**
  * After a job: a pool whose helpers are alive and have nothing outstanding is kept for the next,
- * also after a job that failed or was cancelled (nothing it sent can answer into the next job);
- * others end.
+ * also after a job that failed or was cancelled once it has abandoned what it sent (no answer to
+ * it can come into the next job: task ids go on rising); others end.
  */
 export async function givePool(pool: CompressPool): Promise<void> {
   if (pool.threads === 0 || !pool.reusable) return pool.close();
   if (kept !== undefined) {
     clearTimeout(kept.timer);
-    void kept.pool.close();
+    endInBackground(kept.pool);
   }
   pool.hold(false);
   const timer = setTimeout(() => {
     if (kept?.pool === pool) kept = undefined;
-    void pool.close();
+    endInBackground(pool);
   }, KEPT_FOR_MS);
   timer.unref();
   kept = { pool, timer };

@@ -18,12 +18,15 @@ import type { EntryFields, ZipEntry } from '../zip/model.js';
 import { silentLog, type Log } from '../log/types.js';
 import { cancelledError, copyEntryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans, type ProblemFlow } from './entry-check.js';
 import { LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, type SpanBatch } from './extract-files.js';
+import { RunStop } from './run-stop.js';
 import { MAX_HELD_PROBLEMS, RANGE_BYTES, RANGE_ENTRIES, RangeChecks, type RangeJob, type RangeListener } from './check-ranges.js';
 
 export type { EntryProblem } from './entry-check.js';
 
 export interface TestOptions {
   readonly signal?: AbortSignal;
+  /** A 32-bit flag another thread sets to 1 to cancel the run, read between two entries (run-stop.ts). */
+  readonly cancelFlag?: SharedArrayBuffer;
   readonly onProgress?: ProgressCallback;
   readonly log?: Log;
   /** Large entries inflated at the same time when they cannot go in span batches (zlib runs on libuv's thread pool). Default 4. */
@@ -81,8 +84,18 @@ export async function testArchive(archivePath: string, options: TestOptions = {}
 
 /** The same over a reader that is already open (the app keeps one per open archive). */
 export async function testReader(archive: string, reader: ZipReader, options: TestOptions = {}): Promise<TestResult> {
+  if (options.signal?.aborted) throw cancelledError();
+  const stop = new RunStop(options.signal, options.cancelFlag);
+  try {
+    return await testUntilStopped(archive, reader, { ...options, signal: stop.signal }, stop.stopped);
+  } finally {
+    stop.dispose();
+  }
+}
+
+/** testReader's run; `stopped` says whether it is cancelled (options.signal, or the flag seen set, which then aborts it). */
+async function testUntilStopped(archive: string, reader: ZipReader, options: TestOptions, stopped: () => boolean): Promise<TestResult> {
   const { signal } = options;
-  if (signal?.aborted) throw cancelledError();
   // Two streaming passes over the central directory, so that memory stays bounded however many
   // entries there are: the first gathers totals and overlaps, the second tests batch by batch.
   // (Up to HOLD_ENTRIES entries are kept from the first pass instead.) With more, the first pass
@@ -98,7 +111,7 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
   const runner = openSpanRunner(
     archive,
     reader.source,
-    signal,
+    { signal, stopped },
     (batch, outcomes) => {
       const already = progress.settled(batch.id);
       batch.tasks.forEach(({ entry }, i) => {
@@ -183,7 +196,7 @@ export async function testReader(archive: string, reader: ZipReader, options: Te
   try {
     let previous: Promise<void> = Promise.resolve();
     for await (const batch of spans.held === undefined ? reader.entryBatches() : slices(spans.held, HELD_BATCH)) {
-      if (signal?.aborted) break;
+      if (stopped()) break;
       // Read in the order the data lies in the file.
       const order = batch.length > 1 ? [...batch].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset) : batch;
       const large: ZipEntry[] = [];

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type Log, silentLog } from '../log/types.js';
 import { processAlive, removePartials } from '../archive/extract-files.js';
+import { END_GRACE_MS, endHelper } from '../archive/helper-script.js';
 import { isTempNameFor } from '../archive/temp-file.js';
 import { distinctFolders, planBatch } from './batch.js';
 import { collectOldGenerationSooner } from './heap.js';
@@ -62,6 +63,8 @@ interface InFlight {
   tempPath?: string;
   cancelTimer?: NodeJS.Timeout;
   cancelled?: boolean;
+  /** Shared with the worker (ToWorker 'run'): set when the job is cancelled. */
+  readonly cancelFlag: Int32Array;
 }
 
 /** Sessions in a row that may end while one job runs before it is no longer resumed. */
@@ -89,6 +92,8 @@ export class JobClient {
   /** While close() waits for the queue: how each job ended (what it saves depends on it). */
   private endsWhileClosing: Map<JobId, JobEvent['type']> | undefined;
   private worker: Worker | undefined;
+  /** Settles when `worker` has ended. */
+  private workerExited: Promise<unknown> = Promise.resolve();
   private inFlight: InFlight | undefined;
   private closed = false;
   /** The queue changed since its file was saved; the save is due at `saveTimer`. */
@@ -143,6 +148,7 @@ export class JobClient {
     const running = this.inFlight;
     if (running?.jobId !== jobId || running.cancelled) return false;
     running.cancelled = true;
+    Atomics.store(running.cancelFlag, 0, 1);
     this.post({ type: 'cancel', jobId });
     running.cancelTimer = setTimeout(() => {
       this.log.warn('worker did not stop a cancelled job in time; ending the worker', { jobId });
@@ -248,8 +254,7 @@ export class JobClient {
     // Saved once the queue is idle: only what the close cut short. A job that was finishing may
     // have ended done or failed all the same; saved, it ran again at the next start (NAME (2).zip).
     const saved = candidates.filter((job) => ends.get(job.jobId) === 'cancelled');
-    await this.worker?.terminate();
-    this.worker = undefined;
+    await this.endWorker();
     await this.cleanups;
     if (this.saveTimer !== undefined) {
       clearTimeout(this.saveTimer as NodeJS.Timeout);
@@ -311,7 +316,7 @@ export class JobClient {
 
   private runOnWorker(jobId: JobId, request: WorkerJobRequest): Promise<void> {
     return new Promise<void>((resolve) => {
-      const running: InFlight = { jobId, request, resolve, startedAt: Date.now() };
+      const running: InFlight = { jobId, request, resolve, startedAt: Date.now(), cancelFlag: new Int32Array(new SharedArrayBuffer(4)) };
       this.inFlight = running;
       try {
         running.worker = this.ensureWorker();
@@ -326,7 +331,7 @@ export class JobClient {
       // for a batch, not at every start).
       if (this.unsavedAdds) this.saveQueue();
       this.saveRunning();
-      this.post({ type: 'run', jobId, request });
+      this.post({ type: 'run', jobId, request, cancel: running.cancelFlag.buffer as SharedArrayBuffer });
     });
   }
 
@@ -338,6 +343,7 @@ export class JobClient {
     collectOldGenerationSooner();
     const worker = new Worker(this.workerPath, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     this.worker = worker;
+    this.workerExited = new Promise((resolve) => worker.once('exit', resolve));
     let lastError: Error | undefined;
     worker.on('message', (message: FromWorker) => this.onMessage(message));
     worker.on('error', (error) => {
@@ -361,6 +367,22 @@ export class JobClient {
       this.finish({ type: 'failed', jobId: running.jobId, error: { code: WORKER_CRASHED, message: `the background worker stopped unexpectedly${why}; the job was not finished (${left})` } });
     });
     return worker;
+  }
+
+  /**
+   * Ends the idle worker as it ends its helpers: told to, it ends them between two of their tasks
+   * and then itself; terminated only if it has not within the helpers' own grace time and a bit.
+   * (Terminated at once, a helper making a zlib stream, say of a job just cancelled, could
+   * abort the whole process: archive/helper-script.ts endHelper.)
+   */
+  private async endWorker(): Promise<void> {
+    const worker = this.worker;
+    if (worker === undefined) return;
+    this.worker = undefined;
+    worker.ref(); // the process waits for it
+    const end: ToWorker = { type: 'end' };
+    if (await endHelper(worker, this.workerExited, () => undefined, END_GRACE_MS + 1000, end)) this.log.debug('worker ended', { exitCode: await this.workerExited });
+    else this.log.warn('worker did not end in time; terminated');
   }
 
   private post(message: ToWorker): void {

@@ -146,8 +146,15 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 /** Main → worker. */
 export type ToWorker =
-  | { readonly type: 'run'; readonly jobId: JobId; readonly request: WorkerJobRequest }
+  /**
+   * `cancel` is a 32-bit flag the client sets to 1 as it cancels the job: seen at once by the
+   * worker busy with synchronous work (writing a batch of small files), which hears the 'cancel'
+   * message only once it is free.
+   */
+  | { readonly type: 'run'; readonly jobId: JobId; readonly request: WorkerJobRequest; readonly cancel: SharedArrayBuffer }
   | { readonly type: 'cancel'; readonly jobId: JobId }
+  /** No job runs and none will: the worker ends its helper threads, then itself (exit code 0). */
+  | { readonly type: 'end' }
   /** Test-only: the worker exits at once, as if it crashed (process.exit inside the thread). */
   | { readonly type: 'crash'; readonly exitCode: number };
 

@@ -90,6 +90,8 @@ class ProgressReporter {
 /** What every job engine gets from the worker. */
 export interface JobContext {
   readonly signal: AbortSignal;
+  /** The client's flag of this job's cancel (ToWorker 'run'), for engines that read it between files. */
+  readonly cancelFlag: SharedArrayBuffer;
   readonly onProgress: (progress: EngineProgress) => void;
   readonly onTempPath: (tempPath: string) => void;
   readonly log: Log;
@@ -97,12 +99,15 @@ export interface JobContext {
 
 type Outcome = Omit<JobResult, 'durationMs' | 'ratio'>;
 
+/** The create helpers' pools, once a create has loaded them (ended before the worker ends). */
+let parallel: typeof import('../archive/parallel.js') | undefined;
+
 // Each engine's code is loaded by the first job that needs it: the worker starts on the one its
 // first job needs (a create does not load extract's and test's). A create's helper threads
 // start first and boot while the rest of its code loads (archive/parallel.ts warmPool).
 async function runCreate(request: Extract<WorkerJobRequest, { kind: 'create' }>, context: JobContext): Promise<Outcome> {
-  const { warmPool } = await import('../archive/parallel.js');
-  warmPool();
+  parallel ??= await import('../archive/parallel.js');
+  parallel.warmPool();
   const { createArchive } = await import('../archive/create.js');
   const result = await createArchive({ ...request, ...context });
   // Paths the walk left out on its own (a socket, a link in a loop) are told with the result.
@@ -146,6 +151,7 @@ async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }
   const { extractArchive } = await import('../archive/extract.js');
   const result = await extractArchive(request.archivePath, request.outputDir, {
     signal: context.signal,
+    cancelFlag: context.cancelFlag,
     log: context.log,
     onProgress: engineProgress(context),
     onProblem: (problem) => bad.add(problem),
@@ -193,6 +199,7 @@ async function runTest(request: Extract<WorkerJobRequest, { kind: 'test' }>, con
   const { testArchive } = await import('../archive/test-archive.js');
   const result = await testArchive(request.archivePath, {
     signal: context.signal,
+    cancelFlag: context.cancelFlag,
     log: context.log,
     onProgress: engineProgress(context),
     onProblem: (problem) => bad.add(problem),
@@ -228,14 +235,16 @@ export function describeFailure(request: WorkerJobRequest, error: unknown): JobE
 
 let current: { jobId: JobId; controller: AbortController } | undefined;
 
-async function run(jobId: JobId, request: WorkerJobRequest): Promise<void> {
+async function run(jobId: JobId, request: WorkerJobRequest, cancelFlag: SharedArrayBuffer): Promise<void> {
   const controller = new AbortController();
+  const flag = new Int32Array(cancelFlag);
   current = { jobId, controller };
   const startedAt = performance.now();
   const log = workerLog({ jobId, kind: request.kind });
   const reporter = new ProgressReporter(jobId, startedAt);
   const context: JobContext = {
     signal: controller.signal,
+    cancelFlag,
     onProgress: (progress) => reporter.update(progress),
     onTempPath: (tempPath) => post({ type: 'temp', jobId, tempPath }),
     log,
@@ -248,7 +257,8 @@ async function run(jobId: JobId, request: WorkerJobRequest): Promise<void> {
     const ratio = outcome.sizes.input > 0 ? outcome.sizes.output / outcome.sizes.input : 0;
     post({ type: 'done', jobId, result: { ...outcome, ratio, durationMs } });
   } catch (error) {
-    if (controller.signal.aborted) post({ type: 'cancelled', jobId });
+    // (An engine that read the flag may stop before the 'cancel' message is heard.)
+    if (controller.signal.aborted || Atomics.load(flag, 0) !== 0) post({ type: 'cancelled', jobId });
     else post({ type: 'failed', jobId, error: describeFailure(request, error) });
   } finally {
     current = undefined;
@@ -258,10 +268,15 @@ async function run(jobId: JobId, request: WorkerJobRequest): Promise<void> {
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'run':
-      void run(message.jobId, message.request);
+      void run(message.jobId, message.request, message.cancel);
       return;
     case 'cancel':
       if (current?.jobId === message.jobId) current.controller.abort();
+      return;
+    case 'end':
+      // The helpers first, between two of their tasks: ended with this thread, one that was
+      // making a zlib stream would abort the whole process (archive/helper-script.ts endHelper).
+      void (parallel?.endPools() ?? Promise.resolve()).finally(() => process.exit(0));
       return;
     case 'crash':
       process.exit(message.exitCode);

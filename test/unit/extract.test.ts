@@ -1233,6 +1233,26 @@ describe('extractArchive as a job', () => {
     expect(readdirSync(target)).toEqual([]);
   });
 
+  it("stops between two files once a cancel flag is set, without waiting for the signal (how a job's cancel is seen while this thread is busy)", async () => {
+    // Span batches of 256 small files: on this thread and a helper, which holds two at most.
+    const archive = writeArchive(dir, 'flag.zip', craftZip(Array.from({ length: 4000 }, (_, i) => ({ name: `f${i}.txt`, data: `file ${i}\n`.repeat(50) }))));
+    const target = path.join(dir, 'flag-out');
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    // Set (as another thread would) once the first files are written; no signal is given at all.
+    const onProgress = (p: { entriesDone: number }): void => void (p.entriesDone > 0 && Atomics.store(flag, 0, 1));
+    const outcome = await extractArchive(archive, target, { cancelFlag: flag.buffer as SharedArrayBuffer, progressIntervalMs: 0, onProgress }).catch((e: unknown) => e);
+    expect(isZipError(outcome) && outcome.code).toBe('CANCELLED');
+    const written = readdirSync(target);
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.length).toBeLessThan(2000);
+    // Set before the run: nothing is written.
+    const before = path.join(dir, 'flag-before');
+    await expect(extractArchive(archive, before, { cancelFlag: flag.buffer as SharedArrayBuffer })).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(existsSync(before) ? readdirSync(before) : []).toEqual([]);
+    // Only whole files, under their own names.
+    for (const name of written) expect(readFileSync(path.join(target, name), 'utf8')).toBe(`file ${name.slice(1, -4)}\n`.repeat(50));
+  });
+
   it('streams large entries a megabyte at a time, on this thread and the helper, with every check, mode and time', async () => {
     // 40 MiB of zeros engage the helper thread (extract-files.ts helperPays); it takes the last
     // entries, this thread the first ones. Bad entries at both ends.

@@ -17,6 +17,7 @@ import { PendingJobStore } from '../../src-main/jobs/persist.js';
 import { type JobEvent, type JobId, MAX_NOTES, WORKER_CRASHED, isEndEvent } from '../../src-main/jobs/protocol.js';
 import { JobQueue } from '../../src-main/jobs/queue.js';
 import { WindowJobs } from '../../src-main/ipc/jobs.js';
+import { type LogRecord, recordingLog } from '../../src-main/log/record.js';
 import { tempDir, text } from '../conformance/write-fixtures.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -167,6 +168,29 @@ describe('JobClient with the real worker', () => {
     expect(types(running).at(-1)).toBe('cancelled');
     expect(types(after).at(-1)).toBe('done');
     expect(readdirSync(out)).toEqual(['after.zip']);
+  });
+
+  it('a close right after a cancel, while the helpers deflate, ends the worker by itself once they have ended (it was terminated with them mid-task)', async () => {
+    const records: LogRecord[] = [];
+    const client = new JobClient({ log: recordingLog((r) => records.push(r)) });
+    const rec = record(client);
+    const out = path.join(root, 'close-after-cancel');
+    mkdirSync(out);
+    const [running] = client.enqueue({ kind: 'create', outputPath: path.join(out, 'running.zip'), sources: [big], level: 9 });
+    let closing: Promise<void> | undefined;
+    rec.on((e) => {
+      if (e.type === 'progress' && e.progress.bytesDone > 0 && closing === undefined) {
+        client.cancel(running!);
+        closing = client.close();
+      }
+    });
+    await rec.ended([running!]);
+    await closing;
+    expect(rec.events.find((e) => isEndEvent(e))?.type).toBe('cancelled');
+    // Ended by itself (exit code 0) after ending its helpers between two of their tasks; a thread
+    // ended from outside while it makes a zlib stream can abort the whole process.
+    expect(records.filter((r) => r.message.startsWith('worker ')).map((r) => [r.message, r.meta?.exitCode])).toEqual([['worker ended', 0]]);
+    expect(readdirSync(out)).toEqual([]);
   });
 
   for (const how of ['worker.terminate()', 'process.exit in the worker'] as const) {

@@ -282,7 +282,7 @@ describe('testArchive', () => {
     // By the stored name's last byte, as spans see it; by the whole entry where entries are counted one by one.
     expect(await scanSpans(reader, { paths: true })).toMatchObject({ count: 3006, files: 6 });
     expect(await scanSpans(reader, { counted: (entry) => entry.name !== 'f0/' })).toMatchObject({ count: 3005, files: 5 });
-    const runner = openSpanRunner(archive, source, undefined, () => undefined)!;
+    const runner = openSpanRunner(archive, source, { signal: undefined }, () => undefined)!;
     try {
       expect(runner.useHelper()).toBe(true);
       expect(runner.dropHelper()).toBe(true);
@@ -300,7 +300,7 @@ describe('testArchive', () => {
     const source = await openFileSource(archive);
     const reader = await openZip(source);
     const spans = await scanSpans(reader, { ranges: { entries: 500, bytes: RANGE_BYTES } });
-    const runner = openSpanRunner(archive, source, undefined, () => undefined)!;
+    const runner = openSpanRunner(archive, source, { signal: undefined }, () => undefined)!;
     try {
       expect(runner.useHelper()).toBe(true);
       const refused = [...spans.overlapping.indexes()];
@@ -499,6 +499,20 @@ describe('testArchive', () => {
     const controller = new AbortController();
     const outcome = await testArchive(archive, { signal: controller.signal, onProgress: () => controller.abort() }).catch((e: unknown) => e);
     expect(isZipError(outcome) && outcome.code).toBe('CANCELLED');
+  });
+
+  it("stops once a cancel flag is set, without waiting for the signal (how a job's cancel is seen while this thread is busy)", async () => {
+    const archive = writeArchive(dir, 'flag.zip', craftZip(Array.from({ length: 4000 }, (_, i) => ({ name: `f${i}`, data: 'z'.repeat(500) }))));
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    let mostDone = 0;
+    const onProgress = (p: { entriesDone: number }): void => {
+      mostDone = Math.max(mostDone, p.entriesDone);
+      if (p.entriesDone > 0) Atomics.store(flag, 0, 1);
+    };
+    const outcome = await testArchive(archive, { cancelFlag: flag.buffer as SharedArrayBuffer, progressIntervalMs: 0, onProgress }).catch((e: unknown) => e);
+    expect(isZipError(outcome) && outcome.code).toBe('CANCELLED');
+    expect(mostDone).toBeLessThan(2000);
+    await expect(testArchive(archive, { cancelFlag: flag.buffer as SharedArrayBuffer })).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 
   it('reports progress from inside a large entry, up to the total', async () => {

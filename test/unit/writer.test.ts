@@ -861,6 +861,31 @@ describe('the helper pool between create jobs', () => {
     for (const outcome of outcomes) expect(outcome).toMatch(/^(done|compression helper thread ended \(exit code 0\))$/);
   });
 
+  it.skipIf(url === undefined)('a job that gives its work up (a cancel) stops waiting at once: the helper skips the tasks it has not begun and serves the next job', async () => {
+    const dir = path.join(root, 'abandon');
+    mkdirSync(dir);
+    // In hand: some 100 ms of level 9. Then reads of a FIFO with no writer: a helper that began
+    // one would wait for ever, and never answer the next job.
+    const slow = path.join(dir, 'slow.txt');
+    writeFileSync(slow, text(3_000_000, 7));
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const file = (sourcePath: string, size: number) => ({ name: path.basename(sourcePath), sourcePath, size, mode: 0o644, mtimeMs });
+    const pool = takePool(url, 1);
+    const sent = [pool.files({ files: [file(slow, 3_000_000)], level: 9, reproducible: true })];
+    for (let i = 0; i < 4; i++) sent.push(pool.files({ files: [file(fifo, 10)], level: 6, reproducible: true }));
+    const cancelled = new ZipError('CANCELLED', 'cancelled');
+    pool.abandon(cancelled);
+    for (const answer of sent) await expect(answer).rejects.toBe(cancelled);
+    expect(pool.reusable).toBe(true);
+    await givePool(pool);
+    const next = takePool(url, 1);
+    expect(next).toBe(pool);
+    const reference = await new CompressPool(undefined, 0).files(batch);
+    expect((await next.files(batch)).outcomes).toEqual(reference.outcomes);
+    await givePool(next);
+  });
+
   it('a helper that fails (an uncaught error) fails the batches sent to it, and its pool still closes', async () => {
     const broken = path.join(root, 'broken-helper.mjs');
     writeFileSync(broken, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('helper broke'); });\n");
