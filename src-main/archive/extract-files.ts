@@ -414,16 +414,6 @@ export async function removePartials(folder: string, owned: (pid: number) => boo
   return { removed, failed };
 }
 
-/** Whether a process with this id runs now (one of another user's counts). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** 'wx' is O_CREAT|O_EXCL: it also refuses to follow a link planted under the temporary name. */
 function createTemporary(task: FileTask): [string, number] {
   for (let attempt = 0; ; attempt++) {

@@ -16,6 +16,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
+import { processAlive } from '../process-alive.js';
 
 export interface LogFileNames {
   /** The file name without its extension, with %DATE% where the date goes. */
@@ -154,6 +155,55 @@ function ownLeft(entry: LogFile, leftBehind: ReadonlyMap<string, LeftFile>): Lef
   return left !== undefined && entry.modified <= left.doneAt ? left : undefined;
 }
 
+/** What gzipInPlace names a log file it claimed (group 1), and the archive it writes (with group 3). */
+const CLAIMED = /^\.(.+)\.(\d+)\.gzipping(\.partial)?$/u;
+
+/**
+ * A process that ended while it gzipped a log file (killed, the machine off) left it under its
+ * hidden claimed name, out of sight and out of retention: put back under its own name, for
+ * this sweep to gzip or keep (the partial archive beside it is removed). Where a new file has
+ * that name by now, the old one is added to the archive of that name, or, when files are not
+ * gzipped, left as it is. Claims of a process still alive are its own business. Whether there
+ * was any of a process that ended.
+ */
+async function takeBackClaims(settings: SweepSettings, names: readonly string[], problems: unknown[]): Promise<boolean> {
+  let found = false;
+  for (const name of names) {
+    const match = CLAIMED.exec(name);
+    const [, original = '', pid = ''] = match ?? [];
+    if (match === null || !settings.pattern.test(original) || original.endsWith('.gz') || processAlive(Number(pid))) continue;
+    found = true;
+    const left = path.join(settings.folder, name);
+    const file = path.join(settings.folder, original);
+    try {
+      if (match[3] !== undefined) {
+        await fsp.rm(left, { force: true });
+        continue;
+      }
+      // Claimed again, by this process: of two sweeps at once, one takes it (the other: ENOENT).
+      const claimed = claimedName(file);
+      await fsp.rename(left, claimed);
+      if (await linkedBack(claimed, file)) await fsp.unlink(claimed);
+      else if (settings.zippedArchive) await gzipClaimed(claimed, file, (await fsp.stat(claimed)).mtimeMs);
+      else await fsp.rename(claimed, left);
+    } catch (error) {
+      if (!isMissing(error)) problems.push(error);
+    }
+  }
+  return found;
+}
+
+/** Whether `claimed` is now also `file` (false when `file` exists). */
+async function linkedBack(claimed: string, file: string): Promise<boolean> {
+  try {
+    await fsp.link(claimed, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
 async function listLogFiles(settings: SweepSettings, problems: unknown[]): Promise<LogFile[]> {
   let names: string[];
   try {
@@ -162,6 +212,8 @@ async function listLogFiles(settings: SweepSettings, problems: unknown[]): Promi
     if (!isMissing(error)) problems.push(error);
     return [];
   }
+  // Mostly none: no time goes by here then between the listing and the files' stats.
+  if (names.some((name) => CLAIMED.test(name)) && (await takeBackClaims(settings, names, problems))) names = await fsp.readdir(settings.folder).catch(() => names);
   const files: LogFile[] = [];
   for (const name of names) {
     const match = settings.pattern.exec(name);
@@ -195,13 +247,23 @@ async function removed(file: string, problems: unknown[]): Promise<boolean> {
  * zcat read as one file. Returns undefined when another process took the file first.
  */
 async function gzipInPlace(file: string, modified: number): Promise<string | undefined> {
-  const claimed = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.gzipping`);
+  const claimed = claimedName(file);
   try {
     await fsp.rename(file, claimed);
   } catch (error) {
     if (isMissing(error)) return undefined;
     throw error;
   }
+  return gzipClaimed(claimed, file, modified);
+}
+
+/** The hidden name under which this process gzips `file` (CLAIMED). */
+function claimedName(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.gzipping`);
+}
+
+/** gzipInPlace once `file` is `claimed`: into `file.gz`, or back under its name when that fails. */
+async function gzipClaimed(claimed: string, file: string, modified: number): Promise<string> {
   const archive = `${file}.gz`;
   const partial = `${claimed}.partial`;
   try {

@@ -12,7 +12,7 @@ import { openFileSource } from '../../src-main/archive/file-source.js';
 import { extractArchive } from '../../src-main/archive/extract.js';
 import { planBatch } from '../../src-main/jobs/batch.js';
 import { JobClient, defaultWorkerPath } from '../../src-main/jobs/client.js';
-import { processAlive } from '../../src-main/archive/extract-files.js';
+import { processAlive } from '../../src-main/process-alive.js';
 import { PendingJobStore } from '../../src-main/jobs/persist.js';
 import { type JobEvent, type JobId, MAX_NOTES, WORKER_CRASHED, isEndEvent } from '../../src-main/jobs/protocol.js';
 import { JobQueue } from '../../src-main/jobs/queue.js';

@@ -1,7 +1,7 @@
 // The logging service end to end: real winston, real winston-daily-rotate-file, real files in a
 // temp folder, real fs.watch. Waits are for events ('reloaded', 'warning', 'archive') with a
 // timeout, and file contents are read after close(), which flushes.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -529,6 +529,25 @@ describe('retention: the folder itself, not an audit file, says which files are 
     // gzipping keeps the time it was last written: the order of the files stays.
     expect(fs.statSync(path.join(logFolder, 'zipdesk-2020-01-03.2.log.gz')).mtimeMs).toBeCloseTo(daysAgo(10).getTime(), -4);
     for (const name of strangers) expect(fs.readFileSync(path.join(logFolder, name), 'utf8')).toBe('not ours\n');
+  });
+
+  it('a file left mid-gzip by a process that ended (kill -9) comes back, gzipped; one a live process gzips is left to it', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const alive = process.ppid;
+    earlierFile(`.zipdesk-2020-01-05.log.${dead}.gzipping`, 'cut short\n', 5);
+    earlierFile(`.zipdesk-2020-01-05.log.${dead}.gzipping.partial`, 'half an archive', 5);
+    // A new file took the name meanwhile: the old one joins its archive, first.
+    earlierFile(`.zipdesk-2020-01-07.log.${dead}.gzipping`, 'old\n', 4);
+    earlierFile('zipdesk-2020-01-07.log', 'new\n', 3);
+    earlierFile(`.zipdesk-2020-01-08.log.${alive}.gzipping`, 'in hand\n', 2);
+    writeConfig({ file: { maxFiles: 10, zippedArchive: true } });
+    const { logging } = start({ watch: false });
+    logging.logger.info('today');
+    await logging.close();
+    expect(logFiles()).toEqual(['zipdesk-2020-01-05.log.gz', 'zipdesk-2020-01-07.log.gz', `zipdesk-${today()}.log`]);
+    const unzipped = (name: string): string => zlib.gunzipSync(fs.readFileSync(path.join(logFolder, name))).toString();
+    expect([unzipped('zipdesk-2020-01-05.log.gz'), unzipped('zipdesk-2020-01-07.log.gz')]).toEqual(['cut short\n', 'old\nnew\n']);
+    expect(fs.readdirSync(logFolder).filter((name) => name.startsWith('.'))).toEqual([`.zipdesk-2020-01-08.log.${alive}.gzipping`]);
   });
 
   it('maxFiles in days keeps the files written within that many days', async () => {
