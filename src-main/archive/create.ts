@@ -8,8 +8,9 @@
 // - An existing target is replaced only when it is an archive (checkReplaceable).
 // - Symlinks are stored as links (Unix mode S_IFLNK, the target as data) unless `followSymlinks`.
 //   Other special files (sockets, FIFOs, devices) are skipped, and the result names them.
-// - A file that changes (size or mtime differs from the walk, or it grows/shrinks while read)
-//   or vanishes before it is read fails the whole job with ZipError 'SOURCE_CHANGED'. We never
+// - A file that changes (size or mtime differs from the walk, or it grows/shrinks while read),
+//   vanishes before it is read, or is no longer a file (a named pipe in its place, never waited
+//   on) fails the whole job with ZipError 'SOURCE_CHANGED'. We never
 //   write an archive whose entry disagrees with the file it claims to hold.
 // - Files that would not shrink are stored: known compressed formats by extension or magic
 //   number, others by deflating three small samples at level 1, and finally any entry whose

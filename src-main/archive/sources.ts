@@ -4,7 +4,7 @@
 // round trip would cost more than the call.
 
 import { Buffer, isUtf8 } from 'node:buffer';
-import { type Stats, closeSync, fstatSync, lstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { type Stats, closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { type FileHandle, lstat, open, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Log } from '../log/types.js';
@@ -87,6 +87,7 @@ export interface SkippedSource {
 
 /** What a path that is not a file, a folder or a link is. */
 function specialKind(st: Stats): string {
+  if (st.isDirectory()) return 'a folder';
   if (st.isFIFO()) return 'a named pipe (FIFO)';
   if (st.isSocket()) return 'a socket';
   if (st.isBlockDevice()) return 'a block device';
@@ -345,6 +346,16 @@ async function loops(p: string | Buffer): Promise<boolean> {
 // ---------------------------------------------------------------------------------------------
 // Reading sources, with the "changed or vanished" policy
 
+/**
+ * How a source file is opened. The walk saw a regular file, but by the time it is read another
+ * file may stand at its path: opening a named pipe for reading waits for a writer, forever (a
+ * file replaced by a FIFO hung the job, its helper thread blocked in open), and opening a
+ * terminal could make it the process's controlling one. Non-blocking, the open returns at once,
+ * and the file's type is checked on the handle (checkStats); for a regular file the flag changes
+ * nothing (GNU tar opens what it archives the same way). Windows has neither flag.
+ */
+const READ_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOCTTY ?? 0);
+
 export function changed(entry: PlannedEntry, what: string): ZipError {
   return new ZipError('SOURCE_CHANGED', `${shownPath(entry.sourcePath)} ${what}; archive not written`, { entry: entry.name });
 }
@@ -352,7 +363,7 @@ export function changed(entry: PlannedEntry, what: string): ZipError {
 export async function openChecked(entry: PlannedEntry): Promise<FileHandle> {
   let handle: FileHandle;
   try {
-    handle = await open(fsPath(entry.sourcePath), 'r');
+    handle = await open(fsPath(entry.sourcePath), READ_FLAGS);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw changed(entry, 'vanished before it was read');
     throw error;
@@ -371,6 +382,7 @@ export async function checkUnchanged(entry: PlannedEntry, handle: FileHandle): P
 }
 
 function checkStats(entry: PlannedEntry, now: Stats): void {
+  if (!now.isFile()) throw changed(entry, `is now ${specialKind(now)}, not a file`);
   if (now.size !== entry.size) throw changed(entry, `changed size (${entry.size} → ${now.size} bytes)`);
   if (now.mtimeMs !== entry.mtimeMs) throw changed(entry, 'was modified');
 }
@@ -391,7 +403,7 @@ export async function readExactly(source: FileHandle, entry: PlannedEntry, posit
 export function readWholeSync(entry: PlannedEntry, data: Buffer): Buffer {
   let fd: number;
   try {
-    fd = openSync(fsPath(entry.sourcePath), 'r');
+    fd = openSync(fsPath(entry.sourcePath), READ_FLAGS);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw changed(entry, 'vanished before it was read');
     throw error;

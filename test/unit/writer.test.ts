@@ -2,10 +2,10 @@
 // policies: deterministic bytes, source changes, compression choices.
 
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, closeSync, constants as fsConstants, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import zlib from 'node:zlib';
 import { type CreateProgress, createArchive } from '../../src-main/archive/create.js';
 import { open } from 'node:fs/promises';
@@ -777,6 +777,56 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     expect(error).toMatchObject({ code: 'SOURCE_CHANGED', entry: 'v/c-large.txt' });
     expect((error as Error).message).toMatch(/vanished/);
     expect(readdirSync(dir)).toEqual(['v']);
+  });
+
+  it('fails with SOURCE_CHANGED, without waiting, when a file is replaced by a named pipe before it is read, small or large', async () => {
+    // Opening a FIFO for reading waits for a writer: the job hung for good, its helper (small
+    // files) or a thread of the pool (large ones) blocked in open. Should it block again, the
+    // test times out, and opening each pipe for writing afterwards lets the thread go.
+    const pipes: string[] = [];
+    onTestFinished(() => {
+      for (const pipe of pipes) {
+        try {
+          closeSync(openSync(pipe, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK));
+        } catch {
+          // no reader waiting on it
+        }
+      }
+    });
+    const dir = path.join(root, 'to-fifo');
+    // Ahead of the writer go 3 MiB of small files (create.ts AHEAD_BYTES: three of these, each
+    // a batch of its own) and three large files (large-files.ts FILES_AHEAD): the file replaced
+    // comes after five of either, so it is not yet opened when the writer has written the first.
+    const cases = [
+      { top: 'small', before: (n: number) => text(1024 * 1024, n), last: text(100) },
+      { top: 'large', before: (n: number) => text(1_500_000 + n, n), last: text(3_000_000) },
+    ];
+    for (const { top, before, last } of cases) {
+      const base = writeTree(dir, top, [
+        { name: 'a.txt', kind: 'file', data: text(100) },
+        ...[1, 2, 3, 4, 5].map((n) => ({ name: `b${n}.txt`, kind: 'file' as const, data: before(n) })),
+        { name: 'c.txt', kind: 'file', data: last },
+      ]);
+      const replaced = path.join(base, 'c.txt');
+      let done = false;
+      const error = await createArchive({
+        outputPath: path.join(dir, `${top}.zip`),
+        sources: [base],
+        onProgress: (p) => {
+          if (!done && p.entriesDone >= 2) {
+            done = true;
+            unlinkSync(replaced);
+            execFileSync('mkfifo', [replaced]);
+            pipes.push(replaced);
+          }
+        },
+      }).catch((e: unknown) => e);
+      expect(done).toBe(true);
+      expect(error).toMatchObject({ code: 'SOURCE_CHANGED', entry: `${top}/c.txt` });
+      expect((error as Error).message).toMatch(/is now a named pipe \(FIFO\), not a file/);
+      expect(existsSync(path.join(dir, `${top}.zip`))).toBe(false);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['large', 'small']);
   });
 
   it('fails with SOURCE_CHANGED when a file grows while it is read', async () => {
