@@ -7,7 +7,7 @@
 import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { type FileHandle, link, open, rename, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, link, lstat, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ZipError } from '../zip/errors.js';
 import { NAME_BYTES, tempStem } from './temp-stem.js';
@@ -128,9 +128,13 @@ async function keepPermissions(handle: FileHandle, finalPath: string): Promise<v
   if (previous.isFile()) await handle.chmod(previous.mode & 0o777);
 }
 
+/**
+ * Whether anything has the name, by lstat: opening it to see (as this did) waited for good on a
+ * named pipe, and passed over a dangling link, which a rename would then have replaced.
+ */
 async function exists(p: string): Promise<boolean> {
   try {
-    await open(p, 'r').then((h) => h.close());
+    await lstat(p);
     return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

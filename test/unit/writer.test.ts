@@ -245,6 +245,28 @@ describe('withTempFile', () => {
     writeFileSync(path.join(dir, 'Scan (007).zip'), 'taken');
     expect((await withTempFile(path.join(dir, 'Scan (007).zip'), write('7'), { onExists: 'unique' })).finalPath).toBe(path.join(dir, 'Scan (007) (2).zip'));
   });
+  it("'fail' refuses a named pipe or a dangling link at the target as taken, without opening it", async () => {
+    const dir = path.join(root, 'temp-special');
+    mkdirSync(dir);
+    const pipe = path.join(dir, 'pipe.zip');
+    execFileSync('mkfifo', [pipe]);
+    // Opened to see whether it existed, the pipe made the job wait for a writer, for good; should
+    // that come back, the test times out, and opening the pipe for writing lets the thread go.
+    onTestFinished(() => {
+      try {
+        closeSync(openSync(pipe, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK));
+      } catch {
+        // no reader waiting on it
+      }
+    });
+    const write = async (handle: import('node:fs/promises').FileHandle): Promise<void> => void (await handle.write('x'));
+    await expect(withTempFile(pipe, write)).rejects.toMatchObject({ code: 'EXISTS' });
+    const dangling = path.join(dir, 'dangling.zip');
+    symlinkSync(path.join(dir, 'nowhere'), dangling);
+    await expect(withTempFile(dangling, write)).rejects.toMatchObject({ code: 'EXISTS' });
+    expect(readdirSync(dir).sort()).toEqual(['dangling.zip', 'pipe.zip']);
+    expect(statSync(pipe).isFIFO()).toBe(true);
+  });
 });
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
