@@ -83,9 +83,13 @@ export async function withTempFile<T>(
   }
   let handle: FileHandle | undefined;
   try {
+    // Read and write for all, less what the user's umask takes away, as zip and cp make files;
+    // in place of a file, that one's permissions from the start (keepPermissions): made at the
+    // umask's and narrowed once complete, a private archive's replacement could be opened by
+    // anyone while it was written, and read through that handle once it was done.
+    const mode = (onExists === 'replace' ? await permissionsToKeep(finalPath) : undefined) ?? 0o666;
     try {
-      // Read and write for all, less what the user's umask takes away, as zip and cp make files.
-      handle = await open(tempPath, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_RDWR, 0o666);
+      handle = await open(tempPath, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_RDWR, mode);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const folder = path.dirname(finalPath);
@@ -119,13 +123,18 @@ export async function withTempFile<T>(
  * sticky bits.
  */
 async function keepPermissions(handle: FileHandle, finalPath: string): Promise<void> {
-  let previous;
+  const mode = await permissionsToKeep(finalPath);
+  if (mode !== undefined) await handle.chmod(mode);
+}
+
+/** The permission bits of the file at `finalPath`, if one is there. */
+async function permissionsToKeep(finalPath: string): Promise<number | undefined> {
   try {
-    previous = await stat(finalPath);
+    const previous = await stat(finalPath);
+    return previous.isFile() ? previous.mode & 0o777 : undefined;
   } catch {
-    return; // nothing there yet
+    return undefined; // nothing there yet
   }
-  if (previous.isFile()) await handle.chmod(previous.mode & 0o777);
 }
 
 /**

@@ -570,6 +570,36 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     expect(statSync(path.join(dir, 'out', 'late', 'a.txt')).mtimeMs).toBe(late.getTime());
   });
 
+  it('an archive made private stays private while it is replaced: its temporary file has its permissions from the start', async () => {
+    const dir = path.join(root, 'private');
+    const base = writeTree(dir, 'p', [{ name: 'payroll.txt', kind: 'file', data: text(10_000) }]);
+    const archive = path.join(dir, 'p.zip');
+    await createArchive({ outputPath: archive, sources: [base] });
+    chmodSync(archive, 0o600);
+    // The temporary file is made at 0666 less the umask (0644 here) and only took the target's
+    // 0600 once complete: anyone could open it meanwhile, and read the finished archive through
+    // that handle. Asked as the file comes to be, and again while it is written.
+    const modes: number[] = [];
+    const modeOf = (tempPath: string): number => statSync(tempPath).mode & 0o777;
+    let temp: string | undefined;
+    await createArchive({
+      outputPath: archive,
+      sources: [base],
+      onTempPath: (tempPath) => {
+        temp = tempPath;
+        modes.push(modeOf(tempPath));
+      },
+      onProgress: () => temp !== undefined && existsSync(temp) && modes.push(modeOf(temp)),
+    });
+    expect(modes.length).toBeGreaterThan(1);
+    expect(new Set(modes)).toEqual(new Set([0o600]));
+    expect(statSync(archive).mode & 0o777).toBe(0o600);
+    // A new archive still gets the umask's permissions, as zip and cp make files.
+    const fresh = path.join(dir, 'fresh.zip');
+    await createArchive({ outputPath: fresh, sources: [base] });
+    expect(statSync(fresh).mode & 0o777).toBe(0o666 & ~process.umask());
+  });
+
   it('replaces an archive, and refuses a folder, one of the sources, or a file that is not a ZIP, leaving each as it was', async () => {
     const dir = path.join(root, 'targets');
     const base = writeTree(dir, 's', [
