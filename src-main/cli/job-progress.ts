@@ -22,6 +22,11 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
+/** "1 entry", "2 entries" (a folder of nothing but itself, or a file alone, is one). */
+export function entryCount(count: number): string {
+  return `${count} ${count === 1 ? 'entry' : 'entries'}`;
+}
+
 /** An ETA in whole seconds, rounded up once, before it is split: 119.5 s is 2m00s, not 1m60s. */
 export function formatSeconds(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds)) return '--';
@@ -69,7 +74,7 @@ export async function runJobs(requests: readonly JobRequest[], context: CliConte
           const filled = p.counting ? 0 : Math.round(fraction * width);
           const columns = context.stderr.columns ?? 80;
           const head = p.counting
-            ? `[${'-'.repeat(width)}] finding files: ${p.entriesTotal} entries, ${formatBytes(p.bytesTotal)} `
+            ? `[${'-'.repeat(width)}] finding files: ${entryCount(p.entriesTotal)}, ${formatBytes(p.bytesTotal)} `
             : `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${formatBytes(p.bytesPerSecond)}/s ETA ${formatSeconds(p.etaSeconds)} `;
           const room = Math.max(0, columns - head.length - 1);
           const current = printable(p.currentEntry);
@@ -80,7 +85,7 @@ export async function runJobs(requests: readonly JobRequest[], context: CliConte
           const tenth = Math.floor(percent / 10);
           if (tenth > (lastTenth.get(event.jobId) ?? 0)) {
             lastTenth.set(event.jobId, tenth);
-            context.stderr.write(`${target}: ${percent}% (${p.entriesDone}/${p.entriesTotal} entries, ${formatBytes(p.bytesDone)})\n`);
+            context.stderr.write(`${target}: ${percent}% (${p.entriesDone}/${entryCount(p.entriesTotal)}, ${formatBytes(p.bytesDone)})\n`);
           }
         }
         return;
@@ -90,7 +95,7 @@ export async function runJobs(requests: readonly JobRequest[], context: CliConte
         const r = event.result;
         const percent = r.sizes.input > 0 ? ` (${Math.round(r.ratio * 100)}%)` : '';
         const shown = path.relative(context.cwd, r.outputPath) || r.outputPath;
-        context.stdout.write(`${printable(shown)}: ${r.entries} entries, ${formatBytes(r.sizes.input)} → ${formatBytes(r.sizes.output)}${percent} in ${(r.durationMs / 1000).toFixed(1)}s\n`);
+        context.stdout.write(`${printable(shown)}: ${entryCount(r.entries)}, ${formatBytes(r.sizes.input)} → ${formatBytes(r.sizes.output)}${percent} in ${(r.durationMs / 1000).toFixed(1)}s\n`);
         // What the job left out on its own (a socket, a link in a loop): a line each, as zip
         // and tar warn; the archive holds everything else, and the exit code stays 0.
         for (const note of r.problems ?? []) context.stderr.write(printable(['zipdesk', shown, ...(note.entry === undefined ? [] : [note.entry]), note.message].join(': ')) + '\n');

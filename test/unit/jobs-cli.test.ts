@@ -82,6 +82,19 @@ describe('zipdesk create / batch', () => {
     execFileSync('unzip', ['-tqq', path.join(root, 'plain.zip')]);
   });
 
+  it('counts one entry as "1 entry" on the progress and done lines (an empty folder, a file alone)', async () => {
+    mkdirSync(path.join(root, 'nothing-inside'));
+    writeFileSync(path.join(root, 'alone.txt'), 'alone');
+    for (const [source, archive] of [['nothing-inside', 'one-folder.zip'], ['alone.txt', 'one-file.zip']] as const) {
+      const ctx = context(false);
+      expect(await createCommand.run([archive, source], ctx)).toBe(0);
+      // It said "1 entries".
+      expect(ctx.stdout.text).toMatch(new RegExp(`^${archive.replace('.', '\\.')}: 1 entry, `));
+      expect(ctx.stderr.text).toContain(': 100% (1/1 entry, ');
+      expect(ctx.stdout.text + ctx.stderr.text).not.toContain('1 entries');
+    }
+  });
+
   it('draws a progress bar on a terminal', async () => {
     const ctx = context(true);
     expect(await createCommand.run(['tty.zip', 'src'], ctx)).toBe(0);
