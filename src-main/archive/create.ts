@@ -395,7 +395,7 @@ class EntryWriter {
       } catch (error) {
         throwIfAborted(this.settings.signal);
         if (error instanceof ZipError) throw error.withEntry(entry.name);
-        throw ioError(error, entry.sourcePath);
+        throw ioError(error, entry.sourcePath).withEntry(entry.name);
       }
       this.bytesDone += entry.size;
       central.push(centralDirectoryHeader(record));

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Log } from '../log/types.js';
 import { ZipError } from '../zip/errors.js';
 import { CASE_INSENSITIVE_BY_DEFAULT, foldCase, nameProblemForWriting } from '../zip/paths.js';
+import { systemWords } from './system-words.js';
 import { isTempNameFor } from './temp-file.js';
 
 export type EntryKind = 'file' | 'directory' | 'symlink';
@@ -105,7 +106,9 @@ export function ioError(error: unknown, path: SourcePath): ZipError {
     const lost = typeof path === 'string' && path.includes('\uFFFD') ? ' (if its name is not UTF-8, it cannot be given as a path; give the folder that holds it)' : '';
     return new ZipError('SOURCE_CHANGED', `${what}: no such file or folder${lost}`, { cause: error });
   }
-  return new ZipError('IO', `${what}: ${(error as Error).message}`, { cause: error });
+  // In words, without Node's code, system call and path ("EACCES: permission denied, scandir
+  // '/…/closed'"): the line already names the path, and printed it twice.
+  return new ZipError('IO', `${what}: ${systemWords(error)}`, { cause: error });
 }
 
 /** Orders names by their UTF-8 bytes (code points; not UTF-16 units), whatever the locale. */

@@ -881,6 +881,24 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     expect(readdirSync(dir).sort()).toEqual(['large', 'small']);
   });
 
+  it('says in words why a source could not be read, naming its path once (a path longer than the system takes)', async () => {
+    const dir = path.join(root, 'deep');
+    mkdirSync(dir);
+    // Rather rm than rmSync, which goes by whole paths: these are too long for it.
+    onTestFinished(() => void execFileSync('rm', ['-rf', dir]));
+    // Twenty folders of 250-byte names: past the 4,096 bytes a path may have (PATH_MAX), which
+    // the walk meets on its way down (zip leaves what lies past it out without a word).
+    // (Made by relative steps: no call takes such a path whole; dash's cd refuses it too.)
+    execFileSync('python3', ['-c', "import os\nfor _ in range(20): os.mkdir('d' * 250); os.chdir('d' * 250)\nopen('f', 'w').write('x')"], { cwd: dir });
+    const error = await createArchive({ outputPath: path.join(dir, 'deep.zip'), sources: [path.join(dir, 'd'.repeat(250))] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'IO' });
+    const message = (error as Error).message;
+    // It was "/…/dddd: ENAMETOOLONG: name too long, lstat '/…/dddd'".
+    expect(message).toMatch(/^\/.*\/d{250}: name too long$/);
+    expect(message.split(dir).length - 1).toBe(1);
+    expect(readdirSync(dir)).toEqual(['d'.repeat(250)]);
+  });
+
   it('fails with SOURCE_CHANGED when a file grows while it is read', async () => {
     const dir = path.join(root, 'grow');
     const base = writeTree(dir, 'g', [{ name: 'log.txt', kind: 'file', data: text(5_000_000) }]);
