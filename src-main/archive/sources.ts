@@ -261,21 +261,18 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
       } catch (error) {
         throw ioError(error, abs);
       }
-      const stats = found.map((child) => {
+      const inside = [...ancestors, key];
+      for (const child of found) {
+        if (leftOut(child.name)) continue;
+        let childStat: Stats;
         try {
-          return statOfSync(child.path);
+          childStat = statOfSync(child.path);
         } catch (error) {
           throw ioError(error, child.path);
         }
-      });
-      const inside = [...ancestors, key];
-      for (let i = 0; i < found.length; i++) {
-        const child = found[i]!;
-        const childStat = stats[i]!;
         // Plain files (most entries) without a call of this async function each.
-        if (childStat.isFile()) {
-          if (!leftOut(child.name)) addFile(child.path, child.name, child.nameBytes, childStat);
-        } else await visit(child.path, child.name, child.nameBytes, childStat, inside);
+        if (childStat.isFile()) addFile(child.path, child.name, child.nameBytes, childStat);
+        else await visit(child.path, child.name, child.nameBytes, childStat, inside);
       }
     } else if (st.isFile()) {
       addFile(abs, name, nameBytes, st);

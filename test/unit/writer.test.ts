@@ -899,6 +899,27 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     expect(readdirSync(dir)).toEqual(['d'.repeat(250)]);
   });
 
+  it('never looks at what is excluded: a path too long to look at, left out, does not fail the job', async () => {
+    const dir = path.join(root, 'deep-excluded');
+    mkdirSync(dir);
+    onTestFinished(() => void execFileSync('rm', ['-rf', dir]));
+    // A folder whose path is 3,950 bytes long: keep.txt in it can be read, the 250-byte name
+    // beside it is past PATH_MAX. The walk looked at every name of a folder before asking the
+    // excludes, so the one the user had left out failed the job ('name too long'); a file that
+    // vanished as it was looked at (an editor's or a build's, excluded) would have too.
+    execFileSync(
+      'python3',
+      ['-c', "import os,sys\nn=len(sys.argv[1])\nwhile n+201<=3900: os.mkdir('d'*200); os.chdir('d'*200); n+=201\nos.mkdir('e'*(3949-n)); os.chdir('e'*(3949-n))\nopen('keep.txt','w').write('kept')\nopen('x'*250,'w').write('left out')", dir],
+      { cwd: dir },
+    );
+    const archive = path.join(dir, 'deep.zip');
+    const result = await createArchive({ outputPath: archive, sources: [path.join(dir, 'd'.repeat(200))], excludes: ['xxx*'] });
+    const names = execFileSync('python3', ['-c', 'import sys,zipfile\nfor n in zipfile.ZipFile(sys.argv[1]).namelist(): print(len(sys.argv[2]) + 1 + len(n.rstrip("/")), n.rsplit("/", 2)[-2][:1] + "/" + n.rsplit("/", 2)[-1])', archive, dir], { encoding: 'utf8' });
+    const last = names.trim().split('\n').slice(-2);
+    expect(last).toEqual(['3950 e/', '3959 e/keep.txt']);
+    expect(result.entries).toBe(names.trim().split('\n').length);
+  });
+
   it('fails with SOURCE_CHANGED when a file grows while it is read', async () => {
     const dir = path.join(root, 'grow');
     const base = writeTree(dir, 'g', [{ name: 'log.txt', kind: 'file', data: text(5_000_000) }]);
