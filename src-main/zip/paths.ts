@@ -60,12 +60,15 @@ export function unsafeNameReason(name: string): string | undefined {
  * sequence), the bidirectional marks, overrides and isolates ("invoice\u202Efdp.exe" shows as
  * "invoiceexe.pdf"), and characters that show as nothing: the zero-width space, soft hyphen, byte
  * order mark, word joiner and invisible operators, Mongolian vowel separator, line and paragraph
- * separators, and tags ("a\u200Bb.txt" looks like "ab.txt"). A zero-width joiner is one too, but
- * not between two pictographs, where it joins an emoji sequence ("👨‍👩‍👧").
- * The renderer's lib/visible.ts escapes the same set.
+ * separators, and tags ("a\u200Bb.txt" looks like "ab.txt"). A zero-width joiner is one too,
+ * but not where it changes what is shown: between two pictographs, where it joins an emoji
+ * sequence ("👨‍👩‍👧"); after a virama of the Indic scripts, Myanmar and Khmer, where it asks for
+ * a half form or a chillu ("क्‍ष", "അവന്‍"); and beside a letter of the joining scripts (Arabic,
+ * Syriac, N'Ko, Mongolian), where it asks for a joined form ("ه‍"). (Flagged there, Hindi and
+ * Malayalam names were all warned of.) The renderer's lib/visible.ts escapes the same set.
  */
 export const DISGUISING =
-  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u{e0000}-\u{e007f}]|(?<!\p{Extended_Pictographic}[\u{1f3fb}-\u{1f3ff}\ufe0f]?)\u200d|\u200d(?!\p{Extended_Pictographic})/u;
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u{e0000}-\u{e007f}]|(?<!\p{Extended_Pictographic}[\u{1f3fb}-\u{1f3ff}\ufe0f]?)(?<![\u094d\u09cd\u0a4d\u0acd\u0b4d\u0bcd\u0c4d\u0ccd\u0d4d\u0dca\u1039\u103a\u17d2\p{Script=Arabic}\p{Script=Syriac}\p{Script=Nko}\p{Script=Mongolian}])\u200d(?![\p{Script=Arabic}\p{Script=Syriac}\p{Script=Nko}\p{Script=Mongolian}])|(?<=\p{Extended_Pictographic}[\u{1f3fb}-\u{1f3ff}\ufe0f]?)\u200d(?!\p{Extended_Pictographic})/u;
 
 /** Whether a name holds a character that makes it show as another name (see DISGUISING). */
 export function hasDisguisingCharacters(name: string): boolean {

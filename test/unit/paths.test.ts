@@ -199,14 +199,15 @@ describe('names that can look like others (the safety report, the CLI and the wi
     'a\u200db.txt', // a zero-width joiner between letters
     '\u200d👨.txt', // … before an emoji but after nothing
     '👨\u200d.txt', // … after an emoji but before none
+    'क\u200dष.txt', // … between two Devanagari consonants without a virama: it shows as nothing
   ];
-  const plain = ['ab.txt', 'rtl/שלום עולם 123.txt', 'comb/e\u0301.txt', 'größe.txt', 'emoji/👨\u200d👩\u200d👧\u200d👦.txt', '👍🏽\u200d👍.txt', '🏳\ufe0f\u200d🌈.txt', '❤\ufe0f.txt', 'a\u200cb.txt'];
+  const plain = ['ab.txt', 'rtl/שלום עולם 123.txt', 'comb/e\u0301.txt', 'größe.txt', 'emoji/👨\u200d👩\u200d👧\u200d👦.txt', '👍🏽\u200d👍.txt', '🏳\ufe0f\u200d🌈.txt', '❤\ufe0f.txt', 'a\u200cb.txt', 'क्\u200dष.txt', 'അവന്\u200d.txt', 'ශ්\u200dරී.txt', 'ه\u200d.txt', '\u200dه.txt'];
 
   it.each(disguised)('%j is flagged', (name) => {
     expect(hasDisguisingCharacters(name)).toBe(true);
   });
 
-  it.each(plain)('%j is not (a joiner inside an emoji sequence is how the emoji is written)', (name) => {
+  it.each(plain)('%j is not (a joiner inside an emoji sequence, after a virama or beside an Arabic letter is how the name is written)', (name) => {
     expect(hasDisguisingCharacters(name)).toBe(false);
   });
 
