@@ -26,6 +26,7 @@ import { planDrop } from '../../src-renderer/lib/drop.js';
 import { orderedForPanel } from '../../src-renderer/lib/job-order.js';
 import { formatBytes, formatRatio } from '../../src-renderer/lib/format.js';
 import { buildTree, flatItems, foldersWithoutEntry, sortedRows, treeItems, withFolderContents } from '../../src-renderer/lib/listing.js';
+import { MAX_BODY_HEIGHT, listOffset, rowWindow, scrollTopFor } from '../../src-renderer/lib/virtual-rows.js';
 
 const APP = 'file:///opt/Zipdesk/resources/app.asar/out/renderer/index.html';
 
@@ -244,6 +245,43 @@ describe('listing rows', () => {
     const folder = treeItems(buildTree(withUnknown), new Set(), 'name', 'asc', '')[0]!.folder;
     expect(folder).toMatchObject({ path: 'b/', size: 30, packed: 15, count: 3 });
     expect([formatBytes(null), formatRatio(null, 5), formatRatio(10, null), formatRatio(10, 5)]).toEqual(['?', '?', '?', '50%']);
+  });
+});
+
+describe('virtual rows', () => {
+  const rowHeight = 26;
+  const viewportHeight = 600;
+  /** Where row `position` shows, from the top of the view, once the body is at `scrollTop`. */
+  const shownAt = (position: number, scrollTop: number, rowCount: number): number | undefined => {
+    const rows = rowWindow(scrollTop, { rowCount, rowHeight, viewportHeight }, 8);
+    if (position < rows.first || position >= rows.last) return undefined;
+    return rows.top + (position - rows.first) * rowHeight - scrollTop;
+  };
+
+  test('a list that fits is scrolled pixel for pixel', () => {
+    const geometry = { rowCount: 1000, rowHeight, viewportHeight };
+    expect(rowWindow(2600, geometry, 8)).toEqual({ bodyHeight: 26_000, first: 92, last: 132, top: 92 * rowHeight });
+    expect([listOffset(2600, geometry), scrollTopFor(2600, geometry)]).toEqual([2600, 2600]);
+  });
+
+  test.each([1_300_000, 10_000_000])('%i rows: the body stays under the tallest element a browser makes (2^25 px in Chromium), and its ends show the first and the last row', (rowCount) => {
+    const geometry = { rowCount, rowHeight, viewportHeight };
+    const { bodyHeight } = rowWindow(0, geometry, 8);
+    expect(bodyHeight).toBe(MAX_BODY_HEIGHT);
+    expect(bodyHeight).toBeLessThan(2 ** 25);
+    const end = bodyHeight - viewportHeight;
+    expect(shownAt(0, 0, rowCount)).toBe(0);
+    expect(shownAt(rowCount - 1, end, rowCount)).toBeCloseTo(viewportHeight - rowHeight, 6);
+    // Every row is shown somewhere as the body scrolls, whole, at a whole scrollTop (reveal).
+    for (const position of [1, 615_000, 1_290_000, Math.floor(rowCount / 2), rowCount - 2]) {
+      const down = scrollTopFor((position + 1) * rowHeight - viewportHeight, geometry, true);
+      const up = scrollTopFor(position * rowHeight, geometry);
+      for (const scrollTop of [down, up]) {
+        const at = shownAt(position, scrollTop, rowCount)!;
+        expect(at, `row ${position} at scrollTop ${scrollTop}`).toBeGreaterThanOrEqual(0);
+        expect(at).toBeLessThanOrEqual(viewportHeight - rowHeight);
+      }
+    }
   });
 });
 
