@@ -14,7 +14,7 @@ import { ProgressReporter, runBounded, type ProgressCallback } from './progress.
 import { ZipError, isZipError } from '../zip/errors.js';
 import { openZip, type DirectoryRange, type ZipReader } from '../zip/reader.js';
 import { canReadChunks } from '../zip/entry-data.js';
-import type { EntryFields, ZipEntry } from '../zip/model.js';
+import type { ArchiveNote, EntryFields, ZipEntry } from '../zip/model.js';
 import { silentLog, type Log } from '../log/types.js';
 import { cancelledError, copyEntryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans, type ProblemFlow } from './entry-check.js';
 import { LEFT_FOR_HELPER, SpanBatcher, entryFields, helperPays, isSmallFile, openSpanRunner, type SpanBatch } from './extract-files.js';
@@ -61,6 +61,11 @@ export interface TestResult {
   readonly problems: EntryProblem[];
   /** How many entries are bad. */
   readonly problemCount: number;
+  /**
+   * What is off about the archive as a whole that the test read around (zip/archive-notes.ts):
+   * not bad entries, so `ok` does not count them.
+   */
+  readonly notes: ArchiveNote[];
 }
 
 /** Tests the archive at `archivePath`. Rejects only when it cannot be opened, or with CANCELLED. */
@@ -158,6 +163,8 @@ async function testUntilStopped(archive: string, reader: ZipReader, options: Tes
     await runner?.close();
     throw error;
   }
+  // (Pass 1 walked the whole directory: its end is known.)
+  const notes = await reader.notes();
   const problems: EntryProblem[] = [];
   let problemCount = 0;
   /** A problem, in order: to the caller's onProblem, or kept. */
@@ -236,7 +243,7 @@ async function testUntilStopped(archive: string, reader: ZipReader, options: Tes
       const found = problems.splice(0).sort((a, b) => a.index - b.index);
       for (const problem of found) report(problem);
     }
-    return { archive, entriesTotal: spans.count, entriesTested, bytesTested: progress.bytesDone, ok: problemCount === 0, problems, problemCount };
+    return { archive, entriesTotal: spans.count, entriesTested, bytesTested: progress.bytesDone, ok: problemCount === 0, problems, problemCount, notes };
   }
 }
 

@@ -52,6 +52,11 @@ export function errorLine(archive: string | undefined, error: unknown, entry?: s
   return printable(parts.join(': ')) + '\n';
 }
 
+/** A warning about the archive as a whole (a note the reader read around): `zipdesk: ARCHIVE: warning: what is off`, printable. */
+export function noteLine(archive: string, message: string): string {
+  return printable(`zipdesk: ${archive}: warning: ${message}`) + '\n';
+}
+
 /** The line of a bad entry: errorLine's words for its code and message. */
 export function problemLine(archive: string, problem: { readonly entry: string; readonly code: ZipErrorCode; readonly message: string }): string {
   return errorLine(archive, stacklessZipError(problem.code, problem.message), problem.entry);

@@ -52,6 +52,8 @@ export function toSafetyView(report: SafetyReport): SafetyView {
     add('warning', 'UNSUPPORTED_METHOD', item.entry, `compression method ${item.method} (${item.methodName}) cannot be extracted`, { method: item.method, name: item.methodName });
   }
   for (const entry of report.disguisedNames.items) add('warning', 'DISGUISED_NAME', entry, 'the name holds control, invisible or right-to-left override characters (shown escaped), which can make it look like another name', {});
+  // The archive's own (entry null): the window words them by code, from their numbers.
+  for (const note of report.archiveNotes) add('warning', note.code, null, note.message, note.params);
   const ratio = report.highestCompressionRatio;
   if (ratio && ratio.ratio >= 1000) add('danger', 'TOO_LARGE', ratio.entry, `expands ${Math.round(ratio.ratio)} times: a possible decompression bomb`, { times: Math.round(ratio.ratio) });
   return {

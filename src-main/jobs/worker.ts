@@ -206,7 +206,9 @@ async function runTest(request: Extract<WorkerJobRequest, { kind: 'test' }>, con
     ...(request.archiveIdentity === undefined ? {} : { expectedIdentity: request.archiveIdentity }),
   });
   if (!result.ok) throw entriesFailed('bad entry', bad, result.problemCount, result.entriesTotal);
-  return { outputPath: request.archivePath, sizes: { input: statSize(request.archivePath), output: result.bytesTested }, entries: result.entriesTested };
+  // What is off about the archive as a whole (read around, so the test passed) is told with the result.
+  const notes = result.notes.map((note) => ({ message: `warning: ${note.message}` }));
+  return { outputPath: request.archivePath, sizes: { input: statSize(request.archivePath), output: result.bytesTested }, entries: result.entriesTested, ...notesOf(notes, notes.length) };
 }
 
 function statSize(file: string): number {

@@ -120,6 +120,22 @@ export interface ZipArchiveInfo {
   readonly trailingBytes: number;
 }
 
+/**
+ * Something off about the archive as a whole that reading goes around (zip/archive-notes.ts):
+ * the entries are read all the same, so a note fails nothing, but other readers may refuse or
+ * misread the archive. `message` is one line in English; `params`, the numbers it is made of.
+ */
+export interface ArchiveNote {
+  readonly code: ArchiveNoteCode;
+  readonly message: string;
+  readonly params: Readonly<Record<string, number>>;
+}
+
+export type ArchiveNoteCode =
+  | 'DIRECTORY_SLACK' // bytes after the last central record, within the directory the end record declares
+  | 'DIRECTORY_SIGNATURE' // a digital signature record (4.3.13) ends the directory: not checked
+  | 'DIRECTORY_GAP'; // bytes between the central directory and the end record
+
 /** A disagreement between an entry's local header and its central record. */
 export interface HeaderMismatch {
   readonly field: 'fileName' | 'compressionMethod' | 'crc32' | 'compressedSize' | 'uncompressedSize' | 'generalPurposeBitFlag';

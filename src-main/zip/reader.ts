@@ -38,7 +38,8 @@ import { ZipError, hex, stacklessZipError } from './errors.js';
 import type { ExtraContext } from './layout.js';
 import type { Log } from '../log/types.js';
 import { silentLog } from '../log/types.js';
-import type { EntryFields, NameEncoding, RandomAccessSource, ZipArchiveInfo, ZipEntry } from './model.js';
+import { archiveNotes } from './archive-notes.js';
+import type { ArchiveNote, EntryFields, NameEncoding, RandomAccessSource, ZipArchiveInfo, ZipEntry } from './model.js';
 import { decodeHeaderText, unflaggedText, unicodeExtraText } from './names.js';
 import { namePathKey, plainNamePathKey, type FolderKeySink, type PathFold } from './paths.js';
 import {
@@ -118,6 +119,12 @@ export interface ZipReader {
    */
   fieldBatches(range?: DirectoryRange): AsyncGenerator<EntryFields[]>;
   readEntries(): Promise<ZipEntry[]>;
+  /**
+   * What is off about the archive as a whole that reading goes around (archive-notes.ts). Those
+   * about the directory's end come once a walk over the whole directory (any of the above
+   * without a range) has reached it.
+   */
+  notes(): Promise<ArchiveNote[]>;
   readLocalHeader(entry: ZipEntry): Promise<LocalHeader>;
   openEntryStream(entry: ZipEntry, options?: EntryStreamOptions): Promise<Readable>;
   /** The whole uncompressed entry in memory (for small entries; refuses more than `maxSize`). */
@@ -394,6 +401,9 @@ async function confirmAdjustment(source: RandomAccessSource, directoryStart: num
 // The central directory
 
 class CentralDirectoryReader implements ZipReader {
+  /** Where the last central record ends, once a walk over the whole directory has reached it. */
+  private recordsEnd: number | undefined;
+
   constructor(
     readonly source: RandomAccessSource,
     readonly info: ZipArchiveInfo,
@@ -552,7 +562,14 @@ class CentralDirectoryReader implements ZipReader {
       }
     }
     if (batch.length > 0) yield batch;
-    if (range === undefined && index !== declared) this.log.debug('central directory count differs from the end record', { declared, found: index });
+    if (range === undefined) {
+      this.recordsEnd = position;
+      if (index !== declared) this.log.debug('central directory count differs from the end record', { declared, found: index });
+    }
+  }
+
+  notes(): Promise<ArchiveNote[]> {
+    return archiveNotes(this.source, this.info, this.recordsEnd);
   }
 
   async readEntries(): Promise<ZipEntry[]> {

@@ -11,6 +11,7 @@ export const SIGNATURE = {
   ZIP64_END_OF_CENTRAL_DIRECTORY: 0x06064b50,
   ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR: 0x07064b50,
   DATA_DESCRIPTOR: 0x08074b50,
+  DIGITAL_SIGNATURE: 0x05054b50,
 } as const;
 
 /** 4.3.7 */
@@ -66,6 +67,18 @@ export const CENTRAL_DIRECTORY_HEADER = new RecordLayout(
     { name: 'extraField', lengthField: 'extraFieldLength' },
     { name: 'fileComment', lengthField: 'fileCommentLength' },
   ],
+);
+
+/** 4.3.13: the last record of a signed central directory, within its size ("size of data": a tail's length field ends in Length). */
+export const DIGITAL_SIGNATURE = new RecordLayout(
+  'digital signature',
+  '4.3.13',
+  SIGNATURE.DIGITAL_SIGNATURE,
+  [
+    { name: 'signature', width: 4 }, //                                      0
+    { name: 'signatureDataLength', width: 2 }, //                            4
+  ],
+  [{ name: 'signatureData', lengthField: 'signatureDataLength' }], //        6
 );
 
 /** 4.3.16 */

@@ -1,8 +1,9 @@
 // The safety report (issue 2): what a careful user wants to know about an archive before
 // extracting it — how many entries and bytes, the highest compression ratio, names that are
 // unsafe or that collide (exactly or by case), entries that overlap (zip bombs), encrypted or
-// unsupported entries, local headers that disagree with the central directory, and symbolic
-// links pointing out of the target. Plain JSON, so the app, the CLI and tests share it.
+// unsupported entries, local headers that disagree with the central directory, symbolic
+// links pointing out of the target, and what is off about the archive as a whole that the
+// reader read around (zip/archive-notes.ts). Plain JSON, so the app, the CLI and tests share it.
 //
 // Reading: the central directory, each local header (from a block of the archive read in turn,
 // see LocalHeaders), and the data of symbolic links only. Memory is bounded whatever
@@ -17,7 +18,7 @@ import { Buffer } from 'node:buffer';
 import { METHOD_DEFLATED, METHOD_STORED, methodName } from './constants.js';
 import { localHeaderIn, readLocalHeader, type LocalHeader } from './entry-data.js';
 import { ZipError, isZipError } from './errors.js';
-import type { HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
+import type { ArchiveNote, HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
 import { foldCase, foldedPathKey, hasDisguisingCharacters, namesTargetItself, pathKey, symlinkTargetStaysInside, trySafeEntryPath, type SafePath } from './paths.js';
 import { KeyColumn, PathGroups, mergedGroups, type Groups } from './path-groups.js';
 import { EntryRanges, overlapMessage, type OverlapBytes, type ZipReader } from './reader.js';
@@ -63,6 +64,8 @@ export interface SafetyReport {
    * the file, or a central record that cannot say where the data is (ZipEntry.damage).
    */
   readonly badLocalHeaders: Finding<{ readonly entry: string; readonly code: string; readonly message: string }>;
+  /** What is off about the archive as a whole, read around (zip/archive-notes.ts): other readers may refuse or misread it. */
+  readonly archiveNotes: ArchiveNote[];
   /** 'dangerous': extraction would be refused for some entries; 'caution': worth a look; else 'ok'. */
   readonly verdict: 'ok' | 'caution' | 'dangerous';
   /** One sentence per kind of finding, for people. */
@@ -169,6 +172,9 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
     }
   }
 
+  // (The first pass walked the whole directory: its end is known.)
+  const archiveNotes = await reader.notes();
+
   // Overlaps, by index until their names are known (the second pass).
   let overlapCount = 0;
   const overlapsListed: OverlapBytes[] = [];
@@ -274,6 +280,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
     disguisedNames: disguisedNames.done(),
     localHeaderMismatches: localHeaderMismatches.done(),
     badLocalHeaders,
+    archiveNotes,
   };
   const summary: string[] = [];
   const say = (count: number, words: string): void => {
@@ -289,6 +296,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   say(report.encrypted.count, 'encrypted entries (not supported)');
   say(report.unsupported.count, 'entries with an unsupported compression method');
   say(report.disguisedNames.count, 'names with control, invisible or right-to-left override characters, which can make a name look like another');
+  for (const note of archiveNotes) summary.push(note.message);
   if (highest !== null && highest.ratio > BOMB_RATIO) summary.push(`compression ratio ${highest.ratio}:1 for ${highest.entry} looks like a decompression bomb`);
   const dangerous = report.unsafeNames.count + report.unsafeSymlinks.count + report.overlaps.count + report.localHeaderMismatches.count + report.badLocalHeaders.count > 0;
   const caution = summary.length > 0;

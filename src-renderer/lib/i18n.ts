@@ -100,6 +100,9 @@ const en = {
   'safety.UNSUPPORTED_METHOD': 'compression method {method} ({name}) cannot be extracted',
   'safety.DISGUISED_NAME': 'the name holds control, invisible or right-to-left override characters (shown escaped), which can make it look like another name',
   'safety.TOO_LARGE': 'expands {times} times: a possible decompression bomb',
+  'safety.DIRECTORY_SLACK': '{bytes} {bytes|byte|bytes} after the last central directory record, within the directory the end record declares (at offset {offset}, ignored)',
+  'safety.DIRECTORY_SIGNATURE': 'the central directory ends with a digital signature record (APPNOTE 4.3.13, at offset {offset}, {bytes} {bytes|byte|bytes} of signature data), which is not checked',
+  'safety.DIRECTORY_GAP': '{bytes} {bytes|byte|bytes} between the central directory and the end record (at offset {offset}, ignored)',
 
   'confirm.title': 'Extract {name}?',
   'confirm.extractAnyway': 'Extract anyway',
@@ -231,6 +234,9 @@ const de: Catalog = {
   'safety.UNSUPPORTED_METHOD': 'Kompressionsmethode {method} ({name}) kann nicht entpackt werden',
   'safety.DISGUISED_NAME': 'Der Name enthält Steuer-, unsichtbare oder Rechts-nach-links-Zeichen (maskiert gezeigt), durch die er wie ein anderer Name aussehen kann',
   'safety.TOO_LARGE': 'wird {times}-mal größer: möglicherweise eine Dekompressionsbombe',
+  'safety.DIRECTORY_SLACK': '{bytes} {bytes|Byte|Bytes} nach dem letzten Eintrag des zentralen Verzeichnisses, innerhalb der Größe, die der Endeintrag angibt (bei Offset {offset}, übergangen)',
+  'safety.DIRECTORY_SIGNATURE': 'Das zentrale Verzeichnis endet mit einer digitalen Signatur (APPNOTE 4.3.13, bei Offset {offset}, {bytes} {bytes|Byte|Bytes} Signaturdaten), die nicht geprüft wird',
+  'safety.DIRECTORY_GAP': '{bytes} {bytes|Byte|Bytes} zwischen dem zentralen Verzeichnis und dem Endeintrag (bei Offset {offset}, übergangen)',
 
   'confirm.title': '{name} entpacken?',
   'confirm.extractAnyway': 'Trotzdem entpacken',

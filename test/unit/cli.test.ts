@@ -13,7 +13,7 @@ import { openFileSource } from '../../src-main/archive/file-source.js';
 import { openZip, plainRecordTime } from '../../src-main/zip/reader.js';
 import { recordingLog, type LogRecord } from '../../src-main/log/record.js';
 import { silentLog } from '../../src-main/log/types.js';
-import { craftZip, run, tempDir, writeArchive } from './craft.js';
+import { craftZip, run, tempDir, withBytesBeforeEnd, writeArchive } from './craft.js';
 import { messWith, signatureOffsets } from './reader-fixtures.js';
 import { SIGNATURE } from '../../src-main/zip/records.js';
 
@@ -188,6 +188,26 @@ describe('zipdesk test and extract', () => {
       `zipdesk: bad.zip: x.txt: CRC-32 is 0x${crc32('x'.repeat(100)).toString(16).padStart(8, '0')}, the central directory says 0x00000001`,
       'zipdesk: bad.zip: y.txt: unsupported compression method 12 (BZIP2)',
     ]);
+  });
+
+  it('test passes an archive whose entries are all good with a warning line for what is off about the archive; inspect shows it in the safety report', async () => {
+    const plain = craftZip([{ name: 'a.txt', data: 'alpha', method: 0 }, { name: 'b.txt', data: 'bravo', method: 0 }]);
+    writeArchive(dir, 'slack.zip', withBytesBeforeEnd(plain, Buffer.alloc(16), true));
+    const note = `16 bytes after the last central directory record, within the directory the end record declares (at offset ${plain.length - 22}, ignored)`;
+    const tested = await zipdesk('test', 'slack.zip');
+    expect(tested).toEqual({ code: 0, stderr: `zipdesk: slack.zip: warning: ${note}\n`, stdout: 'No errors detected in slack.zip (2 entries, 10 bytes), with 1 warning about the archive.\n' });
+    const json = await zipdesk('test', '--json', 'slack.zip');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ archive: 'slack.zip', problems: [], entriesTotal: 2, entriesTested: 2, bytesTested: 10, notes: [{ code: 'DIRECTORY_SLACK', message: note, params: { bytes: 16, offset: plain.length - 22 } }], ok: true });
+    // Bad entries as well: their lines, then the warning; exit 1 for the entries.
+    writeArchive(dir, 'slack-bad.zip', withBytesBeforeEnd(craftZip([{ name: 'a.txt', data: 'alpha', method: 0, crc32: 1 }, { name: 'b.txt', data: 'bravo', method: 0 }]), Buffer.alloc(16), true));
+    const bad = await zipdesk('test', 'slack-bad.zip');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.split('\n')).toEqual([expect.stringMatching(/^zipdesk: slack-bad\.zip: a\.txt: CRC-32 is /), `zipdesk: slack-bad.zip: warning: ${note}`, '']);
+    const inspected = await zipdesk('inspect', 'slack.zip');
+    expect(inspected.code).toBe(0);
+    expect(inspected.stdout).toContain(`Safety report: CAUTION\n  2 entries (2 files, 0 folders, 0 links), 10 bytes uncompressed, 10 compressed\n  highest compression ratio: 1:1 (a.txt)\n  ! ${note}\n`);
+    expect(JSON.parse((await zipdesk('inspect', '--json', 'slack.zip')).stdout).safety.archiveNotes).toEqual([{ code: 'DIRECTORY_SLACK', message: note, params: { bytes: 16, offset: plain.length - 22 } }]);
   });
 
   it('extract writes into -o DIR, honours --overwrite, and reports refused entries', async () => {

@@ -128,6 +128,19 @@ export function craftZip(entries: readonly CraftEntry[], comment = ''): Buffer {
   return Buffer.concat([...parts, directory, end]);
 }
 
+/**
+ * The archive with `bytes` put between its central directory and its end record: counted in the
+ * directory's size (padding or junk inside the directory the end record declares) with
+ * `inDirectory`, else not (bytes between the two).
+ */
+export function withBytesBeforeEnd(archive: Buffer, bytes: Buffer, inDirectory: boolean): Buffer {
+  const end = archive.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const result = Buffer.concat([archive.subarray(0, end), bytes, archive.subarray(end)]);
+  const sizeAt = end + bytes.length + END_OF_CENTRAL_DIRECTORY.offsetOf.sizeOfCentralDirectory;
+  if (inDirectory) result.writeUInt32LE(result.readUInt32LE(sizeAt) + bytes.length, sizeAt);
+  return result;
+}
+
 export function tempDir(prefix = 'zipdesk-extract-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { twoBadEntries } from './craft.js';
+import { craftZip, twoBadEntries, withBytesBeforeEnd } from './craft.js';
 import { openFileSource } from '../../src-main/archive/file-source.js';
 import { extractArchive } from '../../src-main/archive/extract.js';
 import { planBatch } from '../../src-main/jobs/batch.js';
@@ -272,6 +272,21 @@ describe('JobClient with the real worker', () => {
     expect(rec.events.some((e) => e.jobId === ids[1] && e.type === 'progress')).toBe(true);
     expect(readdirSync(path.join(out, 'small')).length).toBe(20);
     expect(rec.events.find((e) => e.jobId === missing[0] && isEndEvent(e))).toMatchObject({ type: 'failed', error: { code: 'IO' } });
+  });
+
+  it('a test of an archive whose entries are good but whose central directory holds junk is done, with the warning told for the Jobs panel', async () => {
+    const archive = path.join(root, 'slack.zip');
+    const plain = craftZip([{ name: 'a.txt', data: 'alpha' }]);
+    writeFileSync(archive, withBytesBeforeEnd(plain, Buffer.alloc(10), true));
+    const client = new JobClient();
+    const rec = record(client);
+    const ids = client.enqueue({ kind: 'test', archivePath: archive });
+    await rec.ended(ids);
+    await client.close();
+    expect(rec.events.find((e) => e.jobId === ids[0] && isEndEvent(e))).toMatchObject({
+      type: 'done',
+      result: { entries: 1, problems: [{ message: `warning: 10 bytes after the last central directory record, within the directory the end record declares (at offset ${plain.length - 22}, ignored)` }] },
+    });
   });
 
   it('an extract of entries by index writes those entries, also one of two that share a name', async () => {

@@ -1,0 +1,62 @@
+// What is off about an archive as a whole that the reader reads around, as notes for the user
+// (model.ts ArchiveNote): `zipdesk test` prints them, `inspect` and the window show them in the
+// safety report. The entries are read all the same, so a note fails no entry; but unzip, 7-Zip,
+// bsdtar and Python's zipfile each warn of or refuse such an archive, so saying nothing would
+// hide what other tools will make of it.
+//
+// The central directory (APPNOTE 4.3.6) runs from where the end record puts it for the size the
+// end record declares, and the end records follow it. Bytes in that size after the last record
+// (padding, junk) and bytes between the directory and the end records are read as nothing. A
+// digital signature record (4.3.13) that fills the rest of the directory is named as such: it
+// belongs there, but it is not checked (and the peers refuse or warn of it all the same).
+
+import type { ArchiveNote, RandomAccessSource, ZipArchiveInfo } from './model.js';
+import { DIGITAL_SIGNATURE, SIGNATURE } from './records.js';
+
+/**
+ * The notes about the archive of `info`, whose central records end at `recordsEnd`: those about
+ * the directory's end only when it is known (a walk over the whole directory reached it).
+ */
+export async function archiveNotes(source: RandomAccessSource, info: ZipArchiveInfo, recordsEnd: number | undefined): Promise<ArchiveNote[]> {
+  const notes: ArchiveNote[] = [];
+  if (recordsEnd === undefined) return notes;
+  const start = info.centralDirectoryOffset;
+  const declaredEnd = start + info.centralDirectorySize;
+  const endRecords = info.zip64EndOfCentralDirectoryOffset ?? info.endOfCentralDirectoryOffset;
+  const endRecordName = info.zip64EndOfCentralDirectoryOffset === undefined ? 'the end record' : 'the ZIP64 end record';
+  // (A declared directory that runs into the end records is another matter: only the bytes before them are the directory's.)
+  const slackEnd = Math.min(declaredEnd, endRecords);
+  if (recordsEnd < slackEnd) {
+    const bytes = slackEnd - recordsEnd;
+    const signatureData = await signatureDataLength(source, recordsEnd, bytes);
+    if (signatureData !== undefined) {
+      notes.push({
+        code: 'DIRECTORY_SIGNATURE',
+        message: `the central directory ends with a digital signature record (APPNOTE 4.3.13, at offset ${recordsEnd}, ${bytesText(signatureData)} of signature data), which is not checked`,
+        params: { bytes: signatureData, offset: recordsEnd },
+      });
+    } else {
+      notes.push({ code: 'DIRECTORY_SLACK', message: `${bytesText(bytes)} after the last central directory record, within the directory the end record declares (at offset ${recordsEnd}, ignored)`, params: { bytes, offset: recordsEnd } });
+    }
+  }
+  // An empty directory says nothing of where the archive starts: bytes before its end record may be a stub.
+  const gapStart = Math.max(recordsEnd, declaredEnd);
+  if (recordsEnd > start && gapStart < endRecords) {
+    const bytes = endRecords - gapStart;
+    notes.push({ code: 'DIRECTORY_GAP', message: `${bytesText(bytes)} between the central directory and ${endRecordName} (at offset ${gapStart}, ignored)`, params: { bytes, offset: gapStart } });
+  }
+  return notes;
+}
+
+/** The length of the signature data of a digital signature record that is exactly the `length` bytes at `offset`, else undefined. */
+async function signatureDataLength(source: RandomAccessSource, offset: number, length: number): Promise<number | undefined> {
+  if (length < DIGITAL_SIGNATURE.size) return undefined;
+  const head = await source.read(offset, DIGITAL_SIGNATURE.size);
+  if (head.readUInt32LE(0) !== SIGNATURE.DIGITAL_SIGNATURE) return undefined;
+  const values = DIGITAL_SIGNATURE.decode(head, 0);
+  return DIGITAL_SIGNATURE.lengthOf(values) === length ? values.signatureDataLength : undefined;
+}
+
+function bytesText(bytes: number): string {
+  return bytes === 1 ? '1 byte' : `${bytes} bytes`;
+}

@@ -1,0 +1,116 @@
+// What is off about an archive as a whole that the reader reads around (zip/archive-notes.ts):
+// `test` names it and still passes every good entry, the safety report carries it. Archives
+// crafted in code, each also read by the peers, who all complain of them in their own way.
+
+import { Buffer } from 'node:buffer';
+import { spawnSync } from 'node:child_process';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openFileSource } from '../../src-main/archive/file-source.js';
+import { testArchive } from '../../src-main/archive/test-archive.js';
+import { openZip } from '../../src-main/zip/reader.js';
+import { DIGITAL_SIGNATURE } from '../../src-main/zip/records.js';
+import { buildSafetyReport } from '../../src-main/zip/safety.js';
+import { type CraftEntry, craftZip, tempDir, withBytesBeforeEnd, writeArchive } from './craft.js';
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir('zipdesk-notes-'));
+});
+afterEach(() => cleanup());
+
+const entries: CraftEntry[] = [
+  { name: 'a.txt', data: 'alpha '.repeat(40) },
+  { name: 'b.txt', data: 'bravo', method: 0 },
+];
+const plain = craftZip(entries);
+/** Where the end record starts in `plain`, so where its central directory ends. */
+const directoryEnd = plain.length - 22;
+
+/** The test's result and the safety report of the archive in `file`. */
+async function testAndReport(file: string) {
+  const tested = await testArchive(file);
+  const source = await openFileSource(file);
+  try {
+    return { tested, report: await buildSafetyReport(await openZip(source)) };
+  } finally {
+    await source.close();
+  }
+}
+
+describe('notes about the central directory', () => {
+  it.each([
+    // Room for a central record that is not one, and room for none.
+    ['junk', Buffer.from('JUNK'.repeat(20))],
+    ['zero padding', Buffer.alloc(16)],
+  ])('bytes after the last record within the declared directory (%s): every entry tests good, the test and the report name the bytes', async (_, bytes) => {
+    const file = writeArchive(dir, 'slack.zip', withBytesBeforeEnd(plain, bytes, true));
+    const { tested, report } = await testAndReport(file);
+    const note = {
+      code: 'DIRECTORY_SLACK',
+      message: `${bytes.length} bytes after the last central directory record, within the directory the end record declares (at offset ${directoryEnd}, ignored)`,
+      params: { bytes: bytes.length, offset: directoryEnd },
+    };
+    expect(tested).toMatchObject({ ok: true, entriesTested: 2, problemCount: 0, notes: [note] });
+    expect(report.archiveNotes).toEqual([note]);
+    expect(report.verdict).toBe('caution');
+    expect(report.summary).toEqual([note.message]);
+  });
+
+  it('bytes between the directory and the end record, outside its declared size', async () => {
+    const file = writeArchive(dir, 'gap.zip', withBytesBeforeEnd(plain, Buffer.from('between'), false));
+    const { tested, report } = await testAndReport(file);
+    const note = { code: 'DIRECTORY_GAP', message: `7 bytes between the central directory and the end record (at offset ${directoryEnd}, ignored)`, params: { bytes: 7, offset: directoryEnd } };
+    expect(tested).toMatchObject({ ok: true, entriesTested: 2, notes: [note] });
+    expect(report.archiveNotes).toEqual([note]);
+  });
+
+  it('a digital signature record (APPNOTE 4.3.13) that ends the directory is named as one, not as junk', async () => {
+    const signature = DIGITAL_SIGNATURE.encode({}, { signatureData: Buffer.alloc(40, 0x5a) });
+    const file = writeArchive(dir, 'signed.zip', withBytesBeforeEnd(plain, signature, true));
+    const { tested, report } = await testAndReport(file);
+    expect(tested.ok).toBe(true);
+    expect(tested.notes).toEqual([
+      {
+        code: 'DIRECTORY_SIGNATURE',
+        message: `the central directory ends with a digital signature record (APPNOTE 4.3.13, at offset ${directoryEnd}, 40 bytes of signature data), which is not checked`,
+        params: { bytes: 40, offset: directoryEnd },
+      },
+    ]);
+    expect(report.archiveNotes).toEqual(tested.notes);
+    // With a byte more in the directory it is not the directory's last record: junk follows it.
+    const longer = writeArchive(dir, 'signed-and-more.zip', withBytesBeforeEnd(plain, Buffer.concat([signature, Buffer.from('!')]), true));
+    expect((await testArchive(longer)).notes.map((note) => note.code)).toEqual(['DIRECTORY_SLACK']);
+  });
+
+  it('none for an archive whose directory ends where the end record starts, nor for data after the end record', async () => {
+    const { tested, report } = await testAndReport(writeArchive(dir, 'plain.zip', plain));
+    expect(tested.notes).toEqual([]);
+    expect(report).toMatchObject({ archiveNotes: [], verdict: 'ok' });
+    expect((await testArchive(writeArchive(dir, 'trailing.zip', Buffer.concat([plain, Buffer.from('after')])))).notes).toEqual([]);
+  });
+
+  it('also when the test goes by directory ranges (more entries than it holds from its first pass)', async () => {
+    const many = craftZip(Array.from({ length: 20_000 }, (_, i) => ({ name: `f${i}.txt`, data: `${i}`, method: 0 })));
+    const file = writeArchive(dir, 'many.zip', withBytesBeforeEnd(many, Buffer.alloc(100), true));
+    const tested = await testArchive(file);
+    expect(tested).toMatchObject({ ok: true, entriesTested: 20_000 });
+    expect(tested.notes).toEqual([expect.objectContaining({ code: 'DIRECTORY_SLACK', params: { bytes: 100, offset: many.length - 22 } })]);
+  });
+
+  it('the peers each complain of bytes after the last record within the declared directory', () => {
+    const file = writeArchive(dir, 'slack.zip', withBytesBeforeEnd(plain, Buffer.from('JUNKJUNKJUNKJUNK'), true));
+    const peer = (command: string, ...args: string[]) => spawnSync(command, args, { cwd: dir, encoding: 'utf8' });
+    // unzip tests every entry, then warns (exit 1: "one or more warning errors").
+    const unzip = peer('unzip', '-t', file);
+    expect([unzip.status, unzip.stdout]).toEqual([1, expect.stringContaining("didn't find end-of-central-dir signature at end of central dir")]);
+    expect(unzip.stdout).toContain('testing: b.txt ');
+    // 7-Zip: a headers error (exit 2); bsdtar lists nothing (exit 1); Python refuses to open it.
+    const sevenZip = peer('7z', 't', file);
+    expect([sevenZip.status, sevenZip.stdout]).toEqual([2, expect.stringContaining('Headers Error')]);
+    const bsdtar = peer('bsdtar', '-tf', file);
+    expect([bsdtar.status, bsdtar.stdout, bsdtar.stderr]).toEqual([1, '', expect.stringContaining('Invalid central directory signature')]);
+    const python = peer('python3', '-c', 'import sys, zipfile\nzipfile.ZipFile(sys.argv[1])', file);
+    expect([python.status, python.stderr]).toEqual([1, expect.stringContaining('BadZipFile: Truncated central directory')]);
+  });
+});
