@@ -69,7 +69,7 @@ async function showArchive(reader: ZipReader, context: CliContext, json: boolean
   }
   const lines: string[] = [];
   lines.push(`Archive: ${inspection.size} bytes, ${inspection.entryCount} entries`);
-  if (inspection.offsetAdjustment !== 0) lines.push(`${inspection.offsetAdjustment} bytes before the archive (a self-extractor stub?) are added to every offset`);
+  // (Data before the archive that its offsets do not count is a note of the safety report's, with any other repair of the end record's.)
   if (inspection.trailingBytes !== 0) lines.push(`${inspection.trailingBytes} bytes follow the end record`);
   for (const record of [inspection.zip64EndOfCentralDirectory, inspection.zip64EndOfCentralDirectoryLocator, inspection.endOfCentralDirectory]) {
     if (record !== undefined) lines.push('', ...recordLines(record));

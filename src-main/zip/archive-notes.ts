@@ -5,10 +5,16 @@
 // hide what other tools will make of it.
 //
 // The central directory (APPNOTE 4.3.6) runs from where the end record puts it for the size the
-// end record declares, and the end records follow it. Bytes in that size after the last record
-// (padding, junk) and bytes between the directory and the end records are read as nothing. A
-// digital signature record (4.3.13) that fills the rest of the directory is named as such: it
-// belongs there, but it is not checked (and the peers refuse or warn of it all the same).
+// end record declares, and the end records follow it. Where the end record is wrong, the reader
+// repairs it (reader.ts resolveEnd): data before the archive that the offsets do not count (a
+// self-extractor stub whose offsets were not adjusted, or a file put in front) is added to every
+// offset; a directory not where the end record puts it is read where its size puts it, before the
+// end records; a size the records do not fill, or run past, gives way to the records. Each repair
+// is a note, as unzip's "warning [x.zip]: 12 extra bytes at beginning or within zipfile
+// (attempting to process anyway)" is. Bytes in the declared size after the last record (padding,
+// junk) and bytes between the directory and the end records are read as nothing. A digital
+// signature record (4.3.13) that fills the rest of the directory is named as such: it belongs
+// there, but it is not checked (and the peers refuse or warn of it all the same).
 
 import type { ArchiveNote, RandomAccessSource, ZipArchiveInfo } from './model.js';
 import { DIGITAL_SIGNATURE, SIGNATURE } from './records.js';
@@ -19,11 +25,36 @@ import { DIGITAL_SIGNATURE, SIGNATURE } from './records.js';
  */
 export async function archiveNotes(source: RandomAccessSource, info: ZipArchiveInfo, recordsEnd: number | undefined): Promise<ArchiveNote[]> {
   const notes: ArchiveNote[] = [];
-  if (recordsEnd === undefined) return notes;
+  const adjustment = info.offsetAdjustment;
+  if (adjustment > 0) {
+    notes.push({
+      code: 'UNCOUNTED_PREFIX',
+      message: `${bytesText(adjustment)} before the archive that its offsets do not count (data put in front of it, or a self-extractor whose offsets were not adjusted): every offset is read ${bytesText(adjustment)} further on`,
+      params: { bytes: adjustment },
+    });
+  } else if (adjustment < 0) {
+    notes.push({ code: 'OFFSETS_TOO_LARGE', message: `the archive's offsets count ${bytesText(-adjustment)} that are not there (missing from its start?): every offset is read ${bytesText(-adjustment)} earlier`, params: { bytes: -adjustment } });
+  }
   const start = info.centralDirectoryOffset;
-  const declaredEnd = start + info.centralDirectorySize;
+  const declaredStart = info.declaredCentralDirectoryOffset;
+  if (start !== declaredStart + adjustment) {
+    notes.push({
+      code: 'DIRECTORY_MOVED',
+      message: `the end record puts the central directory at offset ${declaredStart}, but it is at ${start}, where its size puts it before the end record${adjustment === 0 ? " (the entries' own offsets are right)" : ''}`,
+      params: { declared: declaredStart, offset: start },
+    });
+  }
+  if (recordsEnd === undefined) return notes;
+  const size = info.centralDirectorySize;
+  const declaredEnd = start + size;
   const endRecords = info.zip64EndOfCentralDirectoryOffset ?? info.endOfCentralDirectoryOffset;
   const endRecordName = info.zip64EndOfCentralDirectoryOffset === undefined ? 'the end record' : 'the ZIP64 end record';
+  // A size the records run past, or one that runs into the end records: the records are read as they are.
+  if (recordsEnd > declaredEnd || declaredEnd > endRecords) {
+    const records = recordsEnd - start;
+    const past = declaredEnd > endRecords ? `, which runs ${bytesText(declaredEnd - endRecords)} into ${endRecordName},` : '';
+    notes.push({ code: 'DIRECTORY_SIZE', message: `the end record declares a central directory of ${bytesText(size)}${past} but its records take ${bytesText(records)}: they are read as they are`, params: { declared: size, bytes: records } });
+  }
   // (A declared directory that runs into the end records is another matter: only the bytes before them are the directory's.)
   const slackEnd = Math.min(declaredEnd, endRecords);
   if (recordsEnd < slackEnd) {

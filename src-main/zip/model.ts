@@ -105,9 +105,14 @@ export interface ZipArchiveInfo {
    * the reader then reads on to the end of the directory, so count what entries() yields.
    */
   readonly entryCount: number;
-  /** Absolute offset of the first central record and its size in bytes. */
+  /** Absolute offset of the first central record (where it was found) and its size in bytes (as declared). */
   readonly centralDirectoryOffset: number;
   readonly centralDirectorySize: number;
+  /**
+   * Where the end record (or the ZIP64 one) says the central directory starts. Where it was
+   * found instead, centralDirectoryOffset less offsetAdjustment differs from it.
+   */
+  readonly declaredCentralDirectoryOffset: number;
   readonly endOfCentralDirectoryOffset: number;
   /** Set when the archive has a ZIP64 end record. */
   readonly zip64EndOfCentralDirectoryOffset: number | undefined;
@@ -134,7 +139,11 @@ export interface ArchiveNote {
 export type ArchiveNoteCode =
   | 'DIRECTORY_SLACK' // bytes after the last central record, within the directory the end record declares
   | 'DIRECTORY_SIGNATURE' // a digital signature record (4.3.13) ends the directory: not checked
-  | 'DIRECTORY_GAP'; // bytes between the central directory and the end record
+  | 'DIRECTORY_GAP' // bytes between the central directory and the end record
+  | 'UNCOUNTED_PREFIX' // data before the archive that its offsets do not count: each is read that much further on
+  | 'OFFSETS_TOO_LARGE' // the offsets count bytes that are not there: each is read that much earlier
+  | 'DIRECTORY_MOVED' // the central directory is not where the end record puts it (the entries' offsets are right)
+  | 'DIRECTORY_SIZE'; // the central directory's records do not take the size the end record declares
 
 /** A disagreement between an entry's local header and its central record. */
 export interface HeaderMismatch {

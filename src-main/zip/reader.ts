@@ -334,6 +334,7 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
       entryCount: count,
       centralDirectoryOffset: directoryStart,
       centralDirectorySize: directorySize,
+      declaredCentralDirectoryOffset: directoryOffset,
       endOfCentralDirectoryOffset: position,
       zip64EndOfCentralDirectoryOffset: zip64Offset,
       offsetAdjustment: adjustment,

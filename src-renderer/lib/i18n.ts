@@ -103,6 +103,10 @@ const en = {
   'safety.DIRECTORY_SLACK': '{bytes} {bytes|byte|bytes} after the last central directory record, within the directory the end record declares (at offset {offset}, ignored)',
   'safety.DIRECTORY_SIGNATURE': 'the central directory ends with a digital signature record (APPNOTE 4.3.13, at offset {offset}, {bytes} {bytes|byte|bytes} of signature data), which is not checked',
   'safety.DIRECTORY_GAP': '{bytes} {bytes|byte|bytes} between the central directory and the end record (at offset {offset}, ignored)',
+  'safety.UNCOUNTED_PREFIX': '{bytes} {bytes|byte|bytes} before the archive that its offsets do not count (data put in front of it, or a self-extractor whose offsets were not adjusted): every offset is read {bytes} {bytes|byte|bytes} further on',
+  'safety.OFFSETS_TOO_LARGE': "the archive's offsets count {bytes} {bytes|byte|bytes} that are not there (missing from its start?): every offset is read {bytes} {bytes|byte|bytes} earlier",
+  'safety.DIRECTORY_MOVED': 'the end record puts the central directory at offset {declared}, but it is at {offset}, where its size puts it before the end record',
+  'safety.DIRECTORY_SIZE': 'the end record declares a central directory of {declared} {declared|byte|bytes}, but its records take {bytes} {bytes|byte|bytes}: they are read as they are',
 
   'confirm.title': 'Extract {name}?',
   'confirm.extractAnyway': 'Extract anyway',
@@ -237,6 +241,10 @@ const de: Catalog = {
   'safety.DIRECTORY_SLACK': '{bytes} {bytes|Byte|Bytes} nach dem letzten Eintrag des zentralen Verzeichnisses, innerhalb der Größe, die der Endeintrag angibt (bei Offset {offset}, übergangen)',
   'safety.DIRECTORY_SIGNATURE': 'Das zentrale Verzeichnis endet mit einer digitalen Signatur (APPNOTE 4.3.13, bei Offset {offset}, {bytes} {bytes|Byte|Bytes} Signaturdaten), die nicht geprüft wird',
   'safety.DIRECTORY_GAP': '{bytes} {bytes|Byte|Bytes} zwischen dem zentralen Verzeichnis und dem Endeintrag (bei Offset {offset}, übergangen)',
+  'safety.UNCOUNTED_PREFIX': '{bytes} {bytes|Byte|Bytes} vor dem Archiv, die seine Offsets nicht mitzählen (davorgesetzte Daten oder ein Selbstentpacker mit nicht angepassten Offsets): jeder Offset wird {bytes} {bytes|Byte|Bytes} weiter hinten gelesen',
+  'safety.OFFSETS_TOO_LARGE': 'Die Offsets des Archivs zählen {bytes} {bytes|Byte|Bytes} mit, die fehlen (am Anfang abgeschnitten?): jeder Offset wird {bytes} {bytes|Byte|Bytes} weiter vorn gelesen',
+  'safety.DIRECTORY_MOVED': 'Der Endeintrag setzt das zentrale Verzeichnis an Offset {declared}, es liegt aber bei {offset}, wo seine Größe es vor den Endeintrag stellt',
+  'safety.DIRECTORY_SIZE': 'Der Endeintrag gibt für das zentrale Verzeichnis {declared} {declared|Byte|Bytes} an, seine Einträge belegen aber {bytes} {bytes|Byte|Bytes}: sie werden gelesen, wie sie sind',
 
   'confirm.title': '{name} entpacken?',
   'confirm.extractAnyway': 'Trotzdem entpacken',

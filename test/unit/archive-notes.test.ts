@@ -4,13 +4,16 @@
 
 import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFileSource } from '../../src-main/archive/file-source.js';
 import { testArchive } from '../../src-main/archive/test-archive.js';
 import { openZip } from '../../src-main/zip/reader.js';
-import { DIGITAL_SIGNATURE } from '../../src-main/zip/records.js';
+import { CENTRAL_DIRECTORY_HEADER, DIGITAL_SIGNATURE, END_OF_CENTRAL_DIRECTORY } from '../../src-main/zip/records.js';
 import { buildSafetyReport } from '../../src-main/zip/safety.js';
-import { type CraftEntry, craftZip, tempDir, withBytesBeforeEnd, writeArchive } from './craft.js';
+import { type CraftEntry, craftZip, run, tempDir, withBytesBeforeEnd, writeArchive } from './craft.js';
+import { messWith } from './reader-fixtures.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -112,5 +115,86 @@ describe('notes about the central directory', () => {
     expect([bsdtar.status, bsdtar.stdout, bsdtar.stderr]).toEqual([1, '', expect.stringContaining('Invalid central directory signature')]);
     const python = peer('python3', '-c', 'import sys, zipfile\nzipfile.ZipFile(sys.argv[1])', file);
     expect([python.status, python.stderr]).toEqual([1, expect.stringContaining('BadZipFile: Truncated central directory')]);
+  });
+});
+
+/** The archive with `change` added to the end record's field `field` (offset or size of the central directory). */
+function withEndRecordField(archive: Buffer, field: 'offsetOfStartOfCentralDirectory' | 'sizeOfCentralDirectory', change: number): Buffer {
+  return messWith(archive, (bytes) => {
+    const at = bytes.length - END_OF_CENTRAL_DIRECTORY.size + END_OF_CENTRAL_DIRECTORY.offsetOf[field];
+    bytes.writeUInt32LE(bytes.readUInt32LE(at) + change, at);
+  });
+}
+
+describe('notes about an end record the reader repairs', () => {
+  const prefixNote = (bytes: number) => ({
+    code: 'UNCOUNTED_PREFIX',
+    message: `${bytes} bytes before the archive that its offsets do not count (data put in front of it, or a self-extractor whose offsets were not adjusted): every offset is read ${bytes} bytes further on`,
+    params: { bytes },
+  });
+
+  it('data put in front of an archive whose offsets were not adjusted: every entry tests good, the test and the report say so; none once zip -A adjusts them', async () => {
+    const made = path.join(dir, 'made');
+    mkdirSync(made);
+    writeFileSync(path.join(made, 'a.txt'), 'alpha '.repeat(100));
+    run('zip', ['-qr', '../made.zip', '.'], made);
+    const stub = Buffer.from('#!/bin/sh\necho a self-extractor stub\nexit 0\n');
+    const file = writeArchive(dir, 'sfx.zip', Buffer.concat([stub, readFileSync(path.join(dir, 'made.zip'))]));
+    const { tested, report } = await testAndReport(file);
+    expect(tested).toMatchObject({ ok: true, entriesTested: 1, notes: [prefixNote(stub.length)] });
+    expect(report).toMatchObject({ archiveNotes: [prefixNote(stub.length)], verdict: 'caution' });
+    run('zip', ['-qA', 'sfx.zip'], dir);
+    const adjusted = await testAndReport(file);
+    expect(adjusted.tested).toMatchObject({ ok: true, notes: [] });
+    expect(adjusted.report.verdict).toBe('ok');
+  });
+
+  it('offsets that count bytes the file does not hold (each one too large): read that much earlier, and said', async () => {
+    // Every offset 40 too large: the central records' and the end record's.
+    const shifted = messWith(withEndRecordField(plain, 'offsetOfStartOfCentralDirectory', 40), (bytes) => {
+      for (let at = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); at !== -1; at = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), at + 4)) {
+        const field = at + CENTRAL_DIRECTORY_HEADER.offsetOf.relativeOffsetOfLocalHeader;
+        bytes.writeUInt32LE(bytes.readUInt32LE(field) + 40, field);
+      }
+    });
+    const tested = await testArchive(writeArchive(dir, 'shifted.zip', shifted));
+    expect(tested).toMatchObject({ ok: true, entriesTested: 2 });
+    expect(tested.notes).toEqual([{ code: 'OFFSETS_TOO_LARGE', message: "the archive's offsets count 40 bytes that are not there (missing from its start?): every offset is read 40 bytes earlier", params: { bytes: 40 } }]);
+  });
+
+  it.each([-5, 7])('a central directory offset off by %i (the entries\' own offsets right): read where the directory is, and said', async (change) => {
+    const start = plain.readUInt32LE(plain.length - 6);
+    const tested = await testArchive(writeArchive(dir, 'moved.zip', withEndRecordField(plain, 'offsetOfStartOfCentralDirectory', change)));
+    expect(tested).toMatchObject({ ok: true, entriesTested: 2 });
+    expect(tested.notes).toEqual([
+      {
+        code: 'DIRECTORY_MOVED',
+        message: `the end record puts the central directory at offset ${start + change}, but it is at ${start}, where its size puts it before the end record (the entries' own offsets are right)`,
+        params: { declared: start + change, offset: start },
+      },
+    ]);
+  });
+
+  it.each([
+    [-10, ''],
+    [10, ', which runs 10 bytes into the end record,'],
+  ])('a central directory size off by %i: the records are read as they are, and the size is said', async (change, past) => {
+    const size = plain.readUInt32LE(plain.length - 10);
+    const tested = await testArchive(writeArchive(dir, 'sized.zip', withEndRecordField(plain, 'sizeOfCentralDirectory', change)));
+    expect(tested).toMatchObject({ ok: true, entriesTested: 2 });
+    expect(tested.notes).toEqual([
+      { code: 'DIRECTORY_SIZE', message: `the end record declares a central directory of ${size + change} bytes${past} but its records take ${size} bytes: they are read as they are`, params: { declared: size + change, bytes: size } },
+    ]);
+  });
+
+  it('the peers on data put in front: unzip warns of the extra bytes (exit 1), Python and bsdtar read it without a word, 7-Zip does not take it for an archive', () => {
+    const file = writeArchive(dir, 'prefixed.zip', Buffer.concat([Buffer.alloc(12, 0x50), plain]));
+    const peer = (command: string, ...args: string[]) => spawnSync(command, args, { cwd: dir, encoding: 'utf8' });
+    const unzip = peer('unzip', '-t', file);
+    expect([unzip.status, unzip.stdout]).toEqual([1, expect.stringContaining('12 extra bytes at beginning or within zipfile')]);
+    expect(peer('bsdtar', '-tf', file)).toMatchObject({ status: 0, stdout: 'a.txt\nb.txt\n', stderr: '' });
+    expect(peer('python3', '-c', 'import sys, zipfile\nprint(zipfile.ZipFile(sys.argv[1]).testzip())', file)).toMatchObject({ status: 0, stdout: 'None\n' });
+    const sevenZip = peer('7z', 't', file);
+    expect([sevenZip.status, sevenZip.stdout + sevenZip.stderr]).toEqual([2, expect.stringContaining('Cannot open the file as [zip] archive')]);
   });
 });

@@ -210,6 +210,17 @@ describe('zipdesk test and extract', () => {
     expect(JSON.parse((await zipdesk('inspect', '--json', 'slack.zip')).stdout).safety.archiveNotes).toEqual([{ code: 'DIRECTORY_SLACK', message: note, params: { bytes: 16, offset: plain.length - 22 } }]);
   });
 
+  it('test says in one line that it read around an end record whose offsets miss data put in front of the archive, and exits 0; inspect says it once, in the safety report', async () => {
+    writeArchive(dir, 'prefixed.zip', Buffer.concat([Buffer.from('#!/bin/sh\nexit 0\n'), readFileSync(good)]));
+    const note = '17 bytes before the archive that its offsets do not count (data put in front of it, or a self-extractor whose offsets were not adjusted): every offset is read 17 bytes further on';
+    const tested = await zipdesk('test', 'prefixed.zip');
+    expect(tested).toMatchObject({ code: 0, stderr: `zipdesk: prefixed.zip: warning: ${note}\n`, stdout: expect.stringMatching(/^No errors detected in prefixed\.zip \(3 entries, \d+ bytes\), with 1 warning about the archive\.\n$/) });
+    const inspected = await zipdesk('inspect', 'prefixed.zip');
+    expect(inspected.stdout.split(note)).toHaveLength(2);
+    expect(inspected.stdout).toContain(`Safety report: CAUTION\n`);
+    expect(inspected.stdout).toContain(`  ! ${note}\n`);
+  });
+
   it('extract writes into -o DIR, honours --overwrite, and reports refused entries', async () => {
     const out = path.join(dir, 'out');
     expect((await zipdesk('extract', 'good.zip', '-o', out)).code).toBe(0);
