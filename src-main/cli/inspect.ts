@@ -164,6 +164,9 @@ function safetyLines(report: SafetyReport): string[] {
   const more = (group: { count: number; entries: string[] }): string => (group.count > group.entries.length ? ` … (${group.count} in all)` : '');
   list('duplicate paths', report.duplicateNames, (i) => `${i.path}: ${i.entries.map((e) => JSON.stringify(e)).join(', ')}${more(i)}`);
   list('paths differing only by case', report.caseCollisions, (i) => `${i.entries.map((e) => JSON.stringify(e)).join(', ')}${more(i)}`);
+  list('files that are also folders', report.fileFolderConflicts, (i) =>
+    `${JSON.stringify(i.file)} is not a folder, but ${JSON.stringify(i.entry)} lies in ${i.folder === i.path ? 'a folder of that path' : `${JSON.stringify(i.folder)}, the same path but for case (on macOS and Windows)`}`,
+  );
   list('encrypted', report.encrypted, (i) => JSON.stringify(i));
   list('names that can look like others', report.disguisedNames, (i) => JSON.stringify(i));
   list('unsupported methods', report.unsupported, (i) => `${JSON.stringify(i.entry)}: method ${i.method} (${i.methodName})`);

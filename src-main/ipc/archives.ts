@@ -35,7 +35,7 @@ export function toSafetyView(report: SafetyReport): SafetyView {
   const add = (severity: Severity, code: string, entry: string | null, message: string, params?: Record<string, string | number>) =>
     problems.push({ severity, code, entry, message, ...(params && { params }) });
   // Each kind lists its first LISTED findings and counts them all: what it did not list is counted.
-  const findings = [report.unsafeNames, report.unsafeSymlinks, report.overlaps, report.badLocalHeaders, report.localHeaderMismatches, report.duplicateNames, report.caseCollisions, report.encrypted, report.unsupported, report.disguisedNames];
+  const findings = [report.unsafeNames, report.unsafeSymlinks, report.overlaps, report.badLocalHeaders, report.localHeaderMismatches, report.duplicateNames, report.caseCollisions, report.fileFolderConflicts, report.encrypted, report.unsupported, report.disguisedNames];
   for (const item of report.unsafeNames.items) add('danger', 'UNSAFE_PATH', item.entry, item.reason);
   for (const item of report.unsafeSymlinks.items) add('danger', 'UNSAFE_SYMLINK', item.entry, `${item.reason} (→ ${item.target})`);
   for (const item of report.overlaps.items) add('danger', 'OVERLAPPING_ENTRIES', item.entry, item.message);
@@ -47,6 +47,10 @@ export function toSafetyView(report: SafetyReport): SafetyView {
   }
   for (const item of report.duplicateNames.items) add('warning', 'DUPLICATE_NAME', item.path, `${item.count} entries write to this path`, { count: item.count });
   for (const item of report.caseCollisions.items) add('warning', 'CASE_COLLISION', item.path, `names differ only by case: ${item.entries.join(', ')}`, { names: item.entries.join(', ') });
+  for (const item of report.fileFolderConflicts.items) {
+    if (item.folder === item.path) add('warning', 'FILE_AND_FOLDER', item.path, `not a folder, but ${item.entry} lies in a folder of this path: extracting cannot make both`, { entry: item.entry });
+    else add('warning', 'FILE_AND_FOLDER_CASE', item.path, `not a folder, but ${item.entry} lies in ${item.folder}, the same path but for case: on macOS and Windows, extracting cannot make both`, { entry: item.entry, folder: item.folder });
+  }
   for (const entry of report.encrypted.items) add('warning', 'ENCRYPTED', entry, 'entry is encrypted', {});
   for (const item of report.unsupported.items) {
     add('warning', 'UNSUPPORTED_METHOD', item.entry, `compression method ${item.method} (${item.methodName}) cannot be extracted`, { method: item.method, name: item.methodName });

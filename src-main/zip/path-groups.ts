@@ -92,7 +92,7 @@ export function sortedHas(sorted: Float64Array, key: number): boolean {
 }
 
 /** Where `key` is or would go in `sorted` (ascending): the first place not below it. */
-function sortedPlace(sorted: Float64Array, key: number): number {
+export function sortedPlace(sorted: Float64Array, key: number): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {
@@ -257,13 +257,21 @@ export class PathGroups {
     return { count: named.length, named: named.slice(0, NAMED_PER_GROUP) };
   }
 
-  /** A second hash of the text, seeded per report (a multiply-xorshift, 32 bits). */
+  /** A second hash of the text, seeded per report. */
   private hash(text: string): number {
-    let h = this.seed ^ text.length;
-    for (let i = 0; i < text.length; i++) {
-      h = Math.imul(h ^ text.charCodeAt(i), 0x9e37_79b1);
-      h ^= h >>> 15;
-    }
-    return h >>> 0;
+    return seededHash(this.seed, text);
   }
+}
+
+/**
+ * A second hash of a text besides its key, with a seed drawn per report (a multiply-xorshift, 32
+ * bits): texts whose 53-bit keys are equal by chance, or made to be, are still told apart.
+ */
+export function seededHash(seed: number, text: string): number {
+  let h = seed ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    h = Math.imul(h ^ text.charCodeAt(i), 0x9e37_79b1);
+    h ^= h >>> 15;
+  }
+  return h >>> 0;
 }

@@ -220,13 +220,17 @@ export const foldCase: PathFold = (path) => {
   return folded;
 };
 
-/** pathKey(foldCase(path)), without making the folded string of an ASCII path (most are), whose fold raises a–z alone. */
-export function foldedPathKey(path: string): number {
+/**
+ * pathKey(foldCase(path), folders), without making the folded string of an ASCII path (most are),
+ * whose fold raises a–z alone. (`folders` may hear the keys of some folders twice.)
+ */
+export function foldedPathKey(path: string, folders?: FolderKeySink): number {
   let a = KEY_SEED_A;
   let b = KEY_SEED_B;
   for (let i = 0; i < path.length; i++) {
     let unit = path.charCodeAt(i);
-    if (unit > 0x7f) return pathKey(foldCase(path));
+    if (unit > 0x7f) return pathKey(foldCase(path), folders);
+    if (unit === SLASH && folders !== undefined) folders(keyOf(a, b));
     if (unit >= 0x61 && unit <= 0x7a) unit -= 0x20;
     a = Math.imul(a ^ unit, 0x0100_0193);
     b = Math.imul(b ^ unit, 0x5bd1_e995);

@@ -1,6 +1,7 @@
 // The safety report (issue 2): what a careful user wants to know about an archive before
 // extracting it — how many entries and bytes, the highest compression ratio, names that are
-// unsafe or that collide (exactly or by case), entries that overlap (zip bombs), encrypted or
+// unsafe or that collide (exactly or by case), paths that are a file and also a folder other
+// entries lie in, entries that overlap (zip bombs), encrypted or
 // unsupported entries, local headers that disagree with the central directory, symbolic
 // links pointing out of the target, and what is off about the archive as a whole that the
 // reader read around (zip/archive-notes.ts). Plain JSON, so the app, the CLI and tests share it.
@@ -8,10 +9,10 @@
 // Reading: the central directory, each local header (from a block of the archive read in turn,
 // see LocalHeaders), and the data of symbolic links only. Memory is bounded whatever
 // the archive's size: one pass over the directory keeps 24 bytes an entry (where its bytes lie,
-// and the key of its path folded by case), not the entries (a million of them and maps of their
-// paths were some 600 MB). Only when keys repeat, or entries overlap, does a
-// second pass look at those entries again (zip/path-groups.ts), and a third name the groups
-// listed. Lists are capped at LISTED items each, and the names of a group at NAMED_PER_GROUP;
+// and the key of its path folded by case) and 8 more a file (zip/file-folders.ts), not the entries
+// (a million of them and maps of their paths were some 600 MB). Only when keys repeat, entries
+// overlap, or a file's path may also be a folder, does a second pass look at those entries again
+// (zip/path-groups.ts), and a third name the groups listed. Lists are capped at LISTED items each, and the names of a group at NAMED_PER_GROUP;
 // `count` always has the full number.
 
 import { Buffer } from 'node:buffer';
@@ -20,6 +21,7 @@ import { localHeaderIn, readLocalHeader, type LocalHeader } from './entry-data.j
 import { ZipError, isZipError } from './errors.js';
 import type { ArchiveNote, HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
 import { foldCase, foldedPathKey, hasDisguisingCharacters, namesTargetItself, pathKey, symlinkTargetStaysInside, trySafeEntryPath, type SafePath } from './paths.js';
+import { FileFolders } from './file-folders.js';
 import { KeyColumn, PathGroups, mergedGroups, type Groups } from './path-groups.js';
 import { EntryRanges, overlapMessage, type OverlapBytes, type ZipReader } from './reader.js';
 import { LOCAL_FILE_HEADER } from './records.js';
@@ -54,6 +56,14 @@ export interface SafetyReport {
    * on Windows and macOS): `count` of them, the first NAMED_PER_GROUP given.
    */
   readonly caseCollisions: Finding<{ readonly path: string; readonly count: number; readonly entries: string[] }>;
+  /**
+   * Paths that an entry other than a folder has and that other entries lie under (zip/file-folders.ts:
+   * a file "x" and "x/y"): extraction cannot make both. `path` is the file's path and `file` its
+   * entry's name; `entry` is the first entry under it, and `folder` the folder as its path spells
+   * it, which differs from `path` by case or Unicode composition alone when they are one path only
+   * on macOS and Windows.
+   */
+  readonly fileFolderConflicts: Finding<{ readonly path: string; readonly file: string; readonly folder: string; readonly entry: string }>;
   readonly encrypted: Finding<string>;
   readonly unsupported: Finding<{ readonly entry: string; readonly method: number; readonly methodName: string }>;
   /** Names holding control or bidirectional characters, which make them show as other names. */
@@ -118,6 +128,8 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   // tell which paths more than one entry may name, exactly or by case (one path folds one way).
   // Only those entries are looked at again.
   const foldedKeys = new KeyColumn(expected);
+  // And, for files, whether their paths are also folders of other entries' paths.
+  const fileFolders = new FileFolders(expected);
 
   for await (const batch of reader.entryBatches()) {
     for (const entry of batch) {
@@ -161,7 +173,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
         unsafeNames.add({ entry: entry.name, reason: safe.message });
         continue;
       }
-      foldedKeys.add(foldedPathKey(safe.path));
+      foldedKeys.add(fileFolders.key(safe.path, entry.isDirectory));
       if (entry.isSymlink && !entry.isDirectory) {
         const target = await symlinkTarget(reader, entry, signal);
         if (target === undefined) {
@@ -186,10 +198,11 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   for (const { index, other } of overlapsListed) for (const named of [index, other]) if (named >= 0) names.set(named, '');
   let unnamed = names.size;
   const repeatedFolds = foldedKeys.repeated();
+  const fileFolderCandidates = fileFolders.settle();
 
   // Second pass: the overlaps' names, and the entries whose folded paths have keys that repeat
   // (those whose paths do are among them), as numbers (zip/path-groups.ts); past MAX_CANDIDATES
-  // of those, in parts, a pass each.
+  // of those, in parts, a pass each. The first also looks at files whose paths may be folders.
   const parts = repeatedFolds.parts(options.candidatesAtOnce);
   const duplicateParts: Groups[] = [];
   const collisionParts: Groups[] = [];
@@ -198,20 +211,25 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   const places = parts.length > 1 ? new Int32Array(count).fill(-1) : undefined;
   for (let part = 0; part < parts.length; part++) {
     const candidates = new PathGroups(parts[part]!);
-    if (unnamed > 0 || repeatedFolds.size > 0) {
+    const fileFolderPass = part === 0 && fileFolderCandidates;
+    if (unnamed > 0 || repeatedFolds.size > 0 || fileFolderPass) {
       let index = 0;
       for await (const batch of reader.entryBatches()) {
         if (signal?.aborted) throw new ZipError('CANCELLED', 'cancelled');
-        if (repeatedFolds.size === 0 && unnamed === 0) break;
+        if (repeatedFolds.size === 0 && unnamed === 0 && !fileFolderPass) break;
         for (const entry of batch) {
           const at = index++;
           if (names.has(at)) {
             names.set(at, entry.name);
             unnamed--;
           }
-          if (repeatedFolds.size === 0 || (part > 0 && places![at]! % parts.length !== part)) continue;
+          if (!fileFolderPass && (repeatedFolds.size === 0 || (part > 0 && places![at]! % parts.length !== part))) continue;
           const safe = extractedPath(entry);
           if (safe === undefined || safe instanceof ZipError) continue;
+          if (fileFolderPass) {
+            fileFolders.see(at, safe.path, entry.isDirectory);
+            if (repeatedFolds.size === 0 || (part > 0 && places![at]! % parts.length !== part)) continue;
+          }
           const foldPlace = part > 0 ? places![at]! : repeatedFolds.placeOf(foldedPathKey(safe.path));
           if (places !== undefined && part === 0) places[at] = foldPlace;
           if (foldPlace !== -1 && foldPlace % parts.length === part) candidates.add(at, pathKey(safe.path), safe.path, foldPlace, foldCase(safe.path), entry.isDirectory);
@@ -224,9 +242,11 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   }
   const duplicates = mergedGroups(duplicateParts, LISTED);
   const collisions = mergedGroups(collisionParts, LISTED);
+  const bothKinds = fileFolders.conflicts(LISTED);
   // Third pass, for the groups listed: their entries' names and paths.
   const named = new Map<number, { name: string; path: string }>();
   for (const group of [...duplicates.listed, ...collisions.listed]) for (const index of group.named) named.set(index, { name: '', path: '' });
+  for (const { file, under } of bothKinds.listed) for (const index of [file, under]) named.set(index, { name: '', path: '' });
   if (named.size > 0) {
     let index = 0;
     let left = named.size;
@@ -257,6 +277,15 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
     count: collisions.count,
     items: collisions.listed.map((group) => ({ path: named.get(group.named[0]!)!.path, count: group.count, entries: group.named.map((i) => named.get(i)!.path) })),
   };
+  const fileFolderConflicts = {
+    count: bothKinds.count,
+    items: bothKinds.listed.map(({ file, under, depth }) => ({
+      path: named.get(file)!.path,
+      file: named.get(file)!.name,
+      folder: named.get(under)!.path.split('/').slice(0, depth).join('/'),
+      entry: named.get(under)!.name,
+    })),
+  };
   const badLocalHeaders = {
     count: unreadableLocalHeaders.count + damagedRecords.count,
     items: [...unreadableLocalHeaders.items, ...damagedRecords.items].slice(0, LISTED),
@@ -275,6 +304,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
     overlaps,
     duplicateNames,
     caseCollisions,
+    fileFolderConflicts,
     encrypted: encrypted.done(),
     unsupported: unsupported.done(),
     disguisedNames: disguisedNames.done(),
@@ -293,6 +323,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   say(report.badLocalHeaders.count, 'entries whose headers cannot be read');
   say(report.duplicateNames.count, 'paths named by more than one entry');
   say(report.caseCollisions.count, 'paths that differ only by case');
+  say(report.fileFolderConflicts.count, 'paths that are a file and also a folder other entries lie in (or one but for case): extraction cannot make both');
   say(report.encrypted.count, 'encrypted entries (not supported)');
   say(report.unsupported.count, 'entries with an unsupported compression method');
   say(report.disguisedNames.count, 'names with control, invisible or right-to-left override characters, which can make a name look like another');

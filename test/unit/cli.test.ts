@@ -221,6 +221,15 @@ describe('zipdesk test and extract', () => {
     expect(inspected.stdout).toContain(`  ! ${note}\n`);
   });
 
+  it('inspect lists a file whose path is also a folder of other entries in the safety report', async () => {
+    writeArchive(dir, 'file-folder.zip', craftZip([{ name: 'x', data: 'a file' }, { name: 'x/y', data: 'under it' }, { name: 'X2', data: 'a file' }, { name: 'x2/z', data: 'under it, but for case' }]));
+    const inspected = await zipdesk('inspect', 'file-folder.zip');
+    expect(inspected.code).toBe(0);
+    expect(inspected.stdout).toContain(
+      '  files that are also folders:\n    "x" is not a folder, but "x/y" lies in a folder of that path\n    "X2" is not a folder, but "x2/z" lies in "x2", the same path but for case (on macOS and Windows)\n',
+    );
+  });
+
   it('extract writes into -o DIR, honours --overwrite, and reports refused entries', async () => {
     const out = path.join(dir, 'out');
     expect((await zipdesk('extract', 'good.zip', '-o', out)).code).toBe(0);

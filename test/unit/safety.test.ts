@@ -8,7 +8,7 @@ import { foldCase, trySafeEntryPath } from '../../src-main/zip/paths.js';
 import { bufferSource, findOverlaps, openZip } from '../../src-main/zip/reader.js';
 import { BOMB_RATIO, LISTED, buildSafetyReport } from '../../src-main/zip/safety.js';
 import { NAMED_PER_GROUP, PathGroups } from '../../src-main/zip/path-groups.js';
-import { craftZip, headerInNameRoom, run, tempDir } from './craft.js';
+import { type CraftEntry, craftZip, headerInNameRoom, run, tempDir, tree } from './craft.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -199,6 +199,103 @@ describe('the safety report', () => {
       expect(report.caseCollisions).toEqual({ count: collisions.length, items: collisions.slice(0, LISTED) });
       expect(report.overlaps).toEqual({ count: overlaps.length, items: overlaps });
     }
+  });
+
+  it('flags a path that is a file and also a folder other entries lie in, exactly or by case, and extract refuses one of each pair by name', async () => {
+    const report = await fileReportOf(
+      craftZip([
+        { name: 'x', data: 'a file' },
+        { name: 'x/y', data: 'under the file' },
+        { name: 'deep/b/c/d.txt', data: 'under a file, deep' },
+        { name: 'deep/b', data: 'a file after what lies under it' },
+        { name: 'Case', data: 'a file' },
+        { name: 'case/inner.txt', data: 'one path with Case on macOS and Windows' },
+        { name: 'link', kind: 'symlink', data: 'x', method: 0 },
+        { name: 'link/z.txt', data: 'under a link' },
+        // Not one: a folder entry with what lies in it, a name that only starts like a folder, a
+        // folder entry beside a file (a path named twice, which the duplicates tell).
+        { name: 'dir/', kind: 'directory' },
+        { name: 'dir/f.txt', data: 'f' },
+        { name: 'ab', data: 'ab' },
+        { name: 'abc/d', data: 'd' },
+        { name: 'twice', data: 'a file' },
+        { name: 'twice/', kind: 'directory' },
+      ]),
+    );
+    expect(report.fileFolderConflicts).toEqual({
+      count: 4,
+      items: [
+        { path: 'x', file: 'x', folder: 'x', entry: 'x/y' },
+        { path: 'deep/b', file: 'deep/b', folder: 'deep/b', entry: 'deep/b/c/d.txt' },
+        { path: 'Case', file: 'Case', folder: 'case', entry: 'case/inner.txt' },
+        { path: 'link', file: 'link', folder: 'link', entry: 'link/z.txt' },
+      ],
+    });
+    expect(report.duplicateNames.items).toEqual([{ path: 'twice', count: 2, entries: ['twice', 'twice/'] }]);
+    expect(report.verdict).toBe('caution');
+    expect(report.summary).toContain('4 paths that are a file and also a folder other entries lie in (or one but for case): extraction cannot make both');
+
+    // Extract makes one of each exact pair and refuses the other by name (EXISTS); nothing else is lost.
+    const bytes = craftZip([
+      { name: 'x', data: 'a file' },
+      { name: 'x/y', data: 'under the file' },
+      { name: 'deep/b/c/d.txt', data: 'under a file, deep' },
+      { name: 'deep/b', data: 'a file after what lies under it' },
+      { name: 'other.txt', data: 'other' },
+    ]);
+    const archive = path.join(dir, 'both.zip');
+    writeFileSync(archive, bytes);
+    const result = await extractArchive(archive, path.join(dir, 'out'));
+    expect(result.problems.map(({ entry, code, message }) => [entry, code, message])).toEqual([
+      ['x/y', 'EXISTS', 'x is also a file in the archive'],
+      ['deep/b', 'EXISTS', 'deep/b is also a folder in the archive'],
+    ]);
+    expect(tree(path.join(dir, 'out'))).toEqual(['deep/', 'deep/b/', 'deep/b/c/', 'deep/b/c/d.txt', 'other.txt', 'x']);
+  });
+
+  it('finds every file that is also a folder that maps of every path find, over a directory read in many chunks', async () => {
+    // Seeded paths of up to four segments over a few names that fold together, some of them
+    // folder entries; enough folders that the bit set marks some file keys by chance.
+    let seed = 20261205;
+    // (The high bits: an LCG's low ones repeat with a short period.)
+    const random = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
+    const names = ['a', 'A', 'b', '\u00e9', 'e\u0301', 'c'];
+    const crafted: CraftEntry[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      if (random(2) === 0) {
+        crafted.push({ name: `unique/${i}/${'x'.repeat(60)}/${i}.txt`, data: '' });
+        continue;
+      }
+      const segments = Array.from({ length: 1 + random(4) }, () => names[random(names.length)]).join('/');
+      const folder = random(6) === 0;
+      crafted.push(folder ? { name: `${segments}/`, kind: 'directory' } : { name: segments, data: 'x' });
+    }
+    const reader = await openZip(bufferSource(craftZip(crafted)));
+    expect(reader.info.centralDirectorySize).toBeGreaterThan(1 << 20);
+    const entries = await reader.readEntries();
+    // The model: the first file of each folded path, and the first entry under each folded folder.
+    const files = new Map<string, number>();
+    const folders = new Map<string, { index: number; depth: number }>();
+    entries.forEach((entry, index) => {
+      const safe = trySafeEntryPath(entry.name);
+      if (!('path' in safe)) return;
+      const folded = foldCase(safe.path).split('/');
+      if (!entry.isDirectory && !files.has(folded.join('/'))) files.set(folded.join('/'), index);
+      for (let depth = 1; depth < folded.length; depth++) {
+        const folder = folded.slice(0, depth).join('/');
+        if (!folders.has(folder)) folders.set(folder, { index, depth });
+      }
+    });
+    const pathOf = (index: number): string => (trySafeEntryPath(entries[index]!.name) as { path: string }).path;
+    const expected = [...files]
+      .filter(([folded]) => folders.has(folded))
+      .map(([folded, file]) => ({ file, under: folders.get(folded)! }))
+      .sort((a, b) => Math.min(a.file, a.under.index) - Math.min(b.file, b.under.index) || a.file - b.file)
+      .map(({ file, under }) => ({ path: pathOf(file), file: entries[file]!.name, folder: pathOf(under.index).split('/').slice(0, under.depth).join('/'), entry: entries[under.index]!.name }));
+    expect(expected.length).toBeGreaterThan(10);
+    expect(expected.some((item) => item.folder !== item.path)).toBe(true);
+    const report = await buildSafetyReport(reader, { checkLocalHeaders: false });
+    expect(report.fileFolderConflicts).toEqual({ count: expected.length, items: expected.slice(0, LISTED) });
   });
 
   it('reads the local headers of a file larger than its block as a buffer reads them', async () => {
