@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { twoBadEntries } from '../unit/craft.js';
+import { craftZip, twoBadEntries, withBytesBeforeEnd } from '../unit/craft.js';
 import { canRunE2e, PROJECT_ROOT, startHarness, type Harness } from './harness.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts/e2e');
@@ -418,6 +418,34 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     expect(await testJob.getByRole('alert').textContent()).toMatch(/bad1\.txt: bad entry: CRC-32 .*\(and 1 more of 3 entries\)/);
     expect(await testJob.locator('.problems li').allTextContents()).toEqual([expect.stringMatching(/^bad1\.txt: CRC-32 /), expect.stringMatching(/^bad2\.txt: CRC-32 /)]);
     await shot('10e-test-failed-lines');
+  });
+
+  test('junk in the central directory and a file that is also a folder: the archive report says both, and a Test job ends done with the warning listed', async () => {
+    const archive = path.join(work, 'odd.zip');
+    const entries = craftZip([{ name: 'x', data: 'a file' }, { name: 'x/y', data: 'under the file' }, { name: 'ok.txt', data: 'fine' }]);
+    writeFileSync(archive, withBytesBeforeEnd(entries, Buffer.alloc(16), true));
+    const junkAt = entries.length - 22;
+    await harness.emit('openArchive', archive);
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('odd.zip');
+    await harness.page.getByRole('button', { name: 'Archive report' }).click();
+    const safety = harness.page.getByTestId('archive-report').getByTestId('safety');
+    await safety.waitFor();
+    expect(await safety.getAttribute('data-verdict')).toBe('warning');
+    const lines = await safety.locator('.problems li').allTextContents();
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\s*FILE_AND_FOLDER\s*x\s*not a folder, but x\/y lies in a folder of this path: extracting cannot make both\s*$/),
+        expect.stringMatching(new RegExp(`^\\s*DIRECTORY_SLACK\\s*16 bytes after the last central directory record, within the directory the end record declares \\(at offset ${junkAt}, ignored\\)\\s*$`)),
+      ]),
+    );
+    expect(lines).toHaveLength(2);
+    await shot('05b-archive-report-notes');
+    await harness.page.getByRole('button', { name: 'Close inspector' }).click();
+
+    await harness.page.getByRole('button', { name: 'Test', exact: true }).click();
+    const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'TEST' }).filter({ hasText: 'odd.zip' });
+    await expect.poll(() => testJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    expect(await testJob.locator('.problems li').allTextContents()).toEqual([`warning: 16 bytes after the last central directory record, within the directory the end record declares (at offset ${junkAt}, ignored)`]);
   });
 
   test('a dropped .zip opens; 100,000 entries are listed with only the visible rows in the page', async () => {

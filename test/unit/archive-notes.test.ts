@@ -118,6 +118,16 @@ describe('notes about the central directory', () => {
   });
 });
 
+/** The archive with every offset it stores (its central records' and its end record's) `by` bytes larger. */
+function withOffsetsShifted(archive: Buffer, by: number): Buffer {
+  return messWith(withEndRecordField(archive, 'offsetOfStartOfCentralDirectory', by), (bytes) => {
+    for (let at = bytes.indexOf('PK\x01\x02'); at !== -1; at = bytes.indexOf('PK\x01\x02', at + 4)) {
+      const field = at + CENTRAL_DIRECTORY_HEADER.offsetOf.relativeOffsetOfLocalHeader;
+      bytes.writeUInt32LE(bytes.readUInt32LE(field) + by, field);
+    }
+  });
+}
+
 /** The archive with `change` added to the end record's field `field` (offset or size of the central directory). */
 function withEndRecordField(archive: Buffer, field: 'offsetOfStartOfCentralDirectory' | 'sizeOfCentralDirectory', change: number): Buffer {
   return messWith(archive, (bytes) => {
@@ -150,14 +160,7 @@ describe('notes about an end record the reader repairs', () => {
   });
 
   it('offsets that count bytes the file does not hold (each one too large): read that much earlier, and said', async () => {
-    // Every offset 40 too large: the central records' and the end record's.
-    const shifted = messWith(withEndRecordField(plain, 'offsetOfStartOfCentralDirectory', 40), (bytes) => {
-      for (let at = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); at !== -1; at = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), at + 4)) {
-        const field = at + CENTRAL_DIRECTORY_HEADER.offsetOf.relativeOffsetOfLocalHeader;
-        bytes.writeUInt32LE(bytes.readUInt32LE(field) + 40, field);
-      }
-    });
-    const tested = await testArchive(writeArchive(dir, 'shifted.zip', shifted));
+    const tested = await testArchive(writeArchive(dir, 'shifted.zip', withOffsetsShifted(plain, 40)));
     expect(tested).toMatchObject({ ok: true, entriesTested: 2 });
     expect(tested.notes).toEqual([{ code: 'OFFSETS_TOO_LARGE', message: "the archive's offsets count 40 bytes that are not there (missing from its start?): every offset is read 40 bytes earlier", params: { bytes: 40 } }]);
   });
@@ -196,5 +199,36 @@ describe('notes about an end record the reader repairs', () => {
     expect(peer('python3', '-c', 'import sys, zipfile\nprint(zipfile.ZipFile(sys.argv[1]).testzip())', file)).toMatchObject({ status: 0, stdout: 'None\n' });
     const sevenZip = peer('7z', 't', file);
     expect([sevenZip.status, sevenZip.stdout + sevenZip.stderr]).toEqual([2, expect.stringContaining('Cannot open the file as [zip] archive')]);
+  });
+});
+
+describe('in the window', () => {
+  it('every note, and a file that is also a folder, is worded by its code with each placeholder filled, in English and German', async () => {
+    const { CATALOGS } = await import('../../src-renderer/lib/i18n.js');
+    const { toSafetyView } = await import('../../src-main/ipc/archives.js');
+    const conflicts = craftZip([...entries, { name: 'x', data: 'a file' }, { name: 'x/y', data: 'under it' }, { name: 'Y', data: 'a file' }, { name: 'y/z', data: 'under it, but for case' }]);
+    const archives = [
+      withBytesBeforeEnd(conflicts, Buffer.alloc(16), true),
+      withBytesBeforeEnd(plain, DIGITAL_SIGNATURE.encode({}, { signatureData: Buffer.alloc(8) }), true),
+      withBytesBeforeEnd(plain, Buffer.alloc(3), false),
+      Buffer.concat([Buffer.alloc(12), plain]),
+      withOffsetsShifted(plain, 40),
+      withEndRecordField(plain, 'offsetOfStartOfCentralDirectory', -5),
+      withEndRecordField(plain, 'sizeOfCentralDirectory', -10),
+    ];
+    const seen = new Set<string>();
+    for (const [i, bytes] of archives.entries()) {
+      const { report } = await testAndReport(writeArchive(dir, `a${i}.zip`, bytes));
+      for (const problem of toSafetyView(report).problems) {
+        seen.add(problem.code);
+        for (const catalog of [CATALOGS.en, CATALOGS.de] as Record<string, string>[]) {
+          const text = catalog[`safety.${problem.code}`];
+          expect(text, problem.code).toBeDefined();
+          const placeholders = [...text!.matchAll(/\{(\w+)[|}]/g)].map((m) => m[1]!);
+          expect(Object.keys(problem.params ?? {}), problem.code).toEqual(expect.arrayContaining(placeholders));
+        }
+      }
+    }
+    expect([...seen].sort()).toEqual(['DIRECTORY_GAP', 'DIRECTORY_MOVED', 'DIRECTORY_SIGNATURE', 'DIRECTORY_SIZE', 'DIRECTORY_SLACK', 'FILE_AND_FOLDER', 'FILE_AND_FOLDER_CASE', 'OFFSETS_TOO_LARGE', 'UNCOUNTED_PREFIX']);
   });
 });
