@@ -1,6 +1,7 @@
 // Hostile and odd archives crafted in code for the extract, test and safety tests: each entry's
 // local header, data and central record are built through the declared layouts, with knobs for
-// lying (wrong CRC, wrong sizes, other local names, shared data for overlap bombs, Unix modes).
+// lying (wrong CRC, wrong sizes, other local names, shared data for overlap bombs, Unix modes)
+// and for the inspector (extra fields as given, local values, data descriptors, ZIP64 end records).
 
 import { Buffer } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
@@ -8,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
-import { BITFLAG_ENCRYPTED, BITFLAG_UTF8, HOST_UNIX, S_IFDIR, S_IFLNK, S_IFREG } from '../../src-main/zip/constants.js';
-import { CENTRAL_DIRECTORY_HEADER, END_OF_CENTRAL_DIRECTORY, LOCAL_FILE_HEADER } from '../../src-main/zip/records.js';
+import { BITFLAG_ENCRYPTED, BITFLAG_UTF8, HOST_UNIX, S_IFDIR, S_IFLNK, S_IFREG, ZIP64_MARKER_16, ZIP64_MARKER_32 } from '../../src-main/zip/constants.js';
+import { CENTRAL_DIRECTORY_HEADER, END_OF_CENTRAL_DIRECTORY, LOCAL_FILE_HEADER, ZIP64_END_OF_CENTRAL_DIRECTORY, ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR } from '../../src-main/zip/records.js';
 
 export interface CraftEntry {
   name: string;
@@ -36,6 +37,32 @@ export interface CraftEntry {
   /** DOS date/time (default 2024-03-01 13:45:10). */
   dosDate?: number;
   dosTime?: number;
+  /** Extra field areas as given (default none): a field each is what extraField() makes. */
+  localExtra?: Buffer;
+  centralExtra?: Buffer;
+  /** Bits set in both headers' flags, besides bit 11 (bit 3 for a data descriptor). */
+  flags?: number;
+  /** Values the local header says in place of the central record's (ZIP64 markers, zeros before a data descriptor). */
+  local?: { crc32?: number; compressedSize?: number; uncompressedSize?: number };
+  /** Bytes written after the entry's data (a data descriptor). */
+  afterData?: Buffer;
+}
+
+export interface CraftOptions {
+  /**
+   * A ZIP64 end record and locator before the end record, whose counts are markers (unless
+   * `count` is given: then the end record keeps its own, and the ZIP64 one says `count`), with
+   * `extensible` as its extensible data sector (4.3.14.1).
+   */
+  zip64End?: { extensible?: Buffer; count?: number };
+}
+
+/** An extra field: header id, data size, data (APPNOTE 4.5.1). */
+export function extraField(headerId: number, data: Buffer): Buffer {
+  const header = Buffer.alloc(4);
+  header.writeUInt16LE(headerId, 0);
+  header.writeUInt16LE(data.length, 2);
+  return Buffer.concat([header, data]);
 }
 
 const DEFAULT_DATE = ((2024 - 1980) << 9) | (3 << 5) | 1;
@@ -66,7 +93,7 @@ export function headerInNameRoom(offset = 0): CraftEntry[] {
   ];
 }
 
-export function craftZip(entries: readonly CraftEntry[], comment = ''): Buffer {
+export function craftZip(entries: readonly CraftEntry[], comment = '', options: CraftOptions = {}): Buffer {
   const parts: Buffer[] = [];
   const centrals: Buffer[] = [];
   const offsets: number[] = [];
@@ -77,7 +104,7 @@ export function craftZip(entries: readonly CraftEntry[], comment = ''): Buffer {
     const method = entry.method ?? (raw.length > 0 && kind === 'file' ? 8 : 0);
     const stored = method === 8 ? (entry.deflated ?? deflateRawSync(raw)) : raw;
     const name = entry.nameBytes ?? Buffer.from(entry.name);
-    const flags = BITFLAG_UTF8 | (entry.encrypted ? BITFLAG_ENCRYPTED : 0);
+    const flags = BITFLAG_UTF8 | (entry.encrypted ? BITFLAG_ENCRYPTED : 0) | (entry.flags ?? 0);
     const common = {
       versionNeededToExtract: 20,
       generalPurposeBitFlag: flags,
@@ -92,9 +119,10 @@ export function craftZip(entries: readonly CraftEntry[], comment = ''): Buffer {
     if (entry.shareLocalHeaderOf !== undefined) localOffset = offsets[entry.shareLocalHeaderOf]!;
     else if (entry.localHeaderAt !== undefined) localOffset = entry.localHeaderAt;
     else {
-      const local = LOCAL_FILE_HEADER.encode(common, { fileName: entry.localName === undefined ? name : Buffer.from(entry.localName), extraField: Buffer.alloc(0) });
-      parts.push(local, stored);
-      offset += local.length + stored.length;
+      const local = LOCAL_FILE_HEADER.encode({ ...common, ...entry.local }, { fileName: entry.localName === undefined ? name : Buffer.from(entry.localName), extraField: entry.localExtra ?? Buffer.alloc(0) });
+      const after = entry.afterData ?? Buffer.alloc(0);
+      parts.push(local, stored, after);
+      offset += local.length + stored.length + after.length;
     }
     offsets.push(localOffset);
     const type = kind === 'directory' ? S_IFDIR : kind === 'symlink' ? S_IFLNK : S_IFREG;
@@ -109,23 +137,42 @@ export function craftZip(entries: readonly CraftEntry[], comment = ''): Buffer {
           externalFileAttributes: ((mode << 16) | (kind === 'directory' ? 0x10 : 0)) >>> 0,
           relativeOffsetOfLocalHeader: localOffset,
         },
-        { fileName: name, extraField: Buffer.alloc(0), fileComment: Buffer.alloc(0) },
+        { fileName: name, extraField: entry.centralExtra ?? Buffer.alloc(0), fileComment: Buffer.alloc(0) },
       ),
     );
   }
   const directory = Buffer.concat(centrals);
+  const zip64: Buffer[] = [];
+  const z64 = options.zip64End;
+  if (z64 !== undefined) {
+    const extensible = z64.extensible ?? Buffer.alloc(0);
+    const record = ZIP64_END_OF_CENTRAL_DIRECTORY.encode({
+      sizeOfZip64EndOfCentralDirectoryRecord: ZIP64_END_OF_CENTRAL_DIRECTORY.size - 12 + extensible.length,
+      versionMadeBy: (HOST_UNIX << 8) | 45,
+      versionNeededToExtract: 45,
+      numberOfThisDisk: 0,
+      diskWhereCentralDirectoryStarts: 0,
+      numberOfCentralDirectoryRecordsOnThisDisk: z64.count ?? entries.length,
+      totalNumberOfCentralDirectoryRecords: z64.count ?? entries.length,
+      sizeOfCentralDirectory: directory.length,
+      offsetOfStartOfCentralDirectory: offset,
+    });
+    const locator = ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.encode({ diskWithZip64EndOfCentralDirectory: 0, relativeOffsetOfZip64EndOfCentralDirectory: offset + directory.length, totalNumberOfDisks: 1 });
+    zip64.push(record, extensible, locator);
+  }
+  const markers = z64 !== undefined && z64.count === undefined;
   const end = END_OF_CENTRAL_DIRECTORY.encode(
     {
       numberOfThisDisk: 0,
       diskWhereCentralDirectoryStarts: 0,
-      numberOfCentralDirectoryRecordsOnThisDisk: entries.length,
-      totalNumberOfCentralDirectoryRecords: entries.length,
+      numberOfCentralDirectoryRecordsOnThisDisk: markers ? ZIP64_MARKER_16 : entries.length,
+      totalNumberOfCentralDirectoryRecords: markers ? ZIP64_MARKER_16 : entries.length,
       sizeOfCentralDirectory: directory.length,
-      offsetOfStartOfCentralDirectory: offset,
+      offsetOfStartOfCentralDirectory: markers ? ZIP64_MARKER_32 : offset,
     },
     { comment: Buffer.from(comment) },
   );
-  return Buffer.concat([...parts, directory, end]);
+  return Buffer.concat([...parts, directory, ...zip64, end]);
 }
 
 /**
