@@ -9,7 +9,7 @@ import { writeOut } from './output.js';
 import { errorLine, jsonFailure, printable } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
 import { ZipError } from '../zip/errors.js';
-import { inspectArchive, inspectEntry, type FieldRow, type RecordView } from '../zip/inspect.js';
+import { extraFieldLabel, inspectArchive, inspectEntry, type FieldRow, type RecordView } from '../zip/inspect.js';
 import type { ZipEntry } from '../zip/model.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { buildSafetyReport, type Finding, type SafetyReport } from '../zip/safety.js';
@@ -93,7 +93,7 @@ async function showEntries(reader: ZipReader, entries: ZipEntry[], context: CliC
     if (inspection.localError !== undefined) lines.push(`local header: ${inspection.localError.message} (${inspection.localError.code})`);
     for (const [side, record] of [['central', inspection.central], ['local', inspection.local]] as const) {
       for (const extra of record?.extraFields ?? []) {
-        lines.push('', `${side} extra field 0x${extra.headerId.toString(16).padStart(4, '0')} ${extra.title}${extra.section ? ` (${extra.section})` : ''} at offset ${extra.offset}, ${extra.length} bytes`);
+        lines.push('', `${side} extra field ${extraFieldLabel(extra)}${extra.section ? ` (${extra.section})` : ''} at offset ${extra.offset}, ${extra.length} bytes`);
         lines.push(...extra.fields.map((row) => '  ' + rowText(row)));
       }
     }

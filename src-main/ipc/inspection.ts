@@ -8,6 +8,7 @@ import { isSizeKnown, type ZipEntry } from '../zip/model.js';
 import {
   inspectArchive,
   inspectEntry as inspectEntryRecords,
+  NO_HEADER_ID,
   type ExtraFieldView,
   type FieldRow,
   type RecordView as ZipRecordView,
@@ -32,7 +33,7 @@ function recordView(record: ZipRecordView): RecordView {
 }
 
 function extraView(extra: ExtraFieldView): RecordView {
-  return { title: `${extra.title} (${hex(extra.headerId, 4)})`, offset: extra.offset, size: extra.length, fields: extra.fields.map(fieldView) };
+  return { title: extra.headerId === NO_HEADER_ID ? extra.title : `${extra.title} (${hex(extra.headerId, 4)})`, offset: extra.offset, size: extra.length, fields: extra.fields.map(fieldView) };
 }
 
 /** The local header's and central record's fields in one table, central order, local-only fields kept. */

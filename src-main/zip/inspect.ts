@@ -57,6 +57,7 @@ export interface FieldRow {
 }
 
 export interface ExtraFieldView {
+  /** NO_HEADER_ID for bytes at the area's end too few to hold a field's header. */
   readonly headerId: number;
   readonly title: string;
   /** APPNOTE section or vendor reference; undefined for an unknown field. */
@@ -96,6 +97,14 @@ export interface ArchiveInspection {
   readonly endOfCentralDirectory: RecordView;
   readonly zip64EndOfCentralDirectory?: RecordView;
   readonly zip64EndOfCentralDirectoryLocator?: RecordView;
+}
+
+/** The headerId of trailing bytes too few (1 to 3) to be an extra field's header. */
+export const NO_HEADER_ID = -1;
+
+/** "0x5455 extended timestamp"; trailing bytes, which have no header id, by their title alone. */
+export function extraFieldLabel(extra: Pick<ExtraFieldView, 'headerId' | 'title'>): string {
+  return extra.headerId === NO_HEADER_ID ? extra.title : `${hex(extra.headerId, 4)} ${extra.title}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -276,7 +285,7 @@ export function describeExtraFields(buf: Buffer, start: number, end: number, bas
   let p = start;
   while (p < end) {
     if (p + 4 > end) {
-      views.push({ headerId: -1, title: 'trailing bytes', section: undefined, offset: base + p, length: end - p, fields: [rawRow('padding', buf, p, end, base)] });
+      views.push({ headerId: NO_HEADER_ID, title: 'trailing bytes', section: undefined, offset: base + p, length: end - p, fields: [rawRow('padding', buf, p, end, base)] });
       break;
     }
     const id = buf.readUInt16LE(p);
@@ -373,7 +382,7 @@ function rawRow(name: string, buf: Buffer, start: number, end: number, base: num
 }
 
 function extraSummary(extras: readonly ExtraFieldView[]): string {
-  return extras.length === 0 ? 'none' : extras.map((e) => `${hex(e.headerId, 4)} ${e.title}`).join('; ');
+  return extras.length === 0 ? 'none' : extras.map(extraFieldLabel).join('; ');
 }
 
 function headerView<N extends string, T extends string>(layout: RecordLayout<N, T>, bytes: Buffer, offset: number, mismatched: ReadonlySet<string>, local: boolean): RecordView {

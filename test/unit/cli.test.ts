@@ -10,10 +10,11 @@ import { localIsoTime } from '../../src-main/cli/list.js';
 import { writeJson, writeLines } from '../../src-main/cli/output.js';
 import { main } from '../../src-main/cli/main.js';
 import { openFileSource } from '../../src-main/archive/file-source.js';
-import { openZip, plainRecordTime } from '../../src-main/zip/reader.js';
+import { bufferSource, openZip, plainRecordTime } from '../../src-main/zip/reader.js';
+import { inspectEntry as inspectEntryView } from '../../src-main/ipc/inspection.js';
 import { recordingLog, type LogRecord } from '../../src-main/log/record.js';
 import { silentLog } from '../../src-main/log/types.js';
-import { craftZip, run, tempDir, withBytesBeforeEnd, writeArchive } from './craft.js';
+import { craftZip, extraField, run, tempDir, withBytesBeforeEnd, writeArchive } from './craft.js';
 import { messWith, signatureOffsets } from './reader-fixtures.js';
 import { SIGNATURE } from '../../src-main/zip/records.js';
 
@@ -326,6 +327,20 @@ describe('zipdesk inspect', () => {
     const json = JSON.parse((await zipdesk('inspect', 'good.zip', '--json')).stdout);
     expect(json.safety.entries).toBe(3);
     expect(json.archive.endOfCentralDirectory.fields[0]).toMatchObject({ name: 'signature', raw: '50 4b 05 06' });
+  });
+
+  it('names trailing bytes of an extra field area by their title, in the summary and the heading, and the window by the same', async () => {
+    // An unknown field, then two bytes too few for a field's header: they have no header id (it printed as 0x00-1).
+    const bytes = craftZip([{ name: 'a.txt', data: 'alpha', localExtra: Buffer.concat([extraField(0xbeef, Buffer.from('zz')), Buffer.from([1, 2])]) }]);
+    writeArchive(dir, 'trailing.zip', bytes);
+    const { code, stdout } = await zipdesk('inspect', 'trailing.zip', 'a.txt');
+    expect(code).toBe(0);
+    expect(stdout).toContain('= 8 bytes (0xbeef unknown extra field 0xbeef; trailing bytes)');
+    expect(stdout).toContain('\nlocal extra field trailing bytes at offset 41, 2 bytes\n');
+    expect(stdout).not.toContain('-1');
+    const reader = await openZip(bufferSource(bytes));
+    const window = await inspectEntryView(reader, (await reader.readEntries())[0]!);
+    expect(window.localExtras.map((extra) => extra.title)).toEqual(['unknown extra field 0xbeef (0xbeef)', 'trailing bytes']);
   });
 
   it('an unknown entry is a problem with the archive (exit 1)', async () => {
