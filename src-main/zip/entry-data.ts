@@ -14,10 +14,9 @@ import { Readable } from 'node:stream';
 import { constants as zlibConstants, crc32, createInflateRaw, deflateRawSync, inflateRawSync, type InflateRaw } from 'node:zlib';
 import { BITFLAG_DATA_DESCRIPTOR, BITFLAG_ENCRYPTED, BITFLAG_MASKED_HEADERS, BITFLAG_STRONG_ENCRYPTION, METHOD_DEFLATED, METHOD_STORED, ZIP64_MARKER_32, methodName } from './constants.js';
 import { ZipError, hex } from './errors.js';
-import type { ExtraContext } from './layout.js';
 import type { EntryFields, HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
 import { decodeCp437, decodeHeaderText, nameCrc32, unicodeExtraText } from './names.js';
-import { EXTRA_ID, EXTRA_INFOZIP_UNICODE_PATH, EXTRA_ZIP64, LOCAL_FILE_HEADER, SIGNATURE } from './records.js';
+import { EXTRA_ID, EXTRA_INFOZIP_UNICODE_PATH, EXTRA_ZIP64, LOCAL_FILE_HEADER, SIGNATURE, localZip64Context } from './records.js';
 
 const Z_FINISH = zlibConstants.Z_FINISH;
 const Z_NO_FLUSH = zlibConstants.Z_NO_FLUSH;
@@ -154,13 +153,8 @@ function parseLocalHeader(entry: ZipEntry, bytes: Buffer, at: number, size: numb
     const dataEnd = p + 4 + header.readUInt16LE(p + 2);
     if (dataEnd > length) break;
     if (id === EXTRA_ID.ZIP64 && (compressedSize === ZIP64_MARKER_32 || uncompressedSize === ZIP64_MARKER_32)) {
-      // 4.5.3 says a local ZIP64 field holds both sizes, but some writers (Info-ZIP reading
-      // stdin) put only the one whose header value overflowed: 8 bytes mean just that one.
-      const both = dataEnd - (p + 4) >= 16;
-      const context: ExtraContext = both
-        ? { local: true }
-        : { local: true, zip64: { uncompressedSize: uncompressedSize === ZIP64_MARKER_32, compressedSize: compressedSize === ZIP64_MARKER_32, relativeOffsetOfLocalHeader: false, diskNumberStart: false } };
-      const found = EXTRA_ZIP64.decode(header, p + 4, dataEnd, context).values;
+      // Both sizes, or only the one that overflowed (records.ts localZip64Context).
+      const found = EXTRA_ZIP64.decode(header, p + 4, dataEnd, localZip64Context(values, dataEnd - (p + 4))).values;
       if (uncompressedSize === ZIP64_MARKER_32 && typeof found['originalSize'] === 'number') uncompressedSize = found['originalSize'];
       if (compressedSize === ZIP64_MARKER_32 && typeof found['compressedSize'] === 'number') compressedSize = found['compressedSize'];
     } else if (id === EXTRA_ID.INFOZIP_UNICODE_PATH && name === undefined) {

@@ -40,6 +40,7 @@ import {
   SIGNATURE,
   ZIP64_END_OF_CENTRAL_DIRECTORY,
   ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR,
+  localZip64Context,
 } from './records.js';
 
 export interface FieldRow {
@@ -279,8 +280,19 @@ function exactValue(value: number, view: FieldView): number | string {
   return BigInt(`0x${view.raw.split(' ').reverse().join('')}`).toString();
 }
 
-/** Walks an extra field area and decodes each field it knows. Never reads outside [start, end). */
-export function describeExtraFields(buf: Buffer, start: number, end: number, base: number, context: ExtraContext, headerName?: Buffer): ExtraFieldView[] {
+/**
+ * Walks an extra field area and decodes each field it knows. Never reads outside [start, end).
+ * `localSizes`: a local header's size fields, which say what its ZIP64 field holds.
+ */
+export function describeExtraFields(
+  buf: Buffer,
+  start: number,
+  end: number,
+  base: number,
+  context: ExtraContext,
+  headerName?: Buffer,
+  localSizes?: { readonly compressedSize: number; readonly uncompressedSize: number },
+): ExtraFieldView[] {
   const views: ExtraFieldView[] = [];
   let p = start;
   while (p < end) {
@@ -321,8 +333,10 @@ export function describeExtraFields(buf: Buffer, start: number, end: number, bas
         ],
       });
     } else {
-      const fieldViews = layout.describe(buf, p + 4, dataEnd, context, base);
-      const decoded = layout.decode(buf, p + 4, dataEnd, context).values;
+      // A local ZIP64 field as the reader reads it: both sizes, or only the one that overflowed.
+      const fieldContext = id === EXTRA_ID.ZIP64 && localSizes !== undefined ? localZip64Context(localSizes, dataSize) : context;
+      const fieldViews = layout.describe(buf, p + 4, dataEnd, fieldContext, base);
+      const decoded = layout.decode(buf, p + 4, dataEnd, fieldContext).values;
       const meanings = extraMeanings(id, decoded, headerName);
       views.push({
         headerId: id,
@@ -402,7 +416,8 @@ function headerView<N extends string, T extends string>(layout: RecordLayout<N, 
           diskNumberStart: values['diskNumberStart'] === ZIP64_MARKER_16,
         },
       };
-  const extraFields = describeExtraFields(bytes, nameEnd, extraEnd, offset, context, bytes.subarray(nameStart, nameEnd));
+  const localSizes = local ? { compressedSize: values['compressedSize'] ?? 0, uncompressedSize: values['uncompressedSize'] ?? 0 } : undefined;
+  const extraFields = describeExtraFields(bytes, nameEnd, extraEnd, offset, context, bytes.subarray(nameStart, nameEnd), localSizes);
   const zip64Values = new Set(extraFields.find((extra) => extra.headerId === EXTRA_ID.ZIP64)?.fields.map((row) => row.name));
   const meanings = headerMeanings(layout.signature!, values, zip64Values);
   meanings['extraField'] = () => extraSummary(extraFields);

@@ -2,7 +2,8 @@
 // names. The reader, the writer and the inspector all use these tables; nothing else in the
 // project knows a field's offset or width.
 
-import { ExtraFieldLayout, RecordLayout } from './layout.js';
+import { ZIP64_MARKER_32 } from './constants.js';
+import { ExtraFieldLayout, RecordLayout, type ExtraContext } from './layout.js';
 
 export const SIGNATURE = {
   LOCAL_FILE_HEADER: 0x04034b50,
@@ -180,6 +181,20 @@ export const EXTRA_ZIP64 = new ExtraFieldLayout(EXTRA_ID.ZIP64, 'Zip64 extended 
   { name: 'relativeHeaderOffset', width: 8, when: (_, c) => c.zip64?.relativeOffsetOfLocalHeader ?? !c.local },
   { name: 'diskStartNumber', width: 4, when: (_, c) => c.zip64?.diskNumberStart ?? !c.local },
 ]);
+
+/**
+ * The context to read a local header's ZIP64 field in (localZip64Context): 4.5.3 says it holds
+ * both sizes, but some writers put only the one whose header value overflowed (libarchive's
+ * test_read_format_zip_zip64b.zip: a compressed size of 0xFFFFFFFF, an uncompressed size of 6,
+ * 8 bytes). Fewer than 16 bytes of data hold just the marked ones, in 4.5.3's order.
+ */
+export function localZip64Context(sizes: { readonly compressedSize: number; readonly uncompressedSize: number }, dataSize: number): ExtraContext {
+  if (dataSize >= 16) return { local: true };
+  return {
+    local: true,
+    zip64: { uncompressedSize: sizes.uncompressedSize === ZIP64_MARKER_32, compressedSize: sizes.compressedSize === ZIP64_MARKER_32, relativeOffsetOfLocalHeader: false, diskNumberStart: false },
+  };
+}
 
 const FLAG_MTIME = 0b001;
 const FLAG_ATIME = 0b010;

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectArchive, inspectEntry, type RecordView } from '../../src-main/zip/inspect.js';
 import { CENTRAL_DIRECTORY_HEADER, LOCAL_FILE_HEADER, SIGNATURE } from '../../src-main/zip/records.js';
 import { makeTempDir, messWith, openBuffer, python, run, signatureOffsets } from './reader-fixtures.js';
+import { craftZip, extraField } from './craft.js';
 
 const { dir, cleanup } = makeTempDir('zipdesk-inspect-');
 afterAll(cleanup);
@@ -183,6 +184,34 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     const damaged = await inspectEntry(marked, (await marked.readEntries())[0]!);
     expect(field(damaged.central, 'relativeOffsetOfLocalHeader')).toMatchObject({ value: 0xffffffff, meaning: 'ZIP64 marker, but no ZIP64 extra field value for it' });
     expect(field(damaged.central, 'compressedSize').meaning).toMatch(/^\d+ bytes$/);
+  });
+});
+
+describe('inspectEntry over crafted records', () => {
+  /** 8 bytes, little-endian. */
+  const u64 = (value: number) => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(value));
+    return b;
+  };
+
+  it('reads a local ZIP64 field holding only the size that overflowed as the reader does (libarchive zip64b.zip)', async () => {
+    // The local compressed size is the marker, the uncompressed size is not: 8 bytes, the compressed size.
+    const data = 'zip64 local '.repeat(20);
+    const probe = craftZip([{ name: 'a.txt', data }]);
+    const compressedSize = probe.readUInt32LE(LOCAL_FILE_HEADER.offsetOf.compressedSize);
+    const bytes = craftZip([{ name: 'a.txt', data, local: { compressedSize: 0xffffffff }, localExtra: extraField(0x0001, u64(compressedSize)) }]);
+    const reader = await openBuffer(bytes);
+    const view = await inspectEntry(reader, (await reader.readEntries())[0]!);
+    expect(view.mismatches).toEqual([]);
+    const zip64 = view.local!.extraFields!.find((e) => e.headerId === 0x0001)!;
+    expect(zip64.fields.map((f) => [f.name, f.value])).toEqual([
+      ['headerId', 1],
+      ['dataSize', 8],
+      ['compressedSize', compressedSize],
+    ]);
+    expect(field(view.local, 'compressedSize').meaning).toBe('in the ZIP64 extra field');
+    expect(field(view.local, 'uncompressedSize').meaning).toBe(`${data.length} bytes`);
   });
 });
 
