@@ -33,6 +33,7 @@ import {
   DATA_DESCRIPTOR,
   DATA_DESCRIPTOR_UNSIGNED,
   DATA_DESCRIPTOR_ZIP64,
+  DATA_DESCRIPTOR_ZIP64_UNSIGNED,
   END_OF_CENTRAL_DIRECTORY,
   EXTRA_FIELD_LAYOUTS,
   EXTRA_ID,
@@ -479,7 +480,9 @@ async function descriptorView(reader: ZipReader, entry: ZipEntry, at: number, lo
   const signed = bytes.readUInt32LE(0) === SIGNATURE.DATA_DESCRIPTOR;
   // 4.3.9.2: 8-byte sizes when the local header carries a ZIP64 extra field.
   const zip64 = entry.zip64 || hasExtra(localHeader, EXTRA_ID.ZIP64);
-  const layout = signed ? (zip64 && bytes.length >= DATA_DESCRIPTOR_ZIP64.size ? DATA_DESCRIPTOR_ZIP64 : DATA_DESCRIPTOR) : DATA_DESCRIPTOR_UNSIGNED;
+  // (Signed or not: libarchive's test_read_format_zip_with_invalid_traditional_eocd.zip has 20-byte ones.)
+  const wide = signed ? DATA_DESCRIPTOR_ZIP64 : DATA_DESCRIPTOR_ZIP64_UNSIGNED;
+  const layout = zip64 && bytes.length >= wide.size ? wide : signed ? DATA_DESCRIPTOR : DATA_DESCRIPTOR_UNSIGNED;
   if (bytes.length < layout.size) return undefined;
   const values = layout.decode(bytes, 0) as unknown as Record<string, number>;
   const meanings: Record<string, Meaning> = {

@@ -155,6 +155,13 @@ export const DATA_DESCRIPTOR_ZIP64 = new RecordLayout('zip64 data descriptor', '
   { name: 'uncompressedSize', width: 8 }, //    16
 ]);
 
+/** 4.3.9.2 without the signature. */
+export const DATA_DESCRIPTOR_ZIP64_UNSIGNED = new RecordLayout('zip64 data descriptor (no signature)', '4.3.9', undefined, [
+  { name: 'crc32', width: 4 }, //                0
+  { name: 'compressedSize', width: 8 }, //       4
+  { name: 'uncompressedSize', width: 8 }, //    12
+]);
+
 // ---------------------------------------------------------------------------------------------
 // Extra fields (4.5, 4.6). Each is the data after the 4-byte header id and data size.
 

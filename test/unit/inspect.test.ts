@@ -213,6 +213,26 @@ describe('inspectEntry over crafted records', () => {
     expect(field(view.local, 'compressedSize').meaning).toBe('in the ZIP64 extra field');
     expect(field(view.local, 'uncompressedSize').meaning).toBe(`${data.length} bytes`);
   });
+
+  it('reads a data descriptor without signature after a local ZIP64 field with 8-byte sizes (4.3.9.2)', async () => {
+    const data = 'descriptor '.repeat(30);
+    const probe = craftZip([{ name: 'a.txt', data }]);
+    const [crc, compressedSize] = [probe.readUInt32LE(LOCAL_FILE_HEADER.offsetOf.crc32), probe.readUInt32LE(LOCAL_FILE_HEADER.offsetOf.compressedSize)];
+    const descriptor = Buffer.concat([Buffer.alloc(4), u64(compressedSize), u64(data.length)]);
+    descriptor.writeUInt32LE(crc, 0);
+    const bytes = craftZip([
+      { name: 'a.txt', data, flags: 0b1000, local: { crc32: 0, compressedSize: 0xffffffff, uncompressedSize: 0xffffffff }, localExtra: extraField(0x0001, Buffer.alloc(16)), afterData: descriptor },
+      { name: 'b.txt', data: 'next' },
+    ]);
+    const reader = await openBuffer(bytes);
+    const view = await inspectEntry(reader, (await reader.readEntries())[0]!);
+    expect(view.dataDescriptor).toMatchObject({ title: 'zip64 data descriptor (no signature)', offset: view.dataOffset! + compressedSize, length: 20 });
+    expect(view.dataDescriptor!.fields.map((f) => [f.name, f.size, f.value, f.meaning])).toEqual([
+      ['crc32', 4, crc, `0x${crc.toString(16).padStart(8, '0')}, matches the central directory`],
+      ['compressedSize', 8, compressedSize, `${compressedSize} bytes`],
+      ['uncompressedSize', 8, data.length, `${data.length} bytes`],
+    ]);
+  });
 });
 
 describe('inspectArchive', () => {
