@@ -25,7 +25,7 @@ import { formatDosDate, formatDosTime, isValidDosDateTime } from './dostime.js';
 import { isZipError, hex } from './errors.js';
 import { rawHex, type ExtraContext, type FieldView, type RecordLayout } from './layout.js';
 import type { HeaderMismatch, ZipEntry } from './model.js';
-import { decodeHeaderText, isAsciiBytes, nameCrc32, unflaggedText } from './names.js';
+import { decodeHeaderText, isAsciiBytes, nameCrc32, unflaggedText, unicodeExtraText } from './names.js';
 import type { ZipReader } from './reader.js';
 import { noDescriptorAfter } from './entry-data.js';
 import {
@@ -281,19 +281,18 @@ function exactValue(value: number, view: FieldView): number | string {
   return BigInt(`0x${view.raw.split(' ').reverse().join('')}`).toString();
 }
 
-/**
- * Walks an extra field area and decodes each field it knows. Never reads outside [start, end).
- * `localSizes`: a local header's size fields, which say what its ZIP64 field holds.
- */
-export function describeExtraFields(
-  buf: Buffer,
-  start: number,
-  end: number,
-  base: number,
-  context: ExtraContext,
-  headerName?: Buffer,
-  localSizes?: { readonly compressedSize: number; readonly uncompressedSize: number },
-): ExtraFieldView[] {
+/** What an extra field area's fields are read against: the header that holds them. */
+export interface ExtraFieldOwner {
+  /** The header's name bytes, and its comment's, whose CRC-32 a Unicode path (comment) field records. */
+  readonly name: Buffer;
+  readonly comment?: Buffer;
+  /** A local header's size fields, which say what its ZIP64 field holds. */
+  readonly localSizes?: { readonly compressedSize: number; readonly uncompressedSize: number };
+}
+
+/** Walks an extra field area and decodes each field it knows. Never reads outside [start, end). */
+export function describeExtraFields(buf: Buffer, start: number, end: number, base: number, context: ExtraContext, owner?: ExtraFieldOwner): ExtraFieldView[] {
+  const localSizes = owner?.localSizes;
   const views: ExtraFieldView[] = [];
   let p = start;
   while (p < end) {
@@ -338,14 +337,14 @@ export function describeExtraFields(
       const fieldContext = id === EXTRA_ID.ZIP64 && localSizes !== undefined ? localZip64Context(localSizes, dataSize) : context;
       const fieldViews = layout.describe(buf, p + 4, dataEnd, fieldContext, base);
       const decoded = layout.decode(buf, p + 4, dataEnd, fieldContext).values;
-      const meanings = extraMeanings(id, decoded, headerName);
+      const meanings = extraMeanings(id, decoded, owner);
       views.push({
         headerId: id,
         title: layout.title,
         section: layout.section,
         offset: base + p,
         length: 4 + dataSize,
-        fields: rowsOf(fieldViews, meanings, (name, bytes) => (name === 'unicodeName' || name === 'unicodeComment' ? bytes.toString('utf8') : undefined), new Set()),
+        fields: rowsOf(fieldViews, meanings, (name, bytes) => (name === 'unicodeName' || name === 'unicodeComment' ? utf8OrEscaped(bytes) : undefined), new Set()),
       });
     }
     p = dataEnd;
@@ -353,7 +352,43 @@ export function describeExtraFields(
   return views;
 }
 
-function extraMeanings(id: number, decoded: Record<string, number | Buffer>, headerName: Buffer | undefined): Record<string, Meaning> {
+/** UTF-8 text as it is; bytes that are not UTF-8 as \xNN (U+FFFD for each would hide which, and that they are not). */
+function utf8OrEscaped(bytes: Buffer): string {
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  let text = '';
+  for (let i = 0; i < bytes.length; ) {
+    const lead = bytes[i]!;
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    if (length > 0 && i + length <= bytes.length && isUtf8(bytes.subarray(i, i + length))) {
+      text += bytes.toString('utf8', i, i + length);
+      i += length;
+    } else {
+      text += `\\x${lead.toString(16).padStart(2, '0')}`;
+      i++;
+    }
+  }
+  return text;
+}
+
+/**
+ * A Unicode path or comment field's CRC-32 and what becomes of the field, as the reader decides
+ * it (names.ts unicodeExtraText): used only when the CRC-32 is that of the header's bytes, the
+ * version is 1, and the text is UTF-8 and not empty.
+ */
+function unicodeCrcMeaning(decoded: Record<string, number | Buffer>, crcField: 'nameCrc32' | 'commentCrc32', headerBytes: Buffer | undefined): Meaning {
+  return (v) => {
+    const crc = hex(v as number);
+    if (headerBytes === undefined) return crc;
+    const what = crcField === 'nameCrc32' ? 'header name' : 'file comment';
+    if (nameCrc32(headerBytes) !== v) return `${crc}, does not match the ${what} (${hex(nameCrc32(headerBytes))}): ignored`;
+    const text = decoded[crcField === 'nameCrc32' ? 'unicodeName' : 'unicodeComment'];
+    if (unicodeExtraText(decoded['version'], v, text, headerBytes) !== undefined) return `${crc}, matches the ${what}: used`;
+    const why = decoded['version'] !== 1 ? `version ${String(decoded['version'])} is unknown` : !Buffer.isBuffer(text) || text.length === 0 ? 'the text is empty' : 'the text is not UTF-8';
+    return `${crc}, matches the ${what}, but ${why}: ignored`;
+  };
+}
+
+function extraMeanings(id: number, decoded: Record<string, number | Buffer>, owner: ExtraFieldOwner | undefined): Record<string, Meaning> {
   const common: Record<string, Meaning> = { headerId: (v) => hex(v as number, 4), dataSize: (v) => `${v} bytes` };
   switch (id) {
     case EXTRA_ID.ZIP64:
@@ -372,9 +407,11 @@ function extraMeanings(id: number, decoded: Record<string, number | Buffer>, hea
     case EXTRA_ID.INFOZIP_UNICODE_COMMENT:
       return {
         ...common,
-        version: (v) => (v === 1 ? 'version 1' : `version ${v} (unknown: ignored)`),
-        nameCrc32: (v) => (headerName === undefined ? hex(v as number) : nameCrc32(headerName) === v ? `${hex(v as number)}, matches the header name: used` : `${hex(v as number)}, does not match the header name (${hex(nameCrc32(headerName))}): ignored`),
-        commentCrc32: (v) => hex(v as number),
+        version: (v) => (v === 1 ? 'version 1' : `version ${v}, unknown`),
+        nameCrc32: unicodeCrcMeaning(decoded, 'nameCrc32', owner?.name),
+        commentCrc32: unicodeCrcMeaning(decoded, 'commentCrc32', owner?.comment),
+        unicodeName: (v) => (Buffer.isBuffer(v) && !isUtf8(v) ? 'not UTF-8: bytes shown as \\xNN' : undefined),
+        unicodeComment: (v) => (Buffer.isBuffer(v) && !isUtf8(v) ? 'not UTF-8: bytes shown as \\xNN' : undefined),
       };
     case EXTRA_ID.PKWARE_UNIX:
       return { ...common, atime: (v) => isoSeconds(v as number), mtime: (v) => isoSeconds(v as number) };
@@ -417,8 +454,10 @@ function headerView<N extends string, T extends string>(layout: RecordLayout<N, 
           diskNumberStart: values['diskNumberStart'] === ZIP64_MARKER_16,
         },
       };
-  const localSizes = local ? { compressedSize: values['compressedSize'] ?? 0, uncompressedSize: values['uncompressedSize'] ?? 0 } : undefined;
-  const extraFields = describeExtraFields(bytes, nameEnd, extraEnd, offset, context, bytes.subarray(nameStart, nameEnd), localSizes);
+  const owner: ExtraFieldOwner = local
+    ? { name: bytes.subarray(nameStart, nameEnd), localSizes: { compressedSize: values['compressedSize'] ?? 0, uncompressedSize: values['uncompressedSize'] ?? 0 } }
+    : { name: bytes.subarray(nameStart, nameEnd), comment: bytes.subarray(nameEnd + (values['extraFieldLength'] ?? 0), nameEnd + (values['extraFieldLength'] ?? 0) + (values['fileCommentLength'] ?? 0)) };
+  const extraFields = describeExtraFields(bytes, nameEnd, extraEnd, offset, context, owner);
   const zip64Values = new Set(extraFields.find((extra) => extra.headerId === EXTRA_ID.ZIP64)?.fields.map((row) => row.name));
   const meanings = headerMeanings(layout.signature!, values, zip64Values);
   meanings['extraField'] = () => extraSummary(extraFields);

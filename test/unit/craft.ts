@@ -46,6 +46,8 @@ export interface CraftEntry {
   local?: { crc32?: number; compressedSize?: number; uncompressedSize?: number };
   /** Bytes written after the entry's data (a data descriptor). */
   afterData?: Buffer;
+  /** The central record's file comment (default none). */
+  fileComment?: Buffer;
 }
 
 export interface CraftOptions {
@@ -137,7 +139,7 @@ export function craftZip(entries: readonly CraftEntry[], comment = '', options: 
           externalFileAttributes: ((mode << 16) | (kind === 'directory' ? 0x10 : 0)) >>> 0,
           relativeOffsetOfLocalHeader: localOffset,
         },
-        { fileName: name, extraField: entry.centralExtra ?? Buffer.alloc(0), fileComment: Buffer.alloc(0) },
+        { fileName: name, extraField: entry.centralExtra ?? Buffer.alloc(0), fileComment: entry.fileComment ?? Buffer.alloc(0) },
       ),
     );
   }

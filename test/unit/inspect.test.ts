@@ -4,6 +4,7 @@
 import { Buffer } from 'node:buffer';
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectArchive, inspectEntry, type RecordView } from '../../src-main/zip/inspect.js';
 import { CENTRAL_DIRECTORY_HEADER, LOCAL_FILE_HEADER, SIGNATURE } from '../../src-main/zip/records.js';
@@ -231,6 +232,50 @@ describe('inspectEntry over crafted records', () => {
       ['crc32', 4, crc, `0x${crc.toString(16).padStart(8, '0')}, matches the central directory`],
       ['compressedSize', 8, compressedSize, `${compressedSize} bytes`],
       ['uncompressedSize', 8, data.length, `${data.length} bytes`],
+    ]);
+  });
+});
+
+describe('inspectEntry: Unicode path and comment fields', () => {
+  /** An Info-ZIP Unicode path (0x7075) or comment (0x6375) field: version, CRC-32 of the header's bytes, text. */
+  const unicodeField = (id: number, version: number, crc: number, text: Buffer) => {
+    const head = Buffer.alloc(5);
+    head[0] = version;
+    head.writeUInt32LE(crc, 1);
+    return extraField(id, Buffer.concat([head, text]));
+  };
+  const crcOf = (text: string | Buffer) => crc32(Buffer.from(text));
+
+  it('says a field is used only when the reader uses it: version 1, its CRC-32, UTF-8 text that is not empty', async () => {
+    const comment = Buffer.from('caf\x82', 'latin1');
+    const bytes = craftZip([
+      { name: 'used', nameBytes: Buffer.from('caf\x82.txt', 'latin1'), data: '1', centralExtra: unicodeField(0x7075, 1, crcOf(Buffer.from('caf\x82.txt', 'latin1')), Buffer.from('café.txt')) },
+      { name: 'v2.txt', data: '2', centralExtra: unicodeField(0x7075, 2, crcOf('v2.txt'), Buffer.from('other.txt')) },
+      { name: 'crc.txt', data: '3', centralExtra: unicodeField(0x7075, 1, 0x12345678, Buffer.from('other.txt')) },
+      { name: 'bad.txt', data: '4', centralExtra: unicodeField(0x7075, 1, crcOf('bad.txt'), Buffer.from('b\xffd\x01.txt', 'latin1')) },
+      { name: 'empty.txt', data: '5', centralExtra: unicodeField(0x7075, 1, crcOf('empty.txt'), Buffer.alloc(0)) },
+      { name: 'comment.txt', data: '6', fileComment: comment, centralExtra: unicodeField(0x6375, 1, crcOf(comment), Buffer.from('café')) },
+    ]);
+    const reader = await openBuffer(bytes);
+    const entries = await reader.readEntries();
+    // The reader: only the first name comes from its field, and the comment from its own.
+    expect(entries.map((e) => e.name)).toEqual(['café.txt', 'v2.txt', 'crc.txt', 'bad.txt', 'empty.txt', 'comment.txt']);
+    expect(entries[5]!.comment).toBe('café');
+    const shown = [];
+    for (const entry of entries) {
+      const extra = (await inspectEntry(reader, entry)).central.extraFields![0]!;
+      const row = (name: string) => extra.fields.find((f) => f.name === name)!;
+      shown.push(entry.index === 5 ? row('commentCrc32').meaning : row('nameCrc32').meaning!.replace(/^0x[0-9a-f]{8}, /, ''));
+      if (entry.name === 'bad.txt') expect(row('unicodeName')).toMatchObject({ value: 'b\\xffd\u0001.txt', meaning: 'not UTF-8: bytes shown as \\xNN' });
+      if (entry.name === 'v2.txt') expect(row('version').meaning).toBe('version 2, unknown');
+    }
+    expect(shown).toEqual([
+      'matches the header name: used',
+      'matches the header name, but version 2 is unknown: ignored',
+      'does not match the header name (0x1cd1760b): ignored',
+      'matches the header name, but the text is not UTF-8: ignored',
+      'matches the header name, but the text is empty: ignored',
+      `0x${crcOf(comment).toString(16).padStart(8, '0')}, matches the file comment: used`,
     ]);
   });
 });
