@@ -37,7 +37,10 @@ import {
   END_OF_CENTRAL_DIRECTORY,
   EXTRA_FIELD_LAYOUTS,
   EXTRA_ID,
+  EXTRA_NTFS,
   LOCAL_FILE_HEADER,
+  NTFS_ATTRIBUTE,
+  NTFS_FIRST_ATTRIBUTE,
   SIGNATURE,
   ZIP64_END_OF_CENTRAL_DIRECTORY,
   ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR,
@@ -319,7 +322,9 @@ export function describeExtraFields(buf: Buffer, start: number, end: number, bas
       break;
     }
     const layout = EXTRA_FIELD_LAYOUTS.get(id);
-    if (layout === undefined) {
+    if (id === EXTRA_ID.NTFS) {
+      views.push({ headerId: id, title: EXTRA_NTFS.title, section: EXTRA_NTFS.section, offset: base + p, length: 4 + dataSize, fields: ntfsRows(buf, p + 4, dataEnd, base) });
+    } else if (layout === undefined) {
       views.push({
         headerId: id,
         title: `unknown extra field ${hex(id, 4)}`,
@@ -351,6 +356,40 @@ export function describeExtraFields(buf: Buffer, start: number, end: number, bas
   }
   return views;
 }
+
+/**
+ * The NTFS field (4.5.5): its reserved bytes, then each attribute's tag, size and data, the file
+ * times decoded (the field as ntfsModificationTime walks it). An attribute whose size runs past
+ * the field's end is shown as far as it goes, and ends the walk.
+ */
+function ntfsRows(buf: Buffer, start: number, end: number, base: number): FieldRow[] {
+  const meanings: Record<string, Meaning> = {
+    ...extraMeanings(EXTRA_ID.NTFS, {}, undefined),
+    tag: (v) => (v === 1 ? 'attribute 1: file times' : `attribute ${v}, unknown`),
+  };
+  const rows = rowsOf(EXTRA_NTFS.describe(buf, start, Math.min(end, start + NTFS_FIRST_ATTRIBUTE), NTFS_CONTEXT, base), meanings, () => undefined, new Set());
+  let p = start + NTFS_FIRST_ATTRIBUTE;
+  while (p + 4 <= end) {
+    const tagSize = buf.readUInt16LE(p + 2);
+    const attributeEnd = p + 4 + tagSize;
+    const tagMeanings: Record<string, Meaning> = {
+      ...meanings,
+      tagSize: (v) =>
+        attributeEnd > end ? `${v} bytes declared, ${end - p - 4} present` : buf.readUInt16LE(p) === 1 && tagSize < 24 ? `${v} bytes, too few for the file times (24): not read` : `${v} bytes`,
+    };
+    if (attributeEnd > end) {
+      // Not read (ntfsModificationTime stops here): its tag and size, and the bytes there are.
+      rows.push(...rowsOf(NTFS_ATTRIBUTE.describeData(buf, p, p + 4, NTFS_CONTEXT, base).slice(0, 2), tagMeanings, () => undefined, new Set()), rawRow('attributeData', buf, p + 4, end, base));
+      return rows;
+    }
+    rows.push(...rowsOf(NTFS_ATTRIBUTE.describeData(buf, p, attributeEnd, NTFS_CONTEXT, base), tagMeanings, () => undefined, new Set()));
+    p = attributeEnd;
+  }
+  if (p < end) rows.push(rawRow('(unparsed)', buf, p, end, base));
+  return rows;
+}
+
+const NTFS_CONTEXT: ExtraContext = { local: false };
 
 /** UTF-8 text as it is; bytes that are not UTF-8 as \xNN (U+FFFD for each would hide which, and that they are not). */
 function utf8OrEscaped(bytes: Buffer): string {
@@ -402,7 +441,7 @@ function extraMeanings(id: number, decoded: Record<string, number | Buffer>, own
         crTime: (v) => isoSeconds(v as number),
       };
     case EXTRA_ID.NTFS:
-      return { ...common, tag: (v) => (v === 1 ? 'attribute 1: file times' : `attribute ${v}`), mtime: (v) => filetimeText(v as number), atime: (v) => filetimeText(v as number), ctime: (v) => filetimeText(v as number) };
+      return { ...common, mtime: (v) => filetimeText(v as number), atime: (v) => filetimeText(v as number), ctime: (v) => filetimeText(v as number) };
     case EXTRA_ID.INFOZIP_UNICODE_PATH:
     case EXTRA_ID.INFOZIP_UNICODE_COMMENT:
       return {

@@ -318,10 +318,16 @@ export class ExtraFieldLayout {
   private readonly readers = new Map<string, FieldReader>();
 
   describe(buf: Buffer, start: number, end: number, context: ExtraContext, base = 0): FieldView[] {
-    const views: FieldView[] = [
+    return [
       { name: 'headerId', offset: base + start - 4, size: 2, raw: rawHex(buf, start - 4, start - 2), value: buf.readUInt16LE(start - 4) },
       { name: 'dataSize', offset: base + start - 2, size: 2, raw: rawHex(buf, start - 2, start), value: buf.readUInt16LE(start - 2) },
+      ...this.describeData(buf, start, end, context, base),
     ];
+  }
+
+  /** The fields of the data in [start, end) alone (a part of a field that has parts of its own, as NTFS attributes are). */
+  describeData(buf: Buffer, start: number, end: number, context: ExtraContext, base = 0): FieldView[] {
+    const views: FieldView[] = [];
     const decoded = this.walk(buf, start, end, context, (name, at, size, value) => {
       views.push({ name, offset: base + at, size, raw: rawHex(buf, at, at + size), value });
     });

@@ -49,12 +49,12 @@ import {
   EXTRA_ID,
   EXTRA_INFOZIP_UNICODE_COMMENT,
   EXTRA_INFOZIP_UNICODE_PATH,
-  EXTRA_NTFS,
   EXTRA_ZIP64,
   LOCAL_FILE_HEADER,
   SIGNATURE,
   ZIP64_END_OF_CENTRAL_DIRECTORY,
   ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR,
+  ntfsModificationTime,
 } from './records.js';
 
 export { bufferSource } from './buffer-source.js';
@@ -825,7 +825,7 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
         }
         case EXTRA_ID.NTFS:
           if (modified === undefined) {
-            const mtime = EXTRA_NTFS.numberOf('mtime', buf, dataStart, dataEnd, CENTRAL_CONTEXT);
+            const mtime = ntfsModificationTime(buf, dataStart, dataEnd);
             // (A time past the year 9998, which a date text may not hold in every time zone, is taken for damage: the DOS time stands.)
             if (mtime !== undefined && mtime > 0 && mtime <= MAX_FILETIME) modified = filetimeToDate(mtime);
           }

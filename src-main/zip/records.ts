@@ -244,15 +244,45 @@ export const EXTRA_INFOZIP_UNICODE_COMMENT = new ExtraFieldLayout(EXTRA_ID.INFOZ
   { name: 'unicodeComment', rest: true },
 ]);
 
-/** 4.5.5: attribute tag 1 holds three 64-bit FILETIMEs (100 ns since 1601-01-01 UTC). */
-export const EXTRA_NTFS = new ExtraFieldLayout(EXTRA_ID.NTFS, 'NTFS', '4.5.5', [
-  { name: 'reserved', width: 4 },
+/** 4.5.5: 4 reserved bytes, then attributes (NTFS_ATTRIBUTE), each a tag, a size and its data, to the field's end. */
+export const EXTRA_NTFS = new ExtraFieldLayout(EXTRA_ID.NTFS, 'NTFS', '4.5.5', [{ name: 'reserved', width: 4 }]);
+
+/** Where the NTFS field's first attribute starts in its data. */
+export const NTFS_FIRST_ATTRIBUTE = 4;
+
+/** Attribute tag 1, the file times: three FILETIMEs, 24 bytes (4.5.5; 7-Zip skips a shorter one, as we do). */
+const NTFS_FILE_TIMES = (v: Readonly<Record<string, number | Buffer>>): boolean => v['tag'] === 1 && (v['tagSize'] as number) >= 24;
+
+/**
+ * 4.5.5: one attribute of the NTFS field. Tag 1 holds three 64-bit FILETIMEs (100 ns since
+ * 1601-01-01 UTC); no other tag is defined, and its data is shown as it is.
+ */
+export const NTFS_ATTRIBUTE = new ExtraFieldLayout(EXTRA_ID.NTFS, 'NTFS attribute', '4.5.5', [
   { name: 'tag', width: 2 },
   { name: 'tagSize', width: 2 },
-  { name: 'mtime', width: 8, when: (v) => v['tag'] === 1 },
-  { name: 'atime', width: 8, when: (v) => v['tag'] === 1 },
-  { name: 'ctime', width: 8, when: (v) => v['tag'] === 1 },
+  { name: 'mtime', width: 8, when: NTFS_FILE_TIMES },
+  { name: 'atime', width: 8, when: NTFS_FILE_TIMES },
+  { name: 'ctime', width: 8, when: NTFS_FILE_TIMES },
+  { name: 'attributeData', rest: true, when: (v) => !NTFS_FILE_TIMES(v) },
 ]);
+
+const NTFS_CONTEXT: ExtraContext = { local: false };
+
+/**
+ * The modification time of the NTFS field whose data is [start, end): from the file-times
+ * attribute wherever it lies among the attributes (7-Zip reads it so), undefined without one.
+ * An attribute whose size runs past the field ends the walk.
+ */
+export function ntfsModificationTime(buf: Buffer, start: number, end: number): number | undefined {
+  for (let p = start + NTFS_FIRST_ATTRIBUTE; p + 4 <= end; ) {
+    const attributeEnd = p + 4 + (buf[p + 2]! | (buf[p + 3]! << 8));
+    if (attributeEnd > end) return undefined;
+    const mtime = NTFS_ATTRIBUTE.numberOf('mtime', buf, p, attributeEnd, NTFS_CONTEXT);
+    if (mtime !== undefined) return mtime;
+    p = attributeEnd;
+  }
+  return undefined;
+}
 
 /** 4.5.7: PKWARE Unix. */
 export const EXTRA_PKWARE_UNIX = new ExtraFieldLayout(EXTRA_ID.PKWARE_UNIX, 'PKWARE Unix', '4.5.7', [

@@ -236,6 +236,61 @@ describe('inspectEntry over crafted records', () => {
   });
 });
 
+describe('inspectEntry: NTFS attributes', () => {
+  const TICKS = 132498402028681773n; // 2020-11-14T15:10:02.868Z
+  const attribute = (tag: number, data: Buffer, size = data.length) => {
+    const head = Buffer.alloc(4);
+    head.writeUInt16LE(tag, 0);
+    head.writeUInt16LE(size, 2);
+    return Buffer.concat([head, data]);
+  };
+  const times = (n = 3) => {
+    const b = Buffer.alloc(8 * n);
+    for (let i = 0; i < n; i++) b.writeBigUInt64LE(TICKS, 8 * i);
+    return b;
+  };
+  const ntfs = (...attributes: Buffer[]) => extraField(0x000a, Buffer.concat([Buffer.alloc(4), ...attributes]));
+  const rows = async (centralExtra: Buffer) => {
+    const reader = await openBuffer(craftZip([{ name: 'f.txt', data: 'x', centralExtra }]));
+    const view = await inspectEntry(reader, (await reader.readEntries())[0]!);
+    const field = view.central.extraFields!.find((e) => e.headerId === 0x000a)!;
+    return field.fields.slice(2).map((f) => `${f.name}@${f.offset - field.offset} ${f.size} ${f.meaning ?? f.value}`);
+  };
+
+  it('shows each attribute\'s tag, size and data, the file times of tag 1 wherever it lies (4.5.5)', async () => {
+    expect(await rows(ntfs(attribute(2, Buffer.from('WXYZ')), attribute(1, times()), attribute(7, Buffer.from('ab'))))).toEqual([
+      'reserved@4 4 0',
+      'tag@8 2 attribute 2, unknown',
+      'tagSize@10 2 4 bytes',
+      'attributeData@12 4 4 bytes',
+      'tag@16 2 attribute 1: file times',
+      'tagSize@18 2 24 bytes',
+      'mtime@20 8 2020-11-14T15:10:02.868Z',
+      'atime@28 8 2020-11-14T15:10:02.868Z',
+      'ctime@36 8 2020-11-14T15:10:02.868Z',
+      'tag@44 2 attribute 7, unknown',
+      'tagSize@46 2 2 bytes',
+      'attributeData@48 2 2 bytes',
+    ]);
+  });
+
+  it('reads no times from a tag 1 attribute shorter than 24 bytes, nor past an attribute\'s end', async () => {
+    // (The times were read from the 24 bytes after its tag whatever its size said: here, into the next attribute.)
+    expect(await rows(ntfs(attribute(1, times(1)), attribute(2, Buffer.alloc(12))))).toEqual([
+      'reserved@4 4 0',
+      'tag@8 2 attribute 1: file times',
+      'tagSize@10 2 8 bytes, too few for the file times (24): not read',
+      'attributeData@12 8 8 bytes',
+      'tag@20 2 attribute 2, unknown',
+      'tagSize@22 2 12 bytes',
+      'attributeData@24 12 12 bytes',
+    ]);
+    // An attribute whose size runs past the field, then 2 bytes too few for an attribute's tag and size.
+    expect(await rows(ntfs(attribute(1, times(1), 24)))).toEqual(['reserved@4 4 0', 'tag@8 2 attribute 1: file times', 'tagSize@10 2 24 bytes declared, 8 present', 'attributeData@12 8 8 bytes']);
+    expect(await rows(ntfs(attribute(2, Buffer.alloc(0)), Buffer.from([1, 2])))).toEqual(['reserved@4 4 0', 'tag@8 2 attribute 2, unknown', 'tagSize@10 2 0 bytes', 'attributeData@12 0 0 bytes', '(unparsed)@12 2 2 bytes']);
+  });
+});
+
 describe('inspectEntry: Unicode path and comment fields', () => {
   /** An Info-ZIP Unicode path (0x7075) or comment (0x6375) field: version, CRC-32 of the header's bytes, text. */
   const unicodeField = (id: number, version: number, crc: number, text: Buffer) => {

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import { CENTRAL_DIRECTORY_HEADER, EXTRA_EXTENDED_TIMESTAMP, EXTRA_NTFS, EXTRA_ZIP64, LOCAL_FILE_HEADER, SIGNATURE } from '../../src-main/zip/records.js';
+import { CENTRAL_DIRECTORY_HEADER, EXTRA_EXTENDED_TIMESTAMP, EXTRA_ZIP64, LOCAL_FILE_HEADER, NTFS_ATTRIBUTE, SIGNATURE } from '../../src-main/zip/records.js';
 
 describe('record layouts', () => {
   it('declare the APPNOTE sizes', () => {
@@ -47,17 +47,16 @@ describe('record layouts', () => {
 
   it('read one number field as decode reads it, whatever the calls before it read', () => {
     const ut = (...data: number[]): Buffer => Buffer.from([0x55, 0x54, data.length, 0, ...data]);
-    const ntfs = (tag: number, mtime: bigint): Buffer => {
-      const field = Buffer.alloc(36);
-      field.writeUInt16LE(0x000a, 0);
-      field.writeUInt16LE(32, 2);
-      field.writeUInt16LE(tag, 8);
-      field.writeUInt16LE(24, 10);
-      field.writeBigUInt64LE(mtime, 12);
+    /** An NTFS attribute (after 4 bytes, where the tests read from). */
+    const ntfs = (tag: number, mtime: bigint, size = 24): Buffer => {
+      const field = Buffer.alloc(32);
+      field.writeUInt16LE(tag, 4);
+      field.writeUInt16LE(size, 6);
+      field.writeBigUInt64LE(mtime, 8);
       return field;
     };
     // With and without modTime, cut off inside it, flags that name only other times, local and central.
-    const cases: [typeof EXTRA_NTFS, string, Buffer, boolean][] = [
+    const cases: [typeof NTFS_ATTRIBUTE, string, Buffer, boolean][] = [
       [EXTRA_EXTENDED_TIMESTAMP, 'modTime', ut(0b111, 1, 2, 3, 4, 5, 6, 7, 8), true],
       [EXTRA_EXTENDED_TIMESTAMP, 'modTime', ut(0b110, 1, 2, 3, 4, 5, 6, 7, 8), true],
       [EXTRA_EXTENDED_TIMESTAMP, 'acTime', ut(0b011, 1, 2, 3, 4, 5, 6, 7, 8), true],
@@ -65,8 +64,9 @@ describe('record layouts', () => {
       [EXTRA_EXTENDED_TIMESTAMP, 'modTime', ut(0b001, 1, 2, 3), false],
       [EXTRA_EXTENDED_TIMESTAMP, 'modTime', ut(), false],
       [EXTRA_EXTENDED_TIMESTAMP, 'modTime', ut(0b001, 0xff, 0xff, 0xff, 0xff), false],
-      [EXTRA_NTFS, 'mtime', ntfs(1, 133_000_000_000_000_000n), false],
-      [EXTRA_NTFS, 'mtime', ntfs(2, 133_000_000_000_000_000n), false],
+      [NTFS_ATTRIBUTE, 'mtime', ntfs(1, 133_000_000_000_000_000n), false],
+      [NTFS_ATTRIBUTE, 'mtime', ntfs(2, 133_000_000_000_000_000n), false],
+      [NTFS_ATTRIBUTE, 'mtime', ntfs(1, 133_000_000_000_000_000n, 8), false],
     ];
     for (const [layout, name, field, local] of cases) {
       const expected = layout.decode(field, 4, field.length, { local }).values[name];
@@ -81,6 +81,7 @@ describe('record layouts', () => {
       undefined,
       0xffffffff,
       133_000_000_000_000_000,
+      undefined,
       undefined,
     ]);
   });

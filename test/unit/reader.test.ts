@@ -275,6 +275,32 @@ with zipfile.ZipFile('ntfs-far.zip', 'w') as z:
     expect(near!.modified.getUTCFullYear()).toBe(2019);
   });
 
+  it('takes an NTFS field\'s file times from its tag 1 attribute wherever it lies, and only a whole one (24 bytes), as 7-Zip does', async () => {
+    python(
+      `
+import struct, zipfile
+t = 132498402028681773  # 2020-11-14 15:10:02 UTC
+with zipfile.ZipFile('ntfs-attributes.zip', 'w') as z:
+    for name, attributes in (
+        ('second', struct.pack('<HH', 2, 4) + b'WXYZ' + struct.pack('<HHQQQ', 1, 24, t, t, t)),
+        ('short', struct.pack('<HHQ', 1, 8, t) + struct.pack('<HH', 2, 12) + bytes(12)),
+    ):
+        info = zipfile.ZipInfo(name, (2001, 2, 3, 4, 5, 6))
+        data = struct.pack('<I', 0) + attributes
+        info.extra = struct.pack('<HH', 0x000a, len(data)) + data
+        z.writestr(info, 'x')
+`,
+      dir,
+    );
+    // 7-Zip: the second's time from its NTFS field, the short one's DOS time.
+    const modified = [...run('7z', ['l', '-slt', 'ntfs-attributes.zip'], dir).matchAll(/^Modified = (.*)$/gm)].map((m) => m[1]);
+    expect(modified).toEqual([expect.stringMatching(/^2020-11-1[345] \d\d:\d0:02\.8681773$/), '2001-02-03 04:05:06']);
+    const reader = await openBuffer(readFileSync(path.join(dir, 'ntfs-attributes.zip')));
+    const [second, short] = await reader.readEntries();
+    expect(second!.modified.toISOString()).toBe('2020-11-14T15:10:02.868Z');
+    expect(short!.modified).toEqual(new Date(2001, 1, 3, 4, 5, 6));
+  });
+
   it('reads every record the directory holds when a ZIP64 end record counts fewer (as unzip, 7-Zip, bsdtar and Python do)', async () => {
     // Python's archive, its ZIP64 end record saying 1 entry where the directory holds 2 (and its
     // end record the count's marker, 0xffff, to say the ZIP64 one holds it).
