@@ -623,7 +623,10 @@ export async function inspectArchive(reader: ZipReader): Promise<ArchiveInspecti
   };
   if (info.zip64EndOfCentralDirectoryOffset !== undefined) {
     const at = info.zip64EndOfCentralDirectoryOffset;
-    const bytes = await source.read(at, ZIP64_END_OF_CENTRAL_DIRECTORY.size);
+    // The record with its extensible data sector (4.3.14.2), which the reader found to fit before the locator.
+    const fixedPart = await source.read(at, ZIP64_END_OF_CENTRAL_DIRECTORY.size);
+    const recordLength = 12 + ZIP64_END_OF_CENTRAL_DIRECTORY.decode(fixedPart, 0).sizeOfZip64EndOfCentralDirectoryRecord;
+    const bytes = recordLength > fixedPart.length ? await source.read(at, recordLength) : fixedPart;
     const z64Meanings: Record<string, Meaning> = {
       signature: () => `${hex(SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY)}, as expected`,
       sizeOfZip64EndOfCentralDirectoryRecord: (v) => `${v} bytes after this field` + ((v as number) > ZIP64_END_OF_CENTRAL_DIRECTORY.size - 12 ? ` (${(v as number) - (ZIP64_END_OF_CENTRAL_DIRECTORY.size - 12)} bytes of extensible data)` : ''),
@@ -636,12 +639,14 @@ export async function inspectArchive(reader: ZipReader): Promise<ArchiveInspecti
       sizeOfCentralDirectory: (v) => bytesText(v as number),
       offsetOfStartOfCentralDirectory: offsetMeaning,
     };
+    const z64Fields = rowsOf(ZIP64_END_OF_CENTRAL_DIRECTORY.describe(bytes, 0, at), z64Meanings, () => undefined, new Set());
+    if (bytes.length > ZIP64_END_OF_CENTRAL_DIRECTORY.size) z64Fields.push(rawRow('zip64ExtensibleDataSector', bytes, ZIP64_END_OF_CENTRAL_DIRECTORY.size, bytes.length, at));
     result.zip64EndOfCentralDirectory = {
       title: ZIP64_END_OF_CENTRAL_DIRECTORY.title,
       section: ZIP64_END_OF_CENTRAL_DIRECTORY.section,
       offset: at,
-      length: ZIP64_END_OF_CENTRAL_DIRECTORY.size,
-      fields: rowsOf(ZIP64_END_OF_CENTRAL_DIRECTORY.describe(bytes, 0, at), z64Meanings, () => undefined, new Set()),
+      length: bytes.length,
+      fields: z64Fields,
     };
     const locatorAt = eocdOffset - ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size;
     const locator = await source.read(locatorAt, ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size);

@@ -368,4 +368,16 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     expect(field(view.endOfCentralDirectory, 'comment').value).toBe('archive comment');
     expect(JSON.parse(JSON.stringify(view))).toEqual(view);
   });
+
+  it('shows a ZIP64 end record\'s extensible data sector, and counts it in the record\'s length (4.3.14.2)', async () => {
+    const extensible = Buffer.from([0x17, 0x00, 2, 0, 0, 0, 0x58, 0x59]);
+    const bytes = craftZip([{ name: 'a.txt', data: 'hello' }], '', { zip64End: { extensible } });
+    const view = await inspectArchive(await openBuffer(bytes));
+    const record = view.zip64EndOfCentralDirectory!;
+    expect(record.offset).toBe(signatureOffsets(bytes, SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY)[0]);
+    expect(record.length).toBe(56 + 8);
+    expect(field(record, 'sizeOfZip64EndOfCentralDirectoryRecord')).toMatchObject({ value: 52, meaning: '52 bytes after this field (8 bytes of extensible data)' });
+    expect(field(record, 'zip64ExtensibleDataSector')).toMatchObject({ offset: record.offset + 56, size: 8, raw: '17 00 02 00 00 00 58 59', value: '8 bytes' });
+    expect(view.zip64EndOfCentralDirectoryLocator!.offset).toBe(record.offset + record.length);
+  });
 });
