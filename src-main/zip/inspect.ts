@@ -102,7 +102,13 @@ export interface ArchiveInspection {
   readonly endOfCentralDirectory: RecordView;
   readonly zip64EndOfCentralDirectory?: RecordView;
   readonly zip64EndOfCentralDirectoryLocator?: RecordView;
+  /** Why the ZIP64 end record or locator shown is not used, when it is not. */
+  readonly zip64Ignored?: string;
 }
+
+/** The reader's reasons (reader.ts resolveEnd) for ignoring ZIP64 end records that are there. */
+const ZIP64_RECORD_IGNORED = 'the ZIP64 end record contradicts the end record, which needs none of its values: it is ignored, and the end record\'s values stand';
+const ZIP64_LOCATOR_IGNORED = 'the ZIP64 locator leads to no usable ZIP64 end record, and the end record needs none: it is ignored';
 
 /** The headerId of trailing bytes too few (1 to 3) to be an extra field's header. */
 export const NO_HEADER_ID = -1;
@@ -621,23 +627,52 @@ export async function inspectArchive(reader: ZipReader): Promise<ArchiveInspecti
     trailingBytes: info.trailingBytes,
     endOfCentralDirectory,
   };
-  if (info.zip64EndOfCentralDirectoryOffset !== undefined) {
+  const locatorAt = eocdOffset - ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size;
+  if (info.zip64EndOfCentralDirectoryOffset === undefined) {
+    // A locator the reader found before the end record but could not use (a split archive's, one
+    // pointing nowhere): shown, and said to be ignored.
+    const locator = locatorAt >= 0 ? await source.read(locatorAt, ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size) : undefined;
+    if (locator !== undefined && locator.readUInt32LE(0) === SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR) {
+      result.zip64Ignored = ZIP64_LOCATOR_IGNORED;
+      result.zip64EndOfCentralDirectoryLocator = {
+        title: ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.title,
+        section: ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.section,
+        offset: locatorAt,
+        length: ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size,
+        fields: rowsOf(
+          ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.describe(locator, 0, locatorAt),
+          {
+            signature: () => `${hex(SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR)}; ${ZIP64_LOCATOR_IGNORED}`,
+            diskWithZip64EndOfCentralDirectory: (v) => `disk ${v}`,
+            relativeOffsetOfZip64EndOfCentralDirectory: (v) => `offset ${v}`,
+            totalNumberOfDisks: (v) => `${v} disk${v === 1 ? '' : 's'}`,
+          },
+          () => undefined,
+          new Set(),
+        ),
+      };
+    }
+  } else {
     const at = info.zip64EndOfCentralDirectoryOffset;
+    const ignored = info.zip64EndOfCentralDirectoryIgnored;
+    if (ignored) result.zip64Ignored = ZIP64_RECORD_IGNORED;
+    /** A value of an ignored record: what it says, and that it is not what was read. */
+    const unused = (meaning: Meaning): Meaning => (ignored ? (v, row) => `${meaning(v, row) ?? v}; ignored` : meaning);
     // The record with its extensible data sector (4.3.14.2), which the reader found to fit before the locator.
     const fixedPart = await source.read(at, ZIP64_END_OF_CENTRAL_DIRECTORY.size);
     const recordLength = 12 + ZIP64_END_OF_CENTRAL_DIRECTORY.decode(fixedPart, 0).sizeOfZip64EndOfCentralDirectoryRecord;
     const bytes = recordLength > fixedPart.length ? await source.read(at, recordLength) : fixedPart;
     const z64Meanings: Record<string, Meaning> = {
-      signature: () => `${hex(SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY)}, as expected`,
+      signature: () => `${hex(SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY)}, as expected` + (ignored ? `; ${ZIP64_RECORD_IGNORED}` : ''),
       sizeOfZip64EndOfCentralDirectoryRecord: (v) => `${v} bytes after this field` + ((v as number) > ZIP64_END_OF_CENTRAL_DIRECTORY.size - 12 ? ` (${(v as number) - (ZIP64_END_OF_CENTRAL_DIRECTORY.size - 12)} bytes of extensible data)` : ''),
       versionMadeBy: (v) => versionMadeByText(v as number),
       versionNeededToExtract: (v) => versionText(v as number),
       numberOfThisDisk: (v) => `disk ${v}`,
       diskWhereCentralDirectoryStarts: (v) => `disk ${v}`,
-      numberOfCentralDirectoryRecordsOnThisDisk: (v) => `${v} entries`,
-      totalNumberOfCentralDirectoryRecords: (v) => `${v} entries`,
-      sizeOfCentralDirectory: (v) => bytesText(v as number),
-      offsetOfStartOfCentralDirectory: offsetMeaning,
+      numberOfCentralDirectoryRecordsOnThisDisk: unused((v) => `${v} entries`),
+      totalNumberOfCentralDirectoryRecords: unused((v) => `${v} entries`),
+      sizeOfCentralDirectory: unused((v) => bytesText(v as number)),
+      offsetOfStartOfCentralDirectory: ignored ? unused((v) => `offset ${v}`) : offsetMeaning,
     };
     const z64Fields = rowsOf(ZIP64_END_OF_CENTRAL_DIRECTORY.describe(bytes, 0, at), z64Meanings, () => undefined, new Set());
     if (bytes.length > ZIP64_END_OF_CENTRAL_DIRECTORY.size) z64Fields.push(rawRow('zip64ExtensibleDataSector', bytes, ZIP64_END_OF_CENTRAL_DIRECTORY.size, bytes.length, at));
@@ -648,7 +683,6 @@ export async function inspectArchive(reader: ZipReader): Promise<ArchiveInspecti
       length: bytes.length,
       fields: z64Fields,
     };
-    const locatorAt = eocdOffset - ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size;
     const locator = await source.read(locatorAt, ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size);
     const locatorMeanings: Record<string, Meaning> = {
       signature: () => `${hex(SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR)}, as expected`,

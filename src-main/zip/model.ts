@@ -117,6 +117,11 @@ export interface ZipArchiveInfo {
   /** Set when the archive has a ZIP64 end record. */
   readonly zip64EndOfCentralDirectoryOffset: number | undefined;
   /**
+   * The ZIP64 end record contradicts an end record that needs no ZIP64 values (another count or
+   * directory), and is ignored: the end record's values stand.
+   */
+  readonly zip64EndOfCentralDirectoryIgnored: boolean;
+  /**
    * Bytes that the archive's own offsets do not account for (a self-extractor stub, or data
    * prepended without adjusting offsets): added to every stored offset.
    */

@@ -248,6 +248,7 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
   let directoryOffset = eocd.offsetOfStartOfCentralDirectory;
   let limit = position;
   let zip64Offset: number | undefined;
+  let zip64Ignored = false;
   let zip64Version = 0;
   const hasMarkers = count === ZIP64_MARKER_16 || eocd.numberOfCentralDirectoryRecordsOnThisDisk === ZIP64_MARKER_16 || directorySize === ZIP64_MARKER_32 || directoryOffset === ZIP64_MARKER_32;
 
@@ -268,6 +269,7 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
         directoryOffset = zip64.directoryOffset;
         zip64Version = zip64.versionNeededToExtract;
       } else {
+        zip64Ignored = true;
         log.warn('ignoring a ZIP64 end record that contradicts a complete end record', { offset: zip64.position, zip64: { count: zip64.count, directorySize: zip64.directorySize, directoryOffset: zip64.directoryOffset }, end: { count, directorySize, directoryOffset } });
       }
     } catch (e) {
@@ -337,6 +339,7 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
       declaredCentralDirectoryOffset: directoryOffset,
       endOfCentralDirectoryOffset: position,
       zip64EndOfCentralDirectoryOffset: zip64Offset,
+      zip64EndOfCentralDirectoryIgnored: zip64Ignored,
       offsetAdjustment: adjustment,
       trailingBytes: size - recordEnd,
     },

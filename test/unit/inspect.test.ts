@@ -380,4 +380,40 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     expect(field(record, 'zip64ExtensibleDataSector')).toMatchObject({ offset: record.offset + 56, size: 8, raw: '17 00 02 00 00 00 58 59', value: '8 bytes' });
     expect(view.zip64EndOfCentralDirectoryLocator!.offset).toBe(record.offset + record.length);
   });
+
+  it('says a ZIP64 end record or locator the reader ignores is ignored, and shows a locator it could not follow', async () => {
+    // A ZIP64 end record saying 7 entries where the end record, which needs none of its values, says 1.
+    const contradicts = craftZip([{ name: 'a.txt', data: 'hello' }], '', { zip64End: { count: 7 } });
+    const reader = await openBuffer(contradicts);
+    expect([reader.info.entryCount, reader.info.zip64EndOfCentralDirectoryIgnored]).toEqual([1, true]);
+    const view = await inspectArchive(reader);
+    expect(view.zip64Ignored).toMatch(/^the ZIP64 end record contradicts the end record, which needs none of its values: it is ignored/);
+    expect(field(view.zip64EndOfCentralDirectory, 'signature').meaning).toBe(`0x06064b50, as expected; ${view.zip64Ignored}`);
+    expect(field(view.zip64EndOfCentralDirectory, 'totalNumberOfCentralDirectoryRecords').meaning).toBe('7 entries; ignored');
+    expect(field(view.zip64EndOfCentralDirectory, 'offsetOfStartOfCentralDirectory').meaning).toMatch(/^offset \d+; ignored$/);
+    // One that agrees is used, and says nothing of the kind.
+    const agrees = await openBuffer(craftZip([{ name: 'a.txt', data: 'hello' }], '', { zip64End: { count: 1 } }));
+    expect(agrees.info.zip64EndOfCentralDirectoryIgnored).toBe(false);
+    const used = await inspectArchive(agrees);
+    expect(used.zip64Ignored).toBeUndefined();
+    expect(field(used.zip64EndOfCentralDirectory, 'totalNumberOfCentralDirectoryRecords').meaning).toBe('1 entries');
+
+    // A locator that cannot be used (a split archive's, pointing nowhere; as in Go's issue12449 test) before an end
+    // record that needs none: the reader ignores it, and the inspector showed nothing of it.
+    const bytes = craftZip([{ name: 'a.txt', data: 'hello' }], '', { zip64End: { count: 1 } });
+    const locatorAt = signatureOffsets(bytes, SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR)[0]!;
+    const lost = await openBuffer(
+      messWith(bytes, (b) => {
+        b.writeUInt32LE(99999, locatorAt + 8);
+        b.writeUInt32LE(3, locatorAt + 16);
+      }),
+    );
+    expect(lost.info.zip64EndOfCentralDirectoryOffset).toBeUndefined();
+    const lostView = await inspectArchive(lost);
+    expect(lostView.zip64EndOfCentralDirectory).toBeUndefined();
+    expect(lostView.zip64EndOfCentralDirectoryLocator).toMatchObject({ offset: locatorAt, length: 20 });
+    expect(field(lostView.zip64EndOfCentralDirectoryLocator, 'signature').meaning).toBe('0x07064b50; the ZIP64 locator leads to no usable ZIP64 end record, and the end record needs none: it is ignored');
+    expect(field(lostView.zip64EndOfCentralDirectoryLocator, 'relativeOffsetOfZip64EndOfCentralDirectory')).toMatchObject({ value: 99999, meaning: 'offset 99999' });
+    expect(lostView.zip64Ignored).toBe('the ZIP64 locator leads to no usable ZIP64 end record, and the end record needs none: it is ignored');
+  });
 });
