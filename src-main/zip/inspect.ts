@@ -275,8 +275,10 @@ function headerMeanings(signature: number, values: Record<string, number>, zip64
 
 function rowsOf(views: readonly FieldView[], meanings: Record<string, Meaning>, text: (name: string, bytes: Buffer) => string | undefined, mismatched: ReadonlySet<string>): FieldRow[] {
   return views.map((view) => {
-    const meaning = meanings[view.name]?.(view.value, view);
+    let meaning = meanings[view.name]?.(view.value, view);
     const value = typeof view.value === 'number' ? exactValue(view.value, view) : (text(view.name, view.value) ?? `${view.size} bytes`);
+    // The meaning says the value as the number rounded it: the exact digits instead.
+    if (typeof value === 'string' && typeof view.value === 'number' && meaning !== undefined) meaning = meaning.replaceAll(String(view.value), value);
     const row: { -readonly [K in keyof FieldRow]: FieldRow[K] } = { name: view.name, offset: view.offset, size: view.size, raw: view.raw, value };
     if (meaning !== undefined) row.meaning = meaning;
     if (mismatched.has(view.name)) row.mismatch = true;

@@ -416,4 +416,13 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     expect(field(lostView.zip64EndOfCentralDirectoryLocator, 'relativeOffsetOfZip64EndOfCentralDirectory')).toMatchObject({ value: 99999, meaning: 'offset 99999' });
     expect(lostView.zip64Ignored).toBe('the ZIP64 locator leads to no usable ZIP64 end record, and the end record needs none: it is ignored');
   });
+
+  it('says an 8-byte value past 2^53 by its exact digits in its meaning too, as in its value', async () => {
+    const bytes = craftZip([{ name: 'a.txt', data: 'hello' }], '', { zip64End: { count: 1 } });
+    const locatorAt = signatureOffsets(bytes, SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR)[0]!;
+    // Go's issue12449-not-zip64.zip: 94 9c 61 44 be 94 19 42 (the meaning said offset 4763001625832955000).
+    const reader = await openBuffer(messWith(bytes, (b) => (b.writeBigUInt64LE(0x421994be44619c94n, locatorAt + 8), b.writeUInt32LE(3, locatorAt + 16))));
+    const view = await inspectArchive(reader);
+    expect(field(view.zip64EndOfCentralDirectoryLocator, 'relativeOffsetOfZip64EndOfCentralDirectory')).toMatchObject({ value: '4763001625832955028', meaning: 'offset 4763001625832955028' });
+  });
 });
