@@ -40,8 +40,11 @@ export const inspectCommand: Command = {
       const reader = await openZip(source, { log: context.log.child({ module: 'archives', task: 'inspect' }) });
       if (entryName === undefined) await showArchive(reader, context, json);
       else {
-        const matches = await findEntries(reader, entryName);
-        if (matches.length === 0) throw new ZipError('BAD_NAME', `no entry named ${JSON.stringify(entryName)}`);
+        const { matches, holdsEntries } = await findEntries(reader, entryName);
+        if (matches.length === 0) {
+          const folder = holdsEntries ? `: a folder with no entry of its own (entries in it are named ${JSON.stringify(folderName(entryName) + '…')})` : '';
+          throw new ZipError('BAD_NAME', `no entry named ${JSON.stringify(entryName)}${folder}`);
+        }
         await showEntries(reader, matches, context, json);
       }
       return EXIT_OK;
@@ -53,11 +56,28 @@ export const inspectCommand: Command = {
   },
 };
 
-/** Entries with this exact stored name (several when the archive repeats it), streaming the directory. */
-async function findEntries(reader: ZipReader, name: string): Promise<ZipEntry[]> {
-  const found: ZipEntry[] = [];
-  for await (const batch of reader.entryBatches()) for (const entry of batch) if (entry.name === name) found.push(entry);
-  return found;
+/** `dir/` for `dir` or `dir/`. */
+function folderName(name: string): string {
+  return name.endsWith('/') ? name : `${name}/`;
+}
+
+/**
+ * Entries with this exact stored name (several when the archive repeats it), and a folder's entry
+ * by its name as typed (`dir` for `dir/`, as extract takes it), streaming the directory; and
+ * whether entries lie in a folder of that name (one that has no entry of its own, as Python,
+ * Explorer and `zip -D` write them).
+ */
+async function findEntries(reader: ZipReader, name: string): Promise<{ matches: ZipEntry[]; holdsEntries: boolean }> {
+  const folder = folderName(name);
+  const matches: ZipEntry[] = [];
+  let holdsEntries = false;
+  for await (const batch of reader.entryBatches()) {
+    for (const entry of batch) {
+      if (entry.name === name || entry.name === folder) matches.push(entry);
+      else if (!holdsEntries && entry.name.startsWith(folder)) holdsEntries = true;
+    }
+  }
+  return { matches, holdsEntries };
 }
 
 async function showArchive(reader: ZipReader, context: CliContext, json: boolean): Promise<void> {

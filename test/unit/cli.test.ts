@@ -343,6 +343,19 @@ describe('zipdesk inspect', () => {
     expect(window.localExtras.map((extra) => extra.title)).toEqual(['unknown extra field 0xbeef (0xbeef)', 'trailing bytes']);
   });
 
+  it('takes a folder by its name as typed (dir for dir/), shows every entry of a repeated name, and says when a name is a folder with no entry', async () => {
+    writeArchive(dir, 'folders.zip', craftZip([{ name: 'sub/' }, { name: 'sub/b.txt', data: 'b' }, { name: 'd/x.txt', data: 'x' }, { name: 'two.txt', data: '1' }, { name: 'two.txt', data: '2' }]));
+    const folder = await zipdesk('inspect', 'folders.zip', 'sub');
+    expect(folder.code).toBe(0);
+    expect(folder.stdout.match(/^Entry .*$/gm)).toEqual(['Entry 0: "sub/"']);
+    expect(JSON.parse((await zipdesk('inspect', 'folders.zip', 'sub/', '--json')).stdout).entries.map((e: { index: number }) => e.index)).toEqual([0]);
+    expect((await zipdesk('inspect', 'folders.zip', 'two.txt')).stdout.match(/^Entry .*$/gm)).toEqual(['Entry 3: "two.txt"', 'Entry 4: "two.txt"']);
+    // d/ has no entry of its own (as Python, Explorer and zip -D write folders).
+    for (const name of ['d', 'd/']) {
+      expect(await zipdesk('inspect', 'folders.zip', name)).toMatchObject({ code: 1, stdout: '', stderr: `zipdesk: folders.zip: no entry named "${name}": a folder with no entry of its own (entries in it are named "d/…")\n` });
+    }
+  });
+
   it('an unknown entry is a problem with the archive (exit 1)', async () => {
     const result = await zipdesk('inspect', 'good.zip', 'nope');
     expect(result).toMatchObject({ code: 1, stderr: 'zipdesk: good.zip: no entry named "nope"\n' });
