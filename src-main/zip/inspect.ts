@@ -539,7 +539,10 @@ export async function inspectEntry(reader: ZipReader, entry: ZipEntry): Promise<
     for (const field of HARMLESS_WHEN_DIFFERENT) if (header.values[field] !== centralValues[field]) marked.add(field);
     dataOffset = header.dataOffset;
     local = headerView(LOCAL_FILE_HEADER, header.header, header.offset, marked, true);
-    if (entry.hasDataDescriptor) dataDescriptor = await descriptorView(reader, entry, header.dataOffset + entry.compressedSize, header.header);
+    if (entry.hasDataDescriptor) {
+      const centralSizesInZip64 = centralValues.compressedSize === ZIP64_MARKER_32 || centralValues.uncompressedSize === ZIP64_MARKER_32;
+      dataDescriptor = await descriptorView(reader, entry, header.dataOffset + entry.compressedSize, header.header, centralSizesInZip64);
+    }
   } catch (e) {
     if (!isZipError(e)) throw e;
     localError = { code: e.code, message: e.message };
@@ -558,17 +561,26 @@ export async function inspectEntry(reader: ZipReader, entry: ZipEntry): Promise<
   return result;
 }
 
-async function descriptorView(reader: ZipReader, entry: ZipEntry, at: number, localHeader: Buffer): Promise<RecordView | undefined> {
+/** What may follow an entry's data descriptor: the next entry, the central directory, the end records. */
+const NEXT_SIGNATURES: ReadonlySet<number> = new Set([SIGNATURE.LOCAL_FILE_HEADER, SIGNATURE.CENTRAL_DIRECTORY_HEADER, SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY, SIGNATURE.END_OF_CENTRAL_DIRECTORY]);
+
+async function descriptorView(reader: ZipReader, entry: ZipEntry, at: number, localHeader: Buffer, centralSizesInZip64: boolean): Promise<RecordView | undefined> {
   const available = reader.source.size - at;
   if (available < DATA_DESCRIPTOR_UNSIGNED.size) return undefined;
-  const bytes = await reader.source.read(at, Math.min(DATA_DESCRIPTOR_ZIP64.size, available));
+  // (And what follows it: the next header's signature says how long it was.)
+  const bytes = await reader.source.read(at, Math.min(DATA_DESCRIPTOR_ZIP64.size + 4, available));
   if (noDescriptorAfter(bytes)) return undefined; // bit 3 set, but the next header follows the data (as test reads it)
   const signed = bytes.readUInt32LE(0) === SIGNATURE.DATA_DESCRIPTOR;
-  // 4.3.9.2: 8-byte sizes when the local header carries a ZIP64 extra field.
-  const zip64 = entry.zip64 || hasExtra(localHeader, EXTRA_ID.ZIP64);
-  // (Signed or not: libarchive's test_read_format_zip_with_invalid_traditional_eocd.zip has 20-byte ones.)
+  // 8-byte sizes or 4-byte ones, signed or not (libarchive's test_read_format_zip_with_invalid_traditional_eocd.zip has
+  // unsigned 8-byte ones). Writers disagree on when to write which: yazl writes 8-byte sizes after a central ZIP64
+  // field and no local one (yauzl's zip64.zip), Go 4-byte ones after a central ZIP64 field that holds only the
+  // offset (an entry past 4 GiB). So the width after which the next header starts, when only one is; else 4.3.9.2's
+  // rule, 8-byte sizes after a local ZIP64 field, or with the central record's sizes in its ZIP64 field.
   const wide = signed ? DATA_DESCRIPTOR_ZIP64 : DATA_DESCRIPTOR_ZIP64_UNSIGNED;
-  const layout = zip64 && bytes.length >= wide.size ? wide : signed ? DATA_DESCRIPTOR : DATA_DESCRIPTOR_UNSIGNED;
+  const narrow = signed ? DATA_DESCRIPTOR : DATA_DESCRIPTOR_UNSIGNED;
+  const headerAfter = (size: number): boolean => bytes.length >= size + 4 && NEXT_SIGNATURES.has(bytes.readUInt32LE(size));
+  const zip64 = headerAfter(wide.size) !== headerAfter(narrow.size) ? headerAfter(wide.size) : centralSizesInZip64 || hasExtra(localHeader, EXTRA_ID.ZIP64);
+  const layout = zip64 && bytes.length >= wide.size ? wide : narrow;
   if (bytes.length < layout.size) return undefined;
   const values = layout.decode(bytes, 0) as unknown as Record<string, number>;
   const meanings: Record<string, Meaning> = {

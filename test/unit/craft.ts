@@ -44,6 +44,8 @@ export interface CraftEntry {
   flags?: number;
   /** Values the local header says in place of the central record's (ZIP64 markers, zeros before a data descriptor). */
   local?: { crc32?: number; compressedSize?: number; uncompressedSize?: number };
+  /** Values the central record says in place of the true ones (ZIP64 markers, with their values in `centralExtra`). */
+  central?: { compressedSize?: number; uncompressedSize?: number; relativeOffsetOfLocalHeader?: number };
   /** Bytes written after the entry's data (a data descriptor). */
   afterData?: Buffer;
   /** The central record's file comment (default none). */
@@ -138,6 +140,7 @@ export function craftZip(entries: readonly CraftEntry[], comment = '', options: 
           internalFileAttributes: 0,
           externalFileAttributes: ((mode << 16) | (kind === 'directory' ? 0x10 : 0)) >>> 0,
           relativeOffsetOfLocalHeader: localOffset,
+          ...entry.central,
         },
         { fileName: name, extraField: entry.centralExtra ?? Buffer.alloc(0), fileComment: entry.fileComment ?? Buffer.alloc(0) },
       ),

@@ -215,6 +215,50 @@ describe('inspectEntry over crafted records', () => {
     expect(field(view.local, 'uncompressedSize').meaning).toBe(`${data.length} bytes`);
   });
 
+  it('reads a data descriptor\'s sizes as wide as the next header says: Go\'s 4-byte ones after a central ZIP64 field for the offset alone, yazl\'s 8-byte ones without a local ZIP64 field', async () => {
+    const data = 'descriptor '.repeat(30);
+    const probe = craftZip([{ name: 'a.txt', data }]);
+    const [crc, compressedSize] = [probe.readUInt32LE(LOCAL_FILE_HEADER.offsetOf.crc32), probe.readUInt32LE(LOCAL_FILE_HEADER.offsetOf.compressedSize)];
+    const descriptor = (width: 4 | 8) => {
+      const b = Buffer.alloc(8 + 2 * width);
+      b.writeUInt32LE(SIGNATURE.DATA_DESCRIPTOR, 0);
+      b.writeUInt32LE(crc, 4);
+      if (width === 4) b.writeUInt32LE(compressedSize, 8), b.writeUInt32LE(data.length, 12);
+      else b.writeBigUInt64LE(BigInt(compressedSize), 8), b.writeBigUInt64LE(BigInt(data.length), 16);
+      return b;
+    };
+    const streamed = { name: 'a.txt', data, flags: 0b1000, local: { crc32: 0, compressedSize: 0, uncompressedSize: 0 } };
+    const first = { name: 'first.txt', data: 'first', method: 0 };
+    const cases = [
+      // Go: the central record's offset in its ZIP64 field (as for an entry past 4 GiB), 4-byte sizes.
+      {
+        entry: (offset: number) => ({ ...streamed, central: { relativeOffsetOfLocalHeader: 0xffffffff }, centralExtra: extraField(0x0001, u64(offset)), afterData: descriptor(4) }),
+        title: 'data descriptor',
+        length: 16,
+      },
+      // yazl (yauzl's zip64.zip): the sizes in the central ZIP64 field, none in the local header, 8-byte sizes.
+      {
+        entry: () => ({ ...streamed, central: { compressedSize: 0xffffffff, uncompressedSize: 0xffffffff }, centralExtra: extraField(0x0001, Buffer.concat([u64(data.length), u64(compressedSize)])), afterData: descriptor(8) }),
+        title: 'zip64 data descriptor',
+        length: 24,
+      },
+    ];
+    for (const { entry, title, length } of cases) {
+      for (const last of [false, true]) {
+        // Followed by the next entry's local header, or (the last entry, after one of 44 bytes) by the central directory.
+        const reader = await openBuffer(craftZip(last ? [first, entry(LOCAL_FILE_HEADER.size + 9 + 5)] : [entry(0), { name: 'b.txt', data: 'next' }]));
+        const view = await inspectEntry(reader, (await reader.readEntries())[last ? 1 : 0]!);
+        expect(view.dataDescriptor).toMatchObject({ title, length });
+        expect(view.dataDescriptor!.fields.map((f) => f.meaning)).toEqual([
+          '0x08074b50 (optional, 4.3.9.3)',
+          `0x${crc.toString(16).padStart(8, '0')}, matches the central directory`,
+          `${compressedSize} bytes`,
+          `${data.length} bytes`,
+        ]);
+      }
+    }
+  });
+
   it('reads a data descriptor without signature after a local ZIP64 field with 8-byte sizes (4.3.9.2)', async () => {
     const data = 'descriptor '.repeat(30);
     const probe = craftZip([{ name: 'a.txt', data }]);
