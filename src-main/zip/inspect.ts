@@ -547,12 +547,17 @@ export async function inspectEntry(reader: ZipReader, entry: ZipEntry): Promise<
     if (!isZipError(e)) throw e;
     localError = { code: e.code, message: e.message };
   }
-  const central = headerView(CENTRAL_DIRECTORY_HEADER, centralBytes, entry.centralHeaderOffset, marked, false);
+  let central = headerView(CENTRAL_DIRECTORY_HEADER, centralBytes, entry.centralHeaderOffset, marked, false);
   if (reader.info.offsetAdjustment !== 0) {
-    // With a prefix the offsets do not count, say where the local header really is.
-    central.fields = central.fields.map((row) =>
-      row.name === 'relativeOffsetOfLocalHeader' ? { ...row, meaning: `${row.meaning ?? ''}; at ${entry.localHeaderOffset} after adding the ${reader.info.offsetAdjustment}-byte prefix` } : row,
-    );
+    // With a prefix the offsets do not count, say where the local header really is (the
+    // header's offset, or the ZIP64 field's that its marker sends the reader to).
+    const adjusted = (rows: FieldRow[], name: string): FieldRow[] =>
+      rows.map((row) => (row.name === name ? { ...row, meaning: `${row.meaning ?? ''}; at ${entry.localHeaderOffset} after adding the ${reader.info.offsetAdjustment}-byte prefix` } : row));
+    central = {
+      ...central,
+      fields: adjusted(central.fields, 'relativeOffsetOfLocalHeader'),
+      extraFields: central.extraFields?.map((extra) => (extra.headerId === EXTRA_ID.ZIP64 ? { ...extra, fields: adjusted(extra.fields, 'relativeHeaderOffset') } : extra)),
+    };
   }
   const result: { -readonly [K in keyof EntryInspection]: EntryInspection[K] } = { index: entry.index, name: entry.name, central, local, mismatches };
   if (localError !== undefined) result.localError = localError;

@@ -259,6 +259,18 @@ describe('inspectEntry over crafted records', () => {
     }
   });
 
+  it('says where the local header really is after a prefix the offsets do not count, also for an offset in the ZIP64 field', async () => {
+    const prefix = Buffer.alloc(100, 0x4d);
+    const bytes = Buffer.concat([prefix, craftZip([{ name: 'a.txt', data: 'alpha', central: { relativeOffsetOfLocalHeader: 0xffffffff }, centralExtra: extraField(0x0001, u64(0)) }])]);
+    const reader = await openBuffer(bytes);
+    expect(reader.info.offsetAdjustment).toBe(100);
+    const view = await inspectEntry(reader, (await reader.readEntries())[0]!);
+    expect(view.local!.offset).toBe(100);
+    expect(field(view.central, 'relativeOffsetOfLocalHeader').meaning).toBe('in the ZIP64 extra field; at 100 after adding the 100-byte prefix');
+    const zip64 = view.central.extraFields!.find((e) => e.headerId === 0x0001)!;
+    expect(zip64.fields.find((f) => f.name === 'relativeHeaderOffset')!.meaning).toBe('local header at offset 0; at 100 after adding the 100-byte prefix');
+  });
+
   it('reads a data descriptor without signature after a local ZIP64 field with 8-byte sizes (4.3.9.2)', async () => {
     const data = 'descriptor '.repeat(30);
     const probe = craftZip([{ name: 'a.txt', data }]);
