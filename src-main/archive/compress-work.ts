@@ -39,6 +39,8 @@ export interface FilesBatch {
 /** One file's outcome: `length` bytes of its data (stored or deflated) in the batch buffer, in order. */
 export interface FileOutcome {
   readonly method: number;
+  /** The zlib level of a deflated file (its plan's: 1 for data that hardly shrinks). */
+  readonly level: number;
   readonly crc32: number;
   readonly length: number;
 }
@@ -84,7 +86,7 @@ export function compressFiles(batch: FilesBatch, spares: ArrayBuffer[] = []): Fi
           length = deflated.length;
         }
       }
-      outcomes.push({ method, crc32, length });
+      outcomes.push({ method, level: plan.level, crc32, length });
       at += length;
     } catch (error) {
       const failure = error instanceof ZipError ? error : ioError(error, file.sourcePath);

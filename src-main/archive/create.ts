@@ -132,6 +132,8 @@ export const LISTED_SKIPPED = 1000;
 
 interface PreparedData {
   readonly method: number;
+  /** A deflated entry's zlib level (the record's bits 1 and 2). */
+  readonly level?: number;
   readonly crc32: number;
   readonly data: Uint8Array;
 }
@@ -302,7 +304,7 @@ type BaseRecord = Omit<EntryRecord, 'compressionMethod' | 'crc32' | 'compressedS
  * object made a slow, dictionary-mode object of every record, some 2 KB each (a third of what
  * the job's thread allocated while zipping corpus A).
  */
-function withData(base: BaseRecord, compressionMethod: number, crc32: number, compressedSize: number, zip64LocalSizes: boolean): EntryRecord {
+function withData(base: BaseRecord, compressionMethod: number, crc32: number, compressedSize: number, zip64LocalSizes: boolean, deflateLevel?: number): EntryRecord {
   return {
     fileName: base.fileName,
     rawName: base.rawName,
@@ -316,6 +318,7 @@ function withData(base: BaseRecord, compressionMethod: number, crc32: number, co
     crc32,
     compressedSize,
     zip64LocalSizes,
+    deflateLevel,
   };
 }
 
@@ -466,7 +469,7 @@ class EntryWriter {
       this.aheadFiles -= batch.count;
       this.finished = done.data.buffer as ArrayBuffer;
     }
-    return { method: outcome.method, crc32: outcome.crc32, data };
+    return { method: outcome.method, level: outcome.level, crc32: outcome.crc32, data };
   }
 
   private linkOrDirectory(entry: PlannedEntry): PreparedData {
@@ -492,7 +495,7 @@ class EntryWriter {
   }
 
   private async writeWhole(entry: PlannedEntry, prepared: PreparedData): Promise<EntryRecord> {
-    const record = withData(this.baseRecord(entry), prepared.method, prepared.crc32, prepared.data.length, false);
+    const record = withData(this.baseRecord(entry), prepared.method, prepared.crc32, prepared.data.length, false, prepared.level);
     const header = localFileHeader(record);
     // Most entries fit in the output buffer: no promise then.
     if (!this.output.append(header)) await this.output.write(header);
@@ -513,7 +516,7 @@ class EntryWriter {
       let plan = file.plan;
       let head = file.head;
       for (;;) {
-        const placeholder = withData(base, plan.method, 0, 0, zip64LocalSizes);
+        const placeholder = withData(base, plan.method, 0, 0, zip64LocalSizes, plan.level);
         await this.output.write(localFileHeader(placeholder));
         const dataStart = this.output.position;
         const crc32 = plan === file.plan && plan.method === METHOD_DEFLATED ? await this.writeBlocks(feeder, file) : await this.streamStored(entry, source, head!);
@@ -526,7 +529,7 @@ class EntryWriter {
           head = await readExactly(source, entry, 0, Math.min(CHUNK_SIZE, entry.size), this.chunkPool.get());
           continue;
         }
-        const record = withData(base, plan.method, crc32, compressedSize, zip64LocalSizes);
+        const record = withData(base, plan.method, crc32, compressedSize, zip64LocalSizes, plan.level);
         await this.output.patch(base.relativeOffsetOfLocalHeader, localFileHeader(record));
         await checkUnchanged(entry, source);
         this.bytesDone -= entry.size; // the caller adds the whole entry

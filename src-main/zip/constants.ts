@@ -3,6 +3,10 @@
 /** 4.4.4 general purpose bit flag. */
 export const BITFLAG_ENCRYPTED = 0b0000_0000_0000_0001;
 export const BITFLAG_DATA_DESCRIPTOR = 0b0000_0000_0000_1000;
+/** Bits 1 and 2 of a deflated entry (4.4.4): how hard it was compressed; 0b00 is normal. */
+export const BITFLAG_DEFLATE_MAXIMUM = 0b0000_0000_0000_0010;
+export const BITFLAG_DEFLATE_FAST = 0b0000_0000_0000_0100;
+export const BITFLAG_DEFLATE_SUPER_FAST = 0b0000_0000_0000_0110;
 export const BITFLAG_STRONG_ENCRYPTION = 0b0000_0000_0100_0000;
 export const BITFLAG_UTF8 = 0b0000_1000_0000_0000;
 /** 4.4.4 bit 13: the central directory is encrypted and local header values are masked. */

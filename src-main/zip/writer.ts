@@ -9,7 +9,7 @@
 // seeing it must look for the ZIP64 record; we make sure there is one).
 
 import { Buffer } from 'node:buffer';
-import { BITFLAG_DATA_DESCRIPTOR, BITFLAG_UTF8, HOST_UNIX, VERSION_DEFLATE, VERSION_ZIP64, ZIP64_MARKER_16, ZIP64_MARKER_32 } from './constants.js';
+import { BITFLAG_DATA_DESCRIPTOR, BITFLAG_DEFLATE_FAST, BITFLAG_DEFLATE_MAXIMUM, BITFLAG_DEFLATE_SUPER_FAST, BITFLAG_UTF8, HOST_UNIX, METHOD_DEFLATED, VERSION_DEFLATE, VERSION_ZIP64, ZIP64_MARKER_16, ZIP64_MARKER_32 } from './constants.js';
 import { dateToDosDateTime } from './dostime.js';
 import { ZipError } from './errors.js';
 import type { ExtraContext } from './layout.js';
@@ -57,6 +57,20 @@ export interface EntryRecord {
   readonly zip64LocalSizes: boolean;
   /** Sizes and CRC follow the data (bit 3) instead of being in the local header. */
   readonly dataDescriptor?: boolean;
+  /** The zlib level a deflated entry was made at, said by bits 1 and 2 (deflateLevelBits). */
+  readonly deflateLevel?: number;
+}
+
+/**
+ * Bits 1 and 2 for a zlib level (4.4.4 names the kinds, not the levels): 9 maximum, 2 fast, 1
+ * super fast, the others normal, as zip and Mark Adler's zipflow map them (unzip -v shows Defl:X,
+ * Defl:F, Defl:S, Defl:N). Level 9 was written as normal.
+ */
+export function deflateLevelBits(level: number | undefined): number {
+  if (level === 9) return BITFLAG_DEFLATE_MAXIMUM;
+  if (level === 2) return BITFLAG_DEFLATE_FAST;
+  if (level === 1) return BITFLAG_DEFLATE_SUPER_FAST;
+  return 0;
 }
 
 /** Bit 11 only for names that are not plain ASCII (4.4.4, appendix D). */
@@ -77,7 +91,8 @@ export function toDosDateTime(date: Date): { lastModFileDate: number; lastModFil
 }
 
 function flagsOf(entry: EntryRecord): number {
-  return (entry.rawName === true || isPlainAscii(entry.fileName) ? 0 : BITFLAG_UTF8) | (entry.dataDescriptor ? BITFLAG_DATA_DESCRIPTOR : 0);
+  const level = entry.compressionMethod === METHOD_DEFLATED ? deflateLevelBits(entry.deflateLevel) : 0;
+  return (entry.rawName === true || isPlainAscii(entry.fileName) ? 0 : BITFLAG_UTF8) | (entry.dataDescriptor ? BITFLAG_DATA_DESCRIPTOR : 0) | level;
 }
 
 /**

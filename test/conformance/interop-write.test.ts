@@ -169,6 +169,27 @@ describe('archives we write pass unzip, 7z, python and bsdtar', () => {
     }
   });
 
+  it.each([
+    [9, 'Defl:X'],
+    [6, 'Defl:N'],
+    [2, 'Defl:F'],
+    [1, 'Defl:S'],
+  ])('level %i is said by bits 1 and 2 as zip says it: unzip -v shows %s, for a small file and a large one (level 9 was said normal)', async (level, shown) => {
+    const dir = path.join(root, `level-${level}`);
+    const base = writeTree(dir, 'l', [
+      { name: 'small.txt', kind: 'file', data: text(20_000) },
+      { name: 'large.txt', kind: 'file', data: text(3_000_000, 2) },
+    ]);
+    const archive = path.join(dir, 'l.zip');
+    await createArchive({ outputPath: archive, sources: [base], level });
+    const methods = execFileSync('unzip', ['-v', archive], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.endsWith('.txt'))
+      .map((line) => line.trim().split(/\s+/)[1]);
+    expect(methods).toEqual([shown, shown]);
+    checkPeers(archive);
+  });
+
   it('plain ZIP (no ZIP64 record) below the limits', async () => {
     const dir = path.join(root, 'plain');
     const base = writeTree(dir, 'p', [{ name: 'a.txt', kind: 'file', data: text(100) }]);
