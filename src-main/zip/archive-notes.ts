@@ -14,7 +14,8 @@
 // (attempting to process anyway)" is. Bytes in the declared size after the last record (padding,
 // junk) and bytes between the directory and the end records are read as nothing. A digital
 // signature record (4.3.13) that fills the rest of the directory is named as such: it belongs
-// there, but it is not checked (and the peers refuse or warn of it all the same).
+// there, but it is not checked (and the peers refuse or warn of it all the same). A ZIP64 end
+// record that contradicts an end record needing none of its values is ignored (reader.ts): said.
 
 import type { ArchiveNote, RandomAccessSource, ZipArchiveInfo } from './model.js';
 import { DIGITAL_SIGNATURE, SIGNATURE } from './records.js';
@@ -34,6 +35,14 @@ export async function archiveNotes(source: RandomAccessSource, info: ZipArchiveI
     });
   } else if (adjustment < 0) {
     notes.push({ code: 'OFFSETS_TOO_LARGE', message: `the archive's offsets count ${bytesText(-adjustment)} that are not there (missing from its start?): every offset is read ${bytesText(-adjustment)} earlier`, params: { bytes: -adjustment } });
+  }
+  if (info.zip64EndOfCentralDirectoryIgnored && info.zip64EndOfCentralDirectoryOffset !== undefined) {
+    // (unzip -t warns of it too; 7-Zip, bsdtar and Python's zipfile read the end record's values, as we do.)
+    notes.push({
+      code: 'ZIP64_END_IGNORED',
+      message: `the ZIP64 end record (at offset ${info.zip64EndOfCentralDirectoryOffset}) gives another entry count or central directory than the end record, which needs none of its values: it is ignored, and the end record read`,
+      params: { offset: info.zip64EndOfCentralDirectoryOffset },
+    });
   }
   const start = info.centralDirectoryOffset;
   const declaredStart = info.declaredCentralDirectoryOffset;

@@ -202,6 +202,26 @@ describe('notes about an end record the reader repairs', () => {
   });
 });
 
+describe('a ZIP64 end record the reader ignores', () => {
+  it('is said: it gives another entry count than an end record that needs none of its values (it was only logged)', async () => {
+    const bytes = craftZip(entries, '', { zip64End: { count: 5 } });
+    const file = writeArchive(dir, 'zip64-count.zip', bytes);
+    const zip64At = bytes.length - END_OF_CENTRAL_DIRECTORY.size - 20 - 56;
+    const tested = await testArchive(file);
+    expect([tested.ok, tested.entriesTested]).toEqual([true, 2]);
+    expect(tested.notes).toEqual([
+      {
+        code: 'ZIP64_END_IGNORED',
+        message: `the ZIP64 end record (at offset ${zip64At}) gives another entry count or central directory than the end record, which needs none of its values: it is ignored, and the end record read`,
+        params: { offset: zip64At },
+      },
+    ]);
+    // Python's zipfile, bsdtar and 7-Zip read the end record's two entries too.
+    const python = spawnSync('python3', ['-c', 'import sys, zipfile\nprint(zipfile.ZipFile(sys.argv[1]).namelist())', file], { encoding: 'utf8' });
+    expect(python.stdout).toBe("['a.txt', 'b.txt']\n");
+  });
+});
+
 describe('in the window', () => {
   it('every note, and a file that is also a folder, is worded by its code with each placeholder filled, in English and German', async () => {
     const { CATALOGS } = await import('../../src-renderer/lib/i18n.js');
@@ -215,6 +235,7 @@ describe('in the window', () => {
       withOffsetsShifted(plain, 40),
       withEndRecordField(plain, 'offsetOfStartOfCentralDirectory', -5),
       withEndRecordField(plain, 'sizeOfCentralDirectory', -10),
+      craftZip(entries, '', { zip64End: { count: 5 } }),
     ];
     const seen = new Set<string>();
     for (const [i, bytes] of archives.entries()) {
@@ -229,6 +250,6 @@ describe('in the window', () => {
         }
       }
     }
-    expect([...seen].sort()).toEqual(['DIRECTORY_GAP', 'DIRECTORY_MOVED', 'DIRECTORY_SIGNATURE', 'DIRECTORY_SIZE', 'DIRECTORY_SLACK', 'FILE_AND_FOLDER', 'FILE_AND_FOLDER_CASE', 'OFFSETS_TOO_LARGE', 'UNCOUNTED_PREFIX']);
+    expect([...seen].sort()).toEqual(['DIRECTORY_GAP', 'DIRECTORY_MOVED', 'DIRECTORY_SIGNATURE', 'DIRECTORY_SIZE', 'DIRECTORY_SLACK', 'FILE_AND_FOLDER', 'FILE_AND_FOLDER_CASE', 'OFFSETS_TOO_LARGE', 'UNCOUNTED_PREFIX', 'ZIP64_END_IGNORED']);
   });
 });
