@@ -36,7 +36,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { type Log, silentLog } from '../log/types.js';
 import { DOS_ATTR_DIRECTORY, METHOD_DEFLATED, METHOD_STORED, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../zip/constants.js';
-import { ZipError } from '../zip/errors.js';
+import { ZipError, isZipError } from '../zip/errors.js';
 import { openZip } from '../zip/reader.js';
 import {
   type EntryRecord,
@@ -54,7 +54,8 @@ import { BATCH_BYTES, type FileTask, type FilesDone } from './compress-work.js';
 import { EntryList } from './entry-list.js';
 import { compileGlobs } from './glob.js';
 import { type LargeFile, LargeFileFeeder, isLargeFile } from './large-files.js';
-import { openFileSource } from './file-source.js';
+import { type FileSource, openFileSource } from './file-source.js';
+import { systemWords } from './system-words.js';
 import { type CompressPool, givePool, helperPath, takePool } from './parallel.js';
 import { type PlannedEntry, type SkippedSource, changed, endsWithSeparator, checkUnchanged, ioError, readExactly, throwIfAborted, walk } from './sources.js';
 import { type Numbered, type OnExists, checkNameFits, tempPathFor, withTempFile } from './temp-file.js';
@@ -103,6 +104,8 @@ export interface CreateOptions {
   readonly numbered?: Numbered;
   /** Other archives (a batch's) to leave out wherever the walk meets them, with their temporary files, as the output is. */
   readonly otherOutputs?: readonly string[];
+  /** A folder the command made for its archives inside the sources: left out with all in it (jobs/batch.ts). */
+  readonly madeFolder?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: CreateProgress) => void;
   /** Called with the temporary output path once it exists. */
@@ -165,6 +168,7 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
   const walking = walk(options.sources, {
     outputPath,
     ...(options.otherOutputs && { otherOutputs: options.otherOutputs }),
+    ...(options.madeFolder !== undefined && { madeFolder: options.madeFolder }),
     exclude: compileGlobs(options.excludes ?? []),
     followSymlinks: options.followSymlinks ?? false,
     sorted: options.deterministic ?? false,
@@ -254,15 +258,21 @@ async function checkReplaceable(outputPath: string, sources: readonly string[], 
   if (target.isSymbolicLink()) return; // the link is replaced, not the file it points to
   if (!target.isFile()) throw refuse('is not a regular file');
   if (target.size === 0) return;
+  // One that cannot be read (another user's private archive) is not known to be an archive: it
+  // was said to be none.
+  const unreadable = (error: unknown): ZipError => refuse(`exists and cannot be read to check that it is a ZIP archive (${systemWords((error as { cause?: unknown }).cause ?? error)})`);
+  let source: FileSource;
   try {
-    const source = await openFileSource(outputPath);
-    try {
-      await openZip(source);
-    } finally {
-      await source.close();
-    }
-  } catch {
-    throw refuse('exists and is not a ZIP archive');
+    source = await openFileSource(outputPath);
+  } catch (error) {
+    throw unreadable(error);
+  }
+  try {
+    await openZip(source);
+  } catch (error) {
+    throw isZipError(error) && error.code !== 'IO' ? refuse('exists and is not a ZIP archive') : unreadable(error);
+  } finally {
+    await source.close();
   }
 }
 

@@ -7,11 +7,16 @@
 // POSIX classes `[[:upper:]]`, `[[:digit:]]`, … take the Unicode characters of their kind.
 // A pattern without '/' is matched against every path component's name (so `node_modules`
 // and `*.log` exclude at any depth); a pattern with '/' is matched against the whole entry
-// name, e.g. `src/**/*.test.ts`. A trailing '/' is ignored.
+// name, e.g. `src/**/*.test.ts`. A trailing '/' is ignored. One that starts with '/' is matched
+// from the archive's root, and also against the path on disk (`/home/me/proj/build` leaves out
+// that folder, as the user sees it; the command line makes `./build` such a path). The two
+// agree where they meet: zipping `/tmp` names its entries `tmp/…`.
 
+import path from 'node:path';
 import { ZipError } from '../zip/errors.js';
 
-export type Matcher = (entryName: string) => boolean;
+/** Whether an entry is left out, by its name in the archive and, when given, its absolute path on disk. */
+export type Matcher = (entryName: string, diskPath?: string | Buffer) => boolean;
 
 function toRegExpSource(pattern: string): string {
   let out = '';
@@ -119,15 +124,25 @@ export function compileGlobs(patterns: readonly string[]): Matcher {
   if (patterns.length === 0) return () => false;
   const whole: RegExp[] = [];
   const component: RegExp[] = [];
+  const rooted: RegExp[] = [];
   for (const raw of patterns) {
     const pattern = raw.replace(/\/+$/, '');
     if (pattern === '') continue;
-    if (pattern.includes('/')) whole.push(compile(raw, pattern.replace(/^\/+/, '')));
-    else component.push(compile(raw, pattern));
+    if (pattern.includes('/')) {
+      const re = compile(raw, pattern.replace(/^\/+/, ''));
+      whole.push(re);
+      if (pattern.startsWith('/')) rooted.push(re);
+    } else {
+      component.push(compile(raw, pattern));
+    }
   }
-  return (entryName) => {
+  return (entryName, diskPath) => {
     const name = entryName.replace(/\/+$/, '');
     if (whole.some((re) => re.test(name))) return true;
+    if (rooted.length > 0 && (typeof diskPath === 'string' || Buffer.isBuffer(diskPath))) {
+      const onDisk = diskPath.toString().split(path.sep).join('/').replace(/^\/+|\/+$/g, '');
+      if (rooted.some((re) => re.test(onDisk))) return true;
+    }
     if (component.length === 0) return false;
     const base = name.slice(name.lastIndexOf('/') + 1);
     return component.some((re) => re.test(base));

@@ -68,7 +68,10 @@ export interface WalkOptions {
   readonly outputPath: string;
   /** Other archives left out as the output is, with their temporary files (a batch's archives, made by its other jobs). */
   readonly otherOutputs?: readonly string[];
-  readonly exclude: (name: string) => boolean;
+  /** A folder made for the archives (a batch's output folder, made by the command inside a source): left out with all in it. */
+  readonly madeFolder?: string;
+  /** Whether the user's patterns leave out this entry name, at this absolute path (glob.ts). */
+  readonly exclude: (name: string, diskPath: string | Buffer) => boolean;
   readonly followSymlinks: boolean;
   /** Take the sources in byte order of their names too (a deterministic archive), not as given. */
   readonly sorted?: boolean;
@@ -174,8 +177,16 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
     }
   };
 
-  const addFile = (abs: string | Buffer, name: string, nameBytes: Buffer | undefined, st: Stats): void =>
-    add({ name, ...(nameBytes && { nameBytes }), kind: 'file', sourcePath: abs, size: st.size, mode: st.mode, mtimeMs: st.mtimeMs });
+  // The archive this job replaces, wherever the walk meets it: through a followed link, or a
+  // source given as it (`create r.zip r/ --follow-symlinks` with r/old.zip → ../r.zip put the old
+  // archive inside the new one, which then grew by a copy of itself at every run).
+  const replaced = statOrUndefined(options.outputPath);
+  const isReplaced = (st: Stats): boolean => replaced !== undefined && replaced.isFile() && st.dev === replaced.dev && st.ino === replaced.ino;
+
+  const addFile = (abs: string | Buffer, name: string, nameBytes: Buffer | undefined, st: Stats): void => {
+    if (isReplaced(st)) skip(abs, name, 'the archive this job replaces');
+    else add({ name, ...(nameBytes && { nameBytes }), kind: 'file', sourcePath: abs, size: st.size, mode: st.mode, mtimeMs: st.mtimeMs });
+  };
 
   // The archive being written, and its temporary file (the walk runs while it is written), are
   // left out of the folder that holds them, told by its device and inode: a link or another
@@ -185,6 +196,8 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
   // No such folder: the archive cannot be written there either, and the job fails on that.
   const outputFolder = statOrUndefined(path.dirname(options.outputPath));
   const holdsOutput = (folder: Stats): boolean => outputFolder !== undefined && folder.dev === outputFolder.dev && folder.ino === outputFolder.ino;
+  const madeFolder = options.madeFolder === undefined ? undefined : statOrUndefined(options.madeFolder);
+  const isMadeFolder = (folder: Stats): boolean => madeFolder !== undefined && folder.dev === madeFolder.dev && folder.ino === madeFolder.ino;
   // Where the file system takes names that differ in case for one (macOS, Windows), so does this.
   const same = CASE_INSENSITIVE_BY_DEFAULT ? foldCase : (name: string) => name;
   // The output and the other archives to leave out, each by its folder and name.
@@ -197,7 +210,7 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
   };
 
   /** Whether the walk leaves this path out: excluded by the user's patterns. */
-  const leftOut = (name: string): boolean => name !== '' && options.exclude(name);
+  const leftOut = (name: string, abs: string | Buffer): boolean => name !== '' && options.exclude(name, abs);
 
   /**
    * A folder's children in byte order of names, with their paths and entry names. A name that is
@@ -241,8 +254,9 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
 
   const visit = async (abs: string | Buffer, name: string, nameBytes: Buffer | undefined, st: Stats, ancestors: readonly string[]): Promise<void> => {
     throwIfAborted(options.signal);
-    if (leftOut(name)) return;
+    if (leftOut(name, abs)) return;
     if (st.isDirectory()) {
+      if (isMadeFolder(st)) return;
       const key = `${st.dev}:${st.ino}`;
       if (ancestors.includes(key)) {
         skip(abs, name, 'a link to a folder it lies in (a loop)');
@@ -263,7 +277,7 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
       }
       const inside = [...ancestors, key];
       for (const child of found) {
-        if (leftOut(child.name)) continue;
+        if (leftOut(child.name, child.path)) continue;
         let childStat: Stats;
         try {
           childStat = statOfSync(child.path);

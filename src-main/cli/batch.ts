@@ -26,7 +26,7 @@ export function parseBatchArgs(args: readonly string[], cwd: string): BatchJobRe
     folders: positionals.map((folder) => path.resolve(cwd, folder)),
     ...(outputDir === undefined ? {} : { outputDir: path.resolve(cwd, outputDir) }),
     ...(level === undefined ? {} : { level }),
-    ...excludesOf(values),
+    ...excludesOf(values, cwd),
   };
 }
 
@@ -36,10 +36,12 @@ export function makeBatchCommand(clientOptions: JobClientOptions = {}): Command 
     usage: 'batch FOLDER... [-o DIR] [--level N] [--exclude GLOB]...',
     summary: 'zip each folder to FOLDER.zip (beside it, or in DIR), one job per folder',
     run: async (args: readonly string[], context: CliContext) => {
-      const request = parseBatchArgs(args, context.cwd);
+      let request = parseBatchArgs(args, context.cwd);
       if (request.outputDir !== undefined) {
         try {
-          await mkdir(request.outputDir, { recursive: true });
+          // The first folder made, if any: left out of the folders it lies in (jobs/batch.ts).
+          const made = await mkdir(request.outputDir, { recursive: true });
+          if (made !== undefined) request = { ...request, madeOutputDir: made };
         } catch (error) {
           context.stderr.write(errorLine(request.outputDir, new Error(`cannot create the output folder: ${folderMakingWords(error)}`)));
           return EXIT_ARCHIVE_PROBLEM;

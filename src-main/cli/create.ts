@@ -24,15 +24,21 @@ export const COMPRESS_OPTIONS = {
   exclude: { type: 'string', short: 'x', multiple: true },
 } as const;
 
-/** The exclude globs parsed by COMPRESS_OPTIONS, as the request wants them (absent when none); a bad one is a usage error before any job starts. */
-export function excludesOf(values: { exclude?: string[] | undefined }): { excludes?: string[] } {
+/**
+ * The exclude globs parsed by COMPRESS_OPTIONS, as the request wants them (absent when none); a
+ * bad one is a usage error before any job starts. One that starts at the current folder (`./build`,
+ * `../x/*.log`, as a shell completes it) is made the path on disk it names (glob.ts): as an entry
+ * name it matched nothing.
+ */
+export function excludesOf(values: { exclude?: string[] | undefined }, cwd: string): { excludes?: string[] } {
   if (!values.exclude?.length) return {};
+  const excludes = values.exclude.map((pattern) => (/^\.\.?(\/|$)/.test(pattern) ? path.resolve(cwd, pattern) : pattern));
   try {
-    compileGlobs(values.exclude);
+    compileGlobs(excludes);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  return { excludes: values.exclude };
+  return { excludes };
 }
 
 /** A path as given, resolved; a trailing separator is kept (`link/` means the folder the link points to). */
@@ -59,7 +65,7 @@ export function parseCreateArgs(args: readonly string[], cwd: string): CreateJob
     outputPath: path.resolve(cwd, out),
     sources: sources.map((s) => resolveKeepingSlash(cwd, s)),
     ...(level === undefined ? {} : { level }),
-    ...excludesOf(values),
+    ...excludesOf(values, cwd),
     ...(values.comment === undefined ? {} : { comment: values.comment }),
     ...(values['follow-symlinks'] ? { followSymlinks: true } : {}),
     ...(values.deterministic ? { deterministic: true } : {}),

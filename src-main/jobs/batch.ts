@@ -3,7 +3,9 @@
 // becomes `FOLDER (2).zip`, `FOLDER (3).zip`, …; the jobs also carry onExists 'unique', so a
 // file that appears between planning and finishing is not overwritten either. A folder given
 // twice is zipped once. The batch's archives that lie inside another of its folders are left
-// out of that folder's archive (`batch o3 o3/sub -o o3/sub` zipped o3.zip into sub.zip).
+// out of that folder's archive (`batch o3 o3/sub -o o3/sub` zipped o3.zip into sub.zip), and so
+// is an output folder the command made inside one of them (`batch p -o p/out` put a `p/out/`
+// that was not there when asked for into p.zip).
 
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
@@ -50,6 +52,7 @@ export function planBatch(request: BatchJobRequest, exists: (p: string) => boole
     }
   };
   const outputsAt = planned.map(({ outputPath }) => path.join(real(path.dirname(outputPath)), path.basename(outputPath)));
+  const made = request.madeOutputDir === undefined ? undefined : real(request.madeOutputDir);
   return planned.map(({ source, outputPath, wanted, from }, i) => {
     // Only the batch's other archives inside this folder: a batch of 3,000 folders does not
     // give each job the 2,999 others.
@@ -64,6 +67,7 @@ export function planBatch(request: BatchJobRequest, exists: (p: string) => boole
       onExists: 'unique',
       ...(from > 1 && { numbered: { base: wanted, from } }),
       ...(otherOutputs.length > 0 && { otherOutputs }),
+      ...(made !== undefined && made.startsWith(inside) && { madeFolder: made }),
     };
     return { ...job, ...(request.level === undefined ? {} : { level: request.level }), ...(request.excludes === undefined ? {} : { excludes: request.excludes }) };
   });

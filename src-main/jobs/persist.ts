@@ -191,6 +191,7 @@ function requestProblem(request: unknown): string | undefined {
       if (!may('excludes', isStrings) || !may('followSymlinks', isBoolean) || !may('comment', isString) || !may('deterministic', isBoolean)) return 'a create whose options are not what this version writes';
       if (!may('onExists', (v) => v === 'replace' || v === 'fail' || v === 'unique')) return 'a create whose onExists is not replace, fail or unique';
       if (!may('otherOutputs', (v) => Array.isArray(v) && v.every(isAbsolutePath))) return 'a create whose other outputs are not absolute paths';
+      if (!may('madeFolder', isAbsolutePath)) return 'a create whose made folder is not an absolute path';
       if (!may('numbered', (v) => isRecord(v) && isAbsolutePath(v['base']) && isCount(v['from']))) return 'a create whose numbering is not what this version writes';
       return undefined;
     case 'extract':

@@ -31,6 +31,11 @@ export interface CreateJobRequest {
   readonly numbered?: { readonly base: string; readonly from: number };
   /** Other archives of the same batch inside the sources: left out, as the output itself is (jobs/batch.ts). */
   readonly otherOutputs?: readonly string[];
+  /**
+   * A folder the command made for the batch's archives inside the sources (`batch p -o p/out`):
+   * left out with all in it, since it was not there when the user asked (jobs/batch.ts).
+   */
+  readonly madeFolder?: string;
 }
 
 /** N folders → N create jobs, each `FOLDER.zip` beside its folder or in `outputDir` (jobs/batch.ts). */
@@ -38,6 +43,8 @@ export interface BatchJobRequest {
   readonly kind: 'batch';
   readonly folders: readonly string[];
   readonly outputDir?: string;
+  /** The first folder the command made to have outputDir (mkdir -p), if it made any. */
+  readonly madeOutputDir?: string;
   readonly level?: number;
   readonly excludes?: readonly string[];
 }

@@ -1,9 +1,9 @@
 // `zipdesk create` and `zipdesk batch` in-process, through the real queue and worker.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
@@ -64,6 +64,9 @@ describe('zipdesk create / batch', () => {
     expect(parseCreateArgs(['out.zip', 'a', '--comment', 'x'.repeat(65_535)], '/w')).toMatchObject({ comment: 'x'.repeat(65_535) });
     // `link/` keeps its slash: the folder the link points to is archived, not the link.
     expect(parseCreateArgs(['out.zip', 'link/', 'b'], '/w')).toMatchObject({ sources: ['/w/link/', '/w/b'] });
+    // A pattern from the current folder, as a shell completes it, is the path on disk it names.
+    expect(parseCreateArgs(['out.zip', 'a', '-x', './a/build/', '-x', '../logs/*.log', '-x', '.git', '-x', '/abs/x'], '/w')).toMatchObject({ excludes: ['/w/a/build', '/logs/*.log', '.git', '/abs/x'] });
+    expect(parseBatchArgs(['x', '-x', './x/tmp'], '/w')).toMatchObject({ excludes: ['/w/x/tmp'] });
     expect(() => parseBatchArgs(['x', '-o'], '/w')).toThrow(/--output-dir/);
     expect(() => parseBatchArgs([], '/w')).toThrow(UsageError);
   });
@@ -155,6 +158,33 @@ describe('zipdesk create / batch', () => {
     expect(latin.stderr.text).toContain(`lat\uFFFDn.txt: no such file or folder (if its name is not UTF-8, it cannot be given as a path; give the folder that holds it)\n`);
   });
 
+  it('refuses to replace an archive it cannot read, saying why, not that it is no ZIP archive', (test) => {
+    // Someone else's archive, private, in a folder the user may write to. Root reads any file:
+    // as root the command runs as nobody, when nobody may run it from where the project is.
+    const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    if (asUser.length > 0 && spawnSync(asUser[0]!, [...asUser.slice(1), process.execPath, '-e', 'require("fs").accessSync(process.argv[1])', path.join(projectRoot, 'build/src-main/cli/main.js')]).status !== 0) {
+      test.skip('the project cannot be read as nobody');
+    }
+    const folder = path.join(root, 'not-mine');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'f.txt'), 'f');
+    execFileSync('zip', ['-q', 'theirs.zip', 'f.txt'], { cwd: folder });
+    const before = readFileSync(path.join(folder, 'theirs.zip'));
+    chmodSync(path.join(folder, 'theirs.zip'), 0o000);
+    chmodSync(folder, 0o777);
+    chmodSync(root, 0o755);
+    writeFileSync(path.join(folder, 'quiet.json'), JSON.stringify({ file: { enabled: false } }));
+    const [command, ...args] = [...asUser, process.execPath, path.join(projectRoot, 'bin/zipdesk.js'), 'create', 'theirs.zip', 'f.txt'];
+    const run = spawnSync(command!, args, { cwd: folder, encoding: 'utf8', env: { ...process.env, HOME: folder, ZIPDESK_LOG_CONFIG: path.join(folder, 'quiet.json') } });
+    expect([run.status, run.stderr.split('\n').filter((line) => line.startsWith('zipdesk:'))]).toEqual([
+      1,
+      [`zipdesk: ${path.join(folder, 'theirs.zip')}: exists and cannot be read to check that it is a ZIP archive (permission denied); not replaced`],
+    ]);
+    chmodSync(path.join(folder, 'theirs.zip'), 0o644);
+    expect(readFileSync(path.join(folder, 'theirs.zip')).equals(before)).toBe(true);
+    expect(readdirSync(folder).sort()).toEqual(['f.txt', 'quiet.json', 'theirs.zip']);
+  });
+
   it('names on stderr what a job left out on its own, a line each, and exits 0', async () => {
     const src = path.join(root, 'with-pipe');
     mkdirSync(src);
@@ -199,6 +229,16 @@ describe('zipdesk create / batch', () => {
     expect(await batchCommand.run(['twice', 'twice/', '-o', 'twice-out'], ctx)).toBe(0);
     expect(readdirSync(path.join(root, 'twice-out'))).toEqual(['twice.zip']);
     expect(ctx.stderr.text.split('\n').filter((line) => line.startsWith('zipdesk:'))).toEqual([`zipdesk: ${path.join(root, 'twice')}: given more than once; zipped once`]);
+  });
+
+  it('batch leaves out of a folder the output folder it made inside it, and keeps one that was there', async () => {
+    mkdirSync(path.join(root, 'inner', 'sub'), { recursive: true });
+    writeFileSync(path.join(root, 'inner', 'sub', 'x.txt'), 'x');
+    expect(await batchCommand.run(['inner', '-o', 'inner/out/deep'], context(false))).toBe(0);
+    expect(execFileSync('unzip', ['-Z1', path.join(root, 'inner', 'out', 'deep', 'inner.zip')], { encoding: 'utf8' })).toBe('inner/\ninner/sub/\ninner/sub/x.txt\n');
+    // Asked again, the folder was there: it is zipped with what it held before, as zip -r does (not the new archive).
+    expect(await batchCommand.run(['inner', '-o', 'inner/out/deep'], context(false))).toBe(0);
+    expect(execFileSync('unzip', ['-Z1', path.join(root, 'inner', 'out', 'deep', 'inner (2).zip')], { encoding: 'utf8' })).toBe('inner/\ninner/out/\ninner/out/deep/\ninner/out/deep/inner.zip\ninner/sub/\ninner/sub/x.txt\n');
   });
 
   it('batch refuses a file given as a folder, on its own line, and zips the folders', async () => {

@@ -2,7 +2,7 @@
 // policies: deterministic bytes, source changes, compression choices.
 
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, closeSync, constants as fsConstants, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, closeSync, constants as fsConstants, existsSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -108,23 +108,41 @@ describe('zip/writer records', () => {
 });
 
 describe('exclude globs', () => {
+  /** The patterns' matcher of names alone, for Array.filter. */
+  const byNames = (patterns: string[]) => {
+    const matcher = compileGlobs(patterns);
+    return (name: string) => matcher(name);
+  };
+
   it('match names at any depth, or whole paths when the pattern has a slash', () => {
     const excluded = compileGlobs(['*.log', 'node_modules', 'src/**/*.test.ts', 'build/', 'a?c', '[xy].md']);
     expect(['top/x.log', 'node_modules', 'top/node_modules', 'src/a/b/c.test.ts', 'src/c.test.ts', 'build', 'abc', 'q/x.md'].filter((n) => !excluded(n))).toEqual([]);
-    expect(['top/x.logs', 'src/c.ts', 'lib/src/c.test.ts', 'abbc', 'z.md'].filter(excluded)).toEqual([]);
+    expect(['top/x.logs', 'src/c.ts', 'lib/src/c.test.ts', 'abbc', 'z.md'].filter((n) => excluded(n))).toEqual([]);
+  });
+
+  it('match a pattern starting with / from the archive root, or as the path on disk', () => {
+    const rooted = compileGlobs(['/home/me/proj/build', '/proj/*.log']);
+    expect(rooted('proj/build', '/home/me/proj/build')).toBe(true);
+    expect(rooted('proj/build/o.o', Buffer.from('/home/me/proj/build/o.o'))).toBe(false);
+    expect(rooted('proj/build', '/elsewhere/proj/build')).toBe(false);
+    expect(rooted('proj/src/build', '/home/me/proj/src/build')).toBe(false);
+    // From the archive's root (zipping /home gives home/…), with or without a path.
+    expect(rooted('home/me/proj/build')).toBe(true);
+    expect(rooted('proj/x.log', '/elsewhere/proj/x.log')).toBe(true);
+    expect(rooted('proj/sub/x.log', '/elsewhere/proj/sub/x.log')).toBe(false);
   });
 
   it('take a character as a code point: ? and a class match one emoji, not half of it', () => {
     const names = ['a😀.txt', 'b📦.txt', 'ab.txt', 'a😀😀.txt'];
-    expect(names.filter(compileGlobs(['a?.txt']))).toEqual(['a😀.txt', 'ab.txt']);
+    expect(names.filter(byNames(['a?.txt']))).toEqual(['a😀.txt', 'ab.txt']);
     // 😀 and 📦 share their first UTF-16 unit: a class of units took both.
-    expect(names.filter(compileGlobs(['*[😀]*']))).toEqual(['a😀.txt', 'a😀😀.txt']);
-    expect(names.filter(compileGlobs(['[!a]*']))).toEqual(['b📦.txt']);
+    expect(names.filter(byNames(['*[😀]*']))).toEqual(['a😀.txt', 'a😀😀.txt']);
+    expect(names.filter(byNames(['[!a]*']))).toEqual(['b📦.txt']);
   });
 
   it('read classes as fnmatch does: a leading ] is a member, ! or ^ negates, a lone [ is itself', () => {
     const names = [']a', 'b', 'x]', '-', '^x', '[x', '[]', 'a'];
-    const matching = (pattern: string) => names.filter(compileGlobs([pattern]));
+    const matching = (pattern: string) => names.filter(byNames([pattern]));
     expect(matching('[]]*')).toEqual([']a']);
     expect(matching('*[]]')).toEqual(['x]', '[]']);
     expect(matching('[!]]*')).toEqual(['b', 'x]', '-', '^x', '[x', '[]', 'a']);
@@ -135,13 +153,13 @@ describe('exclude globs', () => {
     expect(matching('[x')).toEqual(['[x']);
     expect(matching('[]')).toEqual(['[]']);
     // A negated class is no way across a folder boundary.
-    expect(['q/r', 'qxr', 'qyr'].filter(compileGlobs(['q[!x]r', 'z/never']))).toEqual(['qyr']);
-    expect(['q/r', 'qyr'].filter(compileGlobs(['*/q[!x]r', 'q[!x]r/']))).toEqual(['qyr']);
+    expect(['q/r', 'qxr', 'qyr'].filter(byNames(['q[!x]r', 'z/never']))).toEqual(['qyr']);
+    expect(['q/r', 'qyr'].filter(byNames(['*/q[!x]r', 'q[!x]r/']))).toEqual(['qyr']);
   });
 
   it('read a backslash and the POSIX classes as fnmatch does', () => {
     const names = ['st*ar', 'stxar', 'Ab', 'ab', 'Éb', '7b', 'a]b', 'a-b', 'axb', 'a\\b', '[x]', 'x'];
-    const matching = (pattern: string) => names.filter(compileGlobs([pattern]));
+    const matching = (pattern: string) => names.filter(byNames([pattern]));
     // A backslash makes the next character itself, in a class too.
     expect(matching('st\\*ar')).toEqual(['st*ar']);
     expect(matching('a[\\]]b')).toEqual(['a]b']);
@@ -526,6 +544,10 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     execFileSync('zip', ['-q', archive, 'keep.txt'], { cwd: base }); // an older archive in the tree
     await createArchive({ outputPath: archive, sources: [base], excludes: ['*.log', 'node_modules'] });
     expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['w/', 'w/keep.txt']);
+    // By the path on disk: that folder, not another of the same name.
+    mkdirSync(path.join(base, 'keep', 'node_modules'), { recursive: true });
+    await createArchive({ outputPath: archive, sources: [base], excludes: ['*.log', path.join(base, 'node_modules')] });
+    expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['w/', 'w/keep/', 'w/keep/node_modules/', 'w/keep.txt']);
   });
 
   it('leaves out the archive wherever the walk meets its folder, also through a link to it', async () => {
@@ -695,6 +717,23 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['dirlink/', 'dirlink/f.txt', 'dirlink/l1', 'dirlink/l2', 'dirlink/self', 'dirlink/up']);
     await createArchive({ outputPath: archive, sources: [path.join(dir, 'dirlink')] });
     expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['dirlink']);
+  });
+
+  it('leaves out the archive it replaces when a followed link or a hard link in the sources is it, and names it', async () => {
+    const dir = path.join(root, 'link-to-output');
+    const base = writeTree(dir, 'r', [
+      { name: 'f.txt', kind: 'file', data: text(10) },
+      { name: 'old.zip', kind: 'symlink', target: '../r.zip' },
+    ]);
+    const archive = path.join(dir, 'r.zip');
+    await createArchive({ outputPath: archive, sources: [path.join(base, 'f.txt')] });
+    const again = await createArchive({ outputPath: archive, sources: [base], followSymlinks: true });
+    expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['r/', 'r/f.txt']);
+    expect(again.skipped).toEqual([{ name: 'r/old.zip', reason: 'the archive this job replaces' }]);
+    linkSync(archive, path.join(base, 'hard.zip'));
+    const hard = await createArchive({ outputPath: archive, sources: [base] });
+    expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['r/', 'r/f.txt', 'r/old.zip']);
+    expect(hard.skipped).toEqual([{ name: 'r/hard.zip', reason: 'the archive this job replaces' }]);
   });
 
   it('leaves out named pipes and sockets, never reading them, and names each in the result', async () => {
