@@ -30,6 +30,7 @@ export interface ArchiveSummary {
   readonly comment: string;
   readonly totalUncompressed: number;
   readonly totalCompressed: number;
+  /** Read through a ZIP64 end record. */
   readonly zip64: boolean;
   /** Bytes before the first record (self-extractor stubs) and after the end record. */
   readonly offsetAdjustment: number;

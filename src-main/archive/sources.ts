@@ -177,9 +177,9 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
     }
   };
 
-  // The archive this job replaces, wherever the walk meets it: through a followed link, or a
-  // source given as it (`create r.zip r/ --follow-symlinks` with r/old.zip → ../r.zip put the old
-  // archive inside the new one, which then grew by a copy of itself at every run).
+  // The archive this job replaces, wherever the walk meets it: through a followed link or a hard
+  // link (`create r.zip r/ --follow-symlinks` with r/old.zip → ../r.zip put the old archive
+  // inside the new one, which then grew by a copy of itself at every run).
   const replaced = statOrUndefined(options.outputPath);
   const isReplaced = (st: Stats): boolean => replaced !== undefined && replaced.isFile() && st.dev === replaced.dev && st.ino === replaced.ino;
 

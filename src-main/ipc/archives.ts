@@ -144,7 +144,8 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
           comment: reader.info.comment,
           totalUncompressed,
           totalCompressed,
-          zip64: reader.info.zip64EndOfCentralDirectoryOffset !== undefined,
+          // (One the reader ignores, contradicting an end record that needs none of its values, does not make it one.)
+          zip64: reader.info.zip64EndOfCentralDirectoryOffset !== undefined && !reader.info.zip64EndOfCentralDirectoryIgnored,
           offsetAdjustment: reader.info.offsetAdjustment,
           trailingBytes: reader.info.trailingBytes,
         };

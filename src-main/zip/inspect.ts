@@ -21,7 +21,7 @@ import {
   ZIP64_MARKER_32,
   methodName,
 } from './constants.js';
-import { formatDosDate, formatDosTime, isValidDosDateTime } from './dostime.js';
+import { MAX_FILETIME, formatDosDate, formatDosTime, isValidDosDateTime } from './dostime.js';
 import { isZipError, hex } from './errors.js';
 import { rawHex, type ExtraContext, type FieldView, type RecordLayout } from './layout.js';
 import type { HeaderMismatch, ZipEntry } from './model.js';
@@ -229,10 +229,17 @@ function isoSeconds(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-function filetimeText(ticks: number): string {
+/**
+ * A FILETIME as a date. 0 is no time (7-Zip writes it for one it has not), and the reader takes
+ * neither it nor one past the year 9998 for the modification time (reader.ts): said so, where
+ * it showed 1601-01-01.
+ */
+function filetimeText(ticks: number, modification = false): string {
+  if (ticks === 0) return modification ? 'none (0): not used' : 'none (0)';
   const ms = Math.floor(ticks / 10_000) - 11_644_473_600_000;
   const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? 'out of range' : date.toISOString();
+  const text = Number.isNaN(date.getTime()) ? 'out of range' : date.toISOString();
+  return modification && ticks > MAX_FILETIME ? `${text}, past the year 9998: not used` : text;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -335,7 +342,8 @@ export function describeExtraFields(buf: Buffer, start: number, end: number, bas
     } else if (layout === undefined) {
       views.push({
         headerId: id,
-        title: `unknown extra field ${hex(id, 4)}`,
+        // (Its label puts the id before it: extraFieldLabel.)
+        title: 'unknown extra field',
         section: undefined,
         offset: base + p,
         length: 4 + dataSize,
@@ -347,7 +355,14 @@ export function describeExtraFields(buf: Buffer, start: number, end: number, bas
       });
     } else {
       // A local ZIP64 field as the reader reads it: both sizes, or only the one that overflowed.
-      const fieldContext = id === EXTRA_ID.ZIP64 && localSizes !== undefined ? localZip64Context(localSizes, dataSize) : context;
+      // Past both sizes, some writers repeat there the offset and disk 4.5.3 puts in the central
+      // record's field only: shown by name (and said not read), not as unparsed bytes.
+      const fieldContext =
+        id === EXTRA_ID.ZIP64 && localSizes !== undefined
+          ? dataSize >= 24
+            ? { local: true, zip64: { uncompressedSize: true, compressedSize: true, relativeOffsetOfLocalHeader: true, diskNumberStart: dataSize >= 28 } }
+            : localZip64Context(localSizes, dataSize)
+          : context;
       const fieldViews = layout.describe(buf, p + 4, dataEnd, fieldContext, base);
       const decoded = layout.decode(buf, p + 4, dataEnd, fieldContext).values;
       const meanings = extraMeanings(id, decoded, owner);
@@ -439,6 +454,9 @@ function extraMeanings(id: number, decoded: Record<string, number | Buffer>, own
   const common: Record<string, Meaning> = { headerId: (v) => hex(v as number, 4), dataSize: (v) => `${v} bytes` };
   switch (id) {
     case EXTRA_ID.ZIP64:
+      if (owner?.localSizes !== undefined) {
+        return { ...common, originalSize: (v) => bytesText(v as number), compressedSize: (v) => bytesText(v as number), relativeHeaderOffset: (v) => `offset ${v}, in a local header: not read`, diskStartNumber: (v) => `disk ${v}, in a local header: not read` };
+      }
       return { ...common, originalSize: (v) => bytesText(v as number), compressedSize: (v) => bytesText(v as number), relativeHeaderOffset: (v) => `local header at offset ${v}`, diskStartNumber: (v) => `disk ${v}` };
     case EXTRA_ID.EXTENDED_TIMESTAMP:
       return {
@@ -449,7 +467,7 @@ function extraMeanings(id: number, decoded: Record<string, number | Buffer>, own
         crTime: (v) => isoSeconds(v as number),
       };
     case EXTRA_ID.NTFS:
-      return { ...common, mtime: (v) => filetimeText(v as number), atime: (v) => filetimeText(v as number), ctime: (v) => filetimeText(v as number) };
+      return { ...common, mtime: (v) => filetimeText(v as number, true), atime: (v) => filetimeText(v as number), ctime: (v) => filetimeText(v as number) };
     case EXTRA_ID.INFOZIP_UNICODE_PATH:
     case EXTRA_ID.INFOZIP_UNICODE_COMMENT:
       return {
@@ -460,6 +478,8 @@ function extraMeanings(id: number, decoded: Record<string, number | Buffer>, own
         unicodeName: (v) => (Buffer.isBuffer(v) && !isUtf8(v) ? 'not UTF-8: bytes shown as \\xNN' : undefined),
         unicodeComment: (v) => (Buffer.isBuffer(v) && !isUtf8(v) ? 'not UTF-8: bytes shown as \\xNN' : undefined),
       };
+    case EXTRA_ID.INFOZIP_UNIX_OLD:
+      return { ...common, acTime: (v) => isoSeconds(v as number), modTime: (v) => isoSeconds(v as number) };
     case EXTRA_ID.PKWARE_UNIX:
       return { ...common, atime: (v) => isoSeconds(v as number), mtime: (v) => isoSeconds(v as number) };
     case EXTRA_ID.WINZIP_AES:

@@ -215,6 +215,18 @@ export const EXTRA_EXTENDED_TIMESTAMP = new ExtraFieldLayout(EXTRA_ID.EXTENDED_T
   { name: 'crTime', width: 4, when: (v, c) => c.local && ((v['flags'] as number) & FLAG_CTIME) !== 0 },
 ]);
 
+/**
+ * Info-ZIP "UX", the old Unix field (replaced by 0x5455 and 0x7855; libarchive still writes it):
+ * access and modification times in Unix seconds, then in a local header, optionally, 16-bit uid
+ * and gid.
+ */
+export const EXTRA_INFOZIP_UNIX_OLD = new ExtraFieldLayout(EXTRA_ID.INFOZIP_UNIX_OLD, 'Info-ZIP Unix (old)', 'Info-ZIP 0x5855', [
+  { name: 'acTime', width: 4 },
+  { name: 'modTime', width: 4 },
+  { name: 'uid', width: 2 },
+  { name: 'gid', width: 2 },
+]);
+
 /** Info-ZIP "ux": variable-width uid and gid. */
 export const EXTRA_INFOZIP_UNIX_NEW = new ExtraFieldLayout(EXTRA_ID.INFOZIP_UNIX_NEW, 'Info-ZIP Unix (new)', 'Info-ZIP 0x7875', [
   { name: 'version', width: 1 },
@@ -305,6 +317,7 @@ export const EXTRA_FIELD_LAYOUTS: ReadonlyMap<number, ExtraFieldLayout> = new Ma
   [
     EXTRA_ZIP64,
     EXTRA_EXTENDED_TIMESTAMP,
+    EXTRA_INFOZIP_UNIX_OLD,
     EXTRA_INFOZIP_UNIX_NEW,
     EXTRA_INFOZIP_UNIX_2,
     EXTRA_INFOZIP_UNICODE_PATH,

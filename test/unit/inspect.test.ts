@@ -6,7 +6,7 @@ import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inspectArchive, inspectEntry, type RecordView } from '../../src-main/zip/inspect.js';
+import { extraFieldLabel, inspectArchive, inspectEntry, type RecordView } from '../../src-main/zip/inspect.js';
 import { CENTRAL_DIRECTORY_HEADER, LOCAL_FILE_HEADER, SIGNATURE } from '../../src-main/zip/records.js';
 import { makeTempDir, messWith, openBuffer, python, run, signatureOffsets } from './reader-fixtures.js';
 import { craftZip, extraField } from './craft.js';
@@ -75,7 +75,8 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     const [entry] = await reader.readEntries();
     const view = await inspectEntry(reader, entry!);
     const unknown = view.central.extraFields!.find((e) => e.headerId === 0xcafe)!;
-    expect(unknown.title).toBe('unknown extra field 0xcafe');
+    expect(unknown.title).toBe('unknown extra field');
+    expect(extraFieldLabel(unknown)).toBe('0xcafe unknown extra field');
     expect(unknown.section).toBeUndefined();
     expect(unknown.fields.map((f) => [f.name, f.raw])).toEqual([
       ['headerId', 'fe ca'],
@@ -86,6 +87,34 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     expect(field(view.central, 'fileName')).toMatchObject({ value: 'ünïcode.txt', meaning: 'UTF-8 (bit 11)' });
     expect(field(view.central, 'lastModFileTime').meaning).toBe('03:04:06');
     expect(field(view.central, 'externalFileAttributes').meaning).toBe('?rw------- (000600), DOS none'); // python sets no file type
+  });
+
+  it("decodes the old Info-ZIP Unix field (0x5855, libarchive's): times, and a local header's uid and gid", async () => {
+    const target = path.join(dir, 'ux-old.zip');
+    python(
+      `
+import struct, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    info = zipfile.ZipInfo('old.txt', (2020, 1, 2, 3, 4, 6))
+    info.extra = struct.pack('<HHIIHH', 0x5855, 12, 1000000000, 1600000000, 1000, 100)
+    z.writestr(info, 'data')
+`,
+      dir,
+      [target],
+    );
+    const reader = await openBuffer(readFileSync(target));
+    const [entry] = await reader.readEntries();
+    const view = await inspectEntry(reader, entry!);
+    const old = view.local!.extraFields!.find((e) => e.headerId === 0x5855)!;
+    expect(extraFieldLabel(old)).toBe('0x5855 Info-ZIP Unix (old)');
+    expect(old.fields.map((f) => [f.name, f.value, f.meaning])).toEqual([
+      ['headerId', 0x5855, '0x5855'],
+      ['dataSize', 12, '12 bytes'],
+      ['acTime', 1_000_000_000, '2001-09-09T01:46:40Z'],
+      ['modTime', 1_600_000_000, '2020-09-13T12:26:40Z'],
+      ['uid', 1000, undefined],
+      ['gid', 100, undefined],
+    ]);
   });
 
   it('marks fields where the local header disagrees, and reports an unreadable one', async () => {
@@ -213,6 +242,27 @@ describe('inspectEntry over crafted records', () => {
     ]);
     expect(field(view.local, 'compressedSize').meaning).toBe('in the ZIP64 extra field');
     expect(field(view.local, 'uncompressedSize').meaning).toBe(`${data.length} bytes`);
+  });
+
+  it('names the offset and disk some writers repeat in a local ZIP64 field, and says they are not read', async () => {
+    const data = 'zip64 local '.repeat(20);
+    const probe = craftZip([{ name: 'a.txt', data }]);
+    const compressedSize = probe.readUInt32LE(LOCAL_FILE_HEADER.offsetOf.compressedSize);
+    const disk = Buffer.alloc(4);
+    disk.writeUInt32LE(0);
+    const localExtra = extraField(0x0001, Buffer.concat([u64(data.length), u64(compressedSize), u64(0), disk]));
+    const reader = await openBuffer(craftZip([{ name: 'a.txt', data, local: { compressedSize: 0xffffffff, uncompressedSize: 0xffffffff }, localExtra }]));
+    const view = await inspectEntry(reader, (await reader.readEntries())[0]!);
+    expect(view.mismatches).toEqual([]);
+    const zip64 = view.local!.extraFields!.find((e) => e.headerId === 0x0001)!;
+    expect(zip64.fields.map((f) => [f.name, f.value, f.meaning])).toEqual([
+      ['headerId', 1, '0x0001'],
+      ['dataSize', 28, '28 bytes'],
+      ['originalSize', data.length, `${data.length} bytes`],
+      ['compressedSize', compressedSize, `${compressedSize} bytes`],
+      ['relativeHeaderOffset', 0, 'offset 0, in a local header: not read'],
+      ['diskStartNumber', 0, 'disk 0, in a local header: not read'],
+    ]);
   });
 
   it('reads a data descriptor\'s sizes as wide as the next header says: Go\'s 4-byte ones after a central ZIP64 field for the offset alone, yazl\'s 8-byte ones without a local ZIP64 field', async () => {
@@ -344,6 +394,18 @@ describe('inspectEntry: NTFS attributes', () => {
     // An attribute whose size runs past the field, then 2 bytes too few for an attribute's tag and size.
     expect(await rows(ntfs(attribute(1, times(1), 24)))).toEqual(['reserved@4 4 0', 'tag@8 2 attribute 1: file times', 'tagSize@10 2 24 bytes declared, 8 present', 'attributeData@12 8 8 bytes']);
     expect(await rows(ntfs(attribute(2, Buffer.alloc(0)), Buffer.from([1, 2])))).toEqual(['reserved@4 4 0', 'tag@8 2 attribute 2, unknown', 'tagSize@10 2 0 bytes', 'attributeData@12 0 0 bytes', '(unparsed)@12 2 2 bytes']);
+  });
+
+  it('says a time of 0 is none, and that the reader takes neither it nor one past 9998 for the modification time', async () => {
+    const unset = Buffer.alloc(24);
+    unset.writeBigUInt64LE(TICKS, 16);
+    expect((await rows(ntfs(attribute(1, unset)))).slice(3)).toEqual(['mtime@12 8 none (0): not used', 'atime@20 8 none (0)', 'ctime@28 8 2020-11-14T15:10:02.868Z']);
+    const late = Buffer.alloc(24);
+    late.writeBigUInt64LE(0x7fff_ffff_ffff_ffffn, 0);
+    expect((await rows(ntfs(attribute(1, late)))).slice(3, 4)).toEqual(['mtime@12 8 +030828-09-14T02:48:05.477Z, past the year 9998: not used']);
+    // Beside it, the listing's time is the DOS time's, as the reader says.
+    const reader = await openBuffer(craftZip([{ name: 'f.txt', data: 'x', centralExtra: ntfs(attribute(1, unset)) }]));
+    expect((await reader.readEntries())[0]!.modified.getFullYear()).toBeGreaterThan(1979);
   });
 });
 

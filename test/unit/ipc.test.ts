@@ -277,6 +277,20 @@ open(sys.argv[1], 'wb').write(d)
     await listeners.closeArchive(ours, opened.value.archiveId);
   });
 
+  test('an archive is said to be ZIP64 when it is read through its ZIP64 end record, not when that record is ignored', async () => {
+    const zip64 = path.join(work, 'zip64-end.zip');
+    const ignored = path.join(work, 'zip64-ignored.zip');
+    writeFileSync(zip64, craftZip([{ name: 'a.txt', data: 'hello' }], '', { zip64End: {} }));
+    writeFileSync(ignored, craftZip([{ name: 'a.txt', data: 'hello' }], '', { zip64End: { count: 7 } }));
+    grants.grantAll([zip64, ignored]);
+    for (const [file, expected] of [[zip64, true], [ignored, false]] as const) {
+      const opened = await listeners.openArchive(ours, file);
+      if (!opened.ok) throw new Error(opened.error.message);
+      expect([path.basename(file), opened.value.entryCount, opened.value.zip64]).toEqual([path.basename(file), 1, expected]);
+      await listeners.closeArchive(ours, opened.value.archiveId);
+    }
+  });
+
   test('the archive report counts the findings it does not list, and shows CRCs in hex', async () => {
     const bomb = path.join(work, 'bomb.zip');
     writeFileSync(bomb, craftZip([{ name: 'first.txt', data: 'x'.repeat(100) }, ...Array.from({ length: 1200 }, (_, i) => ({ name: `o${i}.txt`, data: 'y', shareLocalHeaderOf: 0 }))]));
