@@ -30,6 +30,7 @@ import type { RangeJob, RangeTally } from './check-ranges.js';
 import { endHelper, helperScript } from './helper-script.js';
 import { tempStem } from './temp-stem.js';
 import { sameFile, type FileIdentity } from './file-source.js';
+import { systemWords } from './system-words.js';
 
 /** Entries up to this size (both sizes) are written from memory in span batches; larger ones stream, each its own batch. */
 export const SMALL_FILE = 256 * 1024;
@@ -430,8 +431,7 @@ function describe(error: unknown): FileOutcome {
   if (isZipError(error)) return { code: error.code, message: error.message };
   const code = (error as NodeJS.ErrnoException).code;
   if (isDiskFull(code)) return { code: 'DISK_FULL', message: DISK_FULL_WORDS };
-  const message = error instanceof Error ? error.message.replace(/^[A-Z]+: /, '') : String(error);
-  return { code: code === 'EEXIST' ? 'EXISTS' : 'IO', message };
+  return { code: code === 'EEXIST' ? 'EXISTS' : 'IO', message: systemWords(error) };
 }
 
 /**

@@ -382,6 +382,19 @@ open('z64bad.zip', 'wb').write(d)
     expect(readFileSync(path.join(target, 'a.txt'), 'utf8')).toBe('a');
   });
 
+  it('says a failed write of a file in words, small or large, without the temporary path (names past 255 bytes)', async () => {
+    const small = `${'s'.repeat(300)}.txt`;
+    const large = `${'l'.repeat(300)}.bin`;
+    const archive = writeArchive(dir, 'long-names.zip', craftZip([{ name: 'ok.txt', data: 'ok' }, { name: small, data: 'small' }, { name: large, data: lines(400_000, 1) }]));
+    const target = path.join(dir, 'long-names');
+    const result = await extractArchive(archive, target);
+    expect(result.problems.map((p) => [p.entry, p.code, p.message])).toEqual([
+      [small, 'IO', 'name too long'],
+      [large, 'IO', 'name too long'],
+    ]);
+    expect(readdirSync(target)).toEqual(['ok.txt']);
+  });
+
   it('refuses zip-slip, absolute, drive-letter and backslash names, and extracts the rest', async () => {
     const archive = writeArchive(
       dir,
