@@ -358,7 +358,10 @@ function writeAll(fd: number, data: Buffer, position: number): void {
 
 function restoreModeAndTime(fd: number, task: FileTask): void {
   if (task.restoreMode) fchmodSync(fd, task.mode);
-  if (Number.isFinite(task.modifiedMs)) futimesSync(fd, task.modifiedMs / 1000, task.modifiedMs / 1000);
+  if (!Number.isFinite(task.modifiedMs)) return;
+  // As a Date: Node takes a negative number of seconds for "now", and an NTFS time may lie before 1970.
+  const time = new Date(task.modifiedMs);
+  futimesSync(fd, time, time);
 }
 
 /** No room left on the file system (or in the user's quota): every later write would fail too. */

@@ -534,7 +534,9 @@ async function extractUntilStopped(
     try {
       const absolute = disk.absoluteOf(folder.path);
       if (folder.mode !== 0 && !disk.madeWithMode(folder.folder, folder.mode)) chmodSync(absolute, folder.mode);
-      if (Number.isFinite(folder.modifiedMs)) utimesSync(absolute, folder.modifiedMs / 1000, folder.modifiedMs / 1000);
+      // As a Date, as for files (extract-files.ts restoreModeAndTime): not a negative number of seconds, which Node takes for "now".
+      const time = new Date(folder.modifiedMs);
+      if (validDate(time)) utimesSync(absolute, time, time);
     } catch (error) {
       fail({ entry: folder.entry, safe: folder }, error, undefined);
     }

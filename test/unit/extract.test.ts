@@ -14,7 +14,7 @@ import { openZip } from '../../src-main/zip/reader.js';
 import { buildSafetyReport } from '../../src-main/zip/safety.js';
 import { isZipError } from '../../src-main/zip/errors.js';
 import { namePathKey } from '../../src-main/zip/paths.js';
-import { craftZip, headerInNameRoom, run, tempDir, tree, writeArchive, type CraftEntry } from './craft.js';
+import { craftZip, extraField, headerInNameRoom, run, tempDir, tree, writeArchive, type CraftEntry } from './craft.js';
 import { messWith, signatureOffsets } from './reader-fixtures.js';
 import { SIGNATURE } from '../../src-main/zip/records.js';
 
@@ -135,6 +135,33 @@ with zipfile.ZipFile('p.zip', 'w', zipfile.ZIP_DEFLATED) as z:
       ['ro/inner/f.txt', 0o644, 2015],
     ]);
     for (const name of ['ro', 'ro/inner']) chmodSync(path.join(target, name), 0o755);
+  });
+
+  it('restores an NTFS time before 1970 on files, small and large, folders and links (not the time of extracting)', async () => {
+    const time = Date.UTC(1960, 5, 15, 12, 0, 0);
+    // FILETIME: 100 ns since 1601 (APPNOTE 4.5.5); the same mtime, atime and ctime.
+    const filetime = BigInt(time + 11_644_473_600_000) * 10_000n;
+    const times = Buffer.alloc(28);
+    times.writeUInt16LE(1, 0);
+    times.writeUInt16LE(24, 2);
+    for (let at = 4; at < 28; at += 8) times.writeBigUInt64LE(filetime, at);
+    const extra = extraField(0x000a, Buffer.concat([Buffer.alloc(4), times]));
+    const old = { localExtra: extra, centralExtra: extra };
+    const archive = writeArchive(
+      dir,
+      'ntfs-1960.zip',
+      craftZip([
+        { name: 'old/', kind: 'directory', ...old },
+        { name: 'old/small.txt', data: 'small', ...old },
+        { name: 'old/large.bin', data: lines(400_000, 2), ...old },
+        { name: 'old/link', data: 'small.txt', kind: 'symlink', ...old },
+      ]),
+    );
+    const target = path.join(dir, 'out');
+    const result = await extractArchive(archive, target);
+    expect(result.problems).toEqual([]);
+    const names = ['old', 'old/small.txt', 'old/large.bin', 'old/link'];
+    expect(names.map((name) => [name, lstatSync(path.join(target, name)).mtime.toISOString()])).toEqual(names.map((name) => [name, '1960-06-15T12:00:00.000Z']));
   });
 
   it('names a folder whose mode or time cannot be set by its entry as stored', async () => {
