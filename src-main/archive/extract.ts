@@ -16,7 +16,7 @@
 // callback, returning plain JSON, so the worker, the IPC handlers and the command line share it.
 
 import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, lutimesSync, mkdirSync, openSync, realpathSync, rmSync, symlinkSync, utimesSync, writeSync } from 'node:fs';
-import { mkdir, open, readdir, realpath, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { Buffer } from 'node:buffer';
@@ -831,6 +831,32 @@ function ioProblem(error: unknown, entry: EntryName): ZipError {
 
 type Placement = { kind: 'written'; path: string } | { kind: 'skipped'; reason: string };
 
+/**
+ * Makes `folder` and the folders above it that are missing (mkdir -p); whether it made `folder`.
+ * Not mkdir's { recursive: true }: where mkdir says ENOENT though the folder above is there (in
+ * /proc, or in a folder removed while a process is in it, reached through /proc/PID/cwd), Node's
+ * makes the folder above again and again, for ever, on one of libuv's threads.
+ */
+async function makeFolderPath(folder: string): Promise<boolean> {
+  try {
+    await mkdir(folder);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      // A folder, or a link to one; a dangling link or a loop says so by stat's error.
+      if ((await stat(folder)).isDirectory()) return false;
+      throw error;
+    }
+    const above = path.dirname(folder);
+    if (code !== 'ENOENT' || above === folder) throw error;
+    await makeFolderPath(above);
+    // Once more, and only once: ENOENT again is said as it is.
+    await mkdir(folder);
+    return true;
+  }
+}
+
 /** A folder's marks in TargetFolder's tree: this run created it or found it empty (nothing in it predates us). */
 const FRESH = 0b01;
 /** Checked to be a real folder (not a link, not a file) that this run did not make. */
@@ -897,15 +923,15 @@ class TargetFolder {
   }
 
   static async open(target: string, fold: PathFold | undefined, known: KnownPaths, archive: string): Promise<TargetFolder> {
-    let created: string | undefined;
+    let created: boolean;
     try {
-      created = await mkdir(target, { recursive: true });
+      created = await makeFolderPath(target);
     } catch (error) {
       throw new ZipError('IO', `cannot create the target folder ${target}: ${folderMakingWords(error)}`, { cause: error });
     }
     const root = await realpath(target);
     const folder = new TargetFolder(root, fold, known);
-    folder.folders.mark('', created !== undefined || (await readdir(root)).length === 0 ? VERIFIED | FRESH : VERIFIED);
+    folder.folders.mark('', created || (await readdir(root)).length === 0 ? VERIFIED | FRESH : VERIFIED);
     const archiveReal = await realpath(archive).catch(() => undefined);
     if (archiveReal?.startsWith(root + path.sep)) folder.archiveAt = folder.same(path.relative(root, archiveReal).split(path.sep).join('/'));
     return folder;

@@ -409,6 +409,12 @@ open('z64bad.zip', 'wb').write(d)
     expect(readFileSync(path.join(target, 'a.txt'), 'utf8')).toBe('a');
   });
 
+  it.skipIf(!existsSync('/proc/self'))('fails at once where mkdir says a new target has no folder above though there is one (/proc): it did not end, making that folder again and again', async () => {
+    const archive = writeArchive(dir, 'a.zip', craftZip([{ name: 'a.txt', data: 'a' }]));
+    const target = `/proc/self/zipdesk-${process.pid}`;
+    await expect(extractArchive(archive, target)).rejects.toMatchObject({ code: 'IO', message: `cannot create the target folder ${target}: no such file or directory` });
+  }, 10_000);
+
   it('says a failed write of a file in words, small or large, without the temporary path (names past 255 bytes)', async () => {
     const small = `${'s'.repeat(300)}.txt`;
     const large = `${'l'.repeat(300)}.bin`;
