@@ -192,14 +192,16 @@ export async function extractArchive(archivePath: string, target: string, option
  * The same over a reader that is already open. A full disk (or quota) stops the run as a cancel
  * would, and rejects with DISK_FULL: every file written so far is whole and checked, nothing
  * half-written is left, and the rest of the archive would only fail the same way entry by entry.
+ * So does a target folder that is gone (removed, or moved away) while the run goes on, rejecting
+ * with IO.
  */
 export async function extractReader(archive: string, reader: ZipReader, target: string, options: ExtractOptions = {}): Promise<ExtractResult> {
   if (options.signal?.aborted) throw cancelledError();
   const stop = new RunStop(options.signal, options.cancelFlag);
-  const full: DiskFull = { stopped: false, filesWritten: undefined };
+  const full: StoppedWithin = { by: undefined, filesWritten: undefined };
   const noteProblem = (code: string): void => {
-    if (code !== 'DISK_FULL' || stop.signal.aborted) return;
-    full.stopped = true;
+    if ((code !== 'DISK_FULL' && code !== TARGET_GONE) || stop.signal.aborted) return;
+    full.by = code;
     stop.abort();
   };
   const problems = new ExtractProblems(options.onProblem);
@@ -208,17 +210,21 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   } catch (error) {
     // What was found before the run stopped is all heard, in entry order, before the failure is.
     await problems.finish(options.problemFlow);
-    if (!full.stopped || stop.cancelled) throw error;
+    if (full.by === undefined || stop.cancelled) throw error;
     const after = full.filesWritten === undefined ? '' : ` after ${full.filesWritten} ${full.filesWritten === 1 ? 'file' : 'files'}`;
+    if (full.by === TARGET_GONE) throw new ZipError('IO', `the target folder ${target} is gone (removed or moved away): extraction stopped${after}`, { cause: error });
     throw new ZipError('DISK_FULL', `${DISK_FULL_WORDS}: extraction stopped${after} (each file written is whole and checked; nothing half-written is left)`, { cause: error });
   } finally {
     stop.dispose();
   }
 }
 
-/** Whether a full disk stopped the run, and how many files were written by then. */
-interface DiskFull {
-  stopped: boolean;
+/** noteProblem's code for a problem met once the target folder is gone: every later entry would fail the same way. */
+const TARGET_GONE = 'target gone';
+
+/** What stopped the run from within (a full disk, the target folder gone), and how many files were written by then. */
+interface StoppedWithin {
+  by: 'DISK_FULL' | typeof TARGET_GONE | undefined;
   filesWritten: number | undefined;
 }
 
@@ -230,10 +236,10 @@ async function extractUntilStopped(
   /** Whether the run stops: options.signal, and a cancelFlag seen set (which then aborts the signal). */
   stopped: () => boolean,
   problems: ExtractProblems,
-  /** Hears every problem's code as it is found (a full disk stops the run). */
+  /** Hears every problem's code as it is found (a full disk, or TARGET_GONE, stops the run). */
   noteProblem: (code: string) => void,
   /** Told how many files were written when the run stops. */
-  full: DiskFull,
+  full: StoppedWithin,
 ): Promise<ExtractResult> {
   const { signal } = options;
   const policy = options.overwrite ?? 'skip';
@@ -271,7 +277,7 @@ async function extractUntilStopped(
         if (place.path !== place.requested) renamed.add({ index: entry.index, entry: entry.name, path: place.path });
       } else if (outcome !== undefined && !signal?.aborted) {
         problems.add({ entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message }, part, mayGiveWay(outcome.code, place.requested));
-        noteProblem(outcome.code);
+        noteIo(outcome.code);
       }
       done(entry, entry.uncompressedSize - (i === 0 ? already : 0));
     });
@@ -311,6 +317,8 @@ async function extractUntilStopped(
   let bytesWritten = 0;
   let directoriesCreated = 0;
   let symlinksCreated = 0;
+  /** noteProblem, where an I/O error met once the target folder is gone (removed, moved away) is TARGET_GONE: looked at on such errors only. */
+  const noteIo = (code: string): void => noteProblem(code === 'IO' && disk.gone() ? TARGET_GONE : code);
   /** Under 'skip' and 'replace', whether an entry of `path` whose own data or link failed so may yet give way to another entry of that path (step 3b). */
   const mayGiveWay = (code: string, path: string): boolean => policy !== 'rename' && FALLBACK_CODES.has(code) && spans.paths!.mayRepeat(path);
   /** An entry's problem, found in `part` of the directory (undefined: after the last). */
@@ -319,7 +327,7 @@ async function extractUntilStopped(
     if (!isZipError(error)) error = ioProblem(error, plan.entry);
     const { code } = error as ZipError;
     problems.add(entryProblem(plan.entry, error as ZipError), part, mayGiveWay(code, plan.safe.path));
-    noteProblem(code);
+    noteIo(code);
   };
   const done = (entry: { readonly name: string }, bytes: number): void => {
     progress.entriesDone++;
@@ -897,8 +905,20 @@ class TargetFolder {
      * number to try next for a name (the names it makes up need no claim: choose).
      */
     private readonly known: KnownPaths,
+    /** The target folder's device and inode when the run began. */
+    private readonly rootIdentity: { readonly dev: number; readonly ino: number },
   ) {
     this.foldedFolders = fold === undefined ? undefined : new FolderTree();
+  }
+
+  /** Whether the target folder is gone: no longer at its path (removed, moved away), or another in its place. */
+  gone(): boolean {
+    try {
+      const { dev, ino } = lstatSync(this.root);
+      return dev !== this.rootIdentity.dev || ino !== this.rootIdentity.ino;
+    } catch {
+      return true;
+    }
   }
 
   /** A relative path as the file system compares it: two paths with the same answer name one file. */
@@ -930,7 +950,8 @@ class TargetFolder {
       throw new ZipError('IO', `cannot create the target folder ${target}: ${folderMakingWords(error)}`, { cause: error });
     }
     const root = await realpath(target);
-    const folder = new TargetFolder(root, fold, known);
+    const { dev, ino } = await stat(root);
+    const folder = new TargetFolder(root, fold, known, { dev, ino });
     folder.folders.mark('', created || (await readdir(root)).length === 0 ? VERIFIED | FRESH : VERIFIED);
     const archiveReal = await realpath(archive).catch(() => undefined);
     if (archiveReal?.startsWith(root + path.sep)) folder.archiveAt = folder.same(path.relative(root, archiveReal).split(path.sep).join('/'));

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -1443,5 +1443,29 @@ describe('extractArchive onto a full disk', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(heard).toHaveLength(12);
     rmSync(target, { recursive: true, force: true });
+  });
+});
+
+describe('extractArchive into a target folder that goes away', () => {
+  it('stops at the first entry that fails once the folder is removed or moved away, with one error saying so', async () => {
+    // 300 files: a span batch of 256, whose progress removes the folder, then one of 44 that would each fail.
+    const archive = writeArchive(dir, 'many.zip', craftZip(Array.from({ length: 300 }, (_, i) => ({ name: `f${i}.txt`, data: `file ${i}`, method: 0 }))));
+    for (const away of ['removed', 'moved']) {
+      const target = path.join(dir, away);
+      const heard: EntryProblem[] = [];
+      const error = await extractArchive(archive, target, {
+        progressIntervalMs: 0,
+        onProblem: (problem) => heard.push(problem),
+        onProgress: (progress) => {
+          if (progress.entriesDone !== 50) return;
+          if (away === 'removed') rmSync(target, { recursive: true });
+          else renameSync(target, `${target}-elsewhere`);
+        },
+      }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'IO', message: `the target folder ${target} is gone (removed or moved away): extraction stopped after 256 files` });
+      expect(heard.map((p) => [p.entry, p.message])).toEqual([['f256.txt', 'no such file or directory']]);
+      expect(existsSync(target)).toBe(false);
+    }
+    expect(readdirSync(path.join(dir, 'moved-elsewhere'))).toHaveLength(256);
   });
 });
