@@ -62,7 +62,9 @@ export async function main(argv: readonly string[], context: CliContext): Promis
     context.stderr.write(`zipdesk: unknown command '${name}'\n` + (await overview()));
     return EXIT_USAGE;
   }
-  if (args.some((arg) => HELP_FLAGS.has(arg))) {
+  // After `--` every argument is a name (`create out.zip -- -h` zips a file named -h).
+  const end = args.indexOf('--');
+  if ((end === -1 ? args : args.slice(0, end)).some((arg) => HELP_FLAGS.has(arg))) {
     context.stdout.write(commandHelp(command));
     return EXIT_OK;
   }

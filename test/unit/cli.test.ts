@@ -433,6 +433,15 @@ describe('zipdesk usage and errors', () => {
     }
   });
 
+  it('takes -h and --help after -- as names, not as a request for help', async () => {
+    writeArchive(dir, 'dashes.zip', craftZip([{ name: '-h', data: 'h' }, { name: '--help', data: 'help' }]));
+    const extracted = await zipdesk('extract', 'dashes.zip', '-o', 'dashes', '--', '-h', '--help');
+    expect(extracted).toMatchObject({ code: 0, stderr: '' });
+    expect(readFileSync(path.join(dir, 'dashes', '--help'), 'utf8')).toBe('help');
+    expect((await zipdesk('inspect', 'dashes.zip', '--', '-h')).stdout).toMatch(/^Entry 0: "-h"\n/);
+    expect((await zipdesk('list', '--help', '--', 'dashes.zip')).stdout).toMatch(/^Usage: zipdesk list /);
+  });
+
   it('help lists every command and exits 0', async () => {
     const { code, stdout } = await zipdesk('--help');
     expect(code).toBe(0);
