@@ -9,7 +9,7 @@
 import { constants as osConstants } from 'node:os';
 import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, EXIT_USAGE, UsageError, type CliContext, type Command } from './command.js';
 import { allCommands, findCommand } from './commands.js';
-import { errorLine } from './report.js';
+import { describeError, errorLine } from './report.js';
 import type { Logging } from '../log/index.js';
 import { LogConfigFlagError, takeLogConfigFlag } from '../log/paths.js';
 import { peekLogConfig } from '../log/peek.js';
@@ -204,8 +204,19 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
   // there with what it knew by then (exitAtLeast below); one that writes files (extract --json …
   // | head) goes on to its end, its output unwritten, so that no file is left half-done.
   const writesFiles = eager || rest[0] === 'extract';
+  // Output that cannot be written for any other reason (a full disk: list --json > out.json) is
+  // a failure, said once, as coreutils say a write error: exit 1 at once, or at the end for a
+  // command that writes files. It used to be dropped without a word, with exit 0, and the file
+  // held part of the output.
+  let outputLost = false;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE' && !writesFiles) process.exit(process.exitCode ?? EXIT_OK);
+    if (error.code === 'EPIPE') {
+      if (!writesFiles) process.exit(process.exitCode ?? EXIT_OK);
+      return;
+    }
+    if (!outputLost) process.stderr.write(`zipdesk: cannot write to standard output: ${describeError(error)}\n`);
+    outputLost = true;
+    if (!writesFiles) process.exit(Math.max(Number(process.exitCode ?? EXIT_OK), EXIT_ARCHIVE_PROBLEM));
   });
   // Nor is a closed stderr (zipdesk test a.zip 2>&1 >out | head): the lines it missed are lost,
   // what goes to stdout (the summary, --json) is still written.
@@ -239,7 +250,7 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
   }
   await logging?.close().catch(() => undefined);
   // A command that finished before the signal reached it reports what it did.
-  process.exitCode = code === EXIT_CANCELLED && stoppedBy !== undefined ? signalExitCode(stoppedBy) : code;
+  process.exitCode = code === EXIT_CANCELLED && stoppedBy !== undefined ? signalExitCode(stoppedBy) : outputLost ? Math.max(code, EXIT_ARCHIVE_PROBLEM) : code;
 }
 
 /** For DeferredLog.worthWriting: whether the settings would write a module's debug records to the file. */

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -460,6 +460,21 @@ describe('zipdesk usage and errors', () => {
     const usage = spawnSync(process.execPath, [bin, 'extract', good], { encoding: 'utf8', env });
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/^zipdesk extract: missing -o DIR\n/);
+  });
+
+  it.runIf(existsSync('/dev/full'))('bin/zipdesk.js says once that its output could not be written (a full disk), and exits 1; extract still writes every file', () => {
+    const bin = path.join(projectRoot, 'bin/zipdesk.js');
+    const env = { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'config'), ZIPDESK_LOG_CONFIG: '' };
+    const full = openSync('/dev/full', 'w');
+    try {
+      for (const argv of [['list', good, '--json'], ['test', good], ['help'], ['extract', good, '-o', path.join(dir, 'full-disk'), '--json']]) {
+        const result = spawnSync(process.execPath, [bin, ...argv], { encoding: 'utf8', env, stdio: ['ignore', full, 'pipe'] });
+        expect([result.status, result.stderr], argv.join(' ')).toEqual([1, 'zipdesk: cannot write to standard output: no space left on device\n']);
+      }
+      expect(readFileSync(path.join(dir, 'full-disk', 'src', 'a.txt'), 'utf8')).toBe('alpha\n'.repeat(100));
+    } finally {
+      closeSync(full);
+    }
   });
 
   it('bin/zipdesk.js hands on a signal that comes while its modules load: the command stops cleanly and says so', () => {
