@@ -17,10 +17,29 @@ export function parse<O extends Options>(args: readonly string[], options: O): {
     const { values, positionals } = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
     return { values: values as ParsedValues<O>, positionals };
   } catch (error) {
-    // One line, without node's hint about '--' that follows an unknown option.
-    const message = (error as Error).message.split('\n')[0] ?? String(error);
-    throw new UsageError(message.replace(/\. To specify a positional argument .*$/, ''));
+    throw new UsageError(usageWords((error as Error).message));
   }
+}
+
+/**
+ * parseArgs's message in one line, in the words of the other usage errors, keeping how to give
+ * what starts with a dash: `--comment -x` said only "Option '--comment' argument is ambiguous.",
+ * and `list -x.zip` "Unknown option '-x'", neither saying what to type instead.
+ */
+function usageWords(message: string): string {
+  const lines = message.split('\n');
+  const first = lines[0] ?? message;
+  const ambiguous = /^Option '([^']+)' argument is ambiguous/.exec(first);
+  if (ambiguous !== null) {
+    // Node ends with "To specify an option argument starting with a dash use '--comment=-XYZ'." ('--output=-XYZ' or '-o-XYZ' for -o).
+    const forms = [...(lines.at(-1) ?? '').matchAll(/'([^']+)'/g)].map((match) => match[1]!.replace(/XYZ$/, 'VALUE'));
+    return `option '${ambiguous[1]}' needs a value${forms.length > 0 ? `; one that starts with '-' is written ${forms.join(' or ')}` : ''}`;
+  }
+  const missing = /^Option '([^']+?)(?: <value>)?' argument missing/.exec(first);
+  if (missing !== null) return `option '${missing[1]}' needs a value`;
+  const unknown = /^Unknown option '([^']+)'/.exec(first);
+  if (unknown !== null) return `unknown option '${unknown[1]}' (a name that starts with '-' goes after --, or is written ./NAME)`;
+  return first.replace(/^Option /, 'option ').replace(/\.$/, '');
 }
 
 export function resolvePath(cwd: string, given: string): string {

@@ -433,6 +433,18 @@ describe('zipdesk usage and errors', () => {
     }
   });
 
+  it('says how to give a name or a value that starts with a dash, in one line', async () => {
+    const firstLines = async (...argv: string[]): Promise<[number, string]> => {
+      const { code, stderr } = await zipdesk(...argv);
+      return [code, stderr.split('\n')[0]!];
+    };
+    expect(await firstLines('list', '-x.zip')).toEqual([2, "zipdesk list: unknown option '-x' (a name that starts with '-' goes after --, or is written ./NAME)"]);
+    expect(await firstLines('create', 'out.zip', 'src', '--comment', '-x')).toEqual([2, "zipdesk create: option '--comment' needs a value; one that starts with '-' is written --comment=-VALUE"]);
+    expect(await firstLines('extract', 'good.zip', '-o', '-out')).toEqual([2, "zipdesk extract: option '-o' needs a value; one that starts with '-' is written --output=-VALUE or -o-VALUE"]);
+    expect(await firstLines('extract', 'good.zip', '-o')).toEqual([2, "zipdesk extract: option '-o, --output' needs a value"]);
+    expect(await firstLines('list', 'good.zip', '--json=yes')).toEqual([2, "zipdesk list: option '--json' does not take an argument"]);
+  });
+
   it('takes -h and --help after -- as names, not as a request for help', async () => {
     writeArchive(dir, 'dashes.zip', craftZip([{ name: '-h', data: 'h' }, { name: '--help', data: 'help' }]));
     const extracted = await zipdesk('extract', 'dashes.zip', '-o', 'dashes', '--', '-h', '--help');
