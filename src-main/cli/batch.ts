@@ -17,10 +17,11 @@ import { errorLine, printable } from './report.js';
 import { distinctFolders } from '../jobs/batch.js';
 
 export function parseBatchArgs(args: readonly string[], cwd: string): BatchJobRequest {
-  const { values, positionals } = parse(args, { ...COMPRESS_OPTIONS, 'output-dir': { type: 'string', short: 'o' } });
+  // -o is --output, as extract's is (its first long name, --output-dir, is still taken).
+  const { values, positionals } = parse(args, { ...COMPRESS_OPTIONS, output: { type: 'string', short: 'o' }, 'output-dir': { type: 'string' } });
   if (positionals.length === 0) throw new UsageError('batch needs at least one folder');
   const level = parseLevel(values.level);
-  const outputDir = values['output-dir'];
+  const outputDir = values.output ?? values['output-dir'];
   return {
     kind: 'batch',
     folders: positionals.map((folder) => path.resolve(cwd, folder)),

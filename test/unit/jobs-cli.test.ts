@@ -67,8 +67,12 @@ describe('zipdesk create / batch', () => {
     // A pattern from the current folder, as a shell completes it, is the path on disk it names.
     expect(parseCreateArgs(['out.zip', 'a', '-x', './a/build/', '-x', '../logs/*.log', '-x', '.git', '-x', '/abs/x'], '/w')).toMatchObject({ excludes: ['/w/a/build', '/logs/*.log', '.git', '/abs/x'] });
     expect(parseBatchArgs(['x', '-x', './x/tmp'], '/w')).toMatchObject({ excludes: ['/w/x/tmp'] });
-    expect(() => parseBatchArgs(['x', '-o'], '/w')).toThrow(/--output-dir/);
+    expect(() => parseBatchArgs(['x', '-o'], '/w')).toThrow(/'-o, --output'/);
     expect(() => parseBatchArgs([], '/w')).toThrow(UsageError);
+  });
+
+  it('batch takes -o DIR as --output DIR, as extract does (and --output-dir, its first long name)', () => {
+    for (const option of ['-o', '--output', '--output-dir']) expect(parseBatchArgs(['x', option, 'zips'], '/w'), option).toMatchObject({ outputDir: '/w/zips' });
   });
 
   it('create writes the archive and prints plain progress lines when not on a terminal', async () => {
