@@ -7,6 +7,7 @@ import { JobClient, type JobClientOptions } from '../jobs/client.js';
 import type { JobEvent, JobId, JobRequest } from '../jobs/protocol.js';
 import { type CliContext, EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK } from './command.js';
 import { printable } from './report.js';
+import { fitEnd } from './text-width.js';
 
 /** Exit code of a command stopped by Ctrl-C (128 + SIGINT). */
 export { EXIT_CANCELLED } from './command.js';
@@ -72,14 +73,17 @@ export async function runJobs(requests: readonly JobRequest[], context: CliConte
         if (tty) {
           const width = 24;
           const filled = p.counting ? 0 : Math.round(fraction * width);
-          const columns = context.stderr.columns ?? 80;
-          const head = p.counting
-            ? `[${'-'.repeat(width)}] finding files: ${entryCount(p.entriesTotal)}, ${formatBytes(p.bytesTotal)} `
-            : `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${formatBytes(p.bytesPerSecond)}/s ETA ${formatSeconds(p.etaSeconds)} `;
-          const room = Math.max(0, columns - head.length - 1);
-          const current = printable(p.currentEntry);
-          const name = current.length > room ? '…' + current.slice(current.length - room + 1) : current;
-          context.stderr.write(`\r\x1b[K${head}${room > 0 ? name : ''}`);
+          // The line never reaches the last column: one that wraps leaves its first part behind
+          // at each redraw (the \r goes back to the start of the last part only). A terminal that
+          // does not tell its width says 0.
+          const line = (context.stderr.columns || 80) - 1;
+          const head = (
+            p.counting
+              ? `[${'-'.repeat(width)}] finding files: ${entryCount(p.entriesTotal)}, ${formatBytes(p.bytesTotal)} `
+              : `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${formatBytes(p.bytesPerSecond)}/s ETA ${formatSeconds(p.etaSeconds)} `
+          ).slice(0, line);
+          // (head is ASCII: a column a character; the name is measured in columns.)
+          context.stderr.write(`\r\x1b[K${head}${fitEnd(printable(p.currentEntry), line - head.length)}`);
           barShown = true;
         } else {
           const tenth = Math.floor(percent / 10);

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -46,6 +46,15 @@ function captured(): { stream: PassThrough; text: () => string } {
   let text = '';
   stream.on('data', (c: Buffer) => (text += c.toString()));
   return { stream, text: () => text };
+}
+
+/**
+ * The columns each text takes on a terminal, by Python's unicodedata (wcwidth's rule: East Asian
+ * wide and fullwidth 2, marks, format characters and controls 0, others 1), not by our own count.
+ */
+function terminalColumns(texts: readonly string[]): number[] {
+  const script = "import json,sys,unicodedata\nw=lambda s: sum(0 if unicodedata.category(c) in ('Mn','Me','Cf','Cc') else 2 if unicodedata.east_asian_width(c) in 'WF' else 1 for c in s)\nprint(json.dumps([w(t) for t in json.load(sys.stdin)]))";
+  return JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(texts) }).toString()) as number[];
 }
 
 function expectOneLineErrors(stderr: string): void {
@@ -452,6 +461,22 @@ describe('zipdesk usage and errors', () => {
     expect(readFileSync(path.join(dir, 'dashes', '--help'), 'utf8')).toBe('help');
     expect((await zipdesk('inspect', 'dashes.zip', '--', '-h')).stdout).toMatch(/^Entry 0: "-h"\n/);
     expect((await zipdesk('list', '--help', '--', 'dashes.zip')).stdout).toMatch(/^Usage: zipdesk list /);
+  });
+
+  it('keeps the progress bar within the terminal\'s width, also for names of wide characters and on a narrow terminal', async () => {
+    const folder = path.join(dir, 'wide-progress', '日本語のフォルダ日本語のフォルダ');
+    mkdirSync(folder, { recursive: true });
+    for (let i = 0; i < 12; i++) writeFileSync(path.join(folder, `ファイル名ファイル名ファイル名${i}.txt`), 'alpha beta gamma\n'.repeat(40_000 + i));
+    for (const [columns, width] of [[70, 69], [20, 19], [0, 79]] as const) {
+      const stderr = captured();
+      Object.assign(stderr.stream, { isTTY: true, columns });
+      const code = await main(['create', `wide-progress-${columns}.zip`, 'wide-progress'], { stdout: captured().stream, stderr: stderr.stream, log: silentLog, signal: new AbortController().signal, cwd: dir });
+      expect(code).toBe(0);
+      const draws = stderr.text().split('\r\x1b[K').filter((draw) => draw.startsWith('['));
+      expect(draws.length).toBeGreaterThan(1);
+      if (columns === 70) expect(draws.some((draw) => /[\u3040-\u30ff]/.test(draw))).toBe(true);
+      expect(Math.max(...terminalColumns(draws)), `${columns} columns`).toBeLessThanOrEqual(width);
+    }
   });
 
   it('help lists every command and exits 0', async () => {
