@@ -13,6 +13,7 @@ import { extraFieldLabel, inspectArchive, inspectEntry, type FieldRow, type Reco
 import type { ZipEntry } from '../zip/model.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { buildSafetyReport, type Finding, type SafetyReport } from '../zip/safety.js';
+import { fitStart } from './text-width.js';
 
 export const inspectCommand: Command = {
   name: 'inspect',
@@ -146,20 +147,16 @@ function rowText(row: FieldRow, width = NAME_WIDTH): string {
   return `${row.name.padEnd(width)} ${cell(row)}`;
 }
 
-function fit(text: string, width: number): string {
-  return text.length <= width ? text.padEnd(width) : text.slice(0, width - 1) + '…';
-}
-
 /** The central record's fields with the local header's beside them, by field name. */
 function sideBySide(central: RecordView, local: RecordView | undefined): string[] {
   const localRows = new Map((local?.fields ?? []).map((row) => [row.name, row]));
   const lines = [
-    `  ${'field'.padEnd(NAME_WIDTH)} ${fit(`central directory header at offset ${central.offset}`, CELL_WIDTH)}  ${local === undefined ? 'local header: unreadable' : `local header at offset ${local.offset}`}`,
+    `  ${'field'.padEnd(NAME_WIDTH)} ${fitStart(`central directory header at offset ${central.offset}`, CELL_WIDTH)}  ${local === undefined ? 'local header: unreadable' : `local header at offset ${local.offset}`}`,
   ];
   for (const row of central.fields) {
     const other = localRows.get(row.name);
     const mark = row.mismatch || other?.mismatch ? '≠ ' : '  ';
-    lines.push(`${mark}${row.name.padEnd(NAME_WIDTH)} ${fit(cell(row), CELL_WIDTH)}  ${other === undefined ? (local === undefined ? '' : '—') : cell(other)}`);
+    lines.push(`${mark}${row.name.padEnd(NAME_WIDTH)} ${fitStart(printable(cell(row)), CELL_WIDTH)}  ${other === undefined ? (local === undefined ? '' : '—') : cell(other)}`);
   }
   return lines;
 }

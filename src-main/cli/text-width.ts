@@ -69,3 +69,18 @@ export function fitEnd(text: string, width: number): string {
   }
   return '…' + kept;
 }
+
+/** `text` in exactly `width` columns: padded with spaces, or cut with `…` at its end. */
+export function fitStart(text: string, width: number): string {
+  const shown = displayWidth(text);
+  if (shown <= width) return text + ' '.repeat(width - shown);
+  let kept = '';
+  let used = 1; // the "…"
+  for (const { segment } of graphemes.segment(text)) {
+    const taken = clusterWidth(segment);
+    if (used + taken > width) break;
+    kept += segment;
+    used += taken;
+  }
+  return kept + '…' + ' '.repeat(Math.max(0, width - used));
+}

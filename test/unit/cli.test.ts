@@ -352,6 +352,23 @@ describe('zipdesk inspect', () => {
     expect(window.localExtras.map((extra) => extra.title)).toEqual(['unknown extra field (0xbeef)', 'trailing bytes']);
   });
 
+  it('keeps the local header\'s column in line beside names of wide characters, accents and controls', async () => {
+    const names = ['日本語.txt', 'e\u0301\u0301.txt', '😀.txt', 'tab\there'];
+    writeArchive(dir, 'wide-names.zip', craftZip(names.map((name) => ({ name, data: 'x' }))));
+    const rows: string[] = [];
+    for (const name of names) {
+      const { code, stdout } = await zipdesk('inspect', 'wide-names.zip', name);
+      expect(code).toBe(0);
+      // The rows of the side by side (the field column is 2 + 28 + 1 wide, ASCII), up to the local header's cell.
+      for (const line of stdout.split('\n\n')[0]!.split('\n').slice(2)) {
+        const local = /  (@\d+ |—)/.exec(line.slice(31));
+        if (local !== null) rows.push(line.slice(31, 31 + local.index));
+      }
+    }
+    expect(rows.some((row) => row.includes('日本語.txt'))).toBe(true);
+    expect(new Set(terminalColumns(rows))).toEqual(new Set([64]));
+  });
+
   it('takes a folder by its name as typed (dir for dir/), shows every entry of a repeated name, and says when a name is a folder with no entry', async () => {
     writeArchive(dir, 'folders.zip', craftZip([{ name: 'sub/' }, { name: 'sub/b.txt', data: 'b' }, { name: 'd/x.txt', data: 'x' }, { name: 'two.txt', data: '1' }, { name: 'two.txt', data: '2' }]));
     const folder = await zipdesk('inspect', 'folders.zip', 'sub');
