@@ -4,7 +4,7 @@
 // each folder. A file given instead of a folder is refused on a line of its own (exit 1) and the
 // folders are zipped. A folder given twice is zipped once, with a note.
 
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { JobClientOptions } from '../jobs/client.js';
 import type { BatchJobRequest } from '../jobs/protocol.js';
@@ -13,6 +13,7 @@ import { parse } from './args.js';
 import { COMPRESS_OPTIONS, excludesOf, parseLevel } from './create.js';
 import { runJobs } from './job-progress.js';
 import { folderMakingWords } from '../archive/system-words.js';
+import { makeFolderPath } from '../archive/make-folder.js';
 import { errorLine, printable } from './report.js';
 import { distinctFolders } from '../jobs/batch.js';
 
@@ -41,7 +42,7 @@ export function makeBatchCommand(clientOptions: JobClientOptions = {}): Command 
       if (request.outputDir !== undefined) {
         try {
           // The first folder made, if any: left out of the folders it lies in (jobs/batch.ts).
-          const made = await mkdir(request.outputDir, { recursive: true });
+          const made = await makeFolderPath(request.outputDir);
           if (made !== undefined) request = { ...request, madeOutputDir: made };
         } catch (error) {
           context.stderr.write(errorLine(request.outputDir, new Error(`cannot create the output folder: ${folderMakingWords(error)}`)));
@@ -64,6 +65,5 @@ export function makeBatchCommand(clientOptions: JobClientOptions = {}): Command 
     },
   };
 }
-
 
 export const batchCommand: Command = makeBatchCommand();

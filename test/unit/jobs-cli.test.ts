@@ -226,6 +226,14 @@ describe('zipdesk create / batch', () => {
     expect(file.stderr.text).toBe(`zipdesk: ${path.join(root, 'a-file')}: cannot create the output folder: a file has that name\n`);
   });
 
+  it.runIf(existsSync('/proc/self'))('batch says that -o DIR cannot be made where mkdir says ENOENT in a folder that exists (/proc), where it spun for good', () => {
+    if (!existsSync(path.join(projectRoot, 'build/src-main/cli/batch.js'))) throw new Error('run `npm run build:node` first');
+    mkdirSync(path.join(root, 'to-proc'));
+    const env = { ...process.env, XDG_CONFIG_HOME: path.join(root, 'config'), ZIPDESK_LOG_CONFIG: '' };
+    const result = spawnSync(process.execPath, [path.join(projectRoot, 'bin/zipdesk.js'), 'batch', 'to-proc', '-o', '/proc/zipdesk-out/sub'], { cwd: root, encoding: 'utf8', env, timeout: 20_000, killSignal: 'SIGKILL' });
+    expect([result.status, result.stderr]).toEqual([1, 'zipdesk: /proc/zipdesk-out/sub: cannot create the output folder: no such file or directory\n']);
+  });
+
   it('batch zips a folder given twice once, with a note (exit 0)', async () => {
     mkdirSync(path.join(root, 'twice'));
     writeFileSync(path.join(root, 'twice', 'x.txt'), 'x');
