@@ -21,8 +21,15 @@ const SYSTEM_WORDS: Readonly<Record<string, string>> = {
 export function describeError(error: unknown): string {
   if (isZipError(error)) {
     // The file source says "cannot open /full/path: ENOENT"; the line already names the archive.
-    const system = /^cannot (open|stat) .*: (E[A-Z]+)$/.exec(error.message);
-    if (error.code === 'IO' && system !== null) return `cannot ${system[1]}: ${SYSTEM_WORDS[system[2]!] ?? system[2]}`;
+    const system = /^cannot (open|stat) (.*): (E[A-Z]+)$/s.exec(error.message);
+    if (error.code === 'IO' && system !== null) {
+      // A name that is not UTF-8 lost its bytes when Node read the command line (as UTF-8, the
+      // bytes it could not read becoming U+FFFD), so the file by that name is not found.
+      const lost = system[3] === 'ENOENT' && system[2]!.includes('\uFFFD') ? ' (if its name is not UTF-8, it cannot be given as a path: Node reads the command line as UTF-8; rename the file)' : '';
+      return `cannot ${system[1]}: ${SYSTEM_WORDS[system[3]!] ?? system[3]}${lost}`;
+    }
+    // The file source says "/full/path is not a regular file" (a folder, a pipe, a device).
+    if (error.code === 'IO' && error.message.endsWith(' is not a regular file')) return 'not a regular file';
     return error.message;
   }
   if (error instanceof Error) {

@@ -496,6 +496,17 @@ describe('zipdesk usage and errors', () => {
     }
   });
 
+  it('says plainly that an archive given is not a file, or that its name could not be read from the command line', async () => {
+    mkdirSync(path.join(dir, 'a-folder.zip'));
+    for (const command of ['list', 'test', 'inspect']) expect(await zipdesk(command, 'a-folder.zip'), command).toMatchObject({ code: 1, stderr: 'zipdesk: a-folder.zip: not a regular file\n' });
+    // A Latin-1 name: Node reads the command line as UTF-8, and gives é's byte as U+FFFD.
+    writeFileSync(Buffer.from(path.join(dir, 'caf\xe9.zip'), 'latin1'), readFileSync(good));
+    expect(await zipdesk('list', 'caf\uFFFD.zip')).toMatchObject({
+      code: 1,
+      stderr: 'zipdesk: caf\uFFFD.zip: cannot open: no such file or directory (if its name is not UTF-8, it cannot be given as a path: Node reads the command line as UTF-8; rename the file)\n',
+    });
+  });
+
   it('help lists every command and exits 0', async () => {
     const { code, stdout } = await zipdesk('--help');
     expect(code).toBe(0);
