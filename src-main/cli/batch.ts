@@ -36,7 +36,7 @@ export function makeBatchCommand(clientOptions: JobClientOptions = {}): Command 
   return {
     name: 'batch',
     usage: 'batch FOLDER... [-o DIR] [--level N] [--exclude GLOB]...',
-    summary: 'zip each folder to FOLDER.zip (beside it, or in DIR), one job per folder',
+    summary: 'Zip each folder to FOLDER.zip (beside it, or in DIR), one job per folder.',
     run: async (args: readonly string[], context: CliContext) => {
       let request = parseBatchArgs(args, context.cwd);
       if (request.outputDir !== undefined) {

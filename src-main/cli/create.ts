@@ -76,7 +76,7 @@ export function makeCreateCommand(clientOptions: JobClientOptions = {}): Command
   return {
     name: 'create',
     usage: 'create OUT.zip PATH... [--level N] [--exclude GLOB]... [--follow-symlinks] [--comment TEXT] [--deterministic]',
-    summary: 'zip files and folders in the background worker (level 0–9, default 6)',
+    summary: 'Zip files and folders in the background worker (level 0–9, default 6).',
     run: (args: readonly string[], context: CliContext) => runJobs([parseCreateArgs(args, context.cwd)], context, clientOptions),
   };
 }

@@ -26,7 +26,7 @@ async function overview(): Promise<string> {
     'Commands:',
     ...(await allCommands()).flatMap((command) => [`  zipdesk ${command.usage}`, `      ${command.summary}`]),
     '',
-    'Exit codes: 0 success, 1 a problem with an archive, 2 wrong usage.',
+    'Exit codes: 0 success, 1 a problem with an archive, 2 wrong usage, 130 cancelled by Ctrl-C.',
     "Run 'zipdesk help COMMAND' for one command.",
   ];
   return lines.join('\n') + '\n';

@@ -514,6 +514,14 @@ describe('zipdesk usage and errors', () => {
     expect((await zipdesk('help', 'extract')).stdout).toMatch(/--overwrite skip\|replace\|rename/);
   });
 
+  it('help words every command alike, and gives every exit code the README gives', async () => {
+    const { stdout } = await zipdesk('help');
+    const summaries = stdout.split('\n').filter((line) => line.startsWith('      '));
+    expect(summaries).toHaveLength(6);
+    for (const summary of summaries) expect(summary).toMatch(/^ {6}[A-Z].*\.$/);
+    expect(stdout).toContain('Exit codes: 0 success, 1 a problem with an archive, 2 wrong usage, 130 cancelled by Ctrl-C.');
+  });
+
   it('bin/zipdesk.js runs the compiled command line', () => {
     const bin = path.join(projectRoot, 'bin/zipdesk.js');
     if (!existsSync(path.join(projectRoot, 'build/src-main/cli/main.js'))) throw new Error('run `npm run build:node` first');
