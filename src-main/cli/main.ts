@@ -45,7 +45,8 @@ export async function main(argv: readonly string[], context: CliContext): Promis
   }
   if (name === 'help') {
     const topic = args[0];
-    if (topic === undefined) {
+    // (`zipdesk help --help` is a request for help too: the overview, as `zipdesk help` gives it.)
+    if (topic === undefined || HELP_FLAGS.has(topic)) {
       context.stdout.write(await overview());
       return EXIT_OK;
     }

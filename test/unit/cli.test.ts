@@ -520,6 +520,7 @@ describe('zipdesk usage and errors', () => {
     expect(summaries).toHaveLength(6);
     for (const summary of summaries) expect(summary).toMatch(/^ {6}[A-Z].*\.$/);
     expect(stdout).toContain('Exit codes: 0 success, 1 a problem with an archive, 2 wrong usage, 130 cancelled by Ctrl-C.');
+    for (const flag of ['-h', '--help']) expect(await zipdesk('help', flag), `help ${flag}`).toEqual({ code: 0, stdout, stderr: '' });
   });
 
   it('bin/zipdesk.js runs the compiled command line', () => {
