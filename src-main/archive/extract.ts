@@ -16,7 +16,8 @@
 // callback, returning plain JSON, so the worker, the IPC handlers and the command line share it.
 
 import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, lutimesSync, mkdirSync, openSync, realpathSync, rmSync, symlinkSync, utimesSync, writeSync } from 'node:fs';
-import { mkdir, open, readdir, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readdir, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { makeFolderPath } from './make-folder.js';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { Buffer } from 'node:buffer';
@@ -839,32 +840,6 @@ function ioProblem(error: unknown, entry: EntryName): ZipError {
 
 type Placement = { kind: 'written'; path: string } | { kind: 'skipped'; reason: string };
 
-/**
- * Makes `folder` and the folders above it that are missing (mkdir -p); whether it made `folder`.
- * Not mkdir's { recursive: true }: where mkdir says ENOENT though the folder above is there (in
- * /proc, or in a folder removed while a process is in it, reached through /proc/PID/cwd), Node's
- * makes the folder above again and again, for ever, on one of libuv's threads.
- */
-async function makeFolderPath(folder: string): Promise<boolean> {
-  try {
-    await mkdir(folder);
-    return true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') {
-      // A folder, or a link to one; a dangling link or a loop says so by stat's error.
-      if ((await stat(folder)).isDirectory()) return false;
-      throw error;
-    }
-    const above = path.dirname(folder);
-    if (code !== 'ENOENT' || above === folder) throw error;
-    await makeFolderPath(above);
-    // Once more, and only once: ENOENT again is said as it is.
-    await mkdir(folder);
-    return true;
-  }
-}
-
 /** A folder's marks in TargetFolder's tree: this run created it or found it empty (nothing in it predates us). */
 const FRESH = 0b01;
 /** Checked to be a real folder (not a link, not a file) that this run did not make. */
@@ -945,7 +920,7 @@ class TargetFolder {
   static async open(target: string, fold: PathFold | undefined, known: KnownPaths, archive: string): Promise<TargetFolder> {
     let created: boolean;
     try {
-      created = await makeFolderPath(target);
+      created = (await makeFolderPath(target)) !== undefined;
     } catch (error) {
       throw new ZipError('IO', `cannot create the target folder ${target}: ${folderMakingWords(error)}`, { cause: error });
     }
