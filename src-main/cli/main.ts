@@ -154,6 +154,16 @@ export interface EarlySignals {
 
 /** The entry point of bin/zipdesk.js: real streams, logging per the user's settings, Ctrl-C wired to the abort signal. */
 export async function runFromProcess(argv: readonly string[] = process.argv.slice(2), early?: EarlySignals): Promise<void> {
+  // A command started in a folder removed since (uv_cwd: ENOENT) says so in one line, as git
+  // does, where the first process.cwd() threw a stack trace at the user.
+  let cwd: string;
+  try {
+    cwd = process.cwd();
+  } catch (error) {
+    process.stderr.write(`zipdesk: cannot read the current folder (${describeError(error)}): it may have been removed; change to another folder\n`);
+    process.exitCode = EXIT_ARCHIVE_PROBLEM;
+    return;
+  }
   // list, test and extract run on this thread: their garbage is collected as the jobs worker's is.
   collectOldGenerationSooner();
   let logConfig: string | undefined;
@@ -234,7 +244,7 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
     stderr: process.stderr,
     log: deferred.child({ module: 'cli' }),
     signal: controller.signal,
-    cwd: process.cwd(),
+    cwd,
     exitAtLeast: (code) => {
       if (typeof process.exitCode !== 'number' || process.exitCode < code) process.exitCode = code;
     },

@@ -36,7 +36,7 @@ export const testCommand: Command = {
     // With --json the summary is the object's other keys.
     if (json) await output.endJson({ entriesTotal, entriesTested, bytesTested, notes, ok });
     else if (result.ok) context.stdout.write(`No errors detected in ${archive} (${result.entriesTotal} ${result.entriesTotal === 1 ? 'entry' : 'entries'}, ${result.bytesTested} bytes)${notes.length > 0 ? `, with ${notes.length} ${notes.length === 1 ? 'warning' : 'warnings'} about the archive` : ''}.\n`);
-    else context.stdout.write(`${result.problemCount} of ${result.entriesTotal} entries in ${archive} are bad.\n`);
+    else context.stdout.write(`${result.problemCount} of ${result.entriesTotal} ${result.entriesTotal === 1 ? 'entry' : 'entries'} in ${archive} ${result.problemCount === 1 ? 'is' : 'are'} bad.\n`);
     return result.ok ? EXIT_OK : EXIT_ARCHIVE_PROBLEM;
   },
 };

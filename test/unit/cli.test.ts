@@ -198,6 +198,9 @@ describe('zipdesk test and extract', () => {
       `zipdesk: bad.zip: x.txt: CRC-32 is 0x${crc32('x'.repeat(100)).toString(16).padStart(8, '0')}, the central directory says 0x00000001`,
       'zipdesk: bad.zip: y.txt: unsupported compression method 12 (BZIP2)',
     ]);
+    expect(result.stdout).toBe('2 of 3 entries in bad.zip are bad.\n');
+    writeArchive(dir, 'one-bad.zip', craftZip([{ name: 'x.txt', data: 'x', crc32: 1 }]));
+    expect((await zipdesk('test', 'one-bad.zip')).stdout).toBe('1 of 1 entry in one-bad.zip is bad.\n');
   });
 
   it('test passes an archive whose entries are all good with a warning line for what is off about the archive; inspect shows it in the safety report', async () => {
@@ -534,6 +537,11 @@ describe('zipdesk usage and errors', () => {
     const usage = spawnSync(process.execPath, [bin, 'extract', good], { encoding: 'utf8', env });
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/^zipdesk extract: missing -o DIR\n/);
+    // Started in a folder removed since: one line, no stack trace.
+    const gone = path.join(dir, 'gone');
+    mkdirSync(gone);
+    const removed = spawnSync('sh', ['-c', 'cd "$1" && rmdir "$1" && exec "$2" "$3" list "$4"', 'sh', gone, process.execPath, bin, good], { encoding: 'utf8', env });
+    expect([removed.status, removed.stdout, removed.stderr]).toEqual([1, '', 'zipdesk: cannot read the current folder (no such file or directory): it may have been removed; change to another folder\n']);
   });
 
   it.runIf(existsSync('/dev/full'))('bin/zipdesk.js says once that its output could not be written (a full disk), and exits 1; extract still writes every file', () => {
