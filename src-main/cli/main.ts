@@ -6,6 +6,7 @@
 // `main` does no process-level work, so tests call it in-process with their own streams;
 // `runFromProcess` is what bin/zipdesk.js calls.
 
+import { readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK, EXIT_USAGE, UsageError, type CliContext, type Command } from './command.js';
 import { allCommands, findCommand } from './commands.js';
@@ -19,6 +20,22 @@ import { collectOldGenerationSooner } from '../jobs/heap.js';
 
 const HELP_FLAGS = new Set(['-h', '--help']);
 
+/**
+ * The version package.json gives: beside the compiled build/src-main/ (the command line), or
+ * src-main/ under vitest.
+ */
+function version(): string {
+  for (const relative of ['../../../package.json', '../../package.json']) {
+    try {
+      const manifest = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { name?: unknown; version?: unknown };
+      if (manifest.name === 'zipdesk' && typeof manifest.version === 'string') return manifest.version;
+    } catch {
+      // not there: the next
+    }
+  }
+  return 'unknown';
+}
+
 async function overview(): Promise<string> {
   const lines = [
     'Usage: zipdesk [--log-config FILE] COMMAND [ARGS]',
@@ -27,7 +44,7 @@ async function overview(): Promise<string> {
     ...(await allCommands()).flatMap((command) => [`  zipdesk ${command.usage}`, `      ${command.summary}`]),
     '',
     'Exit codes: 0 success, 1 a problem with an archive, 2 wrong usage, 130 cancelled by Ctrl-C.',
-    "Run 'zipdesk help COMMAND' for one command.",
+    "Run 'zipdesk help COMMAND' for one command, 'zipdesk --version' for the version.",
   ];
   return lines.join('\n') + '\n';
 }
@@ -42,6 +59,10 @@ export async function main(argv: readonly string[], context: CliContext): Promis
   if (name === undefined || HELP_FLAGS.has(name)) {
     (name === undefined ? context.stderr : context.stdout).write(await overview());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (name === '--version') {
+    context.stdout.write(`zipdesk ${version()}\n`);
+    return EXIT_OK;
   }
   if (name === 'help') {
     const topic = args[0];

@@ -526,6 +526,12 @@ describe('zipdesk usage and errors', () => {
     for (const flag of ['-h', '--help']) expect(await zipdesk('help', flag), `help ${flag}`).toEqual({ code: 0, stdout, stderr: '' });
   });
 
+  it('--version prints the version package.json gives', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string };
+    expect(await zipdesk('--version')).toEqual({ code: 0, stdout: `zipdesk ${version}\n`, stderr: '' });
+    expect(spawnSync(process.execPath, [path.join(projectRoot, 'bin/zipdesk.js'), '--version'], { encoding: 'utf8' }).stdout).toBe(`zipdesk ${version}\n`);
+  });
+
   it('bin/zipdesk.js runs the compiled command line', () => {
     const bin = path.join(projectRoot, 'bin/zipdesk.js');
     if (!existsSync(path.join(projectRoot, 'build/src-main/cli/main.js'))) throw new Error('run `npm run build:node` first');
