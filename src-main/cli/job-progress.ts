@@ -39,7 +39,8 @@ export function formatSeconds(seconds: number | undefined): string {
 export async function runJobs(requests: readonly JobRequest[], context: CliContext, clientOptions: JobClientOptions = {}): Promise<number> {
   const client = new JobClient({ log: context.log, ...clientOptions });
   const tty = context.stderr.isTTY === true;
-  const targets = new Map<JobId, string>();
+  /** Each job's archive: its full path, and as the lines show it. */
+  const targets = new Map<JobId, { full: string; shown: string }>();
   const lastTenth = new Map<JobId, number>();
   const ends = new Map<JobId, JobEvent['type']>();
   let barShown = false;
@@ -52,14 +53,22 @@ export async function runJobs(requests: readonly JobRequest[], context: CliConte
     barShown = false;
   };
 
+  /** An archive's path as every line shows it: from the current folder when it lies below it (as typed, mostly), else in full. */
+  const shownPath = (file: string): string => {
+    const relative = path.relative(context.cwd, file);
+    return relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative) ? file : relative;
+  };
+
   client.onEvent((event) => {
     // A path is printed as its characters, never as terminal controls (a folder named with ESC
     // sequences could retitle the terminal or recolour what follows).
-    const target = printable(targets.get(event.jobId) ?? '');
+    const target = printable(targets.get(event.jobId)?.shown ?? '');
     switch (event.type) {
-      case 'queued':
-        targets.set(event.jobId, event.request.kind === 'create' ? event.request.outputPath : event.request.archivePath);
+      case 'queued': {
+        const full = event.request.kind === 'create' ? event.request.outputPath : event.request.archivePath;
+        targets.set(event.jobId, { full, shown: shownPath(full) });
         return;
+      }
       case 'started':
         if (!tty) context.stderr.write(`${target}: started\n`);
         return;
@@ -98,20 +107,24 @@ export async function runJobs(requests: readonly JobRequest[], context: CliConte
         clearBar();
         const r = event.result;
         const percent = r.sizes.input > 0 ? ` (${Math.round(r.ratio * 100)}%)` : '';
-        const shown = path.relative(context.cwd, r.outputPath) || r.outputPath;
+        const shown = shownPath(r.outputPath);
         context.stdout.write(`${printable(shown)}: ${entryCount(r.entries)}, ${formatBytes(r.sizes.input)} → ${formatBytes(r.sizes.output)}${percent} in ${(r.durationMs / 1000).toFixed(1)}s\n`);
         // What the job left out on its own (a socket, a link in a loop): a line each, as zip
         // and tar warn; the archive holds everything else, and the exit code stays 0.
         for (const note of r.problems ?? []) context.stderr.write(printable(['zipdesk', shown, ...(note.entry === undefined ? [] : [note.entry]), note.message].join(': ')) + '\n');
         break;
       }
-      case 'failed':
+      case 'failed': {
         clearBar();
-        context.stderr.write(`zipdesk: ${printable(event.error.message)}\n`);
+        // The worker names the archive in full, at the start; the line names it as the others do.
+        const full = targets.get(event.jobId)?.full;
+        const message = full !== undefined && event.error.message.startsWith(`${full}: `) ? event.error.message.slice(full.length + 2) : event.error.message;
+        context.stderr.write(`zipdesk: ${target}: ${printable(message)}\n`);
         break;
+      }
       case 'cancelled':
         clearBar();
-        context.stderr.write(`${target}: cancelled\n`);
+        context.stderr.write(`zipdesk: ${target}: cancelled\n`);
         break;
     }
     ends.set(event.jobId, event.type);
