@@ -137,7 +137,7 @@ export class Logging extends EventEmitter<LoggingEvents> {
 
     this.consoleStream = options.consoleStream ?? process.stderr;
     const onlyConfigWarnings = winston.format((info) => (info.module === LOGGING_MODULE ? info : false));
-    const consoleFormat = options.consoleRecords === 'config-warnings' ? winston.format.combine(onlyConfigWarnings(), textFormat()) : textFormat();
+    const consoleFormat = options.consoleRecords === 'config-warnings' ? winston.format.combine(onlyConfigWarnings(), commandLineFormat()) : textFormat();
     this.console = new winston.transports.Stream({ stream: this.consoleStream, format: consoleFormat });
     this.logger.add(this.console);
 
@@ -564,6 +564,18 @@ function textFormat(): winston.Logform.Format {
     // JSON escapes C0 controls and backslashes already, not C1 controls or the Unicode line separators.
     const rest = Object.keys(fields).length > 0 ? ` ${toJson(fields).replace(/[\x7f-\x9f\u2028\u2029]/g, unicodeEscape)}` : '';
     return `${String(info.timestamp ?? new Date().toISOString())} ${info.level.padEnd(5)}${module} ${message}${rest}`;
+  });
+}
+
+/**
+ * A warning about the settings as the command line says every other thing on stderr, in one line
+ * of its own kind (`zipdesk: warning: logging config FILE:3:1: …; using the default settings`),
+ * not as a log record with a time and a level.
+ */
+function commandLineFormat(): winston.Logform.Format {
+  return winston.format.printf((info) => {
+    const message = escapeControls(typeof info.message === 'string' ? info.message : toJson(info.message));
+    return `zipdesk: ${message.replace(/^Warning: /, 'warning: ')}`;
   });
 }
 

@@ -785,7 +785,7 @@ describe('for the app menu and the command line', () => {
     logging.child('cli').error('command failed');
     await logging.close();
     // stderr carries only the config warning; the command's own records go to the file.
-    expect(text.trim().split('\n')).toEqual([expect.stringContaining(`Warning: logging config file ${named} not found; using the default settings`)]);
+    expect(text.trim().split('\n')).toEqual([`zipdesk: warning: logging config file ${named} not found; using the default settings`]);
     expect(logLines(path.join(dir, 'logs')).at(-1)).toContain('error [cli] command failed');
   });
 
