@@ -109,7 +109,7 @@ export interface CreateOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: CreateProgress) => void;
   /** Called with the temporary output path once it exists. */
-  readonly onTempPath?: (tempPath: string) => void;
+  readonly onTempPath?: (tempPath: string, identity: string) => void;
   readonly log?: Log;
   /** Compress on helper threads (one per core); default true. False compresses on the calling thread. */
   readonly helperThread?: boolean;

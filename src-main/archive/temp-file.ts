@@ -6,7 +6,7 @@
 
 import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, lstatSync } from 'node:fs';
 import { type FileHandle, link, lstat, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ZipError } from '../zip/errors.js';
@@ -23,8 +23,12 @@ export type OnExists =
 
 export interface TempFileOptions {
   readonly onExists?: OnExists;
-  /** Called with the temporary path as soon as it exists (a supervisor can remove it after a crash). */
-  readonly onTempPath?: (tempPath: string) => void;
+  /**
+   * Called with the temporary path as soon as it exists (a supervisor can remove it after a
+   * crash), and the file's identity (fileIdentity): the rename keeps it, so after a crash the
+   * supervisor can tell whether the finished file was put in place before the end.
+   */
+  readonly onTempPath?: (tempPath: string, identity: string) => void;
   /**
    * With 'unique': the target is `base` numbered `from` already (a batch planned `NAME (2).zip`
    * because NAME.zip was taken); if it is taken too, numbering goes on from there, `NAME (3).zip`,
@@ -45,6 +49,11 @@ export interface TempFileResult<T> {
 }
 
 export const TEMP_SUFFIX = '.zipdesk-tmp';
+
+/** A file's device and inode, `DEV:INO`: what a rename or a hard link keeps, and no other file shares meanwhile. */
+export function fileIdentity(stats: { readonly dev: bigint; readonly ino: bigint }): string {
+  return `${stats.dev}:${stats.ino}`;
+}
 
 /** The temporary name used beside `finalPath`: hidden, and recognisably ours. */
 export function tempPathFor(finalPath: string): string {
@@ -98,7 +107,7 @@ export async function withTempFile<T>(
       if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new ZipError('IO', `cannot write in ${folder} (${code})`, { cause: error });
       throw error;
     }
-    options.onTempPath?.(tempPath);
+    if (options.onTempPath) options.onTempPath(tempPath, fileIdentity(await handle.stat({ bigint: true })));
     const value = await work(handle, tempPath);
     if (onExists === 'replace') await keepPermissions(handle, finalPath);
     await handle.close();
@@ -188,6 +197,27 @@ export function checkNameFits(finalPath: string): void {
 
 function nameTooLong(cause: unknown): ZipError {
   return new ZipError('BAD_NAME', `the name is longer than the ${NAME_BYTES} bytes a file name may have`, { cause });
+}
+
+/**
+ * Where the file of identity `identity` (fileIdentity) was put by withTempFile with these options,
+ * if it is there still: the target, or with 'unique' the numbered names it tries, in its order,
+ * up to the first that is free. For a job cut short by a crash, read at the next start.
+ */
+export function placedFile(finalPath: string, onExists: OnExists, numbered: Numbered | undefined, identity: string): string | undefined {
+  const base = numbered?.base ?? finalPath;
+  const from = numbered?.from ?? 1;
+  for (let n = from; n === from || onExists === 'unique'; n++) {
+    const candidate = numberedName(base, n);
+    let stats;
+    try {
+      stats = lstatSync(candidate, { bigint: true });
+    } catch {
+      return undefined; // free: the file was put no further
+    }
+    if (stats.isFile() && fileIdentity(stats) === identity) return candidate;
+  }
+  return undefined;
 }
 
 async function placeNumbered(tempPath: string, finalPath: string, onExists: OnExists, numbered: Numbered | undefined): Promise<string> {

@@ -13,7 +13,7 @@ import { type Log, silentLog } from '../log/types.js';
 import { removePartials } from '../archive/extract-files.js';
 import { processAlive } from '../process-alive.js';
 import { END_GRACE_MS, endHelper } from '../archive/helper-script.js';
-import { isTempNameFor } from '../archive/temp-file.js';
+import { isTempNameFor, placedFile } from '../archive/temp-file.js';
 import { distinctFolders, planBatch } from './batch.js';
 import { collectOldGenerationSooner } from './heap.js';
 import { type PersistedJob, PendingJobStore } from './persist.js';
@@ -62,6 +62,7 @@ interface InFlight {
   /** When it was sent to the worker (ms since 1970): before it wrote anything. */
   readonly startedAt: number;
   tempPath?: string;
+  tempIdentity?: string;
   cancelTimer?: NodeJS.Timeout;
   cancelled?: boolean;
   /** Shared with the worker (ToWorker 'run'): set when the job is cancelled. */
@@ -110,7 +111,7 @@ export class JobClient {
     this.workerPath = options.workerPath ?? defaultWorkerPath();
     this.cancelGraceMs = options.cancelGraceMs ?? CANCEL_GRACE_MS;
     this.store = options.persistPath === undefined ? undefined : new PendingJobStore(options.persistPath);
-    this.interrupted = this.store?.load((message) => this.log.warn(message)) ?? [];
+    this.interrupted = (this.store?.load((message) => this.log.warn(message)) ?? []).filter((job) => !this.finishedBeforeTheEnd(job));
     // The last session ended without closing: what its running record says goes into the queue
     // file now, before this session's first job replaces the record.
     if (this.store?.hasRunningRecord()) this.saveQueue();
@@ -120,6 +121,23 @@ export class JobClient {
     for (const job of this.interrupted) {
       if (job.running === true || job.tempPath !== undefined) this.removeLeftovers(job.request, job.tempPath, (pid) => !processAlive(pid));
     }
+  }
+
+  /**
+   * Whether a create that was running when the last session ended had put its archive in place
+   * all the same: the end came after the rename and before the client heard 'done'. Run again, a
+   * batch's job would have made `NAME (2).zip` beside it. Its archive is known by the identity of
+   * its temporary file, which the rename (or the link of a numbered name) keeps; the temporary
+   * name, if a link left it too, is removed as any leftover is.
+   */
+  private finishedBeforeTheEnd(job: PersistedJob): boolean {
+    if (job.running !== true || job.request.kind !== 'create' || job.tempIdentity === undefined) return false;
+    const { outputPath, onExists, numbered } = job.request;
+    const placed = placedFile(outputPath, onExists ?? 'replace', numbered, job.tempIdentity);
+    if (placed === undefined) return false;
+    this.log.info('a job that was running when the app ended had finished: its archive is in place', { jobId: job.jobId, path: placed });
+    this.removeLeftovers(job.request, job.tempPath, () => false);
+    return true;
   }
 
   /** Listens to every job's events; returns the unsubscribe function. */
@@ -403,6 +421,7 @@ export class JobClient {
       case 'temp':
         if (this.inFlight?.jobId === message.jobId) {
           this.inFlight.tempPath = message.tempPath;
+          this.inFlight.tempIdentity = message.tempIdentity;
           this.saveRunning();
         }
         return;
@@ -459,8 +478,8 @@ export class JobClient {
   private runningJob(): PersistedJob | undefined {
     const running = this.inFlight;
     if (running === undefined) return undefined;
-    const { jobId, request, tempPath, startedAt } = running;
-    return { ...this.persisted(jobId, request), ...(tempPath !== undefined && { tempPath }), running: true, startedAt };
+    const { jobId, request, tempPath, tempIdentity, startedAt } = running;
+    return { ...this.persisted(jobId, request), ...(tempPath !== undefined && { tempPath }), ...(tempIdentity !== undefined && { tempIdentity }), running: true, startedAt };
   }
 
   private persisted(jobId: JobId, request: WorkerJobRequest): PersistedJob {

@@ -18,6 +18,11 @@ export interface PersistedJob {
   readonly request: WorkerJobRequest;
   /** Set for the job that was running: its temporary output, which a crash may have left. */
   readonly tempPath?: string;
+  /**
+   * With tempPath: that file's identity (temp-file.ts fileIdentity), which it keeps when it is put
+   * in place: a job that ran to the end of its work before a crash is known by it.
+   */
+  readonly tempIdentity?: string;
   /** The job that was running when the session ended. */
   readonly running?: boolean;
   /** Sessions that ended while this job ran (a job that brings the whole app down is not run again forever). */
@@ -175,7 +180,7 @@ export function jobProblem(job: unknown): string | undefined {
   if (!isRecord(job) || typeof job['jobId'] !== 'string' || job['jobId'] === '') return 'no job id';
   const problem = requestProblem(job['request']);
   if (problem !== undefined) return `job ${job['jobId']}: ${problem}`;
-  if (!optional(job['tempPath'], isAbsolutePath) || !optional(job['running'], isBoolean) || !optional(job['crashes'], isCount) || !optional(job['startedAt'], isCount)) return `job ${job['jobId']}: its state is not what this version writes`;
+  if (!optional(job['tempPath'], isAbsolutePath) || !optional(job['tempIdentity'], isIdentityText) || !optional(job['running'], isBoolean) || !optional(job['crashes'], isCount) || !optional(job['startedAt'], isCount)) return `job ${job['jobId']}: its state is not what this version writes`;
   return undefined;
 }
 
@@ -238,6 +243,11 @@ function isAbsolutePath(value: unknown): boolean {
 /** Pairs of first and end, ascending and apart (indexRanges). */
 function isRanges(value: unknown): boolean {
   return Array.isArray(value) && value.length % 2 === 0 && value.every((n, i) => isCount(n) && (i === 0 || (n as number) > (value[i - 1] as number)));
+}
+
+/** `DEV:INO` (temp-file.ts fileIdentity). */
+function isIdentityText(value: unknown): boolean {
+  return typeof value === 'string' && /^\d+:\d+$/.test(value);
 }
 
 function isIdentity(value: unknown): boolean {

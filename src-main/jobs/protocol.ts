@@ -170,7 +170,7 @@ export type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'started'; readonly jobId: JobId }
   /** The temporary output of the job, so the client can remove it if the worker dies. */
-  | { readonly type: 'temp'; readonly jobId: JobId; readonly tempPath: string }
+  | { readonly type: 'temp'; readonly jobId: JobId; readonly tempPath: string; readonly tempIdentity: string }
   | { readonly type: 'progress'; readonly jobId: JobId; readonly progress: JobProgress }
   | { readonly type: 'done'; readonly jobId: JobId; readonly result: JobResult }
   | { readonly type: 'failed'; readonly jobId: JobId; readonly error: JobError }

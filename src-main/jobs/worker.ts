@@ -93,7 +93,7 @@ export interface JobContext {
   /** The client's flag of this job's cancel (ToWorker 'run'), for engines that read it between files. */
   readonly cancelFlag: SharedArrayBuffer;
   readonly onProgress: (progress: EngineProgress) => void;
-  readonly onTempPath: (tempPath: string) => void;
+  readonly onTempPath: (tempPath: string, identity: string) => void;
   readonly log: Log;
 }
 
@@ -248,7 +248,7 @@ async function run(jobId: JobId, request: WorkerJobRequest, cancelFlag: SharedAr
     signal: controller.signal,
     cancelFlag,
     onProgress: (progress) => reporter.update(progress),
-    onTempPath: (tempPath) => post({ type: 'temp', jobId, tempPath }),
+    onTempPath: (tempPath, tempIdentity) => post({ type: 'temp', jobId, tempPath, tempIdentity }),
     log,
   };
   post({ type: 'started', jobId });

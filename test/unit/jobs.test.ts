@@ -734,6 +734,49 @@ client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'se
     expect(existsSync(persistPath)).toBe(false);
   });
 
+  it('a batch job whose archive was in place when a kill -9 came, before its end was heard, is not run again to make NAME (3).zip', async () => {
+    const dir = path.join(root, 'kill9-after-place');
+    mkdirSync(dir);
+    const persistPath = path.join(dir, 'pending.json');
+    writeFileSync(path.join(dir, 'small.zip'), 'taken: the batch plans small (2).zip');
+    const placed = path.join(dir, 'small (2).zip');
+    await killedWhenSaid(
+      dir,
+      `const fs = await import('node:fs');
+const client = new JobClient({ persistPath: ${JSON.stringify(persistPath)} });
+let stopped = false;
+client.onEvent((e) => {
+  if (e.type !== 'progress' || e.progress.counting || stopped) return;
+  stopped = true;
+  // This thread stops here (a hung window, then the kill): the worker goes on, puts the archive
+  // in place, and its 'done' is never heard.
+  while (!fs.existsSync(${JSON.stringify(placed)})) {}
+  fs.writeSync(1, 'placed\\n');
+  for (;;) {}
+});
+client.enqueue({ kind: 'batch', folders: [${JSON.stringify(small)}], outputDir: ${JSON.stringify(dir)} });
+client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'later.zip'))}, sources: [${JSON.stringify(small)}] });`,
+      'placed',
+    );
+    const saved = new PendingJobStore(persistPath).load();
+    expect(saved.map((job) => [job.request.kind === 'create' && path.basename(job.request.outputPath), job.running === true, job.tempIdentity !== undefined])).toEqual([
+      ['small (2).zip', true, true],
+      ['later.zip', false, false],
+    ]);
+    const archive = readFileSync(placed);
+
+    // Next start: the job that had finished is not offered again; the one that waited is.
+    const client = new JobClient({ persistPath });
+    expect(client.interruptedJobs().map((job) => job.request.kind === 'create' && path.basename(job.request.outputPath))).toEqual(['later.zip']);
+    const rec = record(client);
+    const ids = client.resumeInterrupted();
+    await rec.ended(ids);
+    await client.close();
+    expect(readdirSync(dir).sort()).toEqual(['later.zip', 'run.mjs', 'small (2).zip', 'small.zip']);
+    expect(readFileSync(placed).equals(archive)).toBe(true);
+    execFileSync('unzip', ['-tqq', placed]);
+  });
+
   it('keeps pending jobs on disk and offers them again after a kill -9; the target path stays empty', async () => {
     const dir = path.join(root, 'kill9');
     mkdirSync(dir);
