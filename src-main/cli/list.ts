@@ -1,6 +1,8 @@
 // `zipdesk list ARCHIVE [--json]`: the entries as a table like `unzip -v`, or as one JSON object
 // {"comment", "entries": [{name, size, compressedSize, crc32, method, modified, isDirectory,
 // encrypted}]} with names exactly as stored and `modified` in ISO 8601 local time without a zone.
+// The table's compressed size leaves out the 12-byte header of traditional encryption, as unzip -v
+// does (packedSize); the JSON's compressedSize is the stored field as it is.
 // Both stream: the central directory is read a chunk at a time and each chunk is written out
 // before the next is read, so a million entries list in bounded memory.
 
@@ -11,6 +13,7 @@ import { writeOut } from './output.js';
 import { errorLine, jsonFailure, printable } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
 import { ZipError } from '../zip/errors.js';
+import { BITFLAG_ENCRYPTED, BITFLAG_STRONG_ENCRYPTION, METHOD_AES, TRADITIONAL_ENCRYPTION_HEADER_SIZE } from '../zip/constants.js';
 import { isSizeKnown, type ZipEntry } from '../zip/model.js';
 import { entryOfRecord, isDirectoryRecord, isEncryptedFlag, openZip, plainRecordTime, type CentralValues, type RecordMaker } from '../zip/reader.js';
 import { CENTRAL_DIRECTORY_HEADER } from '../zip/records.js';
@@ -299,24 +302,26 @@ async function listTable(reader: Reader, archive: string, context: CliContext): 
     if (entry === undefined) {
       const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
       out.reserve(ROW_FIXED + values.fileNameLength);
-      tableRowStart(out, values.uncompressedSize, values.compressedSize, values.compressionMethod, values.generalPurposeBitFlag, modified!, values.crc32);
+      const packed = packedSize(values.compressedSize, values.generalPurposeBitFlag, values.compressionMethod);
+      tableRowStart(out, values.uncompressedSize, packed, values.compressionMethod, values.generalPurposeBitFlag, modified!, values.crc32);
       out.bytes(buf, nameStart, nameStart + values.fileNameLength);
       out.ascii(isEncryptedFlag(values.generalPurposeBitFlag) ? ' (encrypted)\n' : '\n');
       size += values.uncompressedSize;
-      compressed += values.compressedSize;
+      compressed += packed;
       return;
     }
     const name = printable(entry.name);
     out.reserve(ROW_FIXED + name.length * 3);
     const sizesKnown = isSizeKnown(entry, entry.uncompressedSize) && isSizeKnown(entry, entry.compressedSize);
-    if (sizesKnown) tableRowStart(out, entry.uncompressedSize, entry.compressedSize, entry.compressionMethod, entry.generalPurposeBitFlag, entry.modified, entry.crc32);
-    else missingSizeRowStart(out, entry);
+    const packed = packedSize(entry.compressedSize, entry.generalPurposeBitFlag, entry.compressionMethod);
+    if (sizesKnown) tableRowStart(out, entry.uncompressedSize, packed, entry.compressionMethod, entry.generalPurposeBitFlag, entry.modified, entry.crc32);
+    else missingSizeRowStart(out, entry, packed);
     out.text(name);
     out.ascii(entry.encrypted ? ' (encrypted)\n' : '\n');
     // A record whose size is missing is left out of the totals (both, so that their ratio holds).
     if (!sizesKnown) return;
     size += entry.uncompressedSize;
-    compressed += entry.compressedSize;
+    compressed += packed;
   });
   if (typeof listed === 'object') return listed;
   await writeOut(
@@ -325,6 +330,20 @@ async function listTable(reader: Reader, archive: string, context: CliContext): 
       `${String(size).padStart(8)}          ${String(compressed).padStart(7)} ${ratio(size, compressed).padStart(4)}                            ${count} ${count === 1 ? 'file' : 'files'}\n`,
   );
   return listed;
+}
+
+/**
+ * The table's compressed size: the stored one less the 12-byte header that traditional PKWARE
+ * encryption puts before the compressed data (bit 0 without bit 6, and not AES), as unzip -v
+ * shows it (its list.c takes 12 off), so that an encrypted entry's size and ratio are those of its
+ * compressed data, and one byte stored is 1 byte and 0%, not 13 and -1200%. The JSON gives the
+ * stored field as it is. AES (method 99) puts a salt, a verifier and a MAC of its own around the
+ * data, and strong encryption (bit 6) a header of variable length: their sizes are shown as stored.
+ * (A size shorter than the header, damage, is shown as stored too.)
+ */
+function packedSize(compressedSize: number, flags: number, method: number): number {
+  if ((flags & (BITFLAG_ENCRYPTED | BITFLAG_STRONG_ENCRYPTION)) !== BITFLAG_ENCRYPTED || method === METHOD_AES) return compressedSize;
+  return compressedSize >= TRADITIONAL_ENCRYPTION_HEADER_SIZE ? compressedSize - TRADITIONAL_ENCRYPTION_HEADER_SIZE : compressedSize;
 }
 
 /** unzip -v's method column: Stored, Defl:N, or the method's short name. */
@@ -398,13 +417,14 @@ function rowTimeAndCrc(out: RowWriter, modified: Date, crc32: number): void {
 
 /**
  * The row of a damaged record whose size is a ZIP64 marker (0xffffffff) with no value for it
- * anywhere, up to its name: that size shows as "?", and so does the ratio.
+ * anywhere, up to its name: that size shows as "?", and so does the ratio. `packed`: the
+ * compressed size as the table shows it (packedSize), when it is known.
  */
-function missingSizeRowStart(out: RowWriter, entry: ZipEntry): void {
-  const shown = (value: number): string => (isSizeKnown(entry, value) ? String(value) : '?');
+function missingSizeRowStart(out: RowWriter, entry: ZipEntry, packed: number): void {
+  const shown = (value: number, text = value): string => (isSizeKnown(entry, value) ? String(text) : '?');
   out.ascii(`${shown(entry.uncompressedSize).padStart(8)}  `);
   out.bytes(methodBytes(entry.compressionMethod, entry.generalPurposeBitFlag));
-  out.ascii(` ${shown(entry.compressedSize).padStart(8)}    ?`);
+  out.ascii(` ${shown(entry.compressedSize, packed).padStart(8)}    ?`);
   rowTimeAndCrc(out, entry.modified, entry.crc32);
 }
 

@@ -17,6 +17,9 @@ export const METHOD_STORED = 0;
 export const METHOD_DEFLATED = 8;
 export const METHOD_AES = 99;
 
+/** 6.1.3: traditional PKWARE encryption puts a 12-byte encryption header before an entry's compressed data, counted in its compressed size. */
+export const TRADITIONAL_ENCRYPTION_HEADER_SIZE = 12;
+
 export const METHOD_NAMES: Readonly<Record<number, string>> = {
   0: 'Stored',
   1: 'Shrunk',

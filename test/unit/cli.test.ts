@@ -126,6 +126,26 @@ open('damaged.zip', 'wb').write(d)
     expect(lines.at(-1)).toMatch(/3 files$/);
   });
 
+  it('shows an entry encrypted by zip -P without its 12-byte encryption header in the table, as unzip -v does; --json gives the stored size', async () => {
+    const made = path.join(dir, 'to-encrypt');
+    mkdirSync(made, { recursive: true });
+    writeFileSync(path.join(made, 'text.txt'), 'encrypted words '.repeat(60));
+    writeFileSync(path.join(made, 'one.txt'), 'x');
+    run('zip', ['-q', '-P', 'secret', '../encrypted.zip', 'text.txt', 'one.txt'], made);
+    const table = await zipdesk('list', 'encrypted.zip');
+    expect([table.code, table.stderr]).toEqual([0, '']);
+    // Row for row and in the totals, the same sizes and ratios as unzip -v (one byte stored is
+    // 1 and 0%, not 13 and -1200%); our rows add " (encrypted)" after the name.
+    const unzip = run('unzip', ['-v', 'encrypted.zip'], dir);
+    expect(table.stdout.replaceAll(' (encrypted)\n', '\n')).toBe(unzip.slice(unzip.indexOf('\n') + 1));
+    expect(table.stdout).toMatch(/^ {7}1 {2}Stored {8}1 {3}0% .* {2}one\.txt \(encrypted\)$/m);
+    // The JSON's compressedSize is the stored field as it is, header and all, as Python's compress_size.
+    const json = JSON.parse((await zipdesk('list', 'encrypted.zip', '--json')).stdout) as { entries: { name: string; compressedSize: number; encrypted: boolean }[] };
+    const python = run('python3', ['-c', "import zipfile\nfor i in zipfile.ZipFile('encrypted.zip').infolist(): print(i.filename, i.compress_size)"], dir);
+    expect(json.entries.map((e) => `${e.name} ${e.compressedSize}\n`).join('')).toBe(python);
+    expect(json.entries.find((e) => e.name === 'one.txt')).toMatchObject({ compressedSize: 13, encrypted: true });
+  });
+
   it('lists plain records from their own fields exactly as it lists entries', async () => {
     // Plain records (printable ASCII names; no extra fields but Info-ZIP's time and ids) are
     // listed without making their entries; every other record through its entry. Archives from
