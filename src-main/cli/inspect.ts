@@ -90,8 +90,8 @@ async function showArchive(reader: ZipReader, context: CliContext, json: boolean
   }
   const lines: string[] = [];
   lines.push(`Archive: ${inspection.size} bytes, ${inspection.entryCount} entries`);
-  // (Data before the archive that its offsets do not count is a note of the safety report's, with any other repair of the end record's.)
-  if (inspection.trailingBytes !== 0) lines.push(`${inspection.trailingBytes} bytes follow the end record`);
+  // (Data before the archive that its offsets do not count, and data after its end record, are
+  // notes of the safety report's, with any other repair of the end record's.)
   if (inspection.zip64Ignored !== undefined) lines.push(inspection.zip64Ignored[0]!.toUpperCase() + inspection.zip64Ignored.slice(1));
   for (const record of [inspection.zip64EndOfCentralDirectory, inspection.zip64EndOfCentralDirectoryLocator, inspection.endOfCentralDirectory]) {
     if (record !== undefined) lines.push('', ...recordLines(record));

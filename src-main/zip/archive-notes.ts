@@ -16,6 +16,12 @@
 // signature record (4.3.13) that fills the rest of the directory is named as such: it belongs
 // there, but it is not checked (and the peers refuse or warn of it all the same). A ZIP64 end
 // record that contradicts an end record needing none of its values is ignored (reader.ts): said.
+// Bytes after the end record and the comment it counts (another file appended, padding, a
+// download's junk) are read as nothing and said too: 7-Zip warns "There are data after the end of
+// archive", and a writer that appends to the archive, or a reader that looks for the end record
+// only in the last 22 bytes, would make something else of it (unzip, bsdtar and Python read it
+// without a word). An end record whose comment runs past the end of the file is another matter:
+// the reader refuses it (reader.ts scanForEnd), as 7-Zip does.
 
 import type { ArchiveNote, RandomAccessSource, ZipArchiveInfo } from './model.js';
 import { DIGITAL_SIGNATURE, SIGNATURE } from './records.js';
@@ -53,7 +59,18 @@ export async function archiveNotes(source: RandomAccessSource, info: ZipArchiveI
       params: { declared: declaredStart, offset: start },
     });
   }
-  if (recordsEnd === undefined) return notes;
+  if (recordsEnd !== undefined) notes.push(...(await directoryEndNotes(source, info, recordsEnd)));
+  if (info.trailingBytes > 0) {
+    const offset = info.size - info.trailingBytes;
+    notes.push({ code: 'TRAILING_DATA', message: `${bytesText(info.trailingBytes)} after the end record (at offset ${offset}, ignored)`, params: { bytes: info.trailingBytes, offset } });
+  }
+  return notes;
+}
+
+/** The notes about where the central directory ends (its last record at `recordsEnd`) and what lies between it and the end records. */
+async function directoryEndNotes(source: RandomAccessSource, info: ZipArchiveInfo, recordsEnd: number): Promise<ArchiveNote[]> {
+  const notes: ArchiveNote[] = [];
+  const start = info.centralDirectoryOffset;
   const size = info.centralDirectorySize;
   const declaredEnd = start + size;
   const endRecords = info.zip64EndOfCentralDirectoryOffset ?? info.endOfCentralDirectoryOffset;

@@ -149,7 +149,8 @@ export type ArchiveNoteCode =
   | 'OFFSETS_TOO_LARGE' // the offsets count bytes that are not there: each is read that much earlier
   | 'DIRECTORY_MOVED' // the central directory is not where the end record puts it (the entries' offsets are right)
   | 'DIRECTORY_SIZE' // the central directory's records do not take the size the end record declares
-  | 'ZIP64_END_IGNORED'; // a ZIP64 end record contradicts an end record that needs none of its values, and is ignored
+  | 'ZIP64_END_IGNORED' // a ZIP64 end record contradicts an end record that needs none of its values, and is ignored
+  | 'TRAILING_DATA'; // bytes after the end record and the comment it counts
 
 /** A disagreement between an entry's local header and its central record. */
 export interface HeaderMismatch {

@@ -110,6 +110,7 @@ const en = {
   'safety.OFFSETS_TOO_LARGE': "the archive's offsets count {bytes} {bytes|byte|bytes} that are not there (missing from its start?): every offset is read {bytes} {bytes|byte|bytes} earlier",
   'safety.DIRECTORY_MOVED': 'the end record puts the central directory at offset {declared}, but it is at {offset}, where its size puts it before the end record',
   'safety.DIRECTORY_SIZE': 'the end record declares a central directory of {declared} {declared|byte|bytes}, but its records take {bytes} {bytes|byte|bytes}: they are read as they are',
+  'safety.TRAILING_DATA': '{bytes} {bytes|byte|bytes} after the end record (at offset {offset}, ignored)',
 
   'confirm.title': 'Extract {name}?',
   'confirm.extractAnyway': 'Extract anyway',
@@ -251,6 +252,7 @@ const de: Catalog = {
   'safety.OFFSETS_TOO_LARGE': 'Die Offsets des Archivs zählen {bytes} {bytes|Byte|Bytes} mit, die fehlen (am Anfang abgeschnitten?): jeder Offset wird {bytes} {bytes|Byte|Bytes} weiter vorn gelesen',
   'safety.DIRECTORY_MOVED': 'Der Endeintrag setzt das zentrale Verzeichnis an Offset {declared}, es liegt aber bei {offset}, wo seine Größe es vor den Endeintrag stellt',
   'safety.DIRECTORY_SIZE': 'Der Endeintrag gibt für das zentrale Verzeichnis {declared} {declared|Byte|Bytes} an, seine Einträge belegen aber {bytes} {bytes|Byte|Bytes}: sie werden gelesen, wie sie sind',
+  'safety.TRAILING_DATA': '{bytes} {bytes|Byte|Bytes} nach dem Endeintrag (bei Offset {offset}, übergangen)',
 
   'confirm.title': '{name} entpacken?',
   'confirm.extractAnyway': 'Trotzdem entpacken',

@@ -86,11 +86,10 @@ describe('notes about the central directory', () => {
     expect((await testArchive(longer)).notes.map((note) => note.code)).toEqual(['DIRECTORY_SLACK']);
   });
 
-  it('none for an archive whose directory ends where the end record starts, nor for data after the end record', async () => {
+  it('none for an archive whose directory ends where the end record starts', async () => {
     const { tested, report } = await testAndReport(writeArchive(dir, 'plain.zip', plain));
     expect(tested.notes).toEqual([]);
     expect(report).toMatchObject({ archiveNotes: [], verdict: 'ok' });
-    expect((await testArchive(writeArchive(dir, 'trailing.zip', Buffer.concat([plain, Buffer.from('after')])))).notes).toEqual([]);
   });
 
   it('also when the test goes by directory ranges (more entries than it holds from its first pass)', async () => {
@@ -115,6 +114,50 @@ describe('notes about the central directory', () => {
     expect([bsdtar.status, bsdtar.stdout, bsdtar.stderr]).toEqual([1, '', expect.stringContaining('Invalid central directory signature')]);
     const python = peer('python3', '-c', 'import sys, zipfile\nzipfile.ZipFile(sys.argv[1])', file);
     expect([python.status, python.stderr]).toEqual([1, expect.stringContaining('BadZipFile: Truncated central directory')]);
+  });
+});
+
+describe('data after the end record', () => {
+  const trailingNote = (bytes: number, offset: number) => ({ code: 'TRAILING_DATA', message: `${bytes} bytes after the end record (at offset ${offset}, ignored)`, params: { bytes, offset } });
+
+  it('is said, with how many bytes and where they start: every entry tests good, the report names them (it was not said at all)', async () => {
+    const file = writeArchive(dir, 'trailing.zip', Buffer.concat([plain, Buffer.from('trailing garbage')]));
+    const { tested, report } = await testAndReport(file);
+    expect(tested).toMatchObject({ ok: true, entriesTested: 2, notes: [trailingNote(16, plain.length)] });
+    expect(report).toMatchObject({ archiveNotes: [trailingNote(16, plain.length)], verdict: 'caution' });
+  });
+
+  it('after a comment the end record counts: the bytes past the comment', async () => {
+    const commented = craftZip(entries, 'a comment');
+    const tested = await testArchive(writeArchive(dir, 'commented.zip', Buffer.concat([commented, Buffer.alloc(100)])));
+    expect(tested).toMatchObject({ ok: true, notes: [trailingNote(100, commented.length)] });
+    // Its comment is the one the end record counts, not the bytes after it.
+    const source = await openFileSource(path.join(dir, 'commented.zip'));
+    try {
+      expect((await openZip(source)).info.comment).toBe('a comment');
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('is not what a comment longer than the bytes left is: that archive is still refused (as 7-Zip refuses it; unzip says the comment is truncated)', async () => {
+    for (const after of ['', 'abc']) {
+      const cutShort = messWith(Buffer.concat([craftZip(entries, ''), Buffer.from(after)]), (bytes) => bytes.writeUInt16LE(10, bytes.length - after.length - 2));
+      await expect(testArchive(writeArchive(dir, 'cut-comment.zip', cutShort))).rejects.toMatchObject({
+        code: 'EOCD_NOT_FOUND',
+        message: `end of central directory record at offset ${directoryEnd} declares a 10-byte comment, but the file ends ${after.length} bytes after the record`,
+      });
+    }
+  });
+
+  it('the peers: 7-Zip warns of it, unzip, bsdtar and Python read it without a word', () => {
+    const file = writeArchive(dir, 'trailing.zip', Buffer.concat([plain, Buffer.from('trailing garbage')]));
+    const peer = (command: string, ...args: string[]) => spawnSync(command, args, { cwd: dir, encoding: 'utf8' });
+    const sevenZip = peer('7z', 't', file);
+    expect([sevenZip.status, sevenZip.stdout]).toEqual([0, expect.stringContaining('There are data after the end of archive')]);
+    expect(peer('unzip', '-t', file)).toMatchObject({ status: 0, stdout: expect.stringContaining('No errors detected'), stderr: '' });
+    expect(peer('bsdtar', '-tf', file)).toMatchObject({ status: 0, stdout: 'a.txt\nb.txt\n', stderr: '' });
+    expect(peer('python3', '-c', 'import sys, zipfile\nprint(zipfile.ZipFile(sys.argv[1]).testzip())', file)).toMatchObject({ status: 0, stdout: 'None\n', stderr: '' });
   });
 });
 
@@ -236,6 +279,7 @@ describe('in the window', () => {
       withEndRecordField(plain, 'offsetOfStartOfCentralDirectory', -5),
       withEndRecordField(plain, 'sizeOfCentralDirectory', -10),
       craftZip(entries, '', { zip64End: { count: 5 } }),
+      Buffer.concat([plain, Buffer.from('after')]),
     ];
     const seen = new Set<string>();
     for (const [i, bytes] of archives.entries()) {
@@ -250,6 +294,6 @@ describe('in the window', () => {
         }
       }
     }
-    expect([...seen].sort()).toEqual(['DIRECTORY_GAP', 'DIRECTORY_MOVED', 'DIRECTORY_SIGNATURE', 'DIRECTORY_SIZE', 'DIRECTORY_SLACK', 'FILE_AND_FOLDER', 'FILE_AND_FOLDER_CASE', 'OFFSETS_TOO_LARGE', 'UNCOUNTED_PREFIX', 'ZIP64_END_IGNORED']);
+    expect([...seen].sort()).toEqual(['DIRECTORY_GAP', 'DIRECTORY_MOVED', 'DIRECTORY_SIGNATURE', 'DIRECTORY_SIZE', 'DIRECTORY_SLACK', 'FILE_AND_FOLDER', 'FILE_AND_FOLDER_CASE', 'OFFSETS_TOO_LARGE', 'TRAILING_DATA', 'UNCOUNTED_PREFIX', 'ZIP64_END_IGNORED']);
   });
 });

@@ -254,6 +254,20 @@ describe('zipdesk test and extract', () => {
     expect(inspected.stdout).toContain(`  ! ${note}\n`);
   });
 
+  it('test warns of data after the end record, saying how many bytes, and exits 0; inspect says it once, in the safety report', async () => {
+    const plain = readFileSync(good);
+    writeArchive(dir, 'trailing.zip', Buffer.concat([plain, Buffer.from('trailing garbage')]));
+    const note = `16 bytes after the end record (at offset ${plain.length}, ignored)`;
+    const tested = await zipdesk('test', 'trailing.zip');
+    expect(tested).toMatchObject({ code: 0, stderr: `zipdesk: trailing.zip: warning: ${note}\n`, stdout: expect.stringMatching(/^No errors detected in trailing\.zip \(3 entries, \d+ bytes\), with 1 warning about the archive\.\n$/) });
+    const inspected = await zipdesk('inspect', 'trailing.zip');
+    expect(inspected.code).toBe(0);
+    expect(inspected.stdout).toContain(`Safety report: CAUTION\n`);
+    expect(inspected.stdout).toContain(`  ! ${note}\n`);
+    // (The end record's comment length says it too, as a field's meaning; the Archive line's own words are gone.)
+    expect(inspected.stdout).not.toContain('bytes follow the end record');
+  });
+
   it('inspect lists a file whose path is also a folder of other entries in the safety report', async () => {
     writeArchive(dir, 'file-folder.zip', craftZip([{ name: 'x', data: 'a file' }, { name: 'x/y', data: 'under it' }, { name: 'X2', data: 'a file' }, { name: 'x2/z', data: 'under it, but for case' }]));
     const inspected = await zipdesk('inspect', 'file-folder.zip');
