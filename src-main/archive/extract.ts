@@ -27,7 +27,7 @@ import { DISK_FULL_WORDS, LEFT_FOR_HELPER, SpanBatcher, entryFields, folderInThe
 import { cancelledError, entryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans, type ProblemFlow } from './entry-check.js';
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
-import type { ZipEntry } from '../zip/model.js';
+import type { ArchiveNote, ZipEntry } from '../zip/model.js';
 import { CASE_INSENSITIVE_BY_DEFAULT, foldCase, namesTargetItself, symlinkTargetStaysInside, trySafeEntryPath, type PathFold, type SafePath } from '../zip/paths.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { canReadChunks, dataRefusal, storedSizesDiffer } from '../zip/entry-data.js';
@@ -140,6 +140,12 @@ export interface ExtractResult {
   readonly ok: boolean;
   /** Names asked for in `entries` that no entry has (nor lies under, for a name ending in "/"). */
   readonly unmatched: string[];
+  /**
+   * What is off about the archive as a whole that the extraction read around (zip/archive-notes.ts:
+   * data before or after it, bytes in its directory): what was extracted is what the reader made
+   * of it, which other tools may not.
+   */
+  readonly notes: ArchiveNote[];
 }
 
 /** Entries skipped or renamed listed in the result (the counts have them all). */
@@ -296,8 +302,11 @@ async function extractUntilStopped(
   // and, for 'replace', which entry is the last of each path that more than one entry names (it
   // wins, as extracting one after the other).
   let spans: EntrySpans;
+  let notes: ArchiveNote[];
   try {
     spans = await scanSpans(reader, { signal, counted: everything ? undefined : selected, paths: true, everyPath: policy === 'rename', fold });
+    // (Pass 1 walked the whole directory, whatever was selected: its end is known.)
+    notes = await reader.notes();
     disk.archivePaths = spans.paths!;
     if (policy === 'replace' && spans.paths!.anyRepeated) await lastEntryOfEachPath(reader, selected, spans, signal, known);
   } catch (error) {
@@ -569,6 +578,7 @@ async function extractUntilStopped(
     problemCount: problems.count,
     ok: problems.count === 0,
     unmatched: selected.unmatched(),
+    notes,
   };
 }
 

@@ -1,11 +1,14 @@
 // `zipdesk extract ARCHIVE -o DIR [--overwrite skip|replace|rename] [--json] [ENTRY...]`:
 // extracts safely into DIR (see archive/extract.ts); names already taken are skipped unless
 // told otherwise. Each entry that could not be extracted gets one line on stderr, and the exit
-// code is 1 when there was any.
+// code is 1 when there was any. What is off about the archive as a whole (zip/archive-notes.ts)
+// gets a line of its own after them, `zipdesk: ARCHIVE: warning: …`, as test gives it, and
+// leaves the exit code alone: the files are what the reader made of the archive around it (unzip
+// warns of a prefix as it extracts, too), and other tools may make something else of it.
 
 import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, UsageError, exitCodeOf, type CliContext, type Command } from './command.js';
 import { parse, resolvePath } from './args.js';
-import { errorLine, problemLine } from './report.js';
+import { errorLine, noteLine, problemLine } from './report.js';
 import { ProblemOutput } from './problem-output.js';
 import { OVERWRITE_POLICIES, extractArchive, type OverwritePolicy } from '../archive/extract.js';
 
@@ -48,7 +51,10 @@ export const extractCommand: Command = {
     const code = result.ok && result.unmatched.length === 0 && !(selection.length > 0 && result.entriesTotal === 0) ? EXIT_OK : EXIT_ARCHIVE_PROBLEM;
     context.exitAtLeast?.(code);
     // Names that matched nothing are named, as unzip does ("filename not matched"); the rest is extracted.
-    await problems.endLines(result.unmatched.map((name) => problemLine(archive, { entry: name, code: 'BAD_NAME', message: 'no entry by this name' })));
+    await problems.endLines([
+      ...result.unmatched.map((name) => problemLine(archive, { entry: name, code: 'BAD_NAME', message: 'no entry by this name' })),
+      ...result.notes.map((note) => noteLine(archive, note.message)),
+    ]);
     // (With nothing selected there is nothing to sum up, but --json still gives its one object.)
     if (selection.length > 0 && result.entriesTotal === 0 && !json) return EXIT_ARCHIVE_PROBLEM;
     if (json) {

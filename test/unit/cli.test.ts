@@ -268,6 +268,33 @@ describe('zipdesk test and extract', () => {
     expect(inspected.stdout).not.toContain('bytes follow the end record');
   });
 
+  it('list and extract warn of what is off about the archive as test does, on stderr after the rest: the table, the JSON and the exit code stay as for the archive without it', async () => {
+    const stub = Buffer.from('#!/bin/sh\nexit 0\n');
+    writeArchive(dir, 'stub-and-tail.zip', Buffer.concat([stub, readFileSync(good), Buffer.from('trailing garbage')]));
+    const warnings =
+      `zipdesk: stub-and-tail.zip: warning: 17 bytes before the archive that its offsets do not count (data put in front of it, or a self-extractor whose offsets were not adjusted): every offset is read 17 bytes further on\n` +
+      `zipdesk: stub-and-tail.zip: warning: 16 bytes after the end record (at offset ${stub.length + readFileSync(good).length}, ignored)\n`;
+    // The same lines test gives.
+    expect((await zipdesk('test', 'stub-and-tail.zip')).stderr).toBe(warnings);
+    for (const json of [[], ['--json']]) {
+      const listed = await zipdesk('list', 'stub-and-tail.zip', ...json);
+      expect([listed.code, listed.stderr]).toEqual([0, warnings]);
+      expect(listed.stdout).toBe((await zipdesk('list', 'good.zip', ...json)).stdout);
+    }
+    // unzip warns of the stub when it lists, too.
+    expect(spawnSync('unzip', ['-l', 'stub-and-tail.zip'], { cwd: dir, encoding: 'utf8' }).stderr).toContain('warning [stub-and-tail.zip]:  17 extra bytes at beginning or within zipfile');
+    const extracted = await zipdesk('extract', 'stub-and-tail.zip', '-o', 'noted');
+    expect(extracted).toEqual({ code: 0, stderr: warnings, stdout: `Extracted 2 files, 1 folder (604 bytes) to noted.\n` });
+    expect(readFileSync(path.join(dir, 'noted/src/a.txt'), 'utf8')).toBe('alpha\n'.repeat(100));
+    const json = await zipdesk('extract', 'stub-and-tail.zip', '-o', 'noted-json', '--json');
+    expect([json.code, json.stderr, JSON.parse(json.stdout).ok]).toEqual([0, warnings, true]);
+    // After the lines of names that matched nothing (exit 1 for those, as without the warnings).
+    const unmatched = await zipdesk('extract', 'stub-and-tail.zip', '-o', 'noted-some', 'src/a.txt', 'nosuch.txt');
+    expect([unmatched.code, unmatched.stderr]).toEqual([1, `zipdesk: stub-and-tail.zip: nosuch.txt: no entry by this name\n${warnings}`]);
+    // An archive with nothing off gets no line.
+    expect((await zipdesk('list', 'good.zip')).stderr).toBe('');
+  });
+
   it('inspect lists a file whose path is also a folder of other entries in the safety report', async () => {
     writeArchive(dir, 'file-folder.zip', craftZip([{ name: 'x', data: 'a file' }, { name: 'x/y', data: 'under it' }, { name: 'X2', data: 'a file' }, { name: 'x2/z', data: 'under it, but for case' }]));
     const inspected = await zipdesk('inspect', 'file-folder.zip');
