@@ -1,6 +1,8 @@
 // `zipdesk list ARCHIVE [--json]`: the entries as a table like `unzip -v`, or as one JSON object
 // {"comment", "entries": [{name, size, compressedSize, crc32, method, modified, isDirectory,
-// encrypted}]} with names exactly as stored and `modified` in ISO 8601 local time without a zone.
+// encrypted}]} with names exactly as stored and `modified` in ISO 8601 local time without a zone:
+// a DOS time as stored, wall-clock fields with no zone (also one the local zone skips, as unzip -v
+// shows it), an extended-timestamp or NTFS time, an instant, in the local zone.
 // The table's compressed size leaves out the 12-byte header of traditional encryption, as unzip -v
 // does (packedSize); the JSON's compressedSize is the stored field as it is.
 // Both stream: the central directory is read a chunk at a time and each chunk is written out
@@ -19,7 +21,8 @@ import { openFileSource } from '../archive/file-source.js';
 import { ZipError } from '../zip/errors.js';
 import { BITFLAG_ENCRYPTED, BITFLAG_STRONG_ENCRYPTION, METHOD_AES, TRADITIONAL_ENCRYPTION_HEADER_SIZE } from '../zip/constants.js';
 import { isSizeKnown, type ZipEntry } from '../zip/model.js';
-import { entryOfRecord, isDirectoryRecord, isEncryptedFlag, openZip, plainRecordTime, type CentralValues, type RecordMaker } from '../zip/reader.js';
+import { dosLocalIsoTime } from '../zip/dostime.js';
+import { entryOfRecord, isDirectoryRecord, isEncryptedFlag, isPlainRecord, openZip, plainRecordUnixTime, type CentralValues, type RecordMaker } from '../zip/reader.js';
 import { CENTRAL_DIRECTORY_HEADER } from '../zip/records.js';
 
 export const listCommand: Command = {
@@ -178,7 +181,7 @@ const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
  * The rows of every record, written by `row` as the directory is walked: from the record's own
- * fields and name bytes when plainRecordTime says they tell all (no entry, no name string), else
+ * fields and name bytes when isPlainRecord says they tell all (no entry, no name string), else
  * from its entry. A damaged record (ZipEntry.damage) is listed with its raw values, and its
  * problem goes to stderr as one line.
  */
@@ -188,7 +191,7 @@ async function writeRows(
   context: CliContext,
   out: RowWriter,
   /** Gets the record's time and no entry for a plain record, else its entry. */
-  row: (buf: Buffer, at: number, values: CentralValues, modified: Date | undefined, entry: ZipEntry | undefined) => void,
+  row: (buf: Buffer, at: number, values: CentralValues, time: TimeText, entry: ZipEntry | undefined) => void,
   /** Whether the row can also use this plain record's name bytes as they are. */
   nameAsIs: (buf: Buffer, start: number, end: number) => boolean = () => true,
 ): Promise<Listed> {
@@ -197,15 +200,14 @@ async function writeRows(
   let damageLines = '';
   const each: RecordMaker<void> = (buf, at, values, index, position, offsetAdjustment) => {
     const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
-    let modified = plainRecordTime(buf, at, values);
-    if (modified !== undefined && !nameAsIs(buf, nameStart, nameStart + values.fileNameLength)) modified = undefined;
-    const entry = modified === undefined ? entryOfRecord(buf, at, values, index, position, offsetAdjustment) : undefined;
+    const plain = isPlainRecord(buf, at, values) && nameAsIs(buf, nameStart, nameStart + values.fileNameLength);
+    const entry = plain ? undefined : entryOfRecord(buf, at, values, index, position, offsetAdjustment);
     if (entry?.damage !== undefined) {
       if (!damaged) context.exitAtLeast?.(EXIT_ARCHIVE_PROBLEM);
       damaged = true;
       damageLines += errorLine(archive, entry.damage);
     }
-    row(buf, at, values, modified, entry);
+    row(buf, at, values, entry === undefined ? plainRecordTimeText(buf, at, values) : entryTimeText(entry), entry);
   };
   try {
     for await (const _ of reader.recordBatches(each)) {
@@ -246,7 +248,7 @@ async function listJson(reader: Reader, archive: string, context: CliContext): P
   const out = new RowWriter(context.stdout);
   out.text(`{"comment":${JSON.stringify(reader.info.comment)},"entries":[`);
   let first = true;
-  const listed = await writeRows(reader, archive, context, out, (buf, at, values, modified, entry) => {
+  const listed = await writeRows(reader, archive, context, out, (buf, at, values, time, entry) => {
     const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
     const nameEnd = nameStart + values.fileNameLength;
     out.reserve(ROW_FIXED + values.fileNameLength);
@@ -257,7 +259,7 @@ async function listJson(reader: Reader, archive: string, context: CliContext): P
       out.bytes(buf, nameStart, nameEnd);
       out.ascii('"');
       const isDirectory = isDirectoryRecord(buf[nameEnd - 1] === 0x2f, values.versionMadeBy, values.externalFileAttributes, values.uncompressedSize !== 0 || values.compressedSize !== 0);
-      jsonFields(out, values.uncompressedSize, values.compressedSize, values.crc32, values.compressionMethod, modified!, isDirectory, isEncryptedFlag(values.generalPurposeBitFlag));
+      jsonFields(out, values.uncompressedSize, values.compressedSize, values.crc32, values.compressionMethod, time, isDirectory, isEncryptedFlag(values.generalPurposeBitFlag));
       return;
     }
     const name = entry.name;
@@ -269,7 +271,7 @@ async function listJson(reader: Reader, archive: string, context: CliContext): P
       out.text(name);
       out.ascii('"');
     }
-    jsonFields(out, entry.uncompressedSize, entry.compressedSize, entry.crc32, entry.compressionMethod, entry.modified, entry.isDirectory, entry.encrypted);
+    jsonFields(out, entry.uncompressedSize, entry.compressedSize, entry.crc32, entry.compressionMethod, time, entry.isDirectory, entry.encrypted);
   }, (buf, start, end) => !needsJsonEscape(buf, start, end));
   // A stopped listing's object is closed too, saying why (as test's and extract's are).
   await writeOut(context.stdout, typeof listed === 'object' ? `\n],${jsonFailure(listed.stopped)}}\n` : '\n]}\n');
@@ -277,7 +279,7 @@ async function listJson(reader: Reader, archive: string, context: CliContext): P
 }
 
 /** A JSON row after its name. */
-function jsonFields(out: RowWriter, size: number, compressedSize: number, crc32: number, method: number, modified: Date, isDirectory: boolean, encrypted: boolean): void {
+function jsonFields(out: RowWriter, size: number, compressedSize: number, crc32: number, method: number, time: TimeText, isDirectory: boolean, encrypted: boolean): void {
   out.ascii(',"size":');
   out.int(size);
   out.ascii(',"compressedSize":');
@@ -287,7 +289,6 @@ function jsonFields(out: RowWriter, size: number, compressedSize: number, crc32:
   out.ascii(',"method":');
   out.int(method);
   // The rest of the row depends on the time and two flags: made once per time and kind.
-  const time = timeBytes(modified);
   const kind = (isDirectory ? 2 : 0) + (encrypted ? 1 : 0);
   const tail = (time.jsonTails[kind] ??= Buffer.from(`,"modified":"${time.isoText}","isDirectory":${isDirectory},"encrypted":${encrypted}}`, 'latin1'));
   out.put(tail);
@@ -309,13 +310,13 @@ async function listTable(reader: Reader, archive: string, context: CliContext): 
   let count = 0;
   let size = 0;
   let compressed = 0;
-  const listed = await writeRows(reader, archive, context, out, (buf, at, values, modified, entry) => {
+  const listed = await writeRows(reader, archive, context, out, (buf, at, values, time, entry) => {
     count++;
     if (entry === undefined) {
       const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
       out.reserve(ROW_FIXED + values.fileNameLength);
       const packed = packedSize(values.compressedSize, values.generalPurposeBitFlag, values.compressionMethod);
-      tableRowStart(out, values.uncompressedSize, packed, values.compressionMethod, values.generalPurposeBitFlag, modified!, values.crc32);
+      tableRowStart(out, values.uncompressedSize, packed, values.compressionMethod, values.generalPurposeBitFlag, time, values.crc32);
       out.bytes(buf, nameStart, nameStart + values.fileNameLength);
       out.ascii(isEncryptedFlag(values.generalPurposeBitFlag) ? ' (encrypted)\n' : '\n');
       size += values.uncompressedSize;
@@ -326,8 +327,8 @@ async function listTable(reader: Reader, archive: string, context: CliContext): 
     out.reserve(ROW_FIXED + name.length * 3);
     const sizesKnown = isSizeKnown(entry, entry.uncompressedSize) && isSizeKnown(entry, entry.compressedSize);
     const packed = packedSize(entry.compressedSize, entry.generalPurposeBitFlag, entry.compressionMethod);
-    if (sizesKnown) tableRowStart(out, entry.uncompressedSize, packed, entry.compressionMethod, entry.generalPurposeBitFlag, entry.modified, entry.crc32);
-    else missingSizeRowStart(out, entry, packed);
+    if (sizesKnown) tableRowStart(out, entry.uncompressedSize, packed, entry.compressionMethod, entry.generalPurposeBitFlag, time, entry.crc32);
+    else missingSizeRowStart(out, entry, packed, time);
     out.text(name);
     out.ascii(entry.encrypted ? ' (encrypted)\n' : '\n');
     // A record whose size is missing is left out of the totals (both, so that their ratio holds).
@@ -403,7 +404,7 @@ function ratio(size: number, compressed: number): string {
 }
 
 /** A table row up to its name. */
-function tableRowStart(out: RowWriter, size: number, compressed: number, method: number, flags: number, modified: Date, crc32: number): void {
+function tableRowStart(out: RowWriter, size: number, compressed: number, method: number, flags: number, time: TimeText, crc32: number): void {
   out.int(size, 8);
   out.ascii('  ');
   out.bytes(methodBytes(method, flags));
@@ -415,13 +416,13 @@ function tableRowStart(out: RowWriter, size: number, compressed: number, method:
     out.int(percent, 3);
     out.ascii('%');
   } else out.ascii(`${percent}%`.padStart(4));
-  rowTimeAndCrc(out, modified, crc32);
+  rowTimeAndCrc(out, time, crc32);
 }
 
 /** The row's columns after the ratio, up to the name: date and time, CRC-32. */
-function rowTimeAndCrc(out: RowWriter, modified: Date, crc32: number): void {
+function rowTimeAndCrc(out: RowWriter, time: TimeText, crc32: number): void {
   out.ascii(' ');
-  out.bytes(timeBytes(modified).table);
+  out.bytes(time.table);
   out.ascii(' ');
   out.hex8(crc32);
   out.ascii('  ');
@@ -432,12 +433,12 @@ function rowTimeAndCrc(out: RowWriter, modified: Date, crc32: number): void {
  * anywhere, up to its name: that size shows as "?", and so does the ratio. `packed`: the
  * compressed size as the table shows it (packedSize), when it is known.
  */
-function missingSizeRowStart(out: RowWriter, entry: ZipEntry, packed: number): void {
+function missingSizeRowStart(out: RowWriter, entry: ZipEntry, packed: number, time: TimeText): void {
   const shown = (value: number, text = value): string => (isSizeKnown(entry, value) ? String(text) : '?');
   out.ascii(`${shown(entry.uncompressedSize).padStart(8)}  `);
   out.bytes(methodBytes(entry.compressionMethod, entry.generalPurposeBitFlag));
   out.ascii(` ${shown(entry.compressedSize, packed).padStart(8)}    ?`);
-  rowTimeAndCrc(out, entry.modified, entry.crc32);
+  rowTimeAndCrc(out, time, entry.crc32);
 }
 
 function two(n: number): string {
@@ -453,24 +454,50 @@ interface TimeText {
   readonly jsonTails: (Uint8Array | undefined)[];
 }
 
-/** Entries of one archive mostly share a handful of times; local-time conversion is not cheap. */
-const timeCache = new Map<number, TimeText>();
-let lastTime = Number.NaN;
-let lastText: TimeText | undefined;
+/**
+ * The texts of the times rows show, each made once: entries of one archive mostly share a
+ * handful of times, and making a text (a local-time conversion for an instant) is not cheap.
+ */
+class TimeTexts {
+  private readonly texts = new Map<number, TimeText>();
+  private lastKey = Number.NaN;
+  private lastText: TimeText | undefined;
 
-function timeBytes(date: Date): TimeText {
-  const time = date.getTime();
-  if (time === lastTime) return lastText!;
-  let text = timeCache.get(time);
-  if (text === undefined) {
-    const iso = localIsoTime(date);
-    text = { isoText: iso, table: Buffer.from(`${iso.slice(0, 10)} ${iso.slice(11, 16)}`, 'latin1'), jsonTails: [undefined, undefined, undefined, undefined] };
-    if (timeCache.size > 100_000) timeCache.clear();
-    timeCache.set(time, text);
+  /** `isoOf`: the ISO text of a key. */
+  constructor(private readonly isoOf: (key: number) => string) {}
+
+  of(key: number): TimeText {
+    if (key === this.lastKey) return this.lastText!;
+    let text = this.texts.get(key);
+    if (text === undefined) {
+      const iso = this.isoOf(key);
+      text = { isoText: iso, table: Buffer.from(`${iso.slice(0, 10)} ${iso.slice(11, 16)}`, 'latin1'), jsonTails: [undefined, undefined, undefined, undefined] };
+      if (this.texts.size > 100_000) this.texts.clear();
+      this.texts.set(key, text);
+    }
+    this.lastKey = key;
+    this.lastText = text;
+    return text;
   }
-  lastTime = time;
-  lastText = text;
-  return text;
+}
+
+/**
+ * DOS times by date * 0x10000 + time, as stored: a DOS time is a wall-clock time with no zone,
+ * shown as its fields say (as unzip -v and Python show it), never through a Date, which would
+ * move a time the local zone skips (02:30 on the day its clocks go forward) an hour on.
+ */
+const dosTimes = new TimeTexts((key) => dosLocalIsoTime(key >>> 16, key & 0xffff));
+/** Instants (extended timestamp, NTFS) by milliseconds since 1970, in the local zone. */
+const instants = new TimeTexts((ms) => localIsoTime(new Date(ms)));
+
+/** A plain record's time: its extended timestamp's, else its DOS time (as its entry's would be). */
+function plainRecordTimeText(buf: Buffer, at: number, values: CentralValues): TimeText {
+  const seconds = plainRecordUnixTime(buf, at, values);
+  return seconds === undefined ? dosTimes.of(values.lastModFileDate * 0x10000 + values.lastModFileTime) : instants.of(seconds * 1000);
+}
+
+function entryTimeText(entry: ZipEntry): TimeText {
+  return entry.modifiedFrom === 'dos' ? dosTimes.of(entry.lastModFileDate * 0x10000 + entry.lastModFileTime) : instants.of(entry.modified.getTime());
 }
 
 /** "2024-03-01T13:45:10": ISO 8601 in local time, no zone (what `list --json` promises). */

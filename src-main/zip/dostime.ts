@@ -11,13 +11,60 @@ const FILETIME_EPOCH_OFFSET_MS = 11_644_473_600_000;
  * (an all-zero date, which some writers store for "no date") is 1 (it rolled back to 1979-11-30),
  * a month past 12 is 12, a day past the month's last (31 February) its last, an hour past 23 is
  * 23 (hour 24 rolled into the next day), a minute past 59 is 59, and a second past 58 is 58.
+ * A time the local zone skips (02:30 on the day its clocks go forward) has no instant: the Date
+ * is the one the zone gives it, an hour later (03:30); dosLocalIsoTime gives the time as stored.
  */
 export function dosDateTimeToDate(date: number, time: number): Date {
-  const year = 1980 + (date >>> 9);
-  const month = Math.min(Math.max((date >>> 5) & 0b1111, 1), 12);
-  let day = Math.max(date & 0b11111, 1);
-  if (day > 28) day = Math.min(day, new Date(year, month, 0).getDate());
-  return new Date(year, month - 1, day, Math.min(time >>> 11, 23), Math.min((time >>> 5) & 0b11_1111, 59), Math.min((time & 0b1_1111) * 2, 58));
+  const year = dosYear(date);
+  const month = dosMonth(date);
+  return new Date(year, month - 1, dosDay(date, year, month), dosHour(time), dosMinute(time), dosSecond(time));
+}
+
+/**
+ * The DOS date and time as ISO 8601 without a zone ("2021-03-28T02:30:00"), each part read as
+ * dosDateTimeToDate reads it, but through no Date: the wall-clock time as stored, also where the
+ * local zone skips it (`zipdesk list` shows it so, as unzip -v and Python's date_time do).
+ */
+export function dosLocalIsoTime(date: number, time: number): string {
+  const year = dosYear(date);
+  const month = dosMonth(date);
+  return `${year}-${twoDigits(month)}-${twoDigits(dosDay(date, year, month))}T${twoDigits(dosHour(time))}:${twoDigits(dosMinute(time))}:${twoDigits(dosSecond(time))}`;
+}
+
+// The parts of a DOS date and time, each out of its range taken for the nearest in it (above).
+function dosYear(date: number): number {
+  return 1980 + (date >>> 9);
+}
+
+function dosMonth(date: number): number {
+  return Math.min(Math.max((date >>> 5) & 0b1111, 1), 12);
+}
+
+function dosDay(date: number, year: number, month: number): number {
+  const day = Math.max(date & 0b11111, 1);
+  return day > 28 ? Math.min(day, daysInMonth(year, month)) : day;
+}
+
+function dosHour(time: number): number {
+  return Math.min(time >>> 11, 23);
+}
+
+function dosMinute(time: number): number {
+  return Math.min((time >>> 5) & 0b11_1111, 59);
+}
+
+function dosSecond(time: number): number {
+  return Math.min((time & 0b1_1111) * 2, 58);
+}
+
+/** Days in `month` (1–12) of `year`, Gregorian (2100, within DOS years, is no leap year). */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+function twoDigits(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
 }
 
 /** Whether each part is in range (month 1–12, day 1–31, hour < 24, minute < 60, second < 60). */

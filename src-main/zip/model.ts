@@ -54,6 +54,13 @@ export interface ZipEntry {
    * time. Entries with the same DOS time may share one Date object: treat it as read-only.
    */
   readonly modified: Date;
+  /**
+   * Which of them `modified` is. A DOS time is a wall-clock time with no zone, which a Date holds
+   * only as the instant the local zone gives it (one the zone skips, as 02:30 on the day its
+   * clocks go forward, an hour later): to show it as stored, show the raw fields
+   * (dostime.ts dosLocalIsoTime).
+   */
+  readonly modifiedFrom: 'dos' | 'extended-timestamp' | 'ntfs';
   /** Unix st_mode when the entry was made on Unix (versionMadeBy host 3) and set one. */
   readonly unixMode: number | undefined;
   readonly isDirectory: boolean;

@@ -713,21 +713,20 @@ export function isPlainRecord(buf: Buffer, at: number, values: CentralValues): b
 }
 
 /**
- * The time of a plain record (isPlainRecord), for a reader that skips making the entry
- * (`zipdesk list`): from the extended timestamp when there is one, else the DOS time.
- * Undefined for any other record: make its entry.
+ * The time of a plain record (isPlainRecord: the caller has asked), for a reader that skips
+ * making the entry (`zipdesk list`): the extended timestamp's modification time in Unix seconds,
+ * as centralEntry takes it (the last such field's), or undefined when there is none, and the DOS
+ * date and time stand (the entry's modifiedFrom would be 'dos').
  */
-export function plainRecordTime(buf: Buffer, at: number, values: CentralValues): Date | undefined {
-  if (!isPlainRecord(buf, at, values)) return undefined;
+export function plainRecordUnixTime(buf: Buffer, at: number, values: CentralValues): number | undefined {
   const nameEnd = at + CENTRAL_DIRECTORY_HEADER.size + values.fileNameLength;
   const extraEnd = nameEnd + values.extraFieldLength;
-  let modified: Date | undefined;
+  let modTime: number | undefined;
   for (let p = nameEnd, dataEnd; (dataEnd = extraFieldEnd(buf, p, extraEnd)) !== -1; p = dataEnd) {
     if ((buf[p]! | (buf[p + 1]! << 8)) !== EXTRA_ID.EXTENDED_TIMESTAMP) continue;
-    const modTime = EXTRA_EXTENDED_TIMESTAMP.numberOf('modTime', buf, p + 4, dataEnd, CENTRAL_CONTEXT);
-    if (modTime !== undefined) modified = unixDate(modTime);
+    modTime = EXTRA_EXTENDED_TIMESTAMP.numberOf('modTime', buf, p + 4, dataEnd, CENTRAL_CONTEXT) ?? modTime;
   }
-  return modified ?? dosDate(values.lastModFileDate, values.lastModFileTime);
+  return modTime;
 }
 
 /**
@@ -795,6 +794,7 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
   let headerNameCrc32: number | undefined;
   let comment: string | undefined;
   let modified: Date | undefined;
+  let modifiedFrom: ZipEntry['modifiedFrom'] = 'dos';
   let zip64 = false;
   let extraFieldIds = NO_EXTRA_IDS;
   const needCompressed = compressedSize === ZIP64_MARKER_32;
@@ -823,14 +823,20 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
           break;
         case EXTRA_ID.EXTENDED_TIMESTAMP: {
           const modTime = EXTRA_EXTENDED_TIMESTAMP.numberOf('modTime', buf, dataStart, dataEnd, CENTRAL_CONTEXT);
-          if (modTime !== undefined) modified = unixDate(modTime);
+          if (modTime !== undefined) {
+            modified = unixDate(modTime);
+            modifiedFrom = 'extended-timestamp';
+          }
           break;
         }
         case EXTRA_ID.NTFS:
           if (modified === undefined) {
             const mtime = ntfsModificationTime(buf, dataStart, dataEnd);
             // (A time past the year 9998, which a date text may not hold in every time zone, is taken for damage: the DOS time stands.)
-            if (mtime !== undefined && mtime > 0 && mtime <= MAX_FILETIME) modified = filetimeToDate(mtime);
+            if (mtime !== undefined && mtime > 0 && mtime <= MAX_FILETIME) {
+              modified = filetimeToDate(mtime);
+              modifiedFrom = 'ntfs';
+            }
           }
           break;
         case EXTRA_ID.INFOZIP_UNICODE_PATH:
@@ -898,6 +904,7 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
     lastModFileDate: values.lastModFileDate,
     lastModFileTime: values.lastModFileTime,
     modified: modified ?? dosDate(values.lastModFileDate, values.lastModFileTime),
+    modifiedFrom,
     unixMode,
     isDirectory,
     isSymlink: fileType === S_IFLNK,

@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localIsoTime } from '../../src-main/cli/list.js';
+import { dosLocalIsoTime } from '../../src-main/zip/dostime.js';
 import { writeJson, writeLines } from '../../src-main/cli/output.js';
 import { main } from '../../src-main/cli/main.js';
 import { openFileSource } from '../../src-main/archive/file-source.js';
-import { bufferSource, openZip, plainRecordTime } from '../../src-main/zip/reader.js';
+import { bufferSource, isPlainRecord, openZip } from '../../src-main/zip/reader.js';
 import { inspectEntry as inspectEntryView } from '../../src-main/ipc/inspection.js';
 import { recordingLog, type LogRecord } from '../../src-main/log/record.js';
 import { silentLog } from '../../src-main/log/types.js';
@@ -146,6 +147,35 @@ open('damaged.zip', 'wb').write(d)
     expect(json.entries.find((e) => e.name === 'one.txt')).toMatchObject({ compressedSize: 13, encrypted: true });
   });
 
+  it('shows a DOS time in a daylight-saving gap of the local zone as stored, as unzip -v does, not an hour later (TZ=Europe/Berlin, 2021-03-28 02:30)', () => {
+    const bin = path.join(projectRoot, 'bin/zipdesk.js');
+    if (!existsSync(path.join(projectRoot, 'build/src-main/cli/main.js'))) throw new Error('run `npm run build:node` first');
+    // 02:00 to 03:00 on 2021-03-28 never happened in Berlin: clocks went from 02:00 CET to 03:00 CEST.
+    const dosDate = ((2021 - 1980) << 9) | (3 << 5) | 28;
+    const dosTime = (2 << 11) | (30 << 5);
+    const stamp = Buffer.alloc(5);
+    stamp.writeUInt8(1, 0); // modification time only
+    stamp.writeUInt32LE(Date.UTC(2021, 2, 28, 1, 30) / 1000, 1); // an instant: 03:30 CEST
+    writeArchive(dir, 'gap.zip', craftZip([
+      // Listed from the record's own fields (a plain record), and through its entry (a name not ASCII).
+      { name: 'gap.txt', data: 'in the gap', method: 0, dosDate, dosTime },
+      { name: 'gap-\u00e9.txt', data: 'in the gap too', method: 0, dosDate, dosTime },
+      // An extended timestamp is an instant, shown in local time (as unzip does with it).
+      { name: 'stamped.txt', data: 'an instant', method: 0, dosDate, dosTime, centralExtra: extraField(0x5455, stamp) },
+    ]));
+    const env = { ...process.env, TZ: 'Europe/Berlin', XDG_CONFIG_HOME: path.join(dir, 'config'), ZIPDESK_LOG_CONFIG: '' };
+    const listed = (...args: string[]) => spawnSync(process.execPath, [bin, 'list', 'gap.zip', ...args], { cwd: dir, encoding: 'utf8', env });
+    const upToCrc = (table: string): string[] => table.split('\n').filter((line) => / [0-9a-f]{8}  /.test(line)).map((line) => line.replace(/( [0-9a-f]{8})  .*$/, '$1'));
+    const table = listed();
+    expect([table.status, table.stderr]).toEqual([0, '']);
+    expect(upToCrc(table.stdout).map((row) => /\d{4}-\d\d-\d\d \d\d:\d\d/.exec(row)?.[0])).toEqual(['2021-03-28 02:30', '2021-03-28 02:30', '2021-03-28 03:30']);
+    expect(upToCrc(table.stdout)).toEqual(upToCrc(spawnSync('unzip', ['-v', 'gap.zip'], { cwd: dir, encoding: 'utf8', env }).stdout));
+    const json = listed('--json');
+    expect((JSON.parse(json.stdout) as { entries: { modified: string }[] }).entries.map((e) => e.modified)).toEqual(['2021-03-28T02:30:00', '2021-03-28T02:30:00', '2021-03-28T03:30:00']);
+    // Python's zipfile gives the DOS fields as stored.
+    expect(run('python3', ['-c', "import zipfile\nprint(zipfile.ZipFile('gap.zip').infolist()[0].date_time)"], dir)).toBe('(2021, 3, 28, 2, 30, 0)\n');
+  });
+
   it('lists plain records from their own fields exactly as it lists entries', async () => {
     // Plain records (printable ASCII names; no extra fields but Info-ZIP's time and ids) are
     // listed without making their entries; every other record through its entry. Archives from
@@ -167,11 +197,11 @@ open('damaged.zip', 'wb').write(d)
       const source = await openFileSource(path.join(dir, name));
       const reader = await openZip(source);
       const entries = await reader.readEntries();
-      for await (const batch of reader.recordBatches((buf, at, values) => plainRecordTime(buf, at, values) !== undefined)) for (const isPlain of batch) isPlain ? plain++ : other++;
+      for await (const batch of reader.recordBatches((buf, at, values) => isPlainRecord(buf, at, values))) for (const isPlain of batch) isPlain ? plain++ : other++;
       await source.close();
       const listed = JSON.parse((await zipdesk('list', name, '--json')).stdout) as { entries: unknown[] };
       expect(listed.entries, name).toEqual(
-        entries.map((e) => ({ name: e.name, size: e.uncompressedSize, compressedSize: e.compressedSize, crc32: e.crc32, method: e.compressionMethod, modified: localIsoTime(e.modified), isDirectory: e.isDirectory, encrypted: e.encrypted })),
+        entries.map((e) => ({ name: e.name, size: e.uncompressedSize, compressedSize: e.compressedSize, crc32: e.crc32, method: e.compressionMethod, modified: e.modifiedFrom === 'dos' ? dosLocalIsoTime(e.lastModFileDate, e.lastModFileTime) : localIsoTime(e.modified), isDirectory: e.isDirectory, encrypted: e.encrypted })),
       );
       const rows = (await zipdesk('list', name)).stdout.split('\n').slice(2, 2 + entries.length);
       expect(rows.map((row) => /^ *\d+  \S+ +\d+ +-?\d+% \d{4}-\d\d-\d\d \d\d:\d\d [0-9a-f]{8}  (.*)$/.exec(row)?.[1]), name).toEqual(entries.map((e) => (e.encrypted ? `${e.name} (encrypted)` : e.name)));

@@ -4,7 +4,8 @@
 import { Buffer } from 'node:buffer';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { dateToDosDateTime, dateToFiletime, dateToUnixSeconds, dosDateTimeToDate, filetimeToDate, formatDosDateTime, isValidDosDateTime } from '../../src-main/zip/dostime.js';
+import { dateToDosDateTime, dateToFiletime, dateToUnixSeconds, dosDateTimeToDate, dosLocalIsoTime, filetimeToDate, formatDosDateTime, isValidDosDateTime } from '../../src-main/zip/dostime.js';
+import { localIsoTime } from '../../src-main/cli/list.js';
 import { decodeCp437, decodeHeaderText, encodeName, isAscii, nameCrc32, unicodeExtraText } from '../../src-main/zip/names.js';
 import { python } from './reader-fixtures.js';
 
@@ -63,6 +64,22 @@ describe('DOS date and time', () => {
     expect(dosDateTimeToDate((41 << 9) | (2 << 5) | 31, (31 << 11) | (63 << 5) | 31)).toEqual(new Date(2021, 1, 28, 23, 59, 58));
     expect(dosDateTimeToDate((40 << 9) | (2 << 5) | 30, (24 << 11) | (60 << 5) | 30)).toEqual(new Date(2020, 1, 29, 23, 59, 58));
     expect(dosDateTimeToDate((44 << 9) | (4 << 5) | 31, (12 << 11) | (30 << 5))).toEqual(new Date(2024, 3, 30, 12, 30));
+  });
+
+  it('gives the stored wall-clock time as text, each part read as the Date reads it: the same text as the Date\'s wherever the local zone has the time', () => {
+    expect(dosLocalIsoTime((41 << 9) | (3 << 5) | 28, (2 << 11) | (30 << 5))).toBe('2021-03-28T02:30:00');
+    expect(dosLocalIsoTime(0, 0)).toBe('1980-01-01T00:00:00');
+    expect(dosLocalIsoTime((41 << 9) | (2 << 5) | 31, (31 << 11) | (63 << 5) | 31)).toBe('2021-02-28T23:59:58');
+    // Every month's last day from 1980 to 2107 (2000 a leap year, 2100 not), and days past it.
+    for (let year = 1980; year <= 2107; year++) {
+      for (let month = 1; month <= 12; month++) {
+        for (const day of [28, 29, 30, 31]) {
+          const date = ((year - 1980) << 9) | (month << 5) | day;
+          const time = (12 << 11) | (34 << 5) | 28;
+          expect(dosLocalIsoTime(date, time)).toBe(localIsoTime(dosDateTimeToDate(date, time)));
+        }
+      }
+    }
   });
 
   it('converts Unix seconds and NTFS FILETIMEs', () => {
