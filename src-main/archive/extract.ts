@@ -368,6 +368,10 @@ async function extractUntilStopped(
   const placeLink = async (plan: Planned): Promise<boolean> => {
     try {
       const linkTarget = await readSymlinkTarget(reader, plan.entry, signal, spans.dataEnds[plan.entry.index]!);
+      // A link to nothing cannot be made (symlink(2) refuses an empty target); it is said as such,
+      // not as one pointing outside. Still UNSAFE_SYMLINK, the code of every link refused, so
+      // another entry of its path may be written in its place (step 3b).
+      if (linkTarget.length === 0) throw new ZipError('UNSAFE_SYMLINK', 'symbolic link target is empty', { entry: plan.entry.name });
       if (!symlinkTargetStaysInside(plan.safe, linkTarget)) {
         throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${JSON.stringify(linkTarget)} would point outside the target folder`, { entry: plan.entry.name });
       }

@@ -353,6 +353,13 @@ describe('zipdesk test and extract', () => {
     expect(existsSync(path.join(dir, 'slip/ok.txt'))).toBe(true);
   });
 
+  it('extract says in one line that a link entry has an empty target, and extracts the rest', async () => {
+    run('python3', ['-c', "import zipfile\nwith zipfile.ZipFile('empty-link.zip','w') as z:\n  i=zipfile.ZipInfo('link'); i.create_system=3; i.external_attr=0o120777<<16\n  z.writestr(i, b''); z.writestr('a.txt', 'a')"], dir);
+    const result = await zipdesk('extract', 'empty-link.zip', '-o', 'empty-link');
+    expect(result).toEqual({ code: 1, stderr: 'zipdesk: empty-link.zip: link: symbolic link target is empty\n', stdout: 'Extracted 1 file, 0 folders (1 byte) to empty-link; 1 could not be extracted.\n' });
+    expect(readdirSync(path.join(dir, 'empty-link'))).toEqual(['a.txt']);
+  });
+
   it('extract of named entries names each name that matched nothing, extracts the rest, and exits 1', async () => {
     const some = await zipdesk('extract', 'good.zip', '-o', 'picked', 'src/a.txt', 'nosuch.txt', 'nodir/', 'src/');
     expect(some.code).toBe(1);

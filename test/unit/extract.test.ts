@@ -480,6 +480,29 @@ open('z64bad.zip', 'wb').write(d)
     expectNoPartials(target);
   });
 
+  it('refuses a link whose target is empty as such (it was said to point outside), and writes another entry of its name instead', async () => {
+    // Python's zipfile writes what it is given: links with no target, one of them named again by a file.
+    run('python3', ['-c', `
+import warnings, zipfile
+warnings.simplefilter('ignore')
+with zipfile.ZipFile('empty-links.zip', 'w') as z:
+    for name in ('link', 'dup'):
+        i = zipfile.ZipInfo(name); i.create_system = 3; i.external_attr = 0o120777 << 16
+        z.writestr(i, b'')
+    z.writestr('dup', 'the later dup')
+    z.writestr('a.txt', 'a')
+`], dir);
+    const target = path.join(dir, 'empty-links');
+    const result = await extractArchive(path.join(dir, 'empty-links.zip'), target);
+    expect(result.problems.map((p) => [p.entry, p.code, p.message])).toEqual([
+      ['link', 'UNSAFE_SYMLINK', 'symbolic link target is empty'],
+      ['dup', 'UNSAFE_SYMLINK', 'symbolic link target is empty (a later entry, dup, was extracted there instead)'],
+    ]);
+    expect(readdirSync(target).sort()).toEqual(['a.txt', 'dup']);
+    expect(readFileSync(path.join(target, 'dup'), 'utf8')).toBe('the later dup');
+    expectNoPartials(target);
+  });
+
   it('makes no link whose target goes through a link already in the target folder that leads outside it', async () => {
     const target = path.join(dir, 'planted-links');
     mkdirSync(path.join(target, 'real'), { recursive: true });
