@@ -20,7 +20,7 @@ import { open, readdir, realpath, rename, stat, unlink, type FileHandle } from '
 import { makeFolderPath } from './make-folder.js';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
-import { Buffer } from 'node:buffer';
+import { Buffer, isUtf8 } from 'node:buffer';
 import { openFileSource, type FileIdentity } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
 import { DISK_FULL_WORDS, LEFT_FOR_HELPER, SpanBatcher, entryFields, folderInTheWay, helperPays, isDiskFull, isSmallFile, openSpanRunner, renameInto, temporaryBeside, type FileOutcome, type FileTask, type SpanBatch } from './extract-files.js';
@@ -29,6 +29,7 @@ import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import type { ArchiveNote, ZipEntry } from '../zip/model.js';
 import { CASE_INSENSITIVE_BY_DEFAULT, foldCase, namesTargetItself, symlinkTargetStaysInside, trySafeEntryPath, type PathFold, type SafePath } from '../zip/paths.js';
+import { utf8OrEscaped } from '../zip/names.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { canReadChunks, dataRefusal, storedSizesDiffer } from '../zip/entry-data.js';
 import type { ArchivePaths } from './archive-paths.js';
@@ -372,8 +373,10 @@ async function extractUntilStopped(
       // not as one pointing outside. Still UNSAFE_SYMLINK, the code of every link refused, so
       // another entry of its path may be written in its place (step 3b).
       if (linkTarget.length === 0) throw new ZipError('UNSAFE_SYMLINK', 'symbolic link target is empty', { entry: plan.entry.name });
-      if (!symlinkTargetStaysInside(plan.safe, linkTarget)) {
-        throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${JSON.stringify(linkTarget)} would point outside the target folder`, { entry: plan.entry.name });
+      // Byte for byte: latin1 gives each byte a character of its own, so "/", "\\", "." and NUL are
+      // seen where the file system will see them, whatever the encoding of the other bytes.
+      if (!symlinkTargetStaysInside(plan.safe, linkTarget.toString('latin1'))) {
+        throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${shownTarget(linkTarget)} would point outside the target folder`, { entry: plan.entry.name });
       }
       const outcome = await disk.placeSymlink(plan.safe, policy, linkTarget, plan.entry.modified);
       if (outcome.kind === 'skipped') {
@@ -837,13 +840,65 @@ async function writeStream(data: Readable, handle: FileHandle, entry: ZipEntry, 
   }
 }
 
-async function readSymlinkTarget(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined, dataEnd: number): Promise<string> {
+/**
+ * A link's target: its bytes exactly as stored, which the link is made of. Not decoded as entry
+ * names are (names.ts: UTF-8, else CP437), nor as UTF-8 with U+FFFD for each bad byte, as it was:
+ * a name is text that is shown and written as UTF-8, but a target is a path the file system
+ * resolves, and a decoding of bytes that are not UTF-8 names another file than the one the link
+ * held where it was archived (a Latin-1 "caf\xe9.txt" became "caf\uFFFD.txt"). Info-ZIP's unzip
+ * and bsdtar make the link of the stored bytes too. (A link to another entry whose own name is not
+ * UTF-8 does not find it, as that entry is written under its CP437 reading; nor did it before.)
+ * This is for file systems whose names are bytes (Linux, macOS); Windows, whose names are UTF-16,
+ * gets them as Node converts a path given as bytes, from UTF-8 (not tried there).
+ */
+async function readSymlinkTarget(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined, dataEnd: number): Promise<Buffer> {
   if (entry.uncompressedSize > MAX_SYMLINK_TARGET) {
     throw new ZipError('UNSAFE_SYMLINK', `symbolic link target of ${entry.uncompressedSize} bytes is longer than ${MAX_SYMLINK_TARGET}`, { entry: entry.name });
   }
   const data = await entryData(reader, entry, signal, dataEnd);
   if (!Buffer.isBuffer(data)) throw new ZipError('UNSAFE_SYMLINK', 'symbolic link target is too long', { entry: entry.name });
-  return data.toString('utf8');
+  return data;
+}
+
+/** A link target in a message: quoted and escaped as JSON gives text, its bytes that are not UTF-8 as \xNN. */
+function shownTarget(target: Buffer): string {
+  return `"${utf8OrEscaped(target, (text) => JSON.stringify(text).slice(1, -1))}"`;
+}
+
+const SLASH = 0x2f;
+const BACKSLASH = 0x5c;
+const DOT = 0x2e;
+
+/** The names of a link target's path as the file system reads them: split at "/" (and "\\" on Windows), without "" and ".". */
+function targetNames(target: Buffer): Buffer[] {
+  const names: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i <= target.length; i++) {
+    if (i < target.length && target[i] !== SLASH && !(target[i] === BACKSLASH && path.sep === '\\')) continue;
+    if (i > start && !(i === start + 1 && target[start] === DOT)) names.push(target.subarray(start, i));
+    start = i + 1;
+  }
+  return names;
+}
+
+function isDotDot(name: Buffer): boolean {
+  return name.length === 2 && name[0] === DOT && name[1] === DOT;
+}
+
+/** The bytes of the path `at` past `root` and a separator (none for the root itself); undefined when it lies outside. */
+function pathUnder(root: Buffer, at: Buffer): Buffer | undefined {
+  if (at.equals(root)) return Buffer.alloc(0);
+  const inside = at.length > root.length + 1 && at[root.length] === path.sep.charCodeAt(0) && at.subarray(0, root.length).equals(root);
+  return inside ? at.subarray(root.length + 1) : undefined;
+}
+
+/**
+ * A path relative to the target as this run names what it makes ("/"-joined), or undefined when
+ * its bytes are not UTF-8: this run makes no such name, and decoding them would take another
+ * name for it.
+ */
+function madeName(relative: Buffer): string | undefined {
+  return isUtf8(relative) ? relative.toString().replaceAll(path.sep, '/') : undefined;
 }
 
 function ioProblem(error: unknown, entry: EntryName): ZipError {
@@ -1187,7 +1242,7 @@ class TargetFolder {
     return { kind: 'written', path: choice.relative };
   }
 
-  async placeSymlink(safe: SafePath, policy: OverwritePolicy, linkTarget: string, modified: Date): Promise<Placement> {
+  async placeSymlink(safe: SafePath, policy: OverwritePolicy, linkTarget: Buffer, modified: Date): Promise<Placement> {
     const parent = parentOf(safe);
     this.ensureDirectory(parent);
     const choice = this.choose(safe, policy, 'symlink');
@@ -1213,15 +1268,26 @@ class TargetFolder {
    * link on the way passed it too: those this run made did, one that was there may lead anywhere
    * ("evil -> /etc" beside a stored "l -> evil/passwd"). Such a link is followed to see where it
    * leads; what lies in a folder this run made or found empty is this run's, and not looked at.
+   * Paths are bytes here: the link is made of the target's bytes (readSymlinkTarget), so those
+   * are the names looked up, and the real path of a link followed is taken as bytes too.
    */
-  private checkLinkReach(linkRelative: string, linkTarget: string): void {
-    const reached = path.resolve(path.dirname(this.absoluteOf(linkRelative)), linkTarget);
-    let relative = '';
-    let at = this.root;
-    for (const part of path.relative(this.root, reached).split(path.sep)) {
-      if (part === '' || this.isFresh(relative)) return;
-      at += path.sep + part;
-      relative = relative === '' ? part : `${relative}/${part}`;
+  private checkLinkReach(linkRelative: string, linkTarget: Buffer): void {
+    // Where the target leads, from the root: the lexical check let through only leading ".." (no
+    // higher than the link's own folder), then names going down.
+    const names: Buffer[] = linkRelative.split('/').slice(0, -1).map((name) => Buffer.from(name));
+    for (const name of targetNames(linkTarget)) {
+      if (isDotDot(name)) names.pop();
+      else names.push(name);
+    }
+    const root = Buffer.from(this.root);
+    const separator = Buffer.from(path.sep);
+    /** Where the walk is, relative to the root. */
+    let under: Buffer = Buffer.alloc(0);
+    for (const name of names) {
+      const folder = madeName(under);
+      if (folder !== undefined && this.isFresh(folder)) return;
+      under = under.length === 0 ? name : Buffer.concat([under, separator, name]);
+      const at = Buffer.concat([root, separator, under]);
       let stats;
       try {
         stats = lstatSync(at);
@@ -1229,18 +1295,18 @@ class TargetFolder {
         return; // not there (yet): nothing to follow
       }
       if (stats.isDirectory()) continue;
-      if (!stats.isSymbolicLink() || this.linksMade.has(relative)) return; // a file, or a link checked when this run made it
-      let real: string;
+      const link = madeName(under);
+      if (!stats.isSymbolicLink() || (link !== undefined && this.linksMade.has(link))) return; // a file, or a link checked when this run made it
+      const through = utf8OrEscaped(under).replaceAll(path.sep, '/');
+      let real: Buffer;
       try {
-        real = realpathSync.native(at);
+        real = realpathSync.native(at, { encoding: 'buffer' });
       } catch {
-        throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${JSON.stringify(linkTarget)} goes through ${relative}, a link that was in the target folder already and cannot be followed`);
+        throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${shownTarget(linkTarget)} goes through ${through}, a link that was in the target folder already and cannot be followed`);
       }
-      if (real !== this.root && !real.startsWith(this.root + path.sep)) {
-        throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${JSON.stringify(linkTarget)} would lead outside the target folder through ${relative}, a link that was in it already`);
-      }
-      at = real;
-      relative = real === this.root ? '' : path.relative(this.root, real).split(path.sep).join('/');
+      const inside = pathUnder(root, real);
+      if (inside === undefined) throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${shownTarget(linkTarget)} would lead outside the target folder through ${through}, a link that was in it already`);
+      under = inside;
     }
   }
 

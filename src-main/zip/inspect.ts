@@ -25,7 +25,7 @@ import { MAX_FILETIME, formatDosDate, formatDosTime, isValidDosDateTime } from '
 import { isZipError, hex } from './errors.js';
 import { rawHex, type ExtraContext, type FieldView, type RecordLayout } from './layout.js';
 import type { HeaderMismatch, ZipEntry } from './model.js';
-import { decodeHeaderText, isAsciiBytes, nameCrc32, unflaggedText, unicodeExtraText } from './names.js';
+import { decodeHeaderText, isAsciiBytes, nameCrc32, unflaggedText, unicodeExtraText, utf8OrEscaped } from './names.js';
 import type { ZipReader } from './reader.js';
 import { noDescriptorAfter } from './entry-data.js';
 import {
@@ -413,24 +413,6 @@ function ntfsRows(buf: Buffer, start: number, end: number, base: number): FieldR
 }
 
 const NTFS_CONTEXT: ExtraContext = { local: false };
-
-/** UTF-8 text as it is; bytes that are not UTF-8 as \xNN (U+FFFD for each would hide which, and that they are not). */
-function utf8OrEscaped(bytes: Buffer): string {
-  if (isUtf8(bytes)) return bytes.toString('utf8');
-  let text = '';
-  for (let i = 0; i < bytes.length; ) {
-    const lead = bytes[i]!;
-    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
-    if (length > 0 && i + length <= bytes.length && isUtf8(bytes.subarray(i, i + length))) {
-      text += bytes.toString('utf8', i, i + length);
-      i += length;
-    } else {
-      text += `\\x${lead.toString(16).padStart(2, '0')}`;
-      i++;
-    }
-  }
-  return text;
-}
 
 /**
  * A Unicode path or comment field's CRC-32 and what becomes of the field, as the reader decides

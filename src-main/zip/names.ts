@@ -83,6 +83,28 @@ export function unicodeExtraText(version: number | Buffer | undefined, recordedC
   return text.toString('utf8');
 }
 
+/**
+ * Bytes shown as text: UTF-8 as it is, each byte that is not part of UTF-8 as \xNN (U+FFFD for
+ * each would hide which, and that they are not). `shown` gives each run of UTF-8 its form (a
+ * message quotes it as JSON does).
+ */
+export function utf8OrEscaped(bytes: Buffer, shown: (text: string) => string = (text) => text): string {
+  if (isUtf8(bytes)) return shown(bytes.toString('utf8'));
+  let text = '';
+  let run = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const lead = bytes[i]!;
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    if (length > 0 && i + length <= bytes.length && isUtf8(bytes.subarray(i, i + length))) {
+      i += length;
+      continue;
+    }
+    text += `${shown(bytes.toString('utf8', run, i))}\\x${lead.toString(16).padStart(2, '0')}`;
+    run = ++i;
+  }
+  return text + shown(bytes.toString('utf8', run));
+}
+
 /** The bytes to store for a name, and whether bit 11 (UTF-8) must be set. */
 export function encodeName(name: string): { bytes: Buffer; utf8: boolean } {
   if (isAscii(name)) return { bytes: Buffer.from(name, 'latin1'), utf8: false };

@@ -531,6 +531,56 @@ with zipfile.ZipFile('empty-links.zip', 'w') as z:
     expect(existsSync(path.join(target, 'l'))).toBe(false);
   });
 
+  it.each([
+    ['zip -y', (): void => {
+      // Info-ZIP's zip stores a link's target as the file system holds it.
+      mkdirSync(path.join(dir, 'in'));
+      symlinkSync(Buffer.from('caf\xe9.txt', 'latin1'), Buffer.from(path.join(dir, 'in/link')));
+      run('zip', ['-qy', '../latin1-link.zip', 'link'], path.join(dir, 'in'));
+    }],
+    ['python zipfile', (): void => {
+      run('python3', ['-c', `
+import zipfile
+with zipfile.ZipFile('latin1-link.zip', 'w') as z:
+    i = zipfile.ZipInfo('link'); i.create_system = 3; i.external_attr = 0o120777 << 16
+    z.writestr(i, b'caf\\xe9.txt')
+`], dir);
+    }],
+  ])('makes a link whose target is not UTF-8 (%s) of its stored bytes, as unzip does; it got U+FFFD in their place', async (_tool, make) => {
+    make();
+    const archive = path.join(dir, 'latin1-link.zip');
+    const target = path.join(dir, 'latin1-link');
+    const result = await extractArchive(archive, target);
+    expect(result).toMatchObject({ ok: true, symlinksCreated: 1 });
+    const stored = Buffer.from('caf\xe9.txt', 'latin1');
+    expect(readlinkSync(path.join(target, 'link'), { encoding: 'buffer' })).toEqual(stored);
+    run('unzip', ['-q', archive, '-d', 'by-unzip'], dir);
+    expect(readlinkSync(path.join(dir, 'by-unzip/link'), { encoding: 'buffer' })).toEqual(stored);
+  });
+
+  it('checks a link whose target is not UTF-8 by its bytes: through a link in the target folder of those bytes, and climbing out', async () => {
+    const target = path.join(dir, 'latin1-planted');
+    mkdirSync(path.join(target, 'real'), { recursive: true });
+    mkdirSync(path.join(dir, 'outside-dir'));
+    // Links that were in the target folder, named in Latin-1: one leads out, one stays in.
+    symlinkSync(path.join(dir, 'outside-dir'), Buffer.from(path.join(target, 'evil\xe9'), 'latin1'));
+    symlinkSync('real', Buffer.from(path.join(target, 'good\xe9'), 'latin1'));
+    run('python3', ['-c', `
+import zipfile
+with zipfile.ZipFile('latin1-through.zip', 'w') as z:
+    for name, target in (('l', b'evil\\xe9/passwd'), ('up', b'../caf\\xe9'), ('fine', b'good\\xe9/x')):
+        i = zipfile.ZipInfo(name); i.create_system = 3; i.external_attr = 0o120777 << 16
+        z.writestr(i, target)
+`], dir);
+    const result = await extractArchive(path.join(dir, 'latin1-through.zip'), target);
+    expect(result.problems.map((p) => [p.entry, p.code, p.message])).toEqual([
+      ['l', 'UNSAFE_SYMLINK', 'symbolic link to "evil\\xe9/passwd" would lead outside the target folder through evil\\xe9, a link that was in it already'],
+      ['up', 'UNSAFE_SYMLINK', 'symbolic link to "../caf\\xe9" would point outside the target folder'],
+    ]);
+    expect(existsSync(path.join(target, 'l'))).toBe(false);
+    expect(readlinkSync(path.join(target, 'fine'), { encoding: 'buffer' })).toEqual(Buffer.from('good\xe9/x', 'latin1'));
+  });
+
   it('keeps two names flagged UTF-8 whose bytes are not UTF-8 apart (read as CP437), writing both', async () => {
     const archive = writeArchive(
       dir,
