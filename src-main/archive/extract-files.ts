@@ -18,7 +18,7 @@
 
 import { Buffer } from 'node:buffer';
 import path from 'node:path';
-import { closeSync, fchmodSync, fstatSync, futimesSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, fchmodSync, fstatSync, futimesSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker, threadId } from 'node:worker_threads';
@@ -57,6 +57,8 @@ export interface FileTask extends DataEnd {
   readonly restoreMode: boolean;
   /** Modification time in ms since the epoch, or NaN to leave it. */
   readonly modifiedMs: number;
+  /** The target folder held open, to find the temporary file by should the folder be moved away (removeTemporary). */
+  readonly held: HeldFolder | undefined;
 }
 
 /** Test's task: the entry's data is read and checked, and goes nowhere. */
@@ -315,7 +317,7 @@ function settleFile(task: FileTask, temporary: string, fd: number, written: bool
       committed = true;
     }
   } finally {
-    if (!committed) rmSync(temporary, { force: true });
+    if (!committed) removeTemporary(temporary, task.held);
   }
 }
 
@@ -377,6 +379,72 @@ let temporaryCounter = 0;
 export function temporaryBeside(final: string): string {
   const folder = path.dirname(final);
   return `${folder}${path.sep}.${tempStem(path.basename(final))}.${process.pid}-${threadId}-${++temporaryCounter}.zipdesk-partial`;
+}
+
+/**
+ * The target folder as an open descriptor reaches it, wherever it has been moved: on Linux,
+ * /proc/self/fd/FD is the folder itself, not the path it had. Every temporary file's path begins
+ * with the folder's, `pathLength` characters long. Plain data, for the helper thread too (a
+ * descriptor is the process's, not a thread's).
+ */
+export interface HeldFolder {
+  readonly fd: number;
+  readonly pathLength: number;
+}
+
+/**
+ * The target folder held open while a run writes in it, made by whoever owns the run and let go
+ * once it has ended, however it ended (TargetFolder.open holds it once the folder is made). Only
+ * where /proc/self/fd leads to a folder by its descriptor (Linux): elsewhere nothing is held,
+ * and a temporary file in a folder moved away is left there.
+ */
+export class TargetHold {
+  private folder: HeldFolder | undefined;
+
+  /** Holds the folder at `root` (a real path, as every temporary path begins); nothing when it cannot be held. */
+  hold(root: string): void {
+    if (this.folder !== undefined || process.platform !== 'linux' || !existsSync('/proc/self/fd')) return;
+    try {
+      this.folder = { fd: openSync(root, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY), pathLength: root.length };
+    } catch {
+      // Not readable: temporary files are found by their paths alone, as before.
+    }
+  }
+
+  get held(): HeldFolder | undefined {
+    return this.folder;
+  }
+
+  release(): void {
+    if (this.folder !== undefined) closeSync(this.folder.fd);
+    this.folder = undefined;
+  }
+}
+
+/**
+ * Removes a temporary file (or link) that was not renamed into place. When the target folder was
+ * moved away while it was written (the run then stops: TargetFolder.gone), its path names nothing,
+ * and the file is in the folder's new place: it is removed there, through the folder's descriptor.
+ * (Had it been left, the moved folder would hold a `.NAME.PID-….zipdesk-partial` for good.) The
+ * folder's descriptor, not the file's own: a file is closed before its rename, so that a write
+ * error said only at close (NFS) fails the file rather than one at its final name, and the folder
+ * may be moved in between; a link has no descriptor at all. Only the name this run made
+ * (temporaryBeside) is ever removed, by unlink: never a folder. An error other than a path that
+ * names nothing (ENOENT, or ENOTDIR: a file now where a folder on it was) is thrown, as rm's was.
+ */
+export function removeTemporary(temporary: string, held: HeldFolder | undefined): void {
+  try {
+    unlinkSync(temporary);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+    if (held === undefined) return;
+    try {
+      unlinkSync(`/proc/self/fd/${held.fd}${temporary.slice(held.pathLength)}`);
+    } catch {
+      // Not there either: the folder was removed, not moved (or the file with it).
+    }
+  }
 }
 
 /** A temporary name of temporaryBeside, with the process that made it. */

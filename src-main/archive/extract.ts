@@ -15,15 +15,15 @@
 // Like testArchive, this is a pure async function over paths with a signal and a progress
 // callback, returning plain JSON, so the worker, the IPC handlers and the command line share it.
 
-import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, lutimesSync, mkdirSync, openSync, realpathSync, rmSync, symlinkSync, utimesSync, writeSync } from 'node:fs';
-import { open, readdir, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, lutimesSync, mkdirSync, openSync, realpathSync, symlinkSync, utimesSync, writeSync } from 'node:fs';
+import { open, readdir, realpath, rename, stat, type FileHandle } from 'node:fs/promises';
 import { makeFolderPath } from './make-folder.js';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { Buffer, isUtf8 } from 'node:buffer';
 import { openFileSource, type FileIdentity } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
-import { DISK_FULL_WORDS, LEFT_FOR_HELPER, SpanBatcher, entryFields, folderInTheWay, helperPays, isDiskFull, isSmallFile, openSpanRunner, renameInto, temporaryBeside, type FileOutcome, type FileTask, type SpanBatch } from './extract-files.js';
+import { DISK_FULL_WORDS, LEFT_FOR_HELPER, SpanBatcher, TargetHold, entryFields, folderInTheWay, helperPays, isDiskFull, isSmallFile, openSpanRunner, removeTemporary, renameInto, temporaryBeside, type FileOutcome, type FileTask, type HeldFolder, type SpanBatch } from './extract-files.js';
 import { cancelledError, entryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans, type ProblemFlow } from './entry-check.js';
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
@@ -213,8 +213,9 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     stop.abort();
   };
   const problems = new ExtractProblems(options.onProblem);
+  const hold = new TargetHold();
   try {
-    return await extractUntilStopped(archive, reader, target, { ...options, signal: stop.signal }, stop.stopped, problems, noteProblem, full);
+    return await extractUntilStopped(archive, reader, target, { ...options, signal: stop.signal }, stop.stopped, problems, noteProblem, full, hold);
   } catch (error) {
     // What was found before the run stopped is all heard, in entry order, before the failure is.
     await problems.finish(options.problemFlow);
@@ -223,6 +224,8 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     if (full.by === TARGET_GONE) throw new ZipError('IO', `the target folder ${target} is gone (removed or moved away): extraction stopped${after}`, { cause: error });
     throw new ZipError('DISK_FULL', `${DISK_FULL_WORDS}: extraction stopped${after} (each file written is whole and checked; nothing half-written is left)`, { cause: error });
   } finally {
+    // (After the helper thread has ended, which writes with the folder's descriptor too.)
+    hold.release();
     stop.dispose();
   }
 }
@@ -248,6 +251,8 @@ async function extractUntilStopped(
   noteProblem: (code: string) => void,
   /** Told how many files were written when the run stops. */
   full: StoppedWithin,
+  /** Where the target folder is held open once made, for as long as the caller keeps it (TargetHold). */
+  hold: TargetHold,
 ): Promise<ExtractResult> {
   const { signal } = options;
   const policy = options.overwrite ?? 'skip';
@@ -258,7 +263,7 @@ async function extractUntilStopped(
   const fold = options.caseInsensitive ?? CASE_INSENSITIVE_BY_DEFAULT ? foldCase : undefined;
   /** What is remembered of the paths met more than once: planned, replaced, renamed, claimed (known-paths.ts). */
   const known = new KnownPaths(fold);
-  const disk = await TargetFolder.open(target, fold, known, archive);
+  const disk = await TargetFolder.open(target, fold, known, archive, hold);
   if (policy === 'rename') disk.resumedFrom = options.resumedFrom;
   // Kept with the entry's index, to be reported in central directory order.
   const skipped = new FirstByIndex<SkippedEntry & { index: number }>(LISTED_NOTES);
@@ -469,6 +474,7 @@ async function extractUntilStopped(
             mode,
             restoreMode: (mode & ~disk.umask) !== mode,
             modifiedMs: plan.entry.modified.getTime(),
+            held: disk.held,
           };
           // (add may first hand the batch so far, with its places, to the emit callback above.)
           batcher.add(task);
@@ -986,7 +992,10 @@ class TargetFolder {
     }
   }
 
-  static async open(target: string, fold: PathFold | undefined, known: KnownPaths, archive: string): Promise<TargetFolder> {
+  /** The target folder held open, to find a temporary file by should the folder be moved away (removeTemporary). */
+  held: HeldFolder | undefined;
+
+  static async open(target: string, fold: PathFold | undefined, known: KnownPaths, archive: string, hold: TargetHold): Promise<TargetFolder> {
     let created: boolean;
     try {
       created = (await makeFolderPath(target)) !== undefined;
@@ -996,6 +1005,8 @@ class TargetFolder {
     const root = await realpath(target);
     const { dev, ino } = await stat(root);
     const folder = new TargetFolder(root, fold, known, { dev, ino });
+    hold.hold(root);
+    folder.held = hold.held;
     folder.folders.mark('', created || (await readdir(root)).length === 0 ? VERIFIED | FRESH : VERIFIED);
     const archiveReal = await realpath(archive).catch(() => undefined);
     if (archiveReal?.startsWith(root + path.sep)) folder.archiveAt = folder.same(path.relative(root, archiveReal).split(path.sep).join('/'));
@@ -1214,7 +1225,7 @@ class TargetFolder {
         renameInto(temporary, final);
         committed = true;
       } finally {
-        if (!committed) rmSync(temporary, { force: true });
+        if (!committed) removeTemporary(temporary, this.held);
       }
       return { kind: 'written', path: choice.relative };
     }
@@ -1236,7 +1247,11 @@ class TargetFolder {
     } finally {
       if (!committed) {
         content.destroy();
-        await unlink(temporary).catch(() => undefined);
+        try {
+          removeTemporary(temporary, this.held);
+        } catch {
+          // (What failed first is what is said.)
+        }
       }
     }
     return { kind: 'written', path: choice.relative };
@@ -1256,7 +1271,7 @@ class TargetFolder {
       if (validDate(modified)) lutimesSync(temporary, modified, modified);
       renameInto(temporary, this.absoluteOf(choice.relative));
     } catch (error) {
-      rmSync(temporary, { force: true });
+      removeTemporary(temporary, this.held);
       throw error;
     }
     return { kind: 'written', path: choice.relative };

@@ -4,7 +4,9 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync,
 import path from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LISTED_NOTES, extractArchive, type ExtractResult } from '../../src-main/archive/extract.js';
+import { LISTED_NOTES, extractArchive, extractReader, type ExtractResult } from '../../src-main/archive/extract.js';
+import { TargetHold, removeTemporary, temporaryBeside } from '../../src-main/archive/extract-files.js';
+import { bufferSource } from '../../src-main/zip/buffer-source.js';
 import { FirstByIndex } from '../../src-main/archive/extract-problems.js';
 import type { EntryProblem } from '../../src-main/archive/entry-check.js';
 import { MAX_HELD_PROBLEMS } from '../../src-main/archive/check-ranges.js';
@@ -1540,5 +1542,86 @@ describe('extractArchive into a target folder that goes away', () => {
       expect(existsSync(target)).toBe(false);
     }
     expect(readdirSync(path.join(dir, 'moved-elsewhere'))).toHaveLength(256);
+  });
+
+  // A temporary file being written when the folder is moved away cannot be renamed into place, and
+  // its path names nothing: it is removed where the folder went (it was left there), on Linux,
+  // through the folder's descriptor. The folder is moved in the middle of a large entry, where
+  // the extraction lets others in; the small files of a span batch and links are each written
+  // with no such pause, and the same removal serves them (removeTemporary, below).
+  const movedAway = process.platform === 'linux';
+
+  it.runIf(movedAway).each([
+    ['on the helper thread', 2],
+    ["on the job's own thread", 1],
+  ])('removes the temporary file of a large entry written %s from the folder moved away while it was written', async (_where, count) => {
+    // Large entries stream, reporting their bytes every 8 MiB (two go to the helper thread): the
+    // folder is moved away at the first report that finds a temporary file in it.
+    const archive = writeArchive(dir, 'large.zip', craftZip(Array.from({ length: count }, (_, i) => ({ name: `big${i}.bin`, data: Buffer.alloc(64 << 20, i + 1) }))));
+    const target = path.join(dir, 'mid-file');
+    const away = `${target}-elsewhere`;
+    const partials = (folder: string): string[] => readdirSync(folder).filter((name) => name.endsWith('.zipdesk-partial'));
+    let moved = false;
+    const error = await extractArchive(archive, target, {
+      progressIntervalMs: 0,
+      onProgress: () => {
+        if (moved || !existsSync(target) || partials(target).length === 0) return;
+        renameSync(target, away);
+        moved = true;
+      },
+    }).catch((e: unknown) => e);
+    expect(moved).toBe(true);
+    expect(error).toMatchObject({ code: 'IO', message: `the target folder ${target} is gone (removed or moved away): extraction stopped after 0 files` });
+    expect(partials(away)).toEqual([]);
+  });
+
+  it.runIf(movedAway)('removes the temporary file of a large entry written through the reader (the archive not opened again by its path) from the folder moved away', async () => {
+    const bytes = craftZip([{ name: 'big.bin', data: lines(8 * 1024 * 1024, 2), method: 0 }]);
+    const inMemory = bufferSource(bytes);
+    const target = path.join(dir, 'mid-stream');
+    const away = `${target}-elsewhere`;
+    let opened = false;
+    let moved = false;
+    // Once the archive is open, moved away as the entry's data is read 4 MiB in (the directory
+    // lies past 8 MiB): its temporary file is half written by then.
+    const source = {
+      size: inMemory.size,
+      read: (offset: number, length: number): Promise<Buffer> => {
+        if (opened && !moved && offset >= 4 * 1024 * 1024 && offset < 8 * 1024 * 1024) {
+          renameSync(target, away);
+          moved = true;
+        }
+        return inMemory.read(offset, length);
+      },
+    };
+    const reader = await openZip(source);
+    opened = true;
+    const error = await extractReader(path.join(dir, 'not-on-disk.zip'), reader, target).catch((e: unknown) => e);
+    expect(moved).toBe(true);
+    expect(error).toMatchObject({ code: 'IO', message: `the target folder ${target} is gone (removed or moved away): extraction stopped after 0 files` });
+    expect(readdirSync(away)).toEqual([]);
+  });
+
+  it.runIf(movedAway)('removeTemporary removes a temporary file or link from a folder in the target moved away, and nothing else', () => {
+    const target = path.join(dir, 'held');
+    mkdirSync(path.join(target, 'sub'), { recursive: true });
+    const hold = new TargetHold();
+    hold.hold(target);
+    try {
+      const file = temporaryBeside(path.join(target, 'sub/a.txt'));
+      const link = temporaryBeside(path.join(target, 'sub/l'));
+      writeFileSync(file, 'half');
+      symlinkSync('a.txt', link);
+      writeFileSync(path.join(target, 'sub/a.txt'), 'kept');
+      renameSync(target, `${target}-elsewhere`);
+      removeTemporary(file, hold.held);
+      removeTemporary(link, hold.held);
+      expect(readdirSync(path.join(`${target}-elsewhere`, 'sub'))).toEqual(['a.txt']);
+      // Gone with the folder (removed, not moved): nothing to remove, and no error.
+      rmSync(`${target}-elsewhere`, { recursive: true });
+      removeTemporary(file, hold.held);
+    } finally {
+      hold.release();
+    }
   });
 });
