@@ -36,6 +36,26 @@ export function formatSeconds(seconds: number | undefined): string {
   return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s`;
 }
 
+/** The bar's width at most, and at least, in columns (its brackets aside). */
+const BAR_WIDTH = 24;
+const BAR_WIDTH_MIN = 8;
+/** Columns kept for the current entry's name while the bar can still shrink. */
+const NAME_ROOM = 12;
+
+/**
+ * The bar's width and the text after it on a line of `line` columns: the bar shrinks first, to
+ * leave the name some room, then the name's room goes, then the text is cut to its `short` form
+ * (the percentage alone), so that a narrow terminal sees a whole bar and its percentage rather
+ * than a bar cut off midway. (Both texts are ASCII: a column a character.)
+ */
+function barLayout(line: number, full: string, short: string): { width: number; text: string } {
+  for (const [text, room] of [[full, NAME_ROOM], [full, 0], [short, 0]] as const) {
+    const width = Math.min(BAR_WIDTH, line - 2 - text.length - room);
+    if (width >= BAR_WIDTH_MIN) return { width, text };
+  }
+  return { width: BAR_WIDTH_MIN, text: short }; // (cut at the line's end)
+}
+
 export async function runJobs(requests: readonly JobRequest[], context: CliContext, clientOptions: JobClientOptions = {}): Promise<number> {
   const client = new JobClient({ log: context.log, ...clientOptions });
   const tty = context.stderr.isTTY === true;
@@ -80,17 +100,15 @@ export async function runJobs(requests: readonly JobRequest[], context: CliConte
         // line when stderr is not a terminal).
         if (p.counting && !tty) return;
         if (tty) {
-          const width = 24;
-          const filled = p.counting ? 0 : Math.round(fraction * width);
           // The line never reaches the last column: one that wraps leaves its first part behind
           // at each redraw (the \r goes back to the start of the last part only). A terminal that
           // does not tell its width says 0.
           const line = (context.stderr.columns || 80) - 1;
-          const head = (
-            p.counting
-              ? `[${'-'.repeat(width)}] finding files: ${entryCount(p.entriesTotal)}, ${formatBytes(p.bytesTotal)} `
-              : `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${formatBytes(p.bytesPerSecond)}/s ETA ${formatSeconds(p.etaSeconds)} `
-          ).slice(0, line);
+          const { width, text } = p.counting
+            ? barLayout(line, ` finding files: ${entryCount(p.entriesTotal)}, ${formatBytes(p.bytesTotal)} `, ' finding files ')
+            : barLayout(line, ` ${String(percent).padStart(3)}% ${formatBytes(p.bytesPerSecond)}/s ETA ${formatSeconds(p.etaSeconds)} `, ` ${String(percent).padStart(3)}% `);
+          const filled = p.counting ? 0 : Math.round(fraction * width);
+          const head = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]${text}`.slice(0, line);
           // (head is ASCII: a column a character; the name is measured in columns.)
           context.stderr.write(`\r\x1b[K${head}${fitEnd(printable(p.currentEntry), line - head.length)}`);
           barShown = true;

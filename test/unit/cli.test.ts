@@ -585,7 +585,7 @@ describe('zipdesk usage and errors', () => {
     const folder = path.join(dir, 'wide-progress', '日本語のフォルダ日本語のフォルダ');
     mkdirSync(folder, { recursive: true });
     for (let i = 0; i < 12; i++) writeFileSync(path.join(folder, `ファイル名ファイル名ファイル名${i}.txt`), 'alpha beta gamma\n'.repeat(40_000 + i));
-    for (const [columns, width] of [[70, 69], [20, 19], [0, 79]] as const) {
+    for (const [columns, width] of [[70, 69], [40, 39], [20, 19], [0, 79]] as const) {
       const stderr = captured();
       Object.assign(stderr.stream, { isTTY: true, columns });
       const code = await main(['create', `wide-progress-${columns}.zip`, 'wide-progress'], { stdout: captured().stream, stderr: stderr.stream, log: silentLog, signal: new AbortController().signal, cwd: dir });
@@ -594,6 +594,10 @@ describe('zipdesk usage and errors', () => {
       expect(draws.length).toBeGreaterThan(1);
       if (columns === 70) expect(draws.some((draw) => /[\u3040-\u30ff]/.test(draw))).toBe(true);
       expect(Math.max(...terminalColumns(draws)), `${columns} columns`).toBeLessThanOrEqual(width);
+      // A narrow terminal sees the bar whole and its percentage (the bar shrinks, then the speed
+      // and the ETA go), not a bar cut off midway.
+      for (const draw of draws.filter((text) => !text.includes('finding files'))) expect(draw, `${columns} columns`).toMatch(/^\[[#-]{8,24}\] +\d+% /);
+      if (columns === 40) expect(draws.some((draw) => /\/s ETA /.test(draw))).toBe(true);
     }
   });
 
