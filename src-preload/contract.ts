@@ -191,6 +191,18 @@ export interface JobOutcome {
    * bad entries fails: JobView.errorLines.)
    */
   readonly problems: readonly string[];
+  /**
+   * What a test or an extract read around in the archive as a whole (data before or after it,
+   * bytes in its directory…), as the safety report lists it: the window words each by its code.
+   */
+  readonly notes: readonly ArchiveNoteView[];
+}
+
+/** A note about the archive as a whole: in English, with its code and the numbers it is made of, for a wording in another language. */
+export interface ArchiveNoteView {
+  readonly code: string;
+  readonly message: string;
+  readonly params: Readonly<Record<string, number>>;
 }
 
 /** What the jobs panel shows for one job; rebuilt by folding JobEvents. */

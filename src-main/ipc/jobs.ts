@@ -45,6 +45,7 @@ export function toOutcome(request: WorkerJobRequest | undefined, result: JobResu
     entries: result.entries,
     durationMs: result.durationMs,
     problems: linesOf(result.problems),
+    notes: result.notes ?? [],
   };
 }
 

@@ -4,6 +4,8 @@
 // (the IPC layer forwards them to the renderer, the CLI draws a progress bar). Types and
 // constants only, so the renderer's contract can import them.
 
+import type { ArchiveNote } from '../zip/model.js';
+
 export type JobId = string;
 
 /** A file as it was when the user opened it: a job refuses it once it is replaced or changed (archive/file-source.ts). */
@@ -112,6 +114,12 @@ export interface JobResult {
   readonly durationMs: number;
   /** What a user should know of a job that succeeded: entries skipped or renamed, names that matched nothing (at most MAX_NOTES, then a count). */
   readonly problems?: readonly { readonly entry?: string; readonly message: string }[];
+  /**
+   * What a test or an extract read around in the archive as a whole (zip/archive-notes.ts: data
+   * before or after it, bytes in its directory…), with their codes and numbers, so that the window
+   * words them in its language as its safety report does. None when there are none.
+   */
+  readonly notes?: readonly ArchiveNote[];
 }
 
 /** Notes a job result carries, at most; the last then says how many more there were. */

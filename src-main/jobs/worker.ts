@@ -10,6 +10,7 @@ import type { EntryProblem } from '../archive/entry-check.js';
 import type { FirstByIndex } from '../archive/extract-problems.js';
 import type { JobProgress as ExtractProgress } from '../archive/progress.js';
 import type { Log } from '../log/types.js';
+import type { ArchiveNote } from '../zip/model.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import {
   type FromWorker,
@@ -175,7 +176,16 @@ async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }
     sizes: { input: statSize(request.archivePath), output: result.bytesWritten },
     entries: result.filesWritten + result.directoriesCreated + result.symlinksCreated,
     ...notesOf(notes, noted),
+    ...archiveNotesOf(result.notes),
   };
+}
+
+/**
+ * What is off about the archive as a whole, read around (so the job did what it was asked), told
+ * with the result as `test` and `extract` tell it on the command line: the window lists them.
+ */
+function archiveNotesOf(notes: readonly ArchiveNote[]): Pick<JobResult, 'notes'> {
+  return notes.length === 0 ? {} : { notes };
 }
 
 /** The job by its kind; a kind this version does not know (a request from elsewhere) fails. */
@@ -206,9 +216,7 @@ async function runTest(request: Extract<WorkerJobRequest, { kind: 'test' }>, con
     ...(request.archiveIdentity === undefined ? {} : { expectedIdentity: request.archiveIdentity }),
   });
   if (!result.ok) throw entriesFailed('bad entry', bad, result.problemCount, result.entriesTotal);
-  // What is off about the archive as a whole (read around, so the test passed) is told with the result.
-  const notes = result.notes.map((note) => ({ message: `warning: ${note.message}` }));
-  return { outputPath: request.archivePath, sizes: { input: statSize(request.archivePath), output: result.bytesTested }, entries: result.entriesTested, ...notesOf(notes, notes.length) };
+  return { outputPath: request.archivePath, sizes: { input: statSize(request.archivePath), output: result.bytesTested }, entries: result.entriesTested, ...archiveNotesOf(result.notes) };
 }
 
 function statSize(file: string): number {

@@ -138,6 +138,7 @@ const en = {
   'jobs.outcome': '{entries} {entries|entry|entries} · {bytesIn} → {bytesOut} · {duration}',
   'jobs.outcome.test': 'All {entries} entries OK · {bytesOut} checked · {duration}',
   'jobs.outcome.extract': '{entries} {entries|entry|entries} · {bytesOut} written · {duration}',
+  'jobs.archiveNote': 'warning: {note}',
 
   'notice.dismiss': 'Dismiss',
 } as const;
@@ -280,6 +281,7 @@ const de: Catalog = {
   'jobs.outcome': '{entries} {entries|Eintrag|Einträge} · {bytesIn} → {bytesOut} · {duration}',
   'jobs.outcome.test': 'Alle {entries} Einträge in Ordnung · {bytesOut} geprüft · {duration}',
   'jobs.outcome.extract': '{entries} {entries|Eintrag|Einträge} · {bytesOut} geschrieben · {duration}',
+  'jobs.archiveNote': 'Warnung: {note}',
 
   'notice.dismiss': 'Schließen',
 };
@@ -294,18 +296,28 @@ export function pickLocale(language: string | undefined): Locale {
 
 export const locale: Locale = pickLocale(typeof navigator === 'undefined' ? undefined : navigator.language);
 
-/**
- * The message for `key` with `{name}` filled in. `{name|one|other}` picks a form by the value
- * (English and German both have just these two).
- */
 /** Whether the catalog has this key (for messages chosen by a code from main). */
 export function hasMessage(key: string): key is MessageKey {
   return Object.hasOwn(CATALOGS[locale], key);
 }
 
+/**
+ * The message for `key` with `{name}` filled in. `{name|one|other}` picks a form by the value
+ * (English and German both have just these two).
+ */
 export function t(key: MessageKey, params: Readonly<Record<string, string | number>> = {}): string {
   const text = CATALOGS[locale][key];
   return text
     .replace(/\{(\w+)\|([^|}]*)\|([^}]*)\}/g, (whole, name: string, one: string, other: string) => (name in params ? (String(params[name]) === '1' ? one : other) : whole))
     .replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? visibleText(String(params[name])) : whole));
+}
+
+/**
+ * A finding main sends in English with its code and values (a safety report's problem, a job's
+ * note about the archive): in the user's language when the catalog words its code
+ * (`safety.CODE`), else as main words it.
+ */
+export function findingText(finding: { readonly code: string; readonly message: string; readonly params?: Readonly<Record<string, string | number>> | undefined }): string {
+  const key = `safety.${finding.code}`;
+  return finding.params !== undefined && hasMessage(key) ? t(key, finding.params) : visibleText(finding.message);
 }

@@ -448,6 +448,30 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     expect(await testJob.locator('.problems li').allTextContents()).toEqual([`warning: 16 bytes after the last central directory record, within the directory the end record declares (at offset ${junkAt}, ignored)`]);
   });
 
+  test('data after the end record: Test and Extract all both end done and list the warning, as the archive report says it', async () => {
+    const archive = path.join(work, 'tail.zip');
+    execFileSync('python3', ['-c', 'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n  z.writestr("kept.txt", "kept")', archive]);
+    const end = readFileSync(archive).length;
+    writeFileSync(archive, Buffer.alloc(16, 0x2a), { flag: 'a' });
+    const warning = `warning: 16 bytes after the end record (at offset ${end}, ignored)`;
+    await harness.emit('openArchive', archive);
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('tail.zip');
+    await harness.page.getByRole('button', { name: 'Test', exact: true }).click();
+    const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'TEST' }).filter({ hasText: 'tail.zip' });
+    await expect.poll(() => testJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    expect(await testJob.locator('.problems li').allTextContents()).toEqual([warning]);
+
+    const target = path.join(work, 'tail-out');
+    harness.dialogs.extractFolders.push(target);
+    await harness.page.getByRole('button', { name: 'Extract all…' }).click();
+    await harness.page.getByTestId('confirm-extract').getByRole('button', { name: 'Extract anyway' }).click();
+    const extractJob = harness.page.locator('[data-testid="job"]', { hasText: `tail.zip → ${target}` });
+    await expect.poll(() => extractJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    expect(await extractJob.locator('.problems li').allTextContents()).toEqual([warning]);
+    expect(readFileSync(path.join(target, 'kept.txt'), 'utf8')).toBe('kept');
+    await shot('10f-extract-archive-note');
+  });
+
   test('a dropped .zip opens; 100,000 entries are listed with only the visible rows in the page', async () => {
     const many = path.join(work, 'many.zip');
     execFileSync('python3', [
@@ -532,6 +556,26 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
         expect(text).toContain('2 Einträge schreiben an diesen Pfad');
         expect(text).toMatch(/wird \d+-mal größer: möglicherweise eine Dekompressionsbombe/);
         expect(text).toMatch(/Höchste Rate\s*1\.0\d\d,\d : 1/);
+        await harness.page.getByRole('button', { name: 'Inspektor schließen' }).click();
+
+        // What is off about the archive as a whole, in a Test and an Extract job: in German too.
+        const tail = path.join(dir, 'anhang.zip');
+        execFileSync('python3', ['-c', 'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n  z.writestr("bleibt.txt", "bleibt")', tail]);
+        const end = readFileSync(tail).length;
+        writeFileSync(tail, Buffer.alloc(1, 0x2a), { flag: 'a' });
+        await harness.emit('openArchive', tail);
+        await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('anhang.zip');
+        await harness.page.getByRole('button', { name: 'Prüfen', exact: true }).click();
+        const warning = `Warnung: 1 Byte nach dem Endeintrag (bei Offset ${end}, übergangen)`;
+        const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'PRÜFEN' }).filter({ hasText: 'anhang.zip' });
+        await expect.poll(() => testJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+        expect(await testJob.locator('.problems li').allTextContents()).toEqual([warning]);
+        harness.dialogs.extractFolders.push(path.join(dir, 'anhang'));
+        await harness.page.getByRole('button', { name: 'Alles entpacken…' }).click();
+        await harness.page.getByTestId('confirm-extract').getByRole('button', { name: 'Trotzdem entpacken' }).click();
+        const extractJob = harness.page.locator('[data-testid="job"]', { hasText: 'ENTPACKEN' }).filter({ hasText: 'anhang.zip' });
+        await expect.poll(() => extractJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+        expect(await extractJob.locator('.problems li').allTextContents()).toEqual([warning]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

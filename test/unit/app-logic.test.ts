@@ -173,7 +173,7 @@ describe('taskbar progress and notifications', () => {
     expect(taskbarProgress([job({ state: 'running', progress: { ...progress, counting: true } })])).toBe(2);
   });
   test('a notification only for long jobs that ended done or failed', () => {
-    const done = job({ state: 'done', outcome: { output: '/p.zip', bytesIn: 1, bytesOut: 1, entries: 1, durationMs: 1, problems: [] } });
+    const done = job({ state: 'done', outcome: { output: '/p.zip', bytesIn: 1, bytesOut: 1, entries: 1, durationMs: 1, problems: [], notes: [] } });
     expect(endNotice(done, LONG_JOB_MS - 1)).toBeNull();
     expect(endNotice(done, LONG_JOB_MS)).toEqual({ title: 'Zipdesk: done', body: 'photos → photos.zip' });
     expect(endNotice(job({ state: 'failed', error: 'disk full' }), LONG_JOB_MS)?.body).toBe('photos → photos.zip: disk full');
@@ -181,7 +181,7 @@ describe('taskbar progress and notifications', () => {
     // In the system's language.
     const de = nativeLabels('de-DE');
     expect(endNotice(done, LONG_JOB_MS, de)).toEqual({ title: 'Zipdesk: fertig', body: 'photos → photos.zip' });
-    expect(endNotice(job({ state: 'done', outcome: { output: null, bytesIn: 1, bytesOut: 1, entries: 1, durationMs: 1, problems: ['a', 'b'] } }), LONG_JOB_MS, de)?.body).toBe('photos → photos.zip — einige Dateien wurden übersprungen oder umbenannt');
+    expect(endNotice(job({ state: 'done', outcome: { output: null, bytesIn: 1, bytesOut: 1, entries: 1, durationMs: 1, problems: ['a', 'b'], notes: [] } }), LONG_JOB_MS, de)?.body).toBe('photos → photos.zip — einige Dateien wurden übersprungen oder umbenannt');
     expect(fill(nativeLabels('de').extractTitle, { name: 'x.zip' })).toBe('x.zip entpacken nach');
     expect(nativeLabels('fr-FR')).toBe(nativeLabels('en-US'));
   });

@@ -274,19 +274,23 @@ describe('JobClient with the real worker', () => {
     expect(rec.events.find((e) => e.jobId === missing[0] && isEndEvent(e))).toMatchObject({ type: 'failed', error: { code: 'IO' } });
   });
 
-  it('a test of an archive whose entries are good but whose central directory holds junk is done, with the warning told for the Jobs panel', async () => {
+  it('a test or an extract of an archive whose entries are good but whose central directory holds junk is done, with the note told for the Jobs panel', async () => {
     const archive = path.join(root, 'slack.zip');
     const plain = craftZip([{ name: 'a.txt', data: 'alpha' }]);
     writeFileSync(archive, withBytesBeforeEnd(plain, Buffer.alloc(10), true));
     const client = new JobClient();
     const rec = record(client);
-    const ids = client.enqueue({ kind: 'test', archivePath: archive });
+    const ids = [...client.enqueue({ kind: 'test', archivePath: archive }), ...client.enqueue({ kind: 'extract', archivePath: archive, outputDir: path.join(root, 'slack') })];
     await rec.ended(ids);
     await client.close();
-    expect(rec.events.find((e) => e.jobId === ids[0] && isEndEvent(e))).toMatchObject({
-      type: 'done',
-      result: { entries: 1, problems: [{ message: `warning: 10 bytes after the last central directory record, within the directory the end record declares (at offset ${plain.length - 22}, ignored)` }] },
-    });
+    const note = { code: 'DIRECTORY_SLACK', message: `10 bytes after the last central directory record, within the directory the end record declares (at offset ${plain.length - 22}, ignored)`, params: { bytes: 10, offset: plain.length - 22 } };
+    for (const id of ids) {
+      const end = rec.events.find((e) => e.jobId === id && isEndEvent(e));
+      expect(end).toMatchObject({ type: 'done', result: { entries: 1, notes: [note] } });
+      // (Not among the entries' problems: a note is of the archive as a whole.)
+      expect(end).not.toHaveProperty('result.problems');
+    }
+    expect(readFileSync(path.join(root, 'slack/a.txt'), 'utf8')).toBe('alpha');
   });
 
   it('an extract of entries by index writes those entries, also one of two that share a name', async () => {
