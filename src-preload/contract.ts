@@ -55,8 +55,15 @@ export interface EntryRow {
   readonly methodName: string;
   readonly level: DeflateLevel | null;
   readonly crc32: number;
-  /** Milliseconds since the epoch. */
+  /**
+   * An instant (an extended-timestamp or NTFS time) in milliseconds since the epoch, shown in the
+   * local zone; or, when `dosTime`, a DOS time, a wall-clock time with no zone: the milliseconds of
+   * the UTC time with its parts, shown as UTC, so as stored (02:30 on the day the local clocks skip
+   * it stays 02:30).
+   */
   readonly modified: number;
+  /** `modified` is a DOS time (see there). A flag, not the text of the time: a million rows stay small. */
+  readonly dosTime: boolean;
   /** "-rw-r--r--" for Unix entries, DOS letters "RHSDA" otherwise. */
   readonly attributes: string;
   readonly isDirectory: boolean;

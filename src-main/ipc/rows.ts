@@ -3,6 +3,7 @@
 
 import type { DeflateLevel, EntryRow } from '../../src-preload/contract.js';
 import { BITFLAG_UTF8, DOS_ATTR_ARCHIVE, DOS_ATTR_DIRECTORY, DOS_ATTR_HIDDEN, DOS_ATTR_READONLY, DOS_ATTR_SYSTEM, HOST_UNIX, HOST_OSX, methodName, S_IFMT, S_IFREG } from '../zip/constants.js';
+import { dosWallClockMs } from '../zip/dostime.js';
 import { unixModeText } from '../zip/inspect.js';
 import { isSizeKnown, type ZipEntry } from '../zip/model.js';
 
@@ -39,7 +40,9 @@ export function toRow(entry: ZipEntry): EntryRow {
     methodName: methodName(entry.compressionMethod),
     level: deflateLevel(entry.compressionMethod, entry.generalPurposeBitFlag),
     crc32: entry.crc32,
-    modified: entry.modified.getTime(),
+    // A DOS time as stored, not as the local Date main made of it (which moves a time the zone skips an hour on).
+    modified: entry.modifiedFrom === 'dos' ? dosWallClockMs(entry.lastModFileDate, entry.lastModFileTime) : entry.modified.getTime(),
+    dosTime: entry.modifiedFrom === 'dos',
     attributes: attributesText(entry.versionMadeBy, entry.externalFileAttributes),
     isDirectory: entry.isDirectory,
     isSymlink: entry.isSymlink,

@@ -15,9 +15,7 @@ const FILETIME_EPOCH_OFFSET_MS = 11_644_473_600_000;
  * is the one the zone gives it, an hour later (03:30); dosLocalIsoTime gives the time as stored.
  */
 export function dosDateTimeToDate(date: number, time: number): Date {
-  const year = dosYear(date);
-  const month = dosMonth(date);
-  return new Date(year, month - 1, dosDay(date, year, month), dosHour(time), dosMinute(time), dosSecond(time));
+  return new Date(...dosParts(date, time));
 }
 
 /**
@@ -26,9 +24,25 @@ export function dosDateTimeToDate(date: number, time: number): Date {
  * local zone skips it (`zipdesk list` shows it so, as unzip -v and Python's date_time do).
  */
 export function dosLocalIsoTime(date: number, time: number): string {
+  const [year, monthIndex, day, hours, minutes, seconds] = dosParts(date, time);
+  return `${year}-${twoDigits(monthIndex + 1)}-${twoDigits(day)}T${twoDigits(hours)}:${twoDigits(minutes)}:${twoDigits(seconds)}`;
+}
+
+/**
+ * The DOS date and time as the milliseconds of the UTC time with its parts (each read as
+ * dosDateTimeToDate reads it): the wall-clock time as stored, in a number, for the window to show
+ * as UTC, which skips no time (EntryRow.modified). A local Date would hold 02:30 on the day the
+ * clocks go forward as 03:30.
+ */
+export function dosWallClockMs(date: number, time: number): number {
+  return Date.UTC(...dosParts(date, time));
+}
+
+/** Year, month (0–11, as Date takes it), day, hours, minutes and seconds, each out of its range taken for the nearest in it (above). */
+function dosParts(date: number, time: number): [number, number, number, number, number, number] {
   const year = dosYear(date);
   const month = dosMonth(date);
-  return `${year}-${twoDigits(month)}-${twoDigits(dosDay(date, year, month))}T${twoDigits(dosHour(time))}:${twoDigits(dosMinute(time))}:${twoDigits(dosSecond(time))}`;
+  return [year, month - 1, dosDay(date, year, month), dosHour(time), dosMinute(time), dosSecond(time)];
 }
 
 // The parts of a DOS date and time, each out of its range taken for the nearest in it (above).

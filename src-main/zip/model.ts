@@ -58,7 +58,7 @@ export interface ZipEntry {
    * Which of them `modified` is. A DOS time is a wall-clock time with no zone, which a Date holds
    * only as the instant the local zone gives it (one the zone skips, as 02:30 on the day its
    * clocks go forward, an hour later): to show it as stored, show the raw fields
-   * (dostime.ts dosLocalIsoTime).
+   * (dostime.ts dosLocalIsoTime; dosWallClockMs for the window).
    */
   readonly modifiedFrom: 'dos' | 'extended-timestamp' | 'ntfs';
   /** Unix st_mode when the entry was made on Unix (versionMadeBy host 3) and set one. */

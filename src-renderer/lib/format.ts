@@ -6,7 +6,11 @@ const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1, minimumFractionDigits: 1 });
 // The year in full: dateStyle 'short' wrote 1/1/80 for 1980 and 1/1/07 for 2107 (DOS dates run
 // from 1980 to 2107), which read alike.
-const dateTime = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit' });
+const DATE_TIME: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit' };
+const dateTime = new Intl.DateTimeFormat(locale, DATE_TIME);
+// A DOS time comes as the UTC time with its parts (EntryRow.modified): shown in UTC, which skips
+// no hour, it is what the archive stores.
+const wallClock = new Intl.DateTimeFormat(locale, { ...DATE_TIME, timeZone: 'UTC' });
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 
 /** "versionNeededToExtract" → ["version", "Needed", "To", "Extract"]: break points for long field names. */
@@ -47,8 +51,9 @@ export function formatCrc(crc: number): string {
   return crc.toString(16).padStart(8, '0');
 }
 
-export function formatDate(ms: number): string {
-  return Number.isFinite(ms) ? dateTime.format(new Date(ms)) : '—';
+/** A row's time: an instant in the local zone, a DOS time as stored (EntryRow.modified). */
+export function formatDate(ms: number, dosTime = false): string {
+  return Number.isFinite(ms) ? (dosTime ? wallClock : dateTime).format(new Date(ms)) : '—';
 }
 
 export function formatDuration(seconds: number): string {

@@ -36,6 +36,13 @@ function flagsOf(row: EntryRow): number {
   return (row.utf8 ? 1 : 0) | (row.dataDescriptor ? 2 : 0) | (row.zip64 ? 4 : 0) | (row.encrypted ? 8 : 0);
 }
 
+/** A row's time as an instant: a DOS time (EntryRow.modified, its parts as UTC) taken in the local zone. */
+function instantOf(row: EntryRow): number {
+  if (!row.dosTime) return row.modified;
+  const time = new Date(row.modified);
+  return new Date(time.getUTCFullYear(), time.getUTCMonth(), time.getUTCDate(), time.getUTCHours(), time.getUTCMinutes(), time.getUTCSeconds()).getTime();
+}
+
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
 export function compareRows(key: SortKey): (a: EntryRow, b: EntryRow) => number {
@@ -53,7 +60,8 @@ export function compareRows(key: SortKey): (a: EntryRow, b: EntryRow) => number 
     case 'crc32':
       return (a, b) => a.crc32 - b.crc32;
     case 'modified':
-      return (a, b) => a.modified - b.modified;
+      // Two DOS times by their parts, two instants as instants; between the two, the DOS time in the local zone.
+      return (a, b) => (a.dosTime === b.dosTime ? a.modified - b.modified : instantOf(a) - instantOf(b));
     case 'attributes':
       return (a, b) => collator.compare(a.attributes, b.attributes);
     case 'flags':
@@ -238,7 +246,7 @@ export function treeItems(
     // Folders sort among themselves by their totals, by name otherwise.
     return node.row
       ? { ...node.row, name: node.path, size: node.size, packed: node.packed }
-      : ({ index: -1, name: node.path, size: node.size, packed: node.packed, method: -1, methodName: '', level: null, crc32: 0, modified: 0, attributes: '', isDirectory: true, isSymlink: false, utf8: false, dataDescriptor: false, zip64: false, encrypted: false } satisfies EntryRow);
+      : ({ index: -1, name: node.path, size: node.size, packed: node.packed, method: -1, methodName: '', level: null, crc32: 0, modified: 0, dosTime: false, attributes: '', isDirectory: true, isSymlink: false, utf8: false, dataDescriptor: false, zip64: false, encrypted: false } satisfies EntryRow);
   }
 
   function walk(node: FolderNode, depth: number): void {

@@ -131,7 +131,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { colorScheme?: 'light' | 'dark'; locale?: string } = {}): Promise<Harness> {
+/** `timezoneId` is the page's zone (an IANA name); main's is the test process's (TZ). */
+export async function startHarness(options: { colorScheme?: 'light' | 'dark'; locale?: string; timezoneId?: string } = {}): Promise<Harness> {
   if (!existsSync(path.join(RENDERER_DIR, 'index.html')) || !existsSync(WORKER_BUNDLE)) {
     throw new Error('out/renderer or out/main/worker.js is missing: run `npm run build` first (npm test does)');
   }
@@ -164,6 +165,7 @@ export async function startHarness(options: { colorScheme?: 'light' | 'dark'; lo
     viewport: { width: 1280, height: 800 },
     colorScheme: options.colorScheme ?? 'light',
     locale: options.locale ?? 'en-US',
+    ...(options.timezoneId === undefined ? {} : { timezoneId: options.timezoneId }),
   });
   const page = await context.newPage();
   await page.exposeBinding('__zipdeskInvoke', async (source, method: string, args: unknown[]) => {

@@ -14,9 +14,9 @@ import { canRunE2e, PROJECT_ROOT, startHarness, type Harness } from './harness.j
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts/e2e');
 
-function hasPython(): boolean {
+function hasTool(tool: string): boolean {
   try {
-    execFileSync('which', ['python3'], { stdio: 'ignore' });
+    execFileSync('which', [tool], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
@@ -36,7 +36,7 @@ function filesUnder(folder: string): string[] {
     .sort();
 }
 
-describe.skipIf(!canRunE2e || !hasPython())('The window at its edges', () => {
+describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', () => {
   let harness: Harness;
   let work: string;
   const shot = (name: string) => harness.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
@@ -365,5 +365,43 @@ describe.skipIf(!canRunE2e || !hasPython())('The window at its edges', () => {
     expect(filesUnder(target)).toEqual(['b1.txt', 'b2.txt', 'b3.txt']);
     await harness.page.getByRole('searchbox', { name: 'Filter names' }).fill('');
     await expect.poll(async () => (await status.textContent())?.trim()).toBe('5 of 5 shown');
+  });
+});
+
+describe.skipIf(!canRunE2e || !hasTool('python3') || !hasTool('zip'))('The window in a zone whose clocks go forward (Europe/Berlin, main and page)', () => {
+  let harness: Harness;
+  let work: string;
+  const zoneBefore = process.env.TZ;
+
+  beforeAll(async () => {
+    // Main reads archives in the test process: its zone too (Node takes a new TZ at once).
+    process.env.TZ = 'Europe/Berlin';
+    work = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-zone-'));
+    harness = await startHarness({ timezoneId: 'Europe/Berlin' });
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+    if (zoneBefore === undefined) delete process.env.TZ;
+    else process.env.TZ = zoneBefore;
+  });
+
+  test('a DOS time the zone skips (02:30 on 2021-03-28) is shown as stored, an extended timestamp in local time; Modified sorts them together', async () => {
+    const archive = path.join(work, 'spring.zip');
+    // Python's zipfile stores DOS times only; zip -g adds a file with its extended timestamp (an instant).
+    execFileSync('python3', ['-c', 'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n  z.writestr(zipfile.ZipInfo("skipped.txt", (2021, 3, 28, 2, 30, 0)), "s")\n  z.writestr(zipfile.ZipInfo("before.txt", (2021, 3, 28, 1, 30, 0)), "b")', archive]);
+    writeFileSync(path.join(work, 'instant.txt'), 'i');
+    execFileSync('touch', ['-d', '2021-03-28T00:45:00Z', path.join(work, 'instant.txt')]);
+    execFileSync('zip', ['-q', '-g', archive, 'instant.txt'], { cwd: work });
+    await harness.emit('openArchive', archive);
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('spring.zip');
+    const modified = async (name: string) => (await harness.page.locator('[data-testid="row"]', { hasText: name }).locator('.cell').nth(6).textContent())?.trim();
+    expect(await modified('skipped.txt')).toBe('3/28/2021, 2:30:00 AM');
+    expect(await modified('before.txt')).toBe('3/28/2021, 1:30:00 AM');
+    expect(await modified('instant.txt')).toBe('3/28/2021, 1:45:00 AM');
+    await harness.page.getByRole('columnheader', { name: 'Modified' }).click();
+    await expect.poll(() => harness.page.getByRole('columnheader', { name: 'Modified' }).getAttribute('aria-sort')).toBe('ascending');
+    expect(await harness.page.locator('[data-testid="row"] .name .text').allTextContents()).toEqual(['before.txt', 'instant.txt', 'skipped.txt']);
   });
 });

@@ -203,7 +203,7 @@ describe('listing rows', () => {
   });
 
   const row = (index: number, name: string, size: number, extra: Partial<EntryRow> = {}): EntryRow => ({
-    index, name, size, packed: Math.floor(size / 2), method: 8, methodName: 'Deflated', level: 'normal', crc32: index, modified: index,
+    index, name, size, packed: Math.floor(size / 2), method: 8, methodName: 'Deflated', level: 'normal', crc32: index, modified: index, dosTime: false,
     attributes: '-rw-r--r--', isDirectory: name.endsWith('/'), isSymlink: false, utf8: false, dataDescriptor: false, zip64: false, encrypted: false, ...extra,
   });
   const rows = [row(0, 'b/', 0), row(1, 'b/z.txt', 10), row(2, 'a.txt', 300), row(3, 'b/c/d.txt', 20), row(4, 'file10', 5), row(5, 'file9', 5)];

@@ -4,7 +4,7 @@
 import { Buffer } from 'node:buffer';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { dateToDosDateTime, dateToFiletime, dateToUnixSeconds, dosDateTimeToDate, dosLocalIsoTime, filetimeToDate, formatDosDateTime, isValidDosDateTime } from '../../src-main/zip/dostime.js';
+import { dateToDosDateTime, dateToFiletime, dateToUnixSeconds, dosDateTimeToDate, dosLocalIsoTime, dosWallClockMs, filetimeToDate, formatDosDateTime, isValidDosDateTime } from '../../src-main/zip/dostime.js';
 import { localIsoTime } from '../../src-main/cli/list.js';
 import { decodeCp437, decodeHeaderText, encodeName, isAscii, nameCrc32, unicodeExtraText } from '../../src-main/zip/names.js';
 import { python } from './reader-fixtures.js';
@@ -70,6 +70,7 @@ describe('DOS date and time', () => {
     expect(dosLocalIsoTime((41 << 9) | (3 << 5) | 28, (2 << 11) | (30 << 5))).toBe('2021-03-28T02:30:00');
     expect(dosLocalIsoTime(0, 0)).toBe('1980-01-01T00:00:00');
     expect(dosLocalIsoTime((41 << 9) | (2 << 5) | 31, (31 << 11) | (63 << 5) | 31)).toBe('2021-02-28T23:59:58');
+    expect(dosWallClockMs((41 << 9) | (3 << 5) | 28, (2 << 11) | (30 << 5))).toBe(Date.UTC(2021, 2, 28, 2, 30));
     // Every month's last day from 1980 to 2107 (2000 a leap year, 2100 not), and days past it.
     for (let year = 1980; year <= 2107; year++) {
       for (let month = 1; month <= 12; month++) {
@@ -77,6 +78,8 @@ describe('DOS date and time', () => {
           const date = ((year - 1980) << 9) | (month << 5) | day;
           const time = (12 << 11) | (34 << 5) | 28;
           expect(dosLocalIsoTime(date, time)).toBe(localIsoTime(dosDateTimeToDate(date, time)));
+          // The window's number for it (EntryRow.modified) holds the same parts, as UTC.
+          expect(new Date(dosWallClockMs(date, time)).toISOString()).toBe(`${dosLocalIsoTime(date, time)}.000Z`);
         }
       }
     }
