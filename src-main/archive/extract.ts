@@ -28,7 +28,7 @@ import { cancelledError, entryData, entryProblem, scanSpans, type EntryProblem, 
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import type { ArchiveNote, ZipEntry } from '../zip/model.js';
-import { CASE_INSENSITIVE_BY_DEFAULT, foldCase, namesTargetItself, symlinkTargetStaysInside, trySafeEntryPath, type PathFold, type SafePath } from '../zip/paths.js';
+import { CASE_INSENSITIVE_BY_DEFAULT, foldCase, namesTargetItself, symlinkTargetStaysInside, trySafeEntryPath, unusableLinkTarget, type PathFold, type SafePath } from '../zip/paths.js';
 import { utf8OrEscaped } from '../zip/names.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { canReadChunks, dataRefusal, storedSizesDiffer } from '../zip/entry-data.js';
@@ -374,10 +374,11 @@ async function extractUntilStopped(
   const placeLink = async (plan: Planned): Promise<boolean> => {
     try {
       const linkTarget = await readSymlinkTarget(reader, plan.entry, signal, spans.dataEnds[plan.entry.index]!);
-      // A link to nothing cannot be made (symlink(2) refuses an empty target); it is said as such,
-      // not as one pointing outside. Still UNSAFE_SYMLINK, the code of every link refused, so
-      // another entry of its path may be written in its place (step 3b).
-      if (linkTarget.length === 0) throw new ZipError('UNSAFE_SYMLINK', 'symbolic link target is empty', { entry: plan.entry.name });
+      // A link to nothing, or to a target holding a NUL, cannot be made; it is said as such, not as
+      // one pointing outside. Still UNSAFE_SYMLINK, the code of every link refused, so another
+      // entry of its path may be written in its place (step 3b).
+      const unusable = unusableLinkTarget(linkTarget);
+      if (unusable !== undefined) throw new ZipError('UNSAFE_SYMLINK', unusable, { entry: plan.entry.name });
       // Byte for byte: latin1 gives each byte a character of its own, so "/", "\\", "." and NUL are
       // seen where the file system will see them, whatever the encoding of the other bytes.
       if (!symlinkTargetStaysInside(plan.safe, linkTarget.toString('latin1'))) {

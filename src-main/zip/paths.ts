@@ -275,6 +275,17 @@ export function plainNamePathKey(bytes: Uint8Array, start: number, end: number, 
 }
 
 /**
+ * Why no link can be made of `target` (its bytes as stored) wherever it points, in words; undefined
+ * when one can. An empty target is none (symlink(2) refuses it), and the system's calls take a path
+ * up to its first NUL (Node refuses one that holds it): neither points anywhere, outside or in.
+ */
+export function unusableLinkTarget(target: Uint8Array): string | undefined {
+  if (target.length === 0) return 'symbolic link target is empty';
+  if (target.includes(0)) return 'symbolic link target holds a NUL byte, which no path may hold';
+  return undefined;
+}
+
+/**
  * Whether a symbolic link stored at `linkPath` (a safe relative path) with text `target` stays
  * inside the target folder. Absolute targets never do. A relative target may climb with leading
  * ".." segments, no higher than the link's own folder, and then only descend: "x/../y" is refused,

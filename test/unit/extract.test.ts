@@ -482,15 +482,15 @@ open('z64bad.zip', 'wb').write(d)
     expectNoPartials(target);
   });
 
-  it('refuses a link whose target is empty as such (it was said to point outside), and writes another entry of its name instead', async () => {
-    // Python's zipfile writes what it is given: links with no target, one of them named again by a file.
+  it('refuses a link whose target is empty or holds a NUL byte as such (each was said to point outside), and writes another entry of its name instead', async () => {
+    // Python's zipfile writes what it is given: links with no target, one of them named again by a file, and one whose target holds a NUL.
     run('python3', ['-c', `
 import warnings, zipfile
 warnings.simplefilter('ignore')
 with zipfile.ZipFile('empty-links.zip', 'w') as z:
-    for name in ('link', 'dup'):
+    for name, target in (('link', b''), ('dup', b''), ('nul', b'a\\x00b')):
         i = zipfile.ZipInfo(name); i.create_system = 3; i.external_attr = 0o120777 << 16
-        z.writestr(i, b'')
+        z.writestr(i, target)
     z.writestr('dup', 'the later dup')
     z.writestr('a.txt', 'a')
 `], dir);
@@ -499,6 +499,7 @@ with zipfile.ZipFile('empty-links.zip', 'w') as z:
     expect(result.problems.map((p) => [p.entry, p.code, p.message])).toEqual([
       ['link', 'UNSAFE_SYMLINK', 'symbolic link target is empty'],
       ['dup', 'UNSAFE_SYMLINK', 'symbolic link target is empty (a later entry, dup, was extracted there instead)'],
+      ['nul', 'UNSAFE_SYMLINK', 'symbolic link target holds a NUL byte, which no path may hold'],
     ]);
     expect(readdirSync(target).sort()).toEqual(['a.txt', 'dup']);
     expect(readFileSync(path.join(target, 'dup'), 'utf8')).toBe('the later dup');
