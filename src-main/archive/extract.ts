@@ -29,7 +29,7 @@ import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import type { ArchiveNote, ZipEntry } from '../zip/model.js';
 import { CASE_INSENSITIVE_BY_DEFAULT, foldCase, namesTargetItself, symlinkTargetStaysInside, trySafeEntryPath, unusableLinkTarget, type PathFold, type SafePath } from '../zip/paths.js';
-import { utf8OrEscaped } from '../zip/names.js';
+import { jsonEscapedBytes, utf8OrEscaped } from '../zip/names.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { canReadChunks, dataRefusal, storedSizesDiffer } from '../zip/entry-data.js';
 import type { ArchivePaths } from './archive-paths.js';
@@ -869,7 +869,7 @@ async function readSymlinkTarget(reader: ZipReader, entry: ZipEntry, signal: Abo
 
 /** A link target in a message: quoted and escaped as JSON gives text, its bytes that are not UTF-8 as \xNN. */
 function shownTarget(target: Buffer): string {
-  return `"${utf8OrEscaped(target, (text) => JSON.stringify(text).slice(1, -1))}"`;
+  return `"${jsonEscapedBytes(target)}"`;
 }
 
 const SLASH = 0x2f;

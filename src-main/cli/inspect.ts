@@ -89,7 +89,7 @@ async function showArchive(reader: ZipReader, context: CliContext, json: boolean
     return;
   }
   const lines: string[] = [];
-  lines.push(`Archive: ${inspection.size} bytes, ${inspection.entryCount} entries`);
+  lines.push(`Archive: ${inspection.size} bytes, ${inspection.entryCount} ${inspection.entryCount === 1 ? 'entry' : 'entries'}`);
   // (Data before the archive that its offsets do not count, and data after its end record, are
   // notes of the safety report's, with any other repair of the end record's.)
   if (inspection.zip64Ignored !== undefined) lines.push(inspection.zip64Ignored[0]!.toUpperCase() + inspection.zip64Ignored.slice(1));
@@ -161,10 +161,15 @@ function sideBySide(central: RecordView, local: RecordView | undefined): string[
   return lines;
 }
 
+/** `1 entry`, `2 entries`. */
+function counted(count: number, one: string, more: string): string {
+  return `${count} ${count === 1 ? one : more}`;
+}
+
 function safetyLines(report: SafetyReport): string[] {
   const lines = [
     `Safety report: ${report.verdict.toUpperCase()}`,
-    `  ${report.entries} entries (${report.files} files, ${report.directories} folders, ${report.symlinks} links), ${report.totalUncompressedSize} bytes uncompressed, ${report.totalCompressedSize} compressed`,
+    `  ${counted(report.entries, 'entry', 'entries')} (${counted(report.files, 'file', 'files')}, ${counted(report.directories, 'folder', 'folders')}, ${counted(report.symlinks, 'link', 'links')}), ${counted(report.totalUncompressedSize, 'byte', 'bytes')} uncompressed, ${report.totalCompressedSize} compressed`,
     `  highest compression ratio: ${report.highestCompressionRatio === null ? 'n/a' : `${report.highestCompressionRatio.ratio}:1 (${report.highestCompressionRatio.entry})`}`,
   ];
   for (const sentence of report.summary) lines.push(`  ! ${sentence}`);
@@ -175,7 +180,8 @@ function safetyLines(report: SafetyReport): string[] {
     if (finding.count > finding.items.length) lines.push(`    … and ${finding.count - finding.items.length} more`);
   };
   list('unsafe names', report.unsafeNames, (i) => i.reason);
-  list('links pointing outside', report.unsafeSymlinks, (i) => `${JSON.stringify(i.entry)} -> ${JSON.stringify(i.target)}: ${i.reason}`);
+  // (The target comes quoted as extract quotes it, its bytes that are not UTF-8 as \xNN.)
+  list('links refused', report.unsafeSymlinks, (i) => `${JSON.stringify(i.entry)} -> "${i.target}": ${i.reason}`);
   list('overlaps', report.overlaps, (i) => i.message);
   list('local header mismatches', report.localHeaderMismatches, (i) => `${JSON.stringify(i.entry)}: ${i.mismatches.map((m) => `${m.field} local ${JSON.stringify(m.local)} central ${JSON.stringify(m.central)}`).join('; ')}`);
   list('unreadable headers', report.badLocalHeaders, (i) => `${JSON.stringify(i.entry)}: ${i.message}`);

@@ -37,7 +37,8 @@ export function toSafetyView(report: SafetyReport): SafetyView {
   // Each kind lists its first LISTED findings and counts them all: what it did not list is counted.
   const findings = [report.unsafeNames, report.unsafeSymlinks, report.overlaps, report.badLocalHeaders, report.localHeaderMismatches, report.duplicateNames, report.caseCollisions, report.fileFolderConflicts, report.encrypted, report.unsupported, report.disguisedNames];
   for (const item of report.unsafeNames.items) add('danger', 'UNSAFE_PATH', item.entry, item.reason);
-  for (const item of report.unsafeSymlinks.items) add('danger', 'UNSAFE_SYMLINK', item.entry, `${item.reason} (→ ${item.target})`);
+  // (A target that is empty, or could not be read, is not shown: the reason says so.)
+  for (const item of report.unsafeSymlinks.items) add('danger', 'UNSAFE_SYMLINK', item.entry, item.target === '' ? item.reason : `${item.reason} (→ ${item.target})`);
   for (const item of report.overlaps.items) add('danger', 'OVERLAPPING_ENTRIES', item.entry, item.message);
   for (const item of report.badLocalHeaders.items) add('danger', item.code, item.entry, item.message);
   // A CRC in hex, as the inspector and the jobs show it.

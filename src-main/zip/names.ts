@@ -105,6 +105,14 @@ export function utf8OrEscaped(bytes: Buffer, shown: (text: string) => string = (
   return text + shown(bytes.toString('utf8', run));
 }
 
+/**
+ * Bytes as the inside of a JSON string: their UTF-8 escaped as JSON escapes it, each byte that is
+ * not UTF-8 as \xNN (utf8OrEscaped). How messages and the safety report quote a link's target.
+ */
+export function jsonEscapedBytes(bytes: Buffer): string {
+  return utf8OrEscaped(bytes, (text) => JSON.stringify(text).slice(1, -1));
+}
+
 /** The bytes to store for a name, and whether bit 11 (UTF-8) must be set. */
 export function encodeName(name: string): { bytes: Buffer; utf8: boolean } {
   if (isAscii(name)) return { bytes: Buffer.from(name, 'latin1'), utf8: false };

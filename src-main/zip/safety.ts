@@ -3,7 +3,8 @@
 // unsafe or that collide (exactly or by case), paths that are a file and also a folder other
 // entries lie in, entries that overlap (zip bombs), encrypted or
 // unsupported entries, local headers that disagree with the central directory, symbolic
-// links pointing out of the target, and what is off about the archive as a whole that the
+// links extraction refuses (pointing out of the target, or with a target that is empty or holds a
+// NUL byte), and what is off about the archive as a whole that the
 // reader read around (zip/archive-notes.ts). Plain JSON, so the app, the CLI and tests share it.
 //
 // Reading: the central directory, each local header (from a block of the archive read in turn,
@@ -20,8 +21,9 @@ import { METHOD_DEFLATED, METHOD_STORED, methodName } from './constants.js';
 import { localHeaderIn, readLocalHeader, type LocalHeader } from './entry-data.js';
 import { ZipError, isZipError } from './errors.js';
 import type { ArchiveNote, HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
-import { foldCase, foldedPathKey, hasDisguisingCharacters, namesTargetItself, pathKey, symlinkTargetStaysInside, trySafeEntryPath, type SafePath } from './paths.js';
+import { foldCase, foldedPathKey, hasDisguisingCharacters, namesTargetItself, pathKey, symlinkTargetStaysInside, trySafeEntryPath, unusableLinkTarget, type SafePath } from './paths.js';
 import { FileFolders } from './file-folders.js';
+import { jsonEscapedBytes } from './names.js';
 import { KeyColumn, PathGroups, mergedGroups, type Groups } from './path-groups.js';
 import { EntryRanges, overlapMessage, type OverlapBytes, type ZipReader } from './reader.js';
 import { LOCAL_FILE_HEADER } from './records.js';
@@ -47,6 +49,12 @@ export interface SafetyReport {
   /** uncompressed / compressed size of the entry where it is highest (compressed 0 counts as 1). */
   readonly highestCompressionRatio: { readonly entry: string; readonly ratio: number } | null;
   readonly unsafeNames: Finding<{ readonly entry: string; readonly reason: string }>;
+  /**
+   * Links extraction refuses: one pointing outside the folder, one whose target is empty or holds
+   * a NUL byte, one whose target cannot be read. `target` is quoted as extract's messages quote it
+   * (zip/names.ts jsonEscapedBytes: escaped as in a JSON string, a byte that is not UTF-8 as \xNN);
+   * empty when it is, or cannot be read.
+   */
   readonly unsafeSymlinks: Finding<{ readonly entry: string; readonly target: string; readonly reason: string }>;
   readonly overlaps: Finding<{ readonly entry: string; readonly other: string | null; readonly message: string }>;
   /** Entries that would be written to the same path (after normalization): `count` of them, the first NAMED_PER_GROUP named. */
@@ -178,8 +186,11 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
         const target = await symlinkTarget(reader, entry, signal);
         if (target === undefined) {
           // Encrypted, or in another method: its target is unknown, and the entry is reported (and refused) as such.
-        } else if (typeof target !== 'string') unsafeSymlinks.add({ entry: entry.name, target: '', reason: target.message });
-        else if (!symlinkTargetStaysInside(safe, target)) unsafeSymlinks.add({ entry: entry.name, target, reason: 'the link points outside the folder it is extracted to' });
+        } else if (!Buffer.isBuffer(target)) unsafeSymlinks.add({ entry: entry.name, target: '', reason: target.message });
+        else {
+          const reason = refusedLinkReason(safe, target);
+          if (reason !== undefined) unsafeSymlinks.add({ entry: entry.name, target: jsonEscapedBytes(target), reason });
+        }
       }
     }
   }
@@ -313,20 +324,21 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
     archiveNotes,
   };
   const summary: string[] = [];
-  const say = (count: number, words: string): void => {
-    if (count > 0) summary.push(`${count} ${words}`);
+  // The words for one, and for more.
+  const say = (count: number, one: string, more: string): void => {
+    if (count > 0) summary.push(`${count} ${count === 1 ? one : more}`);
   };
-  say(report.unsafeNames.count, 'entries with unsafe names (absolute, "..", drive letters): extraction refuses them');
-  say(report.unsafeSymlinks.count, 'symbolic links pointing outside the target: extraction refuses them');
-  say(report.overlaps.count, 'overlapping entries (a zip bomb pattern): extraction refuses them');
-  say(report.localHeaderMismatches.count, 'entries whose local header disagrees with the central directory');
-  say(report.badLocalHeaders.count, 'entries whose headers cannot be read');
-  say(report.duplicateNames.count, 'paths named by more than one entry');
-  say(report.caseCollisions.count, 'paths that differ only by case');
-  say(report.fileFolderConflicts.count, 'paths that are a file and also a folder other entries lie in (or one but for case): extraction cannot make both');
-  say(report.encrypted.count, 'encrypted entries (not supported)');
-  say(report.unsupported.count, 'entries with an unsupported compression method');
-  say(report.disguisedNames.count, 'names with control, invisible or right-to-left override characters, which can make a name look like another');
+  say(report.unsafeNames.count, 'entry with an unsafe name (absolute, "..", a drive letter): extraction refuses it', 'entries with unsafe names (absolute, "..", drive letters): extraction refuses them');
+  say(report.unsafeSymlinks.count, 'symbolic link that extraction refuses: its target leads outside the folder, is empty, holds a NUL byte or cannot be read', 'symbolic links that extraction refuses: their targets lead outside the folder, are empty, hold a NUL byte or cannot be read');
+  say(report.overlaps.count, 'overlapping entry (a zip bomb pattern): extraction refuses it', 'overlapping entries (a zip bomb pattern): extraction refuses them');
+  say(report.localHeaderMismatches.count, 'entry whose local header disagrees with the central directory', 'entries whose local header disagrees with the central directory');
+  say(report.badLocalHeaders.count, 'entry whose headers cannot be read', 'entries whose headers cannot be read');
+  say(report.duplicateNames.count, 'path named by more than one entry', 'paths named by more than one entry');
+  say(report.caseCollisions.count, 'path named in more than one case', 'paths named in more than one case');
+  say(report.fileFolderConflicts.count, 'path that is a file and also a folder other entries lie in (or one but for case): extraction cannot make both', 'paths that are a file and also a folder other entries lie in (or one but for case): extraction cannot make both');
+  say(report.encrypted.count, 'encrypted entry (not supported)', 'encrypted entries (not supported)');
+  say(report.unsupported.count, 'entry with an unsupported compression method', 'entries with an unsupported compression method');
+  say(report.disguisedNames.count, 'name with control, invisible or right-to-left override characters, which can make it look like another', 'names with control, invisible or right-to-left override characters, which can make a name look like another');
   for (const note of archiveNotes) summary.push(note.message);
   if (highest !== null && highest.ratio > BOMB_RATIO) summary.push(`compression ratio ${highest.ratio}:1 for ${highest.entry} looks like a decompression bomb`);
   const dangerous = report.unsafeNames.count + report.unsafeSymlinks.count + report.overlaps.count + report.localHeaderMismatches.count + report.badLocalHeaders.count > 0;
@@ -381,12 +393,26 @@ function extractedPath(entry: ZipEntry): SafePath | ZipError | undefined {
   return trySafeEntryPath(entry.name);
 }
 
-async function symlinkTarget(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined): Promise<string | ZipError | undefined> {
+/**
+ * Why extraction refuses a link at `linkPath` to `target`, the bytes it would be made of; undefined
+ * when it makes it (archive/extract.ts placeLink).
+ */
+function refusedLinkReason(linkPath: SafePath, target: Buffer): string | undefined {
+  const unusable = unusableLinkTarget(target);
+  if (unusable !== undefined) return unusable;
+  // Byte for byte, as extract checks it: latin1 gives each byte a character of its own, so "/" and "." are seen where the file system sees them.
+  return symlinkTargetStaysInside(linkPath, target.toString('latin1')) ? undefined : 'the link points outside the folder it is extracted to';
+}
+
+/**
+ * A link's target as stored (not decoded: bytes that are not UTF-8 would name another file once
+ * decoded, each as U+FFFD); undefined when encrypted or in another method, a ZipError when it cannot be read.
+ */
+async function symlinkTarget(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined): Promise<Buffer | ZipError | undefined> {
   if (entry.encrypted || (entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED)) return undefined;
   if (entry.uncompressedSize > MAX_SYMLINK_TARGET) return new ZipError('UNSAFE_SYMLINK', `link target of ${entry.uncompressedSize} bytes is too long`, { entry: entry.name });
   try {
-    const data = await reader.readEntry(entry, { ...(signal === undefined ? {} : { signal }), maxSize: MAX_SYMLINK_TARGET });
-    return data.toString('utf8');
+    return await reader.readEntry(entry, { ...(signal === undefined ? {} : { signal }), maxSize: MAX_SYMLINK_TARGET });
   } catch (error) {
     if (isZipError(error)) return error;
     throw error;

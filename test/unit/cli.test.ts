@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -437,6 +437,36 @@ describe('zipdesk inspect', () => {
     const json = JSON.parse((await zipdesk('inspect', 'good.zip', '--json')).stdout);
     expect(json.safety.entries).toBe(3);
     expect(json.archive.endOfCentralDirectory.fields[0]).toMatchObject({ name: 'signature', raw: '50 4b 05 06' });
+  });
+
+  it('words each link extraction refuses as extract refuses it: a target not UTF-8 with its bytes as \\xNN, an empty one as empty, one holding a NUL as such; counts of one in the singular', async () => {
+    // Info-ZIP's zip stores a link's target as the file system holds it: Latin-1 here.
+    mkdirSync(path.join(dir, 'latin1-in'));
+    symlinkSync(Buffer.from('../caf\xe9', 'latin1'), Buffer.from(path.join(dir, 'latin1-in/up')));
+    run('zip', ['-qy', '../up.zip', 'up'], path.join(dir, 'latin1-in'));
+    const up = await zipdesk('inspect', 'up.zip');
+    expect(up.code).toBe(0);
+    expect(up.stdout).toMatch(/^Archive: \d+ bytes, 1 entry$/m);
+    expect(up.stdout).toContain(
+      'Safety report: DANGEROUS\n  1 entry (0 files, 0 folders, 1 link), 7 bytes uncompressed, 7 compressed\n  highest compression ratio: 1:1 (up)\n' +
+        '  ! 1 symbolic link that extraction refuses: its target leads outside the folder, is empty, holds a NUL byte or cannot be read\n' +
+        '  links refused:\n    "up" -> "../caf\\xe9": the link points outside the folder it is extracted to\n',
+    );
+    // Python's zipfile writes what it is given: a link to nothing, and one whose target holds a NUL.
+    run('python3', ['-c', `
+import zipfile
+with zipfile.ZipFile('odd-links.zip', 'w') as z:
+    for name, target in (('empty', b''), ('nul', b'a\\x00b')):
+        i = zipfile.ZipInfo(name); i.create_system = 3; i.external_attr = 0o120777 << 16
+        z.writestr(i, target)
+`], dir);
+    const odd = await zipdesk('inspect', 'odd-links.zip');
+    expect(odd.stdout).toContain(
+      '  ! 2 symbolic links that extraction refuses: their targets lead outside the folder, are empty, hold a NUL byte or cannot be read\n' +
+        '  links refused:\n    "empty" -> "": symbolic link target is empty\n    "nul" -> "a\\u0000b": symbolic link target holds a NUL byte, which no path may hold\n',
+    );
+    const extracted = await zipdesk('extract', 'odd-links.zip', '-o', 'odd-links');
+    expect(extracted.stderr).toContain('zipdesk: odd-links.zip: empty: symbolic link target is empty\n');
   });
 
   it('names trailing bytes of an extra field area by their title, in the summary and the heading, and the window by the same', async () => {

@@ -4,6 +4,7 @@ import { extractArchive } from '../../src-main/archive/extract.js';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFileSource } from '../../src-main/archive/file-source.js';
+import { toSafetyView } from '../../src-main/ipc/archives.js';
 import { foldCase, trySafeEntryPath } from '../../src-main/zip/paths.js';
 import { bufferSource, findOverlaps, openZip } from '../../src-main/zip/reader.js';
 import { BOMB_RATIO, LISTED, buildSafetyReport } from '../../src-main/zip/safety.js';
@@ -117,7 +118,18 @@ describe('the safety report', () => {
     expect(report.overlaps.count).toBe(1);
     expect(report.overlaps.items[0]).toMatchObject({ entry: 'zeros', other: 'zeros-again' });
     expect(report.highestCompressionRatio!.ratio).toBeGreaterThan(BOMB_RATIO);
-    expect(report.summary.join('\n')).toMatch(/decompression bomb/);
+    // A count of one in the singular.
+    expect(report.summary).toEqual([
+      '3 entries with unsafe names (absolute, "..", drive letters): extraction refuses them',
+      '1 symbolic link that extraction refuses: its target leads outside the folder, is empty, holds a NUL byte or cannot be read',
+      '1 overlapping entry (a zip bomb pattern): extraction refuses it',
+      '2 entries whose local header disagrees with the central directory',
+      '1 path named by more than one entry',
+      '1 path named in more than one case',
+      '1 encrypted entry (not supported)',
+      '1 entry with an unsupported compression method',
+      expect.stringMatching(/^compression ratio [\d.]+:1 for zeros looks like a decompression bomb$/),
+    ]);
     expect(report.symlinks).toBe(2);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
     // The same from the file, whose local headers are read through a block of the report's own.
@@ -131,6 +143,37 @@ describe('the safety report', () => {
     expect(report.verdict).toBe('dangerous');
     expect(report.overlaps).toEqual({ count: 1, items: [{ entry: expect.stringMatching(/^long-+\.txt$/), other: 'hidden.txt', message: expect.stringMatching(/\(bytes 0–385\) overlaps hidden\.txt \(local header at offset 334\)$/) }] });
     expect(await fileReportOf(bytes)).toEqual(report);
+  });
+
+  it('says why extraction refuses each link as extract does: a target not UTF-8 shown by its bytes (\\xNN), an empty one and one holding a NUL as such, not as pointing outside', async () => {
+    run('python3', ['-c', `
+import zipfile
+with zipfile.ZipFile('links.zip', 'w') as z:
+    for name, target in (('up', b'../caf\\xe9'), ('empty', b''), ('nul', b'a\\x00b'), ('inside', b'caf\\xe9')):
+        i = zipfile.ZipInfo(name); i.create_system = 3; i.external_attr = 0o120777 << 16
+        z.writestr(i, target)
+`], dir);
+    const archive = readFileSync(path.join(dir, 'links.zip'));
+    const report = await reportOf(archive);
+    expect(report.unsafeSymlinks).toEqual({
+      count: 3,
+      items: [
+        { entry: 'up', target: '../caf\\xe9', reason: 'the link points outside the folder it is extracted to' },
+        { entry: 'empty', target: '', reason: 'symbolic link target is empty' },
+        { entry: 'nul', target: 'a\\u0000b', reason: 'symbolic link target holds a NUL byte, which no path may hold' },
+      ],
+    });
+    expect(await fileReportOf(archive)).toEqual(report);
+    // The window: the target after the reason, none for an empty one.
+    expect(toSafetyView(report).problems.filter((p) => p.code === 'UNSAFE_SYMLINK').map((p) => [p.entry, p.message])).toEqual([
+      ['up', 'the link points outside the folder it is extracted to (→ ../caf\\xe9)'],
+      ['empty', 'symbolic link target is empty'],
+      ['nul', 'symbolic link target holds a NUL byte, which no path may hold (→ a\\u0000b)'],
+    ]);
+    // Extract refuses those three and makes the fourth.
+    const result = await extractArchive(path.join(dir, 'links.zip'), path.join(dir, 'links'));
+    expect(result.problems.map((p) => [p.entry, p.code])).toEqual([['up', 'UNSAFE_SYMLINK'], ['empty', 'UNSAFE_SYMLINK'], ['nul', 'UNSAFE_SYMLINK']]);
+    expect(result.symlinksCreated).toBe(1);
   });
 
   it('does not call a link whose target cannot be read (encrypted, another method) one that points outside: it is reported as encrypted or unsupported', async () => {
