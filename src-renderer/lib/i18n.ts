@@ -136,7 +136,7 @@ const en = {
   'jobs.kind.test': 'Test',
   'jobs.active': '{count} active',
   'jobs.outcome': '{entries} {entries|entry|entries} · {bytesIn} → {bytesOut} · {duration}',
-  'jobs.outcome.test': 'All {entries} entries OK · {bytesOut} checked · {duration}',
+  'jobs.outcome.test': '{entries} {entries|entry|entries} OK · {bytesOut} checked · {duration}',
   'jobs.outcome.extract': '{entries} {entries|entry|entries} · {bytesOut} written · {duration}',
   'jobs.archiveNote': 'warning: {note}',
 
@@ -279,7 +279,7 @@ const de: Catalog = {
   'jobs.kind.test': 'Prüfen',
   'jobs.active': '{count} aktiv',
   'jobs.outcome': '{entries} {entries|Eintrag|Einträge} · {bytesIn} → {bytesOut} · {duration}',
-  'jobs.outcome.test': 'Alle {entries} Einträge in Ordnung · {bytesOut} geprüft · {duration}',
+  'jobs.outcome.test': '{entries} {entries|Eintrag|Einträge} in Ordnung · {bytesOut} geprüft · {duration}',
   'jobs.outcome.extract': '{entries} {entries|Eintrag|Einträge} · {bytesOut} geschrieben · {duration}',
   'jobs.archiveNote': 'Warnung: {note}',
 

@@ -460,6 +460,8 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'TEST' }).filter({ hasText: 'tail.zip' });
     await expect.poll(() => testJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
     expect(await testJob.locator('.problems li').allTextContents()).toEqual([warning]);
+    // (One entry: it said "All 1 entries OK".)
+    expect(await testJob.locator('.details').first().textContent()).toMatch(/^1 entry OK · /);
 
     const target = path.join(work, 'tail-out');
     harness.dialogs.extractFolders.push(target);
@@ -570,6 +572,7 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
         const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'PRÜFEN' }).filter({ hasText: 'anhang.zip' });
         await expect.poll(() => testJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
         expect(await testJob.locator('.problems li').allTextContents()).toEqual([warning]);
+        expect(await testJob.locator('.details').first().textContent()).toMatch(/^1 Eintrag in Ordnung · /);
         harness.dialogs.extractFolders.push(path.join(dir, 'anhang'));
         await harness.page.getByRole('button', { name: 'Alles entpacken…' }).click();
         await harness.page.getByTestId('confirm-extract').getByRole('button', { name: 'Trotzdem entpacken' }).click();
