@@ -32,13 +32,23 @@ export const COMPRESS_OPTIONS = {
  */
 export function excludesOf(values: { exclude?: string[] | undefined }, cwd: string): { excludes?: string[] } {
   if (!values.exclude?.length) return {};
-  const excludes = values.exclude.map((pattern) => (/^\.\.?(\/|$)/.test(pattern) ? path.resolve(cwd, pattern) : pattern));
+  const excludes = values.exclude.map((pattern) => (/^\.\.?(\/|$)/.test(pattern) ? fromFolder(cwd, pattern) : pattern));
   try {
     compileGlobs(excludes);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   return { excludes };
+}
+
+/**
+ * A pattern that starts at the current folder, as a pattern of the path on disk: the folder's own
+ * path is made of characters that mean themselves (`\[`, `\*`, …). Taken as a pattern, a folder
+ * such as `proj [v2]` made `./build` a class that matched nothing, and nothing was left out.
+ */
+function fromFolder(cwd: string, pattern: string): string {
+  const folder = cwd.split(path.sep).join('/').replace(/[\\*?[]/g, '\\$&');
+  return path.posix.resolve(folder.startsWith('/') ? folder : `/${folder}`, pattern);
 }
 
 /** A path as given, resolved; a trailing separator is kept (`link/` means the folder the link points to). */

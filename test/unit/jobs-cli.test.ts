@@ -71,6 +71,22 @@ describe('zipdesk create / batch', () => {
     expect(() => parseBatchArgs([], '/w')).toThrow(UsageError);
   });
 
+  it('a pattern from ./ or ../ leaves out that path also where the current folder\'s name holds glob characters (proj [v2]*)', async () => {
+    // The folder's path was taken as a pattern too: `[v2]` a class, `*` any name, and
+    // `./p/build` matched nothing, so nothing was left out.
+    expect(parseCreateArgs(['out.zip', 'a', '-x', './build', '-x', '../*.log'], '/w/proj [v2]*/sub')).toMatchObject({ excludes: ['/w/proj \\[v2]\\*/sub/build', '/w/proj \\[v2]\\*/*.log'] });
+    const folder = path.join(root, 'proj [v2]*');
+    for (const dir of ['p/build', 'p/src']) mkdirSync(path.join(folder, dir), { recursive: true });
+    writeFileSync(path.join(folder, 'p/build/out.o'), 'o');
+    writeFileSync(path.join(folder, 'p/src/a.c'), 'c');
+    writeFileSync(path.join(folder, 'p/src/a.tmp'), 't');
+    const ctx = { ...context(false), cwd: folder };
+    expect(await createCommand.run(['../brackets.zip', 'p', '-x', './p/build', '-x', '../proj [[]v2]?/p/src/*.tmp'], ctx)).toBe(0);
+    expect(execFileSync('unzip', ['-Z1', path.join(root, 'brackets.zip')], { encoding: 'utf8' })).toBe('p/\np/src/\np/src/a.c\n');
+    expect(await batchCommand.run(['p', '-o', '..', '-x', './p/build/'], ctx)).toBe(0);
+    expect(execFileSync('unzip', ['-Z1', path.join(root, 'p.zip')], { encoding: 'utf8' })).toBe('p/\np/src/\np/src/a.c\np/src/a.tmp\n');
+  });
+
   it('batch takes -o DIR as --output DIR, as extract does (and --output-dir, its first long name)', () => {
     for (const option of ['-o', '--output', '--output-dir']) expect(parseBatchArgs(['x', option, 'zips'], '/w'), option).toMatchObject({ outputDir: '/w/zips' });
   });
