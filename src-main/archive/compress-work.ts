@@ -34,6 +34,8 @@ export interface FilesBatch {
    * deflated before (the deterministic option). Otherwise one stream is reset between files.
    */
   readonly reproducible: boolean;
+  /** The walk followed links (sources.ts readFlags): a link at a file's path is read through. */
+  readonly followSymlinks: boolean;
 }
 
 /** One file's outcome: `length` bytes of its data (stored or deflated) in the batch buffer, in order. */
@@ -73,7 +75,7 @@ export function compressFiles(batch: FilesBatch, spares: ArrayBuffer[] = []): Fi
   for (const file of batch.files) {
     try {
       const entry: PlannedEntry = { ...file, kind: 'file' };
-      const source = readWholeSync(entry, data.subarray(at, at + file.size + 1));
+      const source = readWholeSync(entry, data.subarray(at, at + file.size + 1), batch.followSymlinks);
       const crc32 = zlib.crc32(source);
       const plan = choosePlan(entry, source, batch.level, (position, length) => source.subarray(position, position + length));
       let method = METHOD_STORED;

@@ -10,7 +10,7 @@
 //   Other special files (sockets, FIFOs, devices) are skipped, and the result names them.
 // - A file that changes (size or mtime differs from the walk, or it grows/shrinks while read),
 //   vanishes before it is read, or is no longer a file (a named pipe in its place, never waited
-//   on) fails the whole job with ZipError 'SOURCE_CHANGED'. We never
+//   on; a link, never followed unless links are) fails the whole job with ZipError 'SOURCE_CHANGED'. We never
 //   write an archive whose entry disagrees with the file it claims to hold.
 // - Files that would not shrink are stored: known compressed formats by extension or magic
 //   number, others by deflating three small samples at level 1, and finally any entry whose
@@ -191,7 +191,7 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
     result = await withTempFile(
       outputPath,
       async (handle) => {
-        const writer = new EntryWriter(handle, list, pool, { level, deterministic: options.deterministic ?? false, signal, log, spoolPath: tempPathFor(outputPath) });
+        const writer = new EntryWriter(handle, list, pool, { level, deterministic: options.deterministic ?? false, followSymlinks: options.followSymlinks ?? false, signal, log, spoolPath: tempPathFor(outputPath) });
         writer.onProgress = options.onProgress;
         const summary = await writer.run();
         // An archive of nothing is refused, as zip refuses it ("Nothing to do!"): whatever is at
@@ -282,6 +282,7 @@ async function checkReplaceable(outputPath: string, sources: readonly string[], 
 interface WriterSettings {
   readonly level: number;
   readonly deterministic: boolean;
+  readonly followSymlinks: boolean;
   readonly signal: AbortSignal | undefined;
   readonly log: Log;
   /** Where the central directory's records may be spooled (SpooledBytes): a temporary name beside the output. */
@@ -361,7 +362,7 @@ class EntryWriter {
   }
 
   async run(): Promise<RunSummary> {
-    const feeder = new LargeFileFeeder(this.entries, this.pool, this.chunkPool, { level: this.settings.level, signal: this.settings.signal, blocksInFlight: this.blocksInFlight });
+    const feeder = new LargeFileFeeder(this.entries, this.pool, this.chunkPool, { level: this.settings.level, signal: this.settings.signal, blocksInFlight: this.blocksInFlight, followSymlinks: this.settings.followSymlinks });
     try {
       return await this.writeEntries(feeder);
     } finally {
@@ -455,7 +456,7 @@ class EntryWriter {
         this.nextToDispatch++;
       }
       if (files.length === 0) continue;
-      const done = this.pool.files({ files, level: this.settings.level, reproducible: this.settings.deterministic });
+      const done = this.pool.files({ files, level: this.settings.level, reproducible: this.settings.deterministic, followSymlinks: this.settings.followSymlinks });
       // Awaited in order later; a job given up early must not leak a rejection.
       done.catch(() => undefined);
       const batch: Batch = { done, bytes, count: files.length, result: undefined, used: 0, offset: 0 };

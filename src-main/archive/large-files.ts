@@ -108,6 +108,8 @@ export interface FeederSettings {
   readonly signal: AbortSignal | undefined;
   /** Blocks deflated (or being deflated) and not yet written, at most. */
   readonly blocksInFlight: number;
+  /** The walk followed links (sources.ts readFlags). */
+  readonly followSymlinks: boolean;
 }
 
 export class LargeFileFeeder {
@@ -211,7 +213,7 @@ export class LargeFileFeeder {
 
   /** Opens and plans the file; `head` is its first chunk. */
   private async open(index: number, entry: PlannedEntry): Promise<{ file: LargeFile; head: Buffer }> {
-    const source = await openChecked(entry);
+    const source = await openChecked(entry, this.settings.followSymlinks);
     try {
       const head = await readExactly(source, entry, 0, Math.min(CHUNK_SIZE, entry.size), this.chunkPool.get());
       const plan = choosePlan(entry, head, this.settings.level, (at, length) => {

@@ -5,7 +5,7 @@
 
 import { Buffer, isUtf8 } from 'node:buffer';
 import { type Stats, closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
-import { type FileHandle, lstat, open, readlink, stat } from 'node:fs/promises';
+import { type FileHandle, lstat, open, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Log } from '../log/types.js';
 import { ZipError } from '../zip/errors.js';
@@ -317,7 +317,10 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
       throw ioError(error, source);
     }
     remembered = nameShared(path.basename(abs));
-    await visit(abs, path.basename(abs), undefined, st, []);
+    // `file-link/` (a link to a file, given as a link to a folder is) is that file, read where it
+    // is: without following links, a file is opened only as itself (readFlags).
+    const at = st.isFile() && !options.followSymlinks && endsWithSeparator(source) ? await realpath(abs) : abs;
+    await visit(at, path.basename(abs), undefined, st, []);
   }
   return entries;
 }
@@ -370,17 +373,35 @@ async function loops(p: string | Buffer): Promise<boolean> {
  */
 const READ_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOCTTY ?? 0);
 
+/**
+ * Unless links are followed, the walk saw a file at the path, not a link: a link put in its place
+ * is refused by the open (O_NOFOLLOW), not followed. It was read through, and a file the link led
+ * to with the size and time the walk saw (`touch -r`, `truncate`) went into the archive as that
+ * file (another user's /etc/shadow, for a root that zips their folder). As GNU tar opens what it
+ * archives. A flag of the open: no system call more.
+ */
+export function readFlags(followSymlinks: boolean): number {
+  return followSymlinks ? READ_FLAGS : READ_FLAGS | (fsConstants.O_NOFOLLOW ?? 0);
+}
+
+/** Why an open of a source failed: a link at a path opened without following (ELOOP; EMLINK on FreeBSD), or it vanished. */
+function openFailure(entry: PlannedEntry, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return changed(entry, 'vanished before it was read');
+  if (code === 'ELOOP' || code === 'EMLINK') return changed(entry, 'is now a symbolic link, not a file');
+  return error;
+}
+
 export function changed(entry: PlannedEntry, what: string): ZipError {
   return new ZipError('SOURCE_CHANGED', `${shownPath(entry.sourcePath)} ${what}; archive not written`, { entry: entry.name });
 }
 
-export async function openChecked(entry: PlannedEntry): Promise<FileHandle> {
+export async function openChecked(entry: PlannedEntry, followSymlinks: boolean): Promise<FileHandle> {
   let handle: FileHandle;
   try {
-    handle = await open(fsPath(entry.sourcePath), READ_FLAGS);
+    handle = await open(fsPath(entry.sourcePath), readFlags(followSymlinks));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw changed(entry, 'vanished before it was read');
-    throw error;
+    throw openFailure(entry, error);
   }
   try {
     await checkUnchanged(entry, handle);
@@ -414,13 +435,12 @@ export async function readExactly(source: FileHandle, entry: PlannedEntry, posit
 }
 
 /** A small file, read whole with plain system calls (we are on the worker thread). */
-export function readWholeSync(entry: PlannedEntry, data: Buffer): Buffer {
+export function readWholeSync(entry: PlannedEntry, data: Buffer, followSymlinks: boolean): Buffer {
   let fd: number;
   try {
-    fd = openSync(fsPath(entry.sourcePath), READ_FLAGS);
+    fd = openSync(fsPath(entry.sourcePath), readFlags(followSymlinks));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw changed(entry, 'vanished before it was read');
-    throw error;
+    throw openFailure(entry, error);
   }
   try {
     checkStats(entry, fstatSync(fd));

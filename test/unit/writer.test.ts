@@ -920,6 +920,54 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     expect(readdirSync(dir).sort()).toEqual(['large', 'small']);
   });
 
+  it('fails with SOURCE_CHANGED when a file is replaced by a symbolic link before it is read, small or large, never reading through it', async () => {
+    // The link leads to a file of the size and time the walk saw (touch -r): only the open can
+    // tell, and it followed the link, so the archive held the other file's bytes as c.txt.
+    const dir = path.join(root, 'to-link');
+    const cases = [
+      { top: 'small', before: (n: number) => text(1024 * 1024, n), size: 100 },
+      { top: 'large', before: (n: number) => text(1_500_000 + n, n), size: 3_000_000 },
+    ];
+    for (const { top, before, size } of cases) {
+      const secret = path.join(dir, `${top}-secret.txt`);
+      const base = writeTree(dir, top, [
+        { name: 'a.txt', kind: 'file', data: text(100) },
+        ...[1, 2, 3, 4, 5].map((n) => ({ name: `b${n}.txt`, kind: 'file' as const, data: before(n) })),
+        { name: 'c.txt', kind: 'file', data: Buffer.alloc(size, 'c') },
+      ]);
+      writeFileSync(secret, Buffer.alloc(size, 's'));
+      const replaced = path.join(base, 'c.txt');
+      execFileSync('touch', ['-r', secret, replaced]);
+      let done = false;
+      const error = await createArchive({
+        outputPath: path.join(dir, `${top}.zip`),
+        sources: [base],
+        onProgress: (p) => {
+          if (!done && p.entriesDone >= 2) {
+            done = true;
+            unlinkSync(replaced);
+            symlinkSync(secret, replaced);
+          }
+        },
+      }).catch((e: unknown) => e);
+      expect(done).toBe(true);
+      expect(error).toMatchObject({ code: 'SOURCE_CHANGED', entry: `${top}/c.txt`, message: `${replaced} is now a symbolic link, not a file; archive not written` });
+      expect(existsSync(path.join(dir, `${top}.zip`))).toBe(false);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['large', 'large-secret.txt', 'small', 'small-secret.txt']);
+  });
+
+  it('reads a source given as `file-link/` (a link to a file) as the file it points to, named as the link', async () => {
+    const dir = path.join(root, 'file-link');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'real.txt'), 'the file');
+    symlinkSync('real.txt', path.join(dir, 'link.txt'));
+    const archive = path.join(dir, 'out.zip');
+    await createArchive({ outputPath: archive, sources: [path.join(dir, 'link.txt') + path.sep] });
+    expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' })).toBe('link.txt\n');
+    expect(execFileSync('unzip', ['-p', archive, 'link.txt'], { encoding: 'utf8' })).toBe('the file');
+  });
+
   it('says in words why a source could not be read, naming its path once (a path longer than the system takes)', async () => {
     const dir = path.join(root, 'deep');
     mkdirSync(dir);
@@ -999,7 +1047,7 @@ describe('the helper pool between create jobs', () => {
   const source = fileURLToPath(import.meta.url);
   const { size, mtimeMs } = statSync(source);
   // Reproducible: the same bytes from whichever helper, whatever it deflated before.
-  const batch = { files: [{ name: 'a', sourcePath: source, size, mode: 0o644, mtimeMs }], level: 6, reproducible: true };
+  const batch = { files: [{ name: 'a', sourcePath: source, size, mode: 0o644, mtimeMs }], level: 6, reproducible: true, followSymlinks: false };
 
   it.skipIf(url === undefined)('keeps the helpers of a job that ended with nothing outstanding on them for the next one, a while', async () => {
     const first = takePool(url, 2);
@@ -1061,8 +1109,8 @@ describe('the helper pool between create jobs', () => {
     writeFileSync(slow, text(3_000_000, 7));
     const skipped = [unread('a.txt', 'not to be read'), unread('b.txt', 'nor this')];
     const pool = takePool(url, 1);
-    const sent = [pool.files({ files: [file(slow)], level: 9, reproducible: true })];
-    for (const source of skipped) sent.push(pool.files({ files: [file(source)], level: 6, reproducible: true }));
+    const sent = [pool.files({ files: [file(slow)], level: 9, reproducible: true, followSymlinks: false })];
+    for (const source of skipped) sent.push(pool.files({ files: [file(source)], level: 6, reproducible: true, followSymlinks: false }));
     const cancelled = new ZipError('CANCELLED', 'cancelled');
     pool.abandon(cancelled);
     for (const answer of sent) await expect(answer).rejects.toBe(cancelled);
