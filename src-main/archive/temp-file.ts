@@ -10,6 +10,7 @@ import { constants as fsConstants, lstatSync } from 'node:fs';
 import { type FileHandle, link, lstat, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ZipError } from '../zip/errors.js';
+import { systemWords } from './system-words.js';
 import { NAME_BYTES, tempStem } from './temp-stem.js';
 
 /** What to do when the target already exists when the work is done. */
@@ -102,10 +103,10 @@ export async function withTempFile<T>(
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const folder = path.dirname(finalPath);
-      if (code === 'ENOENT') throw new ZipError('IO', `folder ${folder} does not exist`, { cause: error });
+      // (A folder that is there may still say ENOENT: /proc makes no files.)
+      if (code === 'ENOENT' && !(await isFolder(folder))) throw new ZipError('IO', `folder ${folder} does not exist`, { cause: error });
       if (code === 'ENOTDIR') throw new ZipError('IO', `${folder} is not a folder: a file is in its place or on its path`, { cause: error });
-      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new ZipError('IO', `cannot write in ${folder} (${code})`, { cause: error });
-      throw error;
+      throw cannotWriteIn(folder, error);
     }
     if (options.onTempPath) options.onTempPath(tempPath, fileIdentity(await handle.stat({ bigint: true })));
     const value = await work(handle, tempPath);
@@ -183,11 +184,23 @@ async function placingError(error: unknown, finalPath: string): Promise<unknown>
   const code = (error as NodeJS.ErrnoException).code;
   const folder = path.dirname(finalPath);
   if (code === 'ENOENT' || code === 'ENOTDIR') {
-    const folderThere = await stat(folder).then((info) => info.isDirectory(), () => false);
+    const folderThere = await isFolder(folder);
     return new ZipError('IO', folderThere ? `the temporary file beside ${finalPath} was removed before it was complete` : `folder ${folder} is gone: moved or deleted while the file was written`, { cause: error });
   }
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new ZipError('IO', `cannot write in ${folder} (${code})`, { cause: error });
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return cannotWriteIn(folder, error);
   return error;
+}
+
+async function isFolder(folder: string): Promise<boolean> {
+  return stat(folder).then((info) => info.isDirectory(), () => false);
+}
+
+/**
+ * The target's folder takes no file, in words ('permission denied', 'read-only file system'), as
+ * a source that cannot be read is said; it said Node's code ('cannot write in /x (EACCES)').
+ */
+function cannotWriteIn(folder: string, error: unknown): ZipError {
+  return new ZipError('IO', `cannot write in ${folder}: ${systemWords(error)}`, { cause: error });
 }
 
 /** Said before any work: a file whose name is too long could never be put there. */

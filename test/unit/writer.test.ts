@@ -218,6 +218,17 @@ describe('withTempFile', () => {
     }
   });
 
+  it.runIf(existsSync('/sys/kernel') && existsSync('/proc/self'))('says in words why the target\'s folder takes no file, and does not call a folder that is there missing', async () => {
+    // /sys takes no new file (EACCES, root too), /proc neither (ENOENT, though it is there). They
+    // said 'cannot write in /sys (EACCES)' and 'folder /proc does not exist'.
+    let worked = false;
+    const work = async () => void (worked = true);
+    await expect(withTempFile('/sys/out.zip', work)).rejects.toMatchObject({ code: 'IO', message: 'cannot write in /sys: permission denied' });
+    await expect(withTempFile('/proc/out.zip', work)).rejects.toMatchObject({ code: 'IO', message: 'cannot write in /proc: no such file or directory' });
+    await expect(withTempFile(path.join(root, 'no-such-folder', 'out.zip'), work)).rejects.toMatchObject({ code: 'IO', message: `folder ${path.join(root, 'no-such-folder')} does not exist` });
+    expect(worked).toBe(false);
+  });
+
   it('refuses a name longer than a file system allows before any work, and a numbered one that grows too long', async () => {
     const dir = path.join(root, 'temp-long');
     mkdirSync(dir);
