@@ -96,7 +96,7 @@ export interface CreateOptions {
   readonly excludes?: readonly string[];
   readonly followSymlinks?: boolean;
   readonly comment?: string;
-  /** Fixed times (1980-01-01) and sorted order: the same input gives the same bytes. */
+  /** Fixed times (1980-01-01) and permissions (0644/0755), sorted order: the same input gives the same bytes. */
   readonly deterministic?: boolean;
   /** What to do if the target exists when done; default 'replace' (the user named it). */
   readonly onExists?: OnExists;
@@ -224,6 +224,17 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
     skipped,
     skippedCount,
   };
+}
+
+/**
+ * A deterministic archive's permission bits, as `tar --mode=go=rX,u+rw,a-s` makes them (the
+ * reproducible-builds advice): 0644, or 0755 for a folder and a file anyone may run; a link 0777.
+ * The bits on disk are the umask's where the files were made (a checkout under umask 022 has
+ * 0644, under 002 0664, under 077 0600), so the same files gave other bytes on another machine.
+ */
+function deterministicPermissions(entry: PlannedEntry): number {
+  if (entry.kind === 'symlink') return 0o777;
+  return entry.kind === 'directory' || (entry.mode & 0o111) !== 0 ? 0o755 : 0o644;
 }
 
 /** Why a create found nothing to put in the archive: the first path it left out, or the patterns. */
@@ -492,7 +503,7 @@ class EntryWriter {
     const deterministic = this.settings.deterministic;
     const dos = deterministic ? { lastModFileDate: (1 << 5) | 1, lastModFileTime: 0 } : toDosDateTime(new Date(entry.mtimeMs));
     const typeBits = entry.kind === 'directory' ? S_IFDIR : entry.kind === 'symlink' ? S_IFLNK : S_IFREG;
-    const mode = (entry.mode & ~S_IFMT & 0xffff) | typeBits;
+    const mode = (deterministic ? deterministicPermissions(entry) : entry.mode & ~S_IFMT & 0xffff) | typeBits;
     return {
       fileName: entry.nameBytes ?? Buffer.from(entry.name, 'utf8'),
       rawName: entry.nameBytes !== undefined,

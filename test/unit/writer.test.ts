@@ -2,7 +2,7 @@
 // policies: deterministic bytes, source changes, compression choices.
 
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, closeSync, constants as fsConstants, existsSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, closeSync, constants as fsConstants, existsSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -516,6 +516,40 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     await createArchive({ outputPath: first, sources: [base, other], deterministic: true });
     await createArchive({ outputPath: second, sources: [other, base], deterministic: true });
     expect(readFileSync(first).equals(readFileSync(second))).toBe(true);
+  });
+
+  it('deterministic: the same files made under another umask give identical bytes, with the permissions tar --mode=go=rX,u+rw,a-s gives', async () => {
+    const dir = path.join(root, 'det-umask');
+    const made = (name: string, file: number, run: number, folder: number): string => {
+      const base = writeTree(dir, name, [
+        { name: 'a.txt', kind: 'file', data: text(5000) },
+        { name: 'sub/run.sh', kind: 'file', data: text(100, 2) },
+        { name: 'sub/big.txt', kind: 'file', data: text(2_000_000, 3) },
+        { name: 'empty', kind: 'directory' },
+        { name: 'ln', kind: 'symlink', target: 'a.txt' },
+      ]);
+      for (const f of ['a.txt', 'sub/big.txt']) chmodSync(path.join(base, f), file);
+      chmodSync(path.join(base, 'sub/run.sh'), run);
+      for (const d of ['sub', 'empty', '.']) chmodSync(path.join(base, d), folder);
+      return base;
+    };
+    // As a checkout leaves them under umask 022, 002 and 077 (and a setgid folder).
+    const archives = [made('t022', 0o644, 0o755, 0o755), made('t002', 0o664, 0o775, 0o2775), made('t077', 0o600, 0o700, 0o700)].map((base, i) => {
+      const from = path.join(dir, `from${i}`);
+      mkdirSync(from);
+      renameSync(base, path.join(from, 'tree'));
+      return path.join(from, 'tree');
+    });
+    const bytes = [];
+    for (const source of archives) {
+      const archive = `${path.dirname(source)}.zip`;
+      await createArchive({ outputPath: archive, sources: [source], deterministic: true });
+      bytes.push(readFileSync(archive));
+    }
+    expect(bytes[1]!.equals(bytes[0]!)).toBe(true);
+    expect(bytes[2]!.equals(bytes[0]!)).toBe(true);
+    const modes = execFileSync('python3', ['-c', 'import sys,zipfile\nfor i in zipfile.ZipFile(sys.argv[1]).infolist(): print(i.filename, oct(i.external_attr >> 16))', `${path.dirname(archives[0]!)}.zip`], { encoding: 'utf8' });
+    expect(modes.trim().split('\n')).toEqual(['tree/ 0o40755', 'tree/a.txt 0o100644', 'tree/empty/ 0o40755', 'tree/ln 0o120777', 'tree/sub/ 0o40755', 'tree/sub/big.txt 0o100644', 'tree/sub/run.sh 0o100755']);
   });
 
   it('reports progress while the files are still being found (counting), then against the final totals', async () => {
