@@ -276,7 +276,15 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
         throw ioError(error, abs);
       }
       const inside = [...ancestors, key];
-      for (const child of found) {
+      for (let i = 0; i < found.length; i++) {
+        // Another turn every WALK_TURN children: the files of one folder are looked at without
+        // one, and a folder of 65,000 files kept a cancel (a message to this thread) out for
+        // 0.5–0.8 s, a million for many seconds.
+        if (i > 0 && i % WALK_TURN === 0) {
+          await new Promise((resolve) => setImmediate(resolve));
+          throwIfAborted(options.signal);
+        }
+        const child = found[i]!;
         if (leftOut(child.name, child.path)) continue;
         let childStat: Stats;
         try {
@@ -346,6 +354,9 @@ interface Child {
   readonly name: string;
   readonly nameBytes: Buffer | undefined;
 }
+
+/** Children of a folder looked at between two turns of the event loop (some 2–10 ms of lstat). */
+const WALK_TURN = 1024;
 
 const SLASH = 0x2f;
 const SLASH_BYTE = Buffer.from('/');
