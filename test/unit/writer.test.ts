@@ -389,6 +389,36 @@ describe('deflateTransient with spans kept as they are', () => {
   });
 });
 
+/**
+ * Zips `top` in `dir`: a.txt, five files of `before(n)`, then c.txt of `last`; once two entries are
+ * written, `replace` is given c.txt's path (after `prepare`, run on it once it is made). The job's
+ * error (or its result). Ahead of the writer go 3 MiB of small files (create.ts AHEAD_BYTES: three
+ * files of 1 MiB, each a batch of its own) and three large files (large-files.ts FILES_AHEAD):
+ * c.txt comes after five of either, so it is not yet opened when the writer has written the first.
+ */
+async function createReplacingLast(dir: string, top: string, before: (n: number) => Buffer, last: Buffer, replace: (cPath: string) => void, prepare?: (cPath: string) => void): Promise<unknown> {
+  const base = writeTree(dir, top, [
+    { name: 'a.txt', kind: 'file', data: text(100) },
+    ...[1, 2, 3, 4, 5].map((n) => ({ name: `b${n}.txt`, kind: 'file' as const, data: before(n) })),
+    { name: 'c.txt', kind: 'file', data: last },
+  ]);
+  const cPath = path.join(base, 'c.txt');
+  prepare?.(cPath);
+  let done = false;
+  const error = await createArchive({
+    outputPath: path.join(dir, `${top}.zip`),
+    sources: [base],
+    onProgress: (p) => {
+      if (!done && p.entriesDone >= 2) {
+        done = true;
+        replace(cPath);
+      }
+    },
+  }).catch((e: unknown) => e);
+  expect(done).toBe(true);
+  return error;
+}
+
 describe('createArchive', () => {
   it('keeps the compressed members of zip containers as they are, small and large (in blocks), on helpers or not', async () => {
     const dir = path.join(root, 'containers');
@@ -932,34 +962,16 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
       }
     });
     const dir = path.join(root, 'to-fifo');
-    // Ahead of the writer go 3 MiB of small files (create.ts AHEAD_BYTES: three of these, each
-    // a batch of its own) and three large files (large-files.ts FILES_AHEAD): the file replaced
-    // comes after five of either, so it is not yet opened when the writer has written the first.
     const cases = [
       { top: 'small', before: (n: number) => text(1024 * 1024, n), last: text(100) },
       { top: 'large', before: (n: number) => text(1_500_000 + n, n), last: text(3_000_000) },
     ];
     for (const { top, before, last } of cases) {
-      const base = writeTree(dir, top, [
-        { name: 'a.txt', kind: 'file', data: text(100) },
-        ...[1, 2, 3, 4, 5].map((n) => ({ name: `b${n}.txt`, kind: 'file' as const, data: before(n) })),
-        { name: 'c.txt', kind: 'file', data: last },
-      ]);
-      const replaced = path.join(base, 'c.txt');
-      let done = false;
-      const error = await createArchive({
-        outputPath: path.join(dir, `${top}.zip`),
-        sources: [base],
-        onProgress: (p) => {
-          if (!done && p.entriesDone >= 2) {
-            done = true;
-            unlinkSync(replaced);
-            execFileSync('mkfifo', [replaced]);
-            pipes.push(replaced);
-          }
-        },
-      }).catch((e: unknown) => e);
-      expect(done).toBe(true);
+      const error = await createReplacingLast(dir, top, before, last, (replaced) => {
+        unlinkSync(replaced);
+        execFileSync('mkfifo', [replaced]);
+        pipes.push(replaced);
+      });
       expect(error).toMatchObject({ code: 'SOURCE_CHANGED', entry: `${top}/c.txt` });
       expect((error as Error).message).toMatch(/is now a named pipe \(FIFO\), not a file/);
       expect(existsSync(path.join(dir, `${top}.zip`))).toBe(false);
@@ -977,27 +989,13 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     ];
     for (const { top, before, size } of cases) {
       const secret = path.join(dir, `${top}-secret.txt`);
-      const base = writeTree(dir, top, [
-        { name: 'a.txt', kind: 'file', data: text(100) },
-        ...[1, 2, 3, 4, 5].map((n) => ({ name: `b${n}.txt`, kind: 'file' as const, data: before(n) })),
-        { name: 'c.txt', kind: 'file', data: Buffer.alloc(size, 'c') },
-      ]);
+      mkdirSync(dir, { recursive: true });
       writeFileSync(secret, Buffer.alloc(size, 's'));
-      const replaced = path.join(base, 'c.txt');
-      execFileSync('touch', ['-r', secret, replaced]);
-      let done = false;
-      const error = await createArchive({
-        outputPath: path.join(dir, `${top}.zip`),
-        sources: [base],
-        onProgress: (p) => {
-          if (!done && p.entriesDone >= 2) {
-            done = true;
-            unlinkSync(replaced);
-            symlinkSync(secret, replaced);
-          }
-        },
-      }).catch((e: unknown) => e);
-      expect(done).toBe(true);
+      const replaced = path.join(dir, top, 'c.txt');
+      const error = await createReplacingLast(dir, top, before, Buffer.alloc(size, 'c'), () => {
+        unlinkSync(replaced);
+        symlinkSync(secret, replaced);
+      }, (c) => execFileSync('touch', ['-r', secret, c]));
       expect(error).toMatchObject({ code: 'SOURCE_CHANGED', entry: `${top}/c.txt`, message: `${replaced} is now a symbolic link, not a file; archive not written` });
       expect(existsSync(path.join(dir, `${top}.zip`))).toBe(false);
     }
