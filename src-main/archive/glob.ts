@@ -7,7 +7,9 @@
 // POSIX classes `[[:upper:]]`, `[[:digit:]]`, … take the Unicode characters of their kind.
 // A pattern without '/' is matched against every path component's name (so `node_modules`
 // and `*.log` exclude at any depth); a pattern with '/' is matched against the whole entry
-// name, e.g. `src/**/*.test.ts`. A trailing '/' is ignored. One that starts with '/' is matched
+// name, e.g. `src/**/*.test.ts`. One that ends in '/' matches folders only, as in .gitignore and
+// rsync (`build/` leaves out the folder build, not a file of that name); the walk asks again once
+// it knows a path is a folder. One that starts with '/' is matched
 // from the archive's root, and also against the path on disk (`/home/me/proj/build` leaves out
 // that folder, as the user sees it; the command line makes `./build` such a path). The two
 // agree where they meet: zipping `/tmp` names its entries `tmp/…`.
@@ -15,8 +17,11 @@
 import path from 'node:path';
 import { ZipError } from '../zip/errors.js';
 
-/** Whether an entry is left out, by its name in the archive and, when given, its absolute path on disk. */
-export type Matcher = (entryName: string, diskPath?: string | Buffer) => boolean;
+/**
+ * Whether an entry is left out, by its name in the archive and, when given, its absolute path on
+ * disk; `isFolder` says it is known to be a folder, which a pattern ending in '/' needs.
+ */
+export type Matcher = (entryName: string, diskPath?: string | Buffer, isFolder?: boolean) => boolean;
 
 function toRegExpSource(pattern: string): string {
   let out = '';
@@ -120,31 +125,44 @@ function compile(raw: string, pattern: string): RegExp {
   }
 }
 
+/** The patterns of one kind: matched against the whole name, a component's name, and, when rooted, the path on disk. */
+interface PatternSet {
+  readonly whole: RegExp[];
+  readonly component: RegExp[];
+  readonly rooted: RegExp[];
+}
+
+const emptySet = (): PatternSet => ({ whole: [], component: [], rooted: [] });
+
+function matches(set: PatternSet, name: string, diskPath: string | Buffer | undefined): boolean {
+  if (set.whole.some((re) => re.test(name))) return true;
+  if (set.rooted.length > 0 && (typeof diskPath === 'string' || Buffer.isBuffer(diskPath))) {
+    const onDisk = diskPath.toString().split(path.sep).join('/').replace(/^\/+|\/+$/g, '');
+    if (set.rooted.some((re) => re.test(onDisk))) return true;
+  }
+  if (set.component.length === 0) return false;
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  return set.component.some((re) => re.test(base));
+}
+
 export function compileGlobs(patterns: readonly string[]): Matcher {
   if (patterns.length === 0) return () => false;
-  const whole: RegExp[] = [];
-  const component: RegExp[] = [];
-  const rooted: RegExp[] = [];
+  const any = emptySet();
+  const folders = emptySet();
   for (const raw of patterns) {
     const pattern = raw.replace(/\/+$/, '');
     if (pattern === '') continue;
+    const set = pattern === raw ? any : folders;
     if (pattern.includes('/')) {
       const re = compile(raw, pattern.replace(/^\/+/, ''));
-      whole.push(re);
-      if (pattern.startsWith('/')) rooted.push(re);
+      set.whole.push(re);
+      if (pattern.startsWith('/')) set.rooted.push(re);
     } else {
-      component.push(compile(raw, pattern));
+      set.component.push(compile(raw, pattern));
     }
   }
-  return (entryName, diskPath) => {
+  return (entryName, diskPath, isFolder) => {
     const name = entryName.replace(/\/+$/, '');
-    if (whole.some((re) => re.test(name))) return true;
-    if (rooted.length > 0 && (typeof diskPath === 'string' || Buffer.isBuffer(diskPath))) {
-      const onDisk = diskPath.toString().split(path.sep).join('/').replace(/^\/+|\/+$/g, '');
-      if (rooted.some((re) => re.test(onDisk))) return true;
-    }
-    if (component.length === 0) return false;
-    const base = name.slice(name.lastIndexOf('/') + 1);
-    return component.some((re) => re.test(base));
+    return matches(any, name, diskPath) || (isFolder === true && matches(folders, name, diskPath));
   };
 }

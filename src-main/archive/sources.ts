@@ -70,8 +70,8 @@ export interface WalkOptions {
   readonly otherOutputs?: readonly string[];
   /** A folder made for the archives (a batch's output folder, made by the command inside a source): left out with all in it. */
   readonly madeFolder?: string;
-  /** Whether the user's patterns leave out this entry name, at this absolute path (glob.ts). */
-  readonly exclude: (name: string, diskPath: string | Buffer) => boolean;
+  /** Whether the user's patterns leave out this entry name, at this absolute path, known to be a folder or not (glob.ts). */
+  readonly exclude: (name: string, diskPath: string | Buffer, isFolder?: boolean) => boolean;
   readonly followSymlinks: boolean;
   /** Take the sources in byte order of their names too (a deterministic archive), not as given. */
   readonly sorted?: boolean;
@@ -209,8 +209,11 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
     return here.length === 0 ? undefined : (child) => here.some((file) => same(child) === file.key || isTempNameFor(file.name, child));
   };
 
-  /** Whether the walk leaves this path out: excluded by the user's patterns. */
-  const leftOut = (name: string, abs: string | Buffer): boolean => name !== '' && options.exclude(name, abs);
+  /**
+   * Whether the walk leaves this path out: excluded by the user's patterns. Asked before a path is
+   * looked at, and again for a folder with `isFolder` (a pattern ending in '/' needs to know).
+   */
+  const leftOut = (name: string, abs: string | Buffer, isFolder?: boolean): boolean => name !== '' && options.exclude(name, abs, isFolder);
 
   /**
    * A folder's children in byte order of names, with their paths and entry names. A name that is
@@ -256,7 +259,7 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
     throwIfAborted(options.signal);
     if (leftOut(name, abs)) return;
     if (st.isDirectory()) {
-      if (isMadeFolder(st)) return;
+      if (isMadeFolder(st) || leftOut(name, abs, true)) return;
       const key = `${st.dev}:${st.ino}`;
       if (ancestors.includes(key)) {
         skip(abs, name, 'a link to a folder it lies in (a loop)');

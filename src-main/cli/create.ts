@@ -48,7 +48,9 @@ export function excludesOf(values: { exclude?: string[] | undefined }, cwd: stri
  */
 function fromFolder(cwd: string, pattern: string): string {
   const folder = cwd.split(path.sep).join('/').replace(/[\\*?[]/g, '\\$&');
-  return path.posix.resolve(folder.startsWith('/') ? folder : `/${folder}`, pattern);
+  const resolved = path.posix.resolve(folder.startsWith('/') ? folder : `/${folder}`, pattern);
+  // `./build/` still means the folder only.
+  return pattern.endsWith('/') && !resolved.endsWith('/') ? `${resolved}/` : resolved;
 }
 
 /** A path as given, resolved; a trailing separator is kept (`link/` means the folder the link points to). */

@@ -65,7 +65,7 @@ describe('zipdesk create / batch', () => {
     // `link/` keeps its slash: the folder the link points to is archived, not the link.
     expect(parseCreateArgs(['out.zip', 'link/', 'b'], '/w')).toMatchObject({ sources: ['/w/link/', '/w/b'] });
     // A pattern from the current folder, as a shell completes it, is the path on disk it names.
-    expect(parseCreateArgs(['out.zip', 'a', '-x', './a/build/', '-x', '../logs/*.log', '-x', '.git', '-x', '/abs/x'], '/w')).toMatchObject({ excludes: ['/w/a/build', '/logs/*.log', '.git', '/abs/x'] });
+    expect(parseCreateArgs(['out.zip', 'a', '-x', './a/build/', '-x', '../logs/*.log', '-x', '.git', '-x', '/abs/x'], '/w')).toMatchObject({ excludes: ['/w/a/build/', '/logs/*.log', '.git', '/abs/x'] });
     expect(parseBatchArgs(['x', '-x', './x/tmp'], '/w')).toMatchObject({ excludes: ['/w/x/tmp'] });
     expect(() => parseBatchArgs(['x', '-o'], '/w')).toThrow(/'-o, --output'/);
     expect(() => parseBatchArgs([], '/w')).toThrow(UsageError);

@@ -117,9 +117,19 @@ describe('exclude globs', () => {
   };
 
   it('match names at any depth, or whole paths when the pattern has a slash', () => {
-    const excluded = compileGlobs(['*.log', 'node_modules', 'src/**/*.test.ts', 'build/', 'a?c', '[xy].md']);
-    expect(['top/x.log', 'node_modules', 'top/node_modules', 'src/a/b/c.test.ts', 'src/c.test.ts', 'build', 'abc', 'q/x.md'].filter((n) => !excluded(n))).toEqual([]);
+    const excluded = compileGlobs(['*.log', 'node_modules', 'src/**/*.test.ts', 'a?c', '[xy].md']);
+    expect(['top/x.log', 'node_modules', 'top/node_modules', 'src/a/b/c.test.ts', 'src/c.test.ts', 'abc', 'q/x.md'].filter((n) => !excluded(n))).toEqual([]);
     expect(['top/x.logs', 'src/c.ts', 'lib/src/c.test.ts', 'abbc', 'z.md'].filter((n) => excluded(n))).toEqual([]);
+  });
+
+  it('match a pattern ending in / only where the path is known to be a folder', () => {
+    const excluded = compileGlobs(['build/', 'out/*/', '/home/me/tmp/']);
+    // A name alone (before the walk has looked at the path) is no folder.
+    expect(['build', 'src/build', 'out/x', 'home/me/tmp'].filter((n) => excluded(n))).toEqual([]);
+    expect(['build', 'src/build', 'out/x', 'home/me/tmp'].filter((n) => excluded(n, undefined, true))).toEqual(['build', 'src/build', 'out/x', 'home/me/tmp']);
+    expect(excluded('tmp', '/home/me/tmp', true)).toBe(true);
+    expect(excluded('tmp', '/home/me/tmp', false)).toBe(false);
+    expect(excluded('out', undefined, true)).toBe(false);
   });
 
   it('match a pattern starting with / from the archive root, or as the path on disk', () => {
@@ -156,7 +166,8 @@ describe('exclude globs', () => {
     expect(matching('[]')).toEqual(['[]']);
     // A negated class is no way across a folder boundary.
     expect(['q/r', 'qxr', 'qyr'].filter(byNames(['q[!x]r', 'z/never']))).toEqual(['qyr']);
-    expect(['q/r', 'qyr'].filter(byNames(['*/q[!x]r', 'q[!x]r/']))).toEqual(['qyr']);
+    const asFolders = compileGlobs(['*/q[!x]r', 'q[!x]r/']);
+    expect(['q/r', 'qyr'].filter((name) => asFolders(name, undefined, true))).toEqual(['qyr']);
   });
 
   it('read a backslash and the POSIX classes as fnmatch does', () => {
@@ -625,6 +636,29 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     mkdirSync(path.join(base, 'keep', 'node_modules'), { recursive: true });
     await createArchive({ outputPath: archive, sources: [base], excludes: ['*.log', path.join(base, 'node_modules')] });
     expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['w/', 'w/keep/', 'w/keep/node_modules/', 'w/keep.txt']);
+  });
+
+  it('leaves out only folders for a pattern ending in /: build/ keeps a file named build, and a link to a folder', async () => {
+    const dir = path.join(root, 'excl-folders');
+    const base = writeTree(dir, 'p', [
+      { name: 'build/o.o', kind: 'file', data: text(10) },
+      { name: 'src/build', kind: 'file', data: text(10) },
+      { name: 'src/lib/build/x.o', kind: 'file', data: text(10) },
+    ]);
+    symlinkSync('../build', path.join(base, 'src', 'linked'));
+    const archive = path.join(dir, 'p.zip');
+    const names = () => execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n');
+    await createArchive({ outputPath: archive, sources: [base], excludes: ['build/', 'linked/'] });
+    expect(names()).toEqual(['p/', 'p/src/', 'p/src/build', 'p/src/lib/', 'p/src/linked']);
+    // Followed, the link is a folder, and is left out as one.
+    await createArchive({ outputPath: archive, sources: [base], excludes: ['build/', 'linked/'], followSymlinks: true });
+    expect(names()).toEqual(['p/', 'p/src/', 'p/src/build', 'p/src/lib/']);
+    // From the disk path: that folder only.
+    await createArchive({ outputPath: archive, sources: [base], excludes: [`${path.join(base, 'src', 'lib', 'build')}/`] });
+    expect(names()).toEqual(['p/', 'p/build/', 'p/build/o.o', 'p/src/', 'p/src/build', 'p/src/lib/', 'p/src/linked']);
+    // Without the slash, every path of that name goes.
+    await createArchive({ outputPath: archive, sources: [base], excludes: ['build'] });
+    expect(names()).toEqual(['p/', 'p/src/', 'p/src/lib/', 'p/src/linked']);
   });
 
   it('leaves out the archive wherever the walk meets its folder, also through a link to it', async () => {
