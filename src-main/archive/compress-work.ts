@@ -24,6 +24,9 @@ export interface FileTask {
   readonly size: number;
   readonly mode: number;
   readonly mtimeMs: number;
+  /** The walk's device and inode of the file (PlannedEntry). */
+  readonly dev?: number;
+  readonly ino?: number;
 }
 
 export interface FilesBatch {

@@ -10,7 +10,8 @@
 //   Other special files (sockets, FIFOs, devices) are skipped, and the result names them.
 // - A file that changes (size or mtime differs from the walk, or it grows/shrinks while read),
 //   vanishes before it is read, or is no longer a file (a named pipe in its place, never waited
-//   on; a link, never followed unless links are) fails the whole job with ZipError 'SOURCE_CHANGED'. We never
+//   on; a link, never followed unless links are) or another file (its device and inode differ from
+//   the walk's) fails the whole job with ZipError 'SOURCE_CHANGED'. We never
 //   write an archive whose entry disagrees with the file it claims to hold.
 // - Files that would not shrink are stored: known compressed formats by extension or magic
 //   number, others by deflating three small samples at level 1, and finally any entry whose
@@ -460,7 +461,7 @@ class EntryWriter {
         const entry = this.entries.peek(this.nextToDispatch)!;
         if (entry.kind === 'file' && !isLargeFile(entry)) {
           if (files.length > 0 && bytes + entry.size > BATCH_BYTES) break;
-          files.push({ name: entry.name, sourcePath: entry.sourcePath, size: entry.size, mode: entry.mode, mtimeMs: entry.mtimeMs });
+          files.push({ name: entry.name, sourcePath: entry.sourcePath, size: entry.size, mode: entry.mode, mtimeMs: entry.mtimeMs, dev: entry.dev, ino: entry.ino });
           indexes.push(this.nextToDispatch);
           bytes += entry.size;
         }

@@ -7,7 +7,7 @@
 // and a create of a million small files was mostly this list: its job thread's heap reached
 // 140 MB. Here they are kept in columns instead, in blocks of BLOCK_ENTRIES: the name as UTF-8
 // bytes, the source path as one of the few folders the names hang from (`roots`), and typed
-// arrays for the rest, some 30 bytes an entry besides the name, outside the collected heap.
+// arrays for the rest, some 40 bytes an entry besides the name, outside the collected heap.
 // What does not fit the columns (a path or name that is not text, a link's target, a name that
 // would not come back the same from UTF-8) is kept as it came, beside them.
 
@@ -21,6 +21,8 @@ const BLOCK_ENTRIES = 16 * 1024;
 const KINDS: readonly EntryKind[] = ['file', 'directory', 'symlink'];
 /** `root` of an entry whose source path is not root + name (kept in `whole`). */
 const NO_ROOT = 0xffff_ffff;
+/** A device past the 65,535 the column numbers (the entry is kept whole). */
+const NO_DEVICE = 0xffff;
 /** Lone surrogates (and, to keep the test cheap, pairs) do not survive a trip through UTF-8. */
 const SURROGATE = /[\uD800-\uDFFF]/;
 
@@ -30,6 +32,9 @@ class Block {
   readonly size = new Float64Array(BLOCK_ENTRIES);
   readonly mtimeMs = new Float64Array(BLOCK_ENTRIES);
   readonly mode = new Uint32Array(BLOCK_ENTRIES);
+  /** A file's inode (NaN for other kinds), and its device as a place in EntryList's `devices`. */
+  readonly ino = new Float64Array(BLOCK_ENTRIES);
+  readonly device = new Uint16Array(BLOCK_ENTRIES);
   /** Where each entry's name ends in `names` (it starts where the previous one ends). */
   readonly nameEnd = new Uint32Array(BLOCK_ENTRIES);
   names = Buffer.allocUnsafe(BLOCK_ENTRIES * 32);
@@ -43,6 +48,9 @@ export class EntryList {
   /** The folders that source paths are made of: root + name (less a folder's final '/'). */
   private readonly roots: string[] = [];
   private readonly rootIds = new Map<string, number>();
+  /** The devices files lie on (a tree spans a few), and their places in `devices`. */
+  private readonly devices: number[] = [];
+  private readonly deviceIds = new Map<number, number>();
   private lastRoot = -1;
   private count = 0;
   /** Entries before this one are written and let go. */
@@ -73,7 +81,10 @@ export class EntryList {
     block.size[at] = entry.size;
     block.mtimeMs[at] = entry.mtimeMs;
     block.mode[at] = entry.mode;
-    const root = entry.nameBytes === undefined && entry.linkTarget === undefined && !SURROGATE.test(entry.name) ? this.rootOf(entry) : NO_ROOT;
+    const device = entry.dev === undefined || entry.ino === undefined ? undefined : this.deviceOf(entry.dev);
+    block.ino[at] = device === undefined ? Number.NaN : entry.ino!;
+    block.device[at] = device ?? 0;
+    const root = device !== NO_DEVICE && entry.nameBytes === undefined && entry.linkTarget === undefined && !SURROGATE.test(entry.name) ? this.rootOf(entry) : NO_ROOT;
     block.root[at] = root;
     if (root === NO_ROOT) block.whole.set(at, entry);
     else this.addName(block, entry.name);
@@ -115,7 +126,9 @@ export class EntryList {
     if (root === NO_ROOT) return block.whole.get(at)!;
     const kind = KINDS[block.kind[at]!]!;
     const name = block.names.toString('utf8', at === 0 ? 0 : block.nameEnd[at - 1]!, block.nameEnd[at]!);
-    return { name, kind, sourcePath: this.roots[root]! + pathTail(name, kind), size: block.size[at]!, mode: block.mode[at]!, mtimeMs: block.mtimeMs[at]! };
+    const ino = block.ino[at]!;
+    const known = !Number.isNaN(ino);
+    return { name, kind, sourcePath: this.roots[root]! + pathTail(name, kind), size: block.size[at]!, mode: block.mode[at]!, mtimeMs: block.mtimeMs[at]!, dev: known ? this.devices[block.device[at]!] : undefined, ino: known ? ino : undefined };
   }
 
   /** The first index from `from` whose entry is a large file, once found; undefined when the walk ended before one. */
@@ -155,6 +168,17 @@ export class EntryList {
       this.rootIds.set(root, id);
     }
     this.lastRoot = id;
+    return id;
+  }
+
+  /** The device's place in `devices`; NO_DEVICE when there are too many to number (the entry is then kept whole). */
+  private deviceOf(dev: number): number {
+    let id = this.deviceIds.get(dev);
+    if (id === undefined) {
+      if (this.devices.length >= NO_DEVICE) return NO_DEVICE;
+      id = this.devices.push(dev) - 1;
+      this.deviceIds.set(dev, id);
+    }
     return id;
   }
 

@@ -46,6 +46,13 @@ export interface PlannedEntry {
   readonly mode: number;
   readonly mtimeMs: number;
   readonly linkTarget?: Buffer;
+  /**
+   * A file's device and inode as the walk saw them. The open checks them (checkStats): O_NOFOLLOW
+   * guards only the last part of the path, and a folder above the file replaced by a link led
+   * the open to a file elsewhere, which passed for this one with the size and time the walk saw.
+   */
+  readonly dev?: number;
+  readonly ino?: number;
 }
 
 function statOrUndefined(folder: string): Stats | undefined {
@@ -185,7 +192,7 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
 
   const addFile = (abs: string | Buffer, name: string, nameBytes: Buffer | undefined, st: Stats): void => {
     if (isReplaced(st)) skip(abs, name, 'the archive this job replaces');
-    else add({ name, ...(nameBytes && { nameBytes }), kind: 'file', sourcePath: abs, size: st.size, mode: st.mode, mtimeMs: st.mtimeMs });
+    else add({ name, ...(nameBytes && { nameBytes }), kind: 'file', sourcePath: abs, size: st.size, mode: st.mode, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino });
   };
 
   // The archive being written, and its temporary file (the walk runs while it is written), are
@@ -432,6 +439,7 @@ export async function checkUnchanged(entry: PlannedEntry, handle: FileHandle): P
 
 function checkStats(entry: PlannedEntry, now: Stats): void {
   if (!now.isFile()) throw changed(entry, `is now ${specialKind(now)}, not a file`);
+  if (entry.ino !== undefined && (now.ino !== entry.ino || now.dev !== entry.dev)) throw changed(entry, 'was replaced by another file');
   if (now.size !== entry.size) throw changed(entry, `changed size (${entry.size} → ${now.size} bytes)`);
   if (now.mtimeMs !== entry.mtimeMs) throw changed(entry, 'was modified');
 }

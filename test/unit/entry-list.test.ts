@@ -42,8 +42,12 @@ function makeEntries(count: number, seed: number): PlannedEntry[] {
       case 9: // a path that is not root + name
         entries.push({ name, kind: 'file', sourcePath: `${sep}elsewhere${sep}other`, size: 2 ** 40 + i, mode, mtimeMs });
         break;
-      default:
-        entries.push({ name, kind: 'file', sourcePath, size: i % 13 === 0 ? CHUNK_SIZE + i : Math.floor(random() * 5000), mode, mtimeMs });
+      default: {
+        // The file's identity, which its open checks: a few devices, inodes past 32 bits too.
+        const dev = [2049, 66306, 2 ** 40 + 3][i % 3]!;
+        const ino = i % 2 === 0 ? Math.floor(random() * 2 ** 52) : 1 + (i % 1000);
+        entries.push({ name, kind: 'file', sourcePath, size: i % 13 === 0 ? CHUNK_SIZE + i : Math.floor(random() * 5000), mode, mtimeMs, dev, ino });
+      }
     }
   }
   return entries;

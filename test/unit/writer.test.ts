@@ -1036,6 +1036,41 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     expect(readdirSync(dir).sort()).toEqual(['large', 'large-secret.txt', 'small', 'small-secret.txt']);
   });
 
+  it('fails with SOURCE_CHANGED when a folder above a file is replaced by a link before the file is read, small or large', async () => {
+    // O_NOFOLLOW guards the last part of the path only: the open went through the link to a
+    // file elsewhere with the size and time the walk saw, and archived it as z/c.txt.
+    const dir = path.join(root, 'parent-link');
+    const cases = [
+      { top: 'small', before: (n: number) => text(1024 * 1024, n), size: 100 },
+      { top: 'large', before: (n: number) => text(1_500_000 + n, n), size: 3_000_000 },
+    ];
+    for (const { top, before, size } of cases) {
+      const base = writeTree(dir, top, [
+        ...[1, 2, 3, 4, 5].map((n) => ({ name: `b${n}.txt`, kind: 'file' as const, data: before(n) })),
+        { name: 'z/c.txt', kind: 'file', data: Buffer.alloc(size, 'c') },
+      ]);
+      const elsewhere = path.join(dir, `${top}-elsewhere`);
+      mkdirSync(elsewhere);
+      writeFileSync(path.join(elsewhere, 'c.txt'), Buffer.alloc(size, 's'));
+      execFileSync('touch', ['-r', path.join(base, 'z', 'c.txt'), path.join(elsewhere, 'c.txt')]);
+      let swapped = false;
+      const error = await createArchive({
+        outputPath: path.join(dir, `${top}.zip`),
+        sources: [base],
+        onProgress: (p) => {
+          if (!swapped && p.entriesDone >= 2) {
+            swapped = true;
+            renameSync(path.join(base, 'z'), path.join(dir, `${top}-z`));
+            symlinkSync(elsewhere, path.join(base, 'z'));
+          }
+        },
+      }).catch((e: unknown) => e);
+      expect(swapped).toBe(true);
+      expect(error).toMatchObject({ code: 'SOURCE_CHANGED', entry: `${top}/z/c.txt`, message: `${path.join(base, 'z', 'c.txt')} was replaced by another file; archive not written` });
+      expect(existsSync(path.join(dir, `${top}.zip`))).toBe(false);
+    }
+  });
+
   it('reads a source given as `file-link/` (a link to a file) as the file it points to, named as the link', async () => {
     const dir = path.join(root, 'file-link');
     mkdirSync(dir);
