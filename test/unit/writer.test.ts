@@ -407,6 +407,15 @@ describe('deflateTransient with spans kept as they are', () => {
  * files of 1 MiB, each a batch of its own) and three large files (large-files.ts FILES_AHEAD):
  * c.txt comes after five of either, so it is not yet opened when the writer has written the first.
  */
+/**
+ * The last file of a tree read whole on a helper (small) or in blocks (large), after five others
+ * of the sizes `before` gives: the cases of the tests that change it while the job runs.
+ */
+const SMALL_AND_LARGE = [
+  { top: 'small', before: (n: number) => text(1024 * 1024, n), size: 100 },
+  { top: 'large', before: (n: number) => text(1_500_000 + n, n), size: 3_000_000 },
+];
+
 async function createReplacingLast(dir: string, top: string, before: (n: number) => Buffer, last: Buffer, replace: (cPath: string) => void, prepare?: (cPath: string) => void): Promise<unknown> {
   const base = writeTree(dir, top, [
     { name: 'a.txt', kind: 'file', data: text(100) },
@@ -996,11 +1005,8 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
       }
     });
     const dir = path.join(root, 'to-fifo');
-    const cases = [
-      { top: 'small', before: (n: number) => text(1024 * 1024, n), last: text(100) },
-      { top: 'large', before: (n: number) => text(1_500_000 + n, n), last: text(3_000_000) },
-    ];
-    for (const { top, before, last } of cases) {
+    for (const { top, before, size } of SMALL_AND_LARGE) {
+      const last = text(size);
       const error = await createReplacingLast(dir, top, before, last, (replaced) => {
         unlinkSync(replaced);
         execFileSync('mkfifo', [replaced]);
@@ -1017,11 +1023,7 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     // The link leads to a file of the size and time the walk saw (touch -r): only the open can
     // tell, and it followed the link, so the archive held the other file's bytes as c.txt.
     const dir = path.join(root, 'to-link');
-    const cases = [
-      { top: 'small', before: (n: number) => text(1024 * 1024, n), size: 100 },
-      { top: 'large', before: (n: number) => text(1_500_000 + n, n), size: 3_000_000 },
-    ];
-    for (const { top, before, size } of cases) {
+    for (const { top, before, size } of SMALL_AND_LARGE) {
       const secret = path.join(dir, `${top}-secret.txt`);
       mkdirSync(dir, { recursive: true });
       writeFileSync(secret, Buffer.alloc(size, 's'));
@@ -1040,11 +1042,7 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     // O_NOFOLLOW guards the last part of the path only: the open went through the link to a
     // file elsewhere with the size and time the walk saw, and archived it as z/c.txt.
     const dir = path.join(root, 'parent-link');
-    const cases = [
-      { top: 'small', before: (n: number) => text(1024 * 1024, n), size: 100 },
-      { top: 'large', before: (n: number) => text(1_500_000 + n, n), size: 3_000_000 },
-    ];
-    for (const { top, before, size } of cases) {
+    for (const { top, before, size } of SMALL_AND_LARGE) {
       const base = writeTree(dir, top, [
         ...[1, 2, 3, 4, 5].map((n) => ({ name: `b${n}.txt`, kind: 'file' as const, data: before(n) })),
         { name: 'z/c.txt', kind: 'file', data: Buffer.alloc(size, 'c') },
