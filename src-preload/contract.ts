@@ -224,6 +224,8 @@ export interface JobView {
   readonly error: string | null;
   /** A test or extract failed by bad entries: a line each (at most 50, the last counting the rest); else empty. */
   readonly errorLines: readonly string[];
+  /** A test or extract failed by bad entries: what is off about the archive as a whole, as JobOutcome.notes; else empty. */
+  readonly errorNotes: readonly ArchiveNoteView[];
   readonly queuedAt: number;
 }
 
@@ -232,7 +234,7 @@ export type JobEvent =
   | { readonly type: 'started'; readonly jobId: string; readonly at: number }
   | { readonly type: 'progress'; readonly jobId: string; readonly progress: JobProgress }
   | { readonly type: 'done'; readonly jobId: string; readonly outcome: JobOutcome }
-  | { readonly type: 'failed'; readonly jobId: string; readonly error: ApiError; readonly lines: readonly string[] }
+  | { readonly type: 'failed'; readonly jobId: string; readonly error: ApiError; readonly lines: readonly string[]; readonly notes: readonly ArchiveNoteView[] }
   | { readonly type: 'cancelled'; readonly jobId: string };
 
 export interface ExtractRequest {

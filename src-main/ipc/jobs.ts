@@ -108,7 +108,7 @@ export class WindowJobs implements JobService {
     if (event.type === 'queued') {
       this.requests.set(event.jobId, event.request);
       const kind = event.batchId !== undefined ? 'batch' : event.request.kind;
-      const job: JobView = { jobId: event.jobId, kind, title: titleOf(event.request), state: 'queued', progress: null, outcome: null, error: null, errorLines: [], queuedAt: this.now() };
+      const job: JobView = { jobId: event.jobId, kind, title: titleOf(event.request), state: 'queued', progress: null, outcome: null, error: null, errorLines: [], errorNotes: [], queuedAt: this.now() };
       this.views.set(event.jobId, job);
       out = { type: 'queued', job };
     } else {
@@ -133,8 +133,9 @@ export class WindowJobs implements JobService {
         }
         case 'failed': {
           const lines = linesOf(event.error.problems);
-          out = { type: 'failed', jobId: event.jobId, error: { code: event.error.code, message: event.error.message }, lines };
-          this.views.set(event.jobId, { ...job, state: 'failed', error: event.error.message, errorLines: lines });
+          const notes = event.error.notes ?? [];
+          out = { type: 'failed', jobId: event.jobId, error: { code: event.error.code, message: event.error.message }, lines, notes };
+          this.views.set(event.jobId, { ...job, state: 'failed', error: event.error.message, errorLines: lines, errorNotes: notes });
           break;
         }
         case 'cancelled':

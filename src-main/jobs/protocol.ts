@@ -140,6 +140,8 @@ export interface JobError {
    * MAX_NOTES, the last then counting the rest), as a result's problems are.
    */
   readonly problems?: JobResult['problems'];
+  /** And what it read around in the archive as a whole, as a result's notes are. */
+  readonly notes?: JobResult['notes'];
 }
 
 /** What the client reports about each job, in this order: queued, started, progress…, then one end. */

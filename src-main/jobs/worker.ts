@@ -134,14 +134,15 @@ function engineProgress(context: JobContext): (progress: ExtractProgress) => voi
 
 /**
  * The failure of a job that met bad entries: the first (in entry order) named, the rest counted,
- * and each of them, up to MAX_NOTES, for the Jobs panel to list (`problems`, see describeFailure).
+ * and each of them, up to MAX_NOTES, for the Jobs panel to list (`problems`, see describeFailure);
+ * with what is off about the archive as a whole (`notes`), which the job read around to get there.
  */
-function entriesFailed(what: string, bad: FirstByIndex<EntryProblem>, count: number, total: number): ZipError {
+function entriesFailed(what: string, bad: FirstByIndex<EntryProblem>, count: number, total: number, archiveNotes: readonly ArchiveNote[]): ZipError {
   const kept = bad.first();
   const first = kept[0]!;
   const more = count > 1 ? ` (and ${count - 1} more of ${total} entries)` : '';
   const notes = kept.map((problem) => ({ entry: problem.entry, message: problem.message }));
-  return Object.assign(new ZipError(first.code, `${what}: ${first.message}${more}`, { entry: first.entry }), notesOf(notes, count));
+  return Object.assign(new ZipError(first.code, `${what}: ${first.message}${more}`, { entry: first.entry }), notesOf(notes, count), archiveNotesOf(archiveNotes));
 }
 
 async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }>, context: JobContext): Promise<Outcome> {
@@ -162,7 +163,7 @@ async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }
     ...(request.archiveIdentity === undefined ? {} : { expectedIdentity: request.archiveIdentity }),
     ...(request.resumedFrom === undefined ? {} : { resumedFrom: request.resumedFrom }),
   });
-  if (!result.ok) throw entriesFailed('could not extract', bad, result.problemCount, result.entriesTotal);
+  if (!result.ok) throw entriesFailed('could not extract', bad, result.problemCount, result.entriesTotal, result.notes);
   // What went as asked but not as the name says: told with the result, not silently.
   // (The result lists the first skipped and renamed entries and counts them all.)
   const notes = [
@@ -181,8 +182,8 @@ async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }
 }
 
 /**
- * What is off about the archive as a whole, read around (so the job did what it was asked), told
- * with the result as `test` and `extract` tell it on the command line: the window lists them.
+ * What is off about the archive as a whole, read around, told with the result (or with the
+ * failure by bad entries) as `test` and `extract` tell it on the command line: the window lists them.
  */
 function archiveNotesOf(notes: readonly ArchiveNote[]): Pick<JobResult, 'notes'> {
   return notes.length === 0 ? {} : { notes };
@@ -215,7 +216,7 @@ async function runTest(request: Extract<WorkerJobRequest, { kind: 'test' }>, con
     onProblem: (problem) => bad.add(problem),
     ...(request.archiveIdentity === undefined ? {} : { expectedIdentity: request.archiveIdentity }),
   });
-  if (!result.ok) throw entriesFailed('bad entry', bad, result.problemCount, result.entriesTotal);
+  if (!result.ok) throw entriesFailed('bad entry', bad, result.problemCount, result.entriesTotal, result.notes);
   return { outputPath: request.archivePath, sizes: { input: statSize(request.archivePath), output: result.bytesTested }, entries: result.entriesTested, ...archiveNotesOf(result.notes) };
 }
 
@@ -235,8 +236,8 @@ function targetOf(request: WorkerJobRequest): string {
 /** One line: `ARCHIVE: ENTRY: what is wrong`. */
 export function describeFailure(request: WorkerJobRequest, error: unknown): JobError {
   if (isZipError(error)) {
-    const { problems } = error as { problems?: JobError['problems'] };
-    return { code: error.code, message: [targetOf(request), error.entry, error.message].filter((part) => part !== undefined).join(': '), ...(problems && { problems }) };
+    const { problems, notes } = error as Pick<JobError, 'problems' | 'notes'>;
+    return { code: error.code, message: [targetOf(request), error.entry, error.message].filter((part) => part !== undefined).join(': '), ...(problems && { problems }), ...(notes && { notes }) };
   }
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);

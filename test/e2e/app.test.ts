@@ -474,6 +474,35 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     await shot('10f-extract-archive-note');
   });
 
+  test('a bad entry and data after the end record: Test and Extract all both fail naming the entry, and list the warning as a job that ends done does', async () => {
+    const folder = makeFolder(work, 'flipped', { 'good.txt': 'good and whole', 'bad.txt': 'BAD ENTRY, ONE BYTE FLIPPED' });
+    const archive = path.join(work, 'flipped.zip');
+    // Stored (-0), so the entry's bytes are its text: one flipped fails its CRC-32, not the inflate.
+    execFileSync('zip', ['-q', '-0', '-r', archive, 'good.txt', 'bad.txt'], { cwd: folder });
+    const bytes = readFileSync(archive);
+    bytes[bytes.indexOf('BAD ENTRY')]! ^= 0x20;
+    writeFileSync(archive, Buffer.concat([bytes, Buffer.alloc(7, 0x2a)]));
+    const warning = `warning: 7 bytes after the end record (at offset ${bytes.length}, ignored)`;
+    await harness.emit('openArchive', archive);
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('flipped.zip');
+    await harness.page.getByRole('button', { name: 'Test', exact: true }).click();
+    const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'TEST' }).filter({ hasText: 'flipped.zip' });
+    await expect.poll(() => testJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('failed');
+    expect(await testJob.getByRole('alert').textContent()).toMatch(/bad\.txt: bad entry: CRC-32 /);
+    expect(await testJob.locator('.problems li').allTextContents()).toEqual([warning]);
+
+    const target = path.join(work, 'flipped-out');
+    harness.dialogs.extractFolders.push(target);
+    await harness.page.getByRole('button', { name: 'Extract all…' }).click();
+    await harness.page.getByTestId('confirm-extract').getByRole('button', { name: 'Extract anyway' }).click();
+    const extractJob = harness.page.locator('[data-testid="job"]', { hasText: `flipped.zip → ${target}` });
+    await expect.poll(() => extractJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('failed');
+    expect(await extractJob.getByRole('alert').textContent()).toMatch(/bad\.txt: could not extract: CRC-32 /);
+    expect(await extractJob.locator('.problems li').allTextContents()).toEqual([warning]);
+    expect(readFileSync(path.join(target, 'good.txt'), 'utf8')).toBe('good and whole');
+    await shot('10g-failed-jobs-archive-note');
+  });
+
   test('a dropped .zip opens; 100,000 entries are listed with only the visible rows in the page', async () => {
     const many = path.join(work, 'many.zip');
     execFileSync('python3', [

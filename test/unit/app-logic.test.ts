@@ -159,7 +159,7 @@ describe('recent files', () => {
 });
 
 function job(partial: Partial<JobView>): JobView {
-  return { jobId: 'j', kind: 'batch', title: 'photos → photos.zip', state: 'queued', progress: null, outcome: null, error: null, errorLines: [], queuedAt: 0, ...partial };
+  return { jobId: 'j', kind: 'batch', title: 'photos → photos.zip', state: 'queued', progress: null, outcome: null, error: null, errorLines: [], errorNotes: [], queuedAt: 0, ...partial };
 }
 
 describe('taskbar progress and notifications', () => {
@@ -365,7 +365,7 @@ describe('the string catalog', () => {
 });
 
 describe('the Jobs panel', () => {
-  const job = (jobId: string, state: JobView['state'], queuedAt: number): JobView => ({ jobId, kind: 'batch', title: jobId, state, progress: null, outcome: null, error: null, errorLines: [], queuedAt });
+  const job = (jobId: string, state: JobView['state'], queuedAt: number): JobView => ({ jobId, kind: 'batch', title: jobId, state, progress: null, outcome: null, error: null, errorLines: [], errorNotes: [], queuedAt });
 
   test('running first, then queued in the order they run (oldest first, a batch of one millisecond as queued), then finished newest first', () => {
     const jobs = [job('done-old', 'done', 1), job('f0', 'running', 5), job('f1', 'queued', 5), job('f10', 'queued', 5), job('f2', 'queued', 6), job('f3', 'queued', 7), job('failed-new', 'failed', 4), job('cancelled-tie', 'cancelled', 4)];

@@ -312,9 +312,10 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     expect(readdirSync(path.join(out, 'two')).sort()).toEqual(['b.txt', 'c.txt']);
   });
 
-  it('a test or extract that meets bad entries fails naming the first, and lists each of them for the Jobs panel', async () => {
+  it('a test or extract that meets bad entries fails naming the first, and lists each of them for the Jobs panel, and what is off about the archive', async () => {
     const archive = path.join(root, 'two-bad.zip');
-    writeFileSync(archive, twoBadEntries());
+    const bad = twoBadEntries();
+    writeFileSync(archive, Buffer.concat([bad, Buffer.from('after')]));
     const client = new JobClient();
     const windowJobs = new WindowJobs(client);
     const rec = record(client);
@@ -325,6 +326,7 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
       const view = windowJobs.list().find((job) => job.jobId === id)!;
       expect(view).toMatchObject({ state: 'failed', error: expect.stringMatching(new RegExp(`^${archive}: bad1\\.txt: ${what}: CRC-32 .* \\(and 1 more of 3 entries\\)$`)) });
       expect(view.errorLines).toEqual([expect.stringMatching(/^bad1\.txt: CRC-32 /), expect.stringMatching(/^bad2\.txt: CRC-32 /)]);
+      expect(view.errorNotes).toEqual([{ code: 'TRAILING_DATA', message: `5 bytes after the end record (at offset ${bad.length}, ignored)`, params: { bytes: 5, offset: bad.length } }]);
     }
     windowJobs.dispose();
   });
