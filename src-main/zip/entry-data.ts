@@ -93,7 +93,7 @@ async function readLocalHeaderAnd(source: RandomAccessSource, entry: ZipEntry, w
 function checkLocalOffset(entry: ZipEntry, size: number): void {
   const offset = entry.localHeaderOffset;
   if (!Number.isSafeInteger(offset) || offset < 0 || offset + LOCAL_FILE_HEADER.size > size) {
-    throw new ZipError('TRUNCATED', `local header offset ${offset} is outside the archive (${size} bytes)`, { entry: entry.name, offset });
+    throw new ZipError('TRUNCATED', `local header offset ${offset} is outside the archive (${size} bytes)`, { entry: entry.name, offset, kind: 'LOCAL_HEADER_OUTSIDE', params: { offset, size } });
   }
 }
 
@@ -130,12 +130,12 @@ function parseLocalHeader(entry: ZipEntry, bytes: Buffer, at: number, size: numb
   if (available < LOCAL_FILE_HEADER.size) return undefined;
   const signature = bytes.readUInt32LE(at);
   if (signature !== SIGNATURE.LOCAL_FILE_HEADER) {
-    throw new ZipError('BAD_LOCAL_HEADER', `bad local file header signature ${hex(signature)} at offset ${offset}`, { entry: entry.name, offset });
+    throw new ZipError('BAD_LOCAL_HEADER', `bad local file header signature ${hex(signature)} at offset ${offset}`, { entry: entry.name, offset, params: { signature: hex(signature), offset } });
   }
   const values = LOCAL_FILE_HEADER.decode(bytes, at);
   const length = LOCAL_FILE_HEADER.lengthOf(values);
   if (offset + length > size) {
-    throw new ZipError('TRUNCATED', `local header at offset ${offset} (${length} bytes with name and extra field) runs past the end of the archive (${size} bytes)`, { entry: entry.name, offset });
+    throw new ZipError('TRUNCATED', `local header at offset ${offset} (${length} bytes with name and extra field) runs past the end of the archive (${size} bytes)`, { entry: entry.name, offset, kind: 'LOCAL_HEADER_PAST_END', params: { offset, length, size } });
   }
   if (available < length + wantAfter && available < size - offset) return undefined;
   if (at !== 0) bytes = bytes.subarray(at, at + Math.min(available, length + wantAfter));

@@ -34,6 +34,17 @@ export type ZipErrorCode =
   | 'BAD_COMMENT' // create: a comment that other readers would take for the end record
   | 'TOO_LARGE';
 
+/** Where a problem was seen, and what its message is made of. */
+export interface ZipErrorDetails {
+  readonly entry?: string | undefined;
+  readonly offset?: number | undefined;
+  readonly cause?: unknown;
+  /** Which of the code's messages this is, where it has more than one that another language words apart. */
+  readonly kind?: string | undefined;
+  /** The values the message is made of, by name. */
+  readonly params?: Readonly<Record<string, string | number>> | undefined;
+}
+
 export class ZipError extends Error {
   override readonly name = 'ZipError';
   readonly code: ZipErrorCode;
@@ -41,18 +52,28 @@ export class ZipError extends Error {
   readonly entry: string | undefined;
   /** Byte offset in the archive where the problem was seen, when known. */
   readonly offset: number | undefined;
+  /**
+   * For the problems the safety report lists (an unsafe name, a local header that cannot be
+   * read…), which message this is and what it is made of: the window words them in its own
+   * language from these (ipc/archives.ts toSafetyView). Not set on the rest, which then take no
+   * room for them (an archive may give hundreds of thousands of errors).
+   */
+  declare readonly kind?: string;
+  declare readonly params?: Readonly<Record<string, string | number>>;
 
-  constructor(code: ZipErrorCode, message: string, details: { entry?: string; offset?: number; cause?: unknown } = {}) {
+  constructor(code: ZipErrorCode, message: string, details: ZipErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.entry = details.entry;
     this.offset = details.offset;
+    if (details.kind !== undefined) this.kind = details.kind;
+    if (details.params !== undefined) this.params = details.params;
   }
 
   /** The same problem, now attributed to an entry. */
   withEntry(entry: string): ZipError {
     if (this.entry !== undefined) return this;
-    return new ZipError(this.code, this.message, { entry, offset: this.offset, cause: this.cause });
+    return new ZipError(this.code, this.message, { entry, offset: this.offset, cause: this.cause, kind: this.kind, params: this.params });
   }
 }
 
@@ -61,7 +82,7 @@ export class ZipError extends Error {
  * an overlap bomb) and kept until reported: a captured stack costs about a kilobyte each, and
  * these are never thrown from where they are made.
  */
-export function stacklessZipError(code: ZipErrorCode, message: string, details: { entry?: string; offset?: number } = {}): ZipError {
+export function stacklessZipError(code: ZipErrorCode, message: string, details: Omit<ZipErrorDetails, 'cause'> = {}): ZipError {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {

@@ -52,7 +52,7 @@ function isPlain(name: string): boolean {
 /** Why a stored name is unsafe, or undefined when it is safe. */
 export function unsafeNameReason(name: string): string | undefined {
   const result = normalize(name);
-  return typeof result === 'string' ? result : undefined;
+  return result instanceof UnsafeName ? result.reason : undefined;
 }
 
 /**
@@ -98,15 +98,32 @@ export function namesTargetItself(name: string): boolean {
 /** The safe relative form of a stored name; rejects with ZipError UNSAFE_PATH. */
 export function safeEntryPath(name: string): SafePath {
   const result = normalize(name);
-  if (typeof result === 'string') throw new ZipError('UNSAFE_PATH', `unsafe name ${JSON.stringify(name)}: ${result}`, { entry: name });
+  if (result instanceof UnsafeName) throw unsafeNameError(name, result);
   return result;
 }
 
 /** Like safeEntryPath, but hands back the error instead of throwing it (for loops over many names). */
 export function trySafeEntryPath(name: string): SafePath | ZipError {
   const result = normalize(name);
-  if (typeof result === 'string') return new ZipError('UNSAFE_PATH', `unsafe name ${JSON.stringify(name)}: ${result}`, { entry: name });
-  return result;
+  return result instanceof UnsafeName ? unsafeNameError(name, result) : result;
+}
+
+/** Which rule refuses a name (normalize): the error's kind, which the window's safety report words in its language. */
+export type UnsafeNameKind = 'EMPTY' | 'NUL' | 'ABSOLUTE' | 'DRIVE_LETTER' | 'CLIMBS_OUT' | 'EMPTY_AFTER_NORMALIZATION';
+
+/** A name normalize refuses: by which rule, why in words, and the drive letter it starts with. */
+class UnsafeName {
+  constructor(
+    readonly kind: UnsafeNameKind,
+    readonly reason: string,
+    readonly drive?: string,
+  ) {}
+}
+
+function unsafeNameError(name: string, unsafe: UnsafeName): ZipError {
+  const quoted = JSON.stringify(name);
+  const params: Record<string, string> = unsafe.drive === undefined ? { name: quoted } : { name: quoted, drive: unsafe.drive };
+  return new ZipError('UNSAFE_PATH', `unsafe name ${quoted}: ${unsafe.reason}`, { entry: name, kind: unsafe.kind, params });
 }
 
 /**
@@ -118,7 +135,7 @@ export function trySafeEntryPath(name: string): SafePath | ZipError {
 export function nameProblemForWriting(name: string): string | undefined {
   if (name.includes('\\')) return 'the name holds a backslash, which ZIP readers take for a folder separator';
   const read = normalize(name);
-  if (typeof read === 'string') return read;
+  if (read instanceof UnsafeName) return read.reason;
   if (read.path.length + (read.trailingSlash ? 1 : 0) === name.length) return undefined;
   return `the name would be read back as ${JSON.stringify(read.path)}`;
 }
@@ -135,27 +152,27 @@ class PlainPath implements SafePath {
   }
 }
 
-function normalize(name: string): SafePath | string {
-  if (name.length === 0) return 'the name is empty';
+function normalize(name: string): SafePath | UnsafeName {
+  if (name.length === 0) return new UnsafeName('EMPTY', 'the name is empty');
   if (isPlain(name)) {
     const trailingSlash = name.charCodeAt(name.length - 1) === SLASH;
     return new PlainPath(trailingSlash ? name.slice(0, -1) : name, trailingSlash);
   }
-  if (name.includes('\0')) return 'the name holds a NUL character';
+  if (name.includes('\0')) return new UnsafeName('NUL', 'the name holds a NUL character');
   const slashed = name.replaceAll('\\', '/');
-  if (slashed.startsWith('/')) return 'the name is an absolute path';
-  if (DRIVE_LETTER.test(slashed)) return `the name starts with the drive letter ${slashed.slice(0, 2)}`;
+  if (slashed.startsWith('/')) return new UnsafeName('ABSOLUTE', 'the name is an absolute path');
+  if (DRIVE_LETTER.test(slashed)) return new UnsafeName('DRIVE_LETTER', `the name starts with the drive letter ${slashed.slice(0, 2)}`, slashed.slice(0, 2));
   const segments: string[] = [];
   for (const segment of slashed.split('/')) {
     if (segment === '' || segment === '.') continue;
     if (segment === '..') {
-      if (segments.length === 0) return 'the name climbs out of the target folder with ".."';
+      if (segments.length === 0) return new UnsafeName('CLIMBS_OUT', 'the name climbs out of the target folder with ".."');
       segments.pop();
       continue;
     }
     segments.push(segment);
   }
-  if (segments.length === 0) return 'the name is empty after normalization';
+  if (segments.length === 0) return new UnsafeName('EMPTY_AFTER_NORMALIZATION', 'the name is empty after normalization');
   return { segments, path: segments.join('/'), trailingSlash: slashed.endsWith('/') };
 }
 
@@ -241,7 +258,7 @@ export function foldedPathKey(path: string, folders?: FolderKeySink): number {
 /** The key of the path a stored name is extracted to (folded by `fold`), or NaN when the name is refused. */
 export function namePathKey(name: string, folders?: FolderKeySink, fold?: PathFold): number {
   const safe = normalize(name);
-  if (typeof safe === 'string') return Number.NaN;
+  if (safe instanceof UnsafeName) return Number.NaN;
   return pathKey(fold === undefined ? safe.path : fold(safe.path), folders);
 }
 

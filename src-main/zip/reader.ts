@@ -778,6 +778,8 @@ export const entryOfRecord: RecordMaker<ZipEntry> = centralEntry;
 /** One central record (already bounds-checked) as a ZipEntry. */
 const NO_ZIP64_COMPRESSED_SIZE = 'central record has compressed size 0xffffffff but no ZIP64 extra field value for it';
 const NO_ZIP64_OFFSET = 'central record has local header offset 0xffffffff but no ZIP64 extra field value for it';
+/** The values those messages are made of: none, in one object for all. */
+const NO_VALUES: Readonly<Record<string, never>> = Object.freeze({});
 
 function centralEntry(buf: Buffer, at: number, values: CentralValues, index: number, position: number, offsetAdjustment: number): ZipEntry {
   const flags = values.generalPurposeBitFlag;
@@ -875,7 +877,8 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
     // Without a stack, and with one of two messages (the record's offset goes with the error,
     // not in its text): an archive may hold hundreds of thousands of such records, and a stack
     // and a message apiece were most of the time and memory of testing 400,000 of them.
-    damage = stacklessZipError('BAD_ZIP64', needCompressed && compressedSize === ZIP64_MARKER_32 ? NO_ZIP64_COMPRESSED_SIZE : NO_ZIP64_OFFSET, { entry: name, offset: position });
+    const noCompressedSize = needCompressed && compressedSize === ZIP64_MARKER_32;
+    damage = stacklessZipError('BAD_ZIP64', noCompressedSize ? NO_ZIP64_COMPRESSED_SIZE : NO_ZIP64_OFFSET, { entry: name, offset: position, kind: noCompressedSize ? 'NO_ZIP64_COMPRESSED_SIZE' : 'NO_ZIP64_OFFSET', params: NO_VALUES });
   }
 
   const external = values.externalFileAttributes;
@@ -1010,6 +1013,12 @@ export function overlapMessage(info: ZipArchiveInfo, overlap: OverlapBytes, name
   const bytes = `${name} (bytes ${overlap.start}–${overlap.end})`;
   if (overlap.other >= 0) return `${bytes} overlaps ${otherName} (local header at offset ${overlap.otherStart})`;
   return `${bytes} overlaps the central directory (bytes ${info.centralDirectoryOffset}–${info.centralDirectoryOffset + info.centralDirectorySize})`;
+}
+
+/** The values overlapMessage is made of, but the names: the entry's bytes, and where the other's local header starts or the directory's bytes. */
+export function overlapParams(info: ZipArchiveInfo, overlap: OverlapBytes): Record<string, number> {
+  if (overlap.other >= 0) return { start: overlap.start, end: overlap.end, otherStart: overlap.otherStart };
+  return { start: overlap.start, end: overlap.end, directoryStart: info.centralDirectoryOffset, directoryEnd: info.centralDirectoryOffset + info.centralDirectorySize };
 }
 
 /** Entries whose byte ranges overlap each other or the central directory (EntryRanges.overlaps). */

@@ -25,7 +25,7 @@ import { foldCase, foldedPathKey, hasDisguisingCharacters, namesTargetItself, pa
 import { FileFolders } from './file-folders.js';
 import { jsonEscapedBytes } from './names.js';
 import { KeyColumn, PathGroups, mergedGroups, type Groups } from './path-groups.js';
-import { EntryRanges, overlapMessage, type OverlapBytes, type ZipReader } from './reader.js';
+import { EntryRanges, overlapMessage, overlapParams, type OverlapBytes, type ZipReader } from './reader.js';
 import { LOCAL_FILE_HEADER } from './records.js';
 
 /** Items kept per list; the count is exact. */
@@ -39,6 +39,18 @@ export interface Finding<T> {
   readonly items: T[];
 }
 
+/**
+ * Which of a finding's reasons an item is (where it has more than one), and the values its
+ * reason is made of, by name: for a wording in another language (the window's, ipc/archives.ts).
+ */
+export interface Worded {
+  readonly kind?: string;
+  readonly params?: Readonly<Record<string, string | number>>;
+}
+
+/** Why extraction refuses a link: its target leads outside, is empty, holds a NUL byte, is too long, or its data cannot be read. */
+export type RefusedLinkKind = 'OUTSIDE' | 'EMPTY_TARGET' | 'NUL_IN_TARGET' | 'TOO_LONG' | 'UNREADABLE';
+
 export interface SafetyReport {
   readonly entries: number;
   readonly files: number;
@@ -48,15 +60,17 @@ export interface SafetyReport {
   readonly totalCompressedSize: number;
   /** uncompressed / compressed size of the entry where it is highest (compressed 0 counts as 1). */
   readonly highestCompressionRatio: { readonly entry: string; readonly ratio: number } | null;
-  readonly unsafeNames: Finding<{ readonly entry: string; readonly reason: string }>;
+  /** `kind`: the rule that refuses the name (zip/paths.ts UnsafeNameKind). */
+  readonly unsafeNames: Finding<{ readonly entry: string; readonly reason: string } & Worded>;
   /**
    * Links extraction refuses: one pointing outside the folder, one whose target is empty or holds
    * a NUL byte, one whose target cannot be read. `target` is quoted as extract's messages quote it
    * (zip/names.ts jsonEscapedBytes: escaped as in a JSON string, a byte that is not UTF-8 as \xNN);
    * empty when it is, or cannot be read.
    */
-  readonly unsafeSymlinks: Finding<{ readonly entry: string; readonly target: string; readonly reason: string }>;
-  readonly overlaps: Finding<{ readonly entry: string; readonly other: string | null; readonly message: string }>;
+  readonly unsafeSymlinks: Finding<{ readonly entry: string; readonly target: string; readonly reason: string; readonly kind: RefusedLinkKind } & Worded>;
+  /** `params`: the entry's bytes and where the other's local header starts, or the central directory's bytes. */
+  readonly overlaps: Finding<{ readonly entry: string; readonly other: string | null; readonly message: string } & Worded>;
   /** Entries that would be written to the same path (after normalization): `count` of them, the first NAMED_PER_GROUP named. */
   readonly duplicateNames: Finding<{ readonly path: string; readonly count: number; readonly entries: string[] }>;
   /**
@@ -81,7 +95,7 @@ export interface SafetyReport {
    * Entries whose headers cannot be read: a local header with a bad signature or past the end of
    * the file, or a central record that cannot say where the data is (ZipEntry.damage).
    */
-  readonly badLocalHeaders: Finding<{ readonly entry: string; readonly code: string; readonly message: string }>;
+  readonly badLocalHeaders: Finding<{ readonly entry: string; readonly code: string; readonly message: string } & Worded>;
   /** What is off about the archive as a whole, read around (zip/archive-notes.ts): other readers may refuse or misread it. */
   readonly archiveNotes: ArchiveNote[];
   /** 'dangerous': extraction would be refused for some entries; 'caution': worth a look; else 'ok'. */
@@ -113,14 +127,14 @@ class Collector<T> {
 export async function buildSafetyReport(reader: ZipReader, options: SafetyOptions = {}): Promise<SafetyReport> {
   const { signal } = options;
   const headers = (options.checkLocalHeaders ?? true) ? new LocalHeaders(reader.source) : undefined;
-  const unsafeNames = new Collector<{ entry: string; reason: string }>();
-  const unsafeSymlinks = new Collector<{ entry: string; target: string; reason: string }>();
+  const unsafeNames = new Collector<{ entry: string; reason: string } & Worded>();
+  const unsafeSymlinks = new Collector<RefusedLink>();
   const encrypted = new Collector<string>();
   const unsupported = new Collector<{ entry: string; method: number; methodName: string }>();
   const disguisedNames = new Collector<string>();
   const localHeaderMismatches = new Collector<{ entry: string; mismatches: HeaderMismatch[] }>();
-  const unreadableLocalHeaders = new Collector<{ entry: string; code: string; message: string }>();
-  const damagedRecords = new Collector<{ entry: string; code: string; message: string }>();
+  const unreadableLocalHeaders = new Collector<{ entry: string; code: string; message: string } & Worded>();
+  const damagedRecords = new Collector<{ entry: string; code: string; message: string } & Worded>();
 
   let count = 0;
   let files = 0;
@@ -162,12 +176,12 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
             if (local.mismatches.length > 0) localHeaderMismatches.add({ entry: entry.name, mismatches: [...local.mismatches] });
           } catch (error) {
             if (!isZipError(error)) throw error;
-            unreadableLocalHeaders.add({ entry: entry.name, code: error.code, message: error.message });
+            unreadableLocalHeaders.add({ entry: entry.name, code: error.code, message: error.message, ...wordedAs(error) });
           }
         }
       } else {
         // A damaged record's sizes are its raw values (0xffffffff): not counted, nor its ratio.
-        damagedRecords.add({ entry: entry.name, code: entry.damage.code, message: entry.damage.message });
+        damagedRecords.add({ entry: entry.name, code: entry.damage.code, message: entry.damage.message, ...wordedAs(entry.damage) });
       }
       ranges!.add(entry, localRoom);
       if (entry.encrypted) encrypted.add(entry.name);
@@ -178,19 +192,13 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
       const safe = extractedPath(entry);
       if (safe === undefined) continue;
       if (safe instanceof ZipError) {
-        unsafeNames.add({ entry: entry.name, reason: safe.message });
+        unsafeNames.add({ entry: entry.name, reason: safe.message, ...wordedAs(safe) });
         continue;
       }
       foldedKeys.add(fileFolders.key(safe.path, entry.isDirectory));
       if (entry.isSymlink && !entry.isDirectory) {
-        const target = await symlinkTarget(reader, entry, signal);
-        if (target === undefined) {
-          // Encrypted, or in another method: its target is unknown, and the entry is reported (and refused) as such.
-        } else if (!Buffer.isBuffer(target)) unsafeSymlinks.add({ entry: entry.name, target: '', reason: target.message });
-        else {
-          const reason = refusedLinkReason(safe, target);
-          if (reason !== undefined) unsafeSymlinks.add({ entry: entry.name, target: jsonEscapedBytes(target), reason });
-        }
+        const refused = await refusedLink(reader, entry, safe, signal);
+        if (refused !== undefined) unsafeSymlinks.add(refused);
       }
     }
   }
@@ -274,11 +282,11 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
       }
     }
   }
-  const overlaps: Finding<{ entry: string; other: string | null; message: string }> = { count: overlapCount, items: [] };
+  const overlaps: Finding<{ entry: string; other: string | null; message: string } & Worded> = { count: overlapCount, items: [] };
   for (const overlap of overlapsListed) {
     const name = names.get(overlap.index)!;
     const otherName = overlap.other >= 0 ? names.get(overlap.other)! : null;
-    overlaps.items.push({ entry: name, other: otherName, message: overlapMessage(reader.info, overlap, name, otherName) });
+    overlaps.items.push({ entry: name, other: otherName, message: overlapMessage(reader.info, overlap, name, otherName), params: overlapParams(reader.info, overlap) });
   }
   const duplicateNames = {
     count: duplicates.count,
@@ -393,28 +401,38 @@ function extractedPath(entry: ZipEntry): SafePath | ZipError | undefined {
   return trySafeEntryPath(entry.name);
 }
 
-/**
- * Why extraction refuses a link at `linkPath` to `target`, the bytes it would be made of; undefined
- * when it makes it (archive/extract.ts placeLink).
- */
-function refusedLinkReason(linkPath: SafePath, target: Buffer): string | undefined {
-  const unusable = unusableLinkTarget(target);
-  if (unusable !== undefined) return unusable;
-  // Byte for byte, as extract checks it: latin1 gives each byte a character of its own, so "/" and "." are seen where the file system sees them.
-  return symlinkTargetStaysInside(linkPath, target.toString('latin1')) ? undefined : 'the link points outside the folder it is extracted to';
+/** The kind and values of an error's message, where it has them (ZipError.kind, params). */
+function wordedAs(error: ZipError): Worded {
+  return { ...(error.kind !== undefined && { kind: error.kind }), ...(error.params !== undefined && { params: error.params }) };
 }
 
+type RefusedLink = { entry: string; target: string; reason: string; kind: RefusedLinkKind } & Worded;
+
 /**
- * A link's target as stored (not decoded: bytes that are not UTF-8 would name another file once
- * decoded, each as U+FFFD); undefined when encrypted or in another method, a ZipError when it cannot be read.
+ * Why extraction refuses the link entry at `linkPath` (archive/extract.ts placeLink), or undefined
+ * when it makes it. Its target is read as stored (not decoded: bytes that are not UTF-8 would name
+ * another file once decoded, each as U+FFFD); one encrypted or in another method is not known, and
+ * the entry is reported (and refused) as such, not here.
  */
-async function symlinkTarget(reader: ZipReader, entry: ZipEntry, signal: AbortSignal | undefined): Promise<Buffer | ZipError | undefined> {
+async function refusedLink(reader: ZipReader, entry: ZipEntry, linkPath: SafePath, signal: AbortSignal | undefined): Promise<RefusedLink | undefined> {
   if (entry.encrypted || (entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED)) return undefined;
-  if (entry.uncompressedSize > MAX_SYMLINK_TARGET) return new ZipError('UNSAFE_SYMLINK', `link target of ${entry.uncompressedSize} bytes is too long`, { entry: entry.name });
+  const size = entry.uncompressedSize;
+  if (size > MAX_SYMLINK_TARGET) return { entry: entry.name, target: '', reason: `link target of ${size} bytes is too long`, kind: 'TOO_LONG', params: { bytes: size } };
+  let target: Buffer;
   try {
-    return await reader.readEntry(entry, { ...(signal === undefined ? {} : { signal }), maxSize: MAX_SYMLINK_TARGET });
+    target = await reader.readEntry(entry, { ...(signal === undefined ? {} : { signal }), maxSize: MAX_SYMLINK_TARGET });
   } catch (error) {
-    if (isZipError(error)) return error;
-    throw error;
+    if (!isZipError(error)) throw error;
+    return { entry: entry.name, target: '', reason: error.message, kind: 'UNREADABLE', params: { error: error.message } };
   }
+  const quoted = jsonEscapedBytes(target);
+  const unusable = unusableLinkTarget(target);
+  if (unusable !== undefined) {
+    // (Its two reasons: a target that is empty, one that holds a NUL byte.)
+    if (target.length === 0) return { entry: entry.name, target: quoted, reason: unusable, kind: 'EMPTY_TARGET', params: {} };
+    return { entry: entry.name, target: quoted, reason: unusable, kind: 'NUL_IN_TARGET', params: { target: quoted } };
+  }
+  // Byte for byte, as extract checks it: latin1 gives each byte a character of its own, so "/" and "." are seen where the file system sees them.
+  if (symlinkTargetStaysInside(linkPath, target.toString('latin1'))) return undefined;
+  return { entry: entry.name, target: quoted, reason: 'the link points outside the folder it is extracted to', kind: 'OUTSIDE', params: { target: quoted } };
 }

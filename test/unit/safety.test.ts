@@ -105,7 +105,7 @@ describe('the safety report', () => {
     const report = await reportOf(bytes);
     expect(report.verdict).toBe('dangerous');
     expect(report.unsafeNames.items.map((i) => i.entry)).toEqual(['../evil.sh', '/etc/cron.d/x', 'C:\\boot.ini']);
-    expect(report.unsafeSymlinks.items).toEqual([{ entry: 'link', target: '../../outside', reason: expect.any(String) }]);
+    expect(report.unsafeSymlinks.items).toEqual([{ entry: 'link', target: '../../outside', reason: expect.any(String), kind: 'OUTSIDE', params: { target: '../../outside' } }]);
     expect(report.duplicateNames.items).toEqual([{ path: 'a.txt', count: 2, entries: ['a.txt', './a.txt'] }]);
     expect(report.caseCollisions.items).toEqual([{ path: 'README', count: 2, entries: ['README', 'readme'] }]);
     expect(report.encrypted.items).toEqual(['secret']);
@@ -141,7 +141,10 @@ describe('the safety report', () => {
     const bytes = craftZip(headerInNameRoom());
     const report = await reportOf(bytes);
     expect(report.verdict).toBe('dangerous');
-    expect(report.overlaps).toEqual({ count: 1, items: [{ entry: expect.stringMatching(/^long-+\.txt$/), other: 'hidden.txt', message: expect.stringMatching(/\(bytes 0–385\) overlaps hidden\.txt \(local header at offset 334\)$/) }] });
+    expect(report.overlaps).toEqual({
+      count: 1,
+      items: [{ entry: expect.stringMatching(/^long-+\.txt$/), other: 'hidden.txt', message: expect.stringMatching(/\(bytes 0–385\) overlaps hidden\.txt \(local header at offset 334\)$/), params: { start: 0, end: 385, otherStart: 334 } }],
+    });
     expect(await fileReportOf(bytes)).toEqual(report);
   });
 
@@ -158,9 +161,9 @@ with zipfile.ZipFile('links.zip', 'w') as z:
     expect(report.unsafeSymlinks).toEqual({
       count: 3,
       items: [
-        { entry: 'up', target: '../caf\\xe9', reason: 'the link points outside the folder it is extracted to' },
-        { entry: 'empty', target: '', reason: 'symbolic link target is empty' },
-        { entry: 'nul', target: 'a\\u0000b', reason: 'symbolic link target holds a NUL byte, which no path may hold' },
+        { entry: 'up', target: '../caf\\xe9', reason: 'the link points outside the folder it is extracted to', kind: 'OUTSIDE', params: { target: '../caf\\xe9' } },
+        { entry: 'empty', target: '', reason: 'symbolic link target is empty', kind: 'EMPTY_TARGET', params: {} },
+        { entry: 'nul', target: 'a\\u0000b', reason: 'symbolic link target holds a NUL byte, which no path may hold', kind: 'NUL_IN_TARGET', params: { target: 'a\\u0000b' } },
       ],
     });
     expect(await fileReportOf(archive)).toEqual(report);
@@ -229,7 +232,8 @@ with zipfile.ZipFile('links.zip', 'w') as z:
     }
     const duplicates = [...byPath].filter(([, same]) => same.names.length > 1 && !same.folders).map(([path, same]) => ({ path, count: same.names.length, entries: same.names.slice(0, NAMED_PER_GROUP) }));
     const collisions = [...byFold.values()].filter((variants) => variants.length > 1).map((variants) => ({ path: variants[0], count: variants.length, entries: variants.slice(0, NAMED_PER_GROUP) }));
-    const overlaps = findOverlaps(entries, reader.info).map((o) => ({ entry: entries[o.index]!.name, other: o.other >= 0 ? entries[o.other]!.name : null, message: o.message }));
+    // (The bytes each overlap is made of are the report's own: in the message.)
+    const overlaps = findOverlaps(entries, reader.info).map((o) => ({ entry: entries[o.index]!.name, other: o.other >= 0 ? entries[o.other]!.name : null, message: o.message, params: expect.any(Object) }));
     expect(duplicates.length).toBeGreaterThan(LISTED);
     expect(collisions.some((group) => group.entries.some((path) => path.includes('e\u0301'))) && collisions.some((group) => group.entries.some((path) => path.includes('ς')))).toBe(true);
     expect(overlaps.length).toBe(4);
