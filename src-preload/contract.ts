@@ -139,12 +139,63 @@ export type Severity = 'info' | 'warning' | 'danger';
 export interface SafetyProblem {
   readonly severity: Severity;
   readonly code: string;
+  /** Which of the code's wordings, for a code said in more than one way (SAFETY_WORDINGS: `CODE.KIND`). */
+  readonly kind?: string;
   readonly entry: string | null;
-  /** In English; the window words a problem it knows by its code and `params` in the user's language. */
+  /** In English; the window words a problem it knows by its code (and kind) and `params` in the user's language. */
   readonly message: string;
   /** The values the message is made of, for a wording in another language. */
   readonly params?: Readonly<Record<string, string | number>>;
+  /** LOCAL_MISMATCH: each field the local header and the central record disagree on, its two values as shown. */
+  readonly mismatches?: readonly { readonly field: string; readonly local: string; readonly central: string }[];
 }
+
+/**
+ * Every way the safety report says a problem: its code, or `CODE.KIND` for a code said in more
+ * than one way (SafetyProblem.kind). The window words each in English and German (its catalog
+ * has `safety.` and each of these), and a test makes each of them from an archive.
+ */
+export const SAFETY_WORDINGS = [
+  'UNSAFE_PATH.EMPTY',
+  'UNSAFE_PATH.NUL',
+  'UNSAFE_PATH.ABSOLUTE',
+  'UNSAFE_PATH.DRIVE_LETTER',
+  'UNSAFE_PATH.CLIMBS_OUT',
+  'UNSAFE_PATH.EMPTY_AFTER_NORMALIZATION',
+  'UNSAFE_SYMLINK.OUTSIDE',
+  'UNSAFE_SYMLINK.EMPTY_TARGET',
+  'UNSAFE_SYMLINK.NUL_IN_TARGET',
+  'UNSAFE_SYMLINK.TOO_LONG',
+  'UNSAFE_SYMLINK.UNREADABLE',
+  'OVERLAPPING_ENTRIES.ENTRY',
+  'OVERLAPPING_ENTRIES.DIRECTORY',
+  'TRUNCATED.LOCAL_HEADER_OUTSIDE',
+  'TRUNCATED.LOCAL_HEADER_PAST_END',
+  'BAD_LOCAL_HEADER',
+  'BAD_ZIP64.NO_ZIP64_COMPRESSED_SIZE',
+  'BAD_ZIP64.NO_ZIP64_OFFSET',
+  'LOCAL_MISMATCH',
+  'DUPLICATE_NAME',
+  'CASE_COLLISION',
+  'FILE_AND_FOLDER',
+  'FILE_AND_FOLDER_CASE',
+  'ENCRYPTED',
+  'UNSUPPORTED_METHOD',
+  'DISGUISED_NAME',
+  'TOO_LARGE',
+  // What is off about the archive as a whole (ArchiveNoteView, a Test or Extract job's notes too).
+  'DIRECTORY_SLACK',
+  'DIRECTORY_SIGNATURE',
+  'DIRECTORY_GAP',
+  'UNCOUNTED_PREFIX',
+  'OFFSETS_TOO_LARGE',
+  'DIRECTORY_MOVED',
+  'DIRECTORY_SIZE',
+  'ZIP64_END_IGNORED',
+  'TRAILING_DATA',
+] as const;
+
+export type SafetyWording = (typeof SAFETY_WORDINGS)[number];
 
 export interface SafetyView {
   /** 'ok' when nothing is off; otherwise the worst problem's severity. */

@@ -5,14 +5,14 @@
 // every ZipEntry, a million-entry archive kept some 400 MB in the main process.)
 
 import path from 'node:path';
-import type { ArchiveReport, ArchiveSummary, EntryInspection, EntryPage, SafetyProblem, SafetyView, Severity } from '../../src-preload/contract.js';
+import { SAFETY_WORDINGS, type ArchiveReport, type ArchiveSummary, type EntryInspection, type EntryPage, type SafetyProblem, type SafetyView, type SafetyWording, type Severity } from '../../src-preload/contract.js';
 import { openFileSource, type FileSource } from '../archive/file-source.js';
 import { silentLog, type Log } from '../log/types.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import { isSizeKnown, type ZipEntry } from '../zip/model.js';
 import { grown } from '../zip/columns.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
-import { buildSafetyReport, type SafetyReport } from '../zip/safety.js';
+import { buildSafetyReport, type SafetyReport, type Worded } from '../zip/safety.js';
 import { BridgeError } from './handle.js';
 import { endRecords, inspectEntry } from './inspection.js';
 import { toRow } from './rows.js';
@@ -29,22 +29,46 @@ interface OpenArchive {
   report?: Promise<ArchiveReport>;
 }
 
-/** The safety report as the window shows it: a verdict and one line per finding. */
+/** Whether the window has a wording of this one (SAFETY_WORDINGS). */
+function isSafetyWording(wording: string): wording is SafetyWording {
+  return (SAFETY_WORDINGS as readonly string[]).includes(wording);
+}
+
+/**
+ * The safety report as the window shows it: a verdict and one line per finding, each in English
+ * and, for the window to word it in the user's language, by its code (and kind) with its values.
+ */
 export function toSafetyView(report: SafetyReport): SafetyView {
   const problems: SafetyProblem[] = [];
-  const add = (severity: Severity, code: string, entry: string | null, message: string, params?: Record<string, string | number>) =>
-    problems.push({ severity, code, entry, message, ...(params && { params }) });
+  const add = (severity: Severity, wording: SafetyWording, entry: string | null, message: string, params: Readonly<Record<string, string | number>>, more: Pick<SafetyProblem, 'mismatches'> = {}) => {
+    const [code, kind] = wording.split('.') as [string, string | undefined];
+    problems.push({ severity, code, ...(kind !== undefined && { kind }), entry, message, params, ...more });
+  };
+  // A problem that is an error of its own (zip/errors.ts) is worded by the kind and values it
+  // carries; one that has none (the file could not be read) as main says it.
+  const addError = (severity: Severity, code: string, entry: string, message: string, worded: Worded) => {
+    const wording = worded.kind === undefined ? code : `${code}.${worded.kind}`;
+    if (isSafetyWording(wording) && worded.params !== undefined) add(severity, wording, entry, message, worded.params);
+    else problems.push({ severity, code, entry, message });
+  };
   // Each kind lists its first LISTED findings and counts them all: what it did not list is counted.
   const findings = [report.unsafeNames, report.unsafeSymlinks, report.overlaps, report.badLocalHeaders, report.localHeaderMismatches, report.duplicateNames, report.caseCollisions, report.fileFolderConflicts, report.encrypted, report.unsupported, report.disguisedNames];
-  for (const item of report.unsafeNames.items) add('danger', 'UNSAFE_PATH', item.entry, item.reason);
-  // (A target that is empty, or could not be read, is not shown: the reason says so.)
-  for (const item of report.unsafeSymlinks.items) add('danger', 'UNSAFE_SYMLINK', item.entry, item.target === '' ? item.reason : `${item.reason} (→ ${item.target})`);
-  for (const item of report.overlaps.items) add('danger', 'OVERLAPPING_ENTRIES', item.entry, item.message);
-  for (const item of report.badLocalHeaders.items) add('danger', item.code, item.entry, item.message);
+  for (const item of report.unsafeNames.items) addError('danger', 'UNSAFE_PATH', item.entry, item.reason, item);
+  for (const item of report.unsafeSymlinks.items) {
+    // The target after the reason, when there is one to show; an error reading it after what it is.
+    const message = item.kind === 'UNREADABLE' ? `the link's target cannot be read: ${item.reason}` : item.target === '' ? item.reason : `${item.reason} (→ ${item.target})`;
+    add('danger', `UNSAFE_SYMLINK.${item.kind}`, item.entry, message, item.params ?? {});
+  }
+  for (const item of report.overlaps.items) {
+    if (item.other === null) add('danger', 'OVERLAPPING_ENTRIES.DIRECTORY', item.entry, item.message, { name: item.entry, ...item.params });
+    else add('danger', 'OVERLAPPING_ENTRIES.ENTRY', item.entry, item.message, { name: item.entry, other: item.other, ...item.params });
+  }
+  for (const item of report.badLocalHeaders.items) addError('danger', item.code, item.entry, item.message, item);
   // A CRC in hex, as the inspector and the jobs show it.
   const shown = (field: string, value: string | number): string => (field === 'crc32' && typeof value === 'number' ? `0x${value.toString(16).padStart(8, '0')}` : String(value));
   for (const item of report.localHeaderMismatches.items) {
-    add('warning', 'LOCAL_MISMATCH', item.entry, item.mismatches.map((m) => `${m.field}: local ${shown(m.field, m.local)}, central ${shown(m.field, m.central)}`).join('; '));
+    const mismatches = item.mismatches.map((m) => ({ field: m.field, local: shown(m.field, m.local), central: shown(m.field, m.central) }));
+    add('warning', 'LOCAL_MISMATCH', item.entry, mismatches.map((m) => `${m.field}: local ${m.local}, central ${m.central}`).join('; '), {}, { mismatches });
   }
   for (const item of report.duplicateNames.items) add('warning', 'DUPLICATE_NAME', item.path, `${item.count} entries write to this path`, { count: item.count });
   for (const item of report.caseCollisions.items) add('warning', 'CASE_COLLISION', item.path, `names differ only by case: ${item.entries.join(', ')}`, { names: item.entries.join(', ') });

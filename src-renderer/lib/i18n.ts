@@ -1,6 +1,7 @@
 // Every string the window shows, in one catalog, English and German (issue 5). The locale
 // follows the system (navigator.language); `{name}` placeholders are filled by t().
 
+import type { SafetyWording } from '../../src-preload/contract.js';
 import { visibleText } from './visible.js';
 
 const en = {
@@ -109,8 +110,28 @@ const en = {
   'safety.UNCOUNTED_PREFIX': '{bytes} {bytes|byte|bytes} before the archive that its offsets do not count (data put in front of it, or a self-extractor whose offsets were not adjusted): every offset is read {bytes} {bytes|byte|bytes} further on',
   'safety.OFFSETS_TOO_LARGE': "the archive's offsets count {bytes} {bytes|byte|bytes} that are not there (missing from its start?): every offset is read {bytes} {bytes|byte|bytes} earlier",
   'safety.DIRECTORY_MOVED': 'the end record puts the central directory at offset {declared}, but it is at {offset}, where its size puts it before the end record',
-  'safety.DIRECTORY_SIZE': 'the end record declares a central directory of {declared} {declared|byte|bytes}, but its records take {bytes} {bytes|byte|bytes}: they are read as they are',
+  'safety.DIRECTORY_SIZE': 'the end record declares a central directory of {declared} {declared|byte|bytes} but its records take {bytes} {bytes|byte|bytes}: they are read as they are',
   'safety.TRAILING_DATA': '{bytes} {bytes|byte|bytes} after the end record (at offset {offset}, ignored)',
+  'safety.UNSAFE_PATH.EMPTY': 'unsafe name {name}: the name is empty',
+  'safety.UNSAFE_PATH.NUL': 'unsafe name {name}: the name holds a NUL character',
+  'safety.UNSAFE_PATH.ABSOLUTE': 'unsafe name {name}: the name is an absolute path',
+  'safety.UNSAFE_PATH.DRIVE_LETTER': 'unsafe name {name}: the name starts with the drive letter {drive}',
+  'safety.UNSAFE_PATH.CLIMBS_OUT': 'unsafe name {name}: the name climbs out of the target folder with ".."',
+  'safety.UNSAFE_PATH.EMPTY_AFTER_NORMALIZATION': 'unsafe name {name}: the name is empty after normalization',
+  'safety.UNSAFE_SYMLINK.OUTSIDE': 'the link points outside the folder it is extracted to (→ {target})',
+  'safety.UNSAFE_SYMLINK.EMPTY_TARGET': 'symbolic link target is empty',
+  'safety.UNSAFE_SYMLINK.NUL_IN_TARGET': 'symbolic link target holds a NUL byte, which no path may hold (→ {target})',
+  'safety.UNSAFE_SYMLINK.TOO_LONG': 'link target of {bytes} bytes is too long',
+  'safety.UNSAFE_SYMLINK.UNREADABLE': "the link's target cannot be read: {error}",
+  'safety.OVERLAPPING_ENTRIES.ENTRY': '{name} (bytes {start}–{end}) overlaps {other} (local header at offset {otherStart})',
+  'safety.OVERLAPPING_ENTRIES.DIRECTORY': '{name} (bytes {start}–{end}) overlaps the central directory (bytes {directoryStart}–{directoryEnd})',
+  'safety.TRUNCATED.LOCAL_HEADER_OUTSIDE': 'local header offset {offset} is outside the archive ({size} bytes)',
+  'safety.TRUNCATED.LOCAL_HEADER_PAST_END': 'local header at offset {offset} ({length} bytes with name and extra field) runs past the end of the archive ({size} bytes)',
+  'safety.BAD_LOCAL_HEADER': 'bad local file header signature {signature} at offset {offset}',
+  'safety.BAD_ZIP64.NO_ZIP64_COMPRESSED_SIZE': 'central record has compressed size 0xffffffff but no ZIP64 extra field value for it',
+  'safety.BAD_ZIP64.NO_ZIP64_OFFSET': 'central record has local header offset 0xffffffff but no ZIP64 extra field value for it',
+  'safety.LOCAL_MISMATCH': '{fields}',
+  'safety.mismatchedField': '{field}: local {local}, central {central}',
 
   'confirm.title': 'Extract {name}?',
   'confirm.extractAnyway': 'Extract anyway',
@@ -141,7 +162,7 @@ const en = {
   'jobs.archiveNote': 'warning: {note}',
 
   'notice.dismiss': 'Dismiss',
-} as const;
+} as const satisfies Readonly<Record<`safety.${SafetyWording}`, string>> & Readonly<Record<string, string>>;
 
 export type MessageKey = keyof typeof en;
 type Catalog = { readonly [K in MessageKey]: string };
@@ -254,6 +275,26 @@ const de: Catalog = {
   'safety.DIRECTORY_MOVED': 'Der Endeintrag setzt das zentrale Verzeichnis an Offset {declared}, es liegt aber bei {offset}, wo seine Größe es vor den Endeintrag stellt',
   'safety.DIRECTORY_SIZE': 'Der Endeintrag gibt für das zentrale Verzeichnis {declared} {declared|Byte|Bytes} an, seine Einträge belegen aber {bytes} {bytes|Byte|Bytes}: sie werden gelesen, wie sie sind',
   'safety.TRAILING_DATA': '{bytes} {bytes|Byte|Bytes} nach dem Endeintrag (bei Offset {offset}, übergangen)',
+  'safety.UNSAFE_PATH.EMPTY': 'unsicherer Name {name}: der Name ist leer',
+  'safety.UNSAFE_PATH.NUL': 'unsicherer Name {name}: der Name enthält ein NUL-Zeichen',
+  'safety.UNSAFE_PATH.ABSOLUTE': 'unsicherer Name {name}: der Name ist ein absoluter Pfad',
+  'safety.UNSAFE_PATH.DRIVE_LETTER': 'unsicherer Name {name}: der Name beginnt mit dem Laufwerksbuchstaben {drive}',
+  'safety.UNSAFE_PATH.CLIMBS_OUT': 'unsicherer Name {name}: der Name steigt mit „..“ aus dem Zielordner hinaus',
+  'safety.UNSAFE_PATH.EMPTY_AFTER_NORMALIZATION': 'unsicherer Name {name}: der Name ist nach dem Normalisieren leer',
+  'safety.UNSAFE_SYMLINK.OUTSIDE': 'Der Link zeigt aus dem Ordner hinaus, in den entpackt wird (→ {target})',
+  'safety.UNSAFE_SYMLINK.EMPTY_TARGET': 'Das Ziel des symbolischen Links ist leer',
+  'safety.UNSAFE_SYMLINK.NUL_IN_TARGET': 'Das Ziel des symbolischen Links enthält ein NUL-Byte, das kein Pfad enthalten darf (→ {target})',
+  'safety.UNSAFE_SYMLINK.TOO_LONG': 'Das Ziel des Links ist mit {bytes} Bytes zu lang',
+  'safety.UNSAFE_SYMLINK.UNREADABLE': 'Das Ziel des Links ist nicht lesbar: {error}',
+  'safety.OVERLAPPING_ENTRIES.ENTRY': '{name} (Bytes {start}–{end}) überschneidet sich mit {other} (lokaler Header bei Offset {otherStart})',
+  'safety.OVERLAPPING_ENTRIES.DIRECTORY': '{name} (Bytes {start}–{end}) überschneidet sich mit dem zentralen Verzeichnis (Bytes {directoryStart}–{directoryEnd})',
+  'safety.TRUNCATED.LOCAL_HEADER_OUTSIDE': 'Der Offset {offset} des lokalen Headers liegt außerhalb des Archivs ({size} Bytes)',
+  'safety.TRUNCATED.LOCAL_HEADER_PAST_END': 'Der lokale Header bei Offset {offset} ({length} Bytes mit Name und Zusatzfeld) reicht über das Ende des Archivs hinaus ({size} Bytes)',
+  'safety.BAD_LOCAL_HEADER': 'Falsche Signatur {signature} des lokalen Headers bei Offset {offset}',
+  'safety.BAD_ZIP64.NO_ZIP64_COMPRESSED_SIZE': 'Der zentrale Eintrag gibt die komprimierte Größe als 0xffffffff an, aber das ZIP64-Zusatzfeld hat keinen Wert dafür',
+  'safety.BAD_ZIP64.NO_ZIP64_OFFSET': 'Der zentrale Eintrag gibt den Offset des lokalen Headers als 0xffffffff an, aber das ZIP64-Zusatzfeld hat keinen Wert dafür',
+  'safety.LOCAL_MISMATCH': '{fields}',
+  'safety.mismatchedField': '{field}: lokal {local}, zentral {central}',
 
   'confirm.title': '{name} entpacken?',
   'confirm.extractAnyway': 'Trotzdem entpacken',
@@ -305,19 +346,31 @@ export function hasMessage(key: string): key is MessageKey {
  * The message for `key` with `{name}` filled in. `{name|one|other}` picks a form by the value
  * (English and German both have just these two).
  */
-export function t(key: MessageKey, params: Readonly<Record<string, string | number>> = {}): string {
-  const text = CATALOGS[locale][key];
+export function t(key: MessageKey, params: Readonly<Record<string, string | number>> = {}, language: Locale = locale): string {
+  const text = CATALOGS[language][key];
   return text
     .replace(/\{(\w+)\|([^|}]*)\|([^}]*)\}/g, (whole, name: string, one: string, other: string) => (name in params ? (String(params[name]) === '1' ? one : other) : whole))
     .replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? visibleText(String(params[name])) : whole));
 }
 
+/** A finding main sends in English with its code (and kind) and values. */
+export interface Finding {
+  readonly code: string;
+  readonly kind?: string | undefined;
+  readonly message: string;
+  readonly params?: Readonly<Record<string, string | number>> | undefined;
+  /** LOCAL_MISMATCH: its fields, worded each (`safety.mismatchedField`) and filled in as `{fields}`. */
+  readonly mismatches?: readonly Readonly<Record<string, string>>[] | undefined;
+}
+
 /**
- * A finding main sends in English with its code and values (a safety report's problem, a job's
- * note about the archive): in the user's language when the catalog words its code
- * (`safety.CODE`), else as main words it.
+ * A finding (a safety report's problem, a job's note about the archive) in the user's language
+ * when the catalog words its code (`safety.CODE`, or `safety.CODE.KIND`: SAFETY_WORDINGS in the
+ * contract), else as main words it.
  */
-export function findingText(finding: { readonly code: string; readonly message: string; readonly params?: Readonly<Record<string, string | number>> | undefined }): string {
-  const key = `safety.${finding.code}`;
-  return finding.params !== undefined && hasMessage(key) ? t(key, finding.params) : visibleText(finding.message);
+export function findingText(finding: Finding, language: Locale = locale): string {
+  const key = finding.kind === undefined ? `safety.${finding.code}` : `safety.${finding.code}.${finding.kind}`;
+  if (finding.params === undefined || !hasMessage(key)) return visibleText(finding.message);
+  const fields = finding.mismatches?.map((mismatch) => t('safety.mismatchedField', mismatch, language)).join('; ');
+  return t(key, fields === undefined ? finding.params : { ...finding.params, fields }, language);
 }

@@ -575,7 +575,7 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
         // The safety report in German: problems it knows by their code, numbers with a decimal comma.
         execFileSync('python3', [
           '-c',
-          'import sys, warnings, zipfile\nwarnings.simplefilter("ignore")\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:\n  z.writestr("doppelt.txt", "eins")\n  z.writestr("doppelt.txt", "zwei")\n  z.writestr("nullen.bin", bytes(3_000_000))',
+          'import sys, warnings, zipfile\nwarnings.simplefilter("ignore")\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:\n  z.writestr("doppelt.txt", "eins")\n  z.writestr("doppelt.txt", "zwei")\n  z.writestr("nullen.bin", bytes(3_000_000))\n  z.writestr("../draußen.txt", "raus")',
           path.join(dir, 'riskant.zip'),
         ]);
         await harness.emit('openArchive', path.join(dir, 'riskant.zip'));
@@ -586,6 +586,8 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
         const text = (await safety.textContent()) ?? '';
         expect(text).toContain('2 Einträge schreiben an diesen Pfad');
         expect(text).toMatch(/wird \d+-mal größer: möglicherweise eine Dekompressionsbombe/);
+        // (An unsafe name was said in English.)
+        expect(text).toContain('unsicherer Name "../draußen.txt": der Name steigt mit „..“ aus dem Zielordner hinaus');
         expect(text).toMatch(/Höchste Rate\s*1\.0\d\d,\d : 1/);
         await harness.page.getByRole('button', { name: 'Inspektor schließen' }).click();
 

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFileSource } from '../../src-main/archive/file-source.js';
 import { testArchive } from '../../src-main/archive/test-archive.js';
 import { openZip } from '../../src-main/zip/reader.js';
-import { CENTRAL_DIRECTORY_HEADER, DIGITAL_SIGNATURE, END_OF_CENTRAL_DIRECTORY } from '../../src-main/zip/records.js';
+import { CENTRAL_DIRECTORY_HEADER, DIGITAL_SIGNATURE, END_OF_CENTRAL_DIRECTORY, LOCAL_FILE_HEADER } from '../../src-main/zip/records.js';
 import { buildSafetyReport } from '../../src-main/zip/safety.js';
 import { type CraftEntry, craftZip, run, tempDir, withBytesBeforeEnd, writeArchive } from './craft.js';
 import { messWith } from './reader-fixtures.js';
@@ -266,34 +266,132 @@ describe('a ZIP64 end record the reader ignores', () => {
 });
 
 describe('in the window', () => {
-  it('every note, and a file that is also a folder, is worded by its code with each placeholder filled, in English and German', async () => {
-    const { CATALOGS } = await import('../../src-renderer/lib/i18n.js');
+  /** The safety report of these bytes as the window gets it. */
+  async function viewOf(bytes: Buffer, name: string) {
     const { toSafetyView } = await import('../../src-main/ipc/archives.js');
-    const conflicts = craftZip([...entries, { name: 'x', data: 'a file' }, { name: 'x/y', data: 'under it' }, { name: 'Y', data: 'a file' }, { name: 'y/z', data: 'under it, but for case' }]);
-    const archives = [
-      withBytesBeforeEnd(conflicts, Buffer.alloc(16), true),
-      withBytesBeforeEnd(plain, DIGITAL_SIGNATURE.encode({}, { signatureData: Buffer.alloc(8) }), true),
-      withBytesBeforeEnd(plain, Buffer.alloc(3), false),
-      Buffer.concat([Buffer.alloc(12), plain]),
-      withOffsetsShifted(plain, 40),
-      withEndRecordField(plain, 'offsetOfStartOfCentralDirectory', -5),
-      withEndRecordField(plain, 'sizeOfCentralDirectory', -10),
-      craftZip(entries, '', { zip64End: { count: 5 } }),
-      Buffer.concat([plain, Buffer.from('after')]),
-    ];
+    const source = await openFileSource(writeArchive(dir, name, bytes));
+    try {
+      return toSafetyView(await buildSafetyReport(await openZip(source)));
+    } finally {
+      await source.close();
+    }
+  }
+
+  /** Names extraction refuses, each by another rule. */
+  const unsafeNames = craftZip(['', 'a\0b', '/etc/x', 'C:\\boot.ini', '../evil.sh', 'a/..'].map((name) => ({ name, data: 'n', method: 0 })));
+  /** Links extraction refuses: out of the folder, empty, with a NUL byte, too long, with data whose CRC-32 fails. */
+  const refusedLinks = craftZip([
+    { name: 'out', kind: 'symlink', data: '../../outside', method: 0 },
+    { name: 'empty', kind: 'symlink', data: '', method: 0 },
+    { name: 'nul', kind: 'symlink', data: 'a\0b', method: 0 },
+    { name: 'long', kind: 'symlink', data: 'x/'.repeat(2100), method: 0 },
+    { name: 'bad', kind: 'symlink', data: 'a.txt', method: 0, crc32: 0x12345678 },
+  ]);
+  /** A bomb's entry and another on its local header; an entry whose data runs into the central directory. */
+  const zeros = Buffer.alloc(3_000_000);
+  const overlapping = craftZip([
+    { name: 'zeros', data: zeros },
+    { name: 'zeros-again', data: zeros, shareLocalHeaderOf: 0 },
+    { name: 'into-directory', data: 'abc', method: 0, compressedSize: 64 },
+  ]);
+  /**
+   * Local headers that cannot be read (outside the file, no signature where one is said to be, one
+   * in the comment whose name runs past the end), central records without their ZIP64 values, and
+   * a local header that names another name with another CRC-32.
+   */
+  const fakeHeader = Buffer.alloc(LOCAL_FILE_HEADER.size);
+  fakeHeader.writeUInt32LE(0x04034b50, 0);
+  fakeHeader.writeUInt16LE(257, LOCAL_FILE_HEADER.offsetOf.fileNameLength);
+  const badHeaders = (pastEndAt: number) =>
+    craftZip(
+      [
+        { name: 'first.txt', data: 'first', method: 0 },
+        { name: 'far', data: 'f', method: 0, central: { relativeOffsetOfLocalHeader: 1_000_000 } },
+        { name: 'askew', data: 'a', method: 0, localHeaderAt: 3 },
+        { name: 'no-zip64-size', data: 'z', method: 0, central: { compressedSize: 0xffffffff } },
+        { name: 'no-zip64-offset', data: 'z', method: 0, central: { relativeOffsetOfLocalHeader: 0xffffffff } },
+        { name: 'shown.txt', data: 'x', method: 0, localName: 'other.txt', local: { crc32: 1 } },
+        { name: 'past-end', data: 'p', method: 0, localHeaderAt: pastEndAt },
+      ],
+      fakeHeader.toString('latin1'),
+    );
+  const headers = badHeaders(badHeaders(0).length - fakeHeader.length);
+  /** Paths named twice, exactly and by case; files that are also folders, exactly and by case; an encrypted entry, another method, a disguised name. */
+  const others = craftZip([
+    { name: 'a.txt', data: 'a' },
+    { name: './a.txt', data: 'b' },
+    { name: 'README', data: 'r' },
+    { name: 'readme', data: 'r' },
+    { name: 'x', data: 'a file' },
+    { name: 'x/y', data: 'under it' },
+    { name: 'Y', data: 'a file' },
+    { name: 'y/z', data: 'under it, but for case' },
+    { name: 'secret', data: 's', method: 0, encrypted: true },
+    { name: 'data.lzma', data: 's', method: 14 },
+    { name: 'invoice\u202efdp.exe', data: 'i' },
+  ]);
+  /** What is off about the archive as a whole, each note. */
+  const notes = [
+    withBytesBeforeEnd(plain, Buffer.alloc(16), true),
+    withBytesBeforeEnd(plain, DIGITAL_SIGNATURE.encode({}, { signatureData: Buffer.alloc(8) }), true),
+    withBytesBeforeEnd(plain, Buffer.alloc(3), false),
+    Buffer.concat([Buffer.alloc(12), plain]),
+    withOffsetsShifted(plain, 40),
+    withEndRecordField(plain, 'offsetOfStartOfCentralDirectory', -5),
+    withEndRecordField(plain, 'sizeOfCentralDirectory', -10),
+    craftZip(entries, '', { zip64End: { count: 5 } }),
+    Buffer.concat([plain, Buffer.from('after')]),
+  ];
+
+  it('every problem the safety report gives is worded in English as main words it, and in German with each value filled in: every code and kind (SAFETY_WORDINGS), each made here', async () => {
+    const { SAFETY_WORDINGS } = await import('../../src-preload/contract.js');
+    const { findingText } = await import('../../src-renderer/lib/i18n.js');
+    const { visibleText } = await import('../../src-renderer/lib/visible.js');
     const seen = new Set<string>();
-    for (const [i, bytes] of archives.entries()) {
-      const { report } = await testAndReport(writeArchive(dir, `a${i}.zip`, bytes));
-      for (const problem of toSafetyView(report).problems) {
-        seen.add(problem.code);
-        for (const catalog of [CATALOGS.en, CATALOGS.de] as Record<string, string>[]) {
-          const text = catalog[`safety.${problem.code}`];
-          expect(text, problem.code).toBeDefined();
-          const placeholders = [...text!.matchAll(/\{(\w+)[|}]/g)].map((m) => m[1]!);
-          expect(Object.keys(problem.params ?? {}), problem.code).toEqual(expect.arrayContaining(placeholders));
-        }
+    for (const [i, bytes] of [unsafeNames, refusedLinks, overlapping, headers, others, ...notes].entries()) {
+      for (const problem of (await viewOf(bytes, `a${i}.zip`)).problems) {
+        const wording = problem.kind === undefined ? problem.code : `${problem.code}.${problem.kind}`;
+        seen.add(wording);
+        const english = findingText(problem, 'en');
+        const german = findingText(problem, 'de');
+        // (The window leaves out main's "(the entries' own offsets are right)" after a directory
+        // that moved; said by no code or value of the note, it has no wording of its own yet.)
+        expect(english, wording).toBe(visibleText(problem.message).replace(/ \(the entries' own offsets are right\)$/, ''));
+        // Not the English fallback: the catalog's German, its every value filled in.
+        expect(german, wording).not.toBe(english);
+        expect(german, wording).not.toMatch(/\{\w+[|}]/);
+        for (const value of Object.values(problem.params ?? {})) expect(german, `${wording}: ${value}`).toContain(visibleText(String(value)));
       }
     }
-    expect([...seen].sort()).toEqual(['DIRECTORY_GAP', 'DIRECTORY_MOVED', 'DIRECTORY_SIGNATURE', 'DIRECTORY_SIZE', 'DIRECTORY_SLACK', 'FILE_AND_FOLDER', 'FILE_AND_FOLDER_CASE', 'OFFSETS_TOO_LARGE', 'TRAILING_DATA', 'UNCOUNTED_PREFIX', 'ZIP64_END_IGNORED']);
+    // Each wording the window knows was made (a new one needs a German text, and an archive here).
+    expect([...seen].sort()).toEqual([...SAFETY_WORDINGS].sort());
+  });
+
+  it('in German: an unsafe name, a link, an overlap, a local header that cannot be read and one that disagrees', async () => {
+    const { findingText } = await import('../../src-renderer/lib/i18n.js');
+    const german = async (bytes: Buffer, name: string) => (await viewOf(bytes, name)).problems.map((problem) => [problem.entry, findingText(problem, 'de')]);
+    expect(await german(unsafeNames, 'names.zip')).toContainEqual(['C:\\boot.ini', 'unsicherer Name "C:\\\\boot.ini": der Name beginnt mit dem Laufwerksbuchstaben C:']);
+    expect(await german(refusedLinks, 'links.zip')).toEqual(
+      expect.arrayContaining([
+        ['out', 'Der Link zeigt aus dem Ordner hinaus, in den entpackt wird (→ ../../outside)'],
+        ['long', 'Das Ziel des Links ist mit 4200 Bytes zu lang'],
+        ['bad', expect.stringMatching(/^Das Ziel des Links ist nicht lesbar: CRC-32 is 0x[0-9a-f]{8}, the central directory says 0x12345678$/)],
+      ]),
+    );
+    expect(await german(overlapping, 'overlaps.zip')).toEqual(
+      expect.arrayContaining([
+        ['zeros', expect.stringMatching(/^zeros \(Bytes 0–\d+\) überschneidet sich mit zeros-again \(lokaler Header bei Offset 0\)$/)],
+        ['into-directory', expect.stringMatching(/^into-directory \(Bytes \d+–\d+\) überschneidet sich mit dem zentralen Verzeichnis \(Bytes \d+–\d+\)$/)],
+      ]),
+    );
+    const size = headers.length;
+    expect(await german(headers, 'headers.zip')).toEqual(
+      expect.arrayContaining([
+        ['far', `Der Offset 1000000 des lokalen Headers liegt außerhalb des Archivs (${size} Bytes)`],
+        ['askew', 'Falsche Signatur 0x00001404 des lokalen Headers bei Offset 3'],
+        ['past-end', `Der lokale Header bei Offset ${size - 30} (287 Bytes mit Name und Zusatzfeld) reicht über das Ende des Archivs hinaus (${size} Bytes)`],
+        ['shown.txt', expect.stringMatching(/^fileName: lokal other\.txt, zentral shown\.txt; crc32: lokal 0x00000001, zentral 0x[0-9a-f]{8}$/)],
+      ]),
+    );
   });
 });
