@@ -108,6 +108,8 @@ let parallel: typeof import('../archive/parallel.js') | undefined;
 // start first and boot while the rest of its code loads (archive/parallel.ts warmPool).
 async function runCreate(request: Extract<WorkerJobRequest, { kind: 'create' }>, context: JobContext): Promise<Outcome> {
   parallel ??= await import('../archive/parallel.js');
+  // (Cancelled while that code loaded: no helpers for it.)
+  context.signal.throwIfAborted();
   parallel.warmPool();
   const { createArchive } = await import('../archive/create.js');
   const result = await createArchive({ ...request, ...context });
@@ -260,6 +262,15 @@ async function run(jobId: JobId, request: WorkerJobRequest, cancelFlag: SharedAr
     onTempPath: (tempPath, tempIdentity) => post({ type: 'temp', jobId, tempPath, tempIdentity }),
     log,
   };
+  // A job cancelled before this thread took it up (the client sets the flag at once; a thread
+  // that is still starting hears of it here) ends without starting: it loaded its engine and
+  // started a create's helper threads first, some 100-400 ms on a busy machine before the cancel
+  // was seen, and as long again to end those helpers.
+  if (Atomics.load(flag, 0) !== 0) {
+    current = undefined;
+    post({ type: 'cancelled', jobId });
+    return;
+  }
   post({ type: 'started', jobId });
   try {
     const outcome = await runJob(request, context);

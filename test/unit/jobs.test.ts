@@ -170,6 +170,25 @@ describe('JobClient with the real worker', () => {
     expect(readdirSync(out)).toEqual(['after.zip']);
   });
 
+  it('a job cancelled while its worker is still starting ends there, never started (it loaded create and started its helpers first)', async () => {
+    const client = new JobClient();
+    const rec = record(client);
+    const out = path.join(root, 'cancel-at-start');
+    mkdirSync(out);
+    const [early] = client.enqueue({ kind: 'create', outputPath: path.join(out, 'early.zip'), sources: [big], level: 9 });
+    const [next] = client.enqueue({ kind: 'create', outputPath: path.join(out, 'next.zip'), sources: [small] });
+    await Promise.resolve();
+    // Sent to a worker that is not up yet (a thread takes some 50-300 ms to start): the running
+    // job's cancel, not a waiting one's.
+    expect([client.pending, client.workerThreadId === undefined]).toEqual([1, false]);
+    expect(client.cancel(early!)).toBe(true);
+    await rec.ended([early!, next!]);
+    await client.close();
+    const types = (id: JobId | undefined): string[] => rec.events.filter((e) => e.jobId === id && e.type !== 'progress').map((e) => e.type);
+    expect([types(early), types(next)]).toEqual([['queued', 'cancelled'], ['queued', 'started', 'done']]);
+    expect(readdirSync(out)).toEqual(['next.zip']);
+  });
+
   it('a close right after a cancel, while the helpers deflate, ends the worker by itself once they have ended (it was terminated with them mid-task)', async () => {
     const records: LogRecord[] = [];
     const client = new JobClient({ log: recordingLog((r) => records.push(r)) });
