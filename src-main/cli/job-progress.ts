@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import { JobClient, type JobClientOptions } from '../jobs/client.js';
-import type { JobEvent, JobId, JobRequest } from '../jobs/protocol.js';
+import type { JobEvent, JobId, JobProgress, JobRequest } from '../jobs/protocol.js';
 import { type CliContext, EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK } from './command.js';
 import { printable } from './report.js';
 import { fitEnd } from './text-width.js';
@@ -56,6 +56,21 @@ function barLayout(line: number, full: string, short: string): { width: number; 
   return { width: BAR_WIDTH_MIN, text: short }; // (cut at the line's end)
 }
 
+/**
+ * The percentage a line shows: by bytes, and 100 only once every entry is done too. The last
+ * file's bytes are all read before its entry is written, and a progress message of that moment
+ * made a job's last plain line '100% (0/1 entry, 8.1 MB)' (a third of the runs of one large
+ * file); it is 99% until then.
+ */
+export function percentDone(p: JobProgress): number {
+  const complete = p.bytesDone >= p.bytesTotal && p.entriesDone >= p.entriesTotal;
+  return complete ? 100 : Math.min(99, Math.floor(fractionDone(p) * 100));
+}
+
+function fractionDone(p: JobProgress): number {
+  return p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.entriesTotal > 0 ? p.entriesDone / p.entriesTotal : 1;
+}
+
 export async function runJobs(requests: readonly JobRequest[], context: CliContext, clientOptions: JobClientOptions = {}): Promise<number> {
   const client = new JobClient({ log: context.log, ...clientOptions });
   const tty = context.stderr.isTTY === true;
@@ -94,8 +109,8 @@ export async function runJobs(requests: readonly JobRequest[], context: CliConte
         return;
       case 'progress': {
         const p = event.progress;
-        const fraction = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.entriesTotal > 0 ? p.entriesDone / p.entriesTotal : 1;
-        const percent = Math.floor(fraction * 100);
+        const fraction = fractionDone(p);
+        const percent = percentDone(p);
         // While the files are still being found, the totals grow: no percentage yet (and no
         // line when stderr is not a terminal).
         if (p.counting && !tty) return;

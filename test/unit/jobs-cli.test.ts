@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { batchCommand, parseBatchArgs } from '../../src-main/cli/batch.js';
 import { type CliContext, UsageError } from '../../src-main/cli/command.js';
 import { createCommand, parseCreateArgs } from '../../src-main/cli/create.js';
-import { EXIT_CANCELLED, formatSeconds } from '../../src-main/cli/job-progress.js';
+import { EXIT_CANCELLED, formatSeconds, percentDone } from '../../src-main/cli/job-progress.js';
 import { silentLog } from '../../src-main/log/types.js';
 import { tempDir, text } from '../conformance/write-fixtures.js';
 
@@ -316,6 +316,23 @@ describe('zipdesk create / batch', () => {
       'zipdesk: two^Jlines (2).zip: cancelled',
     ]);
     for (const text of [ctx.stdout.text, ctx.stderr.text, cancelled.stderr.text]) expect(text).not.toMatch(controls);
+  });
+
+  it('a plain line says 100% only once every entry is done (the last said "100% (1/2 entries" while the last file was written)', async () => {
+    // The last file's bytes are all read before its entry is written; a progress message of that
+    // moment comes in one job of three or so here (its time decides it), so eight jobs.
+    const folders = path.join(root, 'one-file-each');
+    for (let i = 0; i < 8; i++) {
+      mkdirSync(path.join(folders, `o${i}`), { recursive: true });
+      writeFileSync(path.join(folders, `o${i}`, 'f.txt'), randomBytes(1_500_000).toString('base64'));
+    }
+    const ctx = context(false);
+    expect(await batchCommand.run(readdirSync(folders).map((name) => path.join(folders, name)), ctx)).toBe(0);
+    const full = ctx.stderr.text.split('\n').filter((line) => line.includes(': 100% ('));
+    expect(full.map((line) => line.replace(/^.*?: 100% \((\d+\/\d+) entries.*$/, '$1'))).toEqual(Array(8).fill('2/2'));
+    // Such a message, as the worker sends it.
+    const lastFileRead = { bytesDone: 2_000_000, bytesTotal: 2_000_000, entriesDone: 1, entriesTotal: 2, currentEntry: 'o0/f.txt', bytesPerSecond: 1, etaSeconds: 0 };
+    expect([percentDone(lastFileRead), percentDone({ ...lastFileRead, entriesDone: 2 }), percentDone({ ...lastFileRead, bytesDone: 1_000_000 })]).toEqual([99, 100, 50]);
   });
 
   it('an ETA is rounded to whole seconds before it is split into minutes', () => {
