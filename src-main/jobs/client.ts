@@ -449,6 +449,13 @@ export class JobClient {
       // Ended, on disk at once: a crash in the next moments does not run it again.
       this.endedSinceSave.push(event.jobId);
       this.saveRunning();
+    } else if (this.store !== undefined && event.type === 'cancelled' && !this.closed) {
+      // A waiting job the user cancelled, on disk at once too: the queue file is saved up to
+      // SAVE_EVERY_MS later, and a crash before then brought it back at the next start, where it
+      // ran as if never cancelled (an extract that replaces files, say). (A close cancels what
+      // waits itself and saves once, at its end.)
+      this.endedSinceSave.push(event.jobId);
+      this.saveRunning();
     }
     this.requests.delete(event.jobId);
     this.crashes.delete(event.jobId);

@@ -759,6 +759,30 @@ client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'se
     expect(existsSync(persistPath)).toBe(false);
   });
 
+  it('a waiting job the user cancelled is not offered again after a kill -9 that comes before the queue file is saved again', async () => {
+    const dir = path.join(root, 'kill9-after-cancel');
+    mkdirSync(dir);
+    const persistPath = path.join(dir, 'pending.json');
+    // Cancelled in the turn the queue file was saved in (as the first job was sent): its next
+    // save is due SAVE_EVERY_MS later, and the kill comes first.
+    await killedWhenSaid(
+      dir,
+      `const client = new JobClient({ persistPath: ${JSON.stringify(persistPath)} });
+client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'running.zip'))}, sources: [${JSON.stringify(big)}], level: 9 });
+const [unwanted] = client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'unwanted.zip'))}, sources: [${JSON.stringify(small)}] });
+client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'wanted.zip'))}, sources: [${JSON.stringify(small)}] });
+await Promise.resolve();
+client.cancel(unwanted);
+process.stdout.write('cancelled\\n');`,
+      'cancelled',
+    );
+    const client = new JobClient({ persistPath });
+    // It came back, and the app runs what comes back.
+    expect(client.interruptedJobs().map((j) => j.request.kind === 'create' && path.basename(j.request.outputPath))).toEqual(['running.zip', 'wanted.zip']);
+    client.discardInterrupted();
+    await client.close();
+  });
+
   it('a batch job whose archive was in place when a kill -9 came, before its end was heard, is not run again to make NAME (3).zip', async () => {
     const dir = path.join(root, 'kill9-after-place');
     mkdirSync(dir);
