@@ -7,6 +7,7 @@ import { Buffer } from 'node:buffer';
 import { constants as fsConstants } from 'node:fs';
 import { type FileHandle, open, unlink } from 'node:fs/promises';
 import { ZipError } from '../zip/errors.js';
+import { systemWords } from './system-words.js';
 
 export const CHUNK_SIZE = 1024 * 1024;
 export const OUTPUT_BUFFER = 1024 * 1024;
@@ -137,7 +138,8 @@ export async function writeAll(handle: FileHandle, data: Uint8Array, position: n
 export class OutputError extends ZipError {
   constructor(cause: unknown) {
     const code = (cause as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOSPC' ? 'the disk is full' : code === 'EDQUOT' ? 'the disk quota is used up' : cause instanceof Error ? cause.message : String(cause);
+    // Others in words too: a file size limit (ulimit -f) said 'EFBIG: file too large, write'.
+    const reason = code === 'ENOSPC' ? 'the disk is full' : code === 'EDQUOT' ? 'the disk quota is used up' : systemWords(cause);
     super('IO', `cannot write the archive: ${reason}`, { cause });
   }
 

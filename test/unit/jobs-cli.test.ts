@@ -177,6 +177,22 @@ describe('zipdesk create / batch', () => {
     expect(latin.stderr.text).toContain(`lat\uFFFDn.txt: no such file or folder (if its name is not UTF-8, it cannot be given as a path; give the folder that holds it)\n`);
   });
 
+  it('says a file size limit (ulimit -f) in words, as a full disk is said, and leaves nothing', () => {
+    const folder = path.join(root, 'limited');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'big.txt'), randomBytes(1_000_000).toString('base64'));
+    writeFileSync(path.join(folder, 'quiet.json'), JSON.stringify({ file: { enabled: false } }));
+    // Node ignores SIGXFSZ: a write past the limit fails with EFBIG.
+    const run = spawnSync('sh', ['-c', 'ulimit -f 200 && exec "$@"', 'sh', process.execPath, path.join(projectRoot, 'bin/zipdesk.js'), 'create', 'limited.zip', 'big.txt', '--level', '0'], {
+      cwd: folder,
+      encoding: 'utf8',
+      env: { ...process.env, ZIPDESK_LOG_CONFIG: path.join(folder, 'quiet.json') },
+    });
+    // It said 'cannot write the archive: EFBIG: file too large, write'.
+    expect([run.status, run.stderr.split('\n').filter((line) => line.startsWith('zipdesk:'))]).toEqual([1, ['zipdesk: limited.zip: cannot write the archive: file too large']]);
+    expect(readdirSync(folder).sort()).toEqual(['big.txt', 'quiet.json']);
+  });
+
   it('refuses to replace an archive it cannot read, saying why, not that it is no ZIP archive', (test) => {
     // Someone else's archive, private, in a folder the user may write to. Root reads any file:
     // as root the command runs as nobody, when nobody may run it from where the project is.
