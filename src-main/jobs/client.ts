@@ -65,6 +65,8 @@ interface InFlight {
   tempIdentity?: string;
   cancelTimer?: NodeJS.Timeout;
   cancelled?: boolean;
+  /** Cancelled by a caller, not by a close: saved so, and not run again after a crash. */
+  userCancelled?: boolean;
   /** Shared with the worker (ToWorker 'run'): set when the job is cancelled. */
   readonly cancelFlag: Int32Array;
 }
@@ -111,14 +113,19 @@ export class JobClient {
     this.workerPath = options.workerPath ?? defaultWorkerPath();
     this.cancelGraceMs = options.cancelGraceMs ?? CANCEL_GRACE_MS;
     this.store = options.persistPath === undefined ? undefined : new PendingJobStore(options.persistPath);
-    this.interrupted = (this.store?.load((message) => this.log.warn(message)) ?? []).filter((job) => !this.finishedBeforeTheEnd(job));
+    const loaded = (this.store?.load((message) => this.log.warn(message)) ?? []).filter((job) => !this.finishedBeforeTheEnd(job));
+    // A job the user had cancelled as the last session ended, before it stopped, is not offered again.
+    this.interrupted = loaded.filter((job) => {
+      if (job.cancelled === true) this.log.info('a job the user cancelled as the app ended is not offered again', { jobId: job.jobId, kind: job.request.kind });
+      return job.cancelled !== true;
+    });
     // The last session ended without closing: what its running record says goes into the queue
     // file now, before this session's first job replaces the record.
     if (this.store?.hasRunningRecord()) this.saveQueue();
     // The job that was running when the last session ended may have left its temporary output:
     // a create its archive's, an extract the files it was writing (the dead process's). Jobs that
     // were waiting left nothing: their folders are not walked.
-    for (const job of this.interrupted) {
+    for (const job of loaded) {
       if (job.running === true || job.tempPath !== undefined) this.removeLeftovers(job.request, job.tempPath, (pid) => !processAlive(pid));
     }
   }
@@ -169,6 +176,13 @@ export class JobClient {
     running.cancelled = true;
     Atomics.store(running.cancelFlag, 0, 1);
     this.post({ type: 'cancel', jobId });
+    // On disk at once, as cancelled: it takes up to 200 ms to stop (2 s before its worker is
+    // ended), and a crash meanwhile brought it back at the next start as a job to run. (A
+    // close's cancel is not saved so: a quit keeps the job it cuts short.)
+    if (!this.closed) {
+      running.userCancelled = true;
+      this.saveRunning();
+    }
     running.cancelTimer = setTimeout(() => {
       this.log.warn('worker did not stop a cancelled job in time; ending the worker', { jobId });
       // Retired at once: its answer may still come before it ends ('cancelled', a moment too
@@ -485,8 +499,8 @@ export class JobClient {
   private runningJob(): PersistedJob | undefined {
     const running = this.inFlight;
     if (running === undefined) return undefined;
-    const { jobId, request, tempPath, tempIdentity, startedAt } = running;
-    return { ...this.persisted(jobId, request), ...(tempPath !== undefined && { tempPath }), ...(tempIdentity !== undefined && { tempIdentity }), running: true, startedAt };
+    const { jobId, request, tempPath, tempIdentity, startedAt, userCancelled } = running;
+    return { ...this.persisted(jobId, request), ...(tempPath !== undefined && { tempPath }), ...(tempIdentity !== undefined && { tempIdentity }), running: true, startedAt, ...(userCancelled === true && { cancelled: true }) };
   }
 
   private persisted(jobId: JobId, request: WorkerJobRequest): PersistedJob {

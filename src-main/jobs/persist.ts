@@ -25,6 +25,8 @@ export interface PersistedJob {
   readonly tempIdentity?: string;
   /** The job that was running when the session ended. */
   readonly running?: boolean;
+  /** The running job was being cancelled by the user when the session ended: its leftovers are removed, it is not run again. */
+  readonly cancelled?: boolean;
   /** Sessions that ended while this job ran (a job that brings the whole app down is not run again forever). */
   readonly crashes?: number;
   /** When the job last started to run (ms since 1970), if it did: a resumed extract knows its own files by it. */
@@ -180,7 +182,7 @@ export function jobProblem(job: unknown): string | undefined {
   if (!isRecord(job) || typeof job['jobId'] !== 'string' || job['jobId'] === '') return 'no job id';
   const problem = requestProblem(job['request']);
   if (problem !== undefined) return `job ${job['jobId']}: ${problem}`;
-  if (!optional(job['tempPath'], isAbsolutePath) || !optional(job['tempIdentity'], isIdentityText) || !optional(job['running'], isBoolean) || !optional(job['crashes'], isCount) || !optional(job['startedAt'], isCount)) return `job ${job['jobId']}: its state is not what this version writes`;
+  if (!optional(job['tempPath'], isAbsolutePath) || !optional(job['tempIdentity'], isIdentityText) || !optional(job['running'], isBoolean) || !optional(job['cancelled'], isBoolean) || !optional(job['crashes'], isCount) || !optional(job['startedAt'], isCount)) return `job ${job['jobId']}: its state is not what this version writes`;
   return undefined;
 }
 

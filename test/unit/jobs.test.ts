@@ -783,6 +783,30 @@ process.stdout.write('cancelled\\n');`,
     await client.close();
   });
 
+  it('the running job the user cancelled is not offered again after a kill -9 that comes before it has stopped; what it wrote is removed', async () => {
+    const dir = path.join(root, 'kill9-while-cancelling');
+    mkdirSync(dir);
+    const persistPath = path.join(dir, 'pending.json');
+    // Killed as soon as the cancel is asked: the job stops within some 5-100 ms, its end saved then.
+    await killedWhenSaid(
+      dir,
+      `const client = new JobClient({ persistPath: ${JSON.stringify(persistPath)} });
+const [unwanted] = client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'unwanted.zip'))}, sources: [${JSON.stringify(big)}], level: 9 });
+client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'wanted.zip'))}, sources: [${JSON.stringify(small)}] });
+client.onEvent((e) => {
+  if (e.type !== 'progress' || e.progress.bytesDone === 0 || !client.cancel(unwanted)) return;
+  process.stdout.write('cancelled\\n');
+});`,
+      'cancelled',
+    );
+    const client = new JobClient({ persistPath });
+    // It came back, and the app runs what comes back.
+    expect(client.interruptedJobs().map((j) => j.request.kind === 'create' && path.basename(j.request.outputPath))).toEqual(['wanted.zip']);
+    client.discardInterrupted();
+    await client.close();
+    expect(readdirSync(dir).filter((name) => name.includes('unwanted'))).toEqual([]);
+  });
+
   it('a batch job whose archive was in place when a kill -9 came, before its end was heard, is not run again to make NAME (3).zip', async () => {
     const dir = path.join(root, 'kill9-after-place');
     mkdirSync(dir);
