@@ -39,16 +39,6 @@ export function makeBatchCommand(clientOptions: JobClientOptions = {}): Command 
     summary: 'Zip each folder to FOLDER.zip (beside it, or in DIR), one job per folder.',
     run: async (args: readonly string[], context: CliContext) => {
       let request = parseBatchArgs(args, context.cwd);
-      if (request.outputDir !== undefined) {
-        try {
-          // The first folder made, if any: left out of the folders it lies in (jobs/batch.ts).
-          const made = await makeFolderPath(request.outputDir);
-          if (made !== undefined) request = { ...request, madeOutputDir: made };
-        } catch (error) {
-          context.stderr.write(errorLine(request.outputDir, new Error(`cannot create the output folder: ${folderMakingWords(error)}`)));
-          return EXIT_ARCHIVE_PROBLEM;
-        }
-      }
       // A folder given twice is zipped once, and a note says so (exit 0).
       const { folders: distinct, repeated } = distinctFolders(request.folders);
       for (const folder of repeated) context.stderr.write(`zipdesk: ${printable(folder)}: given more than once; zipped once\n`);
@@ -59,7 +49,18 @@ export function makeBatchCommand(clientOptions: JobClientOptions = {}): Command 
         if (info === undefined || info.isDirectory()) folders.push(folder); // a missing one fails its job, saying so
         else context.stderr.write(errorLine(folder, new Error('not a folder: batch zips folders (create OUT.zip FILE zips a file)')));
       }
+      // (Before -o DIR is made: with nothing to zip, it was made empty.)
       if (folders.length === 0) return EXIT_ARCHIVE_PROBLEM;
+      if (request.outputDir !== undefined) {
+        try {
+          // The first folder made, if any: left out of the folders it lies in (jobs/batch.ts).
+          const made = await makeFolderPath(request.outputDir);
+          if (made !== undefined) request = { ...request, madeOutputDir: made };
+        } catch (error) {
+          context.stderr.write(errorLine(request.outputDir, new Error(`cannot create the output folder: ${folderMakingWords(error)}`)));
+          return EXIT_ARCHIVE_PROBLEM;
+        }
+      }
       const code = await runJobs([{ ...request, folders }], context, clientOptions);
       return folders.length < distinct.length ? Math.max(code, EXIT_ARCHIVE_PROBLEM) : code;
     },

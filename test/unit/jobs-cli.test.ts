@@ -304,6 +304,11 @@ describe('zipdesk create / batch', () => {
     expect(await batchCommand.run(['notes.txt'], only)).toBe(1);
     expect(only.stdout.text).toBe('');
     expect(readdirSync(root).filter((name) => name.startsWith('notes.txt') && name !== 'notes.txt')).toEqual([]);
+    // Nothing to zip: -o DIR is not made (it was, empty).
+    const nowhere = context(false);
+    expect(await batchCommand.run(['notes.txt', '-o', 'never/made'], nowhere)).toBe(1);
+    expect(nowhere.stderr.text.split('\n').filter((line) => line.startsWith('zipdesk:'))).toEqual([`zipdesk: ${path.join(root, 'notes.txt')}: not a folder: batch zips folders (create OUT.zip FILE zips a file)`]);
+    expect(existsSync(path.join(root, 'never'))).toBe(false);
   });
 
   it('prints folder names with control characters as visible text on every line: started, progress, done, cancelled', async () => {
