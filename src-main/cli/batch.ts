@@ -1,8 +1,8 @@
 // `zipdesk batch FOLDER... [-o DIR]`: one `FOLDER.zip` per folder, beside it or in DIR, through
 // the same queue and worker as the app; existing names get ` (2)`, ` (3)`, …. DIR is made when
 // it does not exist yet, as `extract -o` does; when it cannot be, that is said once, not for
-// each folder. A file given instead of a folder is refused on a line of its own (exit 1) and the
-// folders are zipped. A folder given twice is zipped once, with a note.
+// each folder. A file given instead of a folder, or the root folder, is refused on a line of its
+// own (exit 1) and the folders are zipped. A folder given twice is zipped once, with a note.
 
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -45,6 +45,11 @@ export function makeBatchCommand(clientOptions: JobClientOptions = {}): Command 
       // A file given where a folder belongs is refused on its own line; the folders are zipped.
       const folders: string[] = [];
       for (const folder of distinct) {
+        // The root has no name to give its archive: refused as a file is (it stopped the whole batch).
+        if (path.basename(folder) === '') {
+          context.stderr.write(errorLine(folder, new Error('cannot zip the root folder as a batch item')));
+          continue;
+        }
         const info = await stat(folder).catch(() => undefined);
         if (info === undefined || info.isDirectory()) folders.push(folder); // a missing one fails its job, saying so
         else context.stderr.write(errorLine(folder, new Error('not a folder: batch zips folders (create OUT.zip FILE zips a file)')));

@@ -309,6 +309,12 @@ describe('zipdesk create / batch', () => {
     expect(await batchCommand.run(['notes.txt', '-o', 'never/made'], nowhere)).toBe(1);
     expect(nowhere.stderr.text.split('\n').filter((line) => line.startsWith('zipdesk:'))).toEqual([`zipdesk: ${path.join(root, 'notes.txt')}: not a folder: batch zips folders (create OUT.zip FILE zips a file)`]);
     expect(existsSync(path.join(root, 'never'))).toBe(false);
+    // So is the root folder, which has no name for its archive: the batch went no further.
+    mkdirSync(path.join(root, 'f2'));
+    const withRoot = context(false);
+    expect(await batchCommand.run(['/', 'f2'], withRoot)).toBe(1);
+    expect(withRoot.stderr.text.split('\n').filter((line) => line.startsWith('zipdesk:'))).toEqual(['zipdesk: /: cannot zip the root folder as a batch item']);
+    expect(execFileSync('unzip', ['-Z1', path.join(root, 'f2.zip')], { encoding: 'utf8' })).toBe('f2/\n');
   });
 
   it('prints folder names with control characters as visible text on every line: started, progress, done, cancelled', async () => {
