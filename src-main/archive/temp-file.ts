@@ -92,6 +92,7 @@ export async function withTempFile<T>(
     throw new ZipError('EXISTS', `${finalPath} already exists`);
   }
   let handle: FileHandle | undefined;
+  const held = await holdFolder(path.dirname(finalPath));
   try {
     // Read and write for all, less what the user's umask takes away, as zip and cp make files;
     // in place of a file, that one's permissions from the start (keepPermissions): made at the
@@ -122,8 +123,37 @@ export async function withTempFile<T>(
     return { value, finalPath: placed };
   } catch (error) {
     await handle?.close().catch(() => undefined);
-    await unlink(tempPath).catch(() => undefined);
+    await removeTemp(tempPath, held);
     throw error;
+  } finally {
+    await held?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The target's folder, held open while the file is made where a descriptor leads to a folder
+ * itself rather than to its path (Linux, /proc/self/fd): one moved away meanwhile is found where
+ * it went (removeTemp). Nothing elsewhere, or when it cannot be opened.
+ */
+async function holdFolder(folder: string): Promise<FileHandle | undefined> {
+  if (process.platform !== 'linux') return undefined;
+  return open(folder, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY).catch(() => undefined);
+}
+
+/**
+ * Removes the temporary file of work that failed. By its path, or, when that names nothing because
+ * the folder was moved away while the work ran (the job fails: 'folder … is gone'; or it was
+ * cancelled after the move), in the folder where it went, through the folder held open: the moved
+ * folder kept the hidden temporary file, a whole archive when it failed as it was put in place.
+ * Only that name is removed; a folder removed, not moved, has nothing left to remove.
+ */
+async function removeTemp(tempPath: string, held: FileHandle | undefined): Promise<void> {
+  try {
+    await unlink(tempPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (held === undefined || (code !== 'ENOENT' && code !== 'ENOTDIR')) return;
+    await unlink(`/proc/self/fd/${held.fd}/${path.basename(tempPath)}`).catch(() => undefined);
   }
 }
 

@@ -231,6 +231,39 @@ describe('withTempFile', () => {
     }
   });
 
+  it.runIf(process.platform === 'linux' && existsSync('/proc/self/fd'))('leaves no temporary file in a folder moved away while the file was made, when that fails it or it is cancelled', async () => {
+    // Removed by its path, which then named nothing: the moved folder kept `.out.zip.XXXX.zipdesk-tmp`,
+    // a whole archive when the move failed the rename.
+    for (const onExists of ['replace', 'unique'] as const) {
+      const dir = path.join(root, `temp-moved-${onExists}`);
+      const moved = `${dir}-away`;
+      mkdirSync(dir);
+      await expect(withTempFile(path.join(dir, 'out.zip'), async (handle) => (await handle.write('whole'), renameSync(dir, moved)), { onExists })).rejects.toMatchObject({
+        message: `folder ${dir} is gone: moved or deleted while the file was written`,
+      });
+      expect(readdirSync(moved)).toEqual([]);
+      rmSync(moved, { recursive: true });
+      mkdirSync(dir);
+      const cancelled = new ZipError('CANCELLED', 'cancelled');
+      await expect(withTempFile(path.join(dir, 'out.zip'), async () => (renameSync(dir, moved), Promise.reject(cancelled)), { onExists })).rejects.toBe(cancelled);
+      expect(readdirSync(moved)).toEqual([]);
+    }
+    // A create, its folder moved as it deflates.
+    const sources = path.join(root, 'moved-sources');
+    mkdirSync(sources);
+    for (let i = 0; i < 3; i++) writeFileSync(path.join(sources, `f${i}.txt`), random(2_000_000).toString('base64'));
+    const dir = path.join(root, 'create-moved');
+    mkdirSync(dir);
+    let away = false;
+    const onProgress = (p: CreateProgress): void => {
+      if (away || p.bytesDone === 0) return;
+      renameSync(dir, `${dir}-away`);
+      away = true;
+    };
+    await expect(createArchive({ outputPath: path.join(dir, 'out.zip'), sources: [sources], onProgress })).rejects.toMatchObject({ message: `folder ${dir} is gone: moved or deleted while the file was written` });
+    expect(readdirSync(`${dir}-away`)).toEqual([]);
+  });
+
   it.runIf(existsSync('/sys/kernel') && existsSync('/proc/self'))('says in words why the target\'s folder takes no file, and does not call a folder that is there missing', async () => {
     // /sys takes no new file (EACCES, root too), /proc neither (ENOENT, though it is there). They
     // said 'cannot write in /sys (EACCES)' and 'folder /proc does not exist'.
