@@ -354,7 +354,12 @@ async function eachChunk(source: SpanReader, task: SpanTask, cancelled: () => bo
   }
 }
 
-function writeAll(fd: number, data: Buffer, position: number): void {
+/**
+ * Writes all of `data` at `position`. One write may write less than it was given (a disk that
+ * fills in the middle of it, a file size limit), and says so only by its count: the next write
+ * is the one that fails. A short write taken for the whole would rename a cut file into place.
+ */
+export function writeAll(fd: number, data: Buffer, position: number): void {
   for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at, position + at);
 }
 

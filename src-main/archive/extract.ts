@@ -15,7 +15,7 @@
 // Like testArchive, this is a pure async function over paths with a signal and a progress
 // callback, returning plain JSON, so the worker, the IPC handlers and the command line share it.
 
-import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, lutimesSync, mkdirSync, openSync, realpathSync, symlinkSync, utimesSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, lutimesSync, mkdirSync, openSync, realpathSync, symlinkSync, utimesSync } from 'node:fs';
 import { open, readdir, realpath, rename, stat, type FileHandle } from 'node:fs/promises';
 import { makeFolderPath } from './make-folder.js';
 import type { Readable } from 'node:stream';
@@ -23,7 +23,7 @@ import path from 'node:path';
 import { Buffer, isUtf8 } from 'node:buffer';
 import { openFileSource, type FileIdentity } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
-import { DISK_FULL_WORDS, LEFT_FOR_HELPER, SpanBatcher, TargetHold, entryFields, folderInTheWay, helperPays, isDiskFull, isSmallFile, openSpanRunner, removeTemporary, renameInto, temporaryBeside, type FileOutcome, type FileTask, type HeldFolder, type SpanBatch } from './extract-files.js';
+import { DISK_FULL_WORDS, LEFT_FOR_HELPER, SpanBatcher, TargetHold, entryFields, folderInTheWay, helperPays, isDiskFull, isSmallFile, openSpanRunner, removeTemporary, renameInto, temporaryBeside, writeAll, type FileOutcome, type FileTask, type HeldFolder, type SpanBatch } from './extract-files.js';
 import { cancelledError, entryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans, type ProblemFlow } from './entry-check.js';
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
@@ -514,10 +514,13 @@ async function extractUntilStopped(
     }
     done(entry, entry.uncompressedSize);
   }
-  if (signal?.aborted) {
+  /** A run stopped (Ctrl-C, a full disk, the target gone) does no more; the files written by then are counted for its error. */
+  const throwIfStopped = (): void => {
+    if (!signal?.aborted) return;
     full.filesWritten = filesWritten;
     throw cancelledError();
-  }
+  };
+  throwIfStopped();
 
   // 3b. Where entries of one path gave way to another before any data was read (under 'replace'
   //     the last of them, under 'skip' the first), and that one then could not be extracted (its
@@ -534,7 +537,7 @@ async function extractUntilStopped(
       const { tried, notTried } = givenUp.get(key) ?? { tried: [], notTried: [] };
       let placed = false;
       for (const entry of tried) {
-        if (signal?.aborted) throw cancelledError();
+        throwIfStopped();
         // It was skipped for the failed entry; now it is written, or its own problem is reported.
         skipped.remove(entry.index);
         const safe = trySafeEntryPath(entry.name) as SafePath;
@@ -556,6 +559,8 @@ async function extractUntilStopped(
       }
     }
   }
+  // (A disk that filled while one of them was written stops the run here, as it does above.)
+  throwIfStopped();
 
   // 4. Folder times and modes, each folder after those inside it: writing into a folder changes
   //    its time, and a read-only folder could not have been written into. Only folders this run
@@ -837,9 +842,13 @@ function fileMode(entry: ZipEntry, umask: number): number {
 async function writeStream(data: Readable, handle: FileHandle, entry: ZipEntry, signal: AbortSignal | undefined): Promise<void> {
   // Through the handle itself (a FileHandle's own write stream would keep it from closing).
   try {
+    // (A write may write less than it was given: see writeAll.)
     let position = 0;
     for await (const chunk of data as AsyncIterable<Buffer>) {
-      await handle.write(chunk, 0, chunk.length, position);
+      for (let at = 0; at < chunk.length; ) {
+        const { bytesWritten } = await handle.write(chunk, at, chunk.length - at, position + at);
+        at += bytesWritten;
+      }
       position += chunk.length;
     }
   } catch (error) {
@@ -1217,7 +1226,7 @@ class TargetFolder {
       let committed = false;
       try {
         try {
-          if (content.length > 0) writeSync(fd, content, 0, content.length, 0);
+          writeAll(fd, content, 0);
           if (restoreMode) fchmodSync(fd, mode);
           if (time !== undefined) futimesSync(fd, time, time);
         } finally {
