@@ -401,6 +401,9 @@ open('z64bad.zip', 'wb').write(d)
     writeFileSync(path.join(dir, 'a-file'), 'x');
     await expect(extractArchive(archive, path.join(dir, 'a-file'))).rejects.toMatchObject({ code: 'IO', message: `cannot create the target folder ${path.join(dir, 'a-file')}: a file has that name` });
     await expect(extractArchive(archive, path.join(dir, 'a-file', 'sub'))).rejects.toMatchObject({ message: expect.stringMatching(/: a file is in its path$/) });
+    // A link that leads to no folder was said to be a file.
+    symlinkSync('nowhere', path.join(dir, 'dangling'));
+    await expect(extractArchive(archive, path.join(dir, 'dangling'))).rejects.toMatchObject({ code: 'IO', message: `cannot create the target folder ${path.join(dir, 'dangling')}: a symbolic link that leads to no folder has that name` });
     // A file where the entry's folder goes: the entry's line says what, not "ENOTDIR: not a directory, open '…zipdesk-partial'".
     const target = path.join(dir, 'words');
     mkdirSync(target);
