@@ -15,19 +15,19 @@
 // Like testArchive, this is a pure async function over paths with a signal and a progress
 // callback, returning plain JSON, so the worker, the IPC handlers and the command line share it.
 
-import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, lutimesSync, mkdirSync, openSync, realpathSync, symlinkSync, utimesSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, lutimesSync, mkdirSync, openSync, realpathSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import { open, readdir, realpath, rename, stat, type FileHandle } from 'node:fs/promises';
 import { makeFolderPath } from './make-folder.js';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { Buffer, isUtf8 } from 'node:buffer';
-import { openFileSource, type FileIdentity } from './file-source.js';
+import { openFileSource, sameFile as sameIdentity, type FileIdentity } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
 import { DISK_FULL_WORDS, LEFT_FOR_HELPER, SpanBatcher, TargetHold, entryFields, folderInTheWay, helperPays, isDiskFull, isSmallFile, openSpanRunner, removeTemporary, renameInto, temporaryBeside, writeAll, type FileOutcome, type FileTask, type HeldFolder, type SpanBatch } from './extract-files.js';
 import { cancelledError, entryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans, type ProblemFlow } from './entry-check.js';
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, isZipError } from '../zip/errors.js';
-import type { ArchiveNote, ZipEntry } from '../zip/model.js';
+import type { ArchiveNote, RandomAccessSource, ZipEntry } from '../zip/model.js';
 import { CASE_INSENSITIVE_BY_DEFAULT, foldCase, namesTargetItself, symlinkTargetStaysInside, trySafeEntryPath, unusableLinkTarget, type PathFold, type SafePath } from '../zip/paths.js';
 import { jsonEscapedBytes, utf8OrEscaped } from '../zip/names.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
@@ -208,7 +208,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
   const stop = new RunStop(options.signal, options.cancelFlag);
   const full: StoppedWithin = { by: undefined, filesWritten: undefined };
   const noteProblem = (code: string): void => {
-    if ((code !== 'DISK_FULL' && code !== TARGET_GONE) || stop.signal.aborted) return;
+    if ((code !== 'DISK_FULL' && code !== TARGET_GONE && code !== ARCHIVE_CHANGED) || stop.signal.aborted) return;
     full.by = code;
     stop.abort();
   };
@@ -222,6 +222,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     if (full.by === undefined || stop.cancelled) throw error;
     const after = full.filesWritten === undefined ? '' : ` after ${full.filesWritten} ${full.filesWritten === 1 ? 'file' : 'files'}`;
     if (full.by === TARGET_GONE) throw new ZipError('IO', `the target folder ${target} is gone (removed or moved away): extraction stopped${after}`, { cause: error });
+    if (full.by === ARCHIVE_CHANGED) throw new ZipError('SOURCE_CHANGED', `the archive changed while it was extracted (rewritten or cut short): extraction stopped${after}`, { cause: error });
     throw new ZipError('DISK_FULL', `${DISK_FULL_WORDS}: extraction stopped${after} (each file written is whole and checked; nothing half-written is left)`, { cause: error });
   } finally {
     // (After the helper thread has ended, which writes with the folder's descriptor too.)
@@ -233,9 +234,37 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
 /** noteProblem's code for a problem met once the target folder is gone: every later entry would fail the same way. */
 const TARGET_GONE = 'target gone';
 
-/** What stopped the run from within (a full disk, the target folder gone), and how many files were written by then. */
+/**
+ * noteProblem's code for a problem of an entry's data met once the archive is no longer what was
+ * opened (rewritten in place, cut short: archiveRewritten): every later entry would fail too.
+ */
+const ARCHIVE_CHANGED = 'archive changed';
+
+/** The problems a changed archive gives an entry whose data is read from it (the reader's, and a read that fails). */
+const CHANGED_ARCHIVE_CODES: ReadonlySet<string> = new Set(['TRUNCATED', 'BAD_LOCAL_HEADER', 'LOCAL_MISMATCH', 'CRC_MISMATCH', 'SIZE_MISMATCH', 'BAD_DEFLATE', 'IO']);
+
+/**
+ * Whether the file the reader reads was rewritten in place since it was opened: the file at its
+ * path is the one opened (device and inode) but its size or time differ. One put in its place by
+ * a rename is not: the run goes on reading the one it opened. False without the identity (a
+ * reader over bytes), or when the path cannot be looked at.
+ */
+function archiveRewritten(archive: string, source: RandomAccessSource & { readonly identity?: FileIdentity }): () => boolean {
+  const { identity } = source;
+  if (identity === undefined) return () => false;
+  return () => {
+    try {
+      const { dev, ino, size, mtimeMs } = statSync(archive);
+      return dev === identity.dev && ino === identity.ino && !sameIdentity({ dev, ino, size, mtimeMs }, identity);
+    } catch {
+      return false;
+    }
+  };
+}
+
+/** What stopped the run from within (a full disk, the target folder gone, the archive changed), and how many files were written by then. */
 interface StoppedWithin {
-  by: 'DISK_FULL' | typeof TARGET_GONE | undefined;
+  by: 'DISK_FULL' | typeof TARGET_GONE | typeof ARCHIVE_CHANGED | undefined;
   filesWritten: number | undefined;
 }
 
@@ -333,8 +362,13 @@ async function extractUntilStopped(
   let bytesWritten = 0;
   let directoriesCreated = 0;
   let symlinksCreated = 0;
-  /** noteProblem, where an I/O error met once the target folder is gone (removed, moved away) is TARGET_GONE: looked at on such errors only. */
-  const noteIo = (code: string): void => noteProblem(code === 'IO' && disk.gone() ? TARGET_GONE : code);
+  const archiveChanged = archiveRewritten(archive, reader.source);
+  /**
+   * noteProblem, where an I/O error met once the target folder is gone (removed, moved away) is
+   * TARGET_GONE, and a problem of an entry's data met once the archive is rewritten or cut short
+   * is ARCHIVE_CHANGED: looked at on such problems only.
+   */
+  const noteIo = (code: string): void => noteProblem(code === 'IO' && disk.gone() ? TARGET_GONE : CHANGED_ARCHIVE_CODES.has(code) && archiveChanged() ? ARCHIVE_CHANGED : code);
   /** Under 'skip' and 'replace', whether an entry of `path` whose own data or link failed so may yet give way to another entry of that path (step 3b). */
   const mayGiveWay = (code: string, path: string): boolean => policy !== 'rename' && FALLBACK_CODES.has(code) && spans.paths!.mayRepeat(path);
   /** An entry's problem, found in `part` of the directory (undefined: after the last). */

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -1575,6 +1575,36 @@ describe('extractArchive into a target folder that goes away', () => {
       expect(existsSync(target)).toBe(false);
     }
     expect(readdirSync(path.join(dir, 'moved-elsewhere'))).toHaveLength(256);
+  });
+
+  it('stops at the first entry that fails once the archive is cut short or rewritten in place, with one error saying so', async () => {
+    // 300 files stored by zip: a span batch of 256, whose progress changes the archive, then one
+    // of 44 that would each fail (each got a line of its own, 44 of them, or a million).
+    const source = path.join(dir, 'src');
+    mkdirSync(source);
+    for (let i = 0; i < 300; i++) writeFileSync(path.join(source, `f${i}.txt`), `file ${i}`);
+    run('zip', ['-q', '-0', '../many.zip', ...Array.from({ length: 300 }, (_, i) => `f${i}.txt`)], source);
+    const original = readFileSync(path.join(dir, 'many.zip'));
+    const other = craftZip([{ name: 'other.txt', data: 'x'.repeat(original.length), method: 0 }]);
+    for (const change of ['cut short', 'rewritten']) {
+      const archive = writeArchive(dir, 'changing.zip', original);
+      const target = path.join(dir, change);
+      const heard: EntryProblem[] = [];
+      const error = await extractArchive(archive, target, {
+        progressIntervalMs: 0,
+        onProblem: (problem) => heard.push(problem),
+        onProgress: (progress) => {
+          if (progress.entriesDone !== 50) return;
+          // In place, as a download written again or a copy over it (cp): the same file, other bytes.
+          if (change === 'cut short') truncateSync(archive, 1000);
+          else writeFileSync(archive, other.subarray(0, original.length));
+        },
+      }).catch((e: unknown) => e);
+      expect(error, change).toMatchObject({ code: 'SOURCE_CHANGED', message: 'the archive changed while it was extracted (rewritten or cut short): extraction stopped after 256 files' });
+      expect(heard.map((p) => p.entry), change).toEqual(['f256.txt']);
+      expect(readdirSync(target), change).toHaveLength(256);
+      expectNoPartials(target);
+    }
   });
 
   // A temporary file being written when the folder is moved away cannot be renamed into place, and
