@@ -476,7 +476,8 @@ async function extractUntilStopped(
         try {
           const folder = disk.makeDirectory(plan.safe);
           directories.add(plan.entry, plan.safe.path, folder, (plan.entry.unixMode ?? 0) & PERMISSION_BITS);
-          directoriesCreated++;
+          // Counted when this run made it: a run again into the same folder made none, and said '3 folders'.
+          if (disk.made(folder)) directoriesCreated++;
         } catch (error) {
           fail(plan, error, part);
         }

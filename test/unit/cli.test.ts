@@ -340,7 +340,7 @@ describe('zipdesk test and extract', () => {
     expect(readFileSync(path.join(out, 'src/a.txt'), 'utf8')).toBe('alpha\n'.repeat(100));
     const again = await zipdesk('extract', 'good.zip', '-o', out);
     expect(again.code).toBe(0);
-    expect(again.stdout).toBe(`Extracted 0 files, 1 folder (0 bytes) to ${out}; 2 skipped (name already taken).\n`);
+    expect(again.stdout).toBe(`Extracted 0 files, 0 folders (0 bytes) to ${out}; 2 skipped (name already taken).\n`);
     const renamed = await zipdesk('extract', 'good.zip', '-o', out, '--overwrite', 'rename', '--json');
     expect(JSON.parse(renamed.stdout).renamed).toEqual([
       { entry: 'src/a.txt', path: 'src/a (1).txt' },

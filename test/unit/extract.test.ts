@@ -229,6 +229,22 @@ with zipfile.ZipFile('p.zip', 'w', zipfile.ZIP_DEFLATED) as z:
     expect(statSync(path.join(target, 'd')).mode & 0o777).toBe(0o700);
   });
 
+  it('counts the folders this run made, not those already there (a run again under skip made none)', async () => {
+    // d/ comes after a file in it (made then, by this run); e/ and e/f/ are entries of their own.
+    const archive = writeArchive(dir, 'folders.zip', craftZip([
+      { name: 'd/x.txt', data: 'x' },
+      { name: 'd/', kind: 'directory' },
+      { name: 'e/', kind: 'directory' },
+      { name: 'e/f/', kind: 'directory' },
+    ]));
+    const target = path.join(dir, 'out');
+    expect(await extractArchive(archive, target)).toMatchObject({ ok: true, filesWritten: 1, directoriesCreated: 3 });
+    expect(await extractArchive(archive, target, { overwrite: 'skip' })).toMatchObject({ ok: true, filesWritten: 0, directoriesCreated: 0, skippedCount: 1 });
+    rmSync(path.join(target, 'e', 'f'), { recursive: true });
+    expect(await extractArchive(archive, target, { overwrite: 'replace' })).toMatchObject({ ok: true, filesWritten: 1, directoriesCreated: 1 });
+    expect(tree(target)).toEqual(['d/', 'd/x.txt', 'e/', 'e/f/']);
+  });
+
   it('extracts only the selected entries, a folder name selecting what is under it', async () => {
     const archive = writeArchive(dir, 's.zip', craftZip([{ name: 'a/1.txt', data: '1' }, { name: 'a/2.txt', data: '2' }, { name: 'b/3.txt', data: '3' }]));
     const target = path.join(dir, 'out');
