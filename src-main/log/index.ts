@@ -24,6 +24,7 @@ import {
   type LogConfig,
   type LogLevel,
 } from './config.js';
+import { systemWords } from '../archive/system-words.js';
 import { defaultLogFolder } from './paths.js';
 import { logFilePattern, sweepLogFolder, type LeftFile, type SweepSettings } from './retention.js';
 import { errorFields, logRecordTo, toJson } from './record.js';
@@ -97,6 +98,8 @@ export class Logging extends EventEmitter<LoggingEvents> {
   private readonly defaultFolder: string;
   private readonly console: winston.transports.StreamTransportInstance;
   private readonly consoleStream: Writable;
+  /** The console is the command line's stderr (consoleRecords 'config-warnings'), where every line is `zipdesk: …`. */
+  private readonly commandLine: boolean;
   /** Warnings raised while the constructor is still choosing the settings, logged once transports exist. */
   private pending: string[] | undefined = [];
   private file: FileTransport | undefined;
@@ -136,6 +139,7 @@ export class Logging extends EventEmitter<LoggingEvents> {
     this.logger.on('error', (error: unknown) => this.reportFileError(error));
 
     this.consoleStream = options.consoleStream ?? process.stderr;
+    this.commandLine = options.consoleRecords === 'config-warnings';
     const onlyConfigWarnings = winston.format((info) => (info.module === LOGGING_MODULE ? info : false));
     const consoleFormat = options.consoleRecords === 'config-warnings' ? winston.format.combine(onlyConfigWarnings(), commandLineFormat()) : textFormat();
     this.console = new winston.transports.Stream({ stream: this.consoleStream, format: consoleFormat });
@@ -316,7 +320,8 @@ export class Logging extends EventEmitter<LoggingEvents> {
       try {
         replacement = this.makeFileTransport(config.file);
       } catch (error) {
-        const why = `cannot write logs to ${this.folderOf(config.file)}: ${error instanceof Error ? error.message : String(error)}`;
+        // (In words: the folder is named already, and Node's message names it again, with its call.)
+        const why = `cannot write logs to ${this.folderOf(config.file)}: ${systemWords(error)}`;
         // e.g. a folder that cannot be created. With a log file already written, the levels
         // apply and the file stays where it was; with none yet (at start), the default folder
         // takes the records rather than no file at all.
@@ -487,9 +492,7 @@ export class Logging extends EventEmitter<LoggingEvents> {
     // Once, like a failed write: a folder that refuses one deletion refuses the next.
     if (problem === undefined || this.sweepErrorReported) return;
     this.sweepErrorReported = true;
-    const message = `Warning: removing or gzipping old log files failed: ${problem instanceof Error ? problem.message : String(problem)}`;
-    if (!this.consoleStream.writableEnded) this.consoleStream.write(`${message}\n`);
-    this.emit('warning', message);
+    this.consoleWarning('removing or gzipping old log files failed', problem);
   }
 
   private folderOf(file: FileConfig): string {
@@ -511,8 +514,21 @@ export class Logging extends EventEmitter<LoggingEvents> {
     // Once: a disk that refuses one write usually refuses the next, and each report would be another write.
     if (this.fileErrorReported) return;
     this.fileErrorReported = true;
-    const message = `Warning: writing the log file failed: ${error instanceof Error ? error.message : String(error)}`;
-    if (!this.consoleStream.writableEnded) this.consoleStream.write(`${message}\n`);
+    this.consoleWarning('writing the log file failed', error);
+  }
+
+  /**
+   * A problem of the logging itself, on the console and to listeners. On the command line it is
+   * one of its lines, `zipdesk: warning: writing the log file failed: file too large (PATH)`; it
+   * was Node's message as it came ('Warning: … EFBIG: file too large, write').
+   */
+  private consoleWarning(what: string, problem: unknown): void {
+    const message = `Warning: ${what}: ${problem instanceof Error ? problem.message : String(problem)}`;
+    if (!this.consoleStream.writableEnded) {
+      const where = (problem as NodeJS.ErrnoException | undefined)?.path;
+      const line = this.commandLine ? `zipdesk: warning: ${escapeControls(`${what}: ${systemWords(problem)}${typeof where === 'string' ? ` (${where})` : ''}`)}` : message;
+      this.consoleStream.write(`${line}\n`);
+    }
     this.emit('warning', message);
   }
 

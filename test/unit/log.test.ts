@@ -231,6 +231,26 @@ describe('never crash, never stop logging', () => {
     expect(warnings).toEqual([expect.stringContaining('ENOTDIR')]);
   });
 
+  it('on the command line, says a log file it cannot write as its other lines are: zipdesk: warning: …, in words', async () => {
+    writeConfig({ file: { folder: 'deep/logs', maxSize: '1k', zippedArchive: false } });
+    const { logging, consoleText } = start({ watch: false, consoleRecords: 'config-warnings' });
+    const big = 'x'.repeat(1100);
+    logging.logger.info(`one ${big}`);
+    await untilOnDisk('one ', path.join(dir, 'deep/logs'));
+    fs.rmSync(path.join(dir, 'deep'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'deep'), 'a file now');
+    logging.logger.info(`two ${big}`);
+    logging.logger.info(`three ${big}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await logging.close();
+    // It was Node's message as it came: 'Warning: writing the log file failed: ENOTDIR: not a directory, mkdir …'.
+    const logs = path.join(dir, 'deep/logs');
+    expect(consoleText().split('\n').filter((line) => line !== '')).toEqual([
+      expect.stringMatching(new RegExp(`^zipdesk: warning: writing the log file failed: not a directory \\(${logs}/?\\)$`)),
+      `zipdesk: warning: removing or gzipping old log files failed: not a directory (${logs})`,
+    ]);
+  });
+
   it('after close, late records are dropped quietly', async () => {
     writeConfig({});
     const { logging, consoleText } = start();
