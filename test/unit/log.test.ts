@@ -82,7 +82,8 @@ const within = (ms: number) => ({ signal: AbortSignal.timeout(ms) });
 async function untilOnDisk(text: string, folder = logFolder): Promise<void> {
   const deadline = Date.now() + 5000;
   while (!logLines(folder).some((line) => line.includes(text))) {
-    if (Date.now() > deadline) throw new Error(`"${text}" did not reach ${folder} within 5 s`);
+    // (With what is there, and the files' first words: a record that never shows is told apart from one written where no one looks.)
+    if (Date.now() > deadline) throw new Error(`"${text}" did not reach ${folder} within 5 s; it holds ${JSON.stringify(fs.readdirSync(folder).map((name) => `${name}: ${fs.readFileSync(path.join(folder, name), 'utf8').slice(0, 60)}`))}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
