@@ -80,8 +80,8 @@ export interface SpanBatch {
 export type FileOutcome = { readonly code: ZipErrorCode; readonly message: string } | null;
 
 export function entryFields(entry: ZipEntry): EntryFields {
-  const { index, name, headerNameCrc32, generalPurposeBitFlag, compressionMethod, crc32, compressedSize, uncompressedSize, localHeaderOffset, encrypted, hasDataDescriptor } = entry;
-  return { index, name, headerNameCrc32, generalPurposeBitFlag, compressionMethod, crc32, compressedSize, uncompressedSize, localHeaderOffset, encrypted, hasDataDescriptor };
+  const { index, name, headerNameCrc32, generalPurposeBitFlag, compressionMethod, crc32, compressedSize, uncompressedSize, localHeaderOffset, encrypted, aes, hasDataDescriptor } = entry;
+  return { index, name, headerNameCrc32, generalPurposeBitFlag, compressionMethod, crc32, compressedSize, uncompressedSize, localHeaderOffset, encrypted, aes, hasDataDescriptor };
 }
 
 /** Data that pays for a helper thread even in few entries (some 50 ms of inflating and writing). */

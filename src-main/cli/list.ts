@@ -4,7 +4,8 @@
 // a DOS time as stored, wall-clock fields with no zone (also one the local zone skips, as unzip -v
 // shows it), an extended-timestamp or NTFS time, an instant, in the local zone.
 // The table's compressed size leaves out the 12-byte header of traditional encryption, as unzip -v
-// does (packedSize); the JSON's compressedSize is the stored field as it is.
+// does (packedSize), and what AES adds; an AES entry shows the method of its data (its 0x9901
+// field), as 7-Zip does. The JSON's compressedSize and method are the stored fields as they are.
 // Both stream: the central directory is read a chunk at a time and each chunk is written out
 // before the next is read, so a million entries list in bounded memory. What is off about the
 // archive as a whole (zip/archive-notes.ts: data in front of it, after it, in its directory)
@@ -19,8 +20,8 @@ import { writeOut } from './output.js';
 import { errorLine, jsonFailure, noteLine, printable } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
 import { ZipError } from '../zip/errors.js';
-import { BITFLAG_ENCRYPTED, BITFLAG_STRONG_ENCRYPTION, METHOD_AES, TRADITIONAL_ENCRYPTION_HEADER_SIZE } from '../zip/constants.js';
-import { isSizeKnown, type ZipEntry } from '../zip/model.js';
+import { AES_STRENGTHS, BITFLAG_ENCRYPTED, BITFLAG_STRONG_ENCRYPTION, METHOD_AES, TRADITIONAL_ENCRYPTION_HEADER_SIZE, aesName } from '../zip/constants.js';
+import { isSizeKnown, type AesFields, type ZipEntry } from '../zip/model.js';
 import { dosLocalIsoTime } from '../zip/dostime.js';
 import { entryOfRecord, isDirectoryRecord, isEncryptedFlag, isPlainRecord, openZip, plainRecordUnixTime, type CentralValues, type RecordMaker } from '../zip/reader.js';
 import { CENTRAL_DIRECTORY_HEADER } from '../zip/records.js';
@@ -326,11 +327,14 @@ async function listTable(reader: Reader, archive: string, context: CliContext): 
     const name = printable(entry.name);
     out.reserve(ROW_FIXED + name.length * 3);
     const sizesKnown = isSizeKnown(entry, entry.uncompressedSize) && isSizeKnown(entry, entry.compressedSize);
-    const packed = packedSize(entry.compressedSize, entry.generalPurposeBitFlag, entry.compressionMethod);
-    if (sizesKnown) tableRowStart(out, entry.uncompressedSize, packed, entry.compressionMethod, entry.generalPurposeBitFlag, time, entry.crc32);
-    else missingSizeRowStart(out, entry, packed, time);
+    const aes = entry.compressionMethod === METHOD_AES ? entry.aes : undefined;
+    // An AES entry is shown in the method its data was compressed with (its extra field's), as 7-Zip shows it.
+    const method = aes?.compressionMethod ?? entry.compressionMethod;
+    const packed = aes !== undefined ? aesPackedSize(entry.compressedSize, aes) : packedSize(entry.compressedSize, entry.generalPurposeBitFlag, entry.compressionMethod);
+    if (sizesKnown) tableRowStart(out, entry.uncompressedSize, packed, method, entry.generalPurposeBitFlag, time, entry.crc32);
+    else missingSizeRowStart(out, entry, method, packed, time);
     out.text(name);
-    out.ascii(entry.encrypted ? ' (encrypted)\n' : '\n');
+    out.ascii(!entry.encrypted ? '\n' : entry.compressionMethod === METHOD_AES ? ` (encrypted, ${aesName(aes?.strength)})\n` : ' (encrypted)\n');
     // A record whose size is missing is left out of the totals (both, so that their ratio holds).
     if (!sizesKnown) return;
     size += entry.uncompressedSize;
@@ -351,12 +355,24 @@ async function listTable(reader: Reader, archive: string, context: CliContext): 
  * shows it (its list.c takes 12 off), so that an encrypted entry's size and ratio are those of its
  * compressed data, and one byte stored is 1 byte and 0%, not 13 and -1200%. The JSON gives the
  * stored field as it is. AES (method 99) puts a salt, a verifier and a MAC of its own around the
- * data, and strong encryption (bit 6) a header of variable length: their sizes are shown as stored.
+ * data (aesPackedSize), and strong encryption (bit 6) a header of variable length, shown as stored.
  * (A size shorter than the header, damage, is shown as stored too.)
  */
 function packedSize(compressedSize: number, flags: number, method: number): number {
   if ((flags & (BITFLAG_ENCRYPTED | BITFLAG_STRONG_ENCRYPTION)) !== BITFLAG_ENCRYPTED || method === METHOD_AES) return compressedSize;
   return compressedSize >= TRADITIONAL_ENCRYPTION_HEADER_SIZE ? compressedSize - TRADITIONAL_ENCRYPTION_HEADER_SIZE : compressedSize;
+}
+
+/**
+ * An AES entry's compressed size as the table shows it: the stored one less the salt, password
+ * verifier and authentication code the encryption adds (28 bytes for AES-256), so that, as for
+ * traditional encryption, its size and ratio are those of its compressed data (unzip -v takes 12
+ * off, the traditional header's size; 7-Zip shows the stored one). A strength the specification
+ * does not have, or a size shorter than what it adds (damage), is shown as stored.
+ */
+function aesPackedSize(compressedSize: number, aes: AesFields): number {
+  const overhead = AES_STRENGTHS[aes.strength]?.overhead;
+  return overhead !== undefined && compressedSize >= overhead ? compressedSize - overhead : compressedSize;
 }
 
 /** unzip -v's method column: Stored, Defl:N, or the method's short name. */
@@ -430,13 +446,13 @@ function rowTimeAndCrc(out: RowWriter, time: TimeText, crc32: number): void {
 
 /**
  * The row of a damaged record whose size is a ZIP64 marker (0xffffffff) with no value for it
- * anywhere, up to its name: that size shows as "?", and so does the ratio. `packed`: the
- * compressed size as the table shows it (packedSize), when it is known.
+ * anywhere, up to its name: that size shows as "?", and so does the ratio. `method`: the method
+ * the table shows; `packed`: the compressed size as the table shows it (packedSize), when it is known.
  */
-function missingSizeRowStart(out: RowWriter, entry: ZipEntry, packed: number, time: TimeText): void {
+function missingSizeRowStart(out: RowWriter, entry: ZipEntry, method: number, packed: number, time: TimeText): void {
   const shown = (value: number, text = value): string => (isSizeKnown(entry, value) ? String(text) : '?');
   out.ascii(`${shown(entry.uncompressedSize).padStart(8)}  `);
-  out.bytes(methodBytes(entry.compressionMethod, entry.generalPurposeBitFlag));
+  out.bytes(methodBytes(method, entry.generalPurposeBitFlag));
   out.ascii(` ${shown(entry.compressedSize, packed).padStart(8)}    ?`);
   rowTimeAndCrc(out, time, entry.crc32);
 }

@@ -20,6 +20,23 @@ export const METHOD_AES = 99;
 /** 6.1.3: traditional PKWARE encryption puts a 12-byte encryption header before an entry's compressed data, counted in its compressed size. */
 export const TRADITIONAL_ENCRYPTION_HEADER_SIZE = 12;
 
+/**
+ * WinZip AES (method 99, WinZip's AE-x specification): the key strength its extra field 0x9901
+ * stores (1, 2, 3) as the cipher's name, and the bytes the encryption adds to the compressed data
+ * (a salt of half the key's length before it, a 2-byte password verifier, a 10-byte
+ * authentication code after it). Undefined for a strength the specification does not have.
+ */
+export const AES_STRENGTHS: Readonly<Record<number, { readonly name: string; readonly overhead: number }>> = {
+  1: { name: 'AES-128', overhead: 8 + 2 + 10 },
+  2: { name: 'AES-192', overhead: 12 + 2 + 10 },
+  3: { name: 'AES-256', overhead: 16 + 2 + 10 },
+};
+
+/** An AES entry's cipher by the strength its extra field stores ("AES-256"), or "AES" when that does not say. */
+export function aesName(strength: number | undefined): string {
+  return (strength === undefined ? undefined : AES_STRENGTHS[strength]?.name) ?? 'AES';
+}
+
 export const METHOD_NAMES: Readonly<Record<number, string>> = {
   0: 'Stored',
   1: 'Shrunk',

@@ -67,6 +67,12 @@ export interface ZipEntry {
   readonly isSymlink: boolean;
   /** Bit 0 (traditional or AES) or bit 6 (strong encryption). */
   readonly encrypted: boolean;
+  /**
+   * An AES entry's (method 99) WinZip AES extra field (0x9901): the key's strength and the method
+   * its data was compressed with before it was encrypted, the entry's real method. Undefined for
+   * any other entry, and for an AES entry without a whole field of that id.
+   */
+  readonly aes?: AesFields | undefined;
   readonly hasDataDescriptor: boolean;
   /** The central record used a ZIP64 extra field. */
   readonly zip64: boolean;
@@ -86,6 +92,14 @@ export interface ZipEntry {
   readonly damage?: ZipError | undefined;
 }
 
+/** What the WinZip AES extra field (0x9901, WinZip's AE-x specification) says of an entry. */
+export interface AesFields {
+  /** 1, 2 or 3: AES-128, AES-192 or AES-256 (another value is damage, kept as stored). */
+  readonly strength: number;
+  /** The method of the data inside the encryption (0 stored, 8 deflated, …). */
+  readonly compressionMethod: number;
+}
+
 /**
  * Whether a size of the entry (its uncompressedSize or compressedSize) is known: not when the
  * record is damaged and the size is only its ZIP64 marker, with no value for it anywhere. An
@@ -101,7 +115,7 @@ export function isSizeKnown(entry: { readonly damage?: unknown }, size: number):
  */
 export type EntryFields = Pick<
   ZipEntry,
-  'index' | 'name' | 'headerNameCrc32' | 'generalPurposeBitFlag' | 'compressionMethod' | 'crc32' | 'compressedSize' | 'uncompressedSize' | 'localHeaderOffset' | 'encrypted' | 'hasDataDescriptor'
+  'index' | 'name' | 'headerNameCrc32' | 'generalPurposeBitFlag' | 'compressionMethod' | 'crc32' | 'compressedSize' | 'uncompressedSize' | 'localHeaderOffset' | 'encrypted' | 'aes' | 'hasDataDescriptor'
 >;
 
 export interface ZipArchiveInfo {

@@ -25,6 +25,7 @@ import {
   DOS_ATTR_DIRECTORY,
   HOST_OSX,
   HOST_UNIX,
+  METHOD_AES,
   S_IFDIR,
   S_IFLNK,
   S_IFMT,
@@ -39,7 +40,7 @@ import type { ExtraContext } from './layout.js';
 import type { Log } from '../log/types.js';
 import { silentLog } from '../log/types.js';
 import { archiveNotes } from './archive-notes.js';
-import type { ArchiveNote, EntryFields, NameEncoding, RandomAccessSource, ZipArchiveInfo, ZipEntry } from './model.js';
+import type { AesFields, ArchiveNote, EntryFields, NameEncoding, RandomAccessSource, ZipArchiveInfo, ZipEntry } from './model.js';
 import { decodeHeaderText, unflaggedText, unicodeExtraText } from './names.js';
 import { namePathKey, plainNamePathKey, type FolderKeySink, type PathFold } from './paths.js';
 import {
@@ -49,6 +50,7 @@ import {
   EXTRA_ID,
   EXTRA_INFOZIP_UNICODE_COMMENT,
   EXTRA_INFOZIP_UNICODE_PATH,
+  EXTRA_WINZIP_AES,
   EXTRA_ZIP64,
   LOCAL_FILE_HEADER,
   SIGNATURE,
@@ -798,6 +800,7 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
   let modified: Date | undefined;
   let modifiedFrom: ZipEntry['modifiedFrom'] = 'dos';
   let zip64 = false;
+  let aes: AesFields | undefined;
   let extraFieldIds = NO_EXTRA_IDS;
   const needCompressed = compressedSize === ZIP64_MARKER_32;
   const needUncompressed = uncompressedSize === ZIP64_MARKER_32;
@@ -850,6 +853,17 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
               nameEncoding = 'unicode-path-extra';
               headerNameCrc32 = v['nameCrc32'] as number;
             }
+          }
+          break;
+        case EXTRA_ID.WINZIP_AES:
+          // The method the data was compressed with inside the encryption (WinZip's AE-x spec):
+          // the entry's real one, which listings show (as 7-Zip does) instead of the 99 that
+          // only says AES. Read for method 99 alone, and only from a whole field.
+          if (aes === undefined && values.compressionMethod === METHOD_AES) {
+            const v = EXTRA_WINZIP_AES.decode(buf, dataStart, dataEnd, CENTRAL_CONTEXT).values;
+            const strength = v['aesStrength'];
+            const method = v['compressionMethod'];
+            if (typeof strength === 'number' && typeof method === 'number') aes = { strength, compressionMethod: method };
           }
           break;
         case EXTRA_ID.INFOZIP_UNICODE_COMMENT:
@@ -912,6 +926,7 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
     isDirectory,
     isSymlink: fileType === S_IFLNK,
     encrypted: isEncryptedFlag(flags),
+    aes,
     hasDataDescriptor: (flags & BITFLAG_DATA_DESCRIPTOR) !== 0,
     zip64,
     extraFieldIds,

@@ -147,6 +147,33 @@ open('damaged.zip', 'wb').write(d)
     expect(json.entries.find((e) => e.name === 'one.txt')).toMatchObject({ compressedSize: 13, encrypted: true });
   });
 
+  it('shows an entry 7-Zip encrypted with AES in the method of its data (its 0x9901 field), without what the encryption adds, as "encrypted, AES-256"; test says which encryption', async () => {
+    const made = path.join(dir, 'to-aes');
+    mkdirSync(made, { recursive: true });
+    writeFileSync(path.join(made, 'text.txt'), 'encrypted words '.repeat(60));
+    writeFileSync(path.join(made, 'one.txt'), 'x');
+    run('7z', ['a', '-tzip', '-psecret', '-mem=AES256', '../aes256.zip', 'text.txt', 'one.txt'], made);
+    run('7z', ['a', '-tzip', '-psecret', '-mem=AES128', '-mx=0', '../aes128.zip', 'one.txt'], made);
+    // 7-Zip's own words for each entry's method: "AES-256 Deflate", "AES-256 Store".
+    const sevenZip = run('7z', ['l', '-slt', 'aes256.zip'], dir);
+    expect(sevenZip).toMatch(/Path = text\.txt\n(?:.*\n)*?Method = AES-256 Deflate\n/);
+    expect(sevenZip).toMatch(/Path = one\.txt\n(?:.*\n)*?Method = AES-256 Store\n/);
+    const table = await zipdesk('list', 'aes256.zip');
+    expect([table.code, table.stderr]).toEqual([0, '']);
+    // The data's method, and sizes less the 28 bytes AES-256 adds (salt, verifier, MAC): one byte
+    // stored is 1 and 0%, where the row said "AES 29 -2800%".
+    expect(table.stdout).toMatch(/^ {5}960 {2}Defl:N +\d+ +\d+% .* {2}text\.txt \(encrypted, AES-256\)$/m);
+    expect(table.stdout).toMatch(/^ {7}1 {2}Stored {8}1 {3}0% .* {2}one\.txt \(encrypted, AES-256\)$/m);
+    expect((await zipdesk('list', 'aes128.zip')).stdout).toMatch(/^ {7}1 {2}Stored {8}1 {3}0% .* {2}one\.txt \(encrypted, AES-128\)$/m);
+    // The JSON gives the stored fields as they are, as Python's zipfile does (method 99).
+    const json = JSON.parse((await zipdesk('list', 'aes256.zip', '--json')).stdout) as { entries: { name: string; method: number; compressedSize: number; encrypted: boolean }[] };
+    expect(json.entries.find((e) => e.name === 'one.txt')).toMatchObject({ method: 99, compressedSize: 29, encrypted: true });
+    const tested = await zipdesk('test', 'aes256.zip');
+    expect(tested.code).toBe(1);
+    expect(tested.stderr).toBe('zipdesk: aes256.zip: one.txt: entry is encrypted (AES-256)\nzipdesk: aes256.zip: text.txt: entry is encrypted (AES-256)\n');
+    expect((await zipdesk('test', 'aes128.zip')).stderr).toBe('zipdesk: aes128.zip: one.txt: entry is encrypted (AES-128)\n');
+  });
+
   it('shows a DOS time in a daylight-saving gap of the local zone as stored, as unzip -v does, not an hour later (TZ=Europe/Berlin, 2021-03-28 02:30)', () => {
     const bin = path.join(projectRoot, 'bin/zipdesk.js');
     if (!existsSync(path.join(projectRoot, 'build/src-main/cli/main.js'))) throw new Error('run `npm run build:node` first');
