@@ -1,8 +1,9 @@
 // `zipdesk list ARCHIVE [--json]`: the entries as a table like `unzip -v`, or as one JSON object
 // {"comment", "entries": [{name, size, compressedSize, crc32, method, modified, isDirectory,
-// encrypted}]} with names exactly as stored and `modified` in ISO 8601 local time without a zone:
+// encrypted[, comment]}]} with names exactly as stored and `modified` in ISO 8601 local time without a zone:
 // a DOS time as stored, wall-clock fields with no zone (also one the local zone skips, as unzip -v
-// shows it), an extended-timestamp or NTFS time, an instant, in the local zone.
+// shows it), an extended-timestamp or NTFS time, an instant, in the local zone. An entry's own
+// comment is a line under its row (as unzip -v shows it), and a "comment" key only where it has one.
 // The table's compressed size leaves out the 12-byte header of traditional encryption, as unzip -v
 // does (packedSize), and what AES adds; an AES entry shows the method of its data (its 0x9901
 // field), as 7-Zip does. The JSON's compressedSize and method are the stored fields as they are.
@@ -201,7 +202,8 @@ async function writeRows(
   let damageLines = '';
   const each: RecordMaker<void> = (buf, at, values, index, position, offsetAdjustment) => {
     const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
-    const plain = isPlainRecord(buf, at, values) && nameAsIs(buf, nameStart, nameStart + values.fileNameLength);
+    // (A record with a comment is made an entry, which decodes it, as it decodes the name.)
+    const plain = isPlainRecord(buf, at, values) && values.fileCommentLength === 0 && nameAsIs(buf, nameStart, nameStart + values.fileNameLength);
     const entry = plain ? undefined : entryOfRecord(buf, at, values, index, position, offsetAdjustment);
     if (entry?.damage !== undefined) {
       if (!damaged) context.exitAtLeast?.(EXIT_ARCHIVE_PROBLEM);
@@ -272,15 +274,15 @@ async function listJson(reader: Reader, archive: string, context: CliContext): P
       out.text(name);
       out.ascii('"');
     }
-    jsonFields(out, entry.uncompressedSize, entry.compressedSize, entry.crc32, entry.compressionMethod, time, entry.isDirectory, entry.encrypted);
+    jsonFields(out, entry.uncompressedSize, entry.compressedSize, entry.crc32, entry.compressionMethod, time, entry.isDirectory, entry.encrypted, entry.comment);
   }, (buf, start, end) => !needsJsonEscape(buf, start, end));
   // A stopped listing's object is closed too, saying why (as test's and extract's are).
   await writeOut(context.stdout, typeof listed === 'object' ? `\n],${jsonFailure(listed.stopped)}}\n` : '\n]}\n');
   return listed;
 }
 
-/** A JSON row after its name. */
-function jsonFields(out: RowWriter, size: number, compressedSize: number, crc32: number, method: number, time: TimeText, isDirectory: boolean, encrypted: boolean): void {
+/** A JSON row after its name; `comment`, the entry's comment, is written only when it has one. */
+function jsonFields(out: RowWriter, size: number, compressedSize: number, crc32: number, method: number, time: TimeText, isDirectory: boolean, encrypted: boolean, comment = ''): void {
   out.ascii(',"size":');
   out.int(size);
   out.ascii(',"compressedSize":');
@@ -291,8 +293,15 @@ function jsonFields(out: RowWriter, size: number, compressedSize: number, crc32:
   out.int(method);
   // The rest of the row depends on the time and two flags: made once per time and kind.
   const kind = (isDirectory ? 2 : 0) + (encrypted ? 1 : 0);
-  const tail = (time.jsonTails[kind] ??= Buffer.from(`,"modified":"${time.isoText}","isDirectory":${isDirectory},"encrypted":${encrypted}}`, 'latin1'));
+  const tail = (time.jsonTails[kind] ??= Buffer.from(`,"modified":"${time.isoText}","isDirectory":${isDirectory},"encrypted":${encrypted}`, 'latin1'));
   out.put(tail);
+  if (comment !== '') {
+    const quoted = JSON.stringify(comment);
+    out.reserve(ROW_FIXED + quoted.length * 3);
+    out.ascii(',"comment":');
+    out.text(quoted);
+  }
+  out.ascii('}');
 }
 
 /** Printable ASCII bytes that JSON must escape: a quote or a backslash. */
@@ -335,6 +344,13 @@ async function listTable(reader: Reader, archive: string, context: CliContext): 
     else missingSizeRowStart(out, entry, method, packed, time);
     out.text(name);
     out.ascii(!entry.encrypted ? '\n' : entry.compressionMethod === METHOD_AES ? ` (encrypted, ${aesName(aes?.strength)})\n` : ' (encrypted)\n');
+    // The entry's comment on a line of its own under its row, as unzip -v shows it.
+    if (entry.comment !== '') {
+      const comment = printable(entry.comment);
+      out.reserve(comment.length * 3 + 1);
+      out.text(comment);
+      out.ascii('\n');
+    }
     // A record whose size is missing is left out of the totals (both, so that their ratio holds).
     if (!sizesKnown) return;
     size += entry.uncompressedSize;

@@ -174,6 +174,28 @@ open('damaged.zip', 'wb').write(d)
     expect((await zipdesk('test', 'aes128.zip')).stderr).toBe('zipdesk: aes128.zip: one.txt: entry is encrypted (AES-128)\n');
   });
 
+  it('shows each entry\'s comment under its row as unzip -v does, and in the JSON as Python\'s zipfile gives it', async () => {
+    const script = [
+      'import zipfile',
+      "with zipfile.ZipFile('entry-comments.zip', 'w', zipfile.ZIP_DEFLATED) as z:",
+      "  for name, comment in [('plain.txt', 'first note'), ('caf\\u00e9.txt', 'deuxi\\u00e8me note'), ('none.txt', ''), ('dir/', 'a folder')]:",
+      '    info = zipfile.ZipInfo(name, (2020, 1, 2, 3, 4, 6))',
+      "    info.comment = comment.encode('utf-8')",
+      "    z.writestr(info, '' if name.endswith('/') else name * 20)",
+    ].join('\n');
+    run('python3', ['-c', script], dir);
+    const table = await zipdesk('list', 'entry-comments.zip');
+    expect([table.code, table.stderr]).toEqual([0, '']);
+    const unzip = run('unzip', ['-v', 'entry-comments.zip'], dir);
+    expect(table.stdout).toBe(unzip.slice(unzip.indexOf('\n') + 1));
+    expect(table.stdout).toMatch(/ plain\.txt\nfirst note\n/);
+    const json = JSON.parse((await zipdesk('list', 'entry-comments.zip', '--json')).stdout) as { entries: { name: string; comment?: string }[] };
+    const python = JSON.parse(run('python3', ['-c', "import zipfile,json\nprint(json.dumps([[i.filename, i.comment.decode()] for i in zipfile.ZipFile('entry-comments.zip').infolist()]))"], dir)) as [string, string][];
+    expect(json.entries.map((e) => [e.name, e.comment ?? ''])).toEqual(python);
+    // Written only for an entry that has one: a row without keeps its eight keys.
+    expect(Object.keys(json.entries.find((e) => e.name === 'none.txt')!)).not.toContain('comment');
+  });
+
   it('shows a DOS time in a daylight-saving gap of the local zone as stored, as unzip -v does, not an hour later (TZ=Europe/Berlin, 2021-03-28 02:30)', () => {
     const bin = path.join(projectRoot, 'bin/zipdesk.js');
     if (!existsSync(path.join(projectRoot, 'build/src-main/cli/main.js'))) throw new Error('run `npm run build:node` first');
