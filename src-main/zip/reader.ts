@@ -169,6 +169,9 @@ export async function openZip(source: RandomAccessSource, options: OpenZipOption
 // ---------------------------------------------------------------------------------------------
 // The end records
 
+/** 8.5.3: the signature that starts a split archive's first part (the data descriptor's, 4.3.9.3). */
+const SPLIT_ARCHIVE_SIGNATURE = SIGNATURE.DATA_DESCRIPTOR;
+
 interface FoundEnd {
   readonly info: ZipArchiveInfo;
   /** How far central records may be read (the end of the file: see resolveEnd). */
@@ -193,8 +196,14 @@ async function findEnd(source: RandomAccessSource, log: Log): Promise<FoundEnd> 
   }
   if (result instanceof ZipError) throw result;
   if (result !== undefined) return result;
-  const head = await source.read(0, Math.min(4, size));
-  if (head.length === 4 && head.readUInt32LE(0) === SIGNATURE.LOCAL_FILE_HEADER) {
+  const head = await source.read(0, Math.min(8, size));
+  // 8.5.3: the first part of a split archive (zip -s: NAME.z01) starts with the split signature
+  // (the data descriptor's) and then the first local header; its end record is in the last part.
+  // Said as what it is: "not a ZIP archive" sent its user looking for damage.
+  if (head.length === 8 && head.readUInt32LE(0) === SPLIT_ARCHIVE_SIGNATURE && head.readUInt32LE(4) === SIGNATURE.LOCAL_FILE_HEADER) {
+    throw new ZipError('MULTI_DISK', `the first part of a split archive (it starts with the split signature ${hex(SPLIT_ARCHIVE_SIGNATURE)}, as zip -s writes NAME.z01); its central directory is in the last part (NAME.zip), and split archives are not supported`);
+  }
+  if (head.length >= 4 && head.readUInt32LE(0) === SIGNATURE.LOCAL_FILE_HEADER) {
     throw new ZipError('EOCD_NOT_FOUND', `cut short or damaged: it starts as a ZIP archive does (a local header), but has no end of central directory record (signature ${hex(SIGNATURE.END_OF_CENTRAL_DIRECTORY)}) in its last ${size - windowStart} bytes`);
   }
   throw new ZipError('NOT_A_ZIP', `not a ZIP archive: no end of central directory record (signature ${hex(SIGNATURE.END_OF_CENTRAL_DIRECTORY)}) in its last ${size - windowStart} bytes`);

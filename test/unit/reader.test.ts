@@ -2,7 +2,7 @@
 // made in code. Each failure is asserted by its ZipError code.
 
 import { Buffer } from 'node:buffer';
-import { mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFileSource } from '../../src-main/archive/file-source.js';
@@ -493,6 +493,20 @@ describe('hostile and damaged archives', () => {
     // The end record on disk 0 says there is one disk: a directory "on disk 120" is a damaged field, read past.
     const damaged = messWith(pyStored, (b) => b.writeUInt16LE(120, eocdOffset(b) + EOCD.diskWhereCentralDirectoryStarts));
     expect((await readAll(damaged)).entries.map((e) => e.name)).toEqual(['a.txt', 'b.txt', 'c/']);
+  });
+
+  it('MULTI_DISK, saying what it is, for every part of a split archive from zip -s, the first (NAME.z01) too', async () => {
+    const parts = path.join(dir, 'split-parts');
+    mkdirSync(parts, { recursive: true });
+    // Incompressible bytes, so that zip -s 64k makes three parts: split.z01, split.z02, split.zip.
+    writeFileSync(path.join(parts, 'noise.bin'), Buffer.from(Array.from({ length: 150_000 }, (_, i) => (i * 2654435761) >>> 24)));
+    run('zip', ['-q', '-0', '-s', '64k', 'split.zip', 'noise.bin'], parts);
+    expect(readdirSync(parts).sort()).toEqual(['noise.bin', 'split.z01', 'split.z02', 'split.zip']);
+    await expectCode(openBuffer(readFileSync(path.join(parts, 'split.zip'))), 'MULTI_DISK', /split archives are not supported/);
+    // The first part has no end record: it was "not a ZIP archive".
+    await expectCode(openBuffer(readFileSync(path.join(parts, 'split.z01'))), 'MULTI_DISK', /^the first part of a split archive \(it starts with the split signature 0x08074b50, as zip -s writes NAME\.z01\); its central directory is in the last part \(NAME\.zip\), and split archives are not supported$/);
+    // A middle part starts with no signature at all: nothing says what it is.
+    await expectCode(openBuffer(readFileSync(path.join(parts, 'split.z02'))), 'NOT_A_ZIP');
   });
 
   it('CRC_MISMATCH, naming the entry', async () => {
