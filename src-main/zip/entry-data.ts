@@ -12,7 +12,7 @@
 import { Buffer } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { constants as zlibConstants, crc32, createInflateRaw, deflateRawSync, inflateRawSync, type InflateRaw } from 'node:zlib';
-import { BITFLAG_DATA_DESCRIPTOR, BITFLAG_ENCRYPTED, BITFLAG_MASKED_HEADERS, BITFLAG_STRONG_ENCRYPTION, METHOD_AES, METHOD_DEFLATED, METHOD_STORED, ZIP64_MARKER_32, aesName, methodName } from './constants.js';
+import { BITFLAG_DATA_DESCRIPTOR, BITFLAG_ENCRYPTED, BITFLAG_MASKED_HEADERS, BITFLAG_STRONG_ENCRYPTION, METHOD_AES, METHOD_DEFLATED, METHOD_STORED, ZIP64_MARKER_32, aesName, METHOD_NAMES } from './constants.js';
 import { ZipError, hex } from './errors.js';
 import type { EntryFields, HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
 import { decodeCp437, decodeHeaderText, nameCrc32, unicodeExtraText } from './names.js';
@@ -213,7 +213,8 @@ export function dataRefusal(entry: ZipEntry): ZipError | undefined {
   if (entry.encrypted) return new ZipError('ENCRYPTED', entry.compressionMethod === METHOD_AES ? `entry is encrypted (${aesName(entry.aes?.strength)})` : 'entry is encrypted', { entry: entry.name });
   const method = entry.compressionMethod;
   if (method !== METHOD_STORED && method !== METHOD_DEFLATED) {
-    return new ZipError('UNSUPPORTED_METHOD', `unsupported compression method ${method} (${methodName(method)})`, { entry: entry.name });
+    // (A number no specification names is said to be unknown: "method 7 (method 7)" said nothing.)
+    return new ZipError('UNSUPPORTED_METHOD', `unsupported compression method ${method} (${METHOD_NAMES[method] ?? 'unknown'})`, { entry: entry.name });
   }
   return undefined;
 }

@@ -567,6 +567,13 @@ describe('hostile and damaged archives', () => {
     });
     const reader = await openBuffer(lzma);
     await expectCode(reader.openEntryStream((await reader.readEntries())[0]!), 'UNSUPPORTED_METHOD', /^unsupported compression method 14 \(LZMA\)$/);
+    // A number no specification names (yauzl's bogus-compression-method.zip has 7) is said to be unknown, not "(method 7)".
+    const bogus = messWith(pyStored, (b) => {
+      b.writeUInt16LE(7, centralOffsets(b)[0]! + CD.compressionMethod);
+      b.writeUInt16LE(7, localOffsets(b)[0]! + LFH.compressionMethod);
+    });
+    const bogusReader = await openBuffer(bogus);
+    await expectCode(bogusReader.openEntryStream((await bogusReader.readEntries())[0]!), 'UNSUPPORTED_METHOD', /^unsupported compression method 7 \(unknown\)$/);
     run('zip', ['-q', '-P', 'secret', '../secret.zip', 'hello.txt'], path.join(dir, 'tree'));
     const secret = await openBuffer(readFileSync(path.join(dir, 'secret.zip')));
     const [entry] = await secret.readEntries();
