@@ -470,3 +470,24 @@ describe('the archive service over a large directory', () => {
     await expect(service.list(summary.archiveId, 20_000, 100)).rejects.toMatchObject({ code: 'BAD_SIGNATURE', message: expect.stringContaining('the file changed since it was opened?') });
   });
 });
+
+describe('toRow', () => {
+  test('shows an AES entry (7-Zip, -mem=AES256 and AES128) in the method of its data and its cipher, the stored 99 kept', async () => {
+    const work = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-aes-rows-'));
+    try {
+      writeFileSync(path.join(work, 'text.txt'), 'a line of text that deflate shrinks\n'.repeat(200));
+      writeFileSync(path.join(work, 'one.txt'), '1');
+      execFileSync('7z', ['a', '-tzip', '-psecret', '-mem=AES256', 'aes256.zip', 'text.txt'], { cwd: work, stdio: 'ignore' });
+      execFileSync('7z', ['a', '-tzip', '-psecret', '-mem=AES128', '-mx=0', 'aes128.zip', 'one.txt'], { cwd: work, stdio: 'ignore' });
+      const rows = [];
+      for (const name of ['aes256.zip', 'aes128.zip']) rows.push(...(await (await openZip(bufferSource(readFileSync(path.join(work, name))))).readEntries()).map(toRow));
+      // It said 'AES', with no level, for both.
+      expect(rows.map(({ name, method, methodName, level, encrypted }) => ({ name, method, methodName, level, encrypted }))).toEqual([
+        { name: 'text.txt', method: 99, methodName: 'Deflated (AES-256)', level: 'normal', encrypted: true },
+        { name: 'one.txt', method: 99, methodName: 'Stored (AES-128)', level: null, encrypted: true },
+      ]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
