@@ -213,16 +213,25 @@ export function externalAttributesText(external: number, versionMadeBy: number):
   return dos;
 }
 
-export function bytesText(n: number): string {
-  if (n < 1024) return `${n} bytes`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = n / 1024;
+/**
+ * A size field's meaning, shown after its value (`= 40000 (40.0 KB)`, or beside it in the
+ * window): "600 bytes", or in the decimal units of the window's listing and the command line's
+ * job lines. It said `40000 bytes (39.1 KiB)`: the value again, beside a listing of 40.0 KB.
+ */
+function sizeMeaning(n: number): string {
+  if (n < 1000) return n === 1 ? '1 byte' : `${n} bytes`;
+  return scaledBytes(n);
+}
+
+function scaledBytes(n: number): string {
+  const units = ['KB', 'MB', 'GB', 'TB', 'PB'];
+  let value = n / 1000;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
+  while (value >= 999.95 && unit < units.length - 1) {
+    value /= 1000;
     unit++;
   }
-  return `${n} bytes (${value.toFixed(1)} ${units[unit]})`;
+  return `${value.toFixed(1)} ${units[unit]}`;
 }
 
 function isoSeconds(seconds: number): string {
@@ -257,7 +266,7 @@ function headerMeanings(signature: number, values: Record<string, number>, zip64
   const flags = values['generalPurposeBitFlag'] ?? 0;
   const method = values['compressionMethod'] ?? 0;
   const inZip64 = (field: keyof typeof ZIP64_VALUE_OF): string => (zip64Values.has(ZIP64_VALUE_OF[field]) ? 'in the ZIP64 extra field' : 'ZIP64 marker, but no ZIP64 extra field value for it');
-  const size = (field: 'uncompressedSize' | 'compressedSize', v: number | Buffer): string | undefined => (typeof v !== 'number' ? undefined : v === ZIP64_MARKER_32 ? inZip64(field) : bytesText(v));
+  const size = (field: 'uncompressedSize' | 'compressedSize', v: number | Buffer): string | undefined => (typeof v !== 'number' ? undefined : v === ZIP64_MARKER_32 ? inZip64(field) : sizeMeaning(v));
   return {
     signature: (v) => (v === signature ? `${hex(signature)}, as expected` : `bad signature: expected ${hex(signature)}`),
     versionMadeBy: (v) => versionMadeByText(v as number),
@@ -437,9 +446,9 @@ function extraMeanings(id: number, decoded: Record<string, number | Buffer>, own
   switch (id) {
     case EXTRA_ID.ZIP64:
       if (owner?.localSizes !== undefined) {
-        return { ...common, originalSize: (v) => bytesText(v as number), compressedSize: (v) => bytesText(v as number), relativeHeaderOffset: (v) => `offset ${v}, in a local header: not read`, diskStartNumber: (v) => `disk ${v}, in a local header: not read` };
+        return { ...common, originalSize: (v) => sizeMeaning(v as number), compressedSize: (v) => sizeMeaning(v as number), relativeHeaderOffset: (v) => `offset ${v}, in a local header: not read`, diskStartNumber: (v) => `disk ${v}, in a local header: not read` };
       }
-      return { ...common, originalSize: (v) => bytesText(v as number), compressedSize: (v) => bytesText(v as number), relativeHeaderOffset: (v) => `local header at offset ${v}`, diskStartNumber: (v) => `disk ${v}` };
+      return { ...common, originalSize: (v) => sizeMeaning(v as number), compressedSize: (v) => sizeMeaning(v as number), relativeHeaderOffset: (v) => `local header at offset ${v}`, diskStartNumber: (v) => `disk ${v}` };
     case EXTRA_ID.EXTENDED_TIMESTAMP:
       return {
         ...common,
@@ -593,8 +602,8 @@ async function descriptorView(reader: ZipReader, entry: ZipEntry, at: number, lo
   const meanings: Record<string, Meaning> = {
     signature: () => `${hex(SIGNATURE.DATA_DESCRIPTOR)} (optional, 4.3.9.3)`,
     crc32: (v) => (v === entry.crc32 ? `${hex(v as number)}, matches the central directory` : `${hex(v as number)}, central directory says ${hex(entry.crc32)}`),
-    compressedSize: (v) => (v === entry.compressedSize ? bytesText(v as number) : `${v}, central directory says ${entry.compressedSize}`),
-    uncompressedSize: (v) => (v === entry.uncompressedSize ? bytesText(v as number) : `${v}, central directory says ${entry.uncompressedSize}`),
+    compressedSize: (v) => (v === entry.compressedSize ? sizeMeaning(v as number) : `${v}, central directory says ${entry.compressedSize}`),
+    uncompressedSize: (v) => (v === entry.uncompressedSize ? sizeMeaning(v as number) : `${v}, central directory says ${entry.uncompressedSize}`),
   };
   const fields = rowsOf(layout.describe(bytes, 0, at), meanings, () => undefined, new Set());
   return { title: layout.title, section: layout.section, offset: at, length: layout.lengthOf(values as never), fields };
@@ -630,7 +639,7 @@ export async function inspectArchive(reader: ZipReader): Promise<ArchiveInspecti
     diskWhereCentralDirectoryStarts: (v) => (v === ZIP64_MARKER_16 ? 'in the ZIP64 end record' : `disk ${v}`),
     numberOfCentralDirectoryRecordsOnThisDisk: countMeaning,
     totalNumberOfCentralDirectoryRecords: countMeaning,
-    sizeOfCentralDirectory: (v) => (v === ZIP64_MARKER_32 ? 'in the ZIP64 end record' : bytesText(v as number)),
+    sizeOfCentralDirectory: (v) => (v === ZIP64_MARKER_32 ? 'in the ZIP64 end record' : sizeMeaning(v as number)),
     offsetOfStartOfCentralDirectory: offsetMeaning,
     commentLength: (v) => `${v} bytes` + (info.trailingBytes > 0 ? `; ${info.trailingBytes} bytes follow the archive` : ''),
   };
@@ -692,7 +701,7 @@ export async function inspectArchive(reader: ZipReader): Promise<ArchiveInspecti
       diskWhereCentralDirectoryStarts: (v) => `disk ${v}`,
       numberOfCentralDirectoryRecordsOnThisDisk: unused((v) => `${v} entries`),
       totalNumberOfCentralDirectoryRecords: unused((v) => `${v} entries`),
-      sizeOfCentralDirectory: unused((v) => bytesText(v as number)),
+      sizeOfCentralDirectory: unused((v) => sizeMeaning(v as number)),
       offsetOfStartOfCentralDirectory: ignored ? unused((v) => `offset ${v}`) : offsetMeaning,
     };
     const z64Fields = rowsOf(ZIP64_END_OF_CENTRAL_DIRECTORY.describe(bytes, 0, at), z64Meanings, () => undefined, new Set());

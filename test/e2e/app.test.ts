@@ -126,6 +126,27 @@ describe.skipIf(!runnable)('Zipdesk in Chromium', () => {
     expect(await pairs.locator('tr.mismatch').count()).toBe(0);
     // zip writes the extended timestamp and Info-ZIP Unix extra fields: decoded, not raw.
     expect(await harness.page.getByTestId('inspector').textContent()).toContain('extended timestamp (0x5455)');
+    // Values and meanings wrap between words, not inside them: the narrow columns broke
+    // '2026-12-05 (local time)' after 'tim' and '(10.6 KiB)' after 'Ki'.
+    const brokenWords = await pairs.evaluate((table) => {
+      const broken: string[] = [];
+      for (const cell of table.querySelectorAll('td .value')) {
+        for (const node of cell.childNodes) {
+          const text = node.textContent ?? '';
+          for (const word of text.matchAll(/\S+/g)) {
+            const range = document.createRange();
+            const textNode = node.nodeType === Node.TEXT_NODE ? node : node.firstChild;
+            if (textNode === null) continue;
+            range.setStart(textNode, word.index);
+            range.setEnd(textNode, word.index + word[0].length);
+            if (range.getClientRects().length > 1) broken.push(word[0]);
+          }
+        }
+      }
+      return broken;
+    });
+    expect(brokenWords).toEqual([]);
+    expect(await pairs.locator('tr[data-field="uncompressedSize"] .meaning').first().textContent()).toBe('40.0 KB');
     await shot('04-inspector');
 
     // Keyboard: Escape closes it; arrows move the focus in the listing, Enter opens the next one.

@@ -54,6 +54,10 @@ describe('inspectEntry', () => {
     expect(timestamp.title).toBe('extended timestamp');
     expect(timestamp.fields.find((f) => f.name === 'modTime')!.meaning).toBe('2023-07-01T08:09:10Z');
     expect(field(view.central, 'extraField').meaning).toContain('0x5455 extended timestamp');
+    // Sizes in the decimal units of the listing (2.2 KB there), the value not said again; a
+    // length under 1000 in bytes.
+    expect(field(view.local, 'uncompressedSize')).toMatchObject({ value: 2200, meaning: '2.2 KB' });
+    expect(field(view.central, 'fileNameLength').meaning).toBe('9 bytes');
     // Plain data: survives JSON (it crosses IPC) unchanged.
     expect(JSON.parse(JSON.stringify(view))).toEqual(view);
   });
