@@ -543,6 +543,14 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     await harness.page.keyboard.press('End');
     await harness.page.locator('[data-testid="row"]', { hasText: 'dir099/file099999.txt' }).waitFor();
     expect(await harness.page.locator('[data-testid="row"]').count()).toBeLessThan(100);
+    // The toolbar's summary line is whole and clear of the buttons after it (it ran under
+    // 'Extract all…' from a box too narrow for it).
+    const summary = harness.page.getByTestId('archive-summary');
+    expect(await summary.textContent()).toContain('100,000 entries');
+    expect(await summary.evaluate((span) => span.scrollWidth <= span.clientWidth)).toBe(true);
+    const summaryBox = (await summary.boundingBox())!;
+    const extractBox = (await harness.page.getByRole('button', { name: 'Extract all…' }).boundingBox())!;
+    expect(summaryBox.x + summaryBox.width).toBeLessThanOrEqual(extractBox.x);
     await shot('11-hundred-thousand');
   });
 
