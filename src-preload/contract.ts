@@ -271,6 +271,7 @@ export interface JobView {
   readonly title: string;
   readonly state: JobState;
   readonly progress: JobProgress | null;
+  /** A done job's; or what an extract that failed by bad entries did all the same (the files it wrote stay). */
   readonly outcome: JobOutcome | null;
   readonly error: string | null;
   /** A test or extract failed by bad entries: a line each (at most 50, the last counting the rest); else empty. */
@@ -285,7 +286,7 @@ export type JobEvent =
   | { readonly type: 'started'; readonly jobId: string; readonly at: number }
   | { readonly type: 'progress'; readonly jobId: string; readonly progress: JobProgress }
   | { readonly type: 'done'; readonly jobId: string; readonly outcome: JobOutcome }
-  | { readonly type: 'failed'; readonly jobId: string; readonly error: ApiError; readonly lines: readonly string[]; readonly notes: readonly ArchiveNoteView[] }
+  | { readonly type: 'failed'; readonly jobId: string; readonly error: ApiError; readonly lines: readonly string[]; readonly notes: readonly ArchiveNoteView[]; readonly outcome: JobOutcome | null }
   | { readonly type: 'cancelled'; readonly jobId: string };
 
 export interface ExtractRequest {

@@ -134,8 +134,9 @@ export class WindowJobs implements JobService {
         case 'failed': {
           const lines = linesOf(event.error.problems);
           const notes = event.error.notes ?? [];
-          out = { type: 'failed', jobId: event.jobId, error: { code: event.error.code, message: event.error.message }, lines, notes };
-          this.views.set(event.jobId, { ...job, state: 'failed', error: event.error.message, errorLines: lines, errorNotes: notes });
+          const outcome = event.error.result === undefined ? null : toOutcome(this.requests.get(event.jobId), event.error.result);
+          out = { type: 'failed', jobId: event.jobId, error: { code: event.error.code, message: event.error.message }, lines, notes, outcome };
+          this.views.set(event.jobId, { ...job, state: 'failed', outcome, error: event.error.message, errorLines: lines, errorNotes: notes });
           break;
         }
         case 'cancelled':

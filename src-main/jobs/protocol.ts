@@ -142,6 +142,11 @@ export interface JobError {
   readonly problems?: JobResult['problems'];
   /** And what it read around in the archive as a whole, as a result's notes are. */
   readonly notes?: JobResult['notes'];
+  /**
+   * What an extract that met bad entries did all the same, as a done job's result says it: the
+   * files it wrote (they stay), and the entries it skipped or renamed as its `problems`.
+   */
+  readonly result?: JobResult;
 }
 
 /** What the client reports about each job, in this order: queued, started, progress…, then one end. */

@@ -139,15 +139,15 @@ function engineProgress(context: JobContext): (progress: ExtractProgress) => voi
  * and each of them, up to MAX_NOTES, for the Jobs panel to list (`problems`, see describeFailure);
  * with what is off about the archive as a whole (`notes`), which the job read around to get there.
  */
-function entriesFailed(what: string, bad: FirstByIndex<EntryProblem>, count: number, total: number, archiveNotes: readonly ArchiveNote[]): ZipError {
+function entriesFailed(what: string, bad: FirstByIndex<EntryProblem>, count: number, total: number, archiveNotes: readonly ArchiveNote[], result?: JobResult): ZipError {
   const kept = bad.first();
   const first = kept[0]!;
   const more = count > 1 ? ` (and ${count - 1} more of ${total} entries)` : '';
   const notes = kept.map((problem) => ({ entry: problem.entry, message: problem.message }));
-  return Object.assign(new ZipError(first.code, `${what}: ${first.message}${more}`, { entry: first.entry }), notesOf(notes, count), archiveNotesOf(archiveNotes));
+  return Object.assign(new ZipError(first.code, `${what}: ${first.message}${more}`, { entry: first.entry }), notesOf(notes, count), archiveNotesOf(archiveNotes), result && { result });
 }
 
-async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }>, context: JobContext): Promise<Outcome> {
+async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }>, context: JobContext, startedAt: number): Promise<Outcome> {
   const overwrite = request.overwrite === true ? 'replace' : request.overwrite === false || request.overwrite === undefined ? 'skip' : request.overwrite;
   // The job names the first entry (in entry order) that could not be extracted and counts the rest; the first MAX_NOTES are kept.
   const { FirstByIndex } = await import('../archive/extract-problems.js');
@@ -165,7 +165,6 @@ async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }
     ...(request.archiveIdentity === undefined ? {} : { expectedIdentity: request.archiveIdentity }),
     ...(request.resumedFrom === undefined ? {} : { resumedFrom: request.resumedFrom }),
   });
-  if (!result.ok) throw entriesFailed('could not extract', bad, result.problemCount, result.entriesTotal, result.notes);
   // What went as asked but not as the name says: told with the result, not silently.
   // (The result lists the first skipped and renamed entries and counts them all.)
   const notes = [
@@ -174,13 +173,24 @@ async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }
     ...result.renamed.map(({ entry, path }) => ({ entry, message: `written as ${path}` })),
   ];
   const noted = result.unmatched.length + result.skippedCount + result.renamedCount;
-  return {
+  const outcome: Outcome = {
     outputPath: request.outputDir,
     sizes: { input: statSize(request.archivePath), output: result.bytesWritten },
     entries: result.filesWritten + result.directoriesCreated + result.symlinksCreated,
     ...notesOf(notes, noted),
     ...archiveNotesOf(result.notes),
   };
+  // What did extract stays, and the failure says what it is (the window showed only the bad
+  // entries, as if nothing had been written).
+  if (!result.ok) throw entriesFailed('could not extract', bad, result.problemCount, result.entriesTotal, result.notes, withTimes(outcome, startedAt));
+  return outcome;
+}
+
+/** A job's result: its outcome, with its ratio and how long it took. */
+function withTimes(outcome: Outcome, startedAt: number): JobResult {
+  const durationMs = Math.round(performance.now() - startedAt);
+  const ratio = outcome.sizes.input > 0 ? outcome.sizes.output / outcome.sizes.input : 0;
+  return { ...outcome, ratio, durationMs };
 }
 
 /**
@@ -192,12 +202,12 @@ function archiveNotesOf(notes: readonly ArchiveNote[]): Pick<JobResult, 'notes'>
 }
 
 /** The job by its kind; a kind this version does not know (a request from elsewhere) fails. */
-function runJob(request: WorkerJobRequest, context: JobContext): Promise<Outcome> {
+function runJob(request: WorkerJobRequest, context: JobContext, startedAt: number): Promise<Outcome> {
   switch (request.kind) {
     case 'create':
       return runCreate(request, context);
     case 'extract':
-      return runExtract(request, context);
+      return runExtract(request, context, startedAt);
     case 'test':
       return runTest(request, context);
     default:
@@ -238,8 +248,8 @@ function targetOf(request: WorkerJobRequest): string {
 /** One line: `ARCHIVE: ENTRY: what is wrong`. */
 export function describeFailure(request: WorkerJobRequest, error: unknown): JobError {
   if (isZipError(error)) {
-    const { problems, notes } = error as Pick<JobError, 'problems' | 'notes'>;
-    return { code: error.code, message: [targetOf(request), error.entry, error.message].filter((part) => part !== undefined).join(': '), ...(problems && { problems }), ...(notes && { notes }) };
+    const { problems, notes, result } = error as Pick<JobError, 'problems' | 'notes' | 'result'>;
+    return { code: error.code, message: [targetOf(request), error.entry, error.message].filter((part) => part !== undefined).join(': '), ...(problems && { problems }), ...(notes && { notes }), ...(result && { result }) };
   }
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
@@ -273,11 +283,9 @@ async function run(jobId: JobId, request: WorkerJobRequest, cancelFlag: SharedAr
   }
   post({ type: 'started', jobId });
   try {
-    const outcome = await runJob(request, context);
+    const outcome = await runJob(request, context, startedAt);
     reporter.finish();
-    const durationMs = Math.round(performance.now() - startedAt);
-    const ratio = outcome.sizes.input > 0 ? outcome.sizes.output / outcome.sizes.input : 0;
-    post({ type: 'done', jobId, result: { ...outcome, ratio, durationMs } });
+    post({ type: 'done', jobId, result: withTimes(outcome, startedAt) });
   } catch (error) {
     // (An engine that read the flag may stop before the 'cancel' message is heard.)
     if (controller.signal.aborted || Atomics.load(flag, 0) !== 0) post({ type: 'cancelled', jobId });

@@ -370,6 +370,10 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     // The safe entry is extracted, the unsafe one refused: the job fails and names it.
     await expect.poll(() => job.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('failed');
     expect(await job.textContent()).toContain('../escape.txt');
+    // …and says what it wrote all the same, which stays, with the way to it.
+    expect(await job.getByTestId('job-outcome').textContent()).toContain('1 entry · 4 B written');
+    await job.getByRole('button', { name: 'Show in folder' }).click();
+    await expect.poll(() => harness.revealed.at(-1)).toBe(target);
     expect(readFileSync(path.join(target, 'ok.txt'), 'utf8')).toBe('fine');
     expect(existsSync(path.join(work, 'escape.txt'))).toBe(false);
     await shot('10c-extract-refused-entry');

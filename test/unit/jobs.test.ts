@@ -347,6 +347,11 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
       expect(view.errorLines).toEqual([expect.stringMatching(/^bad1\.txt: CRC-32 /), expect.stringMatching(/^bad2\.txt: CRC-32 /)]);
       expect(view.errorNotes).toEqual([{ code: 'TRAILING_DATA', message: `5 bytes after the end record (at offset ${bad.length}, ignored)`, params: { bytes: 5, offset: bad.length } }]);
     }
+    // What the extract did all the same, which stays: good.txt written (a test has nothing to show).
+    const out = path.join(root, 'two-bad-out');
+    expect(readdirSync(out)).toEqual(['good.txt']);
+    expect(windowJobs.list().find((job) => job.jobId === ids[0])!.outcome).toBeNull();
+    expect(windowJobs.list().find((job) => job.jobId === ids[1])!.outcome).toMatchObject({ output: out, entries: 1, bytesOut: 'GOOD.TXT'.repeat(50).length, problems: [] });
     windowJobs.dispose();
   });
 
