@@ -248,7 +248,10 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
     }
     if (!outputLost) process.stderr.write(`zipdesk: cannot write to standard output: ${describeError(error)}\n`);
     outputLost = true;
-    if (!writesFiles) process.exit(Math.max(Number(process.exitCode ?? EXIT_OK), EXIT_ARCHIVE_PROBLEM));
+    const failed = Math.max(Number(process.exitCode ?? EXIT_OK), EXIT_ARCHIVE_PROBLEM);
+    if (!writesFiles) process.exit(failed);
+    // The last line (extract's summary) fails after the command's code was set below.
+    process.exitCode = failed;
   });
   // Nor is a closed stderr (zipdesk test a.zip 2>&1 >out | head): the lines it missed are lost,
   // what goes to stdout (the summary, --json) is still written.

@@ -736,7 +736,8 @@ describe('zipdesk usage and errors', () => {
     const env = { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'config'), ZIPDESK_LOG_CONFIG: '' };
     const full = openSync('/dev/full', 'w');
     try {
-      for (const argv of [['list', good, '--json'], ['test', good], ['help'], ['extract', good, '-o', path.join(dir, 'full-disk'), '--json']]) {
+      // extract's summary line is its only output, written as it ends: it exited 0.
+      for (const argv of [['list', good, '--json'], ['test', good], ['help'], ['extract', good, '-o', path.join(dir, 'full-disk'), '--json'], ['extract', good, '-o', path.join(dir, 'full-disk-text')]]) {
         const result = spawnSync(process.execPath, [bin, ...argv], { encoding: 'utf8', env, stdio: ['ignore', full, 'pipe'] });
         expect([result.status, result.stderr], argv.join(' ')).toEqual([1, 'zipdesk: cannot write to standard output: no space left on device\n']);
       }
