@@ -1,5 +1,7 @@
-// `mkdir -p` for the folders we are asked to write into: extract's target, batch's -o DIR.
+// `mkdir -p` for the folders we are asked to write into: extract's target, batch's -o DIR, and
+// (synchronously) the log folder and the logging settings' folder.
 
+import { mkdirSync, statSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -34,4 +36,27 @@ export async function makeFolderPath(folder: string): Promise<string | undefined
 /** A folder, or a link to one (a dangling link, a loop or a file is not). */
 async function isFolder(folder: string): Promise<boolean> {
   return (await stat(folder).catch(() => undefined))?.isDirectory() === true;
+}
+
+/** makeFolderPath for the logging's setup, which is synchronous: the same walk, the same answers. */
+export function makeFolderPathSync(folder: string): string | undefined {
+  try {
+    mkdirSync(folder);
+    return folder;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && isFolderSync(folder)) return undefined;
+    if (code !== 'ENOENT' || path.dirname(folder) === folder) throw error;
+  }
+  const first = makeFolderPathSync(path.dirname(folder));
+  try {
+    mkdirSync(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !isFolderSync(folder)) throw error;
+  }
+  return first ?? folder;
+}
+
+function isFolderSync(folder: string): boolean {
+  return statSync(folder, { throwIfNoEntry: false })?.isDirectory() === true;
 }

@@ -24,6 +24,7 @@ import {
   type LogConfig,
   type LogLevel,
 } from './config.js';
+import { makeFolderPathSync } from '../archive/make-folder.js';
 import { systemWords } from '../archive/system-words.js';
 import { defaultLogFolder } from './paths.js';
 import { logFilePattern, sweepLogFolder, type LeftFile, type SweepSettings } from './retention.js';
@@ -188,7 +189,7 @@ export class Logging extends EventEmitter<LoggingEvents> {
   ensureConfigFile(): string {
     if (!fs.existsSync(this.configPath)) {
       try {
-        fs.mkdirSync(path.dirname(this.configPath), { recursive: true });
+        makeFolderPathSync(path.dirname(this.configPath));
         fs.writeFileSync(this.configPath, formatLogConfig(this.current), { flag: 'wx' });
       } catch (error) {
         this.warn(`Warning: cannot create logging config ${this.configPath}: ${error instanceof Error ? error.message : String(error)}`);
@@ -201,7 +202,7 @@ export class Logging extends EventEmitter<LoggingEvents> {
   ensureLogFolder(): string {
     const folder = this.logFolder;
     try {
-      fs.mkdirSync(folder, { recursive: true });
+      makeFolderPathSync(folder);
     } catch (error) {
       this.warn(`Warning: cannot create the log folder ${folder}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -259,7 +260,7 @@ export class Logging extends EventEmitter<LoggingEvents> {
 
   private createWithDefaults(): boolean {
     try {
-      fs.mkdirSync(path.dirname(this.configPath), { recursive: true });
+      makeFolderPathSync(path.dirname(this.configPath));
       // 'wx': never overwrite a file that appeared meanwhile (another instance, the user).
       fs.writeFileSync(this.configPath, formatLogConfig(defaultLogConfig(this.defaultFolder)), { flag: 'wx' });
       return true;
@@ -347,7 +348,8 @@ export class Logging extends EventEmitter<LoggingEvents> {
 
   private makeFileTransport(file: FileConfig): FileTransport {
     const folder = this.folderOf(file);
-    fs.mkdirSync(folder, { recursive: true });
+    // (Not mkdirSync's { recursive: true }, which never returns for a folder in /proc.)
+    makeFolderPathSync(folder);
     // file-stream-rotator opens the file asynchronously, so a folder that exists but cannot be
     // written (read-only, /proc) failed after the transport was in place: every record lost, no
     // fallback. A file created and removed here makes that a construction error, which apply() handles.

@@ -21,8 +21,10 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function zipdesk(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs bin/zipdesk.js; one still running after `killAfterMs` is killed (code null). */
+async function zipdesk(args: string[], env: NodeJS.ProcessEnv, killAfterMs?: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), killAfterMs).unref();
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -93,6 +95,22 @@ it('a broken --log-config file gives one warning on stderr with line and column,
   expect(fs.existsSync(path.join(dir, 'a.zip'))).toBe(true);
   // The defaults apply: the log folder beside the named file.
   expect(fs.readdirSync(path.join(dir, 'logs')).some((name) => name.endsWith('.log'))).toBe(true);
+});
+
+it.runIf(fs.existsSync('/proc/self'))('a log folder in /proc, or settings there, cannot be made: the command says so and ends (it spun for ever)', async () => {
+  fs.writeFileSync(path.join(dir, 'a.txt'), 'a\n');
+  // mkdir in /proc says ENOENT though /proc is there; Node's recursive mkdir then made /proc
+  // again and again, on this thread: a core at 100%, and Ctrl-C unheard.
+  fs.writeFileSync(path.join(dir, 'proc.json'), JSON.stringify({ file: { folder: '/proc/zipdesk-no-such-folder' } }));
+  const run = await zipdesk(['--log-config', 'proc.json', 'create', 'a.zip', 'a.txt'], { ...process.env, ZIPDESK_LOG_CONFIG: '' }, 20_000);
+  expect(run.code).toBe(0);
+  expect(run.stderr).toContain('zipdesk: warning: cannot write logs to /proc/zipdesk-no-such-folder: no such file or directory; writing them to ');
+  expect(fs.readdirSync(path.join(dir, 'logs')).some((name) => name.endsWith('.log'))).toBe(true);
+  // A settings file there is missing, and cannot be made with the defaults: the defaults apply.
+  const settings = '/proc/zipdesk-no-such-folder/logging.json';
+  const second = await zipdesk(['--log-config', settings, 'create', 'b.zip', 'a.txt'], { ...process.env, ZIPDESK_LOG_CONFIG: '' }, 20_000);
+  expect(second.code).toBe(0);
+  expect(second.stderr).toContain(`zipdesk: warning: logging config file ${settings} not found; using the default settings`);
 });
 
 it('--log-config without a file name is a usage error (exit 2), not a positional argument', async () => {
