@@ -4,8 +4,7 @@
 // taskbar/dock progress and a notification when a long job ends; recent documents.
 
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, net, Notification, protocol, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, Notification, protocol, shell } from 'electron';
 import { EVENT_CHANNELS, GRANT_DROPPED_PATHS_CHANNEL, INVOKE_CHANNELS, INVOKE_METHODS, type JobView, type MenuCommand } from '../src-preload/contract.js';
 import { zipPathsFromArgv } from './argv.js';
 import { endNotice, taskbarProgress } from './attention.js';
@@ -21,7 +20,7 @@ import { buildMenuTemplate } from './menu.js';
 import { RecentFiles } from './recent.js';
 import { electronDialogs, electronShell } from './shell/electron-services.js';
 import { createMainWindow } from './window.js';
-import { APP_PAGE_URL, APP_SCHEME, appFileFor } from './window-policy.js';
+import { APP_PAGE_URL, APP_SCHEME, appResponse } from './window-policy.js';
 
 const here = import.meta.dirname;
 const dev = !app.isPackaged && process.env.ELECTRON_RENDERER_URL !== undefined;
@@ -76,10 +75,7 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     // Only files of the built renderer; anything else is a 404.
-    protocol.handle(APP_SCHEME, (request) => {
-      const file = appFileFor(rendererRoot, request.url);
-      return file === undefined ? new Response('not found', { status: 404 }) : net.fetch(pathToFileURL(file).href);
-    });
+    protocol.handle(APP_SCHEME, (request) => appResponse(rendererRoot, request.url));
     const logging = createLogging({ configPath: path.join(app.getPath('userData'), LOG_CONFIG_FILE_NAME) });
     const log = logging.logger.child({ module: 'app' });
     const recent = new RecentFiles(path.join(app.getPath('userData'), 'recent.json'));

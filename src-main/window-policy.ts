@@ -3,6 +3,7 @@
 // permission requests are allowed (none). window.ts applies them; unit tests read them here,
 // because Electron itself cannot run on this machine.
 
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -30,6 +31,34 @@ export function appFileFor(rendererRoot: string, requestUrl: string): string | u
   const file = path.join(rendererRoot, relative === '/' ? page.pathname : relative);
   const inside = path.relative(rendererRoot, file);
   return inside === '' || inside.startsWith('..') || path.isAbsolute(inside) ? undefined : file;
+}
+
+/** Content types of what the built renderer holds; anything else goes as bytes. */
+export const APP_FILE_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+/**
+ * The answer to a request of our scheme: the file appFileFor finds, read here with its content
+ * type and the CSP, or 404 (not ours, not there, a folder). Read, not fetched as a file:// URL
+ * (net.fetch), so that nothing of the app needs file:// and the packaged binary has the
+ * grantFileProtocolExtraPrivileges fuse off (electron-builder.yml). Electron's fs reads inside
+ * app.asar.
+ */
+export async function appResponse(rendererRoot: string, requestUrl: string): Promise<Response> {
+  const file = appFileFor(rendererRoot, requestUrl);
+  const body = file === undefined ? undefined : await readFile(file).catch(() => undefined);
+  if (file === undefined || body === undefined) return new Response('not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  return new Response(body, {
+    status: 200,
+    headers: { 'content-type': APP_FILE_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY },
+  });
 }
 
 /** Strict CSP: our own scripts and styles only, nothing remote, no eval, no frames, no plugins. */

@@ -7,7 +7,6 @@
 // a list of revealed paths, and webUtils.getPathForFile is a name → path map the test sets.
 
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -21,7 +20,7 @@ import { WindowJobs } from '../../src-main/ipc/jobs.js';
 import type { Dialogs } from '../../src-main/ipc/services.js';
 import { JobClient } from '../../src-main/jobs/client.js';
 import { silentLog } from '../../src-main/log/types.js';
-import { CONTENT_SECURITY_POLICY } from '../../src-main/window-policy.js';
+import { APP_SCHEME, appResponse } from '../../src-main/window-policy.js';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 export const RENDERER_DIR = path.join(PROJECT_ROOT, 'out/renderer');
@@ -30,29 +29,19 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const canRunE2e = existsSync(CHROMIUM);
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
-
-/** out/renderer over http, with the CSP header main sets on every response. */
+/**
+ * out/renderer over http, answered by main's own handler of our scheme (window-policy.ts
+ * appResponse: the file, its content type, the CSP header) for the same path.
+ */
 async function serveRenderer(): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const file = path.join(RENDERER_DIR, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname));
-    if (!file.startsWith(RENDERER_DIR + path.sep)) {
-      response.writeHead(403).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => {
-        response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY });
-        response.end(body);
+    appResponse(RENDERER_DIR, `${APP_SCHEME}://app${url.pathname}`).then(
+      async (answer) => {
+        response.writeHead(answer.status, Object.fromEntries(answer.headers));
+        response.end(Buffer.from(await answer.arrayBuffer()));
       },
-      () => response.writeHead(404).end(),
+      () => response.writeHead(500).end(),
     );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -3,7 +3,7 @@
 // end-of-job notifications, the rows of the listing (method level, attributes, flags), sorting,
 // filtering and the folder view, what a drop means, and how job events fold into the panel.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -16,6 +16,7 @@ import { MAX_RECENT, RecentFiles } from '../../src-main/recent.js';
 import {
   APP_PAGE_URL,
   appFileFor,
+  appResponse,
   allowPermission,
   CONTENT_SECURITY_POLICY,
   isAllowedNavigation,
@@ -114,6 +115,28 @@ describe('window security policy', () => {
     expect(isAllowedRequest(APP_PAGE_URL, 'zipdesk://evil/x.js')).toBe(false);
     expect(isAllowedRequest(APP_PAGE_URL, 'file:///etc/passwd')).toBe(false);
     expect(isAllowedRequest(APP_PAGE_URL, 'https://app/')).toBe(false);
+  });
+
+  test("our scheme's answers: the renderer's files read with their types and the CSP, 404 for the rest", async () => {
+    const base = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-renderer-'));
+    const root = path.join(base, 'renderer');
+    try {
+      mkdirSync(path.join(root, 'assets'), { recursive: true });
+      writeFileSync(path.join(root, 'index.html'), '<!doctype html><p>page');
+      writeFileSync(path.join(root, 'assets', 'index-x1.js'), 'export {};');
+      writeFileSync(path.join(root, 'assets', 'index-x1.css'), 'p{}');
+      writeFileSync(path.join(root, '..', 'outside.js'), 'no');
+      const page = await appResponse(root, APP_PAGE_URL);
+      expect([page.status, page.headers.get('content-type'), page.headers.get('content-security-policy'), await page.text()]).toEqual([200, 'text/html; charset=utf-8', CONTENT_SECURITY_POLICY, '<!doctype html><p>page']);
+      const script = await appResponse(root, 'zipdesk://app/assets/index-x1.js?v=1');
+      expect([script.status, script.headers.get('content-type'), await script.text()]).toEqual([200, 'text/javascript; charset=utf-8', 'export {};']);
+      expect((await appResponse(root, 'zipdesk://app/assets/index-x1.css')).headers.get('content-type')).toBe('text/css; charset=utf-8');
+      for (const refused of ['zipdesk://app/assets/missing.js', 'zipdesk://app/assets', 'zipdesk://app/..%2foutside.js', 'zipdesk://evil/index.html', 'file:///etc/passwd']) {
+        expect((await appResponse(root, refused)).status).toBe(404);
+      }
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 
   test('every permission request is denied', () => {

@@ -5,10 +5,9 @@
 // the command line sent to the window and allowed to open.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { INVOKE_CHANNELS } from '../../src-preload/contract.js';
 
@@ -82,12 +81,14 @@ describe.skipIf(!existsSync(bundle))('main.ts wiring under a stand-in Electron',
     expect(report.loaded).toEqual(['zipdesk://app/index.html']);
     expect(report.schemes).toEqual([{ scheme: 'zipdesk', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
     expect(report.protocolScheme).toBe('zipdesk');
-    const renderer = pathToFileURL(path.join(root, 'out/renderer')).href;
-    expect(report.served.page).toEqual({ fetched: `${renderer}/index.html` });
-    expect(report.served.asset).toEqual({ fetched: `${renderer}/assets/x.js` });
-    // The URL parser settles dot segments first: %2e%2e stays inside the folder.
-    expect(report.served.dotDot).toEqual({ fetched: `${renderer}/main/index.js` });
-    for (const refused of ['encodedSlash', 'otherHost']) expect(report.served[refused]).toEqual({ status: 404 });
+    // Read by the handler, with its type and the CSP; never handed to a file:// fetch.
+    const page = readFileSync(path.join(root, 'out/renderer/index.html'), 'utf8');
+    expect(report.served.page).toEqual({ status: 200, type: 'text/html; charset=utf-8', csp: true, start: page.slice(0, 15) });
+    const script = readdirSync(path.join(root, 'out/renderer/assets')).find((name) => name.endsWith('.js'))!;
+    expect(report.served.asset).toEqual({ status: 200, type: 'text/javascript; charset=utf-8', csp: true, start: readFileSync(path.join(root, 'out/renderer/assets', script), 'utf8').slice(0, 15) });
+    // The URL parser settles dot segments first: %2e%2e stays inside the folder, where there
+    // is no main/index.js; a folder is not a file.
+    for (const refused of ['dotDot', 'encodedSlash', 'otherHost', 'missing', 'folder']) expect(report.served[refused]).toMatchObject({ status: 404 });
   });
 
   test('Extract All waits in the menu until an archive has opened', () => {

@@ -86,12 +86,12 @@ describe.skipIf(!built)('electron-builder --dir with a stand-in Electron', () =>
     for (const pattern of forbidden) expect(files.filter((f) => pattern.test(f))).toEqual([]);
   });
 
-  test('the packaged executable has its fuses flipped: no run-as-node, no NODE_OPTIONS, no --inspect, asar only', () => {
+  test('the packaged executable has its fuses flipped: no run-as-node, no NODE_OPTIONS, no --inspect, asar only, no file:// privileges', () => {
     const binary = readFileSync(path.join(work, 'release/linux-unpacked/zipdesk'));
     const at = binary.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length;
     const wire = binary.subarray(at + 2, at + 2 + binary[at + 1]!).toString('latin1');
     // RunAsNode, CookieEncryption, NODE_OPTIONS, --inspect, asar integrity, only app.asar, V8 snapshot, file:// privileges
-    expect(wire).toBe('01001101');
+    expect(wire).toBe('01001100');
   });
 
   test('the renderer page carries the strict Content-Security-Policy', () => {
