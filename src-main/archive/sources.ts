@@ -4,13 +4,14 @@
 // round trip would cost more than the call.
 
 import { Buffer, isUtf8 } from 'node:buffer';
-import { type Stats, closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { type Stats, closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
 import { type FileHandle, lstat, open, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Log } from '../log/types.js';
 import { ZipError } from '../zip/errors.js';
 import { CASE_INSENSITIVE_BY_DEFAULT, foldCase, nameProblemForWriting } from '../zip/paths.js';
 import { systemWords } from './system-words.js';
+import { FolderNames } from './folder-names.js';
 import { isTempNameFor } from './temp-file.js';
 
 export type EntryKind = 'file' | 'directory' | 'symlink';
@@ -225,36 +226,27 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
   /**
    * A folder's children in byte order of names, with their paths and entry names. A name that is
    * not UTF-8 (readdir would give U+FFFD for its bytes) makes the child's path bytes, and its
-   * entry name's bytes are kept; so do the paths and names below it.
+   * entry name's bytes are kept; so do the paths and names below it. Only the names are held
+   * (FolderNames), packed: a child's path and entry name are made as the walk comes to it.
    */
-  const children = (abs: string | Buffer, st: Stats, name: string, nameBytes: Buffer | undefined): Child[] => {
+  const children = (abs: string | Buffer, st: Stats, name: string, nameBytes: Buffer | undefined): Children => {
     const isOutput = leftOutIn(st);
+    const names = FolderNames.read(abs, isOutput && ((child) => isUtf8(child) && isOutput(child.toString())));
     // `abs` is absolute and normalized, and names from readdir hold no separator: no path.join.
     const textPrefix = typeof abs === 'string' ? (abs.endsWith(path.sep) ? abs : abs + path.sep) : undefined;
-    if (textPrefix !== undefined) {
-      let names = readdirSync(abs);
-      if (!names.some((child) => child.includes('\uFFFD'))) {
-        names = names.sort(byteOrder);
-        if (isOutput) names = names.filter((child) => !isOutput(child));
-        return names.map((child) => ({ path: textPrefix + child, name: name === '' ? child : `${name}/${child}`, nameBytes: undefined }));
-      }
-    }
-    const bytesPrefix = Buffer.from(textPrefix ?? (abs.at(-1) === SLASH ? abs : Buffer.concat([abs as Buffer, Buffer.from(path.sep)])));
-    const folderBytes = nameBytes ?? (name === '' ? undefined : Buffer.from(name));
-    const found: Child[] = [];
-    for (const child of readdirSync(abs, { encoding: 'buffer' }).sort(Buffer.compare)) {
+    let bytesPrefix: Buffer | undefined;
+    let folderBytes: Buffer | undefined;
+    const at = (i: number): Child => {
+      const child = names.at(i);
       const text = child.toString();
       const childName = name === '' ? text : `${name}/${text}`;
-      const valid = isUtf8(child);
-      if (isOutput && valid && isOutput(text)) continue;
-      if (textPrefix !== undefined && valid) {
-        found.push({ path: textPrefix + text, name: childName, nameBytes: undefined });
-      } else {
-        const bytes = folderBytes === undefined ? child : Buffer.concat([folderBytes, SLASH_BYTE, child]);
-        found.push({ path: Buffer.concat([bytesPrefix, child]), name: childName, nameBytes: bytes });
-      }
-    }
-    return found;
+      if (textPrefix !== undefined && isUtf8(child)) return { path: textPrefix + text, name: childName, nameBytes: undefined };
+      bytesPrefix ??= Buffer.from(textPrefix ?? (abs.at(-1) === SLASH ? abs : Buffer.concat([abs as Buffer, Buffer.from(path.sep)])));
+      folderBytes ??= nameBytes ?? (name === '' ? undefined : Buffer.from(name));
+      const bytes = folderBytes === undefined ? Buffer.from(child) : Buffer.concat([folderBytes, SLASH_BYTE, child]);
+      return { path: Buffer.concat([bytesPrefix, child]), name: childName, nameBytes: bytes };
+    };
+    return { length: names.length, at };
   };
 
   const skip = (abs: string | Buffer, name: string, reason: string): void => {
@@ -279,7 +271,7 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
       // thread-pool round trip per lstat costs more than the lstat), then a turn of the event
       // loop so a cancel gets in.
       await new Promise((resolve) => setImmediate(resolve));
-      let found: Child[];
+      let found: Children;
       try {
         found = children(abs, st, name, nameBytes);
       } catch (error) {
@@ -294,7 +286,7 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
           await new Promise((resolve) => setImmediate(resolve));
           throwIfAborted(options.signal);
         }
-        const child = found[i]!;
+        const child = found.at(i);
         if (leftOut(child.name, child.path)) continue;
         let childStat: Stats;
         try {
@@ -363,6 +355,12 @@ interface Child {
   readonly path: string | Buffer;
   readonly name: string;
   readonly nameBytes: Buffer | undefined;
+}
+
+/** A folder's children in archive order, each made when it is asked for (`at`, from 0 to length - 1). */
+interface Children {
+  readonly length: number;
+  at(index: number): Child;
 }
 
 /** Children of a folder looked at between two turns of the event loop (some 2–10 ms of lstat). */

@@ -20,6 +20,8 @@ import { silentLog } from '../../src-main/log/types.js';
 import { openZip } from '../../src-main/zip/reader.js';
 import { endHelper } from '../../src-main/archive/helper-script.js';
 import { once } from 'node:events';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ZipError } from '../../src-main/zip/errors.js';
@@ -1195,6 +1197,45 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     });
     await expect(walking).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(afterCancel).toBeLessThan(1024);
+  });
+
+  it('the walk holds a large folder\'s names packed, not a path and an entry name made for each of its files at once', async () => {
+    // Made for every child of a folder before the first was looked at, they were some 300 bytes
+    // of heap a file for as long as the folder was walked: a folder of 200,000 files took a
+    // create to 215 MB (149 MB now, as a tree of as many files). Measured after a full
+    // collection in the middle of such a folder, against before the walk: what is left is what
+    // the walk holds.
+    const dir = path.join(root, 'wide');
+    mkdirSync(dir);
+    const count = 50_000;
+    for (let i = 0; i < count; i++) closeSync(openSync(path.join(dir, `some-file-name-${String(i).padStart(5, '0')}.txt`), 'w'));
+    v8.setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const heapAfterCollection = (): number => {
+      collect();
+      return process.memoryUsage().heapUsed;
+    };
+    const before = heapAfterCollection();
+    let found = 0;
+    let middle = 0;
+    let previous = '';
+    let inOrder = true;
+    await walk([dir], {
+      outputPath: path.join(root, 'wide.zip'),
+      exclude: () => false,
+      followSymlinks: false,
+      log: silentLog,
+      signal: undefined,
+      onEntry: (entry) => {
+        if (entry.name <= previous) inOrder = false;
+        previous = entry.name;
+        if (++found === count / 2) middle = heapAfterCollection();
+      },
+    });
+    expect(found).toBe(count + 1);
+    expect(inOrder).toBe(true);
+    // The old walk held 10.7 MB here, this one 44 KB: the names are 1.2 MB outside the heap.
+    expect(middle - before).toBeLessThan(4 * 1024 * 1024);
   });
 
   it('a cancelled create removes its temporary file', async () => {
