@@ -29,17 +29,20 @@ export function distinctFolders(folders: readonly string[]): { folders: string[]
 export function planBatch(request: BatchJobRequest, exists: (p: string) => boolean = existsSync): CreateJobRequest[] {
   if (request.folders.length === 0) throw new ZipError('IO', 'a batch needs at least one folder');
   const taken = new Set<string>();
+  // Of each name wanted, the first number not yet tried: the numbers below it are taken, by an
+  // earlier folder of the batch or a file that exists. Every folder tried them all from 2, so
+  // that 2,000 folders of one name (`batch */src -o zips`) looked for 2 million files, and 15
+  // seconds more when a first run had left 2,000.
+  const untried = new Map<string, number>();
   const planned = distinctFolders(request.folders).folders.map((folder) => {
     const source = path.resolve(folder);
     const name = path.basename(source);
     if (name === '') throw new ZipError('IO', `${folder}: cannot zip the root folder as a batch item`);
     const wanted = path.join(request.outputDir === undefined ? path.dirname(source) : path.resolve(request.outputDir), `${name}.zip`);
-    let outputPath = wanted;
-    let from = 1;
-    for (let n = 2; taken.has(outputPath) || exists(outputPath); n++) {
-      outputPath = numberedName(wanted, n);
-      from = n;
-    }
+    let from = untried.get(wanted) ?? 1;
+    let outputPath = numberedName(wanted, from);
+    while (taken.has(outputPath) || exists(outputPath)) outputPath = numberedName(wanted, ++from);
+    untried.set(wanted, from + 1);
     taken.add(outputPath);
     return { source, outputPath, wanted, from };
   });

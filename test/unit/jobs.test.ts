@@ -11,6 +11,7 @@ import { craftZip, twoBadEntries, withBytesBeforeEnd } from './craft.js';
 import { openFileSource } from '../../src-main/archive/file-source.js';
 import { extractArchive } from '../../src-main/archive/extract.js';
 import { planBatch } from '../../src-main/jobs/batch.js';
+import { numberedName } from '../../src-main/archive/temp-file.js';
 import { JobClient, defaultWorkerPath } from '../../src-main/jobs/client.js';
 import { processAlive } from '../../src-main/process-alive.js';
 import { PendingJobStore } from '../../src-main/jobs/persist.js';
@@ -449,6 +450,25 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     expect(readdirSync(outDir).sort()).toEqual(['one (2).zip', 'one.zip', 'two.zip']);
     const queued = rec.events.filter((e) => e.type === 'queued');
     expect(new Set(queued.map((e) => e.type === 'queued' && e.batchId)).size).toBe(1);
+  });
+
+  it('batch: folders of one name are numbered on from the last number given, each name looked for once', () => {
+    // Every folder tried the numbers from 2: 2,000 folders named src into a folder that held a
+    // first run's src.zip … src (2000).zip looked for 6 million files (15 s of the 47 the run took).
+    const base = path.join(root, 'batch-numbering');
+    const out = path.join(base, 'zips');
+    const count = 1000;
+    const folders = Array.from({ length: count }, (_, i) => path.join(base, `p${i}`, 'src'));
+    const existing = new Set(Array.from({ length: count }, (_, i) => numberedName(path.join(out, 'src.zip'), i + 1)));
+    const looked: string[] = [];
+    const jobs = planBatch({ kind: 'batch', folders, outputDir: out }, (p) => {
+      looked.push(p);
+      return existing.has(p);
+    });
+    expect(jobs.map((job) => job.outputPath)).toEqual(Array.from({ length: count }, (_, i) => path.join(out, `src (${count + 1 + i}).zip`)));
+    expect(jobs[0]!.numbered).toEqual({ base: path.join(out, 'src.zip'), from: count + 1 });
+    expect(looked.length).toBe(2 * count);
+    expect(new Set(looked).size).toBe(looked.length);
   });
 
   it("batch: an archive of the batch is never zipped into another of its archives; a folder given twice is zipped once", async () => {
