@@ -1652,7 +1652,12 @@ describe('extractArchive into a target folder that goes away', () => {
       },
     }).catch((e: unknown) => e);
     expect(moved).toBe(true);
-    expect(error).toMatchObject({ code: 'IO', message: `the target folder ${target} is gone (removed or moved away): extraction stopped after 0 files` });
+    // On two threads, one entry may be whole and in place before the report that finds the
+    // other's temporary file is heard (seen once in CI): the count says so, and that file is whole.
+    const whole = readdirSync(away).filter((name) => name.endsWith('.bin'));
+    for (const name of whole) expect(readFileSync(path.join(away, name)).equals(Buffer.alloc(64 << 20, Number(name.slice(3, -4)) + 1))).toBe(true);
+    expect(whole.length).toBeLessThan(count);
+    expect(error).toMatchObject({ code: 'IO', message: `the target folder ${target} is gone (removed or moved away): extraction stopped after ${whole.length} ${whole.length === 1 ? 'file' : 'files'}` });
     expect(partials(away)).toEqual([]);
   });
 
