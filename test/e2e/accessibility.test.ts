@@ -1,0 +1,55 @@
+// The window as a keyboard and screen reader user meets it, in Chromium against the real services
+// (see harness.ts): where the focus goes, what the accessibility tree names and says, and the
+// contrast of text on its background in both themes. Found by an accessibility hunt; each test
+// here failed before its fix.
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { canRunE2e, startHarness, type Harness } from './harness.js';
+
+function hasTool(tool: string): boolean {
+  try {
+    execFileSync('which', [tool], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An archive of these names (each holding its name), written by Python's zipfile. */
+function pythonZip(file: string, names: readonly string[]): void {
+  execFileSync('python3', ['-c', 'import json, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:\n  for n in json.loads(sys.argv[2]): z.writestr(n, n * 20)', file, JSON.stringify(names)]);
+}
+
+describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and screen reader', () => {
+  let harness: Harness;
+  let work: string;
+
+  async function open(file: string): Promise<void> {
+    await harness.emit('openArchive', file);
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe(path.basename(file));
+  }
+
+  beforeAll(async () => {
+    work = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-a11y-'));
+    harness = await startHarness();
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  test('the window is a document: no role "application" keeps a screen reader from reading the inspector in browse mode', async () => {
+    const archive = path.join(work, 'plain.zip');
+    pythonZip(archive, ['a.txt', 'b.txt']);
+    await open(archive);
+    expect(await harness.page.getByRole('application').count()).toBe(0);
+    // The landmarks are there without it.
+    expect(await harness.page.getByRole('banner').count()).toBe(1);
+    expect(await harness.page.getByRole('main').count()).toBe(1);
+  });
+});
