@@ -52,4 +52,17 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     expect(await harness.page.getByRole('banner').count()).toBe(1);
     expect(await harness.page.getByRole('main').count()).toBe(1);
   });
+
+  test("the inspector is a landmark named for what it shows: the entry's name, or Archive report", async () => {
+    await harness.page.locator('[data-testid="row"]', { hasText: 'b.txt' }).dblclick();
+    await harness.page.getByTestId('field-pairs').waitFor();
+    expect(await harness.page.getByRole('complementary', { name: 'b.txt', exact: true }).count()).toBe(1);
+    await harness.page.keyboard.press('Escape');
+    await harness.page.getByTestId('inspector').waitFor({ state: 'detached' });
+    await harness.page.getByRole('button', { name: 'Archive report' }).click();
+    await harness.page.getByTestId('archive-report').getByTestId('safety').waitFor();
+    expect(await harness.page.getByRole('complementary', { name: 'Archive report', exact: true }).count()).toBe(1);
+    await harness.page.keyboard.press('Escape');
+    await harness.page.getByTestId('inspector').waitFor({ state: 'detached' });
+  });
 });
