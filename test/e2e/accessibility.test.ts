@@ -65,4 +65,26 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     await harness.page.keyboard.press('Escape');
     await harness.page.getByTestId('inspector').waitFor({ state: 'detached' });
   });
+
+  test('a value and its meaning are two words, not one run together: "8 Deflated", not "8Deflated"; "Deflated normal"', async () => {
+    // The Method cell of a row (the deflate level after the method).
+    const row = harness.page.locator('[data-testid="row"]', { hasText: 'a.txt' });
+    expect(await row.ariaSnapshot()).toContain('gridcell "Deflated normal"');
+    // The inspector's fields: a DOS time '42235' and its meaning '20:39:54' read as '4223520:39:54'.
+    await row.dblclick();
+    const pairs = harness.page.getByTestId('field-pairs');
+    await pairs.waitFor();
+    expect(await pairs.locator('tr[data-field="compressionMethod"]').ariaSnapshot()).toContain('cell "8 Deflated 08 00"');
+    expect(await pairs.locator('tr[data-field="lastModFileTime"] td').first().textContent()).toMatch(/^\d+ \d\d:\d\d:\d\d /);
+    await harness.page.keyboard.press('Escape');
+    await harness.page.getByTestId('inspector').waitFor({ state: 'detached' });
+    // The archive report: the end record's fields, the highest ratio and its entry.
+    await harness.page.getByRole('button', { name: 'Archive report' }).click();
+    const report = harness.page.getByTestId('archive-report');
+    await report.getByTestId('safety').waitFor();
+    expect(await report.getByTestId('record').first().ariaSnapshot()).toContain('cell "0x06054b50 as expected"');
+    expect(await report.getByTestId('safety').locator('dd').last().textContent()).toMatch(/^[\d.]+ : 1 [ab]\.txt$/);
+    await harness.page.keyboard.press('Escape');
+    await harness.page.getByTestId('inspector').waitFor({ state: 'detached' });
+  });
 });
