@@ -4,7 +4,7 @@
 // here failed before its fix.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -86,5 +86,33 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     expect(await report.getByTestId('safety').locator('dd').last().textContent()).toMatch(/^[\d.]+ : 1 [ab]\.txt$/);
     await harness.page.keyboard.press('Escape');
     await harness.page.getByTestId('inspector').waitFor({ state: 'detached' });
+  });
+
+  test('the keyboard is never left on the page: an archive opened takes it in its listing, Close archive gives it to Open archive…, and a failed open to the message', async () => {
+    const focused = (name: string) => harness.page.getByRole('button', { name, exact: true }).evaluate((button) => button === document.activeElement);
+    await harness.page.getByRole('button', { name: 'Close archive' }).focus();
+    await harness.page.keyboard.press('Enter');
+    await harness.page.getByTestId('drop-zone').waitFor();
+    expect(await focused('Open archive…')).toBe(true);
+
+    harness.dialogs.archives.push(path.join(work, 'plain.zip'));
+    await harness.page.keyboard.press('Enter');
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('plain.zip');
+    expect(await harness.page.evaluate(() => document.activeElement?.id)).toBe('listing');
+    await harness.page.keyboard.press('End');
+    await expect.poll(() => harness.page.locator('[data-testid="row"][aria-selected="true"] .name .text').allTextContents()).toEqual(['b.txt']);
+
+    // An archive that cannot be opened, from the empty window: the message's Dismiss, then back.
+    await harness.page.getByRole('button', { name: 'Close archive' }).click();
+    await harness.page.getByTestId('drop-zone').waitFor();
+    const broken = path.join(work, 'broken.zip');
+    writeFileSync(broken, 'not a zip');
+    harness.dialogs.archives.push(broken);
+    await harness.page.getByRole('button', { name: 'Open archive…' }).press('Enter');
+    await harness.page.getByTestId('error-panel').waitFor();
+    expect(await focused('Dismiss')).toBe(true);
+    await harness.page.keyboard.press('Enter');
+    await harness.page.getByTestId('drop-zone').waitFor();
+    expect(await focused('Open archive…')).toBe(true);
   });
 });
