@@ -115,4 +115,27 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     await harness.page.getByTestId('drop-zone').waitFor();
     expect(await focused('Open archive…')).toBe(true);
   });
+
+  test('By folder, a screen reader hears whether a folder is open and how deep a row is (a treegrid); the ▸ is not a button named "+"', async () => {
+    const archive = path.join(work, 'folders.zip');
+    pythonZip(archive, ['proj/docs/a.txt', 'proj/src/c.txt', 'top.txt']);
+    await open(archive);
+    await harness.page.getByRole('radio', { name: 'By folder' }).click();
+    const grid = harness.page.getByRole('treegrid');
+    await expect.poll(() => grid.count()).toBe(1);
+    const proj = grid.getByRole('row', { name: /^proj\b/ });
+    expect(await proj.getAttribute('aria-expanded')).toBe('false');
+    expect(await proj.getAttribute('aria-level')).toBe('1');
+    expect(await harness.page.getByRole('button', { name: '+' }).count()).toBe(0);
+    await harness.page.getByTestId('listing').focus();
+    await harness.page.keyboard.press('Home');
+    await harness.page.keyboard.press('ArrowRight');
+    await expect.poll(() => proj.getAttribute('aria-expanded')).toBe('true');
+    expect(await grid.getByRole('row', { name: /^docs\b/, level: 2, expanded: false }).count()).toBe(1);
+    expect(await grid.getByRole('row', { name: /^top\.txt\b/, level: 1 }).getAttribute('aria-expanded')).toBeNull();
+    // Flat, it is a grid again, its rows without levels.
+    await harness.page.getByRole('radio', { name: 'Flat' }).click();
+    await expect.poll(() => harness.page.getByRole('grid').count()).toBe(1);
+    expect(await harness.page.locator('[data-testid="row"][aria-level]').count()).toBe(0);
+  });
 });
