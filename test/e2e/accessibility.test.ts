@@ -138,4 +138,18 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     await expect.poll(() => harness.page.getByRole('grid').count()).toBe(1);
     expect(await harness.page.locator('[data-testid="row"][aria-level]').count()).toBe(0);
   });
+
+  test('a click on a folder\'s ▸ leaves the keys with the listing: the next arrow moves', async () => {
+    await open(path.join(work, 'folders.zip'));
+    await harness.page.getByRole('radio', { name: 'By folder' }).click();
+    const selected = () => harness.page.locator('[data-testid="row"][aria-selected="true"] .name .text').allTextContents();
+    await harness.page.getByTestId('listing').focus();
+    await harness.page.keyboard.press('Home');
+    await expect.poll(selected).toEqual(['proj']);
+    await harness.page.locator('[data-testid="row"]', { hasText: 'proj' }).locator('.twisty').click();
+    await expect.poll(() => harness.page.locator('[data-testid="row"] .name .text').allTextContents()).toEqual(['proj', 'docs', 'src', 'top.txt']);
+    await harness.page.keyboard.press('ArrowDown');
+    await expect.poll(selected).toEqual(['docs']);
+    await harness.page.getByRole('radio', { name: 'Flat' }).click();
+  });
 });
