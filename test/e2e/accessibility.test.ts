@@ -153,3 +153,79 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     await harness.page.getByRole('radio', { name: 'Flat' }).click();
   });
 });
+
+/**
+ * In the page: the WCAG contrast ratio of an element's text colour on the background under it
+ * (its own or its ancestors', see-through ones blended over those below).
+ */
+function contrastOf(element: Element): number {
+  const rgba = (css: string) => {
+    const [r, g, b, a = 1] = css.match(/[\d.]+/g)!.map(Number);
+    return { r: r!, g: g!, b: b!, a };
+  };
+  const over = (top: ReturnType<typeof rgba>, below: ReturnType<typeof rgba>) => ({
+    r: top.r * top.a + below.r * (1 - top.a),
+    g: top.g * top.a + below.g * (1 - top.a),
+    b: top.b * top.a + below.b * (1 - top.a),
+    a: 1,
+  });
+  const layers: ReturnType<typeof rgba>[] = [];
+  for (let e: Element | null = element; e; e = e.parentElement) {
+    const layer = rgba(getComputedStyle(e).backgroundColor);
+    if (layer.a > 0) layers.unshift(layer);
+    if (layer.a >= 1) break;
+  }
+  const background = layers.reduce((below, top) => over(top, below), { r: 255, g: 255, b: 255, a: 1 });
+  const text = over(rgba(getComputedStyle(element).color), background);
+  const luminance = (c: ReturnType<typeof rgba>) => {
+    const channel = (v: number) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+  };
+  const [light, dark] = [luminance(text), luminance(background)].sort((x, y) => y - x);
+  return (light! + 0.05) / (dark! + 0.05);
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  describe.skipIf(!canRunE2e || !hasTool('python3'))(`Contrast of small text, ${colorScheme}`, () => {
+    let harness: Harness;
+    let work: string;
+
+    beforeAll(async () => {
+      work = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-contrast-'));
+      harness = await startHarness({ colorScheme });
+    });
+
+    afterAll(async () => {
+      await harness?.close();
+      if (work) rmSync(work, { recursive: true, force: true });
+    });
+
+    test('the deflate level in a selected row and the Jobs panel\'s "1 running" reach 4.5:1 (WCAG AA)', async () => {
+      const archive = path.join(work, 'levels.zip');
+      pythonZip(archive, ['a.txt', 'b.txt']);
+      await harness.emit('openArchive', archive);
+      await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('levels.zip');
+      await harness.page.getByTestId('listing').focus();
+      await harness.page.keyboard.press('Home');
+      const level = harness.page.locator('[data-testid="row"][aria-selected="true"] .level');
+      await expect.poll(() => level.count()).toBe(1);
+      expect(await level.evaluate(contrastOf)).toBeGreaterThanOrEqual(4.5);
+
+      // The badge is there while a job is queued or running: measured as it appears.
+      await harness.page.evaluate((measure) => {
+        const seen: number[] = [];
+        (window as unknown as { badgeContrast: number[] }).badgeContrast = seen;
+        const contrast = new Function(`return (${measure})`)() as (e: Element) => number;
+        new MutationObserver(() => {
+          const badge = document.querySelector('[data-testid="jobs-panel"] .badge');
+          if (badge) seen.push(contrast(badge));
+        }).observe(document.body, { subtree: true, childList: true });
+      }, contrastOf.toString());
+      await harness.page.getByRole('button', { name: 'Test', exact: true }).click();
+      await harness.page.locator('[data-testid="job"][data-job-state="done"]').waitFor();
+      const badge = await harness.page.evaluate(() => (window as unknown as { badgeContrast: number[] }).badgeContrast);
+      expect(badge.length).toBeGreaterThan(0);
+      expect(Math.min(...badge)).toBeGreaterThanOrEqual(4.5);
+    });
+  });
+}
