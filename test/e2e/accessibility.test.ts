@@ -227,5 +227,25 @@ for (const colorScheme of ['light', 'dark'] as const) {
       expect(badge.length).toBeGreaterThan(0);
       expect(Math.min(...badge)).toBeGreaterThanOrEqual(4.5);
     });
+
+    test('the focus ring of a button filled with the accent (Open…) stands out from the button (3:1, WCAG AA)', async () => {
+      await harness.page.getByRole('button', { name: 'New archive…' }).focus();
+      await harness.page.keyboard.press('Shift+Tab');
+      const open = harness.page.getByRole('button', { name: 'Open…' });
+      expect(await open.evaluate((button) => button === document.activeElement && button.matches(':focus-visible'))).toBe(true);
+      // The ring's innermost colour (the first shadow) against the button's fill.
+      const ratio = await open.evaluate((button, measure) => {
+        const contrast = new Function(`return (${measure})`)() as (e: Element) => number;
+        const ring = getComputedStyle(button).boxShadow.match(/rgba?\([^)]*\)/)![0];
+        const probe = document.createElement('span');
+        probe.style.color = ring;
+        probe.style.backgroundColor = getComputedStyle(button).backgroundColor;
+        document.body.append(probe);
+        const value = contrast(probe);
+        probe.remove();
+        return value;
+      }, contrastOf.toString());
+      expect(ratio).toBeGreaterThanOrEqual(3);
+    });
   });
 }
