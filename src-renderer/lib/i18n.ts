@@ -139,6 +139,7 @@ const en = {
 
   'jobs.title': 'Jobs',
   'jobs.none': 'No jobs yet. Drop folders here to zip them.',
+  'jobs.ended': '{kind} {title}: {state}',
   'jobs.clear': 'Clear finished',
   'jobs.cancel': 'Cancel',
   'jobs.reveal': 'Show in folder',
@@ -302,6 +303,7 @@ const de: Catalog = {
 
   'jobs.title': 'Aufträge',
   'jobs.none': 'Noch keine Aufträge. Ordner hier ablegen, um sie zu packen.',
+  'jobs.ended': '{kind} {title}: {state}',
   'jobs.clear': 'Erledigte entfernen',
   'jobs.cancel': 'Abbrechen',
   'jobs.reveal': 'Im Ordner zeigen',

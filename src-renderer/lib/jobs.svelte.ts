@@ -4,6 +4,8 @@ import type { JobEvent, JobView } from '../../src-preload/contract.js';
 
 export class JobsState {
   jobs = $state.raw<JobView[]>([]);
+  /** The job that ended last, done or cancelled, for a screen reader to hear (a failed one is an alert of its own). */
+  lastEnded = $state.raw<JobView | null>(null);
 
   get running(): number {
     return this.jobs.filter((j) => j.state === 'running' || j.state === 'queued').length;
@@ -19,6 +21,7 @@ export class JobsState {
       return;
     }
     this.jobs = this.jobs.map((job) => (job.jobId === event.jobId ? fold(job, event) : job));
+    if (event.type === 'done' || event.type === 'cancelled') this.lastEnded = this.jobs.find((j) => j.jobId === event.jobId) ?? null;
   }
 
   clearFinished(): void {

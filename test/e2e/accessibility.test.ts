@@ -152,6 +152,24 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     await expect.poll(selected).toEqual(['docs']);
     await harness.page.getByRole('radio', { name: 'Flat' }).click();
   });
+
+  test('a job that ends is said to a screen reader, also with the Jobs panel folded: "Test folders.zip: Done"', async () => {
+    const panel = harness.page.getByTestId('jobs-panel');
+    const said = panel.getByRole('status');
+    // The live region is there before the job, empty: what comes into it is announced.
+    expect(await said.count()).toBe(1);
+    expect((await said.textContent())?.trim()).toBe('');
+    await panel.getByRole('button', { name: 'Jobs' }).press('Enter');
+    await expect.poll(() => panel.getByRole('button', { name: 'Jobs' }).getAttribute('aria-expanded')).toBe('false');
+    await harness.page.getByRole('button', { name: 'Test', exact: true }).click();
+    await expect.poll(async () => (await said.textContent())?.trim()).toBe('Test folders.zip: Done');
+    // Again: the same words are a new line, said again.
+    const first = await said.locator('span').elementHandle();
+    await harness.page.getByRole('button', { name: 'Test', exact: true }).click();
+    await expect.poll(() => first!.evaluate((span) => span.isConnected)).toBe(false);
+    expect((await said.textContent())?.trim()).toBe('Test folders.zip: Done');
+    await panel.getByRole('button', { name: 'Jobs' }).press('Enter');
+  });
 });
 
 /**
