@@ -23,6 +23,7 @@ const en = {
   'toolbar.filter': 'Filter names',
   'toolbar.flat': 'Flat',
   'toolbar.folders': 'By folder',
+  'toolbar.view': 'View',
   'toolbar.close': 'Close archive',
 
   'empty.title': 'Drop a .zip to open it',
@@ -187,6 +188,7 @@ const de: Catalog = {
   'toolbar.filter': 'Namen filtern',
   'toolbar.flat': 'Flach',
   'toolbar.folders': 'Nach Ordnern',
+  'toolbar.view': 'Ansicht',
   'toolbar.close': 'Archiv schließen',
 
   'empty.title': 'Eine .zip-Datei hier ablegen, um sie zu öffnen',

@@ -170,6 +170,12 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     expect((await said.textContent())?.trim()).toBe('Test folders.zip: Done');
     await panel.getByRole('button', { name: 'Jobs' }).press('Enter');
   });
+
+  test('Flat and By folder are two choices of a group named View, not of one named By folder', async () => {
+    const group = harness.page.getByRole('radiogroup', { name: 'View', exact: true });
+    expect(await group.count()).toBe(1);
+    expect(await group.getByRole('radio').allTextContents()).toEqual(['Flat', 'By folder']);
+  });
 });
 
 /**
