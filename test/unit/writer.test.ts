@@ -1,7 +1,7 @@
 // The record writer (zip/writer.ts), the temp-then-rename helper, excludes, and createArchive's
 // policies: deterministic bytes, source changes, compression choices.
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, closeSync, constants as fsConstants, existsSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,7 +12,7 @@ import { open } from 'node:fs/promises';
 import { writeAll } from '../../src-main/archive/buffers.js';
 import { deflateTransient } from '../../src-main/archive/compress-work.js';
 import { CompressPool, KEPT_FOR_MS, givePool, helperPath, takePool } from '../../src-main/archive/parallel.js';
-import { compileGlobs } from '../../src-main/archive/glob.js';
+import { StepWalk, compileGlobs, regExpOf, stepsOf } from '../../src-main/archive/glob.js';
 import { numberedName, withTempFile } from '../../src-main/archive/temp-file.js';
 import { openFileSource } from '../../src-main/archive/file-source.js';
 import { walk } from '../../src-main/archive/sources.js';
@@ -170,6 +170,49 @@ describe('exclude globs', () => {
     expect(['q/r', 'qxr', 'qyr'].filter(byNames(['q[!x]r', 'z/never']))).toEqual(['qyr']);
     const asFolders = compileGlobs(['*/q[!x]r', 'q[!x]r/']);
     expect(['q/r', 'qyr'].filter((name) => asFolders(name, undefined, true))).toEqual(['qyr']);
+  });
+
+  it('with many runs, are matched a step at a time, as their RegExp would match them', () => {
+    // The two ways of matching one pattern, held against each other over seeded random patterns
+    // and names of a few characters: runs, classes, '?', escapes and slashes.
+    let seed = 0x2545f491;
+    const next = (n: number): number => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const parts = ['a', 'b', '/', '*', '**', '**/', '?', '[ab]', '[!a]', '\\*', '.', '😀'];
+    const letters = ['a', 'b', '/', '*', '.', '😀'];
+    let compared = 0;
+    let matched = 0;
+    for (let p = 0; p < 2000; p++) {
+      const pattern = Array.from({ length: 1 + next(7) }, () => parts[next(parts.length)]).join('');
+      const steps = stepsOf(pattern);
+      const re = regExpOf(pattern, steps);
+      const walkOf = new StepWalk(steps);
+      for (let n = 0; n < 20; n++) {
+        const name = Array.from({ length: next(9) }, () => letters[next(letters.length)]).join('');
+        expect(walkOf.test(name), `${pattern} ${name}`).toBe(re.test(name));
+        compared++;
+        if (re.test(name)) matched++;
+      }
+    }
+    expect(compared).toBe(40_000);
+    expect(matched).toBeGreaterThan(2000);
+    // Through compileGlobs, a pattern of three runs (walked) leaves out what it names.
+    const deep = compileGlobs(['**/a*/**/*.js']);
+    expect(['x/ab/c/d.js', 'a/d.js', 'x/b/c/d.js', 'x/ab/c/d.ts'].filter((name) => deep(name))).toEqual(['x/ab/c/d.js', 'a/d.js']);
+  });
+
+  it('take linear time: a pattern of many runs over a long name that it does not match', () => {
+    // As a RegExp, `*a*a*a*a*a*b` backtracked through every way of cutting 200 a's: more than two
+    // minutes (and a RegExp cannot be stopped, so the test runs it in a process of its own).
+    const glob = pathToFileURL(path.join(projectRoot, 'build/src-main/archive/glob.js')).href;
+    const script = `const { compileGlobs } = await import(${JSON.stringify(glob)}); const m = compileGlobs(['*a*a*a*a*a*b', '**/*a*a*a*a*a*b/**']); process.stdout.write(String(m('a'.repeat(200)) || m('x/' + 'a'.repeat(200) + '/y')) + ' ' + m('x/' + 'a'.repeat(200) + 'b/y'));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(run.signal).toBeNull();
+    expect(run.stdout).toBe('false true');
   });
 
   it('read a backslash and the POSIX classes as fnmatch does', () => {
