@@ -4,7 +4,7 @@
 // round trip would cost more than the call.
 
 import { Buffer, isUtf8 } from 'node:buffer';
-import { type Stats, closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
+import { type Stats, closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { type FileHandle, lstat, open, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Log } from '../log/types.js';
@@ -226,18 +226,21 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
   /**
    * A folder's children in byte order of names, with their paths and entry names. A name that is
    * not UTF-8 (readdir would give U+FFFD for its bytes) makes the child's path bytes, and its
-   * entry name's bytes are kept; so do the paths and names below it. Only the names are held
-   * (FolderNames), packed: a child's path and entry name are made as the walk comes to it.
+   * entry name's bytes are kept; so do the paths and names below it.
+   *
+   * A large folder (by its size on disk, LARGE_FOLDER_BYTES) is read name by name into one
+   * packed buffer (FolderNames), and a child's path and entry name are made as the walk comes to
+   * it: made for every child at once, they held some 300 bytes of heap a file while the folder
+   * was walked (200,000 files took a create to 214 MB). Others are read in one call, which is
+   * faster: read name by name, corpus A's 7,000 folders took its walk from 0.45 s to 0.65 s.
    */
   const children = (abs: string | Buffer, st: Stats, name: string, nameBytes: Buffer | undefined): Children => {
     const isOutput = leftOutIn(st);
-    const names = FolderNames.read(abs, isOutput && ((child) => isUtf8(child) && isOutput(child.toString())));
     // `abs` is absolute and normalized, and names from readdir hold no separator: no path.join.
     const textPrefix = typeof abs === 'string' ? (abs.endsWith(path.sep) ? abs : abs + path.sep) : undefined;
     let bytesPrefix: Buffer | undefined;
     let folderBytes: Buffer | undefined;
-    const at = (i: number): Child => {
-      const child = names.at(i);
+    const fromBytes = (child: Buffer): Child => {
       const text = child.toString();
       const childName = name === '' ? text : `${name}/${text}`;
       if (textPrefix !== undefined && isUtf8(child)) return { path: textPrefix + text, name: childName, nameBytes: undefined };
@@ -246,7 +249,28 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
       const bytes = folderBytes === undefined ? Buffer.from(child) : Buffer.concat([folderBytes, SLASH_BYTE, child]);
       return { path: Buffer.concat([bytesPrefix, child]), name: childName, nameBytes: bytes };
     };
-    return { length: names.length, at };
+    if (st.size > LARGE_FOLDER_BYTES) {
+      const names = FolderNames.read(abs, isOutput && ((child) => isUtf8(child) && isOutput(child.toString())));
+      return { length: names.length, at: (i) => fromBytes(names.at(i)) };
+    }
+    let found: Child[] | undefined;
+    if (textPrefix !== undefined) {
+      let names = readdirSync(abs);
+      if (!names.some((child) => child.includes('\uFFFD'))) {
+        names = names.sort(byteOrder);
+        if (isOutput) names = names.filter((child) => !isOutput(child));
+        found = names.map((child) => ({ path: textPrefix + child, name: name === '' ? child : `${name}/${child}`, nameBytes: undefined }));
+      }
+    }
+    if (found === undefined) {
+      found = [];
+      for (const child of readdirSync(abs, { encoding: 'buffer' }).sort(Buffer.compare)) {
+        if (isOutput && isUtf8(child) && isOutput(child.toString())) continue;
+        found.push(fromBytes(child));
+      }
+    }
+    const all = found;
+    return { length: all.length, at: (i) => all[i]! };
   };
 
   const skip = (abs: string | Buffer, name: string, reason: string): void => {
@@ -362,6 +386,12 @@ interface Children {
   readonly length: number;
   at(index: number): Child;
 }
+
+/**
+ * A folder larger than this on disk holds some thousands of names (ext4: 8 bytes and the name's
+ * a name, in 4 KiB blocks; tmpfs: 20 bytes a name; btrfs: twice the names' bytes).
+ */
+const LARGE_FOLDER_BYTES = 64 * 1024;
 
 /** Children of a folder looked at between two turns of the event loop (some 2–10 ms of lstat). */
 const WALK_TURN = 1024;

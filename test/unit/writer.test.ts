@@ -996,6 +996,37 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     expect(readFileSync(path.join(dir, 'out/nu/café.txt'), 'utf8')).toBe('utf-8');
   });
 
+  it('walks a large folder (read name by name, packed) as a small one: byte order, names not UTF-8 kept as bytes, the output left out', async () => {
+    const dir = path.join(root, 'large-small');
+    const walked = async (folder: string): Promise<string[]> => {
+      const seen: string[] = [];
+      await walk([folder], {
+        outputPath: path.join(folder, 'out.zip'),
+        exclude: () => false,
+        followSymlinks: false,
+        log: silentLog,
+        signal: undefined,
+        onEntry: (entry) => {
+          if (!entry.name.includes('pad-')) seen.push(`${entry.name.slice(entry.name.indexOf('/'))} ${entry.nameBytes?.subarray(entry.nameBytes.indexOf(0x2f)).toString('hex') ?? ''}`);
+        },
+      });
+      return seen;
+    };
+    const lists: string[][] = [];
+    for (const [folderName, pads] of [['small', 0], ['large', 3000]] as const) {
+      const folder = path.join(dir, folderName);
+      mkdirSync(Buffer.from(`${folder}/d\xe9j\xe0`, 'latin1'), { recursive: true });
+      writeFileSync(Buffer.from(`${folder}/d\xe9j\xe0/in.txt`, 'latin1'), 'in');
+      writeFileSync(Buffer.from(`${folder}/r\xe9sum\xe9.txt`, 'latin1'), 'small');
+      for (const name of ['ok.txt', 'café.txt', 'Z.txt', 'out.zip']) writeFileSync(path.join(folder, name), name);
+      for (let i = 0; i < pads; i++) closeSync(openSync(path.join(folder, `pad-${String(i).padStart(4, '0')}`), 'w'));
+      lists.push(await walked(folder));
+    }
+    expect(statSync(path.join(dir, 'large')).size).toBeGreaterThan(64 * 1024);
+    expect(lists[1]).toEqual(lists[0]);
+    expect(lists[0]!.map((line) => line.split(' ')[0])).toEqual(['/', '/Z.txt', '/café.txt', '/d\ufffdj\ufffd/', '/d\ufffdj\ufffd/in.txt', '/ok.txt', '/r\ufffdsum\ufffd.txt']);
+  });
+
   it('leaves out the archive also when the walk reaches its folder by a path that is not UTF-8', async () => {
     const dir = path.join(root, 'latin1-self');
     const folder = Buffer.from(`${dir}/src/caf\xe9`, 'latin1');
