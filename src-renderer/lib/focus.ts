@@ -7,3 +7,11 @@ export function takeLostFocus(element: HTMLElement): void {
   const active = document.activeElement;
   if (active === null || active === document.body) element.focus();
 }
+
+/**
+ * For a control that removes itself (a notice's ✕): the focus goes to the listing, or with no
+ * archive open to the toolbar's first button, rather than to the page's body.
+ */
+export function focusMainView(): void {
+  (document.getElementById('listing') ?? document.querySelector<HTMLElement>('.toolbar button'))?.focus();
+}

@@ -171,6 +171,24 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     await panel.getByRole('button', { name: 'Jobs' }).press('Enter');
   });
 
+  test("a button that goes with what it removes leaves the keyboard in place: Clear finished to the Jobs panel's button, a notice's ✕ to the listing", async () => {
+    // The jobs of the test before are finished.
+    const panel = harness.page.getByTestId('jobs-panel');
+    await panel.getByRole('button', { name: 'Clear finished' }).focus();
+    await harness.page.keyboard.press('Enter');
+    await expect.poll(() => panel.getByRole('button', { name: 'Clear finished' }).count()).toBe(0);
+    expect(await panel.getByRole('button', { name: 'Jobs' }).evaluate((button) => button === document.activeElement)).toBe(true);
+    const text = path.join(work, 'notes.txt');
+    writeFileSync(text, 'hello');
+    await harness.setDropPaths({ 'notes.txt': text });
+    await harness.drop(['notes.txt']);
+    const notice = harness.page.getByTestId('notice').filter({ hasText: 'Not accepted: notes.txt' });
+    await notice.getByRole('button', { name: 'Dismiss' }).focus();
+    await harness.page.keyboard.press('Enter');
+    await notice.waitFor({ state: 'detached' });
+    expect(await harness.page.evaluate(() => document.activeElement?.id)).toBe('listing');
+  });
+
   test('Flat and By folder are two choices of a group named View, not of one named By folder', async () => {
     const group = harness.page.getByRole('radiogroup', { name: 'View', exact: true });
     expect(await group.count()).toBe(1);
