@@ -3,35 +3,15 @@
 // contrast of text on its background in both themes. Found by an accessibility hunt; each test
 // here failed before its fix.
 
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { canRunE2e, startHarness, type Harness } from './harness.js';
-
-function hasTool(tool: string): boolean {
-  try {
-    execFileSync('which', [tool], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** An archive of these names (each holding its name), written by Python's zipfile. */
-function pythonZip(file: string, names: readonly string[]): void {
-  execFileSync('python3', ['-c', 'import json, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:\n  for n in json.loads(sys.argv[2]): z.writestr(n, n * 20)', file, JSON.stringify(names)]);
-}
+import { canRunE2e, hasTool, openInWindow, pythonZip, startHarness, type Harness } from './harness.js';
 
 describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and screen reader', () => {
   let harness: Harness;
   let work: string;
-
-  async function open(file: string): Promise<void> {
-    await harness.emit('openArchive', file);
-    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe(path.basename(file));
-  }
 
   beforeAll(async () => {
     work = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-a11y-'));
@@ -45,8 +25,8 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
 
   test('the window is a document: no role "application" keeps a screen reader from reading the inspector in browse mode', async () => {
     const archive = path.join(work, 'plain.zip');
-    pythonZip(archive, ['a.txt', 'b.txt']);
-    await open(archive);
+    pythonZip(archive, ['a.txt', 'b.txt'], { deflated: true });
+    await openInWindow(harness, archive);
     expect(await harness.page.getByRole('application').count()).toBe(0);
     // The landmarks are there without it.
     expect(await harness.page.getByRole('banner').count()).toBe(1);
@@ -118,8 +98,8 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
 
   test('By folder, a screen reader hears whether a folder is open and how deep a row is (a treegrid); the ▸ is not a button named "+"', async () => {
     const archive = path.join(work, 'folders.zip');
-    pythonZip(archive, ['proj/docs/a.txt', 'proj/src/c.txt', 'top.txt']);
-    await open(archive);
+    pythonZip(archive, ['proj/docs/a.txt', 'proj/src/c.txt', 'top.txt'], { deflated: true });
+    await openInWindow(harness, archive);
     await harness.page.getByRole('radio', { name: 'By folder' }).click();
     const grid = harness.page.getByRole('treegrid');
     await expect.poll(() => grid.count()).toBe(1);
@@ -140,7 +120,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
   });
 
   test('a click on a folder\'s ▸ leaves the keys with the listing: the next arrow moves', async () => {
-    await open(path.join(work, 'folders.zip'));
+    await openInWindow(harness, path.join(work, 'folders.zip'));
     await harness.page.getByRole('radio', { name: 'By folder' }).click();
     const selected = () => harness.page.locator('[data-testid="row"][aria-selected="true"] .name .text').allTextContents();
     await harness.page.getByTestId('listing').focus();
@@ -244,9 +224,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
 
     test('the deflate level in a selected row and the Jobs panel\'s "1 running" reach 4.5:1 (WCAG AA)', async () => {
       const archive = path.join(work, 'levels.zip');
-      pythonZip(archive, ['a.txt', 'b.txt']);
-      await harness.emit('openArchive', archive);
-      await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('levels.zip');
+      pythonZip(archive, ['a.txt', 'b.txt'], { deflated: true });
+      await openInWindow(harness, archive);
       await harness.page.getByTestId('listing').focus();
       await harness.page.keyboard.press('Home');
       const level = harness.page.locator('[data-testid="row"][aria-selected="true"] .level');

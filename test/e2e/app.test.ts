@@ -9,18 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { craftZip, twoBadEntries, withBytesBeforeEnd } from '../unit/craft.js';
-import { canRunE2e, PROJECT_ROOT, startHarness, type Harness } from './harness.js';
+import { canRunE2e, hasTool, PROJECT_ROOT, startHarness, type Harness } from './harness.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts/e2e');
-
-function hasTool(tool: string): boolean {
-  try {
-    execFileSync('which', [tool], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const runnable = canRunE2e && hasTool('zip') && hasTool('unzip');
 

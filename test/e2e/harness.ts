@@ -6,11 +6,13 @@
 // can give is replaced: native dialogs answer from a queue the test fills, the file manager is
 // a list of revealed paths, and webUtils.getPathForFile is a name → path map the test sets.
 
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { EVENT_CHANNELS, INVOKE_METHODS, type InvokeMethod, type WindowEvent, type WindowEvents } from '../../src-preload/contract.js';
 import { createArchiveService } from '../../src-main/ipc/archives.js';
 import { acceptDroppedPaths, PathGrants } from '../../src-main/ipc/grants.js';
@@ -28,6 +30,31 @@ export const WORKER_BUNDLE = path.join(PROJECT_ROOT, 'out/main/worker.js');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const canRunE2e = existsSync(CHROMIUM);
+
+/** Whether a tool the tests compare with or make archives with is on the PATH. */
+export function hasTool(tool: string): boolean {
+  try {
+    execFileSync('which', [tool], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An archive of these names, written by Python's zipfile: each holding its name, stored; or,
+ * `deflated`, its name 20 times, deflated (a method and a level to show).
+ */
+export function pythonZip(file: string, names: readonly string[], { deflated = false } = {}): void {
+  const write = deflated ? 'zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED)' : 'zipfile.ZipFile(sys.argv[1], "w")';
+  execFileSync('python3', ['-c', `import json, sys, zipfile\nwith ${write} as z:\n  for n in json.loads(sys.argv[2]): z.writestr(n, n * ${deflated ? 20 : 1})`, file, JSON.stringify(names)]);
+}
+
+/** Opens the archive as the OS would hand it over, and waits until the window shows it. */
+export async function openInWindow(harness: Harness, file: string): Promise<void> {
+  await harness.emit('openArchive', file);
+  await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe(path.basename(file));
+}
 
 /**
  * out/renderer over http, answered by main's own handler of our scheme (window-policy.ts

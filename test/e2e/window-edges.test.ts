@@ -10,23 +10,9 @@ import path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { craftZip } from '../unit/craft.js';
-import { canRunE2e, PROJECT_ROOT, startHarness, type Harness } from './harness.js';
+import { canRunE2e, hasTool, openInWindow, PROJECT_ROOT, pythonZip, startHarness, type Harness } from './harness.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts/e2e');
-
-function hasTool(tool: string): boolean {
-  try {
-    execFileSync('which', [tool], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** An archive of these names (each holding its name), written by Python's zipfile. */
-function pythonZip(file: string, names: readonly string[]): void {
-  execFileSync('python3', ['-c', 'import json, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n  for n in json.loads(sys.argv[2]): z.writestr(n, n)', file, JSON.stringify(names)]);
-}
 
 /** The files under a folder, as relative paths, sorted. */
 function filesUnder(folder: string): string[] {
@@ -40,11 +26,6 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
   let harness: Harness;
   let work: string;
   const shot = (name: string) => harness.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
-
-  async function open(file: string): Promise<void> {
-    await harness.emit('openArchive', file);
-    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe(path.basename(file));
-  }
 
   /** The element lies inside the viewport, left to right: it can be seen and clicked. */
   async function expectOnScreen(locator: Locator): Promise<void> {
@@ -72,7 +53,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     // 311 characters, no space, each part short enough for a file system.
     const longName = `long/${'y'.repeat(200)}/${'x'.repeat(100)}.txt`;
     pythonZip(archive, ['short.txt', longName]);
-    await open(archive);
+    await openInWindow(harness, archive);
 
     // Extract all into a deep folder: the job's title is some 150 characters.
     const target = path.join(work, 'Documents', 'Work', 'Clients', 'Acme Corporation', 'Projects 2026', 'Website Redesign', 'Deliverables', 'long');
@@ -132,7 +113,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     // Python's zipfile writes no folder entries, as Explorer and zip -D do not.
     const archive = path.join(work, 'no-folder-entries.zip');
     pythonZip(archive, ['proj/docs/a.txt', 'proj/docs/b.txt', 'proj/src/c.txt', 'top.txt']);
-    await open(archive);
+    await openInWindow(harness, archive);
     await harness.page.getByRole('radio', { name: 'By folder' }).click();
     const rows = harness.page.locator('[data-testid="row"]');
     await expect.poll(() => rows.locator('.name .text').allTextContents()).toEqual(['proj', 'top.txt']);
@@ -170,7 +151,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
   test('rows here and there are picked by keyboard: Ctrl+arrows move the focus only, Space adds the row, Ctrl+Space adds or removes it', async () => {
     const archive = path.join(work, 'keys.zip');
     pythonZip(archive, ['k0.txt', 'k1.txt', 'k2.txt', 'k3.txt', 'k4.txt']);
-    await open(archive);
+    await openInWindow(harness, archive);
     const selectedNames = () => harness.page.locator('[data-testid="row"][aria-selected="true"] .name .text').allTextContents();
     await harness.page.getByTestId('listing').focus();
     await harness.page.keyboard.press('Home');
@@ -200,7 +181,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
   test('a name holding a zero-width or other invisible character shows it escaped, and the report warns of it; an emoji sequence stays as it is', async () => {
     const archive = path.join(work, 'invisible.zip');
     pythonZip(archive, ['zw/a\u200bb.txt', 'zw/ab.txt', 'soft/ad\u00admin.txt', 'emoji/\u{1f468}\u200d\u{1f469}\u200d\u{1f467}.txt']);
-    await open(archive);
+    await openInWindow(harness, archive);
     const names = await harness.page.locator('[data-testid="row"] .name .text').allTextContents();
     expect(names.sort()).toEqual(['emoji/\u{1f468}\u200d\u{1f469}\u200d\u{1f467}.txt', 'soft/ad\\u00admin.txt', 'zw/a\\u200bb.txt', 'zw/ab.txt']);
     await harness.page.getByRole('button', { name: 'Archive report' }).click();
@@ -247,7 +228,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     // Both sizes are ZIP64 markers and there is no ZIP64 extra field to hold their values.
     const archive = path.join(work, 'unknown-size.zip');
     writeFileSync(archive, craftZip([{ name: 'u.txt', data: 'abc', method: 0, uncompressedSize: 0xffffffff, compressedSize: 0xffffffff }, { name: 'ok.txt', data: 'ok', method: 0 }]));
-    await open(archive);
+    await openInWindow(harness, archive);
     const row = harness.page.locator('[data-testid="row"]', { hasText: 'u.txt' });
     expect(await row.locator('.cell.numeric').first().textContent()).toBe('?');
     await row.dblclick();
@@ -267,7 +248,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
       { name: 'first.txt', data: 'a', dosDate: dosDate(1980, 1, 1), dosTime: 0 },
       { name: 'last.txt', data: 'b', dosDate: dosDate(2107, 12, 31), dosTime: 0 },
     ]));
-    await open(archive);
+    await openInWindow(harness, archive);
     const modified = async (name: string) => (await harness.page.locator('[data-testid="row"]', { hasText: name }).locator('.cell').nth(6).textContent())?.trim();
     expect(await modified('first.txt')).toBe('1/1/1980, 12:00:00 AM');
     expect(await modified('last.txt')).toBe('12/31/2107, 12:00:00 AM');
@@ -278,7 +259,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
   test('the keyboard sorts by any column, and the Jobs toggle shows where the focus is', async () => {
     const archive = path.join(work, 'sizes.zip');
     execFileSync('python3', ['-c', 'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n  for n, size in [("a.txt", 30), ("b.txt", 10), ("c.txt", 20)]: z.writestr(n, "x" * size)', archive]);
-    await open(archive);
+    await openInWindow(harness, archive);
     const focusRing = () => harness.page.evaluate(() => getComputedStyle(document.activeElement!).boxShadow !== 'none');
     const focusedName = () => harness.page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
     const names = () => harness.page.locator('[data-testid="row"] .name .text').allTextContents();
@@ -314,7 +295,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
   test('Escape on the Extract question closes the question only; Escape or ✕ on the inspector gives the keyboard back to the listing', async () => {
     const archive = path.join(work, 'risky.zip');
     pythonZip(archive, ['ok.txt', '../escape.txt']);
-    await open(archive);
+    await openInWindow(harness, archive);
     await harness.page.getByRole('button', { name: 'Archive report' }).click();
     await harness.page.getByTestId('archive-report').getByTestId('safety').waitFor();
     await harness.page.getByRole('button', { name: 'Extract all…' }).click();
@@ -345,7 +326,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
   test('a new filter clears the selection: Extract selected takes only rows that are shown', async () => {
     const archive = path.join(work, 'filtered.zip');
     pythonZip(archive, ['a1.txt', 'a2.txt', 'b1.txt', 'b2.txt', 'b3.txt']);
-    await open(archive);
+    await openInWindow(harness, archive);
     const status = harness.page.locator('footer.status');
     await harness.page.getByTestId('listing').focus();
     await harness.page.keyboard.press('Control+a');

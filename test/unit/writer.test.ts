@@ -15,7 +15,7 @@ import { CompressPool, KEPT_FOR_MS, givePool, helperPath, takePool } from '../..
 import { StepWalk, compileGlobs, regExpOf, stepsOf } from '../../src-main/archive/glob.js';
 import { numberedName, withTempFile } from '../../src-main/archive/temp-file.js';
 import { openFileSource } from '../../src-main/archive/file-source.js';
-import { walk } from '../../src-main/archive/sources.js';
+import { type PlannedEntry, walk } from '../../src-main/archive/sources.js';
 import { silentLog } from '../../src-main/log/types.js';
 import { openZip } from '../../src-main/zip/reader.js';
 import { endHelper } from '../../src-main/archive/helper-script.js';
@@ -184,7 +184,6 @@ describe('exclude globs', () => {
     };
     const parts = ['a', 'b', '/', '*', '**', '**/', '?', '[ab]', '[!a]', '\\*', '.', '😀'];
     const letters = ['a', 'b', '/', '*', '.', '😀'];
-    let compared = 0;
     let matched = 0;
     for (let p = 0; p < 2000; p++) {
       const pattern = Array.from({ length: 1 + next(7) }, () => parts[next(parts.length)]).join('');
@@ -194,11 +193,10 @@ describe('exclude globs', () => {
       for (let n = 0; n < 20; n++) {
         const name = Array.from({ length: next(9) }, () => letters[next(letters.length)]).join('');
         expect(walkOf.test(name), `${pattern} ${name}`).toBe(re.test(name));
-        compared++;
         if (re.test(name)) matched++;
       }
     }
-    expect(compared).toBe(40_000);
+    // Enough of them match for the agreement to mean something (about one in six).
     expect(matched).toBeGreaterThan(2000);
     // Through compileGlobs, a pattern of three runs (walked) leaves out what it names.
     const deep = compileGlobs(['**/a*/**/*.js']);
@@ -388,6 +386,11 @@ describe('withTempFile', () => {
     expect(statSync(pipe).isFIFO()).toBe(true);
   });
 });
+
+/** create's walk over one folder, nothing excluded, links kept: each entry to `onEntry`, in archive order. */
+async function walkEach(folder: string, outputPath: string, onEntry: (entry: PlannedEntry) => void): Promise<void> {
+  await walk([folder], { outputPath, exclude: () => false, followSymlinks: false, log: silentLog, signal: undefined, onEntry });
+}
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -1000,15 +1003,8 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     const dir = path.join(root, 'large-small');
     const walked = async (folder: string): Promise<string[]> => {
       const seen: string[] = [];
-      await walk([folder], {
-        outputPath: path.join(folder, 'out.zip'),
-        exclude: () => false,
-        followSymlinks: false,
-        log: silentLog,
-        signal: undefined,
-        onEntry: (entry) => {
-          if (!entry.name.includes('pad-')) seen.push(`${entry.name.slice(entry.name.indexOf('/'))} ${entry.nameBytes?.subarray(entry.nameBytes.indexOf(0x2f)).toString('hex') ?? ''}`);
-        },
+      await walkEach(folder, path.join(folder, 'out.zip'), (entry) => {
+        if (!entry.name.includes('pad-')) seen.push(`${entry.name.slice(entry.name.indexOf('/'))} ${entry.nameBytes?.subarray(entry.nameBytes.indexOf(0x2f)).toString('hex') ?? ''}`);
       });
       return seen;
     };
@@ -1294,17 +1290,10 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     let middle = 0;
     let previous = '';
     let inOrder = true;
-    await walk([dir], {
-      outputPath: path.join(root, 'wide.zip'),
-      exclude: () => false,
-      followSymlinks: false,
-      log: silentLog,
-      signal: undefined,
-      onEntry: (entry) => {
-        if (entry.name <= previous) inOrder = false;
-        previous = entry.name;
-        if (++found === count / 2) middle = heapAfterCollection();
-      },
+    await walkEach(dir, path.join(root, 'wide.zip'), (entry) => {
+      if (entry.name <= previous) inOrder = false;
+      previous = entry.name;
+      if (++found === count / 2) middle = heapAfterCollection();
     });
     expect(found).toBe(count + 1);
     expect(inOrder).toBe(true);
