@@ -9,26 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { craftZip, twoBadEntries, withBytesBeforeEnd } from '../unit/craft.js';
-import { canRunE2e, hasTool, PROJECT_ROOT, startHarness, type Harness } from './harness.js';
+import { canRunE2e, hasTool, PROJECT_ROOT, startHarness, wordsOfSize, type Harness } from './harness.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts/e2e');
 
 const runnable = canRunE2e && hasTool('zip') && hasTool('unzip');
-
-/** Text that compresses, but not to nothing: deflate has real work to do. */
-function wordsOfSize(bytes: number, seed: number): Buffer {
-  const words = ['zip', 'desk', 'central', 'directory', 'local', 'header', 'deflate', 'inflate', 'entry', 'archive', 'record', 'offset'];
-  let x = seed;
-  const parts: string[] = [];
-  let length = 0;
-  while (length < bytes) {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    const word = words[x % words.length]! + (x % 97).toString(36) + (x % 7 === 0 ? '\n' : ' ');
-    parts.push(word);
-    length += word.length;
-  }
-  return Buffer.from(parts.join('').slice(0, bytes));
-}
 
 function makeFolder(root: string, name: string, files: Record<string, Buffer | string>): string {
   const folder = path.join(root, name);

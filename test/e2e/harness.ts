@@ -50,6 +50,21 @@ export function pythonZip(file: string, names: readonly string[], { deflated = f
   execFileSync('python3', ['-c', `import json, sys, zipfile\nwith ${write} as z:\n  for n in json.loads(sys.argv[2]): z.writestr(n, n * ${deflated ? 20 : 1})`, file, JSON.stringify(names)]);
 }
 
+/** Text that compresses, but not to nothing: deflate has real work to do. */
+export function wordsOfSize(bytes: number, seed: number): Buffer {
+  const words = ['zip', 'desk', 'central', 'directory', 'local', 'header', 'deflate', 'inflate', 'entry', 'archive', 'record', 'offset'];
+  let x = seed;
+  const parts: string[] = [];
+  let length = 0;
+  while (length < bytes) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    const word = words[x % words.length]! + (x % 97).toString(36) + (x % 7 === 0 ? '\n' : ' ');
+    parts.push(word);
+    length += word.length;
+  }
+  return Buffer.from(parts.join('').slice(0, bytes));
+}
+
 /** Opens the archive as the OS would hand it over, and waits until the window shows it. */
 export async function openInWindow(harness: Harness, file: string): Promise<void> {
   await harness.emit('openArchive', file);
