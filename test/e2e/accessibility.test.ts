@@ -3,11 +3,11 @@
 // contrast of text on its background in both themes. Found by an accessibility hunt; each test
 // here failed before its fix.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { canRunE2e, hasTool, openInWindow, pythonZip, startHarness, type Harness } from './harness.js';
+import { canRunE2e, hasTool, openInWindow, pythonZip, startHarness, wordsOfSize, type Harness } from './harness.js';
 
 describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and screen reader', () => {
   let harness: Harness;
@@ -167,6 +167,30 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     await harness.page.keyboard.press('Enter');
     await notice.waitFor({ state: 'detached' });
     expect(await harness.page.evaluate(() => document.activeElement?.id)).toBe('listing');
+  });
+
+  test('a job\'s Cancel leaves the keyboard on the job\'s card, named as it ends: "Zip big → big.zip: Cancelled"', async () => {
+    // Enough to deflate that the first job is still running when its Cancel is pressed, and the second still queued.
+    const big = path.join(work, 'big');
+    mkdirSync(big);
+    for (let i = 0; i < 12; i++) writeFileSync(path.join(big, `part${i}.txt`), wordsOfSize(4_000_000, i));
+    const later = path.join(work, 'later');
+    mkdirSync(later);
+    writeFileSync(path.join(later, 'x.txt'), 'x');
+    await harness.setDropPaths({ big, later });
+    await harness.drop(['big', 'later']);
+    const panel = harness.page.getByTestId('jobs-panel');
+    const card = (name: string) => panel.getByTestId('job').filter({ hasText: name });
+    const focusedCard = () => harness.page.evaluate(() => document.activeElement?.closest('[data-testid="job"]')?.getAttribute('aria-label') ?? document.activeElement?.tagName);
+    await card('later.zip').and(harness.page.locator('[data-job-state="queued"]')).waitFor();
+    for (const name of ['later', 'big']) {
+      await card(`${name}.zip`).getByRole('button', { name: 'Cancel' }).focus();
+      await harness.page.keyboard.press('Enter');
+      await card(`${name}.zip`).and(harness.page.locator('[data-job-state="cancelled"]')).waitFor({ timeout: 20_000 });
+      await expect.poll(focusedCard).toBe(`Zip ${name} → ${name}.zip: Cancelled`);
+      expect(await harness.page.evaluate(() => document.activeElement?.matches('[data-testid="job"]'))).toBe(true);
+    }
+    await harness.client.onIdle();
   });
 
   test('Flat and By folder are two choices of a group named View, not of one named By folder', async () => {
