@@ -198,6 +198,42 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     expect(await group.count()).toBe(1);
     expect(await group.getByRole('radio').allTextContents()).toEqual(['Flat', 'By folder']);
   });
+
+  test('the View group is one Tab stop, its checked choice, and the arrows move and choose in it', async () => {
+    const archive = path.join(work, 'view.zip');
+    pythonZip(archive, ['dir/a.txt', 'b.txt']);
+    await openInWindow(harness, archive);
+    const page = harness.page;
+    const focusedName = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim());
+    const checked = () => page.getByRole('radio', { checked: true }).allTextContents();
+    await page.getByRole('searchbox', { name: 'Filter names' }).focus();
+    await page.keyboard.press('Tab');
+    expect(await focusedName()).toBe('Flat');
+    await page.keyboard.press('Tab');
+    expect(await focusedName()).toBe('Close archive');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusedName()).toBe('Flat');
+    await page.keyboard.press('ArrowRight');
+    expect(await focusedName()).toBe('By folder');
+    expect(await checked()).toEqual(['By folder']);
+    await expect.poll(() => page.getByRole('treegrid').count()).toBe(1);
+    // The group is entered at its checked choice, now By folder, from either side.
+    await page.keyboard.press('Tab');
+    expect(await focusedName()).toBe('Close archive');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusedName()).toBe('By folder');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusedName()).toBe('Filter names');
+    await page.keyboard.press('Tab');
+    // ← back, and round: → from the last choice is the first.
+    await page.keyboard.press('ArrowLeft');
+    expect(await checked()).toEqual(['Flat']);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedName()).toBe('Flat');
+    expect(await checked()).toEqual(['Flat']);
+    await expect.poll(() => page.getByRole('grid').count()).toBe(1);
+  });
 });
 
 /**
