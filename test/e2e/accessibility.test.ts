@@ -236,6 +236,67 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
   });
 });
 
+describe.skipIf(!canRunE2e || !hasTool('python3'))('A notice that fades', () => {
+  let harness: Harness;
+  let work: string;
+
+  beforeAll(async () => {
+    work = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-notice-'));
+    harness = await startHarness();
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  test('stays 12 s, and for as long as the pointer or the keyboard is on it (WCAG 2.2.1); a screen reader hears it', async () => {
+    const page = harness.page;
+    // The page's clock runs on, and the test moves it on by minutes at once.
+    await page.clock.install();
+    const [a, b] = [path.join(work, 'a.zip'), path.join(work, 'b.zip')];
+    pythonZip(a, ['x.txt']);
+    pythonZip(b, ['y.txt']);
+    await harness.setDropPaths({ 'a.zip': a, 'b.zip': b });
+    // The live regions there before the notice: one of them holds it, so that it is said.
+    await page.evaluate(() => {
+      (window as unknown as { liveBefore: Element[] }).liveBefore = [...document.querySelectorAll('[aria-live], [role="status"], [role="alert"]')];
+    });
+    const notice = page.getByTestId('notice').filter({ hasText: 'Only one archive opens at a time; opened a.zip.' });
+    const shown = () => notice.count();
+    await harness.drop(['a.zip', 'b.zip']);
+    await notice.waitFor();
+    expect(await notice.evaluate((n) => (window as unknown as { liveBefore: Element[] }).liveBefore.some((r) => r !== n && r.contains(n)))).toBe(true);
+    await page.clock.runFor(11_000);
+    expect(await shown()).toBe(1);
+    // The pointer on it: it stays; off it, it has the whole time again.
+    await notice.hover();
+    await page.clock.runFor(60_000);
+    expect(await shown()).toBe(1);
+    await page.mouse.move(5, 400);
+    await page.clock.runFor(11_000);
+    expect(await shown()).toBe(1);
+    await page.clock.runFor(2_000);
+    expect(await shown()).toBe(0);
+
+    // The keyboard on its ✕: it stays, also when the pointer comes and goes.
+    await harness.drop(['a.zip', 'b.zip']);
+    await notice.waitFor();
+    await notice.getByRole('button', { name: 'Dismiss' }).focus();
+    await page.clock.runFor(60_000);
+    expect(await shown()).toBe(1);
+    await notice.hover();
+    await page.mouse.move(5, 400);
+    await page.clock.runFor(60_000);
+    expect(await shown()).toBe(1);
+    await page.getByTestId('listing').focus();
+    await page.clock.runFor(11_000);
+    expect(await shown()).toBe(1);
+    await page.clock.runFor(2_000);
+    expect(await shown()).toBe(0);
+  });
+});
+
 /**
  * In the page: the WCAG contrast ratio of an element's text colour on the background under it
  * (its own or its ancestors', see-through ones blended over those below).
