@@ -199,6 +199,30 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     expect(await group.getByRole('radio').allTextContents()).toEqual(['Flat', 'By folder']);
   });
 
+  test('a screen reader hears what the filter leaves, "1 of 3 shown" or "No entry matches “alzz”.", once typing rests', async () => {
+    const archive = path.join(work, 'filter.zip');
+    pythonZip(archive, ['alpha.txt', 'beta.txt', 'gamma.txt']);
+    await openInWindow(harness, archive);
+    const said = harness.page.getByRole('region', { name: 'filter.zip' }).getByRole('status');
+    // There, empty, before the filter: what comes into it is said.
+    expect(await said.count()).toBe(1);
+    expect((await said.textContent())?.trim()).toBe('');
+    // Every line the region is given, to check that 'a' (3 of 3) is not said on the way to 'al'.
+    await said.evaluate((region) => {
+      const lines: string[] = [];
+      (window as unknown as { filterLines: string[] }).filterLines = lines;
+      new MutationObserver(() => lines.push(region.textContent?.trim() ?? '')).observe(region, { subtree: true, childList: true, characterData: true });
+    });
+    await harness.page.getByRole('searchbox', { name: 'Filter names' }).focus();
+    await harness.page.keyboard.type('al', { delay: 150 });
+    await expect.poll(async () => (await said.textContent())?.trim()).toBe('1 of 3 shown');
+    expect(await harness.page.evaluate(() => (window as unknown as { filterLines: string[] }).filterLines)).toEqual(['1 of 3 shown']);
+    await harness.page.keyboard.type('zz');
+    await expect.poll(async () => (await said.textContent())?.trim()).toBe('No entry matches “alzz”.');
+    await harness.page.keyboard.press('Escape');
+    await expect.poll(async () => (await said.textContent())?.trim()).toBe('');
+  });
+
   test('the View group is one Tab stop, its checked choice, and the arrows move and choose in it', async () => {
     const archive = path.join(work, 'view.zip');
     pythonZip(archive, ['dir/a.txt', 'b.txt']);
