@@ -67,6 +67,7 @@ const en = {
 
   'inspector.title': 'Entry {index}',
   'inspector.close': 'Close inspector',
+  'inspector.opened': '{name} in the inspector',
   'inspector.field': 'Field',
   'inspector.local': 'Local header',
   'inspector.central': 'Central directory',
@@ -232,6 +233,7 @@ const de: Catalog = {
 
   'inspector.title': 'Eintrag {index}',
   'inspector.close': 'Inspektor schließen',
+  'inspector.opened': '{name} im Inspektor',
   'inspector.field': 'Feld',
   'inspector.local': 'Lokaler Header',
   'inspector.central': 'Zentralverzeichnis',
