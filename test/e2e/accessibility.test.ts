@@ -169,6 +169,30 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     expect(await harness.page.evaluate(() => document.activeElement?.id)).toBe('listing');
   });
 
+  test('By folder, ← on a closed folder or a file goes to its folder, → on an open folder to its first row (a tree\'s keys)', async () => {
+    await openInWindow(harness, path.join(work, 'folders.zip'));
+    await harness.page.getByRole('radio', { name: 'By folder' }).click();
+    const selected = () => harness.page.locator('[data-testid="row"][aria-selected="true"] .name .text').allTextContents();
+    await harness.page.getByTestId('listing').focus();
+    await harness.page.keyboard.press('Home');
+    // proj opened, then into it: docs, opened, then its a.txt.
+    for (const key of ['ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowRight']) await harness.page.keyboard.press(key);
+    await expect.poll(selected).toEqual(['a.txt']);
+    await harness.page.keyboard.press('ArrowLeft');
+    await expect.poll(selected).toEqual(['docs']);
+    // docs is open: ← closes it and stays; again, to proj.
+    await harness.page.keyboard.press('ArrowLeft');
+    await expect.poll(() => harness.page.getByRole('row', { name: /^docs\b/ }).getAttribute('aria-expanded')).toBe('false');
+    expect(await selected()).toEqual(['docs']);
+    await harness.page.keyboard.press('ArrowLeft');
+    await expect.poll(selected).toEqual(['proj']);
+    // At the top level ← closes, and then stays.
+    await harness.page.keyboard.press('ArrowLeft');
+    await harness.page.keyboard.press('ArrowLeft');
+    expect(await selected()).toEqual(['proj']);
+    await harness.page.getByRole('radio', { name: 'Flat' }).click();
+  });
+
   test('a job\'s Cancel leaves the keyboard on the job\'s card, named as it ends: "Zip big → big.zip: Cancelled"', async () => {
     // Enough to deflate that the first job is still running when its Cancel is pressed, and the second still queued.
     const big = path.join(work, 'big');
