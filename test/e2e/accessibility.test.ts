@@ -264,6 +264,24 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     expect((await said.textContent())?.trim()).toBe('');
   });
 
+  test('the Extract question says why it asks: its description is the safety report\'s verdict', async () => {
+    const archive = path.join(work, 'climbs.zip');
+    pythonZip(archive, ['../up.txt', 'ok.txt']);
+    await openInWindow(harness, archive);
+    await harness.page.getByRole('button', { name: 'Extract all…' }).press('Enter');
+    const dialog = harness.page.getByTestId('confirm-extract');
+    await dialog.getByRole('button', { name: 'Cancel' }).waitFor();
+    // As Chromium gives it to a screen reader.
+    const cdp = await harness.page.context().newCDPSession(harness.page);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { role?: { value: string }; name?: { value: string }; description?: { value: string } }[] };
+    const node = nodes.find((n) => n.role?.value === 'dialog');
+    expect(node?.name?.value).toBe('Extract climbs.zip?');
+    expect(node?.description?.value).toBe('This archive has problems that can harm your files if extracted carelessly.');
+    await cdp.detach();
+    await harness.page.keyboard.press('Escape');
+    expect(await dialog.evaluate((d) => (d as HTMLDialogElement).open)).toBe(false);
+  });
+
   test('the View group is one Tab stop, its checked choice, and the arrows move and choose in it', async () => {
     const archive = path.join(work, 'view.zip');
     pythonZip(archive, ['dir/a.txt', 'b.txt']);
