@@ -39,6 +39,7 @@ const en = {
   'archive.summary': '{count} {count|entry|entries} · {size} · packed {packed}',
   'archive.openFailed': 'Could not open {name}',
   'archive.filtered': '{shown} of {count} shown',
+  'archive.entries': 'Entries',
   'archive.selected': '{count} selected',
   'archive.noMatches': 'No entry matches “{filter}”.',
 
@@ -205,6 +206,7 @@ const de: Catalog = {
   'archive.summary': '{count} {count|Eintrag|Einträge} · {size} · gepackt {packed}',
   'archive.openFailed': '{name} kann nicht geöffnet werden',
   'archive.filtered': '{shown} von {count} angezeigt',
+  'archive.entries': 'Einträge',
   'archive.selected': '{count} ausgewählt',
   'archive.noMatches': 'Kein Eintrag passt zu „{filter}“.',
 

@@ -33,6 +33,15 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     expect(await harness.page.getByRole('main').count()).toBe(1);
   });
 
+  test('the listing, which takes the keys, has a name to say on focus: "Entries" (By folder too)', async () => {
+    // It had none, and a screen reader said only "grid" as the keyboard came to it.
+    expect(await harness.page.getByRole('grid', { name: 'Entries', exact: true }).count()).toBe(1);
+    await harness.page.getByRole('radio', { name: 'By folder' }).click();
+    await expect.poll(() => harness.page.getByRole('treegrid', { name: 'Entries', exact: true }).count()).toBe(1);
+    await harness.page.getByRole('radio', { name: 'Flat' }).click();
+    await expect.poll(() => harness.page.getByRole('grid').count()).toBe(1);
+  });
+
   test("the inspector is a landmark named for what it shows: the entry's name, or Archive report", async () => {
     await harness.page.locator('[data-testid="row"]', { hasText: 'b.txt' }).dblclick();
     await harness.page.getByTestId('field-pairs').waitFor();
