@@ -256,6 +256,19 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     await expect.poll(async () => (await said.textContent())?.trim()).toBe('');
   });
 
+  test('a selection made by keyboard is heard: Ctrl+A "3 selected", Shift+↓ "2 selected"', async () => {
+    // The archive of the test before (alpha, beta, gamma).
+    const said = harness.page.getByRole('region', { name: 'filter.zip' }).getByTestId('selection-said');
+    expect(await said.getAttribute('role')).toBe('status');
+    await harness.page.getByTestId('listing').focus();
+    await harness.page.keyboard.press('Control+a');
+    await expect.poll(async () => (await said.textContent())?.trim()).toBe('3 selected');
+    await harness.page.keyboard.press('Home');
+    await expect.poll(async () => (await said.textContent())?.trim()).toBe('1 selected');
+    await harness.page.keyboard.press('Shift+ArrowDown');
+    await expect.poll(async () => (await said.textContent())?.trim()).toBe('2 selected');
+  });
+
   test('Enter on a row is heard: "beta.txt in the inspector", from a line that was there before', async () => {
     // The archive of the test before, its filter cleared.
     const listing = harness.page.getByRole('region', { name: 'filter.zip' });
