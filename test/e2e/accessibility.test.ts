@@ -105,6 +105,27 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     expect(await focused('Open archive…')).toBe(true);
   });
 
+  test('while an archive is read, the keyboard is on the line that says so ("Reading …"), not on the page', async () => {
+    // The window of the test before: empty.
+    await harness.page.getByTestId('drop-zone').waitFor();
+    // Where the focus is each time the window changes while the line is there.
+    await harness.page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { whileReading: string[] }).whileReading = seen;
+      new MutationObserver(() => {
+        const line = [...document.querySelectorAll('main [role="status"]')].find((e) => e.textContent?.startsWith('Reading '));
+        if (line) seen.push(document.activeElement === line ? 'line' : (document.activeElement?.tagName ?? 'none'));
+      }).observe(document.body, { subtree: true, childList: true });
+    });
+    harness.dialogs.archives.push(path.join(work, 'plain.zip'));
+    await harness.page.getByRole('button', { name: 'Open archive…' }).press('Enter');
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('plain.zip');
+    const seen = await harness.page.evaluate(() => (window as unknown as { whileReading: string[] }).whileReading);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set(['line']));
+    expect(await harness.page.evaluate(() => document.activeElement?.id)).toBe('listing');
+  });
+
   test('By folder, a screen reader hears whether a folder is open and how deep a row is (a treegrid); the ▸ is not a button named "+"', async () => {
     const archive = path.join(work, 'folders.zip');
     pythonZip(archive, ['proj/docs/a.txt', 'proj/src/c.txt', 'top.txt'], { deflated: true });
