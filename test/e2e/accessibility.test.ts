@@ -237,6 +237,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     const card = (name: string) => panel.getByTestId('job').filter({ hasText: name });
     const focusedCard = () => harness.page.evaluate(() => document.activeElement?.closest('[data-testid="job"]')?.getAttribute('aria-label') ?? document.activeElement?.tagName);
     await card('later.zip').and(harness.page.locator('[data-job-state="queued"]')).waitFor();
+    expect((await buttonDescriptions(harness, 'Cancel')).sort()).toEqual(['big → big.zip', 'later → later.zip']);
     for (const name of ['later', 'big']) {
       await card(`${name}.zip`).getByRole('button', { name: 'Cancel' }).focus();
       await harness.page.keyboard.press('Enter');
@@ -245,6 +246,20 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
       expect(await harness.page.evaluate(() => document.activeElement?.matches('[data-testid="job"]'))).toBe(true);
     }
     await harness.client.onIdle();
+  });
+
+  test("a job's buttons say which job they are for: Cancel or Show in folder, described by the job's title", async () => {
+    // The two jobs of the test before, cancelled, and two that end with an archive to show.
+    for (const name of ['one', 'two']) {
+      mkdirSync(path.join(work, name));
+      writeFileSync(path.join(work, name, 'f.txt'), name);
+    }
+    await harness.setDropPaths({ one: path.join(work, 'one'), two: path.join(work, 'two') });
+    await harness.drop(['one', 'two']);
+    const done = harness.page.locator('[data-testid="job"][data-job-state="done"]');
+    await expect.poll(() => done.count()).toBe(2);
+    // The same name for each, a description to tell them apart.
+    expect((await buttonDescriptions(harness, 'Show in folder')).sort()).toEqual(['one → one.zip', 'two → two.zip']);
   });
 
   test('Flat and By folder are two choices of a group named View, not of one named By folder', async () => {
@@ -422,6 +437,14 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('A notice that fades', () => 
     expect(await shown()).toBe(0);
   });
 });
+
+/** The descriptions of the buttons of this name, as Chromium gives them to a screen reader. */
+async function buttonDescriptions(harness: Harness, name: string): Promise<(string | undefined)[]> {
+  const cdp = await harness.page.context().newCDPSession(harness.page);
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { role?: { value: string }; name?: { value: string }; description?: { value: string } }[] };
+  await cdp.detach();
+  return nodes.filter((n) => n.role?.value === 'button' && n.name?.value === name).map((n) => n.description?.value);
+}
 
 /**
  * In the page: the WCAG contrast ratio of an element's text colour on the background under it
