@@ -223,6 +223,30 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     await harness.page.getByRole('radio', { name: 'Flat' }).click();
   });
 
+  test('a notice hides no control the keyboard can reach (WCAG 2.4.11): the toolbar\'s and the inspector\'s stay in sight', async () => {
+    // An error notice stays until dismissed; the inspector open beside the listing.
+    await harness.page.getByTestId('listing').focus();
+    await harness.page.keyboard.press('Home');
+    await harness.page.keyboard.press('Enter');
+    await harness.page.getByTestId('field-pairs').waitFor();
+    await harness.drop(['notes.txt']);
+    const notice = harness.page.getByTestId('notice').filter({ hasText: 'Not accepted: notes.txt' });
+    await notice.waitFor();
+    const covered = await harness.page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('button, input, select, [tabindex="0"]')]
+        .filter((control) => !control.closest('[data-testid="notice"]') && control.getClientRects().length > 0)
+        .filter((control) => {
+          const box = control.getBoundingClientRect();
+          return document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2)?.closest('[data-testid="notice"]');
+        })
+        .map((control) => control.getAttribute('aria-label') ?? control.textContent?.trim()),
+    );
+    expect(covered).toEqual([]);
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await harness.page.keyboard.press('Escape');
+    await harness.page.getByTestId('inspector').waitFor({ state: 'detached' });
+  });
+
   test('a job\'s Cancel leaves the keyboard on the job\'s card, named as it ends: "Zip big → big.zip: Cancelled"', async () => {
     // Enough to deflate that the first job is still running when its Cancel is pressed, and the second still queued.
     const big = path.join(work, 'big');
