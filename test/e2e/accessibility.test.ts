@@ -286,6 +286,22 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     expect((await buttonDescriptions(harness, 'Show in folder')).sort()).toEqual(['one → one.zip', 'two → two.zip']);
   });
 
+  test('a job that ends by itself while its Cancel has the focus leaves it on its card too: "Zip quick → quick.zip: Done"', async () => {
+    const slow = path.join(work, 'slow');
+    mkdirSync(slow);
+    for (let i = 0; i < 4; i++) writeFileSync(path.join(slow, `part${i}.txt`), wordsOfSize(4_000_000, 20 + i));
+    const quick = path.join(work, 'quick');
+    mkdirSync(quick);
+    writeFileSync(path.join(quick, 'q.txt'), 'q');
+    await harness.setDropPaths({ slow, quick });
+    await harness.drop(['slow', 'quick']);
+    const card = harness.page.getByTestId('job').filter({ hasText: 'quick.zip' });
+    await card.and(harness.page.locator('[data-job-state="queued"]')).waitFor();
+    await card.getByRole('button', { name: 'Cancel' }).focus();
+    await card.and(harness.page.locator('[data-job-state="done"]')).waitFor({ timeout: 20_000 });
+    await expect.poll(() => harness.page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName)).toBe('Zip quick → quick.zip: Done');
+  });
+
   test('Flat and By folder are two choices of a group named View, not of one named By folder', async () => {
     const group = harness.page.getByRole('radiogroup', { name: 'View', exact: true });
     expect(await group.count()).toBe(1);
