@@ -52,8 +52,6 @@ const en = {
   'col.modified': 'Modified',
   'col.attributes': 'Attributes',
   'col.flags': 'Flags',
-  'sort.ascending': 'sorted ascending',
-  'sort.descending': 'sorted descending',
 
   'flag.utf8': 'UTF-8',
   'flag.dataDescriptor': 'DD',
@@ -219,8 +217,6 @@ const de: Catalog = {
   'col.modified': 'Geändert',
   'col.attributes': 'Attribute',
   'col.flags': 'Flags',
-  'sort.ascending': 'aufsteigend sortiert',
-  'sort.descending': 'absteigend sortiert',
 
   'flag.utf8': 'UTF-8',
   'flag.dataDescriptor': 'DD',

@@ -126,6 +126,13 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     expect(await harness.page.evaluate(() => document.activeElement?.id)).toBe('listing');
   });
 
+  test('a column header is named by its words alone ("Name"), its order said by aria-sort, not again in its name', async () => {
+    // A screen reader says a cell's column header as it moves across a row: it said "Name sorted ascending" each time.
+    const name = harness.page.getByRole('columnheader', { name: 'Name', exact: true });
+    expect(await name.count()).toBe(1);
+    expect(await name.getAttribute('aria-sort')).toBe('ascending');
+  });
+
   test('By folder, a screen reader hears whether a folder is open and how deep a row is (a treegrid); the ▸ is not a button named "+"', async () => {
     const archive = path.join(work, 'folders.zip');
     pythonZip(archive, ['proj/docs/a.txt', 'proj/src/c.txt', 'top.txt'], { deflated: true });
