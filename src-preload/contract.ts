@@ -93,9 +93,121 @@ export interface FieldView {
   readonly raw: string;
   /** The decoded value as text ("8", "0x1c4a0f3e", "docs/readme.txt"). */
   readonly value: string;
-  /** What the value means, when that is more than the number ("Deflated", "2024-05-01 12:00:00"). */
+  /** What the value means, when that is more than the number ("Deflated", "2024-05-01 12:00:00"), in English. */
   readonly meaning: string;
+  /** The same as codes and values, which the window says in the user's language; [] when it means nothing more. */
+  readonly meaningClauses: readonly MeaningClause[];
 }
+
+/**
+ * Every way the inspector says what a field's value means (main's zip/meanings.ts words each in
+ * English for the command line). The window words each in English and German: its catalog has
+ * `meaning.` and each of these. TEXT is said alike in every language (a hex value, a version,
+ * a method's name, a date, rwx).
+ */
+export const MEANING_CODES = [
+  'TEXT',
+  'NONE',
+  'AS_EXPECTED',
+  'BAD_SIGNATURE',
+  'VERSION_MADE_BY',
+  'VERSION_MADE_BY_HOST_NUMBER',
+  'FLAG_ENCRYPTED',
+  'FLAG_DATA_DESCRIPTOR',
+  'FLAG_ENHANCED_DEFLATING',
+  'FLAG_PATCHED_DATA',
+  'FLAG_STRONG_ENCRYPTION',
+  'FLAG_UTF8',
+  'FLAG_MASKED_HEADER',
+  'FLAG_DEFLATE_MAXIMUM',
+  'FLAG_DEFLATE_FAST',
+  'FLAG_DEFLATE_SUPER_FAST',
+  'FLAG_OTHER',
+  'METHOD_NUMBER',
+  'DOS_TIME_OUT_OF_RANGE',
+  'DOS_DATE',
+  'DOS_DATE_OUT_OF_RANGE',
+  'IN_DATA_DESCRIPTOR',
+  'IN_ZIP64_EXTRA_FIELD',
+  'ZIP64_VALUE_MISSING',
+  'IN_ZIP64_END_RECORD',
+  'BYTES',
+  'SIZE',
+  'LENGTH',
+  'DECLARED_PRESENT',
+  'DISK',
+  'DISKS',
+  'TEXT_DATA',
+  'BINARY_DATA',
+  'DOS_ATTRIBUTES',
+  'NO_DOS_ATTRIBUTES',
+  'LOCAL_HEADER_AT',
+  'NAME_UTF8_FLAGGED',
+  'NAME_UNFLAGGED',
+  'EXTRA_FIELD',
+  'EXTRA_FIELD_UNKNOWN',
+  'EXTRA_FIELD_CUT',
+  'EXTRA_FIELD_UNKNOWN_CUT',
+  'EXTRA_FIELD_TRAILING_BYTES',
+  'TIME_MODIFICATION',
+  'TIME_ACCESS',
+  'TIME_CREATION',
+  'NO_FILETIME',
+  'NO_FILETIME_NOT_USED',
+  'OUT_OF_RANGE',
+  'PAST_YEAR_9998',
+  'NTFS_FILE_TIMES',
+  'NTFS_ATTRIBUTE_UNKNOWN',
+  'NTFS_FILE_TIMES_TOO_SHORT',
+  'UNICODE_NAME_CRC_MISMATCH',
+  'UNICODE_COMMENT_CRC_MISMATCH',
+  'UNICODE_NAME_USED',
+  'UNICODE_COMMENT_USED',
+  'UNICODE_NAME_VERSION_UNKNOWN',
+  'UNICODE_COMMENT_VERSION_UNKNOWN',
+  'UNICODE_NAME_EMPTY',
+  'UNICODE_COMMENT_EMPTY',
+  'UNICODE_NAME_NOT_UTF8',
+  'UNICODE_COMMENT_NOT_UTF8',
+  'NOT_UTF8_ESCAPED',
+  'VERSION_NUMBER',
+  'VERSION_UNKNOWN',
+  'LOCAL_OFFSET_NOT_READ',
+  'LOCAL_DISK_NOT_READ',
+  'AES_STRENGTH_NUMBER',
+  'DATA_DESCRIPTOR_SIGNATURE',
+  'MATCHES_CENTRAL',
+  'CENTRAL_SAYS',
+  'AFTER_PREFIX',
+  'DIRECTORY_AT',
+  'DIRECTORY_READ_ELSEWHERE',
+  'DIRECTORY_PAST_PREFIX',
+  'ENTRIES',
+  'BYTES_AFTER_ARCHIVE',
+  'OFFSET',
+  'RECORD_LENGTH',
+  'RECORD_LENGTH_EXTENSIBLE',
+  'IGNORED',
+  'ZIP64_END_RECORD_AT',
+  'ZIP64_END_RECORD_ELSEWHERE',
+  'ZIP64_END_RECORD_IGNORED',
+  'ZIP64_LOCATOR_IGNORED',
+] as const;
+
+export type MeaningCode = (typeof MEANING_CODES)[number];
+
+/**
+ * One part of a meaning: its code and the values it is made of. A number is said in the user's
+ * locale ("1.234" in German), one named `size` as a size in decimal units ("40,0 KB"); a string
+ * as it is.
+ */
+export interface MeaningPart {
+  readonly code: MeaningCode;
+  readonly params?: Readonly<Record<string, string | number>>;
+}
+
+/** Parts said together, ", " between them; a meaning's clauses are said one after another, "; " between them. */
+export type MeaningClause = readonly MeaningPart[];
 
 export interface RecordView {
   /** "Local file header", "End of central directory record", "Extended timestamp (0x5455)"… */

@@ -81,11 +81,16 @@ async function findEntries(reader: ZipReader, name: string): Promise<{ matches: 
   return { matches, holdsEntries };
 }
 
+/** The JSON's fields say their meanings in English (`meaning`), without the codes the window words them by. */
+function withoutCodes(key: string, value: unknown): unknown {
+  return key === 'meaningClauses' ? undefined : value;
+}
+
 async function showArchive(reader: ZipReader, context: CliContext, json: boolean): Promise<void> {
   const inspection = await inspectArchive(reader);
   const safety = await buildSafetyReport(reader, { signal: context.signal });
   if (json) {
-    await writeOut(context.stdout, JSON.stringify({ archive: inspection, safety }) + '\n');
+    await writeOut(context.stdout, JSON.stringify({ archive: inspection, safety }, withoutCodes) + '\n');
     return;
   }
   const lines: string[] = [];
@@ -104,7 +109,7 @@ async function showEntries(reader: ZipReader, entries: ZipEntry[], context: CliC
   const inspections = [];
   for (const entry of entries) inspections.push(await inspectEntry(reader, entry));
   if (json) {
-    await writeOut(context.stdout, JSON.stringify({ entries: inspections }) + '\n');
+    await writeOut(context.stdout, JSON.stringify({ entries: inspections }, withoutCodes) + '\n');
     return;
   }
   const lines: string[] = [];

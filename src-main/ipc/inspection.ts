@@ -2,7 +2,7 @@
 // are the reader's (zip/inspect.ts, the same views `zipdesk inspect` prints); this only pairs
 // the local and central fields row by row for the side-by-side table and turns values into text.
 
-import type { EntryInspection, FieldPair, FieldView, RecordView } from '../../src-preload/contract.js';
+import type { EntryInspection, FieldPair, FieldView, MeaningClause, RecordView } from '../../src-preload/contract.js';
 import { hex } from '../zip/errors.js';
 import { isSizeKnown, type ZipEntry } from '../zip/model.js';
 import {
@@ -13,6 +13,7 @@ import {
   type FieldRow,
   type RecordView as ZipRecordView,
 } from '../zip/inspect.js';
+import type { Meaning } from '../zip/meanings.js';
 import type { ZipReader } from '../zip/reader.js';
 
 /** Identifiers rather than quantities: shown in hex. */
@@ -25,7 +26,19 @@ export function fieldView(row: FieldRow): FieldView {
   let meaning = row.meaning ?? '';
   if (meaning === value) meaning = '';
   else if (/^[,;:] /.test(meaning.slice(value.length)) && meaning.startsWith(value)) meaning = meaning.slice(value.length + 2);
-  return { name: row.name, offset: row.offset, size: row.size, raw: row.raw, value, meaning };
+  return { name: row.name, offset: row.offset, size: row.size, raw: row.raw, value, meaning, meaningClauses: withoutValue(row.meaningClauses ?? [], value) };
+}
+
+/**
+ * The clauses without a first part that says the value again (TEXT "0x04034b50" before "as
+ * expected"), as the English above. (A code the contract does not have fails to compile here.)
+ */
+function withoutValue(clauses: Meaning, value: string): MeaningClause[] {
+  const [first, ...rest] = clauses;
+  if (first === undefined) return [];
+  const [lead, ...others] = first;
+  if (lead?.code !== 'TEXT' || lead.params?.['text'] !== value) return [...clauses];
+  return others.length === 0 ? rest.map((clause) => [...clause]) : [others, ...rest];
 }
 
 function recordView(record: ZipRecordView): RecordView {

@@ -16,10 +16,10 @@ import {
   DOS_ATTR_SYSTEM,
   HOST_OSX,
   HOST_UNIX,
+  METHOD_NAMES,
   S_IFMT,
   ZIP64_MARKER_16,
   ZIP64_MARKER_32,
-  methodName,
 } from './constants.js';
 import { MAX_FILETIME, formatDosDate, formatDosTime, isValidDosDateTime } from './dostime.js';
 import { isZipError, hex } from './errors.js';
@@ -27,6 +27,7 @@ import { rawHex, type ExtraContext, type FieldView, type RecordLayout } from './
 import type { HeaderMismatch, ZipEntry } from './model.js';
 import { decodeHeaderText, isAsciiBytes, nameCrc32, unflaggedText, unicodeExtraText, utf8OrEscaped } from './names.js';
 import type { ZipReader } from './reader.js';
+import { MEANING_ENGLISH, meaning, meaningText, part, sizePart, textPart, type Meaning, type MeaningPart } from './meanings.js';
 import { noDescriptorAfter } from './entry-data.js';
 import {
   CENTRAL_DIRECTORY_HEADER,
@@ -55,8 +56,10 @@ export interface FieldRow {
   /** Hex pairs, long runs cut with "…". */
   readonly raw: string;
   readonly value: string | number;
-  /** What the value means: a method's name, a date as text, flag bits by name, rwx… */
+  /** What the value means: a method's name, a date as text, flag bits by name, rwx… (in English: `meaningClauses`'s text). */
   readonly meaning?: string;
+  /** The meaning as codes and values (meanings.ts), for the window to say in the user's language; not in `inspect --json`. */
+  readonly meaningClauses?: Meaning;
   /** The local and central values of this field disagree. */
   readonly mismatch?: boolean;
 }
@@ -107,8 +110,8 @@ export interface ArchiveInspection {
 }
 
 /** The reader's reasons (reader.ts resolveEnd) for ignoring ZIP64 end records that are there. */
-const ZIP64_RECORD_IGNORED = 'the ZIP64 end record contradicts the end record, which needs none of its values: it is ignored, and the end record\'s values stand';
-const ZIP64_LOCATOR_IGNORED = 'the ZIP64 locator leads to no usable ZIP64 end record, and the end record needs none: it is ignored';
+const ZIP64_RECORD_IGNORED = MEANING_ENGLISH.ZIP64_END_RECORD_IGNORED;
+const ZIP64_LOCATOR_IGNORED = MEANING_ENGLISH.ZIP64_LOCATOR_IGNORED;
 
 /** The headerId of trailing bytes too few (1 to 3) to be an extra field's header. */
 export const NO_HEADER_ID = -1;
@@ -143,40 +146,42 @@ const HOSTS: Readonly<Record<number, string>> = {
   19: 'OS X (Darwin)',
 };
 
-/** 4.4.4 bit names. */
-const FLAG_BITS: readonly (readonly [number, string])[] = [
-  [0, 'encrypted'],
-  [3, 'data descriptor'],
-  [4, 'enhanced deflating'],
-  [5, 'compressed patched data'],
-  [6, 'strong encryption'],
-  [11, 'UTF-8 names'],
-  [13, 'masked local header values'],
+/** 4.4.4 bits by name. */
+const FLAG_BITS: readonly (readonly [number, MeaningPart['code']])[] = [
+  [0, 'FLAG_ENCRYPTED'],
+  [3, 'FLAG_DATA_DESCRIPTOR'],
+  [4, 'FLAG_ENHANCED_DEFLATING'],
+  [5, 'FLAG_PATCHED_DATA'],
+  [6, 'FLAG_STRONG_ENCRYPTION'],
+  [11, 'FLAG_UTF8'],
+  [13, 'FLAG_MASKED_HEADER'],
 ];
 
-const DEFLATE_OPTIONS = ['normal', 'maximum', 'fast', 'super fast'];
+/** Deflate's options in bits 1-2 (4.4.4), but for normal, which is not said. */
+const DEFLATE_OPTIONS = [undefined, 'FLAG_DEFLATE_MAXIMUM', 'FLAG_DEFLATE_FAST', 'FLAG_DEFLATE_SUPER_FAST'] as const;
 
 export function versionText(version: number): string {
   const spec = version & 0xff;
   return `${Math.floor(spec / 10)}.${spec % 10}`;
 }
 
-export function versionMadeByText(version: number): string {
+function versionMadeByMeaning(version: number): Meaning {
   const host = version >>> 8;
-  return `${HOSTS[host] ?? `host ${host}`}, spec ${versionText(version)}`;
+  const name = HOSTS[host];
+  return name === undefined ? meaning('VERSION_MADE_BY_HOST_NUMBER', { host: String(host), spec: versionText(version) }) : meaning('VERSION_MADE_BY', { host: name, spec: versionText(version) });
 }
 
-export function flagText(flags: number, method: number): string {
-  const names: string[] = [];
-  for (const [bit, name] of FLAG_BITS) if ((flags & (1 << bit)) !== 0) names.push(`bit ${bit} ${name}`);
+function flagMeaning(flags: number, method: number): Meaning {
+  const names: MeaningPart[] = [];
+  for (const [bit, code] of FLAG_BITS) if ((flags & (1 << bit)) !== 0) names.push(part(code));
   if (method === 8 || method === 9) {
-    const option = (flags >>> 1) & 0b11;
-    if (option !== 0) names.push(`bits 1-2 ${DEFLATE_OPTIONS[option]} compression`);
+    const option = DEFLATE_OPTIONS[(flags >>> 1) & 0b11];
+    if (option !== undefined) names.push(part(option));
   }
   const known = FLAG_BITS.reduce((mask, [bit]) => mask | (1 << bit), method === 8 || method === 9 ? 0b110 : 0);
   const unknown = flags & ~known & 0xffff;
-  if (unknown !== 0) names.push(`other bits ${hex(unknown, 4)}`);
-  return names.length === 0 ? 'none' : names.join(', ');
+  if (unknown !== 0) names.push(part('FLAG_OTHER', { bits: hex(unknown, 4) }));
+  return [names.length === 0 ? [part('NONE')] : names];
 }
 
 /** "-rwxr-xr-x" for a Unix st_mode. */
@@ -192,8 +197,8 @@ export function unixModeText(mode: number): string {
   return chars.join('');
 }
 
-/** "DA" style letters for the MS-DOS attributes in the low byte. */
-export function dosAttributesText(attributes: number): string {
+/** "DA" style letters for the MS-DOS attributes in the low byte; "" for none. */
+function dosAttributeLetters(attributes: number): string {
   const letters: [number, string][] = [
     [DOS_ATTR_READONLY, 'R'],
     [DOS_ATTR_HIDDEN, 'H'],
@@ -201,16 +206,16 @@ export function dosAttributesText(attributes: number): string {
     [DOS_ATTR_DIRECTORY, 'D'],
     [DOS_ATTR_ARCHIVE, 'A'],
   ];
-  const text = letters.filter(([bit]) => (attributes & bit) !== 0).map(([, letter]) => letter).join('');
-  return text === '' ? 'none' : text;
+  return letters.filter(([bit]) => (attributes & bit) !== 0).map(([, letter]) => letter).join('');
 }
 
-export function externalAttributesText(external: number, versionMadeBy: number): string {
+function externalAttributesMeaning(external: number, versionMadeBy: number): Meaning {
   const host = versionMadeBy >>> 8;
-  const dos = `DOS ${dosAttributesText(external & 0xff)}`;
+  const letters = dosAttributeLetters(external & 0xff);
+  const dos = letters === '' ? part('NO_DOS_ATTRIBUTES') : part('DOS_ATTRIBUTES', { letters });
   const mode = external >>> 16;
-  if ((host === HOST_UNIX || host === HOST_OSX) && mode !== 0) return `${unixModeText(mode)} (${mode.toString(8).padStart(6, '0')}), ${dos}`;
-  return dos;
+  if ((host === HOST_UNIX || host === HOST_OSX) && mode !== 0) return [[textPart(`${unixModeText(mode)} (${mode.toString(8).padStart(6, '0')})`), dos]];
+  return [[dos]];
 }
 
 /**
@@ -218,24 +223,12 @@ export function externalAttributesText(external: number, versionMadeBy: number):
  * window): "600 bytes", or in the decimal units of the window's listing and the command line's
  * job lines. It said `40000 bytes (39.1 KiB)`: the value again, beside a listing of 40.0 KB.
  */
-function sizeMeaning(n: number): string {
-  if (n < 1000) return n === 1 ? '1 byte' : `${n} bytes`;
-  return scaledBytes(n);
+function sizeMeaning(n: number): Meaning {
+  return [[sizePart(n)]];
 }
 
-function scaledBytes(n: number): string {
-  const units = ['KB', 'MB', 'GB', 'TB', 'PB'];
-  let value = n / 1000;
-  let unit = 0;
-  while (value >= 999.95 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
-
-function isoSeconds(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+function unixTimeMeaning(seconds: number): Meaning {
+  return meaning('TEXT', { text: new Date(seconds * 1000).toISOString().replace('.000Z', 'Z') });
 }
 
 /**
@@ -243,17 +236,17 @@ function isoSeconds(seconds: number): string {
  * neither it nor one past the year 9998 for the modification time (reader.ts): said so, where
  * it showed 1601-01-01.
  */
-function filetimeText(ticks: number, modification = false): string {
-  if (ticks === 0) return modification ? 'none (0): not used' : 'none (0)';
+function filetimeMeaning(ticks: number, modification = false): Meaning {
+  if (ticks === 0) return meaning(modification ? 'NO_FILETIME_NOT_USED' : 'NO_FILETIME');
   const ms = Math.floor(ticks / 10_000) - 11_644_473_600_000;
   const date = new Date(ms);
-  const text = Number.isNaN(date.getTime()) ? 'out of range' : date.toISOString();
-  return modification && ticks > MAX_FILETIME ? `${text}, past the year 9998: not used` : text;
+  const time = Number.isNaN(date.getTime()) ? part('OUT_OF_RANGE') : textPart(date.toISOString());
+  return [modification && ticks > MAX_FILETIME ? [time, part('PAST_YEAR_9998')] : [time]];
 }
 
 // ---------------------------------------------------------------------------------------------
 
-type Meaning = (value: number | Buffer, row: FieldView) => string | undefined;
+type MeaningOf = (value: number | Buffer, row: FieldView) => Meaning | undefined;
 
 /** The ZIP64 extra field's name for each header field whose marker sends its value there. */
 const ZIP64_VALUE_OF = { uncompressedSize: 'originalSize', compressedSize: 'compressedSize', relativeOffsetOfLocalHeader: 'relativeHeaderOffset', diskNumberStart: 'diskStartNumber' } as const;
@@ -262,44 +255,69 @@ const ZIP64_VALUE_OF = { uncompressedSize: 'originalSize', compressedSize: 'comp
  * The meanings of a header's fields; `zip64Values` names the values its ZIP64 extra field holds
  * (a marker whose value is not there says so).
  */
-function headerMeanings(signature: number, values: Record<string, number>, zip64Values: ReadonlySet<string>): Record<string, Meaning> {
+function headerMeanings(signature: number, values: Record<string, number>, zip64Values: ReadonlySet<string>): Record<string, MeaningOf> {
   const flags = values['generalPurposeBitFlag'] ?? 0;
   const method = values['compressionMethod'] ?? 0;
-  const inZip64 = (field: keyof typeof ZIP64_VALUE_OF): string => (zip64Values.has(ZIP64_VALUE_OF[field]) ? 'in the ZIP64 extra field' : 'ZIP64 marker, but no ZIP64 extra field value for it');
-  const size = (field: 'uncompressedSize' | 'compressedSize', v: number | Buffer): string | undefined => (typeof v !== 'number' ? undefined : v === ZIP64_MARKER_32 ? inZip64(field) : sizeMeaning(v));
+  const inZip64 = (field: keyof typeof ZIP64_VALUE_OF): Meaning => meaning(zip64Values.has(ZIP64_VALUE_OF[field]) ? 'IN_ZIP64_EXTRA_FIELD' : 'ZIP64_VALUE_MISSING');
+  const size = (field: 'uncompressedSize' | 'compressedSize', v: number | Buffer): Meaning | undefined => (typeof v !== 'number' ? undefined : v === ZIP64_MARKER_32 ? inZip64(field) : sizeMeaning(v));
+  const inDescriptor = (v: number | Buffer): boolean => (flags & BITFLAG_DATA_DESCRIPTOR) !== 0 && v === 0 && signature === SIGNATURE.LOCAL_FILE_HEADER;
   return {
-    signature: (v) => (v === signature ? `${hex(signature)}, as expected` : `bad signature: expected ${hex(signature)}`),
-    versionMadeBy: (v) => versionMadeByText(v as number),
-    versionNeededToExtract: (v) => versionText(v as number),
-    generalPurposeBitFlag: (v) => flagText(v as number, method),
-    compressionMethod: (v) => methodName(v as number),
-    lastModFileTime: (v) => formatDosTime(v as number) + (isValidDosDateTime(values['lastModFileDate'] ?? 0x21, v as number) ? '' : ' (out of range)'),
-    lastModFileDate: (v) => formatDosDate(v as number) + (isValidDosDateTime(v as number, 0) ? ' (local time)' : ' (out of range)'),
-    crc32: (v) => ((flags & BITFLAG_DATA_DESCRIPTOR) !== 0 && v === 0 && signature === SIGNATURE.LOCAL_FILE_HEADER ? 'in the data descriptor' : hex(v as number)),
-    compressedSize: (v) => ((flags & BITFLAG_DATA_DESCRIPTOR) !== 0 && v === 0 && signature === SIGNATURE.LOCAL_FILE_HEADER ? 'in the data descriptor' : size('compressedSize', v)),
-    uncompressedSize: (v) => ((flags & BITFLAG_DATA_DESCRIPTOR) !== 0 && v === 0 && signature === SIGNATURE.LOCAL_FILE_HEADER ? 'in the data descriptor' : size('uncompressedSize', v)),
-    fileNameLength: (v) => `${v} bytes`,
-    extraFieldLength: (v) => `${v} bytes`,
-    fileCommentLength: (v) => `${v} bytes`,
-    diskNumberStart: (v) => (v === ZIP64_MARKER_16 ? inZip64('diskNumberStart') : `disk ${v}`),
-    internalFileAttributes: (v) => ((v as number) & 1 ? 'text' : 'binary'),
-    externalFileAttributes: (v) => externalAttributesText(v as number, values['versionMadeBy'] ?? 0),
-    relativeOffsetOfLocalHeader: (v) => (v === ZIP64_MARKER_32 ? inZip64('relativeOffsetOfLocalHeader') : `local header at offset ${v}`),
-    fileName: (v) => ((flags & BITFLAG_UTF8) !== 0 ? 'UTF-8 (bit 11)' : `${Buffer.isBuffer(v) && !isAsciiBytes(v) && isUtf8(v) ? 'UTF-8' : 'CP437'} (no bit 11)`),
+    signature: (v) => (v === signature ? [[textPart(hex(signature)), part('AS_EXPECTED')]] : meaning('BAD_SIGNATURE', { expected: hex(signature) })),
+    versionMadeBy: (v) => versionMadeByMeaning(v as number),
+    versionNeededToExtract: (v) => meaning('TEXT', { text: versionText(v as number) }),
+    generalPurposeBitFlag: (v) => flagMeaning(v as number, method),
+    compressionMethod: (v) => methodMeaning(v as number),
+    lastModFileTime: (v) => {
+      const time = formatDosTime(v as number);
+      return isValidDosDateTime(values['lastModFileDate'] ?? 0x21, v as number) ? meaning('TEXT', { text: time }) : meaning('DOS_TIME_OUT_OF_RANGE', { time });
+    },
+    lastModFileDate: (v) => meaning(isValidDosDateTime(v as number, 0) ? 'DOS_DATE' : 'DOS_DATE_OUT_OF_RANGE', { date: formatDosDate(v as number) }),
+    crc32: (v) => (inDescriptor(v) ? meaning('IN_DATA_DESCRIPTOR') : meaning('TEXT', { text: hex(v as number) })),
+    compressedSize: (v) => (inDescriptor(v) ? meaning('IN_DATA_DESCRIPTOR') : size('compressedSize', v)),
+    uncompressedSize: (v) => (inDescriptor(v) ? meaning('IN_DATA_DESCRIPTOR') : size('uncompressedSize', v)),
+    fileNameLength: (v) => meaning('LENGTH', { bytes: v as number }),
+    extraFieldLength: (v) => meaning('LENGTH', { bytes: v as number }),
+    fileCommentLength: (v) => meaning('LENGTH', { bytes: v as number }),
+    diskNumberStart: (v) => (v === ZIP64_MARKER_16 ? inZip64('diskNumberStart') : meaning('DISK', { disk: v as number })),
+    internalFileAttributes: (v) => meaning((v as number) & 1 ? 'TEXT_DATA' : 'BINARY_DATA'),
+    externalFileAttributes: (v) => externalAttributesMeaning(v as number, values['versionMadeBy'] ?? 0),
+    relativeOffsetOfLocalHeader: (v) => (v === ZIP64_MARKER_32 ? inZip64('relativeOffsetOfLocalHeader') : meaning('LOCAL_HEADER_AT', { offset: v as number })),
+    fileName: (v) => ((flags & BITFLAG_UTF8) !== 0 ? meaning('NAME_UTF8_FLAGGED') : meaning('NAME_UNFLAGGED', { encoding: Buffer.isBuffer(v) && !isAsciiBytes(v) && isUtf8(v) ? 'UTF-8' : 'CP437' })),
   };
 }
 
-function rowsOf(views: readonly FieldView[], meanings: Record<string, Meaning>, text: (name: string, bytes: Buffer) => string | undefined, mismatched: ReadonlySet<string>): FieldRow[] {
+/** A method by its name (technical names, alike in every language), or by its number when it has none. */
+function methodMeaning(method: number): Meaning {
+  const name = METHOD_NAMES[method];
+  return name === undefined ? meaning('METHOD_NUMBER', { method: String(method) }) : meaning('TEXT', { text: name });
+}
+
+function rowsOf(views: readonly FieldView[], meanings: Record<string, MeaningOf>, text: (name: string, bytes: Buffer) => string | undefined, mismatched: ReadonlySet<string>): FieldRow[] {
   return views.map((view) => {
-    let meaning = meanings[view.name]?.(view.value, view);
+    let clauses = meanings[view.name]?.(view.value, view);
     const value = typeof view.value === 'number' ? exactValue(view.value, view) : (text(view.name, view.value) ?? `${view.size} bytes`);
     // The meaning says the value as the number rounded it: the exact digits instead.
-    if (typeof value === 'string' && typeof view.value === 'number' && meaning !== undefined) meaning = meaning.replaceAll(String(view.value), value);
+    if (typeof value === 'string' && typeof view.value === 'number' && clauses !== undefined) clauses = withExactDigits(clauses, view.value, value);
     const row: { -readonly [K in keyof FieldRow]: FieldRow[K] } = { name: view.name, offset: view.offset, size: view.size, raw: view.raw, value };
-    if (meaning !== undefined) row.meaning = meaning;
+    if (clauses !== undefined) {
+      row.meaning = meaningText(clauses);
+      row.meaningClauses = clauses;
+    }
     if (mismatched.has(view.name)) row.mismatch = true;
     return row;
   });
+}
+
+/** The meaning's values that say `rounded` (a value past 2^53) as its exact digits; a size stays in its units. */
+function withExactDigits(clauses: Meaning, rounded: number, exact: string): Meaning {
+  const digits = String(rounded);
+  return clauses.map((clause) =>
+    clause.map(({ code, params }) =>
+      params === undefined
+        ? { code }
+        : { code, params: Object.fromEntries(Object.entries(params).map(([key, v]) => [key, typeof v === 'string' ? v.replaceAll(digits, exact) : v === rounded && key !== 'size' ? exact : v])) },
+    ),
+  );
 }
 
 /** An 8-byte value past 2^53 (an NTFS time), which a number would round, as its exact digits from the raw bytes. */
@@ -324,7 +342,7 @@ export function describeExtraFields(buf: Buffer, start: number, end: number, bas
   let p = start;
   while (p < end) {
     if (p + 4 > end) {
-      views.push({ headerId: NO_HEADER_ID, title: 'trailing bytes', section: undefined, offset: base + p, length: end - p, fields: [rawRow('padding', buf, p, end, base)] });
+      views.push({ headerId: NO_HEADER_ID, title: TRAILING_BYTES_TITLE, section: undefined, offset: base + p, length: end - p, fields: [rawRow('padding', buf, p, end, base)] });
       break;
     }
     const id = buf.readUInt16LE(p);
@@ -333,13 +351,13 @@ export function describeExtraFields(buf: Buffer, start: number, end: number, bas
     if (dataEnd > end) {
       views.push({
         headerId: id,
-        title: `${EXTRA_FIELD_LAYOUTS.get(id)?.title ?? 'unknown'} (runs past the extra field area)`,
+        title: `${EXTRA_FIELD_LAYOUTS.get(id)?.title ?? 'unknown'}${CUT_SHORT}`,
         section: undefined,
         offset: base + p,
         length: end - p,
         fields: [
-          { name: 'headerId', offset: base + p, size: 2, raw: rawHex(buf, p, p + 2), value: id, meaning: hex(id, 4) },
-          { name: 'dataSize', offset: base + p + 2, size: 2, raw: rawHex(buf, p + 2, p + 4), value: dataSize, meaning: `${dataSize} bytes declared, ${end - p - 4} present` },
+          meant({ name: 'headerId', offset: base + p, size: 2, raw: rawHex(buf, p, p + 2), value: id }, meaning('TEXT', { text: hex(id, 4) })),
+          meant({ name: 'dataSize', offset: base + p + 2, size: 2, raw: rawHex(buf, p + 2, p + 4), value: dataSize }, meaning('DECLARED_PRESENT', { declared: dataSize, present: end - p - 4 })),
           rawRow('data', buf, p + 4, end, base),
         ],
       });
@@ -352,13 +370,13 @@ export function describeExtraFields(buf: Buffer, start: number, end: number, bas
       views.push({
         headerId: id,
         // (Its label puts the id before it: extraFieldLabel.)
-        title: 'unknown extra field',
+        title: UNKNOWN_EXTRA_TITLE,
         section: undefined,
         offset: base + p,
         length: 4 + dataSize,
         fields: [
-          { name: 'headerId', offset: base + p, size: 2, raw: rawHex(buf, p, p + 2), value: id, meaning: hex(id, 4) },
-          { name: 'dataSize', offset: base + p + 2, size: 2, raw: rawHex(buf, p + 2, p + 4), value: dataSize, meaning: `${dataSize} bytes` },
+          meant({ name: 'headerId', offset: base + p, size: 2, raw: rawHex(buf, p, p + 2), value: id }, meaning('TEXT', { text: hex(id, 4) })),
+          meant({ name: 'dataSize', offset: base + p + 2, size: 2, raw: rawHex(buf, p + 2, p + 4), value: dataSize }, meaning('LENGTH', { bytes: dataSize })),
           rawRow('data', buf, p + 4, dataEnd, base),
         ],
       });
@@ -395,19 +413,21 @@ export function describeExtraFields(buf: Buffer, start: number, end: number, bas
  * the field's end is shown as far as it goes, and ends the walk.
  */
 function ntfsRows(buf: Buffer, start: number, end: number, base: number): FieldRow[] {
-  const meanings: Record<string, Meaning> = {
+  const meanings: Record<string, MeaningOf> = {
     ...extraMeanings(EXTRA_ID.NTFS, {}, undefined),
-    tag: (v) => (v === 1 ? 'attribute 1: file times' : `attribute ${v}, unknown`),
+    tag: (v) => (v === 1 ? meaning('NTFS_FILE_TIMES') : meaning('NTFS_ATTRIBUTE_UNKNOWN', { tag: v as number })),
   };
   const rows = rowsOf(EXTRA_NTFS.describe(buf, start, Math.min(end, start + NTFS_FIRST_ATTRIBUTE), NTFS_CONTEXT, base), meanings, () => undefined, new Set());
   let p = start + NTFS_FIRST_ATTRIBUTE;
   while (p + 4 <= end) {
     const tagSize = buf.readUInt16LE(p + 2);
     const attributeEnd = p + 4 + tagSize;
-    const tagMeanings: Record<string, Meaning> = {
+    const tagMeanings: Record<string, MeaningOf> = {
       ...meanings,
       tagSize: (v) =>
-        attributeEnd > end ? `${v} bytes declared, ${end - p - 4} present` : buf.readUInt16LE(p) === 1 && tagSize < 24 ? `${v} bytes, too few for the file times (24): not read` : `${v} bytes`,
+        attributeEnd > end
+          ? meaning('DECLARED_PRESENT', { declared: v as number, present: end - p - 4 })
+          : meaning(buf.readUInt16LE(p) === 1 && tagSize < 24 ? 'NTFS_FILE_TIMES_TOO_SHORT' : 'LENGTH', { bytes: v as number }),
     };
     if (attributeEnd > end) {
       // Not read (ntfsModificationTime stops here): its tag and size, and the bytes there are.
@@ -428,58 +448,73 @@ const NTFS_CONTEXT: ExtraContext = { local: false };
  * it (names.ts unicodeExtraText): used only when the CRC-32 is that of the header's bytes, the
  * version is 1, and the text is UTF-8 and not empty.
  */
-function unicodeCrcMeaning(decoded: Record<string, number | Buffer>, crcField: 'nameCrc32' | 'commentCrc32', headerBytes: Buffer | undefined): Meaning {
+function unicodeCrcMeaning(decoded: Record<string, number | Buffer>, crcField: 'nameCrc32' | 'commentCrc32', headerBytes: Buffer | undefined): MeaningOf {
   return (v) => {
-    const crc = hex(v as number);
-    if (headerBytes === undefined) return crc;
-    const what = crcField === 'nameCrc32' ? 'header name' : 'file comment';
-    if (nameCrc32(headerBytes) !== v) return `${crc}, does not match the ${what} (${hex(nameCrc32(headerBytes))}): ignored`;
+    const crc = textPart(hex(v as number));
+    if (headerBytes === undefined) return [[crc]];
+    const what = crcField === 'nameCrc32' ? 'NAME' : 'COMMENT';
+    if (nameCrc32(headerBytes) !== v) return [[crc, part(`UNICODE_${what}_CRC_MISMATCH`, { crc: hex(nameCrc32(headerBytes)) })]];
     const text = decoded[crcField === 'nameCrc32' ? 'unicodeName' : 'unicodeComment'];
-    if (unicodeExtraText(decoded['version'], v, text, headerBytes) !== undefined) return `${crc}, matches the ${what}: used`;
-    const why = decoded['version'] !== 1 ? `version ${String(decoded['version'])} is unknown` : !Buffer.isBuffer(text) || text.length === 0 ? 'the text is empty' : 'the text is not UTF-8';
-    return `${crc}, matches the ${what}, but ${why}: ignored`;
+    if (unicodeExtraText(decoded['version'], v, text, headerBytes) !== undefined) return [[crc, part(`UNICODE_${what}_USED`)]];
+    if (decoded['version'] !== 1) return [[crc, part(`UNICODE_${what}_VERSION_UNKNOWN`, { version: String(decoded['version']) })]];
+    return [[crc, part(!Buffer.isBuffer(text) || text.length === 0 ? `UNICODE_${what}_EMPTY` : `UNICODE_${what}_NOT_UTF8`)]];
   };
 }
 
-function extraMeanings(id: number, decoded: Record<string, number | Buffer>, owner: ExtraFieldOwner | undefined): Record<string, Meaning> {
-  const common: Record<string, Meaning> = { headerId: (v) => hex(v as number, 4), dataSize: (v) => `${v} bytes` };
+function extraMeanings(id: number, decoded: Record<string, number | Buffer>, owner: ExtraFieldOwner | undefined): Record<string, MeaningOf> {
+  const common: Record<string, MeaningOf> = { headerId: (v) => meaning('TEXT', { text: hex(v as number, 4) }), dataSize: (v) => meaning('LENGTH', { bytes: v as number }) };
+  const size: MeaningOf = (v) => sizeMeaning(v as number);
+  const notUtf8: MeaningOf = (v) => (Buffer.isBuffer(v) && !isUtf8(v) ? meaning('NOT_UTF8_ESCAPED') : undefined);
+  const time: MeaningOf = (v) => unixTimeMeaning(v as number);
   switch (id) {
     case EXTRA_ID.ZIP64:
       if (owner?.localSizes !== undefined) {
-        return { ...common, originalSize: (v) => sizeMeaning(v as number), compressedSize: (v) => sizeMeaning(v as number), relativeHeaderOffset: (v) => `offset ${v}, in a local header: not read`, diskStartNumber: (v) => `disk ${v}, in a local header: not read` };
+        return {
+          ...common,
+          originalSize: size,
+          compressedSize: size,
+          relativeHeaderOffset: (v) => meaning('LOCAL_OFFSET_NOT_READ', { offset: v as number }),
+          diskStartNumber: (v) => meaning('LOCAL_DISK_NOT_READ', { disk: v as number }),
+        };
       }
-      return { ...common, originalSize: (v) => sizeMeaning(v as number), compressedSize: (v) => sizeMeaning(v as number), relativeHeaderOffset: (v) => `local header at offset ${v}`, diskStartNumber: (v) => `disk ${v}` };
+      return { ...common, originalSize: size, compressedSize: size, relativeHeaderOffset: (v) => meaning('LOCAL_HEADER_AT', { offset: v as number }), diskStartNumber: (v) => meaning('DISK', { disk: v as number }) };
     case EXTRA_ID.EXTENDED_TIMESTAMP:
       return {
         ...common,
-        flags: (v) => ['modification', 'access', 'creation'].filter((_, bit) => ((v as number) & (1 << bit)) !== 0).join(', ') || 'none',
-        modTime: (v) => isoSeconds(v as number),
-        acTime: (v) => isoSeconds(v as number),
-        crTime: (v) => isoSeconds(v as number),
+        flags: (v) => {
+          const times = (['TIME_MODIFICATION', 'TIME_ACCESS', 'TIME_CREATION'] as const).filter((_, bit) => ((v as number) & (1 << bit)) !== 0).map((code) => part(code));
+          return [times.length === 0 ? [part('NONE')] : times];
+        },
+        modTime: time,
+        acTime: time,
+        crTime: time,
       };
     case EXTRA_ID.NTFS:
-      return { ...common, mtime: (v) => filetimeText(v as number, true), atime: (v) => filetimeText(v as number), ctime: (v) => filetimeText(v as number) };
+      return { ...common, mtime: (v) => filetimeMeaning(v as number, true), atime: (v) => filetimeMeaning(v as number), ctime: (v) => filetimeMeaning(v as number) };
     case EXTRA_ID.INFOZIP_UNICODE_PATH:
     case EXTRA_ID.INFOZIP_UNICODE_COMMENT:
       return {
         ...common,
-        version: (v) => (v === 1 ? 'version 1' : `version ${v}, unknown`),
+        version: (v) => meaning(v === 1 ? 'VERSION_NUMBER' : 'VERSION_UNKNOWN', { version: v as number }),
         nameCrc32: unicodeCrcMeaning(decoded, 'nameCrc32', owner?.name),
         commentCrc32: unicodeCrcMeaning(decoded, 'commentCrc32', owner?.comment),
-        unicodeName: (v) => (Buffer.isBuffer(v) && !isUtf8(v) ? 'not UTF-8: bytes shown as \\xNN' : undefined),
-        unicodeComment: (v) => (Buffer.isBuffer(v) && !isUtf8(v) ? 'not UTF-8: bytes shown as \\xNN' : undefined),
+        unicodeName: notUtf8,
+        unicodeComment: notUtf8,
       };
     case EXTRA_ID.INFOZIP_UNIX_OLD:
-      return { ...common, acTime: (v) => isoSeconds(v as number), modTime: (v) => isoSeconds(v as number) };
+      return { ...common, acTime: time, modTime: time };
     case EXTRA_ID.PKWARE_UNIX:
-      return { ...common, atime: (v) => isoSeconds(v as number), mtime: (v) => isoSeconds(v as number) };
+      return { ...common, atime: time, mtime: time };
     case EXTRA_ID.WINZIP_AES:
       return {
         ...common,
-        vendorVersion: (v) => (v === 1 ? 'AE-1' : v === 2 ? 'AE-2' : `version ${v}`),
-        vendorId: (v) => JSON.stringify(String.fromCharCode((v as number) & 0xff, (v as number) >>> 8)),
-        aesStrength: (v) => ({ 1: 'AES-128', 2: 'AES-192', 3: 'AES-256' })[v as number] ?? `strength ${v}`,
-        compressionMethod: (v) => methodName(v as number),
+        vendorVersion: (v) => (v === 1 || v === 2 ? meaning('TEXT', { text: `AE-${v}` }) : meaning('VERSION_NUMBER', { version: v as number })),
+        vendorId: (v) => meaning('TEXT', { text: JSON.stringify(String.fromCharCode((v as number) & 0xff, (v as number) >>> 8)) }),
+        aesStrength: (v) => {
+          const strength = ({ 1: 'AES-128', 2: 'AES-192', 3: 'AES-256' } as Record<number, string>)[v as number];
+          return strength === undefined ? meaning('AES_STRENGTH_NUMBER', { strength: v as number }) : meaning('TEXT', { text: strength });
+        },
+        compressionMethod: (v) => methodMeaning(v as number),
       };
     default:
       void decoded;
@@ -487,12 +522,31 @@ function extraMeanings(id: number, decoded: Record<string, number | Buffer>, own
   }
 }
 
+/** A row with its meaning, in English and as codes. */
+function meant(row: FieldRow, clauses: Meaning): FieldRow {
+  return { ...row, meaning: meaningText(clauses), meaningClauses: clauses };
+}
+
 function rawRow(name: string, buf: Buffer, start: number, end: number, base: number): FieldRow {
   return { name, offset: base + start, size: end - start, raw: rawHex(buf, start, end), value: `${end - start} bytes` };
 }
 
-function extraSummary(extras: readonly ExtraFieldView[]): string {
-  return extras.length === 0 ? 'none' : extras.map(extraFieldLabel).join('; ');
+/** The title of trailing bytes too few to be an extra field, of an unknown one, and what is said of one cut short. */
+const TRAILING_BYTES_TITLE = 'trailing bytes';
+const UNKNOWN_EXTRA_TITLE = 'unknown extra field';
+const CUT_SHORT = ' (runs past the extra field area)';
+
+/** The extra field area's fields by id and title (extraFieldLabel), "none" for none. */
+function extraSummary(extras: readonly ExtraFieldView[]): Meaning {
+  if (extras.length === 0) return meaning('NONE');
+  return extras.map((extra): MeaningPart[] => {
+    if (extra.headerId === NO_HEADER_ID) return [part('EXTRA_FIELD_TRAILING_BYTES')];
+    const id = hex(extra.headerId, 4);
+    if (extra.title === UNKNOWN_EXTRA_TITLE) return [part('EXTRA_FIELD_UNKNOWN', { id })];
+    if (!extra.title.endsWith(CUT_SHORT)) return [part('EXTRA_FIELD', { id, title: extra.title })];
+    const title = extra.title.slice(0, -CUT_SHORT.length);
+    return [title === 'unknown' ? part('EXTRA_FIELD_UNKNOWN_CUT', { id }) : part('EXTRA_FIELD_CUT', { id, title })];
+  });
 }
 
 function headerView<N extends string, T extends string>(layout: RecordLayout<N, T>, bytes: Buffer, offset: number, mismatched: ReadonlySet<string>, local: boolean): RecordView {
@@ -563,7 +617,7 @@ export async function inspectEntry(reader: ZipReader, entry: ZipEntry): Promise<
     // With a prefix the offsets do not count, say where the local header really is (the
     // header's offset, or the ZIP64 field's that its marker sends the reader to).
     const adjusted = (rows: FieldRow[], name: string): FieldRow[] =>
-      rows.map((row) => (row.name === name ? { ...row, meaning: `${row.meaning ?? ''}; at ${entry.localHeaderOffset} after adding the ${reader.info.offsetAdjustment}-byte prefix` } : row));
+      rows.map((row) => (row.name === name ? meant(row, [...(row.meaningClauses ?? []), [part('AFTER_PREFIX', { offset: entry.localHeaderOffset, prefix: reader.info.offsetAdjustment })]]) : row));
     central = {
       ...central,
       fields: adjusted(central.fields, 'relativeOffsetOfLocalHeader'),
@@ -599,11 +653,12 @@ async function descriptorView(reader: ZipReader, entry: ZipEntry, at: number, lo
   const layout = zip64 && bytes.length >= wide.size ? wide : narrow;
   if (bytes.length < layout.size) return undefined;
   const values = layout.decode(bytes, 0) as unknown as Record<string, number>;
-  const meanings: Record<string, Meaning> = {
-    signature: () => `${hex(SIGNATURE.DATA_DESCRIPTOR)} (optional, 4.3.9.3)`,
-    crc32: (v) => (v === entry.crc32 ? `${hex(v as number)}, matches the central directory` : `${hex(v as number)}, central directory says ${hex(entry.crc32)}`),
-    compressedSize: (v) => (v === entry.compressedSize ? sizeMeaning(v as number) : `${v}, central directory says ${entry.compressedSize}`),
-    uncompressedSize: (v) => (v === entry.uncompressedSize ? sizeMeaning(v as number) : `${v}, central directory says ${entry.uncompressedSize}`),
+  const differs = (v: number | Buffer, central: number): Meaning => [[textPart(String(v)), part('CENTRAL_SAYS', { value: central })]];
+  const meanings: Record<string, MeaningOf> = {
+    signature: () => meaning('DATA_DESCRIPTOR_SIGNATURE', { signature: hex(SIGNATURE.DATA_DESCRIPTOR) }),
+    crc32: (v) => [[textPart(hex(v as number)), v === entry.crc32 ? part('MATCHES_CENTRAL') : part('CENTRAL_SAYS', { value: hex(entry.crc32) })]],
+    compressedSize: (v) => (v === entry.compressedSize ? sizeMeaning(v as number) : differs(v, entry.compressedSize)),
+    uncompressedSize: (v) => (v === entry.uncompressedSize ? sizeMeaning(v as number) : differs(v, entry.uncompressedSize)),
   };
   const fields = rowsOf(layout.describe(bytes, 0, at), meanings, () => undefined, new Set());
   return { title: layout.title, section: layout.section, offset: at, length: layout.lengthOf(values as never), fields };
@@ -625,23 +680,25 @@ export async function inspectArchive(reader: ZipReader): Promise<ArchiveInspecti
   const eocdValues = END_OF_CENTRAL_DIRECTORY.decode(fixed, 0);
   const eocdBytes = await source.read(eocdOffset, END_OF_CENTRAL_DIRECTORY.lengthOf(eocdValues));
   const adjustment = info.offsetAdjustment;
-  const offsetMeaning = (v: number | Buffer): string => {
-    if (v === ZIP64_MARKER_32) return 'in the ZIP64 end record';
+  const offsetMeaning = (v: number | Buffer): Meaning => {
+    if (v === ZIP64_MARKER_32) return meaning('IN_ZIP64_END_RECORD');
     const at = (v as number) + adjustment;
     // Where the reader found it, when that is not where the offset says (a directory whose size runs into the end record is read where its size puts it).
-    if (at !== info.centralDirectoryOffset) return `offset ${v}, but the directory was read at ${info.centralDirectoryOffset}, where its size puts it before the end record`;
-    return adjustment !== 0 ? `offset ${v}; the directory is at ${at} (${adjustment} bytes before the archive are not counted)` : `central directory at offset ${v}`;
+    if (at !== info.centralDirectoryOffset) return meaning('DIRECTORY_READ_ELSEWHERE', { offset: v as number, at: info.centralDirectoryOffset });
+    return adjustment !== 0 ? meaning('DIRECTORY_PAST_PREFIX', { offset: v as number, at, prefix: adjustment }) : meaning('DIRECTORY_AT', { offset: v as number });
   };
-  const countMeaning = (v: number | Buffer): string => (v === ZIP64_MARKER_16 ? 'in the ZIP64 end record' : `${v} entries`);
-  const eocdMeanings: Record<string, Meaning> = {
-    signature: () => `${hex(SIGNATURE.END_OF_CENTRAL_DIRECTORY)}, as expected`,
-    numberOfThisDisk: (v) => (v === ZIP64_MARKER_16 ? 'in the ZIP64 end record' : `disk ${v}`),
-    diskWhereCentralDirectoryStarts: (v) => (v === ZIP64_MARKER_16 ? 'in the ZIP64 end record' : `disk ${v}`),
+  const inZip64End = meaning('IN_ZIP64_END_RECORD');
+  const countMeaning = (v: number | Buffer): Meaning => (v === ZIP64_MARKER_16 ? inZip64End : meaning('ENTRIES', { count: v as number }));
+  const diskMeaning = (v: number | Buffer): Meaning => meaning('DISK', { disk: v as number });
+  const eocdMeanings: Record<string, MeaningOf> = {
+    signature: () => [[textPart(hex(SIGNATURE.END_OF_CENTRAL_DIRECTORY)), part('AS_EXPECTED')]],
+    numberOfThisDisk: (v) => (v === ZIP64_MARKER_16 ? inZip64End : diskMeaning(v)),
+    diskWhereCentralDirectoryStarts: (v) => (v === ZIP64_MARKER_16 ? inZip64End : diskMeaning(v)),
     numberOfCentralDirectoryRecordsOnThisDisk: countMeaning,
     totalNumberOfCentralDirectoryRecords: countMeaning,
-    sizeOfCentralDirectory: (v) => (v === ZIP64_MARKER_32 ? 'in the ZIP64 end record' : sizeMeaning(v as number)),
+    sizeOfCentralDirectory: (v) => (v === ZIP64_MARKER_32 ? inZip64End : sizeMeaning(v as number)),
     offsetOfStartOfCentralDirectory: offsetMeaning,
-    commentLength: (v) => `${v} bytes` + (info.trailingBytes > 0 ? `; ${info.trailingBytes} bytes follow the archive` : ''),
+    commentLength: (v) => [[part('LENGTH', { bytes: v as number })], ...(info.trailingBytes > 0 ? [[part('BYTES_AFTER_ARCHIVE', { bytes: info.trailingBytes })]] : [])],
   };
   const endOfCentralDirectory: RecordView = {
     title: END_OF_CENTRAL_DIRECTORY.title,
@@ -672,10 +729,10 @@ export async function inspectArchive(reader: ZipReader): Promise<ArchiveInspecti
         fields: rowsOf(
           ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.describe(locator, 0, locatorAt),
           {
-            signature: () => `${hex(SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR)}; ${ZIP64_LOCATOR_IGNORED}`,
-            diskWithZip64EndOfCentralDirectory: (v) => `disk ${v}`,
-            relativeOffsetOfZip64EndOfCentralDirectory: (v) => `offset ${v}`,
-            totalNumberOfDisks: (v) => `${v} disk${v === 1 ? '' : 's'}`,
+            signature: () => [[textPart(hex(SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR))], [part('ZIP64_LOCATOR_IGNORED')]],
+            diskWithZip64EndOfCentralDirectory: diskMeaning,
+            relativeOffsetOfZip64EndOfCentralDirectory: (v) => meaning('OFFSET', { offset: v as number }),
+            totalNumberOfDisks: (v) => meaning('DISKS', { count: v as number }),
           },
           () => undefined,
           new Set(),
@@ -687,22 +744,25 @@ export async function inspectArchive(reader: ZipReader): Promise<ArchiveInspecti
     const ignored = info.zip64EndOfCentralDirectoryIgnored;
     if (ignored) result.zip64Ignored = ZIP64_RECORD_IGNORED;
     /** A value of an ignored record: what it says, and that it is not what was read. */
-    const unused = (meaning: Meaning): Meaning => (ignored ? (v, row) => `${meaning(v, row) ?? v}; ignored` : meaning);
+    const unused = (meaningOf: MeaningOf): MeaningOf => (ignored ? (v, row) => [...(meaningOf(v, row) ?? meaning('TEXT', { text: String(v) })), [part('IGNORED')]] : meaningOf);
     // The record with its extensible data sector (4.3.14.2), which the reader found to fit before the locator.
     const fixedPart = await source.read(at, ZIP64_END_OF_CENTRAL_DIRECTORY.size);
     const recordLength = 12 + ZIP64_END_OF_CENTRAL_DIRECTORY.decode(fixedPart, 0).sizeOfZip64EndOfCentralDirectoryRecord;
     const bytes = recordLength > fixedPart.length ? await source.read(at, recordLength) : fixedPart;
-    const z64Meanings: Record<string, Meaning> = {
-      signature: () => `${hex(SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY)}, as expected` + (ignored ? `; ${ZIP64_RECORD_IGNORED}` : ''),
-      sizeOfZip64EndOfCentralDirectoryRecord: (v) => `${v} bytes after this field` + ((v as number) > ZIP64_END_OF_CENTRAL_DIRECTORY.size - 12 ? ` (${(v as number) - (ZIP64_END_OF_CENTRAL_DIRECTORY.size - 12)} bytes of extensible data)` : ''),
-      versionMadeBy: (v) => versionMadeByText(v as number),
-      versionNeededToExtract: (v) => versionText(v as number),
-      numberOfThisDisk: (v) => `disk ${v}`,
-      diskWhereCentralDirectoryStarts: (v) => `disk ${v}`,
-      numberOfCentralDirectoryRecordsOnThisDisk: unused((v) => `${v} entries`),
-      totalNumberOfCentralDirectoryRecords: unused((v) => `${v} entries`),
+    const z64Meanings: Record<string, MeaningOf> = {
+      signature: () => [[textPart(hex(SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY)), part('AS_EXPECTED')], ...(ignored ? [[part('ZIP64_END_RECORD_IGNORED')]] : [])],
+      sizeOfZip64EndOfCentralDirectoryRecord: (v) => {
+        const extensible = (v as number) - (ZIP64_END_OF_CENTRAL_DIRECTORY.size - 12);
+        return extensible > 0 ? meaning('RECORD_LENGTH_EXTENSIBLE', { bytes: v as number, extensible }) : meaning('RECORD_LENGTH', { bytes: v as number });
+      },
+      versionMadeBy: (v) => versionMadeByMeaning(v as number),
+      versionNeededToExtract: (v) => meaning('TEXT', { text: versionText(v as number) }),
+      numberOfThisDisk: diskMeaning,
+      diskWhereCentralDirectoryStarts: diskMeaning,
+      numberOfCentralDirectoryRecordsOnThisDisk: unused((v) => meaning('ENTRIES', { count: v as number })),
+      totalNumberOfCentralDirectoryRecords: unused((v) => meaning('ENTRIES', { count: v as number })),
       sizeOfCentralDirectory: unused((v) => sizeMeaning(v as number)),
-      offsetOfStartOfCentralDirectory: ignored ? unused((v) => `offset ${v}`) : offsetMeaning,
+      offsetOfStartOfCentralDirectory: ignored ? unused((v) => meaning('OFFSET', { offset: v as number })) : offsetMeaning,
     };
     const z64Fields = rowsOf(ZIP64_END_OF_CENTRAL_DIRECTORY.describe(bytes, 0, at), z64Meanings, () => undefined, new Set());
     if (bytes.length > ZIP64_END_OF_CENTRAL_DIRECTORY.size) z64Fields.push(rawRow('zip64ExtensibleDataSector', bytes, ZIP64_END_OF_CENTRAL_DIRECTORY.size, bytes.length, at));
@@ -714,11 +774,11 @@ export async function inspectArchive(reader: ZipReader): Promise<ArchiveInspecti
       fields: z64Fields,
     };
     const locator = await source.read(locatorAt, ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size);
-    const locatorMeanings: Record<string, Meaning> = {
-      signature: () => `${hex(SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR)}, as expected`,
-      diskWithZip64EndOfCentralDirectory: (v) => `disk ${v}`,
-      relativeOffsetOfZip64EndOfCentralDirectory: (v) => (v === at ? `ZIP64 end record at offset ${v}` : `offset ${v}; the record is at ${at}`),
-      totalNumberOfDisks: (v) => `${v} disk${v === 1 ? '' : 's'}`,
+    const locatorMeanings: Record<string, MeaningOf> = {
+      signature: () => [[textPart(hex(SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR)), part('AS_EXPECTED')]],
+      diskWithZip64EndOfCentralDirectory: diskMeaning,
+      relativeOffsetOfZip64EndOfCentralDirectory: (v) => (v === at ? meaning('ZIP64_END_RECORD_AT', { offset: v as number }) : meaning('ZIP64_END_RECORD_ELSEWHERE', { offset: v as number, at })),
+      totalNumberOfDisks: (v) => meaning('DISKS', { count: v as number }),
     };
     result.zip64EndOfCentralDirectoryLocator = {
       title: ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.title,

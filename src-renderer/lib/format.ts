@@ -1,9 +1,13 @@
 // Numbers as the window shows them, in the user's locale.
 
-import { locale } from './i18n.js';
+import { locale, type Locale } from './i18n.js';
 
-const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
-const oneDecimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+// Both locales' (the window's, and the other one's for a test that words a text in both).
+const integer = { en: new Intl.NumberFormat('en', { maximumFractionDigits: 0 }), de: new Intl.NumberFormat('de', { maximumFractionDigits: 0 }) } satisfies Record<Locale, Intl.NumberFormat>;
+const oneDecimal = {
+  en: new Intl.NumberFormat('en', { maximumFractionDigits: 1, minimumFractionDigits: 1 }),
+  de: new Intl.NumberFormat('de', { maximumFractionDigits: 1, minimumFractionDigits: 1 }),
+} satisfies Record<Locale, Intl.NumberFormat>;
 // The year in full: dateStyle 'short' wrote 1/1/80 for 1980 and 1/1/07 for 2107 (DOS dates run
 // from 1980 to 2107), which read alike.
 const DATE_TIME: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit' };
@@ -19,32 +23,32 @@ export function camelParts(name: string): string[] {
 }
 
 /** One decimal, in the user's locale (1025,8 in German). */
-export function formatDecimal(value: number): string {
-  return oneDecimal.format(value);
+export function formatDecimal(value: number, language: Locale = locale): string {
+  return oneDecimal[language].format(value);
 }
 
-export function formatCount(value: number): string {
-  return integer.format(value);
+export function formatCount(value: number, language: Locale = locale): string {
+  return integer[language].format(value);
 }
 
 /** 1.2 MB (decimal units, like file managers on Linux and macOS); "?" for a size not known (EntryRow.size). */
-export function formatBytes(value: number | null): string {
+export function formatBytes(value: number | null, language: Locale = locale): string {
   if (value === null) return '?';
-  if (value < 1000) return `${integer.format(value)} B`;
+  if (value < 1000) return `${integer[language].format(value)} B`;
   let unit = 0;
   let scaled = value;
   while (scaled >= 1000 && unit < UNITS.length - 1) {
     scaled /= 1000;
     unit++;
   }
-  return `${oneDecimal.format(scaled)} ${UNITS[unit]}`;
+  return `${oneDecimal[language].format(scaled)} ${UNITS[unit]}`;
 }
 
 /** Space saved, as zip -v shows it: 1 - packed/size. */
 export function formatRatio(size: number | null, packed: number | null): string {
   if (size === null || packed === null) return '?';
   if (size === 0) return '—';
-  return `${integer.format(Math.round((1 - packed / size) * 100))}%`;
+  return `${integer[locale].format(Math.round((1 - packed / size) * 100))}%`;
 }
 
 export function formatCrc(crc: number): string {

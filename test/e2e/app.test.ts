@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { craftZip, twoBadEntries, withBytesBeforeEnd } from '../unit/craft.js';
-import { canRunE2e, hasTool, PROJECT_ROOT, startHarness, wordsOfSize, type Harness } from './harness.js';
+import { canRunE2e, hasTool, openInWindow, PROJECT_ROOT, startHarness, wordsOfSize, type Harness } from './harness.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts/e2e');
 
@@ -623,6 +623,47 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
         rmSync(dir, { recursive: true, force: true });
       }
     } finally {
+      await harness.close();
+    }
+  });
+
+  test("the inspector says what each value means in German, numbers and sizes as the window says them", async () => {
+    const harness = await startHarness({ locale: 'de-DE' });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-meanings-'));
+    try {
+      // A first entry of 2,000 bytes, stored, puts the second's local header past offset 2,000.
+      const archive = path.join(dir, 'bedeutung.zip');
+      writeFileSync(archive, craftZip([{ name: 'vorne.txt', data: 'v'.repeat(2000), method: 0 }, { name: 'b', data: 'x'.repeat(40_000) }]));
+      await openInWindow(harness, archive);
+      await harness.page.locator('[data-testid="row"]').filter({ has: harness.page.locator('.name .text', { hasText: /^b$/ }) }).dblclick();
+      const pairs = harness.page.getByTestId('field-pairs');
+      await pairs.waitFor();
+      // Each field's meaning beside its central value (English main-process text, before: "as expected", "(local time)", "40.0 KB").
+      const central = async (field: string) => (await pairs.locator(`tr[data-field="${field}"] td`).nth(1).locator('.meaning').textContent()) ?? '';
+      expect(await central('signature')).toBe('wie erwartet');
+      expect(await central('lastModFileDate')).toBe('2024-03-01 (Ortszeit)');
+      expect(await central('uncompressedSize')).toBe('40,0 KB');
+      expect(await central('fileNameLength')).toBe('1 Byte');
+      expect(await central('generalPurposeBitFlag')).toBe('Bit 11 UTF-8-Namen');
+      expect(await central('externalFileAttributes')).toBe('-rw-r--r-- (100644), keine DOS-Attribute');
+      expect(await central('relativeOffsetOfLocalHeader')).toMatch(/^lokaler Header bei Offset 2\.\d{3}$/);
+      expect(await central('versionMadeBy')).toBe('Unix, Spezifikation 3.0');
+      await harness.page.getByRole('button', { name: 'Inspektor schließen' }).click();
+
+      // The end records in the archive report (its record tables), with one entry and bytes after the archive.
+      const trailing = path.join(dir, 'anhang.zip');
+      writeFileSync(trailing, Buffer.concat([craftZip([{ name: 'eins.txt', data: 'eins' }]), Buffer.from('danach')]));
+      await openInWindow(harness, trailing);
+      await harness.page.getByRole('button', { name: 'Archivbericht' }).click();
+      const end = harness.page.getByTestId('record').last();
+      await end.waitFor();
+      const row = async (field: string) => (await end.locator('tr', { hasText: field }).locator('.meaning').textContent()) ?? '';
+      expect(await row('totalNumberOfCentralDirectoryRecords')).toBe('1 Eintrag');
+      expect(await row('signature')).toBe('wie erwartet');
+      expect(await row('commentLength')).toBe('0 Bytes; 6 Bytes nach dem Archiv');
+      expect(await row('offsetOfStartOfCentralDirectory')).toMatch(/^Zentralverzeichnis bei Offset \d+$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
       await harness.close();
     }
   });

@@ -1,0 +1,122 @@
+// What the inspector says a field's value means, in the window's two languages: main sends each
+// meaning as codes and values (zip/meanings.ts, through the IPC views of ipc/inspection.ts), the
+// window words them through its catalog (src-renderer/lib/meanings.ts) with numbers and sizes as
+// it says them elsewhere, and the command line keeps its English.
+
+import { Buffer } from 'node:buffer';
+import { describe, expect, it } from 'vitest';
+import { MEANING_CODES, type FieldView, type RecordView } from '../../src-preload/contract.js';
+import { endRecords, inspectEntry } from '../../src-main/ipc/inspection.js';
+import { inspectEntry as inspectEntryRows } from '../../src-main/zip/inspect.js';
+import { MEANING_ENGLISH } from '../../src-main/zip/meanings.js';
+import { CATALOGS } from '../../src-renderer/lib/i18n.js';
+import { meaningText } from '../../src-renderer/lib/meanings.js';
+import { craftZip } from './craft.js';
+import { openBuffer } from './reader-fixtures.js';
+
+/** Codes said alike in both languages: technical text, a size in units, an extra field's id and title, DOS letters, a section. */
+const ALIKE = new Set(['TEXT', 'SIZE', 'EXTRA_FIELD', 'DOS_ATTRIBUTES', 'DATA_DESCRIPTOR_SIGNATURE']);
+
+function fieldOf(record: RecordView | undefined, name: string): FieldView {
+  const field = record?.fields.find((f) => f.name === name);
+  if (field === undefined) throw new Error(`no field ${name}`);
+  return field;
+}
+
+describe('inspector meanings in the window', () => {
+  it('every code the inspector says has an English and a German wording, each value filled in', () => {
+    expect([...MEANING_CODES].sort()).toEqual(Object.keys(MEANING_ENGLISH).sort());
+    for (const code of MEANING_CODES) {
+      const templates = [MEANING_ENGLISH[code], CATALOGS.en[`meaning.${code}`], CATALOGS.de[`meaning.${code}`]];
+      const names = new Set(templates.flatMap((text) => [...text.matchAll(/\{(\w+)[|}]/g)].map((m) => m[1]!)));
+      const params = Object.fromEntries([...names].map((name) => [name, name === 'size' ? 40_000 : 1234]));
+      const field = { meaning: 'unused', meaningClauses: [[{ code, params }]] };
+      const english = meaningText(field, 'en');
+      const german = meaningText(field, 'de');
+      for (const text of [english, german]) expect(text, code).not.toMatch(/\{\w+[|}]|unused/);
+      // (Numbers but for their separators: 1,234 and 40.0 KB in English, 1.234 and 40,0 KB in German.)
+      if (ALIKE.has(code)) expect(german, code).toBe(english.replaceAll('1,234', '1.234').replaceAll('40.0 KB', '40,0 KB'));
+      else expect(german, code).not.toBe(english);
+      // A number said as the window says numbers.
+      if (/\{(?!size\b)\w+[|}]/.test(CATALOGS.de[`meaning.${code}`])) expect(german, code).toContain('1.234');
+    }
+  });
+
+  it("an entry's records in German and in English: words, sizes in decimal units and offsets as the window says them; the command line's English stays", async () => {
+    const reader = await openBuffer(craftZip([{ name: 'first.txt', data: 'f'.repeat(2000), method: 0 }, { name: 'b', data: 'x'.repeat(40_000) }]));
+    const entry = (await reader.readEntries())[1]!;
+    const view = await inspectEntry(reader, entry);
+    const said = (name: string, language: 'en' | 'de', side: 'local' | 'central' = 'central') => meaningText(view.pairs.find((pair) => pair.name === name)![side]!, language);
+    const offset = entry.localHeaderOffset;
+    expect(offset).toBeGreaterThan(2000);
+    const grouped = { en: offset.toLocaleString('en'), de: offset.toLocaleString('de') };
+    expect(grouped.de).toMatch(/^2\.\d{3}$/);
+    const expected: [string, string, string][] = [
+      ['signature', 'as expected', 'wie erwartet'],
+      ['versionMadeBy', 'Unix, spec 3.0', 'Unix, Spezifikation 3.0'],
+      ['generalPurposeBitFlag', 'bit 11 UTF-8 names', 'Bit 11 UTF-8-Namen'],
+      ['compressionMethod', 'Deflated', 'Deflated'],
+      ['lastModFileDate', '2024-03-01 (local time)', '2024-03-01 (Ortszeit)'],
+      ['uncompressedSize', '40.0 KB', '40,0 KB'],
+      ['fileNameLength', '1 byte', '1 Byte'],
+      ['internalFileAttributes', 'binary', 'binär'],
+      ['externalFileAttributes', '-rw-r--r-- (100644), no DOS attributes', '-rw-r--r-- (100644), keine DOS-Attribute'],
+      ['relativeOffsetOfLocalHeader', `local header at offset ${grouped.en}`, `lokaler Header bei Offset ${grouped.de}`],
+      ['fileName', 'UTF-8 (bit 11)', 'UTF-8 (Bit 11)'],
+      ['extraField', 'none', 'keine'],
+      // Said by the value itself.
+      ['crc32', '', ''],
+    ];
+    for (const [name, english, german] of expected) {
+      expect(said(name, 'en'), name).toBe(english);
+      expect(said(name, 'de'), name).toBe(german);
+    }
+    expect(said('fileName', 'de', 'local')).toBe('UTF-8 (Bit 11)');
+    // What `zipdesk inspect` prints of the same fields, unchanged.
+    const rows = await inspectEntryRows(reader, entry);
+    const printed = (name: string) => rows.central.fields.find((f) => f.name === name)!.meaning;
+    expect([printed('signature'), printed('fileNameLength'), printed('uncompressedSize'), printed('relativeOffsetOfLocalHeader'), printed('externalFileAttributes')]).toEqual([
+      '0x02014b50, as expected',
+      '1 bytes',
+      '40.0 KB',
+      `local header at offset ${offset}`,
+      '-rw-r--r-- (100644), DOS none',
+    ]);
+  });
+
+  it('the end records in German: one entry in the singular, a prefix the offsets do not count, bytes after the archive', async () => {
+    const prefix = Buffer.alloc(100, 0x4d);
+    const plain = craftZip([{ name: 'a.txt', data: 'alpha' }]);
+    const reader = await openBuffer(Buffer.concat([prefix, plain, Buffer.from('after')]));
+    const [end] = await endRecords(reader);
+    const directory = plain.length - 22 - (plain.readUInt32LE(plain.length - 22 + 12));
+    expect(meaningText(fieldOf(end, 'totalNumberOfCentralDirectoryRecords'), 'de')).toBe('1 Eintrag');
+    expect(meaningText(fieldOf(end, 'totalNumberOfCentralDirectoryRecords'), 'en')).toBe('1 entry');
+    expect(fieldOf(end, 'totalNumberOfCentralDirectoryRecords').meaning).toBe('1 entries'); // as the command line says it
+    expect(meaningText(fieldOf(end, 'offsetOfStartOfCentralDirectory'), 'de')).toBe(`Offset ${directory}; das Verzeichnis liegt bei ${directory + 100} (100 Bytes vor dem Archiv nicht mitgezählt)`);
+    expect(meaningText(fieldOf(end, 'commentLength'), 'de')).toBe('0 Bytes; 5 Bytes nach dem Archiv');
+    expect(meaningText(fieldOf(end, 'commentLength'), 'en')).toBe('0 bytes; 5 bytes follow the archive');
+    const view = await inspectEntry(reader, (await reader.readEntries())[0]!);
+    const relative = view.pairs.find((pair) => pair.name === 'relativeOffsetOfLocalHeader')!.central!;
+    expect(meaningText(relative, 'de')).toBe('lokaler Header bei Offset 0; bei 100 nach Hinzuzählen des Präfixes (100 Bytes)');
+  });
+
+  it('an ignored ZIP64 end record and its extensible data in German', async () => {
+    const reader = await openBuffer(craftZip([{ name: 'a.txt', data: 'alpha' }], '', { zip64End: { count: 7, extensible: Buffer.alloc(8) } }));
+    const [zip64] = await endRecords(reader);
+    expect(meaningText(fieldOf(zip64, 'signature'), 'de')).toBe(
+      'wie erwartet; der ZIP64-Endeintrag widerspricht dem Endeintrag, der keinen seiner Werte braucht: er wird übergangen, und die Werte des Endeintrags gelten',
+    );
+    expect(meaningText(fieldOf(zip64, 'totalNumberOfCentralDirectoryRecords'), 'de')).toBe('7 Einträge; übergangen');
+    expect(meaningText(fieldOf(zip64, 'sizeOfZip64EndOfCentralDirectoryRecord'), 'de')).toBe('52 Bytes nach diesem Feld (davon 8 Bytes erweiterbare Daten)');
+    expect(meaningText(fieldOf(zip64, 'sizeOfZip64EndOfCentralDirectoryRecord'), 'en')).toBe('52 bytes after this field (8 bytes of extensible data)');
+  });
+
+  it("a meaning that says the value again leaves it out; one that comes without codes is shown in main's English", async () => {
+    const reader = await openBuffer(craftZip([{ name: 'a.txt', data: 'alpha' }]));
+    const view = await inspectEntry(reader, (await reader.readEntries())[0]!);
+    const signature = view.pairs.find((pair) => pair.name === 'signature')!.local!;
+    expect(signature).toMatchObject({ value: '0x04034b50', meaning: 'as expected', meaningClauses: [[{ code: 'AS_EXPECTED' }]] });
+    expect(meaningText({ meaning: 'bit 99 from a newer main', meaningClauses: [] }, 'de')).toBe('bit 99 from a newer main');
+  });
+});
