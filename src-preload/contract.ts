@@ -360,12 +360,35 @@ export interface JobOutcome {
    * names that matched nothing, paths a create left out; a line each. (A test or extract that met
    * bad entries fails: JobView.errorLines.)
    */
-  readonly problems: readonly string[];
+  readonly problems: readonly JobProblem[];
   /**
    * What a test or an extract read around in the archive as a whole (data before or after it,
    * bytes in its directory…), as the safety report lists it: the window words each by its code.
    */
   readonly notes: readonly ArchiveNoteView[];
+}
+
+/**
+ * What is wrong with an entry (or a job): in English, with its code (and kind, for a code said in
+ * more than one way) and the values it is made of, which the window words in the user's language
+ * when its catalog has the code (`problem.CODE.KIND`, or the safety report's wording of the same
+ * problem); else as main says it.
+ */
+export interface JobProblem {
+  readonly entry: string | null;
+  readonly message: string;
+  readonly code?: string;
+  readonly kind?: string;
+  readonly params?: Readonly<Record<string, string | number>>;
+}
+
+/** Why a job failed, as JobView.error says it in English: what it was about, and the problem. */
+export interface JobFailure {
+  /** The archive tested or extracted, or the archive a create writes. */
+  readonly target: string;
+  readonly problem: JobProblem;
+  /** A test or extract failed by bad entries: `problem` is the first; how many were bad, of how many. */
+  readonly badEntries: { readonly count: number; readonly total: number } | null;
 }
 
 /** A note about the archive as a whole: in English, with its code and the numbers it is made of, for a wording in another language. */
@@ -386,8 +409,10 @@ export interface JobView {
   /** A done job's; or what an extract that failed by bad entries did all the same (the files it wrote stay). */
   readonly outcome: JobOutcome | null;
   readonly error: string | null;
+  /** The same, with what the window words it by; null for a failure said in English alone (a crash of the worker). */
+  readonly failure: JobFailure | null;
   /** A test or extract failed by bad entries: a line each (at most 50, the last counting the rest); else empty. */
-  readonly errorLines: readonly string[];
+  readonly errorLines: readonly JobProblem[];
   /** A test or extract failed by bad entries: what is off about the archive as a whole, as JobOutcome.notes; else empty. */
   readonly errorNotes: readonly ArchiveNoteView[];
   readonly queuedAt: number;
@@ -398,7 +423,15 @@ export type JobEvent =
   | { readonly type: 'started'; readonly jobId: string; readonly at: number }
   | { readonly type: 'progress'; readonly jobId: string; readonly progress: JobProgress }
   | { readonly type: 'done'; readonly jobId: string; readonly outcome: JobOutcome }
-  | { readonly type: 'failed'; readonly jobId: string; readonly error: ApiError; readonly lines: readonly string[]; readonly notes: readonly ArchiveNoteView[]; readonly outcome: JobOutcome | null }
+  | {
+      readonly type: 'failed';
+      readonly jobId: string;
+      readonly error: ApiError;
+      readonly failure: JobFailure | null;
+      readonly lines: readonly JobProblem[];
+      readonly notes: readonly ArchiveNoteView[];
+      readonly outcome: JobOutcome | null;
+    }
   | { readonly type: 'cancelled'; readonly jobId: string };
 
 export interface ExtractRequest {

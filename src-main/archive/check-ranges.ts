@@ -102,7 +102,7 @@ export async function checkRange(
         if (outcome?.code === 'CANCELLED') return;
         part.entries++;
         part.bytes += entry.uncompressedSize;
-        if (outcome) part.problems.push({ entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message });
+        if (outcome) part.problems.push({ ...outcome, entry: entry.name, index: entry.index });
       });
       part.bytes -= heard;
       tally(part, batch.tasks[batch.tasks.length - 1]!.entry.name);

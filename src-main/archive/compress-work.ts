@@ -12,7 +12,7 @@
 import { Buffer } from 'node:buffer';
 import zlib from 'node:zlib';
 import { METHOD_DEFLATED, METHOD_STORED } from '../zip/constants.js';
-import { ZipError, type ZipErrorCode } from '../zip/errors.js';
+import { ZipError, wordedAs, type Worded, type ZipErrorCode } from '../zip/errors.js';
 import { choosePlan } from './compress-plan.js';
 import { type PlannedEntry, type SourcePath, ioError, readWholeSync } from './sources.js';
 import { CHUNK_SIZE, CHUNK_SLACK } from './buffers.js';
@@ -55,7 +55,7 @@ export interface FilesDone {
   readonly data: Uint8Array;
   readonly outcomes: readonly FileOutcome[];
   /** The first file that could not be read, if any: the outcomes stop before it. */
-  readonly failure?: { readonly code: ZipErrorCode; readonly message: string; readonly name: string };
+  readonly failure?: { readonly code: ZipErrorCode; readonly message: string; readonly name: string } & Worded;
 }
 
 /**
@@ -95,7 +95,7 @@ export function compressFiles(batch: FilesBatch, spares: ArrayBuffer[] = []): Fi
       at += length;
     } catch (error) {
       const failure = error instanceof ZipError ? error : ioError(error, file.sourcePath);
-      return { data: data.subarray(0, at), outcomes, failure: { code: failure.code, message: failure.message, name: file.name } };
+      return { data: data.subarray(0, at), outcomes, failure: { code: failure.code, message: failure.message, name: file.name, ...wordedAs(failure) } };
     }
   }
   return { data: data.subarray(0, at), outcomes };

@@ -483,7 +483,7 @@ class EntryWriter {
     const outcome = done.outcomes[batch.used++];
     if (outcome === undefined) {
       const failure = done.failure ?? { code: 'IO' as const, message: 'compression helper gave no result', name: '' };
-      throw new ZipError(failure.code, failure.message, { entry: failure.name });
+      throw new ZipError(failure.code, failure.message, { entry: failure.name, kind: failure.kind, params: failure.params });
     }
     const data = done.data.subarray(batch.offset, batch.offset + outcome.length);
     batch.offset += outcome.length;
@@ -602,7 +602,7 @@ class EntryWriter {
       chunk = await ahead;
     }
     const probe = Buffer.allocUnsafe(1);
-    if ((await source.read(probe, 0, 1, position)).bytesRead !== 0) throw changed(entry, 'grew while it was read');
+    if ((await source.read(probe, 0, 1, position)).bytesRead !== 0) throw changed(entry, 'GREW');
   }
 
   private async streamStored(entry: PlannedEntry, source: FileHandle, head: Buffer): Promise<number> {

@@ -7,14 +7,14 @@ import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { grown, sortedIndexes } from '../zip/columns.js';
 import { dataRefusal } from '../zip/entry-data.js';
-import { ZipError, isZipError, stacklessZipError, type ZipErrorCode } from '../zip/errors.js';
+import { ZipError, isZipError, stacklessZipError, wordedAs, type Worded, type ZipErrorCode } from '../zip/errors.js';
 import type { ZipEntry } from '../zip/model.js';
 import type { DirectoryRange, EntrySpan, ZipReader } from '../zip/reader.js';
 import { LOCAL_FILE_HEADER } from '../zip/records.js';
 import { namePathKey, type PathFold } from '../zip/paths.js';
 import { ArchivePaths, FolderKeys } from './archive-paths.js';
 
-export interface EntryProblem {
+export interface EntryProblem extends Worded {
   readonly entry: string;
   /** Position in the central directory. */
   readonly index: number;
@@ -29,7 +29,7 @@ export interface ProblemFlow {
 }
 
 export function entryProblem(entry: Pick<ZipEntry, 'name' | 'index'>, error: ZipError): EntryProblem {
-  return { entry: entry.name, index: entry.index, code: error.code, message: error.message };
+  return { entry: entry.name, index: entry.index, code: error.code, message: error.message, ...wordedAs(error) };
 }
 
 export function cancelledError(): ZipError {
@@ -165,7 +165,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
         ends[count] = entry.localHeaderOffset + LOCAL_FILE_HEADER.size + entry.compressedSize;
       } else {
         // No bytes of its own, where the entry before it starts: the order stays as it was.
-        damage = damaged.add(count, entry.damage.code, entry.damage.message);
+        damage = damaged.add(count, entry.damage);
         starts[count] = ends[count] = count > 0 ? starts[count - 1]! : 0;
       }
       if (count > 0 && starts[count]! < starts[count - 1]!) sorted = false;
@@ -316,7 +316,7 @@ export class Overlaps {
     const end = this.reasons[base + 3]!;
     if (kind === DAMAGED) {
       const damage = this.damaged.reason(a);
-      return stacklessZipError(damage.code, damage.message);
+      return stacklessZipError(damage.code, damage.message, { kind: damage.kind, params: damage.params });
     }
     if (kind === INTO_DIRECTORY) return stacklessZipError('OVERLAPPING_ENTRIES', `entry overlaps the central directory: its bytes (${start}–${end}) run into ${this.directoryStart}–${this.directoryEnd}`);
     if (this.lastMessage?.other !== a) this.lastMessage = { other: a, text: `entry overlaps another: its local header lies inside the bytes of entry ${a} (${start}–${end})` };
@@ -360,7 +360,7 @@ export class Overlaps {
 }
 
 /** Why a damaged record's entry is refused (ZipEntry.damage's code and message). */
-interface Damage {
+interface Damage extends Worded {
   readonly code: ZipErrorCode;
   readonly message: string;
 }
@@ -377,11 +377,11 @@ class DamagedRecords {
   private readonly reasonIds = new Map<string, number>();
 
   /** Adds the entry at `index`, past every one added before; returns its reason's id. */
-  add(index: number, code: ZipErrorCode, message: string): number {
-    const key = `${code} ${message}`;
+  add(index: number, damage: ZipError): number {
+    const key = `${damage.code} ${damage.message}`;
     let id = this.reasonIds.get(key);
     if (id === undefined) {
-      id = this.reasons.push({ code, message }) - 1;
+      id = this.reasons.push({ code: damage.code, message: damage.message, ...wordedAs(damage) }) - 1;
       this.reasonIds.set(key, id);
     }
     if (this.length === this.indexes.length) {

@@ -22,7 +22,7 @@ import { closeSync, constants as fsConstants, existsSync, fchmodSync, fstatSync,
 import { readdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker, threadId } from 'node:worker_threads';
-import { ZipError, isZipError, type ZipErrorCode } from '../zip/errors.js';
+import { ZipError, isZipError, wordedAs, type Worded, type ZipErrorCode } from '../zip/errors.js';
 import type { EntryFields, RandomAccessSource, ZipEntry } from '../zip/model.js';
 import { entryChunks, plainEntryData, readEntryData, readSmallEntryAt, type EntryStreamOptions, type SyncSource } from '../zip/entry-data.js';
 import type { HelperAnswer, HelperData, HelperRequest } from './extract-helper.js';
@@ -77,7 +77,7 @@ export interface SpanBatch {
 }
 
 /** Per task, in order: null when written (or checked), else why not. */
-export type FileOutcome = { readonly code: ZipErrorCode; readonly message: string } | null;
+export type FileOutcome = ({ readonly code: ZipErrorCode; readonly message: string } & Worded) | null;
 
 export function entryFields(entry: ZipEntry): EntryFields {
   const { index, name, headerNameCrc32, generalPurposeBitFlag, compressionMethod, crc32, compressedSize, uncompressedSize, localHeaderOffset, encrypted, aes, hasDataDescriptor } = entry;
@@ -504,7 +504,7 @@ function createTemporary(task: FileTask): [string, number] {
 }
 
 function describe(error: unknown): FileOutcome {
-  if (isZipError(error)) return { code: error.code, message: error.message };
+  if (isZipError(error)) return { code: error.code, message: error.message, ...wordedAs(error) };
   const code = (error as NodeJS.ErrnoException).code;
   if (isDiskFull(code)) return { code: 'DISK_FULL', message: DISK_FULL_WORDS };
   return { code: code === 'EEXIST' ? 'EXISTS' : 'IO', message: systemWords(error) };

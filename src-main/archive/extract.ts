@@ -318,7 +318,7 @@ async function extractUntilStopped(
         bytesWritten += entry.uncompressedSize;
         if (place.path !== place.requested) renamed.add({ index: entry.index, entry: entry.name, path: place.path });
       } else if (outcome !== undefined && !signal?.aborted) {
-        problems.add({ entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message }, part, mayGiveWay(outcome.code, place.requested));
+        problems.add({ ...outcome, entry: entry.name, index: entry.index }, part, mayGiveWay(outcome.code, place.requested));
         noteIo(outcome.code);
       }
       done(entry, entry.uncompressedSize - (i === 0 ? already : 0));

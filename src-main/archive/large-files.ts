@@ -270,7 +270,7 @@ export class LargeFileFeeder {
         chunk = await readExactly(source, entry, position, Math.min(CHUNK_SIZE, entry.size - position), this.chunkPool.get());
       }
       const probe = Buffer.allocUnsafe(1);
-      if ((await source.read(probe, 0, 1, position)).bytesRead !== 0) throw changed(entry, 'grew while it was read');
+      if ((await source.read(probe, 0, 1, position)).bytesRead !== 0) throw changed(entry, 'GREW');
       blocks.end(crc);
       return true;
     } catch (error) {

@@ -437,13 +437,30 @@ export function readFlags(followSymlinks: boolean): number {
 /** Why an open of a source failed: a link at a path opened without following (ELOOP; EMLINK on FreeBSD), or it vanished. */
 function openFailure(entry: PlannedEntry, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return changed(entry, 'vanished before it was read');
-  if (code === 'ELOOP' || code === 'EMLINK') return changed(entry, 'is now a symbolic link, not a file');
+  if (code === 'ENOENT') return changed(entry, 'VANISHED');
+  if (code === 'ELOOP' || code === 'EMLINK') return changed(entry, 'NOW_LINK');
   return error;
 }
 
-export function changed(entry: PlannedEntry, what: string): ZipError {
-  return new ZipError('SOURCE_CHANGED', `${shownPath(entry.sourcePath)} ${what}; archive not written`, { entry: entry.name });
+/** How a source changed while the archive was made, and what is said of it. */
+const CHANGES = {
+  VANISHED: 'vanished before it was read',
+  NOW_LINK: 'is now a symbolic link, not a file',
+  REPLACED: 'was replaced by another file',
+  MODIFIED: 'was modified',
+  SHORTER: 'became shorter while it was read',
+  GREW: 'grew while it was read',
+} as const;
+
+/**
+ * A source that changed: by its kind (CHANGES, or SIZE with the sizes before and after), which
+ * the window words in its language too, or in English alone.
+ */
+export function changed(entry: PlannedEntry, what: keyof typeof CHANGES | { readonly before: number; readonly after: number } | { readonly text: string }): ZipError {
+  const path = shownPath(entry.sourcePath);
+  if (typeof what === 'string') return new ZipError('SOURCE_CHANGED', `${path} ${CHANGES[what]}; archive not written`, { entry: entry.name, kind: what, params: { path } });
+  if ('text' in what) return new ZipError('SOURCE_CHANGED', `${path} ${what.text}; archive not written`, { entry: entry.name });
+  return new ZipError('SOURCE_CHANGED', `${path} changed size (${what.before} → ${what.after} bytes); archive not written`, { entry: entry.name, kind: 'SIZE', params: { path, ...what } });
 }
 
 export async function openChecked(entry: PlannedEntry, followSymlinks: boolean): Promise<FileHandle> {
@@ -467,10 +484,10 @@ export async function checkUnchanged(entry: PlannedEntry, handle: FileHandle): P
 }
 
 function checkStats(entry: PlannedEntry, now: Stats): void {
-  if (!now.isFile()) throw changed(entry, `is now ${specialKind(now)}, not a file`);
-  if (entry.ino !== undefined && (now.ino !== entry.ino || now.dev !== entry.dev)) throw changed(entry, 'was replaced by another file');
-  if (now.size !== entry.size) throw changed(entry, `changed size (${entry.size} → ${now.size} bytes)`);
-  if (now.mtimeMs !== entry.mtimeMs) throw changed(entry, 'was modified');
+  if (!now.isFile()) throw changed(entry, { text: `is now ${specialKind(now)}, not a file` });
+  if (entry.ino !== undefined && (now.ino !== entry.ino || now.dev !== entry.dev)) throw changed(entry, 'REPLACED');
+  if (now.size !== entry.size) throw changed(entry, { before: entry.size, after: now.size });
+  if (now.mtimeMs !== entry.mtimeMs) throw changed(entry, 'MODIFIED');
 }
 
 /** Exactly `length` bytes at `position`, or SOURCE_CHANGED if the file ends first. */
@@ -479,7 +496,7 @@ export async function readExactly(source: FileHandle, entry: PlannedEntry, posit
   let done = 0;
   while (done < length) {
     const { bytesRead } = await source.read(data, done, length - done, position + done);
-    if (bytesRead === 0) throw changed(entry, 'became shorter while it was read');
+    if (bytesRead === 0) throw changed(entry, 'SHORTER');
     done += bytesRead;
   }
   return data;
@@ -503,7 +520,7 @@ export function readWholeSync(entry: PlannedEntry, data: Buffer, followSymlinks:
       // read is the end, and a second call to see it would double the reads of small files.
       if (bytesRead === 0 || done === data.length || done >= entry.size) break;
     }
-    if (done !== entry.size) throw changed(entry, done > entry.size ? 'grew while it was read' : 'became shorter while it was read');
+    if (done !== entry.size) throw changed(entry, done > entry.size ? 'GREW' : 'SHORTER');
     return data.subarray(0, entry.size);
   } finally {
     closeSync(fd);

@@ -122,7 +122,7 @@ async function testUntilStopped(archive: string, reader: ZipReader, options: Tes
       batch.tasks.forEach(({ entry }, i) => {
         const outcome = outcomes[i];
         if (outcome?.code === 'CANCELLED') return;
-        done(entry, outcome ? { entry: entry.name, index: entry.index, code: outcome.code, message: outcome.message } : undefined, i === 0 ? already : 0);
+        done(entry, outcome ? { ...outcome, entry: entry.name, index: entry.index } : undefined, i === 0 ? already : 0);
       });
     },
     (batch, bytes) => progress.partial(batch.id, bytes, batch.tasks[0]!.entry.name),

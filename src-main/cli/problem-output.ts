@@ -30,7 +30,11 @@ export class ProblemOutput {
     if (!this.heard) this.context.exitAtLeast?.(EXIT_ARCHIVE_PROBLEM);
     this.heard = true;
     this.lines += problemLine(this.archive, problem);
-    if (this.json) this.objects = this.objects === undefined ? `${this.head()}${JSON.stringify(problem)}` : `${this.objects},${JSON.stringify(problem)}`;
+    if (this.json) {
+      // The JSON's keys as they were: the kind and values that the window words a problem by are not among them.
+      const shown = JSON.stringify({ entry: problem.entry, index: problem.index, code: problem.code, message: problem.message });
+      this.objects = this.objects === undefined ? `${this.head()}${shown}` : `${this.objects},${shown}`;
+    }
     if (this.lines.length >= PIECE || (this.objects?.length ?? 0) >= PIECE) this.flush();
   };
 

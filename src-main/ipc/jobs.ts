@@ -3,9 +3,9 @@
 // Keeps every job of the session, so a reloaded window can ask for the list again.
 
 import path from 'node:path';
-import type { JobEvent, JobOutcome, JobProgress, JobView, OverwritePolicy, Unsubscribe } from '../../src-preload/contract.js';
+import type { JobEvent, JobFailure, JobOutcome, JobProblem, JobProgress, JobView, OverwritePolicy, Unsubscribe } from '../../src-preload/contract.js';
 import type { JobClient } from '../jobs/client.js';
-import type { ArchiveIdentity, JobEvent as ClientJobEvent, JobProgress as ClientProgress, JobResult, WorkerJobRequest } from '../jobs/protocol.js';
+import type { ArchiveIdentity, JobEvent as ClientJobEvent, JobError, JobNote, JobProgress as ClientProgress, JobResult, WorkerJobRequest } from '../jobs/protocol.js';
 import type { JobService } from './services.js';
 
 export function titleOf(request: WorkerJobRequest): string {
@@ -32,9 +32,20 @@ export function toProgress(progress: ClientProgress): JobProgress {
   };
 }
 
-/** A result's or a failure's notes, a line each: `ENTRY: what`. */
-function linesOf(problems: JobResult['problems']): string[] {
-  return (problems ?? []).map((p) => (p.entry ? `${p.entry}: ${p.message}` : p.message));
+/** A result's or a failure's notes, a line each: its entry and what is wrong, with what the window words it by. */
+function linesOf(problems: JobResult['problems']): JobProblem[] {
+  return (problems ?? []).map(toProblem);
+}
+
+function toProblem(note: JobNote): JobProblem {
+  const { entry, message, code, kind, params } = note;
+  return { entry: entry === undefined || entry === '' ? null : entry, message, ...(code !== undefined && { code }), ...(kind !== undefined && { kind }), ...(params !== undefined && { params }) };
+}
+
+/** Why a job failed, in the parts its message is made of; null for one said in English alone. */
+function toFailure(error: JobError): JobFailure | null {
+  if (error.parts === undefined) return null;
+  return { target: error.parts.target, problem: toProblem(error.parts.problem), badEntries: error.parts.badEntries ?? null };
 }
 
 export function toOutcome(request: WorkerJobRequest | undefined, result: JobResult): JobOutcome {
@@ -108,7 +119,7 @@ export class WindowJobs implements JobService {
     if (event.type === 'queued') {
       this.requests.set(event.jobId, event.request);
       const kind = event.batchId !== undefined ? 'batch' : event.request.kind;
-      const job: JobView = { jobId: event.jobId, kind, title: titleOf(event.request), state: 'queued', progress: null, outcome: null, error: null, errorLines: [], errorNotes: [], queuedAt: this.now() };
+      const job: JobView = { jobId: event.jobId, kind, title: titleOf(event.request), state: 'queued', progress: null, outcome: null, error: null, failure: null, errorLines: [], errorNotes: [], queuedAt: this.now() };
       this.views.set(event.jobId, job);
       out = { type: 'queued', job };
     } else {
@@ -135,8 +146,9 @@ export class WindowJobs implements JobService {
           const lines = linesOf(event.error.problems);
           const notes = event.error.notes ?? [];
           const outcome = event.error.result === undefined ? null : toOutcome(this.requests.get(event.jobId), event.error.result);
-          out = { type: 'failed', jobId: event.jobId, error: { code: event.error.code, message: event.error.message }, lines, notes, outcome };
-          this.views.set(event.jobId, { ...job, state: 'failed', outcome, error: event.error.message, errorLines: lines, errorNotes: notes });
+          const failure = toFailure(event.error);
+          out = { type: 'failed', jobId: event.jobId, error: { code: event.error.code, message: event.error.message }, failure, lines, notes, outcome };
+          this.views.set(event.jobId, { ...job, state: 'failed', outcome, error: event.error.message, failure, errorLines: lines, errorNotes: notes });
           break;
         }
         case 'cancelled':

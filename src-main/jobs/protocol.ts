@@ -5,6 +5,7 @@
 // constants only, so the renderer's contract can import them.
 
 import type { ArchiveNote } from '../zip/model.js';
+import type { Worded } from '../zip/errors.js';
 
 export type JobId = string;
 
@@ -113,13 +114,20 @@ export interface JobResult {
   readonly entries: number;
   readonly durationMs: number;
   /** What a user should know of a job that succeeded: entries skipped or renamed, names that matched nothing (at most MAX_NOTES, then a count). */
-  readonly problems?: readonly { readonly entry?: string; readonly message: string }[];
+  readonly problems?: readonly JobNote[];
   /**
    * What a test or an extract read around in the archive as a whole (zip/archive-notes.ts: data
    * before or after it, bytes in its directory…), with their codes and numbers, so that the window
    * words them in its language as its safety report does. None when there are none.
    */
   readonly notes?: readonly ArchiveNote[];
+}
+
+/** A line about an entry or the job, in English, with what the window words it by: its code, and the kind and values of its message (ZipError's). */
+export interface JobNote extends Worded {
+  readonly entry?: string;
+  readonly message: string;
+  readonly code?: string;
 }
 
 /** Notes a job result carries, at most; the last then says how many more there were. */
@@ -135,6 +143,12 @@ export interface JobError {
   readonly code: JobErrorCode;
   /** One line a user can read: `ARCHIVE: ENTRY: what is wrong`. */
   readonly message: string;
+  /**
+   * What `message` is made of, for a wording in another language: the archive, and the error
+   * (its entry, its own message, code, kind and values); for bad entries, the first, and how many
+   * of how many. Absent for an error that is not a ZipError (a crash).
+   */
+  readonly parts?: { readonly target: string; readonly problem: JobNote; readonly badEntries?: { readonly count: number; readonly total: number } };
   /**
    * A test or extract failed by bad entries: each of them (the first the message names; at most
    * MAX_NOTES, the last then counting the rest), as a result's problems are.

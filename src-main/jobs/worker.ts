@@ -11,12 +11,13 @@ import type { FirstByIndex } from '../archive/extract-problems.js';
 import type { JobProgress as ExtractProgress } from '../archive/progress.js';
 import type { Log } from '../log/types.js';
 import type { ArchiveNote } from '../zip/model.js';
-import { ZipError, isZipError } from '../zip/errors.js';
+import { ZipError, isZipError, wordedAs } from '../zip/errors.js';
 import {
   type FromWorker,
   INTERNAL,
   type JobError,
   type JobId,
+  type JobNote,
   type JobProgress,
   type JobResult,
   type LogLevel,
@@ -114,16 +115,25 @@ async function runCreate(request: Extract<WorkerJobRequest, { kind: 'create' }>,
   const { createArchive } = await import('../archive/create.js');
   const result = await createArchive({ ...request, ...context });
   // Paths the walk left out on its own (a socket, a link in a loop) are told with the result.
-  const notes = result.skipped.map(({ name, reason }) => ({ entry: name, message: `skipped: ${reason}` }));
+  const notes = result.skipped.map(({ name, reason }) => skippedNote(name, reason));
   return { outputPath: result.outputPath, sizes: { input: result.inputBytes, output: result.outputBytes }, entries: result.entries, ...notesOf(notes, result.skippedCount) };
 }
 
-type Note = NonNullable<JobResult['problems']>[number];
+/** An entry left out or skipped, and why (the reason in English: there are many). */
+function skippedNote(entry: string, reason: string): JobNote {
+  return { entry, message: `skipped: ${reason}`, code: 'SKIPPED', params: { reason } };
+}
 
 /** The result's notes: `noted` of them in all, of which `notes` are the first; at most MAX_NOTES, the last then counting the rest. */
-function notesOf(notes: readonly Note[], noted: number): Pick<JobResult, 'problems'> {
+function notesOf(notes: readonly JobNote[], noted: number): Pick<JobResult, 'problems'> {
   if (noted === 0) return {};
-  return { problems: noted <= MAX_NOTES ? notes : [...notes.slice(0, MAX_NOTES - 1), { message: `and ${noted - MAX_NOTES + 1} more` }] };
+  const more = noted - MAX_NOTES + 1;
+  return { problems: noted <= MAX_NOTES ? notes : [...notes.slice(0, MAX_NOTES - 1), { message: `and ${more} more`, code: 'MORE', params: { count: more } }] };
+}
+
+/** An entry's problem as a note: its message, code, kind and values. */
+function problemNote(problem: EntryProblem): JobNote {
+  return { entry: problem.entry, message: problem.message, code: problem.code, ...(problem.kind !== undefined && { kind: problem.kind }), ...(problem.params !== undefined && { params: problem.params }) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -132,6 +142,11 @@ function notesOf(notes: readonly Note[], noted: number): Pick<JobResult, 'proble
 // extract stays in place.
 function engineProgress(context: JobContext): (progress: ExtractProgress) => void {
   return (progress) => context.onProgress({ ...progress, currentEntry: progress.currentEntry ?? '' });
+}
+
+/** What the failure of a job that met bad entries carries besides its message: the first of them, and how many of how many. */
+interface BadEntries {
+  readonly badEntries: { readonly first: JobNote; readonly count: number; readonly total: number };
 }
 
 /**
@@ -143,8 +158,9 @@ function entriesFailed(what: string, bad: FirstByIndex<EntryProblem>, count: num
   const kept = bad.first();
   const first = kept[0]!;
   const more = count > 1 ? ` (and ${count - 1} more of ${total} entries)` : '';
-  const notes = kept.map((problem) => ({ entry: problem.entry, message: problem.message }));
-  return Object.assign(new ZipError(first.code, `${what}: ${first.message}${more}`, { entry: first.entry }), notesOf(notes, count), archiveNotesOf(archiveNotes), result && { result });
+  const notes = kept.map(problemNote);
+  const counted: BadEntries = { badEntries: { first: problemNote(first), count, total } };
+  return Object.assign(new ZipError(first.code, `${what}: ${first.message}${more}`, { entry: first.entry }), notesOf(notes, count), archiveNotesOf(archiveNotes), counted, result && { result });
 }
 
 async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }>, context: JobContext, startedAt: number): Promise<Outcome> {
@@ -167,10 +183,10 @@ async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }
   });
   // What went as asked but not as the name says: told with the result, not silently.
   // (The result lists the first skipped and renamed entries and counts them all.)
-  const notes = [
-    ...result.unmatched.map((name) => ({ entry: name, message: 'no entry by this name' })),
-    ...result.skipped.map(({ entry, reason }) => ({ entry, message: `skipped: ${reason}` })),
-    ...result.renamed.map(({ entry, path }) => ({ entry, message: `written as ${path}` })),
+  const notes: JobNote[] = [
+    ...result.unmatched.map((name) => ({ entry: name, message: 'no entry by this name', code: 'NO_SUCH_ENTRY', params: {} })),
+    ...result.skipped.map(({ entry, reason }) => skippedNote(entry, reason)),
+    ...result.renamed.map(({ entry, path }) => ({ entry, message: `written as ${path}`, code: 'RENAMED', params: { path } })),
   ];
   const noted = result.unmatched.length + result.skippedCount + result.renamedCount;
   const outcome: Outcome = {
@@ -248,8 +264,14 @@ function targetOf(request: WorkerJobRequest): string {
 /** One line: `ARCHIVE: ENTRY: what is wrong`. */
 export function describeFailure(request: WorkerJobRequest, error: unknown): JobError {
   if (isZipError(error)) {
-    const { problems, notes, result } = error as Pick<JobError, 'problems' | 'notes' | 'result'>;
-    return { code: error.code, message: [targetOf(request), error.entry, error.message].filter((part) => part !== undefined).join(': '), ...(problems && { problems }), ...(notes && { notes }), ...(result && { result }) };
+    const { problems, notes, result, badEntries: bad } = error as Pick<JobError, 'problems' | 'notes' | 'result'> & Partial<BadEntries>;
+    const target = targetOf(request);
+    // The parts the message is made of: for bad entries, the first of them (with the count); else the error itself.
+    const parts: JobError['parts'] =
+      bad === undefined
+        ? { target, problem: { ...(error.entry !== undefined && { entry: error.entry }), message: error.message, code: error.code, ...wordedAs(error) } }
+        : { target, problem: bad.first, badEntries: { count: bad.count, total: bad.total } };
+    return { code: error.code, message: [target, error.entry, error.message].filter((part) => part !== undefined).join(': '), parts, ...(problems && { problems }), ...(notes && { notes }), ...(result && { result }) };
   }
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);

@@ -210,11 +210,17 @@ function checkSupported(entry: ZipEntry): void {
 
 /** Why we cannot read the entry's data at all (encryption, another method), before any I/O. */
 export function dataRefusal(entry: ZipEntry): ZipError | undefined {
-  if (entry.encrypted) return new ZipError('ENCRYPTED', entry.compressionMethod === METHOD_AES ? `entry is encrypted (${aesName(entry.aes?.strength)})` : 'entry is encrypted', { entry: entry.name });
+  if (entry.encrypted) {
+    if (entry.compressionMethod !== METHOD_AES) return new ZipError('ENCRYPTED', 'entry is encrypted', { entry: entry.name, params: {} });
+    const cipher = aesName(entry.aes?.strength);
+    return new ZipError('ENCRYPTED', `entry is encrypted (${cipher})`, { entry: entry.name, kind: 'AES', params: { cipher } });
+  }
   const method = entry.compressionMethod;
   if (method !== METHOD_STORED && method !== METHOD_DEFLATED) {
     // (A number no specification names is said to be unknown: "method 7 (method 7)" said nothing.)
-    return new ZipError('UNSUPPORTED_METHOD', `unsupported compression method ${method} (${METHOD_NAMES[method] ?? 'unknown'})`, { entry: entry.name });
+    const name = METHOD_NAMES[method];
+    if (name === undefined) return new ZipError('UNSUPPORTED_METHOD', `unsupported compression method ${method} (unknown)`, { entry: entry.name, kind: 'UNKNOWN', params: { method } });
+    return new ZipError('UNSUPPORTED_METHOD', `unsupported compression method ${method} (${name})`, { entry: entry.name, params: { method, name } });
   }
   return undefined;
 }
@@ -222,7 +228,8 @@ export function dataRefusal(entry: ZipEntry): ZipError | undefined {
 /** A stored entry whose two sizes differ (its data cannot be both), before any I/O. */
 export function storedSizesDiffer(entry: ZipEntry): ZipError | undefined {
   if (entry.compressionMethod !== METHOD_STORED || entry.compressedSize === entry.uncompressedSize) return undefined;
-  return new ZipError('SIZE_MISMATCH', `stored entry has compressed size ${entry.compressedSize} but uncompressed size ${entry.uncompressedSize}`, { entry: entry.name });
+  const params = { compressed: entry.compressedSize, uncompressed: entry.uncompressedSize };
+  return new ZipError('SIZE_MISMATCH', `stored entry has compressed size ${params.compressed} but uncompressed size ${params.uncompressed}`, { entry: entry.name, kind: 'STORED', params });
 }
 
 /**
@@ -234,7 +241,8 @@ function checkLocal(entry: ZipEntry, local: LocalHeader, options: EntryStreamOpt
   const crc = local.mismatches.find((m) => m.field === 'crc32');
   if (crc !== undefined) {
     // The data has one CRC-32; it cannot match both values (unzip checks the local one).
-    throw new ZipError('CRC_MISMATCH', `local header CRC-32 ${hex(crc.local as number)} differs from the central directory's ${hex(crc.central as number)}`, { entry: entry.name, offset: local.offset });
+    const params = { local: hex(crc.local as number), central: hex(crc.central as number) };
+    throw new ZipError('CRC_MISMATCH', `local header CRC-32 ${params.local} differs from the central directory's ${params.central}`, { entry: entry.name, offset: local.offset, kind: 'LOCAL_HEADER', params });
   }
   const fatal = options.strictLocalHeader ? local.mismatches[0] : local.mismatches.find((m) => m.field === 'compressionMethod');
   if (fatal !== undefined) {
@@ -245,7 +253,8 @@ function checkLocal(entry: ZipEntry, local: LocalHeader, options: EntryStreamOpt
 function dataFits(size: number, entry: ZipEntry, local: LocalHeader, dataEnd = Infinity): void {
   const end = local.dataOffset + entry.compressedSize;
   if (end > size) {
-    throw new ZipError('TRUNCATED', `entry data (${entry.compressedSize} bytes at offset ${local.dataOffset}) runs past the end of the archive (${size} bytes)`, { entry: entry.name, offset: local.dataOffset });
+    const params = { bytes: entry.compressedSize, offset: local.dataOffset, size };
+    throw new ZipError('TRUNCATED', `entry data (${params.bytes} bytes at offset ${params.offset}) runs past the end of the archive (${size} bytes)`, { entry: entry.name, offset: local.dataOffset, kind: 'DATA_PAST_END', params });
   }
   if (end > dataEnd) {
     throw new ZipError('OVERLAPPING_ENTRIES', `entry overlaps the next: its data (bytes ${local.dataOffset}–${end}) runs past offset ${dataEnd}, where the next header starts`, { entry: entry.name, offset: local.dataOffset });
@@ -253,19 +262,24 @@ function dataFits(size: number, entry: ZipEntry, local: LocalHeader, dataEnd = I
 }
 
 function sizeError(entry: EntryFields, produced: number): ZipError {
-  return new ZipError('SIZE_MISMATCH', produced > entry.uncompressedSize ? `data inflates to more than the declared ${entry.uncompressedSize} bytes` : `data is ${produced} bytes, the central directory says ${entry.uncompressedSize}`, { entry: entry.name });
+  const declared = entry.uncompressedSize;
+  if (produced > declared) return new ZipError('SIZE_MISMATCH', `data inflates to more than the declared ${declared} bytes`, { entry: entry.name, kind: 'MORE', params: { declared } });
+  return new ZipError('SIZE_MISMATCH', `data is ${produced} bytes, the central directory says ${declared}`, { entry: entry.name, kind: 'LESS', params: { bytes: produced, declared } });
 }
 
-function crcError(entry: ZipEntry, actual: number, expected: number, where: string): ZipError {
-  return new ZipError('CRC_MISMATCH', `CRC-32 is ${hex(actual)}, ${where} says ${hex(expected)}`, { entry: entry.name });
+/** The data's CRC-32 is not the one recorded in the central directory, or in the data descriptor. */
+function crcError(entry: ZipEntry, actual: number, expected: number, where: 'CENTRAL' | 'DESCRIPTOR'): ZipError {
+  const params = { actual: hex(actual), expected: hex(expected) };
+  return new ZipError('CRC_MISMATCH', `CRC-32 is ${params.actual}, ${where === 'CENTRAL' ? 'the central directory' : 'the data descriptor'} says ${params.expected}`, { entry: entry.name, kind: where, params });
 }
 
 function inflateError(entry: EntryFields, e: unknown): ZipError {
   if (e instanceof ZipError) return e.withEntry(entry.name);
   const err = e as NodeJS.ErrnoException;
   if (err.code === 'ERR_BUFFER_TOO_LARGE') return sizeError(entry, entry.uncompressedSize + 1);
-  if (err.code === 'Z_BUF_ERROR') return new ZipError('BAD_DEFLATE', 'deflate data ends before the end of its stream (truncated?)', { entry: entry.name, cause: e });
-  return new ZipError('BAD_DEFLATE', `bad deflate data: ${err.message}`, { entry: entry.name, cause: e });
+  if (err.code === 'Z_BUF_ERROR') return new ZipError('BAD_DEFLATE', 'deflate data ends before the end of its stream (truncated?)', { entry: entry.name, cause: e, kind: 'CUT_SHORT', params: {} });
+  // (zlib's own words, "invalid block type", stay as zlib says them.)
+  return new ZipError('BAD_DEFLATE', `bad deflate data: ${err.message}`, { entry: entry.name, cause: e, kind: 'DATA', params: { detail: err.message } });
 }
 
 /**
@@ -290,7 +304,7 @@ function checkDescriptor(entry: ZipEntry, bytes: Buffer, crc: number): void {
     throw new ZipError('TRUNCATED', `the data descriptor after the data is cut off (${bytes.length} of at least ${need} bytes)`, { entry: entry.name });
   }
   const recorded = bytes.readUInt32LE(signed ? 4 : 0);
-  if (recorded !== crc) throw crcError(entry, crc, recorded, 'the data descriptor');
+  if (recorded !== crc) throw crcError(entry, crc, recorded, 'DESCRIPTOR');
 }
 
 async function descriptorBytes(source: RandomAccessSource, at: number): Promise<Buffer> {
@@ -410,7 +424,7 @@ function smallEntryData(entry: ZipEntry, local: LocalHeaderRead, size: number, o
   else out = inflateSmall(entry, data, transient);
   if (out.length !== entry.uncompressedSize) throw sizeError(entry, out.length);
   const crc = crc32(out);
-  if (crc !== entry.crc32) throw crcError(entry, crc, entry.crc32, 'the central directory');
+  if (crc !== entry.crc32) throw crcError(entry, crc, entry.crc32, 'CENTRAL');
   if (entry.hasDataDescriptor) checkDescriptor(entry, local.following.subarray(entry.compressedSize), crc);
   return out;
 }
@@ -642,7 +656,7 @@ export function* entryChunks(source: SyncSource, entry: ZipEntry, options: Entry
       }
     }
     if (produced !== entry.uncompressedSize) throw sizeError(entry, produced);
-    if (crc !== entry.crc32) throw crcError(entry, crc, entry.crc32, 'the central directory');
+    if (crc !== entry.crc32) throw crcError(entry, crc, entry.crc32, 'CENTRAL');
     if (entry.hasDataDescriptor) {
       const length = Math.min(DATA_DESCRIPTOR_MAX, source.size - end);
       source.readInto(input, end, length);
@@ -825,7 +839,7 @@ class EntryReadable extends Readable {
     if (this.failed) return;
     try {
       if (this.produced !== this.entry.uncompressedSize) throw sizeError(this.entry, this.produced);
-      if (this.crc !== this.entry.crc32) throw crcError(this.entry, this.crc, this.entry.crc32, 'the central directory');
+      if (this.crc !== this.entry.crc32) throw crcError(this.entry, this.crc, this.entry.crc32, 'CENTRAL');
       if ((this.entry.generalPurposeBitFlag & BITFLAG_DATA_DESCRIPTOR) !== 0) checkDescriptor(this.entry, await descriptorBytes(this.source, this.end), this.crc);
       if (!this.failed) this.push(null);
     } catch (e) {

@@ -54,9 +54,10 @@ export class ZipError extends Error {
   readonly offset: number | undefined;
   /**
    * For the problems the safety report lists (an unsafe name, a local header that cannot be
-   * read…), which message this is and what it is made of: the window words them in its own
-   * language from these (ipc/archives.ts toSafetyView). Not set on the rest, which then take no
-   * room for them (an archive may give hundreds of thousands of errors).
+   * read…) and the common ones of a job's entries (a CRC-32 that differs, a method or encryption
+   * that cannot be read, a source file that changed…), which message this is and what it is made
+   * of: the window words them in its own language from these (ipc/archives.ts toSafetyView,
+   * ipc/jobs.ts). Not set on the rest, which are said in English.
    */
   declare readonly kind?: string;
   declare readonly params?: Readonly<Record<string, string | number>>;
@@ -90,6 +91,17 @@ export function stacklessZipError(code: ZipErrorCode, message: string, details: 
   } finally {
     Error.stackTraceLimit = limit;
   }
+}
+
+/** What an error's message is made of (ZipError.kind, params), to travel where the error does not: a problem kept for later, a message between threads. */
+export interface Worded {
+  readonly kind?: string;
+  readonly params?: Readonly<Record<string, string | number>>;
+}
+
+/** The kind and values of an error's message, where it has them. */
+export function wordedAs(error: ZipError): Worded {
+  return { ...(error.kind !== undefined && { kind: error.kind }), ...(error.params !== undefined && { params: error.params }) };
 }
 
 export function isZipError(e: unknown): e is ZipError {

@@ -19,7 +19,7 @@
 import { Buffer } from 'node:buffer';
 import { METHOD_DEFLATED, METHOD_STORED, methodName } from './constants.js';
 import { localHeaderIn, readLocalHeader, type LocalHeader } from './entry-data.js';
-import { ZipError, isZipError } from './errors.js';
+import { ZipError, isZipError, wordedAs, type Worded } from './errors.js';
 import type { ArchiveNote, HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
 import { foldCase, foldedPathKey, hasDisguisingCharacters, namesTargetItself, pathKey, symlinkTargetStaysInside, trySafeEntryPath, unusableLinkTarget, type SafePath } from './paths.js';
 import { FileFolders } from './file-folders.js';
@@ -43,10 +43,7 @@ export interface Finding<T> {
  * Which of a finding's reasons an item is (where it has more than one), and the values its
  * reason is made of, by name: for a wording in another language (the window's, ipc/archives.ts).
  */
-export interface Worded {
-  readonly kind?: string;
-  readonly params?: Readonly<Record<string, string | number>>;
-}
+export type { Worded };
 
 /** Why extraction refuses a link: its target leads outside, is empty, holds a NUL byte, is too long, or its data cannot be read. */
 export type RefusedLinkKind = 'OUTSIDE' | 'EMPTY_TARGET' | 'NUL_IN_TARGET' | 'TOO_LONG' | 'UNREADABLE';
@@ -399,11 +396,6 @@ class LocalHeaders {
 function extractedPath(entry: ZipEntry): SafePath | ZipError | undefined {
   if (entry.isDirectory && namesTargetItself(entry.name)) return undefined;
   return trySafeEntryPath(entry.name);
-}
-
-/** The kind and values of an error's message, where it has them (ZipError.kind, params). */
-function wordedAs(error: ZipError): Worded {
-  return { ...(error.kind !== undefined && { kind: error.kind }), ...(error.params !== undefined && { params: error.params }) };
 }
 
 type RefusedLink = { entry: string; target: string; reason: string; kind: RefusedLinkKind } & Worded;

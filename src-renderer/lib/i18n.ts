@@ -1,7 +1,7 @@
 // Every string the window shows, in one catalog, English and German (issue 5). The locale
 // follows the system (navigator.language); `{name}` placeholders are filled by t().
 
-import type { MeaningCode, SafetyWording } from '../../src-preload/contract.js';
+import type { JobFailure, JobKind, JobProblem, MeaningCode, SafetyWording } from '../../src-preload/contract.js';
 import { visibleText } from './visible.js';
 
 const en = {
@@ -251,6 +251,33 @@ const en = {
   'jobs.outcome.test': '{entries} {entries|entry|entries} OK · {bytesOut} checked · {duration}',
   'jobs.outcome.extract': '{entries} {entries|entry|entries} · {bytesOut} written · {duration}',
   'jobs.archiveNote': 'warning: {note}',
+  'jobs.badEntry': 'bad entry',
+  'jobs.notExtracted': 'could not extract',
+  'jobs.moreBad': '(and {more} more of {total} entries)',
+  // What is wrong with an entry, or a job (JobProblem: its code, and kind); a problem the safety report finds too is worded as it words it.
+  'problem.CRC_MISMATCH.CENTRAL': 'CRC-32 is {actual}, the central directory says {expected}',
+  'problem.CRC_MISMATCH.DESCRIPTOR': 'CRC-32 is {actual}, the data descriptor says {expected}',
+  'problem.CRC_MISMATCH.LOCAL_HEADER': "local header CRC-32 {local} differs from the central directory's {central}",
+  'problem.SIZE_MISMATCH.STORED': 'stored entry has compressed size {compressed} but uncompressed size {uncompressed}',
+  'problem.SIZE_MISMATCH.MORE': 'data inflates to more than the declared {declared} bytes',
+  'problem.SIZE_MISMATCH.LESS': 'data is {bytes} bytes, the central directory says {declared}',
+  'problem.UNSUPPORTED_METHOD': 'unsupported compression method {method} ({name})',
+  'problem.UNSUPPORTED_METHOD.UNKNOWN': 'unsupported compression method {method} (unknown)',
+  'problem.ENCRYPTED.AES': 'entry is encrypted ({cipher})',
+  'problem.BAD_DEFLATE.CUT_SHORT': 'deflate data ends before the end of its stream (truncated?)',
+  'problem.BAD_DEFLATE.DATA': 'bad deflate data: {detail}',
+  'problem.TRUNCATED.DATA_PAST_END': 'entry data ({bytes} bytes at offset {offset}) runs past the end of the archive ({size} bytes)',
+  'problem.SOURCE_CHANGED.VANISHED': '{path} vanished before it was read; archive not written',
+  'problem.SOURCE_CHANGED.NOW_LINK': '{path} is now a symbolic link, not a file; archive not written',
+  'problem.SOURCE_CHANGED.REPLACED': '{path} was replaced by another file; archive not written',
+  'problem.SOURCE_CHANGED.MODIFIED': '{path} was modified; archive not written',
+  'problem.SOURCE_CHANGED.SHORTER': '{path} became shorter while it was read; archive not written',
+  'problem.SOURCE_CHANGED.GREW': '{path} grew while it was read; archive not written',
+  'problem.SOURCE_CHANGED.SIZE': '{path} changed size ({before} → {after} bytes); archive not written',
+  'problem.SKIPPED': 'skipped: {reason}',
+  'problem.RENAMED': 'written as {path}',
+  'problem.NO_SUCH_ENTRY': 'no entry by this name',
+  'problem.MORE': 'and {count} more',
 
   'notice.dismiss': 'Dismiss',
 } as const satisfies Readonly<Record<`safety.${SafetyWording}`, string>> & Readonly<Record<`meaning.${MeaningCode}`, string>> & Readonly<Record<string, string>>;
@@ -503,6 +530,32 @@ const de: Catalog = {
   'jobs.outcome.test': '{entries} {entries|Eintrag|Einträge} in Ordnung · {bytesOut} geprüft · {duration}',
   'jobs.outcome.extract': '{entries} {entries|Eintrag|Einträge} · {bytesOut} geschrieben · {duration}',
   'jobs.archiveNote': 'Warnung: {note}',
+  'jobs.badEntry': 'fehlerhafter Eintrag',
+  'jobs.notExtracted': 'konnte nicht entpackt werden',
+  'jobs.moreBad': '(und noch {more} von {total} Einträgen)',
+  'problem.CRC_MISMATCH.CENTRAL': 'CRC-32 ist {actual}, laut Zentralverzeichnis {expected}',
+  'problem.CRC_MISMATCH.DESCRIPTOR': 'CRC-32 ist {actual}, laut Datendeskriptor {expected}',
+  'problem.CRC_MISMATCH.LOCAL_HEADER': 'CRC-32 im lokalen Header {local}, im Zentralverzeichnis {central}',
+  'problem.SIZE_MISMATCH.STORED': 'unkomprimiert gespeicherter Eintrag mit komprimierter Größe {compressed}, aber unkomprimierter Größe {uncompressed}',
+  'problem.SIZE_MISMATCH.MORE': 'Daten werden beim Entpacken größer als die angegebenen {declared} Bytes',
+  'problem.SIZE_MISMATCH.LESS': 'Daten sind {bytes} Bytes groß, laut Zentralverzeichnis {declared}',
+  'problem.UNSUPPORTED_METHOD': 'nicht unterstützte Kompressionsmethode {method} ({name})',
+  'problem.UNSUPPORTED_METHOD.UNKNOWN': 'nicht unterstützte Kompressionsmethode {method} (unbekannt)',
+  'problem.ENCRYPTED.AES': 'Eintrag ist verschlüsselt ({cipher})',
+  'problem.BAD_DEFLATE.CUT_SHORT': 'Deflate-Daten enden vor dem Ende ihres Datenstroms (abgeschnitten?)',
+  'problem.BAD_DEFLATE.DATA': 'fehlerhafte Deflate-Daten: {detail}',
+  'problem.TRUNCATED.DATA_PAST_END': 'Die Daten des Eintrags ({bytes} Bytes ab Offset {offset}) reichen über das Ende des Archivs hinaus ({size} Bytes)',
+  'problem.SOURCE_CHANGED.VANISHED': '{path} ist verschwunden, bevor es gelesen wurde; Archiv nicht geschrieben',
+  'problem.SOURCE_CHANGED.NOW_LINK': '{path} ist jetzt ein symbolischer Link, keine Datei; Archiv nicht geschrieben',
+  'problem.SOURCE_CHANGED.REPLACED': '{path} wurde durch eine andere Datei ersetzt; Archiv nicht geschrieben',
+  'problem.SOURCE_CHANGED.MODIFIED': '{path} wurde geändert; Archiv nicht geschrieben',
+  'problem.SOURCE_CHANGED.SHORTER': '{path} wurde beim Lesen kürzer; Archiv nicht geschrieben',
+  'problem.SOURCE_CHANGED.GREW': '{path} wurde beim Lesen länger; Archiv nicht geschrieben',
+  'problem.SOURCE_CHANGED.SIZE': '{path} hat seine Größe geändert ({before} → {after} Bytes); Archiv nicht geschrieben',
+  'problem.SKIPPED': 'übersprungen: {reason}',
+  'problem.RENAMED': 'geschrieben als {path}',
+  'problem.NO_SUCH_ENTRY': 'kein Eintrag dieses Namens',
+  'problem.MORE': 'und {count} weitere',
 
   'notice.dismiss': 'Schließen',
 };
@@ -553,4 +606,37 @@ export function findingText(finding: Finding, language: Locale = locale): string
   if (finding.params === undefined || !hasMessage(key)) return visibleText(finding.message);
   const fields = finding.mismatches?.map((mismatch) => t('safety.mismatchedField', mismatch, language)).join('; ');
   return t(key, fields === undefined ? finding.params : { ...finding.params, fields }, language);
+}
+
+/**
+ * A job's problem (an entry's, or the job's own) in the user's language when main gave the values
+ * it is made of and the catalog words its code (`problem.CODE.KIND`, or the safety report's
+ * wording of the same problem: an unsafe name, a local header that cannot be read), else as main
+ * words it; after its entry, when it has one.
+ */
+export function problemText(problem: JobProblem, language: Locale = locale): string {
+  const text = problemWording(problem, language);
+  return problem.entry === null ? text : `${visibleText(problem.entry)}: ${text}`;
+}
+
+function problemWording(problem: JobProblem, language: Locale): string {
+  if (problem.code !== undefined && problem.params !== undefined) {
+    const wording = problem.kind === undefined ? problem.code : `${problem.code}.${problem.kind}`;
+    for (const key of [`problem.${wording}`, `safety.${wording}`]) if (hasMessage(key)) return t(key, problem.params, language);
+  }
+  return visibleText(problem.message);
+}
+
+/**
+ * Why a job failed, as main's line says it (`ARCHIVE: ENTRY: what is wrong`), in the user's
+ * language: a test or extract that met bad entries names the first and counts the rest.
+ */
+export function failureText(kind: JobKind, failure: JobFailure, language: Locale = locale): string {
+  const { target, problem, badEntries } = failure;
+  const parts = [visibleText(target)];
+  if (problem.entry !== null) parts.push(visibleText(problem.entry));
+  if (badEntries !== null) parts.push(t(kind === 'extract' ? 'jobs.notExtracted' : 'jobs.badEntry', {}, language));
+  parts.push(problemWording(problem, language));
+  const more = badEntries !== null && badEntries.count > 1 ? ` ${t('jobs.moreBad', { more: badEntries.count - 1, total: badEntries.total }, language)}` : '';
+  return parts.join(': ') + more;
 }

@@ -40,7 +40,7 @@ export function fold(job: JobView, event: JobEvent): JobView {
     case 'done':
       return { ...job, state: 'done', outcome: event.outcome };
     case 'failed':
-      return { ...job, state: 'failed', outcome: event.outcome, error: event.error.message, errorLines: event.lines, errorNotes: event.notes };
+      return { ...job, state: 'failed', outcome: event.outcome, error: event.error.message, failure: event.failure, errorLines: event.lines, errorNotes: event.notes };
     case 'cancelled':
       return { ...job, state: 'cancelled' };
   }

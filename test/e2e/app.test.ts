@@ -667,4 +667,26 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
       await harness.close();
     }
   });
+
+  test('a Test that meets bad entries says what is wrong in German, the job and each entry', async () => {
+    const harness = await startHarness({ locale: 'de-DE' });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-problems-'));
+    try {
+      const archive = path.join(dir, 'zwei-schlecht.zip');
+      writeFileSync(archive, twoBadEntries());
+      await openInWindow(harness, archive);
+      await harness.page.getByRole('button', { name: 'Prüfen', exact: true }).click();
+      const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'PRÜFEN' }).filter({ hasText: 'zwei-schlecht.zip' });
+      await expect.poll(() => testJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('failed');
+      // (Before: "bad1.txt: bad entry: CRC-32 is …, the central directory says … (and 1 more of 3 entries)".)
+      expect(await testJob.getByRole('alert').textContent()).toMatch(/bad1\.txt: fehlerhafter Eintrag: CRC-32 ist 0x[0-9a-f]{8}, laut Zentralverzeichnis 0x12345678 \(und noch 1 von 3 Einträgen\)$/);
+      expect(await testJob.locator('.problems li').allTextContents()).toEqual([
+        expect.stringMatching(/^bad1\.txt: CRC-32 ist 0x[0-9a-f]{8}, laut Zentralverzeichnis 0x12345678$/),
+        expect.stringMatching(/^bad2\.txt: CRC-32 ist 0x[0-9a-f]{8}, laut Zentralverzeichnis 0x12345678$/),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await harness.close();
+    }
+  });
 });

@@ -182,7 +182,7 @@ describe('recent files', () => {
 });
 
 function job(partial: Partial<JobView>): JobView {
-  return { jobId: 'j', kind: 'batch', title: 'photos → photos.zip', state: 'queued', progress: null, outcome: null, error: null, errorLines: [], errorNotes: [], queuedAt: 0, ...partial };
+  return { jobId: 'j', kind: 'batch', title: 'photos → photos.zip', state: 'queued', progress: null, outcome: null, error: null, failure: null, errorLines: [], errorNotes: [], queuedAt: 0, ...partial };
 }
 
 describe('taskbar progress and notifications', () => {
@@ -204,7 +204,7 @@ describe('taskbar progress and notifications', () => {
     // In the system's language.
     const de = nativeLabels('de-DE');
     expect(endNotice(done, LONG_JOB_MS, de)).toEqual({ title: 'Zipdesk: fertig', body: 'photos → photos.zip' });
-    expect(endNotice(job({ state: 'done', outcome: { output: null, bytesIn: 1, bytesOut: 1, entries: 1, durationMs: 1, problems: ['a', 'b'], notes: [] } }), LONG_JOB_MS, de)?.body).toBe('photos → photos.zip — einige Dateien wurden übersprungen oder umbenannt');
+    expect(endNotice(job({ state: 'done', outcome: { output: null, bytesIn: 1, bytesOut: 1, entries: 1, durationMs: 1, problems: [{ entry: 'a', message: 'skipped' }, { entry: 'b', message: 'skipped' }], notes: [] } }), LONG_JOB_MS, de)?.body).toBe('photos → photos.zip — einige Dateien wurden übersprungen oder umbenannt');
     expect(fill(nativeLabels('de').extractTitle, { name: 'x.zip' })).toBe('x.zip entpacken nach');
     expect(nativeLabels('fr-FR')).toBe(nativeLabels('en-US'));
   });
@@ -388,7 +388,7 @@ describe('the string catalog', () => {
 });
 
 describe('the Jobs panel', () => {
-  const job = (jobId: string, state: JobView['state'], queuedAt: number): JobView => ({ jobId, kind: 'batch', title: jobId, state, progress: null, outcome: null, error: null, errorLines: [], errorNotes: [], queuedAt });
+  const job = (jobId: string, state: JobView['state'], queuedAt: number): JobView => ({ jobId, kind: 'batch', title: jobId, state, progress: null, outcome: null, error: null, failure: null, errorLines: [], errorNotes: [], queuedAt });
 
   test('running first, then queued in the order they run (oldest first, a batch of one millisecond as queued), then finished newest first', () => {
     const jobs = [job('done-old', 'done', 1), job('f0', 'running', 5), job('f1', 'queued', 5), job('f10', 'queued', 5), job('f2', 'queued', 6), job('f3', 'queued', 7), job('failed-new', 'failed', 4), job('cancelled-tie', 'cancelled', 4)];
