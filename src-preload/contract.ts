@@ -226,6 +226,25 @@ export interface FieldPair {
   readonly mismatch: boolean;
 }
 
+/** A field the local header and the central record disagree on, and its two values as shown ("0x1c4a0f3e"). */
+// (A type, not an interface: the window fills a wording's values from it.)
+export type FieldMismatch = {
+  readonly field: string;
+  readonly local: string;
+  readonly central: string;
+};
+
+/**
+ * Why the local header cannot be read: in English, with its code (and kind) and values, which the
+ * window words as the safety report words the same problem.
+ */
+export interface LocalHeaderError {
+  readonly code: string;
+  readonly kind?: string;
+  readonly message: string;
+  readonly params?: Readonly<Record<string, string | number>>;
+}
+
 export interface EntryInspection {
   readonly index: number;
   readonly name: string;
@@ -240,10 +259,10 @@ export interface EntryInspection {
    */
   readonly dataOffset: number | null;
   readonly dataLength: number | null;
-  /** Readable disagreements ("crc32: local 0x00000000, central 0x1c4a0f3e"). */
-  readonly mismatches: readonly string[];
-  /** The local header could not be read at all (its message). */
-  readonly localError: string | null;
+  /** The disagreements, a field each (the window says "crc32: local 0x00000000, central 0x1c4a0f3e" in its language). */
+  readonly mismatches: readonly FieldMismatch[];
+  /** The local header could not be read at all (why). */
+  readonly localError: LocalHeaderError | null;
 }
 
 export type Severity = 'info' | 'warning' | 'danger';
@@ -259,7 +278,7 @@ export interface SafetyProblem {
   /** The values the message is made of, for a wording in another language. */
   readonly params?: Readonly<Record<string, string | number>>;
   /** LOCAL_MISMATCH: each field the local header and the central record disagree on, its two values as shown. */
-  readonly mismatches?: readonly { readonly field: string; readonly local: string; readonly central: string }[];
+  readonly mismatches?: readonly FieldMismatch[];
 }
 
 /**

@@ -81,9 +81,9 @@ async function findEntries(reader: ZipReader, name: string): Promise<{ matches: 
   return { matches, holdsEntries };
 }
 
-/** The JSON's fields say their meanings in English (`meaning`), without the codes the window words them by. */
+/** The JSON says meanings and errors in English (`meaning`, `localError`), without the codes and values the window words them by. */
 function withoutCodes(key: string, value: unknown): unknown {
-  return key === 'meaningClauses' ? undefined : value;
+  return key === 'meaningClauses' || key === 'localErrorWording' ? undefined : value;
 }
 
 async function showArchive(reader: ZipReader, context: CliContext, json: boolean): Promise<void> {

@@ -75,8 +75,8 @@ export async function inspectEntry(reader: ZipReader, entry: ZipEntry): Promise<
     dataOffset: records.dataOffset ?? null,
     // Not the marker's 4,294,967,295 when the record has no value for it.
     dataLength: isSizeKnown(entry, entry.compressedSize) ? entry.compressedSize : null,
-    mismatches: records.mismatches.map((m) => `${m.field}: local ${show(m.field, m.local)}, central ${show(m.field, m.central)}`),
-    localError: records.localError ? `${records.localError.message} (${records.localError.code})` : null,
+    mismatches: records.mismatches.map((m) => ({ field: m.field, local: show(m.field, m.local), central: show(m.field, m.central) })),
+    localError: records.localError ? { ...records.localError, ...records.localErrorWording } : null,
   };
 }
 

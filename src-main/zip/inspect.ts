@@ -22,7 +22,7 @@ import {
   ZIP64_MARKER_32,
 } from './constants.js';
 import { MAX_FILETIME, formatDosDate, formatDosTime, isValidDosDateTime } from './dostime.js';
-import { isZipError, hex } from './errors.js';
+import { isZipError, hex, wordedAs, type Worded } from './errors.js';
 import { rawHex, type ExtraContext, type FieldView, type RecordLayout } from './layout.js';
 import type { HeaderMismatch, ZipEntry } from './model.js';
 import { decodeHeaderText, isAsciiBytes, nameCrc32, unflaggedText, unicodeExtraText, utf8OrEscaped } from './names.js';
@@ -92,6 +92,8 @@ export interface EntryInspection {
   /** Undefined when the local header cannot be read; `localError` says why. */
   readonly local: RecordView | undefined;
   readonly localError?: { readonly code: string; readonly message: string };
+  /** The kind and values of `localError`'s message, for the window to say it in the user's language; not in `inspect --json`. */
+  readonly localErrorWording?: Worded;
   readonly dataOffset?: number;
   readonly dataDescriptor?: RecordView;
   readonly mismatches: HeaderMismatch[];
@@ -595,6 +597,7 @@ export async function inspectEntry(reader: ZipReader, entry: ZipEntry): Promise<
   const marked = new Set<string>();
   let local: RecordView | undefined;
   let localError: { code: string; message: string } | undefined;
+  let localErrorWording: Worded | undefined;
   let dataOffset: number | undefined;
   let dataDescriptor: RecordView | undefined;
   try {
@@ -611,6 +614,7 @@ export async function inspectEntry(reader: ZipReader, entry: ZipEntry): Promise<
   } catch (e) {
     if (!isZipError(e)) throw e;
     localError = { code: e.code, message: e.message };
+    localErrorWording = wordedAs(e);
   }
   let central = headerView(CENTRAL_DIRECTORY_HEADER, centralBytes, entry.centralHeaderOffset, marked, false);
   if (reader.info.offsetAdjustment !== 0) {
@@ -626,6 +630,7 @@ export async function inspectEntry(reader: ZipReader, entry: ZipEntry): Promise<
   }
   const result: { -readonly [K in keyof EntryInspection]: EntryInspection[K] } = { index: entry.index, name: entry.name, central, local, mismatches };
   if (localError !== undefined) result.localError = localError;
+  if (localErrorWording !== undefined) result.localErrorWording = localErrorWording;
   if (dataOffset !== undefined) result.dataOffset = dataOffset;
   if (dataDescriptor !== undefined) result.dataDescriptor = dataDescriptor;
   return result;

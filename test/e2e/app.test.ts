@@ -650,6 +650,21 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
       expect(await central('versionMadeBy')).toBe('Unix, Spezifikation 3.0');
       await harness.page.getByRole('button', { name: 'Inspektor schließen' }).click();
 
+      // A local header that disagrees, and one that cannot be read: each said in German too.
+      const headers = path.join(dir, 'kopf.zip');
+      writeFileSync(headers, craftZip([{ name: 'anders.txt', data: 'alpha', local: { crc32: 1 } }, { name: 'schief', data: 'x', localHeaderAt: 3 }]));
+      await openInWindow(harness, headers);
+      const entryRow = (name: string) => harness.page.locator('[data-testid="row"]').filter({ has: harness.page.locator('.name .text', { hasText: new RegExp(`^${name}$`) }) });
+      await entryRow('anders.txt').dblclick();
+      const mismatches = harness.page.getByTestId('mismatches');
+      await mismatches.waitFor();
+      expect(await mismatches.locator('li').allTextContents()).toEqual([expect.stringMatching(/^crc32: lokal 0x00000001, zentral 0x[0-9a-f]{8}$/)]);
+      await harness.page.getByRole('button', { name: 'Inspektor schließen' }).click();
+      await entryRow('schief').dblclick();
+      const unreadable = harness.page.getByTestId('inspector').getByRole('alert');
+      await expect.poll(() => unreadable.textContent()).toMatch(/^Der lokale Header ist nicht lesbar: Falsche Signatur 0x[0-9a-f]{8} des lokalen Headers bei Offset 3 \(BAD_LOCAL_HEADER\)$/);
+      await harness.page.getByRole('button', { name: 'Inspektor schließen' }).click();
+
       // The end records in the archive report (its record tables), with one entry and bytes after the archive.
       const trailing = path.join(dir, 'anhang.zip');
       writeFileSync(trailing, Buffer.concat([craftZip([{ name: 'eins.txt', data: 'eins' }]), Buffer.from('danach')]));

@@ -112,6 +112,19 @@ describe('inspector meanings in the window', () => {
     expect(meaningText(fieldOf(zip64, 'sizeOfZip64EndOfCentralDirectoryRecord'), 'en')).toBe('52 bytes after this field (8 bytes of extensible data)');
   });
 
+  it("a local header that disagrees, and one that cannot be read, in German: each field's two values, and the reader's reason as the safety report words it", async () => {
+    const { findingText, t } = await import('../../src-renderer/lib/i18n.js');
+    const reader = await openBuffer(craftZip([{ name: 'other.txt', data: 'alpha', local: { crc32: 1 } }, { name: 'askew', data: 'x', localHeaderAt: 3 }]));
+    const [disagrees, askew] = await reader.readEntries();
+    const view = await inspectEntry(reader, disagrees!);
+    expect(view.mismatches).toEqual([{ field: 'crc32', local: '0x00000001', central: expect.stringMatching(/^0x[0-9a-f]{8}$/) }]);
+    expect(t('safety.mismatchedField', view.mismatches[0]!, 'de')).toMatch(/^crc32: lokal 0x00000001, zentral 0x[0-9a-f]{8}$/);
+    const unreadable = (await inspectEntry(reader, askew!)).localError!;
+    expect(unreadable).toMatchObject({ code: 'BAD_LOCAL_HEADER', message: expect.stringMatching(/^bad local file header signature 0x[0-9a-f]{8} at offset 3$/) });
+    expect(findingText(unreadable, 'en')).toBe(unreadable.message);
+    expect(findingText(unreadable, 'de')).toMatch(/^Falsche Signatur 0x[0-9a-f]{8} des lokalen Headers bei Offset 3$/);
+  });
+
   it("a meaning that says the value again leaves it out; one that comes without codes is shown in main's English", async () => {
     const reader = await openBuffer(craftZip([{ name: 'a.txt', data: 'alpha' }]));
     const view = await inspectEntry(reader, (await reader.readEntries())[0]!);
