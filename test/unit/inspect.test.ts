@@ -90,7 +90,7 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     expect(field(view.central, 'generalPurposeBitFlag').meaning).toBe('bit 11 UTF-8 names');
     expect(field(view.central, 'fileName')).toMatchObject({ value: 'ünïcode.txt', meaning: 'UTF-8 (bit 11)' });
     expect(field(view.central, 'lastModFileTime').meaning).toBe('03:04:06');
-    expect(field(view.central, 'externalFileAttributes').meaning).toBe('?rw------- (000600), DOS none'); // python sets no file type
+    expect(field(view.central, 'externalFileAttributes').meaning).toBe('?rw------- (000600), no DOS attributes'); // python sets no file type
   });
 
   it("decodes the old Info-ZIP Unix field (0x5855, libarchive's): times, and a local header's uid and gid", async () => {
@@ -465,7 +465,7 @@ describe('inspectArchive', () => {
     const stored = infoZip.readUInt32LE(infoZip.length - 6);
     const off = await inspectArchive(await openBuffer(messWith(infoZip, (b) => b.writeUInt32LE(stored + 12, b.length - 6))));
     expect(field(off.endOfCentralDirectory, 'offsetOfStartOfCentralDirectory').meaning).toBe(`offset ${stored + 12}, but the directory was read at ${stored}, where its size puts it before the end record`);
-    expect(field(plain.endOfCentralDirectory, 'totalNumberOfCentralDirectoryRecords')).toMatchObject({ value: 1, meaning: '1 entries' });
+    expect(field(plain.endOfCentralDirectory, 'totalNumberOfCentralDirectoryRecords')).toMatchObject({ value: 1, meaning: '1 entry' });
     expect(plain.zip64EndOfCentralDirectory).toBeUndefined();
 
     const target = path.join(dir, 'z64.zip');
@@ -518,7 +518,7 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     expect(agrees.info.zip64EndOfCentralDirectoryIgnored).toBe(false);
     const used = await inspectArchive(agrees);
     expect(used.zip64Ignored).toBeUndefined();
-    expect(field(used.zip64EndOfCentralDirectory, 'totalNumberOfCentralDirectoryRecords').meaning).toBe('1 entries');
+    expect(field(used.zip64EndOfCentralDirectory, 'totalNumberOfCentralDirectoryRecords').meaning).toBe('1 entry');
 
     // A locator that cannot be used (a split archive's, pointing nowhere; as in Go's issue12449 test) before an end
     // record that needs none: the reader ignores it, and the inspector showed nothing of it.

@@ -72,15 +72,15 @@ describe('inspector meanings in the window', () => {
       expect(said(name, 'de'), name).toBe(german);
     }
     expect(said('fileName', 'de', 'local')).toBe('UTF-8 (Bit 11)');
-    // What `zipdesk inspect` prints of the same fields, unchanged.
+    // What `zipdesk inspect` prints of the same fields: the window's English.
     const rows = await inspectEntryRows(reader, entry);
     const printed = (name: string) => rows.central.fields.find((f) => f.name === name)!.meaning;
     expect([printed('signature'), printed('fileNameLength'), printed('uncompressedSize'), printed('relativeOffsetOfLocalHeader'), printed('externalFileAttributes')]).toEqual([
       '0x02014b50, as expected',
-      '1 bytes',
+      '1 byte',
       '40.0 KB',
       `local header at offset ${offset}`,
-      '-rw-r--r-- (100644), DOS none',
+      '-rw-r--r-- (100644), no DOS attributes',
     ]);
   });
 
@@ -92,7 +92,7 @@ describe('inspector meanings in the window', () => {
     const directory = plain.length - 22 - (plain.readUInt32LE(plain.length - 22 + 12));
     expect(meaningText(fieldOf(end, 'totalNumberOfCentralDirectoryRecords'), 'de')).toBe('1 Eintrag');
     expect(meaningText(fieldOf(end, 'totalNumberOfCentralDirectoryRecords'), 'en')).toBe('1 entry');
-    expect(fieldOf(end, 'totalNumberOfCentralDirectoryRecords').meaning).toBe('1 entries'); // as the command line says it
+    expect(fieldOf(end, 'totalNumberOfCentralDirectoryRecords').meaning).toBe('1 entry'); // as the command line says it (it said '1 entries')
     expect(meaningText(fieldOf(end, 'offsetOfStartOfCentralDirectory'), 'de')).toBe(`Offset ${directory}; das Verzeichnis liegt bei ${directory + 100} (100 Bytes vor dem Archiv nicht mitgezählt)`);
     expect(meaningText(fieldOf(end, 'commentLength'), 'de')).toBe('0 Bytes; 5 Bytes nach dem Archiv');
     expect(meaningText(fieldOf(end, 'commentLength'), 'en')).toBe('0 bytes; 5 bytes follow the archive');
