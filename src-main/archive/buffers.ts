@@ -13,6 +13,14 @@ export const CHUNK_SIZE = 1024 * 1024;
 export const OUTPUT_BUFFER = 1024 * 1024;
 
 /**
+ * Where the output's buffer and the central directory's first block start: they double as they
+ * fill, up to OUTPUT_BUFFER. Allocated whole for every job, they were 2 MiB outside the heap for
+ * a folder of one file too, and a batch of small folders is thousands of jobs in a row on one
+ * thread: their dead buffers waited for the collector, and the C allocator kept the pages.
+ */
+export const FIRST_OUTPUT_BUFFER = 64 * 1024;
+
+/**
  * Room after a chunk for its deflated form, which a helper writes back over it: deflate grows
  * incompressible data by 5 bytes per 16 KiB stored block at most, plus the stream's ends.
  */
@@ -50,7 +58,9 @@ export const SPOOL_AFTER = 8 * OUTPUT_BUFFER;
  */
 export class SpooledBytes {
   private blocks: Buffer[] = [];
-  private current = Buffer.allocUnsafeSlow(OUTPUT_BUFFER);
+  /** Bytes in `blocks`. */
+  private held = 0;
+  private current = Buffer.allocUnsafeSlow(FIRST_OUTPUT_BUFFER);
   private used = 0;
   private spool: FileHandle | undefined;
   /** Set while the spool file has a name to remove. */
@@ -62,7 +72,8 @@ export class SpooledBytes {
   push(bytes: Uint8Array): void {
     if (this.used + bytes.length > this.current.length) {
       this.blocks.push(this.current.subarray(0, this.used));
-      this.current = Buffer.allocUnsafeSlow(Math.max(OUTPUT_BUFFER, bytes.length));
+      this.held += this.used;
+      this.current = Buffer.allocUnsafeSlow(Math.max(Math.min(this.current.length * 2, OUTPUT_BUFFER), bytes.length));
       this.used = 0;
     }
     this.current.set(bytes, this.used);
@@ -71,7 +82,7 @@ export class SpooledBytes {
 
   /** Whether the blocks held should go to the spool file (spill). */
   get full(): boolean {
-    return this.blocks.length * OUTPUT_BUFFER >= SPOOL_AFTER;
+    return this.held >= SPOOL_AFTER;
   }
 
   /** Moves the full blocks to the spool file. */
@@ -93,6 +104,7 @@ export class SpooledBytes {
       this.spooled += block.length;
     }
     this.blocks = [];
+    this.held = 0;
   }
 
   /** All the bytes, in order, to `output`. */
@@ -148,10 +160,13 @@ export class OutputError extends ZipError {
   }
 }
 
-/** Sequential writes coalesced into 1 MiB system calls, plus patching of what was written. */
+/**
+ * Sequential writes coalesced into system calls of up to 1 MiB (the buffer doubles from
+ * FIRST_OUTPUT_BUFFER each time it fills), plus patching of what was written.
+ */
 export class Output {
   position = 0;
-  private buffer = Buffer.allocUnsafe(OUTPUT_BUFFER);
+  private buffer = Buffer.allocUnsafeSlow(FIRST_OUTPUT_BUFFER);
   private used = 0;
   private bufferStart = 0;
 
@@ -169,6 +184,7 @@ export class Output {
   async write(data: Uint8Array): Promise<void> {
     if (this.used + data.length > this.buffer.length) {
       await this.flush();
+      if (this.buffer.length < OUTPUT_BUFFER) this.buffer = Buffer.allocUnsafeSlow(Math.min(this.buffer.length * 2, OUTPUT_BUFFER));
       if (data.length >= this.buffer.length / 2) {
         await writeAll(this.handle, data, this.position);
         this.position += data.length;
