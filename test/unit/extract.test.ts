@@ -1478,7 +1478,13 @@ describe('extractArchive as a job', () => {
     const outcome = await extractArchive(archive, target, { signal: controller.signal, progressIntervalMs: 0, onProgress }).catch((e: unknown) => e);
     expect(isZipError(outcome) && outcome.code).toBe('CANCELLED');
     expect(partialAtCancel).toHaveLength(1);
-    expect(tree(target)).toEqual([]);
+    // Nothing half-written is left. On a loaded machine the helper may have finished its entry
+    // before the cancel was heard (its reports wait for this thread's turn): that file is whole,
+    // and stays, as a cancelled extract keeps what it finished; the entry cancelled is not there.
+    const left = tree(target);
+    expect(left.filter((name) => name.includes('zipdesk-partial'))).toEqual([]);
+    expect(left.length).toBeLessThan(count);
+    for (const name of left) expect(statSync(path.join(target, name)).size, name).toBe(128 << 20);
   });
 
   it('returns a result that survives JSON', async () => {
