@@ -422,6 +422,24 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     expect(await checked()).toEqual(['Flat']);
     await expect.poll(() => page.getByRole('grid').count()).toBe(1);
   });
+
+  test("Escape in the Jobs panel is the panel's: the inspector stays open and the keyboard where it was; from the listing it closes the inspector", async () => {
+    const archive = path.join(work, 'escape.zip');
+    pythonZip(archive, ['a.txt', 'b.txt']);
+    await openInWindow(harness, archive);
+    const page = harness.page;
+    await page.locator('[data-testid="row"]', { hasText: 'a.txt' }).dblclick();
+    await page.getByTestId('field-pairs').waitFor();
+    const jobsButton = page.getByTestId('jobs-panel').getByRole('button', { name: 'Jobs' });
+    await jobsButton.focus();
+    await page.keyboard.press('Escape');
+    // (It closed the inspector and took the keyboard to the listing, away from the panel.)
+    expect(await jobsButton.evaluate((button) => button === document.activeElement)).toBe(true);
+    expect(await page.getByTestId('inspector').count()).toBe(1);
+    await page.getByTestId('listing').focus();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('inspector').waitFor({ state: 'detached' });
+  });
 });
 
 describe.skipIf(!canRunE2e || !hasTool('python3'))('A notice that fades', () => {
