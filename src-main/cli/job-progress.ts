@@ -8,20 +8,13 @@ import type { JobEvent, JobId, JobProgress, JobRequest } from '../jobs/protocol.
 import { type CliContext, EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK } from './command.js';
 import { printable } from './report.js';
 import { fitEnd } from './text-width.js';
+import { decimalBytes } from '../zip/meanings.js';
 
 /** Exit code of a command stopped by Ctrl-C (128 + SIGINT). */
 export { EXIT_CANCELLED } from './command.js';
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
+/** Sizes in the job lines: "600 B", "40.0 KB" (zip/meanings.ts decimalBytes, as the inspector says them). */
+export const formatBytes = decimalBytes;
 
 /** "1 entry", "2 entries" (a folder of nothing but itself, or a file alone, is one). */
 export function entryCount(count: number): string {

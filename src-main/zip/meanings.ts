@@ -148,11 +148,17 @@ function partText({ code, params = {} }: MeaningPart): string {
     .replace(/\{(\w+)\}/g, (whole, name: string) => {
       const value = params[name];
       if (value === undefined) return whole;
-      return name === 'size' && typeof value === 'number' ? scaledBytes(value) : String(value);
+      return name === 'size' && typeof value === 'number' ? decimalBytes(value) : String(value);
     });
 }
 
-function scaledBytes(n: number): string {
+/**
+ * A number of bytes as the command line's job lines and the inspector say it: as it is under
+ * 1,000 ("600 B"), else in decimal units with one decimal ("40.0 KB"), onward at 999.95 of a unit,
+ * which one decimal would show as 1000.0.
+ */
+export function decimalBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
   const units = ['KB', 'MB', 'GB', 'TB', 'PB'];
   let value = n / 1000;
   let unit = 0;

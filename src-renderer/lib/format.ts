@@ -37,7 +37,8 @@ export function formatBytes(value: number | null, language: Locale = locale): st
   if (value < 1000) return `${integer[language].format(value)} B`;
   let unit = 0;
   let scaled = value;
-  while (scaled >= 1000 && unit < UNITS.length - 1) {
+  // Onward at 999.95, which one decimal would show as 1,000.0 (the command line's rule too).
+  while (scaled >= 999.95 && unit < UNITS.length - 1) {
     scaled /= 1000;
     unit++;
   }

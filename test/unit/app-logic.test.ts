@@ -270,6 +270,20 @@ describe('listing rows', () => {
     expect([formatBytes(null), formatRatio(null, 5), formatRatio(10, null), formatRatio(10, 5)]).toEqual(['?', '?', '?', '50%']);
   });
 
+  test('a size that rounds to 1,000 of its unit is said in the next one, as the command line says it: 999,999 bytes are "1.0 MB", not "1,000.0 KB"', () => {
+    expect([999, 1000, 999_949, 999_950, 999_999, 1_000_000, 999_949_999, 999_999_999].map((n) => formatBytes(n, 'en'))).toEqual([
+      '999 B',
+      '1.0 KB',
+      '999.9 KB',
+      '1.0 MB',
+      '1.0 MB',
+      '1.0 MB',
+      '999.9 MB',
+      '1.0 GB',
+    ]);
+    expect(formatBytes(999_999, 'de')).toBe('1,0 MB');
+  });
+
   test('Modified is a total order in an hour the local zone skips (Europe/Berlin, 2021-03-28 02:00–03:00): the same order whatever the rows\' order', () => {
     const zoneBefore = process.env.TZ;
     // (Node takes a new TZ at once.)

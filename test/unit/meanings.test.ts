@@ -9,6 +9,7 @@ import { MEANING_CODES, type FieldView, type RecordView } from '../../src-preloa
 import { endRecords, inspectEntry } from '../../src-main/ipc/inspection.js';
 import { inspectEntry as inspectEntryRows } from '../../src-main/zip/inspect.js';
 import { MEANING_ENGLISH } from '../../src-main/zip/meanings.js';
+import { formatBytes } from '../../src-main/cli/job-progress.js';
 import { CATALOGS } from '../../src-renderer/lib/i18n.js';
 import { meaningText } from '../../src-renderer/lib/meanings.js';
 import { craftZip } from './craft.js';
@@ -131,5 +132,11 @@ describe('inspector meanings in the window', () => {
     const signature = view.pairs.find((pair) => pair.name === 'signature')!.local!;
     expect(signature).toMatchObject({ value: '0x04034b50', meaning: 'as expected', meaningClauses: [[{ code: 'AS_EXPECTED' }]] });
     expect(meaningText({ meaning: 'bit 99 from a newer main', meaningClauses: [] }, 'de')).toBe('bit 99 from a newer main');
+  });
+});
+
+describe("the command line's sizes", () => {
+  it('a size that rounds to 1,000 of its unit is said in the next one, as the inspector and the window say it: 999,999 bytes are "1.0 MB", not "1000.0 KB"', () => {
+    expect([999, 1000, 999_949, 999_950, 999_999, 1_000_000, 999_999_999].map(formatBytes)).toEqual(['999 B', '1.0 KB', '999.9 KB', '1.0 MB', '1.0 MB', '1.0 MB', '1.0 GB']);
   });
 });
