@@ -54,13 +54,21 @@ export function planBatch(request: BatchJobRequest, exists: (p: string) => boole
       return p;
     }
   };
-  const outputsAt = planned.map(({ outputPath }) => path.join(real(path.dirname(outputPath)), path.basename(outputPath)));
+  // A batch's outputs share a folder or two: each one's real path is looked up once.
+  const realFolders = new Map<string, string>();
+  const realFolder = (p: string): string => {
+    let found = realFolders.get(p);
+    if (found === undefined) realFolders.set(p, (found = real(p)));
+    return found;
+  };
+  const outputsAt = planned.map(({ outputPath }) => path.join(realFolder(path.dirname(outputPath)), path.basename(outputPath)));
+  const insides = planned.map(({ source }) => real(source) + path.sep);
+  const inside = outputsInside(insides, outputsAt);
   const made = request.madeOutputDir === undefined ? undefined : real(request.madeOutputDir);
-  return planned.map(({ source, outputPath, wanted, from }, i) => {
+  return planned.map(({ outputPath, source, wanted, from }, i) => {
     // Only the batch's other archives inside this folder: a batch of 3,000 folders does not
     // give each job the 2,999 others.
-    const inside = real(source) + path.sep;
-    const otherOutputs = outputsAt.filter((other, j) => j !== i && other.startsWith(inside));
+    const otherOutputs = inside[i]!.filter((j) => j !== i).map((j) => outputsAt[j]!);
     // The folder as `folder/`: a link to a folder is zipped as the folder it points to, as the
     // user gave a folder (without the slash the walk stores the link itself).
     const job: CreateJobRequest = {
@@ -70,8 +78,35 @@ export function planBatch(request: BatchJobRequest, exists: (p: string) => boole
       onExists: 'unique',
       ...(from > 1 && { numbered: { base: wanted, from } }),
       ...(otherOutputs.length > 0 && { otherOutputs }),
-      ...(made !== undefined && made.startsWith(inside) && { madeFolder: made }),
+      ...(made !== undefined && made.startsWith(insides[i]!) && { madeFolder: made }),
     };
     return { ...job, ...(request.level === undefined ? {} : { level: request.level }), ...(request.excludes === undefined ? {} : { excludes: request.excludes }) };
   });
+}
+
+/**
+ * For each folder prefix (a path ending in the separator), the indexes of the paths that start
+ * with it, ascending. The paths that share a prefix lie next to each other once sorted, so each
+ * prefix costs a binary search and its matches: a batch of 8,000 folders compared every folder
+ * with every output (64 million comparisons, 2.9 s of the main thread before its first job).
+ */
+export function outputsInside(prefixes: readonly string[], paths: readonly string[]): number[][] {
+  const order = paths.map((_, j) => j).sort((a, b) => compare(paths[a]!, paths[b]!));
+  return prefixes.map((prefix) => {
+    let low = 0;
+    let high = order.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compare(paths[order[middle]!]!, prefix) < 0) low = middle + 1;
+      else high = middle;
+    }
+    const found: number[] = [];
+    for (let k = low; k < order.length && paths[order[k]!]!.startsWith(prefix); k++) found.push(order[k]!);
+    return found.sort((a, b) => a - b);
+  });
+}
+
+/** Code-unit order, the order in which a prefix's strings are contiguous (localeCompare's is not). */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
