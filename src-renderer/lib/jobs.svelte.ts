@@ -1,11 +1,18 @@
 // Every job the window knows, folded from the bridge's job events (issue 5: jobs panel).
 
 import type { JobEvent, JobView } from '../../src-preload/contract.js';
+import { foldEvents } from './job-fold.js';
+
+/** Longest that events wait for a frame: a window out of sight gets none, and its timers run once a second. */
+const FRAME_WAIT_MS = 250;
 
 export class JobsState {
   jobs = $state.raw<JobView[]>([]);
   /** The job that ended last, done or cancelled, for a screen reader to hear (a failed one is an alert of its own). */
   lastEnded = $state.raw<JobView | null>(null);
+  private pending: JobEvent[] = [];
+  private frame: number | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   get running(): number {
     return this.jobs.filter((j) => j.state === 'running' || j.state === 'queued').length;
@@ -15,34 +22,38 @@ export class JobsState {
     this.jobs = [...jobs];
   }
 
-  apply(event: JobEvent): void {
-    if (event.type === 'queued') {
-      if (!this.jobs.some((j) => j.jobId === event.job.jobId)) this.jobs = [...this.jobs, event.job];
-      return;
-    }
-    this.jobs = this.jobs.map((job) => (job.jobId === event.jobId ? fold(job, event) : job));
-    if (event.type === 'done' || event.type === 'cancelled') this.lastEnded = this.jobs.find((j) => j.jobId === event.jobId) ?? null;
+  /**
+   * An event as the bridge delivers it, each in a task of its own: kept until the next frame
+   * and applied with the others that came meanwhile, so that the panel is sorted and laid out
+   * once a frame, not once an event.
+   */
+  receive(event: JobEvent): void {
+    this.pending.push(event);
+    if (this.frame !== undefined) return;
+    this.frame = requestAnimationFrame(() => this.flush());
+    this.timer = setTimeout(() => this.flush(), FRAME_WAIT_MS);
+  }
+
+  /** Applies what waits for a frame now. */
+  flush(): void {
+    if (this.frame !== undefined) cancelAnimationFrame(this.frame);
+    clearTimeout(this.timer);
+    this.frame = undefined;
+    this.timer = undefined;
+    const events = this.pending;
+    this.pending = [];
+    if (events.length > 0) this.applyAll(events);
   }
 
   clearFinished(): void {
+    this.flush();
     this.jobs = this.jobs.filter((j) => j.state === 'queued' || j.state === 'running');
   }
-}
 
-export function fold(job: JobView, event: JobEvent): JobView {
-  switch (event.type) {
-    case 'queued':
-      return event.job;
-    case 'started':
-      return { ...job, state: 'running' };
-    case 'progress':
-      return { ...job, state: 'running', progress: event.progress };
-    case 'done':
-      return { ...job, state: 'done', outcome: event.outcome };
-    case 'failed':
-      return { ...job, state: 'failed', outcome: event.outcome, error: event.error.message, failure: event.failure, errorLines: event.lines, errorNotes: event.notes };
-    case 'cancelled':
-      return { ...job, state: 'cancelled' };
+  private applyAll(events: readonly JobEvent[]): void {
+    const { jobs, lastEnded } = foldEvents(this.jobs, events);
+    this.jobs = jobs;
+    if (lastEnded !== null) this.lastEnded = lastEnded;
   }
 }
 

@@ -386,3 +386,74 @@ describe.skipIf(!canRunE2e || !hasTool('python3') || !hasTool('zip'))('The windo
     expect(await harness.page.locator('[data-testid="row"] .name .text').allTextContents()).toEqual(['before.txt', 'instant.txt', 'skipped.txt']);
   });
 });
+
+describe.skipIf(!canRunE2e)('The window under a batch of many folders', () => {
+  let harness: Harness;
+  let work: string;
+
+  beforeAll(async () => {
+    work = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-many-'));
+    harness = await startHarness();
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  test("a batch's events, each in a task of its own as IPC brings them, are applied a frame at a time, and every job ends in the panel", async () => {
+    // A batch of 1,000 folders sends some 5,000 events in a few seconds; the panel copied, sorted
+    // and laid out its list for each, and fell 30 s behind the jobs. The events of a real batch
+    // are replayed under new ids in a page that knows the batch already, one task each.
+    const count = 300;
+    const folders = Array.from({ length: count }, (_, i) => {
+      const folder = path.join(work, `f${i}`);
+      mkdirSync(folder);
+      writeFileSync(path.join(folder, 'a.txt'), `folder ${i}\n`);
+      return folder;
+    });
+    const events: unknown[] = [];
+    let ended = 0;
+    const stop = harness.jobs.onEvent((event) => {
+      events.push(event);
+      if (event.type === 'done') ended++;
+    });
+    await harness.jobs.batch(folders, null, 6);
+    await expect.poll(() => ended, { timeout: 60_000 }).toBe(count);
+    stop();
+    const done = harness.page.locator('[data-testid="job"][data-job-state="done"]');
+    await expect.poll(() => done.count(), { timeout: 60_000 }).toBe(count);
+    await harness.page.reload();
+    await harness.page.waitForSelector('html[data-ready="true"]');
+    await expect.poll(() => done.count()).toBe(count);
+
+    const updates = await harness.page.evaluate(async (replayed) => {
+      const emit = (window as unknown as { __zipdeskEmit(name: string, value: unknown): void }).__zipdeskEmit;
+      const renamed = replayed.map((event) => {
+        const e = event as { jobId?: string; job?: { jobId: string } };
+        return e.job ? { ...e, job: { ...e.job, jobId: `${e.job.jobId}-again` } } : { ...e, jobId: `${e.jobId}-again` };
+      });
+      // Each change the panel makes is one observer call (at the end of the task that made it).
+      let calls = 0;
+      const observer = new MutationObserver(() => calls++);
+      observer.observe(document.getElementById('jobs')!, { subtree: true, childList: true, attributes: true, characterData: true });
+      const channel = new MessageChannel();
+      await new Promise<void>((resolve) => {
+        let next = 0;
+        channel.port1.onmessage = () => {
+          emit('jobEvent', renamed[next++]);
+          if (next < renamed.length) channel.port2.postMessage(null);
+          else resolve();
+        };
+        channel.port2.postMessage(null);
+      });
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      observer.disconnect();
+      return calls;
+    }, events);
+    await expect.poll(() => done.count()).toBe(2 * count);
+    expect(events.length).toBeGreaterThanOrEqual(4 * count);
+    // One update an event was 1,500 here.
+    expect(updates).toBeLessThan(events.length / 10);
+  });
+});

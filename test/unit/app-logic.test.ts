@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import type { EntryRow, JobView } from '../../src-preload/contract.js';
+import type { EntryRow, JobEvent, JobView } from '../../src-preload/contract.js';
 import { zipPathsFromArgv } from '../../src-main/argv.js';
 import { endNotice, LONG_JOB_MS, taskbarProgress } from '../../src-main/attention.js';
 import { fill, nativeLabels } from '../../src-main/native-labels.js';
@@ -24,6 +24,7 @@ import {
   secureWebPreferences,
 } from '../../src-main/window-policy.js';
 import { planDrop } from '../../src-renderer/lib/drop.js';
+import { fold, foldEvents } from '../../src-renderer/lib/job-fold.js';
 import { orderedForPanel } from '../../src-renderer/lib/job-order.js';
 import { formatBytes, formatRatio } from '../../src-renderer/lib/format.js';
 import { buildTree, flatItems, foldersWithoutEntry, sortedRows, treeItems, withFolderContents } from '../../src-renderer/lib/listing.js';
@@ -407,5 +408,35 @@ describe('the Jobs panel', () => {
   test('running first, then queued in the order they run (oldest first, a batch of one millisecond as queued), then finished newest first', () => {
     const jobs = [job('done-old', 'done', 1), job('f0', 'running', 5), job('f1', 'queued', 5), job('f10', 'queued', 5), job('f2', 'queued', 6), job('f3', 'queued', 7), job('failed-new', 'failed', 4), job('cancelled-tie', 'cancelled', 4)];
     expect(orderedForPanel(jobs).map((j) => j.jobId)).toEqual(['f0', 'f1', 'f10', 'f2', 'f3', 'cancelled-tie', 'failed-new', 'done-old']);
+  });
+
+  test("the events that came in a frame, applied at once, leave each job as applying them one by one does; a job queued twice is kept once", () => {
+    const outcome = { entries: 1, bytesIn: 3, bytesOut: 5, durationMs: 2, output: '/out/a.zip', problems: [], notes: [] };
+    const progress = { bytesDone: 1, bytesTotal: 3, entriesDone: 0, entriesTotal: 1, currentEntry: 'a/x', bytesPerSecond: 10, etaSeconds: 1, counting: false };
+    const known = [job('old', 'done', 1), job('a', 'queued', 2)];
+    const events: JobEvent[] = [
+      { type: 'queued', job: job('a', 'queued', 2) },
+      { type: 'queued', job: job('b', 'queued', 3) },
+      { type: 'started', jobId: 'a', at: 4 },
+      { type: 'progress', jobId: 'a', progress },
+      { type: 'done', jobId: 'a', outcome },
+      { type: 'started', jobId: 'b', at: 5 },
+      { type: 'cancelled', jobId: 'b' },
+      { type: 'progress', jobId: 'gone', progress },
+    ];
+    // One by one, as the window did.
+    let oneByOne: JobView[] = known;
+    for (const event of events) {
+      if (event.type === 'queued') {
+        if (!oneByOne.some((j) => j.jobId === event.job.jobId)) oneByOne = [...oneByOne, event.job];
+      } else oneByOne = oneByOne.map((j) => (j.jobId === event.jobId ? fold(j, event) : j));
+    }
+    const folded = foldEvents(known, events);
+    expect(folded.jobs).toEqual(oneByOne);
+    expect(folded.jobs.map((j) => [j.jobId, j.state])).toEqual([['old', 'done'], ['a', 'done'], ['b', 'cancelled']]);
+    expect(folded.jobs[1]!.outcome).toEqual(outcome);
+    expect(folded.lastEnded?.jobId).toBe('b');
+    expect(foldEvents(known, [{ type: 'started', jobId: 'a', at: 4 }]).lastEnded).toBeNull();
+    expect(known.map((j) => j.state)).toEqual(['done', 'queued']);
   });
 });
