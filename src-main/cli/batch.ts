@@ -3,8 +3,9 @@
 // it does not exist yet, as `extract -o` does; when it cannot be, that is said once, not for
 // each folder. A file given instead of a folder, or the root folder, is refused on a line of its
 // own (exit 1) and the folders are zipped. A folder given twice is zipped once, with a note.
+// DIR, and the folders above it that were made for it, go again when no archive went into them.
 
-import { stat } from 'node:fs/promises';
+import { rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { JobClientOptions } from '../jobs/client.js';
 import type { BatchJobRequest } from '../jobs/protocol.js';
@@ -67,9 +68,19 @@ export function makeBatchCommand(clientOptions: JobClientOptions = {}): Command 
         }
       }
       const code = await runJobs([{ ...request, folders }], context, clientOptions);
+      // A batch whose every job failed or was cancelled left the folders it made for them empty:
+      // they go again, from the deepest (rmdir takes none that holds anything).
+      if (request.madeOutputDir !== undefined) await removeEmptyFolders(request.outputDir!, request.madeOutputDir);
       return folders.length < distinct.length ? Math.max(code, EXIT_ARCHIVE_PROBLEM) : code;
     },
   };
 }
 
 export const batchCommand: Command = makeBatchCommand();
+
+/** `folder` and the folders above it up to `top`, each while it is empty. */
+async function removeEmptyFolders(folder: string, top: string): Promise<void> {
+  for (let at = folder; ; at = path.dirname(at)) {
+    if (!(await rmdir(at).then(() => true, () => false)) || at === top || path.dirname(at) === at) return;
+  }
+}

@@ -264,6 +264,25 @@ describe('zipdesk create / batch', () => {
     expect(file.stderr.text).toBe(`zipdesk: ${path.join(root, 'a-file')}: cannot create the output folder: a file has that name\n`);
   });
 
+  it('batch removes the output folders it made when no archive went into them, and keeps those that were there', async () => {
+    // Every folder missing: each job fails, and `-o made/deeper` was left behind empty.
+    const failed = context(false);
+    expect(await batchCommand.run(['missing-1', 'missing-2', '-o', 'made/deeper'], failed)).toBe(1);
+    expect(failed.stderr.text).toContain('missing-1');
+    expect(existsSync(path.join(root, 'made'))).toBe(false);
+    // Into a folder that was there, which stays, with what it held.
+    mkdirSync(path.join(root, 'kept'));
+    const into = context(false);
+    expect(await batchCommand.run(['missing-1', '-o', 'kept/new'], into)).toBe(1);
+    expect(readdirSync(path.join(root, 'kept'))).toEqual([]);
+    // One archive made: the folders stay with it.
+    mkdirSync(path.join(root, 'one'));
+    writeFileSync(path.join(root, 'one', 'a.txt'), 'a');
+    const some = context(false);
+    expect(await batchCommand.run(['missing-1', 'one', '-o', 'part/zips'], some)).toBe(1);
+    expect(readdirSync(path.join(root, 'part', 'zips'))).toEqual(['one.zip']);
+  });
+
   it.runIf(existsSync('/proc/self'))('batch says that -o DIR cannot be made where mkdir says ENOENT in a folder that exists (/proc), where it spun for good', () => {
     if (!existsSync(path.join(projectRoot, 'build/src-main/cli/batch.js'))) throw new Error('run `npm run build:node` first');
     mkdirSync(path.join(root, 'to-proc'));
