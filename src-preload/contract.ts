@@ -83,6 +83,13 @@ export interface EntryPage {
 /** The most rows one listEntries call returns; the renderer pages through larger archives. */
 export const MAX_PAGE_ROWS = 20_000;
 
+/**
+ * The most paths one drop or one batch may hold (classifyPaths, enqueueBatch): a bound on what a
+ * window can ask of main. Each folder is a job with its card in the Jobs panel; more are refused
+ * whole, with a notice that says how many may go at once.
+ */
+export const MAX_PATHS_AT_ONCE = 10_000;
+
 /** One field of a record as the inspector shows it. */
 export interface FieldView {
   readonly name: string;

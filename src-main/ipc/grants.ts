@@ -6,6 +6,7 @@
 
 import path from 'node:path';
 import { absolutePath, array } from './validate.js';
+import { MAX_PATHS_AT_ONCE } from '../../src-preload/contract.js';
 
 export class PathGrants {
   private readonly granted = new Set<string>();
@@ -39,4 +40,4 @@ export function acceptDroppedPaths(grants: PathGrants, fromOurWindow: boolean, p
   return paths.length;
 }
 
-const droppedPaths = array(absolutePath(), { max: 1000 });
+const droppedPaths = array(absolutePath(), { max: MAX_PATHS_AT_ONCE });

@@ -5,7 +5,7 @@
 
 import path from 'node:path';
 import type { InvokeMethod, InvokeMethods, LogLevel, OverwritePolicy } from '../../src-preload/contract.js';
-import { MAX_PAGE_ROWS } from '../../src-preload/contract.js';
+import { MAX_PAGE_ROWS, MAX_PATHS_AT_ONCE } from '../../src-preload/contract.js';
 
 export class ArgumentError extends Error {
   override readonly name = 'ArgumentError';
@@ -130,7 +130,7 @@ export const ARGUMENTS: { readonly [M in InvokeMethod]: TupleChecks<InvokeMethod
   chooseFolders: [],
   enqueueBatch: [
     object({
-      folders: array(absolutePath(), { nonEmpty: true, max: 1000 }),
+      folders: array(absolutePath(), { nonEmpty: true, max: MAX_PATHS_AT_ONCE }),
       outputDir: nullable(absolutePath()),
       level: integer(0, 9),
     }),
@@ -147,7 +147,7 @@ export const ARGUMENTS: { readonly [M in InvokeMethod]: TupleChecks<InvokeMethod
   cancelJob: [jobId],
   listJobs: [],
   revealPath: [absolutePath()],
-  classifyPaths: [array(absolutePath(), { max: 1000 })],
+  classifyPaths: [array(absolutePath(), { max: MAX_PATHS_AT_ONCE })],
   log: [oneOf(LOG_LEVELS), string({ max: 4000 }), logMeta()],
 };
 

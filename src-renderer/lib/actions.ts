@@ -1,10 +1,12 @@
 // What the buttons, the menu and drops do, in one place, so every way in behaves the same.
 
+import { MAX_PATHS_AT_ONCE } from '../../src-preload/contract.js';
 import { api } from './api.js';
 import { archive } from './archive.svelte.js';
 import { confirm } from './confirm.svelte.js';
 import { baseName, planDrop } from './drop.js';
 import { describeError } from './fatal.js';
+import { formatCount } from './format.js';
 import { t } from './i18n.js';
 import { notices } from './notices.svelte.js';
 
@@ -21,6 +23,10 @@ async function open(path: string | null): Promise<void> {
 
 async function batch(folders: string[]): Promise<void> {
   if (!folders.length) return;
+  if (folders.length > MAX_PATHS_AT_ONCE) {
+    notices.push('error', t('batch.tooMany', { count: formatCount(folders.length), max: formatCount(MAX_PATHS_AT_ONCE) }));
+    return;
+  }
   try {
     // The jobs appear in the jobs panel at once: no notice needed.
     await api.enqueueBatch({ folders, outputDir: null, level: BATCH_LEVEL });
@@ -65,6 +71,10 @@ async function test(): Promise<void> {
 async function drop(files: readonly File[]): Promise<void> {
   try {
     const paths = api.pathsForDroppedFiles(files);
+    if (paths.length > MAX_PATHS_AT_ONCE) {
+      notices.push('error', t('drop.tooMany', { count: formatCount(paths.length), max: formatCount(MAX_PATHS_AT_ONCE) }));
+      return;
+    }
     const plan = planDrop(await api.classifyPaths(paths));
     if (plan.rejected.length) notices.push('error', t('drop.rejected', { names: plan.rejected.map(baseName).join(', ') }));
     if (plan.missing.length) notices.push('error', t('drop.missing', { names: plan.missing.map(baseName).join(', ') }));

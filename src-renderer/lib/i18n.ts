@@ -34,6 +34,8 @@ const en = {
   'drop.rejected': 'Not accepted: {names}. Drop a .zip archive to open it, or folders to zip each one.',
   'drop.missing': 'Could not read: {names}.',
   'drop.oneZip': 'Only one archive opens at a time; opened {name}.',
+  'drop.tooMany': 'Too many items: {count} dropped, and Zipdesk takes up to {max} at a time. Nothing was done.',
+  'batch.tooMany': 'Too many folders: {count} chosen, and Zipdesk zips up to {max} at a time. Nothing was done.',
 
   'archive.loading': 'Reading {name}…',
   'archive.summary': '{count} {count|entry|entries} · {size} · packed {packed}',
@@ -315,6 +317,8 @@ const de: Catalog = {
   'drop.rejected': 'Nicht angenommen: {names}. Eine .zip-Datei zum Öffnen ablegen oder Ordner zum Packen.',
   'drop.missing': 'Nicht lesbar: {names}.',
   'drop.oneZip': 'Es wird nur ein Archiv auf einmal geöffnet; geöffnet: {name}.',
+  'drop.tooMany': 'Zu viele Objekte: {count} abgelegt, Zipdesk nimmt bis zu {max} auf einmal. Es wurde nichts getan.',
+  'batch.tooMany': 'Zu viele Ordner: {count} gewählt, Zipdesk packt bis zu {max} auf einmal. Es wurde nichts getan.',
 
   'archive.loading': '{name} wird gelesen…',
   'archive.summary': '{count} {count|Eintrag|Einträge} · {size} · gepackt {packed}',

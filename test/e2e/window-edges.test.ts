@@ -456,4 +456,30 @@ describe.skipIf(!canRunE2e)('The window under a batch of many folders', () => {
     // One update an event was 1,500 here.
     expect(updates).toBeLessThan(events.length / 10);
   });
+
+  test('a drop of 1,001 folders zips each one; more than 10,000 items, dropped or chosen, are refused whole in words', async () => {
+    // Main refused more than 1,000 paths, and the window said so as a check of its call:
+    // "classifyPaths argument 1: expected at most 1000 items, got an array of 1001".
+    const names = Array.from({ length: 1001 }, (_, i) => `d${i}`);
+    const paths = Object.fromEntries(names.map((name) => [name, path.join(work, 'drop', name)]));
+    for (const folder of Object.values(paths)) mkdirSync(folder, { recursive: true });
+    await harness.setDropPaths(paths);
+    const before = harness.jobs.list().length;
+    await harness.drop(names);
+    await expect.poll(() => harness.jobs.list().length - before, { timeout: 30_000 }).toBe(1001);
+    await harness.client.onIdle();
+    expect(harness.jobs.list().slice(before).filter((job) => job.state !== 'done')).toEqual([]);
+    expect(readdirSync(path.join(work, 'drop')).filter((name) => name.endsWith('.zip'))).toHaveLength(1001);
+    expect(await harness.page.getByTestId('notice').count()).toBe(0);
+
+    // 10,001: said, and nothing asked of main (the paths need not exist).
+    const many = Array.from({ length: 10_001 }, (_, i) => `m${i}`);
+    await harness.setDropPaths(Object.fromEntries(many.map((name) => [name, path.join(work, 'nowhere', name)])));
+    await harness.drop(many);
+    await harness.page.getByTestId('notice').filter({ hasText: 'Too many items: 10,001 dropped, and Zipdesk takes up to 10,000 at a time. Nothing was done.' }).waitFor();
+    harness.dialogs.folderLists.push(many.map((name) => path.join(work, 'nowhere', name)));
+    await harness.emit('menuCommand', 'new-archive-from-folders');
+    await harness.page.getByTestId('notice').filter({ hasText: 'Too many folders: 10,001 chosen, and Zipdesk zips up to 10,000 at a time. Nothing was done.' }).waitFor();
+    expect(harness.jobs.list().length - before).toBe(1001);
+  });
 });
