@@ -440,6 +440,30 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     await page.keyboard.press('Escape');
     await page.getByTestId('inspector').waitFor({ state: 'detached' });
   });
+
+  test('the Jobs panel has a heading a screen reader can go to, "Jobs", which holds the button that folds the panel', async () => {
+    // It was an h2 inside the button. A button's content is presentational (WAI-ARIA): Chromium
+    // hands a screen reader the button as a leaf, so the heading was in no list of headings.
+    const nodes = await axNodes(harness);
+    const headings = nodes.filter((n) => n.role?.value === 'heading' && n.name?.value === 'Jobs');
+    expect(headings.length).toBe(1);
+    const ancestors = (node: AxNode): AxNode[] => {
+      const parent = nodes.find((n) => n.nodeId === node.parentId);
+      return parent ? [parent, ...ancestors(parent)] : [];
+    };
+    expect(ancestors(headings[0]!).map((n) => n.role?.value)).not.toContain('button');
+    expect(headings[0]!.properties?.find((p) => p.name === 'level')?.value.value).toBe(2);
+    const inside = (node: AxNode): AxNode[] => (node.childIds ?? []).flatMap((id) => nodes.filter((n) => n.nodeId === id)).flatMap((child) => [child, ...inside(child)]);
+    const button = inside(headings[0]!).find((n) => n.role?.value === 'button');
+    expect(button?.name?.value).toBe('Jobs');
+    expect(button?.properties?.find((p) => p.name === 'expanded')?.value.value).toBe(true);
+    // The panel is still a region named Jobs, and the button still folds it.
+    const panel = harness.page.getByRole('region', { name: 'Jobs', exact: true });
+    await panel.getByRole('button', { name: 'Jobs' }).click();
+    await expect.poll(() => panel.getByRole('button', { name: 'Jobs' }).getAttribute('aria-expanded')).toBe('false');
+    await panel.getByRole('button', { name: 'Jobs' }).click();
+    await expect.poll(() => panel.getByRole('button', { name: 'Jobs' }).getAttribute('aria-expanded')).toBe('true');
+  });
 });
 
 describe.skipIf(!canRunE2e || !hasTool('python3'))('A notice that fades', () => {
@@ -502,6 +526,24 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('A notice that fades', () => 
     expect(await shown()).toBe(0);
   });
 });
+
+interface AxNode {
+  nodeId: string;
+  parentId?: string;
+  childIds?: string[];
+  role?: { value: string };
+  name?: { value: string };
+  description?: { value: string };
+  properties?: { name: string; value: { value: unknown } }[];
+}
+
+/** The page's accessibility tree, as Chromium gives it to a screen reader. */
+async function axNodes(harness: Harness): Promise<AxNode[]> {
+  const cdp = await harness.page.context().newCDPSession(harness.page);
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
+  await cdp.detach();
+  return nodes;
+}
 
 /** The descriptions of the buttons of this name, as Chromium gives them to a screen reader. */
 async function buttonDescriptions(harness: Harness, name: string): Promise<(string | undefined)[]> {
