@@ -126,6 +126,40 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     expect(await harness.page.evaluate(() => document.activeElement?.id)).toBe('listing');
   });
 
+  test('the line while an archive is read says its name, "Reading reading.zip…" ("reading.zip wird gelesen…"), its path in the tooltip', async () => {
+    // It said the whole path, heard folder by folder before the name. Each state of the line as
+    // it is there: its words, its own name (a title on it would be its name, the path again), and
+    // the titles in it.
+    const watchLine = (h: Harness) =>
+      h.page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { readingLines: string[] }).readingLines = seen;
+        new MutationObserver(() => {
+          const line = document.querySelector('main .loading[role="status"]');
+          const titles = [...(line?.querySelectorAll('[title]') ?? [])].map((e) => e.getAttribute('title'));
+          if (line) seen.push(JSON.stringify({ text: line.textContent?.trim(), name: line.getAttribute('aria-label') ?? line.getAttribute('title'), titles }));
+        }).observe(document.body, { subtree: true, childList: true });
+      });
+    const linesSeen = async (h: Harness) => new Set(await h.page.evaluate(() => (window as unknown as { readingLines: string[] }).readingLines));
+    const archive = path.join(work, 'reading.zip');
+    pythonZip(archive, ['a.txt']);
+    await watchLine(harness);
+    harness.dialogs.archives.push(archive);
+    await harness.page.getByRole('button', { name: 'Open…', exact: true }).click();
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('reading.zip');
+    expect(await linesSeen(harness)).toEqual(new Set([JSON.stringify({ text: 'Reading reading.zip…', name: null, titles: [archive] })]));
+
+    const german = await startHarness({ locale: 'de-DE' });
+    try {
+      await watchLine(german);
+      await german.emit('openArchive', archive);
+      await expect.poll(() => german.page.getByTestId('archive-name').textContent()).toBe('reading.zip');
+      expect(await linesSeen(german)).toEqual(new Set([JSON.stringify({ text: 'reading.zip wird gelesen…', name: null, titles: [archive] })]));
+    } finally {
+      await german.close();
+    }
+  });
+
   test('a column header is named by its words alone ("Name"), its order said by aria-sort, not again in its name', async () => {
     // A screen reader says a cell's column header as it moves across a row: it said "Name sorted ascending" each time.
     const name = harness.page.getByRole('columnheader', { name: 'Name', exact: true });
