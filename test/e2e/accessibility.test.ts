@@ -475,6 +475,60 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     await page.getByTestId('inspector').waitFor({ state: 'detached' });
   });
 
+  test('after the mouse wheel scrolls the listing, aria-activedescendant names a row there or none, and the keys bring the active row back into view', async () => {
+    const archive = path.join(work, 'long.zip');
+    pythonZip(archive, Array.from({ length: 400 }, (_, i) => `file${String(i).padStart(3, '0')}.txt`));
+    await openInWindow(harness, archive);
+    const page = harness.page;
+    const listing = page.getByTestId('listing');
+    // What the grid names as active: whether that row is in the page, and its whole height in view below the header.
+    const active = () =>
+      listing.evaluate((grid) => {
+        const id = grid.getAttribute('aria-activedescendant');
+        const row = id === null ? null : document.getElementById(id);
+        const view = grid.getBoundingClientRect();
+        const header = grid.querySelector('[role="row"]')!.getBoundingClientRect();
+        const box = row?.getBoundingClientRect();
+        return { id, exists: row !== null, inView: box !== undefined && box.top >= header.bottom - 1 && box.bottom <= view.bottom + 1, name: row?.querySelector('.name .text')?.textContent ?? null };
+      });
+    await listing.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowDown');
+    expect(await active()).toMatchObject({ exists: true, inView: true, name: 'file001.txt' });
+    // The wheel takes the list far from row 1: the row is gone from the page.
+    const box = (await listing.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, 6000);
+    await expect.poll(() => page.locator('[data-testid="row"]', { hasText: 'file001.txt' }).count()).toBe(0);
+    const afterWheel = await active();
+    expect(afterWheel.id === null || afterWheel.exists).toBe(true);
+    // An arrow goes on from the active row, and brings it back.
+    await page.keyboard.press('ArrowDown');
+    expect(await active()).toMatchObject({ exists: true, inView: true, name: 'file002.txt' });
+    await expect.poll(() => page.locator('[data-testid="row"][aria-selected="true"] .name .text').allTextContents()).toEqual(['file002.txt']);
+    // Down to the end: the grid names the last row at once, with no moment naming none (heard as
+    // the grid again) while the rows wait for the scroll event.
+    await listing.evaluate((grid) => {
+      const named: (string | null)[] = [];
+      (window as unknown as { activeNamed: typeof named }).activeNamed = named;
+      new MutationObserver(() => named.push(grid.getAttribute('aria-activedescendant'))).observe(grid, { attributes: true, attributeFilter: ['aria-activedescendant'] });
+    });
+    await page.keyboard.press('End');
+    expect(await active()).toMatchObject({ exists: true, inView: true, name: 'file399.txt' });
+    expect(await page.evaluate(() => (window as unknown as { activeNamed: (string | null)[] }).activeNamed)).toEqual([(await active()).id]);
+    await page.mouse.wheel(0, -20000);
+    await expect.poll(() => page.locator('[data-testid="row"]', { hasText: 'file399.txt' }).count()).toBe(0);
+    const atTop = await active();
+    expect(atTop.id === null || atTop.exists).toBe(true);
+    // Space acts on the active row: it too is brought into view, to be seen (and heard) selected.
+    await page.keyboard.press('Control+ArrowUp');
+    expect(await active()).toMatchObject({ exists: true, inView: true, name: 'file398.txt' });
+    await page.mouse.wheel(0, -20000);
+    await expect.poll(() => page.locator('[data-testid="row"]', { hasText: 'file398.txt' }).count()).toBe(0);
+    await page.keyboard.press('Space');
+    expect(await active()).toMatchObject({ exists: true, inView: true, name: 'file398.txt' });
+  });
+
   test('the Jobs panel has a heading a screen reader can go to, "Jobs", which holds the button that folds the panel', async () => {
     // It was an h2 inside the button. A button's content is presentational (WAI-ARIA): Chromium
     // hands a screen reader the button as a leaf, so the heading was in no list of headings.
