@@ -1,4 +1,5 @@
-// Messages for the user that are not a whole screen: refused drops, failed calls, jobs started.
+// Messages for the user that are not a whole screen: refused or unreadable drops, failed calls,
+// and one piece of information (a second archive dropped with the first).
 
 export type NoticeKind = 'info' | 'error';
 

@@ -288,6 +288,42 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     await harness.page.getByTestId('inspector').waitFor({ state: 'detached' });
   });
 
+  test('each notice is said once, by the one live region it appears in, there before it: an error assertively, information politely', async () => {
+    // An error was role "alert" inside a polite live region: said as an alert, and again by some
+    // screen readers as the region's news.
+    const page = harness.page;
+    const text = path.join(work, 'said-once.txt');
+    writeFileSync(text, 'hello');
+    const [a, b] = [path.join(work, 'said-a.zip'), path.join(work, 'said-b.zip')];
+    pythonZip(a, ['x.txt']);
+    pythonZip(b, ['y.txt']);
+    await harness.setDropPaths({ 'said-once.txt': text, 'said-a.zip': a, 'said-b.zip': b });
+    await page.evaluate(() => {
+      (window as unknown as { liveBefore: Element[] }).liveBefore = [...document.querySelectorAll('[aria-live], [role]')];
+    });
+    await harness.drop(['said-once.txt', 'said-a.zip', 'said-b.zip']);
+    const error = page.getByTestId('notice').filter({ hasText: 'Not accepted: said-once.txt' });
+    const info = page.getByTestId('notice').filter({ hasText: 'Only one archive opens at a time; opened said-a.zip.' });
+    await error.waitFor();
+    await info.waitFor();
+    // The notice and what holds it that make it news, each as loud as it says (the roles' own, or aria-live's).
+    const liveAround = (notice: Element) => {
+      const implicit: Record<string, string> = { alert: 'assertive', status: 'polite', log: 'polite', marquee: 'off', timer: 'off' };
+      const before = (window as unknown as { liveBefore: Element[] }).liveBefore;
+      const found: { politeness: string; before: boolean }[] = [];
+      for (let e: Element | null = notice; e; e = e.parentElement) {
+        const politeness = e.getAttribute('aria-live') ?? implicit[e.getAttribute('role') ?? ''];
+        if (politeness && politeness !== 'off') found.push({ politeness, before: before.includes(e) });
+      }
+      return found;
+    };
+    expect(await error.evaluate(liveAround)).toEqual([{ politeness: 'assertive', before: true }]);
+    expect(await info.evaluate(liveAround)).toEqual([{ politeness: 'polite', before: true }]);
+    await error.getByRole('button', { name: 'Dismiss' }).click();
+    await info.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => page.getByTestId('notice').count()).toBe(0);
+  });
+
   test('a job\'s Cancel leaves the keyboard on the job\'s card, named as it ends: "Zip big → big.zip: Cancelled"', async () => {
     // Enough to deflate that the first job is still running when its Cancel is pressed, and the second still queued.
     const big = path.join(work, 'big');
