@@ -1,6 +1,6 @@
 // What the buttons, the menu and drops do, in one place, so every way in behaves the same.
 
-import { MAX_PATHS_AT_ONCE } from '../../src-preload/contract.js';
+import { MAX_PATHS_AT_ONCE, type JobKind } from '../../src-preload/contract.js';
 import { api } from './api.js';
 import { archive } from './archive.svelte.js';
 import { confirm } from './confirm.svelte.js';
@@ -8,13 +8,29 @@ import { baseName, planDrop } from './drop.js';
 import { describeError } from './fatal.js';
 import { formatCount } from './format.js';
 import { t } from './i18n.js';
+import { jobs } from './jobs.svelte.js';
 import { notices } from './notices.svelte.js';
+import { visibleText } from './visible.js';
 
 /** Deflate level for batches started from the window (the writer's default). */
 const BATCH_LEVEL = 6;
 
 function failed(error: unknown): void {
   notices.push('error', describeError(error));
+}
+
+/**
+ * What the user started, said once from the Jobs panel's line as a job's end is: 'Test a.zip:
+ * Started', a batch of many folders by its count ('Zip 3 folders: Started'), 'Queued' behind
+ * other jobs. The cards came in silence. Not said of jobs that have ended already.
+ */
+function sayStarted(kind: JobKind, what: string, jobIds: readonly string[]): void {
+  // (What came for the jobs before this answer, applied: they may have ended already.)
+  jobs.flush();
+  if (!jobIds.length || jobs.ended(jobIds)) return;
+  const started = new Set(jobIds);
+  const waiting = jobs.active().some((job) => !started.has(job.jobId));
+  jobs.say(t('jobs.ended', { kind: t(`jobs.kind.${kind}`), title: visibleText(what), state: t(waiting ? 'jobs.queued' : 'jobs.started') }));
 }
 
 async function open(path: string | null): Promise<void> {
@@ -28,8 +44,8 @@ async function batch(folders: string[]): Promise<void> {
     return;
   }
   try {
-    // The jobs appear in the jobs panel at once: no notice needed.
-    await api.enqueueBatch({ folders, outputDir: null, level: BATCH_LEVEL });
+    const jobIds = await api.enqueueBatch({ folders, outputDir: null, level: BATCH_LEVEL });
+    sayStarted('batch', jobIds.length === 1 ? baseName(folders[0]!) : t('jobs.folders', { count: formatCount(jobIds.length) }), jobIds);
   } catch (error) {
     failed(error);
   }
@@ -51,7 +67,8 @@ async function extract(selectedOnly: boolean): Promise<void> {
     const report = await archive.loadReport();
     if (report.safety.verdict !== 'ok' && !(await confirm.ask(summary.name, report.safety))) return;
     const entries = selectedOnly ? archive.selectedIndexes() : null;
-    await api.extract({ archiveId: summary.archiveId, entries, outputDir: null, overwrite: archive.overwrite });
+    const jobId = await api.extract({ archiveId: summary.archiveId, entries, outputDir: null, overwrite: archive.overwrite });
+    if (jobId !== null) sayStarted('extract', summary.name, [jobId]);
   } catch (error) {
     failed(error);
   }
@@ -61,7 +78,7 @@ async function test(): Promise<void> {
   const summary = archive.summary;
   if (!summary) return;
   try {
-    await api.test(summary.archiveId);
+    sayStarted('test', summary.name, [await api.test(summary.archiveId)]);
   } catch (error) {
     failed(error);
   }

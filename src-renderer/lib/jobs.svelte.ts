@@ -1,21 +1,33 @@
 // Every job the window knows, folded from the bridge's job events (issue 5: jobs panel).
 
 import type { JobEvent, JobView } from '../../src-preload/contract.js';
+import { t } from './i18n.js';
 import { foldEvents } from './job-fold.js';
+import { visibleText } from './visible.js';
 
 /** Longest that events wait for a frame: a window out of sight gets none, and its timers run once a second. */
 const FRAME_WAIT_MS = 250;
 
 export class JobsState {
   jobs = $state.raw<JobView[]>([]);
-  /** The job that ended last, done or cancelled, for a screen reader to hear (a failed one is an alert of its own). */
-  lastEnded = $state.raw<JobView | null>(null);
+  /**
+   * The Jobs panel's line for a screen reader: what the user started last, or the job that ended
+   * last, done or cancelled (a failed one is an alert of its own). A new id each time, so that two
+   * lines alike are both said.
+   */
+  said = $state.raw<{ readonly id: number; readonly text: string } | null>(null);
+  #lines = 0;
   private pending: JobEvent[] = [];
   private frame: number | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   get running(): number {
-    return this.jobs.filter((j) => j.state === 'running' || j.state === 'queued').length;
+    return this.active().length;
+  }
+
+  /** The jobs running or queued. */
+  active(): JobView[] {
+    return this.jobs.filter((j) => j.state === 'running' || j.state === 'queued');
   }
 
   replaceAll(jobs: readonly JobView[]): void {
@@ -45,6 +57,19 @@ export class JobsState {
     if (events.length > 0) this.applyAll(events);
   }
 
+  say(text: string): void {
+    this.said = { id: ++this.#lines, text };
+  }
+
+  /** Whether the window knows each of these jobs, and each has ended. */
+  ended(jobIds: readonly string[]): boolean {
+    const states = new Map(this.jobs.map((job) => [job.jobId, job.state]));
+    return jobIds.every((id) => {
+      const state = states.get(id);
+      return state !== undefined && state !== 'running' && state !== 'queued';
+    });
+  }
+
   clearFinished(): void {
     this.flush();
     this.jobs = this.jobs.filter((j) => j.state === 'queued' || j.state === 'running');
@@ -53,7 +78,7 @@ export class JobsState {
   private applyAll(events: readonly JobEvent[]): void {
     const { jobs, lastEnded } = foldEvents(this.jobs, events);
     this.jobs = jobs;
-    if (lastEnded !== null) this.lastEnded = lastEnded;
+    if (lastEnded !== null) this.say(t('jobs.ended', { kind: t(`jobs.kind.${lastEnded.kind}`), title: visibleText(lastEnded.title), state: t(`jobs.${lastEnded.state}`) }));
   }
 }
 

@@ -399,6 +399,10 @@ describe('the string catalog', () => {
     expect(t('jobs.counting', { total: '1', bytes: '5 B' })).toBe('Finding files: 1 entry, 5 B so far');
     expect(t('jobs.counting', { total: '1,000', bytes: '5 MB' })).toBe('Finding files: 1,000 entries, 5 MB so far');
     expect(t('jobs.entries', { done: '0', total: '1' })).toBe('0 of 1 entry');
+    // A batch started is said by its count of folders.
+    expect(t('jobs.folders', { count: '3' })).toBe('3 folders');
+    expect(t('jobs.folders', { count: '1' }, 'de')).toBe('1 Ordner');
+    expect(t('jobs.ended', { kind: t('jobs.kind.batch', {}, 'de'), title: t('jobs.folders', { count: '1.000' }, 'de'), state: t('jobs.started', {}, 'de') }, 'de')).toBe('Packen 1.000 Ordner: Gestartet');
   });
 });
 
