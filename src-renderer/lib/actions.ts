@@ -10,7 +10,6 @@ import { formatCount } from './format.js';
 import { t } from './i18n.js';
 import { jobs } from './jobs.svelte.js';
 import { notices } from './notices.svelte.js';
-import { visibleText } from './visible.js';
 
 /** Deflate level for batches started from the window (the writer's default). */
 const BATCH_LEVEL = 6;
@@ -30,7 +29,7 @@ function sayStarted(kind: JobKind, what: string, jobIds: readonly string[]): voi
   if (!jobIds.length || jobs.ended(jobIds)) return;
   const started = new Set(jobIds);
   const waiting = jobs.active().some((job) => !started.has(job.jobId));
-  jobs.say(t('jobs.ended', { kind: t(`jobs.kind.${kind}`), title: visibleText(what), state: t(waiting ? 'jobs.queued' : 'jobs.started') }));
+  jobs.say(t('jobs.ended', { kind: t(`jobs.kind.${kind}`), title: what, state: t(waiting ? 'jobs.queued' : 'jobs.started') }));
 }
 
 async function open(path: string | null): Promise<void> {

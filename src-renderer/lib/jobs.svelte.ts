@@ -3,7 +3,6 @@
 import type { JobEvent, JobView } from '../../src-preload/contract.js';
 import { t } from './i18n.js';
 import { foldEvents } from './job-fold.js';
-import { visibleText } from './visible.js';
 
 /** Longest that events wait for a frame: a window out of sight gets none, and its timers run once a second. */
 const FRAME_WAIT_MS = 250;
@@ -78,7 +77,7 @@ export class JobsState {
   private applyAll(events: readonly JobEvent[]): void {
     const { jobs, lastEnded } = foldEvents(this.jobs, events);
     this.jobs = jobs;
-    if (lastEnded !== null) this.say(t('jobs.ended', { kind: t(`jobs.kind.${lastEnded.kind}`), title: visibleText(lastEnded.title), state: t(`jobs.${lastEnded.state}`) }));
+    if (lastEnded !== null) this.say(t('jobs.ended', { kind: t(`jobs.kind.${lastEnded.kind}`), title: lastEnded.title, state: t(`jobs.${lastEnded.state}`) }));
   }
 }
 
