@@ -231,6 +231,8 @@ const en = {
 
   'jobs.title': 'Jobs',
   'jobs.none': 'No jobs yet. Drop folders here to zip them.',
+  'jobs.notShown': '{count} more {count|job|jobs} not shown',
+  'jobs.showMore': 'Show {count} more',
   'jobs.ended': '{kind} {title}: {state}',
   'jobs.clear': 'Clear finished',
   'jobs.cancel': 'Cancel',
@@ -514,6 +516,8 @@ const de: Catalog = {
 
   'jobs.title': 'Aufträge',
   'jobs.none': 'Noch keine Aufträge. Ordner hier ablegen, um sie zu packen.',
+  'jobs.notShown': '{count} {count|weiterer Auftrag|weitere Aufträge} nicht angezeigt',
+  'jobs.showMore': '{count} weitere anzeigen',
   'jobs.ended': '{kind} {title}: {state}',
   'jobs.clear': 'Erledigte entfernen',
   'jobs.cancel': 'Abbrechen',
