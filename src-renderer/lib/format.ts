@@ -15,7 +15,7 @@ const dateTime = new Intl.DateTimeFormat(locale, DATE_TIME);
 // A DOS time comes as the UTC time with its parts (EntryRow.modified): shown in UTC, which skips
 // no hour, it is what the archive stores.
 const wallClock = new Intl.DateTimeFormat(locale, { ...DATE_TIME, timeZone: 'UTC' });
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
 
 /** "versionNeededToExtract" → ["version", "Needed", "To", "Extract"]: break points for long field names. */
 export function camelParts(name: string): string[] {

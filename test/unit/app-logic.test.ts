@@ -285,6 +285,11 @@ describe('listing rows', () => {
     expect(formatBytes(999_999, 'de')).toBe('1,0 MB');
   });
 
+  test('sizes go on to PB, as the command line\'s do: 2.5e15 bytes are "2.5 PB", not "2,500.0 TB"', () => {
+    expect([999_949_999_999_999, 999_950_000_000_000, 2.5e15, 2.5e18].map((n) => formatBytes(n, 'en'))).toEqual(['999.9 TB', '1.0 PB', '2.5 PB', '2,500.0 PB']);
+    expect(formatBytes(2.5e15, 'de')).toBe('2,5 PB');
+  });
+
   test('Modified is a total order in an hour the local zone skips (Europe/Berlin, 2021-03-28 02:00–03:00): the same order whatever the rows\' order', () => {
     const zoneBefore = process.env.TZ;
     // (Node takes a new TZ at once.)
