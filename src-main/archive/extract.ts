@@ -104,9 +104,37 @@ export interface ExtractOptions {
 }
 
 
-export interface SkippedEntry {
-  readonly entry: string;
+/** Why an entry is skipped: in English, with its kind and the paths it names, which the window words (`problem.SKIPPED.KIND`). */
+export interface SkipReason {
   readonly reason: string;
+  readonly kind: SkipKind;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/**
+ * Every reason an entry is skipped, in English: by the policy, for another entry of its path, or
+ * as written by the run this one resumes. (The command line says `reason`; the window words the kind.)
+ */
+const SKIP_REASONS = {
+  LATER_SAME_NAME: ({ path }) => `a later entry is also named ${path}`,
+  EARLIER_SAME_NAME: ({ path }) => `an earlier entry is also named ${path}`,
+  LATER_SAME_FILE: ({ other }) => `a later entry, ${other}, names the same file here`,
+  EARLIER_SAME_FILE: ({ other }) => `an earlier entry, ${other}, names the same file here`,
+  ALREADY_EXISTS: ({ path }) => `${path} already exists`,
+  EXTRACTED_BEFORE: ({ path }) => `${path} was extracted by this job before it was cut short`,
+  EXTRACTED_BEFORE_AS: ({ path, written }) => `${path} was extracted by this job as ${written} before it was cut short`,
+} satisfies Record<string, (params: Readonly<Record<string, string>>) => string>;
+
+export type SkipKind = keyof typeof SKIP_REASONS;
+
+export const SKIP_KINDS = Object.keys(SKIP_REASONS) as SkipKind[];
+
+export function skipReason(kind: SkipKind, params: Readonly<Record<string, string>>): SkipReason {
+  return { reason: SKIP_REASONS[kind](params), kind, params };
+}
+
+export interface SkippedEntry extends SkipReason {
+  readonly entry: string;
 }
 
 export interface RenamedEntry {
@@ -392,7 +420,7 @@ async function extractUntilStopped(
         await writeStream(data, handle, plan.entry, signal);
       });
       if (outcome.kind === 'skipped') {
-        skipped.add({ index: plan.entry.index, entry: plan.entry.name, reason: outcome.reason });
+        skipped.add({ index: plan.entry.index, entry: plan.entry.name, ...outcome.skip });
         return false;
       }
       filesWritten++;
@@ -420,7 +448,7 @@ async function extractUntilStopped(
       }
       const outcome = await disk.placeSymlink(plan.safe, policy, linkTarget, plan.entry.modified);
       if (outcome.kind === 'skipped') {
-        skipped.add({ index: plan.entry.index, entry: plan.entry.name, reason: outcome.reason });
+        skipped.add({ index: plan.entry.index, entry: plan.entry.name, ...outcome.skip });
         return false;
       }
       symlinksCreated++;
@@ -498,7 +526,7 @@ async function extractUntilStopped(
         try {
           const placed = disk.prepareFile(plan.safe, policy);
           if (placed.kind === 'skipped') {
-            skipped.add({ index: plan.entry.index, entry: plan.entry.name, reason: placed.reason });
+            skipped.add({ index: plan.entry.index, entry: plan.entry.name, ...placed.skip });
             done(plan.entry, plan.entry.uncompressedSize);
             continue;
           }
@@ -624,7 +652,7 @@ async function extractUntilStopped(
     directoriesCreated,
     symlinksCreated,
     bytesWritten,
-    skipped: skipped.first().map(({ entry, reason }) => ({ entry, reason })),
+    skipped: skipped.first().map(({ index: _, ...skip }) => skip),
     skippedCount: skipped.count,
     renamed: renamed.first().map(({ entry, path }) => ({ entry, path })),
     renamedCount: renamed.count,
@@ -850,11 +878,11 @@ function planEntry(
   if (earlier?.kind === 'directory' && kind === 'directory') return undefined; // the same folder twice
   const later = kind === 'directory' || policy !== 'replace' ? undefined : known.last(safe.path);
   if (later !== undefined && later.index !== entry.index) {
-    skipped.add({ index: entry.index, entry: entry.name, reason: sameFile('a later', later.path, safe.path) });
+    skipped.add({ index: entry.index, entry: entry.name, ...sameFile('LATER', later.path, safe.path) });
     return undefined;
   }
   if (earlier !== undefined && earlier.kind !== 'directory' && kind !== 'directory' && policy === 'skip') {
-    skipped.add({ index: entry.index, entry: entry.name, reason: sameFile('an earlier', earlier.path, safe.path) });
+    skipped.add({ index: entry.index, entry: entry.name, ...sameFile('EARLIER', earlier.path, safe.path) });
     return undefined;
   }
   if (earlier === undefined || kind === 'directory') known.setFirst(safe.path, kind, entry.index);
@@ -862,8 +890,8 @@ function planEntry(
 }
 
 /** Why an entry gives way to another that names its path (`other`, as that entry has it). */
-function sameFile(which: string, other: string, path: string): string {
-  return other === path ? `${which} entry is also named ${path}` : `${which} entry, ${other}, names the same file here`;
+function sameFile(which: 'LATER' | 'EARLIER', other: string, path: string): SkipReason {
+  return other === path ? skipReason(`${which}_SAME_NAME`, { path }) : skipReason(`${which}_SAME_FILE`, { other });
 }
 
 /** The mode bits to give a file: the stored Unix permissions, or a default from the DOS attributes. */
@@ -958,7 +986,7 @@ function ioProblem(error: unknown, entry: EntryName): ZipError {
   return new ZipError(code === 'EEXIST' ? 'EXISTS' : 'IO', systemWords(error), { entry: entry.name, cause: error });
 }
 
-type Placement = { kind: 'written'; path: string } | { kind: 'skipped'; reason: string };
+type Placement = { kind: 'written'; path: string } | { kind: 'skipped'; skip: SkipReason };
 
 /** A folder's marks in TargetFolder's tree: this run created it or found it empty (nothing in it predates us). */
 const FRESH = 0b01;
@@ -1163,7 +1191,7 @@ class TargetFolder {
    * Synchronous, so two entries can never pick the same name; in a folder this run created the
    * answer needs no system call at all.
    */
-  private choose(safe: SafePath, policy: OverwritePolicy, kind: Kind): { relative: string } | { skip: string } {
+  private choose(safe: SafePath, policy: OverwritePolicy, kind: Kind): { relative: string } | { skip: SkipReason } {
     const parentRelative = parentOf(safe);
     const onDisk = (relative: string): boolean => {
       if (this.isFresh(parentRelative)) return false;
@@ -1186,8 +1214,8 @@ class TargetFolder {
       return { relative };
     }
     if (claimedKind === undefined && !onDisk(relative)) return { relative };
-    if (policy === 'skip') return { skip: `${relative} already exists` };
-    if (claimedKind === undefined && this.writtenBeforeResume(relative)) return { skip: `${relative} was extracted by this job before it was cut short` };
+    if (policy === 'skip') return { skip: skipReason('ALREADY_EXISTS', { path: relative }) };
+    if (claimedKind === undefined && this.writtenBeforeResume(relative)) return { skip: skipReason('EXTRACTED_BEFORE', { path: relative }) };
     const parent = safe.segments.slice(0, -1);
     const base = safe.segments.at(-1)!;
     const dot = base.lastIndexOf('.');
@@ -1208,7 +1236,7 @@ class TargetFolder {
         // wrote since is this entry's (the older ones are the user's).
         if (this.writtenBeforeResume(candidate)) {
           if (remembered) this.known.setNextNumber(relative, n + 1);
-          return { skip: `${relative} was extracted by this job as ${candidate} before it was cut short` };
+          return { skip: skipReason('EXTRACTED_BEFORE_AS', { path: relative, written: candidate }) };
         }
         continue;
       }
@@ -1227,11 +1255,11 @@ class TargetFolder {
    * Settles a small file's name by the policy and its temporary name beside it, for a span
    * batch (archive/extract-files.ts) to write.
    */
-  prepareFile(safe: SafePath, policy: OverwritePolicy): { kind: 'skipped'; reason: string } | { kind: 'placed'; path: string; final: string } {
+  prepareFile(safe: SafePath, policy: OverwritePolicy): { kind: 'skipped'; skip: SkipReason } | { kind: 'placed'; path: string; final: string } {
     const parent = parentOf(safe);
     this.ensureDirectory(parent);
     const choice = this.choose(safe, policy, 'file');
-    if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
+    if ('skip' in choice) return { kind: 'skipped', skip: choice.skip };
     return { kind: 'placed', path: choice.relative, final: this.absoluteOf(choice.relative) };
   }
 
@@ -1251,7 +1279,7 @@ class TargetFolder {
   ): Promise<Placement> {
     this.ensureDirectory(parentOf(safe));
     const choice = this.choose(safe, policy, 'file');
-    if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
+    if ('skip' in choice) return { kind: 'skipped', skip: choice.skip };
     const content = await data();
     const final = this.absoluteOf(choice.relative);
     const restoreMode = (mode & ~this.umask) !== mode;
@@ -1306,7 +1334,7 @@ class TargetFolder {
     const parent = parentOf(safe);
     this.ensureDirectory(parent);
     const choice = this.choose(safe, policy, 'symlink');
-    if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
+    if ('skip' in choice) return { kind: 'skipped', skip: choice.skip };
     this.checkLinkReach(choice.relative, linkTarget);
     if (!this.isFresh(parent)) this.linksMade.add(choice.relative);
     // Synchronous, as folders are made: each call is short (an archive may hold many links).

@@ -59,8 +59,10 @@ export const extractCommand: Command = {
     if (selection.length > 0 && result.entriesTotal === 0 && !json) return EXIT_ARCHIVE_PROBLEM;
     if (json) {
       const { entriesTotal, filesWritten, directoriesCreated, symlinksCreated, bytesWritten, skipped, skippedCount, renamed, renamedCount, unmatched } = result;
-      // "ok" says what the exit code says: a name that matched nothing is a problem too.
-      await problems.endJson({ target: output, entriesTotal, filesWritten, directoriesCreated, symlinksCreated, bytesWritten, skipped, skippedCount, renamed, renamedCount, ok: code === EXIT_OK, unmatched });
+      // "ok" says what the exit code says: a name that matched nothing is a problem too. A
+      // skipped entry is its name and the reason in English (the kind is for the window).
+      const skippedLines = skipped.map(({ entry, reason }) => ({ entry, reason }));
+      await problems.endJson({ target: output, entriesTotal, filesWritten, directoriesCreated, symlinksCreated, bytesWritten, skipped: skippedLines, skippedCount, renamed, renamedCount, ok: code === EXIT_OK, unmatched });
     } else {
       const parts = [counted(result.filesWritten, 'file'), counted(result.directoriesCreated, 'folder')];
       if (result.symlinksCreated > 0) parts.push(counted(result.symlinksCreated, 'link'));

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { statSync } from 'node:fs';
 import type { EntryProblem } from '../archive/entry-check.js';
+import type { SkipReason } from '../archive/extract.js';
 import type { FirstByIndex } from '../archive/extract-problems.js';
 import type { JobProgress as ExtractProgress } from '../archive/progress.js';
 import type { Log } from '../log/types.js';
@@ -115,13 +116,18 @@ async function runCreate(request: Extract<WorkerJobRequest, { kind: 'create' }>,
   const { createArchive } = await import('../archive/create.js');
   const result = await createArchive({ ...request, ...context });
   // Paths the walk left out on its own (a socket, a link in a loop) are told with the result.
-  const notes = result.skipped.map(({ name, reason }) => skippedNote(name, reason));
+  const notes = result.skipped.map(({ name, reason }) => skippedNote(name, { reason }));
   return { outputPath: result.outputPath, sizes: { input: result.inputBytes, output: result.outputBytes }, entries: result.entries, ...notesOf(notes, result.skippedCount) };
 }
 
-/** An entry left out or skipped, and why (the reason in English: there are many). */
-function skippedNote(entry: string, reason: string): JobNote {
-  return { entry, message: `skipped: ${reason}`, code: 'SKIPPED', params: { reason } };
+/**
+ * An entry left out or skipped, and why: in English, and for an extract's reasons also by their
+ * kind and paths (archive/extract.ts SkipReason), which the window words; a create's are said in
+ * English.
+ */
+function skippedNote(entry: string, skip: Pick<SkipReason, 'reason'> & Partial<SkipReason>): JobNote {
+  const { reason, kind, params } = skip;
+  return { entry, message: `skipped: ${reason}`, code: 'SKIPPED', ...(kind !== undefined && { kind }), params: { ...params, reason } };
 }
 
 /** The result's notes: `noted` of them in all, of which `notes` are the first; at most MAX_NOTES, the last then counting the rest. */
@@ -185,7 +191,7 @@ async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }
   // (The result lists the first skipped and renamed entries and counts them all.)
   const notes: JobNote[] = [
     ...result.unmatched.map((name) => ({ entry: name, message: 'no entry by this name', code: 'NO_SUCH_ENTRY', params: {} })),
-    ...result.skipped.map(({ entry, reason }) => skippedNote(entry, reason)),
+    ...result.skipped.map(({ entry, ...skip }) => skippedNote(entry, skip)),
     ...result.renamed.map(({ entry, path }) => ({ entry, message: `written as ${path}`, code: 'RENAMED', params: { path } })),
   ];
   const noted = result.unmatched.length + result.skippedCount + result.renamedCount;

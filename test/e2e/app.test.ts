@@ -704,4 +704,27 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
       await harness.close();
     }
   });
+
+  test('an Extract that skips a file already there says why in German', async () => {
+    const harness = await startHarness({ locale: 'de-DE' });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-skipped-'));
+    try {
+      const archive = path.join(dir, 'eins.zip');
+      writeFileSync(archive, craftZip([{ name: 'da.txt', data: 'aus dem Archiv' }, { name: 'neu.txt', data: 'neu' }]));
+      const target = path.join(dir, 'ziel');
+      mkdirSync(target);
+      writeFileSync(path.join(target, 'da.txt'), 'schon da');
+      await openInWindow(harness, archive);
+      harness.dialogs.extractFolders.push(target);
+      await harness.page.getByRole('button', { name: 'Alles entpacken…' }).click();
+      const extractJob = harness.page.locator('[data-testid="job"]', { hasText: `eins.zip → ${target}` });
+      await expect.poll(() => extractJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+      // (Before: "da.txt: übersprungen: da.txt already exists".)
+      expect(await extractJob.locator('.problems li').allTextContents()).toEqual(['da.txt: übersprungen: da.txt ist schon vorhanden']);
+      expect(readFileSync(path.join(target, 'da.txt'), 'utf8')).toBe('schon da');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await harness.close();
+    }
+  });
 });

@@ -390,6 +390,12 @@ describe('zipdesk test and extract', () => {
     const again = await zipdesk('extract', 'good.zip', '-o', out);
     expect(again.code).toBe(0);
     expect(again.stdout).toBe(`Extracted 0 files, 0 folders (0 bytes) to ${out}; 2 skipped (name already taken).\n`);
+    // Each skipped entry is its name and the reason in English, nothing more (the window's kind and paths stay out).
+    const skippedJson = await zipdesk('extract', 'good.zip', '-o', out, '--json');
+    expect(JSON.parse(skippedJson.stdout).skipped).toStrictEqual([
+      { entry: 'src/a.txt', reason: 'src/a.txt already exists' },
+      { entry: 'src/b.bin', reason: 'src/b.bin already exists' },
+    ]);
     const renamed = await zipdesk('extract', 'good.zip', '-o', out, '--overwrite', 'rename', '--json');
     expect(JSON.parse(renamed.stdout).renamed).toEqual([
       { entry: 'src/a.txt', path: 'src/a (1).txt' },

@@ -3,11 +3,12 @@
 // its catalog (src-renderer/lib/i18n.ts problemText, failureText); in English as main says it.
 // Real archives, the real worker.
 
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { JobView } from '../../src-preload/contract.js';
+import type { JobProblem, JobView } from '../../src-preload/contract.js';
+import { SKIP_KINDS, skipReason } from '../../src-main/archive/extract.js';
 import { WindowJobs } from '../../src-main/ipc/jobs.js';
 import { JobClient } from '../../src-main/jobs/client.js';
 import { failureText, problemText } from '../../src-renderer/lib/i18n.js';
@@ -102,6 +103,55 @@ describe('the problems of a failed job in the window', () => {
       const notZip = await ended(windowJobs, () => windowJobs.test(text));
       expect(notZip.failure?.problem).toMatchObject({ code: 'NOT_A_ZIP' });
       expect(failureText(notZip.kind, notZip.failure!, 'de')).toBe(notZip.error);
+    } finally {
+      windowJobs.dispose();
+      await client.close();
+    }
+  });
+});
+
+describe("an extract's skipped entries in the window", () => {
+  it('every reason in English as main says it, and in German with its paths (one that names another entry of the same file, a case-insensitive file system\'s, too)', () => {
+    const params = { path: 'docs/a.txt', other: 'docs/./a.txt', written: 'docs/a (1).txt' };
+    for (const kind of SKIP_KINDS) {
+      const skip = skipReason(kind, params);
+      const line: JobProblem = { entry: 'docs/a.txt', message: `skipped: ${skip.reason}`, code: 'SKIPPED', kind, params: { ...skip.params, reason: skip.reason } };
+      expect(problemText(line, 'en'), kind).toBe(`docs/a.txt: skipped: ${skip.reason}`);
+      const german = problemText(line, 'de');
+      expect(german, kind).toMatch(/^docs\/a\.txt: übersprungen: /);
+      expect(german, kind).not.toMatch(/\{\w+[|}]|already|entry|extracted/);
+    }
+    expect(problemText({ entry: 'a.txt', message: 'skipped: a.txt already exists', code: 'SKIPPED', kind: 'ALREADY_EXISTS', params: { path: 'a.txt', reason: 'a.txt already exists' } }, 'de')).toBe(
+      'a.txt: übersprungen: a.txt ist schon vorhanden',
+    );
+  });
+
+  it('through the worker: an entry skipped for another of its name, and one for a file already there', async () => {
+    const archive = path.join(dir, 'doppelt.zip');
+    writeFileSync(archive, craftZip([{ name: 'a.txt', data: 'eins' }, { name: 'a.txt', data: 'zwei' }, { name: 'b.txt', data: 'b' }]));
+    const target = path.join(dir, 'doppelt');
+    mkdirSync(target);
+    writeFileSync(path.join(target, 'b.txt'), 'already here');
+    const client = new JobClient();
+    const windowJobs = new WindowJobs(client);
+    try {
+      const job = await ended(windowJobs, () => windowJobs.extract(archive, null, target, 'skip'));
+      expect(job.state).toBe('done');
+      const problems = job.outcome!.problems;
+      expect(problems.map((problem) => [problem.code, problem.kind])).toEqual([
+        ['SKIPPED', 'EARLIER_SAME_NAME'],
+        ['SKIPPED', 'ALREADY_EXISTS'],
+      ]);
+      expect(problems.map((problem) => problemText(problem, 'en'))).toEqual([
+        'a.txt: skipped: an earlier entry is also named a.txt',
+        'b.txt: skipped: b.txt already exists',
+      ]);
+      expect(problems.map((problem) => problemText(problem, 'de'))).toEqual([
+        'a.txt: übersprungen: ein früherer Eintrag heißt ebenfalls a.txt',
+        'b.txt: übersprungen: b.txt ist schon vorhanden',
+      ]);
+      const replaced = await ended(windowJobs, () => windowJobs.extract(archive, null, path.join(dir, 'ersetzt'), 'replace'));
+      expect(replaced.outcome!.problems.map((problem) => problemText(problem, 'de'))).toEqual(['a.txt: übersprungen: ein späterer Eintrag heißt ebenfalls a.txt']);
     } finally {
       windowJobs.dispose();
       await client.close();

@@ -777,7 +777,7 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     // kept beside the user's file neither (it was written as f199 (2).bin when the quit came late).
     const again = await extractArchive(archive, out, { overwrite: 'rename', resumedFrom: beforeJob });
     expect({ written: again.filesWritten, skipped: again.skippedCount, renamed: again.renamedCount }).toEqual({ written: 0, skipped: count, renamed: 0 });
-    expect(again.skipped.at(-1)).toEqual({ entry: `files/${name(count - 1)}`, reason: `files/${name(count - 1)} was extracted by this job as files/f${count - 1} (1).bin before it was cut short` });
+    expect(again.skipped.at(-1)).toMatchObject({ entry: `files/${name(count - 1)}`, reason: `files/${name(count - 1)} was extracted by this job as files/f${count - 1} (1).bin before it was cut short`, kind: 'EXTRACTED_BEFORE_AS' });
     expect(readdirSync(path.join(out, 'files')).sort()).toEqual(names);
   });
 
