@@ -7,7 +7,7 @@ import { Buffer } from 'node:buffer';
 import { constants as fsConstants } from 'node:fs';
 import { type FileHandle, open, unlink } from 'node:fs/promises';
 import { ZipError } from '../zip/errors.js';
-import { systemWords } from './system-words.js';
+import { systemParams } from './system-words.js';
 
 export const CHUNK_SIZE = 1024 * 1024;
 export const OUTPUT_BUFFER = 1024 * 1024;
@@ -151,8 +151,9 @@ export class OutputError extends ZipError {
   constructor(cause: unknown) {
     const code = (cause as NodeJS.ErrnoException).code;
     // Others in words too: a file size limit (ulimit -f) said 'EFBIG: file too large, write'.
-    const reason = code === 'ENOSPC' ? 'the disk is full' : code === 'EDQUOT' ? 'the disk quota is used up' : systemWords(cause);
-    super('IO', `cannot write the archive: ${reason}`, { cause });
+    const system = systemParams(cause);
+    const [kind, reason] = code === 'ENOSPC' ? ['DISK_FULL', 'the disk is full'] : code === 'EDQUOT' ? ['QUOTA', 'the disk quota is used up'] : ['SYSTEM', system.system];
+    super('IO', `cannot write the archive: ${reason}`, { cause, kind: `OUTPUT.${kind}`, params: kind === 'SYSTEM' ? system : {} });
   }
 
   override withEntry(): ZipError {

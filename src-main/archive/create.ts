@@ -56,7 +56,7 @@ import { EntryList } from './entry-list.js';
 import { compileGlobs } from './glob.js';
 import { type LargeFile, LargeFileFeeder, isLargeFile } from './large-files.js';
 import { type FileSource, openFileSource } from './file-source.js';
-import { systemWords } from './system-words.js';
+import { systemParams } from './system-words.js';
 import { type CompressPool, givePool, helperPath, takePool } from './parallel.js';
 import { type PlannedEntry, type SkippedSource, changed, endsWithSeparator, checkUnchanged, ioError, readExactly, throwIfAborted, walk } from './sources.js';
 import { type Numbered, type OnExists, checkNameFits, tempPathFor, withTempFile } from './temp-file.js';
@@ -259,20 +259,24 @@ async function checkReplaceable(outputPath: string, sources: readonly string[], 
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw ioError(error, outputPath);
   }
-  const refuse = (why: string): ZipError => new ZipError('EXISTS', `${why}; not replaced`);
-  if (target.isDirectory() || (target.isSymbolicLink() && (await stat(outputPath).then((s) => s.isDirectory(), () => false)))) throw refuse('is a folder');
+  // The window words each by its kind.
+  const refuse = (why: string, kind: string, params: Record<string, string> = {}): ZipError => new ZipError('EXISTS', `${why}; not replaced`, { kind: `NOT_REPLACED.${kind}`, params });
+  if (target.isDirectory() || (target.isSymbolicLink() && (await stat(outputPath).then((s) => s.isDirectory(), () => false)))) throw refuse('is a folder', 'FOLDER');
   for (const source of sources) {
     // As the walk takes it (a link given as `link/` is followed there too).
     const follow = followSymlinks || endsWithSeparator(source);
     const st = await (follow ? stat : lstat)(path.resolve(source)).catch(() => undefined);
-    if (st !== undefined && st.dev === target.dev && st.ino === target.ino) throw refuse('is also one of the files to archive');
+    if (st !== undefined && st.dev === target.dev && st.ino === target.ino) throw refuse('is also one of the files to archive', 'SOURCE');
   }
   if (target.isSymbolicLink()) return; // the link is replaced, not the file it points to
-  if (!target.isFile()) throw refuse('is not a regular file');
+  if (!target.isFile()) throw refuse('is not a regular file', 'NOT_A_FILE');
   if (target.size === 0) return;
   // One that cannot be read (another user's private archive) is not known to be an archive: it
   // was said to be none.
-  const unreadable = (error: unknown): ZipError => refuse(`exists and cannot be read to check that it is a ZIP archive (${systemWords((error as { cause?: unknown }).cause ?? error)})`);
+  const unreadable = (error: unknown): ZipError => {
+    const params = systemParams((error as { cause?: unknown }).cause ?? error);
+    return refuse(`exists and cannot be read to check that it is a ZIP archive (${params.system})`, 'UNREADABLE', params);
+  };
   let source: FileSource;
   try {
     source = await openFileSource(outputPath);
@@ -282,7 +286,7 @@ async function checkReplaceable(outputPath: string, sources: readonly string[], 
   try {
     await openZip(source);
   } catch (error) {
-    throw isZipError(error) && error.code !== 'IO' ? refuse('exists and is not a ZIP archive') : unreadable(error);
+    throw isZipError(error) && error.code !== 'IO' ? refuse('exists and is not a ZIP archive', 'NOT_A_ZIP') : unreadable(error);
   } finally {
     await source.close();
   }

@@ -30,7 +30,7 @@ import type { RangeJob, RangeTally } from './check-ranges.js';
 import { endHelper, helperScript } from './helper-script.js';
 import { tempStem } from './temp-stem.js';
 import { sameFile, type FileIdentity } from './file-source.js';
-import { systemWords } from './system-words.js';
+import { systemParams } from './system-words.js';
 
 /** Entries up to this size (both sizes) are written from memory in span batches; larger ones stream, each its own batch. */
 export const SMALL_FILE = 256 * 1024;
@@ -332,7 +332,7 @@ export function renameInto(temporary: string, final: string): void {
 
 /** A rename that failed because a folder is at the final path (no rename replaces one), said as such rather than by the temporary name. */
 export function folderInTheWay(error: unknown): unknown {
-  return (error as NodeJS.ErrnoException).code === 'EISDIR' ? new ZipError('EXISTS', 'a folder is already there; not replaced', { cause: error }) : error;
+  return (error as NodeJS.ErrnoException).code === 'EISDIR' ? new ZipError('EXISTS', 'a folder is already there; not replaced', { cause: error, kind: 'FOLDER_THERE', params: {} }) : error;
 }
 
 /**
@@ -506,8 +506,9 @@ function createTemporary(task: FileTask): [string, number] {
 function describe(error: unknown): FileOutcome {
   if (isZipError(error)) return { code: error.code, message: error.message, ...wordedAs(error) };
   const code = (error as NodeJS.ErrnoException).code;
-  if (isDiskFull(code)) return { code: 'DISK_FULL', message: DISK_FULL_WORDS };
-  return { code: code === 'EEXIST' ? 'EXISTS' : 'IO', message: systemWords(error) };
+  if (isDiskFull(code)) return { code: 'DISK_FULL', message: DISK_FULL_WORDS, params: {} };
+  const params = systemParams(error);
+  return { code: code === 'EEXIST' ? 'EXISTS' : 'IO', message: params.system, kind: 'SYSTEM', params };
 }
 
 /**

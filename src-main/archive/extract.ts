@@ -35,7 +35,7 @@ import { canReadChunks, dataRefusal, storedSizesDiffer } from '../zip/entry-data
 import type { ArchivePaths } from './archive-paths.js';
 import { ExtractProblems, FirstByIndex } from './extract-problems.js';
 import { NAME_BYTES, cutToBytes } from './temp-stem.js';
-import { folderMakingWords, systemWords } from './system-words.js';
+import { folderMaking, systemParams } from './system-words.js';
 import { EntryList, MadeFolders, type FolderNames } from './extract-later.js';
 import { FolderTree } from './folder-tree.js';
 import { KnownPaths, type Kind, type NamedBy } from './known-paths.js';
@@ -248,10 +248,13 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     // What was found before the run stopped is all heard, in entry order, before the failure is.
     await problems.finish(options.problemFlow);
     if (full.by === undefined || stop.cancelled) throw error;
-    const after = full.filesWritten === undefined ? '' : ` after ${full.filesWritten} ${full.filesWritten === 1 ? 'file' : 'files'}`;
-    if (full.by === TARGET_GONE) throw new ZipError('IO', `the target folder ${target} is gone (removed or moved away): extraction stopped${after}`, { cause: error });
-    if (full.by === ARCHIVE_CHANGED) throw new ZipError('SOURCE_CHANGED', `the archive changed while it was extracted (rewritten or cut short): extraction stopped${after}`, { cause: error });
-    throw new ZipError('DISK_FULL', `${DISK_FULL_WORDS}: extraction stopped${after} (each file written is whole and checked; nothing half-written is left)`, { cause: error });
+    const files = full.filesWritten;
+    const after = files === undefined ? '' : ` after ${files} ${files === 1 ? 'file' : 'files'}`;
+    // The window words each by its kind, with or without the files written (`_AFTER`).
+    const worded = (kind: string, params: Record<string, string | number>) => ({ kind: files === undefined ? kind : `${kind}_AFTER`, params: files === undefined ? params : { ...params, files }, cause: error });
+    if (full.by === TARGET_GONE) throw new ZipError('IO', `the target folder ${target} is gone (removed or moved away): extraction stopped${after}`, worded('TARGET_GONE', { target }));
+    if (full.by === ARCHIVE_CHANGED) throw new ZipError('SOURCE_CHANGED', `the archive changed while it was extracted (rewritten or cut short): extraction stopped${after}`, worded('ARCHIVE_CHANGED', {}));
+    throw new ZipError('DISK_FULL', `${DISK_FULL_WORDS}: extraction stopped${after} (each file written is whole and checked; nothing half-written is left)`, worded('STOPPED', {}));
   } finally {
     // (After the helper thread has ended, which writes with the folder's descriptor too.)
     hold.release();
@@ -982,8 +985,9 @@ function madeName(relative: Buffer): string | undefined {
 
 function ioProblem(error: unknown, entry: EntryName): ZipError {
   const code = (error as NodeJS.ErrnoException).code;
-  if (isDiskFull(code)) return new ZipError('DISK_FULL', DISK_FULL_WORDS, { entry: entry.name, cause: error });
-  return new ZipError(code === 'EEXIST' ? 'EXISTS' : 'IO', systemWords(error), { entry: entry.name, cause: error });
+  if (isDiskFull(code)) return new ZipError('DISK_FULL', DISK_FULL_WORDS, { entry: entry.name, cause: error, params: {} });
+  const params = systemParams(error);
+  return new ZipError(code === 'EEXIST' ? 'EXISTS' : 'IO', params.system, { entry: entry.name, cause: error, kind: 'SYSTEM', params });
 }
 
 type Placement = { kind: 'written'; path: string } | { kind: 'skipped'; skip: SkipReason };
@@ -1073,7 +1077,8 @@ class TargetFolder {
     try {
       created = (await makeFolderPath(target)) !== undefined;
     } catch (error) {
-      throw new ZipError('IO', `cannot create the target folder ${target}: ${folderMakingWords(error)}`, { cause: error });
+      const why = folderMaking(error);
+      throw new ZipError('IO', `cannot create the target folder ${target}: ${why.words}`, { cause: error, kind: `TARGET_NOT_MADE.${why.kind}`, params: { target, ...why.params } });
     }
     const root = await realpath(target);
     const { dev, ino } = await stat(root);
@@ -1140,7 +1145,7 @@ class TargetFolder {
       if (end === -1) end = relative.length;
       const prefix = relative.slice(0, end);
       const claimedKind = this.known.claimedAs(prefix);
-      if (claimedKind !== undefined && claimedKind !== 'directory') throw new ZipError('EXISTS', `${prefix} is also a file in the archive`);
+      if (claimedKind !== undefined && claimedKind !== 'directory') throw new ZipError('EXISTS', `${prefix} is also a file in the archive`, { kind: 'ALSO_FILE', params: { path: prefix } });
       const absolute = this.absoluteOf(prefix);
       let made = false;
       try {
@@ -1152,7 +1157,7 @@ class TargetFolder {
       if (!made) {
         const stat = lstatSync(absolute);
         if (stat.isSymbolicLink()) throw new ZipError('UNSAFE_PATH', `${prefix} is a symbolic link in the target folder; nothing is written through it`);
-        if (!stat.isDirectory()) throw new ZipError('EXISTS', `${prefix} exists and is not a folder`);
+        if (!stat.isDirectory()) throw new ZipError('EXISTS', `${prefix} exists and is not a folder`, { kind: 'NOT_A_FOLDER', params: { path: prefix } });
       }
       folder = this.folders.markChild(folder, relative, start, end, made ? FRESH : VERIFIED);
       if (made) this.foldedFolders?.mark(this.same(prefix), FRESH);
@@ -1206,11 +1211,11 @@ class TargetFolder {
     const relative = safe.path;
     const claimedKind = this.known.claimedAs(relative);
     // A folder this run made is one the archive's entries lie in.
-    if (claimedKind === 'directory' || this.madeFolder(relative)) throw new ZipError('EXISTS', `${relative} is also a folder in the archive`);
+    if (claimedKind === 'directory' || this.madeFolder(relative)) throw new ZipError('EXISTS', `${relative} is also a folder in the archive`, { kind: 'ALSO_FOLDER', params: { path: relative } });
     if (claimedKind === undefined && this.mayBeNeededAgain(relative)) this.known.claim(relative, kind);
     if (policy === 'replace') {
       // Whatever the policy, the archive being read is never replaced by one of its entries.
-      if (this.archiveAt !== undefined && this.same(relative) === this.archiveAt) throw new ZipError('EXISTS', `${relative} is the archive being extracted: it is not replaced`);
+      if (this.archiveAt !== undefined && this.same(relative) === this.archiveAt) throw new ZipError('EXISTS', `${relative} is the archive being extracted: it is not replaced`, { kind: 'THE_ARCHIVE', params: { path: relative } });
       return { relative };
     }
     if (claimedKind === undefined && !onDisk(relative)) return { relative };

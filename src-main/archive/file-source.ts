@@ -46,7 +46,7 @@ export async function openFileSource(path: string, expected?: FileIdentity): Pro
     // refused as not a regular file; a regular file reads the same either way.
     handle = await open(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
   } catch (e) {
-    if (expected !== undefined && (e as NodeJS.ErrnoException).code === 'ENOENT') throw new ZipError('IO', 'the archive was moved or deleted since it was opened; open it again', { cause: e });
+    if (expected !== undefined && (e as NodeJS.ErrnoException).code === 'ENOENT') throw new ZipError('IO', 'the archive was moved or deleted since it was opened; open it again', { cause: e, kind: 'ARCHIVE_GONE', params: {} });
     throw ioError(e, `cannot open ${path}`);
   }
   let size: number;
@@ -56,7 +56,7 @@ export async function openFileSource(path: string, expected?: FileIdentity): Pro
     if (!stat.isFile()) throw new ZipError('IO', `${path} is not a regular file`);
     size = stat.size;
     identity = { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
-    if (expected !== undefined && !sameFile(identity, expected)) throw new ZipError('IO', 'the archive was replaced or changed since it was opened; open it again');
+    if (expected !== undefined && !sameFile(identity, expected)) throw new ZipError('IO', 'the archive was replaced or changed since it was opened; open it again', { kind: 'ARCHIVE_REPLACED', params: {} });
   } catch (e) {
     await handle.close().catch(() => undefined);
     throw e instanceof ZipError ? e : ioError(e, `cannot stat ${path}`);

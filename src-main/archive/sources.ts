@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Log } from '../log/types.js';
 import { ZipError } from '../zip/errors.js';
 import { CASE_INSENSITIVE_BY_DEFAULT, foldCase, nameProblemForWriting } from '../zip/paths.js';
-import { systemWords } from './system-words.js';
+import { systemParams } from './system-words.js';
 import { FolderNames } from './folder-names.js';
 import { isTempNameFor } from './temp-file.js';
 
@@ -115,11 +115,12 @@ export function ioError(error: unknown, path: SourcePath): ZipError {
     // were lost when the command line was read (Node decodes it as UTF-8). Folders below a
     // source keep such names' bytes, so the folder that holds it can be given instead.
     const lost = typeof path === 'string' && path.includes('\uFFFD') ? ' (if its name is not UTF-8, it cannot be given as a path; give the folder that holds it)' : '';
-    return new ZipError('SOURCE_CHANGED', `${what}: no such file or folder${lost}`, { cause: error });
+    return new ZipError('SOURCE_CHANGED', `${what}: no such file or folder${lost}`, { cause: error, kind: lost === '' ? 'NOT_FOUND' : 'NOT_FOUND_NOT_UTF8', params: { path: what } });
   }
   // In words, without Node's code, system call and path ("EACCES: permission denied, scandir
   // '/…/closed'"): the line already names the path, and printed it twice.
-  return new ZipError('IO', `${what}: ${systemWords(error)}`, { cause: error });
+  const params = systemParams(error);
+  return new ZipError('IO', `${what}: ${params.system}`, { cause: error, kind: 'SOURCE', params: { path: what, ...params } });
 }
 
 /** Orders names by their UTF-8 bytes (code points; not UTF-16 units), whatever the locale. */

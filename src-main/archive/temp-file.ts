@@ -10,7 +10,7 @@ import { constants as fsConstants, lstatSync } from 'node:fs';
 import { type FileHandle, link, lstat, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ZipError } from '../zip/errors.js';
-import { systemWords } from './system-words.js';
+import { systemParams } from './system-words.js';
 import { NAME_BYTES, tempStem } from './temp-stem.js';
 
 /** What to do when the target already exists when the work is done. */
@@ -89,7 +89,7 @@ export async function withTempFile<T>(
   const tempPath = tempPathFor(finalPath);
   const onExists = options.onExists ?? 'fail';
   if (onExists === 'fail' && (await exists(finalPath))) {
-    throw new ZipError('EXISTS', `${finalPath} already exists`);
+    throw alreadyThere(finalPath);
   }
   let handle: FileHandle | undefined;
   const held = await holdFolder(path.dirname(finalPath));
@@ -105,8 +105,8 @@ export async function withTempFile<T>(
       const code = (error as NodeJS.ErrnoException).code;
       const folder = path.dirname(finalPath);
       // (A folder that is there may still say ENOENT: /proc makes no files.)
-      if (code === 'ENOENT' && !(await isFolder(folder))) throw new ZipError('IO', `folder ${folder} does not exist`, { cause: error });
-      if (code === 'ENOTDIR') throw new ZipError('IO', `${folder} is not a folder: a file is in its place or on its path`, { cause: error });
+      if (code === 'ENOENT' && !(await isFolder(folder))) throw new ZipError('IO', `folder ${folder} does not exist`, { cause: error, kind: 'NO_FOLDER', params: { folder } });
+      if (code === 'ENOTDIR') throw new ZipError('IO', `${folder} is not a folder: a file is in its place or on its path`, { cause: error, kind: 'NOT_A_FOLDER', params: { folder } });
       throw cannotWriteIn(folder, error);
     }
     if (options.onTempPath) options.onTempPath(tempPath, fileIdentity(await handle.stat({ bigint: true })));
@@ -215,7 +215,8 @@ async function placingError(error: unknown, finalPath: string): Promise<unknown>
   const folder = path.dirname(finalPath);
   if (code === 'ENOENT' || code === 'ENOTDIR') {
     const folderThere = await isFolder(folder);
-    return new ZipError('IO', folderThere ? `the temporary file beside ${finalPath} was removed before it was complete` : `folder ${folder} is gone: moved or deleted while the file was written`, { cause: error });
+    if (folderThere) return new ZipError('IO', `the temporary file beside ${finalPath} was removed before it was complete`, { cause: error, kind: 'TEMPORARY_REMOVED', params: { path: finalPath } });
+    return new ZipError('IO', `folder ${folder} is gone: moved or deleted while the file was written`, { cause: error, kind: 'FOLDER_GONE', params: { folder } });
   }
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return cannotWriteIn(folder, error);
   return error;
@@ -230,7 +231,12 @@ async function isFolder(folder: string): Promise<boolean> {
  * a source that cannot be read is said; it said Node's code ('cannot write in /x (EACCES)').
  */
 function cannotWriteIn(folder: string, error: unknown): ZipError {
-  return new ZipError('IO', `cannot write in ${folder}: ${systemWords(error)}`, { cause: error });
+  const params = systemParams(error);
+  return new ZipError('IO', `cannot write in ${folder}: ${params.system}`, { cause: error, kind: 'CANNOT_WRITE_IN', params: { folder, ...params } });
+}
+
+function alreadyThere(finalPath: string): ZipError {
+  return new ZipError('EXISTS', `${finalPath} already exists`, { kind: 'OUTPUT', params: { path: finalPath } });
 }
 
 /** Said before any work: a file whose name is too long could never be put there. */
@@ -239,7 +245,7 @@ export function checkNameFits(finalPath: string): void {
 }
 
 function nameTooLong(cause: unknown): ZipError {
-  return new ZipError('BAD_NAME', `the name is longer than the ${NAME_BYTES} bytes a file name may have`, { cause });
+  return new ZipError('BAD_NAME', `the name is longer than the ${NAME_BYTES} bytes a file name may have`, { cause, kind: 'TOO_LONG', params: { bytes: NAME_BYTES } });
 }
 
 /**
@@ -274,14 +280,14 @@ async function placeNumbered(tempPath: string, finalPath: string, onExists: OnEx
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') {
-        if (onExists === 'fail') throw new ZipError('EXISTS', `${finalPath} already exists`);
+        if (onExists === 'fail') throw alreadyThere(finalPath);
         continue;
       }
       if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EXDEV') {
         // No hard links here (FAT, some network shares): check, then rename. Not atomic, but the
         // window is one system call wide.
         if (await exists(candidate)) {
-          if (onExists === 'fail') throw new ZipError('EXISTS', `${finalPath} already exists`);
+          if (onExists === 'fail') throw alreadyThere(finalPath);
           continue;
         }
         await rename(tempPath, candidate);

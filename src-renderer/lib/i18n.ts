@@ -280,6 +280,45 @@ const en = {
   'problem.SOURCE_CHANGED.SHORTER': '{path} became shorter while it was read; archive not written',
   'problem.SOURCE_CHANGED.GREW': '{path} grew while it was read; archive not written',
   'problem.SOURCE_CHANGED.SIZE': '{path} changed size ({before} → {after} bytes); archive not written',
+  // What stops a job, or fails an entry, as main says it ({system}: the system's words for an error).
+  'problem.DISK_FULL': 'the disk is full',
+  'problem.DISK_FULL.STOPPED': 'the disk is full: extraction stopped (each file written is whole and checked; nothing half-written is left)',
+  'problem.DISK_FULL.STOPPED_AFTER': 'the disk is full: extraction stopped after {files} {files|file|files} (each file written is whole and checked; nothing half-written is left)',
+  'problem.IO.TARGET_GONE': 'the target folder {target} is gone (removed or moved away): extraction stopped',
+  'problem.IO.TARGET_GONE_AFTER': 'the target folder {target} is gone (removed or moved away): extraction stopped after {files} {files|file|files}',
+  'problem.SOURCE_CHANGED.ARCHIVE_CHANGED': 'the archive changed while it was extracted (rewritten or cut short): extraction stopped',
+  'problem.SOURCE_CHANGED.ARCHIVE_CHANGED_AFTER': 'the archive changed while it was extracted (rewritten or cut short): extraction stopped after {files} {files|file|files}',
+  'problem.IO.ARCHIVE_GONE': 'the archive was moved or deleted since it was opened; open it again',
+  'problem.IO.ARCHIVE_REPLACED': 'the archive was replaced or changed since it was opened; open it again',
+  'problem.IO.TARGET_NOT_MADE.LINK_THERE': 'cannot create the target folder {target}: a symbolic link that leads to no folder has that name',
+  'problem.IO.TARGET_NOT_MADE.FILE_THERE': 'cannot create the target folder {target}: a file has that name',
+  'problem.IO.TARGET_NOT_MADE.FILE_IN_PATH': 'cannot create the target folder {target}: a file is in its path',
+  'problem.IO.TARGET_NOT_MADE.SYSTEM': 'cannot create the target folder {target}: {system}',
+  'problem.IO.SYSTEM': '{system}',
+  'problem.EXISTS.SYSTEM': '{system}',
+  'problem.EXISTS.ALSO_FILE': '{path} is also a file in the archive',
+  'problem.EXISTS.ALSO_FOLDER': '{path} is also a folder in the archive',
+  'problem.EXISTS.NOT_A_FOLDER': '{path} exists and is not a folder',
+  'problem.EXISTS.THE_ARCHIVE': '{path} is the archive being extracted: it is not replaced',
+  'problem.EXISTS.FOLDER_THERE': 'a folder is already there; not replaced',
+  'problem.EXISTS.OUTPUT': '{path} already exists',
+  'problem.EXISTS.NOT_REPLACED.FOLDER': 'is a folder; not replaced',
+  'problem.EXISTS.NOT_REPLACED.SOURCE': 'is also one of the files to archive; not replaced',
+  'problem.EXISTS.NOT_REPLACED.NOT_A_FILE': 'is not a regular file; not replaced',
+  'problem.EXISTS.NOT_REPLACED.NOT_A_ZIP': 'exists and is not a ZIP archive; not replaced',
+  'problem.EXISTS.NOT_REPLACED.UNREADABLE': 'exists and cannot be read to check that it is a ZIP archive ({system}); not replaced',
+  'problem.IO.NO_FOLDER': 'folder {folder} does not exist',
+  'problem.IO.NOT_A_FOLDER': '{folder} is not a folder: a file is in its place or on its path',
+  'problem.IO.FOLDER_GONE': 'folder {folder} is gone: moved or deleted while the file was written',
+  'problem.IO.TEMPORARY_REMOVED': 'the temporary file beside {path} was removed before it was complete',
+  'problem.IO.CANNOT_WRITE_IN': 'cannot write in {folder}: {system}',
+  'problem.IO.OUTPUT.DISK_FULL': 'cannot write the archive: the disk is full',
+  'problem.IO.OUTPUT.QUOTA': 'cannot write the archive: the disk quota is used up',
+  'problem.IO.OUTPUT.SYSTEM': 'cannot write the archive: {system}',
+  'problem.BAD_NAME.TOO_LONG': 'the name is longer than the {bytes} bytes a file name may have',
+  'problem.SOURCE_CHANGED.NOT_FOUND': '{path}: no such file or folder',
+  'problem.SOURCE_CHANGED.NOT_FOUND_NOT_UTF8': '{path}: no such file or folder (if its name is not UTF-8, it cannot be given as a path; give the folder that holds it)',
+  'problem.IO.SOURCE': '{path}: {system}',
   'problem.SKIPPED': 'skipped: {reason}',
   // Why an extract skipped an entry (archive/extract.ts SkipReason), as main says it.
   'problem.SKIPPED.LATER_SAME_NAME': 'skipped: a later entry is also named {path}',
@@ -572,6 +611,44 @@ const de: Catalog = {
   'problem.SOURCE_CHANGED.SHORTER': '{path} wurde beim Lesen kürzer; Archiv nicht geschrieben',
   'problem.SOURCE_CHANGED.GREW': '{path} wurde beim Lesen länger; Archiv nicht geschrieben',
   'problem.SOURCE_CHANGED.SIZE': '{path} hat seine Größe geändert ({before} → {after} Bytes); Archiv nicht geschrieben',
+  'problem.DISK_FULL': 'der Datenträger ist voll',
+  'problem.DISK_FULL.STOPPED': 'Der Datenträger ist voll: Entpacken abgebrochen (jede geschriebene Datei ist vollständig und geprüft; nichts halb Geschriebenes bleibt zurück)',
+  'problem.DISK_FULL.STOPPED_AFTER': 'Der Datenträger ist voll: Entpacken nach {files} {files|Datei|Dateien} abgebrochen (jede geschriebene Datei ist vollständig und geprüft; nichts halb Geschriebenes bleibt zurück)',
+  'problem.IO.TARGET_GONE': 'Der Zielordner {target} ist nicht mehr da (gelöscht oder verschoben): Entpacken abgebrochen',
+  'problem.IO.TARGET_GONE_AFTER': 'Der Zielordner {target} ist nicht mehr da (gelöscht oder verschoben): Entpacken nach {files} {files|Datei|Dateien} abgebrochen',
+  'problem.SOURCE_CHANGED.ARCHIVE_CHANGED': 'Das Archiv hat sich beim Entpacken geändert (neu geschrieben oder gekürzt): Entpacken abgebrochen',
+  'problem.SOURCE_CHANGED.ARCHIVE_CHANGED_AFTER': 'Das Archiv hat sich beim Entpacken geändert (neu geschrieben oder gekürzt): Entpacken nach {files} {files|Datei|Dateien} abgebrochen',
+  'problem.IO.ARCHIVE_GONE': 'Das Archiv wurde verschoben oder gelöscht, seit es geöffnet wurde; bitte erneut öffnen',
+  'problem.IO.ARCHIVE_REPLACED': 'Das Archiv wurde ersetzt oder geändert, seit es geöffnet wurde; bitte erneut öffnen',
+  'problem.IO.TARGET_NOT_MADE.LINK_THERE': 'Der Zielordner {target} kann nicht angelegt werden: ein symbolischer Link dieses Namens führt zu keinem Ordner',
+  'problem.IO.TARGET_NOT_MADE.FILE_THERE': 'Der Zielordner {target} kann nicht angelegt werden: eine Datei hat diesen Namen',
+  'problem.IO.TARGET_NOT_MADE.FILE_IN_PATH': 'Der Zielordner {target} kann nicht angelegt werden: eine Datei liegt auf seinem Pfad',
+  'problem.IO.TARGET_NOT_MADE.SYSTEM': 'Der Zielordner {target} kann nicht angelegt werden (Systemfehler {system})',
+  'problem.IO.SYSTEM': 'Systemfehler {system}',
+  'problem.EXISTS.SYSTEM': 'Systemfehler {system}',
+  'problem.EXISTS.ALSO_FILE': '{path} ist im Archiv auch eine Datei',
+  'problem.EXISTS.ALSO_FOLDER': '{path} ist im Archiv auch ein Ordner',
+  'problem.EXISTS.NOT_A_FOLDER': '{path} ist schon vorhanden und kein Ordner',
+  'problem.EXISTS.THE_ARCHIVE': '{path} ist das Archiv, das entpackt wird: es wird nicht ersetzt',
+  'problem.EXISTS.FOLDER_THERE': 'dort ist schon ein Ordner; nicht ersetzt',
+  'problem.EXISTS.OUTPUT': '{path} ist schon vorhanden',
+  'problem.EXISTS.NOT_REPLACED.FOLDER': 'ist ein Ordner; nicht ersetzt',
+  'problem.EXISTS.NOT_REPLACED.SOURCE': 'ist auch eine der zu packenden Dateien; nicht ersetzt',
+  'problem.EXISTS.NOT_REPLACED.NOT_A_FILE': 'ist keine gewöhnliche Datei; nicht ersetzt',
+  'problem.EXISTS.NOT_REPLACED.NOT_A_ZIP': 'ist schon vorhanden und kein ZIP-Archiv; nicht ersetzt',
+  'problem.EXISTS.NOT_REPLACED.UNREADABLE': 'ist schon vorhanden, aber nicht lesbar, um zu prüfen, ob es ein ZIP-Archiv ist (Systemfehler {system}); nicht ersetzt',
+  'problem.IO.NO_FOLDER': 'Der Ordner {folder} existiert nicht',
+  'problem.IO.NOT_A_FOLDER': '{folder} ist kein Ordner: eine Datei steht an seiner Stelle oder auf seinem Pfad',
+  'problem.IO.FOLDER_GONE': 'Der Ordner {folder} ist nicht mehr da: verschoben oder gelöscht, während die Datei geschrieben wurde',
+  'problem.IO.TEMPORARY_REMOVED': 'Die temporäre Datei neben {path} wurde entfernt, bevor sie fertig war',
+  'problem.IO.CANNOT_WRITE_IN': 'In {folder} kann nicht geschrieben werden (Systemfehler {system})',
+  'problem.IO.OUTPUT.DISK_FULL': 'Das Archiv kann nicht geschrieben werden: der Datenträger ist voll',
+  'problem.IO.OUTPUT.QUOTA': 'Das Archiv kann nicht geschrieben werden: das Speicherkontingent ist aufgebraucht',
+  'problem.IO.OUTPUT.SYSTEM': 'Das Archiv kann nicht geschrieben werden (Systemfehler {system})',
+  'problem.BAD_NAME.TOO_LONG': 'Der Name ist länger als die {bytes} Bytes, die ein Dateiname haben darf',
+  'problem.SOURCE_CHANGED.NOT_FOUND': '{path}: Datei oder Ordner nicht gefunden',
+  'problem.SOURCE_CHANGED.NOT_FOUND_NOT_UTF8': '{path}: Datei oder Ordner nicht gefunden (ist der Name kein UTF-8, lässt er sich nicht als Pfad angeben; den Ordner angeben, der die Datei enthält)',
+  'problem.IO.SOURCE': '{path}: Systemfehler {system}',
   'problem.SKIPPED': 'übersprungen: {reason}',
   'problem.SKIPPED.LATER_SAME_NAME': 'übersprungen: ein späterer Eintrag heißt ebenfalls {path}',
   'problem.SKIPPED.EARLIER_SAME_NAME': 'übersprungen: ein früherer Eintrag heißt ebenfalls {path}',
@@ -649,9 +726,19 @@ export function problemText(problem: JobProblem, language: Locale = locale): str
 function problemWording(problem: JobProblem, language: Locale): string {
   if (problem.code !== undefined && problem.params !== undefined) {
     const wording = problem.kind === undefined ? problem.code : `${problem.code}.${problem.kind}`;
-    for (const key of [`problem.${wording}`, `safety.${wording}`]) if (hasMessage(key)) return t(key, problem.params, language);
+    for (const key of [`problem.${wording}`, `safety.${wording}`]) if (hasMessage(key)) return t(key, withSystemCode(problem.params, language), language);
   }
   return visibleText(problem.message);
+}
+
+/**
+ * The system's words for an error (`system`, "permission denied") are libuv's, in English only:
+ * a window in another language shows the system's code in their place (`errno`, "EACCES"), after
+ * its own words ("Systemfehler EACCES"). Short and exact, and what one searches for; a table of
+ * libuv's messages in German would have to keep up with libuv's.
+ */
+function withSystemCode(params: Readonly<Record<string, string | number>>, language: Locale): Readonly<Record<string, string | number>> {
+  return language !== 'en' && typeof params.errno === 'string' ? { ...params, system: params.errno } : params;
 }
 
 /**

@@ -705,7 +705,7 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
     }
   });
 
-  test('an Extract that skips a file already there says why in German', async () => {
+  test('an Extract that skips a file already there says why in German, and a Test of an archive changed since it was opened why it stopped', async () => {
     const harness = await startHarness({ locale: 'de-DE' });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-skipped-'));
     try {
@@ -722,6 +722,14 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
       // (Before: "da.txt: übersprungen: da.txt already exists".)
       expect(await extractJob.locator('.problems li').allTextContents()).toEqual(['da.txt: übersprungen: da.txt ist schon vorhanden']);
       expect(readFileSync(path.join(target, 'da.txt'), 'utf8')).toBe('schon da');
+
+      // A job that stops: a Test of the archive rewritten since the window opened it.
+      writeFileSync(archive, craftZip([{ name: 'da.txt', data: 'jetzt anders' }]));
+      await harness.page.getByRole('button', { name: 'Prüfen', exact: true }).click();
+      const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'PRÜFEN' }).filter({ hasText: 'eins.zip' });
+      await expect.poll(() => testJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('failed');
+      // (Before: "…/eins.zip: the archive was replaced or changed since it was opened; open it again".)
+      expect(await testJob.getByRole('alert').textContent()).toBe(`${archive}: Das Archiv wurde ersetzt oder geändert, seit es geöffnet wurde; bitte erneut öffnen`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await harness.close();

@@ -3,14 +3,19 @@
 // its catalog (src-renderer/lib/i18n.ts problemText, failureText); in English as main says it.
 // Real archives, the real worker.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobProblem, JobView } from '../../src-preload/contract.js';
-import { SKIP_KINDS, skipReason } from '../../src-main/archive/extract.js';
+import { OutputError } from '../../src-main/archive/buffers.js';
+import { extractArchive, SKIP_KINDS, skipReason } from '../../src-main/archive/extract.js';
+import { ioError as sourceError } from '../../src-main/archive/sources.js';
+import { checkNameFits } from '../../src-main/archive/temp-file.js';
+import { wordedAs, type ZipError } from '../../src-main/zip/errors.js';
 import { WindowJobs } from '../../src-main/ipc/jobs.js';
 import { JobClient } from '../../src-main/jobs/client.js';
+import type { ArchiveIdentity } from '../../src-main/jobs/protocol.js';
 import { failureText, problemText } from '../../src-renderer/lib/i18n.js';
 import { craftZip } from './craft.js';
 import { makeTempDir } from './reader-fixtures.js';
@@ -156,5 +161,173 @@ describe("an extract's skipped entries in the window", () => {
       windowJobs.dispose();
       await client.close();
     }
+  });
+});
+
+describe('what stops a job, in the window', () => {
+  /** The job's line in English (main's, as the window shows it) and in German. */
+  const lines = (job: JobView): [string, string] => [failureText(job.kind, job.failure!, 'en'), failureText(job.kind, job.failure!, 'de')];
+
+  it('a Test or Extract of an archive replaced, changed or gone since it was opened; an Extract whose target folder cannot be made, or a file stands where a folder goes', async () => {
+    const archive = path.join(dir, 'geoeffnet.zip');
+    writeFileSync(archive, craftZip([{ name: 'd/a.txt', data: 'a' }]));
+    const identity = (): ArchiveIdentity => {
+      const { dev, ino, size, mtimeMs } = statSync(archive);
+      return { dev, ino, size, mtimeMs };
+    };
+    const client = new JobClient();
+    const windowJobs = new WindowJobs(client);
+    try {
+      const opened = identity();
+      writeFileSync(archive, craftZip([{ name: 'd/a.txt', data: 'anders' }]));
+      const replaced = await ended(windowJobs, () => windowJobs.test(archive, opened));
+      expect(replaced.failure!.problem).toMatchObject({ code: 'IO', kind: 'ARCHIVE_REPLACED' });
+      expect(lines(replaced)).toEqual([
+        `${archive}: the archive was replaced or changed since it was opened; open it again`,
+        `${archive}: Das Archiv wurde ersetzt oder geändert, seit es geöffnet wurde; bitte erneut öffnen`,
+      ]);
+      const now = identity();
+      rmSync(archive);
+      const gone = await ended(windowJobs, () => windowJobs.extract(archive, null, path.join(dir, 'nie'), 'skip', now));
+      expect(lines(gone)).toEqual([
+        `${archive}: the archive was moved or deleted since it was opened; open it again`,
+        `${archive}: Das Archiv wurde verschoben oder gelöscht, seit es geöffnet wurde; bitte erneut öffnen`,
+      ]);
+
+      writeFileSync(archive, craftZip([{ name: 'd/a.txt', data: 'a' }]));
+      const file = path.join(dir, 'eine-datei');
+      writeFileSync(file, 'keine Ordner');
+      const fileThere = await ended(windowJobs, () => windowJobs.extract(archive, null, file, 'skip'));
+      expect(lines(fileThere)).toEqual([
+        `${archive}: cannot create the target folder ${file}: a file has that name`,
+        `${archive}: Der Zielordner ${file} kann nicht angelegt werden: eine Datei hat diesen Namen`,
+      ]);
+      const below = path.join(file, 'darunter');
+      const fileInPath = await ended(windowJobs, () => windowJobs.extract(archive, null, below, 'skip'));
+      expect(lines(fileInPath)[1]).toBe(`${archive}: Der Zielordner ${below} kann nicht angelegt werden: eine Datei liegt auf seinem Pfad`);
+      expect(lines(fileInPath)[0]).toBe(fileInPath.error);
+
+      const target = path.join(dir, 'mit-datei-d');
+      mkdirSync(target);
+      writeFileSync(path.join(target, 'd'), 'a file where the folder d goes');
+      const notAFolder = await ended(windowJobs, () => windowJobs.extract(archive, null, target, 'skip'));
+      expect(lines(notAFolder)).toEqual([
+        `${archive}: d/a.txt: could not extract: d exists and is not a folder`,
+        `${archive}: d/a.txt: konnte nicht entpackt werden: d ist schon vorhanden und kein Ordner`,
+      ]);
+      for (const job of [replaced, gone, fileThere, fileInPath, notAFolder]) expect(lines(job)[0]).toBe(job.error);
+    } finally {
+      windowJobs.dispose();
+      await client.close();
+    }
+  });
+
+  it("a batch's create and a create: a folder that is not there, an output folder that is not there, a folder in the output's place, a folder that takes no file", async () => {
+    const client = new JobClient();
+    const windowJobs = new WindowJobs(client);
+    try {
+      const missing = path.join(dir, 'fehlt');
+      const vanished = await ended(windowJobs, async () => (await windowJobs.batch([missing], null, 6))[0]!);
+      expect(lines(vanished)).toEqual([`${missing}.zip: ${missing}/: no such file or folder`, `${missing}.zip: ${missing}/: Datei oder Ordner nicht gefunden`]);
+
+      const folder = path.join(dir, 'quelle');
+      mkdirSync(folder);
+      writeFileSync(path.join(folder, 'x.txt'), 'x');
+      const nowhere = path.join(dir, 'kein-ordner');
+      const noFolder = await ended(windowJobs, async () => (await windowJobs.batch([folder], nowhere, 6))[0]!);
+      expect(lines(noFolder)).toEqual([`${nowhere}/quelle.zip: folder ${nowhere} does not exist`, `${nowhere}/quelle.zip: Der Ordner ${nowhere} existiert nicht`]);
+
+      // A create over a folder, and into /proc, which makes no files: the system's words in English, its code in German.
+      const created = async (outputPath: string) => ended(windowJobs, async () => client.enqueue({ kind: 'create', outputPath, sources: [folder] })[0]!);
+      const aFolder = path.join(dir, 'ein-ordner.zip');
+      mkdirSync(aFolder);
+      const folderThere = await created(aFolder);
+      expect(lines(folderThere)).toEqual([`${aFolder}: is a folder; not replaced`, `${aFolder}: ist ein Ordner; nicht ersetzt`]);
+      const proc = await created('/proc/zipdesk-test.zip');
+      expect(proc.failure!.problem.params).toEqual({ folder: '/proc', system: 'no such file or directory', errno: 'ENOENT' });
+      expect(lines(proc)).toEqual(['/proc/zipdesk-test.zip: cannot write in /proc: no such file or directory', '/proc/zipdesk-test.zip: In /proc kann nicht geschrieben werden (Systemfehler ENOENT)']);
+      for (const job of [vanished, noFolder, folderThere, proc]) expect(lines(job)[0]).toBe(job.error);
+    } finally {
+      windowJobs.dispose();
+      await client.close();
+    }
+  });
+});
+
+describe('what stops a job or fails an entry, made by the code that says it', () => {
+  /** A system error as Node makes them ("EACCES: permission denied, open '/x'"). */
+  const systemError = (code: string, words: string, syscall = 'open') => Object.assign(new Error(`${code}: ${words}, ${syscall} '/x'`), { code, syscall });
+  /** A ZipError as a job's problem; its English as main says it, and its German. */
+  const said = (error: ZipError): [string, string] => {
+    const problem: JobProblem = { entry: error.entry ?? null, message: error.message, code: error.code, ...wordedAs(error) };
+    expect(problemText(problem, 'en')).toBe(error.entry === undefined ? error.message : `${error.entry}: ${error.message}`);
+    return [problemText(problem, 'en'), problemText(problem, 'de')];
+  };
+
+  it('writing the archive, reading a source, a name too long', () => {
+    expect(said(new OutputError(systemError('ENOSPC', 'no space left on device', 'write')))[1]).toBe('Das Archiv kann nicht geschrieben werden: der Datenträger ist voll');
+    expect(said(new OutputError(systemError('EDQUOT', 'disk quota exceeded', 'write')))[1]).toBe('Das Archiv kann nicht geschrieben werden: das Speicherkontingent ist aufgebraucht');
+    expect(said(new OutputError(systemError('EFBIG', 'file too large', 'write')))).toEqual(['cannot write the archive: file too large', 'Das Archiv kann nicht geschrieben werden (Systemfehler EFBIG)']);
+    expect(said(sourceError(systemError('EACCES', 'permission denied', 'scandir'), '/home/a/privat'))).toEqual(['/home/a/privat: permission denied', '/home/a/privat: Systemfehler EACCES']);
+    expect(said(sourceError(systemError('ENOENT', 'no such file or directory', 'lstat'), '/home/a/caf\uFFFD'))[1]).toBe(
+      '/home/a/caf\uFFFD: Datei oder Ordner nicht gefunden (ist der Name kein UTF-8, lässt er sich nicht als Pfad angeben; den Ordner angeben, der die Datei enthält)',
+    );
+    let tooLong: unknown;
+    try {
+      checkNameFits(path.join(dir, `${'x'.repeat(300)}.zip`));
+    } catch (error) {
+      tooLong = error;
+    }
+    expect(said(tooLong as ZipError)[1]).toBe('Der Name ist länger als die 255 Bytes, die ein Dateiname haben darf');
+  });
+
+  it("an extract's entries that cannot be written: a file, folder or the archive itself in the way", async () => {
+    const problems = async (archive: string, target: string, overwrite: 'skip' | 'replace') => {
+      const result = await extractArchive(archive, target, { overwrite });
+      return result.problems.map((problem) => problemText({ ...problem, entry: problem.entry }, 'de'));
+    };
+    const fileThenFolder = path.join(dir, 'datei-dann-ordner.zip');
+    writeFileSync(fileThenFolder, craftZip([{ name: 'x', data: 'a file' }, { name: 'x/y', data: 'under it' }]));
+    expect(await problems(fileThenFolder, path.join(dir, 'ddo'), 'skip')).toEqual(['x/y: x ist im Archiv auch eine Datei']);
+    const folderThenFile = path.join(dir, 'ordner-dann-datei.zip');
+    writeFileSync(folderThenFile, craftZip([{ name: 'x/', kind: 'directory' }, { name: 'x', data: 'a file' }]));
+    expect(await problems(folderThenFile, path.join(dir, 'odd'), 'skip')).toEqual(['x: x ist im Archiv auch ein Ordner']);
+    const inside = path.join(dir, 'selbst');
+    mkdirSync(inside);
+    const itself = path.join(inside, 'selbst.zip');
+    writeFileSync(itself, craftZip([{ name: 'selbst.zip', data: 'not me' }]));
+    expect(await problems(itself, inside, 'replace')).toEqual(['selbst.zip: selbst.zip ist das Archiv, das entpackt wird: es wird nicht ersetzt']);
+  });
+
+  it('the rest, as main words them: each in English as main says it, in German with its values', () => {
+    const sys = { system: 'permission denied', errno: 'EACCES' };
+    const table: [JobProblem, string][] = [
+      [{ entry: null, code: 'DISK_FULL', kind: 'STOPPED', params: {}, message: 'the disk is full: extraction stopped (each file written is whole and checked; nothing half-written is left)' }, 'Der Datenträger ist voll: Entpacken abgebrochen (jede geschriebene Datei ist vollständig und geprüft; nichts halb Geschriebenes bleibt zurück)'],
+      [{ entry: null, code: 'DISK_FULL', kind: 'STOPPED_AFTER', params: { files: 1 }, message: 'the disk is full: extraction stopped after 1 file (each file written is whole and checked; nothing half-written is left)' }, 'Der Datenträger ist voll: Entpacken nach 1 Datei abgebrochen (jede geschriebene Datei ist vollständig und geprüft; nichts halb Geschriebenes bleibt zurück)'],
+      [{ entry: null, code: 'IO', kind: 'TARGET_GONE', params: { target: '/t' }, message: 'the target folder /t is gone (removed or moved away): extraction stopped' }, 'Der Zielordner /t ist nicht mehr da (gelöscht oder verschoben): Entpacken abgebrochen'],
+      [{ entry: null, code: 'IO', kind: 'TARGET_GONE_AFTER', params: { target: '/t', files: 3 }, message: 'the target folder /t is gone (removed or moved away): extraction stopped after 3 files' }, 'Der Zielordner /t ist nicht mehr da (gelöscht oder verschoben): Entpacken nach 3 Dateien abgebrochen'],
+      [{ entry: null, code: 'SOURCE_CHANGED', kind: 'ARCHIVE_CHANGED', params: {}, message: 'the archive changed while it was extracted (rewritten or cut short): extraction stopped' }, 'Das Archiv hat sich beim Entpacken geändert (neu geschrieben oder gekürzt): Entpacken abgebrochen'],
+      [{ entry: null, code: 'SOURCE_CHANGED', kind: 'ARCHIVE_CHANGED_AFTER', params: { files: 2 }, message: 'the archive changed while it was extracted (rewritten or cut short): extraction stopped after 2 files' }, 'Das Archiv hat sich beim Entpacken geändert (neu geschrieben oder gekürzt): Entpacken nach 2 Dateien abgebrochen'],
+      [{ entry: null, code: 'IO', kind: 'TARGET_NOT_MADE.LINK_THERE', params: { target: '/t' }, message: 'cannot create the target folder /t: a symbolic link that leads to no folder has that name' }, 'Der Zielordner /t kann nicht angelegt werden: ein symbolischer Link dieses Namens führt zu keinem Ordner'],
+      [{ entry: null, code: 'IO', kind: 'TARGET_NOT_MADE.SYSTEM', params: { target: '/t', ...sys }, message: 'cannot create the target folder /t: permission denied' }, 'Der Zielordner /t kann nicht angelegt werden (Systemfehler EACCES)'],
+      [{ entry: 'a.txt', code: 'DISK_FULL', params: {}, message: 'the disk is full' }, 'a.txt: der Datenträger ist voll'],
+      [{ entry: 'a.txt', code: 'IO', kind: 'SYSTEM', params: sys, message: 'permission denied' }, 'a.txt: Systemfehler EACCES'],
+      [{ entry: 'a.txt', code: 'EXISTS', kind: 'SYSTEM', params: { system: 'file already exists', errno: 'EEXIST' }, message: 'file already exists' }, 'a.txt: Systemfehler EEXIST'],
+      [{ entry: 'a.txt', code: 'EXISTS', kind: 'FOLDER_THERE', params: {}, message: 'a folder is already there; not replaced' }, 'a.txt: dort ist schon ein Ordner; nicht ersetzt'],
+      [{ entry: null, code: 'EXISTS', kind: 'OUTPUT', params: { path: '/o.zip' }, message: '/o.zip already exists' }, '/o.zip ist schon vorhanden'],
+      [{ entry: null, code: 'EXISTS', kind: 'NOT_REPLACED.SOURCE', params: {}, message: 'is also one of the files to archive; not replaced' }, 'ist auch eine der zu packenden Dateien; nicht ersetzt'],
+      [{ entry: null, code: 'EXISTS', kind: 'NOT_REPLACED.NOT_A_FILE', params: {}, message: 'is not a regular file; not replaced' }, 'ist keine gewöhnliche Datei; nicht ersetzt'],
+      [{ entry: null, code: 'EXISTS', kind: 'NOT_REPLACED.NOT_A_ZIP', params: {}, message: 'exists and is not a ZIP archive; not replaced' }, 'ist schon vorhanden und kein ZIP-Archiv; nicht ersetzt'],
+      [{ entry: null, code: 'EXISTS', kind: 'NOT_REPLACED.UNREADABLE', params: sys, message: 'exists and cannot be read to check that it is a ZIP archive (permission denied); not replaced' }, 'ist schon vorhanden, aber nicht lesbar, um zu prüfen, ob es ein ZIP-Archiv ist (Systemfehler EACCES); nicht ersetzt'],
+      [{ entry: null, code: 'IO', kind: 'NOT_A_FOLDER', params: { folder: '/f' }, message: '/f is not a folder: a file is in its place or on its path' }, '/f ist kein Ordner: eine Datei steht an seiner Stelle oder auf seinem Pfad'],
+      [{ entry: null, code: 'IO', kind: 'FOLDER_GONE', params: { folder: '/f' }, message: 'folder /f is gone: moved or deleted while the file was written' }, 'Der Ordner /f ist nicht mehr da: verschoben oder gelöscht, während die Datei geschrieben wurde'],
+      [{ entry: null, code: 'IO', kind: 'TEMPORARY_REMOVED', params: { path: '/o.zip' }, message: 'the temporary file beside /o.zip was removed before it was complete' }, 'Die temporäre Datei neben /o.zip wurde entfernt, bevor sie fertig war'],
+    ];
+    for (const [problem, german] of table) {
+      expect(problemText(problem, 'en')).toBe(problem.entry === null ? problem.message : `${problem.entry}: ${problem.message}`);
+      expect(problemText(problem, 'de')).toBe(german);
+    }
+    // Without the system's code, its words are all there is.
+    expect(problemText({ entry: 'a.txt', code: 'IO', kind: 'SYSTEM', params: { system: 'odd' }, message: 'odd' }, 'de')).toBe('a.txt: Systemfehler odd');
   });
 });
