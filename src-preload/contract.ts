@@ -131,6 +131,8 @@ export const MEANING_CODES = [
   'FLAG_DEFLATE_SUPER_FAST',
   'FLAG_OTHER',
   'METHOD_NUMBER',
+  'METHOD_STORED',
+  'METHOD_ZSTANDARD_OLD',
   'DOS_TIME_OUT_OF_RANGE',
   'DOS_DATE',
   'DOS_DATE_OUT_OF_RANGE',
@@ -217,11 +219,53 @@ export interface MeaningPart {
 export type MeaningClause = readonly MeaningPart[];
 
 export interface RecordView {
-  /** "Local file header", "End of central directory record", "Extended timestamp (0x5455)"… */
+  /** "end of central directory record", "extended timestamp (0x5455)"…, in English. */
   readonly title: string;
+  /** The same by its code, which the window words in the user's language; null for a title without one (said as `title`). */
+  readonly titled: RecordTitling | null;
   readonly offset: number;
   readonly size: number;
   readonly fields: readonly FieldView[];
+}
+
+/**
+ * Every title the inspector gives a record or an extra field (main's zip/record-titles.ts says
+ * each in English). The window words each in English and German: its catalog has `record.` and
+ * each of these. The names of fields stay APPNOTE's, in every language.
+ */
+export const RECORD_TITLES = [
+  'LOCAL_FILE_HEADER',
+  'CENTRAL_DIRECTORY_HEADER',
+  'DIGITAL_SIGNATURE',
+  'END_OF_CENTRAL_DIRECTORY',
+  'ZIP64_END_OF_CENTRAL_DIRECTORY',
+  'ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR',
+  'DATA_DESCRIPTOR',
+  'DATA_DESCRIPTOR_UNSIGNED',
+  'DATA_DESCRIPTOR_ZIP64',
+  'DATA_DESCRIPTOR_ZIP64_UNSIGNED',
+  'EXTRA_ZIP64',
+  'EXTRA_EXTENDED_TIMESTAMP',
+  'EXTRA_INFOZIP_UNIX_OLD',
+  'EXTRA_INFOZIP_UNIX_NEW',
+  'EXTRA_INFOZIP_UNIX_2',
+  'EXTRA_INFOZIP_UNICODE_PATH',
+  'EXTRA_INFOZIP_UNICODE_COMMENT',
+  'EXTRA_NTFS',
+  'EXTRA_PKWARE_UNIX',
+  'EXTRA_WINZIP_AES',
+  'EXTRA_UNKNOWN',
+  'EXTRA_UNKNOWN_CUT',
+  'TRAILING_BYTES',
+] as const;
+
+export type RecordTitle = (typeof RECORD_TITLES)[number];
+
+/** A record's title as the window words it: its code, an extra field's header id (shown as "(0x5455)"), and whether the field runs past the extra field area. */
+export interface RecordTitling {
+  readonly code: RecordTitle;
+  readonly headerId: number | null;
+  readonly cutShort: boolean;
 }
 
 /** A row of the side-by-side view: the same field in the local header and in the central record. */

@@ -2,7 +2,8 @@
 // are the reader's (zip/inspect.ts, the same views `zipdesk inspect` prints); this only pairs
 // the local and central fields row by row for the side-by-side table and turns values into text.
 
-import type { EntryInspection, FieldPair, FieldView, MeaningClause, RecordView } from '../../src-preload/contract.js';
+import type { EntryInspection, FieldPair, FieldView, MeaningClause, RecordTitling, RecordView } from '../../src-preload/contract.js';
+import { titleCodeOf } from '../zip/record-titles.js';
 import { hex } from '../zip/errors.js';
 import { isSizeKnown, type ZipEntry } from '../zip/model.js';
 import {
@@ -42,11 +43,18 @@ function withoutValue(clauses: Meaning, value: string): MeaningClause[] {
 }
 
 function recordView(record: ZipRecordView): RecordView {
-  return { title: record.title, offset: record.offset, size: record.length, fields: record.fields.map(fieldView) };
+  return { title: record.title, titled: titling(record.title, null), offset: record.offset, size: record.length, fields: record.fields.map(fieldView) };
 }
 
 function extraView(extra: ExtraFieldView): RecordView {
-  return { title: extra.headerId === NO_HEADER_ID ? extra.title : `${extra.title} (${hex(extra.headerId, 4)})`, offset: extra.offset, size: extra.length, fields: extra.fields.map(fieldView) };
+  const headerId = extra.headerId === NO_HEADER_ID ? null : extra.headerId;
+  return { title: headerId === null ? extra.title : `${extra.title} (${hex(headerId, 4)})`, titled: titling(extra.title, headerId), offset: extra.offset, size: extra.length, fields: extra.fields.map(fieldView) };
+}
+
+/** A title by its code, for the window to word (null: one without, said as it is). */
+function titling(title: string, headerId: number | null): RecordTitling | null {
+  const titled = titleCodeOf(title);
+  return titled === undefined ? null : { ...titled, headerId };
 }
 
 /** The local header's and central record's fields in one table, central order, local-only fields kept. */

@@ -15,6 +15,8 @@ export const BITFLAG_MASKED_HEADERS = 0b0010_0000_0000_0000;
 /** 4.4.5 compression method. */
 export const METHOD_STORED = 0;
 export const METHOD_DEFLATED = 8;
+/** Zstandard as first numbered, deprecated for method 93 (APPNOTE 4.4.5). */
+export const METHOD_ZSTANDARD_OLD = 20;
 export const METHOD_AES = 99;
 
 /** 6.1.3: traditional PKWARE encryption puts a 12-byte encryption header before an entry's compressed data, counted in its compressed size. */

@@ -17,6 +17,8 @@ import {
   HOST_OSX,
   HOST_UNIX,
   METHOD_NAMES,
+  METHOD_STORED,
+  METHOD_ZSTANDARD_OLD,
   S_IFMT,
   ZIP64_MARKER_16,
   ZIP64_MARKER_32,
@@ -29,6 +31,7 @@ import { decodeHeaderText, isAsciiBytes, nameCrc32, unflaggedText, unicodeExtraT
 import type { ZipReader } from './reader.js';
 import { MEANING_ENGLISH, meaning, meaningText, part, sizePart, textPart, type Meaning, type MeaningPart } from './meanings.js';
 import { noDescriptorAfter } from './entry-data.js';
+import { CUT_SHORT, RECORD_TITLE_ENGLISH, titleCodeOf } from './record-titles.js';
 import {
   CENTRAL_DIRECTORY_HEADER,
   DATA_DESCRIPTOR,
@@ -288,8 +291,14 @@ function headerMeanings(signature: number, values: Record<string, number>, zip64
   };
 }
 
-/** A method by its name (technical names, alike in every language), or by its number when it has none. */
+/**
+ * A method by its name, or by its number when it has none. The names are technical, alike in
+ * every language (Deflated, Imploded, BZIP2: APPNOTE 4.4.5's), but for the two that describe
+ * (Stored, Zstandard (old)), which the window words.
+ */
 function methodMeaning(method: number): Meaning {
+  if (method === METHOD_STORED) return meaning('METHOD_STORED');
+  if (method === METHOD_ZSTANDARD_OLD) return meaning('METHOD_ZSTANDARD_OLD');
   const name = METHOD_NAMES[method];
   return name === undefined ? meaning('METHOD_NUMBER', { method: String(method) }) : meaning('TEXT', { text: name });
 }
@@ -353,7 +362,7 @@ export function describeExtraFields(buf: Buffer, start: number, end: number, bas
     if (dataEnd > end) {
       views.push({
         headerId: id,
-        title: `${EXTRA_FIELD_LAYOUTS.get(id)?.title ?? 'unknown'}${CUT_SHORT}`,
+        title: `${EXTRA_FIELD_LAYOUTS.get(id)?.title ?? RECORD_TITLE_ENGLISH.EXTRA_UNKNOWN_CUT}${CUT_SHORT}`,
         section: undefined,
         offset: base + p,
         length: end - p,
@@ -533,10 +542,9 @@ function rawRow(name: string, buf: Buffer, start: number, end: number, base: num
   return { name, offset: base + start, size: end - start, raw: rawHex(buf, start, end), value: `${end - start} bytes` };
 }
 
-/** The title of trailing bytes too few to be an extra field, of an unknown one, and what is said of one cut short. */
-const TRAILING_BYTES_TITLE = 'trailing bytes';
-const UNKNOWN_EXTRA_TITLE = 'unknown extra field';
-const CUT_SHORT = ' (runs past the extra field area)';
+/** The title of trailing bytes too few to be an extra field, and of an unknown one. */
+const TRAILING_BYTES_TITLE = RECORD_TITLE_ENGLISH.TRAILING_BYTES;
+const UNKNOWN_EXTRA_TITLE = RECORD_TITLE_ENGLISH.EXTRA_UNKNOWN;
 
 /** The extra field area's fields by id and title (extraFieldLabel), "none" for none. */
 function extraSummary(extras: readonly ExtraFieldView[]): Meaning {
@@ -545,9 +553,12 @@ function extraSummary(extras: readonly ExtraFieldView[]): Meaning {
     if (extra.headerId === NO_HEADER_ID) return [part('EXTRA_FIELD_TRAILING_BYTES')];
     const id = hex(extra.headerId, 4);
     if (extra.title === UNKNOWN_EXTRA_TITLE) return [part('EXTRA_FIELD_UNKNOWN', { id })];
-    if (!extra.title.endsWith(CUT_SHORT)) return [part('EXTRA_FIELD', { id, title: extra.title })];
+    // The title's code too (`record`), which the window words the title by.
+    const titled = titleCodeOf(extra.title);
+    const record: Record<string, string> = titled === undefined ? {} : { record: titled.code };
+    if (!extra.title.endsWith(CUT_SHORT)) return [part('EXTRA_FIELD', { id, title: extra.title, ...record })];
     const title = extra.title.slice(0, -CUT_SHORT.length);
-    return [title === 'unknown' ? part('EXTRA_FIELD_UNKNOWN_CUT', { id }) : part('EXTRA_FIELD_CUT', { id, title })];
+    return [title === RECORD_TITLE_ENGLISH.EXTRA_UNKNOWN_CUT ? part('EXTRA_FIELD_UNKNOWN_CUT', { id }) : part('EXTRA_FIELD_CUT', { id, title, ...record })];
   });
 }
 

@@ -29,6 +29,9 @@ export const MEANING_ENGLISH = {
   FLAG_DEFLATE_SUPER_FAST: 'bits 1-2 super fast compression',
   FLAG_OTHER: 'other bits {bits}',
   METHOD_NUMBER: 'method {method}',
+  /** Method names that say what was done (APPNOTE 4.4.5), not a name of their own as Deflated, BZIP2 or LZMA are. */
+  METHOD_STORED: 'Stored',
+  METHOD_ZSTANDARD_OLD: 'Zstandard (old)',
   DOS_TIME_OUT_OF_RANGE: '{time} (out of range)',
   DOS_DATE: '{date} (local time)',
   DOS_DATE_OUT_OF_RANGE: '{date} (out of range)',

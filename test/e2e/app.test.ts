@@ -672,6 +672,8 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
       await harness.page.getByRole('button', { name: 'Archivbericht' }).click();
       const end = harness.page.getByTestId('record').last();
       await end.waitFor();
+      // Its title too (before: "end of central directory record").
+      expect(await end.locator('caption').textContent()).toMatch(/^Endeintrag des Zentralverzeichnisses @\d+ · 22 B$/);
       const row = async (field: string) => (await end.locator('tr', { hasText: field }).locator('.meaning').textContent()) ?? '';
       expect(await row('totalNumberOfCentralDirectoryRecords')).toBe('1 Eintrag');
       expect(await row('signature')).toBe('wie erwartet');

@@ -5,14 +5,15 @@
 
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import { MEANING_CODES, type FieldView, type RecordView } from '../../src-preload/contract.js';
+import { MEANING_CODES, RECORD_TITLES, type FieldView, type RecordView } from '../../src-preload/contract.js';
 import { endRecords, inspectEntry } from '../../src-main/ipc/inspection.js';
 import { inspectEntry as inspectEntryRows } from '../../src-main/zip/inspect.js';
 import { MEANING_ENGLISH } from '../../src-main/zip/meanings.js';
+import { RECORD_TITLE_ENGLISH } from '../../src-main/zip/record-titles.js';
 import { formatBytes } from '../../src-main/cli/job-progress.js';
 import { CATALOGS } from '../../src-renderer/lib/i18n.js';
-import { meaningText } from '../../src-renderer/lib/meanings.js';
-import { craftZip } from './craft.js';
+import { meaningText, recordTitle } from '../../src-renderer/lib/meanings.js';
+import { craftZip, extraField } from './craft.js';
 import { openBuffer } from './reader-fixtures.js';
 
 /** Codes said alike in both languages: technical text, a size in units, an extra field's id and title, DOS letters, a section. */
@@ -138,5 +139,52 @@ describe('inspector meanings in the window', () => {
 describe("the command line's sizes", () => {
   it('a size that rounds to 1,000 of its unit is said in the next one, as the inspector and the window say it: 999,999 bytes are "1.0 MB", not "1000.0 KB"', () => {
     expect([999, 1000, 999_949, 999_950, 999_999, 1_000_000, 999_999_999].map(formatBytes)).toEqual(['999 B', '1.0 KB', '999.9 KB', '1.0 MB', '1.0 MB', '1.0 MB', '1.0 GB']);
+  });
+});
+
+describe("records' and extra fields' titles in the window", () => {
+  it('every title has an English wording, main\'s, and a German one; proper names alike', () => {
+    expect([...RECORD_TITLES].sort()).toEqual(Object.keys(RECORD_TITLE_ENGLISH).sort());
+    for (const code of RECORD_TITLES) {
+      expect(CATALOGS.en[`record.${code}`], code).toBe(RECORD_TITLE_ENGLISH[code]);
+      const german = recordTitle({ title: 'unused', titled: { code, headerId: null, cutShort: false } }, 'de');
+      if (code === 'EXTRA_NTFS' || code === 'EXTRA_PKWARE_UNIX') expect(german, code).toBe(RECORD_TITLE_ENGLISH[code]);
+      else expect(german, code).not.toBe(RECORD_TITLE_ENGLISH[code]);
+    }
+  });
+
+  it("an entry's extra fields, its data descriptor and the end records: titled in German, and in English as main titles them", async () => {
+    const timestamp = extraField(0x5455, Buffer.from([1, 0, 0, 0, 0]));
+    const unknown = extraField(0x6666, Buffer.from('xy'));
+    const cut = Buffer.concat([timestamp.subarray(0, 4), Buffer.from([1])]);
+    cut.writeUInt16LE(5, 2);
+    const archive = craftZip(
+      [
+        { name: 'a.txt', data: 'alpha', centralExtra: Buffer.concat([timestamp, unknown, Buffer.from([9, 9])]), localExtra: cut, flags: 0b1000, afterData: Buffer.alloc(12) },
+        { name: 'b.txt', data: 'beta', method: 0 },
+      ],
+      '',
+      { zip64End: { count: 2, extensible: Buffer.alloc(0) } },
+    );
+    const reader = await openBuffer(archive);
+    const [a, b] = await reader.readEntries();
+    const view = await inspectEntry(reader, a!);
+    const titles = (records: readonly RecordView[], language: 'en' | 'de') => records.map((record) => recordTitle(record, language));
+    for (const records of [view.centralExtras, view.localExtras]) expect(titles(records, 'en')).toEqual(records.map((record) => record.title));
+    expect(titles(view.centralExtras, 'de')).toEqual(['erweiterter Zeitstempel (0x5455)', 'unbekanntes Zusatzfeld (0x6666)', 'überzählige Bytes am Ende']);
+    expect(titles(view.localExtras, 'de')).toEqual(['erweiterter Zeitstempel (reicht über den Bereich der Zusatzfelder hinaus) (0x5455)']);
+    expect(recordTitle(view.dataDescriptor!, 'de')).toBe('Datendeskriptor (ohne Signatur)');
+    expect(recordTitle(view.dataDescriptor!, 'en')).toBe(view.dataDescriptor!.title);
+    // The extra field area's summary names each field by its title too; the command line's stays English.
+    const extras = view.pairs.find((pair) => pair.name === 'extraField')!;
+    expect(meaningText(extras.central!, 'de')).toBe('0x5455 erweiterter Zeitstempel; 0x6666 unbekanntes Zusatzfeld; überzählige Bytes am Ende');
+    expect(meaningText(extras.central!, 'en')).toBe(extras.central!.meaning);
+    expect(meaningText(extras.local!, 'de')).toBe('0x5455 erweiterter Zeitstempel (reicht über den Bereich der Zusatzfelder hinaus)');
+    const ends = await endRecords(reader);
+    expect(titles(ends, 'en')).toEqual(ends.map((record) => record.title));
+    expect(titles(ends, 'de')).toEqual(['ZIP64-Endeintrag des Zentralverzeichnisses', 'Verweis auf den ZIP64-Endeintrag des Zentralverzeichnisses', 'Endeintrag des Zentralverzeichnisses']);
+    // A method that says what was done, in German; one of a name of its own, alike.
+    const method = async (entry: typeof a, language: 'en' | 'de') => meaningText((await inspectEntry(reader, entry!)).pairs.find((pair) => pair.name === 'compressionMethod')!.central!, language);
+    expect([await method(b, 'de'), await method(b, 'en'), await method(a, 'de')]).toEqual(['ohne Kompression (Stored)', 'Stored', 'Deflated']);
   });
 });
