@@ -91,14 +91,42 @@ export interface WalkOptions {
   readonly onSkip?: (skipped: SkippedSource) => void;
 }
 
-/** A path the walk met and left out of the archive, by the name its entry would have had, and why. */
+/**
+ * A path the walk met and left out of the archive, by the name its entry would have had, and why:
+ * in English, and by its kind (SOURCE_SKIP_REASONS), which the window words.
+ */
 export interface SkippedSource {
   readonly name: string;
   readonly reason: string;
+  readonly kind: SourceSkipKind;
 }
 
-/** What a path that is not a file, a folder or a link is. */
-function specialKind(st: Stats): string {
+/** Every reason the walk leaves a path out, in English. */
+export const SOURCE_SKIP_REASONS = {
+  REPLACED_ARCHIVE: 'the archive this job replaces',
+  FOLDER_LOOP: 'a link to a folder it lies in (a loop)',
+  LINK_LOOP: 'a link in a loop of links',
+  // Not a file, a folder or a link: what it is.
+  FIFO: 'a named pipe (FIFO), not a file, folder or link',
+  SOCKET: 'a socket, not a file, folder or link',
+  BLOCK_DEVICE: 'a block device, not a file, folder or link',
+  CHARACTER_DEVICE: 'a character device, not a file, folder or link',
+  SPECIAL_FILE: 'a special file, not a file, folder or link',
+} as const;
+
+export type SourceSkipKind = keyof typeof SOURCE_SKIP_REASONS;
+
+/** What a path that is not a file, a folder or a link is, by its reason to be left out. */
+function specialKind(st: Stats): SourceSkipKind {
+  if (st.isFIFO()) return 'FIFO';
+  if (st.isSocket()) return 'SOCKET';
+  if (st.isBlockDevice()) return 'BLOCK_DEVICE';
+  if (st.isCharacterDevice()) return 'CHARACTER_DEVICE';
+  return 'SPECIAL_FILE';
+}
+
+/** What a path that is not a file is, in words. */
+function specialWords(st: Stats): string {
   if (st.isDirectory()) return 'a folder';
   if (st.isFIFO()) return 'a named pipe (FIFO)';
   if (st.isSocket()) return 'a socket';
@@ -193,7 +221,7 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
   const isReplaced = (st: Stats): boolean => replaced !== undefined && replaced.isFile() && st.dev === replaced.dev && st.ino === replaced.ino;
 
   const addFile = (abs: string | Buffer, name: string, nameBytes: Buffer | undefined, st: Stats): void => {
-    if (isReplaced(st)) skip(abs, name, 'the archive this job replaces');
+    if (isReplaced(st)) skip(abs, name, 'REPLACED_ARCHIVE');
     else add({ name, ...(nameBytes && { nameBytes }), kind: 'file', sourcePath: abs, size: st.size, mode: st.mode, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino });
   };
 
@@ -274,9 +302,10 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
     return { length: all.length, at: (i) => all[i]! };
   };
 
-  const skip = (abs: string | Buffer, name: string, reason: string): void => {
+  const skip = (abs: string | Buffer, name: string, kind: SourceSkipKind): void => {
+    const reason = SOURCE_SKIP_REASONS[kind];
     options.log.warn(`skipping ${reason}`, { path: shownPath(abs) });
-    options.onSkip?.({ name, reason });
+    options.onSkip?.({ name, reason, kind });
   };
 
   const visit = async (abs: string | Buffer, name: string, nameBytes: Buffer | undefined, st: Stats, ancestors: readonly string[]): Promise<void> => {
@@ -286,7 +315,7 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
       if (isMadeFolder(st) || leftOut(name, abs, true)) return;
       const key = `${st.dev}:${st.ino}`;
       if (ancestors.includes(key)) {
-        skip(abs, name, 'a link to a folder it lies in (a loop)');
+        skip(abs, name, 'FOLDER_LOOP');
         return;
       }
       // The folder that holds the output has the time it had before this job made its temporary files there.
@@ -327,7 +356,7 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
       addFile(abs, name, nameBytes, st);
     } else if (st.isSymbolicLink()) {
       if (options.followSymlinks && (await loops(abs))) {
-        skip(abs, name, 'a link in a loop of links');
+        skip(abs, name, 'LINK_LOOP');
         return;
       }
       let target: Buffer;
@@ -338,7 +367,7 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
       }
       add({ name, ...(nameBytes && { nameBytes }), kind: 'symlink', sourcePath: abs, size: target.length, mode: st.mode, mtimeMs: st.mtimeMs, linkTarget: target });
     } else {
-      skip(abs, name, `${specialKind(st)}, not a file, folder or link`);
+      skip(abs, name, specialKind(st));
     }
   };
 
@@ -485,7 +514,7 @@ export async function checkUnchanged(entry: PlannedEntry, handle: FileHandle): P
 }
 
 function checkStats(entry: PlannedEntry, now: Stats): void {
-  if (!now.isFile()) throw changed(entry, { text: `is now ${specialKind(now)}, not a file` });
+  if (!now.isFile()) throw changed(entry, { text: `is now ${specialWords(now)}, not a file` });
   if (entry.ino !== undefined && (now.ino !== entry.ino || now.dev !== entry.dev)) throw changed(entry, 'REPLACED');
   if (now.size !== entry.size) throw changed(entry, { before: entry.size, after: now.size });
   if (now.mtimeMs !== entry.mtimeMs) throw changed(entry, 'MODIFIED');

@@ -116,16 +116,16 @@ async function runCreate(request: Extract<WorkerJobRequest, { kind: 'create' }>,
   const { createArchive } = await import('../archive/create.js');
   const result = await createArchive({ ...request, ...context });
   // Paths the walk left out on its own (a socket, a link in a loop) are told with the result.
-  const notes = result.skipped.map(({ name, reason }) => skippedNote(name, { reason }));
+  const notes = result.skipped.map(({ name, reason, kind }) => skippedNote(name, { reason, kind: `SOURCE_${kind}`, params: {} }));
   return { outputPath: result.outputPath, sizes: { input: result.inputBytes, output: result.outputBytes }, entries: result.entries, ...notesOf(notes, result.skippedCount) };
 }
 
 /**
- * An entry left out or skipped, and why: in English, and for an extract's reasons also by their
- * kind and paths (archive/extract.ts SkipReason), which the window words; a create's are said in
- * English.
+ * An entry left out or skipped, and why: in English, and by its kind and the paths it names
+ * (archive/extract.ts SkipReason; a create's archive/sources.ts SkippedSource, `SOURCE_KIND`),
+ * which the window words.
  */
-function skippedNote(entry: string, skip: Pick<SkipReason, 'reason'> & Partial<SkipReason>): JobNote {
+function skippedNote(entry: string, skip: { readonly reason: string; readonly kind?: string; readonly params?: SkipReason['params'] }): JobNote {
   const { reason, kind, params } = skip;
   return { entry, message: `skipped: ${reason}`, code: 'SKIPPED', ...(kind !== undefined && { kind }), params: { ...params, reason } };
 }

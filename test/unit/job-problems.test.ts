@@ -3,6 +3,7 @@
 // its catalog (src-renderer/lib/i18n.ts problemText, failureText); in English as main says it.
 // Real archives, the real worker.
 
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
@@ -10,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { JobProblem, JobView } from '../../src-preload/contract.js';
 import { OutputError } from '../../src-main/archive/buffers.js';
 import { extractArchive, SKIP_KINDS, skipReason } from '../../src-main/archive/extract.js';
-import { ioError as sourceError } from '../../src-main/archive/sources.js';
+import { ioError as sourceError, SOURCE_SKIP_REASONS } from '../../src-main/archive/sources.js';
 import { checkNameFits } from '../../src-main/archive/temp-file.js';
 import { wordedAs, type ZipError } from '../../src-main/zip/errors.js';
 import { WindowJobs } from '../../src-main/ipc/jobs.js';
@@ -126,12 +127,19 @@ describe("an extract's skipped entries in the window", () => {
       expect(german, kind).toMatch(/^docs\/a\.txt: übersprungen: /);
       expect(german, kind).not.toMatch(/\{\w+[|}]|already|entry|extracted/);
     }
+    // And why a create left a path out.
+    for (const [kind, reason] of Object.entries(SOURCE_SKIP_REASONS)) {
+      const line: JobProblem = { entry: 'src/x', message: `skipped: ${reason}`, code: 'SKIPPED', kind: `SOURCE_${kind}`, params: { reason } };
+      expect(problemText(line, 'en'), kind).toBe(`src/x: skipped: ${reason}`);
+      expect(problemText(line, 'de'), kind).toMatch(/^src\/x: übersprungen: /);
+      expect(problemText(line, 'de'), kind).not.toMatch(/not a file|link|archive|loop|special|device|socket|pipe /);
+    }
     expect(problemText({ entry: 'a.txt', message: 'skipped: a.txt already exists', code: 'SKIPPED', kind: 'ALREADY_EXISTS', params: { path: 'a.txt', reason: 'a.txt already exists' } }, 'de')).toBe(
       'a.txt: übersprungen: a.txt ist schon vorhanden',
     );
   });
 
-  it('through the worker: an entry skipped for another of its name, and one for a file already there', async () => {
+  it('through the worker: an entry skipped for another of its name, and one for a file already there; a named pipe a batch left out', async () => {
     const archive = path.join(dir, 'doppelt.zip');
     writeFileSync(archive, craftZip([{ name: 'a.txt', data: 'eins' }, { name: 'a.txt', data: 'zwei' }, { name: 'b.txt', data: 'b' }]));
     const target = path.join(dir, 'doppelt');
@@ -154,6 +162,15 @@ describe("an extract's skipped entries in the window", () => {
       expect(problems.map((problem) => problemText(problem, 'de'))).toEqual([
         'a.txt: übersprungen: ein früherer Eintrag heißt ebenfalls a.txt',
         'b.txt: übersprungen: b.txt ist schon vorhanden',
+      ]);
+      // A batch that leaves a named pipe out.
+      const withPipe = path.join(dir, 'mit-pipe');
+      mkdirSync(withPipe);
+      writeFileSync(path.join(withPipe, 'a.txt'), 'a');
+      execFileSync('mkfifo', [path.join(withPipe, 'rohr')]);
+      const batch = await ended(windowJobs, async () => (await windowJobs.batch([withPipe], null, 6))[0]!);
+      expect(batch.outcome!.problems.map((problem) => [problemText(problem, 'en'), problemText(problem, 'de')])).toEqual([
+        ['mit-pipe/rohr: skipped: a named pipe (FIFO), not a file, folder or link', 'mit-pipe/rohr: übersprungen: eine benannte Pipe (FIFO), keine Datei, kein Ordner und kein Link'],
       ]);
       const replaced = await ended(windowJobs, () => windowJobs.extract(archive, null, path.join(dir, 'ersetzt'), 'replace'));
       expect(replaced.outcome!.problems.map((problem) => problemText(problem, 'de'))).toEqual(['a.txt: übersprungen: ein späterer Eintrag heißt ebenfalls a.txt']);

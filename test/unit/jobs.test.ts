@@ -400,7 +400,7 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     expect(problems).toHaveLength(MAX_NOTES);
     // (With the code and values the window words them by.)
     const reason = 'a named pipe (FIFO), not a file, folder or link';
-    expect(problems![0]).toEqual({ entry: 'pipes/p000', message: `skipped: ${reason}`, code: 'SKIPPED', params: { reason } });
+    expect(problems![0]).toEqual({ entry: 'pipes/p000', message: `skipped: ${reason}`, code: 'SKIPPED', kind: 'SOURCE_FIFO', params: { reason } });
     expect(problems![MAX_NOTES - 2]).toMatchObject({ entry: `pipes/${names[MAX_NOTES - 2]}` });
     expect(problems![MAX_NOTES - 1]).toEqual({ message: 'and 11 more', code: 'MORE', params: { count: 11 } });
     expect(end).toMatchObject({ type: 'done', result: { entries: 2 } });

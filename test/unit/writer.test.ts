@@ -910,10 +910,10 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['lp/', 'lp/f.txt']);
     expect([followed.skipped, followed.skippedCount]).toEqual([
       [
-        { name: 'lp/l1', reason: 'a link in a loop of links' },
-        { name: 'lp/l2', reason: 'a link in a loop of links' },
-        { name: 'lp/self', reason: 'a link in a loop of links' },
-        { name: 'lp/up', reason: 'a link to a folder it lies in (a loop)' },
+        { name: 'lp/l1', reason: 'a link in a loop of links', kind: 'LINK_LOOP' },
+        { name: 'lp/l2', reason: 'a link in a loop of links', kind: 'LINK_LOOP' },
+        { name: 'lp/self', reason: 'a link in a loop of links', kind: 'LINK_LOOP' },
+        { name: 'lp/up', reason: 'a link to a folder it lies in (a loop)', kind: 'FOLDER_LOOP' },
       ],
       4,
     ]);
@@ -937,11 +937,11 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     await createArchive({ outputPath: archive, sources: [path.join(base, 'f.txt')] });
     const again = await createArchive({ outputPath: archive, sources: [base], followSymlinks: true });
     expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['r/', 'r/f.txt']);
-    expect(again.skipped).toEqual([{ name: 'r/old.zip', reason: 'the archive this job replaces' }]);
+    expect(again.skipped).toEqual([{ name: 'r/old.zip', reason: 'the archive this job replaces', kind: 'REPLACED_ARCHIVE' }]);
     linkSync(archive, path.join(base, 'hard.zip'));
     const hard = await createArchive({ outputPath: archive, sources: [base] });
     expect(execFileSync('unzip', ['-Z1', archive], { encoding: 'utf8' }).trim().split('\n')).toEqual(['r/', 'r/f.txt', 'r/old.zip']);
-    expect(hard.skipped).toEqual([{ name: 'r/hard.zip', reason: 'the archive this job replaces' }]);
+    expect(hard.skipped).toEqual([{ name: 'r/hard.zip', reason: 'the archive this job replaces', kind: 'REPLACED_ARCHIVE' }]);
   });
 
   it('leaves out named pipes and sockets, never reading them, and names each in the result', async () => {
@@ -955,8 +955,8 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     expect([result.entries, result.skipped, result.skippedCount]).toEqual([
       3,
       [
-        { name: 'sp/pipe', reason: 'a named pipe (FIFO), not a file, folder or link' },
-        { name: 'sp/sock', reason: 'a socket, not a file, folder or link' },
+        { name: 'sp/pipe', reason: 'a named pipe (FIFO), not a file, folder or link', kind: 'FIFO' },
+        { name: 'sp/sock', reason: 'a socket, not a file, folder or link', kind: 'SOCKET' },
       ],
       2,
     ]);
