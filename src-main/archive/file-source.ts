@@ -47,19 +47,19 @@ export async function openFileSource(path: string, expected?: FileIdentity): Pro
     handle = await open(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
   } catch (e) {
     if (expected !== undefined && (e as NodeJS.ErrnoException).code === 'ENOENT') throw new ZipError('IO', 'the archive was moved or deleted since it was opened; open it again', { cause: e, kind: 'ARCHIVE_GONE', params: {} });
-    throw ioError(e, `cannot open ${path}`);
+    throw ioError(e, `cannot open ${path}`, 'CANNOT_OPEN', { path });
   }
   let size: number;
   let identity: FileIdentity;
   try {
     const stat = await handle.stat();
-    if (!stat.isFile()) throw new ZipError('IO', `${path} is not a regular file`);
+    if (!stat.isFile()) throw new ZipError('IO', `${path} is not a regular file`, { kind: 'NOT_A_REGULAR_FILE', params: { path } });
     size = stat.size;
     identity = { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
     if (expected !== undefined && !sameFile(identity, expected)) throw new ZipError('IO', 'the archive was replaced or changed since it was opened; open it again', { kind: 'ARCHIVE_REPLACED', params: {} });
   } catch (e) {
     await handle.close().catch(() => undefined);
-    throw e instanceof ZipError ? e : ioError(e, `cannot stat ${path}`);
+    throw e instanceof ZipError ? e : ioError(e, `cannot stat ${path}`, 'CANNOT_STAT', { path });
   }
 
   let block: Buffer | undefined;
@@ -73,11 +73,11 @@ export async function openFileSource(path: string, expected?: FileIdentity): Pro
       try {
         ({ bytesRead } = await handle.read(buf, filled, length - filled, offset + filled));
       } catch (e) {
-        throw ioError(e, `read of ${length} bytes at offset ${offset} failed`);
+        throw ioError(e, `read of ${length} bytes at offset ${offset} failed`, 'READ_FAILED', { length, offset });
       }
       if (bytesRead === 0) {
         const now = await handle.stat().then((stat) => stat.size, () => offset + filled);
-        throw new ZipError('TRUNCATED', `the file ends at offset ${now}, before the ${length} bytes at offset ${offset} (it shrank while open?)`, { offset });
+        throw new ZipError('TRUNCATED', `the file ends at offset ${now}, before the ${length} bytes at offset ${offset} (it shrank while open?)`, { offset, kind: 'SHRANK', params: { end: now, length, offset } });
       }
       filled += bytesRead;
     }
@@ -122,7 +122,9 @@ export async function openFileSource(path: string, expected?: FileIdentity): Pro
   };
 }
 
-function ioError(e: unknown, what: string): ZipError {
+/** `what` failed, said with the system's code ("EACCES"), or its message where it has none; the window words it by `kind`. */
+function ioError(e: unknown, what: string, kind: string, params: Record<string, string | number>): ZipError {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  return new ZipError('IO', `${what}: ${code ?? (e instanceof Error ? e.message : String(e))}`, { cause: e });
+  const system = code ?? (e instanceof Error ? e.message : String(e));
+  return new ZipError('IO', `${what}: ${system}`, { cause: e, kind, params: { ...params, system, ...(code !== undefined && { errno: code }) } });
 }

@@ -232,7 +232,13 @@ describe('what stops a job, in the window', () => {
         `${archive}: d/a.txt: could not extract: d exists and is not a folder`,
         `${archive}: d/a.txt: konnte nicht entpackt werden: d ist schon vorhanden und kein Ordner`,
       ]);
-      for (const job of [replaced, gone, fileThere, fileInPath, notAFolder]) expect(lines(job)[0]).toBe(job.error);
+      // An archive that is not there, and a folder given for one.
+      const nothing = path.join(dir, 'nichts.zip');
+      const notThere = await ended(windowJobs, () => windowJobs.test(nothing));
+      expect(lines(notThere)).toEqual([`${nothing}: cannot open ${nothing}: ENOENT`, `${nothing}: ${nothing} kann nicht geöffnet werden (Systemfehler ENOENT)`]);
+      const folder = await ended(windowJobs, () => windowJobs.test(dir));
+      expect(lines(folder)[1]).toBe(`${dir}: ${dir} ist keine gewöhnliche Datei`);
+      for (const job of [replaced, gone, fileThere, fileInPath, notAFolder, notThere, folder]) expect(lines(job)[0]).toBe(job.error);
     } finally {
       windowJobs.dispose();
       await client.close();
@@ -338,6 +344,9 @@ describe('what stops a job or fails an entry, made by the code that says it', ()
       [{ entry: null, code: 'EXISTS', kind: 'NOT_REPLACED.UNREADABLE', params: sys, message: 'exists and cannot be read to check that it is a ZIP archive (permission denied); not replaced' }, 'ist schon vorhanden, aber nicht lesbar, um zu prüfen, ob es ein ZIP-Archiv ist (Systemfehler EACCES); nicht ersetzt'],
       [{ entry: null, code: 'IO', kind: 'NOT_A_FOLDER', params: { folder: '/f' }, message: '/f is not a folder: a file is in its place or on its path' }, '/f ist kein Ordner: eine Datei steht an seiner Stelle oder auf seinem Pfad'],
       [{ entry: null, code: 'IO', kind: 'FOLDER_GONE', params: { folder: '/f' }, message: 'folder /f is gone: moved or deleted while the file was written' }, 'Der Ordner /f ist nicht mehr da: verschoben oder gelöscht, während die Datei geschrieben wurde'],
+      [{ entry: null, code: 'IO', kind: 'CANNOT_STAT', params: { path: '/a.zip', system: 'EIO', errno: 'EIO' }, message: 'cannot stat /a.zip: EIO' }, 'Die Angaben zu /a.zip sind nicht lesbar (Systemfehler EIO)'],
+      [{ entry: null, code: 'IO', kind: 'READ_FAILED', params: { length: 22, offset: 100, system: 'EIO', errno: 'EIO' }, message: 'read of 22 bytes at offset 100 failed: EIO' }, 'Lesen von 22 Bytes bei Offset 100 fehlgeschlagen (Systemfehler EIO)'],
+      [{ entry: 'a.txt', code: 'TRUNCATED', kind: 'SHRANK', params: { end: 90, length: 30, offset: 80 }, message: 'the file ends at offset 90, before the 30 bytes at offset 80 (it shrank while open?)' }, 'a.txt: Die Datei endet bei Offset 90, vor den 30 Bytes bei Offset 80 (beim Lesen geschrumpft?)'],
       [{ entry: null, code: 'IO', kind: 'TEMPORARY_REMOVED', params: { path: '/o.zip' }, message: 'the temporary file beside /o.zip was removed before it was complete' }, 'Die temporäre Datei neben /o.zip wurde entfernt, bevor sie fertig war'],
     ];
     for (const [problem, german] of table) {
