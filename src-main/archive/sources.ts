@@ -180,7 +180,10 @@ export async function walk(sources: readonly string[], options: WalkOptions): Pr
 
   const add = (entry: PlannedEntry): void => {
     const problem = nameProblemForWriting(entry.name);
-    if (problem !== undefined) throw new ZipError('BAD_NAME', `${problem} (${shownPath(entry.sourcePath)}); rename the file or leave it out`, { entry: entry.name });
+    if (problem !== undefined) {
+      const where = shownPath(entry.sourcePath);
+      throw new ZipError('BAD_NAME', `${problem.reason} (${where}); rename the file or leave it out`, { entry: entry.name, kind: `NOT_WRITABLE.${problem.kind}`, params: { ...problem.params, path: where } });
+    }
     if (remembered) {
       // A folder's name without its slash: a file "x" and a folder "x/" are one path, which no
       // extraction can make both of.

@@ -132,12 +132,20 @@ function unsafeNameError(name: string, unsafe: UnsafeName): ZipError {
  * backslash would be read as a folder separator (`a\b` extracts as a/b, `..\x` is refused), and
  * a name that begins like a drive letter (`C:x`) is refused as absolute.
  */
-export function nameProblemForWriting(name: string): string | undefined {
-  if (name.includes('\\')) return 'the name holds a backslash, which ZIP readers take for a folder separator';
+export function nameProblemForWriting(name: string): NameProblem | undefined {
+  if (name.includes('\\')) return { reason: 'the name holds a backslash, which ZIP readers take for a folder separator', kind: 'BACKSLASH', params: {} };
   const read = normalize(name);
-  if (read instanceof UnsafeName) return read.reason;
+  if (read instanceof UnsafeName) return { reason: read.reason, kind: read.kind, params: read.drive === undefined ? {} : { drive: read.drive } };
   if (read.path.length + (read.trailingSlash ? 1 : 0) === name.length) return undefined;
-  return `the name would be read back as ${JSON.stringify(read.path)}`;
+  const readBack = JSON.stringify(read.path);
+  return { reason: `the name would be read back as ${readBack}`, kind: 'READ_BACK', params: { readBack } };
+}
+
+/** Why a name cannot be written: in English, and by its kind and values, which the window words. */
+export interface NameProblem {
+  readonly reason: string;
+  readonly kind: UnsafeNameKind | 'BACKSLASH' | 'READ_BACK';
+  readonly params: Readonly<Record<string, string>>;
 }
 
 /** A name that is its own normal form: its segments are split off only when asked for (extracting most files needs the path alone). */

@@ -14,6 +14,7 @@ import { extractArchive, SKIP_KINDS, skipReason } from '../../src-main/archive/e
 import { ioError as sourceError, SOURCE_SKIP_REASONS } from '../../src-main/archive/sources.js';
 import { checkNameFits } from '../../src-main/archive/temp-file.js';
 import { wordedAs, type ZipError } from '../../src-main/zip/errors.js';
+import { nameProblemForWriting } from '../../src-main/zip/paths.js';
 import { WindowJobs } from '../../src-main/ipc/jobs.js';
 import { JobClient } from '../../src-main/jobs/client.js';
 import type { ArchiveIdentity } from '../../src-main/jobs/protocol.js';
@@ -269,7 +270,13 @@ describe('what stops a job, in the window', () => {
       const proc = await created('/proc/zipdesk-test.zip');
       expect(proc.failure!.problem.params).toEqual({ folder: '/proc', system: 'no such file or directory', errno: 'ENOENT' });
       expect(lines(proc)).toEqual(['/proc/zipdesk-test.zip: cannot write in /proc: no such file or directory', '/proc/zipdesk-test.zip: In /proc kann nicht geschrieben werden (Systemfehler ENOENT)']);
-      for (const job of [vanished, noFolder, folderThere, proc]) expect(lines(job)[0]).toBe(job.error);
+      // A file whose name holds a backslash.
+      const backslash = path.join(dir, 'rueckstrich');
+      mkdirSync(backslash);
+      writeFileSync(path.join(backslash, 'a\\b.txt'), 'x');
+      const badName = await ended(windowJobs, async () => (await windowJobs.batch([backslash], null, 6))[0]!);
+      expect(lines(badName)[1]).toBe(`${backslash}.zip: rueckstrich/a\\b.txt: Der Name enthält einen Backslash, den ZIP-Leser als Ordnertrenner nehmen (${backslash}/a\\b.txt); die Datei umbenennen oder weglassen`);
+      for (const job of [vanished, noFolder, folderThere, proc, badName]) expect(lines(job)[0]).toBe(job.error);
     } finally {
       windowJobs.dispose();
       await client.close();
@@ -353,6 +360,16 @@ describe('what stops a job or fails an entry, made by the code that says it', ()
       expect(problemText(problem, 'en')).toBe(problem.entry === null ? problem.message : `${problem.entry}: ${problem.message}`);
       expect(problemText(problem, 'de')).toBe(german);
     }
+    // A name that cannot be written, by each of its reasons, as main words it.
+    const kinds = new Set<string>();
+    for (const name of ['', 'a\0b', '/abs', 'C:x', '../x', '.', 'a\\b', 'a//b']) {
+      const problem = nameProblemForWriting(name)!;
+      kinds.add(problem.kind);
+      const line: JobProblem = { entry: null, code: 'BAD_NAME', kind: `NOT_WRITABLE.${problem.kind}`, params: { ...problem.params, path: '/src/x' }, message: `${problem.reason} (/src/x); rename the file or leave it out` };
+      expect(problemText(line, 'en'), name).toBe(line.message);
+      expect(problemText(line, 'de'), name).toMatch(/^Der Name .*\(\/src\/x\); die Datei umbenennen oder weglassen$/);
+    }
+    expect(kinds.size).toBe(8);
     // Without the system's code, its words are all there is.
     expect(problemText({ entry: 'a.txt', code: 'IO', kind: 'SYSTEM', params: { system: 'odd' }, message: 'odd' }, 'de')).toBe('a.txt: Systemfehler odd');
   });
