@@ -486,6 +486,8 @@ export interface JobView {
   /** A test or extract failed by bad entries: what is off about the archive as a whole, as JobOutcome.notes; else empty. */
   readonly errorNotes: readonly ArchiveNoteView[];
   readonly queuedAt: number;
+  /** The batch a job of a batch belongs to (its folders queued together), which the Jobs panel says ended once for all. */
+  readonly batchId?: string;
 }
 
 export type JobEvent =

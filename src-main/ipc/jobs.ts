@@ -119,7 +119,7 @@ export class WindowJobs implements JobService {
     if (event.type === 'queued') {
       this.requests.set(event.jobId, event.request);
       const kind = event.batchId !== undefined ? 'batch' : event.request.kind;
-      const job: JobView = { jobId: event.jobId, kind, title: titleOf(event.request), state: 'queued', progress: null, outcome: null, error: null, failure: null, errorLines: [], errorNotes: [], queuedAt: this.now() };
+      const job: JobView = { jobId: event.jobId, kind, title: titleOf(event.request), state: 'queued', progress: null, outcome: null, error: null, failure: null, errorLines: [], errorNotes: [], queuedAt: this.now(), ...(event.batchId !== undefined && { batchId: event.batchId }) };
       this.views.set(event.jobId, job);
       out = { type: 'queued', job };
     } else {

@@ -5,8 +5,8 @@ import type { JobEvent, JobView } from '../../src-preload/contract.js';
 
 export interface Folded {
   readonly jobs: JobView[];
-  /** The last job among these events to end done or cancelled (a failed one is an alert of its own). */
-  readonly lastEnded: JobView | null;
+  /** The jobs these events ended done or cancelled, in the order they ended (a failed one is an alert of its own). */
+  readonly ended: JobView[];
 }
 
 /**
@@ -18,7 +18,7 @@ export interface Folded {
 export function foldEvents(jobs: readonly JobView[], events: readonly JobEvent[]): Folded {
   const next = [...jobs];
   const at = new Map(next.map((job, i) => [job.jobId, i]));
-  let lastEnded: JobView | null = null;
+  const ended: JobView[] = [];
   for (const event of events) {
     if (event.type === 'queued') {
       if (!at.has(event.job.jobId)) at.set(event.job.jobId, next.push(event.job) - 1);
@@ -27,9 +27,25 @@ export function foldEvents(jobs: readonly JobView[], events: readonly JobEvent[]
     const i = at.get(event.jobId);
     if (i === undefined) continue;
     next[i] = fold(next[i]!, event);
-    if (event.type === 'done' || event.type === 'cancelled') lastEnded = next[i]!;
+    if (event.type === 'done' || event.type === 'cancelled') ended.push(next[i]!);
   }
-  return { jobs: next, lastEnded };
+  return { jobs: next, ended };
+}
+
+/** What the Jobs panel says when a job ends: the job, or the batch it was one of, done or not. */
+export type EndLine = { readonly job: JobView } | { readonly batch: { readonly kind: JobView['kind']; readonly total: number; readonly done: number } };
+
+/**
+ * What is said of `ended`, among `jobs`: the job itself; for a job of a batch of several folders,
+ * nothing while others of the batch wait or run, then the batch once, by its count and how many
+ * of them were done (a failed one is an alert of its own). A batch of 50 folders said 50 lines.
+ */
+export function endLine(jobs: readonly JobView[], ended: JobView): EndLine | null {
+  if (ended.batchId === undefined) return { job: ended };
+  const batch = jobs.filter((job) => job.batchId === ended.batchId);
+  if (batch.length <= 1) return { job: ended };
+  if (batch.some((job) => job.state === 'running' || job.state === 'queued')) return null;
+  return { batch: { kind: ended.kind, total: batch.length, done: batch.filter((job) => job.state === 'done').length } };
 }
 
 export function fold(job: JobView, event: JobEvent): JobView {

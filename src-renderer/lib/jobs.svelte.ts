@@ -2,7 +2,8 @@
 
 import type { JobEvent, JobView } from '../../src-preload/contract.js';
 import { t } from './i18n.js';
-import { foldEvents } from './job-fold.js';
+import { endLine, foldEvents } from './job-fold.js';
+import { formatCount } from './format.js';
 
 /** Longest that events wait for a frame: a window out of sight gets none, and its timers run once a second. */
 const FRAME_WAIT_MS = 250;
@@ -75,9 +76,18 @@ export class JobsState {
   }
 
   private applyAll(events: readonly JobEvent[]): void {
-    const { jobs, lastEnded } = foldEvents(this.jobs, events);
+    const { jobs, ended } = foldEvents(this.jobs, events);
     this.jobs = jobs;
-    if (lastEnded !== null) this.say(t('jobs.ended', { kind: t(`jobs.kind.${lastEnded.kind}`), title: lastEnded.title, state: t(`jobs.${lastEnded.state}`) }));
+    // The last line of those that ended in this frame.
+    const line = ended.map((job) => endLine(jobs, job)).findLast((each) => each !== null);
+    if (line === undefined || line === null) return;
+    if ('job' in line) {
+      this.say(t('jobs.ended', { kind: t(`jobs.kind.${line.job.kind}`), title: line.job.title, state: t(`jobs.${line.job.state}`) }));
+      return;
+    }
+    const { kind, total, done } = line.batch;
+    const folders = t('jobs.folders', { count: formatCount(total) });
+    this.say(done === total ? t('jobs.ended', { kind: t(`jobs.kind.${kind}`), title: folders, state: t('jobs.done') }) : t('jobs.batchEnded', { kind: t(`jobs.kind.${kind}`), folders, done: formatCount(done), total: formatCount(total) }));
   }
 }
 

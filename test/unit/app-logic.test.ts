@@ -24,7 +24,7 @@ import {
   secureWebPreferences,
 } from '../../src-main/window-policy.js';
 import { planDrop } from '../../src-renderer/lib/drop.js';
-import { fold, foldEvents } from '../../src-renderer/lib/job-fold.js';
+import { endLine, fold, foldEvents } from '../../src-renderer/lib/job-fold.js';
 import { orderedForPanel } from '../../src-renderer/lib/job-order.js';
 import { formatBytes, formatRatio } from '../../src-renderer/lib/format.js';
 import { buildTree, flatItems, foldersWithoutEntry, sortedRows, treeItems, withFolderContents } from '../../src-renderer/lib/listing.js';
@@ -444,8 +444,19 @@ describe('the Jobs panel', () => {
     expect(folded.jobs).toEqual(oneByOne);
     expect(folded.jobs.map((j) => [j.jobId, j.state])).toEqual([['old', 'done'], ['a', 'done'], ['b', 'cancelled']]);
     expect(folded.jobs[1]!.outcome).toEqual(outcome);
-    expect(folded.lastEnded?.jobId).toBe('b');
-    expect(foldEvents(known, [{ type: 'started', jobId: 'a', at: 4 }]).lastEnded).toBeNull();
+    expect(folded.ended.map((j) => j.jobId)).toEqual(['a', 'b']);
+    expect(foldEvents(known, [{ type: 'started', jobId: 'a', at: 4 }]).ended).toEqual([]);
     expect(known.map((j) => j.state)).toEqual(['done', 'queued']);
+  });
+
+  test('a job of a batch of several folders is said ended with its batch, once the last of them has: by the count, and how many were done', () => {
+    const of = (jobId: string, state: JobView['state'], batchId?: string): JobView => ({ ...job(jobId, state, 1), ...(batchId !== undefined && { batchId }) });
+    const running = [of('s1', 'done', 'b'), of('s2', 'running', 'b'), of('s3', 'queued', 'b'), of('t', 'done'), of('one', 'done', 'c')];
+    expect(endLine(running, running[0]!)).toBeNull();
+    expect(endLine(running, running[3]!)).toEqual({ job: running[3] });
+    // A batch of one folder is said as its job.
+    expect(endLine(running, running[4]!)).toEqual({ job: running[4] });
+    const ended = [of('s1', 'done', 'b'), of('s2', 'failed', 'b'), of('s3', 'done', 'b')];
+    expect(endLine(ended, ended[2]!)).toEqual({ batch: { kind: 'batch', total: 3, done: 2 } });
   });
 });
