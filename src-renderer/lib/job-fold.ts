@@ -5,7 +5,7 @@ import type { JobEvent, JobView } from '../../src-preload/contract.js';
 
 export interface Folded {
   readonly jobs: JobView[];
-  /** The jobs these events ended done or cancelled, in the order they ended (a failed one is an alert of its own). */
+  /** The jobs these events ended, done, failed or cancelled, in the order they ended. */
   readonly ended: JobView[];
 }
 
@@ -27,7 +27,7 @@ export function foldEvents(jobs: readonly JobView[], events: readonly JobEvent[]
     const i = at.get(event.jobId);
     if (i === undefined) continue;
     next[i] = fold(next[i]!, event);
-    if (event.type === 'done' || event.type === 'cancelled') ended.push(next[i]!);
+    if (event.type === 'done' || event.type === 'failed' || event.type === 'cancelled') ended.push(next[i]!);
   }
   return { jobs: next, ended };
 }
@@ -36,14 +36,14 @@ export function foldEvents(jobs: readonly JobView[], events: readonly JobEvent[]
 export type EndLine = { readonly job: JobView } | { readonly batch: { readonly kind: JobView['kind']; readonly total: number; readonly done: number } };
 
 /**
- * What is said of `ended`, among `jobs`: the job itself; for a job of a batch of several folders,
- * nothing while others of the batch wait or run, then the batch once, by its count and how many
- * of them were done (a failed one is an alert of its own). A batch of 50 folders said 50 lines.
+ * What is said of `ended`, among `jobs`: the job itself, done or cancelled (a failed one is an
+ * alert of its own); for a job of a batch of several folders, nothing while others of the batch
+ * wait or run, then the batch once, by its count and how many of them were done, also when the
+ * last to end failed. A batch of 50 folders said 50 lines.
  */
 export function endLine(jobs: readonly JobView[], ended: JobView): EndLine | null {
-  if (ended.batchId === undefined) return { job: ended };
-  const batch = jobs.filter((job) => job.batchId === ended.batchId);
-  if (batch.length <= 1) return { job: ended };
+  const batch = ended.batchId === undefined ? [] : jobs.filter((job) => job.batchId === ended.batchId);
+  if (batch.length <= 1) return ended.state === 'failed' ? null : { job: ended };
   if (batch.some((job) => job.state === 'running' || job.state === 'queued')) return null;
   return { batch: { kind: ended.kind, total: batch.length, done: batch.filter((job) => job.state === 'done').length } };
 }

@@ -12,8 +12,8 @@ export class JobsState {
   jobs = $state.raw<JobView[]>([]);
   /**
    * The Jobs panel's line for a screen reader: what the user started last, or the job that ended
-   * last, done or cancelled (a failed one is an alert of its own). A new id each time, so that two
-   * lines alike are both said.
+   * last, done or cancelled (a failed one is an alert of its own), or the batch whose last job did
+   * (job-fold.ts endLine). A new id each time, so that two lines alike are both said.
    */
   said = $state.raw<{ readonly id: number; readonly text: string } | null>(null);
   #lines = 0;

@@ -446,6 +446,9 @@ describe('the Jobs panel', () => {
     expect(folded.jobs[1]!.outcome).toEqual(outcome);
     expect(folded.ended.map((j) => j.jobId)).toEqual(['a', 'b']);
     expect(foldEvents(known, [{ type: 'started', jobId: 'a', at: 4 }]).ended).toEqual([]);
+    // A failure ends a job too (the last of a batch may fail).
+    const failed = foldEvents(known, [{ type: 'failed', jobId: 'a', error: { code: 'IO', message: 'gone' }, failure: null, lines: [], notes: [], outcome: null }]);
+    expect(failed.ended.map((j) => [j.jobId, j.state])).toEqual([['a', 'failed']]);
     expect(known.map((j) => j.state)).toEqual(['done', 'queued']);
   });
 
@@ -458,5 +461,9 @@ describe('the Jobs panel', () => {
     expect(endLine(running, running[4]!)).toEqual({ job: running[4] });
     const ended = [of('s1', 'done', 'b'), of('s2', 'failed', 'b'), of('s3', 'done', 'b')];
     expect(endLine(ended, ended[2]!)).toEqual({ batch: { kind: 'batch', total: 3, done: 2 } });
+    // Also when the last to end failed; a failed job of no batch is an alert, not a line.
+    const lastFailed = [of('s1', 'done', 'b'), of('s2', 'failed', 'b'), of('x', 'failed')];
+    expect(endLine(lastFailed, lastFailed[1]!)).toEqual({ batch: { kind: 'batch', total: 2, done: 1 } });
+    expect(endLine(lastFailed, lastFailed[2]!)).toBeNull();
   });
 });
