@@ -18,6 +18,13 @@ function failed(error: unknown): void {
   notices.push('error', describeError(error));
 }
 
+/** Whether `count` paths are more than one drop or batch may hold, which is then said (`drop.tooMany`, `batch.tooMany`). */
+function tooMany(count: number, message: 'drop.tooMany' | 'batch.tooMany'): boolean {
+  if (count <= MAX_PATHS_AT_ONCE) return false;
+  notices.push('error', t(message, { count: formatCount(count), max: formatCount(MAX_PATHS_AT_ONCE) }));
+  return true;
+}
+
 /**
  * What the user started, said once from the Jobs panel's line as a job's end is: 'Test a.zip:
  * Started', a batch of many folders by its count ('Zip 3 folders: Started'), 'Queued' behind
@@ -37,11 +44,7 @@ async function open(path: string | null): Promise<void> {
 }
 
 async function batch(folders: string[]): Promise<void> {
-  if (!folders.length) return;
-  if (folders.length > MAX_PATHS_AT_ONCE) {
-    notices.push('error', t('batch.tooMany', { count: formatCount(folders.length), max: formatCount(MAX_PATHS_AT_ONCE) }));
-    return;
-  }
+  if (!folders.length || tooMany(folders.length, 'batch.tooMany')) return;
   try {
     const jobIds = await api.enqueueBatch({ folders, outputDir: null, level: BATCH_LEVEL });
     sayStarted('batch', jobIds.length === 1 ? baseName(folders[0]!) : t('jobs.folders', { count: formatCount(jobIds.length) }), jobIds);
@@ -87,10 +90,7 @@ async function test(): Promise<void> {
 async function drop(files: readonly File[]): Promise<void> {
   try {
     const paths = api.pathsForDroppedFiles(files);
-    if (paths.length > MAX_PATHS_AT_ONCE) {
-      notices.push('error', t('drop.tooMany', { count: formatCount(paths.length), max: formatCount(MAX_PATHS_AT_ONCE) }));
-      return;
-    }
+    if (tooMany(paths.length, 'drop.tooMany')) return;
     const plan = planDrop(await api.classifyPaths(paths));
     if (plan.rejected.length) notices.push('error', t('drop.rejected', { names: plan.rejected.map(baseName).join(', ') }));
     if (plan.missing.length) notices.push('error', t('drop.missing', { names: plan.missing.map(baseName).join(', ') }));

@@ -21,10 +21,6 @@ export class JobsState {
   private frame: number | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  get running(): number {
-    return this.active().length;
-  }
-
   /** The jobs running or queued. */
   active(): JobView[] {
     return this.jobs.filter((j) => j.state === 'running' || j.state === 'queued');
