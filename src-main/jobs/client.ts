@@ -103,10 +103,16 @@ export class JobClient {
   /** The queue changed since its file was saved; the save is due at `saveTimer`. */
   private saveTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private lastSaved = Number.NEGATIVE_INFINITY;
+  /** The save being written off the main thread (saveQueueInBackground), and whether another is due after it. */
+  private saving: Promise<void> | undefined;
+  private saveAgain = false;
+  /** Counts the saves begun: a save written in the background lands only if none began after it. */
+  private saves = 0;
   /** Jobs that ran and ended since the queue file was saved (the running record lists them). */
   private endedSinceSave: JobId[] = [];
-  /** Jobs were queued since the queue file was saved: saved before the next job starts, at the latest. */
-  private unsavedAdds = false;
+  /** Jobs queued, and how many of them the queue file holds: all saved before the next job starts, at the latest. */
+  private added = 0;
+  private addedSaved = 0;
 
   constructor(options: JobClientOptions = {}) {
     this.log = (options.log ?? silentLog).child({ module: 'jobs' });
@@ -289,11 +295,10 @@ export class JobClient {
     const saved = candidates.filter((job) => ends.get(job.jobId) === 'cancelled');
     await this.endWorker();
     await this.cleanups;
-    if (this.saveTimer !== undefined) {
-      clearTimeout(this.saveTimer as NodeJS.Timeout);
-      clearImmediate(this.saveTimer as NodeJS.Immediate);
-      this.saveTimer = undefined;
-    }
+    // The save below is the last: one due is not made, one being written is not put in place.
+    this.cancelDueSave();
+    this.saves++;
+    await this.saving;
     try {
       this.store?.save(keep ? [...this.interrupted, ...saved] : this.interrupted);
       this.store?.saveRunning(undefined);
@@ -342,7 +347,7 @@ export class JobClient {
     });
     this.emit(batchId === undefined ? { type: 'queued', jobId, request } : { type: 'queued', jobId, request, batchId });
     this.log.info('job queued', { jobId, kind: request.kind });
-    this.unsavedAdds = true;
+    this.added++;
     if (save) this.persist();
     return jobId;
   }
@@ -362,7 +367,7 @@ export class JobClient {
       // job ran (its leftovers are looked for, and a job that keeps felling the app is not run again),
       // and which were queued behind it (those queued since the last save are saved now: once
       // for a batch, not at every start).
-      if (this.unsavedAdds) this.saveQueue();
+      if (this.added !== this.addedSaved) this.saveQueue();
       this.saveRunning();
       this.post({ type: 'run', jobId, request, cancel: running.cancelFlag.buffer as SharedArrayBuffer });
     });
@@ -510,35 +515,85 @@ export class JobClient {
 
   /**
    * The queue changed: its file is saved at the end of this turn, or SAVE_EVERY_MS after the
-   * last save if that is later (one save for a burst of changes, a few a second at most).
+   * last save if that is later (one save for a burst of changes, a few a second at most), in the
+   * background; a change while that save is written is saved after it.
    */
   private persist(): void {
     if (!this.store || this.closed || this.saveTimer !== undefined) return;
+    if (this.saving !== undefined) {
+      this.saveAgain = true;
+      return;
+    }
     const wait = this.lastSaved + SAVE_EVERY_MS - performance.now();
     const save = (): void => {
       this.saveTimer = undefined;
-      if (!this.closed) this.saveQueue();
+      if (!this.closed) this.saving = this.saveQueueInBackground();
     };
     this.saveTimer = wait > 0 ? setTimeout(save, wait).unref() : setImmediate(save).unref();
   }
 
+  /** Saves the queue now, superseding a save written in the background. */
   private saveQueue(): void {
     if (!this.store) return;
-    // Everything is in this save: one that was due is not.
-    if (this.saveTimer !== undefined) {
-      clearTimeout(this.saveTimer as NodeJS.Timeout);
-      clearImmediate(this.saveTimer as NodeJS.Immediate);
-      this.saveTimer = undefined;
-    }
-    this.lastSaved = performance.now();
-    this.unsavedAdds = false;
+    const { jobs, saved } = this.beginSave();
     try {
-      this.store.save([...this.interrupted, ...this.snapshot()]);
-      // What ended before is not in the file any more: the running record need not list it.
-      this.endedSinceSave = [];
+      this.store.save(jobs);
+      saved();
     } catch (error) {
       this.log.warn('could not save pending jobs', { path: this.store.filePath, message: (error as Error).message });
     }
+  }
+
+  /**
+   * Saves the queue as it is now, written off the main thread and put in place when written,
+   * unless a save begun since has been (saveQueue, a close). Until then the running record goes
+   * on listing what ended before it, as the file in place still holds those jobs.
+   */
+  private async saveQueueInBackground(): Promise<void> {
+    const store = this.store!;
+    const { jobs, saved } = this.beginSave();
+    const save = this.saves;
+    try {
+      const staged = await store.stage(jobs);
+      if (save !== this.saves) staged.discard();
+      else {
+        staged.commit();
+        saved();
+      }
+    } catch (error) {
+      if (save === this.saves) this.log.warn('could not save pending jobs', { path: store.filePath, message: (error as Error).message });
+    } finally {
+      this.saving = undefined;
+      if (this.saveAgain) {
+        this.saveAgain = false;
+        this.persist();
+      }
+    }
+  }
+
+  /** The jobs a save begun now writes, and what to note once they are on disk. */
+  private beginSave(): { jobs: PersistedJob[]; saved: () => void } {
+    // Everything is in this save: one that was due is not.
+    this.cancelDueSave();
+    this.saves++;
+    this.lastSaved = performance.now();
+    const ended = this.endedSinceSave.length;
+    const added = this.added;
+    return {
+      jobs: [...this.interrupted, ...this.snapshot()],
+      saved: () => {
+        // What ended before is not in the file any more: the running record need not list it.
+        this.endedSinceSave.splice(0, ended);
+        this.addedSaved = added;
+      },
+    };
+  }
+
+  private cancelDueSave(): void {
+    if (this.saveTimer === undefined) return;
+    clearTimeout(this.saveTimer as NodeJS.Timeout);
+    clearImmediate(this.saveTimer as NodeJS.Immediate);
+    this.saveTimer = undefined;
   }
 
   /** The running record (persist.ts): the running job, if any, and what ended since the queue was saved. */

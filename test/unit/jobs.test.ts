@@ -16,7 +16,7 @@ import { outputsInside, planBatch } from '../../src-main/jobs/batch.js';
 import { numberedName } from '../../src-main/archive/temp-file.js';
 import { JobClient, defaultWorkerPath } from '../../src-main/jobs/client.js';
 import { processAlive } from '../../src-main/process-alive.js';
-import { PendingJobStore } from '../../src-main/jobs/persist.js';
+import { type PersistedJob, PendingJobStore } from '../../src-main/jobs/persist.js';
 import { type JobEvent, type JobId, MAX_NOTES, WORKER_CRASHED, isEndEvent } from '../../src-main/jobs/protocol.js';
 import { JobQueue } from '../../src-main/jobs/queue.js';
 import { WindowJobs } from '../../src-main/ipc/jobs.js';
@@ -674,6 +674,48 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     expect(warnings).toHaveLength(2);
   });
 
+  it('the running record takes its changes as lines appended, is written whole once the queue file holds what ended, and a last line cut short is left out', () => {
+    const dir = path.join(root, 'running-lines');
+    mkdirSync(dir);
+    const persistPath = path.join(dir, 'pending.json');
+    const runningPath = `${persistPath}.running`;
+    const job = (jobId: string): PersistedJob => ({ jobId, request: { kind: 'create', outputPath: path.join(dir, `${jobId}.zip`), sources: [small] } });
+    const lines = (): number => readFileSync(runningPath, 'utf8').split('\n').filter(Boolean).length;
+    const loaded = (warnings: string[] = []) => new PendingJobStore(persistPath).load((message) => warnings.push(message)).map((j) => `${j.jobId}${j.running === true ? ' running' : ''}${j.tempPath === undefined ? '' : ' temp'}`);
+    const store = new PendingJobStore(persistPath);
+    store.save([job('a'), job('b'), job('c')]);
+    store.saveRunning({ ended: [], running: { ...job('a'), running: true } });
+    store.saveRunning({ ended: [], running: { ...job('a'), running: true, tempPath: path.join(dir, 'a.zip.tmp') } });
+    store.saveRunning({ ended: ['a'] });
+    store.saveRunning({ ended: ['a'] });
+    store.saveRunning({ ended: ['a'], running: { ...job('b'), running: true } });
+    expect(lines()).toBe(4);
+    expect(loaded()).toEqual(['b running', 'c']);
+    // A crash as the last line was written: what the lines before say.
+    const whole = readFileSync(runningPath);
+    writeFileSync(runningPath, whole.subarray(0, whole.length - 10));
+    const warnings: string[] = [];
+    expect(loaded(warnings)).toEqual(['b', 'c']);
+    writeFileSync(runningPath, whole);
+    // The queue file has taken in what ended: written whole again, one line.
+    store.save([job('b'), job('c')]);
+    store.saveRunning({ ended: [], running: { ...job('b'), running: true } });
+    expect(lines()).toBe(1);
+    expect(loaded(warnings)).toEqual(['b running', 'c']);
+    store.saveRunning({ ended: ['b'] });
+    expect(loaded(warnings)).toEqual(['c']);
+    expect(warnings).toEqual([]);
+    // A line damaged before the last: the record is not trusted, as a damaged record was not;
+    // the queue file says what is pending.
+    writeFileSync(runningPath, whole.toString().replace('"ended":["a"]', '"ended":["a"'));
+    expect(loaded(warnings)).toEqual(['b', 'c']);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(new RegExp(`^the running job in ${runningPath.replace(/[.]/g, '\\.')} cannot be read \\(line 3: .*\\); it is ignored$`));
+    // As the version before wrote it: one record, no newline.
+    writeFileSync(runningPath, JSON.stringify({ version: 1, ended: ['a'], running: job('b') }));
+    expect(loaded()).toEqual(['b running', 'c']);
+  });
+
   it('a job that was running each time the app ended (twice) is not resumed again; the others are', async () => {
     const dir = path.join(root, 'crash-loop');
     mkdirSync(dir);
@@ -785,12 +827,16 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     const dir = path.join(root, 'coalesced');
     mkdirSync(dir);
     const persistPath = path.join(dir, 'pending.json');
-    // Counted on the way through: the saves still happen.
-    const save = PendingJobStore.prototype.save;
+    // Counted on the way through, made at once or written in the background: the saves still happen.
+    const { save, stage } = PendingJobStore.prototype;
     let saves = 0;
     PendingJobStore.prototype.save = function (this: PendingJobStore, jobs) {
       saves++;
       save.call(this, jobs);
+    };
+    PendingJobStore.prototype.stage = function (this: PendingJobStore, jobs) {
+      saves++;
+      return stage.call(this, jobs);
     };
     try {
       const client = new JobClient({ persistPath });
@@ -806,10 +852,39 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
       // Every job started and ended (800 events): a save at most every SAVE_EVERY_MS meanwhile.
       expect(saves).toBeLessThan(ids.length);
     } finally {
-      PendingJobStore.prototype.save = save;
+      Object.assign(PendingJobStore.prototype, { save, stage });
     }
     expect(existsSync(persistPath)).toBe(false);
     expect(existsSync(`${persistPath}.running`)).toBe(false);
+  });
+
+  it('at every start and end of a job, what is on disk is the jobs still pending, while the queue file is written in the background', async () => {
+    const dir = path.join(root, 'on-disk-at-each-event');
+    mkdirSync(dir);
+    const persistPath = path.join(dir, 'pending.json');
+    const client = new JobClient({ persistPath });
+    const ids = Array.from({ length: 3_000 }, (_, i) => client.enqueue({ kind: 'test', archivePath: path.join(dir, `missing-${i}.zip`) })).flat();
+    const ended = new Set<JobId>();
+    const wrong: string[] = [];
+    let looked = 0;
+    // What the next start would read (a kill -9 now), against what is pending: the running job
+    // first, marked so, then the rest in order.
+    const store = new PendingJobStore(persistPath);
+    client.onEvent((event) => {
+      if (event.type !== 'started' && !isEndEvent(event)) return;
+      if (isEndEvent(event)) ended.add(event.jobId);
+      if (looked++ % 7 !== 0 && ended.size < ids.length) return;
+      const saved = store.load((message) => wrong.push(message));
+      const pending = ids.filter((id) => !ended.has(id));
+      const savedIds = saved.map((job) => job.jobId);
+      if (savedIds.join() !== pending.join()) wrong.push(`at ${event.type} of job ${ids.indexOf(event.jobId)}: ${savedIds.length} on disk (first ${ids.indexOf(savedIds[0]!)}), ${pending.length} pending (first ${ids.indexOf(pending[0]!)})`);
+      else if (event.type === 'started' && saved[0]?.running !== true) wrong.push(`at the start of job ${ids.indexOf(event.jobId)}: not saved as running`);
+    });
+    await client.onIdle();
+    await client.close();
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(looked).toBe(2 * ids.length);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('a job that ended is not offered again after a kill -9 that comes before the queue file is saved again', async () => {
