@@ -10,7 +10,7 @@ import { openFileSource, type FileSource } from '../archive/file-source.js';
 import { silentLog, type Log } from '../log/types.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import { isSizeKnown, type ZipEntry } from '../zip/model.js';
-import { grown } from '../zip/columns.js';
+import { OffsetColumn } from '../zip/columns.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { buildSafetyReport, type SafetyReport, type Worded } from '../zip/safety.js';
 import { BridgeError } from './handle.js';
@@ -23,8 +23,8 @@ interface OpenArchive {
   readonly path: string;
   readonly source: FileSource;
   readonly reader: ZipReader;
-  /** Where each entry's central record starts, by index, and NaN after the last (whose end the reader finds). */
-  readonly records: Float64Array;
+  /** Where each entry's central record starts, by index (where the last ends, the reader finds). */
+  readonly records: OffsetColumn;
   readonly count: number;
   report?: Promise<ArchiveReport>;
 }
@@ -117,8 +117,7 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
   async function entriesIn<T>(archive: OpenArchive, start: number, count: number, make: (entry: ZipEntry) => T): Promise<T[]> {
     const made: T[] = [];
     if (count <= 0) return made;
-    const end = archive.records[start + count]!;
-    const range = { offset: archive.records[start]!, index: start, count, ...(Number.isNaN(end) ? {} : { end }) };
+    const range = { offset: archive.records.at(start), index: start, count, ...(start + count < archive.count && { end: archive.records.at(start + count) }) };
     try {
       for await (const batch of archive.reader.entryBatches(range)) for (const entry of batch) made.push(make(entry));
     } catch (error) {
@@ -140,14 +139,14 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
       try {
         const reader = await openZip(source, { log });
         // Where the records are and the totals, from the spans alone (no names decoded).
-        let records = new Float64Array(Math.max(16, Math.min(reader.info.entryCount, 1 << 20) + 1));
+        const records = new OffsetColumn(reader.info.entryCount);
         let count = 0;
         let totalUncompressed = 0;
         let totalCompressed = 0;
         for await (const batch of reader.spanBatches()) {
           for (const span of batch) {
-            if (count + 1 >= records.length) records = grown(records);
-            records[count++] = span.centralHeaderOffset;
+            records.push(span.centralHeaderOffset);
+            count++;
             // A record whose size is not known is left out of both totals, as list leaves it out.
             if (!isSizeKnown(span, span.uncompressedSize) || !isSizeKnown(span, span.compressedSize)) continue;
             totalUncompressed += span.uncompressedSize;
@@ -155,9 +154,8 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
           }
         }
         // (Where a record ends is where the next starts; after the last, the reader reads on to the directory's end.)
-        records[count] = Number.NaN;
         const id = `a${next++}`;
-        open.set(id, { id, path: file, source, reader, records: records.subarray(0, count + 1), count });
+        open.set(id, { id, path: file, source, reader, records, count });
         opened.add(file);
         log.info('archive opened', { archive: file, entries: count, ms: Math.round(performance.now() - started) });
         const summary: ArchiveSummary = {

@@ -8,6 +8,41 @@ export function grown<T extends Float64Array<ArrayBuffer> | Uint32Array<ArrayBuf
   return larger;
 }
 
+/**
+ * A growing column of byte offsets into an archive: 4 bytes each while every one fits in 32
+ * bits, as in any archive under 4 GiB, and 8 (a Float64Array, exact to 2^53) from the first that
+ * does not. The app's open archive and its safety report keep a few of these per entry: a
+ * million entries' offsets in 4 MB where they took 8.
+ */
+export class OffsetColumn {
+  private array: Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer>;
+  private count = 0;
+
+  /** `expected`: how many will come (room for at most a million is made before they do). */
+  constructor(expected = 0) {
+    this.array = new Uint32Array(Math.max(16, Math.min(expected, 1 << 20)));
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** The offsets, `length` of them first: for loops over many, which index it directly. */
+  get values(): Readonly<Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer>> {
+    return this.array;
+  }
+
+  push(offset: number): void {
+    if (this.count === this.array.length) this.array = grown(this.array);
+    if (offset >>> 0 !== offset && this.array instanceof Uint32Array) this.array = Float64Array.from(this.array);
+    this.array[this.count++] = offset;
+  }
+
+  at(index: number): number {
+    return this.array[index]!;
+  }
+}
+
 /** Runs sorted by insertion before sortedIndexes merges them. */
 const RUN = 32;
 

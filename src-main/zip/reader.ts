@@ -32,7 +32,7 @@ import {
   ZIP64_MARKER_16,
   ZIP64_MARKER_32,
 } from './constants.js';
-import { grown, sortedIndexes } from './columns.js';
+import { OffsetColumn, sortedIndexes } from './columns.js';
 import { MAX_FILETIME, dosDateTimeToDate, filetimeToDate } from './dostime.js';
 import { openEntryStream, readEntryData, readLocalHeader, type EntryStreamOptions, type LocalHeader } from './entry-data.js';
 import { ZipError, hex, stacklessZipError } from './errors.js';
@@ -956,20 +956,19 @@ export interface EntryOverlap {
 }
 
 /**
- * Where each entry's bytes lie, in central directory order, 16 bytes an entry, for
- * EntryRanges.overlaps: a million entries' ranges without a million entries.
+ * Where each entry's bytes lie, in central directory order, 8 bytes an entry in an archive under
+ * 4 GiB (OffsetColumn), for EntryRanges.overlaps: a million entries' ranges without a million entries.
  */
 export class EntryRanges {
-  private starts: Float64Array<ArrayBuffer>;
-  /** -1 for a damaged record (ZipEntry.damage), which says nothing of where its data is. */
-  private ends: Float64Array<ArrayBuffer>;
-  private length = 0;
+  private readonly starts: OffsetColumn;
+  private readonly ends: OffsetColumn;
+  /** Entries of damaged records (ZipEntry.damage), which say nothing of where their data is: few, in hostile archives. */
+  private readonly damaged = new Set<number>();
 
   /** `expected`: how many entries the archive declares (room for at most a million is made before they come). */
   constructor(expected = 0) {
-    const capacity = Math.max(16, Math.min(expected, 1 << 20));
-    this.starts = new Float64Array(capacity);
-    this.ends = new Float64Array(capacity);
+    this.starts = new OffsetColumn(expected);
+    this.ends = new OffsetColumn(expected);
   }
 
   /**
@@ -978,15 +977,17 @@ export class EntryRanges {
    * they are not counted, so that nothing is read).
    */
   add(entry: Pick<ZipEntry, 'localHeaderOffset' | 'compressedSize' | 'damage'>, localRoom = 0): void {
-    const i = this.length++;
-    if (i === this.starts.length) {
-      this.starts = grown(this.starts);
-      this.ends = grown(this.ends);
+    const i = this.starts.length;
+    if (entry.damage === undefined) {
+      this.starts.push(entry.localHeaderOffset);
+      this.ends.push(entry.localHeaderOffset + LOCAL_FILE_HEADER.size + localRoom + entry.compressedSize);
+      return;
     }
-    const damaged = entry.damage !== undefined;
     // A damaged record takes the place of the entry before it, so the order is kept.
-    this.starts[i] = !damaged ? entry.localHeaderOffset : i > 0 ? this.starts[i - 1]! : 0;
-    this.ends[i] = !damaged ? entry.localHeaderOffset + LOCAL_FILE_HEADER.size + localRoom + entry.compressedSize : -1;
+    const start = i > 0 ? this.starts.at(i - 1) : 0;
+    this.starts.push(start);
+    this.ends.push(start);
+    this.damaged.add(i);
   }
 
   /**
@@ -996,8 +997,10 @@ export class EntryRanges {
    * Archives written in order need no sort.
    */
   overlaps(info: ZipArchiveInfo, found: (index: number, other: number) => void): void {
-    const n = this.length;
-    const { starts, ends } = this;
+    const n = this.starts.length;
+    const starts = this.starts.values;
+    const ends = this.ends.values;
+    const damaged = this.damaged;
     let order: Uint32Array | undefined;
     for (let i = 1; i < n; i++) {
       if (starts[i]! < starts[i - 1]!) {
@@ -1010,7 +1013,7 @@ export class EntryRanges {
     let furthest = -1; // the entry whose range reaches furthest so far
     for (let k = 0; k < n; k++) {
       const i = order === undefined ? k : order[k]!;
-      if (ends[i]! < 0) continue;
+      if (damaged.size > 0 && damaged.has(i)) continue;
       if (furthest >= 0 && starts[i]! < ends[furthest]!) found(furthest, i);
       if (starts[i]! < directoryEnd && ends[i]! > directoryStart) found(i, -1);
       if (furthest < 0 || ends[i]! > ends[furthest]!) furthest = i;
@@ -1019,7 +1022,7 @@ export class EntryRanges {
 
   /** Where the bytes of an overlap that `overlaps` heard lie: enough to describe it once the ranges are let go. */
   bytesOf(index: number, other: number): OverlapBytes {
-    return { index, other, start: this.starts[index]!, end: this.ends[index]!, otherStart: other >= 0 ? this.starts[other]! : -1 };
+    return { index, other, start: this.starts.at(index), end: this.ends.at(index), otherStart: other >= 0 ? this.starts.at(other) : -1 };
   }
 }
 
