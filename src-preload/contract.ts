@@ -9,6 +9,13 @@ export interface ApiError {
   readonly code: string;
   /** One readable line, e.g. "bad central directory signature 0x06054b51 at offset 812". */
   readonly message: string;
+  /**
+   * For a ZipError of no entry that has them (a batch of the root folder), which of the code's
+   * messages this is and the values it is made of: the window words it in its language as it
+   * words a job's problem (JobProblem); else it shows `message`.
+   */
+  readonly kind?: string;
+  readonly params?: Readonly<Record<string, string | number>>;
 }
 
 /** What the bridge itself can refuse with, besides the ZipError codes of the core. */

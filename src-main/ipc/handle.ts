@@ -6,7 +6,7 @@
 // Electron's IpcMainInvokeEvent it reads, so tests drive it with plain objects of that shape.
 
 import type { ApiError, InvokeMethod, InvokeMethods, Result } from '../../src-preload/contract.js';
-import { isZipError } from '../zip/errors.js';
+import { isZipError, wordedAs } from '../zip/errors.js';
 import type { Log } from '../log/types.js';
 import { ArgumentError, checkArguments } from './validate.js';
 import { isOwnFrame } from '../window-policy.js';
@@ -48,7 +48,9 @@ export function isTrustedSender(policy: SenderPolicy, event: SenderEvent): boole
 
 export function toApiError(error: unknown): ApiError {
   if (isZipError(error)) {
-    return { code: error.code, message: error.entry ? `${error.entry}: ${error.message}` : error.message };
+    // What the window words it by; an entry's error stays in English (the bridge has no entry to say it after).
+    if (error.entry) return { code: error.code, message: `${error.entry}: ${error.message}` };
+    return { code: error.code, message: error.message, ...wordedAs(error) };
   }
   if (error instanceof ArgumentError) return { code: 'BAD_ARGUMENT', message: error.message };
   if (error instanceof BridgeError) return { code: error.code, message: error.message };

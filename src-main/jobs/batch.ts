@@ -37,7 +37,8 @@ export function planBatch(request: BatchJobRequest, exists: (p: string) => boole
   const planned = distinctFolders(request.folders).folders.map((folder) => {
     const source = path.resolve(folder);
     const name = path.basename(source);
-    if (name === '') throw new ZipError('IO', `${folder}: cannot zip the root folder as a batch item`);
+    // (The window words it by its kind.)
+    if (name === '') throw new ZipError('IO', `${folder}: cannot zip the root folder as a batch item`, { kind: 'ROOT_FOLDER', params: { folder } });
     const wanted = path.join(request.outputDir === undefined ? path.dirname(source) : path.resolve(request.outputDir), `${name}.zip`);
     let from = untried.get(wanted) ?? 1;
     let outputPath = numberedName(wanted, from);

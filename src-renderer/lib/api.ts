@@ -6,9 +6,12 @@ import type { ApiError, InvokeMethod, InvokeMethods, ZipdeskApi } from '../../sr
 export class ApiFailure extends Error {
   override readonly name = 'ApiFailure';
   readonly code: string;
+  /** As main sent it, with the kind and values the window words it by (lib/fatal.ts describeError). */
+  readonly apiError: ApiError;
   constructor(error: ApiError) {
     super(error.message);
     this.code = error.code;
+    this.apiError = error;
   }
 }
 

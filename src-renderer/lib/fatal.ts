@@ -1,9 +1,12 @@
 // The last line of defence against a blank window: if something breaks outside a Svelte
 // boundary, write a plain message into the page (text only, no HTML) and tell main's log.
 
-import { t } from './i18n.js';
+import { ApiFailure } from './api.js';
+import { problemText, t } from './i18n.js';
 
+/** An error in words: one from main in the window's language where main said what it is made of. */
 export function describeError(error: unknown): string {
+  if (error instanceof ApiFailure) return problemText({ entry: null, ...error.apiError });
   if (error instanceof Error) return error.message;
   if (typeof error === 'object' && error !== null && 'message' in error) return String((error as { message: unknown }).message);
   return String(error);

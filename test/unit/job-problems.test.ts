@@ -16,9 +16,12 @@ import { checkNameFits } from '../../src-main/archive/temp-file.js';
 import { wordedAs, type ZipError } from '../../src-main/zip/errors.js';
 import { nameProblemForWriting } from '../../src-main/zip/paths.js';
 import { WindowJobs } from '../../src-main/ipc/jobs.js';
+import { toApiError } from '../../src-main/ipc/handle.js';
 import { JobClient } from '../../src-main/jobs/client.js';
 import type { ArchiveIdentity } from '../../src-main/jobs/protocol.js';
 import { failureText, problemText } from '../../src-renderer/lib/i18n.js';
+import { ApiFailure } from '../../src-renderer/lib/api.js';
+import { describeError } from '../../src-renderer/lib/fatal.js';
 import { craftZip } from './craft.js';
 import { makeTempDir } from './reader-fixtures.js';
 
@@ -277,6 +280,27 @@ describe('what stops a job, in the window', () => {
       const badName = await ended(windowJobs, async () => (await windowJobs.batch([backslash], null, 6))[0]!);
       expect(lines(badName)[1]).toBe(`${backslash}.zip: rueckstrich/a\\b.txt: Der Name enthält einen Backslash, den ZIP-Leser als Ordnertrenner nehmen (${backslash}/a\\b.txt); die Datei umbenennen oder weglassen`);
       for (const job of [vanished, noFolder, folderThere, proc, badName]) expect(lines(job)[0]).toBe(job.error);
+    } finally {
+      windowJobs.dispose();
+      await client.close();
+    }
+  });
+});
+
+describe('what main refuses before any job, in the window', () => {
+  it('a batch of the root folder, which has no name for its archive: the notice in English as main says it, and in German', async () => {
+    const client = new JobClient();
+    const windowJobs = new WindowJobs(client);
+    try {
+      const refused = await windowJobs.batch(['/'], null, 6).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      // As the bridge sends it to the window, and as the window's notice says it.
+      const error = toApiError(refused);
+      expect(error).toEqual({ code: 'IO', message: '/: cannot zip the root folder as a batch item', kind: 'ROOT_FOLDER', params: { folder: '/' } });
+      expect(describeError(new ApiFailure(error))).toBe(error.message);
+      expect(problemText({ entry: null, ...error }, 'de')).toBe('/: Der Wurzelordner lässt sich nicht in ein eigenes Archiv packen');
     } finally {
       windowJobs.dispose();
       await client.close();
