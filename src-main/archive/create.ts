@@ -37,7 +37,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { type Log, silentLog } from '../log/types.js';
 import { DOS_ATTR_DIRECTORY, METHOD_DEFLATED, METHOD_STORED, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../zip/constants.js';
-import { ZipError, isZipError } from '../zip/errors.js';
+import { ZipError, type ZipErrorDetails, isZipError } from '../zip/errors.js';
 import { openZip } from '../zip/reader.js';
 import {
   type EntryRecord,
@@ -238,11 +238,17 @@ function deterministicPermissions(entry: PlannedEntry): number {
   return entry.kind === 'directory' || (entry.mode & 0o111) !== 0 ? 0o755 : 0o644;
 }
 
-/** Why a create found nothing to put in the archive: the first path it left out, or the patterns. */
+/**
+ * Why a create found nothing to put in the archive: the first path it left out, or the patterns.
+ * The window words it by its kind: EXCLUDED, or the first path's reason (LEFT_OUT.FIFO; with
+ * how many more were left out, LEFT_OUT_MORE.FIFO).
+ */
 function nothingToArchive(first: SkippedSource | undefined, count: number): ZipError {
-  if (first === undefined) return new ZipError('NOTHING_TO_ARCHIVE', 'nothing to archive: every path is excluded');
-  const others = count > 1 ? ` (and ${count - 1} more left out)` : '';
-  return new ZipError('NOTHING_TO_ARCHIVE', `nothing to archive: ${first.name} is left out: ${first.reason}${others}`);
+  if (first === undefined) return new ZipError('NOTHING_TO_ARCHIVE', 'nothing to archive: every path is excluded', { kind: 'EXCLUDED', params: {} });
+  const more = count - 1;
+  const others = more > 0 ? ` (and ${more} more left out)` : '';
+  const worded: ZipErrorDetails = more > 0 ? { kind: `LEFT_OUT_MORE.${first.kind}`, params: { name: first.name, more } } : { kind: `LEFT_OUT.${first.kind}`, params: { name: first.name } };
+  return new ZipError('NOTHING_TO_ARCHIVE', `nothing to archive: ${first.name} is left out: ${first.reason}${others}`, worded);
 }
 
 /**

@@ -287,6 +287,49 @@ describe('what stops a job, in the window', () => {
   });
 });
 
+describe('a create with nothing to archive, in the window', () => {
+  it('through the worker: every path excluded, a named pipe left out, and two', async () => {
+    const base = path.join(dir, 'nichts-zu-packen');
+    mkdirSync(base);
+    writeFileSync(path.join(base, 'a.txt'), 'a');
+    execFileSync('mkfifo', [path.join(base, 'rohr'), path.join(base, 'rohr2')]);
+    const client = new JobClient();
+    const windowJobs = new WindowJobs(client);
+    const created = (sources: string[], excludes?: string[]) =>
+      ended(windowJobs, async () => client.enqueue({ kind: 'create', outputPath: path.join(dir, 'nichts.zip'), sources, ...(excludes && { excludes }) })[0]!);
+    const lines = (job: JobView): [string, string] => [failureText(job.kind, job.failure!, 'en'), failureText(job.kind, job.failure!, 'de')];
+    const output = path.join(dir, 'nichts.zip');
+    try {
+      const excluded = await created([base], ['nichts-zu-packen']);
+      expect(lines(excluded)).toEqual([`${output}: nothing to archive: every path is excluded`, `${output}: Nichts zu packen: jeder Pfad ist ausgeschlossen`]);
+      const pipe = await created([path.join(base, 'rohr')]);
+      expect(lines(pipe)).toEqual([
+        `${output}: nothing to archive: rohr is left out: a named pipe (FIFO), not a file, folder or link`,
+        `${output}: Nichts zu packen: rohr wird ausgelassen: eine benannte Pipe (FIFO), keine Datei, kein Ordner und kein Link`,
+      ]);
+      const pipes = await created([path.join(base, 'rohr'), path.join(base, 'rohr2')]);
+      expect(lines(pipes)[1]).toBe(`${output}: Nichts zu packen: rohr wird ausgelassen: eine benannte Pipe (FIFO), keine Datei, kein Ordner und kein Link (und 1 weitere ausgelassen)`);
+      for (const job of [excluded, pipe, pipes]) expect(lines(job)[0]).toBe(job.error);
+    } finally {
+      windowJobs.dispose();
+      await client.close();
+    }
+  });
+
+  it('every reason a path is left out, as main words it, in English and German', () => {
+    for (const [kind, reason] of Object.entries(SOURCE_SKIP_REASONS)) {
+      for (const more of [0, 1, 2]) {
+        const others = more > 0 ? ` (and ${more} more left out)` : '';
+        const problem: JobProblem = { entry: null, code: 'NOTHING_TO_ARCHIVE', kind: `${more > 0 ? 'LEFT_OUT_MORE' : 'LEFT_OUT'}.${kind}`, params: { name: 'src/x', ...(more > 0 && { more }) }, message: `nothing to archive: src/x is left out: ${reason}${others}` };
+        expect(problemText(problem, 'en'), kind).toBe(problem.message);
+        const german = problemText(problem, 'de');
+        expect(german, kind).toMatch(more === 0 ? /^Nichts zu packen: src\/x wird ausgelassen: [^()]*(\(FIFO\)[^()]*|\(eine Schleife\))?$/ : new RegExp(` \\(und ${more} weitere ausgelassen\\)$`));
+        expect(german, kind).not.toMatch(/not a file|link|archive|loop|special|device|socket|pipe |more/);
+      }
+    }
+  });
+});
+
 describe('what main refuses before any job, in the window', () => {
   it('a batch of the root folder, which has no name for its archive: the notice in English as main says it, and in German', async () => {
     const client = new JobClient();

@@ -965,13 +965,17 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     await expect(createArchive({ outputPath: path.join(dir, 'pipe.zip'), sources: [path.join(base, 'pipe')] })).rejects.toMatchObject({
       code: 'NOTHING_TO_ARCHIVE',
       message: 'nothing to archive: pipe is left out: a named pipe (FIFO), not a file, folder or link',
+      kind: 'LEFT_OUT.FIFO',
+      params: { name: 'pipe' },
     });
     await expect(createArchive({ outputPath: path.join(dir, 'pipe.zip'), sources: [path.join(base, 'pipe'), path.join(base, 'sock')] })).rejects.toMatchObject({
       message: 'nothing to archive: pipe is left out: a named pipe (FIFO), not a file, folder or link (and 1 more left out)',
+      kind: 'LEFT_OUT_MORE.FIFO',
+      params: { name: 'pipe', more: 1 },
     });
     // Everything excluded: the archive already at the target stays as it was.
     const before = readFileSync(archive);
-    await expect(createArchive({ outputPath: archive, sources: [base], excludes: ['sp'] })).rejects.toMatchObject({ code: 'NOTHING_TO_ARCHIVE', message: 'nothing to archive: every path is excluded' });
+    await expect(createArchive({ outputPath: archive, sources: [base], excludes: ['sp'] })).rejects.toMatchObject({ code: 'NOTHING_TO_ARCHIVE', message: 'nothing to archive: every path is excluded', kind: 'EXCLUDED' });
     expect(readFileSync(archive).equals(before)).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(['sp', 'sp.zip']);
     // A tree without any: none.
