@@ -125,16 +125,6 @@ function specialKind(st: Stats): SourceSkipKind {
   return 'SPECIAL_FILE';
 }
 
-/** What a path that is not a file is, in words. */
-function specialWords(st: Stats): string {
-  if (st.isDirectory()) return 'a folder';
-  if (st.isFIFO()) return 'a named pipe (FIFO)';
-  if (st.isSocket()) return 'a socket';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isCharacterDevice()) return 'a character device';
-  return 'a special file';
-}
-
 export function ioError(error: unknown, path: SourcePath): ZipError {
   const what = shownPath(path);
   const code = (error as NodeJS.ErrnoException).code;
@@ -479,20 +469,35 @@ function openFailure(entry: PlannedEntry, error: unknown): unknown {
 const CHANGES = {
   VANISHED: 'vanished before it was read',
   NOW_LINK: 'is now a symbolic link, not a file',
+  NOW_FOLDER: 'is now a folder, not a file',
+  NOW_FIFO: 'is now a named pipe (FIFO), not a file',
+  NOW_SOCKET: 'is now a socket, not a file',
+  NOW_BLOCK_DEVICE: 'is now a block device, not a file',
+  NOW_CHARACTER_DEVICE: 'is now a character device, not a file',
+  NOW_SPECIAL_FILE: 'is now a special file, not a file',
   REPLACED: 'was replaced by another file',
   MODIFIED: 'was modified',
   SHORTER: 'became shorter while it was read',
   GREW: 'grew while it was read',
 } as const;
 
+/** What a source that is no longer a file is now, by how it changed (CHANGES). */
+function nowKind(st: Stats): keyof typeof CHANGES {
+  if (st.isDirectory()) return 'NOW_FOLDER';
+  if (st.isFIFO()) return 'NOW_FIFO';
+  if (st.isSocket()) return 'NOW_SOCKET';
+  if (st.isBlockDevice()) return 'NOW_BLOCK_DEVICE';
+  if (st.isCharacterDevice()) return 'NOW_CHARACTER_DEVICE';
+  return 'NOW_SPECIAL_FILE';
+}
+
 /**
  * A source that changed: by its kind (CHANGES, or SIZE with the sizes before and after), which
- * the window words in its language too, or in English alone.
+ * the window words in its language too.
  */
-export function changed(entry: PlannedEntry, what: keyof typeof CHANGES | { readonly before: number; readonly after: number } | { readonly text: string }): ZipError {
+export function changed(entry: PlannedEntry, what: keyof typeof CHANGES | { readonly before: number; readonly after: number }): ZipError {
   const path = shownPath(entry.sourcePath);
   if (typeof what === 'string') return new ZipError('SOURCE_CHANGED', `${path} ${CHANGES[what]}; archive not written`, { entry: entry.name, kind: what, params: { path } });
-  if ('text' in what) return new ZipError('SOURCE_CHANGED', `${path} ${what.text}; archive not written`, { entry: entry.name });
   return new ZipError('SOURCE_CHANGED', `${path} changed size (${what.before} → ${what.after} bytes); archive not written`, { entry: entry.name, kind: 'SIZE', params: { path, ...what } });
 }
 
@@ -517,7 +522,7 @@ export async function checkUnchanged(entry: PlannedEntry, handle: FileHandle): P
 }
 
 function checkStats(entry: PlannedEntry, now: Stats): void {
-  if (!now.isFile()) throw changed(entry, { text: `is now ${specialWords(now)}, not a file` });
+  if (!now.isFile()) throw changed(entry, nowKind(now));
   if (entry.ino !== undefined && (now.ino !== entry.ino || now.dev !== entry.dev)) throw changed(entry, 'REPLACED');
   if (now.size !== entry.size) throw changed(entry, { before: entry.size, after: now.size });
   if (now.mtimeMs !== entry.mtimeMs) throw changed(entry, 'MODIFIED');

@@ -4,14 +4,15 @@
 // Real archives, the real worker.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobProblem, JobView } from '../../src-preload/contract.js';
 import { OutputError } from '../../src-main/archive/buffers.js';
 import { extractArchive, SKIP_KINDS, skipReason } from '../../src-main/archive/extract.js';
-import { ioError as sourceError, SOURCE_SKIP_REASONS } from '../../src-main/archive/sources.js';
+import { checkUnchanged, ioError as sourceError, type PlannedEntry, readFlags, SOURCE_SKIP_REASONS } from '../../src-main/archive/sources.js';
 import { checkNameFits } from '../../src-main/archive/temp-file.js';
 import { wordedAs, type ZipError } from '../../src-main/zip/errors.js';
 import { nameProblemForWriting } from '../../src-main/zip/paths.js';
@@ -376,6 +377,42 @@ describe('what stops a job or fails an entry, made by the code that says it', ()
       tooLong = error;
     }
     expect(said(tooLong as ZipError)[1]).toBe('Der Name ist länger als die 255 Bytes, die ein Dateiname haben darf');
+  });
+
+  it('a source file that became a folder, a named pipe or a device before a create read it', async () => {
+    const file = path.join(dir, 'wird-anders');
+    writeFileSync(file, 'a file when the walk saw it');
+    const { size, mode, mtimeMs, dev, ino } = statSync(file);
+    const planned = (sourcePath: string): PlannedEntry => ({ name: 'd/c.txt', kind: 'file', sourcePath, size, mode, mtimeMs, dev, ino });
+    /** The error the read's check of the opened file gives. */
+    const checked = async (sourcePath: string): Promise<ZipError> => {
+      const handle = await open(sourcePath, readFlags(false));
+      try {
+        return await checkUnchanged(planned(sourcePath), handle).then(
+          () => expect.unreachable(),
+          (error: ZipError) => error,
+        );
+      } finally {
+        await handle.close();
+      }
+    };
+    unlinkSync(file);
+    mkdirSync(file);
+    expect(said(await checked(file))).toEqual([`d/c.txt: ${file} is now a folder, not a file; archive not written`, `d/c.txt: ${file} ist jetzt ein Ordner, keine Datei; Archiv nicht geschrieben`]);
+    rmSync(file, { recursive: true });
+    execFileSync('mkfifo', [file]);
+    expect(said(await checked(file))[1]).toBe(`d/c.txt: ${file} ist jetzt eine benannte Pipe (FIFO), keine Datei; Archiv nicht geschrieben`);
+    expect(said(await checked('/dev/null'))[1]).toBe('d/c.txt: /dev/null ist jetzt ein zeichenorientiertes Gerät, keine Datei; Archiv nicht geschrieben');
+    // A socket cannot be opened (ENXIO); a block device or a special file, as main words them.
+    for (const [kind, what, german] of [
+      ['NOW_SOCKET', 'a socket', 'ein Socket'],
+      ['NOW_BLOCK_DEVICE', 'a block device', 'ein Blockgerät'],
+      ['NOW_SPECIAL_FILE', 'a special file', 'eine besondere Datei'],
+    ] as const) {
+      const problem: JobProblem = { entry: 'd/c.txt', code: 'SOURCE_CHANGED', kind, params: { path: '/s/c.txt' }, message: `/s/c.txt is now ${what}, not a file; archive not written` };
+      expect(problemText(problem, 'en')).toBe(`d/c.txt: ${problem.message}`);
+      expect(problemText(problem, 'de')).toBe(`d/c.txt: /s/c.txt ist jetzt ${german}, keine Datei; Archiv nicht geschrieben`);
+    }
   });
 
   it("an extract's entries that cannot be written: a file, folder or the archive itself in the way", async () => {

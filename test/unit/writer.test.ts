@@ -1128,7 +1128,7 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
         execFileSync('mkfifo', [replaced]);
         pipes.push(replaced);
       });
-      expect(error).toMatchObject({ code: 'SOURCE_CHANGED', entry: `${top}/c.txt` });
+      expect(error).toMatchObject({ code: 'SOURCE_CHANGED', entry: `${top}/c.txt`, kind: 'NOW_FIFO' });
       expect((error as Error).message).toMatch(/is now a named pipe \(FIFO\), not a file/);
       expect(existsSync(path.join(dir, `${top}.zip`))).toBe(false);
     }
