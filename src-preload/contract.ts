@@ -466,8 +466,8 @@ export interface JobProblem {
 
 /** Why a job failed, as JobView.error says it in English: what it was about, and the problem. */
 export interface JobFailure {
-  /** The archive tested or extracted, or the archive a create writes. */
-  readonly target: string;
+  /** The archive tested or extracted, or the archive a create writes; null for a job whose background worker stopped, which is said without it. */
+  readonly target: string | null;
   readonly problem: JobProblem;
   /** A test or extract failed by bad entries: `problem` is the first; how many were bad, of how many. */
   readonly badEntries: { readonly count: number; readonly total: number } | null;

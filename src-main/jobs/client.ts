@@ -19,6 +19,7 @@ import { collectOldGenerationSooner } from './heap.js';
 import { type PersistedJob, PendingJobStore } from './persist.js';
 import {
   type FromWorker,
+  type JobError,
   type JobEvent,
   type JobId,
   type JobRequest,
@@ -399,10 +400,9 @@ export class JobClient {
         this.finish({ type: 'cancelled', jobId: running.jobId });
         return;
       }
-      const why = lastError ? `: ${lastError.message}` : ` (exit code ${exitCode})`;
       this.log.error('worker died during a job', { jobId: running.jobId, exitCode });
-      const left = running.request.kind === 'extract' ? 'the files it extracted before stay, none half-written' : 'it left no output';
-      this.finish({ type: 'failed', jobId: running.jobId, error: { code: WORKER_CRASHED, message: `the background worker stopped unexpectedly${why}; the job was not finished (${left})` } });
+      const left = running.request.kind === 'extract' ? 'FILES_STAY' : 'NO_OUTPUT';
+      this.finish({ type: 'failed', jobId: running.jobId, error: workerStopped(lastError, exitCode, left) });
     });
     return worker;
   }
@@ -606,6 +606,23 @@ export class JobClient {
       this.log.warn('could not save the running job', { path: this.store.runningPath, message: (error as Error).message });
     }
   }
+}
+
+/** What a job whose worker stopped left behind, as its failure says it. */
+const LEFT_BEHIND = {
+  FILES_STAY: 'the files it extracted before stay, none half-written',
+  NO_OUTPUT: 'it left no output',
+} as const;
+
+/**
+ * The failure of a job whose worker stopped: by the worker's error or its exit code, and what the
+ * job left (LEFT_BEHIND). The window words it by its kind (`EXIT.NO_OUTPUT`: how it stopped, then
+ * what was left) and values; it names no archive of its own.
+ */
+function workerStopped(error: Error | undefined, exitCode: number, left: keyof typeof LEFT_BEHIND): JobError {
+  const [how, why, params] = error ? ['ERROR', `: ${error.message}`, { error: error.message }] : ['EXIT', ` (exit code ${exitCode})`, { exitCode }];
+  const message = `the background worker stopped unexpectedly${why}; the job was not finished (${LEFT_BEHIND[left]})`;
+  return { code: WORKER_CRASHED, message, parts: { target: null, problem: { message, code: WORKER_CRASHED, kind: `${how}.${left}`, params } } };
 }
 
 /**

@@ -146,9 +146,10 @@ export interface JobError {
   /**
    * What `message` is made of, for a wording in another language: the archive, and the error
    * (its entry, its own message, code, kind and values); for bad entries, the first, and how many
-   * of how many. Absent for an error that is not a ZipError (a crash).
+   * of how many. No archive (null) for a job whose worker stopped, which names none. Absent for
+   * another error that is not a ZipError.
    */
-  readonly parts?: { readonly target: string; readonly problem: JobNote; readonly badEntries?: { readonly count: number; readonly total: number } };
+  readonly parts?: { readonly target: string | null; readonly problem: JobNote; readonly badEntries?: { readonly count: number; readonly total: number } };
   /**
    * A test or extract failed by bad entries: each of them (the first the message names; at most
    * MAX_NOTES, the last then counting the rest), as a result's problems are.

@@ -406,6 +406,11 @@ const en = {
   'problem.NOTHING_TO_ARCHIVE.LEFT_OUT_MORE.CHARACTER_DEVICE': 'nothing to archive: {name} is left out: a character device, not a file, folder or link (and {more} more left out)',
   'problem.NOTHING_TO_ARCHIVE.LEFT_OUT.SPECIAL_FILE': 'nothing to archive: {name} is left out: a special file, not a file, folder or link',
   'problem.NOTHING_TO_ARCHIVE.LEFT_OUT_MORE.SPECIAL_FILE': 'nothing to archive: {name} is left out: a special file, not a file, folder or link (and {more} more left out)',
+  // A job whose background worker stopped (jobs/client.ts workerStopped): how, then what the job left.
+  'problem.WORKER_CRASHED.EXIT.NO_OUTPUT': 'the background worker stopped unexpectedly (exit code {exitCode}); the job was not finished (it left no output)',
+  'problem.WORKER_CRASHED.EXIT.FILES_STAY': 'the background worker stopped unexpectedly (exit code {exitCode}); the job was not finished (the files it extracted before stay, none half-written)',
+  'problem.WORKER_CRASHED.ERROR.NO_OUTPUT': 'the background worker stopped unexpectedly: {error}; the job was not finished (it left no output)',
+  'problem.WORKER_CRASHED.ERROR.FILES_STAY': 'the background worker stopped unexpectedly: {error}; the job was not finished (the files it extracted before stay, none half-written)',
   'problem.RENAMED': 'written as {path}',
   'problem.NO_SUCH_ENTRY': 'no entry by this name',
   'problem.MORE': 'and {count} more',
@@ -809,6 +814,10 @@ const de: Catalog = {
   'problem.NOTHING_TO_ARCHIVE.LEFT_OUT_MORE.CHARACTER_DEVICE': 'Nichts zu packen: {name} wird ausgelassen: ein zeichenorientiertes Gerät, keine Datei, kein Ordner und kein Link (und {more} weitere ausgelassen)',
   'problem.NOTHING_TO_ARCHIVE.LEFT_OUT.SPECIAL_FILE': 'Nichts zu packen: {name} wird ausgelassen: eine besondere Datei, keine Datei, kein Ordner und kein Link',
   'problem.NOTHING_TO_ARCHIVE.LEFT_OUT_MORE.SPECIAL_FILE': 'Nichts zu packen: {name} wird ausgelassen: eine besondere Datei, keine Datei, kein Ordner und kein Link (und {more} weitere ausgelassen)',
+  'problem.WORKER_CRASHED.EXIT.NO_OUTPUT': 'Der Hintergrundprozess wurde unerwartet beendet (Exit-Code {exitCode}); der Auftrag wurde nicht abgeschlossen (er hat nichts hinterlassen)',
+  'problem.WORKER_CRASHED.EXIT.FILES_STAY': 'Der Hintergrundprozess wurde unerwartet beendet (Exit-Code {exitCode}); der Auftrag wurde nicht abgeschlossen (die zuvor entpackten Dateien bleiben, keine halb geschrieben)',
+  'problem.WORKER_CRASHED.ERROR.NO_OUTPUT': 'Der Hintergrundprozess wurde unerwartet beendet: {error}; der Auftrag wurde nicht abgeschlossen (er hat nichts hinterlassen)',
+  'problem.WORKER_CRASHED.ERROR.FILES_STAY': 'Der Hintergrundprozess wurde unerwartet beendet: {error}; der Auftrag wurde nicht abgeschlossen (die zuvor entpackten Dateien bleiben, keine halb geschrieben)',
   'problem.RENAMED': 'geschrieben als {path}',
   'problem.NO_SUCH_ENTRY': 'kein Eintrag dieses Namens',
   'problem.MORE': 'und {count} weitere',
@@ -899,7 +908,7 @@ function withSystemCode(params: Readonly<Record<string, string | number>>, langu
  */
 export function failureText(kind: JobKind, failure: JobFailure, language: Locale = locale): string {
   const { target, problem, badEntries } = failure;
-  const parts = [visibleText(target)];
+  const parts = target === null ? [] : [visibleText(target)];
   if (problem.entry !== null) parts.push(visibleText(problem.entry));
   if (badEntries !== null) parts.push(t(kind === 'extract' ? 'jobs.notExtracted' : 'jobs.badEntry', {}, language));
   parts.push(problemWording(problem, language));

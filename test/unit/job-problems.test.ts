@@ -4,6 +4,7 @@
 // Real archives, the real worker.
 
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
@@ -327,6 +328,42 @@ describe('a create with nothing to archive, in the window', () => {
         expect(german, kind).toMatch(more === 0 ? /^Nichts zu packen: src\/x wird ausgelassen: [^()]*(\(FIFO\)[^()]*|\(eine Schleife\))?$/ : new RegExp(` \\(und ${more} weitere ausgelassen\\)$`));
         expect(german, kind).not.toMatch(/not a file|link|archive|loop|special|device|socket|pipe |more/);
       }
+    }
+  });
+});
+
+describe('a job whose background worker stopped, in the window', () => {
+  it('through the worker: a create cut short by the worker\'s exit, in English as main says it and in German', async () => {
+    // Stored (level 0), as jobs.test.ts's crash: long enough to be running when the worker exits.
+    const big = path.join(dir, 'gross');
+    mkdirSync(big);
+    for (let i = 0; i < 4; i++) writeFileSync(path.join(big, `teil${i}.txt`), randomBytes(6_000_000).toString('base64'));
+    const client = new JobClient();
+    const windowJobs = new WindowJobs(client);
+    try {
+      const stop = windowJobs.onEvent((event) => event.type === 'started' && client.crashWorkerForTest(70));
+      const job = await ended(windowJobs, async () => client.enqueue({ kind: 'create', outputPath: path.join(dir, 'gross.zip'), sources: [big], level: 0 })[0]!);
+      stop();
+      expect(job.error).toBe('the background worker stopped unexpectedly (exit code 70); the job was not finished (it left no output)');
+      expect(job.failure!.problem).toMatchObject({ code: 'WORKER_CRASHED', kind: 'EXIT.NO_OUTPUT', params: { exitCode: 70 } });
+      expect(failureText(job.kind, job.failure!, 'en')).toBe(job.error);
+      expect(failureText(job.kind, job.failure!, 'de')).toBe('Der Hintergrundprozess wurde unerwartet beendet (Exit-Code 70); der Auftrag wurde nicht abgeschlossen (er hat nichts hinterlassen)');
+    } finally {
+      windowJobs.dispose();
+      await client.close();
+    }
+  });
+
+  it('by what stopped it and what the job left, as main words them', () => {
+    const extracted = 'the files it extracted before stay, none half-written';
+    const table: [JobProblem, string][] = [
+      [{ entry: null, code: 'WORKER_CRASHED', kind: 'EXIT.FILES_STAY', params: { exitCode: 1 }, message: `the background worker stopped unexpectedly (exit code 1); the job was not finished (${extracted})` }, 'Der Hintergrundprozess wurde unerwartet beendet (Exit-Code 1); der Auftrag wurde nicht abgeschlossen (die zuvor entpackten Dateien bleiben, keine halb geschrieben)'],
+      [{ entry: null, code: 'WORKER_CRASHED', kind: 'ERROR.NO_OUTPUT', params: { error: 'boom' }, message: 'the background worker stopped unexpectedly: boom; the job was not finished (it left no output)' }, 'Der Hintergrundprozess wurde unerwartet beendet: boom; der Auftrag wurde nicht abgeschlossen (er hat nichts hinterlassen)'],
+      [{ entry: null, code: 'WORKER_CRASHED', kind: 'ERROR.FILES_STAY', params: { error: 'boom' }, message: `the background worker stopped unexpectedly: boom; the job was not finished (${extracted})` }, 'Der Hintergrundprozess wurde unerwartet beendet: boom; der Auftrag wurde nicht abgeschlossen (die zuvor entpackten Dateien bleiben, keine halb geschrieben)'],
+    ];
+    for (const [problem, german] of table) {
+      expect(failureText('extract', { target: null, problem, badEntries: null }, 'en')).toBe(problem.message);
+      expect(failureText('extract', { target: null, problem, badEntries: null }, 'de')).toBe(german);
     }
   });
 });
