@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { canRunE2e, hasTool, openInWindow, pythonZip, startHarness, wordsOfSize, type Harness } from './harness.js';
+import { canRunE2e, hasTool, noticeDismiss, openInWindow, pythonZip, startHarness, wordsOfSize, type Harness } from './harness.js';
 
 describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and screen reader', () => {
   let harness: Harness;
@@ -234,7 +234,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     await harness.setDropPaths({ 'notes.txt': text });
     await harness.drop(['notes.txt']);
     const notice = harness.page.getByTestId('notice').filter({ hasText: 'Not accepted: notes.txt' });
-    await notice.getByRole('button', { name: 'Dismiss' }).focus();
+    await (await noticeDismiss(harness.page, notice)).focus();
     await harness.page.keyboard.press('Enter');
     await notice.waitFor({ state: 'detached' });
     expect(await harness.page.evaluate(() => document.activeElement?.id)).toBe('listing');
@@ -283,7 +283,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
         .map((control) => control.getAttribute('aria-label') ?? control.textContent?.trim()),
     );
     expect(covered).toEqual([]);
-    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await (await noticeDismiss(harness.page, notice)).click();
     await harness.page.keyboard.press('Escape');
     await harness.page.getByTestId('inspector').waitFor({ state: 'detached' });
   });
@@ -319,9 +319,43 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     };
     expect(await error.evaluate(liveAround)).toEqual([{ politeness: 'assertive', before: true }]);
     expect(await info.evaluate(liveAround)).toEqual([{ politeness: 'polite', before: true }]);
-    await error.getByRole('button', { name: 'Dismiss' }).click();
-    await info.getByRole('button', { name: 'Dismiss' }).click();
+    await (await noticeDismiss(page, error)).click();
+    await (await noticeDismiss(page, info)).click();
     await expect.poll(() => page.getByTestId('notice').count()).toBe(0);
+  });
+
+  test("a notice's live region holds its message alone, not its ✕: the button, out of the region, sits in the notice's top right corner, named Dismiss and described by the message", async () => {
+    // The ✕ was inside the region, and came into it with the message: a screen reader could say 'Dismiss' (or '✕') after it.
+    const page = harness.page;
+    const [a, b] = [path.join(work, 'corner-a.zip'), path.join(work, 'corner-b.zip')];
+    pythonZip(a, ['x.txt']);
+    pythonZip(b, ['y.txt']);
+    const text = path.join(work, 'corner.txt');
+    writeFileSync(text, 'hello');
+    await harness.setDropPaths({ 'corner.txt': text, 'corner-a.zip': a, 'corner-b.zip': b });
+    await harness.drop(['corner.txt', 'corner-a.zip', 'corner-b.zip']);
+    const messages = {
+      assertive: 'Not accepted: corner.txt. Drop a .zip archive to open it, or folders to zip each one.',
+      polite: 'Only one archive opens at a time; opened corner-a.zip.',
+    };
+    for (const [politeness, message] of Object.entries(messages)) {
+      const region = page.locator(`[aria-live="${politeness}"]`).filter({ has: page.getByTestId('notice') });
+      await region.waitFor();
+      expect(await region.evaluate((r) => [r.textContent?.trim(), r.querySelectorAll('button').length])).toEqual([message, 0]);
+      const notice = region.getByTestId('notice');
+      const dismiss = await noticeDismiss(page, notice);
+      expect(await dismiss.getAttribute('aria-label')).toBe('Dismiss');
+      expect(await dismiss.evaluate((button) => button.closest('[aria-live]'))).toBeNull();
+      expect(await dismiss.evaluate((button) => document.getElementById(button.getAttribute('aria-describedby') ?? '')?.textContent)).toBe(message);
+      // Where it was: inside the notice, top right, beside the words.
+      const [card, words, button] = await Promise.all([notice.boundingBox(), notice.locator('span').boundingBox(), dismiss.boundingBox()]);
+      expect(button!.x + button!.width).toBeLessThanOrEqual(card!.x + card!.width - 8);
+      expect(button!.x).toBeGreaterThanOrEqual(words!.x + words!.width);
+      expect(button!.y).toBeGreaterThanOrEqual(card!.y + 8);
+      expect(button!.y + button!.height).toBeLessThanOrEqual(card!.y + card!.height);
+      await dismiss.click();
+      await notice.waitFor({ state: 'detached' });
+    }
   });
 
   test('a job\'s Cancel leaves the keyboard on the job\'s card, named as it ends: "Zip big → big.zip: Cancelled"', async () => {
@@ -709,7 +743,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('A notice that fades', () => 
     // The keyboard on its ✕: it stays, also when the pointer comes and goes.
     await harness.drop(['a.zip', 'b.zip']);
     await notice.waitFor();
-    await notice.getByRole('button', { name: 'Dismiss' }).focus();
+    await (await noticeDismiss(harness.page, notice)).focus();
     await page.clock.runFor(60_000);
     expect(await shown()).toBe(1);
     await notice.hover();

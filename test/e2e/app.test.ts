@@ -301,7 +301,7 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
 
     // By folder, then another archive with one top folder: it opens by itself, as the first did.
     // Notices of earlier tests close first: one may lie over the toolbar's right end.
-    for (const close of await harness.page.locator('[data-testid="notice"] button').all()) await close.click();
+    for (const close of await harness.page.locator('button[aria-describedby^="notice-"]').all()) await close.click();
     await harness.page.getByRole('radio', { name: 'By folder' }).click();
     await expect.poll(() => harness.page.locator('[data-testid="row"] .name .text').count()).toBeGreaterThan(1);
     const next = path.join(work, 'next.zip');

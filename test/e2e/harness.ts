@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { EVENT_CHANNELS, INVOKE_METHODS, type InvokeMethod, type JobEvent, type WindowEvent, type WindowEvents } from '../../src-preload/contract.js';
 import { createArchiveService } from '../../src-main/ipc/archives.js';
@@ -69,6 +69,15 @@ export function wordsOfSize(bytes: number, seed: number): Buffer {
 export async function openInWindow(harness: Harness, file: string): Promise<void> {
   await harness.emit('openArchive', file);
   await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe(path.basename(file));
+}
+
+/**
+ * A notice's ✕ (Dismiss): out of the notice and its live region (which say the message alone),
+ * described by the notice's words.
+ */
+export async function noticeDismiss(page: Page, notice: Locator): Promise<Locator> {
+  const words = await notice.locator('[id]').first().getAttribute('id');
+  return page.locator(`button[aria-describedby="${words}"]`);
 }
 
 /**

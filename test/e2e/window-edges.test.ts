@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { craftZip } from '../unit/craft.js';
-import { canRunE2e, hasTool, openInWindow, PROJECT_ROOT, pythonZip, startHarness, type Harness } from './harness.js';
+import { canRunE2e, hasTool, noticeDismiss, openInWindow, PROJECT_ROOT, pythonZip, startHarness, type Harness } from './harness.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts/e2e');
 
@@ -90,7 +90,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     const notice = harness.page.getByTestId('notice').filter({ hasText: 'Not accepted' });
     await notice.waitFor();
     await shot('edges-02-long-notice');
-    const dismiss = notice.getByRole('button', { name: 'Dismiss' });
+    const dismiss = await noticeDismiss(harness.page, notice);
     await expectOnScreen(dismiss);
     // The name wraps inside the notice instead of pushing its ✕ out of it.
     const [box, button] = [await notice.boundingBox(), await dismiss.boundingBox()];
