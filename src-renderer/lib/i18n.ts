@@ -887,9 +887,21 @@ export function problemText(problem: JobProblem, language: Locale = locale): str
 function problemWording(problem: JobProblem, language: Locale): string {
   if (problem.code !== undefined && problem.params !== undefined) {
     const wording = problem.kind === undefined ? problem.code : `${problem.code}.${problem.kind}`;
-    for (const key of [`problem.${wording}`, `safety.${wording}`]) if (hasMessage(key)) return t(key, withSystemCode(problem.params, language), language);
+    for (const key of [`problem.${wording}`, `safety.${wording}`]) if (hasMessage(key)) return t(key, grouped(withSystemCode(problem.params, language), language), language);
   }
   return visibleText(problem.message);
+}
+
+// As lib/format.ts formatCount says a count (which imports this module for the locale).
+const NUMBERS = { en: new Intl.NumberFormat('en'), de: new Intl.NumberFormat('de') } satisfies Record<Locale, Intl.NumberFormat>;
+
+/**
+ * A problem's numbers (files, bytes, offsets, counts) as the window says them elsewhere, grouped
+ * in its language ("1.234" in German, "1,234" in English), where main's line says "1234": the
+ * command line's words are the same in every locale.
+ */
+function grouped(params: Readonly<Record<string, string | number>>, language: Locale): Readonly<Record<string, string | number>> {
+  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'number' ? NUMBERS[language].format(value) : value]));
 }
 
 /**
@@ -912,6 +924,6 @@ export function failureText(kind: JobKind, failure: JobFailure, language: Locale
   if (problem.entry !== null) parts.push(visibleText(problem.entry));
   if (badEntries !== null) parts.push(t(kind === 'extract' ? 'jobs.notExtracted' : 'jobs.badEntry', {}, language));
   parts.push(problemWording(problem, language));
-  const more = badEntries !== null && badEntries.count > 1 ? ` ${t('jobs.moreBad', { more: badEntries.count - 1, total: badEntries.total }, language)}` : '';
+  const more = badEntries !== null && badEntries.count > 1 ? ` ${t('jobs.moreBad', grouped({ more: badEntries.count - 1, total: badEntries.total }, language), language)}` : '';
   return parts.join(': ') + more;
 }

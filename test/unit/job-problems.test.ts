@@ -368,6 +368,23 @@ describe('a job whose background worker stopped, in the window', () => {
   });
 });
 
+describe('numbers in a job\'s lines, as the window says them elsewhere', () => {
+  it('grouped by the window\'s language: the entries not listed, the bad entries counted, a size before and after', () => {
+    const more: JobProblem = { entry: null, code: 'MORE', params: { count: 1234 }, message: 'and 1234 more' };
+    expect([problemText(more, 'en'), problemText(more, 'de')]).toEqual(['and 1,234 more', 'und 1.234 weitere']);
+    const size: JobProblem = { entry: 'a.bin', code: 'SOURCE_CHANGED', kind: 'SIZE', params: { path: '/s/a.bin', before: 1_234_567, after: 2_000_000 }, message: '/s/a.bin changed size (1234567 → 2000000 bytes); archive not written' };
+    expect(problemText(size, 'de')).toBe('a.bin: /s/a.bin hat seine Größe geändert (1.234.567 → 2.000.000 Bytes); Archiv nicht geschrieben');
+    const stopped: JobProblem = { entry: null, code: 'DISK_FULL', kind: 'STOPPED_AFTER', params: { files: 1001 }, message: 'the disk is full: extraction stopped after 1001 files (each file written is whole and checked; nothing half-written is left)' };
+    expect(problemText(stopped, 'en')).toBe('the disk is full: extraction stopped after 1,001 files (each file written is whole and checked; nothing half-written is left)');
+    // (One is still one: "1 Datei".)
+    expect(problemText({ ...stopped, params: { files: 1 } }, 'de')).toMatch(/ nach 1 Datei abgebrochen/);
+    const crc: JobProblem = { entry: 'b.txt', code: 'SIZE_MISMATCH', kind: 'MORE', params: { declared: 5000 }, message: 'data inflates to more than the declared 5000 bytes' };
+    const failure = { target: '/a.zip', problem: crc, badEntries: { count: 1235, total: 5000 } };
+    expect(failureText('test', failure, 'en')).toBe('/a.zip: b.txt: bad entry: data inflates to more than the declared 5,000 bytes (and 1,234 more of 5,000 entries)');
+    expect(failureText('test', failure, 'de')).toBe('/a.zip: b.txt: fehlerhafter Eintrag: Daten werden beim Entpacken größer als die angegebenen 5.000 Bytes (und noch 1.234 von 5.000 Einträgen)');
+  });
+});
+
 describe('what main refuses before any job, in the window', () => {
   it('a batch of the root folder, which has no name for its archive: the notice in English as main says it, and in German', async () => {
     const client = new JobClient();
