@@ -534,6 +534,17 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     await shot('11-hundred-thousand');
   });
 
+  test('a folder entry shows no size, ratio, method or CRC; one that holds data shows them all', async () => {
+    const archive = path.join(work, 'folders.zip');
+    // Python's zipfile writes what it is given: a folder entry with 9 bytes of data, beside an empty one.
+    execFileSync('python3', ['-c', 'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:\n  z.writestr("empty/", b"")\n  z.writestr("full/", b"some data")', archive]);
+    await openInWindow(harness, archive);
+    const cells = async (name: string): Promise<string[]> => (await harness.page.locator('[data-testid="row"]', { hasText: name }).getByRole('gridcell').allTextContents()).slice(1, 6).map((cell) => cell.trim());
+    expect(await cells('empty/')).toEqual(['', '', '', '', '']);
+    const crc = execFileSync('python3', ['-c', 'import zlib; print("%08x" % zlib.crc32(b"some data"))'], { encoding: 'utf8' }).trim();
+    expect(await cells('full/')).toEqual(['9 B', expect.stringMatching(/^\d+ B$/), expect.stringMatching(/^-?\d+%$/), expect.stringMatching(/^Deflated/), crc]);
+  });
+
   test('the strict CSP held: no violation during the whole run', async () => {
     expect(await harness.cspViolations()).toEqual([]);
   });
