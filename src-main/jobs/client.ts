@@ -268,9 +268,9 @@ export class JobClient {
     await this.worker?.terminate();
   }
 
-  /** Test hook: the worker calls process.exit inside its thread. */
-  crashWorkerForTest(exitCode = 70): void {
-    this.post({ type: 'crash', exitCode });
+  /** Test hook: the worker calls process.exit inside its thread, at once or as the running job is about to report its end. */
+  crashWorkerForTest(exitCode = 70, options: { beforeReporting?: boolean } = {}): void {
+    this.post({ type: 'crash', exitCode, ...(options.beforeReporting === true && { beforeReporting: true }) });
   }
 
   /**
@@ -401,7 +401,12 @@ export class JobClient {
         return;
       }
       this.log.error('worker died during a job', { jobId: running.jobId, exitCode });
-      const left = running.request.kind === 'extract' ? 'FILES_STAY' : 'NO_OUTPUT';
+      // A create that had put its archive in place before it could say so: the archive is whole
+      // (it is put in place only then), and known by its temporary file's identity, as at the
+      // next start after a crash (finishedBeforeTheEnd).
+      const { request, tempIdentity } = running;
+      const placed = request.kind === 'create' && tempIdentity !== undefined ? placedFile(request.outputPath, request.onExists ?? 'replace', request.numbered, tempIdentity) : undefined;
+      const left = request.kind === 'extract' ? 'FILES_STAY' : placed !== undefined ? { placed } : 'NO_OUTPUT';
       this.finish({ type: 'failed', jobId: running.jobId, error: workerStopped(lastError, exitCode, left) });
     });
     return worker;
@@ -616,13 +621,18 @@ const LEFT_BEHIND = {
 
 /**
  * The failure of a job whose worker stopped: by the worker's error or its exit code, and what the
- * job left (LEFT_BEHIND). The window words it by its kind (`EXIT.NO_OUTPUT`: how it stopped, then
- * what was left) and values; it names no archive of its own.
+ * job left (LEFT_BEHIND), or the archive it had put in place before it could report its end. The
+ * window words it by its kind (`EXIT.NO_OUTPUT`: how it stopped, then what was left) and values;
+ * it names no archive of its own.
  */
-function workerStopped(error: Error | undefined, exitCode: number, left: keyof typeof LEFT_BEHIND): JobError {
+function workerStopped(error: Error | undefined, exitCode: number, left: keyof typeof LEFT_BEHIND | { readonly placed: string }): JobError {
   const [how, why, params] = error ? ['ERROR', `: ${error.message}`, { error: error.message }] : ['EXIT', ` (exit code ${exitCode})`, { exitCode }];
-  const message = `the background worker stopped unexpectedly${why}; the job was not finished (${LEFT_BEHIND[left]})`;
-  return { code: WORKER_CRASHED, message, parts: { target: null, problem: { message, code: WORKER_CRASHED, kind: `${how}.${left}`, params } } };
+  if (typeof left === 'string') {
+    const message = `the background worker stopped unexpectedly${why}; the job was not finished (${LEFT_BEHIND[left]})`;
+    return { code: WORKER_CRASHED, message, parts: { target: null, problem: { message, code: WORKER_CRASHED, kind: `${how}.${left}`, params } } };
+  }
+  const message = `the background worker stopped unexpectedly${why}, as the job ended; its archive is in place and whole (${left.placed}), but what the job had to report of it was lost`;
+  return { code: WORKER_CRASHED, message, parts: { target: null, problem: { message, code: WORKER_CRASHED, kind: `${how}.PLACED`, params: { ...params, path: left.placed } } } };
 }
 
 /**

@@ -192,8 +192,12 @@ export type ToWorker =
   | { readonly type: 'cancel'; readonly jobId: JobId }
   /** No job runs and none will: the worker ends its helper threads, then itself (exit code 0). */
   | { readonly type: 'end' }
-  /** Test-only: the worker exits at once, as if it crashed (process.exit inside the thread). */
-  | { readonly type: 'crash'; readonly exitCode: number };
+  /**
+   * Test-only: the worker exits at once, as if it crashed (process.exit inside the thread); with
+   * `beforeReporting`, when the running job (or the next) is about to report that it is done, its
+   * output in place.
+   */
+  | { readonly type: 'crash'; readonly exitCode: number; readonly beforeReporting?: boolean };
 
 /** Worker → main. */
 export type FromWorker =

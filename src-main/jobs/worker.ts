@@ -313,6 +313,7 @@ async function run(jobId: JobId, request: WorkerJobRequest, cancelFlag: SharedAr
   try {
     const outcome = await runJob(request, context, startedAt);
     reporter.finish();
+    if (crashBeforeReporting !== undefined) process.exit(crashBeforeReporting);
     post({ type: 'done', jobId, result: withTimes(outcome, startedAt) });
   } catch (error) {
     // (An engine that read the flag may stop before the 'cancel' message is heard.)
@@ -322,6 +323,9 @@ async function run(jobId: JobId, request: WorkerJobRequest, cancelFlag: SharedAr
     current = undefined;
   }
 }
+
+/** Test-only (ToWorker 'crash'): the exit code this thread ends with as a job is about to report that it is done. */
+let crashBeforeReporting: number | undefined;
 
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
@@ -337,7 +341,8 @@ port.on('message', (message: ToWorker) => {
       void (parallel?.endPools() ?? Promise.resolve()).finally(() => process.exit(0));
       return;
     case 'crash':
-      process.exit(message.exitCode);
+      if (message.beforeReporting === true) crashBeforeReporting = message.exitCode;
+      else process.exit(message.exitCode);
   }
 });
 

@@ -275,6 +275,29 @@ describe('JobClient with the real worker', () => {
     });
   }
 
+  it('a create whose worker dies after putting its archive in place, before saying so, fails saying the archive is there and whole; the next job runs', async () => {
+    const client = new JobClient();
+    const rec = record(client);
+    const out = path.join(root, 'crash-after-placing');
+    mkdirSync(out);
+    // A batch's job, whose archive takes the next free number: found under that name.
+    writeFileSync(path.join(out, 'small.zip'), 'not ours');
+    const [placed, next] = client.enqueue({ kind: 'batch', folders: [small, big], outputDir: out, level: 0 });
+    rec.on((e) => e.type === 'started' && e.jobId === placed && client.crashWorkerForTest(71, { beforeReporting: true }));
+    await rec.ended([placed!, next!]);
+    const failed = rec.events.find((e) => e.jobId === placed && isEndEvent(e));
+    const archive = path.join(out, 'small (2).zip');
+    expect(failed?.type === 'failed' && failed.error).toMatchObject({
+      code: WORKER_CRASHED,
+      message: `the background worker stopped unexpectedly (exit code 71), as the job ended; its archive is in place and whole (${archive}), but what the job had to report of it was lost`,
+      parts: { target: null, problem: { kind: 'EXIT.PLACED', params: { exitCode: 71, path: archive } } },
+    });
+    execFileSync('unzip', ['-tq', archive]);
+    expect(rec.events.find((e) => e.jobId === next && isEndEvent(e))?.type).toBe('done');
+    await client.close();
+    expect(readdirSync(out).sort()).toEqual(['big.zip', 'small (2).zip', 'small.zip']);
+  });
+
   it('a job queued behind one whose worker is ended for a late cancel runs on a fresh worker, even when the late answer comes first', async () => {
     // No grace: the worker is ended at the first turn after the cancel. Main is held for a second
     // after cancelling, so the worker's 'cancelled' is mostly already waiting when it is ended,
