@@ -961,9 +961,8 @@ export interface EntryOverlap {
  */
 export class EntryRanges {
   private readonly starts: OffsetColumn;
+  /** Where the start is for a damaged record (ZipEntry.damage), which says nothing of where its data is: no entry's range is empty. */
   private readonly ends: OffsetColumn;
-  /** Entries of damaged records (ZipEntry.damage), which say nothing of where their data is: few, in hostile archives. */
-  private readonly damaged = new Set<number>();
 
   /** `expected`: how many entries the archive declares (room for at most a million is made before they come). */
   constructor(expected = 0) {
@@ -987,7 +986,6 @@ export class EntryRanges {
     const start = i > 0 ? this.starts.at(i - 1) : 0;
     this.starts.push(start);
     this.ends.push(start);
-    this.damaged.add(i);
   }
 
   /**
@@ -1000,7 +998,6 @@ export class EntryRanges {
     const n = this.starts.length;
     const starts = this.starts.values;
     const ends = this.ends.values;
-    const damaged = this.damaged;
     let order: Uint32Array | undefined;
     for (let i = 1; i < n; i++) {
       if (starts[i]! < starts[i - 1]!) {
@@ -1013,7 +1010,7 @@ export class EntryRanges {
     let furthest = -1; // the entry whose range reaches furthest so far
     for (let k = 0; k < n; k++) {
       const i = order === undefined ? k : order[k]!;
-      if (damaged.size > 0 && damaged.has(i)) continue;
+      if (ends[i] === starts[i]) continue; // a damaged record
       if (furthest >= 0 && starts[i]! < ends[furthest]!) found(furthest, i);
       if (starts[i]! < directoryEnd && ends[i]! > directoryStart) found(i, -1);
       if (furthest < 0 || ends[i]! > ends[furthest]!) furthest = i;
