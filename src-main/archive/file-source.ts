@@ -87,7 +87,7 @@ export async function openFileSource(path: string, expected?: FileIdentity): Pro
   function checkRead(offset: number, length: number): void {
     if (closed) throw new ZipError('IO', `${path} is closed`);
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
-      throw new ZipError('TRUNCATED', `read of ${length} bytes at offset ${offset} runs past the end of the archive (${size} bytes)`, { offset });
+      throw new ZipError('TRUNCATED', `read of ${length} bytes at offset ${offset} runs past the end of the archive (${size} bytes)`, { offset, kind: 'READ_PAST_END', params: { length, offset, size } });
     }
   }
 

@@ -181,7 +181,7 @@ interface FoundEnd {
 async function findEnd(source: RandomAccessSource, log: Log): Promise<FoundEnd> {
   const size = source.size;
   if (size < END_OF_CENTRAL_DIRECTORY.size) {
-    throw new ZipError('NOT_A_ZIP', `the file is ${size} bytes, too small to hold an end of central directory record (22 bytes)`);
+    throw new ZipError('NOT_A_ZIP', `the file is ${size} bytes, too small to hold an end of central directory record (22 bytes)`, { kind: 'TOO_SMALL', params: { size } });
   }
   let windowStart = Math.max(0, size - END_SEARCH_WINDOW);
   let tail = await source.read(windowStart, size - windowStart);
@@ -201,12 +201,14 @@ async function findEnd(source: RandomAccessSource, log: Log): Promise<FoundEnd> 
   // (the data descriptor's) and then the first local header; its end record is in the last part.
   // Said as what it is: "not a ZIP archive" sent its user looking for damage.
   if (head.length === 8 && head.readUInt32LE(0) === SPLIT_ARCHIVE_SIGNATURE && head.readUInt32LE(4) === SIGNATURE.LOCAL_FILE_HEADER) {
-    throw new ZipError('MULTI_DISK', `the first part of a split archive (it starts with the split signature ${hex(SPLIT_ARCHIVE_SIGNATURE)}, as zip -s writes NAME.z01); its central directory is in the last part (NAME.zip), and split archives are not supported`);
+    const signature = hex(SPLIT_ARCHIVE_SIGNATURE);
+    throw new ZipError('MULTI_DISK', `the first part of a split archive (it starts with the split signature ${signature}, as zip -s writes NAME.z01); its central directory is in the last part (NAME.zip), and split archives are not supported`, { kind: 'SPLIT_FIRST_PART', params: { signature } });
   }
+  const searched = { signature: hex(SIGNATURE.END_OF_CENTRAL_DIRECTORY), bytes: size - windowStart };
   if (head.length >= 4 && head.readUInt32LE(0) === SIGNATURE.LOCAL_FILE_HEADER) {
-    throw new ZipError('EOCD_NOT_FOUND', `cut short or damaged: it starts as a ZIP archive does (a local header), but has no end of central directory record (signature ${hex(SIGNATURE.END_OF_CENTRAL_DIRECTORY)}) in its last ${size - windowStart} bytes`);
+    throw new ZipError('EOCD_NOT_FOUND', `cut short or damaged: it starts as a ZIP archive does (a local header), but has no end of central directory record (signature ${searched.signature}) in its last ${searched.bytes} bytes`, { kind: 'CUT_SHORT', params: searched });
   }
-  throw new ZipError('NOT_A_ZIP', `not a ZIP archive: no end of central directory record (signature ${hex(SIGNATURE.END_OF_CENTRAL_DIRECTORY)}) in its last ${size - windowStart} bytes`);
+  throw new ZipError('NOT_A_ZIP', `not a ZIP archive: no end of central directory record (signature ${searched.signature}) in its last ${searched.bytes} bytes`, { kind: 'NO_END_RECORD', params: searched });
 }
 
 async function scanForEnd(source: RandomAccessSource, tail: Buffer, tailStart: number, log: Log): Promise<FoundEnd | ZipError | undefined> {
@@ -222,7 +224,8 @@ async function scanForEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
     const eocd = END_OF_CENTRAL_DIRECTORY.decode(tail, i);
     const recordEnd = position + END_OF_CENTRAL_DIRECTORY.size + eocd.commentLength;
     if (recordEnd > source.size) {
-      firstError ??= new ZipError('EOCD_NOT_FOUND', `end of central directory record at offset ${position} declares a ${eocd.commentLength}-byte comment, but the file ends ${source.size - position - END_OF_CENTRAL_DIRECTORY.size} bytes after the record`, { offset: position });
+      const after = source.size - position - END_OF_CENTRAL_DIRECTORY.size;
+      firstError ??= new ZipError('EOCD_NOT_FOUND', `end of central directory record at offset ${position} declares a ${eocd.commentLength}-byte comment, but the file ends ${after} bytes after the record`, { offset: position, kind: 'COMMENT_PAST_END', params: { offset: position, comment: eocd.commentLength, after } });
       truncatedAfter = true;
       continue;
     }
@@ -296,11 +299,11 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
   const disk = eocd.numberOfThisDisk;
   const directoryDisk = eocd.diskWhereCentralDirectoryStarts;
   const spansDisks = zip64Offset === undefined && disk !== 0;
-  const multiDisk = (): ZipError => new ZipError('MULTI_DISK', `the archive spans disks (this is disk ${disk}, the central directory starts on disk ${directoryDisk}); split archives are not supported`, { offset: position });
+  const multiDisk = (): ZipError => new ZipError('MULTI_DISK', `the archive spans disks (this is disk ${disk}, the central directory starts on disk ${directoryDisk}); split archives are not supported`, { offset: position, kind: 'SPANS_DISKS', params: { disk, directoryDisk } });
   if (spansDisks && eocd.numberOfCentralDirectoryRecordsOnThisDisk === eocd.totalNumberOfCentralDirectoryRecords) throw multiDisk();
 
   if (directorySize > limit) {
-    throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory size ${directorySize} is larger than the ${limit} bytes before the end record at offset ${limit}`, { offset: limit });
+    throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory size ${directorySize} is larger than the ${limit} bytes before the end record at offset ${limit}`, { offset: limit, kind: 'SIZE_TOO_LARGE', params: { size: directorySize, limit } });
   }
   let adjustment = 0;
   let directoryStart = directoryOffset;
@@ -320,12 +323,12 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
     } else {
       if (spansDisks) throw multiDisk();
       if (zip64Version >= VERSION_STRONG_ENCRYPTION) {
-        throw new ZipError('ENCRYPTED', `the central directory is encrypted (ZIP64 end record version ${zip64Version}, APPNOTE 7.3); it cannot be listed`, { offset: limit });
+        throw new ZipError('ENCRYPTED', `the central directory is encrypted (ZIP64 end record version ${zip64Version}, APPNOTE 7.3); it cannot be listed`, { offset: limit, kind: 'DIRECTORY', params: { version: zip64Version } });
       }
       throw new ZipError(
         'BAD_CENTRAL_DIRECTORY',
         `no central directory record at offset ${directoryOffset} (declared size ${directorySize}, ${count} entries, end record at offset ${limit})`,
-        { offset: Math.min(directoryOffset, Number.MAX_SAFE_INTEGER) },
+        { offset: Math.min(directoryOffset, Number.MAX_SAFE_INTEGER), kind: 'NOT_AT_OFFSET', params: { offset: directoryOffset, size: directorySize, count, end: limit } },
       );
     }
   }
@@ -334,7 +337,8 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
   // (Records are read up to the end of the file: some writers understate the directory size.)
   const room = size - directoryStart;
   if (count > room / CENTRAL_DIRECTORY_HEADER.size) {
-    throw new ZipError('TOO_MANY_ENTRIES', `the archive declares ${count} entries, but the ${room} bytes from its central directory to the end of the file can hold at most ${Math.floor(room / CENTRAL_DIRECTORY_HEADER.size)}`, { offset: position });
+    const most = Math.floor(room / CENTRAL_DIRECTORY_HEADER.size);
+    throw new ZipError('TOO_MANY_ENTRIES', `the archive declares ${count} entries, but the ${room} bytes from its central directory to the end of the file can hold at most ${most}`, { offset: position, kind: 'ROOM', params: { count, room, most } });
   }
 
   const recordEnd = position + END_OF_CENTRAL_DIRECTORY.size + eocd.commentLength;
@@ -366,7 +370,8 @@ async function readZip64End(
 ): Promise<{ position: number; count: number; directorySize: number; directoryOffset: number; versionNeededToExtract: number }> {
   const locator = ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.decode(await bytesAt(source, tail, tailStart, locatorPosition, ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size), 0);
   if (locator.diskWithZip64EndOfCentralDirectory !== 0 || locator.totalNumberOfDisks > 1) {
-    throw new ZipError('MULTI_DISK', `the ZIP64 locator at offset ${locatorPosition} says the archive spans ${locator.totalNumberOfDisks} disks (end record on disk ${locator.diskWithZip64EndOfCentralDirectory}); split archives are not supported`, { offset: locatorPosition });
+    const params = { offset: locatorPosition, disks: locator.totalNumberOfDisks, disk: locator.diskWithZip64EndOfCentralDirectory };
+    throw new ZipError('MULTI_DISK', `the ZIP64 locator at offset ${locatorPosition} says the archive spans ${params.disks} disks (end record on disk ${params.disk}); split archives are not supported`, { offset: locatorPosition, kind: 'ZIP64_LOCATOR', params });
   }
   const declared = locator.relativeOffsetOfZip64EndOfCentralDirectory;
   const recordSize = ZIP64_END_OF_CENTRAL_DIRECTORY.size;
@@ -379,14 +384,16 @@ async function readZip64End(
     }
   }
   if (position === undefined) {
-    throw new ZipError('BAD_ZIP64', `no ZIP64 end of central directory record at offset ${declared} (named by the locator at offset ${locatorPosition})`, { offset: locatorPosition });
+    throw new ZipError('BAD_ZIP64', `no ZIP64 end of central directory record at offset ${declared} (named by the locator at offset ${locatorPosition})`, { offset: locatorPosition, kind: 'NO_END_RECORD', params: { offset: declared, locator: locatorPosition } });
   }
   const record = ZIP64_END_OF_CENTRAL_DIRECTORY.decode(await bytesAt(source, tail, tailStart, position, recordSize), 0);
   if (record.numberOfThisDisk !== 0 || record.diskWhereCentralDirectoryStarts !== 0) {
-    throw new ZipError('MULTI_DISK', `the ZIP64 end record at offset ${position} is on disk ${record.numberOfThisDisk} with the central directory on disk ${record.diskWhereCentralDirectoryStarts}; split archives are not supported`, { offset: position });
+    const params = { offset: position, disk: record.numberOfThisDisk, directoryDisk: record.diskWhereCentralDirectoryStarts };
+    throw new ZipError('MULTI_DISK', `the ZIP64 end record at offset ${position} is on disk ${params.disk} with the central directory on disk ${params.directoryDisk}; split archives are not supported`, { offset: position, kind: 'ZIP64_END_RECORD', params });
   }
   if (record.sizeOfZip64EndOfCentralDirectoryRecord < recordSize - 12 || position + 12 + record.sizeOfZip64EndOfCentralDirectoryRecord > locatorPosition) {
-    throw new ZipError('BAD_ZIP64', `ZIP64 end record at offset ${position} declares size ${record.sizeOfZip64EndOfCentralDirectoryRecord}, which does not fit before the locator at offset ${locatorPosition}`, { offset: position });
+    const params = { offset: position, size: record.sizeOfZip64EndOfCentralDirectoryRecord, locator: locatorPosition };
+    throw new ZipError('BAD_ZIP64', `ZIP64 end record at offset ${position} declares size ${params.size}, which does not fit before the locator at offset ${locatorPosition}`, { offset: position, kind: 'END_RECORD_SIZE', params });
   }
   return {
     position,
@@ -538,7 +545,7 @@ class CentralDirectoryReader implements ZipReader {
       if (position + headerSize > bufStart + buf.length) {
         if (position + headerSize > limit) {
           if (beyondCount) break;
-          throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory record ${index} of ${declared} at offset ${position} runs past the end of the archive (${limit} bytes)`, { offset: position });
+          throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory record ${index} of ${declared} at offset ${position} runs past the end of the archive (${limit} bytes)`, { offset: position, kind: 'RECORD_PAST_END', params: { index, count: declared, offset: position, size: limit } });
         }
         if (batch.length > 0) {
           yield batch;
@@ -550,14 +557,15 @@ class CentralDirectoryReader implements ZipReader {
       let at = position - bufStart;
       if (buf.readUInt32LE(at) !== SIGNATURE.CENTRAL_DIRECTORY_HEADER) {
         if (beyondCount) break;
-        throw new ZipError('BAD_SIGNATURE', `bad central directory signature ${hex(buf.readUInt32LE(at))} at offset ${position} (record ${index} of ${declared})`, { offset: position });
+        const signature = hex(buf.readUInt32LE(at));
+        throw new ZipError('BAD_SIGNATURE', `bad central directory signature ${signature} at offset ${position} (record ${index} of ${declared})`, { offset: position, kind: 'CENTRAL', params: { signature, offset: position, index, count: declared } });
       }
       // Each record's values are read by `make` before the next record is decoded into the same object.
       values = values === undefined ? CENTRAL_DIRECTORY_HEADER.decode(buf, at) : CENTRAL_DIRECTORY_HEADER.decodeInto(buf, at, values);
       const length = headerSize + values.fileNameLength + values.extraFieldLength + values.fileCommentLength;
       if (at + length > buf.length) {
         if (position + length > limit) {
-          throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory record ${index} at offset ${position} is ${length} bytes long and runs past the end of the archive (${limit} bytes)`, { offset: position });
+          throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory record ${index} at offset ${position} is ${length} bytes long and runs past the end of the archive (${limit} bytes)`, { offset: position, kind: 'RECORD_RUNS_PAST_END', params: { index, offset: position, length, size: limit } });
         }
         if (batch.length > 0) {
           yield batch;

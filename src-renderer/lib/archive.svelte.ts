@@ -6,6 +6,7 @@ import { SvelteSet } from 'svelte/reactivity';
 import type { ArchiveReport, ArchiveSummary, EntryRow, OverwritePolicy } from '../../src-preload/contract.js';
 import { MAX_PAGE_ROWS } from '../../src-preload/contract.js';
 import { api } from './api.js';
+import { describeError } from './fatal.js';
 import { buildTree, flatItems, foldersWithoutEntry, initiallyExpanded, isFiltering, sortedRows, treeItems, withFolderContents, type ListItem, type SortDirection, type SortKey, type ViewMode } from './listing.js';
 
 export type LoadState = 'empty' | 'loading' | 'loaded' | 'error';
@@ -135,7 +136,8 @@ export class ArchiveState {
       // One opened and then not listed (read failed, or overtaken meanwhile) is let go too.
       if (opened && this.summary !== opened) void api.closeArchive(opened.archiveId).catch(() => undefined);
       if (generation !== this.#generation) return;
-      this.error = { code: (error as { code?: string }).code ?? 'INTERNAL', message: (error as Error).message };
+      // In the window's language where main said what the error is made of (an end record not found, a folder…).
+      this.error = { code: (error as { code?: string }).code ?? 'INTERNAL', message: describeError(error) };
       // The error replaces what was shown: main can let go of that archive.
       if (previous) void api.closeArchive(previous.archiveId).catch(() => undefined);
       this.summary = null;

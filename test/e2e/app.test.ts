@@ -696,6 +696,37 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
     }
   });
 
+  test('an archive that cannot be opened says why in German: cut short, not a ZIP, a folder', async () => {
+    const harness = await startHarness({ locale: 'de-DE' });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-unreadable-'));
+    try {
+      const good = craftZip([{ name: 'eins.txt', data: 'eins' }, { name: 'zwei.txt', data: 'zwei' }]);
+      const panel = harness.page.getByTestId('error-panel');
+      /** The panel's message for this file, dismissed after. */
+      const said = async (file: string): Promise<string> => {
+        await harness.emit('openArchive', file);
+        await panel.waitFor();
+        const message = (await panel.locator('.message').textContent()) ?? '';
+        await panel.getByRole('button', { name: 'Schließen' }).click();
+        await harness.page.getByTestId('drop-zone').waitFor();
+        return message;
+      };
+      // (Before: "cut short or damaged: it starts as a ZIP archive does (a local header), but has no end of central directory record …".)
+      const cut = path.join(dir, 'gekuerzt.zip');
+      writeFileSync(cut, good.subarray(0, good.length - 22));
+      expect(await said(cut)).toBe(`Gekürzt oder beschädigt: Die Datei beginnt wie ein ZIP-Archiv (mit einem lokalen Header), hat aber keinen Endeintrag des Zentralverzeichnisses (Signatur 0x06054b50) in den letzten ${good.length - 22} Bytes`);
+      const text = path.join(dir, 'text.zip');
+      writeFileSync(text, 'kein Archiv, nur ein wenig Text');
+      expect(await said(text)).toBe('Kein ZIP-Archiv: kein Endeintrag des Zentralverzeichnisses (Signatur 0x06054b50) in den letzten 31 Bytes');
+      const folder = path.join(dir, 'ordner.zip');
+      mkdirSync(folder);
+      expect(await said(folder)).toBe(`${folder} ist keine gewöhnliche Datei`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await harness.close();
+    }
+  });
+
   test('a Test that meets bad entries says what is wrong in German, the job and each entry', async () => {
     const harness = await startHarness({ locale: 'de-DE' });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-problems-'));

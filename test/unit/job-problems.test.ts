@@ -18,6 +18,8 @@ import { checkNameFits } from '../../src-main/archive/temp-file.js';
 import { wordedAs, type ZipError } from '../../src-main/zip/errors.js';
 import { nameProblemForWriting } from '../../src-main/zip/paths.js';
 import { WindowJobs } from '../../src-main/ipc/jobs.js';
+import { createArchiveService } from '../../src-main/ipc/archives.js';
+import { END_OF_CENTRAL_DIRECTORY } from '../../src-main/zip/records.js';
 import { toApiError } from '../../src-main/ipc/handle.js';
 import { JobClient } from '../../src-main/jobs/client.js';
 import type { ArchiveIdentity } from '../../src-main/jobs/protocol.js';
@@ -25,7 +27,7 @@ import { failureText, problemText } from '../../src-renderer/lib/i18n.js';
 import { ApiFailure } from '../../src-renderer/lib/api.js';
 import { describeError } from '../../src-renderer/lib/fatal.js';
 import { craftZip } from './craft.js';
-import { makeTempDir } from './reader-fixtures.js';
+import { makeTempDir, messWith } from './reader-fixtures.js';
 
 const { dir, cleanup } = makeTempDir('zipdesk-job-problems-');
 afterAll(cleanup);
@@ -109,12 +111,18 @@ describe('the problems of a failed job in the window', () => {
       expect(job.state).toBe('failed');
       expect(failureText(job.kind, job.failure!, 'en')).toBe(job.error);
       expect(failureText(job.kind, job.failure!, 'de')).toMatch(/: crc\.txt: konnte nicht entpackt werden: CRC-32 ist 0x[0-9a-f]{8}, laut Zentralverzeichnis 0x12345678$/);
-      // An archive that is not one: its error, with the code the window has no wording for, in English.
+      // An archive that is not one, in German too (before: in English alone).
       const text = path.join(dir, 'text.zip');
-      writeFileSync(text, 'not a zip at all');
+      writeFileSync(text, 'not a zip at all, a sentence');
       const notZip = await ended(windowJobs, () => windowJobs.test(text));
-      expect(notZip.failure?.problem).toMatchObject({ code: 'NOT_A_ZIP' });
-      expect(failureText(notZip.kind, notZip.failure!, 'de')).toBe(notZip.error);
+      expect(notZip.failure?.problem).toMatchObject({ code: 'NOT_A_ZIP', kind: 'NO_END_RECORD', params: { bytes: 28 } });
+      expect(failureText(notZip.kind, notZip.failure!, 'en')).toBe(notZip.error);
+      expect(failureText(notZip.kind, notZip.failure!, 'de')).toBe(`${text}: Kein ZIP-Archiv: kein Endeintrag des Zentralverzeichnisses (Signatur 0x06054b50) in den letzten 28 Bytes`);
+      // A failure whose code the window has no wording for: in English.
+      const level = await ended(windowJobs, async () => client.enqueue({ kind: 'create', outputPath: path.join(dir, 'stufe.zip'), sources: [text], level: 12 })[0]!);
+      expect(level.failure?.problem).toMatchObject({ code: 'IO', message: 'compression level 12 is not 0–9' });
+      expect(level.failure?.problem.kind).toBeUndefined();
+      expect(failureText(level.kind, level.failure!, 'de')).toBe(level.error);
     } finally {
       windowJobs.dispose();
       await client.close();
@@ -404,6 +412,70 @@ describe('what main refuses before any job, in the window', () => {
     } finally {
       windowJobs.dispose();
       await client.close();
+    }
+  });
+});
+
+describe('an archive the window cannot open, in the window', () => {
+  const EOCD = END_OF_CENTRAL_DIRECTORY.offsetOf;
+  const good = craftZip([{ name: 'a.txt', data: 'alpha' }, { name: 'b.txt', data: 'beta' }]);
+  const end = good.length - END_OF_CENTRAL_DIRECTORY.size;
+  const directory = good.readUInt32LE(end + EOCD.offsetOfStartOfCentralDirectory);
+  /** What the bridge sends the window for an archive of these bytes, opened through the real service. */
+  const refusal = async (name: string, bytes: Buffer | null) => {
+    const file = path.join(dir, name);
+    if (bytes === null) mkdirSync(file, { recursive: true });
+    else writeFileSync(file, bytes);
+    const service = createArchiveService();
+    try {
+      const error = await service.open(file).then(
+        () => expect.unreachable(),
+        (e: unknown) => toApiError(e),
+      );
+      // The listing's error panel says what describeError makes of it (lib/archive.svelte.ts).
+      expect(describeError(new ApiFailure(error)), name).toBe(error.message);
+      return { error, german: problemText({ entry: null, ...error }, 'de') };
+    } finally {
+      await service.closeAll();
+    }
+  };
+
+  it('damaged, not a ZIP, cut short, too small, a folder: in English as main says it, in German with its values', async () => {
+    const secondRecord = good.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), directory + 1);
+    const cases: [string, Buffer | null, string, string][] = [
+      ['text.zip', Buffer.from('just some text, not an archive at all'), 'NOT_A_ZIP.NO_END_RECORD', 'Kein ZIP-Archiv: kein Endeintrag des Zentralverzeichnisses (Signatur 0x06054b50) in den letzten 37 Bytes'],
+      ['klein.zip', Buffer.alloc(5), 'NOT_A_ZIP.TOO_SMALL', 'Die Datei hat 5 Bytes, zu wenige für einen Endeintrag des Zentralverzeichnisses (22 Bytes)'],
+      ['gekuerzt.zip', good.subarray(0, end), 'EOCD_NOT_FOUND.CUT_SHORT', `Gekürzt oder beschädigt: Die Datei beginnt wie ein ZIP-Archiv (mit einem lokalen Header), hat aber keinen Endeintrag des Zentralverzeichnisses (Signatur 0x06054b50) in den letzten ${end} Bytes`],
+      ['kommentar.zip', messWith(good, (b) => b.writeUInt16LE(10, end + EOCD.commentLength)), 'EOCD_NOT_FOUND.COMMENT_PAST_END', `Der Endeintrag des Zentralverzeichnisses bei Offset ${end} gibt einen Kommentar von 10 Bytes an, die Datei endet aber 0 Bytes nach dem Eintrag`],
+      ['signatur.zip', messWith(good, (b) => b[secondRecord]++), 'BAD_SIGNATURE.CENTRAL', `Falsche Signatur 0x02014b51 im Zentralverzeichnis bei Offset ${secondRecord} (Eintrag 1 von 2)`],
+      ['verschoben.zip', messWith(good, (b) => b[directory]++), 'BAD_CENTRAL_DIRECTORY.NOT_AT_OFFSET', `Kein Eintrag des Zentralverzeichnisses bei Offset ${directory} (angegebene Größe ${end - directory}, 2 Einträge, Endeintrag bei Offset ${end})`],
+      ['zu-gross.zip', messWith(good, (b) => b.writeUInt32LE(end + 1, end + EOCD.sizeOfCentralDirectory)), 'BAD_CENTRAL_DIRECTORY.SIZE_TOO_LARGE', `Das Zentralverzeichnis ist laut Endeintrag ${end + 1} Bytes groß, mehr als die ${end} Bytes vor dem Endeintrag bei Offset ${end}`],
+      ['zu-viele.zip', messWith(good, (b) => b.writeUInt16LE(9, end + EOCD.totalNumberOfCentralDirectoryRecords)), 'TOO_MANY_ENTRIES.ROOM', `Das Archiv gibt 9 Einträge an, aber die ${good.length - directory} Bytes vom Zentralverzeichnis bis zum Ende der Datei fassen höchstens 2`],
+      ['teil.zip', messWith(good, (b) => b.writeUInt16LE(1, end + EOCD.numberOfThisDisk)), 'MULTI_DISK.SPANS_DISKS', 'Das Archiv erstreckt sich über mehrere Datenträger (dies ist Datenträger 1, das Zentralverzeichnis beginnt auf Datenträger 0); geteilte Archive werden nicht unterstützt'],
+      ['teil.z01', Buffer.concat([Buffer.from([0x50, 0x4b, 0x07, 0x08]), good.subarray(0, end)]), 'MULTI_DISK.SPLIT_FIRST_PART', 'Der erste Teil eines geteilten Archivs (er beginnt mit der Signatur 0x08074b50 geteilter Archive, wie zip -s NAME.z01 schreibt); sein Zentralverzeichnis steht im letzten Teil (NAME.zip), und geteilte Archive werden nicht unterstützt'],
+      ['ordner.zip', null, 'IO.NOT_A_REGULAR_FILE', `${path.join(dir, 'ordner.zip')} ist keine gewöhnliche Datei`],
+    ];
+    for (const [name, bytes, wording, german] of cases) {
+      const { error, german: said } = await refusal(name, bytes);
+      expect(`${error.code}.${error.kind}`, name).toBe(wording);
+      expect(said, name).toBe(german);
+    }
+  });
+
+  it('the rest, as main words them: each in English as main says it, in German with its values', () => {
+    const table: [JobProblem, string][] = [
+      [{ entry: null, code: 'MULTI_DISK', kind: 'ZIP64_LOCATOR', params: { offset: 90, disks: 3, disk: 2 }, message: 'the ZIP64 locator at offset 90 says the archive spans 3 disks (end record on disk 2); split archives are not supported' }, 'Laut ZIP64-Locator bei Offset 90 erstreckt sich das Archiv über 3 Datenträger (Endeintrag auf Datenträger 2); geteilte Archive werden nicht unterstützt'],
+      [{ entry: null, code: 'MULTI_DISK', kind: 'ZIP64_END_RECORD', params: { offset: 40, disk: 1, directoryDisk: 0 }, message: 'the ZIP64 end record at offset 40 is on disk 1 with the central directory on disk 0; split archives are not supported' }, 'Der ZIP64-Endeintrag bei Offset 40 liegt auf Datenträger 1, das Zentralverzeichnis auf Datenträger 0; geteilte Archive werden nicht unterstützt'],
+      [{ entry: null, code: 'BAD_ZIP64', kind: 'NO_END_RECORD', params: { offset: 7, locator: 90 }, message: 'no ZIP64 end of central directory record at offset 7 (named by the locator at offset 90)' }, 'Kein ZIP64-Endeintrag des Zentralverzeichnisses bei Offset 7 (auf den der Locator bei Offset 90 verweist)'],
+      [{ entry: null, code: 'BAD_ZIP64', kind: 'END_RECORD_SIZE', params: { offset: 40, size: 900, locator: 90 }, message: 'ZIP64 end record at offset 40 declares size 900, which does not fit before the locator at offset 90' }, 'Der ZIP64-Endeintrag bei Offset 40 gibt die Größe 900 an, die nicht vor den Locator bei Offset 90 passt'],
+      [{ entry: null, code: 'BAD_CENTRAL_DIRECTORY', kind: 'RECORD_PAST_END', params: { index: 1, count: 2, offset: 120, size: 140 }, message: 'central directory record 1 of 2 at offset 120 runs past the end of the archive (140 bytes)' }, 'Eintrag 1 von 2 des Zentralverzeichnisses bei Offset 120 reicht über das Ende des Archivs hinaus (140 Bytes)'],
+      [{ entry: null, code: 'BAD_CENTRAL_DIRECTORY', kind: 'RECORD_RUNS_PAST_END', params: { index: 1, offset: 120, length: 70, size: 140 }, message: 'central directory record 1 at offset 120 is 70 bytes long and runs past the end of the archive (140 bytes)' }, 'Eintrag 1 des Zentralverzeichnisses bei Offset 120 ist 70 Bytes lang und reicht über das Ende des Archivs hinaus (140 Bytes)'],
+      [{ entry: null, code: 'ENCRYPTED', kind: 'DIRECTORY', params: { version: 62 }, message: 'the central directory is encrypted (ZIP64 end record version 62, APPNOTE 7.3); it cannot be listed' }, 'Das Zentralverzeichnis ist verschlüsselt (Version 62 im ZIP64-Endeintrag, APPNOTE 7.3); es kann nicht aufgelistet werden'],
+      [{ entry: null, code: 'TRUNCATED', kind: 'READ_PAST_END', params: { length: 46, offset: 120, size: 140 }, message: 'read of 46 bytes at offset 120 runs past the end of the archive (140 bytes)' }, 'Das Lesen von 46 Bytes bei Offset 120 reicht über das Ende des Archivs hinaus (140 Bytes)'],
+    ];
+    for (const [problem, german] of table) {
+      expect(problemText(problem, 'en')).toBe(problem.message);
+      expect(problemText(problem, 'de')).toBe(german);
     }
   });
 });
