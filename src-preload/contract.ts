@@ -57,9 +57,23 @@ export interface EntryRow {
    */
   readonly size: number | null;
   readonly packed: number | null;
+  /**
+   * The method of the entry's data: an AES-encrypted entry's (stored as 99) is the one its extra
+   * field names, as `aes` says.
+   */
   readonly method: number;
-  /** "Deflated", "Stored", "method 14"…: technical names, not translated. */
+  /**
+   * The method's name where it is a name, APPNOTE 4.4.5's for its algorithms ("Deflated",
+   * "Imploded", "BZIP2", "LZMA"…), shown as it is in every language; '' for those the window words
+   * by their number: Stored (0), Zstandard (old) (20), and a number with no name ("method 77").
+   */
   readonly methodName: string;
+  /**
+   * For an AES-encrypted entry with its extra field (WinZip AE-x), the key strength that field
+   * stores (1–3: AES-128, AES-192, AES-256); null for any other entry. A number, not the cipher's
+   * name: rows are many.
+   */
+  readonly aes: number | null;
   readonly level: DeflateLevel | null;
   readonly crc32: number;
   /**

@@ -2,7 +2,7 @@
 // general purpose bits 1–2 (APPNOTE 4.4.4), CRC, time, attributes and the flags the table shows.
 
 import type { DeflateLevel, EntryRow } from '../../src-preload/contract.js';
-import { aesName, BITFLAG_UTF8, DOS_ATTR_ARCHIVE, DOS_ATTR_DIRECTORY, DOS_ATTR_HIDDEN, DOS_ATTR_READONLY, DOS_ATTR_SYSTEM, HOST_UNIX, HOST_OSX, METHOD_AES, methodName, S_IFMT, S_IFREG } from '../zip/constants.js';
+import { BITFLAG_UTF8, DOS_ATTR_ARCHIVE, DOS_ATTR_DIRECTORY, DOS_ATTR_HIDDEN, DOS_ATTR_READONLY, DOS_ATTR_SYSTEM, HOST_UNIX, HOST_OSX, METHOD_AES, METHOD_NAMES, METHOD_STORED, METHOD_ZSTANDARD_OLD, S_IFMT, S_IFREG } from '../zip/constants.js';
 import { dosWallClockMs } from '../zip/dostime.js';
 import { unixModeText } from '../zip/inspect.js';
 import { isSizeKnown, type ZipEntry } from '../zip/model.js';
@@ -30,9 +30,18 @@ export function attributesText(versionMadeBy: number, externalFileAttributes: nu
   ].join('');
 }
 
+/**
+ * The method's name where it is a name; '' where the window words it by the number, as the
+ * inspector's meanings do (zip/inspect.ts): 'Stored' and 'Zstandard (old)' describe (the window
+ * says 'ohne Kompression'), and a number with no name is a number.
+ */
+export function properMethodName(method: number): string {
+  return method === METHOD_STORED || method === METHOD_ZSTANDARD_OLD ? '' : (METHOD_NAMES[method] ?? '');
+}
+
 export function toRow(entry: ZipEntry): EntryRow {
   // An AES entry in the method of its data and its cipher, 'Deflated (AES-256)', as `zipdesk list`
-  // and 7-Zip show it: 'AES' said neither. (`method` stays the stored 99, which sorts them together.)
+  // and 7-Zip show it: 'AES' said neither. (The window sorts them together, as by the stored 99.)
   const aes = entry.compressionMethod === METHOD_AES ? entry.aes : undefined;
   const method = aes?.compressionMethod ?? entry.compressionMethod;
   return {
@@ -40,8 +49,9 @@ export function toRow(entry: ZipEntry): EntryRow {
     name: entry.name,
     size: isSizeKnown(entry, entry.uncompressedSize) ? entry.uncompressedSize : null,
     packed: isSizeKnown(entry, entry.compressedSize) ? entry.compressedSize : null,
-    method: entry.compressionMethod,
-    methodName: aes === undefined ? methodName(method) : `${methodName(method)} (${aesName(aes.strength)})`,
+    method,
+    methodName: properMethodName(method),
+    aes: aes === undefined ? null : aes.strength,
     level: deflateLevel(method, entry.generalPurposeBitFlag),
     crc32: entry.crc32,
     // A DOS time as stored, not as the local Date main made of it (which moves a time the zone skips an hour on).

@@ -1,6 +1,7 @@
 // Numbers as the window shows them, in the user's locale.
 
-import { locale, type Locale } from './i18n.js';
+import type { EntryRow } from '../../src-preload/contract.js';
+import { locale, t, type Locale } from './i18n.js';
 
 // Both locales' (the window's, and the other one's for a test that words a text in both).
 const integer = { en: new Intl.NumberFormat('en', { maximumFractionDigits: 0 }), de: new Intl.NumberFormat('de', { maximumFractionDigits: 0 }) } satisfies Record<Locale, Intl.NumberFormat>;
@@ -50,6 +51,20 @@ export function formatRatio(size: number | null, packed: number | null): string 
   if (size === null || packed === null) return '?';
   if (size === 0) return '—';
   return `${integer[locale].format(Math.round((1 - packed / size) * 100))}%`;
+}
+
+/** WinZip AE-x: the ciphers by the key strength an AES extra field stores, as main names them (zip/constants.ts AES_STRENGTHS). */
+const AES_CIPHERS: Readonly<Record<number, string>> = { 1: 'AES-128', 2: 'AES-192', 3: 'AES-256' };
+
+/**
+ * A row's method as the Method column says it: a name as main gives it ("Deflated", "BZIP2": names
+ * are not translated), one that describes in the window's language ("ohne Kompression" for
+ * Stored, as the inspector says "ohne Kompression (Stored)"), then an AES entry's cipher.
+ */
+export function methodText(row: Pick<EntryRow, 'method' | 'methodName' | 'aes'>, language: Locale = locale): string {
+  const { method, methodName, aes } = row;
+  const name = methodName !== '' ? methodName : method === 0 ? t('method.stored', {}, language) : method === 20 ? t('method.zstandardOld', {}, language) : t('method.number', { method: String(method) }, language);
+  return aes === null ? name : t('method.encrypted', { method: name, cipher: AES_CIPHERS[aes] ?? 'AES' }, language);
 }
 
 export function formatCrc(crc: number): string {

@@ -65,6 +65,11 @@ const en = {
   'level.maximum': 'maximum',
   'level.fast': 'fast',
   'level.superfast': 'super fast',
+  // The Method column's methods that describe rather than name (EntryRow.methodName ''): short, for a column.
+  'method.stored': 'Stored',
+  'method.zstandardOld': 'Zstandard (old)',
+  'method.number': 'method {method}',
+  'method.encrypted': '{method} ({cipher})',
 
   'inspector.title': 'Entry {index}',
   'inspector.close': 'Close inspector',
@@ -503,6 +508,10 @@ const de: Catalog = {
   'level.maximum': 'maximal',
   'level.fast': 'schnell',
   'level.superfast': 'sehr schnell',
+  'method.stored': 'ohne Kompression',
+  'method.zstandardOld': 'Zstandard (alt)',
+  'method.number': 'Methode {method}',
+  'method.encrypted': '{method} ({cipher})',
 
   'inspector.title': 'Eintrag {index}',
   'inspector.close': 'Inspektor schließen',

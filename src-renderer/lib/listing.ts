@@ -72,6 +72,13 @@ function zoneJumpWithin(before: number, after: number): number {
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
+/** APPNOTE 4.4.5: the method an AES-encrypted entry stores; its data's is in its extra field (EntryRow.aes). */
+const METHOD_AES = 99;
+
+function storedMethod(row: EntryRow): number {
+  return row.aes === null ? row.method : METHOD_AES;
+}
+
 export function compareRows(key: SortKey): (a: EntryRow, b: EntryRow) => number {
   switch (key) {
     case 'name':
@@ -83,7 +90,8 @@ export function compareRows(key: SortKey): (a: EntryRow, b: EntryRow) => number 
     case 'ratio':
       return (a, b) => byNumber(ratioOf(a), ratioOf(b));
     case 'method':
-      return (a, b) => a.method - b.method || collator.compare(a.level ?? '', b.level ?? '');
+      // AES entries together after the rest, as by the method they store (99), each by its data's method and strength.
+      return (a, b) => storedMethod(a) - storedMethod(b) || a.method - b.method || (a.aes ?? 0) - (b.aes ?? 0) || collator.compare(a.level ?? '', b.level ?? '');
     case 'crc32':
       return (a, b) => a.crc32 - b.crc32;
     case 'modified':
@@ -279,7 +287,7 @@ export function treeItems(
     // Folders sort among themselves by their totals, by name otherwise.
     return node.row
       ? { ...node.row, name: node.path, size: node.size, packed: node.packed }
-      : ({ index: -1, name: node.path, size: node.size, packed: node.packed, method: -1, methodName: '', level: null, crc32: 0, modified: 0, dosTime: false, attributes: '', isDirectory: true, isSymlink: false, utf8: false, dataDescriptor: false, zip64: false, encrypted: false } satisfies EntryRow);
+      : ({ index: -1, name: node.path, size: node.size, packed: node.packed, method: -1, methodName: '', aes: null, level: null, crc32: 0, modified: 0, dosTime: false, attributes: '', isDirectory: true, isSymlink: false, utf8: false, dataDescriptor: false, zip64: false, encrypted: false } satisfies EntryRow);
   }
 
   function walk(node: FolderNode, depth: number): void {

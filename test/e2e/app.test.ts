@@ -646,6 +646,10 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
       const archive = path.join(dir, 'bedeutung.zip');
       writeFileSync(archive, craftZip([{ name: 'vorne.txt', data: 'v'.repeat(2000), method: 0 }, { name: 'b', data: 'x'.repeat(40_000) }]));
       await openInWindow(harness, archive);
+      // The Method column: Stored worded as the inspector words it (before: "Stored"), Deflated a name that stays.
+      const methodCell = (name: string) => harness.page.locator('[data-testid="row"]').filter({ has: harness.page.locator('.name .text', { hasText: new RegExp(`^${name}$`) }) }).getByRole('gridcell').nth(4);
+      expect((await methodCell('vorne\\.txt').textContent())?.trim()).toBe('ohne Kompression');
+      expect((await methodCell('b').textContent())?.trim()).toBe('Deflated normal');
       await harness.page.locator('[data-testid="row"]').filter({ has: harness.page.locator('.name .text', { hasText: /^b$/ }) }).dblclick();
       const pairs = harness.page.getByTestId('field-pairs');
       await pairs.waitFor();

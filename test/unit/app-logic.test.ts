@@ -26,7 +26,7 @@ import {
 import { planDrop } from '../../src-renderer/lib/drop.js';
 import { endLine, fold, foldEvents } from '../../src-renderer/lib/job-fold.js';
 import { orderedForPanel } from '../../src-renderer/lib/job-order.js';
-import { formatBytes, formatRatio } from '../../src-renderer/lib/format.js';
+import { formatBytes, formatRatio, methodText } from '../../src-renderer/lib/format.js';
 import { buildTree, flatItems, foldersWithoutEntry, sortedRows, treeItems, withFolderContents } from '../../src-renderer/lib/listing.js';
 import { MAX_BODY_HEIGHT, listOffset, rowWindow, scrollTopFor } from '../../src-renderer/lib/virtual-rows.js';
 
@@ -227,10 +227,43 @@ describe('listing rows', () => {
   });
 
   const row = (index: number, name: string, size: number, extra: Partial<EntryRow> = {}): EntryRow => ({
-    index, name, size, packed: Math.floor(size / 2), method: 8, methodName: 'Deflated', level: 'normal', crc32: index, modified: index, dosTime: false,
+    index, name, size, packed: Math.floor(size / 2), method: 8, methodName: 'Deflated', aes: null, level: 'normal', crc32: index, modified: index, dosTime: false,
     attributes: '-rw-r--r--', isDirectory: name.endsWith('/'), isSymlink: false, utf8: false, dataDescriptor: false, zip64: false, encrypted: false, ...extra,
   });
   const rows = [row(0, 'b/', 0), row(1, 'b/z.txt', 10), row(2, 'a.txt', 300), row(3, 'b/c/d.txt', 20), row(4, 'file10', 5), row(5, 'file9', 5)];
+
+  test("the Method column: a name that describes (Stored, Zstandard (old), a number) in the window's language, the names that are names as they are, an AES entry's cipher after its data's method", () => {
+    const methods: [Partial<EntryRow>, string, string][] = [
+      [{ method: 0, methodName: '', level: null }, 'Stored', 'ohne Kompression'],
+      [{ method: 8, methodName: 'Deflated' }, 'Deflated', 'Deflated'],
+      [{ method: 12, methodName: 'BZIP2', level: null }, 'BZIP2', 'BZIP2'],
+      [{ method: 20, methodName: '', level: null }, 'Zstandard (old)', 'Zstandard (alt)'],
+      [{ method: 77, methodName: '', level: null }, 'method 77', 'Methode 77'],
+      [{ method: 0, methodName: '', aes: 1, level: null }, 'Stored (AES-128)', 'ohne Kompression (AES-128)'],
+      [{ method: 8, methodName: 'Deflated', aes: 3 }, 'Deflated (AES-256)', 'Deflated (AES-256)'],
+      // A strength the specification does not have, as main names it.
+      [{ method: 8, methodName: 'Deflated', aes: 7 }, 'Deflated (AES)', 'Deflated (AES)'],
+      // Method 99 with no AES extra field to say more.
+      [{ method: 99, methodName: 'AES', level: null }, 'AES', 'AES'],
+    ];
+    for (const [fields, english, german] of methods) {
+      expect(methodText(row(0, 'x', 1, fields), 'en')).toBe(english);
+      expect(methodText(row(0, 'x', 1, fields), 'de')).toBe(german);
+    }
+    // Sorted, the AES entries stay together after the rest (as by the stored 99), each kind by its data's method.
+    const mixed = methods.map(([fields], index) => row(index, `m${index}`, 1, fields));
+    expect(sortedRows(mixed, 'method', 'asc').map((r) => methodText(r, 'en'))).toEqual([
+      'Stored',
+      'Deflated',
+      'BZIP2',
+      'Zstandard (old)',
+      'method 77',
+      'Stored (AES-128)',
+      'Deflated (AES-256)',
+      'Deflated (AES)',
+      'AES',
+    ]);
+  });
 
   test('the folders that have no entry of their own, at every depth (what Ctrl+A selects by path)', () => {
     expect(foldersWithoutEntry(buildTree(rows)).sort()).toEqual(['b/c/']);
