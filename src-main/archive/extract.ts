@@ -574,7 +574,7 @@ async function extractUntilStopped(
     const safe = trySafeEntryPath(entry.name);
     // (Read again as planned, unless the archive was rewritten meanwhile: then it is refused.)
     if (safe instanceof ZipError || !entry.isSymlink) {
-      problems.add(entryProblem(entry, new ZipError('SOURCE_CHANGED', 'the archive changed while it was extracted: this entry is no longer the link it was')), undefined);
+      problems.add(entryProblem(entry, new ZipError('SOURCE_CHANGED', 'the archive changed while it was extracted: this entry is no longer the link it was', { kind: 'NO_LONGER_LINK', params: {} })), undefined);
     } else {
       await placeLink({ entry, safe, kind: 'symlink' });
     }

@@ -361,7 +361,7 @@ export class JobClient {
         running.worker = this.ensureWorker();
         running.worker.ref();
       } catch (error) {
-        this.finish({ type: 'failed', jobId, error: { code: WORKER_CRASHED, message: `the background worker could not start: ${(error as Error).message}` } });
+        this.finish({ type: 'failed', jobId, error: workerNotStarted(error as Error) });
         return;
       }
       // On disk before the worker writes a byte: if the app falls now, the next start knows which
@@ -633,6 +633,12 @@ function workerStopped(error: Error | undefined, exitCode: number, left: keyof t
   }
   const message = `the background worker stopped unexpectedly${why}, as the job ended; its archive is in place and whole (${left.placed}), but what the job had to report of it was lost`;
   return { code: WORKER_CRASHED, message, parts: { target: null, problem: { message, code: WORKER_CRASHED, kind: `${how}.PLACED`, params: { ...params, path: left.placed } } } };
+}
+
+/** A job whose worker could not be made (new Worker threw): Node's words after ours, which the window words by its kind. */
+function workerNotStarted(error: Error): JobError {
+  const message = `the background worker could not start: ${error.message}`;
+  return { code: WORKER_CRASHED, message, parts: { target: null, problem: { message, code: WORKER_CRASHED, kind: 'NOT_STARTED', params: { error: error.message } } } };
 }
 
 /**

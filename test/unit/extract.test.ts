@@ -205,7 +205,7 @@ with zipfile.ZipFile('p.zip', 'w', zipfile.ZIP_DEFLATED) as z:
       },
     });
     expect(rewritten).toBe(true);
-    expect(result.problems).toEqual([{ entry: '../x', index: 0, code: 'SOURCE_CHANGED', message: 'the archive changed while it was extracted: this entry is no longer the link it was' }]);
+    expect(result.problems).toEqual([{ entry: '../x', index: 0, code: 'SOURCE_CHANGED', message: 'the archive changed while it was extracted: this entry is no longer the link it was', kind: 'NO_LONGER_LINK', params: {} }]);
     expect(readdirSync(target)).toHaveLength(5000);
     expect(existsSync(path.join(target, 'lnk1'))).toBe(false);
   });

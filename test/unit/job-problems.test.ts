@@ -5,7 +5,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
@@ -374,6 +374,52 @@ describe('a job whose background worker stopped, in the window', () => {
     for (const [problem, german] of table) {
       expect(failureText('extract', { target: null, problem, badEntries: null }, 'en')).toBe(problem.message);
       expect(failureText('extract', { target: null, problem, badEntries: null }, 'de')).toBe(german);
+    }
+  });
+});
+
+describe('a link the archive no longer holds, and a worker that could not start, in the window', () => {
+  it("an Extract's link whose record changed after it was planned (the archive rewritten meanwhile): in English as main says it, in German", async () => {
+    const files = Array.from({ length: 5000 }, (_, i) => ({ name: `f${i}.txt`, data: `file ${i}` }));
+    const archive = path.join(dir, 'umgeschrieben.zip');
+    writeFileSync(archive, craftZip([{ name: 'lnk1', kind: 'symlink', data: 'f0.txt' }, ...files]));
+    let rewritten = false;
+    const result = await extractArchive(archive, path.join(dir, 'umgeschrieben'), {
+      progressIntervalMs: 0,
+      onProgress: (progress) => {
+        // While the files are written, the link waits for its turn, last; its central record now names "../x".
+        if (rewritten || progress.entriesDone === 0 || progress.entriesDone > 4000) return;
+        rewritten = true;
+        const bytes = readFileSync(archive);
+        bytes.write('../x', bytes.lastIndexOf(Buffer.from('lnk1')), 'latin1');
+        writeFileSync(archive, bytes);
+      },
+    });
+    expect(rewritten).toBe(true);
+    const [problem] = result.problems;
+    expect(problem).toMatchObject({ entry: '../x', code: 'SOURCE_CHANGED', kind: 'NO_LONGER_LINK' });
+    expect(problemText(problem!, 'en')).toBe('../x: the archive changed while it was extracted: this entry is no longer the link it was');
+    expect(problemText(problem!, 'de')).toBe('../x: das Archiv hat sich beim Entpacken geändert: dieser Eintrag ist nicht mehr der Link, der er war');
+  });
+
+  it('a job whose worker could not start (its script not a path Node takes): in English as main says it, in German', async () => {
+    const client = new JobClient({ workerPath: 'kein-pfad.js' });
+    const windowJobs = new WindowJobs(client);
+    try {
+      // (It fails as it is queued, before ended() would know its id.)
+      const failed = new Promise<string>((resolve) => windowJobs.onEvent((event) => event.type === 'failed' && resolve(event.jobId)));
+      client.enqueue({ kind: 'test', archivePath: path.join(dir, 'egal.zip') });
+      const jobId = await failed;
+      const job = windowJobs.list().find((view) => view.jobId === jobId)!;
+      expect(job.error).toMatch(/^the background worker could not start: .*kein-pfad\.js/);
+      const nodeWords = job.error!.slice('the background worker could not start: '.length);
+      expect(job.failure!.problem).toMatchObject({ code: 'WORKER_CRASHED', kind: 'NOT_STARTED', params: { error: nodeWords } });
+      expect(failureText(job.kind, job.failure!, 'en')).toBe(job.error);
+      // Node's words after ours, as a worker that stopped with an error says them.
+      expect(failureText(job.kind, job.failure!, 'de')).toBe(`Der Hintergrundprozess konnte nicht gestartet werden: ${nodeWords}`);
+    } finally {
+      windowJobs.dispose();
+      await client.close();
     }
   });
 });
