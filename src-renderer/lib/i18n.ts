@@ -918,13 +918,14 @@ export interface Finding {
 /**
  * A finding (a safety report's problem, a job's note about the archive) in the user's language
  * when the catalog words its code (`safety.CODE`, or `safety.CODE.KIND`: SAFETY_WORDINGS in the
- * contract), else as main words it.
+ * contract), else as main words it; its numbers grouped as a job's problems are.
  */
 export function findingText(finding: Finding, language: Locale = locale): string {
   const key = finding.kind === undefined ? `safety.${finding.code}` : `safety.${finding.code}.${finding.kind}`;
   if (finding.params === undefined || !hasMessage(key)) return visibleText(finding.message);
   const fields = finding.mismatches?.map((mismatch) => t('safety.mismatchedField', mismatch, language)).join('; ');
-  return t(key, fields === undefined ? finding.params : { ...finding.params, fields }, language);
+  const params = grouped(finding.params, language);
+  return t(key, fields === undefined ? params : { ...params, fields }, language);
 }
 
 /**
@@ -950,12 +951,15 @@ function problemWording(problem: JobProblem, language: Locale): string {
 const NUMBERS = { en: new Intl.NumberFormat('en'), de: new Intl.NumberFormat('de') } satisfies Record<Locale, Intl.NumberFormat>;
 
 /**
- * A problem's numbers (files, bytes, offsets, counts) as the window says them elsewhere, grouped
- * in its language ("1.234" in German, "1,234" in English), where main's line says "1234": the
- * command line's words are the same in every locale.
+ * A problem's or finding's numbers (files, bytes, offsets, counts) as the window says them
+ * elsewhere, grouped in its language ("1.234" in German, "1,234" in English), where main's line
+ * says "1234": the command line's words are the same in every locale. Offsets too, as the
+ * inspector's sentences say them ("lokaler Header bei Offset 2.035"); where the window gives an
+ * offset as a position to look up (a record's "@2035", a field's offset column), it is a bare
+ * number. A method's number is a name (APPNOTE 4.4.5), said as the inspector says it ("Methode 4660").
  */
 function grouped(params: Readonly<Record<string, string | number>>, language: Locale): Readonly<Record<string, string | number>> {
-  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'number' ? NUMBERS[language].format(value) : value]));
+  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'number' && name !== 'method' ? NUMBERS[language].format(value) : value]));
 }
 
 /**

@@ -356,11 +356,14 @@ describe('in the window', () => {
         const german = findingText(problem, 'de');
         // (The window leaves out main's "(the entries' own offsets are right)" after a directory
         // that moved; said by no code or value of the note, it has no wording of its own yet.)
-        expect(english, wording).toBe(visibleText(problem.message).replace(/ \(the entries' own offsets are right\)$/, ''));
-        // Not the English fallback: the catalog's German, its every value filled in.
+        // Main's words but for the grouping of its numbers ("4,200" where main says "4200").
+        const mainsWords = visibleText(problem.message).replace(/ \(the entries' own offsets are right\)$/, '').replace(/\b\d{4,}\b/g, (digits) => new Intl.NumberFormat('en').format(Number(digits)));
+        expect(english, wording).toBe(mainsWords);
+        // Not the English fallback: the catalog's German, its every value filled in (a number grouped, "4.200").
         expect(german, wording).not.toBe(english);
         expect(german, wording).not.toMatch(/\{\w+[|}]/);
-        for (const value of Object.values(problem.params ?? {})) expect(german, `${wording}: ${value}`).toContain(visibleText(String(value)));
+        const shown = (name: string, value: string | number) => (typeof value === 'number' && name !== 'method' ? new Intl.NumberFormat('de').format(value) : visibleText(String(value)));
+        for (const [name, value] of Object.entries(problem.params ?? {})) expect(german, `${wording}: ${value}`).toContain(shown(name, value));
       }
     }
     // Each wording the window knows was made (a new one needs a German text, and an archive here).
@@ -374,20 +377,21 @@ describe('in the window', () => {
     expect(await german(refusedLinks, 'links.zip')).toEqual(
       expect.arrayContaining([
         ['out', 'Der Link zeigt aus dem Ordner hinaus, in den entpackt wird (→ ../../outside)'],
-        ['long', 'Das Ziel des Links ist mit 4200 Bytes zu lang'],
+        ['long', 'Das Ziel des Links ist mit 4.200 Bytes zu lang'],
         ['bad', expect.stringMatching(/^Das Ziel des Links ist nicht lesbar: CRC-32 is 0x[0-9a-f]{8}, the central directory says 0x12345678$/)],
       ]),
     );
     expect(await german(overlapping, 'overlaps.zip')).toEqual(
       expect.arrayContaining([
-        ['zeros', expect.stringMatching(/^zeros \(Bytes 0–\d+\) überschneidet sich mit zeros-again \(lokaler Header bei Offset 0\)$/)],
-        ['into-directory', expect.stringMatching(/^into-directory \(Bytes \d+–\d+\) überschneidet sich mit dem zentralen Verzeichnis \(Bytes \d+–\d+\)$/)],
+        // (Past 1,000 bytes, grouped: "Bytes 0–2.958".)
+        ['zeros', expect.stringMatching(/^zeros \(Bytes 0–\d\.\d{3}\) überschneidet sich mit zeros-again \(lokaler Header bei Offset 0\)$/)],
+        ['into-directory', expect.stringMatching(/^into-directory \(Bytes \d\.\d{3}–\d\.\d{3}\) überschneidet sich mit dem zentralen Verzeichnis \(Bytes \d\.\d{3}–\d\.\d{3}\)$/)],
       ]),
     );
     const size = headers.length;
     expect(await german(headers, 'headers.zip')).toEqual(
       expect.arrayContaining([
-        ['far', `Der Offset 1000000 des lokalen Headers liegt außerhalb des Archivs (${size} Bytes)`],
+        ['far', `Der Offset 1.000.000 des lokalen Headers liegt außerhalb des Archivs (${size} Bytes)`],
         ['askew', 'Falsche Signatur 0x00001404 des lokalen Headers bei Offset 3'],
         ['past-end', `Der lokale Header bei Offset ${size - 30} (287 Bytes mit Name und Zusatzfeld) reicht über das Ende des Archivs hinaus (${size} Bytes)`],
         ['shown.txt', expect.stringMatching(/^fileName: lokal other\.txt, zentral shown\.txt; crc32: lokal 0x00000001, zentral 0x[0-9a-f]{8}$/)],

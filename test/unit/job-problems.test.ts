@@ -23,7 +23,7 @@ import { END_OF_CENTRAL_DIRECTORY } from '../../src-main/zip/records.js';
 import { toApiError } from '../../src-main/ipc/handle.js';
 import { JobClient } from '../../src-main/jobs/client.js';
 import type { ArchiveIdentity } from '../../src-main/jobs/protocol.js';
-import { failureText, problemText } from '../../src-renderer/lib/i18n.js';
+import { failureText, findingText, problemText, type Finding } from '../../src-renderer/lib/i18n.js';
 import { ApiFailure } from '../../src-renderer/lib/api.js';
 import { describeError } from '../../src-renderer/lib/fatal.js';
 import { craftZip } from './craft.js';
@@ -438,6 +438,28 @@ describe('numbers in a job\'s lines, as the window says them elsewhere', () => {
     const failure = { target: '/a.zip', problem: crc, badEntries: { count: 1235, total: 5000 } };
     expect(failureText('test', failure, 'en')).toBe('/a.zip: b.txt: bad entry: data inflates to more than the declared 5,000 bytes (and 1,234 more of 5,000 entries)');
     expect(failureText('test', failure, 'de')).toBe('/a.zip: b.txt: fehlerhafter Eintrag: Daten werden beim Entpacken größer als die angegebenen 5.000 Bytes (und noch 1.234 von 5.000 Einträgen)');
+  });
+});
+
+describe("numbers in the safety report's findings and a job's notes, as the window says them elsewhere", () => {
+  it("grouped by the window's language, offsets too (as the inspector's sentences and a job's problems say them); a method's number is its name in APPNOTE, not grouped", () => {
+    const findings: [Finding, string, string][] = [
+      [{ code: 'DUPLICATE_NAME', params: { count: 1234 }, message: '1234 entries write to this path' }, '1,234 entries write to this path', '1.234 Einträge schreiben an diesen Pfad'],
+      [{ code: 'TOO_LARGE', params: { times: 25_000 }, message: 'expands 25000 times: a possible decompression bomb' }, 'expands 25,000 times: a possible decompression bomb', 'wird 25.000-mal größer: möglicherweise eine Dekompressionsbombe'],
+      [{ code: 'TRAILING_DATA', params: { bytes: 4096, offset: 1_234_567 }, message: '4096 bytes after the end record (at offset 1234567, ignored)' }, '4,096 bytes after the end record (at offset 1,234,567, ignored)', '4.096 Bytes nach dem Endeintrag (bei Offset 1.234.567, übergangen)'],
+      // (One is still one.)
+      [{ code: 'TRAILING_DATA', params: { bytes: 1, offset: 1000 }, message: '1 byte after the end record (at offset 1000, ignored)' }, '1 byte after the end record (at offset 1,000, ignored)', '1 Byte nach dem Endeintrag (bei Offset 1.000, übergangen)'],
+      [{ code: 'UNSAFE_SYMLINK', kind: 'TOO_LONG', params: { bytes: 4200 }, message: 'link target of 4200 bytes is too long' }, 'link target of 4,200 bytes is too long', 'Das Ziel des Links ist mit 4.200 Bytes zu lang'],
+      [{ code: 'OVERLAPPING_ENTRIES', kind: 'ENTRY', params: { name: 'b', other: 'a', start: 1000, end: 5000, otherStart: 0 }, message: 'b (bytes 1000–5000) overlaps a (local header at offset 0)' }, 'b (bytes 1,000–5,000) overlaps a (local header at offset 0)', 'b (Bytes 1.000–5.000) überschneidet sich mit a (lokaler Header bei Offset 0)'],
+      [{ code: 'UNSUPPORTED_METHOD', params: { method: 4660, name: 'method 4660' }, message: 'compression method 4660 (method 4660) cannot be extracted' }, 'compression method 4660 (method 4660) cannot be extracted', 'Kompressionsmethode 4660 (method 4660) kann nicht entpackt werden'],
+    ];
+    for (const [finding, english, german] of findings) {
+      expect(findingText(finding, 'en')).toBe(english);
+      expect(findingText(finding, 'de')).toBe(german);
+    }
+    // A job's problem of a method's number, likewise.
+    const unknown: JobProblem = { entry: 'x.bin', code: 'UNSUPPORTED_METHOD', kind: 'UNKNOWN', params: { method: 4660 }, message: 'unsupported compression method 4660 (unknown)' };
+    expect(problemText(unknown, 'en')).toBe('x.bin: unsupported compression method 4660 (unknown)');
   });
 });
 
