@@ -169,7 +169,7 @@ export class PendingJobStore {
       warn(`the running job in ${this.runningPath} cannot be read (${(error as Error).message}); it is ignored`);
       return undefined;
     }
-    if (parsed.version !== 1 || !isIds(parsed.ended)) {
+    if (parsed.version !== 1 || !isStrings(parsed.ended)) {
       warn(`the running job in ${this.runningPath} cannot be read (not a version 1 record); it is ignored`);
       return undefined;
     }
@@ -187,7 +187,7 @@ export class PendingJobStore {
         warn(`the running job in ${this.runningPath} cannot be read (line ${i + 1}: ${(error as Error).message}); it is ignored`);
         return undefined;
       }
-      if (!isRecord(change) || !optional(change['ended'], isIds) || !optional(change['running'], (v) => v === null || isRecord(v))) {
+      if (!isRecord(change) || !optional(change['ended'], isStrings) || !optional(change['running'], (v) => v === null || isRecord(v))) {
         warn(`the running job in ${this.runningPath} cannot be read (line ${i + 1} is not a change this version writes); it is ignored`);
         return undefined;
       }
@@ -346,11 +346,7 @@ function isString(value: unknown): value is string {
   return typeof value === 'string';
 }
 
-function isStrings(value: unknown): boolean {
-  return Array.isArray(value) && value.every(isString);
-}
-
-function isIds(value: unknown): value is JobId[] {
+function isStrings(value: unknown): value is string[] {
   return Array.isArray(value) && value.every(isString);
 }
 
