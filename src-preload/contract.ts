@@ -389,6 +389,7 @@ export const SAFETY_WORDINGS = [
   'FILE_AND_FOLDER_CASE',
   'ENCRYPTED',
   'UNSUPPORTED_METHOD',
+  'UNSUPPORTED_METHOD.UNKNOWN',
   'DISGUISED_NAME',
   'TOO_LARGE',
   // What is off about the archive as a whole (ArchiveNoteView, a Test or Extract job's notes too).

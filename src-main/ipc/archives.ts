@@ -11,6 +11,7 @@ import { silentLog, type Log } from '../log/types.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import { isSizeKnown, type ZipEntry } from '../zip/model.js';
 import { OffsetColumn } from '../zip/columns.js';
+import { METHOD_NAMES } from '../zip/constants.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { buildSafetyReport, type SafetyReport, type Worded } from '../zip/safety.js';
 import { BridgeError } from './handle.js';
@@ -78,7 +79,9 @@ export function toSafetyView(report: SafetyReport): SafetyView {
   }
   for (const entry of report.encrypted.items) add('warning', 'ENCRYPTED', entry, 'entry is encrypted', {});
   for (const item of report.unsupported.items) {
-    add('warning', 'UNSUPPORTED_METHOD', item.entry, `compression method ${item.method} (${item.methodName}) cannot be extracted`, { method: item.method, name: item.methodName });
+    // A number APPNOTE gives no name is said to be unknown, as extracting it says ('method 4660 (method 4660)' said it twice).
+    if (METHOD_NAMES[item.method] === undefined) add('warning', 'UNSUPPORTED_METHOD.UNKNOWN', item.entry, `compression method ${item.method} (unknown) cannot be extracted`, { method: item.method });
+    else add('warning', 'UNSUPPORTED_METHOD', item.entry, `compression method ${item.method} (${item.methodName}) cannot be extracted`, { method: item.method, name: item.methodName });
   }
   for (const entry of report.disguisedNames.items) add('warning', 'DISGUISED_NAME', entry, 'the name holds control, invisible or right-to-left override characters (shown escaped), which can make it look like another name', {});
   // The archive's own (entry null): the window words them by code, from their numbers.

@@ -451,7 +451,8 @@ describe("numbers in the safety report's findings and a job's notes, as the wind
       [{ code: 'TRAILING_DATA', params: { bytes: 1, offset: 1000 }, message: '1 byte after the end record (at offset 1000, ignored)' }, '1 byte after the end record (at offset 1,000, ignored)', '1 Byte nach dem Endeintrag (bei Offset 1.000, übergangen)'],
       [{ code: 'UNSAFE_SYMLINK', kind: 'TOO_LONG', params: { bytes: 4200 }, message: 'link target of 4200 bytes is too long' }, 'link target of 4,200 bytes is too long', 'Das Ziel des Links ist mit 4.200 Bytes zu lang'],
       [{ code: 'OVERLAPPING_ENTRIES', kind: 'ENTRY', params: { name: 'b', other: 'a', start: 1000, end: 5000, otherStart: 0 }, message: 'b (bytes 1000–5000) overlaps a (local header at offset 0)' }, 'b (bytes 1,000–5,000) overlaps a (local header at offset 0)', 'b (Bytes 1.000–5.000) überschneidet sich mit a (lokaler Header bei Offset 0)'],
-      [{ code: 'UNSUPPORTED_METHOD', params: { method: 4660, name: 'method 4660' }, message: 'compression method 4660 (method 4660) cannot be extracted' }, 'compression method 4660 (method 4660) cannot be extracted', 'Kompressionsmethode 4660 (method 4660) kann nicht entpackt werden'],
+      [{ code: 'UNSUPPORTED_METHOD', params: { method: 14, name: 'LZMA' }, message: 'compression method 14 (LZMA) cannot be extracted' }, 'compression method 14 (LZMA) cannot be extracted', 'Kompressionsmethode 14 (LZMA) kann nicht entpackt werden'],
+      [{ code: 'UNSUPPORTED_METHOD', kind: 'UNKNOWN', params: { method: 4660 }, message: 'compression method 4660 (unknown) cannot be extracted' }, 'compression method 4660 (unknown) cannot be extracted', 'Kompressionsmethode 4660 (unbekannt) kann nicht entpackt werden'],
     ];
     for (const [finding, english, german] of findings) {
       expect(findingText(finding, 'en')).toBe(english);

@@ -35,6 +35,14 @@ async function fileReportOf(bytes: Buffer) {
 }
 
 describe('the safety report', () => {
+  it('an entry of a method APPNOTE names and one of a number it does not: the window says the second unknown, not "method 4660 (method 4660)"', async () => {
+    const report = await reportOf(craftZip([{ name: 'lzma.bin', data: 'x', method: 14 }, { name: 'odd.bin', data: 'y', method: 4660 }]));
+    expect(toSafetyView(report).problems.filter((p) => p.code === 'UNSUPPORTED_METHOD').map((p) => [p.entry, p.kind, p.message, p.params])).toEqual([
+      ['lzma.bin', undefined, 'compression method 14 (LZMA) cannot be extracted', { method: 14, name: 'LZMA' }],
+      ['odd.bin', 'UNKNOWN', 'compression method 4660 (unknown) cannot be extracted', { method: 4660 }],
+    ]);
+  });
+
   it('is quiet about an ordinary archive made by zip', async () => {
     const src = path.join(dir, 'src');
     mkdirSync(path.join(src, 'docs'), { recursive: true });
