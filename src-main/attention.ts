@@ -8,11 +8,12 @@ import { nativeLabels, type NativeLabels } from './native-labels.js';
 /** A job that ran at least this long earns a notification when it ends. */
 export const LONG_JOB_MS = 10_000;
 
-/** Fraction for setProgressBar: -1 removes the bar, 2 is indeterminate, else 0..1 by bytes. */
-export function taskbarProgress(jobs: readonly JobView[]): number {
-  const active = jobs.filter((j) => j.state === 'running' || j.state === 'queued');
-  if (active.length === 0) return -1;
-  const running = active.find((j) => j.state === 'running');
+/**
+ * Fraction for setProgressBar, from how many jobs are queued or running and the running one:
+ * -1 removes the bar, 2 is indeterminate, else 0..1 by bytes.
+ */
+export function taskbarProgress(active: number, running: JobView | undefined): number {
+  if (active === 0) return -1;
   const progress = running?.progress;
   if (!progress || progress.counting || progress.bytesTotal <= 0) return 2;
   return Math.min(1, progress.bytesDone / progress.bytesTotal);
@@ -35,4 +36,59 @@ export function endNotice(job: JobView, ranForMs: number, t: NativeLabels = nati
     default:
       return null;
   }
+}
+
+/**
+ * The taskbar's bar as shown: `set` (setProgressBar) is called when what it shows changes, a
+ * fraction by a whole percent, and at most every `gapMs` (the last value then set once that time
+ * has passed), not at each job event: a batch of 10,000 folders sends some 50,000, and each job's
+ * bar goes from nothing to full, each a call into the OS's shell. The bar goes away at once.
+ */
+export class TaskbarBar {
+  private shown: number | undefined;
+  private setAt = Number.NEGATIVE_INFINITY;
+  private pending: number | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly set: (value: number) => void,
+    private readonly gapMs = 100,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  show(value: number): void {
+    if (this.shown !== undefined && step(this.shown) === step(value)) {
+      this.pending = undefined;
+      return;
+    }
+    const wait = this.setAt + this.gapMs - this.now();
+    if (wait <= 0 || value === -1) {
+      this.apply(value);
+      return;
+    }
+    this.pending = value;
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      if (this.pending !== undefined) this.apply(this.pending);
+    }, wait);
+  }
+
+  /** A new window shows no bar yet: the next value is set whatever it is. */
+  forget(): void {
+    this.shown = undefined;
+  }
+
+  private apply(value: number): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = undefined;
+    this.shown = value;
+    this.setAt = this.now();
+    this.set(value);
+  }
+}
+
+/** What the bar shows of a value: none, indeterminate, or a whole percent. */
+function step(value: number): number {
+  return value < 0 || value > 1 ? value : Math.floor(value * 100);
 }

@@ -65,6 +65,9 @@ export class WindowJobs implements JobService {
   private readonly requests = new Map<string, WorkerJobRequest>();
   private readonly listeners = new Set<(event: JobEvent) => void>();
   private readonly stop: Unsubscribe;
+  /** Jobs queued or running, and the running one: kept as events come, for what is asked at each (the taskbar's progress). */
+  private active = 0;
+  private runningId: string | undefined;
 
   constructor(
     private readonly client: JobClient,
@@ -102,6 +105,20 @@ export class WindowJobs implements JobService {
     return [...this.views.values()];
   }
 
+  get(jobId: string): JobView | undefined {
+    return this.views.get(jobId);
+  }
+
+  /** How many jobs are queued or running. Asked at every job event, so counted as they come: a copy of the list each time took 10 s of main's time over a batch of 10,000 folders. */
+  activeCount(): number {
+    return this.active;
+  }
+
+  /** The job that runs now, if one does. */
+  runningJob(): JobView | undefined {
+    return this.runningId === undefined ? undefined : this.views.get(this.runningId);
+  }
+
   onEvent(listener: (event: JobEvent) => void): Unsubscribe {
     this.listeners.add(listener);
     return () => {
@@ -121,10 +138,16 @@ export class WindowJobs implements JobService {
       const kind = event.batchId !== undefined ? 'batch' : event.request.kind;
       const job: JobView = { jobId: event.jobId, kind, title: titleOf(event.request), state: 'queued', progress: null, outcome: null, error: null, failure: null, errorLines: [], errorNotes: [], queuedAt: this.now(), ...(event.batchId !== undefined && { batchId: event.batchId }) };
       this.views.set(event.jobId, job);
+      this.active++;
       out = { type: 'queued', job };
     } else {
       const job = this.views.get(event.jobId);
       if (!job) return;
+      if (event.type === 'started' || event.type === 'progress') this.runningId = event.jobId;
+      else if (event.type === 'done' || event.type === 'failed' || event.type === 'cancelled') {
+        if (job.state === 'queued' || job.state === 'running') this.active--;
+        if (this.runningId === event.jobId) this.runningId = undefined;
+      }
       switch (event.type) {
         case 'started':
           out = { type: 'started', jobId: event.jobId, at: this.now() };

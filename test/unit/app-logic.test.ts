@@ -6,10 +6,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test, vi } from 'vitest';
 import type { EntryRow, JobEvent, JobView } from '../../src-preload/contract.js';
 import { zipPathsFromArgv } from '../../src-main/argv.js';
-import { endNotice, LONG_JOB_MS, taskbarProgress } from '../../src-main/attention.js';
+import { endNotice, LONG_JOB_MS, TaskbarBar, taskbarProgress } from '../../src-main/attention.js';
 import { fill, nativeLabels } from '../../src-main/native-labels.js';
 import { attributesText, deflateLevel } from '../../src-main/ipc/rows.js';
 import { MAX_RECENT, RecentFiles } from '../../src-main/recent.js';
@@ -189,12 +189,46 @@ function job(partial: Partial<JobView>): JobView {
 describe('taskbar progress and notifications', () => {
   const progress = { bytesDone: 25, bytesTotal: 100, entriesDone: 1, entriesTotal: 4, currentEntry: 'a', bytesPerSecond: 10, etaSeconds: 7, counting: false };
   test('no bar without jobs; indeterminate while waiting or counting; the running job\'s fraction by bytes', () => {
-    expect(taskbarProgress([])).toBe(-1);
-    expect(taskbarProgress([job({ state: 'done' })])).toBe(-1);
-    expect(taskbarProgress([job({ state: 'queued' })])).toBe(2);
-    expect(taskbarProgress([job({ state: 'running', progress })])).toBe(0.25);
+    expect(taskbarProgress(0, undefined)).toBe(-1);
+    expect(taskbarProgress(1, undefined)).toBe(2);
+    expect(taskbarProgress(2, job({ state: 'running', progress }))).toBe(0.25);
     // While the files to zip are still being found, there is no fraction yet.
-    expect(taskbarProgress([job({ state: 'running', progress: { ...progress, counting: true } })])).toBe(2);
+    expect(taskbarProgress(1, job({ state: 'running', progress: { ...progress, counting: true } }))).toBe(2);
+  });
+  test('the bar is set when what it shows changes, by a whole percent, and again for a new window', () => {
+    const set: number[] = [];
+    const bar = new TaskbarBar((value) => set.push(value), 0);
+    for (const value of [2, 2, 0, 0.001, 0.009, 0.01, 0.0199, 0.5, 0.505, 1, 1, -1, -1, 2]) bar.show(value);
+    expect(set).toEqual([2, 0, 0.01, 0.5, 1, -1, 2]);
+    bar.forget();
+    bar.show(2);
+    expect(set.at(-1)).toBe(2);
+    expect(set).toHaveLength(8);
+  });
+  test('the bar is set at most every 100 ms, the last value once that time has passed; it goes away at once', () => {
+    vi.useFakeTimers();
+    try {
+      const set: [number, number][] = [];
+      const bar = new TaskbarBar((value) => set.push([Date.now(), value]), 100, () => Date.now());
+      const start = Date.now();
+      // A job a millisecond, each going from nothing to full.
+      for (let ms = 0; ms < 1000; ms++) {
+        for (const value of [2, 0, 0.5, 1]) bar.show(value);
+        vi.advanceTimersByTime(1);
+      }
+      expect(set.length).toBeLessThanOrEqual(11);
+      expect(set.every(([at], i) => i === 0 || at - set[i - 1]![0] >= 100)).toBe(true);
+      // The last value shown is set once its time comes; none comes after the bar went away.
+      bar.show(0.42);
+      vi.advanceTimersByTime(100);
+      expect(set.at(-1)![1]).toBe(0.42);
+      bar.show(0.9);
+      bar.show(-1);
+      vi.advanceTimersByTime(1000);
+      expect(set.at(-1)).toEqual([start + 1100, -1]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
   test('a notification only for long jobs that ended done or failed', () => {
     const done = job({ state: 'done', outcome: { output: '/p.zip', bytesIn: 1, bytesOut: 1, entries: 1, durationMs: 1, problems: [], notes: [] } });

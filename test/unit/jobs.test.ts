@@ -506,6 +506,48 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     expect(new Set(queued.map((e) => e.type === 'queued' && e.batchId)).size).toBe(1);
   });
 
+  it("the window's count of active jobs and its running job, kept as events come, agree at every event with the jobs' views: done, failed and cancelled ones, queued or running", async () => {
+    const base = path.join(root, 'counted');
+    const folders = Array.from({ length: 12 }, (_, i) => path.join(base, `f${i}`));
+    for (const folder of folders) {
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(path.join(folder, 'a.txt'), `folder ${folder}\n`);
+    }
+    const client = new JobClient();
+    const windowJobs = new WindowJobs(client);
+    const wrong: string[] = [];
+    let seen = 0;
+    windowJobs.onEvent((event) => {
+      seen++;
+      const views = windowJobs.list();
+      const active = views.filter((job) => job.state === 'queued' || job.state === 'running').length;
+      const running = views.find((job) => job.state === 'running');
+      if (windowJobs.activeCount() !== active || windowJobs.runningJob()?.jobId !== running?.jobId) wrong.push(`${event.type}: ${windowJobs.activeCount()} active, running ${windowJobs.runningJob()?.jobId}; the views say ${active}, ${running?.jobId}`);
+    });
+    // One folder not there (its job fails), one job cancelled while it waits, one as it runs.
+    const ids = await windowJobs.batch([...folders, path.join(base, 'missing')], path.join(base, 'out'), 6);
+    await windowJobs.cancel(ids[5]!);
+    const runningCancelled = new Promise<void>((resolve) => {
+      const stop = windowJobs.onEvent((event) => {
+        if (event.type === 'started' && event.jobId === ids[8]) {
+          void windowJobs.cancel(ids[8]!);
+          stop();
+          resolve();
+        }
+      });
+    });
+    await runningCancelled;
+    await client.onIdle();
+    const states = ids.map((id) => windowJobs.get(id)?.state);
+    windowJobs.dispose();
+    await client.close();
+    expect(wrong).toEqual([]);
+    expect(seen).toBeGreaterThan(2 * ids.length);
+    expect(states.filter((state) => state === 'cancelled').length).toBeGreaterThanOrEqual(1);
+    expect(states.at(-1)).toBe('failed');
+    expect([windowJobs.activeCount(), windowJobs.runningJob()]).toEqual([0, undefined]);
+  });
+
   it('batch: folders of one name are numbered on from the last number given, each name looked for once', () => {
     // Every folder tried the numbers from 2: 2,000 folders named src into a folder that held a
     // first run's src.zip … src (2000).zip looked for 6 million files (15 s of the 47 the run took).

@@ -61,6 +61,16 @@ describe.skipIf(!existsSync(bundle))('main.ts wiring under a stand-in Electron',
     expect(report.recent).toEqual([path.join(work, 'hello.zip')]);
   });
 
+  test("a job's events go to the window; the taskbar's bar is set when what it shows changes, not at each event, and removed at the end", () => {
+    expect(report.calls.test.ok).toBe(true);
+    expect(report.testEvents).toEqual(expect.arrayContaining(['queued', 'started', 'done']));
+    // Queued, running (no size yet: indeterminate, 2), done (-1): each value once, where each of
+    // the job's events set it (2, 2, …, -1).
+    expect(report.progress.at(-1)).toBe(-1);
+    expect(report.progress.filter((value: number, i: number) => i > 0 && value === report.progress[i - 1])).toEqual([]);
+    expect(report.progress.length).toBeLessThan(report.testEvents.length);
+  });
+
   test('navigation, new windows, permissions and remote requests are refused; the CSP header is set', () => {
     expect(report.navigationToEvilPrevented).toBe(true);
     expect(report.newWindow).toEqual({ action: 'deny' });
