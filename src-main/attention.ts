@@ -3,20 +3,24 @@
 // main.ts applies them with BrowserWindow.setProgressBar and Notification.
 
 import type { JobView } from '../src-preload/contract.js';
+import type { JobActivity } from './ipc/jobs.js';
 import { nativeLabels, type NativeLabels } from './native-labels.js';
 
 /** A job that ran at least this long earns a notification when it ends. */
 export const LONG_JOB_MS = 10_000;
 
 /**
- * Fraction for setProgressBar, from how many jobs are queued or running and the running one:
- * -1 removes the bar, 2 is indeterminate, else 0..1 by bytes.
+ * Fraction for setProgressBar: -1 removes the bar (no job at work), 2 is indeterminate. One job:
+ * its bytes done (indeterminate until it knows its total). Several, as a batch: the share of
+ * them ended, the running one's bytes counted in, so that the bar goes once across for the
+ * whole batch (each of its jobs from empty to full, it flickered).
  */
-export function taskbarProgress(active: number, running: JobView | undefined): number {
+export function taskbarProgress({ active, running, total, ended }: JobActivity): number {
   if (active === 0) return -1;
   const progress = running?.progress;
-  if (!progress || progress.counting || progress.bytesTotal <= 0) return 2;
-  return Math.min(1, progress.bytesDone / progress.bytesTotal);
+  const fraction = !progress || progress.counting || progress.bytesTotal <= 0 ? undefined : Math.min(1, progress.bytesDone / progress.bytesTotal);
+  if (total <= 1) return fraction ?? 2;
+  return Math.min(1, (ended + (fraction ?? 0)) / total);
 }
 
 export interface EndNotice {

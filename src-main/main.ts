@@ -139,13 +139,13 @@ if (!app.requestSingleInstanceLock()) {
     refreshMenu();
 
     // Job events: to the window, to the taskbar/dock, and a notification for long jobs.
-    // Each event asks only what is counted as it comes (WindowJobs): a copy of every job's view at
-    // each event, and setProgressBar at each, took 10 s of main's time over 10,000 folders.
+    // Each event asks only what is counted as it comes (WindowJobs activity): a copy of every job's
+    // view at each event, and setProgressBar at each, took 10 s of main's time over 10,000 folders.
     const startedAt = new Map<string, number>();
     const taskbar = new TaskbarBar((value) => window?.setProgressBar(value));
     jobs.onEvent((event) => {
       window?.webContents.send(EVENT_CHANNELS.jobEvent, event);
-      taskbar.show(taskbarProgress(jobs.activeCount(), jobs.runningJob()));
+      taskbar.show(taskbarProgress(jobs.activity()));
       if (event.type === 'started') startedAt.set(event.jobId, Date.now());
       if (event.type === 'done' || event.type === 'failed' || event.type === 'cancelled') {
         const began = startedAt.get(event.jobId);

@@ -189,11 +189,17 @@ function job(partial: Partial<JobView>): JobView {
 describe('taskbar progress and notifications', () => {
   const progress = { bytesDone: 25, bytesTotal: 100, entriesDone: 1, entriesTotal: 4, currentEntry: 'a', bytesPerSecond: 10, etaSeconds: 7, counting: false };
   test('no bar without jobs; indeterminate while waiting or counting; the running job\'s fraction by bytes', () => {
-    expect(taskbarProgress(0, undefined)).toBe(-1);
-    expect(taskbarProgress(1, undefined)).toBe(2);
-    expect(taskbarProgress(2, job({ state: 'running', progress }))).toBe(0.25);
+    expect(taskbarProgress({ active: 0, running: undefined, total: 3, ended: 3 })).toBe(-1);
+    expect(taskbarProgress({ active: 1, running: undefined, total: 1, ended: 0 })).toBe(2);
+    expect(taskbarProgress({ active: 1, running: job({ state: 'running', progress }), total: 1, ended: 0 })).toBe(0.25);
     // While the files to zip are still being found, there is no fraction yet.
-    expect(taskbarProgress(1, job({ state: 'running', progress: { ...progress, counting: true } }))).toBe(2);
+    expect(taskbarProgress({ active: 1, running: job({ state: 'running', progress: { ...progress, counting: true } }), total: 1, ended: 0 })).toBe(2);
+  });
+  test('several jobs (a batch, and what joined it) go across the bar once: those ended, and the running one\'s bytes', () => {
+    const running = job({ state: 'running', progress });
+    expect(taskbarProgress({ active: 4, running: undefined, total: 4, ended: 0 })).toBe(0);
+    expect(taskbarProgress({ active: 3, running, total: 4, ended: 1 })).toBe((1 + 0.25) / 4);
+    expect(taskbarProgress({ active: 1, running: job({ state: 'running', progress: { ...progress, counting: true } }), total: 4, ended: 3 })).toBe(0.75);
   });
   test('the bar is set when what it shows changes, by a whole percent, and again for a new window', () => {
     const set: number[] = [];
