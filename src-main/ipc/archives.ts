@@ -143,13 +143,11 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
         const reader = await openZip(source, { log });
         // Where the records are and the totals, from the spans alone (no names decoded).
         const records = new OffsetColumn(reader.info.entryCount);
-        let count = 0;
         let totalUncompressed = 0;
         let totalCompressed = 0;
         for await (const batch of reader.spanBatches()) {
           for (const span of batch) {
             records.push(span.centralHeaderOffset);
-            count++;
             // A record whose size is not known is left out of both totals, as list leaves it out.
             if (!isSizeKnown(span, span.uncompressedSize) || !isSizeKnown(span, span.compressedSize)) continue;
             totalUncompressed += span.uncompressedSize;
@@ -157,6 +155,7 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
           }
         }
         // (Where a record ends is where the next starts; after the last, the reader reads on to the directory's end.)
+        const count = records.length;
         const id = `a${next++}`;
         open.set(id, { id, path: file, source, reader, records, count });
         opened.add(file);
