@@ -4,7 +4,7 @@
 // large reads go straight to the file.
 
 import { Buffer } from 'node:buffer';
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { ZipError } from '../zip/errors.js';
 import type { RandomAccessSource } from '../zip/model.js';
@@ -26,6 +26,8 @@ export type FileIdentity = ArchiveIdentity;
 export interface FileSource extends RandomAccessSource {
   readonly path: string;
   readonly identity: FileIdentity;
+  /** Whether the open file now differs from `identity`: rewritten, cut short or grown since it was opened. */
+  changed(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -55,7 +57,7 @@ export async function openFileSource(path: string, expected?: FileIdentity): Pro
     const stat = await handle.stat();
     if (!stat.isFile()) throw new ZipError('IO', `${path} is not a regular file`, { kind: 'NOT_A_REGULAR_FILE', params: { path } });
     size = stat.size;
-    identity = { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
+    identity = identityOf(stat);
     if (expected !== undefined && !sameFile(identity, expected)) throw new ZipError('IO', 'the archive was replaced or changed since it was opened; open it again', { kind: 'ARCHIVE_REPLACED', params: {} });
   } catch (e) {
     await handle.close().catch(() => undefined);
@@ -113,6 +115,11 @@ export async function openFileSource(path: string, expected?: FileIdentity): Pro
       if (length > target.length) throw new RangeError(`read of ${length} bytes into a buffer of ${target.length}`);
       if (length > 0) await readExact(offset, length, target);
     },
+    async changed(): Promise<boolean> {
+      if (closed) return false;
+      const stat = await handle.stat().catch(() => undefined);
+      return stat !== undefined && !sameFile(identityOf(stat), identity);
+    },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
@@ -120,6 +127,10 @@ export async function openFileSource(path: string, expected?: FileIdentity): Pro
       await handle.close();
     },
   };
+}
+
+function identityOf(stat: Stats): FileIdentity {
+  return { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
 }
 
 /** `what` failed, said with the system's code ("EACCES"), or its message where it has none; the window words it by `kind`. */

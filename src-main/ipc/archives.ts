@@ -124,8 +124,13 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
     try {
       for await (const batch of archive.reader.entryBatches(range)) for (const entry of batch) made.push(make(entry));
     } catch (error) {
-      // These records were read without fault when the archive was opened (a file that shrank says so itself; a closed one was closed).
-      if (isZipError(error) && error.code !== 'TRUNCATED' && open.get(archive.id) === archive) throw new ZipError(error.code, `${error.message} (the file changed since it was opened?)`, { cause: error });
+      // These records were read without fault when the archive was opened. When the file has
+      // changed since (rewritten, cut short), that is why, and the window says so in its language
+      // as it does for a Test or Extract of such a file; the English line keeps what was read, for
+      // the log. Any other failure (a read that failed; a closed archive) is said as it is.
+      if (isZipError(error) && open.get(archive.id) === archive && (await archive.source.changed())) {
+        throw new ZipError('IO', `the archive changed since it was opened (${error.message}); open it again`, { cause: error, kind: 'ARCHIVE_REPLACED', params: {} });
+      }
       throw error;
     }
     return made;

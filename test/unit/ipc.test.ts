@@ -3,7 +3,7 @@
 // the real services on real archives made by `zip`.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -14,7 +14,8 @@ import { bufferSource, openZip } from '../../src-main/zip/reader.js';
 import { craftZip } from './craft.js';
 import { acceptDroppedPaths, PathGrants } from '../../src-main/ipc/grants.js';
 import { fieldView, pairFields } from '../../src-main/ipc/inspection.js';
-import { handle, handleAll, isTrustedSender, type SenderEvent } from '../../src-main/ipc/handle.js';
+import { handle, handleAll, isTrustedSender, toApiError, type SenderEvent } from '../../src-main/ipc/handle.js';
+import { problemText } from '../../src-renderer/lib/i18n.js';
 import { createHandlers } from '../../src-main/ipc/handlers.js';
 import type { JobService, Services } from '../../src-main/ipc/services.js';
 import { ARGUMENTS, ArgumentError, checkArguments } from '../../src-main/ipc/validate.js';
@@ -464,12 +465,24 @@ describe('the archive service over a large directory', () => {
     await expect(service.inspect(summary.archiveId, 30_000)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  test('a file rewritten since it was opened is refused with its reason, not listed wrong', async () => {
-    const summary = await service.open(file);
-    // The same file, its bytes moved on by a megabyte.
-    writeFileSync(file, Buffer.concat([Buffer.alloc(1 << 20, 0x55), readFileSync(file)]).subarray(0, statSync(file).size));
+  // A page read (the listing's, the inspector's) of a file changed since it was opened, as the
+  // bridge sends it and as the window words it (lib/fatal.ts describeError) in English and German.
+  test.each([
+    ['rewritten (its bytes moved on by a megabyte)', (bytes: Buffer) => Buffer.concat([Buffer.alloc(1 << 20, 0x55), bytes]).subarray(0, bytes.length)],
+    ['cut short by a megabyte', (bytes: Buffer) => bytes.subarray(0, bytes.length - (1 << 20))],
+  ])('a file %s since it was opened is refused as changed, in the window\'s words, not listed wrong', async (_, change) => {
+    const changed = path.join(dir, 'changed.zip');
+    copyFileSync(file, changed);
+    const summary = await service.open(changed);
+    writeFileSync(changed, change(readFileSync(changed)));
     // (Past the first megabyte of the directory: the source's read-ahead still holds that.)
-    await expect(service.list(summary.archiveId, 20_000, 100)).rejects.toMatchObject({ code: 'BAD_SIGNATURE', message: expect.stringContaining('the file changed since it was opened?') });
+    for (const read of [() => service.list(summary.archiveId, 20_000, 100), () => service.inspect(summary.archiveId, 25_000)]) {
+      const error = toApiError(await read().then(() => expect.unreachable(), (e: unknown) => e));
+      expect(error).toMatchObject({ code: 'IO', kind: 'ARCHIVE_REPLACED', params: {} });
+      expect(problemText({ entry: null, ...error }, 'en')).toBe('the archive was replaced or changed since it was opened; open it again');
+      expect(problemText({ entry: null, ...error }, 'de')).toBe('Das Archiv wurde ersetzt oder geändert, seit es geöffnet wurde; bitte erneut öffnen');
+    }
+    await service.close(summary.archiveId);
   });
 });
 
