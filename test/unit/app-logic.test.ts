@@ -482,6 +482,24 @@ describe('the string catalog', () => {
     expect(t('jobs.folders', { count: '1' }, 'de')).toBe('1 Ordner');
     expect(t('jobs.ended', { kind: t('jobs.kind.batch', {}, 'de'), title: t('jobs.folders', { count: '1.000' }, 'de'), state: t('jobs.started', {}, 'de') }, 'de')).toBe('Packen 1.000 Ordner: Gestartet');
   });
+
+  test('a count of bytes says "1 byte" and "1 Byte" ("Komprimierte Daten: 1 Bytes" before), in every wording that gives one', async () => {
+    const { CATALOGS, problemText, t } = await import('../../src-renderer/lib/i18n.js');
+    expect([t('inspector.data', { length: '1', offset: '30' }, 'en'), t('inspector.data', { length: '1', offset: '30' }, 'de')]).toEqual(['Compressed data: 1 byte at offset 30', 'Komprimierte Daten: 1 Byte ab Offset 30']);
+    expect(t('inspector.data', { length: '2', offset: '30' }, 'de')).toBe('Komprimierte Daten: 2 Bytes ab Offset 30');
+    const tooSmall = { entry: null, code: 'NOT_A_ZIP', kind: 'TOO_SMALL', params: { size: 1 }, message: '' };
+    expect([problemText(tooSmall, 'en'), problemText(tooSmall, 'de')]).toEqual([
+      'the file is 1 byte, too small to hold an end of central directory record (22 bytes)',
+      'Die Datei hat 1 Byte, zu wenig für einen Endeintrag des Zentralverzeichnisses (22 Bytes)',
+    ]);
+    // (Where an article would have to agree with the count, the German says it so that none does.)
+    expect(problemText({ entry: null, code: 'SIZE_MISMATCH', kind: 'MORE', params: { declared: 1 }, message: '' }, 'de')).toBe('Daten werden beim Entpacken größer als die angegebene Größe von 1 Byte');
+    expect(problemText({ entry: null, code: 'TRUNCATED', kind: 'SHRANK', params: { end: 5, length: 1, offset: 5 }, message: '' }, 'de')).toBe('Die Datei endet bei Offset 5, zu früh für das Lesen von 1 Byte ab Offset 5 (beim Lesen geschrumpft?)');
+    // No wording follows a count with a fixed "bytes" (a size in units, "5 B", is formatBytes's).
+    for (const language of ['en', 'de'] as const) {
+      expect(Object.entries(CATALOGS[language]).filter(([, text]) => /\{\w+\} bytes?\b/i.test(text)).map(([key]) => key), language).toEqual([]);
+    }
+  });
 });
 
 describe('the Jobs panel', () => {

@@ -87,7 +87,7 @@ describe('the problems of a failed job in the window', () => {
         'unknown.bin: nicht unterstützte Kompressionsmethode 77 (unbekannt)',
         'secret.txt: Eintrag ist verschlüsselt',
         'stored.txt: unkomprimiert gespeicherter Eintrag mit komprimierter Größe 3, aber unkomprimierter Größe 5',
-        'more.txt: Daten werden beim Entpacken größer als die angegebenen 50 Bytes',
+        'more.txt: Daten werden beim Entpacken größer als die angegebene Größe von 50 Bytes',
         // (zlib's own words stay as zlib says them.)
         expect.stringMatching(/^garbled\.txt: fehlerhafte Deflate-Daten: invalid /),
         'cut.txt: Deflate-Daten enden vor dem Ende ihres Datenstroms (abgeschnitten?)',
@@ -420,7 +420,7 @@ describe('numbers in a job\'s lines, as the window says them elsewhere', () => {
     const crc: JobProblem = { entry: 'b.txt', code: 'SIZE_MISMATCH', kind: 'MORE', params: { declared: 5000 }, message: 'data inflates to more than the declared 5000 bytes' };
     const failure = { target: '/a.zip', problem: crc, badEntries: { count: 1235, total: 5000 } };
     expect(failureText('test', failure, 'en')).toBe('/a.zip: b.txt: bad entry: data inflates to more than the declared 5,000 bytes (and 1,234 more of 5,000 entries)');
-    expect(failureText('test', failure, 'de')).toBe('/a.zip: b.txt: fehlerhafter Eintrag: Daten werden beim Entpacken größer als die angegebenen 5.000 Bytes (und noch 1.234 von 5.000 Einträgen)');
+    expect(failureText('test', failure, 'de')).toBe('/a.zip: b.txt: fehlerhafter Eintrag: Daten werden beim Entpacken größer als die angegebene Größe von 5.000 Bytes (und noch 1.234 von 5.000 Einträgen)');
   });
 });
 
@@ -496,12 +496,12 @@ describe('an archive the window cannot open, in the window', () => {
     const secondRecord = good.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), directory + 1);
     const cases: [string, Buffer | null, string, string][] = [
       ['text.zip', Buffer.from('just some text, not an archive at all'), 'NOT_A_ZIP.NO_END_RECORD', 'Kein ZIP-Archiv: kein Endeintrag des Zentralverzeichnisses (Signatur 0x06054b50) in den letzten 37 Bytes'],
-      ['klein.zip', Buffer.alloc(5), 'NOT_A_ZIP.TOO_SMALL', 'Die Datei hat 5 Bytes, zu wenige für einen Endeintrag des Zentralverzeichnisses (22 Bytes)'],
+      ['klein.zip', Buffer.alloc(5), 'NOT_A_ZIP.TOO_SMALL', 'Die Datei hat 5 Bytes, zu wenig für einen Endeintrag des Zentralverzeichnisses (22 Bytes)'],
       ['gekuerzt.zip', good.subarray(0, end), 'EOCD_NOT_FOUND.CUT_SHORT', `Gekürzt oder beschädigt: Die Datei beginnt wie ein ZIP-Archiv (mit einem lokalen Header), hat aber keinen Endeintrag des Zentralverzeichnisses (Signatur 0x06054b50) in den letzten ${end} Bytes`],
-      ['kommentar.zip', messWith(good, (b) => b.writeUInt16LE(10, end + EOCD.commentLength)), 'EOCD_NOT_FOUND.COMMENT_PAST_END', `Der Endeintrag des Zentralverzeichnisses bei Offset ${end} gibt einen Kommentar von 10 Bytes an, die Datei endet aber 0 Bytes nach dem Eintrag`],
+      ['kommentar.zip', messWith(good, (b) => b.writeUInt16LE(10, end + EOCD.commentLength)), 'EOCD_NOT_FOUND.COMMENT_PAST_END', `Der Endeintrag des Zentralverzeichnisses bei Offset ${end} gibt einen 10-Byte-Kommentar an, die Datei endet aber 0 Bytes nach dem Eintrag`],
       ['signatur.zip', messWith(good, (b) => b[secondRecord]++), 'BAD_SIGNATURE.CENTRAL', `Falsche Signatur 0x02014b51 im Zentralverzeichnis bei Offset ${secondRecord} (Eintrag 1 von 2)`],
       ['verschoben.zip', messWith(good, (b) => b[directory]++), 'BAD_CENTRAL_DIRECTORY.NOT_AT_OFFSET', `Kein Eintrag des Zentralverzeichnisses bei Offset ${directory} (angegebene Größe ${end - directory}, 2 Einträge, Endeintrag bei Offset ${end})`],
-      ['zu-gross.zip', messWith(good, (b) => b.writeUInt32LE(end + 1, end + EOCD.sizeOfCentralDirectory)), 'BAD_CENTRAL_DIRECTORY.SIZE_TOO_LARGE', `Das Zentralverzeichnis ist laut Endeintrag ${end + 1} Bytes groß, mehr als die ${end} Bytes vor dem Endeintrag bei Offset ${end}`],
+      ['zu-gross.zip', messWith(good, (b) => b.writeUInt32LE(end + 1, end + EOCD.sizeOfCentralDirectory)), 'BAD_CENTRAL_DIRECTORY.SIZE_TOO_LARGE', `Die Größe des Zentralverzeichnisses laut Endeintrag (${end + 1}) übersteigt den Platz vor dem Endeintrag bei Offset ${end} (${end} Bytes)`],
       ['zu-viele.zip', messWith(good, (b) => b.writeUInt16LE(9, end + EOCD.totalNumberOfCentralDirectoryRecords)), 'TOO_MANY_ENTRIES.ROOM', `Das Archiv gibt 9 Einträge an, aber die ${good.length - directory} Bytes vom Zentralverzeichnis bis zum Ende der Datei fassen höchstens 2`],
       ['teil.zip', messWith(good, (b) => b.writeUInt16LE(1, end + EOCD.numberOfThisDisk)), 'MULTI_DISK.SPANS_DISKS', 'Das Archiv erstreckt sich über mehrere Datenträger (dies ist Datenträger 1, das Zentralverzeichnis beginnt auf Datenträger 0); geteilte Archive werden nicht unterstützt'],
       ['teil.z01', Buffer.concat([Buffer.from([0x50, 0x4b, 0x07, 0x08]), good.subarray(0, end)]), 'MULTI_DISK.SPLIT_FIRST_PART', 'Der erste Teil eines geteilten Archivs (er beginnt mit der Signatur 0x08074b50 geteilter Archive, wie zip -s NAME.z01 schreibt); sein Zentralverzeichnis steht im letzten Teil (NAME.zip), und geteilte Archive werden nicht unterstützt'],
@@ -637,7 +637,7 @@ describe('what stops a job or fails an entry, made by the code that says it', ()
       [{ entry: null, code: 'IO', kind: 'FOLDER_GONE', params: { folder: '/f' }, message: 'folder /f is gone: moved or deleted while the file was written' }, 'Der Ordner /f ist nicht mehr da: verschoben oder gelöscht, während die Datei geschrieben wurde'],
       [{ entry: null, code: 'IO', kind: 'CANNOT_STAT', params: { path: '/a.zip', system: 'EIO', errno: 'EIO' }, message: 'cannot stat /a.zip: EIO' }, 'Die Angaben zu /a.zip sind nicht lesbar (Systemfehler EIO)'],
       [{ entry: null, code: 'IO', kind: 'READ_FAILED', params: { length: 22, offset: 100, system: 'EIO', errno: 'EIO' }, message: 'read of 22 bytes at offset 100 failed: EIO' }, 'Lesen von 22 Bytes bei Offset 100 fehlgeschlagen (Systemfehler EIO)'],
-      [{ entry: 'a.txt', code: 'TRUNCATED', kind: 'SHRANK', params: { end: 90, length: 30, offset: 80 }, message: 'the file ends at offset 90, before the 30 bytes at offset 80 (it shrank while open?)' }, 'a.txt: Die Datei endet bei Offset 90, vor den 30 Bytes bei Offset 80 (beim Lesen geschrumpft?)'],
+      [{ entry: 'a.txt', code: 'TRUNCATED', kind: 'SHRANK', params: { end: 90, length: 30, offset: 80 }, message: 'the file ends at offset 90, before the 30 bytes at offset 80 (it shrank while open?)' }, 'a.txt: Die Datei endet bei Offset 90, zu früh für das Lesen von 30 Bytes ab Offset 80 (beim Lesen geschrumpft?)'],
       [{ entry: null, code: 'IO', kind: 'TEMPORARY_REMOVED', params: { path: '/o.zip' }, message: 'the temporary file beside /o.zip was removed before it was complete' }, 'Die temporäre Datei neben /o.zip wurde entfernt, bevor sie fertig war'],
     ];
     for (const [problem, german] of table) {
