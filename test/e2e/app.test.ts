@@ -588,6 +588,25 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
         await harness.emit('openArchive', path.join(dir, 'fotos.zip'));
         await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('fotos.zip');
         expect(await harness.page.getByRole('columnheader', { name: 'Größe' }).count()).toBe(1);
+        expect(await harness.page.getByRole('columnheader', { name: 'Verhältnis' }).count()).toBe(1);
+        // Each column's German name fits its header, with the sort arrow beside it: "Verhältnis" ran
+        // into "Gepackt" (to the left, being right-aligned, where scrollWidth does not see it).
+        const headers = harness.page.getByRole('columnheader');
+        const overflowing = () =>
+          headers.evaluateAll((all) =>
+            all
+              .filter((header) => {
+                const contents = document.createRange();
+                contents.selectNodeContents(header);
+                const style = getComputedStyle(header);
+                return contents.getBoundingClientRect().width > header.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+              })
+              .map((header) => header.textContent?.trim()),
+          );
+        for (const header of [...(await headers.all()).slice(1), headers.first()]) {
+          await header.click();
+          expect(await overflowing()).toEqual([]);
+        }
         await harness.page.locator('[data-testid="row"]', { hasText: 'größe.txt' }).dblclick();
         await harness.page.getByTestId('field-pairs').waitFor();
         await harness.page.screenshot({ path: path.join(ARTIFACTS, '13-dark-german-inspector.png') });
@@ -609,7 +628,7 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
         expect(text).toMatch(/wird \d{1,3}(\.\d{3})+-mal größer: möglicherweise eine Dekompressionsbombe/);
         // (An unsafe name was said in English.)
         expect(text).toContain('unsicherer Name "../draußen.txt": der Name steigt mit „..“ aus dem Zielordner hinaus');
-        expect(text).toMatch(/Höchste Rate\s*1\.0\d\d,\d : 1/);
+        expect(text).toMatch(/Höchstes Kompressionsverhältnis\s*1\.0\d\d,\d : 1/);
         await harness.page.getByRole('button', { name: 'Inspektor schließen' }).click();
 
         // What is off about the archive as a whole, in a Test and an Extract job: in German too.

@@ -483,6 +483,11 @@ describe('the string catalog', () => {
     expect(t('jobs.ended', { kind: t('jobs.kind.batch', {}, 'de'), title: t('jobs.folders', { count: '1.000' }, 'de'), state: t('jobs.started', {}, 'de') }, 'de')).toBe('Packen 1.000 Ordner: Gestartet');
   });
 
+  test('the ratio is "Verhältnis" in German, as Windows Explorer heads the same column of a ZIP folder (the space saved); it said "Rate"', async () => {
+    const { t } = await import('../../src-renderer/lib/i18n.js');
+    expect([t('col.ratio', {}, 'de'), t('report.maxRatio', {}, 'de')]).toEqual(['Verhältnis', 'Höchstes Kompressionsverhältnis']);
+  });
+
   test('a count of bytes says "1 byte" and "1 Byte" ("Komprimierte Daten: 1 Bytes" before), in every wording that gives one', async () => {
     const { CATALOGS, problemText, t } = await import('../../src-renderer/lib/i18n.js');
     expect([t('inspector.data', { length: '1', offset: '30' }, 'en'), t('inspector.data', { length: '1', offset: '30' }, 'de')]).toEqual(['Compressed data: 1 byte at offset 30', 'Komprimierte Daten: 1 Byte ab Offset 30']);
