@@ -7,6 +7,7 @@
 
 import { Buffer, isUtf8 } from 'node:buffer';
 import {
+  AES_STRENGTHS,
   BITFLAG_DATA_DESCRIPTOR,
   BITFLAG_UTF8,
   DOS_ATTR_ARCHIVE,
@@ -522,7 +523,7 @@ function extraMeanings(id: number, decoded: Record<string, number | Buffer>, own
         vendorVersion: (v) => (v === 1 || v === 2 ? meaning('TEXT', { text: `AE-${v}` }) : meaning('VERSION_NUMBER', { version: v as number })),
         vendorId: (v) => meaning('TEXT', { text: JSON.stringify(String.fromCharCode((v as number) & 0xff, (v as number) >>> 8)) }),
         aesStrength: (v) => {
-          const strength = ({ 1: 'AES-128', 2: 'AES-192', 3: 'AES-256' } as Record<number, string>)[v as number];
+          const strength = AES_STRENGTHS[v as number]?.name;
           return strength === undefined ? meaning('AES_STRENGTH_NUMBER', { strength: v as number }) : meaning('TEXT', { text: strength });
         },
         compressionMethod: (v) => methodMeaning(v as number),

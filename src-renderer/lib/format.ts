@@ -53,7 +53,7 @@ export function formatRatio(size: number | null, packed: number | null): string 
   return `${integer[locale].format(Math.round((1 - packed / size) * 100))}%`;
 }
 
-/** WinZip AE-x: the ciphers by the key strength an AES extra field stores, as main names them (zip/constants.ts AES_STRENGTHS). */
+/** WinZip AE-x: the ciphers by the key strength an AES extra field stores, as main names them (zip/constants.ts AES_STRENGTHS; test/unit/ipc.test.ts holds the two to the same names). */
 const AES_CIPHERS: Readonly<Record<number, string>> = { 1: 'AES-128', 2: 'AES-192', 3: 'AES-256' };
 
 /**

@@ -13,9 +13,11 @@ import { toRow } from '../../src-main/ipc/rows.js';
 import { bufferSource, openZip } from '../../src-main/zip/reader.js';
 import { craftZip } from './craft.js';
 import { acceptDroppedPaths, PathGrants } from '../../src-main/ipc/grants.js';
-import { fieldView, pairFields } from '../../src-main/ipc/inspection.js';
+import { fieldView, inspectEntry, pairFields } from '../../src-main/ipc/inspection.js';
 import { handle, handleAll, isTrustedSender, toApiError, type SenderEvent } from '../../src-main/ipc/handle.js';
 import { problemText } from '../../src-renderer/lib/i18n.js';
+import { methodText } from '../../src-renderer/lib/format.js';
+import { aesName } from '../../src-main/zip/constants.js';
 import { createHandlers } from '../../src-main/ipc/handlers.js';
 import type { JobService, Services } from '../../src-main/ipc/services.js';
 import { ARGUMENTS, ArgumentError, checkArguments } from '../../src-main/ipc/validate.js';
@@ -495,12 +497,27 @@ describe('toRow', () => {
       execFileSync('7z', ['a', '-tzip', '-psecret', '-mem=AES256', 'aes256.zip', 'text.txt'], { cwd: work, stdio: 'ignore' });
       execFileSync('7z', ['a', '-tzip', '-psecret', '-mem=AES128', '-mx=0', 'aes128.zip', 'one.txt'], { cwd: work, stdio: 'ignore' });
       const rows = [];
-      for (const name of ['aes256.zip', 'aes128.zip']) rows.push(...(await (await openZip(bufferSource(readFileSync(path.join(work, name))))).readEntries()).map(toRow));
+      const ciphers = [];
+      for (const name of ['aes256.zip', 'aes128.zip']) {
+        const reader = await openZip(bufferSource(readFileSync(path.join(work, name))));
+        for (const entry of await reader.readEntries()) {
+          rows.push(toRow(entry));
+          // The cipher as the inspector says the extra field's strength, and as the window's Method column says the row's (main's zip/constants.ts AES_STRENGTHS and the window's lib/format.ts AES_CIPHERS: one table each side, which must agree).
+          const strength = (await inspectEntry(reader, entry)).centralExtras.flatMap((extra) => extra.fields).find((field) => field.name === 'aesStrength');
+          ciphers.push([strength?.meaning, methodText(toRow(entry), 'en')]);
+        }
+      }
       // It said 'AES', with no level, for both.
       expect(rows.map(({ name, method, methodName, aes, level, encrypted }) => ({ name, method, methodName, aes, level, encrypted }))).toEqual([
         { name: 'text.txt', method: 8, methodName: 'Deflated', aes: 3, level: 'normal', encrypted: true },
         { name: 'one.txt', method: 0, methodName: '', aes: 1, level: null, encrypted: true },
       ]);
+      expect(ciphers).toEqual([
+        ['AES-256', 'Deflated (AES-256)'],
+        ['AES-128', 'Stored (AES-128)'],
+      ]);
+      // Each strength the specification has, and one it does not, as main names it.
+      expect([1, 2, 3, 4].map((aes) => methodText({ method: 8, methodName: 'Deflated', aes }, 'en'))).toEqual([1, 2, 3, 4].map((strength) => `Deflated (${aesName(strength)})`));
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
