@@ -45,6 +45,7 @@ describe.skipIf(!runnable)('Zipdesk in Chromium', () => {
     const zone = harness.page.getByTestId('drop-zone');
     await zone.waitFor();
     expect(await zone.textContent()).toContain('.zip');
+    expect(await harness.page.evaluate(() => document.documentElement.lang)).toBe('en');
     await shot('01-empty');
   });
 
@@ -573,6 +574,8 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
       const zone = harness.page.getByTestId('drop-zone');
       await zone.waitFor();
       expect(await zone.textContent()).toContain('Ordner ablegen');
+      // The page says its language, so that a screen reader speaks it as German (it said "en").
+      expect(await harness.page.evaluate(() => document.documentElement.lang)).toBe('de');
       const background = await harness.page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
       expect(background).toBe('rgb(23, 24, 28)');
       await harness.page.screenshot({ path: path.join(ARTIFACTS, '12-dark-german.png') });
