@@ -505,6 +505,22 @@ describe('the string catalog', () => {
       expect(Object.entries(CATALOGS[language]).filter(([, text]) => /\{\w+\} bytes?\b/i.test(text)).map(([key]) => key), language).toEqual([]);
     }
   });
+
+  test('a count of entries that can be 1 says "1 entry" and "1 Eintrag" ("gibt 1 Einträge an" before)', async () => {
+    const { CATALOGS, problemText } = await import('../../src-renderer/lib/i18n.js');
+    const declares = { entry: null, code: 'TOO_MANY_ENTRIES', kind: 'ROOM', params: { count: 1, room: 10, most: 0 }, message: '' };
+    expect([problemText(declares, 'en'), problemText(declares, 'de')]).toEqual([
+      'the archive declares 1 entry, but the 10 bytes from its central directory to the end of the file can hold at most 0',
+      'Das Archiv gibt 1 Eintrag an, aber die 10 Bytes vom Zentralverzeichnis bis zum Ende der Datei fassen höchstens 0',
+    ]);
+    const notAt = { entry: null, code: 'BAD_CENTRAL_DIRECTORY', kind: 'NOT_AT_OFFSET', params: { offset: 40, size: 46, count: 1, end: 86 }, message: '' };
+    expect(problemText(notAt, 'en')).toContain('(declared size 46, 1 entry, end record');
+    expect(problemText(notAt, 'de')).toContain('(angegebene Größe 46, 1 Eintrag, Endeintrag');
+    // Only counts that are 2 or more follow with a fixed plural: the entries of one path, the bad entries' total.
+    for (const language of ['en', 'de'] as const) {
+      expect(Object.entries(CATALOGS[language]).filter(([, text]) => /\{\w+\} (entries|Einträge)/.test(text)).map(([key]) => key), language).toEqual(['safety.DUPLICATE_NAME', 'jobs.moreBad']);
+    }
+  });
 });
 
 describe('the Jobs panel', () => {
