@@ -22,7 +22,7 @@ import { closeSync, constants as fsConstants, existsSync, fchmodSync, fstatSync,
 import { readdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker, threadId } from 'node:worker_threads';
-import { ZipError, isZipError, wordedAs, type Worded, type ZipErrorCode } from '../zip/errors.js';
+import { ZipError, bytesText, isZipError, wordedAs, type Worded, type ZipErrorCode } from '../zip/errors.js';
 import type { EntryFields, RandomAccessSource, ZipEntry } from '../zip/model.js';
 import { entryChunks, plainEntryData, readEntryData, readSmallEntryAt, type EntryStreamOptions, type SyncSource } from '../zip/entry-data.js';
 import type { HelperAnswer, HelperData, HelperRequest } from './extract-helper.js';
@@ -188,7 +188,7 @@ export class SpanReader implements RandomAccessSource, SyncSource {
 
   private checkRange(offset: number, length: number): void {
     if (offset < 0 || length < 0 || offset + length > this.size) {
-      throw new ZipError('TRUNCATED', `read of ${length} bytes at offset ${offset} runs past the end of the archive (${this.size} bytes)`, { offset });
+      throw new ZipError('TRUNCATED', `read of ${bytesText(length)} at offset ${offset} runs past the end of the archive (${this.size} bytes)`, { offset });
     }
   }
 
@@ -196,7 +196,7 @@ export class SpanReader implements RandomAccessSource, SyncSource {
     let filled = 0;
     while (filled < length) {
       const read = readSync(this.fd, into, filled, length - filled, offset + filled);
-      if (read === 0) throw new ZipError('TRUNCATED', `the file ended at offset ${offset + filled} while reading ${length} bytes at offset ${offset}`, { offset });
+      if (read === 0) throw new ZipError('TRUNCATED', `the file ended at offset ${offset + filled} while reading ${bytesText(length)} at offset ${offset}`, { offset });
       filled += read;
     }
   }

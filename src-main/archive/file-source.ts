@@ -6,7 +6,7 @@
 import { Buffer } from 'node:buffer';
 import { constants as fsConstants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { ZipError } from '../zip/errors.js';
+import { ZipError, bytesText } from '../zip/errors.js';
 import type { RandomAccessSource } from '../zip/model.js';
 import type { ArchiveIdentity } from '../jobs/protocol.js';
 
@@ -75,11 +75,11 @@ export async function openFileSource(path: string, expected?: FileIdentity): Pro
       try {
         ({ bytesRead } = await handle.read(buf, filled, length - filled, offset + filled));
       } catch (e) {
-        throw ioError(e, `read of ${length} bytes at offset ${offset} failed`, 'READ_FAILED', { length, offset });
+        throw ioError(e, `read of ${bytesText(length)} at offset ${offset} failed`, 'READ_FAILED', { length, offset });
       }
       if (bytesRead === 0) {
         const now = await handle.stat().then((stat) => stat.size, () => offset + filled);
-        throw new ZipError('TRUNCATED', `the file ends at offset ${now}, before the ${length} bytes at offset ${offset} (it shrank while open?)`, { offset, kind: 'SHRANK', params: { end: now, length, offset } });
+        throw new ZipError('TRUNCATED', `the file ends at offset ${now}, before the ${bytesText(length)} at offset ${offset} (it shrank while open?)`, { offset, kind: 'SHRANK', params: { end: now, length, offset } });
       }
       filled += bytesRead;
     }
@@ -89,7 +89,7 @@ export async function openFileSource(path: string, expected?: FileIdentity): Pro
   function checkRead(offset: number, length: number): void {
     if (closed) throw new ZipError('IO', `${path} is closed`);
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
-      throw new ZipError('TRUNCATED', `read of ${length} bytes at offset ${offset} runs past the end of the archive (${size} bytes)`, { offset, kind: 'READ_PAST_END', params: { length, offset, size } });
+      throw new ZipError('TRUNCATED', `read of ${bytesText(length)} at offset ${offset} runs past the end of the archive (${size} bytes)`, { offset, kind: 'READ_PAST_END', params: { length, offset, size } });
     }
   }
 

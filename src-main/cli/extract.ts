@@ -11,6 +11,7 @@ import { parse, resolvePath } from './args.js';
 import { errorLine, noteLine, problemLine } from './report.js';
 import { ProblemOutput } from './problem-output.js';
 import { OVERWRITE_POLICIES, extractArchive, type OverwritePolicy } from '../archive/extract.js';
+import { bytesText, counted } from '../zip/errors.js';
 
 export const extractCommand: Command = {
   name: 'extract',
@@ -64,9 +65,9 @@ export const extractCommand: Command = {
       const skippedLines = skipped.map(({ entry, reason }) => ({ entry, reason }));
       await problems.endJson({ target: output, entriesTotal, filesWritten, directoriesCreated, symlinksCreated, bytesWritten, skipped: skippedLines, skippedCount, renamed, renamedCount, ok: code === EXIT_OK, unmatched });
     } else {
-      const parts = [counted(result.filesWritten, 'file'), counted(result.directoriesCreated, 'folder')];
-      if (result.symlinksCreated > 0) parts.push(counted(result.symlinksCreated, 'link'));
-      let line = `Extracted ${parts.join(', ')} (${counted(result.bytesWritten, 'byte')}) to ${output}`;
+      const parts = [counted(result.filesWritten, 'file', 'files'), counted(result.directoriesCreated, 'folder', 'folders')];
+      if (result.symlinksCreated > 0) parts.push(counted(result.symlinksCreated, 'link', 'links'));
+      let line = `Extracted ${parts.join(', ')} (${bytesText(result.bytesWritten)}) to ${output}`;
       // Skipped for a file already there, or for another entry of the same name.
       if (result.skippedCount > 0) line += `; ${result.skippedCount} skipped (name already taken)`;
       if (result.renamedCount > 0) line += `; ${result.renamedCount} written under new names`;
@@ -76,7 +77,3 @@ export const extractCommand: Command = {
     return code;
   },
 };
-
-function counted(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}

@@ -8,7 +8,7 @@ import { parse, resolvePath } from './args.js';
 import { writeOut } from './output.js';
 import { errorLine, jsonFailure, printable } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
-import { ZipError } from '../zip/errors.js';
+import { ZipError, counted } from '../zip/errors.js';
 import { extraFieldLabel, inspectArchive, inspectEntry, type FieldRow, type RecordView } from '../zip/inspect.js';
 import type { ZipEntry } from '../zip/model.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
@@ -164,11 +164,6 @@ function sideBySide(central: RecordView, local: RecordView | undefined): string[
     lines.push(`${mark}${row.name.padEnd(NAME_WIDTH)} ${fitStart(printable(cell(row)), CELL_WIDTH)}  ${other === undefined ? (local === undefined ? '' : '—') : cell(other)}`);
   }
   return lines;
-}
-
-/** `1 entry`, `2 entries`. */
-function counted(count: number, one: string, more: string): string {
-  return `${count} ${count === 1 ? one : more}`;
 }
 
 function safetyLines(report: SafetyReport): string[] {

@@ -10,6 +10,7 @@ import { parse, resolvePath } from './args.js';
 import { errorLine, noteLine } from './report.js';
 import { ProblemOutput } from './problem-output.js';
 import { testArchive } from '../archive/test-archive.js';
+import { bytesText, counted } from '../zip/errors.js';
 
 export const testCommand: Command = {
   name: 'test',
@@ -35,7 +36,7 @@ export const testCommand: Command = {
     await output.endLines(notes.map((note) => noteLine(archive, note.message)));
     // With --json the summary is the object's other keys.
     if (json) await output.endJson({ entriesTotal, entriesTested, bytesTested, notes, ok });
-    else if (result.ok) context.stdout.write(`No errors detected in ${archive} (${result.entriesTotal} ${result.entriesTotal === 1 ? 'entry' : 'entries'}, ${result.bytesTested} bytes)${notes.length > 0 ? `, with ${notes.length} ${notes.length === 1 ? 'warning' : 'warnings'} about the archive` : ''}.\n`);
+    else if (result.ok) context.stdout.write(`No errors detected in ${archive} (${counted(result.entriesTotal, 'entry', 'entries')}, ${bytesText(result.bytesTested)})${notes.length > 0 ? `, with ${notes.length} ${notes.length === 1 ? 'warning' : 'warnings'} about the archive` : ''}.\n`);
     else context.stdout.write(`${result.problemCount} of ${result.entriesTotal} ${result.entriesTotal === 1 ? 'entry' : 'entries'} in ${archive} ${result.problemCount === 1 ? 'is' : 'are'} bad.\n`);
     return result.ok ? EXIT_OK : EXIT_ARCHIVE_PROBLEM;
   },

@@ -23,6 +23,7 @@
 // without a word). An end record whose comment runs past the end of the file is another matter:
 // the reader refuses it (reader.ts scanForEnd), as 7-Zip does.
 
+import { bytesText } from './errors.js';
 import type { ArchiveNote, RandomAccessSource, ZipArchiveInfo } from './model.js';
 import { DIGITAL_SIGNATURE, SIGNATURE } from './records.js';
 
@@ -112,8 +113,4 @@ async function signatureDataLength(source: RandomAccessSource, offset: number, l
   if (head.readUInt32LE(0) !== SIGNATURE.DIGITAL_SIGNATURE) return undefined;
   const values = DIGITAL_SIGNATURE.decode(head, 0);
   return DIGITAL_SIGNATURE.lengthOf(values) === length ? values.signatureDataLength : undefined;
-}
-
-function bytesText(bytes: number): string {
-  return bytes === 1 ? '1 byte' : `${bytes} bytes`;
 }

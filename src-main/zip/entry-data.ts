@@ -13,7 +13,7 @@ import { Buffer } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { constants as zlibConstants, crc32, createInflateRaw, deflateRawSync, inflateRawSync, type InflateRaw } from 'node:zlib';
 import { BITFLAG_DATA_DESCRIPTOR, BITFLAG_ENCRYPTED, BITFLAG_MASKED_HEADERS, BITFLAG_STRONG_ENCRYPTION, METHOD_AES, METHOD_DEFLATED, METHOD_STORED, ZIP64_MARKER_32, aesName, METHOD_NAMES } from './constants.js';
-import { ZipError, hex } from './errors.js';
+import { ZipError, bytesText, hex } from './errors.js';
 import type { EntryFields, HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
 import { decodeCp437, decodeHeaderText, nameCrc32, unicodeExtraText } from './names.js';
 import { EXTRA_ID, EXTRA_INFOZIP_UNICODE_PATH, EXTRA_ZIP64, LOCAL_FILE_HEADER, SIGNATURE, localZip64Context } from './records.js';
@@ -254,7 +254,7 @@ function dataFits(size: number, entry: ZipEntry, local: LocalHeader, dataEnd = I
   const end = local.dataOffset + entry.compressedSize;
   if (end > size) {
     const params = { bytes: entry.compressedSize, offset: local.dataOffset, size };
-    throw new ZipError('TRUNCATED', `entry data (${params.bytes} bytes at offset ${params.offset}) runs past the end of the archive (${size} bytes)`, { entry: entry.name, offset: local.dataOffset, kind: 'DATA_PAST_END', params });
+    throw new ZipError('TRUNCATED', `entry data (${bytesText(params.bytes)} at offset ${params.offset}) runs past the end of the archive (${size} bytes)`, { entry: entry.name, offset: local.dataOffset, kind: 'DATA_PAST_END', params });
   }
   if (end > dataEnd) {
     throw new ZipError('OVERLAPPING_ENTRIES', `entry overlaps the next: its data (bytes ${local.dataOffset}–${end}) runs past offset ${dataEnd}, where the next header starts`, { entry: entry.name, offset: local.dataOffset });
@@ -263,8 +263,8 @@ function dataFits(size: number, entry: ZipEntry, local: LocalHeader, dataEnd = I
 
 function sizeError(entry: EntryFields, produced: number): ZipError {
   const declared = entry.uncompressedSize;
-  if (produced > declared) return new ZipError('SIZE_MISMATCH', `data inflates to more than the declared ${declared} bytes`, { entry: entry.name, kind: 'MORE', params: { declared } });
-  return new ZipError('SIZE_MISMATCH', `data is ${produced} bytes, the central directory says ${declared}`, { entry: entry.name, kind: 'LESS', params: { bytes: produced, declared } });
+  if (produced > declared) return new ZipError('SIZE_MISMATCH', `data inflates to more than the declared ${bytesText(declared)}`, { entry: entry.name, kind: 'MORE', params: { declared } });
+  return new ZipError('SIZE_MISMATCH', `data is ${bytesText(produced)}, the central directory says ${declared}`, { entry: entry.name, kind: 'LESS', params: { bytes: produced, declared } });
 }
 
 /** The data's CRC-32 is not the one recorded in the central directory, or in the data descriptor. */

@@ -109,6 +109,16 @@ export function isZipError(e: unknown): e is ZipError {
 }
 
 /** 0x06054b51 — how signatures and ids are written in messages. */
+/** A count as messages say it: `1 byte`, `2 bytes`. */
+export function counted(count: number, one: string, more: string): string {
+  return `${count} ${count === 1 ? one : more}`;
+}
+
+/** `1 byte`, `2 bytes`. */
+export function bytesText(bytes: number): string {
+  return counted(bytes, 'byte', 'bytes');
+}
+
 export function hex(value: number, digits = 8): string {
   return '0x' + value.toString(16).padStart(digits, '0');
 }

@@ -35,7 +35,7 @@ import {
 import { OffsetColumn, sortedIndexes } from './columns.js';
 import { MAX_FILETIME, dosDateTimeToDate, filetimeToDate } from './dostime.js';
 import { openEntryStream, readEntryData, readLocalHeader, type EntryStreamOptions, type LocalHeader } from './entry-data.js';
-import { ZipError, hex, stacklessZipError } from './errors.js';
+import { ZipError, bytesText, counted, hex, stacklessZipError } from './errors.js';
 import type { ExtraContext } from './layout.js';
 import type { Log } from '../log/types.js';
 import { silentLog } from '../log/types.js';
@@ -181,7 +181,7 @@ interface FoundEnd {
 async function findEnd(source: RandomAccessSource, log: Log): Promise<FoundEnd> {
   const size = source.size;
   if (size < END_OF_CENTRAL_DIRECTORY.size) {
-    throw new ZipError('NOT_A_ZIP', `the file is ${size} bytes, too small to hold an end of central directory record (22 bytes)`, { kind: 'TOO_SMALL', params: { size } });
+    throw new ZipError('NOT_A_ZIP', `the file is ${bytesText(size)}, too small to hold an end of central directory record (22 bytes)`, { kind: 'TOO_SMALL', params: { size } });
   }
   let windowStart = Math.max(0, size - END_SEARCH_WINDOW);
   let tail = await source.read(windowStart, size - windowStart);
@@ -225,7 +225,7 @@ async function scanForEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
     const recordEnd = position + END_OF_CENTRAL_DIRECTORY.size + eocd.commentLength;
     if (recordEnd > source.size) {
       const after = source.size - position - END_OF_CENTRAL_DIRECTORY.size;
-      firstError ??= new ZipError('EOCD_NOT_FOUND', `end of central directory record at offset ${position} declares a ${eocd.commentLength}-byte comment, but the file ends ${after} bytes after the record`, { offset: position, kind: 'COMMENT_PAST_END', params: { offset: position, comment: eocd.commentLength, after } });
+      firstError ??= new ZipError('EOCD_NOT_FOUND', `end of central directory record at offset ${position} declares a ${eocd.commentLength}-byte comment, but the file ends ${bytesText(after)} after the record`, { offset: position, kind: 'COMMENT_PAST_END', params: { offset: position, comment: eocd.commentLength, after } });
       truncatedAfter = true;
       continue;
     }
@@ -327,7 +327,7 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
       }
       throw new ZipError(
         'BAD_CENTRAL_DIRECTORY',
-        `no central directory record at offset ${directoryOffset} (declared size ${directorySize}, ${count} entries, end record at offset ${limit})`,
+        `no central directory record at offset ${directoryOffset} (declared size ${directorySize}, ${counted(count, 'entry', 'entries')}, end record at offset ${limit})`,
         { offset: Math.min(directoryOffset, Number.MAX_SAFE_INTEGER), kind: 'NOT_AT_OFFSET', params: { offset: directoryOffset, size: directorySize, count, end: limit } },
       );
     }
@@ -338,7 +338,7 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
   const room = size - directoryStart;
   if (count > room / CENTRAL_DIRECTORY_HEADER.size) {
     const most = Math.floor(room / CENTRAL_DIRECTORY_HEADER.size);
-    throw new ZipError('TOO_MANY_ENTRIES', `the archive declares ${count} entries, but the ${room} bytes from its central directory to the end of the file can hold at most ${most}`, { offset: position, kind: 'ROOM', params: { count, room, most } });
+    throw new ZipError('TOO_MANY_ENTRIES', `the archive declares ${counted(count, 'entry', 'entries')}, but the ${bytesText(room)} from its central directory to the end of the file can hold at most ${most}`, { offset: position, kind: 'ROOM', params: { count, room, most } });
   }
 
   const recordEnd = position + END_OF_CENTRAL_DIRECTORY.size + eocd.commentLength;

@@ -302,6 +302,14 @@ describe('zipdesk test and extract', () => {
     expect((await zipdesk('test', 'one-bad.zip')).stdout).toBe('1 of 1 entry in one-bad.zip is bad.\n');
   });
 
+  it('a count of 1 says "1 byte", "1 entry": a test of one 1-byte entry, an extract of it, a file too small to be an archive', async () => {
+    writeArchive(dir, 'one.zip', craftZip([{ name: 'one.txt', data: 'x' }]));
+    expect(await zipdesk('test', 'one.zip')).toEqual({ code: 0, stderr: '', stdout: 'No errors detected in one.zip (1 entry, 1 byte).\n' });
+    expect((await zipdesk('extract', 'one.zip', '-o', 'one-out')).stdout).toBe(`Extracted 1 file, 0 folders (1 byte) to one-out.\n`);
+    writeFileSync(path.join(dir, 'tiny.zip'), 'P');
+    expect((await zipdesk('test', 'tiny.zip')).stderr).toBe('zipdesk: tiny.zip: the file is 1 byte, too small to hold an end of central directory record (22 bytes)\n');
+  });
+
   it('test passes an archive whose entries are all good with a warning line for what is off about the archive; inspect shows it in the safety report', async () => {
     const plain = craftZip([{ name: 'a.txt', data: 'alpha', method: 0 }, { name: 'b.txt', data: 'bravo', method: 0 }]);
     writeArchive(dir, 'slack.zip', withBytesBeforeEnd(plain, Buffer.alloc(16), true));
