@@ -100,6 +100,12 @@ export function toSafetyView(report: SafetyReport): SafetyView {
   };
 }
 
+/** The file of an open archive changed since it was opened (`cause`: what it was read as); the window words it by its kind. */
+function changedSinceOpened(cause?: Error): ZipError {
+  const read = cause === undefined ? '' : ` (${cause.message})`;
+  return new ZipError('IO', `the archive changed since it was opened${read}; open it again`, { ...(cause !== undefined && { cause }), kind: 'ARCHIVE_REPLACED', params: {} });
+}
+
 export interface ArchiveServiceOptions {
   readonly log?: Log;
 }
@@ -121,19 +127,28 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
     const made: T[] = [];
     if (count <= 0) return made;
     const range = { offset: archive.records.at(start), index: start, count, ...(start + count < archive.count && { end: archive.records.at(start + count) }) };
+    for await (const batch of archive.reader.entryBatches(range)) for (const entry of batch) made.push(make(entry));
+    return made;
+  }
+
+  /**
+   * What `read` reads of the archive, given only from the file as it was opened. One changed
+   * since (rewritten, cut short) fails to read, whose records were read without fault when it
+   * was opened, or reads without fault as other entries (another program zipped a folder again
+   * into it): either way the window says that it changed, in its language, as it does for a Test
+   * or Extract of such a file; the English line keeps what was read, for the log. Any other
+   * failure (a read that failed; a closed archive) is said as it is.
+   */
+  async function fromUnchanged<T>(archive: OpenArchive, read: () => Promise<T>): Promise<T> {
+    let value: T;
     try {
-      for await (const batch of archive.reader.entryBatches(range)) for (const entry of batch) made.push(make(entry));
+      value = await read();
     } catch (error) {
-      // These records were read without fault when the archive was opened. When the file has
-      // changed since (rewritten, cut short), that is why, and the window says so in its language
-      // as it does for a Test or Extract of such a file; the English line keeps what was read, for
-      // the log. Any other failure (a read that failed; a closed archive) is said as it is.
-      if (isZipError(error) && open.get(archive.id) === archive && (await archive.source.changed())) {
-        throw new ZipError('IO', `the archive changed since it was opened (${error.message}); open it again`, { cause: error, kind: 'ARCHIVE_REPLACED', params: {} });
-      }
+      if (isZipError(error) && open.get(archive.id) === archive && (await archive.source.changed())) throw changedSinceOpened(error);
       throw error;
     }
-    return made;
+    if (await archive.source.changed()) throw changedSinceOpened();
+    return value;
   }
 
   function checkIndex(archive: OpenArchive, index: number): void {
@@ -201,20 +216,22 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
     openCount: () => open.size,
     async list(archiveId, start, count): Promise<EntryPage> {
       const archive = get(archiveId);
-      return { total: archive.count, start, rows: await entriesIn(archive, start, Math.min(count, archive.count - start), toRow) };
+      return { total: archive.count, start, rows: await fromUnchanged(archive, () => entriesIn(archive, start, Math.min(count, archive.count - start), toRow)) };
     },
     async inspect(archiveId, index): Promise<EntryInspection> {
       const archive = get(archiveId);
       checkIndex(archive, index);
-      const [entry] = await entriesIn(archive, index, 1, (entry) => entry);
-      return inspectEntry(archive.reader, entry!);
+      return fromUnchanged(archive, async () => {
+        const [entry] = await entriesIn(archive, index, 1, (entry) => entry);
+        return inspectEntry(archive.reader, entry!);
+      });
     },
     report(archiveId) {
       const archive = get(archiveId);
-      archive.report ??= (async () => ({
+      archive.report ??= fromUnchanged(archive, async () => ({
         endRecords: await endRecords(archive.reader),
         safety: toSafetyView(await buildSafetyReport(archive.reader)),
-      }))();
+      }));
       return archive.report;
     },
     entryRanges(archiveId, indexes) {

@@ -467,18 +467,21 @@ describe('the archive service over a large directory', () => {
     await expect(service.inspect(summary.archiveId, 30_000)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  // A page read (the listing's, the inspector's) of a file changed since it was opened, as the
-  // bridge sends it and as the window words it (lib/fatal.ts describeError) in English and German.
+  // A page read (the listing's, the inspector's) or the report of a file changed since it was
+  // opened, as the bridge sends it and as the window words it (lib/fatal.ts describeError) in
+  // English and German.
   test.each([
     ['rewritten (its bytes moved on by a megabyte)', (bytes: Buffer) => Buffer.concat([Buffer.alloc(1 << 20, 0x55), bytes]).subarray(0, bytes.length)],
     ['cut short by a megabyte', (bytes: Buffer) => bytes.subarray(0, bytes.length - (1 << 20))],
+    // (Its records read without fault, as other names: it was listed so.)
+    ['rewritten in place with other names of the same length', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replaceAll('long-name-', 'LONG-NAME-'), 'latin1')],
   ])('a file %s since it was opened is refused as changed, in the window\'s words, not listed wrong', async (_, change) => {
     const changed = path.join(dir, 'changed.zip');
     copyFileSync(file, changed);
     const summary = await service.open(changed);
     writeFileSync(changed, change(readFileSync(changed)));
     // (Past the first megabyte of the directory: the source's read-ahead still holds that.)
-    for (const read of [() => service.list(summary.archiveId, 20_000, 100), () => service.inspect(summary.archiveId, 25_000)]) {
+    for (const read of [() => service.list(summary.archiveId, 20_000, 100), () => service.inspect(summary.archiveId, 25_000), () => service.report(summary.archiveId)]) {
       const error = toApiError(await read().then(() => expect.unreachable(), (e: unknown) => e));
       expect(error).toMatchObject({ code: 'IO', kind: 'ARCHIVE_REPLACED', params: {} });
       expect(problemText({ entry: null, ...error }, 'en')).toBe('the archive was replaced or changed since it was opened; open it again');
