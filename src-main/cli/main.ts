@@ -16,7 +16,6 @@ import { LogConfigFlagError, takeLogConfigFlag } from '../log/paths.js';
 import { peekLogConfig } from '../log/peek.js';
 import { levelPasses } from '../log/config.js';
 import { silentLog, type Log } from '../log/types.js';
-import { collectOldGenerationSooner } from '../jobs/heap.js';
 
 const HELP_FLAGS = new Set(['-h', '--help']);
 
@@ -185,8 +184,6 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
     process.exitCode = EXIT_ARCHIVE_PROBLEM;
     return;
   }
-  // list, test and extract run on this thread: their garbage is collected as the jobs worker's is.
-  collectOldGenerationSooner();
   let logConfig: string | undefined;
   let rest: string[];
   try {

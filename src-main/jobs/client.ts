@@ -15,7 +15,6 @@ import { processAlive } from '../process-alive.js';
 import { END_GRACE_MS, endHelper } from '../archive/helper-script.js';
 import { isTempNameFor, placedFile } from '../archive/temp-file.js';
 import { distinctFolders, planBatch } from './batch.js';
-import { collectOldGenerationSooner } from './heap.js';
 import { type PersistedJob, PendingJobStore } from './persist.js';
 import {
   type FromWorker,
@@ -31,6 +30,21 @@ import { JobQueue } from './queue.js';
 
 /** A running job that does not answer a cancel within this time is stopped by ending the worker. */
 const CANCEL_GRACE_MS = 2000;
+
+/**
+ * The worker's old generation at most, in MB. A job's old generation is mostly garbage (a
+ * create's walk entries, promoted while they wait for the writer and dead once written; what an
+ * extract's planning leaves behind), and V8 lets a heap whose limit is small grow by a smaller
+ * factor before collecting it again: about 1.6× under this limit, where Node's default (a quarter
+ * of the machine's memory, up to 4 GB) allows 4×. Creating corpus A peaked at 116–119 MB with it,
+ * 123–127 MB without. It is a hard limit too: a job whose heap outgrew it would fail as its
+ * worker stopped ("reaching memory limit"), and the next one would run; nothing a job reads or
+ * writes is kept whole on the heap. Asked of this thread alone, not as a V8 flag for the whole
+ * process (it was `--heap-growing-percent=50`, until 2026-12-06): a flag that differs from its
+ * default makes V8 refuse the compiled copies of Node's own modules that Node ships, and every
+ * thread started after it compiled them again (a helper took 72–102 ms to start instead of 38–46).
+ */
+const WORKER_OLD_GENERATION_MB = 1024;
 
 /**
  * The compiled worker: beside this file when running from build/, else the package's
@@ -378,9 +392,9 @@ export class JobClient {
     if (this.worker) return this.worker;
     // A young generation of 8 MB rather than V8's default: the worker's garbage is mostly small
     // and short-lived, and collecting it sooner also frees the buffers it points to (create's
-    // peak memory fell by about 30 MB; issue 3 asks for 150 MB at most).
-    collectOldGenerationSooner();
-    const worker = new Worker(this.workerPath, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    // peak memory fell by about 30 MB; issue 3 asks for 150 MB at most). An old generation of at
+    // most WORKER_OLD_GENERATION_MB, which V8 then collects sooner (WORKER_OLD_GENERATION_MB).
+    const worker = new Worker(this.workerPath, { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB } });
     this.worker = worker;
     this.workerExited = new Promise((resolve) => worker.once('exit', resolve));
     let lastError: Error | undefined;

@@ -772,35 +772,43 @@ describe('zipdesk usage and errors', () => {
     expect(JSON.parse(stopped.stdout)).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: 'cancelled' } });
   });
 
-  it('bin/zipdesk.js runs as a program (its first line gives node a small young generation), and the threads it starts get their own', () => {
+  it('bin/zipdesk.js runs as a program (its first line gives node a small young generation and a bounded old one), and the threads it starts get their own, with V8\'s flags as they are by default', () => {
     const bin = path.join(projectRoot, 'bin/zipdesk.js');
     const env = { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'config'), ZIPDESK_LOG_CONFIG: '' };
     // Run as `npx zipdesk` runs it: the kernel reads the first line (`env -S` splits its flags).
     const ok = spawnSync(bin, ['list', good, '--json'], { encoding: 'utf8', env });
     expect(ok.stderr).toBe('');
     expect(JSON.parse(ok.stdout).entries).toHaveLength(3);
-    // What the bin relies on: after it clears the flag, a thread started later sizes its young
+    // What the bin relies on: after it clears the flags, a thread started later sizes its young
     // generation by its resourceLimits (48 MB: 16 MB a half), while this one keeps the flag's 4 MB
-    // a half (new space counts both halves).
-    const words = readFileSync(bin, 'utf8').split('\n')[0]!.split(/\s+/);
+    // a half (new space counts both halves) and its old generation's limit; and V8's flags are
+    // as a plain node's (cachedDataVersionTag hashes them), so that every thread uses the
+    // compiled copies of Node's own modules (a flag left set made each thread compile them again).
+    const text = readFileSync(bin, 'utf8');
+    const words = text.split('\n')[0]!.split(/\s+/);
     const flags = words.slice(words.indexOf('node') + 1);
-    expect(flags).toEqual(['--max-semi-space-size=4']);
+    expect(flags).toEqual(['--max-semi-space-size=4', '--max-old-space-size=1024']);
+    const cleared = [...text.matchAll(/^v8\.setFlagsFromString\([^)]*\);$/gm)].map(([line]) => line);
+    expect(cleared).toEqual(["v8.setFlagsFromString('--max-semi-space-size=0');", "v8.setFlagsFromString('--max-old-space-size=0');"]);
     const newSpace = "v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size";
     const grow = 'let keep = []; for (let i = 0; i < 3e6; i++) { keep.push({ i }); if (keep.length > 200000) keep = []; }';
     const worker = `import v8 from 'node:v8'; import { parentPort } from 'node:worker_threads'; ${grow} parentPort.postMessage(${newSpace});`;
     const probe = `
       import v8 from 'node:v8';
       import { Worker } from 'node:worker_threads';
-      ${/v8\.setFlagsFromString\([^)]*\);/.exec(readFileSync(bin, 'utf8'))![0]}
+      ${cleared.join('\n')}
       const worker = new Worker(${JSON.stringify(worker)}, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
       const theirs = await new Promise((resolve) => worker.once('message', resolve));
       ${grow}
-      console.log(JSON.stringify({ theirs, ours: ${newSpace} }));`;
+      console.log(JSON.stringify({ theirs, ours: ${newSpace}, limit: v8.getHeapStatistics().heap_size_limit, tag: v8.cachedDataVersionTag() }));`;
     const sizes = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', probe], { encoding: 'utf8' });
     expect(sizes.stderr).toBe('');
-    const { theirs, ours } = JSON.parse(sizes.stdout) as { theirs: number; ours: number };
+    const { theirs, ours, limit, tag } = JSON.parse(sizes.stdout) as { theirs: number; ours: number; limit: number; tag: number };
     expect(ours).toBeLessThanOrEqual(8 << 20);
     expect(theirs).toBeGreaterThanOrEqual(16 << 20);
+    expect(limit).toBeLessThanOrEqual((1024 + 64) << 20);
+    const plain = spawnSync(process.execPath, ['-e', "console.log(require('node:v8').cachedDataVersionTag())"], { encoding: 'utf8' });
+    expect(tag).toBe(Number(plain.stdout));
   });
 
   describe('through pipes (bin/zipdesk.js), an archive with 20,000 bad entries', () => {

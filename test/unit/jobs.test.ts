@@ -144,7 +144,11 @@ describe('JobQueue', () => {
 });
 
 describe('JobClient with the real worker', () => {
-  it('runs several jobs strictly one after another in one worker, progress monotonic to 100%', async () => {
+  it('runs several jobs strictly one after another in one worker, progress monotonic to 100%; V8\'s flags stay as they were', async () => {
+    // (The client set one for the whole process, after which every thread compiled Node's own
+    // modules again: V8 refuses their compiled copies once a flag differs. Its worker's heap is
+    // bounded by its own resourceLimits instead.)
+    const flags = v8.cachedDataVersionTag();
     const client = new JobClient();
     const rec = record(client);
     const threads = new Set<number | undefined>();
@@ -176,6 +180,7 @@ describe('JobClient with the real worker', () => {
     const done = rec.events.find((e) => e.type === 'done' && e.jobId === ids[3]);
     expect(done?.type === 'done' && done.result).toMatchObject({ outputPath: path.join(out, 'big.zip'), entries: 9, sizes: { input: 8 * 8_000_000 } });
     expect(existsSync(path.join(out, 's3.zip'))).toBe(true);
+    expect(v8.cachedDataVersionTag()).toBe(flags);
   });
 
   it('cancels a queued job (never started) and the running one (no output, no temporary file)', async () => {
