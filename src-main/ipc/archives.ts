@@ -132,12 +132,12 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
   }
 
   /**
-   * What `read` reads of the archive, given only from the file as it was opened. One changed
-   * since (rewritten, cut short) fails to read, whose records were read without fault when it
-   * was opened, or reads without fault as other entries (another program zipped a folder again
-   * into it): either way the window says that it changed, in its language, as it does for a Test
-   * or Extract of such a file; the English line keeps what was read, for the log. Any other
-   * failure (a read that failed; a closed archive) is said as it is.
+   * What `read` reads of the archive, given only from the file as it was opened. A file changed
+   * since (rewritten, cut short) may fail to read, though its records read without fault when it
+   * was opened, or may read without fault as other entries (another program zipped a folder
+   * again into it): either way the window says that the archive changed, in its language, as it
+   * does for a Test or Extract of such a file; main's English line keeps what a failed read met,
+   * for the log. Any other failure (a read that failed; a closed archive) is said as it is.
    */
   async function fromUnchanged<T>(archive: OpenArchive, read: () => Promise<T>): Promise<T> {
     let value: T;

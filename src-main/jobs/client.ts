@@ -42,7 +42,7 @@ const CANCEL_GRACE_MS = 2000;
  * writes is kept whole on the heap. Asked of this thread alone, not as a V8 flag for the whole
  * process (it was `--heap-growing-percent=50`, until 2026-12-06): a flag that differs from its
  * default makes V8 refuse the compiled copies of Node's own modules that Node ships, and every
- * thread started after it compiled them again (a helper took 72–102 ms to start instead of 38–46).
+ * thread started after it compiled them again (a worker took 72–102 ms to start instead of 38–46).
  */
 const WORKER_OLD_GENERATION_MB = 1024;
 
@@ -392,8 +392,8 @@ export class JobClient {
     if (this.worker) return this.worker;
     // A young generation of 8 MB rather than V8's default: the worker's garbage is mostly small
     // and short-lived, and collecting it sooner also frees the buffers it points to (create's
-    // peak memory fell by about 30 MB; issue 3 asks for 150 MB at most). An old generation of at
-    // most WORKER_OLD_GENERATION_MB, which V8 then collects sooner (WORKER_OLD_GENERATION_MB).
+    // peak memory fell by about 30 MB; issue 3 asks for 150 MB at most); and an old generation of
+    // at most WORKER_OLD_GENERATION_MB, which V8 collects sooner (see there).
     const worker = new Worker(this.workerPath, { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB } });
     this.worker = worker;
     this.workerExited = new Promise((resolve) => worker.once('exit', resolve));
