@@ -94,7 +94,7 @@ async function showArchive(reader: ZipReader, context: CliContext, json: boolean
     return;
   }
   const lines: string[] = [];
-  lines.push(`Archive: ${inspection.size} bytes, ${inspection.entryCount} ${inspection.entryCount === 1 ? 'entry' : 'entries'}`);
+  lines.push(`Archive: ${inspection.size} bytes, ${counted(inspection.entryCount, 'entry', 'entries')}`);
   // (Data before the archive that its offsets do not count, and data after its end record, are
   // notes of the safety report's, with any other repair of the end record's.)
   if (inspection.zip64Ignored !== undefined) lines.push(inspection.zip64Ignored[0]!.toUpperCase() + inspection.zip64Ignored.slice(1));

@@ -9,6 +9,7 @@ import { type CliContext, EXIT_ARCHIVE_PROBLEM, EXIT_CANCELLED, EXIT_OK } from '
 import { printable } from './report.js';
 import { fitEnd } from './text-width.js';
 import { decimalBytes } from '../zip/meanings.js';
+import { counted } from '../zip/errors.js';
 
 /** Exit code of a command stopped by Ctrl-C (128 + SIGINT). */
 export { EXIT_CANCELLED } from './command.js';
@@ -18,7 +19,7 @@ export const formatBytes = decimalBytes;
 
 /** "1 entry", "2 entries" (a folder of nothing but itself, or a file alone, is one). */
 export function entryCount(count: number): string {
-  return `${count} ${count === 1 ? 'entry' : 'entries'}`;
+  return counted(count, 'entry', 'entries');
 }
 
 /** An ETA in whole seconds, rounded up once, before it is split: 119.5 s is 2m00s, not 1m60s. */

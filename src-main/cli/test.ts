@@ -36,8 +36,8 @@ export const testCommand: Command = {
     await output.endLines(notes.map((note) => noteLine(archive, note.message)));
     // With --json the summary is the object's other keys.
     if (json) await output.endJson({ entriesTotal, entriesTested, bytesTested, notes, ok });
-    else if (result.ok) context.stdout.write(`No errors detected in ${archive} (${counted(result.entriesTotal, 'entry', 'entries')}, ${bytesText(result.bytesTested)})${notes.length > 0 ? `, with ${notes.length} ${notes.length === 1 ? 'warning' : 'warnings'} about the archive` : ''}.\n`);
-    else context.stdout.write(`${result.problemCount} of ${result.entriesTotal} ${result.entriesTotal === 1 ? 'entry' : 'entries'} in ${archive} ${result.problemCount === 1 ? 'is' : 'are'} bad.\n`);
+    else if (result.ok) context.stdout.write(`No errors detected in ${archive} (${counted(result.entriesTotal, 'entry', 'entries')}, ${bytesText(result.bytesTested)})${notes.length > 0 ? `, with ${counted(notes.length, 'warning', 'warnings')} about the archive` : ''}.\n`);
+    else context.stdout.write(`${result.problemCount} of ${counted(result.entriesTotal, 'entry', 'entries')} in ${archive} ${result.problemCount === 1 ? 'is' : 'are'} bad.\n`);
     return result.ok ? EXIT_OK : EXIT_ARCHIVE_PROBLEM;
   },
 };
