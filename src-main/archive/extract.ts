@@ -26,7 +26,7 @@ import { ProgressReporter, runBounded, type ProgressCallback } from './progress.
 import { DISK_FULL_WORDS, LEFT_FOR_HELPER, SpanBatcher, TargetHold, entryFields, folderInTheWay, helperPays, isDiskFull, isSmallFile, openSpanRunner, removeTemporary, renameInto, temporaryBeside, writeAll, type FileOutcome, type FileTask, type HeldFolder, type SpanBatch } from './extract-files.js';
 import { cancelledError, entryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans, type ProblemFlow } from './entry-check.js';
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
-import { ZipError, isZipError } from '../zip/errors.js';
+import { ZipError, counted, isZipError } from '../zip/errors.js';
 import type { ArchiveNote, RandomAccessSource, ZipEntry } from '../zip/model.js';
 import { CASE_INSENSITIVE_BY_DEFAULT, foldCase, namesTargetItself, symlinkTargetStaysInside, trySafeEntryPath, unusableLinkTarget, type PathFold, type SafePath } from '../zip/paths.js';
 import { jsonEscapedBytes, utf8OrEscaped } from '../zip/names.js';
@@ -249,7 +249,7 @@ export async function extractReader(archive: string, reader: ZipReader, target: 
     await problems.finish(options.problemFlow);
     if (full.by === undefined || stop.cancelled) throw error;
     const files = full.filesWritten;
-    const after = files === undefined ? '' : ` after ${files} ${files === 1 ? 'file' : 'files'}`;
+    const after = files === undefined ? '' : ` after ${counted(files, 'file', 'files')}`;
     // The window words each by its kind, with or without the files written (`_AFTER`).
     const worded = (kind: string, params: Record<string, string | number>) => ({ kind: files === undefined ? kind : `${kind}_AFTER`, params: files === undefined ? params : { ...params, files }, cause: error });
     if (full.by === TARGET_GONE) throw new ZipError('IO', `the target folder ${target} is gone (removed or moved away): extraction stopped${after}`, worded('TARGET_GONE', { target }));
@@ -621,7 +621,7 @@ async function extractUntilStopped(
       // Those past the ones tried are not extracted either: not "skipped" for a name that nothing took.
       if (!placed && notTried.length > 0) {
         for (const index of notTried) skipped.remove(index);
-        problems.amendKept(winner.index, `(${notTried.length} more ${notTried.length === 1 ? 'entry' : 'entries'} of this name not tried: after ${MAX_FALLBACKS} that failed too, no more are)`);
+        problems.amendKept(winner.index, `(${counted(notTried.length, 'more entry', 'more entries')} of this name not tried: after ${MAX_FALLBACKS} that failed too, no more are)`);
       }
     }
   }

@@ -20,7 +20,7 @@ import { parse, resolvePath } from './args.js';
 import { writeOut } from './output.js';
 import { errorLine, jsonFailure, noteLine, printable } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
-import { ZipError } from '../zip/errors.js';
+import { ZipError, counted } from '../zip/errors.js';
 import { AES_STRENGTHS, BITFLAG_ENCRYPTED, BITFLAG_STRONG_ENCRYPTION, METHOD_AES, TRADITIONAL_ENCRYPTION_HEADER_SIZE, aesName } from '../zip/constants.js';
 import { isSizeKnown, type AesFields, type ZipEntry } from '../zip/model.js';
 import { dosLocalIsoTime } from '../zip/dostime.js';
@@ -360,7 +360,7 @@ async function listTable(reader: Reader, archive: string, context: CliContext): 
   await writeOut(
     stdout,
     '--------          -------  ---                            -------\n' +
-      `${String(size).padStart(8)}          ${String(compressed).padStart(7)} ${ratio(size, compressed).padStart(4)}                            ${count} ${count === 1 ? 'file' : 'files'}\n`,
+      `${String(size).padStart(8)}          ${String(compressed).padStart(7)} ${ratio(size, compressed).padStart(4)}                            ${counted(count, 'file', 'files')}\n`,
   );
   return listed;
 }

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { InvokeMethod, InvokeMethods, LogLevel, OverwritePolicy } from '../../src-preload/contract.js';
 import { MAX_PAGE_ROWS, MAX_PATHS_AT_ONCE } from '../../src-preload/contract.js';
+import { counted } from '../zip/errors.js';
 
 export class ArgumentError extends Error {
   override readonly name = 'ArgumentError';
@@ -155,7 +156,7 @@ export const ARGUMENTS: { readonly [M in InvokeMethod]: TupleChecks<InvokeMethod
 export function checkArguments<M extends InvokeMethod>(method: M, args: readonly unknown[]): InvokeMethods[M]['args'] {
   const checks = ARGUMENTS[method] as readonly Check<unknown>[];
   if (args.length !== checks.length) {
-    throw new ArgumentError(`${method}: expected ${checks.length} argument${checks.length === 1 ? '' : 's'}, got ${args.length}`);
+    throw new ArgumentError(`${method}: expected ${counted(checks.length, 'argument', 'arguments')}, got ${args.length}`);
   }
   return checks.map((check, i) => check(args[i], `${method} argument ${i + 1}`)) as InvokeMethods[M]['args'];
 }

@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { statSync } from 'node:fs';
+import type { CreateProgress } from '../archive/create.js';
 import type { EntryProblem } from '../archive/entry-check.js';
 import type { SkipReason } from '../archive/extract.js';
 import type { FirstByIndex } from '../archive/extract-problems.js';
@@ -40,16 +41,11 @@ function workerLog(meta: Record<string, unknown>): Log {
   return { error: send('error'), warn: send('warn'), info: send('info'), debug: send('debug'), child: (more) => workerLog({ ...meta, ...more }) };
 }
 
-/** What a job's engine reports; the worker adds rate and ETA and throttles. */
-export interface EngineProgress {
-  readonly bytesDone: number;
-  readonly bytesTotal: number;
-  readonly entriesDone: number;
-  readonly entriesTotal: number;
-  readonly currentEntry: string;
-  /** The totals are still being counted (a create's walk goes on). */
-  readonly counting?: boolean;
-}
+/**
+ * What a job's engine reports: a create's progress as archive/create.ts gives it (a test's and an
+ * extract's as engineProgress adapts theirs); the worker adds rate and ETA and throttles.
+ */
+export type EngineProgress = CreateProgress;
 
 /** At most PROGRESS_PER_SECOND messages; values never go backwards; `finish` sends 100%. */
 class ProgressReporter {

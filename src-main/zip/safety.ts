@@ -19,7 +19,7 @@
 import { Buffer } from 'node:buffer';
 import { METHOD_DEFLATED, METHOD_STORED, methodName } from './constants.js';
 import { localHeaderIn, readLocalHeader, type LocalHeader } from './entry-data.js';
-import { ZipError, isZipError, wordedAs, type Worded } from './errors.js';
+import { ZipError, counted, isZipError, wordedAs, type Worded } from './errors.js';
 import type { ArchiveNote, HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
 import { foldCase, foldedPathKey, hasDisguisingCharacters, namesTargetItself, pathKey, symlinkTargetStaysInside, trySafeEntryPath, unusableLinkTarget, type SafePath } from './paths.js';
 import { FileFolders } from './file-folders.js';
@@ -331,7 +331,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   const summary: string[] = [];
   // The words for one, and for more.
   const say = (count: number, one: string, more: string): void => {
-    if (count > 0) summary.push(`${count} ${count === 1 ? one : more}`);
+    if (count > 0) summary.push(counted(count, one, more));
   };
   say(report.unsafeNames.count, 'entry with an unsafe name (absolute, "..", a drive letter): extraction refuses it', 'entries with unsafe names (absolute, "..", drive letters): extraction refuses them');
   say(report.unsafeSymlinks.count, 'symbolic link that extraction refuses: its target leads outside the folder, is empty, holds a NUL byte or cannot be read', 'symbolic links that extraction refuses: their targets lead outside the folder, are empty, hold a NUL byte or cannot be read');

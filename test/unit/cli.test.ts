@@ -302,8 +302,9 @@ describe('zipdesk test and extract', () => {
     expect((await zipdesk('test', 'one-bad.zip')).stdout).toBe('1 of 1 entry in one-bad.zip is bad.\n');
   });
 
-  it('a count of 1 says "1 byte", "1 entry": a test of one 1-byte entry, an extract of it, a file too small to be an archive', async () => {
+  it('a count of 1 says "1 byte", "1 entry", "1 file": a test of one 1-byte entry, its listing\'s totals, an extract of it, a file too small to be an archive', async () => {
     writeArchive(dir, 'one.zip', craftZip([{ name: 'one.txt', data: 'x' }]));
+    expect((await zipdesk('list', 'one.zip')).stdout.trimEnd().split('\n').at(-1)).toMatch(/^ +1 +3 +-200% +1 file$/);
     expect(await zipdesk('test', 'one.zip')).toEqual({ code: 0, stderr: '', stdout: 'No errors detected in one.zip (1 entry, 1 byte).\n' });
     expect((await zipdesk('extract', 'one.zip', '-o', 'one-out')).stdout).toBe(`Extracted 1 file, 0 folders (1 byte) to one-out.\n`);
     writeFileSync(path.join(dir, 'tiny.zip'), 'P');
