@@ -8,7 +8,8 @@
 //
 // CORPORA_DIR defaults to $ZIPDESK_CORPORA or /tmp/corpora. The 1,000,000-entry archive M1.zip is
 // made there on first use (python zipfile, empty stored entries, ~110 MB). Every command runs as
-// its own process, N times (default 2), best wall time kept; peak RSS comes from /usr/bin/time
+// its own process, N times (default 2), taking turns with the others of its group (measureEach),
+// best wall time kept; peak RSS comes from /usr/bin/time
 // when it is installed (Debian package `time`). "parse 1M" times the reader alone, in-process.
 // --out-dir DIR: where the extractions go (default the system temp folder). On a journal-less ext4
 // every tool's file creation pays for the inodes the previous run just deleted (the kernel skips
@@ -54,21 +55,38 @@ if (process.argv[2] === '--app') {
   process.exit(0);
 }
 
-/** Runs one command `runs` times; best wall time (ms) and the peak RSS (MB) of that run. */
-function measure(cmd, argv, { before, cwd, env } = {}) {
-  let best;
+/** Runs one command once: its wall time (ms), peak RSS (MB), exit status and first lines of stderr. */
+function runOnce(cmd, argv, { before, cwd, env } = {}) {
+  before?.();
+  const full = TIME ? [TIME, ['-f', '%M', cmd, ...argv]] : [cmd, argv];
+  const t0 = performance.now();
+  const r = spawnSync(full[0], full[1], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+  const ms = performance.now() - t0;
+  const stderr = r.stderr.toString();
+  const rssKb = TIME ? Number(stderr.trim().split('\n').at(-1)) : NaN;
+  return { ms, rssMb: rssKb / 1024, status: r.status, stderr: stderr.split('\n').slice(0, 3).join(' | ') };
+}
+
+/**
+ * Runs each command of a group once a round, `runs` rounds: the peers and zipdesk take turns, so
+ * that a slow spell of the machine (this VM's times move by 10–30% from minute to minute) falls
+ * on all of them alike instead of on whichever ran then. For each, its best wall time and the
+ * peak RSS of that run. Each command is [cmd, argv, options?].
+ */
+function measureEach(commands) {
+  const best = commands.map(() => undefined);
   for (let i = 0; i < runs; i++) {
-    before?.();
-    const full = TIME ? [TIME, ['-f', '%M', cmd, ...argv]] : [cmd, argv];
-    const t0 = performance.now();
-    const r = spawnSync(full[0], full[1], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
-    const ms = performance.now() - t0;
-    const stderr = r.stderr.toString();
-    const rssKb = TIME ? Number(stderr.trim().split('\n').at(-1)) : NaN;
-    const status = r.status;
-    if (best === undefined || ms < best.ms) best = { ms, rssMb: rssKb / 1024, status, stderr: stderr.split('\n').slice(0, 3).join(' | ') };
+    commands.forEach(([cmd, argv, options], k) => {
+      const result = runOnce(cmd, argv, options);
+      if (best[k] === undefined || result.ms < best[k].ms) best[k] = result;
+    });
   }
   return best;
+}
+
+/** One command alone, the same way. */
+function measure(cmd, argv, options) {
+  return measureEach([[cmd, argv, options]])[0];
 }
 
 function fmt(ms) {
@@ -215,27 +233,36 @@ function main() {
       // What Node's own start costs here, before any of our code: for the entries of C it is
       // much of what separates us from unzip. NODE_EXTRA_CA_CERTS, when the environment sets it,
       // makes Node read those certificates at every start (zipdesk never uses them).
-      const start = measure('node', ['-e', '0']);
+      const { NODE_EXTRA_CA_CERTS: certificates, ...withoutCertificates } = process.env;
+      const [start, bare] = measureEach([['node', ['-e', '0']], ...(certificates ? [['node', ['-e', '0'], { env: withoutCertificates }]] : [])]);
       report('start', '-', 'node -e 0', start);
-      if (process.env.NODE_EXTRA_CA_CERTS) {
-        const { NODE_EXTRA_CA_CERTS: _, ...env } = process.env;
-        report('start', '-', 'node -e 0 (no NODE_EXTRA_CA_CERTS)', measure('node', ['-e', '0'], { env }), start);
-      }
+      if (bare !== undefined) report('start', '-', 'node -e 0 (no NODE_EXTRA_CA_CERTS)', bare, start);
       const million = ensureMillion();
       for (const [name, file] of [['C (100k)', path.join(corpora, 'C.zip')], ['M1 (1M)', million]]) {
-        const unzip = measure('unzip', ['-l', file]);
-        report('list', name, 'unzip -l', unzip);
-        report('list', name, '7z l', measure('7z', ['l', file]), unzip);
-        report('list', name, 'bsdtar -tvf', measure('bsdtar', ['-tvf', file]), unzip);
-        report('list', name, 'zipdesk list', measure(zipdesk, ['list', file]), unzip, 0.5);
-        report('list', name, 'zipdesk list --json', measure(zipdesk, ['list', file, '--json']), unzip, 0.5);
         // (On M1 our list is the faster: _floor.js formats every line anew, where most of M1's repeat.)
-        if (file !== million) report('list', name, FLOOR, measure('node', [floor, 'list', file]), unzip);
+        const withFloor = file !== million;
+        const [unzip, sevenZip, bsdtar, ours, oursJson, minimal] = measureEach([
+          ['unzip', ['-l', file]],
+          ['7z', ['l', file]],
+          ['bsdtar', ['-tvf', file]],
+          [zipdesk, ['list', file]],
+          [zipdesk, ['list', file, '--json']],
+          ...(withFloor ? [['node', [floor, 'list', file]]] : []),
+        ]);
+        report('list', name, 'unzip -l', unzip);
+        report('list', name, '7z l', sevenZip, unzip);
+        report('list', name, 'bsdtar -tvf', bsdtar, unzip);
+        report('list', name, 'zipdesk list', ours, unzip, 0.5);
+        report('list', name, 'zipdesk list --json', oursJson, unzip, 0.5);
+        if (withFloor) report('list', name, FLOOR, minimal, unzip);
       }
       // Peak memory is to stay under 150 MB whatever the archive's size: a million entries tested.
-      const unzipMillion = measure('unzip', ['-tq', million]);
+      const [unzipMillion, oursMillion] = measureEach([
+        ['unzip', ['-tq', million]],
+        [zipdesk, ['test', million]],
+      ]);
       report('test', 'M1 (1M)', 'unzip -tq', unzipMillion);
-      report('test', 'M1 (1M)', 'zipdesk test', measure(zipdesk, ['test', million]), unzipMillion);
+      report('test', 'M1 (1M)', 'zipdesk test', oursMillion, unzipMillion);
       // Peak memory on a hostile archive: every entry but one overlaps the first, each is a problem to report.
       const bomb = ensureBomb();
       // (unzip refuses such an archive at once, as a whole: "overlapped components (possible zip bomb)".)
@@ -257,44 +284,67 @@ function main() {
     const targets = { test: { A: 0.6, B: 0.6, C: 1.0 }, extract: { A: 0.5, B: 0.5, C: 0.8 } };
     for (const corpus of ['A', 'B', 'C']) {
       const file = path.join(corpora, `${corpus}.zip`);
+      // (The minimal program not on B: reading its 245 MB into memory twice pushes the corpora out of this VM's page cache.)
+      const withFloor = corpus !== 'B';
       if (only === undefined || only === 'test') {
-        const unzip = measure('unzip', ['-tq', file]);
+        const [unzip, sevenZip, bsdtar, ours, minimal] = measureEach([
+          ['unzip', ['-tq', file]],
+          ['7z', ['t', file]],
+          ['bsdtar', ['-xOf', file]],
+          [zipdesk, ['test', file]],
+          ...(withFloor ? [['node', [floor, 'test', file]]] : []),
+        ]);
         report('test', corpus, 'unzip -tq', unzip);
-        report('test', corpus, '7z t', measure('7z', ['t', file]), unzip);
-        report('test', corpus, 'bsdtar -xOf (to null)', measure('bsdtar', ['-xOf', file]), unzip);
-        report('test', corpus, 'zipdesk test', measure(zipdesk, ['test', file]), unzip, targets.test[corpus]);
-        // (Not on B: reading its 245 MB into memory twice pushes the corpora out of this VM's page cache.)
-        if (corpus !== 'B') report('test', corpus, FLOOR, measure('node', [floor, 'test', file]), unzip);
+        report('test', corpus, '7z t', sevenZip, unzip);
+        report('test', corpus, 'bsdtar -xOf (to null)', bsdtar, unzip);
+        report('test', corpus, 'zipdesk test', ours, unzip, targets.test[corpus]);
+        if (withFloor) report('test', corpus, FLOOR, minimal, unzip);
       }
       if (only === undefined || only === 'extract') {
-        const unzip = measure('unzip', ['-q', file, '-d', out], { before: clean });
+        const [unzip, sevenZip, bsdtar, ours, minimal] = measureEach([
+          ['unzip', ['-q', file, '-d', out], { before: clean }],
+          ['7z', ['x', '-y', `-o${out}`, file], { before: clean }],
+          ['bsdtar', ['-xf', file, '-C', out], { before: () => (clean(), spawnSync('mkdir', ['-p', out])) }],
+          [zipdesk, ['extract', file, '-o', out], { before: clean }],
+          ...(withFloor ? [['node', [floor, 'extract', file, out], { before: clean }]] : []),
+        ]);
         report('extract', corpus, 'unzip -q', unzip);
-        report('extract', corpus, '7z x', measure('7z', ['x', '-y', `-o${out}`, file], { before: clean }), unzip);
-        report('extract', corpus, 'bsdtar -xf', measure('bsdtar', ['-xf', file, '-C', out], { before: () => (clean(), spawnSync('mkdir', ['-p', out])) }), unzip);
-        report('extract', corpus, 'zipdesk extract', measure(zipdesk, ['extract', file, '-o', out], { before: clean }), unzip, targets.extract[corpus]);
-        if (corpus !== 'B') report('extract', corpus, FLOOR, measure('node', [floor, 'extract', file, out], { before: clean }), unzip);
+        report('extract', corpus, '7z x', sevenZip, unzip);
+        report('extract', corpus, 'bsdtar -xf', bsdtar, unzip);
+        report('extract', corpus, 'zipdesk extract', ours, unzip, targets.extract[corpus]);
+        if (withFloor) report('extract', corpus, FLOOR, minimal, unzip);
         clean();
       }
     }
     if (only === undefined || only === 'extract') {
       // Peak memory again, extracting a million (empty) files.
       const million = ensureMillion();
-      const unzip = measure('unzip', ['-q', million, '-d', out], { before: clean });
+      const [unzip, ours] = measureEach([
+        ['unzip', ['-q', million, '-d', out], { before: clean }],
+        [zipdesk, ['extract', million, '-o', out], { before: clean }],
+      ]);
       report('extract', 'M1 (1M)', 'unzip -q', unzip);
-      report('extract', 'M1 (1M)', 'zipdesk extract', measure(zipdesk, ['extract', million, '-o', out], { before: clean }), unzip);
+      report('extract', 'M1 (1M)', 'zipdesk extract', ours, unzip);
       clean();
       // And with many folders and links, whose times, modes and targets are set last.
       const foldersAndLinks = ensureFoldersAndLinks();
-      const unzipFL = measure('unzip', ['-q', foldersAndLinks, '-d', out], { before: clean });
+      const [unzipFL, bsdtarFL, oursFL] = measureEach([
+        ['unzip', ['-q', foldersAndLinks, '-d', out], { before: clean }],
+        ['bsdtar', ['-xf', foldersAndLinks, '-C', out], { before: () => (clean(), spawnSync('mkdir', ['-p', out])) }],
+        [zipdesk, ['extract', foldersAndLinks, '-o', out], { before: clean }],
+      ]);
       report('extract', 'FL 300k', 'unzip -q', unzipFL);
-      report('extract', 'FL 300k', 'bsdtar -xf', measure('bsdtar', ['-xf', foldersAndLinks, '-C', out], { before: () => (clean(), spawnSync('mkdir', ['-p', out])) }), unzipFL);
-      report('extract', 'FL 300k', 'zipdesk extract', measure(zipdesk, ['extract', foldersAndLinks, '-o', out], { before: clean }), unzipFL);
+      report('extract', 'FL 300k', 'bsdtar -xf', bsdtarFL, unzipFL);
+      report('extract', 'FL 300k', 'zipdesk extract', oursFL, unzipFL);
       clean();
       // And a million folders: peak memory while each folder's mode and time wait for the end.
       const millionFolders = ensureMillionFolders();
-      const unzipF1M = measure('unzip', ['-q', millionFolders, '-d', out], { before: clean });
+      const [unzipF1M, oursF1M] = measureEach([
+        ['unzip', ['-q', millionFolders, '-d', out], { before: clean }],
+        [zipdesk, ['extract', millionFolders, '-o', out], { before: clean }],
+      ]);
       report('extract', 'F1M', 'unzip -q', unzipF1M);
-      report('extract', 'F1M', 'zipdesk extract', measure(zipdesk, ['extract', millionFolders, '-o', out], { before: clean }), unzipF1M);
+      report('extract', 'F1M', 'zipdesk extract', oursF1M, unzipF1M);
       clean();
     }
   } finally {
