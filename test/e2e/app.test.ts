@@ -258,6 +258,38 @@ describe.skipIf(!runnable)('Zipdesk in Chromium', () => {
     await shot('09-drop-refused');
   });
 
+  test('files dragged over the window show the drop overlay until they leave it or drop; a drag of text does not', async () => {
+    // The drag crosses a child of the window: an enter and a leave for each element it passes.
+    const overlays = () => harness.page.evaluate(() => document.querySelectorAll('.overlay').length);
+    const drag = (type: string, on: 'window' | 'child', kind: 'files' | 'text') =>
+      harness.page.evaluate(
+        ([type, on, kind]) => {
+          const transfer = new DataTransfer();
+          if (kind === 'files') transfer.items.add(new File([], 'photos'));
+          else transfer.setData('text/plain', 'some words');
+          const app = document.querySelector('.app')!;
+          const target = on === 'window' ? app : app.querySelector('main')!;
+          target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+        },
+        [type, on, kind] as const,
+      );
+    await drag('dragenter', 'window', 'text');
+    expect(await overlays()).toBe(0);
+    await drag('dragenter', 'window', 'files');
+    await drag('dragenter', 'child', 'files');
+    await drag('dragleave', 'window', 'files');
+    expect(await overlays()).toBe(1);
+    await drag('dragleave', 'child', 'files');
+    expect(await overlays()).toBe(0);
+    await drag('dragenter', 'window', 'files');
+    expect(await overlays()).toBe(1);
+    // A drop of no files (the drag's files were read already) leaves the overlay, and does nothing else.
+    await harness.page.evaluate(() => {
+      document.querySelector('.app')!.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: new DataTransfer() }));
+    });
+    expect(await overlays()).toBe(0);
+  });
+
   test('a damaged archive gives a clear message, not a blank window', async () => {
     const damaged = path.join(work, 'damaged.zip');
     const good = path.join(work, 'project.zip');
