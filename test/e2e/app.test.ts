@@ -292,8 +292,11 @@ describe.skipIf(!runnable)('Zipdesk in Chromium', () => {
 
   test('a damaged archive gives a clear message, not a blank window', async () => {
     const damaged = path.join(work, 'damaged.zip');
-    const good = path.join(work, 'project.zip');
-    // Cut the archive in the middle of its central directory: the end record is gone.
+    // Its own archive, so that it runs alone too (-t).
+    makeFolder(work, 'to-damage', { 'notes.txt': wordsOfSize(4_000, 3), 'empty.txt': '' });
+    const good = path.join(work, 'to-damage.zip');
+    execFileSync('zip', ['-r', '-q', good, 'to-damage'], { cwd: work });
+    // Cut the archive short: the end record is gone.
     const bytes = execFileSync('head', ['-c', '300', good]);
     writeFileSync(damaged, bytes);
     harness.dialogs.archives.push(damaged);
