@@ -108,8 +108,7 @@ export function isZipError(e: unknown): e is ZipError {
   return e instanceof ZipError;
 }
 
-/** 0x06054b51 — how signatures and ids are written in messages. */
-/** A count as messages say it: `1 byte`, `2 bytes`. */
+/** A count as messages say it: `1 entry`, `2 entries`. */
 export function counted(count: number, one: string, more: string): string {
   return `${count} ${count === 1 ? one : more}`;
 }
@@ -119,6 +118,7 @@ export function bytesText(bytes: number): string {
   return counted(bytes, 'byte', 'bytes');
 }
 
+/** 0x06054b51 — how signatures and ids are written in messages. */
 export function hex(value: number, digits = 8): string {
   return '0x' + value.toString(16).padStart(digits, '0');
 }

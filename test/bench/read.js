@@ -234,7 +234,10 @@ function main() {
       // much of what separates us from unzip. NODE_EXTRA_CA_CERTS, when the environment sets it,
       // makes Node read those certificates at every start (zipdesk never uses them).
       const { NODE_EXTRA_CA_CERTS: certificates, ...withoutCertificates } = process.env;
-      const [start, bare] = measureEach([['node', ['-e', '0']], ...(certificates ? [['node', ['-e', '0'], { env: withoutCertificates }]] : [])]);
+      const [start, bare] = measureEach([
+        ['node', ['-e', '0']],
+        ...(certificates ? [['node', ['-e', '0'], { env: withoutCertificates }]] : []),
+      ]);
       report('start', '-', 'node -e 0', start);
       if (bare !== undefined) report('start', '-', 'node -e 0 (no NODE_EXTRA_CA_CERTS)', bare, start);
       const million = ensureMillion();
@@ -284,7 +287,8 @@ function main() {
     const targets = { test: { A: 0.6, B: 0.6, C: 1.0 }, extract: { A: 0.5, B: 0.5, C: 0.8 } };
     for (const corpus of ['A', 'B', 'C']) {
       const file = path.join(corpora, `${corpus}.zip`);
-      // (The minimal program not on B: reading its 245 MB into memory twice pushes the corpora out of this VM's page cache.)
+      // (The minimal program not on B: reading its 245 MB into memory twice pushes the corpora
+      // out of this VM's page cache.)
       const withFloor = corpus !== 'B';
       if (only === undefined || only === 'test') {
         const [unzip, sevenZip, bsdtar, ours, minimal] = measureEach([
