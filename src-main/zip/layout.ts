@@ -4,9 +4,10 @@
 // inspector shows, so reading, writing and showing cannot disagree with each other.
 //
 // Fixed records (local header, central header, end records, data descriptor) get a decoder
-// compiled once from the table into straight-line reads: the reader walks a million central
-// records in well under a second. Extra fields are smaller and have optional parts (ZIP64's
-// fields exist only for the header values that overflowed), so their fields carry a `when`.
+// compiled once (at its first use) from the table into straight-line reads: the reader walks a
+// million central records in well under a second. Extra fields are smaller and have optional
+// parts (ZIP64's fields exist only for the header values that overflowed), so their fields carry
+// a `when`.
 
 import { Buffer } from 'node:buffer';
 
@@ -82,6 +83,10 @@ export function writeUInt(buf: Buffer, at: number, width: Width, value: number):
   }
 }
 
+type Decode<N extends string> = (buf: Buffer, at: number) => Values<N>;
+type DecodeInto<N extends string> = (buf: Buffer, at: number, values: Values<N>) => Values<N>;
+type EncodeFixed<N extends string> = (buf: Buffer, values: Values<N>, tails: Record<string, Uint8Array>, signature: number) => void;
+
 /**
  * A fixed-size record with an optional signature and variable-length tails
  * (file name, extra field, comment) whose lengths are fields of the record.
@@ -90,14 +95,14 @@ export class RecordLayout<N extends string, T extends string = never> {
   readonly size: number;
   readonly offsetOf: Readonly<Values<N>>;
   /** Decodes the fixed part at `at`. The caller has checked that `size` bytes are there. */
-  readonly decode: (buf: Buffer, at: number) => Values<N>;
+  readonly decode: Decode<N>;
   /**
    * The same into `values` (one that decode made), which it returns: a walk over a million
    * records that reads each record's values before the next spares a million objects.
    */
-  readonly decodeInto: (buf: Buffer, at: number, values: Values<N>) => Values<N>;
+  readonly decodeInto: DecodeInto<N>;
   /** Writes the fixed part at 0: the signature given, tail lengths from `tails`, the rest from `values`. */
-  private readonly encodeFixed: (buf: Buffer, values: Values<N>, tails: Record<string, Uint8Array>, signature: number) => void;
+  private readonly encodeFixed: EncodeFixed<N>;
 
   constructor(
     /** Spec name, e.g. "central directory file header". */
@@ -116,9 +121,22 @@ export class RecordLayout<N extends string, T extends string = never> {
     }
     this.size = size;
     this.offsetOf = offsets;
-    this.decode = compileDecoder<N>(fields, offsets, false) as (buf: Buffer, at: number) => Values<N>;
-    this.decodeInto = compileDecoder<N>(fields, offsets, true);
-    this.encodeFixed = compileEncoder<N, T>(title, fields, offsets, signature !== undefined, tails);
+    // Each compiled at its first call, which puts it in the stub's place: a command uses a few
+    // of the ten layouts' thirty functions, and compiling them all as the module loaded took some
+    // 3 ms of every command's start (and of every helper thread's).
+    const mutable = this as unknown as { decode: Decode<N>; decodeInto: DecodeInto<N>; encodeFixed: EncodeFixed<N> };
+    this.decode = compiledAtFirstCall(
+      () => compileDecoder<N>(fields, offsets, false) as Decode<N>,
+      (decode) => (mutable.decode = decode),
+    );
+    this.decodeInto = compiledAtFirstCall(
+      () => compileDecoder<N>(fields, offsets, true),
+      (decodeInto) => (mutable.decodeInto = decodeInto),
+    );
+    this.encodeFixed = compiledAtFirstCall(
+      () => compileEncoder<N, T>(title, fields, offsets, signature !== undefined, tails),
+      (encodeFixed) => (mutable.encodeFixed = encodeFixed),
+    );
   }
 
   /** Total length of the record: the fixed part plus its tails. */
@@ -173,6 +191,21 @@ export class RecordLayout<N extends string, T extends string = never> {
     }
     return views;
   }
+}
+
+/**
+ * A stub for `compile()`'s function that makes it at its first call, hands it to `install` (to
+ * take the stub's place) and calls it; a caller that kept the stub gets the same function.
+ */
+function compiledAtFirstCall<F extends (...args: never[]) => unknown>(compile: () => F, install: (compiled: F) => void): F {
+  let compiled: F | undefined;
+  return ((...args: Parameters<F>) => {
+    if (compiled === undefined) {
+      compiled = compile();
+      install(compiled);
+    }
+    return compiled(...args);
+  }) as F;
 }
 
 /** The field names that hold a tail's length; `encode` sets them itself. */
