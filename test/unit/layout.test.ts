@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
+import { RecordLayout } from '../../src-main/zip/layout.js';
 import { CENTRAL_DIRECTORY_HEADER, EXTRA_EXTENDED_TIMESTAMP, EXTRA_ZIP64, LOCAL_FILE_HEADER, NTFS_ATTRIBUTE, SIGNATURE } from '../../src-main/zip/records.js';
 
 describe('record layouts', () => {
@@ -30,6 +31,25 @@ describe('record layouts', () => {
     const reused = LOCAL_FILE_HEADER.decodeInto(Buffer.concat([Buffer.alloc(7), other]), 7, decoded);
     expect(reused).toBe(decoded);
     expect({ ...reused }).toEqual(LOCAL_FILE_HEADER.decode(other, 0));
+  });
+
+  it("compile their decoders and encoder at the first call, which takes the stub's place; a stub kept from before still works", () => {
+    const layout = new RecordLayout('test record', '0', 0x04034b50, [
+      { name: 'signature', width: 4 },
+      { name: 'count', width: 2 },
+      { name: 'size', width: 8 },
+    ]);
+    const [decode, decodeInto] = [layout.decode, layout.decodeInto];
+    const bytes = layout.encode({ count: 7, size: 2 ** 40 + 3 });
+    expect(decode(bytes, 0)).toEqual({ signature: 0x04034b50, count: 7, size: 2 ** 40 + 3 });
+    expect(layout.decode).not.toBe(decode);
+    expect(layout.decode(bytes, 0)).toEqual(decode(bytes, 0));
+    const values = layout.decode(bytes, 0);
+    expect(decodeInto(layout.encode({ count: 9, size: 1 }), 0, values)).toBe(values);
+    expect(layout.decodeInto).not.toBe(decodeInto);
+    expect(values).toEqual({ signature: 0x04034b50, count: 9, size: 1 });
+    // The encoder still checks every value against its width.
+    expect(() => layout.encode({ count: 65536, size: 0 })).toThrow('value 65536 does not fit in the count field of test record');
   });
 
   it('read ZIP64 extra values only for the header fields that overflowed', () => {
