@@ -36,7 +36,7 @@ import type { ArchivePaths } from './archive-paths.js';
 import { ExtractProblems, FirstByIndex } from './extract-problems.js';
 import { NAME_BYTES, cutToBytes } from './temp-stem.js';
 import { folderMaking, systemParams } from './system-words.js';
-import { EntryList, MadeFolders, type FolderNames } from './extract-later.js';
+import { EntryList, MadeFolders, type FolderNames, type MadeFolder } from './extract-later.js';
 import { FolderTree } from './folder-tree.js';
 import { KnownPaths, type Kind, type NamedBy } from './known-paths.js';
 import { MAX_HELD_PROBLEMS } from './check-ranges.js';
@@ -628,22 +628,8 @@ async function extractUntilStopped(
   // (A disk that filled while one of them was written stops the run here, as it does above.)
   throwIfStopped();
 
-  // 4. Folder times and modes, each folder after those inside it: writing into a folder changes
-  //    its time, and a read-only folder could not have been written into. Only folders this run
-  //    made: one that was there already keeps its own (a private folder must not become the
-  //    archive's 0777).
-  for (const folder of directories.insideFirst(disk.folderNames)) {
-    if (!disk.made(folder.folder)) continue;
-    try {
-      const absolute = disk.absoluteOf(folder.path);
-      if (folder.mode !== 0 && !disk.madeWithMode(folder.folder, folder.mode)) chmodSync(absolute, folder.mode);
-      // As a Date, as for files (extract-files.ts restoreModeAndTime): not a negative number of seconds, which Node takes for "now".
-      const time = new Date(folder.modifiedMs);
-      if (validDate(time)) utimesSync(absolute, time, time);
-    } catch (error) {
-      fail({ entry: folder.entry, safe: folder }, error, undefined);
-    }
-  }
+  // 4. Folder times and modes.
+  restoreFolders(directories, disk, (folder, error) => fail({ entry: folder.entry, safe: folder }, error, undefined));
 
   progress.currentEntry = undefined;
   progress.flush();
@@ -665,6 +651,30 @@ async function extractUntilStopped(
     unmatched: selected.unmatched(),
     notes,
   };
+}
+
+/**
+ * Step 4 of an extraction: the times and modes of the folders it made, each folder after those
+ * inside it (writing into a folder changes its time, and a read-only folder could not have been
+ * written into). A folder that was there already keeps its own: a private folder must not become
+ * the archive's 0777. (Its own function: a loop over thousands of folders at the end of
+ * extractUntilStopped made V8 compile that long function a second time, some 115 ms of a
+ * compiler thread's time on corpus A, once the end of pass 2 had thrown its first compiled code
+ * away.)
+ */
+function restoreFolders(directories: MadeFolders, disk: TargetFolder, fail: (folder: MadeFolder, error: unknown) => void): void {
+  for (const folder of directories.insideFirst(disk.folderNames)) {
+    if (!disk.made(folder.folder)) continue;
+    try {
+      const absolute = disk.absoluteOf(folder.path);
+      if (folder.mode !== 0 && !disk.madeWithMode(folder.folder, folder.mode)) chmodSync(absolute, folder.mode);
+      // As a Date, as for files (extract-files.ts restoreModeAndTime): not a negative number of seconds, which Node takes for "now".
+      const time = new Date(folder.modifiedMs);
+      if (validDate(time)) utimesSync(absolute, time, time);
+    } catch (error) {
+      fail(folder, error);
+    }
+  }
 }
 
 /**
