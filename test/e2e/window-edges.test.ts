@@ -474,7 +474,8 @@ describe.skipIf(!canRunE2e)('The window under a batch of many folders', () => {
     if (missing > 0) {
       const folders = Array.from({ length: missing }, (_, i) => {
         const folder = path.join(work, `f${600 - missing + i}`);
-        mkdirSync(folder);
+        // It may be there: a test before that stopped halfway made some of its folders.
+        mkdirSync(folder, { recursive: true });
         writeFileSync(path.join(folder, 'a.txt'), `folder ${i}\n`);
         return folder;
       });
