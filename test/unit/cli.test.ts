@@ -773,13 +773,18 @@ describe('zipdesk usage and errors', () => {
     expect(JSON.parse(stopped.stdout)).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: 'cancelled' } });
   });
 
-  it('bin/zipdesk.js runs as a program (its first line gives node a small young generation and a bounded old one), and the threads it starts get their own, with V8\'s flags as they are by default', () => {
+  it('bin/zipdesk.js runs as a program (its first line gives node a small young generation and a bounded old one, and no extra certificates to read), and the threads it starts get their own, with V8\'s flags as they are by default', () => {
     const bin = path.join(projectRoot, 'bin/zipdesk.js');
     const env = { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'config'), ZIPDESK_LOG_CONFIG: '' };
     // Run as `npx zipdesk` runs it: the kernel reads the first line (`env -S` splits its flags).
     const ok = spawnSync(bin, ['list', good, '--json'], { encoding: 'utf8', env });
     expect(ok.stderr).toBe('');
     expect(JSON.parse(ok.stdout).entries).toHaveLength(3);
+    // Node reads no file that NODE_EXTRA_CA_CERTS names: the first line empties it (run by node
+    // itself, the bin has Node say that it cannot read this one).
+    const certificates = { ...env, NODE_EXTRA_CA_CERTS: path.join(dir, 'no-such-certificates.pem') };
+    expect(spawnSync(bin, ['list', good], { encoding: 'utf8', env: certificates }).stderr).toBe('');
+    expect(spawnSync(process.execPath, [bin, 'list', good], { encoding: 'utf8', env: certificates }).stderr).toContain('Ignoring extra certs from');
     // What the bin relies on: after it clears the flags, a thread started later sizes its young
     // generation by its resourceLimits (48 MB: 16 MB a half), while this one keeps the flag's 4 MB
     // a half (new space counts both halves) and its old generation's limit; and V8's flags are
