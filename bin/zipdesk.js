@@ -28,9 +28,9 @@
 // 0` took 70 ms here with it (144 certificates) and 20 without. The command line makes no
 // connection, so its first line sets the variable to what ZIPDESK_CA_CERTS holds, which is
 // nothing unless set: Node reads no file. (`env -u` would say it more plainly, but npm's Windows
-// shims take the line's first word after `-S` and its assignments for the program; they turn
-// `${ZIPDESK_CA_CERTS}` into `%ZIPDESK_CA_CERTS%`, empty there too.) The line is 142 characters:
-// Linux has read up to 255 of it since 5.1 (2019), macOS 511.
+// shims read the line as `env -S`, then `NAME=value` words, then the program, and would take
+// `-u` for the program; an assignment they carry over, as `SET NAME=%ZIPDESK_CA_CERTS%`.) The
+// line is 142 characters: Linux has read up to 255 of it since 5.1 (2019), macOS 511.
 //
 // MALLOC_MMAP_THRESHOLD_ (glibc; other C libraries ignore it) keeps every allocation of 128 KiB
 // or more in a mapping of its own, returned to the system when freed. By default glibc raises
