@@ -18,7 +18,7 @@
 
 import { Buffer } from 'node:buffer';
 import path from 'node:path';
-import { closeSync, constants as fsConstants, existsSync, fchmodSync, fstatSync, futimesSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, fchmodSync, fstatSync, futimesSync, openSync, readSync, renameSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker, threadId } from 'node:worker_threads';
@@ -523,6 +523,8 @@ export class SpanRunner {
   private helperFailed = false;
   private readonly waiting = new Map<number, { batch: SpanBatch; resolve: (outcomes: FileOutcome[]) => void; reject: (error: Error) => void }>();
   private readonly rangesWaiting = new Map<number, { onBytes: (bytes: number) => void; resolve: (tally: RangeTally) => void; reject: (error: Error) => void }>();
+  private readonly timesWaiting = new Map<number, { resolve: (failures: FolderTimeFailure[]) => void; reject: (error: Error) => void }>();
+  private timesSent = 0;
   private queue: SpanBatch[] = [];
   private front = 0;
   private helperBusy = 0;
@@ -569,6 +571,12 @@ export class SpanRunner {
     // It holds one batch of small files at a time: a small heap is plenty (peak memory is a target).
     const worker = new Worker(url, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 } });
     worker.on('message', (answer: HelperAnswer) => {
+      if ('times' in answer) {
+        const waiter = this.timesWaiting.get(answer.times);
+        this.timesWaiting.delete(answer.times);
+        waiter?.resolve(answer.failures);
+        return;
+      }
       if ('range' in answer) {
         const waiter = this.rangesWaiting.get(answer.range);
         if ('bytes' in answer) return waiter?.onBytes(answer.bytes);
@@ -592,6 +600,8 @@ export class SpanRunner {
       this.waiting.clear();
       for (const waiter of this.rangesWaiting.values()) waiter.reject(error);
       this.rangesWaiting.clear();
+      for (const waiter of this.timesWaiting.values()) waiter.reject(error);
+      this.timesWaiting.clear();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`extraction helper thread ended (exit code ${code})`)));
@@ -691,6 +701,17 @@ export class SpanRunner {
     });
   }
 
+  /** Has the helper thread set these folders' times (setFolderTimes); resolves with those it could not set. */
+  setTimes(paths: readonly string[], times: Float64Array): Promise<FolderTimeFailure[]> {
+    const worker = this.worker;
+    if (worker === undefined) return Promise.reject(new Error('no helper thread'));
+    const id = this.timesSent++;
+    return new Promise((resolve, reject) => {
+      this.timesWaiting.set(id, { resolve, reject });
+      worker.postMessage({ kind: 'times', id, paths, times } satisfies HelperRequest);
+    });
+  }
+
   private send(batch: SpanBatch): Promise<FileOutcome[]> {
     const worker = this.worker;
     if (worker === undefined) return Promise.reject(new Error('no helper thread'));
@@ -713,6 +734,33 @@ export class SpanRunner {
 export interface RunnerStop {
   readonly signal: AbortSignal | undefined;
   readonly stopped?: () => boolean;
+}
+
+/** A folder whose time could not be set (setFolderTimes): its place in the list, and the system's error. */
+export interface FolderTimeFailure {
+  readonly index: number;
+  readonly code: string | undefined;
+  readonly message: string;
+}
+
+/** Sets each folder's modification and access time to its own (ms since 1970); those that fail. */
+export function setFolderTimes(paths: readonly string[], times: Float64Array): FolderTimeFailure[] {
+  const failures: FolderTimeFailure[] = [];
+  for (let i = 0; i < paths.length; i++) {
+    // As a Date: not a negative number of seconds, which Node takes for "now".
+    const time = new Date(times[i]!);
+    try {
+      utimesSync(paths[i]!, time, time);
+    } catch (error) {
+      failures.push({ index: i, code: (error as NodeJS.ErrnoException).code, message: (error as Error).message });
+    }
+  }
+  return failures;
+}
+
+/** The error a FolderTimeFailure stands for, as the system gave it (its code and message). */
+export function folderTimeError(failure: FolderTimeFailure): NodeJS.ErrnoException {
+  return Object.assign(new Error(failure.message), failure.code === undefined ? {} : { code: failure.code });
 }
 
 export function openSpanRunner(

@@ -2,13 +2,14 @@
 // small entries, or one large entry) — checks them for test, writes them for extract — with the
 // same code as the job's own thread, and answers each batch with its outcomes. For test of a
 // large archive it is sent ranges of central records instead (check-ranges.ts), reads their
-// entries with its own reader and answers each range with its tally. It belongs to one
+// entries with its own reader and answers each range with its tally. At the end of an extraction
+// of many folders it may be sent folders' times to set (archive/extract.ts, step 4). It belongs to one
 // extraction or test and ends itself when told (endHelper), and stops mid-entry when the job's
 // thread sets the shared cancel flag. The main side decides every name; this thread only reads
 // the archive and writes the files it was told to.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { SpanReader, runSpanBatch, type FileOutcome, type SpanBatch } from './extract-files.js';
+import { SpanReader, runSpanBatch, setFolderTimes, type FileOutcome, type FolderTimeFailure, type SpanBatch } from './extract-files.js';
 import { checkRange, emptyTally, type RangeJob, type RangeTally } from './check-ranges.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { END_MESSAGE } from './helper-script.js';
@@ -21,7 +22,10 @@ export interface HelperData {
   readonly cancel: SharedArrayBuffer;
 }
 
-export type HelperRequest = { readonly kind: 'batch'; readonly batch: SpanBatch } | { readonly kind: 'range'; readonly job: RangeJob };
+export type HelperRequest =
+  | { readonly kind: 'batch'; readonly batch: SpanBatch }
+  | { readonly kind: 'range'; readonly job: RangeJob }
+  | { readonly kind: 'times'; readonly id: number; readonly paths: readonly string[]; readonly times: Float64Array };
 
 /**
  * A batch's outcomes, or how many more bytes of its large entry are done; a range's whole tally,
@@ -32,7 +36,8 @@ export type HelperAnswer =
   | { readonly id: number; readonly bytes: number }
   | { readonly range: number; readonly tally: RangeTally }
   | { readonly range: number; readonly failed: string }
-  | { readonly range: number; readonly bytes: number };
+  | { readonly range: number; readonly bytes: number }
+  | { readonly times: number; readonly failures: FolderTimeFailure[] };
 
 if (parentPort) {
   const port = parentPort;
@@ -53,6 +58,10 @@ if (parentPort) {
       return;
     }
     queue = queue.then(async () => {
+      if (request.kind === 'times') {
+        port.postMessage({ times: request.id, failures: setFolderTimes(request.paths, request.times) } satisfies HelperAnswer);
+        return;
+      }
       if (request.kind === 'batch') {
         const { batch } = request;
         const outcomes = await runSpanBatch(source, batch, cancelled, (bytes) => port.postMessage({ id: batch.id, bytes } satisfies HelperAnswer));

@@ -66,6 +66,8 @@ export interface MadeFolder {
 export class MadeFolders {
   /** One more than the largest number added (0: none). */
   private end = 0;
+  /** How many folders were added. */
+  private added = 0;
   /** The entry's index plus one (0: no entry names this folder). */
   private readonly entries = new PagedColumn((n) => new Uint32Array(n));
   private readonly modes = new PagedColumn((n) => new Uint16Array(n));
@@ -76,11 +78,17 @@ export class MadeFolders {
   /** `path` is its folder's, numbered `folder`; `mode`: the permission bits to give it (0: none stored). */
   add(entry: ZipEntry, path: string, folder: number, mode: number): void {
     this.end = Math.max(this.end, folder + 1);
+    if (this.entries.get(folder) === 0) this.added++;
     this.entries.set(folder, entry.index + 1);
     this.modes.set(folder, mode);
     this.times.set(folder, entry.modified.getTime());
     if (entry.name.length !== path.length + 1 || !entry.name.startsWith(path) || !entry.name.endsWith('/')) this.otherNames.set(folder, entry.name);
     else this.otherNames.delete(folder);
+  }
+
+  /** How many folders were added. */
+  get size(): number {
+    return this.added;
   }
 
   /** Each folder, those inside it first (so that none is made read-only, or unsearchable, before what lies in it is done). */

@@ -19,11 +19,12 @@ import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, lutimesSync, 
 import { open, readdir, realpath, rename, stat, type FileHandle } from 'node:fs/promises';
 import { makeFolderPath } from './make-folder.js';
 import type { Readable } from 'node:stream';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Buffer, isUtf8 } from 'node:buffer';
 import { openFileSource, sameFile as sameIdentity, type FileIdentity } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
-import { DISK_FULL_WORDS, LEFT_FOR_HELPER, SpanBatcher, TargetHold, entryFields, folderInTheWay, helperPays, isDiskFull, isSmallFile, openSpanRunner, removeTemporary, renameInto, temporaryBeside, writeAll, type FileOutcome, type FileTask, type HeldFolder, type SpanBatch } from './extract-files.js';
+import { DISK_FULL_WORDS, LEFT_FOR_HELPER, SpanBatcher, TargetHold, entryFields, folderInTheWay, folderTimeError, helperPays, isDiskFull, isSmallFile, openSpanRunner, removeTemporary, renameInto, temporaryBeside, writeAll, type FileOutcome, type FileTask, type HeldFolder, type SpanBatch, type SpanRunner } from './extract-files.js';
 import { cancelledError, entryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans, type ProblemFlow } from './entry-check.js';
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, counted, isZipError } from '../zip/errors.js';
@@ -190,6 +191,10 @@ const PERMISSION_BITS = 0o777;
  * Date.now() reads by up to a tick (4–10 ms).
  */
 const CHANGE_TIME_SLACK_MS = 100;
+/** With this many folders made, a helper thread sets the times of some of them (restoreFolders): it takes 40–60 ms to start. */
+export const SHARED_FOLDER_TIMES = 20_000;
+/** Folders whose times are set in one go, here or by the helper. */
+const FOLDER_TIMES_CHUNK = 2048;
 
 interface Planned {
   readonly entry: ZipEntry;
@@ -629,7 +634,15 @@ async function extractUntilStopped(
   throwIfStopped();
 
   // 4. Folder times and modes.
-  restoreFolders(directories, disk, (folder, error) => fail({ entry: folder.entry, safe: folder }, error, undefined));
+  await restoreFolders(
+    directories,
+    disk,
+    (folder, error) => fail({ entry: folder.entry, safe: folder }, error, undefined),
+    () => openSpanRunner(archive, reader.source, { signal, stopped }, () => undefined),
+    stopped,
+  );
+  // (Cancelled meanwhile: the folders' times are not all set, and the run says so.)
+  throwIfStopped();
 
   progress.currentEntry = undefined;
   progress.flush();
@@ -654,21 +667,93 @@ async function extractUntilStopped(
 }
 
 /**
- * Step 4 of an extraction: the times and modes of the folders it made, each folder after those
- * inside it (writing into a folder changes its time, and a read-only folder could not have been
+ * Step 4 of an extraction: the times and modes of the folders it made, once everything is
+ * written (writing into a folder changes its time, and a read-only folder could not have been
  * written into). A folder that was there already keeps its own: a private folder must not become
- * the archive's 0777. (Its own function: a loop over thousands of folders at the end of
- * extractUntilStopped made V8 compile that long function a second time, some 115 ms of a
- * compiler thread's time on corpus A, once the end of pass 2 had thrown its first compiled code
- * away.)
+ * the archive's 0777. `openHelper` gives a span runner whose helper thread may share the work.
+ * (Its own function: a loop over thousands of folders at the end of extractUntilStopped made V8
+ * compile that long function a second time, some 115 ms of a compiler thread's time on corpus A,
+ * once the end of pass 2 had thrown its first compiled code away.)
  */
-function restoreFolders(directories: MadeFolders, disk: TargetFolder, fail: (folder: MadeFolder, error: unknown) => void): void {
+async function restoreFolders(
+  directories: MadeFolders,
+  disk: TargetFolder,
+  fail: (folder: MadeFolder, error: unknown) => void,
+  openHelper: () => SpanRunner | undefined,
+  /** Whether the run stops (a cancel): looked at between two chunks, and between two modes. */
+  stopped: () => boolean,
+): Promise<void> {
+  // First the times of the folders whose mode is right already, FOLDER_TIMES_CHUNK at a time:
+  // a time touches no other folder (a folder's time changes with what is in it, not with what
+  // is in its folders), so they may be set in any order, and with many folders, by a helper
+  // thread as well as this one (which is otherwise alone at work by now; F1M's million took
+  // 5.3 s). Then the modes, each with its time, those inside a folder first: a mode may take
+  // away the search permission that the paths of the folders inside it need.
+  let withMode = 0;
+  let helper = directories.size >= SHARED_FOLDER_TIMES && availableParallelism() >= 2 ? openHelper() : undefined;
+  if (helper !== undefined && !helper.useHelper()) {
+    await helper.close();
+    helper = undefined;
+  }
+  /** The chunks the helper holds. */
+  const sent = new Set<Promise<void>>();
+  const setHere = (folders: readonly MadeFolder[]): void => {
+    for (const folder of folders) {
+      try {
+        // As a Date, as for files (extract-files.ts restoreModeAndTime): not a negative number of seconds, which Node takes for "now".
+        const time = new Date(folder.modifiedMs);
+        utimesSync(disk.absoluteOf(folder.path), time, time);
+      } catch (error) {
+        fail(folder, error);
+      }
+    }
+  };
+  const setChunk = async (folders: MadeFolder[]): Promise<void> => {
+    if (helper === undefined || sent.size >= 2) {
+      setHere(folders);
+      // The helper's answers come in between two chunks.
+      if (helper !== undefined) await new Promise<void>((resolve) => setImmediate(resolve));
+      return;
+    }
+    const paths: string[] = [];
+    for (const folder of folders) paths.push(disk.absoluteOf(folder.path));
+    const chunk: Promise<void> = helper
+      .setTimes(paths, Float64Array.from(folders, (folder) => folder.modifiedMs))
+      .then(
+        (failures) => {
+          for (const failure of failures) fail(folders[failure.index]!, folderTimeError(failure));
+        },
+        // The helper is gone: the chunk is set here (setting a time again does no harm).
+        () => setHere(folders),
+      )
+      .finally(() => sent.delete(chunk));
+    sent.add(chunk);
+  };
+  try {
+    let folders: MadeFolder[] = [];
+    for (const folder of directories.insideFirst(disk.folderNames)) {
+      if (!disk.made(folder.folder)) continue;
+      if (needsMode(folder, disk)) withMode++;
+      else if (validDate(new Date(folder.modifiedMs))) folders.push(folder);
+      if (folders.length === FOLDER_TIMES_CHUNK) {
+        if (stopped()) break;
+        await setChunk(folders);
+        folders = [];
+      }
+    }
+    if (!stopped()) await setChunk(folders);
+    await Promise.all(sent);
+  } finally {
+    await helper?.close();
+  }
+  // (Walked again, not kept: an archive may hold a million such folders.)
+  if (withMode === 0) return;
   for (const folder of directories.insideFirst(disk.folderNames)) {
-    if (!disk.made(folder.folder)) continue;
+    if (stopped()) return;
+    if (!disk.made(folder.folder) || !needsMode(folder, disk)) continue;
     try {
       const absolute = disk.absoluteOf(folder.path);
-      if (folder.mode !== 0 && !disk.madeWithMode(folder.folder, folder.mode)) chmodSync(absolute, folder.mode);
-      // As a Date, as for files (extract-files.ts restoreModeAndTime): not a negative number of seconds, which Node takes for "now".
+      chmodSync(absolute, folder.mode);
       const time = new Date(folder.modifiedMs);
       if (validDate(time)) utimesSync(absolute, time, time);
     } catch (error) {
@@ -689,6 +774,11 @@ function byDepth(plans: readonly Planned[]): Planned[] {
     return depth;
   });
   return plans.map((_, i) => i).sort((a, b) => depths[a]! - depths[b]!).map((i) => plans[i]!);
+}
+
+/** Whether step 4 sets the folder's mode: one is stored, and mkdir did not give it. */
+function needsMode(folder: MadeFolder, disk: TargetFolder): boolean {
+  return folder.mode !== 0 && !disk.madeWithMode(folder.folder, folder.mode);
 }
 
 function validDate(date: Date): boolean {

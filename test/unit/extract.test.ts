@@ -4,7 +4,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync,
 import path from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LISTED_NOTES, extractArchive, extractReader, type ExtractResult } from '../../src-main/archive/extract.js';
+import { LISTED_NOTES, SHARED_FOLDER_TIMES, extractArchive, extractReader, type ExtractResult } from '../../src-main/archive/extract.js';
 import { TargetHold, removeTemporary, temporaryBeside } from '../../src-main/archive/extract-files.js';
 import { bufferSource } from '../../src-main/zip/buffer-source.js';
 import { FirstByIndex } from '../../src-main/archive/extract-problems.js';
@@ -164,6 +164,40 @@ with zipfile.ZipFile('p.zip', 'w', zipfile.ZIP_DEFLATED) as z:
     expect(result.problems).toEqual([]);
     const names = ['old', 'old/small.txt', 'old/large.bin', 'old/link'];
     expect(names.map((name) => [name, lstatSync(path.join(target, name)).mtime.toISOString()])).toEqual(names.map((name) => [name, '1960-06-15T12:00:00.000Z']));
+  });
+
+  it('sets the times of many folders on a helper thread too, reports those it cannot set by their entries, and sets the modes after', async () => {
+    const year = (y: number): number => ((y - 1980) << 9) | (6 << 5) | 15;
+    // Enough folders for the helper (SHARED_FOLDER_TIMES), in a hundred folders of their own; a
+    // few private ones whose mode mkdir does not give.
+    const count = SHARED_FOLDER_TIMES + 500;
+    const folders: CraftEntry[] = Array.from({ length: count }, (_, i) => ({ name: `p${i % 100}/f${i}/`, kind: 'directory', dosDate: year(2000 + (i % 20)) }));
+    folders.push({ name: 'p0/private/', kind: 'directory', mode: 0o700, dosDate: year(1999) }, { name: 'p1/private/', kind: 'directory', mode: 0o711, dosDate: year(1998) });
+    const archive = writeArchive(dir, 'many-folders.zip', craftZip([...folders, { name: 'z.txt', data: 'z' }]));
+    const target = path.join(dir, 'out');
+    // Every 1,000th folder vanishes once every entry is done, before the times are set: the
+    // ones of both threads' chunks fail.
+    const gone = folders.filter((_, i) => i % 1000 === 7 && i < count);
+    const result = await extractArchive(archive, target, {
+      progressIntervalMs: 0,
+      onProgress: (progress) => {
+        if (progress.entriesDone === folders.length + 1) for (const folder of gone) rmSync(path.join(target, folder.name), { recursive: true, force: true });
+      },
+    });
+    expect(result.problems.map((p) => [p.entry, p.code])).toEqual(gone.map((folder) => [folder.name, 'IO']));
+    expect(result.problems[0]!.message).toContain('no such file or directory');
+    for (let i = 0; i < count; i += 97) {
+      if (i % 1000 === 7) continue;
+      expect([i, statSync(path.join(target, `p${i % 100}/f${i}`)).mtime.getFullYear()]).toEqual([i, 2000 + (i % 20)]);
+    }
+    const seen = (name: string): [string, number, number] => {
+      const stat = statSync(path.join(target, name));
+      return [name, stat.mode & 0o777, stat.mtime.getFullYear()];
+    };
+    expect(['p0/private', 'p1/private'].map(seen)).toEqual([
+      ['p0/private', 0o700, 1999],
+      ['p1/private', 0o711, 1998],
+    ]);
   });
 
   it('names a folder whose mode or time cannot be set by its entry as stored', async () => {

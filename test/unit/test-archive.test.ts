@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32, createDeflateRaw } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -289,6 +289,25 @@ describe('testArchive', () => {
       expect(runner.hasHelper).toBe(false);
       expect(runner.dropHelper()).toBe(false);
       expect(runner.useHelper()).toBe(false);
+    } finally {
+      await runner.close();
+      await source.close();
+    }
+  });
+
+  it('has the helper thread set folders\' times, and answers with those it could not set', async () => {
+    const archive = writeArchive(dir, 'any.zip', craftZip([{ name: 'a.txt', data: 'a' }]));
+    const source = await openFileSource(archive);
+    const runner = openSpanRunner(archive, source, { signal: undefined }, () => undefined)!;
+    try {
+      expect(runner.useHelper()).toBe(true);
+      const paths = ['one', 'missing', 'two'].map((name) => path.join(dir, 'times', name));
+      mkdirSync(paths[0]!, { recursive: true });
+      mkdirSync(paths[2]!);
+      const times = Float64Array.from([Date.UTC(2001, 0, 2), Date.UTC(2002, 0, 2), Date.UTC(2003, 0, 2)]);
+      const failures = await runner.setTimes(paths, times);
+      expect(failures).toEqual([{ index: 1, code: 'ENOENT', message: expect.stringContaining('no such file or directory') }]);
+      expect([statSync(paths[0]!).mtime.toISOString(), statSync(paths[2]!).mtime.toISOString()]).toEqual(['2001-01-02T00:00:00.000Z', '2003-01-02T00:00:00.000Z']);
     } finally {
       await runner.close();
       await source.close();
