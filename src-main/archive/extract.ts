@@ -716,7 +716,12 @@ async function restoreFolders(
       return;
     }
     const paths: string[] = [];
-    for (const folder of folders) paths.push(disk.absoluteOf(folder.path));
+    try {
+      for (const folder of folders) paths.push(disk.absoluteOf(folder.path));
+    } catch {
+      // (A path outside the target, which cannot be: setHere says which, folder by folder.)
+      return setHere(folders);
+    }
     const chunk: Promise<void> = helper
       .setTimes(paths, Float64Array.from(folders, (folder) => folder.modifiedMs))
       .then(
