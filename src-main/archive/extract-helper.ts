@@ -2,11 +2,11 @@
 // small entries, or one large entry) — checks them for test, writes them for extract — with the
 // same code as the job's own thread, and answers each batch with its outcomes. For test of a
 // large archive it is sent ranges of central records instead (check-ranges.ts), reads their
-// entries with its own reader and answers each range with its tally. At the end of an extraction
-// of many folders it may be sent folders' times to set (archive/extract.ts, step 4). It belongs to one
-// extraction or test and ends itself when told (endHelper), and stops mid-entry when the job's
-// thread sets the shared cancel flag. The main side decides every name; this thread only reads
-// the archive and writes the files it was told to.
+// entries with its own reader and answers each range with its tally. At the end of an
+// extraction of many folders it may be sent folders' times to set (archive/extract.ts, step 4).
+// It belongs to one extraction or test and ends itself when told (endHelper), and stops
+// mid-entry when the job's thread sets the shared cancel flag. The main side decides every name;
+// this thread only reads the archive and writes the files (and sets the times) it was told to.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { SpanReader, runSpanBatch, setFolderTimes, type FileOutcome, type FolderTimeFailure, type SpanBatch } from './extract-files.js';
@@ -29,7 +29,8 @@ export type HelperRequest =
 
 /**
  * A batch's outcomes, or how many more bytes of its large entry are done; a range's whole tally,
- * why it could not be checked, or how many more bytes of a large entry in it are done.
+ * why it could not be checked, or how many more bytes of a large entry in it are done; the
+ * folders of a `times` request whose times could not be set.
  */
 export type HelperAnswer =
   | { readonly id: number; readonly outcomes: FileOutcome[] }
