@@ -740,6 +740,8 @@ export interface RunnerStop {
 export interface FolderTimeFailure {
   readonly index: number;
   readonly code: string | undefined;
+  /** The call that failed: the system's words are the message up to it (system-words.ts). */
+  readonly syscall: string | undefined;
   readonly message: string;
 }
 
@@ -752,15 +754,19 @@ export function setFolderTimes(paths: readonly string[], times: Float64Array): F
     try {
       utimesSync(paths[i]!, time, time);
     } catch (error) {
-      failures.push({ index: i, code: (error as NodeJS.ErrnoException).code, message: (error as Error).message });
+      const { code, syscall, message } = error as NodeJS.ErrnoException;
+      failures.push({ index: i, code, syscall, message });
     }
   }
   return failures;
 }
 
-/** The error a FolderTimeFailure stands for, as the system gave it (its code and message). */
+/** The error a FolderTimeFailure stands for, as the system gave it (its code, call and message). */
 export function folderTimeError(failure: FolderTimeFailure): NodeJS.ErrnoException {
-  return Object.assign(new Error(failure.message), failure.code === undefined ? {} : { code: failure.code });
+  const error: NodeJS.ErrnoException = new Error(failure.message);
+  if (failure.code !== undefined) error.code = failure.code;
+  if (failure.syscall !== undefined) error.syscall = failure.syscall;
+  return error;
 }
 
 export function openSpanRunner(

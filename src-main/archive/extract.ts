@@ -24,7 +24,7 @@ import path from 'node:path';
 import { Buffer, isUtf8 } from 'node:buffer';
 import { openFileSource, sameFile as sameIdentity, type FileIdentity } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
-import { DISK_FULL_WORDS, LEFT_FOR_HELPER, SpanBatcher, TargetHold, entryFields, folderInTheWay, folderTimeError, helperPays, isDiskFull, isSmallFile, openSpanRunner, removeTemporary, renameInto, temporaryBeside, writeAll, type FileOutcome, type FileTask, type HeldFolder, type SpanBatch, type SpanRunner } from './extract-files.js';
+import { DISK_FULL_WORDS, LEFT_FOR_HELPER, SpanBatcher, TargetHold, entryFields, folderInTheWay, folderTimeError, helperPays, isDiskFull, isSmallFile, openSpanRunner, removeTemporary, renameInto, setFolderTimes, temporaryBeside, writeAll, type FileOutcome, type FileTask, type FolderTimeFailure, type HeldFolder, type SpanBatch, type SpanRunner } from './extract-files.js';
 import { cancelledError, entryData, entryProblem, scanSpans, type EntryProblem, type EntrySpans, type ProblemFlow } from './entry-check.js';
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, counted, isZipError } from '../zip/errors.js';
@@ -697,39 +697,37 @@ async function restoreFolders(
   }
   /** The chunks the helper holds. */
   const sent = new Set<Promise<void>>();
-  const setHere = (folders: readonly MadeFolder[]): void => {
+  /** A chunk's paths and times (setFolderTimes); a folder whose path cannot be made fails here and is left out. */
+  const timesOf = (folders: readonly MadeFolder[]): { paths: string[]; times: Float64Array; kept: MadeFolder[] } => {
+    const paths: string[] = [];
+    const kept: MadeFolder[] = [];
     for (const folder of folders) {
       try {
-        // As a Date, as for files (extract-files.ts restoreModeAndTime): not a negative number of seconds, which Node takes for "now".
-        const time = new Date(folder.modifiedMs);
-        utimesSync(disk.absoluteOf(folder.path), time, time);
+        paths.push(disk.absoluteOf(folder.path));
+        kept.push(folder);
       } catch (error) {
         fail(folder, error);
       }
     }
+    return { paths, times: Float64Array.from(kept, (folder) => folder.modifiedMs), kept };
   };
-  const setChunk = async (folders: MadeFolder[]): Promise<void> => {
+  const failed = (kept: readonly MadeFolder[], failures: readonly FolderTimeFailure[]): void => {
+    for (const failure of failures) fail(kept[failure.index]!, folderTimeError(failure));
+  };
+  const setChunk = async (folders: readonly MadeFolder[]): Promise<void> => {
+    const { paths, times, kept } = timesOf(folders);
     if (helper === undefined || sent.size >= 2) {
-      setHere(folders);
+      failed(kept, setFolderTimes(paths, times));
       // The helper's answers come in between two chunks.
       if (helper !== undefined) await new Promise<void>((resolve) => setImmediate(resolve));
       return;
     }
-    const paths: string[] = [];
-    try {
-      for (const folder of folders) paths.push(disk.absoluteOf(folder.path));
-    } catch {
-      // (A path outside the target, which cannot be: setHere says which, folder by folder.)
-      return setHere(folders);
-    }
     const chunk: Promise<void> = helper
-      .setTimes(paths, Float64Array.from(folders, (folder) => folder.modifiedMs))
+      .setTimes(paths, times)
       .then(
-        (failures) => {
-          for (const failure of failures) fail(folders[failure.index]!, folderTimeError(failure));
-        },
+        (failures) => failed(kept, failures),
         // The helper is gone: the chunk is set here (setting a time again does no harm).
-        () => setHere(folders),
+        () => failed(kept, setFolderTimes(paths, times)),
       )
       .finally(() => sent.delete(chunk));
     sent.add(chunk);
