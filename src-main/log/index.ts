@@ -89,6 +89,8 @@ type FileTransport = DailyRotateFile & {
   leaving: { file: string; at: number }[];
   /** Called when `leaving` empties. */
   onLeft?: () => void;
+  /** Its current stream has been ended (retireFile): that stream's 'close' is among those to come. */
+  ending: boolean;
 };
 
 export class Logging extends EventEmitter<LoggingEvents> {
@@ -376,6 +378,7 @@ export class Logging extends EventEmitter<LoggingEvents> {
       retention: { folder, pattern: logFilePattern({ stem, extension, datePattern: file.datePattern }), maxFiles: file.maxFiles, zippedArchive: file.zippedArchive },
       held: new Set<string>(),
       leaving: [],
+      ending: false,
     });
     // The rotator names its first file before this can listen, and again a tick later, by when
     // a burst may have rotated past it; 'rotate' names the file left, heard or not.
@@ -392,18 +395,24 @@ export class Logging extends EventEmitter<LoggingEvents> {
       this.scheduleSweep();
     });
     // The rotator ends the stream of the file it leaves; what was written to it is on disk once
-    // that stream closes (one 'close' on the proxy per stream, the current one's at the end).
-    let unclosed = 0;
+    // that stream closes. The proxy says 'close' once per stream but not which: the files left
+    // are done when as many have closed as there were rotations, and once the current stream is
+    // ended, one more. Its 'close' can come before an older stream's (whose file a busy thread
+    // pool has not even opened yet), and counted as theirs it let close() sweep before that file
+    // existed: the file appeared after, past maxFiles.
+    let rotations = 0;
+    let closes = 0;
     transport.on('rotate', (oldFile: string, newFile: string) => {
       hold(oldFile);
-      unclosed++;
+      rotations++;
       // Strictly increasing, so that a burst of rotations within one millisecond keeps its order.
       this.lastLeftAt = Math.max(Date.now(), this.lastLeftAt + 0.001);
       transport.leaving.push({ file: oldFile, at: this.lastLeftAt });
       this.emit('rotate', oldFile, newFile);
     });
     (transport.logStream as unknown as EventEmitter).on('close', () => {
-      if (unclosed === 0 || --unclosed > 0) return;
+      closes++;
+      if (transport.leaving.length === 0 || closes < rotations + (transport.ending ? 1 : 0)) return;
       // A millisecond's grace: the file system's clock may run a tick behind Date.now().
       const doneAt = Date.now() + 1;
       for (const { file: left, at } of transport.leaving.splice(0)) {
@@ -441,6 +450,7 @@ export class Logging extends EventEmitter<LoggingEvents> {
     if (transport.__winstonerror) transport.off('error', transport.__winstonerror);
     transport.on('error', (error: unknown) => this.reportFileError(error));
     const closeStream = (callback: () => void): void => {
+      transport.ending = true;
       (transport.logStream as unknown as { end(callback: () => void): void }).end(callback);
     };
     transport.close = () => undefined; // winston closes on unpipe, before the records in flight are written
