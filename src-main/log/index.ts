@@ -247,8 +247,6 @@ export class Logging extends EventEmitter<LoggingEvents> {
     // could not see yet. The file last written stays plain: the next run goes on writing it.
     await this.sweeping;
     if (last === undefined) return;
-    // Files rotated away from in a burst may still be being opened and written.
-    if (last.leaving.length > 0) await new Promise<void>((resolve) => (last.onLeft = resolve));
     await this.sweep(last);
   }
 
@@ -444,7 +442,10 @@ export class Logging extends EventEmitter<LoggingEvents> {
 
   /**
    * Takes a file transport out of the logger, lets what it already holds reach the disk, then closes
-   * it. Its files are then no longer in use, but with `keepInUse` (at close, for the last sweep).
+   * it, and waits for the streams of the files it left (a burst) to close too. Its files are then
+   * no longer in use, but with `keepInUse` (at close, for the last sweep). Those files were let go
+   * once the current stream had finished: a sweep after a reload could delete or gzip one whose
+   * open was still to come, and close() after a reload did not wait for them.
    */
   private retireFile(transport: FileTransport, { keepInUse = false } = {}): void {
     if (transport.__winstonerror) transport.off('error', transport.__winstonerror);
@@ -458,7 +459,7 @@ export class Logging extends EventEmitter<LoggingEvents> {
     const done = new Promise<void>((resolve) => {
       transport.once('error', () => resolve()); // reported above; closing must not hang on a broken disk
       transport.end(() => closeStream(resolve));
-    });
+    }).then(() => (transport.leaving.length === 0 ? undefined : new Promise<void>((resolve) => (transport.onLeft = resolve))));
     this.retiring.add(done);
     void done.then(() => {
       this.retiring.delete(done);
