@@ -62,8 +62,11 @@ export function readUInt(buf: Buffer, at: number, width: Width): number {
   }
 }
 
+/** The largest value of each width (8 bytes: the largest integer a number holds exactly). */
+const MAX_OF_WIDTH: Readonly<Record<Width, number>> = { 1: 0xff, 2: 0xffff, 4: 0xffff_ffff, 8: Number.MAX_SAFE_INTEGER };
+
 export function writeUInt(buf: Buffer, at: number, width: Width, value: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > (width === 8 ? Number.MAX_SAFE_INTEGER : 2 ** (8 * width) - 1)) {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_OF_WIDTH[width]) {
     throw new RangeError(`value ${value} does not fit in ${width} bytes`);
   }
   switch (width) {

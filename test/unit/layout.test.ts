@@ -60,6 +60,17 @@ describe('record layouts', () => {
     expect(decoded.trailing).toBe(0);
   });
 
+  it("refuse an extra field's value that does not fit its width, at every width, and write the largest that does", () => {
+    const local = { local: true };
+    expect(() => EXTRA_EXTENDED_TIMESTAMP.encode({ flags: 256, modTime: 0 }, local)).toThrow('value 256 does not fit in 1 bytes');
+    expect(() => EXTRA_EXTENDED_TIMESTAMP.encode({ flags: 1, modTime: 2 ** 32 }, local)).toThrow(`value ${2 ** 32} does not fit in 4 bytes`);
+    expect(() => EXTRA_EXTENDED_TIMESTAMP.encode({ flags: 1, modTime: -1 }, local)).toThrow('value -1 does not fit in 4 bytes');
+    const zip64 = { local: false, zip64: { uncompressedSize: true, compressedSize: false, relativeOffsetOfLocalHeader: false, diskNumberStart: false } };
+    expect(() => EXTRA_ZIP64.encode({ originalSize: 2 ** 53 }, zip64)).toThrow(`value ${2 ** 53} does not fit in 8 bytes`);
+    const largest = EXTRA_EXTENDED_TIMESTAMP.encode({ flags: 255, modTime: 2 ** 32 - 1, acTime: 0, crTime: 0 }, local);
+    expect(EXTRA_EXTENDED_TIMESTAMP.decode(largest, 4, largest.length, local).values).toEqual({ flags: 255, modTime: 2 ** 32 - 1, acTime: 0, crTime: 0 });
+  });
+
   it('read only the modification time from a central extended timestamp', () => {
     const central = Buffer.from([0x55, 0x54, 5, 0, 0b011, 0x10, 0x20, 0x30, 0x40]);
     expect(EXTRA_EXTENDED_TIMESTAMP.decode(central, 4, central.length, { local: false }).values).toEqual({ flags: 3, modTime: 0x40302010 });
