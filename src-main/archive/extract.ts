@@ -29,7 +29,7 @@ import { cancelledError, entryData, entryProblem, scanSpans, type EntryProblem, 
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, counted, isZipError } from '../zip/errors.js';
 import type { ArchiveNote, RandomAccessSource, ZipEntry } from '../zip/model.js';
-import { CASE_INSENSITIVE_BY_DEFAULT, foldCase, namesTargetItself, symlinkTargetStaysInside, trySafeEntryPath, unusableLinkTarget, type PathFold, type SafePath } from '../zip/paths.js';
+import { CASE_INSENSITIVE_BY_DEFAULT, NAME_RULES, foldCase, namesTargetItself, symlinkTargetStaysInside, trySafeEntryPath, unusableLinkTarget, type PathFold, type SafePath } from '../zip/paths.js';
 import { jsonEscapedBytes, utf8OrEscaped } from '../zip/names.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { canReadChunks, dataRefusal, storedSizesDiffer } from '../zip/entry-data.js';
@@ -121,6 +121,8 @@ const SKIP_REASONS = {
   EARLIER_SAME_NAME: ({ path }) => `an earlier entry is also named ${path}`,
   LATER_SAME_FILE: ({ other }) => `a later entry, ${other}, names the same file here`,
   EARLIER_SAME_FILE: ({ other }) => `an earlier entry, ${other}, names the same file here`,
+  LATER_SAME_PATH: ({ path }) => `a later entry is also written as ${path}`,
+  EARLIER_SAME_PATH: ({ path }) => `an earlier entry is also written as ${path}`,
   ALREADY_EXISTS: ({ path }) => `${path} already exists`,
   EXTRACTED_BEFORE: ({ path }) => `${path} was extracted by this job before it was cut short`,
   EXTRACTED_BEFORE_AS: ({ path, written }) => `${path} was extracted by this job as ${written} before it was cut short`,
@@ -158,7 +160,7 @@ export interface ExtractResult {
   readonly skipped: SkippedEntry[];
   /** …and how many were. */
   readonly skippedCount: number;
-  /** The first LISTED_NOTES entries written under another name than their own (rename policy)… */
+  /** The first LISTED_NOTES entries written under another name than their own (the rename policy, or a name Windows cannot hold: zip/paths.ts forWindows)… */
   readonly renamed: RenamedEntry[];
   /** …and how many were. */
   readonly renamedCount: number;
@@ -337,7 +339,7 @@ async function extractUntilStopped(
   // Files are written in span batches (archive/extract-files.ts) on this thread and a helper
   // thread; that needs the archive by path. Without it, every file takes the streaming road.
   /** Per span batch: the part of the directory its files come from, and for each file where it asked to go and where the policy put it. */
-  const destinations = new Map<number, { readonly part: number; readonly places: { requested: string; path: string }[] }>();
+  const destinations = new Map<number, { readonly part: number; readonly places: Place[] }>();
   // (Both called from pass 2 on; what they count is declared below.) A large entry's bytes are
   // counted while it is written; the rest when it settles.
   const onBytes = (batch: SpanBatch, bytes: number): void => progress.partial(batch.id, bytes, batch.tasks[0]!.entry.name);
@@ -352,9 +354,9 @@ async function extractUntilStopped(
       if (outcome === null) {
         filesWritten++;
         bytesWritten += entry.uncompressedSize;
-        if (place.path !== place.requested) renamed.add({ index: entry.index, entry: entry.name, path: place.path });
+        if (underNewName(place.safe, place.path)) renamed.add({ index: entry.index, entry: entry.name, path: place.path });
       } else if (outcome !== undefined && !signal?.aborted) {
-        problems.add({ ...outcome, entry: entry.name, index: entry.index }, part, mayGiveWay(outcome.code, place.requested));
+        problems.add({ ...outcome, entry: entry.name, index: entry.index }, part, mayGiveWay(outcome.code, place.safe.path));
         noteIo(outcome.code);
       }
       done(entry, entry.uncompressedSize - (i === 0 ? already : 0));
@@ -433,7 +435,7 @@ async function extractUntilStopped(
       }
       filesWritten++;
       bytesWritten += plan.entry.uncompressedSize;
-      if (outcome.path !== plan.safe.path) renamed.add({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
+      if (underNewName(plan.safe, outcome.path)) renamed.add({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
       return true;
     } catch (error) {
       fail(plan, error, part);
@@ -460,7 +462,7 @@ async function extractUntilStopped(
         return false;
       }
       symlinksCreated++;
-      if (outcome.path !== plan.safe.path) renamed.add({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
+      if (underNewName(plan.safe, outcome.path)) renamed.add({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
       return true;
     } catch (error) {
       fail(plan, error, undefined);
@@ -472,7 +474,7 @@ async function extractUntilStopped(
   const symlinks = new EntryList();
 
   let spanBatches: SpanBatch[] = [];
-  let places: { requested: string; path: string }[] = [];
+  let places: Place[] = [];
   /** The part of the directory being planned (pass 2's batch of central records, from 0). */
   let part = -1;
   const batcher = new SpanBatcher(reader.source.size, (batch) => {
@@ -514,6 +516,7 @@ async function extractUntilStopped(
           directories.add(plan.entry, plan.safe.path, folder, (plan.entry.unixMode ?? 0) & PERMISSION_BITS);
           // Counted when this run made it: a run again into the same folder made none, and said '3 folders'.
           if (disk.made(folder)) directoriesCreated++;
+          if (plan.safe.changedForWindows) renamed.add({ index: plan.entry.index, entry: plan.entry.name, path: plan.safe.path });
         } catch (error) {
           fail(plan, error, part);
         }
@@ -550,7 +553,7 @@ async function extractUntilStopped(
           };
           // (add may first hand the batch so far, with its places, to the emit callback above.)
           batcher.add(task);
-          places.push({ requested: plan.safe.path, path: placed.path });
+          places.push({ safe: plan.safe, path: placed.path });
         } catch (error) {
           fail(plan, error, part);
           done(plan.entry, plan.entry.uncompressedSize);
@@ -995,9 +998,23 @@ function planEntry(
   return { entry, safe, kind };
 }
 
+/** Where a file of a span batch asked to go (its safe path) and where the policy put it. */
+interface Place {
+  readonly safe: SafePath;
+  readonly path: string;
+}
+
+/** Whether an entry placed at `path` went there under another name than its own: the policy's (rename), or one Windows can hold (zip/paths.ts forWindows). */
+function underNewName(safe: SafePath, path: string): boolean {
+  return path !== safe.path || safe.changedForWindows === true;
+}
+
 /** Why an entry gives way to another that names its path (`other`, as that entry has it). */
 function sameFile(which: 'LATER' | 'EARLIER', other: string, path: string): SkipReason {
-  return other === path ? skipReason(`${which}_SAME_NAME`, { path }) : skipReason(`${which}_SAME_FILE`, { other });
+  if (other !== path) return skipReason(`${which}_SAME_FILE`, { other });
+  // Under Windows' rules either name may have been changed to this path ("a?" and "a*" are both
+  // written as "a_"): said as the path both are written as, not as the other entry's name.
+  return skipReason(NAME_RULES === 'windows' ? `${which}_SAME_PATH` : `${which}_SAME_NAME`, { path });
 }
 
 /** The mode bits to give a file: the stored Unix permissions, or a default from the DOS attributes. */

@@ -11,6 +11,9 @@
 //   - "." and empty segments are dropped, "a/../b" becomes "b"; a ".." that would climb above
 //     the target is refused.
 // What is left is a list of plain segments; joined with "/" it names the file under the target.
+// Where names keep to Windows' rules (NAME_RULES), a segment Windows cannot hold is then changed
+// into one it can (forWindows), as 7-Zip and WinRAR change it there: extract reports the entry as
+// written under a new name.
 
 import { ZipError } from './errors.js';
 
@@ -21,6 +24,8 @@ export interface SafePath {
   readonly path: string;
   /** The stored name ended in a separator: the entry names a folder. */
   readonly trailingSlash: boolean;
+  /** A segment was changed to a name Windows can hold (forWindows): the path is not the stored name's. */
+  readonly changedForWindows?: true;
 }
 
 const DRIVE_LETTER = /^[A-Za-z]:/;
@@ -97,15 +102,57 @@ export function namesTargetItself(name: string): boolean {
 
 /** The safe relative form of a stored name; rejects with ZipError UNSAFE_PATH. */
 export function safeEntryPath(name: string): SafePath {
-  const result = normalize(name);
+  const result = pathOnDisk(name);
   if (result instanceof UnsafeName) throw unsafeNameError(name, result);
   return result;
 }
 
 /** Like safeEntryPath, but hands back the error instead of throwing it (for loops over many names). */
 export function trySafeEntryPath(name: string): SafePath | ZipError {
-  const result = normalize(name);
+  const result = pathOnDisk(name);
   return result instanceof UnsafeName ? unsafeNameError(name, result) : result;
+}
+
+/**
+ * Which names the file system here can hold: any but "/" and NUL ('posix'), or only those Windows
+ * allows ('windows'). Windows' own, and anywhere with ZIPDESK_NAME_RULES=windows in the
+ * environment: for a FAT or exFAT drive or a Windows share, which refuse the same characters.
+ */
+export type NameRules = 'posix' | 'windows';
+export const NAME_RULES: NameRules = process.platform === 'win32' || process.env['ZIPDESK_NAME_RULES'] === 'windows' ? 'windows' : 'posix';
+
+/** The path a stored name is extracted to under NAME_RULES, or why it is refused. */
+function pathOnDisk(name: string): SafePath | UnsafeName {
+  const result = normalize(name);
+  return NAME_RULES === 'windows' && !(result instanceof UnsafeName) ? forWindows(result) : result;
+}
+
+/**
+ * What Windows refuses in a segment: the characters < > : " | ? * and the controls (NUL is refused
+ * before this); a "." or " " at the end (Windows drops them, so "a." and "a" would be one name, and
+ * most programs cannot open a file whose name keeps them); and the names of devices, alone or
+ * before an extension ("CON", "nul.txt", "COM1.log"), which name no file there.
+ */
+const WINDOWS_REFUSES = /[<>:"|?*\u0001-\u001f]|[. ](?:\/|$)|(?:^|\/)(?:con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³]) *(?:\.|\/|$)/i;
+const WINDOWS_CHARACTERS = /[<>:"|?*\u0001-\u001f]/g;
+const WINDOWS_DEVICE = /^(?:con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³]) *(?:\.|$)/i;
+
+/**
+ * A safe path whose every segment Windows can hold: each character it refuses becomes "_", as
+ * does a "." or " " at a segment's end, and a device's name gets "_" before it ("CON.txt" →
+ * "_CON.txt"). Neither makes a segment empty, "." or "..", nor adds a separator: the path stays
+ * safe. (Two names may then become one, "a?" and "a*": extract settles that by its policy, as for
+ * any two entries of one path.)
+ */
+export function forWindows(safe: SafePath): SafePath {
+  if (!WINDOWS_REFUSES.test(safe.path)) return safe;
+  const segments = safe.segments.map((segment) => {
+    let kept = segment.replace(WINDOWS_CHARACTERS, '_');
+    const last = kept.at(-1);
+    if (last === '.' || last === ' ') kept = kept.slice(0, -1) + '_';
+    return WINDOWS_DEVICE.test(kept) ? '_' + kept : kept;
+  });
+  return { segments, path: segments.join('/'), trailingSlash: safe.trailingSlash, changedForWindows: true };
 }
 
 /** Which rule refuses a name (normalize): the error's kind, which the window's safety report words in its language. */
@@ -265,7 +312,7 @@ export function foldedPathKey(path: string, folders?: FolderKeySink): number {
 
 /** The key of the path a stored name is extracted to (folded by `fold`), or NaN when the name is refused. */
 export function namePathKey(name: string, folders?: FolderKeySink, fold?: PathFold): number {
-  const safe = normalize(name);
+  const safe = pathOnDisk(name);
   if (safe instanceof UnsafeName) return Number.NaN;
   return pathKey(fold === undefined ? safe.path : fold(safe.path), folders);
 }
@@ -280,7 +327,8 @@ export function namePathKey(name: string, folders?: FolderKeySink, fold?: PathFo
  * hear some folder keys of a name that then turns out not to be plain.
  */
 export function plainNamePathKey(bytes: Uint8Array, start: number, end: number, folders?: FolderKeySink): number | undefined {
-  if (end === start) return undefined;
+  // (Under Windows' rules a printable name may still be changed: namePathKey knows how.)
+  if (end === start || NAME_RULES === 'windows') return undefined;
   const last = end - 1;
   if (bytes[last] === SLASH && end - start > 1) end = last;
   let a = KEY_SEED_A;
