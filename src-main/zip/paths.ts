@@ -133,9 +133,13 @@ function pathOnDisk(name: string): SafePath | UnsafeName {
  * most programs cannot open a file whose name keeps them); and the names of devices, alone or
  * before an extension ("CON", "nul.txt", "COM1.log"), which name no file there.
  */
-const WINDOWS_REFUSES = /[<>:"|?*\u0001-\u001f]|[. ](?:\/|$)|(?:^|\/)(?:con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³]) *(?:\.|\/|$)/i;
-const WINDOWS_CHARACTERS = /[<>:"|?*\u0001-\u001f]/g;
-const WINDOWS_DEVICE = /^(?:con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³]) *(?:\.|$)/i;
+const WINDOWS_CHARACTER = String.raw`[<>:"|?*\u0001-\u001f]`;
+const WINDOWS_DEVICE_NAME = String.raw`(?:con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³]) *`;
+/** Whether a path (segments joined by "/") has a segment Windows refuses. */
+const WINDOWS_REFUSES = new RegExp(String.raw`${WINDOWS_CHARACTER}|[. ](?:/|$)|(?:^|/)${WINDOWS_DEVICE_NAME}(?:\.|/|$)`, 'i');
+const WINDOWS_CHARACTERS = new RegExp(WINDOWS_CHARACTER, 'g');
+/** A segment that is a device's name (with nothing, or an extension, after it). */
+const WINDOWS_DEVICE = new RegExp(String.raw`^${WINDOWS_DEVICE_NAME}(?:\.|$)`, 'i');
 
 /**
  * A safe path whose every segment Windows can hold: each character it refuses becomes "_", as
