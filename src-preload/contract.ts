@@ -391,6 +391,7 @@ export const SAFETY_WORDINGS = [
   'UNSUPPORTED_METHOD',
   'UNSUPPORTED_METHOD.UNKNOWN',
   'DISGUISED_NAME',
+  'WINDOWS_NAME',
   'TOO_LARGE',
   // What is off about the archive as a whole (ArchiveNoteView, a Test or Extract job's notes too).
   'DIRECTORY_SLACK',

@@ -193,6 +193,7 @@ function safetyLines(report: SafetyReport): string[] {
   );
   list('encrypted', report.encrypted, (i) => JSON.stringify(i));
   list('names that can look like others', report.disguisedNames, (i) => JSON.stringify(i));
+  list('names Windows cannot hold, and what extraction writes instead', report.windowsNames, (i) => `${JSON.stringify(i.entry)} → ${JSON.stringify(i.path)}`);
   list('unsupported methods', report.unsupported, (i) => `${JSON.stringify(i.entry)}: method ${i.method} (${i.methodName})`);
   return lines;
 }

@@ -53,7 +53,7 @@ export function toSafetyView(report: SafetyReport): SafetyView {
     else problems.push({ severity, code, entry, message });
   };
   // Each kind lists its first LISTED findings and counts them all: what it did not list is counted.
-  const findings = [report.unsafeNames, report.unsafeSymlinks, report.overlaps, report.badLocalHeaders, report.localHeaderMismatches, report.duplicateNames, report.caseCollisions, report.fileFolderConflicts, report.encrypted, report.unsupported, report.disguisedNames];
+  const findings = [report.unsafeNames, report.unsafeSymlinks, report.overlaps, report.badLocalHeaders, report.localHeaderMismatches, report.duplicateNames, report.caseCollisions, report.fileFolderConflicts, report.encrypted, report.unsupported, report.disguisedNames, report.windowsNames];
   for (const item of report.unsafeNames.items) addError('danger', 'UNSAFE_PATH', item.entry, item.reason, item);
   for (const item of report.unsafeSymlinks.items) {
     // The target after the reason, when there is one to show; an error reading it after what it is.
@@ -84,6 +84,7 @@ export function toSafetyView(report: SafetyReport): SafetyView {
     else add('warning', 'UNSUPPORTED_METHOD', item.entry, `compression method ${item.method} (${item.methodName}) cannot be extracted`, { method: item.method, name: item.methodName });
   }
   for (const entry of report.disguisedNames.items) add('warning', 'DISGUISED_NAME', entry, 'the name holds control, invisible or right-to-left override characters (shown escaped), which can make it look like another name', {});
+  for (const item of report.windowsNames.items) add('warning', 'WINDOWS_NAME', item.entry, `Windows cannot hold this name: extraction writes it as ${item.path}`, { path: item.path });
   // The archive's own (entry null): the window words them by code, from their numbers.
   for (const note of report.archiveNotes) add('warning', note.code, null, note.message, note.params);
   const ratio = report.highestCompressionRatio;

@@ -100,16 +100,16 @@ export function namesTargetItself(name: string): boolean {
   return true;
 }
 
-/** The safe relative form of a stored name; rejects with ZipError UNSAFE_PATH. */
-export function safeEntryPath(name: string): SafePath {
-  const result = pathOnDisk(name);
+/** The safe relative form of a stored name (under `rules`: see NAME_RULES); rejects with ZipError UNSAFE_PATH. */
+export function safeEntryPath(name: string, rules: NameRules = NAME_RULES): SafePath {
+  const result = pathOnDisk(name, rules);
   if (result instanceof UnsafeName) throw unsafeNameError(name, result);
   return result;
 }
 
 /** Like safeEntryPath, but hands back the error instead of throwing it (for loops over many names). */
-export function trySafeEntryPath(name: string): SafePath | ZipError {
-  const result = pathOnDisk(name);
+export function trySafeEntryPath(name: string, rules: NameRules = NAME_RULES): SafePath | ZipError {
+  const result = pathOnDisk(name, rules);
   return result instanceof UnsafeName ? unsafeNameError(name, result) : result;
 }
 
@@ -121,10 +121,10 @@ export function trySafeEntryPath(name: string): SafePath | ZipError {
 export type NameRules = 'posix' | 'windows';
 export const NAME_RULES: NameRules = process.platform === 'win32' || process.env['ZIPDESK_NAME_RULES'] === 'windows' ? 'windows' : 'posix';
 
-/** The path a stored name is extracted to under NAME_RULES, or why it is refused. */
-function pathOnDisk(name: string): SafePath | UnsafeName {
+/** The path a stored name is extracted to under `rules`, or why it is refused. */
+function pathOnDisk(name: string, rules: NameRules = NAME_RULES): SafePath | UnsafeName {
   const result = normalize(name);
-  return NAME_RULES === 'windows' && !(result instanceof UnsafeName) ? forWindows(result) : result;
+  return rules === 'windows' && !(result instanceof UnsafeName) ? forWindows(result) : result;
 }
 
 /**

@@ -21,7 +21,7 @@ import { METHOD_DEFLATED, METHOD_STORED, methodName } from './constants.js';
 import { localHeaderIn, readLocalHeader, type LocalHeader } from './entry-data.js';
 import { ZipError, counted, isZipError, wordedAs, type Worded } from './errors.js';
 import type { ArchiveNote, HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
-import { foldCase, foldedPathKey, hasDisguisingCharacters, namesTargetItself, pathKey, symlinkTargetStaysInside, trySafeEntryPath, unusableLinkTarget, type SafePath } from './paths.js';
+import { NAME_RULES, foldCase, foldedPathKey, hasDisguisingCharacters, namesTargetItself, pathKey, symlinkTargetStaysInside, trySafeEntryPath, unusableLinkTarget, type NameRules, type SafePath } from './paths.js';
 import { FileFolders } from './file-folders.js';
 import { jsonEscapedBytes } from './names.js';
 import { KeyColumn, PathGroups, mergedGroups, type Groups } from './path-groups.js';
@@ -87,6 +87,8 @@ export interface SafetyReport {
   readonly unsupported: Finding<{ readonly entry: string; readonly method: number; readonly methodName: string }>;
   /** Names holding control or bidirectional characters, which make them show as other names. */
   readonly disguisedNames: Finding<string>;
+  /** Names Windows cannot hold, under Windows' rules (SafetyOptions.nameRules): `path` is what extraction writes instead (zip/paths.ts forWindows). */
+  readonly windowsNames: Finding<{ readonly entry: string; readonly path: string }>;
   readonly localHeaderMismatches: Finding<{ readonly entry: string; readonly mismatches: HeaderMismatch[] }>;
   /**
    * Entries whose headers cannot be read: a local header with a bad signature or past the end of
@@ -107,6 +109,8 @@ export interface SafetyOptions {
   readonly checkLocalHeaders?: boolean;
   /** Entries of repeated paths looked at in one pass over the directory (zip/path-groups.ts MAX_CANDIDATES). */
   readonly candidatesAtOnce?: number;
+  /** The names the file system that extraction writes to can hold (default: this system's, NAME_RULES). */
+  readonly nameRules?: NameRules;
 }
 
 class Collector<T> {
@@ -129,6 +133,8 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   const encrypted = new Collector<string>();
   const unsupported = new Collector<{ entry: string; method: number; methodName: string }>();
   const disguisedNames = new Collector<string>();
+  const windowsNames = new Collector<{ entry: string; path: string }>();
+  const rules = options.nameRules ?? NAME_RULES;
   const localHeaderMismatches = new Collector<{ entry: string; mismatches: HeaderMismatch[] }>();
   const unreadableLocalHeaders = new Collector<{ entry: string; code: string; message: string } & Worded>();
   const damagedRecords = new Collector<{ entry: string; code: string; message: string } & Worded>();
@@ -186,12 +192,13 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
         unsupported.add({ entry: entry.name, method: entry.compressionMethod, methodName: methodName(entry.compressionMethod) });
       }
       if (hasDisguisingCharacters(entry.name)) disguisedNames.add(entry.name);
-      const safe = extractedPath(entry);
+      const safe = extractedPath(entry, rules);
       if (safe === undefined) continue;
       if (safe instanceof ZipError) {
         unsafeNames.add({ entry: entry.name, reason: safe.message, ...wordedAs(safe) });
         continue;
       }
+      if (safe.changedForWindows) windowsNames.add({ entry: entry.name, path: safe.path });
       foldedKeys.add(fileFolders.key(safe.path, entry.isDirectory));
       if (entry.isSymlink && !entry.isDirectory) {
         const refused = await refusedLink(reader, entry, safe, signal);
@@ -240,7 +247,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
             unnamed--;
           }
           if (!fileFolderPass && (repeatedFolds.size === 0 || (part > 0 && places![at]! % parts.length !== part))) continue;
-          const safe = extractedPath(entry);
+          const safe = extractedPath(entry, rules);
           if (safe === undefined || safe instanceof ZipError) continue;
           if (fileFolderPass) {
             fileFolders.see(at, safe.path, entry.isDirectory);
@@ -272,7 +279,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
       for (const entry of batch) {
         const wanted = named.get(index++);
         if (wanted === undefined) continue;
-        const safe = extractedPath(entry);
+        const safe = extractedPath(entry, rules);
         wanted.name = entry.name;
         wanted.path = safe === undefined || safe instanceof ZipError ? '' : safe.path;
         left--;
@@ -324,6 +331,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
     encrypted: encrypted.done(),
     unsupported: unsupported.done(),
     disguisedNames: disguisedNames.done(),
+    windowsNames: windowsNames.done(),
     localHeaderMismatches: localHeaderMismatches.done(),
     badLocalHeaders,
     archiveNotes,
@@ -344,6 +352,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   say(report.encrypted.count, 'encrypted entry (not supported)', 'encrypted entries (not supported)');
   say(report.unsupported.count, 'entry with an unsupported compression method', 'entries with an unsupported compression method');
   say(report.disguisedNames.count, 'name with control, invisible or right-to-left override characters, which can make it look like another', 'names with control, invisible or right-to-left override characters, which can make a name look like another');
+  say(report.windowsNames.count, 'name Windows cannot hold: extraction writes it under another', 'names Windows cannot hold: extraction writes them under others');
   for (const note of archiveNotes) summary.push(note.message);
   if (highest !== null && highest.ratio > BOMB_RATIO) summary.push(`compression ratio ${highest.ratio}:1 for ${highest.entry} looks like a decompression bomb`);
   const dangerous = report.unsafeNames.count + report.unsafeSymlinks.count + report.overlaps.count + report.localHeaderMismatches.count + report.badLocalHeaders.count > 0;
@@ -393,9 +402,9 @@ class LocalHeaders {
 }
 
 /** Where the entry is extracted to; undefined for "./" (the target folder itself), a ZipError for a refused name. */
-function extractedPath(entry: ZipEntry): SafePath | ZipError | undefined {
+function extractedPath(entry: ZipEntry, rules: NameRules): SafePath | ZipError | undefined {
   if (entry.isDirectory && namesTargetItself(entry.name)) return undefined;
-  return trySafeEntryPath(entry.name);
+  return trySafeEntryPath(entry.name, rules);
 }
 
 type RefusedLink = { entry: string; target: string; reason: string; kind: RefusedLinkKind } & Worded;

@@ -11,7 +11,7 @@ import { openFileSource } from '../../src-main/archive/file-source.js';
 import { testArchive } from '../../src-main/archive/test-archive.js';
 import { openZip } from '../../src-main/zip/reader.js';
 import { CENTRAL_DIRECTORY_HEADER, DIGITAL_SIGNATURE, END_OF_CENTRAL_DIRECTORY, LOCAL_FILE_HEADER } from '../../src-main/zip/records.js';
-import { buildSafetyReport } from '../../src-main/zip/safety.js';
+import { buildSafetyReport, type SafetyOptions } from '../../src-main/zip/safety.js';
 import { type CraftEntry, craftZip, run, tempDir, withBytesBeforeEnd, writeArchive } from './craft.js';
 import { messWith } from './reader-fixtures.js';
 
@@ -267,11 +267,11 @@ describe('a ZIP64 end record the reader ignores', () => {
 
 describe('in the window', () => {
   /** The safety report of these bytes as the window gets it. */
-  async function viewOf(bytes: Buffer, name: string) {
+  async function viewOf(bytes: Buffer, name: string, options: SafetyOptions = {}) {
     const { toSafetyView } = await import('../../src-main/ipc/archives.js');
     const source = await openFileSource(writeArchive(dir, name, bytes));
     try {
-      return toSafetyView(await buildSafetyReport(await openZip(source)));
+      return toSafetyView(await buildSafetyReport(await openZip(source), options));
     } finally {
       await source.close();
     }
@@ -331,6 +331,8 @@ describe('in the window', () => {
     { name: 'data.odd', data: 's', method: 4660 },
     { name: 'invoice\u202efdp.exe', data: 'i' },
   ]);
+  /** A name Windows cannot hold, read under Windows' rules (zip/paths.ts forWindows). */
+  const windowsNames = craftZip([{ name: 'what?.txt', data: 'w' }]);
   /** What is off about the archive as a whole, each note. */
   const notes = [
     withBytesBeforeEnd(plain, Buffer.alloc(16), true),
@@ -349,8 +351,10 @@ describe('in the window', () => {
     const { findingText } = await import('../../src-renderer/lib/i18n.js');
     const { visibleText } = await import('../../src-renderer/lib/visible.js');
     const seen = new Set<string>();
-    for (const [i, bytes] of [unsafeNames, refusedLinks, overlapping, headers, others, ...notes].entries()) {
-      for (const problem of (await viewOf(bytes, `a${i}.zip`)).problems) {
+    const archives: [Buffer, SafetyOptions][] = [unsafeNames, refusedLinks, overlapping, headers, others, ...notes].map((bytes) => [bytes, {}]);
+    archives.push([windowsNames, { nameRules: 'windows' }]);
+    for (const [i, [bytes, options]] of archives.entries()) {
+      for (const problem of (await viewOf(bytes, `a${i}.zip`, options)).problems) {
         const wording = problem.kind === undefined ? problem.code : `${problem.code}.${problem.kind}`;
         seen.add(wording);
         const english = findingText(problem, 'en');

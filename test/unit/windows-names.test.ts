@@ -9,7 +9,10 @@ import { existsSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openFileSource } from '../../src-main/archive/file-source.js';
 import { NAME_RULES, forWindows, safeEntryPath } from '../../src-main/zip/paths.js';
+import { openZip } from '../../src-main/zip/reader.js';
+import { buildSafetyReport } from '../../src-main/zip/safety.js';
 import { run, tempDir, tree } from './craft.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -152,9 +155,37 @@ describe('extract under Windows rules (ZIPDESK_NAME_RULES=windows)', () => {
     expect((JSON.parse(renamed.stdout) as { renamed: { entry: string; path: string }[] }).renamed).toContainEqual({ entry: 'a*', path: 'a_ (1)' });
   });
 
-  it('the safety report names the two entries that are written to one path', () => {
+  it('the safety report lists each name Windows cannot hold with what is written instead, and the two written to one path; under its rules only', async () => {
+    const source = await openFileSource(path.join(dir, 'names.zip'));
+    try {
+      const reader = await openZip(source);
+      const windows = await buildSafetyReport(reader, { nameRules: 'windows' });
+      expect(windows.windowsNames).toEqual({
+        count: 9,
+        items: [
+          { entry: 'what?.txt', path: 'what_.txt' },
+          { entry: 'CON', path: '_CON' },
+          { entry: 'a?', path: 'a_' },
+          { entry: 'a*', path: 'a_' },
+          { entry: 'dir:/inner.txt', path: 'dir_/inner.txt' },
+          { entry: 'trail.', path: 'trail_' },
+          { entry: 'big?.bin', path: 'big_.bin' },
+          { entry: 'empty|/', path: 'empty_' },
+          { entry: 'link?', path: 'link_' },
+        ],
+      });
+      expect(windows.duplicateNames.items).toEqual([{ path: 'a_', count: 2, entries: ['a?', 'a*'] }]);
+      expect(windows.summary).toContain('9 names Windows cannot hold: extraction writes them under others');
+      expect(windows.verdict).toBe('caution');
+      const posix = await buildSafetyReport(reader, { nameRules: 'posix' });
+      expect([posix.windowsNames.count, posix.duplicateNames.count, posix.verdict]).toEqual([0, 0, 'ok']);
+    } finally {
+      await source.close();
+    }
+    // The command line's, under the rules the environment puts in force.
     const report = spawnSync(process.execPath, [bin, 'inspect', 'names.zip'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ZIPDESK_NAME_RULES: 'windows', ZIPDESK_LOG_CONFIG: '' } });
     expect(report.stdout).toContain('duplicate paths:\n    a_: "a?", "a*"');
+    expect(report.stdout).toContain('names Windows cannot hold, and what extraction writes instead:\n    "what?.txt" → "what_.txt"\n    "CON" → "_CON"\n');
   });
 
   it('without them, every name is written as stored', () => {
