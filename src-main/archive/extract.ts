@@ -18,6 +18,7 @@
 import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, lutimesSync, mkdirSync, openSync, realpathSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import { open, readdir, realpath, rename, stat, type FileHandle } from 'node:fs/promises';
 import { makeFolderPath } from './make-folder.js';
+import { foldsCase } from './name-probe.js';
 import type { Readable } from 'node:stream';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -72,7 +73,8 @@ export interface ExtractOptions {
   /**
    * Take names that differ only in case (or in how a letter is composed) for one path, as the
    * file systems of macOS and Windows do: "a.txt" after "A.txt" is then settled by the policy
-   * instead of silently replacing it there. Default: true on macOS and Windows.
+   * instead of silently replacing it there. Default: true on macOS and Windows, and elsewhere
+   * when the target folder's file system takes them so (a FAT or exFAT drive: name-probe.ts).
    */
   readonly caseInsensitive?: boolean;
   /** The archive as it was when the user opened it (file-source.ts); a file changed since is refused. */
@@ -327,10 +329,13 @@ async function extractUntilStopped(
   if (signal?.aborted) throw cancelledError();
 
   const selected = options.entryRanges === undefined ? selector(options.entries) : rangeSelector(options.entryRanges);
-  const fold = options.caseInsensitive ?? CASE_INSENSITIVE_BY_DEFAULT ? foldCase : undefined;
+  const made = await TargetFolder.make(target);
+  // Names one but for case are one path where the target's file system takes them so: on macOS
+  // and Windows by default, elsewhere when it does (a FAT or exFAT drive: name-probe.ts).
+  const fold = (options.caseInsensitive ?? (CASE_INSENSITIVE_BY_DEFAULT || (await foldsCase(made.root)))) ? foldCase : undefined;
   /** What is remembered of the paths met more than once: planned, replaced, renamed, claimed (known-paths.ts). */
   const known = new KnownPaths(fold);
-  const disk = await TargetFolder.open(target, fold, known, archive, hold);
+  const disk = await TargetFolder.open(made, fold, known, archive, hold);
   if (policy === 'rename') disk.resumedFrom = options.resumedFrom;
   // Kept with the entry's index, to be reported in central directory order.
   const skipped = new FirstByIndex<SkippedEntry & { index: number }>(LISTED_NOTES);
@@ -1192,7 +1197,8 @@ class TargetFolder {
   /** The target folder held open, to find a temporary file by should the folder be moved away (removeTemporary). */
   held: HeldFolder | undefined;
 
-  static async open(target: string, fold: PathFold | undefined, known: KnownPaths, archive: string, hold: TargetHold): Promise<TargetFolder> {
+  /** Makes the target folder when it is not there; where it is (its real path), and whether this run made it. */
+  static async make(target: string): Promise<{ readonly root: string; readonly created: boolean }> {
     let created: boolean;
     try {
       created = (await makeFolderPath(target)) !== undefined;
@@ -1200,7 +1206,10 @@ class TargetFolder {
       const why = folderMaking(error);
       throw new ZipError('IO', `cannot create the target folder ${target}: ${why.words}`, { cause: error, kind: `TARGET_NOT_MADE.${why.kind}`, params: { target, ...why.params } });
     }
-    const root = await realpath(target);
+    return { root: await realpath(target), created };
+  }
+
+  static async open({ root, created }: { readonly root: string; readonly created: boolean }, fold: PathFold | undefined, known: KnownPaths, archive: string, hold: TargetHold): Promise<TargetFolder> {
     const { dev, ino } = await stat(root);
     const folder = new TargetFolder(root, fold, known, { dev, ino });
     hold.hold(root);

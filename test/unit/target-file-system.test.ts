@@ -1,0 +1,95 @@
+// Extracting onto a file system that compares names as Windows does, on Linux: an exFAT image (a
+// USB stick's file system), mounted through FUSE. Making the image and mounting it needs root,
+// exfatprogs and exfat-fuse (.ci/run installs them), so this runs as root, as in CI, and is
+// skipped elsewhere; the probe's answer on this machine's own file system is checked everywhere.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { extractArchive } from '../../src-main/archive/extract.js';
+import { foldsCase } from '../../src-main/archive/name-probe.js';
+import { craftZip, tempDir, tree, writeArchive } from './craft.js';
+
+const { dir, cleanup } = tempDir('zipdesk-exfat-');
+const mountPoint = path.join(dir, 'mnt');
+mkdirSync(mountPoint);
+/** The loop device the image is attached to, once mounted. */
+const device = mountExfat(path.join(dir, 'exfat.img'), mountPoint);
+afterAll(() => {
+  if (device !== undefined) {
+    spawnSync('umount', [mountPoint]);
+    spawnSync('losetup', ['-d', device]);
+  }
+  cleanup();
+});
+
+/** A 32 MiB exFAT image mounted at `at` through FUSE; its loop device, or undefined where that cannot be done. */
+function mountExfat(image: string, at: string): string | undefined {
+  const quiet = { encoding: 'utf8' as const, stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'] };
+  if (spawnSync('truncate', ['-s', '32M', image], quiet).status !== 0 || spawnSync('mkfs.exfat', [image], quiet).status !== 0) return undefined;
+  const loop = spawnSync('losetup', ['-f', '--show', image], quiet);
+  if (loop.status !== 0) return undefined;
+  const attached = loop.stdout.trim();
+  if (spawnSync('mount.exfat-fuse', [attached, at], quiet).status === 0) return attached;
+  spawnSync('losetup', ['-d', attached]);
+  return undefined;
+}
+
+/** Two pairs of names one but for case, a file each, in archive order. */
+const pairs = craftZip([
+  { name: 'README', data: 'upper' },
+  { name: 'readme', data: 'lower' },
+  { name: 'd/A.txt', data: 'A' },
+  { name: 'D/a.txt', data: 'a' },
+]);
+
+describe("the target folder's file system, asked how it compares names", () => {
+  it("this machine's temporary folder tells names apart by case (Linux), and the probe leaves nothing there", async () => {
+    const folder = path.join(dir, 'here');
+    mkdirSync(folder);
+    expect(await foldsCase(folder)).toBe(process.platform === 'linux' ? false : await foldsCase(tmpdir()));
+    expect(tree(folder)).toEqual([]);
+  });
+
+  it.skipIf(device === undefined)('an exFAT drive takes "README" and "readme" for one name, and the probe leaves nothing there', async () => {
+    const folder = path.join(mountPoint, 'probe');
+    mkdirSync(folder);
+    expect(await foldsCase(folder)).toBe(true);
+    expect(tree(folder)).toEqual([]);
+  });
+
+  it.skipIf(device === undefined)("onto it, the second of two names one but for case is settled by the policy, never silently written over the first", async () => {
+    const archive = writeArchive(dir, 'pairs.zip', pairs);
+    const read = (target: string, name: string): string => readFileSync(path.join(target, name), 'utf8');
+
+    const skip = path.join(mountPoint, 'skip');
+    const skipped = await extractArchive(archive, skip);
+    expect([skipped.filesWritten, skipped.skippedCount, skipped.ok]).toEqual([2, 2, true]);
+    expect(skipped.skipped.map(({ entry, reason }) => [entry, reason])).toEqual([
+      ['readme', 'an earlier entry, README, names the same file here'],
+      ['D/a.txt', 'an earlier entry, d/A.txt, names the same file here'],
+    ]);
+    expect(tree(skip)).toEqual(['README', 'd/', 'd/A.txt']);
+    expect([read(skip, 'README'), read(skip, 'd/A.txt')]).toEqual(['upper', 'A']);
+
+    const replace = path.join(mountPoint, 'replace');
+    expect((await extractArchive(archive, replace, { overwrite: 'replace' })).filesWritten).toBe(2);
+    expect([read(replace, 'readme'), read(replace, 'D/a.txt')]).toEqual(['lower', 'a']);
+
+    const rename = path.join(mountPoint, 'rename');
+    const renamed = await extractArchive(archive, rename, { overwrite: 'rename' });
+    expect([renamed.filesWritten, renamed.renamed]).toEqual([4, [{ entry: 'readme', path: 'readme (1)' }, { entry: 'D/a.txt', path: 'D/a (1).txt' }]]);
+    // (Said as the entry spells its folder; the disk keeps the first spelling, d.)
+    expect(tree(rename)).toEqual(['README', 'd/', 'd/A.txt', 'd/a (1).txt', 'readme (1)']);
+    expect([read(rename, 'README'), read(rename, 'readme (1)'), read(rename, 'd/A.txt'), read(rename, 'd/a (1).txt')]).toEqual(['upper', 'lower', 'A', 'a']);
+  });
+
+  it('on a file system that tells them apart, all four are written as they are', async () => {
+    const target = path.join(dir, 'apart');
+    const result = await extractArchive(writeArchive(dir, 'pairs-apart.zip', pairs), target);
+    expect([result.filesWritten, result.skippedCount]).toEqual([4, 0]);
+    expect(tree(target)).toEqual(['D/', 'D/a.txt', 'README', 'd/', 'd/A.txt', 'readme']);
+  });
+});
