@@ -16,7 +16,8 @@
 // remembered as text.
 
 import { sortedHas } from '../zip/path-groups.js';
-import { pathKey, type PathFold } from '../zip/paths.js';
+import type { ZipError } from '../zip/errors.js';
+import { NAME_RULES, pathKey, trySafeEntryPath, type NameRules, type PathFold, type SafePath } from '../zip/paths.js';
 
 /** log2 of the folder keys' bits: 2^23 bits, 1 MB. A million folders leave about 5% of other keys looking marked. */
 const FOLDER_BITS = 23;
@@ -51,13 +52,15 @@ export class ArchivePaths {
   /**
    * `keys`: the key of every entry that may be extracted (NaN for refused names is left out),
    * sorted in place, and kept only with `keepEvery`; `folders`: the keys of the folders their
-   * paths lie in; both of the paths folded by `fold`, as every path asked about is.
+   * paths lie in; both of the paths folded by `fold`, as every path asked about is, and written
+   * under `rules` (zip/paths.ts NameRules), as safePath writes them.
    */
   constructor(
     keys: Float64Array,
     private readonly folders: FolderKeys,
     private readonly fold: PathFold | undefined,
     keepEvery: boolean,
+    readonly rules: NameRules = NAME_RULES,
   ) {
     keys.sort();
     this.keys = keepEvery ? keys : undefined;
@@ -91,6 +94,11 @@ export class ArchivePaths {
   mayName(path: string): boolean {
     if (this.keys === undefined) throw new Error('ArchivePaths.mayName: every path was not kept');
     return sortedHas(this.keys, this.key(path));
+  }
+
+  /** Where an entry of this name is written under these rules (zip/paths.ts trySafeEntryPath), or why it is refused. */
+  safePath(name: string): SafePath | ZipError {
+    return trySafeEntryPath(name, this.rules);
   }
 
   private key(path: string): number {

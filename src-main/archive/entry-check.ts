@@ -11,7 +11,7 @@ import { ZipError, isZipError, stacklessZipError, wordedAs, type Worded, type Zi
 import type { ZipEntry } from '../zip/model.js';
 import type { DirectoryRange, EntrySpan, ZipReader } from '../zip/reader.js';
 import { LOCAL_FILE_HEADER } from '../zip/records.js';
-import { namePathKey, type PathFold } from '../zip/paths.js';
+import { namePathKey, type NameRules, type PathFold } from '../zip/paths.js';
 import { ArchivePaths, FolderKeys } from './archive-paths.js';
 
 export interface EntryProblem extends Worded {
@@ -83,8 +83,10 @@ export interface ScanOptions {
   readonly paths?: boolean;
   /** …keeping every path's key too, not only those that repeat (ArchivePaths.mayName, 8 bytes an entry)… */
   readonly everyPath?: boolean;
-  /** …folded so (zip/paths.ts PathFold). */
+  /** …folded so (zip/paths.ts PathFold)… */
   readonly fold?: PathFold;
+  /** …and as written under these rules (zip/paths.ts NameRules; default NAME_RULES). */
+  readonly rules?: NameRules;
 }
 
 /**
@@ -105,7 +107,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   const wholeEntries = held !== undefined || counted !== undefined;
   // The keys of the folders the counted entries' paths lie in, when paths are asked for.
   const folders = options.paths === true ? new FolderKeys() : undefined;
-  const batches: AsyncGenerator<readonly EntrySpan[]> = wholeEntries ? reader.entryBatches() : reader.spanBatches({ pathKeys: options.paths, folderKeys: folders?.add, fold: options.fold });
+  const batches: AsyncGenerator<readonly EntrySpan[]> = wholeEntries ? reader.entryBatches() : reader.spanBatches({ pathKeys: options.paths, folderKeys: folders?.add, fold: options.fold, ...(options.rules !== undefined && { rules: options.rules }) });
   // Room for the declared count (never trusted for more than a million): grown when it is short.
   const capacity = Math.max(16, Math.min(reader.info.entryCount, 1 << 20));
   // The path keys of the counted entries (8 bytes an entry), when asked for.
@@ -197,7 +199,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
         selected++;
         if (!(wholeEntries ? (entry as ZipEntry).isDirectory : entry.folderName === true)) files++;
         if (keys !== undefined) {
-          const key = wholeEntries ? namePathKey((entry as ZipEntry).name, folders!.add, options.fold) : entry.pathKey!;
+          const key = wholeEntries ? namePathKey((entry as ZipEntry).name, folders!.add, options.fold, options.rules) : entry.pathKey!;
           if (!Number.isNaN(key)) {
             if (keyCount === keys.length) keys = grown(keys);
             keys[keyCount++] = key;
@@ -235,7 +237,7 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   const spans: { -readonly [K in keyof EntrySpans]: EntrySpans[K] } = { count: selected, bytesTotal, files, overlapping, inOrder: sorted, dataEnds: dataEnds.subarray(0, count) };
   if (held !== undefined) spans.held = held;
   else if (cut !== undefined) spans.ranges = ranges;
-  if (keys !== undefined) spans.paths = new ArchivePaths(keys.subarray(0, keyCount), folders!, options.fold, options.everyPath ?? false);
+  if (keys !== undefined) spans.paths = new ArchivePaths(keys.subarray(0, keyCount), folders!, options.fold, options.everyPath ?? false, options.rules);
   return spans;
 }
 

@@ -18,7 +18,7 @@
 import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, lutimesSync, mkdirSync, openSync, realpathSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import { open, readdir, realpath, rename, stat, type FileHandle } from 'node:fs/promises';
 import { makeFolderPath } from './make-folder.js';
-import { foldsCase } from './name-probe.js';
+import { probeNames } from './name-probe.js';
 import type { Readable } from 'node:stream';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -30,7 +30,7 @@ import { cancelledError, entryData, entryProblem, scanSpans, type EntryProblem, 
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, counted, isZipError } from '../zip/errors.js';
 import type { ArchiveNote, RandomAccessSource, ZipEntry } from '../zip/model.js';
-import { CASE_INSENSITIVE_BY_DEFAULT, NAME_RULES, foldCase, namesTargetItself, symlinkTargetStaysInside, trySafeEntryPath, unusableLinkTarget, type PathFold, type SafePath } from '../zip/paths.js';
+import { CASE_INSENSITIVE_BY_DEFAULT, NAME_RULES, foldCase, namesTargetItself, symlinkTargetStaysInside, unusableLinkTarget, type NameRules, type PathFold, type SafePath } from '../zip/paths.js';
 import { jsonEscapedBytes, utf8OrEscaped } from '../zip/names.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { canReadChunks, dataRefusal, storedSizesDiffer } from '../zip/entry-data.js';
@@ -77,6 +77,13 @@ export interface ExtractOptions {
    * when the target folder's file system takes them so (a FAT or exFAT drive: name-probe.ts).
    */
   readonly caseInsensitive?: boolean;
+  /**
+   * The names the target's file system holds (zip/paths.ts NameRules): under 'windows', a name
+   * Windows cannot hold is written under one it can (forWindows). Default: NAME_RULES ('windows'
+   * on Windows), and 'windows' where the target folder's file system refuses those characters
+   * (a FAT or exFAT drive, an SMB share: name-probe.ts).
+   */
+  readonly nameRules?: NameRules;
   /** The archive as it was when the user opened it (file-source.ts); a file changed since is refused. */
   readonly expectedIdentity?: FileIdentity;
   /**
@@ -330,9 +337,15 @@ async function extractUntilStopped(
 
   const selected = options.entryRanges === undefined ? selector(options.entries) : rangeSelector(options.entryRanges);
   const made = await TargetFolder.make(target);
-  // Names one but for case are one path where the target's file system takes them so: on macOS
-  // and Windows by default, elsewhere when it does (a FAT or exFAT drive: name-probe.ts).
-  const fold = (options.caseInsensitive ?? (CASE_INSENSITIVE_BY_DEFAULT || (await foldsCase(made.root)))) ? foldCase : undefined;
+  // What names the target's file system holds, and which it takes for one (name-probe.ts): by
+  // default, Windows' rules and names one but for case on Windows (case also on macOS), and
+  // elsewhere when the file system is of that kind (a FAT or exFAT drive, an SMB share).
+  // (Not asked where both are known: on Windows a ":" in the probe's name would make a stream of a file.)
+  const caseKnown = options.caseInsensitive !== undefined || CASE_INSENSITIVE_BY_DEFAULT;
+  const rulesKnown = options.nameRules !== undefined || NAME_RULES === 'windows';
+  const asked = caseKnown && rulesKnown ? undefined : await probeNames(made.root);
+  const fold = (options.caseInsensitive ?? (CASE_INSENSITIVE_BY_DEFAULT || asked!.foldsCase)) ? foldCase : undefined;
+  const rules: NameRules = options.nameRules ?? (NAME_RULES === 'windows' || asked!.refusesWindowsCharacters ? 'windows' : 'posix');
   /** What is remembered of the paths met more than once: planned, replaced, renamed, claimed (known-paths.ts). */
   const known = new KnownPaths(fold);
   const disk = await TargetFolder.open(made, fold, known, archive, hold);
@@ -382,7 +395,7 @@ async function extractUntilStopped(
   let spans: EntrySpans;
   let notes: ArchiveNote[];
   try {
-    spans = await scanSpans(reader, { signal, counted: everything ? undefined : selected, paths: true, everyPath: policy === 'rename', fold });
+    spans = await scanSpans(reader, { signal, counted: everything ? undefined : selected, paths: true, everyPath: policy === 'rename', fold, rules });
     // (Pass 1 walked the whole directory, whatever was selected: its end is known.)
     notes = await reader.notes();
     disk.archivePaths = spans.paths!;
@@ -584,7 +597,7 @@ async function extractUntilStopped(
 
   // 3. Symbolic links, last, so that no file above was written through one.
   for await (const entry of symlinks.readAgain(reader, signal)) {
-    const safe = trySafeEntryPath(entry.name);
+    const safe = spans.paths!.safePath(entry.name);
     // (Read again as planned, unless the archive was rewritten meanwhile: then it is refused.)
     if (safe instanceof ZipError || !entry.isSymlink) {
       problems.add(entryProblem(entry, new ZipError('SOURCE_CHANGED', 'the archive changed while it was extracted: this entry is no longer the link it was', { kind: 'NO_LONGER_LINK', params: {} })), undefined);
@@ -619,7 +632,7 @@ async function extractUntilStopped(
         throwIfStopped();
         // It was skipped for the failed entry; now it is written, or its own problem is reported.
         skipped.remove(entry.index);
-        const safe = trySafeEntryPath(entry.name) as SafePath;
+        const safe = spans.paths!.safePath(entry.name) as SafePath;
         const plan: Planned = { entry, safe, kind: entry.isSymlink ? 'symlink' : 'file' };
         if (!(plan.kind === 'symlink' ? await placeLink(plan) : await placeThroughReader(plan, undefined))) {
           // Nothing of it was written either: its claim goes too, for the next one to take.
@@ -880,7 +893,7 @@ async function lastEntryOfEachPath(
     if (signal?.aborted) throw cancelledError();
     for (const entry of batch) {
       if (!selected(entry) || entry.isDirectory || spans.overlapping.has(entry.index) || dataRefusal(entry) !== undefined) continue;
-      const safe = trySafeEntryPath(entry.name);
+      const safe = spans.paths!.safePath(entry.name);
       if (!(safe instanceof ZipError) && !safe.trailingSlash && paths.mayRepeat(safe.path)) known.setLast(safe.path, entry.index);
     }
   }
@@ -928,7 +941,7 @@ async function entriesGivenUp(
     if (signal?.aborted) throw cancelledError();
     for (const entry of batch) {
       if (!selected(entry) || entry.isDirectory || spans.overlapping.has(entry.index) || dataRefusal(entry) !== undefined) continue;
-      const safe = trySafeEntryPath(entry.name);
+      const safe = spans.paths!.safePath(entry.name);
       if (safe instanceof ZipError || safe.trailingSlash) continue;
       const key = fold === undefined ? safe.path : fold(safe.path);
       const winner = failed.get(key);
@@ -973,7 +986,7 @@ function planEntry(
     return undefined;
   }
   if (entry.isDirectory && namesTargetItself(entry.name)) return undefined; // "./": the target, there already
-  const safe = trySafeEntryPath(entry.name);
+  const safe = spans.paths!.safePath(entry.name);
   if (safe instanceof ZipError) {
     problems.add(entryProblem(entry, safe), part);
     return undefined;
@@ -992,11 +1005,11 @@ function planEntry(
   if (earlier?.kind === 'directory' && kind === 'directory') return undefined; // the same folder twice
   const later = kind === 'directory' || policy !== 'replace' ? undefined : known.last(safe.path);
   if (later !== undefined && later.index !== entry.index) {
-    skipped.add({ index: entry.index, entry: entry.name, ...sameFile('LATER', later.path, safe.path) });
+    skipped.add({ index: entry.index, entry: entry.name, ...sameFile('LATER', later.path, safe.path, spans.paths!.rules) });
     return undefined;
   }
   if (earlier !== undefined && earlier.kind !== 'directory' && kind !== 'directory' && policy === 'skip') {
-    skipped.add({ index: entry.index, entry: entry.name, ...sameFile('EARLIER', earlier.path, safe.path) });
+    skipped.add({ index: entry.index, entry: entry.name, ...sameFile('EARLIER', earlier.path, safe.path, spans.paths!.rules) });
     return undefined;
   }
   if (earlier === undefined || kind === 'directory') known.setFirst(safe.path, kind, entry.index);
@@ -1015,11 +1028,11 @@ function underNewName(safe: SafePath, path: string): boolean {
 }
 
 /** Why an entry gives way to another that names its path (`other`, as that entry has it). */
-function sameFile(which: 'LATER' | 'EARLIER', other: string, path: string): SkipReason {
+function sameFile(which: 'LATER' | 'EARLIER', other: string, path: string, rules: NameRules): SkipReason {
   if (other !== path) return skipReason(`${which}_SAME_FILE`, { other });
   // Under Windows' rules either name may have been changed to this path ("a?" and "a*" are both
   // written as "a_"): said as the path both are written as, not as the other entry's name.
-  return skipReason(NAME_RULES === 'windows' ? `${which}_SAME_PATH` : `${which}_SAME_NAME`, { path });
+  return skipReason(rules === 'windows' ? `${which}_SAME_PATH` : `${which}_SAME_NAME`, { path });
 }
 
 /** The mode bits to give a file: the stored Unix permissions, or a default from the DOS attributes. */

@@ -1,35 +1,53 @@
-// How the file system of an extraction's target folder compares names, found out by asking it.
-// The system alone does not say: Linux mounts FAT and exFAT drives (USB sticks, SD cards), SMB
-// shares and ext4 folders with casefold, which all take "README" and "readme" for one file. There
-// a second entry of such a name would silently replace the first one written, where the policy
-// promised to skip it (a folder this run made is known to be empty, so nothing is looked up).
+// What names the file system of an extraction's target folder holds, and which it takes for one,
+// found out by asking it. The system alone does not say: Linux and macOS mount FAT and exFAT
+// drives (USB sticks, SD cards) and SMB shares, which take "README" and "readme" for one file
+// and refuse the characters Windows refuses (ext4 folders with casefold take such names for one
+// too). There a second entry of such a name would silently replace the first one written, where
+// the policy promised to skip it (a folder this run made is known to be empty, so nothing is
+// looked up), and "what?.txt" could not be written at all.
 
 import { randomBytes } from 'node:crypto';
 import { lstat, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
+export interface NameProbe {
+  /** Names that differ only in case name one file. */
+  readonly foldsCase: boolean;
+  /** A name with the characters Windows refuses (":" and "?") cannot be made. */
+  readonly refusesWindowsCharacters: boolean;
+}
+
 /**
- * Whether the file system of `folder` takes names that differ only in case for one name: a file
- * made there under a new name of lowercase letters is found under the same name in capitals. The
- * file is hidden, named as our temporary files are, and removed at once. False when it cannot be
- * made (the folder is not writable: extracting then says so for each file).
+ * Asks the file system of `folder` by making files there: one under a new name of lowercase
+ * letters, looked up under the same name in capitals, then one whose name holds ":" and "?". They
+ * are hidden, named as our temporary files are, and removed at once. Neither is known when the
+ * first cannot be made (the folder is not writable: extracting then says so for each file), and
+ * both are answered no.
  */
-export async function foldsCase(folder: string): Promise<boolean> {
-  const name = `.zipdesk-case-probe-${randomBytes(6).toString('hex')}.tmp`;
-  const made = path.join(folder, name);
-  let handle;
+export async function probeNames(folder: string): Promise<NameProbe> {
+  const stem = `.zipdesk-name-probe-${randomBytes(6).toString('hex')}`;
+  const plain = path.join(folder, `${stem}.tmp`);
+  if (!(await made(plain))) return { foldsCase: false, refusesWindowsCharacters: false };
   try {
-    handle = await open(made, 'wx');
-  } catch {
-    return false;
-  }
-  try {
-    await handle.close();
-    return await lstat(path.join(folder, name.toUpperCase())).then(
+    const foldsCase = await lstat(path.join(folder, `${stem}.tmp`.toUpperCase())).then(
       () => true,
       () => false,
     );
+    const windows = path.join(folder, `${stem}:?.tmp`);
+    const refusesWindowsCharacters = !(await made(windows));
+    if (!refusesWindowsCharacters) await unlink(windows).catch(() => undefined);
+    return { foldsCase, refusesWindowsCharacters };
   } finally {
-    await unlink(made).catch(() => undefined);
+    await unlink(plain).catch(() => undefined);
+  }
+}
+
+/** Whether a new file could be made at `file` (it is left there, closed). */
+async function made(file: string): Promise<boolean> {
+  try {
+    await (await open(file, 'wx')).close();
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -114,9 +114,10 @@ export function trySafeEntryPath(name: string, rules: NameRules = NAME_RULES): S
 }
 
 /**
- * Which names the file system here can hold: any but "/" and NUL ('posix'), or only those Windows
- * allows ('windows'). Windows' own, and anywhere with ZIPDESK_NAME_RULES=windows in the
- * environment: for a FAT or exFAT drive or a Windows share, which refuse the same characters.
+ * Which names a file system can hold: any but "/" and NUL ('posix'), or only those Windows allows
+ * ('windows'). NAME_RULES are this system's: Windows' own, and anywhere with
+ * ZIPDESK_NAME_RULES=windows in the environment. (Extract also asks its target folder's file
+ * system, archive/name-probe.ts: a FAT or exFAT drive or an SMB share refuses those characters.)
  */
 export type NameRules = 'posix' | 'windows';
 export const NAME_RULES: NameRules = process.platform === 'win32' || process.env['ZIPDESK_NAME_RULES'] === 'windows' ? 'windows' : 'posix';
@@ -314,9 +315,9 @@ export function foldedPathKey(path: string, folders?: FolderKeySink): number {
   return keyOf(a, b);
 }
 
-/** The key of the path a stored name is extracted to (folded by `fold`), or NaN when the name is refused. */
-export function namePathKey(name: string, folders?: FolderKeySink, fold?: PathFold): number {
-  const safe = pathOnDisk(name);
+/** The key of the path a stored name is extracted to under `rules` (folded by `fold`), or NaN when the name is refused. */
+export function namePathKey(name: string, folders?: FolderKeySink, fold?: PathFold, rules: NameRules = NAME_RULES): number {
+  const safe = pathOnDisk(name, rules);
   if (safe instanceof UnsafeName) return Number.NaN;
   return pathKey(fold === undefined ? safe.path : fold(safe.path), folders);
 }
@@ -327,12 +328,12 @@ export function namePathKey(name: string, folders?: FolderKeySink, fold?: PathFo
  * or ":", no segment that is empty (but for one trailing "/") or starts with "." (which covers
  * "." and ".."). Such a name is plain (isPlain), so its path is the name without the trailing
  * "/". Undefined for any other name: decode it and ask namePathKey. (The caller knows whether a
- * Unicode path extra field renames the entry; then the bytes are not the name.) `folders` may
- * hear some folder keys of a name that then turns out not to be plain.
+ * Unicode path extra field renames the entry; then the bytes are not the name. Nor are they the
+ * path under Windows' rules, which may change a printable name: the caller asks namePathKey then.)
+ * `folders` may hear some folder keys of a name that then turns out not to be plain.
  */
 export function plainNamePathKey(bytes: Uint8Array, start: number, end: number, folders?: FolderKeySink): number | undefined {
-  // (Under Windows' rules a printable name may still be changed: namePathKey knows how.)
-  if (end === start || NAME_RULES === 'windows') return undefined;
+  if (end === start) return undefined;
   const last = end - 1;
   if (bytes[last] === SLASH && end - start > 1) end = last;
   let a = KEY_SEED_A;

@@ -42,7 +42,7 @@ import { silentLog } from '../log/types.js';
 import { archiveNotes } from './archive-notes.js';
 import type { AesFields, ArchiveNote, EntryFields, NameEncoding, RandomAccessSource, ZipArchiveInfo, ZipEntry } from './model.js';
 import { decodeHeaderText, unflaggedText, unicodeExtraText } from './names.js';
-import { namePathKey, plainNamePathKey, type FolderKeySink, type PathFold } from './paths.js';
+import { NAME_RULES, namePathKey, plainNamePathKey, type FolderKeySink, type NameRules, type PathFold } from './paths.js';
 import {
   CENTRAL_DIRECTORY_HEADER,
   END_OF_CENTRAL_DIRECTORY,
@@ -107,7 +107,7 @@ export interface ZipReader {
    * `pathKeys`, each span also carries the key of the path its entry extracts to, and
    * `folderKeys` hears the keys of the folders that path lies in; with `fold`, of the paths folded.
    */
-  spanBatches(options?: { readonly pathKeys?: boolean; readonly folderKeys?: FolderKeySink; readonly fold?: PathFold }): AsyncGenerator<EntrySpan[]>;
+  spanBatches(options?: { readonly pathKeys?: boolean; readonly folderKeys?: FolderKeySink; readonly fold?: PathFold; readonly rules?: NameRules }): AsyncGenerator<EntrySpan[]>;
   /**
    * The records themselves, for a caller that reads a few fields of millions of them (`zipdesk
    * list`): `make` sees each record, bounds-checked, with its fixed part decoded into `values`
@@ -441,8 +441,8 @@ class CentralDirectoryReader implements ZipReader {
     return this.records(centralEntry, range);
   }
 
-  spanBatches(options?: { readonly pathKeys?: boolean; readonly folderKeys?: FolderKeySink; readonly fold?: PathFold }): AsyncGenerator<EntrySpan[]> {
-    return this.records(options?.pathKeys === true ? keyedSpans(options.folderKeys, options.fold) : centralSpan);
+  spanBatches(options?: { readonly pathKeys?: boolean; readonly folderKeys?: FolderKeySink; readonly fold?: PathFold; readonly rules?: NameRules }): AsyncGenerator<EntrySpan[]> {
+    return this.records(options?.pathKeys === true ? keyedSpans(options.folderKeys, options.fold, options.rules ?? NAME_RULES) : centralSpan);
   }
 
   recordBatches<T>(make: RecordMaker<T>): AsyncGenerator<T[]> {
@@ -675,17 +675,17 @@ function folderNamed(buf: Buffer, at: number, values: CentralValues): boolean {
 /**
  * Spans with their path keys (and their folders' keys to `folders`). Most names are their own
  * path in printable ASCII and are keyed from their bytes; any other name (or one a Unicode path
- * extra field may replace), and every name when paths are folded, is decoded as centralEntry
- * decodes it.
+ * extra field may replace), and every name when paths are folded or written under Windows'
+ * rules (`rules`), is decoded as centralEntry decodes it.
  */
-function keyedSpans(folders: FolderKeySink | undefined, fold: PathFold | undefined): RecordMaker<EntrySpan> {
+function keyedSpans(folders: FolderKeySink | undefined, fold: PathFold | undefined, rules: NameRules): RecordMaker<EntrySpan> {
   return (buf, at, values, index, position, offsetAdjustment) => {
     const span = centralSpan(buf, at, values, index, position, offsetAdjustment);
     const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
     const nameEnd = nameStart + values.fileNameLength;
     let pathKey =
-      fold !== undefined || hasExtraField(buf, nameEnd, nameEnd + values.extraFieldLength, EXTRA_ID.INFOZIP_UNICODE_PATH) ? undefined : plainNamePathKey(buf, nameStart, nameEnd, folders);
-    pathKey ??= namePathKey(centralEntry(buf, at, values, index, position, offsetAdjustment).name, folders, fold);
+      fold !== undefined || rules === 'windows' || hasExtraField(buf, nameEnd, nameEnd + values.extraFieldLength, EXTRA_ID.INFOZIP_UNICODE_PATH) ? undefined : plainNamePathKey(buf, nameStart, nameEnd, folders);
+    pathKey ??= namePathKey(centralEntry(buf, at, values, index, position, offsetAdjustment).name, folders, fold, rules);
     const keyed = { localHeaderOffset: span.localHeaderOffset, compressedSize: span.compressedSize, uncompressedSize: span.uncompressedSize, centralHeaderOffset: position, folderName: span.folderName, pathKey };
     return span.damage === undefined ? keyed : { ...keyed, damage: span.damage };
   };

@@ -1,5 +1,5 @@
-// Extracting onto a file system that compares names as Windows does, on Linux: an exFAT image (a
-// USB stick's file system), mounted through FUSE. Making the image and mounting it needs root,
+// Extracting onto a file system that holds and compares names as Windows does, on Linux: an exFAT
+// image (a USB stick's file system), mounted through FUSE. Making the image and mounting it needs root,
 // exfatprogs and exfat-fuse (.ci/run installs them), so this runs as root, as in CI, and is
 // skipped elsewhere; the probe's answer on this machine's own file system is checked everywhere.
 
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractArchive } from '../../src-main/archive/extract.js';
-import { foldsCase } from '../../src-main/archive/name-probe.js';
+import { probeNames } from '../../src-main/archive/name-probe.js';
 import { craftZip, tempDir, tree, writeArchive } from './craft.js';
 
 const { dir, cleanup } = tempDir('zipdesk-exfat-');
@@ -46,18 +46,39 @@ const pairs = craftZip([
 ]);
 
 describe("the target folder's file system, asked how it compares names", () => {
-  it("this machine's temporary folder tells names apart by case (Linux), and the probe leaves nothing there", async () => {
+  it("this machine's temporary folder holds any name and tells names apart by case (Linux), and the probe leaves nothing there", async () => {
     const folder = path.join(dir, 'here');
     mkdirSync(folder);
-    expect(await foldsCase(folder)).toBe(process.platform === 'linux' ? false : await foldsCase(tmpdir()));
+    expect(await probeNames(folder)).toEqual(process.platform === 'linux' ? { foldsCase: false, refusesWindowsCharacters: false } : await probeNames(tmpdir()));
     expect(tree(folder)).toEqual([]);
   });
 
-  it.skipIf(device === undefined)('an exFAT drive takes "README" and "readme" for one name, and the probe leaves nothing there', async () => {
+  it('a folder where no file can be made is answered no to both (extracting then says so for each file)', async () => {
+    expect(await probeNames(path.join(dir, 'not-there'))).toEqual({ foldsCase: false, refusesWindowsCharacters: false });
+  });
+
+  it.skipIf(device === undefined)('an exFAT drive takes "README" and "readme" for one name and refuses "?" and ":", and the probe leaves nothing there', async () => {
     const folder = path.join(mountPoint, 'probe');
     mkdirSync(folder);
-    expect(await foldsCase(folder)).toBe(true);
+    expect(await probeNames(folder)).toEqual({ foldsCase: true, refusesWindowsCharacters: true });
     expect(tree(folder)).toEqual([]);
+  });
+
+  it.skipIf(device === undefined)('onto it, a name it cannot hold is written under one it can (as on Windows), and reported so', async () => {
+    const archive = writeArchive(
+      dir,
+      'windows-names.zip',
+      craftZip([
+        { name: 'notes: draft.txt', data: 'n' },
+        { name: 'q?/x.txt', data: 'x' },
+        { name: 'plain.txt', data: 'p' },
+      ]),
+    );
+    const target = path.join(mountPoint, 'names');
+    const result = await extractArchive(archive, target);
+    expect([result.filesWritten, result.problemCount, result.renamed]).toEqual([3, 0, [{ entry: 'notes: draft.txt', path: 'notes_ draft.txt' }, { entry: 'q?/x.txt', path: 'q_/x.txt' }]]);
+    expect(tree(target)).toEqual(['notes_ draft.txt', 'plain.txt', 'q_/', 'q_/x.txt']);
+    expect(readFileSync(path.join(target, 'q_/x.txt'), 'utf8')).toBe('x');
   });
 
   it.skipIf(device === undefined)("onto it, the second of two names one but for case is settled by the policy, never silently written over the first", async () => {

@@ -1,8 +1,8 @@
 // Names Windows cannot hold (zip/paths.ts forWindows): each segment is changed into one it can,
 // and extract reports the entry as written under a new name. Windows' own rules are not this
 // machine's, so the command line runs here with ZIPDESK_NAME_RULES=windows, which puts them in
-// force on any system (for a FAT or exFAT drive); the file system here then holds both the names
-// as stored and as changed, and shows which was written.
+// force on any system; the file system here then holds both the names as stored and as changed,
+// and shows which was written. (On a file system that refuses them: target-file-system.test.ts.)
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
