@@ -20,7 +20,7 @@ export interface NameProbe {
 /**
  * Asks the file system of `folder` by making files there: one under a new name of lowercase
  * letters, looked up under the same name in capitals, then one whose name holds ":" and "?". They
- * are hidden, named as our temporary files are, and removed at once. Neither is known when the
+ * are hidden, named as ours (.zipdesk-name-probe-…), and removed at once. Neither is known when the
  * first cannot be made (the folder is not writable: extracting then says so for each file), and
  * both are answered no.
  */

@@ -11,9 +11,9 @@
 //   - "." and empty segments are dropped, "a/../b" becomes "b"; a ".." that would climb above
 //     the target is refused.
 // What is left is a list of plain segments; joined with "/" it names the file under the target.
-// Where names keep to Windows' rules (NAME_RULES), a segment Windows cannot hold is then changed
-// into one it can (forWindows), as 7-Zip and WinRAR change it there: extract reports the entry as
-// written under a new name.
+// Under Windows' rules (NameRules: on Windows, and where the target's file system refuses what
+// Windows refuses), a segment Windows cannot hold is then changed into one it can (forWindows), as
+// 7-Zip and WinRAR change it there: extract reports the entry as written under a new name.
 
 import { ZipError } from './errors.js';
 
