@@ -1128,6 +1128,18 @@ function ioProblem(error: unknown, entry: EntryName): ZipError {
   return new ZipError(code === 'EEXIST' ? 'EXISTS' : 'IO', params.system, { entry: entry.name, cause: error, kind: 'SYSTEM', params });
 }
 
+/**
+ * A link the target's file system cannot hold is said so: a FAT or exFAT drive (USB sticks, SD
+ * cards) holds no links, and Linux says EPERM for that (the kernel's drivers), or ENOSYS (FUSE's),
+ * where it would have said "operation not permitted" or "function not implemented". On Windows,
+ * EPERM means the right to make links is missing, which is left in the system's words.
+ */
+function linkRefused(error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const noLinks = code === 'ENOSYS' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || (code === 'EPERM' && process.platform !== 'win32');
+  return noLinks ? new ZipError('IO', "the target folder's file system cannot hold symbolic links; the link was not made", { cause: error, kind: 'NO_LINKS', params: {} }) : error;
+}
+
 type Placement = { kind: 'written'; path: string } | { kind: 'skipped'; skip: SkipReason };
 
 /** A folder's marks in TargetFolder's tree: this run created it or found it empty (nothing in it predates us). */
@@ -1486,7 +1498,11 @@ class TargetFolder {
     if (!this.isFresh(parent)) this.linksMade.add(choice.relative);
     // Synchronous, as folders are made: each call is short (an archive may hold many links).
     const temporary = this.temporaryName(safe.path);
-    symlinkSync(linkTarget, temporary);
+    try {
+      symlinkSync(linkTarget, temporary);
+    } catch (error) {
+      throw linkRefused(error);
+    }
     try {
       if (validDate(modified)) lutimesSync(temporary, modified, modified);
       renameInto(temporary, this.absoluteOf(choice.relative));

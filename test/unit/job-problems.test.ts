@@ -626,6 +626,7 @@ describe('what stops a job or fails an entry, made by the code that says it', ()
       [{ entry: null, code: 'IO', kind: 'TARGET_NOT_MADE.SYSTEM', params: { target: '/t', ...sys }, message: 'cannot create the target folder /t: permission denied' }, 'Der Zielordner /t kann nicht angelegt werden (Systemfehler EACCES)'],
       [{ entry: 'a.txt', code: 'DISK_FULL', params: {}, message: 'the disk is full' }, 'a.txt: der Datenträger ist voll'],
       [{ entry: 'a.txt', code: 'IO', kind: 'SYSTEM', params: sys, message: 'permission denied' }, 'a.txt: Systemfehler EACCES'],
+      [{ entry: 'to-a', code: 'IO', kind: 'NO_LINKS', params: {}, message: "the target folder's file system cannot hold symbolic links; the link was not made" }, 'to-a: das Dateisystem des Zielordners kann keine symbolischen Links aufnehmen; der Link wurde nicht angelegt'],
       [{ entry: 'a.txt', code: 'EXISTS', kind: 'SYSTEM', params: { system: 'file already exists', errno: 'EEXIST' }, message: 'file already exists' }, 'a.txt: Systemfehler EEXIST'],
       [{ entry: 'a.txt', code: 'EXISTS', kind: 'FOLDER_THERE', params: {}, message: 'a folder is already there; not replaced' }, 'a.txt: dort ist schon ein Ordner; nicht ersetzt'],
       [{ entry: null, code: 'EXISTS', kind: 'OUTPUT', params: { path: '/o.zip' }, message: '/o.zip already exists' }, '/o.zip ist schon vorhanden'],

@@ -107,6 +107,28 @@ describe("the target folder's file system, asked how it compares names", () => {
     expect([read(rename, 'README'), read(rename, 'readme (1)'), read(rename, 'd/A.txt'), read(rename, 'd/a (1).txt')]).toEqual(['upper', 'lower', 'A', 'a']);
   });
 
+  it.skipIf(device === undefined)('onto it, which holds no symbolic links, each link is said so by name and the files are written', async () => {
+    const archive = writeArchive(
+      dir,
+      'links.zip',
+      craftZip([
+        { name: 'a.txt', data: 'a' },
+        { name: 'to-a', data: 'a.txt', kind: 'symlink' },
+        { name: 'd/up', data: '../a.txt', kind: 'symlink' },
+      ]),
+    );
+    const target = path.join(mountPoint, 'links');
+    const result = await extractArchive(archive, target);
+    const said = "the target folder's file system cannot hold symbolic links; the link was not made";
+    expect([result.filesWritten, result.symlinksCreated, result.ok]).toEqual([1, 0, false]);
+    expect(result.problems.map(({ entry, code, kind, message }) => [entry, code, kind, message])).toEqual([
+      ['to-a', 'IO', 'NO_LINKS', said],
+      ['d/up', 'IO', 'NO_LINKS', said],
+    ]);
+    // Nothing of the links is left, not even their temporary names.
+    expect(tree(target)).toEqual(['a.txt', 'd/']);
+  });
+
   it('on a file system that tells them apart, all four are written as they are', async () => {
     const target = path.join(dir, 'apart');
     const result = await extractArchive(writeArchive(dir, 'pairs-apart.zip', pairs), target);
