@@ -31,6 +31,7 @@ import { endHelper, helperScript } from './helper-script.js';
 import { tempStem } from './temp-stem.js';
 import { sameFile, type FileIdentity } from './file-source.js';
 import { systemParams } from './system-words.js';
+import { attributeRefused, setWhereHeld } from './attributes.js';
 
 /** Entries up to this size (both sizes) are written from memory in span batches; larger ones stream, each its own batch. */
 export const SMALL_FILE = 256 * 1024;
@@ -364,11 +365,11 @@ export function writeAll(fd: number, data: Buffer, position: number): void {
 }
 
 function restoreModeAndTime(fd: number, task: FileTask): void {
-  if (task.restoreMode) fchmodSync(fd, task.mode);
+  if (task.restoreMode) setWhereHeld(() => fchmodSync(fd, task.mode));
   if (!Number.isFinite(task.modifiedMs)) return;
   // As a Date: Node takes a negative number of seconds for "now", and an NTFS time may lie before 1970.
   const time = new Date(task.modifiedMs);
-  futimesSync(fd, time, time);
+  setWhereHeld(() => futimesSync(fd, time, time));
 }
 
 /** No room left on the file system (or in the user's quota): every later write would fail too. */
@@ -754,6 +755,7 @@ export function setFolderTimes(paths: readonly string[], times: Float64Array): F
     try {
       utimesSync(paths[i]!, time, time);
     } catch (error) {
+      if (attributeRefused(error)) continue;
       const { code, syscall, message } = error as NodeJS.ErrnoException;
       failures.push({ index: i, code, syscall, message });
     }

@@ -38,6 +38,7 @@ import type { ArchivePaths } from './archive-paths.js';
 import { ExtractProblems, FirstByIndex } from './extract-problems.js';
 import { NAME_BYTES, cutToBytes } from './temp-stem.js';
 import { folderMaking, systemParams } from './system-words.js';
+import { setWhereHeld, throwUnlessRefused } from './attributes.js';
 import { EntryList, MadeFolders, type FolderNames, type MadeFolder } from './extract-later.js';
 import { FolderTree } from './folder-tree.js';
 import { KnownPaths, type Kind, type NamedBy } from './known-paths.js';
@@ -777,9 +778,9 @@ async function restoreFolders(
     if (!disk.made(folder.folder) || !needsMode(folder, disk)) continue;
     try {
       const absolute = disk.absoluteOf(folder.path);
-      chmodSync(absolute, folder.mode);
+      setWhereHeld(() => chmodSync(absolute, folder.mode));
       const time = new Date(folder.modifiedMs);
-      if (validDate(time)) utimesSync(absolute, time, time);
+      if (validDate(time)) setWhereHeld(() => utimesSync(absolute, time, time));
     } catch (error) {
       fail(folder, error);
     }
@@ -1449,8 +1450,8 @@ class TargetFolder {
       try {
         try {
           writeAll(fd, content, 0);
-          if (restoreMode) fchmodSync(fd, mode);
-          if (time !== undefined) futimesSync(fd, time, time);
+          if (restoreMode) setWhereHeld(() => fchmodSync(fd, mode));
+          if (time !== undefined) setWhereHeld(() => futimesSync(fd, time, time));
         } finally {
           closeSync(fd);
         }
@@ -1467,8 +1468,8 @@ class TargetFolder {
     try {
       try {
         await stream(content, handle);
-        if (restoreMode) await handle.chmod(mode);
-        if (time !== undefined) await handle.utimes(time, time);
+        if (restoreMode) await handle.chmod(mode).catch(throwUnlessRefused);
+        if (time !== undefined) await handle.utimes(time, time).catch(throwUnlessRefused);
       } finally {
         await handle.close();
       }
@@ -1504,7 +1505,7 @@ class TargetFolder {
       throw linkRefused(error);
     }
     try {
-      if (validDate(modified)) lutimesSync(temporary, modified, modified);
+      if (validDate(modified)) setWhereHeld(() => lutimesSync(temporary, modified, modified));
       renameInto(temporary, this.absoluteOf(choice.relative));
     } catch (error) {
       removeTemporary(temporary, this.held);

@@ -11,6 +11,7 @@ import { type FileHandle, link, lstat, open, rename, stat, unlink } from 'node:f
 import path from 'node:path';
 import { ZipError } from '../zip/errors.js';
 import { systemParams } from './system-words.js';
+import { throwUnlessRefused } from './attributes.js';
 import { NAME_BYTES, tempStem } from './temp-stem.js';
 
 /** What to do when the target already exists when the work is done. */
@@ -164,7 +165,7 @@ async function removeTemp(tempPath: string, held: FileHandle | undefined): Promi
  */
 async function keepPermissions(handle: FileHandle, finalPath: string): Promise<void> {
   const mode = await permissionsToKeep(finalPath);
-  if (mode !== undefined) await handle.chmod(mode);
+  if (mode !== undefined) await handle.chmod(mode).catch(throwUnlessRefused);
 }
 
 /** The permission bits of the file at `finalPath`, if one is there. */

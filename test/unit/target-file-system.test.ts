@@ -2,26 +2,33 @@
 // exFAT image (a USB stick's file system), mounted through FUSE. Making the image and mounting it
 // needs root, exfatprogs and exfat-fuse (.ci/run installs them), so this runs as root, as in CI,
 // and is skipped elsewhere; the probe's answers on this machine's own file system are checked
-// on any Linux.
+// on any Linux. And onto one that keeps no permission bits, as a FAT drive on Linux refuses a
+// mode its mount options cannot hold (EPERM): a folder mounted through bindfs --chmod-deny
+// (bindfs, from apt, and root too).
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractArchive } from '../../src-main/archive/extract.js';
 import { probeNames } from '../../src-main/archive/name-probe.js';
-import { craftZip, tempDir, tree, writeArchive } from './craft.js';
+import { craftZip, run, tempDir, tree, writeArchive } from './craft.js';
 
+const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../bin/zipdesk.js');
 const { dir, cleanup } = tempDir('zipdesk-exfat-');
 const mountPoint = path.join(dir, 'mnt');
 mkdirSync(mountPoint);
 /** The loop device the image is attached to, once mounted. */
 const device = mountExfat(path.join(dir, 'exfat.img'), mountPoint);
+/** A folder where every chmod fails with EPERM, or undefined where it cannot be mounted. */
+const noModes = mountChmodDenied(path.join(dir, 'under'), path.join(dir, 'no-modes'));
 afterAll(() => {
   if (device !== undefined) {
     spawnSync('umount', [mountPoint]);
     spawnSync('losetup', ['-d', device]);
   }
+  if (noModes !== undefined) spawnSync('umount', [noModes]);
   cleanup();
 });
 
@@ -35,6 +42,14 @@ function mountExfat(image: string, at: string): string | undefined {
   if (spawnSync('mount.exfat-fuse', [attached, at], quiet).status === 0) return attached;
   spawnSync('losetup', ['-d', attached]);
   return undefined;
+}
+
+/** `under` mounted at `at` through bindfs, refusing every chmod; `at`, or undefined where that cannot be done. */
+function mountChmodDenied(under: string, at: string): string | undefined {
+  mkdirSync(under);
+  mkdirSync(at);
+  const mounted = spawnSync('bindfs', ['--chmod-deny', under, at], { stdio: 'ignore' });
+  return mounted.status === 0 ? at : undefined;
 }
 
 /** Two pairs of names one but for case, a file each, in archive order. */
@@ -134,5 +149,59 @@ describe("the target folder's file system, asked how it compares names", () => {
     const result = await extractArchive(writeArchive(dir, 'pairs-apart.zip', pairs), target);
     expect([result.filesWritten, result.skippedCount]).toEqual([4, 0]);
     expect(tree(target)).toEqual(['D/', 'D/a.txt', 'README', 'd/', 'd/A.txt', 'readme']);
+  });
+});
+
+describe('a file system that keeps no permission bits (every chmod refused, as on a FAT drive)', () => {
+  // Under a umask of 022, a mode of 664 or 777 is set by chmod after the file is made, and a
+  // folder's 775 after what lies in it. Python's zipfile stores the modes and times as given: 600
+  // small files (span batches, on a helper thread), a 2 MiB one (it streams), a folder, a link.
+  const archive = path.join(dir, 'modes.zip');
+  const extract = (out: string) => spawnSync('sh', ['-c', 'umask 022 && exec "$0" "$@"', process.execPath, bin, 'extract', archive, '-o', out], { encoding: 'utf8', env: { ...process.env, ZIPDESK_LOG_CONFIG: '' } });
+
+  it.skipIf(noModes === undefined)('extract writes every file and folder, with its data and time, where it said "operation not permitted" for each and wrote none', () => {
+    run(
+      'python3',
+      [
+        '-c',
+        [
+          'import zipfile, os',
+          "z = zipfile.ZipFile('modes.zip', 'w', zipfile.ZIP_DEFLATED)",
+          'def add(name, mode, data):',
+          '    info = zipfile.ZipInfo(name, (2001, 2, 3, 4, 5, 6))',
+          '    info.external_attr = mode << 16',
+          '    info.compress_type = zipfile.ZIP_DEFLATED',
+          '    z.writestr(info, data)',
+          "for i in range(600): add('small/%03d.txt' % i, 0o100664, 'file %d' % i)",
+          "add('big.bin', 0o100777, os.urandom(2 << 20))",
+          "add('dir/', 0o40775, b'')",
+          "add('dir/in.txt', 0o100666, 'in')",
+          "add('link', 0o120777, 'big.bin')",
+          'z.close()',
+        ].join('\n'),
+      ],
+      dir,
+    );
+    const out = path.join(noModes!, 'out');
+    const result = extract(out);
+    expect([result.stderr, result.status]).toEqual(['', 0]);
+    expect(result.stdout).toContain('Extracted 602 files, 1 folder, 1 link');
+    expect(readFileSync(path.join(out, 'small/599.txt'), 'utf8')).toBe('file 599');
+    expect(statSync(path.join(out, 'big.bin')).size).toBe(2 << 20);
+    expect(readlinkSync(path.join(out, 'link'))).toBe('big.bin');
+    // Each keeps its time (DOS times are local), and the mode the file system gave it.
+    const feb3 = new Date(2001, 1, 3, 4, 5, 6).getTime();
+    for (const name of ['small/000.txt', 'big.bin', 'dir', 'dir/in.txt', 'link']) expect([name, lstatSync(path.join(out, name)).mtimeMs]).toEqual([name, feb3]);
+    expect(statSync(path.join(out, 'small/000.txt')).mode & 0o777).toBe(0o644);
+  });
+
+  it.skipIf(noModes === undefined)('create replaces an archive there (it keeps the old one\'s mode where it can), where it failed with EPERM', () => {
+    const made = path.join(noModes!, 'made.zip');
+    for (let round = 0; round < 2; round++) {
+      const created = spawnSync(process.execPath, [bin, 'create', made, path.join(dir, 'modes.zip')], { encoding: 'utf8', env: { ...process.env, ZIPDESK_LOG_CONFIG: '' } });
+      // (Its progress lines go to stderr too; an error's line starts with zipdesk:.)
+      expect([round, created.status, created.stderr.includes('zipdesk:')]).toEqual([round, 0, false]);
+    }
+    expect(run('unzip', ['-Z1', made], dir).trim()).toBe('modes.zip');
   });
 });

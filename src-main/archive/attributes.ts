@@ -1,0 +1,29 @@
+// A mode or a time set on a file we wrote, where the file system may have nowhere to keep it.
+//
+// A FAT or exFAT drive on Linux (a USB stick, an SD card) keeps no permission bits: its kernel
+// drivers say EPERM to a mode their mount options cannot hold (a file's 664 under a umask of
+// 022), FUSE's drivers may say ENOSYS, a share ENOTSUP. The file is then kept as the file system
+// made it: its data is whole and checked. `unzip`, 7-Zip and bsdtar keep it too (each says so for
+// every file, and exits with an error); we say nothing, as the drive has no place for the bits.
+// Before, extract did not write such a file at all, and create could not replace an archive there.
+// What is set is always a file or folder this run made, so EPERM is not a missing right.
+
+/** Runs `set`, a chmod or a utimes; where the file system refuses it (throwUnlessRefused), nothing is said. */
+export function setWhereHeld(set: () => void): void {
+  try {
+    set();
+  } catch (error) {
+    throwUnlessRefused(error);
+  }
+}
+
+/** For a mode or a time that could not be set: rethrows, unless the file system has nowhere to keep it. */
+export function throwUnlessRefused(error: unknown): void {
+  if (!attributeRefused(error)) throw error;
+}
+
+/** Whether the file system refused to set a mode or a time that it has nowhere to keep. */
+export function attributeRefused(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'EPERM' || code === 'ENOSYS' || code === 'ENOTSUP' || code === 'EOPNOTSUPP';
+}
