@@ -32,6 +32,7 @@ import { tempStem } from './temp-stem.js';
 import { sameFile, type FileIdentity } from './file-source.js';
 import { systemParams } from './system-words.js';
 import { attributeRefused, setWhereHeld } from './attributes.js';
+import type { CodePage } from '../zip/names.js';
 
 /** Entries up to this size (both sizes) are written from memory in span batches; larger ones stream, each its own batch. */
 export const SMALL_FILE = 256 * 1024;
@@ -551,6 +552,7 @@ export class SpanRunner {
     stop: RunnerStop,
     private readonly settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void,
     private readonly partial: ((batch: SpanBatch, bytes: number) => void) | undefined,
+    private readonly codePage: CodePage | undefined,
   ) {
     this.signal = stop.signal;
     this.stopped = stop.stopped;
@@ -568,7 +570,7 @@ export class SpanRunner {
     if (this.helperFailed || availableParallelism() < 2) return false;
     const url = helperScript('extract-helper.js');
     if (url === undefined) return false;
-    const data: HelperData = { fd: this.local.fd, size: this.local.size, cancel: this.cancelFlag.buffer as SharedArrayBuffer };
+    const data: HelperData = { fd: this.local.fd, size: this.local.size, cancel: this.cancelFlag.buffer as SharedArrayBuffer, codePage: this.codePage?.name };
     // It holds one batch of small files at a time: a small heap is plenty (peak memory is a target).
     const worker = new Worker(url, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 } });
     worker.on('message', (answer: HelperAnswer) => {
@@ -777,6 +779,8 @@ export function openSpanRunner(
   stop: RunnerStop,
   settle: (batch: SpanBatch, outcomes: FileOutcome[]) => void,
   partial?: (batch: SpanBatch, bytes: number) => void,
+  /** The code page the job's reader reads names in: a helper reading central records reads them alike. */
+  codePage?: CodePage,
 ): SpanRunner | undefined {
   let fd: number;
   try {
@@ -788,7 +792,7 @@ export function openSpanRunner(
     const stat = fstatSync(fd);
     const { identity } = source;
     const same = identity === undefined ? stat.size === source.size : sameFile({ dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs }, identity);
-    if (stat.isFile() && same) return new SpanRunner(new SpanReader(fd, source.size), stop, settle, partial);
+    if (stat.isFile() && same) return new SpanRunner(new SpanReader(fd, source.size), stop, settle, partial, codePage);
   } catch {
     // Not ours to read: stream instead.
   }

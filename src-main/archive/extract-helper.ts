@@ -12,6 +12,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SpanReader, runSpanBatch, setFolderTimes, type FileOutcome, type FolderTimeFailure, type SpanBatch } from './extract-files.js';
 import { checkRange, emptyTally, type RangeJob, type RangeTally } from './check-ranges.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
+import { codePageOf } from '../zip/names.js';
 import { END_MESSAGE } from './helper-script.js';
 
 export interface HelperData {
@@ -20,6 +21,8 @@ export interface HelperData {
   readonly size: number;
   /** A 32-bit flag the job's thread sets when it is cancelled. */
   readonly cancel: SharedArrayBuffer;
+  /** The name of the code page the job's reader reads names in (names.ts codePageOf), if any. */
+  readonly codePage?: string | undefined;
 }
 
 export type HelperRequest =
@@ -42,7 +45,7 @@ export type HelperAnswer =
 
 if (parentPort) {
   const port = parentPort;
-  const { fd, size, cancel } = workerData as HelperData;
+  const { fd, size, cancel, codePage } = workerData as HelperData;
   const flag = new Int32Array(cancel);
   const cancelled = (): boolean => Atomics.load(flag, 0) !== 0;
   const source = new SpanReader(fd, size);
@@ -73,7 +76,7 @@ if (parentPort) {
       try {
         // Its own reads (a SpanReader that never loads a span), so that the directory chunk it
         // walks is not the buffer the span batches reuse.
-        reader ??= openZip(new SpanReader(fd, size));
+        reader ??= openZip(new SpanReader(fd, size), { codePage: codePage === undefined ? undefined : codePageOf(codePage) });
         const whole = emptyTally();
         await checkRange(
           await reader,

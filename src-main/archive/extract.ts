@@ -31,7 +31,7 @@ import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, counted, isZipError } from '../zip/errors.js';
 import type { ArchiveNote, RandomAccessSource, ZipEntry } from '../zip/model.js';
 import { CASE_INSENSITIVE_BY_DEFAULT, NAME_RULES, foldCase, namesTargetItself, symlinkTargetStaysInside, unusableLinkTarget, type NameRules, type PathFold, type SafePath } from '../zip/paths.js';
-import { jsonEscapedBytes, utf8OrEscaped } from '../zip/names.js';
+import { jsonEscapedBytes, utf8OrEscaped, type CodePage } from '../zip/names.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { canReadChunks, dataRefusal, storedSizesDiffer } from '../zip/entry-data.js';
 import type { ArchivePaths } from './archive-paths.js';
@@ -51,6 +51,8 @@ export const OVERWRITE_POLICIES: readonly OverwritePolicy[] = ['skip', 'replace'
 
 export interface ExtractOptions {
   readonly signal?: AbortSignal;
+  /** The code page of names not flagged UTF-8 (zip/names.ts codePageOf); extractReader's reader has its own. */
+  readonly codePage?: CodePage;
   /** A 32-bit flag another thread sets to 1 to cancel the run, read between two files (run-stop.ts). */
   readonly cancelFlag?: SharedArrayBuffer;
   readonly onProgress?: ProgressCallback;
@@ -220,7 +222,7 @@ export async function extractArchive(archivePath: string, target: string, option
   const started = performance.now();
   const source = await openFileSource(archivePath, options.expectedIdentity);
   try {
-    const reader = await openZip(source, { log });
+    const reader = await openZip(source, { log, codePage: options.codePage });
     const result = await extractReader(archivePath, reader, target, options);
     const record = {
       archive: archivePath,

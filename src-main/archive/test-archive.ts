@@ -13,6 +13,7 @@ import { openFileSource, type FileIdentity } from './file-source.js';
 import { ProgressReporter, runBounded, type ProgressCallback } from './progress.js';
 import { ZipError, isZipError } from '../zip/errors.js';
 import { openZip, type DirectoryRange, type ZipReader } from '../zip/reader.js';
+import type { CodePage } from '../zip/names.js';
 import { canReadChunks } from '../zip/entry-data.js';
 import type { ArchiveNote, EntryFields, ZipEntry } from '../zip/model.js';
 import { silentLog, type Log } from '../log/types.js';
@@ -35,6 +36,8 @@ export interface TestOptions {
   readonly progressIntervalMs?: number;
   /** The archive as it was when the user opened it (file-source.ts); a file changed since is refused. */
   readonly expectedIdentity?: FileIdentity;
+  /** The code page of names not flagged UTF-8 (zip/names.ts codePageOf); testReader's reader has its own. */
+  readonly codePage?: CodePage;
   /**
    * Hears each bad entry, in central directory order, as soon as the entries before it are
    * checked; the result's `problems` is then empty (`problemCount` counts them). A large archive's
@@ -74,7 +77,7 @@ export async function testArchive(archivePath: string, options: TestOptions = {}
   const started = performance.now();
   const source = await openFileSource(archivePath, options.expectedIdentity);
   try {
-    const reader = await openZip(source, { log });
+    const reader = await openZip(source, { log, codePage: options.codePage });
     const result = await testReader(archivePath, reader, options);
     // A clean run is logged at debug: at info, `zipdesk test` would start the file logger (about
     // 60 ms of loading winston) on every run; the job client logs app jobs' boundaries anyway.
@@ -126,6 +129,7 @@ async function testUntilStopped(archive: string, reader: ZipReader, options: Tes
       });
     },
     (batch, bytes) => progress.partial(batch.id, bytes, batch.tasks[0]!.entry.name),
+    reader.codePage,
   );
   // When the archive's own entry count and size say that a helper thread pays, it starts now and
   // boots while the first pass reads the central directory.

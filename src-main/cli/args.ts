@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './command.js';
+import { codePageOf, type CodePage } from '../zip/names.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -40,6 +41,20 @@ function usageWords(message: string): string {
   const unknown = /^Unknown option '([^']+)'/.exec(first);
   if (unknown !== null) return `unknown option '${unknown[1]}' (a name that starts with '-' goes after --, or is written ./NAME)`;
   return first.replace(/^Option /, 'option ').replace(/\.$/, '');
+}
+
+/** `--name-encoding ENCODING` (list, inspect, test, extract): the code page of names not flagged UTF-8. */
+export const NAME_ENCODING_OPTION = { 'name-encoding': { type: 'string' } } as const;
+
+/** The code page `--name-encoding` names, if given. */
+export function codePageOption(values: { readonly 'name-encoding'?: string | undefined }): CodePage | undefined {
+  const label = values['name-encoding'];
+  if (label === undefined) return undefined;
+  const codePage = codePageOf(label);
+  if (codePage === undefined) {
+    throw new UsageError(`--name-encoding: unknown encoding '${label}' (one Node reads, such as shift_jis, gbk, big5, euc-kr, windows-1251, ibm866 or koi8-r; cp437; or a Windows code page number, such as 932)`);
+  }
+  return codePage;
 }
 
 export function resolvePath(cwd: string, given: string): string {

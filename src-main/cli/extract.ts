@@ -7,7 +7,7 @@
 // warns of a prefix as it extracts, too), and other tools may make something else of it.
 
 import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, UsageError, exitCodeOf, type CliContext, type Command } from './command.js';
-import { parse, resolvePath } from './args.js';
+import { NAME_ENCODING_OPTION, codePageOption, parse, resolvePath } from './args.js';
 import { errorLine, noteLine, problemLine } from './report.js';
 import { ProblemOutput } from './problem-output.js';
 import { OVERWRITE_POLICIES, extractArchive, type OverwritePolicy } from '../archive/extract.js';
@@ -15,14 +15,16 @@ import { bytesText, counted } from '../zip/errors.js';
 
 export const extractCommand: Command = {
   name: 'extract',
-  usage: 'extract ARCHIVE -o DIR [--overwrite skip|replace|rename] [--json] [ENTRY...]',
+  usage: 'extract ARCHIVE -o DIR [--overwrite skip|replace|rename] [--json] [--name-encoding ENCODING] [ENTRY...]',
   summary: 'Extract safely into DIR (all entries, or the ENTRY names given; a folder\'s name selects all under it).',
   async run(args: readonly string[], context: CliContext): Promise<number> {
     const { values, positionals } = parse(args, {
       output: { type: 'string', short: 'o' },
       overwrite: { type: 'string' },
       json: { type: 'boolean' },
+      ...NAME_ENCODING_OPTION,
     });
+    const codePage = codePageOption(values);
     const [archive, ...selection] = positionals;
     if (archive === undefined) throw new UsageError('missing ARCHIVE');
     const output = values['output'];
@@ -38,6 +40,7 @@ export const extractCommand: Command = {
       result = await extractArchive(resolvePath(context.cwd, archive), resolvePath(context.cwd, output), {
         signal: context.signal,
         log: context.log,
+        codePage,
         overwrite,
         onProblem: problems.hear,
         problemFlow: problems.flow,

@@ -4,7 +4,7 @@
 // descriptor. Without ENTRY, the end records and the safety report (zip/safety.ts).
 
 import { EXIT_OK, UsageError, exitCodeOf, type CliContext, type Command } from './command.js';
-import { parse, resolvePath } from './args.js';
+import { NAME_ENCODING_OPTION, codePageOption, parse, resolvePath } from './args.js';
 import { writeOut } from './output.js';
 import { errorLine, jsonFailure, printable } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
@@ -17,10 +17,11 @@ import { fitStart } from './text-width.js';
 
 export const inspectCommand: Command = {
   name: 'inspect',
-  usage: 'inspect ARCHIVE [ENTRY] [--json]',
+  usage: 'inspect ARCHIVE [ENTRY] [--json] [--name-encoding ENCODING]',
   summary: 'Every field of the records with offset and raw bytes; an entry\'s local and central headers side by side; without ENTRY the end records and the safety report.',
   async run(args: readonly string[], context: CliContext): Promise<number> {
-    const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+    const { values, positionals } = parse(args, { json: { type: 'boolean' }, ...NAME_ENCODING_OPTION });
+    const codePage = codePageOption(values);
     if (positionals.length === 0) throw new UsageError('missing ARCHIVE');
     if (positionals.length > 2) throw new UsageError(`unexpected argument '${positionals[2]}'`);
     const [archive, entryName] = positionals as [string, string | undefined];
@@ -38,7 +39,7 @@ export const inspectCommand: Command = {
       return failed(error);
     }
     try {
-      const reader = await openZip(source, { log: context.log.child({ module: 'archives', task: 'inspect' }) });
+      const reader = await openZip(source, { log: context.log.child({ module: 'archives', task: 'inspect' }), codePage });
       if (entryName === undefined) await showArchive(reader, context, json);
       else {
         const { matches, holdsEntries } = await findEntries(reader, entryName);

@@ -16,7 +16,7 @@
 
 import { Buffer } from 'node:buffer';
 import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, UsageError, exitCodeOf, type CliContext, type Command } from './command.js';
-import { parse, resolvePath } from './args.js';
+import { NAME_ENCODING_OPTION, codePageOption, parse, resolvePath } from './args.js';
 import { writeOut } from './output.js';
 import { errorLine, jsonFailure, noteLine, printable } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
@@ -24,15 +24,16 @@ import { ZipError, counted } from '../zip/errors.js';
 import { AES_STRENGTHS, BITFLAG_ENCRYPTED, BITFLAG_STRONG_ENCRYPTION, METHOD_AES, TRADITIONAL_ENCRYPTION_HEADER_SIZE, aesName } from '../zip/constants.js';
 import { isSizeKnown, type AesFields, type ZipEntry } from '../zip/model.js';
 import { dosLocalIsoTime } from '../zip/dostime.js';
-import { entryOfRecord, isDirectoryRecord, isEncryptedFlag, isPlainRecord, openZip, plainRecordUnixTime, type CentralValues, type RecordMaker } from '../zip/reader.js';
+import { isDirectoryRecord, isEncryptedFlag, isPlainRecord, openZip, plainRecordUnixTime, type CentralValues, type RecordMaker } from '../zip/reader.js';
 import { CENTRAL_DIRECTORY_HEADER } from '../zip/records.js';
 
 export const listCommand: Command = {
   name: 'list',
-  usage: 'list ARCHIVE [--json]',
+  usage: 'list ARCHIVE [--json] [--name-encoding ENCODING]',
   summary: 'List the entries: size, method, compressed size, ratio, date, CRC-32, name.',
   async run(args: readonly string[], context: CliContext): Promise<number> {
-    const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+    const { values, positionals } = parse(args, { json: { type: 'boolean' }, ...NAME_ENCODING_OPTION });
+    const codePage = codePageOption(values);
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing ARCHIVE' : `unexpected argument '${positionals[1]}'`);
     const archive = positionals[0]!;
     const json = values['json'] === true;
@@ -51,7 +52,7 @@ export const listCommand: Command = {
     try {
       let reader;
       try {
-        reader = await openZip(source, { log: context.log.child({ module: 'archives', task: 'list' }) });
+        reader = await openZip(source, { log: context.log.child({ module: 'archives', task: 'list' }), codePage });
       } catch (error) {
         return cannotList(error);
       }
@@ -211,7 +212,7 @@ async function writeRows(
     const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
     // (A record with a comment is made an entry, which decodes it, as it decodes the name.)
     const plain = isPlainRecord(buf, at, values) && values.fileCommentLength === 0 && nameAsIs(buf, nameStart, nameStart + values.fileNameLength);
-    const entry = plain ? undefined : entryOfRecord(buf, at, values, index, position, offsetAdjustment);
+    const entry = plain ? undefined : reader.entryOfRecord(buf, at, values, index, position, offsetAdjustment);
     if (entry?.damage !== undefined) {
       if (!damaged) context.exitAtLeast?.(EXIT_ARCHIVE_PROBLEM);
       damaged = true;

@@ -6,7 +6,7 @@
 // still read and checked (unzip, too, tests such an archive and warns).
 
 import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, UsageError, exitCodeOf, type CliContext, type Command } from './command.js';
-import { parse, resolvePath } from './args.js';
+import { NAME_ENCODING_OPTION, codePageOption, parse, resolvePath } from './args.js';
 import { errorLine, noteLine } from './report.js';
 import { ProblemOutput } from './problem-output.js';
 import { testArchive } from '../archive/test-archive.js';
@@ -14,10 +14,11 @@ import { bytesText, counted } from '../zip/errors.js';
 
 export const testCommand: Command = {
   name: 'test',
-  usage: 'test ARCHIVE [--json]',
+  usage: 'test ARCHIVE [--json] [--name-encoding ENCODING]',
   summary: 'Inflate every entry and check its CRC-32 and size; exit 0 only when all are good.',
   async run(args: readonly string[], context: CliContext): Promise<number> {
-    const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+    const { values, positionals } = parse(args, { json: { type: 'boolean' }, ...NAME_ENCODING_OPTION });
+    const codePage = codePageOption(values);
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing ARCHIVE' : `unexpected argument '${positionals[1]}'`);
     const archive = positionals[0]!;
     const json = values['json'] === true;
@@ -25,7 +26,7 @@ export const testCommand: Command = {
     const output = new ProblemOutput(context, archive, json);
     let result;
     try {
-      result = await testArchive(resolvePath(context.cwd, archive), { signal: context.signal, log: context.log, onProblem: output.hear, problemFlow: output.flow });
+      result = await testArchive(resolvePath(context.cwd, archive), { signal: context.signal, log: context.log, codePage, onProblem: output.hear, problemFlow: output.flow });
     } catch (error) {
       output.abandon(error);
       context.stderr.write(errorLine(archive, error));

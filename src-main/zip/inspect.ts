@@ -28,7 +28,7 @@ import { MAX_FILETIME, formatDosDate, formatDosTime, isValidDosDateTime } from '
 import { isZipError, hex, wordedAs, type Worded } from './errors.js';
 import { rawHex, type ExtraContext, type FieldView, type RecordLayout } from './layout.js';
 import type { HeaderMismatch, ZipEntry } from './model.js';
-import { decodeHeaderText, isAsciiBytes, nameCrc32, unflaggedText, unicodeExtraText, utf8OrEscaped } from './names.js';
+import { codePageText, decodeHeaderText, isAsciiBytes, nameCrc32, unflaggedText, unicodeExtraText, utf8OrEscaped, type CodePage } from './names.js';
 import type { ZipReader } from './reader.js';
 import { MEANING_ENGLISH, meaning, meaningText, part, sizePart, textPart, type Meaning, type MeaningPart } from './meanings.js';
 import { noDescriptorAfter } from './entry-data.js';
@@ -259,9 +259,9 @@ const ZIP64_VALUE_OF = { uncompressedSize: 'originalSize', compressedSize: 'comp
 
 /**
  * The meanings of a header's fields; `zip64Values` names the values its ZIP64 extra field holds
- * (a marker whose value is not there says so).
+ * (a marker whose value is not there says so); a name read in `codePage` is said so.
  */
-function headerMeanings(signature: number, values: Record<string, number>, zip64Values: ReadonlySet<string>): Record<string, MeaningOf> {
+function headerMeanings(signature: number, values: Record<string, number>, zip64Values: ReadonlySet<string>, codePage: CodePage | undefined): Record<string, MeaningOf> {
   const flags = values['generalPurposeBitFlag'] ?? 0;
   const method = values['compressionMethod'] ?? 0;
   const inZip64 = (field: keyof typeof ZIP64_VALUE_OF): Meaning => meaning(zip64Values.has(ZIP64_VALUE_OF[field]) ? 'IN_ZIP64_EXTRA_FIELD' : 'ZIP64_VALUE_MISSING');
@@ -288,7 +288,10 @@ function headerMeanings(signature: number, values: Record<string, number>, zip64
     internalFileAttributes: (v) => meaning((v as number) & 1 ? 'TEXT_DATA' : 'BINARY_DATA'),
     externalFileAttributes: (v) => externalAttributesMeaning(v as number, values['versionMadeBy'] ?? 0),
     relativeOffsetOfLocalHeader: (v) => (v === ZIP64_MARKER_32 ? inZip64('relativeOffsetOfLocalHeader') : meaning('LOCAL_HEADER_AT', { offset: v as number })),
-    fileName: (v) => ((flags & BITFLAG_UTF8) !== 0 ? meaning('NAME_UTF8_FLAGGED') : meaning('NAME_UNFLAGGED', { encoding: Buffer.isBuffer(v) && !isAsciiBytes(v) && isUtf8(v) ? 'UTF-8' : 'CP437' })),
+    fileName: (v) => {
+      if (Buffer.isBuffer(v) && codePage !== undefined && codePageText(v, 0, v.length, flags, codePage) !== undefined) return meaning('NAME_UNFLAGGED', { encoding: codePage.name });
+      return (flags & BITFLAG_UTF8) !== 0 ? meaning('NAME_UTF8_FLAGGED') : meaning('NAME_UNFLAGGED', { encoding: Buffer.isBuffer(v) && !isAsciiBytes(v) && isUtf8(v) ? 'UTF-8' : 'CP437' });
+    },
   };
 }
 
@@ -563,7 +566,7 @@ function extraSummary(extras: readonly ExtraFieldView[]): Meaning {
   });
 }
 
-function headerView<N extends string, T extends string>(layout: RecordLayout<N, T>, bytes: Buffer, offset: number, mismatched: ReadonlySet<string>, local: boolean): RecordView {
+function headerView<N extends string, T extends string>(layout: RecordLayout<N, T>, bytes: Buffer, offset: number, mismatched: ReadonlySet<string>, local: boolean, codePage: CodePage | undefined): RecordView {
   const values = layout.decode(bytes, 0) as unknown as Record<string, number>;
   const flags = values['generalPurposeBitFlag'] ?? 0;
   const nameStart = layout.size;
@@ -585,9 +588,9 @@ function headerView<N extends string, T extends string>(layout: RecordLayout<N, 
     : { name: bytes.subarray(nameStart, nameEnd), comment: bytes.subarray(nameEnd + (values['extraFieldLength'] ?? 0), nameEnd + (values['extraFieldLength'] ?? 0) + (values['fileCommentLength'] ?? 0)) };
   const extraFields = describeExtraFields(bytes, nameEnd, extraEnd, offset, context, owner);
   const zip64Values = new Set(extraFields.find((extra) => extra.headerId === EXTRA_ID.ZIP64)?.fields.map((row) => row.name));
-  const meanings = headerMeanings(layout.signature!, values, zip64Values);
+  const meanings = headerMeanings(layout.signature!, values, zip64Values, codePage);
   meanings['extraField'] = () => extraSummary(extraFields);
-  const fields = rowsOf(layout.describe(bytes, 0, offset), meanings, (name, tail) => (name === 'fileName' || name === 'fileComment' ? decodeHeaderText(tail, 0, tail.length, flags) : undefined), mismatched);
+  const fields = rowsOf(layout.describe(bytes, 0, offset), meanings, (name, tail) => (name === 'fileName' || name === 'fileComment' ? (codePageText(tail, 0, tail.length, flags, codePage) ?? decodeHeaderText(tail, 0, tail.length, flags)) : undefined), mismatched);
   return { title: layout.title, section: layout.section, offset, length: layout.lengthOf(values as never), fields, extraFields };
 }
 
@@ -618,7 +621,7 @@ export async function inspectEntry(reader: ZipReader, entry: ZipEntry): Promise<
     for (const m of mismatches) marked.add(m.field);
     for (const field of HARMLESS_WHEN_DIFFERENT) if (header.values[field] !== centralValues[field]) marked.add(field);
     dataOffset = header.dataOffset;
-    local = headerView(LOCAL_FILE_HEADER, header.header, header.offset, marked, true);
+    local = headerView(LOCAL_FILE_HEADER, header.header, header.offset, marked, true, reader.codePage);
     if (entry.hasDataDescriptor) {
       const centralSizesInZip64 = centralValues.compressedSize === ZIP64_MARKER_32 || centralValues.uncompressedSize === ZIP64_MARKER_32;
       dataDescriptor = await descriptorView(reader, entry, header.dataOffset + entry.compressedSize, header.header, centralSizesInZip64);
@@ -628,7 +631,7 @@ export async function inspectEntry(reader: ZipReader, entry: ZipEntry): Promise<
     localError = { code: e.code, message: e.message };
     localErrorWording = wordedAs(e);
   }
-  let central = headerView(CENTRAL_DIRECTORY_HEADER, centralBytes, entry.centralHeaderOffset, marked, false);
+  let central = headerView(CENTRAL_DIRECTORY_HEADER, centralBytes, entry.centralHeaderOffset, marked, false, reader.codePage);
   if (reader.info.offsetAdjustment !== 0) {
     // With a prefix the offsets do not count, say where the local header really is (the
     // header's offset, or the ZIP64 field's that its marker sends the reader to).
@@ -722,7 +725,7 @@ export async function inspectArchive(reader: ZipReader): Promise<ArchiveInspecti
     section: END_OF_CENTRAL_DIRECTORY.section,
     offset: eocdOffset,
     length: eocdBytes.length,
-    fields: rowsOf(END_OF_CENTRAL_DIRECTORY.describe(eocdBytes, 0, eocdOffset), eocdMeanings, (name, bytes) => (name === 'comment' ? unflaggedText(bytes) : undefined), new Set()),
+    fields: rowsOf(END_OF_CENTRAL_DIRECTORY.describe(eocdBytes, 0, eocdOffset), eocdMeanings, (name, bytes) => (name === 'comment' ? (codePageText(bytes, 0, bytes.length, 0, reader.codePage) ?? unflaggedText(bytes)) : undefined), new Set()),
   };
   const result: { -readonly [K in keyof ArchiveInspection]: ArchiveInspection[K] } = {
     size: info.size,

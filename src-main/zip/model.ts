@@ -20,10 +20,10 @@ export interface RandomAccessSource {
 
 /**
  * Where a name's text came from (APPNOTE 4.4.4 bit 11, 4.6.9, appendix D): UTF-8 by bit 11, the
- * Unicode path extra field, UTF-8 bytes without the flag (zip/names.ts), or CP437 (which includes
- * plain ASCII without the flag).
+ * Unicode path extra field, UTF-8 bytes without the flag (zip/names.ts), CP437 (which includes
+ * plain ASCII without the flag), or the code page the user named (names.ts codePageOf).
  */
-export type NameEncoding = 'utf8' | 'unicode-path-extra' | 'utf8-unflagged' | 'cp437';
+export type NameEncoding = 'utf8' | 'unicode-path-extra' | 'utf8-unflagged' | 'cp437' | 'code-page';
 
 export interface ZipEntry {
   /** Position in the central directory, from 0. */
@@ -77,9 +77,9 @@ export interface ZipEntry {
   /** The central record used a ZIP64 extra field. */
   readonly zip64: boolean;
   /**
-   * When the name came from a Unicode path extra field: the CRC-32 of the header's own name bytes,
-   * which that field records. A local header whose name bytes have it names this entry, whether or
-   * not it repeats the field.
+   * When the name came from a Unicode path extra field or a code page the user named: the CRC-32
+   * of the header's own name bytes (which the extra field records). A local header whose name
+   * bytes have it names this entry, whether or not it repeats the field.
    */
   readonly headerNameCrc32?: number | undefined;
   /** The header ids of the extra fields of the central record, in order. */

@@ -9,6 +9,10 @@
 // bsdtar and Go give those names back, where a strict CP437 reading (Python's) makes "日本.txt"
 // into "µùÑµ£¼.txt". A real CP437 name with letters past 0x7F is seldom valid UTF-8: its bytes
 // would have to put a box-drawing or Greek character before one or more accented letters.
+// A code page the user names (codePageOf: `--name-encoding shift_jis`, as 7-Zip's -mcp and
+// unzip's -O) reads every name and comment that is not flagged UTF-8 and is not ASCII in its place:
+// archives written on Windows in another language than English store their names in the system's
+// code page (932 in Japan, 936 in China, 866 in Russia), which nothing in the archive says.
 // Writing: ASCII names stay as they are; any other name is stored as UTF-8 with bit 11 set.
 
 import { Buffer, isUtf8 } from 'node:buffer';
@@ -63,6 +67,71 @@ export function unflaggedText(bytes: Buffer, start = 0, end = bytes.length): str
   if (isAsciiBytes(bytes, start, end)) return (bytes as unknown as Slicers).latin1Slice(start, end);
   if (isUtf8(bytes.subarray(start, end))) return (bytes as unknown as Slicers).utf8Slice(start, end);
   return decodeCp437(bytes, start, end);
+}
+
+/** A code page names are read in (codePageOf). */
+export interface CodePage {
+  /** Its name, as the WHATWG Encoding Standard spells it ("shift_jis"), or "cp437". */
+  readonly name: string;
+  /** The text of bytes holding some that are not ASCII, or undefined when they are not text in this code page. */
+  decode(bytes: Buffer, start: number, end: number): string | undefined;
+}
+
+/** Windows' code page numbers (7-Zip's -mcp, `cp932`) for the encodings Node reads under another name. */
+const CODE_PAGE_NUMBERS: Readonly<Record<string, string>> = {
+  '866': 'ibm866',
+  '874': 'windows-874',
+  '932': 'shift_jis',
+  '936': 'gbk',
+  '949': 'euc-kr',
+  '950': 'big5',
+  '20866': 'koi8-r',
+  '21866': 'koi8-u',
+  '54936': 'gb18030',
+};
+
+/** Code page 437 by its names (the encoding the APPNOTE names for names without bit 11). */
+const CP437: CodePage = { name: 'cp437', decode: (bytes, start, end) => decodeCp437(bytes, start, end) };
+
+/**
+ * The code page a label names: one of the WHATWG Encoding Standard's labels that Node's
+ * TextDecoder reads ("shift_jis", "gbk", "windows-1251", "koi8-r", "ibm866"), "cp437", or a
+ * Windows code page number, with or without "cp" ("932", "cp1251"). Undefined for any other label,
+ * and for UTF-16, whose names would hold NUL bytes in ASCII.
+ */
+export function codePageOf(label: string): CodePage | undefined {
+  const key = label.trim().toLowerCase();
+  const number = /^(?:cp|ibm|windows-)?(\d+)$/.exec(key)?.[1];
+  if (number === '437' || key === 'ibm437') return CP437;
+  const encoding = number === undefined ? key : (CODE_PAGE_NUMBERS[number] ?? `windows-${number}`);
+  let decoder: InstanceType<typeof TextDecoder>;
+  try {
+    decoder = new TextDecoder(encoding, { fatal: true });
+  } catch {
+    return undefined;
+  }
+  if (decoder.encoding.startsWith('utf-16')) return undefined;
+  return {
+    name: decoder.encoding,
+    decode(bytes, start, end) {
+      try {
+        return decoder.decode(bytes.subarray(start, end));
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/**
+ * Header text in the code page the user named, where that decides it (not ASCII, not flagged
+ * UTF-8 and UTF-8): undefined where it does not, and where the bytes are not text in that code
+ * page (then the usual reading stands: decodeHeaderText).
+ */
+export function codePageText(bytes: Buffer, start: number, end: number, generalPurposeBitFlag: number, codePage: CodePage | undefined): string | undefined {
+  if (codePage === undefined || isAsciiBytes(bytes, start, end)) return undefined;
+  if ((generalPurposeBitFlag & BITFLAG_UTF8) !== 0 && isUtf8(bytes.subarray(start, end))) return undefined;
+  return codePage.decode(bytes, start, end);
 }
 
 /** CRC-32 of the header's name bytes, as the Unicode path/comment extra fields record it (4.6.9). */

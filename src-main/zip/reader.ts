@@ -41,7 +41,7 @@ import type { Log } from '../log/types.js';
 import { silentLog } from '../log/types.js';
 import { archiveNotes } from './archive-notes.js';
 import type { AesFields, ArchiveNote, EntryFields, NameEncoding, RandomAccessSource, ZipArchiveInfo, ZipEntry } from './model.js';
-import { decodeHeaderText, unflaggedText, unicodeExtraText } from './names.js';
+import { codePageText, decodeHeaderText, isAscii, nameCrc32, unflaggedText, unicodeExtraText, type CodePage } from './names.js';
 import { NAME_RULES, namePathKey, plainNamePathKey, type FolderKeySink, type NameRules, type PathFold } from './paths.js';
 import {
   CENTRAL_DIRECTORY_HEADER,
@@ -88,6 +88,8 @@ const CENTRAL_CONTEXT: ExtraContext = { local: false };
 
 export interface OpenZipOptions {
   readonly log?: Log;
+  /** The code page of names and comments not flagged UTF-8 (names.ts codePageOf); by default they are read as UTF-8 where they are UTF-8, else as CP437. */
+  readonly codePage?: CodePage;
 }
 
 export interface ZipReader {
@@ -114,6 +116,10 @@ export interface ZipReader {
    * (an object reused for the next record), and may call entryOfRecord for the whole entry.
    */
   recordBatches<T>(make: RecordMaker<T>): AsyncGenerator<T[]>;
+  /** One record (bounds-checked) as its whole entry, for recordBatches' makers: names read in this reader's code page. */
+  readonly entryOfRecord: RecordMaker<ZipEntry>;
+  /** The code page names not flagged UTF-8 are read in (OpenZipOptions), if one was named. */
+  readonly codePage: CodePage | undefined;
   /**
    * What reading each entry's data needs (EntryFields), with the same checks as entryBatches: a
    * plain record's (isPlainRecord) straight from its fixed fields and name bytes, the others'
@@ -162,8 +168,17 @@ export interface DirectoryRange {
 export async function openZip(source: RandomAccessSource, options: OpenZipOptions = {}): Promise<ZipReader> {
   const log = options.log ?? silentLog;
   const end = await findEnd(source, log);
-  log.debug('opened archive', { size: source.size, entries: end.info.entryCount, zip64: end.info.zip64EndOfCentralDirectoryOffset !== undefined, offsetAdjustment: end.info.offsetAdjustment });
-  return new CentralDirectoryReader(source, end.info, end.limit, log);
+  const { codePage } = options;
+  log.debug('opened archive', { size: source.size, entries: end.info.entryCount, zip64: end.info.zip64EndOfCentralDirectoryOffset !== undefined, offsetAdjustment: end.info.offsetAdjustment, codePage: codePage?.name });
+  const info = codePage === undefined || isAscii(end.info.comment) ? end.info : { ...end.info, comment: await commentIn(source, end.info, codePage) };
+  return new CentralDirectoryReader(source, info, end.limit, log, codePage);
+}
+
+/** The archive comment read in `codePage` (it lies between the end record and the bytes after the archive). */
+async function commentIn(source: RandomAccessSource, info: ZipArchiveInfo, codePage: CodePage): Promise<string> {
+  const start = info.endOfCentralDirectoryOffset + END_OF_CENTRAL_DIRECTORY.size;
+  const bytes = await source.read(start, info.size - info.trailingBytes - start);
+  return codePageText(bytes, 0, bytes.length, 0, codePage) ?? info.comment;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -425,24 +440,32 @@ async function confirmAdjustment(source: RandomAccessSource, directoryStart: num
 class CentralDirectoryReader implements ZipReader {
   /** Where the last central record ends, once a walk over the whole directory has reached it. */
   private recordsEnd: number | undefined;
+  readonly entryOfRecord: RecordMaker<ZipEntry>;
+  /** Each record's EntryFields (recordFields), names read as entryOfRecord reads them. */
+  private readonly fieldsOfRecord: RecordMaker<EntryFields>;
 
   constructor(
     readonly source: RandomAccessSource,
     readonly info: ZipArchiveInfo,
     private readonly limit: number,
     private readonly log: Log,
-  ) {}
+    readonly codePage: CodePage | undefined,
+  ) {
+    const entryOf: RecordMaker<ZipEntry> = codePage === undefined ? centralEntry : (buf, at, values, index, position, adjustment) => centralEntry(buf, at, values, index, position, adjustment, codePage);
+    this.entryOfRecord = entryOf;
+    this.fieldsOfRecord = codePage === undefined ? recordFields : (buf, at, values, index, position, adjustment) => recordFields(buf, at, values, index, position, adjustment, entryOf);
+  }
 
   async *entries(): AsyncGenerator<ZipEntry> {
     for await (const batch of this.entryBatches()) yield* batch;
   }
 
   entryBatches(range?: DirectoryRange): AsyncGenerator<ZipEntry[]> {
-    return this.records(centralEntry, range);
+    return this.records(this.entryOfRecord, range);
   }
 
   spanBatches(options?: { readonly pathKeys?: boolean; readonly folderKeys?: FolderKeySink; readonly fold?: PathFold; readonly rules?: NameRules }): AsyncGenerator<EntrySpan[]> {
-    return this.records(options?.pathKeys === true ? keyedSpans(options.folderKeys, options.fold, options.rules ?? NAME_RULES) : centralSpan);
+    return this.records(options?.pathKeys === true ? keyedSpans(options.folderKeys, options.fold, options.rules ?? NAME_RULES, this.entryOfRecord) : centralSpan);
   }
 
   recordBatches<T>(make: RecordMaker<T>): AsyncGenerator<T[]> {
@@ -450,7 +473,7 @@ class CentralDirectoryReader implements ZipReader {
   }
 
   fieldBatches(range?: DirectoryRange): AsyncGenerator<EntryFields[]> {
-    return this.records(recordFields, range);
+    return this.records(this.fieldsOfRecord, range);
   }
 
   /** Walks the central directory a chunk at a time, making a T of each record (already bounds-checked). */
@@ -678,14 +701,14 @@ function folderNamed(buf: Buffer, at: number, values: CentralValues): boolean {
  * extra field may replace), and every name when paths are folded or written under Windows'
  * rules (`rules`), is decoded as centralEntry decodes it.
  */
-function keyedSpans(folders: FolderKeySink | undefined, fold: PathFold | undefined, rules: NameRules): RecordMaker<EntrySpan> {
+function keyedSpans(folders: FolderKeySink | undefined, fold: PathFold | undefined, rules: NameRules, entryOf: RecordMaker<ZipEntry>): RecordMaker<EntrySpan> {
   return (buf, at, values, index, position, offsetAdjustment) => {
     const span = centralSpan(buf, at, values, index, position, offsetAdjustment);
     const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
     const nameEnd = nameStart + values.fileNameLength;
     let pathKey =
       fold !== undefined || rules === 'windows' || hasExtraField(buf, nameEnd, nameEnd + values.extraFieldLength, EXTRA_ID.INFOZIP_UNICODE_PATH) ? undefined : plainNamePathKey(buf, nameStart, nameEnd, folders);
-    pathKey ??= namePathKey(centralEntry(buf, at, values, index, position, offsetAdjustment).name, folders, fold, rules);
+    pathKey ??= namePathKey(entryOf(buf, at, values, index, position, offsetAdjustment).name, folders, fold, rules);
     const keyed = { localHeaderOffset: span.localHeaderOffset, compressedSize: span.compressedSize, uncompressedSize: span.uncompressedSize, centralHeaderOffset: position, folderName: span.folderName, pathKey };
     return span.damage === undefined ? keyed : { ...keyed, damage: span.damage };
   };
@@ -752,8 +775,8 @@ export function plainRecordUnixTime(buf: Buffer, at: number, values: CentralValu
  * A record's EntryFields: a plain record's from its fixed fields and name bytes (the values
  * centralEntry would give them), any other's from its whole entry (which also throws the same).
  */
-function recordFields(buf: Buffer, at: number, values: CentralValues, index: number, position: number, offsetAdjustment: number): EntryFields {
-  if (!isPlainRecord(buf, at, values)) return centralEntry(buf, at, values, index, position, offsetAdjustment);
+function recordFields(buf: Buffer, at: number, values: CentralValues, index: number, position: number, offsetAdjustment: number, entryOf: RecordMaker<ZipEntry> = centralEntry): EntryFields {
+  if (!isPlainRecord(buf, at, values)) return entryOf(buf, at, values, index, position, offsetAdjustment);
   const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
   const flags = values.generalPurposeBitFlag;
   return {
@@ -791,16 +814,13 @@ export function isEncryptedFlag(generalPurposeBitFlag: number): boolean {
   return (generalPurposeBitFlag & (BITFLAG_ENCRYPTED | BITFLAG_STRONG_ENCRYPTION)) !== 0;
 }
 
-/** One central record (already bounds-checked) as a ZipEntry (for recordBatches' makers). */
-export const entryOfRecord: RecordMaker<ZipEntry> = centralEntry;
-
 /** One central record (already bounds-checked) as a ZipEntry. */
 const NO_ZIP64_COMPRESSED_SIZE = 'central record has compressed size 0xffffffff but no ZIP64 extra field value for it';
 const NO_ZIP64_OFFSET = 'central record has local header offset 0xffffffff but no ZIP64 extra field value for it';
 /** The values those messages are made of: none, in one object for all. */
 const NO_VALUES: Readonly<Record<string, never>> = Object.freeze({});
 
-function centralEntry(buf: Buffer, at: number, values: CentralValues, index: number, position: number, offsetAdjustment: number): ZipEntry {
+function centralEntry(buf: Buffer, at: number, values: CentralValues, index: number, position: number, offsetAdjustment: number, codePage?: CodePage): ZipEntry {
   const flags = values.generalPurposeBitFlag;
   const nameStart = at + CENTRAL_DIRECTORY_HEADER.size;
   const nameEnd = nameStart + values.fileNameLength;
@@ -893,12 +913,20 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
     }
   }
   if (extraEnd > nameEnd) extraFieldIds = internIds(scratchIds);
+  if (name === undefined && codePage !== undefined) {
+    name = codePageText(buf, nameStart, nameEnd, flags, codePage);
+    if (name !== undefined) {
+      nameEncoding = 'code-page';
+      // The local header's name bytes are the same; read by the usual rules (entry-data.ts), their text would not be.
+      headerNameCrc32 = nameCrc32(buf, nameStart, nameEnd);
+    }
+  }
   if (name === undefined) {
     name = decodeHeaderText(buf, nameStart, nameEnd, flags);
     // Unflagged bytes read as CP437 give a character each; read as UTF-8 (names.ts), fewer.
     if (nameEncoding === 'cp437' && name.length < values.fileNameLength) nameEncoding = 'utf8-unflagged';
   }
-  comment ??= values.fileCommentLength === 0 ? '' : decodeHeaderText(buf, extraEnd, commentEnd, flags);
+  comment ??= values.fileCommentLength === 0 ? '' : (codePageText(buf, extraEnd, commentEnd, flags, codePage) ?? decodeHeaderText(buf, extraEnd, commentEnd, flags));
 
   // 4.5.3. An uncompressed size of exactly 0xFFFFFFFF without ZIP64 is accepted, as Go does:
   // old writers split inputs into chunks of the largest size they could record (42.zip).

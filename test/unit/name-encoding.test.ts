@@ -1,0 +1,120 @@
+// Names in a code page the user names (`--name-encoding`, zip/names.ts codePageOf): archives
+// written on Windows in Japan or Russia store their names in the system's code page, unflagged.
+// Info-ZIP's `zip` stores a file's name bytes as they are, so files named in Shift-JIS and CP866
+// bytes here give such an archive from a real tool; Python's zipfile (metadata_encoding) reads it
+// as the peer does.
+
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codePageOf } from '../../src-main/zip/names.js';
+import { run, tempDir, tree } from './craft.js';
+
+const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../bin/zipdesk.js');
+
+/** The names, as they read in their own code page. */
+const JAPANESE = ['フォルダ/', 'フォルダ/ソース.c', 'フォルダ/表.txt', 'フォルダ/日本語.txt', 'plain.txt'];
+const RUSSIAN = 'Привет.txt';
+
+describe('names in a code page the user names', () => {
+  let dir: string;
+  let cleanup: () => void;
+  const zipdesk = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, ZIPDESK_LOG_CONFIG: '' } });
+  const listed = (...args: string[]): { comment: string; entries: { name: string }[] } => {
+    const result = zipdesk('list', 'sjis.zip', '--json', ...args);
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    return JSON.parse(result.stdout) as { comment: string; entries: { name: string }[] };
+  };
+  /** Python's names for the archive, read in `encoding`. */
+  const pythonNames = (archive: string, encoding: string): string[] =>
+    JSON.parse(run('python3', ['-c', `import zipfile, json, sys; print(json.dumps([i.filename for i in zipfile.ZipFile(sys.argv[1], metadata_encoding=sys.argv[2]).infolist()]))`, archive, encoding], dir)) as string[];
+
+  beforeAll(() => {
+    ({ dir, cleanup } = tempDir('zipdesk-name-encoding-'));
+    // Files named in Shift-JIS bytes (ソ and 表 end in 0x5C, a backslash in ASCII), zipped from
+    // inside `sjis`; the comment in Shift-JIS too. `many` holds 20,000 such files, enough for
+    // test to check the directory in ranges on two threads, each with its own reader.
+    run(
+      'python3',
+      [
+        '-c',
+        [
+          'import os',
+          "folder = 'フォルダ'.encode('shift_jis')",
+          "os.makedirs(b'sjis/' + folder)",
+          "for name in ['ソース.c', '表.txt', '日本語.txt']: open(b'sjis/' + folder + b'/' + name.encode('shift_jis'), 'w').write('data of ' + name)",
+          "open('sjis/plain.txt', 'w').write('plain')",
+          "os.makedirs(b'ru')",
+          "open(b'ru/' + 'Привет.txt'.encode('cp866'), 'w').write('ru')",
+          "os.makedirs(b'many/' + folder)",
+          "for i in range(20000): open(b'many/' + folder + b'/' + ('表%05d.txt' % i).encode('shift_jis'), 'w').write('data %05d' % i)",
+          "open('comment', 'wb').write('コメント'.encode('shift_jis'))",
+        ].join('\n'),
+      ],
+      dir,
+    );
+    const zip = (folder: string, archive: string, ...args: string[]) => run('sh', ['-c', `cd ${folder} && zip -qr -0 ${args.join(' ')} ../${archive} .`], dir);
+    zip('sjis', 'sjis.zip', '-z', '< ../comment');
+    zip('ru', 'ru.zip');
+    zip('many', 'many.zip');
+    // Five entries of `many` damaged, spread over the directory: a byte of their data changed.
+    const many = readFileSync(path.join(dir, 'many.zip'));
+    for (const i of [3, 4_000, 9_000, 15_000, 19_990]) many.write('X', many.indexOf(`data ${String(i).padStart(5, '0')}`));
+    writeFileSync(path.join(dir, 'many-damaged.zip'), many);
+  });
+  afterAll(() => cleanup());
+
+  it('list reads the names and the comment in it, as Python reads them in it; without it, as before (CP437)', () => {
+    const named = listed('--name-encoding', 'shift_jis');
+    expect(named.entries.map((e) => e.name)).toEqual(pythonNames('sjis.zip', 'shift_jis'));
+    expect(named.entries.map((e) => e.name).sort()).toEqual([...JAPANESE].sort());
+    expect(named.comment).toBe('コメント');
+    const plain = listed();
+    expect(plain.entries.map((e) => e.name)).toEqual(pythonNames('sjis.zip', 'cp437'));
+    expect(plain.entries.map((e) => e.name)).toContain('âtâHâïâ_/ò\\.txt');
+    // The table reads the same way.
+    const table = zipdesk('list', 'sjis.zip', '--name-encoding', '932');
+    expect(table.stdout).toContain('フォルダ/ソース.c');
+  });
+
+  it('Windows code page numbers and the WHATWG labels name the same code page; a name not in it reads as before', () => {
+    for (const label of ['866', 'cp866', 'IBM866', 'ibm866']) {
+      const result = zipdesk('list', 'ru.zip', '--json', '--name-encoding', label);
+      expect([label, (JSON.parse(result.stdout) as { entries: { name: string }[] }).entries.map((e) => e.name)]).toEqual([label, [RUSSIAN]]);
+    }
+    // CP866's bytes are no Shift-JIS: read as CP437, as without the option (Python refuses the archive).
+    const asJapanese = zipdesk('list', 'ru.zip', '--json', '--name-encoding', 'shift_jis');
+    expect((JSON.parse(asJapanese.stdout) as { entries: { name: string }[] }).entries.map((e) => e.name)).toEqual(pythonNames('ru.zip', 'cp437'));
+    expect([codePageOf('cp932')?.name, codePageOf('windows-1251')?.name, codePageOf('1251')?.name, codePageOf('437')?.name, codePageOf('utf-16le'), codePageOf('nope')]).toEqual(['shift_jis', 'windows-1251', 'windows-1251', 'cp437', undefined, undefined]);
+  });
+
+  it('extract writes them under their names (ソ and 表 stay whole: their 0x5C is no backslash), and test finds every local header agreeing', () => {
+    const result = zipdesk('extract', 'sjis.zip', '-o', 'out', '--name-encoding', 'shift_jis');
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    expect(tree(path.join(dir, 'out'))).toEqual(['plain.txt', 'フォルダ/', 'フォルダ/ソース.c', 'フォルダ/日本語.txt', 'フォルダ/表.txt']);
+    expect(readFileSync(path.join(dir, 'out', 'フォルダ/表.txt'), 'utf8')).toBe('data of 表.txt');
+    const tested = zipdesk('test', 'sjis.zip', '--name-encoding', 'shift_jis');
+    expect([tested.status, tested.stdout]).toEqual([0, 'No errors detected in sjis.zip (5 entries, 60 bytes).\n']);
+  });
+
+  it('test of 20,000 entries, in ranges on two threads, names each damaged entry in it', () => {
+    const good = zipdesk('test', 'many.zip', '--name-encoding', 'shift_jis');
+    expect([good.status, good.stderr]).toEqual([0, '']);
+    const bad = zipdesk('test', 'many-damaged.zip', '--name-encoding', 'shift_jis');
+    expect(bad.status).toBe(1);
+    // (In the archive's order, which is zip's walk's: sorted here.)
+    const names = [...bad.stderr.matchAll(/many-damaged\.zip: (\S+): CRC-32 is /g)].map((match) => match[1]).sort();
+    expect(names).toEqual(['フォルダ/表00003.txt', 'フォルダ/表04000.txt', 'フォルダ/表09000.txt', 'フォルダ/表15000.txt', 'フォルダ/表19990.txt']);
+  });
+
+  it('inspect says which code page read a name; an encoding Node does not read is a usage error', () => {
+    const inspected = zipdesk('inspect', 'sjis.zip', 'フォルダ/表.txt', '--name-encoding', 'shift_jis');
+    expect(inspected.status).toBe(0);
+    expect(inspected.stdout).toMatch(/fileName .*= フォルダ\/表\.txt \(shift_jis \(no bit 11\)\)/);
+    const unknown = zipdesk('list', 'sjis.zip', '--name-encoding', 'cp850');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr.split('\n')[0]).toBe("zipdesk list: --name-encoding: unknown encoding 'cp850' (one Node reads, such as shift_jis, gbk, big5, euc-kr, windows-1251, ibm866 or koi8-r; cp437; or a Windows code page number, such as 932)");
+  });
+});
