@@ -42,6 +42,11 @@ export interface ArchiveSummary {
   /** Bytes before the first record (self-extractor stubs) and after the end record. */
   readonly offsetAdjustment: number;
   readonly trailingBytes: number;
+  /**
+   * The code page names not flagged UTF-8 are read in, as openArchive was asked (its WHATWG name,
+   * "shift_jis"); null: as UTF-8 where they are UTF-8, else as CP437.
+   */
+  readonly nameEncoding: string | null;
 }
 
 /** Deflate's speed/size trade-off from general purpose bits 1–2 (APPNOTE 4.4.4). */
@@ -573,7 +578,8 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 export interface InvokeMethods {
   /** Ask the user for an archive with the native dialog; null when cancelled. */
   chooseArchive: { args: []; result: string | null };
-  openArchive: { args: [path: string]; result: ArchiveSummary };
+  /** `nameEncoding`: a code page for names not flagged UTF-8 (a label zip/names.ts codePageOf reads), or null for the usual reading. */
+  openArchive: { args: [path: string, nameEncoding: string | null]; result: ArchiveSummary };
   closeArchive: { args: [archiveId: string]; result: void };
   listEntries: { args: [archiveId: string, start: number, count: number]; result: EntryPage };
   inspectEntry: { args: [archiveId: string, index: number]; result: EntryInspection };

@@ -13,6 +13,7 @@ import { isSizeKnown, type ZipEntry } from '../zip/model.js';
 import { OffsetColumn } from '../zip/columns.js';
 import { METHOD_NAMES } from '../zip/constants.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
+import { codePageOf } from '../zip/names.js';
 import { buildSafetyReport, type SafetyReport, type Worded } from '../zip/safety.js';
 import { BridgeError } from './handle.js';
 import { endRecords, inspectEntry } from './inspection.js';
@@ -157,11 +158,13 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
   }
 
   return {
-    async open(file) {
+    async open(file, nameEncoding) {
       const started = performance.now();
+      // (The contract's check has made sure main reads it.)
+      const codePage = nameEncoding === null ? undefined : codePageOf(nameEncoding);
       const source = await openFileSource(file);
       try {
-        const reader = await openZip(source, { log });
+        const reader = await openZip(source, { log, codePage });
         // Where the records are and the totals, from the spans alone (no names decoded).
         const records = new OffsetColumn(reader.info.entryCount);
         let totalUncompressed = 0;
@@ -194,6 +197,7 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
           zip64: reader.info.zip64EndOfCentralDirectoryOffset !== undefined && !reader.info.zip64EndOfCentralDirectoryIgnored,
           offsetAdjustment: reader.info.offsetAdjustment,
           trailingBytes: reader.info.trailingBytes,
+          nameEncoding: codePage?.name ?? null,
         };
         return summary;
       } catch (error) {
@@ -214,6 +218,7 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
     },
     pathOf: (archiveId) => get(archiveId).path,
     identityOf: (archiveId) => get(archiveId).source.identity,
+    nameEncodingOf: (archiveId) => get(archiveId).reader.codePage?.name,
     openCount: () => open.size,
     async list(archiveId, start, count): Promise<EntryPage> {
       const archive = get(archiveId);

@@ -33,8 +33,8 @@ export function createHandlers(services: Services): Handlers {
       if (chosen !== null) grants.grant(chosen);
       return chosen;
     },
-    async openArchive(target) {
-      const summary = await archives.open(granted(target));
+    async openArchive(target, nameEncoding) {
+      const summary = await archives.open(granted(target), nameEncoding);
       services.opened?.(summary.path);
       return summary;
     },
@@ -59,9 +59,10 @@ export function createHandlers(services: Services): Handlers {
       // ranges: a million selected rows are a few numbers, not a million names in the request.
       const ranges = request.entries === null ? null : archives.entryRanges(request.archiveId, request.entries);
       // The file as it was listed and checked: the job refuses it if it was replaced since.
-      return jobs.extract(archivePath, ranges, outputDir, request.overwrite, archives.identityOf(request.archiveId));
+      // Its names as the window reads them: the job reads them in the same code page.
+      return jobs.extract(archivePath, ranges, outputDir, request.overwrite, archives.identityOf(request.archiveId), archives.nameEncodingOf(request.archiveId));
     },
-    test: (archiveId) => jobs.test(archives.pathOf(archiveId), archives.identityOf(archiveId)),
+    test: (archiveId) => jobs.test(archives.pathOf(archiveId), archives.identityOf(archiveId), archives.nameEncodingOf(archiveId)),
     cancelJob: (jobId) => jobs.cancel(jobId),
     listJobs: () => jobs.list(),
     revealPath(target) {

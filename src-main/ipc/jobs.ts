@@ -94,7 +94,7 @@ export class WindowJobs implements JobService {
     return this.client.enqueue({ kind: 'batch', folders, level, ...(outputDir === null ? {} : { outputDir }) });
   }
 
-  async extract(archivePath: string, entryRanges: readonly number[] | null, outputDir: string, overwrite: OverwritePolicy, archiveIdentity?: ArchiveIdentity): Promise<string> {
+  async extract(archivePath: string, entryRanges: readonly number[] | null, outputDir: string, overwrite: OverwritePolicy, archiveIdentity?: ArchiveIdentity, nameEncoding?: string): Promise<string> {
     const [jobId] = this.client.enqueue({
       kind: 'extract',
       archivePath,
@@ -102,12 +102,13 @@ export class WindowJobs implements JobService {
       overwrite,
       ...(entryRanges === null ? {} : { entryRanges }),
       ...(archiveIdentity === undefined ? {} : { archiveIdentity }),
+      ...(nameEncoding === undefined ? {} : { nameEncoding }),
     });
     return jobId!;
   }
 
-  async test(archivePath: string, archiveIdentity?: ArchiveIdentity): Promise<string> {
-    const [jobId] = this.client.enqueue({ kind: 'test', archivePath, ...(archiveIdentity === undefined ? {} : { archiveIdentity }) });
+  async test(archivePath: string, archiveIdentity?: ArchiveIdentity, nameEncoding?: string): Promise<string> {
+    const [jobId] = this.client.enqueue({ kind: 'test', archivePath, ...(archiveIdentity === undefined ? {} : { archiveIdentity }), ...(nameEncoding === undefined ? {} : { nameEncoding }) });
     return jobId!;
   }
 

@@ -20,12 +20,15 @@ import type { PathGrants } from './grants.js';
 
 /** Archives open in the window: read in the main process, without the queue (STYLE). */
 export interface ArchiveService {
-  open(path: string): Promise<ArchiveSummary>;
+  /** `nameEncoding`: the code page of names not flagged UTF-8 (a label zip/names.ts codePageOf reads), or null. */
+  open(path: string, nameEncoding: string | null): Promise<ArchiveSummary>;
   close(archiveId: string): Promise<void>;
   /** The path an open archive came from; rejects NOT_FOUND for an unknown id. */
   pathOf(archiveId: string): string;
   /** The file as it was opened (a job over it refuses it once replaced or changed); rejects NOT_FOUND for an unknown id. */
   identityOf(archiveId: string): ArchiveIdentity;
+  /** The code page its names not flagged UTF-8 are read in (its name), or undefined; rejects NOT_FOUND for an unknown id. */
+  nameEncodingOf(archiveId: string): string | undefined;
   list(archiveId: string, start: number, count: number): Promise<EntryPage>;
   inspect(archiveId: string, index: number): Promise<EntryInspection>;
   report(archiveId: string): Promise<ArchiveReport>;
@@ -46,8 +49,8 @@ export interface JobService {
   batch(folders: readonly string[], outputDir: string | null, level: number): Promise<string[]>;
   /** `entries` are names exactly as stored (a name ending in / selects what is under it); null for all. */
   /** `entryRanges`: the entries by index (ArchiveService.entryRanges), null for all. */
-  extract(archivePath: string, entryRanges: readonly number[] | null, outputDir: string, overwrite: OverwritePolicy, archiveIdentity?: ArchiveIdentity): Promise<string>;
-  test(archivePath: string, archiveIdentity?: ArchiveIdentity): Promise<string>;
+  extract(archivePath: string, entryRanges: readonly number[] | null, outputDir: string, overwrite: OverwritePolicy, archiveIdentity?: ArchiveIdentity, nameEncoding?: string): Promise<string>;
+  test(archivePath: string, archiveIdentity?: ArchiveIdentity, nameEncoding?: string): Promise<string>;
   cancel(jobId: string): Promise<boolean>;
   list(): JobView[];
   onEvent(listener: (event: JobEvent) => void): Unsubscribe;

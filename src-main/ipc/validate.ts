@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { InvokeMethod, InvokeMethods, LogLevel, OverwritePolicy } from '../../src-preload/contract.js';
 import { MAX_PAGE_ROWS, MAX_PATHS_AT_ONCE } from '../../src-preload/contract.js';
 import { counted } from '../zip/errors.js';
+import { codePageOf } from '../zip/names.js';
 
 export class ArgumentError extends Error {
   override readonly name = 'ArgumentError';
@@ -97,6 +98,16 @@ export function object<T extends object>(shape: { [K in keyof T]-?: Check<T[K]> 
   };
 }
 
+/** A code page main reads names in (zip/names.ts codePageOf). */
+function nameEncoding(): Check<string> {
+  const base = string({ nonEmpty: true, max: 40 });
+  return (value, at) => {
+    const text = base(value, at);
+    if (codePageOf(text) === undefined) fail(at, 'a code page main reads names in', value);
+    return text;
+  };
+}
+
 /** Log metadata: a flat record of short scalars. */
 function logMeta(): Check<Record<string, string | number | boolean | null>> {
   return (value, at) => {
@@ -123,7 +134,7 @@ const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
 /** One tuple of checks per contract method: the whole argument list, no more, no less. */
 export const ARGUMENTS: { readonly [M in InvokeMethod]: TupleChecks<InvokeMethods[M]['args']> } = {
   chooseArchive: [],
-  openArchive: [absolutePath()],
+  openArchive: [absolutePath(), nullable(nameEncoding())],
   closeArchive: [archiveId],
   listEntries: [archiveId, integer(0, Number.MAX_SAFE_INTEGER), integer(1, MAX_PAGE_ROWS)],
   inspectEntry: [archiveId, integer(0, Number.MAX_SAFE_INTEGER)],

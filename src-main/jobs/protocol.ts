@@ -68,6 +68,8 @@ export interface ExtractJobRequest {
   readonly overwrite?: 'skip' | 'replace' | 'rename' | boolean;
   /** The archive as the app opened it, listed and checked: a file changed since is refused. */
   readonly archiveIdentity?: ArchiveIdentity;
+  /** The code page names not flagged UTF-8 are read in, as the window reads them (zip/names.ts codePageOf); the usual reading when absent. */
+  readonly nameEncoding?: string;
   /**
    * Set on a 'rename' extract resumed after a quit or crash: when its first run started (ms since
    * 1970). A name taken by a file changed since then is what that run wrote, and is skipped rather
@@ -82,6 +84,8 @@ export interface TestJobRequest {
   readonly archivePath: string;
   /** As for extract. */
   readonly archiveIdentity?: ArchiveIdentity;
+  /** As for extract. */
+  readonly nameEncoding?: string;
 }
 
 export type JobRequest = CreateJobRequest | BatchJobRequest | ExtractJobRequest | TestJobRequest;

@@ -14,6 +14,7 @@ import type { JobProgress as ExtractProgress } from '../archive/progress.js';
 import type { Log } from '../log/types.js';
 import type { ArchiveNote } from '../zip/model.js';
 import { ZipError, isZipError, wordedAs } from '../zip/errors.js';
+import { codePageOf, type CodePage } from '../zip/names.js';
 import {
   type FromWorker,
   INTERNAL,
@@ -182,6 +183,7 @@ async function runExtract(request: Extract<WorkerJobRequest, { kind: 'extract' }
     ...(request.entryRanges === undefined ? {} : { entryRanges: request.entryRanges }),
     ...(request.archiveIdentity === undefined ? {} : { expectedIdentity: request.archiveIdentity }),
     ...(request.resumedFrom === undefined ? {} : { resumedFrom: request.resumedFrom }),
+    ...codePageOfRequest(request),
   });
   // What went as asked but not as the name says: told with the result, not silently.
   // (The result lists the first skipped and renamed entries and counts them all.)
@@ -215,6 +217,18 @@ function withTimes(outcome: Outcome, startedAt: number): JobResult {
  * What is off about the archive as a whole, read around, told with the result (or with the
  * failure by bad entries) as `test` and `extract` tell it on the command line: the window lists them.
  */
+/**
+ * The code page an extract or test reads names in, as the window read them. One a queue kept from
+ * another version names and this Node does not read fails the job: its names would not be those
+ * the user chose.
+ */
+function codePageOfRequest(request: { readonly nameEncoding?: string }): { codePage?: CodePage } {
+  if (request.nameEncoding === undefined) return {};
+  const codePage = codePageOf(request.nameEncoding);
+  if (codePage === undefined) throw new ZipError('BAD_NAME', `the names' code page ${request.nameEncoding} is not one this system reads`, { kind: 'NAME_ENCODING', params: { encoding: request.nameEncoding } });
+  return { codePage };
+}
+
 function archiveNotesOf(notes: readonly ArchiveNote[]): Pick<JobResult, 'notes'> {
   return notes.length === 0 ? {} : { notes };
 }
@@ -245,6 +259,7 @@ async function runTest(request: Extract<WorkerJobRequest, { kind: 'test' }>, con
     onProgress: engineProgress(context),
     onProblem: (problem) => bad.add(problem),
     ...(request.archiveIdentity === undefined ? {} : { expectedIdentity: request.archiveIdentity }),
+    ...codePageOfRequest(request),
   });
   if (!result.ok) throw entriesFailed('bad entry', bad, result.problemCount, result.entriesTotal, result.notes);
   return { outputPath: request.archivePath, sizes: { input: statSize(request.archivePath), output: result.bytesTested }, entries: result.entriesTested, ...archiveNotesOf(result.notes) };

@@ -92,8 +92,11 @@ export class ArchiveState {
 
   #generation = 0;
 
-  /** Open `path`, or the archive the user picks in the native dialog when null. */
-  async open(path: string | null): Promise<void> {
+  /**
+   * Open `path`, or the archive the user picks in the native dialog when null; its names not
+   * flagged UTF-8 read in `nameEncoding` (name-encodings.ts), or as usual when null.
+   */
+  async open(path: string | null, nameEncoding: string | null = null): Promise<void> {
     const generation = ++this.#generation;
     const previous = this.summary;
     /** The archive this open got from main, until it is shown. */
@@ -103,7 +106,7 @@ export class ArchiveState {
       if (chosen === null || generation !== this.#generation) return; // cancelled, or overtaken
       this.state = 'loading';
       this.path = chosen;
-      const summary = await api.openArchive(chosen);
+      const summary = await api.openArchive(chosen, nameEncoding);
       opened = summary;
       // Overtaken by another open: main holds this one open (its file and entries) until told.
       const overtaken = (): boolean => {
@@ -144,6 +147,12 @@ export class ArchiveState {
       this.rows = [];
       this.state = 'error';
     }
+  }
+
+  /** The open archive again, its names read in `nameEncoding` (null: as usual): listed anew. */
+  async readNamesIn(nameEncoding: string | null): Promise<void> {
+    if (this.summary === null || this.summary.nameEncoding === nameEncoding) return;
+    await this.open(this.summary.path, nameEncoding);
   }
 
   async loadReport(): Promise<ArchiveReport> {

@@ -2,6 +2,7 @@
 // follows the system (navigator.language); `{name}` placeholders are filled by t().
 
 import type { JobFailure, JobKind, JobProblem, MeaningCode, SafetyWording } from '../../src-preload/contract.js';
+import type { NameEncodingChoice } from './name-encodings.js';
 import { visibleText } from './visible.js';
 
 const en = {
@@ -25,6 +26,28 @@ const en = {
   'toolbar.folders': 'By folder',
   'toolbar.view': 'View',
   'toolbar.close': 'Close archive',
+
+  // The code page of names not flagged UTF-8 (the listing's footer; name-encodings.ts).
+  'names.label': 'Names',
+  'names.hint': 'The code page of names the archive does not mark as UTF-8',
+  'names.auto': 'Automatic (UTF-8, else DOS 437)',
+  'names.shift_jis': 'Japanese (Shift-JIS, 932)',
+  'names.gbk': 'Chinese, simplified (GBK, 936)',
+  'names.big5': 'Chinese, traditional (Big5, 950)',
+  'names.euc-kr': 'Korean (949)',
+  'names.ibm866': 'Cyrillic, DOS (866)',
+  'names.windows-1251': 'Cyrillic, Windows (1251)',
+  'names.koi8-r': 'Cyrillic (KOI8-R)',
+  'names.windows-1250': 'Central European (1250)',
+  'names.windows-1252': 'Western European (1252)',
+  'names.windows-1253': 'Greek (1253)',
+  'names.windows-1254': 'Turkish (1254)',
+  'names.windows-1255': 'Hebrew (1255)',
+  'names.windows-1256': 'Arabic (1256)',
+  'names.windows-1257': 'Baltic (1257)',
+  'names.windows-1258': 'Vietnamese (1258)',
+  'names.windows-874': 'Thai (874)',
+  'names.cp437': 'DOS, US (437)',
 
   'empty.title': 'Drop a .zip to open it',
   'empty.body': 'Drop folders to zip each one into its own archive, or open an archive to see every header of every entry.',
@@ -361,6 +384,7 @@ const en = {
   'problem.IO.OUTPUT.QUOTA': 'cannot write the archive: the disk quota is used up',
   'problem.IO.OUTPUT.SYSTEM': 'cannot write the archive: {system}',
   'problem.BAD_NAME.TOO_LONG': 'the name is longer than the {bytes} {bytes|byte|bytes} a file name may have',
+  'problem.BAD_NAME.NAME_ENCODING': "the names' code page {encoding} is not one this system reads",
   // A source's name that cannot be stored as an entry's (zip/paths.ts nameProblemForWriting).
   'problem.BAD_NAME.NOT_WRITABLE.BACKSLASH': 'the name holds a backslash, which ZIP readers take for a folder separator ({path}); rename the file or leave it out',
   'problem.BAD_NAME.NOT_WRITABLE.READ_BACK': 'the name would be read back as {readBack} ({path}); rename the file or leave it out',
@@ -449,7 +473,7 @@ const en = {
   'problem.MORE': 'and {count} more',
 
   'notice.dismiss': 'Dismiss',
-} as const satisfies Readonly<Record<`safety.${SafetyWording}`, string>> & Readonly<Record<`meaning.${MeaningCode}`, string>> & Readonly<Record<string, string>>;
+} as const satisfies Readonly<Record<`safety.${SafetyWording}`, string>> & Readonly<Record<`meaning.${MeaningCode}`, string>> & Readonly<Record<`names.${NameEncodingChoice}`, string>> & Readonly<Record<string, string>>;
 
 export type MessageKey = keyof typeof en;
 type Catalog = { readonly [K in MessageKey]: string };
@@ -475,6 +499,28 @@ const de: Catalog = {
   'toolbar.folders': 'Nach Ordnern',
   'toolbar.view': 'Ansicht',
   'toolbar.close': 'Archiv schließen',
+
+  // The code page of names not flagged UTF-8 (the listing's footer; name-encodings.ts).
+  'names.label': 'Namen',
+  'names.hint': 'Die Codepage der Namen, die das Archiv nicht als UTF-8 kennzeichnet',
+  'names.auto': 'Automatisch (UTF-8, sonst DOS 437)',
+  'names.shift_jis': 'Japanisch (Shift-JIS, 932)',
+  'names.gbk': 'Chinesisch, vereinfacht (GBK, 936)',
+  'names.big5': 'Chinesisch, traditionell (Big5, 950)',
+  'names.euc-kr': 'Koreanisch (949)',
+  'names.ibm866': 'Kyrillisch, DOS (866)',
+  'names.windows-1251': 'Kyrillisch, Windows (1251)',
+  'names.koi8-r': 'Kyrillisch (KOI8-R)',
+  'names.windows-1250': 'Mitteleuropäisch (1250)',
+  'names.windows-1252': 'Westeuropäisch (1252)',
+  'names.windows-1253': 'Griechisch (1253)',
+  'names.windows-1254': 'Türkisch (1254)',
+  'names.windows-1255': 'Hebräisch (1255)',
+  'names.windows-1256': 'Arabisch (1256)',
+  'names.windows-1257': 'Baltisch (1257)',
+  'names.windows-1258': 'Vietnamesisch (1258)',
+  'names.windows-874': 'Thailändisch (874)',
+  'names.cp437': 'DOS, US (437)',
 
   'empty.title': 'Eine .zip-Datei hier ablegen, um sie zu öffnen',
   'empty.body': 'Ordner ablegen, um jeden in ein eigenes Archiv zu packen, oder ein Archiv öffnen, um jeden Header jedes Eintrags zu sehen.',
@@ -805,6 +851,7 @@ const de: Catalog = {
   'problem.IO.OUTPUT.QUOTA': 'Das Archiv kann nicht geschrieben werden: das Speicherkontingent ist aufgebraucht',
   'problem.IO.OUTPUT.SYSTEM': 'Das Archiv kann nicht geschrieben werden (Systemfehler {system})',
   'problem.BAD_NAME.TOO_LONG': 'Der Name ist länger als die {bytes} {bytes|Byte|Bytes}, die ein Dateiname haben darf',
+  'problem.BAD_NAME.NAME_ENCODING': 'Die Codepage {encoding} der Namen kann dieses System nicht lesen',
   'problem.BAD_NAME.NOT_WRITABLE.BACKSLASH': 'Der Name enthält einen Backslash, den ZIP-Leser als Ordnertrenner nehmen ({path}); die Datei umbenennen oder weglassen',
   'problem.BAD_NAME.NOT_WRITABLE.READ_BACK': 'Der Name würde als {readBack} zurückgelesen ({path}); die Datei umbenennen oder weglassen',
   'problem.BAD_NAME.NOT_WRITABLE.EMPTY': 'Der Name ist leer ({path}); die Datei umbenennen oder weglassen',

@@ -581,12 +581,45 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     expect(await cells('full/')).toEqual(['9 B', expect.stringMatching(/^\d+ B$/), expect.stringMatching(/^-?\d+%$/), expect.stringMatching(/^Deflated/), crc]);
   });
 
+  test('names written on a Japanese Windows read garbled until their code page is chosen under the listing; Extract all then writes them so', async () => {
+    // Info-ZIP's zip stores the file names' bytes, here Shift-JIS, without the UTF-8 flag.
+    const folder = path.join(work, 'sjis');
+    mkdirSync(folder);
+    for (const name of ['日本語.txt', 'ソース.c']) {
+      const bytes = execFileSync('python3', ['-c', 'import sys; sys.stdout.buffer.write(sys.argv[1].encode("shift_jis"))', name]);
+      writeFileSync(Buffer.concat([Buffer.from(`${folder}/`), bytes]), `data of ${name}`);
+    }
+    const archive = path.join(work, 'sjis.zip');
+    execFileSync('zip', ['-q', '-r', archive, '.'], { cwd: folder });
+    await harness.emit('openArchive', archive);
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('sjis.zip');
+    const names = () => harness.page.locator('[data-testid="row"] .name .text').allTextContents();
+    // As CP437, ソ's second byte (0x5C) is a backslash.
+    await expect.poll(async () => (await names()).sort()).toEqual(['ô·û{îΩ.txt', 'â\\ü[âX.c'].sort());
+    const choice = harness.page.getByRole('combobox', { name: 'Names' });
+    expect(await choice.inputValue()).toBe('');
+    await choice.selectOption({ label: 'Japanese (Shift-JIS, 932)' });
+    await expect.poll(async () => (await names()).sort()).toEqual(['ソース.c', '日本語.txt']);
+    expect(await choice.inputValue()).toBe('shift_jis');
+    await shot('03b-names-in-shift-jis');
+    const target = path.join(work, 'sjis-out');
+    harness.dialogs.extractFolders.push(target);
+    await harness.page.getByRole('button', { name: 'Extract all…' }).click();
+    const job = harness.page.locator('[data-testid="job"]', { hasText: `sjis.zip → ${target}` });
+    await expect.poll(() => job.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    expect(readdirSync(target).sort()).toEqual(['ソース.c', '日本語.txt']);
+    expect(readFileSync(path.join(target, 'ソース.c'), 'utf8')).toBe('data of ソース.c');
+    // Back to the usual reading; the next archive opens with it too.
+    await choice.selectOption('');
+    await expect.poll(async () => (await names()).sort()).toEqual(['ô·û{îΩ.txt', 'â\\ü[âX.c'].sort());
+  });
+
   test('the strict CSP held: no violation during the whole run', async () => {
     expect(await harness.cspViolations()).toEqual([]);
   });
 
   test('the page may name only paths the user gave it', async () => {
-    const result = await harness.page.evaluate(() => (window as unknown as { zipdesk: { openArchive(p: string): Promise<unknown> } }).zipdesk.openArchive('/etc/passwd'));
+    const result = await harness.page.evaluate(() => (window as unknown as { zipdesk: { openArchive(p: string, e: string | null): Promise<unknown> } }).zipdesk.openArchive('/etc/passwd', null));
     expect(result).toEqual({ ok: false, error: { code: 'FORBIDDEN_PATH', message: 'not a path you opened, chose or dropped: /etc/passwd' } });
   });
 

@@ -279,7 +279,10 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     // Enter on a header sorts and opens no entry (the rows' keys are not the headers').
     expect(await harness.page.getByTestId('inspector').count()).toBe(0);
 
-    // After the headers, the Jobs toggle: its focus shows, and Enter folds the panel.
+    // After the headers, the code page of the names under the listing, then the Jobs toggle: its
+    // focus shows, and Enter folds the panel.
+    await harness.page.keyboard.press('Tab');
+    expect(await harness.page.getByRole('combobox', { name: 'Names' }).evaluate((select) => select === document.activeElement)).toBe(true);
     await harness.page.keyboard.press('Tab');
     const toggle = harness.page.getByTestId('jobs-panel').locator('button.toggle');
     expect(await toggle.evaluate((button) => button === document.activeElement)).toBe(true);
@@ -332,7 +335,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     await harness.page.keyboard.press('Control+a');
     await expect.poll(() => status.textContent()).toContain('5 selected');
     await harness.page.getByRole('searchbox', { name: 'Filter names' }).fill('b');
-    await expect.poll(async () => (await status.textContent())?.trim()).toBe('3 of 5 shown');
+    await expect.poll(async () => (await status.getByTestId('shown').textContent())?.trim()).toBe('3 of 5 shown');
     expect(await harness.page.getByRole('button', { name: 'Extract selected…' }).isDisabled()).toBe(true);
     await harness.page.getByTestId('listing').focus();
     await harness.page.keyboard.press('Control+a');
@@ -345,7 +348,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     await expect.poll(() => job.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
     expect(filesUnder(target)).toEqual(['b1.txt', 'b2.txt', 'b3.txt']);
     await harness.page.getByRole('searchbox', { name: 'Filter names' }).fill('');
-    await expect.poll(async () => (await status.textContent())?.trim()).toBe('5 of 5 shown');
+    await expect.poll(async () => (await status.getByTestId('shown').textContent())?.trim()).toBe('5 of 5 shown');
   });
 });
 

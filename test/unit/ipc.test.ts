@@ -50,11 +50,13 @@ describe('the contract is complete', () => {
 
 describe('argument validation', () => {
   const bad: [string, unknown[], RegExp][] = [
-    ['openArchive', [], /expected 1 argument, got 0/],
-    ['openArchive', ['relative/a.zip'], /an absolute path/],
-    ['openArchive', [42], /a string, got number 42/],
-    ['openArchive', ['/a.zip', 'extra'], /expected 1 argument, got 2/],
-    ['openArchive', ['/a\0.zip'], /without NUL/],
+    ['openArchive', [], /expected 2 arguments, got 0/],
+    ['openArchive', ['relative/a.zip', null], /an absolute path/],
+    ['openArchive', [42, null], /a string, got number 42/],
+    ['openArchive', ['/a.zip', null, 'extra'], /expected 2 arguments, got 3/],
+    ['openArchive', ['/a\0.zip', null], /without NUL/],
+    ['openArchive', ['/a.zip', 'cp850'], /argument 2: expected a code page main reads names in, got the string "cp850"/],
+    ['openArchive', ['/a.zip', 932], /argument 2: expected a string, got number 932/],
     ['listEntries', ['a1', -1, 10], /integer from 0/],
     ['listEntries', ['a1', 0, MAX_PAGE_ROWS + 1], new RegExp(`integer from 1 to ${MAX_PAGE_ROWS}`)],
     ['listEntries', ['a1', 0.5, 10], /an integer/],
@@ -225,7 +227,7 @@ describe('handlers over the real services', () => {
   });
 
   test('open, list, inspect and report a zip archive', async () => {
-    const opened = await listeners.openArchive(ours, archive);
+    const opened = await listeners.openArchive(ours, archive, null);
     expect(opened.ok).toBe(true);
     if (!opened.ok) return;
     expect(opened.value.name).toBe('tree.zip');
@@ -267,7 +269,7 @@ d[second + 20:second + 24] = b'\\xff\\xff\\xff\\xff'
 open(sys.argv[1], 'wb').write(d)
 `, damaged]);
     grants.grantAll([damaged]);
-    const opened = await listeners.openArchive(ours, damaged);
+    const opened = await listeners.openArchive(ours, damaged, null);
     if (!opened.ok) throw new Error(opened.error.message);
     // Stored names: 9 + 9 bytes of the good ones, not 4 GiB more.
     expect(opened.value).toMatchObject({ entryCount: 3, totalUncompressed: 18, totalCompressed: 18 });
@@ -287,7 +289,7 @@ open(sys.argv[1], 'wb').write(d)
     writeFileSync(ignored, craftZip([{ name: 'a.txt', data: 'hello' }], '', { zip64End: { count: 7 } }));
     grants.grantAll([zip64, ignored]);
     for (const [file, expected] of [[zip64, true], [ignored, false]] as const) {
-      const opened = await listeners.openArchive(ours, file);
+      const opened = await listeners.openArchive(ours, file, null);
       if (!opened.ok) throw new Error(opened.error.message);
       expect([path.basename(file), opened.value.entryCount, opened.value.zip64]).toEqual([path.basename(file), 1, expected]);
       await listeners.closeArchive(ours, opened.value.archiveId);
@@ -298,7 +300,7 @@ open(sys.argv[1], 'wb').write(d)
     const bomb = path.join(work, 'bomb.zip');
     writeFileSync(bomb, craftZip([{ name: 'first.txt', data: 'x'.repeat(100) }, ...Array.from({ length: 1200 }, (_, i) => ({ name: `o${i}.txt`, data: 'y', shareLocalHeaderOf: 0 }))]));
     grants.grantAll([bomb]);
-    const opened = await listeners.openArchive(ours, bomb);
+    const opened = await listeners.openArchive(ours, bomb, null);
     if (!opened.ok) throw new Error(opened.error.message);
     const report = await listeners.archiveReport(ours, opened.value.archiveId);
     if (!report.ok) throw new Error(report.error.message);
@@ -311,7 +313,7 @@ open(sys.argv[1], 'wb').write(d)
   });
 
   test('an entry index the archive lacks is NOT_FOUND; an unknown archive id too', async () => {
-    const opened = await listeners.openArchive(ours, archive);
+    const opened = await listeners.openArchive(ours, archive, null);
     if (!opened.ok) throw new Error('open failed');
     const missing = await listeners.inspectEntry(ours, opened.value.archiveId, 5);
     expect(!missing.ok && missing.error).toEqual({ code: 'NOT_FOUND', message: 'tree.zip has no entry 5 (it has 5)' });
@@ -320,10 +322,10 @@ open(sys.argv[1], 'wb').write(d)
   });
 
   test('a file that is not an archive rejects with the reader\'s code and message', async () => {
-    const result = await listeners.openArchive(ours, path.join(work, 'plain.txt'));
+    const result = await listeners.openArchive(ours, path.join(work, 'plain.txt'), null);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error.code).toMatch(/^(NOT_A_ZIP|EOCD_NOT_FOUND)$/);
-    const gone = await listeners.openArchive(ours, path.join(work, 'gone.zip'));
+    const gone = await listeners.openArchive(ours, path.join(work, 'gone.zip'), null);
     expect(!gone.ok && gone.error.code).toBe('IO');
     expect(!gone.ok && gone.error.message).toContain('gone.zip');
     // A named pipe is refused at once (opened to read, it waited for a writer and held one of libuv's four threads for good).
@@ -332,8 +334,8 @@ open(sys.argv[1], 'wb').write(d)
     grants.grantAll([pipe]);
     // (With what the window may word it by.)
     const refused = { code: 'IO', message: `${pipe} is not a regular file`, kind: 'NOT_A_REGULAR_FILE', params: { path: pipe } };
-    for (let i = 0; i < 5; i++) expect(await listeners.openArchive(ours, pipe)).toEqual({ ok: false, error: refused });
-    expect((await listeners.openArchive(ours, archive)).ok).toBe(true);
+    for (let i = 0; i < 5; i++) expect(await listeners.openArchive(ours, pipe, null)).toEqual({ ok: false, error: refused });
+    expect((await listeners.openArchive(ours, archive, null)).ok).toBe(true);
   });
 
   test('classifyPaths tells folders, archives, other files and missing paths apart', async () => {
@@ -352,7 +354,7 @@ open(sys.argv[1], 'wb').write(d)
   test('paths the user never gave the window are refused with FORBIDDEN_PATH', async () => {
     const secret = path.join(work, 'tree/a.txt');
     for (const result of [
-      await listeners.openArchive(ours, '/etc/passwd'),
+      await listeners.openArchive(ours, '/etc/passwd', null),
       await listeners.classifyPaths(ours, [archive, secret]),
       await listeners.enqueueBatch(ours, { folders: [path.join(work, 'tree/sub')], outputDir: null, level: 6 }),
       await listeners.enqueueBatch(ours, { folders: [path.join(work, 'tree')], outputDir: '/usr/lib', level: 6 }),
@@ -366,10 +368,10 @@ open(sys.argv[1], 'wb').write(d)
   test('a path picked in the open dialog may be opened; one dropped becomes allowed only through the preload report', async () => {
     const other = path.join(work, 'other.zip');
     execFileSync('zip', ['-q', other, 'plain.txt'], { cwd: work });
-    expect(!(await listeners.openArchive(ours, other)).ok).toBe(true);
+    expect(!(await listeners.openArchive(ours, other, null)).ok).toBe(true);
     chosen.push(other);
     expect(await listeners.chooseArchive(ours)).toEqual({ ok: true, value: other });
-    expect((await listeners.openArchive(ours, other)).ok).toBe(true);
+    expect((await listeners.openArchive(ours, other, null)).ok).toBe(true);
 
     const dropped = path.join(work, 'tree/sub');
     expect(acceptDroppedPaths(grants, false, [dropped])).toBe(0); // not from our window
@@ -383,8 +385,8 @@ open(sys.argv[1], 'wb').write(d)
   test("the page's log records are the page's: a module it names is not taken; closing an archive tells how many stay open", async () => {
     expect(await listeners.log(ours, 'warn', 'worker crashed', { module: 'jobs', from: 'worker', jobId: '7' })).toEqual({ ok: true, value: undefined });
     expect(pageRecords.at(-1)).toEqual({ level: 'warn', message: 'worker crashed', meta: { from: 'worker', jobId: '7' } });
-    const first = await listeners.openArchive(ours, archive);
-    const second = await listeners.openArchive(ours, archive);
+    const first = await listeners.openArchive(ours, archive, null);
+    const second = await listeners.openArchive(ours, archive, null);
     if (!first.ok || !second.ok) throw new Error('open failed');
     await listeners.closeArchive(ours, first.value.archiveId);
     await listeners.closeArchive(ours, second.value.archiveId);
@@ -392,7 +394,7 @@ open(sys.argv[1], 'wb').write(d)
   });
 
   test('extract maps selected indexes to stored names; a cancelled folder dialog gives null', async () => {
-    const opened = await listeners.openArchive(ours, archive);
+    const opened = await listeners.openArchive(ours, archive, null);
     if (!opened.ok) throw new Error('open failed');
     const cancelled = await listeners.extract(ours, { archiveId: opened.value.archiveId, entries: null, outputDir: null, overwrite: 'skip' });
     expect(cancelled).toEqual({ ok: true, value: null });
@@ -403,9 +405,35 @@ open(sys.argv[1], 'wb').write(d)
     const stat = statSync(archive);
     const identity = { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
     expect(jobArgs.slice(-2)).toEqual([
-      [archive, [0, 1], work, 'rename', identity],
-      [archive, identity],
+      [archive, [0, 1], work, 'rename', identity, undefined],
+      [archive, identity, undefined],
     ]);
+  });
+
+  test('an archive opened with a code page lists its names in it, and its jobs read them in it too', async () => {
+    // Info-ZIP's zip stores the file's name bytes: Shift-JIS here, unflagged, as on a Japanese Windows.
+    const folder = path.join(work, 'sjis');
+    mkdirSync(folder);
+    const name = execFileSync('python3', ['-c', 'import sys; sys.stdout.buffer.write("日本語.txt".encode("shift_jis"))']);
+    writeFileSync(Buffer.concat([Buffer.from(`${folder}/`), name]), 'x');
+    const sjis = path.join(work, 'sjis.zip');
+    execFileSync('zip', ['-q', '-r', sjis, '.'], { cwd: folder });
+    grants.grant(sjis);
+    const rowsOf = async (nameEncoding: string | null): Promise<[string | null, string[]]> => {
+      const opened = await listeners.openArchive(ours, sjis, nameEncoding);
+      if (!opened.ok) throw new Error(opened.error.message);
+      const page = await listeners.listEntries(ours, opened.value.archiveId, 0, 10);
+      return [opened.value.nameEncoding, page.ok ? page.value.rows.map((row) => row.name) : []];
+    };
+    expect(await rowsOf(null)).toEqual([null, ['ô·û{îΩ.txt']]);
+    expect(await rowsOf('shift_jis')).toEqual(['shift_jis', ['日本語.txt']]);
+    // The label as the user may give it, said back by the name main reads it under.
+    expect(await rowsOf('cp932')).toEqual(['shift_jis', ['日本語.txt']]);
+    const opened = await listeners.openArchive(ours, sjis, 'shift_jis');
+    if (!opened.ok) throw new Error('open failed');
+    await listeners.extract(ours, { archiveId: opened.value.archiveId, entries: null, outputDir: work, overwrite: 'skip' });
+    await listeners.test(ours, opened.value.archiveId);
+    expect(jobArgs.slice(-2).map((args) => args.at(-1))).toEqual(['shift_jis', 'shift_jis']);
   });
 });
 
@@ -448,7 +476,7 @@ describe('the archive service over a large directory', () => {
     const reader = await openZip(bufferSource(readFileSync(file)));
     expect(reader.info.centralDirectorySize).toBeGreaterThan(3 << 20);
     const entries = await reader.readEntries();
-    const summary = await service.open(file);
+    const summary = await service.open(file, null);
     expect(summary).toMatchObject({ entryCount: 30_000, totalUncompressed: entries.reduce((sum, e) => sum + e.uncompressedSize, 0) });
     const rows = [];
     for (let start = 0; start < summary.entryCount; start += MAX_PAGE_ROWS) {
@@ -478,7 +506,7 @@ describe('the archive service over a large directory', () => {
   ])('a file %s since it was opened is refused as changed, in the window\'s words, not listed wrong', async (_, change) => {
     const changed = path.join(dir, 'changed.zip');
     copyFileSync(file, changed);
-    const summary = await service.open(changed);
+    const summary = await service.open(changed, null);
     writeFileSync(changed, change(readFileSync(changed)));
     // (Past the first megabyte of the directory: the source's read-ahead still holds that.)
     for (const read of [() => service.list(summary.archiveId, 20_000, 100), () => service.inspect(summary.archiveId, 25_000), () => service.report(summary.archiveId)]) {

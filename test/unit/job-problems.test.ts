@@ -480,7 +480,7 @@ describe('an archive the window cannot open, in the window', () => {
     else writeFileSync(file, bytes);
     const service = createArchiveService();
     try {
-      const error = await service.open(file).then(
+      const error = await service.open(file, null).then(
         () => expect.unreachable(),
         (e: unknown) => toApiError(e),
       );

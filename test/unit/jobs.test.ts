@@ -413,6 +413,35 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     windowJobs.dispose();
   });
 
+  it('a test or extract from the window reads names in the code page the window read them in, and one this system does not read fails the job', async () => {
+    // Info-ZIP's zip stores names as the file system's bytes: here Shift-JIS, unflagged, as on a
+    // Japanese Windows. The second file's data is then damaged.
+    const folder = path.join(root, 'sjis');
+    mkdirSync(folder);
+    const shiftJis = (text: string): Buffer => execFileSync('python3', ['-c', 'import sys; sys.stdout.buffer.write(sys.argv[1].encode("shift_jis"))', text]);
+    // (A path as bytes: these are no UTF-8.)
+    for (const name of ['表.txt', '日本語.txt']) writeFileSync(Buffer.concat([Buffer.from(`${folder}/`), shiftJis(name)]), `data of ${name}`);
+    const archive = path.join(root, 'sjis.zip');
+    execFileSync('zip', ['-q', '-0', '-r', archive, '.'], { cwd: folder });
+    const damaged = path.join(root, 'sjis-damaged.zip');
+    const bytes = readFileSync(archive);
+    bytes.write('X', bytes.indexOf('data of 日本語'));
+    writeFileSync(damaged, bytes);
+    const client = new JobClient();
+    const windowJobs = new WindowJobs(client);
+    const rec = record(client);
+    const out = path.join(root, 'sjis-out');
+    const ids = [await windowJobs.extract(archive, null, out, 'skip', undefined, 'shift_jis'), await windowJobs.test(damaged, undefined, 'shift_jis'), await windowJobs.test(archive, undefined, 'x-unknown')];
+    await rec.ended(ids);
+    await client.close();
+    expect(readdirSync(out).sort()).toEqual(['日本語.txt', '表.txt']);
+    expect(readFileSync(path.join(out, '表.txt'), 'utf8')).toBe('data of 表.txt');
+    const [, tested, unknown] = ids.map((id) => windowJobs.list().find((job) => job.jobId === id)!);
+    expect(tested!.errorLines).toEqual([expect.objectContaining({ entry: '日本語.txt', message: expect.stringMatching(/^CRC-32 /) })]);
+    expect(unknown).toMatchObject({ state: 'failed', error: `${archive}: the names' code page x-unknown is not one this system reads` });
+    windowJobs.dispose();
+  });
+
   it('a create tells what it left out on its own: the first MAX_NOTES - 1, then how many more', async () => {
     const pipes = path.join(root, 'pipes');
     mkdirSync(pipes);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codePageOf } from '../../src-main/zip/names.js';
+import { NAME_ENCODINGS } from '../../src-renderer/lib/name-encodings.js';
 import { run, tempDir, tree } from './craft.js';
 
 const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../bin/zipdesk.js');
@@ -87,6 +88,8 @@ describe('names in a code page the user names', () => {
     // CP866's bytes are no Shift-JIS: read as CP437, as without the option (Python refuses the archive).
     const asJapanese = zipdesk('list', 'ru.zip', '--json', '--name-encoding', 'shift_jis');
     expect((JSON.parse(asJapanese.stdout) as { entries: { name: string }[] }).entries.map((e) => e.name)).toEqual(pythonNames('ru.zip', 'cp437'));
+    // Each the window offers is one main reads, under the name the window gives it.
+    expect(NAME_ENCODINGS.map((label) => codePageOf(label)?.name)).toEqual([...NAME_ENCODINGS]);
     expect([codePageOf('cp932')?.name, codePageOf('windows-1251')?.name, codePageOf('1251')?.name, codePageOf('437')?.name, codePageOf('utf-16le'), codePageOf('nope')]).toEqual(['shift_jis', 'windows-1251', 'windows-1251', 'cp437', undefined, undefined]);
   });
 

@@ -406,7 +406,7 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     // The app pages such a directory from where each record starts, past the wrapped count too.
     const service = createArchiveService();
     try {
-      const summary = await service.open(target);
+      const summary = await service.open(target, null);
       expect(summary.entryCount).toBe(70000);
       const page = await service.list(summary.archiveId, 60000, 20000);
       expect(page.rows.map((row) => row.index)).toEqual(Array.from({ length: 10000 }, (_, i) => 60000 + i));
