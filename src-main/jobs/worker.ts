@@ -214,10 +214,6 @@ function withTimes(outcome: Outcome, startedAt: number): JobResult {
 }
 
 /**
- * What is off about the archive as a whole, read around, told with the result (or with the
- * failure by bad entries) as `test` and `extract` tell it on the command line: the window lists them.
- */
-/**
  * The code page an extract or test reads names in, as the window read them. One a queue kept from
  * another version names and this Node does not read fails the job: its names would not be those
  * the user chose.
@@ -229,6 +225,10 @@ function codePageOfRequest(request: { readonly nameEncoding?: string }): { codeP
   return { codePage };
 }
 
+/**
+ * What is off about the archive as a whole, read around, told with the result (or with the
+ * failure by bad entries) as `test` and `extract` tell it on the command line: the window lists them.
+ */
 function archiveNotesOf(notes: readonly ArchiveNote[]): Pick<JobResult, 'notes'> {
   return notes.length === 0 ? {} : { notes };
 }
