@@ -112,12 +112,26 @@ describe('names in a code page the user names', () => {
     expect(names).toEqual(['フォルダ/表00003.txt', 'フォルダ/表04000.txt', 'フォルダ/表09000.txt', 'フォルダ/表15000.txt', 'フォルダ/表19990.txt']);
   });
 
+  it("CP437 and CP850, which Node's TextDecoder lacks, read each byte as Python's codecs do; names Windows wrote in CP850 (Brazil, France) read so", () => {
+    const high = Buffer.from(Array.from({ length: 128 }, (_, i) => 0x80 + i));
+    for (const label of ['cp437', 'cp850']) {
+      const python = run('python3', ['-c', `import sys, json; print(json.dumps(bytes(range(128, 256)).decode(sys.argv[1])))`, label], dir);
+      expect([label, codePageOf(label)!.decode(high, 0, high.length)]).toEqual([label, JSON.parse(python) as string]);
+    }
+    // ã and Ø are box drawing in CP437.
+    run('python3', ['-c', "import os\nos.makedirs(b'pt')\nfor n in ['ação.txt', 'Ørsted.txt']: open(b'pt/' + n.encode('cp850'), 'w').write(n)"], dir);
+    run('sh', ['-c', 'cd pt && zip -qr ../pt.zip .'], dir);
+    const result = zipdesk('list', 'pt.zip', '--json', '--name-encoding', '850');
+    expect((JSON.parse(result.stdout) as { entries: { name: string }[] }).entries.map((e) => e.name).sort()).toEqual(['ação.txt', 'Ørsted.txt']);
+    expect(pythonNames('pt.zip', 'cp850').sort()).toEqual(['ação.txt', 'Ørsted.txt']);
+  });
+
   it('inspect says which code page read a name; an encoding Node does not read is a usage error', () => {
     const inspected = zipdesk('inspect', 'sjis.zip', 'フォルダ/表.txt', '--name-encoding', 'shift_jis');
     expect(inspected.status).toBe(0);
     expect(inspected.stdout).toMatch(/fileName .*= フォルダ\/表\.txt \(shift_jis \(no bit 11\)\)/);
-    const unknown = zipdesk('list', 'sjis.zip', '--name-encoding', 'cp850');
+    const unknown = zipdesk('list', 'sjis.zip', '--name-encoding', 'cp500');
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr.split('\n')[0]).toBe("zipdesk list: --name-encoding: unknown encoding 'cp850' (one Node reads, such as shift_jis, gbk, big5, euc-kr, windows-1251, ibm866 or koi8-r; cp437; or a Windows code page number, such as 932)");
+    expect(unknown.stderr.split('\n')[0]).toBe("zipdesk list: --name-encoding: unknown encoding 'cp500' (one Node reads, such as shift_jis, gbk, big5, euc-kr, windows-1251, ibm866 or koi8-r; cp437 or cp850; or a Windows code page number, such as 932)");
   });
 });
