@@ -19,11 +19,14 @@ export function setWhereHeld(set: () => void): void {
 
 /** For a mode or a time that could not be set: rethrows, unless the file system has nowhere to keep it. */
 export function throwUnlessRefused(error: unknown): void {
-  if (!attributeRefused(error)) throw error;
+  if (!fileSystemRefused(error)) throw error;
 }
 
-/** Whether the file system refused to set a mode or a time that it has nowhere to keep. */
-export function attributeRefused(error: unknown): boolean {
+/**
+ * Whether the file system refused what it has no place for: a mode or a time here, a symbolic
+ * link in extract.ts (on Windows, EPERM there means a missing right instead).
+ */
+export function fileSystemRefused(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'EPERM' || code === 'ENOSYS' || code === 'ENOTSUP' || code === 'EOPNOTSUPP';
 }

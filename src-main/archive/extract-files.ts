@@ -31,7 +31,7 @@ import { endHelper, helperScript } from './helper-script.js';
 import { tempStem } from './temp-stem.js';
 import { sameFile, type FileIdentity } from './file-source.js';
 import { systemParams } from './system-words.js';
-import { attributeRefused, setWhereHeld } from './attributes.js';
+import { fileSystemRefused, setWhereHeld } from './attributes.js';
 import type { CodePage } from '../zip/names.js';
 
 /** Entries up to this size (both sizes) are written from memory in span batches; larger ones stream, each its own batch. */
@@ -757,7 +757,7 @@ export function setFolderTimes(paths: readonly string[], times: Float64Array): F
     try {
       utimesSync(paths[i]!, time, time);
     } catch (error) {
-      if (attributeRefused(error)) continue;
+      if (fileSystemRefused(error)) continue;
       const { code, syscall, message } = error as NodeJS.ErrnoException;
       failures.push({ index: i, code, syscall, message });
     }

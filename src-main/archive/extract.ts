@@ -38,7 +38,7 @@ import type { ArchivePaths } from './archive-paths.js';
 import { ExtractProblems, FirstByIndex } from './extract-problems.js';
 import { NAME_BYTES, cutToBytes } from './temp-stem.js';
 import { folderMaking, systemParams } from './system-words.js';
-import { setWhereHeld, throwUnlessRefused } from './attributes.js';
+import { fileSystemRefused, setWhereHeld, throwUnlessRefused } from './attributes.js';
 import { EntryList, MadeFolders, type FolderNames, type MadeFolder } from './extract-later.js';
 import { FolderTree } from './folder-tree.js';
 import { KnownPaths, type Kind, type NamedBy } from './known-paths.js';
@@ -1138,8 +1138,7 @@ function ioProblem(error: unknown, entry: EntryName): ZipError {
  * EPERM means the right to make links is missing, which is left in the system's words.
  */
 function linkRefused(error: unknown): unknown {
-  const code = (error as NodeJS.ErrnoException).code;
-  const noLinks = code === 'ENOSYS' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || (code === 'EPERM' && process.platform !== 'win32');
+  const noLinks = fileSystemRefused(error) && !((error as NodeJS.ErrnoException).code === 'EPERM' && process.platform === 'win32');
   return noLinks ? new ZipError('IO', "the target folder's file system cannot hold symbolic links; the link was not made", { cause: error, kind: 'NO_LINKS', params: {} }) : error;
 }
 

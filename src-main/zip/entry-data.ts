@@ -163,7 +163,7 @@ function parseLocalHeader(entry: ZipEntry, bytes: Buffer, at: number, size: numb
     }
     p = dataEnd;
   }
-  // The central name from a Unicode path field: these bytes are the central record's own.
+  // The central name from a Unicode path field or a code page the user named: these bytes are the central record's own.
   if (name === undefined && entry.headerNameCrc32 !== undefined && nameCrc32(header, nameStart, nameEnd) === entry.headerNameCrc32) name = entry.name;
   // Most local names are the central name in printable ASCII, which every encoding reads alike.
   name ??= isPrintableAscii(header, nameStart, nameEnd, entry.name) ? entry.name : decodeHeaderText(header, nameStart, nameEnd, flags);
