@@ -52,7 +52,7 @@ export function codePageOption(values: { readonly 'name-encoding'?: string | und
   if (label === undefined) return undefined;
   const codePage = codePageOf(label);
   if (codePage === undefined) {
-    throw new UsageError(`--name-encoding: unknown encoding '${label}' (one Node reads, such as shift_jis, gbk, big5, euc-kr, windows-1251, ibm866 or koi8-r; cp437 or cp850; or a Windows code page number, such as 932)`);
+    throw new UsageError(`--name-encoding: unknown encoding '${label}' (one Node reads, such as shift_jis, gbk, big5, euc-kr, windows-1251, ibm866 or koi8-r; a DOS code page, such as cp437, cp850 or cp852; or a Windows code page number, such as 932)`);
   }
   return codePage;
 }

@@ -18,10 +18,9 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import { crc32 } from 'node:zlib';
 import { BITFLAG_UTF8 } from './constants.js';
+import { DOS_CODE_PAGES, UNDEFINED_BYTE } from './dos-code-pages.js';
 
-/** Code page 437, bytes 0x80–0xFF (appendix D); bytes below 0x80 are ASCII. */
-const CP437_HIGH =
-  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
+const CP437_HIGH = DOS_CODE_PAGES['437']!;
 
 export function isAsciiBytes(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
   for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) return false;
@@ -41,17 +40,23 @@ interface Slicers {
   utf8Slice(start: number, end: number): string;
 }
 
+/** Code page 437 (appendix D), which has a character for every byte. */
 export function decodeCp437(bytes: Buffer, start = 0, end = bytes.length): string {
-  return decodeSingleByte(bytes, start, end, CP437_HIGH);
+  return decodeSingleByte(bytes, start, end, CP437_HIGH)!;
 }
 
-/** Bytes in a code page of one byte a character that is ASCII below 0x80: `high` gives the characters of 0x80–0xFF. */
-function decodeSingleByte(bytes: Buffer, start: number, end: number, high: string): string {
+/**
+ * Bytes in a code page of one byte a character that is ASCII below 0x80: `high` gives the
+ * characters of 0x80–0xFF (dos-code-pages.ts). Undefined where a byte is one it leaves undefined.
+ */
+function decodeSingleByte(bytes: Buffer, start: number, end: number, high: string): string | undefined {
   if (isAsciiBytes(bytes, start, end)) return (bytes as unknown as Slicers).latin1Slice(start, end);
   let text = '';
   for (let i = start; i < end; i++) {
     const byte = bytes[i]!;
-    text += byte < 0x80 ? String.fromCharCode(byte) : high[byte - 0x80]!;
+    const character = byte < 0x80 ? String.fromCharCode(byte) : high[byte - 0x80]!;
+    if (character === UNDEFINED_BYTE) return undefined;
+    text += character;
   }
   return text;
 }
@@ -95,31 +100,22 @@ const CODE_PAGE_NUMBERS: Readonly<Record<string, string>> = {
   '54936': 'gb18030',
 };
 
-/**
- * Code page 850, bytes 0x80–0xFF: DOS's for Western Europe, and the OEM code page Windows writes
- * names in there (Explorer's compressed folders in Brazil, France, Germany…). Its accented
- * capitals and ã, õ, ø stand where CP437 has box drawing and Greek. Node's TextDecoder has none.
- */
-const CP850_HIGH =
-  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜø£Ø×ƒáíóúñÑªº¿®¬½¼¡«»░▒▓│┤ÁÂÀ©╣║╗╝¢¥┐└┴┬├─┼ãÃ╚╔╩╦╠═╬¤ðÐÊËÈıÍÎÏ┘┌█▄¦Ì▀ÓßÔÒõÕµþÞÚÛÙýÝ¯´\u00ad±‗¾¶§÷¸°¨·¹³²■\u00a0';
-
-/** The code pages of one byte a character that Node's TextDecoder does not read, by Windows' numbers. */
-const SINGLE_BYTE: Readonly<Record<string, CodePage>> = {
-  // The encoding the APPNOTE names for names without bit 11.
-  '437': { name: 'cp437', decode: (bytes, start, end) => decodeCp437(bytes, start, end) },
-  '850': { name: 'cp850', decode: (bytes, start, end) => decodeSingleByte(bytes, start, end, CP850_HIGH) },
-};
+/** The code pages of one byte a character that Node's TextDecoder does not read, by their numbers: DOS's (cp437 is the APPNOTE's). */
+const SINGLE_BYTE: ReadonlyMap<string, CodePage> = new Map(
+  Object.entries(DOS_CODE_PAGES).map(([number, high]): [string, CodePage] => [number, { name: `cp${number}`, decode: (bytes, start, end) => decodeSingleByte(bytes, start, end, high) }]),
+);
 
 /**
  * The code page a label names: one of the WHATWG Encoding Standard's labels that Node's
- * TextDecoder reads ("shift_jis", "gbk", "windows-1251", "koi8-r", "ibm866"), "cp437", "cp850",
- * or a Windows code page number, with or without "cp" ("932", "cp1251"). Undefined for any other
+ * TextDecoder reads ("shift_jis", "gbk", "windows-1251", "koi8-r", "ibm866"), a DOS code page
+ * ("cp437", "cp850", "cp852": dos-code-pages.ts), or a Windows code page number, with or without "cp" ("932", "cp1251"). Undefined for any other
  * label, and for UTF-16, whose names would hold NUL bytes in ASCII.
  */
 export function codePageOf(label: string): CodePage | undefined {
   const key = label.trim().toLowerCase();
   const number = /^(?:cp|ibm|windows-)?(\d+)$/.exec(key)?.[1];
-  if (number !== undefined && SINGLE_BYTE[number] !== undefined) return SINGLE_BYTE[number];
+  const dos = number === undefined ? undefined : SINGLE_BYTE.get(number);
+  if (dos !== undefined) return dos;
   const encoding = number === undefined ? key : (CODE_PAGE_NUMBERS[number] ?? `windows-${number}`);
   let decoder: InstanceType<typeof TextDecoder>;
   try {

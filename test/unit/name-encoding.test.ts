@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOS_CODE_PAGES } from '../../src-main/zip/dos-code-pages.js';
 import { codePageOf } from '../../src-main/zip/names.js';
 import { NAME_ENCODINGS } from '../../src-renderer/lib/name-encodings.js';
 import { run, tempDir, tree } from './craft.js';
@@ -112,18 +113,29 @@ describe('names in a code page the user names', () => {
     expect(names).toEqual(['フォルダ/表00003.txt', 'フォルダ/表04000.txt', 'フォルダ/表09000.txt', 'フォルダ/表15000.txt', 'フォルダ/表19990.txt']);
   });
 
-  it("CP437 and CP850, which Node's TextDecoder lacks, read each byte as Python's codecs do; names Windows wrote in CP850 (Brazil, France) read so", () => {
-    const high = Buffer.from(Array.from({ length: 128 }, (_, i) => 0x80 + i));
-    for (const label of ['cp437', 'cp850']) {
-      const python = run('python3', ['-c', `import sys, json; print(json.dumps(bytes(range(128, 256)).decode(sys.argv[1])))`, label], dir);
-      expect([label, codePageOf(label)!.decode(high, 0, high.length)]).toEqual([label, JSON.parse(python) as string]);
+  it("DOS's code pages, which Node's TextDecoder lacks, read each byte as Python's codecs do; names Windows wrote in them (Brazil, Poland, Greece) read so", () => {
+    const numbers = Object.keys(DOS_CODE_PAGES);
+    expect(numbers).toEqual(expect.arrayContaining(['437', '720', '737', '775', '850', '852', '857', '862']));
+    // Each byte alone: Python's character, or none where Python has none (U+FFFD) or a C1 control.
+    const python = JSON.parse(
+      run('python3', ['-c', 'import sys, json; print(json.dumps({n: [bytes([b]).decode("cp" + n, errors="replace") for b in range(128, 256)] for n in sys.argv[1:]}))', ...numbers], dir),
+    ) as Record<string, string[]>;
+    for (const number of numbers) {
+      const codePage = codePageOf(`cp${number}`)!;
+      const ours = Array.from({ length: 128 }, (_, i) => codePage.decode(Buffer.from([0x80 + i]), 0, 1) ?? '\ufffd');
+      const theirs = python[number]!.map((character) => (/^[\u0080-\u009f]$/.test(character) ? '\ufffd' : character));
+      expect([number, codePage.name, ours.join('')]).toEqual([number, `cp${number}`, theirs.join('')]);
     }
-    // ã and Ø are box drawing in CP437.
-    run('python3', ['-c', "import os\nos.makedirs(b'pt')\nfor n in ['ação.txt', 'Ørsted.txt']: open(b'pt/' + n.encode('cp850'), 'w').write(n)"], dir);
-    run('sh', ['-c', 'cd pt && zip -qr ../pt.zip .'], dir);
-    const result = zipdesk('list', 'pt.zip', '--json', '--name-encoding', '850');
-    expect((JSON.parse(result.stdout) as { entries: { name: string }[] }).entries.map((e) => e.name).sort()).toEqual(['ação.txt', 'Ørsted.txt']);
-    expect(pythonNames('pt.zip', 'cp850').sort()).toEqual(['ação.txt', 'Ørsted.txt']);
+    expect(codePageOf('cp857')!.decode(Buffer.from('a\xd5b', 'latin1'), 0, 3)).toBeUndefined();
+    // ã and Ø are box drawing in CP437, Ł and ó are too, and Greek is Greek only in 737.
+    const named: Record<string, string[]> = { cp850: ['ação.txt', 'Ørsted.txt'], cp852: ['Łódź.txt', 'zażółć.txt'], cp737: ['Αθήνα.txt'] };
+    for (const [encoding, names] of Object.entries(named)) {
+      run('python3', ['-c', 'import os, sys\nos.makedirs(sys.argv[1].encode())\nfor n in sys.argv[2:]: open(sys.argv[1].encode() + b"/" + n.encode(sys.argv[1]), "w").write(n)', encoding, ...names], dir);
+      run('sh', ['-c', `cd ${encoding} && zip -qr ../${encoding}.zip .`], dir);
+      const result = zipdesk('list', `${encoding}.zip`, '--json', '--name-encoding', encoding.slice(2));
+      expect((JSON.parse(result.stdout) as { entries: { name: string }[] }).entries.map((e) => e.name).sort()).toEqual([...names].sort());
+      expect(pythonNames(`${encoding}.zip`, encoding).sort()).toEqual([...names].sort());
+    }
   });
 
   it('inspect says which code page read a name; an encoding Node does not read is a usage error', () => {
@@ -132,6 +144,6 @@ describe('names in a code page the user names', () => {
     expect(inspected.stdout).toMatch(/fileName .*= フォルダ\/表\.txt \(shift_jis \(no bit 11\)\)/);
     const unknown = zipdesk('list', 'sjis.zip', '--name-encoding', 'cp500');
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr.split('\n')[0]).toBe("zipdesk list: --name-encoding: unknown encoding 'cp500' (one Node reads, such as shift_jis, gbk, big5, euc-kr, windows-1251, ibm866 or koi8-r; cp437 or cp850; or a Windows code page number, such as 932)");
+    expect(unknown.stderr.split('\n')[0]).toBe("zipdesk list: --name-encoding: unknown encoding 'cp500' (one Node reads, such as shift_jis, gbk, big5, euc-kr, windows-1251, ibm866 or koi8-r; a DOS code page, such as cp437, cp850 or cp852; or a Windows code page number, such as 932)");
   });
 });
