@@ -104,6 +104,11 @@ export interface EntryPage {
   readonly total: number;
   readonly start: number;
   readonly rows: readonly EntryRow[];
+  /**
+   * How many of these rows have names that nothing says the encoding of and that are not UTF-8 (nor
+   * text in the code page openArchive was given): read as DOS's code page 437, often wrongly.
+   */
+  readonly guessedNames: number;
 }
 
 /**
@@ -408,6 +413,7 @@ export const SAFETY_WORDINGS = [
   'DIRECTORY_SIZE',
   'ZIP64_END_IGNORED',
   'TRAILING_DATA',
+  'NAMES_GUESSED',
 ] as const;
 
 export type SafetyWording = (typeof SAFETY_WORDINGS)[number];

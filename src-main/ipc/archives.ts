@@ -8,12 +8,12 @@ import path from 'node:path';
 import { SAFETY_WORDINGS, type ArchiveReport, type ArchiveSummary, type EntryInspection, type EntryPage, type SafetyProblem, type SafetyView, type SafetyWording, type Severity } from '../../src-preload/contract.js';
 import { openFileSource, type FileSource } from '../archive/file-source.js';
 import { silentLog, type Log } from '../log/types.js';
-import { ZipError, isZipError } from '../zip/errors.js';
+import { ZipError, counted, isZipError } from '../zip/errors.js';
 import { isSizeKnown, type ZipEntry } from '../zip/model.js';
 import { OffsetColumn } from '../zip/columns.js';
 import { METHOD_NAMES } from '../zip/constants.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
-import { codePageOf } from '../zip/names.js';
+import { codePageOf, isGuessedName } from '../zip/names.js';
 import { buildSafetyReport, type SafetyReport, type Worded } from '../zip/safety.js';
 import { BridgeError } from './handle.js';
 import { endRecords, inspectEntry } from './inspection.js';
@@ -88,6 +88,7 @@ export function toSafetyView(report: SafetyReport): SafetyView {
   for (const item of report.windowsNames.items) add('warning', 'WINDOWS_NAME', item.entry, `Windows cannot hold this name: extraction writes it as ${item.path}`, { path: item.path });
   // The archive's own (entry null): the window words them by code, from their numbers.
   for (const note of report.archiveNotes) add('warning', note.code, null, note.message, note.params);
+  if (report.guessedNames > 0) add('info', 'NAMES_GUESSED', null, `${counted(report.guessedNames, 'name', 'names')} of unknown encoding, not UTF-8: read as DOS code page 437; if ${report.guessedNames === 1 ? 'it looks' : 'they look'} wrong, choose ${report.guessedNames === 1 ? 'its' : 'their'} code page under Names`, { count: report.guessedNames });
   const ratio = report.highestCompressionRatio;
   if (ratio && ratio.ratio >= 1000) add('danger', 'TOO_LARGE', ratio.entry, `expands ${Math.round(ratio.ratio)} times: a possible decompression bomb`, { times: Math.round(ratio.ratio) });
   return {
@@ -222,7 +223,14 @@ export function createArchiveService(options: ArchiveServiceOptions = {}): Archi
     openCount: () => open.size,
     async list(archiveId, start, count): Promise<EntryPage> {
       const archive = get(archiveId);
-      return { total: archive.count, start, rows: await fromUnchanged(archive, () => entriesIn(archive, start, Math.min(count, archive.count - start), toRow)) };
+      let guessedNames = 0;
+      const rows = await fromUnchanged(archive, () =>
+        entriesIn(archive, start, Math.min(count, archive.count - start), (entry) => {
+          if (isGuessedName(entry)) guessedNames++;
+          return toRow(entry);
+        }),
+      );
+      return { total: archive.count, start, rows, guessedNames };
     },
     async inspect(archiveId, index): Promise<EntryInspection> {
       const archive = get(archiveId);

@@ -21,7 +21,8 @@ export interface RandomAccessSource {
 /**
  * Where a name's text came from (APPNOTE 4.4.4 bit 11, 4.6.9, appendix D): UTF-8 by bit 11, the
  * Unicode path extra field, UTF-8 bytes without the flag (zip/names.ts), CP437 (which includes
- * plain ASCII without the flag), or the code page the user named (names.ts codePageOf).
+ * plain ASCII without the flag, and bytes flagged UTF-8 that are not), or the code page the user
+ * named (names.ts codePageOf).
  */
 export type NameEncoding = 'utf8' | 'unicode-path-extra' | 'utf8-unflagged' | 'cp437' | 'code-page';
 

@@ -19,6 +19,7 @@ import { Buffer, isUtf8 } from 'node:buffer';
 import { crc32 } from 'node:zlib';
 import { BITFLAG_UTF8 } from './constants.js';
 import { DOS_CODE_PAGES, UNDEFINED_BYTE } from './dos-code-pages.js';
+import type { NameEncoding } from './model.js';
 
 const CP437_HIGH = DOS_CODE_PAGES['437']!;
 
@@ -77,6 +78,16 @@ export function unflaggedText(bytes: Buffer, start = 0, end = bytes.length): str
   if (isAsciiBytes(bytes, start, end)) return (bytes as unknown as Slicers).latin1Slice(start, end);
   if (isUtf8(bytes.subarray(start, end))) return (bytes as unknown as Slicers).utf8Slice(start, end);
   return decodeCp437(bytes, start, end);
+}
+
+/**
+ * Whether a name was read as CP437 for want of anything that says what its bytes are: not ASCII,
+ * not flagged UTF-8 nor valid UTF-8, and not text in the code page named, if one was. Such names
+ * are often in another code page (Windows writes its own: 932 in Japan, 852 in Poland), which the
+ * user can name (codePageOf); the window and `inspect` say how many there are.
+ */
+export function isGuessedName(entry: { readonly name: string; readonly nameEncoding: NameEncoding }): boolean {
+  return entry.nameEncoding === 'cp437' && !isAscii(entry.name);
 }
 
 /** A code page names are read in (codePageOf). */

@@ -923,8 +923,10 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
   }
   if (name === undefined) {
     name = decodeHeaderText(buf, nameStart, nameEnd, flags);
-    // Unflagged bytes read as CP437 give a character each; read as UTF-8 (names.ts), fewer.
+    // Unflagged bytes read as CP437 give a character each; read as UTF-8 (names.ts), fewer. Bytes
+    // flagged UTF-8 that are not are read as CP437: a character each, some not ASCII.
     if (nameEncoding === 'cp437' && name.length < values.fileNameLength) nameEncoding = 'utf8-unflagged';
+    else if (nameEncoding === 'utf8' && name.length === values.fileNameLength && !isAscii(name)) nameEncoding = 'cp437';
   }
   comment ??= values.fileCommentLength === 0 ? '' : (codePageText(buf, extraEnd, commentEnd, flags, codePage) ?? decodeHeaderText(buf, extraEnd, commentEnd, flags));
 

@@ -23,7 +23,7 @@ import { ZipError, counted, isZipError, wordedAs, type Worded } from './errors.j
 import type { ArchiveNote, HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
 import { NAME_RULES, foldCase, foldedPathKey, hasDisguisingCharacters, namesTargetItself, pathKey, symlinkTargetStaysInside, trySafeEntryPath, unusableLinkTarget, type NameRules, type SafePath } from './paths.js';
 import { FileFolders } from './file-folders.js';
-import { jsonEscapedBytes } from './names.js';
+import { isGuessedName, jsonEscapedBytes } from './names.js';
 import { KeyColumn, PathGroups, mergedGroups, type Groups } from './path-groups.js';
 import { EntryRanges, overlapMessage, overlapParams, type OverlapBytes, type ZipReader } from './reader.js';
 import { LOCAL_FILE_HEADER } from './records.js';
@@ -97,6 +97,11 @@ export interface SafetyReport {
   readonly badLocalHeaders: Finding<{ readonly entry: string; readonly code: string; readonly message: string } & Worded>;
   /** What is off about the archive as a whole, read around (zip/archive-notes.ts): other readers may refuse or misread it. */
   readonly archiveNotes: ArchiveNote[];
+  /**
+   * Names nothing says the encoding of that are not UTF-8 (nor text in the code page named): read
+   * as CP437, which they may not be (zip/names.ts isGuessedName). Not a danger: not in the summary.
+   */
+  readonly guessedNames: number;
   /** 'dangerous': extraction would be refused for some entries; 'caution': worth a look; else 'ok'. */
   readonly verdict: 'ok' | 'caution' | 'dangerous';
   /** One sentence per kind of finding, for people. */
@@ -146,6 +151,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   let totalUncompressedSize = 0;
   let totalCompressedSize = 0;
   let highest: { entry: string; ratio: number } | null = null;
+  let guessedNames = 0;
   const expected = reader.info.entryCount;
   // (Let go once the overlaps are found.)
   let ranges: EntryRanges | undefined = new EntryRanges(expected);
@@ -192,6 +198,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
         unsupported.add({ entry: entry.name, method: entry.compressionMethod, methodName: methodName(entry.compressionMethod) });
       }
       if (hasDisguisingCharacters(entry.name)) disguisedNames.add(entry.name);
+      if (isGuessedName(entry)) guessedNames++;
       const safe = extractedPath(entry, rules);
       if (safe === undefined) continue;
       if (safe instanceof ZipError) {
@@ -335,6 +342,7 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
     localHeaderMismatches: localHeaderMismatches.done(),
     badLocalHeaders,
     archiveNotes,
+    guessedNames,
   };
   const summary: string[] = [];
   // The words for one, and for more.

@@ -41,6 +41,8 @@ export class ArchiveState {
   path = $state<string | null>(null);
   summary = $state.raw<ArchiveSummary | null>(null);
   rows = $state.raw<EntryRow[]>([]);
+  /** How many rows' names nothing says the encoding of, read as DOS 437 (EntryPage.guessedNames): the footer says so. */
+  guessedNames = $state(0);
   error = $state<{ code: string; message: string } | null>(null);
   report = $state.raw<ArchiveReport | null>(null);
 
@@ -116,15 +118,18 @@ export class ArchiveState {
       };
       if (overtaken()) return;
       const rows: EntryRow[] = [];
+      let guessedNames = 0;
       const shared = new SharedStrings();
       for (let start = 0; start < summary.entryCount; start += MAX_PAGE_ROWS) {
         const page = await api.listEntries(summary.archiveId, start, Math.min(MAX_PAGE_ROWS, summary.entryCount - start));
         if (overtaken()) return;
         for (const row of page.rows) rows.push(shared.inRow(row));
+        guessedNames += page.guessedNames;
       }
       if (previous) void api.closeArchive(previous.archiveId).catch(() => undefined);
       this.summary = summary;
       this.rows = rows;
+      this.guessedNames = guessedNames;
       this.report = null;
       this.error = null;
       this.clearSelection();
@@ -145,6 +150,7 @@ export class ArchiveState {
       if (previous) void api.closeArchive(previous.archiveId).catch(() => undefined);
       this.summary = null;
       this.rows = [];
+      this.guessedNames = 0;
       this.state = 'error';
     }
   }
@@ -169,6 +175,7 @@ export class ArchiveState {
     this.#generation++;
     this.summary = null;
     this.rows = [];
+    this.guessedNames = 0;
     this.report = null;
     this.state = 'empty';
     this.path = null;

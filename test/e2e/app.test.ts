@@ -596,11 +596,23 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     const names = () => harness.page.locator('[data-testid="row"] .name .text').allTextContents();
     // As CP437, ソ's second byte (0x5C) is a backslash.
     await expect.poll(async () => (await names()).sort()).toEqual(['ô·û{îΩ.txt', 'â\\ü[âX.c'].sort());
+    // Beside the choice, how many names nothing says the encoding of; the choice is described by it.
+    const guessed = harness.page.getByTestId('names-guessed');
+    expect(await guessed.textContent()).toBe('2 names of unknown encoding, read as DOS (437)');
     const choice = harness.page.getByRole('combobox', { name: 'Names' });
+    expect(await choice.getAttribute('aria-describedby')).toBe(await guessed.getAttribute('id'));
+    await shot('03a-names-guessed');
     expect(await choice.inputValue()).toBe('');
     await choice.selectOption({ label: 'Japanese (Shift-JIS, 932)' });
     await expect.poll(async () => (await names()).sort()).toEqual(['ソース.c', '日本語.txt']);
     expect(await choice.inputValue()).toBe('shift_jis');
+    expect(await guessed.count()).toBe(0);
+    expect(await choice.getAttribute('aria-describedby')).toBeNull();
+    // Read in a code page they are not text in (Shift-JIS's bytes are not all CP720's), said so.
+    await choice.selectOption({ label: 'Arabic, DOS (720)' });
+    await expect.poll(() => guessed.textContent()).toBe('1 name is not text in this code page: read as DOS (437)');
+    await choice.selectOption({ label: 'Japanese (Shift-JIS, 932)' });
+    await expect.poll(async () => (await names()).sort()).toEqual(['ソース.c', '日本語.txt']);
     await shot('03b-names-in-shift-jis');
     const target = path.join(work, 'sjis-out');
     harness.dialogs.extractFolders.push(target);
@@ -725,6 +737,42 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
         rmSync(dir, { recursive: true, force: true });
       }
     } finally {
+      await harness.close();
+    }
+  });
+
+  test('names of unknown encoding are counted beside the Names choice, in German, without pushing the choice off a window of the least width; the report says so too', async () => {
+    const harness = await startHarness({ locale: 'de-DE' });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-names-'));
+    try {
+      // Names stored in Shift-JIS bytes without the UTF-8 flag, as Info-ZIP's zip keeps them.
+      const folder = path.join(dir, 'namen');
+      mkdirSync(folder);
+      for (const name of ['日本語.txt', 'ソース.c', 'plain.txt']) {
+        const bytes = execFileSync('python3', ['-c', 'import sys; sys.stdout.buffer.write(sys.argv[1].encode("shift_jis"))', name]);
+        writeFileSync(Buffer.concat([Buffer.from(`${folder}/`), bytes]), name);
+      }
+      const archive = path.join(dir, 'namen.zip');
+      execFileSync('zip', ['-q', '-r', archive, '.'], { cwd: folder });
+      // The window's least width (window.ts minWidth).
+      await harness.page.setViewportSize({ width: 720, height: 600 });
+      await openInWindow(harness, archive);
+      const guessed = harness.page.getByTestId('names-guessed');
+      expect(await guessed.textContent()).toBe('2 Namen unbekannter Kodierung, als DOS (437) gelesen');
+      expect(await guessed.getAttribute('title')).toBe('Das Archiv sagt nicht, wie diese Namen kodiert sind, und sie sind kein UTF-8. Sehen sie falsch aus, wählen Sie unter „Namen“ die Sprache, in der sie geschrieben wurden.');
+      await harness.page.screenshot({ path: path.join(ARTIFACTS, '13b-german-names-guessed-narrow.png') });
+      // The hint wraps: the footer is no wider than the window, and the choice is on it.
+      const footer = harness.page.locator('footer.status');
+      expect(await footer.evaluate((e) => [e.scrollWidth, e.clientWidth])).toEqual([720, 720]);
+      const box = await harness.page.getByRole('combobox', { name: 'Namen' }).boundingBox();
+      expect(box!.x + box!.width).toBeLessThanOrEqual(720);
+      await harness.page.getByRole('button', { name: 'Archivbericht' }).click();
+      const safety = harness.page.getByTestId('safety');
+      await safety.waitFor();
+      expect(await safety.getAttribute('data-verdict')).toBe('ok');
+      expect(await safety.locator('li.info').textContent()).toContain('2 Namen unbekannter Kodierung, kein UTF-8: als DOS-Codepage 437 gelesen; sehen sie falsch aus, wählen Sie ihre Codepage unter „Namen“');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
       await harness.close();
     }
   });

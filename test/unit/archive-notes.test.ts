@@ -316,7 +316,7 @@ describe('in the window', () => {
       fakeHeader.toString('latin1'),
     );
   const headers = badHeaders(badHeaders(0).length - fakeHeader.length);
-  /** Paths named twice, exactly and by case; files that are also folders, exactly and by case; an encrypted entry, another method, a disguised name. */
+  /** Paths named twice, exactly and by case; files that are also folders, exactly and by case; an encrypted entry, another method, a disguised name, a name of unknown encoding. */
   const others = craftZip([
     { name: 'a.txt', data: 'a' },
     { name: './a.txt', data: 'b' },
@@ -330,6 +330,8 @@ describe('in the window', () => {
     { name: 'data.lzma', data: 's', method: 14 },
     { name: 'data.odd', data: 's', method: 4660 },
     { name: 'invoice\u202efdp.exe', data: 'i' },
+    // Shift-JIS bytes, flagged UTF-8 (as craftZip flags every name) but not UTF-8: read as CP437.
+    { name: '日本語.txt', nameBytes: Buffer.from('93fa967b8cea2e747874', 'hex'), data: 'j' },
   ]);
   /** A name Windows cannot hold, read under Windows' rules (zip/paths.ts forWindows). */
   const windowsNames = craftZip([{ name: 'what?.txt', data: 'w' }]);

@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, s
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { INVOKE_CHANNELS, INVOKE_METHODS, MAX_PAGE_ROWS } from '../../src-preload/contract.js';
+import { INVOKE_CHANNELS, INVOKE_METHODS, MAX_PAGE_ROWS, type SafetyProblem } from '../../src-preload/contract.js';
 import { createArchiveService } from '../../src-main/ipc/archives.js';
 import { toRow } from '../../src-main/ipc/rows.js';
 import { bufferSource, openZip } from '../../src-main/zip/reader.js';
@@ -419,16 +419,21 @@ open(sys.argv[1], 'wb').write(d)
     const sjis = path.join(work, 'sjis.zip');
     execFileSync('zip', ['-q', '-r', sjis, '.'], { cwd: folder });
     grants.grant(sjis);
-    const rowsOf = async (nameEncoding: string | null): Promise<[string | null, string[]]> => {
+    // With how many names nothing says the encoding of (read as CP437), in the page and the report.
+    const rowsOf = async (nameEncoding: string | null): Promise<[string | null, string[], number, readonly SafetyProblem[]]> => {
       const opened = await listeners.openArchive(ours, sjis, nameEncoding);
       if (!opened.ok) throw new Error(opened.error.message);
       const page = await listeners.listEntries(ours, opened.value.archiveId, 0, 10);
-      return [opened.value.nameEncoding, page.ok ? page.value.rows.map((row) => row.name) : []];
+      const report = await listeners.archiveReport(ours, opened.value.archiveId);
+      if (!page.ok || !report.ok) throw new Error('list or report failed');
+      expect(report.value.safety.verdict).toBe('ok');
+      return [opened.value.nameEncoding, page.value.rows.map((row) => row.name), page.value.guessedNames, report.value.safety.problems];
     };
-    expect(await rowsOf(null)).toEqual([null, ['ô·û{îΩ.txt']]);
-    expect(await rowsOf('shift_jis')).toEqual(['shift_jis', ['日本語.txt']]);
+    const guessed = { severity: 'info', code: 'NAMES_GUESSED', entry: null, message: '1 name of unknown encoding, not UTF-8: read as DOS code page 437; if it looks wrong, choose its code page under Names', params: { count: 1 } };
+    expect(await rowsOf(null)).toEqual([null, ['ô·û{îΩ.txt'], 1, [guessed]]);
+    expect(await rowsOf('shift_jis')).toEqual(['shift_jis', ['日本語.txt'], 0, []]);
     // The label as the user may give it, said back by the name main reads it under.
-    expect(await rowsOf('cp932')).toEqual(['shift_jis', ['日本語.txt']]);
+    expect(await rowsOf('cp932')).toEqual(['shift_jis', ['日本語.txt'], 0, []]);
     const opened = await listeners.openArchive(ours, sjis, 'shift_jis');
     if (!opened.ok) throw new Error('open failed');
     await listeners.extract(ours, { archiveId: opened.value.archiveId, entries: null, outputDir: work, overwrite: 'skip' });

@@ -138,6 +138,19 @@ describe('names in a code page the user names', () => {
     }
   });
 
+  it("inspect counts the names nothing says the encoding of, read as CP437, until their code page is named; they do not make the report's verdict", () => {
+    const line = (count: number) => `  ${count} ${count === 1 ? 'name' : 'names'} of unknown encoding, not UTF-8: read as code page 437 (--name-encoding names theirs)\n`;
+    const plain = zipdesk('inspect', 'sjis.zip');
+    expect([plain.status, plain.stdout]).toEqual([0, expect.stringContaining(`Safety report: OK\n`)]);
+    // フォルダ/ and the three files in it; not plain.txt.
+    expect(plain.stdout).toContain(line(4));
+    const named = zipdesk('inspect', 'sjis.zip', '--name-encoding', 'shift_jis');
+    expect([named.status, named.stdout.includes('of unknown encoding')]).toEqual([0, false]);
+    // A name whose bytes are not text in the code page named (CP866's Привет is not Shift-JIS).
+    expect(zipdesk('inspect', 'ru.zip', '--name-encoding', 'shift_jis').stdout).toContain(line(1));
+    expect(zipdesk('inspect', 'ru.zip', '--name-encoding', 'cp866').stdout).not.toContain('of unknown encoding');
+  });
+
   it('inspect says which code page read a name; an encoding Node does not read is a usage error', () => {
     const inspected = zipdesk('inspect', 'sjis.zip', 'フォルダ/表.txt', '--name-encoding', 'shift_jis');
     expect(inspected.status).toBe(0);
