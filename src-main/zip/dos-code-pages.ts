@@ -10,7 +10,8 @@
 
 /** Bytes 0x80–0xFF of each code page, by its number. */
 export const DOS_CODE_PAGES: Readonly<Record<string, string>> = {
-  // IBM's first, the APPNOTE's for names without bit 11, and Windows' OEM code page in the United States.
+  // IBM's first, the APPNOTE's for names without bit 11, and Windows' OEM code page in the
+  // United States.
   '437':
     'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0',
   // Arabic (Windows' OEM code page there).
@@ -22,10 +23,12 @@ export const DOS_CODE_PAGES: Readonly<Record<string, string>> = {
   // Baltic: Estonian, Latvian, Lithuanian (Windows' OEM code page there).
   '775':
     'ĆüéāäģåćłēŖŗīŹÄÅÉæÆōöĢ¢ŚśÖÜø£Ø×¤ĀĪóŻżź”¦©®¬½¼Ł«»░▒▓│┤ĄČĘĖ╣║╗╝ĮŠ┐└┴┬├─┼ŲŪ╚╔╩╦╠═╬Žąčęėįšųūž┘┌█▄▌▐▀ÓßŌŃõÕµńĶķĻļņĒŅ’\u00ad±“¾¶§÷„°∙·¹³²■\u00a0',
-  // Western European: Windows' OEM code page across Western Europe and in Brazil; its accented capitals and ã, õ, ø stand where 437 has box drawing and Greek.
+  // Western European: Windows' OEM code page across Western Europe and in Brazil; its accented
+  // capitals and ã, õ, ø stand where 437 has box drawing and Greek.
   '850':
     'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜø£Ø×ƒáíóúñÑªº¿®¬½¼¡«»░▒▓│┤ÁÂÀ©╣║╗╝¢¥┐└┴┬├─┼ãÃ╚╔╩╦╠═╬¤ðÐÊËÈıÍÎÏ┘┌█▄¦Ì▀ÓßÔÒõÕµþÞÚÛÙýÝ¯´\u00ad±‗¾¶§÷¸°¨·¹³²■\u00a0',
-  // Central European: Polish, Czech, Slovak, Hungarian, Slovenian, Croatian, Romanian (Windows' OEM code page there).
+  // Central European: Polish, Czech, Slovak, Hungarian, Slovenian, Croatian, Romanian (Windows'
+  // OEM code page there).
   '852':
     'ÇüéâäůćçłëŐőîŹÄĆÉĹĺôöĽľŚśÖÜŤťŁ×čáíóúĄąŽžĘę¬źČş«»░▒▓│┤ÁÂĚŞ╣║╗╝Żż┐└┴┬├─┼Ăă╚╔╩╦╠═╬¤đĐĎËďŇÍÎě┘┌█▄ŢŮ▀ÓßÔŃńňŠšŔÚŕŰýÝţ´\u00ad˝˛ˇ˘§÷¸°¨˙űŘř■\u00a0',
   // Cyrillic, IBM's (Serbian, Macedonian, Bulgarian under DOS).

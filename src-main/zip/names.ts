@@ -82,7 +82,7 @@ export function unflaggedText(bytes: Buffer, start = 0, end = bytes.length): str
 
 /**
  * Whether a name was read as CP437 for want of anything that says what its bytes are: not ASCII,
- * not flagged UTF-8 nor valid UTF-8, and not text in the code page named, if one was. Such names
+ * not UTF-8 (whatever bit 11 says), and not text in the code page named, if one was. Such names
  * are often in another code page (Windows writes its own: 932 in Japan, 852 in Poland), which the
  * user can name (codePageOf); the window and `inspect` say how many there are.
  */
@@ -119,8 +119,9 @@ const SINGLE_BYTE: ReadonlyMap<string, CodePage> = new Map(
 /**
  * The code page a label names: one of the WHATWG Encoding Standard's labels that Node's
  * TextDecoder reads ("shift_jis", "gbk", "windows-1251", "koi8-r", "ibm866"), a DOS code page
- * ("cp437", "cp850", "cp852": dos-code-pages.ts), or a Windows code page number, with or without "cp" ("932", "cp1251"). Undefined for any other
- * label, and for UTF-16, whose names would hold NUL bytes in ASCII.
+ * ("cp437", "cp850", "cp852": dos-code-pages.ts), or a Windows code page number, with or without
+ * "cp" ("932", "cp1251"). Undefined for any other label, and for UTF-16, whose names would hold
+ * NUL bytes in ASCII.
  */
 export function codePageOf(label: string): CodePage | undefined {
   const key = label.trim().toLowerCase();
