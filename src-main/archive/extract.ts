@@ -31,7 +31,8 @@ import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, counted, isZipError } from '../zip/errors.js';
 import type { ArchiveNote, RandomAccessSource, ZipEntry } from '../zip/model.js';
 import { CASE_INSENSITIVE_BY_DEFAULT, NAME_RULES, foldCase, namesTargetItself, symlinkTargetStaysInside, unusableLinkTarget, type NameRules, type PathFold, type SafePath } from '../zip/paths.js';
-import { jsonEscapedBytes, utf8OrEscaped, type CodePage } from '../zip/names.js';
+import { isGuessedName, jsonEscapedBytes, utf8OrEscaped, type CodePage } from '../zip/names.js';
+import { guessedNamesNote } from '../zip/archive-notes.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { canReadChunks, dataRefusal, storedSizesDiffer } from '../zip/entry-data.js';
 import type { ArchivePaths } from './archive-paths.js';
@@ -416,6 +417,8 @@ async function extractUntilStopped(
   const progress = new ProgressReporter(options.onProgress, spans.bytesTotal, spans.count, options.progressIntervalMs);
   progress.flush();
   let entriesTotal = 0;
+  /** Entries whose names were read as CP437 for want of a mark: they are written so, perhaps garbled. */
+  let guessedNames = 0;
   let filesWritten = 0;
   /** Data bytes of the files written (not of those skipped or failed). */
   let bytesWritten = 0;
@@ -519,6 +522,7 @@ async function extractUntilStopped(
       for (const entry of batch) {
         if (!selected(entry)) continue;
         entriesTotal++;
+        if (isGuessedName(entry)) guessedNames++;
         const plan = planEntry(entry, spans, policy, known, problems, part, skipped);
         if (plan === undefined) {
           done(entry, 0);
@@ -686,7 +690,7 @@ async function extractUntilStopped(
     problemCount: problems.count,
     ok: problems.count === 0,
     unmatched: selected.unmatched(),
-    notes,
+    notes: guessedNames === 0 ? notes : [...notes, guessedNamesNote(guessedNames)],
   };
 }
 

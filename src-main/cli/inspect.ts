@@ -8,6 +8,7 @@ import { NAME_ENCODING_OPTION, codePageOption, parse, resolvePath } from './args
 import { writeOut } from './output.js';
 import { errorLine, jsonFailure, printable } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
+import { guessedNamesNote } from '../zip/archive-notes.js';
 import { ZipError, counted } from '../zip/errors.js';
 import { extraFieldLabel, inspectArchive, inspectEntry, type FieldRow, type RecordView } from '../zip/inspect.js';
 import type { ZipEntry } from '../zip/model.js';
@@ -173,7 +174,7 @@ function safetyLines(report: SafetyReport): string[] {
     `  ${counted(report.entries, 'entry', 'entries')} (${counted(report.files, 'file', 'files')}, ${counted(report.directories, 'folder', 'folders')}, ${counted(report.symlinks, 'link', 'links')}), ${counted(report.totalUncompressedSize, 'byte', 'bytes')} uncompressed, ${report.totalCompressedSize} compressed`,
     `  highest compression ratio: ${report.highestCompressionRatio === null ? 'n/a' : `${report.highestCompressionRatio.ratio}:1 (${report.highestCompressionRatio.entry})`}`,
   ];
-  if (report.guessedNames > 0) lines.push(`  ${counted(report.guessedNames, 'name', 'names')} of unknown encoding, not UTF-8: read as code page 437 (--name-encoding names theirs)`);
+  if (report.guessedNames > 0) lines.push(`  ${guessedNamesNote(report.guessedNames).message}`);
   for (const sentence of report.summary) lines.push(`  ! ${sentence}`);
   const list = <T>(title: string, finding: Finding<T>, text: (item: T) => string): void => {
     if (finding.count === 0) return;

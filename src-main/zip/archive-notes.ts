@@ -23,7 +23,7 @@
 // without a word). An end record whose comment runs past the end of the file is another matter:
 // the reader refuses it (reader.ts scanForEnd), as 7-Zip does.
 
-import { bytesText } from './errors.js';
+import { bytesText, counted } from './errors.js';
 import type { ArchiveNote, RandomAccessSource, ZipArchiveInfo } from './model.js';
 import { DIGITAL_SIGNATURE, SIGNATURE } from './records.js';
 
@@ -66,6 +66,15 @@ export async function archiveNotes(source: RandomAccessSource, info: ZipArchiveI
     notes.push({ code: 'TRAILING_DATA', message: `${bytesText(info.trailingBytes)} after the end record (at offset ${offset}, ignored)`, params: { bytes: info.trailingBytes, offset } });
   }
   return notes;
+}
+
+/**
+ * The note of an extraction that wrote `count` names read as CP437 for want of anything that says
+ * their encoding (names.ts isGuessedName): files under garbled names, with nothing else to say
+ * so. `inspect` words its report's count the same way; the window words it by the code.
+ */
+export function guessedNamesNote(count: number): ArchiveNote {
+  return { code: 'NAMES_GUESSED', message: `${counted(count, 'name', 'names')} of unknown encoding, not UTF-8: read as code page 437 (--name-encoding names theirs)`, params: { count } };
 }
 
 /** The notes about where the central directory ends (its last record at `recordsEnd`) and what lies between it and the end records. */

@@ -172,7 +172,8 @@ export type ArchiveNoteCode =
   | 'DIRECTORY_MOVED' // the central directory is not where the end record puts it (the entries' offsets are right)
   | 'DIRECTORY_SIZE' // the central directory's records do not take the size the end record declares
   | 'ZIP64_END_IGNORED' // a ZIP64 end record contradicts an end record that needs none of its values, and is ignored
-  | 'TRAILING_DATA'; // bytes after the end record and the comment it counts
+  | 'TRAILING_DATA' // bytes after the end record and the comment it counts
+  | 'NAMES_GUESSED'; // an extraction wrote names read as CP437 for want of a mark (names.ts isGuessedName)
 
 /** A disagreement between an entry's local header and its central record. */
 export interface HeaderMismatch {

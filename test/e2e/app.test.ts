@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { craftZip, twoBadEntries, withBytesBeforeEnd } from '../unit/craft.js';
+import { craftZip, tree, twoBadEntries, withBytesBeforeEnd } from '../unit/craft.js';
 import { canRunE2e, hasTool, openInWindow, PROJECT_ROOT, startHarness, wordsOfSize, type Harness } from './harness.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts/e2e');
@@ -621,9 +621,19 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     await expect.poll(() => job.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
     expect(readdirSync(target).sort()).toEqual(['ソース.c', '日本語.txt']);
     expect(readFileSync(path.join(target, 'ソース.c'), 'utf8')).toBe('data of ソース.c');
-    // Back to the usual reading; the next archive opens with it too.
+    expect(await job.textContent()).not.toContain('unknown encoding');
+    // Back to the usual reading; the next archive opens with it too. An Extract all then writes
+    // the names as read, and its job says so where it ends.
     await choice.selectOption('');
     await expect.poll(async () => (await names()).sort()).toEqual(['ô·û{îΩ.txt', 'â\\ü[âX.c'].sort());
+    const garbled = path.join(work, 'sjis-garbled');
+    harness.dialogs.extractFolders.push(garbled);
+    await harness.page.getByRole('button', { name: 'Extract all…' }).click();
+    const guessedJob = harness.page.locator('[data-testid="job"]', { hasText: `sjis.zip → ${garbled}` });
+    await expect.poll(() => guessedJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    expect(await guessedJob.locator('.problems li').allTextContents()).toEqual(['warning: 2 names of unknown encoding, not UTF-8: read as DOS code page 437; if they look wrong, choose their code page under Names']);
+    expect(tree(garbled)).toEqual(['â/', 'â/ü[âX.c', 'ô·û{îΩ.txt']);
+    await shot('03c-extract-names-guessed');
   });
 
   test('the strict CSP held: no violation during the whole run', async () => {

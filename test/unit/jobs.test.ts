@@ -369,6 +369,34 @@ describe('JobClient with the real worker', () => {
     expect(readFileSync(path.join(root, 'slack/a.txt'), 'utf8')).toBe('alpha');
   });
 
+  it("an extract that writes names read as CP437 for want of a mark says how many, told for the Jobs panel; read in their code page, it says nothing", async () => {
+    // Info-ZIP's zip stores the file names' bytes as they are: Shift-JIS here, unflagged, as a Japanese Windows writes them.
+    const folder = path.join(root, 'sjis-names');
+    mkdirSync(folder);
+    for (const name of ['日本語.txt', '表.txt']) {
+      const bytes = execFileSync('python3', ['-c', 'import sys; sys.stdout.buffer.write(sys.argv[1].encode("shift_jis"))', name]);
+      writeFileSync(Buffer.concat([Buffer.from(`${folder}/`), bytes]), name);
+    }
+    writeFileSync(path.join(folder, 'plain.txt'), 'plain');
+    const archive = path.join(root, 'sjis-names.zip');
+    execFileSync('zip', ['-q', '-r', archive, '.'], { cwd: folder });
+    const client = new JobClient();
+    const rec = record(client);
+    const ids = [
+      ...client.enqueue({ kind: 'extract', archivePath: archive, outputDir: path.join(root, 'sjis-guessed') }),
+      ...client.enqueue({ kind: 'extract', archivePath: archive, outputDir: path.join(root, 'sjis-named'), nameEncoding: 'shift_jis' }),
+      ...client.enqueue({ kind: 'test', archivePath: archive }),
+    ];
+    await rec.ended(ids);
+    await client.close();
+    const ends = ids.map((id) => rec.events.find((e) => e.jobId === id && isEndEvent(e)));
+    const note = { code: 'NAMES_GUESSED', message: '2 names of unknown encoding, not UTF-8: read as code page 437 (--name-encoding names theirs)', params: { count: 2 } };
+    expect(ends[0]).toMatchObject({ type: 'done', result: { entries: 3, notes: [note] } });
+    expect(readdirSync(path.join(root, 'sjis-named')).sort()).toEqual(['plain.txt', '日本語.txt', '表.txt']);
+    // Nothing to say of names read in the code page named, nor of a test, which writes no name.
+    for (const end of ends.slice(1)) expect([end?.type, end?.type === 'done' && end.result.notes]).toEqual(['done', undefined]);
+  });
+
   it('an extract of entries by index writes those entries, also one of two that share a name', async () => {
     const archive = path.join(root, 'same-name.zip');
     execFileSync('python3', ['-c', `

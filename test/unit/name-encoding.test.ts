@@ -103,6 +103,21 @@ describe('names in a code page the user names', () => {
     expect([tested.status, tested.stdout]).toEqual([0, 'No errors detected in sjis.zip (5 entries, 60 bytes).\n']);
   });
 
+  it('extract says how many names it wrote as read in CP437 for want of a mark, of the entries it was asked for; test says nothing of names', () => {
+    const warning = (count: number) => `zipdesk: sjis.zip: warning: ${count} ${count === 1 ? 'name' : 'names'} of unknown encoding, not UTF-8: read as code page 437 (--name-encoding names theirs)\n`;
+    const plain = zipdesk('extract', 'sjis.zip', '-o', 'guessed');
+    // フォルダ/ and the three files in it, not plain.txt; the files are there all the same.
+    expect([plain.status, plain.stderr]).toEqual([0, warning(4)]);
+    expect(tree(path.join(dir, 'guessed'))).toContain('plain.txt');
+    const one = zipdesk('extract', 'sjis.zip', '-o', 'guessed-one', 'plain.txt', 'âtâHâïâ_/ò\\.txt');
+    expect([one.status, one.stderr]).toEqual([0, warning(1)]);
+    expect(zipdesk('extract', 'sjis.zip', '-o', 'ascii', 'plain.txt')).toMatchObject({ status: 0, stderr: '' });
+    // With --json the object stays as it was on stdout, and the line goes to stderr as other warnings do.
+    const json = zipdesk('extract', 'sjis.zip', '-o', 'guessed-json', '--json');
+    expect([json.status, json.stderr, (JSON.parse(json.stdout) as { entriesTotal: number }).entriesTotal]).toEqual([0, warning(4), 5]);
+    expect(zipdesk('test', 'sjis.zip')).toMatchObject({ status: 0, stderr: '' });
+  });
+
   it('test of 20,000 entries, in ranges on two threads, names each damaged entry in it', () => {
     const good = zipdesk('test', 'many.zip', '--name-encoding', 'shift_jis');
     expect([good.status, good.stderr]).toEqual([0, '']);
