@@ -57,6 +57,19 @@ export function codePageOption(values: { readonly 'name-encoding'?: string | und
   return codePage;
 }
 
+/**
+ * The arguments of a command that only reads an archive (list, inspect, test): ARCHIVE, then at
+ * most `names` more positionals (inspect's ENTRY), `--json` and `--name-encoding`.
+ */
+export function readingArgs(args: readonly string[], names = 0): { archive: string; names: string[]; json: boolean; codePage: CodePage | undefined } {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' }, ...NAME_ENCODING_OPTION });
+  const codePage = codePageOption(values);
+  const [archive, ...rest] = positionals;
+  if (archive === undefined) throw new UsageError('missing ARCHIVE');
+  if (rest.length > names) throw new UsageError(`unexpected argument '${rest[names]}'`);
+  return { archive, names: rest, json: values['json'] === true, codePage };
+}
+
 export function resolvePath(cwd: string, given: string): string {
   return path.resolve(cwd, given);
 }

@@ -3,8 +3,8 @@
 // side by side, fields that disagree marked with "≠"; then the extra fields and the data
 // descriptor. Without ENTRY, the end records and the safety report (zip/safety.ts).
 
-import { EXIT_OK, UsageError, exitCodeOf, type CliContext, type Command } from './command.js';
-import { NAME_ENCODING_OPTION, codePageOption, parse, resolvePath } from './args.js';
+import { EXIT_OK, exitCodeOf, type CliContext, type Command } from './command.js';
+import { readingArgs, resolvePath } from './args.js';
 import { writeOut } from './output.js';
 import { errorLine, jsonFailure, printable } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
@@ -21,12 +21,7 @@ export const inspectCommand: Command = {
   usage: 'inspect ARCHIVE [ENTRY] [--json] [--name-encoding ENCODING]',
   summary: 'Every field of the records with offset and raw bytes; an entry\'s local and central headers side by side; without ENTRY the end records and the safety report.',
   async run(args: readonly string[], context: CliContext): Promise<number> {
-    const { values, positionals } = parse(args, { json: { type: 'boolean' }, ...NAME_ENCODING_OPTION });
-    const codePage = codePageOption(values);
-    if (positionals.length === 0) throw new UsageError('missing ARCHIVE');
-    if (positionals.length > 2) throw new UsageError(`unexpected argument '${positionals[2]}'`);
-    const [archive, entryName] = positionals as [string, string | undefined];
-    const json = values['json'] === true;
+    const { archive, names: [entryName], json, codePage } = readingArgs(args, 1);
     /** The one line, and with --json an object saying so (nothing of the inspection was written). */
     const failed = (error: unknown): number => {
       context.stderr.write(errorLine(archive, error));

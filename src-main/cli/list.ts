@@ -15,8 +15,8 @@
 // and other tools may list the archive otherwise. It leaves stdout and the exit code alone.
 
 import { Buffer } from 'node:buffer';
-import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, UsageError, exitCodeOf, type CliContext, type Command } from './command.js';
-import { NAME_ENCODING_OPTION, codePageOption, parse, resolvePath } from './args.js';
+import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, exitCodeOf, type CliContext, type Command } from './command.js';
+import { readingArgs, resolvePath } from './args.js';
 import { writeOut } from './output.js';
 import { errorLine, jsonFailure, noteLine, printable } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
@@ -32,11 +32,7 @@ export const listCommand: Command = {
   usage: 'list ARCHIVE [--json] [--name-encoding ENCODING]',
   summary: 'List the entries: size, method, compressed size, ratio, date, CRC-32, name.',
   async run(args: readonly string[], context: CliContext): Promise<number> {
-    const { values, positionals } = parse(args, { json: { type: 'boolean' }, ...NAME_ENCODING_OPTION });
-    const codePage = codePageOption(values);
-    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing ARCHIVE' : `unexpected argument '${positionals[1]}'`);
-    const archive = positionals[0]!;
-    const json = values['json'] === true;
+    const { archive, json, codePage } = readingArgs(args);
     /** The one line for a listing that could not begin; with --json the object too, saying so. */
     const cannotList = (error: unknown): number => {
       context.stderr.write(errorLine(archive, error));

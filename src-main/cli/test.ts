@@ -5,8 +5,8 @@
 // own after them, `zipdesk: ARCHIVE: warning: …`, and leaves the exit code alone: every entry was
 // still read and checked (unzip, too, tests such an archive and warns).
 
-import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, UsageError, exitCodeOf, type CliContext, type Command } from './command.js';
-import { NAME_ENCODING_OPTION, codePageOption, parse, resolvePath } from './args.js';
+import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, exitCodeOf, type CliContext, type Command } from './command.js';
+import { readingArgs, resolvePath } from './args.js';
 import { errorLine, noteLine } from './report.js';
 import { ProblemOutput } from './problem-output.js';
 import { testArchive } from '../archive/test-archive.js';
@@ -17,11 +17,7 @@ export const testCommand: Command = {
   usage: 'test ARCHIVE [--json] [--name-encoding ENCODING]',
   summary: 'Inflate every entry and check its CRC-32 and size; exit 0 only when all are good.',
   async run(args: readonly string[], context: CliContext): Promise<number> {
-    const { values, positionals } = parse(args, { json: { type: 'boolean' }, ...NAME_ENCODING_OPTION });
-    const codePage = codePageOption(values);
-    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing ARCHIVE' : `unexpected argument '${positionals[1]}'`);
-    const archive = positionals[0]!;
-    const json = values['json'] === true;
+    const { archive, json, codePage } = readingArgs(args);
     // Each bad entry's line is written as it is found, in order (problem-output.ts).
     const output = new ProblemOutput(context, archive, json);
     let result;
