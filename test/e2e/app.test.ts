@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { craftZip, tree, twoBadEntries, withBytesBeforeEnd } from '../unit/craft.js';
-import { canRunE2e, hasTool, openInWindow, PROJECT_ROOT, startHarness, wordsOfSize, type Harness } from './harness.js';
+import { canRunE2e, hasTool, jobEnds, openInWindow, PROJECT_ROOT, startHarness, wordsOfSize, type Harness } from './harness.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts/e2e');
 
@@ -380,7 +380,7 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     const job = harness.page.locator('[data-testid="job"]', { hasText: 'risky.zip' });
     await job.waitFor();
     // The safe entry is extracted, the unsafe one refused: the job fails and names it.
-    await expect.poll(() => job.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('failed');
+    await jobEnds(job, 'failed');
     expect(await job.textContent()).toContain('../escape.txt');
     // …and says what it wrote all the same, which stays, with the way to it.
     expect(await job.getByTestId('job-outcome').textContent()).toContain('1 entry · 4 B written');
@@ -397,13 +397,13 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('project.zip');
     await harness.page.getByRole('button', { name: 'Test', exact: true }).click();
     const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'TEST' }).filter({ hasText: 'project.zip' });
-    await expect.poll(() => testJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    await jobEnds(testJob, 'done');
 
     const target = path.join(work, 'project-out');
     harness.dialogs.extractFolders.push(target);
     await harness.page.getByRole('button', { name: 'Extract all…' }).click();
     const extractJob = harness.page.locator('[data-testid="job"]', { hasText: `project.zip → ${target}` });
-    await expect.poll(() => extractJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    await jobEnds(extractJob, 'done');
     for (const file of ['project/README.md', 'project/src/main.c', 'project/docs/guide.txt', 'project/empty.txt']) {
       expect(readFileSync(path.join(target, file))).toEqual(readFileSync(path.join(work, file)));
     }
@@ -419,7 +419,7 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     await expect.poll(() => harness.page.locator('[data-testid="row"][aria-selected="true"]').count()).toBe(2);
     await harness.page.getByRole('button', { name: 'Extract selected…' }).click();
     const partialJob = harness.page.locator('[data-testid="job"]', { hasText: `project.zip → ${partial}` });
-    await expect.poll(() => partialJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    await jobEnds(partialJob, 'done');
     const written = readdirSync(partial, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.relative(partial, path.join(d.parentPath, d.name))).sort();
     expect(written).toEqual(['project/README.md', 'project/src/util.h']);
 
@@ -431,14 +431,14 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     const partialJobs = harness.page.locator('[data-testid="job"]', { hasText: `project.zip → ${partial}` });
     await expect.poll(() => partialJobs.count()).toBe(2);
     const again = partialJobs.first();
-    await expect.poll(() => again.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    await jobEnds(again, 'done');
     expect(await again.textContent()).toContain('project/README.md: skipped: project/README.md already exists');
     await harness.page.getByTestId('overwrite').selectOption('rename');
     harness.dialogs.extractFolders.push(partial);
     await harness.page.getByRole('button', { name: 'Extract selected…' }).click();
     await expect.poll(() => partialJobs.count()).toBe(3);
     const both = partialJobs.first();
-    await expect.poll(() => both.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    await jobEnds(both, 'done');
     expect(await both.textContent()).toContain('project/README.md: written as project/README (1).md');
     expect(readFileSync(path.join(partial, 'project/README (1).md'))).toEqual(readFileSync(path.join(work, 'project/README.md')));
     await harness.page.getByTestId('overwrite').selectOption('skip');
@@ -451,7 +451,7 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('two-bad.zip');
     await harness.page.getByRole('button', { name: 'Test', exact: true }).click();
     const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'TEST' }).filter({ hasText: 'two-bad.zip' });
-    await expect.poll(() => testJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('failed');
+    await jobEnds(testJob, 'failed');
     expect(await testJob.getByRole('alert').textContent()).toMatch(/bad1\.txt: bad entry: CRC-32 .*\(and 1 more of 3 entries\)/);
     expect(await testJob.locator('.problems li').allTextContents()).toEqual([expect.stringMatching(/^bad1\.txt: CRC-32 /), expect.stringMatching(/^bad2\.txt: CRC-32 /)]);
     await shot('10e-test-failed-lines');
@@ -481,7 +481,7 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
 
     await harness.page.getByRole('button', { name: 'Test', exact: true }).click();
     const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'TEST' }).filter({ hasText: 'odd.zip' });
-    await expect.poll(() => testJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    await jobEnds(testJob, 'done');
     expect(await testJob.locator('.problems li').allTextContents()).toEqual([`warning: 16 bytes after the last central directory record, within the directory the end record declares (at offset ${junkAt}, ignored)`]);
   });
 
@@ -495,7 +495,7 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('tail.zip');
     await harness.page.getByRole('button', { name: 'Test', exact: true }).click();
     const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'TEST' }).filter({ hasText: 'tail.zip' });
-    await expect.poll(() => testJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    await jobEnds(testJob, 'done');
     expect(await testJob.locator('.problems li').allTextContents()).toEqual([warning]);
     // (One entry: it said "All 1 entries OK".)
     expect(await testJob.locator('.details').first().textContent()).toMatch(/^1 entry OK · /);
@@ -505,7 +505,7 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     await harness.page.getByRole('button', { name: 'Extract all…' }).click();
     await harness.page.getByTestId('confirm-extract').getByRole('button', { name: 'Extract anyway' }).click();
     const extractJob = harness.page.locator('[data-testid="job"]', { hasText: `tail.zip → ${target}` });
-    await expect.poll(() => extractJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    await jobEnds(extractJob, 'done');
     expect(await extractJob.locator('.problems li').allTextContents()).toEqual([warning]);
     expect(readFileSync(path.join(target, 'kept.txt'), 'utf8')).toBe('kept');
     await shot('10f-extract-archive-note');
@@ -524,7 +524,7 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('flipped.zip');
     await harness.page.getByRole('button', { name: 'Test', exact: true }).click();
     const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'TEST' }).filter({ hasText: 'flipped.zip' });
-    await expect.poll(() => testJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('failed');
+    await jobEnds(testJob, 'failed');
     expect(await testJob.getByRole('alert').textContent()).toMatch(/bad\.txt: bad entry: CRC-32 /);
     expect(await testJob.locator('.problems li').allTextContents()).toEqual([warning]);
 
@@ -533,7 +533,7 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     await harness.page.getByRole('button', { name: 'Extract all…' }).click();
     await harness.page.getByTestId('confirm-extract').getByRole('button', { name: 'Extract anyway' }).click();
     const extractJob = harness.page.locator('[data-testid="job"]', { hasText: `flipped.zip → ${target}` });
-    await expect.poll(() => extractJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('failed');
+    await jobEnds(extractJob, 'failed');
     expect(await extractJob.getByRole('alert').textContent()).toMatch(/bad\.txt: could not extract: CRC-32 /);
     expect(await extractJob.locator('.problems li').allTextContents()).toEqual([warning]);
     expect(readFileSync(path.join(target, 'good.txt'), 'utf8')).toBe('good and whole');
@@ -618,7 +618,7 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     harness.dialogs.extractFolders.push(target);
     await harness.page.getByRole('button', { name: 'Extract all…' }).click();
     const job = harness.page.locator('[data-testid="job"]', { hasText: `sjis.zip → ${target}` });
-    await expect.poll(() => job.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    await jobEnds(job, 'done');
     expect(readdirSync(target).sort()).toEqual(['ソース.c', '日本語.txt']);
     expect(readFileSync(path.join(target, 'ソース.c'), 'utf8')).toBe('data of ソース.c');
     expect(await job.textContent()).not.toContain('unknown encoding');
@@ -630,7 +630,7 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     harness.dialogs.extractFolders.push(garbled);
     await harness.page.getByRole('button', { name: 'Extract all…' }).click();
     const guessedJob = harness.page.locator('[data-testid="job"]', { hasText: `sjis.zip → ${garbled}` });
-    await expect.poll(() => guessedJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    await jobEnds(guessedJob, 'done');
     expect(await guessedJob.locator('.problems li').allTextContents()).toEqual(['warning: 2 names of unknown encoding, not UTF-8: read as DOS code page 437; if they look wrong, choose their code page under Names']);
     expect(tree(garbled)).toEqual(['â/', 'â/ü[âX.c', 'ô·û{îΩ.txt']);
     await shot('03c-extract-names-guessed');
@@ -734,14 +734,14 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
         await harness.page.getByRole('button', { name: 'Prüfen', exact: true }).click();
         const warning = `Warnung: 1 Byte nach dem Endeintrag (bei Offset ${end}, übergangen)`;
         const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'PRÜFEN' }).filter({ hasText: 'anhang.zip' });
-        await expect.poll(() => testJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+        await jobEnds(testJob, 'done');
         expect(await testJob.locator('.problems li').allTextContents()).toEqual([warning]);
         expect(await testJob.locator('.details').first().textContent()).toMatch(/^1 Eintrag in Ordnung · /);
         harness.dialogs.extractFolders.push(path.join(dir, 'anhang'));
         await harness.page.getByRole('button', { name: 'Alles entpacken…' }).click();
         await harness.page.getByTestId('confirm-extract').getByRole('button', { name: 'Trotzdem entpacken' }).click();
         const extractJob = harness.page.locator('[data-testid="job"]', { hasText: 'ENTPACKEN' }).filter({ hasText: 'anhang.zip' });
-        await expect.poll(() => extractJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+        await jobEnds(extractJob, 'done');
         expect(await extractJob.locator('.problems li').allTextContents()).toEqual([warning]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -889,7 +889,7 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
       await openInWindow(harness, archive);
       await harness.page.getByRole('button', { name: 'Prüfen', exact: true }).click();
       const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'PRÜFEN' }).filter({ hasText: 'zwei-schlecht.zip' });
-      await expect.poll(() => testJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('failed');
+      await jobEnds(testJob, 'failed');
       // (Before: "bad1.txt: bad entry: CRC-32 is …, the central directory says … (and 1 more of 3 entries)".)
       expect(await testJob.getByRole('alert').textContent()).toMatch(/bad1\.txt: fehlerhafter Eintrag: CRC-32 ist 0x[0-9a-f]{8}, laut Zentralverzeichnis 0x12345678 \(und noch 1 von 3 Einträgen\)$/);
       expect(await testJob.locator('.problems li').allTextContents()).toEqual([
@@ -915,7 +915,7 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
       harness.dialogs.extractFolders.push(target);
       await harness.page.getByRole('button', { name: 'Alles entpacken…' }).click();
       const extractJob = harness.page.locator('[data-testid="job"]', { hasText: `eins.zip → ${target}` });
-      await expect.poll(() => extractJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+      await jobEnds(extractJob, 'done');
       // (Before: "da.txt: übersprungen: da.txt already exists".)
       expect(await extractJob.locator('.problems li').allTextContents()).toEqual(['da.txt: übersprungen: da.txt ist schon vorhanden']);
       expect(readFileSync(path.join(target, 'da.txt'), 'utf8')).toBe('schon da');
@@ -924,7 +924,7 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
       writeFileSync(archive, craftZip([{ name: 'da.txt', data: 'jetzt anders' }]));
       await harness.page.getByRole('button', { name: 'Prüfen', exact: true }).click();
       const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'PRÜFEN' }).filter({ hasText: 'eins.zip' });
-      await expect.poll(() => testJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('failed');
+      await jobEnds(testJob, 'failed');
       // (Before: "…/eins.zip: the archive was replaced or changed since it was opened; open it again".)
       expect(await testJob.getByRole('alert').textContent()).toBe(`${archive}: Das Archiv wurde ersetzt oder geändert, seit es geöffnet wurde; bitte erneut öffnen`);
     } finally {

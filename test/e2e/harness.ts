@@ -71,6 +71,11 @@ export async function openInWindow(harness: Harness, file: string): Promise<void
   await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe(path.basename(file));
 }
 
+/** Waits for the job's card to say how the job ended: the real worker runs it, so for up to 20 s. */
+export async function jobEnds(job: Locator, state: 'done' | 'failed'): Promise<void> {
+  await expect.poll(() => job.getAttribute('data-job-state'), { timeout: 20_000 }).toBe(state);
+}
+
 /**
  * A notice's ✕ (Dismiss): out of the notice and its live region (which say the message alone),
  * described by the notice's words.

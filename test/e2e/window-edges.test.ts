@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { craftZip } from '../unit/craft.js';
-import { canRunE2e, hasTool, noticeDismiss, openInWindow, PROJECT_ROOT, pythonZip, startHarness, type Harness } from './harness.js';
+import { canRunE2e, hasTool, jobEnds, noticeDismiss, openInWindow, PROJECT_ROOT, pythonZip, startHarness, type Harness } from './harness.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts/e2e');
 
@@ -60,7 +60,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     harness.dialogs.extractFolders.push(target);
     await harness.page.getByRole('button', { name: 'Extract all…' }).click();
     const job = harness.page.locator('[data-testid="job"]', { hasText: 'long.zip' });
-    await expect.poll(() => job.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    await jobEnds(job, 'done');
     // Again into the same folder: both files are skipped, a problem line each, one of 311 characters.
     harness.dialogs.extractFolders.push(target);
     await harness.page.getByRole('button', { name: 'Extract all…' }).click();
@@ -127,7 +127,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     harness.dialogs.extractFolders.push(some);
     await harness.page.getByRole('button', { name: 'Extract selected…' }).click();
     const job = harness.page.locator('[data-testid="job"]', { hasText: `no-folder-entries.zip → ${some}` });
-    await expect.poll(() => job.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    await jobEnds(job, 'done');
     expect(filesUnder(some)).toEqual(['proj/docs/a.txt', 'proj/docs/b.txt']);
 
     // Closed again, proj's files are not rows; Ctrl+A selects them all the same.
@@ -139,7 +139,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     harness.dialogs.extractFolders.push(all);
     await harness.page.getByRole('button', { name: 'Extract selected…' }).click();
     const allJob = harness.page.locator('[data-testid="job"]', { hasText: `no-folder-entries.zip → ${all}` });
-    await expect.poll(() => allJob.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    await jobEnds(allJob, 'done');
     expect(filesUnder(all)).toEqual(['proj/docs/a.txt', 'proj/docs/b.txt', 'proj/src/c.txt', 'top.txt']);
     await shot('edges-04-folder-selected');
     // The flat view selects what the folders held.
@@ -345,7 +345,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     harness.dialogs.extractFolders.push(target);
     await harness.page.getByRole('button', { name: 'Extract selected…' }).click();
     const job = harness.page.locator('[data-testid="job"]', { hasText: `filtered.zip → ${target}` });
-    await expect.poll(() => job.getAttribute('data-job-state'), { timeout: 20_000 }).toBe('done');
+    await jobEnds(job, 'done');
     expect(filesUnder(target)).toEqual(['b1.txt', 'b2.txt', 'b3.txt']);
     await harness.page.getByRole('searchbox', { name: 'Filter names' }).fill('');
     await expect.poll(async () => (await status.getByTestId('shown').textContent())?.trim()).toBe('5 of 5 shown');
