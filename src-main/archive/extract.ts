@@ -188,7 +188,8 @@ export interface ExtractResult {
   /**
    * What is off about the archive as a whole that the extraction read around (zip/archive-notes.ts:
    * data before or after it, bytes in its directory): what was extracted is what the reader made
-   * of it, which other tools may not.
+   * of it, which other tools may not. Last, how many names it wrote as read in CP437 for want of
+   * a mark (guessedNamesNote), when any.
    */
   readonly notes: ArchiveNote[];
 }

@@ -4,7 +4,9 @@
 // code is 1 when there was any. What is off about the archive as a whole (zip/archive-notes.ts)
 // gets a line of its own after them, `zipdesk: ARCHIVE: warning: …`, as test gives it, and
 // leaves the exit code alone: the files are what the reader made of the archive around it (unzip
-// warns of a prefix as it extracts, too), and other tools may make something else of it.
+// warns of a prefix as it extracts, too), and other tools may make something else of it. So does
+// how many names it wrote as read in CP437 for want of a mark (the files are there, under names
+// that may be garbled: `--name-encoding` names their code page).
 
 import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, UsageError, exitCodeOf, type CliContext, type Command } from './command.js';
 import { NAME_ENCODING_OPTION, codePageOption, parse, resolvePath } from './args.js';
