@@ -12,7 +12,9 @@
 // archive as a whole (zip/archive-notes.ts: data in front of it, after it, in its directory)
 // gets a line of its own on stderr once the listing is done, `zipdesk: ARCHIVE: warning: …`, as
 // test gives it (unzip -l warns of a prefix too): the rows are what the reader read around it,
-// and other tools may list the archive otherwise. It leaves stdout and the exit code alone.
+// and other tools may list the archive otherwise. It leaves stdout and the exit code alone. So
+// does the last such line: how many names were read as CP437 for want of a mark (names.ts
+// isGuessedName), which `--name-encoding` may read as their own code page.
 
 import { Buffer } from 'node:buffer';
 import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, exitCodeOf, type CliContext, type Command } from './command.js';
@@ -20,6 +22,8 @@ import { readingArgs, resolvePath } from './args.js';
 import { writeOut } from './output.js';
 import { errorLine, jsonFailure, noteLine, printable } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
+import { guessedNamesNote } from '../zip/archive-notes.js';
+import { isGuessedName } from '../zip/names.js';
 import { ZipError, counted } from '../zip/errors.js';
 import { AES_STRENGTHS, BITFLAG_ENCRYPTED, BITFLAG_STRONG_ENCRYPTION, METHOD_AES, TRADITIONAL_ENCRYPTION_HEADER_SIZE, aesName } from '../zip/constants.js';
 import { isSizeKnown, type AesFields, type ZipEntry } from '../zip/model.js';
@@ -53,16 +57,19 @@ export const listCommand: Command = {
         return cannotList(error);
       }
       const listed = json ? await listJson(reader, archive, context) : await listTable(reader, archive, context);
-      if (typeof listed === 'object') return exitCodeOf(listed.stopped);
-      // (The walk reached the directory's end: its notes are all known.)
+      if ('stopped' in listed) return exitCodeOf(listed.stopped);
+      // (The walk reached the directory's end: its notes are all known.) Last, how many names
+      // were read as CP437 for want of a mark, as extract says it.
       try {
-        const warnings = (await reader.notes()).map((note) => noteLine(archive, note.message)).join('');
+        const notes = await reader.notes();
+        if (listed.guessedNames > 0) notes.push(guessedNamesNote(listed.guessedNames));
+        const warnings = notes.map((note) => noteLine(archive, note.message)).join('');
         if (warnings !== '') await writeOut(context.stderr, warnings);
       } catch (error) {
         context.stderr.write(errorLine(archive, error));
         return EXIT_ARCHIVE_PROBLEM;
       }
-      return listed === 'complete' ? EXIT_OK : EXIT_ARCHIVE_PROBLEM;
+      return listed.damaged ? EXIT_ARCHIVE_PROBLEM : EXIT_OK;
     } finally {
       await source.close();
     }
@@ -202,6 +209,8 @@ async function writeRows(
   nameAsIs: (buf: Buffer, start: number, end: number) => boolean = () => true,
 ): Promise<Listed> {
   let damaged = false;
+  /** Names read as CP437 for want of a mark (names.ts isGuessedName): a plain record's name is ASCII, never one. */
+  let guessedNames = 0;
   /** Damaged records' lines not yet written (written between batches, waiting for the stream like the rows). */
   let damageLines = '';
   const each: RecordMaker<void> = (buf, at, values, index, position, offsetAdjustment) => {
@@ -209,6 +218,7 @@ async function writeRows(
     // (A record with a comment is made an entry, which decodes it, as it decodes the name.)
     const plain = isPlainRecord(buf, at, values) && values.fileCommentLength === 0 && nameAsIs(buf, nameStart, nameStart + values.fileNameLength);
     const entry = plain ? undefined : reader.entryOfRecord(buf, at, values, index, position, offsetAdjustment);
+    if (entry !== undefined && isGuessedName(entry)) guessedNames++;
     if (entry?.damage !== undefined) {
       if (!damaged) context.exitAtLeast?.(EXIT_ARCHIVE_PROBLEM);
       damaged = true;
@@ -229,7 +239,7 @@ async function writeRows(
       }
       if (out.at >= OUTPUT_CHUNK / 2) await out.flush();
     }
-    return damaged ? 'damaged' : 'complete';
+    return { damaged, guessedNames };
   } catch (error) {
     // Said before the rows read so far are written: if their reader has left (… | head), the
     // process ends at that write, and with this code.
@@ -246,10 +256,11 @@ async function writeRows(
 }
 
 /**
- * How a listing ended: every row written, some of damaged records, or stopped by a cancel or a
- * failure (its line said; the rows so far are written, the table's totals are not).
+ * How a listing ended: every row written (`damaged`: some of damaged records), with how many
+ * names were read as CP437 for want of a mark; or stopped by a cancel or a failure (its line
+ * said; the rows so far are written, the table's totals are not).
  */
-type Listed = 'complete' | 'damaged' | { readonly stopped: unknown };
+type Listed = { readonly damaged: boolean; readonly guessedNames: number } | { readonly stopped: unknown };
 
 async function listJson(reader: Reader, archive: string, context: CliContext): Promise<Listed> {
   const out = new RowWriter(context.stdout);
@@ -281,7 +292,7 @@ async function listJson(reader: Reader, archive: string, context: CliContext): P
     jsonFields(out, entry.uncompressedSize, entry.compressedSize, entry.crc32, entry.compressionMethod, time, entry.isDirectory, entry.encrypted, entry.comment);
   }, (buf, start, end) => !needsJsonEscape(buf, start, end));
   // A stopped listing's object is closed too, saying why (as test's and extract's are).
-  await writeOut(context.stdout, typeof listed === 'object' ? `\n],${jsonFailure(listed.stopped)}}\n` : '\n]}\n');
+  await writeOut(context.stdout, 'stopped' in listed ? `\n],${jsonFailure(listed.stopped)}}\n` : '\n]}\n');
   return listed;
 }
 
@@ -360,7 +371,7 @@ async function listTable(reader: Reader, archive: string, context: CliContext): 
     size += entry.uncompressedSize;
     compressed += packed;
   });
-  if (typeof listed === 'object') return listed;
+  if ('stopped' in listed) return listed;
   await writeOut(
     stdout,
     '--------          -------  ---                            -------\n' +
