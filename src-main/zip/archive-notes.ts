@@ -69,9 +69,10 @@ export async function archiveNotes(source: RandomAccessSource, info: ZipArchiveI
 }
 
 /**
- * The note of an extraction that wrote `count` names read as CP437 for want of anything that says
- * their encoding (names.ts isGuessedName): files under garbled names, with nothing else to say
- * so. `inspect` words its report's count the same way; the window words it by the code.
+ * The note of a listing or an extraction that read `count` names as CP437 for want of anything
+ * that says their encoding (names.ts isGuessedName): rows, or files, under names that may be
+ * garbled, with nothing else to say so. Not of a test, which writes no name. `inspect` words its
+ * report's count the same way; the window words it by the code.
  */
 export function guessedNamesNote(count: number): ArchiveNote {
   return { code: 'NAMES_GUESSED', message: `${counted(count, 'name', 'names')} of unknown encoding, not UTF-8: read as code page 437 (--name-encoding names theirs)`, params: { count } };

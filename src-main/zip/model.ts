@@ -173,7 +173,7 @@ export type ArchiveNoteCode =
   | 'DIRECTORY_SIZE' // the central directory's records do not take the size the end record declares
   | 'ZIP64_END_IGNORED' // a ZIP64 end record contradicts an end record that needs none of its values, and is ignored
   | 'TRAILING_DATA' // bytes after the end record and the comment it counts
-  | 'NAMES_GUESSED'; // an extraction wrote names read as CP437 for want of a mark (names.ts isGuessedName)
+  | 'NAMES_GUESSED'; // a listing or an extraction read names as CP437 for want of a mark (names.ts isGuessedName)
 
 /** A disagreement between an entry's local header and its central record. */
 export interface HeaderMismatch {
