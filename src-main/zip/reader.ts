@@ -487,7 +487,6 @@ class CentralDirectoryReader implements ZipReader {
     // count lower than the records there (a ZIP64 end record's too): unzip, 7-Zip, bsdtar and
     // Python list them all, and an entry they extract must not be one that test and the safety
     // report never saw.
-    const headerSize = CENTRAL_DIRECTORY_HEADER.size;
     let buf: Buffer = Buffer.alloc(0);
     let bufStart = start;
     // Where the source can read into a buffer and the walk is more than a chunk, chunks go
@@ -559,54 +558,41 @@ class CentralDirectoryReader implements ZipReader {
       index = range.index;
     }
     const rangeEnd = range === undefined ? Infinity : range.index + range.count;
-    let values: CentralValues | undefined;
-    let batch: T[] = [];
+    const walk: RecordWalk<T> = { make, declared, declaredEnd, rangeEnd, offsetAdjustment, position, index, want: 0, batch: [] };
     for (;;) {
-      if (index >= rangeEnd) break;
-      const beyondCount = index >= declared;
-      if (beyondCount && position + headerSize > declaredEnd) break;
-      if (position + headerSize > bufStart + buf.length) {
-        if (position + headerSize > limit) {
-          if (beyondCount) break;
-          throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory record ${index} of ${declared} at offset ${position} runs past the end of the archive (${limit} bytes)`, { offset: position, kind: 'RECORD_PAST_END', params: { index, count: declared, offset: position, size: limit } });
-        }
-        if (batch.length > 0) {
-          yield batch;
-          batch = [];
-        }
-        buf = await refill(position, headerSize);
-        bufStart = position;
+      const stop = walkRecords(walk, buf, bufStart);
+      ({ position, index } = walk);
+      if (stop === WALK_FULL) {
+        yield walk.batch;
+        walk.batch = [];
+        continue;
       }
-      let at = position - bufStart;
-      if (buf.readUInt32LE(at) !== SIGNATURE.CENTRAL_DIRECTORY_HEADER) {
-        if (beyondCount) break;
-        const signature = hex(buf.readUInt32LE(at));
+      if (stop === WALK_DONE) break;
+      if (stop === WALK_BAD_SIGNATURE) {
+        const signature = hex(buf.readUInt32LE(position - bufStart));
         throw new ZipError('BAD_SIGNATURE', `bad central directory signature ${signature} at offset ${position} (record ${index} of ${declared})`, { offset: position, kind: 'CENTRAL', params: { signature, offset: position, index, count: declared } });
       }
-      // Each record's values are read by `make` before the next record is decoded into the same object.
-      values = values === undefined ? CENTRAL_DIRECTORY_HEADER.decode(buf, at) : CENTRAL_DIRECTORY_HEADER.decodeInto(buf, at, values);
-      const length = headerSize + values.fileNameLength + values.extraFieldLength + values.fileCommentLength;
-      if (at + length > buf.length) {
-        if (position + length > limit) {
-          throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory record ${index} at offset ${position} is ${length} bytes long and runs past the end of the archive (${limit} bytes)`, { offset: position, kind: 'RECORD_RUNS_PAST_END', params: { index, offset: position, length, size: limit } });
+      // The buffer ends before the record at `position` does: its fixed part, or (WALK_PART_READ) the
+      // names, extra fields and comment its fixed part counts.
+      const { want } = walk;
+      if (stop === WALK_PART_READ) {
+        if (position + want > limit) {
+          throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory record ${index} at offset ${position} is ${want} bytes long and runs past the end of the archive (${limit} bytes)`, { offset: position, kind: 'RECORD_RUNS_PAST_END', params: { index, offset: position, length: want, size: limit } });
         }
-        if (batch.length > 0) {
-          yield batch;
-          batch = [];
-        }
-        buf = await refill(position, length);
-        bufStart = position;
-        at = 0;
-        values = CENTRAL_DIRECTORY_HEADER.decodeInto(buf, at, values);
+      } else if (position + want > limit) {
+        if (index >= declared) break;
+        throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory record ${index} of ${declared} at offset ${position} runs past the end of the archive (${limit} bytes)`, { offset: position, kind: 'RECORD_PAST_END', params: { index, count: declared, offset: position, size: limit } });
       }
-      batch.push(make(buf, at, values, index, position, offsetAdjustment));
-      position += length;
-      index++;
-      if (batch.length === BATCH_SIZE) {
-        yield batch;
-        batch = [];
+      if (walk.batch.length > 0) {
+        yield walk.batch;
+        walk.batch = [];
       }
+      buf = await refill(position, want);
+      bufStart = position;
+      // (Every source reads what it is asked or rejects: one that did not must not make this loop.)
+      if (buf.length < want) throw new RangeError(`a read of ${want} bytes at offset ${position} gave ${buf.length}`);
     }
+    const { batch } = walk;
     if (batch.length > 0) yield batch;
     if (range === undefined) {
       this.recordsEnd = position;
@@ -638,6 +624,89 @@ class CentralDirectoryReader implements ZipReader {
 }
 
 export type CentralValues = ReturnType<typeof CENTRAL_DIRECTORY_HEADER.decode>;
+
+/** A walk over central records (CentralDirectoryReader.records): what it makes, its bounds, and where it stands. */
+interface RecordWalk<T> {
+  readonly make: RecordMaker<T>;
+  /** The end record's entry count, and where the directory it declares ends. */
+  readonly declared: number;
+  readonly declaredEnd: number;
+  /** The index after the last record wanted (Infinity: all). */
+  readonly rangeEnd: number;
+  readonly offsetAdjustment: number;
+  /** The next record's offset and index. */
+  position: number;
+  index: number;
+  /** When the buffer ended before the next record: the bytes it takes from `position` (its fixed part, or all of it). */
+  want: number;
+  batch: T[];
+}
+
+// Why walkRecords stopped.
+/** The batch holds BATCH_SIZE records. */
+const WALK_FULL = 0;
+/** No more records: the range or the directory ended (past the declared count, at its declared end or at a signature that is not a record's). */
+const WALK_DONE = 1;
+/** The buffer ends before the record's fixed part. */
+const WALK_SHORT = 2;
+/** The buffer holds the record's fixed part but not all of what follows it. */
+const WALK_PART_READ = 3;
+/** A signature that is not a central record's, before the declared count is reached. */
+const WALK_BAD_SIGNATURE = 4;
+
+/**
+ * Makes the records that lie whole in `buf` (which starts at offset `bufStart`) into the walk's
+ * batch, and says why it stopped; reading more, yielding batches and the errors are the
+ * caller's. (The loop every record runs through, apart from those rarer steps: V8 optimizes it
+ * once, where the generator around it, holding them all, was optimized five times over a walk,
+ * each time a branch it had not met before was taken.)
+ */
+function walkRecords<T>(walk: RecordWalk<T>, buf: Buffer, bufStart: number): number {
+  const { make, declared, declaredEnd, rangeEnd, offsetAdjustment, batch } = walk;
+  const headerSize = CENTRAL_DIRECTORY_HEADER.size;
+  const bufEnd = bufStart + buf.length;
+  let { position, index } = walk;
+  /** Each record's fields, decoded into the same object (`make` reads them before the next record). */
+  let values: CentralValues | undefined;
+  let stop = WALK_DONE;
+  for (;;) {
+    if (index >= rangeEnd) break;
+    // A 16-bit count wraps past 65,535 entries: records past it are read to the directory's
+    // declared end (see records). (Both compared every time: a comparison first met at the
+    // directory's end would cost the compiled loop there.)
+    const headerEnd = position + headerSize;
+    const beyondCount = index >= declared;
+    const pastDeclaredEnd = headerEnd > declaredEnd;
+    if (beyondCount && pastDeclaredEnd) break;
+    if (headerEnd > bufEnd) {
+      walk.want = headerSize;
+      stop = WALK_SHORT;
+      break;
+    }
+    const at = position - bufStart;
+    if (buf.readUInt32LE(at) !== SIGNATURE.CENTRAL_DIRECTORY_HEADER) {
+      if (!beyondCount) stop = WALK_BAD_SIGNATURE;
+      break;
+    }
+    values = values === undefined ? CENTRAL_DIRECTORY_HEADER.decode(buf, at) : CENTRAL_DIRECTORY_HEADER.decodeInto(buf, at, values);
+    const length = headerSize + values.fileNameLength + values.extraFieldLength + values.fileCommentLength;
+    if (position + length > bufEnd) {
+      walk.want = length;
+      stop = WALK_PART_READ;
+      break;
+    }
+    batch.push(make(buf, at, values, index, position, offsetAdjustment));
+    position += length;
+    index++;
+    if (batch.length === BATCH_SIZE) {
+      stop = WALK_FULL;
+      break;
+    }
+  }
+  walk.position = position;
+  walk.index = index;
+  return stop;
+}
 
 // Entries written by one tool carry the same extra fields in the same order: their id lists
 // are shared (frozen) instead of one array per entry, which a million entries would feel.
