@@ -130,8 +130,12 @@ export class SpanBatcher {
       this.start = offset;
       this.end = end;
       this.large = large;
+      // (A batch's array is made with its first task: V8 threw away the code that pushed an
+      // object into an empty array, whose first element it had taken to be a small integer.)
+      this.tasks = [task];
+    } else {
+      this.tasks.push(task);
     }
-    this.tasks.push(task);
     this.end = Math.max(this.end, end);
   }
 

@@ -663,13 +663,15 @@ const WALK_BAD_SIGNATURE = 4;
  * where the generator took 40–70.)
  */
 function walkRecords<T>(walk: RecordWalk<T>, buf: Buffer, bufStart: number): number {
-  const { make, declared, declaredEnd, rangeEnd, offsetAdjustment, batch } = walk;
+  const { make, declared, declaredEnd, rangeEnd, offsetAdjustment } = walk;
+  let { batch } = walk;
   const headerSize = CENTRAL_DIRECTORY_HEADER.size;
   const bufEnd = bufStart + buf.length;
   let { position, index } = walk;
   /** Each record's fields, decoded into the same object (`make` reads them before the next record). */
   let values: CentralValues | undefined;
   let stop = WALK_DONE;
+  let want = 0;
   for (;;) {
     if (index >= rangeEnd) break;
     // A 16-bit count wraps past 65,535 entries: records past it are read to the directory's
@@ -680,7 +682,7 @@ function walkRecords<T>(walk: RecordWalk<T>, buf: Buffer, bufStart: number): num
     const pastDeclaredEnd = headerEnd > declaredEnd;
     if (beyondCount && pastDeclaredEnd) break;
     if (headerEnd > bufEnd) {
-      walk.want = headerSize;
+      want = headerSize;
       stop = WALK_SHORT;
       break;
     }
@@ -692,11 +694,14 @@ function walkRecords<T>(walk: RecordWalk<T>, buf: Buffer, bufStart: number): num
     values = values === undefined ? CENTRAL_DIRECTORY_HEADER.decode(buf, at) : CENTRAL_DIRECTORY_HEADER.decodeInto(buf, at, values);
     const length = headerSize + values.fileNameLength + values.extraFieldLength + values.fileCommentLength;
     if (position + length > bufEnd) {
-      walk.want = length;
+      want = length;
       stop = WALK_PART_READ;
       break;
     }
-    batch.push(make(buf, at, values, index, position, offsetAdjustment));
+    const made = make(buf, at, values, index, position, offsetAdjustment);
+    // (A batch's array is made with its first record, as SpanBatcher's with its first task.)
+    if (batch.length === 0) walk.batch = batch = [made];
+    else batch.push(made);
     position += length;
     index++;
     if (batch.length === BATCH_SIZE) {
@@ -704,8 +709,10 @@ function walkRecords<T>(walk: RecordWalk<T>, buf: Buffer, bufStart: number): num
       break;
     }
   }
+  // (Stored here, each time: a store first met in a rarer branch threw V8's code away.)
   walk.position = position;
   walk.index = index;
+  walk.want = want;
   return stop;
 }
 
