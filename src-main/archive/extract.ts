@@ -512,8 +512,8 @@ async function extractUntilStopped(
    * Plans a part of the directory (pass 2's batch of central records): makes its folders, and
    * hands its files to the span batches, in the order of their data. Returns the large files
    * that stream through the reader instead. (Its own function, and synchronous: V8 optimizes
-   * these loops over the entries once, where it optimized the whole run around them twice, at
-   * some 170 ms of compiling each time in extract C.)
+   * these loops over the entries by themselves, once or twice, where it optimized the whole run
+   * around them twice, at some 170 ms of compiling each time in extract C.)
    */
   const planPart = (batch: readonly ZipEntry[]): Planned[] => {
     const files: Planned[] = [];
