@@ -470,6 +470,18 @@ describe('hostile and damaged archives', () => {
     await expectCode(reader.readEntries(), 'BAD_SIGNATURE', new RegExp(`0x02014b51 at offset ${centralOffsets(pyStored)[1]}`));
   });
 
+  it('BAD_CENTRAL_DIRECTORY for a central record whose fixed part, or whose name and comment, run past the end record', async () => {
+    const [, second, third] = centralOffsets(pyStored) as [number, number, number];
+    const end = eocdOffset(pyStored);
+    // The second record's comment grows to end 10 bytes before the end record: the third's 46
+    // fixed bytes run past the end of the file (the end record's 22 bytes are after it).
+    const headerCut = messWith(pyStored, (b) => b.writeUInt16LE(b.readUInt16LE(second + CD.fileCommentLength) + end - 10 - third, second + CD.fileCommentLength));
+    await expectCode((await openBuffer(headerCut)).readEntries(), 'BAD_CENTRAL_DIRECTORY', new RegExp(`^central directory record 2 of 3 at offset ${end - 10} runs past the end of the archive \\(${pyStored.length} bytes\\)$`));
+    // The third record's comment runs 100 bytes past it.
+    const bodyCut = messWith(pyStored, (b) => b.writeUInt16LE(b.readUInt16LE(third + CD.fileCommentLength) + 100, third + CD.fileCommentLength));
+    await expectCode((await openBuffer(bodyCut)).readEntries(), 'BAD_CENTRAL_DIRECTORY', new RegExp(`^central directory record 2 at offset ${third} is ${end - third + 100} bytes long and runs past the end of the archive \\(${pyStored.length} bytes\\)$`));
+  });
+
   it('TOO_MANY_ENTRIES before allocating for a count the directory cannot hold', async () => {
     const bad = messWith(pyStored, (b) => b.writeUInt16LE(0xfff0, eocdOffset(b) + EOCD.totalNumberOfCentralDirectoryRecords));
     await expectCode(openBuffer(bad), 'TOO_MANY_ENTRIES', /65520 entries/);
