@@ -15,6 +15,7 @@ import type { Log } from '../log/types.js';
 import type { ArchiveNote } from '../zip/model.js';
 import { ZipError, isZipError, wordedAs } from '../zip/errors.js';
 import { codePageOf, type CodePage } from '../zip/names.js';
+import { fullCollection } from './full-collection.js';
 import {
   type FromWorker,
   INTERNAL,
@@ -297,6 +298,15 @@ export function describeFailure(request: WorkerJobRequest, error: unknown): JobE
 
 let current: { jobId: JobId; controller: AbortController } | undefined;
 
+/**
+ * A job that ran at least this long is followed by a full collection (jobs/full-collection.ts),
+ * which takes some 10 ms: a batch of thousands of small folders is as many short jobs, each
+ * followed by none.
+ */
+const COLLECT_AFTER_MS = 1000;
+/** Made before the first job, so before any helper thread starts. */
+const collect = fullCollection();
+
 async function run(jobId: JobId, request: WorkerJobRequest, cancelFlag: SharedArrayBuffer): Promise<void> {
   const controller = new AbortController();
   const flag = new Int32Array(cancelFlag);
@@ -332,6 +342,8 @@ async function run(jobId: JobId, request: WorkerJobRequest, cancelFlag: SharedAr
     else post({ type: 'failed', jobId, error: describeFailure(request, error) });
   } finally {
     current = undefined;
+    // After the job's end is posted: the client hears of it at once.
+    if (performance.now() - startedAt >= COLLECT_AFTER_MS) collect?.();
   }
 }
 
