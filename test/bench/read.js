@@ -158,8 +158,11 @@ async function appJobs(kind, archive, out) {
   const { JobClient } = await import(path.join(projectRoot, 'build/src-main/jobs/client.js'));
   const client = new JobClient();
   const times = [];
+  // The first extraction's files are removed by `rm` in a process of its own: removed here, their
+  // 14,000 paths were garbage on this thread, which counted in the peak as if the job's.
+  const removeOut = () => spawnSync('rm', ['-rf', out]);
   for (let i = 0; i < 2; i++) {
-    if (kind === 'extract') rmSync(out, { recursive: true, force: true });
+    if (kind === 'extract') removeOut();
     const t0 = performance.now();
     await new Promise((resolve, reject) => {
       let id;
@@ -173,9 +176,10 @@ async function appJobs(kind, archive, out) {
     });
     times.push(performance.now() - t0);
   }
+  const rssMb = process.resourceUsage().maxRSS / 1024;
   await client.close();
-  if (kind === 'extract') rmSync(out, { recursive: true, force: true });
-  console.log(JSON.stringify({ firstMs: times[0], secondMs: times[1], rssMb: process.resourceUsage().maxRSS / 1024 }));
+  if (kind === 'extract') removeOut();
+  console.log(JSON.stringify({ firstMs: times[0], secondMs: times[1], rssMb }));
 }
 
 /**
