@@ -130,14 +130,24 @@ export function dateToUnixSeconds(value: Date): number {
   return Math.min(0xffff_ffff, Math.max(0, seconds));
 }
 
-/** NTFS FILETIME (100 ns ticks since 1601-01-01 UTC) to a Date. */
 /** The last FILETIME read as a time: the end of 9998 (in any time zone still a four-digit year). */
 export const MAX_FILETIME = (Date.UTC(9998, 11, 31, 23, 59, 59) + FILETIME_EPOCH_OFFSET_MS) * 10_000;
 
+/** NTFS FILETIME (100 ns ticks since 1601-01-01 UTC) to a Date. */
 export function filetimeToDate(ticks: number): Date {
   return new Date(Math.floor(ticks / 10_000) - FILETIME_EPOCH_OFFSET_MS);
 }
 
 export function dateToFiletime(value: Date): number {
   return (value.getTime() + FILETIME_EPOCH_OFFSET_MS) * 10_000;
+}
+
+/**
+ * Unix seconds as an NTFS FILETIME for the writer, exact: every FILETIME after 1629 is past 2^53,
+ * so it is a BigInt. Undefined where the reader would not take it for a time: at 1601-01-01
+ * 00:00:00 UTC or before (a FILETIME of 0 says "no time"), or after the end of 9998.
+ */
+export function unixSecondsToFiletime(seconds: number): bigint | undefined {
+  if (!Number.isInteger(seconds) || seconds * 1000 <= -FILETIME_EPOCH_OFFSET_MS || seconds * 1000 > Date.UTC(9998, 11, 31, 23, 59, 59)) return undefined;
+  return (BigInt(seconds) * 1000n + BigInt(FILETIME_EPOCH_OFFSET_MS)) * 10_000n;
 }

@@ -374,7 +374,20 @@ export class ExtraFieldLayout {
   }
 
   /** Header id, data size and data, for the writer. Fields without a value are left out. */
-  encode(values: Readonly<Record<string, number | Uint8Array>>, context: ExtraContext): Buffer {
+  /**
+   * The field with its 4-byte header. `following` is data after the fields that has a layout of
+   * its own (the NTFS field's attributes, NTFS_ATTRIBUTE).
+   */
+  encode(values: Readonly<Record<string, number | Uint8Array>>, context: ExtraContext, following?: Uint8Array): Buffer {
+    return this.encodeInto(4, values, context, following);
+  }
+
+  /** The data alone, without the header (an NTFS attribute, which goes in the NTFS field's data). */
+  encodeData(values: Readonly<Record<string, number | Uint8Array>>, context: ExtraContext): Buffer {
+    return this.encodeInto(0, values, context, undefined);
+  }
+
+  private encodeInto(header: 0 | 4, values: Readonly<Record<string, number | Uint8Array>>, context: ExtraContext, following: Uint8Array | undefined): Buffer {
     // Which fields go in and how wide they are first, then one buffer (a writer encodes one or
     // two extra fields per header, tens of thousands of times).
     const present: { width: number; value: number | Uint8Array }[] = [];
@@ -396,17 +409,21 @@ export class ExtraFieldLayout {
         seen[field.name] = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
       }
     }
+    if (following !== undefined) size += following.length;
     if (size > 0xffff) throw new RangeError(`${this.title}: ${size} bytes do not fit in an extra field`);
-    const buf = Buffer.allocUnsafe(4 + size);
-    buf.writeUInt16LE(this.headerId, 0);
-    buf.writeUInt16LE(size, 2);
-    let at = 4;
+    const buf = Buffer.allocUnsafe(header + size);
+    if (header === 4) {
+      buf.writeUInt16LE(this.headerId, 0);
+      buf.writeUInt16LE(size, 2);
+    }
+    let at = header;
     for (const { width, value } of present) {
       if (typeof value !== 'number') buf.set(value, at);
       else if (width === 1 || width === 2 || width === 4 || width === 8) writeUInt(buf, at, width, value);
       else if (width > 0) buf.writeUIntLE(value, at, width);
       at += width;
     }
+    if (following !== undefined) buf.set(following, at);
     return buf;
   }
 

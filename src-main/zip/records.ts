@@ -263,7 +263,9 @@ export const EXTRA_NTFS = new ExtraFieldLayout(EXTRA_ID.NTFS, 'NTFS', '4.5.5', [
 export const NTFS_FIRST_ATTRIBUTE = 4;
 
 /** Attribute tag 1, the file times: three FILETIMEs, 24 bytes (4.5.5; 7-Zip skips a shorter one, as we do). */
-const NTFS_FILE_TIMES = (v: Readonly<Record<string, number | Buffer>>): boolean => v['tag'] === 1 && (v['tagSize'] as number) >= 24;
+export const NTFS_TAG_FILE_TIMES = 1;
+export const NTFS_FILE_TIMES_SIZE = 24;
+const NTFS_FILE_TIMES = (v: Readonly<Record<string, number | Buffer>>): boolean => v['tag'] === NTFS_TAG_FILE_TIMES && (v['tagSize'] as number) >= NTFS_FILE_TIMES_SIZE;
 
 /**
  * 4.5.5: one attribute of the NTFS field. Tag 1 holds three 64-bit FILETIMEs (100 ns since

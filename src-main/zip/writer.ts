@@ -10,7 +10,7 @@
 
 import { Buffer } from 'node:buffer';
 import { BITFLAG_DATA_DESCRIPTOR, BITFLAG_DEFLATE_FAST, BITFLAG_DEFLATE_MAXIMUM, BITFLAG_DEFLATE_SUPER_FAST, BITFLAG_UTF8, HOST_UNIX, METHOD_DEFLATED, VERSION_DEFLATE, VERSION_ZIP64, ZIP64_MARKER_16, ZIP64_MARKER_32 } from './constants.js';
-import { dateToDosDateTime } from './dostime.js';
+import { dateToDosDateTime, unixSecondsToFiletime } from './dostime.js';
 import { ZipError } from './errors.js';
 import type { ExtraContext } from './layout.js';
 import {
@@ -19,8 +19,12 @@ import {
   DATA_DESCRIPTOR_ZIP64,
   END_OF_CENTRAL_DIRECTORY,
   EXTRA_EXTENDED_TIMESTAMP,
+  EXTRA_NTFS,
   EXTRA_ZIP64,
   LOCAL_FILE_HEADER,
+  NTFS_ATTRIBUTE,
+  NTFS_FILE_TIMES_SIZE,
+  NTFS_TAG_FILE_TIMES,
   SIGNATURE,
   ZIP64_END_OF_CENTRAL_DIRECTORY,
   ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR,
@@ -42,7 +46,7 @@ export interface EntryRecord {
   /** DOS date and time (4.4.6), see `toDosDateTime`. */
   readonly lastModFileTime: number;
   readonly lastModFileDate: number;
-  /** Unix seconds for the extended timestamp extra field; undefined leaves the field out. */
+  /** Unix seconds for the extended timestamp or NTFS extra field (timeExtra); undefined leaves both out. */
   readonly modTime: number | undefined;
   readonly crc32: number;
   readonly compressedSize: number;
@@ -96,13 +100,25 @@ function flagsOf(entry: EntryRecord): number {
 }
 
 /**
- * The extended timestamp, for times from 1970 to 2106: its four bytes read as unsigned, as 7-Zip,
- * libarchive and our reader read them, and as UnZip does past 2038 when the DOS time says so too
- * (zip 3.0 writes them the same way).
+ * The modification time as an extra field, in the local header and the central record alike.
+ * From 1970 to 2106 the extended timestamp: its four bytes read as unsigned, as 7-Zip, libarchive
+ * and our reader read them, and as UnZip does past 2038 when the DOS time says so too (zip 3.0
+ * writes them the same way). Before 1970 or after 2106 the NTFS field (4.5.5), whose FILETIMEs
+ * reach from 1601 past 9998: 7-Zip and our reader read it; UnZip, libarchive and Python do not,
+ * and have the DOS time, which stops at 1980 and 2107. The field holds the modification time in
+ * each of its three places, as the access and creation times are not kept: a FILETIME of 0 would
+ * read as 1601.
  */
-function timestampExtra(entry: EntryRecord, local: boolean): Buffer {
-  if (entry.modTime === undefined || entry.modTime < 0 || entry.modTime > MAX_UINT32) return Buffer.alloc(0);
-  return EXTRA_EXTENDED_TIMESTAMP.encode({ flags: EXTENDED_TIMESTAMP_MTIME, modTime: entry.modTime }, { local });
+function timeExtra(entry: EntryRecord, local: boolean): Buffer {
+  const seconds = entry.modTime;
+  if (seconds === undefined) return Buffer.alloc(0);
+  if (seconds >= 0 && seconds <= MAX_UINT32) return EXTRA_EXTENDED_TIMESTAMP.encode({ flags: EXTENDED_TIMESTAMP_MTIME, modTime: seconds }, { local });
+  const ticks = unixSecondsToFiletime(seconds);
+  if (ticks === undefined) return Buffer.alloc(0);
+  const filetime = Buffer.allocUnsafe(8);
+  filetime.writeBigUInt64LE(ticks);
+  const times = NTFS_ATTRIBUTE.encodeData({ tag: NTFS_TAG_FILE_TIMES, tagSize: NTFS_FILE_TIMES_SIZE, mtime: filetime, atime: filetime, ctime: filetime }, { local });
+  return EXTRA_NTFS.encode({ reserved: 0 }, { local }, times);
 }
 
 function checkName(entry: EntryRecord): void {
@@ -145,7 +161,7 @@ export function localFileHeader(entry: EntryRecord): Buffer {
   } else if (!deferred && (entry.uncompressedSize >= ZIP64_MARKER_32 || entry.compressedSize >= ZIP64_MARKER_32)) {
     throw new RangeError(`local header without ZIP64 cannot hold a size of ${Math.max(entry.uncompressedSize, entry.compressedSize)}`);
   }
-  extras.push(timestampExtra(entry, true));
+  extras.push(timeExtra(entry, true));
   const size = (value: number): number => (entry.zip64LocalSizes ? ZIP64_MARKER_32 : deferred ? 0 : value);
   return LOCAL_FILE_HEADER.encode(
     {
@@ -181,7 +197,7 @@ export function centralDirectoryHeader(entry: EntryRecord): Buffer {
       ),
     );
   }
-  extras.push(timestampExtra(entry, false));
+  extras.push(timeExtra(entry, false));
   const version = versionNeeded(entry);
   return CENTRAL_DIRECTORY_HEADER.encode(
     {

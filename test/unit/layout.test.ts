@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { RecordLayout } from '../../src-main/zip/layout.js';
-import { CENTRAL_DIRECTORY_HEADER, EXTRA_EXTENDED_TIMESTAMP, EXTRA_ZIP64, LOCAL_FILE_HEADER, NTFS_ATTRIBUTE, SIGNATURE } from '../../src-main/zip/records.js';
+import { CENTRAL_DIRECTORY_HEADER, EXTRA_EXTENDED_TIMESTAMP, EXTRA_NTFS, EXTRA_ZIP64, LOCAL_FILE_HEADER, NTFS_ATTRIBUTE, SIGNATURE, ntfsModificationTime } from '../../src-main/zip/records.js';
 
 describe('record layouts', () => {
   it('declare the APPNOTE sizes', () => {
@@ -74,6 +74,16 @@ describe('record layouts', () => {
   it('read only the modification time from a central extended timestamp', () => {
     const central = Buffer.from([0x55, 0x54, 5, 0, 0b011, 0x10, 0x20, 0x30, 0x40]);
     expect(EXTRA_EXTENDED_TIMESTAMP.decode(central, 4, central.length, { local: false }).values).toEqual({ flags: 3, modTime: 0x40302010 });
+  });
+
+  it('encode an extra field whose data ends in parts with a layout of their own (the NTFS field and its attribute)', () => {
+    const times = NTFS_ATTRIBUTE.encodeData({ tag: 1, tagSize: 24, mtime: 10_000_000, atime: 20_000_000, ctime: 30_000_000 }, { local: false });
+    expect(times.length).toBe(28); // no header of its own
+    const field = EXTRA_NTFS.encode({ reserved: 0 }, { local: false }, times);
+    expect([...field.subarray(0, 12)]).toEqual([0x0a, 0, 32, 0, 0, 0, 0, 0, 1, 0, 24, 0]);
+    expect(field.subarray(8).equals(times)).toBe(true);
+    expect(ntfsModificationTime(field, 4, field.length)).toBe(10_000_000);
+    expect(NTFS_ATTRIBUTE.decode(field, 8, field.length, { local: false }).values).toMatchObject({ mtime: 10_000_000, atime: 20_000_000, ctime: 30_000_000 });
   });
 
   it('read one number field as decode reads it, whatever the calls before it read', () => {

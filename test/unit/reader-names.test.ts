@@ -4,7 +4,7 @@
 import { Buffer } from 'node:buffer';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { dateToDosDateTime, dateToFiletime, dateToUnixSeconds, dosDateTimeToDate, dosLocalIsoTime, dosWallClockMs, filetimeToDate, formatDosDateTime, isValidDosDateTime } from '../../src-main/zip/dostime.js';
+import { MAX_FILETIME, dateToDosDateTime, dateToFiletime, dateToUnixSeconds, dosDateTimeToDate, dosLocalIsoTime, dosWallClockMs, filetimeToDate, formatDosDateTime, isValidDosDateTime, unixSecondsToFiletime } from '../../src-main/zip/dostime.js';
 import { localIsoTime } from '../../src-main/cli/list.js';
 import { decodeCp437, decodeHeaderText, encodeName, isAscii, nameCrc32, unicodeExtraText } from '../../src-main/zip/names.js';
 import { python } from './reader-fixtures.js';
@@ -91,5 +91,24 @@ describe('DOS date and time', () => {
     expect(dateToUnixSeconds(new Date(-1000))).toBe(0);
     expect(filetimeToDate(dateToFiletime(when)).getTime()).toBe(when.getTime());
     expect(filetimeToDate(116444736000000000).toISOString()).toBe('1970-01-01T00:00:00.000Z');
+  });
+
+  it('gives the writer exact FILETIMEs for the times the reader takes for times: after 1601, to the end of 9998', () => {
+    expect(unixSecondsToFiletime(0)).toBe(116444736000000000n);
+    const firstSecond = -11_644_473_600; // 1601-01-01 00:00:00 UTC, FILETIME 0: "no time"
+    expect(unixSecondsToFiletime(firstSecond)).toBeUndefined();
+    expect(unixSecondsToFiletime(firstSecond + 1)).toBe(10_000_000n);
+    const lastSecond = Date.UTC(9998, 11, 31, 23, 59, 59) / 1000;
+    expect(Number(unixSecondsToFiletime(lastSecond))).toBe(MAX_FILETIME);
+    expect(unixSecondsToFiletime(lastSecond + 1)).toBeUndefined();
+    expect(unixSecondsToFiletime(1.5)).toBeUndefined();
+    // Past 2^53, and still exact: what the reader makes of it is the second written.
+    for (const iso of ['1965-03-04T05:06:07Z', '2200-07-08T09:10:11Z', '1601-01-01T00:00:01Z']) {
+      const seconds = Date.parse(iso) / 1000;
+      const ticks = unixSecondsToFiletime(seconds)!;
+      expect(ticks > BigInt(Number.MAX_SAFE_INTEGER) || iso.startsWith('1601')).toBe(true);
+      expect(ticks % 10_000_000n).toBe(0n);
+      expect(filetimeToDate(Number(ticks)).getTime()).toBe(seconds * 1000);
+    }
   });
 });

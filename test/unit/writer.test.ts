@@ -800,6 +800,51 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     expect(statSync(path.join(dir, 'out', 'late', 'a.txt')).mtimeMs).toBe(late.getTime());
   });
 
+  it('keeps a modification time before 1970 or after 2106 in the NTFS field, which 7-Zip and our reader give back; the DOS time is clamped', async () => {
+    const dir = path.join(root, 'ntfs-times');
+    const base = writeTree(dir, 'far', [
+      { name: 'early.txt', kind: 'file', data: text(10) },
+      { name: 'late.txt', kind: 'file', data: text(10) },
+    ]);
+    const early = new Date('1965-03-04T05:06:07Z');
+    const late = new Date('2200-07-08T09:10:11Z');
+    utimesSync(path.join(base, 'early.txt'), early, early);
+    utimesSync(path.join(base, 'late.txt'), late, late);
+    const archive = path.join(dir, 'far.zip');
+    await createArchive({ outputPath: archive, sources: [base] });
+    const source = await openFileSource(archive);
+    const entries = await (await openZip(source)).readEntries();
+    await source.close();
+    expect(entries.find((e) => e.name === 'far/early.txt')!.modified.getTime()).toBe(early.getTime());
+    expect(entries.find((e) => e.name === 'far/late.txt')!.modified.getTime()).toBe(late.getTime());
+    // 7-Zip reads the field; its listing is in local time, as TZ says.
+    const listing = execFileSync('7z', ['l', '-slt', archive], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    expect(listing).toContain('Path = far/early.txt\n');
+    expect(listing).toMatch(/Path = far\/early\.txt\n(?:.*\n)*?Modified = 1965-03-04 05:06:07/);
+    expect(listing).toMatch(/Path = far\/late\.txt\n(?:.*\n)*?Modified = 2200-07-08 09:10:11/);
+    // The central and local extra fields hold the NTFS field alone (no extended timestamp, whose
+    // four bytes would wrap), and Python, which reads neither, has the DOS time at its limits.
+    const python = `
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+for name in ('far/early.txt', 'far/late.txt'):
+    info = z.getinfo(name)
+    with open(sys.argv[1], 'rb') as f:
+        f.seek(info.header_offset + 28)
+        local_extra_length = int.from_bytes(f.read(2), 'little')
+        f.seek(len(info.filename.encode()), 1)
+        local_extra = f.read(local_extra_length)
+    print(info.date_time, info.extra[:2].hex(), len(info.extra), local_extra == info.extra)
+`;
+    expect(execFileSync('python3', ['-c', python, archive], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } }).trim().split('\n')).toEqual([
+      '(1980, 1, 1, 0, 0, 0) 0a00 36 True',
+      '(2107, 12, 31, 23, 59, 58) 0a00 36 True',
+    ]);
+    execFileSync('7z', ['x', `-o${path.join(dir, 'out')}`, archive], { stdio: 'ignore' });
+    expect(statSync(path.join(dir, 'out', 'far', 'early.txt')).mtimeMs).toBe(early.getTime());
+    expect(statSync(path.join(dir, 'out', 'far', 'late.txt')).mtimeMs).toBe(late.getTime());
+  });
+
   it('an archive made private stays private while it is replaced: its temporary file has its permissions from the start', async () => {
     const dir = path.join(root, 'private');
     const base = writeTree(dir, 'p', [{ name: 'payroll.txt', kind: 'file', data: text(10_000) }]);
