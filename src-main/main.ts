@@ -17,6 +17,7 @@ import { WindowJobs } from './ipc/jobs.js';
 import { JobClient } from './jobs/client.js';
 import { APP_FOLDER_NAME, createLogging, LOG_CONFIG_FILE_NAME, logRecordTo } from './log/index.js';
 import { buildMenuTemplate } from './menu.js';
+import { NameChoices } from './name-choices.js';
 import { RecentFiles } from './recent.js';
 import { electronDialogs, electronShell } from './shell/electron-services.js';
 import { createMainWindow } from './window.js';
@@ -79,6 +80,7 @@ if (!app.requestSingleInstanceLock()) {
     const logging = createLogging({ configPath: path.join(app.getPath('userData'), LOG_CONFIG_FILE_NAME) });
     const log = logging.logger.child({ module: 'app' });
     const recent = new RecentFiles(path.join(app.getPath('userData'), 'recent.json'));
+    const nameChoices = new NameChoices(path.join(app.getPath('userData'), 'name-encodings.json'));
     const client = new JobClient({ workerPath, log: logging.logger, persistPath: path.join(app.getPath('userData'), 'pending-jobs.json') });
     const jobs = new WindowJobs(client);
     // Jobs cut short by a crash or a quit go on (issue 3); the window lists them on load.
@@ -96,6 +98,7 @@ if (!app.requestSingleInstanceLock()) {
       shell: electronShell,
       log,
       grants,
+      nameChoices,
       logRecord: (level: string, message: string, meta: Record<string, unknown>) => logRecordTo(rendererLog, { level, message, meta }),
       opened: (file: string) => {
         archiveOpen = true;
@@ -121,6 +124,8 @@ if (!app.requestSingleInstanceLock()) {
           openRecent: (file) => openInWindow(file),
           clearRecent: () => {
             recent.clear();
+            // The code pages chosen for those archives name them too.
+            nameChoices.clear();
             app.clearRecentDocuments();
             refreshMenu();
           },

@@ -43,8 +43,9 @@ export interface ArchiveSummary {
   readonly offsetAdjustment: number;
   readonly trailingBytes: number;
   /**
-   * The code page names not flagged UTF-8 are read in, as openArchive was asked (its WHATWG name,
-   * "shift_jis"); null: as UTF-8 where they are UTF-8, else as CP437.
+   * The code page names not flagged UTF-8 are read in, as openArchive was asked or as chosen for
+   * this archive before (its WHATWG name, "shift_jis"); null: as UTF-8 where they are UTF-8, else
+   * as CP437.
    */
   readonly nameEncoding: string | null;
 }
@@ -584,8 +585,13 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 export interface InvokeMethods {
   /** Ask the user for an archive with the native dialog; null when cancelled. */
   chooseArchive: { args: []; result: string | null };
-  /** `nameEncoding`: a code page for names not flagged UTF-8 (a label zip/names.ts codePageOf reads), or null for the usual reading. */
-  openArchive: { args: [path: string, nameEncoding: string | null]; result: ArchiveSummary };
+  /**
+   * `nameEncoding`: a code page for names not flagged UTF-8 (a label zip/names.ts codePageOf
+   * reads), or null: the code page last chosen for this archive, if any, else the usual reading.
+   * `chosen`: the user chose `nameEncoding` under Names just now; main remembers it for this
+   * archive (null: the usual reading, remembered by forgetting the choice).
+   */
+  openArchive: { args: [path: string, nameEncoding: string | null, chosen: boolean]; result: ArchiveSummary };
   closeArchive: { args: [archiveId: string]; result: void };
   listEntries: { args: [archiveId: string, start: number, count: number]; result: EntryPage };
   inspectEntry: { args: [archiveId: string, index: number]; result: EntryInspection };

@@ -33,8 +33,12 @@ export function createHandlers(services: Services): Handlers {
       if (chosen !== null) grants.grant(chosen);
       return chosen;
     },
-    async openArchive(target, nameEncoding) {
-      const summary = await archives.open(granted(target), nameEncoding);
+    async openArchive(target, nameEncoding, chosen) {
+      const file = granted(target);
+      // The code page chosen under Names for this archive before, unless one is asked for now.
+      const remembered = chosen || nameEncoding !== null ? undefined : services.nameChoices?.get(file);
+      const summary = await archives.open(file, nameEncoding ?? remembered ?? null);
+      if (chosen) services.nameChoices?.set(file, nameEncoding);
       services.opened?.(summary.path);
       return summary;
     },

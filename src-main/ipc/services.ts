@@ -56,6 +56,13 @@ export interface JobService {
   onEvent(listener: (event: JobEvent) => void): Unsubscribe;
 }
 
+/** The code pages chosen for archives, by path (NameChoices). */
+export interface NameChoiceStore {
+  get(archive: string): string | undefined;
+  /** null forgets the archive's choice. */
+  set(archive: string, encoding: string | null): void;
+}
+
 /** The questions only the user can answer. */
 export interface Dialogs {
   chooseArchive(): Promise<string | null>;
@@ -77,6 +84,8 @@ export interface Services {
   readonly grants: PathGrants;
   /** A record the window sent (logging issue: renderer records reach main's logger). */
   readonly logRecord: (level: LogLevel, message: string, meta: Record<string, string | number | boolean | null>) => void;
+  /** The code page chosen under Names for each archive (name-choices.ts); without it, none is remembered. */
+  readonly nameChoices?: NameChoiceStore;
   /** Called for every archive the user opened (Open Recent, the OS's recent documents). */
   readonly opened?: (path: string) => void;
   /** Called when the window closed an archive, with how many it still has open (the menu's Extract All and Test Archive). */

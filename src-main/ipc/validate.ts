@@ -52,6 +52,13 @@ export function absolutePath(): Check<string> {
   };
 }
 
+export function boolean(): Check<boolean> {
+  return (value, at) => {
+    if (typeof value !== 'boolean') fail(at, 'true or false', value);
+    return value;
+  };
+}
+
 export function integer(min: number, max: number): Check<number> {
   return (value, at) => {
     if (typeof value !== 'number' || !Number.isInteger(value)) fail(at, 'an integer', value);
@@ -134,7 +141,7 @@ const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
 /** One tuple of checks per contract method: the whole argument list, no more, no less. */
 export const ARGUMENTS: { readonly [M in InvokeMethod]: TupleChecks<InvokeMethods[M]['args']> } = {
   chooseArchive: [],
-  openArchive: [absolutePath(), nullable(nameEncoding())],
+  openArchive: [absolutePath(), nullable(nameEncoding()), boolean()],
   closeArchive: [archiveId],
   listEntries: [archiveId, integer(0, Number.MAX_SAFE_INTEGER), integer(1, MAX_PAGE_ROWS)],
   inspectEntry: [archiveId, integer(0, Number.MAX_SAFE_INTEGER)],

@@ -30,7 +30,7 @@ async function call<M extends InvokeMethod>(method: M, ...args: InvokeMethods[M]
 
 export const api = {
   chooseArchive: () => call('chooseArchive'),
-  openArchive: (path: string, nameEncoding: string | null = null) => call('openArchive', path, nameEncoding),
+  openArchive: (path: string, nameEncoding: string | null = null, chosen = false) => call('openArchive', path, nameEncoding, chosen),
   closeArchive: (archiveId: string) => call('closeArchive', archiveId),
   listEntries: (archiveId: string, start: number, count: number) => call('listEntries', archiveId, start, count),
   inspectEntry: (archiveId: string, index: number) => call('inspectEntry', archiveId, index),

@@ -96,9 +96,11 @@ export class ArchiveState {
 
   /**
    * Open `path`, or the archive the user picks in the native dialog when null; its names not
-   * flagged UTF-8 read in `nameEncoding` (name-encodings.ts), or as usual when null.
+   * flagged UTF-8 read in `nameEncoding` (name-encodings.ts), or when null in the code page
+   * chosen for it before, if any, else as usual. `chosenEncoding`: the user chose `nameEncoding`
+   * under Names (main remembers it for this archive; null forgets).
    */
-  async open(path: string | null, nameEncoding: string | null = null): Promise<void> {
+  async open(path: string | null, nameEncoding: string | null = null, chosenEncoding = false): Promise<void> {
     const generation = ++this.#generation;
     const previous = this.summary;
     /** The archive this open got from main, until it is shown. */
@@ -108,7 +110,7 @@ export class ArchiveState {
       if (chosen === null || generation !== this.#generation) return; // cancelled, or overtaken
       this.state = 'loading';
       this.path = chosen;
-      const summary = await api.openArchive(chosen, nameEncoding);
+      const summary = await api.openArchive(chosen, nameEncoding, chosenEncoding);
       opened = summary;
       // Overtaken by another open: main holds this one open (its file and entries) until told.
       const overtaken = (): boolean => {
@@ -158,7 +160,7 @@ export class ArchiveState {
   /** The open archive again, its names read in `nameEncoding` (null: as usual): listed anew. */
   async readNamesIn(nameEncoding: string | null): Promise<void> {
     if (this.summary === null || this.summary.nameEncoding === nameEncoding) return;
-    await this.open(this.summary.path, nameEncoding);
+    await this.open(this.summary.path, nameEncoding, true);
   }
 
   async loadReport(): Promise<ArchiveReport> {

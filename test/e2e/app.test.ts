@@ -4,7 +4,7 @@
 // state go to test-artifacts/e2e/.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -614,6 +614,17 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     await choice.selectOption({ label: 'Japanese (Shift-JIS, 932)' });
     await expect.poll(async () => (await names()).sort()).toEqual(['ソース.c', '日本語.txt']);
     await shot('03b-names-in-shift-jis');
+    // The choice is remembered for this archive: opened again after another one, it reads so.
+    const other = path.join(work, 'sjis-other.zip');
+    copyFileSync(archive, other); // the same names, in an archive of its own: read as usual
+    await harness.emit('openArchive', other);
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('sjis-other.zip');
+    await expect.poll(async () => (await names()).sort()).toEqual(['ô·û{îΩ.txt', 'â\\ü[âX.c'].sort());
+    expect(await choice.inputValue()).toBe('');
+    await harness.emit('openArchive', archive);
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('sjis.zip');
+    await expect.poll(async () => (await names()).sort()).toEqual(['ソース.c', '日本語.txt']);
+    expect(await choice.inputValue()).toBe('shift_jis');
     const target = path.join(work, 'sjis-out');
     harness.dialogs.extractFolders.push(target);
     await harness.page.getByRole('button', { name: 'Extract all…' }).click();
@@ -641,7 +652,7 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
   });
 
   test('the page may name only paths the user gave it', async () => {
-    const result = await harness.page.evaluate(() => (window as unknown as { zipdesk: { openArchive(p: string, e: string | null): Promise<unknown> } }).zipdesk.openArchive('/etc/passwd', null));
+    const result = await harness.page.evaluate(() => (window as unknown as { zipdesk: { openArchive(p: string, e: string | null, c: boolean): Promise<unknown> } }).zipdesk.openArchive('/etc/passwd', null, false));
     expect(result).toEqual({ ok: false, error: { code: 'FORBIDDEN_PATH', message: 'not a path you opened, chose or dropped: /etc/passwd' } });
   });
 

@@ -7,8 +7,9 @@
 // a list of revealed paths, and webUtils.getPathForFile is a name → path map the test sets.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -21,6 +22,7 @@ import { createHandlers } from '../../src-main/ipc/handlers.js';
 import { WindowJobs } from '../../src-main/ipc/jobs.js';
 import type { Dialogs } from '../../src-main/ipc/services.js';
 import { JobClient } from '../../src-main/jobs/client.js';
+import { NameChoices } from '../../src-main/name-choices.js';
 import { silentLog } from '../../src-main/log/types.js';
 import { APP_SCHEME, appResponse } from '../../src-main/window-policy.js';
 
@@ -188,9 +190,12 @@ export async function startHarness(options: { colorScheme?: 'light' | 'dark'; lo
   const jobs = new WindowJobs(client);
   const archives = createArchiveService();
   const grants = new PathGrants();
+  // The app's configuration folder, as main.ts has it (userData), for this harness alone.
+  const configDir = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-harness-config-'));
   const handlers = createHandlers({
     grants,
     archives,
+    nameChoices: new NameChoices(path.join(configDir, 'name-encodings.json')),
     jobs,
     dialogs,
     shell: { showItemInFolder: (p) => revealed.push(p) },
@@ -286,6 +291,7 @@ export async function startHarness(options: { colorScheme?: 'light' | 'dark'; lo
       await client.close();
       await archives.closeAll();
       await new Promise((resolve) => server.close(resolve));
+      rmSync(configDir, { recursive: true, force: true });
     },
   };
 }

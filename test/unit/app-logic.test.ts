@@ -3,7 +3,7 @@
 // end-of-job notifications, the rows of the listing (method level, attributes, flags), sorting,
 // filtering and the folder view, what a drop means, and how job events fold into the panel.
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test, vi } from 'vitest';
@@ -13,6 +13,7 @@ import { endNotice, LONG_JOB_MS, TaskbarBar, taskbarProgress } from '../../src-m
 import { fill, nativeLabels } from '../../src-main/native-labels.js';
 import { attributesText, deflateLevel } from '../../src-main/ipc/rows.js';
 import { MAX_RECENT, RecentFiles } from '../../src-main/recent.js';
+import { MAX_NAME_CHOICES, NameChoices } from '../../src-main/name-choices.js';
 import {
   APP_PAGE_URL,
   appFileFor,
@@ -179,6 +180,42 @@ describe('recent files', () => {
     writeFileSync(file, JSON.stringify(['relative.zip', 42, '/ok.zip']));
     expect(new RecentFiles(file).list()).toEqual(['/ok.zip']);
     expect(existsSync(file)).toBe(true);
+  });
+});
+
+describe('code pages chosen for archives', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-name-choices-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('one per archive, by its resolved path, newest first, at most MAX_NAME_CHOICES, kept across restarts; null and clear forget', () => {
+    const file = path.join(dir, 'deep', 'name-encodings.json');
+    const choices = new NameChoices(file);
+    expect(choices.get('/a/0.zip')).toBeUndefined();
+    choices.set('/a/../a/0.zip', 'shift_jis');
+    expect(choices.get('/a/0.zip')).toBe('shift_jis');
+    choices.set('/a/0.zip', 'cp866');
+    expect(new NameChoices(file).get('/a/0.zip')).toBe('cp866');
+    for (let i = 1; i <= MAX_NAME_CHOICES; i++) choices.set(`/a/${i}.zip`, 'gbk');
+    const kept = new NameChoices(file);
+    expect(kept.get('/a/0.zip')).toBeUndefined(); // the oldest, pushed out
+    expect(kept.get(`/a/${MAX_NAME_CHOICES}.zip`)).toBe('gbk');
+    expect(kept.get('/a/1.zip')).toBe('gbk');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveLength(MAX_NAME_CHOICES);
+    choices.set('/a/1.zip', null);
+    expect(new NameChoices(file).get('/a/1.zip')).toBeUndefined();
+    choices.clear();
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual([]);
+    expect(readdirSync(path.dirname(file))).toEqual(['name-encodings.json']); // no temporary file left
+  });
+
+  test('a broken file, or an item that is not an absolute path and a code page this build reads, is left out', () => {
+    const file = path.join(dir, 'broken.json');
+    writeFileSync(file, '{not json');
+    expect(new NameChoices(file).get('/ok.zip')).toBeUndefined();
+    writeFileSync(file, JSON.stringify([['relative.zip', 'gbk'], ['/bad.zip', 'cp500'], ['/short.zip'], 42, ['/ok.zip', 'koi8-r']]));
+    const choices = new NameChoices(file);
+    expect([choices.get('/bad.zip'), choices.get('/short.zip'), choices.get('/ok.zip')]).toEqual([undefined, undefined, 'koi8-r']);
+    expect(choices.get(path.resolve('relative.zip'))).toBeUndefined();
   });
 });
 

@@ -19,6 +19,7 @@ import { problemText } from '../../src-renderer/lib/i18n.js';
 import { methodText } from '../../src-renderer/lib/format.js';
 import { aesName } from '../../src-main/zip/constants.js';
 import { createHandlers } from '../../src-main/ipc/handlers.js';
+import { NameChoices } from '../../src-main/name-choices.js';
 import type { JobService, Services } from '../../src-main/ipc/services.js';
 import { ARGUMENTS, ArgumentError, checkArguments } from '../../src-main/ipc/validate.js';
 import type { Log } from '../../src-main/log/types.js';
@@ -50,13 +51,15 @@ describe('the contract is complete', () => {
 
 describe('argument validation', () => {
   const bad: [string, unknown[], RegExp][] = [
-    ['openArchive', [], /expected 2 arguments, got 0/],
-    ['openArchive', ['relative/a.zip', null], /an absolute path/],
-    ['openArchive', [42, null], /a string, got number 42/],
-    ['openArchive', ['/a.zip', null, 'extra'], /expected 2 arguments, got 3/],
-    ['openArchive', ['/a\0.zip', null], /without NUL/],
-    ['openArchive', ['/a.zip', 'cp500'], /argument 2: expected a code page main reads names in, got the string "cp500"/],
-    ['openArchive', ['/a.zip', 932], /argument 2: expected a string, got number 932/],
+    ['openArchive', [], /expected 3 arguments, got 0/],
+    ['openArchive', ['relative/a.zip', null, false], /an absolute path/],
+    ['openArchive', [42, null, false], /a string, got number 42/],
+    ['openArchive', ['/a.zip', null], /expected 3 arguments, got 2/],
+    ['openArchive', ['/a.zip', null, false, 'extra'], /expected 3 arguments, got 4/],
+    ['openArchive', ['/a\0.zip', null, false], /without NUL/],
+    ['openArchive', ['/a.zip', 'cp500', false], /argument 2: expected a code page main reads names in, got the string "cp500"/],
+    ['openArchive', ['/a.zip', 932, false], /argument 2: expected a string, got number 932/],
+    ['openArchive', ['/a.zip', 'shift_jis', 'yes'], /argument 3: expected true or false, got the string "yes"/],
     ['listEntries', ['a1', -1, 10], /integer from 0/],
     ['listEntries', ['a1', 0, MAX_PAGE_ROWS + 1], new RegExp(`integer from 1 to ${MAX_PAGE_ROWS}`)],
     ['listEntries', ['a1', 0.5, 10], /an integer/],
@@ -194,10 +197,12 @@ describe('handlers over the real services', () => {
   const pageRecords: { level: string; message: string; meta: Record<string, unknown> }[] = [];
   const closedCounts: number[] = [];
   const chosen: (string | null)[] = [];
+  const choicesFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'zipdesk-ipc-choices-')), 'name-encodings.json');
   const listeners = handleAll(
     createHandlers({
       grants,
       archives,
+      nameChoices: new NameChoices(choicesFile),
       jobs: noJobs,
       dialogs: { chooseArchive: async () => chosen.shift() ?? null, chooseExtractFolder: async () => null, chooseFolders: async () => [] },
       shell: { showItemInFolder: (p) => void revealed.push(p) },
@@ -224,10 +229,11 @@ describe('handlers over the real services', () => {
   afterAll(async () => {
     await archives.closeAll();
     rmSync(work, { recursive: true, force: true });
+    rmSync(path.dirname(choicesFile), { recursive: true, force: true });
   });
 
   test('open, list, inspect and report a zip archive', async () => {
-    const opened = await listeners.openArchive(ours, archive, null);
+    const opened = await listeners.openArchive(ours, archive, null, false);
     expect(opened.ok).toBe(true);
     if (!opened.ok) return;
     expect(opened.value.name).toBe('tree.zip');
@@ -269,7 +275,7 @@ d[second + 20:second + 24] = b'\\xff\\xff\\xff\\xff'
 open(sys.argv[1], 'wb').write(d)
 `, damaged]);
     grants.grantAll([damaged]);
-    const opened = await listeners.openArchive(ours, damaged, null);
+    const opened = await listeners.openArchive(ours, damaged, null, false);
     if (!opened.ok) throw new Error(opened.error.message);
     // Stored names: 9 + 9 bytes of the good ones, not 4 GiB more.
     expect(opened.value).toMatchObject({ entryCount: 3, totalUncompressed: 18, totalCompressed: 18 });
@@ -289,7 +295,7 @@ open(sys.argv[1], 'wb').write(d)
     writeFileSync(ignored, craftZip([{ name: 'a.txt', data: 'hello' }], '', { zip64End: { count: 7 } }));
     grants.grantAll([zip64, ignored]);
     for (const [file, expected] of [[zip64, true], [ignored, false]] as const) {
-      const opened = await listeners.openArchive(ours, file, null);
+      const opened = await listeners.openArchive(ours, file, null, false);
       if (!opened.ok) throw new Error(opened.error.message);
       expect([path.basename(file), opened.value.entryCount, opened.value.zip64]).toEqual([path.basename(file), 1, expected]);
       await listeners.closeArchive(ours, opened.value.archiveId);
@@ -300,7 +306,7 @@ open(sys.argv[1], 'wb').write(d)
     const bomb = path.join(work, 'bomb.zip');
     writeFileSync(bomb, craftZip([{ name: 'first.txt', data: 'x'.repeat(100) }, ...Array.from({ length: 1200 }, (_, i) => ({ name: `o${i}.txt`, data: 'y', shareLocalHeaderOf: 0 }))]));
     grants.grantAll([bomb]);
-    const opened = await listeners.openArchive(ours, bomb, null);
+    const opened = await listeners.openArchive(ours, bomb, null, false);
     if (!opened.ok) throw new Error(opened.error.message);
     const report = await listeners.archiveReport(ours, opened.value.archiveId);
     if (!report.ok) throw new Error(report.error.message);
@@ -313,7 +319,7 @@ open(sys.argv[1], 'wb').write(d)
   });
 
   test('an entry index the archive lacks is NOT_FOUND; an unknown archive id too', async () => {
-    const opened = await listeners.openArchive(ours, archive, null);
+    const opened = await listeners.openArchive(ours, archive, null, false);
     if (!opened.ok) throw new Error('open failed');
     const missing = await listeners.inspectEntry(ours, opened.value.archiveId, 5);
     expect(!missing.ok && missing.error).toEqual({ code: 'NOT_FOUND', message: 'tree.zip has no entry 5 (it has 5)' });
@@ -322,10 +328,10 @@ open(sys.argv[1], 'wb').write(d)
   });
 
   test('a file that is not an archive rejects with the reader\'s code and message', async () => {
-    const result = await listeners.openArchive(ours, path.join(work, 'plain.txt'), null);
+    const result = await listeners.openArchive(ours, path.join(work, 'plain.txt'), null, false);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error.code).toMatch(/^(NOT_A_ZIP|EOCD_NOT_FOUND)$/);
-    const gone = await listeners.openArchive(ours, path.join(work, 'gone.zip'), null);
+    const gone = await listeners.openArchive(ours, path.join(work, 'gone.zip'), null, false);
     expect(!gone.ok && gone.error.code).toBe('IO');
     expect(!gone.ok && gone.error.message).toContain('gone.zip');
     // A named pipe is refused at once (opened to read, it waited for a writer and held one of libuv's four threads for good).
@@ -334,8 +340,8 @@ open(sys.argv[1], 'wb').write(d)
     grants.grantAll([pipe]);
     // (With what the window may word it by.)
     const refused = { code: 'IO', message: `${pipe} is not a regular file`, kind: 'NOT_A_REGULAR_FILE', params: { path: pipe } };
-    for (let i = 0; i < 5; i++) expect(await listeners.openArchive(ours, pipe, null)).toEqual({ ok: false, error: refused });
-    expect((await listeners.openArchive(ours, archive, null)).ok).toBe(true);
+    for (let i = 0; i < 5; i++) expect(await listeners.openArchive(ours, pipe, null, false)).toEqual({ ok: false, error: refused });
+    expect((await listeners.openArchive(ours, archive, null, false)).ok).toBe(true);
   });
 
   test('classifyPaths tells folders, archives, other files and missing paths apart', async () => {
@@ -354,7 +360,7 @@ open(sys.argv[1], 'wb').write(d)
   test('paths the user never gave the window are refused with FORBIDDEN_PATH', async () => {
     const secret = path.join(work, 'tree/a.txt');
     for (const result of [
-      await listeners.openArchive(ours, '/etc/passwd', null),
+      await listeners.openArchive(ours, '/etc/passwd', null, false),
       await listeners.classifyPaths(ours, [archive, secret]),
       await listeners.enqueueBatch(ours, { folders: [path.join(work, 'tree/sub')], outputDir: null, level: 6 }),
       await listeners.enqueueBatch(ours, { folders: [path.join(work, 'tree')], outputDir: '/usr/lib', level: 6 }),
@@ -368,10 +374,10 @@ open(sys.argv[1], 'wb').write(d)
   test('a path picked in the open dialog may be opened; one dropped becomes allowed only through the preload report', async () => {
     const other = path.join(work, 'other.zip');
     execFileSync('zip', ['-q', other, 'plain.txt'], { cwd: work });
-    expect(!(await listeners.openArchive(ours, other, null)).ok).toBe(true);
+    expect(!(await listeners.openArchive(ours, other, null, false)).ok).toBe(true);
     chosen.push(other);
     expect(await listeners.chooseArchive(ours)).toEqual({ ok: true, value: other });
-    expect((await listeners.openArchive(ours, other, null)).ok).toBe(true);
+    expect((await listeners.openArchive(ours, other, null, false)).ok).toBe(true);
 
     const dropped = path.join(work, 'tree/sub');
     expect(acceptDroppedPaths(grants, false, [dropped])).toBe(0); // not from our window
@@ -385,8 +391,8 @@ open(sys.argv[1], 'wb').write(d)
   test("the page's log records are the page's: a module it names is not taken; closing an archive tells how many stay open", async () => {
     expect(await listeners.log(ours, 'warn', 'worker crashed', { module: 'jobs', from: 'worker', jobId: '7' })).toEqual({ ok: true, value: undefined });
     expect(pageRecords.at(-1)).toEqual({ level: 'warn', message: 'worker crashed', meta: { from: 'worker', jobId: '7' } });
-    const first = await listeners.openArchive(ours, archive, null);
-    const second = await listeners.openArchive(ours, archive, null);
+    const first = await listeners.openArchive(ours, archive, null, false);
+    const second = await listeners.openArchive(ours, archive, null, false);
     if (!first.ok || !second.ok) throw new Error('open failed');
     await listeners.closeArchive(ours, first.value.archiveId);
     await listeners.closeArchive(ours, second.value.archiveId);
@@ -394,7 +400,7 @@ open(sys.argv[1], 'wb').write(d)
   });
 
   test('extract maps selected indexes to stored names; a cancelled folder dialog gives null', async () => {
-    const opened = await listeners.openArchive(ours, archive, null);
+    const opened = await listeners.openArchive(ours, archive, null, false);
     if (!opened.ok) throw new Error('open failed');
     const cancelled = await listeners.extract(ours, { archiveId: opened.value.archiveId, entries: null, outputDir: null, overwrite: 'skip' });
     expect(cancelled).toEqual({ ok: true, value: null });
@@ -421,7 +427,7 @@ open(sys.argv[1], 'wb').write(d)
     grants.grant(sjis);
     // With how many names nothing says the encoding of (read as CP437), in the page and the report.
     const rowsOf = async (nameEncoding: string | null): Promise<[string | null, string[], number, readonly SafetyProblem[]]> => {
-      const opened = await listeners.openArchive(ours, sjis, nameEncoding);
+      const opened = await listeners.openArchive(ours, sjis, nameEncoding, false);
       if (!opened.ok) throw new Error(opened.error.message);
       const page = await listeners.listEntries(ours, opened.value.archiveId, 0, 10);
       const report = await listeners.archiveReport(ours, opened.value.archiveId);
@@ -434,11 +440,38 @@ open(sys.argv[1], 'wb').write(d)
     expect(await rowsOf('shift_jis')).toEqual(['shift_jis', ['日本語.txt'], 0, []]);
     // The label as the user may give it, said back by the name main reads it under.
     expect(await rowsOf('cp932')).toEqual(['shift_jis', ['日本語.txt'], 0, []]);
-    const opened = await listeners.openArchive(ours, sjis, 'shift_jis');
+    const opened = await listeners.openArchive(ours, sjis, 'shift_jis', false);
     if (!opened.ok) throw new Error('open failed');
     await listeners.extract(ours, { archiveId: opened.value.archiveId, entries: null, outputDir: work, overwrite: 'skip' });
     await listeners.test(ours, opened.value.archiveId);
     expect(jobArgs.slice(-2).map((args) => args.at(-1))).toEqual(['shift_jis', 'shift_jis']);
+  });
+
+  test('a code page chosen under Names is read in again whenever that archive opens, until the usual reading is chosen; only for that archive', async () => {
+    const sjis = path.join(work, 'sjis.zip'); // the test before made it
+    const open = async (file: string, nameEncoding: string | null, chosenNow: boolean): Promise<[string | null, string]> => {
+      const opened = await listeners.openArchive(ours, file, nameEncoding, chosenNow);
+      if (!opened.ok) throw new Error(opened.error.message);
+      const page = await listeners.listEntries(ours, opened.value.archiveId, 0, 10);
+      if (!page.ok) throw new Error(page.error.message);
+      await listeners.closeArchive(ours, opened.value.archiveId);
+      return [opened.value.nameEncoding, page.value.rows.find((row) => row.name.endsWith('.txt'))!.name];
+    };
+    // Asked for without being chosen (the tests before): nothing remembered.
+    expect(await open(sjis, null, false)).toEqual([null, 'ô·û{îΩ.txt']);
+    expect(await open(sjis, 'cp932', true)).toEqual(['shift_jis', '日本語.txt']);
+    expect(await open(sjis, null, false)).toEqual(['shift_jis', '日本語.txt']);
+    // Kept on disk, under the label as chosen, for the next start.
+    expect(new NameChoices(choicesFile).get(sjis)).toBe('cp932');
+    expect(JSON.parse(readFileSync(choicesFile, 'utf8'))).toEqual([[sjis, 'cp932']]);
+    // Another archive is read as usual; one asked for now is read so, and the choice stays.
+    expect(await open(archive, null, false)).toEqual([null, 'tree/a.txt']);
+    expect(await open(sjis, 'cp437', false)).toEqual(['cp437', 'ô·û{îΩ.txt']);
+    expect(await open(sjis, null, false)).toEqual(['shift_jis', '日本語.txt']);
+    // The usual reading chosen: forgotten.
+    expect(await open(sjis, null, true)).toEqual([null, 'ô·û{îΩ.txt']);
+    expect(await open(sjis, null, false)).toEqual([null, 'ô·û{îΩ.txt']);
+    expect(JSON.parse(readFileSync(choicesFile, 'utf8'))).toEqual([]);
   });
 });
 

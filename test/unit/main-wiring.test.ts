@@ -58,7 +58,17 @@ describe.skipIf(!existsSync(bundle))('main.ts wiring under a stand-in Electron',
     expect(report.sent).toContainEqual({ channel: 'zipdesk:event:open-archive', payload: path.join(work, 'hello.zip') });
     expect(report.calls.openArgvZip.ok).toBe(true);
     expect(report.calls.openArgvZip.value.entryCount).toBe(1);
-    expect(report.recent).toEqual([path.join(work, 'hello.zip')]);
+    expect([...new Set(report.recent)]).toEqual([path.join(work, 'hello.zip')]);
+  });
+
+  test('a code page chosen under Names is kept in the configuration folder and read in at the next open; Clear Menu forgets it with the recent archives', () => {
+    const hello = path.join(work, 'hello.zip');
+    expect(report.names.chosen.value.nameEncoding).toBe('ibm866');
+    expect(report.names.kept).toEqual([[hello, 'cp866']]);
+    expect(report.names.again.value.nameEncoding).toBe('ibm866');
+    expect(report.recentCleared).toBe(true);
+    expect(report.names.cleared).toEqual([]);
+    expect(report.names.afterClear.value.nameEncoding).toBeNull();
   });
 
   test("a job's events go to the window; the taskbar's bar is set when what it shows changes, not at each event, and removed at the end", () => {

@@ -1,0 +1,59 @@
+// The code page the user chose under Names for an archive, remembered by the archive's path in a
+// small JSON file in the app's configuration folder: opening that archive again reads its names
+// in that code page, until the user chooses otherwise (the usual reading forgets it) or clears
+// Open Recent. Newest first, at most MAX_NAME_CHOICES archives; a file that is broken, or a code
+// page this build cannot read, is left out, and the next choice writes a good file.
+
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { codePageOf } from './zip/names.js';
+
+export const MAX_NAME_CHOICES = 200;
+
+export class NameChoices {
+  private items: [archive: string, encoding: string][];
+
+  constructor(private readonly file: string) {
+    this.items = NameChoices.load(file);
+  }
+
+  private static load(file: string): [string, string][] {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (!Array.isArray(parsed)) return [];
+      return parsed
+        .filter((item): item is [string, string] => Array.isArray(item) && item.length === 2 && typeof item[0] === 'string' && path.isAbsolute(item[0]) && typeof item[1] === 'string' && codePageOf(item[1]) !== undefined)
+        .slice(0, MAX_NAME_CHOICES);
+    } catch {
+      return []; // missing or unreadable: nothing remembered
+    }
+  }
+
+  /** The code page last chosen for the archive at `archive`, if one was. */
+  get(archive: string): string | undefined {
+    const key = path.resolve(archive);
+    return this.items.find(([item]) => item === key)?.[1];
+  }
+
+  /** Remembers `encoding` for the archive, or forgets its choice (null: names read as usual). */
+  set(archive: string, encoding: string | null): void {
+    const key = path.resolve(archive);
+    const others = this.items.filter(([item]) => item !== key);
+    if (encoding === null && others.length === this.items.length) return;
+    this.items = (encoding === null ? others : [[key, encoding] as [string, string], ...others]).slice(0, MAX_NAME_CHOICES);
+    this.save();
+  }
+
+  clear(): void {
+    if (this.items.length === 0) return;
+    this.items = [];
+    this.save();
+  }
+
+  private save(): void {
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    const temp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(this.items, null, 2));
+    renameSync(temp, this.file);
+  }
+}
