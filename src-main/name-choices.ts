@@ -4,8 +4,8 @@
 // Open Recent. Newest first, at most MAX_NAME_CHOICES archives; a file that is broken, or a code
 // page this build cannot read, is left out, and the next choice writes a good file.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readSettingsFile, writeSettingsFile } from './settings-file.js';
 import { codePageOf } from './zip/names.js';
 
 export const MAX_NAME_CHOICES = 200;
@@ -18,15 +18,11 @@ export class NameChoices {
   }
 
   private static load(file: string): [string, string][] {
-    try {
-      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-      if (!Array.isArray(parsed)) return [];
-      return parsed
-        .filter((item): item is [string, string] => Array.isArray(item) && item.length === 2 && typeof item[0] === 'string' && path.isAbsolute(item[0]) && typeof item[1] === 'string' && codePageOf(item[1]) !== undefined)
-        .slice(0, MAX_NAME_CHOICES);
-    } catch {
-      return []; // missing or unreadable: nothing remembered
-    }
+    const parsed = readSettingsFile(file);
+    if (!Array.isArray(parsed)) return []; // missing or unreadable: nothing remembered
+    return parsed
+      .filter((item): item is [string, string] => Array.isArray(item) && item.length === 2 && typeof item[0] === 'string' && path.isAbsolute(item[0]) && typeof item[1] === 'string' && codePageOf(item[1]) !== undefined)
+      .slice(0, MAX_NAME_CHOICES);
   }
 
   /** The code page last chosen for the archive at `archive`, if one was. */
@@ -51,9 +47,6 @@ export class NameChoices {
   }
 
   private save(): void {
-    mkdirSync(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(this.items, null, 2));
-    renameSync(temp, this.file);
+    writeSettingsFile(this.file, this.items);
   }
 }

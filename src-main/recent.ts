@@ -2,8 +2,8 @@
 // configuration folder (Linux has no OS list to ask; on macOS and Windows main also tells the
 // OS through app.addRecentDocument). Open Recent in the File menu is built from it.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readSettingsFile, writeSettingsFile } from './settings-file.js';
 
 export const MAX_RECENT = 10;
 
@@ -15,12 +15,9 @@ export class RecentFiles {
   }
 
   private static load(file: string): string[] {
-    try {
-      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-      return Array.isArray(parsed) ? parsed.filter((p): p is string => typeof p === 'string' && path.isAbsolute(p)).slice(0, MAX_RECENT) : [];
-    } catch {
-      return []; // missing or unreadable: start empty; the next add writes a good file
-    }
+    // Missing or unreadable: start empty; the next add writes a good file.
+    const parsed = readSettingsFile(file);
+    return Array.isArray(parsed) ? parsed.filter((p): p is string => typeof p === 'string' && path.isAbsolute(p)).slice(0, MAX_RECENT) : [];
   }
 
   list(): readonly string[] {
@@ -38,9 +35,6 @@ export class RecentFiles {
   }
 
   private save(): void {
-    mkdirSync(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(this.items, null, 2));
-    renameSync(temp, this.file);
+    writeSettingsFile(this.file, this.items);
   }
 }
