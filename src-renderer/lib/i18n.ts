@@ -29,10 +29,12 @@ const en = {
 
   // The code page of names not flagged UTF-8 (the listing's footer; name-encodings.ts).
   'names.label': 'Names',
-  'names.hint': 'The code page of names the archive does not mark as UTF-8',
+  'names.hint': 'The code page of names the archive does not mark as UTF-8; a code page chosen is kept for this archive',
   'names.auto': 'Automatic (UTF-8, else DOS 437)',
   'names.guessed': '{count} {count|name|names} of unknown encoding, read as DOS (437)',
   'names.notInCodePage': '{count} {count|name is|names are} not text in this code page: read as DOS (437)',
+  'names.readAs': 'Read as {encoding}',
+  'names.readAsHint': 'The code page of names on a Windows in your language',
   'names.guessedHint': 'The archive does not say how {count|this name is|these names are} encoded, and {count|it is|they are} not UTF-8. If {count|it looks|they look} wrong, choose the language {count|it was|they were} written in under Names.',
   'names.shift_jis': 'Japanese (Shift-JIS, 932)',
   'names.gbk': 'Chinese, simplified (GBK, 936)',
@@ -513,10 +515,12 @@ const de: Catalog = {
 
   // The code page of names not flagged UTF-8 (the listing's footer; name-encodings.ts).
   'names.label': 'Namen',
-  'names.hint': 'Die Codepage der Namen, die das Archiv nicht als UTF-8 kennzeichnet',
+  'names.hint': 'Die Codepage der Namen, die das Archiv nicht als UTF-8 kennzeichnet; eine gewählte Codepage bleibt für dieses Archiv',
   'names.auto': 'Automatisch (UTF-8, sonst DOS 437)',
   'names.guessed': '{count} {count|Name|Namen} unbekannter Kodierung, als DOS (437) gelesen',
   'names.notInCodePage': '{count} {count|Name ist|Namen sind} in dieser Codepage kein Text: als DOS (437) gelesen',
+  'names.readAs': 'Als {encoding} lesen',
+  'names.readAsHint': 'Die Codepage der Namen auf einem Windows in Ihrer Sprache',
   'names.guessedHint': 'Das Archiv sagt nicht, wie {count|dieser Name kodiert ist|diese Namen kodiert sind}, und {count|er ist|sie sind} kein UTF-8. {count|Sieht er|Sehen sie} falsch aus, wählen Sie unter „Namen“ die Sprache, in der {count|er geschrieben wurde|sie geschrieben wurden}.',
   'names.shift_jis': 'Japanisch (Shift-JIS, 932)',
   'names.gbk': 'Chinesisch, vereinfacht (GBK, 936)',

@@ -780,6 +780,8 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
       await openInWindow(harness, archive);
       const guessed = harness.page.getByTestId('names-guessed');
       expect(await guessed.textContent()).toBe('2 Namen unbekannter Kodierung, als DOS (437) gelesen');
+      // The code page of names on a German Windows is offered beside them (not theirs here).
+      expect(await harness.page.getByTestId('names-offered').textContent()).toBe('Als Westeuropäisch, DOS (850) lesen');
       expect(await guessed.getAttribute('title')).toBe('Das Archiv sagt nicht, wie diese Namen kodiert sind, und sie sind kein UTF-8. Sehen sie falsch aus, wählen Sie unter „Namen“ die Sprache, in der sie geschrieben wurden.');
       await harness.page.screenshot({ path: path.join(ARTIFACTS, '13b-german-names-guessed-narrow.png') });
       // The hint wraps: the footer is no wider than the window, and the choice is on it.
@@ -787,11 +789,59 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
       expect(await footer.evaluate((e) => [e.scrollWidth, e.clientWidth])).toEqual([720, 720]);
       const box = await harness.page.getByRole('combobox', { name: 'Namen' }).boundingBox();
       expect(box!.x + box!.width).toBeLessThanOrEqual(720);
+      const offered = await harness.page.getByTestId('names-offered').boundingBox();
+      expect(offered!.x + offered!.width).toBeLessThanOrEqual(720);
       await harness.page.getByRole('button', { name: 'Archivbericht' }).click();
       const safety = harness.page.getByTestId('safety');
       await safety.waitFor();
       expect(await safety.getAttribute('data-verdict')).toBe('ok');
       expect(await safety.locator('li.info').textContent()).toContain('2 Namen unbekannter Kodierung, kein UTF-8: als DOS-Codepage 437 gelesen; sehen sie falsch aus, wählen Sie ihre Codepage unter „Namen“');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await harness.close();
+    }
+  });
+
+  test("on a Russian system, names of unknown encoding are offered in Windows' Cyrillic code page, one click away, which is then kept for the archive", async () => {
+    // The window's words are English (it has English and German); the offer follows the system's language.
+    const harness = await startHarness({ locale: 'ru-RU' });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-cyrillic-'));
+    try {
+      // Names stored in CP866 bytes without the UTF-8 flag, as a Russian Windows wrote them.
+      const folder = path.join(dir, 'files');
+      mkdirSync(folder);
+      for (const name of ['Отчёт.txt', 'Привет.c']) {
+        const bytes = execFileSync('python3', ['-c', 'import sys; sys.stdout.buffer.write(sys.argv[1].encode("cp866"))', name]);
+        writeFileSync(Buffer.concat([Buffer.from(`${folder}/`), bytes]), name);
+      }
+      const archive = path.join(dir, 'cyrillic.zip');
+      execFileSync('zip', ['-q', '-r', archive, '.'], { cwd: folder });
+      await openInWindow(harness, archive);
+      const names = () => harness.page.locator('[data-testid="row"] .name .text').allTextContents();
+      const cp437 = (name: string): string => execFileSync('python3', ['-c', 'import sys; print(sys.argv[1].encode("cp866").decode("cp437"), end="")', name], { encoding: 'utf8' });
+      expect((await names()).sort()).toEqual([cp437('Отчёт.txt'), cp437('Привет.c')].sort());
+      const offered = harness.page.getByTestId('names-offered');
+      expect(await offered.textContent()).toBe('Read as Cyrillic, DOS (866)');
+      await offered.click();
+      await expect.poll(async () => (await names()).sort()).toEqual(['Отчёт.txt', 'Привет.c'].sort());
+      const choice = harness.page.getByRole('combobox', { name: 'Names' });
+      expect(await choice.inputValue()).toBe('ibm866');
+      expect(await offered.count()).toBe(0);
+      expect(await harness.page.getByTestId('names-guessed').count()).toBe(0);
+      // Kept for the archive: after another one (the same names, read as usual and offered
+      // again), it opens again in CP866.
+      const other = path.join(dir, 'other.zip');
+      copyFileSync(archive, other);
+      await harness.emit('openArchive', other);
+      await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('other.zip');
+      await expect.poll(async () => (await names()).sort()).toEqual([cp437('Отчёт.txt'), cp437('Привет.c')].sort());
+      expect(await choice.inputValue()).toBe('');
+      expect(await offered.count()).toBe(1);
+      await harness.page.screenshot({ path: path.join(ARTIFACTS, '13c-russian-system-names-offered.png') });
+      await harness.emit('openArchive', archive);
+      await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('cyrillic.zip');
+      await expect.poll(async () => (await names()).sort()).toEqual(['Отчёт.txt', 'Привет.c'].sort());
+      expect(await choice.inputValue()).toBe('ibm866');
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await harness.close();

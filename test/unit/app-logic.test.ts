@@ -14,6 +14,7 @@ import { fill, nativeLabels } from '../../src-main/native-labels.js';
 import { attributesText, deflateLevel } from '../../src-main/ipc/rows.js';
 import { MAX_RECENT, RecentFiles } from '../../src-main/recent.js';
 import { MAX_NAME_CHOICES, NameChoices } from '../../src-main/name-choices.js';
+import { NAME_ENCODINGS, systemNameEncoding } from '../../src-renderer/lib/name-encodings.js';
 import {
   APP_PAGE_URL,
   appFileFor,
@@ -180,6 +181,40 @@ describe('recent files', () => {
     writeFileSync(file, JSON.stringify(['relative.zip', 42, '/ok.zip']));
     expect(new RecentFiles(file).list()).toEqual(['/ok.zip']);
     expect(existsSync(file)).toBe(true);
+  });
+});
+
+describe('the code page offered for names of unknown encoding', () => {
+  test("Windows' code page for names in the system's language; none for US English or a language not known here", () => {
+    const cases: [string | undefined, string | null][] = [
+      ['en-US', null],
+      ['en', null],
+      [undefined, null],
+      ['', null],
+      ['sr-Cyrl-RS', null],
+      ['en-GB', 'cp850'],
+      ['de-DE', 'cp850'],
+      ['pt_BR', 'cp850'],
+      ['ru-RU', 'ibm866'],
+      ['uk', 'ibm866'],
+      ['ja-JP', 'shift_jis'],
+      ['zh-CN', 'gbk'],
+      ['zh-Hans', 'gbk'],
+      ['zh-TW', 'big5'],
+      ['zh-Hant-HK', 'big5'],
+      ['ko-KR', 'euc-kr'],
+      ['PL-pl', 'cp852'],
+      ['el-GR', 'cp737'],
+      ['tr-TR', 'cp857'],
+      ['he-IL', 'cp862'],
+      ['ar-EG', 'cp720'],
+      ['lt-LT', 'cp775'],
+      ['th-TH', 'windows-874'],
+      ['vi-VN', 'windows-1258'],
+    ];
+    for (const [language, encoding] of cases) expect([language, systemNameEncoding(language)]).toEqual([language, encoding]);
+    // Each one offered is one the Names choice holds, with its words.
+    for (const [, encoding] of cases) if (encoding !== null) expect(NAME_ENCODINGS).toContain(encoding);
   });
 });
 
