@@ -30,7 +30,7 @@ import { cancelledError, entryData, entryProblem, scanSpans, type EntryProblem, 
 import { DOS_ATTR_READONLY } from '../zip/constants.js';
 import { ZipError, counted, isZipError } from '../zip/errors.js';
 import type { ArchiveNote, RandomAccessSource, ZipEntry } from '../zip/model.js';
-import { CASE_INSENSITIVE_BY_DEFAULT, NAME_RULES, foldCase, namesTargetItself, symlinkTargetStaysInside, unusableLinkTarget, type NameRules, type PathFold, type SafePath } from '../zip/paths.js';
+import { CASE_INSENSITIVE_BY_DEFAULT, NAME_RULES, foldCase, linkTargetForWindows, namesTargetItself, symlinkTargetStaysInside, unusableLinkTarget, type NameRules, type PathFold, type SafePath } from '../zip/paths.js';
 import { isGuessedName, jsonEscapedBytes, utf8OrEscaped, type CodePage } from '../zip/names.js';
 import { guessedNamesNote } from '../zip/archive-notes.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
@@ -481,7 +481,9 @@ async function extractUntilStopped(
       if (!symlinkTargetStaysInside(plan.safe, linkTarget.toString('latin1'))) {
         throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${shownTarget(linkTarget)} would point outside the target folder`, { entry: plan.entry.name });
       }
-      const outcome = await disk.placeSymlink(plan.safe, policy, linkTarget, plan.entry.modified);
+      // Under Windows' rules the names in the target are those its entries were written under.
+      const target = rules === 'windows' ? linkTargetForWindows(linkTarget, path.sep) : linkTarget;
+      const outcome = await disk.placeSymlink(plan.safe, policy, target, plan.entry.modified);
       if (outcome.kind === 'skipped') {
         skipped.add({ index: plan.entry.index, entry: plan.entry.name, ...outcome.skip });
         return false;

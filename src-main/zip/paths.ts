@@ -15,6 +15,7 @@
 // Windows refuses), a segment Windows cannot hold is then changed into one it can (forWindows), as
 // 7-Zip and WinRAR change it there: extract reports the entry as written under a new name.
 
+import { Buffer, isUtf8 } from 'node:buffer';
 import { ZipError } from './errors.js';
 
 export interface SafePath {
@@ -151,13 +152,29 @@ const WINDOWS_DEVICE = new RegExp(String.raw`^${WINDOWS_DEVICE_NAME}(?:\.|$)`, '
  */
 export function forWindows(safe: SafePath): SafePath {
   if (!WINDOWS_REFUSES.test(safe.path)) return safe;
-  const segments = safe.segments.map((segment) => {
-    let kept = segment.replace(WINDOWS_CHARACTERS, '_');
-    const last = kept.at(-1);
-    if (last === '.' || last === ' ') kept = kept.slice(0, -1) + '_';
-    return WINDOWS_DEVICE.test(kept) ? '_' + kept : kept;
-  });
+  const segments = safe.segments.map(segmentForWindows);
   return { segments, path: segments.join('/'), trailingSlash: safe.trailingSlash, changedForWindows: true };
+}
+
+function segmentForWindows(segment: string): string {
+  let kept = segment.replace(WINDOWS_CHARACTERS, '_');
+  const last = kept.at(-1);
+  if (last === '.' || last === ' ') kept = kept.slice(0, -1) + '_';
+  return WINDOWS_DEVICE.test(kept) ? '_' + kept : kept;
+}
+
+/**
+ * A symbolic link's target as a link made under Windows' rules holds it: each name in it changed
+ * as forWindows changes an entry's ("what?.txt" → "what_.txt"), so that a link to an entry written
+ * under a name Windows can hold leads to it; "." and ".." as they are (neither is changed into
+ * one, so symlinkTargetStaysInside's answer for the target stands); "/" and "\\" both separators,
+ * joined by `separator` (Windows' "\\": its links do not take "/"). Bytes in, bytes out: UTF-8
+ * where the target is UTF-8, else each byte a character (the rules' characters are all ASCII).
+ */
+export function linkTargetForWindows(target: Buffer, separator: string): Buffer {
+  const encoding = isUtf8(target) ? 'utf8' : 'latin1';
+  const names = target.toString(encoding).split(/[/\\]/);
+  return Buffer.from(names.map((name) => (name === '' || name === '.' || name === '..' ? name : segmentForWindows(name))).join(separator), encoding);
 }
 
 /** Which rule refuses a name (normalize): the error's kind, which the window's safety report words in its language. */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFileSource } from '../../src-main/archive/file-source.js';
-import { NAME_RULES, forWindows, safeEntryPath } from '../../src-main/zip/paths.js';
+import { NAME_RULES, forWindows, linkTargetForWindows, safeEntryPath } from '../../src-main/zip/paths.js';
 import { openZip } from '../../src-main/zip/reader.js';
 import { buildSafetyReport } from '../../src-main/zip/safety.js';
 import { run, tempDir, tree } from './craft.js';
@@ -55,6 +55,14 @@ describe('a name Windows cannot hold, changed into one it can', () => {
 
   it.each(['readme.txt', 'conx.txt', 'icon', 'CONSOLE.log', 'com10', 'lpt', 'a/.hidden', 'über/naïve café.txt', 'a b/c d.txt'])('%j is left as it is', (name) => {
     expect(windowsPath(name)).toEqual([safeEntryPath(name).path, false]);
+  });
+
+  it("changes a link's target name by name as entries' names are changed, keeping \".\" and \"..\", joined by the separator asked for", () => {
+    expect(linkTargetForWindows(Buffer.from('../a?/./CON.txt'), '\\').toString()).toBe('..\\a_\\.\\_CON.txt');
+    expect(linkTargetForWindows(Buffer.from('x\\y:z/trail. '), '/').toString()).toBe('x/y_z/trail._');
+    expect(linkTargetForWindows(Buffer.from('日本?/ok'), '/').toString()).toBe('日本_/ok');
+    // Not UTF-8: each byte kept but the rules' ASCII characters.
+    expect([...linkTargetForWindows(Buffer.from([0xe9, 0x3f, 0x5c, 0x61]), '/')]).toEqual([0xe9, 0x5f, 0x2f, 0x61]);
   });
 
   it('never makes a segment empty, "." or "..", nor one Windows refuses, whatever the name', () => {
@@ -102,6 +110,9 @@ describe('extract under Windows rules (ZIPDESK_NAME_RULES=windows)', () => {
           "link = zipfile.ZipInfo('link?')",
           'link.external_attr = (0o120777 << 16)',
           "z.writestr(link, 'ok.txt')",
+          // Links to entries whose names change: their targets change the same way.
+          "for n, t in [('to-what', 'what?.txt'), ('to-inner', './dir:/inner.txt'), ('dir:/to-trail', '..\\\\trail.')]:",
+          '  i = zipfile.ZipInfo(n); i.external_attr = (0o120777 << 16); z.writestr(i, t)',
           'z.close()',
         ].join('\n'),
       ],
@@ -121,12 +132,15 @@ describe('extract under Windows rules (ZIPDESK_NAME_RULES=windows)', () => {
     const result = extract('out', 'windows');
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(tree(path.join(dir, 'out'))).toEqual(['_CON', 'a_', 'big_.bin', 'dir_/', 'dir_/inner.txt', 'empty_/', 'link_', 'ok.txt', 'trail_', 'what_.txt']);
+    expect(tree(path.join(dir, 'out'))).toEqual(['_CON', 'a_', 'big_.bin', 'dir_/', 'dir_/inner.txt', 'dir_/to-trail', 'empty_/', 'link_', 'ok.txt', 'to-inner', 'to-what', 'trail_', 'what_.txt']);
     const out = (name: string): string => path.join(dir, 'out', name);
     expect(readFileSync(out('what_.txt'), 'utf8')).toBe('data of what?.txt');
     expect(readFileSync(out('dir_/inner.txt'), 'utf8')).toBe('data of dir:/inner.txt');
     expect(lstatSync(out('big_.bin')).size).toBe(2 << 20);
     expect(readlinkSync(out('link_'))).toBe('ok.txt');
+    // A link's target names the entries as they were written; "\\" is a separator there too.
+    expect([readlinkSync(out('to-what')), readlinkSync(out('to-inner')), readlinkSync(out('dir_/to-trail'))]).toEqual(['what_.txt', './dir_/inner.txt', '../trail_']);
+    expect([readFileSync(out('to-what'), 'utf8'), readFileSync(out('to-inner'), 'utf8'), readFileSync(out('dir_/to-trail'), 'utf8')]).toEqual(['data of what?.txt', 'data of dir:/inner.txt', 'data of trail.']);
     // The first of the two names made one is written ('skip', the default); the second is skipped, said by the path.
     expect(readFileSync(out('a_'), 'utf8')).toBe('data of a?');
     const json = JSON.parse(result.stdout) as { renamed: { entry: string; path: string }[]; renamedCount: number; skipped: { entry: string; reason: string }[]; filesWritten: number; symlinksCreated: number; ok: boolean };
@@ -139,10 +153,11 @@ describe('extract under Windows rules (ZIPDESK_NAME_RULES=windows)', () => {
       { entry: 'big?.bin', path: 'big_.bin' },
       { entry: 'empty|/', path: 'empty_' },
       { entry: 'link?', path: 'link_' },
+      { entry: 'dir:/to-trail', path: 'dir_/to-trail' },
     ]);
-    expect(json.renamedCount).toBe(8);
+    expect(json.renamedCount).toBe(9);
     expect(json.skipped).toEqual([{ entry: 'a*', reason: 'an earlier entry is also written as a_' }]);
-    expect([json.filesWritten, json.symlinksCreated, json.ok]).toEqual([7, 1, true]);
+    expect([json.filesWritten, json.symlinksCreated, json.ok]).toEqual([7, 4, true]);
   });
 
   it("under 'replace' the later of two names made one is written, and 'rename' numbers it", () => {
@@ -161,7 +176,7 @@ describe('extract under Windows rules (ZIPDESK_NAME_RULES=windows)', () => {
       const reader = await openZip(source);
       const windows = await buildSafetyReport(reader, { nameRules: 'windows' });
       expect(windows.windowsNames).toEqual({
-        count: 9,
+        count: 10,
         items: [
           { entry: 'what?.txt', path: 'what_.txt' },
           { entry: 'CON', path: '_CON' },
@@ -172,10 +187,11 @@ describe('extract under Windows rules (ZIPDESK_NAME_RULES=windows)', () => {
           { entry: 'big?.bin', path: 'big_.bin' },
           { entry: 'empty|/', path: 'empty_' },
           { entry: 'link?', path: 'link_' },
+          { entry: 'dir:/to-trail', path: 'dir_/to-trail' },
         ],
       });
       expect(windows.duplicateNames.items).toEqual([{ path: 'a_', count: 2, entries: ['a?', 'a*'] }]);
-      expect(windows.summary).toContain('9 names Windows cannot hold: extraction writes them under others');
+      expect(windows.summary).toContain('10 names Windows cannot hold: extraction writes them under others');
       expect(windows.verdict).toBe('caution');
       const posix = await buildSafetyReport(reader, { nameRules: 'posix' });
       expect([posix.windowsNames.count, posix.duplicateNames.count, posix.verdict]).toEqual([0, 0, 'ok']);
@@ -193,6 +209,7 @@ describe('extract under Windows rules (ZIPDESK_NAME_RULES=windows)', () => {
     expect(result.status).toBe(0);
     expect(existsSync(path.join(dir, 'posix', 'what?.txt'))).toBe(true);
     expect(existsSync(path.join(dir, 'posix', 'dir:', 'inner.txt'))).toBe(true);
+    expect([readlinkSync(path.join(dir, 'posix', 'to-what')), readFileSync(path.join(dir, 'posix', 'to-inner'), 'utf8')]).toEqual(['what?.txt', 'data of dir:/inner.txt']);
     expect((JSON.parse(result.stdout) as { renamedCount: number }).renamedCount).toBe(0);
   });
 });
