@@ -373,10 +373,10 @@ export class ExtraFieldLayout {
     return views;
   }
 
-  /** Header id, data size and data, for the writer. Fields without a value are left out. */
   /**
-   * The field with its 4-byte header. `following` is data after the fields that has a layout of
-   * its own (the NTFS field's attributes, NTFS_ATTRIBUTE).
+   * Header id, data size and data, for the writer. Fields without a value are left out.
+   * `following` is data after the fields that has a layout of its own (the NTFS field's
+   * attributes, NTFS_ATTRIBUTE).
    */
   encode(values: Readonly<Record<string, number | Uint8Array>>, context: ExtraContext, following?: Uint8Array): Buffer {
     return this.encodeInto(4, values, context, following);

@@ -157,7 +157,7 @@ export class ArchiveState {
     }
   }
 
-  /** The open archive again, its names read in `nameEncoding` (null: as usual): listed anew. */
+  /** The open archive again, its names read in `nameEncoding` (null: as usual), chosen by the user: listed anew. */
   async readNamesIn(nameEncoding: string | null): Promise<void> {
     if (this.summary === null || this.summary.nameEncoding === nameEncoding) return;
     await this.open(this.summary.path, nameEncoding, true);
