@@ -21,6 +21,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { runJob } from './_job.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, '../..');
@@ -40,13 +41,8 @@ async function runChild(source, output, level) {
   const client = new JobClient();
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   const started = performance.now();
-  const result = await new Promise((resolve, reject) => {
-    client.onEvent((event) => {
-      if (event.type === 'started') histogram.enable();
-      if (event.type === 'done') resolve(event.result);
-      if (event.type === 'failed') reject(new Error(event.error.message));
-    });
-    client.enqueue({ kind: 'create', outputPath: output, sources: [source], level, onExists: 'replace' });
+  const result = await runJob(client, { kind: 'create', outputPath: output, sources: [source], level, onExists: 'replace' }, (event) => {
+    if (event.type === 'started') histogram.enable();
   });
   histogram.disable();
   const wallMs = performance.now() - started;
@@ -54,20 +50,6 @@ async function runChild(source, output, level) {
   process.stdout.write(
     JSON.stringify({ wallMs, size: result.sizes.output, maxRssMb: process.resourceUsage().maxRSS / 1024, p99Ms: histogram.percentile(99) / 1e6, maxDelayMs: histogram.max / 1e6 }) + '\n',
   );
-}
-
-/** One create through `client`, timed from the request to its end; its result. */
-function createOnce(client, source, output, level) {
-  return new Promise((resolve, reject) => {
-    let id;
-    const off = client.onEvent((event) => {
-      if (event.jobId !== id || (event.type !== 'done' && event.type !== 'failed')) return;
-      off();
-      if (event.type === 'done') resolve(event.result);
-      else reject(new Error(event.error.message));
-    });
-    [id] = client.enqueue({ kind: 'create', outputPath: output, sources: [source], level, onExists: 'replace' });
-  });
 }
 
 /**
@@ -81,7 +63,7 @@ async function runTwice(source, output, level) {
   for (let i = 0; i < 2; i++) {
     rmSync(output, { force: true });
     const started = performance.now();
-    await createOnce(client, source, output, level);
+    await runJob(client, { kind: 'create', outputPath: output, sources: [source], level, onExists: 'replace' });
     times.push(performance.now() - started);
   }
   await client.close();

@@ -32,6 +32,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { runJob } from './_job.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, '../..');
@@ -164,15 +165,8 @@ async function appJobs(kind, archive, out) {
   for (let i = 0; i < 2; i++) {
     if (kind === 'extract') removeOut();
     const t0 = performance.now();
-    await new Promise((resolve, reject) => {
-      let id;
-      const off = client.onEvent((event) => {
-        if (event.jobId !== id || (event.type !== 'done' && event.type !== 'failed')) return;
-        off();
-        if (event.type === 'done') resolve();
-        else reject(new Error(`${kind} ${archive}: ${event.error.message}`));
-      });
-      [id] = client.enqueue(kind === 'extract' ? { kind, archivePath: archive, outputDir: out } : { kind, archivePath: archive });
+    await runJob(client, kind === 'extract' ? { kind, archivePath: archive, outputDir: out } : { kind, archivePath: archive }).catch((error) => {
+      throw new Error(`${kind} ${archive}: ${error.message}`);
     });
     times.push(performance.now() - t0);
   }
