@@ -1,23 +1,27 @@
 #!/usr/bin/env node
-// `npm run fuzz -- [SEED] [ITERATIONS] [--extract]`: the fuzz test's engine (scripts/fuzz-core.js)
-// run longer, against the compiled code in build/. Seeds: the peer archives (ZIPDESK_PEER_ZIPS,
+// `npm run fuzz -- [SEED] [ITERATIONS] [--extract | --create]`: the fuzz test's engine
+// (scripts/fuzz-core.js) run longer, against the compiled code in build/. Seeds: the peer archives (ZIPDESK_PEER_ZIPS,
 // ../shared/peer-zips or /work/shared/peer-zips; those up to 64 KiB) and a few archives made
 // here with zip and python. Prints outcome counts; each finding (an exception that is not a
 // ZipError) is printed and saved under test-artifacts/fuzz/ with its bytes. Exit 1 on findings.
 // With --extract, each case is tested and extracted through files instead (fuzz-core.js
 // extractCase: also nothing beside the target, no link out of it, no temporary file left, the
 // archive unchanged), some 20 cases a second.
+// With --create, each case is instead a random source tree zipped and judged by our reader, test
+// and extract and by the peers (scripts/create-fuzz-core.js), about one a second; case N is seed
+// SEED+N, so a finding's "case S" runs again alone as `npm run fuzz -- S 1 --create`.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createCase, makeContainers } from './create-fuzz-core.js';
 import { extractCase, fuzz } from './fuzz-core.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const build = (module) => import(path.join(root, 'build', 'src-main', module));
-const [{ openZip, bufferSource, findOverlaps }, { buildSafetyReport }, { inspectArchive, inspectEntry }, { ZipError }, { plainEntryData, readSmallEntryAt }, { testArchive }, { extractArchive }] = await Promise.all([
+const [{ openZip, bufferSource, findOverlaps }, { buildSafetyReport }, { inspectArchive, inspectEntry }, { ZipError }, { plainEntryData, readSmallEntryAt }, { testArchive }, { extractArchive }, { createArchive }, { openFileSource }] = await Promise.all([
   build('zip/reader.js'),
   build('zip/safety.js'),
   build('zip/inspect.js'),
@@ -25,14 +29,17 @@ const [{ openZip, bufferSource, findOverlaps }, { buildSafetyReport }, { inspect
   build('zip/entry-data.js'),
   build('archive/test-archive.js'),
   build('archive/extract.js'),
+  build('archive/create.js'),
+  build('archive/file-source.js'),
 ]);
 
 const extracting = process.argv.includes('--extract');
-const [seedArgument, iterationsArgument] = process.argv.slice(2).filter((arg) => arg !== '--extract');
+const creating = process.argv.includes('--create');
+const [seedArgument, iterationsArgument, ...rest] = process.argv.slice(2).filter((arg) => arg !== '--extract' && arg !== '--create');
 const seed = Number(seedArgument ?? Date.now() % 1_000_000);
-const iterations = Number(iterationsArgument ?? (extracting ? 2_000 : 20_000));
-if (!Number.isInteger(seed) || !Number.isInteger(iterations) || iterations < 1) {
-  console.error('usage: node scripts/fuzz.js [SEED] [ITERATIONS] [--extract]');
+const iterations = Number(iterationsArgument ?? (extracting ? 2_000 : creating ? 300 : 20_000));
+if (!Number.isInteger(seed) || !Number.isInteger(iterations) || iterations < 1 || rest.length > 0 || (extracting && creating)) {
+  console.error('usage: node scripts/fuzz.js [SEED] [ITERATIONS] [--extract | --create]');
   process.exit(2);
 }
 
@@ -47,6 +54,42 @@ function collect(base, relative = '') {
   }
 }
 if (peerDir) collect(peerDir);
+
+if (creating) process.exit(await fuzzCreate());
+
+/** The create fuzzer: cases SEED to SEED+ITERATIONS-1, each in a folder of its own; the peers' small ZIP files go inside the trees. */
+async function fuzzCreate() {
+  const work = mkdtempSync(path.join(tmpdir(), 'zipdesk-fuzz-create-'));
+  const started = performance.now();
+  const counts = new Map();
+  let findings = 0;
+  try {
+    const made = path.join(work, 'containers');
+    mkdirSync(made);
+    const containers = [...makeContainers(made), ...seeds.map((s) => s.bytes)];
+    console.log(`fuzzing create: cases ${seed} to ${seed + iterations - 1}, ${containers.length} ZIP files to put inside`);
+    for (let n = seed; n < seed + iterations; n++) {
+      const folder = mkdtempSync(path.join(work, `case-${n}-`));
+      try {
+        const { outcome, wrong } = await createCase(n, folder, { createArchive, openZip, openFileSource, testArchive, extractArchive, ZipError }, containers);
+        counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+        if (wrong.length > 0) {
+          findings++;
+          console.log(`\nFINDING\n${wrong.join('\n')}`);
+        }
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`\noutcomes:`);
+  for (const [outcome, count] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${outcome.padEnd(24)} ${count}`);
+  console.log(`\n${iterations} create cases in ${seconds.toFixed(1)} s, seeds ${seed} to ${seed + iterations - 1}: ${findings} findings`);
+  return findings > 0 ? 1 : 0;
+}
 
 const work = mkdtempSync(path.join(tmpdir(), 'zipdesk-fuzz-'));
 try {
