@@ -124,6 +124,26 @@ export function unixSecondsToDate(seconds: number): Date {
   return new Date(seconds * 1000);
 }
 
+/** 1980-01-01 as a DOS date: with the time 00:00:00, where writers clamp an earlier time. */
+const DOS_DATE_MINIMUM = (1 << 5) | 1;
+/** 2038-01-18 as a DOS date: a 32-bit Unix time of 2^31 or more (2038-01-19 03:14:08 UTC on) has a DOS date from this day on, in any time zone. */
+const DOS_DATE_2038_01_18 = ((2038 - 1980) << 9) | (1 << 5) | 18;
+
+/**
+ * An extended timestamp's time (its 4 bytes read unsigned) as Unix seconds, or undefined where
+ * the entry's DOS date and time contradict it. Info-ZIP's extra field notes call it signed, and
+ * its zip writes a time before 1970 as a negative number; 7-Zip, libarchive and our writer take
+ * it as unsigned, up to 2106. Values below 2^31 read alike; for the others the DOS time decides,
+ * as UnZip decides: clamped to 1980-01-01 00:00:00, the value is negative (a file of 1965 listed
+ * as 2101 in 7-Zip and bsdtar); from 2038-01-18 on, it is as read; anything else fits neither,
+ * and the DOS time stands (UnZip too leaves such a field out).
+ */
+export function extendedTimestampSeconds(value: number, dosDate: number, dosTime: number): number | undefined {
+  if (value < 0x8000_0000) return value;
+  if (dosDate === DOS_DATE_MINIMUM && dosTime === 0) return value - 0x1_0000_0000;
+  return dosDate >= DOS_DATE_2038_01_18 ? value : undefined;
+}
+
 /** A Date as unsigned 32-bit Unix seconds for the extended timestamp, clamped to its range. */
 export function dateToUnixSeconds(value: Date): number {
   const seconds = Math.floor(value.getTime() / 1000);

@@ -24,7 +24,7 @@ import {
   ZIP64_MARKER_16,
   ZIP64_MARKER_32,
 } from './constants.js';
-import { MAX_FILETIME, formatDosDate, formatDosTime, isValidDosDateTime } from './dostime.js';
+import { MAX_FILETIME, extendedTimestampSeconds, formatDosDate, formatDosTime, isValidDosDateTime } from './dostime.js';
 import { isZipError, hex, wordedAs, type Worded } from './errors.js';
 import { rawHex, type ExtraContext, type FieldView, type RecordLayout } from './layout.js';
 import type { HeaderMismatch, ZipEntry } from './model.js';
@@ -234,7 +234,23 @@ function sizeMeaning(n: number): Meaning {
 }
 
 function unixTimeMeaning(seconds: number): Meaning {
-  return meaning('TEXT', { text: new Date(seconds * 1000).toISOString().replace('.000Z', 'Z') });
+  return meaning('TEXT', { text: unixTimeText(seconds) });
+}
+
+function unixTimeText(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/**
+ * An extended timestamp's time, read as the reader reads it (dostime.ts
+ * extendedTimestampSeconds): 2^31 or more is negative where the header's DOS time is clamped to
+ * 1980, and neither where the DOS time is not from 2038 on either.
+ */
+function extendedTimeMeaning(value: number, dos: ExtraFieldOwner['dos']): Meaning {
+  if (value < 0x8000_0000 || dos === undefined) return unixTimeMeaning(value);
+  const seconds = extendedTimestampSeconds(value, dos.date, dos.time);
+  if (seconds === undefined) return [[textPart(unixTimeText(value)), part('UNIX_TIME_CONTRADICTED')]];
+  return seconds < 0 ? [[textPart(unixTimeText(seconds)), part('UNIX_TIME_NEGATIVE')]] : unixTimeMeaning(seconds);
 }
 
 /**
@@ -348,6 +364,8 @@ export interface ExtraFieldOwner {
   readonly comment?: Buffer;
   /** A local header's size fields, which say what its ZIP64 field holds. */
   readonly localSizes?: { readonly compressedSize: number; readonly uncompressedSize: number };
+  /** The header's DOS date and time, which tell how an extended timestamp's time of 2^31 or more reads. */
+  readonly dos?: { readonly date: number; readonly time: number };
 }
 
 /** Walks an extra field area and decodes each field it knows. Never reads outside [start, end). */
@@ -481,6 +499,7 @@ function extraMeanings(id: number, decoded: Record<string, number | Buffer>, own
   const size: MeaningOf = (v) => sizeMeaning(v as number);
   const notUtf8: MeaningOf = (v) => (Buffer.isBuffer(v) && !isUtf8(v) ? meaning('NOT_UTF8_ESCAPED') : undefined);
   const time: MeaningOf = (v) => unixTimeMeaning(v as number);
+  const extendedTime: MeaningOf = (v) => extendedTimeMeaning(v as number, owner?.dos);
   switch (id) {
     case EXTRA_ID.ZIP64:
       if (owner?.localSizes !== undefined) {
@@ -500,9 +519,9 @@ function extraMeanings(id: number, decoded: Record<string, number | Buffer>, own
           const times = (['TIME_MODIFICATION', 'TIME_ACCESS', 'TIME_CREATION'] as const).filter((_, bit) => ((v as number) & (1 << bit)) !== 0).map((code) => part(code));
           return [times.length === 0 ? [part('NONE')] : times];
         },
-        modTime: time,
-        acTime: time,
-        crTime: time,
+        modTime: extendedTime,
+        acTime: extendedTime,
+        crTime: extendedTime,
       };
     case EXTRA_ID.NTFS:
       return { ...common, mtime: (v) => filetimeMeaning(v as number, true), atime: (v) => filetimeMeaning(v as number), ctime: (v) => filetimeMeaning(v as number) };
@@ -583,9 +602,10 @@ function headerView<N extends string, T extends string>(layout: RecordLayout<N, 
           diskNumberStart: values['diskNumberStart'] === ZIP64_MARKER_16,
         },
       };
+  const dos = { date: values['lastModFileDate'] ?? 0, time: values['lastModFileTime'] ?? 0 };
   const owner: ExtraFieldOwner = local
-    ? { name: bytes.subarray(nameStart, nameEnd), localSizes: { compressedSize: values['compressedSize'] ?? 0, uncompressedSize: values['uncompressedSize'] ?? 0 } }
-    : { name: bytes.subarray(nameStart, nameEnd), comment: bytes.subarray(nameEnd + (values['extraFieldLength'] ?? 0), nameEnd + (values['extraFieldLength'] ?? 0) + (values['fileCommentLength'] ?? 0)) };
+    ? { name: bytes.subarray(nameStart, nameEnd), localSizes: { compressedSize: values['compressedSize'] ?? 0, uncompressedSize: values['uncompressedSize'] ?? 0 }, dos }
+    : { name: bytes.subarray(nameStart, nameEnd), comment: bytes.subarray(nameEnd + (values['extraFieldLength'] ?? 0), nameEnd + (values['extraFieldLength'] ?? 0) + (values['fileCommentLength'] ?? 0)), dos };
   const extraFields = describeExtraFields(bytes, nameEnd, extraEnd, offset, context, owner);
   const zip64Values = new Set(extraFields.find((extra) => extra.headerId === EXTRA_ID.ZIP64)?.fields.map((row) => row.name));
   const meanings = headerMeanings(layout.signature!, values, zip64Values, codePage);

@@ -33,7 +33,7 @@ import {
   ZIP64_MARKER_32,
 } from './constants.js';
 import { OffsetColumn, sortedIndexes } from './columns.js';
-import { MAX_FILETIME, dosDateTimeToDate, filetimeToDate } from './dostime.js';
+import { MAX_FILETIME, dosDateTimeToDate, extendedTimestampSeconds, filetimeToDate } from './dostime.js';
 import { openEntryStream, readEntryData, readLocalHeader, type EntryStreamOptions, type LocalHeader } from './entry-data.js';
 import { ZipError, bytesText, counted, hex, stacklessZipError } from './errors.js';
 import type { ExtraContext } from './layout.js';
@@ -733,7 +733,8 @@ function internIds(ids: readonly number[]): readonly number[] {
 let lastDosKey = -1;
 let lastDosDate = new Date(0);
 
-let lastUnixSeconds = -1;
+// (NaN is never equal to the seconds asked for: -1, 1969-12-31 23:59:59, can be.)
+let lastUnixSeconds = Number.NaN;
 let lastUnixDate = new Date(0);
 
 function unixDate(seconds: number): Date {
@@ -834,8 +835,9 @@ export function isPlainRecord(buf: Buffer, at: number, values: CentralValues): b
 /**
  * The time of a plain record (isPlainRecord: the caller has asked), for a reader that skips
  * making the entry (`zipdesk list`): the extended timestamp's modification time in Unix seconds,
- * as centralEntry takes it (the last such field's), or undefined when there is none, and the DOS
- * date and time stand (the entry's modifiedFrom would be 'dos').
+ * as centralEntry takes it (the last such field's that the DOS time does not contradict:
+ * extendedTimestampSeconds), or undefined when there is none, and the DOS date and time stand
+ * (the entry's modifiedFrom would be 'dos').
  */
 export function plainRecordUnixTime(buf: Buffer, at: number, values: CentralValues): number | undefined {
   const nameEnd = at + CENTRAL_DIRECTORY_HEADER.size + values.fileNameLength;
@@ -843,7 +845,8 @@ export function plainRecordUnixTime(buf: Buffer, at: number, values: CentralValu
   let modTime: number | undefined;
   for (let p = nameEnd, dataEnd; (dataEnd = extraFieldEnd(buf, p, extraEnd)) !== -1; p = dataEnd) {
     if ((buf[p]! | (buf[p + 1]! << 8)) !== EXTRA_ID.EXTENDED_TIMESTAMP) continue;
-    modTime = EXTRA_EXTENDED_TIMESTAMP.numberOf('modTime', buf, p + 4, dataEnd, CENTRAL_CONTEXT) ?? modTime;
+    const value = EXTRA_EXTENDED_TIMESTAMP.numberOf('modTime', buf, p + 4, dataEnd, CENTRAL_CONTEXT);
+    if (value !== undefined) modTime = extendedTimestampSeconds(value, values.lastModFileDate, values.lastModFileTime) ?? modTime;
   }
   return modTime;
 }
@@ -941,7 +944,8 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
           }
           break;
         case EXTRA_ID.EXTENDED_TIMESTAMP: {
-          const modTime = EXTRA_EXTENDED_TIMESTAMP.numberOf('modTime', buf, dataStart, dataEnd, CENTRAL_CONTEXT);
+          const value = EXTRA_EXTENDED_TIMESTAMP.numberOf('modTime', buf, dataStart, dataEnd, CENTRAL_CONTEXT);
+          const modTime = value === undefined ? undefined : extendedTimestampSeconds(value, values.lastModFileDate, values.lastModFileTime);
           if (modTime !== undefined) {
             modified = unixDate(modTime);
             modifiedFrom = 'extended-timestamp';

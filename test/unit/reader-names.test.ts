@@ -4,7 +4,7 @@
 import { Buffer } from 'node:buffer';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { MAX_FILETIME, dateToDosDateTime, dateToFiletime, dateToUnixSeconds, dosDateTimeToDate, dosLocalIsoTime, dosWallClockMs, filetimeToDate, formatDosDateTime, isValidDosDateTime, unixSecondsToFiletime } from '../../src-main/zip/dostime.js';
+import { MAX_FILETIME, dateToDosDateTime, dateToFiletime, dateToUnixSeconds, dosDateTimeToDate, extendedTimestampSeconds, dosLocalIsoTime, dosWallClockMs, filetimeToDate, formatDosDateTime, isValidDosDateTime, unixSecondsToFiletime } from '../../src-main/zip/dostime.js';
 import { localIsoTime } from '../../src-main/cli/list.js';
 import { decodeCp437, decodeHeaderText, encodeName, isAscii, nameCrc32, unicodeExtraText } from '../../src-main/zip/names.js';
 import { python } from './reader-fixtures.js';
@@ -91,6 +91,22 @@ describe('DOS date and time', () => {
     expect(dateToUnixSeconds(new Date(-1000))).toBe(0);
     expect(filetimeToDate(dateToFiletime(when)).getTime()).toBe(when.getTime());
     expect(filetimeToDate(116444736000000000).toISOString()).toBe('1970-01-01T00:00:00.000Z');
+  });
+
+  it("reads an extended timestamp's time of 2^31 or more by the DOS time: negative where it is clamped to 1980, as it is from 2038 on, not at all otherwise", () => {
+    const dos = (year: number, month: number, day: number) => ((year - 1980) << 9) | (month << 5) | day;
+    const noon = 12 << 11;
+    expect(extendedTimestampSeconds(0, dos(1980, 1, 1), 0)).toBe(0);
+    expect(extendedTimestampSeconds(0x7fff_ffff, dos(2001, 2, 3), noon)).toBe(0x7fff_ffff);
+    // Info-ZIP's zip, a file of 1965-03-04 05:06:07 UTC: the value's 32 bits read unsigned.
+    expect(extendedTimestampSeconds(0xf6ea_b1bf, dos(1980, 1, 1), 0)).toBe(Date.UTC(1965, 2, 4, 5, 6, 7) / 1000);
+    expect(extendedTimestampSeconds(0xffff_ffff, dos(1980, 1, 1), 0)).toBe(-1);
+    // 1980-01-01 at any other time is a real DOS time, not a clamped one.
+    expect(extendedTimestampSeconds(0xf6ea_b1bf, dos(1980, 1, 1), noon)).toBeUndefined();
+    expect(extendedTimestampSeconds(0x8000_0000, dos(2038, 1, 18), 0)).toBe(0x8000_0000);
+    expect(extendedTimestampSeconds(0xffff_ffff, dos(2106, 2, 7), noon)).toBe(0xffff_ffff);
+    expect(extendedTimestampSeconds(0x8000_0000, dos(2038, 1, 17), noon)).toBeUndefined();
+    expect(extendedTimestampSeconds(0xf6ea_b1bf, dos(2001, 2, 3), noon)).toBeUndefined();
   });
 
   it('gives the writer exact FILETIMEs for the times the reader takes for times: after 1601, to the end of 9998', () => {
