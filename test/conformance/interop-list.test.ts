@@ -188,12 +188,12 @@ describe('our listing agrees with python zipfile', () => {
   }
 });
 
-// Info-ZIP's zip writes the extended timestamp's time signed: a file of 1965 gets a negative
-// time, which 7-Zip and bsdtar (reading it unsigned, as we write it) list as 2101. The entry's
-// DOS time tells the two apart, as UnZip tells them (dostime.ts extendedTimestampSeconds).
-describe("times before 1970 and after 2038 in Info-ZIP zip's extended timestamp", () => {
+// Info-ZIP's zip and bsdtar write the extended timestamp's time signed: a file of 1965 gets a
+// negative time, which 7-Zip and bsdtar (reading it unsigned, as we write it) list as 2101. The
+// entry's DOS time tells the two apart, as UnZip tells them (dostime.ts extendedTimestampSeconds).
+describe('times before 1970 and after 2038 in the extended timestamp', () => {
   const TIMES = { 'old.txt': '1965-03-04T05:06:07Z', 'mid.txt': '2001-02-03T04:05:06Z', 'future.txt': '2040-01-02T03:04:05Z' };
-  let archive: string;
+  const archives: Record<string, string> = {};
   beforeAll(() => {
     const folder = path.join(dir, 'times');
     mkdirSync(folder);
@@ -201,37 +201,42 @@ describe("times before 1970 and after 2038 in Info-ZIP zip's extended timestamp"
       writeFileSync(path.join(folder, name), name);
       run('touch', ['-d', time, name], folder);
     }
-    archive = path.join(dir, 'times.zip');
-    run('zip', ['-q', archive, ...Object.keys(TIMES)], folder);
+    archives['zip'] = path.join(dir, 'times-zip.zip');
+    run('zip', ['-q', archives['zip'], ...Object.keys(TIMES)], folder);
+    archives['bsdtar'] = path.join(dir, 'times-bsdtar.zip');
+    run('bsdtar', ['--format', 'zip', '-cf', archives['bsdtar'], ...Object.keys(TIMES)], folder);
   });
 
-  it('reads each time as it was on disk, in the entries and on the listing path; a time the DOS time contradicts is not used', async () => {
-    const source = await openFileSource(archive);
-    try {
-      const reader = await openZip(source);
-      const entries = await reader.readEntries();
-      expect(Object.fromEntries(entries.map((e) => [e.name, [e.modified.toISOString().replace('.000Z', 'Z'), e.modifiedFrom]]))).toEqual(
-        Object.fromEntries(Object.entries(TIMES).map(([name, time]) => [name, [time, 'extended-timestamp']])),
-      );
-      const old = entries.find((e) => e.name === 'old.txt')!;
-      // zip wrote the negative time, and the DOS time clamped to 1980-01-01 00:00:00.
-      expect([old.lastModFileDate, old.lastModFileTime]).toEqual([(1 << 5) | 1, 0]);
-      // `zipdesk list` reads plain records' times without making entries: the same times.
-      const listed: (number | undefined)[] = [];
-      for await (const batch of reader.recordBatches((buf, at, values) => plainRecordUnixTime(buf, at, values))) listed.push(...batch);
-      expect(listed.map((s) => (s === undefined ? s : new Date(s * 1000).toISOString().replace('.000Z', 'Z')))).toEqual(entries.map((e) => TIMES[e.name as keyof typeof TIMES]));
-      const view = await inspectEntry(reader, old);
-      const modTime = view.central.extraFields!.find((e) => e.headerId === 0x5455)!.fields.find((f) => f.name === 'modTime')!;
-      expect(modTime.meaning).toBe('1965-03-04T05:06:07Z, read as negative (before 1970), as the DOS time of 1980-01-01 00:00 says');
-    } finally {
-      await source.close();
-    }
+  for (const tool of ['zip', 'bsdtar']) {
+    it(`${tool}: each time as it was on disk, in the entries and on the listing path`, async () => {
+      const source = await openFileSource(archives[tool]!);
+      try {
+        const reader = await openZip(source);
+        const entries = await reader.readEntries();
+        expect(Object.fromEntries(entries.map((e) => [e.name, [e.modified.toISOString().replace('.000Z', 'Z'), e.modifiedFrom]]))).toEqual(
+          Object.fromEntries(Object.entries(TIMES).map(([name, time]) => [name, [time, 'extended-timestamp']])),
+        );
+        const old = entries.find((e) => e.name === 'old.txt')!;
+        // The tool wrote the negative time, and the DOS time clamped to 1980-01-01 00:00:00.
+        expect([old.lastModFileDate, old.lastModFileTime]).toEqual([(1 << 5) | 1, 0]);
+        // `zipdesk list` reads plain records' times without making entries: the same times.
+        const listed: (number | undefined)[] = [];
+        for await (const batch of reader.recordBatches((buf, at, values) => plainRecordUnixTime(buf, at, values))) listed.push(...batch);
+        expect(listed.map((s) => (s === undefined ? s : new Date(s * 1000).toISOString().replace('.000Z', 'Z')))).toEqual(entries.map((e) => TIMES[e.name as keyof typeof TIMES]));
+        const view = await inspectEntry(reader, old);
+        const modTime = view.central.extraFields!.find((e) => e.headerId === 0x5455)!.fields.find((f) => f.name === 'modTime')!;
+        expect(modTime.meaning).toBe('1965-03-04T05:06:07Z, read as negative (before 1970), as the DOS time of 1980-01-01 00:00 says');
+      } finally {
+        await source.close();
+      }
+    });
+  }
 
+  it('a time of 2^31 or more that the DOS time contradicts is not used: the DOS time stands', async () => {
     // old.txt's DOS date in its central record made 2001-02-03: the negative time now fits
-    // neither reading, and the DOS time stands.
-    const bytes = readFileSync(archive);
-    const first = await openZip(bufferSource(bytes));
-    const old = (await first.readEntries()).find((e) => e.name === 'old.txt')!;
+    // neither reading.
+    const bytes = readFileSync(archives['zip']!);
+    const old = (await (await openZip(bufferSource(bytes))).readEntries()).find((e) => e.name === 'old.txt')!;
     bytes.writeUInt16LE(((2001 - 1980) << 9) | (2 << 5) | 3, old.centralHeaderOffset + CENTRAL_DIRECTORY_HEADER.offsetOf.lastModFileDate);
     const contradicted = (await (await openZip(bufferSource(bytes))).readEntries()).find((e) => e.name === 'old.txt')!;
     expect(contradicted.modifiedFrom).toBe('dos');
