@@ -249,7 +249,7 @@ function unixTimeText(seconds: number): string {
 function extendedTimeMeaning(value: number, dos: ExtraFieldOwner['dos']): Meaning {
   if (value < 0x8000_0000 || dos === undefined) return unixTimeMeaning(value);
   const seconds = extendedTimestampSeconds(value, dos.date, dos.time);
-  if (seconds === undefined) return [[textPart(unixTimeText(value)), part('UNIX_TIME_CONTRADICTED')]];
+  if (seconds === undefined) return [[textPart(unixTimeText(value)), part('UNIX_TIME_CONTRADICTED', { negative: unixTimeText(value - 0x1_0000_0000) })]];
   return seconds < 0 ? [[textPart(unixTimeText(seconds)), part('UNIX_TIME_NEGATIVE')]] : unixTimeMeaning(seconds);
 }
 

@@ -68,7 +68,7 @@ export const MEANING_ENGLISH = {
   OUT_OF_RANGE: 'out of range',
   PAST_YEAR_9998: 'past the year 9998: not used',
   UNIX_TIME_NEGATIVE: 'read as negative (before 1970), as the DOS time of 1980-01-01 00:00 says',
-  UNIX_TIME_CONTRADICTED: 'or before 1970: the DOS time says neither, so it is not used',
+  UNIX_TIME_CONTRADICTED: 'or {negative} read as negative: the DOS time says neither, so it is not used',
   NTFS_FILE_TIMES: 'attribute 1: file times',
   NTFS_ATTRIBUTE_UNKNOWN: 'attribute {tag}, unknown',
   NTFS_FILE_TIMES_TOO_SHORT: '{bytes} {bytes|byte|bytes}, too few for the file times (24): not read',

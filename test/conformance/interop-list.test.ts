@@ -241,5 +241,9 @@ describe('times before 1970 and after 2038 in the extended timestamp', () => {
     const contradicted = (await (await openZip(bufferSource(bytes))).readEntries()).find((e) => e.name === 'old.txt')!;
     expect(contradicted.modifiedFrom).toBe('dos');
     expect([contradicted.modified.getFullYear(), contradicted.modified.getMonth() + 1, contradicted.modified.getDate()]).toEqual([2001, 2, 3]);
+    const reader = await openZip(bufferSource(bytes));
+    const view = await inspectEntry(reader, (await reader.readEntries()).find((e) => e.name === 'old.txt')!);
+    const modTime = view.central.extraFields!.find((e) => e.headerId === 0x5455)!.fields.find((f) => f.name === 'modTime')!;
+    expect(modTime.meaning).toBe('2101-04-10T11:34:23Z, or 1965-03-04T05:06:07Z read as negative: the DOS time says neither, so it is not used');
   });
 });
