@@ -41,7 +41,7 @@ const TIME_RANGES = [
 ];
 
 /** The random choices of one case, from its seed. */
-function chooser(seed) {
+export function chooser(seed) {
   const random = prng(seed);
   const int = (n) => Math.floor(random() * n);
   return { random, int, pick: (list) => list[int(list.length)], chance: (p) => random() < p };
@@ -93,14 +93,14 @@ function content(c, containers) {
   }
 }
 
-/** A name for a child of a folder that has `taken` (byte strings of its children's names). */
-function childName(c, taken, extension) {
+/** A name for a child of a folder that has `taken` (byte strings of its children's names); with `plain`, always UTF-8. */
+function childName(c, taken, extension, plain = false) {
   for (;;) {
     const parts = [c.pick(NAME_PARTS)];
     if (c.chance(0.4)) parts.push(c.pick(NAME_PARTS));
     let name = Buffer.from(parts.join(c.pick(['', '_', ' ', '.'])) + extension);
     // Now and then a name that is not UTF-8 (Latin-1 bytes), as old files have.
-    if (c.chance(0.04)) name = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), name.subarray(0, 40)]);
+    if (c.chance(0.04) && !plain) name = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), name.subarray(0, 40)]);
     if (name.length > 200) name = name.subarray(0, 200);
     const key = name.toString('latin1');
     if (!taken.has(key) && key !== '.' && key !== '..' && !name.includes(0x2f) && !name.includes(0)) {
@@ -112,51 +112,56 @@ function childName(c, taken, extension) {
 
 /**
  * Builds a random tree at `base`/TOP and returns what the case will zip. Folders get their times
- * last, deepest first, since making their children changes them.
+ * last, deepest first, since making their children changes them. A `plain` tree holds only what
+ * every ZIP tool takes alike (scripts/peer-fuzz-core.js): names in UTF-8 that no reader refuses,
+ * no named pipes or hard links, no time past 2106.
  */
-function buildTree(c, base, containers) {
-  const top = c.chance(0.03) ? 'C:drive' : c.pick(['src', 'Project ✓', 'données', 'x']);
+export function buildTree(c, base, containers, { plain = false } = {}) {
+  const drive = c.chance(0.03) && !plain;
+  const top = drive ? 'C:drive' : c.pick(['src', 'Project ✓', 'données', 'x']);
   const root = path.join(base, top);
   fs.mkdirSync(root);
   const folders = [{ path: Buffer.from(root), taken: new Set(), depth: 0 }];
   const files = [];
   const all = [];
   const count = c.int(25);
-  let bad = top.startsWith('C:') ? 'DRIVE_LETTER' : undefined;
+  let bad = drive ? 'DRIVE_LETTER' : undefined;
+  const name = (folder, extension) => childName(c, folder.taken, extension, plain);
   for (let i = 0; i < count; i++) {
     const folder = c.pick(folders);
     const kind = c.random();
+    if (plain && kind >= 0.96) continue;
     if (kind < 0.2 && folder.depth < 4) {
-      const p = Buffer.concat([folder.path, Buffer.from('/'), childName(c, folder.taken, '')]);
+      const p = Buffer.concat([folder.path, Buffer.from('/'), name(folder, '')]);
       fs.mkdirSync(p);
       const made = { path: p, taken: new Set(), depth: folder.depth + 1 };
       folders.push(made);
       all.push({ path: p, kind: 'folder', mode: c.pick([0o755, 0o700, 0o750]) });
     } else if (kind < 0.85 || files.length === 0) {
-      const p = Buffer.concat([folder.path, Buffer.from('/'), childName(c, folder.taken, c.pick(EXTENSIONS))]);
+      const p = Buffer.concat([folder.path, Buffer.from('/'), name(folder, c.pick(EXTENSIONS))]);
       const { data } = content(c, containers);
       fs.writeFileSync(p, data);
       files.push(p);
       all.push({ path: p, kind: 'file', mode: c.pick([0o644, 0o755, 0o600, 0o444, 0o640]) });
     } else if (kind < 0.96) {
       // A link, by a relative path: to a file or a folder of the tree, dangling, or to itself.
-      const name = childName(c, folder.taken, '');
-      const p = Buffer.concat([folder.path, Buffer.from('/'), name]);
+      const linkName = name(folder, '');
+      const p = Buffer.concat([folder.path, Buffer.from('/'), linkName]);
       const to = c.int(4);
       const target =
-        to === 0 ? name : to === 1 ? Buffer.from('nowhere/at all') : path.relative(folder.path.toString('latin1'), (to === 2 ? c.pick(files) : c.pick(folders).path).toString('latin1')) || '.';
+        to === 0 ? linkName : to === 1 ? Buffer.from('nowhere/at all') : path.relative(folder.path.toString('latin1'), (to === 2 ? c.pick(files) : c.pick(folders).path).toString('latin1')) || '.';
       fs.symlinkSync(Buffer.isBuffer(target) ? target : Buffer.from(target, 'latin1'), p);
       all.push({ path: p, kind: 'link' });
     } else if (kind < 0.97) {
       // (Named in ASCII, in a folder named in UTF-8: mkfifo takes its path as text.)
       if (!isUtf8(folder.path)) continue;
-      const name = `pipe ${i}`;
-      folder.taken.add(name);
-      const p = Buffer.concat([folder.path, Buffer.from('/' + name)]);
+      const pipe = `pipe ${i}`;
+      folder.taken.add(pipe);
+      const p = Buffer.concat([folder.path, Buffer.from('/' + pipe)]);
       execFileSync('mkfifo', [p.toString()]);
       all.push({ path: p, kind: 'fifo' });
     } else if (kind < 0.995) {
-      const p = Buffer.concat([folder.path, Buffer.from('/'), childName(c, folder.taken, '')]);
+      const p = Buffer.concat([folder.path, Buffer.from('/'), name(folder, '')]);
       fs.linkSync(c.pick(files), p);
       all.push({ path: p, kind: 'hard link' });
     } else {
@@ -169,7 +174,7 @@ function buildTree(c, base, containers) {
   }
   // (As Dates: utimes takes a negative number of seconds for now.)
   const time = () => {
-    const [from, to] = c.pick(TIME_RANGES);
+    const [from, to] = c.pick(plain ? TIME_RANGES.slice(0, -1) : TIME_RANGES);
     return new Date((from + c.int(to - from + 1)) * SECOND + (c.chance(0.3) ? c.int(SECOND) : 0));
   };
   for (const entry of all) {
@@ -201,7 +206,7 @@ function snapshot(root) {
  * children in byte order; links as links, or followed (a dangling one stays a link, one in a
  * loop of links is left out, as is a link to a folder it lies in); pipes left out.
  */
-function expectedEntries(root, top, follow) {
+export function expectedEntries(root, top, follow) {
   const entries = [];
   const skipped = [];
   const statOf = (p) => {
@@ -237,7 +242,7 @@ function expectedEntries(root, top, follow) {
 }
 
 /** Local time as a DOS date and time can hold it: 1980 to 2107, even seconds (rounded down). */
-function dosTuple(seconds) {
+export function dosTuple(seconds) {
   const date = new Date(seconds * SECOND);
   const year = date.getFullYear();
   if (year < 1980) return [1980, 1, 1, 0, 0, 0];
@@ -255,7 +260,7 @@ function storedMode(want, deterministic) {
 }
 const isUtf8 = (bytes) => Buffer.from(bytes.toString('utf8')).equals(bytes);
 /** A name's bytes in a message: as JSON text, each byte that is not UTF-8 as \\xNN. */
-const shown = (bytes) => (isUtf8(bytes) ? JSON.stringify(bytes.toString('utf8')) : JSON.stringify(bytes.toString('latin1')).replace(/[\u0080-\u00ff]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16)}`));
+export const shown = (bytes) => (isUtf8(bytes) ? JSON.stringify(bytes.toString('utf8')) : JSON.stringify(bytes.toString('latin1')).replace(/[\u0080-\u00ff]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16)}`));
 
 /** Python's view of each entry: its name's bytes, mode, DOS time and a hash of its data. */
 function pythonEntries(archive) {
@@ -399,32 +404,42 @@ export async function createCase(seed, work, api, containers = [], chosen = {}) 
     if (!fs.readFileSync(first).equals(fs.readFileSync(output))) wrong.push(`${described}: a second deterministic run gave other bytes`);
   }
 
-  // Our extract gives the tree back: bytes, modes, times and link targets (names that are not
-  // UTF-8 come back read as CP437, and are only counted).
+  // Our extract gives the tree back: bytes, modes, times and link targets.
   if (!deterministic) {
     const target = path.join(work, 'extracted');
     const extracted = await extractArchive(output, target);
     if (!extracted.ok) wrong.push(`${described}: our extract: ${extracted.problems.map((p) => `${p.entry}: ${p.message}`).join('; ')}`);
-    for (const want of expected.entries) {
-      if (!isUtf8(want.name)) continue;
-      const p = path.join(target, want.name.toString('utf8'));
-      const say = (what) => wrong.push(`${described}: extracted ${shown(want.name)}: ${what}`);
-      let st;
-      try {
-        st = fs.lstatSync(p);
-      } catch (error) {
-        say(error.code);
-        continue;
-      }
-      const kind = st.isDirectory() ? 'folder' : st.isSymbolicLink() ? 'link' : 'file';
-      if (kind !== want.kind) say(`a ${kind}`);
-      else if (kind === 'file' && !fs.readFileSync(p).equals(want.data)) say('data differs');
-      else if (kind === 'link' && !fs.readlinkSync(p, { encoding: 'buffer' }).equals(want.data)) say('link target differs');
-      if (kind !== 'link' && (st.mode & 0o777) !== (want.mode & 0o777)) say(`mode ${(st.mode & 0o777).toString(8)}, not ${(want.mode & 0o777).toString(8)}`);
-      if (kind !== 'link' && Math.floor(st.mtimeMs / SECOND) !== want.mtime) say(`modified ${st.mtime.toISOString()}, not ${new Date(want.mtime * SECOND).toISOString()}`);
-    }
+    compareExtracted(target, expected.entries, {}, (want, what) => wrong.push(`${described}: extracted ${shown(want.name)}: ${what}`));
   }
   return { outcome: deterministic ? 'written, deterministic' : follow ? 'written, links followed' : 'written', wrong };
+}
+
+/**
+ * What our extract made in `target` against the walk's entries (those named in UTF-8: the others
+ * come back read as CP437): kind, bytes, link target, and for files and folders the mode (unless
+ * `modes` is false) and the time, which `timeOf` gives in ms from the walk's seconds (by default
+ * those seconds). Each difference goes to `say(entry, what)`.
+ */
+export function compareExtracted(target, entries, { modes = true, timeOf = (seconds) => seconds * SECOND }, say) {
+  for (const want of entries) {
+    if (!isUtf8(want.name)) continue;
+    const p = path.join(target, want.name.toString('utf8'));
+    let st;
+    try {
+      st = fs.lstatSync(p);
+    } catch (error) {
+      say(want, error.code);
+      continue;
+    }
+    const kind = st.isDirectory() ? 'folder' : st.isSymbolicLink() ? 'link' : 'file';
+    if (kind !== want.kind) say(want, `a ${kind}`);
+    else if (kind === 'file' && !fs.readFileSync(p).equals(want.data)) say(want, 'data differs');
+    else if (kind === 'link' && !fs.readlinkSync(p, { encoding: 'buffer' }).equals(want.data)) say(want, 'link target differs');
+    if (kind === 'link') continue;
+    if (modes && (st.mode & 0o777) !== (want.mode & 0o777)) say(want, `mode ${(st.mode & 0o777).toString(8)}, not ${(want.mode & 0o777).toString(8)}`);
+    const time = timeOf(want.mtime);
+    if (Math.floor(st.mtimeMs / SECOND) * SECOND !== time) say(want, `modified ${st.mtime.toISOString()}, not ${new Date(time).toISOString()}`);
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run fuzz -- [SEED] [ITERATIONS] [--extract | --create]`: the fuzz test's engine
+// `npm run fuzz -- [SEED] [ITERATIONS] [--extract | --create | --peers]`: the fuzz test's engine
 // (scripts/fuzz-core.js) run longer, against the compiled code in build/. Seeds: the peer archives (ZIPDESK_PEER_ZIPS,
 // ../shared/peer-zips or /work/shared/peer-zips; those up to 64 KiB) and a few archives made
 // here with zip and python. Prints outcome counts; each finding (an exception that is not a
@@ -10,6 +10,8 @@
 // With --create, each case is instead a random source tree zipped and judged by our reader, test
 // and extract and by the peers (scripts/create-fuzz-core.js), about one a second; case N is seed
 // SEED+N, so a finding's "case S" runs again alone as `npm run fuzz -- S 1 --create`.
+// With --peers, each case's tree (only what every tool takes alike) is zipped by zip, bsdtar, 7z
+// and Python, and what each wrote is read and extracted by us (scripts/peer-fuzz-core.js).
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCase, makeContainers } from './create-fuzz-core.js';
 import { extractCase, fuzz } from './fuzz-core.js';
+import { TOOLS, peerCase } from './peer-fuzz-core.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const build = (module) => import(path.join(root, 'build', 'src-main', module));
@@ -35,11 +38,12 @@ const [{ openZip, bufferSource, findOverlaps }, { buildSafetyReport }, { inspect
 
 const extracting = process.argv.includes('--extract');
 const creating = process.argv.includes('--create');
-const [seedArgument, iterationsArgument, ...rest] = process.argv.slice(2).filter((arg) => arg !== '--extract' && arg !== '--create');
+const peering = process.argv.includes('--peers');
+const [seedArgument, iterationsArgument, ...rest] = process.argv.slice(2).filter((arg) => arg !== '--extract' && arg !== '--create' && arg !== '--peers');
 const seed = Number(seedArgument ?? Date.now() % 1_000_000);
-const iterations = Number(iterationsArgument ?? (extracting ? 2_000 : creating ? 300 : 20_000));
-if (!Number.isInteger(seed) || !Number.isInteger(iterations) || iterations < 1 || rest.length > 0 || (extracting && creating)) {
-  console.error('usage: node scripts/fuzz.js [SEED] [ITERATIONS] [--extract | --create]');
+const iterations = Number(iterationsArgument ?? (extracting ? 2_000 : creating || peering ? 300 : 20_000));
+if (!Number.isInteger(seed) || !Number.isInteger(iterations) || iterations < 1 || rest.length > 0 || [extracting, creating, peering].filter(Boolean).length > 1) {
+  console.error('usage: node scripts/fuzz.js [SEED] [ITERATIONS] [--extract | --create | --peers]');
   process.exit(2);
 }
 
@@ -55,24 +59,43 @@ function collect(base, relative = '') {
 }
 if (peerDir) collect(peerDir);
 
-if (creating) process.exit(await fuzzCreate());
+if (creating || peering) process.exit(await fuzzTrees());
 
-/** The create fuzzer: cases SEED to SEED+ITERATIONS-1, each in a folder of its own; the peers' small ZIP files go inside the trees. */
-async function fuzzCreate() {
-  const work = mkdtempSync(path.join(tmpdir(), 'zipdesk-fuzz-create-'));
+/**
+ * The tree fuzzers: cases SEED to SEED+ITERATIONS-1, each in a folder of its own; the peers'
+ * small ZIP files go inside the trees. --create zips each tree with our create; --peers with
+ * each peer tool, reading what it wrote.
+ */
+async function fuzzTrees() {
+  const work = mkdtempSync(path.join(tmpdir(), 'zipdesk-fuzz-trees-'));
   const started = performance.now();
   const counts = new Map();
   let findings = 0;
+  const count = (outcome) => counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
   try {
     const made = path.join(work, 'containers');
     mkdirSync(made);
     const containers = [...makeContainers(made), ...seeds.map((s) => s.bytes)];
-    console.log(`fuzzing create: cases ${seed} to ${seed + iterations - 1}, ${containers.length} ZIP files to put inside`);
+    const runCase = async (n, folder) => {
+      if (creating) {
+        const { outcome, wrong } = await createCase(n, folder, { createArchive, openZip, openFileSource, testArchive, extractArchive, ZipError }, containers);
+        count(outcome);
+        return wrong;
+      }
+      const wrong = [];
+      for (const tool of Object.keys(TOOLS)) {
+        const toolFolder = path.join(folder, tool);
+        mkdirSync(toolFolder);
+        wrong.push(...(await peerCase(n, toolFolder, tool, { openZip, openFileSource, extractArchive }, containers)).wrong);
+        count(tool);
+      }
+      return wrong;
+    };
+    console.log(`fuzzing ${creating ? 'create' : `what ${Object.keys(TOOLS).join(', ')} write`}: cases ${seed} to ${seed + iterations - 1}, ${containers.length} ZIP files to put inside`);
     for (let n = seed; n < seed + iterations; n++) {
       const folder = mkdtempSync(path.join(work, `case-${n}-`));
       try {
-        const { outcome, wrong } = await createCase(n, folder, { createArchive, openZip, openFileSource, testArchive, extractArchive, ZipError }, containers);
-        counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+        const wrong = await runCase(n, folder);
         if (wrong.length > 0) {
           findings++;
           console.log(`\nFINDING\n${wrong.join('\n')}`);
@@ -86,8 +109,8 @@ async function fuzzCreate() {
   }
   const seconds = (performance.now() - started) / 1000;
   console.log(`\noutcomes:`);
-  for (const [outcome, count] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${outcome.padEnd(24)} ${count}`);
-  console.log(`\n${iterations} create cases in ${seconds.toFixed(1)} s, seeds ${seed} to ${seed + iterations - 1}: ${findings} findings`);
+  for (const [outcome, n] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${outcome.padEnd(24)} ${n}`);
+  console.log(`\n${iterations} cases in ${seconds.toFixed(1)} s, seeds ${seed} to ${seed + iterations - 1}: ${findings} findings`);
   return findings > 0 ? 1 : 0;
 }
 
