@@ -258,8 +258,9 @@ function storedMode(want, deterministic) {
   const permissions = want.kind === 'link' ? 0o777 : want.kind === 'folder' || (want.mode & 0o111) !== 0 ? 0o755 : 0o644;
   return (want.mode & ~PERMISSIONS) | permissions;
 }
+
 const isUtf8 = (bytes) => Buffer.from(bytes.toString('utf8')).equals(bytes);
-/** A name's bytes in a message: as JSON text, each byte that is not UTF-8 as \\xNN. */
+/** A name's bytes in a message: as JSON text, the bytes of a name that is not UTF-8 above 0x7f as \xNN. */
 export const shown = (bytes) => (isUtf8(bytes) ? JSON.stringify(bytes.toString('utf8')) : JSON.stringify(bytes.toString('latin1')).replace(/[\u0080-\u00ff]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16)}`));
 
 /** Python's view of each entry: its name's bytes, mode, DOS time and a hash of its data. */
@@ -416,11 +417,11 @@ export async function createCase(seed, work, api, containers = [], chosen = {}) 
 
 /**
  * What our extract made in `target` against the walk's entries (those named in UTF-8: the others
- * come back read as CP437): kind, bytes, link target, and for files and folders the mode (unless
- * `modes` is false) and the time, which `timeOf` gives in ms from the walk's seconds (by default
- * those seconds). Each difference goes to `say(entry, what)`.
+ * come back read as CP437): kind, bytes, link target, and for files and folders the mode and the
+ * time, which `timeOf` gives in ms from the walk's seconds (by default those seconds). Each
+ * difference goes to `say(entry, what)`.
  */
-export function compareExtracted(target, entries, { modes = true, timeOf = (seconds) => seconds * SECOND }, say) {
+export function compareExtracted(target, entries, { timeOf = (seconds) => seconds * SECOND }, say) {
   for (const want of entries) {
     if (!isUtf8(want.name)) continue;
     const p = path.join(target, want.name.toString('utf8'));
@@ -436,7 +437,7 @@ export function compareExtracted(target, entries, { modes = true, timeOf = (seco
     else if (kind === 'file' && !fs.readFileSync(p).equals(want.data)) say(want, 'data differs');
     else if (kind === 'link' && !fs.readlinkSync(p, { encoding: 'buffer' }).equals(want.data)) say(want, 'link target differs');
     if (kind === 'link') continue;
-    if (modes && (st.mode & 0o777) !== (want.mode & 0o777)) say(want, `mode ${(st.mode & 0o777).toString(8)}, not ${(want.mode & 0o777).toString(8)}`);
+    if ((st.mode & 0o777) !== (want.mode & 0o777)) say(want, `mode ${(st.mode & 0o777).toString(8)}, not ${(want.mode & 0o777).toString(8)}`);
     const time = timeOf(want.mtime);
     if (Math.floor(st.mtimeMs / SECOND) * SECOND !== time) say(want, `modified ${st.mtime.toISOString()}, not ${new Date(time).toISOString()}`);
   }

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm run fuzz -- [SEED] [ITERATIONS] [--extract | --create | --peers]`: the fuzz test's engine
-// (scripts/fuzz-core.js) run longer, against the compiled code in build/. Seeds: the peer archives (ZIPDESK_PEER_ZIPS,
-// ../shared/peer-zips or /work/shared/peer-zips; those up to 64 KiB) and a few archives made
-// here with zip and python. Prints outcome counts; each finding (an exception that is not a
-// ZipError) is printed and saved under test-artifacts/fuzz/ with its bytes. Exit 1 on findings.
+// (scripts/fuzz-core.js) run longer, against the compiled code in build/. Seeds: the peer
+// archives (ZIPDESK_PEER_ZIPS, ../shared/peer-zips or /work/shared/peer-zips; those up to
+// 64 KiB) and a few archives made here with zip and python. Prints outcome counts; each finding
+// (an exception that is not a ZipError) is printed and saved under test-artifacts/fuzz/ with its
+// bytes. Exit 1 on findings.
 // With --extract, each case is tested and extracted through files instead (fuzz-core.js
 // extractCase: also nothing beside the target, no link out of it, no temporary file left, the
 // archive unchanged), some 20 cases a second.
@@ -95,7 +96,8 @@ async function fuzzTrees() {
     for (let n = seed; n < seed + iterations; n++) {
       const folder = mkdtempSync(path.join(work, `case-${n}-`));
       try {
-        const wrong = await runCase(n, folder);
+        // (A tool that fails, or anything that throws, is a finding of the case too.)
+        const wrong = await runCase(n, folder).catch((error) => [`case ${n}: ${error?.stack ?? error}`]);
         if (wrong.length > 0) {
           findings++;
           console.log(`\nFINDING\n${wrong.join('\n')}`);

@@ -7,5 +7,5 @@ export interface PeerFuzzApi {
   extractArchive: (archive: string, target: string) => Promise<any>;
 }
 
-export const TOOLS: Record<'zip' | 'bsdtar' | '7z' | 'python', { readonly modes: boolean; readonly times: 'exact' | 'dos' }>;
+export const TOOLS: Record<'zip' | 'bsdtar' | '7z' | 'python', { readonly times: 'exact' | 'dos' }>;
 export function peerCase(seed: number, work: string, tool: keyof typeof TOOLS, api: PeerFuzzApi, containers?: readonly Buffer[]): Promise<{ entries: number; wrong: string[] }>;

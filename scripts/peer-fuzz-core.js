@@ -1,8 +1,7 @@
 // The peers' side of the create fuzzer (issue 2's reader): a random source tree from a seed, as
 // scripts/create-fuzz-core.js builds it, zipped by a peer — Info-ZIP's zip, bsdtar, 7-Zip or
 // Python's zipfile — and read back by our reader and extract against the tree: each entry's
-// kind, bytes, link target, mode (where the tool keeps it) and time (as exactly as the tool
-// keeps it). The trees here hold only what every tool takes alike: names in UTF-8, no named
+// kind, bytes, link target, mode and time (as exactly as the tool keeps it). The trees here hold only what every tool takes alike: names in UTF-8, no named
 // pipes, hard links or names a reader would refuse; times up to 2106 (past it, Info-ZIP's zip
 // wraps both of its times).
 
@@ -15,13 +14,13 @@ const SECOND = 1000;
 
 /**
  * How each tool is run on the tree's top folder (from the folder above it; each keeps links as
- * links), and what it keeps: the Unix mode or not, and its times as exact seconds ('exact') or as
- * the DOS time ('dos').
+ * links and the Unix mode), and how it keeps times: as exact seconds ('exact'; 7-Zip in the NTFS
+ * field, the others in the extended timestamp), or as the DOS time ('dos').
  */
 export const TOOLS = {
-  zip: { run: (archive, top, cwd) => execFileSync('zip', ['-q', '-r', '-y', archive, top], { cwd }), modes: true, times: 'exact' },
-  bsdtar: { run: (archive, top, cwd) => execFileSync('bsdtar', ['--format', 'zip', '-cf', archive, top], { cwd }), modes: true, times: 'exact' },
-  '7z': { run: (archive, top, cwd) => execFileSync('7z', ['a', '-tzip', '-snl', '-bso0', '-bsp0', archive, top], { cwd }), modes: false, times: 'exact' },
+  zip: { run: (archive, top, cwd) => execFileSync('zip', ['-q', '-r', '-y', archive, top], { cwd }), times: 'exact' },
+  bsdtar: { run: (archive, top, cwd) => execFileSync('bsdtar', ['--format', 'zip', '-cf', archive, top], { cwd }), times: 'exact' },
+  '7z': { run: (archive, top, cwd) => execFileSync('7z', ['a', '-tzip', '-snl', '-bso0', '-bsp0', archive, top], { cwd }), times: 'exact' },
   python: {
     // Links as links, as zipfile has no option for it: the entry made by hand, as zip -y makes it.
     run: (archive, top, cwd) =>
@@ -51,7 +50,6 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED, strict_timestamps=F
         ],
         { cwd },
       ),
-    modes: true,
     times: 'dos',
   },
 };
@@ -99,7 +97,7 @@ export async function peerCase(seed, work, tool, api, containers = []) {
         say(`a ${kind}, not a ${expectedEntry.kind}`);
         continue;
       }
-      if (TOOLS[tool].modes && entry.unixMode !== expectedEntry.mode) say(`mode ${entry.unixMode?.toString(8)}, not ${expectedEntry.mode.toString(8)}`);
+      if (entry.unixMode !== expectedEntry.mode) say(`mode ${entry.unixMode?.toString(8)}, not ${expectedEntry.mode.toString(8)}`);
       if (kind !== 'link' && wholeSeconds(entry.modified.getTime()) !== keptTime(tool, expectedEntry.mtime)) say(`modified ${entry.modified.toISOString()}, not ${new Date(keptTime(tool, expectedEntry.mtime)).toISOString()} (${entry.modifiedFrom})`);
       if (kind !== 'folder') {
         const data = await reader.readEntry(entry, { maxSize: 64 * 1024 * 1024 });
@@ -113,6 +111,6 @@ export async function peerCase(seed, work, tool, api, containers = []) {
   const target = path.join(work, 'extracted');
   const extracted = await extractArchive(archive, target);
   if (!extracted.ok) wrong.push(`${described}: our extract: ${extracted.problems.map((p) => `${p.entry}: ${p.message}`).join('; ')}`);
-  compareExtracted(target, expected, { modes: TOOLS[tool].modes, timeOf: (seconds) => keptTime(tool, seconds) }, (entry, what) => wrong.push(`${described}: extracted ${shown(entry.name)}: ${what}`));
+  compareExtracted(target, expected, { timeOf: (seconds) => keptTime(tool, seconds) }, (entry, what) => wrong.push(`${described}: extracted ${shown(entry.name)}: ${what}`));
   return { entries: expected.length, wrong };
 }

@@ -1,8 +1,7 @@
 // Random source trees (scripts/create-fuzz-core.js builds them, seeded) zipped by Info-ZIP's zip,
 // bsdtar, 7-Zip and Python's zipfile, then read by our reader and extracted by our extract:
-// every entry's kind, bytes, link target, mode (where the tool keeps it) and time (as exactly as
-// the tool keeps it, 1965 to 2106) as on disk (scripts/peer-fuzz-core.js). `npm run fuzz -- SEED
-// N --peers` runs more.
+// every entry's kind, bytes, link target, mode and time (as exactly as the tool keeps it, 1965 to
+// 2106) as on disk (scripts/peer-fuzz-core.js). `npm run fuzz -- SEED N --peers` runs more.
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -20,7 +19,9 @@ afterAll(cleanup);
 describe('random trees zipped by the peers read and extract as they were on disk', () => {
   for (const tool of Object.keys(TOOLS) as (keyof typeof TOOLS)[]) {
     it(tool, async () => {
-      const containers = makeContainers(mkdirSync(path.join(dir, `containers-${tool}`), { recursive: true })!);
+      const made = path.join(dir, `containers-${tool}`);
+      mkdirSync(made);
+      const containers = makeContainers(made);
       let entries = 0;
       for (let seed = 46_100; seed < 46_106; seed++) {
         const work = path.join(dir, `${tool}-${seed}`);

@@ -3,7 +3,7 @@
 // reader, our test, our extract, `unzip -t`, `7z t`, `bsdtar -tf` and Python's zipfile. `npm run
 // fuzz -- SEED N --create` runs the same engine longer.
 
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCase, makeContainers } from '../../scripts/create-fuzz-core.js';
@@ -60,7 +60,7 @@ describe('create fuzz', () => {
     // opposite of `deterministic`, and an extra file beside it.
     const misbehaving = async (options: CreateOptions): Promise<Awaited<ReturnType<typeof createArchive>>> => {
       const source = options.sources[0]!;
-      const files = readdirSync(source, { recursive: true, encoding: 'utf8' }).filter((name) => statSync(path.join(source, name)).isFile());
+      const files = readdirSync(source, { recursive: true, encoding: 'utf8' }).filter((name) => lstatSync(path.join(source, name)).isFile());
       appendFileSync(path.join(source, files[0]!), 'changed');
       const result = await createArchive({ ...options, deterministic: !options.deterministic });
       writeFileSync(path.join(path.dirname(options.outputPath), 'beside.txt'), 'outside');
