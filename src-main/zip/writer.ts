@@ -101,9 +101,9 @@ function flagsOf(entry: EntryRecord): number {
 
 /**
  * The modification time as an extra field, in the local header and the central record alike.
- * From 1970 to 2106 the extended timestamp: its four bytes read as unsigned, as 7-Zip, libarchive
- * and our reader read them, and as UnZip does past 2038 when the DOS time says so too (zip 3.0
- * writes them the same way). Before 1970 or after 2106 the NTFS field (4.5.5), whose FILETIMEs
+ * From 1970 to 2106 the extended timestamp: its four bytes unsigned, as 7-Zip and libarchive read
+ * them, and as UnZip and our reader read them past 2038, where the DOS time (never clamped to
+ * 1980 there) says so too (dostime.ts extendedTimestampSeconds; zip 3.0 writes them the same way). Before 1970 or after 2106 the NTFS field (4.5.5), whose FILETIMEs
  * reach from 1601 past 9998: 7-Zip and our reader read it; UnZip, libarchive and Python do not,
  * and have the DOS time, which stops at 1980 and 2107. The field holds the modification time in
  * each of its three places, as the access and creation times are not kept: a FILETIME of 0 would

@@ -25,6 +25,19 @@ function makeFolder(root: string, name: string, files: Record<string, Buffer | s
   return folder;
 }
 
+/**
+ * An archive by Info-ZIP's zip of the files of `folder` (made here), their names stored in
+ * `encoding`'s bytes (Python encodes them) without the UTF-8 flag, as zip keeps names on disk.
+ */
+function zipWithNamesIn(encoding: string, folder: string, archive: string, files: Record<string, string>): void {
+  mkdirSync(folder);
+  for (const [name, data] of Object.entries(files)) {
+    const bytes = execFileSync('python3', ['-c', 'import sys; sys.stdout.buffer.write(sys.argv[2].encode(sys.argv[1]))', encoding, name]);
+    writeFileSync(Buffer.concat([Buffer.from(`${folder}/`), bytes]), data);
+  }
+  execFileSync('zip', ['-q', '-r', archive, '.'], { cwd: folder });
+}
+
 describe.skipIf(!runnable)('Zipdesk in Chromium', () => {
   let harness: Harness;
   let work: string;
@@ -583,14 +596,8 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
 
   test('names written on a Japanese Windows read garbled until their code page is chosen under the listing; Extract all then writes them so', async () => {
     // Info-ZIP's zip stores the file names' bytes, here Shift-JIS, without the UTF-8 flag.
-    const folder = path.join(work, 'sjis');
-    mkdirSync(folder);
-    for (const name of ['日本語.txt', 'ソース.c']) {
-      const bytes = execFileSync('python3', ['-c', 'import sys; sys.stdout.buffer.write(sys.argv[1].encode("shift_jis"))', name]);
-      writeFileSync(Buffer.concat([Buffer.from(`${folder}/`), bytes]), `data of ${name}`);
-    }
     const archive = path.join(work, 'sjis.zip');
-    execFileSync('zip', ['-q', '-r', archive, '.'], { cwd: folder });
+    zipWithNamesIn('shift_jis', path.join(work, 'sjis'), archive, { '日本語.txt': 'data of 日本語.txt', 'ソース.c': 'data of ソース.c' });
     await harness.emit('openArchive', archive);
     await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('sjis.zip');
     const names = () => harness.page.locator('[data-testid="row"] .name .text').allTextContents();
@@ -767,14 +774,8 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-names-'));
     try {
       // Names stored in Shift-JIS bytes without the UTF-8 flag, as Info-ZIP's zip keeps them.
-      const folder = path.join(dir, 'namen');
-      mkdirSync(folder);
-      for (const name of ['日本語.txt', 'ソース.c', 'plain.txt']) {
-        const bytes = execFileSync('python3', ['-c', 'import sys; sys.stdout.buffer.write(sys.argv[1].encode("shift_jis"))', name]);
-        writeFileSync(Buffer.concat([Buffer.from(`${folder}/`), bytes]), name);
-      }
       const archive = path.join(dir, 'namen.zip');
-      execFileSync('zip', ['-q', '-r', archive, '.'], { cwd: folder });
+      zipWithNamesIn('shift_jis', path.join(dir, 'namen'), archive, { '日本語.txt': '日本語.txt', 'ソース.c': 'ソース.c', 'plain.txt': 'plain.txt' });
       // The window's least width (window.ts minWidth).
       await harness.page.setViewportSize({ width: 720, height: 600 });
       await openInWindow(harness, archive);
@@ -808,14 +809,8 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-cyrillic-'));
     try {
       // Names stored in CP866 bytes without the UTF-8 flag, as a Russian Windows wrote them.
-      const folder = path.join(dir, 'files');
-      mkdirSync(folder);
-      for (const name of ['Отчёт.txt', 'Привет.c']) {
-        const bytes = execFileSync('python3', ['-c', 'import sys; sys.stdout.buffer.write(sys.argv[1].encode("cp866"))', name]);
-        writeFileSync(Buffer.concat([Buffer.from(`${folder}/`), bytes]), name);
-      }
       const archive = path.join(dir, 'cyrillic.zip');
-      execFileSync('zip', ['-q', '-r', archive, '.'], { cwd: folder });
+      zipWithNamesIn('cp866', path.join(dir, 'files'), archive, { 'Отчёт.txt': 'Отчёт.txt', 'Привет.c': 'Привет.c' });
       await openInWindow(harness, archive);
       const names = () => harness.page.locator('[data-testid="row"] .name .text').allTextContents();
       const cp437 = (name: string): string => execFileSync('python3', ['-c', 'import sys; print(sys.argv[1].encode("cp866").decode("cp437"), end="")', name], { encoding: 'utf8' });
