@@ -15,7 +15,7 @@
 // Like testArchive, this is a pure async function over paths with a signal and a progress
 // callback, returning plain JSON, so the worker, the IPC handlers and the command line share it.
 
-import { chmodSync, closeSync, fchmodSync, futimesSync, lstatSync, lutimesSync, mkdirSync, openSync, realpathSync, statSync, symlinkSync, utimesSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, futimesSync, linkSync, lstatSync, lutimesSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, statSync, symlinkSync, unlinkSync, utimesSync } from 'node:fs';
 import { open, readdir, realpath, rename, stat, type FileHandle } from 'node:fs/promises';
 import { makeFolderPath } from './make-folder.js';
 import { probeNames } from './name-probe.js';
@@ -432,8 +432,8 @@ async function extractUntilStopped(
    * is ARCHIVE_CHANGED: looked at on such problems only.
    */
   const noteIo = (code: string): void => noteProblem(code === 'IO' && disk.gone() ? TARGET_GONE : CHANGED_ARCHIVE_CODES.has(code) && archiveChanged() ? ARCHIVE_CHANGED : code);
-  /** Under 'skip' and 'replace', whether an entry of `path` whose own data or link failed so may yet give way to another entry of that path (step 3b). */
-  const mayGiveWay = (code: string, path: string): boolean => policy !== 'rename' && FALLBACK_CODES.has(code) && spans.paths!.mayRepeat(path);
+  /** Whether an entry of `path` whose own data or link failed so may yet give way to another entry of that path (steps 3b and 3c). */
+  const mayGiveWay = (code: string, path: string): boolean => FALLBACK_CODES.has(code) && spans.paths!.mayRepeat(path);
   /** An entry's problem, found in `part` of the directory (undefined: after the last). */
   const fail = (plan: { readonly entry: EntryName; readonly safe: { readonly path: string } }, error: unknown, part: number | undefined): void => {
     if (signal?.aborted) return;
@@ -677,6 +677,30 @@ async function extractUntilStopped(
   }
   // (A disk that filled while one of them was written stops the run here, as it does above.)
   throwIfStopped();
+
+  // 3c. Under 'rename', where the entry that took a path's name first then could not be extracted
+  //     (as in 3b: its data failed its checks, or it is a link pointing outside), the next entry
+  //     of that path was written beside the name as "name (1)", and the name holds nothing: that
+  //     one is moved to it, where skip would have written it. (Sought among the renamed entries
+  //     the result lists; past LISTED_NOTES of them, the rest stay where they were written.)
+  if (policy === 'rename' && problems.kept.length > 0) {
+    const failedFirst = known.chosenAmong('first', failedOnTheirOwn(problems.kept));
+    const next = new Map<string, RenamedEntry & { index: number }>();
+    for (const item of failedFirst.size === 0 ? [] : renamed.first()) {
+      const safe = spans.paths!.safePath(item.entry);
+      if (safe instanceof ZipError || safe.path === item.path) continue;
+      const key = fold === undefined ? safe.path : fold(safe.path);
+      const winner = failedFirst.get(key);
+      if (winner !== undefined && item.index > winner.index && !next.has(key)) next.set(key, item);
+    }
+    for (const [key, item] of next) {
+      throwIfStopped();
+      const winner = failedFirst.get(key)!;
+      if (!disk.moveToFreeName(item.path, winner.path)) continue;
+      renamed.remove(item.index);
+      problems.amendKept(winner.index, `(a later entry, ${item.entry}, was extracted there instead)`);
+    }
+  }
 
   // 4. Folder times and modes.
   await restoreFolders(
@@ -1009,20 +1033,24 @@ function planEntry(
     problems.add(entryProblem(entry, overlap), part);
     return undefined;
   }
-  if (entry.isDirectory && namesTargetItself(entry.name)) return undefined; // "./": the target, there already
+  // A folder's data is never read, but what test refuses without reading it (a folder entry of
+  // another method, or stored with two sizes) is refused here too: both say the entry is bad.
+  const refused = (refusal: ZipError | undefined): boolean => {
+    if (refusal !== undefined) problems.add(entryProblem(entry, refusal), part);
+    return refusal !== undefined;
+  };
+  // "./": the target, there already (and its entry refused as any folder's).
+  if (entry.isDirectory && namesTargetItself(entry.name)) {
+    refused(dataRefusal(entry) ?? storedSizesDiffer(entry));
+    return undefined;
+  }
   const safe = spans.paths!.safePath(entry.name);
   if (safe instanceof ZipError) {
     problems.add(entryProblem(entry, safe), part);
     return undefined;
   }
   const kind: Kind = entry.isDirectory || safe.trailingSlash ? 'directory' : entry.isSymlink ? 'symlink' : 'file';
-  // A folder's data is never read, but what test refuses without reading it (a folder entry of
-  // another method, or stored with two sizes) is refused here too: both say the entry is bad.
-  const refusal = dataRefusal(entry) ?? (kind === 'directory' ? storedSizesDiffer(entry) : undefined);
-  if (refusal !== undefined) {
-    problems.add(entryProblem(entry, refusal), part);
-    return undefined;
-  }
+  if (refused(dataRefusal(entry) ?? (kind === 'directory' ? storedSizesDiffer(entry) : undefined))) return undefined;
   // A path no other entry names needs no memory of it (archive-paths.ts).
   if (!spans.paths!.mayRepeat(safe.path)) return { entry, safe, kind };
   const earlier = known.first(safe.path);
@@ -1346,6 +1374,39 @@ class TargetFolder {
   /** Whether this run created the folder or found it empty. */
   private isFresh(relative: string): boolean {
     return (this.folders.marksOf(relative) & FRESH) !== 0;
+  }
+
+  /**
+   * Moves the file or link this run wrote at `from` to `to`, a name its entry left free (step 3c):
+   * false, with nothing moved, when something is there by now. Never over anything: a file is
+   * linked there first, a link made there anew, either of which fails where the name is taken.
+   */
+  moveToFreeName(from: string, to: string): boolean {
+    const source = this.absoluteOf(from);
+    const destination = this.absoluteOf(to);
+    try {
+      const stats = lstatSync(source);
+      try {
+        if (stats.isSymbolicLink()) symlinkSync(readlinkSync(source, { encoding: 'buffer' }), destination);
+        else linkSync(source, destination);
+      } catch (error) {
+        // A file system without hard links (FAT, exFAT): the file is renamed, once the name is seen free.
+        if (stats.isSymbolicLink() || (error as NodeJS.ErrnoException).code === 'EEXIST' || lstatSync(destination, { throwIfNoEntry: false }) !== undefined) return false;
+        renameSync(source, destination);
+        return true;
+      }
+      try {
+        if (stats.isSymbolicLink()) setWhereHeld(() => lutimesSync(destination, stats.atime, stats.mtime));
+        unlinkSync(source);
+      } catch (error) {
+        // Not both: the one made is taken back.
+        unlinkSync(destination);
+        throw error;
+      }
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Gives up this run's claim on a name (its entry wrote nothing there), for another entry to take. */

@@ -390,6 +390,8 @@ with zipfile.ZipFile('attrs.zip', 'w') as z:
         { name: 'lzma/', kind: 'directory', method: 14 },
         { name: 'fine/', kind: 'directory', method: 0 },
         { name: 'sized/inside.txt', data: 'x' },
+        // The target folder itself, "./" (found by the extract-into fuzzer: it went unsaid).
+        { name: './', kind: 'directory', method: 14 },
       ]),
     );
     const extracted = await extractArchive(archive, path.join(dir, 'out'));
@@ -398,6 +400,7 @@ with zipfile.ZipFile('attrs.zip', 'w') as z:
     expect(lines(extracted.problems)).toEqual([
       ['sized/', 'SIZE_MISMATCH', 'stored entry has compressed size 0 but uncompressed size 255'],
       ['lzma/', 'UNSUPPORTED_METHOD', 'unsupported compression method 14 (LZMA)'],
+      ['./', 'UNSUPPORTED_METHOD', 'unsupported compression method 14 (LZMA)'],
     ]);
     expect(lines(tested.problems)).toEqual(lines(extracted.problems));
     // The folder itself is still made for what lies in it.
@@ -1163,6 +1166,51 @@ describe('extractArchive overwrite policies', () => {
       { entry: 'there.txt', reason: 'there.txt already exists' },
       { entry: 'x.txt', reason: 'an earlier entry is also named x.txt' },
     ]);
+    expectNoPartials(target);
+  });
+
+  it('rename writes the next entry of a name at the name, not beside it, when the one that took the name then fails its checks', async () => {
+    // Found by the extract-into fuzzer: "x (1).txt" was written, and "x.txt" left to nothing.
+    const bad = 0x12345678;
+    const filler: CraftEntry[] = Array.from({ length: 700 }, (_, i) => ({ name: `fill/f${i}.txt`, data: `filler ${i}` }));
+    const archive = writeArchive(
+      dir,
+      'rename-first-fails.zip',
+      craftZip([
+        { name: 'x.txt', data: 'first x', crc32: bad },
+        { name: 'there.txt', data: 'first there', crc32: bad },
+        // Refused once its name is taken: through a link already there that leads outside.
+        { name: 'ln', data: 'evil/secret', kind: 'symlink' },
+        ...filler.slice(0, 350),
+        { name: 'x.txt', data: 'second x' },
+        { name: 'there.txt', data: 'second there' },
+        { name: 'ln', data: 'x.txt', kind: 'symlink' },
+        ...filler.slice(350),
+        { name: 'x.txt', data: 'third x' },
+      ]),
+    );
+    const target = path.join(dir, 'out');
+    mkdirSync(target);
+    writeFileSync(path.join(target, 'there.txt'), 'already there');
+    symlinkSync(dir, path.join(target, 'evil'));
+    const result = await extractArchive(archive, target, { overwrite: 'rename' });
+    expect(readFileSync(path.join(target, 'x.txt'), 'utf8')).toBe('second x');
+    expect(readFileSync(path.join(target, 'x (2).txt'), 'utf8')).toBe('third x');
+    expect(readlinkSync(path.join(target, 'ln'))).toBe('x.txt');
+    // The name of a file that was there is not free: the copy stays where it was written.
+    expect(readFileSync(path.join(target, 'there.txt'), 'utf8')).toBe('already there');
+    expect(readFileSync(path.join(target, 'there (2).txt'), 'utf8')).toBe('second there');
+    expect(tree(target).filter((name) => !name.startsWith('fill'))).toEqual(['evil', 'ln', 'there (2).txt', 'there.txt', 'x (2).txt', 'x.txt']);
+    expect(result.renamed).toEqual([
+      { entry: 'there.txt', path: 'there (2).txt' },
+      { entry: 'x.txt', path: 'x (2).txt' },
+    ]);
+    expect(result.problems.map((p) => [p.entry, p.code, p.message.includes('was extracted there instead')])).toEqual([
+      ['x.txt', 'CRC_MISMATCH', true],
+      ['there.txt', 'CRC_MISMATCH', false],
+      ['ln', 'UNSAFE_SYMLINK', true],
+    ]);
+    expect([result.filesWritten, result.symlinksCreated, result.renamedCount]).toEqual([703, 1, 2]);
     expectNoPartials(target);
   });
 
