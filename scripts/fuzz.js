@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run fuzz -- [SEED] [ITERATIONS] [--extract | --create | --peers]`: the fuzz test's engine
+// `npm run fuzz -- [SEED] [ITERATIONS] [--extract | --create | --peers | --into]`: the fuzz test's engine
 // (scripts/fuzz-core.js) run longer, against the compiled code in build/. Seeds: the peer
 // archives (ZIPDESK_PEER_ZIPS, ../shared/peer-zips or /work/shared/peer-zips; those up to
 // 64 KiB) and a few archives made here with zip and python. Prints outcome counts; each finding
@@ -13,6 +13,8 @@
 // SEED+N, so a finding's "case S" runs again alone as `npm run fuzz -- S 1 --create`.
 // With --peers, each case's tree (only what every tool takes alike) is zipped by zip, bsdtar, 7z
 // and Python, and what each wrote is read and extracted by us (scripts/peer-fuzz-core.js).
+// With --into, each case is a hostile archive extracted twice into a folder that already holds
+// files, folders and links, under a random policy (scripts/extract-fuzz-core.js), some 40 a second.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,11 +23,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCase, makeContainers } from './create-fuzz-core.js';
 import { extractCase, fuzz } from './fuzz-core.js';
+import { extractIntoCase } from './extract-fuzz-core.js';
 import { TOOLS, peerCase } from './peer-fuzz-core.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const build = (module) => import(path.join(root, 'build', 'src-main', module));
-const [{ openZip, bufferSource, findOverlaps }, { buildSafetyReport }, { inspectArchive, inspectEntry }, { ZipError }, { plainEntryData, readSmallEntryAt }, { testArchive }, { extractArchive }, { createArchive }, { openFileSource }] = await Promise.all([
+const [{ openZip, bufferSource, findOverlaps }, { buildSafetyReport }, { inspectArchive, inspectEntry }, { ZipError }, { plainEntryData, readSmallEntryAt }, { testArchive }, { extractArchive }, { createArchive }, { openFileSource }, writer] = await Promise.all([
   build('zip/reader.js'),
   build('zip/safety.js'),
   build('zip/inspect.js'),
@@ -35,16 +38,18 @@ const [{ openZip, bufferSource, findOverlaps }, { buildSafetyReport }, { inspect
   build('archive/extract.js'),
   build('archive/create.js'),
   build('archive/file-source.js'),
+  build('zip/writer.js'),
 ]);
 
 const extracting = process.argv.includes('--extract');
 const creating = process.argv.includes('--create');
 const peering = process.argv.includes('--peers');
-const [seedArgument, iterationsArgument, ...rest] = process.argv.slice(2).filter((arg) => arg !== '--extract' && arg !== '--create' && arg !== '--peers');
+const into = process.argv.includes('--into');
+const [seedArgument, iterationsArgument, ...rest] = process.argv.slice(2).filter((arg) => !['--extract', '--create', '--peers', '--into'].includes(arg));
 const seed = Number(seedArgument ?? Date.now() % 1_000_000);
-const iterations = Number(iterationsArgument ?? (extracting ? 2_000 : creating || peering ? 300 : 20_000));
-if (!Number.isInteger(seed) || !Number.isInteger(iterations) || iterations < 1 || rest.length > 0 || [extracting, creating, peering].filter(Boolean).length > 1) {
-  console.error('usage: node scripts/fuzz.js [SEED] [ITERATIONS] [--extract | --create | --peers]');
+const iterations = Number(iterationsArgument ?? (extracting ? 2_000 : creating || peering ? 300 : into ? 5_000 : 20_000));
+if (!Number.isInteger(seed) || !Number.isInteger(iterations) || iterations < 1 || rest.length > 0 || [extracting, creating, peering, into].filter(Boolean).length > 1) {
+  console.error('usage: node scripts/fuzz.js [SEED] [ITERATIONS] [--extract | --create | --peers | --into]');
   process.exit(2);
 }
 
@@ -60,12 +65,12 @@ function collect(base, relative = '') {
 }
 if (peerDir) collect(peerDir);
 
-if (creating || peering) process.exit(await fuzzTrees());
+if (creating || peering || into) process.exit(await fuzzTrees());
 
 /**
  * The tree fuzzers: cases SEED to SEED+ITERATIONS-1, each in a folder of its own; the peers'
  * small ZIP files go inside the trees. --create zips each tree with our create; --peers with
- * each peer tool, reading what it wrote.
+ * each peer tool, reading what it wrote; --into extracts an archive into a planted tree.
  */
 async function fuzzTrees() {
   const work = mkdtempSync(path.join(tmpdir(), 'zipdesk-fuzz-trees-'));
@@ -76,8 +81,13 @@ async function fuzzTrees() {
   try {
     const made = path.join(work, 'containers');
     mkdirSync(made);
-    const containers = [...makeContainers(made), ...seeds.map((s) => s.bytes)];
+    const containers = into ? [] : [...makeContainers(made), ...seeds.map((s) => s.bytes)];
     const runCase = async (n, folder) => {
+      if (into) {
+        const { outcome, wrong } = await extractIntoCase(n, folder, { extractArchive, testArchive, ZipError, writer });
+        count(outcome);
+        return wrong;
+      }
       if (creating) {
         const { outcome, wrong } = await createCase(n, folder, { createArchive, openZip, openFileSource, testArchive, extractArchive, ZipError }, containers);
         count(outcome);
@@ -92,7 +102,7 @@ async function fuzzTrees() {
       }
       return wrong;
     };
-    console.log(`fuzzing ${creating ? 'create' : `what ${Object.keys(TOOLS).join(', ')} write`}: cases ${seed} to ${seed + iterations - 1}, ${containers.length} ZIP files to put inside`);
+    console.log(`fuzzing ${into ? 'extract into folders that hold things' : creating ? 'create' : `what ${Object.keys(TOOLS).join(', ')} write`}: cases ${seed} to ${seed + iterations - 1}, ${containers.length} ZIP files to put inside`);
     for (let n = seed; n < seed + iterations; n++) {
       const folder = mkdtempSync(path.join(work, `case-${n}-`));
       try {
