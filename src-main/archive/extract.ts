@@ -432,7 +432,7 @@ async function extractUntilStopped(
    * is ARCHIVE_CHANGED: looked at on such problems only.
    */
   const noteIo = (code: string): void => noteProblem(code === 'IO' && disk.gone() ? TARGET_GONE : CHANGED_ARCHIVE_CODES.has(code) && archiveChanged() ? ARCHIVE_CHANGED : code);
-  /** Whether an entry of `path` whose own data or link failed so may yet give way to another entry of that path (steps 3b and 3c). */
+  /** Whether an entry of `path` whose own data or link failed so may yet give way to another entry of that path (steps 3b and 3d). */
   const mayGiveWay = (code: string, path: string): boolean => FALLBACK_CODES.has(code) && spans.paths!.mayRepeat(path);
   /** An entry's problem, found in `part` of the directory (undefined: after the last). */
   const fail = (plan: { readonly entry: EntryName; readonly safe: { readonly path: string } }, error: unknown, part: number | undefined): void => {
@@ -467,6 +467,8 @@ async function extractUntilStopped(
       return false;
     }
   };
+  /** The links made in a target folder that held something before this run, each followed to its end once all are made (step 3c). */
+  const linksToCheck: { readonly path: string; readonly entry: EntryName; readonly target: Buffer }[] = [];
   /** A symbolic link, made only when its target stays inside: false when it was skipped or refused. */
   const placeLink = async (plan: Planned): Promise<boolean> => {
     try {
@@ -490,6 +492,7 @@ async function extractUntilStopped(
       }
       symlinksCreated++;
       if (underNewName(plan.safe, outcome.path)) renamed.add({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
+      if (!disk.startedEmpty) linksToCheck.push({ path: outcome.path, entry: { name: plan.entry.name, index: plan.entry.index }, target: linkTarget });
       return true;
     } catch (error) {
       fail(plan, error, undefined);
@@ -678,7 +681,23 @@ async function extractUntilStopped(
   // (A disk that filled while one of them was written stops the run here, as it does above.)
   throwIfStopped();
 
-  // 3c. Under 'rename', where the entry that took a path's name first then could not be extracted
+  // 3c. Each link was checked as it was made against what lay on its way then (checkLinkReach),
+  //     but links made after it may open a way out through one that was in the target folder
+  //     already: "b/x -> ../e/a" made while "e" did not exist, then "e -> b", beside the user's own
+  //     "b/a -> /elsewhere". Where the target folder held anything, every link made is followed to
+  //     its end once more, and one that leads out is taken back. (Where it held nothing, every
+  //     link on any way is one this run made, each leading inside: none can.)
+  for (const link of linksToCheck) {
+    throwIfStopped();
+    if (!disk.linkLeadsOutside(link.path)) continue;
+    disk.removeLink(link.path);
+    symlinksCreated--;
+    renamed.remove(link.entry.index);
+    const error = new ZipError('UNSAFE_SYMLINK', `symbolic link to ${shownTarget(link.target)} would lead outside the target folder through the links on its way, one of them in it already`, { entry: link.entry.name });
+    problems.add(entryProblem(link.entry, error), undefined);
+  }
+
+  // 3d. Under 'rename', where the entry that took a path's name first then could not be extracted
   //     (as in 3b: its data failed its checks, or it is a link pointing outside), the next entry
   //     of that path was written beside the name as "name (1)", and the name holds nothing: that
   //     one is moved to it, where skip would have written it. (Sought among the renamed entries
@@ -1033,24 +1052,21 @@ function planEntry(
     problems.add(entryProblem(entry, overlap), part);
     return undefined;
   }
-  // A folder's data is never read, but what test refuses without reading it (a folder entry of
-  // another method, or stored with two sizes) is refused here too: both say the entry is bad.
-  const refused = (refusal: ZipError | undefined): boolean => {
-    if (refusal !== undefined) problems.add(entryProblem(entry, refusal), part);
-    return refusal !== undefined;
-  };
-  // "./": the target, there already (and its entry refused as any folder's).
-  if (entry.isDirectory && namesTargetItself(entry.name)) {
-    refused(dataRefusal(entry) ?? storedSizesDiffer(entry));
-    return undefined;
-  }
-  const safe = spans.paths!.safePath(entry.name);
+  const targetItself = entry.isDirectory && namesTargetItself(entry.name); // "./": there already
+  const safe = targetItself ? undefined : spans.paths!.safePath(entry.name);
   if (safe instanceof ZipError) {
     problems.add(entryProblem(entry, safe), part);
     return undefined;
   }
-  const kind: Kind = entry.isDirectory || safe.trailingSlash ? 'directory' : entry.isSymlink ? 'symlink' : 'file';
-  if (refused(dataRefusal(entry) ?? (kind === 'directory' ? storedSizesDiffer(entry) : undefined))) return undefined;
+  const kind: Kind = entry.isDirectory || safe?.trailingSlash === true ? 'directory' : entry.isSymlink ? 'symlink' : 'file';
+  // A folder's data is never read, but what test refuses without reading it (a folder entry of
+  // another method, or stored with two sizes) is refused here too: both say the entry is bad.
+  const refusal = dataRefusal(entry) ?? (kind === 'directory' ? storedSizesDiffer(entry) : undefined);
+  if (refusal !== undefined) {
+    problems.add(entryProblem(entry, refusal), part);
+    return undefined;
+  }
+  if (safe === undefined) return undefined;
   // A path no other entry names needs no memory of it (archive-paths.ts).
   if (!spans.paths!.mayRepeat(safe.path)) return { entry, safe, kind };
   const earlier = known.first(safe.path);
@@ -1162,6 +1178,48 @@ function pathUnder(root: Buffer, at: Buffer): Buffer | undefined {
   if (at.equals(root)) return Buffer.alloc(0);
   const inside = at.length > root.length + 1 && at[root.length] === path.sep.charCodeAt(0) && at.subarray(0, root.length).equals(root);
   return inside ? at.subarray(root.length + 1) : undefined;
+}
+
+/** Links followed on one way at most, as Linux follows them (MAXSYMLINKS): more is a loop. */
+const MAX_LINKS_FOLLOWED = 40;
+
+/**
+ * Where the link at `at` (a path whose folders are real) leads: through every link on its way, as
+ * the file system follows them, as far as its names exist; past the first that does not, the rest
+ * of its names as they stand. Undefined for a loop, which leads nowhere. Paths are bytes here
+ * (latin1 strings for the path functions: one character a byte).
+ */
+function whereLinkLeads(at: Buffer): Buffer | undefined {
+  const text = (bytes: Buffer): string => bytes.toString('latin1');
+  const bytes = (name: string): Buffer => Buffer.from(name, 'latin1');
+  let folder = text(realpathSync.native(bytes(path.dirname(text(at))), { encoding: 'buffer' }));
+  const names: Buffer[] = [];
+  const follow = (link: Buffer): void => {
+    const target = readlinkSync(link, { encoding: 'buffer' });
+    if (path.isAbsolute(text(target))) folder = path.parse(text(target)).root;
+    names.unshift(...targetNames(target));
+  };
+  follow(at);
+  for (let followed = 1; names.length > 0; ) {
+    const name = text(names.shift()!);
+    const next = name === '..' ? path.dirname(folder) : path.join(folder, name);
+    let isLink: boolean;
+    try {
+      isLink = lstatSync(bytes(next)).isSymbolicLink();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+      // Not there: the rest of the names as they stand.
+      return bytes(path.join(next, ...names.map(text)));
+    }
+    if (!isLink) {
+      folder = next;
+      continue;
+    }
+    if (++followed > MAX_LINKS_FOLLOWED) return undefined;
+    follow(bytes(next));
+  }
+  return bytes(folder);
 }
 
 /**
@@ -1376,8 +1434,31 @@ class TargetFolder {
     return (this.folders.marksOf(relative) & FRESH) !== 0;
   }
 
+  /** Whether the target folder was empty, or made, when this run began: nothing in it predates the run. */
+  get startedEmpty(): boolean {
+    return this.isFresh('');
+  }
+
+  /** Whether the link this run made at `relative` leads out of the target folder, followed to its end (step 3c). */
+  linkLeadsOutside(relative: string): boolean {
+    const at = Buffer.from(this.absoluteOf(relative));
+    try {
+      const end = whereLinkLeads(at);
+      return end !== undefined && pathUnder(Buffer.from(this.root), end) === undefined;
+    } catch {
+      // A way that cannot be looked along (a folder on it that cannot be read) is not taken,
+      // as checkLinkReach refuses a link that cannot be followed; a link gone meanwhile is none.
+      return lstatSync(at, { throwIfNoEntry: false }) !== undefined;
+    }
+  }
+
+  removeLink(relative: string): void {
+    unlinkSync(this.absoluteOf(relative));
+    this.linksMade.delete(relative);
+  }
+
   /**
-   * Moves the file or link this run wrote at `from` to `to`, a name its entry left free (step 3c):
+   * Moves the file or link this run wrote at `from` to `to`, a name its entry left free (step 3d):
    * false, with nothing moved, when something is there by now. Never over anything: a file is
    * linked there first, a link made there anew, either of which fails where the name is taken.
    */

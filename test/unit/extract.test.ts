@@ -595,6 +595,30 @@ with zipfile.ZipFile('empty-links.zip', 'w') as z:
   });
 
   it.each([
+    ['made before the link it goes through', ['b/x', 'e']],
+    ['made after it', ['e', 'b/x']],
+  ])('takes back a link that leads outside through another link it makes and one already there (%s)', async (_order, order) => {
+    // Found by the extract-into fuzzer: each link stays inside on its own ("b/x -> ../e/a", and
+    // "e -> b"), but together they lead through the user's own "b/a", which leads outside.
+    const work = path.join(dir, `chain-${order[0]!.replace('/', '-')}`);
+    mkdirSync(path.join(work, 'src', 'b'), { recursive: true });
+    symlinkSync('../e/a', path.join(work, 'src', 'b', 'x'));
+    symlinkSync('b', path.join(work, 'src', 'e'));
+    run('zip', ['-qry', '../chain.zip', ...order], path.join(work, 'src'));
+    const target = path.join(work, 'out');
+    mkdirSync(path.join(target, 'b'), { recursive: true });
+    mkdirSync(path.join(work, 'outside'));
+    symlinkSync('../../outside', path.join(target, 'b', 'a'));
+    const result = await extractArchive(path.join(work, 'chain.zip'), target);
+    expect(result.problems.map((p) => [p.entry, p.code, p.message])).toEqual([
+      ['b/x', 'UNSAFE_SYMLINK', 'symbolic link to "../e/a" would lead outside the target folder through the links on its way, one of them in it already'],
+    ]);
+    expect(result.symlinksCreated).toBe(1);
+    expect(tree(target)).toEqual(['b/', 'b/a', 'e']);
+    expect(readlinkSync(path.join(target, 'e'))).toBe('b');
+  });
+
+  it.each([
     ['zip -y', (): void => {
       // Info-ZIP's zip stores a link's target as the file system holds it.
       mkdirSync(path.join(dir, 'in'));
