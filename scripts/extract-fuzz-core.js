@@ -154,6 +154,14 @@ function makeEntries(c, seed, outside) {
     const modTime = 631_152_000 + c.int(3_155_760_000);
     entries.push({ index: i, name, plainName: hostile ? undefined : plainName, kind, data, bad, mode, modTime, method: bad === 'method' ? 14 : data.length > 0 && c.chance(0.7) ? 8 : 0 });
   }
+  // Now and then enough small files among them for the helper thread (extract-files.ts
+  // helperPays), so that entries of one name are written in different span batches, on either thread.
+  if (c.chance(0.06)) {
+    const fillers = Array.from({ length: 520 }, (_, k) => ({ name: `f/${k}.txt`, plainName: `f/${k}.txt`, kind: 'file', data: Buffer.from(`filler ${k}\n`), mode: 0o644, modTime: 1_000_000_000 + k, method: k % 2 === 0 ? 8 : 0, filler: true }));
+    entries.splice(Math.floor(entries.length / 2), 0, ...fillers.slice(0, 260));
+    entries.push(...fillers.slice(260));
+    entries.forEach((entry, index) => (entry.index = index));
+  }
   return entries;
 }
 
@@ -299,7 +307,7 @@ export async function extractIntoCase(seed, work, api, chosen = {}) {
   };
   const planted = plant(c, target, outside, entries, keyOf);
 
-  const described = `case ${seed} (${overwrite}${folded ? ', case-insensitive' : ''}${nameRules ? ', Windows names' : ''}${selection ? `, selecting ${JSON.stringify(selection)}` : ''}; entries ${entries.map((e) => `${JSON.stringify(e.name)}${e.kind === 'symlink' ? ` -> ${JSON.stringify(e.data.toString())}` : ''}${e.bad ? ` (${e.bad})` : ''}`).join(', ')}; planted ${[...planted].map(([rel, kind]) => `${rel} (${kind})`).join(', ')})`;
+  const described = `case ${seed} (${overwrite}${folded ? ', case-insensitive' : ''}${nameRules ? ', Windows names' : ''}${selection ? `, selecting ${JSON.stringify(selection)}` : ''}; entries ${entries.filter((e) => !e.filler).map((e) => `${JSON.stringify(e.name)}${e.kind === 'symlink' ? ` -> ${JSON.stringify(e.data.toString())}` : ''}${e.bad ? ` (${e.bad})` : ''}`).join(', ')}${entries.some((e) => e.filler) ? ', and 520 files f/N.txt among them' : ''}; planted ${[...planted].slice(0, 40).map(([rel, kind]) => `${rel} (${kind})`).join(', ')}${planted.size > 40 ? `, and ${planted.size - 40} more` : ''})`;
   const wrong = [];
   const say = (text) => wrong.push(`${described}: ${text}`);
   const outsideBefore = snapshot(outside);
