@@ -154,6 +154,15 @@ function makeEntries(c, seed, outside) {
     const modTime = 631_152_000 + c.int(3_155_760_000);
     entries.push({ index: i, name, plainName: hostile ? undefined : plainName, kind, data, bad, mode, modTime, method: bad === 'method' ? 14 : data.length > 0 && c.chance(0.7) ? 8 : 0 });
   }
+  // Links that lead to other entries, and on past them: ways through links this run makes.
+  for (const entry of entries) {
+    if (entry.kind !== 'symlink' || entry.plainName === undefined || !c.chance(0.5)) continue;
+    const others = c.chance(0.5) ? entries.filter((e) => e.kind === 'symlink') : entries;
+    const other = c.pick(others).plainName;
+    if (other === undefined || other === entry.plainName) continue;
+    const way = path.posix.relative(path.posix.dirname(entry.plainName), other.replace(/\/$/, ''));
+    if (way !== '' && way.split('/')[0] !== path.posix.basename(entry.plainName)) entry.data = Buffer.from(c.chance(0.5) ? way : `${way}/${c.pick(SEGMENTS)}`);
+  }
   // Now and then enough small files among them for the helper thread (extract-files.ts
   // helperPays), so that entries of one name are written in different span batches, on either thread.
   if (c.chance(0.06)) {
@@ -207,7 +216,23 @@ function writeArchive(entries, writer) {
  */
 function plant(c, target, outside, entries, keyOf) {
   const planted = new Map();
-  const paths = [...new Set(entries.flatMap((entry) => candidates(entry.name).flatMap((rel) => [...ancestors(rel), rel])))];
+  // Where the entries go, and where their links lead, through the other links as well (so that a
+  // way out through a planted link is tried).
+  const links = new Map(entries.filter((e) => e.kind === 'symlink' && e.plainName !== undefined).map((e) => [e.plainName, e.data.toString()]));
+  const reached = [];
+  for (const [at, target] of links) {
+    let way = path.posix.normalize(`${path.posix.dirname(at)}/${target}`);
+    for (let hop = 0; hop < 3; hop++) {
+      const parts = way.split('/');
+      const through = parts.findIndex((_, i) => links.has(parts.slice(0, i + 1).join('/')));
+      if (through === -1) break;
+      const link = parts.slice(0, through + 1).join('/');
+      way = path.posix.normalize(`${path.posix.dirname(link)}/${links.get(link)}/${parts.slice(through + 1).join('/')}`);
+    }
+    reached.push(way);
+  }
+  const ends = new Set(reached.flatMap(candidates));
+  const paths = [...new Set([...entries.map((entry) => entry.name), ...reached].flatMap((name) => candidates(name).flatMap((rel) => [...ancestors(rel), rel])))];
   // Where names that differ in case or composition are taken for one path, the file system takes
   // them so too (macOS, Windows): nothing is planted at a path the archive also spells otherwise,
   // nor beside one spelled otherwise, which such a file system could not hold.
@@ -229,7 +254,8 @@ function plant(c, target, outside, entries, keyOf) {
     for (const a of ancestors(rel)) if (!planted.has(a)) makeFolder(a);
     const at = path.join(target, rel);
     const up = '../'.repeat(rel.split('/').length);
-    const kind = c.pick(['file', 'file', 'folder', 'link out', 'link out', 'link to a file out', 'link in', 'dangling']);
+    // Where a link of the archive leads, most often a link out.
+    const kind = ends.has(rel) && c.chance(0.5) ? 'link out' : c.pick(['file', 'file', 'folder', 'link out', 'link out', 'link to a file out', 'link in', 'dangling']);
     if (kind === 'file') {
       fs.writeFileSync(at, `planted ${rel}\n`);
       fs.chmodSync(at, c.pick([0o644, 0o600, 0o444]));
@@ -375,8 +401,11 @@ export async function extractIntoCase(seed, work, api, chosen = {}) {
   const checkWritten = (run, result, ranBefore, after, started) => {
     for (const [rel, was] of ranBefore) {
       const now = after.get(rel);
+      // (Under replace, a link entry that replaced it and was then taken back for leading out
+      // through links made after it leaves nothing there: archive/extract.ts step 3c.)
+      const takenBack = () => overwrite === 'replace' && result.problems.some((p) => p.code === 'UNSAFE_SYMLINK' && p.message.includes('through the links on its way') && candidates(p.entry).some((k) => keyOf(k) === keyOf(rel)));
       if (now === undefined) {
-        say(`run ${run}: ${rel} (a ${was.kind}) is gone`);
+        if (!takenBack()) say(`run ${run}: ${rel} (a ${was.kind}) is gone`);
         continue;
       }
       if (was.kind === 'folder') {
@@ -456,10 +485,11 @@ export async function extractIntoCase(seed, work, api, chosen = {}) {
         for (const [rel, now] of second.after) if (!first.after.has(rel) || !same(first.after.get(rel), now)) say(`run 2: ${rel} changed under skip`);
         if (second.result.filesWritten + second.result.symlinksCreated + second.result.directoriesCreated > 0) say(`run 2: wrote ${second.result.filesWritten} files, ${second.result.symlinksCreated} links and ${second.result.directoriesCreated} folders under skip`);
       } else if (overwrite === 'replace') {
-        // Files only: a link is checked against what lies on its way when links are made, and a
-        // link planted there may give way to a file later in the first run (step 3b), so that a
-        // link refused then is made by the second.
-        const shown = (map) => [...map].filter(([, v]) => v.kind === 'file').map(([rel, v]) => `${rel} ${v.bytes} ${v.mode} ${v.mtimeMs}`).join('\n');
+        // Files only, and not where a link entry goes: a link is checked against what lies on its
+        // way when it is made, and a link planted there may give way to a file later in the first
+        // run (step 3b) or to a later link entry, so that a link refused then is made by the second.
+        const linked = new Set(selected.filter((e) => e.kind === 'symlink').flatMap((e) => candidates(e.name).map(keyOf)));
+        const shown = (map) => [...map].filter(([rel, v]) => v.kind === 'file' && !linked.has(keyOf(rel))).map(([rel, v]) => `${rel} ${v.bytes} ${v.mode} ${v.mtimeMs}`).join('\n');
         if (shown(first.after) !== shown(second.after)) say('run 2: other files than run 1 under replace');
       }
     }

@@ -686,14 +686,16 @@ async function extractUntilStopped(
   //     already: "b/x -> ../e/a" made while "e" did not exist, then "e -> b", beside the user's own
   //     "b/a -> /elsewhere". Where the target folder held anything, every link made is followed to
   //     its end once more, and one that leads out is taken back. (Where it held nothing, every
-  //     link on any way is one this run made, each leading inside: none can.)
+  //     link on any way is one this run made, each leading inside: none can.) Under 'replace',
+  //     what such a link replaced is not brought back; had "e" been made first, "b/x" would have
+  //     been refused before it replaced anything.
   for (const link of linksToCheck) {
     throwIfStopped();
     if (!disk.linkLeadsOutside(link.path)) continue;
     disk.removeLink(link.path);
     symlinksCreated--;
     renamed.remove(link.entry.index);
-    const error = new ZipError('UNSAFE_SYMLINK', `symbolic link to ${shownTarget(link.target)} would lead outside the target folder through the links on its way, one of them in it already`, { entry: link.entry.name });
+    const error = new ZipError('UNSAFE_SYMLINK', leadsOutThroughLinks(link.target), { entry: link.entry.name });
     problems.add(entryProblem(link.entry, error), undefined);
   }
 
@@ -1151,6 +1153,11 @@ async function readSymlinkTarget(reader: ZipReader, entry: ZipEntry, signal: Abo
 /** A link target in a message: quoted and escaped as JSON gives text, its bytes that are not UTF-8 as \xNN. */
 function shownTarget(target: Buffer): string {
   return `"${jsonEscapedBytes(target)}"`;
+}
+
+/** Why a link is refused that leads out through links this run made and one that was in the target folder already. */
+function leadsOutThroughLinks(target: Buffer): string {
+  return `symbolic link to ${shownTarget(target)} would lead outside the target folder through the links on its way, one of them in it already`;
 }
 
 const SLASH = 0x2f;
@@ -1711,17 +1718,22 @@ class TargetFolder {
         return; // not there (yet): nothing to follow
       }
       if (stats.isDirectory()) continue;
+      if (!stats.isSymbolicLink()) return; // a file: nothing goes on through it
       const link = madeName(under);
-      if (!stats.isSymbolicLink() || (link !== undefined && this.linksMade.has(link))) return; // a file, or a link checked when this run made it
+      // A link this run made was checked when it was made, but may lead on through one that was
+      // there already: it is followed too. (Where it cannot be, it leads to nothing there yet,
+      // inside, as every link this run made leads.)
+      const madeByThisRun = link !== undefined && this.linksMade.has(link);
       const through = utf8OrEscaped(under).replaceAll(path.sep, '/');
       let real: Buffer;
       try {
         real = realpathSync.native(at, { encoding: 'buffer' });
       } catch {
+        if (madeByThisRun) return;
         throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${shownTarget(linkTarget)} goes through ${through}, a link that was in the target folder already and cannot be followed`);
       }
       const inside = pathUnder(root, real);
-      if (inside === undefined) throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${shownTarget(linkTarget)} would lead outside the target folder through ${through}, a link that was in it already`);
+      if (inside === undefined) throw new ZipError('UNSAFE_SYMLINK', madeByThisRun ? leadsOutThroughLinks(linkTarget) : `symbolic link to ${shownTarget(linkTarget)} would lead outside the target folder through ${through}, a link that was in it already`);
       under = inside;
     }
   }
