@@ -293,6 +293,35 @@ function snapshot(root) {
   return found;
 }
 
+/**
+ * Where the link at `at` leads: every link on its way followed, name by name, as far as the names
+ * exist; past the first that does not, the rest as they stand. Undefined for a loop.
+ */
+function leadsTo(at) {
+  let folder = fs.realpathSync(path.dirname(at));
+  const names = [path.basename(at)];
+  for (let followed = 0; names.length > 0; ) {
+    const name = names.shift();
+    if (name === '' || name === '.') continue;
+    const next = name === '..' ? path.dirname(folder) : path.join(folder, name);
+    let stats;
+    try {
+      stats = fs.lstatSync(next);
+    } catch {
+      return path.join(next, ...names);
+    }
+    if (!stats.isSymbolicLink()) {
+      folder = next;
+      continue;
+    }
+    if (++followed > 40) return undefined;
+    const linkTarget = fs.readlinkSync(next);
+    if (path.isAbsolute(linkTarget)) folder = path.parse(linkTarget).root;
+    names.unshift(...linkTarget.split('/'));
+  }
+  return folder;
+}
+
 const hash = (data) => createHash('sha256').update(data).digest('hex');
 const same = (a, b) => a.kind === b.kind && a.ino === b.ino && a.mode === b.mode && a.bytes === b.bytes && (a.kind === 'folder' || a.mtimeMs === b.mtimeMs);
 
@@ -377,14 +406,8 @@ export async function extractIntoCase(seed, work, api, chosen = {}) {
       const untouched = before.has(rel) && same(before.get(rel), now);
       if (now.kind === 'link' && !untouched) {
         // Followed to its end (through links already there), a link made must stay inside.
-        const from = fs.realpathSync(path.dirname(path.join(target, rel)));
-        let end = path.resolve(from, now.bytes);
-        try {
-          end = fs.realpathSync(end);
-        } catch {
-          // Dangling: where it points, with its folders' links followed as far as they exist.
-        }
-        if (end !== realTarget && !end.startsWith(realTarget + path.sep)) say(`run ${run}: the link ${rel} -> ${now.bytes} leads to ${end}, outside the target`);
+        const end = leadsTo(path.join(target, rel));
+        if (end !== undefined && end !== realTarget && !end.startsWith(realTarget + path.sep)) say(`run ${run}: the link ${rel} -> ${now.bytes} leads to ${end}, outside the target`);
       }
       if (now.kind !== 'link' && !untouched && (now.mode & 0o7000) !== 0) say(`run ${run}: ${rel} has mode ${now.mode.toString(8)}`);
     }

@@ -1459,8 +1459,13 @@ class TargetFolder {
     }
   }
 
+  /** Takes back a link this run made (step 3c); one gone meanwhile is gone. */
   removeLink(relative: string): void {
-    unlinkSync(this.absoluteOf(relative));
+    try {
+      unlinkSync(this.absoluteOf(relative));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
     this.linksMade.delete(relative);
   }
 
