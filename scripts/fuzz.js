@@ -14,7 +14,7 @@
 // With --peers, each case's tree (only what every tool takes alike) is zipped by zip, bsdtar, 7z
 // and Python, and what each wrote is read and extracted by us (scripts/peer-fuzz-core.js).
 // With --into, each case is a hostile archive extracted twice into a folder that already holds
-// files, folders and links, under a random policy (scripts/extract-fuzz-core.js), some 40 a second.
+// files, folders and links, under a random policy (scripts/extract-fuzz-core.js), some 15 a second.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
