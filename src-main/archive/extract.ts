@@ -468,7 +468,7 @@ async function extractUntilStopped(
     }
   };
   /** The links made in a target folder that held something before this run, each followed to its end once all are made (step 3c). */
-  const linksToCheck: { readonly path: string; readonly entry: EntryName; readonly target: Buffer }[] = [];
+  const linksToCheck: { readonly path: string; readonly entry: EntryName; readonly stored: Buffer; readonly made: Buffer }[] = [];
   /** A symbolic link, made only when its target stays inside: false when it was skipped or refused. */
   const placeLink = async (plan: Planned): Promise<boolean> => {
     try {
@@ -492,7 +492,7 @@ async function extractUntilStopped(
       }
       symlinksCreated++;
       if (underNewName(plan.safe, outcome.path)) renamed.add({ index: plan.entry.index, entry: plan.entry.name, path: outcome.path });
-      if (!disk.startedEmpty) linksToCheck.push({ path: outcome.path, entry: { name: plan.entry.name, index: plan.entry.index }, target: linkTarget });
+      if (!disk.startedEmpty) linksToCheck.push({ path: outcome.path, entry: { name: plan.entry.name, index: plan.entry.index }, stored: linkTarget, made: target });
       return true;
     } catch (error) {
       fail(plan, error, undefined);
@@ -691,11 +691,11 @@ async function extractUntilStopped(
   //     been refused before it replaced anything.
   for (const link of linksToCheck) {
     throwIfStopped();
-    if (!disk.linkLeadsOutside(link.path)) continue;
+    if (!disk.linkLeadsOutside(link.path, link.made)) continue;
     disk.removeLink(link.path);
     symlinksCreated--;
     renamed.remove(link.entry.index);
-    const error = new ZipError('UNSAFE_SYMLINK', leadsOutThroughLinks(link.target), { entry: link.entry.name });
+    const error = new ZipError('UNSAFE_SYMLINK', leadsOutThroughLinks(link.stored), { entry: link.entry.name });
     problems.add(entryProblem(link.entry, error), undefined);
   }
 
@@ -1191,22 +1191,21 @@ function pathUnder(root: Buffer, at: Buffer): Buffer | undefined {
 const MAX_LINKS_FOLLOWED = 40;
 
 /**
- * Where the link at `at` (a path whose folders are real) leads: through every link on its way, as
+ * Where a link in `folder` (a real folder) to `target` leads: through every link on its way, as
  * the file system follows them, as far as its names exist; past the first that does not, the rest
  * of its names as they stand. Undefined for a loop, which leads nowhere. Paths are bytes here
  * (latin1 strings for the path functions: one character a byte).
  */
-function whereLinkLeads(at: Buffer): Buffer | undefined {
+function whereLinkLeads(folderBytes: Buffer, linkTarget: Buffer): Buffer | undefined {
   const text = (bytes: Buffer): string => bytes.toString('latin1');
   const bytes = (name: string): Buffer => Buffer.from(name, 'latin1');
-  let folder = text(realpathSync.native(bytes(path.dirname(text(at))), { encoding: 'buffer' }));
+  let folder = text(folderBytes);
   const names: Buffer[] = [];
-  const follow = (link: Buffer): void => {
-    const target = readlinkSync(link, { encoding: 'buffer' });
+  const follow = (target: Buffer): void => {
     if (path.isAbsolute(text(target))) folder = path.parse(text(target)).root;
     names.unshift(...targetNames(target));
   };
-  follow(at);
+  follow(linkTarget);
   for (let followed = 1; names.length > 0; ) {
     const name = text(names.shift()!);
     const next = name === '..' ? path.dirname(folder) : path.join(folder, name);
@@ -1224,7 +1223,7 @@ function whereLinkLeads(at: Buffer): Buffer | undefined {
       continue;
     }
     if (++followed > MAX_LINKS_FOLLOWED) return undefined;
-    follow(bytes(next));
+    follow(readlinkSync(bytes(next), { encoding: 'buffer' }));
   }
   return bytes(folder);
 }
@@ -1446,11 +1445,11 @@ class TargetFolder {
     return this.isFresh('');
   }
 
-  /** Whether the link this run made at `relative` leads out of the target folder, followed to its end (step 3c). */
-  linkLeadsOutside(relative: string): boolean {
-    const at = Buffer.from(this.absoluteOf(relative));
+  /** Whether the link to `linkTarget` this run made at `relative` leads out of the target folder, followed to its end (step 3c). */
+  linkLeadsOutside(relative: string, linkTarget: Buffer): boolean {
+    const at = this.absoluteOf(relative);
     try {
-      const end = whereLinkLeads(at);
+      const end = whereLinkLeads(Buffer.from(path.dirname(at)), linkTarget);
       return end !== undefined && pathUnder(Buffer.from(this.root), end) === undefined;
     } catch {
       // A way that cannot be looked along (a folder on it that cannot be read) is not taken,
