@@ -14,4 +14,4 @@ export interface ExtractIntoApi {
   };
 }
 
-export function extractIntoCase(seed: number, work: string, api: ExtractIntoApi, chosen?: { readonly overwrite?: OverwritePolicy }): Promise<{ outcome: OverwritePolicy; wrong: string[] }>;
+export function extractIntoCase(seed: number, work: string, api: ExtractIntoApi, chosen?: { readonly overwrite?: OverwritePolicy }): Promise<{ outcome: OverwritePolicy; happened: string[]; wrong: string[] }>;

@@ -329,7 +329,9 @@ const same = (a, b) => a.kind === b.kind && a.ino === b.ino && a.mode === b.mode
  * One case: the archive and the planted target built in `work` (an empty folder) from `seed`,
  * tested, then extracted twice (api: extractArchive, testArchive, ZipError, and writer:
  * zip/writer.ts's localFileHeader, centralDirectoryHeader, endOfCentralDirectory and
- * toDosDateTime). `chosen` fixes the policy. Returns the policy as the outcome, and what went wrong.
+ * toDosDateTime). `chosen` fixes the policy. Returns the policy as the outcome, what happened
+ * (`happened`: which problem codes the first run gave, whether it skipped, renamed, replaced what
+ * was there, made links, and how the case was set up), and what went wrong.
  */
 export async function extractIntoCase(seed, work, api, chosen = {}) {
   const c = chooser(seed);
@@ -365,6 +367,8 @@ export async function extractIntoCase(seed, work, api, chosen = {}) {
   const described = `case ${seed} (${overwrite}${folded ? ', case-insensitive' : ''}${nameRules ? ', Windows names' : ''}${selection ? `, selecting ${JSON.stringify(selection)}` : ''}; entries ${entries.filter((e) => !e.filler).map((e) => `${JSON.stringify(e.name)}${e.kind === 'symlink' ? ` -> ${JSON.stringify(e.data.toString())}` : ''}${e.bad ? ` (${e.bad})` : ''}`).join(', ')}${entries.some((e) => e.filler) ? ', and 520 files f/N.txt among them' : ''}; planted ${[...planted].slice(0, 40).map(([rel, kind]) => `${rel} (${kind})`).join(', ')}${planted.size > 40 ? `, and ${planted.size - 40} more` : ''})`;
   const wrong = [];
   const say = (text) => wrong.push(`${described}: ${text}`);
+  const happened = new Set([...(folded ? ['case-insensitive'] : []), ...(nameRules ? ['Windows names'] : []), ...(selection ? ['a selection'] : []), ...(entries.some((e) => e.filler) ? ['fillers'] : [])]);
+  if ([...planted.values()].some((kind) => kind.startsWith('link') && kind.endsWith(' out'))) happened.add('a link out planted');
   const outsideBefore = snapshot(outside);
   const before = snapshot(target);
 
@@ -388,6 +392,13 @@ export async function extractIntoCase(seed, work, api, chosen = {}) {
       return undefined;
     }
     const after = snapshot(target);
+    if (run === 1) {
+      for (const p of result.problems) happened.add(`problem ${p.code}`);
+      if (result.skipped.length > 0) happened.add('skipped');
+      if (result.renamed.length > 0) happened.add('renamed');
+      if (result.symlinksCreated > 0) happened.add('links made');
+      if ([...ranBefore].some(([rel, was]) => was.kind !== 'folder' && after.has(rel) && !same(was, after.get(rel)))) happened.add(`replaced what was there`);
+    }
     checkSafety(run, after);
     checkWritten(run, result, ranBefore, after, started);
     return { result, after };
@@ -519,5 +530,5 @@ export async function extractIntoCase(seed, work, api, chosen = {}) {
   }
   // Read-only folders would keep a user who is not root from removing the case.
   for (const [rel, now] of snapshot(target)) if (now.kind === 'folder') fs.chmodSync(path.join(target, rel), 0o755);
-  return { outcome: overwrite, wrong };
+  return { outcome: overwrite, happened: [...happened], wrong };
 }

@@ -25,18 +25,17 @@ function caseFolder(name: string): string {
 
 describe('extract into a folder that holds things, fuzzed', () => {
   it('hostile archives, planted targets, every policy, twice: nothing outside changes, and what is written is what the policy says', async () => {
-    const outcomes = new Map<string, number>();
+    const cases = new Map<string, number>();
     for (let seed = 47_000; seed < 47_090; seed++) {
       const overwrite = (['skip', 'replace', 'rename'] as const)[seed % 3]!;
-      const { outcome, wrong } = await extractIntoCase(seed, caseFolder(`case-${seed}`), api, { overwrite });
+      const { outcome, happened, wrong } = await extractIntoCase(seed, caseFolder(`case-${seed}`), api, { overwrite });
       expect(wrong, `seed ${seed}`).toEqual([]);
-      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+      for (const what of [outcome, ...happened]) cases.set(what, (cases.get(what) ?? 0) + 1);
     }
-    expect([...outcomes].sort()).toEqual([
-      ['rename', 30],
-      ['replace', 30],
-      ['skip', 30],
-    ]);
+    // What these cases went through, each in several of them: a change to the cases that stops
+    // one of these from happening leaves the checks above with less to check, and fails here.
+    const wanted = ['skip', 'replace', 'rename', 'problem UNSAFE_PATH', 'problem UNSAFE_SYMLINK', 'problem CRC_MISMATCH', 'problem UNSUPPORTED_METHOD', 'problem ENCRYPTED', 'skipped', 'renamed', 'replaced what was there', 'links made', 'a link out planted', 'fillers', 'a selection', 'case-insensitive', 'Windows names'];
+    expect(wanted.filter((what) => (cases.get(what) ?? 0) < 3), JSON.stringify([...cases].sort())).toEqual([]);
   }, 120_000);
 
   it("the case's checks catch what they look for", async () => {
