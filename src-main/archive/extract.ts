@@ -38,6 +38,7 @@ import { canReadChunks, dataRefusal, storedSizesDiffer } from '../zip/entry-data
 import type { ArchivePaths } from './archive-paths.js';
 import { ExtractProblems, FirstByIndex } from './extract-problems.js';
 import { NAME_BYTES, cutToBytes } from './temp-stem.js';
+import { fullCollection } from './full-collection.js';
 import { folderMaking, systemParams } from './system-words.js';
 import { fileSystemRefused, setWhereHeld, throwUnlessRefused } from './attributes.js';
 import { EntryList, MadeFolders, type FolderNames, type MadeFolder } from './extract-later.js';
@@ -211,6 +212,13 @@ const CHANGE_TIME_SLACK_MS = 100;
 export const SHARED_FOLDER_TIMES = 20_000;
 /** Folders whose times are set in one go, here or by the helper. */
 const FOLDER_TIMES_CHUNK = 2048;
+/**
+ * Entries from which pass 1's arrays (16 bytes an entry that die with it) are worth a full
+ * collection, some 5 ms: 4 MB of them.
+ */
+const COLLECT_AFTER_ENTRIES = 250_000;
+/** Made once, as the module loads: before any helper thread starts (full-collection.ts). */
+const collect = fullCollection();
 
 interface Planned {
   readonly entry: ZipEntry;
@@ -409,6 +417,9 @@ async function extractUntilStopped(
     await writers?.close();
     throw error;
   }
+  // Pass 1's arrays of the entries' starts and ends are garbage now, outside the JavaScript heap,
+  // where V8 may leave them for seconds (full-collection.ts): collected at once for a large archive.
+  if (spans.dataEnds.length >= COLLECT_AFTER_ENTRIES) collect?.();
   // Pass 1 counted the files: a helper started for an archive of many folders and few files
   // would only take memory (some 25 MB).
   const filesPay = helperPays({ count: spans.files, bytesTotal: spans.bytesTotal });

@@ -15,7 +15,7 @@ import type { Log } from '../log/types.js';
 import type { ArchiveNote } from '../zip/model.js';
 import { ZipError, isZipError, wordedAs } from '../zip/errors.js';
 import { codePageOf, type CodePage } from '../zip/names.js';
-import { fullCollection } from './full-collection.js';
+import { fullCollection } from '../archive/full-collection.js';
 import {
   type FromWorker,
   INTERNAL,
@@ -299,7 +299,7 @@ export function describeFailure(request: WorkerJobRequest, error: unknown): JobE
 let current: { jobId: JobId; controller: AbortController } | undefined;
 
 /**
- * A job that ran at least this long is followed by a full collection (jobs/full-collection.ts),
+ * A job that ran at least this long is followed by a full collection (archive/full-collection.ts),
  * which takes some 10 ms: a batch of thousands of small folders is as many short jobs, each
  * followed by none.
  */

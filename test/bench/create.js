@@ -166,7 +166,7 @@ async function main() {
       if (timeRatio > c.time) failures.push(`${c.corpus} time ${timeRatio.toFixed(3)} > ${c.time}`);
       if (sizeRatio > c.size) failures.push(`${c.corpus} size ${sizeRatio.toFixed(4)} > ${c.size}`);
       if (peakRss > 150) failures.push(`${c.corpus} peak RSS ${peakRss.toFixed(0)} MB > 150`);
-      // The memory target holds for a session's later jobs too (jobs/full-collection.ts).
+      // The memory target holds for a session's later jobs too (archive/full-collection.ts).
       if (twice.maxRssMb > 150) failures.push(`${c.corpus} peak RSS over two jobs ${twice.maxRssMb.toFixed(0)} MB > 150`);
       if (p99 >= 20) failures.push(`${c.corpus} event-loop p99 ${p99.toFixed(1)} ms ≥ 20`);
     }

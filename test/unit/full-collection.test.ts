@@ -1,10 +1,10 @@
-// The jobs worker's collection between two jobs (jobs/full-collection.ts): V8's own, had without
-// leaving a V8 flag changed.
+// V8's full collection (archive/full-collection.ts), had without leaving a V8 flag changed: the
+// jobs worker runs it between two jobs, extract after pass 1 of a large archive.
 
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { fullCollection } from '../../src-main/jobs/full-collection.js';
+import { fullCollection } from '../../src-main/archive/full-collection.js';
 
 describe('fullCollection', () => {
   it("collects at once what nothing holds (a dead buffer's memory too), and leaves V8's flags as they were", async () => {
