@@ -397,7 +397,7 @@ export async function extractIntoCase(seed, work, api, chosen = {}) {
       if (result.skipped.length > 0) happened.add('skipped');
       if (result.renamed.length > 0) happened.add('renamed');
       if (result.symlinksCreated > 0) happened.add('links made');
-      if ([...ranBefore].some(([rel, was]) => was.kind !== 'folder' && after.has(rel) && !same(was, after.get(rel)))) happened.add(`replaced what was there`);
+      if ([...ranBefore].some(([rel, was]) => was.kind !== 'folder' && after.has(rel) && !same(was, after.get(rel)))) happened.add('replaced what was there');
     }
     checkSafety(run, after);
     checkWritten(run, result, ranBefore, after, started);
