@@ -111,6 +111,8 @@ export interface CreateOptions {
   readonly onProgress?: (progress: CreateProgress) => void;
   /** Called with the temporary output path once it exists. */
   readonly onTempPath?: (tempPath: string, identity: string) => void;
+  /** Resolves once that path is recorded: the archive is put in place only after (temp-file.ts TempFileOptions). */
+  readonly tempRecorded?: () => Promise<void>;
   readonly log?: Log;
   /** Compress on helper threads (one per core); default true. False compresses on the calling thread. */
   readonly helperThread?: boolean;
@@ -203,7 +205,7 @@ export async function createArchive(options: CreateOptions): Promise<CreateResul
         await writer.output.finish();
         return { ...summary, zip64: summary.zip64 || needsZip64End(end), outputBytes: writer.output.position };
       },
-      { onExists, onTempPath: options.onTempPath, ...(options.numbered && { numbered: options.numbered }) },
+      { onExists, onTempPath: options.onTempPath, tempRecorded: options.tempRecorded, ...(options.numbered && { numbered: options.numbered }) },
     );
   } finally {
     signal?.removeEventListener('abort', abandon);

@@ -32,6 +32,12 @@ export interface TempFileOptions {
    */
   readonly onTempPath?: (tempPath: string, identity: string) => void;
   /**
+   * Resolves once whoever heard onTempPath has recorded it: the finished file is put in place only
+   * after, since a file put in place before that record, and a crash between the two, would leave
+   * the supervisor nothing to know it by (jobs/client.ts finishedBeforeTheEnd). Rejects to stop.
+   */
+  readonly tempRecorded?: () => Promise<void>;
+  /**
    * With 'unique': the target is `base` numbered `from` already (a batch planned `NAME (2).zip`
    * because NAME.zip was taken); if it is taken too, numbering goes on from there, `NAME (3).zip`,
    * not `NAME (2) (2).zip`. A name's own "(7)" is not taken for a number.
@@ -115,6 +121,7 @@ export async function withTempFile<T>(
     if (onExists === 'replace') await keepPermissions(handle, finalPath);
     await handle.close();
     handle = undefined;
+    await options.tempRecorded?.();
     let placed: string;
     try {
       placed = await place(tempPath, finalPath, onExists, options.numbered);

@@ -84,6 +84,8 @@ interface InFlight {
   userCancelled?: boolean;
   /** Shared with the worker (ToWorker 'run'): set when the job is cancelled. */
   readonly cancelFlag: Int32Array;
+  /** Shared with the worker (ToWorker 'run'): set once its temporary file is saved with the running job. */
+  readonly tempSaved: Int32Array;
 }
 
 /** Sessions in a row that may end while one job runs before it is no longer resumed. */
@@ -134,6 +136,7 @@ export class JobClient {
     this.workerPath = options.workerPath ?? defaultWorkerPath();
     this.cancelGraceMs = options.cancelGraceMs ?? CANCEL_GRACE_MS;
     this.store = options.persistPath === undefined ? undefined : new PendingJobStore(options.persistPath);
+    this.store?.removeLeftTemps((pid) => !processAlive(pid));
     const loaded = (this.store?.load((message) => this.log.warn(message)) ?? []).filter((job) => !this.finishedBeforeTheEnd(job));
     // A job the user had cancelled as the last session ended, before it stopped, is not offered again.
     this.interrupted = loaded.filter((job) => {
@@ -369,7 +372,9 @@ export class JobClient {
 
   private runOnWorker(jobId: JobId, request: WorkerJobRequest): Promise<void> {
     return new Promise<void>((resolve) => {
-      const running: InFlight = { jobId, request, resolve, startedAt: Date.now(), cancelFlag: new Int32Array(new SharedArrayBuffer(4)) };
+      const running: InFlight = { jobId, request, resolve, startedAt: Date.now(), cancelFlag: new Int32Array(new SharedArrayBuffer(4)), tempSaved: new Int32Array(new SharedArrayBuffer(4)) };
+      // Nothing to wait for where no job is kept on disk.
+      if (!this.store) running.tempSaved[0] = 1;
       this.inFlight = running;
       try {
         running.worker = this.ensureWorker();
@@ -384,7 +389,7 @@ export class JobClient {
       // for a batch, not at every start).
       if (this.added !== this.addedSaved) this.saveQueue();
       this.saveRunning();
-      this.post({ type: 'run', jobId, request, cancel: running.cancelFlag.buffer as SharedArrayBuffer });
+      this.post({ type: 'run', jobId, request, cancel: running.cancelFlag.buffer as SharedArrayBuffer, tempSaved: running.tempSaved.buffer as SharedArrayBuffer });
     });
   }
 
@@ -461,6 +466,9 @@ export class JobClient {
           this.inFlight.tempPath = message.tempPath;
           this.inFlight.tempIdentity = message.tempIdentity;
           this.saveRunning();
+          // (Also when the save failed, which is logged: the job is not held up for it.)
+          Atomics.store(this.inFlight.tempSaved, 0, 1);
+          Atomics.notify(this.inFlight.tempSaved, 0);
         }
         return;
       case 'started':

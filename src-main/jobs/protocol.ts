@@ -190,9 +190,11 @@ export type ToWorker =
   /**
    * `cancel` is a 32-bit flag the client sets to 1 as it cancels the job: seen at once by the
    * worker busy with synchronous work (writing a batch of small files), which hears the 'cancel'
-   * message only once it is free.
+   * message only once it is free. `tempSaved` is a 32-bit flag the client sets to 1 once the job's
+   * temporary file (FromWorker 'temp') is saved with the running job, or at once when it keeps no
+   * jobs on disk: a create puts its archive in place only after (worker.ts whenTempSaved).
    */
-  | { readonly type: 'run'; readonly jobId: JobId; readonly request: WorkerJobRequest; readonly cancel: SharedArrayBuffer }
+  | { readonly type: 'run'; readonly jobId: JobId; readonly request: WorkerJobRequest; readonly cancel: SharedArrayBuffer; readonly tempSaved: SharedArrayBuffer }
   | { readonly type: 'cancel'; readonly jobId: JobId }
   /** No job runs and none will: the worker ends its helper threads, then itself (exit code 0). */
   | { readonly type: 'end' }

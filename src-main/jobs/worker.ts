@@ -95,6 +95,8 @@ export interface JobContext {
   readonly cancelFlag: SharedArrayBuffer;
   readonly onProgress: (progress: EngineProgress) => void;
   readonly onTempPath: (tempPath: string, identity: string) => void;
+  /** Resolves once the client has saved what onTempPath told it (whenTempSaved). */
+  readonly tempRecorded: () => Promise<void>;
   readonly log: Log;
 }
 
@@ -307,7 +309,24 @@ const COLLECT_AFTER_MS = 1000;
 /** Made before the first job, so before any helper thread starts. */
 const collect = fullCollection();
 
-async function run(jobId: JobId, request: WorkerJobRequest, cancelFlag: SharedArrayBuffer): Promise<void> {
+/**
+ * Resolves once the client has saved the job's temporary file (ToWorker 'run' `tempSaved`); rejects
+ * when the job is cancelled meanwhile. A create waits for it before it puts its archive in place:
+ * put there first, and the app ended before the client saved that file's identity, the next start
+ * would not know the archive for the job's, and would run the job again (a batch's making
+ * `NAME (2).zip` beside it). The client has saved it long before, unless its thread was busy as a
+ * small job ended.
+ */
+async function whenTempSaved(saved: Int32Array, signal: AbortSignal): Promise<void> {
+  while (Atomics.load(saved, 0) === 0) {
+    signal.throwIfAborted();
+    // (A cancel reaches this thread as a message, which the wait lets through: it is seen within 50 ms.)
+    const wait = Atomics.waitAsync(saved, 0, 0, 50);
+    if (wait.async) await wait.value;
+  }
+}
+
+async function run(jobId: JobId, request: WorkerJobRequest, cancelFlag: SharedArrayBuffer, tempSaved: SharedArrayBuffer): Promise<void> {
   const controller = new AbortController();
   const flag = new Int32Array(cancelFlag);
   current = { jobId, controller };
@@ -319,6 +338,7 @@ async function run(jobId: JobId, request: WorkerJobRequest, cancelFlag: SharedAr
     cancelFlag,
     onProgress: (progress) => reporter.update(progress),
     onTempPath: (tempPath, tempIdentity) => post({ type: 'temp', jobId, tempPath, tempIdentity }),
+    tempRecorded: () => whenTempSaved(new Int32Array(tempSaved), controller.signal),
     log,
   };
   // A job cancelled before this thread took it up (the client sets the flag at once; a thread
@@ -353,7 +373,7 @@ let crashBeforeReporting: number | undefined;
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'run':
-      void run(message.jobId, message.request, message.cancel);
+      void run(message.jobId, message.request, message.cancel, message.tempSaved);
       return;
     case 'cancel':
       if (current?.jobId === message.jobId) current.controller.abort();

@@ -772,7 +772,11 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
       { jobId: 'l', request: { kind: 'create', outputPath: path.join(dir, 'o.zip'), sources: [dir], level: 11 } },
       { jobId: 't', request: { kind: 'test', archivePath: path.join(dir, 'a.zip') }, tempPath: 3 },
       { request: { kind: 'test', archivePath: path.join(dir, 'a.zip') } },
+      { jobId: 'e', request: { kind: 'extract', archivePath: path.join(dir, 'a.zip'), outputDir: path.join(dir, 'out'), nameEncoding: 437 } },
+      { jobId: 'n', request: { kind: 'test', archivePath: path.join(dir, 'a.zip'), nameEncoding: ['cp437'] } },
       good,
+      // Listed twice: it would run twice.
+      { ...good, request: { kind: 'test', archivePath: path.join(dir, 'b.zip') } },
     ];
     writeFileSync(persistPath, JSON.stringify({ version: 1, jobs }));
     const warnings: string[] = [];
@@ -785,6 +789,9 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
       'job l: a create whose level is not 0 to 9',
       'job t: its state is not what this version writes',
       'no job id',
+      'job e: an extract whose name encoding is not a string',
+      'job n: a test whose name encoding is not a string',
+      'job ok is listed before',
     ]);
   });
 
@@ -793,7 +800,7 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     mkdirSync(dir);
     const persistPath = path.join(dir, 'pending.json');
     const warnings: string[] = [];
-    for (const [text, why] of [['{"version": 2, "jobs": []}', 'not a version 1 list of jobs'], ['{"version": 1, "jobs": [', 'JSON']] as const) {
+    for (const [text, why] of [['{"version": 2, "jobs": []}', 'not a version 1 list of jobs'], ['{"version": 1, "jobs": [', 'JSON'], ['null', 'not a version 1 list of jobs'], ['[]', 'not a version 1 list of jobs']] as const) {
       writeFileSync(persistPath, text);
       expect(new PendingJobStore(persistPath).load((message) => warnings.push(message))).toEqual([]);
       expect(warnings.at(-1)).toContain(`the pending jobs in ${persistPath} cannot be read (`);
@@ -802,10 +809,10 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
       expect(existsSync(persistPath)).toBe(false);
     }
     expect(new PendingJobStore(path.join(dir, 'none.json')).load((message) => warnings.push(message))).toEqual([]);
-    expect(warnings).toHaveLength(2);
+    expect(warnings).toHaveLength(4);
   });
 
-  it('the running record takes its changes as lines appended, is written whole once the queue file holds what ended, and a last line cut short is left out', () => {
+  it('the running record takes its changes as lines appended, is written whole once the queue file holds what ended, and a last line cut short is left out', async () => {
     const dir = path.join(root, 'running-lines');
     mkdirSync(dir);
     const persistPath = path.join(dir, 'pending.json');
@@ -845,6 +852,33 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     // As the version before wrote it: one record, no newline.
     writeFileSync(runningPath, JSON.stringify({ version: 1, ended: ['a'], running: job('b') }));
     expect(loaded()).toEqual(['b running', 'c']);
+    // Not a record at all (JSON's null, a number, a list): ignored with a warning, as a damaged
+    // one is; null stopped the app's start (a TypeError out of the client's constructor).
+    for (const text of ['null\n', '7\n', '[]\n']) {
+      writeFileSync(runningPath, text);
+      const said: string[] = [];
+      expect(loaded(said)).toEqual(['b', 'c']);
+      expect(said).toEqual([`the running job in ${runningPath} cannot be read (not a version 1 record); it is ignored`]);
+    }
+    const client = new JobClient({ persistPath });
+    expect(client.interruptedJobs().map((j) => j.jobId)).toEqual(['b', 'c']);
+    client.discardInterrupted();
+    await client.close();
+  });
+
+  it('removes the temporary files that saves of an app that fell as it wrote them left, not those of a live process', async () => {
+    const dir = path.join(root, 'save-temps');
+    mkdirSync(dir);
+    const persistPath = path.join(dir, 'pending.json');
+    // A process that has ended: a child's pid once it has exited.
+    const child = spawn(process.execPath, ['-e', '0']);
+    const dead = await new Promise<number>((resolve) => child.on('exit', () => resolve(child.pid!)));
+    const left = [`pending.json.${dead}.tmp`, `pending.json.${dead}.3.tmp`, `pending.json.running.${dead}.tmp`];
+    const kept = [`pending.json.${process.pid}.tmp`, `pending.json.${process.pid}.2.tmp`, `pending.json.${dead}.x.tmp`, `other.json.${dead}.tmp`, `pending.json.${dead}.tmp.bak`, 'pending.json.unreadable'];
+    for (const name of [...left, ...kept]) writeFileSync(path.join(dir, name), 'x');
+    const client = new JobClient({ persistPath });
+    await client.close();
+    expect(readdirSync(dir).sort()).toEqual([...kept].sort());
   });
 
   it('a job that was running each time the app ended (twice) is not resumed again; the others are', async () => {
@@ -1132,6 +1166,63 @@ client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'la
     await client.close();
     expect(readdirSync(dir).sort()).toEqual(['later.zip', 'run.mjs', 'small (2).zip', 'small.zip']);
     expect(readFileSync(placed).equals(archive)).toBe(true);
+    execFileSync('unzip', ['-tqq', placed]);
+  });
+
+  it('a create puts its archive in place only once the running record holds its temporary file: killed before, the job is run again and makes no NAME (3).zip', async () => {
+    const dir = path.join(root, 'kill9-before-recorded');
+    mkdirSync(dir);
+    const persistPath = path.join(dir, 'pending.json');
+    writeFileSync(path.join(dir, 'small.zip'), 'taken: the batch plans small (2).zip');
+    const placed = path.join(dir, 'small (2).zip');
+    await killedWhenSaid(
+      dir,
+      `const fs = await import('node:fs');
+const path = await import('node:path');
+const client = new JobClient({ persistPath: ${JSON.stringify(persistPath)} });
+const dir = ${JSON.stringify(dir)};
+// The temporary archive is written whole: it ends with its end record (no comment).
+const written = () => fs.readdirSync(dir).some((name) => {
+  if (!name.includes('zipdesk-tmp')) return false;
+  const bytes = fs.readFileSync(path.join(dir, name));
+  return bytes.length >= 22 && bytes.readUInt32LE(bytes.length - 22) === 0x06054b50;
+});
+let stopped = false;
+client.onEvent((e) => {
+  if (e.type !== 'started' || stopped) return;
+  stopped = true;
+  // This thread stops as the job starts (a hung window, then the kill), before it hears of the
+  // job's temporary file. The worker writes the archive, then waits for that file to be saved.
+  let writtenAt;
+  while (!fs.existsSync(${JSON.stringify(placed)})) {
+    if (writtenAt === undefined && written()) writtenAt = Date.now();
+    if (writtenAt !== undefined && Date.now() - writtenAt > 500) break;
+  }
+  fs.writeSync(1, 'stopped\\n');
+  for (;;) {}
+});
+client.enqueue({ kind: 'batch', folders: [${JSON.stringify(small)}], outputDir: dir });
+client.enqueue({ kind: 'create', outputPath: ${JSON.stringify(path.join(dir, 'later.zip'))}, sources: [${JSON.stringify(small)}] });`,
+      'stopped',
+    );
+    // Killed with the archive written but not in place, and the record without its file.
+    expect(existsSync(placed)).toBe(false);
+    const saved = new PendingJobStore(persistPath).load();
+    expect(saved.map((job) => [job.request.kind === 'create' && path.basename(job.request.outputPath), job.running === true, job.tempIdentity !== undefined])).toEqual([
+      ['small (2).zip', true, false],
+      ['later.zip', false, false],
+    ]);
+
+    // Next start: its temporary file is removed, and both jobs are offered again.
+    const client = new JobClient({ persistPath });
+    expect(noTemps(dir)).toEqual([]);
+    expect(client.interruptedJobs().map((job) => job.request.kind === 'create' && path.basename(job.request.outputPath))).toEqual(['small (2).zip', 'later.zip']);
+    const rec = record(client);
+    const ids = client.resumeInterrupted();
+    await rec.ended(ids);
+    await client.close();
+    expect(rec.events.filter((e) => isEndEvent(e)).map((e) => e.type)).toEqual(['done', 'done']);
+    expect(readdirSync(dir).sort()).toEqual(['later.zip', 'run.mjs', 'small (2).zip', 'small.zip']);
     execFileSync('unzip', ['-tqq', placed]);
   });
 
