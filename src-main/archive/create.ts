@@ -58,7 +58,7 @@ import { type LargeFile, LargeFileFeeder, isLargeFile } from './large-files.js';
 import { type FileSource, openFileSource } from './file-source.js';
 import { systemParams } from './system-words.js';
 import { type CompressPool, givePool, helperPath, takePool } from './parallel.js';
-import { type PlannedEntry, type SkippedSource, changed, endsWithSeparator, checkUnchanged, ioError, readExactly, throwIfAborted, walk } from './sources.js';
+import { type PlannedEntry, type SkippedSource, changed, endsWithSeparator, checkStillThere, ioError, readExactly, throwIfAborted, walk } from './sources.js';
 import { type Numbered, type OnExists, checkNameFits, tempPathFor, withTempFile } from './temp-file.js';
 
 /** Small files (not isLargeFile) go to a helper in batches of at most BATCH_BYTES or this many files. */
@@ -566,7 +566,7 @@ class EntryWriter {
         }
         const record = withData(base, plan.method, crc32, compressedSize, zip64LocalSizes, plan.level);
         await this.output.patch(base.relativeOffsetOfLocalHeader, localFileHeader(record));
-        await checkUnchanged(entry, source);
+        await checkStillThere(entry, source, this.settings.followSymlinks);
         this.bytesDone -= entry.size; // the caller adds the whole entry
         return record;
       }

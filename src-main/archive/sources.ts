@@ -468,6 +468,7 @@ function openFailure(entry: PlannedEntry, error: unknown): unknown {
 /** How a source changed while the archive was made, and what is said of it. */
 const CHANGES = {
   VANISHED: 'vanished before it was read',
+  GONE: 'was deleted or moved away while it was read',
   NOW_LINK: 'is now a symbolic link, not a file',
   NOW_FOLDER: 'is now a folder, not a file',
   NOW_FIFO: 'is now a named pipe (FIFO), not a file',
@@ -519,6 +520,26 @@ export async function openChecked(entry: PlannedEntry, followSymlinks: boolean):
 
 export async function checkUnchanged(entry: PlannedEntry, handle: FileHandle): Promise<void> {
   checkStats(entry, await handle.stat());
+}
+
+/**
+ * After a file read over time (a large one, block by block): unchanged through its handle, and
+ * still the file at its path. The handle alone still describes the file it opened once that was
+ * deleted, or replaced by a rename (an editor's save): the archive would hold a file that is no
+ * longer there, and the job would say it went well.
+ */
+export async function checkStillThere(entry: PlannedEntry, handle: FileHandle, followSymlinks: boolean): Promise<void> {
+  const now = await handle.stat();
+  checkStats(entry, now);
+  let there: Stats;
+  try {
+    there = await (followSymlinks ? stat : lstat)(fsPath(entry.sourcePath));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw changed(entry, 'GONE');
+    throw ioError(error, entry.sourcePath);
+  }
+  if (there.ino !== now.ino || there.dev !== now.dev) throw changed(entry, there.isFile() ? 'REPLACED' : nowKind(there));
 }
 
 function checkStats(entry: PlannedEntry, now: Stats): void {

@@ -1300,6 +1300,36 @@ for name in ('far/early.txt', 'far/late.txt'):
     expect(readdirSync(dir)).toEqual(['g']);
   });
 
+  it('fails with SOURCE_CHANGED when a large file is deleted, or replaced by a rename, while it is read (its open handle still reads the old one)', async () => {
+    for (const [how, kind] of [['deleted', 'GONE'], ['renamed over', 'REPLACED'], ['replaced by a folder', 'NOW_FOLDER']] as const) {
+      const dir = path.join(root, `gone-${kind}`);
+      const base = writeTree(dir, 'g', [{ name: 'big.txt', kind: 'file', data: text(5_000_000) }]);
+      const target = path.join(dir, 'g.zip');
+      const source = path.join(base, 'big.txt');
+      let done = false;
+      const error = await createArchive({
+        outputPath: target,
+        sources: [base],
+        onProgress: (p) => {
+          if (done || p.currentEntry !== 'g/big.txt' || p.bytesDone === 0) return;
+          done = true;
+          if (how === 'deleted') rmSync(source);
+          else if (how === 'renamed over') {
+            writeFileSync(path.join(dir, 'saved.txt'), 'what an editor saved');
+            renameSync(path.join(dir, 'saved.txt'), source);
+          } else {
+            rmSync(source);
+            mkdirSync(source);
+          }
+        },
+      }).catch((e: unknown) => e);
+      expect(done).toBe(true);
+      expect(error, how).toMatchObject({ code: 'SOURCE_CHANGED', entry: 'g/big.txt', kind });
+      expect(existsSync(target)).toBe(false);
+      expect(readdirSync(dir)).toEqual(['g']);
+    }
+  });
+
   it('the walk lets a cancel in while it looks at the files of one large folder, not only between folders', async () => {
     // The files of a folder were looked at in one go: a folder of 65,000 files kept the job's
     // thread from its messages (a cancel among them) for 0.5–0.8 s here, a million for seconds.
