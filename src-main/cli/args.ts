@@ -66,10 +66,21 @@ export function readingArgs(args: readonly string[], names = 0): { archive: stri
   const codePage = codePageOption(values);
   const [archive, ...rest] = positionals;
   if (archive === undefined) throw new UsageError('missing ARCHIVE');
+  if (archive === '') throw emptyPath('ARCHIVE');
   if (rest.length > names) throw new UsageError(`unexpected argument '${rest[names]}'`);
   return { archive, names: rest, json: values['json'] === true, codePage };
 }
 
-export function resolvePath(cwd: string, given: string): string {
+/**
+ * A path the user gave, resolved against the current folder. An empty one is refused: resolved, it
+ * was the current folder itself, so `create out.zip "$DIR"` with DIR unset zipped everything there
+ * (zip says "name not matched", tar "Cannot stat").
+ */
+export function resolvePath(cwd: string, given: string, what = 'a path'): string {
+  if (given === '') throw emptyPath(what);
   return path.resolve(cwd, given);
+}
+
+export function emptyPath(what: string): UsageError {
+  return new UsageError(`${what} is an empty path (an unset variable?)`);
 }

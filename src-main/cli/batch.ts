@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { JobClientOptions } from '../jobs/client.js';
 import type { BatchJobRequest } from '../jobs/protocol.js';
 import { type CliContext, type Command, EXIT_ARCHIVE_PROBLEM, UsageError } from './command.js';
-import { parse } from './args.js';
+import { parse, resolvePath } from './args.js';
 import { COMPRESS_OPTIONS, excludesOf, parseLevel } from './create.js';
 import { runJobs } from './job-progress.js';
 import { folderMakingWords } from '../archive/system-words.js';
@@ -26,8 +26,8 @@ export function parseBatchArgs(args: readonly string[], cwd: string): BatchJobRe
   const outputDir = values.output ?? values['output-dir'];
   return {
     kind: 'batch',
-    folders: positionals.map((folder) => path.resolve(cwd, folder)),
-    ...(outputDir === undefined ? {} : { outputDir: path.resolve(cwd, outputDir) }),
+    folders: positionals.map((folder) => resolvePath(cwd, folder, 'FOLDER')),
+    ...(outputDir === undefined ? {} : { outputDir: resolvePath(cwd, outputDir, 'DIR') }),
     ...(level === undefined ? {} : { level }),
     ...excludesOf(values, cwd),
   };

@@ -7,7 +7,7 @@ import { compileGlobs } from '../archive/glob.js';
 import { endsWithSeparator } from '../archive/sources.js';
 import type { JobClientOptions } from '../jobs/client.js';
 import type { CreateJobRequest } from '../jobs/protocol.js';
-import { parse } from './args.js';
+import { parse, resolvePath } from './args.js';
 import { type CliContext, type Command, UsageError } from './command.js';
 import { runJobs } from './job-progress.js';
 import { commentProblem } from '../zip/writer.js';
@@ -55,7 +55,7 @@ function fromFolder(cwd: string, pattern: string): string {
 
 /** A path as given, resolved; a trailing separator is kept (`link/` means the folder the link points to). */
 export function resolveKeepingSlash(cwd: string, given: string): string {
-  const resolved = path.resolve(cwd, given);
+  const resolved = resolvePath(cwd, given, 'PATH');
   return endsWithSeparator(given) && !resolved.endsWith(path.sep) ? resolved + path.sep : resolved;
 }
 
@@ -74,7 +74,7 @@ export function parseCreateArgs(args: readonly string[], cwd: string): CreateJob
   if (problem !== undefined) throw new UsageError(`--comment: ${problem}`);
   return {
     kind: 'create',
-    outputPath: path.resolve(cwd, out),
+    outputPath: resolvePath(cwd, out, 'OUT.zip'),
     sources: sources.map((s) => resolveKeepingSlash(cwd, s)),
     ...(level === undefined ? {} : { level }),
     ...excludesOf(values, cwd),

@@ -9,7 +9,7 @@
 // that may be garbled: `--name-encoding` names their code page).
 
 import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, UsageError, exitCodeOf, type CliContext, type Command } from './command.js';
-import { NAME_ENCODING_OPTION, codePageOption, parse, resolvePath } from './args.js';
+import { NAME_ENCODING_OPTION, codePageOption, emptyPath, parse, resolvePath } from './args.js';
 import { errorLine, noteLine, problemLine } from './report.js';
 import { ProblemOutput } from './problem-output.js';
 import { OVERWRITE_POLICIES, extractArchive, type OverwritePolicy } from '../archive/extract.js';
@@ -29,6 +29,7 @@ export const extractCommand: Command = {
     const codePage = codePageOption(values);
     const [archive, ...selection] = positionals;
     if (archive === undefined) throw new UsageError('missing ARCHIVE');
+    if (archive === '') throw emptyPath('ARCHIVE');
     const output = values['output'];
     if (typeof output !== 'string' || output === '') throw new UsageError('missing -o DIR');
     const overwrite = (values['overwrite'] ?? 'skip') as OverwritePolicy;
@@ -39,7 +40,7 @@ export const extractCommand: Command = {
     const problems = new ProblemOutput(context, archive, json);
     let result;
     try {
-      result = await extractArchive(resolvePath(context.cwd, archive), resolvePath(context.cwd, output), {
+      result = await extractArchive(resolvePath(context.cwd, archive, 'ARCHIVE'), resolvePath(context.cwd, output, 'DIR'), {
         signal: context.signal,
         log: context.log,
         codePage,

@@ -30,7 +30,7 @@ export const inspectCommand: Command = {
     };
     let source;
     try {
-      source = await openFileSource(resolvePath(context.cwd, archive));
+      source = await openFileSource(resolvePath(context.cwd, archive, 'ARCHIVE'));
     } catch (error) {
       return failed(error);
     }

@@ -45,7 +45,7 @@ export const listCommand: Command = {
     };
     let source;
     try {
-      source = await openFileSource(resolvePath(context.cwd, archive));
+      source = await openFileSource(resolvePath(context.cwd, archive, 'ARCHIVE'));
     } catch (error) {
       return cannotList(error);
     }

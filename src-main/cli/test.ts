@@ -22,7 +22,7 @@ export const testCommand: Command = {
     const output = new ProblemOutput(context, archive, json);
     let result;
     try {
-      result = await testArchive(resolvePath(context.cwd, archive), { signal: context.signal, log: context.log, codePage, onProblem: output.hear, problemFlow: output.flow });
+      result = await testArchive(resolvePath(context.cwd, archive, 'ARCHIVE'), { signal: context.signal, log: context.log, codePage, onProblem: output.hear, problemFlow: output.flow });
     } catch (error) {
       output.abandon(error);
       context.stderr.write(errorLine(archive, error));

@@ -287,6 +287,13 @@ open('damaged.zip', 'wb').write(d)
 });
 
 describe('zipdesk test and extract', () => {
+  it('an empty ARCHIVE (a quoted variable left unset) is a usage error, exit 2', async () => {
+    for (const argv of [['list', ''], ['test', ''], ['inspect', ''], ['extract', '', '-o', 'out']]) {
+      const result = await zipdesk(...argv);
+      expect([result.code, result.stderr.split('\n')[0]], argv.join(' ')).toEqual([2, `zipdesk ${argv[0]}: ARCHIVE is an empty path (an unset variable?)`]);
+    }
+  });
+
   it('test exits 0 on a good archive and 1 with one line per bad entry', async () => {
     expect(await zipdesk('test', 'good.zip')).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/^No errors detected/) });
     const bad = craftZip([{ name: 'x.txt', data: 'x'.repeat(100), crc32: 1 }, { name: 'y.txt', data: 'y', method: 12 }, { name: 'z.txt', data: 'z' }]);

@@ -69,6 +69,12 @@ describe('zipdesk create / batch', () => {
     expect(parseBatchArgs(['x', '-x', './x/tmp'], '/w')).toMatchObject({ excludes: ['/w/x/tmp'] });
     expect(() => parseBatchArgs(['x', '-o'], '/w')).toThrow(/'-o, --output'/);
     expect(() => parseBatchArgs([], '/w')).toThrow(UsageError);
+    // An empty path (a quoted variable left unset) was the current folder: zipped whole, exit 0.
+    expect(() => parseCreateArgs(['out.zip', ''], '/w')).toThrow(new UsageError('PATH is an empty path (an unset variable?)'));
+    expect(() => parseCreateArgs(['out.zip', 'a', ''], '/w')).toThrow(new UsageError('PATH is an empty path (an unset variable?)'));
+    expect(() => parseCreateArgs(['', 'a'], '/w')).toThrow(new UsageError('OUT.zip is an empty path (an unset variable?)'));
+    expect(() => parseBatchArgs([''], '/w')).toThrow(new UsageError('FOLDER is an empty path (an unset variable?)'));
+    expect(() => parseBatchArgs(['x', '-o', ''], '/w')).toThrow(new UsageError('DIR is an empty path (an unset variable?)'));
   });
 
   it('a pattern from ./ or ../ leaves out that path also where the current folder\'s name holds glob characters (proj [v2]*)', async () => {
