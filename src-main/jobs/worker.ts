@@ -6,7 +6,6 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { statSync } from 'node:fs';
-import type { CreateProgress } from '../archive/create.js';
 import type { EntryProblem } from '../archive/entry-check.js';
 import type { SkipReason } from '../archive/extract.js';
 import type { FirstByIndex } from '../archive/extract-problems.js';
@@ -16,17 +15,16 @@ import type { ArchiveNote } from '../zip/model.js';
 import { ZipError, isZipError, wordedAs } from '../zip/errors.js';
 import { codePageOf, type CodePage } from '../zip/names.js';
 import { fullCollection } from '../archive/full-collection.js';
+import { type EngineProgress, ProgressReporter } from './progress-reporter.js';
 import {
   type FromWorker,
   INTERNAL,
   type JobError,
   type JobId,
   type JobNote,
-  type JobProgress,
   type JobResult,
   type LogLevel,
   MAX_NOTES,
-  PROGRESS_PER_SECOND,
   type ToWorker,
   type WorkerJobRequest,
 } from './protocol.js';
@@ -41,51 +39,6 @@ function post(message: FromWorker): void {
 function workerLog(meta: Record<string, unknown>): Log {
   const send = (level: LogLevel) => (message: string, more?: Record<string, unknown>) => post({ type: 'log', level, message, meta: { ...meta, ...more } });
   return { error: send('error'), warn: send('warn'), info: send('info'), debug: send('debug'), child: (more) => workerLog({ ...meta, ...more }) };
-}
-
-/**
- * What a job's engine reports: a create's progress as archive/create.ts gives it (a test's and an
- * extract's as engineProgress adapts theirs); the worker adds rate and ETA and throttles.
- */
-export type EngineProgress = CreateProgress;
-
-/** At most PROGRESS_PER_SECOND messages; values never go backwards; `finish` sends 100%. */
-class ProgressReporter {
-  private last: EngineProgress = { bytesDone: 0, bytesTotal: 0, entriesDone: 0, entriesTotal: 0, currentEntry: '' };
-  private lastSent = 0;
-
-  constructor(
-    private readonly jobId: JobId,
-    private readonly startedAt: number,
-  ) {}
-
-  update(progress: EngineProgress): void {
-    this.last = {
-      ...progress,
-      bytesDone: Math.max(this.last.bytesDone, progress.bytesDone),
-      entriesDone: Math.max(this.last.entriesDone, progress.entriesDone),
-    };
-    const now = performance.now();
-    if (now - this.lastSent >= 1000 / PROGRESS_PER_SECOND) {
-      this.lastSent = now;
-      this.send(now);
-    }
-  }
-
-  finish(): void {
-    const { counting: _, ...last } = this.last;
-    this.last = { ...last, bytesDone: last.bytesTotal, entriesDone: last.entriesTotal };
-    this.send(performance.now());
-  }
-
-  private send(now: number): void {
-    const seconds = (now - this.startedAt) / 1000;
-    const bytesPerSecond = seconds > 0 ? this.last.bytesDone / seconds : 0;
-    const remaining = this.last.bytesTotal - this.last.bytesDone;
-    const etaSeconds = this.last.counting ? undefined : bytesPerSecond > 0 ? remaining / bytesPerSecond : remaining === 0 ? 0 : undefined;
-    const progress: JobProgress = { ...this.last, bytesPerSecond, etaSeconds };
-    post({ type: 'progress', jobId: this.jobId, progress });
-  }
 }
 
 /** What every job engine gets from the worker. */
@@ -332,7 +285,7 @@ async function run(jobId: JobId, request: WorkerJobRequest, cancelFlag: SharedAr
   current = { jobId, controller };
   const startedAt = performance.now();
   const log = workerLog({ jobId, kind: request.kind });
-  const reporter = new ProgressReporter(jobId, startedAt);
+  const reporter = new ProgressReporter(startedAt, (progress) => post({ type: 'progress', jobId, progress }));
   const context: JobContext = {
     signal: controller.signal,
     cancelFlag,

@@ -158,12 +158,12 @@ function partText({ code, params = {} }: MeaningPart): string {
 }
 
 /**
- * A number of bytes as the command line's job lines and the inspector say it: as it is under
- * 1,000 ("600 B"), else in decimal units with one decimal ("40.0 KB"), onward at 999.95 of a unit,
- * which one decimal would show as 1000.0.
+ * A number of bytes as the command line's job lines and the inspector say it: whole under 1,000
+ * ("600 B"; a rate is not whole: "2.980022297063231 B/s" was shown), else in decimal units with one
+ * decimal ("40.0 KB"), onward at 999.95 of a unit, which one decimal would show as 1000.0.
  */
 export function decimalBytes(n: number): string {
-  if (n < 1000) return `${n} B`;
+  if (Math.round(n) < 1000) return `${Math.round(n)} B`;
   const units = ['KB', 'MB', 'GB', 'TB', 'PB'];
   let value = n / 1000;
   let unit = 0;

@@ -35,9 +35,10 @@ export function formatCount(value: number, language: Locale = locale): string {
 /** 1.2 MB (decimal units, like file managers on Linux and macOS); "?" for a size not known (EntryRow.size). */
 export function formatBytes(value: number | null, language: Locale = locale): string {
   if (value === null) return '?';
-  if (value < 1000) return `${integer[language].format(value)} B`;
-  let unit = 0;
-  let scaled = value;
+  // Whole under 1,000 (a rate is not whole), and 999.5 on is 1.0 KB, not "1,000 B".
+  if (Math.round(value) < 1000) return `${integer[language].format(value)} B`;
+  let unit = 1;
+  let scaled = value / 1000;
   // Onward at 999.95, which one decimal would show as 1,000.0 (the command line's rule too).
   while (scaled >= 999.95 && unit < UNITS.length - 1) {
     scaled /= 1000;

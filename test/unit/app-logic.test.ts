@@ -428,6 +428,8 @@ describe('listing rows', () => {
       '1.0 GB',
     ]);
     expect(formatBytes(999_999, 'de')).toBe('1,0 MB');
+    // A rate: whole under 1,000, and 999.5 a second is 1.0 KB, not "1,000 B".
+    expect([2.98, 999.4, 999.5].map((n) => formatBytes(n, 'en'))).toEqual(['3 B', '999 B', '1.0 KB']);
   });
 
   test('sizes go on to PB, as the command line\'s do: 2.5e15 bytes are "2.5 PB", not "2,500.0 TB"', () => {

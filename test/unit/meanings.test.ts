@@ -140,6 +140,10 @@ describe("the command line's sizes", () => {
   it('a size that rounds to 1,000 of its unit is said in the next one, as the inspector and the window say it: 999,999 bytes are "1.0 MB", not "1000.0 KB"', () => {
     expect([999, 1000, 999_949, 999_950, 999_999, 1_000_000, 999_999_999].map(formatBytes)).toEqual(['999 B', '1.0 KB', '999.9 KB', '1.0 MB', '1.0 MB', '1.0 MB', '1.0 GB']);
   });
+
+  it('a rate under 1,000 bytes a second is said whole (the bar said "2.980022297063231 B/s"), and one that rounds to 1,000 in KB', () => {
+    expect([2.980022297063231, 0.4, 999.4, 999.5].map(formatBytes)).toEqual(['3 B', '0 B', '999 B', '1.0 KB']);
+  });
 });
 
 describe("records' and extra fields' titles in the window", () => {
