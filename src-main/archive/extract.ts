@@ -18,7 +18,7 @@
 import { chmodSync, closeSync, fchmodSync, futimesSync, linkSync, lstatSync, lutimesSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, statSync, symlinkSync, unlinkSync, utimesSync } from 'node:fs';
 import { open, readdir, realpath, rename, stat, type FileHandle } from 'node:fs/promises';
 import { makeFolderPath } from './make-folder.js';
-import { probeNames } from './name-probe.js';
+import { probeTarget } from './name-probe.js';
 import type { Readable } from 'node:stream';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -352,11 +352,12 @@ async function extractUntilStopped(
   const made = await TargetFolder.make(target);
   // What names the target's file system holds, and which it takes for one (name-probe.ts): by
   // default, Windows' rules and names one but for case on Windows (case also on macOS), and
-  // elsewhere when the file system is of that kind (a FAT or exFAT drive, an SMB share).
+  // elsewhere when the file system is of that kind (a FAT or exFAT drive, an SMB share), or one
+  // mounted inside the target folder is (probeTarget).
   // (Not asked where both are known: on Windows a ":" in the probe's name would make a stream of a file.)
   const caseKnown = options.caseInsensitive !== undefined || CASE_INSENSITIVE_BY_DEFAULT;
   const rulesKnown = options.nameRules !== undefined || NAME_RULES === 'windows';
-  const asked = caseKnown && rulesKnown ? undefined : await probeNames(made.root);
+  const asked = caseKnown && rulesKnown ? undefined : await probeTarget(made.root, !made.created);
   const fold = (options.caseInsensitive ?? (CASE_INSENSITIVE_BY_DEFAULT || asked!.foldsCase)) ? foldCase : undefined;
   const rules: NameRules = options.nameRules ?? (NAME_RULES === 'windows' || asked!.refusesWindowsCharacters ? 'windows' : 'posix');
   /** What is remembered of the paths met more than once: planned, replaced, renamed, claimed (known-paths.ts). */

@@ -122,6 +122,34 @@ describe("the target folder's file system, asked how it compares names", () => {
     expect([read(rename, 'README'), read(rename, 'readme (1)'), read(rename, 'd/A.txt'), read(rename, 'd/a (1).txt')]).toEqual(['upper', 'lower', 'A', 'a']);
   });
 
+  it.skipIf(device === undefined)('into a folder that holds it mounted inside (a USB stick under the target), the second name one but for case is still settled by the policy, and "?" written as "_"', async () => {
+    // The target (this test's folder, on the machine's own file system) holds the exFAT drive at
+    // mnt/. Asked of the target alone, README was silently replaced by readme under skip, and
+    // "what?.txt" failed with "no such file or directory".
+    const archive = writeArchive(
+      dir,
+      'into-mount.zip',
+      craftZip([
+        { name: 'mnt/inside/README', data: 'upper' },
+        { name: 'mnt/inside/readme', data: 'lower' },
+        { name: 'mnt/inside/what?.txt', data: 'q' },
+        { name: 'outside/X', data: 'X' },
+        { name: 'outside/x', data: 'x' },
+      ]),
+    );
+    const result = await extractArchive(archive, dir);
+    expect(result.skipped.map(({ entry, reason }) => [entry, reason])).toEqual([
+      ['mnt/inside/readme', 'an earlier entry, mnt/inside/README, names the same file here'],
+      // The whole run takes names one but for case for one: on the target's own file system too.
+      ['outside/x', 'an earlier entry, outside/X, names the same file here'],
+    ]);
+    expect(result.renamed).toEqual([{ entry: 'mnt/inside/what?.txt', path: 'mnt/inside/what_.txt' }]);
+    expect([result.filesWritten, result.ok]).toEqual([3, true]);
+    expect(tree(path.join(mountPoint, 'inside'))).toEqual(['README', 'what_.txt']);
+    expect(readFileSync(path.join(mountPoint, 'inside/README'), 'utf8')).toBe('upper');
+    expect(tree(path.join(dir, 'outside'))).toEqual(['X']);
+  });
+
   it.skipIf(device === undefined)('onto it, which holds no symbolic links, each link is said so by name and the files are written', async () => {
     const archive = writeArchive(
       dir,
