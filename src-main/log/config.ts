@@ -201,7 +201,7 @@ export function validateLogConfig(value: unknown, defaultFolder: string | null =
         const parsed = levelAt(level, `modules.${shortened(name)}`, undefined, problems);
         if (parsed) modules.push([name, parsed]);
         if (!(LOG_MODULES as readonly string[]).includes(name)) {
-          const near = LOG_MODULES.find((known) => editDistance(known, name.trim().toLowerCase()) <= 2);
+          const near = LOG_MODULES.find((known) => withinEdits(known, name.trim().toLowerCase(), 2));
           notes.push(`modules.${shortened(name)}: no records are filed under that name${near ? ` (did you mean "${near}"?)` : ''}; the modules are ${LOG_MODULES.join(', ')}`);
         }
       }
@@ -294,7 +294,7 @@ function booleanAt(value: unknown, path: string, problems: string[]): boolean {
 function checkKeys(section: Record<string, unknown>, known: readonly string[], prefix: string, problems: string[]): void {
   for (const key of Object.keys(section)) {
     if (known.includes(key)) continue;
-    const near = known.find((candidate) => editDistance(candidate.toLowerCase(), key.toLowerCase()) <= 2);
+    const near = known.find((candidate) => withinEdits(candidate.toLowerCase(), key.toLowerCase(), 2));
     const hint = near ? `did you mean "${near}"?` : `known keys: ${known.join(', ')}`;
     problems.push(`${prefix}${shortened(key)}: unknown key (${hint})`);
   }
@@ -318,7 +318,16 @@ function shortened(text: string): string {
   return text.length <= 60 ? text : `${text.slice(0, 57)}…`;
 }
 
-/** Levenshtein distance, for "did you mean" on short key names. */
+/**
+ * Whether `b` is at most `limit` edits from `a`, for "did you mean" on short key names. Names whose
+ * lengths differ by more are not compared: the full distance of a key of 1 MiB to each known key
+ * held the thread for 11 s (a settings file read by the app's watcher or by every CLI run).
+ */
+function withinEdits(a: string, b: string, limit: number): boolean {
+  return Math.abs(a.length - b.length) <= limit && editDistance(a, b) <= limit;
+}
+
+/** Levenshtein distance. */
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i++) {
