@@ -314,9 +314,11 @@ export class Logging extends EventEmitter<LoggingEvents> {
     this.console.level = config.console.level;
     this.console.silent = !config.console.enabled;
 
-    const key = JSON.stringify({ ...config.file, folder: this.folderOf(config.file) });
+    const key = this.keyOf(config.file);
     if (key === this.fileKey && (this.file !== undefined) === config.file.enabled) return;
     let replacement: FileTransport | undefined;
+    // The settings the new transport writes by: those asked for, or the start-up fallback's.
+    let used = config.file;
     if (config.file.enabled) {
       try {
         replacement = this.makeFileTransport(config.file);
@@ -330,6 +332,7 @@ export class Logging extends EventEmitter<LoggingEvents> {
         try {
           if (fallback === undefined) throw error;
           replacement = this.makeFileTransport(fallback);
+          used = fallback;
           this.current = { ...config, file: fallback };
           this.warn(`Warning: ${why}; writing them to ${this.defaultFolder} instead`);
         } catch {
@@ -342,8 +345,16 @@ export class Logging extends EventEmitter<LoggingEvents> {
     const old = this.file;
     if (replacement) this.logger.add(replacement);
     this.file = replacement;
-    this.fileKey = config.file.enabled ? key : '';
+    // The key of what the transport writes by: after the fallback, the folder that failed is not
+    // it, and a later edit of the level alone took the early return above while keeping the
+    // failed folder in `current`, where "Show Logs" and `config` then pointed.
+    this.fileKey = config.file.enabled ? this.keyOf(used) : '';
     if (old) this.retireFile(old);
+  }
+
+  /** What a file transport is built from: two settings with the same key write the same files. */
+  private keyOf(file: FileConfig): string {
+    return JSON.stringify({ ...file, folder: this.folderOf(file) });
   }
 
   private makeFileTransport(file: FileConfig): FileTransport {

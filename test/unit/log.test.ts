@@ -162,6 +162,25 @@ describe('never crash, never stop logging', () => {
     expect(logLines().at(-1)).toContain('info  in the default folder');
   });
 
+  it('after the start-up fallback, an edit of the level alone keeps "Show Logs" and config on the folder written to', async () => {
+    fs.writeFileSync(path.join(dir, 'afile'), '');
+    writeConfig({ file: { folder: 'afile' } });
+    const { logging, consoleText } = start({ watch: false });
+    writeConfig({ level: 'debug', file: { folder: 'afile' } });
+    expect(logging.reload()).toBe(true);
+    // It pointed at the folder that failed, which "Show Logs" then opened (or tried to make).
+    expect(logging.logFolder).toBe(logFolder);
+    expect(logging.config.file.folder).toBeNull();
+    expect(logging.ensureLogFolder()).toBe(logFolder);
+    expect(logging.config.level).toBe('debug');
+    logging.logger.debug('after the edit');
+    await logging.close();
+    expect(logLines().at(-1)).toContain('debug after the edit');
+    // The folder is tried again, and the warning says where the records stay.
+    expect(consoleText()).toContain(`Warning: cannot write logs to ${path.join(dir, 'afile')}: `);
+    expect(consoleText()).toContain('; keeping the current log file');
+  });
+
   it('a log folder that exists but cannot be written: at start the default folder takes the records; on reload the current file stays', async () => {
     // Root may write in any folder of mode 555, not in /proc/self.
     const unwritable = process.getuid?.() === 0 ? '/proc/self' : path.join(dir, 'read-only');
