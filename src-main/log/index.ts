@@ -48,6 +48,13 @@ export interface LoggingOptions {
   readonly consoleStream?: Writable;
   /** Write the defaults to configPath when it does not exist (first run); default true. */
   readonly createIfMissing?: boolean;
+  /**
+   * When configPath is missing or not a file that can be read at start: true (default) logs with
+   * the default settings, to `defaultFolder`; false writes no log file. The CLI passes false for a
+   * file the user named: a mistyped `--log-config typo/logging.json` made `typo/logs/` and a log
+   * file there, and `--log-config SOMEFOLDER` a `logs` folder beside it.
+   */
+  readonly fileWithoutConfig?: boolean;
   /** Watch the file and apply edits while running; default true. */
   readonly watch?: boolean;
   /** Quiet time after the last change before re-reading; default 200 ms (editors write in bursts). */
@@ -150,7 +157,12 @@ export class Logging extends EventEmitter<LoggingEvents> {
 
     const created = options.createIfMissing !== false && this.createWithDefaults();
     const read = this.readConfig();
-    if (read.kind === 'missing') {
+    if (read.kind !== 'text' && options.fileWithoutConfig === false) {
+      this.lastText = read.kind === 'missing' ? undefined : read.text;
+      const what = read.kind === 'missing' ? `logging config file ${this.configPath} not found` : `cannot read logging config ${this.configPath}: ${read.reason}`;
+      this.warn(`Warning: ${what}; no log file is written`);
+      this.apply({ ...this.current, file: { ...this.current.file, enabled: false } });
+    } else if (read.kind === 'missing') {
       this.warn(`Warning: logging config file ${this.configPath} not found; using the default settings`);
       this.apply(this.current);
     } else if (!this.applyRead(read)) {

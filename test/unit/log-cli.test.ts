@@ -106,11 +106,26 @@ it.runIf(fs.existsSync('/proc/self'))('a log folder in /proc, or settings there,
   expect(run.code).toBe(0);
   expect(run.stderr).toContain('zipdesk: warning: cannot write logs to /proc/zipdesk-no-such-folder: no such file or directory; writing them to ');
   expect(fs.readdirSync(path.join(dir, 'logs')).some((name) => name.endsWith('.log'))).toBe(true);
-  // A settings file there is missing, and cannot be made with the defaults: the defaults apply.
+  // A settings file named there is missing: no log file, and nothing is made there.
   const settings = '/proc/zipdesk-no-such-folder/logging.json';
   const second = await zipdesk(['--log-config', settings, 'create', 'b.zip', 'a.txt'], { ...process.env, ZIPDESK_LOG_CONFIG: '' }, 20_000);
   expect(second.code).toBe(0);
-  expect(second.stderr).toContain(`zipdesk: warning: logging config file ${settings} not found; using the default settings`);
+  expect(second.stderr).toContain(`zipdesk: warning: logging config file ${settings} not found; no log file is written`);
+});
+
+it('a mistyped --log-config or $ZIPDESK_LOG_CONFIG is said once, and makes no folder or log file (it made typo/deeper/logs/)', async () => {
+  fs.writeFileSync(path.join(dir, 'a.txt'), 'a\n');
+  const typo = path.join(dir, 'typo', 'deeper', 'logging.json');
+  const flagged = await zipdesk(['create', 'a.zip', 'a.txt', '--log-config', 'typo/deeper/logging.json'], { ...process.env, ZIPDESK_LOG_CONFIG: '' });
+  expect(flagged.code).toBe(0);
+  expect(flagged.stderr.split('\n').filter((line) => !/^a\.zip: (started|\d+%)/.test(line))).toEqual([
+    `zipdesk: warning: logging config file ${typo} not found; no log file is written`,
+    '',
+  ]);
+  const variable = await zipdesk(['create', 'b.zip', 'a.txt'], { ...process.env, ZIPDESK_LOG_CONFIG: typo });
+  expect(variable.code).toBe(0);
+  expect(variable.stderr).toContain(`zipdesk: warning: logging config file ${typo} not found; no log file is written`);
+  expect(fs.readdirSync(dir).sort()).toEqual(['a.txt', 'a.zip', 'b.zip']);
 });
 
 it('--log-config without a file name is a usage error (exit 2), not a positional argument', async () => {

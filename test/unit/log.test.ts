@@ -874,20 +874,39 @@ describe('for the app menu and the command line', () => {
     expect(lines.at(-1)).toMatch(/ info  \[renderer\] a literal \\\\n and a tab\\there$/);
   });
 
-  it('the CLI uses --log-config, never creates a file the user named, and does not watch', async () => {
-    const named = path.join(dir, 'named.json');
+  it('the CLI uses --log-config, and does not watch; a named file that is missing is not created, and no log file is written', async () => {
+    writeConfig({ file: { format: 'json' } });
     const stderr = new PassThrough();
     let text = '';
     stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    const logging = createCliLogging({ logConfig: 'named.json', cwd: dir, env: { ZIPDESK_LOG_CONFIG: configPath }, stderr });
-    open.push(logging);
-    expect(logging.configPath).toBe(named);
-    expect(fs.existsSync(named)).toBe(false);
-    logging.child('cli').error('command failed');
-    await logging.close();
-    // stderr carries only the config warning; the command's own records go to the file.
-    expect(text.trim().split('\n')).toEqual([`zipdesk: warning: logging config file ${named} not found; using the default settings`]);
-    expect(logLines(path.join(dir, 'logs')).at(-1)).toContain('error [cli] command failed');
+    const named = createCliLogging({ logConfig: 'logging.json', cwd: dir, env: { ZIPDESK_LOG_CONFIG: path.join(dir, 'other.json') }, stderr });
+    open.push(named);
+    expect(named.configPath).toBe(configPath);
+    expect(named.config.file.format).toBe('json');
+    named.child('cli').error('command failed');
+    await named.close();
+    // stderr carries only config warnings (none here); the command's own records go to the file.
+    expect(text).toBe('');
+    expect(logLines().at(-1)).toContain('"message":"command failed"');
+    fs.rmSync(logFolder, { recursive: true });
+
+    // A mistyped path made its folders, with logs/ and a log file in them; a folder named made logs/ beside it.
+    const typo = path.join(dir, 'typo', 'deeper', 'logging.json');
+    const folder = path.join(dir, 'settings');
+    fs.mkdirSync(folder);
+    for (const [given, warning] of [
+      [typo, `zipdesk: warning: logging config file ${typo} not found; no log file is written`],
+      [folder, `zipdesk: warning: cannot read logging config ${folder}: not a regular file; no log file is written`],
+    ] as const) {
+      text = '';
+      const logging = createCliLogging({ logConfig: given, cwd: dir, env: {}, stderr });
+      open.push(logging);
+      logging.child('cli').error('command failed');
+      await logging.close();
+      expect(text.trim().split('\n')).toEqual([warning]);
+    }
+    expect(fs.readdirSync(dir).sort()).toEqual(['logging.json', 'settings']);
+    expect(fs.readdirSync(folder)).toEqual([]);
   });
 
   it('the CLI falls back to ZIPDESK_LOG_CONFIG, then creates the app file on first run', async () => {
