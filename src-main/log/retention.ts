@@ -13,6 +13,7 @@
 
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
@@ -39,26 +40,68 @@ export function logFilePattern({ stem, extension, datePattern }: LogFileNames): 
 }
 
 /**
- * What a date formatted by `datePattern` (moment.js tokens) can look like: digits for numeric
- * tokens (YYYY, MM, DD, HH, …), letters and digits for names (MMM, ddd, Do, A, ZZ), bracketed and
- * other text as itself. Enough to tell "zipdesk-2026-01-31.log" from "zipdesk-notes.log".
+ * What a date formatted by `datePattern` can look like: each of its moment.js tokens stands for
+ * what it writes on any day and at any time of a year, its digits as runs of digits ("2026",
+ * "1st", "+0100" as \d+, \d+st, \+\d+), its names as those names and no others (dddd: "Monday",
+ * …, "Sunday"; A: "AM", "PM"); bracketed and other text stands for itself. Names were any word,
+ * and with "dddd" the user's own zipdesk-notes.log and zipdesk-backup.log were gzipped or deleted.
  */
 function dateShape(datePattern: string): string {
+  const write = dateWriter();
   const pieces: string[] = [];
-  for (const [, literal, letters, other] of datePattern.matchAll(/\[([^\]]*)\]|([A-Za-z]+)|([^A-Za-z[]+|\[)/g)) {
-    if (literal !== undefined) pieces.push(escapeRegExp(literal));
-    else if (other !== undefined) pieces.push(escapeRegExp(other));
-    else for (const token of letters?.match(/([A-Za-z])\1*/g) ?? []) pieces.push(isNumericToken(token) ? '\\d+' : '[\\p{L}\\p{N}+\\-]+');
+  for (const [piece, literal] of datePattern.matchAll(MOMENT_TOKENS)) {
+    if (literal !== undefined) {
+      pieces.push(escapeRegExp(literal.slice(1, -1)));
+      continue;
+    }
+    const shapeAt = (time: number): string => write(time, piece).split(/(\d+)/).map((part, index) => (index % 2 === 1 ? '\\d+' : escapeRegExp(part))).join('');
+    // A number (YYYY, MM, HH: the most) or a character that is no token is the same shape at any
+    // time; only names need every time (some 50 ms for "Do MMM YYYY", under 1 ms for YYYY-MM-DD).
+    const first = shapeAt(SAMPLE_TIMES[0] ?? 0);
+    const shapes = PROBE_TIMES.every((time) => shapeAt(time) === first) && (first === '\\d+' || first === escapeRegExp(piece)) ? new Set([first]) : new Set(SAMPLE_TIMES.map(shapeAt));
+    pieces.push(shapes.size === 1 ? first : `(?:${[...shapes].sort().join('|')})`);
   }
   // Adjacent numeric tokens (YYYYMMDD) make one run of digits, not nested quantifiers.
   return pieces.filter((piece, index) => !(piece === '\\d+' && pieces[index - 1] === '\\d+')).join('');
 }
 
-function isNumericToken(token: string): boolean {
-  const letter = token[0] ?? '';
-  if (letter === 'M') return token.length <= 2; // MMM, MMMM: month names
-  if (letter === 'd') return token.length === 1; // dd, ddd, dddd: day names
-  return 'YDHhkmsSXxWwEeQGg'.includes(letter);
+/**
+ * How moment.js splits a format into tokens and [bracketed] text (src/lib/format/format.js,
+ * formattingTokens), less its backslash escapes: config.ts refuses a backslash in datePattern.
+ * Group 1 is bracketed text; a character that is no token is itself.
+ */
+const MOMENT_TOKENS =
+  /(\[[^[]*\])|eHHmm|[Hh]mm(?:ss)?|Mo|MM?M?M?|Do|DDDo|DD?D?D?|ddd?d?|do?|w[o|w]?|W[o|W]?|Qo?|N{1,5}|YYYYYY|YYYYY|YYYY|YY|y{2,4}|yo?|gg(?:ggg?)?|GG(?:GGG?)?|e|E|a|A|hh?|HH?|kk?|mm?|ss?|S{1,9}|x|X|zz?|ZZ?|[\s\S]/g;
+
+/**
+ * Times at which every token writes each of its names: each day of a leap year (its months,
+ * weekdays, ordinals of day and week) at noon, and one day every ten minutes (the parts of the day,
+ * which some locales name by the half hour). Local times, as the rotator's.
+ */
+const SAMPLE_TIMES: readonly number[] = [
+  ...Array.from({ length: 366 }, (_, day) => new Date(2024, 0, 1 + day, 12).getTime()),
+  ...Array.from({ length: 24 * 6 }, (_, step) => new Date(2024, 0, 1, 0, step * 10).getTime()),
+];
+
+/** A few of those, far apart in the year and the day. */
+const PROBE_TIMES: readonly number[] = [new Date(2024, 10, 27, 3, 40).getTime(), new Date(2024, 5, 9, 17, 0).getTime()];
+
+type DateWriter = (time: number, pattern: string) => string;
+let rotatorDates: DateWriter | undefined;
+
+/**
+ * Formats a time as file-stream-rotator names its files: with its own copy of moment (reached as
+ * it reaches it, through winston-daily-rotate-file), in local time, so that the names a date can
+ * hold, and the date of today, are in the words and the locale it writes them in.
+ */
+export function dateWriter(): DateWriter {
+  if (rotatorDates === undefined) {
+    const transport = createRequire(import.meta.url).resolve('winston-daily-rotate-file');
+    const rotator = createRequire(transport).resolve('file-stream-rotator');
+    const moment = createRequire(rotator)('moment') as (time: number) => { format(pattern: string): string };
+    rotatorDates = (time, pattern) => moment(time).format(pattern);
+  }
+  return rotatorDates;
 }
 
 function escapeRegExp(text: string): string {

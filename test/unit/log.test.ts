@@ -632,6 +632,20 @@ describe('retention: the folder itself, not an audit file, says which files are 
     for (const name of strangers) expect(fs.readFileSync(path.join(logFolder, name), 'utf8')).toBe('not ours\n');
   });
 
+  it("with a date pattern of names, only the names the date library writes are the log's (any word was: the user's zipdesk-notes.log was gzipped)", async () => {
+    const weekday = (daysAhead: number): string => ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][new Date(Date.now() + daysAhead * 24 * 60 * 60 * 1000).getDay()]!;
+    earlierFile(`zipdesk-${weekday(1)}.log`, 'six days ago\n', 6);
+    earlierFile(`zipdesk-${weekday(2)}.log`, 'five days ago\n', 5);
+    const strangers = ['zipdesk-notes.log', 'zipdesk-backup.log', 'zipdesk-monday.log', 'zipdesk-Mon.log', 'zipdesk-Sundays.log'];
+    for (const name of strangers) earlierFile(name, 'not ours\n', 2000);
+    writeConfig({ file: { datePattern: 'dddd', maxFiles: 2, zippedArchive: true } });
+    const { logging } = start({ watch: false });
+    logging.logger.info('today');
+    await logging.close();
+    expect(logFiles().filter((name) => !strangers.includes(name))).toEqual([`zipdesk-${weekday(2)}.log.gz`, `zipdesk-${weekday(0)}.log`].sort());
+    for (const name of strangers) expect(fs.readFileSync(path.join(logFolder, name), 'utf8'), name).toBe('not ours\n');
+  });
+
   it('a file left mid-gzip by a process that ended (kill -9) comes back, gzipped; one a live process gzips is left to it', async () => {
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
     const alive = process.ppid;
