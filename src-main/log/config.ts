@@ -42,7 +42,7 @@ export interface FileConfig {
   maxFiles: number | string | null;
   /** moment.js format; a new file starts whenever the formatted date changes. */
   datePattern: string;
-  /** gzip rotated files. */
+  /** gzip the files of an earlier date (retention.ts: today's may be shared with another process). */
   zippedArchive: boolean;
   format: LogFormat;
 }

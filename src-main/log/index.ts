@@ -124,7 +124,7 @@ export class Logging extends EventEmitter<LoggingEvents> {
   private sweepErrorReported = false;
   /** The files this process's transports write, with how many of them write each. */
   private readonly inUse = new Map<string, number>();
-  /** Files this process rotated away from, with when (retention.ts orders them by it, and gzips them though their date is in use). */
+  /** Files this process rotated away from, with when (retention.ts orders them by it). */
   private readonly leftBehind = new Map<string, LeftFile>();
   private lastLeftAt = 0;
   private sweeping: Promise<void> | undefined;
@@ -396,7 +396,13 @@ export class Logging extends EventEmitter<LoggingEvents> {
       format: file.format === 'json' ? winston.format.json() : textFormat(),
     });
     const transport: FileTransport = Object.assign(rotating, {
-      retention: { folder, pattern: logFilePattern({ stem, extension, datePattern: file.datePattern }), maxFiles: file.maxFiles, zippedArchive: file.zippedArchive },
+      retention: {
+        folder,
+        pattern: logFilePattern({ stem, extension, datePattern: file.datePattern }),
+        datePattern: file.datePattern,
+        maxFiles: file.maxFiles,
+        zippedArchive: file.zippedArchive,
+      },
       held: new Set<string>(),
       leaving: [],
       ending: false,

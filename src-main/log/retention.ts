@@ -8,8 +8,9 @@
 // and this sweep, run at start, after each rotation and at close, looks at the folder itself.
 //
 // The sweep touches only names the settings make (name, date of the date pattern's shape, the
-// rotator's ".N" count, extension, ".gz"), never a file this process still writes, and takes a
-// file that vanished meanwhile (another process's sweep) as done.
+// rotator's ".N" count, extension, ".gz"), never a file this process still writes, gzips no file
+// of a date still written (today's, or that of a file this process writes), and takes a file that
+// vanished meanwhile (another process's sweep) as done.
 
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -111,6 +112,8 @@ function escapeRegExp(text: string): string {
 export interface SweepSettings {
   readonly folder: string;
   readonly pattern: RegExp;
+  /** The moment.js format of the dates in the names: the sweep writes today's with it. */
+  readonly datePattern: string;
   /** Keep this many files, or those written within "Nd" days; null keeps all. */
   readonly maxFiles: number | string | null;
   readonly zippedArchive: boolean;
@@ -118,9 +121,9 @@ export interface SweepSettings {
   readonly inUse: ReadonlySet<string>;
   /**
    * Files this process rotated away from and whose writes are done: when it left them and when
-   * their writes were done (ms). Unless written since (by another process, under the same name),
-   * they are gzipped though of the date in use; other files of that date are left plain, as
-   * another process (the app, a CLI run) may be writing one.
+   * their writes were done (ms), which orders them. They are not gzipped while their date is in
+   * use: another process (the app, a CLI run) may be writing the same file, as the rotator goes
+   * on writing a file of today's date that it finds at its start.
    */
   readonly leftBehind: ReadonlyMap<string, LeftFile>;
 }
@@ -178,10 +181,20 @@ export async function sweepLogFolder(settings: SweepSettings, now: number = Date
     else if (await removed(entry.file, result.problems)) result.removed.push(entry.file);
   }
   if (!settings.zippedArchive) return result;
-  const datesInUse = new Set(files.filter((entry) => settings.inUse.has(entry.file)).map((entry) => entry.date));
+  // Files of a date still written are left plain, whichever process left them: another may share
+  // the file (the rotator goes on writing one of today's date that it finds at its start, and its
+  // rotation by size appends to a ".N" file that exists), and a file gzipped under it took all
+  // that process wrote after with it, unlinked: a CLI run's records were lost so. Today's date, and the dates of this process's files, read from their names:
+  // such a file may be gone from the folder by now (another process's sweep), and when those
+  // dates came only from the files still there, a CLI run whose file had gone gzipped the file the
+  // app was writing, and every record the app wrote after was lost until its next rotation.
+  const datesInUse = new Set([dateWriter()(now, settings.datePattern)]);
+  for (const file of settings.inUse) {
+    const date = path.dirname(file) === settings.folder ? settings.pattern.exec(path.basename(file))?.[1] : undefined;
+    if (date !== undefined) datesInUse.add(date);
+  }
   for (const entry of kept) {
-    if (entry.gzipped || settings.inUse.has(entry.file)) continue;
-    if (datesInUse.has(entry.date) && ownLeft(entry, settings.leftBehind) === undefined) continue;
+    if (entry.gzipped || settings.inUse.has(entry.file) || datesInUse.has(entry.date)) continue;
     try {
       const archive = await gzipInPlace(entry.file, entry.modified);
       if (archive !== undefined) result.archived.push(archive);

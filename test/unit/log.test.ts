@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCliLogging } from '../../src-main/log/cli-logging.js';
+import { sweepLogFolder } from '../../src-main/log/retention.js';
 import {
   createLogging,
   defaultLogConfig,
@@ -444,24 +445,33 @@ describe('rotation through winston-daily-rotate-file', () => {
     expect(logLines().map((line) => /record (\d+)/.exec(line)?.[1])).toEqual(['8', '9', '10']);
   });
 
-  it('gzips rotated files and still keeps only the configured number', async () => {
-    writeConfig({ file: { maxSize: '1k', maxFiles: 3, zippedArchive: true } });
-    const { logging } = start();
+  it('gzips the files of a date once it is over, and still keeps only the configured number', async () => {
+    // A date of seconds: the files of a second are gzipped once the rotator has left it. Those of
+    // the second in use stay plain (another process may be writing one of them).
+    writeConfig({ file: { datePattern: 'YYYY-MM-DD-HH-mm-ss', maxSize: '1k', maxFiles: 3, zippedArchive: true } });
+    const { logging } = start({ watch: false });
+    const archives: string[] = [];
+    logging.on('archive', (file) => archives.push(path.basename(file)));
     logging.logger.info(`record 1 ${big}`);
     await untilOnDisk('record 1 ');
-    for (let index = 2; index <= 6; index++) {
-      const archived = once(logging, 'archive', within(10_000));
+    let index = 1;
+    while (archives.length < 2) {
+      if (index > 200) throw new Error(`only ${archives.length} archives after ${index} records`);
+      index++;
       logging.logger.info(`record ${index} ${big}`);
-      await archived;
       await untilOnDisk(`record ${index} `);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // a rotation per record, some 20 a second
     }
     await logging.close();
     const files = logFiles();
-    expect(files.filter((name) => name.endsWith('.log.gz'))).toHaveLength(2);
-    expect(files.filter((name) => name.endsWith('.log'))).toHaveLength(1);
     expect(files).toHaveLength(3);
-    const newestArchive = files.filter((name) => name.endsWith('.gz')).sort().at(-1) as string;
-    expect(zlib.gunzipSync(fs.readFileSync(path.join(logFolder, newestArchive))).toString()).toContain('record 5 ');
+    const second = (name: string): string => /\d{4}(-\d\d){5}/.exec(name)![0];
+    const current = second(files.filter((name) => name.endsWith('.log')).sort().at(-1)!);
+    for (const name of files) expect(name.endsWith('.gz'), name).toBe(second(name) < current);
+    const archived = files.filter((name) => name.endsWith('.gz'));
+    expect(archived.length).toBeGreaterThan(0);
+    for (const name of archived) expect(zlib.gunzipSync(fs.readFileSync(path.join(logFolder, name))).toString()).toMatch(/record \d+ /);
+    expect(logLines().join('\n')).toContain(`record ${index} `);
   });
 
   it('rotates by date: a new file when the formatted date changes', async () => {
@@ -539,6 +549,58 @@ describe('retention: the folder itself, not an audit file, says which files are 
     expect(logLines().join('\n')).toContain('app last ');
   });
 
+  it('a file the app rotated away from is not gzipped while a CLI run still writes it: its records were lost', async () => {
+    writeConfig({ file: { maxSize: '1k', maxFiles: null, zippedArchive: true } });
+    const app = start({ watch: false }).logging;
+    app.logger.info('app early');
+    await untilOnDisk('app early');
+    // The CLI run goes on writing the file of today's date it finds (under maxSize), as the app does.
+    const cli = start({ watch: false, createIfMissing: false }).logging;
+    const cliFile = once(cli, 'newFile', within(5000));
+    cli.logger.info('cli before');
+    await untilOnDisk('cli before');
+    app.logger.info(`app big ${big}`);
+    await untilOnDisk('app big');
+    const rotated = once(app, 'rotate', within(5000));
+    app.logger.info('app rotated');
+    const [left] = (await rotated) as [string, string];
+    expect(left).toBe(((await cliFile) as [string])[0]);
+    await untilOnDisk('app rotated');
+    // The app's last sweep gzipped the file it left (its date in use, but it had left it), and
+    // unlinked it: everything the CLI run wrote after went to a file no longer in the folder.
+    await app.close();
+    for (let index = 0; index < 3; index++) cli.logger.info(`cli after ${index}`);
+    await cli.close();
+    const text = logFiles()
+      .map((name) => {
+        const bytes = fs.readFileSync(path.join(logFolder, name));
+        return (name.endsWith('.gz') ? zlib.gunzipSync(bytes) : bytes).toString();
+      })
+      .join('');
+    for (const record of ['app early', 'cli before', 'app big', 'app rotated', 'cli after 0', 'cli after 1', 'cli after 2']) expect(text, record).toContain(record);
+  });
+
+  it("a sweep leaves plain the files of today's date and of the dates its own files have, also one gone from the folder", async () => {
+    fs.mkdirSync(logFolder);
+    const pattern = /^zipdesk-(\d+-\d+-\d+)(?:\.(\d+))?\.log(?:\.gz)?$/u;
+    const settings = { folder: logFolder, pattern, datePattern: 'YYYY-MM-DD', maxFiles: null, zippedArchive: true };
+    const noon = (day: number): number => new Date(2020, 0, day, 12).getTime();
+    const file = (name: string): string => path.join(logFolder, name);
+    for (const name of ['zipdesk-2020-01-04.log', 'zipdesk-2020-01-05.1.log', 'zipdesk-2020-01-06.log']) {
+      fs.writeFileSync(file(name), `${name}\n`);
+      fs.utimesSync(file(name), new Date(noon(5)), new Date(noon(5)));
+    }
+    // The file this process writes, of the 5th, is gone (another process's sweep): the app may be
+    // writing the 5th's ".1". It was gzipped, and with it every record the app wrote after.
+    const inUse = new Set([file('zipdesk-2020-01-05.log')]);
+    // Left by this process, and not written since: gzipped all the same once its date is over, not before.
+    const leftBehind = new Map([[file('zipdesk-2020-01-06.log'), { leftAt: noon(5), doneAt: noon(5) + 1 }]]);
+    const first = await sweepLogFolder({ ...settings, inUse, leftBehind }, noon(6));
+    expect(first).toEqual({ removed: [], archived: [file('zipdesk-2020-01-04.log.gz')], problems: [] });
+    const next = await sweepLogFolder({ ...settings, inUse: new Set(), leftBehind }, noon(7));
+    expect(next.archived.sort()).toEqual([file('zipdesk-2020-01-05.1.log.gz'), file('zipdesk-2020-01-06.log.gz')]);
+  });
+
   it('a burst of rotations within one tick still keeps maxFiles, the newest of them', async () => {
     writeConfig({ file: { maxSize: '10k', maxFiles: 3, zippedArchive: true } });
     const { logging } = start({ watch: false });
@@ -548,7 +610,8 @@ describe('retention: the folder itself, not an audit file, says which files are 
     expect(files).toHaveLength(3);
     const counts = files.map((name) => Number(/\.(\d+)\.log/.exec(name)?.[1]));
     expect(counts.sort((a, b) => a - b)).toEqual([counts[0]!, counts[0]! + 1, counts[0]! + 2]);
-    expect(files.filter((name) => name.endsWith('.log.gz'))).toHaveLength(2);
+    // All of today's date: left plain while the date is in use.
+    expect(files.filter((name) => name.endsWith('.gz'))).toEqual([]);
     expect(logLines().join('\n')).toContain('record 2999 ');
   });
 
@@ -603,11 +666,9 @@ describe('retention: the folder itself, not an audit file, says which files are 
       expect(records).toEqual(records.map((_, index) => records[0]! + index));
       const files = logFiles().filter((name) => fs.lstatSync(path.join(logFolder, name)).isFile());
       expect(files).toHaveLength(3);
-      // The files left are gzipped. After a reload the new transport began at the first free name
-      // again, and the replaced one's last file stays plain (it was not left by a rotation).
-      const plain = files.filter((name) => !name.endsWith('.gz'));
-      expect(plain).toHaveLength(reload ? 2 : 1);
-      expect(plain.map((name) => fs.readFileSync(path.join(logFolder, name), 'utf8')).join('')).toContain('the last record');
+      // Files of today's date stay plain.
+      expect(files.filter((name) => name.endsWith('.gz'))).toEqual([]);
+      expect(files.map((name) => fs.readFileSync(path.join(logFolder, name), 'utf8')).join('')).toContain('the last record');
     } finally {
       late.release();
     }
