@@ -41,68 +41,66 @@ export function logFilePattern({ stem, extension, datePattern }: LogFileNames): 
 }
 
 /**
- * What a date formatted by `datePattern` can look like: each of its moment.js tokens stands for
- * what it writes on any day and at any time of a year, its digits as runs of digits ("2026",
- * "1st", "+0100" as \d+, \d+st, \+\d+), its names as those names and no others (dddd: "Monday",
- * …, "Sunday"; A: "AM", "PM"); bracketed and other text stands for itself. Names were any word,
- * and with "dddd" the user's own zipdesk-notes.log and zipdesk-backup.log were gzipped or deleted.
+ * What a date formatted by `datePattern` (moment.js tokens) can look like: digits for numeric
+ * tokens (YYYY, MM, DD, HH, …), letters and digits for names (MMM, ddd, Do, A, ZZ), bracketed and
+ * other text as itself. A first sieve: with names, "zipdesk-notes.log" has that shape too, so a
+ * date is ours only once the date library reads it back and writes it the same (isWrittenDate).
  */
 function dateShape(datePattern: string): string {
-  const write = dateWriter();
   const pieces: string[] = [];
-  for (const [piece, literal] of datePattern.matchAll(MOMENT_TOKENS)) {
-    if (literal !== undefined) {
-      pieces.push(escapeRegExp(literal.slice(1, -1)));
-      continue;
-    }
-    const shapeAt = (time: number): string => write(time, piece).split(/(\d+)/).map((part, index) => (index % 2 === 1 ? '\\d+' : escapeRegExp(part))).join('');
-    // A number (YYYY, MM, HH: the most) or a character that is no token is the same shape at any
-    // time; only names need every time (some 50 ms for "Do MMM YYYY", under 1 ms for YYYY-MM-DD).
-    const first = shapeAt(SAMPLE_TIMES[0] ?? 0);
-    const shapes = PROBE_TIMES.every((time) => shapeAt(time) === first) && (first === '\\d+' || first === escapeRegExp(piece)) ? new Set([first]) : new Set(SAMPLE_TIMES.map(shapeAt));
-    pieces.push(shapes.size === 1 ? first : `(?:${[...shapes].sort().join('|')})`);
+  for (const [, literal, letters, other] of datePattern.matchAll(/\[([^\]]*)\]|([A-Za-z]+)|([^A-Za-z[]+|\[)/g)) {
+    if (literal !== undefined) pieces.push(escapeRegExp(literal));
+    else if (other !== undefined) pieces.push(escapeRegExp(other));
+    else for (const token of letters?.match(/([A-Za-z])\1*/g) ?? []) pieces.push(isNumericToken(token) ? '\\d+' : '[\\p{L}\\p{N}+\\-]+');
   }
   // Adjacent numeric tokens (YYYYMMDD) make one run of digits, not nested quantifiers.
   return pieces.filter((piece, index) => !(piece === '\\d+' && pieces[index - 1] === '\\d+')).join('');
 }
 
-/**
- * How moment.js splits a format into tokens and [bracketed] text (src/lib/format/format.js,
- * formattingTokens), less its backslash escapes: config.ts refuses a backslash in datePattern.
- * Group 1 is bracketed text; a character that is no token is itself.
- */
-const MOMENT_TOKENS =
-  /(\[[^[]*\])|eHHmm|[Hh]mm(?:ss)?|Mo|MM?M?M?|Do|DDDo|DD?D?D?|ddd?d?|do?|w[o|w]?|W[o|W]?|Qo?|N{1,5}|YYYYYY|YYYYY|YYYY|YY|y{2,4}|yo?|gg(?:ggg?)?|GG(?:GGG?)?|e|E|a|A|hh?|HH?|kk?|mm?|ss?|S{1,9}|x|X|zz?|ZZ?|[\s\S]/g;
+function isNumericToken(token: string): boolean {
+  const letter = token[0] ?? '';
+  if (letter === 'M') return token.length <= 2; // MMM, MMMM: month names
+  if (letter === 'd') return token.length === 1; // dd, ddd, dddd: day names
+  return 'YDHhkmsSXxWwEeQGg'.includes(letter);
+}
+
+interface Moment {
+  isValid(): boolean;
+  format(pattern: string): string;
+}
+interface MomentLibrary {
+  (time: number): Moment;
+  (text: string, pattern: string, strict: boolean): Moment;
+}
+let rotatorMoment: MomentLibrary | undefined;
 
 /**
- * Times at which every token writes each of its names: each day of a leap year (its months,
- * weekdays, ordinals of day and week) at noon, and one day every ten minutes (the parts of the day,
- * which some locales name by the half hour). Local times, as the rotator's.
+ * The copy of moment.js that file-stream-rotator names its files with, reached as it reaches it
+ * (through winston-daily-rotate-file): its words and locale are those of the names.
  */
-const SAMPLE_TIMES: readonly number[] = [
-  ...Array.from({ length: 366 }, (_, day) => new Date(2024, 0, 1 + day, 12).getTime()),
-  ...Array.from({ length: 24 * 6 }, (_, step) => new Date(2024, 0, 1, 0, step * 10).getTime()),
-];
-
-/** A few of those, far apart in the year and the day. */
-const PROBE_TIMES: readonly number[] = [new Date(2024, 10, 27, 3, 40).getTime(), new Date(2024, 5, 9, 17, 0).getTime()];
-
-type DateWriter = (time: number, pattern: string) => string;
-let rotatorDates: DateWriter | undefined;
-
-/**
- * Formats a time as file-stream-rotator names its files: with its own copy of moment (reached as
- * it reaches it, through winston-daily-rotate-file), in local time, so that the names a date can
- * hold, and the date of today, are in the words and the locale it writes them in.
- */
-export function dateWriter(): DateWriter {
-  if (rotatorDates === undefined) {
+function dates(): MomentLibrary {
+  if (rotatorMoment === undefined) {
     const transport = createRequire(import.meta.url).resolve('winston-daily-rotate-file');
     const rotator = createRequire(transport).resolve('file-stream-rotator');
-    const moment = createRequire(rotator)('moment') as (time: number) => { format(pattern: string): string };
-    rotatorDates = (time, pattern) => moment(time).format(pattern);
+    rotatorMoment = createRequire(rotator)('moment') as MomentLibrary;
   }
-  return rotatorDates;
+  return rotatorMoment;
+}
+
+/** A time as the rotator writes it in file names (local time). */
+export function writtenDate(time: number, datePattern: string): string {
+  return dates()(time).format(datePattern);
+}
+
+/**
+ * Whether `text` is a date as the rotator writes it: read by `datePattern` strictly, and written
+ * back the same. With "dddd" any word had the shape of a name, and the user's zipdesk-backup.log
+ * in the log folder was deleted, zipdesk-notes.log gzipped; "monday" is read as a day but written
+ * "Monday", "2026-1-07" is no date of "YYYY-M-D".
+ */
+export function isWrittenDate(text: string, datePattern: string): boolean {
+  const date = dates()(text, datePattern, true);
+  return date.isValid() && date.format(datePattern) === text;
 }
 
 function escapeRegExp(text: string): string {
@@ -188,7 +186,7 @@ export async function sweepLogFolder(settings: SweepSettings, now: number = Date
   // such a file may be gone from the folder by now (another process's sweep), and when those
   // dates came only from the files still there, a CLI run whose file had gone gzipped the file the
   // app was writing, and every record the app wrote after was lost until its next rotation.
-  const datesInUse = new Set([dateWriter()(now, settings.datePattern)]);
+  const datesInUse = new Set([writtenDate(now, settings.datePattern)]);
   for (const file of settings.inUse) {
     const date = path.dirname(file) === settings.folder ? settings.pattern.exec(path.basename(file))?.[1] : undefined;
     if (date !== undefined) datesInUse.add(date);
@@ -273,7 +271,7 @@ async function listLogFiles(settings: SweepSettings, problems: unknown[]): Promi
   const files: LogFile[] = [];
   for (const name of names) {
     const match = settings.pattern.exec(name);
-    if (match === null) continue;
+    if (match === null || !isWrittenDate(match[1] ?? '', settings.datePattern)) continue;
     const file = path.join(settings.folder, name);
     try {
       const info = await fsp.lstat(file);
