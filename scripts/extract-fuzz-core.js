@@ -8,6 +8,7 @@
 //   file where another entry wants a folder), some made hostile (`..`, absolute, a drive letter,
 //   backslashes, `./` and `//`), links inside, dangling, climbing out, absolute, through a planted
 //   link; entries whose CRC-32 lies, of method 14, or flagged encrypted; setuid and read-only modes;
+//   now and then their data in another order than the directory lists them;
 // - the target: files, folders and links planted at some of those paths beforehand, links among
 //   them leading to a folder `outside` beside the target;
 // - the options: the policy, names taken for one path whatever their case or composition or not,
@@ -22,7 +23,9 @@
 // - every bad entry is a problem (or skipped by the policy); test names exactly the bad ones;
 // - a path that only good and bad files of plain names claim, where nothing lay, holds the first
 //   good one under skip, the last under replace, and under rename each good one at the path or
-//   at the name the result gives;
+//   at the name the result gives; where links are among them, the first entry under skip and
+//   rename, unless it could not be extracted itself; under rename no entry is written beside a
+//   name (`name (1)`) that is left holding nothing;
 // - a second run changes nothing under skip, gives the same files under replace, and under
 //   rename adds only copies (not checked where names that differ in case are forced to be one
 //   path here, on a file system that keeps both).
@@ -174,12 +177,30 @@ function makeEntries(c, seed, outside) {
   return entries;
 }
 
-/** The archive of `entries`, through our own record writers (api.writer: zip/writer.ts). */
-function writeArchive(entries, writer) {
+/**
+ * The order the entries' data lies in: most often theirs, now and then reversed or shuffled (as
+ * a tool leaves it that sorts the directory, or writes an entry again in place), so that entries
+ * of one name are written in another order than the directory lists them. Drawn from a chooser of
+ * its own: the rest of each case is what it was before cases had this.
+ */
+function dataOrder(seed, count) {
+  const c = chooser(seed ^ 0x5bd1e995);
+  const order = Array.from({ length: count }, (_, i) => i);
+  if (!c.chance(0.3)) return order;
+  if (c.chance(0.3)) return order.reverse();
+  for (let i = count - 1; i > 0; i--) {
+    const j = c.int(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+/** The archive of `entries`, through our own record writers (api.writer: zip/writer.ts): their data in `order`, their central records in theirs. */
+function writeArchive(entries, writer, order) {
   const parts = [];
   const centrals = [];
   let offset = 0;
-  for (const entry of entries) {
+  for (const entry of order.map((i) => entries[i])) {
     const stored = entry.method === 8 ? deflateRawSync(entry.data) : entry.data;
     const type = entry.kind === 'directory' ? S_IFDIR : entry.kind === 'symlink' ? S_IFLNK : S_IFREG;
     const record = {
@@ -201,7 +222,7 @@ function writeArchive(entries, writer) {
       central.writeUInt16LE(central.readUInt16LE(8) | BITFLAG_ENCRYPTED, 8); // 8 - general purpose bit flag (2)
     }
     parts.push(local, stored);
-    centrals.push(central);
+    centrals[entry.index] = central;
     offset += local.length + stored.length;
   }
   const directory = Buffer.concat(centrals);
@@ -343,7 +364,8 @@ export async function extractIntoCase(seed, work, api, chosen = {}) {
   fs.mkdirSync(target);
   const entries = makeEntries(c, seed, outside);
   const archive = path.join(work, 'x.zip');
-  const bytes = writeArchive(entries, api.writer);
+  const order = dataOrder(seed, entries.length);
+  const bytes = writeArchive(entries, api.writer, order);
   fs.writeFileSync(archive, bytes);
   const overwrite = chosen.overwrite ?? c.pick(['skip', 'replace', 'rename']);
   const caseInsensitive = c.pick([undefined, true, false]);
@@ -364,11 +386,12 @@ export async function extractIntoCase(seed, work, api, chosen = {}) {
   };
   const planted = plant(c, target, outside, entries, keyOf);
 
-  const described = `case ${seed} (${overwrite}${folded ? ', case-insensitive' : ''}${nameRules ? ', Windows names' : ''}${selection ? `, selecting ${JSON.stringify(selection)}` : ''}; entries ${entries.filter((e) => !e.filler).map((e) => `${JSON.stringify(e.name)}${e.kind === 'symlink' ? ` -> ${JSON.stringify(e.data.toString())}` : ''}${e.bad ? ` (${e.bad})` : ''}`).join(', ')}${entries.some((e) => e.filler) ? ', and 520 files f/N.txt among them' : ''}; planted ${[...planted].slice(0, 40).map(([rel, kind]) => `${rel} (${kind})`).join(', ')}${planted.size > 40 ? `, and ${planted.size - 40} more` : ''})`;
+  const described = `case ${seed} (${overwrite}${folded ? ', case-insensitive' : ''}${nameRules ? ', Windows names' : ''}${selection ? `, selecting ${JSON.stringify(selection)}` : ''}${order.some((at, i) => at !== i) ? `, data in the order of entries ${order.length > 40 ? 'shuffled' : order.join(' ')}` : ''}; entries ${entries.filter((e) => !e.filler).map((e) => `${JSON.stringify(e.name)}${e.kind === 'symlink' ? ` -> ${JSON.stringify(e.data.toString())}` : ''}${e.bad ? ` (${e.bad})` : ''}`).join(', ')}${entries.some((e) => e.filler) ? ', and 520 files f/N.txt among them' : ''}; planted ${[...planted].slice(0, 40).map(([rel, kind]) => `${rel} (${kind})`).join(', ')}${planted.size > 40 ? `, and ${planted.size - 40} more` : ''})`;
   const wrong = [];
   const say = (text) => wrong.push(`${described}: ${text}`);
   const happened = new Set([...(folded ? ['case-insensitive'] : []), ...(nameRules ? ['Windows names'] : []), ...(selection ? ['a selection'] : []), ...(entries.some((e) => e.filler) ? ['fillers'] : [])]);
   if ([...planted.values()].some((kind) => kind.startsWith('link') && kind.endsWith(' out'))) happened.add('a link out planted');
+  if (order.some((at, i) => at !== i)) happened.add('data out of order');
   const outsideBefore = snapshot(outside);
   const before = snapshot(target);
 
@@ -478,20 +501,37 @@ export async function extractIntoCase(seed, work, api, chosen = {}) {
     checkPlainPaths(run, result, after);
   };
 
-  // Paths that only files of plain names claim, where nothing lay and nothing else wants a folder or a file: the policy decides which good one is there.
+  // Paths that only files (and links) of plain names claim, where nothing lay and nothing else wants a folder or a file: the policy decides which good one is there.
   const checkPlainPaths = (run, result, after) => {
     const groups = new Map();
     for (const e of selected) for (const p of candidates(e.name)) groups.set(keyOf(p), [...(groups.get(keyOf(p)) ?? []), e]);
     const plantedKeys = new Set([...planted.keys()].map(keyOf));
     const afterByKey = new Map([...after].map(([rel, now]) => [keyOf(rel), { rel, ...now }]));
+    const problems = new Set(result.problems.map((p) => p.index));
+    // Under rename, no entry is left beside a name that holds nothing (`name (1)` where `name` is
+    // empty): the first entry of a name has it, or the next one written once the first failed.
+    if (overwrite === 'rename' && run === 1) {
+      for (const r of result.renamed) {
+        if (!candidates(r.entry).some((p) => afterByKey.has(keyOf(p)))) say(`run ${run}: entry ${r.entry} was written as ${r.path}, and its own name holds nothing`);
+      }
+    }
     for (const [key, claims] of groups) {
-      if (!claims.every((e) => e.kind === 'file' && e.plainName !== undefined)) continue;
+      if (!claims.every((e) => (e.kind === 'file' || e.kind === 'symlink') && e.plainName !== undefined)) continue;
       if (nameRules && claims.some((e) => e.plainName.split('/').some((part) => WINDOWS_ODD.has(part)))) continue;
       if (plantedKeys.has(key) || [...planted.keys()].some((rel) => keyOf(rel).startsWith(`${key}/`))) continue;
       if (ancestors(key).some((a) => [...planted].some(([rel, kind]) => keyOf(rel) === a && kind !== 'folder') || (groups.get(a) ?? []).some((e) => e.kind !== 'directory'))) continue;
       if ([...groups.keys()].some((other) => other.startsWith(`${key}/`))) continue;
-      const good = claims.filter((e) => !e.bad);
       const now = afterByKey.get(key);
+      if (claims.some((e) => e.kind === 'symlink')) {
+        // With a link among them (made after every file): under skip and rename the first has
+        // the name, unless it could not be extracted itself (a link refused, a file that failed).
+        const first = claims[0];
+        if (overwrite === 'replace' || run !== 1 || problems.has(first.index)) continue;
+        const holds = first.kind === 'symlink' ? now?.kind === 'link' && (nameRules !== undefined || now.bytes === first.data.toString()) : now?.kind === 'file' && now.bytes === hash(first.data);
+        if (!holds) say(`run ${run}: ${first.plainName} holds ${now === undefined ? 'nothing' : `a ${now.kind}`}, not entry ${first.index}, the first of that name`);
+        continue;
+      }
+      const good = claims.filter((e) => !e.bad);
       // (Under rename, a second run writes them all beside the first's.)
       const wanted = overwrite === 'replace' ? good.at(-1) : run === 1 || overwrite === 'skip' ? good[0] : undefined;
       if (good.length === 0) {

@@ -463,7 +463,7 @@ async function extractUntilStopped(
   /** A file written through the reader (a large one streams), in `part` of the directory (undefined: after the last): false when it was skipped or failed. */
   const placeThroughReader = async (plan: Planned, part: number | undefined): Promise<boolean> => {
     try {
-      const outcome = await disk.placeFile(plan.safe, policy, () => entryData(reader, plan.entry, signal, spans.dataEnds[plan.entry.index]), fileMode(plan.entry, disk.umask), plan.entry.modified, async (data, handle) => {
+      const outcome = await disk.placeFile(plan.safe, policy, plan.entry.index, () => entryData(reader, plan.entry, signal, spans.dataEnds[plan.entry.index]), fileMode(plan.entry, disk.umask), plan.entry.modified, async (data, handle) => {
         await writeStream(data, handle, plan.entry, signal);
       });
       if (outcome.kind === 'skipped') {
@@ -497,7 +497,7 @@ async function extractUntilStopped(
       }
       // Under Windows' rules the names in the target are those its entries were written under.
       const target = rules === 'windows' ? linkTargetForWindows(linkTarget, path.sep) : linkTarget;
-      const outcome = await disk.placeSymlink(plan.safe, policy, target, plan.entry.modified);
+      const outcome = await disk.placeSymlink(plan.safe, policy, plan.entry.index, target, plan.entry.modified);
       if (outcome.kind === 'skipped') {
         skipped.add({ index: plan.entry.index, entry: plan.entry.name, ...outcome.skip });
         return false;
@@ -577,7 +577,7 @@ async function extractUntilStopped(
         continue;
       }
       try {
-        const placed = disk.prepareFile(plan.safe, policy);
+        const placed = disk.prepareFile(plan.safe, policy, plan.entry.index);
         if (placed.kind === 'skipped') {
           skipped.add({ index: plan.entry.index, entry: plan.entry.name, ...placed.skip });
           done(plan.entry, plan.entry.uncompressedSize);
@@ -711,11 +711,12 @@ async function extractUntilStopped(
     problems.add(entryProblem(link.entry, error), undefined);
   }
 
-  // 3d. Under 'rename', where the entry that took a path's name first then could not be extracted
-  //     (as in 3b: its data failed its checks, or it is a link pointing outside), the next entry
-  //     of that path was written beside the name as "name (1)", and the name holds nothing: that
-  //     one is moved to it, where skip would have written it. (Sought among the renamed entries
-  //     the result lists; past LISTED_NOTES of them, the rest stay where they were written.)
+  // 3d. Under 'rename', where the first entry of a path in the archive's order (for which choose
+  //     holds the name, whichever is written first) then could not be extracted (as in 3b: its
+  //     data failed its checks, or it is a link pointing outside), the next entry of that path was
+  //     written beside the name as "name (1)", and the name holds nothing: that one is moved to
+  //     it, where skip would have written it. (Sought among the renamed entries the result
+  //     lists; past LISTED_NOTES of them, the rest stay where they were written.)
   if (policy === 'rename' && problems.kept.length > 0) {
     const failedFirst = known.chosenAmong('first', failedOnTheirOwn(problems.kept));
     const next = new Map<string, RenamedEntry & { index: number }>();
@@ -1534,11 +1535,11 @@ class TargetFolder {
   }
 
   /**
-   * Where a new entry at `safe` goes under the policy, or why it is skipped; claims the name.
-   * Synchronous, so two entries can never pick the same name; in a folder this run created the
-   * answer needs no system call at all.
+   * Where a new entry at `safe` (entry `index` of the central directory) goes under the policy,
+   * or why it is skipped; claims the name. Synchronous, so two entries can never pick the same
+   * name; in a folder this run created the answer needs no system call at all.
    */
-  private choose(safe: SafePath, policy: OverwritePolicy, kind: Kind): { relative: string } | { skip: SkipReason } {
+  private choose(safe: SafePath, policy: OverwritePolicy, kind: Kind, index: number): { relative: string } | { skip: SkipReason } {
     const parentRelative = parentOf(safe);
     const onDisk = (relative: string): boolean => {
       if (this.isFresh(parentRelative)) return false;
@@ -1554,15 +1555,32 @@ class TargetFolder {
     const claimedKind = this.known.claimedAs(relative);
     // A folder this run made is one the archive's entries lie in.
     if (claimedKind === 'directory' || this.madeFolder(relative)) throw new ZipError('EXISTS', `${relative} is also a folder in the archive`, { kind: 'ALSO_FOLDER', params: { path: relative } });
-    if (claimedKind === undefined && this.mayBeNeededAgain(relative)) this.known.claim(relative, kind);
+    // Under rename the name is the first entry's of it in the archive's order (the one skip
+    // keeps), whichever of them is written first: files are written in the order of their data,
+    // which the directory may list otherwise, and links after every file. Another entry written
+    // before the first claims the name for it, so that no folder is made there meanwhile, and is
+    // numbered itself; the first then finds the name claimed for its own kind and takes it.
+    // (Nothing else claims a file's or link's name under rename before its first entry does.)
+    const first = policy === 'rename' && this.mayBeClaimedAgain(relative) ? this.known.first(relative) : undefined;
+    const heldFor = first?.kind === 'directory' ? undefined : first;
+    /** Whether no entry of this run has the name (or it was held for this one). */
+    let free = claimedKind === undefined;
+    if (free && heldFor !== undefined && heldFor.index !== index) {
+      this.known.claim(relative, heldFor.kind);
+      free = false;
+    } else if (heldFor?.index === index && claimedKind === heldFor.kind) {
+      free = true;
+    } else if (free && this.mayBeNeededAgain(relative)) {
+      this.known.claim(relative, kind);
+    }
     if (policy === 'replace') {
       // Whatever the policy, the archive being read is never replaced by one of its entries.
       if (this.archiveAt !== undefined && this.same(relative) === this.archiveAt) throw new ZipError('EXISTS', `${relative} is the archive being extracted: it is not replaced`, { kind: 'THE_ARCHIVE', params: { path: relative } });
       return { relative };
     }
-    if (claimedKind === undefined && !onDisk(relative)) return { relative };
+    if (free && !onDisk(relative)) return { relative };
     if (policy === 'skip') return { skip: skipReason('ALREADY_EXISTS', { path: relative }) };
-    if (claimedKind === undefined && this.writtenBeforeResume(relative)) return { skip: skipReason('EXTRACTED_BEFORE', { path: relative }) };
+    if (free && this.writtenBeforeResume(relative)) return { skip: skipReason('EXTRACTED_BEFORE', { path: relative }) };
     const parent = safe.segments.slice(0, -1);
     const base = safe.segments.at(-1)!;
     const dot = base.lastIndexOf('.');
@@ -1602,10 +1620,10 @@ class TargetFolder {
    * Settles a small file's name by the policy and its temporary name beside it, for a span
    * batch (archive/extract-files.ts) to write.
    */
-  prepareFile(safe: SafePath, policy: OverwritePolicy): { kind: 'skipped'; skip: SkipReason } | { kind: 'placed'; path: string; final: string } {
+  prepareFile(safe: SafePath, policy: OverwritePolicy, index: number): { kind: 'skipped'; skip: SkipReason } | { kind: 'placed'; path: string; final: string } {
     const parent = parentOf(safe);
     this.ensureDirectory(parent);
-    const choice = this.choose(safe, policy, 'file');
+    const choice = this.choose(safe, policy, 'file', index);
     if ('skip' in choice) return { kind: 'skipped', skip: choice.skip };
     return { kind: 'placed', path: choice.relative, final: this.absoluteOf(choice.relative) };
   }
@@ -1619,13 +1637,14 @@ class TargetFolder {
   async placeFile(
     safe: SafePath,
     policy: OverwritePolicy,
+    index: number,
     data: () => Promise<Buffer | Readable>,
     mode: number,
     modified: Date,
     stream: (data: Readable, handle: FileHandle) => Promise<void>,
   ): Promise<Placement> {
     this.ensureDirectory(parentOf(safe));
-    const choice = this.choose(safe, policy, 'file');
+    const choice = this.choose(safe, policy, 'file', index);
     if ('skip' in choice) return { kind: 'skipped', skip: choice.skip };
     const content = await data();
     const final = this.absoluteOf(choice.relative);
@@ -1677,10 +1696,10 @@ class TargetFolder {
     return { kind: 'written', path: choice.relative };
   }
 
-  async placeSymlink(safe: SafePath, policy: OverwritePolicy, linkTarget: Buffer, modified: Date): Promise<Placement> {
+  async placeSymlink(safe: SafePath, policy: OverwritePolicy, index: number, linkTarget: Buffer, modified: Date): Promise<Placement> {
     const parent = parentOf(safe);
     this.ensureDirectory(parent);
-    const choice = this.choose(safe, policy, 'symlink');
+    const choice = this.choose(safe, policy, 'symlink', index);
     if ('skip' in choice) return { kind: 'skipped', skip: choice.skip };
     this.checkLinkReach(choice.relative, linkTarget);
     if (!this.isFresh(parent)) this.linksMade.add(choice.relative);

@@ -59,6 +59,11 @@ export interface CraftOptions {
    * `extensible` as its extensible data sector (4.3.14.1).
    */
   zip64End?: { extensible?: Buffer; count?: number };
+  /**
+   * The central records in this order (indexes into the entries, each once), where the entries
+   * give the order of the data: a directory that lists them otherwise than their data lies.
+   */
+  directoryOrder?: readonly number[];
 }
 
 /** An extra field: header id, data size, data (APPNOTE 4.5.1). */
@@ -146,7 +151,7 @@ export function craftZip(entries: readonly CraftEntry[], comment = '', options: 
       ),
     );
   }
-  const directory = Buffer.concat(centrals);
+  const directory = Buffer.concat(options.directoryOrder?.map((i) => centrals[i]!) ?? centrals);
   const zip64: Buffer[] = [];
   const z64 = options.zip64End;
   if (z64 !== undefined) {

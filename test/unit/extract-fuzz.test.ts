@@ -3,7 +3,7 @@
 // after) extracted twice under each policy. `npm run fuzz -- SEED N --into` runs the same engine
 // longer.
 
-import { appendFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractIntoCase } from '../../scripts/extract-fuzz-core.js';
@@ -34,7 +34,7 @@ describe('extract into a folder that holds things, fuzzed', () => {
     }
     // What these cases went through, each in several of them: a change to the cases that stops
     // one of these from happening leaves the checks above with less to check, and fails here.
-    const wanted = ['skip', 'replace', 'rename', 'problem UNSAFE_PATH', 'problem UNSAFE_SYMLINK', 'problem CRC_MISMATCH', 'problem UNSUPPORTED_METHOD', 'problem ENCRYPTED', 'skipped', 'renamed', 'replaced what was there', 'links made', 'a link out planted', 'fillers', 'a selection', 'case-insensitive', 'Windows names'];
+    const wanted = ['skip', 'replace', 'rename', 'problem UNSAFE_PATH', 'problem UNSAFE_SYMLINK', 'problem CRC_MISMATCH', 'problem UNSUPPORTED_METHOD', 'problem ENCRYPTED', 'skipped', 'renamed', 'replaced what was there', 'links made', 'a link out planted', 'data out of order', 'fillers', 'a selection', 'case-insensitive', 'Windows names'];
     expect(wanted.filter((what) => (cases.get(what) ?? 0) < 3), JSON.stringify([...cases].sort())).toEqual([]);
   }, 120_000);
 
@@ -59,6 +59,16 @@ describe('extract into a folder that holds things, fuzzed', () => {
     const replacing = async (archive: string, target: string, options: ExtractOptions): Promise<Awaited<ReturnType<typeof extractArchive>>> => extractArchive(archive, target, { ...options, overwrite: 'replace' });
     const replaced = await extractIntoCase(47_004, caseFolder('harness-2'), { ...api, extractArchive: replacing }, { overwrite: 'skip' });
     expect(replaced.wrong.join('\n')).toMatch(/changed under skip/);
+
+    // Under rename, leaves a name empty that an entry was written beside as "name (1)".
+    const emptying = async (archive: string, target: string, options: ExtractOptions): Promise<Awaited<ReturnType<typeof extractArchive>>> => {
+      const result = await extractArchive(archive, target, options);
+      const beside = result.renamed.find((r) => r.path !== r.entry);
+      if (beside !== undefined) unlinkSync(path.join(target, beside.entry));
+      return result;
+    };
+    const emptied = await extractIntoCase(47_003, caseFolder('harness-empty'), { ...api, extractArchive: emptying }, { overwrite: 'rename' });
+    expect(emptied.wrong.join('\n')).toMatch(/run 1: entry \S+ was written as \S+ \(1\), and its own name holds nothing/);
 
     const throwing = async (): Promise<never> => {
       throw new TypeError('not a ZipError');

@@ -1240,6 +1240,63 @@ describe('extractArchive overwrite policies', () => {
     expectNoPartials(target);
   });
 
+  it('rename gives the name to the first entry of it in the archive, whatever order their data lies in, and to a link listed before a file', async () => {
+    // Found in review: the name went to whichever entry was written first (files in the order of
+    // their data, links after every file), so that one of those that failed left the name empty
+    // and the good first entry beside it as "x (1)".
+    const bad = 0x12345678;
+    const extract = async (name: string, entries: CraftEntry[], directoryOrder?: number[]): Promise<{ target: string; result: ExtractResult }> => {
+      const target = path.join(dir, name);
+      const result = await extractArchive(writeArchive(dir, `${name}.zip`, craftZip(entries, '', { directoryOrder })), target, { overwrite: 'rename' });
+      expectNoPartials(target);
+      return { target, result };
+    };
+    const shown = (target: string): string[] => tree(target).map((name) => `${name}: ${lstatSync(path.join(target, name)).isSymbolicLink() ? `-> ${readlinkSync(path.join(target, name), 'utf8')}` : readFileSync(path.join(target, name), 'utf8')}`);
+    // Two entries named x, in the order of their data; the directory lists the second one first.
+    const reversed = (damaged?: 'listed first' | 'listed second'): CraftEntry[] =>
+      (['listed second', 'listed first'] as const).map((data) => ({ name: 'x', data, ...(damaged === data && { crc32: bad }) }));
+
+    const good = await extract('reversed', reversed(), [1, 0]);
+    expect(shown(good.target)).toEqual(['x: listed first', 'x (1): listed second']);
+    expect(good.result.renamed).toEqual([{ entry: 'x', path: 'x (1)' }]);
+    // The one written first fails: the name holds the first listed, as skip would have it.
+    const secondBad = await extract('reversed-second-bad', reversed('listed second'), [1, 0]);
+    expect(shown(secondBad.target)).toEqual(['x: listed first']);
+    expect(secondBad.result.problems.map((p) => [p.index, p.code])).toEqual([[1, 'CRC_MISMATCH']]);
+    expect(secondBad.result.renamed).toEqual([]);
+    // The first listed fails: the other one is moved to the name (step 3d).
+    const firstBad = await extract('reversed-first-bad', reversed('listed first'), [1, 0]);
+    expect(shown(firstBad.target)).toEqual(['x: listed second']);
+    expect(firstBad.result.problems.map((p) => [p.index, p.code, p.message.endsWith('(a later entry, x, was extracted there instead)')])).toEqual([[0, 'CRC_MISMATCH', true]]);
+    expect(firstBad.result.renamed).toEqual([]);
+
+    // A link, then a file of its name: the link, made after every file, has the name.
+    const linkFirst = await extract('link-file', [
+      { name: 'l', data: 'target1', kind: 'symlink' },
+      { name: 'l', data: 'file data' },
+    ]);
+    expect(shown(linkFirst.target)).toEqual(['l: -> target1', 'l (1): file data']);
+    expect(linkFirst.result.renamed).toEqual([{ entry: 'l', path: 'l (1)' }]);
+    const fileBad = await extract('link-bad-file', [
+      { name: 'l', data: 'target1', kind: 'symlink' },
+      { name: 'l', data: 'file data', crc32: bad },
+    ]);
+    expect(shown(fileBad.target)).toEqual(['l: -> target1']);
+    expect([fileBad.result.problems.map((p) => [p.index, p.code]), fileBad.result.renamed]).toEqual([[[1, 'CRC_MISMATCH']], []]);
+    const linkOut = await extract('link-out-file', [
+      { name: 'l', data: '../../outside', kind: 'symlink' },
+      { name: 'l', data: 'file data' },
+    ]);
+    expect(shown(linkOut.target)).toEqual(['l: file data']);
+    expect([linkOut.result.problems.map((p) => [p.index, p.code]), linkOut.result.renamed]).toEqual([[[0, 'UNSAFE_SYMLINK']], []]);
+
+    // The name held for the first x is a file's while it waits: a file under it, written before
+    // that x, is refused, as it is when that x is written first.
+    const folderAfter = await extract('held-from-folder', [{ name: 'x', data: 'listed second' }, { name: 'x/y', data: 'under x' }, { name: 'x', data: 'listed first' }], [2, 0, 1]);
+    expect(shown(folderAfter.target)).toEqual(['x: listed first', 'x (1): listed second']);
+    expect(folderAfter.result.problems.map((p) => [p.entry, p.code, p.message])).toEqual([['x/y', 'EXISTS', 'x is also a file in the archive']]);
+  });
+
   it('skip goes on past later entries of the name that fail too, to the first that passes', async () => {
     const bad = 0x12345678;
     const archive = writeArchive(
