@@ -716,9 +716,13 @@ async function extractUntilStopped(
   //     data failed its checks, or it is a link pointing outside), the next entry of that path was
   //     written beside the name as "name (1)", and the name holds nothing: that one is moved to
   //     it, where skip would have written it. (Sought among the renamed entries the result
-  //     lists; past LISTED_NOTES of them, the rest stay where they were written.)
+  //     lists; past LISTED_NOTES of them, the rest stay where they were written.) So too where
+  //     the first is a link that the target's file system cannot hold (NO_LINKS): it fails for
+  //     being a link, which a file of its name is not, and it held the name while files were
+  //     written.
   if (policy === 'rename' && problems.kept.length > 0) {
-    const failedFirst = known.chosenAmong('first', failedOnTheirOwn(problems.kept));
+    const notLinked = problems.kept.filter((p) => p.kind === 'NO_LINKS').map((p) => p.index);
+    const failedFirst = known.chosenAmong('first', new Set([...failedOnTheirOwn(problems.kept), ...notLinked]));
     const next = new Map<string, RenamedEntry & { index: number }>();
     for (const item of failedFirst.size === 0 ? [] : renamed.first()) {
       const safe = spans.paths!.safePath(item.entry);
