@@ -57,6 +57,11 @@ export interface TestResult {
   readonly entriesTotal: number;
   /** Entries whose data was read to the end and matched (or that were refused, see problems). */
   readonly entriesTested: number;
+  /**
+   * The uncompressed bytes checked: every good entry's, and of a bad one only those counted while
+   * it was read (a large entry's, a megabyte at a time); a bad small entry (checked from memory)
+   * and a refused or damaged one add none. At most the progress's total.
+   */
   readonly bytesTested: number;
   /** True when every entry is good. */
   readonly ok: boolean;
@@ -180,12 +185,16 @@ async function testUntilStopped(archive: string, reader: ZipReader, options: Tes
   const progress = new ProgressReporter(options.onProgress, spans.bytesTotal, spans.count, options.progressIntervalMs);
   progress.flush();
   let tested = 0;
-  /** `already`: bytes of the entry counted while it was checked. */
+  /**
+   * `already`: bytes of the entry counted while it was checked. A bad entry adds nothing more: its
+   * declared size was not all checked (a refused or damaged one was never read, and a damaged
+   * record's size may be the 0xFFFFFFFF marker), so only what was counted while it was read stands.
+   */
   const done = (entry: EntryFields, problem: EntryProblem | undefined, already = 0): void => {
     if (problem !== undefined) problems.push(problem);
     tested++;
     progress.entriesDone++;
-    progress.bytesDone += entry.uncompressedSize - already;
+    if (problem === undefined) progress.bytesDone += entry.uncompressedSize - already;
     progress.currentEntry = entry.name;
     progress.tick();
   };

@@ -84,9 +84,12 @@ describe('testArchive', () => {
     expect(result.problems[2]!.entry).toBe('again.txt');
     expect(result.entriesTotal).toBe(20_000);
     expect(result.entriesTested).toBe(20_000);
-    const declared = entries.reduce((sum, e, i) => sum + (i === 17_000 ? (2 << 20) - 1 : Buffer.byteLength(e.data!)), 0);
-    expect(result.bytesTested).toBe(declared);
-    expect(seen.at(-1)).toEqual({ entries: 20_000, bytes: declared });
+    // The bytes of the good entries: a bad entry's declared size was not all checked (the large
+    // bad one, read a megabyte at a time, failed before its first report at 8 MiB).
+    const bad = new Set(rangedProblems.map(([index]) => index));
+    const good = entries.reduce((sum, e, i) => sum + (bad.has(i) ? 0 : Buffer.byteLength(e.data!)), 0);
+    expect(result.bytesTested).toBe(good);
+    expect(seen.at(-1)).toEqual({ entries: 20_000, bytes: good });
     expect(seen.map((p) => p.entries)).toEqual(seen.map((p) => p.entries).sort((a, b) => a - b));
     expect(seen.map((p) => p.bytes)).toEqual(seen.map((p) => p.bytes).sort((a, b) => a - b));
     expect(seen.length).toBeGreaterThan(20);
@@ -399,7 +402,8 @@ describe('testArchive', () => {
       ['cut.txt', 'BAD_DEFLATE'],
     ]);
     expect(result.entriesTested).toBe(14);
-    expect(result.bytesTested).toBe(entries.reduce((sum, e) => sum + e.data.length, 0) + text(99).length + text(98).length);
+    // Only the good entries' bytes: those of the broken ones were never all inflated.
+    expect(result.bytesTested).toBe(entries.reduce((sum, e) => sum + e.data.length, 0));
   });
 
   it('calls a small entry that inflates past its declared size SIZE_MISMATCH, whatever lies beyond that size', async () => {
@@ -434,10 +438,44 @@ describe('testArchive', () => {
     const result = await testArchive(writeArchive(dir, 'bomb.zip', craftZip(entries)));
     expect(result.problems).toHaveLength(50);
     expect(new Set(result.problems.map((p) => p.code))).toEqual(new Set(['OVERLAPPING_ENTRIES']));
-    expect(result.bytesTested).toBe(51 * (8 << 20)); // counted as done, never inflated
+    // The refused entries' bytes were never read: only the first entry's count (they were counted as tested).
+    expect(result.bytesTested).toBe(8 << 20);
     // One reason for all: the entry their headers lie in (one string, however many entries).
     expect(new Set(result.problems.map((p) => p.message)).size).toBe(1);
     expect(result.problems[0]!.message).toMatch(/^entry overlaps another: its local header lies inside the bytes of entry 0 \(0–\d+\)$/);
+  });
+
+  it('counts only the bytes it checked: none of a damaged record (its 0xFFFFFFFF marker was counted), nor of an entry refused before it is read; progress stays within its total', async () => {
+    // The reviewer's archive: a record whose sizes are ZIP64 markers with no ZIP64 field, a good
+    // entry, and a stored one that declares almost 4 GiB for its 5 bytes (refused as it is opened).
+    const entries: CraftEntry[] = [
+      { name: 'a', data: 'hello', method: 0, central: { compressedSize: 0xffffffff, uncompressedSize: 0xffffffff } },
+      { name: 'hidden', data: 'hello', method: 0 },
+      { name: 'huge', data: 'hello', method: 0, uncompressedSize: 0xfffffff0 },
+    ];
+    const seen: { bytesDone: number; bytesTotal: number }[] = [];
+    const result = await testArchive(writeArchive(dir, 'damaged.zip', craftZip(entries)), { progressIntervalMs: 0, onProgress: (p) => seen.push(p) });
+    expect(result.problems.map((p) => [p.entry, p.code])).toEqual([
+      ['a', 'BAD_ZIP64'],
+      ['huge', 'SIZE_MISMATCH'],
+    ]);
+    expect([result.entriesTested, result.bytesTested]).toEqual([3, 5]);
+    expect(seen.length).toBeGreaterThan(0);
+    for (const p of seen) expect(p.bytesDone).toBeLessThanOrEqual(p.bytesTotal);
+    // By directory ranges (more entries than the test holds from its first pass), the same.
+    const many: CraftEntry[] = Array.from({ length: 17_000 }, (_, i) => ({ name: `f${i}`, data: 'x'.repeat(i % 10), method: 0 }));
+    for (const i of [100, 16_900]) many[i] = { ...many[i]!, central: { compressedSize: 0xffffffff, uncompressedSize: 0xffffffff } };
+    many[8_000] = { ...many[8_000]!, uncompressedSize: 0xfffffff0 };
+    const seenByRanges: { bytesDone: number; bytesTotal: number }[] = [];
+    const ranged = await testArchive(writeArchive(dir, 'damaged-many.zip', craftZip(many)), { progressIntervalMs: 0, onProgress: (p) => seenByRanges.push(p) });
+    expect(ranged.problems.map((p) => [p.index, p.code])).toEqual([
+      [100, 'BAD_ZIP64'],
+      [8_000, 'SIZE_MISMATCH'],
+      [16_900, 'BAD_ZIP64'],
+    ]);
+    const good = many.reduce((sum, e, i) => sum + ([100, 8_000, 16_900].includes(i) ? 0 : Buffer.byteLength(e.data!)), 0);
+    expect(ranged.bytesTested).toBe(good);
+    for (const p of seenByRanges) expect(p.bytesDone).toBeLessThanOrEqual(p.bytesTotal);
   });
 
   it('cuts ranges by the bytes that will be read: refused entries do not count', async () => {
