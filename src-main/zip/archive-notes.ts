@@ -16,6 +16,10 @@
 // signature record (4.3.13) that fills the rest of the directory is named as such: it belongs
 // there, but it is not checked (and the peers refuse or warn of it all the same). A ZIP64 end
 // record that contradicts an end record needing none of its values is ignored (reader.ts): said.
+// So is an end record that counts fewer entries than the directory holds: every record within the
+// declared size is read (reader.ts records), but unzip -t fails such an archive ("expected central
+// file header signature not found", exit 3), 7-Zip lists it with a headers error, and a reader that
+// goes by the count lists fewer entries; not a 16-bit count that wrapped past 65,535 entries.
 // Bytes after the end record and the comment it counts (another file appended, padding, a
 // download's junk) are read as nothing and said too: 7-Zip warns "There are data after the end of
 // archive", and a writer that appends to the archive, or a reader that looks for the end record
@@ -27,11 +31,17 @@ import { bytesText, counted } from './errors.js';
 import type { ArchiveNote, RandomAccessSource, ZipArchiveInfo } from './model.js';
 import { DIGITAL_SIGNATURE, SIGNATURE } from './records.js';
 
+/** What a walk over the whole central directory found: where its last record ends, and how many records there are. */
+export interface WalkedDirectory {
+  readonly end: number;
+  readonly count: number;
+}
+
 /**
- * The notes about the archive of `info`, whose central records end at `recordsEnd`: those about
- * the directory's end only when it is known (a walk over the whole directory reached it).
+ * The notes about the archive of `info`, whose central records the walk `walked` read: those
+ * about the directory's end only when it is known (a walk over the whole directory reached it).
  */
-export async function archiveNotes(source: RandomAccessSource, info: ZipArchiveInfo, recordsEnd: number | undefined): Promise<ArchiveNote[]> {
+export async function archiveNotes(source: RandomAccessSource, info: ZipArchiveInfo, walked: WalkedDirectory | undefined): Promise<ArchiveNote[]> {
   const notes: ArchiveNote[] = [];
   const adjustment = info.offsetAdjustment;
   if (adjustment > 0) {
@@ -60,7 +70,11 @@ export async function archiveNotes(source: RandomAccessSource, info: ZipArchiveI
       params: { declared: declaredStart, offset: start },
     });
   }
-  if (recordsEnd !== undefined) notes.push(...(await directoryEndNotes(source, info, recordsEnd)));
+  if (walked !== undefined) {
+    const note = countNote(info, walked.count);
+    if (note !== undefined) notes.push(note);
+    notes.push(...(await directoryEndNotes(source, info, walked.end)));
+  }
   if (info.trailingBytes > 0) {
     const offset = info.size - info.trailingBytes;
     notes.push({ code: 'TRAILING_DATA', message: `${bytesText(info.trailingBytes)} after the end record (at offset ${offset}, ignored)`, params: { bytes: info.trailingBytes, offset } });
@@ -76,6 +90,24 @@ export async function archiveNotes(source: RandomAccessSource, info: ZipArchiveI
  */
 export function guessedNamesNote(count: number): ArchiveNote {
   return { code: 'NAMES_GUESSED', message: `${counted(count, 'name', 'names')} of unknown encoding, not UTF-8: read as code page 437 (--name-encoding names theirs)`, params: { count } };
+}
+
+/**
+ * The note of an end record that counts fewer entries than the directory holds (reader.ts reads
+ * every record within the directory's declared size): none when the count is a 16-bit one that
+ * wrapped past 65,535, as writers without ZIP64 store it (the records are those modulo 65,536).
+ * (A count higher than the records never gets here: the walk refuses the directory.)
+ */
+function countNote(info: ZipArchiveInfo, found: number): ArchiveNote | undefined {
+  const declared = info.entryCount;
+  if (found === declared) return undefined;
+  const sixteenBit = info.zip64EndOfCentralDirectoryOffset === undefined || info.zip64EndOfCentralDirectoryIgnored;
+  if (sixteenBit && found > 0xffff && found % 0x10000 === declared) return undefined;
+  return {
+    code: 'COUNT_DIFFERS',
+    message: `the end record counts ${counted(declared, 'entry', 'entries')}, but the central directory holds ${found}: all are read (a reader that goes by the count lists ${declared})`,
+    params: { declared, found },
+  };
 }
 
 /** The notes about where the central directory ends (its last record at `recordsEnd`) and what lies between it and the end records. */

@@ -39,7 +39,7 @@ import { ZipError, bytesText, counted, hex, stacklessZipError } from './errors.j
 import type { ExtraContext } from './layout.js';
 import type { Log } from '../log/types.js';
 import { silentLog } from '../log/types.js';
-import { archiveNotes } from './archive-notes.js';
+import { archiveNotes, type WalkedDirectory } from './archive-notes.js';
 import type { AesFields, ArchiveNote, EntryFields, NameEncoding, RandomAccessSource, ZipArchiveInfo, ZipEntry } from './model.js';
 import { codePageText, decodeHeaderText, isAscii, nameCrc32, unflaggedText, unicodeExtraText, type CodePage } from './names.js';
 import { NAME_RULES, namePathKey, plainNamePathKey, type FolderKeySink, type NameRules, type PathFold } from './paths.js';
@@ -438,8 +438,8 @@ async function confirmAdjustment(source: RandomAccessSource, directoryStart: num
 // The central directory
 
 class CentralDirectoryReader implements ZipReader {
-  /** Where the last central record ends, once a walk over the whole directory has reached it. */
-  private recordsEnd: number | undefined;
+  /** Where the last central record ends and how many there are, once a walk over the whole directory has reached it. */
+  private walked: WalkedDirectory | undefined;
   readonly entryOfRecord: RecordMaker<ZipEntry>;
   /** Each record's EntryFields (recordFields), names read as entryOfRecord reads them. */
   private readonly fieldsOfRecord: RecordMaker<EntryFields>;
@@ -486,7 +486,7 @@ class CentralDirectoryReader implements ZipReader {
     // directory's size says where it ends (as Python's zipfile reads it). So it does for any
     // count lower than the records there (a ZIP64 end record's too): unzip, 7-Zip, bsdtar and
     // Python list them all, and an entry they extract must not be one that test and the safety
-    // report never saw.
+    // report never saw. (A count that did not wrap is said: archive-notes.ts countNote.)
     let buf: Buffer = Buffer.alloc(0);
     let bufStart = start;
     // Where the source can read into a buffer and the walk is more than a chunk, chunks go
@@ -595,13 +595,14 @@ class CentralDirectoryReader implements ZipReader {
     const { batch } = walk;
     if (batch.length > 0) yield batch;
     if (range === undefined) {
-      this.recordsEnd = position;
+      this.walked = { end: position, count: index };
+      // (Said as a note, archive-notes.ts countNote, unless a 16-bit count wrapped.)
       if (index !== declared) this.log.debug('central directory count differs from the end record', { declared, found: index });
     }
   }
 
   notes(): Promise<ArchiveNote[]> {
-    return archiveNotes(this.source, this.info, this.recordsEnd);
+    return archiveNotes(this.source, this.info, this.walked);
   }
 
   async readEntries(): Promise<ZipEntry[]> {

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFileSource } from '../../src-main/archive/file-source.js';
 import { testArchive } from '../../src-main/archive/test-archive.js';
 import { openZip } from '../../src-main/zip/reader.js';
-import { CENTRAL_DIRECTORY_HEADER, DIGITAL_SIGNATURE, END_OF_CENTRAL_DIRECTORY, LOCAL_FILE_HEADER } from '../../src-main/zip/records.js';
+import { CENTRAL_DIRECTORY_HEADER, DIGITAL_SIGNATURE, END_OF_CENTRAL_DIRECTORY, LOCAL_FILE_HEADER, ZIP64_END_OF_CENTRAL_DIRECTORY, ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR } from '../../src-main/zip/records.js';
 import { buildSafetyReport, type SafetyOptions } from '../../src-main/zip/safety.js';
 import { type CraftEntry, craftZip, run, tempDir, withBytesBeforeEnd, writeArchive } from './craft.js';
 import { messWith } from './reader-fixtures.js';
@@ -265,6 +265,52 @@ describe('a ZIP64 end record the reader ignores', () => {
   });
 });
 
+/** The archive with its end record counting `count` entries (both of its counts). */
+function withEndRecordCount(archive: Buffer, count: number): Buffer {
+  return messWith(archive, (bytes) => {
+    const end = bytes.length - END_OF_CENTRAL_DIRECTORY.size;
+    bytes.writeUInt16LE(count, end + END_OF_CENTRAL_DIRECTORY.offsetOf.numberOfCentralDirectoryRecordsOnThisDisk);
+    bytes.writeUInt16LE(count, end + END_OF_CENTRAL_DIRECTORY.offsetOf.totalNumberOfCentralDirectoryRecords);
+  });
+}
+
+describe('an end record that counts fewer entries than the central directory holds', () => {
+  const countNote = (declared: number, found: number) => ({
+    code: 'COUNT_DIFFERS',
+    message: `the end record counts ${declared} ${declared === 1 ? 'entry' : 'entries'}, but the central directory holds ${found}: all are read (a reader that goes by the count lists ${declared})`,
+    params: { declared, found },
+  });
+
+  it('is said: every record within the declared directory is read and tested, the test and the report name the two counts (it was only logged)', async () => {
+    const { tested, report } = await testAndReport(writeArchive(dir, 'count-low.zip', withEndRecordCount(plain, 1)));
+    expect(tested).toMatchObject({ ok: true, entriesTotal: 2, entriesTested: 2, notes: [countNote(1, 2)] });
+    expect(report).toMatchObject({ archiveNotes: [countNote(1, 2)], verdict: 'caution', entries: 2 });
+    // None, from none: an empty archive whose directory is empty.
+    expect((await testArchive(writeArchive(dir, 'empty.zip', craftZip([])))).notes).toEqual([]);
+  });
+
+  it("a ZIP64 end record's count too (it is no 16-bit count that wrapped)", async () => {
+    const bytes = messWith(craftZip(entries, '', { zip64End: {} }), (b) => {
+      const record = b.length - END_OF_CENTRAL_DIRECTORY.size - ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size - ZIP64_END_OF_CENTRAL_DIRECTORY.size;
+      b.writeBigUInt64LE(1n, record + ZIP64_END_OF_CENTRAL_DIRECTORY.offsetOf.numberOfCentralDirectoryRecordsOnThisDisk);
+      b.writeBigUInt64LE(1n, record + ZIP64_END_OF_CENTRAL_DIRECTORY.offsetOf.totalNumberOfCentralDirectoryRecords);
+    });
+    const tested = await testArchive(writeArchive(dir, 'zip64-count-low.zip', bytes));
+    expect(tested).toMatchObject({ ok: true, entriesTested: 2, notes: [countNote(1, 2)] });
+  });
+
+  it('the peers: unzip -t fails it (exit 3), 7-Zip lists both entries with a headers error (exit 2), bsdtar and Python list both without a word', () => {
+    const file = writeArchive(dir, 'count-low.zip', withEndRecordCount(plain, 1));
+    const peer = (command: string, ...args: string[]) => spawnSync(command, args, { cwd: dir, encoding: 'utf8' });
+    const unzip = peer('unzip', '-t', file);
+    expect([unzip.status, unzip.stderr + unzip.stdout]).toEqual([3, expect.stringContaining('expected central file header signature not found')]);
+    const sevenZip = peer('7z', 'l', file);
+    expect([sevenZip.status, sevenZip.stdout]).toEqual([2, expect.stringMatching(/b\.txt[\s\S]*Errors: 1/)]);
+    expect(peer('bsdtar', '-tf', file)).toMatchObject({ status: 0, stdout: 'a.txt\nb.txt\n', stderr: '' });
+    expect(peer('python3', '-c', 'import sys, zipfile\nprint(zipfile.ZipFile(sys.argv[1]).namelist())', file)).toMatchObject({ status: 0, stdout: "['a.txt', 'b.txt']\n" });
+  });
+});
+
 describe('in the window', () => {
   /** The safety report of these bytes as the window gets it. */
   async function viewOf(bytes: Buffer, name: string, options: SafetyOptions = {}) {
@@ -345,6 +391,7 @@ describe('in the window', () => {
     withEndRecordField(plain, 'offsetOfStartOfCentralDirectory', -5),
     withEndRecordField(plain, 'sizeOfCentralDirectory', -10),
     craftZip(entries, '', { zip64End: { count: 5 } }),
+    withEndRecordCount(plain, 1),
     Buffer.concat([plain, Buffer.from('after')]),
   ];
 

@@ -400,8 +400,27 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
       }
       expect(count).toBe(70000);
       expect(last).toBe('some/rather/long/directory/name/for/chunking/file-069999.txt');
+      // A count that wrapped is how such writers store it: nothing to say of it.
+      expect(await reader.notes()).toEqual([]);
     } finally {
       await source.close();
+    }
+    // One that is lower still is no wrapped count: said, and every record read all the same.
+    const lower = path.join(dir, 'lower.zip');
+    const lowerBytes = readFileSync(target);
+    for (const field of ['numberOfCentralDirectoryRecordsOnThisDisk', 'totalNumberOfCentralDirectoryRecords'] as const) {
+      lowerBytes.writeUInt16LE(4463, lowerBytes.length - END_OF_CENTRAL_DIRECTORY.size + END_OF_CENTRAL_DIRECTORY.offsetOf[field]);
+    }
+    writeFileSync(lower, lowerBytes);
+    const lowerSource = await openFileSource(lower);
+    try {
+      const reader = await openZip(lowerSource);
+      let count = 0;
+      for await (const batch of reader.entryBatches()) count += batch.length;
+      expect(count).toBe(70000);
+      expect(await reader.notes()).toEqual([expect.objectContaining({ code: 'COUNT_DIFFERS', params: { declared: 4463, found: 70000 } })]);
+    } finally {
+      await lowerSource.close();
     }
     // The app pages such a directory from where each record starts, past the wrapped count too.
     const service = createArchiveService();
