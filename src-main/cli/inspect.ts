@@ -9,7 +9,7 @@ import { writeOut } from './output.js';
 import { errorLine, jsonFailure, printable } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
 import { guessedNamesNote } from '../zip/archive-notes.js';
-import { ZipError, counted } from '../zip/errors.js';
+import { ZipError, counted, integerText } from '../zip/errors.js';
 import { extraFieldLabel, inspectArchive, inspectEntry, type FieldRow, type RecordView } from '../zip/inspect.js';
 import type { ZipEntry } from '../zip/model.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
@@ -125,7 +125,7 @@ async function showEntries(reader: ZipReader, entries: ZipEntry[], context: CliC
     if (inspection.dataDescriptor !== undefined) lines.push('', ...recordLines(inspection.dataDescriptor));
     if (inspection.mismatches.length > 0) {
       lines.push('', 'The local header disagrees with the central directory:');
-      for (const m of inspection.mismatches) lines.push(`  ≠ ${m.field}: local ${JSON.stringify(m.local)}, central ${JSON.stringify(m.central)}`);
+      for (const m of inspection.mismatches) lines.push(`  ≠ ${m.field}: local ${mismatchValue(m.local)}, central ${mismatchValue(m.central)}`);
     }
   }
   await writeOut(context.stdout, lines.map((line) => printable(line)).join('\n') + '\n');
@@ -181,7 +181,7 @@ function safetyLines(report: SafetyReport): string[] {
   // (The target comes quoted as extract quotes it, its bytes that are not UTF-8 as \xNN.)
   list('links refused', report.unsafeSymlinks, (i) => `${JSON.stringify(i.entry)} -> "${i.target}": ${i.reason}`);
   list('overlaps', report.overlaps, (i) => i.message);
-  list('local header mismatches', report.localHeaderMismatches, (i) => `${JSON.stringify(i.entry)}: ${i.mismatches.map((m) => `${m.field} local ${JSON.stringify(m.local)} central ${JSON.stringify(m.central)}`).join('; ')}`);
+  list('local header mismatches', report.localHeaderMismatches, (i) => `${JSON.stringify(i.entry)}: ${i.mismatches.map((m) => `${m.field} local ${mismatchValue(m.local)} central ${mismatchValue(m.central)}`).join('; ')}`);
   list('unreadable headers', report.badLocalHeaders, (i) => `${JSON.stringify(i.entry)}: ${i.message}`);
   const more = (group: { count: number; entries: string[] }): string => (group.count > group.entries.length ? ` … (${group.count} in all)` : '');
   list('duplicate paths', report.duplicateNames, (i) => `${i.path}: ${i.entries.map((e) => JSON.stringify(e)).join(', ')}${more(i)}`);
@@ -194,4 +194,9 @@ function safetyLines(report: SafetyReport): string[] {
   list('names Windows cannot hold, and what extraction writes instead', report.windowsNames, (i) => `${JSON.stringify(i.entry)} → ${JSON.stringify(i.path)}`);
   list('unsupported methods', report.unsupported, (i) => `${JSON.stringify(i.entry)}: method ${i.method} (${i.methodName})`);
   return lines;
+}
+
+/** A value of a header mismatch: a name quoted, a number with all its digits (errors.ts integerText). */
+function mismatchValue(value: string | number): string {
+  return typeof value === 'number' ? integerText(value) : JSON.stringify(value);
 }

@@ -24,7 +24,7 @@ import { errorLine, jsonFailure, noteLine, printable } from './report.js';
 import { openFileSource } from '../archive/file-source.js';
 import { guessedNamesNote } from '../zip/archive-notes.js';
 import { isGuessedName } from '../zip/names.js';
-import { ZipError, counted } from '../zip/errors.js';
+import { ZipError, counted, integerText } from '../zip/errors.js';
 import { AES_STRENGTHS, BITFLAG_ENCRYPTED, BITFLAG_STRONG_ENCRYPTION, METHOD_AES, TRADITIONAL_ENCRYPTION_HEADER_SIZE, aesName } from '../zip/constants.js';
 import { isSizeKnown, type AesFields, type ZipEntry } from '../zip/model.js';
 import { dosLocalIsoTime } from '../zip/dostime.js';
@@ -152,6 +152,13 @@ class RowWriter {
 
   /** A non-negative integer, right-aligned in `width` columns (wider when it needs more). */
   int(value: number, width = 0): void {
+    // Past 2^53 the digits below would be those of a double's remainders, made up (an 8-byte
+    // size of 0xFFFFFFFFFFFFFFFF was written 18446744073709552046): its exact value, as every
+    // message writes it (errors.ts integerText).
+    if (value > Number.MAX_SAFE_INTEGER) {
+      this.ascii(integerText(value).padStart(width));
+      return;
+    }
     const buf = this.buf;
     let digits = 1;
     for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
@@ -375,7 +382,7 @@ async function listTable(reader: Reader, archive: string, context: CliContext): 
   await writeOut(
     stdout,
     '--------          -------  ---                            -------\n' +
-      `${String(size).padStart(8)}          ${String(compressed).padStart(7)} ${ratio(size, compressed).padStart(4)}                            ${counted(count, 'file', 'files')}\n`,
+      `${integerText(size).padStart(8)}          ${integerText(compressed).padStart(7)} ${ratio(size, compressed).padStart(4)}                            ${counted(count, 'file', 'files')}\n`,
   );
   return listed;
 }
@@ -481,7 +488,7 @@ function rowTimeAndCrc(out: RowWriter, time: TimeText, crc32: number): void {
  * the table shows; `packed`: the compressed size as the table shows it (packedSize), when it is known.
  */
 function missingSizeRowStart(out: RowWriter, entry: ZipEntry, method: number, packed: number, time: TimeText): void {
-  const shown = (value: number, text = value): string => (isSizeKnown(entry, value) ? String(text) : '?');
+  const shown = (value: number, text = value): string => (isSizeKnown(entry, value) ? integerText(text) : '?');
   out.ascii(`${shown(entry.uncompressedSize).padStart(8)}  `);
   out.bytes(methodBytes(method, entry.generalPurposeBitFlag));
   out.ascii(` ${shown(entry.compressedSize, packed).padStart(8)}    ?`);

@@ -13,7 +13,7 @@ import { Buffer } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { constants as zlibConstants, crc32, createInflateRaw, deflateRawSync, inflateRawSync, type InflateRaw } from 'node:zlib';
 import { BITFLAG_DATA_DESCRIPTOR, BITFLAG_ENCRYPTED, BITFLAG_MASKED_HEADERS, BITFLAG_STRONG_ENCRYPTION, METHOD_AES, METHOD_DEFLATED, METHOD_STORED, ZIP64_MARKER_32, aesName, METHOD_NAMES } from './constants.js';
-import { ZipError, bytesText, hex } from './errors.js';
+import { ZipError, bytesText, hex, integerText } from './errors.js';
 import type { EntryFields, HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
 import { decodeCp437, decodeHeaderText, nameCrc32, unicodeExtraText } from './names.js';
 import { EXTRA_ID, EXTRA_INFOZIP_UNICODE_PATH, EXTRA_ZIP64, LOCAL_FILE_HEADER, SIGNATURE, localZip64Context } from './records.js';
@@ -93,7 +93,7 @@ async function readLocalHeaderAnd(source: RandomAccessSource, entry: ZipEntry, w
 function checkLocalOffset(entry: ZipEntry, size: number): void {
   const offset = entry.localHeaderOffset;
   if (!Number.isSafeInteger(offset) || offset < 0 || offset + LOCAL_FILE_HEADER.size > size) {
-    throw new ZipError('TRUNCATED', `local header offset ${offset} is outside the archive (${size} bytes)`, { entry: entry.name, offset, kind: 'LOCAL_HEADER_OUTSIDE', params: { offset, size } });
+    throw new ZipError('TRUNCATED', `local header offset ${integerText(offset)} is outside the archive (${size} bytes)`, { entry: entry.name, offset, kind: 'LOCAL_HEADER_OUTSIDE', params: { offset, size } });
   }
 }
 
@@ -229,7 +229,7 @@ export function dataRefusal(entry: ZipEntry): ZipError | undefined {
 export function storedSizesDiffer(entry: ZipEntry): ZipError | undefined {
   if (entry.compressionMethod !== METHOD_STORED || entry.compressedSize === entry.uncompressedSize) return undefined;
   const params = { compressed: entry.compressedSize, uncompressed: entry.uncompressedSize };
-  return new ZipError('SIZE_MISMATCH', `stored entry has compressed size ${params.compressed} but uncompressed size ${params.uncompressed}`, { entry: entry.name, kind: 'STORED', params });
+  return new ZipError('SIZE_MISMATCH', `stored entry has compressed size ${integerText(params.compressed)} but uncompressed size ${integerText(params.uncompressed)}`, { entry: entry.name, kind: 'STORED', params });
 }
 
 /**
@@ -264,7 +264,7 @@ function dataFits(size: number, entry: ZipEntry, local: LocalHeader, dataEnd = I
 function sizeError(entry: EntryFields, produced: number): ZipError {
   const declared = entry.uncompressedSize;
   if (produced > declared) return new ZipError('SIZE_MISMATCH', `data inflates to more than the declared ${bytesText(declared)}`, { entry: entry.name, kind: 'MORE', params: { declared } });
-  return new ZipError('SIZE_MISMATCH', `data is ${bytesText(produced)}, the central directory says ${declared}`, { entry: entry.name, kind: 'LESS', params: { bytes: produced, declared } });
+  return new ZipError('SIZE_MISMATCH', `data is ${bytesText(produced)}, the central directory says ${integerText(declared)}`, { entry: entry.name, kind: 'LESS', params: { bytes: produced, declared } });
 }
 
 /** The data's CRC-32 is not the one recorded in the central directory, or in the data descriptor. */
@@ -320,7 +320,7 @@ export async function readEntryData(source: RandomAccessSource, entry: ZipEntry,
   if (options.signal?.aborted) throw new ZipError('CANCELLED', 'cancelled', { entry: entry.name });
   const maxSize = options.maxSize ?? 256 * 1024 * 1024;
   if (entry.uncompressedSize > maxSize) {
-    throw new ZipError('TOO_LARGE', `entry is ${entry.uncompressedSize} bytes, more than the ${maxSize} bytes allowed in memory`, { entry: entry.name });
+    throw new ZipError('TOO_LARGE', `entry is ${integerText(entry.uncompressedSize)} bytes, more than the ${maxSize} bytes allowed in memory`, { entry: entry.name });
   }
   if (isSmallEntry(entry)) {
     const local = await readLocalHeaderAnd(source, entry, smallEntryWant(entry));

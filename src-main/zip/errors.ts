@@ -108,9 +108,21 @@ export function isZipError(e: unknown): e is ZipError {
   return e instanceof ZipError;
 }
 
+/**
+ * An integer as messages and listings write it: the number's exact value. An 8-byte field past
+ * 2^53 is held rounded to the nearest number (the model's values are numbers, layout.ts readUInt),
+ * and String() writes the shortest text that reads back as that number, made-up zeros at its end
+ * (18446744073709552000 for 2^64): every place wrote its own digits for one value. Its exact value
+ * (18446744073709551616) is one integer, the same in every place; `zipdesk inspect`, which reads the
+ * field's bytes, shows what was stored (0xFFFFFFFFFFFFFFFF is 18446744073709551615).
+ */
+export function integerText(value: number): string {
+  return Number.isSafeInteger(value) || !Number.isInteger(value) ? String(value) : BigInt(value).toString();
+}
+
 /** A count as messages say it: `1 entry`, `2 entries`. */
 export function counted(count: number, one: string, more: string): string {
-  return `${count} ${count === 1 ? one : more}`;
+  return `${integerText(count)} ${count === 1 ? one : more}`;
 }
 
 /** `1 byte`, `2 bytes`. */

@@ -35,7 +35,7 @@ import {
 import { OffsetColumn, sortedIndexes } from './columns.js';
 import { MAX_FILETIME, dosDateTimeToDate, extendedTimestampSeconds, filetimeToDate } from './dostime.js';
 import { openEntryStream, readEntryData, readLocalHeader, type EntryStreamOptions, type LocalHeader } from './entry-data.js';
-import { ZipError, bytesText, counted, hex, stacklessZipError } from './errors.js';
+import { ZipError, bytesText, counted, hex, integerText, stacklessZipError } from './errors.js';
 import type { ExtraContext } from './layout.js';
 import type { Log } from '../log/types.js';
 import { silentLog } from '../log/types.js';
@@ -318,7 +318,7 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
   if (spansDisks && eocd.numberOfCentralDirectoryRecordsOnThisDisk === eocd.totalNumberOfCentralDirectoryRecords) throw multiDisk();
 
   if (directorySize > limit) {
-    throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory size ${directorySize} is larger than the ${limit} bytes before the end record at offset ${limit}`, { offset: limit, kind: 'SIZE_TOO_LARGE', params: { size: directorySize, limit } });
+    throw new ZipError('BAD_CENTRAL_DIRECTORY', `central directory size ${integerText(directorySize)} is larger than the ${limit} bytes before the end record at offset ${limit}`, { offset: limit, kind: 'SIZE_TOO_LARGE', params: { size: directorySize, limit } });
   }
   let adjustment = 0;
   let directoryStart = directoryOffset;
@@ -342,7 +342,7 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
       }
       throw new ZipError(
         'BAD_CENTRAL_DIRECTORY',
-        `no central directory record at offset ${directoryOffset} (declared size ${directorySize}, ${counted(count, 'entry', 'entries')}, end record at offset ${limit})`,
+        `no central directory record at offset ${integerText(directoryOffset)} (declared size ${integerText(directorySize)}, ${counted(count, 'entry', 'entries')}, end record at offset ${limit})`,
         { offset: Math.min(directoryOffset, Number.MAX_SAFE_INTEGER), kind: 'NOT_AT_OFFSET', params: { offset: directoryOffset, size: directorySize, count, end: limit } },
       );
     }
@@ -399,7 +399,7 @@ async function readZip64End(
     }
   }
   if (position === undefined) {
-    throw new ZipError('BAD_ZIP64', `no ZIP64 end of central directory record at offset ${declared} (named by the locator at offset ${locatorPosition})`, { offset: locatorPosition, kind: 'NO_END_RECORD', params: { offset: declared, locator: locatorPosition } });
+    throw new ZipError('BAD_ZIP64', `no ZIP64 end of central directory record at offset ${integerText(declared)} (named by the locator at offset ${locatorPosition})`, { offset: locatorPosition, kind: 'NO_END_RECORD', params: { offset: declared, locator: locatorPosition } });
   }
   const record = ZIP64_END_OF_CENTRAL_DIRECTORY.decode(await bytesAt(source, tail, tailStart, position, recordSize), 0);
   if (record.numberOfThisDisk !== 0 || record.diskWhereCentralDirectoryStarts !== 0) {
@@ -408,7 +408,7 @@ async function readZip64End(
   }
   if (record.sizeOfZip64EndOfCentralDirectoryRecord < recordSize - 12 || position + 12 + record.sizeOfZip64EndOfCentralDirectoryRecord > locatorPosition) {
     const params = { offset: position, size: record.sizeOfZip64EndOfCentralDirectoryRecord, locator: locatorPosition };
-    throw new ZipError('BAD_ZIP64', `ZIP64 end record at offset ${position} declares size ${params.size}, which does not fit before the locator at offset ${locatorPosition}`, { offset: position, kind: 'END_RECORD_SIZE', params });
+    throw new ZipError('BAD_ZIP64', `ZIP64 end record at offset ${position} declares size ${integerText(params.size)}, which does not fit before the locator at offset ${locatorPosition}`, { offset: position, kind: 'END_RECORD_SIZE', params });
   }
   return {
     position,

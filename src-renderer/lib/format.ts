@@ -1,7 +1,7 @@
 // Numbers as the window shows them, in the user's locale.
 
 import type { EntryRow } from '../../src-preload/contract.js';
-import { locale, t, type Locale } from './i18n.js';
+import { exactInteger, locale, t, type Locale } from './i18n.js';
 
 // Both locales' (the window's, and the other one's for a test that words a text in both).
 const integer = { en: new Intl.NumberFormat('en', { maximumFractionDigits: 0 }), de: new Intl.NumberFormat('de', { maximumFractionDigits: 0 }) } satisfies Record<Locale, Intl.NumberFormat>;
@@ -29,7 +29,7 @@ export function formatDecimal(value: number, language: Locale = locale): string 
 }
 
 export function formatCount(value: number, language: Locale = locale): string {
-  return integer[language].format(value);
+  return integer[language].format(exactInteger(value));
 }
 
 /** 1.2 MB (decimal units, like file managers on Linux and macOS); "?" for a size not known (EntryRow.size). */

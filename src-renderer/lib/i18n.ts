@@ -1050,7 +1050,16 @@ const NUMBERS = { en: new Intl.NumberFormat('en'), de: new Intl.NumberFormat('de
  * number. A method's number is a name (APPNOTE 4.4.5), said as the inspector says it ("Methode 4660").
  */
 function grouped(params: Readonly<Record<string, string | number>>, language: Locale): Readonly<Record<string, string | number>> {
-  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'number' && name !== 'method' ? NUMBERS[language].format(value) : value]));
+  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'number' && name !== 'method' ? NUMBERS[language].format(exactInteger(value)) : value]));
+}
+
+/**
+ * A number to group: past 2^53 its exact value as a BigInt, which Intl writes digit for digit,
+ * as main's line writes it (zip/errors.ts integerText); a number itself Intl writes rounded to
+ * made-up zeros ("18,446,744,073,709,552,000" for 2^64, where main says 18446744073709551616).
+ */
+export function exactInteger(value: number): number | bigint {
+  return Number.isSafeInteger(value) || !Number.isInteger(value) ? value : BigInt(value);
 }
 
 /**

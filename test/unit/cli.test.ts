@@ -17,7 +17,7 @@ import { recordingLog, type LogRecord } from '../../src-main/log/record.js';
 import { silentLog } from '../../src-main/log/types.js';
 import { craftZip, extraField, run, tempDir, withBytesBeforeEnd, writeArchive } from './craft.js';
 import { messWith, signatureOffsets } from './reader-fixtures.js';
-import { SIGNATURE } from '../../src-main/zip/records.js';
+import { END_OF_CENTRAL_DIRECTORY, SIGNATURE, ZIP64_END_OF_CENTRAL_DIRECTORY, ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR } from '../../src-main/zip/records.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let dir: string;
@@ -115,6 +115,33 @@ open('damaged.zip', 'wb').write(d)
     const table = (await zipdesk('list', 'damaged.zip')).stdout.trim().split('\n');
     expect(table[3]).toMatch(/^ {7}7 {2}Stored {8}\? {4}\? \d{4}-\d\d-\d\d \d\d:\d\d [0-9a-f]{8} {2}bad\.txt$/);
     expect(table.at(-1)).toMatch(/^\s+18\s+18\s+0%\s+3 files$/);
+  });
+
+  it('writes a size past 2^53 with the same exact digits in its row, the totals, the JSON and test\'s message; a count past 2^53 likewise', async () => {
+    // A ZIP64 size of 0xFFFFFFFFFFFFFFFF: a number holds it as 2^64, written digit for digit (the
+    // row said 18446744073709552046, digits a double's remainders made up, and the totals, the
+    // JSON and the messages each their own).
+    const zip64 = Buffer.alloc(8, 0xff);
+    const huge = writeArchive(dir, 'huge-size.zip', craftZip([{ name: 'a', data: 'hello', method: 0, central: { uncompressedSize: 0xffffffff }, centralExtra: extraField(0x0001, zip64) }]));
+    const exact = (2n ** 64n).toString();
+    const table = await zipdesk('list', huge);
+    const lines = table.stdout.split('\n');
+    expect(lines[2]).toMatch(new RegExp(`^${exact}  Stored        5 100% `));
+    expect(lines[4]).toMatch(new RegExp(`^${exact}                5 100% `));
+    // (Read as text: JSON.parse would round it again.)
+    expect((await zipdesk('list', '--json', huge)).stdout).toContain(`"size":${exact},`);
+    expect((await zipdesk('test', huge)).stderr).toBe(`zipdesk: ${huge}: a: stored entry has compressed size 5 but uncompressed size ${exact}\n`);
+    // inspect's line of the disagreement too (its field shows the bytes stored, 18446744073709551615).
+    expect((await zipdesk('inspect', huge, 'a')).stdout).toContain(`≠ uncompressedSize: local 5, central ${exact}\n`);
+    // A ZIP64 end record that counts 0xFFFFFFFFFFFFFFFF entries (Go's CVE-2021-33196 archive).
+    const many = messWith(craftZip([{ name: 'a', data: 'hello', method: 0 }], '', { zip64End: {} }), (bytes) => {
+      const record = bytes.length - END_OF_CENTRAL_DIRECTORY.size - ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size - ZIP64_END_OF_CENTRAL_DIRECTORY.size;
+      for (const field of ['numberOfCentralDirectoryRecordsOnThisDisk', 'totalNumberOfCentralDirectoryRecords'] as const) {
+        bytes.writeBigUInt64LE(2n ** 64n - 1n, record + ZIP64_END_OF_CENTRAL_DIRECTORY.offsetOf[field]);
+      }
+    });
+    const counted = await zipdesk('list', writeArchive(dir, 'huge-count.zip', many));
+    expect(counted.stderr).toMatch(new RegExp(`: the archive declares ${exact} entries, but the \\d+ bytes from its central directory`));
   });
 
   it('prints a table like unzip -v', async () => {

@@ -19,7 +19,7 @@ import { wordedAs, type ZipError } from '../../src-main/zip/errors.js';
 import { nameProblemForWriting } from '../../src-main/zip/paths.js';
 import { WindowJobs } from '../../src-main/ipc/jobs.js';
 import { createArchiveService } from '../../src-main/ipc/archives.js';
-import { END_OF_CENTRAL_DIRECTORY } from '../../src-main/zip/records.js';
+import { END_OF_CENTRAL_DIRECTORY, ZIP64_END_OF_CENTRAL_DIRECTORY } from '../../src-main/zip/records.js';
 import { toApiError } from '../../src-main/ipc/handle.js';
 import { JobClient } from '../../src-main/jobs/client.js';
 import type { ArchiveIdentity } from '../../src-main/jobs/protocol.js';
@@ -512,6 +512,29 @@ describe('an archive the window cannot open, in the window', () => {
       expect(`${error.code}.${error.kind}`, name).toBe(wording);
       expect(said, name).toBe(german);
     }
+  });
+
+  it('a count past 2^53 with its exact digits, grouped, as main says them (Intl wrote a number rounded: "…552.000")', async () => {
+    // A ZIP64 end record that counts 0xFFFFFFFFFFFFFFFF entries: held as 2^64.
+    const many = messWith(craftZip([{ name: 'a.txt', data: 'alpha' }], '', { zip64End: {} }), (bytes) => {
+      const record = bytes.length - END_OF_CENTRAL_DIRECTORY.size - 20 - ZIP64_END_OF_CENTRAL_DIRECTORY.size;
+      for (const field of ['numberOfCentralDirectoryRecordsOnThisDisk', 'totalNumberOfCentralDirectoryRecords'] as const) {
+        bytes.writeBigUInt64LE(2n ** 64n - 1n, record + ZIP64_END_OF_CENTRAL_DIRECTORY.offsetOf[field]);
+      }
+    });
+    const file = path.join(dir, 'sehr-viele.zip');
+    writeFileSync(file, many);
+    const service = createArchiveService();
+    const error = await service
+      .open(file, null)
+      .then(
+        () => expect.unreachable(),
+        (e: unknown) => toApiError(e),
+      )
+      .finally(() => service.closeAll());
+    expect(error.message).toMatch(/^the archive declares 18446744073709551616 entries, but /);
+    expect(problemText({ entry: null, ...error }, 'en')).toMatch(/^the archive declares 18,446,744,073,709,551,616 entries, but /);
+    expect(problemText({ entry: null, ...error }, 'de')).toMatch(/^Das Archiv gibt 18\.446\.744\.073\.709\.551\.616 Einträge an, aber /);
   });
 
   it('the rest, as main words them: each in English as main says it, in German with its values', () => {
