@@ -20,6 +20,8 @@
 // declared size is read (reader.ts records), but unzip -t fails such an archive ("expected central
 // file header signature not found", exit 3), 7-Zip lists it with a headers error, and a reader that
 // goes by the count lists fewer entries; not a 16-bit count that wrapped past 65,535 entries.
+// And bytes before the end record of an empty archive: an end record at the end of a real
+// archive's comment is read as that of an empty one (see emptyArchiveNote).
 // Bytes after the end record and the comment it counts (another file appended, padding, a
 // download's junk) are read as nothing and said too: 7-Zip warns "There are data after the end of
 // archive", and a writer that appends to the archive, or a reader that looks for the end record
@@ -61,6 +63,8 @@ export async function archiveNotes(source: RandomAccessSource, info: ZipArchiveI
       params: { offset: info.zip64EndOfCentralDirectoryOffset },
     });
   }
+  const empty = emptyArchiveNote(info);
+  if (empty !== undefined) notes.push(empty);
   const start = info.centralDirectoryOffset;
   const declaredStart = info.declaredCentralDirectoryOffset;
   if (start !== declaredStart + adjustment) {
@@ -90,6 +94,24 @@ export async function archiveNotes(source: RandomAccessSource, info: ZipArchiveI
  */
 export function guessedNamesNote(count: number): ArchiveNote {
   return { code: 'NAMES_GUESSED', message: `${counted(count, 'name', 'names')} of unknown encoding, not UTF-8: read as code page 437 (--name-encoding names theirs)`, params: { count } };
+}
+
+/**
+ * The note of an empty archive (no entries, an empty directory) with bytes before its end
+ * records: they say nothing of where such an archive starts, so the bytes are read as nothing.
+ * But an end record that ends the file wins over one whose comment holds it (reader.ts
+ * scanForEnd): a real archive whose comment ends with an empty end record is read as empty.
+ * unzip warns of the bytes ("108 extra bytes at beginning or within zipfile") and 7-Zip lists the
+ * real archive's entries; Python's zipfile and bsdtar read it as empty, as we do.
+ */
+function emptyArchiveNote(info: ZipArchiveInfo): ArchiveNote | undefined {
+  const endRecords = info.zip64EndOfCentralDirectoryOffset ?? info.endOfCentralDirectoryOffset;
+  if (info.entryCount !== 0 || info.centralDirectorySize !== 0 || endRecords === 0) return undefined;
+  return {
+    code: 'BYTES_BEFORE_EMPTY',
+    message: `the archive is empty, but ${bytesText(endRecords)} lie before its end record (from offset 0, ignored): they may hold an archive whose comment ends with this end record`,
+    params: { bytes: endRecords },
+  };
 }
 
 /**

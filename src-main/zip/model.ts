@@ -173,6 +173,7 @@ export type ArchiveNoteCode =
   | 'DIRECTORY_SIZE' // the central directory's records do not take the size the end record declares
   | 'ZIP64_END_IGNORED' // a ZIP64 end record contradicts an end record that needs none of its values, and is ignored
   | 'COUNT_DIFFERS' // the end record counts fewer entries than the central directory holds (not a 16-bit count that wrapped)
+  | 'BYTES_BEFORE_EMPTY' // an empty archive with bytes before its end record (a real archive's comment may end with it)
   | 'TRAILING_DATA' // bytes after the end record and the comment it counts
   | 'NAMES_GUESSED'; // a listing or an extraction read names as CP437 for want of a mark (names.ts isGuessedName)
 

@@ -311,6 +311,40 @@ describe('an end record that counts fewer entries than the central directory hol
   });
 });
 
+/** A real archive whose comment ends with the end record of an empty one (which, ending the file, is the one read). */
+const emptyEndInComment = craftZip(entries, `hi ${END_OF_CENTRAL_DIRECTORY.encode({ numberOfThisDisk: 0, diskWhereCentralDirectoryStarts: 0, numberOfCentralDirectoryRecordsOnThisDisk: 0, totalNumberOfCentralDirectoryRecords: 0, sizeOfCentralDirectory: 0, offsetOfStartOfCentralDirectory: 0 }, { comment: Buffer.alloc(0) }).toString('latin1')}`);
+
+describe('bytes before the end record of an empty archive', () => {
+  it('are said: an archive whose comment ends with an empty end record is read as empty, as Python and bsdtar read it, but not without a word (it said "No errors detected (0 entries)")', async () => {
+    const bytes = emptyEndInComment.length - END_OF_CENTRAL_DIRECTORY.size;
+    const note = {
+      code: 'BYTES_BEFORE_EMPTY',
+      message: `the archive is empty, but ${bytes} bytes lie before its end record (from offset 0, ignored): they may hold an archive whose comment ends with this end record`,
+      params: { bytes },
+    };
+    const { tested, report } = await testAndReport(writeArchive(dir, 'comment-eocd.zip', emptyEndInComment));
+    expect(tested).toMatchObject({ ok: true, entriesTotal: 0, notes: [note] });
+    expect(report).toMatchObject({ archiveNotes: [note], verdict: 'caution' });
+  });
+
+  it('none for an empty archive alone, nor for one with a comment', async () => {
+    for (const comment of ['', 'nothing here']) {
+      const { tested, report } = await testAndReport(writeArchive(dir, 'empty.zip', craftZip([], comment)));
+      expect([tested.notes, report.verdict]).toEqual([[], 'ok']);
+    }
+  });
+
+  it('the peers: unzip warns of the bytes (exit 1) and reads it as empty, 7-Zip lists the entries of the archive before, Python and bsdtar read it as empty without a word', () => {
+    const file = writeArchive(dir, 'comment-eocd.zip', emptyEndInComment);
+    const peer = (command: string, ...args: string[]) => spawnSync(command, args, { cwd: dir, encoding: 'utf8' });
+    const unzip = peer('unzip', '-t', file);
+    expect([unzip.status, unzip.stdout + unzip.stderr]).toEqual([1, expect.stringContaining(`${emptyEndInComment.length - END_OF_CENTRAL_DIRECTORY.size} extra bytes at beginning or within zipfile`)]);
+    expect(peer('7z', 'l', file).stdout).toMatch(/ b\.txt\n/);
+    expect(peer('bsdtar', '-tf', file)).toMatchObject({ status: 0, stdout: '', stderr: '' });
+    expect(peer('python3', '-c', 'import sys, zipfile\nprint(zipfile.ZipFile(sys.argv[1]).namelist())', file)).toMatchObject({ status: 0, stdout: '[]\n' });
+  });
+});
+
 describe('in the window', () => {
   /** The safety report of these bytes as the window gets it. */
   async function viewOf(bytes: Buffer, name: string, options: SafetyOptions = {}) {
@@ -392,6 +426,7 @@ describe('in the window', () => {
     withEndRecordField(plain, 'sizeOfCentralDirectory', -10),
     craftZip(entries, '', { zip64End: { count: 5 } }),
     withEndRecordCount(plain, 1),
+    emptyEndInComment,
     Buffer.concat([plain, Buffer.from('after')]),
   ];
 
