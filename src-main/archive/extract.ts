@@ -717,12 +717,10 @@ async function extractUntilStopped(
   //     written beside the name as "name (1)", and the name holds nothing: that one is moved to
   //     it, where skip would have written it. (Sought among the renamed entries the result
   //     lists; past LISTED_NOTES of them, the rest stay where they were written.) So too where
-  //     the first is a link that the target's file system cannot hold (NO_LINKS): it fails for
-  //     being a link, which a file of its name is not, and it held the name while files were
-  //     written.
+  //     the first is a link that the target's file system cannot hold (failedOnTheirOwn), which
+  //     held the name while files were written.
   if (policy === 'rename' && problems.kept.length > 0) {
-    const notLinked = problems.kept.filter((p) => p.kind === 'NO_LINKS').map((p) => p.index);
-    const failedFirst = known.chosenAmong('first', new Set([...failedOnTheirOwn(problems.kept), ...notLinked]));
+    const failedFirst = known.chosenAmong('first', failedOnTheirOwn(problems.kept));
     const next = new Map<string, RenamedEntry & { index: number }>();
     for (const item of failedFirst.size === 0 ? [] : renamed.first()) {
       const safe = spans.paths!.safePath(item.entry);
@@ -1002,9 +1000,14 @@ const FALLBACK_CODES: ReadonlySet<string> = new Set(['CRC_MISMATCH', 'SIZE_MISMA
 /** Entries of one path tried in its place, at most (an archive may repeat a name without end). */
 const MAX_FALLBACKS = 16;
 
-/** The entries that failed with a problem of their own data or link. */
+/**
+ * The entries that failed with a problem of their own data or link; also a link that the target's
+ * file system cannot hold (NO_LINKS): it fails for being a link, which another entry of its path
+ * may not be. (Onto an exFAT drive, a link followed by a file of its name left nothing at the name
+ * under skip, the file skipped for the link's sake.)
+ */
 function failedOnTheirOwn(problems: readonly EntryProblem[]): Set<number> {
-  return new Set(problems.filter((p) => FALLBACK_CODES.has(p.code)).map((p) => p.index));
+  return new Set(problems.filter((p) => FALLBACK_CODES.has(p.code) || p.kind === 'NO_LINKS').map((p) => p.index));
 }
 
 /**

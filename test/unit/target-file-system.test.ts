@@ -172,7 +172,7 @@ describe("the target folder's file system, asked how it compares names", () => {
     expect(tree(target)).toEqual(['a.txt', 'd/']);
   });
 
-  it.skipIf(device === undefined)('onto it, under rename, a file listed after a link of its name is written at the name the link could not have', async () => {
+  it.skipIf(device === undefined)('onto it, under rename and skip, a file listed after a link of its name is written at the name the link could not have', async () => {
     // The link holds the name while the files are written (under rename the first entry of a
     // name has it); before, the file was left at "l (1)" beside an empty "l".
     const archive = writeArchive(
@@ -183,12 +183,15 @@ describe("the target folder's file system, asked how it compares names", () => {
         { name: 'l', data: 'the file' },
       ]),
     );
-    const target = path.join(mountPoint, 'link-then-file');
-    const result = await extractArchive(archive, target, { overwrite: 'rename' });
-    expect(tree(target)).toEqual(['l']);
-    expect(readFileSync(path.join(target, 'l'), 'utf8')).toBe('the file');
-    expect([result.filesWritten, result.symlinksCreated, result.renamed]).toEqual([1, 0, []]);
-    expect(result.problems.map(({ entry, kind, message }) => [entry, kind, message.endsWith('(a later entry, l, was extracted there instead)')])).toEqual([['l', 'NO_LINKS', true]]);
+    // Under skip, the file was skipped for the link's sake and nothing was left at "l".
+    for (const overwrite of ['rename', 'skip'] as const) {
+      const target = path.join(mountPoint, `link-then-file-${overwrite}`);
+      const result = await extractArchive(archive, target, { overwrite });
+      expect(tree(target), overwrite).toEqual(['l']);
+      expect(readFileSync(path.join(target, 'l'), 'utf8')).toBe('the file');
+      expect([result.filesWritten, result.symlinksCreated, result.renamed, result.skippedCount], overwrite).toEqual([1, 0, [], 0]);
+      expect(result.problems.map(({ entry, kind, message }) => [entry, kind, message.endsWith('(a later entry, l, was extracted there instead)')]), overwrite).toEqual([['l', 'NO_LINKS', true]]);
+    }
   });
 
   it('on a file system that tells them apart, all four are written as they are', async () => {
