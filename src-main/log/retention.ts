@@ -182,10 +182,10 @@ export async function sweepLogFolder(settings: SweepSettings, now: number = Date
   // Files of a date still written are left plain, whichever process left them: another may share
   // the file (the rotator goes on writing one of today's date that it finds at its start, and its
   // rotation by size appends to a ".N" file that exists), and a file gzipped under it took all
-  // that process wrote after with it, unlinked: a CLI run's records were lost so. Today's date, and the dates of this process's files, read from their names:
-  // such a file may be gone from the folder by now (another process's sweep), and when those
-  // dates came only from the files still there, a CLI run whose file had gone gzipped the file the
-  // app was writing, and every record the app wrote after was lost until its next rotation.
+  // that process wrote after with it, unlinked: a CLI run's records were lost so. The dates in
+  // use are today's and those of this process's files, read from their names: such a file may be
+  // gone from the folder by now (another process's sweep), and when the dates came only from the
+  // files still there, a CLI run whose file had gone gzipped the file the app was writing.
   const datesInUse = new Set([writtenDate(now, settings.datePattern)]);
   for (const file of settings.inUse) {
     const date = path.dirname(file) === settings.folder ? settings.pattern.exec(path.basename(file))?.[1] : undefined;
