@@ -16,6 +16,7 @@
 // signature record (4.3.13) that fills the rest of the directory is named as such: it belongs
 // there, but it is not checked (and the peers refuse or warn of it all the same). A ZIP64 end
 // record that contradicts an end record needing none of its values is ignored (reader.ts): said.
+// So is one not where its locator puts it, read right before the locator (see zip64EndMovedNote).
 // So is an end record that counts fewer entries than the directory holds: every record within the
 // declared size is read (reader.ts records), but unzip -t fails such an archive ("expected central
 // file header signature not found", exit 3), 7-Zip lists it with a headers error, and a reader that
@@ -29,7 +30,7 @@
 // without a word). An end record whose comment runs past the end of the file is another matter:
 // the reader refuses it (reader.ts scanForEnd), as 7-Zip does.
 
-import { bytesText, counted } from './errors.js';
+import { bytesText, counted, integerText } from './errors.js';
 import type { ArchiveNote, RandomAccessSource, ZipArchiveInfo } from './model.js';
 import { DIGITAL_SIGNATURE, SIGNATURE } from './records.js';
 
@@ -63,6 +64,8 @@ export async function archiveNotes(source: RandomAccessSource, info: ZipArchiveI
       params: { offset: info.zip64EndOfCentralDirectoryOffset },
     });
   }
+  const moved = zip64EndMovedNote(info);
+  if (moved !== undefined) notes.push(moved);
   const empty = emptyArchiveNote(info);
   if (empty !== undefined) notes.push(empty);
   const start = info.centralDirectoryOffset;
@@ -94,6 +97,24 @@ export async function archiveNotes(source: RandomAccessSource, info: ZipArchiveI
  */
 export function guessedNamesNote(count: number): ArchiveNote {
   return { code: 'NAMES_GUESSED', message: `${counted(count, 'name', 'names')} of unknown encoding, not UTF-8: read as code page 437 (--name-encoding names theirs)`, params: { count } };
+}
+
+/**
+ * The note of a ZIP64 end record that is not where its locator puts it (counting any data before
+ * the archive that the offsets do not count) but right before the locator, where the reader found
+ * it (reader.ts readZip64End), as Python's zipfile reads it without a word. unzip warns
+ * ("End-of-centdir-64 signature not where expected (prepended bytes?)"), 7-Zip refuses the archive
+ * with a headers error (exit 2), and bsdtar lists nothing.
+ */
+function zip64EndMovedNote(info: ZipArchiveInfo): ArchiveNote | undefined {
+  const at = info.zip64EndOfCentralDirectoryOffset;
+  const declared = info.declaredZip64EndOfCentralDirectoryOffset;
+  if (at === undefined || declared === undefined || info.zip64EndOfCentralDirectoryIgnored || at === declared + info.offsetAdjustment) return undefined;
+  return {
+    code: 'ZIP64_END_MOVED',
+    message: `the ZIP64 locator puts the ZIP64 end record at offset ${integerText(declared)}, but it is at ${at}, right before the locator: read there`,
+    params: { declared, offset: at },
+  };
 }
 
 /**

@@ -720,23 +720,26 @@ export async function inspectArchive(reader: ZipReader): Promise<ArchiveInspecti
   const eocdValues = END_OF_CENTRAL_DIRECTORY.decode(fixed, 0);
   const eocdBytes = await source.read(eocdOffset, END_OF_CENTRAL_DIRECTORY.lengthOf(eocdValues));
   const adjustment = info.offsetAdjustment;
+  // A marker value (0xFFFF, 0xFFFFFFFF) says the value is in the ZIP64 end record only when the
+  // reader read that record's values; otherwise the marker is the value read, and said as such.
+  const zip64Read = info.zip64EndOfCentralDirectoryOffset !== undefined && !info.zip64EndOfCentralDirectoryIgnored;
   const offsetMeaning = (v: number | Buffer): Meaning => {
-    if (v === ZIP64_MARKER_32) return meaning('IN_ZIP64_END_RECORD');
+    if (v === ZIP64_MARKER_32 && zip64Read) return meaning('IN_ZIP64_END_RECORD');
     const at = (v as number) + adjustment;
     // Where the reader found it, when that is not where the offset says (a directory whose size runs into the end record is read where its size puts it).
     if (at !== info.centralDirectoryOffset) return meaning('DIRECTORY_READ_ELSEWHERE', { offset: v as number, at: info.centralDirectoryOffset });
     return adjustment !== 0 ? meaning('DIRECTORY_PAST_PREFIX', { offset: v as number, at, prefix: adjustment }) : meaning('DIRECTORY_AT', { offset: v as number });
   };
   const inZip64End = meaning('IN_ZIP64_END_RECORD');
-  const countMeaning = (v: number | Buffer): Meaning => (v === ZIP64_MARKER_16 ? inZip64End : meaning('ENTRIES', { count: v as number }));
+  const countMeaning = (v: number | Buffer): Meaning => (v === ZIP64_MARKER_16 && zip64Read ? inZip64End : meaning('ENTRIES', { count: v as number }));
   const diskMeaning = (v: number | Buffer): Meaning => meaning('DISK', { disk: v as number });
   const eocdMeanings: Record<string, MeaningOf> = {
     signature: () => [[textPart(hex(SIGNATURE.END_OF_CENTRAL_DIRECTORY)), part('AS_EXPECTED')]],
-    numberOfThisDisk: (v) => (v === ZIP64_MARKER_16 ? inZip64End : diskMeaning(v)),
-    diskWhereCentralDirectoryStarts: (v) => (v === ZIP64_MARKER_16 ? inZip64End : diskMeaning(v)),
+    numberOfThisDisk: (v) => (v === ZIP64_MARKER_16 && zip64Read ? inZip64End : diskMeaning(v)),
+    diskWhereCentralDirectoryStarts: (v) => (v === ZIP64_MARKER_16 && zip64Read ? inZip64End : diskMeaning(v)),
     numberOfCentralDirectoryRecordsOnThisDisk: countMeaning,
     totalNumberOfCentralDirectoryRecords: countMeaning,
-    sizeOfCentralDirectory: (v) => (v === ZIP64_MARKER_32 ? inZip64End : sizeMeaning(v as number)),
+    sizeOfCentralDirectory: (v) => (v === ZIP64_MARKER_32 && zip64Read ? inZip64End : sizeMeaning(v as number)),
     offsetOfStartOfCentralDirectory: offsetMeaning,
     commentLength: (v) => [[part('LENGTH', { bytes: v as number })], ...(info.trailingBytes > 0 ? [[part('BYTES_AFTER_ARCHIVE', { bytes: info.trailingBytes })]] : [])],
   };

@@ -144,6 +144,11 @@ export interface ZipArchiveInfo {
    */
   readonly zip64EndOfCentralDirectoryIgnored: boolean;
   /**
+   * Where the ZIP64 locator says the ZIP64 end record is. Where it was found instead (right
+   * before the locator), zip64EndOfCentralDirectoryOffset less offsetAdjustment differs from it.
+   */
+  readonly declaredZip64EndOfCentralDirectoryOffset: number | undefined;
+  /**
    * Bytes that the archive's own offsets do not account for (a self-extractor stub, or data
    * prepended without adjusting offsets): added to every stored offset.
    */
@@ -174,6 +179,7 @@ export type ArchiveNoteCode =
   | 'ZIP64_END_IGNORED' // a ZIP64 end record contradicts an end record that needs none of its values, and is ignored
   | 'COUNT_DIFFERS' // the end record counts fewer entries than the central directory holds (not a 16-bit count that wrapped)
   | 'BYTES_BEFORE_EMPTY' // an empty archive with bytes before its end record (a real archive's comment may end with it)
+  | 'ZIP64_END_MOVED' // the ZIP64 locator puts the ZIP64 end record elsewhere than where it is (right before the locator)
   | 'TRAILING_DATA' // bytes after the end record and the comment it counts
   | 'NAMES_GUESSED'; // a listing or an extraction read names as CP437 for want of a mark (names.ts isGuessedName)
 

@@ -277,6 +277,7 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
   let directoryOffset = eocd.offsetOfStartOfCentralDirectory;
   let limit = position;
   let zip64Offset: number | undefined;
+  let zip64Declared: number | undefined;
   let zip64Ignored = false;
   let zip64Version = 0;
   const hasMarkers = count === ZIP64_MARKER_16 || eocd.numberOfCentralDirectoryRecordsOnThisDisk === ZIP64_MARKER_16 || directorySize === ZIP64_MARKER_32 || directoryOffset === ZIP64_MARKER_32;
@@ -289,6 +290,7 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
       const zip64 = await readZip64End(source, tail, tailStart, locatorPosition);
       limit = zip64.position;
       zip64Offset = zip64.position;
+      zip64Declared = zip64.declared;
       // Without the markers, its values are the end record's own, widened: ones that are not
       // (another count, another directory) contradict a record that needed none, which stands
       // (as Go reads it, and 7-Zip, bsdtar and Python read such archives).
@@ -370,6 +372,7 @@ async function resolveEnd(source: RandomAccessSource, tail: Buffer, tailStart: n
       endOfCentralDirectoryOffset: position,
       zip64EndOfCentralDirectoryOffset: zip64Offset,
       zip64EndOfCentralDirectoryIgnored: zip64Ignored,
+      declaredZip64EndOfCentralDirectoryOffset: zip64Declared,
       offsetAdjustment: adjustment,
       trailingBytes: size - recordEnd,
     },
@@ -382,7 +385,7 @@ async function readZip64End(
   tail: Buffer,
   tailStart: number,
   locatorPosition: number,
-): Promise<{ position: number; count: number; directorySize: number; directoryOffset: number; versionNeededToExtract: number }> {
+): Promise<{ position: number; declared: number; count: number; directorySize: number; directoryOffset: number; versionNeededToExtract: number }> {
   const locator = ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.decode(await bytesAt(source, tail, tailStart, locatorPosition, ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size), 0);
   if (locator.diskWithZip64EndOfCentralDirectory !== 0 || locator.totalNumberOfDisks > 1) {
     const params = { offset: locatorPosition, disks: locator.totalNumberOfDisks, disk: locator.diskWithZip64EndOfCentralDirectory };
@@ -412,6 +415,7 @@ async function readZip64End(
   }
   return {
     position,
+    declared,
     count: record.totalNumberOfCentralDirectoryRecords,
     directorySize: record.sizeOfCentralDirectory,
     directoryOffset: record.offsetOfStartOfCentralDirectory,

@@ -265,6 +265,48 @@ describe('a ZIP64 end record the reader ignores', () => {
   });
 });
 
+describe('a ZIP64 end record not where its locator puts it', () => {
+  const bytes = craftZip(entries, '', { zip64End: { count: 2 } });
+  const locatorAt = bytes.length - END_OF_CENTRAL_DIRECTORY.size - ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size;
+  const zip64At = locatorAt - ZIP64_END_OF_CENTRAL_DIRECTORY.size;
+  const withLocatorOffset = (declared: number) => withZip64LocatorMoved(bytes, declared - zip64At);
+
+  it('is said where it is read, right before the locator (it was read without a word)', async () => {
+    const file = writeArchive(dir, 'zip64-moved.zip', withLocatorOffset(zip64At - 10));
+    const note = {
+      code: 'ZIP64_END_MOVED',
+      message: `the ZIP64 locator puts the ZIP64 end record at offset ${zip64At - 10}, but it is at ${zip64At}, right before the locator: read there`,
+      params: { declared: zip64At - 10, offset: zip64At },
+    };
+    const { tested, report } = await testAndReport(file);
+    expect(tested).toMatchObject({ ok: true, entriesTested: 2, notes: [note] });
+    expect(report).toMatchObject({ archiveNotes: [note], verdict: 'caution' });
+    // Where it says: nothing.
+    expect((await testAndReport(writeArchive(dir, 'zip64.zip', bytes))).tested.notes).toEqual([]);
+  });
+
+  it('not after data put in front, which the locator does not count any more than the other offsets do', async () => {
+    const { tested } = await testAndReport(writeArchive(dir, 'zip64-prefixed.zip', Buffer.concat([Buffer.alloc(12, 0x50), bytes])));
+    expect(tested.notes.map((n) => n.code)).toEqual(['UNCOUNTED_PREFIX']);
+  });
+
+  it('the peers: unzip warns and tests it, 7-Zip refuses it with a headers error (exit 2), Python reads it without a word', () => {
+    const file = writeArchive(dir, 'zip64-moved.zip', withLocatorOffset(zip64At - 10));
+    const peer = (command: string, ...args: string[]) => spawnSync(command, args, { cwd: dir, encoding: 'utf8' });
+    const unzip = peer('unzip', '-t', file);
+    expect([unzip.status, unzip.stdout + unzip.stderr]).toEqual([0, expect.stringContaining('End-of-centdir-64 signature not where expected')]);
+    const sevenZip = peer('7z', 't', file);
+    expect([sevenZip.status, sevenZip.stdout + sevenZip.stderr]).toEqual([2, expect.stringContaining('Headers Error')]);
+    expect(peer('python3', '-c', 'import sys, zipfile\nprint(zipfile.ZipFile(sys.argv[1]).namelist())', file)).toMatchObject({ status: 0, stdout: "['a.txt', 'b.txt']\n" });
+  });
+});
+
+/** The archive (whose ZIP64 locator is right before its end record) with the locator's offset of the ZIP64 end record moved by `by` bytes. */
+function withZip64LocatorMoved(archive: Buffer, by: number): Buffer {
+  const field = archive.length - END_OF_CENTRAL_DIRECTORY.size - ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.size + ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR.offsetOf.relativeOffsetOfZip64EndOfCentralDirectory;
+  return messWith(archive, (bytes) => bytes.writeBigUInt64LE(bytes.readBigUInt64LE(field) + BigInt(by), field));
+}
+
 /** The archive with its end record counting `count` entries (both of its counts). */
 function withEndRecordCount(archive: Buffer, count: number): Buffer {
   return messWith(archive, (bytes) => {
@@ -425,6 +467,7 @@ describe('in the window', () => {
     withEndRecordField(plain, 'offsetOfStartOfCentralDirectory', -5),
     withEndRecordField(plain, 'sizeOfCentralDirectory', -10),
     craftZip(entries, '', { zip64End: { count: 5 } }),
+    withZip64LocatorMoved(craftZip(entries, '', { zip64End: { count: 2 } }), -10),
     withEndRecordCount(plain, 1),
     emptyEndInComment,
     Buffer.concat([plain, Buffer.from('after')]),

@@ -539,6 +539,18 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     expect(lostView.zip64Ignored).toBe('the ZIP64 locator leads to no usable ZIP64 end record, and the end record needs none: it is ignored');
   });
 
+  it('says a marker value is in the ZIP64 end record only when there is one that is read (it said so of a plain archive\'s)', async () => {
+    const plain = craftZip([{ name: 'a.txt', data: 'hello' }]);
+    const stored = plain.readUInt32LE(plain.length - 6);
+    // A directory offset of 0xFFFFFFFF with no ZIP64 record: the directory is read where its size puts it.
+    const marked = await inspectArchive(await openBuffer(messWith(plain, (b) => b.writeUInt32LE(0xffffffff, b.length - 6))));
+    expect(field(marked.endOfCentralDirectory, 'offsetOfStartOfCentralDirectory').meaning).toBe(`offset 4294967295, but the directory was read at ${stored}, where its size puts it before the end record`);
+    // The same marker before a ZIP64 end record that is read.
+    const zip64 = craftZip([{ name: 'a.txt', data: 'hello' }], '', { zip64End: { count: 1 } });
+    const read = await inspectArchive(await openBuffer(messWith(zip64, (b) => b.writeUInt32LE(0xffffffff, b.length - 6))));
+    expect(field(read.endOfCentralDirectory, 'offsetOfStartOfCentralDirectory').meaning).toBe('in the ZIP64 end record');
+  });
+
   it('says an 8-byte value past 2^53 by its exact digits in its meaning too, as in its value', async () => {
     const bytes = craftZip([{ name: 'a.txt', data: 'hello' }], '', { zip64End: { count: 1 } });
     const locatorAt = signatureOffsets(bytes, SIGNATURE.ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR)[0]!;
