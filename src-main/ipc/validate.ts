@@ -157,7 +157,8 @@ export const ARGUMENTS: { readonly [M in InvokeMethod]: TupleChecks<InvokeMethod
   extract: [
     object({
       archiveId,
-      entries: nullable(array(integer(0, Number.MAX_SAFE_INTEGER), { max: 10_000_000 })),
+      // (None selected is no request: the window's button is disabled then; it made the folder.)
+      entries: nullable(array(integer(0, Number.MAX_SAFE_INTEGER), { nonEmpty: true, max: 10_000_000 })),
       outputDir: nullable(absolutePath()),
       overwrite: oneOf(OVERWRITE),
     }),

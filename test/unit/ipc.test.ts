@@ -73,6 +73,7 @@ describe('argument validation', () => {
     ['enqueueBatch', [['/x']], /an object, got an array/],
     ['extract', [{ archiveId: 'a1', entries: null, outputDir: null, overwrite: 'clobber' }], /one of skip, replace, rename/],
     ['extract', [{ archiveId: 'a1', entries: ['0'], outputDir: null, overwrite: 'skip' }], /entries\[0\]: expected an integer/],
+    ['extract', [{ archiveId: 'a1', entries: [], outputDir: '/out', overwrite: 'skip' }], /entries: expected at least one item/],
     ['classifyPaths', ['/x'], /an array/],
     ['log', ['fatal', 'm', {}], /one of error, warn, info, debug/],
     ['log', ['info', 'm', { nested: { a: 1 } }], /argument 3\.nested: expected a string, got an object/],
