@@ -14,10 +14,14 @@ export type Handlers = { readonly [M in InvokeMethod]: Handler<M> };
 export function createHandlers(services: Services): Handlers {
   const { archives, jobs, dialogs, grants } = services;
 
-  /** A path the user did not give the window is refused, whatever it is. */
+  /**
+   * A path the user did not give the window is refused, whatever it is. What is used is the path
+   * as checked, resolved: `granted/link/../x` reads as the granted `granted/x`, but the system
+   * follows `link` before the `..`, to a folder never given.
+   */
   function granted(target: string): string {
     if (!grants.allows(target)) throw new BridgeError('FORBIDDEN_PATH', `not a path you opened, chose or dropped: ${target}`);
-    return target;
+    return path.resolve(target);
   }
 
   /** Paths the window may ask the file manager to show: what jobs produced, what was opened. */
@@ -57,21 +61,24 @@ export function createHandlers(services: Services): Handlers {
     enqueueBatch: (request) => jobs.batch(request.folders.map(granted), request.outputDir === null ? null : granted(request.outputDir), request.level),
     async extract(request) {
       const archivePath = archives.pathOf(request.archiveId);
-      const outputDir = request.outputDir === null ? await dialogs.chooseExtractFolder(path.basename(archivePath)) : granted(request.outputDir);
-      if (outputDir === null) return null;
       // By index, not by name: the rows are entries, and two entries may have one name. As
       // ranges: a million selected rows are a few numbers, not a million names in the request.
       const ranges = request.entries === null ? null : archives.entryRanges(request.archiveId, request.entries);
       // The file as it was listed and checked: the job refuses it if it was replaced since.
       // Its names as the window reads them: the job reads them in the same code page.
-      return jobs.extract(archivePath, ranges, outputDir, request.overwrite, archives.identityOf(request.archiveId), archives.nameEncodingOf(request.archiveId));
+      // (All taken before the folder dialog: the window may open another archive meanwhile, and close this one.)
+      const identity = archives.identityOf(request.archiveId);
+      const nameEncoding = archives.nameEncodingOf(request.archiveId);
+      const outputDir = request.outputDir === null ? await dialogs.chooseExtractFolder(path.basename(archivePath)) : granted(request.outputDir);
+      if (outputDir === null) return null;
+      return jobs.extract(archivePath, ranges, outputDir, request.overwrite, identity, nameEncoding);
     },
     test: (archiveId) => jobs.test(archives.pathOf(archiveId), archives.identityOf(archiveId), archives.nameEncodingOf(archiveId)),
     cancelJob: (jobId) => jobs.cancel(jobId),
     listJobs: () => jobs.list(),
     revealPath(target) {
       if (!revealable(target)) throw new BridgeError('NOT_FOUND', `not an output of this session: ${target}`);
-      services.shell.showItemInFolder(target);
+      services.shell.showItemInFolder(path.resolve(target));
     },
     classifyPaths: (paths) => classifyPaths(paths.map(granted)),
     log(level, message, meta) {

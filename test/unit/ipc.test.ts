@@ -198,6 +198,8 @@ describe('handlers over the real services', () => {
   const pageRecords: { level: string; message: string; meta: Record<string, unknown> }[] = [];
   const closedCounts: number[] = [];
   const chosen: (string | null)[] = [];
+  /** The extract folder dialog: cancelled, unless a test says otherwise. */
+  let pickFolder: () => Promise<string | null> = async () => null;
   const choicesFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'zipdesk-ipc-choices-')), 'name-encodings.json');
   const listeners = handleAll(
     createHandlers({
@@ -205,7 +207,7 @@ describe('handlers over the real services', () => {
       archives,
       nameChoices: new NameChoices(choicesFile),
       jobs: noJobs,
-      dialogs: { chooseArchive: async () => chosen.shift() ?? null, chooseExtractFolder: async () => null, chooseFolders: async () => [] },
+      dialogs: { chooseArchive: async () => chosen.shift() ?? null, chooseExtractFolder: () => pickFolder(), chooseFolders: async () => [] },
       shell: { showItemInFolder: (p) => void revealed.push(p) },
       log: recordingLog(),
       logRecord: (level, message, meta) => void pageRecords.push({ level, message, meta }),
@@ -370,6 +372,43 @@ open(sys.argv[1], 'wb').write(d)
     }
     expect(batches).toEqual([]);
     expect(await listeners.enqueueBatch(ours, { folders: [path.join(work, 'tree')], outputDir: null, level: 6 })).toEqual({ ok: true, value: ['j-batch'] });
+  });
+
+  test('a granted path spelled through a link and `..` is used as it was checked, not where the system would take it (a folder never given)', async () => {
+    // `hop` leads into a folder the user never gave; `hop/..` is that folder's parent to the system.
+    mkdirSync(path.join(work, 'private/inner'), { recursive: true });
+    execFileSync('zip', ['-q', path.join(work, 'private/tree.zip'), 'plain.txt'], { cwd: work });
+    symlinkSync(path.join(work, 'private/inner'), path.join(work, 'hop'));
+    // (Spelled out: path.join would take the `..` out.)
+    const opened = await listeners.openArchive(ours, `${work}/hop/../tree.zip`, null, false);
+    if (!opened.ok) throw new Error('open failed');
+    // The granted tree.zip, not private/tree.zip (which holds plain.txt alone).
+    expect(opened.value).toMatchObject({ path: archive, entryCount: 5 });
+    await listeners.extract(ours, { archiveId: opened.value.archiveId, entries: null, outputDir: `${work}/hop/../tree`, overwrite: 'skip' });
+    expect(jobArgs.at(-1)!.slice(0, 3)).toEqual([archive, null, path.join(work, 'tree')]);
+    const batched = batches.length;
+    await listeners.enqueueBatch(ours, { folders: [`${work}/hop/../tree`], outputDir: null, level: 6 });
+    expect(batches.slice(batched)).toEqual([[path.join(work, 'tree')]]);
+    await listeners.closeArchive(ours, opened.value.archiveId);
+  });
+
+  test('extract takes the archive as it was asked for, when the window opens another and lets this one go while the folder dialog is up', async () => {
+    const first = await listeners.openArchive(ours, archive, null, false);
+    if (!first.ok) throw new Error('open failed');
+    let choose: (folder: string) => void = () => undefined;
+    pickFolder = () => new Promise((resolve) => (choose = resolve));
+    try {
+      const extracting = listeners.extract(ours, { archiveId: first.value.archiveId, entries: [1], outputDir: null, overwrite: 'skip' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await listeners.closeArchive(ours, first.value.archiveId);
+      choose(work);
+      // It said: "no open archive a…".
+      expect(await extracting).toEqual({ ok: true, value: 'j-extract' });
+      const stat = statSync(archive);
+      expect(jobArgs.at(-1)).toEqual([archive, [1, 2], work, 'skip', { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs }, undefined]);
+    } finally {
+      pickFolder = async () => null;
+    }
   });
 
   test('a path picked in the open dialog may be opened; one dropped becomes allowed only through the preload report', async () => {
