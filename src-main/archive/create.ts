@@ -264,7 +264,10 @@ async function checkReplaceable(outputPath: string, sources: readonly string[], 
   try {
     target = await lstat(outputPath);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    // Nothing there to replace. No folder to hold it, a file or a link loop on its path: the
+    // temporary file's making says so of the folder (temp-file.ts), once, in its own words.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return;
     throw ioError(error, outputPath);
   }
   // The window words each by its kind.

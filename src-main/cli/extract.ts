@@ -10,7 +10,7 @@
 
 import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, UsageError, exitCodeOf, type CliContext, type Command } from './command.js';
 import { NAME_ENCODING_OPTION, codePageOption, emptyPath, parse, resolvePath } from './args.js';
-import { errorLine, noteLine, problemLine } from './report.js';
+import { errorLine, noteLine, printable, problemLine } from './report.js';
 import { ProblemOutput } from './problem-output.js';
 import { OVERWRITE_POLICIES, extractArchive, type OverwritePolicy } from '../archive/extract.js';
 import { bytesText, counted } from '../zip/errors.js';
@@ -73,7 +73,7 @@ export const extractCommand: Command = {
     } else {
       const parts = [counted(result.filesWritten, 'file', 'files'), counted(result.directoriesCreated, 'folder', 'folders')];
       if (result.symlinksCreated > 0) parts.push(counted(result.symlinksCreated, 'link', 'links'));
-      let line = `Extracted ${parts.join(', ')} (${bytesText(result.bytesWritten)}) to ${output}`;
+      let line = `Extracted ${parts.join(', ')} (${bytesText(result.bytesWritten)}) to ${printable(output)}`;
       // Skipped for a file already there, or for another entry of the same name.
       if (result.skippedCount > 0) line += `; ${result.skippedCount} skipped (name already taken)`;
       if (result.renamedCount > 0) line += `; ${result.renamedCount} written under new names`;

@@ -7,7 +7,7 @@
 
 import { EXIT_ARCHIVE_PROBLEM, EXIT_OK, exitCodeOf, type CliContext, type Command } from './command.js';
 import { readingArgs, resolvePath } from './args.js';
-import { errorLine, noteLine } from './report.js';
+import { errorLine, noteLine, printable } from './report.js';
 import { ProblemOutput } from './problem-output.js';
 import { testArchive } from '../archive/test-archive.js';
 import { bytesText, counted } from '../zip/errors.js';
@@ -33,8 +33,8 @@ export const testCommand: Command = {
     await output.endLines(notes.map((note) => noteLine(archive, note.message)));
     // With --json the summary is the object's other keys.
     if (json) await output.endJson({ entriesTotal, entriesTested, bytesTested, notes, ok });
-    else if (result.ok) context.stdout.write(`No errors detected in ${archive} (${counted(result.entriesTotal, 'entry', 'entries')}, ${bytesText(result.bytesTested)})${notes.length > 0 ? `, with ${counted(notes.length, 'warning', 'warnings')} about the archive` : ''}.\n`);
-    else context.stdout.write(`${result.problemCount} of ${counted(result.entriesTotal, 'entry', 'entries')} in ${archive} ${result.problemCount === 1 ? 'is' : 'are'} bad.\n`);
+    else if (result.ok) context.stdout.write(`No errors detected in ${printable(archive)} (${counted(result.entriesTotal, 'entry', 'entries')}, ${bytesText(result.bytesTested)})${notes.length > 0 ? `, with ${counted(notes.length, 'warning', 'warnings')} about the archive` : ''}.\n`);
+    else context.stdout.write(`${result.problemCount} of ${counted(result.entriesTotal, 'entry', 'entries')} in ${printable(archive)} ${result.problemCount === 1 ? 'is' : 'are'} bad.\n`);
     return result.ok ? EXIT_OK : EXIT_ARCHIVE_PROBLEM;
   },
 };

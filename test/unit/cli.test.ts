@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -659,6 +659,16 @@ describe('zipdesk usage and errors', () => {
     expect(listed.stdout).not.toMatch(/[\u001b\u0007\u202e]/);
     const inspected = await zipdesk('inspect', 'ctl.zip');
     expect(inspected.stdout).not.toMatch(/[\u001b\u0007\u202e]/);
+  });
+
+  it('shows control characters in the paths of test\'s and extract\'s summary lines as ^[, ^J, as every other line does', async () => {
+    const evil = 'x\x1b]0;PWNED\x07\nzipdesk: o';
+    copyFileSync(good, path.join(dir, `${evil}.zip`));
+    const tested = await zipdesk('test', `${evil}.zip`);
+    expect([tested.code, tested.stdout]).toEqual([0, expect.stringMatching(/^No errors detected in x\^\[\]0;PWNED\^G\^Jzipdesk: o\.zip \(\d+ entries, [\d,]+ bytes\)\.\n$/)]);
+    const extracted = await zipdesk('extract', 'good.zip', '-o', 'out\x1b[31m');
+    expect([extracted.code, extracted.stdout]).toEqual([0, expect.stringMatching(/ to out\^\[\[31m\.\n$/)]);
+    for (const text of [tested.stdout, extracted.stdout]) expect(text).not.toMatch(/[\u0007\u001b]/);
   });
 
   it('names the archive and says what is wrong with it', async () => {

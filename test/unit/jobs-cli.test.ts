@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
@@ -340,6 +340,23 @@ describe('zipdesk create / batch', () => {
     expect(await batchCommand.run(['/', 'f2'], withRoot)).toBe(1);
     expect(withRoot.stderr.text.split('\n').filter((line) => line.startsWith('zipdesk:'))).toEqual(['zipdesk: /: cannot zip the root folder as a batch item']);
     expect(execFileSync('unzip', ['-Z1', path.join(root, 'f2.zip')], { encoding: 'utf8' })).toBe('f2/\n');
+  });
+
+  it('create into a folder that is a file, or a link loop: the archive named once and what is wrong with its folder (it said "…/notes/out.zip: not a directory")', async () => {
+    const folder = path.join(root, 'below-file');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'notes'), 'x');
+    writeFileSync(path.join(folder, 'a.txt'), 'a');
+    symlinkSync('loop2', path.join(folder, 'loop1'));
+    symlinkSync('loop1', path.join(folder, 'loop2'));
+    const ctx = { ...context(false), cwd: folder };
+    expect(await createCommand.run(['notes/out.zip', 'a.txt'], ctx)).toBe(1);
+    expect(await createCommand.run(['loop1/out.zip', 'a.txt'], ctx)).toBe(1);
+    expect(ctx.stderr.text.split('\n').filter((line) => line.startsWith('zipdesk:'))).toEqual([
+      `zipdesk: notes/out.zip: ${path.join(folder, 'notes')} is not a folder: a file is in its place or on its path`,
+      `zipdesk: loop1/out.zip: cannot write in ${path.join(folder, 'loop1')}: too many symbolic links encountered`,
+    ]);
+    expect(readdirSync(folder).sort()).toEqual(['a.txt', 'loop1', 'loop2', 'notes']);
   });
 
   it('prints folder names with control characters as visible text on every line: started, progress, done, cancelled', async () => {
