@@ -498,7 +498,6 @@ function extraMeanings(id: number, decoded: Record<string, number | Buffer>, own
   const common: Record<string, MeaningOf> = { headerId: (v) => meaning('TEXT', { text: hex(v as number, 4) }), dataSize: (v) => meaning('LENGTH', { bytes: v as number }) };
   const size: MeaningOf = (v) => sizeMeaning(v as number);
   const notUtf8: MeaningOf = (v) => (Buffer.isBuffer(v) && !isUtf8(v) ? meaning('NOT_UTF8_ESCAPED') : undefined);
-  const time: MeaningOf = (v) => unixTimeMeaning(v as number);
   const extendedTime: MeaningOf = (v) => extendedTimeMeaning(v as number, owner?.dos);
   switch (id) {
     case EXTRA_ID.ZIP64:
@@ -535,10 +534,11 @@ function extraMeanings(id: number, decoded: Record<string, number | Buffer>, own
         unicodeName: notUtf8,
         unicodeComment: notUtf8,
       };
+    // Their times are read as the extended timestamp's are (reader.ts centralEntry).
     case EXTRA_ID.INFOZIP_UNIX_OLD:
-      return { ...common, acTime: time, modTime: time };
+      return { ...common, acTime: extendedTime, modTime: extendedTime };
     case EXTRA_ID.PKWARE_UNIX:
-      return { ...common, atime: time, mtime: time };
+      return { ...common, atime: extendedTime, mtime: extendedTime };
     case EXTRA_ID.WINZIP_AES:
       return {
         ...common,

@@ -51,8 +51,8 @@ export interface ZipEntry {
   readonly lastModFileDate: number;
   readonly lastModFileTime: number;
   /**
-   * From the extended timestamp or NTFS extra field when present (UTC), else the DOS time as local
-   * time. Entries with the same DOS time may share one Date object: treat it as read-only.
+   * From the extended timestamp or NTFS extra field when present (UTC), else from an older Unix
+   * field (Info-ZIP's "UX" 0x5855, PKWARE's 0x000d), else the DOS time as local time. Entries with the same DOS time may share one Date object: treat it as read-only.
    */
   readonly modified: Date;
   /**
@@ -61,7 +61,7 @@ export interface ZipEntry {
    * clocks go forward, an hour later): to show it as stored, show the raw fields
    * (dostime.ts dosLocalIsoTime; dosWallClockMs for the window).
    */
-  readonly modifiedFrom: 'dos' | 'extended-timestamp' | 'ntfs';
+  readonly modifiedFrom: 'dos' | 'extended-timestamp' | 'ntfs' | 'unix-field';
   /** Unix st_mode when the entry was made on Unix (versionMadeBy host 3) and set one. */
   readonly unixMode: number | undefined;
   readonly isDirectory: boolean;

@@ -50,6 +50,8 @@ import {
   EXTRA_ID,
   EXTRA_INFOZIP_UNICODE_COMMENT,
   EXTRA_INFOZIP_UNICODE_PATH,
+  EXTRA_INFOZIP_UNIX_OLD,
+  EXTRA_PKWARE_UNIX,
   EXTRA_WINZIP_AES,
   EXTRA_ZIP64,
   LOCAL_FILE_HEADER,
@@ -921,6 +923,8 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
   let comment: string | undefined;
   let modified: Date | undefined;
   let modifiedFrom: ZipEntry['modifiedFrom'] = 'dos';
+  /** The modification time of an older Unix field (Info-ZIP's "UX", PKWARE's), in Unix seconds: taken when neither of the above gives one. */
+  let unixFieldTime: number | undefined;
   let zip64 = false;
   let aes: AesFields | undefined;
   let extraFieldIds = NO_EXTRA_IDS;
@@ -967,6 +971,16 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
             }
           }
           break;
+        case EXTRA_ID.INFOZIP_UNIX_OLD:
+        case EXTRA_ID.PKWARE_UNIX:
+          // macOS's Archive Utility writes "UX" with a DOS time in the Mac's local time; unzip,
+          // 7-Zip, bsdtar and Go take the field's (PKWARE's: unzip and 7-Zip). Read as the
+          // extended timestamp is (the same 4-byte Unix seconds, Info-ZIP's code reads both).
+          if (unixFieldTime === undefined) {
+            const value = id === EXTRA_ID.INFOZIP_UNIX_OLD ? EXTRA_INFOZIP_UNIX_OLD.numberOf('modTime', buf, dataStart, dataEnd, CENTRAL_CONTEXT) : EXTRA_PKWARE_UNIX.numberOf('mtime', buf, dataStart, dataEnd, CENTRAL_CONTEXT);
+            if (value !== undefined) unixFieldTime = extendedTimestampSeconds(value, values.lastModFileDate, values.lastModFileTime);
+          }
+          break;
         case EXTRA_ID.INFOZIP_UNICODE_PATH:
           // Whatever bit 11 says: its CRC ties it to these exact header bytes (yauzl reads it so too).
           if (name === undefined) {
@@ -999,6 +1013,10 @@ function centralEntry(buf: Buffer, at: number, values: CentralValues, index: num
     }
   }
   if (extraEnd > nameEnd) extraFieldIds = internIds(scratchIds);
+  if (modified === undefined && unixFieldTime !== undefined) {
+    modified = unixDate(unixFieldTime);
+    modifiedFrom = 'unix-field';
+  }
   if (name === undefined && codePage !== undefined) {
     name = codePageText(buf, nameStart, nameEnd, flags, codePage);
     if (name !== undefined) {

@@ -11,7 +11,7 @@ import { assertNoOverlaps, findOverlaps, openZip, type EntrySpan } from '../../s
 import { createArchiveService } from '../../src-main/ipc/archives.js';
 import { ZipError, isZipError, stacklessZipError } from '../../src-main/zip/errors.js';
 import type { ZipEntry } from '../../src-main/zip/model.js';
-import { expectCode, makeTempDir, messWith, openBuffer, python, pythonListing, readAll, run, signatureOffsets } from './reader-fixtures.js';
+import { expectCode, makeTempDir, messWith, openBuffer, peerZipsDir, python, pythonListing, readAll, run, signatureOffsets } from './reader-fixtures.js';
 
 const CD = CENTRAL_DIRECTORY_HEADER.offsetOf;
 const LFH = LOCAL_FILE_HEADER.offsetOf;
@@ -273,6 +273,49 @@ with zipfile.ZipFile('ntfs-far.zip', 'w') as z:
     const [far, near] = await reader.readEntries();
     expect(far!.modified).toEqual(new Date(2020, 5, 15, 12, 30, 0));
     expect(near!.modified.getUTCFullYear()).toBe(2019);
+  });
+
+  it("takes the time of Info-ZIP's old Unix field (UX, as macOS's Archive Utility writes it) and PKWARE's, as unzip and 7-Zip do, after an extended timestamp's or NTFS time", async () => {
+    // A DOS time of 16:08:10 as a Mac in Tokyo writes it, and the field's 2020-05-06 07:08:11 UTC.
+    python(
+      `
+import struct, zipfile
+t = 1588748891
+with zipfile.ZipFile('unix-fields.zip', 'w') as z:
+    for name, extra in (
+        ('ux', struct.pack('<HHII', 0x5855, 8, t - 100, t)),
+        ('pk', struct.pack('<HHIIHH', 0x000d, 12, t - 100, t, 501, 20)),
+        ('ut-first', struct.pack('<HHBI', 0x5455, 5, 1, t + 60) + struct.pack('<HHII', 0x5855, 8, t, t)),
+        ('ut-after', struct.pack('<HHII', 0x5855, 8, t, t) + struct.pack('<HHBI', 0x5455, 5, 1, t + 60)),
+        ('short', struct.pack('<HHI', 0x5855, 4, t)),
+    ):
+        info = zipfile.ZipInfo(name, (2020, 5, 6, 16, 8, 10))
+        info.extra = extra
+        z.writestr(info, 'x')
+`,
+      dir,
+    );
+    const reader = await openBuffer(readFileSync(path.join(dir, 'unix-fields.zip')));
+    const times = (await reader.readEntries()).map((e) => [e.name, e.modifiedFrom === 'dos' ? 'dos' : e.modified.toISOString(), e.modifiedFrom]);
+    expect(times).toEqual([
+      ['ux', '2020-05-06T07:08:11.000Z', 'unix-field'],
+      ['pk', '2020-05-06T07:08:11.000Z', 'unix-field'],
+      ['ut-first', '2020-05-06T07:09:11.000Z', 'extended-timestamp'],
+      ['ut-after', '2020-05-06T07:09:11.000Z', 'extended-timestamp'],
+      // Access time alone: no modification time, the DOS time stands.
+      ['short', 'dos', 'dos'],
+    ]);
+    // 7-Zip reads both fields' time.
+    const sevenZip = [...run('7z', ['l', '-slt', 'unix-fields.zip'], dir, { TZ: 'UTC' }).matchAll(/^Modified = (.*)$/gm)].map((m) => m[1]);
+    expect(sevenZip.slice(0, 2)).toEqual(['2020-05-06 07:08:11', '2020-05-06 07:08:11']);
+  });
+
+  it.skipIf(peerZipsDir() === undefined)("reads macOS's archives (UX fields) at the times their peers' tests expect: Go's time-osx.zip, zip.js's lorem-macos.zip", async () => {
+    const peers = peerZipsDir()!;
+    const timeOf = async (file: string) => (await (await openBuffer(readFileSync(path.join(peers, file)))).readEntries())[0]!.modified.getTime();
+    // Go's time-*.zip each hold 2017-11-01 04:11:57 UTC (a DOS time can only say :56 or :58); the MANIFEST's mtime for zip.js's.
+    expect(await timeOf('go-archive-zip/testdata/time-osx.zip')).toBe(Date.UTC(2017, 10, 1, 4, 11, 57));
+    expect(await timeOf('zipjs/data/lorem-macos.zip')).toBe(1767319445000);
   });
 
   it('takes an NTFS field\'s file times from its tag 1 attribute wherever it lies, and only a whole one (24 bytes), as 7-Zip does', async () => {
