@@ -79,8 +79,10 @@ if (!app.requestSingleInstanceLock()) {
     protocol.handle(APP_SCHEME, (request) => appResponse(rendererRoot, request.url));
     const logging = createLogging({ configPath: path.join(app.getPath('userData'), LOG_CONFIG_FILE_NAME) });
     const log = logging.logger.child({ module: 'app' });
-    const recent = new RecentFiles(path.join(app.getPath('userData'), 'recent.json'));
-    const nameChoices = new NameChoices(path.join(app.getPath('userData'), 'name-encodings.json'));
+    // Both are best effort: a configuration folder that cannot be written logs a warning at each
+    // save, and archives open all the same.
+    const recent = new RecentFiles(path.join(app.getPath('userData'), 'recent.json'), log);
+    const nameChoices = new NameChoices(path.join(app.getPath('userData'), 'name-encodings.json'), log);
     const client = new JobClient({ workerPath, log: logging.logger, persistPath: path.join(app.getPath('userData'), 'pending-jobs.json') });
     const jobs = new WindowJobs(client);
     // Jobs cut short by a crash or a quit go on (issue 3); the window lists them on load.

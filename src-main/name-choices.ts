@@ -5,6 +5,7 @@
 // page this build cannot read, is left out, and the next choice writes a good file.
 
 import path from 'node:path';
+import { silentLog, type Log } from './log/types.js';
 import { readSettingsFile, writeSettingsFile } from './settings-file.js';
 import { codePageOf } from './zip/names.js';
 
@@ -13,7 +14,10 @@ export const MAX_NAME_CHOICES = 200;
 export class NameChoices {
   private items: [archive: string, encoding: string][];
 
-  constructor(private readonly file: string) {
+  constructor(
+    private readonly file: string,
+    private readonly log: Log = silentLog,
+  ) {
     this.items = NameChoices.load(file);
   }
 
@@ -46,7 +50,15 @@ export class NameChoices {
     this.save();
   }
 
+  /**
+   * Remembering is a convenience, as for the recent archives: a configuration folder that cannot
+   * be written keeps the choice for this session only, and the archive opens in it all the same.
+   */
   private save(): void {
-    writeSettingsFile(this.file, this.items);
+    try {
+      writeSettingsFile(this.file, this.items);
+    } catch (error) {
+      this.log.warn('could not save code page choices', { path: this.file, message: (error as Error).message });
+    }
   }
 }

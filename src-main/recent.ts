@@ -3,6 +3,7 @@
 // OS through app.addRecentDocument). Open Recent in the File menu is built from it.
 
 import path from 'node:path';
+import { silentLog, type Log } from './log/types.js';
 import { readSettingsFile, writeSettingsFile } from './settings-file.js';
 
 export const MAX_RECENT = 10;
@@ -10,7 +11,10 @@ export const MAX_RECENT = 10;
 export class RecentFiles {
   private items: string[];
 
-  constructor(private readonly file: string) {
+  constructor(
+    private readonly file: string,
+    private readonly log: Log = silentLog,
+  ) {
     this.items = RecentFiles.load(file);
   }
 
@@ -34,7 +38,15 @@ export class RecentFiles {
     this.save();
   }
 
+  /**
+   * The list is a convenience: a configuration folder that cannot be written (full disk, read-only
+   * home, quota) keeps it for this session only, and the archive opens all the same.
+   */
   private save(): void {
-    writeSettingsFile(this.file, this.items);
+    try {
+      writeSettingsFile(this.file, this.items);
+    } catch (error) {
+      this.log.warn('could not save recent archives', { path: this.file, message: (error as Error).message });
+    }
   }
 }

@@ -42,8 +42,15 @@ export function createHandlers(services: Services): Handlers {
       // The code page chosen under Names for this archive before, unless one is asked for now.
       const remembered = chosen || nameEncoding !== null ? undefined : services.nameChoices?.get(file);
       const summary = await archives.open(file, nameEncoding ?? remembered ?? null);
-      if (chosen) services.nameChoices?.set(file, nameEncoding);
-      services.opened?.(summary.path);
+      try {
+        if (chosen) services.nameChoices?.set(file, nameEncoding);
+        services.opened?.(summary.path);
+      } catch (error) {
+        // The window is told the open failed and never learns the archive's id: kept open, it
+        // would hold its file handle until the app quits, one more at each try.
+        await archives.close(summary.archiveId);
+        throw error;
+      }
       return summary;
     },
     async closeArchive(archiveId) {

@@ -182,6 +182,25 @@ describe('recent files', () => {
     expect(new RecentFiles(file).list()).toEqual(['/ok.zip']);
     expect(existsSync(file)).toBe(true);
   });
+
+  test('a file that cannot be written (full disk, read-only home) keeps the list for the session: one warning a save, no temporary file left, nothing thrown', () => {
+    // A folder in the file's place: the temporary file is written, and the rename over it fails
+    // (EISDIR), as a full disk fails the write; root cannot write through it either.
+    const folder = mkdtempSync(path.join(dir, 'unwritable-'));
+    const file = path.join(folder, 'recent.json');
+    mkdirSync(path.join(file, 'in-the-way'), { recursive: true });
+    const warnings: unknown[][] = [];
+    const log = { error: () => undefined, warn: (...args: unknown[]) => void warnings.push(args), info: () => undefined, debug: () => undefined, child: () => log };
+    const recent = new RecentFiles(file, log);
+    recent.add('/a/1.zip');
+    recent.add('/a/2.zip');
+    expect(recent.list()).toEqual(['/a/2.zip', '/a/1.zip']);
+    recent.clear();
+    expect(recent.list()).toEqual([]);
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toEqual(['could not save recent archives', { path: file, message: expect.stringContaining('EISDIR') }]);
+    expect(readdirSync(folder)).toEqual(['recent.json']);
+  });
 });
 
 describe('the code page offered for names of unknown encoding', () => {
@@ -251,6 +270,22 @@ describe('code pages chosen for archives', () => {
     const choices = new NameChoices(file);
     expect([choices.get('/bad.zip'), choices.get('/short.zip'), choices.get('/ok.zip')]).toEqual([undefined, undefined, 'koi8-r']);
     expect(choices.get(path.resolve('relative.zip'))).toBeUndefined();
+  });
+
+  test('a file that cannot be written keeps the choices for the session: one warning a save, no temporary file left, nothing thrown', () => {
+    const folder = mkdtempSync(path.join(dir, 'unwritable-'));
+    const file = path.join(folder, 'name-encodings.json');
+    mkdirSync(path.join(file, 'in-the-way'), { recursive: true });
+    const warnings: unknown[][] = [];
+    const log = { error: () => undefined, warn: (...args: unknown[]) => void warnings.push(args), info: () => undefined, debug: () => undefined, child: () => log };
+    const choices = new NameChoices(file, log);
+    choices.set('/a/0.zip', 'cp866');
+    expect(choices.get('/a/0.zip')).toBe('cp866');
+    choices.clear();
+    expect(choices.get('/a/0.zip')).toBeUndefined();
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toEqual(['could not save code page choices', { path: file, message: expect.stringContaining('EISDIR') }]);
+    expect(readdirSync(folder)).toEqual(['name-encodings.json']);
   });
 });
 

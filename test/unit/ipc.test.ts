@@ -330,6 +330,39 @@ open(sys.argv[1], 'wb').write(d)
     expect(!unknown.ok && unknown.error.code).toBe('NOT_FOUND');
   });
 
+  test('an archive opened is closed again when what follows its open throws: the window never learns its id', async () => {
+    // Saving the recent list or the chosen code page on a full disk; each try kept a handle.
+    for (const [step, chosenNow] of [['opened', false], ['chosen', true]] as const) {
+      const own = createArchiveService();
+      const listeners = handleAll(
+        createHandlers({
+          grants,
+          archives: own,
+          nameChoices: {
+            get: () => undefined,
+            set: () => {
+              if (step === 'chosen') throw new Error('EPERM: operation not permitted');
+            },
+          },
+          jobs: noJobs,
+          dialogs: { chooseArchive: async () => null, chooseExtractFolder: async () => null, chooseFolders: async () => [] },
+          shell: { showItemInFolder: () => undefined },
+          log: recordingLog(),
+          logRecord: () => undefined,
+          opened: () => {
+            if (step === 'opened') throw new Error('ENOSPC: no space left on device, write');
+          },
+        }),
+        { isTrusted: () => true, log: recordingLog() },
+      );
+      for (let i = 0; i < 3; i++) {
+        const result = await listeners.openArchive(ours, archive, chosenNow ? 'cp866' : null, chosenNow);
+        expect([step, result.ok]).toEqual([step, false]);
+      }
+      expect([step, own.openCount()]).toEqual([step, 0]);
+    }
+  });
+
   test('a file that is not an archive rejects with the reader\'s code and message', async () => {
     const result = await listeners.openArchive(ours, path.join(work, 'plain.txt'), null, false);
     expect(result.ok).toBe(false);

@@ -2,10 +2,11 @@
 // module (test/unit/fixtures/fake-electron.mjs): Electron itself cannot run here, but the
 // wiring can — every contract channel handled, the secure window options, the session's
 // permission/request/CSP handlers, navigation and new windows refused, the menu, and a .zip on
-// the command line sent to the window and allowed to open.
+// the command line sent to the window and allowed to open. Then what the user does in other
+// scenarios (the stand-in's FAKE_SCENARIO): a configuration folder that cannot be written.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -13,6 +14,21 @@ import { INVOKE_CHANNELS } from '../../src-preload/contract.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bundle = path.join(root, 'out/main/index.js');
+
+/** Runs the built main with `zip` on its command line under the stand-in; its report. */
+function runMain(zip: string, userData: string, env: Record<string, string> = {}): any {
+  const run = spawnSync(process.execPath, ['--import', path.join(root, 'test/unit/fixtures/electron-hook.mjs'), bundle, '.', zip], {
+    cwd: root,
+    env: { ...process.env, FAKE_USER_DATA: userData, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  const line = run.stdout.split('\n').find((l) => l.startsWith('FAKE-ELECTRON-REPORT '));
+  if (!line) throw new Error(`main did not finish: ${run.stderr}`);
+  const report = JSON.parse(line.slice('FAKE-ELECTRON-REPORT '.length));
+  if (report.scenarioError) throw new Error(`the scenario failed: ${report.scenarioError}`);
+  return report;
+}
 
 describe.skipIf(!existsSync(bundle))('main.ts wiring under a stand-in Electron', () => {
   let work: string;
@@ -22,15 +38,7 @@ describe.skipIf(!existsSync(bundle))('main.ts wiring under a stand-in Electron',
     work = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-main-'));
     writeFileSync(path.join(work, 'hello.txt'), 'hello');
     execFileSync('zip', ['-q', 'hello.zip', 'hello.txt'], { cwd: work });
-    const run = spawnSync(process.execPath, ['--import', path.join(root, 'test/unit/fixtures/electron-hook.mjs'), bundle, '.', path.join(work, 'hello.zip')], {
-      cwd: root,
-      env: { ...process.env, FAKE_USER_DATA: path.join(work, 'userData') },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    const line = run.stdout.split('\n').find((l) => l.startsWith('FAKE-ELECTRON-REPORT '));
-    if (!line) throw new Error(`main did not finish: ${run.stderr}`);
-    report = JSON.parse(line.slice('FAKE-ELECTRON-REPORT '.length));
+    report = runMain(path.join(work, 'hello.zip'), path.join(work, 'userData'));
   }, 60_000);
 
   afterAll(() => {
@@ -115,4 +123,21 @@ describe.skipIf(!existsSync(bundle))('main.ts wiring under a stand-in Electron',
     expect(report.extractAllEnabled[0]).toBe(false);
     expect(report.extractAllEnabled.at(-1)).toBe(true);
   });
+
+  test('a configuration folder that cannot be written: archives open all the same, and hold no handle more than they are; Clear Menu returns', () => {
+    const zip = path.join(work, 'hello.zip');
+    const userData = path.join(work, 'unwritable');
+    // Folders where the files go: every save fails, as on a full disk or a read-only home.
+    for (const name of ['recent.json', 'name-encodings.json']) mkdirSync(path.join(userData, name, 'in-the-way'), { recursive: true });
+    const { unwritable } = runMain(zip, userData, { FAKE_SCENARIO: 'config-unwritable' });
+    expect(unwritable.opened.map((r: any) => [r.ok, r.value?.nameEncoding])).toEqual([
+      [true, null],
+      [true, 'ibm866'],
+      [true, 'ibm866'], // remembered for the session
+    ]);
+    expect(unwritable.handles).toBe(3);
+    expect(unwritable.clearRecent).toBe('returned');
+    expect([unwritable.afterClear.ok, unwritable.afterClear.value?.nameEncoding]).toEqual([true, null]);
+    expect(readdirSync(userData).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  }, 60_000);
 });
