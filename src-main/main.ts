@@ -49,17 +49,27 @@ if (!app.requestSingleInstanceLock()) {
   const grants = new PathGrants();
   const pendingOpens: string[] = zipPathsFromArgv(process.argv, process.cwd(), app.isPackaged ? 1 : 2);
   grants.grantAll(pendingOpens);
+  // Menu commands given while the window loads, sent once it has.
+  const pendingCommands: MenuCommand[] = [];
+  // Makes the window when there is none, once the app is ready (before, whenReady makes it). On
+  // macOS the app runs on with its window closed: a file from Finder, Open Recent or Open
+  // Archive… then brings one back, as the dock icon does.
+  let ensureWindow = (): void => undefined;
 
   function openInWindow(file: string): void {
     grants.grant(file);
     if (window && rendererReady) window.webContents.send(EVENT_CHANNELS.openArchive, file);
-    else pendingOpens.push(file);
+    // Asked for twice while the window loads (Finder, then Open Recent): opened once.
+    else if (!pendingOpens.includes(file)) pendingOpens.push(file);
+    ensureWindow();
     if (window?.isMinimized()) window.restore();
     window?.focus();
   }
 
   function sendCommand(command: MenuCommand): void {
-    window?.webContents.send(EVENT_CHANNELS.menuCommand, command);
+    if (window && rendererReady) window.webContents.send(EVENT_CHANNELS.menuCommand, command);
+    else if (!pendingCommands.includes(command)) pendingCommands.push(command);
+    ensureWindow();
   }
 
   // macOS: double-click in Finder or a drop on the dock icon, before or after ready.
@@ -170,11 +180,21 @@ if (!app.requestSingleInstanceLock()) {
       window.webContents.on('did-finish-load', () => {
         rendererReady = true;
         for (const file of pendingOpens.splice(0)) window?.webContents.send(EVENT_CHANNELS.openArchive, file);
+        for (const command of pendingCommands.splice(0)) window?.webContents.send(EVENT_CHANNELS.menuCommand, command);
       });
       window.on('closed', () => {
         window = undefined;
+        rendererReady = false;
+        // The archives were the window's: on macOS the app runs on without it, and they held their
+        // files open, Extract All enabled, until the app quit.
+        archiveOpen = false;
+        refreshMenu();
+        void archives.closeAll().catch((error: unknown) => log.warn('could not close the archives of the closed window', { message: (error as Error).message }));
       });
     }
+    ensureWindow = () => {
+      if (!window) openWindow();
+    };
     openWindow();
 
     app.on('activate', () => {

@@ -3,7 +3,8 @@
 // wiring can — every contract channel handled, the secure window options, the session's
 // permission/request/CSP handlers, navigation and new windows refused, the menu, and a .zip on
 // the command line sent to the window and allowed to open. Then what the user does in other
-// scenarios (the stand-in's FAKE_SCENARIO): a configuration folder that cannot be written.
+// scenarios (the stand-in's FAKE_SCENARIO): a configuration folder that cannot be written, and
+// macOS's app running on with its window closed.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,7 +64,7 @@ describe.skipIf(!existsSync(bundle))('main.ts wiring under a stand-in Electron',
   });
 
   test('a .zip on the command line is sent to the window after it loads, and opens', () => {
-    expect(report.sent).toContainEqual({ channel: 'zipdesk:event:open-archive', payload: path.join(work, 'hello.zip') });
+    expect(report.sent).toContainEqual({ window: 1, channel: 'zipdesk:event:open-archive', payload: path.join(work, 'hello.zip') });
     expect(report.calls.openArgvZip.ok).toBe(true);
     expect(report.calls.openArgvZip.value.entryCount).toBe(1);
     expect([...new Set(report.recent)]).toEqual([path.join(work, 'hello.zip')]);
@@ -139,5 +140,18 @@ describe.skipIf(!existsSync(bundle))('main.ts wiring under a stand-in Electron',
     expect(unwritable.clearRecent).toBe('returned');
     expect([unwritable.afterClear.ok, unwritable.afterClear.value?.nameEncoding]).toEqual([true, null]);
     expect(readdirSync(userData).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  }, 60_000);
+
+  test('macOS, the window closed: its archives are closed with it; a .zip from Finder, Open Recent and Open Archive… each make a window and reach it once', () => {
+    const zip = path.join(work, 'hello.zip');
+    const { mac } = runMain(zip, path.join(work, 'mac'), { FAKE_SCENARIO: 'mac-closed-window', FAKE_PLATFORM: 'darwin' });
+    expect(mac.opened).toEqual({ ok: true, handles: 1, extractAll: true });
+    const opens = (window: number) => [{ window, channel: 'zipdesk:event:open-archive', payload: zip }];
+    const closed = { windows: 0, quit: false, handles: 0, extractAll: false };
+    expect(mac.openFile).toEqual({ closed, windowsMade: 1, sent: opens(2) });
+    expect(mac.openRecent).toEqual({ closed, windowsMade: 1, sent: opens(3) });
+    expect(mac.openArchive).toEqual({ closed, windowsMade: 1, sent: [{ window: 4, channel: 'zipdesk:event:menu-command', payload: 'open-archive' }] });
+    expect(mac.twiceBeforeLoad).toEqual({ closed, windowsMade: 1, sent: opens(5) });
+    expect(mac.activateWithWindow).toBe(0);
   }, 60_000);
 });
