@@ -1125,9 +1125,13 @@ function sameFile(which: 'LATER' | 'EARLIER', other: string, path: string, rules
   return skipReason(rules === 'windows' ? `${which}_SAME_PATH` : `${which}_SAME_NAME`, { path });
 }
 
-/** The mode bits to give a file: the stored Unix permissions, or a default from the DOS attributes. */
+/**
+ * The mode bits to give a file: the stored Unix permissions, also none at all (`chmod 000`, as
+ * unzip, bsdtar and 7-Zip restore it), or a default from the DOS attributes when the entry holds
+ * no Unix mode.
+ */
 function fileMode(entry: ZipEntry, umask: number): number {
-  if (entry.unixMode !== undefined && (entry.unixMode & PERMISSION_BITS) !== 0) return entry.unixMode & PERMISSION_BITS;
+  if (entry.unixMode !== undefined) return entry.unixMode & PERMISSION_BITS;
   const readOnly = (entry.externalFileAttributes & DOS_ATTR_READONLY) !== 0;
   return (readOnly ? 0o444 : 0o666) & ~umask;
 }

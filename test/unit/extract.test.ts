@@ -697,6 +697,14 @@ with zipfile.ZipFile('latin1-through.zip', 'w') as z:
     expect(readdirSync(path.join(dir, 'elsewhere'))).toEqual([]);
   });
 
+  it('restores a file\'s mode of 000 (chmod 000), as unzip, bsdtar and 7-Zip do (it gave such files 0644, or 0444 by the DOS read-only bit)', async () => {
+    const archive = writeArchive(dir, 'none.zip', craftZip([{ name: 'none', data: 'x', mode: 0 }, { name: 'small', data: 'y', mode: 0o600 }, { name: 'large', data: Buffer.alloc(3 << 20, 1), mode: 0 }]));
+    const target = path.join(dir, 'out');
+    expect((await extractArchive(archive, target)).ok).toBe(true);
+    expect(['none', 'small', 'large'].map((name) => statSync(path.join(target, name)).mode & 0o7777)).toEqual([0, 0o600, 0]);
+    expect(run('unzip', ['-Z', archive], dir)).toMatch(/^---------- .* none$/m);
+  });
+
   it('never restores setuid, setgid or sticky bits', async () => {
     const archive = writeArchive(dir, 'suid.zip', craftZip([{ name: 'suid', data: '#!/bin/sh\n', mode: 0o6755 }, { name: 'sticky/', mode: 0o1777 }]));
     const target = path.join(dir, 'out');
