@@ -30,3 +30,14 @@ export function fileSystemRefused(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'EPERM' || code === 'ENOSYS' || code === 'ENOTSUP' || code === 'EOPNOTSUPP';
 }
+
+/**
+ * A modification time (ms since 1970) as utimes and futimes are to be given it. Node passes a Date
+ * on as its milliseconds divided by 1000, and libuv keeps whole microseconds of that, dropping the
+ * rest: 1509509517.244 is a double a hair below, so a file of .244 got .243999, earlier than the
+ * archive says (7-Zip and unzip set .244000). Half a microsecond more lands on the millisecond.
+ * A time before 1970 stays a Date: Node takes a negative number of seconds for "now".
+ */
+export function fileTime(ms: number): number | Date {
+  return ms >= 0 ? ms / 1000 + 5e-7 : new Date(ms);
+}

@@ -31,7 +31,7 @@ import { endHelper, helperScript } from './helper-script.js';
 import { tempStem } from './temp-stem.js';
 import { sameFile, type FileIdentity } from './file-source.js';
 import { systemParams } from './system-words.js';
-import { fileSystemRefused, setWhereHeld } from './attributes.js';
+import { fileSystemRefused, fileTime, setWhereHeld } from './attributes.js';
 import type { CodePage } from '../zip/names.js';
 
 /** Entries up to this size (both sizes) are written from memory in span batches; larger ones stream, each its own batch. */
@@ -372,8 +372,7 @@ export function writeAll(fd: number, data: Buffer, position: number): void {
 function restoreModeAndTime(fd: number, task: FileTask): void {
   if (task.restoreMode) setWhereHeld(() => fchmodSync(fd, task.mode));
   if (!Number.isFinite(task.modifiedMs)) return;
-  // As a Date: Node takes a negative number of seconds for "now", and an NTFS time may lie before 1970.
-  const time = new Date(task.modifiedMs);
+  const time = fileTime(task.modifiedMs);
   setWhereHeld(() => futimesSync(fd, time, time));
 }
 
@@ -756,8 +755,7 @@ export interface FolderTimeFailure {
 export function setFolderTimes(paths: readonly string[], times: Float64Array): FolderTimeFailure[] {
   const failures: FolderTimeFailure[] = [];
   for (let i = 0; i < paths.length; i++) {
-    // As a Date: not a negative number of seconds, which Node takes for "now".
-    const time = new Date(times[i]!);
+    const time = fileTime(times[i]!);
     try {
       utimesSync(paths[i]!, time, time);
     } catch (error) {

@@ -40,7 +40,7 @@ import { ExtractProblems, FirstByIndex } from './extract-problems.js';
 import { NAME_BYTES, cutToBytes } from './temp-stem.js';
 import { fullCollection } from './full-collection.js';
 import { folderMaking, systemParams } from './system-words.js';
-import { fileSystemRefused, setWhereHeld, throwUnlessRefused } from './attributes.js';
+import { fileSystemRefused, fileTime, setWhereHeld, throwUnlessRefused } from './attributes.js';
 import { EntryList, MadeFolders, type FolderNames, type MadeFolder } from './extract-later.js';
 import { FolderTree } from './folder-tree.js';
 import { KnownPaths, type Kind, type NamedBy } from './known-paths.js';
@@ -862,8 +862,10 @@ async function restoreFolders(
     try {
       const absolute = disk.absoluteOf(folder.path);
       setWhereHeld(() => chmodSync(absolute, folder.mode));
-      const time = new Date(folder.modifiedMs);
-      if (validDate(time)) setWhereHeld(() => utimesSync(absolute, time, time));
+      if (Number.isFinite(folder.modifiedMs)) {
+        const time = fileTime(folder.modifiedMs);
+        setWhereHeld(() => utimesSync(absolute, time, time));
+      }
     } catch (error) {
       fail(folder, error);
     }
@@ -1660,7 +1662,7 @@ class TargetFolder {
     const content = await data();
     const final = this.absoluteOf(choice.relative);
     const restoreMode = (mode & ~this.umask) !== mode;
-    const time = validDate(modified) ? modified : undefined;
+    const time = validDate(modified) ? fileTime(modified.getTime()) : undefined;
     if (Buffer.isBuffer(content)) {
       const [temporary, fd] = this.createTemporary(safe.path, mode);
       let committed = false;
@@ -1722,7 +1724,10 @@ class TargetFolder {
       throw linkRefused(error);
     }
     try {
-      if (validDate(modified)) setWhereHeld(() => lutimesSync(temporary, modified, modified));
+      if (validDate(modified)) {
+        const time = fileTime(modified.getTime());
+        setWhereHeld(() => lutimesSync(temporary, time, time));
+      }
       renameInto(temporary, this.absoluteOf(choice.relative));
     } catch (error) {
       removeTemporary(temporary, this.held);

@@ -139,31 +139,41 @@ with zipfile.ZipFile('p.zip', 'w', zipfile.ZIP_DEFLATED) as z:
     for (const name of ['ro', 'ro/inner']) chmodSync(path.join(target, name), 0o755);
   });
 
-  it('restores an NTFS time before 1970 on files, small and large, folders and links (not the time of extracting)', async () => {
-    const time = Date.UTC(1960, 5, 15, 12, 0, 0);
-    // FILETIME: 100 ns since 1601 (APPNOTE 4.5.5); the same mtime, atime and ctime.
+  /** Entries of a folder, a small and a large file and a link, each with the NTFS time `time` (ms since 1970) as its mtime, atime and ctime. */
+  function withNtfsTimes(name: string, time: number): string {
+    // FILETIME: 100 ns since 1601 (APPNOTE 4.5.5).
     const filetime = BigInt(time + 11_644_473_600_000) * 10_000n;
     const times = Buffer.alloc(28);
     times.writeUInt16LE(1, 0);
     times.writeUInt16LE(24, 2);
     for (let at = 4; at < 28; at += 8) times.writeBigUInt64LE(filetime, at);
     const extra = extraField(0x000a, Buffer.concat([Buffer.alloc(4), times]));
-    const old = { localExtra: extra, centralExtra: extra };
-    const archive = writeArchive(
+    const timed = { localExtra: extra, centralExtra: extra };
+    return writeArchive(
       dir,
-      'ntfs-1960.zip',
+      name,
       craftZip([
-        { name: 'old/', kind: 'directory', ...old },
-        { name: 'old/small.txt', data: 'small', ...old },
-        { name: 'old/large.bin', data: lines(400_000, 2), ...old },
-        { name: 'old/link', data: 'small.txt', kind: 'symlink', ...old },
+        { name: 'old/', kind: 'directory', ...timed },
+        { name: 'old/small.txt', data: 'small', ...timed },
+        { name: 'old/large.bin', data: lines(400_000, 2), ...timed },
+        { name: 'old/link', data: 'small.txt', kind: 'symlink', ...timed },
       ]),
     );
+  }
+  const timedNames = ['old', 'old/small.txt', 'old/large.bin', 'old/link'];
+
+  it('restores an NTFS time before 1970 on files, small and large, folders and links (not the time of extracting)', async () => {
     const target = path.join(dir, 'out');
-    const result = await extractArchive(archive, target);
+    const result = await extractArchive(withNtfsTimes('ntfs-1960.zip', Date.UTC(1960, 5, 15, 12, 0, 0)), target);
     expect(result.problems).toEqual([]);
-    const names = ['old', 'old/small.txt', 'old/large.bin', 'old/link'];
-    expect(names.map((name) => [name, lstatSync(path.join(target, name)).mtime.toISOString()])).toEqual(names.map((name) => [name, '1960-06-15T12:00:00.000Z']));
+    expect(timedNames.map((name) => [name, lstatSync(path.join(target, name)).mtime.toISOString()])).toEqual(timedNames.map((name) => [name, '1960-06-15T12:00:00.000Z']));
+  });
+
+  it('restores a time of whole milliseconds exactly, as 7-Zip does, not a microsecond early (.244 was set as .243999)', async () => {
+    const time = Date.UTC(2017, 10, 1, 4, 11, 57, 244);
+    const target = path.join(dir, 'out');
+    expect((await extractArchive(withNtfsTimes('ntfs-ms.zip', time), target)).problems).toEqual([]);
+    expect(timedNames.map((name) => [name, lstatSync(path.join(target, name), { bigint: true }).mtimeNs])).toEqual(timedNames.map((name) => [name, BigInt(time) * 1_000_000n]));
   });
 
   it('sets the times of many folders on a helper thread too, reports those it cannot set by their entries, and sets the modes after', async () => {
