@@ -36,7 +36,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { type Log, silentLog } from '../log/types.js';
-import { DOS_ATTR_DIRECTORY, METHOD_DEFLATED, METHOD_STORED, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../zip/constants.js';
+import { DOS_ATTR_DIRECTORY, DOS_ATTR_READONLY, METHOD_DEFLATED, METHOD_STORED, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../zip/constants.js';
 import { ZipError, type ZipErrorDetails, isZipError } from '../zip/errors.js';
 import { openZip } from '../zip/reader.js';
 import {
@@ -527,7 +527,9 @@ class EntryWriter {
       lastModFileTime: dos.lastModFileTime,
       modTime: deterministic ? DETERMINISTIC_UNIX_TIME : Math.floor(entry.mtimeMs / 1000),
       uncompressedSize: entry.size,
-      externalFileAttributes: mode * 0x1_0000 + (entry.kind === 'directory' ? DOS_ATTR_DIRECTORY : 0),
+      // The DOS attributes too, for readers that go by them (Windows' own): a folder, and one its
+      // owner cannot write read-only, as Info-ZIP's zip marks it.
+      externalFileAttributes: mode * 0x1_0000 + (entry.kind === 'directory' ? DOS_ATTR_DIRECTORY : 0) + ((mode & 0o200) === 0 ? DOS_ATTR_READONLY : 0),
       relativeOffsetOfLocalHeader: this.output.position,
     };
   }

@@ -692,6 +692,24 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     expect(modes.trim().split('\n')).toEqual(['tree/ 0o40755', 'tree/a.txt 0o100644', 'tree/empty/ 0o40755', 'tree/ln 0o120777', 'tree/sub/ 0o40755', 'tree/sub/big.txt 0o100644', 'tree/sub/run.sh 0o100755']);
   });
 
+  it("marks a file or folder its owner cannot write read-only in the DOS attributes too, as Info-ZIP's zip does (Windows goes by them)", async () => {
+    const dir = path.join(root, 'read-only');
+    const base = writeTree(dir, 'tree', [
+      { name: 'ro.txt', kind: 'file', data: Buffer.from('r'), mode: 0o444 },
+      { name: 'rw.txt', kind: 'file', data: Buffer.from('w'), mode: 0o644 },
+      { name: 'locked/in.txt', kind: 'file', data: Buffer.from('i'), mode: 0o644 },
+    ]);
+    chmodSync(path.join(base, 'locked'), 0o555);
+    const ours = path.join(dir, 'ours.zip');
+    const theirs = path.join(dir, 'theirs.zip');
+    await createArchive({ outputPath: ours, sources: [base] });
+    execFileSync('zip', ['-qr', theirs, 'tree'], { cwd: dir });
+    const attributes = (archive: string) => execFileSync('python3', ['-c', 'import sys,zipfile\nfor i in zipfile.ZipFile(sys.argv[1]).infolist(): print(i.filename, hex(i.external_attr & 0xff))', archive], { encoding: 'utf8' }).trim().split('\n').sort();
+    expect(attributes(ours)).toEqual(['tree/ 0x10', 'tree/locked/ 0x11', 'tree/locked/in.txt 0x0', 'tree/ro.txt 0x1', 'tree/rw.txt 0x0']);
+    expect(attributes(ours)).toEqual(attributes(theirs));
+    chmodSync(path.join(base, 'locked'), 0o755);
+  });
+
   it('reports progress while the files are still being found (counting), then against the final totals', async () => {
     // Many folders: the walk yields at each, and the writer writes what it has found meanwhile.
     const dir = path.join(root, 'counting');
