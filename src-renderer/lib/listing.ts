@@ -207,7 +207,13 @@ export function withFolderContents(
   return [...out].sort((a, b) => a - b);
 }
 
-/** The folder tree of an archive; folders that have no entry of their own are made up. */
+/**
+ * The folder tree of an archive; folders that have no entry of their own are made up. A folder's
+ * row is its first entry. An entry that names no folder (an empty name) and a second entry of a
+ * folder already shown by another are listed among the files of the folder they lie in, as the
+ * flat view lists them: as the folder's row, the empty name was the root's, which is never drawn,
+ * and a second entry put the first out of the tree, so neither could be seen, inspected or selected.
+ */
 export function buildTree(rows: readonly EntryRow[]): FolderNode {
   const root = newFolder('', '');
   for (const row of rows) {
@@ -227,15 +233,19 @@ export function buildTree(rows: readonly EntryRow[]): FolderNode {
       node = next;
       chain.push(node);
     }
-    if (row.isDirectory || trailing) node.row = row;
-    else {
-      node.files.push(row);
-      // A folder's sums leave out what is not known (a damaged record's size).
-      for (const folder of chain) {
-        folder.size += row.size ?? 0;
-        folder.packed += row.packed ?? 0;
-        folder.count++;
+    if (row.isDirectory || trailing) {
+      if (node !== root && node.row === null) {
+        node.row = row;
+        continue;
       }
+      if (node !== root) chain.pop();
+    }
+    chain[chain.length - 1]!.files.push(row);
+    // A folder's sums leave out what is not known (a damaged record's size).
+    for (const folder of chain) {
+      folder.size += row.size ?? 0;
+      folder.packed += row.packed ?? 0;
+      folder.count++;
     }
   }
   return root;

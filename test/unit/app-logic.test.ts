@@ -438,6 +438,21 @@ describe('listing rows', () => {
     expect(filtered[1]!.row).toBeNull(); // "b/c/" has no entry of its own: made up
   });
 
+  test('by folder: an entry with an empty name, and a second entry of a folder, are rows among the files of the folder they lie in (neither could be seen)', () => {
+    const odd = [row(0, '', 2), row(1, 'dup/', 0), row(2, 'dup/', 0), row(3, 'dup/in.txt', 6), row(4, 'a/', 0), row(5, 'a/dup/', 0), row(6, 'a/dup/', 0), row(7, 'plain.txt', 9)];
+    const tree = buildTree(odd);
+    const items = treeItems(tree, new Set(['dup/', 'a/', 'a/dup/']), 'name', 'asc', '');
+    // Every entry is a row, once; the first of two entries of a folder is the folder's row.
+    expect(items.map((i) => i.row?.index ?? null).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(items.map((i) => `${i.depth}:${i.label}:${i.folder ? 'folder' : 'row'}`)).toEqual([
+      '0:a:folder', '1:dup:folder', '1:dup/:row', '0:dup:folder', '1:in.txt:row', '0::row', '0:dup/:row', '0:plain.txt:row',
+    ]);
+    expect(items.find((i) => i.folder?.path === 'dup/')!.row!.index).toBe(1);
+    expect(items.find((i) => i.folder?.path === 'a/dup/')!.row!.index).toBe(5);
+    // A filter finds them as the flat view does.
+    expect(treeItems(tree, new Set(), 'name', 'asc', 'dup/').filter((i) => i.folder === null).map((i) => i.row!.index)).toEqual([6, 3, 2]);
+  });
+
   test('a size not known (a damaged record\'s ZIP64 marker) shows as "?", sorts before every size and is left out of its folders\' totals', () => {
     const unknown = row(6, 'b/lost.bin', 0, { size: null, packed: null });
     const withUnknown = [...rows, unknown];
