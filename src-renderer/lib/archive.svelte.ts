@@ -292,9 +292,9 @@ export class ArchiveState {
     this.selectedFolders = new SvelteSet(folders);
   }
 
-  /** The selected entries plus, for a selected folder (entry or not), everything under it. */
+  /** The selected entries plus, for a selected folder (entry or not), what the filter shows under it. */
   selectedIndexes(): number[] {
-    return withFolderContents(this.rows, this.selected, this.selectedFolders);
+    return withFolderContents(this.rows, this.selected, this.selectedFolders, this.filter);
   }
 }
 

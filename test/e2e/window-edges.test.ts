@@ -350,6 +350,29 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     await harness.page.getByRole('searchbox', { name: 'Filter names' }).fill('');
     await expect.poll(async () => (await status.getByTestId('shown').textContent())?.trim()).toBe('5 of 5 shown');
   });
+
+  test('By folder with a filter, a folder selected brings only what the filter shows in it, to Extract selected and to the flat view', async () => {
+    const archive = path.join(work, 'filter-folder.zip');
+    pythonZip(archive, ['proj/docs/a.txt', 'proj/docs/b.txt', 'proj/docs/secret.key', 'top.txt']);
+    await openInWindow(harness, archive);
+    await harness.page.getByRole('radio', { name: 'By folder' }).click();
+    await harness.page.getByRole('searchbox', { name: 'Filter names' }).fill('a.txt');
+    const rows = harness.page.locator('[data-testid="row"]');
+    // docs is shown on the way to a.txt; b.txt and secret.key are not.
+    await expect.poll(() => rows.locator('.name .text').allTextContents()).toEqual(['proj', 'docs', 'a.txt']);
+    await rows.filter({ hasText: 'docs' }).click();
+    await expect.poll(() => rows.filter({ hasText: 'docs' }).getAttribute('aria-selected')).toBe('true');
+    const target = path.join(work, 'filter-folder-out');
+    harness.dialogs.extractFolders.push(target);
+    await harness.page.getByRole('button', { name: 'Extract selected…' }).click();
+    const job = harness.page.locator('[data-testid="job"]', { hasText: `filter-folder.zip → ${target}` });
+    await jobEnds(job, 'done');
+    expect(filesUnder(target)).toEqual(['proj/docs/a.txt']);
+    // Flat, what the folder brought is selected: the entry shown, alone.
+    await harness.page.getByRole('radio', { name: 'Flat' }).click();
+    await expect.poll(() => harness.page.locator('[data-testid="row"][aria-selected="true"] .name .text').allTextContents()).toEqual(['proj/docs/a.txt']);
+    await harness.page.getByRole('searchbox', { name: 'Filter names' }).fill('');
+  });
 });
 
 describe.skipIf(!canRunE2e || !hasTool('python3') || !hasTool('zip'))('The window in a zone whose clocks go forward (Europe/Berlin, main and page)', () => {

@@ -48,6 +48,15 @@ describe('selection with folders', () => {
     expect(withFolderContents(rows, new Set(), ['p/docs/'])).toEqual([0, 1]);
     expect(withFolderContents(rows, new Set([3]), ['p/'])).toEqual([0, 1, 2, 3]);
   });
+
+  test('with a filter, a selected folder brings only what the filter shows in it (By folder shows a folder on the way to a match)', () => {
+    const rows = ['p/docs/', 'p/docs/a.txt', 'p/docs/b.txt', 'p/docs/secret.key', 'p/A.txt', 'top.txt'].map((name, index) => ({ index, name, isDirectory: name.endsWith('/') }));
+    expect(withFolderContents(rows, new Set(), ['p/'], 'a.txt')).toEqual([1, 4]);
+    // The folder's own entry, selected, stays; what it holds is filtered.
+    expect(withFolderContents(rows, new Set([0]), [], ' A.TXT ')).toEqual([0, 1]);
+    // Blanks alone are no filter.
+    expect(withFolderContents(rows, new Set([0]), [], '  ')).toEqual([0, 1, 2, 3]);
+  });
 });
 
 describe('window security policy', () => {
