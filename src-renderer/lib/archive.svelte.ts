@@ -7,7 +7,7 @@ import type { ArchiveReport, ArchiveSummary, EntryRow, OverwritePolicy } from '.
 import { MAX_PAGE_ROWS } from '../../src-preload/contract.js';
 import { api } from './api.js';
 import { describeError } from './fatal.js';
-import { buildTree, flatItems, foldersWithoutEntry, initiallyExpanded, isFiltering, sortedRows, treeItems, withFolderContents, type ListItem, type SortDirection, type SortKey, type ViewMode } from './listing.js';
+import { buildTree, countMatching, flatItems, foldersWithoutEntry, initiallyExpanded, isFiltering, selectionWithContents, sortedRows, treeItems, withFolderContents, type ListItem, type SortDirection, type SortKey, type ViewMode } from './listing.js';
 
 export type LoadState = 'empty' | 'loading' | 'loaded' | 'error';
 
@@ -91,6 +91,13 @@ export class ArchiveState {
       ? treeItems(this.#tree, this.expanded, this.sortKey, this.sortDirection, this.filter)
       : flatItems(this.#sorted ?? [], this.filter),
   );
+
+  /**
+   * How many entries the filter shows, the same in either view (all of them with no filter): the
+   * footer's "3 of 18 shown". By folder, `items` holds folders that have no entry and leaves out
+   * what closed folders hold: it said "7 of 4 shown" of an archive of 4 entries, all open.
+   */
+  shownCount = $derived(this.mode === 'flat' ? this.items.length : countMatching(this.rows, this.filter));
 
   #generation = 0;
 
@@ -275,9 +282,27 @@ export class ArchiveState {
     return item.row !== null ? this.selected.has(item.row.index) : item.folder !== null && this.selectedFolders.has(item.folder.path);
   }
 
-  /** How many rows are selected: entries, and folders that have no entry. */
+  /**
+   * How many entries are selected: those Extract selected takes, what a selected folder brings
+   * among them, so the count is the same in either view. Counted as rows, Ctrl+A by folder said
+   * "7 selected" of an archive of 4 entries (3 folders without an entry), then "4 selected" flat.
+   */
   get selectionSize(): number {
-    return this.selected.size + this.selectedFolders.size;
+    return this.#selectionSize;
+  }
+
+  #selectionSize = $derived.by(() => {
+    // Everything is selected (Ctrl+A): a folder brings nothing more. A selection without a folder
+    // is counted as it is; only one with a folder costs a pass over every row, for what it holds.
+    if (this.selected.size === this.rows.length) return this.selected.size;
+    if (this.selectedFolders.size === 0 && !this.#holdsFolderEntry()) return this.selected.size;
+    return selectionWithContents(this.rows, this.selected, this.selectedFolders, this.filter).size;
+  });
+
+  /** Whether an entry selected is a folder's (rows are in index order: `rows[i].index` is i). */
+  #holdsFolderEntry(): boolean {
+    for (const index of this.selected) if (this.rows[index]?.isDirectory) return true;
+    return false;
   }
 
   /** Exactly these rows, swapped in at once. */

@@ -122,7 +122,8 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
 
     await rows.filter({ hasText: 'docs' }).click();
     await expect.poll(() => rows.filter({ hasText: 'docs' }).getAttribute('aria-selected')).toBe('true');
-    expect(await harness.page.locator('footer.status').textContent()).toContain('1 selected');
+    // The entries the folder brings are counted, as the flat view counts them.
+    expect(await harness.page.locator('footer.status').textContent()).toContain('2 selected');
     const some = path.join(work, 'folder-out');
     harness.dialogs.extractFolders.push(some);
     await harness.page.getByRole('button', { name: 'Extract selected…' }).click();
@@ -146,6 +147,37 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     await harness.page.getByRole('radio', { name: 'Flat' }).click();
     await expect.poll(() => harness.page.locator('[data-testid="row"][aria-selected="true"]').count()).toBe(4);
     expect(await harness.page.locator('footer.status').textContent()).toContain('4 selected');
+  });
+
+  test('the footer counts entries, by folder as flat: not the folders\' rows, and not only what open folders show', async () => {
+    const archive = path.join(work, 'counted.zip');
+    pythonZip(archive, ['proj/docs/a.txt', 'proj/docs/b.txt', 'proj/src/c.txt', 'top.txt']);
+    await openInWindow(harness, archive);
+    const shown = async () => (await harness.page.getByTestId('shown').textContent())?.trim();
+    const said = async () => (await harness.page.getByTestId('selection-said').textContent())?.trim();
+    const rows = harness.page.locator('[data-testid="row"]');
+    await expect.poll(shown).toBe('4 of 4 shown');
+    await harness.page.getByRole('radio', { name: 'By folder' }).click();
+    await expect.poll(() => rows.locator('.name .text').allTextContents()).toEqual(['proj', 'top.txt']);
+    expect(await shown()).toBe('4 of 4 shown');
+    for (const folder of ['proj', 'docs', 'src']) await rows.filter({ hasText: folder }).first().locator('.twisty').click();
+    await expect.poll(() => rows.locator('.name .text').allTextContents()).toEqual(['proj', 'docs', 'a.txt', 'b.txt', 'src', 'c.txt', 'top.txt']);
+    expect(await shown()).toBe('4 of 4 shown');
+    await harness.page.getByTestId('listing').focus();
+    await harness.page.keyboard.press('Control+a');
+    await expect.poll(said).toBe('4 selected');
+    await harness.page.getByRole('radio', { name: 'Flat' }).click();
+    await expect.poll(() => harness.page.locator('[data-testid="row"][aria-selected="true"]').count()).toBe(4);
+    expect(await said()).toBe('4 selected');
+    // A filter by folder: the folders on the way to the match are rows, not entries shown; a
+    // screen reader hears the same count.
+    await harness.page.getByRole('radio', { name: 'By folder' }).click();
+    await harness.page.getByRole('searchbox', { name: 'Filter names' }).fill('a.txt');
+    await expect.poll(() => rows.locator('.name .text').allTextContents()).toEqual(['proj', 'docs', 'a.txt']);
+    expect(await shown()).toBe('1 of 4 shown');
+    await expect.poll(async () => (await harness.page.getByTestId('filter-said').textContent())?.trim()).toBe('1 of 4 shown');
+    await harness.page.getByRole('searchbox', { name: 'Filter names' }).fill('');
+    await harness.page.getByRole('radio', { name: 'Flat' }).click();
   });
 
   test('rows here and there are picked by keyboard: Ctrl+arrows move the focus only, Space adds the row, Ctrl+Space adds or removes it', async () => {

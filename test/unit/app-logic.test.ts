@@ -29,7 +29,7 @@ import { planDrop } from '../../src-renderer/lib/drop.js';
 import { endLine, fold, foldEvents } from '../../src-renderer/lib/job-fold.js';
 import { orderedForPanel } from '../../src-renderer/lib/job-order.js';
 import { formatBytes, formatRatio, methodText } from '../../src-renderer/lib/format.js';
-import { buildTree, flatItems, foldersWithoutEntry, sortedRows, treeItems, withFolderContents } from '../../src-renderer/lib/listing.js';
+import { buildTree, countMatching, flatItems, foldersWithoutEntry, sortedRows, treeItems, withFolderContents } from '../../src-renderer/lib/listing.js';
 import { MAX_BODY_HEIGHT, listOffset, rowWindow, scrollTopFor } from '../../src-renderer/lib/virtual-rows.js';
 
 const APP = 'file:///opt/Zipdesk/resources/app.asar/out/renderer/index.html';
@@ -47,6 +47,15 @@ describe('selection with folders', () => {
     const rows = ['p/docs/a.txt', 'p/docs/b.txt', 'p/src/c.txt', 'top.txt'].map((name, index) => ({ index, name, isDirectory: false }));
     expect(withFolderContents(rows, new Set(), ['p/docs/'])).toEqual([0, 1]);
     expect(withFolderContents(rows, new Set([3]), ['p/'])).toEqual([0, 1, 2, 3]);
+  });
+
+  test('many folders selected (each row\'s folders looked up) bring what they bring one by one (each tried on every row)', () => {
+    const names = ['a/', 'a/x', 'a/b/', 'a/b/y', 'ab/z', 'c//d', 'c/', 'e/f/g/h', 'e/f/', '/abs', 'top', 'a/b/c/d/e'];
+    const rows = names.map((name, index) => ({ index, name, isDirectory: name.endsWith('/') }));
+    const folders = ['a/', 'a/b/', 'c/', 'c//', 'e/f/', '/', 'zz/'];
+    const oneByOne = new Set(folders.flatMap((folder) => withFolderContents(rows, new Set(), [folder])));
+    expect(withFolderContents(rows, new Set(), folders)).toEqual([...oneByOne].sort((a, b) => a - b));
+    expect(withFolderContents(rows, new Set(), folders)).toEqual([1, 2, 3, 5, 7, 9, 11]);
   });
 
   test('with a filter, a selected folder brings only what the filter shows in it (By folder shows a folder on the way to a match)', () => {
@@ -460,6 +469,15 @@ describe('listing rows', () => {
     expect(items.find((i) => i.folder?.path === 'a/dup/')!.row!.index).toBe(5);
     // A filter finds them as the flat view does.
     expect(treeItems(tree, new Set(), 'name', 'asc', 'dup/').filter((i) => i.folder === null).map((i) => i.row!.index)).toEqual([6, 3, 2]);
+  });
+
+  test('the entries a filter shows are counted as the flat view lists them, whatever the folder view shows of folders', () => {
+    expect(countMatching(rows, '')).toBe(6);
+    expect(countMatching(rows, '  ')).toBe(6);
+    expect(countMatching(rows, 'D.TXT')).toBe(flatItems(rows, 'D.TXT').length);
+    expect(countMatching(rows, 'D.TXT')).toBe(1);
+    // By folder, the same filter shows three rows: b and c are on the way to d.txt.
+    expect(treeItems(buildTree(rows), new Set(), 'name', 'asc', 'd.txt')).toHaveLength(3);
   });
 
   test('a size not known (a damaged record\'s ZIP64 marker) shows as "?", sorts before every size and is left out of its folders\' totals', () => {
