@@ -213,10 +213,27 @@ export class ArchiveState {
     }
   }
 
+  /**
+   * Opens or closes a folder. The rows below it move, so the focus and the anchor of a Shift range
+   * stay with their rows, by key; one that the folder closes over goes to the folder. They kept
+   * their positions, which then meant other rows: a Shift+click after opening a folder above
+   * selected, and Extract selected wrote, rows that were not between the two clicked.
+   */
   toggleFolder(path: string, open?: boolean): void {
     const next = open ?? !this.expanded.has(path);
+    const anchorKey = this.items[this.#anchor]?.key;
+    const focusKey = this.items[this.focus]?.key;
     if (next) this.expanded.add(path);
     else this.expanded.delete(path);
+    const items = this.items;
+    const folder = items.findIndex((item) => item.folder?.path === path);
+    const positionOf = (key: string | undefined, position: number): number => {
+      if (key === undefined) return position;
+      const found = items.findIndex((item) => item.key === key);
+      return found !== -1 ? found : folder !== -1 ? folder : position;
+    };
+    this.#anchor = positionOf(anchorKey, this.#anchor);
+    this.focus = positionOf(focusKey, this.focus);
   }
 
   /** Where a Shift+click or Shift+arrow range starts: the last row clicked or toggled. */

@@ -180,6 +180,39 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     await harness.page.getByRole('radio', { name: 'Flat' }).click();
   });
 
+  test('By folder, a folder opened or closed above the rows leaves the focus and a Shift range\'s start on their rows', async () => {
+    const archive = path.join(work, 'anchored.zip');
+    pythonZip(archive, ['a/1.txt', 'a/2.txt', 'b/3.txt', 'c.txt', 'd.txt']);
+    await openInWindow(harness, archive);
+    await harness.page.getByRole('radio', { name: 'By folder' }).click();
+    const rows = harness.page.locator('[data-testid="row"]');
+    const names = () => rows.locator('.name .text').allTextContents();
+    const selectedNames = () => harness.page.locator('[data-testid="row"][aria-selected="true"] .name .text').allTextContents();
+    const focused = () => harness.page.locator('[data-testid="row"].focused .name .text').textContent();
+    const row = (name: string) => rows.filter({ has: harness.page.locator('.name .text').getByText(name, { exact: true }) });
+    await expect.poll(names).toEqual(['a', 'b', 'c.txt', 'd.txt']);
+    await row('d.txt').click();
+    await row('a').locator('.twisty').click();
+    await expect.poll(names).toEqual(['a', '1.txt', '2.txt', 'b', 'c.txt', 'd.txt']);
+    expect(await focused()).toBe('d.txt');
+    // The range runs from d.txt, the row clicked, not from the row now where d.txt was (b).
+    await row('c.txt').click({ modifiers: ['Shift'] });
+    await expect.poll(selectedNames).toEqual(['c.txt', 'd.txt']);
+    const target = path.join(work, 'anchored-out');
+    harness.dialogs.extractFolders.push(target);
+    await harness.page.getByRole('button', { name: 'Extract selected…' }).click();
+    await jobEnds(harness.page.locator('[data-testid="job"]', { hasText: `anchored.zip → ${target}` }), 'done');
+    expect(filesUnder(target)).toEqual(['c.txt', 'd.txt']);
+    // A row the folder closes over gives the focus and the range's start to the folder.
+    await row('2.txt').click();
+    await row('a').locator('.twisty').click();
+    await expect.poll(names).toEqual(['a', 'b', 'c.txt', 'd.txt']);
+    expect(await focused()).toBe('a');
+    await row('b').click({ modifiers: ['Shift'] });
+    await expect.poll(selectedNames).toEqual(['a', 'b']);
+    await harness.page.getByRole('radio', { name: 'Flat' }).click();
+  });
+
   test('rows here and there are picked by keyboard: Ctrl+arrows move the focus only, Space adds the row, Ctrl+Space adds or removes it', async () => {
     const archive = path.join(work, 'keys.zip');
     pythonZip(archive, ['k0.txt', 'k1.txt', 'k2.txt', 'k3.txt', 'k4.txt']);
