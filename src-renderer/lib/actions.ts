@@ -1,6 +1,6 @@
 // What the buttons, the menu and drops do, in one place, so every way in behaves the same.
 
-import { MAX_PATHS_AT_ONCE, type JobKind } from '../../src-preload/contract.js';
+import { MAX_PATHS_AT_ONCE, type ArchiveSummary, type JobKind } from '../../src-preload/contract.js';
 import { api } from './api.js';
 import { archive } from './archive.svelte.js';
 import { confirm } from './confirm.svelte.js';
@@ -39,6 +39,15 @@ function sayStarted(kind: JobKind, what: string, jobIds: readonly string[]): voi
   jobs.say(t('jobs.ended', { kind: t(`jobs.kind.${kind}`), title: what, state: t(waiting ? 'jobs.queued' : 'jobs.started') }));
 }
 
+/**
+ * The archive the window shows, to extract or test, or null. While another is read, the one
+ * before is still held but no longer shown: File › Test Archive then tested it, under "Reading
+ * next.zip…", and Extract All extracted it.
+ */
+function shownArchive(): ArchiveSummary | null {
+  return archive.state === 'loaded' ? archive.summary : null;
+}
+
 async function open(path: string | null): Promise<void> {
   await archive.open(path);
 }
@@ -63,7 +72,7 @@ async function newArchive(): Promise<void> {
 
 /** Extract all, or the selection; the safety report comes first when something is off. */
 async function extract(selectedOnly: boolean): Promise<void> {
-  const summary = archive.summary;
+  const summary = shownArchive();
   if (!summary) return;
   try {
     const report = await archive.loadReport();
@@ -77,7 +86,7 @@ async function extract(selectedOnly: boolean): Promise<void> {
 }
 
 async function test(): Promise<void> {
-  const summary = archive.summary;
+  const summary = shownArchive();
   if (!summary) return;
   try {
     sayStarted('test', summary.name, [await api.test(summary.archiveId)]);

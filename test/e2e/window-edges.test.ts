@@ -416,6 +416,34 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     await expect.poll(async () => (await status.getByTestId('shown').textContent())?.trim()).toBe('5 of 5 shown');
   });
 
+  test('File › Test Archive and Extract All while the next archive is read do nothing (they acted on the archive before, no longer shown)', async () => {
+    const before = path.join(work, 'shown-before.zip');
+    pythonZip(before, ['one.txt']);
+    // Enough entries that the window reads them for a while, page after page.
+    const next = path.join(work, 'read-next.zip');
+    execFileSync('python3', ['-c', 'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n  for i in range(30000): z.writestr(f"d{i // 1000}/f{i}.txt", "")', next]);
+    await openInWindow(harness, before);
+    const unasked = path.join(work, 'unasked-out');
+    harness.dialogs.extractFolders.push(unasked);
+    await harness.emit('openArchive', next);
+    await harness.page.locator('.app[data-archive-state="loading"]').waitFor();
+    // The commands come in the same task as the state is read: the window is still reading.
+    const state = await harness.page.evaluate(() => {
+      const emit = (window as unknown as { __zipdeskEmit(n: string, v: unknown): void }).__zipdeskEmit;
+      emit('menuCommand', 'test-archive');
+      emit('menuCommand', 'extract-all');
+      return document.querySelector('.app')?.getAttribute('data-archive-state');
+    });
+    expect(state).toBe('loading');
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent(), { timeout: 30_000 }).toBe('read-next.zip');
+    // A Test of the archive shown now runs after anything the commands had queued.
+    await harness.page.getByRole('button', { name: 'Test', exact: true }).click();
+    await jobEnds(harness.page.locator('[data-testid="job"]', { hasText: 'TEST' }).filter({ hasText: 'read-next.zip' }), 'done');
+    expect(await harness.page.locator('[data-testid="job"]', { hasText: 'shown-before.zip' }).count()).toBe(0);
+    expect(harness.dialogs.extractFolders).toEqual([unasked]);
+    harness.dialogs.extractFolders.length = 0;
+  });
+
   test('By folder with a filter, a folder selected brings only what the filter shows in it, to Extract selected and to the flat view', async () => {
     const archive = path.join(work, 'filter-folder.zip');
     pythonZip(archive, ['proj/docs/a.txt', 'proj/docs/b.txt', 'proj/docs/secret.key', 'top.txt']);
