@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { craftZip, tree, twoBadEntries, withBytesBeforeEnd } from '../unit/craft.js';
-import { canRunE2e, hasTool, jobEnds, openInWindow, PROJECT_ROOT, startHarness, wordsOfSize, type Harness } from './harness.js';
+import { besideInspector, canRunE2e, hasTool, jobEnds, openInWindow, PROJECT_ROOT, startHarness, wordsOfSize, type Harness } from './harness.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts/e2e');
 
@@ -792,6 +792,18 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
       expect(box!.x + box!.width).toBeLessThanOrEqual(720);
       const offered = await harness.page.getByTestId('names-offered').boundingBox();
       expect(offered!.x + offered!.width).toBeLessThanOrEqual(720);
+      // With the inspector open, the listing keeps to its column, at the least width and the
+      // default one: before, it stayed as wide as this footer's line (714 px) and hid the inspector's title.
+      await harness.page.locator('[data-testid="row"]', { hasText: 'plain.txt' }).dblclick();
+      await harness.page.getByTestId('field-pairs').waitFor();
+      for (const width of [720, 1200]) {
+        await harness.page.setViewportSize({ width, height: 600 });
+        const { namesRight, ...at } = await besideInspector(harness.page);
+        expect({ width, ...at }).toEqual({ width, listingRight: at.inspectorLeft, footerRight: at.inspectorLeft, footerOverflow: 0, inspectorLeft: at.inspectorLeft, atTitle: 'inspector' });
+        expect(namesRight).toBeLessThanOrEqual(at.inspectorLeft);
+      }
+      await harness.page.screenshot({ path: path.join(ARTIFACTS, '13b-german-names-guessed-inspector.png') });
+      await harness.page.getByRole('button', { name: 'Inspektor schließen' }).click();
       await harness.page.getByRole('button', { name: 'Archivbericht' }).click();
       const safety = harness.page.getByTestId('safety');
       await safety.waitFor();

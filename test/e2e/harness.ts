@@ -88,6 +88,27 @@ export async function noticeDismiss(page: Page, notice: Locator): Promise<Locato
 }
 
 /**
+ * Where the listing ends and the open inspector begins, and what is at the inspector's title:
+ * the listing, grown past its column, painted over the title and took its clicks.
+ */
+export async function besideInspector(page: Page): Promise<{ listingRight: number; footerRight: number; footerOverflow: number; namesRight: number; inspectorLeft: number; atTitle: string }> {
+  return page.evaluate(() => {
+    const right = (selector: string) => Math.round(document.querySelector(selector)!.getBoundingClientRect().right);
+    const footer = document.querySelector('footer.status')!;
+    const title = document.querySelector('#inspector-title')!.getBoundingClientRect();
+    const hit = document.elementFromPoint(title.left + 5, title.top + title.height / 2);
+    return {
+      listingRight: Math.max(right('section.listing'), right('#listing')),
+      footerRight: right('footer.status'),
+      footerOverflow: footer.scrollWidth - footer.clientWidth,
+      namesRight: right('[data-testid="name-encoding"]'),
+      inspectorLeft: Math.round(document.querySelector('[data-testid="inspector"]')!.getBoundingClientRect().left),
+      atTitle: hit?.closest('[data-testid="inspector"]') ? 'inspector' : hit?.closest('#listing, section.listing') ? 'listing' : String(hit?.tagName),
+    };
+  });
+}
+
+/**
  * out/renderer over http, answered by main's own handler of our scheme (window-policy.ts
  * appResponse: the file, its content type, the CSP header) for the same path.
  */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { craftZip } from '../unit/craft.js';
-import { canRunE2e, hasTool, jobEnds, noticeDismiss, openInWindow, PROJECT_ROOT, pythonZip, startHarness, type Harness } from './harness.js';
+import { besideInspector, canRunE2e, hasTool, jobEnds, noticeDismiss, openInWindow, PROJECT_ROOT, pythonZip, startHarness, type Harness } from './harness.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts/e2e');
 
@@ -105,6 +105,29 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     await expectOnScreen(harness.page.getByRole('button', { name: 'Close inspector' }));
     await expectOnScreen(harness.page.getByTestId('field-pairs').getByRole('columnheader', { name: 'Central directory' }));
     expect(await harness.page.getByTestId('inspector').locator('h2').textContent()).toBe(longName);
+    await harness.page.getByRole('button', { name: 'Close inspector' }).click();
+    await harness.page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  test("with the inspector open, the listing keeps to its column at every width: its footer wraps, and the inspector's title is the inspector's", async () => {
+    // The footer's line (the counts, and the Names choice with its longest option) is wider than
+    // the listing's column at the least width. Names of unknown encoding, a longer line still, are
+    // tried in German in app.test.ts.
+    const archive = path.join(work, 'beside.zip');
+    pythonZip(archive, ['notes.txt', 'plain.txt', 'readme.txt']);
+    await harness.page.setViewportSize({ width: 1280, height: 700 });
+    await openInWindow(harness, archive);
+    await harness.page.locator('[data-testid="row"]', { hasText: 'plain.txt' }).dblclick();
+    await harness.page.getByTestId('field-pairs').waitFor();
+    // From the window's least width (window.ts minWidth) up. Before, the listing was as wide as
+    // its footer's line (426 px here) and lay over the inspector's title in a window up to 840 px.
+    for (const width of [720, 760, 800, 880, 1000, 1200, 1280]) {
+      await harness.page.setViewportSize({ width, height: 700 });
+      const { namesRight, ...at } = await besideInspector(harness.page);
+      if (width === 720) await shot('edges-02b-listing-beside-inspector');
+      expect({ width, ...at }).toEqual({ width, listingRight: at.inspectorLeft, footerRight: at.inspectorLeft, footerOverflow: 0, inspectorLeft: at.inspectorLeft, atTitle: 'inspector' });
+      expect(namesRight).toBeLessThanOrEqual(at.inspectorLeft);
+    }
     await harness.page.getByRole('button', { name: 'Close inspector' }).click();
     await harness.page.setViewportSize({ width: 1280, height: 800 });
   });
