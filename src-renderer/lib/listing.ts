@@ -327,9 +327,11 @@ export function treeItems(
   }
 
   function folderSortValue(node: FolderNode): EntryRow {
-    // Folders sort among themselves by their totals, by name otherwise.
+    // Folders sort among themselves by their totals, by name otherwise. A folder's row shows no
+    // method or CRC (ListingRow), so its own entry's do not order it either: folders with an
+    // entry and folders without sorted apart, by values not shown.
     return node.row
-      ? { ...node.row, name: node.path, size: node.size, packed: node.packed }
+      ? { ...node.row, name: node.path, size: node.size, packed: node.packed, method: -1, methodName: '', aes: null, level: null, crc32: 0 }
       : ({ index: -1, name: node.path, size: node.size, packed: node.packed, method: -1, methodName: '', aes: null, level: null, crc32: 0, modified: 0, dosTime: false, attributes: '', isDirectory: true, isSymlink: false, utf8: false, dataDescriptor: false, zip64: false, encrypted: false } satisfies EntryRow);
   }
 

@@ -236,6 +236,39 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     await harness.page.getByRole('radio', { name: 'Flat' }).click();
   });
 
+  test("By folder: a folder's row shows the totals of what it holds and no method or CRC, its own entry's neither; Flat shows the entry's", async () => {
+    // proj/ as zip -r writes it (stored, CRC 00000000), odd/ an entry holding data as a hostile
+    // archive may, bare/ no entry at all (Python's zipfile writes none).
+    const archive = path.join(work, 'folder-rows.zip');
+    writeFileSync(archive, craftZip([
+      { name: 'proj/', method: 0 },
+      { name: 'proj/a.txt', data: 'a'.repeat(2000) },
+      { name: 'odd/', data: 'held by the folder entry', method: 0 },
+      { name: 'odd/b.txt', data: 'b'.repeat(3000) },
+      { name: 'bare/c.txt', data: 'c'.repeat(1000) },
+    ]));
+    await openInWindow(harness, archive);
+    /** Name, Size, Method and CRC of each row, as shown. */
+    const shown = () =>
+      harness.page.locator('[data-testid="row"]').evaluateAll((rows) =>
+        rows.map((r) => [0, 1, 4, 5].map((i) => r.querySelectorAll('[role="gridcell"]')[i]!.textContent!.trim().replace(/^[▸▾]\s*/, ''))),
+      );
+    await harness.page.getByRole('radio', { name: 'By folder' }).click();
+    await expect.poll(shown).toEqual([
+      ['bare', '1.0 KB', '', ''],
+      ['odd', '3.0 KB', '', ''],
+      ['proj', '2.0 KB', '', ''],
+    ]);
+    await shot('edges-04b-folder-rows');
+    // Flat: the folder entries as entries, odd/'s data with its method and CRC.
+    await harness.page.getByRole('radio', { name: 'Flat' }).click();
+    const flat = await shown();
+    expect(flat.filter(([name]) => name!.endsWith('/'))).toEqual([
+      ['odd/', '24 B', 'Stored', expect.stringMatching(/^[0-9a-f]{8}$/)],
+      ['proj/', '', '', ''],
+    ]);
+  });
+
   test('rows here and there are picked by keyboard: Ctrl+arrows move the focus only, Space adds the row, Ctrl+Space adds or removes it', async () => {
     const archive = path.join(work, 'keys.zip');
     pythonZip(archive, ['k0.txt', 'k1.txt', 'k2.txt', 'k3.txt', 'k4.txt']);

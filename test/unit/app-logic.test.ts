@@ -480,6 +480,22 @@ describe('listing rows', () => {
     expect(treeItems(buildTree(rows), new Set(), 'name', 'asc', 'd.txt')).toHaveLength(3);
   });
 
+  test('by folder: Method and CRC do not order folders, whose rows show neither: with an entry of its own or without, holding data or not, they go by name', () => {
+    const folders = [
+      row(0, 'a/', 72, { method: 8, crc32: 0x5a5a }), // a folder entry holding data, as a hostile archive may
+      row(1, 'a/1.txt', 10),
+      row(2, 'b/', 0, { method: 0, methodName: '', level: null, crc32: 0 }), // as zip -r writes one
+      row(3, 'b/2.txt', 10),
+      row(4, 'c/3.txt', 10), // c/ has no entry, as Python's zipfile writes none
+    ];
+    const tree = buildTree(folders);
+    for (const key of ['method', 'crc32'] as const) {
+      for (const direction of ['asc', 'desc'] as const) {
+        expect(treeItems(tree, new Set(), key, direction, '').map((i) => i.label), `${key} ${direction}`).toEqual(['a', 'b', 'c']);
+      }
+    }
+  });
+
   test('a size not known (a damaged record\'s ZIP64 marker) shows as "?", sorts before every size and is left out of its folders\' totals', () => {
     const unknown = row(6, 'b/lost.bin', 0, { size: null, packed: null });
     const withUnknown = [...rows, unknown];
