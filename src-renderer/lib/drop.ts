@@ -25,7 +25,13 @@ export function planDrop(classified: readonly ClassifiedPath[]): DropPlan {
   };
 }
 
+/**
+ * The last part of a path as main gives it, absolute. One that begins with `/` is a POSIX path
+ * (Linux, macOS), in which `\` is a character a name may hold: a file `report\evil.zip` was named
+ * "evil.zip" in the window while its path said otherwise. Any other (`C:\…`, `\\server\…`) is a
+ * Windows path, where both separate.
+ */
 export function baseName(path: string): string {
-  const parts = path.split(/[\\/]/).filter(Boolean);
+  const parts = path.split(path.startsWith('/') ? '/' : /[\\/]/).filter(Boolean);
   return parts[parts.length - 1] ?? path;
 }

@@ -36,6 +36,22 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     expect(box!.x + box!.width).toBeLessThanOrEqual(width);
   }
 
+  /**
+   * From now on, each state of the line that stands while an archive is read (its words and its
+   * tooltip): it is there for a moment only.
+   */
+  async function watchReadingLine(): Promise<void> {
+    await harness.page.evaluate(() => {
+      const seen = new Set<string>();
+      (window as unknown as { readingLines: Set<string> }).readingLines = seen;
+      new MutationObserver(() => {
+        const words = document.querySelector('main .loading[role="status"] span');
+        if (words) seen.add(JSON.stringify({ text: words.textContent, title: words.getAttribute('title') }));
+      }).observe(document.body, { subtree: true, childList: true });
+    });
+  }
+  const readingLinesSeen = () => harness.page.evaluate(() => [...(window as unknown as { readingLines: Set<string> }).readingLines].map((line) => JSON.parse(line) as unknown));
+
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     work = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-edges-'));
@@ -322,8 +338,11 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     mkdirSync(folder);
     const archive = path.join(folder, 'rtl\u202etxt.zip');
     pythonZip(archive, ['report\u202efdp.exe']);
+    await watchReadingLine();
     await harness.emit('openArchive', archive);
     await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('rtl\\u202etxt.zip');
+    // The line while it was read too: its path tooltip was the only one shown as it is.
+    expect(await readingLinesSeen()).toEqual([{ text: 'Reading rtl\\u202etxt.zip…', title: `${work}/invoice\\u202egpj/rtl\\u202etxt.zip` }]);
     expect(await harness.page.locator('[data-testid="row"] .name').getAttribute('title')).toBe('report\\u202efdp.exe');
     expect(await harness.page.locator('.toolbar .title').getAttribute('title')).toBe(`${work}/invoice\\u202egpj/rtl\\u202etxt.zip`);
 
@@ -342,6 +361,25 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
     await panel.waitFor();
     expect(await panel.locator('.message').textContent()).toContain('gone\\u202epiz.zip');
     expect(await panel.textContent()).not.toContain('\u202e');
+    await panel.getByRole('button', { name: 'Dismiss' }).click();
+  });
+
+  test('on Linux a backslash is part of a name: the line while an archive is read and the panel of one that cannot be opened name the file itself', async () => {
+    // They took what follows the backslash for the name: "Could not open evil.zip" over the path
+    // …/report\evil.zip. The toolbar, whose name comes from main, said report\evil.zip all along.
+    const good = path.join(work, 'good\\name.zip');
+    pythonZip(good, ['a.txt']);
+    await watchReadingLine();
+    await harness.emit('openArchive', good);
+    await expect.poll(() => harness.page.getByTestId('archive-name').textContent()).toBe('good\\name.zip');
+    expect(await readingLinesSeen()).toEqual([{ text: 'Reading good\\name.zip…', title: good }]);
+    const evil = path.join(work, 'report\\evil.zip');
+    writeFileSync(evil, 'not a zip');
+    await harness.emit('openArchive', evil);
+    const panel = harness.page.getByTestId('error-panel');
+    await panel.waitFor();
+    expect(await panel.locator('h1').textContent()).toBe('Could not open report\\evil.zip');
+    expect(await panel.locator('.detail').textContent()).toBe(evil);
     await panel.getByRole('button', { name: 'Dismiss' }).click();
   });
 

@@ -25,7 +25,7 @@ import {
   isAllowedRequest,
   secureWebPreferences,
 } from '../../src-main/window-policy.js';
-import { planDrop } from '../../src-renderer/lib/drop.js';
+import { baseName, planDrop } from '../../src-renderer/lib/drop.js';
 import { endLine, fold, foldEvents } from '../../src-renderer/lib/job-fold.js';
 import { orderedForPanel } from '../../src-renderer/lib/job-order.js';
 import { formatBytes, formatRatio, methodText } from '../../src-renderer/lib/format.js';
@@ -623,6 +623,15 @@ describe('what a drop means', () => {
       { path: '/p/gone', kind: 'missing' },
     ]);
     expect(plan).toEqual({ batch: ['/p/photos', '/p/docs'], open: '/p/a.zip', extraZips: ['/p/b.zip'], rejected: ['/p/notes.txt'], missing: ['/p/gone'] });
+  });
+
+  test("a name is what follows the last separator of the path's own system: on Linux and macOS a backslash is part of a name, on Windows either separates", () => {
+    expect(baseName('/home/ann/bs/report\\evil.zip')).toBe('report\\evil.zip');
+    expect(baseName('/home/ann/photos/')).toBe('photos');
+    expect(baseName('/')).toBe('/');
+    expect(baseName('C:\\Users\\Ann\\a.zip')).toBe('a.zip');
+    expect(baseName('C:\\Users\\Ann/b.zip')).toBe('b.zip');
+    expect(baseName('\\\\server\\share\\c.zip')).toBe('c.zip');
   });
 });
 
