@@ -185,7 +185,9 @@ function safetyLines(report: SafetyReport): string[] {
   list('unreadable headers', report.badLocalHeaders, (i) => `${JSON.stringify(i.entry)}: ${i.message}`);
   const more = (group: { count: number; entries: string[] }): string => (group.count > group.entries.length ? ` … (${group.count} in all)` : '');
   list('duplicate paths', report.duplicateNames, (i) => `${i.path}: ${i.entries.map((e) => JSON.stringify(e)).join(', ')}${more(i)}`);
-  list('paths differing only by case', report.caseCollisions, (i) => `${i.entries.map((e) => JSON.stringify(e)).join(', ')}${more(i)}`);
+  // A composed and a decomposed "é" look alike, quoted too: what differs is said.
+  const differing = { CASE: '', COMPOSITION: ' (by Unicode composition: é as one character, or as e and an accent)', CASE_AND_COMPOSITION: ' (by case and Unicode composition: é as one character, or as e and an accent)' };
+  list('paths differing only by case or Unicode composition', report.caseCollisions, (i) => `${i.entries.map((e) => JSON.stringify(e)).join(', ')}${more(i)}${differing[i.kind]}`);
   list('files that are also folders', report.fileFolderConflicts, (i) =>
     `${JSON.stringify(i.file)} is not a folder, but ${JSON.stringify(i.entry)} lies in ${i.folder === i.path ? 'a folder of that path' : `${JSON.stringify(i.folder)}, the same path but for case (on macOS and Windows)`}`,
   );

@@ -14,6 +14,7 @@ import { OffsetColumn } from '../zip/columns.js';
 import { METHOD_NAMES } from '../zip/constants.js';
 import { openZip, type ZipReader } from '../zip/reader.js';
 import { codePageOf, isGuessedName } from '../zip/names.js';
+import type { FoldedDifference } from '../zip/paths.js';
 import { buildSafetyReport, type SafetyReport, type Worded } from '../zip/safety.js';
 import { BridgeError } from './handle.js';
 import { endRecords, inspectEntry } from './inspection.js';
@@ -35,6 +36,16 @@ interface OpenArchive {
 function isSafetyWording(wording: string): wording is SafetyWording {
   return (SAFETY_WORDINGS as readonly string[]).includes(wording);
 }
+
+/** Names that fold together (zip/paths.ts foldedDifference), by what they differ in. */
+const CASE_COLLISION_WORDINGS = { CASE: 'CASE_COLLISION', COMPOSITION: 'CASE_COLLISION.COMPOSITION', CASE_AND_COMPOSITION: 'CASE_COLLISION.CASE_AND_COMPOSITION' } as const satisfies Record<FoldedDifference, SafetyWording>;
+// A composed and a decomposed "é" look alike: the words say what differs, and how two names that
+// show the same can differ at all (they were said to differ by case).
+const CASE_COLLISION_WORDS: Record<FoldedDifference, string> = {
+  CASE: 'names differ only by case',
+  COMPOSITION: 'names differ only by Unicode composition (é as one character, or as e and an accent)',
+  CASE_AND_COMPOSITION: 'names differ only by case and Unicode composition (é as one character, or as e and an accent)',
+};
 
 /**
  * The safety report as the window shows it: a verdict and one line per finding, each in English
@@ -73,7 +84,10 @@ export function toSafetyView(report: SafetyReport): SafetyView {
     add('warning', 'LOCAL_MISMATCH', item.entry, mismatches.map((m) => `${m.field}: local ${m.local}, central ${m.central}`).join('; '), {}, { mismatches });
   }
   for (const item of report.duplicateNames.items) add('warning', 'DUPLICATE_NAME', item.path, `${item.count} entries write to this path`, { count: item.count });
-  for (const item of report.caseCollisions.items) add('warning', 'CASE_COLLISION', item.path, `names differ only by case: ${item.entries.join(', ')}`, { names: item.entries.join(', ') });
+  for (const item of report.caseCollisions.items) {
+    const names = item.entries.join(', ');
+    add('warning', CASE_COLLISION_WORDINGS[item.kind], item.path, `${CASE_COLLISION_WORDS[item.kind]}: ${names}`, { names });
+  }
   for (const item of report.fileFolderConflicts.items) {
     if (item.folder === item.path) add('warning', 'FILE_AND_FOLDER', item.path, `not a folder, but ${item.entry} lies in a folder of this path: extracting cannot make both`, { entry: item.entry });
     else add('warning', 'FILE_AND_FOLDER_CASE', item.path, `not a folder, but ${item.entry} lies in ${item.folder}, the same path but for case: on macOS and Windows, extracting cannot make both`, { entry: item.entry, folder: item.folder });

@@ -302,8 +302,11 @@ export type PathFold = (path: string) => string;
  * them together: two names kept apart that the disk takes for one would silently replace a file,
  * while two taken for one are only settled by the policy.
  */
-export const foldCase: PathFold = (path) => {
-  const lower = path.normalize('NFC').toLowerCase();
+export const foldCase: PathFold = (path) => foldLetterCase(path.normalize('NFC'));
+
+/** foldCase without composing: case alone folded, a decomposed "é" left two characters. */
+function foldLetterCase(path: string): string {
+  const lower = path.toLowerCase();
   const upper = lower.toUpperCase();
   if (upper.length === lower.length) return upper;
   let folded = '';
@@ -312,7 +315,21 @@ export const foldCase: PathFold = (path) => {
     folded += capital.length === char.length ? capital : char;
   }
   return folded;
-};
+}
+
+/**
+ * What paths that fold together (foldCase) differ by: their case ("README", "readme"), their
+ * Unicode composition ("café" with "é" one character and with "e" and an accent, which look
+ * alike), or both, one pair by one and another by the other. The safety report says which: it
+ * said of two names that look the same that they "differ only by case".
+ */
+export type FoldedDifference = 'CASE' | 'COMPOSITION' | 'CASE_AND_COMPOSITION';
+
+export function foldedDifference(paths: readonly string[]): FoldedDifference {
+  const same = (folded: string[]) => folded.every((path) => path === folded[0]);
+  if (same(paths.map((path) => path.normalize('NFC')))) return 'COMPOSITION';
+  return same(paths.map(foldLetterCase)) ? 'CASE' : 'CASE_AND_COMPOSITION';
+}
 
 /**
  * pathKey(foldCase(path), folders), without making the folded string of an ASCII path (most are),

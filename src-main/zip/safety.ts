@@ -21,7 +21,7 @@ import { METHOD_DEFLATED, METHOD_STORED, methodName } from './constants.js';
 import { localHeaderIn, readLocalHeader, type LocalHeader } from './entry-data.js';
 import { ZipError, counted, isZipError, wordedAs, type Worded } from './errors.js';
 import type { ArchiveNote, HeaderMismatch, RandomAccessSource, ZipEntry } from './model.js';
-import { NAME_RULES, foldCase, foldedPathKey, hasDisguisingCharacters, namesTargetItself, pathKey, symlinkTargetStaysInside, trySafeEntryPath, unusableLinkTarget, type NameRules, type SafePath } from './paths.js';
+import { NAME_RULES, foldCase, foldedDifference, foldedPathKey, hasDisguisingCharacters, namesTargetItself, pathKey, symlinkTargetStaysInside, trySafeEntryPath, unusableLinkTarget, type FoldedDifference, type NameRules, type SafePath } from './paths.js';
 import { FileFolders } from './file-folders.js';
 import { isGuessedName, jsonEscapedBytes } from './names.js';
 import { KeyColumn, PathGroups, mergedGroups, type Groups } from './path-groups.js';
@@ -72,9 +72,10 @@ export interface SafetyReport {
   readonly duplicateNames: Finding<{ readonly path: string; readonly count: number; readonly entries: string[] }>;
   /**
    * Paths that differ only by case or Unicode composition (foldCase, zip/paths.ts: they collide
-   * on Windows and macOS): `count` of them, the first NAMED_PER_GROUP given.
+   * on Windows and macOS): `count` of them, the first NAMED_PER_GROUP given; `kind`, which of the
+   * two they differ by (foldedDifference, of those given).
    */
-  readonly caseCollisions: Finding<{ readonly path: string; readonly count: number; readonly entries: string[] }>;
+  readonly caseCollisions: Finding<{ readonly path: string; readonly count: number; readonly entries: string[]; readonly kind: FoldedDifference }>;
   /**
    * Paths that an entry other than a folder has and that other entries lie under (zip/file-folders.ts:
    * a file "x" and "x/y"): extraction cannot make both. `path` is the file's path and `file` its
@@ -305,7 +306,10 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   };
   const caseCollisions = {
     count: collisions.count,
-    items: collisions.listed.map((group) => ({ path: named.get(group.named[0]!)!.path, count: group.count, entries: group.named.map((i) => named.get(i)!.path) })),
+    items: collisions.listed.map((group) => {
+      const entries = group.named.map((i) => named.get(i)!.path);
+      return { path: entries[0]!, count: group.count, entries, kind: foldedDifference(entries) };
+    }),
   };
   const fileFolderConflicts = {
     count: bothKinds.count,
@@ -355,7 +359,9 @@ export async function buildSafetyReport(reader: ZipReader, options: SafetyOption
   say(report.localHeaderMismatches.count, 'entry whose local header disagrees with the central directory', 'entries whose local header disagrees with the central directory');
   say(report.badLocalHeaders.count, 'entry whose headers cannot be read', 'entries whose headers cannot be read');
   say(report.duplicateNames.count, 'path named by more than one entry', 'paths named by more than one entry');
-  say(report.caseCollisions.count, 'path named in more than one case', 'paths named in more than one case');
+  // (Told from the groups listed: past LISTED of them, a group's names are not read.)
+  const composed = caseCollisions.items.some((item) => item.kind !== 'CASE') ? ' or Unicode composition' : '';
+  say(report.caseCollisions.count, `path named in more than one case${composed}`, `paths named in more than one case${composed}`);
   say(report.fileFolderConflicts.count, 'path that is a file and also a folder other entries lie in (or one but for case): extraction cannot make both', 'paths that are a file and also a folder other entries lie in (or one but for case): extraction cannot make both');
   say(report.encrypted.count, 'encrypted entry (not supported)', 'encrypted entries (not supported)');
   say(report.unsupported.count, 'entry with an unsupported compression method', 'entries with an unsupported compression method');

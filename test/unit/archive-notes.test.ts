@@ -438,12 +438,20 @@ describe('in the window', () => {
       fakeHeader.toString('latin1'),
     );
   const headers = badHeaders(badHeaders(0).length - fakeHeader.length);
-  /** Paths named twice, exactly and by case; files that are also folders, exactly and by case; an encrypted entry, another method, a disguised name, a name of unknown encoding. */
+  /**
+   * Paths named twice, exactly, by case, by Unicode composition (a composed and a decomposed "é")
+   * and by both; files that are also folders, exactly and by case; an encrypted entry, another
+   * method, a disguised name, a name of unknown encoding.
+   */
   const others = craftZip([
     { name: 'a.txt', data: 'a' },
     { name: './a.txt', data: 'b' },
     { name: 'README', data: 'r' },
     { name: 'readme', data: 'r' },
+    { name: 'caf\u00e9.txt', data: 'c' },
+    { name: 'cafe\u0301.txt', data: 'c' },
+    { name: 'NA\u00cfVE.txt', data: 'n' },
+    { name: 'nai\u0308ve.txt', data: 'n' },
     { name: 'x', data: 'a file' },
     { name: 'x/y', data: 'under it' },
     { name: 'Y', data: 'a file' },
@@ -507,6 +515,8 @@ describe('in the window', () => {
     const { findingText } = await import('../../src-renderer/lib/i18n.js');
     const german = async (bytes: Buffer, name: string) => (await viewOf(bytes, name)).problems.map((problem) => [problem.entry, findingText(problem, 'de')]);
     expect(await german(unsafeNames, 'names.zip')).toContainEqual(['C:\\boot.ini', 'unsicherer Name "C:\\\\boot.ini": der Name beginnt mit dem Laufwerksbuchstaben C:']);
+    // Two names that look alike: what differs is said (it said "Groß- und Kleinschreibung").
+    expect(await german(others, 'others.zip')).toContainEqual(['caf\u00e9.txt', 'Namen unterscheiden sich nur in der Unicode-Komposition (é als ein Zeichen oder als e und Akzent): caf\u00e9.txt, cafe\u0301.txt']);
     expect(await german(refusedLinks, 'links.zip')).toEqual(
       expect.arrayContaining([
         ['out', 'Der Link zeigt aus dem Ordner hinaus, in den entpackt wird (→ ../../outside)'],

@@ -426,6 +426,17 @@ describe('zipdesk test and extract', () => {
     );
   });
 
+  it('inspect says what names of one path differ by: case, or Unicode composition, where they look alike', async () => {
+    writeArchive(dir, 'folded.zip', craftZip([{ name: 'README', data: 'r' }, { name: 'readme', data: 'r' }, { name: 'caf\u00e9.txt', data: 'c' }, { name: 'cafe\u0301.txt', data: 'c' }]));
+    const inspected = await zipdesk('inspect', 'folded.zip');
+    expect(inspected.code).toBe(0);
+    // (Before: "paths differing only by case", of two names that show the same.)
+    expect(inspected.stdout).toContain('  ! 2 paths named in more than one case or Unicode composition\n');
+    expect(inspected.stdout).toContain(
+      '  paths differing only by case or Unicode composition:\n    "README", "readme"\n    "caf\u00e9.txt", "cafe\u0301.txt" (by Unicode composition: é as one character, or as e and an accent)\n',
+    );
+  });
+
   it('extract writes into -o DIR, honours --overwrite, and reports refused entries', async () => {
     const out = path.join(dir, 'out');
     expect((await zipdesk('extract', 'good.zip', '-o', out)).code).toBe(0);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFileSource } from '../../src-main/archive/file-source.js';
 import { toSafetyView } from '../../src-main/ipc/archives.js';
-import { foldCase, trySafeEntryPath } from '../../src-main/zip/paths.js';
+import { foldCase, foldedDifference, trySafeEntryPath } from '../../src-main/zip/paths.js';
 import { bufferSource, findOverlaps, openZip } from '../../src-main/zip/reader.js';
 import { BOMB_RATIO, LISTED, buildSafetyReport } from '../../src-main/zip/safety.js';
 import { NAMED_PER_GROUP, PathGroups } from '../../src-main/zip/path-groups.js';
@@ -41,6 +41,36 @@ describe('the safety report', () => {
       ['lzma.bin', undefined, 'compression method 14 (LZMA) cannot be extracted', { method: 14, name: 'LZMA' }],
       ['odd.bin', 'UNKNOWN', 'compression method 4660 (unknown) cannot be extracted', { method: 4660 }],
     ]);
+  });
+
+  it('says what names that fold together differ by: case, Unicode composition (a composed and a decomposed é, which look alike), or both', async () => {
+    const composed = 'caf\u00e9.txt';
+    const decomposed = 'cafe\u0301.txt';
+    const report = await reportOf(craftZip([
+      { name: 'README', data: 'r' },
+      { name: 'readme', data: 'r' },
+      { name: composed, data: 'c' },
+      { name: decomposed, data: 'c' },
+      { name: 'NA\u00cfVE.txt', data: 'n' },
+      { name: 'nai\u0308ve.txt', data: 'n' },
+    ]));
+    expect(report.caseCollisions.items.map((i) => [i.entries, i.kind])).toEqual([
+      [['README', 'readme'], 'CASE'],
+      [[composed, decomposed], 'COMPOSITION'],
+      [['NA\u00cfVE.txt', 'nai\u0308ve.txt'], 'CASE_AND_COMPOSITION'],
+    ]);
+    // (Before, "names differ only by case: café.txt, café.txt", of two names that show the same.)
+    expect(toSafetyView(report).problems.filter((p) => p.code === 'CASE_COLLISION').map((p) => [p.kind, p.message])).toEqual([
+      [undefined, 'names differ only by case: README, readme'],
+      ['COMPOSITION', `names differ only by Unicode composition (é as one character, or as e and an accent): ${composed}, ${decomposed}`],
+      ['CASE_AND_COMPOSITION', 'names differ only by case and Unicode composition (é as one character, or as e and an accent): NA\u00cfVE.txt, nai\u0308ve.txt'],
+    ]);
+    expect(report.summary).toContain('3 paths named in more than one case or Unicode composition');
+    // Case alone is said as before.
+    expect((await reportOf(craftZip([{ name: 'README', data: 'r' }, { name: 'readme', data: 'r' }]))).summary).toEqual(['1 path named in more than one case']);
+    // Three names of one path, one pair by case and one by composition: both.
+    expect(foldedDifference([composed, decomposed, 'CAF\u00c9.txt'])).toBe('CASE_AND_COMPOSITION');
+    expect(foldedDifference(['\u03c3', '\u03c2', '\u03a3'])).toBe('CASE');
   });
 
   it('is quiet about an ordinary archive made by zip', async () => {
@@ -115,7 +145,7 @@ describe('the safety report', () => {
     expect(report.unsafeNames.items.map((i) => i.entry)).toEqual(['../evil.sh', '/etc/cron.d/x', 'C:\\boot.ini']);
     expect(report.unsafeSymlinks.items).toEqual([{ entry: 'link', target: '../../outside', reason: expect.any(String), kind: 'OUTSIDE', params: { target: '../../outside' } }]);
     expect(report.duplicateNames.items).toEqual([{ path: 'a.txt', count: 2, entries: ['a.txt', './a.txt'] }]);
-    expect(report.caseCollisions.items).toEqual([{ path: 'README', count: 2, entries: ['README', 'readme'] }]);
+    expect(report.caseCollisions.items).toEqual([{ path: 'README', count: 2, entries: ['README', 'readme'], kind: 'CASE' }]);
     expect(report.encrypted.items).toEqual(['secret']);
     expect(report.unsupported.items).toEqual([{ entry: 'data.lzma', method: 14, methodName: 'LZMA' }]);
     expect(report.localHeaderMismatches.items).toEqual([
@@ -239,7 +269,7 @@ with zipfile.ZipFile('links.zip', 'w') as z:
       byFold.set(foldCase(safe.path), variants);
     }
     const duplicates = [...byPath].filter(([, same]) => same.names.length > 1 && !same.folders).map(([path, same]) => ({ path, count: same.names.length, entries: same.names.slice(0, NAMED_PER_GROUP) }));
-    const collisions = [...byFold.values()].filter((variants) => variants.length > 1).map((variants) => ({ path: variants[0], count: variants.length, entries: variants.slice(0, NAMED_PER_GROUP) }));
+    const collisions = [...byFold.values()].filter((variants) => variants.length > 1).map((variants) => ({ path: variants[0], count: variants.length, entries: variants.slice(0, NAMED_PER_GROUP), kind: foldedDifference(variants.slice(0, NAMED_PER_GROUP)) }));
     // (The bytes each overlap is made of are the report's own: in the message.)
     const overlaps = findOverlaps(entries, reader.info).map((o) => ({ entry: entries[o.index]!.name, other: o.other >= 0 ? entries[o.other]!.name : null, message: o.message, params: expect.any(Object) }));
     expect(duplicates.length).toBeGreaterThan(LISTED);
@@ -371,7 +401,7 @@ with zipfile.ZipFile('links.zip', 'w') as z:
       ['same.txt', NAMED_PER_GROUP + 3, NAMED_PER_GROUP],
       ['SAME.txt', NAMED_PER_GROUP + 2, NAMED_PER_GROUP],
     ]);
-    expect(report.caseCollisions.items).toEqual([{ path: 'same.txt', count: 2, entries: ['same.txt', 'SAME.txt'] }]);
+    expect(report.caseCollisions.items).toEqual([{ path: 'same.txt', count: 2, entries: ['same.txt', 'SAME.txt'], kind: 'CASE' }]);
     const one = await reportOf(craftZip(Array.from({ length: LISTED + 5 }, (_, i) => ({ name: 'same.txt', data: `${i}` }))));
     expect(one.duplicateNames.items).toEqual([{ path: 'same.txt', count: LISTED + 5, entries: Array(NAMED_PER_GROUP).fill('same.txt') }]);
     expect(one.caseCollisions.count).toBe(0);
