@@ -9,7 +9,7 @@
 // seeing it must look for the ZIP64 record; we make sure there is one).
 
 import { Buffer } from 'node:buffer';
-import { BITFLAG_DATA_DESCRIPTOR, BITFLAG_DEFLATE_FAST, BITFLAG_DEFLATE_MAXIMUM, BITFLAG_DEFLATE_SUPER_FAST, BITFLAG_UTF8, HOST_UNIX, METHOD_DEFLATED, VERSION_DEFLATE, VERSION_ZIP64, ZIP64_MARKER_16, ZIP64_MARKER_32 } from './constants.js';
+import { BITFLAG_DATA_DESCRIPTOR, BITFLAG_DEFLATE_FAST, BITFLAG_DEFLATE_MAXIMUM, BITFLAG_UTF8, HOST_UNIX, METHOD_DEFLATED, VERSION_DEFLATE, VERSION_ZIP64, ZIP64_MARKER_16, ZIP64_MARKER_32 } from './constants.js';
 import { dateToDosDateTime, unixSecondsToFiletime } from './dostime.js';
 import { ZipError } from './errors.js';
 import type { ExtraContext } from './layout.js';
@@ -66,14 +66,15 @@ export interface EntryRecord {
 }
 
 /**
- * Bits 1 and 2 for a zlib level (4.4.4 names the kinds, not the levels): 9 maximum, 2 fast, 1
- * super fast, the others normal, as zip and Mark Adler's zipflow map them (unzip -v shows Defl:X,
- * Defl:F, Defl:S, Defl:N). Level 9 was written as normal.
+ * Bits 1 and 2 for a zlib level (4.4.4 names the kinds, not the levels): 8 and 9 maximum, 1 and
+ * 2 fast, the others normal, as Info-ZIP's zip 3.0 marks them (unzip -v shows Defl:X, Defl:F,
+ * Defl:N). Its super fast (Defl:S) no level is given: we marked level 1 so, and 8 as normal, where
+ * zip, the tool most readers compare with, says fast and maximum.
  */
 export function deflateLevelBits(level: number | undefined): number {
-  if (level === 9) return BITFLAG_DEFLATE_MAXIMUM;
-  if (level === 2) return BITFLAG_DEFLATE_FAST;
-  if (level === 1) return BITFLAG_DEFLATE_SUPER_FAST;
+  if (level === undefined) return 0;
+  if (level >= 8) return BITFLAG_DEFLATE_MAXIMUM;
+  if (level >= 1 && level <= 2) return BITFLAG_DEFLATE_FAST;
   return 0;
 }
 
