@@ -271,7 +271,9 @@ export async function runFromProcess(argv: readonly string[] = process.argv.slic
     },
     jobsQueued: eager ? startBesideJobs : undefined,
   });
-  for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+  // The handlers stay: a signal from here on, while the log is written and closed, comes after
+  // the command ended, and its code stands (the summary says what it did). Left to Node's default,
+  // a kill just after create had replaced an archive made it exit 143, "cancelled".
   // (A job command that ended before queuing any, on wrong usage, logs as the others do.)
   await started;
   // Debug records alone are written when the settings ask for debug: a read of that small file,

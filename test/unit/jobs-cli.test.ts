@@ -199,6 +199,34 @@ describe('zipdesk create / batch', () => {
     expect(readdirSync(folder).sort()).toEqual(['big.txt', 'quiet.json']);
   });
 
+  it('a kill after the archive is in place, while the log is still written, leaves the command\'s exit 0 (it exited 143, "cancelled", with the archive replaced)', async () => {
+    const folder = path.join(root, 'killed-late');
+    mkdirSync(path.join(folder, 'logs'), { recursive: true });
+    writeFileSync(path.join(folder, 'a.txt'), 'a'.repeat(10_000));
+    // The log file a named pipe: the run waits at its log, its archive written, until the pipe is read.
+    execFileSync('mkfifo', [path.join(folder, 'logs/zipdesk-x.log')]);
+    const config = { console: { enabled: false }, file: { enabled: true, folder: 'logs', fileName: 'zipdesk-%DATE%.log', datePattern: '[x]', maxSize: null, maxFiles: null, zippedArchive: false } };
+    writeFileSync(path.join(folder, 'log.json'), JSON.stringify(config));
+    const child = spawn(process.execPath, [path.join(projectRoot, 'bin/zipdesk.js'), 'create', 'late.zip', 'a.txt', '--log-config', 'log.json'], { cwd: folder, stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = once(child, 'exit');
+    await expect.poll(() => stdout, { timeout: 10_000 }).toMatch(/^late\.zip: 1 entry, /);
+    // The command has ended by now, and the run waits at the pipe.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Read the pipe: the run writes its log and ends.
+    const reader = spawn('cat', [path.join(folder, 'logs/zipdesk-x.log')], { stdio: 'ignore' });
+    const read = once(reader, 'exit');
+    const [code, signal] = await exited;
+    // (Killed by the signal, the run never opens the pipe: nor does the reader end.)
+    reader.kill();
+    await read;
+    expect([code, signal]).toEqual([0, null]);
+    expect(execFileSync('unzip', ['-Z1', path.join(folder, 'late.zip')], { encoding: 'utf8' })).toBe('a.txt\n');
+  });
+
   it('refuses to replace an archive it cannot read, saying why, not that it is no ZIP archive', (test) => {
     // Someone else's archive, private, in a folder the user may write to. Root reads any file:
     // as root the command runs as nobody, when nobody may run it from where the project is.
