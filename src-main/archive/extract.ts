@@ -489,11 +489,12 @@ async function extractUntilStopped(
       // one pointing outside. Still UNSAFE_SYMLINK, the code of every link refused, so another
       // entry of its path may be written in its place (step 3b).
       const unusable = unusableLinkTarget(linkTarget);
-      if (unusable !== undefined) throw new ZipError('UNSAFE_SYMLINK', unusable, { entry: plan.entry.name });
+      if (unusable !== undefined) throw new ZipError('UNSAFE_SYMLINK', unusable, { entry: plan.entry.name, kind: linkTarget.length === 0 ? 'EMPTY_TARGET' : 'NUL_IN_TARGET', params: {} });
       // Byte for byte: latin1 gives each byte a character of its own, so "/", "\\", "." and NUL are
       // seen where the file system will see them, whatever the encoding of the other bytes.
       if (!symlinkTargetStaysInside(plan.safe, linkTarget.toString('latin1'))) {
-        throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${shownTarget(linkTarget)} would point outside the target folder`, { entry: plan.entry.name });
+        // (Worded by its kind in the window, in its language: it was in English alone.)
+        throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${shownTarget(linkTarget)} would point outside the target folder`, { entry: plan.entry.name, kind: 'POINTS_OUTSIDE', params: { target: shownTarget(linkTarget) } });
       }
       // Under Windows' rules the names in the target are those its entries were written under.
       const target = rules === 'windows' ? linkTargetForWindows(linkTarget, path.sep) : linkTarget;
@@ -707,7 +708,7 @@ async function extractUntilStopped(
     disk.removeLink(link.path);
     symlinksCreated--;
     renamed.remove(link.entry.index);
-    const error = new ZipError('UNSAFE_SYMLINK', leadsOutThroughLinks(link.stored), { entry: link.entry.name });
+    const error = new ZipError('UNSAFE_SYMLINK', leadsOutThroughLinks(link.stored), { entry: link.entry.name, kind: 'OUT_THROUGH_LINKS', params: { target: shownTarget(link.stored) } });
     problems.add(entryProblem(link.entry, error), undefined);
   }
 
@@ -1784,7 +1785,10 @@ class TargetFolder {
         throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${shownTarget(linkTarget)} goes through ${through}, a link that was in the target folder already and cannot be followed`);
       }
       const inside = pathUnder(root, real);
-      if (inside === undefined) throw new ZipError('UNSAFE_SYMLINK', madeByThisRun ? leadsOutThroughLinks(linkTarget) : `symbolic link to ${shownTarget(linkTarget)} would lead outside the target folder through ${through}, a link that was in it already`);
+      if (inside === undefined) {
+        if (madeByThisRun) throw new ZipError('UNSAFE_SYMLINK', leadsOutThroughLinks(linkTarget), { kind: 'OUT_THROUGH_LINKS', params: { target: shownTarget(linkTarget) } });
+        throw new ZipError('UNSAFE_SYMLINK', `symbolic link to ${shownTarget(linkTarget)} would lead outside the target folder through ${through}, a link that was in it already`);
+      }
       under = inside;
     }
   }

@@ -5,7 +5,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
@@ -375,6 +375,47 @@ describe('a job whose background worker stopped, in the window', () => {
       expect(failureText('extract', { target: null, problem, badEntries: null }, 'en')).toBe(problem.message);
       expect(failureText('extract', { target: null, problem, badEntries: null }, 'de')).toBe(german);
     }
+  });
+});
+
+describe("an Extract's links refused, in the window", () => {
+  it('one pointing outside the target folder, to nothing, through a NUL: in English as main says it, in German (the first was in English alone)', async () => {
+    const archive = path.join(dir, 'links.zip');
+    writeFileSync(
+      archive,
+      craftZip([
+        { name: 'ok.txt', data: 'ok' },
+        { name: 'evil', data: '../../etc/passwd', kind: 'symlink' },
+        { name: 'empty', data: '', kind: 'symlink' },
+        { name: 'nul', data: 'a\0b', kind: 'symlink' },
+      ]),
+    );
+    const result = await extractArchive(archive, path.join(dir, 'links-out'));
+    const said = result.problems.map((problem) => {
+      const shown: JobProblem = { entry: problem.entry, code: problem.code, message: problem.message, kind: problem.kind, params: problem.params };
+      expect(problemText(shown, 'en')).toBe(`${problem.entry}: ${problem.message}`);
+      return problemText(shown, 'de');
+    });
+    expect(said).toEqual([
+      'evil: Der symbolische Link auf "../../etc/passwd" würde aus dem Zielordner hinaus zeigen',
+      'empty: Das Ziel des symbolischen Links ist leer',
+      'nul: Das Ziel des symbolischen Links enthält ein NUL-Byte, das kein Pfad enthalten darf',
+    ]);
+  });
+
+  it('one that leads out through another link it made and one already there (extract.test.ts): in English as main says it, in German', async () => {
+    const work = path.join(dir, 'chain');
+    mkdirSync(path.join(work, 'src', 'b'), { recursive: true });
+    symlinkSync('../e/a', path.join(work, 'src', 'b', 'x'));
+    symlinkSync('b', path.join(work, 'src', 'e'));
+    execFileSync('zip', ['-qry', '../chain.zip', 'b/x', 'e'], { cwd: path.join(work, 'src') });
+    const target = path.join(work, 'out');
+    mkdirSync(path.join(target, 'b'), { recursive: true });
+    symlinkSync('../../outside', path.join(target, 'b', 'a'));
+    const [problem] = (await extractArchive(path.join(work, 'chain.zip'), target)).problems;
+    const shown: JobProblem = { entry: problem!.entry, code: problem!.code, message: problem!.message, kind: problem!.kind, params: problem!.params };
+    expect(problemText(shown, 'en')).toBe('b/x: symbolic link to "../e/a" would lead outside the target folder through the links on its way, one of them in it already');
+    expect(problemText(shown, 'de')).toBe('b/x: Der symbolische Link auf "../e/a" würde über die Links auf seinem Weg, von denen einer schon dort war, aus dem Zielordner hinausführen');
   });
 });
 
