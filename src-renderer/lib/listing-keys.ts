@@ -66,7 +66,9 @@ export function listingKey(event: KeyboardEvent, page: number): boolean {
       if (item.folder?.expanded) archive.toggleFolder(item.folder.path, false);
       else if (item.depth > 0) moveTo(items.findLastIndex((other, i) => i < archive.focus && other.depth < item.depth), event);
       break;
+    // With Caps Lock on the key is "A" (Ctrl+F is taken either way, App.svelte).
     case 'a':
+    case 'A':
       if (!(event.ctrlKey || event.metaKey)) return false;
       archive.selectAll();
       event.preventDefault();
