@@ -55,6 +55,8 @@ function commandHelp(command: Command): string {
 /** Runs one command line (without "node" and the script) and returns the exit code. */
 export async function main(argv: readonly string[], context: CliContext): Promise<number> {
   const [name, ...args] = argv;
+  // `zipdesk -h list` is `zipdesk help list` (it gave the overview: -h before the command too).
+  if (name !== undefined && HELP_FLAGS.has(name) && args[0] !== undefined) return main(['help', ...args], context);
   if (name === undefined || HELP_FLAGS.has(name)) {
     (name === undefined ? context.stderr : context.stdout).write(await overview());
     return name === undefined ? EXIT_USAGE : EXIT_OK;

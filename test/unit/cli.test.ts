@@ -766,6 +766,9 @@ describe('zipdesk usage and errors', () => {
     expect(code).toBe(0);
     for (const name of ['list', 'inspect', 'test', 'extract']) expect(stdout).toContain(`zipdesk ${name} ARCHIVE`);
     expect((await zipdesk('help', 'extract')).stdout).toMatch(/--overwrite skip\|replace\|rename/);
+    // -h before the command as after it: the command's usage (it gave the overview).
+    for (const flag of ['-h', '--help']) expect(await zipdesk(flag, 'extract'), flag).toEqual(await zipdesk('extract', flag));
+    expect((await zipdesk('-h', 'bogus')).code).toBe(2);
   });
 
   it('help words every command alike, and gives every exit code the README gives', async () => {
