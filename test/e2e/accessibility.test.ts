@@ -786,12 +786,16 @@ async function buttonDescriptions(harness: Harness, name: string): Promise<(stri
 
 /**
  * In the page: the WCAG contrast ratio of an element's text colour on the background under it
- * (its own or its ancestors', see-through ones blended over those below).
+ * (its own or its ancestors', see-through ones blended over those below). `overPage`: the element
+ * is in a layer that lets the pointer through (the drop overlay), painted over whatever the page
+ * shows there; below its own layers come those under its centre.
  */
-function contrastOf(element: Element): number {
+function contrastOf(element: Element, overPage = false): number {
+  // A colour made with color-mix() is given as color(srgb 0.86 0.9 0.98 / 0.8), in fractions.
   const rgba = (css: string) => {
     const [r, g, b, a = 1] = css.match(/[\d.]+/g)!.map(Number);
-    return { r: r!, g: g!, b: b!, a };
+    const scale = css.startsWith('color(srgb') ? 255 : 1;
+    return { r: r! * scale, g: g! * scale, b: b! * scale, a };
   };
   const over = (top: ReturnType<typeof rgba>, below: ReturnType<typeof rgba>) => ({
     r: top.r * top.a + below.r * (1 - top.a),
@@ -799,8 +803,17 @@ function contrastOf(element: Element): number {
     b: top.b * top.a + below.b * (1 - top.a),
     a: 1,
   });
+  const ancestors: Element[] = [];
+  for (let e: Element | null = element; e; e = e.parentElement) ancestors.push(e);
+  let below = ancestors;
+  if (overPage) {
+    // elementsFromPoint skips what lets the pointer through: it gives what lies under the layer.
+    const box = element.getBoundingClientRect();
+    const own = ancestors.filter((e) => getComputedStyle(e).pointerEvents === 'none');
+    below = [...own, ...document.elementsFromPoint(box.x + box.width / 2, box.y + box.height / 2)];
+  }
   const layers: ReturnType<typeof rgba>[] = [];
-  for (let e: Element | null = element; e; e = e.parentElement) {
+  for (const e of below) {
     const layer = rgba(getComputedStyle(e).backgroundColor);
     if (layer.a > 0) layers.unshift(layer);
     if (layer.a >= 1) break;
@@ -855,6 +868,50 @@ for (const colorScheme of ['light', 'dark'] as const) {
       const badge = await harness.page.evaluate(() => (window as unknown as { badgeContrast: number[] }).badgeContrast);
       expect(badge.length).toBeGreaterThan(0);
       expect(Math.min(...badge)).toBeGreaterThanOrEqual(4.5);
+    });
+
+    test("the drop overlay's words reach 4.5:1 over the empty window and over selected rows (18px at 600 is not large text)", async () => {
+      const drag = (type: 'dragenter' | 'dragleave') =>
+        harness.page.evaluate((type) => {
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([], 'x.zip'));
+          document.querySelector('.app')!.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+        }, type);
+      const label = harness.page.locator('.overlay .label');
+      /** What lies under the words' centre, and their contrast over it. */
+      const measure = () =>
+        label.evaluate((element, measure) => {
+          const contrast = new Function(`return (${measure})`)() as (e: Element, overPage: boolean) => number;
+          const box = element.getBoundingClientRect();
+          const under = document.elementsFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+          return { over: under[0]?.closest('[data-testid="row"]')?.getAttribute('aria-selected') === 'true' ? 'selected row' : (under[0]?.closest('[data-testid]')?.getAttribute('data-testid') ?? ''), ratio: contrast(element, true) };
+        }, contrastOf.toString());
+
+      // The tests before leave an archive open (run alone, this one finds none).
+      const close = harness.page.getByRole('button', { name: 'Close archive' });
+      if (await close.count()) await close.click();
+      await harness.page.getByTestId('drop-zone').waitFor();
+      await drag('dragenter');
+      await label.waitFor();
+      const overEmpty = await measure();
+      expect(overEmpty.over).toBe('drop-zone');
+      expect(overEmpty.ratio).toBeGreaterThanOrEqual(4.5);
+      await drag('dragleave');
+      await label.waitFor({ state: 'detached' });
+
+      // Enough rows to reach under the middle of the window, all selected.
+      const archive = path.join(work, 'rows.zip');
+      pythonZip(archive, Array.from({ length: 60 }, (_, i) => `file-${i}.txt`));
+      await openInWindow(harness, archive);
+      await harness.page.getByTestId('listing').focus();
+      await harness.page.keyboard.press('Control+a');
+      await drag('dragenter');
+      await label.waitFor();
+      const overRows = await measure();
+      expect(overRows.over).toBe('selected row');
+      expect(overRows.ratio).toBeGreaterThanOrEqual(4.5);
+      await drag('dragleave');
+      await label.waitFor({ state: 'detached' });
     });
 
     test('the focus ring of a button filled with the accent (Open…) stands out from the button (3:1, WCAG AA)', async () => {
