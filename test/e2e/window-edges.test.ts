@@ -563,6 +563,76 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window at its edges', ()
   });
 });
 
+/**
+ * In the page: whether the message (the empty window's drop zone or an error's) keeps to the main
+ * area, with the Jobs panel's button and line under their own centres, its card's top in reach
+ * when scrolled to the top, and each of its buttons under its centre once scrolled to.
+ */
+function keepsToMain(selector: string) {
+  const section = document.querySelector(selector)!;
+  const main = document.querySelector('main')!.getBoundingClientRect();
+  section.scrollTop = 0;
+  const cardTopCut = Math.max(0, Math.round(section.getBoundingClientRect().top - section.querySelector('.card')!.getBoundingClientRect().top));
+  const centreOf = (e: Element) => {
+    const box = e.getBoundingClientRect();
+    return document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+  };
+  const jobsTaken = [document.querySelector('#jobs .toggle')!, document.querySelector('#jobs .none')!].filter((e) => !centreOf(e)?.closest('#jobs')).map((e) => e.textContent!.trim());
+  const buttonsOutOfReach = [...section.querySelectorAll('button')]
+    .filter((button) => {
+      button.scrollIntoView({ block: 'nearest' });
+      return centreOf(button) !== button;
+    })
+    .map((button) => button.textContent!.trim());
+  return { overflow: Math.max(0, Math.round(section.getBoundingClientRect().bottom - main.bottom)), cardTopCut, jobsTaken, buttonsOutOfReach };
+}
+
+// The default window (1200 by 780) at 200% zoom and the like: some 600 by 390 CSS pixels.
+describe.skipIf(!canRunE2e)('The window at 200% zoom', () => {
+  let work: string;
+
+  beforeAll(() => {
+    work = mkdtempSync(path.join(os.tmpdir(), 'zipdesk-e2e-zoom-'));
+    // A path long enough to fill the error's card with its lines.
+    const deep = path.join(work, ...Array.from({ length: 4 }, (_, i) => `folder number ${i} of an archive kept deep among the documents of a project`));
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(path.join(deep, 'broken.zip'), 'not a zip');
+  });
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  for (const locale of ['en-US', 'de-DE']) {
+    test(`${locale}: the empty window's card and an error's keep to the main area (scrolling there), off the Jobs panel, whose button takes its clicks`, async () => {
+      const harness = await startHarness({ locale });
+      try {
+        // The last: a window of 1200 by 600 at 200%, where the card scrolls.
+        const sizes = [
+          [600, 390],
+          [683, 384],
+          [600, 450],
+          [600, 300],
+        ] as const;
+        for (const [width, height] of sizes) {
+          await harness.page.setViewportSize({ width, height });
+          expect({ width, height, ...(await harness.page.evaluate(keepsToMain, '[data-testid="drop-zone"]')) }).toEqual({ width, height, overflow: 0, cardTopCut: 0, jobsTaken: [], buttonsOutOfReach: [] });
+        }
+        harness.dialogs.archives.push(readdirSync(work, { recursive: true }).map((name) => path.join(work, String(name))).find((name) => name.endsWith('broken.zip'))!);
+        await harness.page.getByTestId('drop-zone').getByRole('button').first().click();
+        await harness.page.getByTestId('error-panel').waitFor();
+        for (const [width, height] of sizes) {
+          await harness.page.setViewportSize({ width, height });
+          expect({ width, height, ...(await harness.page.evaluate(keepsToMain, '[data-testid="error-panel"]')) }).toEqual({ width, height, overflow: 0, cardTopCut: 0, jobsTaken: [], buttonsOutOfReach: [] });
+        }
+        await harness.page.screenshot({ path: path.join(ARTIFACTS, `edges-zoom-error-${locale}.png`) });
+      } finally {
+        await harness.close();
+      }
+    });
+  }
+});
+
 describe.skipIf(!canRunE2e || !hasTool('python3') || !hasTool('zip'))('The window in a zone whose clocks go forward (Europe/Berlin, main and page)', () => {
   let harness: Harness;
   let work: string;
