@@ -105,9 +105,10 @@ export class ArchiveState {
    * Open `path`, or the archive the user picks in the native dialog when null; its names not
    * flagged UTF-8 read in `nameEncoding` (name-encodings.ts), or when null in the code page
    * chosen for it before, if any, else as usual. `chosenEncoding`: the user chose `nameEncoding`
-   * under Names (main remembers it for this archive; null forgets).
+   * under Names (main remembers it for this archive; null forgets). `again`: the archive shown,
+   * read anew, stays shown (and its inspector open) until its new rows replace it.
    */
-  async open(path: string | null, nameEncoding: string | null = null, chosenEncoding = false): Promise<void> {
+  async open(path: string | null, nameEncoding: string | null = null, chosenEncoding = false, again = false): Promise<void> {
     const generation = ++this.#generation;
     const previous = this.summary;
     /** The archive this open got from main, until it is shown. */
@@ -115,7 +116,9 @@ export class ArchiveState {
     try {
       const chosen = path ?? (await api.chooseArchive());
       if (chosen === null || generation !== this.#generation) return; // cancelled, or overtaken
-      this.state = 'loading';
+      // Read again, the listing and its footer stay: the line "Reading …" in their place took
+      // the Names choice away from the keys on it, and the listing, new, took them.
+      if (!again) this.state = 'loading';
       this.path = chosen;
       const summary = await api.openArchive(chosen, nameEncoding, chosenEncoding);
       opened = summary;
@@ -144,7 +147,9 @@ export class ArchiveState {
       this.clearSelection();
       this.expanded.clear();
       this.focus = 0;
-      this.inspecting = null;
+      // Read again, the entries are the same, at the same indexes: the inspector shows its entry
+      // under its new name, or the report anew.
+      if (!again) this.inspecting = null;
       this.filter = '';
       this.#anchor = 0;
       this.state = 'loaded';
@@ -164,10 +169,14 @@ export class ArchiveState {
     }
   }
 
-  /** The open archive again, its names read in `nameEncoding` (null: as usual), chosen by the user: listed anew. */
+  /**
+   * The open archive again, its names read in `nameEncoding` (null: as usual), chosen by the user:
+   * listed anew, in place. An arrow key on the Names choice chooses the next code page at once
+   * (Chromium on Linux and Windows): the keys stay on the choice, to go on through them.
+   */
   async readNamesIn(nameEncoding: string | null): Promise<void> {
     if (this.summary === null || this.summary.nameEncoding === nameEncoding) return;
-    await this.open(this.summary.path, nameEncoding, true);
+    await this.open(this.summary.path, nameEncoding, true, true);
   }
 
   async loadReport(): Promise<ArchiveReport> {

@@ -3,6 +3,7 @@
 // contrast of text on its background in both themes. Found by an accessibility hunt; each test
 // here failed before its fix.
 
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -471,6 +472,63 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     await harness.page.keyboard.press('Escape');
     await harness.page.getByTestId('inspector').waitFor({ state: 'detached' });
     expect((await said.textContent())?.trim()).toBe('');
+  });
+
+  test.skipIf(!hasTool('zip'))('an arrow on the Names choice, which chooses the next code page at once, leaves the keys there: the next arrow the next code page, not a row; the inspector stays', async () => {
+    // Names in Shift-JIS bytes without the UTF-8 flag, as Info-ZIP's zip keeps them on Linux.
+    const folder = path.join(work, 'sjis');
+    mkdirSync(folder);
+    for (const name of ['日本語.txt', 'ソース.c']) {
+      const bytes = execFileSync('python3', ['-c', 'import sys; sys.stdout.buffer.write(sys.argv[1].encode("shift_jis"))', name]);
+      writeFileSync(Buffer.concat([Buffer.from(`${folder}/`), bytes]), name);
+    }
+    const archive = path.join(work, 'sjis.zip');
+    execFileSync('zip', ['-q', '-r', archive, '.'], { cwd: folder });
+    await openInWindow(harness, archive);
+    const names = () => harness.page.locator('[data-testid="row"] .name .text').allTextContents();
+    const garbled = await names();
+    await harness.page.getByTestId('listing').focus();
+    await harness.page.keyboard.press('Enter');
+    await harness.page.getByTestId('field-pairs').waitFor();
+
+    const choice = harness.page.getByRole('combobox', { name: 'Names' });
+    const onChoice = () => choice.evaluate((select) => select === document.activeElement);
+    await choice.focus();
+    // Chromium on Linux and Windows chooses with an arrow on a closed select: the archive is read again.
+    await harness.page.keyboard.press('ArrowDown');
+    await expect.poll(names).toEqual(expect.arrayContaining(['日本語.txt', 'ソース.c']));
+    expect(await choice.inputValue()).toBe('shift_jis');
+    expect(await onChoice()).toBe(true);
+    await harness.page.getByTestId('inspector').getByTestId('field-pairs').waitFor();
+    await harness.page.keyboard.press('ArrowDown');
+    await expect.poll(names).not.toEqual(expect.arrayContaining(['日本語.txt']));
+    expect(await choice.inputValue()).toBe('gbk');
+    expect(await onChoice()).toBe(true);
+    // A re-read leaves no row selected: one would be the arrow's, gone to the listing.
+    expect(await harness.page.locator('[data-testid="row"][aria-selected="true"]').count()).toBe(0);
+    expect(await harness.page.getByTestId('inspector').count()).toBe(1);
+    // Back to Automatic, by keyboard too.
+    await harness.page.keyboard.press('Home');
+    await expect.poll(names).toEqual(garbled);
+    expect(await onChoice()).toBe(true);
+    await harness.page.keyboard.press('Escape');
+  });
+
+  // The archive of the test before.
+  test.skipIf(!hasTool('zip'))("the button that reads names in the system's code page gives the keys to the Names choice as it goes: \"Als Westeuropäisch, DOS (850) lesen\"", async () => {
+    const german = await startHarness({ locale: 'de-DE' });
+    try {
+      await openInWindow(german, path.join(work, 'sjis.zip'));
+      const offered = german.page.getByRole('button', { name: 'Als Westeuropäisch, DOS (850) lesen' });
+      await offered.focus();
+      await german.page.keyboard.press('Enter');
+      await offered.waitFor({ state: 'detached' });
+      const choice = german.page.getByRole('combobox', { name: 'Namen' });
+      expect(await choice.inputValue()).toBe('cp850');
+      await expect.poll(() => choice.evaluate((select) => select === document.activeElement)).toBe(true);
+    } finally {
+      await german.close();
+    }
   });
 
   test('the Extract question says why it asks: its description is the safety report\'s verdict', async () => {
