@@ -1,7 +1,7 @@
 // Every string the window shows, in one catalog, English and German (issue 5). The locale
 // follows the system (navigator.language); `{name}` placeholders are filled by t().
 
-import type { JobFailure, JobKind, JobProblem, MeaningCode, SafetyWording } from '../../src-preload/contract.js';
+import type { JobFailure, JobKind, JobProblem, JobView, MeaningCode, SafetyWording } from '../../src-preload/contract.js';
 import type { NameEncodingChoice } from './name-encodings.js';
 import { visibleText } from './visible.js';
 
@@ -313,6 +313,7 @@ const en = {
   'jobs.notShown': '{count} more {count|job|jobs} not shown',
   'jobs.showMore': 'Show {count} more',
   'jobs.ended': '{kind} {title}: {state}',
+  'jobs.endedWhy': '{kind} {title}: {state}. {reason}',
   'jobs.clear': 'Clear finished',
   'jobs.cancel': 'Cancel',
   'jobs.reveal': 'Show in folder',
@@ -806,6 +807,7 @@ const de: Catalog = {
   'jobs.notShown': '{count} {count|weiterer Auftrag|weitere Aufträge} nicht angezeigt',
   'jobs.showMore': '{count} weitere anzeigen',
   'jobs.ended': '{kind} {title}: {state}',
+  'jobs.endedWhy': '{kind} {title}: {state}. {reason}',
   'jobs.clear': 'Erledigte entfernen',
   'jobs.cancel': 'Abbrechen',
   'jobs.reveal': 'Im Ordner zeigen',
@@ -1098,4 +1100,9 @@ export function failureText(kind: JobKind, failure: JobFailure, language: Locale
   parts.push(problemWording(problem, language));
   const more = badEntries !== null && badEntries.count > 1 ? ` ${t('jobs.moreBad', grouped({ more: badEntries.count - 1, total: badEntries.total }, language), language)}` : '';
   return parts.join(': ') + more;
+}
+
+/** Why this failed job failed, as its card shows it and the Jobs panel's line says it. */
+export function jobFailureText(job: JobView, language: Locale = locale): string {
+  return job.failure ? failureText(job.kind, job.failure, language) : visibleText(job.error ?? '');
 }

@@ -36,14 +36,15 @@ export function foldEvents(jobs: readonly JobView[], events: readonly JobEvent[]
 export type EndLine = { readonly job: JobView } | { readonly batch: { readonly kind: JobView['kind']; readonly total: number; readonly done: number } };
 
 /**
- * What is said of `ended`, among `jobs`: the job itself, done or cancelled (a failed one is an
- * alert of its own); for a job of a batch of several folders, nothing while others of the batch
- * wait or run, then the batch once, by its count and how many of them were done, also when the
- * last to end failed. A batch of 50 folders said 50 lines.
+ * What is said of `ended`, among `jobs`: the job itself, done, failed or cancelled; for a job of
+ * a batch of several folders, nothing while others of the batch wait or run, then the batch once,
+ * by its count and how many of them were done, also when the last to end failed. A batch of 50
+ * folders said 50 lines. A failed job was left to its card's alert, which a folded panel does not
+ * show: the failure was never said.
  */
 export function endLine(jobs: readonly JobView[], ended: JobView): EndLine | null {
   const batch = ended.batchId === undefined ? [] : jobs.filter((job) => job.batchId === ended.batchId);
-  if (batch.length <= 1) return ended.state === 'failed' ? null : { job: ended };
+  if (batch.length <= 1) return { job: ended };
   if (batch.some((job) => job.state === 'running' || job.state === 'queued')) return null;
   return { batch: { kind: ended.kind, total: batch.length, done: batch.filter((job) => job.state === 'done').length } };
 }

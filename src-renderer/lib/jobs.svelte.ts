@@ -1,7 +1,7 @@
 // Every job the window knows, folded from the bridge's job events (issue 5: jobs panel).
 
 import type { JobEvent, JobView } from '../../src-preload/contract.js';
-import { t } from './i18n.js';
+import { jobFailureText, t } from './i18n.js';
 import { endLine, foldEvents } from './job-fold.js';
 import { formatCount } from './format.js';
 
@@ -12,10 +12,11 @@ export class JobsState {
   jobs = $state.raw<JobView[]>([]);
   /**
    * The Jobs panel's line for a screen reader: what the user started last, or the job that ended
-   * last, done or cancelled (a failed one is an alert of its own), or the batch whose last job did
-   * (job-fold.ts endLine). A new id each time, so that two lines alike are both said.
+   * last, or the batch whose last job did (job-fold.ts endLine). A job that failed is an alert,
+   * with its reason, as the window's other errors are. A new id each time, so that two lines alike
+   * are both said.
    */
-  said = $state.raw<{ readonly id: number; readonly text: string } | null>(null);
+  said = $state.raw<{ readonly id: number; readonly text: string; readonly alert: boolean } | null>(null);
   #lines = 0;
   private pending: JobEvent[] = [];
   private frame: number | undefined;
@@ -53,8 +54,8 @@ export class JobsState {
     if (events.length > 0) this.applyAll(events);
   }
 
-  say(text: string): void {
-    this.said = { id: ++this.#lines, text };
+  say(text: string, { alert = false } = {}): void {
+    this.said = { id: ++this.#lines, text, alert };
   }
 
   /** Whether the window knows each of these jobs, and each has ended. */
@@ -77,6 +78,11 @@ export class JobsState {
     // The last line of those that ended in this frame.
     const line = ended.map((job) => endLine(jobs, job)).findLast((each) => each !== null);
     if (line === undefined || line === null) return;
+    if ('job' in line && line.job.state === 'failed') {
+      const { kind, title, state } = line.job;
+      this.say(t('jobs.endedWhy', { kind: t(`jobs.kind.${kind}`), title, state: t(`jobs.${state}`), reason: jobFailureText(line.job) }), { alert: true });
+      return;
+    }
     if ('job' in line) {
       this.say(t('jobs.ended', { kind: t(`jobs.kind.${line.job.kind}`), title: line.job.title, state: t(`jobs.${line.job.state}`) }));
       return;

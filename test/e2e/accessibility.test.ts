@@ -4,7 +4,7 @@
 // here failed before its fix.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -753,6 +753,41 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     await panel.getByRole('button', { name: 'Jobs' }).click();
     await expect.poll(() => panel.getByRole('button', { name: 'Jobs' }).getAttribute('aria-expanded')).toBe('true');
   });
+
+  test('a job that fails is said assertively with its reason, also with the Jobs panel folded: "Test flipped.zip: Failed. … bad.txt: bad entry: CRC-32 …"', async () => {
+    // Its card's alert was all that said it, and a folded panel has no cards: only "Started" was heard.
+    const archive = path.join(work, 'flipped.zip');
+    flippedZip(archive);
+    const failFolded = async (h: Harness, names: { jobs: string; test: string }) => {
+      await openInWindow(h, archive);
+      const toggle = h.page.getByTestId('jobs-panel').getByRole('button', { name: names.jobs });
+      await toggle.press('Enter');
+      await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false');
+      await watchSaid(h);
+      await h.page.getByRole('button', { name: names.test, exact: true }).click();
+      await expect.poll(() => h.jobs.list().at(-1)?.state, { timeout: 20_000 }).toBe('failed');
+      await expect.poll(async () => (await saidSince(h)).length).toBe(2);
+      const said = await saidSince(h);
+      await toggle.press('Enter');
+      return said;
+    };
+    expect(await failFolded(harness, { jobs: 'Jobs', test: 'Test' })).toEqual([
+      'polite: Test flipped.zip: Started',
+      expect.stringMatching(/^assertive: Test flipped\.zip: Failed\. \/.*\/flipped\.zip: bad\.txt: bad entry: CRC-32 is 0x[0-9a-f]{8}, the central directory says 0x[0-9a-f]{8}$/),
+    ]);
+    // The line that said it started does not stay on "Started".
+    expect((await harness.page.getByTestId('jobs-announce').textContent())?.trim()).toBe('');
+
+    const german = await startHarness({ locale: 'de-DE' });
+    try {
+      expect(await failFolded(german, { jobs: 'Aufträge', test: 'Prüfen' })).toEqual([
+        'polite: Prüfen flipped.zip: Gestartet',
+        expect.stringMatching(/^assertive: Prüfen flipped\.zip: Fehlgeschlagen\. \/.*\/flipped\.zip: bad\.txt: fehlerhafter Eintrag: CRC-32 ist 0x[0-9a-f]{8}, laut Zentralverzeichnis 0x[0-9a-f]{8}$/),
+      ]);
+    } finally {
+      await german.close();
+    }
+  });
 });
 
 describe.skipIf(!canRunE2e || !hasTool('python3'))('A notice that fades', () => {
@@ -815,6 +850,45 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('A notice that fades', () => 
     expect(await shown()).toBe(0);
   });
 });
+
+/** An archive whose bad.txt, stored, has one byte flipped: a Test of it fails on the entry's CRC-32. */
+function flippedZip(file: string): void {
+  execFileSync('python3', ['-c', 'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n  z.writestr("good.txt", "good and whole")\n  z.writestr("bad.txt", "BAD ENTRY, ONE BYTE FLIPPED")', file]);
+  const bytes = readFileSync(file);
+  bytes[bytes.indexOf('BAD ENTRY')]! ^= 0x20;
+  writeFileSync(file, bytes);
+}
+
+/**
+ * From now on, what the page tells a screen reader, as "politeness: words": each alert put into
+ * the page whole (with the alerts it holds), and what comes into a live region already there.
+ * saidSince gives the lines so far.
+ */
+async function watchSaid(harness: Harness): Promise<void> {
+  await harness.page.evaluate(() => {
+    const said: string[] = [];
+    (window as unknown as { said: string[] }).said = said;
+    const politeness = (region: Element) => (region.getAttribute('role') === 'alert' ? 'assertive' : (region.getAttribute('aria-live') ?? 'polite'));
+    const words = (each: Node) => each.textContent?.trim() ?? '';
+    new MutationObserver((records) => {
+      // A node put in with what it holds is one piece of news, however many records the update made.
+      const added = records.flatMap((record) => [...record.addedNodes]).filter((node) => node.isConnected);
+      for (const node of added.filter((each, _, all) => !all.some((other) => other !== each && other.contains(each)))) {
+        const element = node instanceof Element ? node : node.parentElement;
+        if (!element) continue;
+        const region = (node instanceof Element ? element.parentElement : element)?.closest('[role="alert"], [role="status"], [aria-live]:not([aria-live="off"])');
+        const alerts = [element, ...element.querySelectorAll('*')].filter((each) => each.getAttribute('role') === 'alert');
+        if (region) {
+          if (words(node)) said.push(`${politeness(region)}: ${words(node)}`);
+        } else for (const alert of alerts) if (words(alert)) said.push(`assertive: ${words(alert)}`);
+      }
+    }).observe(document.body, { subtree: true, childList: true });
+  });
+}
+
+async function saidSince(harness: Harness): Promise<string[]> {
+  return harness.page.evaluate(() => (window as unknown as { said: string[] }).said);
+}
 
 interface AxNode {
   nodeId: string;

@@ -749,9 +749,10 @@ describe('the Jobs panel', () => {
     expect(endLine(running, running[4]!)).toEqual({ job: running[4] });
     const ended = [of('s1', 'done', 'b'), of('s2', 'failed', 'b'), of('s3', 'done', 'b')];
     expect(endLine(ended, ended[2]!)).toEqual({ batch: { kind: 'batch', total: 3, done: 2 } });
-    // Also when the last to end failed; a failed job of no batch is an alert, not a line.
+    // Also when the last to end failed; a failed job of no batch is said as its job (it was left
+    // to its card, which a folded panel does not show).
     const lastFailed = [of('s1', 'done', 'b'), of('s2', 'failed', 'b'), of('x', 'failed')];
     expect(endLine(lastFailed, lastFailed[1]!)).toEqual({ batch: { kind: 'batch', total: 2, done: 1 } });
-    expect(endLine(lastFailed, lastFailed[2]!)).toBeNull();
+    expect(endLine(lastFailed, lastFailed[2]!)).toEqual({ job: lastFailed[2] });
   });
 });
