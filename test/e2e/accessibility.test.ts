@@ -707,7 +707,7 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     await expect.poll(lines).toEqual(['Zip 3 folders: Started', 'Zip 3 folders: Done']);
     await nextStep();
 
-    // One of two that fails (its folder is gone) is an alert of its own; the batch's line counts what was done.
+    // One of two that fails (its folder is gone) is said with its batch, whose line counts what was done.
     mkdirSync(path.join(work, 's4'));
     writeFileSync(path.join(work, 's4', 'f.txt'), 's4');
     harness.dialogs.folderLists.push([path.join(work, 's4'), path.join(work, 'gone')]);
@@ -787,6 +787,27 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     } finally {
       await german.close();
     }
+  });
+
+  test('a failure is said once, as it comes: an old one is plain text in its card, not an alert again as the panel unfolds', async () => {
+    // The card's failure line was an alert: a new card made each time the panel unfolded said
+    // every failure in it again. The archive of the test before, whose Test failed, and a second.
+    const toggle = harness.page.getByTestId('jobs-panel').getByRole('button', { name: 'Jobs' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    await watchSaid(harness);
+    const failed = harness.page.locator('[data-testid="job"][data-job-state="failed"]');
+    const failedBefore = await failed.count();
+    await harness.page.getByRole('button', { name: 'Test', exact: true }).click();
+    await expect.poll(() => failed.count(), { timeout: 20_000 }).toBe(failedBefore + 1);
+    await expect.poll(async () => (await saidSince(harness)).length).toBe(2);
+    await toggle.press('Enter');
+    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false');
+    await toggle.press('Enter');
+    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('true');
+    await expect.poll(() => failed.count()).toBe(failedBefore + 1);
+    expect(await saidSince(harness)).toEqual(['polite: Test flipped.zip: Started', expect.stringMatching(/^assertive: Test flipped\.zip: Failed\. .*bad\.txt: bad entry: CRC-32 /)]);
+    // The cards still show why.
+    expect(await failed.first().getByTestId('job-failure').textContent()).toMatch(/bad\.txt: bad entry: CRC-32 /);
   });
 });
 

@@ -465,7 +465,7 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     await harness.page.getByRole('button', { name: 'Test', exact: true }).click();
     const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'TEST' }).filter({ hasText: 'two-bad.zip' });
     await jobEnds(testJob, 'failed');
-    expect(await testJob.getByRole('alert').textContent()).toMatch(/bad1\.txt: bad entry: CRC-32 .*\(and 1 more of 3 entries\)/);
+    expect(await testJob.getByTestId('job-failure').textContent()).toMatch(/bad1\.txt: bad entry: CRC-32 .*\(and 1 more of 3 entries\)/);
     expect(await testJob.locator('.problems li').allTextContents()).toEqual([expect.stringMatching(/^bad1\.txt: CRC-32 /), expect.stringMatching(/^bad2\.txt: CRC-32 /)]);
     await shot('10e-test-failed-lines');
   });
@@ -538,7 +538,7 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     await harness.page.getByRole('button', { name: 'Test', exact: true }).click();
     const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'TEST' }).filter({ hasText: 'flipped.zip' });
     await jobEnds(testJob, 'failed');
-    expect(await testJob.getByRole('alert').textContent()).toMatch(/bad\.txt: bad entry: CRC-32 /);
+    expect(await testJob.getByTestId('job-failure').textContent()).toMatch(/bad\.txt: bad entry: CRC-32 /);
     expect(await testJob.locator('.problems li').allTextContents()).toEqual([warning]);
 
     const target = path.join(work, 'flipped-out');
@@ -547,7 +547,7 @@ with zipfile.ZipFile('tricky.zip', 'w') as z:
     await harness.page.getByTestId('confirm-extract').getByRole('button', { name: 'Extract anyway' }).click();
     const extractJob = harness.page.locator('[data-testid="job"]', { hasText: `flipped.zip → ${target}` });
     await jobEnds(extractJob, 'failed');
-    expect(await extractJob.getByRole('alert').textContent()).toMatch(/bad\.txt: could not extract: CRC-32 /);
+    expect(await extractJob.getByTestId('job-failure').textContent()).toMatch(/bad\.txt: could not extract: CRC-32 /);
     expect(await extractJob.locator('.problems li').allTextContents()).toEqual([warning]);
     expect(readFileSync(path.join(target, 'good.txt'), 'utf8')).toBe('good and whole');
     await shot('10g-failed-jobs-archive-note');
@@ -959,7 +959,7 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
       const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'PRÜFEN' }).filter({ hasText: 'zwei-schlecht.zip' });
       await jobEnds(testJob, 'failed');
       // (Before: "bad1.txt: bad entry: CRC-32 is …, the central directory says … (and 1 more of 3 entries)".)
-      expect(await testJob.getByRole('alert').textContent()).toMatch(/bad1\.txt: fehlerhafter Eintrag: CRC-32 ist 0x[0-9a-f]{8}, laut Zentralverzeichnis 0x12345678 \(und noch 1 von 3 Einträgen\)$/);
+      expect(await testJob.getByTestId('job-failure').textContent()).toMatch(/bad1\.txt: fehlerhafter Eintrag: CRC-32 ist 0x[0-9a-f]{8}, laut Zentralverzeichnis 0x12345678 \(und noch 1 von 3 Einträgen\)$/);
       expect(await testJob.locator('.problems li').allTextContents()).toEqual([
         expect.stringMatching(/^bad1\.txt: CRC-32 ist 0x[0-9a-f]{8}, laut Zentralverzeichnis 0x12345678$/),
         expect.stringMatching(/^bad2\.txt: CRC-32 ist 0x[0-9a-f]{8}, laut Zentralverzeichnis 0x12345678$/),
@@ -994,7 +994,7 @@ describe.skipIf(!runnable)('Zipdesk in Chromium, dark and German', () => {
       const testJob = harness.page.locator('[data-testid="job"]', { hasText: 'PRÜFEN' }).filter({ hasText: 'eins.zip' });
       await jobEnds(testJob, 'failed');
       // (Before: "…/eins.zip: the archive was replaced or changed since it was opened; open it again".)
-      expect(await testJob.getByRole('alert').textContent()).toBe(`${archive}: Das Archiv wurde ersetzt oder geändert, seit es geöffnet wurde; bitte erneut öffnen`);
+      expect(await testJob.getByTestId('job-failure').textContent()).toBe(`${archive}: Das Archiv wurde ersetzt oder geändert, seit es geöffnet wurde; bitte erneut öffnen`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await harness.close();
