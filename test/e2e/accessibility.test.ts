@@ -809,6 +809,33 @@ describe.skipIf(!canRunE2e || !hasTool('python3'))('The window by keyboard and s
     // The cards still show why.
     expect(await failed.first().getByTestId('job-failure').textContent()).toMatch(/bad\.txt: bad entry: CRC-32 /);
   });
+
+  test('Show more, when it shows the last of the jobs, leaves the keyboard on the first card it revealed, not on the page', async () => {
+    // It went with its paragraph, and the next Tab started again at the toolbar.
+    const panel = harness.page.getByTestId('jobs-panel');
+    // The jobs of the tests before, if they ran, go first.
+    const clear = panel.getByRole('button', { name: 'Clear finished' });
+    if ((await clear.count()) > 0) await clear.click();
+    // One more than the panel shows at first.
+    const folders = Array.from({ length: 101 }, (_, i) => {
+      const folder = path.join(work, 'more', `m${i}`);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(path.join(folder, 'a.txt'), `folder ${i}\n`);
+      return folder;
+    });
+    await harness.jobs.batch(folders, null, 6);
+    await harness.client.onIdle();
+    const more = panel.getByTestId('jobs-more');
+    await expect.poll(() => more.textContent(), { timeout: 30_000 }).toContain('1 more job not shown');
+    await more.getByRole('button', { name: 'Show 1 more' }).focus();
+    await harness.page.keyboard.press('Enter');
+    const cards = panel.getByTestId('job');
+    await expect.poll(() => cards.count()).toBe(101);
+    expect(await more.count()).toBe(0);
+    await expect.poll(() => harness.page.evaluate(() => document.activeElement?.tagName)).not.toBe('BODY');
+    expect(await cards.nth(100).evaluate((card) => card === document.activeElement)).toBe(true);
+    expect(await cards.nth(100).getAttribute('aria-label')).toMatch(/^Zip m\d+ → m\d+\.zip: Done$/);
+  });
 });
 
 describe.skipIf(!canRunE2e || !hasTool('python3'))('A notice that fades', () => {
