@@ -682,6 +682,18 @@ describe('zipdesk usage and errors', () => {
     for (const text of [tested.stdout, extracted.stdout]) expect(text).not.toMatch(/[\u0007\u001b]/);
   });
 
+  it("inspect cuts a cell of an extra field's 4,000 sub-fields to the column after its first 1,024 characters (it measured them all, for 447 s)", async () => {
+    const extra = Buffer.concat(Array.from({ length: 4000 }, (_, k) => extraField(0xa000 + (k & 0xfff), Buffer.alloc(0))));
+    writeArchive(dir, 'wide-extra.zip', craftZip([{ name: 'f', data: 'x', centralExtra: extra, localExtra: extra }]));
+    const { code, stdout } = await zipdesk('inspect', 'wide-extra.zip', 'f');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ {2}extraField {19}@\d+ 00 a0 00 00 01 a0 00 00 [0-9a-f ]+… {2}@\d+ 00 a0/m);
+    // A cell of a character and 2,000 accents on it fits in a column, but only its first 1,024 characters are measured: cut.
+    const { fitStart } = await import('../../src-main/cli/text-width.js');
+    expect(fitStart(`a${'\u0301'.repeat(2000)}`, 64)).toBe(`a${'\u0301'.repeat(1023)}…${' '.repeat(62)}`);
+    expect(fitStart(`a${'\u0301'.repeat(1000)}`, 64)).toBe(`a${'\u0301'.repeat(1000)}${' '.repeat(63)}`);
+  });
+
   it('names the archive and says what is wrong with it', async () => {
     writeFileSync(path.join(dir, 'text.zip'), 'hello, this is not an archive');
     expect(await zipdesk('list', 'missing.zip')).toMatchObject({ stderr: 'zipdesk: missing.zip: cannot open: no such file or directory\n' });
