@@ -69,6 +69,11 @@ export interface ScanOptions {
   readonly counted?: ((entry: ZipEntry) => boolean) | undefined;
   /** Hold the entries when there are at most this many. */
   readonly hold?: number;
+  /**
+   * And only while they take up to about this many bytes (heldBytes): a few large records (names,
+   * comments, extra fields of 64 KB each) would hold far more than `hold` ordinary ones.
+   */
+  readonly holdBytes?: number;
   /** Cut the directory into ranges of at most this many entries, or about this many bytes of entry data. */
   readonly ranges?: { readonly entries: number; readonly bytes: number };
   /**
@@ -99,7 +104,8 @@ export interface ScanOptions {
  * million-entry archive within bounded memory.
  */
 export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): Promise<EntrySpans> {
-  const { signal, counted, hold = 0 } = options;
+  const { signal, counted, hold = 0, holdBytes = Infinity } = options;
+  let heldSize = 0;
   // Holding the entries (when there are at most `hold`) spares the caller a second pass.
   let held: ZipEntry[] | undefined = hold > 0 && reader.info.entryCount <= hold ? [] : undefined;
   // Otherwise, with every entry counted, the spans alone will do: no names, times or extra fields.
@@ -152,8 +158,13 @@ export async function scanSpans(reader: ZipReader, options: ScanOptions = {}): P
   for await (const batch of batches) {
     if (signal?.aborted) throw cancelledError();
     if (held !== undefined) {
-      if (held.length + batch.length <= hold) for (const entry of batch) held.push(entry as ZipEntry);
-      else held = undefined;
+      if (held.length + batch.length <= hold) {
+        for (const entry of batch) {
+          held.push(entry as ZipEntry);
+          heldSize += heldBytes(entry as ZipEntry);
+        }
+        if (heldSize > holdBytes) held = undefined;
+      } else held = undefined;
     }
     for (const entry of batch) {
       if (count === starts.length) {
@@ -479,4 +490,13 @@ function discard(): Writable {
       callback();
     },
   });
+}
+
+/**
+ * About what a held entry takes up: its fields, its name and comment (two bytes a character),
+ * its extra fields' ids. A record of 16,383 empty extra fields is 64 KB of archive and 128 KB of
+ * ids: 16,384 of them held, test ran out of memory (1.1 GB at 8,192).
+ */
+function heldBytes(entry: ZipEntry): number {
+  return 256 + 2 * (entry.name.length + entry.comment.length) + 8 * entry.extraFieldIds.length;
 }

@@ -159,6 +159,7 @@ async function testUntilStopped(archive: string, reader: ZipReader, options: Tes
     spans = await scanSpans(reader, {
       signal,
       hold: HOLD_ENTRIES,
+      holdBytes: HOLD_BYTES,
       ...(byRanges && { ranges: { entries: RANGE_ENTRIES, bytes: RANGE_BYTES } }),
       ...(checks !== undefined &&
         helper && {
@@ -356,6 +357,8 @@ async function testRanges(
 
 /** Archives with at most this many entries are tested from one pass over the central directory (about 5 MB of entries; more would cost peak memory). */
 const HOLD_ENTRIES = 16_384;
+/** …and only while they take up about this much (entry-check.ts heldBytes): ordinary ones some 300 bytes each. */
+const HOLD_BYTES = 16 * 1024 * 1024;
 const HELD_BATCH = 4096;
 
 function* slices<T>(items: readonly T[], size: number): Generator<T[]> {

@@ -12,7 +12,7 @@ import { openFileSource } from '../../src-main/archive/file-source.js';
 import { openZip } from '../../src-main/zip/reader.js';
 import { CENTRAL_DIRECTORY_HEADER, END_OF_CENTRAL_DIRECTORY } from '../../src-main/zip/records.js';
 import { isZipError } from '../../src-main/zip/errors.js';
-import { type CraftEntry, craftZip, headerInNameRoom, run, tempDir, writeArchive } from './craft.js';
+import { type CraftEntry, craftZip, extraField, headerInNameRoom, run, tempDir, writeArchive } from './craft.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -165,6 +165,32 @@ describe('testArchive', () => {
     // range hands on its own when it is done. Without the cap: nearly all 60,000.
     expect(largest).toBeGreaterThanOrEqual(MAX_HELD_PROBLEMS);
     expect(largest).toBeLessThanOrEqual(MAX_HELD_PROBLEMS + 3 * 1024);
+  });
+
+  it('holds the entries of one pass only while they are small: records of 16,383 extra fields each are not held (test held 1.1 GB of them, and ran out of memory)', async () => {
+    /** `count` entries, each with a central extra field of 16,383 empty sub-fields whose ids differ from the entry before's. */
+    const wide = (count: number): CraftEntry[] =>
+      Array.from({ length: count }, (_, i) => ({
+        name: `f${i}`,
+        data: '',
+        centralExtra: Buffer.concat(Array.from({ length: 16_383 }, (_, k) => extraField(0xa000 + ((i + k) & 0xfff), Buffer.alloc(0)))),
+      }));
+    const scanned = async (entries: CraftEntry[], holdBytes: number) => {
+      const source = await openFileSource(writeArchive(dir, 'wide.zip', craftZip(entries)));
+      try {
+        return (await scanSpans(await openZip(source), { hold: 16_384, holdBytes })).held?.length;
+      } finally {
+        await source.close();
+      }
+    };
+    // 32 such entries take some 4 MB held: held under a budget of 16 MB, not under one of 1 MB.
+    expect(await scanned(wide(32), 16 * 1024 * 1024)).toBe(32);
+    expect(await scanned(wide(32), 1024 * 1024)).toBeUndefined();
+    // Ordinary ones are held as before.
+    expect(await scanned(Array.from({ length: 1000 }, (_, i) => ({ name: `dir/file-${i}.txt`, data: 'x' })), 16 * 1024 * 1024)).toBe(1000);
+    // And the test reads them all the same.
+    const tested = await testArchive(writeArchive(dir, 'wide.zip', craftZip(wide(32))));
+    expect([tested.ok, tested.entriesTested]).toEqual([true, 32]);
   });
 
   it('carries the refusals found while pass 1 is still reading to the ranges the helper starts early', async () => {
