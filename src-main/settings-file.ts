@@ -18,10 +18,19 @@ export function readSettingsFile(file: string): unknown {
 
 /** Throws what the file system said; the temporary file of a write that failed is removed first. */
 export function writeSettingsFile(file: string, value: unknown): void {
+  writeAtomically(file, JSON.stringify(value, null, 2));
+}
+
+/**
+ * `text` as the whole of `file`, written as `FILE.PID.tmp` and renamed over it (pending-jobs.json
+ * too, whose store removes such a file a crashed process left). Throws what the file system said,
+ * the temporary file removed first.
+ */
+export function writeAtomically(file: string, text: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(temp, JSON.stringify(value, null, 2));
+    writeFileSync(temp, text);
     renameSync(temp, file);
   } catch (error) {
     try {

@@ -16,10 +16,11 @@
 //   worker wrote, 9.5 s of the main thread in a batch of 10,000 folders; an append is 3–5 µs.
 //   It is written whole again once the queue file has taken in what ended.
 
-import { appendFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JobId, WorkerJobRequest } from './protocol.js';
+import { writeAtomically } from '../settings-file.js';
 
 export interface PersistedJob {
   readonly jobId: JobId;
@@ -303,22 +304,6 @@ export class PendingJobStore {
 function queueText(jobs: readonly PersistedJob[]): string {
   const body: FileShape = { version: 1, jobs };
   return JSON.stringify(body);
-}
-
-function writeAtomically(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, file);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // nothing to remove
-    }
-    throw error;
-  }
 }
 
 /**
